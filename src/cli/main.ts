@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+/**
+ * @fileoverview `tcxlab` entry point. Each subcommand lives in its own module under
+ * `commands/` and registers itself on the commander program; `run()` is what tests call.
+ */
+import { Command, CommanderError } from 'commander';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { BpfError } from '../../vm/errors.js';
+import { commands } from './commands/index.js';
+import { processIo, type CliIo } from './io.js';
+
+/** Run the CLI with `argv` (without node and script). Resolves to the exit code. */
+export async function run(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const program = new Command('tcxlab')
+    .description('Run tc/tcx BPF objects offline on an emulated Linux netdev')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  for (const register of commands) register(program, io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return io.exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    if (e instanceof BpfError) {
+      io.err(`tcxlab: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+function isMain(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  run(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`tcxlab: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

@@ -1,0 +1,178 @@
+/**
+ * @fileoverview The BpfError hierarchy: every error tcxlab raises on purpose is one of these.
+ *
+ * Each error has a stable `code` (tests and callers match on it, never on message text) and
+ * structured location fields. Messages read `stage: insn #N (mnemonic): problem` or
+ * `stage: section S +0xOFF: problem`. Anything that is not a BpfError escaping a run is a bug.
+ */
+
+/** Stable error codes, one table for the whole project. */
+export const ErrorCode = {
+  // vm: faults raised while a program runs (these are results, not exceptions, at the API edge)
+  BadAccess: 'E_BAD_ACCESS',
+  UnknownOpcode: 'E_UNKNOWN_OPCODE',
+  JumpOutOfRange: 'E_JUMP_OUT_OF_RANGE',
+  BudgetExceeded: 'E_BUDGET_EXCEEDED',
+  CallDepth: 'E_CALL_DEPTH',
+  UnknownHelper: 'E_UNKNOWN_HELPER',
+  UnsupportedHelper: 'E_UNSUPPORTED_HELPER',
+  HelperFault: 'E_HELPER_FAULT',
+  DivByZero: 'E_DIV_BY_ZERO',
+  FellOffEnd: 'E_FELL_OFF_END',
+  BadLdImm64: 'E_BAD_LDIMM64',
+  ReadOnly: 'E_READ_ONLY',
+  // vm: text forms and decoding
+  Decode: 'E_DECODE',
+  Asm: 'E_ASM',
+  // verifier-lite
+  Verifier: 'E_VERIFIER',
+  // loader
+  Elf: 'E_ELF',
+  Btf: 'E_BTF',
+  Relocation: 'E_RELOCATION',
+  UnknownSection: 'E_UNKNOWN_SECTION',
+  Core: 'E_CORE',
+  // runtime
+  Map: 'E_MAP',
+  Skb: 'E_SKB',
+  Ctx: 'E_CTX',
+  Net: 'E_NET',
+  Usage: 'E_USAGE',
+  Jit: 'E_JIT',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Base class of every deliberate tcxlab error. */
+export class BpfError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * A fault while a program runs: bad memory access, unknown opcode, budget exhausted...
+ * The runner turns it into a result (`{ fault }`); it never escapes `run()`.
+ */
+export class VmFault extends BpfError {
+  readonly insnIndex: number;
+  readonly opcode: number;
+  /** Faulting address as a 64-bit bigint (bad accesses only). */
+  readonly address?: bigint;
+  readonly size?: number;
+  constructor(
+    code: ErrorCode,
+    message: string,
+    insnIndex: number,
+    opcode: number,
+    extra?: { address?: bigint; size?: number; cause?: unknown },
+  ) {
+    super(code, `vm: insn #${insnIndex} (op 0x${opcode.toString(16).padStart(2, '0')}): ${message}`, {
+      cause: extra?.cause,
+    });
+    this.insnIndex = insnIndex;
+    this.opcode = opcode;
+    this.address = extra?.address;
+    this.size = extra?.size;
+  }
+}
+
+/** Errors of the text forms (assembler) and of the instruction decoder. */
+export class AsmError extends BpfError {
+  readonly line: number;
+  constructor(message: string, line: number) {
+    super(ErrorCode.Asm, `asm: line ${line}: ${message}`);
+    this.line = line;
+  }
+}
+
+export class DecodeError extends BpfError {
+  readonly insnIndex: number;
+  constructor(message: string, insnIndex: number) {
+    super(ErrorCode.Decode, `decode: insn #${insnIndex}: ${message}`);
+    this.insnIndex = insnIndex;
+  }
+}
+
+/** A program rejected by the verifier-lite; `log` holds the full explanation. */
+export class VerifierError extends BpfError {
+  readonly insnIndex: number;
+  readonly opcode: number;
+  readonly log: string[];
+  /** `file:line` of the offending instruction when line info is known. */
+  readonly source?: string;
+  constructor(message: string, insnIndex: number, opcode: number, log: string[], source?: string) {
+    super(ErrorCode.Verifier, `verifier: insn #${insnIndex}: ${message}${source ? ` (${source})` : ''}`);
+    this.insnIndex = insnIndex;
+    this.opcode = opcode;
+    this.log = log;
+    this.source = source;
+  }
+}
+
+/** Location of a problem inside an object file. */
+export interface FileLocation {
+  section?: string;
+  /** Byte offset (in the file, or in `section` when it is given). */
+  offset?: number;
+  symbol?: string;
+}
+
+function where(loc: FileLocation): string {
+  const parts: string[] = [];
+  if (loc.section !== undefined) parts.push(`section ${JSON.stringify(loc.section)}`);
+  if (loc.offset !== undefined) parts.push(`+0x${loc.offset.toString(16)}`);
+  if (loc.symbol !== undefined) parts.push(`symbol ${JSON.stringify(loc.symbol)}`);
+  return parts.length ? `${parts.join(' ')}: ` : '';
+}
+
+class LocatedError extends BpfError {
+  readonly section?: string;
+  readonly offset?: number;
+  readonly symbol?: string;
+  constructor(code: ErrorCode, stage: string, message: string, loc: FileLocation, cause?: unknown) {
+    super(code, `${stage}: ${where(loc)}${message}`, { cause });
+    this.section = loc.section;
+    this.offset = loc.offset;
+    this.symbol = loc.symbol;
+  }
+}
+
+export class ElfError extends LocatedError {
+  constructor(message: string, loc: FileLocation = {}, cause?: unknown) {
+    super(ErrorCode.Elf, 'elf', message, loc, cause);
+  }
+}
+
+export class BtfError extends LocatedError {
+  constructor(message: string, loc: FileLocation = {}, cause?: unknown) {
+    super(ErrorCode.Btf, 'btf', message, loc, cause);
+  }
+}
+
+export class RelocationError extends LocatedError {
+  constructor(message: string, loc: FileLocation = {}, cause?: unknown) {
+    super(ErrorCode.Relocation, 'reloc', message, loc, cause);
+  }
+}
+
+/**
+ * An error carrying a kernel errno name (EEXIST, ENOENT, E2BIG, ...), as returned by bpf(2)
+ * or a netlink request. Used by maps (host-side API), tcx/mprog and classic tc.
+ */
+export class ErrnoError extends BpfError {
+  readonly errno: string;
+  constructor(code: ErrorCode, errno: string, message: string) {
+    super(code, `${message} (${errno})`);
+    this.errno = errno;
+  }
+}
+
+/** Bad command-line or API usage. */
+export class UsageError extends BpfError {
+  constructor(message: string) {
+    super(ErrorCode.Usage, message);
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * @fileoverview The decoded program form and the execution contract shared by the interpreter,
+ * the JIT, the helper table and the runtime.
+ *
+ * Decode once, run many times: bytes become five parallel typed arrays indexed by slot. An
+ * LD_IMM64 occupies two slots; the second slot keeps opcode 0 and carries the high imm.
+ */
+import { DecodeError } from './errors.js';
+import { isLdImm64 } from './isa.js';
+import type { Memory, Region } from './memory.js';
+
+/** A program as parallel arrays, one entry per 8-byte slot. */
+export interface DecodedProgram {
+  readonly length: number;
+  readonly op: Uint8Array;
+  readonly dst: Uint8Array;
+  readonly src: Uint8Array;
+  readonly off: Int16Array;
+  readonly imm: Int32Array;
+}
+
+/** Decode little-endian instruction bytes. Only structural problems are errors here. */
+export function decode(bytes: Uint8Array): DecodedProgram {
+  if (bytes.length % 8 !== 0) throw new DecodeError(`length ${bytes.length} is not a multiple of 8`, bytes.length >> 3);
+  const n = bytes.length >> 3;
+  const p = {
+    length: n,
+    op: new Uint8Array(n),
+    dst: new Uint8Array(n),
+    src: new Uint8Array(n),
+    off: new Int16Array(n),
+    imm: new Int32Array(n),
+  };
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0; i < n; i++) {
+    const b = i * 8;
+    p.op[i] = bytes[b];
+    p.dst[i] = bytes[b + 1] & 0x0f;
+    p.src[i] = bytes[b + 1] >> 4;
+    p.off[i] = dv.getInt16(b + 2, true);
+    p.imm[i] = dv.getInt32(b + 4, true);
+  }
+  for (let i = 0; i < n; i++) {
+    if (isLdImm64(p.op[i])) {
+      if (i + 1 >= n) throw new DecodeError('lddw is missing its second slot', i);
+      i++;
+    }
+  }
+  return p;
+}
+
+/** Encode back to bytes (round-trips `decode`). */
+export function encode(p: DecodedProgram): Uint8Array {
+  const out = new Uint8Array(p.length * 8);
+  const dv = new DataView(out.buffer);
+  for (let i = 0; i < p.length; i++) {
+    const b = i * 8;
+    out[b] = p.op[i];
+    out[b + 1] = (p.dst[i] & 0x0f) | ((p.src[i] & 0x0f) << 4);
+    dv.setInt16(b + 2, p.off[i], true);
+    dv.setInt32(b + 4, p.imm[i], true);
+  }
+  return out;
+}
+
+/**
+ * The 11 registers as int32 halves. Register n is (hi[n] << 32) | (lo[n] >>> 0).
+ * Helpers read their arguments from r1..r5 and write r0 here.
+ */
+export interface RegisterFile {
+  readonly lo: Int32Array;
+  readonly hi: Int32Array;
+}
+
+/** Everything a helper may touch during a call. */
+export interface HelperCall {
+  readonly regs: RegisterFile;
+  readonly mem: Memory;
+  /** Index of the `call` instruction (for faults). */
+  readonly insnIndex: number;
+  /** Runtime state of this run (the skb, redirect state, ...), opaque to the VM. */
+  readonly run: unknown;
+  /** Set by bpf_tail_call on success: the VM jumps to this program's first instruction. */
+  tailCall?: LinkedProgram;
+}
+
+/**
+ * A helper implementation. It reads r1..r5 from `call.regs` and writes r0 there; r1..r5 are
+ * clobbered by the VM afterwards. It throws a BpfError (HelperFault) for a fault.
+ */
+export type HelperFn = (call: HelperCall) => void;
+
+/** Helper table indexed by helper id (kernel numbering). */
+export type HelperTable = ReadonlyArray<HelperFn | undefined>;
+
+/** Resolves LD_IMM64 with a pseudo src (1..6) to a 64-bit value [lo, hi], once, at link time. */
+export type LdImm64Resolver = (src: number, imm: number, nextImm: number, insnIndex: number) => [lo: number, hi: number];
+
+/**
+ * A program ready to run: decoded, with pseudo lddw already resolved (src 0 everywhere), plus
+ * the tables it needs. Produced by `link()`; shared by both engines.
+ */
+export interface LinkedProgram {
+  readonly code: DecodedProgram;
+  readonly name: string;
+  readonly helpers: HelperTable;
+  /** kfunc calls (call src=2) by BTF id → implementation. */
+  readonly kfuncs?: ReadonlyMap<number, HelperFn>;
+}
+
+/** Provider of packet bytes for LD_ABS/LD_IND (kernel bpf_skb_load_helper_*). */
+export interface PacketProvider {
+  /**
+   * Load `size` (1, 2 or 4) bytes at `offset` relative to skb->data, with the kernel's
+   * negative-offset rules (SKF_NET_OFF, SKF_LL_OFF), big-endian, as an unsigned number;
+   * undefined when out of bounds or invalid (the program then exits with r0 = 0).
+   */
+  loadAbs(offset: number, size: number): number | undefined;
+}
+
+/** Hook called before every executed instruction when set (traces, coverage). */
+export type StepHook = (pc: number, regs: RegisterFile, frameDepth: number) => void;
+
+/** Options of one run. */
+export interface RunOptions {
+  /** Max executed instructions (default DEFAULT_INSN_BUDGET). */
+  budget?: number;
+  /** Initial r1..r5 as [lo, hi] pairs. */
+  args?: ReadonlyArray<readonly [number, number]>;
+  packet?: PacketProvider;
+  step?: StepHook;
+  /** Opaque runtime state handed to helpers as `call.run`. */
+  run?: unknown;
+}
+
+/** Result of a run: r0 as two halves, or a fault. */
+export interface RunResult {
+  /** r0 low half (unsigned) */
+  r0lo: number;
+  /** r0 high half (unsigned) */
+  r0hi: number;
+  /** r0 as a bigint (convenience; not used on hot paths). */
+  readonly r0: bigint;
+  /** Executed instruction count. */
+  insns: number;
+  fault?: import('./errors.js').VmFault;
+}
