@@ -82,7 +82,17 @@ export interface HelperCall {
   readonly run: unknown;
   /** Set by bpf_tail_call on success: the VM jumps to this program's first instruction. */
   tailCall?: LinkedProgram;
+  /**
+   * Run the subprogram at instruction `pc` of the current program as a callback (bpf_loop,
+   * bpf_for_each_map_elem) with r1..r5 = `args` ([lo, hi] pairs) in a new frame, and return its
+   * r0 as [lo, hi]. Provided by the engines. A function pointer (LD_IMM64 BPF_PSEUDO_FUNC) is the
+   * 64-bit value CODE_HI:pc.
+   */
+  callback?: (pc: number, args: ReadonlyArray<readonly [number, number]>) => [number, number];
 }
+
+/** High half of a function pointer (LD_IMM64 BPF_PSEUDO_FUNC); the low half is the insn index. */
+export const CODE_HI = 0x0000_0fff;
 
 /**
  * A helper implementation. It reads r1..r5 from `call.regs` and writes r0 there; r1..r5 are
