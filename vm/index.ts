@@ -1,0 +1,27 @@
+/**
+ * @fileoverview Public API of the VM: decoding, linking, running, and the shared semantics.
+ */
+export * from './errors.js';
+export * as isa from './isa.js';
+export { Memory, BASE_LO, REGION_HI0 } from './memory.js';
+export type { Region, RegionKind, CtxAccess } from './memory.js';
+export { decode, encode } from './program.js';
+export type {
+  DecodedProgram,
+  RegisterFile,
+  HelperCall,
+  HelperFn,
+  HelperTable,
+  LdImm64Resolver,
+  LinkedProgram,
+  PacketProvider,
+  StepHook,
+  RunOptions,
+  RunResult,
+} from './program.js';
+export { link } from './link.js';
+export type { LinkOptions } from './link.js';
+export { interpret, newRegisterFile, VmRunResult } from './interpreter.js';
+export { runProgram, ENGINES } from './engine.js';
+export type { Engine } from './engine.js';
+export * as semantics from './semantics.js';

@@ -1,0 +1,1098 @@
+/**
+ * @fileoverview The interpreter: runs a LinkedProgram with kernel semantics (ISA v1–v4, as in
+ * `kernel/bpf/core.c` `___bpf_prog_run` plus the verifier's runtime rewrites in `do_misc_fixups`).
+ *
+ * Shape: registers are the RegisterFile's lo/hi Int32Arrays, pc and the code arrays live in
+ * locals, and one `switch` on the full opcode has a case per composite opcode. Edge-case
+ * arithmetic comes from `semantics.ts` (shared with the JIT).
+ *
+ * Per run:
+ *   - one 'stack' Region of MAX_CALL_DEPTH × STACK_SIZE bytes; frame k owns
+ *     [k·512, (k+1)·512) and its r10 points at (k+1)·512 (the top, stacks grow down):
+ *
+ *       offset 0        512       1024            4096
+ *              +---------+---------+-- ... --+---------+
+ *              | frame 0 | frame 1 |         | frame 7 |
+ *              +---------+---------+-- ... --+---------+
+ *                        ^ r10 of frame 0
+ *   - an instruction budget (DEFAULT_INSN_BUDGET unless opts.budget), a tail-call counter
+ *     (kernel: one count for the whole chain, `MAX_TAIL_CALL_CNT` = 33) and one may_goto
+ *     counter per frame, starting at MAY_GOTO_START (the interpreter's BPF_MAX_LOOPS).
+ *
+ * Calls:
+ *   - helper (call src 0): `prog.helpers[imm]`; afterwards r1–r5 are set to 0 (the kernel makes
+ *     them unreadable; zero keeps runs deterministic and equal between engines).
+ *   - tail call: a helper sets `call.tailCall`; if fewer than MAX_TAIL_CALLS tail calls were
+ *     made in this run, execution continues at the target's insn 0 in the same frame with the
+ *     registers as they are (r1 = ctx, r10 unchanged) and a fresh may_goto counter; otherwise
+ *     the tail call fails and execution continues after the call (kernel `bpf_tail_call`:
+ *     "falls through"). The VM, not the helper, enforces the limit; `call.tailCalls` shows the
+ *     count so far.
+ *   - bpf-to-bpf (src 1): target pc + 1 + imm, a new zeroed 512-byte frame, r6–r9 saved and
+ *     restored by EXIT; at most MAX_CALL_DEPTH frames. r1–r5 after the return are whatever the
+ *     callee left (the verifier forbids reading them).
+ *   - kfunc (src 2): `prog.kfuncs.get(imm)`, with the helper convention.
+ *   - callx (0x8d): calls the *helper* whose id is the low half of dst. This follows
+ *     bpf_conformance (`callx.data`: r2 = 5 reaches helper 5 of the conformance plugin, in a
+ *     5-instruction program) and uBPF; Linux does not accept 0x8d at all.
+ *
+ * Faults (bad access, unknown opcode, jump out of range, falling off the end, budget, call
+ * depth, unknown helper, a BpfError thrown by a helper) end the run with `RunResult.fault`.
+ * Any other exception is a bug and propagates.
+ */
+import { BpfError, ErrorCode, VmFault } from './errors.js';
+import {
+  AtomicOp,
+  DEFAULT_INSN_BUDGET,
+  MAX_CALL_DEPTH,
+  MAX_TAIL_CALLS,
+  MAY_GOTO_START,
+  NUM_REGS,
+  OP_NAMES,
+  Op,
+  STACK_SIZE,
+} from './isa.js';
+import { BASE_LO, Memory, type Region } from './memory.js';
+import type { HelperCall, HelperFn, LinkedProgram, RegisterFile, RunOptions, RunResult } from './program.js';
+import {
+  R,
+  arsh64,
+  bswap,
+  lsh64,
+  mul64,
+  rsh64,
+  sdiv32,
+  sdiv64,
+  smod32,
+  smod64,
+  sx16,
+  sx8,
+  toLe,
+  udiv32,
+  udiv64,
+  umod32,
+  umod64,
+} from './semantics.js';
+
+/** Result of one run. `r0` is derived from the two halves. */
+export class VmRunResult implements RunResult {
+  r0lo: number;
+  r0hi: number;
+  insns: number;
+  fault?: VmFault;
+  constructor(r0lo: number, r0hi: number, insns: number, fault?: VmFault) {
+    this.r0lo = r0lo >>> 0;
+    this.r0hi = r0hi >>> 0;
+    this.insns = insns;
+    this.fault = fault;
+  }
+  get r0(): bigint {
+    return (BigInt(this.r0hi) << 32n) | BigInt(this.r0lo);
+  }
+}
+
+/** The per-run state a helper sees: HelperCall plus the run's tail-call count. */
+interface CallState extends HelperCall {
+  insnIndex: number;
+  tailCall?: LinkedProgram;
+  tailCalls: number;
+}
+
+/** Make a fresh register file (all zero). */
+export function newRegisterFile(): RegisterFile {
+  return { lo: new Int32Array(NUM_REGS), hi: new Int32Array(NUM_REGS) };
+}
+
+const opName = (op: number): string => OP_NAMES.get(op) ?? `0x${op.toString(16)}`;
+
+function fault(code: (typeof ErrorCode)[keyof typeof ErrorCode], msg: string, i: number, op: number): VmFault {
+  return new VmFault(code, `${opName(op)}: ${msg}`, i, op);
+}
+
+function badAccess(i: number, op: number, hi: number, lo: number, size: number, write: boolean): VmFault {
+  const address = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+  return new VmFault(
+    ErrorCode.BadAccess,
+    `${opName(op)}: bad ${write ? 'write' : 'read'} of ${size} bytes at 0x${address.toString(16)}`,
+    i,
+    op,
+    { address, size },
+  );
+}
+
+/** Scratch for ctx loads (CtxAccess writes lo/hi here). */
+const CTX_OUT = new Int32Array(2);
+/** Loaded value: LD_LO is the low half, LD_HI the high half (set by `load`). */
+let LD_HI = 0;
+
+/**
+ * Load `size` bytes at (hi, lo) from byte regions or a ctx region; sign-extend when `sx`.
+ * Returns the low half (int32) and sets LD_HI; undefined-free: returns null-ish via `ok` flag.
+ * Throws the VmFault for a bad access (caught by the run loop).
+ */
+function load(mem: Memory, hi: number, lo: number, size: number, sx: boolean, i: number, op: number): number {
+  const r = mem.resolve(hi, lo, size, false);
+  if (r !== undefined) {
+    const o = mem.lastOffset;
+    const v = r.view;
+    switch (size) {
+      case 1: {
+        const x = sx ? v.getInt8(o) : v.getUint8(o);
+        LD_HI = sx ? x >> 31 : 0;
+        return x;
+      }
+      case 2: {
+        const x = sx ? v.getInt16(o, true) : v.getUint16(o, true);
+        LD_HI = sx ? x >> 31 : 0;
+        return x;
+      }
+      case 4: {
+        const x = v.getInt32(o, true);
+        LD_HI = sx ? x >> 31 : 0;
+        return x;
+      }
+      default:
+        LD_HI = v.getInt32(o + 4, true);
+        return v.getInt32(o, true);
+    }
+  }
+  const region = mem.regionOf(hi);
+  if (region?.ctx !== undefined && region.ctx.load(Memory.offsetOf(lo), size, CTX_OUT)) {
+    let x = CTX_OUT[0];
+    let h = CTX_OUT[1];
+    if (sx) {
+      if (size === 1) x = sx8(x);
+      else if (size === 2) x = sx16(x);
+      if (size < 8) h = x >> 31;
+    }
+    LD_HI = h;
+    return x;
+  }
+  throw badAccess(i, op, hi, lo, size, false);
+}
+
+/** Store `size` bytes of (vhi, vlo) at (hi, lo); throws the VmFault for a bad access. */
+function store(mem: Memory, hi: number, lo: number, size: number, vlo: number, vhi: number, i: number, op: number): void {
+  const r = mem.resolve(hi, lo, size, true);
+  if (r !== undefined) {
+    const o = mem.lastOffset;
+    const v = r.view;
+    switch (size) {
+      case 1:
+        v.setUint8(o, vlo & 0xff);
+        return;
+      case 2:
+        v.setUint16(o, vlo & 0xffff, true);
+        return;
+      case 4:
+        v.setInt32(o, vlo, true);
+        return;
+      default:
+        v.setInt32(o, vlo, true);
+        v.setInt32(o + 4, vhi, true);
+        return;
+    }
+  }
+  const region = mem.regionOf(hi);
+  if (region?.ctx !== undefined && region.ctx.store(Memory.offsetOf(lo), size, vlo, vhi)) return;
+  throw badAccess(i, op, hi, lo, size, true);
+}
+
+/** Byte region for an atomic read-modify-write (not ctx, writable). */
+function atomicRegion(mem: Memory, hi: number, lo: number, size: number, i: number, op: number): Region {
+  const r = mem.resolve(hi, lo, size, true);
+  if (r === undefined) throw badAccess(i, op, hi, lo, size, true);
+  return r;
+}
+
+/** Thrown (internally, never escaping) to end the whole run with r0 as it is: LD_ABS out of bounds. */
+const ABORT_RUN = Symbol('abort-run');
+
+/** State of one run, shared by the outer loop and nested callback loops. */
+class RunState {
+  readonly regs: RegisterFile = newRegisterFile();
+  readonly retPc = new Int32Array(MAX_CALL_DEPTH);
+  /** Callee-saved r6..r9 (lo, hi) of each caller frame. */
+  readonly saved = new Int32Array(MAX_CALL_DEPTH * 8);
+  /** Hidden may_goto counter of each frame. */
+  readonly mayGoto = new Int32Array(MAX_CALL_DEPTH);
+  readonly progs: LinkedProgram[] = new Array<LinkedProgram>(MAX_CALL_DEPTH);
+  readonly stackBytes: Uint8Array;
+  readonly stackHi: number;
+  readonly budget: number;
+  /** Instructions left (synced with the loop's local on calls, faults and exit). */
+  left: number;
+  depth = 0;
+  /** Program of the frame making the current helper call (callbacks run in it). */
+  cur: LinkedProgram | undefined;
+  readonly call: CallState;
+  constructor(
+    readonly mem: Memory,
+    readonly opts: RunOptions,
+    stack: Region,
+  ) {
+    this.stackBytes = stack.bytes;
+    this.stackHi = stack.hi;
+    this.budget = opts.budget ?? DEFAULT_INSN_BUDGET;
+    this.left = this.budget;
+    this.call = {
+      regs: this.regs,
+      mem,
+      insnIndex: 0,
+      run: opts.run,
+      tailCall: undefined,
+      tailCalls: 0,
+      callback: undefined,
+    };
+  }
+  get executed(): number {
+    return Math.min(this.budget, this.budget - this.left);
+  }
+}
+
+/**
+ * Run `prog` on `mem`. r1..r5 come from `opts.args` ([lo, hi] pairs), r10 is the top of frame 0.
+ * Never throws for a program fault: the fault is in the result.
+ */
+export function interpret(prog: LinkedProgram, mem: Memory, opts: RunOptions = {}): RunResult {
+  const stack = mem.alloc('stack', new Uint8Array(MAX_CALL_DEPTH * STACK_SIZE), { label: 'stack' });
+  try {
+    const st = new RunState(mem, opts, stack);
+    const L = st.regs.lo;
+    const H = st.regs.hi;
+    if (opts.args) {
+      for (let k = 0; k < opts.args.length && k < 5; k++) {
+        L[k + 1] = opts.args[k][0] | 0;
+        H[k + 1] = opts.args[k][1] | 0;
+      }
+    }
+    L[10] = (BASE_LO + STACK_SIZE) | 0;
+    H[10] = st.stackHi;
+    st.mayGoto[0] = MAY_GOTO_START;
+    st.cur = prog;
+    st.call.callback = (pc, args) => runCallback(st, st.cur ?? prog, pc, args);
+    try {
+      loop(st, prog, 0, 0);
+      return new VmRunResult(L[0], H[0], st.executed);
+    } catch (e) {
+      if (e === ABORT_RUN) return new VmRunResult(0, 0, st.executed);
+      if (e instanceof VmFault) return new VmRunResult(0, 0, st.executed, e);
+      throw e;
+    }
+  } finally {
+    mem.release(stack);
+  }
+}
+
+/**
+ * HelperCall.callback: run the subprogram at `pc` of `prog` in a new frame with r1..r5 = args
+ * (bpf_loop, for_each_map_elem). Every register of the calling frame is restored afterwards;
+ * the helper then sets r0 itself.
+ */
+function runCallback(st: RunState, prog: LinkedProgram, pc: number, args: ReadonlyArray<readonly [number, number]>): [number, number] {
+  const L = st.regs.lo;
+  const H = st.regs.hi;
+  const i = st.call.insnIndex;
+  const op = prog.code.op[i] ?? 0;
+  if (pc >>> 0 >= prog.code.length) throw jumpOut(i, op, pc);
+  if (st.depth + 1 >= MAX_CALL_DEPTH) throw fault(ErrorCode.CallDepth, `call depth exceeds ${MAX_CALL_DEPTH} frames`, i, op);
+  const keepLo = L.slice();
+  const keepHi = H.slice();
+  const call = st.call;
+  const keepTail = call.tailCall;
+  const base = st.depth;
+  st.depth = base + 1;
+  st.mayGoto[st.depth] = MAY_GOTO_START;
+  st.stackBytes.fill(0, st.depth * STACK_SIZE, (st.depth + 1) * STACK_SIZE);
+  for (let k = 1; k <= 5; k++) {
+    L[k] = args[k - 1]?.[0] ?? 0;
+    H[k] = args[k - 1]?.[1] ?? 0;
+  }
+  L[10] = (BASE_LO + (st.depth + 1) * STACK_SIZE) | 0;
+  H[10] = st.stackHi;
+  try {
+    loop(st, prog, pc, st.depth);
+    return [L[0], H[0]];
+  } finally {
+    st.depth = base;
+    L.set(keepLo);
+    H.set(keepHi);
+    call.insnIndex = i;
+    call.tailCall = keepTail;
+  }
+}
+
+/**
+ * The dispatch loop: runs from `startPc` of `prog` until EXIT at frame `baseDepth`.
+ */
+function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: number): void {
+  const regs = st.regs;
+  const L = regs.lo;
+  const H = regs.hi;
+  const mem = st.mem;
+  const stackHi = st.stackHi;
+  const stackBytes = st.stackBytes;
+  const step = st.opts.step;
+  const stepping = step !== undefined;
+  const packet = st.opts.packet;
+  const budget = st.budget;
+  const retPc = st.retPc;
+  const saved = st.saved;
+  const mayGoto = st.mayGoto;
+  const progs = st.progs;
+  const call = st.call;
+  let left = st.left;
+  let depth = st.depth;
+
+  let cur = prog;
+  let code = cur.code;
+  let OP = code.op;
+  let DST = code.dst;
+  let SRC = code.src;
+  let OFF = code.off;
+  let IMM = code.imm;
+  let N = code.length;
+
+  let pc = startPc;
+  let i = 0;
+  let op = 0;
+
+  try {
+    for (;;) {
+      if (pc >= N) {
+        throw fault(ErrorCode.FellOffEnd, 'execution fell off the end of the program', Math.max(N - 1, 0), N > 0 ? OP[N - 1] : 0);
+      }
+      if (--left < 0) throw fault(ErrorCode.BudgetExceeded, `instruction budget of ${budget} exhausted`, pc, OP[pc]);
+      i = pc;
+      op = OP[i];
+      if (stepping) step(i, regs, depth);
+      const d = DST[i];
+      pc = i + 1;
+      switch (op) {
+        // ---------------------------------------------------------------- BPF_ALU64 | BPF_K/X
+        case Op.ADD64_IMM:
+        case Op.ADD64_REG: {
+          let blo: number, bhi: number;
+          if (op === Op.ADD64_IMM) {
+            blo = IMM[i];
+            bhi = blo >> 31;
+          } else {
+            blo = L[SRC[i]];
+            bhi = H[SRC[i]];
+          }
+          const s = (L[d] >>> 0) + (blo >>> 0);
+          L[d] = s | 0;
+          H[d] = (H[d] + bhi + (s > 0xffffffff ? 1 : 0)) | 0;
+          break;
+        }
+        case Op.SUB64_IMM:
+        case Op.SUB64_REG: {
+          let blo: number, bhi: number;
+          if (op === Op.SUB64_IMM) {
+            blo = IMM[i];
+            bhi = blo >> 31;
+          } else {
+            blo = L[SRC[i]];
+            bhi = H[SRC[i]];
+          }
+          const s = (L[d] >>> 0) - (blo >>> 0);
+          L[d] = s | 0;
+          H[d] = (H[d] - bhi - (s < 0 ? 1 : 0)) | 0;
+          break;
+        }
+        case Op.MUL64_IMM:
+          mul64(L[d], H[d], IMM[i], IMM[i] >> 31);
+          L[d] = R[0];
+          H[d] = R[1];
+          break;
+        case Op.MUL64_REG:
+          mul64(L[d], H[d], L[SRC[i]], H[SRC[i]]);
+          L[d] = R[0];
+          H[d] = R[1];
+          break;
+        case Op.DIV64_IMM:
+        case Op.DIV64_REG:
+        case Op.MOD64_IMM:
+        case Op.MOD64_REG: {
+          let blo: number, bhi: number;
+          if ((op & 0x08) === 0) {
+            blo = IMM[i];
+            bhi = blo >> 31;
+          } else {
+            blo = L[SRC[i]];
+            bhi = H[SRC[i]];
+          }
+          const signed = OFF[i];
+          const isDiv = (op & 0xf0) === 0x30;
+          if (signed === 0) {
+            if (isDiv) udiv64(L[d], H[d], blo, bhi);
+            else umod64(L[d], H[d], blo, bhi);
+          } else if (signed === 1) {
+            if (isDiv) sdiv64(L[d], H[d], blo, bhi);
+            else smod64(L[d], H[d], blo, bhi);
+          } else {
+            throw fault(ErrorCode.UnknownOpcode, `bad offset ${signed} for division`, i, op);
+          }
+          L[d] = R[0];
+          H[d] = R[1];
+          break;
+        }
+        case Op.OR64_IMM:
+          L[d] |= IMM[i];
+          H[d] |= IMM[i] >> 31;
+          break;
+        case Op.OR64_REG:
+          L[d] |= L[SRC[i]];
+          H[d] |= H[SRC[i]];
+          break;
+        case Op.AND64_IMM:
+          L[d] &= IMM[i];
+          H[d] &= IMM[i] >> 31;
+          break;
+        case Op.AND64_REG:
+          L[d] &= L[SRC[i]];
+          H[d] &= H[SRC[i]];
+          break;
+        case Op.XOR64_IMM:
+          L[d] ^= IMM[i];
+          H[d] ^= IMM[i] >> 31;
+          break;
+        case Op.XOR64_REG:
+          L[d] ^= L[SRC[i]];
+          H[d] ^= H[SRC[i]];
+          break;
+        case Op.LSH64_IMM:
+          lsh64(L[d], H[d], IMM[i] & 63);
+          L[d] = R[0];
+          H[d] = R[1];
+          break;
+        case Op.LSH64_REG:
+          lsh64(L[d], H[d], L[SRC[i]] & 63);
+          L[d] = R[0];
+          H[d] = R[1];
+          break;
+        case Op.RSH64_IMM:
+          rsh64(L[d], H[d], IMM[i] & 63);
+          L[d] = R[0];
+          H[d] = R[1];
+          break;
+        case Op.RSH64_REG:
+          rsh64(L[d], H[d], L[SRC[i]] & 63);
+          L[d] = R[0];
+          H[d] = R[1];
+          break;
+        case Op.ARSH64_IMM:
+          arsh64(L[d], H[d], IMM[i] & 63);
+          L[d] = R[0];
+          H[d] = R[1];
+          break;
+        case Op.ARSH64_REG:
+          arsh64(L[d], H[d], L[SRC[i]] & 63);
+          L[d] = R[0];
+          H[d] = R[1];
+          break;
+        case Op.NEG64: {
+          const lo = L[d];
+          L[d] = -lo | 0;
+          H[d] = (~H[d] + (lo === 0 ? 1 : 0)) | 0;
+          break;
+        }
+        case Op.MOV64_IMM:
+          L[d] = IMM[i];
+          H[d] = IMM[i] >> 31;
+          break;
+        case Op.MOV64_REG: {
+          const s = SRC[i];
+          switch (OFF[i]) {
+            case 0:
+              L[d] = L[s];
+              H[d] = H[s];
+              break;
+            case 8:
+              L[d] = sx8(L[s]);
+              H[d] = L[d] >> 31;
+              break;
+            case 16:
+              L[d] = sx16(L[s]);
+              H[d] = L[d] >> 31;
+              break;
+            case 32:
+              L[d] = L[s];
+              H[d] = L[s] >> 31;
+              break;
+            default:
+              throw fault(ErrorCode.UnknownOpcode, `bad movsx offset ${OFF[i]}`, i, op);
+          }
+          break;
+        }
+        case Op.BSWAP:
+          if (!bswap(L[d], H[d], IMM[i])) throw fault(ErrorCode.UnknownOpcode, `bad bswap width ${IMM[i]}`, i, op);
+          L[d] = R[0];
+          H[d] = R[1];
+          break;
+
+        // ---------------------------------------------------------------- BPF_ALU | BPF_K/X
+        // Every result is zero-extended (H[d] = 0).
+        case Op.ADD32_IMM:
+          L[d] = (L[d] + IMM[i]) | 0;
+          H[d] = 0;
+          break;
+        case Op.ADD32_REG:
+          L[d] = (L[d] + L[SRC[i]]) | 0;
+          H[d] = 0;
+          break;
+        case Op.SUB32_IMM:
+          L[d] = (L[d] - IMM[i]) | 0;
+          H[d] = 0;
+          break;
+        case Op.SUB32_REG:
+          L[d] = (L[d] - L[SRC[i]]) | 0;
+          H[d] = 0;
+          break;
+        case Op.MUL32_IMM:
+          L[d] = Math.imul(L[d], IMM[i]);
+          H[d] = 0;
+          break;
+        case Op.MUL32_REG:
+          L[d] = Math.imul(L[d], L[SRC[i]]);
+          H[d] = 0;
+          break;
+        case Op.DIV32_IMM:
+        case Op.DIV32_REG:
+        case Op.MOD32_IMM:
+        case Op.MOD32_REG: {
+          const b = (op & 0x08) === 0 ? IMM[i] : L[SRC[i]];
+          const signed = OFF[i];
+          const isDiv = (op & 0xf0) === 0x30;
+          if (signed === 0) L[d] = isDiv ? udiv32(L[d], b) : umod32(L[d], b);
+          else if (signed === 1) L[d] = isDiv ? sdiv32(L[d], b) : smod32(L[d], b);
+          else throw fault(ErrorCode.UnknownOpcode, `bad offset ${signed} for division`, i, op);
+          H[d] = 0;
+          break;
+        }
+        case Op.OR32_IMM:
+          L[d] |= IMM[i];
+          H[d] = 0;
+          break;
+        case Op.OR32_REG:
+          L[d] |= L[SRC[i]];
+          H[d] = 0;
+          break;
+        case Op.AND32_IMM:
+          L[d] &= IMM[i];
+          H[d] = 0;
+          break;
+        case Op.AND32_REG:
+          L[d] &= L[SRC[i]];
+          H[d] = 0;
+          break;
+        case Op.XOR32_IMM:
+          L[d] ^= IMM[i];
+          H[d] = 0;
+          break;
+        case Op.XOR32_REG:
+          L[d] ^= L[SRC[i]];
+          H[d] = 0;
+          break;
+        // JS masks 32-bit shift counts with & 31, as the ISA does.
+        case Op.LSH32_IMM:
+          L[d] <<= IMM[i];
+          H[d] = 0;
+          break;
+        case Op.LSH32_REG:
+          L[d] <<= L[SRC[i]];
+          H[d] = 0;
+          break;
+        case Op.RSH32_IMM:
+          L[d] = L[d] >>> IMM[i];
+          H[d] = 0;
+          break;
+        case Op.RSH32_REG:
+          L[d] = L[d] >>> L[SRC[i]];
+          H[d] = 0;
+          break;
+        case Op.ARSH32_IMM:
+          L[d] >>= IMM[i];
+          H[d] = 0;
+          break;
+        case Op.ARSH32_REG:
+          L[d] >>= L[SRC[i]];
+          H[d] = 0;
+          break;
+        case Op.NEG32:
+          L[d] = -L[d] | 0;
+          H[d] = 0;
+          break;
+        case Op.MOV32_IMM:
+          L[d] = IMM[i];
+          H[d] = 0;
+          break;
+        case Op.MOV32_REG: {
+          const s = SRC[i];
+          switch (OFF[i]) {
+            case 0:
+              L[d] = L[s];
+              break;
+            case 8:
+              L[d] = sx8(L[s]);
+              break;
+            case 16:
+              L[d] = sx16(L[s]);
+              break;
+            default:
+              throw fault(ErrorCode.UnknownOpcode, `bad movsx offset ${OFF[i]}`, i, op);
+          }
+          H[d] = 0;
+          break;
+        }
+        case Op.LE:
+          if (!toLe(L[d], H[d], IMM[i])) throw fault(ErrorCode.UnknownOpcode, `bad le width ${IMM[i]}`, i, op);
+          L[d] = R[0];
+          H[d] = R[1];
+          break;
+        case Op.BE:
+          if (!bswap(L[d], H[d], IMM[i])) throw fault(ErrorCode.UnknownOpcode, `bad be width ${IMM[i]}`, i, op);
+          L[d] = R[0];
+          H[d] = R[1];
+          break;
+
+        // ---------------------------------------------------------------- BPF_JMP | BPF_K/X
+        case Op.JA:
+          pc += OFF[i];
+          if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
+          break;
+        case Op.JA32:
+          pc += IMM[i];
+          if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
+          break;
+        case Op.JEQ_IMM:
+        case Op.JEQ_REG:
+        case Op.JGT_IMM:
+        case Op.JGT_REG:
+        case Op.JGE_IMM:
+        case Op.JGE_REG:
+        case Op.JSET_IMM:
+        case Op.JSET_REG:
+        case Op.JNE_IMM:
+        case Op.JNE_REG:
+        case Op.JSGT_IMM:
+        case Op.JSGT_REG:
+        case Op.JSGE_IMM:
+        case Op.JSGE_REG:
+        case Op.JLT_IMM:
+        case Op.JLT_REG:
+        case Op.JLE_IMM:
+        case Op.JLE_REG:
+        case Op.JSLT_IMM:
+        case Op.JSLT_REG:
+        case Op.JSLE_IMM:
+        case Op.JSLE_REG: {
+          let blo: number, bhi: number;
+          if ((op & 0x08) === 0) {
+            blo = IMM[i];
+            bhi = blo >> 31;
+          } else {
+            blo = L[SRC[i]];
+            bhi = H[SRC[i]];
+          }
+          const alo = L[d];
+          const ahi = H[d];
+          let taken: boolean;
+          switch (op & 0xf0) {
+            case 0x10: // JEQ
+              taken = alo === blo && ahi === bhi;
+              break;
+            case 0x50: // JNE
+              taken = alo !== blo || ahi !== bhi;
+              break;
+            case 0x40: // JSET
+              taken = (alo & blo) !== 0 || (ahi & bhi) !== 0;
+              break;
+            case 0x20: // JGT
+              taken = ahi >>> 0 > bhi >>> 0 || (ahi === bhi && alo >>> 0 > blo >>> 0);
+              break;
+            case 0x30: // JGE
+              taken = ahi >>> 0 > bhi >>> 0 || (ahi === bhi && alo >>> 0 >= blo >>> 0);
+              break;
+            case 0xa0: // JLT
+              taken = ahi >>> 0 < bhi >>> 0 || (ahi === bhi && alo >>> 0 < blo >>> 0);
+              break;
+            case 0xb0: // JLE
+              taken = ahi >>> 0 < bhi >>> 0 || (ahi === bhi && alo >>> 0 <= blo >>> 0);
+              break;
+            case 0x60: // JSGT
+              taken = ahi > bhi || (ahi === bhi && alo >>> 0 > blo >>> 0);
+              break;
+            case 0x70: // JSGE
+              taken = ahi > bhi || (ahi === bhi && alo >>> 0 >= blo >>> 0);
+              break;
+            case 0xc0: // JSLT
+              taken = ahi < bhi || (ahi === bhi && alo >>> 0 < blo >>> 0);
+              break;
+            default: // 0xd0 JSLE
+              taken = ahi < bhi || (ahi === bhi && alo >>> 0 <= blo >>> 0);
+              break;
+          }
+          if (taken) {
+            pc += OFF[i];
+            if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
+          }
+          break;
+        }
+
+        // ---------------------------------------------------------------- BPF_JMP32 | BPF_K/X
+        case Op.JEQ32_IMM:
+        case Op.JEQ32_REG:
+        case Op.JGT32_IMM:
+        case Op.JGT32_REG:
+        case Op.JGE32_IMM:
+        case Op.JGE32_REG:
+        case Op.JSET32_IMM:
+        case Op.JSET32_REG:
+        case Op.JNE32_IMM:
+        case Op.JNE32_REG:
+        case Op.JSGT32_IMM:
+        case Op.JSGT32_REG:
+        case Op.JSGE32_IMM:
+        case Op.JSGE32_REG:
+        case Op.JLT32_IMM:
+        case Op.JLT32_REG:
+        case Op.JLE32_IMM:
+        case Op.JLE32_REG:
+        case Op.JSLT32_IMM:
+        case Op.JSLT32_REG:
+        case Op.JSLE32_IMM:
+        case Op.JSLE32_REG: {
+          const a = L[d];
+          const b = (op & 0x08) === 0 ? IMM[i] : L[SRC[i]];
+          let taken: boolean;
+          switch (op & 0xf0) {
+            case 0x10:
+              taken = a === b;
+              break;
+            case 0x50:
+              taken = a !== b;
+              break;
+            case 0x40:
+              taken = (a & b) !== 0;
+              break;
+            case 0x20:
+              taken = a >>> 0 > b >>> 0;
+              break;
+            case 0x30:
+              taken = a >>> 0 >= b >>> 0;
+              break;
+            case 0xa0:
+              taken = a >>> 0 < b >>> 0;
+              break;
+            case 0xb0:
+              taken = a >>> 0 <= b >>> 0;
+              break;
+            case 0x60:
+              taken = a > b;
+              break;
+            case 0x70:
+              taken = a >= b;
+              break;
+            case 0xc0:
+              taken = a < b;
+              break;
+            default:
+              taken = a <= b;
+              break;
+          }
+          if (taken) {
+            pc += OFF[i];
+            if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
+          }
+          break;
+        }
+
+        case Op.JCOND: {
+          // may_goto (kernel do_misc_fixups): at 0 jump, else decrement and fall through.
+          if (SRC[i] !== 0) throw fault(ErrorCode.UnknownOpcode, `bad jcond src ${SRC[i]}`, i, op);
+          if (mayGoto[depth] === 0) {
+            pc += OFF[i];
+            if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
+          } else {
+            mayGoto[depth]--;
+          }
+          break;
+        }
+
+        // ---------------------------------------------------------------- calls and exit
+        case Op.CALL:
+        case Op.CALLX: {
+          const s = op === Op.CALLX ? 0 : SRC[i];
+          if (s === 1) {
+            // bpf-to-bpf call
+            const target = pc + IMM[i];
+            if (target >>> 0 >= N) throw jumpOut(i, op, target);
+            if (depth + 1 >= MAX_CALL_DEPTH) {
+              throw fault(ErrorCode.CallDepth, `call depth exceeds ${MAX_CALL_DEPTH} frames`, i, op);
+            }
+            retPc[depth] = pc;
+            progs[depth] = cur;
+            const b = depth * 8;
+            for (let k = 0; k < 4; k++) {
+              saved[b + k * 2] = L[6 + k];
+              saved[b + k * 2 + 1] = H[6 + k];
+            }
+            depth++;
+            mayGoto[depth] = MAY_GOTO_START;
+            // A fresh frame reads as zero (the kernel's is garbage the verifier forbids reading).
+            stackBytes.fill(0, depth * STACK_SIZE, (depth + 1) * STACK_SIZE);
+            L[10] = (BASE_LO + (depth + 1) * STACK_SIZE) | 0;
+            H[10] = stackHi;
+            pc = target;
+            break;
+          }
+          let fn: HelperFn | undefined;
+          if (s === 0) {
+            const id = op === Op.CALLX ? L[d] : IMM[i];
+            fn = cur.helpers[id];
+            if (fn === undefined) throw fault(ErrorCode.UnknownHelper, `unknown helper ${id >>> 0}`, i, op);
+          } else if (s === 2) {
+            fn = cur.kfuncs?.get(IMM[i]);
+            if (fn === undefined) throw fault(ErrorCode.UnknownHelper, `unknown kfunc ${IMM[i]}`, i, op);
+          } else {
+            throw fault(ErrorCode.UnknownOpcode, `bad call src ${s}`, i, op);
+          }
+          call.insnIndex = i;
+          call.tailCall = undefined;
+          st.left = left;
+          st.depth = depth;
+          st.cur = cur;
+          fn(call);
+          left = st.left;
+          const tail = call.tailCall;
+          if (tail !== undefined) {
+            call.tailCall = undefined;
+            if (call.tailCalls < MAX_TAIL_CALLS) {
+              call.tailCalls++;
+              cur = tail;
+              code = cur.code;
+              OP = code.op;
+              DST = code.dst;
+              SRC = code.src;
+              OFF = code.off;
+              IMM = code.imm;
+              N = code.length;
+              mayGoto[depth] = MAY_GOTO_START;
+              pc = 0;
+              break;
+            }
+          }
+          // r1..r5 are scratched by every call.
+          L[1] = L[2] = L[3] = L[4] = L[5] = 0;
+          H[1] = H[2] = H[3] = H[4] = H[5] = 0;
+          break;
+        }
+        case Op.EXIT:
+          if (depth === baseDepth) {
+            st.left = left;
+            return;
+          }
+          depth--;
+          {
+            const b = depth * 8;
+            for (let k = 0; k < 4; k++) {
+              L[6 + k] = saved[b + k * 2];
+              H[6 + k] = saved[b + k * 2 + 1];
+            }
+          }
+          L[10] = (BASE_LO + (depth + 1) * STACK_SIZE) | 0;
+          H[10] = stackHi;
+          pc = retPc[depth];
+          if (progs[depth] !== cur) {
+            cur = progs[depth];
+            code = cur.code;
+            OP = code.op;
+            DST = code.dst;
+            SRC = code.src;
+            OFF = code.off;
+            IMM = code.imm;
+            N = code.length;
+          }
+          break;
+
+        // ---------------------------------------------------------------- BPF_LD
+        case Op.LDDW:
+          if (SRC[i] !== 0) throw fault(ErrorCode.BadLdImm64, `unlinked lddw (src ${SRC[i]})`, i, op);
+          if (pc >= N) throw fault(ErrorCode.BadLdImm64, 'lddw is missing its second slot', i, op);
+          L[d] = IMM[i];
+          H[d] = IMM[pc];
+          pc++;
+          break;
+        case Op.LDABSW:
+        case Op.LDABSH:
+        case Op.LDABSB:
+        case Op.LDINDW:
+        case Op.LDINDH:
+        case Op.LDINDB: {
+          // Kernel bpf_gen_ld_abs + bpf_skb_load_helper_*: big-endian value in host order,
+          // r1..r5 clobbered, out of bounds ends the program with r0 = 0.
+          if (packet === undefined) throw fault(ErrorCode.BadAccess, 'LD_ABS/LD_IND without a packet', i, op);
+          const size = op === Op.LDABSW || op === Op.LDINDW ? 4 : op === Op.LDABSH || op === Op.LDINDH ? 2 : 1;
+          const offset = (op & 0xe0) === 0x20 ? IMM[i] : (L[SRC[i]] + IMM[i]) | 0;
+          const v = packet.loadAbs(offset, size);
+          L[1] = L[2] = L[3] = L[4] = L[5] = 0;
+          H[1] = H[2] = H[3] = H[4] = H[5] = 0;
+          if (v === undefined) {
+            st.left = left;
+            throw ABORT_RUN;
+          }
+          L[0] = v | 0;
+          H[0] = 0;
+          break;
+        }
+
+        // ---------------------------------------------------------------- BPF_LDX
+        case Op.LDXW:
+        case Op.LDXH:
+        case Op.LDXB:
+        case Op.LDXDW:
+        case Op.LDXSW:
+        case Op.LDXSH:
+        case Op.LDXSB: {
+          const s = SRC[i];
+          const size = SIZES[op & 0x18];
+          L[d] = load(mem, H[s], (L[s] + OFF[i]) | 0, size, op >= 0x80, i, op);
+          H[d] = LD_HI;
+          break;
+        }
+
+        // ---------------------------------------------------------------- BPF_ST / BPF_STX
+        case Op.STW:
+        case Op.STH:
+        case Op.STB:
+        case Op.STDW: {
+          const v = IMM[i];
+          store(mem, H[d], (L[d] + OFF[i]) | 0, SIZES[op & 0x18], v, v >> 31, i, op);
+          break;
+        }
+        case Op.STXW:
+        case Op.STXH:
+        case Op.STXB:
+        case Op.STXDW: {
+          const s = SRC[i];
+          store(mem, H[d], (L[d] + OFF[i]) | 0, SIZES[op & 0x18], L[s], H[s], i, op);
+          break;
+        }
+
+        // ---------------------------------------------------------------- BPF_STX | BPF_ATOMIC
+        case Op.ATOMIC32:
+        case Op.ATOMIC64:
+        case ATOMIC8:
+        case ATOMIC16:
+          atomic(mem, regs, op, d, SRC[i], OFF[i], IMM[i], i);
+          break;
+
+        default:
+          throw fault(ErrorCode.UnknownOpcode, 'unknown opcode', i, op);
+      }
+    }
+  } catch (e) {
+    st.left = left;
+    st.depth = depth;
+    if (e instanceof BpfError && !(e instanceof VmFault)) {
+      // A helper's deliberate error: the run's fault, at the call instruction.
+      throw new VmFault(e.code, e.message, i, op, { cause: e });
+    }
+    throw e;
+  }
+}
+
+/** BPF_STX | BPF_ATOMIC | B/H: only LOAD_ACQ/STORE_REL accept these sizes. */
+const ATOMIC8 = 0xd3;
+const ATOMIC16 = 0xcb;
+
+/** Bytes by size field (W 0x00, H 0x08, B 0x10, DW 0x18). */
+const SIZES: readonly number[] = (() => {
+  const t: number[] = [];
+  t[0x00] = 4;
+  t[0x08] = 2;
+  t[0x10] = 1;
+  t[0x18] = 8;
+  return t;
+})();
+
+function jumpOut(i: number, op: number, target: number): VmFault {
+  return fault(ErrorCode.JumpOutOfRange, `jump to insn ${target} is outside the program`, i, op);
+}
+
+/**
+ * Atomic operations (kernel `___bpf_prog_run` STX_ATOMIC_W/DW): imm selects the operation.
+ * Without FETCH only memory changes; with FETCH src gets the old value (zero-extended for W);
+ * XCHG swaps; CMPXCHG compares with r0 and always leaves the old value in r0.
+ */
+function atomic(mem: Memory, regs: RegisterFile, op: number, d: number, s: number, off: number, imm: number, i: number): void {
+  const L = regs.lo;
+  const H = regs.hi;
+  const size = SIZES[op & 0x18];
+  if (imm === AtomicOp.LOAD_ACQ) {
+    // dst = *(src + off), zero-extended
+    L[d] = load(mem, H[s], (L[s] + off) | 0, size, false, i, op);
+    H[d] = LD_HI;
+    return;
+  }
+  if (imm === AtomicOp.STORE_REL) {
+    store(mem, H[d], (L[d] + off) | 0, size, L[s], H[s], i, op);
+    return;
+  }
+  if (size < 4) throw fault(ErrorCode.UnknownOpcode, `atomic op 0x${imm.toString(16)} on ${size} bytes`, i, op);
+  const r = atomicRegion(mem, H[d], (L[d] + off) | 0, size, i, op);
+  const o = mem.lastOffset;
+  const v = r.view;
+  const oldLo = v.getInt32(o, true);
+  const oldHi = size === 8 ? v.getInt32(o + 4, true) : 0;
+  let nlo: number;
+  let nhi = 0;
+  const slo = L[s];
+  const shi = size === 8 ? H[s] : 0;
+  switch (imm & ~AtomicOp.FETCH) {
+    case AtomicOp.ADD: {
+      const sum = (oldLo >>> 0) + (slo >>> 0);
+      nlo = sum | 0;
+      nhi = (oldHi + shi + (sum > 0xffffffff ? 1 : 0)) | 0;
+      break;
+    }
+    case AtomicOp.OR:
+      nlo = oldLo | slo;
+      nhi = oldHi | shi;
+      break;
+    case AtomicOp.AND:
+      nlo = oldLo & slo;
+      nhi = oldHi & shi;
+      break;
+    case AtomicOp.XOR:
+      nlo = oldLo ^ slo;
+      nhi = oldHi ^ shi;
+      break;
+    case 0xe0: // XCHG (imm 0xe1)
+      if (imm !== AtomicOp.XCHG) throw fault(ErrorCode.UnknownOpcode, `bad atomic op 0x${imm.toString(16)}`, i, op);
+      nlo = slo;
+      nhi = shi;
+      break;
+    case 0xf0: {
+      // CMPXCHG (imm 0xf1)
+      if (imm !== AtomicOp.CMPXCHG) throw fault(ErrorCode.UnknownOpcode, `bad atomic op 0x${imm.toString(16)}`, i, op);
+      const match = size === 8 ? oldLo === L[0] && oldHi === H[0] : oldLo === L[0];
+      if (match) {
+        v.setInt32(o, slo, true);
+        if (size === 8) v.setInt32(o + 4, shi, true);
+      }
+      L[0] = oldLo;
+      H[0] = oldHi;
+      return;
+    }
+    default:
+      throw fault(ErrorCode.UnknownOpcode, `bad atomic op 0x${imm.toString(16)}`, i, op);
+  }
+  v.setInt32(o, nlo, true);
+  if (size === 8) v.setInt32(o + 4, nhi, true);
+  if ((imm & AtomicOp.FETCH) !== 0) {
+    L[s] = oldLo;
+    H[s] = oldHi;
+  }
+}
