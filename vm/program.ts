@@ -83,6 +83,12 @@ export interface HelperCall {
   /** Set by bpf_tail_call on success: the VM jumps to this program's first instruction. */
   tailCall?: LinkedProgram;
   /**
+   * Tail calls already made in this run (kernel: one count per run, MAX_TAIL_CALL_CNT = 33).
+   * Informational for helpers: the engine enforces MAX_TAIL_CALLS and ignores `tailCall` beyond
+   * it (the tail call then falls through, as in the kernel).
+   */
+  readonly tailCalls?: number;
+  /**
    * Run the subprogram at instruction `pc` of the current program as a callback (bpf_loop,
    * bpf_for_each_map_elem) with r1..r5 = `args` ([lo, hi] pairs) in a new frame, and return its
    * r0 as [lo, hi]. Provided by the engines. A function pointer (LD_IMM64 BPF_PSEUDO_FUNC) is the
