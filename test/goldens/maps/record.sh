@@ -1,0 +1,22 @@
+#!/bin/sh
+# Records the kernel's answers for the map probes: compiles every *.bpf.c here
+# (clang-19), runs each of its tc programs once through the kernel oracle
+# (`oracle run`, root, Linux 6.18 when recorded) on packets.txt, and writes
+# <program>.out.json. test/maps/goldens.test.ts replays the same operation
+# sequences through tcxlab's map model and compares with these files.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+oracle=${ORACLE:-/tmp/oracle/oracle}
+cd "$here"
+inc="/usr/include/$(gcc -dumpmachine)"
+for c in *.bpf.c; do
+	o="${c%.c}.o"
+	clang-19 -O2 -g -target bpf -Wall -I"$inc" -c "$c" -o "$o"
+	for p in $(grep -A1 '^SEC("tc")' "$c" | sed -n 's/^int \([a-z_0-9]*\)(.*/\1/p'); do
+		extra=""; [ "$p" = t_tail ] && extra="--set jt 00000000 @t_target"
+		# shellcheck disable=SC2086
+		"$oracle" run "$o" "$p" packets.txt $extra > "$p.out.json" || echo "$p: oracle exit $?" >&2
+		echo "$o $p"
+	done
+done
+uname -r > kernel.txt
