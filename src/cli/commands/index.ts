@@ -3,7 +3,9 @@
  */
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { register as conformance } from './conformance.js';
+import { register as conformancePlugin } from './conformance-plugin.js';
 
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [conformance, conformancePlugin];
