@@ -1,0 +1,282 @@
+/**
+ * @fileoverview The sk_buff model: one linear buffer with headroom and tailroom, header offsets and
+ * the metadata a tc program can see or change (`include/linux/skbuff.h`).
+ *
+ * Buffer layout (all offsets are relative to `buf[0]`, which plays the role of `skb->head`):
+ *
+ *   buf: | headroom ... | meta (metaLen) | data ............ len | tailroom ... |
+ *        0              data-metaLen     data                    data+len       buf.length
+ *
+ * The skb is always linear (`data_len` = 0, no frags), as a BPF_PROG_TEST_RUN skb is. mac /
+ * network / transport header offsets are head-relative, like the kernel's u16 offsets; -1 means
+ * "unset" (the kernel's ~0). Ethertypes (protocol, vlan_proto) are kept in host order here; the
+ * `__sk_buff` view converts them to the kernel's raw big-endian u16.
+ */
+import { blockAdd, blockSub, csumPartial } from './csum.js';
+
+/** `NET_SKB_PAD` on x86-64 (max(32, L1_CACHE_BYTES)). */
+export const NET_SKB_PAD = 64;
+/** `NET_IP_ALIGN` on x86-64. */
+export const NET_IP_ALIGN = 0;
+/** `SKB_DATA_ALIGN(sizeof(struct skb_shared_info))` on x86-64. */
+export const SKB_SHINFO_SIZE = 320;
+/** `SKB_MAX_ALLOC` = BPF_SKB_MAX_LEN (filter.c): 16384 − 320. */
+export const BPF_SKB_MAX_LEN = 16064;
+
+/** ip_summed values (skbuff.h). */
+export const CHECKSUM_NONE = 0;
+export const CHECKSUM_UNNECESSARY = 1;
+export const CHECKSUM_COMPLETE = 2;
+export const CHECKSUM_PARTIAL = 3;
+/** SKB_MAX_CSUM_LEVEL. */
+export const SKB_MAX_CSUM_LEVEL = 3;
+
+/** skb->tstamp_type (SKB_CLOCK_*). */
+export const SKB_CLOCK_REALTIME = 0;
+export const SKB_CLOCK_MONOTONIC = 1;
+export const SKB_CLOCK_TAI = 2;
+
+/** GSO type bits used by the helpers (SKB_GSO_*). */
+export const SKB_GSO_TCPV4 = 1 << 0;
+export const SKB_GSO_DODGY = 1 << 2;
+export const SKB_GSO_TCPV6 = 1 << 4;
+export const SKB_GSO_UDP_L4 = 1 << 16;
+
+/**
+ * The socket a test-run skb carries (`struct sock_common` fields bpf_sock exposes). tc sees one
+ * only in a test run (the dummy socket of bpf_prog_test_run_skb); on the emulated netdev skb->sk
+ * is NULL.
+ */
+export interface SkbSock {
+  boundDevIf: number;
+  family: number;
+  /** AF_INET addresses as the 4 wire bytes; AF_INET6 as 16. */
+  srcIp: Uint8Array;
+  dstIp: Uint8Array;
+  /** Host-order ports. */
+  srcPort: number;
+  dstPort: number;
+  state: number;
+  rxQueueMapping: number;
+}
+
+/** Options for a fresh skb (see `Skb.create`). */
+export interface SkbInit {
+  headroom?: number;
+  tailroom?: number;
+}
+
+/** The sk_buff. Fields are public on purpose: helpers and the netdev manipulate them directly. */
+export class Skb {
+  /** skb->head .. skb->end. */
+  buf: Uint8Array;
+  /** skb->data − skb->head. */
+  data: number;
+  /** skb->len (= headlen: the skb is linear). */
+  len: number;
+  /** Metadata bytes right before data (XDP data_meta); 0 in a test run. */
+  metaLen = 0;
+  macHeader = -1;
+  networkHeader = -1;
+  transportHeader = -1;
+  /** skb->mac_len (set by nothing in a test run: 0). */
+  macLen = 0;
+  innerMacHeader = -1;
+  innerNetworkHeader = -1;
+  innerTransportHeader = -1;
+  innerProtocol = 0;
+  encapsulation = false;
+
+  /** Ethertype, host order (0x0800 for IPv4). */
+  protocol = 0;
+  pktType = 0;
+  /** hw-accel VLAN tag: proto (host order) and TCI. vlan_present is `vlanProto|vlanTci` ≠ 0. */
+  vlanProto = 0;
+  vlanTci = 0;
+  mark = 0;
+  priority = 0;
+  hash = 0;
+  swHash = false;
+  l4Hash = false;
+  /** qdisc_skb_cb(skb)->data[0..19]: __sk_buff cb[0..4]. */
+  readonly cb = new Uint8Array(20);
+  tcIndex = 0;
+  /** qdisc_skb_cb(skb)->tc_classid (u16). */
+  tcClassid = 0;
+  /** qdisc_skb_cb(skb)->pkt_len: __sk_buff wire_len. */
+  pktLen = 0;
+  tstamp = 0n;
+  tstampType = SKB_CLOCK_REALTIME;
+  hwtstamp = 0n;
+  gsoSegs = 0;
+  gsoSize = 0;
+  gsoType = 0;
+  /** skb->dev->ifindex. */
+  ifindex = 0;
+  /** skb->skb_iif. */
+  skbIif = 0;
+  queueMapping = 0;
+  napiId = 0;
+  ipSummed = CHECKSUM_NONE;
+  csum = 0;
+  csumLevel = 0;
+  csumStart = 0;
+  csumOffset = 0;
+  /** skb->tc_at_ingress: helpers take ingress branches (redirect_peer, tstamp rules). */
+  tcAtIngress = false;
+  /** skb->sk (NULL when undefined). */
+  sk: SkbSock | null = null;
+  /** Route realm (dst->tclassid) for get_route_realm; 0 = no dst. */
+  routeRealm = 0;
+
+  constructor(buf: Uint8Array, data: number, len: number) {
+    this.buf = buf;
+    this.data = data;
+    this.len = len;
+  }
+
+  /** A linear skb holding a copy of `frame`, data at the start of the frame. */
+  static create(frame: Uint8Array, init: SkbInit = {}): Skb {
+    const headroom = init.headroom ?? NET_SKB_PAD + NET_IP_ALIGN;
+    const tailroom = init.tailroom ?? 0;
+    const buf = new Uint8Array(headroom + frame.length + tailroom);
+    buf.set(frame, headroom);
+    return new Skb(buf, headroom, frame.length);
+  }
+
+  headroom(): number {
+    return this.data - this.metaLen;
+  }
+
+  tailroom(): number {
+    return this.buf.length - (this.data + this.len);
+  }
+
+  /** [data, data+len) as a view (shares the buffer; invalid after a reallocation). */
+  bytes(): Uint8Array {
+    return this.buf.subarray(this.data, this.data + this.len);
+  }
+
+  /** [data − metaLen, data + len): what the packet Region is bound to. */
+  packetView(): Uint8Array {
+    return this.buf.subarray(this.data - this.metaLen, this.data + this.len);
+  }
+
+  /** A copy of the packet bytes (data_out). */
+  toBytes(): Uint8Array {
+    return this.bytes().slice();
+  }
+
+  /** Header offsets relative to data (`skb_network_offset` etc.). */
+  macOffset(): number {
+    return this.macHeader - this.data;
+  }
+  networkOffset(): number {
+    return this.networkHeader - this.data;
+  }
+  transportOffset(): number {
+    return this.transportHeader - this.data;
+  }
+  /** `skb_mac_header_len`: network − mac. */
+  macHeaderLen(): number {
+    return this.networkHeader - this.macHeader;
+  }
+  vlanPresent(): boolean {
+    return (this.vlanProto | this.vlanTci) !== 0;
+  }
+  isGso(): boolean {
+    return this.gsoSize !== 0;
+  }
+
+  /**
+   * `pskb_expand_head`: make sure there is `head` bytes of headroom (before the metadata) and
+   * `tail` bytes of tailroom, reallocating and shifting every header offset as the kernel does.
+   */
+  reserve(head: number, tail: number): void {
+    const needHead = Math.max(0, head - this.headroom());
+    const needTail = Math.max(0, tail - this.tailroom());
+    if (needHead === 0 && needTail === 0) return;
+    // The kernel rounds the new allocation up (kmalloc buckets); growing by a pad's worth keeps
+    // repeated pushes from reallocating every time.
+    const addHead = needHead ? needHead + NET_SKB_PAD : 0;
+    const addTail = needTail ? needTail + NET_SKB_PAD : 0;
+    const nb = new Uint8Array(this.buf.length + addHead + addTail);
+    nb.set(this.buf, addHead);
+    this.buf = nb;
+    this.data += addHead;
+    for (const k of ['macHeader', 'networkHeader', 'transportHeader', 'innerMacHeader', 'innerNetworkHeader', 'innerTransportHeader'] as const) {
+      if (this[k] >= 0) this[k] += addHead;
+    }
+  }
+
+  /** `skb_push`: grow at the front by n (contents of the new bytes are whatever was there). */
+  push(n: number): void {
+    this.reserve(n, 0);
+    if (this.metaLen) this.buf.copyWithin(this.data - this.metaLen - n, this.data - this.metaLen, this.data);
+    this.data -= n;
+    this.len += n;
+  }
+
+  /** `__skb_pull`: drop n bytes at the front. */
+  pull(n: number): void {
+    if (this.metaLen) this.buf.copyWithin(this.data - this.metaLen + n, this.data - this.metaLen, this.data);
+    this.data += n;
+    this.len -= n;
+  }
+
+  /** `skb_put_zero`: grow the tail by n zero bytes. */
+  putZero(n: number): void {
+    this.reserve(0, n);
+    this.buf.fill(0, this.data + this.len, this.data + this.len + n);
+    this.len += n;
+  }
+
+  /** `__skb_trim`: cut to newLen bytes. */
+  trim(newLen: number): void {
+    this.len = newLen;
+  }
+
+  /**
+   * `bpf_skb_generic_push`: insert n zero bytes at data offset `off` by pushing n bytes and moving
+   * the first `off` bytes to the new front. Header offsets are not touched (callers do it).
+   */
+  insertZeros(off: number, n: number): void {
+    this.push(n);
+    this.buf.copyWithin(this.data, this.data + n, this.data + n + off);
+    this.buf.fill(0, this.data + off, this.data + off + n);
+  }
+
+  /**
+   * `bpf_skb_generic_pop`: remove n bytes at data offset `off` (the first `off` bytes move up by n),
+   * keeping skb->csum right for CHECKSUM_COMPLETE (`skb_postpull_rcsum`).
+   */
+  removeBytes(off: number, n: number): void {
+    this.postpullRcsum(this.data + off, n);
+    this.buf.copyWithin(this.data + n, this.data, this.data + off);
+    this.pull(n);
+  }
+
+  /** `skb_postpull_rcsum`: bytes [start, +n) (head-relative) left the checksummed area. */
+  postpullRcsum(start: number, n: number): void {
+    if (this.ipSummed === CHECKSUM_COMPLETE) this.csum = blockSub(this.csum, csumPartial(this.buf.subarray(start, start + n)), 0);
+  }
+
+  /** `skb_postpush_rcsum`: bytes [start, +n) (head-relative) joined the checksummed area. */
+  postpushRcsum(start: number, n: number): void {
+    if (this.ipSummed === CHECKSUM_COMPLETE) this.csum = blockAdd(this.csum, csumPartial(this.buf.subarray(start, start + n)), 0);
+  }
+
+  /** `skb_clear_hash`. */
+  clearHash(): void {
+    this.hash = 0;
+    this.swHash = false;
+    this.l4Hash = false;
+  }
+
+  /** `skb_gso_reset`. */
+  gsoReset(): void {
+    this.gsoSize = 0;
+    this.gsoSegs = 0;
+    this.gsoType = 0;
+  }
+}
