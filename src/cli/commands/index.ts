@@ -5,7 +5,8 @@ import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { register as conformance } from './conformance.js';
 import { register as conformancePlugin } from './conformance-plugin.js';
+import { register as tcxScript } from './tcx-script.js';
 
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
-export const commands: RegisterCommand[] = [conformance, conformancePlugin];
+export const commands: RegisterCommand[] = [conformance, conformancePlugin, tcxScript];

@@ -1,0 +1,81 @@
+/**
+ * @fileoverview NetDevice: one emulated network device (struct net_device as far as tc/tcx
+ * care): name, ifindex, kind, veth peer, MTU, MAC, admin state, and per direction the tcx
+ * hook pointer (netdevice.h tcx_ingress / tcx_egress; null = no entry).
+ *
+ * Extension points for the classic tc path and the packet path:
+ * - `tc`: the device's qdisc/filter state (clsact, ingress, cls_bpf), owned by net/tc code;
+ * - `unregisterHooks`: called when the device is unregistered, before the tcx hooks are
+ *   uninstalled (unregister_netdevice_many_notify shuts qdiscs down first, then tcx_uninstall);
+ * - `tcx(dir).miniqUse()/miniqUnuse()`: how a clsact/ingress qdisc keeps the tcx entry alive.
+ */
+import { TcxHook, type Direction, type TcxEntry } from './tcx.js';
+import type { Host } from './host.js';
+
+export type DeviceKind = 'loopback' | 'veth' | 'dummy';
+
+export class NetDevice {
+  /** False once the device has been unregistered (deleted); the object stays for inspection. */
+  registered = true;
+  /** Administrative state (IFF_UP). New veth/dummy devices and a new netns's lo start down. */
+  up = false;
+  mtu: number;
+  /** 6-byte MAC address. */
+  mac: Uint8Array;
+  /** The other end of a veth pair. */
+  peer: NetDevice | null = null;
+  /** tcx hook entries; null means "no entry" (query still reports count 0, revision 1). */
+  tcxIngress: TcxEntry | null = null;
+  tcxEgress: TcxEntry | null = null;
+  /** Classic tc state (qdiscs, filters): owned by the classic engine. */
+  tc: unknown = undefined;
+  /** Called on unregister before tcx uninstall (qdisc shutdown lives here). */
+  readonly unregisterHooks: Array<(dev: NetDevice) => void> = [];
+  private readonly hooks: { ingress: TcxHook; egress: TcxHook };
+
+  constructor(
+    readonly host: Host,
+    readonly name: string,
+    readonly ifindex: number,
+    readonly kind: DeviceKind,
+    opts: { mtu?: number; mac?: Uint8Array } = {},
+  ) {
+    this.mtu = opts.mtu ?? (kind === 'loopback' ? 65536 : 1500);
+    this.mac = opts.mac ?? (kind === 'loopback' ? new Uint8Array(6) : defaultMac(ifindex));
+    this.hooks = { ingress: new TcxHook(this, 'ingress'), egress: new TcxHook(this, 'egress') };
+  }
+
+  /** The tcx hook of one direction: attach/detach/query, the program list for the run path. */
+  tcx(dir: Direction): TcxHook {
+    const h = this.hooks[dir];
+    if (!h) throw new TypeError(`direction must be 'ingress' or 'egress'`);
+    return h;
+  }
+
+  /** The raw entry pointer of one direction. */
+  tcxEntry(dir: Direction): TcxEntry | null {
+    return dir === 'ingress' ? this.tcxIngress : this.tcxEgress;
+  }
+
+  setTcxEntry(dir: Direction, e: TcxEntry | null): void {
+    if (dir === 'ingress') this.tcxIngress = e;
+    else this.tcxEgress = e;
+  }
+
+  /** MAC as aa:bb:cc:dd:ee:ff. */
+  get macString(): string {
+    return [...this.mac].map((b) => b.toString(16).padStart(2, '0')).join(':');
+  }
+
+  toString(): string {
+    return `${this.name}@${this.ifindex}`;
+  }
+}
+
+/**
+ * A deterministic locally administered unicast MAC (02:00:00:00:hi:lo from the ifindex). The
+ * kernel picks random ones (eth_hw_addr_random); determinism matters more here.
+ */
+function defaultMac(ifindex: number): Uint8Array {
+  return Uint8Array.of(0x02, 0, 0, 0, (ifindex >> 8) & 0xff, ifindex & 0xff);
+}

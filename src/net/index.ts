@@ -1,0 +1,39 @@
+/**
+ * @fileoverview The emulated network: hosts (network namespaces), devices, the tcx hooks with
+ * the bpf_mprog attach API, tcx links, and the raw bpf(2) layer.
+ */
+export { Host, IFNAMSIZ, type HostOptions } from './host.js';
+export { NetDevice, type DeviceKind } from './device.js';
+export { BpfKernel, BPFFS_ROOT, type BpfKernelOptions, type Pinnable } from './kernel.js';
+export { ProgHandle, PROG_TYPE_BY_NAME, progTypeName, type ProgHandleOptions, type ProgTypeName } from './prog-handle.js';
+export { BpfLink, BPF_LINK_TYPE_TCX, type BpfLinkInfo } from './links.js';
+export {
+  TcxHook,
+  TcxEntry,
+  tcxAttachType,
+  tcxDirection,
+  type Anchor,
+  type Direction,
+  type TcxAttachOptions,
+  type TcxDetachOptions,
+  type TcxQueryEntry,
+  type TcxQueryResult,
+} from './tcx.js';
+export {
+  MprogBundle,
+  BPF_MPROG_MAX,
+  MPROG_MAX_PROGS,
+  BPF_F_ATTACH_MASK_MPROG,
+  type MprogSlot,
+  type MprogQuery,
+} from './mprog.js';
+export {
+  BpfProcess,
+  type FdObject,
+  type ProgAttachAttr,
+  type LinkCreateAttr,
+  type LinkUpdateAttr,
+  type ProgQueryAttr,
+  type BpfProcessOptions,
+} from './syscall.js';
+export { runTcxScript, type TcxScriptOptions, type TcxScriptResult } from './script.js';
