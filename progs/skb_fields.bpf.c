@@ -80,9 +80,12 @@ int skb_write_all(struct __sk_buff *skb)
 	skb->tc_index = in0;			/* truncated to 16 bits */
 	skb->tc_classid = in1 | 0x10000;	/* truncated to 16 bits */
 	skb->tstamp = (__u64)in0 << 20 | in1;
-	skb->cb[2] = skb->queue_mapping;	/* read back what was stored */
-	skb->cb[3] = skb->tc_index | skb->tc_classid << 16;
-	skb->cb[4] = skb->mark;
+	/* read back what the kernel stored; volatile so clang cannot forward
+	 * the values it just wrote */
+	skb->cb[2] = *(volatile __u32 *)&skb->queue_mapping;
+	skb->cb[3] = *(volatile __u32 *)&skb->tc_index |
+		     *(volatile __u32 *)&skb->tc_classid << 16;
+	skb->cb[4] = *(volatile __u32 *)&skb->mark;
 	return TC_ACT_RECLASSIFY;
 }
 

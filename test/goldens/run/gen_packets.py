@@ -160,6 +160,10 @@ FILES["nat"] = [
     ("IPv4 ihl 6 (ignored)", eth(MAC_B, MAC_A, 0x0800, ipv4(A, B, 17, udp(A, B, 1000, 2000, b"opt!"), options=b"\x01\x01\x01\x00"))),
 ]
 
+FILES["one_ipv4"] = [FILES["mixed"][0]]
+FILES["one_arp"] = [("ARP request, broadcast destination", ARP)]
+FILES["one_vlan"] = [FILES["mixed"][13]]
+
 
 def write(name, frames):
     path = os.path.join(OUT, name + ".txt")
