@@ -159,6 +159,16 @@ export class RelocationError extends LocatedError {
 }
 
 /**
+ * An executable section whose name maps to no program type, when the caller gave none
+ * (code E_UNKNOWN_SECTION; the loader's equivalent of libbpf's "failed to guess program type").
+ */
+export class UnknownSectionError extends LocatedError {
+  constructor(message: string, loc: FileLocation = {}) {
+    super(ErrorCode.UnknownSection, 'elf', message, loc);
+  }
+}
+
+/**
  * An error carrying a kernel errno name (EEXIST, ENOENT, E2BIG, ...), as returned by bpf(2)
  * or a netlink request. Used by maps (host-side API), tcx/mprog and classic tc.
  */
