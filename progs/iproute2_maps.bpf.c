@@ -24,7 +24,9 @@ struct bpf_elf_map {
 	__u32 inner_idx;
 };
 
-#define __section_tail(ID, KEY) SEC(#ID "/" #KEY)
+#define __stringify_1(x) #x
+#define __stringify(x) __stringify_1(x)
+#define __section_tail(ID, KEY) SEC(__stringify(ID) "/" __stringify(KEY))
 
 #define JMP_MAP_ID	2
 #define INNER_ID	3
