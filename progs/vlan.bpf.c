@@ -33,6 +33,7 @@ int vlan_pop(struct __sk_buff *skb)
 	skb->cb[1] = (__u32)r;
 	skb->cb[2] = skb->protocol;
 	skb->cb[3] = skb->len;
+	skb->cb[4] = skb->vlan_present | skb->vlan_tci << 8 | skb->vlan_proto << 24;
 	return r ? TC_ACT_SHOT : TC_ACT_OK;
 }
 
