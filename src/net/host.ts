@@ -47,12 +47,23 @@ export class Host {
   /**
    * Create a veth pair. Returns [dev, peer]; the peer is registered first and so gets the
    * lower ifindex. EEXIST if either name is taken, EINVAL for an invalid name.
+   *
+   * The order is the kernel's (rtnl_newlink, then veth_newlink): an existing `name` fails
+   * first; then the peer is validated and registered; only then is `name` validated. So an
+   * invalid `name` with a valid peer fails after the peer took an ifindex, and that index is
+   * lost (measured: `ip link add . type veth peer name .p` burns one ifindex).
    */
   addVeth(name: string, peerName: string): [NetDevice, NetDevice] {
-    this.checkNewName(name);
+    if (typeof name === 'string' && this.device(name)) throw netErr('EEXIST', `device ${name} exists`);
     this.checkNewName(peerName);
-    if (name === peerName) throw netErr('EEXIST', `veth: both ends named ${name}`);
     const peer = this.register(peerName, 'veth');
+    try {
+      this.checkNewName(name);
+    } catch (e) {
+      this.byIndex.delete(peer.ifindex);
+      peer.registered = false;
+      throw e;
+    }
     const dev = this.register(name, 'veth');
     dev.peer = peer;
     peer.peer = dev;
