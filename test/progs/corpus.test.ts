@@ -26,6 +26,7 @@ interface Golden {
   argv: string[];
   output: string;
   volatile: string[];
+  cpu: number;
 }
 const manifest = JSON.parse(readFileSync(join(goldenDir, 'manifest.json'), 'utf8')) as {
   goldens: Golden[];
@@ -148,6 +149,7 @@ describe('[progs]: kernel goldens manifest', () => {
         continue;
       }
       expect(out.prog).toBe(g.program);
+      expect(out.cpu).toBe(g.cpu);
       const frames = readFileSync(join(root, g.packets), 'utf8')
         .split('\n')
         .filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));

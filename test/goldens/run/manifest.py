@@ -46,7 +46,7 @@ ENTRIES = []
 
 
 def golden(obj, prog, packets, variant=None, ctx=None, ctx_out=False, sets=(),
-           volatile=(), note=""):
+           volatile=(), note="", cpu=0):
     name = "%s.%s%s" % (obj, prog, "." + variant if variant else "")
     args = ["run", "progs/%s.bpf.o" % obj, prog, "%s/packets/%s.txt" % (REL, packets)]
     ctxhex = None
@@ -57,6 +57,8 @@ def golden(obj, prog, packets, variant=None, ctx=None, ctx_out=False, sets=(),
         args += ["--ctx-out"]
     for m, k, v in sets:
         args += ["--set", m, k, v]
+    if cpu:
+        args += ["--cpu", str(cpu)]
     ENTRIES.append({
         "name": name,
         "object": "progs/%s.bpf.o" % obj,
@@ -66,7 +68,7 @@ def golden(obj, prog, packets, variant=None, ctx=None, ctx_out=False, sets=(),
         "ctxFields": ctx,
         "ctxOut": bool(ctx is not None or ctx_out),
         "sets": [{"map": m, "key": k, "value": v} for m, k, v in sets],
-        "cpu": 0,
+        "cpu": cpu,
         "argv": args,
         "output": "%s/%s.json" % (REL, name),
         "volatile": list(volatile),
@@ -98,6 +100,8 @@ golden("maps_btf", "maps_touch", "flows", volatile=MIM_IDS,
        sets=[("m_lpm", "180000000a000000", le32(0x77)), ("m_lpm", "200000000a000002", le32(0xdead))],
        note="m_lpm: 10.0.0.0/24 -> 0x77, 10.0.0.2/32 -> 0xdead (deletes the flow again)")
 golden("maps_btf", "maps_touch", "mixed", "nolpm", volatile=MIM_IDS)
+golden("maps_btf", "maps_touch", "mixed", "cpu1", volatile=MIM_IDS, cpu=1,
+       note="pinned to CPU 1: per-CPU values land in the second column")
 golden("maps_btf", "maps_queue_stack", "mixed", ctx_out=True, volatile=MIM_IDS,
        note="queue/stack contents are not dumped by the oracle; cb[] carries the results")
 golden("maps_btf", "maps_in_maps", "mixed", volatile=MIM_IDS,
