@@ -1,0 +1,34 @@
+#!/bin/sh
+# Builds the loader fixtures and records what LLVM and bpftool say about them. The loader tests
+# compare the loader's output with these texts, never with the loader's own output.
+#
+#   sh test/goldens/loader/record.sh        (from anywhere; needs clang-19, llvm-19, bpftool)
+#
+# Objects:  test/goldens/loader/X.bpf.o      built here from X.bpf.c
+#           test/goldens/loader/progs/X.bpf.o  snapshot copies of the progs/ corpus objects (so
+#                                              these goldens never go stale when progs/ is rebuilt)
+# For each object X.bpf.o:
+#   X.readelf.txt  = llvm-readelf-19 -S -s -r X.bpf.o      (sections, symbols, relocations)
+#   X.objdump.txt  = llvm-objdump-19 -d -r -l X.bpf.o      (instructions, relocations, DWARF lines)
+#   X.btf.txt      = bpftool btf dump file X.bpf.o         (only objects with .BTF)
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../../.." && pwd)
+CLANG=${CLANG:-clang-19}
+FLAGS="-O2 -target bpf -mcpu=v3 -Wno-unused-function -fno-ident -I/usr/include/x86_64-linux-gnu"
+cd "$here"
+for c in *.bpf.c; do
+  o=${c%.c}.o
+  case $c in
+    nobtf.bpf.c) $CLANG $FLAGS -c "$c" -o "$o" ;;
+    *) $CLANG $FLAGS -g -fdebug-prefix-map="$here"=. -c "$c" -o "$o" ;;
+  esac
+done
+mkdir -p progs
+for o in "$root"/progs/*.bpf.o; do cp "$o" progs/; done
+record() { # object, golden prefix
+  llvm-readelf-19 -S -s -r "$1" > "$2.readelf.txt"
+  llvm-objdump-19 -d -r -l "$1" > "$2.objdump.txt"
+  if llvm-readelf-19 -S "$1" | grep -q ' \.BTF '; then bpftool btf dump file "$1" > "$2.btf.txt"; else rm -f "$2.btf.txt"; fi
+}
+for o in *.bpf.o progs/*.bpf.o; do record "$o" "${o%.bpf.o}"; done
