@@ -3,7 +3,8 @@
  * tcx hook (tcx/ingress), with a classic cls_bpf program behind them:
  *   chain_count  counts packets per ethertype class, returns TCX_NEXT
  *   chain_mark   marks IPv4 packets by DSCP, returns TCX_NEXT
- *   chain_filter drops frames shorter than 60 bytes, otherwise TCX_NEXT
+ *   chain_filter drops frames shorter than 42 bytes (Ethernet + IPv4 + UDP
+ *                headers), otherwise TCX_NEXT
  *   chain_classic (SEC "classifier") is the classic fallback: sets
  *                 tc_classid from the mark and returns TC_ACT_OK.
  * With every program returning NEXT the packet reaches the classic path. */
@@ -52,7 +53,7 @@ int chain_mark(struct __sk_buff *skb)
 SEC("tcx/ingress")
 int chain_filter(struct __sk_buff *skb)
 {
-	if (skb->len < 60)
+	if (skb->len < 42)
 		return TCX_DROP;
 	return TCX_NEXT;
 }
