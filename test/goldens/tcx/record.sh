@@ -1,6 +1,6 @@
 #!/bin/sh
 # Re-records the kernel's answers for every tcx script under test/goldens/tcx (the oracle
-# examples, selftests/ and errno/): runs each SCRIPT.txt through the real kernel with
+# examples, selftests/, errno/ and stdin/): runs each SCRIPT.txt through the real kernel with
 # `oracle tcx SCRIPT.txt > SCRIPT.out.json`. Needs root, bpf() and tcx (Linux >= 6.6).
 #   ORACLE=/path/to/oracle sh test/goldens/tcx/record.sh
 # Exit status 3 from the oracle means the script has deliberate script-error lines.
@@ -15,4 +15,10 @@ for s in "$here"/*.txt "$here"/selftests/*.txt "$here"/errno/*.txt; do
 	rc=$?
 	case $rc in 0|3) ;; *) echo "record: $s: oracle exit $rc" >&2 ;; esac
 	echo "tcx $(basename "$s"): exit $rc"
+done
+# stdin/: the script comes on standard input (`oracle tcx -`), so fd 3 is free for programs
+for s in "$here"/stdin/*.txt; do
+	[ -f "$s" ] || continue
+	"$oracle" tcx - < "$s" > "${s%.txt}.out.json"
+	echo "tcx stdin/$(basename "$s"): exit $?"
 done
