@@ -115,3 +115,28 @@ describe('tcxlab tcx-script', () => {
     expect(r.exitCode).toBe(3);
   });
 });
+
+describe('ids (recorded with --ids; compared relative to the first id of each kind)', () => {
+  /** Rewrites prog/link ids as offsets from the first one seen, so kernel and emulator compare. */
+  function normalise(lines: string[]): unknown[] {
+    let prog0: number | undefined;
+    let link0: number | undefined;
+    const p = (id: number) => (id === 0 ? 0 : id - (prog0 ??= id));
+    const l = (id: number) => (id === 0 ? 0 : id - (link0 ??= id));
+    return lines.map((s) => {
+      const o = JSON.parse(s);
+      if (o.prog_ids) o.prog_ids = o.prog_ids.map(p);
+      if (o.link_ids) o.link_ids = o.link_ids.map(l);
+      if (o.link_id !== undefined) o.link_id = l(o.link_id);
+      if (o.prog_id !== undefined) o.prog_id = p(o.prog_id);
+      return o;
+    });
+  }
+  for (const s of scripts('ids')) {
+    it(s, () => {
+      const want = golden(s);
+      const r = runTcxScript(readFileSync(join(root, s)).toString('latin1'), { ids: true });
+      expect(normalise(r.lines)).toEqual(normalise(want.lines));
+    });
+  }
+});

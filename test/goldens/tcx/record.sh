@@ -1,6 +1,6 @@
 #!/bin/sh
 # Re-records the kernel's answers for every tcx script under test/goldens/tcx (the oracle
-# examples, selftests/, errno/ and stdin/): runs each SCRIPT.txt through the real kernel with
+# examples, selftests/, errno/, ids/ and stdin/): runs each SCRIPT.txt through the real kernel with
 # `oracle tcx SCRIPT.txt > SCRIPT.out.json`. Needs root, bpf() and tcx (Linux >= 6.6).
 #   ORACLE=/path/to/oracle sh test/goldens/tcx/record.sh
 # Exit status 3 from the oracle means the script has deliberate script-error lines.
@@ -15,6 +15,12 @@ for s in "$here"/*.txt "$here"/selftests/*.txt "$here"/errno/*.txt; do
 	rc=$?
 	case $rc in 0|3) ;; *) echo "record: $s: oracle exit $rc" >&2 ;; esac
 	echo "tcx $(basename "$s"): exit $rc"
+done
+# ids/: recorded with --ids (the test compares ids relative to the first of each kind)
+for s in "$here"/ids/*.txt; do
+	[ -f "$s" ] || continue
+	(cd "$here/ids" && "$oracle" tcx "$(basename "$s")" --ids > "$(basename "${s%.txt}").out.json")
+	echo "tcx ids/$(basename "$s"): exit $?"
 done
 # stdin/: the script comes on standard input (`oracle tcx -`), so fd 3 is free for programs
 for s in "$here"/stdin/*.txt; do
