@@ -1,0 +1,206 @@
+/**
+ * @fileoverview The verifier-lite's data: which opcode bytes the kernel knows, what each field
+ * of an instruction may hold, and which helpers a sched_cls program may call.
+ *
+ * Sources: `kernel/bpf/core.c` (`bpf_opcode_in_insntable`), `kernel/bpf/verifier.c`
+ * (`resolve_pseudo_ldimm64`, `check_alu_op`, `check_atomic`, `check_ld_abs`, `check_ld_imm`,
+ * `do_check_insn`), and measurements on 6.18: the set of known opcodes was confirmed by loading
+ * every opcode byte (test/goldens/verifier/opcodes.kernel.json); the helper set is the one
+ * measured for `tc_cls_act_func_proto` (docs: skb-helpers-isa.md §3.1).
+ */
+import { AluOp, AtomicOp, Class, JmpOp, Mode, Size, Source, opClass, opCode, opMode, opSize, opSource } from './isa.js';
+
+/** How the verifier checks the fields of an instruction, by opcode group. */
+export type OpcodeKind =
+  | 'alu' // ADD SUB MUL DIV OR AND LSH RSH MOD XOR ARSH (K or X)
+  | 'neg' // NEG (K only)
+  | 'end' // ALU END (le/be) and ALU64 END (bswap)
+  | 'mov' // MOV (K or X; X carries MOVSX offsets)
+  | 'ldx' // LDX MEM / MEMSX
+  | 'st' // ST MEM
+  | 'stx' // STX MEM
+  | 'atomic' // STX ATOMIC (imm selects the operation)
+  | 'ldabs' // LD ABS / IND (legacy packet loads)
+  | 'lddw' // LD IMM DW (two slots)
+  | 'ja' // JMP JA (off) and JMP32 JA (gotol, imm)
+  | 'jcond' // JMP JCOND (may_goto)
+  | 'jcc' // conditional jumps, JMP and JMP32
+  | 'call' // JMP CALL
+  | 'exit'; // JMP EXIT
+
+/** One row of the opcode table. */
+export interface OpcodeRow {
+  readonly op: number;
+  readonly kind: OpcodeKind;
+  /** Access size in bytes for loads, stores and atomics. */
+  readonly bytes?: number;
+}
+
+const SIZE_BYTES: Record<number, number> = { [Size.W]: 4, [Size.H]: 2, [Size.B]: 1, [Size.DW]: 8 };
+
+function buildTable(): Map<number, OpcodeRow> {
+  const t = new Map<number, OpcodeRow>();
+  const add = (op: number, kind: OpcodeKind, bytes?: number) => t.set(op, { op, kind, bytes });
+  for (const cls of [Class.ALU, Class.ALU64]) {
+    for (const aop of [AluOp.ADD, AluOp.SUB, AluOp.MUL, AluOp.DIV, AluOp.OR, AluOp.AND, AluOp.LSH, AluOp.RSH, AluOp.MOD, AluOp.XOR, AluOp.ARSH]) {
+      add(cls | aop | Source.K, 'alu');
+      add(cls | aop | Source.X, 'alu');
+    }
+    add(cls | AluOp.MOV | Source.K, 'mov');
+    add(cls | AluOp.MOV | Source.X, 'mov');
+    add(cls | AluOp.NEG | Source.K, 'neg'); // NEG has no X form
+  }
+  add(Class.ALU | AluOp.END | Source.K, 'end'); // to little-endian
+  add(Class.ALU | AluOp.END | Source.X, 'end'); // to big-endian
+  add(Class.ALU64 | AluOp.END | Source.K, 'end'); // bswap; ALU64|END|X does not exist
+  for (const cls of [Class.JMP, Class.JMP32]) {
+    for (const jop of [JmpOp.JEQ, JmpOp.JGT, JmpOp.JGE, JmpOp.JSET, JmpOp.JNE, JmpOp.JSGT, JmpOp.JSGE, JmpOp.JLT, JmpOp.JLE, JmpOp.JSLT, JmpOp.JSLE]) {
+      add(cls | jop | Source.K, 'jcc');
+      add(cls | jop | Source.X, 'jcc');
+    }
+    add(cls | JmpOp.JA | Source.K, 'ja');
+  }
+  add(Class.JMP | JmpOp.CALL | Source.K, 'call'); // callx (0x8d) is not a kernel opcode
+  add(Class.JMP | JmpOp.EXIT | Source.K, 'exit');
+  add(Class.JMP | JmpOp.JCOND | Source.K, 'jcond');
+  add(Class.LD | Mode.IMM | Size.DW, 'lddw');
+  for (const size of [Size.W, Size.H, Size.B]) {
+    // LD_ABS / LD_IND have no DW form
+    add(Class.LD | Mode.ABS | size, 'ldabs', SIZE_BYTES[size]);
+    add(Class.LD | Mode.IND | size, 'ldabs', SIZE_BYTES[size]);
+    add(Class.LDX | Mode.MEMSX | size, 'ldx', SIZE_BYTES[size]); // no sign-extending DW load
+  }
+  for (const size of [Size.W, Size.H, Size.B, Size.DW]) {
+    add(Class.LDX | Mode.MEM | size, 'ldx', SIZE_BYTES[size]);
+    add(Class.ST | Mode.MEM | size, 'st', SIZE_BYTES[size]);
+    add(Class.STX | Mode.MEM | size, 'stx', SIZE_BYTES[size]);
+    add(Class.STX | Mode.ATOMIC | size, 'atomic', SIZE_BYTES[size]); // B/H only for load_acq/store_rel
+  }
+  return t;
+}
+
+/**
+ * The opcodes the kernel knows (`bpf_opcode_in_insntable`), with how their fields are checked.
+ * Any other opcode byte is "unknown opcode XX".
+ */
+export const OPCODE_TABLE: ReadonlyMap<number, OpcodeRow> = buildTable();
+
+/** Valid END immediates (`check_alu_op`). */
+export const END_IMMS: readonly number[] = [16, 32, 64];
+/** Valid MOVSX offsets: 8/16 for ALU, 8/16/32 for ALU64 (`check_alu_op`). */
+export const MOVSX_OFFS_ALU: readonly number[] = [8, 16];
+export const MOVSX_OFFS_ALU64: readonly number[] = [8, 16, 32];
+/** `off` of ALU64 MOV X that means "address space cast" (BPF_ADDR_SPACE_CAST, arena programs). */
+export const ADDR_SPACE_CAST = 1;
+
+/** Atomic read-modify-write operations (W and DW only, `check_atomic_rmw`). */
+export const ATOMIC_RMW: ReadonlySet<number> = new Set([
+  AtomicOp.ADD,
+  AtomicOp.ADD | AtomicOp.FETCH,
+  AtomicOp.OR,
+  AtomicOp.OR | AtomicOp.FETCH,
+  AtomicOp.AND,
+  AtomicOp.AND | AtomicOp.FETCH,
+  AtomicOp.XOR,
+  AtomicOp.XOR | AtomicOp.FETCH,
+  AtomicOp.XCHG,
+  AtomicOp.CMPXCHG,
+]);
+/** Atomic loads/stores with ordering (any size, `check_atomic_load` / `check_atomic_store`). */
+export const ATOMIC_LOAD_STORE: ReadonlySet<number> = new Set([AtomicOp.LOAD_ACQ, AtomicOp.STORE_REL]);
+
+/**
+ * Field rules of one instruction (the checks of `do_check_insn` and the functions it calls that
+ * need no register types). Returns the kernel's message, or undefined when the fields are legal.
+ * Register-number and frame-pointer checks are done by the caller.
+ */
+export function fieldError(row: OpcodeRow, dst: number, src: number, off: number, imm: number): string | undefined {
+  const op = row.op;
+  const cls = opClass(op);
+  const x = opSource(op) === Source.X;
+  switch (row.kind) {
+    case 'neg':
+      return src !== 0 || off !== 0 || imm !== 0 ? 'BPF_NEG uses reserved fields' : undefined;
+    case 'end':
+      return src !== 0 || off !== 0 || !END_IMMS.includes(imm) ? 'BPF_END uses reserved fields' : undefined;
+    case 'mov':
+      if (!x) return src !== 0 || off !== 0 ? 'BPF_MOV uses reserved fields' : undefined;
+      if (cls === Class.ALU) return (off !== 0 && !MOVSX_OFFS_ALU.includes(off)) || imm !== 0 ? 'BPF_MOV uses reserved fields' : undefined;
+      if (off === ADDR_SPACE_CAST) {
+        if (imm !== 1 && imm !== 1 << 16) return 'addr_space_cast insn can only convert between address space 1 and 0';
+        return 'addr_space_cast insn can only be used in a program that has an associated arena';
+      }
+      return (off !== 0 && !MOVSX_OFFS_ALU64.includes(off)) || imm !== 0 ? 'BPF_MOV uses reserved fields' : undefined;
+    case 'alu': {
+      const signedOk = off === 0 || (off === 1 && (opCode(op) === AluOp.DIV || opCode(op) === AluOp.MOD));
+      if (x ? imm !== 0 || !signedOk : src !== 0 || !signedOk) return 'BPF_ALU uses reserved fields';
+      return undefined;
+    }
+    case 'ldx':
+      return undefined; // its reserved fields are checked with the opcode (resolve_pseudo_ldimm64)
+    case 'st':
+      return src !== 0 ? 'BPF_ST uses reserved fields' : undefined;
+    case 'stx':
+      return imm !== 0 ? 'BPF_STX uses reserved fields' : undefined;
+    case 'atomic':
+      if (ATOMIC_RMW.has(imm)) return row.bytes !== 4 && row.bytes !== 8 ? 'invalid atomic operand size' : undefined;
+      if (ATOMIC_LOAD_STORE.has(imm)) return undefined;
+      return `BPF_ATOMIC uses invalid atomic opcode ${(imm & 0xff).toString(16).padStart(2, '0')}`;
+    case 'ldabs':
+      return dst !== 0 || off !== 0 || (opMode(op) === Mode.ABS && src !== 0) ? 'BPF_LD_[ABS|IND] uses reserved fields' : undefined;
+    case 'lddw':
+      return off !== 0 ? 'BPF_LD_IMM64 uses reserved fields' : undefined;
+    case 'ja':
+      return x || src !== 0 || dst !== 0 || (cls === Class.JMP && imm !== 0) || (cls === Class.JMP32 && off !== 0)
+        ? 'BPF_JA uses reserved fields'
+        : undefined;
+    case 'jcond':
+      return src !== 0 || dst !== 0 || imm !== 0 ? `invalid may_goto imm ${imm}` : undefined;
+    case 'jcc':
+      return (x ? imm !== 0 : src !== 0) ? 'BPF_JMP/JMP32 uses reserved fields' : undefined;
+    case 'call':
+      return (src !== 2 && off !== 0) || (src !== 0 && src !== 1 && src !== 2) || dst !== 0 ? 'BPF_CALL uses reserved fields' : undefined;
+    case 'exit':
+      return imm !== 0 || src !== 0 || dst !== 0 ? 'BPF_EXIT uses reserved fields' : undefined;
+  }
+}
+
+/** Whether the instruction writes its dst register (so dst = r10 is "frame pointer is read only"). */
+export function writesDst(row: OpcodeRow, imm: number): boolean {
+  switch (row.kind) {
+    case 'alu':
+    case 'neg':
+    case 'end':
+    case 'mov':
+    case 'ldx':
+    case 'lddw':
+      return true;
+    case 'atomic':
+      return imm === AtomicOp.LOAD_ACQ;
+    default:
+      return false;
+  }
+}
+
+/** Shift width of an ALU class (shift immediates must be in [0, width)). */
+export const shiftWidth = (op: number): number => (opClass(op) === Class.ALU64 ? 64 : 32);
+export const isShift = (op: number): boolean => [AluOp.LSH, AluOp.RSH, AluOp.ARSH].includes(opCode(op) as 0x60);
+export const isDivMod = (op: number): boolean => opCode(op) === AluOp.DIV || opCode(op) === AluOp.MOD;
+export const accessBytes = (op: number): number => SIZE_BYTES[opSize(op)];
+
+/**
+ * Helpers a sched_cls program may call on 6.18 (`tc_cls_act_func_proto` → `bpf_sk_base_func_proto`
+ * → `bpf_base_func_proto`), measured by loading a call to every id (skb-helpers-isa.md §3.1).
+ * Ids 148 and 191 are in the base set but rejected as sleepable, so they are not listed.
+ */
+export const SCHED_CLS_HELPER_IDS: ReadonlySet<number> = new Set([
+  1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 28, 29, 30, 31, 32, 33,
+  34, 35, 37, 38, 39, 40, 41, 42, 43, 46, 47, 48, 50, 55, 66, 68, 69, 79, 80, 83, 84, 85, 86, 87, 88, 89, 93, 94, 95,
+  96, 97, 98, 99, 100, 105, 106, 107, 108, 109, 110, 112, 113, 114, 115, 117, 118, 120, 122, 123, 124, 125, 130, 131,
+  132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 149, 151, 152, 153, 154, 155, 156, 157, 158, 160, 163, 164, 165,
+  169, 170, 171, 172, 175, 176, 177, 178, 180, 181, 182, 192, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204,
+  205, 206, 207, 208, 209, 210, 211,
+]);
+
+/** GPL-only helpers among them (a non-GPL program may not call these). */
+export const GPL_ONLY_HELPER_IDS: ReadonlySet<number> = new Set([6, 25, 69, 149, 165, 177]);

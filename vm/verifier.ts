@@ -1,0 +1,335 @@
+/**
+ * @fileoverview The verifier-lite: the static checks of the kernel verifier that need no type
+ * information, in the kernel's order and with the kernel's messages.
+ *
+ * What it checks (kernel function in brackets; phases run in this order, like `bpf_check`):
+ *  1. subprograms [add_subprog_and_kfunc, check_subprogs]: bpf-to-bpf call and callback targets
+ *     in range ("call to invalid destination"), kfunc ids allowed, every jump stays inside its
+ *     subprogram ("jump out of range from insn A to B"), every subprogram ends with exit or an
+ *     unconditional jump ("last insn is not an exit or jmp", which also catches a program that
+ *     can fall off its end);
+ *  2. opcodes [resolve_pseudo_ldimm64]: LDX modes and imm, known opcode bytes
+ *     (verifier-table.ts), lddw pairs ("invalid bpf_ld_imm64 insn") and lddw src values;
+ *  3. control flow [check_cfg]: jump targets in range, no unreachable instruction, no jump into
+ *     the second slot of an lddw;
+ *  4. every instruction's fields [do_check_insn and callees]: reserved fields zero, register
+ *     numbers ≤ 10, r10 never written, immediate shifts < width, no immediate division by zero,
+ *     END immediates 16/32/64, MOVSX offsets, atomic operations and sizes, LD_ABS/IND forms,
+ *     helper ids known and allowed for the program type (callback), GPL-only helpers, and the
+ *     alignment and bounds of accesses made directly through r10;
+ *  5. call depth and stack [check_func_call, check_max_stack_depth]: at most 8 frames along the
+ *     static call graph (recursion ends here too), and the frames' stack (each rounded up to 16,
+ *     as for the JIT) at most 512 bytes along any call chain.
+ * The kernel checks instructions in execution order (do_check walks paths); we check them in
+ * program order, so with several errors the one reported first may differ.
+ *
+ * What it does NOT check (the kernel does, so a program we accept may still be rejected):
+ *  - register types and initialisation: reading an uninitialised register ("R0 !read_ok"),
+ *    pointer arithmetic, pointer comparisons, returning a pointer;
+ *  - memory safety of every access that is not `r10 + constant`: ctx field offsets and sizes,
+ *    packet bounds against data_end, map value bounds, NULL checks after map lookups, stack
+ *    accesses through a copy of r10 (these also don't count toward the stack depth here);
+ *  - helper argument types and sizes, reference tracking (sk_release, ringbuf), spin locks;
+ *  - termination: infinite loops, the 1M-instruction complexity limit, may_goto budgets;
+ *  - map fds and BTF: pseudo lddw values are trusted; BTF func_info (needed by the kernel for
+ *    callbacks and global functions), kfunc signatures, CO-RE;
+ *  - tail calls mixed with bpf-to-bpf calls (256-byte frame limit), the program type's context.
+ *
+ * It never modifies the program.
+ */
+import type { SourceLine } from './disasm.js';
+import { formatInsn } from './disasm.js';
+import { VerifierError } from './errors.js';
+import { BPF_FUNC_MAX_ID, helperName } from './helper-ids.js';
+import { AtomicOp, CallSrc, Class, JmpOp, MAX_CALL_DEPTH, MAX_INSNS, Mode, Op, PseudoSrc, STACK_SIZE, opClass, opCode, opMode } from './isa.js';
+import { decode, type DecodedProgram } from './program.js';
+import {
+  GPL_ONLY_HELPER_IDS,
+  OPCODE_TABLE,
+  SCHED_CLS_HELPER_IDS,
+  fieldError,
+  isDivMod,
+  isShift,
+  shiftWidth,
+  writesDst,
+  type OpcodeRow,
+} from './verifier-table.js';
+
+/** Options of `verify`. */
+export interface VerifierOptions {
+  /** Whether the program type may call helper `id` (default: the sched_cls set of Linux 6.18). */
+  helperAllowed?: (id: number) => boolean;
+  /** Whether kfunc `btfId` exists and may be called (default: none). */
+  kfuncAllowed?: (btfId: number) => boolean;
+  /** The program's license is GPL-compatible (default true); GPL-only helpers need it. */
+  gplCompatible?: boolean;
+  /** LD_ABS/LD_IND are allowed for the program type (default true, as for sched_cls). */
+  allowLdAbs?: boolean;
+  /** Maximum program length in slots (default 1,000,000, the kernel's limit for root). */
+  maxInsns?: number;
+  /** Source line of an instruction; adds `file:line` to the error. */
+  lineInfo?: (insnIndex: number) => SourceLine | undefined;
+}
+
+/** What `verify` found out about an accepted program. */
+export interface VerifierResult {
+  /** First slot of each subprogram, ascending (0 is the main program). */
+  readonly subprogs: readonly number[];
+  /** Deepest static call chain, in frames (1 = no bpf-to-bpf calls). */
+  readonly maxCallFrames: number;
+  /** Stack bytes of each subprogram seen through r10 + constant accesses (before rounding). */
+  readonly stackDepth: readonly number[];
+}
+
+/** Kernel's JIT rounding of a frame's stack (round_up_stack_depth with jit_requested). */
+const roundStack = (depth: number): number => (depth + 15) & ~15;
+
+class Verifier {
+  readonly p: DecodedProgram;
+  readonly log: string[] = [];
+
+  constructor(
+    p: DecodedProgram,
+    readonly opts: VerifierOptions,
+  ) {
+    this.p = p;
+  }
+
+  fail(insnIndex: number, message: string): never {
+    const p = this.p;
+    const op = insnIndex < p.length ? p.op[insnIndex] : 0;
+    if (insnIndex < p.length && OPCODE_TABLE.has(op) && !(op === Op.LDDW && insnIndex + 1 >= p.length)) {
+      this.log.push(`${insnIndex}: (${op.toString(16).padStart(2, '0')}) ${formatInsn(p, insnIndex)}`);
+    }
+    this.log.push(message);
+    const src = this.opts.lineInfo?.(insnIndex);
+    throw new VerifierError(message, insnIndex, op, [...this.log], src ? `${src.file}:${src.line}` : undefined);
+  }
+
+  /** Target of a jump at `i` (JMP32 JA takes its offset from imm). */
+  jumpTarget(i: number): number {
+    const p = this.p;
+    return p.op[i] === Op.JA32 ? i + p.imm[i] + 1 : i + p.off[i] + 1;
+  }
+
+  isPseudoCall(i: number): boolean {
+    return this.p.op[i] === Op.CALL && this.p.src[i] === CallSrc.BPF_PSEUDO_CALL;
+  }
+
+  isPseudoFunc(i: number): boolean {
+    return this.p.op[i] === Op.LDDW && this.p.src[i] === PseudoSrc.BPF_PSEUDO_FUNC;
+  }
+
+  /** Phase 1: subprogram starts, then jumps and ends per subprogram (check_subprogs). */
+  subprograms(): number[] {
+    const p = this.p;
+    const starts = new Set<number>([0]);
+    for (let i = 0; i < p.length; i++) {
+      if (this.isPseudoCall(i) || this.isPseudoFunc(i)) {
+        const t = i + p.imm[i] + 1;
+        if (t < 0 || t >= p.length) this.fail(i, 'call to invalid destination');
+        starts.add(t);
+      } else if (p.op[i] === Op.CALL && p.src[i] === CallSrc.BPF_PSEUDO_KFUNC_CALL) {
+        if (!(this.opts.kfuncAllowed?.(p.imm[i]) ?? false)) this.fail(i, `kernel btf_id ${p.imm[i]} is not a function`);
+      }
+    }
+    const subs = [...starts].sort((a, b) => a - b);
+    for (let s = 0; s < subs.length; s++) {
+      const start = subs[s];
+      const end = s + 1 < subs.length ? subs[s + 1] : p.length;
+      for (let i = start; i < end; i++) {
+        const op = p.op[i];
+        const cls = opClass(op);
+        if (cls === Class.JMP || cls === Class.JMP32) {
+          const code = opCode(op);
+          if (code !== JmpOp.CALL && code !== JmpOp.EXIT) {
+            const t = this.jumpTarget(i);
+            if (t < start || t >= end) this.fail(i, `jump out of range from insn ${i} to ${t}`);
+          }
+        }
+        if (i === end - 1 && op !== Op.EXIT && op !== Op.JA && op !== Op.JA32) this.fail(i, 'last insn is not an exit or jmp');
+      }
+    }
+    return subs;
+  }
+
+  /** Phase 2: opcode bytes and lddw pairs (resolve_pseudo_ldimm64). */
+  opcodes(): void {
+    const p = this.p;
+    for (let i = 0; i < p.length; i++) {
+      const op = p.op[i];
+      if (opClass(op) === Class.LDX && ((opMode(op) !== Mode.MEM && opMode(op) !== Mode.MEMSX) || p.imm[i] !== 0))
+        this.fail(i, 'BPF_LDX uses reserved fields');
+      if (op === Op.LDDW) {
+        const j = i + 1;
+        if (j >= p.length || p.op[j] !== 0 || p.dst[j] !== 0 || p.src[j] !== 0 || p.off[j] !== 0) this.fail(i, 'invalid bpf_ld_imm64 insn');
+        const src = p.src[i];
+        const mapRef = src === PseudoSrc.BPF_PSEUDO_MAP_FD || src === PseudoSrc.BPF_PSEUDO_MAP_IDX;
+        const known = src <= PseudoSrc.BPF_PSEUDO_MAP_IDX_VALUE;
+        if (!known || (mapRef && p.imm[j] !== 0)) this.fail(i, 'unrecognized bpf_ld_imm64 insn');
+        i++;
+        continue;
+      }
+      if (!OPCODE_TABLE.has(op)) this.fail(i, `unknown opcode ${op.toString(16).padStart(2, '0')}`);
+    }
+  }
+
+  /** Phase 3: reachability from insn 0 (check_cfg). */
+  controlFlow(): void {
+    const p = this.p;
+    const seen = new Uint8Array(p.length);
+    const stack: number[] = [0];
+    seen[0] = 1;
+    const push = (from: number, to: number) => {
+      if (to < 0 || to >= p.length) this.fail(from, `jump out of range from insn ${from} to ${to}`);
+      if (!seen[to]) {
+        seen[to] = 1;
+        stack.push(to);
+      }
+    };
+    while (stack.length) {
+      const i = stack.pop()!;
+      const op = p.op[i];
+      const cls = opClass(op);
+      if (this.isPseudoCall(i) || this.isPseudoFunc(i)) {
+        push(i, i + p.imm[i] + 1);
+        push(i, i + (op === Op.LDDW ? 2 : 1));
+      } else if (cls !== Class.JMP && cls !== Class.JMP32) {
+        push(i, i + (op === Op.LDDW ? 2 : 1));
+      } else if (op === Op.EXIT) {
+        // no successor
+      } else if (op === Op.JA || op === Op.JA32) {
+        push(i, this.jumpTarget(i));
+      } else if (opCode(op) === JmpOp.CALL) {
+        push(i, i + 1);
+      } else {
+        push(i, i + 1);
+        push(i, this.jumpTarget(i));
+      }
+    }
+    for (let i = 0; i < p.length; i++) {
+      if (!seen[i]) this.fail(i, `unreachable insn ${i}`);
+      if (p.op[i] === Op.LDDW) {
+        if (seen[i + 1]) this.fail(i, `jump into the middle of ldimm64 insn ${i}`);
+        i++;
+      }
+    }
+  }
+
+  /** Phase 5: frames and stack along the static call graph (check_max_stack_depth). */
+  callDepth(subs: number[], stack: number[]): number {
+    const p = this.p;
+    const index = (start: number) => subs.indexOf(start);
+    let deepest = 1;
+    // depth-first walk over calls, as the kernel does, carrying the frame number and stack sum
+    const walk = (sub: number, frame: number, depth: number, callSite: number): void => {
+      depth += roundStack(stack[sub]);
+      if (depth > STACK_SIZE) this.fail(callSite, `combined stack size of ${frame + 1} calls is ${depth}. Too large`);
+      deepest = Math.max(deepest, frame + 1);
+      const end = sub + 1 < subs.length ? subs[sub + 1] : p.length;
+      for (let i = subs[sub]; i < end; i++) {
+        if (!this.isPseudoCall(i)) continue;
+        if (frame + 1 >= MAX_CALL_DEPTH) this.fail(i, `the call stack of ${frame + 2} frames is too deep`);
+        walk(index(i + p.imm[i] + 1), frame + 1, depth, i);
+      }
+    };
+    walk(0, 0, 0, 0);
+    return deepest;
+  }
+
+  /** Direct r10 + off accesses: alignment and bounds (check_ptr_alignment, check_stack_access_within_bounds). */
+  stackAccess(i: number, off: number, size: number, write: boolean): void {
+    if (off % size !== 0) this.fail(i, `misaligned stack access off 0+0+${off} size ${size}`);
+    if (off < -STACK_SIZE || off + size > 0) this.fail(i, `invalid ${write ? 'write to' : 'read from'} stack R10 off=${off} size=${size}`);
+  }
+
+  /** Phase 4: every instruction's fields (do_check_insn), in program order. */
+  fields(subs: number[]): number[] {
+    const p = this.p;
+    const stack = subs.map(() => 0);
+    let sub = 0;
+    const helperAllowed = this.opts.helperAllowed ?? ((id: number) => SCHED_CLS_HELPER_IDS.has(id));
+    for (let i = 0; i < p.length; i++) {
+      while (sub + 1 < subs.length && subs[sub + 1] <= i) sub++;
+      const op = p.op[i];
+      const row = OPCODE_TABLE.get(op) as OpcodeRow;
+      const dst = p.dst[i];
+      const src = p.src[i];
+      const off = p.off[i];
+      const imm = p.imm[i];
+      const err = fieldError(row, dst, src, off, imm);
+      if (err) this.fail(i, err);
+      // registers: the kernel checks src before dst (check_reg_arg)
+      const readsSrc =
+        ((row.kind === 'alu' || row.kind === 'mov' || row.kind === 'jcc') && (op & 0x08) !== 0) ||
+        row.kind === 'ldx' ||
+        row.kind === 'stx' ||
+        row.kind === 'atomic' ||
+        (row.kind === 'ldabs' && opMode(op) === Mode.IND);
+      if (readsSrc && src > 10) this.fail(i, `R${src} is invalid`);
+      const usesDst = row.kind !== 'ldabs' && row.kind !== 'ja' && row.kind !== 'jcond' && row.kind !== 'call' && row.kind !== 'exit';
+      if (usesDst && dst > 10) this.fail(i, `R${dst} is invalid`);
+      if (row.kind === 'alu' && (op & 0x08) === 0) {
+        if (isDivMod(op) && imm === 0) this.fail(i, 'div by zero');
+        if (isShift(op) && (imm < 0 || imm >= shiftWidth(op))) this.fail(i, `invalid shift ${imm}`);
+      }
+      if (usesDst && dst === 10 && writesDst(row, imm)) this.fail(i, 'frame pointer is read only');
+      // stack through r10 + constant
+      if (row.bytes !== undefined && row.kind !== 'ldabs') {
+        const base = row.kind === 'ldx' || (row.kind === 'atomic' && imm === AtomicOp.LOAD_ACQ) ? src : dst;
+        if (base === 10) {
+          const write = row.kind === 'st' || row.kind === 'stx' || (row.kind === 'atomic' && imm === AtomicOp.STORE_REL);
+          this.stackAccess(i, off, row.bytes, write);
+          stack[sub] = Math.max(stack[sub], -off);
+        }
+      }
+      if (row.kind === 'ldabs' && this.opts.allowLdAbs === false)
+        this.fail(i, 'BPF_LD_[ABS|IND] instructions not allowed for this program type');
+      if (row.kind === 'call' && src === CallSrc.HELPER) {
+        if (imm < 0 || imm >= BPF_FUNC_MAX_ID) this.fail(i, `invalid func unknown#${imm}`);
+        if (!helperAllowed(imm)) this.fail(i, `program of this type cannot use helper ${helperName(imm)}#${imm}`);
+        if (this.opts.gplCompatible === false && GPL_ONLY_HELPER_IDS.has(imm))
+          this.fail(i, 'cannot call GPL-restricted function from non-GPL compatible program');
+      }
+      if (op === Op.LDDW) i++;
+    }
+    return stack;
+  }
+
+  run(): VerifierResult {
+    const p = this.p;
+    if (p.length === 0) this.fail(0, 'program is empty');
+    const max = this.opts.maxInsns ?? MAX_INSNS;
+    if (p.length > max) this.fail(0, `program is too large (${p.length} insns, at most ${max})`);
+    const subs = this.subprograms();
+    this.opcodes();
+    this.controlFlow();
+    const stack = this.fields(subs);
+    const maxCallFrames = this.callDepth(subs, stack);
+    return { subprogs: subs, maxCallFrames, stackDepth: stack };
+  }
+}
+
+/**
+ * Check a program with the verifier-lite. Returns what it learned, or throws VerifierError
+ * (insnIndex, opcode, the kernel's message as the last `log` line, `source` from lineInfo).
+ * Bytes that are not a whole number of instructions throw DecodeError; everything else that is
+ * wrong with a program is a VerifierError.
+ */
+export function verify(code: DecodedProgram | Uint8Array, opts: VerifierOptions = {}): VerifierResult {
+  const p = code instanceof Uint8Array ? decodeForVerifier(code) : code;
+  return new Verifier(p, opts).run();
+}
+
+/**
+ * decode() refuses a trailing half lddw; the kernel reports it as a verifier error ("last insn is
+ * not an exit or jmp"), so decode with a padding slot and cut it off again.
+ */
+function decodeForVerifier(bytes: Uint8Array): DecodedProgram {
+  if (bytes.length % 8 !== 0) return decode(bytes); // DecodeError: not whole instructions
+  const padded = new Uint8Array(bytes.length + 8);
+  padded.set(bytes);
+  const p = decode(padded);
+  const n = bytes.length >> 3;
+  return { length: n, op: p.op.subarray(0, n), dst: p.dst.subarray(0, n), src: p.src.subarray(0, n), off: p.off.subarray(0, n), imm: p.imm.subarray(0, n) };
+}
