@@ -1,0 +1,57 @@
+/**
+ * @fileoverview Benchmark programs for the VM (shared by the interpreter and, later, the JIT):
+ * an ALU loop and a memory (stack load/store) loop, with their executed-instruction counts.
+ */
+import { asm } from '../../vm/asm.js';
+
+/** Loop iterations per run. */
+export const ITERATIONS = 10_000;
+
+/**
+ * ALU loop: 64-bit and 32-bit arithmetic, a shift, a multiply and a conditional back edge.
+ * 2 setup + 8 per iteration + 1 exit instructions.
+ */
+export const aluLoop = {
+  name: 'alu-loop',
+  bytes: asm`
+    mov %r0, 0
+    mov %r1, ${ITERATIONS}
+  loop:
+    add %r0, %r1
+    xor %r0, 0x5a5a
+    mul %r0, 3
+    rsh %r0, 1
+    add32 %r2, %r1
+    sub %r1, 1
+    mov %r3, %r0
+    jne %r1, 0, loop
+    exit
+  `,
+  insns: 2 + 8 * ITERATIONS + 1,
+};
+
+/**
+ * Memory loop: load, modify and store 8- and 4-byte stack slots each iteration.
+ * 4 setup + 8 per iteration + 2 exit instructions.
+ */
+export const memLoop = {
+  name: 'mem-loop',
+  bytes: asm`
+    mov %r1, ${ITERATIONS}
+    stdw [%r10-8], 0
+    stw [%r10-16], 0
+    mov %r2, %r10
+  loop:
+    ldxdw %r3, [%r10-8]
+    add %r3, %r1
+    stxdw [%r10-8], %r3
+    ldxw %r4, [%r2-16]
+    add32 %r4, 1
+    stxw [%r2-16], %r4
+    sub %r1, 1
+    jne %r1, 0, loop
+    ldxdw %r0, [%r10-8]
+    exit
+  `,
+  insns: 4 + 8 * ITERATIONS + 2,
+};
