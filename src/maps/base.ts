@@ -1,0 +1,268 @@
+/**
+ * @fileoverview BaseMap: what every map type shares. Identity and the map handle region,
+ * the host-side (bpf(2)) wrappers with their generic checks (key/value sizes, BPF_F_RDONLY,
+ * BPF_F_WRONLY, frozen maps), errno → ErrnoError, per-CPU value packing and the oracle dump.
+ *
+ * Subclasses implement the program side directly and the host side through `sys*` methods
+ * that return kernel results (value / −errno), so host and program paths share one rule set.
+ */
+import { ErrnoError, ErrorCode } from '../../vm/errors.js';
+import type { Region } from '../../vm/memory.js';
+import { BPF_F_RDONLY, BPF_F_WRONLY, BPF_MAP_TYPE, ERRNO, errnoName, mapTypeName } from '../uapi.js';
+import { compareBytes, roundUp8, toHex } from './bytes.js';
+import type { BpfMap, DumpEntry, DumpOptions, ForEachCallback, HostValue, MapDefinition, MapDump, MapEnv } from './types.js';
+
+export const EINVAL = -ERRNO.EINVAL;
+export const ENOENT = -ERRNO.ENOENT;
+export const EEXIST = -ERRNO.EEXIST;
+export const E2BIG = -ERRNO.E2BIG;
+export const ENOSPC = -ERRNO.ENOSPC;
+export const EPERM = -ERRNO.EPERM;
+export const EAGAIN = -ERRNO.EAGAIN;
+export const ENOTSUPP = -ERRNO.ENOTSUPP;
+export const EOPNOTSUPP = -ERRNO.EOPNOTSUPP;
+export const EBADF = -ERRNO.EBADF;
+
+/** Map types whose values are per CPU (the oracle's is_percpu). */
+export const PERCPU_TYPES: ReadonlySet<number> = new Set([
+  BPF_MAP_TYPE.BPF_MAP_TYPE_PERCPU_HASH,
+  BPF_MAP_TYPE.BPF_MAP_TYPE_PERCPU_ARRAY,
+  BPF_MAP_TYPE.BPF_MAP_TYPE_LRU_PERCPU_HASH,
+  BPF_MAP_TYPE.BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE,
+]);
+
+/** Throw the ErrnoError for a negative kernel result. */
+export function throwErrno(map: { name: string }, op: string, err: number, detail?: string): never {
+  const name = errnoName(err);
+  throw new ErrnoError(ErrorCode.Map, name, `map ${JSON.stringify(map.name)}: ${op}${detail ? `: ${detail}` : ''}`);
+}
+
+export abstract class BaseMap implements BpfMap {
+  readonly id: number;
+  readonly name: string;
+  readonly type: number;
+  readonly typeName: string;
+  readonly keySize: number;
+  readonly valueSize: number;
+  readonly maxEntries: number;
+  readonly flags: number;
+  readonly percpu: boolean;
+  readonly def: MapDefinition;
+  readonly handle: Region;
+  lastOffset = 0;
+  /** round_up(value_size, 8): element stride of arrays and per-CPU copies. */
+  readonly stride: number;
+  /** CPU the host-side (syscall) operations run on: matters for per-CPU extra elements. */
+  hostCpu = 0;
+  protected frozen = false;
+  protected readonly env: MapEnv;
+
+  constructor(env: MapEnv, def: MapDefinition, maxEntries = def.maxEntries) {
+    this.env = env;
+    this.def = def;
+    this.id = env.nextMapId++;
+    this.name = def.name;
+    this.type = def.type;
+    this.typeName = mapTypeName(def.type);
+    this.keySize = def.keySize;
+    this.valueSize = def.valueSize;
+    this.maxEntries = maxEntries;
+    this.flags = def.flags;
+    this.percpu = PERCPU_TYPES.has(def.type);
+    this.stride = roundUp8(def.valueSize);
+    this.handle = env.mem.alloc('map', new Uint8Array(0), { writable: false, owner: this, label: `map ${def.name}` });
+    env.maps.set(this.id, this);
+  }
+
+  // ---------------------------------------------------------------- program side
+  abstract lookupElem(key: Uint8Array, cpu: number): Region | undefined;
+
+  /** Types whose update the verifier rejects for programs answer −EINVAL. */
+  updateElem(_key: Uint8Array, _value: Uint8Array, _flags: number, _cpu: number): number {
+    return EINVAL;
+  }
+
+  deleteElem(_key: Uint8Array, _cpu: number): number {
+    return EINVAL;
+  }
+
+  /** Only array- and hash-like maps have map_for_each_callback in the kernel. */
+  forEachElem(_cpu: number, _cb: ForEachCallback): number {
+    return EINVAL;
+  }
+
+  // ---------------------------------------------------------------- host side
+  /** Kernel lookup from the syscall: the value or a negative errno. */
+  protected abstract sysLookup(key: Uint8Array): HostValue | number;
+  /** Kernel update from the syscall with a value already packed (per-CPU: ncpus × stride). */
+  protected abstract sysUpdate(key: Uint8Array, value: Uint8Array, flags: number): number;
+  protected abstract sysDelete(key: Uint8Array): number;
+  /** Every key, in dump order. */
+  abstract keys(): Uint8Array[];
+
+  lookup(key: Uint8Array): HostValue | undefined {
+    this.checkKey('lookup', key);
+    if (this.flags & BPF_F_WRONLY) throwErrno(this, 'lookup', EPERM, 'map is write-only (BPF_F_WRONLY)');
+    const r = this.sysLookup(key);
+    if (typeof r === 'number') {
+      if (r === ENOENT) return undefined;
+      throwErrno(this, 'lookup', r);
+    }
+    return r;
+  }
+
+  update(key: Uint8Array, value: HostValue, flags = 0): void {
+    this.checkKey('update', key);
+    this.checkWritable('update');
+    const r = this.sysUpdate(key, this.packValue(value), flags);
+    if (r < 0) throwErrno(this, 'update', r);
+  }
+
+  delete(key: Uint8Array): void {
+    this.checkKey('delete', key);
+    this.checkWritable('delete');
+    const r = this.sysDelete(key);
+    if (r < 0) throwErrno(this, 'delete', r);
+  }
+
+  nextKey(key?: Uint8Array): Uint8Array | undefined {
+    const all = this.keys();
+    if (key === undefined) return all[0];
+    // Like htab_map_get_next_key: an unknown key restarts from the first one.
+    for (let i = 0; i < all.length; i++) if (compareBytes(all[i], key) === 0) return all[i + 1];
+    return all[0];
+  }
+
+  entries(): Array<[Uint8Array, HostValue | undefined]> {
+    return this.keys().map((k) => {
+      const v = this.sysLookup(k);
+      return [k, typeof v === 'number' ? undefined : v];
+    });
+  }
+
+  freeze(): void {
+    this.frozen = true;
+  }
+
+  get isFrozen(): boolean {
+    return this.frozen;
+  }
+
+  dumpJson(opts: DumpOptions = {}): MapDump {
+    const max = opts.maxEntries ?? 4096;
+    // Built field by field: JSON key order must match the oracle's.
+    const d: Omit<MapDump, 'entries'> & { entries?: DumpEntry[] } = {
+      type: this.type,
+      type_name: this.typeName,
+      key_size: this.keySize,
+      value_size: this.valueSize,
+      max_entries: this.maxEntries,
+      map_flags: this.flags,
+      percpu: this.percpu,
+    };
+    if (this.percpu) d.ncpus = this.env.ncpus;
+    if (this.keySize === 0) {
+      // The oracle cannot walk keyless maps (queue, stack, ringbuf).
+      d.dump_err = ERRNO.EINVAL;
+      d.dump_errname = 'EINVAL';
+      d.entries = [];
+      return d as MapDump;
+    }
+    let keys = this.keys();
+    if (keys.length > max) {
+      keys = keys.slice(0, max);
+      d.truncated = true;
+    }
+    d.entries = keys.map((k): DumpEntry => {
+      const v = this.sysLookup(k);
+      if (typeof v === 'number') return [toHex(k), null];
+      return [toHex(k), Array.isArray(v) ? v.map(toHex) : toHex(v)];
+    });
+    return d as MapDump;
+  }
+
+  // ---------------------------------------------------------------- shared checks
+  protected checkKey(op: string, key: Uint8Array): void {
+    if (!(key instanceof Uint8Array) || key.length !== this.keySize)
+      throwErrno(this, op, EINVAL, `key must be ${this.keySize} bytes`);
+  }
+
+  /** Syscall write permission: BPF_F_RDONLY maps and frozen maps refuse writes (EPERM). */
+  protected checkWritable(op: string): void {
+    if (this.flags & BPF_F_RDONLY) throwErrno(this, op, EPERM, 'map is read-only (BPF_F_RDONLY)');
+    if (this.frozen) throwErrno(this, op, EPERM, 'map is frozen');
+  }
+
+  /**
+   * A host value in the syscall's layout. Per-CPU maps take, as the kernel does, ncpus slots of
+   * round_up(value_size, 8) bytes; one value_size value (copied to every CPU) or an array of
+   * per-CPU values are accepted too.
+   */
+  protected packValue(value: HostValue): Uint8Array {
+    const vs = this.valueSize;
+    if (!this.percpu) {
+      if (!(value instanceof Uint8Array) || value.length !== vs)
+        throwErrno(this, 'update', EINVAL, `value must be ${vs} bytes`);
+      return value;
+    }
+    const n = this.env.ncpus;
+    const out = new Uint8Array(n * this.stride);
+    if (Array.isArray(value)) {
+      if (value.length !== n) throwErrno(this, 'update', EINVAL, `per-CPU value needs ${n} CPU values`);
+      value.forEach((v, c) => {
+        if (!(v instanceof Uint8Array) || v.length !== vs) throwErrno(this, 'update', EINVAL, `value must be ${vs} bytes`);
+        out.set(v, c * this.stride);
+      });
+      return out;
+    }
+    if (value instanceof Uint8Array && value.length === n * this.stride) return value;
+    if (value instanceof Uint8Array && value.length === vs) {
+      for (let c = 0; c < n; c++) out.set(value, c * this.stride);
+      return out;
+    }
+    return throwErrno(this, 'update', EINVAL, `per-CPU value must be ${vs} or ${n * this.stride} bytes`);
+  }
+
+  /** Per-CPU values of a packed region slice, without the padding. */
+  protected unpackPercpu(bytes: Uint8Array, off: number): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    for (let c = 0; c < this.env.ncpus; c++) {
+      const o = off + c * this.stride;
+      out.push(bytes.slice(o, o + this.valueSize));
+    }
+    return out;
+  }
+
+  /**
+   * copy_map_value: value_size bytes, except the bpf_spin_lock word, which updates never
+   * overwrite.
+   */
+  protected copyValue(dst: Uint8Array, dstOff: number, src: Uint8Array, srcOff = 0): void {
+    const lock = this.def.spinLockOffset;
+    const vs = this.valueSize;
+    if (lock === undefined) {
+      dst.set(src.length === vs && srcOff === 0 ? src : src.subarray(srcOff, srcOff + vs), dstOff);
+      return;
+    }
+    dst.set(src.subarray(srcOff, srcOff + lock), dstOff);
+    dst.set(src.subarray(srcOff + lock + 4, srcOff + vs), dstOff + lock + 4);
+  }
+
+  /** A host copy of a value: the lock word reads back as 0. */
+  protected readValue(src: Uint8Array, off: number): Uint8Array {
+    const out = src.slice(off, off + this.valueSize);
+    const lock = this.def.spinLockOffset;
+    if (lock !== undefined) out.fill(0, lock, lock + 4);
+    return out;
+  }
+
+  /** Index of a u32 key. */
+  protected static index(key: Uint8Array): number {
+    return (key[0] | (key[1] << 8) | (key[2] << 16) | (key[3] << 24)) >>> 0;
+  }
+
+  /** A region for map-owned storage. */
+  protected allocValues(bytes: Uint8Array, label: string, writable = true): Region {
+    return this.env.mem.alloc('map-value', bytes, { owner: this, writable, label: `map ${this.name} ${label}` });
+  }
+}

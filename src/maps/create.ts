@@ -1,0 +1,275 @@
+/**
+ * @fileoverview createMap: a map from its definition, with the kernel's creation checks and
+ * errnos (the per-type map_alloc_check / map_alloc functions), then the loader's initial
+ * contents and freezing.
+ *
+ * Supported types: hash, array, prog_array, perf_event_array, percpu_hash, percpu_array,
+ * lru_hash, lru_percpu_hash, lpm_trie, array_of_maps, hash_of_maps, queue, stack, ringbuf.
+ * Any other type is refused with ENOTSUPP (E_MAP), an unknown type id with EINVAL.
+ */
+import {
+  BPF_F_ACCESS_MASK,
+  BPF_F_INNER_MAP,
+  BPF_F_MMAPABLE,
+  BPF_F_NO_COMMON_LRU,
+  BPF_F_NO_PREALLOC,
+  BPF_F_NUMA_NODE,
+  BPF_F_PRESERVE_ELEMS,
+  BPF_F_RDONLY,
+  BPF_F_RDONLY_PROG,
+  BPF_F_WRONLY,
+  BPF_F_WRONLY_PROG,
+  BPF_F_ZERO_SEED,
+  BPF_MAP_TYPE,
+  ERRNO,
+  errnoName,
+  mapTypeName,
+} from '../uapi.js';
+import { ErrnoError, ErrorCode } from '../../vm/errors.js';
+import { ArrayMap } from './array.js';
+import { HashMap, PercpuHashMap } from './hash.js';
+import { LpmTrieMap, LPM_DATA_SIZE_MAX, LPM_DATA_SIZE_MIN } from './lpm-trie.js';
+import { LruHashMap } from './lru.js';
+import { ArrayOfMapsMap, HashOfMapsMap } from './map-in-map.js';
+import { PercpuArrayMap } from './percpu-array.js';
+import { PerfEventArrayMap } from './perf-event-array.js';
+import { ProgArrayMap } from './prog-array.js';
+import { QueueStackMap } from './queue-stack.js';
+import { RingbufMap } from './ringbuf.js';
+import { toMapDefinition, type BpfMap, type MapDefinition, type MapDefinitionInput, type MapEnv } from './types.js';
+
+const T = BPF_MAP_TYPE;
+const PAGE_SIZE = 4096;
+/** Kernel limits used by the checks. */
+const KMALLOC_MAX_SIZE = 1 << 22;
+const PCPU_MIN_UNIT_SIZE = 32 << 10;
+const MAX_BPF_STACK = 512;
+/** tcxlab's own cap on one map's storage (the kernel would fail with ENOMEM somewhere). */
+export const MAP_MEMORY_LIMIT = 1 << 30;
+
+const ARRAY_CREATE_FLAG_MASK = BPF_F_NUMA_NODE | BPF_F_MMAPABLE | BPF_F_ACCESS_MASK | BPF_F_PRESERVE_ELEMS | BPF_F_INNER_MAP;
+const HTAB_CREATE_FLAG_MASK = BPF_F_NO_PREALLOC | BPF_F_NO_COMMON_LRU | BPF_F_NUMA_NODE | BPF_F_ACCESS_MASK | BPF_F_ZERO_SEED;
+const LPM_CREATE_FLAG_MASK = BPF_F_NO_PREALLOC | BPF_F_NUMA_NODE | BPF_F_ACCESS_MASK;
+const QUEUE_STACK_CREATE_FLAG_MASK = BPF_F_NUMA_NODE | BPF_F_ACCESS_MASK;
+const RINGBUF_CREATE_FLAG_MASK = BPF_F_NUMA_NODE;
+
+function fail(def: MapDefinition, errno: keyof typeof ERRNO, why: string): never {
+  throw new ErrnoError(ErrorCode.Map, errno, `map ${JSON.stringify(def.name)} (${mapTypeName(def.type)}): create: ${why}`);
+}
+
+/** bpf_map_flags_access_ok: not both read-only and write-only, for syscalls or programs. */
+function accessOk(flags: number): boolean {
+  return (flags & (BPF_F_RDONLY | BPF_F_WRONLY)) !== (BPF_F_RDONLY | BPF_F_WRONLY) &&
+    (flags & (BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG)) !== (BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG);
+}
+
+function isU32(n: number): boolean {
+  return Number.isInteger(n) && n >= 0 && n <= 0xffff_ffff;
+}
+
+/** array_map_alloc_check (arraymap.c). */
+function checkArray(d: MapDefinition): void {
+  const percpu = d.type === T.BPF_MAP_TYPE_PERCPU_ARRAY;
+  if (d.maxEntries === 0 || d.keySize !== 4 || d.valueSize === 0) fail(d, 'EINVAL', 'needs key_size 4, value_size > 0, max_entries > 0');
+  if (d.flags & ~ARRAY_CREATE_FLAG_MASK || !accessOk(d.flags)) fail(d, 'EINVAL', `bad flags 0x${d.flags.toString(16)}`);
+  if (percpu && d.flags & BPF_F_NUMA_NODE) fail(d, 'EINVAL', 'BPF_F_NUMA_NODE on a per-CPU array');
+  if (d.type !== T.BPF_MAP_TYPE_ARRAY && d.flags & (BPF_F_MMAPABLE | BPF_F_INNER_MAP)) fail(d, 'EINVAL', 'BPF_F_MMAPABLE / BPF_F_INNER_MAP only for arrays');
+  if (d.type !== T.BPF_MAP_TYPE_PERF_EVENT_ARRAY && d.flags & BPF_F_PRESERVE_ELEMS) fail(d, 'EINVAL', 'BPF_F_PRESERVE_ELEMS only for perf event arrays');
+  if (d.valueSize > 0x7fff_ffff) fail(d, 'E2BIG', 'value_size too large');
+  if (percpu && ((d.valueSize + 7) & ~7) > PCPU_MIN_UNIT_SIZE) fail(d, 'E2BIG', `per-CPU value_size over ${PCPU_MIN_UNIT_SIZE}`);
+}
+
+/** fd_array_map_alloc_check: prog, perf event and map arrays hold u32 fds. */
+function checkFdArray(d: MapDefinition): void {
+  if (d.valueSize !== 4) fail(d, 'EINVAL', 'value_size must be 4');
+  if (d.flags & (BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG)) fail(d, 'EINVAL', 'BPF_F_RDONLY_PROG / BPF_F_WRONLY_PROG not allowed');
+  checkArray(d);
+}
+
+/** htab_map_alloc_check (hashtab.c). */
+function checkHash(d: MapDefinition): void {
+  const lru = d.type === T.BPF_MAP_TYPE_LRU_HASH || d.type === T.BPF_MAP_TYPE_LRU_PERCPU_HASH;
+  const percpu = d.type === T.BPF_MAP_TYPE_PERCPU_HASH || d.type === T.BPF_MAP_TYPE_LRU_PERCPU_HASH;
+  const prealloc = !(d.flags & BPF_F_NO_PREALLOC);
+  const percpuLru = (d.flags & BPF_F_NO_COMMON_LRU) !== 0;
+  if (d.flags & ~HTAB_CREATE_FLAG_MASK || !accessOk(d.flags)) fail(d, 'EINVAL', `bad flags 0x${d.flags.toString(16)}`);
+  if (!lru && percpuLru) fail(d, 'EINVAL', 'BPF_F_NO_COMMON_LRU needs an LRU map');
+  if (lru && !prealloc) fail(d, 'ENOTSUPP', 'LRU maps cannot be BPF_F_NO_PREALLOC');
+  if (d.flags & BPF_F_NUMA_NODE && (percpu || percpuLru)) fail(d, 'EINVAL', 'BPF_F_NUMA_NODE on a per-CPU map');
+  if (d.maxEntries === 0 || d.keySize === 0 || d.valueSize === 0) fail(d, 'EINVAL', 'needs key_size, value_size and max_entries > 0');
+  if (d.keySize > MAX_BPF_STACK) fail(d, 'E2BIG', `key_size over ${MAX_BPF_STACK}`);
+  if (d.keySize + d.valueSize >= KMALLOC_MAX_SIZE - MAX_BPF_STACK - 48) fail(d, 'E2BIG', 'element too large');
+  if (percpu && ((d.valueSize + 7) & ~7) > PCPU_MIN_UNIT_SIZE) fail(d, 'E2BIG', `per-CPU value_size over ${PCPU_MIN_UNIT_SIZE}`);
+}
+
+/** bpf_map_meta_alloc (map_in_map.c): the inner map template of a map of maps. */
+function checkInner(d: MapDefinition): void {
+  const inner = d.innerMap;
+  if (!inner) fail(d, 'EBADF', 'a map of maps needs an inner map template');
+  if (inner.type === T.BPF_MAP_TYPE_ARRAY_OF_MAPS || inner.type === T.BPF_MAP_TYPE_HASH_OF_MAPS)
+    fail(d, 'EINVAL', 'maps of maps cannot nest');
+  if (inner.type === T.BPF_MAP_TYPE_PROG_ARRAY) fail(d, 'EINVAL', 'a prog array cannot be an inner map');
+  checkDefinition(inner);
+}
+
+/** trie_alloc (lpm_trie.c). */
+function checkLpm(d: MapDefinition): void {
+  if (
+    d.maxEntries === 0 ||
+    !(d.flags & BPF_F_NO_PREALLOC) ||
+    d.flags & ~LPM_CREATE_FLAG_MASK ||
+    !accessOk(d.flags) ||
+    d.keySize < 4 + LPM_DATA_SIZE_MIN ||
+    d.keySize > 4 + LPM_DATA_SIZE_MAX ||
+    d.valueSize < 1 ||
+    d.valueSize > KMALLOC_MAX_SIZE - LPM_DATA_SIZE_MAX - 48
+  )
+    fail(d, 'EINVAL', 'needs BPF_F_NO_PREALLOC, key_size 5..260, value_size > 0, max_entries > 0');
+}
+
+/** queue_stack_map_alloc_check (queue_stack_maps.c). */
+function checkQueueStack(d: MapDefinition): void {
+  if (d.maxEntries === 0 || d.keySize !== 0 || d.valueSize === 0 || d.flags & ~QUEUE_STACK_CREATE_FLAG_MASK || !accessOk(d.flags))
+    fail(d, 'EINVAL', 'needs key_size 0, value_size > 0, max_entries > 0');
+  if (d.valueSize > KMALLOC_MAX_SIZE) fail(d, 'E2BIG', 'value_size too large');
+}
+
+/** ringbuf_map_alloc (ringbuf.c). */
+function checkRingbuf(d: MapDefinition): void {
+  if (d.flags & ~RINGBUF_CREATE_FLAG_MASK) fail(d, 'EINVAL', `bad flags 0x${d.flags.toString(16)}`);
+  const m = d.maxEntries;
+  if (d.keySize || d.valueSize || m === 0 || (m & (m - 1)) !== 0 || m % PAGE_SIZE !== 0)
+    fail(d, 'EINVAL', 'needs key_size 0, value_size 0 and a power-of-2 page-multiple max_entries');
+}
+
+/** Bytes a map would allocate up front (for MAP_MEMORY_LIMIT). */
+function footprint(d: MapDefinition, ncpus: number): number {
+  const stride = (d.valueSize + 7) & ~7;
+  switch (d.type) {
+    case T.BPF_MAP_TYPE_ARRAY:
+      return stride * d.maxEntries;
+    case T.BPF_MAP_TYPE_PERCPU_ARRAY:
+      return stride * d.maxEntries * ncpus;
+    case T.BPF_MAP_TYPE_QUEUE:
+    case T.BPF_MAP_TYPE_STACK:
+      return (d.maxEntries + 1) * d.valueSize;
+    case T.BPF_MAP_TYPE_RINGBUF:
+      return d.maxEntries * 2;
+    default:
+      return 0;
+  }
+}
+
+/** The kernel's creation checks for `def` (throws ErrnoError). */
+export function checkDefinition(def: MapDefinition, ncpus = 1): void {
+  if (!isU32(def.keySize) || !isU32(def.valueSize) || !isU32(def.maxEntries) || !isU32(def.flags))
+    fail(def, 'EINVAL', 'sizes and flags must be u32');
+  switch (def.type) {
+    case T.BPF_MAP_TYPE_ARRAY:
+    case T.BPF_MAP_TYPE_PERCPU_ARRAY:
+      checkArray(def);
+      break;
+    case T.BPF_MAP_TYPE_PROG_ARRAY:
+    case T.BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+      checkFdArray(def);
+      break;
+    case T.BPF_MAP_TYPE_ARRAY_OF_MAPS:
+      checkInner(def);
+      checkFdArray(def);
+      break;
+    case T.BPF_MAP_TYPE_HASH:
+    case T.BPF_MAP_TYPE_PERCPU_HASH:
+    case T.BPF_MAP_TYPE_LRU_HASH:
+    case T.BPF_MAP_TYPE_LRU_PERCPU_HASH:
+      checkHash(def);
+      break;
+    case T.BPF_MAP_TYPE_HASH_OF_MAPS:
+      checkInner(def);
+      if (def.valueSize !== 4) fail(def, 'EINVAL', 'value_size must be 4');
+      checkHash(def);
+      break;
+    case T.BPF_MAP_TYPE_LPM_TRIE:
+      checkLpm(def);
+      break;
+    case T.BPF_MAP_TYPE_QUEUE:
+    case T.BPF_MAP_TYPE_STACK:
+      checkQueueStack(def);
+      break;
+    case T.BPF_MAP_TYPE_RINGBUF:
+      checkRingbuf(def);
+      break;
+    default:
+      if (Object.values(T).includes(def.type as never) && def.type !== T.BPF_MAP_TYPE_UNSPEC)
+        fail(def, 'ENOTSUPP', 'map type not supported by tcxlab');
+      fail(def, 'EINVAL', `unknown map type ${def.type}`);
+  }
+  if (footprint(def, ncpus) > MAP_MEMORY_LIMIT) fail(def, 'ENOMEM', `over tcxlab's ${MAP_MEMORY_LIMIT}-byte map limit`);
+}
+
+/**
+ * Create a map: the kernel's checks, then the object. libbpf's adjustments are applied too:
+ * a perf event array with max_entries 0 gets one slot per CPU. Initial values and byte
+ * contents are applied with BPF_ANY, then `readOnly` maps are frozen.
+ */
+export function createMap(input: MapDefinitionInput, env: MapEnv): BpfMap {
+  let def = toMapDefinition(input);
+  if (def.type === T.BPF_MAP_TYPE_PERF_EVENT_ARRAY && def.maxEntries === 0) def = { ...def, maxEntries: env.ncpus };
+  checkDefinition(def, env.ncpus);
+  const map = instantiate(def, env);
+  if (def.contents && hasByteValues(def.type)) {
+    for (const [k, v] of def.contents) {
+      try {
+        map.update(k, v);
+      } catch (e) {
+        if (e instanceof ErrnoError) throw new ErrnoError(ErrorCode.Map, e.errno, `map ${JSON.stringify(def.name)}: initial contents: ${e.message}`);
+        throw e;
+      }
+    }
+  }
+  if (def.readOnly) map.freeze();
+  return map;
+}
+
+/** Map types whose values are plain bytes (not programs, maps or events). */
+export function hasByteValues(type: number): boolean {
+  return !(
+    type === T.BPF_MAP_TYPE_PROG_ARRAY ||
+    type === T.BPF_MAP_TYPE_PERF_EVENT_ARRAY ||
+    type === T.BPF_MAP_TYPE_ARRAY_OF_MAPS ||
+    type === T.BPF_MAP_TYPE_HASH_OF_MAPS ||
+    type === T.BPF_MAP_TYPE_RINGBUF
+  );
+}
+
+function instantiate(def: MapDefinition, env: MapEnv): BpfMap {
+  switch (def.type) {
+    case T.BPF_MAP_TYPE_ARRAY:
+      return new ArrayMap(env, def);
+    case T.BPF_MAP_TYPE_PERCPU_ARRAY:
+      return new PercpuArrayMap(env, def);
+    case T.BPF_MAP_TYPE_HASH:
+      return new HashMap(env, def);
+    case T.BPF_MAP_TYPE_PERCPU_HASH:
+      return new PercpuHashMap(env, def);
+    case T.BPF_MAP_TYPE_LRU_HASH:
+    case T.BPF_MAP_TYPE_LRU_PERCPU_HASH:
+      return new LruHashMap(env, def);
+    case T.BPF_MAP_TYPE_LPM_TRIE:
+      return new LpmTrieMap(env, def);
+    case T.BPF_MAP_TYPE_PROG_ARRAY:
+      return new ProgArrayMap(env, def);
+    case T.BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+      return new PerfEventArrayMap(env, def);
+    case T.BPF_MAP_TYPE_ARRAY_OF_MAPS:
+      return new ArrayOfMapsMap(env, def);
+    case T.BPF_MAP_TYPE_HASH_OF_MAPS:
+      return new HashOfMapsMap(env, def);
+    case T.BPF_MAP_TYPE_QUEUE:
+    case T.BPF_MAP_TYPE_STACK:
+      return new QueueStackMap(env, def);
+    case T.BPF_MAP_TYPE_RINGBUF:
+      return new RingbufMap(env, def);
+    default:
+      return fail(def, 'EINVAL', `unknown map type ${def.type} (${errnoName(ERRNO.EINVAL)})`);
+  }
+}

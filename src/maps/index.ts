@@ -1,0 +1,31 @@
+/**
+ * @fileoverview The map types tc programs use, with the kernel's semantics (see README
+ * section "maps"). `createMap(def, env)` makes one; helpers use the program-side methods of
+ * `BpfMap` and of the type-specific classes (queue/stack push/pop/peek, ringbuf reserve/commit/
+ * output/query, perf output, prog array getProgram, map-in-map inner handles).
+ */
+export type {
+  BpfMap,
+  DumpEntry,
+  DumpOptions,
+  ForEachCallback,
+  HostValue,
+  MapDefinition,
+  MapDefinitionInput,
+  MapDump,
+  MapEnv,
+} from './types.js';
+export { createMapEnv, toMapDefinition } from './types.js';
+export { BaseMap, PERCPU_TYPES } from './base.js';
+export { ArrayMap } from './array.js';
+export { PercpuArrayMap } from './percpu-array.js';
+export { HashMap, PercpuHashMap, HashTableBase, checkFlags } from './hash.js';
+export { LruHashMap, lruMaxEntries } from './lru.js';
+export { LpmTrieMap, LPM_DATA_SIZE_MAX, LPM_DATA_SIZE_MIN } from './lpm-trie.js';
+export { ProgArrayMap } from './prog-array.js';
+export { PerfEventArrayMap, type PerfRecord } from './perf-event-array.js';
+export { RingbufMap, RINGBUF_MAX_RECORD_SZ, type RingbufRecord } from './ringbuf.js';
+export { QueueStackMap } from './queue-stack.js';
+export { ArrayOfMapsMap, HashOfMapsMap, innerMapMatches } from './map-in-map.js';
+export { createMap, checkDefinition, hasByteValues, MAP_MEMORY_LIMIT } from './create.js';
+export { toHex, fromHex, compareBytes, keyOf } from './bytes.js';

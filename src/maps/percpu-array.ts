@@ -1,0 +1,102 @@
+/**
+ * @fileoverview BPF_MAP_TYPE_PERCPU_ARRAY (kernel/bpf/arraymap.c): an array with one zeroed
+ * copy of every element per possible CPU. Programs see the copy of the CPU they run on.
+ *
+ * One region holds every copy, CPU-major:
+ *
+ *   | cpu0: elem 0 | elem 1 | ... | cpu1: elem 0 | elem 1 | ... |   (each elem round_up(vs, 8))
+ *
+ * From the host a value is ncpus slots of round_up(value_size, 8) bytes (bpf_percpu_array_copy).
+ */
+import type { Region } from '../../vm/memory.js';
+import { BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST } from '../uapi.js';
+import { BaseMap, E2BIG, EEXIST, EINVAL, ENOENT } from './base.js';
+import { le32 } from './bytes.js';
+import type { ForEachCallback, HostValue, MapDefinition, MapEnv } from './types.js';
+
+export class PercpuArrayMap extends BaseMap {
+  readonly values: Region;
+  private keyScratch?: Region;
+
+  constructor(env: MapEnv, def: MapDefinition) {
+    super(env, def);
+    this.values = this.allocValues(new Uint8Array(this.stride * this.maxEntries * env.ncpus), 'percpu values');
+  }
+
+  private offset(i: number, cpu: number): number {
+    return (cpu * this.maxEntries + i) * this.stride;
+  }
+
+  /** Also bpf_map_lookup_percpu_elem: NULL when cpu >= nr_cpu_ids. */
+  lookupElem(key: Uint8Array, cpu: number): Region | undefined {
+    const i = BaseMap.index(key);
+    if (i >= this.maxEntries || cpu >= this.env.ncpus || cpu < 0) return undefined;
+    this.lastOffset = this.offset(i, cpu);
+    return this.values;
+  }
+
+  /** array_map_update_elem, per-CPU branch: this CPU's copy, in place. */
+  override updateElem(key: Uint8Array, value: Uint8Array, flags: number, cpu: number): number {
+    const i = BaseMap.index(key);
+    if ((flags & ~BPF_F_LOCK) > BPF_EXIST) return EINVAL;
+    if (i >= this.maxEntries) return E2BIG;
+    if (flags & BPF_NOEXIST) return EEXIST;
+    // A per-CPU value cannot hold a bpf_spin_lock.
+    if (flags & BPF_F_LOCK) return EINVAL;
+    this.values.bytes.set(value.subarray(0, this.valueSize), this.offset(i, cpu));
+    return 0;
+  }
+
+  override deleteElem(_key: Uint8Array, _cpu: number): number {
+    return EINVAL;
+  }
+
+  override forEachElem(cpu: number, cb: ForEachCallback): number {
+    const kr = (this.keyScratch ??= this.allocValues(new Uint8Array(4), 'for_each key', false));
+    let n = 0;
+    for (let i = 0; i < this.maxEntries; i++) {
+      kr.view.setUint32(0, i, true);
+      n++;
+      if (cb(kr, 0, this.values, this.offset(i, cpu))) break;
+    }
+    return n;
+  }
+
+  protected sysLookup(key: Uint8Array): HostValue | number {
+    const i = BaseMap.index(key);
+    if (i >= this.maxEntries) return ENOENT;
+    const out: Uint8Array[] = [];
+    for (let c = 0; c < this.env.ncpus; c++) {
+      const o = this.offset(i, c);
+      out.push(this.values.bytes.slice(o, o + this.valueSize));
+    }
+    return out;
+  }
+
+  /** bpf_percpu_array_update: flags > BPF_EXIST (F_LOCK included) are EINVAL; all CPUs. */
+  protected sysUpdate(key: Uint8Array, value: Uint8Array, flags: number): number {
+    const i = BaseMap.index(key);
+    if (flags > BPF_EXIST) return EINVAL;
+    if (i >= this.maxEntries) return E2BIG;
+    if (flags === BPF_NOEXIST) return EEXIST;
+    for (let c = 0; c < this.env.ncpus; c++)
+      this.values.bytes.set(value.subarray(c * this.stride, (c + 1) * this.stride), this.offset(i, c));
+    return 0;
+  }
+
+  protected sysDelete(_key: Uint8Array): number {
+    return EINVAL;
+  }
+
+  keys(): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < this.maxEntries; i++) out.push(le32(i));
+    return out;
+  }
+
+  override nextKey(key?: Uint8Array): Uint8Array | undefined {
+    const i = key === undefined || key.length !== 4 ? this.maxEntries : BaseMap.index(key);
+    if (i >= this.maxEntries) return this.maxEntries > 0 ? le32(0) : undefined;
+    return i + 1 < this.maxEntries ? le32(i + 1) : undefined;
+  }
+}
