@@ -6,7 +6,8 @@ import type { CliIo } from '../io.js';
 import { register as conformance } from './conformance.js';
 import { register as conformancePlugin } from './conformance-plugin.js';
 import { register as tcxScript } from './tcx-script.js';
+import { register as disasm } from './disasm.js';
 
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
-export const commands: RegisterCommand[] = [conformance, conformancePlugin, tcxScript];
+export const commands: RegisterCommand[] = [conformance, conformancePlugin, tcxScript, disasm];
