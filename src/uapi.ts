@@ -63,6 +63,25 @@ export const BPF_F_RDONLY_PROG = 1 << 7;
 export const BPF_F_WRONLY_PROG = 1 << 8;
 export const BPF_F_INNER_MAP = 1 << 12;
 export const BPF_F_MMAPABLE = 1 << 10;
+export const BPF_F_ZERO_SEED = 1 << 6;
+export const BPF_F_PRESERVE_ELEMS = 1 << 11;
+/** BPF_F_RDONLY | BPF_F_WRONLY | BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG. */
+export const BPF_F_ACCESS_MASK = BPF_F_RDONLY | BPF_F_WRONLY | BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG;
+
+/** bpf_perf_event_output flags: index field (low 32 bits) and its "current CPU" value. */
+export const BPF_F_INDEX_MASK = 0xffff_ffff;
+export const BPF_F_CURRENT_CPU = BPF_F_INDEX_MASK;
+
+/** Ring buffer record header bits and size; bpf_ringbuf_* flags; bpf_ringbuf_query selectors. */
+export const BPF_RINGBUF_BUSY_BIT = 0x8000_0000;
+export const BPF_RINGBUF_DISCARD_BIT = 0x4000_0000;
+export const BPF_RINGBUF_HDR_SZ = 8;
+export const BPF_RB_NO_WAKEUP = 1;
+export const BPF_RB_FORCE_WAKEUP = 2;
+export const BPF_RB_AVAIL_DATA = 0;
+export const BPF_RB_RING_SIZE = 1;
+export const BPF_RB_CONS_POS = 2;
+export const BPF_RB_PROD_POS = 3;
 
 /** enum bpf_prog_type (the ones we name). */
 export const BPF_PROG_TYPE = {
@@ -253,12 +272,14 @@ export const ERRNO = {
   ELOOP: 40,
   ENOLINK: 67,
   EPROTO: 71,
+  EBADMSG: 74,
   EMSGSIZE: 90,
   EOPNOTSUPP: 95,
   EAFNOSUPPORT: 97,
   EADDRNOTAVAIL: 99,
   ENETDOWN: 100,
   ENOBUFS: 105,
+  EALREADY: 114,
   ESTALE: 116,
   ENOTSUPP: 524,
 } as const;

@@ -66,8 +66,17 @@ export interface SkbEnv {
   flowHash?: (skb: Skb) => number;
   /** Socket cookie source for get_socket_cookie (kernel: a global counter from 1). */
   nextSocketCookie?: () => bigint;
-  /** cgroup id the skb's socket belongs to (skb_cgroup_id); default 1 (root) with a socket. */
-  cgroupId?: bigint;
+  /**
+   * cgroup ids from the root down to the skb socket's cgroup (skb_cgroup_id is the last,
+   * skb_ancestor_cgroup_id(level) the level-th). Default [1n]: the root cgroup, as for a test run
+   * started from the root cgroup. Only used when skb.sk is set.
+   */
+  cgroupPath?: readonly bigint[];
+  /**
+   * Carry out a clone_redirect now and return its transmit status (the helper's return value).
+   * Default: 0 (what a test run on lo gives); the event is recorded in `events` either way.
+   */
+  cloneRedirect?: (ev: CloneRedirectEvent) => number;
 }
 
 /** A redirect requested by bpf_redirect / redirect_peer / redirect_neigh (bpf_redirect_info). */

@@ -1,0 +1,89 @@
+/**
+ * @fileoverview Packet byte helpers (net/core/filter.c): skb_load_bytes, skb_load_bytes_relative,
+ * skb_store_bytes, skb_pull_data. Offsets count from skb->data (the MAC header for tc).
+ * Spec: skb-helpers-isa.md §3.4.
+ */
+import { HELPER_IDS } from '../../vm/helper-ids.js';
+import type { HelperFn } from '../../vm/program.js';
+import { blockAdd, blockSub, csumPartial } from '../skb/csum.js';
+import { CHECKSUM_COMPLETE } from '../skb/skb.js';
+import { ERRNO } from '../uapi.js';
+import { argMem, argU32 } from './args.js';
+import { argHalves, ret, skbState } from './skb-common.js';
+
+const INT_MAX = 0x7fffffff;
+export const BPF_F_RECOMPUTE_CSUM = 1 << 0;
+export const BPF_F_INVALIDATE_HASH = 1 << 1;
+export const BPF_HDR_START_MAC = 0;
+export const BPF_HDR_START_NET = 1;
+
+/** bpf_skb_load_bytes(skb, u32 off, to, u32 len): a failed load zero-fills `to`. */
+export const skbLoadBytes: HelperFn = (call) => {
+  const { skb } = skbState(call, 'skb_load_bytes');
+  const off = argU32(call, 2);
+  const len = argU32(call, 4);
+  const to = argMem(call, 3, len, true, 'skb_load_bytes');
+  // skb_header_pointer: the whole range must lie inside skb->len.
+  if (off > INT_MAX || off + len > skb.len) {
+    to.fill(0);
+    return ret(call, -ERRNO.EFAULT);
+  }
+  to.set(skb.buf.subarray(skb.data + off, skb.data + off + len));
+  ret(call, 0);
+};
+
+/** bpf_skb_load_bytes_relative(skb, off, to, len, start_header): linear area only. */
+export const skbLoadBytesRelative: HelperFn = (call) => {
+  const { skb } = skbState(call, 'skb_load_bytes_relative');
+  const off = argU32(call, 2);
+  const len = argU32(call, 4);
+  const start = argU32(call, 5);
+  const to = argMem(call, 3, len, true, 'skb_load_bytes_relative');
+  let base = -1;
+  if (off <= 0xffff) {
+    if (start === BPF_HDR_START_MAC && skb.macHeader >= 0) base = skb.macHeader;
+    else if (start === BPF_HDR_START_NET) base = skb.networkHeader;
+  }
+  // The start may lie before data; only the tail pointer bounds the read.
+  if (base < 0 || base + off + len > skb.data + skb.len) {
+    to.fill(0);
+    return ret(call, -ERRNO.EFAULT);
+  }
+  to.set(skb.buf.subarray(base + off, base + off + len));
+  ret(call, 0);
+};
+
+/** bpf_skb_store_bytes(skb, u32 off, from, u32 len, u64 flags). */
+export const skbStoreBytes: HelperFn = (call) => {
+  const { skb } = skbState(call, 'skb_store_bytes');
+  const off = argU32(call, 2);
+  const len = argU32(call, 4);
+  const [flo, fhi] = argHalves(call, 5);
+  const from = argMem(call, 3, len, false, 'skb_store_bytes');
+  if (fhi !== 0 || (flo & ~(BPF_F_RECOMPUTE_CSUM | BPF_F_INVALIDATE_HASH)) !== 0) return ret(call, -ERRNO.EINVAL);
+  // bpf_try_make_writable(skb, off + len) with a u32 sum.
+  if (off > INT_MAX || ((off + len) >>> 0) > skb.len) return ret(call, -ERRNO.EFAULT);
+  const at = skb.data + off;
+  const src = from.slice(); // from may alias the packet
+  const recompute = (flo & BPF_F_RECOMPUTE_CSUM) !== 0 && skb.ipSummed === CHECKSUM_COMPLETE;
+  if (recompute) skb.csum = blockSub(skb.csum, csumPartial(skb.buf.subarray(at, at + len)), off);
+  skb.buf.set(src, at);
+  if (recompute) skb.csum = blockAdd(skb.csum, csumPartial(skb.buf.subarray(at, at + len)), off);
+  if (flo & BPF_F_INVALIDATE_HASH) skb.clearHash();
+  ret(call, 0);
+};
+
+/** bpf_skb_pull_data(skb, u32 len): the test skb is linear, so only the length check remains. */
+export const skbPullData: HelperFn = (call) => {
+  const { skb } = skbState(call, 'skb_pull_data');
+  const len = argU32(call, 2);
+  // skb_ensure_writable fails with -ENOMEM when the skb is shorter than len.
+  ret(call, len > skb.len ? -ERRNO.ENOMEM : 0);
+};
+
+export const skbBytesHelpers: Record<number, HelperFn> = {
+  [HELPER_IDS.bpf_skb_load_bytes]: skbLoadBytes,
+  [HELPER_IDS.bpf_skb_load_bytes_relative]: skbLoadBytesRelative,
+  [HELPER_IDS.bpf_skb_store_bytes]: skbStoreBytes,
+  [HELPER_IDS.bpf_skb_pull_data]: skbPullData,
+};

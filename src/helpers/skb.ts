@@ -1,0 +1,25 @@
+/**
+ * @fileoverview The skb helper families in one table, keyed by kernel helper id. The integrator
+ * merges it with the map, output and control-flow families into the program's HelperTable.
+ * Every helper here expects `HelperCall.run` to be an SkbRunState (src/skb/run-state.ts).
+ */
+import type { HelperFn } from '../../vm/program.js';
+import { skbBytesHelpers } from './skb-bytes.js';
+import { skbCsumHelpers } from './skb-csum.js';
+import { skbLayoutHelpers } from './skb-layout.js';
+import { skbMetaHelpers } from './skb-meta.js';
+import { skbRedirectHelpers } from './skb-redirect.js';
+import { skbRouteHelpers } from './skb-route.js';
+import { skbTunnelHelpers } from './skb-tunnel.js';
+import { skbVlanHelpers } from './skb-vlan.js';
+
+export const skbHelpers: Record<number, HelperFn> = {
+  ...skbBytesHelpers,
+  ...skbCsumHelpers,
+  ...skbRedirectHelpers,
+  ...skbVlanHelpers,
+  ...skbLayoutHelpers,
+  ...skbMetaHelpers,
+  ...skbTunnelHelpers,
+  ...skbRouteHelpers,
+};
