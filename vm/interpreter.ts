@@ -218,6 +218,7 @@ class RunState {
   readonly mayGoto = new Int32Array(MAX_CALL_DEPTH);
   readonly progs: LinkedProgram[] = new Array<LinkedProgram>(MAX_CALL_DEPTH);
   readonly stackBytes: Uint8Array;
+  readonly stackView: DataView;
   readonly stackHi: number;
   readonly budget: number;
   /** Instructions left (synced with the loop's local on calls, faults and exit). */
@@ -232,6 +233,7 @@ class RunState {
     stack: Region,
   ) {
     this.stackBytes = stack.bytes;
+    this.stackView = stack.view;
     this.stackHi = stack.hi;
     this.budget = opts.budget ?? DEFAULT_INSN_BUDGET;
     this.left = this.budget;
@@ -356,6 +358,14 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
   let pc = startPc;
   let i = 0;
   let op = 0;
+
+  // One-region access cache. Only helpers can rebind or release regions, so it is reset to the
+  // stack after every call; the stack region itself never changes during a run.
+  const stackView = st.stackView;
+  let cHi = stackHi;
+  let cView = stackView;
+  let cLen = stackBytes.length;
+  let cW = true;
 
   try {
     for (;;) {
@@ -1015,6 +1025,10 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           st.cur = cur;
           fn(call);
           left = st.left;
+          cHi = stackHi;
+          cView = stackView;
+          cLen = stackBytes.length;
+          cW = true;
           const tail = call.tailCall;
           if (tail !== undefined) {
             call.tailCall = undefined;
@@ -1098,35 +1112,317 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
         }
 
         // ---------------------------------------------------------------- BPF_LDX
-        case 0x61: // LDXW
-        case 0x69: // LDXH
-        case 0x71: // LDXB
-        case 0x79: // LDXDW
-        case 0x81: // LDXSW
-        case 0x89: // LDXSH
+        // Fast path: the one-region cache (cHi/cView/cLen/cW, the stack at first) answers most
+        // accesses; anything else goes through Memory.resolve or a ctx region, then refills it.
+        case 0x61: { // LDXW
+          const s = SRC[i];
+          const h = H[s];
+          const a = (L[s] + OFF[i]) | 0;
+          const o = (a >>> 0) - BASE_LO;
+          if (h === cHi && o >= 0 && o <= cLen - 4) {
+            L[d] = cView.getInt32(o, true);
+            H[d] = 0;
+          } else {
+            L[d] = load(mem, h, a, 4, false, i, op);
+            H[d] = LD_HI;
+            const rg = mem.regionOf(h);
+            if (rg !== undefined && rg.ctx === undefined) {
+              cHi = h;
+              cView = rg.view;
+              cLen = rg.bytes.length;
+              cW = rg.writable;
+            }
+          }
+          break;
+        }
+        case 0x69: { // LDXH
+          const s = SRC[i];
+          const h = H[s];
+          const a = (L[s] + OFF[i]) | 0;
+          const o = (a >>> 0) - BASE_LO;
+          if (h === cHi && o >= 0 && o <= cLen - 2) {
+            L[d] = cView.getUint16(o, true);
+            H[d] = 0;
+          } else {
+            L[d] = load(mem, h, a, 2, false, i, op);
+            H[d] = LD_HI;
+            const rg = mem.regionOf(h);
+            if (rg !== undefined && rg.ctx === undefined) {
+              cHi = h;
+              cView = rg.view;
+              cLen = rg.bytes.length;
+              cW = rg.writable;
+            }
+          }
+          break;
+        }
+        case 0x71: { // LDXB
+          const s = SRC[i];
+          const h = H[s];
+          const a = (L[s] + OFF[i]) | 0;
+          const o = (a >>> 0) - BASE_LO;
+          if (h === cHi && o >= 0 && o <= cLen - 1) {
+            L[d] = cView.getUint8(o);
+            H[d] = 0;
+          } else {
+            L[d] = load(mem, h, a, 1, false, i, op);
+            H[d] = LD_HI;
+            const rg = mem.regionOf(h);
+            if (rg !== undefined && rg.ctx === undefined) {
+              cHi = h;
+              cView = rg.view;
+              cLen = rg.bytes.length;
+              cW = rg.writable;
+            }
+          }
+          break;
+        }
+        case 0x79: { // LDXDW
+          const s = SRC[i];
+          const h = H[s];
+          const a = (L[s] + OFF[i]) | 0;
+          const o = (a >>> 0) - BASE_LO;
+          if (h === cHi && o >= 0 && o <= cLen - 8) {
+            L[d] = cView.getInt32(o, true);
+            H[d] = cView.getInt32(o + 4, true);
+          } else {
+            L[d] = load(mem, h, a, 8, false, i, op);
+            H[d] = LD_HI;
+            const rg = mem.regionOf(h);
+            if (rg !== undefined && rg.ctx === undefined) {
+              cHi = h;
+              cView = rg.view;
+              cLen = rg.bytes.length;
+              cW = rg.writable;
+            }
+          }
+          break;
+        }
+        case 0x81: { // LDXSW
+          const s = SRC[i];
+          const h = H[s];
+          const a = (L[s] + OFF[i]) | 0;
+          const o = (a >>> 0) - BASE_LO;
+          if (h === cHi && o >= 0 && o <= cLen - 4) {
+            L[d] = cView.getInt32(o, true);
+            H[d] = L[d] >> 31;
+          } else {
+            L[d] = load(mem, h, a, 4, true, i, op);
+            H[d] = LD_HI;
+            const rg = mem.regionOf(h);
+            if (rg !== undefined && rg.ctx === undefined) {
+              cHi = h;
+              cView = rg.view;
+              cLen = rg.bytes.length;
+              cW = rg.writable;
+            }
+          }
+          break;
+        }
+        case 0x89: { // LDXSH
+          const s = SRC[i];
+          const h = H[s];
+          const a = (L[s] + OFF[i]) | 0;
+          const o = (a >>> 0) - BASE_LO;
+          if (h === cHi && o >= 0 && o <= cLen - 2) {
+            L[d] = cView.getInt16(o, true);
+            H[d] = L[d] >> 31;
+          } else {
+            L[d] = load(mem, h, a, 2, true, i, op);
+            H[d] = LD_HI;
+            const rg = mem.regionOf(h);
+            if (rg !== undefined && rg.ctx === undefined) {
+              cHi = h;
+              cView = rg.view;
+              cLen = rg.bytes.length;
+              cW = rg.writable;
+            }
+          }
+          break;
+        }
         case 0x91: { // LDXSB
           const s = SRC[i];
-          const size = SIZES[op & 0x18];
-          L[d] = load(mem, H[s], (L[s] + OFF[i]) | 0, size, op >= 0x80, i, op);
-          H[d] = LD_HI;
+          const h = H[s];
+          const a = (L[s] + OFF[i]) | 0;
+          const o = (a >>> 0) - BASE_LO;
+          if (h === cHi && o >= 0 && o <= cLen - 1) {
+            L[d] = cView.getInt8(o);
+            H[d] = L[d] >> 31;
+          } else {
+            L[d] = load(mem, h, a, 1, true, i, op);
+            H[d] = LD_HI;
+            const rg = mem.regionOf(h);
+            if (rg !== undefined && rg.ctx === undefined) {
+              cHi = h;
+              cView = rg.view;
+              cLen = rg.bytes.length;
+              cW = rg.writable;
+            }
+          }
           break;
         }
 
         // ---------------------------------------------------------------- BPF_ST / BPF_STX
-        case 0x62: // STW
-        case 0x6a: // STH
-        case 0x72: // STB
-        case 0x7a: { // STDW
-          const v = IMM[i];
-          store(mem, H[d], (L[d] + OFF[i]) | 0, SIZES[op & 0x18], v, v >> 31, i, op);
+        case 0x62: { // STW
+          const vlo = IMM[i];
+          const vhi = vlo >> 31;
+          const h = H[d];
+          const a = (L[d] + OFF[i]) | 0;
+          const o = (a >>> 0) - BASE_LO;
+          if (h === cHi && cW && o >= 0 && o <= cLen - 4) {
+            cView.setInt32(o, vlo, true);
+          } else {
+            store(mem, h, a, 4, vlo, vhi, i, op);
+            const rg = mem.regionOf(h);
+            if (rg !== undefined && rg.ctx === undefined) {
+              cHi = h;
+              cView = rg.view;
+              cLen = rg.bytes.length;
+              cW = rg.writable;
+            }
+          }
           break;
         }
-        case 0x63: // STXW
-        case 0x6b: // STXH
-        case 0x73: // STXB
+        case 0x6a: { // STH
+          const vlo = IMM[i];
+          const vhi = vlo >> 31;
+          const h = H[d];
+          const a = (L[d] + OFF[i]) | 0;
+          const o = (a >>> 0) - BASE_LO;
+          if (h === cHi && cW && o >= 0 && o <= cLen - 2) {
+            cView.setUint16(o, vlo & 0xffff, true);
+          } else {
+            store(mem, h, a, 2, vlo, vhi, i, op);
+            const rg = mem.regionOf(h);
+            if (rg !== undefined && rg.ctx === undefined) {
+              cHi = h;
+              cView = rg.view;
+              cLen = rg.bytes.length;
+              cW = rg.writable;
+            }
+          }
+          break;
+        }
+        case 0x72: { // STB
+          const vlo = IMM[i];
+          const vhi = vlo >> 31;
+          const h = H[d];
+          const a = (L[d] + OFF[i]) | 0;
+          const o = (a >>> 0) - BASE_LO;
+          if (h === cHi && cW && o >= 0 && o <= cLen - 1) {
+            cView.setUint8(o, vlo & 0xff);
+          } else {
+            store(mem, h, a, 1, vlo, vhi, i, op);
+            const rg = mem.regionOf(h);
+            if (rg !== undefined && rg.ctx === undefined) {
+              cHi = h;
+              cView = rg.view;
+              cLen = rg.bytes.length;
+              cW = rg.writable;
+            }
+          }
+          break;
+        }
+        case 0x7a: { // STDW
+          const vlo = IMM[i];
+          const vhi = vlo >> 31;
+          const h = H[d];
+          const a = (L[d] + OFF[i]) | 0;
+          const o = (a >>> 0) - BASE_LO;
+          if (h === cHi && cW && o >= 0 && o <= cLen - 8) {
+            cView.setInt32(o, vlo, true);
+            cView.setInt32(o + 4, vhi, true);
+          } else {
+            store(mem, h, a, 8, vlo, vhi, i, op);
+            const rg = mem.regionOf(h);
+            if (rg !== undefined && rg.ctx === undefined) {
+              cHi = h;
+              cView = rg.view;
+              cLen = rg.bytes.length;
+              cW = rg.writable;
+            }
+          }
+          break;
+        }
+        case 0x63: { // STXW
+          const vlo = L[SRC[i]];
+          const vhi = H[SRC[i]];
+          const h = H[d];
+          const a = (L[d] + OFF[i]) | 0;
+          const o = (a >>> 0) - BASE_LO;
+          if (h === cHi && cW && o >= 0 && o <= cLen - 4) {
+            cView.setInt32(o, vlo, true);
+          } else {
+            store(mem, h, a, 4, vlo, vhi, i, op);
+            const rg = mem.regionOf(h);
+            if (rg !== undefined && rg.ctx === undefined) {
+              cHi = h;
+              cView = rg.view;
+              cLen = rg.bytes.length;
+              cW = rg.writable;
+            }
+          }
+          break;
+        }
+        case 0x6b: { // STXH
+          const vlo = L[SRC[i]];
+          const vhi = H[SRC[i]];
+          const h = H[d];
+          const a = (L[d] + OFF[i]) | 0;
+          const o = (a >>> 0) - BASE_LO;
+          if (h === cHi && cW && o >= 0 && o <= cLen - 2) {
+            cView.setUint16(o, vlo & 0xffff, true);
+          } else {
+            store(mem, h, a, 2, vlo, vhi, i, op);
+            const rg = mem.regionOf(h);
+            if (rg !== undefined && rg.ctx === undefined) {
+              cHi = h;
+              cView = rg.view;
+              cLen = rg.bytes.length;
+              cW = rg.writable;
+            }
+          }
+          break;
+        }
+        case 0x73: { // STXB
+          const vlo = L[SRC[i]];
+          const vhi = H[SRC[i]];
+          const h = H[d];
+          const a = (L[d] + OFF[i]) | 0;
+          const o = (a >>> 0) - BASE_LO;
+          if (h === cHi && cW && o >= 0 && o <= cLen - 1) {
+            cView.setUint8(o, vlo & 0xff);
+          } else {
+            store(mem, h, a, 1, vlo, vhi, i, op);
+            const rg = mem.regionOf(h);
+            if (rg !== undefined && rg.ctx === undefined) {
+              cHi = h;
+              cView = rg.view;
+              cLen = rg.bytes.length;
+              cW = rg.writable;
+            }
+          }
+          break;
+        }
         case 0x7b: { // STXDW
-          const s = SRC[i];
-          store(mem, H[d], (L[d] + OFF[i]) | 0, SIZES[op & 0x18], L[s], H[s], i, op);
+          const vlo = L[SRC[i]];
+          const vhi = H[SRC[i]];
+          const h = H[d];
+          const a = (L[d] + OFF[i]) | 0;
+          const o = (a >>> 0) - BASE_LO;
+          if (h === cHi && cW && o >= 0 && o <= cLen - 8) {
+            cView.setInt32(o, vlo, true);
+            cView.setInt32(o + 4, vhi, true);
+          } else {
+            store(mem, h, a, 8, vlo, vhi, i, op);
+            const rg = mem.regionOf(h);
+            if (rg !== undefined && rg.ctx === undefined) {
+              cHi = h;
+              cView = rg.view;
+              cLen = rg.bytes.length;
+              cW = rg.writable;
+            }
+          }
           break;
         }
 

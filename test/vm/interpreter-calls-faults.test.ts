@@ -81,6 +81,24 @@ describe('[vm/calls]: helpers', () => {
     expect(() => runBytes(asm`call 3\nexit`, {}, helpers)).toThrow(TypeError);
   });
 
+  it('a helper that rebinds a region (packet layout change) is seen by later accesses', () => {
+    const mem = new Memory();
+    const pkt = mem.alloc('packet', Uint8Array.from([1, 2, 3, 4]));
+    const helpers: HelperFn[] = [];
+    helpers[50] = () => mem.rebind(pkt, Uint8Array.from([9, 8, 7, 6, 5, 4, 3, 2]));
+    const prog = linkBytes(asm`
+      mov %r6, %r1
+      ldxb %r7, [%r6]
+      call 50
+      ldxb %r0, [%r6+7]
+      lsh %r0, 8
+      or %r0, %r7
+      exit`, helpers);
+    const r = interpret(prog, mem, { args: [[Memory.lo(0), pkt.hi]] });
+    expect(r.fault).toBeUndefined();
+    expect(r.r0).toBe(0x0201n);
+  });
+
   it('kfunc calls (src 2) go through prog.kfuncs by BTF id', () => {
     const code = decode(insns([0x85, 0, 2, 0, 12345], [0x95]));
     const prog = link(code, { name: 'k', helpers: [], kfuncs: new Map([[12345, setR0(77)]]) });
