@@ -90,13 +90,13 @@ describe('[vm/calls]: helpers', () => {
       mov %r6, %r1
       ldxb %r7, [%r6]
       call 50
-      ldxb %r0, [%r6+7]
+      ldxb %r0, [%r6+0]
       lsh %r0, 8
       or %r0, %r7
       exit`, helpers);
     const r = interpret(prog, mem, { args: [[Memory.lo(0), pkt.hi]] });
     expect(r.fault).toBeUndefined();
-    expect(r.r0).toBe(0x0201n);
+    expect(r.r0).toBe(0x0901n); // byte 0 after the rebind is 9, not the stale 1
   });
 
   it('kfunc calls (src 2) go through prog.kfuncs by BTF id', () => {
