@@ -219,22 +219,47 @@ class Verifier {
   /** Phase 5: frames and stack along the static call graph (check_max_stack_depth). */
   callDepth(subs: number[], stack: number[]): number {
     const p = this.p;
-    const index = (start: number) => subs.indexOf(start);
-    let deepest = 1;
+    const index = new Map(subs.map((start, k) => [start, k] as const));
+    const callees: number[][] = subs.map((start, k) => {
+      const end = k + 1 < subs.length ? subs[k + 1] : p.length;
+      const out: number[] = [];
+      for (let i = start; i < end; i++) if (this.isPseudoCall(i)) out.push(i);
+      return out;
+    });
+    const calleeOf = (i: number): number => index.get(i + p.imm[i] + 1)!;
+    // Per subprogram, the most frames and stack bytes below it (itself included); recursion is
+    // unbounded (Infinity). The walk below uses them to skip call sites that cannot fail, so it
+    // stays linear while reporting the same first violation as a full walk.
+    const frames: number[] = subs.map(() => -1);
+    const bytes: number[] = subs.map(() => 0);
+    const measure = (k: number): void => {
+      frames[k] = Infinity; // in progress: a call back into k is recursion
+      bytes[k] = Infinity;
+      let f = 0;
+      let b = 0;
+      for (const i of callees[k]) {
+        const c = calleeOf(i);
+        if (frames[c] === -1) measure(c);
+        f = Math.max(f, frames[c]);
+        b = Math.max(b, bytes[c]);
+      }
+      frames[k] = 1 + f;
+      bytes[k] = roundStack(stack[k]) + b;
+    };
+    measure(0);
     // depth-first walk over calls, as the kernel does, carrying the frame number and stack sum
     const walk = (sub: number, frame: number, depth: number, callSite: number): void => {
       depth += roundStack(stack[sub]);
       if (depth > STACK_SIZE) this.fail(callSite, `combined stack size of ${frame + 1} calls is ${depth}. Too large`);
-      deepest = Math.max(deepest, frame + 1);
-      const end = sub + 1 < subs.length ? subs[sub + 1] : p.length;
-      for (let i = subs[sub]; i < end; i++) {
-        if (!this.isPseudoCall(i)) continue;
+      for (const i of callees[sub]) {
         if (frame + 1 >= MAX_CALL_DEPTH) this.fail(i, `the call stack of ${frame + 2} frames is too deep`);
-        walk(index(i + p.imm[i] + 1), frame + 1, depth, i);
+        const c = calleeOf(i);
+        if (frame + 1 + frames[c] <= MAX_CALL_DEPTH && depth + bytes[c] <= STACK_SIZE) continue;
+        walk(c, frame + 1, depth, i);
       }
     };
     walk(0, 0, 0, 0);
-    return deepest;
+    return frames[0];
   }
 
   /** Direct r10 + off accesses: alignment and bounds (check_ptr_alignment, check_stack_access_within_bounds). */

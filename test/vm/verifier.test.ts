@@ -133,3 +133,21 @@ describe('[vm/verifier]: API', () => {
     }
   });
 });
+
+describe('[vm/verifier]: call graph', () => {
+  it('walks wide call graphs in linear time', () => {
+    // 8 levels, each calling the next 200 times: 200^7 paths, one answer
+    const lines: string[] = [];
+    for (let l = 0; l < 8; l++) {
+      lines.push(`f${l}:`);
+      if (l < 7) for (let k = 0; k < 200; k++) lines.push(`call local f${l + 1}`);
+      lines.push('mov %r0, 0', 'exit');
+    }
+    const t0 = Date.now();
+    expect(verify(assemble(lines.join('\n'))).maxCallFrames).toBe(8);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    // one more level is one frame too many
+    const deeper = lines.join('\n').replace('f7:\nmov', 'f7:\ncall local f8\nmov') + '\nf8:\nmov %r0, 0\nexit';
+    expect(check(assemble(deeper))?.log.at(-1)).toBe('the call stack of 9 frames is too deep');
+  });
+});
