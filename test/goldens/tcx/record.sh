@@ -28,3 +28,8 @@ for s in "$here"/stdin/*.txt; do
 	"$oracle" tcx - < "$s" > "${s%.txt}.out.json"
 	echo "tcx stdin/$(basename "$s"): exit $?"
 done
+# raw/: bpf(2) corners outside the script language, probed by a small C program
+if cc -O2 -Wall -o /tmp/tcxlab-tcx-probe "$here/raw/probe.c"; then
+	/tmp/tcxlab-tcx-probe > "$here/raw/probe.out.json"
+	echo "raw/probe: exit $?"
+fi
