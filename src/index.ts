@@ -15,3 +15,5 @@ export { runProgram, ENGINES } from '../vm/engine.js';
 export type { Engine } from '../vm/engine.js';
 export * as semantics from '../vm/semantics.js';
 export type { RegisterFile, HelperTable, LdImm64Resolver, PacketProvider, StepHook } from '../vm/program.js';
+// net: hosts (netns), devices, tcx hooks (bpf_mprog), tcx links, raw bpf(2) layer
+export * from './net/index.js';
