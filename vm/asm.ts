@@ -336,7 +336,7 @@ function encodeLine(mnemonic: string, l: Line): Slot[] {
   if (m === 'lock') {
     // operands arrive as "[fetch ]op[32] [%rD+off]", "%rS"
     l.count(2);
-    const head = /^(fetch\s+)?([a-z]+?)(32|64)?\s+(\[.*\])$/i.exec(l.ops[0]);
+    const head = /^(fetch\s+)?([a-z]+?)(32|64)?\s+(\[.*\])$/is.exec(l.ops[0]);
     if (!head || ATOMIC_OPS[head[2].toLowerCase()] === undefined) l.fail(`bad atomic operation ${JSON.stringify(l.ops[0])}`);
     let imm = ATOMIC_OPS[head[2].toLowerCase()];
     if (head[1]) imm |= AtomicOp.FETCH;
@@ -375,14 +375,14 @@ export function assemble(text: string): Uint8Array {
     let body = stripComment(lines[i]);
     // labels (possibly several) at the start of the line
     for (;;) {
-      const lm = /^([A-Za-z_.$][\w.$]*)\s*:(.*)$/.exec(body);
+      const lm = /^([A-Za-z_.$][\w.$]*)\s*:(.*)$/s.exec(body);
       if (!lm) break;
       if (labels.has(lm[1])) throw new AsmError(`label ${JSON.stringify(lm[1])} defined twice`, n);
       labels.set(lm[1], slots.length);
       body = lm[2].trim();
     }
     if (body === '') continue;
-    const sp = /^(\S+)\s*(.*)$/.exec(body)!;
+    const sp = /^(\S+)\s*(.*)$/s.exec(body)!;
     const mnemonic = sp[1];
     // `lock [fetch] op [..], %r` and `call local X` keep their extra words in the first operand
     slots.push(...encodeLine(mnemonic, new Line(n, splitOperands(sp[2]))));

@@ -96,3 +96,24 @@ describe('[vm/asm]: syntax', () => {
     expect((err as AsmError).line).toBe(line);
   });
 });
+
+describe('[vm/asm]: hostile text', () => {
+  it('throws only AsmError on mutated lines', () => {
+    let seed = 77;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+    const base = ['mov %r0, 1', 'ldxh %r0, [%r1+2]', 'lock fetch add32 [%r10-8], %r1', 'jeq %r1, 3, +2', 'lddw %r0, 0x11', 'call local x', 'stdw [%r10-8], 4'];
+    const junk = ['[', ']', ',', '%', '+', '-', '0x', 'r', '99999999999999999999', ':', ' ', 'lock', 'fetch', '#', '\u2028', 'x:'];
+    for (let n = 0; n < 3000; n++) {
+      let line = base[rnd(base.length)];
+      for (let k = rnd(4); k >= 0; k--) {
+        const at = rnd(line.length + 1);
+        line = rnd(2) ? line.slice(0, at) + junk[rnd(junk.length)] + line.slice(at) : line.slice(0, at) + line.slice(at + 1 + rnd(3));
+      }
+      try {
+        assemble(`${line}\nx:\nexit`);
+      } catch (e) {
+        expect(e).toBeInstanceOf(AsmError);
+      }
+    }
+  });
+});
