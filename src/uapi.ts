@@ -188,6 +188,20 @@ export const BPF_F_BEFORE = 1 << 3;
 export const BPF_F_AFTER = 1 << 4;
 export const BPF_F_ID = 1 << 5;
 export const BPF_F_LINK = 1 << 13;
+/** cgroup-only attach flags (rejected by the mprog API with EINVAL). */
+export const BPF_F_ALLOW_OVERRIDE = 1 << 0;
+export const BPF_F_ALLOW_MULTI = 1 << 1;
+export const BPF_F_PREORDER = 1 << 6;
+/** BPF_PROG_QUERY query_flags. */
+export const BPF_F_QUERY_EFFECTIVE = 1 << 0;
+
+/** enum bpf_link_type (the ones we name). */
+export const BPF_LINK_TYPE = {
+  BPF_LINK_TYPE_UNSPEC: 0,
+  BPF_LINK_TYPE_XDP: 6,
+  BPF_LINK_TYPE_TCX: 11,
+  BPF_LINK_TYPE_NETKIT: 13,
+} as const;
 
 /** tc actions (include/uapi/linux/pkt_cls.h). */
 export const TC_ACT = {
