@@ -7,7 +7,8 @@ import { register as conformance } from './conformance.js';
 import { register as conformancePlugin } from './conformance-plugin.js';
 import { register as tcxScript } from './tcx-script.js';
 import { register as disasm } from './disasm.js';
+import { register as run } from './run.js';
 
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
-export const commands: RegisterCommand[] = [conformance, conformancePlugin, tcxScript, disasm];
+export const commands: RegisterCommand[] = [conformance, conformancePlugin, tcxScript, disasm, run];

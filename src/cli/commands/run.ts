@@ -1,0 +1,197 @@
+/**
+ * @fileoverview `tcxlab run OBJ PROG PACKETS_FILE [--ctx HEX] [--ctx-out] [--set MAP KEY VAL]...
+ * [--engine interp|jit] [--repeat N] [--cpu N] [--type T] [--pretty]`
+ *
+ * Prints one JSON object of exactly the shape `oracle run` prints (shared/oracle/README.md), so a
+ * run can be diffed against the real kernel with one command:
+ *
+ *   {"prog","cpu","programs":[{name,section,type,type_name}],"runs":[...],"maps":{...}}
+ */
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { UsageError } from '../../../vm/errors.js';
+import { ENGINES, type Engine } from '../../../vm/engine.js';
+import { defaultBaseState } from '../../helpers/base.js';
+import { Collection, objectNameOf } from '../../collection.js';
+import { loadCollectionSpec } from '../../../loader/index.js';
+import type { CollectionSpec, MapSpec } from '../../../loader/spec.js';
+import { fromHex as parseHex, toHex } from '../../maps/index.js';
+import { testRun } from '../../test-run.js';
+import { BPF_PROG_TYPE, ERRNO } from '../../uapi.js';
+import type { CliIo } from '../io.js';
+
+/** Hex → bytes, or a usage error naming what was being parsed. */
+function fromHex(hex: string, what = 'hex value'): Uint8Array {
+  const b = parseHex(hex);
+  if (b === undefined) throw new UsageError(`${what}: not an even-length hex string: ${JSON.stringify(hex.slice(0, 40))}`);
+  return b;
+}
+
+/** One frame of a packets file with its 1-based line number. */
+export interface PacketLine {
+  line: number;
+  data: Uint8Array;
+}
+
+/** Parse a packets file: one hex frame per line, `#` comments, blank lines ignored. */
+export function parsePackets(text: string): PacketLine[] {
+  const out: PacketLine[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const s = raw.replace(/#.*/, '').replace(/\s+/g, '');
+    if (s === '') return;
+    if (!/^([0-9a-fA-F]{2})*$/.test(s)) throw new UsageError(`packets line ${i + 1}: not an even-length hex string`);
+    out.push({ line: i + 1, data: fromHex(s) });
+  });
+  return out;
+}
+
+/** libbpf's program type string (libbpf_bpf_prog_type_str). */
+export function progTypeName(id: number): string {
+  for (const [k, v] of Object.entries(BPF_PROG_TYPE)) if (v === id) return k.slice('BPF_PROG_TYPE_'.length).toLowerCase();
+  return `unknown(${id})`;
+}
+
+interface SetArg {
+  map: string;
+  key: string;
+  value: string;
+}
+
+/** Apply `--set` to global-data map specs before load (the oracle rewrites their initial value). */
+function withDataSets(spec: CollectionSpec, sets: SetArg[], nameOf: (ms: MapSpec) => string): CollectionSpec {
+  const maps = spec.maps.map((ms) => {
+    if (ms.source !== 'data') return ms;
+    const mine = sets.filter((s) => nameOf(ms) === s.map || nameOf(ms).endsWith(s.map) || ms.name === s.map);
+    if (mine.length === 0) return ms;
+    const init = new Uint8Array(ms.valueSize);
+    init.set(ms.initialValue?.subarray(0, ms.valueSize) ?? new Uint8Array(0));
+    for (const s of mine) {
+      if (fromHex(s.key).some((b) => b !== 0)) throw new UsageError(`--set ${s.map}: global data takes key 00000000`);
+      const v = fromHex(s.value);
+      if (v.length > ms.valueSize) throw new UsageError(`--set ${s.map}: value longer than ${ms.valueSize} bytes`);
+      init.set(v);
+    }
+    return { ...ms, initialValue: init };
+  });
+  return { ...spec, maps };
+}
+
+/** Run the oracle-compatible `run` job and return its JSON object. */
+export function runJob(
+  objBytes: Uint8Array,
+  objPath: string,
+  progName: string,
+  packets: PacketLine[],
+  opts: { ctx?: string; ctxOut?: boolean; sets?: SetArg[]; engine?: Engine; repeat?: number; cpu?: number; type?: string },
+): Record<string, unknown> {
+  const objectName = objectNameOf(objPath);
+  const sets = opts.sets ?? [];
+  // Like the oracle (libbpf 1.1 + sched_cls fallback), unknown section names load as sched_cls.
+  let spec = loadCollectionSpec(objBytes, { programType: opts.type ?? 'sched_cls' });
+  const probe = new Collection(spec, { objectName });
+  const nameOfSpec = (ms: MapSpec): string => probe.mapList[spec.maps.indexOf(ms)]?.name ?? ms.name;
+  spec = withDataSets(spec, sets, nameOfSpec);
+  const coll = new Collection(spec, { objectName });
+  const prog = coll.program(progName);
+  for (const s of sets) {
+    const map = coll.map(s.map);
+    if (spec.maps[coll.mapList.indexOf(map)]?.source === 'data') continue;
+    if (s.value.startsWith('@')) {
+      const key = fromHex(s.key);
+      coll.setProgArraySlot(map.name, new DataView(key.buffer, key.byteOffset).getUint32(0, true), s.value.slice(1));
+      continue;
+    }
+    const key = fromHex(s.key);
+    const value = fromHex(s.value);
+    if (map.percpu) {
+      const stride = (map.valueSize + 7) & ~7;
+      const n = coll.mapEnv.ncpus;
+      const values =
+        value.length === n * stride
+          ? Array.from({ length: n }, (_, i) => value.slice(i * stride, i * stride + map.valueSize))
+          : Array.from({ length: n }, () => value.slice());
+      map.update(key, values);
+    } else {
+      map.update(key, value);
+    }
+  }
+  const cpu = opts.cpu ?? 0;
+  const base = defaultBaseState();
+  base.cpu = cpu;
+  const ctxIn = opts.ctx !== undefined ? fromHex(opts.ctx) : undefined;
+  const runs: Record<string, unknown>[] = [];
+  const list = opts.repeat !== undefined ? packets.slice(0, 1) : packets;
+  for (const p of list) {
+    const r = testRun(prog.linked, coll.mem, {
+      data: p.data,
+      ctxIn,
+      ctxOut: opts.ctxOut,
+      repeat: opts.repeat,
+      engine: opts.engine,
+      base,
+    });
+    const run: Record<string, unknown> = { line: p.line, data_size_in: p.data.length };
+    if (r.fault) {
+      run.err = ERRNO.EFAULT;
+      run.errname = 'EFAULT';
+      run.fault = { code: r.fault.code, insn: r.fault.insnIndex, message: r.fault.message };
+    } else if (r.err !== 0) {
+      const n = (ERRNO as Record<string, number>)[r.err] ?? 0;
+      run.err = n;
+      run.errname = r.err;
+    } else {
+      run.err = 0;
+      run.retval = r.retval;
+      run.retval_s32 = (r.retval ?? 0) | 0;
+      run.data_size_out = r.dataOut?.length ?? 0;
+      run.data_out = toHex(r.dataOut ?? new Uint8Array(0));
+      if (r.ctxOut) run.ctx_out = toHex(r.ctxOut);
+      if (opts.repeat !== undefined) run.duration_ns = Math.round(r.durationNs ?? 0);
+    }
+    if (r.trace.length) run.trace = r.trace.splice(0);
+    runs.push(run);
+  }
+  const maps: Record<string, unknown> = {};
+  for (const m of coll.mapList) maps[m.name] = m.dumpJson();
+  return {
+    prog: progName,
+    cpu,
+    programs: spec.programs.map((p) => ({ name: p.name, section: p.section, type: p.type.id, type_name: progTypeName(p.type.id) })),
+    runs,
+    maps,
+  };
+}
+
+export function register(program: Command, io: CliIo): void {
+  program
+    .command('run')
+    .description('run PROG of OBJ on each frame of PACKETS_FILE as BPF_PROG_TEST_RUN does; prints oracle-run JSON')
+    .argument('<obj>', 'BPF object file (.o)')
+    .argument('<prog>', 'program (function) name')
+    .argument('<packets>', 'file with one hex frame per line (# comments)')
+    .option('--ctx <hex>', 'struct __sk_buff ctx_in (192 bytes or a prefix) for every packet')
+    .option('--ctx-out', 'ask for ctx_out without a ctx_in (the kernel then runs with a zeroed ctx)')
+    .option('--set <map-key-value...>', 'set a map entry before the run: MAP KEYHEX VALHEX, or MAP KEYHEX @PROG for a prog array (repeatable)')
+    .addOption(new Option('--engine <engine>', 'execution engine').choices(ENGINES as string[]).default('interp'))
+    .option('--repeat <n>', 'run the first packet N times on the same skb and report duration_ns', (v) => Number.parseInt(v, 10))
+    .option('--cpu <n>', 'CPU the program runs on (per-CPU maps)', (v) => Number.parseInt(v, 10), 0)
+    .option('--type <type>', 'program type for unknown section names (e.g. sched_cls)')
+    .option('--pretty', 'indent the JSON')
+    .action((obj: string, prog: string, packetsFile: string, o: Record<string, unknown>) => {
+      const raw = (o.set as string[] | undefined) ?? [];
+      if (raw.length % 3 !== 0) throw new UsageError('--set takes three values: MAP KEYHEX VALHEX');
+      const sets: SetArg[] = [];
+      for (let i = 0; i < raw.length; i += 3) sets.push({ map: raw[i], key: raw[i + 1], value: raw[i + 2] });
+      const text = new TextDecoder().decode(io.readFile(packetsFile));
+      const result = runJob(io.readFile(obj), obj, prog, parsePackets(text), {
+        ctx: o.ctx as string | undefined,
+        ctxOut: Boolean(o.ctxOut),
+        sets,
+        engine: o.engine as Engine,
+        repeat: o.repeat as number | undefined,
+        cpu: o.cpu as number,
+        type: o.type as string | undefined,
+      });
+      io.out(JSON.stringify(result, null, o.pretty ? 1 : undefined) + '\n');
+    });
+}

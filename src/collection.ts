@@ -1,0 +1,180 @@
+/**
+ * @fileoverview A Collection is a CollectionSpec made live (cilium/ebpf's Spec → Object step):
+ * maps created in one Memory, programs linked against them and the helper table, prog arrays and
+ * maps-of-maps filled from the object's static initialisers.
+ *
+ * Binding of the loader's symbolic references (see loader/spec.ts):
+ *
+ *   lddw src=BPF_PSEUDO_MAP_IDX i          → the map's handle address   (handle.hi : BASE_LO)
+ *   lddw src=BPF_PSEUDO_MAP_IDX_VALUE i,o  → byte o of element 0 of map i (global data)
+ *   lddw src=BPF_PSEUDO_FUNC d             → CODE_HI : (pc + 1 + d)     (callbacks)
+ */
+import { BpfError, ErrorCode, RelocationError } from '../vm/errors.js';
+import { PseudoSrc } from '../vm/isa.js';
+import { link } from '../vm/link.js';
+import { Memory } from '../vm/memory.js';
+import { CODE_HI, decode, type HelperFn, type HelperTable, type LinkedProgram } from '../vm/program.js';
+import { loadCollectionSpec, type LoadOptions } from '../loader/index.js';
+import type { CollectionSpec, MapSpec, ProgramSpec } from '../loader/spec.js';
+import { buildHelperTable } from './helpers/table.js';
+import { createMap, createMapEnv, type BpfMap, type MapEnv } from './maps/index.js';
+import { ProgArrayMap } from './maps/prog-array.js';
+import { ArrayOfMapsMap, HashOfMapsMap } from './maps/map-in-map.js';
+import { BPF_MAP_TYPE } from './uapi.js';
+
+/** Options of a Collection. */
+export interface CollectionOptions extends LoadOptions {
+  /** Emulated CPUs (num_possible_cpus) for per-CPU maps. Default 2 (the kernel oracle machine's). */
+  ncpus?: number;
+  /** Share a Memory with other collections (one emulated machine). */
+  mem?: Memory;
+  /** Extra or replacement helpers by id. */
+  helpers?: Readonly<Record<number, HelperFn>>;
+  /** Object name used for libbpf-style internal map names (default "obj"). */
+  objectName?: string;
+}
+
+/** A program of a live collection. */
+export interface LoadedProgram {
+  readonly name: string;
+  readonly spec: ProgramSpec;
+  /** Kernel-like program id (1, 2, ... per collection). */
+  readonly id: number;
+  readonly linked: LinkedProgram;
+}
+
+const le32 = (b: Uint8Array): number => (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0;
+
+/**
+ * libbpf's name for a map: global data maps get `internal_map_name()` (an object-name prefix of up
+ * to 8 characters, unless the section name has a second dot), other maps keep their own name.
+ */
+export function libbpfMapName(objectName: string, spec: MapSpec): string {
+  if (spec.source !== 'data') return spec.name;
+  const real = spec.name;
+  const OBJ_NAME_LEN = 16;
+  let sfx = Math.max(7, real.length);
+  if (sfx >= OBJ_NAME_LEN) sfx = OBJ_NAME_LEN - 1;
+  const pfx = real.slice(1).includes('.') ? 0 : Math.min(OBJ_NAME_LEN - sfx - 1, objectName.length);
+  return (objectName.slice(0, pfx) + real.slice(0, sfx)).replace(/[^A-Za-z0-9_.]/g, '_');
+}
+
+/** libbpf's object name: the file's base name up to its first dot. */
+export function objectNameOf(path: string): string {
+  const base = path.split('/').pop() ?? path;
+  const dot = base.indexOf('.');
+  return dot > 0 ? base.slice(0, dot) : base;
+}
+
+export class Collection {
+  readonly spec: CollectionSpec;
+  readonly mem: Memory;
+  readonly mapEnv: MapEnv;
+  readonly helpers: HelperTable;
+  /** Maps in spec order. */
+  readonly mapList: BpfMap[] = [];
+  /** Maps by libbpf name (and by spec name when different). */
+  readonly maps = new Map<string, BpfMap>();
+  /** Programs by function name. */
+  readonly programs = new Map<string, LoadedProgram>();
+  readonly objectName: string;
+
+  constructor(spec: CollectionSpec, opts: CollectionOptions = {}) {
+    this.spec = spec;
+    this.objectName = opts.objectName ?? 'obj';
+    this.mem = opts.mem ?? new Memory();
+    this.mapEnv = createMapEnv(this.mem, { ncpus: opts.ncpus });
+    this.helpers = buildHelperTable(opts.helpers);
+    for (const ms of spec.maps) {
+      const map = createMap({ ...ms, name: libbpfMapName(this.objectName, ms) }, this.mapEnv);
+      if (ms.readOnly) map.freeze();
+      this.mapList.push(map);
+      this.maps.set(map.name, map);
+      if (!this.maps.has(ms.name)) this.maps.set(ms.name, map);
+    }
+    let nextId = 1;
+    for (const ps of spec.programs) {
+      const linked = link(decode(ps.instructions), {
+        name: ps.name,
+        helpers: this.helpers,
+        resolveLdImm64: (src, imm, nextImm, insn) => this.resolve(ps, src, imm, nextImm, insn),
+      });
+      this.programs.set(ps.name, { name: ps.name, spec: ps, id: nextId++, linked });
+    }
+    this.fillStaticInitialisers();
+  }
+
+  /** Load an object file's bytes. */
+  static load(bytes: Uint8Array, opts: CollectionOptions = {}): Collection {
+    return new Collection(loadCollectionSpec(bytes, opts), opts);
+  }
+
+  /** The program with this function name, or a BpfError listing the ones there are. */
+  program(name: string): LoadedProgram {
+    const p = this.programs.get(name);
+    if (p === undefined) {
+      throw new BpfError(ErrorCode.Usage, `no program ${JSON.stringify(name)} (have: ${[...this.programs.keys()].join(', ')})`);
+    }
+    return p;
+  }
+
+  /** The map with this name (libbpf name or spec name). */
+  map(name: string): BpfMap {
+    const m = this.maps.get(name) ?? [...this.maps.entries()].find(([k]) => k.endsWith(name))?.[1];
+    if (m === undefined) throw new BpfError(ErrorCode.Usage, `no map ${JSON.stringify(name)} (have: ${this.mapList.map((x) => x.name).join(', ')})`);
+    return m;
+  }
+
+  private mapAt(ps: ProgramSpec, index: number, insn: number): BpfMap {
+    const m = this.mapList[index];
+    if (m === undefined) throw new RelocationError(`insn #${insn} references map index ${index}, object has ${this.mapList.length}`, { section: ps.section, symbol: ps.name });
+    return m;
+  }
+
+  private resolve(ps: ProgramSpec, src: number, imm: number, nextImm: number, insn: number): [number, number] {
+    switch (src) {
+      case PseudoSrc.BPF_PSEUDO_MAP_IDX:
+      case PseudoSrc.BPF_PSEUDO_MAP_FD: {
+        const m = this.mapAt(ps, imm, insn);
+        return [Memory.lo(0), m.handle.hi];
+      }
+      case PseudoSrc.BPF_PSEUDO_MAP_IDX_VALUE:
+      case PseudoSrc.BPF_PSEUDO_MAP_VALUE: {
+        const m = this.mapAt(ps, imm, insn);
+        const region = m.lookupElem(new Uint8Array(4), 0);
+        if (region === undefined) throw new RelocationError(`insn #${insn}: map ${m.name} has no element 0 for a value reference`, { section: ps.section });
+        return [Memory.lo(m.lastOffset + (nextImm >>> 0)), region.hi];
+      }
+      case PseudoSrc.BPF_PSEUDO_FUNC:
+        return [insn + 1 + imm, CODE_HI];
+      default:
+        throw new RelocationError(`insn #${insn}: lddw with src ${src} is not supported`, { section: ps.section, symbol: ps.name });
+    }
+  }
+
+  /** Prog arrays and maps-of-maps from `.maps` initialisers and iproute2 ID/KEY sections. */
+  private fillStaticInitialisers(): void {
+    this.spec.maps.forEach((ms, i) => {
+      const map = this.mapList[i];
+      for (const [k, v] of ms.contents ?? []) {
+        if (ms.type.id === BPF_MAP_TYPE.BPF_MAP_TYPE_PROG_ARRAY && map instanceof ProgArrayMap) {
+          const target = this.spec.programs[le32(v)];
+          const loaded = target && this.programs.get(target.name);
+          if (loaded) map.setProgram(le32(k), loaded.linked, loaded.id);
+        } else if (map instanceof ArrayOfMapsMap) {
+          map.setInner(le32(k), this.mapList[le32(v)]);
+        } else if (map instanceof HashOfMapsMap) {
+          map.setInner(k, this.mapList[le32(v)]);
+        }
+      }
+    });
+  }
+
+  /** Put program `progName` into slot `index` of prog array `mapName` (like `--set MAP K @PROG`). */
+  setProgArraySlot(mapName: string, index: number, progName: string): void {
+    const map = this.map(mapName);
+    if (!(map instanceof ProgArrayMap)) throw new BpfError(ErrorCode.Usage, `map ${map.name} is not a prog array`);
+    const p = this.program(progName);
+    map.setProgram(index, p.linked, p.id);
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * @fileoverview BPF_PROG_TEST_RUN for sched_cls, offline: build the skb exactly as the kernel's
+ * bpf_prog_test_run_skb does (src/skb/test-run.ts), run the program with r1 = the `__sk_buff`,
+ * and hand back retval, data_out, ctx_out and what the helpers recorded.
+ *
+ * With `repeat` the same skb runs N times (kernel: bpf_test_run's loop), so packet and map
+ * changes accumulate, and `durationNs` is the average wall time per run.
+ */
+import { BpfError, ErrnoError, type VmFault } from '../vm/errors.js';
+import { runProgram, type Engine } from '../vm/engine.js';
+import { Memory } from '../vm/memory.js';
+import type { LinkedProgram } from '../vm/program.js';
+import { defaultBaseState, type BaseRunState } from './helpers/base.js';
+import { buildTestRunSkb, createSkbRunState, finishTestRun, type SkbEnv, type SkbRunState, type TestRunInput } from './skb/index.js';
+import { ERRNO } from './uapi.js';
+
+/** Options of one test run. */
+export interface TestRunOptions extends TestRunInput {
+  /** Runs on the same skb (default 1). */
+  repeat?: number;
+  engine?: Engine;
+  /** Instruction budget per run. */
+  budget?: number;
+  /** The world around the skb (devices, FIB, ...). */
+  env?: SkbEnv;
+  /** Base helper state (clock, PRNG, CPU, trace sink); a fresh default one otherwise. */
+  base?: BaseRunState;
+}
+
+/** What a test run gives back (the syscall's outputs plus what tcxlab saw). */
+export interface TestRunResult {
+  /** 0, or the errno name the syscall would return (EINVAL, E2BIG, ...). */
+  err: 0 | string;
+  /** r0 as u32. */
+  retval?: number;
+  dataOut?: Uint8Array;
+  ctxOut?: Uint8Array;
+  /** Average ns per run (wall clock of this machine). */
+  durationNs?: number;
+  /** Instructions executed by the last run. */
+  insns?: number;
+  /** A VM fault ends the run: retval is absent, and the kernel would never have loaded this. */
+  fault?: VmFault;
+  /** bpf_trace_printk output. */
+  trace: string[];
+  /** The run state after the last run (redirect request, events, tunnel metadata, skb). */
+  state?: SkbRunState & BaseRunState;
+}
+
+/** Run `prog` once (or `repeat` times) on a frame as BPF_PROG_TEST_RUN would. */
+export function testRun(prog: LinkedProgram, mem: Memory, opts: TestRunOptions): TestRunResult {
+  const base = opts.base ?? defaultBaseState();
+  let skb;
+  try {
+    skb = buildTestRunSkb(opts, opts.env);
+  } catch (e) {
+    if (e instanceof ErrnoError) return { err: e.errno, trace: base.trace };
+    throw e;
+  }
+  const skbState = createSkbRunState(mem, skb, { env: opts.env });
+  const state = Object.assign(skbState, base) as SkbRunState & BaseRunState;
+  const ctxPtr: [number, number] = [Memory.lo(0), state.ctx.hi];
+  const repeat = Math.max(1, opts.repeat ?? 1);
+  const engine = opts.engine ?? 'interp';
+  let r0lo = 0;
+  let insns = 0;
+  let fault: VmFault | undefined;
+  const t0 = process.hrtime.bigint();
+  try {
+    for (let i = 0; i < repeat; i++) {
+      const res = runProgram(prog, mem, { args: [ctxPtr], run: state, budget: opts.budget }, engine);
+      insns = res.insns;
+      if (res.fault) {
+        fault = res.fault;
+        break;
+      }
+      r0lo = res.r0lo;
+    }
+  } finally {
+    mem.release(state.packet);
+    mem.release(state.ctx);
+    if (state.sock) mem.release(state.sock);
+  }
+  const durationNs = Number(process.hrtime.bigint() - t0) / repeat;
+  if (fault) return { err: 'EFAULT', fault, insns, trace: base.trace, state, durationNs };
+  const out = finishTestRun(skb, opts, r0lo);
+  return {
+    err: out.errno ?? 0,
+    retval: out.retval,
+    dataOut: out.dataOut,
+    ctxOut: out.ctxOut,
+    durationNs,
+    insns,
+    trace: base.trace,
+    state,
+  };
+}
+
+/** errno number for a result's err (0 when none). */
+export function errnoOf(err: 0 | string): number {
+  if (err === 0) return 0;
+  const n = (ERRNO as Record<string, number>)[err];
+  if (n === undefined) throw new BpfError('E_USAGE', `unknown errno ${err}`);
+  return n;
+}
