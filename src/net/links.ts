@@ -9,7 +9,7 @@
  * it is then "defunct": info reports ifindex 0, update gives ENOLINK, detach is a no-op.
  * Deleting the device makes its links defunct the same way (tcx_uninstall).
  */
-import { BPF_F_REPLACE } from '../uapi.js';
+import { BPF_F_REPLACE, BPF_LINK_TYPE } from '../uapi.js';
 import type { NetDevice } from './device.js';
 import type { BpfKernel } from './kernel.js';
 import { errno, type Tuple } from './mprog.js';
@@ -26,7 +26,7 @@ import {
 } from './tcx.js';
 
 /** enum bpf_link_type value of tcx links. */
-export const BPF_LINK_TYPE_TCX = 11;
+export const BPF_LINK_TYPE_TCX = BPF_LINK_TYPE.BPF_LINK_TYPE_TCX;
 
 export interface BpfLinkInfo {
   /** enum bpf_link_type (11 = tcx). */

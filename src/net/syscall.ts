@@ -10,7 +10,7 @@
  * otherwise, and new fds take the lowest free number. So replace_bpf_fd = 0 is EINVAL (fd 0 is
  * not a program), and a number never opened is EBADF.
  */
-import { BPF_ATTACH_TYPE, BPF_PROG_TYPE } from '../uapi.js';
+import { BPF_ATTACH_TYPE, BPF_F_QUERY_EFFECTIVE, BPF_F_REPLACE, BPF_PROG_TYPE } from '../uapi.js';
 import type { NetDevice } from './device.js';
 import type { Host } from './host.js';
 import { BpfLink, type BpfLinkInfo } from './links.js';
@@ -68,9 +68,6 @@ export interface BpfProcessOptions {
   /** Non-BPF files open at start, as fd 0, 1, 2, ... (default stdin, stdout, stderr). */
   openFiles?: string[];
 }
-
-/** BPF_F_QUERY_EFFECTIVE: the only query flag the syscall layer accepts (tcx then refuses it). */
-const BPF_F_QUERY_EFFECTIVE = 1;
 
 function u32(n: number | undefined): number {
   return (n ?? 0) >>> 0;
@@ -267,11 +264,11 @@ export class BpfProcess {
   /** BPF_LINK_UPDATE. */
   linkUpdate(a: LinkUpdateAttr): void {
     const flags = u32(a.flags);
-    if (flags & ~4) throw errno('EINVAL', 'link update takes only BPF_F_REPLACE');
+    if (flags & ~BPF_F_REPLACE) throw errno('EINVAL', 'link update takes only BPF_F_REPLACE');
     const link = this.linkByFd(u32(a.link_fd));
     const nprog = this.progByFd(u32(a.new_prog_fd));
     let oprog: ProgHandle | null = null;
-    if (flags & 4) oprog = this.progByFd(u32(a.old_prog_fd));
+    if (flags & BPF_F_REPLACE) oprog = this.progByFd(u32(a.old_prog_fd));
     else if (u32(a.old_prog_fd)) throw errno('EINVAL', 'old_prog_fd without BPF_F_REPLACE');
     link.updateRaw(nprog, oprog, flags);
   }
