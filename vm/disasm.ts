@@ -47,6 +47,8 @@ export interface SourceLine {
 export interface DisasmOptions {
   /** Helper id → name for `call name#id`; default: the kernel's names (vm/helper-ids.ts). */
   helperName?: (id: number) => string | undefined;
+  /** kfunc (call src 2) id → name for `call name#id`, as the kernel prints it from BTF; default `kernel-function`. */
+  kfuncName?: (id: number) => string | undefined;
   /**
    * Text of a pseudo LD_IMM64 (src 1..6) operand. Default: bpftool's forms `map[id:N]`,
    * `map[id:N][0]+OFF`, `subprog[+N]`, and (ours) `map[idx:N]`, `map[idx:N]+OFF`, `btf_id[N]`.
@@ -201,7 +203,7 @@ export function formatInsn(code: DecodedProgram, pc: number, opts: DisasmOptions
       if (jop === JmpOp.CALL) {
         if (opSource(op) === Source.X) return `callx r${dst}`; // (ours) no kernel text: the kernel rejects callx
         if (src === CallSrc.BPF_PSEUDO_CALL) return `call pc${signed(imm)}`;
-        if (src === CallSrc.BPF_PSEUDO_KFUNC_CALL) return `call kernel-function#${imm}`;
+        if (src === CallSrc.BPF_PSEUDO_KFUNC_CALL) return `call ${opts.kfuncName?.(imm) ?? 'kernel-function'}#${imm}`;
         const name = (opts.helperName ?? helperName)(imm) ?? 'unknown';
         return `call ${name}#${imm}`;
       }
