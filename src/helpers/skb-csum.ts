@@ -114,7 +114,7 @@ export const l4CsumReplace: HelperFn = (call) => {
 
 /**
  * bpf_csum_diff(from, u32 from_size, to, u32 to_size, __wsum seed), 6.13+ form: any sizes, NULL
- * allowed with size 0, result folded to 16 bits without inversion.
+ * allowed with size 0, result folded to 16 bits without inversion (the seed alone too).
  */
 export const csumDiff: HelperFn = (call) => {
   const fromSize = argU32(call, 2);
@@ -126,7 +126,7 @@ export const csumDiff: HelperFn = (call) => {
   if (fromSize && toSize) r = from32to16(sub32(csumPartial(to, seed), csumPartial(from, 0)));
   else if (toSize) r = from32to16(csumPartial(to, seed));
   else if (fromSize) r = from32to16(~csumPartial(from, ~seed >>> 0) >>> 0);
-  else r = seed;
+  else r = from32to16(seed);
   setR0(call, r >>> 0);
   call.regs.hi[0] = 0;
 };

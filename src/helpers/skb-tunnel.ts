@@ -3,9 +3,9 @@
  * skb_set_tunnel_key, skb_get_tunnel_opt, skb_set_tunnel_opt. The TX metadata dst that set
  * attaches is modelled as `SkbRunState.tunnel`. Spec: skb-helpers-isa.md §3.9.
  *
- * struct bpf_tunnel_key (48 bytes):
- *   0 tunnel_id u64 | 8 remote_ipv4 / remote_ipv6[4] | 24 tunnel_tos u8 | 25 tunnel_ttl u8
- *   26 tunnel_ext u16 / tunnel_flags __be16 | 28 local_ipv4 / local_ipv6[4] | 44 tunnel_label u32
+ * struct bpf_tunnel_key (44 bytes, uapi bpf.h; checked against the kernel, see the goldens):
+ *   0 tunnel_id u32 | 4 remote_ipv4 / remote_ipv6[4] | 20 tunnel_tos u8 | 21 tunnel_ttl u8
+ *   22 tunnel_ext u16 / tunnel_flags __be16 | 24 tunnel_label u32 | 28 local_ipv4 / local_ipv6[4]
  */
 import { HELPER_IDS } from '../../vm/helper-ids.js';
 import type { HelperFn } from '../../vm/program.js';
@@ -19,9 +19,15 @@ export const BPF_F_DONT_FRAGMENT = 1 << 2;
 export const BPF_F_SEQ_NUMBER = 1 << 3;
 export const BPF_F_NO_TUNNEL_KEY = 1 << 4;
 export const BPF_F_TUNINFO_FLAGS = 1 << 4;
-const KEY_SIZE = 48;
+const KEY_SIZE = 44;
 /** Legacy struct sizes (offsetof local_ipv6[0], tunnel_label, tunnel_ext, remote_ipv6[1]). */
-const COMPAT_SIZES = [28, 44, 26, 12];
+const COMPAT_SIZES = [28, 24, 22, 8];
+const O_REMOTE = 4;
+const O_TOS = 20;
+const O_TTL = 21;
+const O_EXT = 22;
+const O_LABEL = 24;
+const O_LOCAL = 28;
 /** IP_TUNNEL_* flag bits as ip_tunnel_flags_to_be16 reports them (TUNNEL_*). */
 const TUNNEL_CSUM = 0x01;
 const TUNNEL_KEY = 0x04;
@@ -46,21 +52,21 @@ export const skbSetTunnelKey: HelperFn = (call) => {
   key.set(argMem(call, 2, size, false, 'skb_set_tunnel_key'));
   const dv = new DataView(key.buffer);
   const ipv6 = (flo & BPF_F_TUNINFO_IPV6) !== 0;
-  const label = dv.getUint32(44, true);
-  if ((!ipv6 && label !== 0) || dv.getUint16(26, true) !== 0) return ret(call, -ERRNO.EINVAL);
+  const label = dv.getUint32(O_LABEL, true);
+  if ((!ipv6 && label !== 0) || dv.getUint16(O_EXT, true) !== 0) return ret(call, -ERRNO.EINVAL);
   let flags = TUNNEL_NOCACHE;
   if (flo & BPF_F_DONT_FRAGMENT) flags |= TUNNEL_DONT_FRAGMENT;
   if (!(flo & BPF_F_ZERO_CSUM_TX)) flags |= TUNNEL_CSUM;
   if (flo & BPF_F_SEQ_NUMBER) flags |= TUNNEL_SEQ;
   if (!(flo & BPF_F_NO_TUNNEL_KEY)) flags |= TUNNEL_KEY;
   st.tunnel = {
-    tunnelId: dv.getBigUint64(0, true),
+    tunnelId: BigInt(dv.getUint32(0, true)),
     ipv6,
     // ip_tunnel_key.u.*.dst = remote, .src = local (host-order words as the program wrote them)
-    dst: ipv6 ? key.slice(8, 24) : key.slice(8, 12),
-    src: ipv6 ? key.slice(28, 44) : key.slice(28, 32),
-    tos: key[24],
-    ttl: key[25],
+    dst: ipv6 ? key.slice(O_REMOTE, O_REMOTE + 16) : key.slice(O_REMOTE, O_REMOTE + 4),
+    src: ipv6 ? key.slice(O_LOCAL, O_LOCAL + 16) : key.slice(O_LOCAL, O_LOCAL + 4),
+    tos: key[O_TOS],
+    ttl: key[O_TTL],
     label: ipv6 ? label & IPV6_FLOWLABEL_MASK : 0,
     flags,
     options: new Uint8Array(0),
@@ -82,26 +88,21 @@ export const skbGetTunnelKey: HelperFn = (call) => {
   if (!info || fhi !== 0 || (flo & ~(BPF_F_TUNINFO_IPV6 | BPF_F_TUNINFO_FLAGS)) !== 0) return fail(-ERRNO.EINVAL);
   if (info.ipv6 !== ((flo & BPF_F_TUNINFO_IPV6) !== 0)) return fail(-ERRNO.EPROTO);
   if (size !== KEY_SIZE) {
-    if (size === 12) {
+    if (size === 8) {
       if (info.ipv6) return fail(-ERRNO.EINVAL);
     } else if (!COMPAT_SIZES.includes(size)) return fail(-ERRNO.EINVAL);
   }
   const key = new Uint8Array(KEY_SIZE);
   const dv = new DataView(key.buffer);
-  dv.setBigUint64(0, info.tunnelId, true);
-  key[24] = info.tos;
-  key[25] = info.ttl;
+  dv.setUint32(0, Number(info.tunnelId & 0xffffffffn), true);
+  key[O_TOS] = info.tos;
+  key[O_TTL] = info.ttl;
   // tunnel_flags is ip_tunnel_flags_to_be16: the TUNNEL_* bits in network order.
-  if (flo & BPF_F_TUNINFO_FLAGS) dv.setUint16(26, info.flags & 0xffff, false);
+  if (flo & BPF_F_TUNINFO_FLAGS) dv.setUint16(O_EXT, info.flags & 0xffff, false);
   // remote = the key's src, local = its dst: set stored them the other way round.
-  if (info.ipv6) {
-    key.set(info.src, 8);
-    key.set(info.dst, 28);
-    dv.setUint32(44, info.label, true);
-  } else {
-    key.set(info.src, 8);
-    key.set(info.dst, 28);
-  }
+  key.set(info.src, O_REMOTE);
+  key.set(info.dst, O_LOCAL);
+  if (info.ipv6) dv.setUint32(O_LABEL, info.label, true);
   to.set(key.subarray(0, size));
   ret(call, 0);
 };

@@ -30,7 +30,7 @@ def oracle_raw(prog_hex, pkt_hex, ctx=None, ctx_out=False):
     if 'verifier_log' in j:
         # keep only the last line: the reason
         lines = [l for l in j['verifier_log'].splitlines() if l.strip()]
-        j['verifier_log'] = lines[-1] if lines else ''
+        j['verifier_log'] = '\n'.join(lines[-3:-1])
     return j
 
 
