@@ -8,7 +8,7 @@
  */
 import { ErrnoError, ErrorCode } from '../../vm/errors.js';
 import type { Region } from '../../vm/memory.js';
-import { BPF_F_RDONLY, BPF_F_WRONLY, BPF_MAP_TYPE, ERRNO, errnoName, mapTypeName } from '../uapi.js';
+import { BPF_F_LOCK, BPF_F_RDONLY, BPF_F_WRONLY, BPF_MAP_TYPE, ERRNO, errnoName, mapTypeName } from '../uapi.js';
 import { compareBytes, roundUp8, toHex } from './bytes.js';
 import type { BpfMap, DumpEntry, DumpOptions, ForEachCallback, HostValue, MapDefinition, MapDump, MapEnv } from './types.js';
 
@@ -114,6 +114,8 @@ export abstract class BaseMap implements BpfMap {
   update(key: Uint8Array, value: HostValue, flags = 0): void {
     this.checkKey('update', key);
     this.checkWritable('update');
+    // map_update_elem (syscall.c) refuses BPF_F_LOCK on values without a lock before the map does.
+    if (flags & BPF_F_LOCK && this.def.spinLockOffset === undefined) throwErrno(this, 'update', EINVAL, 'BPF_F_LOCK without a bpf_spin_lock');
     const r = this.sysUpdate(key, this.packValue(value), flags);
     if (r < 0) throwErrno(this, 'update', r);
   }

@@ -43,7 +43,6 @@ const PAGE_SIZE = 4096;
 /** Kernel limits used by the checks. */
 const KMALLOC_MAX_SIZE = 1 << 22;
 const PCPU_MIN_UNIT_SIZE = 32 << 10;
-const MAX_BPF_STACK = 512;
 /** tcxlab's own cap on one map's storage (the kernel would fail with ENOMEM somewhere). */
 export const MAP_MEMORY_LIMIT = 1 << 30;
 
@@ -97,8 +96,8 @@ function checkHash(d: MapDefinition): void {
   if (lru && !prealloc) fail(d, 'ENOTSUPP', 'LRU maps cannot be BPF_F_NO_PREALLOC');
   if (d.flags & BPF_F_NUMA_NODE && (percpu || percpuLru)) fail(d, 'EINVAL', 'BPF_F_NUMA_NODE on a per-CPU map');
   if (d.maxEntries === 0 || d.keySize === 0 || d.valueSize === 0) fail(d, 'EINVAL', 'needs key_size, value_size and max_entries > 0');
-  if (d.keySize > MAX_BPF_STACK) fail(d, 'E2BIG', `key_size over ${MAX_BPF_STACK}`);
-  if (d.keySize + d.valueSize >= KMALLOC_MAX_SIZE - MAX_BPF_STACK - 48) fail(d, 'E2BIG', 'element too large');
+  // htab_map_alloc_check: key + value must fit one kmalloc with the element header.
+  if (d.keySize + d.valueSize >= KMALLOC_MAX_SIZE - 48) fail(d, 'E2BIG', 'element too large');
   if (percpu && ((d.valueSize + 7) & ~7) > PCPU_MIN_UNIT_SIZE) fail(d, 'E2BIG', `per-CPU value_size over ${PCPU_MIN_UNIT_SIZE}`);
 }
 

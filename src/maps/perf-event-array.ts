@@ -10,7 +10,7 @@
  */
 import type { Region } from '../../vm/memory.js';
 import { BPF_ANY, BPF_F_CURRENT_CPU } from '../uapi.js';
-import { BaseMap, E2BIG, EINVAL, ENOENT, EOPNOTSUPP, throwErrno } from './base.js';
+import { BaseMap, E2BIG, EINVAL, ENOENT, ENOTSUPP, EOPNOTSUPP, throwErrno } from './base.js';
 import type { HostValue, MapDefinition, MapEnv } from './types.js';
 import { le32, u32le } from './bytes.js';
 
@@ -77,9 +77,9 @@ export class PerfEventArrayMap extends BaseMap {
     return this.records.splice(0);
   }
 
-  /** The syscall cannot read perf event slots back: the oracle dumps them as null. */
+  /** The syscall cannot read perf event slots back (−ENOTSUPP): the oracle dumps them as null. */
   protected sysLookup(_key: Uint8Array): HostValue | number {
-    return ENOENT;
+    return ENOTSUPP;
   }
 
   /**

@@ -30,7 +30,7 @@ import {
   BPF_RINGBUF_DISCARD_BIT,
   BPF_RINGBUF_HDR_SZ,
 } from '../uapi.js';
-import { BaseMap, EAGAIN, EINVAL, ENOTSUPP } from './base.js';
+import { BaseMap, EAGAIN, EINVAL, ENOTSUPP, throwErrno } from './base.js';
 import type { HostValue, MapDefinition, MapEnv } from './types.js';
 
 /** Largest record data size the kernel accepts (RINGBUF_MAX_RECORD_SZ). */
@@ -176,5 +176,10 @@ export class RingbufMap extends BaseMap {
 
   keys(): Uint8Array[] {
     return [];
+  }
+
+  /** ringbuf_map_get_next_key: −ENOTSUPP. */
+  override nextKey(_key?: Uint8Array): Uint8Array | undefined {
+    return throwErrno(this, 'get_next_key', ENOTSUPP);
   }
 }
