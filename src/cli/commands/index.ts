@@ -8,7 +8,8 @@ import { register as conformancePlugin } from './conformance-plugin.js';
 import { register as tcxScript } from './tcx-script.js';
 import { register as disasm } from './disasm.js';
 import { register as run } from './run.js';
+import { register as progRun } from './prog-run.js';
 
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
-export const commands: RegisterCommand[] = [conformance, conformancePlugin, tcxScript, disasm, run];
+export const commands: RegisterCommand[] = [conformance, conformancePlugin, tcxScript, disasm, run, progRun];

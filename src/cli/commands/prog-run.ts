@@ -1,0 +1,132 @@
+/**
+ * @fileoverview `tcxlab prog run` with bpftool's grammar and output (tools/bpf/bpftool/prog.c
+ * do_run): PROG is `file OBJ [sec NAME | name NAME] [type TYPE]`, then
+ * `data_in FILE [data_out FILE [data_size_out L]] [ctx_in FILE [ctx_out FILE [ctx_size_out M]]]
+ * [repeat N]`. FILE `-` is standard input for inputs and a hexdump (JSON: a byte array) on
+ * standard output for outputs. Prints `Return value: N, duration (average): Xns`.
+ */
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { UsageError } from '../../../vm/errors.js';
+import { ENGINES, type Engine } from '../../../vm/engine.js';
+import { Collection, objectNameOf } from '../../collection.js';
+import { testRun } from '../../test-run.js';
+import type { CliIo } from '../io.js';
+
+/** bpftool's hex_print: offset, 16 bytes in pairs, then the printable characters. */
+export function hexPrint(data: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < data.length; i += 16) {
+    out += i.toString(16).padStart(7, '0') + '\t';
+    let j = i;
+    for (; j < i + 16 && j < data.length; j++) out += data[j].toString(16).padStart(2, '0') + (j % 2 ? ' ' : '');
+    for (; j < i + 16; j++) out += '  ' + (j % 2 ? ' ' : '');
+    out += '| ';
+    for (j = i; j < i + 16 && j < data.length; j++) {
+      const c = data[j];
+      out += (c < 0x20 || c > 0x7e ? '.' : String.fromCharCode(c)) + (j === i + 7 ? ' ' : '');
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+interface ProgRunArgs {
+  obj: string;
+  sec?: string;
+  name?: string;
+  type?: string;
+  dataIn?: string;
+  dataOut?: string;
+  dataSizeOut?: number;
+  ctxIn?: string;
+  ctxOut?: string;
+  ctxSizeOut?: number;
+  repeat: number;
+}
+
+/** Parse bpftool's keyword grammar. */
+export function parseProgRunArgs(words: string[]): ProgRunArgs {
+  const w = [...words];
+  const need = (k: string): string => {
+    const v = w.shift();
+    if (v === undefined) throw new UsageError(`prog run: ${k} needs a value`);
+    return v;
+  };
+  const num = (k: string): number => {
+    const v = Number(need(k));
+    if (!Number.isInteger(v) || v < 0) throw new UsageError(`prog run: ${k} needs a non-negative integer`);
+    return v;
+  };
+  if (w.shift() !== 'file') throw new UsageError('prog run: PROG must be `file OBJ [sec NAME | name NAME]` (tcxlab runs objects, not loaded programs)');
+  const args: ProgRunArgs = { obj: need('file'), repeat: 1 };
+  while (w.length) {
+    const k = w.shift() as string;
+    switch (k) {
+      case 'sec': args.sec = need(k); break;
+      case 'name': args.name = need(k); break;
+      case 'type': args.type = need(k); break;
+      case 'data_in': args.dataIn = need(k); break;
+      case 'data_out': args.dataOut = need(k); break;
+      case 'data_size_out': args.dataSizeOut = num(k); break;
+      case 'ctx_in': args.ctxIn = need(k); break;
+      case 'ctx_out': args.ctxOut = need(k); break;
+      case 'ctx_size_out': args.ctxSizeOut = num(k); break;
+      case 'repeat': args.repeat = Math.max(1, num(k)); break;
+      default:
+        throw new UsageError(`prog run: unknown keyword ${JSON.stringify(k)}`);
+    }
+  }
+  if (args.dataIn === undefined) throw new UsageError('prog run: data_in is required for sched_cls programs');
+  if (args.dataSizeOut !== undefined && args.dataOut === undefined) throw new UsageError('prog run: data_size_out needs data_out');
+  if (args.ctxSizeOut !== undefined && args.ctxOut === undefined) throw new UsageError('prog run: ctx_size_out needs ctx_out');
+  return args;
+}
+
+export function register(program: Command, io: CliIo): void {
+  const prog = program.commands.find((c) => c.name() === 'prog') ?? program.command('prog').description('bpftool-style program commands');
+  prog
+    .command('run')
+    .description('run a program once or N times, bpftool style: file OBJ [sec NAME|name NAME] data_in FILE [data_out FILE] [ctx_in FILE] [ctx_out FILE] [repeat N]')
+    .argument('<words...>', 'bpftool prog run grammar')
+    .option('-j, --json', 'JSON output')
+    .option('-p, --pretty', 'pretty JSON output')
+    .addOption(new Option('--engine <engine>', 'execution engine').choices(ENGINES as string[]).default('interp'))
+    .action(async (words: string[], o: { json?: boolean; pretty?: boolean; engine: Engine }) => {
+      const a = parseProgRunArgs(words);
+      const coll = Collection.load(io.readFile(a.obj), { objectName: objectNameOf(a.obj), programType: a.type ?? 'sched_cls' });
+      const candidates = [...coll.programs.values()].filter((p) => (a.name ? p.name === a.name : a.sec ? p.spec.section === a.sec : true));
+      if (candidates.length !== 1) {
+        throw new UsageError(`prog run: ${candidates.length} programs match (give sec NAME or name NAME): ${[...coll.programs.keys()].join(', ')}`);
+      }
+      const readIn = async (f: string): Promise<Uint8Array> => (f === '-' ? new TextEncoder().encode(await io.stdin()) : io.readFile(f));
+      const data = await readIn(a.dataIn as string);
+      const ctxIn = a.ctxIn !== undefined ? await readIn(a.ctxIn) : undefined;
+      const r = testRun(candidates[0].linked, coll.mem, { data, ctxIn, ctxOut: a.ctxOut !== undefined, repeat: a.repeat, engine: o.engine });
+      if (r.fault) throw r.fault;
+      if (r.err !== 0) throw new UsageError(`failed to run program: ${r.err}`);
+      const json = o.json || o.pretty;
+      const doc: Record<string, unknown> = {};
+      const emit = (bytes: Uint8Array | undefined, file: string | undefined, sizeOut: number | undefined, key: string) => {
+        if (!bytes || file === undefined) return;
+        const b = sizeOut !== undefined ? bytes.subarray(0, sizeOut) : bytes;
+        if (file === '-') {
+          if (json) doc[key] = Array.from(b);
+          else io.out(hexPrint(b));
+        } else {
+          writeFileSync(file, b);
+        }
+      };
+      emit(r.dataOut, a.dataOut, a.dataSizeOut, 'data_out');
+      emit(r.ctxOut, a.ctxOut, a.ctxSizeOut, 'context_out');
+      const duration = Math.round(r.durationNs ?? 0);
+      if (json) {
+        doc.retval = r.retval;
+        doc.duration = duration;
+        io.out(JSON.stringify(doc, null, o.pretty ? 4 : undefined) + '\n');
+      } else {
+        io.out(`Return value: ${r.retval}, duration${a.repeat > 1 ? ' (average)' : ''}: ${duration}ns\n`);
+      }
+    });
+}
