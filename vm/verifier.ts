@@ -303,11 +303,15 @@ class Verifier {
       if (row.bytes !== undefined && row.kind !== 'ldabs') {
         const base = row.kind === 'ldx' || (row.kind === 'atomic' && imm === AtomicOp.LOAD_ACQ) ? src : dst;
         if (base === 10) {
+          // read-modify-write atomics read first (check_atomic_rmw)
           const write = row.kind === 'st' || row.kind === 'stx' || (row.kind === 'atomic' && imm === AtomicOp.STORE_REL);
           this.stackAccess(i, off, row.bytes, write);
           stack[sub] = Math.max(stack[sub], -off);
         }
       }
+      // a fetching atomic loads the old value into src (cmpxchg into r0), after its memory access
+      if (row.kind === 'atomic' && src === 10 && (imm & AtomicOp.FETCH) !== 0 && imm !== AtomicOp.CMPXCHG)
+        this.fail(i, 'frame pointer is read only');
       if (row.kind === 'ldabs' && this.opts.allowLdAbs === false)
         this.fail(i, 'BPF_LD_[ABS|IND] instructions not allowed for this program type');
       if (row.kind === 'call' && src === CallSrc.HELPER) {

@@ -433,3 +433,73 @@ mov %r0, 0
 exit
 mov %r0, 0
 exit
+== bad_lddw_map_fd_next_imm
+raw 0x1811000005000000
+raw 0x0000000001000000
+mov %r0, 0
+exit
+== gap_lddw_bad_map_fd
+raw 0x1811000005000000
+raw 0x0000000000000000
+mov %r0, 0
+exit
+== bad_src_reg12
+raw 0xbfc0000000000000
+exit
+== bad_stx_dst_reg11
+mov %r1, 0
+raw 0x7b1b000000000000
+mov %r0, 0
+exit
+== bad_jmp_dst_reg11
+mov %r0, 0
+raw 0x150b000000000000
+exit
+== bad_ldx_into_r10
+mov %r0, 0
+ldxdw %r10, [%r1+0]
+exit
+== bad_lddw_into_r10
+mov %r0, 0
+lddw %r10, 1
+exit
+== bad_fetch_into_r10
+mov %r0, 0
+stdw [%r10-8], 0
+lock fetch add [%r10-8], %r10
+exit
+== bad_xchg_into_r10
+mov %r0, 0
+stdw [%r10-8], 0
+lock xchg [%r10-8], %r10
+exit
+== bad_load_acq_into_r10
+mov %r0, 0
+stdw [%r10-8], 0
+load_acqdw %r10, [%r10-8]
+exit
+== bad_div_r10_zero
+mov %r0, 0
+div %r10, 0
+exit
+== bad_may_goto_imm
+mov %r0, 0
+raw 0xe500000005000000
+exit
+== bad_ldind_src_reg11
+mov %r6, %r1
+raw 0x40b0000000000000
+exit
+== bad_ldx_misaligned_stack
+mov %r0, 0
+stdw [%r10-8], 0
+ldxw %r0, [%r10-6]
+exit
+== ok_gotol_last
+mov %r0, 0
+mov %r2, 0
+loop:
+add %r2, 1
+jlt %r2, 3, +1
+exit
+gotol loop
