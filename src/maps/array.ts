@@ -13,7 +13,7 @@
  */
 import type { Region } from '../../vm/memory.js';
 import { BPF_EXIST, BPF_F_LOCK, BPF_F_RDONLY_PROG, BPF_NOEXIST } from '../uapi.js';
-import { BaseMap, E2BIG, EEXIST, EINVAL, ENOENT } from './base.js';
+import { badFlags, BaseMap, E2BIG, EEXIST, EINVAL, ENOENT } from './base.js';
 import { le32 } from './bytes.js';
 import type { ForEachCallback, HostValue, MapDefinition, MapEnv } from './types.js';
 
@@ -52,7 +52,7 @@ export class ArrayMap extends BaseMap {
 
   /** array_map_update_elem's checks, in its order. */
   private checkUpdate(i: number, flags: number): number {
-    if ((flags & ~BPF_F_LOCK) > BPF_EXIST) return EINVAL;
+    if (badFlags(flags) || (flags & ~BPF_F_LOCK) > BPF_EXIST) return EINVAL;
     if (i >= this.maxEntries) return E2BIG;
     // Every element always exists.
     if (flags & BPF_NOEXIST) return EEXIST;

@@ -31,6 +31,15 @@ export const PERCPU_TYPES: ReadonlySet<number> = new Set([
   BPF_MAP_TYPE.BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE,
 ]);
 
+/**
+ * True for update flags no map accepts: the kernel's flags are a u64 and every type refuses
+ * anything above BPF_F_LOCK | BPF_EXIST as its first check. JS bit operators would truncate a
+ * flags value past 32 bits, so callers test this before looking at bits.
+ */
+export function badFlags(flags: number): boolean {
+  return !(flags >= 0 && flags <= 7);
+}
+
 /** Throw the ErrnoError for a negative kernel result. */
 export function throwErrno(map: { name: string }, op: string, err: number, detail?: string): never {
   const name = errnoName(err);

@@ -27,7 +27,7 @@
  */
 import type { Region } from '../../vm/memory.js';
 import { BPF_EXIST, BPF_F_LOCK, BPF_F_NO_PREALLOC, BPF_NOEXIST } from '../uapi.js';
-import { BaseMap, E2BIG, EEXIST, EINVAL, ENOENT } from './base.js';
+import { badFlags, BaseMap, E2BIG, EEXIST, EINVAL, ENOENT } from './base.js';
 import { compareBytes, keyOf, roundUp8 } from './bytes.js';
 import type { ForEachCallback, HostValue, MapDefinition, MapEnv } from './types.js';
 
@@ -132,7 +132,7 @@ export class HashMap extends HashTableBase {
 
   /** htab_map_update_elem. */
   override updateElem(key: Uint8Array, value: Uint8Array, flags: number, cpu: number): number {
-    if ((flags & ~BPF_F_LOCK) > BPF_EXIST) return EINVAL;
+    if (badFlags(flags) || (flags & ~BPF_F_LOCK) > BPF_EXIST) return EINVAL;
     const locked = (flags & BPF_F_LOCK) !== 0;
     if (locked && this.def.spinLockOffset === undefined) return EINVAL;
     const k = keyOf(key, this.keySize);
@@ -200,7 +200,7 @@ export class PercpuHashMap extends HashTableBase {
   /** __htab_percpu_map_update_elem; `all` is onallcpus (the syscall path). */
   private update1(key: Uint8Array, value: Uint8Array, flags: number, cpu: number, all: boolean): number {
     // BPF_F_LOCK is not accepted here: per-CPU values cannot hold a spin lock.
-    if (flags > BPF_EXIST) return EINVAL;
+    if (!(flags >= 0 && flags <= BPF_EXIST)) return EINVAL;
     const k = keyOf(key, this.keySize);
     const old = this.table.get(k);
     const err = checkFlags(old !== undefined, flags);

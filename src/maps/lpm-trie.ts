@@ -85,7 +85,7 @@ export class LpmTrieMap extends BaseMap {
 
   /** trie_update_elem. */
   override updateElem(key: Uint8Array, value: Uint8Array, flags: number, _cpu: number): number {
-    if (flags > BPF_EXIST) return EINVAL;
+    if (!(flags >= 0 && flags <= BPF_EXIST)) return EINVAL;
     const plen = u32le(key);
     if (plen > this.maxPrefixlen) return EINVAL;
     const id = LpmTrieMap.prefixId(key, plen);

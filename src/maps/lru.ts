@@ -105,7 +105,7 @@ export class LruHashMap extends HashTableBase {
 
   /** htab_lru_map_update_elem. */
   private updatePlain(key: Uint8Array, value: Uint8Array, flags: number, cpu: number): number {
-    if (flags > BPF_EXIST) return EINVAL;
+    if (!(flags >= 0 && flags <= BPF_EXIST)) return EINVAL;
     const k = keyOf(key, this.keySize);
     const n = this.popNode(cpu);
     this.writeKey(n, key);
@@ -127,7 +127,7 @@ export class LruHashMap extends HashTableBase {
 
   /** __htab_lru_percpu_map_update_elem; `all` is onallcpus (the syscall path). */
   private updatePercpu(key: Uint8Array, value: Uint8Array, flags: number, cpu: number, all: boolean): number {
-    if (flags > BPF_EXIST) return EINVAL;
+    if (!(flags >= 0 && flags <= BPF_EXIST)) return EINVAL;
     const k = keyOf(key, this.keySize);
     let n = flags !== BPF_EXIST ? this.popNode(cpu) : undefined;
     const old = this.table.get(k);

@@ -137,7 +137,7 @@ export class HashOfMapsMap extends MapOfMaps {
 
   /** htab_map_update_elem rules with a map as the value. */
   private put(key: Uint8Array, inner: BpfMap, flags: number): number {
-    if (flags > BPF_EXIST) return EINVAL;
+    if (!(flags >= 0 && flags <= BPF_EXIST)) return EINVAL;
     const k = keyOf(key, this.keySize);
     const old = this.table.get(k);
     const err = checkFlags(old !== undefined, flags);
@@ -153,7 +153,7 @@ export class HashOfMapsMap extends MapOfMaps {
   }
 
   protected sysUpdate(key: Uint8Array, value: Uint8Array, flags: number): number {
-    if (flags > BPF_EXIST) return EINVAL;
+    if (!(flags >= 0 && flags <= BPF_EXIST)) return EINVAL;
     const m = this.resolveInner(value);
     if (typeof m === 'number') return m;
     return this.put(key, m, flags);

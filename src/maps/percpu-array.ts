@@ -10,7 +10,7 @@
  */
 import type { Region } from '../../vm/memory.js';
 import { BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST } from '../uapi.js';
-import { BaseMap, E2BIG, EEXIST, EINVAL, ENOENT } from './base.js';
+import { badFlags, BaseMap, E2BIG, EEXIST, EINVAL, ENOENT } from './base.js';
 import { le32 } from './bytes.js';
 import type { ForEachCallback, HostValue, MapDefinition, MapEnv } from './types.js';
 
@@ -38,7 +38,7 @@ export class PercpuArrayMap extends BaseMap {
   /** array_map_update_elem, per-CPU branch: this CPU's copy, in place. */
   override updateElem(key: Uint8Array, value: Uint8Array, flags: number, cpu: number): number {
     const i = BaseMap.index(key);
-    if ((flags & ~BPF_F_LOCK) > BPF_EXIST) return EINVAL;
+    if (badFlags(flags) || (flags & ~BPF_F_LOCK) > BPF_EXIST) return EINVAL;
     if (i >= this.maxEntries) return E2BIG;
     if (flags & BPF_NOEXIST) return EEXIST;
     // A per-CPU value cannot hold a bpf_spin_lock.
@@ -76,7 +76,7 @@ export class PercpuArrayMap extends BaseMap {
   /** bpf_percpu_array_update: flags > BPF_EXIST (F_LOCK included) are EINVAL; all CPUs. */
   protected sysUpdate(key: Uint8Array, value: Uint8Array, flags: number): number {
     const i = BaseMap.index(key);
-    if (flags > BPF_EXIST) return EINVAL;
+    if (!(flags >= 0 && flags <= BPF_EXIST)) return EINVAL;
     if (i >= this.maxEntries) return E2BIG;
     if (flags === BPF_NOEXIST) return EEXIST;
     for (let c = 0; c < this.env.ncpus; c++)

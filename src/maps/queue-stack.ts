@@ -45,7 +45,7 @@ export class QueueStackMap extends BaseMap {
 
   /** queue_stack_map_push_elem: 0, −E2BIG when full, −EINVAL for NOEXIST or unknown flags. */
   pushElem(value: Uint8Array, flags: number): number {
-    if (flags & BPF_NOEXIST || flags > BPF_EXIST) return EINVAL;
+    if (flags > BPF_EXIST || !(flags >= 0) || flags & BPF_NOEXIST) return EINVAL;
     if (this.isFull()) {
       if (!(flags & BPF_EXIST)) return E2BIG;
       // BPF_EXIST makes room by dropping the oldest element.
