@@ -2,8 +2,9 @@
  * @fileoverview Hash, metadata and small getters on the skb (net/core/filter.c,
  * include/net/inet_ecn.h): get_hash_recalc, set_hash, set_hash_invalid, get_cgroup_classid,
  * skb_cgroup_classid, get_route_realm, skb_ecn_set_ce, get_socket_cookie, get_socket_uid,
- * skb_cgroup_id, skb_ancestor_cgroup_id, and the socket lookups (which find nothing: there are
- * no sockets in the emulation). Spec: skb-helpers-isa.md §3.9.
+ * skb_cgroup_id, skb_ancestor_cgroup_id, get_netns_cookie, skb_get_xfrm_state, sk_fullsock,
+ * tcp_sock, get_listener_sock, and the socket lookups (which find nothing: there are no sockets in
+ * the emulation besides the test-run dummy socket). Spec: skb-helpers-isa.md §3.9.
  */
 import { HELPER_IDS } from '../../vm/helper-ids.js';
 import type { HelperFn } from '../../vm/program.js';
@@ -11,8 +12,10 @@ import { add16, rd16, wr16 } from '../skb/csum.js';
 import type { Skb } from '../skb/skb.js';
 import { CHECKSUM_COMPLETE } from '../skb/skb.js';
 import { add32, sub32 } from '../skb/csum.js';
-import { ETH_HLEN, ETH_P } from '../uapi.js';
-import { argS32, setR0, setR0Big } from './args.js';
+import { Memory } from '../../vm/memory.js';
+import { SockCtx } from '../skb/sock-ctx.js';
+import { ERRNO, ETH_HLEN, ETH_P } from '../uapi.js';
+import { argMem, argS32, argU32, setR0, setR0Big, setR0Ptr } from './args.js';
 import { ret, skbState } from './skb-common.js';
 
 /** overflowuid: what get_socket_uid returns without a full socket. */
@@ -140,6 +143,28 @@ export const skbAncestorCgroupId: HelperFn = (call) => {
   setR0Big(call, st.skb.sk && level >= 0 && level < path.length ? path[level] : 0n);
 };
 
+/** bpf_sk_fullsock(sk): the test-run socket is a full socket; its full view is another region. */
+export const skFullsock: HelperFn = (call) => {
+  const st = skbState(call, 'sk_fullsock');
+  const sk = st.skb.sk;
+  if (!sk || !st.sock || call.regs.hi[1] !== st.sock.hi) return setR0(call, 0);
+  st.fullSock ??= st.mem.alloc('ctx', new Uint8Array(0), { ctx: new SockCtx(sk, true), label: 'bpf_sock (full)', writable: false });
+  setR0Ptr(call, st.fullSock.hi, Memory.lo(0));
+};
+
+/** bpf_tcp_sock / bpf_get_listener_sock: the test-run socket is neither TCP nor listening. */
+export const tcpSockNull: HelperFn = (call) => setR0(call, 0);
+
+/** bpf_get_netns_cookie(ctx or NULL): the emulated netns's cookie. */
+export const getNetnsCookie: HelperFn = (call) => setR0Big(call, skbState(call, 'get_netns_cookie').env.netnsCookie ?? 1n);
+
+/** bpf_skb_get_xfrm_state(skb, index, to, size, flags): no xfrm state ever: -EINVAL, `to` zeroed. */
+export const skbGetXfrmState: HelperFn = (call) => {
+  skbState(call, 'skb_get_xfrm_state');
+  argMem(call, 3, argU32(call, 4), true, 'skb_get_xfrm_state').fill(0);
+  ret(call, -ERRNO.EINVAL);
+};
+
 /** sk_lookup_tcp/udp, skc_lookup_tcp: no sockets exist, so every lookup is NULL. */
 export const skLookupNull: HelperFn = (call) => setR0(call, 0);
 /** bpf_sk_release: nothing to release (the verifier guarantees a looked-up socket). */
@@ -161,4 +186,9 @@ export const skbMetaHelpers: Record<number, HelperFn> = {
   [HELPER_IDS.bpf_sk_lookup_udp]: skLookupNull,
   [HELPER_IDS.bpf_skc_lookup_tcp]: skLookupNull,
   [HELPER_IDS.bpf_sk_release]: skRelease,
+  [HELPER_IDS.bpf_sk_fullsock]: skFullsock,
+  [HELPER_IDS.bpf_tcp_sock]: tcpSockNull,
+  [HELPER_IDS.bpf_get_listener_sock]: tcpSockNull,
+  [HELPER_IDS.bpf_get_netns_cookie]: getNetnsCookie,
+  [HELPER_IDS.bpf_skb_get_xfrm_state]: skbGetXfrmState,
 };

@@ -77,6 +77,8 @@ export interface SkbEnv {
    * Default: 0 (what a test run on lo gives); the event is recorded in `events` either way.
    */
   cloneRedirect?: (ev: CloneRedirectEvent) => number;
+  /** get_netns_cookie's value (the netns's cookie; boot-dependent in the kernel). Default 1n. */
+  netnsCookie?: bigint;
 }
 
 /** A redirect requested by bpf_redirect / redirect_peer / redirect_neigh (bpf_redirect_info). */
@@ -124,6 +126,8 @@ export interface SkbRunState {
   readonly packet: Region;
   readonly ctx: Region;
   sock?: Region;
+  /** The full-socket view of skb->sk handed out by bpf_sk_fullsock (allocated on first use). */
+  fullSock?: Region;
   /** Last redirect request (per-CPU bpf_redirect_info); undefined if none this run. */
   redirect?: RedirectInfo;
   readonly events: SkbEvent[];

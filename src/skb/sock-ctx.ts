@@ -29,10 +29,13 @@ function image(sk: SkbSock): Uint8Array {
   return b;
 }
 
-/** Whether a bpf_sock (sock_common) load of [off, +size) is allowed. Stores never are. */
-export function checkSockAccess(off: number, size: number): boolean {
+/**
+ * Whether a bpf_sock load of [off, +size) is allowed. Stores never are. `full`: the pointer came
+ * from bpf_sk_fullsock, so type/protocol/mark/priority (4-byte loads) are readable too.
+ */
+export function checkSockAccess(off: number, size: number, full = false): boolean {
   if (off < 0 || off >= BPF_SOCK_SIZE || off % size !== 0 || size > 4) return false;
-  if (off >= 8 && off < 24) return false; // type, protocol, mark, priority: full socket only
+  if (off >= 8 && off < 24) return full && size === 4; // need a full socket
   if (off >= 48 && off < 52) return off + size <= 50 || (off === 48 && size === 4);
   return true;
 }
@@ -40,11 +43,15 @@ export function checkSockAccess(off: number, size: number): boolean {
 /** CtxAccess over a socket snapshot (the socket never changes during a tc run). */
 export class SockCtx implements CtxAccess {
   private readonly bytes: Uint8Array;
-  constructor(sk: SkbSock) {
+  /** The test-run socket's type, protocol, mark and priority are all 0 (measured). */
+  constructor(
+    sk: SkbSock,
+    private readonly full = false,
+  ) {
     this.bytes = image(sk);
   }
   load(off: number, size: number, out: Int32Array): boolean {
-    if (!checkSockAccess(off, size)) return false;
+    if (!checkSockAccess(off, size, this.full)) return false;
     let v = 0;
     for (let i = size - 1; i >= 0; i--) v = (v << 8) | this.bytes[off + i];
     out[0] = v | 0;

@@ -78,7 +78,8 @@ export function runRaw(hex: string, state: SkbRunState, helpers: Record<number, 
       else if (op === 0x1f) r[dst] = BigInt.asUintN(64, r[dst] - r[src]);
       else if (op === 0x15) {
         if (r[dst] === BigInt.asUintN(64, BigInt(imm))) pc += off;
-      } else if (op === 0x85) {
+      } else if (op === 0x05) pc += off;
+      else if (op === 0x85) {
         const fn = helpers[imm];
         if (!fn) throw new Error(`no helper ${imm}`);
         const regs: RegisterFile = { lo: new Int32Array(11), hi: new Int32Array(11) };

@@ -304,6 +304,17 @@ for off, size in ((0, 4), (4, 4), (24, 4), (24, 1), (25, 1), (26, 2), (28, 4), (
     body = ldx(2, 6, 168, 8) + mov(0, 0xdead) + insn(0x15, 2, 0, 1, 0) + ldx(0, 2, off, size)
     case(f'sk field off={off} size={size}', body)
 
+for off in (0, 4, 8, 12, 16, 20, 24, 72, 76):
+    for pkt in ('IPV4_TCP', 'IPV6_UDP', 'ARP'):
+        # sk = skb->sk; if (sk) { full = sk_fullsock(sk); if (full) r7 = *(u32 *)(full + off) }
+        body = (mov(7, 0xdead) + ldx(1, 6, 168, 8) + insn(0x15, 1, 0, 4, 0) + call(95) + insn(0x15, 0, 0, 2, 0)
+                + ldx(7, 0, off, 4) + insn(0x05, 0, 0, 0, 0) + movr(0, 7))
+        case(f'sk_fullsock {pkt} off={off}', body, pkt=getattr(P, pkt))
+for h in (96, 98):
+    body = mov(7, 0xdead) + ldx(1, 6, 168, 8) + insn(0x15, 1, 0, 3, 0) + call(h) + mov(7, 0) + insn(0x15, 0, 0, 1, 0) + mov(7, 1) + movr(0, 7)
+    case(f'sock_helper {h} (tcp_sock / get_listener_sock) is NULL', body)
+case('skb_get_xfrm_state', fill_stack(-24, AA[:24]) + movr(1, 6) + mov(2, 0) + ptr(3, -24) + mov(4, 20) + mov(5, 0) + call(66), epi=('buf', -24))
+
 
 if __name__ == '__main__':
     ORACLE = sys.argv[1] if len(sys.argv) > 1 else '/tmp/oracle/oracle'
