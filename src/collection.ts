@@ -21,6 +21,8 @@ import { createMap, createMapEnv, type BpfMap, type MapEnv } from './maps/index.
 import { ProgArrayMap } from './maps/prog-array.js';
 import { ArrayOfMapsMap, HashOfMapsMap } from './maps/map-in-map.js';
 import { BPF_MAP_TYPE } from './uapi.js';
+import { testRun, type TestRunOptions, type TestRunResult } from './test-run.js';
+import type { Engine } from '../vm/engine.js';
 
 /** Options of a Collection. */
 export interface CollectionOptions extends LoadOptions {
@@ -32,6 +34,8 @@ export interface CollectionOptions extends LoadOptions {
   helpers?: Readonly<Record<number, HelperFn>>;
   /** Object name used for libbpf-style internal map names (default "obj"). */
   objectName?: string;
+  /** Default engine for `run` (default 'interp'). */
+  engine?: Engine;
 }
 
 /** A program of a live collection. */
@@ -78,10 +82,12 @@ export class Collection {
   /** Programs by function name. */
   readonly programs = new Map<string, LoadedProgram>();
   readonly objectName: string;
+  readonly engine: Engine;
 
   constructor(spec: CollectionSpec, opts: CollectionOptions = {}) {
     this.spec = spec;
     this.objectName = opts.objectName ?? 'obj';
+    this.engine = opts.engine ?? 'interp';
     this.mem = opts.mem ?? new Memory();
     this.mapEnv = createMapEnv(this.mem, { ncpus: opts.ncpus });
     this.helpers = buildHelperTable(opts.helpers);
@@ -168,6 +174,14 @@ export class Collection {
         }
       }
     });
+  }
+
+  /**
+   * Run program `progName` on one frame as BPF_PROG_TEST_RUN does (maps keep their state between
+   * runs). `frame` starts at the Ethernet header.
+   */
+  run(progName: string, frame: Uint8Array, opts: Omit<TestRunOptions, 'data'> = {}): TestRunResult {
+    return testRun(this.program(progName).linked, this.mem, { engine: this.engine, ...opts, data: frame });
   }
 
   /** Put program `progName` into slot `index` of prog array `mapName` (like `--set MAP K @PROG`). */

@@ -17,3 +17,27 @@ export * as semantics from '../vm/semantics.js';
 export type { RegisterFile, HelperTable, LdImm64Resolver, PacketProvider, StepHook } from '../vm/program.js';
 // net: hosts (netns), devices, tcx hooks (bpf_mprog), tcx links, raw bpf(2) layer
 export * from './net/index.js';
+// loader: bytes -> CollectionSpec
+export { loadCollectionSpec } from '../loader/index.js';
+export type { CollectionSpec, ProgramSpec, MapSpec, LineInfo } from '../loader/spec.js';
+// runtime: collections, test runs, maps, skb, helpers
+export { Collection, libbpfMapName, objectNameOf } from './collection.js';
+export type { CollectionOptions, LoadedProgram } from './collection.js';
+export { testRun } from './test-run.js';
+export type { TestRunOptions, TestRunResult } from './test-run.js';
+export * from './maps/index.js';
+export { buildTestRunSkb, createSkbRunState, finishTestRun, Skb } from './skb/index.js';
+export type { SkbEnv, SkbRunState, SkbDevice } from './skb/index.js';
+export { buildHelperTable, implementedHelperIds } from './helpers/table.js';
+export { VirtualClock, SeededRandom, defaultBaseState } from './helpers/base.js';
+export type { BaseRunState } from './helpers/base.js';
+export * as uapi from './uapi.js';
+
+import { readFileSync } from 'node:fs';
+import { Collection as C, objectNameOf as objName, type CollectionOptions as CO } from './collection.js';
+
+/** Load a BPF object from a path or bytes into a live Collection (maps created, programs linked). */
+export function loadObject(source: string | Uint8Array, opts: CO = {}): C {
+  const bytes = typeof source === 'string' ? new Uint8Array(readFileSync(source)) : source;
+  return C.load(bytes, { objectName: typeof source === 'string' ? objName(source) : undefined, ...opts });
+}
