@@ -19,6 +19,13 @@ export interface TcxScriptOptions {
   ids?: boolean;
   /** The script came from a file (the oracle then holds it open as fd 3). Default true. */
   fromFile?: boolean;
+  /**
+   * First program / link id. Default 10001 / 1001: like a kernel that has been up for a while,
+   * so small numbers (fds) used as ids never hit a program, as on the machine the goldens
+   * were recorded on. The kernel's own ids depend on its history and are not reproduced.
+   */
+  firstProgId?: number;
+  firstLinkId?: number;
 }
 
 export interface TcxScriptResult {
@@ -126,7 +133,7 @@ const ERRNO_NUMBERS: Record<string, number> = ERRNO;
 export function runTcxScript(text: string, opts: TcxScriptOptions = {}): TcxScriptResult {
   const fromFile = opts.fromFile ?? true;
   const showIds = opts.ids ?? false;
-  const kernel = new BpfKernel();
+  const kernel = new BpfKernel({ firstProgId: opts.firstProgId ?? 10001, firstLinkId: opts.firstLinkId ?? 1001 });
   const host = new Host({ kernel });
   const files = ['stdin', 'stdout', 'stderr'];
   if (fromFile) files.push('script');
