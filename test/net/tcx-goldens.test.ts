@@ -1,6 +1,7 @@
 /**
  * Every tcx script under test/goldens/tcx (the oracle's examples, the tc_opts.c/tc_links.c
- * scenarios in selftests/, the errno paths in errno/, stdin-fed scripts in stdin/) must give,
+ * scenarios in selftests/, the errno paths in errno/, random differential scripts in random/,
+ * stdin-fed scripts in stdin/) must give,
  * line for line, the JSON the real kernel gave through `oracle tcx` (recorded by record.sh).
  */
 import { readFileSync, readdirSync } from 'node:fs';
@@ -28,6 +29,7 @@ const groups: Array<[string, boolean]> = [
   ['.', true],
   ['selftests', true],
   ['errno', true],
+  ['random', true],
   ['stdin', false],
 ];
 

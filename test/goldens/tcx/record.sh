@@ -1,6 +1,6 @@
 #!/bin/sh
 # Re-records the kernel's answers for every tcx script under test/goldens/tcx (the oracle
-# examples, selftests/, errno/, ids/ and stdin/): runs each SCRIPT.txt through the real kernel with
+# examples, selftests/, errno/, random/, ids/, stdin/ and raw/): runs each SCRIPT.txt through the real kernel with
 # `oracle tcx SCRIPT.txt > SCRIPT.out.json`. Needs root, bpf() and tcx (Linux >= 6.6).
 #   ORACLE=/path/to/oracle sh test/goldens/tcx/record.sh
 # Exit status 3 from the oracle means the script has deliberate script-error lines.
@@ -8,7 +8,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 oracle=${ORACLE:-/tmp/oracle/oracle}
 uname -r > "$here/KERNEL"
-for s in "$here"/*.txt "$here"/selftests/*.txt "$here"/errno/*.txt; do
+for s in "$here"/*.txt "$here"/selftests/*.txt "$here"/errno/*.txt "$here"/random/*.txt; do
 	[ -f "$s" ] || continue
 	# relative path as the argument: the oracle fopen()s it, so fd 3 is the script as in tcx-script
 	(cd "$(dirname "$s")" && "$oracle" tcx "$(basename "$s")" > "$(basename "${s%.txt}").out.json")
