@@ -43,6 +43,12 @@ export interface TestRunInput {
   /** attr.test.cpu / batch_size (must be 0). */
   cpu?: number;
   batchSize?: number;
+  /** data_size_out: the caller's data_out buffer size (0 or absent: unlimited). */
+  dataSizeOut?: number;
+  /** ctx_size_out: the caller's ctx_out buffer size (absent: 192). */
+  ctxSizeOut?: number;
+  /** attr.test.repeat (0 means 1); used by runSkbTestRun. */
+  repeat?: number;
 }
 
 function einval(msg: string): ErrnoError {
@@ -225,8 +231,10 @@ export interface TestRunOutput {
   errno?: string;
   /** r0 as u32 (absent with EBADMSG). */
   retval?: number;
-  /** skb->data for skb->len bytes (from the mac header for tc). */
+  /** skb->data for skb->len bytes (from the mac header for tc); cut to dataSizeOut with ENOSPC. */
   dataOut?: Uint8Array;
+  /** data_size_out as the kernel writes it back: skb->len. */
+  dataSizeOut?: number;
   /** The 192-byte ctx_out when the caller gave ctx_in or ctx_out. */
   ctxOut?: Uint8Array;
 }
@@ -243,7 +251,14 @@ export function finishTestRun(skb: Skb, input: TestRunInput, r0lo: number): Test
     const sum = csumPartial(skb.bytes().subarray(Math.max(0, net)));
     if (fold(sum) !== fold(skb.csum)) return { errno: 'EBADMSG' };
   }
-  const out: TestRunOutput = { retval: r0lo >>> 0, dataOut: skb.toBytes() };
+  const out: TestRunOutput = { retval: r0lo >>> 0, dataOut: skb.toBytes(), dataSizeOut: skb.len };
+  // bpf_test_finish: a short data_out buffer gets a partial copy and ENOSPC (retval and
+  // data_size_out are still written, ctx_out is not).
+  if (input.dataSizeOut && input.dataSizeOut < skb.len) {
+    out.dataOut = out.dataOut!.subarray(0, input.dataSizeOut);
+    out.errno = 'ENOSPC';
+    return out;
+  }
   if (input.ctxIn !== undefined || input.ctxOut) {
     const ctx = new Uint8Array(SK_BUFF_SIZE);
     if (input.ctxIn) ctx.set(input.ctxIn.subarray(0, SK_BUFF_SIZE));
@@ -258,7 +273,41 @@ export function finishTestRun(skb: Skb, input: TestRunInput, r0lo: number): Test
     dv.setUint32(SKB_OFF.gso_segs, skb.gsoSegs & 0xffff, true);
     dv.setBigUint64(SKB_OFF.hwtstamp, BigInt.asUintN(64, skb.hwtstamp), true);
     out.ctxOut = ctx;
+    if (input.ctxSizeOut !== undefined && input.ctxSizeOut < SK_BUFF_SIZE) {
+      out.ctxOut = ctx.subarray(0, input.ctxSizeOut);
+      out.errno = 'ENOSPC';
+    }
   }
   return out;
+}
+
+/** One execution of the program on the run state (any engine): r0's low half, or a fault. */
+export type SkbExec = (state: SkbRunState) => { r0lo: number; fault?: unknown };
+
+/** Result of runSkbTestRun. */
+export interface SkbTestRunResult extends TestRunOutput {
+  /** The emulator fault that ended a run (the kernel has none; the run is abandoned). */
+  fault?: unknown;
+  /** The state after the last run (skb, events, tunnel, last redirect). */
+  state: SkbRunState;
+}
+
+/**
+ * The whole BPF_PROG_TEST_RUN for sched_cls: build the skb (throws ErrnoError like the syscall),
+ * run `exec` `repeat` times on the same skb (0 counts as 1; each run gets a fresh redirect info,
+ * the kernel's per-run bpf_net_context), then finish with the last run's r0.
+ */
+export function runSkbTestRun(mem: Memory, input: TestRunInput, exec: SkbExec, opts: SkbRunStateOptions = {}): SkbTestRunResult {
+  const skb = buildTestRunSkb(input, opts.env);
+  const state = createSkbRunState(mem, skb, opts);
+  const n = Math.max(1, input.repeat ?? 1);
+  let r0lo = 0;
+  for (let i = 0; i < n; i++) {
+    state.redirect = undefined;
+    const r = exec(state);
+    if (r.fault !== undefined) return { fault: r.fault, state };
+    r0lo = r.r0lo;
+  }
+  return { ...finishTestRun(skb, input, r0lo), state };
 }
 
