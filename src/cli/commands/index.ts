@@ -7,9 +7,10 @@ import { register as conformance } from './conformance.js';
 import { register as conformancePlugin } from './conformance-plugin.js';
 import { register as tcxScript } from './tcx-script.js';
 import { register as disasm } from './disasm.js';
+import { register as inspect } from './inspect.js';
 import { register as run } from './run.js';
 import { register as progRun } from './prog-run.js';
 
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
-export const commands: RegisterCommand[] = [conformance, conformancePlugin, tcxScript, disasm, run, progRun];
+export const commands: RegisterCommand[] = [conformance, conformancePlugin, tcxScript, disasm, run, progRun, inspect];

@@ -1,0 +1,280 @@
+/**
+ * @fileoverview loadCollectionSpec behaviour: map definitions and global data against the C
+ * sources of the fixtures (test/goldens/loader/*.bpf.c), program types from libbpf's table,
+ * determinism, and every documented rejection with its error class and code.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BpfError, ElfError, ErrorCode, RelocationError, UnknownSectionError } from '../../vm/errors.js';
+import { loadCollectionSpec, programTypeForSection, resolveProgramType } from '../../loader/index.js';
+import { GOLDENS, goldenObjects, needsBtfMaps, readBytes } from './goldens.js';
+
+const fixture = (name: string): Uint8Array => readBytes(join(GOLDENS, `${name}.bpf.o`));
+const u32 = (b: Uint8Array): number => new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true);
+
+function catchErr(f: () => unknown): unknown {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected an error');
+}
+
+describe('[loader/sections]: libbpf section names', () => {
+  it.each([
+    ['tc', 3, undefined],
+    ['classifier', 3, undefined],
+    ['action', 4, undefined],
+    ['tc/ingress', 3, 46],
+    ['tc/egress', 3, 47],
+    ['tcx/ingress', 3, 46],
+    ['tcx/egress', 3, 47],
+    ['netkit/primary', 3, 54],
+    ['netkit/peer', 3, 55],
+    ['xdp', 6, 37],
+    ['xdp.frags', 6, 37],
+    ['xdp/devmap', 6, 33],
+    ['socket', 1, undefined],
+    ['kprobe/foo', 2, undefined],
+    ['kprobe', 2, undefined],
+    ['cgroup_skb/ingress', 8, 0],
+    ['sk_lookup', 30, 36],
+  ] as const)('%s -> prog type %i, attach %s', (name, type, attach) => {
+    const r = programTypeForSection(name)!;
+    expect(r.type.id).toBe(type);
+    expect(r.attachType?.id).toBe(attach);
+  });
+  it.each(['tcx', 'tc/ingress2x', 'classifier/foo', 'kprobex', 'from-netdev', '2/0', ''])('%j is unknown', (name) => {
+    // libbpf: exact names match exactly, "x+" needs "x" or "x/...", "x/" needs the prefix.
+    expect(programTypeForSection(name)).toBeUndefined();
+  });
+  it('resolves caller-given types like bpftool', () => {
+    expect(resolveProgramType('classifier').type.id).toBe(3);
+    expect(resolveProgramType('sched_cls').type.name).toBe('BPF_PROG_TYPE_SCHED_CLS');
+    expect(resolveProgramType('BPF_PROG_TYPE_SCHED_ACT').type.id).toBe(4);
+    expect(resolveProgramType(6).type.name).toBe('BPF_PROG_TYPE_XDP');
+    expect(catchErr(() => resolveProgramType('nonsense'))).toBeInstanceOf(ElfError);
+  });
+});
+
+describe('[loader]: legacy struct bpf_map_def (legacy.bpf.c)', () => {
+  const spec = loadCollectionSpec(fixture('legacy'));
+  it('reads the map definitions', () => {
+    expect(spec.maps.map((m) => [m.name, m.type.id, m.keySize, m.valueSize, m.maxEntries, m.flags, m.source])).toEqual([
+      ['lcounts', 2, 4, 8, 2, 0, 'legacy'],
+      // perf event array without key/value sizes gets 4/4 (libbpf)
+      ['lperf', 4, 4, 4, 4, 0, 'legacy'],
+    ]);
+  });
+  it('reads license and version', () => {
+    expect(spec.license).toBe('GPL');
+    expect(spec.kernelVersion).toBe(0x060600);
+  });
+  it('program type from the section name', () => {
+    expect(spec.programs.map((p) => [p.name, p.section, p.type.name, p.attachType])).toEqual([
+      ['cls', 'classifier', 'BPF_PROG_TYPE_SCHED_CLS', undefined],
+    ]);
+  });
+});
+
+describe('[loader]: iproute2 struct bpf_elf_map and ID/KEY sections (iproute2.bpf.c)', () => {
+  it('needs a program type for the "ingress" section', () => {
+    const e = catchErr(() => loadCollectionSpec(fixture('iproute2')));
+    expect(e).toBeInstanceOf(UnknownSectionError);
+    expect((e as UnknownSectionError).code).toBe(ErrorCode.UnknownSection);
+    expect((e as UnknownSectionError).section).toBe('ingress');
+  });
+  const spec = loadCollectionSpec(fixture('iproute2'), { programType: 'classifier' });
+  const byName = new Map(spec.maps.map((m, i) => [m.name, { m, i }]));
+  it('reads id, pinning, inner_id, inner_idx', () => {
+    const jmp = byName.get('jmp_tc')!.m;
+    expect([jmp.type.id, jmp.keySize, jmp.valueSize, jmp.maxEntries, jmp.pinning, jmp.iproute2Id, jmp.source]).toEqual([3, 4, 4, 4, 2, 2, 'iproute2']);
+    const outer = byName.get('outer')!.m;
+    expect(outer.type.id).toBe(12);
+    expect(outer.innerMap?.name).toBe('inner');
+    // inner (id 7, inner_idx 1) goes into outer at key 1
+    expect(outer.contents?.map(([k, v]) => [u32(k), u32(v)])).toEqual([[1, byName.get('inner')!.i]]);
+  });
+  it('pre-fills prog array id 2 from sections "2/0" and "2/3"', () => {
+    const jmp = byName.get('jmp_tc')!.m;
+    const progIdx = (n: string) => spec.programs.findIndex((p) => p.name === n);
+    expect(jmp.contents?.map(([k, v]) => [u32(k), u32(v)])).toEqual([
+      [0, progIdx('slot0')],
+      [3, progIdx('slot3')],
+    ]);
+  });
+  it('every program gets the given type', () => {
+    expect(new Set(spec.programs.map((p) => p.type.id))).toEqual(new Set([3]));
+  });
+});
+
+describe('[loader]: progs/iproute2_maps.bpf.c (iproute2 tail-call sections without programType)', () => {
+  const spec = loadCollectionSpec(fixture('progs/iproute2_maps'));
+  const mapIdx = (n: string) => spec.maps.findIndex((m) => m.name === n);
+  const progIdx = (n: string) => spec.programs.findIndex((p) => p.name === n);
+  it('maps as declared', () => {
+    expect(spec.maps.map((m) => [m.name, m.type.id, m.keySize, m.valueSize, m.maxEntries, m.pinning, m.iproute2Id])).toEqual([
+      ['ipr_jmp', 3, 4, 4, 2, 2, 2],
+      ['ipr_stats', 2, 4, 8, 4, 1, 1],
+      ['ipr_inner', 2, 4, 4, 1, 0, 3],
+      ['ipr_outer', 12, 4, 4, 1, 0, 4],
+    ]);
+  });
+  it('"2/0" and "2/1" fill ipr_jmp (id 2); ipr_inner (id 3, inner_idx 0) fills ipr_outer', () => {
+    const jmp = spec.maps[mapIdx('ipr_jmp')];
+    expect(jmp.contents?.map(([k, v]) => [u32(k), u32(v)])).toEqual([
+      [0, progIdx('ipr_tail_ip4')],
+      [1, progIdx('ipr_tail_other')],
+    ]);
+    const outer = spec.maps[mapIdx('ipr_outer')];
+    expect(outer.innerMap?.name).toBe('ipr_inner');
+    expect(outer.contents?.map(([k, v]) => [u32(k), u32(v)])).toEqual([[0, mapIdx('ipr_inner')]]);
+  });
+  it('ID/KEY programs are sched_cls', () => {
+    expect(spec.programs.map((p) => [p.name, p.type.id])).toEqual([
+      ['ipr_tail_ip4', 3],
+      ['ipr_tail_other', 3],
+      ['ipr_main', 3],
+    ]);
+  });
+});
+
+describe('[loader]: progs/invalid_section.bpf.c', () => {
+  it('rejects "xyzzy/ingress" with E_UNKNOWN_SECTION', () => {
+    const e = catchErr(() => loadCollectionSpec(fixture('progs/invalid_section'))) as UnknownSectionError;
+    expect(e).toBeInstanceOf(UnknownSectionError);
+    expect(e.section).toBe('xyzzy/ingress');
+  });
+  it('with programType the unknown section takes it, known ones keep theirs', () => {
+    const spec = loadCollectionSpec(fixture('progs/invalid_section'), { programType: 'sched_act' });
+    const t = Object.fromEntries(spec.programs.map((p) => [p.name, p.type.name]));
+    expect(t.invalid_unknown).toBe('BPF_PROG_TYPE_SCHED_ACT');
+    expect(t.invalid_neighbour_ok).toBe('BPF_PROG_TYPE_SCHED_CLS');
+  });
+});
+
+describe('[loader]: global data without BTF (nobtf.bpf.c)', () => {
+  const spec = loadCollectionSpec(fixture('nobtf'));
+  const m = (n: string) => spec.maps.find((x) => x.name === n)!;
+  it('makes one single-entry array per data section', () => {
+    expect(spec.maps.map((x) => x.name)).toEqual(['.data', '.rodata', '.data.custom', '.bss']);
+    for (const x of spec.maps) expect([x.type.id, x.keySize, x.maxEntries, x.source]).toEqual([2, 4, 1, 'data']);
+  });
+  it('initial values come from the source initialisers', () => {
+    expect(u32(m('.data').initialValue!)).toBe(7); // int gdata = 7
+    expect(u32(m('.rodata').initialValue!)).toBe(3); // const volatile int cfg = 3
+    // the bpf_printk format string lands in .rodata after cfg
+    expect(Buffer.from(m('.rodata').initialValue!.subarray(4)).toString('latin1')).toBe('hello %d\0');
+    expect(m('.bss').initialValue).toEqual(new Uint8Array(4)); // int zeroed
+    expect(m('.data.custom').initialValue).toEqual(new Uint8Array(8)); // static char buf[8]
+  });
+  it('.rodata is read-only for programs', () => {
+    expect(m('.rodata').readOnly).toBe(true);
+    expect(m('.rodata').flags).toBe(1 << 7); // BPF_F_RDONLY_PROG
+    expect(m('.data').readOnly).toBeUndefined();
+  });
+  it('static entry programs are accepted and flagged', () => {
+    const p = spec.programs.find((x) => x.name === 'static_entry')!;
+    expect(p.isStatic).toBe(true);
+    expect(p.attachType?.name).toBe('BPF_TCX_INGRESS');
+    expect(p.subprograms.map((s) => s.name)).toEqual(['local_in_sec']);
+  });
+  it('main_prog links cb, helper_global and helper_static once each', () => {
+    const p = spec.programs.find((x) => x.name === 'main_prog')!;
+    expect(p.subprograms.map((s) => s.name).sort()).toEqual(['cb', 'helper_global', 'helper_static']);
+  });
+});
+
+describe('[loader]: determinism', () => {
+  it.each(goldenObjects().filter((o) => !['kfunc', 'progs/invalid_section'].includes(o.name) && !needsBtfMaps(o.prefix)))('$name: same bytes, deeply equal spec', ({ name, object }) => {
+    const opts = ['iproute2', 'unknown_section'].includes(name) ? { programType: 'classifier' } : {};
+    const a = loadCollectionSpec(readBytes(object), opts);
+    const b = loadCollectionSpec(readBytes(object), opts);
+    expect(a).toEqual(b);
+    expect(a.programs.length).toBeGreaterThan(0);
+  });
+});
+
+describe('[loader]: rejections', () => {
+  it('a kfunc we do not implement: RelocationError naming it', () => {
+    const e = catchErr(() => loadCollectionSpec(fixture('kfunc')));
+    expect(e).toBeInstanceOf(RelocationError);
+    expect((e as RelocationError).symbol).toBe('bpf_some_kfunc');
+    expect((e as RelocationError).section).toBe('tc');
+    expect((e as RelocationError).offset).toBe(8);
+  });
+  it('a kfunc the caller supplies: call src 2 with its id', () => {
+    const spec = loadCollectionSpec(fixture('kfunc'), { kfuncs: new Map([['bpf_some_kfunc', 42]]) });
+    const insns = spec.programs[0].instructions;
+    // slot 1 is the call (objdump: "85 10 00 00 ff ff ff ff" + R_BPF_64_32 bpf_some_kfunc)
+    expect(insns[8]).toBe(0x85);
+    expect(insns[9] >> 4).toBe(2);
+    expect(new DataView(insns.buffer).getInt32(12, true)).toBe(42);
+  });
+  it('an unknown section without programType: E_UNKNOWN_SECTION; with it: loads', () => {
+    const e = catchErr(() => loadCollectionSpec(fixture('unknown_section')));
+    expect((e as BpfError).code).toBe('E_UNKNOWN_SECTION');
+    const spec = loadCollectionSpec(fixture('unknown_section'), { programType: 'classifier' });
+    expect(spec.programs[0].type.id).toBe(3);
+    expect(spec.programs[0].section).toBe('from-netdev');
+  });
+  it('a relocation whose symbol index is out of range: ElfError with the section', () => {
+    const b = fixture('nobtf');
+    const dv = new DataView(b.buffer);
+    const shoff = Number(dv.getBigUint64(40, true));
+    const shnum = dv.getUint16(60, true);
+    for (let i = 0; i < shnum; i++) {
+      const h = shoff + i * 64;
+      if (dv.getUint32(h + 4, true) !== 9) continue; // SHT_REL
+      const off = Number(dv.getBigUint64(h + 24, true));
+      dv.setUint32(off + 12, 0xfffff, true); // r_info high half: symbol index
+      break;
+    }
+    const e = catchErr(() => loadCollectionSpec(b));
+    expect(e).toBeInstanceOf(ElfError);
+    expect((e as ElfError).section).toMatch(/^\.rel/);
+    expect((e as ElfError).offset).toBe(0);
+  });
+  it('a relocation at an offset past its section: RelocationError with section and offset', () => {
+    const b = fixture('nobtf');
+    const dv = new DataView(b.buffer);
+    const shoff = Number(dv.getBigUint64(40, true));
+    const shnum = dv.getUint16(60, true);
+    for (let i = 0; i < shnum; i++) {
+      const h = shoff + i * 64;
+      if (dv.getUint32(h + 4, true) !== 9) continue;
+      const off = Number(dv.getBigUint64(h + 24, true));
+      dv.setUint32(off, 0x10000, true); // r_offset
+      break;
+    }
+    const e = catchErr(() => loadCollectionSpec(b));
+    expect(e).toBeInstanceOf(RelocationError);
+    expect((e as RelocationError).offset).toBe(0x10000);
+    expect((e as RelocationError).section).toBeDefined();
+  });
+  it('an R_BPF_64_64 on a non-lddw instruction: RelocationError', () => {
+    const b = fixture('nobtf');
+    // nobtf: .text slot 0 is an lddw relocated against cfg; turn it into a mov
+    const dv = new DataView(b.buffer);
+    const shoff = Number(dv.getBigUint64(40, true));
+    const textOff = Number(dv.getBigUint64(shoff + 2 * 64 + 24, true));
+    b[textOff] = 0xb7;
+    const e = catchErr(() => loadCollectionSpec(b));
+    expect(e).toBeInstanceOf(RelocationError);
+    expect((e as RelocationError).section).toBe('.text');
+  });
+  it('names with quotes and code stay data', () => {
+    const b = fixture('unknown_section');
+    const name = 'from-netdev';
+    const evil = Buffer.from(`"};x(`.padEnd(name.length, ')'));
+    for (let at = Buffer.from(b).indexOf(`${name}\0`); at >= 0; at = Buffer.from(b).indexOf(`${name}\0`, at + 1)) b.set(evil, at);
+    const e = catchErr(() => loadCollectionSpec(b)) as UnknownSectionError;
+    expect(e).toBeInstanceOf(UnknownSectionError);
+    expect(e.section).toBe(evil.toString('latin1'));
+    expect(e.message).toContain(JSON.stringify(e.section));
+  });
+  it('not an ELF file at all', () => {
+    expect(catchErr(() => loadCollectionSpec(new TextEncoder().encode('#!/bin/sh\necho hi\n')))).toBeInstanceOf(ElfError);
+  });
+});

@@ -1,0 +1,123 @@
+/**
+ * @fileoverview Linked programs against llvm-objdump-19 and llvm-readelf-19 (recorded goldens):
+ * every instruction of every linked program is traced back to the objdump instruction it came
+ * from; untouched instructions must be byte-identical, relocated ones must carry the symbolic
+ * form documented in loader/spec.ts, and every call must land on the function objdump names.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadCollectionSpec, type CollectionSpec, type LoadOptions } from '../../loader/index.js';
+import { goldenObjects, needsBtfMaps, parseObjdump, parseReadelf, readBytes, type ObjdumpSection, type Readelf } from './goldens.js';
+
+/** Objects whose sections need a program type (goldens' C sources say so). */
+const OPTIONS: Record<string, LoadOptions> = {
+  iproute2: { programType: 'classifier' },
+  unknown_section: { programType: 'classifier' },
+};
+/** Objects that must not load (covered by loader.test.ts). */
+const REJECTED = new Set(['kfunc', 'progs/invalid_section']);
+
+const objects = goldenObjects().filter((o) => !REJECTED.has(o.name) && !needsBtfMaps(o.prefix));
+
+interface Origin {
+  section: string;
+  slot: number;
+}
+
+function funcSize(re: Readelf, section: string, name: string): number {
+  const secIdx = re.sections.find((s) => s.name === section)!.index;
+  const sym = re.symbols.find((s) => s.type === 'FUNC' && s.name === name && Number(s.ndx) === secIdx)!;
+  return sym.size / 8;
+}
+
+describe.each(objects)('[loader/programs]: $name agrees with llvm-objdump', ({ name, object, prefix }) => {
+  const spec: CollectionSpec = loadCollectionSpec(readBytes(object), OPTIONS[name]);
+  const re = parseReadelf(readFileSync(`${prefix}.readelf.txt`, 'utf8'));
+  const od = parseObjdump(readFileSync(`${prefix}.objdump.txt`, 'utf8'));
+  const labelAt = (sec: ObjdumpSection, slot: number): string | undefined => [...sec.funcs].find(([, s]) => s === slot)?.[0];
+
+  it('has one program per function symbol of each program section', () => {
+    const expected: string[] = [];
+    for (const s of re.sections) {
+      if (!s.flags.includes('X') || s.name === '.text' || s.size === 0) continue;
+      for (const sym of re.symbols) if (sym.type === 'FUNC' && Number(sym.ndx) === s.index) expected.push(`${s.name}:${sym.name}`);
+    }
+    expect(spec.programs.map((p) => `${p.section}:${p.name}`).sort()).toEqual(expected.sort());
+  });
+
+  it.each(spec.programs.map((p) => [p.name, p] as const))('%s: instructions trace back to objdump', (_n, p) => {
+    // Where each linked slot came from: entry function, then the subprograms in order.
+    const pieces = [{ name: p.name, section: p.section, insn: 0 }, ...p.subprograms.map((s) => ({ ...s, section: '' }))];
+    const origins: Origin[] = [];
+    for (const piece of pieces) {
+      let section = piece.section;
+      if (section === '') {
+        // A subprogram lives in .text or (static callee) in the entry's own section.
+        section = od.get('.text')?.funcs.has(piece.name) ? '.text' : p.section;
+      }
+      const sec = od.get(section)!;
+      const start = sec.funcs.get(piece.name)!;
+      expect(start, `${piece.name} in ${section}`).toBeDefined();
+      const len = funcSize(re, section, piece.name);
+      expect(origins.length).toBe(piece.insn);
+      for (let i = 0; i < len; i++) origins.push({ section, slot: start + i });
+    }
+    expect(p.instructions.length / 8).toBe(origins.length);
+
+    const dv = new DataView(p.instructions.buffer, p.instructions.byteOffset, p.instructions.byteLength);
+    for (let j = 0; j < origins.length; j++) {
+      const o = origins[j];
+      const sec = od.get(o.section)!;
+      const g = sec.insns.get(o.slot);
+      if (g === undefined) continue; // second slot of an lddw (objdump prints 16 bytes on one line)
+      const ours = [...p.instructions.subarray(j * 8, j * 8 + g.bytes.length)];
+      const op = ours[0];
+      const src = ours[1] >> 4;
+      const imm = dv.getInt32(j * 8 + 4, true);
+      const origImm = new DataView(Uint8Array.from(g.bytes).buffer).getInt32(4, true);
+      const where = `${p.name} slot ${j} (${o.section}#${o.slot})`;
+      if (g.reloc?.type === 'R_BPF_64_64') {
+        expect(op, where).toBe(0x18);
+        const mapIdx = spec.maps.findIndex((m) => m.name === g.reloc!.symbol && m.source !== 'data');
+        if (mapIdx >= 0) {
+          expect([src, imm], where).toEqual([5, mapIdx]);
+          continue;
+        }
+        const sym = re.symbols.find((s) => s.name === g.reloc!.symbol || (s.type === 'SECTION' && re.sections[Number(s.ndx)]?.name === g.reloc!.symbol))!;
+        const target = re.sections[Number(sym.ndx)];
+        if (target.flags.includes('X')) {
+          // address of a subprogram: pc-relative like a call
+          expect(src, where).toBe(4);
+          const dest = j + 1 + imm;
+          const destOrigin = origins[dest];
+          expect(destOrigin.section).toBe(target.name);
+          expect(destOrigin.slot).toBe((sym.value + origImm) / 8);
+        } else {
+          const m = spec.maps[imm];
+          expect(src, where).toBe(6);
+          expect(m.name, where).toBe(target.name);
+          expect(m.source).toBe('data');
+          expect(dv.getInt32(j * 8 + 12, true), where).toBe(sym.value + origImm);
+        }
+        continue;
+      }
+      if (op === 0x85 && src === 1) {
+        // bpf-to-bpf call: find what objdump says it calls
+        let destName: string | undefined;
+        if (g.reloc) {
+          expect(g.reloc.type).toBe('R_BPF_64_32');
+          const sym = re.symbols.find((s) => s.name === g.reloc!.symbol || (s.type === 'SECTION' && re.sections[Number(s.ndx)]?.name === g.reloc!.symbol))!;
+          const tsec = re.sections[Number(sym.ndx)].name;
+          destName = labelAt(od.get(tsec)!, sym.value / 8 + origImm + 1);
+        } else {
+          destName = labelAt(sec, o.slot + origImm + 1);
+        }
+        const dest = j + 1 + imm;
+        const destPiece = pieces.find((pc) => pc.insn === dest);
+        expect(destPiece?.name, where).toBe(destName);
+        continue;
+      }
+      expect(ours, where).toEqual(g.bytes);
+    }
+  });
+});
