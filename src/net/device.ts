@@ -9,6 +9,7 @@
  *   uninstalled (unregister_netdevice_many_notify shuts qdiscs down first, then tcx_uninstall);
  * - `tcx(dir).miniqUse()/miniqUnuse()`: how a clsact/ingress qdisc keeps the tcx entry alive.
  */
+import { UsageError } from '../../vm/errors.js';
 import { TcxHook, type Direction, type TcxEntry } from './tcx.js';
 import type { Host } from './host.js';
 
@@ -47,8 +48,8 @@ export class NetDevice {
 
   /** The tcx hook of one direction: attach/detach/query, the program list for the run path. */
   tcx(dir: Direction): TcxHook {
-    const h = this.hooks[dir];
-    if (!h) throw new TypeError(`direction must be 'ingress' or 'egress'`);
+    const h = dir === 'ingress' || dir === 'egress' ? this.hooks[dir] : undefined;
+    if (!h) throw new UsageError(`tcx: direction must be 'ingress' or 'egress', not ${JSON.stringify(dir)}`);
     return h;
   }
 

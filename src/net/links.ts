@@ -97,6 +97,7 @@ export class BpfLink {
 
   /** Library entry: create a link on `dev`/`dir` with cilium-style options. */
   static attach(dev: NetDevice, dir: Direction, prog: ProgHandle, opts: TcxAttachOptions = {}): BpfLink {
+    dev.tcx(dir); // validates the direction
     requireSchedCls(prog);
     // a replace target makes BPF_F_REPLACE, which a link create always fails with ENOENT
     const req = buildRequest(dev, opts);

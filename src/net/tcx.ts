@@ -329,6 +329,7 @@ export function buildRequest(owner: NetDevice, opts: TcxAttachOptions | TcxDetac
     linkById: idLookup(kernel).linkById,
   };
   const rev = opts.expectedRevision ?? 0;
+  if (typeof rev === 'number' && !Number.isSafeInteger(rev)) throw new UsageError(`tcx: expectedRevision ${rev} is not an integer`);
   return { flags, relative: relativeVia(lookup, idOrFd), expectedRevision: BigInt.asUintN(64, BigInt(rev)) };
 }
 

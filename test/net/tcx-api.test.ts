@@ -301,3 +301,41 @@ describe('qdisc users keep the entry (miniqUse/miniqUnuse; checklist 11, 32, 34)
     expect(h.entry).toBeNull();
   });
 });
+
+describe('device unregister with a qdisc user (docs §1.7, tcx_uninstall)', () => {
+  it('runs unregisterHooks first, then uninstalls: links defunct, plain programs dropped', () => {
+    const { host, p } = setup(2);
+    const [dev] = host.addVeth('veth0', 'veth0p');
+    const l = host.linkCreate(dev, 'ingress', p[0]);
+    dev.tcx('ingress').attach(p[1]);
+    const seen: number[] = [];
+    dev.unregisterHooks.push((d) => seen.push(d.tcx('ingress').query().count));
+    host.deleteDevice(dev);
+    expect(seen).toEqual([2]);
+    expect(l.defunct).toBe(true);
+    expect(p[1].refCount).toBe(1);
+    expect(dev.tcxIngress).toBeNull();
+  });
+
+  it('an entry still used by a qdisc is emptied, not freed, and the revision does not move', () => {
+    const { host, p } = setup(1);
+    const [dev] = host.addVeth('veth0', 'veth0p');
+    const h = dev.tcx('egress');
+    const e = h.miniqUse();
+    h.attach(p[0]);
+    host.deleteDevice(dev);
+    expect(dev.tcxEgress).toBe(e);
+    expect(e.bundle.count).toBe(0);
+    expect(e.revision).toBe(2);
+    h.miniqUnuse();
+    expect(dev.tcxEgress).toBeNull();
+  });
+
+  it('bad library input is a UsageError, not a TypeError', () => {
+    const { host, lo, p } = setup(1);
+    expect(() => lo.tcx('sideways' as 'ingress')).toThrow(UsageError);
+    expect(() => host.linkCreate(lo, 'up' as 'ingress', p[0])).toThrow(UsageError);
+    expect(() => lo.tcx('ingress').attach(p[0], { expectedRevision: 1.5 })).toThrow(UsageError);
+    expect(() => lo.tcx('ingress').attach({} as ProgHandle)).toThrow(UsageError);
+  });
+});
