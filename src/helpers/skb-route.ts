@@ -51,10 +51,12 @@ export const fibLookup: HelperFn = (call) => {
   if (st.env.fib) {
     const r = st.env.fib(p, flags);
     if (r.ret === BPF_FIB_LKUP_RET.SUCCESS && !checkMtu) {
+      // is_skb_forwardable: mtu + hard_header_len + VLAN_HLEN, GSO always fits; mtu_result is
+      // written either way.
       const dev = findDevice(st.env, dv.getUint32(8, true));
       if (dev) {
-        if (st.skb.len > dev.mtu + dev.hardHeaderLen) return ret(call, BPF_FIB_LKUP_RET.FRAG_NEEDED);
         dv.setUint16(6, dev.mtu & 0xffff, true);
+        if (st.skb.len > dev.mtu + dev.hardHeaderLen + 4 && !st.skb.isGso()) return ret(call, BPF_FIB_LKUP_RET.FRAG_NEEDED);
       }
     }
     return ret(call, r.ret);
