@@ -2,19 +2,25 @@
  * @fileoverview `tcxlab disasm FILE [sec NAME]`: prints programs in the kernel's text
  * (`bpftool prog dump xlated` style, vm/disasm.ts) with instruction indexes.
  *
- * FILE is raw little-endian bytecode (`--hex` reads hex text instead). ELF objects (`sec NAME`)
- * need the loader and are refused for now. `--format conformance` prints the
+ * FILE is a clang BPF object (ELF magic) or raw little-endian bytecode (anything else; `--hex`
+ * reads hex text instead). For objects every program is printed, or only those in section NAME,
+ * with their subprograms labelled and source lines from `.BTF.ext` line info interleaved
+ * (`; text (file:line)`, like `llvm-objdump -S`); `--type sched_cls` loads sections whose name
+ * libbpf does not know. `--format conformance` prints the
  * bpf_conformance assembly that `vm/asm.ts` reads back; `--verify` also runs the verifier-lite
  * and reports its verdict (exit code 1 when a program is rejected).
  */
 import type { Command } from 'commander';
+import { KFUNCS, loadCollectionSpec, type CollectionSpec, type ProgramSpec } from '../../../loader/index.js';
 import { disassemble, formatConformance, type DisasmOptions, type SourceLine } from '../../../vm/disasm.js';
 import { UsageError, VerifierError } from '../../../vm/errors.js';
+import { PseudoSrc } from '../../../vm/isa.js';
 import { verify } from '../../../vm/verifier.js';
 import type { CliIo } from '../io.js';
 
 interface DisasmCliOptions {
   format: string;
+  type?: string;
   hex?: boolean;
   opcodes: boolean;
   verify?: boolean;
@@ -28,6 +34,17 @@ function parseHex(text: string): Uint8Array {
   const clean = text.replace(/#.*$/gm, '').replace(/0x/gi, '').replace(/[\s,]/g, '');
   if (!/^[0-9a-fA-F]*$/.test(clean) || clean.length % 2 !== 0) throw new UsageError('disasm: --hex input is not hex bytes');
   return Uint8Array.from(clean.match(/../g) ?? [], (h) => parseInt(h, 16));
+}
+
+/** Names for the loader's symbolic map references (MAP_IDX / MAP_IDX_VALUE). */
+function mapNames(spec: CollectionSpec): DisasmOptions['ldImm64'] {
+  return (src, imm, next) => {
+    const map = spec.maps[imm];
+    if (!map) return undefined;
+    if (src === PseudoSrc.BPF_PSEUDO_MAP_IDX) return `map[${map.name}]`;
+    if (src === PseudoSrc.BPF_PSEUDO_MAP_IDX_VALUE) return `map[${map.name}][0]+${next >>> 0}`;
+    return undefined;
+  };
 }
 
 function printProgram(
@@ -60,9 +77,10 @@ function printProgram(
   }
 }
 
-function runVerifier(io: CliIo, code: Uint8Array, lineInfo?: (i: number) => SourceLine | undefined): boolean {
+function runVerifier(io: CliIo, code: Uint8Array, lineInfo?: (i: number) => SourceLine | undefined, object = false): boolean {
   try {
-    const r = verify(code, { lineInfo });
+    // in objects, kfunc calls were already resolved (or refused) by the loader
+    const r = verify(code, { lineInfo, kfuncAllowed: object ? () => true : undefined });
     io.out(`; verifier-lite: ok (${r.subprogs.length} function${r.subprogs.length === 1 ? '' : 's'}, ${r.maxCallFrames} frame${r.maxCallFrames === 1 ? '' : 's'})\n`);
     return true;
   } catch (e) {
@@ -71,6 +89,31 @@ function runVerifier(io: CliIo, code: Uint8Array, lineInfo?: (i: number) => Sour
     for (const l of e.log) io.out(`;   ${l}\n`);
     return false;
   }
+}
+
+function disasmObject(io: CliIo, bytes: Uint8Array, section: string | undefined, opts: DisasmCliOptions): void {
+  const spec = loadCollectionSpec(bytes, opts.type === undefined ? {} : { programType: opts.type });
+  const progs: ProgramSpec[] = section === undefined ? spec.programs : spec.programs.filter((p) => p.section === section);
+  if (progs.length === 0) {
+    const have = [...new Set(spec.programs.map((p) => p.section))].join(', ') || 'none';
+    throw new UsageError(`disasm: no program in section ${JSON.stringify(section ?? '')} (sections: ${have})`);
+  }
+  const kfuncNames = new Map([...KFUNCS.values()].map((k) => [k.id, k.name] as const));
+  const kfuncName = (id: number): string | undefined => kfuncNames.get(id);
+  let ok = true;
+  progs.forEach((prog, k) => {
+    if (k > 0) io.out('\n');
+    io.out(`${prog.section}/${prog.name}:\n`);
+    const byInsn = new Map(prog.lineInfo.map((l) => [l.insn, l] as const));
+    const lineInfo = (i: number): SourceLine | undefined => {
+      const l = byInsn.get(i);
+      return l && l.text !== '' ? { file: l.file, line: l.line, text: l.text } : undefined;
+    };
+    const labels = new Map(prog.subprograms.map((s) => [s.insn, s.name] as const));
+    printProgram(io, prog.instructions, opts, { ldImm64: mapNames(spec), lineInfo, kfuncName }, labels);
+    if (opts.verify) ok = runVerifier(io, prog.instructions, lineInfo, true) && ok;
+  });
+  if (!ok) io.exitCode = 1;
 }
 
 export function register(program: Command, io: CliIo): void {
@@ -82,13 +125,17 @@ export function register(program: Command, io: CliIo): void {
     .argument('[name]', 'section name')
     .option('--format <format>', 'kernel (bpftool xlated style) or conformance (bpf_conformance asm)', 'kernel')
     .option('--hex', 'FILE holds hex text, not binary bytecode')
+    .option('--type <type>', 'program type for sections libbpf does not know (like bpftool\'s "type classifier")')
     .option('--no-opcodes', 'leave out the (op) column')
     .option('--verify', 'also run the verifier-lite; exit code 1 if it rejects a program')
     .action((file: string, sec: string | undefined, name: string | undefined, opts: DisasmCliOptions) => {
       if (opts.format !== 'kernel' && opts.format !== 'conformance') throw new UsageError(`disasm: unknown --format ${JSON.stringify(opts.format)}`);
       if (sec !== undefined && (sec !== 'sec' || name === undefined)) throw new UsageError('disasm: usage: tcxlab disasm FILE [sec NAME]');
       let bytes = io.readFile(file);
-      if (isElf(bytes)) throw new UsageError('disasm: ELF objects are not supported yet (waiting for the loader); give raw bytecode');
+      if (isElf(bytes)) {
+        disasmObject(io, bytes, name, opts);
+        return;
+      }
       if (name !== undefined) throw new UsageError('disasm: "sec NAME" needs an ELF object; FILE is raw bytecode');
       if (opts.hex) bytes = parseHex(new TextDecoder().decode(bytes));
       if (bytes.length % 8 !== 0) throw new UsageError(`disasm: raw bytecode length ${bytes.length} is not a multiple of 8`);
