@@ -1,6 +1,6 @@
 #!/bin/sh
 # Re-records the kernel's answers for every tcx script under test/goldens/tcx (the oracle
-# examples, selftests/, errno/, random/, ids/, stdin/ and raw/): runs each SCRIPT.txt through the real kernel with
+# examples, selftests/, errno/, random/, ids/, stdin/, raw/ and qdisc/): runs each SCRIPT.txt through the real kernel with
 # `oracle tcx SCRIPT.txt > SCRIPT.out.json`. Needs root, bpf() and tcx (Linux >= 6.6).
 #   ORACLE=/path/to/oracle sh test/goldens/tcx/record.sh
 # Exit status 3 from the oracle means the script has deliberate script-error lines.
@@ -32,4 +32,11 @@ done
 if cc -O2 -Wall -o /tmp/tcxlab-tcx-probe "$here/raw/probe.c"; then
 	/tmp/tcxlab-tcx-probe > "$here/raw/probe.out.json"
 	echo "raw/probe: exit $?"
+fi
+# qdisc/: tcx entries held by clsact/ingress qdiscs, via real tc/ip commands (iproute2 needed)
+if cc -O2 -Wall -o /tmp/tcxlab-tcx-qdisc "$here/qdisc/qdisc.c"; then
+	for s in "$here"/qdisc/*.txt; do
+		/tmp/tcxlab-tcx-qdisc < "$s" > "${s%.txt}.out.json" 2>/dev/null
+		echo "qdisc/$(basename "$s"): exit $?"
+	done
 fi
