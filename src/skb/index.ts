@@ -8,3 +8,4 @@ export * from './run-state.js';
 export * from './sk-buff-ctx.js';
 export * from './sock-ctx.js';
 export * from './test-run.js';
+export * from './ld-abs.js';

@@ -10,6 +10,7 @@ import { interpret } from '../../vm/interpreter.js';
 import { buildTestRunSkb, createSkbRunState, finishTestRun } from '../../src/skb/index.js';
 import { skbHelpers } from '../../src/helpers/skb.js';
 import { hex, loadGolden, unhex, type GoldenCase } from './golden.js';
+import { interpretRaw } from './interp-run.js';
 
 const table: (HelperFn | undefined)[] = [];
 for (const [id, fn] of Object.entries(skbHelpers)) table[Number(id)] = fn;
@@ -52,6 +53,17 @@ describe('interpreter + skb model + skb helpers vs kernel goldens', () => {
     // are checked through the raw runner instead (test/skb/ctx.test.ts).
     const quirk = (c: GoldenCase) => c.kind === 'st' && c.off === 12 && ((c.imm as number) | 0) < 0;
     for (const c of loadGolden('ctx-stores.json').filter((x) => !quirk(x))) compare(c, wrong);
+    expect(wrong).toEqual([]);
+  });
+  it('LD_ABS / LD_IND (SKF_NET_OFF, SKF_LL_OFF, out of bounds exits with 0)', () => {
+    const wrong: string[] = [];
+    for (const c of loadGolden('ld-abs.json')) {
+      const input = { data: unhex(c.packet), ctxOut: true };
+      const state = createSkbRunState(new Memory(), buildTestRunSkb(input));
+      const res = interpretRaw(c.prog, state, String(c.name));
+      if (res.fault) wrong.push(`${c.name}: fault ${res.fault.message}`);
+      else if (res.r0lo >>> 0 !== c.kernel.retval) wrong.push(`${c.name}: kernel ${c.kernel.retval}, ours ${res.r0lo >>> 0}`);
+    }
     expect(wrong).toEqual([]);
   });
   it('helper programs', () => {
