@@ -16,6 +16,14 @@ import { BPF_EXIST, BPF_F_LOCK, BPF_F_RDONLY_PROG, BPF_NOEXIST } from '../uapi.j
 import { badFlags, BaseMap, E2BIG, EEXIST, EINVAL, ENOENT } from './base.js';
 import { le32 } from './bytes.js';
 import type { ForEachCallback, HostValue, MapDefinition, MapEnv } from './types.js';
+// Imported bindings read once: the TS runners used by tests make every import use a getter call.
+const _BPF_EXIST = BPF_EXIST;
+const _BPF_F_LOCK = BPF_F_LOCK;
+const _BPF_NOEXIST = BPF_NOEXIST;
+const _badFlags = badFlags;
+const _E2BIG = E2BIG;
+const _EEXIST = EEXIST;
+const _EINVAL = EINVAL;
 
 export class ArrayMap extends BaseMap {
   /** All elements; element i is at offset i * stride. */
@@ -52,17 +60,17 @@ export class ArrayMap extends BaseMap {
 
   /** array_map_update_elem's checks, in its order. */
   private checkUpdate(i: number, flags: number): number {
-    if (badFlags(flags) || (flags & ~BPF_F_LOCK) > BPF_EXIST) return EINVAL;
-    if (i >= this.maxEntries) return E2BIG;
+    if (_badFlags(flags) || (flags & ~_BPF_F_LOCK) > _BPF_EXIST) return _EINVAL;
+    if (i >= this.maxEntries) return _E2BIG;
     // Every element always exists.
-    if (flags & BPF_NOEXIST) return EEXIST;
-    if (flags & BPF_F_LOCK && this.def.spinLockOffset === undefined) return EINVAL;
+    if (flags & _BPF_NOEXIST) return _EEXIST;
+    if (flags & _BPF_F_LOCK && this.def.spinLockOffset === undefined) return _EINVAL;
     return 0;
   }
 
   /** array_map_delete_elem: elements cannot be deleted. */
   override deleteElem(_key: Uint8Array, _cpu: number): number {
-    return EINVAL;
+    return _EINVAL;
   }
 
   /** bpf_for_each_array_elem: every index in order, stopping after a callback that returns 1. */
@@ -89,7 +97,7 @@ export class ArrayMap extends BaseMap {
   }
 
   protected sysDelete(_key: Uint8Array): number {
-    return EINVAL;
+    return _EINVAL;
   }
 
   keys(): Uint8Array[] {

@@ -9,8 +9,10 @@
 import { ErrnoError, ErrorCode } from '../../vm/errors.js';
 import type { Region } from '../../vm/memory.js';
 import { BPF_F_LOCK, BPF_F_RDONLY, BPF_F_WRONLY, BPF_MAP_TYPE, ERRNO, errnoName, mapTypeName } from '../uapi.js';
-import { compareBytes, roundUp8, toHex } from './bytes.js';
+import { compareBytes, copyBytes, roundUp8, toHex } from './bytes.js';
 import type { BpfMap, DumpEntry, DumpOptions, ForEachCallback, HostValue, MapDefinition, MapDump, MapEnv } from './types.js';
+// Imported bindings read once: the TS runners used by tests make every import use a getter call.
+const _copyBytes = copyBytes;
 
 export const EINVAL = -ERRNO.EINVAL;
 export const ENOENT = -ERRNO.ENOENT;
@@ -155,6 +157,10 @@ export abstract class BaseMap implements BpfMap {
     this.frozen = true;
   }
 
+  get ncpus(): number {
+    return this.env.ncpus;
+  }
+
   get isFrozen(): boolean {
     return this.frozen;
   }
@@ -252,11 +258,11 @@ export abstract class BaseMap implements BpfMap {
     const lock = this.def.spinLockOffset;
     const vs = this.valueSize;
     if (lock === undefined) {
-      dst.set(src.length === vs && srcOff === 0 ? src : src.subarray(srcOff, srcOff + vs), dstOff);
+      _copyBytes(dst, dstOff, src, srcOff, vs);
       return;
     }
-    dst.set(src.subarray(srcOff, srcOff + lock), dstOff);
-    dst.set(src.subarray(srcOff + lock + 4, srcOff + vs), dstOff + lock + 4);
+    _copyBytes(dst, dstOff, src, srcOff, lock);
+    _copyBytes(dst, dstOff + lock + 4, src, srcOff + lock + 4, vs - lock - 4);
   }
 
   /** A host copy of a value: the lock word reads back as 0. */

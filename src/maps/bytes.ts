@@ -68,12 +68,48 @@ export function keyOf(k: Uint8Array, n: number): number | string {
       for (let i = n - 1; i >= 0; i--) v = v * 256 + k[i];
       return v;
     }
+    default:
+      return keyString(k, n);
+  }
+}
+
+const fcc = String.fromCharCode;
+
+/** Key bytes as UTF-16 units of two bytes each; one fromCharCode call up to 16 bytes. */
+function keyString(k: Uint8Array, n: number): string {
+  const w = (i: number) => k[i] | (k[i + 1] << 8);
+  switch (n) {
+    case 7:
+      return fcc(w(0), w(2), w(4), k[6]);
+    case 8:
+      return fcc(w(0), w(2), w(4), w(6));
+    case 12:
+      return fcc(w(0), w(2), w(4), w(6), w(8), w(10));
+    case 13:
+      return fcc(w(0), w(2), w(4), w(6), w(8), w(10), k[12]);
+    case 16:
+      return fcc(w(0), w(2), w(4), w(6), w(8), w(10), w(12), w(14));
     default: {
       let s = '';
       let i = 0;
-      for (; i + 1 < n; i += 2) s += String.fromCharCode(k[i] | (k[i + 1] << 8));
-      if (i < n) s += String.fromCharCode(k[i]);
+      for (; i + 7 < n; i += 8) s += fcc(w(i), w(i + 2), w(i + 4), w(i + 6));
+      for (; i + 1 < n; i += 2) s += fcc(w(i));
+      if (i < n) s += fcc(k[i]);
       return s;
     }
+  }
+}
+
+/**
+ * dst[dstOff..+n) = src[srcOff..+n). Small copies use a loop: creating the subarray view that
+ * TypedArray.set would need costs more than copying a few dozen bytes.
+ */
+export function copyBytes(dst: Uint8Array, dstOff: number, src: Uint8Array, srcOff: number, n: number): void {
+  if (n <= 64) {
+    for (let i = 0; i < n; i++) dst[dstOff + i] = src[srcOff + i];
+  } else if (srcOff === 0 && src.length === n) {
+    dst.set(src, dstOff);
+  } else {
+    dst.set(src.subarray(srcOff, srcOff + n), dstOff);
   }
 }

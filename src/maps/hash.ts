@@ -28,8 +28,20 @@
 import type { Region } from '../../vm/memory.js';
 import { BPF_EXIST, BPF_F_LOCK, BPF_F_NO_PREALLOC, BPF_NOEXIST } from '../uapi.js';
 import { badFlags, BaseMap, E2BIG, EEXIST, EINVAL, ENOENT } from './base.js';
-import { compareBytes, keyOf, roundUp8 } from './bytes.js';
+import { compareBytes, copyBytes, keyOf, roundUp8 } from './bytes.js';
 import type { ForEachCallback, HostValue, MapDefinition, MapEnv } from './types.js';
+// Imported bindings read once: the TS runners used by tests make every import use a getter call.
+const _BPF_EXIST = BPF_EXIST;
+const _BPF_F_LOCK = BPF_F_LOCK;
+const _BPF_NOEXIST = BPF_NOEXIST;
+const _BPF_F_NO_PREALLOC = BPF_F_NO_PREALLOC;
+const _badFlags = badFlags;
+const _E2BIG = E2BIG;
+const _EEXIST = EEXIST;
+const _EINVAL = EINVAL;
+const _ENOENT = ENOENT;
+const _copyBytes = copyBytes;
+const _keyOf = keyOf;
 
 /** One hash element: its region holds the key then the value(s). */
 export interface HashElem {
@@ -40,9 +52,9 @@ export interface HashElem {
 
 /** check_flags(): the EXIST / NOEXIST rules shared by every hash flavour. */
 export function checkFlags(exists: boolean, flags: number): number {
-  const f = flags & ~BPF_F_LOCK;
-  if (exists && f === BPF_NOEXIST) return EEXIST;
-  if (!exists && f === BPF_EXIST) return ENOENT;
+  const f = flags & ~_BPF_F_LOCK;
+  if (exists && f === _BPF_NOEXIST) return _EEXIST;
+  if (!exists && f === _BPF_EXIST) return _ENOENT;
   return 0;
 }
 
@@ -77,11 +89,11 @@ export abstract class HashTableBase extends BaseMap {
   }
 
   protected writeKey(e: HashElem, key: Uint8Array): void {
-    e.region.bytes.set(key.subarray(0, this.keySize), 0);
+    _copyBytes(e.region.bytes, 0, key, 0, this.keySize);
   }
 
   protected find(key: Uint8Array): HashElem | undefined {
-    return this.table.get(keyOf(key, this.keySize));
+    return this.table.get(_keyOf(key, this.keySize));
   }
 
   override forEachElem(cpu: number, cb: ForEachCallback): number {
@@ -102,7 +114,7 @@ export abstract class HashTableBase extends BaseMap {
 
   protected sysLookup(key: Uint8Array): HostValue | number {
     const e = this.find(key);
-    if (!e) return ENOENT;
+    if (!e) return _ENOENT;
     return this.percpu ? this.unpackPercpu(e.region.bytes, this.valueOff) : this.readValue(e.region.bytes, this.valueOff);
   }
 
@@ -119,12 +131,12 @@ export class HashMap extends HashTableBase {
 
   constructor(env: MapEnv, def: MapDefinition) {
     super(env, def);
-    this.prealloc = !(def.flags & BPF_F_NO_PREALLOC);
+    this.prealloc = !(def.flags & _BPF_F_NO_PREALLOC);
     this.extra = new Array(env.ncpus).fill(undefined);
   }
 
   lookupElem(key: Uint8Array, _cpu: number): Region | undefined {
-    const e = this.table.get(keyOf(key, this.keySize));
+    const e = this.table.get(_keyOf(key, this.keySize));
     if (e === undefined) return undefined;
     this.lastOffset = this.valueOff;
     return e.region;
@@ -132,15 +144,15 @@ export class HashMap extends HashTableBase {
 
   /** htab_map_update_elem. */
   override updateElem(key: Uint8Array, value: Uint8Array, flags: number, cpu: number): number {
-    if (badFlags(flags) || (flags & ~BPF_F_LOCK) > BPF_EXIST) return EINVAL;
-    const locked = (flags & BPF_F_LOCK) !== 0;
-    if (locked && this.def.spinLockOffset === undefined) return EINVAL;
-    const k = keyOf(key, this.keySize);
+    if (_badFlags(flags) || (flags & ~_BPF_F_LOCK) > _BPF_EXIST) return _EINVAL;
+    const locked = (flags & _BPF_F_LOCK) !== 0;
+    if (locked && this.def.spinLockOffset === undefined) return _EINVAL;
+    const k = _keyOf(key, this.keySize);
     const old = this.table.get(k);
     const err = checkFlags(old !== undefined, flags);
     if (err) return err;
     if (old && locked) {
-      // BPF_F_LOCK updates the existing value in place under its lock.
+      // _BPF_F_LOCK updates the existing value in place under its lock.
       this.copyValue(old.region.bytes, this.valueOff, value);
       return 0;
     }
@@ -152,12 +164,12 @@ export class HashMap extends HashTableBase {
         this.extra[c] = old;
       } else {
         // The free list holds max_entries elements in the kernel: it is empty when full.
-        if (this.table.size >= this.maxEntries) return E2BIG;
+        if (this.table.size >= this.maxEntries) return _E2BIG;
         e = this.takeElem();
       }
     } else {
       // A replace may go over max_entries for a moment: the old element is freed right after.
-      if (!old && this.table.size >= this.maxEntries) return E2BIG;
+      if (!old && this.table.size >= this.maxEntries) return _E2BIG;
       e = this.takeElem();
     }
     this.writeKey(e, key);
@@ -169,9 +181,9 @@ export class HashMap extends HashTableBase {
 
   /** htab_map_delete_elem. */
   override deleteElem(key: Uint8Array, _cpu: number): number {
-    const k = keyOf(key, this.keySize);
+    const k = _keyOf(key, this.keySize);
     const e = this.table.get(k);
-    if (e === undefined) return ENOENT;
+    if (e === undefined) return _ENOENT;
     this.table.delete(k);
     this.free.push(e);
     return 0;
@@ -187,7 +199,7 @@ export class PercpuHashMap extends HashTableBase {
 
   /** Also bpf_map_lookup_percpu_elem: NULL when cpu >= nr_cpu_ids. */
   lookupElem(key: Uint8Array, cpu: number): Region | undefined {
-    const e = this.table.get(keyOf(key, this.keySize));
+    const e = this.table.get(_keyOf(key, this.keySize));
     if (e === undefined || cpu < 0 || cpu >= this.env.ncpus) return undefined;
     this.lastOffset = this.valueOff + cpu * this.stride;
     return e.region;
@@ -199,9 +211,9 @@ export class PercpuHashMap extends HashTableBase {
 
   /** __htab_percpu_map_update_elem; `all` is onallcpus (the syscall path). */
   private update1(key: Uint8Array, value: Uint8Array, flags: number, cpu: number, all: boolean): number {
-    // BPF_F_LOCK is not accepted here: per-CPU values cannot hold a spin lock.
-    if (!(flags >= 0 && flags <= BPF_EXIST)) return EINVAL;
-    const k = keyOf(key, this.keySize);
+    // _BPF_F_LOCK is not accepted here: per-CPU values cannot hold a spin lock.
+    if (!(flags >= 0 && flags <= _BPF_EXIST)) return _EINVAL;
+    const k = _keyOf(key, this.keySize);
     const old = this.table.get(k);
     const err = checkFlags(old !== undefined, flags);
     if (err) return err;
@@ -209,7 +221,7 @@ export class PercpuHashMap extends HashTableBase {
       this.writeValues(old, value, cpu, all, false);
       return 0;
     }
-    if (this.table.size >= this.maxEntries) return E2BIG;
+    if (this.table.size >= this.maxEntries) return _E2BIG;
     const e = this.takeElem();
     this.writeKey(e, key);
     this.writeValues(e, value, cpu, all, true);
@@ -226,13 +238,13 @@ export class PercpuHashMap extends HashTableBase {
       return;
     }
     if (init) b.fill(0, this.valueOff);
-    b.set(value.subarray(0, this.valueSize), this.valueOff + cpu * st);
+    _copyBytes(b, this.valueOff + cpu * st, value, 0, this.valueSize);
   }
 
   override deleteElem(key: Uint8Array, _cpu: number): number {
-    const k = keyOf(key, this.keySize);
+    const k = _keyOf(key, this.keySize);
     const e = this.table.get(k);
-    if (e === undefined) return ENOENT;
+    if (e === undefined) return _ENOENT;
     this.table.delete(k);
     this.free.push(e);
     return 0;

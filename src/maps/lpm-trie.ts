@@ -19,14 +19,26 @@
 import type { Region } from '../../vm/memory.js';
 import { BPF_EXIST, BPF_NOEXIST } from '../uapi.js';
 import { BaseMap, EEXIST, EINVAL, ENOENT, ENOSPC } from './base.js';
-import { compareBytes, u32le } from './bytes.js';
+import { compareBytes, copyBytes, u32le } from './bytes.js';
 import type { HostValue, MapDefinition, MapEnv } from './types.js';
+// Imported bindings read once: the TS runners used by tests make every import use a getter call.
+const _BPF_EXIST = BPF_EXIST;
+const _BPF_NOEXIST = BPF_NOEXIST;
+const _EEXIST = EEXIST;
+const _EINVAL = EINVAL;
+const _ENOENT = ENOENT;
+const _ENOSPC = ENOSPC;
+const _copyBytes = copyBytes;
+const _u32le = u32le;
 
 interface LpmNode {
   /** The full key as last inserted. */
   key: Uint8Array;
   region: Region;
 }
+
+/** 2^i for the numeric prefix ids (i up to 48). */
+const POW2: number[] = Array.from({ length: 49 }, (_, i) => 2 ** i);
 
 /** Kernel limits (lpm_trie.c): data 1..256 bytes. */
 export const LPM_DATA_SIZE_MIN = 1;
@@ -35,8 +47,10 @@ export const LPM_DATA_SIZE_MAX = 256;
 export class LpmTrieMap extends BaseMap {
   readonly dataSize: number;
   readonly maxPrefixlen: number;
-  /** byLen[p]: nodes of prefix length p by masked prefix bits. */
-  private readonly byLen: Map<string, LpmNode>[];
+  /** byLen[p]: nodes of prefix length p by their prefix bits. */
+  private readonly byLen: Map<number | string, LpmNode>[];
+  /** Data of at most 6 bytes (IPv4 and friends): prefixes are exact numbers, not strings. */
+  private readonly numeric: boolean;
   /** Prefix lengths in use, longest first. */
   private lens: number[] = [];
   private count = 0;
@@ -47,6 +61,7 @@ export class LpmTrieMap extends BaseMap {
     this.dataSize = def.keySize - 4;
     this.maxPrefixlen = this.dataSize * 8;
     this.byLen = Array.from({ length: this.maxPrefixlen + 1 }, () => new Map());
+    this.numeric = this.dataSize <= 6;
   }
 
   /** Number of stored prefixes. */
@@ -55,7 +70,8 @@ export class LpmTrieMap extends BaseMap {
   }
 
   /** Identity of the first `plen` bits of the key's data. */
-  private static prefixId(key: Uint8Array, plen: number): string {
+  private prefixId(key: Uint8Array, plen: number): number | string {
+    if (this.numeric) return Math.floor(this.dataValue(key) / POW2[this.maxPrefixlen - plen]);
     const full = plen >> 3;
     let s = '';
     for (let i = 0; i < full; i++) s += String.fromCharCode(key[4 + i]);
@@ -64,13 +80,29 @@ export class LpmTrieMap extends BaseMap {
     return s;
   }
 
+  /** The data bytes as a big-endian number (numeric mode). */
+  private dataValue(key: Uint8Array): number {
+    let v = 0;
+    for (let i = 0; i < this.dataSize; i++) v = v * 256 + key[4 + i];
+    return v;
+  }
+
   /** trie_lookup_elem: longest match (also the syscall lookup). */
   private match(key: Uint8Array): LpmNode | undefined {
-    const plen = u32le(key);
+    const plen = _u32le(key);
     if (plen > this.maxPrefixlen) return undefined;
+    if (this.numeric) {
+      const v = this.dataValue(key);
+      for (const l of this.lens) {
+        if (l > plen) continue;
+        const n = this.byLen[l].get(Math.floor(v / POW2[this.maxPrefixlen - l]));
+        if (n) return n;
+      }
+      return undefined;
+    }
     for (const l of this.lens) {
       if (l > plen) continue;
-      const n = this.byLen[l].get(LpmTrieMap.prefixId(key, l));
+      const n = this.byLen[l].get(this.prefixId(key, l));
       if (n) return n;
     }
     return undefined;
@@ -85,20 +117,20 @@ export class LpmTrieMap extends BaseMap {
 
   /** trie_update_elem. */
   override updateElem(key: Uint8Array, value: Uint8Array, flags: number, _cpu: number): number {
-    if (!(flags >= 0 && flags <= BPF_EXIST)) return EINVAL;
-    const plen = u32le(key);
-    if (plen > this.maxPrefixlen) return EINVAL;
-    const id = LpmTrieMap.prefixId(key, plen);
+    if (!(flags >= 0 && flags <= _BPF_EXIST)) return _EINVAL;
+    const plen = _u32le(key);
+    if (plen > this.maxPrefixlen) return _EINVAL;
+    const id = this.prefixId(key, plen);
     const table = this.byLen[plen];
     const old = table.get(id);
     if (old) {
-      if (flags === BPF_NOEXIST) return EEXIST;
+      if (flags === _BPF_NOEXIST) return _EEXIST;
     } else {
-      if (flags === BPF_EXIST) return ENOENT;
-      if (this.count >= this.maxEntries) return ENOSPC;
+      if (flags === _BPF_EXIST) return _ENOENT;
+      if (this.count >= this.maxEntries) return _ENOSPC;
     }
     const region = this.free.pop() ?? this.allocValues(new Uint8Array(this.valueSize), 'node');
-    region.bytes.set(value.subarray(0, this.valueSize));
+    _copyBytes(region.bytes, 0, value, 0, this.valueSize);
     table.set(id, { key: key.slice(0, this.keySize), region });
     if (old) this.free.push(old.region);
     else {
@@ -110,12 +142,12 @@ export class LpmTrieMap extends BaseMap {
 
   /** trie_delete_elem: exact (prefixlen, prefix) match only. */
   override deleteElem(key: Uint8Array, _cpu: number): number {
-    const plen = u32le(key);
-    if (plen > this.maxPrefixlen) return EINVAL;
+    const plen = _u32le(key);
+    if (plen > this.maxPrefixlen) return _EINVAL;
     const table = this.byLen[plen];
-    const id = LpmTrieMap.prefixId(key, plen);
+    const id = this.prefixId(key, plen);
     const n = table.get(id);
-    if (!n) return ENOENT;
+    if (!n) return _ENOENT;
     table.delete(id);
     this.free.push(n.region);
     this.count--;
@@ -125,7 +157,7 @@ export class LpmTrieMap extends BaseMap {
 
   protected sysLookup(key: Uint8Array): HostValue | number {
     const n = this.match(key);
-    return n ? n.region.bytes.slice(0, this.valueSize) : ENOENT;
+    return n ? n.region.bytes.slice(0, this.valueSize) : _ENOENT;
   }
 
   protected sysUpdate(key: Uint8Array, value: Uint8Array, flags: number): number {

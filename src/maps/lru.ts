@@ -27,6 +27,12 @@ import { EINVAL, ENOENT } from './base.js';
 import { keyOf } from './bytes.js';
 import { checkFlags, HashTableBase, type HashElem } from './hash.js';
 import type { MapDefinition, MapEnv } from './types.js';
+// Imported bindings read once: the TS runners used by tests make every import use a getter call.
+const _BPF_EXIST = BPF_EXIST;
+const _EINVAL = EINVAL;
+const _ENOENT = ENOENT;
+const _keyOf = keyOf;
+const _checkFlags = checkFlags;
 
 /** max_entries after htab_map_alloc's rounding for BPF_F_NO_COMMON_LRU. */
 export function lruMaxEntries(def: MapDefinition, ncpus: number): number {
@@ -35,13 +41,25 @@ export function lruMaxEntries(def: MapDefinition, ncpus: number): number {
   return up <= 0xffffffff ? up : Math.floor(def.maxEntries / ncpus) * ncpus;
 }
 
+/** An LRU element: a hash element on a doubly linked recency list. */
+interface LruNode extends HashElem {
+  k: number | string;
+  prev: LruNode | null;
+  next: LruNode | null;
+}
+
+/** One recency list: head is the least recently used, tail the most recent. */
+interface LruList {
+  head: LruNode | null;
+  tail: LruNode | null;
+  free: LruNode[];
+  created: number;
+}
+
 export class LruHashMap extends HashTableBase {
-  /** Recency order per LRU list, least recently used first (one list unless NO_COMMON_LRU). */
-  private readonly order: Map<number | string, HashElem>[];
-  /** Free nodes per list. */
-  private readonly freeNodes: HashElem[][];
-  /** Nodes created so far per list, and each list's node budget. */
-  private readonly created: number[];
+  /** Recency lists (one unless BPF_F_NO_COMMON_LRU, then one per CPU). */
+  private readonly lists: LruList[];
+  /** Node budget of each list. */
   private readonly perList: number;
   private readonly commonLru: boolean;
   /** Elements evicted so far (for traces and tests). */
@@ -53,50 +71,67 @@ export class LruHashMap extends HashTableBase {
     this.commonLru = !(def.flags & BPF_F_NO_COMMON_LRU);
     const lists = this.commonLru ? 1 : env.ncpus;
     this.perList = this.commonLru ? max : max / env.ncpus;
-    this.order = Array.from({ length: lists }, () => new Map());
-    this.freeNodes = Array.from({ length: lists }, () => []);
-    this.created = new Array(lists).fill(0);
+    this.lists = Array.from({ length: lists }, () => ({ head: null, tail: null, free: [], created: 0 }));
   }
 
   lookupElem(key: Uint8Array, cpu: number): Region | undefined {
-    const k = keyOf(key, this.keySize);
-    const e = this.table.get(k);
+    const e = this.table.get(_keyOf(key, this.keySize)) as LruNode | undefined;
     if (e === undefined) return undefined;
     if (this.percpu) {
       if (cpu < 0 || cpu >= this.env.ncpus) return undefined;
       this.lastOffset = this.valueOff + cpu * this.stride;
     } else this.lastOffset = this.valueOff;
     // A program lookup sets the node's ref bit; strictly: it becomes most recently used.
-    this.touch(k, e);
+    this.touch(e);
     return e.region;
   }
 
-  private touch(k: number | string, e: HashElem): void {
-    const o = this.order[e.list];
-    o.delete(k);
-    o.set(k, e);
+  private unlink(n: LruNode): void {
+    const l = this.lists[n.list];
+    if (n.prev) n.prev.next = n.next;
+    else l.head = n.next;
+    if (n.next) n.next.prev = n.prev;
+    else l.tail = n.prev;
+    n.prev = n.next = null;
+  }
+
+  private append(n: LruNode): void {
+    const l = this.lists[n.list];
+    n.prev = l.tail;
+    n.next = null;
+    if (l.tail) l.tail.next = n;
+    else l.head = n;
+    l.tail = n;
+  }
+
+  private touch(n: LruNode): void {
+    if (this.lists[n.list].tail === n) return;
+    this.unlink(n);
+    this.append(n);
   }
 
   /** prealloc_lru_pop: a free node of this CPU's list, or the least recently used one evicted. */
-  private popNode(cpu: number): HashElem {
-    const l = this.commonLru ? 0 : cpu >= 0 && cpu < this.order.length ? cpu : 0;
-    const f = this.freeNodes[l].pop();
+  private popNode(cpu: number): LruNode {
+    const li = this.commonLru ? 0 : cpu >= 0 && cpu < this.lists.length ? cpu : 0;
+    const l = this.lists[li];
+    const f = l.free.pop();
     if (f) return f;
-    if (this.created[l] < this.perList) {
-      this.created[l]++;
-      return this.newElem(l);
+    if (l.created < this.perList) {
+      l.created++;
+      const n = this.newElem(li) as LruNode;
+      n.k = 0;
+      n.prev = n.next = null;
+      return n;
     }
-    const o = this.order[l];
-    const first = o.entries().next().value as [number | string, HashElem];
-    const [k, e] = first;
-    o.delete(k);
-    this.table.delete(k);
+    const victim = l.head as LruNode;
+    this.unlink(victim);
+    this.table.delete(victim.k);
     this.evictions++;
-    return e;
+    return victim;
   }
 
-  private pushFree(e: HashElem): void {
-    this.freeNodes[e.list].push(e);
+  private pushFree(n: LruNode): void {
+    this.lists[n.list].free.push(n);
   }
 
   override updateElem(key: Uint8Array, value: Uint8Array, flags: number, cpu: number): number {
@@ -105,39 +140,40 @@ export class LruHashMap extends HashTableBase {
 
   /** htab_lru_map_update_elem. */
   private updatePlain(key: Uint8Array, value: Uint8Array, flags: number, cpu: number): number {
-    if (!(flags >= 0 && flags <= BPF_EXIST)) return EINVAL;
-    const k = keyOf(key, this.keySize);
+    if (!(flags >= 0 && flags <= _BPF_EXIST)) return _EINVAL;
+    const k = _keyOf(key, this.keySize);
     const n = this.popNode(cpu);
     this.writeKey(n, key);
     this.copyValue(n.region.bytes, this.valueOff, value);
-    const old = this.table.get(k);
-    const err = checkFlags(old !== undefined, flags);
+    const old = this.table.get(k) as LruNode | undefined;
+    const err = _checkFlags(old !== undefined, flags);
     if (err) {
       this.pushFree(n);
       return err;
     }
     if (old) {
-      this.order[old.list].delete(k);
+      this.unlink(old);
       this.pushFree(old);
     }
+    n.k = k;
     this.table.set(k, n);
-    this.order[n.list].set(k, n);
+    this.append(n);
     return 0;
   }
 
   /** __htab_lru_percpu_map_update_elem; `all` is onallcpus (the syscall path). */
   private updatePercpu(key: Uint8Array, value: Uint8Array, flags: number, cpu: number, all: boolean): number {
-    if (!(flags >= 0 && flags <= BPF_EXIST)) return EINVAL;
-    const k = keyOf(key, this.keySize);
-    let n = flags !== BPF_EXIST ? this.popNode(cpu) : undefined;
-    const old = this.table.get(k);
-    const err = checkFlags(old !== undefined, flags);
+    if (!(flags >= 0 && flags <= _BPF_EXIST)) return _EINVAL;
+    const k = _keyOf(key, this.keySize);
+    const n = flags !== _BPF_EXIST ? this.popNode(cpu) : undefined;
+    const old = this.table.get(k) as LruNode | undefined;
+    const err = _checkFlags(old !== undefined, flags);
     if (err) {
       if (n) this.pushFree(n);
       return err;
     }
     const st = this.stride;
-    const target = old ?? (n as HashElem);
+    const target = old ?? (n as LruNode);
     const b = target.region.bytes;
     if (all) {
       for (let c = 0; c < this.env.ncpus; c++) b.set(value.subarray(c * st, (c + 1) * st), this.valueOff + c * st);
@@ -146,24 +182,24 @@ export class LruHashMap extends HashTableBase {
       b.set(value.subarray(0, this.valueSize), this.valueOff + cpu * st);
     }
     if (old) {
-      this.touch(k, old);
+      this.touch(old);
       if (n) this.pushFree(n);
     } else {
       this.writeKey(target, key);
+      target.k = k;
       this.table.set(k, target);
-      this.order[target.list].set(k, target);
-      n = undefined;
+      this.append(target);
     }
     return 0;
   }
 
   /** htab_lru_map_delete_elem. */
   override deleteElem(key: Uint8Array, _cpu: number): number {
-    const k = keyOf(key, this.keySize);
-    const e = this.table.get(k);
-    if (e === undefined) return ENOENT;
+    const k = _keyOf(key, this.keySize);
+    const e = this.table.get(k) as LruNode | undefined;
+    if (e === undefined) return _ENOENT;
     this.table.delete(k);
-    this.order[e.list].delete(k);
+    this.unlink(e);
     this.pushFree(e);
     return 0;
   }
@@ -177,7 +213,7 @@ export class LruHashMap extends HashTableBase {
   /** Keys from least to most recently used (all lists, list by list). */
   recency(): Uint8Array[] {
     const out: Uint8Array[] = [];
-    for (const o of this.order) for (const e of o.values()) out.push(e.region.bytes.slice(0, this.keySize));
+    for (const l of this.lists) for (let n = l.head; n; n = n.next) out.push(n.region.bytes.slice(0, this.keySize));
     return out;
   }
 }

@@ -11,8 +11,17 @@
 import type { Region } from '../../vm/memory.js';
 import { BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST } from '../uapi.js';
 import { badFlags, BaseMap, E2BIG, EEXIST, EINVAL, ENOENT } from './base.js';
-import { le32 } from './bytes.js';
+import { copyBytes, le32 } from './bytes.js';
 import type { ForEachCallback, HostValue, MapDefinition, MapEnv } from './types.js';
+// Imported bindings read once: the TS runners used by tests make every import use a getter call.
+const _BPF_EXIST = BPF_EXIST;
+const _BPF_F_LOCK = BPF_F_LOCK;
+const _BPF_NOEXIST = BPF_NOEXIST;
+const _badFlags = badFlags;
+const _E2BIG = E2BIG;
+const _EEXIST = EEXIST;
+const _EINVAL = EINVAL;
+const _copyBytes = copyBytes;
 
 export class PercpuArrayMap extends BaseMap {
   readonly values: Region;
@@ -38,17 +47,17 @@ export class PercpuArrayMap extends BaseMap {
   /** array_map_update_elem, per-CPU branch: this CPU's copy, in place. */
   override updateElem(key: Uint8Array, value: Uint8Array, flags: number, cpu: number): number {
     const i = BaseMap.index(key);
-    if (badFlags(flags) || (flags & ~BPF_F_LOCK) > BPF_EXIST) return EINVAL;
-    if (i >= this.maxEntries) return E2BIG;
-    if (flags & BPF_NOEXIST) return EEXIST;
+    if (_badFlags(flags) || (flags & ~_BPF_F_LOCK) > _BPF_EXIST) return _EINVAL;
+    if (i >= this.maxEntries) return _E2BIG;
+    if (flags & _BPF_NOEXIST) return _EEXIST;
     // A per-CPU value cannot hold a bpf_spin_lock.
-    if (flags & BPF_F_LOCK) return EINVAL;
-    this.values.bytes.set(value.subarray(0, this.valueSize), this.offset(i, cpu));
+    if (flags & _BPF_F_LOCK) return _EINVAL;
+    _copyBytes(this.values.bytes, this.offset(i, cpu), value, 0, this.valueSize);
     return 0;
   }
 
   override deleteElem(_key: Uint8Array, _cpu: number): number {
-    return EINVAL;
+    return _EINVAL;
   }
 
   override forEachElem(cpu: number, cb: ForEachCallback): number {
@@ -73,19 +82,19 @@ export class PercpuArrayMap extends BaseMap {
     return out;
   }
 
-  /** bpf_percpu_array_update: flags > BPF_EXIST (F_LOCK included) are EINVAL; all CPUs. */
+  /** bpf_percpu_array_update: flags > _BPF_EXIST (F_LOCK included) are _EINVAL; all CPUs. */
   protected sysUpdate(key: Uint8Array, value: Uint8Array, flags: number): number {
     const i = BaseMap.index(key);
-    if (!(flags >= 0 && flags <= BPF_EXIST)) return EINVAL;
-    if (i >= this.maxEntries) return E2BIG;
-    if (flags === BPF_NOEXIST) return EEXIST;
+    if (!(flags >= 0 && flags <= _BPF_EXIST)) return _EINVAL;
+    if (i >= this.maxEntries) return _E2BIG;
+    if (flags === _BPF_NOEXIST) return _EEXIST;
     for (let c = 0; c < this.env.ncpus; c++)
       this.values.bytes.set(value.subarray(c * this.stride, (c + 1) * this.stride), this.offset(i, c));
     return 0;
   }
 
   protected sysDelete(_key: Uint8Array): number {
-    return EINVAL;
+    return _EINVAL;
   }
 
   keys(): Uint8Array[] {

@@ -13,7 +13,15 @@
 import type { Region } from '../../vm/memory.js';
 import { BPF_EXIST, BPF_MAP_TYPE, BPF_NOEXIST } from '../uapi.js';
 import { BaseMap, E2BIG, EINVAL, ENOENT, throwErrno } from './base.js';
+import { copyBytes } from './bytes.js';
 import type { HostValue, MapDefinition, MapEnv } from './types.js';
+// Imported bindings read once: the TS runners used by tests make every import use a getter call.
+const _BPF_EXIST = BPF_EXIST;
+const _BPF_NOEXIST = BPF_NOEXIST;
+const _E2BIG = E2BIG;
+const _EINVAL = EINVAL;
+const _ENOENT = ENOENT;
+const _copyBytes = copyBytes;
 
 export class QueueStackMap extends BaseMap {
   readonly isStack: boolean;
@@ -43,21 +51,21 @@ export class QueueStackMap extends BaseMap {
     return undefined;
   }
 
-  /** queue_stack_map_push_elem: 0, −E2BIG when full, −EINVAL for NOEXIST or unknown flags. */
+  /** queue_stack_map_push_elem: 0, −_E2BIG when full, −_EINVAL for NOEXIST or unknown flags. */
   pushElem(value: Uint8Array, flags: number): number {
-    if (flags > BPF_EXIST || !(flags >= 0) || flags & BPF_NOEXIST) return EINVAL;
+    if (flags > _BPF_EXIST || !(flags >= 0) || flags & _BPF_NOEXIST) return _EINVAL;
     if (this.isFull()) {
-      if (!(flags & BPF_EXIST)) return E2BIG;
-      // BPF_EXIST makes room by dropping the oldest element.
+      if (!(flags & _BPF_EXIST)) return _E2BIG;
+      // _BPF_EXIST makes room by dropping the oldest element.
       if (++this.tail >= this.size) this.tail = 0;
     }
     const vs = this.valueSize;
-    this.slots.set(value.subarray(0, vs), this.head * vs);
+    _copyBytes(this.slots, this.head * vs, value, 0, vs);
     if (++this.head >= this.size) this.head = 0;
     return 0;
   }
 
-  /** bpf_map_pop_elem into `out` (value_size bytes): 0, or −ENOENT with `out` zeroed. */
+  /** bpf_map_pop_elem into `out` (value_size bytes): 0, or −_ENOENT with `out` zeroed. */
   popElem(out: Uint8Array): number {
     return this.get(out, true);
   }
@@ -71,7 +79,7 @@ export class QueueStackMap extends BaseMap {
     const vs = this.valueSize;
     if (this.head === this.tail) {
       out.fill(0, 0, vs);
-      return ENOENT;
+      return _ENOENT;
     }
     let i: number;
     if (this.isStack) {
@@ -82,7 +90,7 @@ export class QueueStackMap extends BaseMap {
       i = this.tail;
       if (del && ++this.tail >= this.size) this.tail = 0;
     }
-    out.set(this.slots.subarray(i * vs, i * vs + vs));
+    _copyBytes(out, 0, this.slots, i * vs, vs);
     return 0;
   }
 
@@ -102,7 +110,7 @@ export class QueueStackMap extends BaseMap {
   }
 
   protected sysDelete(_key: Uint8Array): number {
-    return EINVAL;
+    return _EINVAL;
   }
 
   /** Host push (BPF_MAP_UPDATE_ELEM with a NULL key); throws ErrnoError. */
@@ -135,12 +143,12 @@ export class QueueStackMap extends BaseMap {
     return out;
   }
 
-  /** There are no keys to walk (get_next_key is −EINVAL). */
+  /** There are no keys to walk (get_next_key is −_EINVAL). */
   keys(): Uint8Array[] {
     return [];
   }
 
   override nextKey(_key?: Uint8Array): Uint8Array | undefined {
-    return throwErrno(this, 'get_next_key', EINVAL);
+    return throwErrno(this, 'get_next_key', _EINVAL);
   }
 }

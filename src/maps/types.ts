@@ -132,6 +132,8 @@ export interface BpfMap {
   readonly flags: number;
   /** Values are per CPU (percpu_array, percpu_hash, lru_percpu_hash). */
   readonly percpu: boolean;
+  /** num_possible_cpus() of the map's MapEnv (bpf_map_lookup_percpu_elem bounds). */
+  readonly ncpus: number;
   readonly def: MapDefinition;
   /**
    * The region whose address (offset 0) is this map's pointer inside programs (LD_IMM64
