@@ -14,7 +14,7 @@
  *   state.sock     Region of kind 'ctx' for the bpf_sock view of skb->sk (absent when sk is NULL)
  *   state.env      devices, FIB, hash and cookie sources: the emulated world around the skb
  */
-import type { Memory, Region } from '../../vm/memory.js';
+import { Memory, type Region } from '../../vm/memory.js';
 import type { Skb } from './skb.js';
 
 /** An emulated network device as the skb helpers need to see it. */
@@ -144,6 +144,11 @@ export function isSkbRunState(run: unknown): run is SkbRunState {
 export function findDevice(env: SkbEnv, ifindex: number): SkbDevice | undefined {
   if (env.devices) return env.devices.get(ifindex);
   return ifindex === 1 ? LOOPBACK : undefined;
+}
+
+/** r1 for a run: the ctx Region's address as RunOptions.args's [lo, hi] pair. */
+export function ctxArg(state: Pick<SkbRunState, 'ctx'>): [number, number] {
+  return [Memory.lo(0), state.ctx.hi];
 }
 
 /** Point the packet Region at the skb's current layout (after any layout change). */

@@ -70,14 +70,16 @@ const TARGET_SIZE: Readonly<Record<number, number>> = {
 export interface CtxAccessOpts {
   /** BPF_MEMSX load (rejected for data, data_end, data_meta). */
   signed?: boolean;
+  /** An atomic read-modify-write: never allowed on ctx. */
+  atomic?: boolean;
 }
 
 /**
  * Whether a sched_cls program may access [off, off+size) of __sk_buff (load when !write).
- * Pure: usable by a load-time checker. Atomic accesses to ctx are never allowed (not modelled
- * here: callers reject them first).
+ * Pure: usable by a load-time checker (the verifier's "invalid bpf_context access").
  */
 export function checkCtxAccess(off: number, size: number, write: boolean, opts: CtxAccessOpts = {}): boolean {
+  if (opts.atomic) return false;
   if (!Number.isInteger(off) || off < 0 || off >= SK_BUFF_SIZE) return false;
   if (size !== 1 && size !== 2 && size !== 4 && size !== 8) return false;
   if (write) {

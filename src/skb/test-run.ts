@@ -72,6 +72,24 @@ function pktTypeFor(dst: Uint8Array, dev: SkbDevice): number {
 const u32 = (dv: DataView, off: number): number => dv.getUint32(off, true);
 
 /**
+ * `eth_type_trans(skb, dev)` as an L2 program sees its result: skb->dev = dev, mac header at
+ * data, pkt_type from the destination MAC, protocol from the ethertype (802.3/802.2 below
+ * 0x0600), network header 14 bytes in; data stays at the mac header (the 14 bytes pushed back).
+ * VLAN tags are not stripped. Usable by the netdev for frames arriving on a device.
+ */
+export function ethTypeTrans(skb: Skb, dev: SkbDevice): void {
+  const d = skb.bytes();
+  skb.ifindex = dev.ifindex;
+  skb.macHeader = skb.data;
+  skb.pktType = pktTypeFor(d.subarray(0, 6), dev);
+  const ethertype = (d[12] << 8) | d[13];
+  if (ethertype >= 0x0600) skb.protocol = ethertype;
+  else if (d.length >= 16 && d[14] === 0xff && d[15] === 0xff) skb.protocol = ETH_P.ETH_P_802_3;
+  else skb.protocol = 0x0004; // ETH_P_802_2
+  skb.networkHeader = skb.data + ETH_HLEN;
+}
+
+/**
  * Build the skb a sched_cls BPF_PROG_TEST_RUN gives the program, or throw the syscall's error as
  * an ErrnoError (errno names: EINVAL, E2BIG, ENODEV), checking in the kernel's order.
  */
@@ -137,16 +155,8 @@ export function buildTestRunSkb(input: TestRunInput, env: SkbEnv = {}): Skb {
   const total = kmallocBucket(headroom + data.length + SKB_SHINFO_SIZE);
   const skb = Skb.create(data, { headroom, tailroom: total - SKB_SHINFO_SIZE - headroom - data.length });
 
-  // eth_type_trans on dev.
-  skb.ifindex = dev.ifindex;
-  skb.macHeader = skb.data;
-  skb.pktType = pktTypeFor(data.subarray(0, 6), dev);
-  if (ethertype >= 0x0600) skb.protocol = ethertype;
-  else if (data.length >= 16 && data[14] === 0xff && data[15] === 0xff) skb.protocol = ETH_P.ETH_P_802_3;
-  else skb.protocol = 0x0004; // ETH_P_802_2
-  // skb_reset_network_header after the pull, then the 14 bytes are pushed back for an L2 prog.
-  skb.networkHeader = skb.data + ETH_HLEN;
-  skb.macLen = 0;
+  ethTypeTrans(skb, dev);
+  skb.macLen = 0; // nothing sets it in a test run
 
   // The dummy socket (always present in a test run).
   const sk = {
