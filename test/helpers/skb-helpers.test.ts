@@ -18,15 +18,16 @@ function replay(c: GoldenCase) {
   return { state, res, out: finishTestRun(skb, input, Number(res.r0 & 0xffffffffn)) };
 }
 
-const cases = loadGolden('helpers.json');
+const cases = [...loadGolden('helpers.json'), ...loadGolden('csum-random.json')];
 const groups = new Map<string, GoldenCase[]>();
 for (const c of cases) {
-  const g = (c.name as string).split(' ')[0];
+  const name = c.name as string;
+  const g = name.includes('random') ? `${name.split(' ')[0]} random` : name.split(' ')[0];
   groups.set(g, [...(groups.get(g) ?? []), c]);
 }
 
 describe('skb helpers against the kernel (raw programs, BPF_PROG_TEST_RUN)', () => {
-  it('has the recorded cases, all loaded by the kernel', () => {
+  it('has the recorded cases (helpers.json + csum-random.json), all loaded by the kernel', () => {
     expect(cases.length).toBeGreaterThan(300);
     expect(cases.filter((c) => !c.kernel.loaded)).toEqual([]);
   });
