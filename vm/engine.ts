@@ -1,9 +1,10 @@
 /**
  * @fileoverview Engine selection: one entry point that runs a LinkedProgram under the
- * interpreter or (once it lands) the JIT, with identical semantics and results.
+ * interpreter or the JIT (compiled once per LinkedProgram, cached), with identical semantics and results.
  */
 import { ErrorCode, BpfError } from './errors.js';
 import { interpret } from './interpreter.js';
+import { runJit } from './jit/index.js';
 import type { Memory } from './memory.js';
 import type { LinkedProgram, RunOptions, RunResult } from './program.js';
 
@@ -19,7 +20,7 @@ export function runProgram(prog: LinkedProgram, mem: Memory, opts: RunOptions = 
     case 'interp':
       return interpret(prog, mem, opts);
     case 'jit':
-      throw new BpfError(ErrorCode.Jit, 'jit: the JIT engine is not available yet');
+      return runJit(prog, mem, opts);
     default:
       throw new BpfError(ErrorCode.Usage, `unknown engine ${String(engine)}`);
   }

@@ -1,0 +1,795 @@
+/**
+ * @fileoverview The JIT compiler: LinkedProgram → JavaScript source → functions (`new Function`).
+ *
+ * Shape of the output (one factory per program; see README "JIT"):
+ *
+ *   function e<pc>(X, d) {             // one function per entry point: insn 0, every
+ *     let l0 = RL[0], h0 = RH[0], ...  // bpf-to-bpf call target, every function pointer;
+ *     for (;;) switch (b) {            // registers are int32 locals (lo/hi pairs),
+ *       case 0:                        // basic blocks are dense case ids,
+ *         if ((left -= LEN) < 0) ...   // the budget is charged once per block (exact:
+ *         ...straight-line code...     // a block that would overrun it re-runs through a
+ *         if (cond) { b = 3; continue; } // counted slow path), back edges `continue`.
+ *       case 1: ...
+ *     }
+ *   }
+ *
+ * A bpf-to-bpf call is a JS call of the target's entry function with depth d + 1 (registers
+ * travel through the RegisterFile X.lo/X.hi; r6–r9 stay in the caller's locals). Helpers are
+ * factory parameters (`h0`, `h1`, ...) called directly after r0–r10 are spilled to the
+ * RegisterFile; r0 (and r6–r10, which a helper may touch through call.regs) are read back and
+ * r1–r5 are cleared, as in the interpreter. Stack accesses through an unmodified r10 with a
+ * constant in-frame offset are direct DataView accesses; other accesses use a one-region
+ * cache in locals and fall back to `X.ld`/`X.st` (Memory.resolve, ctx regions).
+ */
+import { BpfError, ErrorCode } from '../errors.js';
+import { CODE_HI, type LinkedProgram } from '../program.js';
+import { MAY_GOTO_START, OP_NAMES, Op, STACK_SIZE, MAX_CALL_DEPTH } from '../isa.js';
+import { BASE_LO } from '../memory.js';
+import * as sem from '../semantics.js';
+import { type Code, type Name, js, joinCode, lit, name, nil } from './codegen.js';
+import { F, type EntryFn, type JitUnit, type SlowFn } from './runtime.js';
+
+/** Compiler options. */
+export interface CompileOptions {
+  /** Put each instruction on its own line with an `// insn N MNEMONIC` comment (readable output). */
+  lines?: boolean;
+}
+
+/** Every opcode the interpreter executes (anything else faults with E_UNKNOWN_OPCODE). */
+const KNOWN = new Set<number>([...Object.values(Op), 0xd3, 0xcb]);
+
+const STACK_BYTES = MAX_CALL_DEPTH * STACK_SIZE;
+
+const L = (r: number): Name => name(`l${r}`);
+const H = (r: number): Name => name(`h${r}`);
+
+const isJmpClass = (op: number): boolean => (op & 7) === 5 || (op & 7) === 6;
+
+/** Whether an instruction's dst/src fields name registers > 10 (the JIT then leaves the program to the interpreter). */
+function usesBadReg(op: number, dst: number, src: number): boolean {
+  const cls = op & 7;
+  const x = (op & 8) !== 0;
+  switch (cls) {
+    case 4:
+    case 7:
+      return dst > 10 || (x && src > 10);
+    case 5:
+    case 6: {
+      const code = op & 0xf0;
+      if (op === Op.CALLX) return dst > 10;
+      if (code === 0x00 || code === 0x80 || code === 0x90 || code === 0xe0) return false;
+      return dst > 10 || (x && src > 10);
+    }
+    case 1:
+    case 3:
+      return dst > 10 || src > 10;
+    case 2:
+      return dst > 10;
+    case 0:
+      if (op === Op.LDDW) return dst > 10;
+      if ((op & 0xe0) === 0x40) return src > 10;
+      return false;
+    default:
+      return false;
+  }
+}
+
+/** Static facts about a program. */
+interface Shape {
+  n: number;
+  leader: Uint8Array;
+  /** r10 is never written, so r10 = frame top everywhere. */
+  fpConst: boolean;
+  /** Some used register field is > 10. */
+  badReg: boolean;
+  entries: Set<number>;
+}
+
+function analyse(prog: LinkedProgram, extra: Iterable<number>): Shape {
+  const c = prog.code;
+  const n = c.length;
+  const leader = new Uint8Array(n + 1);
+  const entries = new Set<number>([0, ...extra]);
+  let fpConst = true;
+  let badReg = false;
+  for (let i = 0; i < n; i++) {
+    const op = c.op[i];
+    const d = c.dst[i];
+    if (usesBadReg(op, d, c.src[i])) badReg = true;
+    const cls = op & 7;
+    if (d === 10 && (cls === 4 || cls === 7 || cls === 1 || (cls === 0 && op === Op.LDDW))) fpConst = false;
+    if ((op === Op.ATOMIC32 || op === Op.ATOMIC64 || op === 0xd3 || op === 0xcb) && (c.src[i] === 10 || d === 10)) fpConst = false;
+    if (op === Op.LDDW) {
+      if (i + 1 < n && c.imm[i + 1] === CODE_HI && c.imm[i] >= 0 && c.imm[i] < n) entries.add(c.imm[i]);
+      i++;
+      continue;
+    }
+    if (!isJmpClass(op)) continue;
+    leader[i + 1] = 1;
+    let t = -1;
+    if (op === Op.JA32) t = i + 1 + c.imm[i];
+    else if (op === Op.CALL) {
+      if (c.src[i] === 1) {
+        const target = i + 1 + c.imm[i];
+        if (target >= 0 && target < n) entries.add(target);
+      }
+    } else if (op !== Op.EXIT && op !== Op.CALLX) t = i + 1 + c.off[i];
+    if (t >= 0 && t < n) leader[t] = 1;
+  }
+  for (const e of entries) if (e >= 0 && e < n) leader[e] = 1;
+  return { n, leader, fpConst, badReg, entries };
+}
+
+/** One basic block: [start, end) in slots, `count` instructions (lddw counts once). */
+interface Block {
+  start: number;
+  end: number;
+  count: number;
+  /** Successor pcs (in range) reachable by fallthrough or jump. */
+  succ: number[];
+}
+
+/** Instructions after which a block ends (control flow or a fault that always fires). */
+function endsBlock(prog: LinkedProgram, i: number): boolean {
+  const op = prog.code.op[i];
+  return isJmpClass(op) || !KNOWN.has(op);
+}
+
+function blockAt(prog: LinkedProgram, sh: Shape, start: number): Block {
+  const c = prog.code;
+  const n = sh.n;
+  let i = start;
+  let count = 0;
+  const succ: number[] = [];
+  for (;;) {
+    if (i >= n) break;
+    const op = c.op[i];
+    count++;
+    const size = op === Op.LDDW && i + 1 < n ? 2 : 1;
+    if (endsBlock(prog, i)) {
+      const next = i + size;
+      if (KNOWN.has(op)) {
+        const push = (t: number): void => {
+          if (t >= 0 && t < n) succ.push(t);
+        };
+        if (op === Op.JA) push(next + c.off[i]);
+        else if (op === Op.JA32) push(next + c.imm[i]);
+        else if (op === Op.EXIT) {
+          /* none */
+        } else if (op === Op.CALL || op === Op.CALLX) push(next);
+        else {
+          push(next + c.off[i]);
+          push(next);
+        }
+      }
+      return { start, end: next, count, succ };
+    }
+    i += size;
+    if (i < n && sh.leader[i]) {
+      succ.push(i);
+      break;
+    }
+  }
+  return { start, end: i, count, succ };
+}
+
+/** Everything the emitters need about the instruction being compiled. */
+interface Ctx {
+  prog: LinkedProgram;
+  sh: Shape;
+  /** Block id of each block start pc in the current function. */
+  ids: Map<number, number>;
+  /** Counted mode (slow path): `left` is exact, rest is always 0. */
+  counted: boolean;
+  /** Instructions after this one in its block. */
+  rest: number;
+  helperParam: (fn: unknown) => Name;
+}
+
+/** The `left` value to record if this instruction faults. */
+const lf = (x: Ctx): Code => (x.rest === 0 ? js`left` : js`(left + ${x.rest})`);
+
+function throwFault(x: Ctx, kind: number, i: number, op: number, arg: number | Code = 0): Code {
+  return js`throw X.fault(${kind}, ${i}, ${op}, ${arg}, ${lf(x)});`;
+}
+
+/** Code that transfers control to pc `t` (a jump inside the current function). */
+function goTo(x: Ctx, i: number, op: number, t: number): Code {
+  if (t < 0 || t >= x.sh.n) return throwFault(x, F.JUMP_OUT, i, op, t);
+  const id = x.ids.get(t);
+  if (id === undefined) throw new BpfError(ErrorCode.Jit, `jit: no block for insn ${t}`);
+  return js`b = ${id}; continue;`;
+}
+
+// ---------------------------------------------------------------------------------- ALU
+
+function emitAlu(x: Ctx, i: number): Code {
+  const c = x.prog.code;
+  const op = c.op[i];
+  const d = c.dst[i];
+  const s = c.src[i];
+  const off = c.off[i];
+  const imm = c.imm[i];
+  const is64 = (op & 7) === 7;
+  const isX = (op & 8) !== 0;
+  const ld = L(d);
+  const hd = H(d);
+  const bl: Code | Name = isX ? L(s) : lit(imm);
+  const bh: Code | Name = isX ? H(s) : lit(imm >> 31);
+  const code = op & 0xf0;
+  if (is64) {
+    switch (code) {
+      case 0x00:
+        return js`t = (${ld} >>> 0) + (${bl} >>> 0); ${hd} = (${hd} + ${bh} + (t > 4294967295 ? 1 : 0)) | 0; ${ld} = t | 0;`;
+      case 0x10:
+        return js`t = (${ld} >>> 0) - (${bl} >>> 0); ${hd} = (${hd} - ${bh} - (t < 0 ? 1 : 0)) | 0; ${ld} = t | 0;`;
+      case 0x20:
+        return js`t = Math.imul(${ld}, ${bl}); ${hd} = (mulhi(${ld}, ${bl}) + Math.imul(${ld}, ${bh}) + Math.imul(${hd}, ${bl})) | 0; ${ld} = t;`;
+      case 0x30:
+      case 0x90: {
+        if (off !== 0 && off !== 1) return throwFault(x, F.BAD_DIV_OFF, i, op, off);
+        const f = name((off === 1 ? 's' : 'u') + (code === 0x30 ? 'div64' : 'mod64'));
+        return js`${f}(${ld}, ${hd}, ${bl}, ${bh}); ${ld} = S[0]; ${hd} = S[1];`;
+      }
+      case 0x40:
+        return js`${ld} |= ${bl}; ${hd} |= ${bh};`;
+      case 0x50:
+        return js`${ld} &= ${bl}; ${hd} &= ${bh};`;
+      case 0xa0:
+        return js`${ld} ^= ${bl}; ${hd} ^= ${bh};`;
+      case 0x60:
+      case 0x70:
+      case 0xc0: {
+        if (isX) {
+          const f = name(code === 0x60 ? 'lsh64' : code === 0x70 ? 'rsh64' : 'arsh64');
+          return js`${f}(${ld}, ${hd}, ${bl} & 63); ${ld} = S[0]; ${hd} = S[1];`;
+        }
+        const k = imm & 63;
+        if (k === 0) return nil;
+        if (code === 0x60) {
+          return k < 32
+            ? js`${hd} = (${hd} << ${k}) | (${ld} >>> ${32 - k}); ${ld} = ${ld} << ${k};`
+            : js`${hd} = ${ld} << ${k - 32}; ${ld} = 0;`;
+        }
+        if (code === 0x70) {
+          return k < 32
+            ? js`${ld} = (${ld} >>> ${k}) | (${hd} << ${32 - k}); ${hd} = (${hd} >>> ${k}) | 0;`
+            : js`${ld} = (${hd} >>> ${k - 32}) | 0; ${hd} = 0;`;
+        }
+        return k < 32
+          ? js`${ld} = (${ld} >>> ${k}) | (${hd} << ${32 - k}); ${hd} = ${hd} >> ${k};`
+          : js`${ld} = ${hd} >> ${k - 32}; ${hd} = ${hd} >> 31;`;
+      }
+      case 0x80:
+        return js`t = ${ld}; ${ld} = -t | 0; ${hd} = (~${hd} + (t === 0 ? 1 : 0)) | 0;`;
+      case 0xb0:
+        if (!isX) return js`${ld} = ${imm}; ${hd} = ${imm >> 31};`;
+        switch (off) {
+          case 0:
+            return d === s ? nil : js`${ld} = ${L(s)}; ${hd} = ${H(s)};`;
+          case 8:
+            return js`${ld} = (${L(s)} << 24) >> 24; ${hd} = ${ld} >> 31;`;
+          case 16:
+            return js`${ld} = (${L(s)} << 16) >> 16; ${hd} = ${ld} >> 31;`;
+          case 32:
+            return js`${ld} = ${L(s)}; ${hd} = ${ld} >> 31;`;
+          default:
+            return throwFault(x, F.BAD_MOVSX_OFF, i, op, off);
+        }
+      case 0xd0:
+        return emitSwap(x, i, imm, F.BAD_BSWAP);
+      default:
+        return throwFault(x, F.UNKNOWN_OPCODE, i, op);
+    }
+  }
+  switch (code) {
+    case 0x00:
+      return js`${ld} = (${ld} + ${bl}) | 0; ${hd} = 0;`;
+    case 0x10:
+      return js`${ld} = (${ld} - ${bl}) | 0; ${hd} = 0;`;
+    case 0x20:
+      return js`${ld} = Math.imul(${ld}, ${bl}); ${hd} = 0;`;
+    case 0x30:
+    case 0x90: {
+      if (off !== 0 && off !== 1) return throwFault(x, F.BAD_DIV_OFF, i, op, off);
+      const f = name((off === 1 ? 's' : 'u') + (code === 0x30 ? 'div32' : 'mod32'));
+      return js`${ld} = ${f}(${ld}, ${bl}); ${hd} = 0;`;
+    }
+    case 0x40:
+      return js`${ld} = ${ld} | ${bl}; ${hd} = 0;`;
+    case 0x50:
+      return js`${ld} = ${ld} & ${bl}; ${hd} = 0;`;
+    case 0xa0:
+      return js`${ld} = ${ld} ^ ${bl}; ${hd} = 0;`;
+    case 0x60:
+      return js`${ld} = ${ld} << ${bl}; ${hd} = 0;`;
+    case 0x70:
+      return js`${ld} = (${ld} >>> ${bl}) | 0; ${hd} = 0;`;
+    case 0xc0:
+      return js`${ld} = ${ld} >> ${bl}; ${hd} = 0;`;
+    case 0x80:
+      return js`${ld} = -${ld} | 0; ${hd} = 0;`;
+    case 0xb0:
+      if (!isX) return js`${ld} = ${imm}; ${hd} = 0;`;
+      switch (off) {
+        case 0:
+          return js`${ld} = ${L(s)}; ${hd} = 0;`;
+        case 8:
+          return js`${ld} = (${L(s)} << 24) >> 24; ${hd} = 0;`;
+        case 16:
+          return js`${ld} = (${L(s)} << 16) >> 16; ${hd} = 0;`;
+        default:
+          return throwFault(x, F.BAD_MOVSX_OFF, i, op, off);
+      }
+    case 0xd0:
+      if (op === Op.LE) {
+        if (imm === 16) return js`${ld} = ${ld} & 65535; ${hd} = 0;`;
+        if (imm === 32) return js`${hd} = 0;`;
+        if (imm === 64) return nil;
+        return throwFault(x, F.BAD_LE, i, op, imm);
+      }
+      return emitSwap(x, i, imm, F.BAD_BE);
+    default:
+      return throwFault(x, F.UNKNOWN_OPCODE, i, op);
+  }
+}
+
+/** BE / BSWAP of width 16, 32 or 64 (semantics.ts `bswap`). */
+function emitSwap(x: Ctx, i: number, width: number, badKind: number): Code {
+  const c = x.prog.code;
+  const d = c.dst[i];
+  const ld = L(d);
+  const hd = H(d);
+  if (width === 16) return js`${ld} = ((${ld} & 255) << 8) | ((${ld} >>> 8) & 255); ${hd} = 0;`;
+  if (width === 32) return js`${ld} = bswap32(${ld}); ${hd} = 0;`;
+  if (width === 64) return js`t = bswap32(${hd}); ${hd} = bswap32(${ld}); ${ld} = t;`;
+  return throwFault(x, badKind, i, c.op[i], width);
+}
+
+// ---------------------------------------------------------------------------------- jumps
+
+/** The branch condition of a conditional jump (JMP or JMP32, K or X). */
+function condition(x: Ctx, i: number): Code {
+  const c = x.prog.code;
+  const op = c.op[i];
+  const d = c.dst[i];
+  const s = c.src[i];
+  const imm = c.imm[i];
+  const isX = (op & 8) !== 0;
+  const ld = L(d);
+  const hd = H(d);
+  const code = op & 0xf0;
+  if ((op & 7) === 6) {
+    const b: Code | Name = isX ? L(s) : lit(imm);
+    const bu: Code = isX ? js`(${L(s)} >>> 0)` : lit(imm >>> 0);
+    switch (code) {
+      case 0x10: return js`${ld} === ${b}`;
+      case 0x50: return js`${ld} !== ${b}`;
+      case 0x40: return js`(${ld} & ${b}) !== 0`;
+      case 0x20: return js`(${ld} >>> 0) > ${bu}`;
+      case 0x30: return js`(${ld} >>> 0) >= ${bu}`;
+      case 0xa0: return js`(${ld} >>> 0) < ${bu}`;
+      case 0xb0: return js`(${ld} >>> 0) <= ${bu}`;
+      case 0x60: return js`${ld} > ${b}`;
+      case 0x70: return js`${ld} >= ${b}`;
+      case 0xc0: return js`${ld} < ${b}`;
+      default: return js`${ld} <= ${b}`; // 0xd0
+    }
+  }
+  const bl: Code | Name = isX ? L(s) : lit(imm);
+  const bh: Code | Name = isX ? H(s) : lit(imm >> 31);
+  const blu: Code = isX ? js`(${L(s)} >>> 0)` : lit(imm >>> 0);
+  const bhu: Code = isX ? js`(${H(s)} >>> 0)` : lit((imm >> 31) >>> 0);
+  const cmp = (signed: boolean, rel: Code): Code =>
+    signed
+      ? js`(${hd} ${rel} ${bh} || (${hd} === ${bh} && (${ld} >>> 0) ${rel}= ${blu}))`
+      : js`((${hd} >>> 0) ${rel} ${bhu} || (${hd} === ${bh} && (${ld} >>> 0) ${rel}= ${blu}))`;
+  const strict = (signed: boolean, rel: Code): Code =>
+    signed
+      ? js`(${hd} ${rel} ${bh} || (${hd} === ${bh} && (${ld} >>> 0) ${rel} ${blu}))`
+      : js`((${hd} >>> 0) ${rel} ${bhu} || (${hd} === ${bh} && (${ld} >>> 0) ${rel} ${blu}))`;
+  switch (code) {
+    case 0x10: return js`(${ld} === ${bl} && ${hd} === ${bh})`;
+    case 0x50: return js`(${ld} !== ${bl} || ${hd} !== ${bh})`;
+    case 0x40: return js`((${ld} & ${bl}) !== 0 || (${hd} & ${bh}) !== 0)`;
+    case 0x20: return strict(false, js`>`);
+    case 0x30: return cmp(false, js`>`);
+    case 0xa0: return strict(false, js`<`);
+    case 0xb0: return cmp(false, js`<`);
+    case 0x60: return strict(true, js`>`);
+    case 0x70: return cmp(true, js`>`);
+    case 0xc0: return strict(true, js`<`);
+    default: return cmp(true, js`<`); // 0xd0
+  }
+}
+
+/** All registers to the RegisterFile. */
+function spill(from: number, to: number): Code {
+  const out: Code[] = [];
+  for (let r = from; r <= to; r++) out.push(js`RL[${r}] = ${L(r)}; RH[${r}] = ${H(r)};`);
+  return joinCode(out, js` `);
+}
+
+function reload(from: number, to: number): Code {
+  const out: Code[] = [];
+  for (let r = from; r <= to; r++) out.push(js`${L(r)} = RL[${r}]; ${H(r)} = RH[${r}];`);
+  return joinCode(out, js` `);
+}
+
+const RESET_CACHE = js`cH = SH; cV = SV; cN = ${STACK_BYTES}; cW = true;`;
+
+function emitCall(x: Ctx, i: number): Code {
+  const c = x.prog.code;
+  const op = c.op[i];
+  const imm = c.imm[i];
+  const s = op === Op.CALLX ? 0 : c.src[i];
+  if (s === 1) {
+    const target = i + 1 + imm;
+    if (target < 0 || target >= x.sh.n) return throwFault(x, F.JUMP_OUT, i, op, target);
+    const fn = name(`e${target}`);
+    return js`if (d >= ${MAX_CALL_DEPTH - 1}) ${throwFault(x, F.CALL_DEPTH, i, op)}
+${spill(0, 9)} X.left = left; MG[d + 1] = ${MAY_GOTO_START}; SB.fill(0, fp, fp + ${STACK_SIZE});
+RL[10] = (${BASE_LO} + fp + ${STACK_SIZE}) | 0; RH[10] = SH;
+${fn}(X, d + 1);
+left = X.left; ${reload(0, 5)} ${L(10)} = (${BASE_LO} + fp) | 0; ${H(10)} = SH; ${RESET_CACHE}`;
+  }
+  let callee: Code | Name;
+  let pre: Code = nil;
+  if (op === Op.CALLX) {
+    pre = js`hf = X.helperOf(P, ${L(c.dst[i])}, ${i}, ${op}, left);`;
+    callee = name('hf');
+  } else if (s === 0) {
+    const fn = x.prog.helpers[imm];
+    if (fn === undefined) return throwFault(x, F.UNKNOWN_HELPER, i, op, imm);
+    callee = x.helperParam(fn);
+  } else if (s === 2) {
+    const fn = x.prog.kfuncs?.get(imm);
+    if (fn === undefined) return throwFault(x, F.UNKNOWN_KFUNC, i, op, imm);
+    callee = x.helperParam(fn);
+  } else {
+    return throwFault(x, F.BAD_CALL_SRC, i, op, s);
+  }
+  return js`${pre}${spill(0, 10)}
+C.insnIndex = ${i}; C.tailCall = undefined; X.left = left; X.d = d; X.cur = P;
+try { ${callee}(C); } catch (e) { throw X.herr(e, ${i}, ${op}); }
+if (C.tailCall !== undefined) { tf = X.tail(); if (tf !== null) { MG[d] = ${MAY_GOTO_START}; tf(X, d); return; } }
+left = X.left; ${L(0)} = RL[0]; ${H(0)} = RH[0]; l1 = 0; h1 = 0; l2 = 0; h2 = 0; l3 = 0; h3 = 0; l4 = 0; h4 = 0; l5 = 0; h5 = 0;
+${reload(6, 10)} ${RESET_CACHE}`;
+}
+
+/** The last instruction of a block when it is a JMP/JMP32-class instruction. */
+function emitJmp(x: Ctx, i: number): Code {
+  const c = x.prog.code;
+  const op = c.op[i];
+  const next = i + 1;
+  switch (op) {
+    case Op.JA:
+      return goTo(x, i, op, next + c.off[i]);
+    case Op.JA32:
+      return goTo(x, i, op, next + c.imm[i]);
+    case Op.EXIT:
+      return js`${spill(0, 5)} X.left = left; return;`;
+    case Op.CALL:
+    case Op.CALLX:
+      return emitCall(x, i);
+    case Op.JCOND:
+      if (c.src[i] !== 0) return throwFault(x, F.BAD_JCOND_SRC, i, op, c.src[i]);
+      return js`if (MG[d] === 0) { ${goTo(x, i, op, next + c.off[i])} } MG[d] = MG[d] - 1;`;
+    default:
+      return js`if (${condition(x, i)}) { ${goTo(x, i, op, next + c.off[i])} }`;
+  }
+}
+
+// ---------------------------------------------------------------------------------- memory
+
+const SIZE_OF: Record<number, number> = { 0x00: 4, 0x08: 2, 0x10: 1, 0x18: 8 };
+
+/** Read `size` bytes at `o` of DataView `v` into (ld, hd), zero- or sign-extended. */
+function readInto(v: Name, o: Code, size: number, sx: boolean, ld: Name, hd: Name): Code {
+  switch (size) {
+    case 1:
+      return sx ? js`${ld} = ${v}.getInt8(${o}); ${hd} = ${ld} >> 31;` : js`${ld} = ${v}.getUint8(${o}); ${hd} = 0;`;
+    case 2:
+      return sx ? js`${ld} = ${v}.getInt16(${o}, true); ${hd} = ${ld} >> 31;` : js`${ld} = ${v}.getUint16(${o}, true); ${hd} = 0;`;
+    case 4:
+      return sx ? js`${ld} = ${v}.getInt32(${o}, true); ${hd} = ${ld} >> 31;` : js`${ld} = ${v}.getInt32(${o}, true); ${hd} = 0;`;
+    default:
+      return js`${hd} = ${v}.getInt32(${o} + 4, true); ${ld} = ${v}.getInt32(${o}, true);`;
+  }
+}
+
+function writeFrom(v: Name, o: Code, size: number, vl: Code | Name, vh: Code | Name): Code {
+  switch (size) {
+    case 1:
+      return js`${v}.setUint8(${o}, ${vl} & 255);`;
+    case 2:
+      return js`${v}.setUint16(${o}, ${vl} & 65535, true);`;
+    case 4:
+      return js`${v}.setInt32(${o}, ${vl}, true);`;
+    default:
+      return js`${v}.setInt32(${o}, ${vl}, true); ${v}.setInt32(${o} + 4, ${vh}, true);`;
+  }
+}
+
+const REFILL = js`cH = X.ch; cV = X.cv; cN = X.cn; cW = X.cw;`;
+
+function emitLdSt(x: Ctx, i: number): Code {
+  const c = x.prog.code;
+  const op = c.op[i];
+  const d = c.dst[i];
+  const s = c.src[i];
+  const off = c.off[i];
+  const imm = c.imm[i];
+  const cls = op & 7;
+  if (cls === 0) {
+    if (op === Op.LDDW) {
+      if (c.src[i] !== 0) return throwFault(x, F.UNLINKED_LDDW, i, op, c.src[i]);
+      if (i + 1 >= x.sh.n) return throwFault(x, F.LDDW_NO_SLOT, i, op);
+      return js`${L(d)} = ${imm}; ${H(d)} = ${c.imm[i + 1]};`;
+    }
+    // LD_ABS / LD_IND (kernel bpf_gen_ld_abs): r0 = value, r1..r5 cleared.
+    const size = SIZE_OF[op & 0x18];
+    const offset: Code = (op & 0xe0) === 0x20 ? lit(imm) : js`(${L(s)} + ${imm}) | 0`;
+    return js`${L(0)} = X.ldabs(${offset}, ${size}, ${i}, ${op}, ${lf(x)}); ${H(0)} = 0; l1 = 0; h1 = 0; l2 = 0; h2 = 0; l3 = 0; h3 = 0; l4 = 0; h4 = 0; l5 = 0; h5 = 0;`;
+  }
+  const size = SIZE_OF[op & 0x18];
+  const SV = name('SV');
+  const cV = name('cV');
+  if (cls === 1) {
+    const sx = (op & 0xe0) === 0x80;
+    const ld = L(d);
+    const hd = H(d);
+    if (s === 10 && x.sh.fpConst && off >= -STACK_SIZE && off <= -size) return readInto(SV, js`fp + ${off}`, size, sx, ld, hd);
+    return js`t = (${L(s)} + ${off}) | 0; u = (t >>> 0) - ${BASE_LO};
+if (${H(s)} === cH && u >= 0 && u <= cN - ${size}) { ${readInto(cV, js`u`, size, sx, ld, hd)} }
+else { ${ld} = X.ld(${H(s)}, t, ${size}, ${sx ? 1 : 0}, ${i}, ${op}, ${lf(x)}); ${hd} = X.ldhi; ${REFILL} }`;
+  }
+  if (op === Op.ATOMIC32 || op === Op.ATOMIC64 || op === 0xd3 || op === 0xcb) {
+    const regs = [...new Set([0, d, s])];
+    const sp = joinCode(regs.map((r) => js`RL[${r}] = ${L(r)}; RH[${r}] = ${H(r)};`), js` `);
+    const rl = joinCode(regs.map((r) => js`${L(r)} = RL[${r}]; ${H(r)} = RH[${r}];`), js` `);
+    return js`${sp} X.atomic(${op}, ${d}, ${s}, ${off}, ${imm}, ${i}, ${lf(x)}); ${rl} ${RESET_CACHE}`;
+  }
+  const vl: Code | Name = cls === 2 ? lit(imm) : L(s);
+  const vh: Code | Name = cls === 2 ? lit(imm >> 31) : H(s);
+  if (d === 10 && x.sh.fpConst && off >= -STACK_SIZE && off <= -size) return writeFrom(SV, js`fp + ${off}`, size, vl, vh);
+  return js`t = (${L(d)} + ${off}) | 0; u = (t >>> 0) - ${BASE_LO};
+if (${H(d)} === cH && cW && u >= 0 && u <= cN - ${size}) { ${writeFrom(cV, js`u`, size, vl, vh)} }
+else { X.st(${H(d)}, t, ${size}, ${vl}, ${vh}, ${i}, ${op}, ${lf(x)}); ${REFILL} }`;
+}
+
+/** One instruction (not the block-ending control instruction). */
+function emitInsn(x: Ctx, i: number): Code {
+  const op = x.prog.code.op[i];
+  if (!KNOWN.has(op)) return throwFault(x, F.UNKNOWN_OPCODE, i, op);
+  switch (op & 7) {
+    case 4:
+    case 7:
+      return emitAlu(x, i);
+    case 5:
+    case 6:
+      return emitJmp(x, i);
+    default:
+      return emitLdSt(x, i);
+  }
+}
+
+function comment(opts: CompileOptions, i: number, op: number): Code {
+  if (!opts.lines) return nil;
+  const mn = OP_NAMES.get(op);
+  return mn === undefined ? js`// insn ${i}` : js`// insn ${i} ${name(mn)}`;
+}
+
+// ---------------------------------------------------------------------------------- functions
+
+const PROLOGUE = js`const RL = X.lo, RH = X.hi, SV = X.sv, SB = X.sb, MG = X.mg, C = X.call, SH = X.sh;
+const fp = (d + 1) * ${STACK_SIZE};
+let l0 = RL[0], h0 = RH[0], l1 = RL[1], h1 = RH[1], l2 = RL[2], h2 = RH[2], l3 = RL[3], h3 = RH[3], l4 = RL[4], h4 = RH[4], l5 = RL[5], h5 = RH[5];
+let l6 = RL[6], h6 = RH[6], l7 = RL[7], h7 = RH[7], l8 = RL[8], h8 = RH[8], l9 = RL[9], h9 = RH[9], l10 = RL[10], h10 = RH[10];
+let cH = SH, cV = SV, cN = ${STACK_BYTES}, cW = true, t = 0, u = 0, b = 0, sb = 0, tf = null, hf = null;`;
+
+/** The blocks reachable from `entry` without entering calls, in pc order. */
+function blocksFrom(prog: LinkedProgram, sh: Shape, entry: number): Block[] {
+  const seen = new Map<number, Block>();
+  const work = [entry];
+  while (work.length) {
+    const pc = work.pop() as number;
+    if (seen.has(pc)) continue;
+    const b = blockAt(prog, sh, pc);
+    seen.set(pc, b);
+    for (const s of b.succ) if (!seen.has(s)) work.push(s);
+  }
+  const list = [...seen.values()].sort((a, b) => a.start - b.start);
+  // The entry block gets id 0: move it first, keep the rest in pc order.
+  const k = list.findIndex((b) => b.start === entry);
+  const [e] = list.splice(k, 1);
+  return [e, ...list];
+}
+
+function emitEntry(prog: LinkedProgram, sh: Shape, entry: number, opts: CompileOptions, helperParam: (fn: unknown) => Name): Code {
+  const fn = name(`e${entry}`);
+  if (entry >= sh.n) {
+    return js`function ${fn}(X, d) { throw X.fault(${F.FELL_OFF}, ${Math.max(sh.n - 1, 0)}, ${sh.n > 0 ? prog.code.op[sh.n - 1] : 0}, 0, X.left); }`;
+  }
+  const blocks = blocksFrom(prog, sh, entry);
+  const ids = new Map<number, number>();
+  blocks.forEach((b, k) => ids.set(b.start, k));
+  const slowId = blocks.length;
+  const cases: Code[] = [];
+  const x: Ctx = { prog, sh, ids, counted: false, rest: 0, helperParam };
+  blocks.forEach((blk, k) => {
+    const body: Code[] = [js`case ${k}:`, js`if ((left -= ${blk.count}) < 0) { left += ${blk.count}; sb = ${blk.start}; b = ${slowId}; continue; }`];
+    let i = blk.start;
+    let seen = 0;
+    let last = -1;
+    while (i < blk.end) {
+      const op = prog.code.op[i];
+      seen++;
+      x.rest = blk.count - seen;
+      body.push(comment(opts, i, op));
+      body.push(emitInsn(x, i));
+      last = i;
+      i += op === Op.LDDW && i + 1 < sh.n ? 2 : 1;
+    }
+    // Fallthrough: only when the block does not end in an unconditional transfer.
+    const lastOp = last >= 0 ? prog.code.op[last] : -1;
+    const terminal = lastOp === Op.JA || lastOp === Op.JA32 || lastOp === Op.EXIT || !KNOWN.has(lastOp) || faultsAlways(prog, sh, last);
+    if (!terminal) {
+      x.rest = 0;
+      if (blk.end >= sh.n) {
+        body.push(js`throw X.fault(${F.FELL_OFF}, ${Math.max(sh.n - 1, 0)}, ${prog.code.op[sh.n - 1]}, 0, left);`);
+      } else if (k + 1 < blocks.length && blocks[k + 1].start === blk.end) {
+        // falls into the next case
+      } else {
+        body.push(goTo(x, last, lastOp, blk.end));
+      }
+    }
+    cases.push(joinCode(body));
+  });
+  cases.push(js`case ${slowId}: ${spill(0, 10)} X.slow(P, sb, d, left);`);
+  cases.push(js`default: throw X.bug();`);
+  return js`function ${fn}(X, d) {
+${PROLOGUE}
+let left = X.left;
+for (;;) switch (b) {
+${joinCode(cases)}
+}
+}`;
+}
+
+/** Instructions whose code is an unconditional throw (the block ends there). */
+function faultsAlways(prog: LinkedProgram, sh: Shape, i: number): boolean {
+  const c = prog.code;
+  const op = c.op[i];
+  if (!KNOWN.has(op)) return true;
+  if (op === Op.CALL && c.src[i] === 1) {
+    const t = i + 1 + c.imm[i];
+    return t < 0 || t >= sh.n;
+  }
+  if (op === Op.CALL) {
+    const s = c.src[i];
+    if (s === 0) return prog.helpers[c.imm[i]] === undefined;
+    if (s === 2) return prog.kfuncs?.get(c.imm[i]) === undefined;
+    return true;
+  }
+  if (op === Op.JCOND) return c.src[i] !== 0;
+  return false;
+}
+
+/** The counted slow path of one block: each instruction checks the budget first. */
+function emitSlow(prog: LinkedProgram, sh: Shape, start: number, helperParam: (fn: unknown) => Name): Code {
+  const blk = blockAt(prog, sh, start);
+  const x: Ctx = { prog, sh, ids: new Map(), counted: true, rest: 0, helperParam };
+  const body: Code[] = [];
+  let i = blk.start;
+  let k = 0;
+  while (i < blk.end) {
+    const op = prog.code.op[i];
+    k++;
+    body.push(js`if (--left < 0) throw X.fault(${F.BUDGET}, ${i}, ${op}, 0, left);`);
+    // The last instruction of the block is never reached here (left < count at entry).
+    if (k < blk.count) body.push(emitInsn(x, i));
+    i += op === Op.LDDW && i + 1 < sh.n ? 2 : 1;
+  }
+  return js`return function slow(X, d, left) {
+${PROLOGUE}
+${joinCode(body)}
+};`;
+}
+
+/** Factory parameters besides the helpers, in order. */
+const BASE_PARAMS = ['S', 'mulhi', 'udiv32', 'umod32', 'sdiv32', 'smod32', 'udiv64', 'umod64', 'sdiv64', 'smod64', 'lsh64', 'rsh64', 'arsh64', 'bswap32', 'P'] as const;
+const BASE_ARGS = [sem.R, sem.mulhiU32, sem.udiv32, sem.umod32, sem.sdiv32, sem.smod32, sem.udiv64, sem.umod64, sem.sdiv64, sem.smod64, sem.lsh64, sem.rsh64, sem.arsh64, sem.bswap32];
+
+/** A JIT compilation failure: carries the generated source. */
+export class JitCompileError extends BpfError {
+  readonly source: string;
+  constructor(message: string, source: string, cause: unknown) {
+    super(ErrorCode.Jit, message, { cause });
+    this.source = source;
+  }
+}
+
+/** Helper parameter allocator: one `hpN` per distinct helper function. */
+function helperParams(): { param: (fn: unknown) => Name; names: string[]; fns: unknown[] } {
+  const names: string[] = [];
+  const fns: unknown[] = [];
+  const param = (fn: unknown): Name => {
+    let k = fns.indexOf(fn);
+    if (k < 0) {
+      k = fns.length;
+      fns.push(fn);
+      names.push(`hp${k}`);
+    }
+    return name(`hp${k}`);
+  };
+  return { param, names, fns };
+}
+
+function instantiate(source: string, names: string[], fns: unknown[], unit: JitUnit): unknown {
+  let factory: (...args: unknown[]) => unknown;
+  try {
+    factory = new Function(...BASE_PARAMS, ...names, source) as (...args: unknown[]) => unknown;
+  } catch (e) {
+    throw new JitCompileError(`jit: generated code does not parse: ${(e as Error).message}`, source, e);
+  }
+  return factory(...BASE_ARGS, unit, ...fns);
+}
+
+/** The compiled form of one LinkedProgram (entry functions, slow paths, source). */
+export class JitProgram implements JitUnit {
+  source = '';
+  /** The JIT does not handle this program (a register field > 10): the interpreter runs it. */
+  readonly fallback: boolean;
+  private fns = new Map<number, EntryFn>();
+  private slows = new Map<number, SlowFn>();
+  private sh: Shape;
+
+  constructor(
+    readonly prog: LinkedProgram,
+    private readonly opts: CompileOptions = {},
+  ) {
+    this.sh = analyse(prog, []);
+    this.fallback = this.sh.badReg;
+    if (!this.fallback) this.build();
+  }
+
+  private build(): void {
+    const sh = this.sh;
+    const hp = helperParams();
+    const entries = [...sh.entries].sort((a, b) => a - b);
+    const fnCodes = entries.map((e) => emitEntry(this.prog, sh, e, this.opts, hp.param));
+    const list = joinCode(entries.map((e) => name(`e${e}`)), js`, `);
+    const src = js`'use strict';
+${joinCode(fnCodes)}
+return [${list}];`;
+    this.source = src.toString();
+    const fns = instantiate(this.source, hp.names, hp.fns, this) as EntryFn[];
+    const map = new Map<number, EntryFn>();
+    entries.forEach((e, k) => map.set(e, fns[k]));
+    this.fns = map;
+  }
+
+  entry(pc: number): EntryFn {
+    const f = this.fns.get(pc);
+    if (f !== undefined) return f;
+    if (this.fallback) throw new BpfError(ErrorCode.Jit, 'jit: this program runs under the interpreter only');
+    // A callback target nobody could see statically: recompile with it as an entry.
+    this.sh = analyse(this.prog, [...this.sh.entries, pc]);
+    this.slows.clear();
+    this.build();
+    return this.fns.get(pc) as EntryFn;
+  }
+
+  slow(pc: number): SlowFn {
+    let f = this.slows.get(pc);
+    if (f === undefined) {
+      const hp = helperParams();
+      const src = emitSlow(this.prog, this.sh, pc, hp.param).toString();
+      f = instantiate(src, hp.names, hp.fns, this) as SlowFn;
+      this.slows.set(pc, f);
+    }
+    return f;
+  }
+}

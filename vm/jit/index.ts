@@ -1,0 +1,96 @@
+/**
+ * @fileoverview Public API of the JIT: `compile(prog) → CompiledProgram`, whose `run` has the
+ * signature and the semantics of `interpret(prog, mem, opts)`.
+ *
+ * Not compiled (the interpreter runs them, with identical results): runs with `opts.step` set
+ * (the step hook needs the per-instruction loop), and programs with a register field above r10
+ * (the kernel's verifier rejects them; the interpreter gives them its own defined meaning).
+ */
+import { VmFault } from '../errors.js';
+import { interpret, VmRunResult } from '../interpreter.js';
+import type { Memory } from '../memory.js';
+import type { LinkedProgram, RunOptions, RunResult } from '../program.js';
+import { JitProgram, JitCompileError, type CompileOptions } from './compile.js';
+import { ABORT_RUN, JitRun, type JitUnit } from './runtime.js';
+
+export { JitCompileError };
+export type { CompileOptions };
+
+/** A program compiled to JavaScript. */
+export interface CompiledProgram {
+  readonly prog: LinkedProgram;
+  /** The generated source (the factory body given to `new Function`). */
+  readonly source: string;
+  /** True when the interpreter runs this program (see the file overview). */
+  readonly interpreted: boolean;
+  /** Run on `mem`; same contract as `interpret(prog, mem, opts)`. */
+  run(mem: Memory, opts?: RunOptions): RunResult;
+}
+
+const cache = new WeakMap<LinkedProgram, JitProgram>();
+
+/** The cached JitProgram of `prog` (compiled on first use). Tail calls use it too. */
+function unitOf(prog: LinkedProgram): JitUnit & JitProgram {
+  let u = cache.get(prog);
+  if (u === undefined) {
+    u = new JitProgram(prog);
+    cache.set(prog, u);
+  }
+  return u;
+}
+
+class Compiled implements CompiledProgram {
+  private pool: JitRun | undefined;
+  constructor(private readonly unit: JitProgram) {}
+  get prog(): LinkedProgram {
+    return this.unit.prog;
+  }
+  get source(): string {
+    return this.unit.source;
+  }
+  get interpreted(): boolean {
+    return this.unit.fallback;
+  }
+  run(mem: Memory, opts: RunOptions = {}): RunResult {
+    const unit = this.unit;
+    if (opts.step !== undefined || unit.fallback) return interpret(unit.prog, mem, opts);
+    let x = this.pool;
+    if (x === undefined || x.busy) {
+      x = new JitRun(unitOf);
+      if (this.pool === undefined) this.pool = x;
+    }
+    x.begin(mem, opts, unit);
+    try {
+      unit.entry(0)(x, 0);
+      return new VmRunResult(x.lo[0], x.hi[0], x.executed);
+    } catch (e) {
+      if (e === ABORT_RUN) return new VmRunResult(0, 0, x.executed);
+      if (e instanceof VmFault) return new VmRunResult(0, 0, x.executed, e);
+      throw e;
+    } finally {
+      x.end();
+    }
+  }
+}
+
+const compiledCache = new WeakMap<LinkedProgram, Compiled>();
+
+/**
+ * Compile `prog`. Without options the result is cached per LinkedProgram object (a WeakMap),
+ * so compiling the same program again is free. Throws JitCompileError (with `.source`) if the
+ * generated code does not parse, which would be a JIT bug.
+ */
+export function compile(prog: LinkedProgram, opts?: CompileOptions): CompiledProgram {
+  if (opts !== undefined && opts.lines) return new Compiled(new JitProgram(prog, opts));
+  let c = compiledCache.get(prog);
+  if (c === undefined) {
+    c = new Compiled(unitOf(prog));
+    compiledCache.set(prog, c);
+  }
+  return c;
+}
+
+/** Run `prog` under the JIT (compiling it on first use). */
+export function runJit(prog: LinkedProgram, mem: Memory, opts: RunOptions = {}): RunResult {
+  return compile(prog).run(mem, opts);
+}

@@ -1,0 +1,461 @@
+/**
+ * @fileoverview The JIT's run-time support: the per-run state object (`X` in generated code) with
+ * the slow paths generated code calls (memory through Memory.resolve, ctx access, atomics,
+ * LD_ABS, faults, tail calls, callbacks). Everything here mirrors `vm/interpreter.ts` so that a
+ * run under the JIT gives the same RunResult, fault code and fault index as the interpreter.
+ */
+import { BpfError, ErrorCode, VmFault } from '../errors.js';
+import { AtomicOp, DEFAULT_INSN_BUDGET, MAX_CALL_DEPTH, MAX_TAIL_CALLS, MAY_GOTO_START, NUM_REGS, OP_NAMES, STACK_SIZE } from '../isa.js';
+import { BASE_LO, Memory, type Region } from '../memory.js';
+import type { HelperCall, HelperFn, LinkedProgram, PacketProvider, RunOptions } from '../program.js';
+import { sx16, sx8 } from '../semantics.js';
+
+/** A compiled entry point: runs from its pc in frame `d` until EXIT of that frame. */
+export type EntryFn = (x: JitRun, d: number) => void;
+/** A compiled budget-exhaustion path for one block (always throws). */
+export type SlowFn = (x: JitRun, d: number, left: number) => void;
+
+/** What the run state needs from a compiled program (implemented in compile.ts). */
+export interface JitUnit {
+  readonly prog: LinkedProgram;
+  /** The entry function for `pc` (compiling it on first use). */
+  entry(pc: number): EntryFn;
+  /** The counted slow path of the block starting at `pc`. */
+  slow(pc: number): SlowFn;
+}
+
+/** Fault kinds generated code passes to `JitRun.fault` (small integers, no strings in the source). */
+export const F = {
+  UNKNOWN_OPCODE: 0,
+  BAD_DIV_OFF: 1,
+  BAD_MOVSX_OFF: 2,
+  BAD_BSWAP: 3,
+  BAD_LE: 4,
+  BAD_BE: 5,
+  JUMP_OUT: 6,
+  FELL_OFF: 7,
+  BUDGET: 8,
+  CALL_DEPTH: 9,
+  UNKNOWN_HELPER: 10,
+  UNKNOWN_KFUNC: 11,
+  BAD_CALL_SRC: 12,
+  BAD_JCOND_SRC: 13,
+  UNLINKED_LDDW: 14,
+  LDDW_NO_SLOT: 15,
+  NO_PACKET: 16,
+} as const;
+
+/** Thrown (never escaping a run) to end the run with r0 = 0: LD_ABS/LD_IND out of bounds. */
+export const ABORT_RUN = Symbol('jit-abort-run');
+
+const opName = (op: number): string => OP_NAMES.get(op) ?? `0x${op.toString(16)}`;
+
+/** Per-run state handed to generated code as `X`. Reused between runs of the same program. */
+export class JitRun {
+  readonly lo = new Int32Array(NUM_REGS);
+  readonly hi = new Int32Array(NUM_REGS);
+  readonly mg = new Int32Array(MAX_CALL_DEPTH);
+  readonly sb = new Uint8Array(MAX_CALL_DEPTH * STACK_SIZE);
+  sv!: DataView;
+  sh = 0;
+  mem!: Memory;
+  packet: PacketProvider | undefined;
+  left = 0;
+  budget = 0;
+  /** Depth of the frame making the current helper call. */
+  d = 0;
+  /** Program of the frame making the current helper call (callbacks run in it). */
+  cur!: JitUnit;
+  /** Region cache refilled by the slow paths (ch/cv/cn/cw), and the high half of a load. */
+  ch = 0;
+  cv!: DataView;
+  cn = 0;
+  cw = true;
+  ldhi = 0;
+  busy = false;
+  readonly call: HelperCall & { insnIndex: number; tailCalls: number; tailCall?: LinkedProgram };
+  private stack: Region | undefined;
+
+  constructor(private readonly compiled: (p: LinkedProgram) => JitUnit) {
+    const regs = { lo: this.lo, hi: this.hi };
+    this.call = {
+      regs,
+      mem: undefined as unknown as Memory,
+      insnIndex: 0,
+      run: undefined,
+      tailCall: undefined,
+      tailCalls: 0,
+      callback: (pc, args) => this.runCallback(pc, args),
+    };
+  }
+
+  /** Prepare a run: stack region, registers, counters. */
+  begin(mem: Memory, opts: RunOptions, unit: JitUnit): void {
+    this.busy = true;
+    this.sb.fill(0);
+    const stack = mem.alloc('stack', this.sb, { label: 'stack' });
+    this.stack = stack;
+    this.mem = mem;
+    this.sv = stack.view;
+    this.sh = stack.hi;
+    this.packet = opts.packet;
+    this.budget = opts.budget ?? DEFAULT_INSN_BUDGET;
+    this.left = this.budget;
+    this.cur = unit;
+    this.d = 0;
+    this.lo.fill(0);
+    this.hi.fill(0);
+    if (opts.args) {
+      for (let k = 0; k < opts.args.length && k < 5; k++) {
+        this.lo[k + 1] = opts.args[k][0] | 0;
+        this.hi[k + 1] = opts.args[k][1] | 0;
+      }
+    }
+    this.lo[10] = (BASE_LO + STACK_SIZE) | 0;
+    this.hi[10] = stack.hi;
+    this.mg[0] = MAY_GOTO_START;
+    const c = this.call as { mem: Memory; run: unknown; tailCalls: number; tailCall?: LinkedProgram; insnIndex: number };
+    c.mem = mem;
+    c.run = opts.run;
+    c.tailCalls = 0;
+    c.tailCall = undefined;
+    c.insnIndex = 0;
+    this.stackCache();
+  }
+
+  /** Release the run's stack region. */
+  end(): void {
+    if (this.stack !== undefined) this.mem.release(this.stack);
+    this.stack = undefined;
+    this.busy = false;
+  }
+
+  get executed(): number {
+    return Math.min(this.budget, this.budget - this.left);
+  }
+
+  private stackCache(): void {
+    this.ch = this.sh;
+    this.cv = this.sv;
+    this.cn = this.sb.length;
+    this.cw = true;
+  }
+
+  private refill(h: number): void {
+    const rg = this.mem.regionOf(h);
+    if (rg !== undefined && rg.ctx === undefined) {
+      this.ch = h;
+      this.cv = rg.view;
+      this.cn = rg.bytes.length;
+      this.cw = rg.writable;
+    } else {
+      this.stackCache();
+    }
+  }
+
+  // ------------------------------------------------------------------------------- faults
+
+  /** Build the fault of `kind` at insn i (same codes as the interpreter) and record `left`. */
+  fault(kind: number, i: number, op: number, arg: number, left: number): VmFault {
+    this.left = left;
+    const f = (code: ErrorCode, msg: string): VmFault => new VmFault(code, `${opName(op)}: ${msg}`, i, op);
+    switch (kind) {
+      case F.BAD_DIV_OFF:
+        return f(ErrorCode.UnknownOpcode, `bad offset ${arg} for division`);
+      case F.BAD_MOVSX_OFF:
+        return f(ErrorCode.UnknownOpcode, `bad movsx offset ${arg}`);
+      case F.BAD_BSWAP:
+        return f(ErrorCode.UnknownOpcode, `bad bswap width ${arg}`);
+      case F.BAD_LE:
+        return f(ErrorCode.UnknownOpcode, `bad le width ${arg}`);
+      case F.BAD_BE:
+        return f(ErrorCode.UnknownOpcode, `bad be width ${arg}`);
+      case F.JUMP_OUT:
+        return f(ErrorCode.JumpOutOfRange, `jump to insn ${arg} is outside the program`);
+      case F.FELL_OFF:
+        return f(ErrorCode.FellOffEnd, 'execution fell off the end of the program');
+      case F.BUDGET:
+        return f(ErrorCode.BudgetExceeded, `instruction budget of ${this.budget} exhausted`);
+      case F.CALL_DEPTH:
+        return f(ErrorCode.CallDepth, `call depth exceeds ${MAX_CALL_DEPTH} frames`);
+      case F.UNKNOWN_HELPER:
+        return f(ErrorCode.UnknownHelper, `unknown helper ${arg >>> 0}`);
+      case F.UNKNOWN_KFUNC:
+        return f(ErrorCode.UnknownHelper, `unknown kfunc ${arg}`);
+      case F.BAD_CALL_SRC:
+        return f(ErrorCode.UnknownOpcode, `bad call src ${arg}`);
+      case F.BAD_JCOND_SRC:
+        return f(ErrorCode.UnknownOpcode, `bad jcond src ${arg}`);
+      case F.UNLINKED_LDDW:
+        return f(ErrorCode.BadLdImm64, `unlinked lddw (src ${arg})`);
+      case F.LDDW_NO_SLOT:
+        return f(ErrorCode.BadLdImm64, 'lddw is missing its second slot');
+      case F.NO_PACKET:
+        return f(ErrorCode.BadAccess, 'LD_ABS/LD_IND without a packet');
+      default:
+        return f(ErrorCode.UnknownOpcode, 'unknown opcode');
+    }
+  }
+
+  private badAccess(i: number, op: number, hi: number, lo: number, size: number, write: boolean, left: number): VmFault {
+    this.left = left;
+    const address = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+    return new VmFault(
+      ErrorCode.BadAccess,
+      `${opName(op)}: bad ${write ? 'write' : 'read'} of ${size} bytes at 0x${address.toString(16)}`,
+      i,
+      op,
+      { address, size },
+    );
+  }
+
+  /** A helper's deliberate BpfError becomes the run's fault at the call instruction. */
+  herr(e: unknown, i: number, op: number): unknown {
+    if (e instanceof BpfError && !(e instanceof VmFault)) return new VmFault(e.code, e.message, i, op, { cause: e });
+    return e;
+  }
+
+  /** Generated code reached a state it cannot (a JIT bug, never a program fault). */
+  bug(): Error {
+    return new BpfError(ErrorCode.Jit, 'jit: internal error (slow path returned)');
+  }
+
+  // ------------------------------------------------------------------------------- memory
+
+  /** Slow-path load (any region, ctx included). Returns the low half, sets `ldhi`, refills the cache. */
+  ld(h: number, a: number, size: number, sx: number, i: number, op: number, left: number): number {
+    const mem = this.mem;
+    const r = mem.resolve(h, a, size, false);
+    let x: number;
+    if (r !== undefined) {
+      const o = mem.lastOffset;
+      const v = r.view;
+      switch (size) {
+        case 1:
+          x = sx ? v.getInt8(o) : v.getUint8(o);
+          this.ldhi = sx ? x >> 31 : 0;
+          break;
+        case 2:
+          x = sx ? v.getInt16(o, true) : v.getUint16(o, true);
+          this.ldhi = sx ? x >> 31 : 0;
+          break;
+        case 4:
+          x = v.getInt32(o, true);
+          this.ldhi = sx ? x >> 31 : 0;
+          break;
+        default:
+          this.ldhi = v.getInt32(o + 4, true);
+          x = v.getInt32(o, true);
+      }
+      this.ch = h;
+      this.cv = v;
+      this.cn = r.bytes.length;
+      this.cw = r.writable;
+      return x | 0;
+    }
+    const region = mem.regionOf(h);
+    const out = this.ctxOut;
+    if (region?.ctx !== undefined && region.ctx.load(Memory.offsetOf(a), size, out)) {
+      x = out[0];
+      let hh = out[1];
+      if (sx) {
+        if (size === 1) x = sx8(x);
+        else if (size === 2) x = sx16(x);
+        if (size < 8) hh = x >> 31;
+      }
+      this.ldhi = hh | 0;
+      this.stackCache();
+      return x | 0;
+    }
+    throw this.badAccess(i, op, h, a, size, false, left);
+  }
+  private readonly ctxOut = new Int32Array(2);
+
+  /** Slow-path store (any region, ctx included); refills the cache. */
+  st(h: number, a: number, size: number, vlo: number, vhi: number, i: number, op: number, left: number): void {
+    const mem = this.mem;
+    const r = mem.resolve(h, a, size, true);
+    if (r !== undefined) {
+      const o = mem.lastOffset;
+      const v = r.view;
+      switch (size) {
+        case 1:
+          v.setUint8(o, vlo & 0xff);
+          break;
+        case 2:
+          v.setUint16(o, vlo & 0xffff, true);
+          break;
+        case 4:
+          v.setInt32(o, vlo, true);
+          break;
+        default:
+          v.setInt32(o, vlo, true);
+          v.setInt32(o + 4, vhi, true);
+      }
+      this.refill(h);
+      return;
+    }
+    const region = mem.regionOf(h);
+    if (region?.ctx !== undefined && region.ctx.store(Memory.offsetOf(a), size, vlo, vhi)) {
+      this.stackCache();
+      return;
+    }
+    throw this.badAccess(i, op, h, a, size, true, left);
+  }
+
+  /**
+   * Atomics on the spilled registers (RL/RH hold r0, dst and src): kernel `___bpf_prog_run`
+   * STX_ATOMIC_*, exactly as the interpreter's `atomic`.
+   */
+  atomic(op: number, d: number, s: number, off: number, imm: number, i: number, left: number): void {
+    const L = this.lo;
+    const H = this.hi;
+    const size = (op & 0x18) === 0x00 ? 4 : (op & 0x18) === 0x08 ? 2 : (op & 0x18) === 0x10 ? 1 : 8;
+    if (imm === AtomicOp.LOAD_ACQ) {
+      const x = this.ld(H[s], (L[s] + off) | 0, size, 0, i, op, left);
+      L[d] = x;
+      H[d] = this.ldhi;
+      return;
+    }
+    if (imm === AtomicOp.STORE_REL) {
+      this.st(H[d], (L[d] + off) | 0, size, L[s], H[s], i, op, left);
+      return;
+    }
+    if (size < 4) throw this.fault(F.UNKNOWN_OPCODE, i, op, 0, left);
+    const mem = this.mem;
+    const a = (L[d] + off) | 0;
+    const r = mem.resolve(H[d], a, size, true);
+    if (r === undefined) throw this.badAccess(i, op, H[d], a, size, true, left);
+    const o = mem.lastOffset;
+    const v = r.view;
+    const oldLo = v.getInt32(o, true);
+    const oldHi = size === 8 ? v.getInt32(o + 4, true) : 0;
+    let nlo: number;
+    let nhi = 0;
+    const slo = L[s];
+    const shi = size === 8 ? H[s] : 0;
+    switch (imm & ~AtomicOp.FETCH) {
+      case AtomicOp.ADD: {
+        const sum = (oldLo >>> 0) + (slo >>> 0);
+        nlo = sum | 0;
+        nhi = (oldHi + shi + (sum > 0xffffffff ? 1 : 0)) | 0;
+        break;
+      }
+      case AtomicOp.OR:
+        nlo = oldLo | slo;
+        nhi = oldHi | shi;
+        break;
+      case AtomicOp.AND:
+        nlo = oldLo & slo;
+        nhi = oldHi & shi;
+        break;
+      case AtomicOp.XOR:
+        nlo = oldLo ^ slo;
+        nhi = oldHi ^ shi;
+        break;
+      case 0xe0:
+        if (imm !== AtomicOp.XCHG) throw this.atomicBad(i, op, imm, left);
+        nlo = slo;
+        nhi = shi;
+        break;
+      case 0xf0: {
+        if (imm !== AtomicOp.CMPXCHG) throw this.atomicBad(i, op, imm, left);
+        const match = size === 8 ? oldLo === L[0] && oldHi === H[0] : oldLo === L[0];
+        if (match) {
+          v.setInt32(o, slo, true);
+          if (size === 8) v.setInt32(o + 4, shi, true);
+        }
+        L[0] = oldLo;
+        H[0] = oldHi;
+        return;
+      }
+      default:
+        throw this.atomicBad(i, op, imm, left);
+    }
+    v.setInt32(o, nlo, true);
+    if (size === 8) v.setInt32(o + 4, nhi, true);
+    if ((imm & AtomicOp.FETCH) !== 0) {
+      L[s] = oldLo;
+      H[s] = oldHi;
+    }
+  }
+
+  private atomicBad(i: number, op: number, imm: number, left: number): VmFault {
+    this.left = left;
+    return new VmFault(ErrorCode.UnknownOpcode, `${opName(op)}: bad atomic op 0x${imm.toString(16)}`, i, op);
+  }
+
+  /** LD_ABS/LD_IND (kernel bpf_skb_load_helper_*): the value, or the end of the run with r0 = 0. */
+  ldabs(offset: number, size: number, i: number, op: number, left: number): number {
+    const packet = this.packet;
+    if (packet === undefined) throw this.fault(F.NO_PACKET, i, op, 0, left);
+    const v = packet.loadAbs(offset, size);
+    if (v === undefined) {
+      this.left = left;
+      throw ABORT_RUN;
+    }
+    return v | 0;
+  }
+
+  // ------------------------------------------------------------------------------- calls
+
+  /** callx: the helper whose id is the low half of dst (see interpreter.ts). */
+  helperOf(unit: JitUnit, id: number, i: number, op: number, left: number): HelperFn {
+    const fn = unit.prog.helpers[id];
+    if (fn === undefined) throw this.fault(F.UNKNOWN_HELPER, i, op, id, left);
+    return fn;
+  }
+
+  /** After a helper set call.tailCall: the target's entry, or null when the limit is reached. */
+  tail(): EntryFn | null {
+    const c = this.call;
+    const t = c.tailCall;
+    c.tailCall = undefined;
+    if (t === undefined || c.tailCalls >= MAX_TAIL_CALLS) return null;
+    c.tailCalls++;
+    return this.compiled(t).entry(0);
+  }
+
+  /** Run the block at `pc` of `unit` with per-instruction budget checks (it always faults). */
+  slow(unit: JitUnit, pc: number, d: number, left: number): void {
+    unit.slow(pc)(this, d, left);
+    throw this.bug();
+  }
+
+  /** HelperCall.callback (bpf_loop, for_each_map_elem): as the interpreter's runCallback. */
+  private runCallback(pc: number, args: ReadonlyArray<readonly [number, number]>): [number, number] {
+    const L = this.lo;
+    const H = this.hi;
+    const call = this.call;
+    const unit = this.cur;
+    const prog = unit.prog;
+    const i = call.insnIndex;
+    const op = prog.code.op[i] ?? 0;
+    if (pc >>> 0 >= prog.code.length) throw this.fault(F.JUMP_OUT, i, op, pc, this.left);
+    if (this.d + 1 >= MAX_CALL_DEPTH) throw this.fault(F.CALL_DEPTH, i, op, 0, this.left);
+    const keepLo = L.slice();
+    const keepHi = H.slice();
+    const keepTail = call.tailCall;
+    const base = this.d;
+    const depth = base + 1;
+    this.mg[depth] = MAY_GOTO_START;
+    this.sb.fill(0, depth * STACK_SIZE, (depth + 1) * STACK_SIZE);
+    for (let k = 1; k <= 5; k++) {
+      L[k] = args[k - 1]?.[0] ?? 0;
+      H[k] = args[k - 1]?.[1] ?? 0;
+    }
+    L[10] = (BASE_LO + (depth + 1) * STACK_SIZE) | 0;
+    H[10] = this.sh;
+    try {
+      unit.entry(pc)(this, depth);
+      return [L[0], H[0]];
+    } finally {
+      this.d = base;
+      this.cur = unit;
+      L.set(keepLo);
+      H.set(keepHi);
+      call.insnIndex = i;
+      call.tailCall = keepTail;
+    }
+  }
+}
