@@ -113,7 +113,28 @@ def script(seed, nops=80):
     return "\n".join(out) + "\n"
 
 
+JUNK = ["attach", "detach", "link", "link-update", "link-detach", "link-close", "link-pin",
+        "link-unpin", "link-info", "prog-close", "query", "query-small", "dev-delete",
+        "dev-create", "target", "progs", "xdp-progs", "ingress", "egress", "p1", "p2", "p3", "x1",
+        "l1", "l2", "as", "before", "after", "rel", "rel-id", "rel-link", "rel-link-id", "rel-fd",
+        "rel-idof", "rel-raw", "replace", "rev", "flags", "old", "0", "1", "3", "7", "0x10",
+        "0x2000", "010", "+5", "-1", "99999999999999999999", "0x", "lo", "veth0", "veth0p",
+        "\u00e9", "\t", "#x", 'a"b', "back\\slash"]
+
+
+def junk(seed, nlines=60):
+    """Token soup: checks that the parser and its script-error messages match the oracle's."""
+    r = random.Random(seed)
+    lines = [f"progs 3", "xdp-progs 1", "link ingress p1 as l1"]
+    for _ in range(nlines):
+        lines.append(" ".join(r.choice(JUNK) for _ in range(r.randint(1, 7))))
+    return "\n".join(lines) + "\n"
+
+
 if __name__ == "__main__":
     for seed in range(1, 41):
         with open(f"rand_{seed:02d}.txt", "w") as f:
             f.write(script(seed))
+    for seed in range(1, 9):
+        with open(f"junk_{seed:02d}.txt", "w", encoding="utf-8") as f:
+            f.write(junk(seed))
