@@ -142,3 +142,13 @@ describe('ids (recorded with --ids; compared relative to the first id of each ki
     });
   }
 });
+
+describe('tcxlab tcx-script input errors', () => {
+  it('an unreadable file exits 2 with a message, like the oracle', async () => {
+    const io = memoryIo();
+    const code = await run(['tcx-script', join(root, 'no-such-script.txt')], io);
+    expect(code).toBe(2);
+    expect(io.stderr).toContain('no-such-script.txt');
+    expect(io.stdout).toBe('');
+  });
+});

@@ -17,7 +17,14 @@ export function register(program: Command, io: CliIo): void {
     .action(async (file: string, opts: { ids?: boolean; setup?: boolean }) => {
       const fromFile = file !== '-';
       // the oracle reads bytes; latin1 keeps one char per byte for its \u00XX escaping
-      const text = fromFile ? Buffer.from(io.readFile(file)).toString('latin1') : Buffer.from(await io.stdin(), 'utf8').toString('latin1');
+      let text: string;
+      try {
+        text = fromFile ? Buffer.from(io.readFile(file)).toString('latin1') : Buffer.from(await io.stdin(), 'utf8').toString('latin1');
+      } catch (e) {
+        io.err(`tcxlab tcx-script: ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
+        io.exitCode = 2; // like the oracle when it cannot open the script
+        return;
+      }
       const r = runTcxScript(text, { ids: opts.ids, fromFile });
       const out = opts.setup ? [r.setup, ...r.lines] : r.lines;
       io.out(out.map((l) => `${l}\n`).join(''));
