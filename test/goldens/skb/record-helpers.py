@@ -303,6 +303,10 @@ for name in ('sk_lookup_tcp', 'sk_lookup_udp'):
 for off, size in ((0, 4), (4, 4), (24, 4), (24, 1), (25, 1), (26, 2), (28, 4), (40, 4), (44, 4), (48, 4), (48, 2), (49, 1), (52, 4), (56, 4), (72, 4), (76, 4)):
     body = ldx(2, 6, 168, 8) + mov(0, 0xdead) + insn(0x15, 2, 0, 1, 0) + ldx(0, 2, off, size)
     case(f'sk field off={off} size={size}', body)
+for pkt in ('IPV6_UDP', 'ARP', 'VLAN'):
+    for off, size in ((4, 4), (24, 4), (28, 4), (32, 4), (36, 4), (40, 4), (41, 1), (42, 2), (52, 4), (56, 4), (60, 4), (64, 4), (68, 4), (70, 2), (72, 4)):
+        body = ldx(2, 6, 168, 8) + mov(0, 0xdead) + insn(0x15, 2, 0, 1, 0) + ldx(0, 2, off, size)
+        case(f'sk field {pkt} off={off} size={size}', body, pkt=getattr(P, pkt))
 
 for off in (0, 4, 8, 12, 16, 20, 24, 72, 76):
     for pkt in ('IPV4_TCP', 'IPV6_UDP', 'ARP'):
