@@ -12,7 +12,9 @@
  * 140 data_meta  144 flow_keys (rejected)  152 tstamp  160 wire_len  164 gso_segs  168 sk
  * 176 gso_size  180 tstamp_type  181..183 pad  184 hwtstamp                       (192 bytes)
  */
+import { Op } from '../../vm/isa.js';
 import type { CtxAccess } from '../../vm/memory.js';
+import type { DecodedProgram } from '../../vm/program.js';
 import { Memory } from '../../vm/memory.js';
 import type { SkbRunState } from './run-state.js';
 import type { Skb } from './skb.js';
@@ -116,6 +118,17 @@ export interface SkBuffCtxOptions {
    * tstamp writes at ingress clear tstamp_type.
    */
   tstampTypeAccess?: boolean;
+}
+
+/**
+ * Whether a program reads `__sk_buff->tstamp_type` (the kernel's prog->tstamp_type_access, set
+ * while verifying): any 1-byte load at offset 180. Without pointer-type tracking this also counts
+ * a byte load at +180 from a non-ctx pointer; that only matters at tc ingress for a MONO/TAI
+ * tstamp (SkBuffCtxOptions.tstampTypeAccess).
+ */
+export function usesTstampType(code: DecodedProgram): boolean {
+  for (let i = 0; i < code.length; i++) if (code.op[i] === Op.LDXB && code.off[i] === SKB_OFF.tstamp_type) return true;
+  return false;
 }
 
 const swap16 = (v: number): number => ((v & 0xff) << 8) | ((v >>> 8) & 0xff);

@@ -143,3 +143,12 @@ describe('tc ingress rules of the __sk_buff view', () => {
     expect(skb.tstampType).toBe(0);
   });
 });
+
+describe('usesTstampType', () => {
+  it('finds a byte load at __sk_buff offset 180', async () => {
+    const { usesTstampType } = await import('../../src/skb/index.js');
+    const { decode } = await import('../../vm/program.js');
+    expect(usesTstampType(decode(unhex('711ab400000000009500000000000000')))).toBe(true);
+    expect(usesTstampType(decode(unhex('611ab400000000009500000000000000')))).toBe(false);
+  });
+});
