@@ -123,11 +123,11 @@ function errnoOf(e: unknown): string {
   throw e;
 }
 
+const ERRNO_NUMBERS: Record<string, number> = ERRNO;
+
 function errnoNum(name: string): number {
   return ERRNO_NUMBERS[name] ?? 0;
 }
-
-const ERRNO_NUMBERS: Record<string, number> = ERRNO;
 
 /** Run a tcx script; returns the JSON lines the oracle prints after its setup line. */
 export function runTcxScript(text: string, opts: TcxScriptOptions = {}): TcxScriptResult {

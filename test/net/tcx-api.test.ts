@@ -339,3 +339,27 @@ describe('device unregister with a qdisc user (docs §1.7, tcx_uninstall)', () =
     expect(() => lo.tcx('ingress').attach({} as ProgHandle)).toThrow(UsageError);
   });
 });
+
+describe('several namespaces on one kernel', () => {
+  it('share program/link ids and bpffs, not devices', async () => {
+    const { BpfKernel } = await import('../../src/net/index.js');
+    const kernel = new BpfKernel();
+    const a = new Host({ kernel });
+    const b = new Host({ kernel });
+    const [va] = a.addVeth('veth0', 'veth0p');
+    const [vb] = b.addVeth('veth0', 'veth0p');
+    expect([va.ifindex, vb.ifindex]).toEqual([3, 3]);
+    const p = a.loadProg();
+    const q = b.loadProg();
+    expect(q.id).toBe(p.id + 1);
+    const la = a.linkCreate(va, 'ingress', p);
+    const lb = b.linkCreate(vb, 'ingress', p);
+    expect(lb.id).toBe(la.id + 1);
+    la.pin('/sys/fs/bpf/a');
+    expect(errnoOf(() => lb.pin('/sys/fs/bpf/a'))).toBe('EEXIST');
+    a.deleteDevice(va);
+    expect(la.defunct).toBe(true);
+    expect(lb.defunct).toBe(false);
+    expect(errnoOf(() => b.deleteDevice(va))).toBe('ENODEV');
+  });
+});
