@@ -161,6 +161,11 @@ levels = {'query': [0], 'inc,query': [1, 0], 'inc*4,query': [1, 1, 1, 1, 0], 'in
           'inc,inc,dec,query': [1, 1, 2, 0], 'inc,reset,query': [1, 3, 0], 'level 4': [4], 'dec': [2], 'reset': [3], 'inc': [1]}
 for name, seq in levels.items():
     case(f'csum_level {name}', b''.join(call_h('csum_level', 'ctx', lv) for lv in seq))
+# CHECKSUM_UNNECESSARY (via csum_level INC) is reset by a successful adjust_room unless NO_CSUM_RESET
+for name, body in (('adjust_room', call_h('adjust_room', 'ctx', 8, 0, 0)), ('adjust_room NO_CSUM_RESET', call_h('adjust_room', 'ctx', 8, 0, 32)),
+                   ('failed adjust_room', call_h('adjust_room', 'ctx', 8, 2, 0)), ('change_tail', call_h('change_tail', 'ctx', 80, 0)),
+                   ('change_proto', call_h('change_proto', 'ctx', 0xdd86, 0)), ('vlan_push', call_h('vlan_push', 'ctx', 0x0081, 1))):
+    case(f'csum_level inc, inc, {name}, query', call_h('csum_level', 'ctx', 1) + call_h('csum_level', 'ctx', 1) + body + call_h('csum_level', 'ctx', 0))
 
 # ---- redirect family
 for ifi, fl in ((5, 0), (5, 1), (5, 2), (999, 0), (5, 8), (5, 1 << 32)):
