@@ -151,6 +151,11 @@ export function ctxArg(state: Pick<SkbRunState, 'ctx'>): [number, number] {
   return [Memory.lo(0), state.ctx.hi];
 }
 
+/** Release the run's regions (packet, ctx, sockets) so their ids are reused; old pointers fault. */
+export function releaseSkbRunState(state: SkbRunState): void {
+  for (const r of [state.packet, state.ctx, state.sock, state.fullSock]) if (r) state.mem.release(r);
+}
+
 /** Point the packet Region at the skb's current layout (after any layout change). */
 export function syncPacket(state: SkbRunState): void {
   state.mem.rebind(state.packet, state.skb.packetView());

@@ -152,3 +152,15 @@ describe('usesTstampType', () => {
     expect(usesTstampType(decode(unhex('611ab400000000009500000000000000')))).toBe(false);
   });
 });
+
+describe('releaseSkbRunState', () => {
+  it('frees the regions: the ctx address no longer resolves', async () => {
+    const { releaseSkbRunState } = await import('../../src/skb/index.js');
+    const { state } = setup();
+    const hi = state.ctx.hi;
+    expect(state.mem.regionOf(hi)).toBe(state.ctx);
+    releaseSkbRunState(state);
+    expect(state.mem.regionOf(hi)).toBeUndefined();
+    expect(state.mem.regionOf(state.packet.hi)).toBeUndefined();
+  });
+});
