@@ -4,7 +4,8 @@
  * contents and freezing.
  *
  * Supported types: hash, array, prog_array, perf_event_array, percpu_hash, percpu_array,
- * lru_hash, lru_percpu_hash, lpm_trie, array_of_maps, hash_of_maps, queue, stack, ringbuf.
+ * lru_hash, lru_percpu_hash, lpm_trie, array_of_maps, hash_of_maps, queue, stack, ringbuf,
+ * bloom_filter.
  * Any other type is refused with ENOTSUPP (E_MAP), an unknown type id with EINVAL.
  */
 import {
@@ -27,6 +28,7 @@ import {
 } from '../uapi.js';
 import { ErrnoError, ErrorCode } from '../../vm/errors.js';
 import { ArrayMap } from './array.js';
+import { BloomFilterMap } from './bloom-filter.js';
 import { HashMap, PercpuHashMap } from './hash.js';
 import { LpmTrieMap, LPM_DATA_SIZE_MAX, LPM_DATA_SIZE_MIN } from './lpm-trie.js';
 import { LruHashMap } from './lru.js';
@@ -51,6 +53,7 @@ const HTAB_CREATE_FLAG_MASK = BPF_F_NO_PREALLOC | BPF_F_NO_COMMON_LRU | BPF_F_NU
 const LPM_CREATE_FLAG_MASK = BPF_F_NO_PREALLOC | BPF_F_NUMA_NODE | BPF_F_ACCESS_MASK;
 const QUEUE_STACK_CREATE_FLAG_MASK = BPF_F_NUMA_NODE | BPF_F_ACCESS_MASK;
 const RINGBUF_CREATE_FLAG_MASK = BPF_F_NUMA_NODE;
+const BLOOM_CREATE_FLAG_MASK = BPF_F_NUMA_NODE | BPF_F_ZERO_SEED | BPF_F_ACCESS_MASK;
 
 function fail(def: MapDefinition, errno: keyof typeof ERRNO, why: string): never {
   throw new ErrnoError(ErrorCode.Map, errno, `map ${JSON.stringify(def.name)} (${mapTypeName(def.type)}): create: ${why}`);
@@ -141,6 +144,12 @@ function checkRingbuf(d: MapDefinition): void {
     fail(d, 'EINVAL', 'needs key_size 0, value_size 0 and a power-of-2 page-multiple max_entries');
 }
 
+/** bloom_map_alloc (bloom_filter.c). */
+function checkBloom(d: MapDefinition): void {
+  if (d.keySize !== 0 || d.valueSize === 0 || d.maxEntries === 0 || d.flags & ~BLOOM_CREATE_FLAG_MASK || !accessOk(d.flags) || (d.mapExtra ?? 0) & ~0xf)
+    fail(d, 'EINVAL', 'needs key_size 0, value_size > 0, max_entries > 0, map_extra < 16');
+}
+
 /** Bytes a map would allocate up front (for MAP_MEMORY_LIMIT). */
 function footprint(d: MapDefinition, ncpus: number): number {
   const stride = (d.valueSize + 7) & ~7;
@@ -196,6 +205,9 @@ export function checkDefinition(def: MapDefinition, ncpus = 1): void {
       break;
     case T.BPF_MAP_TYPE_RINGBUF:
       checkRingbuf(def);
+      break;
+    case T.BPF_MAP_TYPE_BLOOM_FILTER:
+      checkBloom(def);
       break;
     default:
       if (Object.values(T).includes(def.type as never) && def.type !== T.BPF_MAP_TYPE_UNSPEC)
@@ -268,6 +280,8 @@ function instantiate(def: MapDefinition, env: MapEnv): BpfMap {
       return new QueueStackMap(env, def);
     case T.BPF_MAP_TYPE_RINGBUF:
       return new RingbufMap(env, def);
+    case T.BPF_MAP_TYPE_BLOOM_FILTER:
+      return new BloomFilterMap(env, def);
     default:
       return fail(def, 'EINVAL', `unknown map type ${def.type} (${errnoName(ERRNO.EINVAL)})`);
   }

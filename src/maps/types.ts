@@ -29,6 +29,8 @@ export interface MapDefinition {
   flags: number;
   /** Template of the inner maps, for array_of_maps / hash_of_maps. */
   innerMap?: MapDefinition;
+  /** map_extra (bloom filter: number of hash functions in bits 0..3; 0 means 5). */
+  mapExtra?: number;
   /** Initial bytes of element 0 (global data: .data, .rodata, .bss). */
   initialValue?: Uint8Array;
   /**

@@ -18,7 +18,9 @@ import {
   ProgArrayMap,
   QueueStackMap,
   RingbufMap,
+  type BloomFilterMap,
   type BpfMap,
+  type MapDefinition,
   type MapDump,
   type MapEnv,
 } from '../../src/maps/index.js';
@@ -55,7 +57,11 @@ class Probe {
   readonly maps = new Map<string, BpfMap>();
   private readonly res: bigint[] = [];
 
-  constructor(readonly g: Golden) {
+  /** `extra`: definition fields the dump does not show (map_extra), from the C source. */
+  constructor(
+    readonly g: Golden,
+    private readonly extra: Record<string, Partial<MapDefinition>> = {},
+  ) {
     // Inner maps first: outer maps take them as templates.
     const names = Object.keys(g.maps).sort((a, b) => (g.maps[a].type === 12 ? 1 : 0) - (g.maps[b].type === 12 ? 1 : 0));
     for (const name of names) {
@@ -67,7 +73,7 @@ class Probe {
 
   def(name: string) {
     const m = this.g.maps[name];
-    return { name, type: m.type, keySize: m.key_size, valueSize: m.value_size, maxEntries: m.max_entries, flags: m.map_flags };
+    return { name, type: m.type, keySize: m.key_size, valueSize: m.value_size, maxEntries: m.max_entries, flags: m.map_flags, ...this.extra[name] };
   }
 
   m<T extends BpfMap = BpfMap>(name: string): T {
@@ -375,5 +381,47 @@ describe('[maps/goldens]: program-side replays match the kernel', () => {
     const shape = (d: MapDump) => ({ ...d, entries: d.entries.map(([k, v]) => [k, v === null ? null : 'id']) });
     expect(shape(p.dump('jt'))).toEqual(shape(p.g.maps.jt));
     expect(shape(p.dump('outer'))).toEqual(shape(p.g.maps.outer));
+  });
+
+  it("bloom filter: the kernel's jhash / jhash2 bit positions (false positives match)", () => {
+    const p = new Probe(golden('t_bloom'), { bf4: { mapExtra: 1 }, bf3: { mapExtra: 2 }, bf13: { mapExtra: 3 } });
+    const bf4 = p.m<BloomFilterMap>('bf4');
+    const bf3 = p.m<BloomFilterMap>('bf3');
+    const bf13 = p.m<BloomFilterMap>('bf13');
+    const bf8 = p.m<BloomFilterMap>('bf8');
+    const masks = (m: BloomFilterMap, value: (i: number) => Uint8Array) => {
+      let mask = 0n;
+      for (let i = 0; i < 64; i++) if (m.peekElem(value(i)) === 0) mask |= 1n << BigInt(i);
+      return mask;
+    };
+    p.rec(bf4.pushElem(u32(1), BPF_EXIST));
+    p.rec(bf4.peekElem(u32(1)));
+    for (let i = 0; i < 20; i++) bf4.pushElem(u32(1000 + i * 7), BPF_ANY);
+    p.rec(masks(bf4, (i) => u32(i)));
+    for (let i = 0; i < 15; i++) bf3.pushElem(Uint8Array.of(i, 0x5a, i * 3), BPF_ANY);
+    p.rec(masks(bf3, (i) => Uint8Array.of(i, i >> 3, 1)));
+    const v13 = (b0: number, b5: number, b7: number, b12: number) => {
+      const x = new Uint8Array(13);
+      x[0] = b0;
+      x[5] = b5;
+      x[7] = b7;
+      x[12] = b12;
+      return x;
+    };
+    // the C code keeps one struct: b[5] is still 0 while pushing
+    for (let i = 0; i < 10; i++) bf13.pushElem(v13(i, 0, 0x11, i + 1), BPF_ANY);
+    p.rec(masks(bf13, (i) => v13(i, (i * 3) & 0xff, 0, 5)));
+    const q = (hi: number, lo: number) => {
+      const b = new Uint8Array(8);
+      new DataView(b.buffer).setUint32(0, lo, true);
+      new DataView(b.buffer).setUint32(4, hi, true);
+      return b;
+    };
+    for (let i = 0; i < 30; i++) bf8.pushElem(q(i, 17), BPF_ANY);
+    p.rec(masks(bf8, (i) => q(0, i)));
+    p.rec(bf8.peekElem(q(3, 17)));
+    expect(p.ours()).toEqual(p.kernelRes());
+    expect([bf4.bitsetMask, bf3.bitsetMask, bf8.bitsetMask, bf8.nrHashFuncs]).toEqual([63, 63, 127, 5]);
+    expect(p.dump('bf8')).toEqual(p.g.maps.bf8);
   });
 });

@@ -10,10 +10,12 @@ import type { LinkedProgram } from '../../vm/program.js';
 import {
   ArrayMap,
   ArrayOfMapsMap,
+  BloomFilterMap,
   createMap,
   createMapEnv,
   HashMap,
   HashOfMapsMap,
+  isPushPopMap,
   keyOf,
   LruHashMap,
   PerfEventArrayMap,
@@ -533,6 +535,33 @@ describe('[maps/prog-array, map-in-map]', () => {
     expect(errno(() => mk(e, T.BPF_MAP_TYPE_SOCKMAP, 4, 4, 1))).toBe('ENOTSUPP');
     expect(errno(() => mk(e, 1000, 4, 4, 1))).toBe('EINVAL');
     expect(errno(() => mk(e, T.BPF_MAP_TYPE_ARRAY, 4, 1 << 20, 4096))).toBe('ENOMEM');
+  });
+});
+
+describe('[maps/bloom]: membership', () => {
+  it('no false negatives; host has/push; pop and delete are EOPNOTSUPP; geometry', () => {
+    const e = env();
+    const b = mk<BloomFilterMap>(e, T.BPF_MAP_TYPE_BLOOM_FILTER, 0, 8, 1000);
+    expect(b.nrHashFuncs).toBe(5);
+    expect(b.bitsetMask).toBe(8191); // 1000 * 5 / 5 * 7 = 7000 -> 8192 bits
+    for (let i = 0; i < 1000; i++) b.push(u64(i * 977));
+    for (let i = 0; i < 1000; i++) expect(b.has(u64(i * 977))).toBe(true);
+    let fp = 0;
+    for (let i = 0; i < 1000; i++) if (b.has(u64(1e9 + i))) fp++;
+    expect(fp).toBeLessThan(100);
+    expect(b.popElem(new Uint8Array(8))).toBe(-ERRNO.EOPNOTSUPP);
+    expect(errno(() => b.delete(new Uint8Array(0)))).toBe('EOPNOTSUPP');
+    expect(errno(() => b.push(u64(1), BPF_EXIST))).toBe('EINVAL');
+    expect(errno(() => b.nextKey())).toBe('EOPNOTSUPP');
+    expect(isPushPopMap(b)).toBe(true);
+    expect(isPushPopMap(mk(e, T.BPF_MAP_TYPE_QUEUE, 0, 4, 1))).toBe(true);
+    expect(isPushPopMap(mk(e, T.BPF_MAP_TYPE_ARRAY, 4, 4, 1))).toBe(false);
+    const one = mk<BloomFilterMap>(e, T.BPF_MAP_TYPE_BLOOM_FILTER, 0, 4, 1, 0, { mapExtra: 1 });
+    expect([one.nrHashFuncs, one.bitsetMask]).toEqual([1, 63]);
+    const huge = mk<BloomFilterMap>(e, T.BPF_MAP_TYPE_BLOOM_FILTER, 0, 4, 0xffffffff);
+    expect(huge.bitsetMask).toBe(0xffffffff);
+    huge.push(u32(5));
+    expect(huge.has(u32(5))).toBe(true);
   });
 });
 

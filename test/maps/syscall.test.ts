@@ -57,7 +57,8 @@ const NCPUS = 2;
 
 function def(f: string[], name: string): MapDefinition {
   const [type, ks, vs, max, flags] = f.slice(1, 6).map((x) => Number(x));
-  return { name, type, keySize: ks, valueSize: vs, maxEntries: max, flags };
+  const extra = f[6]?.startsWith('extra=') ? Number(f[6].slice(6)) : undefined;
+  return { name, type, keySize: ks, valueSize: vs, maxEntries: max, flags, mapExtra: extra };
 }
 
 /** A host value as the syscall returns it: per-CPU values are ncpus slots of round_up(vs, 8). */

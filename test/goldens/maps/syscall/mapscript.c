@@ -2,8 +2,8 @@
 /* mapscript: runs map syscalls from a script against the running kernel and prints one
  * JSON line per operation, so tcxlab's host-side map API can be compared with bpf(2).
  *
- *   create TYPE KEY_SIZE VALUE_SIZE MAX_ENTRIES FLAGS [inner]  (inner: use the previous map
- *                                                              as the inner map template)
+ *   create TYPE KEY_SIZE VALUE_SIZE MAX_ENTRIES FLAGS [inner|extra=N]  (inner: the previous
+ *                                  map is the inner map template; extra=N: map_extra)
  *   update KEYHEX VALHEX FLAGS    ("-" for an empty key/value; VALHEX "%N" = fd of map #N
  *                                  as a u32, for maps of maps)
  *   lookup KEYHEX | delete KEYHEX | next KEYHEX|- | pop | freeze | use N (switch to map #N)
@@ -82,6 +82,8 @@ int main(int argc, char **argv)
 			o.map_flags = mf;
 			if (n == 6 && !strcmp(inner, "inner") && nmaps > 0)
 				o.inner_map_fd = fds[nmaps - 1];
+			if (n == 6 && !strncmp(inner, "extra=", 6))
+				o.map_extra = strtoull(inner + 6, NULL, 0);
 			r = bpf_map_create(t, NULL, ks, vs, me, &o);
 			result(line, op, r < 0 ? r : 0);
 			if (r >= 0) {
