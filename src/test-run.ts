@@ -11,7 +11,16 @@ import { runProgram, type Engine } from '../vm/engine.js';
 import { Memory } from '../vm/memory.js';
 import type { LinkedProgram } from '../vm/program.js';
 import { defaultBaseState, type BaseRunState } from './helpers/base.js';
-import { buildTestRunSkb, createSkbRunState, finishTestRun, type SkbEnv, type SkbRunState, type TestRunInput } from './skb/index.js';
+import {
+  buildTestRunSkb,
+  createSkbRunState,
+  finishTestRun,
+  releaseSkbRunState,
+  usesTstampType,
+  type SkbEnv,
+  type SkbRunState,
+  type TestRunInput,
+} from './skb/index.js';
 import { ERRNO } from './uapi.js';
 
 /** Options of one test run. */
@@ -47,6 +56,14 @@ export interface TestRunResult {
   state?: SkbRunState & BaseRunState;
 }
 
+/** prog->tstamp_type_access, computed once per linked program (the verifier's load-time scan). */
+const tstampCache = new WeakMap<LinkedProgram, boolean>();
+function tstampAccess(prog: LinkedProgram): boolean {
+  let v = tstampCache.get(prog);
+  if (v === undefined) tstampCache.set(prog, (v = usesTstampType(prog.code)));
+  return v;
+}
+
 /** Run `prog` once (or `repeat` times) on a frame as BPF_PROG_TEST_RUN would. */
 export function testRun(prog: LinkedProgram, mem: Memory, opts: TestRunOptions): TestRunResult {
   const base = opts.base ?? defaultBaseState();
@@ -57,7 +74,7 @@ export function testRun(prog: LinkedProgram, mem: Memory, opts: TestRunOptions):
     if (e instanceof ErrnoError) return { err: e.errno, trace: base.trace };
     throw e;
   }
-  const skbState = createSkbRunState(mem, skb, { env: opts.env });
+  const skbState = createSkbRunState(mem, skb, { env: opts.env, tstampTypeAccess: tstampAccess(prog) });
   const state = Object.assign(skbState, base) as SkbRunState & BaseRunState;
   const ctxPtr: [number, number] = [Memory.lo(0), state.ctx.hi];
   const repeat = Math.max(1, opts.repeat ?? 1);
@@ -77,9 +94,7 @@ export function testRun(prog: LinkedProgram, mem: Memory, opts: TestRunOptions):
       r0lo = res.r0lo;
     }
   } finally {
-    mem.release(state.packet);
-    mem.release(state.ctx);
-    if (state.sock) mem.release(state.sock);
+    releaseSkbRunState(state);
   }
   const durationNs = Number(process.hrtime.bigint() - t0) / repeat;
   if (fault) return { err: 'EFAULT', fault, insns, trace: base.trace, state, durationNs };
