@@ -12,6 +12,7 @@
 import { UsageError } from '../../vm/errors.js';
 import { TcxHook, type Direction, type TcxEntry } from './tcx.js';
 import type { Host } from './host.js';
+import { DevTc } from './qdisc.js';
 
 export type DeviceKind = 'loopback' | 'veth' | 'dummy';
 
@@ -28,8 +29,8 @@ export class NetDevice {
   /** tcx hook entries; null means "no entry" (query still reports count 0, revision 1). */
   tcxIngress: TcxEntry | null = null;
   tcxEgress: TcxEntry | null = null;
-  /** Classic tc state (qdiscs, filters): owned by the classic engine. */
-  tc: unknown = undefined;
+  /** Classic tc state (clsact/ingress qdisc, cls_bpf filters): see qdisc.ts. */
+  readonly tc: DevTc;
   /** Called on unregister before tcx uninstall (qdisc shutdown lives here). */
   readonly unregisterHooks: Array<(dev: NetDevice) => void> = [];
   private readonly hooks: { ingress: TcxHook; egress: TcxHook };
@@ -44,6 +45,7 @@ export class NetDevice {
     this.mtu = opts.mtu ?? (kind === 'loopback' ? 65536 : 1500);
     this.mac = opts.mac ?? (kind === 'loopback' ? new Uint8Array(6) : defaultMac(ifindex));
     this.hooks = { ingress: new TcxHook(this, 'ingress'), egress: new TcxHook(this, 'egress') };
+    this.tc = new DevTc(this);
   }
 
   /** The tcx hook of one direction: attach/detach/query, the program list for the run path. */

@@ -14,6 +14,9 @@ import { BpfKernel } from './kernel.js';
 import { BpfLink } from './links.js';
 import type { ProgHandle, ProgHandleOptions } from './prog-handle.js';
 import { tcxUninstall, type Direction, type TcxAttachOptions } from './tcx.js';
+import { loadObject, sendFrame, type LoadedObject, type SendOptions } from './datapath.js';
+import type { CollectionOptions } from '../collection.js';
+import type { NetTrace } from './trace.js';
 
 /** IFNAMSIZ: names are at most 15 bytes. */
 export const IFNAMSIZ = 16;
@@ -105,6 +108,24 @@ export class Host {
   /** Create a tcx link (BPF_LINK_CREATE) for `prog` on `dev`'s `dir` hook. */
   linkCreate(dev: NetDevice, dir: Direction, prog: ProgHandle, opts: TcxAttachOptions = {}): BpfLink {
     return BpfLink.attach(dev, dir, prog, opts);
+  }
+
+  /**
+   * Load an ELF object (maps shared by its programs, in the kernel's shared Memory) and get one
+   * sched_cls ProgHandle per program, with the executable bound (datapath.ts loadObject).
+   */
+  loadObject(bytes: Uint8Array, opts: CollectionOptions = {}): LoadedObject {
+    return loadObject(this, bytes, opts);
+  }
+
+  /** Run one frame through `dev` (`dir` ingress: arriving; egress: sent) and get its trace. */
+  send(dev: NetDevice | string, frame: Uint8Array, opts: SendOptions = {}): NetTrace {
+    return sendFrame(this, dev, frame, opts);
+  }
+
+  /** `send` with dir ingress: the frame arrives on `dev`. */
+  receive(dev: NetDevice | string, frame: Uint8Array, opts: Omit<SendOptions, 'dir'> = {}): NetTrace {
+    return sendFrame(this, dev, frame, { ...opts, dir: 'ingress' });
   }
 
   private unregister(dev: NetDevice): void {

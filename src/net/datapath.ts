@@ -1,0 +1,427 @@
+/**
+ * @fileoverview The per-packet path through emulated devices: tc ingress and egress (tcx programs
+ * first, then the classic clsact/ingress path when tcx says NEXT), verdict execution (deliver,
+ * drop, consume, redirect), veth and loopback hand-over, and a trace of everything.
+ *
+ * Kernel functions mirrored (net/core/dev.c, net/core/filter.c; spec §5):
+ *
+ *   receive(dev)  = __netif_receive_skb_core → sch_handle_ingress
+ *                     tcx_run: programs in order, stop at the first r0 ≠ -1
+ *                       0 PASS (tc_index := tc_classid) · 2 DROP · 7 REDIRECT · anything else NEXT
+ *                     NEXT → tc_run: tcf_classify on chain 0 when the entry's miniq is set
+ *                     REDIRECT → skb_do_redirect (peer: another round on the peer)
+ *                     SHOT → drop · STOLEN/QUEUED/TRAP → consumed · other → the stack
+ *   xmit(dev)     = __dev_queue_xmit → sch_handle_egress (same, no L2 push/pull), then the driver:
+ *                     veth: __dev_forward_skb to the peer (backlog) · lo: back into lo (backlog)
+ *                     dummy: onto the wire ("transmitted")
+ *
+ * Receive rounds that the kernel defers (netif_rx: veth, dev_forward_skb, clone redirects with
+ * BPF_F_INGRESS) go through a backlog queue processed after the current packet, as softirq would.
+ * Redirects to egress nest (__bpf_tx_skb) and are limited by the xmit recursion counter.
+ */
+import { ErrnoError, UsageError } from '../../vm/errors.js';
+import { Collection, type CollectionOptions } from '../collection.js';
+import { runProgram, type Engine } from '../../vm/engine.js';
+import { Memory } from '../../vm/memory.js';
+import type { LinkedProgram } from '../../vm/program.js';
+import { defaultBaseState, type BaseRunState } from '../helpers/base.js';
+import { cloneSkb } from '../helpers/skb-redirect.js';
+import { createSkbRunState, Skb, NET_SKB_PAD, type RedirectInfo, type SkbDevice, type SkbEnv, type SkbEvent } from '../skb/index.js';
+import { BPF_F_INGRESS, ETH_HLEN, ETH_P, PACKET, TC_ACT } from '../uapi.js';
+import { tcfClassify } from './classify.js';
+import type { Block, ClsBpfFilter } from './cls-bpf.js';
+import type { NetDevice } from './device.js';
+import type { Host } from './host.js';
+import type { ProgHandle } from './prog-handle.js';
+import type { Direction } from './tcx.js';
+import type { Fate, HookEvent, NetTrace, TcxRun, TraceEvent } from './trace.js';
+
+/** XMIT_RECURSION_LIMIT (netdevice.h): nested redirected transmits deeper than this are dropped. */
+export const XMIT_RECURSION_LIMIT = 8;
+/**
+ * Receive rounds one send may cause. The kernel has no such limit: a redirect loop through
+ * backlogs spins forever. tcxlab stops and reports a drop with reason TCXLAB_LOOP_LIMIT.
+ */
+export const MAX_RX_ROUNDS = 256;
+
+/** The executable form bound to a ProgHandle (`handle.program`). */
+export interface NetProgram {
+  linked: LinkedProgram;
+  mem: Memory;
+  engine?: Engine;
+}
+
+function isNetProgram(p: unknown): p is NetProgram {
+  return typeof p === 'object' && p !== null && 'linked' in p && 'mem' in p;
+}
+
+export interface SendOptions {
+  /** ingress: the frame arrives on `dev` from the wire; egress: it is sent through `dev`. */
+  dir?: Direction;
+  /** Initial skb metadata. */
+  mark?: number;
+  priority?: number;
+  /** Engine for every program run (default: each program's own, else the interpreter). */
+  engine?: Engine;
+  /** Instruction budget per program run. */
+  budget?: number;
+}
+
+interface Pkt {
+  skb: Skb;
+  id: number;
+}
+
+/** bpf_redirect target lookups and tc state of one network namespace. */
+function skbDevice(d: NetDevice): SkbDevice {
+  return { ifindex: d.ifindex, name: d.name, addr: d.mac, broadcast: new Uint8Array(6).fill(0xff), mtu: d.mtu, hardHeaderLen: ETH_HLEN };
+}
+
+/** `eth_type_trans` (pkt_type and protocol; the pull is implicit: data stays at L2 here). */
+function ethTypeTrans(skb: Skb, dev: NetDevice): void {
+  const b = skb.bytes();
+  const dst = b.subarray(0, 6);
+  if (dst.every((x, i) => x === dev.mac[i])) skb.pktType = PACKET.PACKET_HOST;
+  else if (dst[0] & 1) skb.pktType = dst.every((x) => x === 0xff) ? PACKET.PACKET_BROADCAST : PACKET.PACKET_MULTICAST;
+  else skb.pktType = PACKET.PACKET_OTHERHOST;
+  const et = (b[12] << 8) | b[13];
+  if (et >= 0x0600) skb.protocol = et;
+  else skb.protocol = b.length >= 16 && b[14] === 0xff && b[15] === 0xff ? ETH_P.ETH_P_802_3 : 0x0004;
+  skb.macHeader = skb.data;
+  skb.networkHeader = skb.data + ETH_HLEN;
+  skb.macLen = ETH_HLEN;
+}
+
+/** One send: the state of the emulated softirq while a packet and its offspring are processed. */
+export class Datapath {
+  readonly events: TraceEvent[] = [];
+  readonly fates: Fate[] = [];
+  private readonly backlog: Array<{ dev: NetDevice; pkt: Pkt }> = [];
+  private xmitRecursion = 0;
+  private nextPkt = 0;
+  private rounds = 0;
+  private readonly base: BaseRunState = defaultBaseState();
+  private readonly env: SkbEnv;
+
+  constructor(
+    readonly host: Host,
+    private readonly opts: SendOptions = {},
+  ) {
+    const devices = new Map<number, SkbDevice>();
+    for (const d of host.devices()) devices.set(d.ifindex, skbDevice(d));
+    this.env = { devices };
+  }
+
+  /** bpf_trace_printk lines of every program run during this send. */
+  get printk(): string[] {
+    return this.base.trace;
+  }
+
+  /** Process one frame and everything it causes; returns the trace. */
+  send(dev: NetDevice, frame: Uint8Array, dir: Direction = 'ingress'): NetTrace {
+    if (!dev.registered) throw new ErrnoError('E_NET', 'ENODEV', `send: ${dev.name} is not registered`);
+    if (frame.length < ETH_HLEN) throw new ErrnoError('E_NET', 'EINVAL', `send: frame of ${frame.length} bytes is shorter than an Ethernet header`);
+    const skb = Skb.create(frame, { headroom: NET_SKB_PAD, tailroom: 64 });
+    skb.mark = this.opts.mark ?? 0;
+    skb.priority = this.opts.priority ?? 0;
+    const pkt = { skb, id: this.nextPkt++ };
+    if (dir === 'ingress') this.receive(dev, pkt);
+    else {
+      skb.macHeader = skb.data;
+      skb.networkHeader = skb.data + ETH_HLEN;
+      skb.protocol = (frame[12] << 8) | frame[13];
+      this.xmit(dev, pkt);
+    }
+    this.drain();
+    const fate = this.fates.find((f) => f.pkt === 0)!;
+    return { events: this.events, fate, fates: this.fates };
+  }
+
+  private drain(): void {
+    while (this.backlog.length) {
+      const { dev, pkt } = this.backlog.shift()!;
+      this.receive(dev, pkt);
+    }
+  }
+
+  private end(pkt: Pkt, kind: Fate['kind'], dev: NetDevice, reason?: string): void {
+    this.fates.push({ pkt: pkt.id, kind, dev: dev.name, reason, frame: pkt.skb.toBytes(), mark: pkt.skb.mark >>> 0, tcIndex: pkt.skb.tcIndex });
+  }
+
+  /** __netif_receive_skb_core up to the end of tc ingress. */
+  private receive(dev0: NetDevice, pkt: Pkt): void {
+    if (++this.rounds > MAX_RX_ROUNDS) return this.end(pkt, 'drop', dev0, 'TCXLAB_LOOP_LIMIT');
+    const { skb } = pkt;
+    let dev = dev0;
+    ethTypeTrans(skb, dev);
+    for (;;) {
+      // another_round
+      skb.ifindex = dev.ifindex;
+      skb.skbIif = dev.ifindex;
+      const entry = dev.tcxEntry('ingress');
+      if (!entry) return this.end(pkt, 'stack', dev);
+      // qdisc_pkt_len: the L2 header is already pulled at ingress
+      skb.pktLen = skb.len - ETH_HLEN;
+      skb.tcAtIngress = true;
+      const hook = this.hook(dev, 'ingress', pkt);
+      switch (hook.verdict) {
+        case TC_ACT.TC_ACT_REDIRECT: {
+          const r = this.doRedirect(dev, pkt, true, hook.redirect);
+          if (r && r !== 'done') {
+            dev = r;
+            continue;
+          }
+          return;
+        }
+        case TC_ACT.TC_ACT_SHOT:
+          return this.end(pkt, 'drop', dev, hook.dropReason ?? 'TC_INGRESS');
+        case TC_ACT.TC_ACT_STOLEN:
+        case TC_ACT.TC_ACT_QUEUED:
+        case TC_ACT.TC_ACT_TRAP:
+          return this.end(pkt, 'consumed', dev);
+        default:
+          return this.end(pkt, 'stack', dev);
+      }
+    }
+  }
+
+  /** __dev_queue_xmit: tc egress, then the driver. */
+  private xmit(dev: NetDevice, pkt: Pkt): void {
+    const { skb } = pkt;
+    skb.ifindex = dev.ifindex;
+    skb.tcAtIngress = false;
+    skb.macHeader = skb.data;
+    if (dev.tcxEntry('egress')) {
+      skb.pktLen = skb.len;
+      const hook = this.hook(dev, 'egress', pkt);
+      switch (hook.verdict) {
+        case TC_ACT.TC_ACT_SHOT:
+          return this.end(pkt, 'drop', dev, hook.dropReason ?? 'TC_EGRESS');
+        case TC_ACT.TC_ACT_STOLEN:
+        case TC_ACT.TC_ACT_QUEUED:
+        case TC_ACT.TC_ACT_TRAP:
+          return this.end(pkt, 'consumed', dev);
+        case TC_ACT.TC_ACT_REDIRECT:
+          this.doRedirect(dev, pkt, false, hook.redirect);
+          return;
+        default:
+      }
+    }
+    if (!dev.up) return this.end(pkt, 'drop', dev, 'DEV_READY');
+    if (dev.kind === 'veth') {
+      const peer = dev.peer;
+      this.events.push({ kind: 'xmit', pkt: pkt.id, dev: dev.name, to: peer?.name });
+      // veth_xmit → __dev_forward_skb: the peer must be up (is_skb_forwardable)
+      if (!peer || !peer.registered || !peer.up) return this.end(pkt, 'drop', dev, 'DEV_READY');
+      if (skb.len - ETH_HLEN > peer.mtu) return this.end(pkt, 'drop', dev, 'PKT_TOO_BIG');
+      this.forward(peer, pkt, dev.host !== peer.host);
+      return;
+    }
+    if (dev.kind === 'loopback') {
+      this.events.push({ kind: 'xmit', pkt: pkt.id, dev: dev.name, to: dev.name });
+      this.backlog.push({ dev, pkt });
+      return;
+    }
+    this.events.push({ kind: 'xmit', pkt: pkt.id, dev: dev.name });
+    this.end(pkt, 'transmitted', dev);
+  }
+
+  /** ____dev_forward_skb: scrub, then netif_rx on `to` (a later receive round). */
+  private forward(to: NetDevice, pkt: Pkt, xnet: boolean): void {
+    const { skb } = pkt;
+    // skb_scrub_packet: skb_iif and pkt_type reset; mark and tstamp only across namespaces
+    skb.skbIif = 0;
+    if (xnet) {
+      skb.mark = 0;
+      skb.tstamp = 0n;
+    }
+    skb.priority = 0;
+    this.backlog.push({ dev: to, pkt });
+  }
+
+  /** sch_handle_ingress / sch_handle_egress up to the verdict. */
+  private hook(dev: NetDevice, dir: Direction, pkt: Pkt): { verdict: number; dropReason?: string; redirect?: RedirectInfo } {
+    const { skb } = pkt;
+    const ev: HookEvent = { kind: 'hook', pkt: pkt.id, dev: dev.name, ifindex: dev.ifindex, dir, tcx: [], tcxVerdict: 'next', verdict: TC_ACT.TC_ACT_UNSPEC, tcIndex: 0 };
+    this.events.push(ev);
+    const pending: { redirect?: RedirectInfo } = {};
+    // tcx_run
+    let ret = -1;
+    for (const prog of dev.tcx(dir).programs()) {
+      const r = this.runProg(prog, pkt, dev, pending);
+      const run: TcxRun = { prog: prog.name, progId: prog.id };
+      if ('fault' in r) {
+        run.fault = r.fault;
+        ev.tcx.push(run);
+        ret = -1;
+        continue;
+      }
+      run.ret = r.ret;
+      ev.tcx.push(run);
+      ret = r.ret;
+      if (ret !== -1) break;
+    }
+    let verdict: number;
+    let dropReason: string | undefined;
+    if (ret === TC_ACT.TC_ACT_OK) {
+      ev.tcxVerdict = 'pass';
+      skb.tcIndex = skb.tcClassid & 0xffff; // tcx_action_code
+      verdict = TC_ACT.TC_ACT_OK;
+    } else if (ret === TC_ACT.TC_ACT_SHOT) {
+      ev.tcxVerdict = 'drop';
+      verdict = TC_ACT.TC_ACT_SHOT;
+    } else if (ret === TC_ACT.TC_ACT_REDIRECT) {
+      ev.tcxVerdict = 'redirect';
+      verdict = TC_ACT.TC_ACT_REDIRECT;
+    } else {
+      // tc_run
+      const block = dev.tcxEntry(dir)?.miniq as Block | null | undefined;
+      verdict = TC_ACT.TC_ACT_UNSPEC;
+      if (block) {
+        const res = tcfClassify(block, skb, (f: ClsBpfFilter) => this.runProg(f.prog, pkt, dev, pending));
+        ev.classic = { runs: res.runs, verdict: res.verdict, classid: res.classid, restarts: res.restarts };
+        verdict = res.verdict;
+        if (verdict === TC_ACT.TC_ACT_SHOT) dropReason = res.dropReason;
+        if (verdict === TC_ACT.TC_ACT_OK || verdict === TC_ACT.TC_ACT_RECLASSIFY) skb.tcIndex = res.classid & 0xffff;
+      }
+    }
+    ev.verdict = verdict;
+    ev.tcIndex = skb.tcIndex;
+    return { verdict, dropReason, redirect: pending.redirect };
+  }
+
+  /** Run one program on the skb (data at the Ethernet header, as both hooks present it). */
+  private runProg(prog: ProgHandle, pkt: Pkt, dev: NetDevice, pending: { redirect?: RedirectInfo }): { ret: number } | { fault: string } {
+    const np = prog.program;
+    if (!isNetProgram(np)) return { fault: `${prog} has no executable program bound (load it with host.loadObject)` };
+    const { skb } = pkt;
+    const st = createSkbRunState(np.mem, skb, { env: this.env });
+    const state = Object.assign(st, this.base);
+    try {
+      const res = runProgram(np.linked, np.mem, { args: [[Memory.lo(0), state.ctx.hi]], run: state, budget: this.opts.budget }, this.opts.engine ?? np.engine ?? 'interp');
+      if (state.redirect) pending.redirect = state.redirect;
+      for (const ev of state.events) this.cloneRedirect(dev, pkt, ev);
+      if (res.fault) return { fault: res.fault.message };
+      return { ret: res.r0lo | 0 };
+    } finally {
+      np.mem.release(state.packet);
+      np.mem.release(state.ctx);
+      if (state.sock) np.mem.release(state.sock);
+      if (state.fullSock) np.mem.release(state.fullSock);
+    }
+  }
+
+  /**
+   * bpf_clone_redirect, carried out when the program returns (the kernel transmits the clone
+   * inside the helper call; the order of side effects between the program's rest and the
+   * clone's egress hooks differs — documented).
+   */
+  private cloneRedirect(from: NetDevice, pkt: Pkt, ev: SkbEvent): void {
+    const target = this.host.device(ev.ifindex);
+    if (!target) return;
+    const clone: Pkt = { skb: cloneSkb(ev.skb), id: this.nextPkt++ };
+    const ingress = (ev.flags & BPF_F_INGRESS) !== 0;
+    this.events.push({ kind: 'redirect', pkt: pkt.id, how: 'clone_redirect', from: from.name, to: target.name, ifindex: target.ifindex, dir: ingress ? 'ingress' : 'egress', clone: clone.id });
+    this.plainRedirect(target, clone, ingress);
+  }
+
+  /**
+   * skb_do_redirect with the hook's pending redirect. Returns the peer device for "another
+   * round" (redirect_peer at ingress), else 'done' (the skb went somewhere or was dropped).
+   */
+  private doRedirect(dev: NetDevice, pkt: Pkt, atIngress: boolean, info: RedirectInfo | undefined): NetDevice | 'done' {
+    const target = info ? this.host.device(info.ifindex) : undefined;
+    if (!info || !target) {
+      this.end(pkt, 'drop', dev, 'NOT_SPECIFIED');
+      return 'done';
+    }
+    const how = info.kind;
+    if (how === 'peer') {
+      const peer = target.kind === 'veth' ? target.peer : null;
+      this.events.push({ kind: 'redirect', pkt: pkt.id, how, from: dev.name, to: peer?.name ?? target.name, ifindex: target.ifindex, dir: 'ingress' });
+      // skb_do_redirect: ingress only; ndo_get_peer_dev; peer up and in another netns
+      if (!atIngress || !peer || !peer.registered || !peer.up || peer.host === target.host) {
+        this.end(pkt, 'drop', dev, 'NOT_SPECIFIED');
+        return 'done';
+      }
+      pkt.skb.skbIif = 0;
+      return peer;
+    }
+    const ingress = how === 'redirect' && (info.flags & BPF_F_INGRESS) !== 0;
+    this.events.push({ kind: 'redirect', pkt: pkt.id, how, from: dev.name, to: target.name, ifindex: target.ifindex, dir: ingress ? 'ingress' : 'egress' });
+    // neigh: route + neighbour output on the target; tcxlab has no FIB: the frame is handed to
+    // the target's transmit path unchanged (documented difference).
+    this.plainRedirect(target, pkt, ingress);
+    return 'done';
+  }
+
+  /** __bpf_redirect_common: BPF_F_INGRESS → dev_forward_skb (backlog), else __bpf_tx_skb. */
+  private plainRedirect(target: NetDevice, pkt: Pkt, ingress: boolean): void {
+    const { skb } = pkt;
+    if (skb.len === 0) return this.end(pkt, 'drop', target, 'NOT_SPECIFIED');
+    if (ingress) {
+      if (!target.up) return this.end(pkt, 'drop', target, 'DEV_READY');
+      this.forward(target, pkt, false);
+      return;
+    }
+    if (this.xmitRecursion > XMIT_RECURSION_LIMIT) return this.end(pkt, 'drop', target, 'NOT_SPECIFIED');
+    skb.tstamp = 0n;
+    this.xmitRecursion++;
+    try {
+      this.xmit(target, pkt);
+    } finally {
+      this.xmitRecursion--;
+    }
+  }
+}
+
+/** Send one frame through `dev` (see Host.send). */
+export function sendFrame(host: Host, dev: NetDevice | string, frame: Uint8Array, opts: SendOptions = {}): NetTrace {
+  const d = typeof dev === 'string' ? host.device(dev) : dev;
+  if (!d) throw new ErrnoError('E_NET', 'ENODEV', `send: no device ${String(dev)}`);
+  return new Datapath(host, opts).send(d, frame, opts.dir ?? 'ingress');
+}
+
+/** One Memory per emulated kernel, shared by every object loaded through `loadObject`. */
+const kernelMemory = new WeakMap<object, Memory>();
+
+/** The shared Memory of a host's kernel. */
+export function hostMemory(host: Host): Memory {
+  let m = kernelMemory.get(host.kernel);
+  if (!m) {
+    m = new Memory();
+    kernelMemory.set(host.kernel, m);
+  }
+  return m;
+}
+
+/** A loaded object: its Collection and one ProgHandle per program (by function name). */
+export interface LoadedObject {
+  collection: Collection;
+  progs: Map<string, ProgHandle>;
+  /** The handle of program `name`, or a UsageError listing the ones there are. */
+  prog(name: string): ProgHandle;
+}
+
+/**
+ * Load an ELF object on the host's kernel (like `bpftool prog loadall`): maps are created once
+ * and shared by all its programs; each program gets a sched_cls ProgHandle with the executable
+ * bound, ready for `dev.tcx(dir).attach()`, links and `dev.tc.filter()`.
+ */
+export function loadObject(host: Host, bytes: Uint8Array, opts: CollectionOptions = {}): LoadedObject {
+  const collection = Collection.load(bytes, { ...opts, mem: opts.mem ?? hostMemory(host) });
+  const progs = new Map<string, ProgHandle>();
+  for (const p of collection.programs.values()) {
+    const program: NetProgram = { linked: p.linked, mem: collection.mem, engine: collection.engine };
+    progs.set(p.name, host.loadProg({ name: p.name, type: 'sched_cls', program }));
+  }
+  return {
+    collection,
+    progs,
+    prog(name: string): ProgHandle {
+      const h = progs.get(name);
+      if (!h) throw new UsageError(`no program ${JSON.stringify(name)} in the object (have: ${[...progs.keys()].join(', ')})`);
+      return h;
+    },
+  };
+}

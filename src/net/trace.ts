@@ -1,0 +1,167 @@
+/**
+ * @fileoverview Packet traces: what one `host.send()` did, hook by hook, and a readable rendering.
+ *
+ *   NetTrace
+ *   ├ events: TraceEvent[]     in the order they happened (hook runs, redirects, xmit, rx)
+ *   ├ fate:   Fate             of the original skb
+ *   └ fates:  Fate[]           of every skb (the original, clones, and packets they spawned)
+ */
+import { TC_ACT } from '../uapi.js';
+import type { FilterRun } from './classify.js';
+import type { Direction } from './tcx.js';
+
+/** One tcx program run. */
+export interface TcxRun {
+  prog: string;
+  progId: number;
+  /** r0 as s32; absent when the program faulted. */
+  ret?: number;
+  fault?: string;
+}
+
+/** One pass through sch_handle_ingress / sch_handle_egress. */
+export interface HookEvent {
+  kind: 'hook';
+  /** Packet number (0 = the original, clones count up). */
+  pkt: number;
+  dev: string;
+  ifindex: number;
+  dir: Direction;
+  /** tcx programs in array order, up to the one that ended the loop. */
+  tcx: TcxRun[];
+  /** tcx_action_code of the last return: 'pass' | 'drop' | 'redirect' | 'next'. */
+  tcxVerdict: 'pass' | 'drop' | 'redirect' | 'next';
+  /** The classic path ran (tcx said NEXT and a clsact/ingress qdisc with chain-0 filters exists). */
+  classic?: { runs: FilterRun[]; verdict: number; classid: number; restarts: number };
+  /** The hook's verdict as a TC_ACT value. */
+  verdict: number;
+  /** skb->tc_index after the hook (set by tcx PASS or classic OK/RECLASSIFY). */
+  tcIndex: number;
+}
+
+/** A redirect being executed (skb_do_redirect) or a clone_redirect. */
+export interface RedirectEvent {
+  kind: 'redirect';
+  pkt: number;
+  how: 'redirect' | 'peer' | 'neigh' | 'clone_redirect';
+  from: string;
+  to: string;
+  ifindex: number;
+  /** Where the skb goes on the target. */
+  dir: Direction;
+  /** The clone's packet number (clone_redirect only). */
+  clone?: number;
+}
+
+/** The driver hands the frame on (veth → peer rx, lo → own rx). */
+export interface XmitEvent {
+  kind: 'xmit';
+  pkt: number;
+  dev: string;
+  to?: string;
+}
+
+export type TraceEvent = HookEvent | RedirectEvent | XmitEvent;
+
+/** How an skb ended. */
+export interface Fate {
+  pkt: number;
+  /**
+   * stack: continued past tc ingress into the protocol stack of `dev`;
+   * drop: freed with `reason` (kernel drop reason name without SKB_DROP_REASON_);
+   * consumed: STOLEN/QUEUED/TRAP (freed silently);
+   * transmitted: left through a device with no peer (dummy) — the wire.
+   */
+  kind: 'stack' | 'drop' | 'consumed' | 'transmitted';
+  dev: string;
+  reason?: string;
+  /** The frame at that moment (from the Ethernet header). */
+  frame: Uint8Array;
+  /** skb metadata at the end. */
+  mark: number;
+  tcIndex: number;
+}
+
+export interface NetTrace {
+  events: TraceEvent[];
+  /** The original skb's fate. */
+  fate: Fate;
+  fates: Fate[];
+}
+
+const ACT_NAMES: Record<number, string> = {
+  [-1]: 'UNSPEC',
+  0: 'OK',
+  1: 'RECLASSIFY',
+  2: 'SHOT',
+  3: 'PIPE',
+  4: 'STOLEN',
+  5: 'QUEUED',
+  6: 'REPEAT',
+  7: 'REDIRECT',
+  8: 'TRAP',
+};
+
+/** TC_ACT_* name of a verdict ("OK", "GOTO_CHAIN 3", or the number). */
+export function tcActName(v: number): string {
+  if (ACT_NAMES[v] !== undefined) return ACT_NAMES[v];
+  if ((v & 0xf0000000) === 0x20000000) return `GOTO_CHAIN ${v & 0x0fffffff}`;
+  if ((v & 0xf0000000) === 0x10000000) return `JUMP ${v & 0x0fffffff}`;
+  return String(v);
+}
+
+/** TCX_* name of a tcx program return (unknown codes are shown as numbers). */
+export function tcxRetName(v: number): string {
+  switch (v) {
+    case -1:
+      return 'TCX_NEXT';
+    case 0:
+      return 'TCX_PASS';
+    case 2:
+      return 'TCX_DROP';
+    case 7:
+      return 'TCX_REDIRECT';
+    default:
+      return String(v);
+  }
+}
+
+function hex(n: number): string {
+  return `0x${(n >>> 0).toString(16)}`;
+}
+
+/** A human-readable multi-line trace. */
+export function formatTrace(t: NetTrace): string {
+  const out: string[] = [];
+  for (const e of t.events) {
+    const p = e.pkt ? `[clone ${e.pkt}] ` : '';
+    if (e.kind === 'hook') {
+      out.push(`  ${p}${e.dev} ${e.dir}:`);
+      for (const r of e.tcx) out.push(`    tcx ${r.prog}#${r.progId} -> ${r.fault ? `fault: ${r.fault}` : tcxRetName(r.ret!)}`);
+      if (e.tcx.length || e.tcxVerdict !== 'next') out.push(`    tcx verdict: ${e.tcxVerdict}`);
+      if (e.classic) {
+        for (const r of e.classic.runs) {
+          const res = r.fault ? `fault: ${r.fault}` : `${r.ret} -> ${r.result === 'continue' ? 'continue' : tcActName(r.result)}`;
+          out.push(`    cls_bpf chain ${r.chain} pref ${r.prio} handle ${hex(r.handle)} ${r.prog}#${r.progId}${r.da ? ' da' : ''}: ${res}${r.classid !== undefined && r.result !== 'continue' ? ` classid ${fmtClassid(r.classid)}` : ''}`);
+        }
+        out.push(`    classic verdict: ${tcActName(e.classic.verdict)}${e.classic.restarts ? ` after ${e.classic.restarts} restarts` : ''}`);
+      }
+      out.push(`    => ${tcActName(e.verdict)}${e.tcIndex ? ` tc_index ${hex(e.tcIndex)}` : ''}`);
+    } else if (e.kind === 'redirect') {
+      out.push(`  ${p}${e.how} ${e.from} -> ${e.to} ${e.dir}${e.clone !== undefined ? ` (clone ${e.clone})` : ''}`);
+    } else {
+      out.push(`  ${p}xmit ${e.dev}${e.to ? ` -> ${e.to} rx` : ''}`);
+    }
+  }
+  for (const f of t.fates) {
+    const who = f.pkt ? `clone ${f.pkt}` : 'packet';
+    out.push(`  ${who}: ${f.kind}${f.kind === 'drop' ? ` (${f.reason})` : ''} at ${f.dev}`);
+  }
+  return out.join('\n');
+}
+
+/** tc's classid notation MAJ:MIN in hex. */
+export function fmtClassid(c: number): string {
+  return `${((c >>> 16) & 0xffff).toString(16)}:${(c & 0xffff).toString(16)}`;
+}
+
