@@ -55,6 +55,25 @@ function einval(msg: string): ErrnoError {
   return new ErrnoError(ErrorCode.Skb, 'EINVAL', `test run: ${msg}`);
 }
 
+/** Bytes of __sk_buff a ctx_in may set (convert___skb_to_skb); every other byte must be 0. */
+const CTX_IN_ALLOWED: Uint8Array = (() => {
+  const a = new Uint8Array(SK_BUFF_SIZE);
+  const allow = (off: number, n: number): void => {
+    a.fill(1, off, off + n);
+  };
+  allow(SKB_OFF.mark, 4);
+  allow(SKB_OFF.priority, 4);
+  allow(SKB_OFF.ingress_ifindex, 4);
+  allow(SKB_OFF.ifindex, 4);
+  allow(SKB_OFF.cb, 20);
+  allow(SKB_OFF.tstamp, 8);
+  allow(SKB_OFF.wire_len, 4);
+  allow(SKB_OFF.gso_segs, 4);
+  allow(SKB_OFF.gso_size, 4);
+  allow(SKB_OFF.hwtstamp, 8);
+  return a;
+})();
+
 /** kmalloc size classes (x86-64 SLUB): how much room kzalloc really gives. */
 function kmallocBucket(n: number): number {
   for (const b of [8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192]) if (n <= b) return b;
@@ -62,10 +81,13 @@ function kmallocBucket(n: number): number {
 }
 
 /** `eth_skb_pkt_type`. */
+function macEq(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < 6; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 function pktTypeFor(dst: Uint8Array, dev: SkbDevice): number {
-  const eq = (a: Uint8Array, b: Uint8Array): boolean => a.every((x, i) => x === b[i]);
-  if (eq(dst, dev.addr)) return 0; // PACKET_HOST
-  if (dst[0] & 1) return eq(dst, dev.broadcast) ? 1 : 2; // BROADCAST : MULTICAST
+  if (macEq(dst, dev.addr)) return 0; // PACKET_HOST
+  if (dst[0] & 1) return macEq(dst, dev.broadcast) ? 1 : 2; // BROADCAST : MULTICAST
   return 3; // OTHERHOST
 }
 
@@ -132,22 +154,8 @@ export function buildTestRunSkb(input: TestRunInput, env: SkbEnv = {}): Skb {
   if (ethertype === ETH_P.ETH_P_IPV6 && data.length < ETH_HLEN + 40) throw einval('IPv6 frame shorter than 54 bytes');
 
   // convert___skb_to_skb: only these fields may be nonzero.
-  if (ctx && cdv) {
-    const allowed = new Uint8Array(SK_BUFF_SIZE);
-    const allow = (off: number, n: number): void => {
-      allowed.fill(1, off, off + n);
-    };
-    allow(SKB_OFF.mark, 4);
-    allow(SKB_OFF.priority, 4);
-    allow(SKB_OFF.ingress_ifindex, 4);
-    allow(SKB_OFF.ifindex, 4);
-    allow(SKB_OFF.cb, 20);
-    allow(SKB_OFF.tstamp, 8);
-    allow(SKB_OFF.wire_len, 4);
-    allow(SKB_OFF.gso_segs, 4);
-    allow(SKB_OFF.gso_size, 4);
-    allow(SKB_OFF.hwtstamp, 8);
-    for (let i = 0; i < SK_BUFF_SIZE; i++) if (ctx[i] !== 0 && !allowed[i]) throw einval(`ctx_in byte ${i} must be zero`);
+  if (ctx) {
+    for (let i = 0; i < SK_BUFF_SIZE; i++) if (ctx[i] !== 0 && !CTX_IN_ALLOWED[i]) throw einval(`ctx_in byte ${i} must be zero`);
   }
 
   // bpf_test_init + slab_build_skb: headroom 64, tailroom up to the kmalloc bucket.
