@@ -8,10 +8,8 @@
  */
 import { HELPER_IDS } from '../../vm/helper-ids.js';
 import type { HelperFn } from '../../vm/program.js';
-import { add16, rd16, wr16 } from '../skb/csum.js';
-import type { Skb } from '../skb/skb.js';
-import { CHECKSUM_COMPLETE } from '../skb/skb.js';
-import { add32, sub32 } from '../skb/csum.js';
+import { add16, add32, rd16, sub32, wr16 } from '../skb/csum.js';
+import { CHECKSUM_COMPLETE, type Skb } from '../skb/skb.js';
 import { Memory } from '../../vm/memory.js';
 import { SockCtx } from '../skb/sock-ctx.js';
 import { ERRNO, ETH_HLEN, ETH_P } from '../uapi.js';
