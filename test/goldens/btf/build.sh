@@ -1,0 +1,33 @@
+#!/bin/sh
+# Rebuilds the BTF fixtures and records the external tools' view of them (the goldens).
+#
+#   sh test/goldens/btf/build.sh            (from the repo root; needs clang-19, llvm-19, bpftool)
+#
+# For each src/NAME.bpf.c:
+#   NAME.bpf.o         clang-19 -O2 -g -target bpf (debug paths mapped to ".", reproducible)
+#   NAME.btf           llvm-objcopy-19 --dump-section .BTF      (raw .BTF bytes)
+#   NAME.btf.ext       llvm-objcopy-19 --dump-section .BTF.ext  (raw .BTF.ext bytes)
+#   NAME.bpftool.txt   bpftool btf dump file NAME.bpf.o          (raw format: ids, kinds, names, sizes, offsets)
+#   NAME.bpftool-c.txt bpftool btf dump file NAME.bpf.o format c
+#   NAME.lines.txt     llvm-objdump-19 -d -l --no-show-raw-insn NAME.bpf.o (DWARF line table per instruction)
+#   NAME.libbpf.txt    libbpf's own decisions (libbpf-record.c, libbpf 1.1 debug log): map definitions
+#                      for every object; for core.bpf.o also a real load into the running kernel (root),
+#                      whose log has every CO-RE decision ("relo #N: patched insn #I ... A -> B").
+set -eu
+cd "$(dirname "$0")"
+DIR=$(pwd)
+for src in src/*.bpf.c; do
+	name=$(basename "$src" .bpf.c)
+	clang-19 -O2 -g -target bpf -Wall -Wno-unused-function -fno-ident \
+		-fdebug-prefix-map="$DIR"=. -ffile-prefix-map="$DIR"=. \
+		-I/usr/include/x86_64-linux-gnu -c "$src" -o "$name.bpf.o"
+	llvm-objcopy-19 --dump-section .BTF="$name.btf" --dump-section .BTF.ext="$name.btf.ext" "$name.bpf.o" /dev/null
+	bpftool btf dump file "$name.bpf.o" > "$name.bpftool.txt"
+	bpftool btf dump file "$name.bpf.o" format c > "$name.bpftool-c.txt"
+	llvm-objdump-19 -d -l --no-show-raw-insn "$name.bpf.o" > "$name.lines.txt"
+done
+gcc -O1 -o /tmp/libbpf-record libbpf-record.c -lbpf
+/tmp/libbpf-record types.bpf.o > types.libbpf.txt
+llvm-objcopy-19 --dump-section tc=core.tc.bin core.bpf.o /dev/null
+/tmp/libbpf-record core.bpf.o --load > core.libbpf.txt
+grep -q '^load 0$' core.libbpf.txt
