@@ -22,6 +22,7 @@ import {
   type TestRunInput,
 } from './skb/index.js';
 import { ERRNO } from './uapi.js';
+import { skbPacketProvider } from './skb/ld-abs.js';
 
 /** Options of one test run. */
 export interface TestRunOptions extends TestRunInput {
@@ -77,6 +78,7 @@ export function testRun(prog: LinkedProgram, mem: Memory, opts: TestRunOptions):
   const skbState = createSkbRunState(mem, skb, { env: opts.env, tstampTypeAccess: tstampAccess(prog) });
   const state = Object.assign(skbState, base) as SkbRunState & BaseRunState;
   const ctxPtr: [number, number] = [Memory.lo(0), state.ctx.hi];
+  const packet = skbPacketProvider(skb);
   const repeat = Math.max(1, opts.repeat ?? 1);
   const engine = opts.engine ?? 'interp';
   let r0lo = 0;
@@ -85,7 +87,7 @@ export function testRun(prog: LinkedProgram, mem: Memory, opts: TestRunOptions):
   const t0 = process.hrtime.bigint();
   try {
     for (let i = 0; i < repeat; i++) {
-      const res = runProgram(prog, mem, { args: [ctxPtr], run: state, budget: opts.budget }, engine);
+      const res = runProgram(prog, mem, { args: [ctxPtr], run: state, budget: opts.budget, packet }, engine);
       insns = res.insns;
       if (res.fault) {
         fault = res.fault;
