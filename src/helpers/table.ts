@@ -14,6 +14,8 @@ import { skbCsumHelpers } from './skb-csum.js';
 import { skbLayoutHelpers } from './skb-layout.js';
 import { skbMetaHelpers } from './skb-meta.js';
 import { skbRedirectHelpers } from './skb-redirect.js';
+import { skbRouteHelpers } from './skb-route.js';
+import { skbTunnelHelpers } from './skb-tunnel.js';
 import { skbVlanHelpers } from './skb-vlan.js';
 
 /** All implemented helpers by id. One source per id: families must not overlap. */
@@ -26,6 +28,8 @@ export const HELPER_FAMILIES: ReadonlyArray<Readonly<Record<number, HelperFn>>> 
   skbMetaHelpers,
   skbRedirectHelpers,
   skbVlanHelpers,
+  skbTunnelHelpers,
+  skbRouteHelpers,
 ];
 
 function unsupported(id: number): HelperFn {
