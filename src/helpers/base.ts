@@ -197,6 +197,39 @@ export const baseHelpers: Record<number, HelperFn> = {
   },
 };
 
+/**
+ * bpf_probe_read_kernel(dst, size, unsafe_ptr) [113]: copy_from_kernel_nofault — any readable
+ * address works; a fault zeroes dst and returns -EFAULT. The _str form [115] copies up to and
+ * including the NUL and returns the length with the NUL (strncpy_from_kernel_nofault).
+ */
+function probeRead(c: HelperCall, str: boolean, name: string): void {
+  const size = argU32(c, 2);
+  const dst = argMem(c, 1, size, true, name);
+  const hi = c.regs.hi[3];
+  const lo = c.regs.lo[3];
+  if (!str) {
+    const src = c.mem.slice(hi, lo, size);
+    if (src === undefined) {
+      dst.fill(0);
+      return setR0(c, -ERRNO.EFAULT);
+    }
+    dst.set(src);
+    return setR0(c, 0);
+  }
+  if (size === 0) return setR0(c, 0);
+  for (let i = 0; i < size; i++) {
+    const b = c.mem.slice(hi, (lo + i) | 0, 1);
+    if (b === undefined) {
+      dst.fill(0);
+      return setR0(c, -ERRNO.EFAULT);
+    }
+    dst[i] = i === size - 1 ? 0 : b[0];
+    if (b[0] === 0 || i === size - 1) return setR0(c, i + 1);
+  }
+}
+baseHelpers[H.bpf_probe_read_kernel] = (c) => probeRead(c, false, 'bpf_probe_read_kernel');
+baseHelpers[H.bpf_probe_read_kernel_str] = (c) => probeRead(c, true, 'bpf_probe_read_kernel_str');
+
 /** bpf_strtol / bpf_strtoul (kernel/bpf/helpers.c __bpf_strtoull): flags = base 0, 8, 10 or 16. */
 function strto(c: HelperCall, signed: boolean, name: string): void {
   const len = argSize(c, 2);
