@@ -9,7 +9,7 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { UsageError } from '../../../vm/errors.js';
+import { BpfError, UsageError, VerifierError } from '../../../vm/errors.js';
 import { ENGINES, type Engine } from '../../../vm/engine.js';
 import { defaultBaseState } from '../../helpers/base.js';
 import { Collection, objectNameOf } from '../../collection.js';
@@ -87,12 +87,25 @@ export function runJob(
   const objectName = objectNameOf(objPath);
   const sets = opts.sets ?? [];
   // Like the oracle (libbpf 1.1 + sched_cls fallback), unknown section names load as sched_cls.
-  let spec = loadCollectionSpec(objBytes, { programType: opts.type ?? 'sched_cls' });
-  const probe = new Collection(spec, { objectName });
+  let spec: CollectionSpec;
+  let probe: Collection;
+  try {
+    spec = loadCollectionSpec(objBytes, { programType: opts.type ?? 'sched_cls' });
+    probe = new Collection(spec, { objectName });
+  } catch (e) {
+    if (!(e instanceof BpfError)) throw e;
+    // As `oracle run` does when the object does not load: one error object (exit status 1).
+    const errname = e instanceof VerifierError ? 'EACCES' : 'EINVAL';
+    return { error: 'load', errno: ERRNO[errname], errname, message: objPath, log: e.message };
+  }
   const nameOfSpec = (ms: MapSpec): string => probe.mapList[spec.maps.indexOf(ms)]?.name ?? ms.name;
   spec = withDataSets(spec, sets, nameOfSpec);
   const coll = new Collection(spec, { objectName });
   const prog = coll.program(progName);
+  const t = prog.spec.type.id;
+  if (t !== BPF_PROG_TYPE.BPF_PROG_TYPE_SCHED_CLS && t !== BPF_PROG_TYPE.BPF_PROG_TYPE_SCHED_ACT) {
+    throw new UsageError(`program ${progName} is ${progTypeName(t)}: tcxlab runs sched_cls and sched_act programs`);
+  }
   for (const s of sets) {
     const map = coll.map(s.map);
     if (spec.maps[coll.mapList.indexOf(map)]?.source === 'data') continue;
@@ -183,7 +196,8 @@ export function register(program: Command, io: CliIo): void {
       const sets: SetArg[] = [];
       for (let i = 0; i < raw.length; i += 3) sets.push({ map: raw[i], key: raw[i + 1], value: raw[i + 2] });
       const text = new TextDecoder().decode(io.readFile(packetsFile));
-      const result = runJob(io.readFile(obj), obj, prog, parsePackets(text), {
+      const objBytes = io.readFile(obj);
+      const result = runJob(objBytes, obj, prog, parsePackets(text), {
         ctx: o.ctx as string | undefined,
         ctxOut: Boolean(o.ctxOut),
         sets,
@@ -193,5 +207,6 @@ export function register(program: Command, io: CliIo): void {
         type: o.type as string | undefined,
       });
       io.out(JSON.stringify(result, null, o.pretty ? 1 : undefined) + '\n');
+      if ('error' in result) io.exitCode = 1;
     });
 }
