@@ -11,6 +11,7 @@ export { applyCoreRelocations, essentialNameLength, CORE_POISON_HELPER_ID, type 
 export { builtinTargetBtf, builtinTargetBtfBytes } from './target.js';
 export { writeBtf, type BtfTypeSpec } from './writer.js';
 export { BPF_CORE, BTF_KIND, CORE_RELO_KIND_NAMES, type CoreReloKind } from './wire.js';
+export { BtfError } from '../../vm/errors.js';
 
 import type { Btf } from './parse.js';
 import { parseBtf } from './parse.js';

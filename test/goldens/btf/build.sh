@@ -31,3 +31,7 @@ gcc -O1 -o /tmp/libbpf-record libbpf-record.c -lbpf
 llvm-objcopy-19 --dump-section tc=core.tc.bin core.bpf.o /dev/null
 /tmp/libbpf-record core.bpf.o --load > core.libbpf.txt
 grep -q '^load 0$' core.libbpf.txt
+# Layout facts of the running kernel for the built-in target BTF's root types (gen-target.ts ROOTS).
+bpftool btf dump file /sys/kernel/btf/vmlinux | awk '
+	/^\[/ { keep = ($2 == "STRUCT" || $2 == "ENUM") && index(" __sk_buff ethhdr iphdr ipv6hdr tcphdr udphdr icmphdr icmp6hdr vlan_hdr bpf_sock_tuple bpf_sock bpf_tunnel_key bpf_fib_lookup tcx_action_base ", " " substr($3, 2, length($3) - 2) " ") > 0 }
+	keep { print }' > target.vmlinux.txt
