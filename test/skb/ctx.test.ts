@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Memory } from '../../vm/memory.js';
 import { ErrnoError } from '../../vm/errors.js';
-import { buildTestRunSkb, checkCtxAccess, createSkbRunState, finishTestRun } from '../../src/skb/index.js';
+import { buildTestRunSkb, checkCtxAccess, checkSockAccess, createSkbRunState, finishTestRun } from '../../src/skb/index.js';
 import { hex, loadGolden, unhex, type GoldenCase } from './golden.js';
 import { runRaw } from './raw-runner.js';
+import { interpretRaw } from './interp-run.js';
 
 function run(c: GoldenCase) {
   const input = { data: unhex(c.packet), ctxIn: c.ctx ? unhex(c.ctx) : undefined, ctxOut: c.ctxOut };
@@ -87,6 +88,31 @@ describe('BPF_PROG_TEST_RUN skb construction', () => {
       if (out && c.kernel.ctx_out !== undefined && hex(out.ctxOut as Uint8Array) !== c.kernel.ctx_out) wrong.push(`${c.what}: ctx_out`);
       if (out && !c.kernel.data_out_unchanged && c.kernel.data_out !== undefined && hex(out.dataOut as Uint8Array) !== c.kernel.data_out) {
         wrong.push(`${c.what}: data_out`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe('bpf_sock view of the test-run socket (skb->sk and bpf_sk_fullsock)', () => {
+  const cases = loadGolden('sock-access.json');
+  it('checkSockAccess agrees with the verifier on every offset and size', () => {
+    const wrong: string[] = [];
+    for (const c of cases) {
+      if (c.packetName !== 'IPV4_TCP') continue;
+      const mine = checkSockAccess(c.off as number, c.size as number, c.kind === 'full');
+      if (mine !== c.kernel.loaded) wrong.push(`${c.kind} off ${c.off} size ${c.size}: kernel ${c.kernel.loaded}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+  it('loaded values match (IPv4 and IPv6 sockets)', () => {
+    const wrong: string[] = [];
+    for (const c of cases.filter((x) => x.kernel.loaded)) {
+      const input = { data: unhex(c.packet) };
+      const state = createSkbRunState(new Memory(), buildTestRunSkb(input));
+      const res = interpretRaw(c.prog, state);
+      if (res.fault || res.r0lo >>> 0 !== c.kernel.retval) {
+        wrong.push(`${c.packetName} ${c.kind} off ${c.off} size ${c.size}: kernel ${c.kernel.retval}, ours ${res.r0lo >>> 0}`);
       }
     }
     expect(wrong).toEqual([]);

@@ -183,7 +183,25 @@ def build():
     return run_all(cases)
 
 
+def sock_matrix():
+    # r2 = skb->sk; if (!r2) return 0xdead; r0 = *(size *)(r2 + off) (or the full view with sk_fullsock)
+    cases = []
+    for full in (False, True):
+        for size in (1, 2, 4, 8):
+            for off in range(0, 80, size):
+                if full:
+                    code = (movr(6, 1) + mov(0, 0xdead) + ldx(1, 6, 168, 8) + insn(0x15, 1, 0, 4, 0) + call(95)
+                            + insn(0x15, 0, 0, 2, 0) + movr(2, 0) + ldx(0, 2, off, size) + exit_())
+                else:
+                    code = ldx(2, 1, 168, 8) + mov(0, 0xdead) + insn(0x15, 2, 0, 1, 0) + ldx(0, 2, off, size) + exit_()
+                for pkt in ('IPV4_TCP', 'IPV6_UDP'):
+                    cases.append({'kind': 'full' if full else 'common', 'off': off, 'size': size, 'packet': getattr(P, pkt),
+                                  'packetName': pkt, 'prog': code.hex()})
+    return run_all(cases)
+
+
 if __name__ == '__main__':
+    dump('sock-access.json', sock_matrix())
     dump('test-run-build.json', build())
     dump('ctx-stores.json', stores())
     dump('ctx-values.json', values())
