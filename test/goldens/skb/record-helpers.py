@@ -209,6 +209,8 @@ for pkt_name in ('IPV4_TCP', 'IPV4_OTHER', 'IPV4_MCAST'):
 for room, fl in ((14, 0), (0, 0), (1, 1), (16005, 0), (16006, 0), (0xffffffff, 0)):
     case(f'change_head {room} flags={fl}', call_h('change_head', 'ctx', room, fl), epi='dlen')
 case('change_head then load_bytes_relative NET', call_h('change_head', 'ctx', 14, 0) + call_h('load_bytes_rel', 'ctx', 0, ('stack', -48), 20, 1), epi=('buf', -48))
+case('change_head 200 (reallocates) then load_bytes_relative NET', call_h('change_head', 'ctx', 200, 0) + call_h('load_bytes_rel', 'ctx', 0, ('stack', -48), 20, 1), epi=('buf', -48))
+case('adjust_room 0xfff then 0xfff then load_bytes_relative NET', call_h('adjust_room', 'ctx', 0xfff, 1, 0) + call_h('adjust_room', 'ctx', 0xfff, 1, 0) + call_h('load_bytes_rel', 'ctx', 0, ('stack', -48), 20, 1), epi=('buf', -48))
 case('change_head then load_bytes_relative MAC', call_h('change_head', 'ctx', 14, 0) + call_h('load_bytes_rel', 'ctx', 0, ('stack', -48), 20, 0), epi=('buf', -48))
 for nl, fl in ((100, 0), (40, 0), (14, 0), (13, 0), (59, 0), (16065, 0), (60, 1)):
     case(f'change_tail {nl} flags={fl}', call_h('change_tail', 'ctx', nl, fl), epi='dlen')
