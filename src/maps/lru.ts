@@ -20,17 +20,22 @@
  * - Host (syscall) lookups do not mark elements used (htab_lru_map_lookup_elem_sys).
  * - BPF_F_NO_COMMON_LRU: each CPU owns max_entries / ncpus nodes (max_entries rounded up to a
  *   multiple of ncpus at creation) and evicts only among the elements it inserted.
+ *
+ * `createMapEnv(mem, { lru: 'kernel' })` swaps the strict order for the kernel's own node lists
+ * (lru-kernel.ts): batch refills of target_free nodes, second chances, pending lists.
  */
 import type { Region } from '../../vm/memory.js';
-import { BPF_EXIST, BPF_F_NO_COMMON_LRU } from '../uapi.js';
+import { BPF_EXIST, BPF_F_NO_COMMON_LRU, ERRNO } from '../uapi.js';
 import { EINVAL, ENOENT } from './base.js';
 import { keyOf } from './bytes.js';
 import { checkFlags, HashTableBase, type HashElem } from './hash.js';
+import { KernelLru, type KNode } from './lru-kernel.js';
 import type { MapDefinition, MapEnv } from './types.js';
 // Imported bindings read once: the TS runners used by tests make every import use a getter call.
 const _BPF_EXIST = BPF_EXIST;
 const _EINVAL = EINVAL;
 const _ENOENT = ENOENT;
+const _ENOMEM = -ERRNO.ENOMEM;
 const _keyOf = keyOf;
 const _checkFlags = checkFlags;
 
@@ -41,37 +46,148 @@ export function lruMaxEntries(def: MapDefinition, ncpus: number): number {
   return up <= 0xffffffff ? up : Math.floor(def.maxEntries / ncpus) * ncpus;
 }
 
-/** An LRU element: a hash element on a doubly linked recency list. */
-interface LruNode extends HashElem {
-  k: number | string;
+/** An LRU element (node fields of both policies). */
+interface LruNode extends KNode {
   prev: LruNode | null;
   next: LruNode | null;
 }
 
-/** One recency list: head is the least recently used, tail the most recent. */
-interface LruList {
-  head: LruNode | null;
-  tail: LruNode | null;
-  free: LruNode[];
-  created: number;
+/** How nodes are found, ordered and recycled. */
+interface LruPolicy {
+  /** A node for a new element (evicting through the map's callback if needed). */
+  pop(cpu: number): LruNode | undefined;
+  /** A node is no longer an element (delete, replaced, failed update). */
+  pushFree(n: LruNode): void;
+  /** A program lookup or a replace used the element. */
+  ref(n: LruNode): void;
+  /** A popped node became an element. */
+  inserted(n: LruNode): void;
+  /** Live elements, first evicted first (as far as the policy can tell). */
+  order(): LruNode[];
+}
+
+/** Strict LRU: one recency list per LRU list (head = least recent), free stacks. */
+class StrictLru implements LruPolicy {
+  private readonly heads: (LruNode | null)[];
+  private readonly tails: (LruNode | null)[];
+  private readonly free: LruNode[][];
+  private readonly created: number[];
+
+  constructor(
+    private readonly nlists: number,
+    private readonly perList: number,
+    private readonly create: (list: number) => LruNode,
+    private readonly evict: (n: LruNode) => boolean,
+  ) {
+    this.heads = new Array(nlists).fill(null);
+    this.tails = new Array(nlists).fill(null);
+    this.free = Array.from({ length: nlists }, () => []);
+    this.created = new Array(nlists).fill(0);
+  }
+
+  private unlink(n: LruNode): void {
+    const l = n.list;
+    if (n.prev) n.prev.next = n.next;
+    else this.heads[l] = n.next;
+    if (n.next) n.next.prev = n.prev;
+    else this.tails[l] = n.prev;
+    n.prev = n.next = null;
+  }
+
+  private append(n: LruNode): void {
+    const l = n.list;
+    n.prev = this.tails[l];
+    n.next = null;
+    if (this.tails[l]) (this.tails[l] as LruNode).next = n;
+    else this.heads[l] = n;
+    this.tails[l] = n;
+  }
+
+  pop(cpu: number): LruNode | undefined {
+    const l = this.nlists === 1 ? 0 : cpu >= 0 && cpu < this.nlists ? cpu : 0;
+    const f = this.free[l].pop();
+    if (f) return f;
+    if (this.created[l] < this.perList) {
+      this.created[l]++;
+      return this.create(l);
+    }
+    const victim = this.heads[l] as LruNode;
+    this.unlink(victim);
+    this.evict(victim);
+    return victim;
+  }
+
+  pushFree(n: LruNode): void {
+    if (n.prev || this.heads[n.list] === n) this.unlink(n);
+    this.free[n.list].push(n);
+  }
+
+  ref(n: LruNode): void {
+    if (this.tails[n.list] === n) return;
+    this.unlink(n);
+    this.append(n);
+  }
+
+  inserted(n: LruNode): void {
+    this.append(n);
+  }
+
+  order(): LruNode[] {
+    const out: LruNode[] = [];
+    for (const h of this.heads) for (let n = h; n; n = n.next) out.push(n);
+    return out;
+  }
+}
+
+/** The kernel's lists behind the same interface. */
+class KernelLruPolicy implements LruPolicy {
+  readonly k: KernelLru;
+  constructor(ncpus: number, max: number, percpu: boolean, create: (cpu: number) => LruNode, evict: (n: LruNode) => boolean) {
+    this.k = new KernelLru(ncpus, max, percpu, create, evict as (n: KNode) => boolean);
+  }
+  pop(cpu: number): LruNode | undefined {
+    return this.k.pop(cpu) as LruNode | undefined;
+  }
+  pushFree(n: LruNode): void {
+    this.k.pushFree(n);
+  }
+  ref(n: LruNode): void {
+    this.k.ref(n);
+  }
+  inserted(_n: LruNode): void {}
+  order(): LruNode[] {
+    return this.k.order() as LruNode[];
+  }
 }
 
 export class LruHashMap extends HashTableBase {
-  /** Recency lists (one unless BPF_F_NO_COMMON_LRU, then one per CPU). */
-  private readonly lists: LruList[];
-  /** Node budget of each list. */
-  private readonly perList: number;
-  private readonly commonLru: boolean;
+  /** 'strict' (default) or 'kernel' (bpf_lru_list.c's lists). */
+  readonly policyName: 'strict' | 'kernel';
+  private readonly policy: LruPolicy;
   /** Elements evicted so far (for traces and tests). */
   evictions = 0;
 
   constructor(env: MapEnv, def: MapDefinition) {
     const max = lruMaxEntries(def, env.ncpus);
     super(env, def, max);
-    this.commonLru = !(def.flags & BPF_F_NO_COMMON_LRU);
-    const lists = this.commonLru ? 1 : env.ncpus;
-    this.perList = this.commonLru ? max : max / env.ncpus;
-    this.lists = Array.from({ length: lists }, () => ({ head: null, tail: null, free: [], created: 0 }));
+    const common = !(def.flags & BPF_F_NO_COMMON_LRU);
+    const create = (list: number): LruNode => {
+      const n = this.newElem(list) as LruNode;
+      n.k = 0;
+      n.prev = n.next = null;
+      return n;
+    };
+    const evict = (n: LruNode): boolean => {
+      if (this.table.get(n.k) !== n) return false;
+      this.table.delete(n.k);
+      this.evictions++;
+      return true;
+    };
+    this.policyName = env.lru ?? 'strict';
+    this.policy =
+      this.policyName === 'kernel'
+        ? new KernelLruPolicy(env.ncpus, max, !common, create, evict)
+        : new StrictLru(common ? 1 : env.ncpus, common ? max : max / env.ncpus, create, evict);
   }
 
   lookupElem(key: Uint8Array, cpu: number): Region | undefined {
@@ -81,57 +197,9 @@ export class LruHashMap extends HashTableBase {
       if (cpu < 0 || cpu >= this.env.ncpus) return undefined;
       this.lastOffset = this.valueOff + cpu * this.stride;
     } else this.lastOffset = this.valueOff;
-    // A program lookup sets the node's ref bit; strictly: it becomes most recently used.
-    this.touch(e);
+    // A program lookup sets the node's ref bit (strict: it becomes the most recent).
+    this.policy.ref(e);
     return e.region;
-  }
-
-  private unlink(n: LruNode): void {
-    const l = this.lists[n.list];
-    if (n.prev) n.prev.next = n.next;
-    else l.head = n.next;
-    if (n.next) n.next.prev = n.prev;
-    else l.tail = n.prev;
-    n.prev = n.next = null;
-  }
-
-  private append(n: LruNode): void {
-    const l = this.lists[n.list];
-    n.prev = l.tail;
-    n.next = null;
-    if (l.tail) l.tail.next = n;
-    else l.head = n;
-    l.tail = n;
-  }
-
-  private touch(n: LruNode): void {
-    if (this.lists[n.list].tail === n) return;
-    this.unlink(n);
-    this.append(n);
-  }
-
-  /** prealloc_lru_pop: a free node of this CPU's list, or the least recently used one evicted. */
-  private popNode(cpu: number): LruNode {
-    const li = this.commonLru ? 0 : cpu >= 0 && cpu < this.lists.length ? cpu : 0;
-    const l = this.lists[li];
-    const f = l.free.pop();
-    if (f) return f;
-    if (l.created < this.perList) {
-      l.created++;
-      const n = this.newElem(li) as LruNode;
-      n.k = 0;
-      n.prev = n.next = null;
-      return n;
-    }
-    const victim = l.head as LruNode;
-    this.unlink(victim);
-    this.table.delete(victim.k);
-    this.evictions++;
-    return victim;
-  }
-
-  private pushFree(n: LruNode): void {
-    this.lists[n.list].free.push(n);
   }
 
   override updateElem(key: Uint8Array, value: Uint8Array, flags: number, cpu: number): number {
@@ -142,22 +210,23 @@ export class LruHashMap extends HashTableBase {
   private updatePlain(key: Uint8Array, value: Uint8Array, flags: number, cpu: number): number {
     if (!(flags >= 0 && flags <= _BPF_EXIST)) return _EINVAL;
     const k = _keyOf(key, this.keySize);
-    const n = this.popNode(cpu);
+    const n = this.policy.pop(cpu);
+    if (!n) return _ENOMEM;
     this.writeKey(n, key);
     this.copyValue(n.region.bytes, this.valueOff, value);
     const old = this.table.get(k) as LruNode | undefined;
     const err = _checkFlags(old !== undefined, flags);
     if (err) {
-      this.pushFree(n);
+      this.policy.pushFree(n);
       return err;
-    }
-    if (old) {
-      this.unlink(old);
-      this.pushFree(old);
     }
     n.k = k;
     this.table.set(k, n);
-    this.append(n);
+    this.policy.inserted(n);
+    if (old) {
+      this.policy.ref(n);
+      this.policy.pushFree(old);
+    }
     return 0;
   }
 
@@ -165,16 +234,21 @@ export class LruHashMap extends HashTableBase {
   private updatePercpu(key: Uint8Array, value: Uint8Array, flags: number, cpu: number, all: boolean): number {
     if (!(flags >= 0 && flags <= _BPF_EXIST)) return _EINVAL;
     const k = _keyOf(key, this.keySize);
-    const n = flags !== _BPF_EXIST ? this.popNode(cpu) : undefined;
+    let n: LruNode | undefined;
+    if (flags !== _BPF_EXIST) {
+      n = this.policy.pop(cpu);
+      if (!n) return _ENOMEM;
+    }
     const old = this.table.get(k) as LruNode | undefined;
     const err = _checkFlags(old !== undefined, flags);
     if (err) {
-      if (n) this.pushFree(n);
+      if (n) this.policy.pushFree(n);
       return err;
     }
     const st = this.stride;
     const target = old ?? (n as LruNode);
     const b = target.region.bytes;
+    if (old) this.policy.ref(old);
     if (all) {
       for (let c = 0; c < this.env.ncpus; c++) b.set(value.subarray(c * st, (c + 1) * st), this.valueOff + c * st);
     } else {
@@ -182,13 +256,12 @@ export class LruHashMap extends HashTableBase {
       b.set(value.subarray(0, this.valueSize), this.valueOff + cpu * st);
     }
     if (old) {
-      this.touch(old);
-      if (n) this.pushFree(n);
+      if (n) this.policy.pushFree(n);
     } else {
       this.writeKey(target, key);
       target.k = k;
       this.table.set(k, target);
-      this.append(target);
+      this.policy.inserted(target);
     }
     return 0;
   }
@@ -199,8 +272,7 @@ export class LruHashMap extends HashTableBase {
     const e = this.table.get(k) as LruNode | undefined;
     if (e === undefined) return _ENOENT;
     this.table.delete(k);
-    this.unlink(e);
-    this.pushFree(e);
+    this.policy.pushFree(e);
     return 0;
   }
 
@@ -210,10 +282,8 @@ export class LruHashMap extends HashTableBase {
       : this.updatePlain(key, value, flags, this.hostCpu);
   }
 
-  /** Keys from least to most recently used (all lists, list by list). */
+  /** Keys in eviction order as far as the policy knows (strict: least recent first). */
   recency(): Uint8Array[] {
-    const out: Uint8Array[] = [];
-    for (const l of this.lists) for (let n = l.head; n; n = n.next) out.push(n.region.bytes.slice(0, this.keySize));
-    return out;
+    return this.policy.order().map((n) => n.region.bytes.slice(0, this.keySize));
   }
 }

@@ -74,13 +74,19 @@ export interface MapEnv {
   nextMapId: number;
   /** Live maps by id: map-in-map host updates name inner maps by id (the kernel takes an fd). */
   readonly maps: Map<number, BpfMap>;
+  /**
+   * LRU eviction policy: 'strict' (default, exact recency) or 'kernel' (Linux's node lists,
+   * batch refills and second chances: evicts what the kernel evicts for the same operations on
+   * the same CPUs).
+   */
+  readonly lru?: 'strict' | 'kernel';
 }
 
 /** Make a MapEnv over `mem`. The kernel oracle machine has 2 CPUs, hence the default. */
-export function createMapEnv(mem: Memory, opts: { ncpus?: number } = {}): MapEnv {
+export function createMapEnv(mem: Memory, opts: { ncpus?: number; lru?: 'strict' | 'kernel' } = {}): MapEnv {
   const ncpus = opts.ncpus ?? 2;
   if (!Number.isInteger(ncpus) || ncpus < 1 || ncpus > 4096) throw new RangeError(`ncpus ${ncpus} out of range`);
-  return { mem, ncpus, nextMapId: 1, maps: new Map() };
+  return { mem, ncpus, nextMapId: 1, maps: new Map(), lru: opts.lru ?? 'strict' };
 }
 
 /**

@@ -24,7 +24,7 @@ import {
   type MapDump,
   type MapEnv,
 } from '../../src/maps/index.js';
-import { BPF_ANY, BPF_EXIST, BPF_F_CURRENT_CPU, BPF_F_LOCK, BPF_NOEXIST } from '../../src/uapi.js';
+import { BPF_ANY, BPF_EXIST, BPF_F_CURRENT_CPU, BPF_F_LOCK, BPF_NOEXIST, ERRNO } from '../../src/uapi.js';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), '../goldens/maps');
 
@@ -53,7 +53,7 @@ const lpmKey = (plen: number, a: number, b: number, c: number, d: number): Uint8
 
 /** A probe's world: maps made from the kernel's own definitions, plus the `res` recorder. */
 class Probe {
-  readonly env: MapEnv = createMapEnv(new Memory(), { ncpus: 2 });
+  readonly env: MapEnv;
   readonly maps = new Map<string, BpfMap>();
   private readonly res: bigint[] = [];
 
@@ -61,7 +61,9 @@ class Probe {
   constructor(
     readonly g: Golden,
     private readonly extra: Record<string, Partial<MapDefinition>> = {},
+    lru: 'strict' | 'kernel' = 'strict',
   ) {
+    this.env = createMapEnv(new Memory(), { ncpus: 2, lru });
     // Inner maps first: outer maps take them as templates.
     const names = Object.keys(g.maps).sort((a, b) => (g.maps[a].type === 12 ? 1 : 0) - (g.maps[b].type === 12 ? 1 : 0));
     for (const name of names) {
@@ -423,5 +425,90 @@ describe('[maps/goldens]: program-side replays match the kernel', () => {
     expect(p.ours()).toEqual(p.kernelRes());
     expect([bf4.bitsetMask, bf3.bitsetMask, bf8.bitsetMask, bf8.nrHashFuncs]).toEqual([63, 63, 127, 5]);
     expect(p.dump('bf8')).toEqual(p.g.maps.bf8);
+  });
+
+  describe('LRU lists, larger maps (t_lru_kernel)', () => {
+    const ops = (p: Probe) => {
+      const c = p.cpu;
+      const put = (m: string, from: number, n: number) => {
+        for (let i = 0; i < n; i++) p.m(m).updateElem(u32(from + i), u64(from + i), BPF_ANY, c);
+      };
+      const get = (m: string, from: number, n: number, step = 1) => {
+        for (let i = 0; i < n; i++) p.m(m).lookupElem(u32(from + step * i), c);
+      };
+      const del = (m: string, from: number, n: number) => {
+        for (let i = 0; i < n; i++) p.m(m).deleteElem(u32(from + i), c);
+      };
+      put('la', 0, 64);
+      put('la', 64, 1);
+      put('lb', 0, 64);
+      get('lb', 0, 32);
+      put('lb', 64, 32);
+      put('lc', 0, 16);
+      get('lc', 0, 8, 2);
+      put('lc', 16, 8);
+      del('lc', 3, 1);
+      del('lc', 5, 1);
+      put('lc', 24, 7);
+      get('lc', 20, 3);
+      put('lc', 31, 10);
+      get('lc', 0, 4);
+      put('lc', 41, 5);
+      put('ld', 0, 10);
+      get('ld', 8, 1);
+      put('ld', 10, 3);
+      put('le', 0, 200);
+      get('le', 0, 60, 2);
+      put('le', 200, 70);
+      get('le', 150, 30);
+      del('le', 100, 20);
+      put('le', 300, 90);
+      get('le', 200, 35, 2);
+      put('le', 400, 150);
+      put('lf', 0, 16);
+      get('lf', 0, 1);
+      put('lf', 16, 1);
+    };
+    const names = ['la', 'lb', 'lc', 'ld', 'le', 'lf'];
+
+    it("lru: 'kernel' evicts exactly what Linux evicts", () => {
+      const g = golden('t_lru_kernel');
+      const p = new Probe(g, {}, 'kernel');
+      ops(p);
+      for (const n of names) expect(p.dump(n), n).toEqual(g.maps[n]);
+    });
+
+    it("lru: 'kernel' also reproduces the small-map probes (t_lru)", () => {
+      const g = golden('t_lru');
+      const p = new Probe(g, {}, 'kernel');
+      const c = p.cpu;
+      const fill4 = (m: BpfMap) => {
+        for (let k = 0; k < 4; k++) m.updateElem(u32(k), u64(k), BPF_ANY, c);
+      };
+      for (let k = 0; k < 10; k++) p.m('lru_a').updateElem(u32(k), u64(k), BPF_ANY, c);
+      fill4(p.m('lru_b'));
+      p.m('lru_b').lookupElem(u32(0), c);
+      p.m('lru_b').updateElem(u32(4), u64(4), BPF_ANY, c);
+      fill4(p.m('lru_c'));
+      p.m('lru_c').updateElem(u32(3), u64(33), BPF_ANY, c);
+      fill4(p.m('lru_d'));
+      expect(p.m('lru_d').updateElem(u32(2), u64(22), BPF_NOEXIST, c)).toBe(-ERRNO.EEXIST);
+      expect(p.m('lru_d').updateElem(u32(7), u64(22), BPF_EXIST, c)).toBe(-ERRNO.ENOENT);
+      fill4(p.m('lru_pc'));
+      p.m('lru_pc').updateElem(u32(3), u64(0x33), BPF_EXIST, c);
+      for (const n of ['lru_a', 'lru_b', 'lru_c', 'lru_d', 'lru_pc']) expect(p.dump(n), n).toEqual(g.maps[n]);
+    });
+
+    it("lru: 'strict' (the default) differs where Linux refills in batches (documented)", () => {
+      const g = golden('t_lru_kernel');
+      const p = new Probe(g);
+      ops(p);
+      const keys = (n: string) => p.m(n).keys().map((k) => new DataView(k.buffer).getUint32(0, true));
+      // strict: one eviction per insert past full; Linux evicted a batch of 16 (49 left)
+      expect(keys('la')).toEqual(Array.from({ length: 64 }, (_, i) => i + 1));
+      expect(g.maps.la.entries.length).toBe(49);
+      // where recency alone decides, both agree
+      expect(p.dump('lb')).toEqual(g.maps.lb);
+    });
   });
 });

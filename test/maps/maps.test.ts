@@ -332,6 +332,31 @@ describe('[maps/lru]: strict recency', () => {
   });
 });
 
+describe("[maps/lru]: the 'kernel' policy", () => {
+  const kenv = (ncpus = 2) => createMapEnv(new Memory(), { ncpus, lru: 'kernel' });
+
+  it('steals a pending node from another CPU when every list is empty', () => {
+    const e = kenv();
+    const l = mk<LruHashMap>(e, T.BPF_MAP_TYPE_LRU_HASH, 4, 4, 1);
+    expect(l.policyName).toBe('kernel');
+    expect(l.updateElem(u32(1), u32(1), BPF_ANY, 1)).toBe(0);
+    expect(l.updateElem(u32(2), u32(2), BPF_ANY, 0)).toBe(0);
+    expect(l.keys().map((k) => k[0])).toEqual([2]);
+    expect(l.evictions).toBe(1);
+  });
+
+  it('deletes return nodes to the free lists; host updates run on hostCpu', () => {
+    const e = kenv();
+    const l = mk<LruHashMap>(e, T.BPF_MAP_TYPE_LRU_PERCPU_HASH, 4, 4, 4);
+    for (let k = 0; k < 4; k++) l.update(u32(k), u32(k));
+    l.delete(u32(1));
+    l.update(u32(9), u32(9));
+    expect(l.keys().map((k) => k[0])).toEqual([0, 2, 3, 9]);
+    expect(l.evictions).toBe(0);
+    expect(l.lookup(u32(9))).toEqual([u32(9), u32(9)]);
+  });
+});
+
 describe('[maps/lpm]: longest prefix match', () => {
   const key = (plen: number, ...b: number[]) => Uint8Array.of(plen, 0, 0, 0, ...b);
   it.each([
