@@ -6,9 +6,9 @@
  *   parse ELF -> classify sections -> license/version -> BTF -> maps (legacy, .maps, data)
  *   -> functions -> relocate code sections -> CO-RE -> link programs -> line info -> map contents
  */
-import { BpfError, BtfError, ElfError, RelocationError, UnknownSectionError } from '../vm/errors.js';
+import { BpfError, ElfError, RelocationError, UnknownSectionError } from '../vm/errors.js';
 import { BPF_MAP_TYPE, BPF_PROG_TYPE } from '../src/uapi.js';
-import { SafeElfFile, STT_FUNC, cString, type ElfSection } from './elf-file.js';
+import { SafeElfFile, STT_FUNC, STT_SECTION, cString, type ElfSection } from './elf-file.js';
 import { dataMap, MAX_DATA_SECTION } from './data.js';
 import { btfMaps, legacyMaps, linkIproute2Inner, u32le, type BtfMapDef, type MapEntry } from './maps.js';
 import { linkProgram, relocateSection, sectionCode, type SectionCode } from './relocate.js';
@@ -23,6 +23,7 @@ import {
 } from './sections.js';
 import type { CollectionSpec, FuncInfo, LineInfo, MapSpec, ProgramSpec } from './spec.js';
 import { sectionFunctions, type FuncUnit } from './symbols.js';
+import { applyCore, btfMapDefinitions, datasecTypeId, parseBtf, parseBtfExt, type Btf, type BtfExt } from './btf/index.js';
 
 export type { CollectionSpec, ProgramSpec, MapSpec, LineInfo, FuncInfo, SubprogramRef, MapSource, TypeRef } from './spec.js';
 export { SafeElfFile } from './elf-file.js';
@@ -75,23 +76,26 @@ function load(bytes: Uint8Array, opts: LoadOptions): CollectionSpec {
   // Step: BTF (the object's own types) and .BTF.ext.
   const btfSec = ofKind('btf')[0];
   const btfExtSec = ofKind('btf-ext')[0];
-  void btfExtSec;
-  const btf: unknown = undefined; // loader/btf is not integrated yet: .BTF and .BTF.ext are not read
-  const btfExt: unknown = undefined;
+  const btf: Btf | undefined = btfSec ? parseBtf(btfSec.data) : undefined;
+  const btfExt: BtfExt | undefined = btf && btfExtSec ? parseBtfExt(btfExtSec.data, btf) : undefined;
 
   // Step: maps. libbpf order: legacy `maps`, then BTF `.maps`, then global data sections.
   const entries: MapEntry[] = [];
   for (const s of ofKind('legacy-maps')) entries.push(...legacyMaps(s, elf.symbols));
   linkIproute2Inner(entries);
   for (const s of ofKind('btf-maps')) {
-    if (btfSec === undefined) throw new ElfError('.maps section without .BTF', { section: s.name });
-    throw new BtfError('BTF-defined maps (.maps) need loader/btf, which is not integrated yet', { section: s.name });
+    if (btf === undefined) throw new ElfError('.maps section without .BTF', { section: s.name });
+    // clang leaves DATASEC offsets at 0; the symbol table has the real ones (libbpf btf_fixup_datasec).
+    const symOff = new Map<string, number>();
+    for (const sym of elf.symbols) if (sym.shndx === s.index && sym.type !== STT_SECTION) symOff.set(sym.name, sym.value);
+    const defs: BtfMapDef[] = btfMapDefinitions(btf, s.name, { sectionSize: s.size, symbolOffset: (n) => symOff.get(n) });
+    entries.push(...btfMaps(s, defs));
   }
   for (const s of elf.sections) {
     const k = kinds[s.index];
     if (k !== 'data' && k !== 'rodata' && k !== 'bss') continue;
     if (s.size > MAX_DATA_SECTION) throw new ElfError(`data section of ${s.size} bytes is too large`, { section: s.name });
-    const e = dataMap(s, k);
+    const e = dataMap(s, k, btf ? datasecTypeId(btf, s.name) : undefined);
     if (e) entries.push(e);
   }
 
@@ -112,7 +116,10 @@ function load(bytes: Uint8Array, opts: LoadOptions): CollectionSpec {
   }
 
   // Step: CO-RE, on each section's relocated code, before linking (relocation offsets are section offsets).
-  // (not integrated yet: needs loader/btf's applyCoreRelocations)
+  // The target is opts.btf (vmlinux BTF bytes) or loader/btf's built-in Linux 6.18 target BTF.
+  if (btf !== undefined && btfExt !== undefined) {
+    for (const code of codes.values()) applyCore(btf, btfExt, code.section.name, code.insns, opts.btf);
+  }
 
   // Step: program types.
   const userType = opts.programType !== undefined ? resolveProgramType(opts.programType) : undefined;
@@ -140,7 +147,24 @@ function load(bytes: Uint8Array, opts: LoadOptions): CollectionSpec {
     if (totalSlots > MAX_TOTAL_SLOTS) throw new ElfError(`linked programs exceed ${MAX_TOTAL_SLOTS} instructions in total`);
     const lineInfo: LineInfo[] = [];
     const funcInfo: FuncInfo[] = [];
-    // (line and func info: not integrated yet, needs loader/btf's parseBtfExt)
+    if (btf !== undefined && btfExt !== undefined) {
+      // .BTF.ext offsets are bytes from the start of the function's section; re-base them on
+      // where each function landed in the linked program.
+      for (const { unit: u, at } of linked.placements) {
+        const lo = u.start;
+        const hi = u.start + u.length;
+        for (const li of btfExt.lineInfo.get(u.section.name) ?? []) {
+          const slot = li.insnOff / 8;
+          if (slot >= lo && slot < hi) lineInfo.push({ insn: at + (slot - lo), file: li.file, line: li.line, col: li.col, text: li.text });
+        }
+        for (const fi of btfExt.funcInfo.get(u.section.name) ?? []) {
+          const slot = fi.insnOff / 8;
+          if (slot >= lo && slot < hi) funcInfo.push({ insn: at + (slot - lo), name: btf.nameOf(fi.typeId), typeId: fi.typeId });
+        }
+      }
+      lineInfo.sort((a, b) => a.insn - b.insn);
+      funcInfo.sort((a, b) => a.insn - b.insn);
+    }
     programs.push({
       name: unit.name,
       section: unit.section.name,

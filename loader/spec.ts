@@ -12,6 +12,7 @@
  *   call subprog          src = BPF_PSEUDO_CALL (1),          imm = insn delta to the callee
  *   call kfunc            src = BPF_PSEUDO_KFUNC_CALL (2),    imm = tcxlab kfunc id (loader/kfuncs.ts), off = 0
  */
+import type { Btf } from './btf/parse.js';
 import type { TypeRef } from './sections.js';
 
 export type { TypeRef };
@@ -97,7 +98,7 @@ export interface CollectionSpec {
   readonly programs: ProgramSpec[];
   readonly maps: MapSpec[];
   /** Parsed .BTF (the object's own types), when present. */
-  readonly btf?: unknown;
+  readonly btf?: Btf;
   readonly license: string;
   /** The `version` section (LINUX_VERSION_CODE), when present. */
   readonly kernelVersion?: number;

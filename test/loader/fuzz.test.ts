@@ -67,11 +67,12 @@ function mutate(src: Uint8Array, rnd: () => number): Uint8Array {
 }
 
 const objects = goldenObjects().map((o) => ({ ...o, bytes: readBytes(o.object) }));
-const CASES = 3000;
+/** FUZZ_CASES and FUZZ_SEED allow longer local runs (e.g. FUZZ_CASES=100000 FUZZ_SEED=7). */
+const CASES = Number(process.env.FUZZ_CASES ?? 6000);
 
 describe('[loader/fuzz]: mutated objects give a spec or an error of ours', () => {
   it(`${CASES} seeded mutations`, () => {
-    const rnd = prng(0x7c1ab);
+    const rnd = prng(Number(process.env.FUZZ_SEED ?? 0x7c1ab));
     let specs = 0;
     let errors = 0;
     let slowest = 0;

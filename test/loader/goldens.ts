@@ -298,8 +298,3 @@ export function mapsFromBtfDump(types: Map<number, BtfDumpType>): DumpMapDef[] {
 
 export const hasFile = existsSync;
 
-/**
- * INTERIM, until loader/btf is integrated: objects with a `.maps` section cannot load yet
- * (BtfError). Remove together with the BTF integration.
- */
-export const needsBtfMaps = (prefix: string): boolean => / \.maps +PROGBITS/.test(readFileSync(`${prefix}.readelf.txt`, 'utf8'));
