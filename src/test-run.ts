@@ -9,13 +9,13 @@
 import { BpfError, ErrnoError, type VmFault } from '../vm/errors.js';
 import { runProgram, type Engine } from '../vm/engine.js';
 import { Memory } from '../vm/memory.js';
-import type { LinkedProgram } from '../vm/program.js';
+import type { LinkedProgram, PacketProvider } from '../vm/program.js';
 import { defaultBaseState, type BaseRunState } from './helpers/base.js';
 import {
-  buildTestRunSkb,
-  createSkbRunState,
-  finishTestRun,
+  ctxArg,
   releaseSkbRunState,
+  runSkbTestRun,
+  type SkbExec,
   usesTstampType,
   type SkbEnv,
   type SkbRunState,
@@ -68,44 +68,36 @@ function tstampAccess(prog: LinkedProgram): boolean {
 /** Run `prog` once (or `repeat` times) on a frame as BPF_PROG_TEST_RUN would. */
 export function testRun(prog: LinkedProgram, mem: Memory, opts: TestRunOptions): TestRunResult {
   const base = opts.base ?? defaultBaseState();
-  let skb;
+  const engine = opts.engine ?? 'interp';
+  let insns = 0;
+  let packet: PacketProvider | undefined;
+  let withBase: (SkbRunState & BaseRunState) | undefined;
+  const exec: SkbExec = (state) => {
+    // The helpers see one object: the skb state with the base state's fields (clock, PRNG, CPU,
+    // trace sink) added. SkbRunState and BaseRunState share no field names.
+    withBase ??= Object.assign(state, base) as SkbRunState & BaseRunState;
+    packet ??= skbPacketProvider(state.skb);
+    const res = runProgram(prog, mem, { args: [ctxArg(state)], run: withBase, budget: opts.budget, packet }, engine);
+    insns = res.insns;
+    return { r0lo: res.r0lo, fault: res.fault };
+  };
+  const t0 = process.hrtime.bigint();
+  let r;
   try {
-    skb = buildTestRunSkb(opts, opts.env);
+    r = runSkbTestRun(mem, opts, exec, { env: opts.env, tstampTypeAccess: tstampAccess(prog) });
   } catch (e) {
     if (e instanceof ErrnoError) return { err: e.errno, trace: base.trace };
     throw e;
   }
-  const skbState = createSkbRunState(mem, skb, { env: opts.env, tstampTypeAccess: tstampAccess(prog) });
-  const state = Object.assign(skbState, base) as SkbRunState & BaseRunState;
-  const ctxPtr: [number, number] = [Memory.lo(0), state.ctx.hi];
-  const packet = skbPacketProvider(skb);
-  const repeat = Math.max(1, opts.repeat ?? 1);
-  const engine = opts.engine ?? 'interp';
-  let r0lo = 0;
-  let insns = 0;
-  let fault: VmFault | undefined;
-  const t0 = process.hrtime.bigint();
-  try {
-    for (let i = 0; i < repeat; i++) {
-      const res = runProgram(prog, mem, { args: [ctxPtr], run: state, budget: opts.budget, packet }, engine);
-      insns = res.insns;
-      if (res.fault) {
-        fault = res.fault;
-        break;
-      }
-      r0lo = res.r0lo;
-    }
-  } finally {
-    releaseSkbRunState(state);
-  }
-  const durationNs = Number(process.hrtime.bigint() - t0) / repeat;
-  if (fault) return { err: 'EFAULT', fault, insns, trace: base.trace, state, durationNs };
-  const out = finishTestRun(skb, opts, r0lo);
+  const durationNs = Number(process.hrtime.bigint() - t0) / Math.max(1, opts.repeat ?? 1);
+  const state = r.state as SkbRunState & BaseRunState;
+  releaseSkbRunState(state);
+  if (r.fault) return { err: 'EFAULT', fault: r.fault as VmFault, insns, trace: base.trace, state, durationNs };
   return {
-    err: out.errno ?? 0,
-    retval: out.retval,
-    dataOut: out.dataOut,
-    ctxOut: out.ctxOut,
+    err: r.errno ?? 0,
+    retval: r.retval,
+    dataOut: r.dataOut,
+    ctxOut: r.ctxOut,
     durationNs,
     insns,
     trace: base.trace,
