@@ -531,7 +531,7 @@ function calcField(kind: number, spec: Spec | undefined): { val: bigint; size: n
   if (acc.name === undefined) {
     // a[n]: only offset and size make sense.
     const sz = btf.sizeof(acc.typeId);
-    if (kind === BPF_CORE.FIELD_BYTE_OFFSET) return { val: BigInt(spec.bitOffset / 8), size: sz, typeId: acc.typeId, validate: true };
+    if (kind === BPF_CORE.FIELD_BYTE_OFFSET) return { val: BigInt(Math.floor(spec.bitOffset / 8)), size: sz, typeId: acc.typeId, validate: true };
     if (kind === BPF_CORE.FIELD_BYTE_SIZE) return { val: BigInt(sz), size: 0, typeId: 0, validate: true };
     throw new BtfError(`relocation ${CORE_RELO_KIND_NAMES[kind]} can't be applied to an array access`);
   }
@@ -545,7 +545,8 @@ function calcField(kind: number, spec: Spec | undefined): { val: bigint; size: n
   let byteSz: number;
   let byteOff: number;
   if (bitfield) {
-    byteSz = (mt as { size: number }).size;
+    if ((mt.kind !== 'INT' && !isAnyEnum(mt)) || !(mt.size > 0)) throw new BtfError(`bitfield ${m.name} of non-integer type ${btf.typeName(fieldTypeId)}`);
+    byteSz = mt.size;
     byteOff = Math.floor(bitOff / 8 / byteSz) * byteSz;
     while (bitOff + bitSz - byteOff * 8 > byteSz * 8) {
       if (byteSz >= 8) throw new BtfError(`bitfield ${m.name} can't be read with a 64-bit load`);
