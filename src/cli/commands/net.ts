@@ -1,0 +1,69 @@
+/**
+ * @fileoverview `tcxlab net SCENARIO [--json] [--quiet]`: run a network scenario (ip / tc /
+ * bpftool lines, `send` frames) on an emulated host and print each step: packet traces,
+ * `tc filter show` and `bpftool net show` listings, map dumps, errors with their errno.
+ * The scenario language is described in src/net/scenario.ts and the README (section net).
+ * Exit status 1 when a step failed (an errno), 2 on a usage error.
+ */
+import type { Command } from 'commander';
+import { BpfError } from '../../../vm/errors.js';
+import { runScenario, type ScenarioStep } from '../../net/scenario.js';
+import type { CliIo } from '../io.js';
+
+/** A step as JSON (the trace without frames' bytes as arrays). */
+function stepJson(s: ScenarioStep): Record<string, unknown> {
+  const o: Record<string, unknown> = { line: s.line, cmd: s.cmd, rc: s.rc };
+  if (s.errno) o.errno = s.errno;
+  if (s.delivered !== undefined) o.delivered = s.delivered;
+  if (s.value !== undefined) o.value = s.value;
+  if (s.trace) {
+    o.trace = {
+      events: s.trace.events,
+      fates: s.trace.fates.map((f) => ({ ...f, frame: Buffer.from(f.frame).toString('hex') })),
+    };
+  }
+  if (s.text !== undefined && !s.trace) o.text = s.text;
+  return o;
+}
+
+export function register(program: Command, io: CliIo): void {
+  program
+    .command('net')
+    .description('run a network scenario (ip/tc/bpftool lines and `send` frames) on an emulated host; prints packet traces')
+    .argument('<scenario>', 'scenario file, or - for standard input')
+    .option('--json', 'one JSON object per step instead of text')
+    .option('-q, --quiet', 'only print sends, shows, dumps and errors')
+    .action(async (file: string, opts: { json?: boolean; quiet?: boolean }) => {
+      let text: string;
+      try {
+        text = file === '-' ? await io.stdin() : Buffer.from(io.readFile(file)).toString('utf8');
+      } catch (e) {
+        io.err(`tcxlab net: ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
+        io.exitCode = 2;
+        return;
+      }
+      let steps: ScenarioStep[];
+      try {
+        steps = runScenario(text, { readFile: (p) => io.readFile(p), file: file === '-' ? undefined : file }).steps;
+      } catch (e) {
+        if (!(e instanceof BpfError)) throw e;
+        io.err(`tcxlab net: ${e.message}\n`);
+        io.exitCode = 2;
+        return;
+      }
+      for (const s of steps) {
+        if (opts.json) {
+          io.out(`${JSON.stringify(stepJson(s))}\n`);
+          continue;
+        }
+        const interesting = s.rc !== 0 || s.text !== undefined || s.value !== undefined;
+        if (opts.quiet && !interesting) continue;
+        io.out(`$ ${s.cmd}\n`);
+        if (s.rc !== 0) io.out(`Error: ${s.msg ?? s.errno}\n`);
+        if (s.text) io.out(`${s.text}\n`);
+        if (s.delivered !== undefined) io.out(`  delivered to a local socket: ${s.delivered}\n`);
+        if (s.value !== undefined) io.out(`  ${s.value}\n`);
+      }
+      if (steps.some((s) => s.rc !== 0)) io.exitCode = 1;
+    });
+}

@@ -1,0 +1,52 @@
+/**
+ * Every scenario under test/goldens/net/ that has a kernel recording (NAME.kernel.json, made by
+ * `sudo python3 test/goldens/net/record.py test/goldens/net/NAME.net`) must come out the same on
+ * the emulator, step by step: success or failure, the netlink/bpf errno, local UDP delivery of
+ * every sent frame, and every map dump byte for byte (program run counts, run order, tc_index
+ * seen by programs).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../../src/net/scenario.js';
+
+const DIR = join(__dirname, '..', 'goldens', 'net');
+const ROOT = join(__dirname, '..', '..');
+
+interface KernelStep {
+  line: number;
+  cmd: string;
+  rc: number;
+  errno?: string;
+  msg?: string;
+  delivered?: number;
+  value?: string;
+  frame?: string;
+}
+
+const goldens = readdirSync(DIR)
+  .filter((f) => f.endsWith('.kernel.json'))
+  .map((f) => f.slice(0, -'.kernel.json'.length));
+
+describe('net scenarios vs the kernel', () => {
+  it('has recordings', () => {
+    expect(goldens.length).toBeGreaterThanOrEqual(3);
+  });
+  for (const name of goldens) {
+    it(name, () => {
+      const kernel = JSON.parse(readFileSync(join(DIR, `${name}.kernel.json`), 'utf8')) as { steps: KernelStep[] };
+      const text = readFileSync(join(DIR, `${name}.net`), 'utf8');
+      const { steps } = runScenario(text, { readFile: (p) => new Uint8Array(readFileSync(p)), cwd: ROOT });
+      expect(steps.map((s) => s.line)).toEqual(kernel.steps.map((s) => s.line));
+      kernel.steps.forEach((k, i) => {
+        const e = steps[i];
+        const where = `line ${k.line}: ${k.cmd}`;
+        expect(e.rc === 0, `${where} (${e.msg ?? ''})`).toBe(k.rc === 0);
+        if (k.errno) expect(e.errno, where).toBe(k.errno);
+        if (k.frame) expect(e.frame, where).toBe(k.frame);
+        if (k.delivered !== undefined) expect(e.delivered, where).toBe(k.delivered);
+        if (k.value !== undefined) expect(e.value, where).toBe(k.value);
+      });
+    });
+  }
+});
