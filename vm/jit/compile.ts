@@ -185,6 +185,8 @@ interface Ctx {
   /** Instructions after this one in its block. */
   rest: number;
   helperParam: (fn: unknown) => Name;
+  /** Registers this function mentions; the others stay in the RegisterFile untouched. */
+  used: boolean[];
 }
 
 /** The `left` value to record if this instruction faults. */
@@ -220,11 +222,20 @@ function emitAlu(x: Ctx, i: number): Code {
   const code = op & 0xf0;
   if (is64) {
     switch (code) {
+      // Carry and borrow from unsigned compares of the low halves keep everything in int32.
       case 0x00:
-        return js`t = (${ld} >>> 0) + (${bl} >>> 0); ${hd} = (${hd} + ${bh} + (t > 4294967295 ? 1 : 0)) | 0; ${ld} = t | 0;`;
+        if (!isX && imm === 0) return nil;
+        if (!isX && imm > 0) return js`t = (${ld} + ${bl}) | 0; ${hd} = (${hd} + ((t >>> 0) < (${ld} >>> 0) ? 1 : 0)) | 0; ${ld} = t;`;
+        return js`t = (${ld} + ${bl}) | 0; ${hd} = (${hd} + ${bh} + ((t >>> 0) < (${ld} >>> 0) ? 1 : 0)) | 0; ${ld} = t;`;
       case 0x10:
-        return js`t = (${ld} >>> 0) - (${bl} >>> 0); ${hd} = (${hd} - ${bh} - (t < 0 ? 1 : 0)) | 0; ${ld} = t | 0;`;
+        if (!isX && imm === 0) return nil;
+        if (!isX && imm > 0) return js`t = (${ld} - ${bl}) | 0; ${hd} = (${hd} - ((${ld} >>> 0) < ${imm} ? 1 : 0)) | 0; ${ld} = t;`;
+        return js`t = (${ld} - ${bl}) | 0; ${hd} = (${hd} - ${bh} - ((${ld} >>> 0) < (${bl} >>> 0) ? 1 : 0)) | 0; ${ld} = t;`;
       case 0x20:
+        if (!isX && imm >= 0 && imm < 0x200000) {
+          // (lo >>> 0) * imm < 2^53 is exact: its high word is the carry into hi.
+          return js`${hd} = (Math.imul(${hd}, ${imm}) + ((((${ld} >>> 0) * ${imm}) / 4294967296) | 0)) | 0; ${ld} = Math.imul(${ld}, ${imm});`;
+        }
         return js`t = Math.imul(${ld}, ${bl}); ${hd} = (mulhi(${ld}, ${bl}) + Math.imul(${ld}, ${bh}) + Math.imul(${hd}, ${bl})) | 0; ${ld} = t;`;
       case 0x30:
       case 0x90: {
@@ -233,10 +244,13 @@ function emitAlu(x: Ctx, i: number): Code {
         return js`${f}(${ld}, ${hd}, ${bl}, ${bh}); ${ld} = S[0]; ${hd} = S[1];`;
       }
       case 0x40:
+        if (!isX) return imm < 0 ? js`${ld} |= ${bl}; ${hd} = -1;` : js`${ld} |= ${bl};`;
         return js`${ld} |= ${bl}; ${hd} |= ${bh};`;
       case 0x50:
+        if (!isX) return imm < 0 ? js`${ld} &= ${bl};` : js`${ld} &= ${bl}; ${hd} = 0;`;
         return js`${ld} &= ${bl}; ${hd} &= ${bh};`;
       case 0xa0:
+        if (!isX) return imm < 0 ? js`${ld} ^= ${bl}; ${hd} = ~${hd};` : js`${ld} ^= ${bl};`;
         return js`${ld} ^= ${bl}; ${hd} ^= ${bh};`;
       case 0x60:
       case 0x70:
@@ -404,17 +418,39 @@ function condition(x: Ctx, i: number): Code {
   }
 }
 
-/** All registers to the RegisterFile. */
-function spill(from: number, to: number): Code {
+/** Registers from..to (those the function uses) to the RegisterFile. */
+function spill(used: boolean[], from: number, to: number): Code {
   const out: Code[] = [];
-  for (let r = from; r <= to; r++) out.push(js`RL[${r}] = ${L(r)}; RH[${r}] = ${H(r)};`);
+  for (let r = from; r <= to; r++) if (used[r]) out.push(js`RL[${r}] = ${L(r)}; RH[${r}] = ${H(r)};`);
   return joinCode(out, js` `);
 }
 
-function reload(from: number, to: number): Code {
+function reload(used: boolean[], from: number, to: number): Code {
   const out: Code[] = [];
-  for (let r = from; r <= to; r++) out.push(js`${L(r)} = RL[${r}]; ${H(r)} = RH[${r}];`);
+  for (let r = from; r <= to; r++) if (used[r]) out.push(js`${L(r)} = RL[${r}]; ${H(r)} = RH[${r}];`);
   return joinCode(out, js` `);
+}
+
+/** Registers an instruction may touch (an over-approximation is always safe). */
+function markUsed(prog: LinkedProgram, i: number, used: boolean[]): void {
+  const c = prog.code;
+  const op = c.op[i];
+  if (c.dst[i] <= 10) used[c.dst[i]] = true;
+  if (c.src[i] <= 10) used[c.src[i]] = true;
+  if (op === Op.CALL || op === Op.CALLX || (op & 7) === 0 || (op & 0xe0) === 0xc0) for (let r = 0; r <= 5; r++) used[r] = true;
+  // After a bpf-to-bpf call the RegisterFile holds the callee's r6–r10; the caller's live in
+  // its locals, so a function that makes one keeps all of them there.
+  if (op === Op.CALL && c.src[i] === 1) for (let r = 6; r <= 10; r++) used[r] = true;
+}
+
+function prologue(used: boolean[]): Code {
+  const regs: Code[] = [];
+  for (let r = 0; r <= 10; r++) if (used[r]) regs.push(js`${L(r)} = RL[${r}], ${H(r)} = RH[${r}]`);
+  const decl = regs.length ? js`let ${joinCode(regs, js`, `)};` : nil;
+  return js`const RL = X.lo, RH = X.hi, SV = X.sv, SB = X.sb, MG = X.mg, C = X.call, SH = X.sh;
+const fp = (d + 1) * ${STACK_SIZE};
+${decl}
+let cH = SH, cV = SV, cN = ${STACK_BYTES}, cW = true, t = 0, u = 0, b = 0, sb = 0, tf = null, hf = null;`;
 }
 
 const RESET_CACHE = js`cH = SH; cV = SV; cN = ${STACK_BYTES}; cW = true;`;
@@ -429,10 +465,10 @@ function emitCall(x: Ctx, i: number): Code {
     if (target < 0 || target >= x.sh.n) return throwFault(x, F.JUMP_OUT, i, op, target);
     const fn = name(`e${target}`);
     return js`if (d >= ${MAX_CALL_DEPTH - 1}) ${throwFault(x, F.CALL_DEPTH, i, op)}
-${spill(0, 9)} X.left = left; MG[d + 1] = ${MAY_GOTO_START}; SB.fill(0, fp, fp + ${STACK_SIZE});
+${spill(x.used, 0, 9)} X.left = left; MG[d + 1] = ${MAY_GOTO_START}; SB.fill(0, fp, fp + ${STACK_SIZE});
 RL[10] = (${BASE_LO} + fp + ${STACK_SIZE}) | 0; RH[10] = SH;
 ${fn}(X, d + 1);
-left = X.left; ${reload(0, 5)} ${L(10)} = (${BASE_LO} + fp) | 0; ${H(10)} = SH; ${RESET_CACHE}`;
+left = X.left; ${reload(x.used, 0, 5)} ${x.used[10] ? js`${L(10)} = (${BASE_LO} + fp) | 0; ${H(10)} = SH;` : nil} ${RESET_CACHE}`;
   }
   let callee: Code | Name;
   let pre: Code = nil;
@@ -450,12 +486,12 @@ left = X.left; ${reload(0, 5)} ${L(10)} = (${BASE_LO} + fp) | 0; ${H(10)} = SH; 
   } else {
     return throwFault(x, F.BAD_CALL_SRC, i, op, s);
   }
-  return js`${pre}${spill(0, 10)}
+  return js`${pre}${spill(x.used, 0, 10)}
 C.insnIndex = ${i}; C.tailCall = undefined; X.left = left; X.d = d; X.cur = P;
 try { ${callee}(C); } catch (e) { throw X.herr(e, ${i}, ${op}); }
 if (C.tailCall !== undefined) { tf = X.tail(); if (tf !== null) { MG[d] = ${MAY_GOTO_START}; tf(X, d); return; } }
 left = X.left; ${L(0)} = RL[0]; ${H(0)} = RH[0]; l1 = 0; h1 = 0; l2 = 0; h2 = 0; l3 = 0; h3 = 0; l4 = 0; h4 = 0; l5 = 0; h5 = 0;
-${reload(6, 10)} ${RESET_CACHE}`;
+${reload(x.used, 6, 10)} ${RESET_CACHE}`;
 }
 
 /** The last instruction of a block when it is a JMP/JMP32-class instruction. */
@@ -469,7 +505,7 @@ function emitJmp(x: Ctx, i: number): Code {
     case Op.JA32:
       return goTo(x, i, op, next + c.imm[i]);
     case Op.EXIT:
-      return js`${spill(0, 5)} X.left = left; return;`;
+      return js`${spill(x.used, 0, 5)} X.left = left; return;`;
     case Op.CALL:
     case Op.CALLX:
       return emitCall(x, i);
@@ -583,11 +619,6 @@ function comment(opts: CompileOptions, i: number, op: number): Code {
 
 // ---------------------------------------------------------------------------------- functions
 
-const PROLOGUE = js`const RL = X.lo, RH = X.hi, SV = X.sv, SB = X.sb, MG = X.mg, C = X.call, SH = X.sh;
-const fp = (d + 1) * ${STACK_SIZE};
-let l0 = RL[0], h0 = RH[0], l1 = RL[1], h1 = RH[1], l2 = RL[2], h2 = RH[2], l3 = RL[3], h3 = RH[3], l4 = RL[4], h4 = RH[4], l5 = RL[5], h5 = RH[5];
-let l6 = RL[6], h6 = RH[6], l7 = RL[7], h7 = RH[7], l8 = RL[8], h8 = RH[8], l9 = RL[9], h9 = RH[9], l10 = RL[10], h10 = RH[10];
-let cH = SH, cV = SV, cN = ${STACK_BYTES}, cW = true, t = 0, u = 0, b = 0, sb = 0, tf = null, hf = null;`;
 
 /** The blocks reachable from `entry` without entering calls, in pc order. */
 function blocksFrom(prog: LinkedProgram, sh: Shape, entry: number): Block[] {
@@ -617,7 +648,9 @@ function emitEntry(prog: LinkedProgram, sh: Shape, entry: number, opts: CompileO
   blocks.forEach((b, k) => ids.set(b.start, k));
   const slowId = blocks.length;
   const cases: Code[] = [];
-  const x: Ctx = { prog, sh, ids, counted: false, rest: 0, helperParam };
+  const used: boolean[] = new Array<boolean>(11).fill(false);
+  for (const blk of blocks) for (let i = blk.start; i < blk.end; i++) markUsed(prog, i, used);
+  const x: Ctx = { prog, sh, ids, counted: false, rest: 0, helperParam, used };
   blocks.forEach((blk, k) => {
     const body: Code[] = [js`case ${k}:`, js`if ((left -= ${blk.count}) < 0) { left += ${blk.count}; sb = ${blk.start}; b = ${slowId}; continue; }`];
     let i = blk.start;
@@ -627,7 +660,7 @@ function emitEntry(prog: LinkedProgram, sh: Shape, entry: number, opts: CompileO
       const op = prog.code.op[i];
       seen++;
       x.rest = blk.count - seen;
-      body.push(comment(opts, i, op));
+      if (opts.lines) body.push(comment(opts, i, op));
       body.push(emitInsn(x, i));
       last = i;
       i += op === Op.LDDW && i + 1 < sh.n ? 2 : 1;
@@ -647,10 +680,10 @@ function emitEntry(prog: LinkedProgram, sh: Shape, entry: number, opts: CompileO
     }
     cases.push(joinCode(body));
   });
-  cases.push(js`case ${slowId}: ${spill(0, 10)} X.slow(P, sb, d, left);`);
+  cases.push(js`case ${slowId}: ${spill(used, 0, 10)} X.slow(P, sb, d, left);`);
   cases.push(js`default: throw X.bug();`);
   return js`function ${fn}(X, d) {
-${PROLOGUE}
+${prologue(used)}
 let left = X.left;
 for (;;) switch (b) {
 ${joinCode(cases)}
@@ -680,7 +713,8 @@ function faultsAlways(prog: LinkedProgram, sh: Shape, i: number): boolean {
 /** The counted slow path of one block: each instruction checks the budget first. */
 function emitSlow(prog: LinkedProgram, sh: Shape, start: number, helperParam: (fn: unknown) => Name): Code {
   const blk = blockAt(prog, sh, start);
-  const x: Ctx = { prog, sh, ids: new Map(), counted: true, rest: 0, helperParam };
+  const used: boolean[] = new Array<boolean>(11).fill(true);
+  const x: Ctx = { prog, sh, ids: new Map(), counted: true, rest: 0, helperParam, used };
   const body: Code[] = [];
   let i = blk.start;
   let k = 0;
@@ -693,7 +727,7 @@ function emitSlow(prog: LinkedProgram, sh: Shape, start: number, helperParam: (f
     i += op === Op.LDDW && i + 1 < sh.n ? 2 : 1;
   }
   return js`return function slow(X, d, left) {
-${PROLOGUE}
+${prologue(used)}
 ${joinCode(body)}
 };`;
 }
