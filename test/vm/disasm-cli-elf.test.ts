@@ -41,9 +41,16 @@ describe('[cli/disasm]: ELF objects', () => {
   it('interleaves the line info the loader found', async () => {
     const spec = loadCollectionSpec(new Uint8Array(readFileSync(obj('calls.bpf.o'))));
     const r = await cli('disasm', obj('calls.bpf.o'));
+    let n = 0;
     for (const prog of spec.programs) {
-      for (const li of prog.lineInfo.filter((l) => l.text !== '')) expect(r.out).toContain(`; ${li.text.trim()} (${li.file}:${li.line})`);
+      for (const li of prog.lineInfo.filter((l) => l.text !== '')) {
+        expect(r.out).toContain(`; ${li.text.trim()} (${li.file}:${li.line})`);
+        n++;
+      }
     }
+    expect(n).toBeGreaterThan(10); // calls.bpf.c is built with -g
+    // a source line comes right before the instruction it describes
+    expect(r.out).toMatch(/^; int calls_main\(struct __sk_buff \*skb\) \(\S*calls\.bpf\.c:\d+\)\n   0: \(bf\) r6 = r1$/m);
   });
 
   it('needs --type for sections libbpf does not know, as bpftool does', async () => {
