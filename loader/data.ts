@@ -13,7 +13,11 @@ import type { ElfSection } from './elf-file.js';
 import { mapTypeRef, type MapEntry } from './maps.js';
 import type { SectionKind } from './sections.js';
 
-/** Largest global data section we accept (the kernel caps array values at KMALLOC_MAX_SIZE-ish; 64 MiB here). */
+/**
+ * Most global data (all sections together) we accept: a memory bound for hostile files, far above
+ * what the kernel accepts anyway (array_map_alloc_check refuses value_size > KMALLOC_MAX_SIZE,
+ * 4 MiB on x86-64, with E2BIG when the map is created).
+ */
 export const MAX_DATA_SECTION = 64 << 20;
 
 /** The MapEntry for one global data section (undefined for empty sections). */

@@ -91,10 +91,13 @@ function load(bytes: Uint8Array, opts: LoadOptions): CollectionSpec {
     const defs: BtfMapDef[] = btfMapDefinitions(btf, s.name, { sectionSize: s.size, symbolOffset: (n) => symOff.get(n) });
     entries.push(...btfMaps(s, defs));
   }
+  let dataBytes = 0;
   for (const s of elf.sections) {
     const k = kinds[s.index];
     if (k !== 'data' && k !== 'rodata' && k !== 'bss') continue;
-    if (s.size > MAX_DATA_SECTION) throw new ElfError(`data section of ${s.size} bytes is too large`, { section: s.name });
+    // .bss costs no file bytes, so bound what we allocate for all data sections together.
+    dataBytes += s.size;
+    if (dataBytes > MAX_DATA_SECTION) throw new ElfError(`global data exceeds ${MAX_DATA_SECTION} bytes in total`, { section: s.name });
     const e = dataMap(s, k, btf ? datasecTypeId(btf, s.name) : undefined);
     if (e) entries.push(e);
   }

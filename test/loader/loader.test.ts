@@ -264,6 +264,19 @@ describe('[loader]: rejections', () => {
     expect(e).toBeInstanceOf(RelocationError);
     expect((e as RelocationError).section).toBe('.text');
   });
+  it('a .bss larger than the global data budget: ElfError naming it (no allocation)', () => {
+    const b = fixture('nobtf');
+    const dv = new DataView(b.buffer);
+    const shoff = Number(dv.getBigUint64(40, true));
+    const shnum = dv.getUint16(60, true);
+    for (let i = 0; i < shnum; i++) {
+      const h = shoff + i * 64;
+      if (dv.getUint32(h + 4, true) === 8) dv.setBigUint64(h + 32, 1n << 40n, true); // SHT_NOBITS sh_size = 1 TiB
+    }
+    const e = catchErr(() => loadCollectionSpec(b)) as ElfError;
+    expect(e).toBeInstanceOf(ElfError);
+    expect(e.section).toBe('.bss');
+  });
   it('names with quotes and code stay data', () => {
     const b = fixture('unknown_section');
     const name = 'from-netdev';
