@@ -10,8 +10,9 @@
  * Errnos (measured on 6.18 with iproute2 6.1, see test/goldens/net/tc-errors.*):
  * - add an existing handle (NLM_F_EXCL): EEXIST; replace keeps the filter's list position;
  * - same prio with another protocol: EINVAL;
- * - delete of a missing prio or handle: ENOENT;
- * - chain index > 2^28-1: EINVAL.
+ * - delete of a missing prio or handle, or of a prio in a missing chain: ENOENT;
+ * - chain index > 2^28-1: EINVAL; skip_sw without offload: EOPNOTSUPP;
+ * - delete without prio (a chain flush) of a missing chain: success.
  */
 import { UsageError } from '../../vm/errors.js';
 import { ETH_P, TC_ACT, TC_ACT_EXT_VAL_MASK } from '../uapi.js';
@@ -58,7 +59,7 @@ export interface ClsBpfOptions {
   classid?: number;
   /** Actions (non-da only; a da filter keeps them but never runs them). */
   actions?: TcAction[];
-  /** skip_hw (accepted, meaningless in software) / skip_sw (EINVAL: no offload). */
+  /** skip_hw (accepted, meaningless in software) / skip_sw (EOPNOTSUPP: no offload, measured). */
   skipHw?: boolean;
   skipSw?: boolean;
   /** Name shown in `tc filter show` (tc: "x.bpf.o:[sec]"); default the program's name. */
@@ -141,10 +142,17 @@ export class Block {
   }
 }
 
-/** tcf_auto_prio: one below the first instance's prio, or 0xC000 on an empty chain. */
+/**
+ * prio 0 with NLM_F_CREATE (tc_new_tfilter + tcf_chain_tp_find with prio_allocate +
+ * tcf_auto_prio): look up 0x8000 as if it were the prio; an instance exactly there is EINVAL;
+ * the new prio is one below the first instance at or above 0x8000, or 0xC000 if there is none.
+ * So auto prios sit behind every explicit prio below 0x8000 (measured: after prio 1 and 3 the
+ * auto prio is 49152 and runs last; the next auto one is 49151).
+ */
 function autoPrio(chain: Chain): number {
-  const first = chain.protos[0];
-  return first ? first.prio - 1 : 0xc000;
+  const at = chain.protos.find((t) => t.prio >= 0x8000);
+  if (at?.prio === 0x8000) throw errno('EINVAL', 'prio 0x8000 taken: cannot allocate a priority');
+  return at ? at.prio - 1 : 0xc000;
 }
 
 function checkChain(index: number): void {
@@ -161,7 +169,7 @@ export function addClsBpf(block: Block, opts: ClsBpfOptions, exclusive: boolean)
   const prio = opts.prio ?? 0;
   if (!Number.isInteger(prio) || prio < 0 || prio > 0xffff) throw new UsageError(`tc filter: prio ${prio} out of range`);
   const protocol = opts.protocol ?? ETH_P.ETH_P_ALL;
-  if (opts.skipSw) throw errno('EINVAL', 'skip_sw: no hardware offload on an emulated device');
+  if (opts.skipSw) throw errno('EOPNOTSUPP', 'skip_sw: no hardware offload on an emulated device'); // measured
   const prog = opts.prog;
   if (!prog || !prog.alive) throw errno('EBADF', 'tc filter: program was released');
   if (prog.typeName !== 'sched_cls' && prog.typeName !== 'sched_act') throw errno('EINVAL', `tc filter: ${prog} is not sched_cls`);
@@ -231,12 +239,13 @@ export function delClsBpf(block: Block, sel: ClsBpfDelete): void {
   const chain = block.chain(chainIdx, false);
   if (!sel.prio) {
     if (sel.handle) throw errno('ENOENT', 'cannot flush filters with a handle');
-    if (!chain) throw errno('EINVAL', `chain ${chainIdx} does not exist`);
+    if (!chain) return; // tc_del_tfilter: no chain and no prio is not an error (measured)
     for (const t of chain.protos.splice(0)) for (const f of t.filters) f.prog.put();
     return;
   }
   const i = chain ? chain.protos.findIndex((t) => t.prio === sel.prio) : -1;
-  if (!chain || i < 0) throw errno('ENOENT', `filter with prio ${sel.prio} not found`);
+  if (!chain) throw errno('ENOENT', 'Cannot find specified filter chain');
+  if (i < 0) throw errno('ENOENT', `filter with prio ${sel.prio} not found`);
   const proto = chain.protos[i];
   if (sel.protocol !== undefined && sel.protocol !== proto.protocol && sel.protocol !== ETH_P.ETH_P_ALL) {
     throw errno('ENOENT', `filter with prio ${sel.prio} and this protocol not found`);

@@ -11,8 +11,9 @@
  *
  * Errnos measured on 6.18 (test/goldens/net/tc-errors.*): add over an existing qdisc (either
  * kind) EEXIST ("Exclusivity flag on"); replace by the other kind EINVAL ("must match existing
- * qdisc"); delete of a missing qdisc ENOENT; delete naming the other kind EINVAL ("Invalid
- * handle"); a filter on a device without the qdisc EINVAL ("Parent Qdisc doesn't exists").
+ * qdisc"); delete of a missing qdisc ENOENT, or EINVAL ("Invalid handle") once the device has
+ * had one; delete naming the other kind EINVAL ("must match existing qdisc"); a filter on a
+ * device without the qdisc EINVAL ("Parent Qdisc doesn't exists").
  */
 import { UsageError } from '../../vm/errors.js';
 import { Block, addClsBpf, delClsBpf, type ClsBpfDelete, type ClsBpfFilter, type ClsBpfOptions, type TcfProto } from './cls-bpf.js';
@@ -61,6 +62,12 @@ export interface TcFilterOptions extends ClsBpfOptions {
 export class DevTc {
   /** The qdisc at ffff:fff1, or null. */
   current: Qdisc | null = null;
+  /**
+   * The device has an ingress queue (dev_ingress_queue_create on the first clsact/ingress
+   * qdisc; it stays after the qdisc is deleted, holding the noop qdisc). It changes the errno
+   * of a delete without a qdisc: ENOENT before, EINVAL ("Invalid handle") after (measured).
+   */
+  private ingressQueue = false;
 
   constructor(readonly dev: NetDevice) {
     dev.unregisterHooks.push(() => {
@@ -86,6 +93,7 @@ export class DevTc {
       return this.current;
     }
     const q = new Qdisc(kind);
+    this.ingressQueue = true;
     for (const dir of q.directions) this.dev.tcx(dir).miniqUse();
     this.current = q;
     this.sync();
@@ -100,8 +108,11 @@ export class DevTc {
   /** `tc qdisc del dev D clsact|ingress`. */
   delQdisc(kind: QdiscKind): void {
     this.live();
-    if (!this.current) throw errno('ENOENT', 'Cannot find specified qdisc on specified device');
-    if (this.current.kind !== kind) throw errno('EINVAL', 'Invalid handle');
+    if (!this.current) {
+      if (this.ingressQueue) throw errno('EINVAL', 'Invalid handle');
+      throw errno('ENOENT', 'Cannot find specified qdisc on specified device');
+    }
+    if (this.current.kind !== kind) throw errno('EINVAL', 'Invalid qdisc name: must match existing qdisc');
     this.destroy();
   }
 
