@@ -267,10 +267,12 @@ function isFlexArray(btf: Btf, acc: Accessor | undefined, nelems: number): boole
 function matchSpec(local: Spec, targ: Btf, candId: number): Spec | undefined {
   const ts: Spec = { btf: targ, rootTypeId: candId, kind: local.kind, spec: [], raw: [], bitOffset: 0 };
   if (isTypeBased(local.kind)) {
-    const ok = local.kind === BPF_CORE.TYPE_MATCHES
-      ? typesMatch(local.btf, local.rootTypeId, targ, candId, false, MAX_RESOLVE_DEPTH)
-      : typesAreCompat(local.btf, local.rootTypeId, targ, candId, MAX_RESOLVE_DEPTH);
-    return ok ? ts : undefined;
+    if (local.kind === BPF_CORE.TYPE_MATCHES) {
+      const r = typesMatch(local.btf, local.rootTypeId, targ, candId, false, TYPES_MATCH_LEVEL);
+      if (r < 0) throw new BtfError('error matching candidate: type nesting too deep');
+      return r > 0 ? ts : undefined;
+    }
+    return typesAreCompat(local.btf, local.rootTypeId, targ, candId, MAX_RESOLVE_DEPTH) ? ts : undefined;
   }
   const localAcc0 = local.spec[0];
   if (isEnumvalBased(local.kind)) {
@@ -400,86 +402,86 @@ function typesAreCompat(lb: Btf, lid: number, tb: Btf, tid: number, level: numbe
   throw new BtfError('type nesting too deep');
 }
 
-/** libbpf __bpf_core_types_match (TYPE_MATCHES). */
-function typesMatch(lb: Btf, lid: number, tb: Btf, tid: number, behindPtr: boolean, level: number): boolean {
-  for (let depth = level; depth >= 0; depth--) {
+/** libbpf's starting level for bpf_core_types_match. */
+const TYPES_MATCH_LEVEL = 32;
+
+/**
+ * libbpf __bpf_core_types_match (TYPE_MATCHES): 1 match, 0 no match, -1 error (too deep).
+ * Names must match (flavors ignored); integers by bit count and signedness; enums by enumerator
+ * names (not values) and size; composites need every local member (by name) in the target;
+ * behind a pointer a struct/union may match a forward declaration.
+ */
+function typesMatch(lb: Btf, lid: number, tb: Btf, tid: number, behindPtr: boolean, level: number): number {
+  if (level <= 0) return -1;
+  for (let depth = MAX_RESOLVE_DEPTH - 1; depth >= 0; depth--) {
     const lt = lb.resolve(lid);
     const tt = tb.resolve(tid);
-    if (!namesMatch(lt.name, tt.name)) return false;
+    if (!namesMatch(lt.name, tt.name)) return 0;
     switch (lt.kind) {
-      case 'VOID': return tt.kind === 'VOID';
+      case 'VOID': return tt.kind === 'VOID' ? 1 : 0;
       case 'FWD': {
         const lf = lt.union;
         if (behindPtr) {
-          if (tt.kind === 'FWD') return lf === tt.union;
-          return (tt.kind === 'STRUCT' && !lf) || (tt.kind === 'UNION' && lf);
+          if (tt.kind === 'FWD') return lf === tt.union ? 1 : 0;
+          return (tt.kind === 'STRUCT' && !lf) || (tt.kind === 'UNION' && lf) ? 1 : 0;
         }
-        return tt.kind === 'FWD' && lf === tt.union;
+        return tt.kind === 'FWD' && lf === tt.union ? 1 : 0;
       }
       case 'ENUM': case 'ENUM64':
-        if (!isAnyEnum(tt)) return false;
-        return enumsMatch(lt, tt);
+        if (!isAnyEnum(tt)) return 0;
+        return enumsMatch(lt, tt) ? 1 : 0;
       case 'STRUCT': case 'UNION':
         if (behindPtr) {
-          if (lt.kind === tt.kind) return true;
-          if (tt.kind !== 'FWD') return false;
-          return (lt.kind === 'UNION') === tt.union;
+          if (lt.kind === tt.kind) return 1;
+          if (tt.kind !== 'FWD') return 0;
+          return (lt.kind === 'UNION') === tt.union ? 1 : 0;
         }
-        if (lt.kind !== tt.kind) return false;
-        return compositesMatch(lb, lt, tb, tt as BtfComposite, behindPtr, depth - 1);
+        if (lt.kind !== tt.kind) return 0;
+        return compositesMatch(lb, lt, tb, tt as BtfComposite, behindPtr, level) ? 1 : 0;
       case 'INT':
-        if (tt.kind !== 'INT') return false;
-        return lt.size === tt.size && lt.signed === tt.signed;
+        if (tt.kind !== 'INT') return 0;
+        return lt.bits === tt.bits && lt.signed === tt.signed ? 1 : 0;
       case 'PTR':
-        if (tt.kind !== 'PTR') return false;
+        if (tt.kind !== 'PTR') return 0;
         behindPtr = true;
         lid = lt.type;
         tid = tt.type;
         continue;
       case 'ARRAY':
-        if (tt.kind !== 'ARRAY' || lt.nelems !== tt.nelems) return false;
+        if (tt.kind !== 'ARRAY' || lt.nelems !== tt.nelems) return 0;
         lid = lt.type;
         tid = tt.type;
         continue;
       case 'FUNC_PROTO': {
-        if (tt.kind !== 'FUNC_PROTO' || lt.params.length !== tt.params.length) return false;
+        if (tt.kind !== 'FUNC_PROTO' || lt.params.length !== tt.params.length) return 0;
         for (let i = 0; i < lt.params.length; i++) {
-          if (!typesMatch(lb, lt.params[i].type, tb, tt.params[i].type, behindPtr, depth - 1)) return false;
+          const r = typesMatch(lb, lt.params[i].type, tb, tt.params[i].type, behindPtr, level - 1);
+          if (r <= 0) return r;
         }
         lid = lt.type;
         tid = tt.type;
         continue;
       }
-      default: return false;
+      default: return 0;
     }
   }
-  throw new BtfError('type nesting too deep');
+  return -1;
 }
 
-/** libbpf bpf_core_enums_match: same size, every local enumerator present with the same value. */
+/** libbpf bpf_core_enums_match: same size, every local enumerator name present in the target. */
 function enumsMatch(lt: BtfType & { kind: 'ENUM' | 'ENUM64' }, tt: BtfType & { kind: 'ENUM' | 'ENUM64' }): boolean {
-  if (lt.size !== tt.size) return false;
-  for (const lv of lt.values) {
-    let matched = false;
-    for (const tv of tt.values) {
-      if (!namesMatch(lv.name, tv.name)) continue;
-      if (BigInt.asUintN(64, lv.value) !== BigInt.asUintN(64, tv.value)) return false;
-      matched = true;
-      break;
-    }
-    if (!matched) return false;
-  }
-  return true;
+  if (lt.size !== tt.size || lt.values.length > tt.values.length) return false;
+  return lt.values.every((lv) => tt.values.some((tv) => namesMatch(lv.name, tv.name)));
 }
 
-/** libbpf bpf_core_composites_match. */
+/** libbpf bpf_core_composites_match: every local member has a same-named matching target member. */
 function compositesMatch(lb: Btf, lt: BtfComposite, tb: Btf, tt: BtfComposite, behindPtr: boolean, level: number): boolean {
   if (lt.members.length > tt.members.length) return false;
   for (const lm of lt.members) {
     let matched = false;
     for (const tm of tt.members) {
       if (!namesMatch(lm.name, tm.name)) continue;
-      if (typesMatch(lb, lm.type, tb, tm.type, behindPtr, level - 1)) {
+      if (typesMatch(lb, lm.type, tb, tm.type, behindPtr, level - 1) > 0) {
         matched = true;
         break;
       }

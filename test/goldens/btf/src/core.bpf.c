@@ -38,6 +38,24 @@ struct ethhdr___nm {
 	int h_dest;
 };
 
+/* TYPE_MATCHES positives: same member names and int widths; an enum by enumerator names;
+ * a pointer to an undefined struct (FWD) matches the kernel's struct behind the pointer. */
+struct udphdr___m {
+	__be16 source;
+	__be16 dest;
+	__be16 len;
+	__sum16 check;
+};
+
+enum tcx_action_base___m { TCX_NEXT___m = 1, TCX_PASS___m = 2 };
+
+struct __sk_buff___m {
+	__u32 len;
+	union {
+		struct bpf_flow_keys___x *flow_keys;
+	};
+};
+
 struct no_such_type___x {
 	int a;
 };
@@ -85,6 +103,9 @@ int core_prog(struct __sk_buff *skb)
 	out[23] = BPF_CORE_READ_BITFIELD(ip, version);
 	out[24] = ip->saddr;
 	out[25] = ip->tot_len;
+	out[26] = bpf_core_type_matches(struct udphdr___m);
+	out[27] = bpf_core_type_matches(enum tcx_action_base___m);
+	out[28] = bpf_core_type_matches(struct __sk_buff___m);
 	return TC_ACT_OK;
 }
 
