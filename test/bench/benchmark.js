@@ -10,8 +10,9 @@ import { link } from '../../vm/link.js';
 import { Memory } from '../../vm/memory.js';
 import { runProgram } from '../../vm/engine.js';
 import { aluLoop, memLoop } from './vm-programs.js';
+import { runJitBenchmarks } from './jit-programs.js';
 
-const engines = ['interp'];
+const engines = ['interp', 'jit'];
 const suite = new Benchmark.Suite('vm');
 const mem = new Memory();
 
@@ -41,3 +42,5 @@ suite
     );
   })
   .run({ async: false });
+
+runJitBenchmarks();

@@ -10,8 +10,9 @@ import { register as disasm } from './disasm.js';
 import { register as inspect } from './inspect.js';
 import { register as run } from './run.js';
 import { register as progRun } from './prog-run.js';
+import { register as jit } from './jit.js';
 import { register as net } from './net.js';
 
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
-export const commands: RegisterCommand[] = [conformance, conformancePlugin, tcxScript, disasm, run, progRun, inspect, net];
+export const commands: RegisterCommand[] = [conformance, conformancePlugin, tcxScript, disasm, run, progRun, inspect, net, jit];
