@@ -409,7 +409,8 @@ export interface LoadedObject {
  * bound, ready for `dev.tcx(dir).attach()`, links and `dev.tc.filter()`.
  */
 export function loadObject(host: Host, bytes: Uint8Array, opts: CollectionOptions = {}): LoadedObject {
-  const collection = Collection.load(bytes, { ...opts, mem: opts.mem ?? hostMemory(host) });
+  // a private copy (not Buffer#slice, a view): the loader relocates in place, callers reuse buffers
+  const collection = Collection.load(new Uint8Array(bytes), { ...opts, mem: opts.mem ?? hostMemory(host) });
   const progs = new Map<string, ProgHandle>();
   for (const p of collection.programs.values()) {
     const program: NetProgram = { linked: p.linked, mem: collection.mem, engine: collection.engine };
