@@ -49,6 +49,12 @@ export interface BtfExt {
 }
 
 const SECTION = '.BTF.ext';
+const owners = new WeakMap<BtfExt, Btf>();
+
+/** The Btf a BtfExt was parsed against (its strings and type ids). */
+export function btfOfExt(ext: BtfExt): Btf | undefined {
+  return owners.get(ext);
+}
 
 /**
  * Parses a .BTF.ext blob against the object's parsed .BTF (for its strings and type ids).
@@ -136,5 +142,7 @@ export function parseBtfExt(bytes: Uint8Array, btf: Btf): BtfExt {
       push(coreRelos, sec, { insnOff, typeId, accessStr, kind: kind as CoreReloKind });
     });
   }
-  return { funcInfo, lineInfo, coreRelos };
+  const ext: BtfExt = { funcInfo, lineInfo, coreRelos };
+  owners.set(ext, btf);
+  return ext;
 }

@@ -5,7 +5,7 @@
 export { Btf, BtfStrings, parseBtf, MAX_RESOLVE_DEPTH, BTF_PTR_SIZE, type ParseBtfOptions } from './parse.js';
 export type * from './types.js';
 export { isComposite, isAnyEnum, MODIFIER_KINDS } from './types.js';
-export { parseBtfExt, type BtfExt, type CoreRelo, type FuncInfoRecord, type LineInfoRecord } from './ext.js';
+export { parseBtfExt, btfOfExt, type BtfExt, type CoreRelo, type FuncInfoRecord, type LineInfoRecord } from './ext.js';
 export { btfMapDefinitions, datasecTypeId, type BtfMapDef, type BtfMapOptions } from './maps.js';
 export { applyCoreRelocations, essentialNameLength, CORE_POISON_HELPER_ID, type CoreContext } from './core.js';
 export { builtinTargetBtf, builtinTargetBtfBytes } from './target.js';
@@ -15,7 +15,7 @@ export { BtfError } from '../../vm/errors.js';
 
 import type { Btf } from './parse.js';
 import { parseBtf } from './parse.js';
-import type { BtfExt } from './ext.js';
+import { btfOfExt, type BtfExt } from './ext.js';
 import { applyCoreRelocations } from './core.js';
 import { builtinTargetBtf } from './target.js';
 
@@ -48,7 +48,8 @@ export function lineInfoOf(ext: BtfExt, section: string): { insn: number; file: 
   return (ext.lineInfo.get(section) ?? []).map((l) => ({ insn: l.insnOff / 8, file: l.file, line: l.line, col: l.col, text: l.text }));
 }
 
-/** func_info of a section with instruction indexes and function names. */
-export function funcInfoOf(ext: BtfExt, section: string, btf: Btf): { insn: number; name: string; typeId: number }[] {
-  return (ext.funcInfo.get(section) ?? []).map((f) => ({ insn: f.insnOff / 8, name: btf.typeById(f.typeId).name, typeId: f.typeId }));
+/** func_info of a section with instruction indexes and function names (btf: the one `ext` was parsed with). */
+export function funcInfoOf(ext: BtfExt, section: string, btf?: Btf): { insn: number; name: string; typeId: number }[] {
+  const b = btf ?? btfOfExt(ext);
+  return (ext.funcInfo.get(section) ?? []).map((f) => ({ insn: f.insnOff / 8, name: b ? b.typeById(f.typeId).name : '', typeId: f.typeId }));
 }

@@ -34,8 +34,8 @@ export interface ParseBtfOptions {
 export class BtfStrings {
   /** The raw string section (first and last byte are NUL). */
   readonly bytes: Uint8Array;
-  private readonly ascii: string | undefined;
-  private readonly cache = new Map<number, string>();
+  readonly #ascii: string | undefined;
+  readonly #cache = new Map<number, string>();
   private static readonly decoder = new TextDecoder('utf-8', { fatal: false });
 
   constructor(bytes: Uint8Array) {
@@ -43,22 +43,22 @@ export class BtfStrings {
     // Fast path: kernel and clang strings are ASCII, so byte offset = string index.
     let ascii = true;
     for (let i = 0; i < bytes.length; i++) if (bytes[i] > 0x7f) { ascii = false; break; }
-    this.ascii = ascii ? latin1(bytes) : undefined;
+    this.#ascii = ascii ? latin1(bytes) : undefined;
   }
 
   /** The string at byte offset `off`, or undefined when `off` is outside the section. */
   at(off: number): string | undefined {
     if (!Number.isInteger(off) || off < 0 || off >= this.bytes.length) return undefined;
-    if (this.ascii !== undefined) {
-      const end = this.ascii.indexOf('\0', off);
-      return this.ascii.substring(off, end < 0 ? this.ascii.length : end);
+    if (this.#ascii !== undefined) {
+      const end = this.#ascii.indexOf('\0', off);
+      return this.#ascii.substring(off, end < 0 ? this.#ascii.length : end);
     }
-    let s = this.cache.get(off);
+    let s = this.#cache.get(off);
     if (s === undefined) {
       let end = off;
       while (end < this.bytes.length && this.bytes[end] !== 0) end++;
       s = BtfStrings.decoder.decode(this.bytes.subarray(off, end));
-      this.cache.set(off, s);
+      this.#cache.set(off, s);
     }
     return s;
   }
@@ -94,80 +94,85 @@ export class Btf {
   readonly strings: BtfStrings;
   /** Section name used in errors. */
   readonly section: string;
-  private readonly dv: DataView;
+  /** The raw blob this was parsed from. */
+  readonly bytes: Uint8Array;
+  // Lazy state lives in #private fields so two parses of the same bytes compare equal
+  // (vitest toEqual, structuredClone-free specs) whatever each has decoded so far.
+  readonly #dv: DataView;
   /** Byte offset (in the blob) of each type record; index = type id, [0] unused. */
-  private readonly recordAt: Uint32Array;
-  private readonly cache: (BtfType | undefined)[];
-  private all: BtfType[] | undefined;
-  private byName: Map<string, number[]> | undefined;
+  readonly #recordAt: Uint32Array;
+  readonly #cache: (BtfType | undefined)[];
+  #all: BtfType[] | undefined;
+  #byName: Map<string, number[]> | undefined;
 
   /** @internal Use parseBtf. */
   constructor(dv: DataView, recordAt: Uint32Array, strings: BtfStrings, section: string) {
-    this.dv = dv;
-    this.recordAt = recordAt;
+    this.bytes = new Uint8Array(dv.buffer, dv.byteOffset, dv.byteLength);
+    this.#dv = dv;
+    this.#recordAt = recordAt;
     this.strings = strings;
     this.section = section;
-    this.cache = new Array(recordAt.length);
-    this.cache[0] = { id: 0, kind: 'VOID', name: '', offset: -1 };
+    this.#cache = new Array(recordAt.length);
+    this.#cache[0] = { id: 0, kind: 'VOID', name: '', offset: -1 };
   }
 
   /** Number of types including void. */
   get count(): number {
-    return this.recordAt.length;
+    return this.#recordAt.length;
   }
 
   /** Every type, indexed by type id; `types[0]` is void. (Decodes all types on first use.) */
   get types(): readonly BtfType[] {
-    if (this.all === undefined) {
-      const all: BtfType[] = new Array(this.recordAt.length);
+    if (this.#all === undefined) {
+      const all: BtfType[] = new Array(this.#recordAt.length);
       for (let i = 0; i < all.length; i++) all[i] = this.typeById(i);
-      this.all = all;
+      this.#all = all;
     }
-    return this.all;
+    return this.#all;
   }
 
   /** The type with id `id`; BtfError when out of range. */
   typeById(id: number): BtfType {
-    if (!Number.isInteger(id) || id < 0 || id >= this.recordAt.length) {
-      throw new BtfError(`type id ${id} out of range (${this.recordAt.length} types)`, { section: this.section });
+    if (!Number.isInteger(id) || id < 0 || id >= this.#recordAt.length) {
+      throw new BtfError(`type id ${id} out of range (${this.#recordAt.length} types)`, { section: this.section });
     }
-    let t = this.cache[id];
+    let t = this.#cache[id];
     if (t === undefined) {
-      t = decodeType(this.dv, this.recordAt[id], id, this.strings);
-      this.cache[id] = t;
+      t = decodeType(this.#dv, this.#recordAt[id], id, this.strings);
+      this.#cache[id] = t;
     }
     return t;
   }
 
   /** Ids of all types named `name` (ascending). */
   idsByName(name: string): readonly number[] {
-    if (this.byName === undefined) {
+    if (this.#byName === undefined) {
       const m = new Map<string, number[]>();
-      for (let id = 1; id < this.recordAt.length; id++) {
-        const off = this.dv.getUint32(this.recordAt[id], true);
+      for (let id = 1; id < this.#recordAt.length; id++) {
+        const off = this.#dv.getUint32(this.#recordAt[id], true);
         if (off === 0) continue;
         const s = this.strings.at(off) as string;
         const l = m.get(s);
         if (l) l.push(id);
         else m.set(s, [id]);
       }
-      this.byName = m;
+      this.#byName = m;
     }
-    return this.byName.get(name) ?? [];
+    return this.#byName.get(name) ?? [];
   }
 
   /** The kind number (BTF_KIND.*) of type `id` without decoding it (cheap scans of big BTF). */
   kindOf(id: number): number {
     if (id === 0) return 0;
-    this.typeById(id < 0 || id >= this.recordAt.length || !Number.isInteger(id) ? id : 0); // range check
-    return (this.dv.getUint32(this.recordAt[id] + 4, true) >>> 24) & 0x1f;
+    this.typeById(id < 0 || id >= this.#recordAt.length || !Number.isInteger(id) ? id : 0); // range check
+    return (this.#dv.getUint32(this.#recordAt[id] + 4, true) >>> 24) & 0x1f;
   }
 
   /** The name of type `id` without decoding it. */
   nameOf(id: number): string {
     if (id === 0) return '';
-    this.typeById(id < 0 || id >= this.recordAt.length || !Number.isInteger(id) ? id : 0); // range check
-    return this.strings.at(this.dv.getUint32(this.recordAt[id], true)) as string;
+    this.typeById(id < 0 || id >= this.#recordAt.length || !Number.isInteger(id) ? id : 0); // range check
+    return this.strings.at(this.#dv.getUint32(this.#recordAt[id], true)) as string;
   }
 
   /** The first type named `name` (optionally of kind `kind`), or undefined. */
@@ -226,7 +231,7 @@ export class Btf {
   }
 
   private offsetOf(id: number): number | undefined {
-    return id > 0 && id < this.recordAt.length ? this.recordAt[id] : undefined;
+    return id > 0 && id < this.#recordAt.length ? this.#recordAt[id] : undefined;
   }
 
   private checkSize(id: number, size: number): number {
@@ -243,7 +248,7 @@ export class Btf {
   }
 
   private render(id: number, depth: number): string {
-    if (!Number.isInteger(id) || id < 0 || id >= this.recordAt.length) return `<bad type id ${id}>`;
+    if (!Number.isInteger(id) || id < 0 || id >= this.#recordAt.length) return `<bad type id ${id}>`;
     const t = this.typeById(id);
     if (depth > MAX_RESOLVE_DEPTH) return '...';
     const named = (prefix: string): string => (t.name ? `${prefix}${t.name}` : `${prefix}<anon>`);

@@ -23,6 +23,15 @@ describe('[loader/btf]: parseBtf vs bpftool btf dump', () => {
     for (const [id, lines] of blocks) expect(formatLikeBpftool(btf, btf.typeById(id))).toEqual(lines);
   });
 
+  it('is deterministic: two parses compare equal whatever each decoded lazily', () => {
+    const a = parseBtf(golden('types.btf'));
+    const b = parseBtf(golden('types.btf'));
+    a.typeByName('tagged');
+    b.sizeof(5);
+    expect(a).toEqual(b);
+    expect(a).not.toEqual(parseBtf(golden('core.btf')));
+  });
+
   it('covers every kind clang emits', () => {
     const kinds = new Set(parseBtf(golden('types.btf')).types.map((t) => t.kind));
     for (const k of ['INT', 'PTR', 'ARRAY', 'STRUCT', 'UNION', 'ENUM', 'FWD', 'TYPEDEF', 'VOLATILE', 'CONST', 'RESTRICT',
@@ -100,6 +109,7 @@ describe('[loader/btf]: parseBtfExt', () => {
     const ours = [...ext.funcInfo].flatMap(([sec, recs]) => recs.map((r) => ({ sec, name: btf.typeById(r.typeId).name, insn: r.insnOff / 8 })));
     expect(ours.sort((a, b) => a.name.localeCompare(b.name))).toEqual(found.sort((a, b) => a.name.localeCompare(b.name)));
     expect(funcInfoOf(ext, 'tc', btf).map((f) => f.name)).toEqual(['tail_a', 'entry']);
+    expect(funcInfoOf(ext, 'tc')).toEqual(funcInfoOf(ext, 'tc', btf));
     expect(lineInfoOf(ext, 'tc')[0].insn).toBe(ext.lineInfo.get('tc')![0].insnOff / 8);
   });
 
