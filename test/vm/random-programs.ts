@@ -83,7 +83,11 @@ export function generateProgram(seed: number, opts: GenOptions = {}): GeneratedP
     const x = chance(0.5) && code !== 0x80;
     const cls = is64 ? 0x07 : 0x04;
     const it: Item = { op: code | cls | (x ? 0x08 : 0), dst, src: x ? pick(srcRegs) : 0, imm: x ? 0 : imm32() };
-    if (code === 0x30 || code === 0x90) it.off = chance(0.5) ? 1 : 0;
+    if (code === 0x80 && kernel) it.imm = 0; // the kernel rejects NEG with reserved fields set
+    if (code === 0x30 || code === 0x90) {
+      it.off = chance(0.5) ? 1 : 0;
+      if (kernel && !x && it.imm === 0) it.imm = 3; // the kernel rejects a constant zero divisor
+    }
     if (code === 0xb0 && x) it.off = is64 ? pick([0, 0, 8, 16, 32]) : pick([0, 0, 8, 16]);
     if ((code === 0x60 || code === 0x70 || code === 0xc0) && !x && (kernel || chance(0.8))) it.imm = int(is64 ? 64 : 32);
     into.push(it);
@@ -98,8 +102,10 @@ export function generateProgram(seed: number, opts: GenOptions = {}): GeneratedP
   const BYTES: Record<number, number> = { 0x00: 4, 0x08: 2, 0x10: 1, 0x18: 8 };
   /** A stack address: base r10 with off in [-512, -size] or r9 (= r10 - 256) with off in [-256, 256 - size]. */
   const addr = (size: number): { base: number; off: number } => {
-    if (chance(0.5)) return { base: 10, off: -size - int(512 - size + 1) };
-    return { base: 9, off: -256 + int(512 - size + 1) };
+    // The kernel wants stack accesses aligned to their size.
+    const align = (o: number): number => (kernel ? o - (((o % size) + size) % size) : o);
+    if (chance(0.5)) return { base: 10, off: align(-size - int(512 - size + 1)) };
+    return { base: 9, off: align(-256 + int(512 - size + 1)) };
   };
   const mem = (regs: number[], into: Item[]): void => {
     const sz = pick(SIZES);
@@ -126,13 +132,15 @@ export function generateProgram(seed: number, opts: GenOptions = {}): GeneratedP
 
   /** Straight-line-ish items with forward branches into `into`. */
   const body = (count: number, regs: number[], into: Item[], depth: number, inLoop: boolean): void => {
+    // Kernel-mode subprograms see neither r9 nor an initialised stack: no memory items there.
+    const memOk = !(kernel && depth > 0);
     const pending: { label: string; at: number }[] = [];
     for (let k = 0; k < count; k++) {
       for (const p of pending.filter((q) => q.at === k)) into.push({ op: -1, label: p.label });
       const r = rnd();
       if (r < 0.45) alu(pick(regs), regs, into);
-      else if (r < 0.62) mem(regs, into);
-      else if (r < 0.68) atomic(regs, into);
+      else if (r < 0.62 && memOk) mem(regs, into);
+      else if (r < 0.68 && memOk) atomic(regs, into);
       else if (r < 0.8) {
         const l = newLabel();
         cond(regs, into, l);
