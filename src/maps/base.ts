@@ -8,7 +8,7 @@
  */
 import { ErrnoError, ErrorCode } from '../../vm/errors.js';
 import type { Region } from '../../vm/memory.js';
-import { BPF_F_LOCK, BPF_F_RDONLY, BPF_F_WRONLY, BPF_MAP_TYPE, ERRNO, errnoName, mapTypeName } from '../uapi.js';
+import { BPF_F_LOCK, BPF_F_RDONLY, BPF_F_RDONLY_PROG, BPF_F_WRONLY, BPF_MAP_TYPE, ERRNO, errnoName, mapTypeName } from '../uapi.js';
 import { compareBytes, copyBytes, roundUp8, toHex } from './bytes.js';
 import type { BpfMap, DumpEntry, DumpOptions, ForEachCallback, HostValue, MapDefinition, MapDump, MapEnv } from './types.js';
 // Imported bindings read once: the TS runners used by tests make every import use a getter call.
@@ -278,8 +278,11 @@ export abstract class BaseMap implements BpfMap {
     return (key[0] | (key[1] << 8) | (key[2] << 16) | (key[3] << 24)) >>> 0;
   }
 
-  /** A region for map-owned storage. */
-  protected allocValues(bytes: Uint8Array, label: string, writable = true): Region {
+  /**
+   * A region for map-owned storage. BPF_F_RDONLY_PROG maps get read-only value regions: the
+   * kernel's verifier refuses program writes to them at load time, here a store faults.
+   */
+  protected allocValues(bytes: Uint8Array, label: string, writable = !(this.flags & BPF_F_RDONLY_PROG)): Region {
     return this.env.mem.alloc('map-value', bytes, { owner: this, writable, label: `map ${this.name} ${label}` });
   }
 }

@@ -133,6 +133,9 @@ describe('[maps/array]: global data and for_each', () => {
     expect(ro.values.writable).toBe(false);
     expect(ro.values.bytes.length).toBe(8);
     expect(errno(() => ro.update(u32(0), new Uint8Array(6)))).toBe('EPERM');
+    const h = mk(e, T.BPF_MAP_TYPE_HASH, 4, 4, 3, BPF_F_RDONLY_PROG);
+    h.update(u32(1), u32(1));
+    expect(h.lookupElem(u32(1), 0)?.writable).toBe(false);
     const rw = mk<ArrayMap>(e, T.BPF_MAP_TYPE_ARRAY, 4, 4, 3, BPF_F_MMAPABLE);
     expect(rw.values.writable).toBe(true);
     expect(rw.valueOffset(2)).toBe(16);
