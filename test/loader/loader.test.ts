@@ -154,6 +154,30 @@ describe('[loader]: progs/invalid_section.bpf.c', () => {
   });
 });
 
+describe('[loader]: global data with BTF (progs/globals.bpf.c)', () => {
+  const spec = loadCollectionSpec(fixture('progs/globals'));
+  const m = (n: string) => spec.maps.find((x) => x.name === n)!;
+  const dv = (n: string) => new DataView(m(n).initialValue!.buffer, m(n).initialValue!.byteOffset);
+  it('every data section is a map, in section order', () => {
+    expect(spec.maps.map((x) => x.name)).toEqual(['.data', '.rodata', '.data.counters', '.rodata.tables', '.bss', '.rodata.str1.1']);
+  });
+  it('custom sections hold their initialisers', () => {
+    expect([dv('.data.counters').getBigUint64(0, true), dv('.data.counters').getBigUint64(8, true)]).toEqual([7n, 9n]); // ctr_ip4, ctr_other
+    expect([0, 2, 4, 6].map((o) => dv('.rodata.tables').getUint16(o, true))).toEqual([53, 80, 443, 8080]); // port_map
+    expect(m('.rodata.tables').readOnly).toBe(true);
+    expect(m('.data.counters').readOnly).toBeUndefined();
+  });
+  it('.data starts with seen_packets = 100, .bss is zeros of its size', () => {
+    expect(dv('.data').getUint32(0, true)).toBe(100);
+    expect(m('.bss').initialValue).toEqual(new Uint8Array(m('.bss').valueSize));
+  });
+  it('string literals (.rodata.str1.1) are a read-only map holding "TCXLAB"', () => {
+    const str = m('.rodata.str1.1');
+    expect(str.readOnly).toBe(true);
+    expect(Buffer.from(str.initialValue!).toString('latin1')).toContain('TCXLAB\0');
+  });
+});
+
 describe('[loader]: global data without BTF (nobtf.bpf.c)', () => {
   const spec = loadCollectionSpec(fixture('nobtf'));
   const m = (n: string) => spec.maps.find((x) => x.name === n)!;
