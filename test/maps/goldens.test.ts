@@ -511,4 +511,47 @@ describe('[maps/goldens]: program-side replays match the kernel', () => {
       expect(p.dump('lb')).toEqual(g.maps.lb);
     });
   });
+
+  it('for_each: visits, counts (the stopping element included), writable values', () => {
+    const p = new Probe(golden('t_for_each'));
+    const c = p.cpu;
+    const acc = { sum: 0n, keys: 0n, stopAt: 99 };
+    const each = (m: BpfMap, flags = 0) => {
+      // bpf_for_each_map_elem refuses flags itself (the helper); the map walks.
+      if (flags !== 0) return -ERRNO.EINVAL;
+      return m.forEachElem(c, (kr, ko, vr, vo) => {
+        const key = kr.view.getUint32(ko, true);
+        const val = vr.view.getBigUint64(vo, true);
+        acc.sum += val;
+        acc.keys += BigInt(key);
+        vr.view.setBigUint64(vo, val + 1000n, true);
+        return key === acc.stopAt;
+      });
+    };
+    const fa = p.m('fa');
+    for (let k = 0; k < 6; k++) fa.updateElem(u32(k), u64(k * 10), BPF_ANY, c);
+    Object.assign(acc, { sum: 0n, keys: 0n, stopAt: 99 });
+    p.rec(each(fa));
+    p.rec(acc.sum);
+    p.rec(acc.keys);
+    Object.assign(acc, { sum: 0n, keys: 0n, stopAt: 2 });
+    p.rec(each(fa));
+    p.rec(acc.sum);
+    p.rec(acc.keys);
+    p.rec(each(fa, 1));
+    const fh = p.m('fh');
+    for (let k = 1; k <= 5; k++) fh.updateElem(u32(k), u64(k), BPF_ANY, c);
+    Object.assign(acc, { sum: 0n, keys: 0n, stopAt: 99 });
+    p.rec(each(fh));
+    p.rec(acc.sum);
+    p.rec(acc.keys);
+    const fp = p.m('fp');
+    fp.updateElem(u32(1), u64(7), BPF_ANY, c);
+    Object.assign(acc, { sum: 0n, keys: 0n, stopAt: 99 });
+    p.rec(each(fp));
+    p.rec(acc.sum);
+    p.rec(acc.keys);
+    expect(p.ours()).toEqual(p.kernelRes());
+    for (const n of ['fa', 'fh', 'fp']) expect(p.dump(n), n).toEqual(p.g.maps[n]);
+  });
 });
