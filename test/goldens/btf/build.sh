@@ -33,5 +33,5 @@ llvm-objcopy-19 --dump-section tc=core.tc.bin core.bpf.o /dev/null
 grep -q '^load 0$' core.libbpf.txt
 # Layout facts of the running kernel for the built-in target BTF's root types (gen-target.ts ROOTS).
 bpftool btf dump file /sys/kernel/btf/vmlinux | awk '
-	/^\[/ { keep = ($2 == "STRUCT" || $2 == "ENUM") && index(" __sk_buff ethhdr iphdr ipv6hdr tcphdr udphdr icmphdr icmp6hdr vlan_hdr bpf_sock_tuple bpf_sock bpf_tunnel_key bpf_fib_lookup tcx_action_base ", " " substr($3, 2, length($3) - 2) " ") > 0 }
+	/^\[/ { keep = ($2 == "STRUCT" || $2 == "ENUM") && index(" __sk_buff ethhdr iphdr ipv6hdr tcphdr udphdr icmphdr icmp6hdr vlan_hdr bpf_sock_tuple bpf_sock bpf_tunnel_key bpf_fib_lookup tcx_action_base bpf_func_id bpf_map_type bpf_prog_type bpf_attach_type ", " " substr($3, 2, length($3) - 2) " ") > 0 }
 	keep { print }' > target.vmlinux.txt

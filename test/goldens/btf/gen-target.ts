@@ -21,6 +21,7 @@ export const ROOTS: readonly [string, BtfType['kind']][] = [
   ['bpf_tcp_sock', 'STRUCT'], ['bpf_tunnel_key', 'STRUCT'], ['bpf_fib_lookup', 'STRUCT'], ['bpf_flow_keys', 'STRUCT'],
   ['bpf_xfrm_state', 'STRUCT'], ['bpf_spin_lock', 'STRUCT'], ['bpf_timer', 'STRUCT'],
   ['tcx_action_base', 'ENUM'], ['bpf_adj_room_mode', 'ENUM'], ['bpf_hdr_start_off', 'ENUM'],
+  ['bpf_func_id', 'ENUM'], ['bpf_map_type', 'ENUM'], ['bpf_prog_type', 'ENUM'], ['bpf_attach_type', 'ENUM'],
 ];
 
 const path = process.argv[2] ?? '/sys/kernel/btf/vmlinux';

@@ -56,6 +56,9 @@ struct __sk_buff___m {
 	};
 };
 
+/* Helper availability probes, as programs write them. */
+enum bpf_func_id___x { BPF_FUNC_skb_set_tstamp___x = 1, BPF_FUNC_no_such_helper___x = 2 };
+
 struct no_such_type___x {
 	int a;
 };
@@ -106,6 +109,9 @@ int core_prog(struct __sk_buff *skb)
 	out[26] = bpf_core_type_matches(struct udphdr___m);
 	out[27] = bpf_core_type_matches(enum tcx_action_base___m);
 	out[28] = bpf_core_type_matches(struct __sk_buff___m);
+	out[29] = bpf_core_enum_value_exists(enum bpf_func_id___x, BPF_FUNC_skb_set_tstamp___x);
+	out[30] = bpf_core_enum_value_exists(enum bpf_func_id___x, BPF_FUNC_no_such_helper___x);
+	out[31] = bpf_core_enum_value(enum bpf_func_id___x, BPF_FUNC_skb_set_tstamp___x);
 	return TC_ACT_OK;
 }
 
