@@ -37,6 +37,7 @@ export interface BtfMapDef {
   flags: number;
   pinning: number;
   numaNode: number;
+  mapExtra?: bigint;
   keyTypeId?: number;
   valueTypeId?: number;
   inner?: BtfMapDef;
@@ -145,6 +146,9 @@ export function legacyMaps(section: ElfSection, symbols: readonly ElfSymbol[]): 
 
 function btfMapSpec(def: BtfMapDef, name: string): MapSpec {
   const [keySize, valueSize] = perfEventDefaults(def.type, def.keySize, def.valueSize);
+  if (def.mapExtra !== undefined && def.mapExtra > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new ElfError(`map_extra 0x${def.mapExtra.toString(16)} is too large`, { section: '.maps', symbol: name });
+  }
   return {
     name,
     type: mapTypeRef(def.type),
@@ -154,6 +158,7 @@ function btfMapSpec(def: BtfMapDef, name: string): MapSpec {
     flags: def.flags,
     pinning: def.pinning,
     ...(def.numaNode ? { numaNode: def.numaNode } : {}),
+    ...(def.mapExtra ? { mapExtra: Number(def.mapExtra) } : {}),
     ...(def.inner ? { innerMap: btfMapSpec(def.inner, `${name}.inner`) } : {}),
     ...(def.keyTypeId ? { btfKeyTypeId: def.keyTypeId } : {}),
     ...(def.valueTypeId ? { btfValueTypeId: def.valueTypeId } : {}),

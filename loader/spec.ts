@@ -80,6 +80,8 @@ export interface MapSpec {
   readonly flags: number;
   readonly pinning: number;
   readonly numaNode?: number;
+  /** BTF `map_extra` (bloom filter hash count, arena address...), when set and non-zero. */
+  readonly mapExtra?: number;
   readonly innerMap?: MapSpec;
   readonly contents?: [key: Uint8Array, value: Uint8Array][];
   /** Global data: the section bytes (zeros for .bss), the value of key 0. */

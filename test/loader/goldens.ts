@@ -242,6 +242,7 @@ export interface DumpMapDef {
   valueSize: number;
   flags: number;
   pinning: number;
+  mapExtra: number;
 }
 
 /** Map definitions of DATASEC '.maps' in a bpftool dump. */
@@ -256,7 +257,7 @@ export function mapsFromBtfDump(types: Map<number, BtfDumpType>): DumpMapDef[] {
   return ds.members.map((m) => {
     const v = types.get(Number(m.attrs.type_id))!;
     const st = resolve(Number(v.attrs.type_id));
-    const def: DumpMapDef = { name: v.name, offset: Number(m.attrs.offset), type: 0, maxEntries: 0, keySize: 0, valueSize: 0, flags: 0, pinning: 0 };
+    const def: DumpMapDef = { name: v.name, offset: Number(m.attrs.offset), type: 0, maxEntries: 0, keySize: 0, valueSize: 0, flags: 0, pinning: 0, mapExtra: 0 };
     for (const f of st.members) {
       const ptr = types.get(Number(f.attrs.type_id))!;
       const target = Number(ptr.attrs.type_id);
@@ -274,6 +275,9 @@ export function mapsFromBtfDump(types: Map<number, BtfDumpType>): DumpMapDef[] {
           break;
         case 'pinning':
           def.pinning = uint();
+          break;
+        case 'map_extra':
+          def.mapExtra = uint();
           break;
         case 'key_size':
           def.keySize = uint();

@@ -27,10 +27,11 @@ describe.each(withBtf)('[loader/maps]: $name agrees with bpftool btf dump', ({ n
       maxEntries: d.maxEntries,
       flags: d.flags,
       pinning: d.pinning,
+      mapExtra: d.mapExtra,
     }));
     const ours = spec.maps
       .filter((m) => m.source === 'btf')
-      .map((m) => ({ name: m.name, type: m.type.id, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags, pinning: m.pinning }));
+      .map((m) => ({ name: m.name, type: m.type.id, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags, pinning: m.pinning, mapExtra: m.mapExtra ?? 0 }));
     expect(ours).toEqual(dump);
   });
 
