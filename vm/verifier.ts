@@ -19,13 +19,19 @@
  *     alignment and bounds of accesses made directly through r10;
  *  5. call depth and stack [check_func_call, check_max_stack_depth]: at most 8 frames along the
  *     static call graph (recursion ends here too), and the frames' stack (each rounded up to 16,
- *     as for the JIT) at most 512 bytes along any call chain.
+ *     as for the JIT) at most 512 bytes along any call chain;
+ *  6. with the `ctxAccess` option, ctx accesses of the main function [check_ctx_access,
+ *     check_atomic]: a small dataflow pass follows the ctx pointer from r1 through register
+ *     copies and constant offsets (and scalar constants, to skip branches the kernel proves
+ *     dead); where a register holds ctx on every path, its loads and stores must be allowed
+ *     fields, through an unmodified pointer, and never atomic.
  * The kernel checks instructions in execution order (do_check walks paths); we check them in
  * program order, so with several errors the one reported first may differ.
  *
  * What it does NOT check (the kernel does, so a program we accept may still be rejected):
  *  - register types and initialisation: reading an uninitialised register ("R0 !read_ok"),
- *    pointer arithmetic, pointer comparisons, returning a pointer;
+ *    pointer arithmetic, pointer comparisons, returning a pointer; ctx accesses in subprograms,
+ *    after the ctx pointer was spilled to the stack, or where only some paths bring ctx;
  *  - memory safety of every access that is not `r10 + constant`: ctx field offsets and sizes,
  *    packet bounds against data_end, map value bounds, NULL checks after map lookups, stack
  *    accesses through a copy of r10 (these also don't count toward the stack depth here);
@@ -69,6 +75,13 @@ export interface VerifierOptions {
   maxInsns?: number;
   /** Source line of an instruction; adds `file:line` to the error. */
   lineInfo?: (insnIndex: number) => SourceLine | undefined;
+  /**
+   * Whether the program type may access ctx bytes [off, off+size) (load or store), like the
+   * kernel's `is_valid_access` (for sched_cls: `checkCtxAccess` in src/skb/sk-buff-ctx.ts).
+   * When given, accesses through registers that certainly hold the ctx pointer are checked
+   * (see ctxAccesses below); when absent, ctx accesses are not checked.
+   */
+  ctxAccess?: (off: number, size: number, write: boolean, opts: { signed?: boolean }) => boolean;
 }
 
 /** What `verify` found out about an accepted program. */
@@ -262,6 +275,117 @@ class Verifier {
     return frames[0];
   }
 
+  /**
+   * Phase 6: ctx accesses of the main function. A forward dataflow over the control flow graph
+   * with one abstract value per register: the ctx pointer plus a constant offset, a 64-bit
+   * constant, or unknown. Paths join to "unknown" unless they agree, so a register is ctx only
+   * when it is on every path (no false alarms from paths the kernel never walks). Conditional
+   * jumps on two constants follow only the taken edge, as the kernel does for branches it
+   * proves dead (CO-RE relocations turn field checks into such constants). Errors are reported
+   * from the fixpoint, in program order.
+   */
+  ctxAccesses(subs: number[], allowed: NonNullable<VerifierOptions['ctxAccess']>): void {
+    const p = this.p;
+    const end = subs.length > 1 ? subs[1] : p.length;
+    const states: (AbsVal[] | undefined)[] = new Array(end);
+    const work: number[] = [];
+    const entry: AbsVal[] = Array.from({ length: 11 }, () => UNKNOWN);
+    entry[1] = { k: 'ctx', off: 0 };
+    const flow = (to: number, st: AbsVal[]) => {
+      if (to < 0 || to >= end) return;
+      const old = states[to];
+      if (!old) {
+        states[to] = st;
+        work.push(to);
+        return;
+      }
+      let changed = false;
+      const joined = old.map((v, r) => {
+        if (sameVal(v, st[r])) return v;
+        if (v.k !== 'u') changed = true;
+        return UNKNOWN;
+      });
+      if (changed) {
+        states[to] = joined;
+        work.push(to);
+      }
+    };
+    flow(0, entry);
+    while (work.length) {
+      const i = work.pop()!;
+      const st = states[i]!;
+      const op = p.op[i];
+      const row = OPCODE_TABLE.get(op);
+      if (!row) continue;
+      const out = st.slice();
+      const dst = p.dst[i];
+      const src = p.src[i];
+      const imm = p.imm[i];
+      const next = op === Op.LDDW ? i + 2 : i + 1;
+      switch (row.kind) {
+        case 'mov':
+        case 'alu':
+        case 'neg':
+        case 'end':
+          out[dst] = aluValue(op, st[dst], (op & 0x08) !== 0 ? st[src] : { k: 'c', v: BigInt(imm) }, p.off[i]);
+          flow(next, out);
+          break;
+        case 'ldx':
+          out[dst] = UNKNOWN;
+          flow(next, out);
+          break;
+        case 'atomic':
+          if (imm === AtomicOp.CMPXCHG) out[0] = UNKNOWN;
+          else if (imm === AtomicOp.LOAD_ACQ) out[dst] = UNKNOWN;
+          else if ((imm & AtomicOp.FETCH) !== 0) out[src] = UNKNOWN;
+          flow(next, out);
+          break;
+        case 'lddw':
+          out[dst] = src === PseudoSrc.IMM ? { k: 'c', v: BigInt.asIntN(64, (BigInt(p.imm[i + 1]) << 32n) | BigInt(imm >>> 0)) } : UNKNOWN;
+          flow(next, out);
+          break;
+        case 'ldabs':
+        case 'call':
+          for (let r = 0; r <= 5; r++) out[r] = UNKNOWN;
+          flow(next, out);
+          break;
+        case 'exit':
+          break;
+        case 'ja':
+          flow(this.jumpTarget(i), out);
+          break;
+        case 'jcc': {
+          const taken = branchTaken(op, st[dst], (op & 0x08) !== 0 ? st[src] : { k: 'c', v: BigInt(imm) });
+          if (taken !== true) flow(i + 1, out);
+          if (taken !== false) flow(this.jumpTarget(i), out);
+          break;
+        }
+        default:
+          // st, stx, jcond
+          flow(next, out);
+          if (row.kind === 'jcond') flow(this.jumpTarget(i), out);
+      }
+    }
+    for (let i = 0; i < end; i++) {
+      const st = states[i];
+      if (!st) continue;
+      const op = p.op[i];
+      const row = OPCODE_TABLE.get(op);
+      if (!row || row.bytes === undefined || row.kind === 'ldabs') continue;
+      const imm = p.imm[i];
+      const load = row.kind === 'ldx';
+      if (row.kind === 'atomic' && (imm === AtomicOp.LOAD_ACQ || imm === AtomicOp.STORE_REL)) continue; // not modelled
+      const reg = load ? p.src[i] : p.dst[i];
+      const v = st[reg];
+      if (v.k !== 'ctx') continue;
+      if (row.kind === 'atomic') this.fail(i, `BPF_ATOMIC stores into R${reg} ctx is not allowed`);
+      if (v.off !== 0) this.fail(i, `dereference of modified ctx ptr R${reg} off=${v.off} disallowed`);
+      const off = p.off[i];
+      if (!allowed(off, row.bytes, !load, { signed: load && opMode(op) === Mode.MEMSX }))
+        this.fail(i, `invalid bpf_context access off=${off} size=${row.bytes}`);
+    }
+  }
+
   /** Direct r10 + off accesses: alignment and bounds (check_ptr_alignment, check_stack_access_within_bounds). */
   stackAccess(i: number, off: number, size: number, write: boolean): void {
     if (off % size !== 0) this.fail(i, `misaligned stack access off 0+0+${off} size ${size}`);
@@ -335,7 +459,64 @@ class Verifier {
     this.controlFlow();
     const stack = this.fields(subs);
     const maxCallFrames = this.callDepth(subs, stack);
+    if (this.opts.ctxAccess) this.ctxAccesses(subs, this.opts.ctxAccess);
     return { subprogs: subs, maxCallFrames, stackDepth: stack };
+  }
+}
+
+/** Abstract register value of the ctx pass: unknown, ctx + offset, or a 64-bit constant. */
+type AbsVal = { readonly k: 'u' } | { readonly k: 'ctx'; readonly off: number } | { readonly k: 'c'; readonly v: bigint };
+const UNKNOWN: AbsVal = { k: 'u' };
+
+function sameVal(a: AbsVal, b: AbsVal): boolean {
+  if (a.k !== b.k) return false;
+  if (a.k === 'ctx') return a.off === (b as { off: number }).off;
+  if (a.k === 'c') return a.v === (b as { v: bigint }).v;
+  return true;
+}
+
+/** Result of an ALU instruction on abstract values (only moves, ctx ± constant and constant folding of add/sub/mov). */
+function aluValue(op: number, d: AbsVal, s: AbsVal, off: number): AbsVal {
+  const is64 = opClass(op) === Class.ALU64;
+  const code = opCode(op);
+  const wrap = (v: bigint): AbsVal => ({ k: 'c', v: is64 ? BigInt.asIntN(64, v) : BigInt.asUintN(32, v) });
+  if (code === 0xb0 /* MOV */) {
+    if (off !== 0) return UNKNOWN; // movsx
+    if (s.k === 'c') return wrap(s.v);
+    return is64 ? s : UNKNOWN;
+  }
+  if (code === 0x00 /* ADD */ || code === 0x10 /* SUB */) {
+    const sign = code === 0x00 ? 1n : -1n;
+    if (d.k === 'c' && s.k === 'c') return wrap(d.v + sign * s.v);
+    if (is64 && d.k === 'ctx' && s.k === 'c') {
+      const o = BigInt(d.off) + sign * s.v;
+      return o >= -(1n << 31n) && o < 1n << 31n ? { k: 'ctx', off: Number(o) } : UNKNOWN;
+    }
+  }
+  return UNKNOWN;
+}
+
+/** Outcome of a conditional jump on abstract values: true/false when both sides are constants. */
+function branchTaken(op: number, d: AbsVal, s: AbsVal): boolean | undefined {
+  if (d.k !== 'c' || s.k !== 'c') return undefined;
+  const is32 = opClass(op) === Class.JMP32;
+  const u = (v: bigint) => (is32 ? BigInt.asUintN(32, v) : BigInt.asUintN(64, v));
+  const i = (v: bigint) => (is32 ? BigInt.asIntN(32, v) : BigInt.asIntN(64, v));
+  const a = d.v;
+  const b = s.v;
+  switch (opCode(op)) {
+    case JmpOp.JEQ: return u(a) === u(b);
+    case JmpOp.JNE: return u(a) !== u(b);
+    case JmpOp.JGT: return u(a) > u(b);
+    case JmpOp.JGE: return u(a) >= u(b);
+    case JmpOp.JLT: return u(a) < u(b);
+    case JmpOp.JLE: return u(a) <= u(b);
+    case JmpOp.JSGT: return i(a) > i(b);
+    case JmpOp.JSGE: return i(a) >= i(b);
+    case JmpOp.JSLT: return i(a) < i(b);
+    case JmpOp.JSLE: return i(a) <= i(b);
+    case JmpOp.JSET: return (u(a) & u(b)) !== 0n;
+    default: return undefined;
   }
 }
 

@@ -3,12 +3,13 @@
 # oracle and records its verdict and verifier log in cases.kernel.json. The programs are
 # assembled with our assembler (input bytes only; the verdicts are the kernel's).
 #   cd test/goldens/verifier && sh make.sh
+#   CASES=ctx-cases.asm OUT=ctx-cases.kernel.json sh make.sh
 set -e
 PKT=$(printf '00%.0s' $(seq 1 64))
 npx tsx -e "
 import { assemble } from '../../../vm/asm.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
-const parts = readFileSync('cases.asm', 'utf8').split(/^== /m).slice(1);
+const parts = readFileSync('${CASES:-cases.asm}', 'utf8').split(/^== /m).slice(1);
 const out = parts.map((p) => { const [name, ...body] = p.split('\n'); return { name: name.trim(), prog: Buffer.from(assemble(body.join('\n'))).toString('hex') }; });
 writeFileSync('/tmp/tcxlab-verifier-cases.json', JSON.stringify(out));
 "
@@ -20,6 +21,6 @@ const res = cases.map((c) => {
   return { name: c.name, prog: c.prog, loaded: o.loaded, load_error: o.load_error ?? null, verifier_log: o.verifier_log ?? '' };
 });
 const doc = { command: 'oracle raw PROGHEX PKT (sched_cls, GPL, root), kernel ' + require('os').release(), cases: res };
-require('fs').writeFileSync('cases.kernel.json', JSON.stringify(doc, null, 1) + '\n');
+require('fs').writeFileSync('${OUT:-cases.kernel.json}', JSON.stringify(doc, null, 1) + '\n');
 "
 rm -f /tmp/tcxlab-verifier-cases.json

@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadCollectionSpec } from '../../loader/index.js';
+import { checkCtxAccess } from '../../src/skb/sk-buff-ctx.js';
+import { VerifierError } from '../../vm/errors.js';
+import { verify } from '../../vm/verifier.js';
+import { hexBytes } from './asm.conformance-data.js';
+
+// Kernel verdicts for ctx accesses: test/goldens/verifier/ctx-cases.{asm,kernel.json} (make.sh).
+const goldens = new URL('../goldens/verifier/', import.meta.url);
+const cases: { name: string; prog: string; loaded: boolean; verifier_log: string }[] = JSON.parse(
+  readFileSync(new URL('ctx-cases.kernel.json', goldens), 'utf8'),
+).cases;
+const lastLine = (log: string) =>
+  log
+    .trim()
+    .split('\n')
+    .filter((l) => l && !l.startsWith('processed '))
+    .at(-1);
+
+function check(bytes: Uint8Array, withCtx = true): VerifierError | undefined {
+  try {
+    verify(bytes, withCtx ? { ctxAccess: checkCtxAccess } : {});
+    return undefined;
+  } catch (e) {
+    if (e instanceof VerifierError) return e;
+    throw e;
+  }
+}
+
+describe('[vm/verifier]: ctx accesses against the 6.18 kernel (ctxAccess = checkCtxAccess)', () => {
+  it('has the recorded cases', () => expect(cases.length).toBeGreaterThanOrEqual(20));
+
+  // gap_*: the kernel rejects on one path of several; the lite pass only trusts what holds on all
+  it.each(cases.map((c) => [c.name, c] as const))('%s', (name, c) => {
+    expect(c.loaded).toBe(name.startsWith('ok_'));
+    const err = check(hexBytes(c.prog));
+    if (name.startsWith('gap_')) {
+      expect(err).toBeUndefined();
+      return;
+    }
+    expect(err === undefined).toBe(c.loaded);
+    if (err) expect(err.log.at(-1)).toBe(lastLine(c.verifier_log));
+  });
+
+  it('checks nothing about ctx without the option', () => {
+    for (const c of cases.filter((c) => /bpf_context|ctx ptr|ctx is not/.test(lastLine(c.verifier_log) ?? '')))
+      expect(check(hexBytes(c.prog), false)).toBeUndefined();
+  });
+});
+
+describe('[vm/verifier]: ctx accesses in the progs/ objects', () => {
+  const root = new URL('../../', import.meta.url);
+  const load = (name: string) => loadCollectionSpec(new Uint8Array(readFileSync(new URL(`progs/${name}`, root))), { programType: 'sched_cls' });
+
+  it('rejects invalid_ctx_write.bpf.o with the kernel message and source line', () => {
+    const prog = load('invalid_ctx_write.bpf.o').programs[0];
+    const lines = new Map(prog.lineInfo.map((l) => [l.insn, l] as const));
+    let err: unknown;
+    try {
+      verify(prog.instructions, { ctxAccess: checkCtxAccess, lineInfo: (i) => lines.get(i) });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(VerifierError);
+    // kernel (test/goldens/run/invalid_ctx_write.bad_ctx_write.json): "1: (63) *(u32 *)(r1 +0) = r2",
+    // "invalid bpf_context access off=0 size=4", source invalid_ctx_write.bpf.c:9
+    expect((err as VerifierError).log).toEqual(['1: (63) *(u32 *)(r1 +0) = r2', 'invalid bpf_context access off=0 size=4']);
+    expect((err as VerifierError).source).toMatch(/invalid_ctx_write\.bpf\.c:9$/);
+  });
+
+  it('accepts every program of the objects the kernel loaded', () => {
+    const manifest = JSON.parse(readFileSync(new URL('test/goldens/run/manifest.json', root), 'utf8')) as { goldens: { object: string; output: string }[] };
+    const objects = [
+      ...new Set(manifest.goldens.filter((g) => !('error' in JSON.parse(readFileSync(new URL(g.output, root), 'utf8')))).map((g) => g.object)),
+    ];
+    expect(objects.length).toBeGreaterThanOrEqual(15);
+    for (const o of objects) {
+      for (const prog of load(o.replace('progs/', '')).programs)
+        expect(() => verify(prog.instructions, { ctxAccess: checkCtxAccess, kfuncAllowed: () => true }), `${o} ${prog.name}`).not.toThrow();
+    }
+  });
+});
