@@ -108,8 +108,21 @@ export abstract class BaseMap implements BpfMap {
   /** Kernel update from the syscall with a value already packed (per-CPU: ncpus × stride). */
   protected abstract sysUpdate(key: Uint8Array, value: Uint8Array, flags: number): number;
   protected abstract sysDelete(key: Uint8Array): number;
-  /** Every key, in dump order. */
-  abstract keys(): Uint8Array[];
+  /** Every key in dump order (at most `limit` of them when given). */
+  abstract keys(limit?: number): Uint8Array[];
+
+  /**
+   * Typed views of keys and values for dumps and inspection, e.g. from BTF
+   * (def.btfKeyTypeId / btfValueTypeId). Unset: `decodedEntries()` gives hex strings.
+   */
+  decoders?: { key?: (b: Uint8Array) => unknown; value?: (b: Uint8Array) => unknown };
+
+  /** entries() through `decoders` (per-CPU values: one decoded value per CPU). */
+  decodedEntries(): Array<[unknown, unknown]> {
+    const dk = this.decoders?.key ?? toHex;
+    const dv = this.decoders?.value ?? toHex;
+    return this.entries().map(([k, v]) => [dk(k), v === undefined ? null : Array.isArray(v) ? v.map((x) => dv(x)) : dv(v)]);
+  }
 
   lookup(key: Uint8Array): HostValue | undefined {
     this.checkKey('lookup', key);
@@ -185,7 +198,7 @@ export abstract class BaseMap implements BpfMap {
       d.entries = [];
       return d as MapDump;
     }
-    let keys = this.keys();
+    let keys = this.keys(max + 1);
     if (keys.length > max) {
       keys = keys.slice(0, max);
       d.truncated = true;

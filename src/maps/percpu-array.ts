@@ -97,9 +97,10 @@ export class PercpuArrayMap extends BaseMap {
     return _EINVAL;
   }
 
-  keys(): Uint8Array[] {
+  keys(limit = Infinity): Uint8Array[] {
     const out: Uint8Array[] = [];
-    for (let i = 0; i < this.maxEntries; i++) out.push(le32(i));
+    const n = Math.min(this.maxEntries, limit);
+    for (let i = 0; i < n; i++) out.push(le32(i));
     return out;
   }
 

@@ -177,12 +177,16 @@ export interface BpfMap {
   delete(key: Uint8Array): void;
   /** BPF_MAP_GET_NEXT_KEY in dump order; undefined at the end. */
   nextKey(key?: Uint8Array): Uint8Array | undefined;
-  /** All keys in dump order (arrays: index order; hash-like: sorted by key bytes). */
-  keys(): Uint8Array[];
+  /** Keys in dump order (arrays: index order; hash-like: sorted by key bytes), at most `limit`. */
+  keys(limit?: number): Uint8Array[];
   /** All entries in dump order; undefined values for empty fd slots. */
   entries(): Array<[Uint8Array, HostValue | undefined]>;
   /** BPF_MAP_FREEZE: later host updates and deletes give EPERM. */
   freeze(): void;
+  /** Typed views of keys and values (a BTF formatter hooks in here); hex when unset. */
+  decoders?: { key?: (b: Uint8Array) => unknown; value?: (b: Uint8Array) => unknown };
+  /** entries() through `decoders`. */
+  decodedEntries(): Array<[unknown, unknown]>;
   /** The oracle's JSON for this map. */
   dumpJson(opts?: DumpOptions): MapDump;
 }

@@ -611,6 +611,29 @@ describe('[maps/dump]: the oracle JSON shape', () => {
   });
 });
 
+describe('[maps/dump]: big maps and decoders', () => {
+  it('a truncated dump of a large array only walks what it prints', () => {
+    const e = env();
+    const a = mk(e, T.BPF_MAP_TYPE_ARRAY, 4, 4, 1 << 20);
+    const d = a.dumpJson({ maxEntries: 3 });
+    expect(d.truncated).toBe(true);
+    expect(d.entries.map(([k]) => k)).toEqual(['00000000', '01000000', '02000000']);
+    expect(a.keys(2)).toHaveLength(2);
+  });
+
+  it('decodedEntries uses the decoders hook, hex otherwise', () => {
+    const e = env(2);
+    const h = mk(e, T.BPF_MAP_TYPE_PERCPU_HASH, 4, 4, 4);
+    h.update(u32(5), [u32(1), u32(2)]);
+    expect(h.decodedEntries()).toEqual([['05000000', ['01000000', '02000000']]]);
+    h.decoders = {
+      key: (b: Uint8Array) => b[0],
+      value: (b: Uint8Array) => new DataView(b.buffer, b.byteOffset).getUint32(0, true),
+    };
+    expect(h.decodedEntries()).toEqual([[5, [1, 2]]]);
+  });
+});
+
 describe('[maps/errors]: program-side results never throw', () => {
   it('unsupported program operations answer −EINVAL or NULL', () => {
     const e = env();
