@@ -49,6 +49,21 @@ describe('[vm/verifier]: ctx accesses against the 6.18 kernel (ctxAccess = check
   });
 });
 
+describe('[vm/verifier]: 400 random ctx programs against the kernel (ctx-random.kernel.json)', () => {
+  const random: { name: string; prog: string; loaded: boolean; last: string }[] = JSON.parse(
+    readFileSync(new URL('ctx-random.kernel.json', goldens), 'utf8'),
+  ).cases;
+  it('agrees on every verdict and message', () => {
+    expect(random.length).toBe(400);
+    expect(random.filter((c) => c.loaded).length).toBeGreaterThan(40); // both verdicts are represented
+    for (const c of random) {
+      const err = check(hexBytes(c.prog));
+      expect(err === undefined, c.name).toBe(c.loaded);
+      if (err) expect(err.log.at(-1), c.name).toBe(c.last);
+    }
+  });
+});
+
 describe('[vm/verifier]: ctx accesses in the progs/ objects', () => {
   const root = new URL('../../', import.meta.url);
   const load = (name: string) => loadCollectionSpec(new Uint8Array(readFileSync(new URL(`progs/${name}`, root))), { programType: 'sched_cls' });
