@@ -16,7 +16,7 @@
  *   call without relocation: target slot = this slot + imm + 1, same section
  *
  * Step 2, per entry program (`linkProgram`): the entry function first, then every function it
- * reaches, each appended once in discovery order; call/lddw imm are rewritten to
+ * reaches, each appended once, depth-first in instruction order (libbpf's layout); call/lddw imm are rewritten to
  * pc-relative deltas in the linked image.
  */
 import { ElfError, RelocationError } from '../vm/errors.js';
@@ -264,10 +264,17 @@ export function linkProgram(entry: FuncUnit, codes: ReadonlyMap<number, SectionC
     }
     return fn;
   };
-  for (let i = 0; i < order.length; i++) {
-    const { unit } = order[i];
+  // Depth-first, in instruction order, like libbpf's bpf_object__reloc_code (which appends a
+  // subprogram and recurses into it before scanning on), so instruction indexes match what the
+  // kernel sees from libbpf. An explicit stack instead of recursion: hostile call chains are deep.
+  const stack: { unit: FuncUnit; next: number }[] = [{ unit: entry, next: entry.start }];
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1];
+    const { unit } = frame;
     const code = codes.get(unit.section.index)!;
-    for (let s = unit.start; s < unit.start + unit.length; s++) {
+    let descended = false;
+    while (frame.next < unit.start + unit.length) {
+      const s = frame.next++;
       const ref = code.refs.get(s);
       if (ref === undefined) continue;
       const fn = resolve(code, s, ref);
@@ -280,7 +287,11 @@ export function linkProgram(entry: FuncUnit, codes: ReadonlyMap<number, SectionC
           section: entry.section.name,
         });
       }
+      stack.push({ unit: fn, next: fn.start });
+      descended = true;
+      break;
     }
+    if (!descended) stack.pop();
   }
   const out = new Uint8Array(total * 8);
   const dv = new DataView(out.buffer);

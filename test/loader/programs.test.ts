@@ -4,12 +4,13 @@
  * from; untouched instructions must be byte-identical, relocated ones must carry the symbolic
  * form documented in loader/spec.ts, and every call must land on the function objdump names.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCollectionSpec, type CollectionSpec, type LoadOptions } from '../../loader/index.js';
 import { SafeElfFile } from '../../loader/elf-file.js';
 import { parseBtf, parseBtfExt } from '../../loader/btf/index.js';
-import { goldenObjects, parseObjdump, parseReadelf, readBytes, type ObjdumpSection, type Readelf } from './goldens.js';
+import { GOLDENS, goldenObjects, parseObjdump, parseReadelf, readBytes, type ObjdumpSection, type Readelf } from './goldens.js';
 
 /** Objects whose sections need a program type (goldens' C sources say so). */
 const OPTIONS: Record<string, LoadOptions> = {
@@ -186,3 +187,17 @@ describe.each(objects.filter((o) => readFileSync(`${o.prefix}.readelf.txt`, 'utf
     });
   },
 );
+
+describe('[loader/programs]: subprogram layout is libbpf\'s (kernel xlated dumps, test/goldens/loader/xlated)', () => {
+  const dir = join(GOLDENS, 'xlated');
+  it.each(readdirSync(dir).filter((f) => f.endsWith('.txt')))('%s', (f) => {
+    const [obj, prog] = f.replace(/\.txt$/, '').split('.');
+    const spec = loadCollectionSpec(readBytes(join(GOLDENS, 'progs', `${obj}.bpf.o`)));
+    const p = spec.programs.find((x) => x.name === prog)!;
+    const kernel = readFileSync(join(dir, f), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+      .map((l) => /([A-Za-z_]\w*)\(/.exec(l)![1]);
+    expect([p.name, ...p.subprograms.map((s) => s.name)]).toEqual(kernel);
+  });
+});
