@@ -180,15 +180,12 @@ function findCandidates(localType: BtfType, target: Btf): number[] {
   const ess = essentialNameLength(localType.name);
   const want = localType.name.slice(0, ess);
   const out: number[] = [];
-  // Target names that share the essential name: exact, or with a ___flavor suffix.
-  const n = target.count;
+  // Target names that share the essential name: exact, or with their own ___flavor suffix.
   if (want.length > 0) {
     for (const id of target.idsByName(want)) if (kindsCompat(target.typeById(id), localType)) out.push(id);
-    // Flavored target names (rare in kernel BTF): only scan when the name index has any "___".
-    for (let id = 1; id < n && flavoredTargets(target).size > 0; id++) {
-      if (!flavoredTargets(target).has(id)) continue;
+    for (const id of flavoredTargets(target)) {
       const t = target.typeById(id);
-      if (essentialNameLength(t.name) === ess && t.name.slice(0, ess) === want && t.name !== want && kindsCompat(t, localType)) out.push(id);
+      if (essentialNameLength(t.name) === ess && t.name.slice(0, ess) === want && kindsCompat(t, localType)) out.push(id);
     }
   }
   return out.sort((a, b) => a - b);

@@ -163,16 +163,22 @@ export class Btf {
 
   /** The kind number (BTF_KIND.*) of type `id` without decoding it (cheap scans of big BTF). */
   kindOf(id: number): number {
-    if (id === 0) return 0;
-    this.typeById(id < 0 || id >= this.#recordAt.length || !Number.isInteger(id) ? id : 0); // range check
-    return (this.#dv.getUint32(this.#recordAt[id] + 4, true) >>> 24) & 0x1f;
+    const at = this.#recordOffset(id);
+    return at < 0 ? 0 : (this.#dv.getUint32(at + 4, true) >>> 24) & 0x1f;
   }
 
   /** The name of type `id` without decoding it. */
   nameOf(id: number): string {
-    if (id === 0) return '';
-    this.typeById(id < 0 || id >= this.#recordAt.length || !Number.isInteger(id) ? id : 0); // range check
-    return this.strings.at(this.#dv.getUint32(this.#recordAt[id], true)) as string;
+    const at = this.#recordOffset(id);
+    return at < 0 ? '' : (this.strings.at(this.#dv.getUint32(at, true)) as string);
+  }
+
+  /** Offset of type `id`'s record (-1 for void); BtfError when out of range. */
+  #recordOffset(id: number): number {
+    if (!Number.isInteger(id) || id < 0 || id >= this.#recordAt.length) {
+      throw new BtfError(`type id ${id} out of range (${this.#recordAt.length} types)`, { section: this.section });
+    }
+    return id === 0 ? -1 : this.#recordAt[id];
   }
 
   /** The first type named `name` (optionally of kind `kind`), or undefined. */

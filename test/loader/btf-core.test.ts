@@ -174,6 +174,28 @@ describe('[loader/btf/core]: rules', () => {
   });
 });
 
+describe('[loader/btf/core]: candidates (libbpf bpf_core_add_cands)', () => {
+  const int = { kind: 'INT', name: 'int', size: 4, encoding: 1, bitOffset: 0, bits: 32, signed: true, char: false, bool: false } as const;
+  const st = (name: string, off: number) => ({ kind: 'STRUCT', name, size: 8, kindFlag: false, members: [{ name: 'x', type: 1, bitOffset: off * 8, bitfieldSize: 0 }] }) as const;
+  const local = parseBtf(writeBtf([int, st('foo___mine', 0)]));
+  const relo: CoreRelo = { insnOff: 0, typeId: 2, accessStr: '0:0', kind: BPF_CORE.FIELD_BYTE_OFFSET };
+  const ldx = (): Uint8Array => { const b = new Uint8Array(8); b[0] = Op.LDXW; return b; };
+  it('a flavored target name is a candidate; other kinds and names are not', () => {
+    const target = parseBtf(writeBtf([int, { kind: 'UNION', name: 'foo', size: 8, kindFlag: false, members: [] }, st('foo___v2', 4), st('foobar', 0)]));
+    const b = ldx();
+    applyCoreRelocations(b, [relo], local, target, { section: 't' });
+    expect(new DataView(b.buffer).getInt16(2, true)).toBe(4);
+  });
+  it('two candidates agreeing is fine; disagreeing is an ambiguity error', () => {
+    const same = parseBtf(writeBtf([int, st('foo', 4), st('foo___v2', 4)]));
+    const b = ldx();
+    applyCoreRelocations(b, [relo], local, same, { section: 't' });
+    expect(new DataView(b.buffer).getInt16(2, true)).toBe(4);
+    const differ = parseBtf(writeBtf([int, st('foo', 4), st('foo___v2', 0)]));
+    expect(() => applyCoreRelocations(ldx(), [relo], local, differ, { section: 't' })).toThrow(/ambiguity/);
+  });
+});
+
 describe('[loader/btf/core]: cyclic target BTF ends in a BtfError', () => {
   it('typedef cycle', () => {
     const cyclic = parseBtf(writeBtf([
