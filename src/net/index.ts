@@ -37,3 +37,19 @@ export {
   type BpfProcessOptions,
 } from './syscall.js';
 export { runTcxScript, type TcxScriptOptions, type TcxScriptResult } from './script.js';
+export { DevTc, Qdisc, type QdiscKind, type FilterRow, type TcFilterOptions } from './qdisc.js';
+export { Block, Chain, TcfProto, GACT_NAMES, TC_CHAIN_MAX, type ClsBpfFilter, type ClsBpfOptions, type ClsBpfDelete, type TcAction } from './cls-bpf.js';
+export { tcfClassify, clsBpfExecOpcode, MAX_RECLASSIFY_LOOP, type ClassifyResult, type FilterRun } from './classify.js';
+export {
+  Datapath,
+  sendFrame,
+  loadObject,
+  hostMemory,
+  XMIT_RECURSION_LIMIT,
+  MAX_RX_ROUNDS,
+  type NetProgram,
+  type SendOptions,
+  type LoadedObject,
+} from './datapath.js';
+export { formatTrace, tcActName, tcxRetName, fmtClassid, type NetTrace, type TraceEvent, type HookEvent, type RedirectEvent, type XmitEvent, type Fate, type TcxRun } from './trace.js';
+export { runScenario, ScenarioRunner, udpFrame, readPcap, parseClassid, type ScenarioStep, type ScenarioOptions, type ScenarioResult } from './scenario.js';

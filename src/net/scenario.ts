@@ -162,6 +162,8 @@ export class ScenarioRunner {
   readonly host: Host;
   private readonly objects = new Map<string, LoadedObject>();
   private readonly addrs = new Map<NetDevice, Uint8Array[]>();
+  /** How tc names the program last parsed ("f:[*fsobj]" when pinned, "x.bpf.o:[sec]" from a file). */
+  private progLabel = '';
 
   constructor(private readonly opts: ScenarioOptions) {
     this.host = opts.host ?? new Host();
@@ -191,8 +193,15 @@ export class ScenarioRunner {
   }
 
   private read(path: string): Uint8Array {
+    // the current directory, then the scenario's directory and its ancestors (so repo-relative
+    // paths in a committed scenario work from anywhere inside the repo)
     const tries = [resolve(this.opts.cwd ?? '.', path)];
-    if (this.opts.file) tries.push(resolve(dirname(this.opts.file), path));
+    if (this.opts.file) {
+      for (let d = resolve(this.opts.cwd ?? '.', dirname(this.opts.file)); ; d = dirname(d)) {
+        tries.push(resolve(d, path));
+        if (dirname(d) === d) break;
+      }
+    }
     for (const p of tries) {
       try {
         return this.opts.readFile(p);
@@ -224,12 +233,14 @@ export class ScenarioRunner {
     const kw = w[i];
     if (kw === 'pinned' || kw === 'id') {
       const ref = w[i + 1] ?? '';
-      const slash = ref.indexOf('/');
+      const slash = ref.lastIndexOf('/');
       const o = this.objects.get(ref.slice(0, slash));
       if (slash < 0 || !o) throw new UsageError(`no loaded object for ${ref} (use: load FILE as NAME)`);
+      this.progLabel = `${ref.slice(slash + 1)}:[*fsobj]`;
       return [o.prog(ref.slice(slash + 1)), i + 2];
     }
     if (kw === 'name') {
+      this.progLabel = w[i + 1];
       for (const o of this.objects.values()) if (o.progs.has(w[i + 1])) return [o.prog(w[i + 1]), i + 2];
       throw new ErrnoError('E_NET', 'ENOENT', `no program named ${w[i + 1]}`);
     }
@@ -250,6 +261,7 @@ export class ScenarioRunner {
         if (!p) throw new UsageError(`${file}: no program in section ${String(sec)}`);
         name = p.name;
       }
+      this.progLabel = `${file.split('/').pop()}:[${sec ?? o.collection.program(name).spec.section}]`;
       return [o.prog(name), j];
     }
     throw new UsageError(`expected a program (pinned NAME/FUNC | obj FILE ... | name FUNC), got ${String(kw)}`);
@@ -400,7 +412,7 @@ export class ScenarioRunner {
       } else throw new UsageError(`tc filter: unknown bpf option ${k}`);
     }
     if (!prog) throw new UsageError('tc filter add ... bpf: no program given');
-    d.tc.filter({ dir, prio, handle, chain, protocol, da, classid, prog, actions, skipHw, skipSw, replace: verb !== 'add' });
+    d.tc.filter({ dir, prio, handle, chain, protocol, da, classid, prog, actions, skipHw, skipSw, replace: verb !== 'add', name: this.progLabel });
   }
 
   private bpftool(w: string[], step: ScenarioStep): void {
@@ -440,7 +452,7 @@ export class ScenarioRunner {
   }
 
   private mapOf(ref: string): ReturnType<LoadedObject['collection']['map']> {
-    const slash = ref.indexOf('/');
+    const slash = ref.lastIndexOf('/');
     const o = this.objects.get(ref.slice(0, slash));
     if (slash < 0 || !o) throw new UsageError(`no loaded object for ${ref}`);
     return o.collection.map(ref.slice(slash + 1));
@@ -556,7 +568,7 @@ export class ScenarioRunner {
           out.push(`${d.name}(${d.ifindex}) tcx/${dir} ${e.prog.name} prog_id ${e.prog.id}${e.link ? ` link_id ${e.link.id}` : ''}`);
         }
         const q = d.tc.current;
-        if (q) for (const r of d.tc.filters(dir)) out.push(`${d.name}(${d.ifindex}) ${q.kind}/${dir} ${r.filter.name} prog_id ${r.filter.prog.id}`);
+        if (q) for (const r of d.tc.filters(dir)) out.push(`${d.name}(${d.ifindex}) ${q.kind}/${dir} ${r.filter.name} id ${r.filter.prog.id}`);
       }
     }
     out.push('', 'flow_dissector:', '', 'netfilter:', '');

@@ -172,6 +172,8 @@ class Recorder:
             step.update(self.nsexec(['tc'] + argv, check_errno=True))
         elif w[0] == 'bpftool' and w[1] == 'net' and w[2] in ('attach', 'detach'):
             step.update(self.tcx(w))
+        elif w[0] == 'bpftool' and w[1] == 'net' and w[2] in ('show', 'list'):
+            step.update(self.nsexec(w))  # informational: bpftool 7.1 does not list tcx
         elif w[0] == 'map' and w[1] == 'write':
             path = self.map_path(w[2])
             off, typ, val = int(w[3], 0), w[4], int(w[5], 0)
