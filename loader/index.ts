@@ -21,7 +21,7 @@ import {
   type SectionKind,
   type TypeRef,
 } from './sections.js';
-import type { CollectionSpec, FuncInfo, LineInfo, MapSpec, ProgramSpec } from './spec.js';
+import type { CollectionSpec, FuncInfo, LineInfo, ProgramSpec } from './spec.js';
 import { sectionFunctions, type FuncUnit } from './symbols.js';
 import { applyCore, btfMapDefinitions, datasecTypeId, parseBtf, parseBtfExt, type Btf, type BtfExt } from './btf/index.js';
 
