@@ -243,6 +243,9 @@ export interface DumpMapDef {
   flags: number;
   pinning: number;
   mapExtra: number;
+  /** Type ids of `__type(key, T)` / `__type(value, T)` (the PTR's target). */
+  keyTypeId?: number;
+  valueTypeId?: number;
 }
 
 /** Map definitions of DATASEC '.maps' in a bpftool dump. */
@@ -287,9 +290,11 @@ export function mapsFromBtfDump(types: Map<number, BtfDumpType>): DumpMapDef[] {
           break;
         case 'key':
           def.keySize = btfSizeOf(types, target);
+          def.keyTypeId = target;
           break;
         case 'value':
           def.valueSize = btfSizeOf(types, target);
+          def.valueTypeId = target;
           break;
         case 'values':
           def.valueSize = 4; // map-in-map and prog arrays hold 4-byte ids

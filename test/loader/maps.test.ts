@@ -17,7 +17,7 @@ describe.each(withBtf)('[loader/maps]: $name agrees with bpftool btf dump', ({ n
   const spec = loadCollectionSpec(readBytes(object), opts);
   const types = parseBtfDump(readFileSync(`${prefix}.btf.txt`, 'utf8'));
 
-  it('BTF-defined maps: type, sizes, max_entries, flags, pinning, in DATASEC order', () => {
+  it('BTF-defined maps: type, sizes, max_entries, flags, pinning, map_extra, key/value type ids, in DATASEC order', () => {
     const dump = mapsFromBtfDump(types).map((d) => ({
       name: d.name,
       type: d.type,
@@ -28,10 +28,12 @@ describe.each(withBtf)('[loader/maps]: $name agrees with bpftool btf dump', ({ n
       flags: d.flags,
       pinning: d.pinning,
       mapExtra: d.mapExtra,
+      keyTypeId: d.keyTypeId,
+      valueTypeId: d.valueTypeId,
     }));
     const ours = spec.maps
       .filter((m) => m.source === 'btf')
-      .map((m) => ({ name: m.name, type: m.type.id, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags, pinning: m.pinning, mapExtra: m.mapExtra ?? 0 }));
+      .map((m) => ({ name: m.name, type: m.type.id, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags, pinning: m.pinning, mapExtra: m.mapExtra ?? 0, keyTypeId: m.btfKeyTypeId, valueTypeId: m.btfValueTypeId }));
     expect(ours).toEqual(dump);
   });
 
