@@ -72,6 +72,16 @@ const isTypeBased = (k: number): boolean =>
   k === BPF_CORE.TYPE_SIZE || k === BPF_CORE.TYPE_MATCHES;
 const isEnumvalBased = (k: number): boolean => k === BPF_CORE.ENUMVAL_EXISTS || k === BPF_CORE.ENUMVAL_VALUE;
 
+/**
+ * Work budget of one relocation's type comparisons. libbpf recurses without one; hostile BTF
+ * (a struct whose anonymous members are the struct itself) would make that exponential.
+ */
+const MAX_MATCH_STEPS = 1_000_000;
+let steps = 0;
+function tick(): void {
+  if (++steps > MAX_MATCH_STEPS) throw new BtfError(`type comparison exceeded ${MAX_MATCH_STEPS} steps (hostile BTF?)`);
+}
+
 /** Internal "errno" of the libbpf algorithm: EUCLEAN = poison request. */
 class Poison extends Error {}
 
@@ -137,6 +147,7 @@ export function applyCoreRelocations(insns: Uint8Array, relos: readonly CoreRelo
 function calcRelo(
   relo: CoreRelo, local: Btf, target: Btf, candCache: Map<number, number[]>, log: string[] | undefined, prog: string, idx: number,
 ): ReloResult {
+  steps = 0;
   const localSpec = parseSpec(local, relo.typeId, relo.accessStr, relo.kind);
   if (relo.kind === BPF_CORE.TYPE_ID_LOCAL) {
     const v = BigInt(localSpec.rootTypeId);
@@ -324,6 +335,7 @@ function matchMember(localBtf: Btf, la: Accessor, targ: Btf, targId: number, spe
   const t = targ.typeById(tid);
   if (!isComposite(t)) return undefined;
   for (let i = 0; i < t.members.length; i++) {
+    tick();
     const m = t.members[i];
     if (spec.raw.length === SPEC_MAX_LEN) throw new BtfError('target spec too deep');
     spec.bitOffset += m.bitOffset;
@@ -349,6 +361,7 @@ function matchMember(localBtf: Btf, la: Accessor, targ: Btf, targId: number, spe
 /** libbpf bpf_core_fields_are_compat. */
 function fieldsAreCompat(lb: Btf, lid: number, tb: Btf, tid: number): boolean {
   for (let depth = MAX_RESOLVE_DEPTH; depth >= 0; depth--) {
+    tick();
     const lt = lb.resolve(lid);
     const tt = tb.resolve(tid);
     if (isComposite(lt) && isComposite(tt)) return true;
@@ -370,6 +383,7 @@ function fieldsAreCompat(lb: Btf, lid: number, tb: Btf, tid: number): boolean {
 /** libbpf __bpf_core_types_are_compat. */
 function typesAreCompat(lb: Btf, lid: number, tb: Btf, tid: number, level: number): boolean {
   for (let depth = level; depth >= 0; depth--) {
+    tick();
     const lt = lb.resolve(lid);
     const tt = tb.resolve(tid);
     if (!kindsCompat(lt, tt)) return false;
@@ -411,6 +425,7 @@ const TYPES_MATCH_LEVEL = 32;
 function typesMatch(lb: Btf, lid: number, tb: Btf, tid: number, behindPtr: boolean, level: number): number {
   if (level <= 0) return -1;
   for (let depth = MAX_RESOLVE_DEPTH - 1; depth >= 0; depth--) {
+    tick();
     const lt = lb.resolve(lid);
     const tt = tb.resolve(tid);
     if (!namesMatch(lt.name, tt.name)) return 0;
@@ -477,6 +492,7 @@ function compositesMatch(lb: Btf, lt: BtfComposite, tb: Btf, tt: BtfComposite, b
   for (const lm of lt.members) {
     let matched = false;
     for (const tm of tt.members) {
+      tick();
       if (!namesMatch(lm.name, tm.name)) continue;
       if (typesMatch(lb, lm.type, tb, tm.type, behindPtr, level - 1) > 0) {
         matched = true;

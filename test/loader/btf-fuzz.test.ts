@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  applyCoreRelocations, btfMapDefinitions, builtinTargetBtf, parseBtf, parseBtfExt, type Btf,
+  applyCoreRelocations, btfMapDefinitions, builtinTargetBtf, parseBtf, parseBtfExt, writeBtf, type Btf,
 } from '../../loader/btf/index.js';
 import { BtfError } from '../../vm/errors.js';
 import { golden } from './btf-goldens.js';
@@ -89,6 +89,21 @@ describe('[loader/btf]: fuzz (seeded)', () => {
     expect(errors).toBeGreaterThan(100);
     expect(ok).toBeGreaterThan(100);
   }, 30_000);
+});
+
+describe('[loader/btf]: hostile type graphs stay bounded', () => {
+  it('a struct whose anonymous members are itself: CO-RE search ends with a BtfError, fast', () => {
+    const int = { kind: 'INT', name: 'int', size: 4, encoding: 1, bitOffset: 0, bits: 32, signed: true, char: false, bool: false } as const;
+    const self = { kind: 'STRUCT', name: 'foo', size: 8, kindFlag: false, members: [
+      { name: '', type: 2, bitOffset: 0, bitfieldSize: 0 }, { name: '', type: 2, bitOffset: 0, bitfieldSize: 0 }, { name: '', type: 2, bitOffset: 0, bitfieldSize: 0 }] } as const;
+    const target = parseBtf(writeBtf([int, self]));
+    const local = parseBtf(writeBtf([int, { kind: 'STRUCT', name: 'foo', size: 4, kindFlag: false, members: [{ name: 'x', type: 1, bitOffset: 0, bitfieldSize: 0 }] }]));
+    const insn = new Uint8Array(8);
+    insn[0] = 0x61; // ldxw
+    const t0 = Date.now();
+    expect(() => applyCoreRelocations(insn, [{ insnOff: 0, typeId: 2, accessStr: '0:0', kind: 0 }], local, target, { section: 't' })).toThrow(BtfError);
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
 });
 
 describe('[loader/btf]: corrupt headers and records', () => {
