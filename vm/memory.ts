@@ -60,14 +60,18 @@ export class Memory {
   private readonly free: number[] = [];
 
   /** Create a region over `bytes` (shared, not copied). */
-  alloc(kind: RegionKind, bytes: Uint8Array, opts: { writable?: boolean; ctx?: CtxAccess; owner?: unknown; label?: string } = {}): Region {
+  alloc(
+    kind: RegionKind,
+    bytes: Uint8Array,
+    opts: { writable?: boolean; ctx?: CtxAccess; owner?: unknown; label?: string; /** A DataView over exactly `bytes`, reused (the JIT's pooled stack). */ view?: DataView } = {},
+  ): Region {
     const id = this.free.length ? (this.free.pop() as number) : this.regions.length;
     const region: Region = {
       id,
       hi: REGION_HI0 + id,
       kind,
       bytes,
-      view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      view: opts.view ?? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
       writable: opts.writable ?? true,
       ctx: opts.ctx,
       owner: opts.owner,

@@ -167,3 +167,19 @@ describe('[vm/jit]: calls', () => {
     expect(b).toEqual(a);
   });
 });
+
+describe('[vm/jit]: the pooled stack starts every run zeroed, as the interpreter\'s fresh one', () => {
+  it.each([
+    ['own frame through r10', 'jeq %r1, 0, +1\nstdw [%r10-8], 77\nldxdw %r0, [%r10-8]\nexit'],
+    ['frame 1 through a pointer', 'mov %r2, %r10\njeq %r1, 0, +1\nstdw [%r2+8], 77\nldxdw %r0, [%r2+8]\nexit'],
+    ['a callee frame', 'jeq %r1, 0, +1\ncall local f\nmov %r2, %r10\nldxdw %r0, [%r2+504]\nexit\nf:\nstdw [%r10-8], 77\nexit'],
+  ])('%s', (_n, text) => {
+    const prog = link(decode(asm`${text}`), { name: 'z', helpers: [] });
+    const c = compile(prog);
+    const write = c.run(new Memory(), { args: [[1, 0]] });
+    const read = c.run(new Memory(), { args: [[0, 0]] });
+    expect(write.fault).toBeUndefined();
+    expect(read.r0).toBe(interpret(prog, new Memory(), { args: [[0, 0]] }).r0);
+    expect(read.r0).toBe(0n);
+  });
+});

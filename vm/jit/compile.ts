@@ -465,7 +465,7 @@ function emitCall(x: Ctx, i: number): Code {
     if (target < 0 || target >= x.sh.n) return throwFault(x, F.JUMP_OUT, i, op, target);
     const fn = name(`e${target}`);
     return js`if (d >= ${MAX_CALL_DEPTH - 1}) ${throwFault(x, F.CALL_DEPTH, i, op)}
-${spill(x.used, 0, 9)} X.left = left; MG[d + 1] = ${MAY_GOTO_START}; SB.fill(0, fp, fp + ${STACK_SIZE});
+${spill(x.used, 0, 9)} X.left = left; if (d >= X.md) X.md = d + 1; MG[d + 1] = ${MAY_GOTO_START}; SB.fill(0, fp, fp + ${STACK_SIZE});
 RL[10] = (${BASE_LO} + fp + ${STACK_SIZE}) | 0; RH[10] = SH;
 ${fn}(X, d + 1);
 left = X.left; ${reload(x.used, 0, 5)} ${x.used[10] ? js`${L(10)} = (${BASE_LO} + fp) | 0; ${H(10)} = SH;` : nil} ${RESET_CACHE}`;
@@ -649,7 +649,13 @@ function emitEntry(prog: LinkedProgram, sh: Shape, entry: number, opts: CompileO
   const slowId = blocks.length;
   const cases: Code[] = [];
   const used: boolean[] = new Array<boolean>(11).fill(false);
-  for (const blk of blocks) for (let i = blk.start; i < blk.end; i++) markUsed(prog, i, used);
+  let wild = false;
+  for (const blk of blocks) {
+    for (let i = blk.start; i < blk.end; i++) {
+      markUsed(prog, i, used);
+      if (mayWriteWild(prog, sh, i)) wild = true;
+    }
+  }
   const x: Ctx = { prog, sh, ids, counted: false, rest: 0, helperParam, used };
   blocks.forEach((blk, k) => {
     const body: Code[] = [js`case ${k}:`, js`if ((left -= ${blk.count}) < 0) { left += ${blk.count}; sb = ${blk.start}; b = ${slowId}; continue; }`];
@@ -683,12 +689,28 @@ function emitEntry(prog: LinkedProgram, sh: Shape, entry: number, opts: CompileO
   cases.push(js`case ${slowId}: ${spill(used, 0, 10)} X.slow(P, sb, d, left);`);
   cases.push(js`default: throw X.bug();`);
   return js`function ${fn}(X, d) {
-${prologue(used)}
+${prologue(used)}${wild ? js`
+X.wild = true;` : nil}
 let left = X.left;
 for (;;) switch (b) {
 ${joinCode(cases)}
 }
 }`;
+}
+
+/**
+ * Whether an instruction may write the stack anywhere but its own frame through r10: a store or
+ * atomic not in the direct r10 form, or any call of outside code (helpers get pointers).
+ */
+function mayWriteWild(prog: LinkedProgram, sh: Shape, i: number): boolean {
+  const c = prog.code;
+  const op = c.op[i];
+  const cls = op & 7;
+  if (op === Op.CALLX || (op === Op.CALL && c.src[i] !== 1)) return true;
+  if (cls !== 2 && cls !== 3) return false;
+  if ((op & 0xe0) === 0xc0) return true;
+  const size = SIZE_OF[op & 0x18];
+  return !(c.dst[i] === 10 && sh.fpConst && c.off[i] >= -STACK_SIZE && c.off[i] <= -size);
 }
 
 /** Instructions whose code is an unconditional throw (the block ends there). */

@@ -73,6 +73,11 @@ export class JitRun {
   cw = true;
   ldhi = 0;
   busy = false;
+  /** Set by functions that may write the stack other than through r10 into their own frame. */
+  wild = true;
+  /** Deepest frame entered in this run. */
+  md = 0;
+  private readonly sbView = new DataView(this.sb.buffer, this.sb.byteOffset, this.sb.byteLength);
   readonly call: HelperCall & { insnIndex: number; tailCalls: number; tailCall?: LinkedProgram };
   private stack: Region | undefined;
 
@@ -92,8 +97,14 @@ export class JitRun {
   /** Prepare a run: stack region, registers, counters. */
   begin(mem: Memory, opts: RunOptions, unit: JitUnit): void {
     this.busy = true;
-    this.sb.fill(0);
-    const stack = mem.alloc('stack', this.sb, { label: 'stack' });
+    // The interpreter starts every run on a zeroed stack. Zero what the last run may have
+    // written: its frames 0..md when all its stores went through r10 into its own frames
+    // (`wild` unset), otherwise everything.
+    if (this.wild) this.sb.fill(0);
+    else this.sb.fill(0, 0, (this.md + 1) * STACK_SIZE);
+    this.wild = false;
+    this.md = 0;
+    const stack = mem.alloc('stack', this.sb, { label: 'stack', view: this.sbView });
     this.stack = stack;
     this.mem = mem;
     this.sv = stack.view;
@@ -103,8 +114,12 @@ export class JitRun {
     this.left = this.budget;
     this.cur = unit;
     this.d = 0;
-    this.lo.fill(0);
-    this.hi.fill(0);
+    const L = this.lo;
+    const H = this.hi;
+    for (let k = 0; k < NUM_REGS; k++) {
+      L[k] = 0;
+      H[k] = 0;
+    }
     if (opts.args) {
       for (let k = 0; k < opts.args.length && k < 5; k++) {
         this.lo[k + 1] = opts.args[k][0] | 0;
@@ -438,6 +453,7 @@ export class JitRun {
     const keepTail = call.tailCall;
     const base = this.d;
     const depth = base + 1;
+    if (depth > this.md) this.md = depth;
     this.mg[depth] = MAY_GOTO_START;
     this.sb.fill(0, depth * STACK_SIZE, (depth + 1) * STACK_SIZE);
     for (let k = 1; k <= 5; k++) {
