@@ -3,6 +3,7 @@
  * sources of the fixtures (test/goldens/loader/*.bpf.c), program types from libbpf's table,
  * determinism, and every documented rejection with its error class and code.
  */
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BpfError, ElfError, ErrorCode, RelocationError, UnknownSectionError } from '../../vm/errors.js';
@@ -330,5 +331,25 @@ describe('[loader]: CO-RE target option (progs/core.bpf.c)', () => {
       return !Buffer.from(p.instructions.subarray(0, s.size)).equals(Buffer.from(code.data.subarray(s.value, s.value + s.size)));
     });
     expect(changed).toBe(true);
+  });
+});
+
+describe('[loader]: the live progs/ corpus', () => {
+  const dir = join(import.meta.dirname, '../../progs');
+  const objs = readdirSync(dir).filter((f) => f.endsWith('.bpf.o')).sort();
+  it('has objects', () => expect(objs.length).toBeGreaterThan(3));
+  it.each(objs)('%s loads (negative fixtures invalid_*: a spec or an error of ours)', (f) => {
+    const bytes = readBytes(join(dir, f));
+    if (!f.startsWith('invalid_')) {
+      const spec = loadCollectionSpec(bytes);
+      expect(spec.programs.length).toBeGreaterThan(0);
+      expect(spec.license).not.toBe('');
+      return;
+    }
+    try {
+      loadCollectionSpec(bytes);
+    } catch (e) {
+      expect(e).toBeInstanceOf(BpfError);
+    }
   });
 });
