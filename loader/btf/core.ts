@@ -10,12 +10,23 @@
  * usually the code is guarded by an existence check and never runs. Existence checks and
  * type-based relocations never poison: they resolve to 0.
  */
-import { BtfError } from '../../vm/errors.js';
+import { BtfError, ErrorCode, type FileLocation } from '../../vm/errors.js';
 import { Class, Op, SIZE_BYTES, Size, Source, opClass, opMode, opSize, opSource } from '../../vm/isa.js';
 import type { CoreRelo } from './ext.js';
 import { MAX_RESOLVE_DEPTH, type Btf } from './parse.js';
 import { isAnyEnum, isComposite, type BtfComposite, type BtfType } from './types.js';
 import { BPF_CORE, CORE_RELO_KIND_NAMES } from './wire.js';
+
+/**
+ * A CO-RE relocation libbpf would refuse (bad accessor, unexpected instruction, ambiguous
+ * candidates): a BtfError whose code is E_CORE.
+ */
+export class CoreRelocationError extends BtfError {
+  override readonly code: ErrorCode = ErrorCode.Core;
+  constructor(message: string, loc: FileLocation, cause?: unknown) {
+    super(message, loc, cause);
+  }
+}
 
 /** The imm of libbpf's poison call (0xbad2310, "bad relo"). */
 export const CORE_POISON_HELPER_ID = 0xbad2310;
@@ -126,17 +137,17 @@ export function applyCoreRelocations(insns: Uint8Array, relos: readonly CoreRelo
   const candCache = new Map<number, number[]>();
   const prog = ctx.prog ?? ctx.section;
   relos.forEach((relo, idx) => {
-    const fail = (msg: string): never => {
-      throw new BtfError(`CO-RE relo #${idx} (${CORE_RELO_KIND_NAMES[relo.kind] ?? relo.kind}) at insn #${relo.insnOff / 8}: ${msg}`, {
+    const fail = (msg: string, cause?: unknown): never => {
+      throw new CoreRelocationError(`CO-RE relo #${idx} (${CORE_RELO_KIND_NAMES[relo.kind] ?? relo.kind}) at insn #${relo.insnOff / 8}: ${msg}`, {
         section: ctx.section, offset: relo.insnOff,
-      });
+      }, cause);
     };
     if (relo.insnOff % 8 !== 0 || relo.insnOff + 8 > insns.length) fail(`instruction offset ${relo.insnOff} is outside the section`);
     let res: ReloResult;
     try {
       res = calcRelo(relo, local, target, candCache, ctx.log, prog, idx);
     } catch (e) {
-      if (e instanceof BtfError) fail(e.message);
+      if (e instanceof BtfError) fail(e.message.replace(/^btf: /, ''), e);
       throw e;
     }
     patchInsn(dv, relo.insnOff, res, idx, fail, ctx.log, prog);

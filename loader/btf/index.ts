@@ -7,7 +7,7 @@ export type * from './types.js';
 export { isComposite, isAnyEnum, MODIFIER_KINDS } from './types.js';
 export { parseBtfExt, btfOfExt, type BtfExt, type CoreRelo, type FuncInfoRecord, type LineInfoRecord } from './ext.js';
 export { btfMapDefinitions, datasecTypeId, type BtfMapDef, type BtfMapOptions } from './maps.js';
-export { applyCoreRelocations, essentialNameLength, CORE_POISON_HELPER_ID, type CoreContext } from './core.js';
+export { applyCoreRelocations, essentialNameLength, CoreRelocationError, CORE_POISON_HELPER_ID, type CoreContext } from './core.js';
 export { builtinTargetBtf, builtinTargetBtfBytes } from './target.js';
 export { writeBtf, type BtfTypeSpec } from './writer.js';
 export { BPF_CORE, BTF_KIND, CORE_RELO_KIND_NAMES, type CoreReloKind } from './wire.js';

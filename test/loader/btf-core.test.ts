@@ -7,10 +7,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  BPF_CORE, CORE_POISON_HELPER_ID, applyCore, applyCoreRelocations, builtinTargetBtf, builtinTargetBtfBytes, essentialNameLength,
+  BPF_CORE, CORE_POISON_HELPER_ID, CoreRelocationError, applyCore, applyCoreRelocations, builtinTargetBtf, builtinTargetBtfBytes, essentialNameLength,
   parseBtf, parseBtfExt, writeBtf, type Btf, type CoreRelo,
 } from '../../loader/btf/index.js';
-import { BtfError } from '../../vm/errors.js';
+import { BtfError, ErrorCode } from '../../vm/errors.js';
 import { Op } from '../../vm/isa.js';
 import { golden, libbpfLog } from './btf-goldens.js';
 
@@ -149,6 +149,23 @@ describe('[loader/btf/core]: rules', () => {
     const btf = tiny();
     const ldx = insn(Op.LDXW, 12, 0);
     expect(() => applyCoreRelocations(ldx, [reloc(BPF_CORE.FIELD_BYTE_OFFSET, 2, '0:0')], btf, builtinTargetBtf(), { section: 't' })).toThrow(BtfError);
+  });
+
+  it('refusals carry code E_CORE, the section and the instruction offset', () => {
+    const btf = tiny();
+    const ldx = insn(Op.LDXW, 12, 0);
+    ldx.set(ldx, 0);
+    const all = new Uint8Array(16);
+    all.set(ldx, 8);
+    try {
+      applyCoreRelocations(all, [{ ...reloc(BPF_CORE.FIELD_BYTE_OFFSET, 2, '0:0'), insnOff: 8 }], btf, builtinTargetBtf(), { section: 'tc' });
+      throw new Error('no error');
+    } catch (e) {
+      expect(e).toBeInstanceOf(CoreRelocationError);
+      expect(e).toBeInstanceOf(BtfError);
+      expect((e as CoreRelocationError).code).toBe(ErrorCode.Core);
+      expect([(e as CoreRelocationError).section, (e as CoreRelocationError).offset]).toEqual(['tc', 8]);
+    }
   });
 
   it('bad records are BtfErrors', () => {
