@@ -12,6 +12,7 @@
 import { BpfError, ErrorCode, RelocationError } from '../vm/errors.js';
 import { PseudoSrc } from '../vm/isa.js';
 import { link } from '../vm/link.js';
+import { verify } from '../vm/verifier.js';
 import { Memory } from '../vm/memory.js';
 import { CODE_HI, decode, type HelperFn, type HelperTable, type LinkedProgram } from '../vm/program.js';
 import { loadCollectionSpec, type LoadOptions } from '../loader/index.js';
@@ -28,6 +29,8 @@ import type { Engine } from '../vm/engine.js';
 export interface CollectionOptions extends LoadOptions {
   /** Emulated CPUs (num_possible_cpus) for per-CPU maps. Default 2 (the kernel oracle machine's). */
   ncpus?: number;
+  /** LRU eviction: 'strict' (default, deterministic) or 'kernel' (the kernel's LRU lists). */
+  lru?: 'strict' | 'kernel';
   /** Share a Memory with other collections (one emulated machine). */
   mem?: Memory;
   /** Extra or replacement helpers by id. */
@@ -36,6 +39,13 @@ export interface CollectionOptions extends LoadOptions {
   objectName?: string;
   /** Default engine for `run` (default 'interp'). */
   engine?: Engine;
+  /** Run the verifier-lite on every program at load (default true), as the kernel would refuse to load. */
+  verify?: boolean;
+}
+
+/** license_is_gpl_compatible() (include/linux/license.h). */
+export function isGplCompatible(license: string): boolean {
+  return ['GPL', 'GPL v2', 'GPL and additional rights', 'Dual BSD/GPL', 'Dual MIT/GPL', 'Dual MPL/GPL'].includes(license);
 }
 
 /** A program of a live collection. */
@@ -89,7 +99,7 @@ export class Collection {
     this.objectName = opts.objectName ?? 'obj';
     this.engine = opts.engine ?? 'interp';
     this.mem = opts.mem ?? new Memory();
-    this.mapEnv = createMapEnv(this.mem, { ncpus: opts.ncpus });
+    this.mapEnv = createMapEnv(this.mem, { ncpus: opts.ncpus, lru: opts.lru });
     this.helpers = buildHelperTable(opts.helpers);
     for (const ms of spec.maps) {
       const map = createMap({ ...ms, name: libbpfMapName(this.objectName, ms) }, this.mapEnv);
@@ -99,8 +109,14 @@ export class Collection {
       if (!this.maps.has(ms.name)) this.maps.set(ms.name, map);
     }
     let nextId = 1;
+    const gpl = isGplCompatible(spec.license);
     for (const ps of spec.programs) {
-      const linked = link(decode(ps.instructions), {
+      const code = decode(ps.instructions);
+      if (opts.verify !== false) {
+        const lines = new Map(ps.lineInfo.map((l) => [l.insn, l] as const));
+        verify(code, { gplCompatible: gpl, lineInfo: (i) => lines.get(i) });
+      }
+      const linked = link(code, {
         name: ps.name,
         helpers: this.helpers,
         resolveLdImm64: (src, imm, nextImm, insn) => this.resolve(ps, src, imm, nextImm, insn),

@@ -13,7 +13,7 @@ import { CODE_HI, type HelperCall, type HelperFn } from '../../vm/program.js';
 import type { BpfMap } from '../maps/types.js';
 import { ProgArrayMap } from '../maps/prog-array.js';
 import { RingbufMap } from '../maps/ringbuf.js';
-import { QueueStackMap } from '../maps/queue-stack.js';
+import { isPushPopMap, type PushPopMap } from '../maps/push-pop.js';
 import { PerfEventArrayMap } from '../maps/perf-event-array.js';
 import { ERRNO } from '../uapi.js';
 import { argMem, argSize, argU32, argU64, helperFault, setR0, setR0Ptr } from './args.js';
@@ -52,8 +52,7 @@ const mapLookupPercpu: HelperFn = (call) => {
   const cpu = argU32(call, 3);
   // kernel: NULL when cpu >= nr_cpu_ids
   if (!map.percpu) throw helperFault(call, 'bpf_map_lookup_percpu_elem', 'map is not per-CPU');
-  const ncpus = (map as unknown as { env?: { ncpus: number } }).env?.ncpus ?? Infinity;
-  if (cpu >= ncpus) return setR0Ptr(call, 0, 0);
+  if (cpu >= map.ncpus) return setR0Ptr(call, 0, 0);
   returnValuePtr(call, map, map.lookupElem(key, cpu));
 };
 
@@ -70,9 +69,9 @@ const mapDelete: HelperFn = (call) => {
   setR0(call, map.deleteElem(key, cpuOf(call)));
 };
 
-function queueStack(call: HelperCall, name: string): QueueStackMap {
+function queueStack(call: HelperCall, name: string): PushPopMap {
   const map = argMap(call, 1, name);
-  if (!(map instanceof QueueStackMap)) throw helperFault(call, name, `map ${map.name} is not a queue or stack`);
+  if (!isPushPopMap(map)) throw helperFault(call, name, `map ${map.name} is not a queue, stack or bloom filter`);
   return map;
 }
 
