@@ -35,3 +35,6 @@ grep -q '^load 0$' core.libbpf.txt
 bpftool btf dump file /sys/kernel/btf/vmlinux | awk '
 	/^\[/ { keep = ($2 == "STRUCT" || $2 == "ENUM") && index(" __sk_buff ethhdr iphdr ipv6hdr tcphdr udphdr icmphdr icmp6hdr vlan_hdr bpf_sock_tuple bpf_sock bpf_tunnel_key bpf_fib_lookup tcx_action_base bpf_func_id bpf_map_type bpf_prog_type bpf_attach_type ", " " substr($3, 2, length($3) - 2) " ") > 0 }
 	keep { print }' > target.vmlinux.txt
+# End to end: core.bpf.o run by the kernel (oracle run: libbpf load with CO-RE against vmlinux, then
+# BPF_PROG_TEST_RUN on each packet, ctx with mark/priority/cb[3] set); its .bss holds out[0..31].
+/tmp/oracle/oracle run core.bpf.o core_prog core.packets.txt --ctx "$(cat core.ctx.hex)" > core.oracle.json
