@@ -16,7 +16,7 @@ import { GOLDEN_DIR, bpftoolBlocks, formatLikeBpftool, golden, goldenText, libbp
 const FIXTURES = ['types', 'core'] as const;
 
 describe('[loader/btf]: parseBtf vs bpftool btf dump', () => {
-  it.each(FIXTURES)('%s.bpf.o: every type id, kind, name, size, member and value', (name) => {
+  it.each([...FIXTURES, 'poison'])('%s.bpf.o: every type id, kind, name, size, member and value', (name) => {
     const btf = parseBtf(golden(`${name}.btf`));
     const blocks = bpftoolBlocks(goldenText(`${name}.bpftool.txt`));
     expect(btf.types.length - 1).toBe(blocks.size);

@@ -31,6 +31,7 @@ gcc -O1 -o /tmp/libbpf-record libbpf-record.c -lbpf
 llvm-objcopy-19 --dump-section tc=core.tc.bin core.bpf.o /dev/null
 /tmp/libbpf-record core.bpf.o --load > core.libbpf.txt
 grep -q '^load 0$' core.libbpf.txt
+/tmp/libbpf-record poison.bpf.o --load > poison.libbpf.txt || true
 # Layout facts of the running kernel for the built-in target BTF's root types (gen-target.ts ROOTS).
 bpftool btf dump file /sys/kernel/btf/vmlinux | awk '
 	/^\[/ { keep = ($2 == "STRUCT" || $2 == "ENUM") && index(" __sk_buff ethhdr iphdr ipv6hdr tcphdr udphdr icmphdr icmp6hdr vlan_hdr bpf_sock_tuple bpf_sock bpf_tunnel_key bpf_fib_lookup tcx_action_base bpf_func_id bpf_map_type bpf_prog_type bpf_attach_type ", " " substr($3, 2, length($3) - 2) " ") > 0 }
