@@ -6,9 +6,11 @@
  * Programs reach it with `lddw rX, &var`, which the loader rewrites to
  * src = BPF_PSEUDO_MAP_IDX_VALUE, imm = map index, next imm = byte offset in the section.
  * `.rodata*` maps are read-only for programs (BPF_F_RDONLY_PROG) and frozen after their initial
- * value is written, like libbpf does (bpf_object__populate_internal_map).
+ * value is written, like libbpf does (bpf_object__populate_internal_map). Maps whose section has a
+ * BTF DATASEC with at least one non-static variable are BPF_F_MMAPABLE (libbpf map_is_mmapable;
+ * the kernel reports 1024 / 1152 for such .data / .rodata maps and 128 for .rodata.str1.1).
  */
-import { BPF_F_RDONLY_PROG, BPF_MAP_TYPE } from '../src/uapi.js';
+import { BPF_F_MMAPABLE, BPF_F_RDONLY_PROG, BPF_MAP_TYPE } from '../src/uapi.js';
 import type { ElfSection } from './elf-file.js';
 import { mapTypeRef, type MapEntry } from './maps.js';
 import type { SectionKind } from './sections.js';
@@ -21,7 +23,7 @@ import type { SectionKind } from './sections.js';
 export const MAX_DATA_SECTION = 64 << 20;
 
 /** The MapEntry for one global data section (undefined for empty sections). */
-export function dataMap(section: ElfSection, kind: SectionKind, btfValueTypeId?: number): MapEntry | undefined {
+export function dataMap(section: ElfSection, kind: SectionKind, btfValueTypeId?: number, mmapable = false): MapEntry | undefined {
   if (section.size === 0) return undefined;
   const readOnly = kind === 'rodata';
   // .bss has no file bytes: its initial value is zeros of sh_size (bounded, see loader index).
@@ -33,7 +35,7 @@ export function dataMap(section: ElfSection, kind: SectionKind, btfValueTypeId?:
       keySize: 4,
       valueSize: section.size,
       maxEntries: 1,
-      flags: readOnly ? BPF_F_RDONLY_PROG : 0,
+      flags: (readOnly ? BPF_F_RDONLY_PROG : 0) | (mmapable ? BPF_F_MMAPABLE : 0),
       pinning: 0,
       initialValue,
       ...(readOnly ? { readOnly: true } : {}),

@@ -98,7 +98,8 @@ function load(bytes: Uint8Array, opts: LoadOptions): CollectionSpec {
     // .bss costs no file bytes, so bound what we allocate for all data sections together.
     dataBytes += s.size;
     if (dataBytes > MAX_DATA_SECTION) throw new ElfError(`global data exceeds ${MAX_DATA_SECTION} bytes in total`, { section: s.name });
-    const e = dataMap(s, k, btf ? datasecTypeId(btf, s.name) : undefined);
+    const dsId = btf ? datasecTypeId(btf, s.name) : undefined;
+    const e = dataMap(s, k, dsId, btf !== undefined && dsId !== undefined && hasGlobalVar(btf, dsId));
     if (e) entries.push(e);
   }
 
@@ -192,6 +193,16 @@ function load(bytes: Uint8Array, opts: LoadOptions): CollectionSpec {
     license,
     ...(kernelVersion !== undefined ? { kernelVersion } : {}),
   };
+}
+
+/** libbpf map_is_mmapable(): the DATASEC holds at least one non-static (BTF_VAR_STATIC = 0) variable. */
+function hasGlobalVar(btf: Btf, datasecId: number): boolean {
+  const ds = btf.typeById(datasecId);
+  if (ds.kind !== 'DATASEC') return false;
+  return ds.vars.some((v) => {
+    const t = btf.typeById(v.type);
+    return t.kind === 'VAR' && t.linkage !== 0;
+  });
 }
 
 /**

@@ -2,7 +2,7 @@
  * @fileoverview MapSpecs against `bpftool btf dump file` (recorded goldens) and against the C
  * sources of the fixtures for initial contents.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCollectionSpec } from '../../loader/index.js';
@@ -11,6 +11,8 @@ import { GOLDENS, goldenObjects, mapsFromBtfDump, parseBtfDump, readBytes } from
 const withBtf = goldenObjects().filter((o) => !['kfunc', 'progs/invalid_section'].includes(o.name) && readFileSync(`${o.prefix}.readelf.txt`, 'utf8').includes(' .BTF '));
 const u32 = (b: Uint8Array): number => new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true);
 const PERF_EVENT_ARRAY = 4;
+/** num_possible_cpus() of the machine the run goldens were recorded on (see src/collection.ts ncpus). */
+const ORACLE_POSSIBLE_CPUS = 2;
 
 describe.each(withBtf)('[loader/maps]: $name agrees with bpftool btf dump', ({ name, object, prefix }) => {
   const opts = ['iproute2', 'unknown_section'].includes(name) ? { programType: 'classifier' } : {};
@@ -63,5 +65,39 @@ describe('[loader/maps]: __array(values) initialisers (features.bpf.c)', () => {
   });
   it('map order is libbpf\'s: .maps in DATASEC order, then data sections in section order', () => {
     expect(spec.maps.map((m) => m.name)).toEqual(['in1', 'in2', 'outer', 'jmp', 'counts', 'events', '.data', '.rodata', '.data.custom', '.bss']);
+  });
+});
+
+/**
+ * Kernel truth for map definitions: `oracle run` (libbpf 1.1 loading the same objects into Linux
+ * 6.18) dumps every map's type, sizes, max_entries and flags (test/goldens/run/*.json).
+ */
+describe('[loader/maps]: map definitions as the kernel created them (test/goldens/run)', () => {
+  const runDir = join(import.meta.dirname, '../goldens/run');
+  const cases = readdirSync(runDir)
+    .filter((f) => f.endsWith('.json') && !f.startsWith('invalid_') && !f.startsWith('manifest'))
+    .map((f) => ({ f, obj: f.split('.')[0] }))
+    .filter(({ obj }) => existsSync(join(GOLDENS, 'progs', `${obj}.bpf.o`)));
+  it('has cases', () => expect(cases.length).toBeGreaterThan(5));
+  it.each(cases)('$f', ({ f, obj }) => {
+    const golden = JSON.parse(readFileSync(join(runDir, f), 'utf8')) as {
+      maps?: Record<string, { type: number; key_size: number; value_size: number; max_entries: number; map_flags: number }>;
+    };
+    const spec = loadCollectionSpec(readBytes(join(GOLDENS, 'progs', `${obj}.bpf.o`)));
+    for (const [kname, k] of Object.entries(golden.maps ?? {})) {
+      // libbpf names internal maps "<object name, 8 chars max>.<section>" ("globals.data") when short enough
+      const ours = spec.maps.find((m) => m.name === kname || (m.source === 'data' && kname === `${obj.slice(0, 8)}${m.name}`));
+      expect(ours, `${f}: ${kname}`).toBeDefined();
+      // A perf event array without max_entries gets the number of possible CPUs when it is created
+      // (libbpf; src/maps/create.ts): machine-dependent, so the spec keeps 0. The oracle machine has 2.
+      const maxEntries = ours!.type.id === PERF_EVENT_ARRAY && ours!.maxEntries === 0 ? ORACLE_POSSIBLE_CPUS : ours!.maxEntries;
+      expect([ours!.type.id, ours!.keySize, ours!.valueSize, maxEntries, ours!.flags], `${f}: ${kname}`).toEqual([
+        k.type,
+        k.key_size,
+        k.value_size,
+        k.max_entries,
+        k.map_flags,
+      ]);
+    }
   });
 });
