@@ -101,15 +101,23 @@ export class Datapath {
   private nextPkt = 0;
   private rounds = 0;
   private readonly base: BaseRunState = defaultBaseState();
-  private readonly env: SkbEnv;
+  private readonly envs = new Map<Host, SkbEnv>();
 
   constructor(
     readonly host: Host,
     private readonly opts: SendOptions = {},
-  ) {
-    const devices = new Map<number, SkbDevice>();
-    for (const d of host.devices()) devices.set(d.ifindex, skbDevice(d));
-    this.env = { devices };
+  ) {}
+
+  /** The helpers' view of a namespace (devices by ifindex), built once per send. */
+  private envOf(host: Host): SkbEnv {
+    let env = this.envs.get(host);
+    if (!env) {
+      const devices = new Map<number, SkbDevice>();
+      for (const d of host.devices()) devices.set(d.ifindex, skbDevice(d));
+      env = { devices };
+      this.envs.set(host, env);
+    }
+    return env;
   }
 
   /** bpf_trace_printk lines of every program run during this send. */
@@ -145,7 +153,7 @@ export class Datapath {
   }
 
   private end(pkt: Pkt, kind: Fate['kind'], dev: NetDevice, reason?: string): void {
-    this.fates.push({ pkt: pkt.id, kind, dev: dev.name, reason, frame: pkt.skb.toBytes(), mark: pkt.skb.mark >>> 0, tcIndex: pkt.skb.tcIndex });
+    this.fates.push({ pkt: pkt.id, kind, dev: dev.name, device: dev, reason, frame: pkt.skb.toBytes(), mark: pkt.skb.mark >>> 0, tcIndex: pkt.skb.tcIndex });
   }
 
   /** __netif_receive_skb_core up to the end of tc ingress. */
@@ -295,7 +303,7 @@ export class Datapath {
     const np = prog.program;
     if (!isNetProgram(np)) return { fault: `${prog} has no executable program bound (load it with host.loadObject)` };
     const { skb } = pkt;
-    const st = createSkbRunState(np.mem, skb, { env: this.env });
+    const st = createSkbRunState(np.mem, skb, { env: this.envOf(dev.host) });
     const state = Object.assign(st, this.base);
     try {
       const res = runProgram(np.linked, np.mem, { args: [[Memory.lo(0), state.ctx.hi]], run: state, budget: this.opts.budget }, this.opts.engine ?? np.engine ?? 'interp');
@@ -317,7 +325,7 @@ export class Datapath {
    * clone's egress hooks differs — documented).
    */
   private cloneRedirect(from: NetDevice, pkt: Pkt, ev: SkbEvent): void {
-    const target = this.host.device(ev.ifindex);
+    const target = from.host.device(ev.ifindex);
     if (!target) return;
     const clone: Pkt = { skb: cloneSkb(ev.skb), id: this.nextPkt++ };
     const ingress = (ev.flags & BPF_F_INGRESS) !== 0;
@@ -330,7 +338,8 @@ export class Datapath {
    * round" (redirect_peer at ingress), else 'done' (the skb went somewhere or was dropped).
    */
   private doRedirect(dev: NetDevice, pkt: Pkt, atIngress: boolean, info: RedirectInfo | undefined): NetDevice | 'done' {
-    const target = info ? this.host.device(info.ifindex) : undefined;
+    // dev_get_by_index_rcu in the skb's current namespace
+    const target = info ? dev.host.device(info.ifindex) : undefined;
     if (!info || !target) {
       this.end(pkt, 'drop', dev, 'NOT_SPECIFIED');
       return 'done';
@@ -339,8 +348,9 @@ export class Datapath {
     if (how === 'peer') {
       const peer = target.kind === 'veth' ? target.peer : null;
       this.events.push({ kind: 'redirect', pkt: pkt.id, how, from: dev.name, to: peer?.name ?? target.name, ifindex: target.ifindex, dir: 'ingress' });
-      // skb_do_redirect: ingress only; ndo_get_peer_dev; peer up and in another netns
-      if (!atIngress || !peer || !peer.registered || !peer.up || peer.host === target.host) {
+      // skb_do_redirect: ingress only; ndo_get_peer_dev; the peer forwardable (up, MTU) and in
+      // another netns; then skb_scrub_packet(skb, false): mark and tstamp are kept
+      if (!atIngress || !peer || !peer.registered || !peer.up || peer.host === target.host || pkt.skb.len - ETH_HLEN > peer.mtu) {
         this.end(pkt, 'drop', dev, 'NOT_SPECIFIED');
         return 'done';
       }
@@ -379,7 +389,7 @@ export class Datapath {
 export function sendFrame(host: Host, dev: NetDevice | string, frame: Uint8Array, opts: SendOptions = {}): NetTrace {
   const d = typeof dev === 'string' ? host.device(dev) : dev;
   if (!d) throw new ErrnoError('E_NET', 'ENODEV', `send: no device ${String(dev)}`);
-  return new Datapath(host, opts).send(d, frame, opts.dir ?? 'ingress');
+  return new Datapath(d.host, opts).send(d, frame, opts.dir ?? 'ingress');
 }
 
 /** One Memory per emulated kernel, shared by every object loaded through `loadObject`. */

@@ -36,9 +36,11 @@ export class NetDevice {
   private readonly hooks: { ingress: TcxHook; egress: TcxHook };
 
   constructor(
-    readonly host: Host,
+    /** The namespace; changed only by Host.moveDevice (ip link set DEV netns NS). */
+    public host: Host,
     readonly name: string,
-    readonly ifindex: number,
+    /** Kept across a namespace move unless the target namespace uses it (Host.moveDevice). */
+    public ifindex: number,
     readonly kind: DeviceKind,
     opts: { mtu?: number; mac?: Uint8Array } = {},
   ) {

@@ -105,6 +105,35 @@ export class Host {
     for (const d of batch) this.unregister(d);
   }
 
+  /**
+   * Move a device into another namespace of the same kernel (`ip link set DEV netns NS`,
+   * net/core/dev.c __dev_change_net_namespace): it goes down, its clsact/ingress qdisc is shut
+   * down (classic filters are lost), tcx attachments stay; it keeps its ifindex unless the target
+   * namespace uses it (then the target's allocator gives a new one). A veth moves alone: its
+   * peer stays, which is what bpf_redirect_peer needs. lo cannot move (EINVAL); a name taken in
+   * the target is EEXIST.
+   */
+  moveDevice(which: NetDevice | string | number, target: Host): NetDevice {
+    const dev = which instanceof NetDevice ? (which.registered && which.host === this ? which : undefined) : this.device(which);
+    if (!dev) throw netErr('ENODEV', `move: no device ${String(which instanceof NetDevice ? which.name : which)}`);
+    if (target === this) return dev;
+    if (target.kernel !== this.kernel) throw netErr('EINVAL', 'move: the target namespace belongs to another kernel');
+    if (dev.kind === 'loopback') throw netErr('EINVAL', 'move: lo is local to its namespace');
+    if (target.device(dev.name)) throw netErr('EEXIST', `move: ${dev.name} exists in the target namespace`);
+    dev.up = false;
+    dev.tc.shutdown();
+    this.byIndex.delete(dev.ifindex);
+    if (target.byIndex.has(dev.ifindex)) {
+      let idx = target.lastIfindex + 1;
+      while (target.byIndex.has(idx)) idx++;
+      target.lastIfindex = idx;
+      dev.ifindex = idx;
+    }
+    dev.host = target;
+    target.byIndex.set(dev.ifindex, dev);
+    return dev;
+  }
+
   /** Create a tcx link (BPF_LINK_CREATE) for `prog` on `dev`'s `dir` hook. */
   linkCreate(dev: NetDevice, dir: Direction, prog: ProgHandle, opts: TcxAttachOptions = {}): BpfLink {
     return BpfLink.attach(dev, dir, prog, opts);

@@ -70,9 +70,12 @@ export class DevTc {
   private ingressQueue = false;
 
   constructor(readonly dev: NetDevice) {
-    dev.unregisterHooks.push(() => {
-      if (this.current) this.destroy();
-    });
+    dev.unregisterHooks.push(() => this.shutdown());
+  }
+
+  /** dev_shutdown's part for ffff:fff1 (device unregister, netns move): destroy the qdisc. */
+  shutdown(): void {
+    if (this.current) this.destroy();
   }
 
   /** The block of a direction, or null (no qdisc, or ingress qdisc asked for egress). */

@@ -21,6 +21,9 @@
  *   map dump OBJ/MAP
  *   send DEV ingress|egress (HEX | pcap FILE | udp SRC:PORT DST:PORT [smac M] [dmac M] [len N])
  *
+ *   ip netns add NS | ip -n NS ... | tc -n NS ... | ip netns exec NS COMMAND...
+ *   ip link set DEV netns NS                (Host.moveDevice: down, qdisc gone, tcx kept)
+ *
  *   PROG := pinned NAME/FUNC | obj FILE [sec SEC] prog FUNC | name FUNC
  *
  * `obj FILE` loads FILE once per scenario (its maps are shared by every program taken from it;
@@ -159,7 +162,12 @@ export function readPcap(bytes: Uint8Array): Uint8Array[] {
 
 /** The scenario interpreter (one Host). */
 export class ScenarioRunner {
+  /** The scenario's main namespace. */
   readonly host: Host;
+  /** Named namespaces (`ip netns add NAME`), sharing the main host's kernel. */
+  readonly namespaces = new Map<string, Host>();
+  /** The namespace the current line runs in (`ip -n NAME`, `ip netns exec NAME ...`). */
+  private cur: Host;
   private readonly objects = new Map<string, LoadedObject>();
   private readonly addrs = new Map<NetDevice, Uint8Array[]>();
   /** How tc names the program last parsed ("f:[*fsobj]" when pinned, "x.bpf.o:[sec]" from a file). */
@@ -167,6 +175,13 @@ export class ScenarioRunner {
 
   constructor(private readonly opts: ScenarioOptions) {
     this.host = opts.host ?? new Host();
+    this.cur = this.host;
+  }
+
+  private ns(name: string | undefined): Host {
+    const h = name === undefined ? undefined : this.namespaces.get(name);
+    if (!h) throw new ErrnoError('E_NET', 'ENOENT', `Cannot open network namespace "${String(name)}"`);
+    return h;
   }
 
   /** Run every line; errno failures are steps (rc 1), usage errors abort with line context. */
@@ -213,7 +228,7 @@ export class ScenarioRunner {
   }
 
   private dev(name: string | undefined): NetDevice {
-    const d = name === undefined ? undefined : this.host.device(name);
+    const d = name === undefined ? undefined : this.cur.device(name);
     if (!d) throw new ErrnoError('E_NET', 'ENODEV', `Cannot find device "${String(name)}"`);
     return d;
   }
@@ -222,7 +237,7 @@ export class ScenarioRunner {
     let o = this.objects.get(alias);
     if (!o) {
       const base = file.split('/').pop()!;
-      o = this.host.loadObject(this.read(file), { objectName: base.slice(0, base.indexOf('.') > 0 ? base.indexOf('.') : undefined) });
+      o = this.cur.loadObject(this.read(file), { objectName: base.slice(0, base.indexOf('.') > 0 ? base.indexOf('.') : undefined) });
       this.objects.set(alias, o);
     }
     return o;
@@ -261,13 +276,25 @@ export class ScenarioRunner {
         if (!p) throw new UsageError(`${file}: no program in section ${String(sec)}`);
         name = p.name;
       }
-      this.progLabel = `${file.split('/').pop()}:[${sec ?? o.collection.program(name).spec.section}]`;
+      this.progLabel = `${file.split('/').pop()}:[${sec ?? o.collection.program(name ?? "").spec.section}]`;
       return [o.prog(name), j];
     }
     throw new UsageError(`expected a program (pinned NAME/FUNC | obj FILE ... | name FUNC), got ${String(kw)}`);
   }
 
   private exec(w: string[], step: ScenarioStep): void {
+    if ((w[0] === 'ip' || w[0] === 'tc') && w[1] === '-n') {
+      return this.inNs(w[2], () => this.exec([w[0], ...w.slice(3)], step));
+    }
+    if (w[0] === 'ip' && w[1] === 'netns') {
+      if (w[2] === 'exec') return this.inNs(w[3], () => this.exec(w.slice(4), step));
+      if (w[2] === 'add' && w[3]) {
+        if (this.namespaces.has(w[3])) throw new ErrnoError('E_NET', 'EEXIST', `Cannot create namespace file "/run/netns/${w[3]}": File exists`);
+        this.namespaces.set(w[3], new Host({ kernel: this.host.kernel }));
+        return;
+      }
+      throw new UsageError('ip netns add NAME | ip netns exec NAME COMMAND...');
+    }
     switch (w[0]) {
       case 'ip':
         return this.ip(w);
@@ -288,6 +315,17 @@ export class ScenarioRunner {
     }
   }
 
+  private inNs(name: string | undefined, f: () => void): void {
+    const h = this.ns(name);
+    const prev = this.cur;
+    this.cur = h;
+    try {
+      f();
+    } finally {
+      this.cur = prev;
+    }
+  }
+
   private ip(w: string[]): void {
     const rest = w.slice(1);
     if (rest[0] === 'link' && rest[1] === 'add') {
@@ -295,8 +333,8 @@ export class ScenarioRunner {
       if (rest[3] !== 'type') throw new UsageError('ip link add NAME type veth|dummy ...');
       if (rest[4] === 'veth') {
         if (rest[5] !== 'peer' || rest[6] !== 'name' || !rest[7]) throw new UsageError('ip link add NAME type veth peer name PEER');
-        this.host.addVeth(name, rest[7]);
-      } else if (rest[4] === 'dummy') this.host.addDummy(name);
+        this.cur.addVeth(name, rest[7]);
+      } else if (rest[4] === 'dummy') this.cur.addDummy(name);
       else throw new UsageError(`ip link add: type ${rest[4]} is not supported (veth, dummy)`);
       return;
     }
@@ -304,13 +342,14 @@ export class ScenarioRunner {
       let i = 2;
       if (rest[i] === 'dev') i++;
       const d = this.dev(rest[i++]);
-      if (rest[1] !== 'set') return this.host.deleteDevice(d);
+      if (rest[1] !== 'set') return this.cur.deleteDevice(d);
       while (i < rest.length) {
         const k = rest[i++];
         if (k === 'up') d.up = true;
         else if (k === 'down') d.up = false;
         else if (k === 'address') d.mac = parseMac(rest[i++]);
         else if (k === 'mtu') d.mtu = num(rest[i++], 'mtu');
+        else if (k === 'netns') this.cur.moveDevice(d, this.ns(rest[i++]));
         else throw new UsageError(`ip link set: ${k} is not supported`);
       }
       return;
@@ -447,7 +486,7 @@ export class ScenarioRunner {
       } else throw new UsageError(`bpftool net: unknown option ${k}`);
     }
     if (w[2] === 'detach') d.tcx(dir).detach(prog, opts);
-    else if (link) this.host.linkCreate(d, dir, prog, opts);
+    else if (link) this.cur.linkCreate(d, dir, prog, opts);
     else d.tcx(dir).attach(prog, opts);
   }
 
@@ -500,7 +539,7 @@ export class ScenarioRunner {
     const texts: string[] = [];
     let delivered: number | undefined;
     for (const [n, f] of frames.entries()) {
-      const t = this.host.send(d, f, { dir });
+      const t = this.cur.send(d, f, { dir });
       step.trace = t;
       texts.push(`packet ${n + 1} (${f.length} bytes) ${d.name} ${dir}:\n${formatTrace(t)}`);
       const dl = this.delivered(f, t);
@@ -518,12 +557,12 @@ export class ScenarioRunner {
    */
   private delivered(frame: Uint8Array, t: NetTrace): number | undefined {
     if (frame.length < 42 || frame[12] !== 0x08 || frame[13] !== 0x00 || frame[23] !== 17) return undefined;
-    const local = [...this.addrs.values()].flat();
     let n = 0;
     for (const f of t.fates) {
       if (f.kind !== 'stack') continue;
-      const d = this.host.device(f.dev);
-      if (!d || !d.up) continue;
+      const d = f.device;
+      if (!d || !d.up || !d.registered) continue;
+      const local = [...this.addrs.entries()].filter(([x]) => x.host === d.host && x.registered).flatMap(([, a]) => a);
       const dst = f.frame.subarray(0, 6);
       const macOk = dst.every((x, i) => x === d.mac[i]) || dst.every((x) => x === 0xff);
       const ip = f.frame.subarray(30, 34);
@@ -535,7 +574,7 @@ export class ScenarioRunner {
   /** `tc qdisc show`-style lines. */
   qdiscShow(dev?: NetDevice): string {
     const out: string[] = [];
-    for (const d of dev ? [dev] : this.host.devices()) {
+    for (const d of dev ? [dev] : this.cur.devices()) {
       const q = d.tc.current;
       if (q) out.push(`qdisc ${q.kind} ffff: dev ${d.name} parent ffff:fff1`);
     }
@@ -562,7 +601,7 @@ export class ScenarioRunner {
   /** `bpftool net show`-style listing (tc section: tcx first, then classic, per device). */
   netShow(dev?: NetDevice): string {
     const out = ['xdp:', '', 'tc:'];
-    for (const d of dev ? [dev] : this.host.devices()) {
+    for (const d of dev ? [dev] : this.cur.devices()) {
       for (const dir of ['ingress', 'egress'] as const) {
         for (const e of d.tcx(dir).query().programs) {
           out.push(`${d.name}(${d.ifindex}) tcx/${dir} ${e.prog.name} prog_id ${e.prog.id}${e.link ? ` link_id ${e.link.id}` : ''}`);

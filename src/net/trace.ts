@@ -8,6 +8,7 @@
  */
 import { TC_ACT } from '../uapi.js';
 import type { FilterRun } from './classify.js';
+import type { NetDevice } from './device.js';
 import type { Direction } from './tcx.js';
 
 /** One tcx program run. */
@@ -74,6 +75,8 @@ export interface Fate {
    */
   kind: 'stack' | 'drop' | 'consumed' | 'transmitted';
   dev: string;
+  /** The device object (its namespace is `device.host`); not serialised by the CLI. */
+  device?: NetDevice;
   reason?: string;
   /** The frame at that moment (from the Ethernet header). */
   frame: Uint8Array;

@@ -167,3 +167,20 @@ describe('redirects', () => {
     expect(() => l.host.send(l.veth0, l.frame)).toThrow(/ENODEV/);
   });
 });
+
+describe('namespaces', () => {
+  it('moveDevice keeps a free ifindex, else allocates; lo cannot move; the qdisc goes, tcx stays', () => {
+    const l = lab();
+    const c1 = new (l.host.constructor as typeof import('../../src/net/host.js').Host)({ kernel: l.host.kernel });
+    const d = c1.addDummy('d0'); // c1: lo 1, d0 2 — veth1 (2) must be renumbered
+    expect(d.ifindex).toBe(2);
+    l.veth1.tc.qdisc('clsact');
+    l.veth1.tcx('ingress').attach(l.obj.prog('v0'));
+    l.veth1.up = true;
+    l.host.moveDevice(l.veth1, c1);
+    expect([l.veth1.host === c1, l.veth1.ifindex, l.veth1.up, l.veth1.tc.current]).toEqual([true, 3, false, null]);
+    expect(l.veth1.tcx('ingress').programs().map((p) => p.name)).toEqual(['v0']);
+    expect(l.host.device('veth1')).toBeUndefined();
+    expect(() => l.host.moveDevice(l.host.lo, c1)).toThrow(/EINVAL/);
+  });
+});

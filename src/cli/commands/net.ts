@@ -19,7 +19,7 @@ function stepJson(s: ScenarioStep): Record<string, unknown> {
   if (s.trace) {
     o.trace = {
       events: s.trace.events,
-      fates: s.trace.fates.map((f) => ({ ...f, frame: Buffer.from(f.frame).toString('hex') })),
+      fates: s.trace.fates.map(({ device: _d, ...f }) => ({ ...f, frame: Buffer.from(f.frame).toString('hex') })),
     };
   }
   if (s.text !== undefined && !s.trace) o.text = s.text;

@@ -22,6 +22,7 @@ How each scenario line is carried out:
                                   to the frame's destination port reports local delivery.
 Output: {"kernel": uname -r, "tools": ..., "steps": [{"line", "cmd", "rc", "errno"?, "msg"?, ...}]}
 """
+import contextlib
 import ctypes
 import json
 import os
@@ -80,12 +81,35 @@ def parse_frame(words):
 
 class Recorder:
     def __init__(self, name):
-        self.ns = name
+        self.main = name
+        self.ns = name      # the namespace the current line runs in
+        self.nsnames = {}   # scenario netns name -> real name
+        self.devns = {}     # device name -> real netns name (after ip link set DEV netns NS)
         self.dir = '/sys/fs/bpf/' + name
         self.objs = {}      # alias -> pinned dir
         self.links = []     # link fds kept open
         self.peers = {}     # veth name -> peer name
         self.steps = []
+
+    @contextlib.contextmanager
+    def in_ns(self, real):
+        """Run this process (bpf(2), sockets, if_nametoindex) in netns `real`, then come back."""
+        if real == self.main:
+            yield
+            return
+        fd = os.open('/run/netns/' + real, os.O_RDONLY)
+        back = os.open('/run/netns/' + self.main, os.O_RDONLY)
+        try:
+            if libc.setns(fd, CLONE_NEWNET) != 0:
+                raise SystemExit('setns failed')
+            yield
+        finally:
+            libc.setns(back, CLONE_NEWNET)
+            os.close(fd)
+            os.close(back)
+
+    def real_ns(self, name):
+        return self.nsnames[name]
 
     def sh(self, argv, check_errno=False):
         if check_errno:
@@ -107,6 +131,9 @@ class Recorder:
 
     def nsexec(self, argv, **kw):
         return self.sh(['nsenter', '--net=/run/netns/' + self.ns] + argv, **kw)
+
+    def ns_of(self, dev):
+        return self.devns.get(dev, self.main)
 
     def prog_path(self, ref):
         alias, prog = ref.split('/', 1)
@@ -148,14 +175,43 @@ class Recorder:
         self.objs[alias] = d
         return alias
 
-    def run_line(self, n, line):
-        w = line.split()
-        step = {'line': n, 'cmd': line}
+    def run_line(self, n, line, step=None, w=None):
+        w = w or line.split()
+        step = step if step is not None else {'line': n, 'cmd': line}
+        if w[0] in ('ip', 'tc') and len(w) > 2 and w[1] == '-n':
+            prev, self.ns = self.ns, self.real_ns(w[2])
+            try:
+                self.run_line(n, line, step, [w[0]] + w[3:])
+            finally:
+                self.ns = prev
+            return
+        if w[:3] == ['ip', 'netns', 'exec']:
+            prev, self.ns = self.ns, self.real_ns(w[3])
+            try:
+                self.run_line(n, line, step, w[4:])
+            finally:
+                self.ns = prev
+            return
+        if w[:3] == ['ip', 'netns', 'add']:
+            real = self.main + '-' + w[3]
+            self.nsnames[w[3]] = real
+            step.update(self.sh(['ip', 'netns', 'add', real]))
+            for k in ('all', 'default'):
+                self.sh(['ip', 'netns', 'exec', real, 'sysctl', '-qw', f'net.ipv4.conf.{k}.rp_filter=0',
+                         f'net.ipv6.conf.{k}.disable_ipv6=1'])
+            self.sh(['ip', '-n', real, 'link', 'set', 'lo', 'up'])
+            self.steps.append(step)
+            return
         if w[0] == 'ip':
             if w[1:4] == ['link', 'add', w[3]] and 'peer' in w:
                 self.peers[w[3]] = w[w.index('name', 4) + 1]
                 self.peers[self.peers[w[3]]] = w[3]
-            step.update(self.sh(['ip', '-n', self.ns] + w[1:], check_errno=True))
+            args = list(w[1:])
+            if 'netns' in args and args[0] == 'link':
+                i = args.index('netns')
+                dev = args[args.index('set') + 1] if args[args.index('set') + 1] != 'dev' else args[args.index('set') + 2]
+                self.devns[dev] = args[i + 1] = self.real_ns(args[i + 1])
+            step.update(self.sh(['ip', '-n', self.ns] + args, check_errno=True))
         elif w[0] == 'load':
             self.load(w[1], w[3])
             step['rc'] = 0
@@ -203,6 +259,10 @@ class Recorder:
         # bpftool net attach|detach tcx_ingress|tcx_egress PROG dev D [before PROG|after PROG] [link]
         attach = w[2] == 'attach'
         atype = {'tcx_ingress': BPF_TCX_INGRESS, 'tcx_egress': BPF_TCX_EGRESS}[w[3]]
+        with self.in_ns(self.ns):
+            return self.tcx_here(w, attach, atype)
+
+    def tcx_here(self, w, attach, atype):
         path, i = self.prog_ref(w, 4)
         assert w[i] == 'dev'
         ifindex = socket.if_nametoindex(w[i + 1])
@@ -238,6 +298,16 @@ class Recorder:
     def send(self, dev, direction, words):
         frame = parse_frame(words)
         out_dev = dev if direction == 'egress' else self.peers[dev]
+        udp = []  # a listener in every namespace: delivery may happen in another one
+        for real in [self.main] + list(self.nsnames.values()):
+            with self.in_ns(real):
+                udp.append(self.listener(frame))
+        udp = [u for u in udp if u]
+        with self.in_ns(self.ns if direction == 'egress' else self.ns_of(out_dev)):
+            s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+        return self.send_on(s, out_dev, frame, udp)
+
+    def listener(self, frame):
         udp = None
         if frame[12:14] == b'\x08\x00' and frame[23] == 17:
             dport = struct.unpack('!H', frame[36:38])[0]
@@ -245,7 +315,9 @@ class Recorder:
             udp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             udp.bind(('0.0.0.0', dport))
             udp.setblocking(False)
-        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+        return udp
+
+    def send_on(self, s, out_dev, frame, udp):
         s.bind((out_dev, struct.unpack('!H', frame[12:14])[0]))  # skb->protocol = the ethertype
         s.send(frame)
         s.close()
@@ -253,13 +325,14 @@ class Recorder:
         res = {'rc': 0, 'frame': frame.hex()}
         if udp:
             got = 0
-            try:
-                while True:
-                    udp.recv(65536)
-                    got += 1
-            except BlockingIOError:
-                pass
-            udp.close()
+            for u in udp:
+                try:
+                    while True:
+                        u.recv(65536)
+                        got += 1
+                except BlockingIOError:
+                    pass
+                u.close()
             res['delivered'] = got
         return res
 
@@ -290,6 +363,8 @@ def main():
     finally:
         for l in rec.links:
             os.close(l)
+        for real in rec.nsnames.values():
+            subprocess.run(['ip', 'netns', 'del', real])
         subprocess.run(['ip', 'netns', 'del', name])
         subprocess.run(['rm', '-rf', rec.dir])
     tools = subprocess.run(['tc', '-V'], capture_output=True, text=True).stdout.strip()
