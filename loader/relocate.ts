@@ -130,7 +130,7 @@ export function relocateSection(code: SectionCode, rels: readonly ElfRel[], ctx:
       case R_BPF.R_BPF_64_64: {
         if (op !== Op.LDDW || slot + 1 >= code.slots) throw new RelocationError(`R_BPF_64_64 on a non-lddw instruction (op 0x${op.toString(16)})`, loc);
         if (srcOf(code, slot) !== PseudoSrc.IMM) throw new RelocationError('relocated lddw already has a pseudo src', loc);
-        relocateLdImm64(code, slot, sym.shndx, sym.value, sym.type, loc, ctx);
+        relocateLdImm64(code, slot, sym.shndx, sym.value, loc, ctx);
         break;
       }
       case R_BPF.R_BPF_64_32: {
@@ -187,7 +187,6 @@ function relocateLdImm64(
   slot: number,
   shndx: number,
   symValue: number,
-  symType: number,
   loc: { section: string; offset: number; symbol: string },
   ctx: RelocContext,
 ): void {
@@ -223,7 +222,6 @@ function relocateLdImm64(
     case 'program':
     case 'text': {
       // Address of a subprogram (callbacks: bpf_loop, bpf_for_each_map_elem, timers).
-      void symType;
       if (off % 8 !== 0) throw new RelocationError('function address is not instruction-aligned', loc);
       setSrc(code, slot, PseudoSrc.BPF_PSEUDO_FUNC);
       code.refs.set(slot, { section: shndx, slot: off / 8 });
