@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('../../', import.meta.url);
+
+describe('[readme]: examples in the README are the tested files', () => {
+  it('the vitest example is test/examples/firewall.example.test.ts, verbatim but for the import path', () => {
+    const readme = readFileSync(new URL('README.md', root), 'utf8');
+    const file = readFileSync(new URL('test/examples/firewall.example.test.ts', root), 'utf8')
+      .replace("from '../../src/index.js'", "from 'tcxlab'");
+    expect(readme).toContain(file.trim());
+  });
+  it('the quick start is exactly npm install and npm test', () => {
+    const readme = readFileSync(new URL('README.md', root), 'utf8');
+    const quick = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('<!-- section:main-job -->'));
+    expect(quick).toContain('npm install\nnpm test\n');
+  });
+});
