@@ -61,6 +61,13 @@ export async function replay(entry: GoldenEntry, engine: Engine = 'interp'): Pro
     dropPath(kernel, p);
     dropPath(ours, p);
   }
+  // Prog arrays and maps of maps hold kernel-assigned ids (of programs and inner maps): compare
+  // which slots are filled, not the id values.
+  for (const side of [kernel, ours]) {
+    for (const m of Object.values((side.maps as Record<string, { type: number; entries: [string, unknown][] }>) ?? {})) {
+      if ([3, 12, 13].includes(m.type)) for (const e of m.entries) if (typeof e[1] === 'string') e[1] = '<id>';
+    }
+  }
   // The trace is tcxlab's own addition (bpf_trace_printk output); the kernel writes it to tracefs.
   for (const r of (ours.runs as Record<string, unknown>[] | undefined) ?? []) delete r.trace;
   return { entry, ours, kernel, stderr: io.stderr, code };
