@@ -18,7 +18,7 @@
  *        [link]                              bpftool net detach tcx_ingress|tcx_egress PROG dev D
  *   bpftool net show [dev D]
  *   map write OBJ/MAP OFFSET u8|u16|u32|s32|u64 VALUE      (key 0 of an array map)
- *   map dump OBJ/MAP
+ *   map dump OBJ/MAP                        (every value in key order, concatenated, hex)
  *   send DEV ingress|egress (HEX | pcap FILE | udp SRC:PORT DST:PORT [smac M] [dmac M] [len N])
  *
  *   ip netns add NS | ip -n NS ... | tc -n NS ... | ip netns exec NS COMMAND...
@@ -504,7 +504,14 @@ export class ScenarioRunner {
     const cur = Array.isArray(got) ? got[0] : got;
     if (!cur) throw new ErrnoError('E_NET', 'ENOENT', `${m.name}: no key 0`);
     if (w[1] === 'dump') {
-      step.value = toHex(cur);
+      // every value in key order (an array: index order), concatenated
+      step.value = m
+        .keys()
+        .map((k) => {
+          const v = m.lookup(k);
+          return toHex((Array.isArray(v) ? v[0] : v) ?? new Uint8Array(0));
+        })
+        .join('');
       return;
     }
     if (w[1] !== 'write') throw new UsageError(`map ${w[1]} is not supported (write, dump)`);

@@ -16,7 +16,7 @@ How each scenario line is carried out:
   bpftool net attach|detach tcx_* raw bpf(2) (BPF_PROG_ATTACH / BPF_LINK_CREATE / BPF_PROG_DETACH)
                                   from this process, which joins NS (bpftool 7.1 has no tcx)
   map write OBJ/MAP OFF TYPE VAL  read-modify-write of key 0 with bpftool map update
-  map dump OBJ/MAP                key 0's value as hex
+  map dump OBJ/MAP                every value in key order, concatenated, as hex
   send DEV DIR FRAME              AF_PACKET send: DIR egress sends on DEV; DIR ingress sends on
                                   DEV's veth peer, so the frame arrives on DEV. A UDP socket bound
                                   to the frame's destination port reports local delivery.
@@ -171,6 +171,10 @@ class Recorder:
         os.makedirs(d)
         r = self.sh(['bpftool', 'prog', 'loadall', os.path.join(ROOT, f), d + '/progs', 'pinmaps', d + '/maps'])
         if r['rc'] != 0:
+            # libbpf 1.1 does not know tcx/* section names: load every program as sched_cls
+            subprocess.run(['rm', '-rf', d + '/progs', d + '/maps'])
+            r = self.sh(['bpftool', 'prog', 'loadall', os.path.join(ROOT, f), d + '/progs', 'type', 'tc', 'pinmaps', d + '/maps'])
+        if r['rc'] != 0:
             raise SystemExit(f'load {f}: {r}')
         self.objs[alias] = d
         return alias
@@ -233,7 +237,7 @@ class Recorder:
         elif w[0] == 'map' and w[1] == 'write':
             path = self.map_path(w[2])
             off, typ, val = int(w[3], 0), w[4], int(w[5], 0)
-            cur = bytearray(self.dump(path))
+            cur = bytearray(self.dump(path))  # key 0 (single-entry global data maps)
             fmt = {'u8': '<B', 'u16': '<H', 'u32': '<I', 's32': '<i', 'u64': '<Q'}[typ]
             if typ != 's32':
                 val &= (1 << (8 * struct.calcsize(fmt))) - 1
@@ -251,9 +255,10 @@ class Recorder:
 
     def dump(self, path):
         p = subprocess.run(['bpftool', '-j', 'map', 'dump', 'pinned', path], capture_output=True, text=True, check=True)
-        entries = json.loads(p.stdout)
-        e = entries[0]
-        return bytes(int(x, 16) for x in e['value']) if isinstance(e['value'][0], str) else bytes(e['value'])
+        out = b''
+        for e in json.loads(p.stdout):  # every value in key order (arrays: index order)
+            out += bytes(int(x, 16) for x in e['value']) if isinstance(e['value'][0], str) else bytes(e['value'])
+        return out
 
     def tcx(self, w):
         # bpftool net attach|detach tcx_ingress|tcx_egress PROG dev D [before PROG|after PROG] [link]
