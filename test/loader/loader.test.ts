@@ -353,3 +353,23 @@ describe('[loader]: the live progs/ corpus', () => {
     }
   });
 });
+
+describe('[loader]: a 1000-deep call chain (stress/deepcalls.bpf.c)', () => {
+  it('appends f0..f999 in chain order and every call lands on the next function', () => {
+    const t0 = performance.now();
+    const spec = loadCollectionSpec(readBytes(join(GOLDENS, 'stress', 'deepcalls.bpf.o')));
+    const elapsed = performance.now() - t0;
+    const p = spec.programs[0];
+    expect(p.name).toBe('deep');
+    expect(p.subprograms.map((s) => s.name)).toEqual(Array.from({ length: 1000 }, (_, i) => `f${i}`));
+    const starts = [0, ...p.subprograms.map((s) => s.insn)];
+    const dv = new DataView(p.instructions.buffer);
+    const calls: number[] = [];
+    for (let j = 0; j < p.instructions.length / 8; j++) {
+      if (p.instructions[j * 8] === 0x85 && p.instructions[j * 8 + 1] >> 4 === 1) calls.push(j + 1 + dv.getInt32(j * 8 + 4, true));
+    }
+    // deep calls f0, f0 calls f1, ..., f998 calls f999 (f999 calls nothing)
+    expect(calls).toEqual(starts.slice(1));
+    expect(elapsed).toBeLessThan(1000);
+  });
+});
