@@ -33,6 +33,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { BpfError, ErrnoError, UsageError } from '../../vm/errors.js';
+import type { Engine } from '../../vm/engine.js';
 import { toHex } from '../maps/index.js';
 import { ETH_P, TC_ACT } from '../uapi.js';
 import { GACT_NAMES, type TcAction } from './cls-bpf.js';
@@ -71,6 +72,8 @@ export interface ScenarioOptions {
   /** The scenario file's path: relative paths are tried there second. */
   file?: string;
   host?: Host;
+  /** Engine for every program run (default: the interpreter). */
+  engine?: Engine;
 }
 
 export interface ScenarioResult {
@@ -546,7 +549,7 @@ export class ScenarioRunner {
     const texts: string[] = [];
     let delivered: number | undefined;
     for (const [n, f] of frames.entries()) {
-      const t = this.cur.send(d, f, { dir });
+      const t = this.cur.send(d, f, { dir, engine: this.opts.engine });
       step.trace = t;
       texts.push(`packet ${n + 1} (${f.length} bytes) ${d.name} ${dir}:\n${formatTrace(t)}`);
       const dl = this.delivered(f, t);

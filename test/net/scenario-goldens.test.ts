@@ -32,11 +32,11 @@ describe('net scenarios vs the kernel', () => {
   it('has recordings', () => {
     expect(goldens.length).toBeGreaterThanOrEqual(3);
   });
-  for (const name of goldens) {
-    it(name, () => {
+  for (const [name, engine] of goldens.flatMap((g) => [[g, 'interp'] as const, [g, 'jit'] as const])) {
+    it(`${name} (${engine})`, () => {
       const kernel = JSON.parse(readFileSync(join(DIR, `${name}.kernel.json`), 'utf8')) as { steps: KernelStep[] };
       const text = readFileSync(join(DIR, `${name}.net`), 'utf8');
-      const { steps } = runScenario(text, { readFile: (p) => new Uint8Array(readFileSync(p)), cwd: ROOT });
+      const { steps } = runScenario(text, { readFile: (p) => new Uint8Array(readFileSync(p)), cwd: ROOT, engine });
       expect(steps.map((s) => s.line)).toEqual(kernel.steps.map((s) => s.line));
       kernel.steps.forEach((k, i) => {
         const e = steps[i];

@@ -5,7 +5,8 @@
  * The scenario language is described in src/net/scenario.ts and the README (section net).
  * Exit status 1 when a step failed (an errno), 2 on a usage error.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { ENGINES, type Engine } from '../../../vm/engine.js';
 import { BpfError } from '../../../vm/errors.js';
 import { runScenario, type ScenarioStep } from '../../net/scenario.js';
 import type { CliIo } from '../io.js';
@@ -33,7 +34,8 @@ export function register(program: Command, io: CliIo): void {
     .argument('<scenario>', 'scenario file, or - for standard input')
     .option('--json', 'one JSON object per step instead of text')
     .option('-q, --quiet', 'only print sends, shows, dumps and errors')
-    .action(async (file: string, opts: { json?: boolean; quiet?: boolean }) => {
+    .addOption(new Option('--engine <engine>', 'execution engine').choices([...ENGINES]).default('interp'))
+    .action(async (file: string, opts: { json?: boolean; quiet?: boolean; engine: Engine }) => {
       let text: string;
       try {
         text = file === '-' ? await io.stdin() : Buffer.from(io.readFile(file)).toString('utf8');
@@ -44,7 +46,7 @@ export function register(program: Command, io: CliIo): void {
       }
       let steps: ScenarioStep[];
       try {
-        steps = runScenario(text, { readFile: (p) => io.readFile(p), file: file === '-' ? undefined : file }).steps;
+        steps = runScenario(text, { readFile: (p) => io.readFile(p), file: file === '-' ? undefined : file, engine: opts.engine }).steps;
       } catch (e) {
         if (!(e instanceof BpfError)) throw e;
         io.err(`tcxlab net: ${e.message}\n`);
