@@ -24,7 +24,11 @@
  *     check_atomic]: a small dataflow pass follows the ctx pointer from r1 through register
  *     copies and constant offsets (and scalar constants, to skip branches the kernel proves
  *     dead); where a register holds ctx on every path, its loads and stores must be allowed
- *     fields, through an unmodified pointer, and never atomic.
+ *     fields, through an unmodified pointer, and never atomic. With `packet` too, the same pass
+ *     follows `data + constant` pointers and their comparisons with data_end
+ *     [try_match_pkt_pointers, find_good_pkt_pointers, mark_pkt_end, check_packet_access]:
+ *     packet loads and stores must lie inside the proven range ("R2 offset is outside of the
+ *     packet"), and are never atomic.
  * The kernel checks instructions in execution order (do_check walks paths); we check them in
  * program order, so with several errors the one reported first may differ.
  *
@@ -32,9 +36,10 @@
  *  - register types and initialisation: reading an uninitialised register ("R0 !read_ok"),
  *    pointer arithmetic, pointer comparisons, returning a pointer; ctx accesses in subprograms,
  *    after the ctx pointer was spilled to the stack, or where only some paths bring ctx;
- *  - memory safety of every access that is not `r10 + constant`: ctx field offsets and sizes,
- *    packet bounds against data_end, map value bounds, NULL checks after map lookups, stack
- *    accesses through a copy of r10 (these also don't count toward the stack depth here);
+ *  - memory safety of accesses other than `r10 + constant`, ctx (with `ctxAccess`) and
+ *    `data + constant` (with `packet`): packet pointers with a variable offset, data_meta,
+ *    pointers kept on the stack, map value bounds, NULL checks after map lookups, stack accesses
+ *    through a copy of r10 (these also don't count toward the stack depth here);
  *  - helper argument types and sizes, reference tracking (sk_release, ringbuf), spin locks;
  *  - termination: infinite loops, the 1M-instruction complexity limit, may_goto budgets;
  *  - map fds and BTF: pseudo lddw values are trusted; BTF func_info (needed by the kernel for
@@ -82,6 +87,13 @@ export interface VerifierOptions {
    * (see ctxAccesses below); when absent, ctx accesses are not checked.
    */
   ctxAccess?: (off: number, size: number, write: boolean, opts: { signed?: boolean }) => boolean;
+  /**
+   * With `ctxAccess`: the ctx offsets of the packet's data and data_end pointers (sched_cls:
+   * `{ data: 76, dataEnd: 80 }`). Packet accesses through `data + constant` pointers are then
+   * checked against the range proven by comparisons with data_end ("R2 offset is outside of
+   * the packet").
+   */
+  packet?: { data: number; dataEnd: number };
 }
 
 /** What `verify` found out about an accepted program. */
@@ -276,21 +288,22 @@ class Verifier {
   }
 
   /**
-   * Phase 6: ctx accesses of the main function. A forward dataflow over the control flow graph
-   * with one abstract value per register: the ctx pointer plus a constant offset, a 64-bit
-   * constant, or unknown. Paths join to "unknown" unless they agree, so a register is ctx only
-   * when it is on every path (no false alarms from paths the kernel never walks). Conditional
-   * jumps on two constants follow only the taken edge, as the kernel does for branches it
-   * proves dead (CO-RE relocations turn field checks into such constants). Errors are reported
-   * from the fixpoint, in program order.
+   * Phase 6: ctx and packet accesses of the main function. A forward dataflow over the control
+   * flow graph with one abstract value per register: the ctx pointer plus a constant offset, a
+   * packet pointer `data + constant` with the range proven for it by comparisons with data_end
+   * (the kernel's `range`, negative past the end), `data_end`, a 64-bit constant, or unknown.
+   * Paths join to "unknown" (packet pointers: to the smaller range) unless they agree, so a register has a type only when it has it on every path: no false alarms from
+   * paths the kernel never walks. Conditional jumps on two constants follow only the taken edge,
+   * as the kernel does for branches it proves dead (CO-RE relocations turn field checks into such
+   * constants). Errors are reported from the fixpoint, in program order.
    */
-  ctxAccesses(subs: number[], allowed: NonNullable<VerifierOptions['ctxAccess']>): void {
+  ctxAccesses(subs: number[], allowed: NonNullable<VerifierOptions['ctxAccess']>, packet?: VerifierOptions['packet']): void {
     const p = this.p;
     const end = subs.length > 1 ? subs[1] : p.length;
     const states: (AbsVal[] | undefined)[] = new Array(end);
     const work: number[] = [];
-    const entry: AbsVal[] = Array.from({ length: 11 }, () => UNKNOWN);
-    entry[1] = { k: 'ctx', off: 0 };
+    const entryRegs: AbsVal[] = Array.from({ length: 11 }, () => UNKNOWN);
+    entryRegs[1] = { k: 'ctx', off: 0 };
     const flow = (to: number, st: AbsVal[]) => {
       if (to < 0 || to >= end) return;
       const old = states[to];
@@ -300,24 +313,25 @@ class Verifier {
         return;
       }
       let changed = false;
-      const joined = old.map((v, r) => {
-        if (sameVal(v, st[r])) return v;
-        if (v.k !== 'u') changed = true;
-        return UNKNOWN;
+      const regs = old.map((v, r) => {
+        const j = joinVal(v, st[r]);
+        if (!sameVal(j, v)) changed = true;
+        return j;
       });
       if (changed) {
-        states[to] = joined;
+        states[to] = regs;
         work.push(to);
       }
     };
-    flow(0, entry);
+    flow(0, entryRegs);
     while (work.length) {
       const i = work.pop()!;
       const st = states[i]!;
       const op = p.op[i];
       const row = OPCODE_TABLE.get(op);
       if (!row) continue;
-      const out = st.slice();
+      const regs = st.slice();
+      const out = regs;
       const dst = p.dst[i];
       const src = p.src[i];
       const imm = p.imm[i];
@@ -327,43 +341,60 @@ class Verifier {
         case 'alu':
         case 'neg':
         case 'end':
-          out[dst] = aluValue(op, st[dst], (op & 0x08) !== 0 ? st[src] : { k: 'c', v: BigInt(imm) }, p.off[i]);
+          regs[dst] = aluValue(op, st[dst], (op & 0x08) !== 0 ? st[src] : { k: 'c', v: BigInt(imm) }, p.off[i]);
           flow(next, out);
           break;
-        case 'ldx':
-          out[dst] = UNKNOWN;
+        case 'ldx': {
+          // data / data_end loaded from the ctx become packet pointers (sched_cls: __sk_buff)
+          const base = st[src];
+          let v: AbsVal = UNKNOWN;
+          if (packet && base.k === 'ctx' && base.off === 0 && op === Op.LDXW) {
+            if (p.off[i] === packet.data) v = { k: 'pkt', off: 0, range: 0 };
+            else if (p.off[i] === packet.dataEnd) v = { k: 'end' };
+          }
+          regs[dst] = v;
           flow(next, out);
           break;
+        }
         case 'atomic':
-          if (imm === AtomicOp.CMPXCHG) out[0] = UNKNOWN;
-          else if (imm === AtomicOp.LOAD_ACQ) out[dst] = UNKNOWN;
-          else if ((imm & AtomicOp.FETCH) !== 0) out[src] = UNKNOWN;
+          if (imm === AtomicOp.CMPXCHG) regs[0] = UNKNOWN;
+          else if (imm === AtomicOp.LOAD_ACQ) regs[dst] = UNKNOWN;
+          else if ((imm & AtomicOp.FETCH) !== 0) regs[src] = UNKNOWN;
           flow(next, out);
           break;
         case 'lddw':
-          out[dst] = src === PseudoSrc.IMM ? { k: 'c', v: BigInt.asIntN(64, (BigInt(p.imm[i + 1]) << 32n) | BigInt(imm >>> 0)) } : UNKNOWN;
+          regs[dst] = src === PseudoSrc.IMM ? { k: 'c', v: BigInt.asIntN(64, (BigInt(p.imm[i + 1]) << 32n) | BigInt(imm >>> 0)) } : UNKNOWN;
           flow(next, out);
           break;
         case 'ldabs':
-        case 'call':
-          for (let r = 0; r <= 5; r++) out[r] = UNKNOWN;
+        case 'call': {
+          for (let r = 0; r <= 5; r++) regs[r] = UNKNOWN;
+          // helpers that may move packet data, and bpf-to-bpf calls (which may call them),
+          // leave no usable packet pointer behind (bpf_helper_changes_pkt_data)
+          if (row.kind === 'ldabs' || src !== CallSrc.HELPER || PKT_CHANGING_HELPERS.has(imm)) {
+            for (let r = 0; r < 11; r++) if (regs[r].k === 'pkt' || regs[r].k === 'end') regs[r] = UNKNOWN;
+          }
           flow(next, out);
           break;
+        }
         case 'exit':
           break;
         case 'ja':
           flow(this.jumpTarget(i), out);
           break;
         case 'jcc': {
-          const taken = branchTaken(op, st[dst], (op & 0x08) !== 0 ? st[src] : { k: 'c', v: BigInt(imm) });
-          if (taken !== true) flow(i + 1, out);
-          if (taken !== false) flow(this.jumpTarget(i), out);
+          const x = (op & 0x08) !== 0;
+          const b = x ? st[src] : ({ k: 'c', v: BigInt(imm) } as AbsVal);
+          const taken = branchTaken(op, st[dst], b);
+          const [fall, jump] = packetRefine(op, st, dst, x ? src : -1);
+          if (taken !== true) flow(i + 1, fall);
+          if (taken !== false) flow(this.jumpTarget(i), jump);
           break;
         }
         default:
           // st, stx, jcond
           flow(next, out);
-          if (row.kind === 'jcond') flow(this.jumpTarget(i), out);
+          if (row.kind === 'jcond') flow(this.jumpTarget(i), regs.slice());
       }
     }
     for (let i = 0; i < end; i++) {
@@ -377,12 +408,17 @@ class Verifier {
       if (row.kind === 'atomic' && (imm === AtomicOp.LOAD_ACQ || imm === AtomicOp.STORE_REL)) continue; // not modelled
       const reg = load ? p.src[i] : p.dst[i];
       const v = st[reg];
-      if (v.k !== 'ctx') continue;
-      if (row.kind === 'atomic') this.fail(i, `BPF_ATOMIC stores into R${reg} ctx is not allowed`);
-      if (v.off !== 0) this.fail(i, `dereference of modified ctx ptr R${reg} off=${v.off} disallowed`);
       const off = p.off[i];
-      if (!allowed(off, row.bytes, !load, { signed: load && opMode(op) === Mode.MEMSX }))
-        this.fail(i, `invalid bpf_context access off=${off} size=${row.bytes}`);
+      if (v.k === 'ctx') {
+        if (row.kind === 'atomic') this.fail(i, `BPF_ATOMIC stores into R${reg} ctx is not allowed`);
+        if (v.off !== 0) this.fail(i, `dereference of modified ctx ptr R${reg} off=${v.off} disallowed`);
+        if (!allowed(off, row.bytes, !load, { signed: load && opMode(op) === Mode.MEMSX }))
+          this.fail(i, `invalid bpf_context access off=${off} size=${row.bytes}`);
+      } else if (v.k === 'pkt' && packet) {
+        if (row.kind === 'atomic') this.fail(i, `BPF_ATOMIC stores into R${reg} pkt is not allowed`);
+        const at = v.off + off;
+        if (at < 0 || at + row.bytes > v.range) this.fail(i, `R${reg} offset is outside of the packet`);
+      }
     }
   }
 
@@ -459,20 +495,80 @@ class Verifier {
     this.controlFlow();
     const stack = this.fields(subs);
     const maxCallFrames = this.callDepth(subs, stack);
-    if (this.opts.ctxAccess) this.ctxAccesses(subs, this.opts.ctxAccess);
+    if (this.opts.ctxAccess) this.ctxAccesses(subs, this.opts.ctxAccess, this.opts.packet);
     return { subprogs: subs, maxCallFrames, stackDepth: stack };
   }
 }
 
+/** Helpers after which packet pointers are invalid (filter.c bpf_helper_changes_pkt_data). */
+const PKT_CHANGING_HELPERS: ReadonlySet<number> = new Set([9, 10, 11, 12, 13, 18, 19, 31, 38, 39, 43, 44, 50, 54, 63, 65, 73, 74, 75, 76, 90, 91]);
+
+/** Kernel markers for a packet pointer known to be past / at data_end (BEYOND_PKT_END, AT_PKT_END). */
+const BEYOND_PKT_END = -1;
+const AT_PKT_END = -2;
+
+/**
+ * Register states after a 64-bit comparison of a packet pointer `data + off` with data_end, for
+ * [fall-through, taken] (try_match_pkt_pointers): on the branch where `data + off <= data_end`
+ * every `data + constant` pointer gets range ≥ off (find_good_pkt_pointers), where
+ * `data + off < data_end` range ≥ off + 1 (not for off 0); on the other branch the compared
+ * register is marked past (>) or at (>=) the end (mark_pkt_end), so it cannot be dereferenced.
+ */
+function packetRefine(op: number, st: AbsVal[], dst: number, src: number): [AbsVal[], AbsVal[]] {
+  const same = (): [AbsVal[], AbsVal[]] => [st, st.slice()];
+  if (opClass(op) !== Class.JMP || src < 0) return same();
+  const a = st[dst];
+  const b = st[src];
+  let reg: number;
+  let code = opCode(op);
+  if (a.k === 'pkt' && b.k === 'end') reg = dst;
+  else if (a.k === 'end' && b.k === 'pkt') {
+    reg = src;
+    // "end OP pkt" is "pkt OP' end"
+    code = code === JmpOp.JGT ? JmpOp.JLT : code === JmpOp.JLT ? JmpOp.JGT : code === JmpOp.JGE ? JmpOp.JLE : code === JmpOp.JLE ? JmpOp.JGE : code;
+  } else return same();
+  const off = (st[reg] as { off: number }).off;
+  const good = (rightOpen: boolean): AbsVal[] => {
+    if (off < 0 || (off === 0 && rightOpen)) return st.slice();
+    const r = rightOpen ? off + 1 : off;
+    return st.map((v) => (v.k === 'pkt' && v.range >= 0 && v.range < r ? { k: 'pkt', off: v.off, range: r } : v));
+  };
+  const atEnd = (rangeOpen: boolean): AbsVal[] => {
+    const out = st.slice();
+    out[reg] = { k: 'pkt', off, range: rangeOpen ? BEYOND_PKT_END : AT_PKT_END };
+    return out;
+  };
+  switch (code) {
+    case JmpOp.JGT: return [good(false), atEnd(true)]; // taken: pkt > end
+    case JmpOp.JGE: return [good(true), atEnd(false)]; // taken: pkt >= end
+    case JmpOp.JLT: return [atEnd(false), good(true)]; // fall: pkt >= end
+    case JmpOp.JLE: return [atEnd(true), good(false)]; // fall: pkt > end
+    default: return same();
+  }
+}
+
 /** Abstract register value of the ctx pass: unknown, ctx + offset, or a 64-bit constant. */
-type AbsVal = { readonly k: 'u' } | { readonly k: 'ctx'; readonly off: number } | { readonly k: 'c'; readonly v: bigint };
+type AbsVal =
+  | { readonly k: 'u' }
+  | { readonly k: 'ctx'; readonly off: number }
+  | { readonly k: 'pkt'; readonly off: number; readonly range: number }
+  | { readonly k: 'end' }
+  | { readonly k: 'c'; readonly v: bigint };
 const UNKNOWN: AbsVal = { k: 'u' };
 
 function sameVal(a: AbsVal, b: AbsVal): boolean {
   if (a.k !== b.k) return false;
   if (a.k === 'ctx') return a.off === (b as { off: number }).off;
+  if (a.k === 'pkt') return a.off === (b as { off: number }).off && a.range === (b as { range: number }).range;
   if (a.k === 'c') return a.v === (b as { v: bigint }).v;
   return true;
+}
+
+/** Join of two paths: equal values stay, packet pointers at the same offset keep the smaller range. */
+function joinVal(a: AbsVal, b: AbsVal): AbsVal {
+  if (sameVal(a, b)) return a;
+  if (a.k === 'pkt' && b.k === 'pkt' && a.off === b.off) return a.range <= b.range ? a : b;
+  return UNKNOWN;
 }
 
 /** Result of an ALU instruction on abstract values (only moves, ctx ± constant and constant folding of add/sub/mov). */
@@ -488,9 +584,10 @@ function aluValue(op: number, d: AbsVal, s: AbsVal, off: number): AbsVal {
   if (code === 0x00 /* ADD */ || code === 0x10 /* SUB */) {
     const sign = code === 0x00 ? 1n : -1n;
     if (d.k === 'c' && s.k === 'c') return wrap(d.v + sign * s.v);
-    if (is64 && d.k === 'ctx' && s.k === 'c') {
+    if (is64 && (d.k === 'ctx' || d.k === 'pkt') && s.k === 'c') {
       const o = BigInt(d.off) + sign * s.v;
-      return o >= -(1n << 31n) && o < 1n << 31n ? { k: 'ctx', off: Number(o) } : UNKNOWN;
+      if (o < -(1n << 29n) || o >= 1n << 29n) return UNKNOWN;
+      return d.k === 'ctx' ? { k: 'ctx', off: Number(o) } : { k: 'pkt', off: Number(o), range: d.range };
     }
   }
   return UNKNOWN;

@@ -6,7 +6,8 @@ import { VerifierError } from '../../vm/errors.js';
 import { verify } from '../../vm/verifier.js';
 import { hexBytes } from './asm.conformance-data.js';
 
-// Kernel verdicts for ctx accesses: test/goldens/verifier/ctx-cases.{asm,kernel.json} (make.sh).
+// Kernel verdicts for ctx and packet accesses: test/goldens/verifier/{ctx,pkt}-cases.{asm,kernel.json}
+// (make.sh) and {ctx,pkt}-random.kernel.json (make-{ctx,pkt}-random.sh).
 const goldens = new URL('../goldens/verifier/', import.meta.url);
 const cases: { name: string; prog: string; loaded: boolean; verifier_log: string }[] = JSON.parse(
   readFileSync(new URL('ctx-cases.kernel.json', goldens), 'utf8'),
@@ -18,9 +19,11 @@ const lastLine = (log: string) =>
     .filter((l) => l && !l.startsWith('processed '))
     .at(-1);
 
-function check(bytes: Uint8Array, withCtx = true): VerifierError | undefined {
+const PACKET = { data: 76, dataEnd: 80 }; // __sk_buff data, data_end
+
+function check(bytes: Uint8Array, withCtx = true, packet = false): VerifierError | undefined {
   try {
-    verify(bytes, withCtx ? { ctxAccess: checkCtxAccess } : {});
+    verify(bytes, withCtx ? { ctxAccess: checkCtxAccess, packet: packet ? PACKET : undefined } : {});
     return undefined;
   } catch (e) {
     if (e instanceof VerifierError) return e;
@@ -64,6 +67,39 @@ describe('[vm/verifier]: 400 random ctx programs against the kernel (ctx-random.
   });
 });
 
+describe('[vm/verifier]: packet accesses against the 6.18 kernel (packet = data 76, data_end 80)', () => {
+  const hand: { name: string; prog: string; loaded: boolean; verifier_log: string }[] = JSON.parse(
+    readFileSync(new URL('pkt-cases.kernel.json', goldens), 'utf8'),
+  ).cases;
+  it.each(hand.map((c) => [c.name, c] as const))('%s', (name, c) => {
+    expect(c.loaded).toBe(name.startsWith('ok_'));
+    const err = check(hexBytes(c.prog), true, true);
+    if (name.startsWith('gap_')) {
+      expect(err).toBeUndefined(); // variable offsets, data_end dereference, pointers after helpers
+      return;
+    }
+    expect(err === undefined).toBe(c.loaded);
+    if (err) expect(err.log.at(-1)).toBe(lastLine(c.verifier_log));
+  });
+
+  it('agrees with the kernel on 400 random bounds checks and accesses (pkt-random.kernel.json)', () => {
+    const random: { name: string; prog: string; loaded: boolean; last: string }[] = JSON.parse(
+      readFileSync(new URL('pkt-random.kernel.json', goldens), 'utf8'),
+    ).cases;
+    expect(random.length).toBe(400);
+    expect(random.filter((c) => c.loaded).length).toBeGreaterThan(40);
+    for (const c of random) {
+      const err = check(hexBytes(c.prog), true, true);
+      expect(err === undefined, c.name).toBe(c.loaded);
+      if (err) expect(err.log.at(-1), c.name).toBe(c.last);
+    }
+  });
+
+  it('checks no packet access without the packet option', () => {
+    for (const c of hand.filter((c) => /outside of the packet/.test(lastLine(c.verifier_log) ?? ''))) expect(check(hexBytes(c.prog))).toBeUndefined();
+  });
+});
+
 describe('[vm/verifier]: ctx accesses in the progs/ objects', () => {
   const root = new URL('../../', import.meta.url);
   const load = (name: string) => loadCollectionSpec(new Uint8Array(readFileSync(new URL(`progs/${name}`, root))), { programType: 'sched_cls' });
@@ -84,6 +120,20 @@ describe('[vm/verifier]: ctx accesses in the progs/ objects', () => {
     expect((err as VerifierError).source).toMatch(/invalid_ctx_write\.bpf\.c:9$/);
   });
 
+  it('rejects invalid_verifier.bpf.o (packet read without a bounds check) as the kernel does', () => {
+    const prog = load('invalid_verifier.bpf.o').programs[0];
+    let err: unknown;
+    try {
+      verify(prog.instructions, { ctxAccess: checkCtxAccess, packet: PACKET });
+    } catch (e) {
+      err = e;
+    }
+    // kernel (test/goldens/run/invalid_verifier.bad_pkt_read.json): "1: (71) r0 = *(u8 *)(r1 +20)",
+    // ..., "R1 offset is outside of the packet"
+    expect((err as VerifierError).insnIndex).toBe(1);
+    expect((err as VerifierError).log).toEqual(['1: (71) r0 = *(u8 *)(r1 +20)', 'R1 offset is outside of the packet']);
+  });
+
   it('accepts every program of the objects the kernel loaded', () => {
     const manifest = JSON.parse(readFileSync(new URL('test/goldens/run/manifest.json', root), 'utf8')) as { goldens: { object: string; output: string }[] };
     const objects = [
@@ -92,7 +142,7 @@ describe('[vm/verifier]: ctx accesses in the progs/ objects', () => {
     expect(objects.length).toBeGreaterThanOrEqual(15);
     for (const o of objects) {
       for (const prog of load(o.replace('progs/', '')).programs)
-        expect(() => verify(prog.instructions, { ctxAccess: checkCtxAccess, kfuncAllowed: () => true }), `${o} ${prog.name}`).not.toThrow();
+        expect(() => verify(prog.instructions, { ctxAccess: checkCtxAccess, packet: PACKET, kfuncAllowed: () => true }), `${o} ${prog.name}`).not.toThrow();
     }
   });
 });
