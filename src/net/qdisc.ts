@@ -23,6 +23,10 @@ import type { Direction } from './tcx.js';
 
 export type QdiscKind = 'clsact' | 'ingress';
 
+/** Filter parent minors under clsact (ffff:fff2 ingress, ffff:fff3 egress). */
+export const TC_H_MIN_INGRESS = 0xfff2;
+export const TC_H_MIN_EGRESS = 0xfff3;
+
 /** A clsact or ingress qdisc (handle ffff:, parent ffff:fff1). */
 export class Qdisc {
   readonly ingress = new Block();
@@ -54,6 +58,11 @@ export interface FilterRow {
 /** Options of `dev.tc.filter(...)` (tc filter add|replace ... bpf). */
 export interface TcFilterOptions extends ClsBpfOptions {
   dir: Direction;
+  /**
+   * The minor of an explicit `parent ffff:MINOR` (tc's `ingress`/`egress` keywords are fff2 /
+   * fff3). clsact accepts only fff2/fff3 (EINVAL otherwise); the ingress qdisc accepts any.
+   */
+  parentMinor?: number;
   /** tc filter replace (no NLM_F_EXCL): an existing handle is replaced in place. */
   replace?: boolean;
 }
@@ -122,22 +131,25 @@ export class DevTc {
   /** `tc filter add|replace dev D ingress|egress ... bpf ...`. */
   filter(opts: TcFilterOptions): ClsBpfFilter {
     this.live();
-    const block = this.filterBlock(opts.dir);
+    const block = this.filterBlock(opts.dir, opts.parentMinor);
     const { filter } = addClsBpf(block, opts, !opts.replace);
     this.sync();
     return filter;
   }
 
   /** `tc filter del dev D ingress|egress [chain N] [prio P [handle H]]`. */
-  delFilter(dir: Direction, sel: ClsBpfDelete = {}): void {
+  delFilter(dir: Direction, sel: ClsBpfDelete & { parentMinor?: number } = {}): void {
     this.live();
-    delClsBpf(this.filterBlock(dir), sel);
+    delClsBpf(this.filterBlock(dir, sel.parentMinor), sel);
     this.sync();
   }
 
-  /** Filters of a direction in `tc filter show` order (chains ascending, prio, list order). */
+  /**
+   * Filters of a direction in `tc filter show` order (chains ascending, prio, list order). With
+   * the ingress qdisc both keywords name its one block (as `tc filter show dev D egress` does).
+   */
   filters(dir: Direction): FilterRow[] {
-    const b = this.block(dir);
+    const b = this.current?.kind === 'ingress' ? this.current.ingress : this.block(dir);
     if (!b) return [];
     return [...b.entries()].map(({ chain, proto, filter }) => ({ dir, chain: chain.index, prio: proto.prio, protocol: proto.protocol, filter }));
   }
@@ -147,11 +159,21 @@ export class DevTc {
     return this.block(dir)?.filterList ?? null;
   }
 
-  private filterBlock(dir: Direction): Block {
+  /**
+   * The block a filter request lands in (ingress_find / clsact_find): clsact maps minor fff2 to
+   * ingress and fff3 to egress, anything else is EINVAL; the ingress qdisc takes any minor into
+   * its only block — so `tc filter add dev D egress` under `ingress` adds an ingress filter
+   * (measured: it runs at ingress, never at egress).
+   */
+  private filterBlock(dir: Direction, parentMinor?: number): Block {
     if (dir !== 'ingress' && dir !== 'egress') throw new UsageError(`tc filter: direction must be ingress or egress`);
-    const b = this.block(dir);
-    if (!b) throw errno('EINVAL', "Parent Qdisc doesn't exists");
-    return b;
+    const q = this.current;
+    if (!q) throw errno('EINVAL', "Parent Qdisc doesn't exists");
+    if (q.kind === 'ingress') return q.ingress;
+    const minor = parentMinor ?? (dir === 'ingress' ? TC_H_MIN_INGRESS : TC_H_MIN_EGRESS);
+    if (minor === TC_H_MIN_INGRESS) return q.ingress;
+    if (minor === TC_H_MIN_EGRESS) return q.egress!;
+    throw errno('EINVAL', "Specified class doesn't exist");
   }
 
   private live(): void {

@@ -13,6 +13,7 @@
  *        [action gact VERDICT|goto chain N|jump N ...]      (gact: ok pass pipe continue drop
  *                                                           shot reclassify stolen trap)
  *   tc filter del dev D ingress|egress [chain N] [pref|prio N [handle H]] [bpf]
+ *   (instead of ingress|egress: parent ffff:MINOR — fff2 ingress, fff3 egress under clsact)
  *   tc filter show dev D ingress|egress      tc qdisc show [dev D]
  *   bpftool net attach tcx_ingress|tcx_egress PROG dev D [before PROG|after PROG|before|after]
  *        [link]                              bpftool net detach tcx_ingress|tcx_egress PROG dev D
@@ -391,12 +392,21 @@ export class ScenarioRunner {
     }
     if (obj !== 'filter') throw new UsageError(`tc ${obj} is not supported`);
     const d = this.dev(w[4]);
-    const dir = this.dirOf(w[5]);
+    // `ingress` / `egress` keywords, or `parent ffff:MINOR`
+    let dir: Direction;
+    let parentMinor: number | undefined;
+    let i = 6;
+    if (w[5] === 'parent') {
+      const m = /^ffff:([0-9a-fA-F]*)$/.exec(w[6] ?? '');
+      if (!m) throw new UsageError(`tc filter: parent ${String(w[6])} is not supported (ffff:MINOR)`);
+      parentMinor = parseInt(m[1] || '0', 16);
+      dir = parentMinor === 0xfff3 ? 'egress' : 'ingress';
+      i = 7;
+    } else dir = this.dirOf(w[5]);
     if (verb === 'show') {
-      step.text = this.filterShow(d, dir);
+      step.text = this.filterShow(d, dir, parentMinor !== undefined);
       return;
     }
-    let i = 6;
     let prio: number | undefined;
     let handle: number | undefined;
     let chain: number | undefined;
@@ -411,7 +421,7 @@ export class ScenarioRunner {
       else throw new UsageError(`tc filter: unknown option ${k}`);
     }
     if (verb === 'del' || verb === 'delete') {
-      d.tc.delFilter(dir, { prio, handle, chain, protocol });
+      d.tc.delFilter(dir, { prio, handle, chain, protocol, parentMinor });
       return;
     }
     if (verb !== 'add' && verb !== 'replace' && verb !== 'change') throw new UsageError(`tc filter ${verb} is not supported`);
@@ -454,7 +464,7 @@ export class ScenarioRunner {
       } else throw new UsageError(`tc filter: unknown bpf option ${k}`);
     }
     if (!prog) throw new UsageError('tc filter add ... bpf: no program given');
-    d.tc.filter({ dir, prio, handle, chain, protocol, da, classid, prog, actions, skipHw, skipSw, replace: verb !== 'add', name: this.progLabel });
+    d.tc.filter({ dir, parentMinor, prio, handle, chain, protocol, da, classid, prog, actions, skipHw, skipSw, replace: verb !== 'add', name: this.progLabel });
   }
 
   private bpftool(w: string[], step: ScenarioStep): void {
@@ -592,12 +602,14 @@ export class ScenarioRunner {
   }
 
   /** `tc filter show dev D DIR`-style lines. */
-  filterShow(d: NetDevice, dir: Direction): string {
+  filterShow(d: NetDevice, dir: Direction, byParent = false): string {
     const out: string[] = [];
     let last = '';
+    // tc names the parent when the ingress qdisc is listed through a direction keyword
+    const parent = d.tc.current?.kind === 'ingress' && !byParent ? 'parent ffff: ' : '';
     for (const r of d.tc.filters(dir)) {
       const proto = Object.entries(PROTOCOLS).find(([, v]) => v === r.protocol)?.[0] ?? `0x${r.protocol.toString(16)}`;
-      const head = `filter protocol ${proto} pref ${r.prio} bpf chain ${r.chain} `;
+      const head = `filter ${parent}protocol ${proto} pref ${r.prio} bpf chain ${r.chain} `;
       if (head !== last) out.push(head);
       last = head;
       const f = r.filter;

@@ -118,11 +118,18 @@ describe('qdisc lifecycle and the tcx entry', () => {
     expect(ing.revision).toBe(1);
   });
 
-  it('the ingress qdisc serves ingress only', () => {
+  it('the ingress qdisc serves ingress only: an "egress" filter lands in its ingress block (measured)', () => {
     const l = lab();
     l.veth0.tc.qdisc('ingress');
     expect(l.veth0.tcxEntry('egress')).toBeNull();
-    expect(() => l.veth0.tc.filter({ dir: 'egress', prog: l.obj.prog('v0'), da: true })).toThrow(/EINVAL/);
+    l.veth0.tc.filter({ dir: 'egress', prog: l.obj.prog('v0'), da: true });
+    l.host.send(l.veth0, l.frame, { dir: 'egress' });
+    expect(l.hits()[0]).toBe(0);
+    l.host.receive(l.veth0, l.frame);
+    expect(l.hits()[0]).toBe(1);
+    l.veth0.tc.delQdisc('ingress');
+    l.veth0.tc.qdisc('clsact');
+    expect(() => l.veth0.tc.filter({ dir: 'ingress', parentMinor: 0, prog: l.obj.prog('v0'), da: true })).toThrow(/EINVAL/);
   });
 
   it('filters hold program references; the qdisc delete and device delete drop them', () => {
