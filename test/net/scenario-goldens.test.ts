@@ -2,8 +2,8 @@
  * Every scenario under test/goldens/net/ that has a kernel recording (NAME.kernel.json, made by
  * `sudo python3 test/goldens/net/record.py test/goldens/net/NAME.net`) must come out the same on
  * the emulator, step by step: success or failure, the netlink/bpf errno, local UDP delivery of
- * every sent frame, and every map dump byte for byte (program run counts, run order, tc_index
- * seen by programs).
+ * every sent frame, the skb drop reasons (skb:kfree_skb), and every map dump byte for byte
+ * (program run counts, run order, tc_index seen by programs).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,7 +22,17 @@ interface KernelStep {
   delivered?: number;
   value?: string;
   frame?: string;
+  /** skb:kfree_skb events during the send: [reason, freeing function]. */
+  drops?: [string, string][];
 }
+
+/**
+ * Drops that tcxlab models: everything but the IP stack's (ip_rcv_core OTHERHOST, ip_error
+ * when a frame is not for this host) and the sender's own packet socket purging its receive
+ * queue (QUEUE_PURGE: AF_PACKET sockets also see frames on their device).
+ */
+const modelledDrops = (d: [string, string][]): string[] =>
+  d.filter(([, fn]) => !fn.startsWith('ip_') && fn !== 'skb_queue_purge_reason').map(([r]) => r).sort();
 
 const goldens = readdirSync(DIR)
   .filter((f) => f.endsWith('.kernel.json'))
@@ -46,6 +56,10 @@ describe('net scenarios vs the kernel', () => {
         if (k.frame) expect(e.frame, where).toBe(k.frame);
         if (k.delivered !== undefined) expect(e.delivered, where).toBe(k.delivered);
         if (k.value !== undefined) expect(e.value, where).toBe(k.value);
+        if (k.drops !== undefined) {
+          const ours = (e.trace?.fates ?? []).filter((f) => f.kind === 'drop').map((f) => f.reason!).sort();
+          expect(ours, `${where}: drop reasons`).toEqual(modelledDrops(k.drops));
+        }
       });
     });
   }

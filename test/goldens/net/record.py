@@ -19,7 +19,9 @@ How each scenario line is carried out:
   map dump OBJ/MAP                every value in key order, concatenated, as hex
   send DEV DIR FRAME              AF_PACKET send: DIR egress sends on DEV; DIR ingress sends on
                                   DEV's veth peer, so the frame arrives on DEV. A UDP socket bound
-                                  to the frame's destination port reports local delivery.
+                                  to the frame's destination port reports local delivery; with
+                                  tracefs mounted at /sys/kernel/tracing, skb:kfree_skb events
+                                  give the drop reasons ("drops": [[reason, function], ...]).
 Output: {"kernel": uname -r, "tools": ..., "steps": [{"line", "cmd", "rc", "errno"?, "msg"?, ...}]}
 """
 import contextlib
@@ -41,6 +43,7 @@ NR_BPF = 321
 BPF_OBJ_GET, BPF_PROG_ATTACH, BPF_PROG_DETACH, BPF_LINK_CREATE = 7, 8, 9, 28
 BPF_TCX_INGRESS, BPF_TCX_EGRESS = 46, 47
 BPF_F_BEFORE, BPF_F_AFTER = 1 << 3, 1 << 4
+TRACE = '/sys/kernel/tracing'  # skb:kfree_skb gives drop reasons when tracefs is mounted
 ERRNAMES = {v: k for k, v in vars(__import__('errno')).items() if k.startswith('E') and isinstance(v, int)}
 
 
@@ -324,10 +327,19 @@ class Recorder:
 
     def send_on(self, s, out_dev, frame, udp):
         s.bind((out_dev, struct.unpack('!H', frame[12:14])[0]))  # skb->protocol = the ethertype
+        tracing = os.path.exists(TRACE + '/trace')
+        if tracing:
+            with open(TRACE + '/trace', 'w') as t:
+                t.write('')
         s.send(frame)
         s.close()
         time.sleep(0.1)
         res = {'rc': 0, 'frame': frame.hex()}
+        if tracing:
+            # skb:kfree_skb events of this send: [reason, function that freed the skb]
+            with open(TRACE + '/trace') as t:
+                drops = re.findall(r'location=([A-Za-z0-9_.]+)\S* reason: ([A-Z0-9_]+)', t.read())
+            res['drops'] = [[r, loc] for loc, r in drops]
         if udp:
             got = 0
             for u in udp:
@@ -350,6 +362,10 @@ def main():
     subprocess.run(['ip', 'netns', 'add', name], check=True)
     rec = Recorder(name)
     os.makedirs(rec.dir)
+    ev = TRACE + '/events/skb/kfree_skb/enable'
+    if os.path.exists(ev):
+        with open(ev, 'w') as f:
+            f.write('1')
     try:
         fd = os.open('/run/netns/' + name, os.O_RDONLY)
         if libc.setns(fd, CLONE_NEWNET) != 0:
@@ -372,6 +388,9 @@ def main():
             subprocess.run(['ip', 'netns', 'del', real])
         subprocess.run(['ip', 'netns', 'del', name])
         subprocess.run(['rm', '-rf', rec.dir])
+        if os.path.exists(ev):
+            with open(ev, 'w') as f:
+                f.write('0')
     tools = subprocess.run(['tc', '-V'], capture_output=True, text=True).stdout.strip()
     print(json.dumps({'kernel': os.uname().release, 'tools': tools, 'scenario': os.path.relpath(path, ROOT), 'steps': rec.steps}, indent=1))
 
