@@ -12,7 +12,9 @@
  *     (verifier-table.ts), lddw pairs ("invalid bpf_ld_imm64 insn") and lddw src values;
  *  3. control flow [check_cfg]: jump targets in range, no unreachable instruction, no jump into
  *     the second slot of an lddw;
- *  4. every instruction's fields [do_check_insn and callees]: reserved fields zero, register
+ *  4. every instruction the kernel would visit [do_check_insn and callees] (a constant-folding
+ *     dataflow skips branches decided by constants, as the kernel's path walk does; so dead
+ *     code, such as libbpf's `call 0xbad2310` CO-RE poison behind a failed field check, passes): reserved fields zero, register
  *     numbers ≤ 10, r10 never written, immediate shifts < width, no immediate division by zero,
  *     END immediates 16/32/64, MOVSX offsets, atomic operations and sizes, LD_ABS/IND forms,
  *     helper ids known and allowed for the program type (callback), GPL-only helpers, and the
@@ -42,6 +44,8 @@
  *    through a copy of r10 (these also don't count toward the stack depth here);
  *  - helper argument types and sizes, reference tracking (sk_release, ringbuf), spin locks;
  *  - termination: infinite loops, the 1M-instruction complexity limit, may_goto budgets;
+ *  - dead code beyond what constant folding proves: the kernel also prunes branches using value
+ *    ranges, so it may skip (and accept) code that we check;
  *  - map fds and BTF: pseudo lddw values are trusted; BTF func_info (needed by the kernel for
  *    callbacks and global functions), kfunc signatures, CO-RE;
  *  - tail calls mixed with bpf-to-bpf calls (256-byte frame limit), the program type's context.
@@ -84,7 +88,7 @@ export interface VerifierOptions {
    * Whether the program type may access ctx bytes [off, off+size) (load or store), like the
    * kernel's `is_valid_access` (for sched_cls: `checkCtxAccess` in src/skb/sk-buff-ctx.ts).
    * When given, accesses through registers that certainly hold the ctx pointer are checked
-   * (see ctxAccesses below); when absent, ctx accesses are not checked.
+   * (see accessChecks below); when absent, ctx accesses are not checked.
    */
   ctxAccess?: (off: number, size: number, write: boolean, opts: { signed?: boolean }) => boolean;
   /**
@@ -288,24 +292,33 @@ class Verifier {
   }
 
   /**
-   * Phase 6: ctx and packet accesses of the main function. A forward dataflow over the control
+   * Which instructions the kernel's do_check would visit, and what the registers hold there.
+   * A forward dataflow over the control
    * flow graph with one abstract value per register: the ctx pointer plus a constant offset, a
    * packet pointer `data + constant` with the range proven for it by comparisons with data_end
    * (the kernel's `range`, negative past the end), `data_end`, a 64-bit constant, or unknown.
    * Paths join to "unknown" (packet pointers: to the smaller range) unless they agree, so a register has a type only when it has it on every path: no false alarms from
    * paths the kernel never walks. Conditional jumps on two constants follow only the taken edge,
    * as the kernel does for branches it proves dead (CO-RE relocations turn field checks into such
-   * constants). Errors are reported from the fixpoint, in program order.
+   * constants, and libbpf poisons unresolvable CO-RE code behind them with `call 0xbad2310`).
+   * Instructions it never reaches are dead code: like the kernel, phase 4 does not check them.
    */
-  ctxAccesses(subs: number[], allowed: NonNullable<VerifierOptions['ctxAccess']>, packet?: VerifierOptions['packet']): void {
+  dataflow(subs: number[], packet: VerifierOptions['packet']): (AbsVal[] | undefined)[] {
     const p = this.p;
-    const end = subs.length > 1 ? subs[1] : p.length;
-    const states: (AbsVal[] | undefined)[] = new Array(end);
+    const states: (AbsVal[] | undefined)[] = new Array(p.length);
+    for (let k = 0; k < subs.length; k++) this.dataflowOf(subs[k], k + 1 < subs.length ? subs[k + 1] : p.length, k === 0, packet, states);
+    return states;
+  }
+
+  /** The dataflow of one function [start, end); r1 is the ctx pointer in the main function only. */
+  dataflowOf(start: number, end: number, main: boolean, packet: VerifierOptions['packet'], states: (AbsVal[] | undefined)[]): void {
+    const p = this.p;
     const work: number[] = [];
     const entryRegs: AbsVal[] = Array.from({ length: 11 }, () => UNKNOWN);
-    entryRegs[1] = { k: 'ctx', off: 0 };
+    if (main) entryRegs[1] = { k: 'ctx', off: 0 };
     const flow = (to: number, st: AbsVal[]) => {
-      if (to < 0 || to >= end) return;
+      if (to < start || to >= end) return;
+      if (st.length > 11) st = st.slice(0, 11);
       const old = states[to];
       if (!old) {
         states[to] = st;
@@ -323,7 +336,7 @@ class Verifier {
         work.push(to);
       }
     };
-    flow(0, entryRegs);
+    flow(start, entryRegs);
     while (work.length) {
       const i = work.pop()!;
       const st = states[i]!;
@@ -332,8 +345,10 @@ class Verifier {
       if (!row) continue;
       const regs = st.slice();
       const out = regs;
-      const dst = p.dst[i];
-      const src = p.src[i];
+      // registers past r10 are rejected by phase 4; here they read as unknown and writes vanish
+      const dst = p.dst[i] <= 10 ? p.dst[i] : 11;
+      const src = p.src[i] <= 10 ? p.src[i] : 11;
+      regs[11] = UNKNOWN;
       const imm = p.imm[i];
       const next = op === Op.LDDW ? i + 2 : i + 1;
       switch (row.kind) {
@@ -341,12 +356,12 @@ class Verifier {
         case 'alu':
         case 'neg':
         case 'end':
-          regs[dst] = aluValue(op, st[dst], (op & 0x08) !== 0 ? st[src] : { k: 'c', v: BigInt(imm) }, p.off[i]);
+          regs[dst] = aluValue(op, regs[dst], (op & 0x08) !== 0 ? regs[src] : { k: 'c', v: BigInt(imm) }, p.off[i]);
           flow(next, out);
           break;
         case 'ldx': {
           // data / data_end loaded from the ctx become packet pointers (sched_cls: __sk_buff)
-          const base = st[src];
+          const base = regs[src];
           let v: AbsVal = UNKNOWN;
           if (packet && base.k === 'ctx' && base.off === 0 && op === Op.LDXW) {
             if (p.off[i] === packet.data) v = { k: 'pkt', off: 0, range: 0 };
@@ -384,9 +399,9 @@ class Verifier {
           break;
         case 'jcc': {
           const x = (op & 0x08) !== 0;
-          const b = x ? st[src] : ({ k: 'c', v: BigInt(imm) } as AbsVal);
-          const taken = branchTaken(op, st[dst], b);
-          const [fall, jump] = packetRefine(op, st, dst, x ? src : -1);
+          const b = x ? regs[src] : ({ k: 'c', v: BigInt(imm) } as AbsVal);
+          const taken = branchTaken(op, regs[dst], b);
+          const [fall, jump] = packetRefine(op, regs, dst, x ? src : -1);
           if (taken !== true) flow(i + 1, fall);
           if (taken !== false) flow(this.jumpTarget(i), jump);
           break;
@@ -397,7 +412,12 @@ class Verifier {
           if (row.kind === 'jcond') flow(this.jumpTarget(i), regs.slice());
       }
     }
-    for (let i = 0; i < end; i++) {
+  }
+
+  /** Phase 6: ctx and packet accesses, from the dataflow's fixpoint, in program order. */
+  accessChecks(states: (AbsVal[] | undefined)[], allowed: NonNullable<VerifierOptions['ctxAccess']>, packet: VerifierOptions['packet']): void {
+    const p = this.p;
+    for (let i = 0; i < p.length; i++) {
       const st = states[i];
       if (!st) continue;
       const op = p.op[i];
@@ -429,7 +449,7 @@ class Verifier {
   }
 
   /** Phase 4: every instruction's fields (do_check_insn), in program order. */
-  fields(subs: number[]): number[] {
+  fields(subs: number[], visited: (AbsVal[] | undefined)[]): number[] {
     const p = this.p;
     const stack = subs.map(() => 0);
     let sub = 0;
@@ -437,6 +457,10 @@ class Verifier {
     for (let i = 0; i < p.length; i++) {
       while (sub + 1 < subs.length && subs[sub + 1] <= i) sub++;
       const op = p.op[i];
+      if (!visited[i]) {
+        if (op === Op.LDDW) i++;
+        continue; // dead code: do_check never gets there
+      }
       const row = OPCODE_TABLE.get(op) as OpcodeRow;
       const dst = p.dst[i];
       const src = p.src[i];
@@ -493,9 +517,10 @@ class Verifier {
     const subs = this.subprograms();
     this.opcodes();
     this.controlFlow();
-    const stack = this.fields(subs);
+    const states = this.dataflow(subs, this.opts.ctxAccess ? this.opts.packet : undefined);
+    const stack = this.fields(subs, states);
     const maxCallFrames = this.callDepth(subs, stack);
-    if (this.opts.ctxAccess) this.ctxAccesses(subs, this.opts.ctxAccess, this.opts.packet);
+    if (this.opts.ctxAccess) this.accessChecks(states, this.opts.ctxAccess, this.opts.packet);
     return { subprogs: subs, maxCallFrames, stackDepth: stack };
   }
 }
@@ -571,7 +596,7 @@ function joinVal(a: AbsVal, b: AbsVal): AbsVal {
   return UNKNOWN;
 }
 
-/** Result of an ALU instruction on abstract values (only moves, ctx ± constant and constant folding of add/sub/mov). */
+/** Result of an ALU instruction on abstract values: moves, pointer ± constant, and constant folding. */
 function aluValue(op: number, d: AbsVal, s: AbsVal, off: number): AbsVal {
   const is64 = opClass(op) === Class.ALU64;
   const code = opCode(op);
@@ -581,9 +606,32 @@ function aluValue(op: number, d: AbsVal, s: AbsVal, off: number): AbsVal {
     if (s.k === 'c') return wrap(s.v);
     return is64 ? s : UNKNOWN;
   }
+  if (d.k === 'c' && (s.k === 'c' || code === 0x80 /* NEG */)) {
+    // constant folding, so that branches on CO-RE results are decided as the kernel decides them
+    const bits = is64 ? 64 : 32;
+    const u = (v: bigint) => BigInt.asUintN(bits, v);
+    const i = (v: bigint) => BigInt.asIntN(bits, v);
+    const a = d.v;
+    const b = s.k === 'c' ? s.v : 0n;
+    const signed = off === 1;
+    switch (code) {
+      case 0x00: return wrap(a + b);
+      case 0x10: return wrap(a - b);
+      case 0x20: return wrap(u(a) * u(b));
+      case 0x30: return u(b) === 0n ? wrap(0n) : wrap(signed ? i(a) / i(b) : u(a) / u(b));
+      case 0x90: return u(b) === 0n ? wrap(u(a)) : wrap(signed ? i(a) % i(b) : u(a) % u(b));
+      case 0x40: return wrap(a | b);
+      case 0x50: return wrap(a & b);
+      case 0xa0: return wrap(a ^ b);
+      case 0x60: return wrap(u(a) << (u(b) & BigInt(bits - 1)));
+      case 0x70: return wrap(u(a) >> (u(b) & BigInt(bits - 1)));
+      case 0xc0: return wrap(i(a) >> (u(b) & BigInt(bits - 1)));
+      case 0x80: return wrap(-a);
+      default: return UNKNOWN;
+    }
+  }
   if (code === 0x00 /* ADD */ || code === 0x10 /* SUB */) {
     const sign = code === 0x00 ? 1n : -1n;
-    if (d.k === 'c' && s.k === 'c') return wrap(d.v + sign * s.v);
     if (is64 && (d.k === 'ctx' || d.k === 'pkt') && s.k === 'c') {
       const o = BigInt(d.off) + sign * s.v;
       if (o < -(1n << 29n) || o >= 1n << 29n) return UNKNOWN;

@@ -28,3 +28,24 @@ describe('[vm/verifier]: the progs/ corpus the kernel accepted', () => {
     for (const prog of spec.programs) expect(() => verify(prog.instructions, { kfuncAllowed: () => true }), prog.name).not.toThrow();
   });
 });
+
+describe('[vm/verifier]: CO-RE dead code (test/goldens/btf)', () => {
+  const btf = (name: string) => loadCollectionSpec(new Uint8Array(readFileSync(new URL(`test/goldens/btf/${name}`, root))));
+
+  it('accepts core.bpf.o, whose poisoned CO-RE calls sit behind branches the kernel proves dead', () => {
+    // the kernel loaded and ran it (core.oracle.json has runs and no error)
+    const oracle = JSON.parse(readFileSync(new URL('test/goldens/btf/core.oracle.json', root), 'utf8'));
+    expect('error' in oracle).toBe(false);
+    const prog = btf('core.bpf.o').programs[0];
+    const poisoned = [...Array(prog.instructions.length / 8).keys()].filter(
+      (i) => prog.instructions[i * 8] === 0x85 && new DataView(prog.instructions.buffer, prog.instructions.byteOffset).getUint32(i * 8 + 4, true) === 0xbad2310,
+    );
+    expect(poisoned.length).toBeGreaterThan(0);
+    expect(() => verify(prog.instructions)).not.toThrow();
+  });
+
+  it('rejects poison.bpf.o, whose poisoned call is reached (the kernel refused it: load -22)', () => {
+    expect(readFileSync(new URL('test/goldens/btf/poison.libbpf.txt', root), 'utf8')).toMatch(/^load -22$/m);
+    expect(() => verify(btf('poison.bpf.o').programs[0].instructions)).toThrow('invalid func unknown#195896080');
+  });
+});

@@ -503,3 +503,27 @@ add %r2, 1
 jlt %r2, 3, +1
 exit
 gotol loop
+== ok_dead_poison_call
+mov %r0, 0
+mov %r2, 0
+jne %r2, 0, +1
+exit
+raw 0x850000001023ad0b
+exit
+== bad_live_poison_call
+mov %r0, 0
+mov %r2, 0
+jeq %r2, 0, +1
+exit
+raw 0x850000001023ad0b
+exit
+== ok_dead_div_zero_folded
+mov %r0, 0
+mov32 %r2, 6
+and32 %r2, 1
+lsh %r2, 3
+jeq %r2, 0, +2
+div %r0, 0
+exit
+mov %r0, 1
+exit

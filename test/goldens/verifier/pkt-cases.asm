@@ -230,13 +230,25 @@ jgt %r4, %r3, +2
 ldxw %r0, [%r2+17]
 mov %r0, 0
 exit
-== gap_variable_offset
+== bad_folded_constant_offset
 mov %r0, 0
 ldxw %r2, [%r1+76]
 ldxw %r3, [%r1+80]
 mov %r4, %r2
 add %r4, 14
 mov %r5, %r0
+and %r5, 7
+add %r2, %r5
+ldxb %r0, [%r2+0]
+mov %r0, 0
+exit
+== gap_variable_offset
+mov %r0, 0
+ldxw %r2, [%r1+76]
+ldxw %r3, [%r1+80]
+mov %r4, %r2
+add %r4, 14
+ldxw %r5, [%r1+0]
 and %r5, 7
 add %r2, %r5
 ldxb %r0, [%r2+0]
