@@ -43,6 +43,12 @@ export const XMIT_RECURSION_LIMIT = 8;
  * backlogs spins forever. tcxlab stops and reports a drop with reason TCXLAB_LOOP_LIMIT.
  */
 export const MAX_RX_ROUNDS = 256;
+/** dev_queue_xmit return codes (netdevice.h). */
+export const NET_XMIT_SUCCESS = 0;
+export const NET_XMIT_DROP = 1;
+export const NET_XMIT_CN = 2;
+/** VLAN_HLEN: is_skb_forwardable allows one VLAN tag beyond MTU + hard header. */
+const VLAN_HLEN = 4;
 
 /** The executable form bound to a ProgHandle (`handle.program`). */
 export interface NetProgram {
@@ -133,16 +139,17 @@ export class Datapath {
     skb.mark = this.opts.mark ?? 0;
     skb.priority = this.opts.priority ?? 0;
     const pkt = { skb, id: this.nextPkt++ };
+    let xmitStatus: number | undefined;
     if (dir === 'ingress') this.receive(dev, pkt);
     else {
       skb.macHeader = skb.data;
       skb.networkHeader = skb.data + ETH_HLEN;
       skb.protocol = (frame[12] << 8) | frame[13];
-      this.xmit(dev, pkt);
+      xmitStatus = this.xmit(dev, pkt);
     }
     this.drain();
     const fate = this.fates.find((f) => f.pkt === 0)!;
-    return { events: this.events, fate, fates: this.fates };
+    return { events: this.events, fate, fates: this.fates, xmitStatus };
   }
 
   private drain(): void {
@@ -193,8 +200,11 @@ export class Datapath {
     }
   }
 
-  /** __dev_queue_xmit: tc egress, then the driver. */
-  private xmit(dev: NetDevice, pkt: Pkt): void {
+  /**
+   * __dev_queue_xmit: tc egress, then the driver. Returns the transmit status the caller of
+   * dev_queue_xmit sees (a packet socket turns NET_XMIT_DROP into ENOBUFS; measured).
+   */
+  private xmit(dev: NetDevice, pkt: Pkt): number {
     const { skb } = pkt;
     skb.ifindex = dev.ifindex;
     skb.tcAtIngress = false;
@@ -204,34 +214,45 @@ export class Datapath {
       const hook = this.hook(dev, 'egress', pkt);
       switch (hook.verdict) {
         case TC_ACT.TC_ACT_SHOT:
-          return this.end(pkt, 'drop', dev, hook.dropReason ?? 'TC_EGRESS');
+          this.end(pkt, 'drop', dev, hook.dropReason ?? 'TC_EGRESS');
+          return NET_XMIT_DROP;
         case TC_ACT.TC_ACT_STOLEN:
         case TC_ACT.TC_ACT_QUEUED:
         case TC_ACT.TC_ACT_TRAP:
-          return this.end(pkt, 'consumed', dev);
+          this.end(pkt, 'consumed', dev);
+          return NET_XMIT_SUCCESS;
         case TC_ACT.TC_ACT_REDIRECT:
+          // sch_handle_egress reports success whatever the redirect does
           this.doRedirect(dev, pkt, false, hook.redirect);
-          return;
+          return NET_XMIT_SUCCESS;
         default:
       }
     }
-    if (!dev.up) return this.end(pkt, 'drop', dev, 'DEV_READY');
-    if (dev.kind === 'veth') {
-      const peer = dev.peer;
-      this.events.push({ kind: 'xmit', pkt: pkt.id, dev: dev.name, to: peer?.name });
-      // veth_xmit → __dev_forward_skb: the peer must be up (is_skb_forwardable)
-      if (!peer || !peer.registered || !peer.up) return this.end(pkt, 'drop', dev, 'DEV_READY');
-      if (skb.len - ETH_HLEN > peer.mtu) return this.end(pkt, 'drop', dev, 'PKT_TOO_BIG');
+    // A down device, or a veth whose peer is down (no carrier), has the noop qdisc: it drops
+    // (QDISC_DROP, measured) and reports congestion, which is not an error for the sender.
+    const peer = dev.kind === 'veth' ? dev.peer : null;
+    if (!dev.up || (dev.kind === 'veth' && (!peer || !peer.registered || !peer.up))) {
+      this.end(pkt, 'drop', dev, 'QDISC_DROP');
+      return NET_XMIT_CN;
+    }
+    if (peer) {
+      this.events.push({ kind: 'xmit', pkt: pkt.id, dev: dev.name, to: peer.name });
+      // veth_xmit → __dev_forward_skb2 → is_skb_forwardable: up to MTU + L2 header + a VLAN tag
+      if (skb.len > peer.mtu + ETH_HLEN + VLAN_HLEN) {
+        this.end(pkt, 'drop', dev, 'NOT_SPECIFIED');
+        return NET_XMIT_DROP;
+      }
       this.forward(peer, pkt, dev.host !== peer.host);
-      return;
+      return NET_XMIT_SUCCESS;
     }
     if (dev.kind === 'loopback') {
       this.events.push({ kind: 'xmit', pkt: pkt.id, dev: dev.name, to: dev.name });
       this.backlog.push({ dev, pkt });
-      return;
+      return NET_XMIT_SUCCESS;
     }
     this.events.push({ kind: 'xmit', pkt: pkt.id, dev: dev.name });
     this.end(pkt, 'transmitted', dev);
+    return NET_XMIT_SUCCESS;
   }
 
   /** ____dev_forward_skb: scrub, then netif_rx on `to` (a later receive round). */
@@ -370,7 +391,8 @@ export class Datapath {
     const { skb } = pkt;
     if (skb.len === 0) return this.end(pkt, 'drop', target, 'NOT_SPECIFIED');
     if (ingress) {
-      if (!target.up) return this.end(pkt, 'drop', target, 'DEV_READY');
+      // __dev_forward_skb2: not forwardable (down) → NOT_SPECIFIED (measured)
+      if (!target.up) return this.end(pkt, 'drop', target, 'NOT_SPECIFIED');
       this.forward(target, pkt, false);
       return;
     }

@@ -57,6 +57,8 @@ export interface ScenarioStep {
   delivered?: number;
   /** send: the frame sent, hex. */
   frame?: string;
+  /** send egress: the packet socket's errno for the transmit status (ENOBUFS = NET_XMIT_DROP). */
+  sendErrno?: string;
   /** map dump: key 0's value, hex. */
   value?: string;
   /** send: the trace. */
@@ -562,6 +564,7 @@ export class ScenarioRunner {
       const t = this.cur.send(d, f, { dir, engine: this.opts.engine });
       step.trace = t;
       texts.push(`packet ${n + 1} (${f.length} bytes) ${d.name} ${dir}:\n${formatTrace(t)}`);
+      if (t.xmitStatus === 1) step.sendErrno = 'ENOBUFS';
       const dl = this.delivered(f, t);
       if (dl !== undefined) delivered = (delivered ?? 0) + dl;
     }

@@ -90,6 +90,8 @@ export interface NetTrace {
   /** The original skb's fate. */
   fate: Fate;
   fates: Fate[];
+  /** Egress sends: what dev_queue_xmit returned (0 success, 1 NET_XMIT_DROP, 2 NET_XMIT_CN). */
+  xmitStatus?: number;
 }
 
 const ACT_NAMES: Record<number, string> = {

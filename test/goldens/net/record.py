@@ -331,10 +331,13 @@ class Recorder:
         if tracing:
             with open(TRACE + '/trace', 'w') as t:
                 t.write('')
-        s.send(frame)
+        res = {'rc': 0, 'frame': frame.hex()}
+        try:
+            s.send(frame)
+        except OSError as e:  # the transmit status (dev_queue_xmit's NET_XMIT_DROP → ENOBUFS)
+            res['send_errno'] = ERRNAMES.get(e.errno, str(e.errno))
         s.close()
         time.sleep(0.1)
-        res = {'rc': 0, 'frame': frame.hex()}
         if tracing:
             # skb:kfree_skb events of this send: [reason, function that freed the skb]
             with open(TRACE + '/trace') as t:
