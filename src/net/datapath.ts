@@ -140,7 +140,9 @@ export class Datapath {
     skb.priority = this.opts.priority ?? 0;
     const pkt = { skb, id: this.nextPkt++ };
     let xmitStatus: number | undefined;
-    if (dir === 'ingress') this.receive(dev, pkt);
+    // a down device receives nothing (tcxlab's reading; a veth peer would have no carrier)
+    if (dir === 'ingress' && !dev.up) this.end(pkt, 'drop', dev, 'DEV_READY');
+    else if (dir === 'ingress') this.receive(dev, pkt);
     else {
       skb.macHeader = skb.data;
       skb.networkHeader = skb.data + ETH_HLEN;
@@ -149,7 +151,7 @@ export class Datapath {
     }
     this.drain();
     const fate = this.fates.find((f) => f.pkt === 0)!;
-    return { events: this.events, fate, fates: this.fates, xmitStatus };
+    return { events: this.events, fate, fates: this.fates, xmitStatus, printk: this.base.trace };
   }
 
   private drain(): void {

@@ -92,6 +92,8 @@ export interface NetTrace {
   fates: Fate[];
   /** Egress sends: what dev_queue_xmit returned (0 success, 1 NET_XMIT_DROP, 2 NET_XMIT_CN). */
   xmitStatus?: number;
+  /** bpf_trace_printk output of every program run, in order. */
+  printk?: string[];
 }
 
 const ACT_NAMES: Record<number, string> = {
@@ -158,6 +160,7 @@ export function formatTrace(t: NetTrace): string {
       out.push(`  ${p}xmit ${e.dev}${e.to ? ` -> ${e.to} rx` : ''}`);
     }
   }
+  for (const l of t.printk ?? []) out.push(`  printk: ${l}`);
   for (const f of t.fates) {
     const who = f.pkt ? `clone ${f.pkt}` : 'packet';
     out.push(`  ${who}: ${f.kind}${f.kind === 'drop' ? ` (${f.reason})` : ''} at ${f.dev}`);

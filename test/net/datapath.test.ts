@@ -184,3 +184,26 @@ describe('namespaces', () => {
     expect(() => l.host.moveDevice(l.host.lo, c1)).toThrow(/EINVAL/);
   });
 });
+
+describe('trace extras', () => {
+  it('collects bpf_trace_printk output and shows it in the text trace', () => {
+    const l = lab();
+    const code = assembleProgram('stw [%r10-4], 0xa6968\nmov %r1, %r10\nadd %r1, -4\nmov %r2, 4\ncall 6\nmov %r0, -1\nexit');
+    const program: NetProgram = { linked: link(code, { name: 'say', helpers: buildHelperTable() }), mem: hostMemory(l.host) };
+    l.veth0.tcx('ingress').attach(l.host.loadProg({ name: 'say', program }));
+    const t = l.host.receive(l.veth0, l.frame);
+    expect(t.printk).toHaveLength(1);
+    expect(t.printk![0]).toMatch(/^hi/);
+    expect(formatTrace(t)).toMatch(/printk: hi/);
+  });
+
+  it('a down device receives nothing; egress SHOT reports NET_XMIT_DROP', () => {
+    const l = lab();
+    l.veth0.up = false;
+    expect(l.host.receive(l.veth0, l.frame).fate).toMatchObject({ kind: 'drop', reason: 'DEV_READY' });
+    l.ret(1, TC_ACT.TC_ACT_SHOT);
+    l.veth1.tcx('egress').attach(l.obj.prog('v1'));
+    const t = l.host.send(l.veth1, l.frame, { dir: 'egress' });
+    expect([t.fate.reason, t.xmitStatus]).toEqual(['TC_EGRESS', 1]);
+  });
+});
