@@ -60,6 +60,17 @@ describe('[cli/disasm]: ELF objects', () => {
     expect(r.out).toMatch(/^xyzzy\/ingress\/\w+:$/m);
   });
 
+  it('--verify checks tc programs with __sk_buff ctx and packet rules, citing the source line', async () => {
+    // the kernel refused this object: test/goldens/run/invalid_verifier.bad_pkt_read.json
+    const r = await cli('disasm', obj('invalid_verifier.bpf.o'), '--verify');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^; verifier-lite: rejected at insn 1 \(\S*invalid_verifier\.bpf\.c:12\)$/m);
+    expect(r.out).toContain(';   R1 offset is outside of the packet');
+    const ctx = await cli('disasm', obj('invalid_ctx_write.bpf.o'), '--verify');
+    expect(ctx.code).toBe(1);
+    expect(ctx.out).toContain(';   invalid bpf_context access off=0 size=4');
+  });
+
   it('runs the verifier-lite over every program with --verify', async () => {
     const r = await cli('disasm', obj('calls.bpf.o'), '--verify');
     expect(r.code).toBe(0);

@@ -8,14 +8,17 @@
  * (`; text (file:line)`, like `llvm-objdump -S`); `--type sched_cls` loads sections whose name
  * libbpf does not know. `--format conformance` prints the
  * bpf_conformance assembly that `vm/asm.ts` reads back; `--verify` also runs the verifier-lite
- * and reports its verdict (exit code 1 when a program is rejected).
+ * (for tc programs of objects with __sk_buff ctx and packet checks) and reports its verdict (exit
+ * code 1 when a program is rejected).
  */
 import type { Command } from 'commander';
 import { KFUNCS, loadCollectionSpec, type CollectionSpec, type ProgramSpec } from '../../../loader/index.js';
 import { disassemble, formatConformance, type DisasmOptions, type SourceLine } from '../../../vm/disasm.js';
 import { UsageError, VerifierError } from '../../../vm/errors.js';
 import { PseudoSrc } from '../../../vm/isa.js';
-import { verify } from '../../../vm/verifier.js';
+import { verify, type VerifierOptions } from '../../../vm/verifier.js';
+import { checkCtxAccess } from '../../skb/sk-buff-ctx.js';
+import { BPF_PROG_TYPE } from '../../uapi.js';
 import type { CliIo } from '../io.js';
 
 interface DisasmCliOptions {
@@ -27,6 +30,8 @@ interface DisasmCliOptions {
 }
 
 const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
+/** __sk_buff offsets of data and data_end (uapi struct __sk_buff). */
+const SKB_PACKET = { data: 76, dataEnd: 80 };
 
 const isElf = (b: Uint8Array): boolean => b.length >= 4 && ELF_MAGIC.every((m, i) => b[i] === m);
 
@@ -77,10 +82,12 @@ function printProgram(
   }
 }
 
-function runVerifier(io: CliIo, code: Uint8Array, lineInfo?: (i: number) => SourceLine | undefined, object = false): boolean {
+function runVerifier(io: CliIo, code: Uint8Array, lineInfo?: (i: number) => SourceLine | undefined, skb = false): boolean {
   try {
-    // in objects, kfunc calls were already resolved (or refused) by the loader
-    const r = verify(code, { lineInfo, kfuncAllowed: object ? () => true : undefined });
+    // in objects, kfunc calls were already resolved (or refused) by the loader; tc programs get
+    // their __sk_buff ctx and packet accesses checked too
+    const opts: VerifierOptions = skb ? { lineInfo, kfuncAllowed: () => true, ctxAccess: checkCtxAccess, packet: SKB_PACKET } : { lineInfo };
+    const r = verify(code, opts);
     io.out(`; verifier-lite: ok (${r.subprogs.length} function${r.subprogs.length === 1 ? '' : 's'}, ${r.maxCallFrames} frame${r.maxCallFrames === 1 ? '' : 's'})\n`);
     return true;
   } catch (e) {
@@ -111,7 +118,10 @@ function disasmObject(io: CliIo, bytes: Uint8Array, section: string | undefined,
     };
     const labels = new Map(prog.subprograms.map((s) => [s.insn, s.name] as const));
     printProgram(io, prog.instructions, opts, { ldImm64: mapNames(spec), lineInfo, kfuncName }, labels);
-    if (opts.verify) ok = runVerifier(io, prog.instructions, lineInfo, true) && ok;
+    if (opts.verify) {
+      const tc = prog.type.id === BPF_PROG_TYPE.BPF_PROG_TYPE_SCHED_CLS || prog.type.id === BPF_PROG_TYPE.BPF_PROG_TYPE_SCHED_ACT;
+      ok = runVerifier(io, prog.instructions, lineInfo, tc) && ok;
+    }
   });
   if (!ok) io.exitCode = 1;
 }
