@@ -25,3 +25,5 @@ export { interpret, newRegisterFile, VmRunResult } from './interpreter.js';
 export { runProgram, ENGINES } from './engine.js';
 export type { Engine } from './engine.js';
 export * as semantics from './semantics.js';
+export { compile, runJit, JitCompileError } from './jit/index.js';
+export type { CompiledProgram, CompileOptions } from './jit/index.js';
