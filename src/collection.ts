@@ -21,7 +21,8 @@ import { buildHelperTable } from './helpers/table.js';
 import { createMap, createMapEnv, type BpfMap, type MapEnv } from './maps/index.js';
 import { ProgArrayMap } from './maps/prog-array.js';
 import { ArrayOfMapsMap, HashOfMapsMap } from './maps/map-in-map.js';
-import { BPF_MAP_TYPE } from './uapi.js';
+import { BPF_MAP_TYPE, BPF_PROG_TYPE } from './uapi.js';
+import { checkCtxAccess, SKB_OFF } from './skb/sk-buff-ctx.js';
 import { testRun, type TestRunOptions, type TestRunResult } from './test-run.js';
 import type { Engine } from '../vm/engine.js';
 
@@ -114,7 +115,13 @@ export class Collection {
       const code = decode(ps.instructions);
       if (opts.verify !== false) {
         const lines = new Map(ps.lineInfo.map((l) => [l.insn, l] as const));
-        verify(code, { gplCompatible: gpl, lineInfo: (i) => lines.get(i) });
+        const tc = ps.type.id === BPF_PROG_TYPE.BPF_PROG_TYPE_SCHED_CLS || ps.type.id === BPF_PROG_TYPE.BPF_PROG_TYPE_SCHED_ACT;
+        verify(code, {
+          gplCompatible: gpl,
+          lineInfo: (i) => lines.get(i),
+          // tc programs: __sk_buff access rules and packet bounds proven by data_end compares.
+          ...(tc ? { ctxAccess: checkCtxAccess, packet: { data: SKB_OFF.data, dataEnd: SKB_OFF.data_end } } : {}),
+        });
       }
       const linked = link(code, {
         name: ps.name,

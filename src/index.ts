@@ -41,3 +41,9 @@ export function loadObject(source: string | Uint8Array, opts: CO = {}): C {
   const bytes = typeof source === 'string' ? new Uint8Array(readFileSync(source)) : source;
   return C.load(bytes, { objectName: typeof source === 'string' ? objName(source) : undefined, ...opts });
 }
+// text forms, helper ids, verifier-lite
+export { assemble, assembleProgram, asm } from '../vm/asm.js';
+export { disassemble, formatConformance } from '../vm/disasm.js';
+export { verify } from '../vm/verifier.js';
+export type { VerifierOptions, VerifierResult } from '../vm/verifier.js';
+export { HELPER_IDS, helperName, helperId } from '../vm/helper-ids.js';

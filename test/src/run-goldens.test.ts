@@ -6,12 +6,7 @@ import { manifest, replay } from './run-goldens.js';
  * Goldens whose kernel answer tcxlab does not reproduce yet, each with the reason. The test
  * asserts that these still differ, so fixing one forces its removal from this list.
  */
-const KNOWN_DIFFERENT: Record<string, string> = {
-  'invalid_verifier.bad_pkt_read':
-    'the kernel verifier rejects a packet read without a bounds check (EACCES); the verifier-lite does not track packet ranges',
-  'invalid_ctx_write.bad_ctx_write':
-    'the kernel verifier rejects a store to skb->len (EACCES); tcxlab faults at run time instead (E_BAD_ACCESS)',
-};
+const KNOWN_DIFFERENT: Record<string, string> = {};
 
 const entries = manifest();
 
