@@ -14,8 +14,8 @@ describe('[run]: `tcxlab run` reproduces the kernel goldens (test/goldens/run)',
   it('covers every recorded golden', () => {
     expect(entries.length).toBeGreaterThanOrEqual(70);
   });
-  it.each(entries.map((e) => [e.name, e] as const))('%s', async (name, entry) => {
-    const r = await replay(entry, 'interp');
+  it.each(entries.flatMap((e) => (['interp', 'jit'] as const).map((engine) => [e.name, engine, e] as const)))('%s (%s)', async (name, engine, entry) => {
+    const r = await replay(entry, engine);
     if (name in KNOWN_DIFFERENT) {
       expect(isDeepStrictEqual(r.ours, r.kernel), `${name} now matches: remove it from KNOWN_DIFFERENT`).toBe(false);
       return;
