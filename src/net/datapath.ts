@@ -27,7 +27,7 @@ import type { LinkedProgram } from '../../vm/program.js';
 import { defaultBaseState, type BaseRunState } from '../helpers/base.js';
 import { cloneSkb } from '../helpers/skb-redirect.js';
 import { createSkbRunState, Skb, NET_SKB_PAD, type RedirectInfo, type SkbDevice, type SkbEnv, type SkbEvent } from '../skb/index.js';
-import { BPF_F_INGRESS, ETH_HLEN, ETH_P, PACKET, TC_ACT } from '../uapi.js';
+import { BPF_F_INGRESS, ERRNO, ETH_HLEN, ETH_P, PACKET, TC_ACT } from '../uapi.js';
 import { tcfClassify } from './classify.js';
 import type { Block, ClsBpfFilter } from './cls-bpf.js';
 import type { NetDevice } from './device.js';
@@ -47,6 +47,8 @@ export const MAX_RX_ROUNDS = 256;
 export const NET_XMIT_SUCCESS = 0;
 export const NET_XMIT_DROP = 1;
 export const NET_XMIT_CN = 2;
+/** netif_rx / dev_forward_skb failure. */
+const NET_RX_DROP = 1;
 /** VLAN_HLEN: is_skb_forwardable allows one VLAN tag beyond MTU + hard header. */
 const VLAN_HLEN = 4;
 
@@ -326,12 +328,12 @@ export class Datapath {
     const np = prog.program;
     if (!isNetProgram(np)) return { fault: `${prog} has no executable program bound (load it with host.loadObject)` };
     const { skb } = pkt;
-    const st = createSkbRunState(np.mem, skb, { env: this.envOf(dev.host) });
+    const env: SkbEnv = { ...this.envOf(dev.host), cloneRedirect: (ev) => this.cloneRedirect(dev, pkt, ev) };
+    const st = createSkbRunState(np.mem, skb, { env });
     const state = Object.assign(st, this.base);
     try {
       const res = runProgram(np.linked, np.mem, { args: [[Memory.lo(0), state.ctx.hi]], run: state, budget: this.opts.budget }, this.opts.engine ?? np.engine ?? 'interp');
       if (state.redirect) pending.redirect = state.redirect;
-      for (const ev of state.events) this.cloneRedirect(dev, pkt, ev);
       if (res.fault) return { fault: res.fault.message };
       return { ret: res.r0lo | 0 };
     } finally {
@@ -343,17 +345,18 @@ export class Datapath {
   }
 
   /**
-   * bpf_clone_redirect, carried out when the program returns (the kernel transmits the clone
-   * inside the helper call; the order of side effects between the program's rest and the
-   * clone's egress hooks differs — documented).
+   * bpf_clone_redirect, carried out inside the helper call as the kernel does (__bpf_redirect on
+   * a clone): the clone's egress hooks run nested, an ingress clone goes to the backlog. The
+   * helper returns what __bpf_rx_skb / __bpf_tx_skb return: 0, NET_RX_DROP / NET_XMIT_DROP (1),
+   * NET_XMIT_CN (2) or -ENETDOWN at the recursion limit.
    */
-  private cloneRedirect(from: NetDevice, pkt: Pkt, ev: SkbEvent): void {
+  private cloneRedirect(from: NetDevice, pkt: Pkt, ev: SkbEvent): number {
     const target = from.host.device(ev.ifindex);
-    if (!target) return;
+    if (!target) return -ERRNO.EINVAL;
     const clone: Pkt = { skb: cloneSkb(ev.skb), id: this.nextPkt++ };
     const ingress = (ev.flags & BPF_F_INGRESS) !== 0;
     this.events.push({ kind: 'redirect', pkt: pkt.id, how: 'clone_redirect', from: from.name, to: target.name, ifindex: target.ifindex, dir: ingress ? 'ingress' : 'egress', clone: clone.id });
-    this.plainRedirect(target, clone, ingress);
+    return this.plainRedirect(target, clone, ingress);
   }
 
   /**
@@ -388,21 +391,33 @@ export class Datapath {
     return 'done';
   }
 
-  /** __bpf_redirect_common: BPF_F_INGRESS → dev_forward_skb (backlog), else __bpf_tx_skb. */
-  private plainRedirect(target: NetDevice, pkt: Pkt, ingress: boolean): void {
+  /**
+   * __bpf_redirect_common: BPF_F_INGRESS → dev_forward_skb (backlog), else __bpf_tx_skb.
+   * Returns the status clone_redirect hands back (see cloneRedirect).
+   */
+  private plainRedirect(target: NetDevice, pkt: Pkt, ingress: boolean): number {
     const { skb } = pkt;
-    if (skb.len === 0) return this.end(pkt, 'drop', target, 'NOT_SPECIFIED');
-    if (ingress) {
-      // __dev_forward_skb2: not forwardable (down) → NOT_SPECIFIED (measured)
-      if (!target.up) return this.end(pkt, 'drop', target, 'NOT_SPECIFIED');
-      this.forward(target, pkt, false);
-      return;
+    if (skb.len === 0) {
+      this.end(pkt, 'drop', target, 'NOT_SPECIFIED');
+      return -ERRNO.ERANGE;
     }
-    if (this.xmitRecursion > XMIT_RECURSION_LIMIT) return this.end(pkt, 'drop', target, 'NOT_SPECIFIED');
+    if (ingress) {
+      // __dev_forward_skb2: not forwardable (down) → NOT_SPECIFIED (measured), NET_RX_DROP
+      if (!target.up) {
+        this.end(pkt, 'drop', target, 'NOT_SPECIFIED');
+        return NET_RX_DROP;
+      }
+      this.forward(target, pkt, false);
+      return 0;
+    }
+    if (this.xmitRecursion > XMIT_RECURSION_LIMIT) {
+      this.end(pkt, 'drop', target, 'NOT_SPECIFIED');
+      return -ERRNO.ENETDOWN;
+    }
     skb.tstamp = 0n;
     this.xmitRecursion++;
     try {
-      this.xmit(target, pkt);
+      return this.xmit(target, pkt);
     } finally {
       this.xmitRecursion--;
     }

@@ -7,7 +7,8 @@
  *   order[...] = i                 (the order programs ran in)
  *   seen_mark[i], seen_priority[i] = skb->mark, skb->priority
  *   if classid[i]: skb->tc_classid = classid[i]    (likewise mark[i], priority[i])
- *   if redir[i].kind: bpf_redirect / bpf_redirect_peer(redir[i].ifindex, flags)
+ *   if redir[i].kind: bpf_redirect / bpf_redirect_peer / bpf_clone_redirect (its return
+ *                     value into clone_ret[i]) with redir[i].ifindex and flags
  *   return ret[i]                  (0xffffffff = -1 = TCX_NEXT / TC_ACT_UNSPEC)
  * so one object lets the recorder build any chain with any return codes, on the
  * real kernel and in tcxlab alike. Built with clang-19 -O2 -g -target bpf. */
@@ -18,7 +19,7 @@
 #define NSLOT 8
 
 struct redir_cfg {
-	__u32 kind;	/* 0 none, 1 bpf_redirect, 2 bpf_redirect_peer */
+	__u32 kind;	/* 0 none, 1 bpf_redirect, 2 bpf_redirect_peer, 3 bpf_clone_redirect */
 	__u32 ifindex;
 	__u32 flags;
 };
@@ -28,7 +29,7 @@ struct redir_cfg {
  *   .data cfg:   0 ret[8] (u32)   32 classid[8] (u32)   64 redir[8] (12 bytes each)
  *                160 mark[8] (u32)   192 priority[8] (u32)
  *   .bss  stats: 0 hits[8] (u64)  64 seen_index[8] (u32)  96 order[17] (u32)
- *                164 seen_mark[8] (u32)   196 seen_priority[8] (u32)
+ *                164 seen_mark[8] (u32)   196 seen_priority[8] (u32)   228 clone_ret[8] (s32)
  * order[0] = number of runs so far; order[1 + (n & 15)] = the slot of run n. */
 struct cfg {
 	__u32 ret[NSLOT];
@@ -44,6 +45,7 @@ struct stats {
 	__u32 order[17];
 	__u32 seen_mark[NSLOT];
 	__u32 seen_priority[NSLOT];
+	__s32 clone_ret[NSLOT];
 };
 
 volatile struct cfg cfg SEC(".data") = {
@@ -72,6 +74,8 @@ static __always_inline int slot(struct __sk_buff *skb, __u32 i)
 		bpf_redirect(cfg.redir[i].ifindex, cfg.redir[i].flags);
 	else if (cfg.redir[i].kind == 2)
 		bpf_redirect_peer(cfg.redir[i].ifindex, 0);
+	else if (cfg.redir[i].kind == 3)
+		stats.clone_ret[i] = bpf_clone_redirect(skb, cfg.redir[i].ifindex, cfg.redir[i].flags);
 	return (int)cfg.ret[i];
 }
 
