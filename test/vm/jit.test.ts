@@ -183,3 +183,27 @@ describe('[vm/jit]: the pooled stack starts every run zeroed, as the interpreter
     expect(read.r0).toBe(0n);
   });
 });
+
+describe('[vm/jit]: programs Linux would reject still match the interpreter', () => {
+  it('r10 written: stack accesses take the general path', () => {
+    const prog = link(decode(asm`mov %r1, %r10\nadd %r10, -16\nstdw [%r10+8], 5\nldxdw %r0, [%r1-8]\nstdw [%r10-8], 1\nldxdw %r2, [%r1-24]\nadd %r0, %r2\nexit`), { name: 'w', helpers: [] });
+    const [a, b] = both(prog);
+    expect(b).toEqual(a);
+    expect(a.r0).toBe(6n);
+  });
+  it('a tail call after r10 moved: the target sees the moved r10', () => {
+    const helpers: HelperFn[] = [];
+    const target = link(decode(asm`stdw [%r10-8], 9\nmov %r0, %r10\nldxdw %r0, [%r6-24]\nexit`), { name: 't', helpers });
+    helpers[12] = (c) => void (c.tailCall = target);
+    const prog = link(decode(asm`mov %r6, %r10\nadd %r10, -16\ncall 12\nexit`), { name: 'p', helpers });
+    const [a, b] = both(prog);
+    expect(b).toEqual(a);
+    expect(a.r0).toBe(9n);
+  });
+  it('may_goto runs out after 8,388,608 iterations, as the interpreter', () => {
+    const prog = link(decode(asm`mov %r0, 0\nl:\nmay_goto +2\nadd %r0, 1\nja l\nexit`), { name: 'g', helpers: [] });
+    const [a, b] = both(prog, { budget: 30_000_000 });
+    expect(b).toEqual(a);
+    expect(a.r0).toBe(8_388_608n);
+  }, 60_000);
+});

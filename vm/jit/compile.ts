@@ -34,6 +34,11 @@ import { F, type EntryFn, type JitUnit, type SlowFn } from './runtime.js';
 export interface CompileOptions {
   /** Put each instruction on its own line with an `// insn N MNEMONIC` comment (readable output). */
   lines?: boolean;
+  /**
+   * Do not assume r10 is the frame top on entry (a tail call made after the caller wrote r10,
+   * which Linux forbids but the VM runs): every stack access takes the general path.
+   */
+  dynamicFp?: boolean;
 }
 
 /** Every opcode the interpreter executes (anything else faults with E_UNKNOWN_OPCODE). */
@@ -86,12 +91,12 @@ interface Shape {
   entries: Set<number>;
 }
 
-function analyse(prog: LinkedProgram, extra: Iterable<number>): Shape {
+function analyse(prog: LinkedProgram, extra: Iterable<number>, dynamicFp = false): Shape {
   const c = prog.code;
   const n = c.length;
   const leader = new Uint8Array(n + 1);
   const entries = new Set<number>([0, ...extra]);
-  let fpConst = true;
+  let fpConst = !dynamicFp;
   let badReg = false;
   for (let i = 0; i < n; i++) {
     const op = c.op[i];
@@ -806,7 +811,7 @@ export class JitProgram implements JitUnit {
     readonly prog: LinkedProgram,
     private readonly opts: CompileOptions = {},
   ) {
-    this.sh = analyse(prog, []);
+    this.sh = analyse(prog, [], opts.dynamicFp === true);
     this.fallback = this.sh.badReg;
     if (!this.fallback) this.build();
   }
@@ -832,7 +837,7 @@ return [${list}];`;
     if (f !== undefined) return f;
     if (this.fallback) throw new BpfError(ErrorCode.Jit, 'jit: this program runs under the interpreter only');
     // A callback target nobody could see statically: recompile with it as an entry.
-    this.sh = analyse(this.prog, [...this.sh.entries, pc]);
+    this.sh = analyse(this.prog, [...this.sh.entries, pc], this.opts.dynamicFp === true);
     this.slows.clear();
     this.build();
     return this.fns.get(pc) as EntryFn;

@@ -30,11 +30,14 @@ export interface CompiledProgram {
 const cache = new WeakMap<LinkedProgram, JitProgram>();
 
 /** The cached JitProgram of `prog` (compiled on first use). Tail calls use it too. */
-function unitOf(prog: LinkedProgram): JitUnit & JitProgram {
-  let u = cache.get(prog);
+const dynamicCache = new WeakMap<LinkedProgram, JitProgram>();
+
+function unitOf(prog: LinkedProgram, dynamicFp = false): JitUnit & JitProgram {
+  const c = dynamicFp ? dynamicCache : cache;
+  let u = c.get(prog);
   if (u === undefined) {
-    u = new JitProgram(prog);
-    cache.set(prog, u);
+    u = new JitProgram(prog, { dynamicFp });
+    c.set(prog, u);
   }
   return u;
 }

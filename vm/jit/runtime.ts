@@ -81,7 +81,7 @@ export class JitRun {
   readonly call: HelperCall & { insnIndex: number; tailCalls: number; tailCall?: LinkedProgram };
   private stack: Region | undefined;
 
-  constructor(private readonly compiled: (p: LinkedProgram) => JitUnit) {
+  constructor(private readonly compiled: (p: LinkedProgram, dynamicFp: boolean) => JitUnit) {
     const regs = { lo: this.lo, hi: this.hi };
     this.call = {
       regs,
@@ -428,7 +428,11 @@ export class JitRun {
     c.tailCall = undefined;
     if (t === undefined || c.tailCalls >= MAX_TAIL_CALLS) return null;
     c.tailCalls++;
-    return this.compiled(t).entry(0);
+    // The target runs in this frame with r10 as it is: if the program moved r10, the target
+    // must not assume the frame top (its variant compiled with dynamicFp).
+    const d = this.d;
+    const canonical = this.lo[10] === ((BASE_LO + (d + 1) * STACK_SIZE) | 0) && this.hi[10] === this.sh;
+    return this.compiled(t, !canonical).entry(0);
   }
 
   /** Run the block at `pc` of `unit` with per-instruction budget checks (it always faults). */
