@@ -385,10 +385,49 @@ export class Datapath {
     }
     const ingress = how === 'redirect' && (info.flags & BPF_F_INGRESS) !== 0;
     this.events.push({ kind: 'redirect', pkt: pkt.id, how, from: dev.name, to: target.name, ifindex: target.ifindex, dir: ingress ? 'ingress' : 'egress' });
-    // neigh: route + neighbour output on the target; tcxlab has no FIB: the frame is handed to
-    // the target's transmit path unchanged (documented difference).
-    this.plainRedirect(target, pkt, ingress);
+    if (how === 'neigh') this.neighRedirect(target, pkt, info);
+    else this.plainRedirect(target, pkt, ingress);
     return 'done';
+  }
+
+  /**
+   * __bpf_redirect_neigh (IPv4): strip the Ethernet header (multicast destinations are dropped),
+   * find the next hop (the params' IPv4 gateway, else the destination: tcxlab has no gateway
+   * routes, and a lookup bound to the target device falls back to on-link), then neighbour output: a neighbour entry on the target gives the new
+   * destination MAC, the source is the target's MAC, and the frame goes through the target's
+   * transmit path (egress hooks included). tcxlab has no ARP: without an entry
+   * (`addNeighbour`, `ip neigh add`) the packet is dropped with NEIGH_FAILED.
+   */
+  private neighRedirect(target: NetDevice, pkt: Pkt, info: RedirectInfo): void {
+    const { skb } = pkt;
+    const b = skb.bytes();
+    if (b[0] & 1) return this.end(pkt, 'drop', target, 'NOT_SPECIFIED');
+    if (skb.protocol !== ETH_P.ETH_P_IP || b.length < ETH_HLEN + 20) return this.end(pkt, 'drop', target, 'NOT_SPECIFIED');
+    let nexthop: number;
+    const nh = info.neigh;
+    const AF_INET = 2;
+    if (nh && new DataView(nh.buffer, nh.byteOffset).getUint32(0, true) === AF_INET) {
+      nexthop = new DataView(nh.buffer, nh.byteOffset).getUint32(4, false);
+    } else {
+      // ip_route_output_flow with oif = target: without a better route the destination is
+      // taken as on-link on the target ("routing tables are wrong, assume on link")
+      if (!target.up) return this.end(pkt, 'drop', target, 'NOT_SPECIFIED');
+      nexthop = new DataView(b.buffer, b.byteOffset).getUint32(ETH_HLEN + 16, false);
+    }
+    const mac = neighbourOf(target, nexthop);
+    if (!mac) return this.end(pkt, 'drop', target, 'NEIGH_FAILED');
+    if (this.xmitRecursion > XMIT_RECURSION_LIMIT) return this.end(pkt, 'drop', target, 'NOT_SPECIFIED');
+    b.set(mac, 0);
+    b.set(target.mac, 6);
+    b[12] = 0x08;
+    b[13] = 0x00;
+    skb.tstamp = 0n;
+    this.xmitRecursion++;
+    try {
+      this.xmit(target, pkt);
+    } finally {
+      this.xmitRecursion--;
+    }
   }
 
   /**
@@ -429,6 +468,49 @@ export function sendFrame(host: Host, dev: NetDevice | string, frame: Uint8Array
   const d = typeof dev === 'string' ? host.device(dev) : dev;
   if (!d) throw new ErrnoError('E_NET', 'ENODEV', `send: no device ${String(dev)}`);
   return new Datapath(d.host, opts).send(d, frame, opts.dir ?? 'ingress');
+}
+
+/* ------------------------------------------------------------------ IPv4 addresses, neighbours */
+
+/** An IPv4 address on a device (host-order u32) with its prefix length. */
+export interface Ip4Address {
+  ip: number;
+  prefix: number;
+}
+
+const addresses = new WeakMap<NetDevice, Ip4Address[]>();
+const neighbours = new WeakMap<NetDevice, Map<number, Uint8Array>>();
+
+/** Parse "a.b.c.d" to a host-order u32. */
+export function parseIp4(s: string): number {
+  const p = s.split('.').map(Number);
+  if (p.length !== 4 || p.some((x) => !Number.isInteger(x) || x < 0 || x > 255)) throw new UsageError(`bad IPv4 address ${s}`);
+  return ((p[0] << 24) | (p[1] << 16) | (p[2] << 8) | p[3]) >>> 0;
+}
+
+/** `ip addr add A/N dev D` (recorded for tools; tcxlab has no IP stack or routing table). */
+export function addAddress(dev: NetDevice, cidr: string): void {
+  const [a, n] = cidr.split('/');
+  const prefix = n === undefined ? 32 : Number(n);
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > 32) throw new UsageError(`bad prefix in ${cidr}`);
+  addresses.set(dev, [...(addresses.get(dev) ?? []), { ip: parseIp4(a), prefix }]);
+}
+
+/** The IPv4 addresses of a device. */
+export function addressesOf(dev: NetDevice): readonly Ip4Address[] | undefined {
+  return addresses.get(dev);
+}
+
+/** `ip neigh add A lladdr M dev D` (a permanent entry). */
+export function addNeighbour(dev: NetDevice, ip: string, mac: Uint8Array): void {
+  if (mac.length !== 6) throw new UsageError('neighbour: lladdr must be 6 bytes');
+  let m = neighbours.get(dev);
+  if (!m) neighbours.set(dev, (m = new Map()));
+  m.set(parseIp4(ip), mac.slice());
+}
+
+function neighbourOf(dev: NetDevice, ip: number): Uint8Array | undefined {
+  return neighbours.get(dev)?.get(ip);
 }
 
 /** One Memory per emulated kernel, shared by every object loaded through `loadObject`. */

@@ -5,7 +5,9 @@
  *
  *   ip link add NAME type veth peer name PEER | ip link add NAME type dummy
  *   ip link set [dev] NAME up|down | address MAC | mtu N      ip link del [dev] NAME
- *   ip addr add A.B.C.D/N dev NAME          (marks the address local, for "delivered")
+ *   ip addr add A.B.C.D/N dev NAME          (local address + connected route, for "delivered"
+ *                                            and redirect_neigh)
+ *   ip neigh add A.B.C.D lladdr MAC dev NAME [nud permanent]   (for redirect_neigh)
  *   load FILE as NAME                       (tcxlab: bpftool prog loadall; one set of maps)
  *   tc qdisc add|replace|del dev D clsact|ingress
  *   tc filter add|replace dev D ingress|egress [protocol all|ip|ipv6|arp|0xNNNN] [pref|prio N]
@@ -38,7 +40,7 @@ import type { Engine } from '../../vm/engine.js';
 import { toHex } from '../maps/index.js';
 import { ETH_P, TC_ACT } from '../uapi.js';
 import { GACT_NAMES, type TcAction } from './cls-bpf.js';
-import type { LoadedObject } from './datapath.js';
+import { addAddress, addNeighbour, type LoadedObject } from './datapath.js';
 import type { NetDevice } from './device.js';
 import { Host } from './host.js';
 import type { ProgHandle } from './prog-handle.js';
@@ -365,6 +367,15 @@ export class ScenarioRunner {
       if (rest[3] !== 'dev') throw new UsageError('ip addr add A.B.C.D/N dev NAME');
       const d = this.dev(rest[4]);
       this.addrs.set(d, [...(this.addrs.get(d) ?? []), a]);
+      addAddress(d, rest[2]);
+      return;
+    }
+    if ((rest[0] === 'neigh' || rest[0] === 'neighbor' || rest[0] === 'neighbour') && (rest[1] === 'add' || rest[1] === 'replace')) {
+      // ip neigh add A lladdr M dev D [nud permanent]
+      const o: Record<string, string> = {};
+      for (let i = 3; i + 1 < rest.length; i += 2) o[rest[i]] = rest[i + 1];
+      if (!o.lladdr || !o.dev) throw new UsageError('ip neigh add A.B.C.D lladdr MAC dev NAME');
+      addNeighbour(this.dev(o.dev), rest[2], parseMac(o.lladdr));
       return;
     }
     throw new UsageError(`ip ${rest.slice(0, 2).join(' ')} is not supported`);

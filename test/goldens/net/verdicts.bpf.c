@@ -8,7 +8,7 @@
  *   seen_mark[i], seen_priority[i] = skb->mark, skb->priority
  *   if classid[i]: skb->tc_classid = classid[i]    (likewise mark[i], priority[i])
  *   if redir[i].kind: bpf_redirect / bpf_redirect_peer / bpf_clone_redirect (its return
- *                     value into clone_ret[i]) with redir[i].ifindex and flags
+ *                     value into clone_ret[i]) / bpf_redirect_neigh with redir[i].ifindex, flags
  *   return ret[i]                  (0xffffffff = -1 = TCX_NEXT / TC_ACT_UNSPEC)
  * so one object lets the recorder build any chain with any return codes, on the
  * real kernel and in tcxlab alike. Built with clang-19 -O2 -g -target bpf. */
@@ -19,7 +19,8 @@
 #define NSLOT 8
 
 struct redir_cfg {
-	__u32 kind;	/* 0 none, 1 bpf_redirect, 2 bpf_redirect_peer, 3 bpf_clone_redirect */
+	__u32 kind;	/* 0 none, 1 bpf_redirect, 2 bpf_redirect_peer, 3 bpf_clone_redirect,
+			 * 4 bpf_redirect_neigh (no params) */
 	__u32 ifindex;
 	__u32 flags;
 };
@@ -76,6 +77,8 @@ static __always_inline int slot(struct __sk_buff *skb, __u32 i)
 		bpf_redirect_peer(cfg.redir[i].ifindex, 0);
 	else if (cfg.redir[i].kind == 3)
 		stats.clone_ret[i] = bpf_clone_redirect(skb, cfg.redir[i].ifindex, cfg.redir[i].flags);
+	else if (cfg.redir[i].kind == 4)
+		bpf_redirect_neigh(cfg.redir[i].ifindex, 0, 0, 0);
 	return (int)cfg.ret[i];
 }
 
