@@ -2,10 +2,23 @@
  * Differential test: 10,000 seeded random programs (test/vm/random-programs.ts) under the
  * interpreter and the JIT must agree on r0, executed instructions, fault code and index, and
  * every helper call (including the DUMP of the stack frame). Every fifth program also runs with
- * an instruction budget smaller than it needs, so budget faults are compared too.
+ * an instruction budget smaller than it needs, so budget faults are compared too, and every tenth
+ * runs twice on one compiled program (the JIT reuses its stack between runs).
  */
 import { describe, expect, it } from 'vitest';
-import { generateProgram, observe, prng } from './random-programs.js';
+import { compile } from '../../vm/jit/index.js';
+import { Memory } from '../../vm/memory.js';
+import { generateProgram, linkWithTrace, observe, prng } from './random-programs.js';
+
+/** Run the JIT twice on one compiled program (the second run reuses the pooled stack). */
+function secondJitRun(bytes: Uint8Array) {
+  const trace: string[] = [];
+  const c = compile(linkWithTrace(bytes, trace));
+  c.run(new Memory());
+  trace.length = 0;
+  const r = c.run(new Memory());
+  return { r0lo: r.r0lo, r0hi: r.r0hi, insns: r.insns, fault: r.fault ? { code: r.fault.code, insnIndex: r.fault.insnIndex } : undefined, trace };
+}
 
 const COUNT = 10_000;
 
@@ -23,6 +36,10 @@ describe('[vm/differential]: random programs, interpreter vs JIT', () => {
       const b = observe(p.bytes, 'jit');
       const same = (x: typeof a, y: typeof b): boolean => JSON.stringify(x) === JSON.stringify(y);
       if (!same(a, b)) bad.push(`seed ${seed}: interp ${JSON.stringify(a).slice(0, 300)} jit ${JSON.stringify(b).slice(0, 300)}`);
+      if (k % 10 === 0) {
+        const again = secondJitRun(p.bytes);
+        if (!same(a, again)) bad.push(`seed ${seed} (second JIT run): ${JSON.stringify(again).slice(0, 300)}`);
+      }
       if (a.fault) faults++;
       helperCalls += a.trace.length;
       if (k % 5 === 0 && a.insns > 1) {

@@ -655,10 +655,13 @@ function emitEntry(prog: LinkedProgram, sh: Shape, entry: number, opts: CompileO
   const cases: Code[] = [];
   const used: boolean[] = new Array<boolean>(11).fill(false);
   let wild = false;
+  let dirty = false;
   for (const blk of blocks) {
     for (let i = blk.start; i < blk.end; i++) {
       markUsed(prog, i, used);
       if (mayWriteWild(prog, sh, i)) wild = true;
+      const cls = prog.code.op[i] & 7;
+      if (cls === 2 || cls === 3) dirty = true;
     }
   }
   const x: Ctx = { prog, sh, ids, counted: false, rest: 0, helperParam, used };
@@ -695,7 +698,8 @@ function emitEntry(prog: LinkedProgram, sh: Shape, entry: number, opts: CompileO
   cases.push(js`default: throw X.bug();`);
   return js`function ${fn}(X, d) {
 ${prologue(used)}${wild ? js`
-X.wild = true;` : nil}
+X.wild = true;` : dirty ? js`
+X.dirty = true;` : nil}
 let left = X.left;
 for (;;) switch (b) {
 ${joinCode(cases)}

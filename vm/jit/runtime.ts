@@ -75,6 +75,8 @@ export class JitRun {
   busy = false;
   /** Set by functions that may write the stack other than through r10 into their own frame. */
   wild = true;
+  /** Set by functions that store to the stack at all. */
+  dirty = true;
   /** Deepest frame entered in this run. */
   md = 0;
   private readonly sbView = new DataView(this.sb.buffer, this.sb.byteOffset, this.sb.byteLength);
@@ -101,8 +103,9 @@ export class JitRun {
     // written: its frames 0..md when all its stores went through r10 into its own frames
     // (`wild` unset), otherwise everything.
     if (this.wild) this.sb.fill(0);
-    else this.sb.fill(0, 0, (this.md + 1) * STACK_SIZE);
+    else if (this.dirty || this.md > 0) this.sb.fill(0, 0, (this.md + 1) * STACK_SIZE);
     this.wild = false;
+    this.dirty = false;
     this.md = 0;
     const stack = mem.alloc('stack', this.sb, { label: 'stack', view: this.sbView });
     this.stack = stack;
@@ -240,7 +243,8 @@ export class JitRun {
   /** Slow-path load (any region, ctx included). Returns the low half, sets `ldhi`, refills the cache. */
   ld(h: number, a: number, size: number, sx: number, i: number, op: number, left: number): number {
     const mem = this.mem;
-    const r = mem.resolve(h, a, size, false);
+    const region = mem.regionOf(h);
+    const r = region === undefined || region.ctx !== undefined ? undefined : mem.resolve(h, a, size, false);
     let x: number;
     if (r !== undefined) {
       const o = mem.lastOffset;
@@ -268,7 +272,6 @@ export class JitRun {
       this.cw = r.writable;
       return x | 0;
     }
-    const region = mem.regionOf(h);
     const out = this.ctxOut;
     if (region?.ctx !== undefined && region.ctx.load(Memory.offsetOf(a), size, out)) {
       x = out[0];
