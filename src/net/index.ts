@@ -45,11 +45,18 @@ export {
   sendFrame,
   loadObject,
   hostMemory,
+  addAddress,
+  addNeighbour,
+  addressesOf,
   XMIT_RECURSION_LIMIT,
+  NET_XMIT_SUCCESS,
+  NET_XMIT_DROP,
+  NET_XMIT_CN,
   MAX_RX_ROUNDS,
   type NetProgram,
   type SendOptions,
   type LoadedObject,
+  type Ip4Address,
 } from './datapath.js';
 export { formatTrace, tcActName, tcxRetName, fmtClassid, type NetTrace, type TraceEvent, type HookEvent, type RedirectEvent, type XmitEvent, type Fate, type TcxRun } from './trace.js';
 export { runScenario, ScenarioRunner, udpFrame, readPcap, parseClassid, type ScenarioStep, type ScenarioOptions, type ScenarioResult } from './scenario.js';
