@@ -38,4 +38,18 @@ describe('[vm/jit]: tcxlab jit', () => {
     expect(await run(['jit', obj, 'nope'], io)).toBe(1);
     expect(io.stderr).toMatch(/no program/);
   });
+  it('tcxlab conformance --engine jit passes 313/313', async () => {
+    const io = memoryIo();
+    expect(await run(['conformance', '--engine', 'jit'], io)).toBe(0);
+    expect(io.stdout).toContain('Passed 313 out of 313 tests.');
+  });
+  it('conformance-plugin --jit answers as the interpreter', async () => {
+    for (const prog of ['b7 00 00 00 2a 00 00 00 95 00 00 00 00 00 00 00', 'b7 01 00 00 07 00 00 00 27 01 00 00 06 00 00 00 bf 10 00 00 00 00 00 00 95 00 00 00 00 00 00 00']) {
+      const a = memoryIo(`${prog}\n`);
+      const b = memoryIo(`${prog}\n`);
+      expect(await run(['conformance-plugin', '', '--jit'], a)).toBe(0);
+      expect(await run(['conformance-plugin', ''], b)).toBe(0);
+      expect(a.stdout).toBe(b.stdout);
+    }
+  });
 });
