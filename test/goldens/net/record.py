@@ -20,8 +20,9 @@ How each scenario line is carried out:
   send DEV DIR FRAME              AF_PACKET send: DIR egress sends on DEV; DIR ingress sends on
                                   DEV's veth peer, so the frame arrives on DEV. A UDP socket bound
                                   to the frame's destination port reports local delivery; with
-                                  tracefs mounted at /sys/kernel/tracing, skb:kfree_skb events
-                                  give the drop reasons ("drops": [[reason, function], ...]).
+                                  tracefs at /sys/kernel/tracing (mounted for the run if needed),
+                                  skb:kfree_skb events give the drop reasons
+                                  ("drops": [[reason, function], ...]).
 Output: {"kernel": uname -r, "tools": ..., "steps": [{"line", "cmd", "rc", "errno"?, "msg"?, ...}]}
 """
 import contextlib
@@ -365,6 +366,9 @@ def main():
     subprocess.run(['ip', 'netns', 'add', name], check=True)
     rec = Recorder(name)
     os.makedirs(rec.dir)
+    mounted = False
+    if not os.path.exists(TRACE + '/trace'):  # mount tracefs for the run if it is not there
+        mounted = subprocess.run(['mount', '-t', 'tracefs', 'nodev', TRACE], capture_output=True).returncode == 0
     ev = TRACE + '/events/skb/kfree_skb/enable'
     if os.path.exists(ev):
         with open(ev, 'w') as f:
@@ -394,6 +398,8 @@ def main():
         if os.path.exists(ev):
             with open(ev, 'w') as f:
                 f.write('0')
+        if mounted:
+            subprocess.run(['umount', TRACE])
     tools = subprocess.run(['tc', '-V'], capture_output=True, text=True).stdout.strip()
     print(json.dumps({'kernel': os.uname().release, 'tools': tools, 'scenario': os.path.relpath(path, ROOT), 'steps': rec.steps}, indent=1))
 
