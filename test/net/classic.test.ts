@@ -155,3 +155,53 @@ describe('qdisc lifecycle and the tcx entry', () => {
     expect(l.veth0.tcxEntry('ingress')!.miniq).toBeNull();
   });
 });
+
+describe('cls_bpf filter management (errnos measured in tc-errors.net)', () => {
+  it('handles: 0 allocates the lowest free one; replace keeps the list position; add over a handle is EEXIST', () => {
+    const l = lab();
+    l.veth0.tc.qdisc('clsact');
+    const p = (i: number) => l.obj.prog(`v${i}`);
+    l.veth0.tc.filter({ dir: 'ingress', prio: 1, handle: 2, prog: p(0), da: true });
+    const a = l.veth0.tc.filter({ dir: 'ingress', prio: 1, prog: p(1), da: true });
+    const b = l.veth0.tc.filter({ dir: 'ingress', prio: 1, prog: p(2), da: true });
+    expect([a.handle, b.handle]).toEqual([1, 3]);
+    expect(() => l.veth0.tc.filter({ dir: 'ingress', prio: 1, handle: 2, prog: p(3), da: true })).toThrow(/EEXIST/);
+    l.veth0.tc.filter({ dir: 'ingress', prio: 1, handle: 2, prog: p(3), da: true, replace: true });
+    // newest first: 3 (v2), 1 (v1), 2 (replaced in place: v3)
+    expect(l.veth0.tc.filters('ingress').map((r) => [r.filter.handle, r.filter.prog.name])).toEqual([
+      [3, 'v2'],
+      [1, 'v1'],
+      [2, 'v3'],
+    ]);
+    expect(() => l.veth0.tc.filter({ dir: 'ingress', prio: 1, protocol: 0x0800, prog: p(4), da: true })).toThrow(/EINVAL/);
+    expect(() => l.veth0.tc.filter({ dir: 'ingress', chain: 1 << 28, prog: p(4), da: true })).toThrow(/EINVAL/);
+    expect(() => l.veth0.tc.filter({ dir: 'ingress', prog: p(4), da: true, skipSw: true })).toThrow(/EOPNOTSUPP/);
+    expect(() => l.veth0.tc.delFilter('ingress', { prio: 1, handle: 9 })).toThrow(/ENOENT/);
+    expect(() => l.veth0.tc.delFilter('ingress', { prio: 7 })).toThrow(/ENOENT/);
+    expect(() => l.veth0.tc.delFilter('ingress', { chain: 5, prio: 1 })).toThrow(/ENOENT/);
+    l.veth0.tc.delFilter('ingress', { chain: 5 }); // flushing a missing chain is fine
+    l.veth0.tc.delFilter('ingress', { prio: 1, handle: 3 });
+    expect(l.veth0.tc.filters('ingress')).toHaveLength(2);
+  });
+
+  it('auto prio: 0xc000 on an empty chain, then one below the first at or above 0x8000', () => {
+    const l = lab();
+    l.veth0.tc.qdisc('clsact');
+    const prios = [0, 0, 5, 0].map((prio, i) => {
+      l.veth0.tc.filter({ dir: 'egress', prio, prog: l.obj.prog(`v${i}`), da: true });
+      return l.veth0.tc.filters('egress').map((r) => r.prio);
+    });
+    expect(prios.at(-1)).toEqual([5, 0xbffe, 0xbfff, 0xc000]);
+  });
+
+  it('qdisc errnos: add twice EEXIST, replace by the other kind EINVAL, delete without one ENOENT then EINVAL', () => {
+    const l = lab();
+    expect(() => l.veth0.tc.delQdisc('clsact')).toThrow(/ENOENT/);
+    l.veth0.tc.qdisc('clsact');
+    expect(() => l.veth0.tc.qdisc('clsact')).toThrow(/EEXIST/);
+    expect(() => l.veth0.tc.qdisc('ingress', { replace: true })).toThrow(/EINVAL/);
+    expect(() => l.veth0.tc.delQdisc('ingress')).toThrow(/EINVAL/);
+    l.veth0.tc.delQdisc('clsact');
+    expect(() => l.veth0.tc.delQdisc('clsact')).toThrow(/EINVAL/);
+  });
+});
