@@ -49,7 +49,9 @@ const MAX_TOTAL_SLOTS = 8 << 20;
 /** Load an object. Throws only BpfError subclasses (ElfError, BtfError, RelocationError...). */
 export function loadCollectionSpec(bytes: Uint8Array, opts: LoadOptions = {}): CollectionSpec {
   try {
-    return load(bytes, opts);
+    // Work on a private copy: a Node Buffer's slice() is a view, so section data taken from the
+    // caller's bytes would otherwise be relocated in place (and a second load would see it).
+    return load(Uint8Array.prototype.slice.call(bytes), opts);
   } catch (e) {
     if (e instanceof BpfError) throw e;
     // Anything else on hostile input is a bug; still never let a TypeError/RangeError escape.
