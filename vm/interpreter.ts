@@ -1023,7 +1023,13 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           st.left = left;
           st.depth = depth;
           st.cur = cur;
-          fn(call);
+          try {
+            fn(call);
+          } catch (e) {
+            // A callback run by the helper may have executed instructions (st.left is current).
+            left = st.left;
+            throw e;
+          }
           left = st.left;
           cHi = stackHi;
           cView = stackView;
