@@ -93,6 +93,7 @@ export class VmRunResult implements RunResult {
 
 /** The per-run state a helper sees: HelperCall plus the run's tail-call count. */
 interface CallState extends HelperCall {
+  run: unknown;
   insnIndex: number;
   tailCall?: LinkedProgram;
   tailCalls: number;
@@ -220,7 +221,7 @@ class RunState {
   readonly stackBytes: Uint8Array;
   readonly stackView: DataView;
   readonly stackHi: number;
-  readonly budget: number;
+  budget: number;
   /** Instructions left (synced with the loop's local on calls, faults and exit). */
   left: number;
   depth = 0;
@@ -229,7 +230,7 @@ class RunState {
   readonly call: CallState;
   constructor(
     readonly mem: Memory,
-    readonly opts: RunOptions,
+    public opts: RunOptions,
     stack: Region,
   ) {
     this.stackBytes = stack.bytes;
@@ -250,16 +251,47 @@ class RunState {
   get executed(): number {
     return Math.min(this.budget, this.budget - this.left);
   }
+  /** Make a pooled state ready for a new run: fresh registers, stack, counters and options. */
+  reset(opts: RunOptions): void {
+    this.opts = opts;
+    this.budget = opts.budget ?? DEFAULT_INSN_BUDGET;
+    this.left = this.budget;
+    this.depth = 0;
+    this.regs.lo.fill(0);
+    this.regs.hi.fill(0);
+    this.mayGoto.fill(0);
+    this.stackBytes.fill(0);
+    this.call.run = opts.run;
+    this.call.tailCall = undefined;
+    this.call.tailCalls = 0;
+    this.call.insnIndex = 0;
+  }
 }
+
+/**
+ * Idle run states (with their stack region) per Memory. Allocating a RunState, its typed arrays
+ * and a 4 KiB stack region dominated the cost of short runs; a pooled one is reset instead. A
+ * state is taken for the whole run, so nested or concurrent runs on one Memory get their own.
+ */
+const POOL = new WeakMap<Memory, RunState[]>();
 
 /**
  * Run `prog` on `mem`. r1..r5 come from `opts.args` ([lo, hi] pairs), r10 is the top of frame 0.
  * Never throws for a program fault: the fault is in the result.
  */
 export function interpret(prog: LinkedProgram, mem: Memory, opts: RunOptions = {}): RunResult {
-  const stack = mem.alloc('stack', new Uint8Array(MAX_CALL_DEPTH * STACK_SIZE), { label: 'stack' });
+  let pool = POOL.get(mem);
+  if (pool === undefined) POOL.set(mem, (pool = []));
+  let st = pool.pop();
+  if (st === undefined || mem.regionOf(st.stackHi)?.bytes !== st.stackBytes) {
+    const stack = mem.alloc('stack', new Uint8Array(MAX_CALL_DEPTH * STACK_SIZE), { label: 'stack' });
+    const fresh = new RunState(mem, opts, stack);
+    fresh.call.callback = (pc, args) => runCallback(fresh, fresh.cur as LinkedProgram, pc, args);
+    st = fresh;
+  } else {
+    st.reset(opts);
+  }
   try {
-    const st = new RunState(mem, opts, stack);
     const L = st.regs.lo;
     const H = st.regs.hi;
     if (opts.args) {
@@ -272,7 +304,6 @@ export function interpret(prog: LinkedProgram, mem: Memory, opts: RunOptions = {
     H[10] = st.stackHi;
     st.mayGoto[0] = MAY_GOTO_START;
     st.cur = prog;
-    st.call.callback = (pc, args) => runCallback(st, st.cur ?? prog, pc, args);
     try {
       loop(st, prog, 0, 0);
       return new VmRunResult(L[0], H[0], st.executed);
@@ -282,7 +313,7 @@ export function interpret(prog: LinkedProgram, mem: Memory, opts: RunOptions = {
       throw e;
     }
   } finally {
-    mem.release(stack);
+    pool.push(st);
   }
 }
 

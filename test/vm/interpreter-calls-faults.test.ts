@@ -326,12 +326,16 @@ describe('[vm/run]: options', () => {
     expect(r.r0).toBe(0x100000003n);
     expect(r.insns).toBe(3);
   });
-  it('the stack region is released after the run', () => {
+  it('runs on one Memory reuse one stack region, zeroed at every run start', () => {
     const mem = new Memory();
-    let stackHi = 0;
-    interpret(linkBytes(asm`mov %r0, 0\nexit`), mem, { step: (_pc, regs) => (stackHi = regs.hi[10]) });
-    expect(stackHi).not.toBe(0);
-    expect(mem.regionOf(stackHi)).toBeUndefined();
+    const his: number[] = [];
+    // Reads fp-8 (0 on a fresh stack), then leaves 0x77 there for the next run to (not) see.
+    const prog = linkBytes(asm`ldxdw %r0, [%r10-8]\nstdw [%r10-8], 0x77\nexit`);
+    const runs = [0, 1, 2].map(() => interpret(prog, mem, { step: (_pc, regs) => his.push(regs.hi[10]) }));
+    expect(runs.map((r) => r.r0)).toEqual([0n, 0n, 0n]);
+    expect(new Set(his).size).toBe(1);
+    const probe = mem.alloc('scratch', new Uint8Array(1));
+    expect(probe.id).toBeLessThanOrEqual(1); // only the pooled stack region was ever allocated
   });
 });
 
