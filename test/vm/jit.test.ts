@@ -207,3 +207,18 @@ describe('[vm/jit]: programs Linux would reject still match the interpreter', ()
     expect(a.r0).toBe(8_388_608n);
   }, 60_000);
 });
+
+describe('[vm/jit]: faults inside callbacks count every executed instruction', () => {
+  it('a budget fault in a callback reports insns = budget in both engines', () => {
+    const helpers: HelperFn[] = [];
+    helpers[181] = (call) => {
+      for (let i = 0; i < 100; i++) call.callback!(call.regs.lo[2], [[i, 0]]);
+    };
+    const code = insns([0xb7, 2, 0, 0, 4], [0x85, 0, 0, 0, 181], [0x95], [0x95], [0xb7, 0, 0, 0, 1], [0x07, 0, 0, 0, 1], [0x95]);
+    const prog = link(decode(code), { name: 'cbb', helpers });
+    const [a, b] = both(prog, { budget: 50 });
+    expect(b).toEqual(a);
+    expect(a.insns).toBe(50);
+    expect(a.fault?.[0]).toBe(ErrorCode.BudgetExceeded);
+  });
+});

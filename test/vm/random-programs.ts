@@ -29,6 +29,12 @@ export function prng(seed: number): () => number {
 /** Helper ids the generated programs call. */
 export const MIX_HELPER = 1;
 export const DUMP_HELPER = 2;
+/** bpf_loop-like: calls the callback at r2 r1 & 3 times with (i, r3), sums the results into r0. */
+export const LOOP_HELPER = 3;
+/** Tail-calls the program itself when r1 is odd (the VM allows 33 per run). */
+export const TAIL_HELPER = 4;
+/** The packet LD_ABS/LD_IND read in `observe` (an Ethernet/IPv4/UDP frame). */
+export const PACKET = Uint8Array.from(Buffer.from('02000000000202000000000108004500002000010000401166ca0a0000010a00000204d2162e000cf20270696e67', 'hex'));
 
 interface Item {
   op: number;
@@ -158,7 +164,31 @@ export function generateProgram(seed: number, opts: GenOptions = {}): GeneratedP
         into.push({ op: Op.JCOND, to: l });
         pending.push({ label: l, at: k + 1 + int(3) });
       } else if (r < 0.92 && !kernel) {
-        into.push({ op: Op.CALL, imm: MIX_HELPER });
+        const w = int(6);
+        if (w === 0) {
+          // callx through a register holding the helper id
+          const reg = pick(regs.filter((q) => q !== 0));
+          into.push({ op: Op.MOV64_IMM, dst: reg, imm: MIX_HELPER });
+          into.push({ op: Op.CALLX, dst: reg });
+        } else if (w === 1 && depth < 2) {
+          // bpf_loop-style callback into a generated subprogram
+          const l = newLabel();
+          const sub: Item[] = [];
+          body(1 + int(4), [0, 1, 2, 3, 4, 5, 6, 7], sub, depth + 1, true);
+          sub.push({ op: Op.EXIT });
+          subs.push({ label: l, items: sub });
+          into.push({ op: Op.LDDW, dst: 2, src: 4, to: l });
+          into.push({ op: Op.CALL, imm: LOOP_HELPER });
+        } else if (w === 2 && chance(0.3)) {
+          into.push({ op: Op.CALL, imm: TAIL_HELPER });
+        } else if (w === 3) {
+          // legacy packet loads (LD_ABS / LD_IND; out of bounds ends the run with r0 = 0)
+          const sz = pick([0x00, 0x08, 0x10]);
+          if (chance(0.5)) into.push({ op: 0x20 | sz, imm: int(48) });
+          else into.push({ op: 0x40 | sz, src: pick(regs), imm: int(48) });
+        } else {
+          into.push({ op: Op.CALL, imm: MIX_HELPER });
+        }
       } else if (r < 0.96 && depth < 2) {
         const l = newLabel();
         const sub: Item[] = [];
@@ -233,7 +263,7 @@ function assemble(items: Item[]): Uint8Array {
     let imm = it.imm ?? 0;
     if (it.to !== undefined) {
       const t = pos.get(it.to) as number;
-      if (it.op === Op.CALL) imm = t - pc - 1;
+      if (it.op === Op.CALL || it.op === Op.LDDW) imm = t - pc - 1;
       else off = t - pc - 1;
     }
     put(it.op, it.dst ?? 0, it.src ?? 0, off, imm);
@@ -249,7 +279,7 @@ import { interpret } from '../../vm/interpreter.js';
 import { compile } from '../../vm/jit/index.js';
 import { link } from '../../vm/link.js';
 import { Memory } from '../../vm/memory.js';
-import { decode, type HelperCall, type HelperFn, type LinkedProgram, type RunOptions } from '../../vm/program.js';
+import { decode, type HelperCall, type HelperFn, type LinkedProgram, type PacketProvider, type RunOptions } from '../../vm/program.js';
 
 /** What one engine observably did. */
 export interface Observed {
@@ -262,7 +292,7 @@ export interface Observed {
 }
 
 /** The test helpers: MIX folds r1..r5 into r0; DUMP records 512 bytes at r1 and leaves r0. */
-export function testHelpers(trace: string[]): HelperFn[] {
+export function testHelpers(trace: string[], self: { prog?: LinkedProgram } = {}): HelperFn[] {
   const h: HelperFn[] = [];
   h[MIX_HELPER] = (c: HelperCall) => {
     const L = c.regs.lo;
@@ -270,6 +300,21 @@ export function testHelpers(trace: string[]): HelperFn[] {
     trace.push(`mix ${L[1]} ${H[1]} ${L[2]} ${H[2]} ${L[3]} ${H[3]} ${L[4]} ${H[4]} ${L[5]} ${H[5]}`);
     L[0] = (Math.imul(L[1], 31) + (L[2] ^ H[3]) + L[4] - H[5]) | 0;
     H[0] = H[1] ^ L[2] ^ L[5];
+  };
+  h[LOOP_HELPER] = (c: HelperCall) => {
+    const n = c.regs.lo[1] & 3;
+    const fn = c.regs.lo[2];
+    const ctx = c.regs.lo[3];
+    trace.push(`loop ${n} ${fn}`);
+    let acc = 0;
+    for (let i = 0; i < n; i++) acc = (acc + (c.callback as NonNullable<HelperCall['callback']>)(fn, [[i, 0], [ctx, 0]])[0]) | 0;
+    c.regs.lo[0] = acc;
+    c.regs.hi[0] = 0;
+  };
+  h[TAIL_HELPER] = (c: HelperCall) => {
+    trace.push(`tail ${c.tailCalls}`);
+    if ((c.regs.lo[1] & 1) === 1 && self.prog !== undefined) c.tailCall = self.prog;
+    c.regs.lo[0] = -1;
   };
   h[DUMP_HELPER] = (c: HelperCall) => {
     const b = c.mem.slice(c.regs.hi[1], c.regs.lo[1], 512);
@@ -282,7 +327,21 @@ export function testHelpers(trace: string[]): HelperFn[] {
 
 /** Link `bytes` with helpers that log into `trace`. */
 export function linkWithTrace(bytes: Uint8Array, trace: string[]): LinkedProgram {
-  return link(decode(bytes), { name: 'random', helpers: testHelpers(trace) });
+  const self: { prog?: LinkedProgram } = {};
+  self.prog = link(decode(bytes), { name: 'random', helpers: testHelpers(trace, self) });
+  return self.prog;
+}
+
+/** LD_ABS/LD_IND over PACKET (big-endian, undefined out of bounds). */
+export function packetProvider(): PacketProvider {
+  return {
+    loadAbs(offset, size) {
+      if (offset < 0 || offset + size > PACKET.length) return undefined;
+      let v = 0;
+      for (let k = 0; k < size; k++) v = v * 256 + PACKET[offset + k];
+      return v;
+    },
+  };
 }
 
 /** Run under one engine on a fresh Memory. */
@@ -290,7 +349,8 @@ export function observe(bytes: Uint8Array, engine: 'interp' | 'jit', opts: RunOp
   const trace: string[] = [];
   const prog = linkWithTrace(bytes, trace);
   const mem = new Memory();
-  const r = engine === 'interp' ? interpret(prog, mem, opts) : compile(prog).run(mem, opts);
+  const o = { packet: packetProvider(), ...opts };
+  const r = engine === 'interp' ? interpret(prog, mem, o) : compile(prog).run(mem, o);
   return {
     r0lo: r.r0lo,
     r0hi: r.r0hi,
