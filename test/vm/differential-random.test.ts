@@ -10,13 +10,14 @@ import { compile } from '../../vm/jit/index.js';
 import { Memory } from '../../vm/memory.js';
 import { generateProgram, linkWithTrace, observe, packetProvider, prng } from './random-programs.js';
 
-/** Run the JIT twice on one compiled program (the second run reuses the pooled stack). */
+/** Run the JIT twice on one compiled program and one Memory (the second run reuses the pooled stack). */
 function secondJitRun(bytes: Uint8Array) {
   const trace: string[] = [];
   const c = compile(linkWithTrace(bytes, trace));
-  c.run(new Memory(), { packet: packetProvider() });
+  const mem = new Memory();
+  c.run(mem, { packet: packetProvider() });
   trace.length = 0;
-  const r = c.run(new Memory(), { packet: packetProvider() });
+  const r = c.run(mem, { packet: packetProvider() });
   return { r0lo: r.r0lo, r0hi: r.r0hi, insns: r.insns, fault: r.fault ? { code: r.fault.code, insnIndex: r.fault.insnIndex } : undefined, trace };
 }
 

@@ -176,8 +176,9 @@ describe('[vm/jit]: the pooled stack starts every run zeroed, as the interpreter
   ])('%s', (_n, text) => {
     const prog = link(decode(asm`${text}`), { name: 'z', helpers: [] });
     const c = compile(prog);
-    const write = c.run(new Memory(), { args: [[1, 0]] });
-    const read = c.run(new Memory(), { args: [[0, 0]] });
+    const mem = new Memory();
+    const write = c.run(mem, { args: [[1, 0]] });
+    const read = c.run(mem, { args: [[0, 0]] });
     expect(write.fault).toBeUndefined();
     expect(read.r0).toBe(interpret(prog, new Memory(), { args: [[0, 0]] }).r0);
     expect(read.r0).toBe(0n);
@@ -220,5 +221,18 @@ describe('[vm/jit]: faults inside callbacks count every executed instruction', (
     expect(b).toEqual(a);
     expect(a.insns).toBe(50);
     expect(a.fault?.[0]).toBe(ErrorCode.BudgetExceeded);
+  });
+});
+
+describe('[vm/jit]: runs on one Memory', () => {
+  it('reuse one stack region, as the interpreter, and the same stack addresses', () => {
+    const prog = link(decode(asm`mov %r0, %r10\nrsh %r0, 32\nexit`), { name: 'r', helpers: [] });
+    const mi = new Memory();
+    const mj = new Memory();
+    const i = [0, 1, 2].map(() => interpret(prog, mi).r0);
+    const j = [0, 1, 2].map(() => compile(prog).run(mj).r0);
+    expect(j).toEqual(i);
+    expect(new Set(j).size).toBe(1);
+    expect(mj.alloc('scratch', new Uint8Array(1)).id).toBe(mi.alloc('scratch', new Uint8Array(1)).id);
   });
 });

@@ -42,8 +42,10 @@ function unitOf(prog: LinkedProgram, dynamicFp = false): JitUnit & JitProgram {
   return u;
 }
 
+/** Idle run states (each with its stack region) per Memory, shared by all compiled programs. */
+const POOL = new WeakMap<Memory, JitRun[]>();
+
 class Compiled implements CompiledProgram {
-  private pool: JitRun | undefined;
   constructor(private readonly unit: JitProgram) {}
   get prog(): LinkedProgram {
     return this.unit.prog;
@@ -57,11 +59,9 @@ class Compiled implements CompiledProgram {
   run(mem: Memory, opts: RunOptions = {}): RunResult {
     const unit = this.unit;
     if (opts.step !== undefined || unit.fallback) return interpret(unit.prog, mem, opts);
-    let x = this.pool;
-    if (x === undefined || x.busy) {
-      x = new JitRun(unitOf);
-      if (this.pool === undefined) this.pool = x;
-    }
+    let pool = POOL.get(mem);
+    if (pool === undefined) POOL.set(mem, (pool = []));
+    const x = pool.pop() ?? new JitRun(unitOf);
     x.begin(mem, opts, unit);
     try {
       unit.entry(0)(x, 0);
@@ -72,6 +72,7 @@ class Compiled implements CompiledProgram {
       throw e;
     } finally {
       x.end();
+      pool.push(x);
     }
   }
 }

@@ -107,8 +107,12 @@ export class JitRun {
     this.wild = false;
     this.dirty = false;
     this.md = 0;
-    const stack = mem.alloc('stack', this.sb, { label: 'stack', view: this.sbView });
-    this.stack = stack;
+    // One stack region per Memory, kept between runs (as the interpreter's pooled run states).
+    let stack = this.stack;
+    if (stack === undefined || this.mem !== mem || mem.regionOf(stack.hi) !== stack || stack.bytes !== this.sb) {
+      stack = mem.alloc('stack', this.sb, { label: 'stack', view: this.sbView });
+      this.stack = stack;
+    }
     this.mem = mem;
     this.sv = stack.view;
     this.sh = stack.hi;
@@ -141,10 +145,8 @@ export class JitRun {
     this.stackCache();
   }
 
-  /** Release the run's stack region. */
+  /** The run is over (the stack region stays allocated for the next run on this Memory). */
   end(): void {
-    if (this.stack !== undefined) this.mem.release(this.stack);
-    this.stack = undefined;
     this.busy = false;
   }
 
