@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { UsageError } from '../../../vm/errors.js';
-import { ENGINES, type Engine } from '../../../vm/engine.js';
+import { chooseEngine, ENGINE_CHOICES, type EngineChoice } from '../../../vm/engine.js';
 import { Collection, objectNameOf } from '../../collection.js';
 import { testRun } from '../../test-run.js';
 import type { CliIo } from '../io.js';
@@ -92,8 +92,8 @@ export function register(program: Command, io: CliIo): void {
     .argument('<words...>', 'bpftool prog run grammar')
     .option('-j, --json', 'JSON output')
     .option('-p, --pretty', 'pretty JSON output')
-    .addOption(new Option('--engine <engine>', 'execution engine').choices(ENGINES as string[]).default('interp'))
-    .action(async (words: string[], o: { json?: boolean; pretty?: boolean; engine: Engine }) => {
+    .addOption(new Option('--engine <engine>', 'execution engine (auto: the JIT from 256 runs on)').choices(ENGINE_CHOICES as string[]).default('auto'))
+    .action(async (words: string[], o: { json?: boolean; pretty?: boolean; engine: EngineChoice }) => {
       const a = parseProgRunArgs(words);
       const coll = Collection.load(io.readFile(a.obj), { objectName: objectNameOf(a.obj), programType: a.type ?? 'sched_cls' });
       const candidates = [...coll.programs.values()].filter((p) => (a.name ? p.name === a.name : a.sec ? p.spec.section === a.sec : true));
@@ -103,7 +103,7 @@ export function register(program: Command, io: CliIo): void {
       const readIn = async (f: string): Promise<Uint8Array> => (f === '-' ? new TextEncoder().encode(await io.stdin()) : io.readFile(f));
       const data = await readIn(a.dataIn as string);
       const ctxIn = a.ctxIn !== undefined ? await readIn(a.ctxIn) : undefined;
-      const r = testRun(candidates[0].linked, coll.mem, { data, ctxIn, ctxOut: a.ctxOut !== undefined, repeat: a.repeat, engine: o.engine });
+      const r = testRun(candidates[0].linked, coll.mem, { data, ctxIn, ctxOut: a.ctxOut !== undefined, repeat: a.repeat, engine: chooseEngine(o.engine, a.repeat) });
       if (r.fault) throw r.fault;
       if (r.err !== 0) throw new UsageError(`failed to run program: ${r.err}`);
       const json = o.json || o.pretty;

@@ -1,6 +1,6 @@
 /**
  * @fileoverview `tcxlab run OBJ PROG PACKETS_FILE [--ctx HEX] [--ctx-out] [--set MAP KEY VAL]...
- * [--engine interp|jit] [--repeat N] [--cpu N] [--type T] [--pretty]`
+ * [--engine auto|interp|jit] [--repeat N] [--cpu N] [--type T] [--pretty]`
  *
  * Prints one JSON object of exactly the shape `oracle run` prints (shared/oracle/README.md), so a
  * run can be diffed against the real kernel with one command:
@@ -10,7 +10,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { BpfError, UsageError, VerifierError } from '../../../vm/errors.js';
-import { ENGINES, type Engine } from '../../../vm/engine.js';
+import { chooseEngine, ENGINE_CHOICES, type EngineChoice } from '../../../vm/engine.js';
 import { defaultBaseState } from '../../helpers/base.js';
 import { Collection, objectNameOf } from '../../collection.js';
 import { loadCollectionSpec } from '../../../loader/index.js';
@@ -82,7 +82,7 @@ export function runJob(
   objPath: string,
   progName: string,
   packets: PacketLine[],
-  opts: { ctx?: string; ctxOut?: boolean; sets?: SetArg[]; engine?: Engine; repeat?: number; cpu?: number; type?: string },
+  opts: { ctx?: string; ctxOut?: boolean; sets?: SetArg[]; engine?: EngineChoice; repeat?: number; cpu?: number; type?: string },
 ): Record<string, unknown> {
   const objectName = objectNameOf(objPath);
   const sets = opts.sets ?? [];
@@ -134,13 +134,14 @@ export function runJob(
   const ctxIn = opts.ctx !== undefined ? fromHex(opts.ctx) : undefined;
   const runs: Record<string, unknown>[] = [];
   const list = opts.repeat !== undefined ? packets.slice(0, 1) : packets;
+  const engine = chooseEngine(opts.engine ?? 'auto', opts.repeat ?? list.length);
   for (const p of list) {
     const r = testRun(prog.linked, coll.mem, {
       data: p.data,
       ctxIn,
       ctxOut: opts.ctxOut,
       repeat: opts.repeat,
-      engine: opts.engine,
+      engine,
       base,
     });
     const run: Record<string, unknown> = { line: p.line, data_size_in: p.data.length };
@@ -185,7 +186,7 @@ export function register(program: Command, io: CliIo): void {
     .option('--ctx <hex>', 'struct __sk_buff ctx_in (192 bytes or a prefix) for every packet')
     .option('--ctx-out', 'ask for ctx_out without a ctx_in (the kernel then runs with a zeroed ctx)')
     .option('--set <map-key-value...>', 'set a map entry before the run: MAP KEYHEX VALHEX, or MAP KEYHEX @PROG for a prog array (repeatable)')
-    .addOption(new Option('--engine <engine>', 'execution engine').choices(ENGINES as string[]).default('interp'))
+    .addOption(new Option('--engine <engine>', 'execution engine (auto: the JIT from 256 runs on)').choices(ENGINE_CHOICES as string[]).default('auto'))
     .option('--repeat <n>', 'run the first packet N times on the same skb and report duration_ns', (v) => Number.parseInt(v, 10))
     .option('--cpu <n>', 'CPU the program runs on (per-CPU maps)', (v) => Number.parseInt(v, 10), 0)
     .option('--type <type>', 'program type for unknown section names (e.g. sched_cls)')
@@ -201,7 +202,7 @@ export function register(program: Command, io: CliIo): void {
         ctx: o.ctx as string | undefined,
         ctxOut: Boolean(o.ctxOut),
         sets,
-        engine: o.engine as Engine,
+        engine: o.engine as EngineChoice,
         repeat: o.repeat as number | undefined,
         cpu: o.cpu as number,
         type: o.type as string | undefined,
