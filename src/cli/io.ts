@@ -3,6 +3,17 @@
  * entry points, injectable so that commands run in-process under tests.
  */
 import { readFileSync } from 'node:fs';
+import { UsageError } from '../../vm/errors.js';
+
+/** Read a whole file; a missing or unreadable file is a usage error naming it, not a crash. */
+export function readFileOrFail(path: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
+    throw new UsageError(`cannot read ${JSON.stringify(path)}: ${code}`);
+  }
+}
 
 export interface CliIo {
   out(text: string): void;
@@ -23,7 +34,7 @@ export function processIo(): CliIo {
       for await (const c of process.stdin) chunks.push(c as Buffer);
       return Buffer.concat(chunks).toString('utf8');
     },
-    readFile: (p) => new Uint8Array(readFileSync(p)),
+    readFile: readFileOrFail,
     exitCode: 0,
   };
 }
@@ -41,7 +52,7 @@ export function memoryIo(stdin = ''): CliIo & { stdout: string; stderr: string }
       io.stderr += t;
     },
     stdin: async () => stdin,
-    readFile: (p: string) => new Uint8Array(readFileSync(p)),
+    readFile: readFileOrFail,
   };
   return io;
 }
