@@ -72,6 +72,7 @@ import {
   udiv64,
   umod32,
   umod64,
+  atomicRmw,
 } from './semantics.js';
 
 /** Result of one run. `r0` is derived from the two halves. */
@@ -1521,57 +1522,7 @@ function atomic(mem: Memory, regs: RegisterFile, op: number, d: number, s: numbe
   }
   if (size < 4) throw fault(ErrorCode.UnknownOpcode, `atomic op 0x${imm.toString(16)} on ${size} bytes`, i, op);
   const r = atomicRegion(mem, H[d], (L[d] + off) | 0, size, i, op);
-  const o = mem.lastOffset;
-  const v = r.view;
-  const oldLo = v.getInt32(o, true);
-  const oldHi = size === 8 ? v.getInt32(o + 4, true) : 0;
-  let nlo: number;
-  let nhi = 0;
-  const slo = L[s];
-  const shi = size === 8 ? H[s] : 0;
-  switch (imm & ~AtomicOp.FETCH) {
-    case AtomicOp.ADD: {
-      const sum = (oldLo >>> 0) + (slo >>> 0);
-      nlo = sum | 0;
-      nhi = (oldHi + shi + (sum > 0xffffffff ? 1 : 0)) | 0;
-      break;
-    }
-    case AtomicOp.OR:
-      nlo = oldLo | slo;
-      nhi = oldHi | shi;
-      break;
-    case AtomicOp.AND:
-      nlo = oldLo & slo;
-      nhi = oldHi & shi;
-      break;
-    case AtomicOp.XOR:
-      nlo = oldLo ^ slo;
-      nhi = oldHi ^ shi;
-      break;
-    case 0xe0: // XCHG (imm 0xe1)
-      if (imm !== AtomicOp.XCHG) throw fault(ErrorCode.UnknownOpcode, `bad atomic op 0x${imm.toString(16)}`, i, op);
-      nlo = slo;
-      nhi = shi;
-      break;
-    case 0xf0: {
-      // CMPXCHG (imm 0xf1)
-      if (imm !== AtomicOp.CMPXCHG) throw fault(ErrorCode.UnknownOpcode, `bad atomic op 0x${imm.toString(16)}`, i, op);
-      const match = size === 8 ? oldLo === L[0] && oldHi === H[0] : oldLo === L[0];
-      if (match) {
-        v.setInt32(o, slo, true);
-        if (size === 8) v.setInt32(o + 4, shi, true);
-      }
-      L[0] = oldLo;
-      H[0] = oldHi;
-      return;
-    }
-    default:
-      throw fault(ErrorCode.UnknownOpcode, `bad atomic op 0x${imm.toString(16)}`, i, op);
-  }
-  v.setInt32(o, nlo, true);
-  if (size === 8) v.setInt32(o + 4, nhi, true);
-  if ((imm & AtomicOp.FETCH) !== 0) {
-    L[s] = oldLo;
-    H[s] = oldHi;
+  if (!atomicRmw(r.view, mem.lastOffset, size, imm, L, H, s)) {
+    throw fault(ErrorCode.UnknownOpcode, `bad atomic op 0x${imm.toString(16)}`, i, op);
   }
 }

@@ -22,6 +22,8 @@
  *   MOD    | dst (ALU: low 32, zext)      | (unsigned: ordinary modulo)
  *   SMOD   | dst (ALU: low 32, zext)      | 0
  */
+import { AtomicOp } from './isa.js';
+
 
 /** Scratch result of the 64-bit functions: R[0] = low half, R[1] = high half (int32). */
 export const R = new Int32Array(2);
@@ -348,4 +350,65 @@ export function fromBigInt(v: bigint): void {
   const u = BigInt.asUintN(64, v);
   R[0] = Number(u & 0xffffffffn) | 0;
   R[1] = Number(u >> 32n) | 0;
+}
+
+/**
+ * Atomic read-modify-write on `size` (4 or 8) bytes at `o` of `v` (kernel: the BPF_ATOMIC ops of
+ * ___bpf_prog_run; RFC 9669 §5.3), shared by both engines. `regs` are the VM registers, `s` the
+ * source register. ADD/OR/AND/XOR (± FETCH) and XCHG write memory and, with FETCH (XCHG has it),
+ * put the old value in src; CMPXCHG compares with r0 (its low 32 bits for W), stores src on a
+ * match and always puts the old value in r0. Values of 32-bit ops are zero-extended.
+ * Returns false for an unknown op (the caller faults; nothing was written).
+ */
+export function atomicRmw(v: DataView, o: number, size: number, imm: number, L: Int32Array, H: Int32Array, s: number): boolean {
+  const oldLo = v.getInt32(o, true);
+  const oldHi = size === 8 ? v.getInt32(o + 4, true) : 0;
+  const slo = L[s];
+  const shi = size === 8 ? H[s] : 0;
+  let nlo: number;
+  let nhi: number;
+  switch (imm & ~AtomicOp.FETCH) {
+    case AtomicOp.ADD: {
+      const sum = (oldLo >>> 0) + (slo >>> 0);
+      nlo = sum | 0;
+      nhi = (oldHi + shi + (sum > 0xffffffff ? 1 : 0)) | 0;
+      break;
+    }
+    case AtomicOp.OR:
+      nlo = oldLo | slo;
+      nhi = oldHi | shi;
+      break;
+    case AtomicOp.AND:
+      nlo = oldLo & slo;
+      nhi = oldHi & shi;
+      break;
+    case AtomicOp.XOR:
+      nlo = oldLo ^ slo;
+      nhi = oldHi ^ shi;
+      break;
+    case AtomicOp.XCHG & ~AtomicOp.FETCH:
+      if (imm !== AtomicOp.XCHG) return false;
+      nlo = slo;
+      nhi = shi;
+      break;
+    case AtomicOp.CMPXCHG & ~AtomicOp.FETCH: {
+      if (imm !== AtomicOp.CMPXCHG) return false;
+      if (size === 8 ? oldLo === L[0] && oldHi === H[0] : oldLo === L[0]) {
+        v.setInt32(o, slo, true);
+        if (size === 8) v.setInt32(o + 4, shi, true);
+      }
+      L[0] = oldLo;
+      H[0] = oldHi;
+      return true;
+    }
+    default:
+      return false;
+  }
+  v.setInt32(o, nlo, true);
+  if (size === 8) v.setInt32(o + 4, nhi, true);
+  if ((imm & AtomicOp.FETCH) !== 0) {
+    L[s] = oldLo;
+    H[s] = oldHi;
+  }
+  return true;
 }

@@ -8,7 +8,7 @@ import { BpfError, ErrorCode, VmFault } from '../errors.js';
 import { AtomicOp, DEFAULT_INSN_BUDGET, MAX_CALL_DEPTH, MAX_TAIL_CALLS, MAY_GOTO_START, NUM_REGS, OP_NAMES, STACK_SIZE } from '../isa.js';
 import { BASE_LO, Memory, type Region } from '../memory.js';
 import type { HelperCall, HelperFn, LinkedProgram, PacketProvider, RunOptions } from '../program.js';
-import { sx16, sx8 } from '../semantics.js';
+import { atomicRmw, sx16, sx8 } from '../semantics.js';
 
 /** A compiled entry point: runs from its pc in frame `d` until EXIT of that frame. */
 export type EntryFn = (x: JitRun, d: number) => void;
@@ -346,58 +346,7 @@ export class JitRun {
     const a = (L[d] + off) | 0;
     const r = mem.resolve(H[d], a, size, true);
     if (r === undefined) throw this.badAccess(i, op, H[d], a, size, true, left);
-    const o = mem.lastOffset;
-    const v = r.view;
-    const oldLo = v.getInt32(o, true);
-    const oldHi = size === 8 ? v.getInt32(o + 4, true) : 0;
-    let nlo: number;
-    let nhi = 0;
-    const slo = L[s];
-    const shi = size === 8 ? H[s] : 0;
-    switch (imm & ~AtomicOp.FETCH) {
-      case AtomicOp.ADD: {
-        const sum = (oldLo >>> 0) + (slo >>> 0);
-        nlo = sum | 0;
-        nhi = (oldHi + shi + (sum > 0xffffffff ? 1 : 0)) | 0;
-        break;
-      }
-      case AtomicOp.OR:
-        nlo = oldLo | slo;
-        nhi = oldHi | shi;
-        break;
-      case AtomicOp.AND:
-        nlo = oldLo & slo;
-        nhi = oldHi & shi;
-        break;
-      case AtomicOp.XOR:
-        nlo = oldLo ^ slo;
-        nhi = oldHi ^ shi;
-        break;
-      case 0xe0:
-        if (imm !== AtomicOp.XCHG) throw this.atomicBad(i, op, imm, left);
-        nlo = slo;
-        nhi = shi;
-        break;
-      case 0xf0: {
-        if (imm !== AtomicOp.CMPXCHG) throw this.atomicBad(i, op, imm, left);
-        const match = size === 8 ? oldLo === L[0] && oldHi === H[0] : oldLo === L[0];
-        if (match) {
-          v.setInt32(o, slo, true);
-          if (size === 8) v.setInt32(o + 4, shi, true);
-        }
-        L[0] = oldLo;
-        H[0] = oldHi;
-        return;
-      }
-      default:
-        throw this.atomicBad(i, op, imm, left);
-    }
-    v.setInt32(o, nlo, true);
-    if (size === 8) v.setInt32(o + 4, nhi, true);
-    if ((imm & AtomicOp.FETCH) !== 0) {
-      L[s] = oldLo;
-      H[s] = oldHi;
-    }
+    if (!atomicRmw(r.view, mem.lastOffset, size, imm, L, H, s)) throw this.atomicBad(i, op, imm, left);
   }
 
   private atomicBad(i: number, op: number, imm: number, left: number): VmFault {
