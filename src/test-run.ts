@@ -9,7 +9,7 @@
 import { BpfError, ErrnoError, type VmFault } from '../vm/errors.js';
 import { runProgram, type Engine } from '../vm/engine.js';
 import { Memory } from '../vm/memory.js';
-import type { LinkedProgram, PacketProvider } from '../vm/program.js';
+import type { LinkedProgram, PacketProvider, StepHook } from '../vm/program.js';
 import { defaultBaseState, type BaseRunState } from './helpers/base.js';
 import {
   ctxArg,
@@ -35,6 +35,8 @@ export interface TestRunOptions extends TestRunInput {
   env?: SkbEnv;
   /** Base helper state (clock, PRNG, CPU, trace sink); a fresh default one otherwise. */
   base?: BaseRunState;
+  /** Called before every executed instruction (traces, coverage); runs use the interpreter then. */
+  step?: StepHook;
 }
 
 /** What a test run gives back (the syscall's outputs plus what tcxlab saw). */
@@ -77,7 +79,7 @@ export function testRun(prog: LinkedProgram, mem: Memory, opts: TestRunOptions):
     // trace sink) added. SkbRunState and BaseRunState share no field names.
     withBase ??= Object.assign(state, base) as SkbRunState & BaseRunState;
     packet ??= skbPacketProvider(state.skb);
-    const res = runProgram(prog, mem, { args: [ctxArg(state)], run: withBase, budget: opts.budget, packet }, engine);
+    const res = runProgram(prog, mem, { args: [ctxArg(state)], run: withBase, budget: opts.budget, packet, step: opts.step }, engine);
     insns = res.insns;
     return { r0lo: res.r0lo, fault: res.fault };
   };
