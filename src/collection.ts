@@ -24,6 +24,8 @@ import { ArrayOfMapsMap, HashOfMapsMap } from './maps/map-in-map.js';
 import { BPF_MAP_TYPE, BPF_PROG_TYPE } from './uapi.js';
 import { checkCtxAccess, SKB_OFF } from './skb/sk-buff-ctx.js';
 import { testRun, type TestRunOptions, type TestRunResult } from './test-run.js';
+import { defaultBaseState, type VirtualClock } from './helpers/base.js';
+import { timerHost, type TimerFiring } from './helpers/timer.js';
 import type { Engine } from '../vm/engine.js';
 
 /** Options of a Collection. */
@@ -204,7 +206,26 @@ export class Collection {
    * runs). `frame` starts at the Ethernet header.
    */
   run(progName: string, frame: Uint8Array, opts: Omit<TestRunOptions, 'data'> = {}): TestRunResult {
-    return testRun(this.program(progName).linked, this.mem, { engine: this.engine, ...opts, data: frame });
+    const linked = this.program(progName).linked;
+    const engine = opts.engine ?? this.engine;
+    // The run sees the machine's clock (the one advanceClock moves) unless a base state is given,
+    // and the program to resolve bpf_timer_set_callback pointers in.
+    const base = { ...(opts.base ?? { ...defaultBaseState(), clock: this.clock }), timerContext: { program: linked, engine } };
+    return testRun(linked, this.mem, { engine: this.engine, ...opts, base, data: frame });
+  }
+
+  /** The emulated machine's virtual clock (shared by every collection on the same Memory). */
+  get clock(): VirtualClock {
+    return timerHost(this.mem).clock;
+  }
+
+  /**
+   * Let `ns` nanoseconds of monotonic time pass: every bpf_timer armed on this Memory that expires
+   * by then fires, earliest first, its callback running with the clock at its expiry. Returns what
+   * fired (faults included). `advanceClock(0)` fires only timers already due.
+   */
+  advanceClock(ns: bigint | number): TimerFiring[] {
+    return timerHost(this.mem).advance(ns);
   }
 
   /** Put program `progName` into slot `index` of prog array `mapName` (like `--set MAP K @PROG`). */

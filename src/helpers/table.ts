@@ -17,6 +17,9 @@ import { skbRedirectHelpers } from './skb-redirect.js';
 import { skbRouteHelpers } from './skb-route.js';
 import { skbTunnelHelpers } from './skb-tunnel.js';
 import { skbVlanHelpers } from './skb-vlan.js';
+import { miscHelpers } from './misc.js';
+import { dynptrHelpers } from './dynptr.js';
+import { timerHelpers } from './timer.js';
 
 /** All implemented helpers by id. One source per id: families must not overlap. */
 export const HELPER_FAMILIES: ReadonlyArray<Readonly<Record<number, HelperFn>>> = [
@@ -30,6 +33,9 @@ export const HELPER_FAMILIES: ReadonlyArray<Readonly<Record<number, HelperFn>>> 
   skbVlanHelpers,
   skbTunnelHelpers,
   skbRouteHelpers,
+  miscHelpers,
+  dynptrHelpers,
+  timerHelpers,
 ];
 
 function unsupported(id: number): HelperFn {

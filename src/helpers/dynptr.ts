@@ -1,0 +1,174 @@
+/**
+ * @fileoverview Dynamic pointers (kernel/bpf/helpers.c, kernel/bpf/ringbuf.c): dynptr_from_mem,
+ * dynptr_read, dynptr_write, dynptr_data and the ring buffer dynptrs.
+ *
+ * A `struct bpf_dynptr` is 16 bytes on the program's stack, laid out as the kernel's
+ * bpf_dynptr_kern (the verifier forbids the program from reading it directly):
+ *
+ *   0        8                          12        16
+ *   | data   | size:24 type:4..7 rd:31 | offset  |
+ *
+ * `data` holds a VM address (lo, hi). A "null" dynptr is all zeros (bpf_dynptr_set_null).
+ * Kernel answers: test/goldens/helpers2 (dynptr_cases).
+ */
+import { HELPER_IDS as H } from '../../vm/helper-ids.js';
+import { Memory } from '../../vm/memory.js';
+import type { HelperCall, HelperFn } from '../../vm/program.js';
+import { RingbufMap } from '../maps/ringbuf.js';
+import { ERRNO } from '../uapi.js';
+import { argMem, argSize, argU32, argU64, helperFault, setR0, setR0Ptr } from './args.js';
+import { argMap } from './maps.js';
+
+/** DYNPTR_MAX_SIZE: the size field is 24 bits. */
+export const DYNPTR_MAX_SIZE = 0xffffff;
+const DYNPTR_SIZE_MASK = 0xffffff;
+const DYNPTR_TYPE_SHIFT = 28;
+const DYNPTR_RDONLY_BIT = 0x8000_0000;
+/** enum bpf_dynptr_type */
+export const BPF_DYNPTR_TYPE = { INVALID: 0, LOCAL: 1, RINGBUF: 2, SKB: 3, XDP: 4 } as const;
+
+interface Dynptr {
+  view: DataView;
+  hi: number;
+  lo: number;
+  size: number;
+  type: number;
+  rdonly: boolean;
+  offset: number;
+}
+
+function readDynptr(c: HelperCall, n: number, name: string): Dynptr {
+  const b = argMem(c, n, 16, true, name);
+  const view = new DataView(b.buffer, b.byteOffset, 16);
+  const word = view.getUint32(8, true);
+  return {
+    view,
+    lo: view.getInt32(0, true),
+    hi: view.getInt32(4, true),
+    size: word & DYNPTR_SIZE_MASK,
+    type: (word >>> DYNPTR_TYPE_SHIFT) & 0x7,
+    rdonly: (word & DYNPTR_RDONLY_BIT) !== 0,
+    offset: view.getUint32(12, true),
+  };
+}
+const isNull = (d: Dynptr): boolean => (d.lo | d.hi) === 0;
+
+function initDynptr(view: DataView, hi: number, lo: number, type: number, size: number): void {
+  view.setInt32(0, lo, true);
+  view.setInt32(4, hi, true);
+  view.setUint32(8, (size | (type << DYNPTR_TYPE_SHIFT)) >>> 0, true);
+  view.setUint32(12, 0, true);
+}
+const setNull = (view: DataView): void => {
+  for (let i = 0; i < 16; i += 4) view.setUint32(i, 0, true);
+};
+
+/** bpf_dynptr_check_off_len: offset and len inside the usable size, else -E2BIG. */
+const offLenOk = (d: Dynptr, offset: number, len: number): boolean => offset <= d.size && len <= d.size - offset;
+
+/** The dynptr's bytes [offset, +len) as a VM view. */
+function bytesAt(c: HelperCall, d: Dynptr, offset: number, len: number, write: boolean, name: string): Uint8Array {
+  if (len === 0) return new Uint8Array(0);
+  const v = c.mem.slice(d.hi, (d.lo + d.offset + offset) | 0, len, write);
+  if (v === undefined) throw helperFault(c, name, 'dynptr memory is no longer valid');
+  return v;
+}
+
+const dynptrFromMem: HelperFn = (c) => {
+  const size = argU32(c, 2);
+  const out = readDynptr(c, 4, 'bpf_dynptr_from_mem').view;
+  if (argU64(c, 3) !== 0n) {
+    setNull(out);
+    return setR0(c, -ERRNO.EINVAL);
+  }
+  if (size > DYNPTR_MAX_SIZE) {
+    setNull(out);
+    return setR0(c, -ERRNO.E2BIG);
+  }
+  argMem(c, 1, size, true, 'bpf_dynptr_from_mem');
+  initDynptr(out, c.regs.hi[1], c.regs.lo[1], BPF_DYNPTR_TYPE.LOCAL, size);
+  setR0(c, 0);
+};
+
+/** bpf_dynptr_read(dst, len, src, offset, flags). */
+const dynptrRead: HelperFn = (c) => {
+  const len = argU32(c, 2);
+  const dst = argMem(c, 1, len, true, 'bpf_dynptr_read');
+  const d = readDynptr(c, 3, 'bpf_dynptr_read');
+  const offset = argU32(c, 4);
+  if (isNull(d) || argU64(c, 5) !== 0n) return setR0(c, -ERRNO.EINVAL);
+  if (!offLenOk(d, offset, len)) return setR0(c, -ERRNO.E2BIG);
+  dst.set(bytesAt(c, d, offset, len, false, 'bpf_dynptr_read').slice());
+  setR0(c, 0);
+};
+
+/** bpf_dynptr_write(dst, offset, src, len, flags): local and ring buffer dynptrs take no flags. */
+const dynptrWrite: HelperFn = (c) => {
+  const d = readDynptr(c, 1, 'bpf_dynptr_write');
+  const offset = argU32(c, 2);
+  const len = argU32(c, 4);
+  const src = argMem(c, 3, len, false, 'bpf_dynptr_write');
+  if (isNull(d) || d.rdonly) return setR0(c, -ERRNO.EINVAL);
+  if (!offLenOk(d, offset, len)) return setR0(c, -ERRNO.E2BIG);
+  if (argU64(c, 5) !== 0n) return setR0(c, -ERRNO.EINVAL);
+  bytesAt(c, d, offset, len, true, 'bpf_dynptr_write').set(src.slice());
+  setR0(c, 0);
+};
+
+/** bpf_dynptr_data(ptr, offset, len): a direct pointer, or NULL (null, out of range, read-only). */
+const dynptrData: HelperFn = (c) => {
+  const d = readDynptr(c, 1, 'bpf_dynptr_data');
+  const offset = argU32(c, 2);
+  const len = argU32(c, 3);
+  if (isNull(d) || !offLenOk(d, offset, len) || d.rdonly) return setR0Ptr(c, 0, 0);
+  setR0Ptr(c, d.hi, (d.lo + d.offset + offset) | 0);
+};
+
+/** bpf_ringbuf_reserve_dynptr(rb, size, flags, ptr). */
+const ringbufReserveDynptr: HelperFn = (c) => {
+  const rb = argMap(c, 1, 'bpf_ringbuf_reserve_dynptr');
+  if (!(rb instanceof RingbufMap)) throw helperFault(c, 'bpf_ringbuf_reserve_dynptr', `map ${rb.name} is not a ring buffer`);
+  const size = argU32(c, 2);
+  const out = readDynptr(c, 4, 'bpf_ringbuf_reserve_dynptr').view;
+  if (argU64(c, 3) !== 0n) {
+    setNull(out);
+    return setR0(c, -ERRNO.EINVAL);
+  }
+  if (size > DYNPTR_MAX_SIZE) {
+    setNull(out);
+    return setR0(c, -ERRNO.E2BIG);
+  }
+  const region = rb.reserve(size, 0);
+  // No room: -EINVAL, not -EAGAIN [measured].
+  if (region === undefined) {
+    setNull(out);
+    return setR0(c, -ERRNO.EINVAL);
+  }
+  initDynptr(out, region.hi, Memory.lo(rb.lastOffset), BPF_DYNPTR_TYPE.RINGBUF, size);
+  setR0(c, 0);
+};
+
+/** bpf_ringbuf_submit_dynptr / discard_dynptr: commit the sample (no-op for a null dynptr), then null it. */
+function ringbufCommitDynptr(discard: boolean, name: string): HelperFn {
+  return (c) => {
+    const d = readDynptr(c, 1, name);
+    if (!isNull(d)) {
+      const rb = c.mem.regionOf(d.hi)?.owner;
+      if (!(rb instanceof RingbufMap) || !rb.commit(Memory.offsetOf(d.lo), discard, argSize(c, 2))) {
+        throw helperFault(c, name, 'argument r1 is not a reserved ring buffer dynptr');
+      }
+      setNull(d.view);
+    }
+    setR0(c, 0);
+  };
+}
+
+export const dynptrHelpers: Record<number, HelperFn> = {
+  [H.bpf_dynptr_from_mem]: dynptrFromMem,
+  [H.bpf_dynptr_read]: dynptrRead,
+  [H.bpf_dynptr_write]: dynptrWrite,
+  [H.bpf_dynptr_data]: dynptrData,
+  [H.bpf_ringbuf_reserve_dynptr]: ringbufReserveDynptr,
+  [H.bpf_ringbuf_submit_dynptr]: ringbufCommitDynptr(false, 'bpf_ringbuf_submit_dynptr'),
+  [H.bpf_ringbuf_discard_dynptr]: ringbufCommitDynptr(true, 'bpf_ringbuf_discard_dynptr'),
+};

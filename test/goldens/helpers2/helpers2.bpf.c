@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+// Kernel answers for the second helper batch (see README.md): every result lands in res[] (.bss).
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+#include <linux/time.h>
+#include <bpf/bpf_helpers.h>
+
+char LICENSE[] SEC("license") = "GPL";
+
+__u64 res[96];
+char mem[16]; /* dynptr_from_mem wants map memory */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(max_entries, 4);
+	__type(key, __u32);
+	__type(value, __u32);
+} perf SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+} rb SEC(".maps");
+
+struct tval {
+	struct bpf_timer t;
+	__u64 fired;
+	__u64 cancel_in_cb;
+	__u64 key_seen;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 4);
+	__type(key, __u32);
+	__type(value, struct tval);
+} timers SEC(".maps");
+
+SEC("tc")
+int misc_cases(struct __sk_buff *skb)
+{
+	char buf[8];
+	__u64 v[3];
+
+	res[0] = bpf_get_current_task() != 0;
+	res[1] = bpf_get_current_task() == (__u64)bpf_get_current_task_btf();
+	res[2] = bpf_get_current_cgroup_id();
+	res[3] = bpf_skb_cgroup_id(skb);
+	res[4] = bpf_get_current_ancestor_cgroup_id(0);
+	res[5] = bpf_get_current_ancestor_cgroup_id(100);
+
+	__builtin_memset(buf, 0x55, sizeof(buf));
+	res[6] = bpf_probe_read_user(buf, sizeof(buf), 0);
+	res[7] = *(__u64 *)buf;
+	__builtin_memset(buf, 0x55, sizeof(buf));
+	res[8] = bpf_probe_read_user(buf, sizeof(buf), &v);
+	res[9] = *(__u64 *)buf;
+	__builtin_memset(buf, 0x55, sizeof(buf));
+	res[10] = bpf_probe_read_user_str(buf, sizeof(buf), (void *)16);
+	res[11] = *(__u64 *)buf;
+
+	struct bpf_pidns_info ns = { 7, 7 };
+	res[12] = bpf_get_ns_current_pid_tgid(0, 0, &ns, sizeof(ns));
+	res[13] = *(__u64 *)&ns;
+	res[14] = bpf_get_ns_current_pid_tgid(1ULL << 40, 0, &ns, sizeof(ns));
+
+	struct bpf_sock *sk = skb->sk;
+	if (sk) {
+		res[15] = 1;
+		res[16] = bpf_sk_assign(skb, sk, 0);
+		res[17] = bpf_sk_assign(skb, sk, 1);
+		res[18] = (__u64)bpf_skc_to_tcp6_sock(sk);
+		res[19] = (__u64)bpf_skc_to_tcp_sock(sk);
+		res[20] = (__u64)bpf_skc_to_tcp_timewait_sock(sk);
+		res[21] = (__u64)bpf_skc_to_tcp_request_sock(sk);
+		res[22] = (__u64)bpf_skc_to_udp6_sock(sk);
+		res[23] = (__u64)bpf_skc_to_unix_sock(sk);
+		res[24] = (__u64)bpf_skc_to_mptcp_sock(sk);
+		char iph[20] = {}, th[20] = {};
+		res[25] = bpf_tcp_check_syncookie(sk, iph, sizeof(iph), (void *)th, sizeof(th));
+		res[26] = bpf_tcp_gen_syncookie(sk, iph, sizeof(iph), (void *)th, sizeof(th));
+	}
+
+	res[27] = bpf_perf_event_read(&perf, 0);
+	res[28] = bpf_perf_event_read(&perf, 9);
+	res[29] = bpf_perf_event_read(&perf, 1ULL << 40);
+	res[30] = bpf_perf_event_read(&perf, BPF_F_CURRENT_CPU);
+	__builtin_memset(v, 0x55, sizeof(v));
+	res[31] = bpf_perf_event_read_value(&perf, 0, (void *)v, sizeof(v));
+	res[32] = v[0] | v[1] | v[2];
+	res[33] = bpf_perf_event_read_value(&perf, 0, (void *)v, 16);
+	res[34] = bpf_perf_event_read_value(&perf, 7, (void *)v, sizeof(v));
+
+	__builtin_memset(v, 0x55, sizeof(v));
+	res[35] = bpf_get_branch_snapshot(v, sizeof(v), 0);
+	res[36] = bpf_get_branch_snapshot(v, sizeof(v), 1);
+	res[37] = v[0];
+	return TC_ACT_OK;
+}
+
+SEC("tc")
+int dynptr_cases(struct __sk_buff *skb)
+{
+	__u32 src = 0xa1b2c3d4;
+	__u64 out = 0;
+	struct bpf_dynptr d, d2, rd, rd2;
+
+	res[40] = bpf_dynptr_from_mem(mem, sizeof(mem), 0, &d);
+	res[41] = bpf_dynptr_write(&d, 4, &src, sizeof(src), 0);
+	res[42] = bpf_dynptr_read(&out, sizeof(out), &d, 0, 0);
+	res[43] = out;
+	res[44] = bpf_dynptr_read(&out, sizeof(out), &d, 12, 0);
+	res[45] = out;
+	res[46] = bpf_dynptr_write(&d, 0, &src, sizeof(src), 1);
+	res[47] = bpf_dynptr_write(&d, 14, &src, sizeof(src), 0);
+	__u64 *p = bpf_dynptr_data(&d, 8, 8);
+	res[48] = p != 0;
+	if (p)
+		*p = 0x1122334455667788ULL;
+	res[49] = bpf_dynptr_data(&d, 12, 8) != 0;
+	res[50] = bpf_dynptr_data(&d, 16, 0) != 0;
+	res[51] = bpf_dynptr_read(&out, sizeof(out), &d, 8, 0);
+	res[52] = out;
+	res[53] = *(__u64 *)mem;
+	res[39] = *(__u64 *)(mem + 8);
+	res[54] = bpf_dynptr_from_mem(mem, sizeof(mem), 1, &d2);
+	res[55] = bpf_dynptr_read(&out, 1, &d2, 0, 0);
+	res[56] = bpf_dynptr_data(&d2, 0, 1) != 0;
+	res[57] = bpf_dynptr_read(&out, sizeof(out), &d, 0, 1);
+
+	res[58] = bpf_ringbuf_reserve_dynptr(&rb, 16, 0, &rd);
+	res[59] = bpf_dynptr_write(&rd, 0, &src, sizeof(src), 0);
+	res[60] = bpf_dynptr_read(&out, 4, &rd, 0, 0);
+	res[61] = out;
+	bpf_ringbuf_submit_dynptr(&rd, 0);
+	res[62] = bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA);
+	res[63] = bpf_ringbuf_reserve_dynptr(&rb, 8192, 0, &rd2);
+	res[64] = bpf_dynptr_read(&out, 1, &rd2, 0, 0);
+	bpf_ringbuf_discard_dynptr(&rd2, 0);
+	res[65] = bpf_ringbuf_reserve_dynptr(&rb, 8, 1, &rd2);
+	bpf_ringbuf_discard_dynptr(&rd2, 0);
+	res[66] = bpf_ringbuf_reserve_dynptr(&rb, 8, 0, &rd2);
+	bpf_ringbuf_discard_dynptr(&rd2, 0);
+	res[67] = bpf_ringbuf_query(&rb, BPF_RB_PROD_POS);
+	return TC_ACT_OK;
+}
+
+static int timer_cb(void *map, __u32 *key, struct tval *val)
+{
+	val->fired++;
+	val->key_seen = *key;
+	val->cancel_in_cb = bpf_timer_cancel(&val->t);
+	return 0;
+}
+
+SEC("tc")
+int timer_cases(struct __sk_buff *skb)
+{
+	__u32 k0 = 0, k1 = 1, k2 = 2, k3 = 3;
+	struct tval *v0 = bpf_map_lookup_elem(&timers, &k0);
+	struct tval *v1 = bpf_map_lookup_elem(&timers, &k1);
+	struct tval *v2 = bpf_map_lookup_elem(&timers, &k2);
+	struct tval *v3 = bpf_map_lookup_elem(&timers, &k3);
+	if (!v0 || !v1 || !v2 || !v3)
+		return TC_ACT_SHOT;
+
+	if (skb->len > 60) {
+		/* second packet: what fired in between */
+		res[90] = v0->fired;
+		res[91] = v3->fired;
+		res[92] = bpf_timer_cancel(&v3->t);
+		return TC_ACT_OK;
+	}
+	res[70] = bpf_timer_init(&v0->t, &timers, CLOCK_MONOTONIC);
+	res[71] = bpf_timer_init(&v0->t, &timers, CLOCK_MONOTONIC);
+	res[72] = bpf_timer_init(&v1->t, &timers, CLOCK_THREAD_CPUTIME_ID);
+	res[73] = bpf_timer_init(&v1->t, &timers, 1000);
+	res[74] = bpf_timer_start(&v0->t, 1000, 0);
+	res[75] = bpf_timer_set_callback(&v0->t, timer_cb);
+	res[76] = bpf_timer_start(&v0->t, 1000, 4);
+	res[77] = bpf_timer_start(&v0->t, 10000000000ULL, 0);
+	res[78] = bpf_timer_cancel(&v0->t);
+	res[79] = bpf_timer_cancel(&v0->t);
+	res[80] = bpf_timer_cancel(&v2->t);
+	res[81] = bpf_timer_set_callback(&v2->t, timer_cb);
+	res[82] = bpf_timer_start(&v2->t, 0, 0);
+	res[83] = bpf_timer_init(&v1->t, &timers, CLOCK_BOOTTIME);
+	res[84] = bpf_timer_init(&v2->t, &timers, CLOCK_REALTIME);
+	res[85] = bpf_timer_init(&v3->t, &timers, CLOCK_MONOTONIC);
+	res[86] = bpf_timer_set_callback(&v3->t, timer_cb);
+	/* absolute expiry in the past: fires at once; v0 relative 1 us */
+	res[87] = bpf_timer_start(&v3->t, 1, 1 /* BPF_F_TIMER_ABS */);
+	res[88] = bpf_timer_start(&v0->t, 1000, 0);
+	res[89] = bpf_timer_start(&v0->t, 2000, 2 /* BPF_F_TIMER_CPU_PIN */);
+	return TC_ACT_OK;
+}
