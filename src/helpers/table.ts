@@ -20,6 +20,7 @@ import { skbVlanHelpers } from './skb-vlan.js';
 import { miscHelpers } from './misc.js';
 import { dynptrHelpers } from './dynptr.js';
 import { timerHelpers } from './timer.js';
+import { syncookieHelpers } from './syncookie.js';
 
 /** All implemented helpers by id. One source per id: families must not overlap. */
 export const HELPER_FAMILIES: ReadonlyArray<Readonly<Record<number, HelperFn>>> = [
@@ -36,6 +37,7 @@ export const HELPER_FAMILIES: ReadonlyArray<Readonly<Record<number, HelperFn>>> 
   miscHelpers,
   dynptrHelpers,
   timerHelpers,
+  syncookieHelpers,
 ];
 
 function unsupported(id: number): HelperFn {

@@ -4,6 +4,6 @@
 set -e
 cd "$(dirname "$0")"
 clang-19 -O2 -g -target bpf -mcpu=v3 -I/usr/include/x86_64-linux-gnu -c helpers2.bpf.c -o helpers2.bpf.o
-for p in misc_cases dynptr_cases timer_cases; do
+for p in misc_cases dynptr_cases timer_cases syncookie_cases; do
   /tmp/oracle/oracle run helpers2.bpf.o "$p" packets.txt > "$p.out.json"
 done
