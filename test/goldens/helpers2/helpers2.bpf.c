@@ -266,3 +266,49 @@ int syncookie_cases(struct __sk_buff *skb)
 	res[16] = bpf_tcp_raw_gen_syncookie_ipv6((void *)h.ip6h, (void *)h.th, 20) >> 32;
 	return TC_ACT_OK;
 }
+
+/* Periodic timer for the advanceClock tests (not recorded: in the kernel it runs in real time). */
+struct pval {
+	struct bpf_timer t;
+	__u64 count;
+	__u64 last_ns;
+	__u64 first_ns;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4);
+	__type(key, __u32);
+	__type(value, struct pval);
+} periodic SEC(".maps");
+
+static int periodic_cb(void *map, __u32 *key, struct pval *val)
+{
+	__u64 now = bpf_ktime_get_ns();
+
+	if (!val->count)
+		val->first_ns = now;
+	val->count++;
+	val->last_ns = now;
+	if (val->count < *key)
+		bpf_timer_start(&val->t, 1000000, 0);
+	return 0;
+}
+
+SEC("tc")
+int timer_periodic(struct __sk_buff *skb)
+{
+	__u32 k = skb->mark;   /* the key is the number of firings wanted */
+	struct pval init = {}, *v;
+
+	if (bpf_map_update_elem(&periodic, &k, &init, BPF_NOEXIST))
+		return 1;
+	v = bpf_map_lookup_elem(&periodic, &k);
+	if (!v)
+		return 2;
+	if (bpf_timer_init(&v->t, &periodic, CLOCK_BOOTTIME) || bpf_timer_set_callback(&v->t, periodic_cb))
+		return 3;
+	res[0] = bpf_ktime_get_boot_ns();
+	/* absolute: 2 ms after now on the boot clock */
+	return bpf_timer_start(&v->t, res[0] + 2000000, 1) ? 4 : 0;
+}
