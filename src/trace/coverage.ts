@@ -120,7 +120,7 @@ export class CoverageCollector {
 
   private of(p: LoadedProgram): ProgramCoverage {
     let c = this.byProg.get(p);
-    if (c === undefined) this.byProg.set(p, (c = new ProgramCoverage(tracedProgram(p))));
+    if (c === undefined) this.byProg.set(p, (c = new ProgramCoverage(tracedProgram(p, this.coll.spec))));
     return c;
   }
 

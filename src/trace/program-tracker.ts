@@ -11,6 +11,7 @@
  */
 import { Op } from '../../vm/isa.js';
 import type { LinkedProgram, RegisterFile } from '../../vm/program.js';
+import type { CollectionSpec } from '../../loader/spec.js';
 import type { Collection, LoadedProgram } from '../collection.js';
 import { ProgArrayMap } from '../maps/prog-array.js';
 import { SourceMap } from './source-map.js';
@@ -35,9 +36,9 @@ export interface TailCallSwitch {
 /** Per-collection cache of source maps (built once per program). */
 const sourceMaps = new WeakMap<LoadedProgram, SourceMap>();
 
-export function tracedProgram(loaded: LoadedProgram): TracedProgram {
+export function tracedProgram(loaded: LoadedProgram, coll?: CollectionSpec): TracedProgram {
   let s = sourceMaps.get(loaded);
-  if (s === undefined) sourceMaps.set(loaded, (s = new SourceMap(loaded.spec, loaded.linked.code)));
+  if (s === undefined) sourceMaps.set(loaded, (s = new SourceMap(loaded.spec, loaded.linked.code, coll)));
   return { loaded, source: s };
 }
 
@@ -49,7 +50,7 @@ export class ProgramTracker {
 
   constructor(coll: Collection, entry: LoadedProgram) {
     this.coll = coll;
-    this.current = tracedProgram(entry);
+    this.current = tracedProgram(entry, coll.spec);
   }
 
   /**
@@ -64,7 +65,7 @@ export class ProgramTracker {
       if (pc === 0 && depth === p.depth && p.target !== undefined) {
         const to = this.findLoaded(p.target);
         if (to !== undefined) {
-          sw = { from: this.current, to: tracedProgram(to), map: p.map.name, index: p.index };
+          sw = { from: this.current, to: tracedProgram(to, this.coll.spec), map: p.map.name, index: p.index };
           this.current = sw.to;
         }
       }

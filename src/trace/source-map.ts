@@ -11,8 +11,9 @@
  *   info:   57  61  -   - | -   16  -
  *   line:   57  61  61  61| -   16  16
  */
-import type { LineInfo, ProgramSpec } from '../../loader/spec.js';
-import { Op } from '../../vm/isa.js';
+import type { CollectionSpec, LineInfo, ProgramSpec } from '../../loader/spec.js';
+import { formatInsn } from '../../vm/disasm.js';
+import { Op, PseudoSrc } from '../../vm/isa.js';
 import { decode, type DecodedProgram } from '../../vm/program.js';
 
 /** The source lines and functions of one program's instructions. */
@@ -26,9 +27,15 @@ export class SourceMap {
   readonly functions: ReadonlyArray<{ name: string; insn: number }>;
   /** Whether each slot starts an instruction (false for the second half of an lddw). */
   readonly isInsn: readonly boolean[];
+  private texts: string[] | undefined;
+  private readonly spec: ProgramSpec;
+  private readonly coll: CollectionSpec | undefined;
 
-  constructor(spec: ProgramSpec, code: DecodedProgram = decode(spec.instructions)) {
+  /** `code` is the linked program (what runs); `coll` names maps in instruction texts. */
+  constructor(spec: ProgramSpec, code: DecodedProgram = decode(spec.instructions), coll?: CollectionSpec) {
     this.code = code;
+    this.spec = spec;
+    this.coll = coll;
     const n = code.length;
     const starts = new Map<number, string>([[0, spec.name]]);
     for (const s of spec.subprograms) starts.set(s.insn, s.name);
@@ -61,6 +68,27 @@ export class SourceMap {
     this.lineOf = lineOf;
     this.funcOf = funcOf;
     this.isInsn = isInsn;
+  }
+
+  /**
+   * Kernel text of the instruction at `pc`, from the object's own instructions (before linking),
+   * so a map reference reads `r2 = map[jump_table]` rather than a resolved address.
+   */
+  text(pc: number): string {
+    if (this.texts === undefined) {
+      const orig = decode(this.spec.instructions);
+      const maps = this.coll?.maps;
+      const ldImm64 = (src: number, imm: number, next: number): string | undefined => {
+        const m = maps?.[imm];
+        if (m === undefined) return undefined;
+        if (src === PseudoSrc.BPF_PSEUDO_MAP_IDX) return `map[${m.name}]`;
+        if (src === PseudoSrc.BPF_PSEUDO_MAP_IDX_VALUE) return `map[${m.name}][0]+${next >>> 0}`;
+        return undefined;
+      };
+      const src = orig.length === this.code.length ? orig : this.code;
+      this.texts = Array.from({ length: src.length }, (_, i) => (this.isInsn[i] ? formatInsn(src, i, { ldImm64 }) : ''));
+    }
+    return this.texts[pc] ?? '';
   }
 }
 

@@ -13,7 +13,6 @@
  * same frame (after a callback-running helper such as bpf_loop, that is after the callbacks).
  */
 import { AtomicOp, CallSrc, Class, Mode, Op, opClass, opMode } from '../../vm/isa.js';
-import { formatInsn } from '../../vm/disasm.js';
 import type { DecodedProgram, RegisterFile, StepHook } from '../../vm/program.js';
 import type { LineInfo } from '../../loader/spec.js';
 import type { Collection } from '../collection.js';
@@ -35,6 +34,8 @@ export interface TraceRecord {
   writes?: Array<[reg: number, value: bigint]>;
   /** For conditional jumps: whether the jump was taken. */
   taken?: boolean;
+  /** For a bpf-to-bpf call: the function called. */
+  callee?: string;
   /** Set on the first record after a tail call: the prog array slot that was taken. */
   tailCall?: { from: string; map: string; index: number };
 }
@@ -126,9 +127,10 @@ export class TraceRecorder {
       pc,
       depth,
       opcode: code.op[pc],
-      text: formatInsn(code, pc),
+      text: cur.source.text(pc),
       source: cur.source.lineOf[pc],
     };
+    if (rec.opcode === Op.CALL && code.src[pc] === CallSrc.BPF_PSEUDO_CALL) rec.callee = cur.source.funcOf[pc + 1 + code.imm[pc]];
     if (this.pendingTail !== undefined) {
       rec.tailCall = this.pendingTail;
       this.pendingTail = undefined;
@@ -150,6 +152,7 @@ export function formatRecord(r: TraceRecord): string[] {
   const notes: string[] = [];
   if (r.writes) for (const [reg, v] of r.writes) notes.push(`R${reg}=${hex(v)}`);
   if (r.taken !== undefined) notes.push(r.taken ? 'taken' : 'fallthrough');
+  if (r.callee !== undefined) notes.push(`-> ${r.callee}`);
   if (notes.length || r.source) line = line.padEnd(48) + ` ; ${notes.join(' ')}`;
   if (r.source) line = line.padEnd(72) + ` @ ${shortLocation(r.source)}`;
   out.push(line.trimEnd());

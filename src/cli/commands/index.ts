@@ -12,7 +12,9 @@ import { register as run } from './run.js';
 import { register as progRun } from './prog-run.js';
 import { register as jit } from './jit.js';
 import { register as net } from './net.js';
+import { register as trace } from './trace.js';
+import { register as cover } from './cover.js';
 
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
-export const commands: RegisterCommand[] = [conformance, conformancePlugin, tcxScript, disasm, run, progRun, inspect, net, jit];
+export const commands: RegisterCommand[] = [conformance, conformancePlugin, tcxScript, disasm, run, progRun, inspect, net, jit, trace, cover];
