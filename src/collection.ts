@@ -206,12 +206,9 @@ export class Collection {
    * runs). `frame` starts at the Ethernet header.
    */
   run(progName: string, frame: Uint8Array, opts: Omit<TestRunOptions, 'data'> = {}): TestRunResult {
-    const linked = this.program(progName).linked;
-    const engine = opts.engine ?? this.engine;
-    // The run sees the machine's clock (the one advanceClock moves) unless a base state is given,
-    // and the program to resolve bpf_timer_set_callback pointers in.
-    const base = { ...(opts.base ?? { ...defaultBaseState(), clock: this.clock }), timerContext: { program: linked, engine } };
-    return testRun(linked, this.mem, { engine: this.engine, ...opts, base, data: frame });
+    // The run sees the machine's clock (the one advanceClock moves) unless a base state is given.
+    const base = opts.base ?? { ...defaultBaseState(), clock: this.clock };
+    return testRun(this.program(progName).linked, this.mem, { engine: this.engine, ...opts, base, data: frame });
   }
 
   /** The emulated machine's virtual clock (shared by every collection on the same Memory). */

@@ -11,6 +11,7 @@ import { runProgram, type Engine } from '../vm/engine.js';
 import { Memory } from '../vm/memory.js';
 import type { LinkedProgram, PacketProvider, StepHook } from '../vm/program.js';
 import { defaultBaseState, type BaseRunState } from './helpers/base.js';
+import type { TimerRunState } from './helpers/timer.js';
 import {
   ctxArg,
   releaseSkbRunState,
@@ -78,6 +79,8 @@ export function testRun(prog: LinkedProgram, mem: Memory, opts: TestRunOptions):
     // The helpers see one object: the skb state with the base state's fields (clock, PRNG, CPU,
     // trace sink) added. SkbRunState and BaseRunState share no field names.
     withBase ??= Object.assign(state, base) as SkbRunState & BaseRunState;
+    // bpf_timer_set_callback resolves callback pointers in the running program (helpers/timer.ts).
+    (withBase as TimerRunState).timerContext = { program: prog, engine };
     packet ??= skbPacketProvider(state.skb);
     const res = runProgram(prog, mem, { args: [ctxArg(state)], run: withBase, budget: opts.budget, packet, step: opts.step }, engine);
     insns = res.insns;

@@ -43,7 +43,7 @@ export interface TimerRunContext {
   program: LinkedProgram;
   engine: Engine;
 }
-/** Run-state field read by the timer helpers (Collection.run sets it). */
+/** Run-state field read by the timer helpers (testRun sets it). */
 export interface TimerRunState {
   timerContext?: TimerRunContext;
 }
@@ -287,7 +287,7 @@ const timerSetCallback: HelperFn = (c) => {
   if (ctx === undefined || (c.tailCalls ?? 0) > 0) {
     throw new VmFault(
       ErrorCode.UnsupportedHelper,
-      'bpf_timer_set_callback: callbacks are only supported in programs run by Collection.run, before any tail call',
+      'bpf_timer_set_callback: callbacks are only supported in test runs (testRun, Collection.run), before any tail call',
       c.insnIndex,
       Op.CALL,
     );
