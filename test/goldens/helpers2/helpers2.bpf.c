@@ -63,6 +63,9 @@ int misc_cases(struct __sk_buff *skb)
 	res[12] = bpf_get_ns_current_pid_tgid(0, 0, &ns, sizeof(ns));
 	res[13] = *(__u64 *)&ns;
 	res[14] = bpf_get_ns_current_pid_tgid(1ULL << 40, 0, &ns, sizeof(ns));
+	/* the initial pid namespace of the recording machine: nsfs dev 4, PROC_PID_INIT_INO */
+	res[38] = bpf_get_ns_current_pid_tgid(4, 0xeffffffc, &ns, sizeof(ns));
+	res[41] = ns.pid != 0 && ns.pid == ns.tgid;
 
 	struct bpf_sock *sk = skb->sk;
 	if (sk) {
