@@ -47,3 +47,16 @@ export { disassemble, formatConformance } from '../vm/disasm.js';
 export { verify } from '../vm/verifier.js';
 export type { VerifierOptions, VerifierResult } from '../vm/verifier.js';
 export { HELPER_IDS, helperName, helperId } from '../vm/helper-ids.js';
+export {
+  traceRun,
+  TraceRecorder,
+  formatTrace as formatStepTrace,
+  formatRecord,
+  CoverageCollector,
+  ProgramCoverage,
+  formatSummary as formatCoverageSummary,
+  formatAnnotated as formatCoverageAnnotated,
+  formatLcov,
+  SourceMap,
+} from './trace/index.js';
+export type { TraceRecord, TracedRun, TraceOptions, CoverageTotals, LcovOptions } from './trace/index.js';
