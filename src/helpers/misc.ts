@@ -48,6 +48,9 @@ function cgroupPath(c: HelperCall): readonly bigint[] {
   return (isSkbRunState(c.run) ? c.run.env.cgroupPath : undefined) ?? [1n];
 }
 
+/** x86-64 USER_PTR_MAX with 4-level paging: the last user address (TASK_SIZE_MAX - 1). */
+const USER_PTR_MAX = 0x7fff_ffff_efffn;
+
 /** bpf_probe_read_user(_str): copy_from_user_nofault on an address VM memory never maps. */
 function probeReadUser(str: boolean, name: string): HelperFn {
   return (c) => {
@@ -57,6 +60,9 @@ function probeReadUser(str: boolean, name: string): HelperFn {
     // access check fails: -EFAULT with dst zeroed (bpf_probe_read_user_common). The _str form
     // returns 0 for size 0 without touching anything.
     if (str && size === 0) return setR0(c, 0);
+    // copy_from_user_nofault with size 0 only checks the address: a user address (not VM memory,
+    // at most USER_PTR_MAX) reads nothing and returns 0 [measured: NULL → 0, stack → -EFAULT].
+    if (size === 0 && c.mem.regionOf(c.regs.hi[3]) === undefined && argU64(c, 3) <= USER_PTR_MAX) return setR0(c, 0);
     dst.fill(0);
     setR0(c, -ERRNO.EFAULT);
   };

@@ -58,6 +58,10 @@ int misc_cases(struct __sk_buff *skb)
 	__builtin_memset(buf, 0x55, sizeof(buf));
 	res[10] = bpf_probe_read_user_str(buf, sizeof(buf), (void *)16);
 	res[11] = *(__u64 *)buf;
+	/* size 0: only the address check is left (user address: 0; kernel address: -EFAULT) */
+	res[42] = bpf_probe_read_user(buf, 0, 0);
+	res[43] = bpf_probe_read_user(buf, 0, &v);
+	res[44] = bpf_probe_read_user_str(buf, 0, &v);
 
 	struct bpf_pidns_info ns = { 7, 7 };
 	res[12] = bpf_get_ns_current_pid_tgid(0, 0, &ns, sizeof(ns));
