@@ -106,7 +106,7 @@ export interface CoverageTotals {
 export class CoverageCollector {
   readonly coll: Collection;
   private readonly byProg = new Map<LoadedProgram, ProgramCoverage>();
-  /** Runs (through `hook`/`run`) that executed at least one instruction. */
+  /** Executions (through `hook`/`run`; each `repeat` counts) that ran at least one instruction. */
   runs = 0;
 
   constructor(coll: Collection) {
@@ -143,6 +143,13 @@ export class CoverageCollector {
         this.runs++;
       }
       const sw = tracker.before(pc, regs, depth);
+      if (tracker.restarted) {
+        // `repeat`: the test run executes the program again on the same skb.
+        pend.length = 0;
+        cov = this.of(tracker.current.loaded);
+        cov.entries++;
+        this.runs++;
+      }
       const p = pend[depth];
       if (p !== undefined) {
         pend[depth] = undefined;

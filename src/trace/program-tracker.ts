@@ -47,10 +47,15 @@ export class ProgramTracker {
   current: TracedProgram;
   private pending: { map: ProgArrayMap; index: number; target: LinkedProgram | undefined; depth: number } | undefined;
   private readonly coll: Collection;
+  private readonly entry: TracedProgram;
+  /** The previous step was `exit` at frame 0: the run ended, a next step is a new run (test-run repeat). */
+  private ended = false;
+  /** Set by `before` when the step starts a new execution of the entry program after one ended. */
+  restarted = false;
 
   constructor(coll: Collection, entry: LoadedProgram) {
     this.coll = coll;
-    this.current = tracedProgram(entry, coll.spec);
+    this.current = this.entry = tracedProgram(entry, coll.spec);
   }
 
   /**
@@ -59,6 +64,12 @@ export class ProgramTracker {
    */
   before(pc: number, regs: RegisterFile, depth: number): TailCallSwitch | undefined {
     let sw: TailCallSwitch | undefined;
+    this.restarted = this.ended;
+    if (this.ended) {
+      this.ended = false;
+      this.current = this.entry;
+      this.pending = undefined;
+    }
     const p = this.pending;
     if (p !== undefined) {
       this.pending = undefined;
@@ -71,6 +82,7 @@ export class ProgramTracker {
       }
     }
     const code = this.current.loaded.linked.code;
+    if (depth === 0 && code.op[pc] === Op.EXIT) this.ended = true;
     if (code.op[pc] === Op.CALL && code.src[pc] === 0 && code.imm[pc] === BPF_FUNC_TAIL_CALL) {
       const hi = regs.hi[2] >>> 0;
       const map = this.coll.mapList.find((m) => m.handle.hi >>> 0 === hi);

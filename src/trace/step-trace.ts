@@ -104,6 +104,7 @@ export class TraceRecorder {
 
   readonly hook: StepHook = (pc, regs, depth) => {
     const sw = this.tracker.before(pc, regs, depth);
+    if (this.tracker.restarted) this.pending = []; // `repeat`: a new execution, nothing to settle
     // Resolve the record of this frame's previous instruction. Deeper frames (a callback run by
     // a helper, a finished subprogram) have their own slots: a return to this depth settles it.
     for (let d = this.pending.length - 1; d >= depth; d--) {

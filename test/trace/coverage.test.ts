@@ -172,3 +172,18 @@ describe('[coverage]: lines never executed, tail calls, subprograms, cost', () =
     expect(total).toBe(covered.reduce((a, r) => a + (r.insns ?? 0), 0));
   });
 });
+
+describe('[coverage]: repeat', () => {
+  it('each repeated execution starts again at the entry program, also after a tail call', () => {
+    const coll = load('tailcall');
+    const cov = new CoverageCollector(coll);
+    const udp = mixedPackets().find((p) => parseL4(p.data).l3 === 'ip' && parseL4(p.data).l4 === 17)!;
+    const r = cov.run('tail_dispatch', udp.data, { repeat: 3 });
+    expect(r.retval).toBe(2);
+    expect(cov.runs).toBe(3);
+    expect(cov.program('tail_dispatch')!.entries).toBe(3);
+    expect(cov.program('tail_udp')!.entries).toBe(3);
+    expect(cov.program('tail_dispatch')!.hits[0]).toBe(3);
+    expect(cov.program('tail_udp')!.hits[0]).toBe(3);
+  });
+});
