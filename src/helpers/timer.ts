@@ -228,7 +228,53 @@ export class TimerHost {
   init(hi: number, off: number, map: BpfMap, clockId: number, cpu: number): number {
     if (this.get(hi, off)) return -ERRNO.EBUSY;
     this.timers.set(`${hi}:${off}`, { hi, off, map, clockId, seq: 0, cpu });
+    this.watch(map);
     return 0;
+  }
+
+  /** Drop (cancel and free) the timers inside the value at (hi, offset) of `map`. */
+  private freeTimersIn(map: BpfMap, hi: number, off: number): void {
+    for (const [k, t] of this.timers) {
+      if (t.map === map && t.hi === hi && t.off >= off && t.off < off + map.valueSize) this.timers.delete(k);
+    }
+  }
+
+  private readonly watched = new WeakSet<BpfMap>();
+  /**
+   * Updating or deleting an element frees its timers: array_map_update_elem and the hash paths
+   * call bpf_obj_free_fields on the old value [measured: after an update, cancel is -EINVAL and
+   * init 0 again]. The map types know nothing of timers, so the map's update/delete entry points
+   * are wrapped, once per map, to drop the timers of the element they replace.
+   */
+  private watch(map: BpfMap): void {
+    if (this.watched.has(map)) return;
+    this.watched.add(map);
+    // Found by walking the elements (a lookup would touch LRU state); only while the map has timers.
+    const where = (key: Uint8Array, cpu: number): [number, number] | undefined => {
+      let has = false;
+      for (const t of this.timers.values()) if (t.map === map) has = true;
+      if (!has) return undefined;
+      let at: [number, number] | undefined;
+      map.forEachElem(cpu, (kr, ko, vr, vo) => {
+        for (let i = 0; i < map.keySize; i++) if (kr.bytes[ko + i] !== key[i]) return false;
+        at = [vr.hi, vo];
+        return true;
+      });
+      return at;
+    };
+    const wrap = <A extends unknown[], R>(fn: (key: Uint8Array, ...rest: A) => R, cpuOf: (rest: A) => number, ok: (r: R) => boolean) =>
+      (key: Uint8Array, ...rest: A): R => {
+        const at = where(key, cpuOf(rest));
+        const r = fn.call(map, key, ...rest);
+        if (at && ok(r)) this.freeTimersIn(map, at[0], at[1]);
+        return r;
+      };
+    const m = map as unknown as Record<string, unknown>;
+    m.updateElem = wrap(map.updateElem as (k: Uint8Array, v: Uint8Array, f: number, c: number) => number, (r) => r[2], (r) => r === 0);
+    m.deleteElem = wrap(map.deleteElem as (k: Uint8Array, c: number) => number, (r) => r[0], (r) => r === 0);
+    // Host side (bpf(2)): throws on failure, so returning means success.
+    m.update = wrap(map.update as (k: Uint8Array, v: unknown, f?: number) => void, () => 0, () => true);
+    m.delete = wrap(map.delete as (k: Uint8Array) => void, () => 0, () => true);
   }
 
   start(t: TimerState, nsecs: bigint, flags: bigint): number {

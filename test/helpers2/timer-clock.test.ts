@@ -65,6 +65,17 @@ describe.each<Engine>(['interp', 'jit'])('advanceClock (%s)', (engine) => {
     expect(c.advanceClock(10n * MS)).toEqual([]);
   });
 
+  it('updating the element frees its timer, as the kernel does', () => {
+    const c = Collection.load(obj, { objectName: 'helpers2', engine });
+    c.run('timer_periodic', frame, { ctxIn: ctxMark(3) });
+    c.map('periodic').update(key(3), new Uint8Array(40));
+    expect(c.advanceClock(10n * MS)).toEqual([]);
+    // and a failed update (BPF_NOEXIST on an existing key) leaves it alone
+    c.run('timer_periodic', frame, { ctxIn: ctxMark(2) });
+    expect(() => c.map('periodic').update(key(2), new Uint8Array(40), 1)).toThrow();
+    expect(c.advanceClock(10n * MS).map((f) => f.key)).toEqual(['02000000', '02000000']);
+  });
+
   it('refuses to run time backwards', () => {
     const c = Collection.load(obj, { objectName: 'helpers2', engine });
     expect(() => c.advanceClock(-1)).toThrow(RangeError);

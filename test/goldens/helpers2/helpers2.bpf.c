@@ -199,6 +199,11 @@ int timer_cases(struct __sk_buff *skb)
 	res[87] = bpf_timer_start(&v3->t, 1, 1 /* BPF_F_TIMER_ABS */);
 	res[88] = bpf_timer_start(&v0->t, 1000, 0);
 	res[89] = bpf_timer_start(&v0->t, 2000, 2 /* BPF_F_TIMER_CPU_PIN */);
+	/* updating the element frees its timer (bpf_obj_free_fields) */
+	struct tval zero = {};
+	res[93] = bpf_map_update_elem(&timers, &k1, &zero, 0);
+	res[94] = bpf_timer_cancel(&v1->t);
+	res[95] = bpf_timer_init(&v1->t, &timers, CLOCK_MONOTONIC);
 	return TC_ACT_OK;
 }
 
