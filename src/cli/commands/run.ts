@@ -21,7 +21,7 @@ import { BPF_PROG_TYPE, ERRNO } from '../../uapi.js';
 import type { CliIo } from '../io.js';
 
 /** Hex → bytes, or a usage error naming what was being parsed. */
-function fromHex(hex: string, what = 'hex value'): Uint8Array {
+export function fromHex(hex: string, what = 'hex value'): Uint8Array {
   const b = parseHex(hex);
   if (b === undefined) throw new UsageError(`${what}: not an even-length hex string: ${JSON.stringify(hex.slice(0, 40))}`);
   return b;
@@ -51,7 +51,7 @@ export function progTypeName(id: number): string {
   return `unknown(${id})`;
 }
 
-interface SetArg {
+export interface SetArg {
   map: string;
   key: string;
   value: string;
@@ -76,46 +76,56 @@ function withDataSets(spec: CollectionSpec, sets: SetArg[], nameOf: (ms: MapSpec
   return { ...spec, maps };
 }
 
-/** Run the oracle-compatible `run` job and return its JSON object. */
-export function runJob(
-  objBytes: Uint8Array,
-  objPath: string,
-  progName: string,
-  packets: PacketLine[],
-  opts: { ctx?: string; ctxOut?: boolean; sets?: SetArg[]; engine?: EngineChoice; repeat?: number; cpu?: number; type?: string },
-): Record<string, unknown> {
+/** The object did not load (loader or verifier): `oracle run` reports this as one error object. */
+export class LoadFailure extends BpfError {
+  constructor(readonly reason: BpfError) {
+    super(reason.code, reason.message, { cause: reason });
+  }
+}
+
+/** Parse repeated `--set MAP KEY VALUE` triples. */
+export function parseSets(raw: string[] | undefined): SetArg[] {
+  const r = raw ?? [];
+  if (r.length % 3 !== 0) throw new UsageError('--set takes three values: MAP KEYHEX VALHEX');
+  const out: SetArg[] = [];
+  for (let i = 0; i < r.length; i += 3) out.push({ map: r[i], key: r[i + 1], value: r[i + 2] });
+  return out;
+}
+
+/**
+ * Load OBJ as `oracle run` does: unknown section names as sched_cls (libbpf 1.1 + the oracle's
+ * fallback) unless `type` says otherwise, `--set` on global data rewrites the initial value
+ * before load (so .rodata stays frozen), other maps get entries after load (per-CPU: one value
+ * for every CPU, or all CPUs' values in 8-byte strides; prog arrays: `@PROG`). Throws
+ * LoadFailure when the object does not load, UsageError for bad arguments.
+ */
+export function loadForRun(objBytes: Uint8Array, objPath: string, progName: string, sets: SetArg[], type?: string): Collection {
   const objectName = objectNameOf(objPath);
-  const sets = opts.sets ?? [];
-  // Like the oracle (libbpf 1.1 + sched_cls fallback), unknown section names load as sched_cls.
   let spec: CollectionSpec;
   let probe: Collection;
   try {
-    spec = loadCollectionSpec(objBytes, { programType: opts.type ?? 'sched_cls' });
+    spec = loadCollectionSpec(objBytes, { programType: type ?? 'sched_cls' });
     probe = new Collection(spec, { objectName });
   } catch (e) {
-    if (!(e instanceof BpfError)) throw e;
-    // As `oracle run` does when the object does not load: one error object (exit status 1).
-    const errname = e instanceof VerifierError ? 'EACCES' : 'EINVAL';
-    return { error: 'load', errno: ERRNO[errname], errname, message: objPath, log: e.message };
+    if (e instanceof BpfError) throw new LoadFailure(e);
+    throw e;
   }
   const nameOfSpec = (ms: MapSpec): string => probe.mapList[spec.maps.indexOf(ms)]?.name ?? ms.name;
   spec = withDataSets(spec, sets, nameOfSpec);
   const coll = new Collection(spec, { objectName });
-  const prog = coll.program(progName);
-  const t = prog.spec.type.id;
+  const t = coll.program(progName).spec.type.id;
   if (t !== BPF_PROG_TYPE.BPF_PROG_TYPE_SCHED_CLS && t !== BPF_PROG_TYPE.BPF_PROG_TYPE_SCHED_ACT) {
     throw new UsageError(`program ${progName} is ${progTypeName(t)}: tcxlab runs sched_cls and sched_act programs`);
   }
   for (const s of sets) {
     const map = coll.map(s.map);
     if (spec.maps[coll.mapList.indexOf(map)]?.source === 'data') continue;
+    const key = fromHex(s.key, `--set ${s.map} key`);
     if (s.value.startsWith('@')) {
-      const key = fromHex(s.key);
       coll.setProgArraySlot(map.name, new DataView(key.buffer, key.byteOffset).getUint32(0, true), s.value.slice(1));
       continue;
     }
-    const key = fromHex(s.key);
-    const value = fromHex(s.value);
+    const value = fromHex(s.value, `--set ${s.map} value`);
     if (map.percpu) {
       const stride = (map.valueSize + 7) & ~7;
       const n = coll.mapEnv.ncpus;
@@ -128,6 +138,28 @@ export function runJob(
       map.update(key, value);
     }
   }
+  return coll;
+}
+
+/** Run the oracle-compatible `run` job and return its JSON object. */
+export function runJob(
+  objBytes: Uint8Array,
+  objPath: string,
+  progName: string,
+  packets: PacketLine[],
+  opts: { ctx?: string; ctxOut?: boolean; sets?: SetArg[]; engine?: EngineChoice; repeat?: number; cpu?: number; type?: string },
+): Record<string, unknown> {
+  let coll: Collection;
+  try {
+    coll = loadForRun(objBytes, objPath, progName, opts.sets ?? [], opts.type);
+  } catch (e) {
+    if (!(e instanceof LoadFailure)) throw e;
+    // As `oracle run` does when the object does not load: one error object (exit status 1).
+    const errname = e.reason instanceof VerifierError ? 'EACCES' : 'EINVAL';
+    return { error: 'load', errno: ERRNO[errname], errname, message: objPath, log: e.reason.message };
+  }
+  const spec = coll.spec;
+  const prog = coll.program(progName);
   const cpu = opts.cpu ?? 0;
   const base = defaultBaseState();
   base.cpu = cpu;
@@ -192,10 +224,7 @@ export function register(program: Command, io: CliIo): void {
     .option('--type <type>', 'program type for unknown section names (e.g. sched_cls)')
     .option('--pretty', 'indent the JSON')
     .action((obj: string, prog: string, packetsFile: string, o: Record<string, unknown>) => {
-      const raw = (o.set as string[] | undefined) ?? [];
-      if (raw.length % 3 !== 0) throw new UsageError('--set takes three values: MAP KEYHEX VALHEX');
-      const sets: SetArg[] = [];
-      for (let i = 0; i < raw.length; i += 3) sets.push({ map: raw[i], key: raw[i + 1], value: raw[i + 2] });
+      const sets = parseSets(o.set as string[] | undefined);
       const text = new TextDecoder().decode(io.readFile(packetsFile));
       const objBytes = io.readFile(obj);
       const result = runJob(objBytes, obj, prog, parsePackets(text), {

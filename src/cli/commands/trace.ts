@@ -14,82 +14,16 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../../../vm/errors.js';
-import { Collection, objectNameOf } from '../../collection.js';
-import { loadCollectionSpec } from '../../../loader/index.js';
-import type { CollectionSpec, MapSpec } from '../../../loader/spec.js';
-import { fromHex as parseHex } from '../../maps/index.js';
 import { tcActName, tcxRetName } from '../../net/trace.js';
-import { BPF_PROG_TYPE } from '../../uapi.js';
 import { defaultBaseState } from '../../helpers/base.js';
 import type { TestRunResult } from '../../test-run.js';
 import { formatTrace, traceRun } from '../../trace/index.js';
 import type { CliIo } from '../io.js';
-import { parsePackets, progTypeName, type PacketLine } from './run.js';
+import { fromHex, loadForRun, parsePackets, parseSets, type PacketLine } from './run.js';
 
-function fromHex(hex: string, what: string): Uint8Array {
-  const b = parseHex(hex);
-  if (b === undefined) throw new UsageError(`${what}: not an even-length hex string: ${JSON.stringify(hex.slice(0, 40))}`);
-  return b;
-}
+export { loadForRun, parseSets };
+export type { SetArg } from './run.js';
 
-/** `--set MAP KEY VALUE` triples (VALUE may be `@PROG` for a prog array). */
-export interface SetArg {
-  map: string;
-  key: string;
-  value: string;
-}
-
-export function parseSets(raw: string[] | undefined): SetArg[] {
-  const r = raw ?? [];
-  if (r.length % 3 !== 0) throw new UsageError('--set takes three values: MAP KEYHEX VALHEX');
-  const out: SetArg[] = [];
-  for (let i = 0; i < r.length; i += 3) out.push({ map: r[i], key: r[i + 1], value: r[i + 2] });
-  return out;
-}
-
-/**
- * Load OBJ as `tcxlab run` does: unknown sections as sched_cls, `--set` on global data rewrites
- * the initial value before load (so .rodata stays frozen), other maps get entries after load.
- */
-export function loadForRun(objBytes: Uint8Array, objPath: string, progName: string, sets: SetArg[]): Collection {
-  const objectName = objectNameOf(objPath);
-  let spec: CollectionSpec = loadCollectionSpec(objBytes, { programType: 'sched_cls' });
-  const probe = new Collection(spec, { objectName, verify: false });
-  const nameOf = (ms: MapSpec): string => probe.mapList[spec.maps.indexOf(ms)]?.name ?? ms.name;
-  const dataSet = (ms: MapSpec, s: SetArg): boolean => nameOf(ms) === s.map || nameOf(ms).endsWith(s.map) || ms.name === s.map;
-  spec = {
-    ...spec,
-    maps: spec.maps.map((ms) => {
-      const mine = ms.source === 'data' ? sets.filter((s) => dataSet(ms, s)) : [];
-      if (mine.length === 0) return ms;
-      const init = new Uint8Array(ms.valueSize);
-      init.set(ms.initialValue?.subarray(0, ms.valueSize) ?? new Uint8Array(0));
-      for (const s of mine) {
-        const v = fromHex(s.value, `--set ${s.map}`);
-        if (v.length > ms.valueSize) throw new UsageError(`--set ${s.map}: value longer than ${ms.valueSize} bytes`);
-        init.set(v);
-      }
-      return { ...ms, initialValue: init };
-    }),
-  };
-  const coll = new Collection(spec, { objectName });
-  const t = coll.program(progName).spec.type.id;
-  if (t !== BPF_PROG_TYPE.BPF_PROG_TYPE_SCHED_CLS && t !== BPF_PROG_TYPE.BPF_PROG_TYPE_SCHED_ACT) {
-    throw new UsageError(`program ${progName} is ${progTypeName(t)}: tcxlab runs sched_cls and sched_act programs`);
-  }
-  for (const s of sets) {
-    const map = coll.map(s.map);
-    if (spec.maps[coll.mapList.indexOf(map)]?.source === 'data') continue;
-    const key = fromHex(s.key, `--set ${s.map} key`);
-    if (s.value.startsWith('@')) {
-      coll.setProgArraySlot(map.name, new DataView(key.buffer, key.byteOffset).getUint32(0, true), s.value.slice(1));
-      continue;
-    }
-    const value = fromHex(s.value, `--set ${s.map} value`);
-    map.update(key, map.percpu ? Array.from({ length: coll.mapEnv.ncpus }, () => value.slice()) : value);
-  }
-  return coll;
-}
 
 /** `retval 2 (TC_ACT_SHOT, TCX_DROP)`, or the error / fault of the run. */
 export function verdictText(r: TestRunResult): string {
