@@ -163,10 +163,7 @@ export const skbGetXfrmState: HelperFn = (call) => {
   ret(call, -ERRNO.EINVAL);
 };
 
-/** sk_lookup_tcp/udp, skc_lookup_tcp: no sockets exist, so every lookup is NULL. */
-export const skLookupNull: HelperFn = (call) => setR0(call, 0);
-/** bpf_sk_release: nothing to release (the verifier guarantees a looked-up socket). */
-export const skRelease: HelperFn = (call) => ret(call, 0);
+// sk_lookup_tcp/udp, skc_lookup_tcp and sk_release live in sk-lookup.ts (configurable table).
 
 export const skbMetaHelpers: Record<number, HelperFn> = {
   [HELPER_IDS.bpf_get_hash_recalc]: getHashRecalc,
@@ -180,10 +177,6 @@ export const skbMetaHelpers: Record<number, HelperFn> = {
   [HELPER_IDS.bpf_get_socket_uid]: getSocketUid,
   [HELPER_IDS.bpf_skb_cgroup_id]: skbCgroupId,
   [HELPER_IDS.bpf_skb_ancestor_cgroup_id]: skbAncestorCgroupId,
-  [HELPER_IDS.bpf_sk_lookup_tcp]: skLookupNull,
-  [HELPER_IDS.bpf_sk_lookup_udp]: skLookupNull,
-  [HELPER_IDS.bpf_skc_lookup_tcp]: skLookupNull,
-  [HELPER_IDS.bpf_sk_release]: skRelease,
   [HELPER_IDS.bpf_sk_fullsock]: skFullsock,
   [HELPER_IDS.bpf_tcp_sock]: tcpSockNull,
   [HELPER_IDS.bpf_get_listener_sock]: tcpSockNull,

@@ -8,6 +8,7 @@ import { BPF_FUNC_MAX_ID, helperName } from '../../vm/helper-ids.js';
 import { Op } from '../../vm/isa.js';
 import type { HelperFn, HelperTable } from '../../vm/program.js';
 import { baseHelpers } from './base.js';
+import { skLookupHelpers } from './sk-lookup.js';
 import { mapHelpers } from './maps.js';
 import { skbBytesHelpers } from './skb-bytes.js';
 import { skbCsumHelpers } from './skb-csum.js';
@@ -34,6 +35,7 @@ export const HELPER_FAMILIES: ReadonlyArray<Readonly<Record<number, HelperFn>>> 
   skbVlanHelpers,
   skbTunnelHelpers,
   skbRouteHelpers,
+  skLookupHelpers,
   miscHelpers,
   dynptrHelpers,
   timerHelpers,

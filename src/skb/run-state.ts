@@ -73,6 +73,11 @@ export interface SkbEnv {
    */
   cgroupPath?: readonly bigint[];
   /**
+   * Socket table for bpf_sk_lookup_tcp/udp and bpf_skc_lookup_tcp (src/helpers/sk-lookup.ts):
+   * the socket the kernel would find for the tuple. Default: none, every lookup is NULL.
+   */
+  socketLookup?: import('../helpers/sk-lookup.js').SocketLookup;
+  /**
    * Carry out a clone_redirect now and return its transmit status (the helper's return value).
    * Default: 0 (what a test run on lo gives); the event is recorded in `events` either way.
    */

@@ -1,0 +1,92 @@
+/**
+ * @fileoverview Socket lookups (bpf_sk_lookup_tcp/udp, bpf_skc_lookup_tcp, bpf_sk_release),
+ * answered by a user-configured socket table (`SkbEnv.socketLookup`); with none configured every
+ * lookup is NULL, as on a host without sockets.
+ *
+ * Argument rules follow net/core/filter.c bpf_sk_lookup / __bpf_sk_lookup: the tuple size picks
+ * the family (sizeof ipv4 tuple = 12, ipv6 = 36, anything else → NULL), flags must be 0 and the
+ * netns id must be negative (BPF_F_CURRENT_NETNS) or a valid id, else NULL. A found socket is a
+ * referenced `struct bpf_sock` the program reads and must release.
+ *
+ *   struct bpf_sock_tuple.ipv4: saddr(4) daddr(4) sport(2) dport(2)          (network order)
+ *   struct bpf_sock_tuple.ipv6: saddr(16) daddr(16) sport(2) dport(2)
+ */
+import { HELPER_IDS } from '../../vm/helper-ids.js';
+import { Memory } from '../../vm/memory.js';
+import type { HelperCall, HelperFn } from '../../vm/program.js';
+import { SockCtx } from '../skb/sock-ctx.js';
+import type { SkbSock } from '../skb/skb.js';
+import { argMem, argU32, argU64, helperFault, setR0, setR0Ptr } from './args.js';
+import { skbState } from './skb-common.js';
+
+/** What a lookup asks for, decoded from the tuple (addresses as wire bytes, ports host order). */
+export interface SocketQuery {
+  protocol: 'tcp' | 'udp';
+  /** skc_lookup_tcp: request and timewait sockets count too (sock_common). */
+  common: boolean;
+  family: 2 | 10;
+  saddr: Uint8Array;
+  daddr: Uint8Array;
+  sport: number;
+  dport: number;
+}
+
+/** A configured socket table: return the socket the kernel would find for `q`, if any. */
+export type SocketLookup = (q: SocketQuery) => SkbSock | undefined;
+
+const AF_INET = 2;
+const AF_INET6 = 10;
+const TUPLE_V4 = 12;
+const TUPLE_V6 = 36;
+/** net/core/filter.c: a netns id must fit in s32 when not negative. */
+const S32_MAX = 0x7fffffff;
+
+function lookup(protocol: 'tcp' | 'udp', common: boolean, name: string): HelperFn {
+  return (call: HelperCall) => {
+    const st = skbState(call, name);
+    const size = argU32(call, 3);
+    const netns = argU64(call, 4);
+    const flags = argU64(call, 5);
+    const nsS32 = Number(BigInt.asIntN(32, netns));
+    // !((s32)netns_id < 0 || netns_id <= S32_MAX): the u64 must be a negative s32 or a small id.
+    const nsOk = nsS32 < 0 || netns <= BigInt(S32_MAX);
+    if (flags !== 0n || !nsOk || (size !== TUPLE_V4 && size !== TUPLE_V6)) return setR0(call, 0);
+    // Only the skb's own namespace exists for the lookup (an explicit id names no other netns).
+    if (nsS32 >= 0) return setR0(call, 0);
+    const t = argMem(call, 2, size, false, name);
+    const alen = size === TUPLE_V4 ? 4 : 16;
+    const q: SocketQuery = {
+      protocol,
+      common,
+      family: size === TUPLE_V4 ? AF_INET : AF_INET6,
+      saddr: t.slice(0, alen),
+      daddr: t.slice(alen, 2 * alen),
+      sport: (t[2 * alen] << 8) | t[2 * alen + 1],
+      dport: (t[2 * alen + 2] << 8) | t[2 * alen + 3],
+    };
+    const sk = st.env.socketLookup?.(q);
+    if (sk === undefined) return setR0(call, 0);
+    const region = call.mem.alloc('ctx', new Uint8Array(0), { ctx: new SockCtx(sk, !common), label: 'bpf_sock', writable: false, owner: sk });
+    setR0Ptr(call, region.hi, Memory.lo(0));
+  };
+}
+
+/** bpf_sk_release: drop the reference a lookup returned (its region goes away). */
+const skRelease: HelperFn = (call) => {
+  const region = call.mem.regionOf(call.regs.hi[1]);
+  if (region === undefined || region.label !== 'bpf_sock' || region.kind !== 'ctx') {
+    throw helperFault(call, 'bpf_sk_release', 'argument r1 is not a socket from a lookup');
+  }
+  // The test-run skb's own socket (skb->sk) is not reference-counted by programs: keep it.
+  const st = skbState(call, 'bpf_sk_release');
+  if (region !== st.sock && region !== st.fullSock) call.mem.release(region);
+  setR0(call, 0);
+};
+
+/** Socket lookup helpers keyed by helper id (they replace the NULL-only defaults). */
+export const skLookupHelpers: Record<number, HelperFn> = {
+  [HELPER_IDS.bpf_sk_lookup_tcp]: lookup('tcp', false, 'bpf_sk_lookup_tcp'),
+  [HELPER_IDS.bpf_sk_lookup_udp]: lookup('udp', false, 'bpf_sk_lookup_udp'),
+  [HELPER_IDS.bpf_skc_lookup_tcp]: lookup('tcp', true, 'bpf_skc_lookup_tcp'),
+  [HELPER_IDS.bpf_sk_release]: skRelease,
+};
