@@ -12,6 +12,7 @@ import { skbRedirectHelpers } from './skb-redirect.js';
 import { skbRouteHelpers } from './skb-route.js';
 import { skbTunnelHelpers } from './skb-tunnel.js';
 import { skbVlanHelpers } from './skb-vlan.js';
+import { skLookupHelpers } from './sk-lookup.js';
 
 export const skbHelpers: Record<number, HelperFn> = {
   ...skbBytesHelpers,
@@ -22,4 +23,5 @@ export const skbHelpers: Record<number, HelperFn> = {
   ...skbMetaHelpers,
   ...skbTunnelHelpers,
   ...skbRouteHelpers,
+  ...skLookupHelpers,
 };

@@ -8,16 +8,8 @@ import { BPF_FUNC_MAX_ID, helperName } from '../../vm/helper-ids.js';
 import { Op } from '../../vm/isa.js';
 import type { HelperFn, HelperTable } from '../../vm/program.js';
 import { baseHelpers } from './base.js';
-import { skLookupHelpers } from './sk-lookup.js';
 import { mapHelpers } from './maps.js';
-import { skbBytesHelpers } from './skb-bytes.js';
-import { skbCsumHelpers } from './skb-csum.js';
-import { skbLayoutHelpers } from './skb-layout.js';
-import { skbMetaHelpers } from './skb-meta.js';
-import { skbRedirectHelpers } from './skb-redirect.js';
-import { skbRouteHelpers } from './skb-route.js';
-import { skbTunnelHelpers } from './skb-tunnel.js';
-import { skbVlanHelpers } from './skb-vlan.js';
+import { skbHelpers } from './skb.js';
 import { miscHelpers } from './misc.js';
 import { dynptrHelpers } from './dynptr.js';
 import { timerHelpers } from './timer.js';
@@ -27,15 +19,7 @@ import { syncookieHelpers } from './syncookie.js';
 export const HELPER_FAMILIES: ReadonlyArray<Readonly<Record<number, HelperFn>>> = [
   baseHelpers,
   mapHelpers,
-  skbBytesHelpers,
-  skbCsumHelpers,
-  skbLayoutHelpers,
-  skbMetaHelpers,
-  skbRedirectHelpers,
-  skbVlanHelpers,
-  skbTunnelHelpers,
-  skbRouteHelpers,
-  skLookupHelpers,
+  skbHelpers,
   miscHelpers,
   dynptrHelpers,
   timerHelpers,
