@@ -11,6 +11,7 @@ import { Memory } from '../../vm/memory.js';
 import { runProgram } from '../../vm/engine.js';
 import { aluLoop, memLoop } from './vm-programs.js';
 import { runJitBenchmarks } from './jit-programs.js';
+import { runNetdevBenchmarks } from './netdev-chain.js';
 
 const engines = ['interp', 'jit'];
 const suite = new Benchmark.Suite('vm');
@@ -44,3 +45,4 @@ suite
   .run({ async: false });
 
 runJitBenchmarks();
+runNetdevBenchmarks();
