@@ -14,6 +14,7 @@
  * Both are arrays of equal-sized records; the record size is the section size divided by the
  * number of map symbols in it (libbpf bpf_object__init_user_maps, iproute2 bpf_fetch_maps_end).
  */
+import type { BtfMapDef } from './btf/index.js';
 import { ElfError, RelocationError } from '../vm/errors.js';
 import { BPF_MAP_TYPE, mapTypeName } from '../src/uapi.js';
 import { STT_FILE, STT_SECTION, type ElfSection, type ElfSymbol } from './elf-file.js';
@@ -24,27 +25,7 @@ export const BPF_ELF_MAP_SIZE = 36;
 /** Upper bound for a legacy record; anything larger is not a map definition. */
 const MAX_LEGACY_DEF_SIZE = 256;
 
-/** A map definition in `.maps`, as loader/btf's btfMapDefinitions() returns it. */
-export interface BtfMapDef {
-  name: string;
-  /** Byte offset of the variable in `.maps`. */
-  offset: number;
-  size: number;
-  type: number;
-  keySize: number;
-  valueSize: number;
-  maxEntries: number;
-  flags: number;
-  pinning: number;
-  numaNode: number;
-  mapExtra?: bigint;
-  keyTypeId?: number;
-  valueTypeId?: number;
-  inner?: BtfMapDef;
-  /** `__array(values, ...)`: offset of the values array inside the variable, and slot size. */
-  valuesOffset?: number;
-  valuesSlotSize?: number;
-}
+export type { BtfMapDef };
 
 /** A map spec plus where it was defined, for relocations. */
 export interface MapEntry {
