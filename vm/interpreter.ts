@@ -73,6 +73,7 @@ import {
   umod32,
   umod64,
   atomicRmw,
+  storeSized,
 } from './semantics.js';
 
 /** Result of one run. `r0` is derived from the two halves. */
@@ -177,23 +178,8 @@ function load(mem: Memory, hi: number, lo: number, size: number, sx: boolean, i:
 function store(mem: Memory, hi: number, lo: number, size: number, vlo: number, vhi: number, i: number, op: number): void {
   const r = mem.resolve(hi, lo, size, true);
   if (r !== undefined) {
-    const o = mem.lastOffset;
-    const v = r.view;
-    switch (size) {
-      case 1:
-        v.setUint8(o, vlo & 0xff);
-        return;
-      case 2:
-        v.setUint16(o, vlo & 0xffff, true);
-        return;
-      case 4:
-        v.setInt32(o, vlo, true);
-        return;
-      default:
-        v.setInt32(o, vlo, true);
-        v.setInt32(o + 4, vhi, true);
-        return;
-    }
+    storeSized(r.view, mem.lastOffset, size, vlo, vhi);
+    return;
   }
   const region = mem.regionOf(hi);
   if (region?.ctx !== undefined && region.ctx.store(Memory.offsetOf(lo), size, vlo, vhi)) return;

@@ -412,3 +412,21 @@ export function atomicRmw(v: DataView, o: number, size: number, imm: number, L: 
   }
   return true;
 }
+
+/** Store the low `size` (1, 2, 4 or 8) bytes of the value (hi:lo) little-endian at `o` of `v`. */
+export function storeSized(v: DataView, o: number, size: number, lo: number, hi: number): void {
+  switch (size) {
+    case 1:
+      v.setUint8(o, lo & 0xff);
+      return;
+    case 2:
+      v.setUint16(o, lo & 0xffff, true);
+      return;
+    case 4:
+      v.setInt32(o, lo, true);
+      return;
+    default:
+      v.setInt32(o, lo, true);
+      v.setInt32(o + 4, hi, true);
+  }
+}

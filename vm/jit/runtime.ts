@@ -8,7 +8,7 @@ import { BpfError, ErrorCode, VmFault } from '../errors.js';
 import { AtomicOp, DEFAULT_INSN_BUDGET, MAX_CALL_DEPTH, MAX_TAIL_CALLS, MAY_GOTO_START, NUM_REGS, OP_NAMES, STACK_SIZE } from '../isa.js';
 import { BASE_LO, Memory, type Region } from '../memory.js';
 import type { HelperCall, HelperFn, LinkedProgram, PacketProvider, RunOptions } from '../program.js';
-import { atomicRmw, sx16, sx8 } from '../semantics.js';
+import { atomicRmw, storeSized, sx16, sx8 } from '../semantics.js';
 
 /** A compiled entry point: runs from its pc in frame `d` until EXIT of that frame. */
 export type EntryFn = (x: JitRun, d: number) => void;
@@ -296,22 +296,7 @@ export class JitRun {
     const mem = this.mem;
     const r = mem.resolve(h, a, size, true);
     if (r !== undefined) {
-      const o = mem.lastOffset;
-      const v = r.view;
-      switch (size) {
-        case 1:
-          v.setUint8(o, vlo & 0xff);
-          break;
-        case 2:
-          v.setUint16(o, vlo & 0xffff, true);
-          break;
-        case 4:
-          v.setInt32(o, vlo, true);
-          break;
-        default:
-          v.setInt32(o, vlo, true);
-          v.setInt32(o + 4, vhi, true);
-      }
+      storeSized(r.view, mem.lastOffset, size, vlo, vhi);
       this.refill(h);
       return;
     }
