@@ -99,12 +99,12 @@ export function parseSets(raw: string[] | undefined): SetArg[] {
  * for every CPU, or all CPUs' values in 8-byte strides; prog arrays: `@PROG`). Throws
  * LoadFailure when the object does not load, UsageError for bad arguments.
  */
-export function loadForRun(objBytes: Uint8Array, objPath: string, progName: string, sets: SetArg[], type?: string): Collection {
+export function loadForRun(objBytes: Uint8Array, objPath: string, progName: string, sets: SetArg[], type?: string, btf?: Uint8Array): Collection {
   const objectName = objectNameOf(objPath);
   let spec: CollectionSpec;
   let probe: Collection;
   try {
-    spec = loadCollectionSpec(objBytes, { programType: type ?? 'sched_cls' });
+    spec = loadCollectionSpec(objBytes, { programType: type ?? 'sched_cls', btf });
     probe = new Collection(spec, { objectName });
   } catch (e) {
     if (e instanceof BpfError) throw new LoadFailure(e);
@@ -147,11 +147,11 @@ export function runJob(
   objPath: string,
   progName: string,
   packets: PacketLine[],
-  opts: { ctx?: string; ctxOut?: boolean; sets?: SetArg[]; engine?: EngineChoice; repeat?: number; cpu?: number; type?: string },
+  opts: { ctx?: string; ctxOut?: boolean; sets?: SetArg[]; engine?: EngineChoice; repeat?: number; cpu?: number; type?: string; btf?: Uint8Array },
 ): Record<string, unknown> {
   let coll: Collection;
   try {
-    coll = loadForRun(objBytes, objPath, progName, opts.sets ?? [], opts.type);
+    coll = loadForRun(objBytes, objPath, progName, opts.sets ?? [], opts.type, opts.btf);
   } catch (e) {
     if (!(e instanceof LoadFailure)) throw e;
     // As `oracle run` does when the object does not load: one error object (exit status 1).
@@ -222,6 +222,7 @@ export function register(program: Command, io: CliIo): void {
     .option('--repeat <n>', 'run the first packet N times on the same skb and report duration_ns', (v) => Number.parseInt(v, 10))
     .option('--cpu <n>', 'CPU the program runs on (per-CPU maps)', (v) => Number.parseInt(v, 10), 0)
     .option('--type <type>', 'program type for unknown section names (e.g. sched_cls)')
+    .option('--btf <file>', 'target BTF for CO-RE relocations (e.g. /sys/kernel/btf/vmlinux; default: the built-in one)')
     .option('--pretty', 'indent the JSON')
     .action((obj: string, prog: string, packetsFile: string, o: Record<string, unknown>) => {
       const sets = parseSets(o.set as string[] | undefined);
@@ -235,6 +236,7 @@ export function register(program: Command, io: CliIo): void {
         repeat: o.repeat as number | undefined,
         cpu: o.cpu as number,
         type: o.type as string | undefined,
+        btf: o.btf !== undefined ? io.readFile(o.btf as string) : undefined,
       });
       io.out(JSON.stringify(result, null, o.pretty ? 1 : undefined) + '\n');
       if ('error' in result) io.exitCode = 1;
