@@ -6,7 +6,7 @@
  * With `repeat` the same skb runs N times (kernel: bpf_test_run's loop), so packet and map
  * changes accumulate, and `durationNs` is the average wall time per run.
  */
-import { BpfError, ErrnoError, type VmFault } from '../vm/errors.js';
+import { ErrnoError, type VmFault } from '../vm/errors.js';
 import { runProgram, type Engine } from '../vm/engine.js';
 import { compile } from '../vm/jit/index.js';
 import { Memory } from '../vm/memory.js';
@@ -23,7 +23,6 @@ import {
   type SkbRunState,
   type TestRunInput,
 } from './skb/index.js';
-import { ERRNO } from './uapi.js';
 import { skbPacketProvider } from './skb/ld-abs.js';
 
 /** Options of one test run. */
@@ -111,12 +110,4 @@ export function testRun(prog: LinkedProgram, mem: Memory, opts: TestRunOptions):
     trace: base.trace,
     state,
   };
-}
-
-/** errno number for a result's err (0 when none). */
-export function errnoOf(err: 0 | string): number {
-  if (err === 0) return 0;
-  const n = (ERRNO as Record<string, number>)[err];
-  if (n === undefined) throw new BpfError('E_USAGE', `unknown errno ${err}`);
-  return n;
 }

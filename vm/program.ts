@@ -7,7 +7,7 @@
  */
 import { DecodeError } from './errors.js';
 import { isLdImm64 } from './isa.js';
-import type { Memory, Region } from './memory.js';
+import type { Memory } from './memory.js';
 
 /** A program as parallel arrays, one entry per 8-byte slot. */
 export interface DecodedProgram {

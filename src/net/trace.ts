@@ -6,7 +6,6 @@
  *   ├ fate:   Fate             of the original skb
  *   └ fates:  Fate[]           of every skb (the original, clones, and packets they spawned)
  */
-import { TC_ACT } from '../uapi.js';
 import type { FilterRun } from './classify.js';
 import type { NetDevice } from './device.js';
 import type { Direction } from './tcx.js';
