@@ -14,39 +14,45 @@ const PACKET = '02000000000202000000000108004500002000010000401166ca0a0000010a00
 const oracle = process.env.TCXLAB_ORACLE === '1';
 const N = oracle ? Number(process.env.TCXLAB_ORACLE_N ?? 300) : 1000;
 
+/** Programs per `it`, so no test blocks its worker for long on a loaded machine. */
+const CHUNK = 100;
+
 describe('[vm/differential]: kernel-mode random programs', () => {
-  it(`${N} programs: interpreter and JIT agree${oracle ? ', and the kernel agrees' : ''}`, () => {
-    const bad: string[] = [];
-    const rejected: string[] = [];
-    let compared = 0;
-    for (let k = 0; k < N; k++) {
-      const seed = 500_000 + k;
-      const p = generateProgram(seed, { kernel: true });
-      const a = observe(p.bytes, 'interp');
-      const b = observe(p.bytes, 'jit');
-      if (JSON.stringify(a) !== JSON.stringify(b)) bad.push(`seed ${seed}: engines differ`);
-      expect(a.fault, `seed ${seed}`).toBeUndefined();
-      if (!oracle) continue;
-      const hex = Buffer.from(p.bytes).toString('hex');
-      const out = JSON.parse(execFileSync('/tmp/oracle/oracle', ['raw', hex, PACKET], { encoding: 'utf8', maxBuffer: 1 << 26 })) as {
-        loaded: boolean;
-        load_error?: string;
-        verifier_log?: string;
-        retval?: number;
-      };
-      if (!out.loaded) {
-        const log = (out.verifier_log ?? '').trim().split('\n').slice(-2).join(' | ');
-        rejected.push(`seed ${seed}: ${out.load_error ?? ''} ${log}`);
-        continue;
+  for (let first = 0; first < N; first += CHUNK) {
+    const last = Math.min(N, first + CHUNK);
+    it(`programs ${first}..${last - 1}: interpreter and JIT agree${oracle ? ', and the kernel agrees' : ''}`, () => {
+      const bad: string[] = [];
+      const rejected: string[] = [];
+      let compared = 0;
+      for (let k = first; k < last; k++) {
+        const seed = 500_000 + k;
+        const p = generateProgram(seed, { kernel: true });
+        const a = observe(p.bytes, 'interp');
+        const b = observe(p.bytes, 'jit');
+        if (JSON.stringify(a) !== JSON.stringify(b)) bad.push(`seed ${seed}: engines differ`);
+        expect(a.fault, `seed ${seed}`).toBeUndefined();
+        if (!oracle) continue;
+        const hex = Buffer.from(p.bytes).toString('hex');
+        const out = JSON.parse(execFileSync('/tmp/oracle/oracle', ['raw', hex, PACKET], { encoding: 'utf8', maxBuffer: 1 << 26 })) as {
+          loaded: boolean;
+          load_error?: string;
+          verifier_log?: string;
+          retval?: number;
+        };
+        if (!out.loaded) {
+          const log = (out.verifier_log ?? '').trim().split('\n').slice(-2).join(' | ');
+          rejected.push(`seed ${seed}: ${out.load_error ?? ''} ${log}`);
+          continue;
+        }
+        compared++;
+        if (out.retval !== a.r0lo >>> 0) bad.push(`seed ${seed}: kernel ${out.retval}, vm ${a.r0lo >>> 0} (${hex})`);
       }
-      compared++;
-      if (out.retval !== a.r0lo >>> 0) bad.push(`seed ${seed}: kernel ${out.retval}, vm ${a.r0lo >>> 0} (${hex})`);
-    }
-    if (oracle) {
-      console.log(`kernel: ${compared} compared, ${rejected.length} rejected, ${bad.length} disagreements`);
-      for (const r of rejected.slice(0, 20)) console.log(`  rejected ${r}`);
-      for (const r of bad.slice(0, 20)) console.log(`  DIFF ${r}`);
-    }
-    expect(bad).toEqual([]);
-  }, 600_000);
+      if (oracle) {
+        console.log(`kernel: ${compared} compared, ${rejected.length} rejected, ${bad.length} disagreements`);
+        for (const r of rejected.slice(0, 20)) console.log(`  rejected ${r}`);
+        for (const r of bad.slice(0, 20)) console.log(`  DIFF ${r}`);
+      }
+      expect(bad).toEqual([]);
+    }, 600_000);
+  }
 });
