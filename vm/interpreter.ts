@@ -7,14 +7,18 @@
  * arithmetic comes from `semantics.ts` (shared with the JIT).
  *
  * Per run:
- *   - one 'stack' Region of MAX_CALL_DEPTH × STACK_SIZE bytes; frame k owns
- *     [k·512, (k+1)·512) and its r10 points at (k+1)·512 (the top, stacks grow down):
+ *   - one stack buffer of MAX_CALL_DEPTH × STACK_SIZE bytes, seen as MAX_CALL_DEPTH 'stack'
+ *     Regions of STACK_SIZE bytes each (frame k owns bytes [k·512, (k+1)·512) of the buffer and
+ *     its own high half); r10 of frame k is the top of its region (stacks grow down), so no
+ *     address computed from one frame's r10 reaches another frame:
  *
- *       offset 0        512       1024            4096
+ *       buffer  0        512       1024            4096
  *              +---------+---------+-- ... --+---------+
  *              | frame 0 | frame 1 |         | frame 7 |
  *              +---------+---------+-- ... --+---------+
- *                        ^ r10 of frame 0
+ *                        ^ r10 of frame 0 (frame 0's region, offset 512)
+ *   - provenance tags beside the registers (memory.ts, "Isolation"); every load, store and
+ *     helper memory argument checks them.
  *   - an instruction budget (DEFAULT_INSN_BUDGET unless opts.budget), a tail-call counter
  *     (kernel: one count for the whole chain, `MAX_TAIL_CALL_CNT` = 33) and one may_goto
  *     counter per frame, starting at MAY_GOTO_START (the interpreter's BPF_MAX_LOOPS).
@@ -53,7 +57,7 @@ import {
   STACK_SIZE,
 } from './isa.js';
 import { BASE_LO, Memory, type Region } from './memory.js';
-import type { HelperCall, HelperFn, LinkedProgram, RegisterFile, RunOptions, RunResult } from './program.js';
+import type { CallbackArg, HelperCall, HelperFn, LinkedProgram, RegisterFile, RunOptions, RunResult } from './program.js';
 import {
   R,
   arsh64,
@@ -103,8 +107,26 @@ interface CallState extends HelperCall {
 
 /** Make a fresh register file (all zero). */
 export function newRegisterFile(): RegisterFile {
-  return { lo: new Int32Array(NUM_REGS), hi: new Int32Array(NUM_REGS) };
+  return { lo: new Int32Array(NUM_REGS), hi: new Int32Array(NUM_REGS), tag: new Int32Array(NUM_REGS) };
 }
+
+/**
+ * The frame regions over one stack buffer (see the file comment): region k is bytes
+ * [k·STACK_SIZE, (k+1)·STACK_SIZE) with its slots' provenance tags in `shadow`. Shared by the
+ * interpreter and the JIT.
+ */
+export function allocFrames(mem: Memory, bytes: Uint8Array, shadow: Int32Array): Region[] {
+  const frames: Region[] = [];
+  for (let k = 0; k < MAX_CALL_DEPTH; k++) {
+    const r = mem.alloc('stack', bytes.subarray(k * STACK_SIZE, (k + 1) * STACK_SIZE), { label: `stack frame ${k}` });
+    r.shadow = shadow.subarray(k * SLOTS_PER_FRAME, (k + 1) * SLOTS_PER_FRAME);
+    frames.push(r);
+  }
+  return frames;
+}
+
+/** 8-byte slots of one frame (stack provenance shadow). */
+export const SLOTS_PER_FRAME = STACK_SIZE / 8;
 
 const opName = (op: number): string => OP_NAMES.get(op) ?? `0x${op.toString(16)}`;
 
@@ -123,21 +145,24 @@ function badAccess(i: number, op: number, hi: number, lo: number, size: number, 
   );
 }
 
-/** Scratch for ctx loads (CtxAccess writes lo/hi here). */
-const CTX_OUT = new Int32Array(2);
-/** Loaded value: LD_LO is the low half, LD_HI the high half (set by `load`). */
+/** Scratch for ctx loads (CtxAccess writes lo, hi and, for a pointer field, its tag here). */
+const CTX_OUT = new Int32Array(3);
+/** Loaded value: LD_LO is the low half, LD_HI the high half, LD_TAG its provenance (set by `load`). */
 let LD_HI = 0;
+let LD_TAG = 0;
 
 /**
  * Load `size` bytes at (hi, lo) from byte regions or a ctx region; sign-extend when `sx`.
  * Returns the low half (int32) and sets LD_HI; undefined-free: returns null-ish via `ok` flag.
  * Throws the VmFault for a bad access (caught by the run loop).
  */
-function load(mem: Memory, hi: number, lo: number, size: number, sx: boolean, i: number, op: number): number {
+function load(mem: Memory, hi: number, tag: number, lo: number, size: number, sx: boolean, i: number, op: number): number {
+  if (hi !== tag) throw badAccess(i, op, hi, lo, size, false);
   const r = mem.resolve(hi, lo, size, false);
   if (r !== undefined) {
     const o = mem.lastOffset;
     const v = r.view;
+    LD_TAG = size === 8 && r.shadow !== undefined && (o & 7) === 0 ? r.shadow[o >> 3] : 0;
     switch (size) {
       case 1: {
         const x = sx ? v.getInt8(o) : v.getUint8(o);
@@ -160,7 +185,9 @@ function load(mem: Memory, hi: number, lo: number, size: number, sx: boolean, i:
     }
   }
   const region = mem.regionOf(hi);
+  CTX_OUT[2] = 0;
   if (region?.ctx !== undefined && region.ctx.load(Memory.offsetOf(lo), size, CTX_OUT)) {
+    LD_TAG = CTX_OUT[2];
     let x = CTX_OUT[0];
     let h = CTX_OUT[1];
     if (sx) {
@@ -174,11 +201,17 @@ function load(mem: Memory, hi: number, lo: number, size: number, sx: boolean, i:
   throw badAccess(i, op, hi, lo, size, false);
 }
 
-/** Store `size` bytes of (vhi, vlo) at (hi, lo); throws the VmFault for a bad access. */
-function store(mem: Memory, hi: number, lo: number, size: number, vlo: number, vhi: number, i: number, op: number): void {
+/**
+ * Store `size` bytes of (vhi, vlo), whose provenance is `vtag`, at (hi, lo) of a register tagged
+ * `tag`; throws the VmFault for a bad access.
+ */
+function store(mem: Memory, hi: number, tag: number, lo: number, size: number, vlo: number, vhi: number, vtag: number, i: number, op: number): void {
+  if (hi !== tag) throw badAccess(i, op, hi, lo, size, true);
   const r = mem.resolve(hi, lo, size, true);
   if (r !== undefined) {
-    storeSized(r.view, mem.lastOffset, size, vlo, vhi);
+    const o = mem.lastOffset;
+    storeSized(r.view, o, size, vlo, vhi);
+    if (size === 8 && r.shadow !== undefined && (o & 7) === 0) r.shadow[o >> 3] = vtag;
     return;
   }
   const region = mem.regionOf(hi);
@@ -187,8 +220,8 @@ function store(mem: Memory, hi: number, lo: number, size: number, vlo: number, v
 }
 
 /** Byte region for an atomic read-modify-write (not ctx, writable). */
-function atomicRegion(mem: Memory, hi: number, lo: number, size: number, i: number, op: number): Region {
-  const r = mem.resolve(hi, lo, size, true);
+function atomicRegion(mem: Memory, hi: number, tag: number, lo: number, size: number, i: number, op: number): Region {
+  const r = mem.resolveTagged(hi, tag, lo, size, true);
   if (r === undefined) throw badAccess(i, op, hi, lo, size, true);
   return r;
 }
@@ -200,14 +233,17 @@ const ABORT_RUN = Symbol('abort-run');
 class RunState {
   readonly regs: RegisterFile = newRegisterFile();
   readonly retPc = new Int32Array(MAX_CALL_DEPTH);
-  /** Callee-saved r6..r9 (lo, hi) of each caller frame. */
-  readonly saved = new Int32Array(MAX_CALL_DEPTH * 8);
+  /** Callee-saved r6..r9 (lo, hi, tag) of each caller frame. */
+  readonly saved = new Int32Array(MAX_CALL_DEPTH * 12);
   /** Hidden may_goto counter of each frame. */
   readonly mayGoto = new Int32Array(MAX_CALL_DEPTH);
   readonly progs: LinkedProgram[] = new Array<LinkedProgram>(MAX_CALL_DEPTH);
-  readonly stackBytes: Uint8Array;
-  readonly stackView: DataView;
-  readonly stackHi: number;
+  /** The stack buffer, its provenance shadow, and one region per frame over them. */
+  readonly stackBytes = new Uint8Array(MAX_CALL_DEPTH * STACK_SIZE);
+  readonly stackShadow = new Int32Array(MAX_CALL_DEPTH * SLOTS_PER_FRAME);
+  readonly frames: Region[];
+  /** High half (and tag) of each frame's region. */
+  readonly frameHi = new Int32Array(MAX_CALL_DEPTH);
   budget: number;
   /** Instructions left (synced with the loop's local on calls, faults and exit). */
   left: number;
@@ -218,11 +254,9 @@ class RunState {
   constructor(
     readonly mem: Memory,
     public opts: RunOptions,
-    stack: Region,
   ) {
-    this.stackBytes = stack.bytes;
-    this.stackView = stack.view;
-    this.stackHi = stack.hi;
+    this.frames = allocFrames(mem, this.stackBytes, this.stackShadow);
+    for (let k = 0; k < MAX_CALL_DEPTH; k++) this.frameHi[k] = this.frames[k].hi;
     this.budget = opts.budget ?? DEFAULT_INSN_BUDGET;
     this.left = this.budget;
     this.call = {
@@ -238,6 +272,11 @@ class RunState {
   get executed(): number {
     return Math.min(this.budget, this.budget - this.left);
   }
+  /** Whether the frame regions are still allocated on the Memory (a host may have reset it). */
+  live(): boolean {
+    const f = this.frames[0];
+    return this.mem.regionOf(f.hi) === f;
+  }
   /** Make a pooled state ready for a new run: fresh registers, stack, counters and options. */
   reset(opts: RunOptions): void {
     this.opts = opts;
@@ -246,8 +285,10 @@ class RunState {
     this.depth = 0;
     this.regs.lo.fill(0);
     this.regs.hi.fill(0);
+    this.regs.tag.fill(0);
     this.mayGoto.fill(0);
     this.stackBytes.fill(0);
+    this.stackShadow.fill(0);
     this.call.run = opts.run;
     this.call.tailCall = undefined;
     this.call.tailCalls = 0;
@@ -270,9 +311,9 @@ export function interpret(prog: LinkedProgram, mem: Memory, opts: RunOptions = {
   let pool = POOL.get(mem);
   if (pool === undefined) POOL.set(mem, (pool = []));
   let st = pool.pop();
-  if (st === undefined || mem.regionOf(st.stackHi)?.bytes !== st.stackBytes) {
-    const stack = mem.alloc('stack', new Uint8Array(MAX_CALL_DEPTH * STACK_SIZE), { label: 'stack' });
-    const fresh = new RunState(mem, opts, stack);
+  mem.enterRun();
+  if (st === undefined || !st.live()) {
+    const fresh = new RunState(mem, opts);
     fresh.call.callback = (pc, args) => runCallback(fresh, fresh.cur as LinkedProgram, pc, args);
     st = fresh;
   } else {
@@ -281,14 +322,17 @@ export function interpret(prog: LinkedProgram, mem: Memory, opts: RunOptions = {
   try {
     const L = st.regs.lo;
     const H = st.regs.hi;
+    const T = st.regs.tag;
     if (opts.args) {
+      // The caller's arguments are trusted: a pointer among them is a pointer.
       for (let k = 0; k < opts.args.length && k < 5; k++) {
         L[k + 1] = opts.args[k][0] | 0;
         H[k + 1] = opts.args[k][1] | 0;
+        T[k + 1] = H[k + 1];
       }
     }
     L[10] = (BASE_LO + STACK_SIZE) | 0;
-    H[10] = st.stackHi;
+    H[10] = T[10] = st.frameHi[0];
     st.mayGoto[0] = MAY_GOTO_START;
     st.cur = prog;
     try {
@@ -300,6 +344,7 @@ export function interpret(prog: LinkedProgram, mem: Memory, opts: RunOptions = {
       throw e;
     }
   } finally {
+    mem.leaveRun();
     pool.push(st);
   }
 }
@@ -309,27 +354,31 @@ export function interpret(prog: LinkedProgram, mem: Memory, opts: RunOptions = {
  * (bpf_loop, for_each_map_elem). Every register of the calling frame is restored afterwards;
  * the helper then sets r0 itself.
  */
-function runCallback(st: RunState, prog: LinkedProgram, pc: number, args: ReadonlyArray<readonly [number, number]>): [number, number] {
+function runCallback(st: RunState, prog: LinkedProgram, pc: number, args: ReadonlyArray<CallbackArg>): [number, number] {
   const L = st.regs.lo;
   const H = st.regs.hi;
+  const T = st.regs.tag;
   const i = st.call.insnIndex;
   const op = prog.code.op[i] ?? 0;
   if (pc >>> 0 >= prog.code.length) throw jumpOut(i, op, pc);
   if (st.depth + 1 >= MAX_CALL_DEPTH) throw fault(ErrorCode.CallDepth, `call depth exceeds ${MAX_CALL_DEPTH} frames`, i, op);
   const keepLo = L.slice();
   const keepHi = H.slice();
+  const keepTag = T.slice();
   const call = st.call;
   const keepTail = call.tailCall;
   const base = st.depth;
   st.depth = base + 1;
   st.mayGoto[st.depth] = MAY_GOTO_START;
   st.stackBytes.fill(0, st.depth * STACK_SIZE, (st.depth + 1) * STACK_SIZE);
+  st.stackShadow.fill(0, st.depth * SLOTS_PER_FRAME, (st.depth + 1) * SLOTS_PER_FRAME);
   for (let k = 1; k <= 5; k++) {
     L[k] = args[k - 1]?.[0] ?? 0;
     H[k] = args[k - 1]?.[1] ?? 0;
+    T[k] = args[k - 1]?.[2] ?? 0;
   }
-  L[10] = (BASE_LO + (st.depth + 1) * STACK_SIZE) | 0;
-  H[10] = st.stackHi;
+  L[10] = (BASE_LO + STACK_SIZE) | 0;
+  H[10] = T[10] = st.frameHi[st.depth];
   try {
     loop(st, prog, pc, st.depth);
     return [L[0], H[0]];
@@ -337,6 +386,7 @@ function runCallback(st: RunState, prog: LinkedProgram, pc: number, args: Readon
     st.depth = base;
     L.set(keepLo);
     H.set(keepHi);
+    T.set(keepTag);
     call.insnIndex = i;
     call.tailCall = keepTail;
   }
@@ -349,9 +399,12 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
   const regs = st.regs;
   const L = regs.lo;
   const H = regs.hi;
+  const T = regs.tag;
   const mem = st.mem;
-  const stackHi = st.stackHi;
+  const frames = st.frames;
+  const frameHi = st.frameHi;
   const stackBytes = st.stackBytes;
+  const stackShadow = st.stackShadow;
   const step = st.opts.step;
   const stepping = step !== undefined;
   const packet = st.opts.packet;
@@ -378,12 +431,12 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
   let op = 0;
 
   // One-region access cache. Only helpers can rebind or release regions, so it is reset to the
-  // stack after every call; the stack region itself never changes during a run.
-  const stackView = st.stackView;
-  let cHi = stackHi;
-  let cView = stackView;
-  let cLen = stackBytes.length;
+  // current frame after every call; frame regions never change during a run.
+  let cHi = frameHi[depth];
+  let cView = frames[depth].view;
+  let cLen = STACK_SIZE;
   let cW = true;
+  let cSh: Int32Array | null = frames[depth].shadow ?? null;
 
   try {
     for (;;) {
@@ -538,6 +591,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
             case 0:
               L[d] = L[s];
               H[d] = H[s];
+              T[d] = T[s];
               break;
             case 8:
               L[d] = sx8(L[s]);
@@ -1011,17 +1065,19 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
             }
             retPc[depth] = pc;
             progs[depth] = cur;
-            const b = depth * 8;
+            const b = depth * 12;
             for (let k = 0; k < 4; k++) {
-              saved[b + k * 2] = L[6 + k];
-              saved[b + k * 2 + 1] = H[6 + k];
+              saved[b + k * 3] = L[6 + k];
+              saved[b + k * 3 + 1] = H[6 + k];
+              saved[b + k * 3 + 2] = T[6 + k];
             }
             depth++;
             mayGoto[depth] = MAY_GOTO_START;
             // A fresh frame reads as zero (the kernel's is garbage the verifier forbids reading).
             stackBytes.fill(0, depth * STACK_SIZE, (depth + 1) * STACK_SIZE);
-            L[10] = (BASE_LO + (depth + 1) * STACK_SIZE) | 0;
-            H[10] = stackHi;
+            stackShadow.fill(0, depth * SLOTS_PER_FRAME, (depth + 1) * SLOTS_PER_FRAME);
+            L[10] = (BASE_LO + STACK_SIZE) | 0;
+            H[10] = T[10] = frameHi[depth];
             pc = target;
             break;
           }
@@ -1041,6 +1097,8 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           st.left = left;
           st.depth = depth;
           st.cur = cur;
+          // r0 is a scalar unless the helper returns a pointer (setR0Ptr tags it).
+          T[0] = 0;
           try {
             fn(call);
           } catch (e) {
@@ -1049,10 +1107,11 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
             throw e;
           }
           left = st.left;
-          cHi = stackHi;
-          cView = stackView;
-          cLen = stackBytes.length;
+          cHi = frameHi[depth];
+          cView = frames[depth].view;
+          cLen = STACK_SIZE;
           cW = true;
+          cSh = frames[depth].shadow ?? null;
           const tail = call.tailCall;
           if (tail !== undefined) {
             call.tailCall = undefined;
@@ -1074,6 +1133,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           // r1..r5 are scratched by every call.
           L[1] = L[2] = L[3] = L[4] = L[5] = 0;
           H[1] = H[2] = H[3] = H[4] = H[5] = 0;
+          T[1] = T[2] = T[3] = T[4] = T[5] = 0;
           break;
         }
         case 0x95: // EXIT
@@ -1083,14 +1143,20 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           }
           depth--;
           {
-            const b = depth * 8;
+            const b = depth * 12;
             for (let k = 0; k < 4; k++) {
-              L[6 + k] = saved[b + k * 2];
-              H[6 + k] = saved[b + k * 2 + 1];
+              L[6 + k] = saved[b + k * 3];
+              H[6 + k] = saved[b + k * 3 + 1];
+              T[6 + k] = saved[b + k * 3 + 2];
             }
           }
-          L[10] = (BASE_LO + (depth + 1) * STACK_SIZE) | 0;
-          H[10] = stackHi;
+          L[10] = (BASE_LO + STACK_SIZE) | 0;
+          H[10] = T[10] = frameHi[depth];
+          cHi = frameHi[depth];
+          cView = frames[depth].view;
+          cLen = STACK_SIZE;
+          cW = true;
+          cSh = frames[depth].shadow ?? null;
           pc = retPc[depth];
           if (progs[depth] !== cur) {
             cur = progs[depth];
@@ -1110,6 +1176,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           if (pc >= N) throw fault(ErrorCode.BadLdImm64, 'lddw is missing its second slot', i, op);
           L[d] = IMM[i];
           H[d] = IMM[pc];
+          T[d] = cur.pointers !== undefined && cur.pointers[i] === 1 ? H[d] : 0;
           pc++;
           break;
         case 0x20: // LDABSW
@@ -1136,25 +1203,29 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
         }
 
         // ---------------------------------------------------------------- BPF_LDX
-        // Fast path: the one-region cache (cHi/cView/cLen/cW, the stack at first) answers most
-        // accesses; anything else goes through Memory.resolve or a ctx region, then refills it.
+        // Fast path: the one-region cache (cHi/cView/cLen/cW/cSh, the current frame at first)
+        // answers most accesses; anything else goes through Memory.resolve or a ctx region, then
+        // refills it. Either way the address's high half must equal its register's tag
+        // (memory.ts, "Isolation"): a pointer carried into another region by arithmetic faults.
         case 0x61: { // LDXW
           const s = SRC[i];
           const h = H[s];
           const a = (L[s] + OFF[i]) | 0;
           const o = (a >>> 0) - BASE_LO;
-          if (h === cHi && o >= 0 && o <= cLen - 4) {
+          if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 4) {
             L[d] = cView.getInt32(o, true);
             H[d] = 0;
           } else {
-            L[d] = load(mem, h, a, 4, false, i, op);
+            L[d] = load(mem, h, T[s], a, 4, false, i, op);
             H[d] = LD_HI;
+            T[d] = LD_TAG;
             const rg = mem.regionOf(h);
             if (rg !== undefined && rg.ctx === undefined) {
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
               cW = rg.writable;
+              cSh = rg.shadow ?? null;
             }
           }
           break;
@@ -1164,18 +1235,20 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[s];
           const a = (L[s] + OFF[i]) | 0;
           const o = (a >>> 0) - BASE_LO;
-          if (h === cHi && o >= 0 && o <= cLen - 2) {
+          if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 2) {
             L[d] = cView.getUint16(o, true);
             H[d] = 0;
           } else {
-            L[d] = load(mem, h, a, 2, false, i, op);
+            L[d] = load(mem, h, T[s], a, 2, false, i, op);
             H[d] = LD_HI;
+            T[d] = LD_TAG;
             const rg = mem.regionOf(h);
             if (rg !== undefined && rg.ctx === undefined) {
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
               cW = rg.writable;
+              cSh = rg.shadow ?? null;
             }
           }
           break;
@@ -1185,18 +1258,20 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[s];
           const a = (L[s] + OFF[i]) | 0;
           const o = (a >>> 0) - BASE_LO;
-          if (h === cHi && o >= 0 && o <= cLen - 1) {
+          if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 1) {
             L[d] = cView.getUint8(o);
             H[d] = 0;
           } else {
-            L[d] = load(mem, h, a, 1, false, i, op);
+            L[d] = load(mem, h, T[s], a, 1, false, i, op);
             H[d] = LD_HI;
+            T[d] = LD_TAG;
             const rg = mem.regionOf(h);
             if (rg !== undefined && rg.ctx === undefined) {
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
               cW = rg.writable;
+              cSh = rg.shadow ?? null;
             }
           }
           break;
@@ -1206,18 +1281,21 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[s];
           const a = (L[s] + OFF[i]) | 0;
           const o = (a >>> 0) - BASE_LO;
-          if (h === cHi && o >= 0 && o <= cLen - 8) {
+          if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 8) {
             L[d] = cView.getInt32(o, true);
             H[d] = cView.getInt32(o + 4, true);
+            T[d] = cSh !== null && (o & 7) === 0 ? cSh[o >> 3] : 0;
           } else {
-            L[d] = load(mem, h, a, 8, false, i, op);
+            L[d] = load(mem, h, T[s], a, 8, false, i, op);
             H[d] = LD_HI;
+            T[d] = LD_TAG;
             const rg = mem.regionOf(h);
             if (rg !== undefined && rg.ctx === undefined) {
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
               cW = rg.writable;
+              cSh = rg.shadow ?? null;
             }
           }
           break;
@@ -1227,18 +1305,20 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[s];
           const a = (L[s] + OFF[i]) | 0;
           const o = (a >>> 0) - BASE_LO;
-          if (h === cHi && o >= 0 && o <= cLen - 4) {
+          if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 4) {
             L[d] = cView.getInt32(o, true);
             H[d] = L[d] >> 31;
           } else {
-            L[d] = load(mem, h, a, 4, true, i, op);
+            L[d] = load(mem, h, T[s], a, 4, true, i, op);
             H[d] = LD_HI;
+            T[d] = LD_TAG;
             const rg = mem.regionOf(h);
             if (rg !== undefined && rg.ctx === undefined) {
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
               cW = rg.writable;
+              cSh = rg.shadow ?? null;
             }
           }
           break;
@@ -1248,18 +1328,20 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[s];
           const a = (L[s] + OFF[i]) | 0;
           const o = (a >>> 0) - BASE_LO;
-          if (h === cHi && o >= 0 && o <= cLen - 2) {
+          if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 2) {
             L[d] = cView.getInt16(o, true);
             H[d] = L[d] >> 31;
           } else {
-            L[d] = load(mem, h, a, 2, true, i, op);
+            L[d] = load(mem, h, T[s], a, 2, true, i, op);
             H[d] = LD_HI;
+            T[d] = LD_TAG;
             const rg = mem.regionOf(h);
             if (rg !== undefined && rg.ctx === undefined) {
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
               cW = rg.writable;
+              cSh = rg.shadow ?? null;
             }
           }
           break;
@@ -1269,18 +1351,20 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[s];
           const a = (L[s] + OFF[i]) | 0;
           const o = (a >>> 0) - BASE_LO;
-          if (h === cHi && o >= 0 && o <= cLen - 1) {
+          if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 1) {
             L[d] = cView.getInt8(o);
             H[d] = L[d] >> 31;
           } else {
-            L[d] = load(mem, h, a, 1, true, i, op);
+            L[d] = load(mem, h, T[s], a, 1, true, i, op);
             H[d] = LD_HI;
+            T[d] = LD_TAG;
             const rg = mem.regionOf(h);
             if (rg !== undefined && rg.ctx === undefined) {
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
               cW = rg.writable;
+              cSh = rg.shadow ?? null;
             }
           }
           break;
@@ -1293,16 +1377,17 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
           const o = (a >>> 0) - BASE_LO;
-          if (h === cHi && cW && o >= 0 && o <= cLen - 4) {
+          if (h === cHi && h === T[d] && cW && o >= 0 && o <= cLen - 4) {
             cView.setInt32(o, vlo, true);
           } else {
-            store(mem, h, a, 4, vlo, vhi, i, op);
+            store(mem, h, T[d], a, 4, vlo, vhi, 0, i, op);
             const rg = mem.regionOf(h);
             if (rg !== undefined && rg.ctx === undefined) {
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
               cW = rg.writable;
+              cSh = rg.shadow ?? null;
             }
           }
           break;
@@ -1313,16 +1398,17 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
           const o = (a >>> 0) - BASE_LO;
-          if (h === cHi && cW && o >= 0 && o <= cLen - 2) {
+          if (h === cHi && h === T[d] && cW && o >= 0 && o <= cLen - 2) {
             cView.setUint16(o, vlo & 0xffff, true);
           } else {
-            store(mem, h, a, 2, vlo, vhi, i, op);
+            store(mem, h, T[d], a, 2, vlo, vhi, 0, i, op);
             const rg = mem.regionOf(h);
             if (rg !== undefined && rg.ctx === undefined) {
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
               cW = rg.writable;
+              cSh = rg.shadow ?? null;
             }
           }
           break;
@@ -1333,16 +1419,17 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
           const o = (a >>> 0) - BASE_LO;
-          if (h === cHi && cW && o >= 0 && o <= cLen - 1) {
+          if (h === cHi && h === T[d] && cW && o >= 0 && o <= cLen - 1) {
             cView.setUint8(o, vlo & 0xff);
           } else {
-            store(mem, h, a, 1, vlo, vhi, i, op);
+            store(mem, h, T[d], a, 1, vlo, vhi, 0, i, op);
             const rg = mem.regionOf(h);
             if (rg !== undefined && rg.ctx === undefined) {
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
               cW = rg.writable;
+              cSh = rg.shadow ?? null;
             }
           }
           break;
@@ -1353,17 +1440,20 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
           const o = (a >>> 0) - BASE_LO;
-          if (h === cHi && cW && o >= 0 && o <= cLen - 8) {
+          if (h === cHi && h === T[d] && cW && o >= 0 && o <= cLen - 8) {
             cView.setInt32(o, vlo, true);
             cView.setInt32(o + 4, vhi, true);
+            // A 64-bit spill keeps the value's provenance for the matching fill.
+            if (cSh !== null && (o & 7) === 0) cSh[o >> 3] = 0;
           } else {
-            store(mem, h, a, 8, vlo, vhi, i, op);
+            store(mem, h, T[d], a, 8, vlo, vhi, 0, i, op);
             const rg = mem.regionOf(h);
             if (rg !== undefined && rg.ctx === undefined) {
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
               cW = rg.writable;
+              cSh = rg.shadow ?? null;
             }
           }
           break;
@@ -1374,16 +1464,17 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
           const o = (a >>> 0) - BASE_LO;
-          if (h === cHi && cW && o >= 0 && o <= cLen - 4) {
+          if (h === cHi && h === T[d] && cW && o >= 0 && o <= cLen - 4) {
             cView.setInt32(o, vlo, true);
           } else {
-            store(mem, h, a, 4, vlo, vhi, i, op);
+            store(mem, h, T[d], a, 4, vlo, vhi, T[SRC[i]], i, op);
             const rg = mem.regionOf(h);
             if (rg !== undefined && rg.ctx === undefined) {
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
               cW = rg.writable;
+              cSh = rg.shadow ?? null;
             }
           }
           break;
@@ -1394,16 +1485,17 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
           const o = (a >>> 0) - BASE_LO;
-          if (h === cHi && cW && o >= 0 && o <= cLen - 2) {
+          if (h === cHi && h === T[d] && cW && o >= 0 && o <= cLen - 2) {
             cView.setUint16(o, vlo & 0xffff, true);
           } else {
-            store(mem, h, a, 2, vlo, vhi, i, op);
+            store(mem, h, T[d], a, 2, vlo, vhi, T[SRC[i]], i, op);
             const rg = mem.regionOf(h);
             if (rg !== undefined && rg.ctx === undefined) {
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
               cW = rg.writable;
+              cSh = rg.shadow ?? null;
             }
           }
           break;
@@ -1414,16 +1506,17 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
           const o = (a >>> 0) - BASE_LO;
-          if (h === cHi && cW && o >= 0 && o <= cLen - 1) {
+          if (h === cHi && h === T[d] && cW && o >= 0 && o <= cLen - 1) {
             cView.setUint8(o, vlo & 0xff);
           } else {
-            store(mem, h, a, 1, vlo, vhi, i, op);
+            store(mem, h, T[d], a, 1, vlo, vhi, T[SRC[i]], i, op);
             const rg = mem.regionOf(h);
             if (rg !== undefined && rg.ctx === undefined) {
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
               cW = rg.writable;
+              cSh = rg.shadow ?? null;
             }
           }
           break;
@@ -1434,17 +1527,20 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
           const o = (a >>> 0) - BASE_LO;
-          if (h === cHi && cW && o >= 0 && o <= cLen - 8) {
+          if (h === cHi && h === T[d] && cW && o >= 0 && o <= cLen - 8) {
             cView.setInt32(o, vlo, true);
             cView.setInt32(o + 4, vhi, true);
+            // A 64-bit spill keeps the value's provenance for the matching fill.
+            if (cSh !== null && (o & 7) === 0) cSh[o >> 3] = T[SRC[i]];
           } else {
-            store(mem, h, a, 8, vlo, vhi, i, op);
+            store(mem, h, T[d], a, 8, vlo, vhi, T[SRC[i]], i, op);
             const rg = mem.regionOf(h);
             if (rg !== undefined && rg.ctx === undefined) {
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
               cW = rg.writable;
+              cSh = rg.shadow ?? null;
             }
           }
           break;
@@ -1495,20 +1591,29 @@ function jumpOut(i: number, op: number, target: number): VmFault {
 function atomic(mem: Memory, regs: RegisterFile, op: number, d: number, s: number, off: number, imm: number, i: number): void {
   const L = regs.lo;
   const H = regs.hi;
+  const T = regs.tag;
   const size = SIZES[op & 0x18];
   if (imm === AtomicOp.LOAD_ACQ) {
     // dst = *(src + off), zero-extended
-    L[d] = load(mem, H[s], (L[s] + off) | 0, size, false, i, op);
+    L[d] = load(mem, H[s], T[s], (L[s] + off) | 0, size, false, i, op);
     H[d] = LD_HI;
+    T[d] = LD_TAG;
     return;
   }
   if (imm === AtomicOp.STORE_REL) {
-    store(mem, H[d], (L[d] + off) | 0, size, L[s], H[s], i, op);
+    store(mem, H[d], T[d], (L[d] + off) | 0, size, L[s], H[s], T[s], i, op);
     return;
   }
   if (size < 4) throw fault(ErrorCode.UnknownOpcode, `atomic op 0x${imm.toString(16)} on ${size} bytes`, i, op);
-  const r = atomicRegion(mem, H[d], (L[d] + off) | 0, size, i, op);
+  const r = atomicRegion(mem, H[d], T[d], (L[d] + off) | 0, size, i, op);
   if (!atomicRmw(r.view, mem.lastOffset, size, imm, L, H, s)) {
     throw fault(ErrorCode.UnknownOpcode, `bad atomic op 0x${imm.toString(16)}`, i, op);
   }
+  atomicUntag(T, s, imm);
+}
+
+/** The registers an atomic read-modify-write loaded from memory hold scalars (r0 for CMPXCHG, src for FETCH ops). */
+export function atomicUntag(T: Int32Array, s: number, imm: number): void {
+  if (imm === AtomicOp.CMPXCHG) T[0] = 0;
+  else if (imm & AtomicOp.FETCH) T[s] = 0;
 }

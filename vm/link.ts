@@ -42,6 +42,7 @@ function copyCode(code: DecodedProgram): DecodedProgram {
  */
 export function link(code: DecodedProgram, opts: LinkOptions): LinkedProgram {
   const out = copyCode(code);
+  let pointers: Uint8Array | undefined;
   for (let i = 0; i < out.length; i++) {
     if (out.op[i] !== Op.LDDW) continue;
     if (i + 1 >= out.length) {
@@ -68,11 +69,13 @@ export function link(code: DecodedProgram, opts: LinkOptions): LinkedProgram {
         throw new VmFault(ErrorCode.BadLdImm64, `lddw with pseudo src ${src} and no resolver`, i, Op.LDDW);
       }
       const [lo, hi] = opts.resolveLdImm64(src, out.imm[i], out.imm[i + 1], i);
+      // A resolved map, map value or kernel symbol is a pointer: the engines tag it on load.
+      if (src !== PseudoSrc.BPF_PSEUDO_FUNC) (pointers ??= new Uint8Array(out.length))[i] = 1;
       out.src[i] = PseudoSrc.IMM;
       out.imm[i] = lo | 0;
       out.imm[i + 1] = hi | 0;
     }
     i++; // skip the second slot
   }
-  return { code: out, name: opts.name, helpers: opts.helpers, kfuncs: opts.kfuncs };
+  return { code: out, name: opts.name, helpers: opts.helpers, kfuncs: opts.kfuncs, pointers };
 }

@@ -17,6 +17,19 @@
  *
  * A region either owns bytes (stack, packet, map values, global data) or, for the ctx, routes
  * each load/store through a CtxAccess, which is how the kernel's ctx rewriting is modelled.
+ *
+ * Isolation (docs/memory-isolation.md). Address arithmetic alone cannot keep regions apart: a
+ * program may add k·2^32 to a pointer and land on another region's high half. So every register
+ * carries a provenance tag next to its value (RegisterFile.tag): the high half of the region the
+ * value was derived from, set only by trusted sources (r10, the run's arguments, ctx pointer
+ * loads, relocated LD_IMM64, helper return values, 64-bit fills of spilled pointers, copies of
+ * tagged registers). A load, store or helper memory argument is allowed only when the address's
+ * high half equals its register's tag, and then only inside that region's bounds. Arithmetic that
+ * carries into the high half therefore faults instead of reaching a neighbour. Everything a
+ * program can point at separately is its own region: each call frame, each array element, each
+ * ring-buffer record. A released region's slot is not reused while any run on this Memory is in
+ * progress (`enterRun`/`leaveRun`), so a stale pointer faults instead of reaching a newcomer; between
+ * runs no tagged value survives (registers and stack tags are reset at every run start).
  */
 
 /** High half of region id 0. */
@@ -28,8 +41,9 @@ export type RegionKind = 'stack' | 'ctx' | 'packet' | 'map-value' | 'global' | '
 
 /**
  * Field-level access to a ctx (the `__sk_buff` model). Loads write the 64-bit result into
- * out[0] (low half) and out[1] (high half); both return false for an access the kernel's
- * context rules reject (the VM then faults with E_BAD_ACCESS).
+ * out[0] (low half) and out[1] (high half) and, for a field that is a pointer (data, data_end,
+ * sk...), that region's high half into out[2] (the engines zero it first: a scalar); both return
+ * false for an access the kernel's context rules reject (the VM then faults with E_BAD_ACCESS).
  */
 export interface CtxAccess {
   load(offset: number, size: number, out: Int32Array): boolean;
@@ -52,12 +66,40 @@ export interface Region {
   owner?: unknown;
   /** Human label for faults and traces (never reaches generated code). */
   label: string;
+  /**
+   * Stack frames only: the provenance tag of each 8-byte slot, so a pointer spilled with a
+   * 64-bit store and filled with a 64-bit load at the same aligned offset stays a pointer (the
+   * kernel's spilled-register state). Every other load yields an untagged scalar.
+   */
+  shadow?: Int32Array;
 }
 
 /** Region table: allocates regions and resolves addresses. */
 export class Memory {
   private readonly regions: (Region | undefined)[] = [];
   private readonly free: number[] = [];
+  /** Slots released while a run was in progress: reusable only once no run is (see enterRun). */
+  private readonly quarantine: number[] = [];
+  /** Runs in progress on this Memory (nested runs count). */
+  private active = 0;
+
+  /** A run starts: from now until the matching leaveRun, released slots are not reused. */
+  enterRun(): void {
+    if (this.active === 0) this.settle();
+    this.active++;
+  }
+
+  /** A run ended (always paired with enterRun). */
+  leaveRun(): void {
+    if (this.active > 0) this.active--;
+  }
+
+  /** Make quarantined slots reusable (only when no run holds tagged values). */
+  private settle(): void {
+    const q = this.quarantine;
+    for (let k = 0; k < q.length; k++) this.free.push(q[k]);
+    q.length = 0;
+  }
 
   /** Create a region over `bytes` (shared, not copied). */
   alloc(
@@ -65,6 +107,7 @@ export class Memory {
     bytes: Uint8Array,
     opts: { writable?: boolean; ctx?: CtxAccess; owner?: unknown; label?: string; /** A DataView over exactly `bytes`, reused (the JIT's pooled stack). */ view?: DataView } = {},
   ): Region {
+    if (this.active === 0 && this.quarantine.length) this.settle();
     const id = this.free.length ? (this.free.pop() as number) : this.regions.length;
     const region: Region = {
       id,
@@ -87,11 +130,11 @@ export class Memory {
     region.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
-  /** Release a region; later accesses through old pointers fault. */
+  /** Release a region; later accesses through old pointers fault (its slot waits in quarantine). */
   release(region: Region): void {
     if (this.regions[region.id] === region) {
       this.regions[region.id] = undefined;
-      this.free.push(region.id);
+      this.quarantine.push(region.id);
     }
   }
 
@@ -128,6 +171,24 @@ export class Memory {
     if (write && !r.writable) return undefined;
     this.lastOffset = off;
     return r;
+  }
+
+  /**
+   * resolve() for a register's value: also requires the provenance tag to name the same region
+   * (a pointer moved into another region by arithmetic, or a scalar, resolves to nothing).
+   */
+  resolveTagged(hi: number, tag: number, lo: number, size: number, write: boolean): Region | undefined {
+    return hi === tag ? this.resolve(hi, lo, size, write) : undefined;
+  }
+
+  /** slice() for a register's value (see resolveTagged). */
+  sliceTagged(hi: number, tag: number, lo: number, size: number, write = false): Uint8Array | undefined {
+    return hi === tag ? this.slice(hi, lo, size, write) : undefined;
+  }
+
+  /** regionOf() for a register's value: undefined unless its tag names that region. */
+  regionOfTagged(hi: number, tag: number): Region | undefined {
+    return hi === tag ? this.regions[(hi - REGION_HI0) | 0] : undefined;
   }
 
   /** Host-side helper: a copy-free view of [hi:lo, +size), or undefined when out of bounds. */

@@ -70,6 +70,12 @@ export function encode(p: DecodedProgram): Uint8Array {
 export interface RegisterFile {
   readonly lo: Int32Array;
   readonly hi: Int32Array;
+  /**
+   * Provenance of each register (memory.ts, "Isolation"): the high half of the region the value
+   * was derived from, or anything else for a scalar. A register is a usable pointer only while
+   * hi[n] === tag[n].
+   */
+  readonly tag: Int32Array;
 }
 
 /** Everything a helper may touch during a call. */
@@ -94,8 +100,15 @@ export interface HelperCall {
    * r0 as [lo, hi]. Provided by the engines. A function pointer (LD_IMM64 BPF_PSEUDO_FUNC) is the
    * 64-bit value CODE_HI:pc.
    */
-  callback?: (pc: number, args: ReadonlyArray<readonly [number, number]>) => [number, number];
+  callback?: (pc: number, args: ReadonlyArray<CallbackArg>) => [number, number];
 }
+
+/**
+ * One callback argument: [lo, hi] and its provenance tag (memory.ts, "Isolation"). Without a tag
+ * the argument is a scalar; helpers pass a region's `hi` for pointers they made, and the
+ * caller's own tag for a pointer they pass through.
+ */
+export type CallbackArg = readonly [lo: number, hi: number, tag?: number];
 
 /** High half of a function pointer (LD_IMM64 BPF_PSEUDO_FUNC); the low half is the insn index. */
 export const CODE_HI = 0x0000_0fff;
@@ -122,6 +135,11 @@ export interface LinkedProgram {
   readonly helpers: HelperTable;
   /** kfunc calls (call src=2) by BTF id → implementation. */
   readonly kfuncs?: ReadonlyMap<number, HelperFn>;
+  /**
+   * 1 at each LD_IMM64 that was a relocated pointer (map, map value, kernel symbol): its value is
+   * tagged as a pointer into the region its high half names (memory.ts, "Isolation").
+   */
+  readonly pointers?: Uint8Array;
 }
 
 /** Provider of packet bytes for LD_ABS/LD_IND (kernel bpf_skb_load_helper_*). */

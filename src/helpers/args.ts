@@ -7,7 +7,8 @@
  */
 import { ErrorCode, VmFault } from '../../vm/errors.js';
 import { Op } from '../../vm/isa.js';
-import type { HelperCall } from '../../vm/program.js';
+import type { Region } from '../../vm/memory.js';
+import type { CallbackArg, HelperCall } from '../../vm/program.js';
 
 /** Argument n (1..5) as u32. */
 export const argU32 = (call: HelperCall, n: number): number => call.regs.lo[n] >>> 0;
@@ -26,24 +27,41 @@ export const argIsNull = (call: HelperCall, n: number): boolean => (call.regs.lo
 
 /** r0 = a small signed integer (an errno, a length, a count). */
 export function setR0(call: HelperCall, v: number): void {
+  call.regs.tag[0] = 0;
   call.regs.lo[0] = v | 0;
   call.regs.hi[0] = v < 0 ? -1 : Math.floor(v / 0x1_0000_0000) | 0;
 }
 /** r0 = a u64 bigint. */
 export function setR0Big(call: HelperCall, v: bigint): void {
   const u = BigInt.asUintN(64, v);
+  call.regs.tag[0] = 0;
   call.regs.lo[0] = Number(u & 0xffffffffn) | 0;
   call.regs.hi[0] = Number(u >> 32n) | 0;
 }
-/** r0 = a pointer [hi, lo] (or NULL with 0, 0). */
+/**
+ * r0 = a pointer [hi, lo] (or NULL with 0, 0) into the region whose high half is `hi`, tagged as
+ * such (memory.ts, "Isolation"). Only for addresses the helper derived from a region it trusts.
+ */
 export function setR0Ptr(call: HelperCall, hi: number, lo: number): void {
   call.regs.lo[0] = lo;
   call.regs.hi[0] = hi;
+  call.regs.tag[0] = hi;
 }
+
+/** Argument n as a callback argument: the value with its provenance (passed through unchanged). */
+export const argPassThrough = (call: HelperCall, n: number): CallbackArg => [call.regs.lo[n], call.regs.hi[n], call.regs.tag[n]];
 
 /** The fault a helper raises for an argument the verifier would have rejected. */
 export function helperFault(call: HelperCall, helper: string, message: string): VmFault {
   return new VmFault(ErrorCode.HelperFault, `${helper}: ${message}`, call.insnIndex, Op.CALL);
+}
+
+/**
+ * The fault for a helper memory argument the program does not own: a bad access (E_BAD_ACCESS)
+ * at the call instruction, like a load or store through that pointer.
+ */
+export function memoryFault(call: HelperCall, helper: string, message: string): VmFault {
+  return new VmFault(ErrorCode.BadAccess, `${helper}: ${message}`, call.insnIndex, Op.CALL);
 }
 
 /**
@@ -53,18 +71,30 @@ export function helperFault(call: HelperCall, helper: string, message: string): 
  */
 export function argMem(call: HelperCall, n: number, size: number, write: boolean, helper: string): Uint8Array {
   if (size === 0) return new Uint8Array(0);
-  const view = call.mem.slice(call.regs.hi[n], call.regs.lo[n], size, write);
+  const view = call.mem.sliceTagged(call.regs.hi[n], call.regs.tag[n], call.regs.lo[n], size, write);
   if (view === undefined) {
-    throw helperFault(call, helper, `argument r${n} is not ${write ? 'writable' : 'readable'} memory of ${size} bytes`);
+    throw memoryFault(call, helper, `argument r${n} is not ${write ? 'writable' : 'readable'} memory of ${size} bytes`);
   }
   return view;
 }
 
-/** Read a NUL-terminated string of at most `max` bytes at arg n; undefined if unreadable. */
-export function readCString(call: HelperCall, hi: number, lo: number, max: number): string | undefined {
+/**
+ * The region argument n points into (tag-checked) and the offset there, for helpers that keep
+ * or compare addresses (timers, ring buffer records, dynptrs). A bad pointer is a fault.
+ */
+export function argRegion(call: HelperCall, n: number, size: number, write: boolean, helper: string): { region: Region; offset: number } {
+  const region = call.mem.resolveTagged(call.regs.hi[n], call.regs.tag[n], call.regs.lo[n], Math.max(size, 1), write);
+  if (region === undefined) {
+    throw memoryFault(call, helper, `argument r${n} is not ${write ? 'writable' : 'readable'} memory of ${size} bytes`);
+  }
+  return { region, offset: call.mem.lastOffset };
+}
+
+/** Read a NUL-terminated string of at most `max` bytes at (hi, lo), tagged `tag`; undefined if unreadable. */
+export function readCString(call: HelperCall, hi: number, tag: number, lo: number, max: number): string | undefined {
   let out = '';
   for (let i = 0; i < max; i++) {
-    const b = call.mem.slice(hi, (lo + i) | 0, 1);
+    const b = call.mem.sliceTagged(hi, tag, (lo + i) | 0, 1);
     if (b === undefined) return undefined;
     if (b[0] === 0) return out;
     out += String.fromCharCode(b[0]);

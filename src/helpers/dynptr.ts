@@ -12,11 +12,11 @@
  * Kernel answers: test/goldens/helpers2 (dynptr_cases).
  */
 import { HELPER_IDS as H } from '../../vm/helper-ids.js';
-import { Memory } from '../../vm/memory.js';
+import { Memory, type Region } from '../../vm/memory.js';
 import type { HelperCall, HelperFn } from '../../vm/program.js';
 import { RingbufMap } from '../maps/ringbuf.js';
 import { ERRNO } from '../uapi.js';
-import { argMem, argSize, argU32, argU64, helperFault, setR0, setR0Ptr } from './args.js';
+import { argMem, argRegion, argSize, argU32, argU64, helperFault, setR0, setR0Ptr } from './args.js';
 import { argMap } from './maps.js';
 
 /** DYNPTR_MAX_SIZE: the size field is 24 bits. */
@@ -35,14 +35,25 @@ interface Dynptr {
   type: number;
   rdonly: boolean;
   offset: number;
+  /** Provenance of the data address (see readDynptr). */
+  tag: number;
+  /** Where that provenance is kept, when the dynptr is on the stack. */
+  shadow?: { slots: Int32Array; slot: number };
 }
 
+/**
+ * The dynptr at argument n. Its data address is memory the program could have forged, so it is
+ * trusted only with the provenance a dynptr constructor recorded in the stack slot's shadow
+ * (memory.ts, "Isolation"); anywhere else it carries none.
+ */
 function readDynptr(c: HelperCall, n: number, name: string): Dynptr {
-  const b = argMem(c, n, 16, true, name);
-  const view = new DataView(b.buffer, b.byteOffset, 16);
+  const { region, offset } = argRegion(c, n, 16, true, name);
+  const view = new DataView(region.bytes.buffer, region.bytes.byteOffset + offset, 16);
   const word = view.getUint32(8, true);
   return {
     view,
+    shadow: region.shadow !== undefined && (offset & 7) === 0 ? { slots: region.shadow, slot: offset >> 3 } : undefined,
+    tag: region.shadow !== undefined && (offset & 7) === 0 ? region.shadow[offset >> 3] : 0,
     lo: view.getInt32(0, true),
     hi: view.getInt32(4, true),
     size: word & DYNPTR_SIZE_MASK,
@@ -53,7 +64,9 @@ function readDynptr(c: HelperCall, n: number, name: string): Dynptr {
 }
 const isNull = (d: Dynptr): boolean => (d.lo | d.hi) === 0;
 
-function initDynptr(view: DataView, hi: number, lo: number, type: number, size: number): void {
+function initDynptr(d: Dynptr, hi: number, lo: number, type: number, size: number): void {
+  const view = d.view;
+  if (d.shadow !== undefined) d.shadow.slots[d.shadow.slot] = hi;
   view.setInt32(0, lo, true);
   view.setInt32(4, hi, true);
   view.setUint32(8, (size | (type << DYNPTR_TYPE_SHIFT)) >>> 0, true);
@@ -69,14 +82,15 @@ const offLenOk = (d: Dynptr, offset: number, len: number): boolean => offset <= 
 /** The dynptr's bytes [offset, +len) as a VM view. */
 function bytesAt(c: HelperCall, d: Dynptr, offset: number, len: number, write: boolean, name: string): Uint8Array {
   if (len === 0) return new Uint8Array(0);
-  const v = c.mem.slice(d.hi, (d.lo + d.offset + offset) | 0, len, write);
+  const v = c.mem.sliceTagged(d.hi, d.tag, (d.lo + d.offset + offset) | 0, len, write);
   if (v === undefined) throw helperFault(c, name, 'dynptr memory is no longer valid');
   return v;
 }
 
 const dynptrFromMem: HelperFn = (c) => {
   const size = argU32(c, 2);
-  const out = readDynptr(c, 4, 'bpf_dynptr_from_mem').view;
+  const dp = readDynptr(c, 4, 'bpf_dynptr_from_mem');
+  const out = dp.view;
   if (argU64(c, 3) !== 0n) {
     setNull(out);
     return setR0(c, -ERRNO.EINVAL);
@@ -86,7 +100,7 @@ const dynptrFromMem: HelperFn = (c) => {
     return setR0(c, -ERRNO.E2BIG);
   }
   argMem(c, 1, size, true, 'bpf_dynptr_from_mem');
-  initDynptr(out, c.regs.hi[1], c.regs.lo[1], BPF_DYNPTR_TYPE.LOCAL, size);
+  initDynptr(dp, c.regs.hi[1], c.regs.lo[1], BPF_DYNPTR_TYPE.LOCAL, size);
   setR0(c, 0);
 };
 
@@ -121,6 +135,7 @@ const dynptrData: HelperFn = (c) => {
   const offset = argU32(c, 2);
   const len = argU32(c, 3);
   if (isNull(d) || !offLenOk(d, offset, len) || d.rdonly) return setR0Ptr(c, 0, 0);
+  if (d.tag !== d.hi) throw helperFault(c, 'bpf_dynptr_data', 'argument r1 is not a valid dynptr');
   setR0Ptr(c, d.hi, (d.lo + d.offset + offset) | 0);
 };
 
@@ -129,7 +144,8 @@ const ringbufReserveDynptr: HelperFn = (c) => {
   const rb = argMap(c, 1, 'bpf_ringbuf_reserve_dynptr');
   if (!(rb instanceof RingbufMap)) throw helperFault(c, 'bpf_ringbuf_reserve_dynptr', `map ${rb.name} is not a ring buffer`);
   const size = argU32(c, 2);
-  const out = readDynptr(c, 4, 'bpf_ringbuf_reserve_dynptr').view;
+  const dp = readDynptr(c, 4, 'bpf_ringbuf_reserve_dynptr');
+  const out = dp.view;
   if (argU64(c, 3) !== 0n) {
     setNull(out);
     return setR0(c, -ERRNO.EINVAL);
@@ -144,7 +160,7 @@ const ringbufReserveDynptr: HelperFn = (c) => {
     setNull(out);
     return setR0(c, -ERRNO.EINVAL);
   }
-  initDynptr(out, region.hi, Memory.lo(rb.lastOffset), BPF_DYNPTR_TYPE.RINGBUF, size);
+  initDynptr(dp, region.hi, Memory.lo(rb.lastOffset), BPF_DYNPTR_TYPE.RINGBUF, size);
   setR0(c, 0);
 };
 
@@ -153,8 +169,9 @@ function ringbufCommitDynptr(discard: boolean, name: string): HelperFn {
   return (c) => {
     const d = readDynptr(c, 1, name);
     if (!isNull(d)) {
-      const rb = c.mem.regionOf(d.hi)?.owner;
-      if (!(rb instanceof RingbufMap) || !rb.commit(Memory.offsetOf(d.lo), discard, argSize(c, 2))) {
+      const record = c.mem.regionOfTagged(d.hi, d.tag);
+      const rb = record?.owner;
+      if (!(rb instanceof RingbufMap) || Memory.offsetOf(d.lo) !== 0 || !rb.commitRecord(record as Region, discard, argSize(c, 2))) {
         throw helperFault(c, name, 'argument r1 is not a reserved ring buffer dynptr');
       }
       setNull(d.view);

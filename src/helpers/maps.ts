@@ -8,7 +8,7 @@
  * region.hi : Memory.lo(map.lastOffset), so later accesses hit the map's own storage.
  */
 import { HELPER_IDS as H } from '../../vm/helper-ids.js';
-import { Memory } from '../../vm/memory.js';
+import { Memory, type Region } from '../../vm/memory.js';
 import { CODE_HI, type HelperCall, type HelperFn } from '../../vm/program.js';
 import type { BpfMap } from '../maps/types.js';
 import { ProgArrayMap } from '../maps/prog-array.js';
@@ -16,7 +16,7 @@ import { RingbufMap } from '../maps/ringbuf.js';
 import { isPushPopMap, type PushPopMap } from '../maps/push-pop.js';
 import { PerfEventArrayMap } from '../maps/perf-event-array.js';
 import { ERRNO } from '../uapi.js';
-import { argMem, argSize, argU32, argU64, helperFault, setR0, setR0Ptr } from './args.js';
+import { argMem, argPassThrough, argSize, argU32, argU64, helperFault, setR0, setR0Ptr } from './args.js';
 import type { BaseRunState } from './base.js';
 
 /** BPF_MAX_LOOPS (kernel/bpf/bpf_iter.c / helpers.c). */
@@ -26,7 +26,7 @@ const BPF_F_CTXLEN_MASK_HI = 0xfffff;
 
 /** The map a register points at, or a fault (the verifier guarantees a map pointer). */
 export function argMap(call: HelperCall, n: number, helper: string): BpfMap {
-  const r = call.mem.regionOf(call.regs.hi[n]);
+  const r = call.mem.regionOfTagged(call.regs.hi[n], call.regs.tag[n]);
   if (r === undefined || r.kind !== 'map' || Memory.offsetOf(call.regs.lo[n]) !== 0) {
     throw helperFault(call, helper, `argument r${n} is not a map pointer`);
   }
@@ -98,12 +98,12 @@ function argCallback(call: HelperCall, n: number, helper: string): number {
 const forEachMapElem: HelperFn = (call) => {
   const map = argMap(call, 1, 'bpf_for_each_map_elem');
   const pc = argCallback(call, 2, 'bpf_for_each_map_elem');
-  const ctx: [number, number] = [call.regs.lo[3], call.regs.hi[3]];
+  const ctx = argPassThrough(call, 3);
   if (argU64(call, 4) !== 0n) return setR0(call, -ERRNO.EINVAL);
-  const mapPtr: [number, number] = [call.regs.lo[1], call.regs.hi[1]];
+  const mapPtr = argPassThrough(call, 1);
   const invoke = call.callback!;
   const n = map.forEachElem(cpuOf(call), (kr, ko, vr, vo) => {
-    const [lo] = invoke(pc, [mapPtr, [Memory.lo(ko), kr.hi], [Memory.lo(vo), vr.hi], ctx]);
+    const [lo] = invoke(pc, [mapPtr, [Memory.lo(ko), kr.hi, kr.hi], [Memory.lo(vo), vr.hi, vr.hi], ctx]);
     return (lo | 0) === 1;
   });
   setR0(call, n);
@@ -112,7 +112,7 @@ const forEachMapElem: HelperFn = (call) => {
 const loop: HelperFn = (call) => {
   const n = argU32(call, 1);
   const pc = argCallback(call, 2, 'bpf_loop');
-  const ctx: [number, number] = [call.regs.lo[3], call.regs.hi[3]];
+  const ctx = argPassThrough(call, 3);
   if (argU64(call, 4) !== 0n) return setR0(call, -ERRNO.EINVAL);
   if (n > BPF_MAX_LOOPS) return setR0(call, -ERRNO.E2BIG);
   const invoke = call.callback!;
@@ -153,10 +153,12 @@ const ringbufReserve: HelperFn = (call) => {
 };
 function ringbufCommit(discard: boolean, name: string): HelperFn {
   return (call) => {
-    const region = call.mem.regionOf(call.regs.hi[1]);
+    const region = call.mem.regionOfTagged(call.regs.hi[1], call.regs.tag[1]);
     const rb = region?.owner;
-    if (!(rb instanceof RingbufMap)) throw helperFault(call, name, 'argument r1 is not a reserved ring buffer sample');
-    if (!rb.commit(Memory.offsetOf(call.regs.lo[1]), discard, argSize(call, 2))) {
+    if (!(rb instanceof RingbufMap) || Memory.offsetOf(call.regs.lo[1]) !== 0) {
+      throw helperFault(call, name, 'argument r1 is not a reserved ring buffer sample');
+    }
+    if (!rb.commitRecord(region as Region, discard, argSize(call, 2))) {
       throw helperFault(call, name, 'argument r1 is not a reserved ring buffer sample');
     }
     setR0(call, 0);

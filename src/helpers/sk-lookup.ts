@@ -73,7 +73,7 @@ function lookup(protocol: 'tcp' | 'udp', common: boolean, name: string): HelperF
 
 /** bpf_sk_release: drop the reference a lookup returned (its region goes away). */
 const skRelease: HelperFn = (call) => {
-  const region = call.mem.regionOf(call.regs.hi[1]);
+  const region = call.mem.regionOfTagged(call.regs.hi[1], call.regs.tag[1]);
   if (region === undefined || region.label !== 'bpf_sock' || region.kind !== 'ctx') {
     throw helperFault(call, 'bpf_sk_release', 'argument r1 is not a socket from a lookup');
   }

@@ -46,8 +46,8 @@ export class ArrayMap extends BaseMap {
   lookupElem(key: Uint8Array, _cpu: number): Region | undefined {
     const i = BaseMap.index(key);
     if (i >= this.maxEntries) return undefined;
-    this.lastOffset = i * this.stride;
-    return this.values;
+    this.lastOffset = 0;
+    return this.elementRegion(this.values, i * this.stride, this.valueSize);
   }
 
   override updateElem(key: Uint8Array, value: Uint8Array, flags: number, _cpu: number): number {
@@ -81,7 +81,7 @@ export class ArrayMap extends BaseMap {
     for (let i = 0; i < this.maxEntries; i++) {
       kv.setUint32(0, i, true);
       n++;
-      if (cb(kr, 0, this.values, i * this.stride)) break;
+      if (cb(kr, 0, this.elementRegion(this.values, i * this.stride, this.valueSize), 0)) break;
     }
     return n;
   }

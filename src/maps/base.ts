@@ -295,6 +295,25 @@ export abstract class BaseMap implements BpfMap {
    * A region for map-owned storage. BPF_F_RDONLY_PROG maps get read-only value regions: the
    * kernel's verifier refuses program writes to them at load time, here a store faults.
    */
+  /** Element regions made so far, by byte offset in their values region (see elementRegion). */
+  private elements?: Map<number, Region>;
+
+  /**
+   * The region of one element: `size` bytes at `offset` of `values`, made on first use and the
+   * same object ever after (so lookups, for_each and timers agree on its address). An element
+   * is its own region so that a value pointer cannot run past value_size into the next element
+   * (memory.ts, "Isolation"); the bytes stay shared with `values`.
+   */
+  protected elementRegion(values: Region, offset: number, size: number): Region {
+    const m = (this.elements ??= new Map());
+    let r = m.get(offset);
+    if (r === undefined) {
+      r = this.env.mem.alloc('map-value', values.bytes.subarray(offset, offset + size), { owner: this, writable: values.writable, label: `map ${this.name} element` });
+      m.set(offset, r);
+    }
+    return r;
+  }
+
   protected allocValues(bytes: Uint8Array, label: string, writable = !(this.flags & BPF_F_RDONLY_PROG)): Region {
     return this.env.mem.alloc('map-value', bytes, { owner: this, writable, label: `map ${this.name} ${label}` });
   }

@@ -40,8 +40,8 @@ export class PercpuArrayMap extends BaseMap {
   lookupElem(key: Uint8Array, cpu: number): Region | undefined {
     const i = BaseMap.index(key);
     if (i >= this.maxEntries || cpu >= this.env.ncpus || cpu < 0) return undefined;
-    this.lastOffset = this.offset(i, cpu);
-    return this.values;
+    this.lastOffset = 0;
+    return this.elementRegion(this.values, this.offset(i, cpu), this.valueSize);
   }
 
   /** array_map_update_elem, per-CPU branch: this CPU's copy, in place. */
@@ -66,7 +66,7 @@ export class PercpuArrayMap extends BaseMap {
     for (let i = 0; i < this.maxEntries; i++) {
       kr.view.setUint32(0, i, true);
       n++;
-      if (cb(kr, 0, this.values, this.offset(i, cpu))) break;
+      if (cb(kr, 0, this.elementRegion(this.values, this.offset(i, cpu), this.valueSize), 0)) break;
     }
     return n;
   }

@@ -67,11 +67,35 @@ export class RingbufMap extends BaseMap {
     return undefined;
   }
 
+  /** Reserved records handed to programs: each is its own region over its sample bytes. */
+  private readonly records = new Map<Region, number>();
+
   /**
-   * bpf_ringbuf_reserve: the data region with `lastOffset` at the sample, or undefined (NULL)
-   * for flags != 0, an oversized record or no space.
+   * bpf_ringbuf_reserve: a region of exactly the sample's `size` bytes (`lastOffset` 0), or
+   * undefined (NULL) for flags != 0, an oversized record or no space. The record is its own
+   * region so that a write past its size, or after submit/discard (which release it), faults
+   * instead of reaching the next record (memory.ts, "Isolation").
    */
   reserve(size: number, flags: number): Region | undefined {
+    const off = this.reserveAt(size, flags);
+    if (off === undefined) return undefined;
+    const record = this.env.mem.alloc('map-value', this.data.bytes.subarray(off, off + size), { owner: this, label: `map ${this.name} record` });
+    this.records.set(record, off);
+    this.lastOffset = 0;
+    return record;
+  }
+
+  /** bpf_ringbuf_submit / discard of a record from `reserve`: false if it is not a live one. */
+  commitRecord(record: Region, discard: boolean, flags: number): boolean {
+    const off = this.records.get(record);
+    if (off === undefined) return false;
+    this.records.delete(record);
+    this.env.mem.release(record);
+    return this.commit(off, discard, flags);
+  }
+
+  /** Reserve a record in the data area: the offset of its sample, or undefined. */
+  private reserveAt(size: number, flags: number): number | undefined {
     if (flags !== 0) return undefined;
     if (size > RINGBUF_MAX_RECORD_SZ || size < 0) return undefined;
     const len = (size + BPF_RINGBUF_HDR_SZ + 7) & ~7;
@@ -92,15 +116,14 @@ export class RingbufMap extends BaseMap {
     view.setUint32(off, (size | BPF_RINGBUF_BUSY_BIT) >>> 0, true);
     view.setUint32(off + 4, (off >>> PAGE_SHIFT) + RINGBUF_DATA_PGOFF, true);
     this.producerPos = next;
-    this.lastOffset = off + BPF_RINGBUF_HDR_SZ;
-    return this.data;
+    return off + BPF_RINGBUF_HDR_SZ;
   }
 
   /**
    * bpf_ringbuf_submit / bpf_ringbuf_discard for the sample at `offset` in `data`. Returns false
    * when no reserved (BUSY) record starts there: a program bug the verifier would prevent.
    */
-  commit(offset: number, discard: boolean, flags: number): boolean {
+  private commit(offset: number, discard: boolean, flags: number): boolean {
     const hdr = offset - BPF_RINGBUF_HDR_SZ;
     if (hdr < 0 || hdr > this.mask || (hdr & 7) !== 0) return false;
     const view = this.data.view;
@@ -118,10 +141,9 @@ export class RingbufMap extends BaseMap {
   /** bpf_ringbuf_output: 0, −EINVAL for unknown flags, −EAGAIN when there is no space. */
   output(data: Uint8Array, flags: number): number {
     if (flags & ~(BPF_RB_NO_WAKEUP | BPF_RB_FORCE_WAKEUP)) return EINVAL;
-    const r = this.reserve(data.length, 0);
-    if (!r) return EAGAIN;
-    const off = this.lastOffset;
-    r.bytes.set(data, off);
+    const off = this.reserveAt(data.length, 0);
+    if (off === undefined) return EAGAIN;
+    this.data.bytes.set(data, off);
     this.commit(off, false, flags);
     return 0;
   }

@@ -194,6 +194,7 @@ export class SkBuffCtx implements CtxAccess {
         const rel = off === SKB_OFF.data ? skb.metaLen : off === SKB_OFF.data_end ? skb.metaLen + skb.len : 0;
         out[0] = Memory.lo(rel);
         out[1] = p.hi;
+        out[2] = p.hi; // a packet pointer (engines tag it: memory.ts, "Isolation")
         return true;
       }
       case SKB_OFF.tstamp: {
@@ -211,6 +212,7 @@ export class SkBuffCtx implements CtxAccess {
         if (skb.sk && s) {
           out[0] = Memory.lo(0);
           out[1] = s.hi;
+          out[2] = s.hi;
         } else {
           out[0] = 0;
           out[1] = 0;

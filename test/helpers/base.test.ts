@@ -5,6 +5,12 @@ import type { HelperCall, RegisterFile } from '../../vm/program.js';
 import { HELPER_IDS as H } from '../../vm/helper-ids.js';
 import { baseHelpers, defaultBaseState } from '../../src/helpers/base.js';
 
+/** A host-side register file whose every value counts as a trusted pointer (tag aliases hi). */
+function trustedRegisters(): { lo: Int32Array; hi: Int32Array; tag: Int32Array } {
+  const hi = new Int32Array(11);
+  return { lo: new Int32Array(11), hi, tag: hi };
+}
+
 // Kernel answers: test/goldens/helpers/printk.out.json (see the README there).
 const golden = JSON.parse(readFileSync(new URL('../goldens/helpers/printk.out.json', import.meta.url), 'utf8'));
 const kernel = (i: number): bigint => {
@@ -21,7 +27,7 @@ function harness() {
   const mem = new Memory();
   const scratch = mem.alloc('scratch', new Uint8Array(4096));
   let next = 0;
-  const regs: RegisterFile = { lo: new Int32Array(11), hi: new Int32Array(11) };
+  const regs: RegisterFile = trustedRegisters();
   const state = defaultBaseState();
   const call: HelperCall = { regs, mem, insnIndex: 7, run: state };
   /** Place bytes in scratch memory; returns [hi, lo]. */

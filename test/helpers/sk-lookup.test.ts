@@ -6,6 +6,12 @@ import { buildHelperTable } from '../../src/helpers/table.js';
 import { buildTestRunSkb, createSkbRunState, type SkbEnv } from '../../src/skb/index.js';
 import type { SocketQuery } from '../../src/helpers/sk-lookup.js';
 
+/** A host-side register file whose every value counts as a trusted pointer (tag aliases hi). */
+function trustedRegisters(): { lo: Int32Array; hi: Int32Array; tag: Int32Array } {
+  const hi = new Int32Array(11);
+  return { lo: new Int32Array(11), hi, tag: hi };
+}
+
 const frame = Uint8Array.from(Buffer.from('02000000000202000000000108004500002800010000400666cd0a0000010a0000029c400050000000010000000050022000df4e0000', 'hex'));
 const table = buildHelperTable();
 
@@ -13,7 +19,7 @@ function harness(env: SkbEnv) {
   const mem = new Memory();
   const state = createSkbRunState(mem, buildTestRunSkb({ data: frame }, env), { env });
   const scratch = mem.alloc('scratch', new Uint8Array(64));
-  const regs = { lo: new Int32Array(11), hi: new Int32Array(11) };
+  const regs = trustedRegisters();
   const call: HelperCall = { regs, mem, insnIndex: 3, run: state };
   const lookup = (id: number, tuple: Uint8Array, opts: { netns?: number; flags?: number } = {}) => {
     scratch.bytes.set(tuple);

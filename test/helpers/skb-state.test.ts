@@ -13,6 +13,12 @@ import { skbHelpers } from '../../src/helpers/skb.js';
 import { HELPER_IDS } from '../../vm/helper-ids.js';
 import { unhex } from '../skb/golden.js';
 
+/** A host-side register file whose every value counts as a trusted pointer (tag aliases hi). */
+function trustedRegisters(): { lo: Int32Array; hi: Int32Array; tag: Int32Array } {
+  const hi = new Int32Array(11);
+  return { lo: new Int32Array(11), hi, tag: hi };
+}
+
 const FRAME = unhex(
   '00000000000002000000000108004500002d00010000400600000a0000010a00000204d2162e0000000100000000500220000000000068656c6c6f',
 );
@@ -21,7 +27,7 @@ function setup(env: SkbEnv = {}) {
   const mem = new Memory();
   const skb = buildTestRunSkb({ data: FRAME });
   const state = createSkbRunState(mem, skb, { env });
-  const regs: RegisterFile = { lo: new Int32Array(11), hi: new Int32Array(11) };
+  const regs: RegisterFile = trustedRegisters();
   const call = (id: number, ...args: (number | bigint)[]): bigint => {
     regs.lo.fill(0);
     regs.hi.fill(0);

@@ -13,10 +13,16 @@ import { createMap, createMapEnv } from '../../src/maps/index.js';
 import { PerfEventArrayMap } from '../../src/maps/perf-event-array.js';
 import { BPF_MAP_TYPE } from '../../src/uapi.js';
 
+/** A host-side register file whose every value counts as a trusted pointer (tag aliases hi). */
+function trustedRegisters(): { lo: Int32Array; hi: Int32Array; tag: Int32Array } {
+  const hi = new Int32Array(11);
+  return { lo: new Int32Array(11), hi, tag: hi };
+}
+
 function harness() {
   const mem = new Memory();
   const scratch = mem.alloc('scratch', new Uint8Array(64));
-  const regs: RegisterFile = { lo: new Int32Array(11), hi: new Int32Array(11) };
+  const regs: RegisterFile = trustedRegisters();
   const call: HelperCall = { regs, mem, insnIndex: 3, run: defaultBaseState() };
   const set = (n: number, hi: number, lo: number): void => {
     regs.hi[n] = hi;

@@ -317,7 +317,7 @@ describe('[maps/goldens]: program-side replays match the kernel', () => {
     p.rec(rb.output(buf.subarray(0, 1), 3));
     let r = rb.reserve(100, 0);
     p.rec(r ? 1 : 0);
-    if (r) expect(rb.commit(rb.lastOffset, true, 0)).toBe(true);
+    if (r) expect(rb.commitRecord(r, true, 0)).toBe(true);
     p.rec(rb.query(3));
     r = rb.reserve(8, 1);
     p.rec(r ? 1 : 0);
@@ -327,7 +327,7 @@ describe('[maps/goldens]: program-side replays match the kernel', () => {
     p.rec(rb.query(3));
     r = rb.reserve(400, 0);
     p.rec(r ? 1 : 0);
-    if (r) rb.commit(rb.lastOffset, false, 2);
+    if (r) rb.commitRecord(r, false, 2);
     p.rec(rb.query(0));
     expect(p.ours()).toEqual(p.kernelRes());
     expect(p.dump('rb')).toEqual(p.g.maps.rb);

@@ -434,34 +434,36 @@ describe('[maps/ringbuf]: records across the end of the ring', () => {
     // next record starts at 3008 and ends past 4096
     const data = new Uint8Array(2000).map((_, i) => i & 0xff);
     const r = rb.reserve(2000, 0) as Region;
-    const off = rb.lastOffset;
-    expect(off).toBe(3008 + 8);
-    r.bytes.set(data, off);
+    // The record is a region of exactly its sample, over data bytes 3016..5015.
+    expect(rb.lastOffset).toBe(0);
+    expect(r.bytes.length).toBe(2000);
+    expect(r.bytes.byteOffset - rb.data.bytes.byteOffset).toBe(3008 + 8);
+    r.bytes.set(data);
     expect(rb.query(0)).toBe(2008);
     expect(rb.consume()).toEqual([]); // still BUSY
-    expect(rb.commit(off, false, 0)).toBe(true);
-    expect(rb.commit(off, false, 0)).toBe(false); // already committed
+    expect(rb.commitRecord(r, false, 0)).toBe(true);
+    expect(rb.commitRecord(r, false, 0)).toBe(false); // already committed
+    expect(e.mem.regionOf(r.hi)).toBeUndefined(); // released: later accesses fault
     const got = rb.consume();
     expect(got).toHaveLength(1);
     expect(got[0].data).toEqual(data);
     expect(got[0].pos).toBe(3008);
     expect(rb.query(2)).toBe(5016);
     // header: size, and the page offset of the header from the start of the kernel's struct
-    expect(r.view.getUint32(3008, true)).toBe(2000);
-    expect(r.view.getUint32(3012, true)).toBe(3);
+    expect(rb.data.view.getUint32(3008, true)).toBe(2000);
+    expect(rb.data.view.getUint32(3012, true)).toBe(3);
   });
 
   it('a BUSY record blocks the consumer, so its space and all after it stay used', () => {
     const e = env();
     const rb = mk<RingbufMap>(e, T.BPF_MAP_TYPE_RINGBUF, 0, 0, 4096);
-    const first = rb.reserve(1000, 0);
-    const firstOff = rb.lastOffset;
+    const first = rb.reserve(1000, 0) as Region;
     expect(first).toBeDefined();
     expect(rb.output(new Uint8Array(2000), 0)).toBe(0);
     expect(rb.consume()).toEqual([]); // blocked by the BUSY first record
     expect(rb.output(new Uint8Array(1100), 0)).toBe(-ERRNO.EAGAIN); // 1008 + 2008 + 1112 > 4095
     expect(rb.output(new Uint8Array(1000), 0)).toBe(0); // 1008 + 2008 + 1008 fits
-    rb.commit(firstOff, true, 0); // discard
+    rb.commitRecord(first, true, 0); // discard
     expect(rb.consume().map((x) => x.data.length)).toEqual([2000, 1000]);
     expect(rb.output(new Uint8Array(1100), 0)).toBe(0);
   });

@@ -8,6 +8,12 @@ import { Memory } from '../../vm/memory.js';
 import type { HelperFn, RegisterFile } from '../../vm/program.js';
 import type { SkBuffCtx, SkbRunState } from '../../src/skb/index.js';
 
+/** A host-side register file whose every value counts as a trusted pointer (tag aliases hi). */
+function trustedRegisters(): { lo: Int32Array; hi: Int32Array; tag: Int32Array } {
+  const hi = new Int32Array(11);
+  return { lo: new Int32Array(11), hi, tag: hi };
+}
+
 const SIZES: Record<number, number> = { 0x00: 4, 0x08: 2, 0x10: 1, 0x18: 8 };
 
 export interface RawResult {
@@ -82,7 +88,7 @@ export function runRaw(hex: string, state: SkbRunState, helpers: Record<number, 
       else if (op === 0x85) {
         const fn = helpers[imm];
         if (!fn) throw new Error(`no helper ${imm}`);
-        const regs: RegisterFile = { lo: new Int32Array(11), hi: new Int32Array(11) };
+        const regs: RegisterFile = trustedRegisters();
         for (let i = 0; i < 11; i++) [regs.lo[i], regs.hi[i]] = lohi(r[i]);
         fn({ regs, mem: state.mem, insnIndex: pc, run: state });
         r[0] = toBig(regs.lo[0], regs.hi[0]);

@@ -115,10 +115,10 @@ describe('[trace]: per-instruction traces', () => {
     const rec = new TraceRecorder(coll, 'bench_parse');
     const lo = new Int32Array(11);
     const hi = new Int32Array(11);
-    rec.hook(0, { lo, hi }, 0);
+    rec.hook(0, { lo, hi, tag: hi }, 0);
     lo[0] = -1;
     hi[0] = 1;
-    rec.hook(1, { lo, hi }, 0);
+    rec.hook(1, { lo, hi, tag: hi }, 0);
     expect(rec.records[0].writes).toEqual([[0, 0x1ffffffffn]]);
     expect(rec.records[1].writes).toBeUndefined(); // not known until the next step
   });

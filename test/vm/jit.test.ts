@@ -83,13 +83,13 @@ describe('[vm/jit]: compile', () => {
     expect(src).toContain('// insn 1 ADD64_IMM');
     expect(src).toContain('// insn 2 EXIT');
   });
-  it('compiles 1,000 instructions quickly (< 50 ms here; the bench measures it properly)', () => {
+  // Compile speed is a benchmark figure (npm run bench), never a timed test.
+  it('compiles and runs a 1,000-instruction program', () => {
     const body = Array.from({ length: 999 }, (_, k) => (k % 3 === 0 ? 'add %r0, 3' : k % 3 === 1 ? 'stxdw [%r10-16], %r0' : 'jgt %r0, 5, +0')).join('\n');
     const prog = link(decode(asm`${body}\nexit`), { name: 'big', helpers: [] });
-    const t0 = performance.now();
-    const c = compile(prog);
-    expect(performance.now() - t0).toBeLessThan(50);
-    expect(c.run(new Memory()).fault).toBeUndefined();
+    const r = compile(prog).run(new Memory());
+    expect(r.fault).toBeUndefined();
+    expect(r.r0).toBe(999n);
   });
 });
 
@@ -171,8 +171,8 @@ describe('[vm/jit]: calls', () => {
 describe('[vm/jit]: the pooled stack starts every run zeroed, as the interpreter\'s fresh one', () => {
   it.each([
     ['own frame through r10', 'jeq %r1, 0, +1\nstdw [%r10-8], 77\nldxdw %r0, [%r10-8]\nexit'],
-    ['frame 1 through a pointer', 'mov %r2, %r10\njeq %r1, 0, +1\nstdw [%r2+8], 77\nldxdw %r0, [%r2+8]\nexit'],
-    ['a callee frame', 'jeq %r1, 0, +1\ncall local f\nmov %r2, %r10\nldxdw %r0, [%r2+504]\nexit\nf:\nstdw [%r10-8], 77\nexit'],
+    ['frame 0 through a pointer', 'mov %r2, %r10\njeq %r1, 0, +1\nstdw [%r2-8], 77\nldxdw %r0, [%r2-8]\nexit'],
+    ['a callee frame through a pointer', 'call local f\nexit\nf:\nmov %r2, %r10\njeq %r1, 0, +1\nstdw [%r2-8], 77\nldxdw %r0, [%r2-8]\nexit'],
   ])('%s', (_n, text) => {
     const prog = link(decode(asm`${text}`), { name: 'z', helpers: [] });
     const c = compile(prog);

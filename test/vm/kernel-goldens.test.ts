@@ -98,10 +98,12 @@ function makeSkb(mem: Memory, pktHex: string, ctxHex?: string) {
           case 76: // data: a packet pointer
             out[0] = Memory.lo(0);
             out[1] = packet.hi;
+            out[2] = packet.hi;
             return true;
           case 80: // data_end
             out[0] = Memory.lo(pkt.length);
             out[1] = packet.hi;
+            out[2] = packet.hi;
             return true;
           default:
             return false;

@@ -21,6 +21,11 @@
  * r1–r5 are cleared, as in the interpreter. Stack accesses through an unmodified r10 with a
  * constant in-frame offset are direct DataView accesses; other accesses use a one-region
  * cache in locals and fall back to `X.ld`/`X.st` (Memory.resolve, ctx regions).
+ *
+ * Provenance (memory.ts, "Isolation"): each register has a tag local `g<n>` beside `l<n>`/`h<n>`,
+ * copied by 64-bit moves, set by relocated LD_IMM64, fills of spilled pointers and helper
+ * returns; an access through the cache or a slow path requires `h<n> === g<n>`, as in the
+ * interpreter, so both engines fault on the same instruction.
  */
 import { BpfError, ErrorCode } from '../errors.js';
 import { CODE_HI, type LinkedProgram } from '../program.js';
@@ -44,10 +49,11 @@ export interface CompileOptions {
 /** Every opcode the interpreter executes (anything else faults with E_UNKNOWN_OPCODE). */
 const KNOWN = new Set<number>([...Object.values(Op), 0xd3, 0xcb]);
 
-const STACK_BYTES = MAX_CALL_DEPTH * STACK_SIZE;
 
 const L = (r: number): Name => name(`l${r}`);
 const H = (r: number): Name => name(`h${r}`);
+/** Provenance tag local of register r. */
+const G = (r: number): Name => name(`g${r}`);
 
 const isJmpClass = (op: number): boolean => (op & 7) === 5 || (op & 7) === 6;
 
@@ -286,7 +292,7 @@ function emitAlu(x: Ctx, i: number): Code {
         if (!isX) return js`${ld} = ${imm}; ${hd} = ${imm >> 31};`;
         switch (off) {
           case 0:
-            return d === s ? nil : js`${ld} = ${L(s)}; ${hd} = ${H(s)};`;
+            return d === s ? nil : js`${ld} = ${L(s)}; ${hd} = ${H(s)}; ${G(d)} = ${G(s)};`;
           case 8:
             return js`${ld} = (${L(s)} << 24) >> 24; ${hd} = ${ld} >> 31;`;
           case 16:
@@ -426,13 +432,13 @@ function condition(x: Ctx, i: number): Code {
 /** Registers from..to (those the function uses) to the RegisterFile. */
 function spill(used: boolean[], from: number, to: number): Code {
   const out: Code[] = [];
-  for (let r = from; r <= to; r++) if (used[r]) out.push(js`RL[${r}] = ${L(r)}; RH[${r}] = ${H(r)};`);
+  for (let r = from; r <= to; r++) if (used[r]) out.push(js`RL[${r}] = ${L(r)}; RH[${r}] = ${H(r)}; RT[${r}] = ${G(r)};`);
   return joinCode(out, js` `);
 }
 
 function reload(used: boolean[], from: number, to: number): Code {
   const out: Code[] = [];
-  for (let r = from; r <= to; r++) if (used[r]) out.push(js`${L(r)} = RL[${r}]; ${H(r)} = RH[${r}];`);
+  for (let r = from; r <= to; r++) if (used[r]) out.push(js`${L(r)} = RL[${r}]; ${H(r)} = RH[${r}]; ${G(r)} = RT[${r}];`);
   return joinCode(out, js` `);
 }
 
@@ -450,15 +456,16 @@ function markUsed(prog: LinkedProgram, i: number, used: boolean[]): void {
 
 function prologue(used: boolean[]): Code {
   const regs: Code[] = [];
-  for (let r = 0; r <= 10; r++) if (used[r]) regs.push(js`${L(r)} = RL[${r}], ${H(r)} = RH[${r}]`);
+  for (let r = 0; r <= 10; r++) if (used[r]) regs.push(js`${L(r)} = RL[${r}], ${H(r)} = RH[${r}], ${G(r)} = RT[${r}]`);
   const decl = regs.length ? js`let ${joinCode(regs, js`, `)};` : nil;
-  return js`const RL = X.lo, RH = X.hi, SV = X.sv, SB = X.sb, MG = X.mg, C = X.call, SH = X.sh;
+  return js`const RL = X.lo, RH = X.hi, RT = X.tg, SV = X.sv, SB = X.sb, SS = X.ss, MG = X.mg, C = X.call, FH = X.fh[d], FV = X.fv[d], FS = X.fs[d];
 const fp = (d + 1) * ${STACK_SIZE};
 ${decl}
-let cH = SH, cV = SV, cN = ${STACK_BYTES}, cW = true, t = 0, u = 0, b = 0, sb = 0, tf = null, hf = null;`;
+let cH = FH, cV = FV, cN = ${STACK_SIZE}, cW = true, cS = FS, t = 0, u = 0, b = 0, sb = 0, tf = null, hf = null;`;
 }
 
-const RESET_CACHE = js`cH = SH; cV = SV; cN = ${STACK_BYTES}; cW = true;`;
+/** The one-region cache back on this function's own frame. */
+const RESET_CACHE = js`cH = FH; cV = FV; cN = ${STACK_SIZE}; cW = true; cS = FS;`;
 
 function emitCall(x: Ctx, i: number): Code {
   const c = x.prog.code;
@@ -470,10 +477,10 @@ function emitCall(x: Ctx, i: number): Code {
     if (target < 0 || target >= x.sh.n) return throwFault(x, F.JUMP_OUT, i, op, target);
     const fn = name(`e${target}`);
     return js`if (d >= ${MAX_CALL_DEPTH - 1}) ${throwFault(x, F.CALL_DEPTH, i, op)}
-${spill(x.used, 0, 9)} X.left = left; if (d >= X.md) X.md = d + 1; MG[d + 1] = ${MAY_GOTO_START}; SB.fill(0, fp, fp + ${STACK_SIZE});
-RL[10] = (${BASE_LO} + fp + ${STACK_SIZE}) | 0; RH[10] = SH;
+${spill(x.used, 0, 9)} X.left = left; if (d >= X.md) X.md = d + 1; MG[d + 1] = ${MAY_GOTO_START}; SB.fill(0, fp, fp + ${STACK_SIZE}); SS.fill(0, fp >> 3, (fp >> 3) + ${STACK_SIZE / 8});
+RL[10] = ${(BASE_LO + STACK_SIZE) | 0}; RH[10] = RT[10] = X.fh[d + 1];
 ${fn}(X, d + 1);
-left = X.left; ${reload(x.used, 0, 5)} ${x.used[10] ? js`${L(10)} = (${BASE_LO} + fp) | 0; ${H(10)} = SH;` : nil} ${RESET_CACHE}`;
+left = X.left; ${reload(x.used, 0, 5)} ${x.used[10] ? js`${L(10)} = ${(BASE_LO + STACK_SIZE) | 0}; ${H(10)} = FH; ${G(10)} = FH;` : nil} ${RESET_CACHE}`;
   }
   let callee: Code | Name;
   let pre: Code = nil;
@@ -491,11 +498,11 @@ left = X.left; ${reload(x.used, 0, 5)} ${x.used[10] ? js`${L(10)} = (${BASE_LO} 
   } else {
     return throwFault(x, F.BAD_CALL_SRC, i, op, s);
   }
-  return js`${pre}${spill(x.used, 0, 10)}
+  return js`${pre}${spill(x.used, 0, 10)} RT[0] = 0;
 C.insnIndex = ${i}; C.tailCall = undefined; X.left = left; X.d = d; X.cur = P;
 try { ${callee}(C); } catch (e) { throw X.herr(e, ${i}, ${op}); }
 if (C.tailCall !== undefined) { tf = X.tail(); if (tf !== null) { MG[d] = ${MAY_GOTO_START}; tf(X, d); return; } }
-left = X.left; ${L(0)} = RL[0]; ${H(0)} = RH[0]; l1 = 0; h1 = 0; l2 = 0; h2 = 0; l3 = 0; h3 = 0; l4 = 0; h4 = 0; l5 = 0; h5 = 0;
+left = X.left; ${L(0)} = RL[0]; ${H(0)} = RH[0]; ${G(0)} = RT[0]; l1 = 0; h1 = 0; g1 = 0; l2 = 0; h2 = 0; g2 = 0; l3 = 0; h3 = 0; g3 = 0; l4 = 0; h4 = 0; g4 = 0; l5 = 0; h5 = 0; g5 = 0;
 ${reload(x.used, 6, 10)} ${RESET_CACHE}`;
 }
 
@@ -553,7 +560,7 @@ function writeFrom(v: Name, o: Code, size: number, vl: Code | Name, vh: Code | N
   }
 }
 
-const REFILL = js`cH = X.ch; cV = X.cv; cN = X.cn; cW = X.cw;`;
+const REFILL = js`cH = X.ch; cV = X.cv; cN = X.cn; cW = X.cw; cS = X.cs;`;
 
 function emitLdSt(x: Ctx, i: number): Code {
   const c = x.prog.code;
@@ -567,7 +574,9 @@ function emitLdSt(x: Ctx, i: number): Code {
     if (op === Op.LDDW) {
       if (c.src[i] !== 0) return throwFault(x, F.UNLINKED_LDDW, i, op, c.src[i]);
       if (i + 1 >= x.sh.n) return throwFault(x, F.LDDW_NO_SLOT, i, op);
-      return js`${L(d)} = ${imm}; ${H(d)} = ${c.imm[i + 1]};`;
+      // A relocated pointer is tagged with its region; a plain constant is a scalar.
+      const tag = x.prog.pointers?.[i] === 1 ? c.imm[i + 1] : 0;
+      return js`${L(d)} = ${imm}; ${H(d)} = ${c.imm[i + 1]}; ${G(d)} = ${tag};`;
     }
     // LD_ABS / LD_IND (kernel bpf_gen_ld_abs): r0 = value, r1..r5 cleared.
     const size = SIZE_OF[op & 0x18];
@@ -581,23 +590,35 @@ function emitLdSt(x: Ctx, i: number): Code {
     const sx = (op & 0xe0) === 0x80;
     const ld = L(d);
     const hd = H(d);
-    if (s === 10 && x.sh.fpConst && off >= -STACK_SIZE && off <= -size) return readInto(SV, js`fp + ${off}`, size, sx, ld, hd);
+    const gd = G(d);
+    if (s === 10 && x.sh.fpConst && off >= -STACK_SIZE && off <= -size) {
+      // A 64-bit fill of an aligned slot takes the slot's provenance (fp is 512-aligned).
+      const fill = size !== 8 ? nil : (off & 7) === 0 ? js` ${gd} = SS[(fp + ${off}) >> 3];` : js` ${gd} = 0;`;
+      return js`${readInto(SV, js`fp + ${off}`, size, sx, ld, hd)}${fill}`;
+    }
+    const fill = size === 8 ? js` ${gd} = cS !== null && (u & 7) === 0 ? cS[u >> 3] : 0;` : nil;
     return js`t = (${L(s)} + ${off}) | 0; u = (t >>> 0) - ${BASE_LO};
-if (${H(s)} === cH && u >= 0 && u <= cN - ${size}) { ${readInto(cV, js`u`, size, sx, ld, hd)} }
-else { ${ld} = X.ld(${H(s)}, t, ${size}, ${sx ? 1 : 0}, ${i}, ${op}, ${lf(x)}); ${hd} = X.ldhi; ${REFILL} }`;
+if (${H(s)} === cH && ${H(s)} === ${G(s)} && u >= 0 && u <= cN - ${size}) { ${readInto(cV, js`u`, size, sx, ld, hd)}${fill} }
+else { ${ld} = X.ld(${H(s)}, ${G(s)}, t, ${size}, ${sx ? 1 : 0}, ${i}, ${op}, ${lf(x)}, d); ${hd} = X.ldhi; ${gd} = X.ldtag; ${REFILL} }`;
   }
   if (op === Op.ATOMIC32 || op === Op.ATOMIC64 || op === 0xd3 || op === 0xcb) {
     const regs = [...new Set([0, d, s])];
-    const sp = joinCode(regs.map((r) => js`RL[${r}] = ${L(r)}; RH[${r}] = ${H(r)};`), js` `);
-    const rl = joinCode(regs.map((r) => js`${L(r)} = RL[${r}]; ${H(r)} = RH[${r}];`), js` `);
-    return js`${sp} X.atomic(${op}, ${d}, ${s}, ${off}, ${imm}, ${i}, ${lf(x)}); ${rl} ${RESET_CACHE}`;
+    const sp = joinCode(regs.map((r) => js`RL[${r}] = ${L(r)}; RH[${r}] = ${H(r)}; RT[${r}] = ${G(r)};`), js` `);
+    const rl = joinCode(regs.map((r) => js`${L(r)} = RL[${r}]; ${H(r)} = RH[${r}]; ${G(r)} = RT[${r}];`), js` `);
+    return js`${sp} X.atomic(${op}, ${d}, ${s}, ${off}, ${imm}, ${i}, ${lf(x)}, d); ${rl} ${RESET_CACHE}`;
   }
   const vl: Code | Name = cls === 2 ? lit(imm) : L(s);
   const vh: Code | Name = cls === 2 ? lit(imm >> 31) : H(s);
-  if (d === 10 && x.sh.fpConst && off >= -STACK_SIZE && off <= -size) return writeFrom(SV, js`fp + ${off}`, size, vl, vh);
+  const vg: Code | Name = cls === 2 ? lit(0) : G(s);
+  if (d === 10 && x.sh.fpConst && off >= -STACK_SIZE && off <= -size) {
+    // A 64-bit spill to an aligned slot records the value's provenance.
+    const spillTag = size === 8 && (off & 7) === 0 ? js` SS[(fp + ${off}) >> 3] = ${vg};` : nil;
+    return js`${writeFrom(SV, js`fp + ${off}`, size, vl, vh)}${spillTag}`;
+  }
+  const spillTag = size === 8 ? js` if (cS !== null && (u & 7) === 0) cS[u >> 3] = ${vg};` : nil;
   return js`t = (${L(d)} + ${off}) | 0; u = (t >>> 0) - ${BASE_LO};
-if (${H(d)} === cH && cW && u >= 0 && u <= cN - ${size}) { ${writeFrom(cV, js`u`, size, vl, vh)} }
-else { X.st(${H(d)}, t, ${size}, ${vl}, ${vh}, ${i}, ${op}, ${lf(x)}); ${REFILL} }`;
+if (${H(d)} === cH && ${H(d)} === ${G(d)} && cW && u >= 0 && u <= cN - ${size}) { ${writeFrom(cV, js`u`, size, vl, vh)}${spillTag} }
+else { X.st(${H(d)}, ${G(d)}, t, ${size}, ${vl}, ${vh}, ${vg}, ${i}, ${op}, ${lf(x)}, d); ${REFILL} }`;
 }
 
 /** One instruction (not the block-ending control instruction). */

@@ -6,8 +6,9 @@
  */
 import { BpfError, ErrorCode, VmFault } from '../errors.js';
 import { AtomicOp, DEFAULT_INSN_BUDGET, MAX_CALL_DEPTH, MAX_TAIL_CALLS, MAY_GOTO_START, NUM_REGS, OP_NAMES, STACK_SIZE } from '../isa.js';
+import { allocFrames, atomicUntag, SLOTS_PER_FRAME } from '../interpreter.js';
 import { BASE_LO, Memory, type Region } from '../memory.js';
-import type { HelperCall, HelperFn, LinkedProgram, PacketProvider, RunOptions } from '../program.js';
+import type { CallbackArg, HelperCall, HelperFn, LinkedProgram, PacketProvider, RunOptions } from '../program.js';
 import { atomicRmw, storeSized, sx16, sx8 } from '../semantics.js';
 
 /** A compiled entry point: runs from its pc in frame `d` until EXIT of that frame. */
@@ -54,10 +55,19 @@ const opName = (op: number): string => OP_NAMES.get(op) ?? `0x${op.toString(16)}
 export class JitRun {
   readonly lo = new Int32Array(NUM_REGS);
   readonly hi = new Int32Array(NUM_REGS);
+  /** Provenance tags of the registers (memory.ts, "Isolation"). */
+  readonly tg = new Int32Array(NUM_REGS);
   readonly mg = new Int32Array(MAX_CALL_DEPTH);
+  /** The stack buffer (frame k at k·STACK_SIZE) and its view, for direct r10 accesses. */
   readonly sb = new Uint8Array(MAX_CALL_DEPTH * STACK_SIZE);
-  sv!: DataView;
-  sh = 0;
+  readonly sv = new DataView(this.sb.buffer, this.sb.byteOffset, this.sb.byteLength);
+  /** Provenance of each 8-byte stack slot (frame k's slots at k·SLOTS_PER_FRAME). */
+  readonly ss = new Int32Array(MAX_CALL_DEPTH * SLOTS_PER_FRAME);
+  /** Frame regions on the current Memory: their high halves (fh), views (fv) and shadows (fs). */
+  readonly fh = new Int32Array(MAX_CALL_DEPTH);
+  fv: DataView[] = [];
+  fs: Int32Array[] = [];
+  private frames: Region[] = [];
   mem!: Memory;
   packet: PacketProvider | undefined;
   left = 0;
@@ -66,12 +76,14 @@ export class JitRun {
   d = 0;
   /** Program of the frame making the current helper call (callbacks run in it). */
   cur!: JitUnit;
-  /** Region cache refilled by the slow paths (ch/cv/cn/cw), and the high half of a load. */
+  /** Region cache refilled by the slow paths (ch/cv/cn/cw/cs), and the high half and tag of a load. */
   ch = 0;
   cv!: DataView;
   cn = 0;
   cw = true;
+  cs: Int32Array | null = null;
   ldhi = 0;
+  ldtag = 0;
   busy = false;
   /** Set by functions that may write the stack other than through r10 into their own frame. */
   wild = true;
@@ -79,12 +91,10 @@ export class JitRun {
   dirty = true;
   /** Deepest frame entered in this run. */
   md = 0;
-  private readonly sbView = new DataView(this.sb.buffer, this.sb.byteOffset, this.sb.byteLength);
   readonly call: HelperCall & { insnIndex: number; tailCalls: number; tailCall?: LinkedProgram };
-  private stack: Region | undefined;
 
   constructor(private readonly compiled: (p: LinkedProgram, dynamicFp: boolean) => JitUnit) {
-    const regs = { lo: this.lo, hi: this.hi };
+    const regs = { lo: this.lo, hi: this.hi, tag: this.tg };
     this.call = {
       regs,
       mem: undefined as unknown as Memory,
@@ -102,20 +112,26 @@ export class JitRun {
     // The interpreter starts every run on a zeroed stack. Zero what the last run may have
     // written: its frames 0..md when all its stores went through r10 into its own frames
     // (`wild` unset), otherwise everything.
-    if (this.wild) this.sb.fill(0);
-    else if (this.dirty || this.md > 0) this.sb.fill(0, 0, (this.md + 1) * STACK_SIZE);
+    if (this.wild) {
+      this.sb.fill(0);
+      this.ss.fill(0);
+    } else if (this.dirty || this.md > 0) {
+      this.sb.fill(0, 0, (this.md + 1) * STACK_SIZE);
+      this.ss.fill(0, 0, (this.md + 1) * SLOTS_PER_FRAME);
+    }
     this.wild = false;
     this.dirty = false;
     this.md = 0;
-    // One stack region per Memory, kept between runs (as the interpreter's pooled run states).
-    let stack = this.stack;
-    if (stack === undefined || this.mem !== mem || mem.regionOf(stack.hi) !== stack || stack.bytes !== this.sb) {
-      stack = mem.alloc('stack', this.sb, { label: 'stack', view: this.sbView });
-      this.stack = stack;
+    mem.enterRun();
+    // One set of frame regions per Memory, kept between runs (as the interpreter's pooled run states).
+    const f0 = this.frames[0];
+    if (f0 === undefined || this.mem !== mem || mem.regionOf(f0.hi) !== f0) {
+      this.frames = allocFrames(mem, this.sb, this.ss);
+      this.fv = this.frames.map((f) => f.view);
+      this.fs = this.frames.map((f) => f.shadow as Int32Array);
+      for (let k = 0; k < MAX_CALL_DEPTH; k++) this.fh[k] = this.frames[k].hi;
     }
     this.mem = mem;
-    this.sv = stack.view;
-    this.sh = stack.hi;
     this.packet = opts.packet;
     this.budget = opts.budget ?? DEFAULT_INSN_BUDGET;
     this.left = this.budget;
@@ -123,18 +139,22 @@ export class JitRun {
     this.d = 0;
     const L = this.lo;
     const H = this.hi;
+    const T = this.tg;
     for (let k = 0; k < NUM_REGS; k++) {
       L[k] = 0;
       H[k] = 0;
+      T[k] = 0;
     }
     if (opts.args) {
+      // The caller's arguments are trusted: a pointer among them is a pointer.
       for (let k = 0; k < opts.args.length && k < 5; k++) {
-        this.lo[k + 1] = opts.args[k][0] | 0;
-        this.hi[k + 1] = opts.args[k][1] | 0;
+        L[k + 1] = opts.args[k][0] | 0;
+        H[k + 1] = opts.args[k][1] | 0;
+        T[k + 1] = H[k + 1];
       }
     }
-    this.lo[10] = (BASE_LO + STACK_SIZE) | 0;
-    this.hi[10] = stack.hi;
+    L[10] = (BASE_LO + STACK_SIZE) | 0;
+    H[10] = T[10] = this.fh[0];
     this.mg[0] = MAY_GOTO_START;
     const c = this.call as { mem: Memory; run: unknown; tailCalls: number; tailCall?: LinkedProgram; insnIndex: number };
     c.mem = mem;
@@ -142,11 +162,12 @@ export class JitRun {
     c.tailCalls = 0;
     c.tailCall = undefined;
     c.insnIndex = 0;
-    this.stackCache();
+    this.stackCache(0);
   }
 
-  /** The run is over (the stack region stays allocated for the next run on this Memory). */
+  /** The run is over (the frame regions stay allocated for the next run on this Memory). */
   end(): void {
+    if (this.busy) this.mem.leaveRun();
     this.busy = false;
   }
 
@@ -154,22 +175,25 @@ export class JitRun {
     return Math.min(this.budget, this.budget - this.left);
   }
 
-  private stackCache(): void {
-    this.ch = this.sh;
-    this.cv = this.sv;
-    this.cn = this.sb.length;
+  /** The cache on the current helper-calling frame. */
+  private stackCache(d: number): void {
+    this.ch = this.fh[d];
+    this.cv = this.fv[d];
+    this.cn = STACK_SIZE;
     this.cw = true;
+    this.cs = this.fs[d];
   }
 
-  private refill(h: number): void {
+  private refill(h: number, d: number): void {
     const rg = this.mem.regionOf(h);
     if (rg !== undefined && rg.ctx === undefined) {
       this.ch = h;
       this.cv = rg.view;
       this.cn = rg.bytes.length;
       this.cw = rg.writable;
+      this.cs = rg.shadow ?? null;
     } else {
-      this.stackCache();
+      this.stackCache(d);
     }
   }
 
@@ -242,8 +266,12 @@ export class JitRun {
 
   // ------------------------------------------------------------------------------- memory
 
-  /** Slow-path load (any region, ctx included). Returns the low half, sets `ldhi`, refills the cache. */
-  ld(h: number, a: number, size: number, sx: number, i: number, op: number, left: number): number {
+  /**
+   * Slow-path load (any region, ctx included) through a register tagged `g`. Returns the low
+   * half, sets `ldhi` and `ldtag`, refills the cache. `d` is the running frame.
+   */
+  ld(h: number, g: number, a: number, size: number, sx: number, i: number, op: number, left: number, d: number): number {
+    if (h !== g) throw this.badAccess(i, op, h, a, size, false, left);
     const mem = this.mem;
     const region = mem.regionOf(h);
     const r = region === undefined || region.ctx !== undefined ? undefined : mem.resolve(h, a, size, false);
@@ -251,6 +279,7 @@ export class JitRun {
     if (r !== undefined) {
       const o = mem.lastOffset;
       const v = r.view;
+      this.ldtag = size === 8 && r.shadow !== undefined && (o & 7) === 0 ? r.shadow[o >> 3] : 0;
       switch (size) {
         case 1:
           x = sx ? v.getInt8(o) : v.getUint8(o);
@@ -272,10 +301,13 @@ export class JitRun {
       this.cv = v;
       this.cn = r.bytes.length;
       this.cw = r.writable;
+      this.cs = r.shadow ?? null;
       return x | 0;
     }
     const out = this.ctxOut;
+    out[2] = 0;
     if (region?.ctx !== undefined && region.ctx.load(Memory.offsetOf(a), size, out)) {
+      this.ldtag = out[2];
       x = out[0];
       let hh = out[1];
       if (sx) {
@@ -284,25 +316,31 @@ export class JitRun {
         if (size < 8) hh = x >> 31;
       }
       this.ldhi = hh | 0;
-      this.stackCache();
+      this.stackCache(d);
       return x | 0;
     }
     throw this.badAccess(i, op, h, a, size, false, left);
   }
-  private readonly ctxOut = new Int32Array(2);
+  private readonly ctxOut = new Int32Array(3);
 
-  /** Slow-path store (any region, ctx included); refills the cache. */
-  st(h: number, a: number, size: number, vlo: number, vhi: number, i: number, op: number, left: number): void {
+  /**
+   * Slow-path store (any region, ctx included) of a value tagged `vg` through a register tagged
+   * `g`; refills the cache. `d` is the running frame.
+   */
+  st(h: number, g: number, a: number, size: number, vlo: number, vhi: number, vg: number, i: number, op: number, left: number, d: number): void {
+    if (h !== g) throw this.badAccess(i, op, h, a, size, true, left);
     const mem = this.mem;
     const r = mem.resolve(h, a, size, true);
     if (r !== undefined) {
-      storeSized(r.view, mem.lastOffset, size, vlo, vhi);
-      this.refill(h);
+      const o = mem.lastOffset;
+      storeSized(r.view, o, size, vlo, vhi);
+      if (size === 8 && r.shadow !== undefined && (o & 7) === 0) r.shadow[o >> 3] = vg;
+      this.refill(h, d);
       return;
     }
     const region = mem.regionOf(h);
     if (region?.ctx !== undefined && region.ctx.store(Memory.offsetOf(a), size, vlo, vhi)) {
-      this.stackCache();
+      this.stackCache(d);
       return;
     }
     throw this.badAccess(i, op, h, a, size, true, left);
@@ -312,26 +350,29 @@ export class JitRun {
    * Atomics on the spilled registers (RL/RH hold r0, dst and src): kernel `___bpf_prog_run`
    * STX_ATOMIC_*, exactly as the interpreter's `atomic`.
    */
-  atomic(op: number, d: number, s: number, off: number, imm: number, i: number, left: number): void {
+  atomic(op: number, d: number, s: number, off: number, imm: number, i: number, left: number, fd: number): void {
     const L = this.lo;
     const H = this.hi;
+    const T = this.tg;
     const size = (op & 0x18) === 0x00 ? 4 : (op & 0x18) === 0x08 ? 2 : (op & 0x18) === 0x10 ? 1 : 8;
     if (imm === AtomicOp.LOAD_ACQ) {
-      const x = this.ld(H[s], (L[s] + off) | 0, size, 0, i, op, left);
+      const x = this.ld(H[s], T[s], (L[s] + off) | 0, size, 0, i, op, left, fd);
       L[d] = x;
       H[d] = this.ldhi;
+      T[d] = this.ldtag;
       return;
     }
     if (imm === AtomicOp.STORE_REL) {
-      this.st(H[d], (L[d] + off) | 0, size, L[s], H[s], i, op, left);
+      this.st(H[d], T[d], (L[d] + off) | 0, size, L[s], H[s], T[s], i, op, left, fd);
       return;
     }
     if (size < 4) throw this.fault(F.UNKNOWN_OPCODE, i, op, 0, left);
     const mem = this.mem;
     const a = (L[d] + off) | 0;
-    const r = mem.resolve(H[d], a, size, true);
+    const r = mem.resolveTagged(H[d], T[d], a, size, true);
     if (r === undefined) throw this.badAccess(i, op, H[d], a, size, true, left);
     if (!atomicRmw(r.view, mem.lastOffset, size, imm, L, H, s)) throw this.atomicBad(i, op, imm, left);
+    atomicUntag(T, s, imm);
   }
 
   private atomicBad(i: number, op: number, imm: number, left: number): VmFault {
@@ -370,7 +411,7 @@ export class JitRun {
     // The target runs in this frame with r10 as it is: if the program moved r10, the target
     // must not assume the frame top (its variant compiled with dynamicFp).
     const d = this.d;
-    const canonical = this.lo[10] === ((BASE_LO + (d + 1) * STACK_SIZE) | 0) && this.hi[10] === this.sh;
+    const canonical = this.lo[10] === ((BASE_LO + STACK_SIZE) | 0) && this.hi[10] === this.fh[d] && this.tg[10] === this.fh[d];
     return this.compiled(t, !canonical).entry(0);
   }
 
@@ -381,9 +422,10 @@ export class JitRun {
   }
 
   /** HelperCall.callback (bpf_loop, for_each_map_elem): as the interpreter's runCallback. */
-  private runCallback(pc: number, args: ReadonlyArray<readonly [number, number]>): [number, number] {
+  private runCallback(pc: number, args: ReadonlyArray<CallbackArg>): [number, number] {
     const L = this.lo;
     const H = this.hi;
+    const T = this.tg;
     const call = this.call;
     const unit = this.cur;
     const prog = unit.prog;
@@ -393,18 +435,21 @@ export class JitRun {
     if (this.d + 1 >= MAX_CALL_DEPTH) throw this.fault(F.CALL_DEPTH, i, op, 0, this.left);
     const keepLo = L.slice();
     const keepHi = H.slice();
+    const keepTag = T.slice();
     const keepTail = call.tailCall;
     const base = this.d;
     const depth = base + 1;
     if (depth > this.md) this.md = depth;
     this.mg[depth] = MAY_GOTO_START;
     this.sb.fill(0, depth * STACK_SIZE, (depth + 1) * STACK_SIZE);
+    this.ss.fill(0, depth * SLOTS_PER_FRAME, (depth + 1) * SLOTS_PER_FRAME);
     for (let k = 1; k <= 5; k++) {
       L[k] = args[k - 1]?.[0] ?? 0;
       H[k] = args[k - 1]?.[1] ?? 0;
+      T[k] = args[k - 1]?.[2] ?? 0;
     }
-    L[10] = (BASE_LO + (depth + 1) * STACK_SIZE) | 0;
-    H[10] = this.sh;
+    L[10] = (BASE_LO + STACK_SIZE) | 0;
+    H[10] = T[10] = this.fh[depth];
     try {
       unit.entry(pc)(this, depth);
       return [L[0], H[0]];
@@ -413,6 +458,7 @@ export class JitRun {
       this.cur = unit;
       L.set(keepLo);
       H.set(keepHi);
+      T.set(keepTag);
       call.insnIndex = i;
       call.tailCall = keepTail;
     }
