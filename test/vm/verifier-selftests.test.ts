@@ -46,6 +46,22 @@ describe('[verifier-selftests]: the corpus', () => {
     for (const g of goldens) for (const p of g.programs) if (p.verdict === 'reject' && p.skip === undefined) expect(p.message, `${g.file}/${p.name}`).toBeTruthy();
   });
 
+  it("the error block usually holds the test's own __msg (a check of kernel-log.ts)", () => {
+    // __msg text is literal except {{...}}, a regex (test_loader)
+    const matcher = (m: string): RegExp =>
+      new RegExp(m.split(/(\{\{.*?\}\})/).map((x, i) => (i % 2 ? x.slice(2, -2) : x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join(''));
+    let annotated = 0;
+    let found = 0;
+    for (const g of goldens)
+      for (const p of g.programs) {
+        if (p.skip !== undefined || p.verdict !== 'reject' || p.annotations.msgs.length === 0) continue;
+        annotated++;
+        if (p.annotations.msgs.some((m) => (p.messages ?? []).some((line) => matcher(m).test(line)))) found++;
+      }
+    expect(annotated).toBeGreaterThan(300);
+    expect(found / annotated).toBeGreaterThan(0.85);
+  });
+
   it('baseline entries name programs of the corpus', () => {
     for (const k of Object.keys(baseline.disagreements)) expect(keys.has(k), k).toBe(true);
     for (const k of messageEqual) expect(keys.has(k), k).toBe(true);

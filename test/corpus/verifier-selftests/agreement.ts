@@ -84,15 +84,22 @@ export function loadSpec(objectBytes: Uint8Array): CollectionSpec | BpfError {
 /** tcxlab's verdict on program `name` of a loaded spec (or of an object refused as a whole). */
 export function ourVerdict(spec: CollectionSpec | BpfError, name: string, objectName: string): OurVerdict {
   if (spec instanceof BpfError) return { verdict: 'reject', stage: 'object', message: spec.message, code: spec.code };
-  try {
-    new Collection(spec, { objectName, programs: [name] });
-    return { verdict: 'accept' };
-  } catch (e) {
-    if (!(e instanceof BpfError)) throw e;
-    if (e instanceof VerifierError) return { verdict: 'reject', stage: 'verifier', message: bareMessage(e), code: e.code, insn: e.insnIndex };
-    // Not a verdict on this program: map creation or linking failed.
-    return { verdict: 'reject', stage: spec.programs.some((p) => p.name === name) ? 'link' : 'object', message: e.message, code: e.code };
-  }
+  const attempt = (programs: readonly string[]): BpfError | undefined => {
+    try {
+      new Collection(spec, { objectName, programs });
+      return undefined;
+    } catch (e) {
+      if (e instanceof BpfError) return e;
+      throw e;
+    }
+  };
+  // The maps alone (a map type the runtime lacks refuses the whole object), then this program.
+  const objectError = attempt([]);
+  if (objectError) return { verdict: 'reject', stage: 'object', message: objectError.message, code: objectError.code };
+  const e = attempt([name]);
+  if (e === undefined) return { verdict: 'accept' };
+  if (e instanceof VerifierError) return { verdict: 'reject', stage: 'verifier', message: bareMessage(e), code: e.code, insn: e.insnIndex };
+  return { verdict: 'reject', stage: 'link', message: e.message, code: e.code };
 }
 
 /** Outcome of comparing tcxlab with the kernel on one program. */
@@ -201,6 +208,11 @@ export interface Summary {
   falseReject: number;
   /** False rejections where the whole object was refused (loader or collection), not the program. */
   falseRejectObject: number;
+  /** Agreed rejections where tcxlab refused the whole object (no message about the program). */
+  agreeRejectObject: number;
+  /** Programs whose object tcxlab loads (its verifier judged the program itself), and how many of those agree. */
+  judged: number;
+  judgedAgree: number;
   messageEqual: number;
   messageInBlock: number;
 }
@@ -218,6 +230,9 @@ export function summarize(results: readonly ProgramResult[], skipped: number): S
     falseAcceptMemory: n((r) => r.outcome === 'false-accept' && r.reason === 'memory'),
     falseReject: n((r) => r.outcome === 'false-reject'),
     falseRejectObject: n((r) => r.outcome === 'false-reject' && r.ours.stage === 'object'),
+    agreeRejectObject: n((r) => r.outcome === 'agree-reject' && r.ours.stage === 'object'),
+    judged: n((r) => r.ours.stage !== 'object'),
+    judgedAgree: n((r) => r.ours.stage !== 'object' && r.outcome.startsWith('agree')),
     messageEqual: n((r) => r.messageEqual === true),
     messageInBlock: n((r) => r.messageInBlock === true),
   };

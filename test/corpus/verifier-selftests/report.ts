@@ -38,9 +38,10 @@ if (args.has('--json')) {
   const rows: [string, string, string][] = [
     ['programs compared', String(s.programs), `${s.kernelAccept} accepted and ${s.kernelReject} rejected by Linux`],
     ['agree', String(agree), pct(agree, s.programs) + ` (accept ${s.agreeAccept}, reject ${s.agreeReject}); target >= 95 %`],
+    ['in objects tcxlab loads', String(s.judged), `judged one by one by tcxlab's verifier: agree ${s.judgedAgree} (${pct(s.judgedAgree, s.judged)})`],
     ['Linux rejects, tcxlab accepts', String(s.falseAccept), `${s.falseAcceptMemory} rejected by Linux for memory safety; target 0`],
     ['Linux accepts, tcxlab rejects', String(s.falseReject), `${s.falseRejectObject} because the whole object is refused`],
-    ['same first error message', String(s.messageEqual), `${pct(s.messageEqual, s.agreeReject)} of agreed rejections (any error line: ${s.messageInBlock}); target >= 80 %`],
+    ['same first error message', String(s.messageEqual), `${pct(s.messageEqual, s.agreeReject)} of agreed rejections (any error line: ${s.messageInBlock}; ${s.agreeRejectObject} agreed rejections refuse the whole object); target >= 80 %`],
     ['skipped', String(s.skipped), [...skipReasons].map(([r, n]) => `${n}: ${r}`).join('; ')],
   ];
   console.log('| | programs | |');
