@@ -9,6 +9,8 @@ import {
   type GoldenFile,
 } from '../corpus/verifier-selftests/agreement.js';
 import { kernelError } from '../corpus/verifier-selftests/kernel-log.js';
+import { Collection } from '../../src/collection.js';
+import { VerifierError } from '../../vm/errors.js';
 
 // tcxlab's load-time verdict on each tc/socket program of the Linux 6.12 verifier selftests,
 // against the 6.18 kernel's (test/goldens/verifier-selftests, recorded by
@@ -65,6 +67,24 @@ describe('[verifier-selftests]: the corpus', () => {
   it('baseline entries name programs of the corpus', () => {
     for (const k of Object.keys(baseline.disagreements)) expect(keys.has(k), k).toBe(true);
     for (const k of messageEqual) expect(keys.has(k), k).toBe(true);
+  });
+});
+
+describe('[verifier-selftests]: one program at a time (Collection option programs)', () => {
+  // verifier_cfg.c: "unreachable" is refused by Linux (unreachable insn 1), "conditional_loop2" accepted
+  const bytes = new Uint8Array(readFileSync(new URL('test/corpus/verifier-selftests/obj/verifier_cfg.bpf.o', root)));
+  const kernel = goldens.find((g) => g.file === 'verifier_cfg')!.programs;
+
+  it('loads only the named programs, as libbpf with autoload off for the others', () => {
+    expect(kernel.find((p) => p.name === 'conditional_loop2')?.verdict).toBe('accept');
+    const c = Collection.load(bytes, { programType: 'sched_cls', programs: ['conditional_loop2'] });
+    expect([...c.programs.keys()]).toEqual(['conditional_loop2']);
+  });
+
+  it('verifies the named program only: the whole object is refused, the other program alone too', () => {
+    expect(kernel.find((p) => p.name === 'unreachable')?.message).toBe('unreachable insn 1');
+    expect(() => Collection.load(bytes, { programType: 'sched_cls' })).toThrow(VerifierError);
+    expect(() => Collection.load(bytes, { programType: 'sched_cls', programs: ['unreachable'] })).toThrow('unreachable insn 1');
   });
 });
 
