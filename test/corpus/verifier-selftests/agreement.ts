@@ -26,8 +26,9 @@ export interface KernelProgram {
   section: string;
   type: string;
   annotations: Annotations;
-  verdict: 'accept' | 'reject';
-  errno: number;
+  /** null for programs of other types (skipped: listed, not loaded). */
+  verdict: 'accept' | 'reject' | null;
+  errno: number | null;
   errname: string | null;
   skip?: string;
   message?: string | null;
@@ -164,6 +165,7 @@ export function compareFile(g: GoldenFile): ProgramResult[] {
 }
 
 export function compareProgram(file: string, spec: CollectionSpec | BpfError, p: KernelProgram): ProgramResult {
+  if (p.verdict === null || p.skip !== undefined) throw new Error(`${file}/${p.name} is skipped: ${p.skip}`);
   const ours = ourVerdict(spec, p.name, file);
   const outcome = outcomeOf(p.verdict, ours.verdict);
   const r: ProgramResult = { key: `${file}/${p.name}`, file, kernel: p, ours, outcome };

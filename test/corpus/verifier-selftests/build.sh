@@ -35,7 +35,6 @@ if [ -z "${KSRC:-}" ]; then
   fi
 fi
 KSRC=$(cd "$KSRC" && pwd)
-SELF=$KSRC/tools/testing/selftests/bpf
 
 # libbpf 1.5 of the same tree: its headers (bpf_helpers.h, the generated bpf_helper_defs.h, ...)
 # for the programs, its static library for the recorder. Built out of tree.
@@ -45,15 +44,24 @@ if [ ! -f "$LIBBPF/usr/lib64/libbpf.a" ] && [ ! -f "$LIBBPF/usr/lib/libbpf.a" ];
   make -s -C "$KSRC/tools/lib/bpf" OUTPUT="$WORK/libbpf/" BUILD_STATIC_ONLY=1 DESTDIR="$LIBBPF" prefix=/usr install >&2
 fi
 
+# Compile in a staging tree at a fixed path: clang's output (even the order of BTF types) can
+# depend on the paths it was given, so the objects are the same wherever KSRC and WORK are.
+STAGE=/tmp/tcxlab-vcorpus-stage
+rm -rf "$STAGE"
+mkdir -p "$STAGE/linux-6.12/tools/testing/selftests" "$STAGE/linux-6.12/tools/lib" "$STAGE/include/bpf"
+cp -r "$KSRC/tools/testing/selftests/bpf" "$STAGE/linux-6.12/tools/testing/selftests/"
+cp -r "$KSRC/tools/include" "$STAGE/linux-6.12/tools/"
+cp -r "$KSRC/tools/lib/bpf" "$STAGE/linux-6.12/tools/lib/"
+cp "$LIBBPF"/usr/include/bpf/*.h "$STAGE/include/bpf/"
 # vmlinux.h of the running kernel (not committed: several MB, and regenerated here).
-mkdir -p "$WORK/include"
-bpftool btf dump file /sys/kernel/btf/vmlinux format c > "$WORK/include/vmlinux.h"
+bpftool btf dump file /sys/kernel/btf/vmlinux format c > "$STAGE/include/vmlinux.h"
+SELF=$STAGE/linux-6.12/tools/testing/selftests/bpf
 
 SYS_INC=$("$CLANG" -v -E - </dev/null 2>&1 | sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
 CFLAGS=(-g -Wall -D__TARGET_ARCH_x86 -mlittle-endian
-  -I"$WORK/include" -I"$LIBBPF/usr/include" -I"$SELF" -I"$SELF/progs" -I"$KSRC/tools/include/uapi"
+  -I"$STAGE/include" -I"$SELF" -I"$SELF/progs" -I"$STAGE/linux-6.12/tools/include/uapi"
   -Wno-compare-distinct-pointer-types -DENABLE_ATOMICS_TESTS
-  -ffile-prefix-map="$KSRC"=linux-6.12 -ffile-prefix-map="$WORK"=build -fno-ident)
+  -ffile-prefix-map="$STAGE"/= -fno-ident)
 # shellcheck disable=SC2206
 CFLAGS+=($SYS_INC)
 
@@ -64,17 +72,18 @@ mapfile -t FILES < <(cd "$SELF/progs" && grep -lE '__(success|failure)\b' ./*.c 
 
 rm -rf "$HERE/obj" "$HERE/src"
 mkdir -p "$HERE/obj" "$HERE/src"
-DEPS=$WORK/deps
-rm -rf "$DEPS" && mkdir -p "$DEPS"
+# Outputs at fixed paths too (clang's argv is then the same in every checkout), copied to obj/.
+DEPS=$STAGE/deps OUT=$STAGE/out
+mkdir -p "$DEPS" "$OUT"
 built=() skipped=()
 for f in "${FILES[@]}"; do
   name=${f%.c}
   if (cd "$SELF/progs" && "$CLANG" "${CFLAGS[@]}" -O2 --target=bpf -mcpu=v3 -MD -MF "$DEPS/$name.d" \
-        -c "$f" -o "$HERE/obj/$name.bpf.o") 2>"$DEPS/$name.err"; then
+        -c "$f" -o "$OUT/$name.bpf.o") 2>"$DEPS/$name.err"; then
+    cp "$OUT/$name.bpf.o" "$HERE/obj/"
     built+=("$name")
   else
     skipped+=("$name	$(grep -m1 'error:' "$DEPS/$name.err" | sed 's|.*error: ||')")
-    rm -f "$HERE/obj/$name.bpf.o"
   fi
 done
 
@@ -89,8 +98,8 @@ done | sort -u | while read -r dep; do
   esac
   abs=$(realpath -m "$abs")
   case "$abs" in
-    "$KSRC"/*) rel=${abs#"$KSRC"/} ;;
-    "$LIBBPF"/usr/include/bpf/*) rel=tools/lib/bpf/${abs##*/}; abs=$KSRC/$rel ;;
+    "$STAGE"/linux-6.12/*) rel=${abs#"$STAGE"/linux-6.12/} ;;
+    "$STAGE"/include/bpf/*) rel=tools/lib/bpf/${abs##*/}; abs=$STAGE/linux-6.12/$rel ;;
     *) continue ;;
   esac
   [ -f "$abs" ] || continue

@@ -17,8 +17,9 @@ interface RawProgram {
   type: string;
   autoload: boolean;
   annotations: string[];
-  verdict: 'accept' | 'reject';
-  errno: number;
+  /** null: a program of another type, listed but not loaded. */
+  verdict: 'accept' | 'reject' | null;
+  errno?: number;
   log_tail?: string[];
   libbpf_tail?: string[];
 }
@@ -60,6 +61,7 @@ const maskAddresses = (s: string): string => s.replace(/0xffff[89a-e][0-9a-f]{11
 
 /** Why the kernel's verdict on this program is not a verifier verdict we can compare to. */
 function skipReason(p: RawProgram, a: Annotations): string | undefined {
+  if (p.verdict === null) return `program type ${p.type} (only sched_cls and socket_filter are recorded)`;
   if (a.other.some((t) => t.startsWith('test_btf_path='))) return 'needs the custom target BTF of __btf_path (CO-RE test)';
   if (p.verdict === 'reject' && (p.log_tail ?? []).length === 0) {
     const libbpf = (p.libbpf_tail ?? []).join('\n');
@@ -80,8 +82,8 @@ function main(): void {
     const programs = raw.map((p) => {
       const annotations = parseAnnotations(p.annotations);
       const skip = skipReason(p, annotations);
-      const base = { name: p.name, section: p.section, type: p.type, annotations, verdict: p.verdict, errno: p.errno, errname: p.errno ? errname(p.errno) : null };
-      if (p.verdict === 'accept') return { ...base, ...(skip ? { skip } : {}) };
+      const base = { name: p.name, section: p.section, type: p.type, annotations, verdict: p.verdict, errno: p.errno ?? null, errname: p.errno ? errname(p.errno) : null };
+      if (p.verdict !== 'reject') return { ...base, ...(skip ? { skip } : {}) };
       const log = (p.log_tail ?? []).map(maskAddresses);
       const err = kernelError(log);
       return {

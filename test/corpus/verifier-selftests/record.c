@@ -14,6 +14,8 @@
  * tags "comment:..." on the function), verdict, errno, the tail of the verifier log and the
  * tail of libbpf's own messages (errors found before the kernel saw the program).
  *
+ * Programs of other types are listed with "verdict": null (counted, not loaded).
+ *
  * Needs root. Links libbpf 1.5 from linux-source-6.12 (see build.sh and record.sh).
  */
 #include <errno.h>
@@ -190,9 +192,22 @@ int main(int argc, char **argv)
 	struct bpf_program *prog;
 	bpf_object__for_each_program(prog, obj) {
 		enum bpf_prog_type type = bpf_program__type(prog);
-		if (type != BPF_PROG_TYPE_SCHED_CLS && type != BPF_PROG_TYPE_SCHED_ACT && type != BPF_PROG_TYPE_SOCKET_FILTER)
-			continue;
 		const char *name = bpf_program__name(prog);
+		const char *tn = libbpf_bpf_prog_type_str(type);
+		if (type != BPF_PROG_TYPE_SCHED_CLS && type != BPF_PROG_TYPE_SCHED_ACT && type != BPF_PROG_TYPE_SOCKET_FILTER) {
+			/* listed (to be counted), not loaded */
+			printf("%s\n {\"name\":", first ? "" : ",");
+			first = 0;
+			json_str(name, strlen(name));
+			printf(",\"section\":");
+			json_str(bpf_program__section_name(prog), strlen(bpf_program__section_name(prog)));
+			printf(",\"type\":");
+			json_str(tn ? tn : "unknown", strlen(tn ? tn : "unknown"));
+			printf(",\"autoload\":%s,\"annotations\":", bpf_program__autoload(prog) ? "true" : "false");
+			json_annotations(obj, name);
+			printf(",\"verdict\":null}");
+			continue;
+		}
 		int err;
 		for (;;) {
 			libbpf_len = 0;
@@ -210,7 +225,6 @@ int main(int argc, char **argv)
 		printf(",\"section\":");
 		json_str(bpf_program__section_name(prog), strlen(bpf_program__section_name(prog)));
 		printf(",\"type\":");
-		const char *tn = libbpf_bpf_prog_type_str(type);
 		json_str(tn, strlen(tn));
 		printf(",\"autoload\":%s,\"annotations\":", bpf_program__autoload(prog) ? "true" : "false");
 		json_annotations(obj, name);
