@@ -65,11 +65,11 @@ export interface OurVerdict {
 
 /** The message text of a tcxlab error as the kernel would print it (no stage prefix, no source). */
 export function bareMessage(e: BpfError): string {
-  if (e instanceof VerifierError) {
-    const m = /^verifier: insn #\d+: ([\s\S]*?)(?: \([^()]*:\d+\))?$/.exec(e.message);
-    return m ? m[1] : e.message;
-  }
-  return e.message;
+  if (!(e instanceof VerifierError)) return e.message;
+  let m = e.message.replace(/^verifier: insn #\d+: /, '');
+  const suffix = e.source === undefined ? '' : ` (${e.source})`;
+  if (suffix && m.endsWith(suffix)) m = m.slice(0, -suffix.length);
+  return m;
 }
 
 /** The loaded spec of an object, or the error refusing the whole object. */

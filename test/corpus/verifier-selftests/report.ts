@@ -68,6 +68,15 @@ if (args.has('--list')) {
       console.log(`${r.key}\n    linux:  ${k}\n    tcxlab: ${o}`);
     }
   };
+  // The kernel's messages behind the false accepts, numbers and registers masked, most frequent first.
+  const groups = new Map<string, number>();
+  for (const r of results) {
+    if (r.outcome !== 'false-accept') continue;
+    const k = `[${r.reason}] ${(r.kernel.message ?? '').replace(/\bR\d+\b/g, 'Rn').replace(/-?\b\d+\b/g, 'N')}`;
+    groups.set(k, (groups.get(k) ?? 0) + 1);
+  }
+  console.log('\n## false accepts by kernel message');
+  for (const [k, n] of [...groups].sort((a, b) => b[1] - a[1])) console.log(`${String(n).padStart(4)}  ${k}`);
   show('false accepts', (r) => r.outcome === 'false-accept');
   show('false rejects', (r) => r.outcome === 'false-reject');
   show('agreed rejections with another message', (r) => r.outcome === 'agree-reject' && !r.messageEqual);
