@@ -6,6 +6,7 @@
  *   npx tsx test/corpus/verifier-selftests/report.ts --list             # + every disagreement
  *   npx tsx test/corpus/verifier-selftests/report.ts --update-baseline  # rewrite baseline.json
  *   npx tsx test/corpus/verifier-selftests/report.ts --json             # the summary as JSON
+ *   npx tsx test/corpus/verifier-selftests/report.ts --only verifier_and --list  # files matching a regex
  *
  * Targets (issue 10): >= 95 % agreement, 0 false accepts for memory safety, the kernel's first
  * error line for >= 80 % of agreed rejections. The report states each; it is not a test.
@@ -13,8 +14,12 @@
 import { writeFileSync } from 'node:fs';
 import { baselineUrl, compareFile, loadGoldens, makeBaseline, summarize, type ProgramResult } from './agreement.js';
 
-const args = new Set(process.argv.slice(2));
-const goldens = loadGoldens();
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const onlyAt = argv.indexOf('--only');
+const only = onlyAt >= 0 ? new RegExp(argv[onlyAt + 1] ?? '') : undefined;
+if (only && args.has('--update-baseline')) throw new Error('--update-baseline needs the whole corpus (no --only)');
+const goldens = loadGoldens().filter((g) => only === undefined || only.test(g.file));
 const results: ProgramResult[] = [];
 let skipped = 0;
 const skipReasons = new Map<string, number>();
