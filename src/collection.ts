@@ -44,6 +44,11 @@ export interface CollectionOptions extends LoadOptions {
   engine?: Engine;
   /** Run the verifier-lite on every program at load (default true), as the kernel would refuse to load. */
   verify?: boolean;
+  /**
+   * Load (verify and link) only the programs with these function names, like libbpf's
+   * `bpf_program__set_autoload(prog, false)` for the others; default all. Maps are created anyway.
+   */
+  programs?: readonly string[];
 }
 
 /** license_is_gpl_compatible() (include/linux/license.h). */
@@ -114,6 +119,7 @@ export class Collection {
     let nextId = 1;
     const gpl = isGplCompatible(spec.license);
     for (const ps of spec.programs) {
+      if (opts.programs !== undefined && !opts.programs.includes(ps.name)) continue;
       const code = decode(ps.instructions);
       if (opts.verify !== false) {
         const lines = new Map(ps.lineInfo.map((l) => [l.insn, l] as const));
