@@ -34,29 +34,36 @@ struct cmd {
 	__be32 seen_classid;
 };
 
-static __always_inline int act(struct __sk_buff *skb, __u32 slot)
-{
-	void *data = (void *)(long)skb->data;
-	void *end = (void *)(long)skb->data_end;
-	struct cmd *c = data + 42;
-	__u32 classid = skb->tc_classid;
-	__u64 *n;
-
-	if ((void *)(c + 1) > end)
-		return TC_ACT_UNSPEC;
-	n = bpf_map_lookup_elem(&runs, &slot);
-	if (n)
-		__sync_fetch_and_add(n, 1);
-	bpf_map_update_elem(&seen, &slot, &classid, BPF_ANY);
-	if (slot == 0) {
-		c->seen_classid = bpf_htonl(classid);
-		if (c->mark)
-			skb->mark = bpf_ntohl(c->mark);
-	}
-	return (int)bpf_ntohl(c->ret[slot]);
+/* One function per slot with the slot as a literal: a shared helper taking the slot as an
+ * argument gets it spilled for the map calls and reloaded as an unknown scalar, and the
+ * kernel's verifier then refuses the packet read (measured on 6.18: "invalid access to packet"). */
+#define PROG(name, i)								\
+SEC("tc") int name(struct __sk_buff *skb)					\
+{										\
+	void *data = (void *)(long)skb->data;					\
+	void *end = (void *)(long)skb->data_end;				\
+	struct cmd *c = data + 42;						\
+	__u32 classid = skb->tc_classid;					\
+	__u32 key = i;								\
+	__u64 *n;								\
+	int ret;								\
+										\
+	if ((void *)(c + 1) > end)						\
+		return TC_ACT_UNSPEC;						\
+	ret = (int)bpf_ntohl(c->ret[i]);					\
+	if (i == 0) {								\
+		c->seen_classid = bpf_htonl(classid);				\
+		if (c->mark)							\
+			skb->mark = bpf_ntohl(c->mark);				\
+	}									\
+	n = bpf_map_lookup_elem(&runs, &key);					\
+	if (n)									\
+		__sync_fetch_and_add(n, 1);					\
+	bpf_map_update_elem(&seen, &key, &classid, BPF_ANY);			\
+	return ret;								\
 }
 
-SEC("tc") int first(struct __sk_buff *skb) { return act(skb, 0); }
-SEC("tc") int second(struct __sk_buff *skb) { return act(skb, 1); }
+PROG(first, 0)
+PROG(second, 1)
 
 char LICENSE[] SEC("license") = "GPL";
