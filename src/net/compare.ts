@@ -426,7 +426,11 @@ function whyOf(field: CompareField, outcomes: Partial<Record<ComparePath, PathOu
     default: {
       const ranSame = new Set(os.map((o) => o.ran.join(' '))).size === 1;
       if (!ranSame) for (const o of os) why.push(`${label(o)}: ran ${o.ran.join(', ') || 'nothing'}`);
-      else why.push(`the same programs ran (${os[0].ran.join(', ') || 'none'}); what differs is what they saw (cls_bpf sets tc_classid to the filter's classid before each run, tcx does not) or what happened after the hook`);
+      else why.push(`the same programs ran (${os[0].ran.join(', ') || 'none'}): what differs is what they saw or what happened after the hook`);
+      const presets = os.filter((o) => o.path !== 'tcx').map((o) => (o.path === 'da' ? s.daClassid : s.classid));
+      if (os.some((o) => o.path === 'tcx') && presets.some((c) => c !== 0)) {
+        why.push(`cls_bpf_classify sets tc_classid to the filter's classid (da ${fmtClassid(s.daClassid)}, non-da ${fmtClassid(s.classid)}) before each program runs; tcx does not, so a program reading __sk_buff->tc_classid sees different values`);
+      }
       add(['effect']);
     }
   }
