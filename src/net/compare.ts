@@ -419,7 +419,9 @@ function whyOf(field: CompareField, outcomes: Partial<Record<ComparePath, PathOu
     case 'tcIndex':
     case 'classid':
       add(['class'], (o) => `${o.verdictName} sets no class and leaves tc_index as it was`);
-      if (os.some((o) => o.path !== 'tcx') && os.some((o) => o.path === 'tcx')) {
+      // the preset matters when tcx PASS copies tc_classid and a classic path also chose a class
+      const ok = (o: PathOutcome): boolean => o.verdict === TC_ACT.TC_ACT_OK;
+      if (os.some((o) => o.path === 'tcx' && ok(o)) && os.some((o) => o.path !== 'tcx' && ok(o))) {
         why.push(`cls_bpf_classify sets tc_classid to the filter's classid (da ${fmtClassid(s.daClassid)}, non-da ${fmtClassid(s.classid)}) before each program runs; tcx leaves it as it was`);
       }
       break;
@@ -431,7 +433,7 @@ function whyOf(field: CompareField, outcomes: Partial<Record<ComparePath, PathOu
       if (os.some((o) => o.path === 'tcx') && presets.some((c) => c !== 0)) {
         why.push(`cls_bpf_classify sets tc_classid to the filter's classid (da ${fmtClassid(s.daClassid)}, non-da ${fmtClassid(s.classid)}) before each program runs; tcx does not, so a program reading __sk_buff->tc_classid sees different values`);
       }
-      add(['effect']);
+      if (new Set(os.map((o) => `${o.fate} ${o.fateDev}`)).size > 1) add(['effect']);
     }
   }
   return why;

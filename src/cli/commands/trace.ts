@@ -19,6 +19,7 @@ import { defaultBaseState } from '../../helpers/base.js';
 import type { TestRunResult } from '../../test-run.js';
 import { formatTrace, traceRun } from '../../trace/index.js';
 import type { CliIo } from '../io.js';
+import { checkArgOrder, tryRead } from '../args.js';
 import { fromHex, loadForRun, parsePackets, parseSets, type PacketLine } from './run.js';
 
 export { loadForRun, parseSets };
@@ -54,6 +55,7 @@ export function register(program: Command, io: CliIo): void {
     .action((obj: string, prog: string, packetsFile: string, o: Record<string, unknown>) => {
       const limit = o.limit as number | undefined;
       if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw new UsageError('--limit takes a count >= 0');
+      checkArgOrder('trace', obj, prog, packetsFile, tryRead(io.readFile));
       const packets = selectPackets(parsePackets(new TextDecoder().decode(io.readFile(packetsFile))), o.packet as number | undefined);
       const coll = loadForRun(io.readFile(obj), obj, prog, parseSets(o.set as string[] | undefined));
       const ctxIn = o.ctx !== undefined ? fromHex(o.ctx as string, '--ctx') : undefined;
