@@ -433,7 +433,8 @@ function whyOf(field: CompareField, outcomes: Partial<Record<ComparePath, PathOu
       if (os.some((o) => o.path === 'tcx') && presets.some((c) => c !== 0)) {
         why.push(`cls_bpf_classify sets tc_classid to the filter's classid (da ${fmtClassid(s.daClassid)}, non-da ${fmtClassid(s.classid)}) before each program runs; tcx does not, so a program reading __sk_buff->tc_classid sees different values`);
       }
-      if (new Set(os.map((o) => `${o.fate} ${o.fateDev}`)).size > 1) add(['effect']);
+      // a redirect can rewrite the frame (redirect_neigh sets the MACs); other verdicts do not
+      if (os.some((o) => o.verdict === TC_ACT.TC_ACT_REDIRECT)) add(['effect']);
     }
   }
   return why;

@@ -85,6 +85,18 @@ describe('[cli] compare OBJ PROG PACKETS', () => {
   });
 });
 
+describe('[readme] compare example', () => {
+  it('the compare-example block is what the command prints', async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const at = readme.indexOf('<!-- compare-example');
+    expect(at).toBeGreaterThan(0);
+    const block = /```\n([\s\S]*?)```/.exec(readme.slice(at))![1];
+    const r = await cli(['compare', OBJ, 'first,second', 'test/data/compare/stolen.txt']);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(block);
+  });
+});
+
 describe('[cli] polish', () => {
   it('--version prints the package version', async () => {
     const r = await cli(['--version']);

@@ -51,7 +51,7 @@ function framesOf(bytes: Uint8Array): Uint8Array[] {
   return parsePackets(new TextDecoder().decode(bytes)).map((p) => p.data);
 }
 
-const PATH_LABEL = (p: ComparePath, r: CompareResult): string => (p === 'tcx' ? 'tcx' : p === 'da' ? `cls_bpf da${r.daClassid ? ` ${fmtClassid(r.daClassid)}` : ''}` : `cls_bpf ${fmtClassid(r.classid)}`);
+const PATH_LABEL = (p: ComparePath, r: CompareResult): string => (p === 'tcx' ? 'tcx' : p === 'da' ? `cls_bpf da${r.daClassid ? ` ${fmtClassid(r.daClassid)}` : ''}` : `cls_bpf non-da ${fmtClassid(r.classid)}`);
 
 const ROWS: Array<[CompareField, string, (o: PathOutcome) => string]> = [
   ['verdict', 'verdict', (o) => `${o.verdictName} (${o.verdict})`],
