@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
+import { verdictText } from '../../src/cli/commands/trace.js';
 
 const OBJ = 'test/goldens/net/compare.bpf.o';
 const PACKETS = 'test/data/compare/returns.txt';
@@ -98,6 +99,14 @@ describe('[readme] compare example', () => {
 });
 
 describe('[cli] polish', () => {
+  it('tcxlab trace names verdicts: TC_ACT_* and what tcx makes of them', () => {
+    const res = (retval: number) => ({ err: 0 as const, retval, dataOut: new Uint8Array(0), trace: [] });
+    expect(verdictText(res(4))).toBe('retval 4 (TC_ACT_STOLEN, TCX_NEXT)');
+    expect(verdictText(res(0xffffffff))).toBe('retval -1 (TC_ACT_UNSPEC, TCX_NEXT)');
+    expect(verdictText(res(7))).toBe('retval 7 (TC_ACT_REDIRECT, TCX_REDIRECT)');
+    expect(verdictText(res(42))).toBe('retval 42 (42, TCX_NEXT)');
+  });
+
   it('--version prints the package version', async () => {
     const r = await cli(['--version']);
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
