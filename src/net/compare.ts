@@ -240,8 +240,6 @@ function outcomeOf(path: ComparePath, trace: NetTrace, s: Setup, dev: string): P
   };
 }
 
-const DECIDING_DA = new Set<number>([TC_ACT.TC_ACT_OK, TC_ACT.TC_ACT_SHOT, TC_ACT.TC_ACT_STOLEN, TC_ACT.TC_ACT_TRAP, TC_ACT.TC_ACT_REDIRECT]);
-
 /** "TC_ACT_STOLEN (4)" / "42". */
 function retText(v: number): string {
   const n = tcActLabel(v);
