@@ -26,7 +26,7 @@ interface KernelStep {
   drops?: [string, string][];
 }
 const kernel = JSON.parse(readFileSync(join(DIR, 'compare.kernel.json'), 'utf8')) as { steps: KernelStep[] };
-const DEVICE_PATH: Record<string, ComparePath> = { veth0: 'tcx', veth2: 'da', veth4: 'nonda' };
+const DEVICE_PATH: Record<string, ComparePath> = { veth0: 'tcx', veth2: 'da', veth4: 'nonda', veth6: 'tcx', veth8: 'da', veth10: 'nonda' };
 
 /** Per case and path: the frame, the kernel's fate and how often first/second ran. */
 interface KernelCase {
@@ -35,18 +35,28 @@ interface KernelCase {
   runs: Partial<Record<ComparePath, [number, number]>>;
   seen: Partial<Record<ComparePath, [number, number]>>;
 }
-function kernelCases(): KernelCase[] {
+/**
+ * The recorded cases of one direction. A frame that passes is delivered to the local socket:
+ * at ingress on the device itself ('stack'), at egress on the veth peer, which is what compare's
+ * dummy device calls 'transmitted'.
+ */
+function kernelCases(dir: 'ingress' | 'egress'): KernelCase[] {
   const cases: KernelCase[] = [];
   const lastRuns: Record<string, [number, number]> = {};
   let cur: KernelCase | undefined;
   let path: ComparePath | undefined;
+  let mine = false;
   kernel.steps.forEach((s) => {
     const w = s.cmd.split(/\s+/);
     if (w[0] === 'send') {
+      mine = w[2] === dir;
+      if (!mine) return;
       path = DEVICE_PATH[w[1]];
       if (path === 'tcx') cases.push((cur = { frame: Uint8Array.from(Buffer.from(w[3], 'hex')), fate: {}, runs: {}, seen: {} }));
-      const tc = (s.drops ?? []).filter(([, fn]) => /^(__netif_receive_skb_core|skb_do_redirect)/.test(fn)).map(([r]) => r);
-      cur!.fate[path] = s.delivered === 1 ? 'stack' : tc.length ? `drop ${tc[0]}` : 'consumed';
+      const tc = (s.drops ?? []).filter(([, fn]) => /^(__netif_receive_skb_core|__dev_queue_xmit|skb_do_redirect)/.test(fn)).map(([r]) => r);
+      cur!.fate[path] = s.delivered === 1 ? (dir === 'ingress' ? 'stack' : 'transmitted') : tc.length ? `drop ${tc[0]}` : 'consumed';
+    } else if (!mine) {
+      return;
     } else if (w[0] === 'map' && w[2].endsWith('/runs')) {
       const v = Buffer.from(s.value!, 'hex');
       const now: [number, number] = [Number(v.readBigUInt64LE(0)), Number(v.readBigUInt64LE(8))];
@@ -60,7 +70,8 @@ function kernelCases(): KernelCase[] {
   });
   return cases;
 }
-const CASES = kernelCases();
+const CASES = kernelCases('ingress');
+const EGRESS = kernelCases('egress');
 
 function fateOf(r: CompareResult, i: number, p: ComparePath): string {
   const o = r.frames[i].outcomes[p]!;
@@ -68,14 +79,17 @@ function fateOf(r: CompareResult, i: number, p: ComparePath): string {
 }
 
 describe('compare vs the kernel (test/goldens/net/compare.net)', () => {
-  it('has the ten recorded cases', () => {
-    expect(CASES).toHaveLength(10);
-    for (const c of CASES) expect(Object.keys(c.fate).sort()).toEqual(['da', 'nonda', 'tcx']);
+  it('has the ten recorded cases per direction', () => {
+    for (const cs of [CASES, EGRESS]) {
+      expect(cs).toHaveLength(10);
+      for (const c of cs) expect(Object.keys(c.fate).sort()).toEqual(['da', 'nonda', 'tcx']);
+    }
   });
-  for (const engine of ['interp', 'jit'] as const) {
-    it(`every path's fate and run counts are the kernel's (${engine})`, () => {
-      const r = compare(OBJ, ['first', 'second'], CASES.map((c) => c.frame), { engine });
-      CASES.forEach((c, i) => {
+  for (const [engine, dir] of [['interp', 'ingress'], ['jit', 'ingress'], ['interp', 'egress'], ['jit', 'egress']] as const) {
+    it(`every path's fate and run counts are the kernel's (${dir}, ${engine})`, () => {
+      const cases = dir === 'ingress' ? CASES : EGRESS;
+      const r = compare(OBJ, ['first', 'second'], cases.map((c) => c.frame), { engine, dir });
+      cases.forEach((c, i) => {
         for (const p of ['tcx', 'da', 'nonda'] as const) {
           const where = `case ${i + 1} ${p}`;
           expect(fateOf(r, i, p), where).toBe(c.fate[p]);

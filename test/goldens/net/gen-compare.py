@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes compare.net: the same two programs (compare.bpf.o first, second) attached three ways,
-each on its own veth pair, and frames whose UDP payload tells each program what to return.
+each on its own veth pair (three pairs at ingress, three at egress), and frames whose UDP payload
+tells each program what to return.
 
     python3 test/goldens/net/gen-compare.py > test/goldens/net/compare.net
     sudo python3 test/goldens/net/record.py test/goldens/net/compare.net > test/goldens/net/compare.kernel.json
@@ -71,6 +72,39 @@ for n, (r0, r1, what) in enumerate(CASES):
         f = frame(f'02:00:00:00:00:{2 * i + 1:02x}', f'02:00:00:00:00:{2 * i + 2:02x}',
                   f'10.{net}.0.2', f'10.{net}.0.1', r0, r1)
         out.append(f'send {dev} ingress {f}')
+        out.append(f'map dump {how}/runs')
+        out.append(f'map dump {how}/seen')
+# Egress: the same three ways on the sending side of three more pairs; a frame that passes
+# reaches the peer, which holds the address (delivered = 1 there).
+EGRESS = [
+    ('veth6', 'veth7', 80, 'tcxe'),
+    ('veth8', 'veth9', 81, 'dae'),
+    ('veth10', 'veth11', 82, 'nondae'),
+]
+for i, (dev, peer, net, how) in enumerate(EGRESS):
+    out += [
+        f'ip link add {dev} type veth peer name {peer}',
+        f'ip link set {dev} address 02:00:00:00:01:{2 * i + 1:02x}',
+        f'ip link set {peer} address 02:00:00:00:01:{2 * i + 2:02x}',
+        f'ip addr add 10.{net}.0.1/24 dev {peer}',
+        f'ip link set {dev} up',
+        f'ip link set {peer} up',
+        f'load test/goldens/net/compare.bpf.o as {how}',
+    ]
+    if how == 'tcxe':
+        out += [f'bpftool net attach tcx_egress pinned {how}/first dev {dev}',
+                f'bpftool net attach tcx_egress pinned {how}/second dev {dev}']
+    else:
+        extra = 'da' if how == 'dae' else 'classid 1:1'
+        out += [f'tc qdisc add dev {dev} clsact',
+                f'tc filter add dev {dev} egress prio 1 handle 1 bpf {extra} pinned {how}/first',
+                f'tc filter add dev {dev} egress prio 2 handle 1 bpf {extra} pinned {how}/second']
+for n, (r0, r1, what) in enumerate(CASES):
+    out.append(f'# egress {n + 1}: first {r0}, second {r1}')
+    for i, (dev, peer, net, how) in enumerate(EGRESS):
+        f = frame(f'02:00:00:00:01:{2 * i + 2:02x}', f'02:00:00:00:01:{2 * i + 1:02x}',
+                  f'10.{net}.0.2', f'10.{net}.0.1', r0, r1)
+        out.append(f'send {dev} egress {f}')
         out.append(f'map dump {how}/runs')
         out.append(f'map dump {how}/seen')
 print('\n'.join(out))
