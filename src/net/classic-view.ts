@@ -26,8 +26,12 @@ export interface TcxAsClassic {
   prio?: number;
 }
 
-/** The block a hook would classify on if its tcx programs were cls_bpf filters. */
-export function classicViewOf(progs: readonly ProgHandle[], real: Block | null, view: TcxAsClassic): Block {
+/**
+ * The block a hook would classify on if its tcx programs were cls_bpf filters; null when there
+ * is nothing to classify with (no programs and no classic filters: tc_run's "no mini-qdisc").
+ */
+export function classicViewOf(progs: readonly ProgHandle[], real: Block | null, view: TcxAsClassic): Block | null {
+  if (progs.length === 0) return real;
   const block = new Block();
   if (real) for (const [idx, c] of real.chains) if (idx !== 0) block.chains.set(idx, c);
   const chain0 = block.chain(0)!;
