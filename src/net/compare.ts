@@ -394,9 +394,10 @@ function whyOf(field: CompareField, outcomes: Partial<Record<ComparePath, PathOu
   const os = s.paths.map((p) => outcomes[p]!);
   const why: string[] = [];
   const label = (o: PathOutcome): string => (o.path === 'tcx' ? 'tcx' : o.path === 'da' ? 'da' : `non-da ${fmtClassid(s.classid)}`);
-  const add = (kinds: string[], fallback?: (o: PathOutcome) => string | undefined): void => {
+  const add = (kinds: string[], fallback?: (o: PathOutcome) => string | undefined, fallbackKinds: string[] = []): void => {
     for (const o of os) {
-      const lines = o.notes.filter((n) => kinds.includes(n.kind)).map((n) => n.text);
+      let lines = o.notes.filter((n) => kinds.includes(n.kind)).map((n) => n.text);
+      if (lines.length === 0) lines = o.notes.filter((n) => fallbackKinds.includes(n.kind)).map((n) => n.text);
       if (lines.length === 0 && fallback) {
         const f = fallback(o);
         if (f) lines.push(f);
@@ -412,14 +413,15 @@ function whyOf(field: CompareField, outcomes: Partial<Record<ComparePath, PathOu
       add(['effect']);
       break;
     case 'ran':
-      add(['stop', 'map'], (o) => `ran ${o.ran.join(', ') || 'nothing'}`);
+      add(['stop', 'map'], (o) => `ran ${o.ran.join(', ') || 'nothing'}`, ['decide']);
       break;
     case 'tcIndex':
     case 'classid':
       add(['class'], (o) => `${o.verdictName} sets no class and leaves tc_index as it was`);
       // the preset matters when tcx PASS copies tc_classid and a classic path also chose a class
       const ok = (o: PathOutcome): boolean => o.verdict === TC_ACT.TC_ACT_OK;
-      if (os.some((o) => o.path === 'tcx' && ok(o)) && os.some((o) => o.path !== 'tcx' && ok(o))) {
+      const tcxPass = (o: PathOutcome): boolean => firstHook(o.trace)?.tcxVerdict === 'pass';
+      if (os.some((o) => o.path === 'tcx' && tcxPass(o)) && os.some((o) => o.path !== 'tcx' && ok(o))) {
         why.push(`cls_bpf_classify sets tc_classid to the filter's classid (da ${fmtClassid(s.daClassid)}, non-da ${fmtClassid(s.classid)}) before each program runs; tcx leaves it as it was`);
       }
       break;
