@@ -6,6 +6,7 @@
  * With `repeat` the same skb runs N times (kernel: bpf_test_run's loop), so packet and map
  * changes accumulate, and `durationNs` is the average wall time per run.
  */
+import { tcActLabel, tcxRetName } from './net/trace.js';
 import { ErrnoError, type VmFault } from '../vm/errors.js';
 import { runProgram, type Engine } from '../vm/engine.js';
 import { compile } from '../vm/jit/index.js';
@@ -44,9 +45,19 @@ export interface TestRunOptions extends TestRunInput {
 export interface TestRunResult {
   /** 0, or the errno name the syscall would return (EINVAL, E2BIG, ...). */
   err: 0 | string;
-  /** r0 as u32. */
+  /** r0 as u32 (what BPF_PROG_TEST_RUN reports). */
   retval?: number;
-  dataOut?: Uint8Array;
+  /**
+   * r0 as s32, the way tc and tcx read it: TC_ACT_UNSPEC and TCX_NEXT are -1 (retval says
+   * 4294967295). Present whenever retval is.
+   */
+  verdict?: number;
+  /** The verdict's TC_ACT_* name ("TC_ACT_SHOT"; a value without a name as a number). */
+  verdictName?: string;
+  /** What tcx makes of it (tcx_action_code): TCX_PASS, TCX_DROP, TCX_REDIRECT, or TCX_NEXT for every other value. */
+  tcxVerdictName?: 'TCX_PASS' | 'TCX_DROP' | 'TCX_REDIRECT' | 'TCX_NEXT';
+  /** The packet after the run; empty when the run failed (err or fault). */
+  dataOut: Uint8Array;
   ctxOut?: Uint8Array;
   /** Average ns per run (wall clock of this machine). */
   durationNs?: number;
@@ -93,21 +104,30 @@ export function testRun(prog: LinkedProgram, mem: Memory, opts: TestRunOptions):
   try {
     r = runSkbTestRun(mem, opts, exec, { env: opts.env, tstampTypeAccess: tstampAccess(prog) });
   } catch (e) {
-    if (e instanceof ErrnoError) return { err: e.errno, trace: base.trace };
+    if (e instanceof ErrnoError) return { err: e.errno, dataOut: new Uint8Array(0), trace: base.trace };
     throw e;
   }
   const durationNs = Number(process.hrtime.bigint() - t0) / Math.max(1, opts.repeat ?? 1);
   const state = r.state as SkbRunState & BaseRunState;
   releaseSkbRunState(state);
-  if (r.fault) return { err: 'EFAULT', fault: r.fault as VmFault, insns, trace: base.trace, state, durationNs };
+  if (r.fault) return { err: 'EFAULT', fault: r.fault as VmFault, dataOut: new Uint8Array(0), insns, trace: base.trace, state, durationNs };
   return {
     err: r.errno ?? 0,
     retval: r.retval,
-    dataOut: r.dataOut,
+    ...verdictOf(r.retval),
+    dataOut: r.dataOut ?? new Uint8Array(0),
     ctxOut: r.ctxOut,
     durationNs,
     insns,
     trace: base.trace,
     state,
   };
+}
+
+/** The signed verdict and its names for a u32 retval (none when there is no retval). */
+function verdictOf(retval: number | undefined): Pick<TestRunResult, 'verdict' | 'verdictName' | 'tcxVerdictName'> {
+  if (retval === undefined) return {};
+  const verdict = retval | 0;
+  const tcx = tcxRetName(verdict);
+  return { verdict, verdictName: tcActLabel(verdict), tcxVerdictName: tcx.startsWith('TCX_') ? (tcx as TestRunResult['tcxVerdictName']) : 'TCX_NEXT' };
 }

@@ -4,16 +4,19 @@
  * `commands/` and registers itself on the commander program; `run()` is what tests call.
  */
 import { Command, CommanderError } from 'commander';
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BpfError } from '../../vm/errors.js';
 import { commands } from './commands/index.js';
+import { packageRoot } from './commands/conformance.js';
 import { processIo, type CliIo } from './io.js';
 
 /** Run the CLI with `argv` (without node and script). Resolves to the exit code. */
 export async function run(argv: string[], io: CliIo = processIo()): Promise<number> {
   const program = new Command('tcxlab')
     .description('Run tc/tcx BPF objects offline on an emulated Linux netdev')
+    .version(packageVersion(), '-V, --version', 'print the tcxlab version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   for (const register of commands) register(program, io);
@@ -27,6 +30,15 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
       return 1;
     }
     throw e;
+  }
+}
+
+/** The version in tcxlab's package.json (from src/ or dist/), or "unknown". */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
   }
 }
 

@@ -29,6 +29,7 @@ import { cloneSkb } from '../helpers/skb-redirect.js';
 import { createSkbRunState, Skb, NET_SKB_PAD, type RedirectInfo, type SkbDevice, type SkbEnv, type SkbEvent } from '../skb/index.js';
 import { BPF_F_INGRESS, ERRNO, ETH_HLEN, ETH_P, PACKET, TC_ACT } from '../uapi.js';
 import { tcfClassify } from './classify.js';
+import { classicViewOf, type TcxAsClassic } from './classic-view.js';
 import type { Block, ClsBpfFilter } from './cls-bpf.js';
 import type { NetDevice } from './device.js';
 import type { Host } from './host.js';
@@ -73,6 +74,13 @@ export interface SendOptions {
   engine?: Engine;
   /** Instruction budget per program run. */
   budget?: number;
+  /**
+   * Compare mode (net/compare.ts): run every hook's tcx programs as if each had been attached as
+   * a clsact cls_bpf filter instead, in tcx order, in front of the device's own classic filters.
+   */
+  tcxAsClassic?: TcxAsClassic;
+  /** Record each hook's tcx program list in `HookEvent.tcxPrograms` (compare's "never ran"). */
+  listPrograms?: boolean;
 }
 
 interface Pkt {
@@ -164,7 +172,7 @@ export class Datapath {
   }
 
   private end(pkt: Pkt, kind: Fate['kind'], dev: NetDevice, reason?: string): void {
-    this.fates.push({ pkt: pkt.id, kind, dev: dev.name, device: dev, reason, frame: pkt.skb.toBytes(), mark: pkt.skb.mark >>> 0, tcIndex: pkt.skb.tcIndex });
+    this.fates.push({ pkt: pkt.id, kind, dev: dev.name, device: dev, reason, frame: pkt.skb.toBytes(), mark: pkt.skb.mark >>> 0, tcIndex: pkt.skb.tcIndex, priority: pkt.skb.priority >>> 0 });
   }
 
   /** __netif_receive_skb_core up to the end of tc ingress. */
@@ -276,11 +284,13 @@ export class Datapath {
   private hook(dev: NetDevice, dir: Direction, pkt: Pkt): { verdict: number; dropReason?: string; redirect?: RedirectInfo } {
     const { skb } = pkt;
     const ev: HookEvent = { kind: 'hook', pkt: pkt.id, dev: dev.name, ifindex: dev.ifindex, dir, tcx: [], tcxVerdict: 'next', verdict: TC_ACT.TC_ACT_UNSPEC, tcIndex: 0 };
+    if (this.opts.listPrograms) ev.tcxPrograms = dev.tcx(dir).programs().map((p) => p.name);
     this.events.push(ev);
     const pending: { redirect?: RedirectInfo } = {};
-    // tcx_run
+    // tcx_run (skipped in compare mode: the programs run as classic filters below)
     let ret = -1;
-    for (const prog of dev.tcx(dir).programs()) {
+    const view = this.opts.tcxAsClassic;
+    for (const prog of view ? [] : dev.tcx(dir).programs()) {
       const r = this.runProg(prog, pkt, dev, pending);
       const run: TcxRun = { prog: prog.name, progId: prog.id };
       if ('fault' in r) {
@@ -299,6 +309,7 @@ export class Datapath {
     if (ret === TC_ACT.TC_ACT_OK) {
       ev.tcxVerdict = 'pass';
       skb.tcIndex = skb.tcClassid & 0xffff; // tcx_action_code
+      ev.classid = skb.tcIndex;
       verdict = TC_ACT.TC_ACT_OK;
     } else if (ret === TC_ACT.TC_ACT_SHOT) {
       ev.tcxVerdict = 'drop';
@@ -308,14 +319,18 @@ export class Datapath {
       verdict = TC_ACT.TC_ACT_REDIRECT;
     } else {
       // tc_run
-      const block = dev.tcxEntry(dir)?.miniq as Block | null | undefined;
+      const real = dev.tcxEntry(dir)?.miniq as Block | null | undefined;
+      const block = view ? classicViewOf(dev.tcx(dir).programs(), real ?? null, view) : real;
       verdict = TC_ACT.TC_ACT_UNSPEC;
       if (block) {
         const res = tcfClassify(block, skb, (f: ClsBpfFilter) => this.runProg(f.prog, pkt, dev, pending));
         ev.classic = { runs: res.runs, verdict: res.verdict, classid: res.classid, restarts: res.restarts };
         verdict = res.verdict;
         if (verdict === TC_ACT.TC_ACT_SHOT) dropReason = res.dropReason;
-        if (verdict === TC_ACT.TC_ACT_OK || verdict === TC_ACT.TC_ACT_RECLASSIFY) skb.tcIndex = res.classid & 0xffff;
+        if (verdict === TC_ACT.TC_ACT_OK || verdict === TC_ACT.TC_ACT_RECLASSIFY) {
+          skb.tcIndex = res.classid & 0xffff;
+          ev.classid = res.classid;
+        }
       }
     }
     ev.verdict = verdict;

@@ -58,5 +58,20 @@ export {
   type LoadedObject,
   type Ip4Address,
 } from './datapath.js';
-export { formatTrace, tcActName, tcxRetName, fmtClassid, type NetTrace, type TraceEvent, type HookEvent, type RedirectEvent, type XmitEvent, type Fate, type TcxRun } from './trace.js';
-export { runScenario, ScenarioRunner, udpFrame, readPcap, parseClassid, type ScenarioStep, type ScenarioOptions, type ScenarioResult } from './scenario.js';
+export { formatTrace, tcActName, tcActLabel, tcxRetName, tcxRetLabel, fmtClassid, type NetTrace, type TraceEvent, type HookEvent, type RedirectEvent, type XmitEvent, type Fate, type TcxRun } from './trace.js';
+export { runScenario, ScenarioRunner, ScenarioError, udpFrame, readPcap, parseClassid, type ScenarioStep, type ScenarioOptions, type ScenarioResult } from './scenario.js';
+export { classicViewOf, type TcxAsClassic } from './classic-view.js';
+export {
+  compare,
+  compareScenario,
+  COMPARE_PATHS,
+  COMPARE_DEVICE,
+  type ComparePath,
+  type CompareOptions,
+  type CompareResult,
+  type ScenarioCompareResult,
+  type FrameComparison,
+  type PathOutcome,
+  type Difference,
+  type CompareField,
+} from './compare.js';

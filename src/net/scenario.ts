@@ -45,6 +45,7 @@ import type { NetDevice } from './device.js';
 import { Host } from './host.js';
 import type { ProgHandle } from './prog-handle.js';
 import type { Direction } from './tcx.js';
+import type { TcxAsClassic } from './classic-view.js';
 import { fmtClassid, formatTrace, type NetTrace } from './trace.js';
 
 /** One executed scenario line (the JSON the recorder writes for the kernel has the same keys). */
@@ -63,8 +64,12 @@ export interface ScenarioStep {
   sendErrno?: string;
   /** map dump: key 0's value, hex. */
   value?: string;
-  /** send: the trace. */
+  /** send: the trace (of the last frame when several were sent). */
   trace?: NetTrace;
+  /** send: every frame's trace, in order (pcap files send several). */
+  traces?: NetTrace[];
+  /** send: every frame sent, in order. */
+  frames?: Uint8Array[];
   /** show commands, send traces: readable text. */
   text?: string;
 }
@@ -79,6 +84,24 @@ export interface ScenarioOptions {
   host?: Host;
   /** Engine for every program run (default: the interpreter). */
   engine?: Engine;
+  /** Compare mode: run tcx programs as classic filters (see SendOptions.tcxAsClassic). */
+  tcxAsClassic?: TcxAsClassic;
+  /** Record each hook's tcx program list in the traces (SendOptions.listPrograms). */
+  listPrograms?: boolean;
+}
+
+/**
+ * A scenario stopped at a line it cannot run (unknown syntax, a file it cannot read): the
+ * message names the line, and `steps` holds what ran before it, so callers can still show it.
+ */
+export class ScenarioError extends UsageError {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly steps: ScenarioStep[],
+  ) {
+    super(message);
+  }
 }
 
 export interface ScenarioResult {
@@ -207,7 +230,7 @@ export class ScenarioRunner {
           step.errno = e.errno;
           step.msg = e.message;
         } else if (e instanceof BpfError) {
-          throw new UsageError(`line ${i + 1}: ${e.message}`);
+          throw new ScenarioError(`line ${i + 1}: ${e.message}`, i + 1, steps);
         } else throw e;
       }
       steps.push(step);
@@ -572,8 +595,10 @@ export class ScenarioRunner {
     const texts: string[] = [];
     let delivered: number | undefined;
     for (const [n, f] of frames.entries()) {
-      const t = this.cur.send(d, f, { dir, engine: this.opts.engine });
+      const t = this.cur.send(d, f, { dir, engine: this.opts.engine, tcxAsClassic: this.opts.tcxAsClassic, listPrograms: this.opts.listPrograms });
       step.trace = t;
+      (step.traces ??= []).push(t);
+      (step.frames ??= []).push(f);
       texts.push(`packet ${n + 1} (${f.length} bytes) ${d.name} ${dir}:\n${formatTrace(t)}`);
       if (t.xmitStatus === 1) step.sendErrno = 'ENOBUFS';
       const dl = this.delivered(f, t);

@@ -37,6 +37,13 @@ export interface HookEvent {
   verdict: number;
   /** skb->tc_index after the hook (set by tcx PASS or classic OK/RECLASSIFY). */
   tcIndex: number;
+  /**
+   * The class the hook chose, when its verdict carries one: tcx PASS the u16 tc_classid it copies
+   * to tc_index; classic OK/RECLASSIFY the tcf_result classid (major:minor).
+   */
+  classid?: number;
+  /** The hook's tcx programs at the time, in order (only with SendOptions.listPrograms). */
+  tcxPrograms?: string[];
 }
 
 /** A redirect being executed (skb_do_redirect) or a clone_redirect. */
@@ -82,6 +89,7 @@ export interface Fate {
   /** skb metadata at the end. */
   mark: number;
   tcIndex: number;
+  priority: number;
 }
 
 export interface NetTrace {
@@ -132,6 +140,34 @@ export function tcxRetName(v: number): string {
   }
 }
 
+/** TC_ACT_* spelling ("TC_ACT_OK", "TC_ACT_GOTO_CHAIN 3"); a value without a name stays a number. */
+export function tcActLabel(v: number): string {
+  const n = tcActName(v);
+  return n === String(v) ? n : `TC_ACT_${n}`;
+}
+
+/**
+ * A tcx program's return as tcx_action_code reads it: "TCX_PASS (0)", "TCX_NEXT (-1)", and for
+ * every other value its TC_ACT_* name and what tcx makes of it: "TC_ACT_STOLEN (4) = TCX_NEXT".
+ */
+export function tcxRetLabel(v: number): string {
+  const tcx = tcxRetName(v);
+  if (tcx !== String(v)) return `${tcx} (${v})`;
+  const act = tcActLabel(v);
+  return `${act === String(v) ? act : `${act} (${v})`} = TCX_NEXT`;
+}
+
+/** A cls_bpf program's return: a verdict in da mode, a class decision otherwise. */
+function filterRetLabel(ret: number, da: boolean): string {
+  if (da) {
+    const act = tcActLabel(ret);
+    return act === String(ret) ? act : `${act} (${ret})`;
+  }
+  if (ret === 0) return '0 (no match)';
+  if (ret === -1) return "-1 (match: the filter's classid)";
+  return `${hex(ret)} (classid ${fmtClassid(ret)})`;
+}
+
 function hex(n: number): string {
   return `0x${(n >>> 0).toString(16)}`;
 }
@@ -143,16 +179,16 @@ export function formatTrace(t: NetTrace): string {
     const p = e.pkt ? `[clone ${e.pkt}] ` : '';
     if (e.kind === 'hook') {
       out.push(`  ${p}${e.dev} ${e.dir}:`);
-      for (const r of e.tcx) out.push(`    tcx ${r.prog}#${r.progId} -> ${r.fault ? `fault: ${r.fault}` : tcxRetName(r.ret!)}`);
-      if (e.tcx.length || e.tcxVerdict !== 'next') out.push(`    tcx verdict: ${e.tcxVerdict}`);
+      for (const r of e.tcx) out.push(`    tcx ${r.prog}#${r.progId} -> ${r.fault ? `fault: ${r.fault}` : tcxRetLabel(r.ret!)}`);
+      if (e.tcx.length || e.tcxVerdict !== 'next') out.push(`    tcx verdict: TCX_${e.tcxVerdict.toUpperCase()}`);
       if (e.classic) {
         for (const r of e.classic.runs) {
-          const res = r.fault ? `fault: ${r.fault}` : `${r.ret} -> ${r.result === 'continue' ? 'continue' : tcActName(r.result)}`;
+          const res = r.fault ? `fault: ${r.fault}` : `${filterRetLabel(r.ret!, r.da)} -> ${r.result === 'continue' ? 'continue' : tcActLabel(r.result)}`;
           out.push(`    cls_bpf chain ${r.chain} pref ${r.prio} handle ${hex(r.handle)} ${r.prog}#${r.progId}${r.da ? ' da' : ''}: ${res}${r.classid !== undefined && r.result !== 'continue' ? ` classid ${fmtClassid(r.classid)}` : ''}`);
         }
-        out.push(`    classic verdict: ${tcActName(e.classic.verdict)}${e.classic.restarts ? ` after ${e.classic.restarts} restarts` : ''}`);
+        out.push(`    classic verdict: ${tcActLabel(e.classic.verdict)}${e.classic.restarts ? ` after ${e.classic.restarts} restarts` : ''}`);
       }
-      out.push(`    => ${tcActName(e.verdict)}${e.tcIndex ? ` tc_index ${hex(e.tcIndex)}` : ''}`);
+      out.push(`    => ${tcActLabel(e.verdict)}${e.tcIndex ? ` tc_index ${hex(e.tcIndex)}` : ''}`);
     } else if (e.kind === 'redirect') {
       out.push(`  ${p}${e.how} ${e.from} -> ${e.to} ${e.dir}${e.clone !== undefined ? ` (clone ${e.clone})` : ''}`);
     } else {

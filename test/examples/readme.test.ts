@@ -10,6 +10,11 @@ describe('[readme]: examples in the README are the tested files', () => {
       .replace("from '../../src/index.js'", "from 'tcxlab'");
     expect(readme).toContain(file.trim());
   });
+  it('the compare example is test/examples/compare.example.test.ts, verbatim but for the import path', () => {
+    const readme = readFileSync(new URL('README.md', root), 'utf8');
+    const file = readFileSync(new URL('test/examples/compare.example.test.ts', root), 'utf8').replace("from '../../src/index.js'", "from 'tcxlab'");
+    expect(readme).toContain(file.trim());
+  });
   it('the quick start is exactly npm install and npm test', () => {
     const readme = readFileSync(new URL('README.md', root), 'utf8');
     const quick = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('<!-- section:main-job -->'));

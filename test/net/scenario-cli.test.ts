@@ -42,7 +42,7 @@ describe('README examples', () => {
     veth0.tc.filter({ dir: 'ingress', prio: 1, handle: 1, prog: obj.prog('chain_classic'), da: true });
     const trace = host.send(veth0, udpFrame('10.77.0.2:4000', '10.77.0.1:7777'), { dir: 'ingress' });
     expect(trace.fate).toMatchObject({ kind: 'stack', dev: 'veth0' });
-    expect(formatTrace(trace)).toMatch(/tcx chain_count#\d+ -> TCX_NEXT[\s\S]*chain_classic#\d+ da: 0 -> OK/);
+    expect(formatTrace(trace)).toMatch(/tcx chain_count#\d+ -> TCX_NEXT \(-1\)[\s\S]*chain_classic#\d+ da: TC_ACT_OK \(0\) -> TC_ACT_OK/);
     const stats = obj.collection.map('chain_stats');
     const count = (i: number): bigint => {
       const v = stats.lookup(Uint8Array.of(i, 0, 0, 0));

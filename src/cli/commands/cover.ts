@@ -16,6 +16,7 @@ import { defaultBaseState } from '../../helpers/base.js';
 import { fromHex } from '../../maps/index.js';
 import { CoverageCollector, formatAnnotated, formatLcov, formatSummary } from '../../trace/index.js';
 import type { CliIo } from '../io.js';
+import { checkArgOrder, tryRead } from '../args.js';
 import { parsePackets } from './run.js';
 import { loadForRun, parseSets } from './trace.js';
 
@@ -61,6 +62,7 @@ export function register(program: Command, io: CliIo): void {
     .option('--show', 'print the source annotated with execution counts (gcov style)')
     .option('--source-dir <dir>', 'directory the BTF source file names are relative to')
     .action((obj: string, prog: string, packetsFile: string, o: Record<string, unknown>) => {
+      checkArgOrder('cover', obj, prog, packetsFile, tryRead(io.readFile));
       const packets = parsePackets(new TextDecoder().decode(io.readFile(packetsFile)));
       const coll = loadForRun(io.readFile(obj), obj, prog, parseSets(o.set as string[] | undefined));
       let ctxIn: Uint8Array | undefined;

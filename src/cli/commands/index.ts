@@ -14,7 +14,8 @@ import { register as jit } from './jit.js';
 import { register as net } from './net.js';
 import { register as trace } from './trace.js';
 import { register as cover } from './cover.js';
+import { register as compare } from './compare.js';
 
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
-export const commands: RegisterCommand[] = [conformance, conformancePlugin, tcxScript, disasm, run, progRun, inspect, net, jit, trace, cover];
+export const commands: RegisterCommand[] = [conformance, conformancePlugin, tcxScript, disasm, run, progRun, inspect, net, compare, jit, trace, cover];

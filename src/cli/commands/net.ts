@@ -8,7 +8,7 @@
 import { Option, type Command } from 'commander';
 import { ENGINES, type Engine } from '../../../vm/engine.js';
 import { BpfError } from '../../../vm/errors.js';
-import { runScenario, type ScenarioStep } from '../../net/scenario.js';
+import { runScenario, ScenarioError, type ScenarioStep } from '../../net/scenario.js';
 import type { CliIo } from '../io.js';
 
 /** A step as JSON (the trace without frames' bytes as arrays). */
@@ -49,23 +49,29 @@ export function register(program: Command, io: CliIo): void {
         steps = runScenario(text, { readFile: (p) => io.readFile(p), file: file === '-' ? undefined : file, engine: opts.engine }).steps;
       } catch (e) {
         if (!(e instanceof BpfError)) throw e;
+        // the lines that ran before the one that stopped the scenario are still worth seeing
+        if (e instanceof ScenarioError) printSteps(io, e.steps, opts);
         io.err(`tcxlab net: ${e.message}\n`);
         io.exitCode = 2;
         return;
       }
-      for (const s of steps) {
-        if (opts.json) {
-          io.out(`${JSON.stringify(stepJson(s))}\n`);
-          continue;
-        }
-        const interesting = s.rc !== 0 || s.text !== undefined || s.value !== undefined;
-        if (opts.quiet && !interesting) continue;
-        io.out(`$ ${s.cmd}\n`);
-        if (s.rc !== 0) io.out(`Error: ${s.msg ?? s.errno}\n`);
-        if (s.text) io.out(`${s.text}\n`);
-        if (s.delivered !== undefined) io.out(`  delivered to a local socket: ${s.delivered}\n`);
-        if (s.value !== undefined) io.out(`  ${s.value}\n`);
-      }
+      printSteps(io, steps, opts);
       if (steps.some((s) => s.rc !== 0)) io.exitCode = 1;
     });
+}
+
+function printSteps(io: CliIo, steps: ScenarioStep[], opts: { json?: boolean; quiet?: boolean }): void {
+  for (const s of steps) {
+    if (opts.json) {
+      io.out(`${JSON.stringify(stepJson(s))}\n`);
+      continue;
+    }
+    const interesting = s.rc !== 0 || s.text !== undefined || s.value !== undefined;
+    if (opts.quiet && !interesting) continue;
+    io.out(`$ ${s.cmd}\n`);
+    if (s.rc !== 0) io.out(`Error: ${s.msg ?? s.errno}\n`);
+    if (s.text) io.out(`${s.text}\n`);
+    if (s.delivered !== undefined) io.out(`  delivered to a local socket: ${s.delivered}\n`);
+    if (s.value !== undefined) io.out(`  ${s.value}\n`);
+  }
 }

@@ -19,6 +19,7 @@ import { fromHex as parseHex, toHex } from '../../maps/index.js';
 import { testRun } from '../../test-run.js';
 import { BPF_PROG_TYPE, ERRNO } from '../../uapi.js';
 import type { CliIo } from '../io.js';
+import { checkArgOrder, tryRead } from '../args.js';
 
 /** Hex → bytes, or a usage error naming what was being parsed. */
 export function fromHex(hex: string, what = 'hex value'): Uint8Array {
@@ -225,6 +226,7 @@ export function register(program: Command, io: CliIo): void {
     .option('--btf <file>', 'target BTF for CO-RE relocations (e.g. /sys/kernel/btf/vmlinux; default: the built-in one)')
     .option('--pretty', 'indent the JSON')
     .action((obj: string, prog: string, packetsFile: string, o: Record<string, unknown>) => {
+      checkArgOrder('run', obj, prog, packetsFile, tryRead(io.readFile));
       const sets = parseSets(o.set as string[] | undefined);
       const text = new TextDecoder().decode(io.readFile(packetsFile));
       const objBytes = io.readFile(obj);

@@ -14,11 +14,12 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../../../vm/errors.js';
-import { tcActName, tcxRetName } from '../../net/trace.js';
+import { tcActLabel, tcxRetName } from '../../net/trace.js';
 import { defaultBaseState } from '../../helpers/base.js';
 import type { TestRunResult } from '../../test-run.js';
 import { formatTrace, traceRun } from '../../trace/index.js';
 import type { CliIo } from '../io.js';
+import { checkArgOrder, tryRead } from '../args.js';
 import { fromHex, loadForRun, parsePackets, parseSets, type PacketLine } from './run.js';
 
 export { loadForRun, parseSets };
@@ -30,7 +31,9 @@ export function verdictText(r: TestRunResult): string {
   if (r.fault) return `fault ${r.fault.code} at insn ${r.fault.insnIndex}: ${r.fault.message}`;
   if (r.err !== 0) return `error ${r.err} (the kernel's test run refuses this input; the program did not run)`;
   const v = (r.retval ?? 0) | 0;
-  return `retval ${v} (TC_ACT_${tcActName(v)}, ${tcxRetName(v)})`;
+  // tcx_action_code: 0, 2 and 7 keep their meaning, every other value is TCX_NEXT
+  const tcx = tcxRetName(v);
+  return `retval ${v} (${tcActLabel(v)}, ${tcx === String(v) ? 'TCX_NEXT' : tcx})`;
 }
 
 /** The packets to use (`--packet N` picks the N-th frame, 1-based). */
@@ -54,6 +57,7 @@ export function register(program: Command, io: CliIo): void {
     .action((obj: string, prog: string, packetsFile: string, o: Record<string, unknown>) => {
       const limit = o.limit as number | undefined;
       if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw new UsageError('--limit takes a count >= 0');
+      checkArgOrder('trace', obj, prog, packetsFile, tryRead(io.readFile));
       const packets = selectPackets(parsePackets(new TextDecoder().decode(io.readFile(packetsFile))), o.packet as number | undefined);
       const coll = loadForRun(io.readFile(obj), obj, prog, parseSets(o.set as string[] | undefined));
       const ctxIn = o.ctx !== undefined ? fromHex(o.ctx as string, '--ctx') : undefined;

@@ -1,0 +1,168 @@
+/**
+ * @fileoverview `tcxlab compare OBJ PROG[,PROG...] PACKETS_FILE [--dir ingress|egress] [--prio N]
+ * [--classid MAJ:MIN] [--da-classid MAJ:MIN] [--paths tcx,da,nonda] [--json] [--fail-on-diff]`
+ * and `tcxlab compare SCENARIO.net`: classic vs tcx side by side (src/net/compare.ts).
+ *
+ * Per frame: a table with one column per path (tcx, cls_bpf da, cls_bpf non-da with its classid)
+ * and one row per field (verdict, fate, programs run, mark, priority, tc_index, classid, bytes);
+ * rows that differ are marked `!` and followed by the reasons. Exit status 0, or 1 with
+ * --fail-on-diff when some frame differs; 2 for usage errors.
+ */
+import { Option, type Command } from 'commander';
+import { ENGINES, type Engine } from '../../../vm/engine.js';
+import { UsageError } from '../../../vm/errors.js';
+import { compare, compareScenario, COMPARE_PATHS, type CompareField, type ComparePath, type CompareResult, type FrameComparison, type PathOutcome } from '../../net/compare.js';
+import { parseClassid, readPcap } from '../../net/scenario.js';
+import { fmtClassid } from '../../net/trace.js';
+import { checkArgOrder, isElf, tryRead } from '../args.js';
+import type { CliIo } from '../io.js';
+import { parsePackets } from './run.js';
+
+interface CompareCliOptions {
+  dir: string;
+  prio?: string;
+  classid?: string;
+  daClassid?: string;
+  paths?: string;
+  mark?: string;
+  priority?: string;
+  engine: Engine;
+  json?: boolean;
+  failOnDiff?: boolean;
+}
+
+function int(s: string | undefined, what: string, max = 0xffffffff): number | undefined {
+  if (s === undefined) return undefined;
+  const v = Number(s);
+  if (!Number.isInteger(v) || v < 0 || v > max) throw new UsageError(`--${what}: expected an integer 0..${max}, got ${JSON.stringify(s)}`);
+  return v;
+}
+
+function classidOpt(s: string | undefined, what: string): number | undefined {
+  if (s === undefined) return undefined;
+  if (!/^[0-9a-fA-F]*:[0-9a-fA-F]*$|^(0x)?[0-9a-fA-F]+$/.test(s)) throw new UsageError(`--${what}: expected MAJ:MIN in hex (e.g. 1:10), got ${JSON.stringify(s)}`);
+  return parseClassid(s);
+}
+
+/** Frames of a packets file: classic pcap (by its magic) or one hex frame per line. */
+function framesOf(bytes: Uint8Array): Uint8Array[] {
+  const m = bytes.length >= 4 ? new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) : 0;
+  if ([0xa1b2c3d4, 0xa1b23c4d, 0xd4c3b2a1, 0x4d3cb2a1].includes(m)) return readPcap(bytes);
+  return parsePackets(new TextDecoder().decode(bytes)).map((p) => p.data);
+}
+
+const PATH_LABEL = (p: ComparePath, r: CompareResult): string => (p === 'tcx' ? 'tcx' : p === 'da' ? `cls_bpf da${r.daClassid ? ` ${fmtClassid(r.daClassid)}` : ''}` : `cls_bpf non-da ${fmtClassid(r.classid)}`);
+
+const ROWS: Array<[CompareField, string, (o: PathOutcome) => string]> = [
+  ['verdict', 'verdict', (o) => `${o.verdictName} (${o.verdict})`],
+  ['fate', 'fate', (o) => (o.fate === 'drop' ? `drop ${o.dropReason} at ${o.fateDev}` : `${o.fate} at ${o.fateDev}`)],
+  ['ran', 'ran', (o) => o.ran.join(' ') || '-'],
+  ['mark', 'mark', (o) => `0x${o.mark.toString(16)}`],
+  ['priority', 'priority', (o) => String(o.priority)],
+  ['tcIndex', 'tc_index', (o) => `0x${o.tcIndex.toString(16)}`],
+  ['classid', 'classid', (o) => (o.classid === null ? '-' : fmtClassid(o.classid))],
+];
+
+/** The bytes cell: the first path shows the length; the others "same" or where they differ. */
+function bytesCells(f: FrameComparison, paths: ComparePath[]): string[] {
+  const base = f.outcomes[paths[0]]!.bytes;
+  return paths.map((p, i) => {
+    const b = f.outcomes[p]!.bytes;
+    if (i === 0) return `${b.length} bytes`;
+    if (b.length === base.length && b.every((x, k) => x === base[k])) return `same as ${paths[0]}`;
+    let k = 0;
+    while (k < b.length && k < base.length && b[k] === base[k]) k++;
+    return `differ at ${k}: ${Buffer.from(b.subarray(k, k + 8)).toString('hex') || '(shorter)'}`;
+  });
+}
+
+function printFrame(io: CliIo, r: CompareResult, f: FrameComparison, head: string): void {
+  const paths = r.paths;
+  const diff = new Set(f.differences.map((d) => d.field));
+  io.out(`${head}${f.differences.length ? ` — differs in ${f.differences.map((d) => (d.field === 'tcIndex' ? 'tc_index' : d.field)).join(', ')}` : ' — the same under every path'}\n`);
+  const rows: Array<[string, string[]]> = [['', paths.map((p) => PATH_LABEL(p, r))]];
+  for (const [field, name, show] of ROWS) rows.push([`${diff.has(field) ? '!' : ' '} ${name}`, paths.map((p) => show(f.outcomes[p]!))]);
+  rows.push([`${diff.has('bytes') ? '!' : ' '} bytes`, bytesCells(f, paths)]);
+  const w0 = Math.max(...rows.map(([h]) => h.length));
+  const w = paths.map((_, i) => Math.max(...rows.map(([, c]) => c[i].length)));
+  for (const [h, cells] of rows) io.out(`  ${h.padEnd(w0)}  ${cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(w[i]))).join('  ')}`.trimEnd() + '\n');
+  const said = new Map<string, string>();
+  for (const d of f.differences) {
+    const name = d.field === 'tcIndex' ? 'tc_index' : d.field;
+    const key = d.why.join('\n');
+    const same = said.get(key);
+    if (same) {
+      io.out(`  why ${name}: as for ${same}\n`);
+      continue;
+    }
+    said.set(key, name);
+    io.out(`  why ${name}:\n`);
+    for (const l of d.why) io.out(`    ${l}\n`);
+  }
+}
+
+function toJson(r: CompareResult): unknown {
+  return {
+    ...r,
+    steps: undefined,
+    frames: r.frames.map((f) => ({
+      ...f,
+      frame: Buffer.from(f.frame).toString('hex'),
+      outcomes: Object.fromEntries(Object.entries(f.outcomes).map(([p, o]) => [p, { ...o, bytes: Buffer.from(o!.bytes).toString('hex'), trace: undefined, notes: undefined }])),
+    })),
+  };
+}
+
+export function register(program: Command, io: CliIo): void {
+  program
+    .command('compare')
+    .description('attach the same program(s) through tcx and as clsact cls_bpf filters (da, and non-da with a classid), run the same frames, and show what differs and why; or compare a `net` scenario')
+    .argument('<obj>', 'BPF object file (.o), or a `net` scenario file (then nothing else)')
+    .argument('[prog]', 'program name(s), comma separated: tcx order = classic prio order')
+    .argument('[packets]', 'one hex frame per line (# comments), or a pcap file')
+    .addOption(new Option('--dir <dir>', 'the hook').choices(['ingress', 'egress']).default('ingress'))
+    .option('--prio <n>', "the classic filters' first prio (default 1; program i gets prio + i)")
+    .option('--classid <maj:min>', 'classid of the non-da filters (default 1:1): what a return of -1 selects')
+    .option('--da-classid <maj:min>', 'classid of the da filters (default 0, as libbpf bpf_tc_attach)')
+    .option('--paths <list>', `paths to compare, comma separated (default ${COMPARE_PATHS.join(',')})`)
+    .option('--mark <n>', 'initial skb mark')
+    .option('--priority <n>', 'initial skb priority')
+    .addOption(new Option('--engine <engine>', 'execution engine').choices([...ENGINES]).default('interp'))
+    .option('--json', 'the comparison as JSON')
+    .option('--fail-on-diff', 'exit status 1 when any frame differs between paths')
+    .action((obj: string, prog: string | undefined, packets: string | undefined, o: CompareCliOptions) => {
+      const paths = o.paths?.split(',').map((p) => p.trim()) as ComparePath[] | undefined;
+      const common = {
+        prio: int(o.prio, 'prio', 0xffff),
+        classid: classidOpt(o.classid, 'classid'),
+        daClassid: classidOpt(o.daClassid, 'da-classid'),
+        paths,
+        engine: o.engine,
+      };
+      const objBytes = io.readFile(obj);
+      let r: CompareResult;
+      const heads: string[] = [];
+      const scenario = !isElf(objBytes) && prog === undefined && packets === undefined;
+      if (scenario) {
+        const rs = compareScenario(new TextDecoder().decode(objBytes), { readFile: (p) => io.readFile(p), file: obj }, common);
+        r = rs;
+        const cmds = new Map(rs.steps[rs.paths[0]]!.map((s) => [s.line, s.cmd]));
+        for (const f of r.frames) heads.push(`line ${f.line}: ${cmds.get(f.line!)?.slice(0, 60) ?? ''}${(f.line !== undefined && (cmds.get(f.line)?.length ?? 0) > 60) ? '…' : ''} (frame ${f.index + 1}, ${f.frame.length} bytes)`);
+      } else {
+        if (prog === undefined || packets === undefined) throw new UsageError('compare: OBJ PROG[,PROG...] PACKETS_FILE, or a scenario file alone');
+        checkArgOrder('compare', obj, prog, packets, tryRead(io.readFile));
+        const frames = framesOf(io.readFile(packets));
+        const progs = prog.split(',').map((p) => p.trim()).filter(Boolean);
+        r = compare(objBytes, progs, frames, { ...common, dir: o.dir as 'ingress' | 'egress', mark: int(o.mark, 'mark'), priority: int(o.priority, 'priority') });
+        for (const f of r.frames) heads.push(`frame ${f.index + 1} (${f.frame.length} bytes) ${r.dir}`);
+      }
+      if (o.json) io.out(`${JSON.stringify(toJson(r))}\n`);
+      else {
+        const classic = `one filter per prio from ${r.prio}, protocol all, da classid ${fmtClassid(r.daClassid)} / non-da classid ${fmtClassid(r.classid)}`;
+        if (scenario) io.out(`${obj}: tcx as written; classic: each hook's tcx programs as cls_bpf filters, ${classic}, in front of its own filters\n`);
+        else io.out(`${r.programs.join(', ')} on ${r.dir}: tcx in this order; classic: ${classic}\n`);
+        r.frames.forEach((f, i) => printFrame(io, r, f, heads[i]));
+      }
+      if (o.failOnDiff && r.frames.some((f) => f.differences.length)) io.exitCode = 1;
+    });
+}
