@@ -33,7 +33,9 @@
  *     "falls through"). The VM, not the helper, enforces the limit; `call.tailCalls` shows the
  *     count so far.
  *   - bpf-to-bpf (src 1): target pc + 1 + imm, a new zeroed 512-byte frame, r6–r9 saved and
- *     restored by EXIT; at most MAX_CALL_DEPTH frames. r1–r5 after the return are whatever the
+ *     restored by EXIT; at most MAX_CALL_DEPTH frames per program (counted from the frame a
+ *     tail call entered it in: a tail call from a subprogram keeps the caller's frames, as the
+ *     kernel's does; frames past the first 8 are allocated on first use). r1–r5 after the return are whatever the
  *     callee left (the verifier forbids reading them).
  *   - kfunc (src 2): `prog.kfuncs.get(imm)`, with the helper convention.
  *   - callx (0x8d): calls the *helper* whose id is the low half of dst. This follows
@@ -49,6 +51,7 @@ import {
   AtomicOp,
   DEFAULT_INSN_BUDGET,
   MAX_CALL_DEPTH,
+  MAX_RUN_FRAMES,
   MAX_TAIL_CALLS,
   MAY_GOTO_START,
   NUM_REGS,
@@ -123,6 +126,13 @@ export function allocFrames(mem: Memory, bytes: Uint8Array, shadow: Int32Array):
     frames.push(r);
   }
   return frames;
+}
+
+/** Frame k ≥ MAX_CALL_DEPTH (after tail calls from subprograms): its own bytes and shadow. */
+export function allocExtraFrame(mem: Memory, k: number): Region {
+  const r = mem.alloc('stack', new Uint8Array(STACK_SIZE), { label: `stack frame ${k}` });
+  r.shadow = new Int32Array(SLOTS_PER_FRAME);
+  return r;
 }
 
 /** 8-byte slots of one frame (stack provenance shadow). */
@@ -232,18 +242,20 @@ const ABORT_RUN = Symbol('abort-run');
 /** State of one run, shared by the outer loop and nested callback loops. */
 class RunState {
   readonly regs: RegisterFile = newRegisterFile();
-  readonly retPc = new Int32Array(MAX_CALL_DEPTH);
+  readonly retPc = new Int32Array(MAX_RUN_FRAMES);
   /** Callee-saved r6..r9 (lo, hi, tag) of each caller frame. */
-  readonly saved = new Int32Array(MAX_CALL_DEPTH * 12);
+  readonly saved = new Int32Array(MAX_RUN_FRAMES * 12);
   /** Hidden may_goto counter of each frame. */
-  readonly mayGoto = new Int32Array(MAX_CALL_DEPTH);
-  readonly progs: LinkedProgram[] = new Array<LinkedProgram>(MAX_CALL_DEPTH);
+  readonly mayGoto = new Int32Array(MAX_RUN_FRAMES);
+  readonly progs: LinkedProgram[] = new Array<LinkedProgram>(MAX_RUN_FRAMES);
+  /** Frame in which the program running in each frame was entered (0, or where a tail call landed). */
+  readonly progBase = new Int32Array(MAX_RUN_FRAMES);
   /** The stack buffer, its provenance shadow, and one region per frame over them. */
   readonly stackBytes = new Uint8Array(MAX_CALL_DEPTH * STACK_SIZE);
   readonly stackShadow = new Int32Array(MAX_CALL_DEPTH * SLOTS_PER_FRAME);
   readonly frames: Region[];
-  /** High half (and tag) of each frame's region. */
-  readonly frameHi = new Int32Array(MAX_CALL_DEPTH);
+  /** High half (and tag) of each frame's region (0 for frames not allocated yet). */
+  readonly frameHi = new Int32Array(MAX_RUN_FRAMES);
   budget: number;
   /** Instructions left (synced with the loop's local on calls, faults and exit). */
   left: number;
@@ -271,6 +283,16 @@ class RunState {
   }
   get executed(): number {
     return Math.min(this.budget, this.budget - this.left);
+  }
+  /** Enter frame k: allocated on first use, zeroed (bytes and provenance) every time. */
+  enter(k: number): void {
+    let f = this.frames[k];
+    if (f === undefined) {
+      f = this.frames[k] = allocExtraFrame(this.mem, k);
+      this.frameHi[k] = f.hi;
+    }
+    f.bytes.fill(0);
+    (f.shadow as Int32Array).fill(0);
   }
   /** Whether the frame regions are still allocated on the Memory (a host may have reset it). */
   live(): boolean {
@@ -361,7 +383,7 @@ function runCallback(st: RunState, prog: LinkedProgram, pc: number, args: Readon
   const i = st.call.insnIndex;
   const op = prog.code.op[i] ?? 0;
   if (pc >>> 0 >= prog.code.length) throw jumpOut(i, op, pc);
-  if (st.depth + 1 >= MAX_CALL_DEPTH) throw fault(ErrorCode.CallDepth, `call depth exceeds ${MAX_CALL_DEPTH} frames`, i, op);
+  if (st.depth + 1 - st.progBase[st.depth] >= MAX_CALL_DEPTH) throw fault(ErrorCode.CallDepth, `call depth exceeds ${MAX_CALL_DEPTH} frames`, i, op);
   const keepLo = L.slice();
   const keepHi = H.slice();
   const keepTag = T.slice();
@@ -370,8 +392,8 @@ function runCallback(st: RunState, prog: LinkedProgram, pc: number, args: Readon
   const base = st.depth;
   st.depth = base + 1;
   st.mayGoto[st.depth] = MAY_GOTO_START;
-  st.stackBytes.fill(0, st.depth * STACK_SIZE, (st.depth + 1) * STACK_SIZE);
-  st.stackShadow.fill(0, st.depth * SLOTS_PER_FRAME, (st.depth + 1) * SLOTS_PER_FRAME);
+  st.progBase[st.depth] = st.progBase[base];
+  st.enter(st.depth);
   for (let k = 1; k <= 5; k++) {
     L[k] = args[k - 1]?.[0] ?? 0;
     H[k] = args[k - 1]?.[1] ?? 0;
@@ -403,8 +425,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
   const mem = st.mem;
   const frames = st.frames;
   const frameHi = st.frameHi;
-  const stackBytes = st.stackBytes;
-  const stackShadow = st.stackShadow;
+  const progBase = st.progBase;
   const step = st.opts.step;
   const stepping = step !== undefined;
   const packet = st.opts.packet;
@@ -1060,7 +1081,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
             // bpf-to-bpf call
             const target = pc + IMM[i];
             if (target >>> 0 >= N) throw jumpOut(i, op, target);
-            if (depth + 1 >= MAX_CALL_DEPTH) {
+            if (depth + 1 - progBase[depth] >= MAX_CALL_DEPTH) {
               throw fault(ErrorCode.CallDepth, `call depth exceeds ${MAX_CALL_DEPTH} frames`, i, op);
             }
             retPc[depth] = pc;
@@ -1073,9 +1094,9 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
             }
             depth++;
             mayGoto[depth] = MAY_GOTO_START;
+            progBase[depth] = progBase[depth - 1];
             // A fresh frame reads as zero (the kernel's is garbage the verifier forbids reading).
-            stackBytes.fill(0, depth * STACK_SIZE, (depth + 1) * STACK_SIZE);
-            stackShadow.fill(0, depth * SLOTS_PER_FRAME, (depth + 1) * SLOTS_PER_FRAME);
+            st.enter(depth);
             L[10] = (BASE_LO + STACK_SIZE) | 0;
             H[10] = T[10] = frameHi[depth];
             pc = target;
@@ -1126,6 +1147,9 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               IMM = code.imm;
               N = code.length;
               mayGoto[depth] = MAY_GOTO_START;
+              // The target is a whole program of its own from this frame on (its 8 frames count
+              // from here; when it exits, the caller of this frame resumes).
+              progBase[depth] = depth;
               pc = 0;
               break;
             }

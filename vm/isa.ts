@@ -121,6 +121,12 @@ export const NUM_REGS = 11;
 export const STACK_SIZE = 512;
 export const MAX_CALL_DEPTH = 8;
 export const MAX_TAIL_CALLS = 33;
+/**
+ * Frames one run may stack up. The 8-frame limit is per program (the verifier's
+ * check_max_stack_depth); a tail call made from a subprogram keeps its caller's frames, and the
+ * target may call 7 deeper (kernel: no run-time frame limit, the tail-call count bounds it).
+ */
+export const MAX_RUN_FRAMES = MAX_CALL_DEPTH * (MAX_TAIL_CALLS + 1);
 export const MAX_INSNS = 1_000_000;
 /** Default budget of executed instructions per run. */
 export const DEFAULT_INSN_BUDGET = 1_000_000;

@@ -367,3 +367,29 @@ describe('[vm/isolation]: released slots are not reused during a run', () => {
     expect(c.hi).toBe(a.hi); // reusable once no run can hold a stale pointer
   });
 });
+
+describe('[vm/calls]: a tail call from a subprogram keeps the caller frames, and the target gets its own 8', () => {
+  // main → f (frame 1) → tail call into `deep`, which calls 7 levels down (frames 2..8): 9 frames
+  // in all, which the kernel runs (its 8-frame limit is per program, checked by the verifier).
+  const helpers = buildHelperTable();
+  const deepText = ['call local d1', 'exit'];
+  for (let k = 1; k <= 7; k++) deepText.push(`d${k}:`, k < 7 ? `call local d${k + 1}` : 'mov %r0, 0', k < 7 ? 'add %r0, 1' : 'add %r0, 100', 'exit');
+  const deep = link(decode(asm`${deepText.join('\n')}`), { name: 'deep', helpers });
+  const tailHelpers = [...helpers];
+  tailHelpers[12] = (c) => void (c.tailCall = deep);
+  const main = link(decode(asm`call local f\nadd %r0, 1000\nexit\nf:\ncall 12\nmov %r0, 7\nexit`), { name: 'main', helpers: tailHelpers });
+  for (const engine of ENGINES) {
+    it(`runs 9 frames deep and returns through the caller (${engine})`, () => {
+      const r = testRun(main, new Memory(), { data: FRAME, engine });
+      expect(r.fault, r.fault?.message).toBeUndefined();
+      // deep: 100 + 6 adds on the way up, then main adds 1000 after f's frame returns.
+      expect(r.retval).toBe(1106);
+    });
+  }
+  it('a program calling 8 deep from its own entry still faults with E_CALL_DEPTH', () => {
+    const text = ['call local c1', 'exit'];
+    for (let k = 1; k <= 8; k++) text.push(`c${k}:`, k < 8 ? `call local c${k + 1}` : 'mov %r0, 0', 'exit');
+    const p = link(decode(asm`${text.join('\n')}`), { name: 'p', helpers });
+    for (const engine of ENGINES) expect(testRun(p, new Memory(), { data: FRAME, engine }).fault?.code).toBe(ErrorCode.CallDepth);
+  });
+});

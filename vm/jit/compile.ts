@@ -458,8 +458,7 @@ function prologue(used: boolean[]): Code {
   const regs: Code[] = [];
   for (let r = 0; r <= 10; r++) if (used[r]) regs.push(js`${L(r)} = RL[${r}], ${H(r)} = RH[${r}], ${G(r)} = RT[${r}]`);
   const decl = regs.length ? js`let ${joinCode(regs, js`, `)};` : nil;
-  return js`const RL = X.lo, RH = X.hi, RT = X.tg, SV = X.sv, SB = X.sb, SS = X.ss, MG = X.mg, C = X.call, FH = X.fh[d], FV = X.fv[d], FS = X.fs[d];
-const fp = (d + 1) * ${STACK_SIZE};
+  return js`const RL = X.lo, RH = X.hi, RT = X.tg, MG = X.mg, C = X.call, FH = X.fh[d], FV = X.fv[d], FS = X.fs[d];
 ${decl}
 let cH = FH, cV = FV, cN = ${STACK_SIZE}, cW = true, cS = FS, t = 0, u = 0, b = 0, sb = 0, tf = null, hf = null;`;
 }
@@ -476,8 +475,8 @@ function emitCall(x: Ctx, i: number): Code {
     const target = i + 1 + imm;
     if (target < 0 || target >= x.sh.n) return throwFault(x, F.JUMP_OUT, i, op, target);
     const fn = name(`e${target}`);
-    return js`if (d >= ${MAX_CALL_DEPTH - 1}) ${throwFault(x, F.CALL_DEPTH, i, op)}
-${spill(x.used, 0, 9)} X.left = left; if (d >= X.md) X.md = d + 1; MG[d + 1] = ${MAY_GOTO_START}; SB.fill(0, fp, fp + ${STACK_SIZE}); SS.fill(0, fp >> 3, (fp >> 3) + ${STACK_SIZE / 8});
+    return js`if (d + 1 - X.pb[d] >= ${MAX_CALL_DEPTH}) ${throwFault(x, F.CALL_DEPTH, i, op)}
+${spill(x.used, 0, 9)} X.left = left; X.enter(d + 1); MG[d + 1] = ${MAY_GOTO_START};
 RL[10] = ${(BASE_LO + STACK_SIZE) | 0}; RH[10] = RT[10] = X.fh[d + 1];
 ${fn}(X, d + 1);
 left = X.left; ${reload(x.used, 0, 5)} ${x.used[10] ? js`${L(10)} = ${(BASE_LO + STACK_SIZE) | 0}; ${H(10)} = FH; ${G(10)} = FH;` : nil} ${RESET_CACHE}`;
@@ -584,7 +583,7 @@ function emitLdSt(x: Ctx, i: number): Code {
     return js`${L(0)} = X.ldabs(${offset}, ${size}, ${i}, ${op}, ${lf(x)}); ${H(0)} = 0; l1 = 0; h1 = 0; l2 = 0; h2 = 0; l3 = 0; h3 = 0; l4 = 0; h4 = 0; l5 = 0; h5 = 0;`;
   }
   const size = SIZE_OF[op & 0x18];
-  const SV = name('SV');
+  const FV = name('FV');
   const cV = name('cV');
   if (cls === 1) {
     const sx = (op & 0xe0) === 0x80;
@@ -592,9 +591,11 @@ function emitLdSt(x: Ctx, i: number): Code {
     const hd = H(d);
     const gd = G(d);
     if (s === 10 && x.sh.fpConst && off >= -STACK_SIZE && off <= -size) {
-      // A 64-bit fill of an aligned slot takes the slot's provenance (fp is 512-aligned).
-      const fill = size !== 8 ? nil : (off & 7) === 0 ? js` ${gd} = SS[(fp + ${off}) >> 3];` : js` ${gd} = 0;`;
-      return js`${readInto(SV, js`fp + ${off}`, size, sx, ld, hd)}${fill}`;
+      // The frame's own view at a constant offset; a 64-bit fill of an aligned slot takes the
+      // slot's provenance.
+      const o = STACK_SIZE + off;
+      const fill = size !== 8 ? nil : (o & 7) === 0 ? js` ${gd} = FS[${o >> 3}];` : js` ${gd} = 0;`;
+      return js`${readInto(FV, lit(o), size, sx, ld, hd)}${fill}`;
     }
     const fill = size === 8 ? js` ${gd} = cS !== null && (u & 7) === 0 ? cS[u >> 3] : 0;` : nil;
     return js`t = (${L(s)} + ${off}) | 0; u = (t >>> 0) - ${BASE_LO};
@@ -612,8 +613,9 @@ else { ${ld} = X.ld(${H(s)}, ${G(s)}, t, ${size}, ${sx ? 1 : 0}, ${i}, ${op}, ${
   const vg: Code | Name = cls === 2 ? lit(0) : G(s);
   if (d === 10 && x.sh.fpConst && off >= -STACK_SIZE && off <= -size) {
     // A 64-bit spill to an aligned slot records the value's provenance.
-    const spillTag = size === 8 && (off & 7) === 0 ? js` SS[(fp + ${off}) >> 3] = ${vg};` : nil;
-    return js`${writeFrom(SV, js`fp + ${off}`, size, vl, vh)}${spillTag}`;
+    const o = STACK_SIZE + off;
+    const spillTag = size === 8 && (o & 7) === 0 ? js` FS[${o >> 3}] = ${vg};` : nil;
+    return js`${writeFrom(FV, lit(o), size, vl, vh)}${spillTag}`;
   }
   const spillTag = size === 8 ? js` if (cS !== null && (u & 7) === 0) cS[u >> 3] = ${vg};` : nil;
   return js`t = (${L(d)} + ${off}) | 0; u = (t >>> 0) - ${BASE_LO};

@@ -5,8 +5,8 @@
  * run under the JIT gives the same RunResult, fault code and fault index as the interpreter.
  */
 import { BpfError, ErrorCode, VmFault } from '../errors.js';
-import { AtomicOp, DEFAULT_INSN_BUDGET, MAX_CALL_DEPTH, MAX_TAIL_CALLS, MAY_GOTO_START, NUM_REGS, OP_NAMES, STACK_SIZE } from '../isa.js';
-import { allocFrames, atomicUntag, SLOTS_PER_FRAME } from '../interpreter.js';
+import { AtomicOp, DEFAULT_INSN_BUDGET, MAX_CALL_DEPTH, MAX_RUN_FRAMES, MAX_TAIL_CALLS, MAY_GOTO_START, NUM_REGS, OP_NAMES, STACK_SIZE } from '../isa.js';
+import { allocExtraFrame, allocFrames, atomicUntag, SLOTS_PER_FRAME } from '../interpreter.js';
 import { BASE_LO, Memory, type Region } from '../memory.js';
 import type { CallbackArg, HelperCall, HelperFn, LinkedProgram, PacketProvider, RunOptions } from '../program.js';
 import { atomicRmw, storeSized, sx16, sx8 } from '../semantics.js';
@@ -57,14 +57,14 @@ export class JitRun {
   readonly hi = new Int32Array(NUM_REGS);
   /** Provenance tags of the registers (memory.ts, "Isolation"). */
   readonly tg = new Int32Array(NUM_REGS);
-  readonly mg = new Int32Array(MAX_CALL_DEPTH);
-  /** The stack buffer (frame k at k·STACK_SIZE) and its view, for direct r10 accesses. */
-  readonly sb = new Uint8Array(MAX_CALL_DEPTH * STACK_SIZE);
-  readonly sv = new DataView(this.sb.buffer, this.sb.byteOffset, this.sb.byteLength);
-  /** Provenance of each 8-byte stack slot (frame k's slots at k·SLOTS_PER_FRAME). */
-  readonly ss = new Int32Array(MAX_CALL_DEPTH * SLOTS_PER_FRAME);
+  readonly mg = new Int32Array(MAX_RUN_FRAMES);
+  /** Frame in which the program running in each frame was entered (see interpreter.ts). */
+  readonly pb = new Int32Array(MAX_RUN_FRAMES);
+  /** The buffer of the first MAX_CALL_DEPTH frames (frame k at k·STACK_SIZE) and their shadows. */
+  private readonly sb = new Uint8Array(MAX_CALL_DEPTH * STACK_SIZE);
+  private readonly ss = new Int32Array(MAX_CALL_DEPTH * SLOTS_PER_FRAME);
   /** Frame regions on the current Memory: their high halves (fh), views (fv) and shadows (fs). */
-  readonly fh = new Int32Array(MAX_CALL_DEPTH);
+  readonly fh = new Int32Array(MAX_RUN_FRAMES);
   fv: DataView[] = [];
   fs: Int32Array[] = [];
   private frames: Region[] = [];
@@ -112,12 +112,12 @@ export class JitRun {
     // The interpreter starts every run on a zeroed stack. Zero what the last run may have
     // written: its frames 0..md when all its stores went through r10 into its own frames
     // (`wild` unset), otherwise everything.
-    if (this.wild) {
-      this.sb.fill(0);
-      this.ss.fill(0);
-    } else if (this.dirty || this.md > 0) {
-      this.sb.fill(0, 0, (this.md + 1) * STACK_SIZE);
-      this.ss.fill(0, 0, (this.md + 1) * SLOTS_PER_FRAME);
+    // Frames deeper than md were not entered, so nothing can have written them.
+    if (this.wild || this.dirty || this.md > 0) {
+      for (let k = 0; k <= this.md && k < this.frames.length; k++) {
+        this.frames[k].bytes.fill(0);
+        this.fs[k].fill(0);
+      }
     }
     this.wild = false;
     this.dirty = false;
@@ -126,11 +126,15 @@ export class JitRun {
     // One set of frame regions per Memory, kept between runs (as the interpreter's pooled run states).
     const f0 = this.frames[0];
     if (f0 === undefined || this.mem !== mem || mem.regionOf(f0.hi) !== f0) {
+      this.sb.fill(0);
+      this.ss.fill(0);
       this.frames = allocFrames(mem, this.sb, this.ss);
       this.fv = this.frames.map((f) => f.view);
       this.fs = this.frames.map((f) => f.shadow as Int32Array);
+      this.fh.fill(0);
       for (let k = 0; k < MAX_CALL_DEPTH; k++) this.fh[k] = this.frames[k].hi;
     }
+    this.pb[0] = 0;
     this.mem = mem;
     this.packet = opts.packet;
     this.budget = opts.budget ?? DEFAULT_INSN_BUDGET;
@@ -163,6 +167,24 @@ export class JitRun {
     c.tailCall = undefined;
     c.insnIndex = 0;
     this.stackCache(0);
+  }
+
+  /**
+   * Enter frame k from frame k - 1 (a bpf-to-bpf call or a callback): allocated on first use,
+   * zeroed (bytes and provenance), same program as its caller.
+   */
+  enter(k: number): void {
+    if (k >= this.frames.length) {
+      const f = allocExtraFrame(this.mem, k);
+      this.frames[k] = f;
+      this.fv[k] = f.view;
+      this.fs[k] = f.shadow as Int32Array;
+      this.fh[k] = f.hi;
+    }
+    this.frames[k].bytes.fill(0);
+    this.fs[k].fill(0);
+    if (k > this.md) this.md = k;
+    this.pb[k] = this.pb[k - 1];
   }
 
   /** The run is over (the frame regions stay allocated for the next run on this Memory). */
@@ -408,6 +430,8 @@ export class JitRun {
     c.tailCall = undefined;
     if (t === undefined || c.tailCalls >= MAX_TAIL_CALLS) return null;
     c.tailCalls++;
+    // The target counts its frames from here (see interpreter.ts).
+    this.pb[this.d] = this.d;
     // The target runs in this frame with r10 as it is: if the program moved r10, the target
     // must not assume the frame top (its variant compiled with dynamicFp).
     const d = this.d;
@@ -432,17 +456,15 @@ export class JitRun {
     const i = call.insnIndex;
     const op = prog.code.op[i] ?? 0;
     if (pc >>> 0 >= prog.code.length) throw this.fault(F.JUMP_OUT, i, op, pc, this.left);
-    if (this.d + 1 >= MAX_CALL_DEPTH) throw this.fault(F.CALL_DEPTH, i, op, 0, this.left);
+    if (this.d + 1 - this.pb[this.d] >= MAX_CALL_DEPTH) throw this.fault(F.CALL_DEPTH, i, op, 0, this.left);
     const keepLo = L.slice();
     const keepHi = H.slice();
     const keepTag = T.slice();
     const keepTail = call.tailCall;
     const base = this.d;
     const depth = base + 1;
-    if (depth > this.md) this.md = depth;
     this.mg[depth] = MAY_GOTO_START;
-    this.sb.fill(0, depth * STACK_SIZE, (depth + 1) * STACK_SIZE);
-    this.ss.fill(0, depth * SLOTS_PER_FRAME, (depth + 1) * SLOTS_PER_FRAME);
+    this.enter(depth);
     for (let k = 1; k <= 5; k++) {
       L[k] = args[k - 1]?.[0] ?? 0;
       H[k] = args[k - 1]?.[1] ?? 0;
