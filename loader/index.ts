@@ -23,7 +23,7 @@ import {
 } from './sections.js';
 import type { CollectionSpec, FuncInfo, LineInfo, ProgramSpec } from './spec.js';
 import { sectionFunctions, type FuncUnit } from './symbols.js';
-import { applyCore, btfMapDefinitions, datasecTypeId, parseBtf, parseBtfExt, type Btf, type BtfExt } from './btf/index.js';
+import { applyCore, btfMapDefinitions, datasecTypeId, DEFAULT_TARGET_NAME, parseBtf, parseBtfExt, type Btf, type BtfExt } from './btf/index.js';
 
 export type { CollectionSpec, ProgramSpec, MapSpec, LineInfo, FuncInfo, SubprogramRef, MapSource, TypeRef } from './spec.js';
 export { SafeElfFile } from './elf-file.js';
@@ -122,9 +122,13 @@ function load(bytes: Uint8Array, opts: LoadOptions): CollectionSpec {
   }
 
   // Step: CO-RE, on each section's relocated code, before linking (relocation offsets are section offsets).
-  // The target is opts.btf (vmlinux BTF bytes) or loader/btf's built-in Linux 6.18 target BTF.
+  // The target is opts.btf (vmlinux BTF bytes) or the default target (loader/btf/target.ts: the
+  // reference kernel's vmlinux BTF, decompressed and parsed only when an object needs it).
+  let coreTarget: string | undefined;
   if (btf !== undefined && btfExt !== undefined) {
-    for (const code of codes.values()) applyCore(btf, btfExt, code.section.name, code.insns, opts.btf);
+    for (const code of codes.values()) {
+      if (applyCore(btf, btfExt, code.section.name, code.insns, opts.btf)) coreTarget = opts.btf !== undefined ? 'btf option' : DEFAULT_TARGET_NAME;
+    }
   }
 
   // Step: program types.
@@ -194,6 +198,7 @@ function load(bytes: Uint8Array, opts: LoadOptions): CollectionSpec {
     ...(btf !== undefined ? { btf } : {}),
     license,
     ...(kernelVersion !== undefined ? { kernelVersion } : {}),
+    ...(coreTarget !== undefined ? { coreTarget } : {}),
   };
 }
 

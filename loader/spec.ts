@@ -104,4 +104,9 @@ export interface CollectionSpec {
   readonly license: string;
   /** The `version` section (LINUX_VERSION_CODE), when present. */
   readonly kernelVersion?: number;
+  /**
+   * The BTF CO-RE relocations were applied against, when the object has any: the default
+   * target (`built-in vmlinux BTF of Linux 6.18...`) or `btf option` (LoadOptions.btf).
+   */
+  readonly coreTarget?: string;
 }

@@ -223,7 +223,7 @@ export function register(program: Command, io: CliIo): void {
     .option('--repeat <n>', 'run the first packet N times on the same skb and report duration_ns', (v) => Number.parseInt(v, 10))
     .option('--cpu <n>', 'CPU the program runs on (per-CPU maps)', (v) => Number.parseInt(v, 10), 0)
     .option('--type <type>', 'program type for unknown section names (e.g. sched_cls)')
-    .option('--btf <file>', 'target BTF for CO-RE relocations (e.g. /sys/kernel/btf/vmlinux; default: the built-in one)')
+    .option('--btf <file>', 'target BTF for CO-RE relocations (e.g. another kernel\'s /sys/kernel/btf/vmlinux; default: the built-in vmlinux BTF of Linux 6.18)')
     .option('--pretty', 'indent the JSON')
     .action((obj: string, prog: string, packetsFile: string, o: Record<string, unknown>) => {
       checkArgOrder('run', obj, prog, packetsFile, tryRead(io.readFile));

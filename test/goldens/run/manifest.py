@@ -127,6 +127,9 @@ golden("tailcall", "tail_loop", "mixed", ctx_out=True, volatile=PROG_IDS,
 golden("core", "core_fields", "mixed", ctx_out=True)
 golden("core", "core_fields", "mixed", "ctx", ctx=dict(priority=41, mark=5))
 golden("core", "core_read_ip", "mixed", ctx_out=True)
+golden("core_vmlinux", "core_kernel_types", "one_ipv4",
+       note="CO-RE on kernel-internal types (sk_buff, net_device, sock): needs the complete vmlinux BTF")
+golden("core_vmlinux", "core_sctp_ports", "mixed", ctx_out=True)
 for p in ("ldabs_filter", "ldabs_words", "ldabs_asm"):
     golden("ldabs", p, "mixed", ctx_out=True)
 
