@@ -6,6 +6,7 @@
  *   parse ELF -> classify sections -> license/version -> BTF -> maps (legacy, .maps, data)
  *   -> functions -> relocate code sections -> CO-RE -> link programs -> line info -> map contents
  */
+import { createHash } from 'node:crypto';
 import { BpfError, ElfError, RelocationError, UnknownSectionError } from '../vm/errors.js';
 import { BPF_MAP_TYPE, BPF_PROG_TYPE } from '../src/uapi.js';
 import { SafeElfFile, STT_FUNC, STT_SECTION, cString, type ElfSection } from './elf-file.js';
@@ -25,7 +26,7 @@ import type { CollectionSpec, FuncInfo, LineInfo, ProgramSpec } from './spec.js'
 import { sectionFunctions, type FuncUnit } from './symbols.js';
 import { applyCore, btfMapDefinitions, datasecTypeId, DEFAULT_TARGET_NAME, parseBtf, parseBtfExt, type Btf, type BtfExt } from './btf/index.js';
 
-export type { CollectionSpec, ProgramSpec, MapSpec, LineInfo, FuncInfo, SubprogramRef, MapSource, TypeRef } from './spec.js';
+export type { CollectionSpec, ProgramSpec, MapSpec, LineInfo, FuncInfo, SubprogramRef, MapSource, TypeRef, Unsupported } from './spec.js';
 export { SafeElfFile } from './elf-file.js';
 export { programTypeForSection, resolveProgramType, SECTION_DEFS } from './sections.js';
 export { KFUNCS } from './kfuncs.js';
@@ -104,6 +105,9 @@ function load(bytes: Uint8Array, opts: LoadOptions): CollectionSpec {
     const e = dataMap(s, k, dsId, btf !== undefined && dsId !== undefined && hasGlobalVar(btf, dsId));
     if (e) entries.push(e);
   }
+
+  // Step: pin paths (maps shared by name between objects, see MapSpec.pinPath).
+  assignPinPaths(entries, bytes);
 
   // Step: functions and relocations of every executable section.
   const codes = new Map<number, SectionCode>();
@@ -185,6 +189,7 @@ function load(bytes: Uint8Array, opts: LoadOptions): CollectionSpec {
       ...(funcInfo.length ? { funcInfo } : {}),
       subprograms: linked.subprograms,
       ...(unit.isStatic ? { isStatic: true } : {}),
+      ...(linked.unknownKfuncs.length ? { unsupported: linked.unknownKfuncs.map((k) => ({ kind: 'kfunc' as const, name: k.name, insn: k.insn })) } : {}),
     });
   }
 
@@ -200,6 +205,44 @@ function load(bytes: Uint8Array, opts: LoadOptions): CollectionSpec {
     ...(kernelVersion !== undefined ? { kernelVersion } : {}),
     ...(coreTarget !== undefined ? { coreTarget } : {}),
   };
+}
+
+/** bpffs mount point iproute2 and libbpf pin under. */
+const BPFFS = '/sys/fs/bpf';
+/** iproute2 bpf_elf_map.pinning (include/bpf_elf.h). */
+const PIN_OBJECT_NS = 1;
+const PIN_GLOBAL_NS = 2;
+/** libbpf's only pinning value for BTF maps (LIBBPF_PIN_BY_NAME). */
+const LIBBPF_PIN_BY_NAME = 1;
+
+/**
+ * MapSpec.pinPath of pinned maps: iproute2's bpf_make_pathname (tc/globals, or tc/ plus the
+ * object's sha1, which tc computes over the ELF file) and libbpf's default pin_root_path.
+ */
+function assignPinPaths(entries: MapEntry[], bytes: Uint8Array): void {
+  let objectSha1: string | undefined;
+  for (const e of entries) {
+    const { pinning, source, name } = e.spec;
+    if (pinning === 0) continue;
+    let pinPath: string;
+    if (source === 'iproute2') {
+      if (pinning === PIN_GLOBAL_NS) pinPath = `${BPFFS}/tc/globals/${name}`;
+      else if (pinning === PIN_OBJECT_NS) pinPath = `${BPFFS}/tc/${(objectSha1 ??= createHash('sha1').update(bytes).digest('hex'))}/${name}`;
+      else {
+        // Other values name a subdirectory in /etc/iproute2/bpf_pinning, which tcxlab does not read.
+        throw new ElfError(`pinning ${pinning} (an /etc/iproute2/bpf_pinning entry) is not supported; use PIN_GLOBAL_NS or PIN_OBJECT_NS`, {
+          section: 'maps',
+          offset: e.offset,
+          symbol: name,
+        });
+      }
+    } else if (source === 'btf' && pinning === LIBBPF_PIN_BY_NAME) {
+      pinPath = `${BPFFS}/${name}`;
+    } else {
+      continue; // btf maps.ts already refuses other values
+    }
+    e.spec = { ...e.spec, pinPath };
+  }
 }
 
 /** libbpf map_is_mmapable(): the DATASEC holds at least one non-static (BTF_VAR_STATIC = 0) variable. */

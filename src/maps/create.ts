@@ -39,6 +39,7 @@ import { ProgArrayMap } from './prog-array.js';
 import { QueueStackMap } from './queue-stack.js';
 import { RingbufMap } from './ringbuf.js';
 import { toMapDefinition, type BpfMap, type MapDefinition, type MapDefinitionInput, type MapEnv } from './types.js';
+import { UnsupportedMap } from './unsupported.js';
 
 const T = BPF_MAP_TYPE;
 const PAGE_SIZE = 4096;
@@ -215,6 +216,30 @@ export function checkDefinition(def: MapDefinition, ncpus = 1): void {
       fail(def, 'EINVAL', `unknown map type ${def.type}`);
   }
   if (footprint(def, ncpus) > MAP_MEMORY_LIMIT) fail(def, 'ENOMEM', `over tcxlab's ${MAP_MEMORY_LIMIT}-byte map limit`);
+}
+
+/** Map types createMap implements (every other valid `enum bpf_map_type` is ENOTSUPP). */
+export const SUPPORTED_MAP_TYPES: ReadonlySet<number> = new Set([
+  T.BPF_MAP_TYPE_HASH, T.BPF_MAP_TYPE_ARRAY, T.BPF_MAP_TYPE_PROG_ARRAY, T.BPF_MAP_TYPE_PERF_EVENT_ARRAY,
+  T.BPF_MAP_TYPE_PERCPU_HASH, T.BPF_MAP_TYPE_PERCPU_ARRAY, T.BPF_MAP_TYPE_LRU_HASH, T.BPF_MAP_TYPE_LRU_PERCPU_HASH,
+  T.BPF_MAP_TYPE_LPM_TRIE, T.BPF_MAP_TYPE_ARRAY_OF_MAPS, T.BPF_MAP_TYPE_HASH_OF_MAPS, T.BPF_MAP_TYPE_QUEUE,
+  T.BPF_MAP_TYPE_STACK, T.BPF_MAP_TYPE_RINGBUF, T.BPF_MAP_TYPE_BLOOM_FILTER,
+]);
+
+/** A valid kernel map type (not UNSPEC) that createMap does not implement. */
+export function isUnimplementedMapType(type: number): boolean {
+  return type !== T.BPF_MAP_TYPE_UNSPEC && Object.values(T).includes(type as never) && !SUPPORTED_MAP_TYPES.has(type);
+}
+
+/**
+ * A stand-in for a map whose type tcxlab does not implement (the kernel would create it): the
+ * object loads, and the Collection refuses only the programs that reference this map.
+ */
+export function createUnsupportedMap(input: MapDefinitionInput, env: MapEnv): BpfMap {
+  const def = toMapDefinition(input);
+  if (!isU32(def.keySize) || !isU32(def.valueSize) || !isU32(def.maxEntries) || !isU32(def.flags))
+    fail(def, 'EINVAL', 'sizes and flags must be u32');
+  return new UnsupportedMap(env, def);
 }
 
 /**
