@@ -216,8 +216,9 @@ const PIN_GLOBAL_NS = 2;
 const LIBBPF_PIN_BY_NAME = 1;
 
 /**
- * MapSpec.pinPath of pinned maps: iproute2's bpf_make_pathname (tc/globals, or tc/ plus the
- * object's sha1, which tc computes over the ELF file) and libbpf's default pin_root_path.
+ * MapSpec.pinPath of pinned maps, as tc names them: iproute2's bpf_make_pathname (tc/globals,
+ * or tc/ plus the object's sha1, which tc computes over the ELF file) for bpf_elf_map, and
+ * tc/globals for BTF maps pinned by name.
  */
 function assignPinPaths(entries: MapEntry[], bytes: Uint8Array): void {
   let objectSha1: string | undefined;
@@ -237,7 +238,10 @@ function assignPinPaths(entries: MapEntry[], bytes: Uint8Array): void {
         });
       }
     } else if (source === 'btf' && pinning === LIBBPF_PIN_BY_NAME) {
-      pinPath = `${BPFFS}/${name}`;
+      // tc (iproute2 on libbpf) sets libbpf's pin_root_path to its globals directory, so a
+      // pinned BTF map and a PIN_GLOBAL_NS bpf_elf_map of the same name are one map (measured:
+      // `tc filter add ... bpf obj X.o` pins a LIBBPF_PIN_BY_NAME map at tc/globals/NAME).
+      pinPath = `${BPFFS}/tc/globals/${name}`;
     } else {
       continue; // btf maps.ts already refuses other values
     }

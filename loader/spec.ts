@@ -111,7 +111,8 @@ export interface MapSpec {
   /**
    * Where the loader that owns this format pins the map (bpffs path), for maps that are pinned:
    * iproute2 PIN_GLOBAL_NS `/sys/fs/bpf/tc/globals/NAME`, PIN_OBJECT_NS
-   * `/sys/fs/bpf/tc/<sha1 of the object>/NAME`, libbpf `LIBBPF_PIN_BY_NAME` `/sys/fs/bpf/NAME`.
+   * `/sys/fs/bpf/tc/<sha1 of the object>/NAME`, BTF `LIBBPF_PIN_BY_NAME` `/sys/fs/bpf/tc/globals/NAME`
+   * (where tc puts them; libbpf on its own would use `/sys/fs/bpf/NAME`).
    * Objects loaded into one emulated machine share a map through its pin path.
    */
   readonly pinPath?: string;
