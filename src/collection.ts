@@ -50,6 +50,11 @@ export interface CollectionOptions extends LoadOptions {
    * `bpf_program__set_autoload(prog, false)` for the others; default all. Maps are created anyway.
    */
   programs?: readonly string[];
+  /**
+   * Whether a net device with this ifindex exists where the maps live (devmap updates need one).
+   * Unset: every non-zero ifindex does. Host.loadObject answers from the host's devices.
+   */
+  ifindexExists?: (ifindex: number) => boolean;
 }
 
 /** license_is_gpl_compatible() (include/linux/license.h). */
@@ -169,6 +174,7 @@ export class Collection {
     this.engine = opts.engine ?? 'interp';
     this.mem = opts.mem ?? new Memory();
     this.mapEnv = createMapEnv(this.mem, { ncpus: opts.ncpus, lru: opts.lru });
+    if (opts.ifindexExists) this.mapEnv.ifindexExists = opts.ifindexExists;
     this.helpers = buildHelperTable(opts.helpers);
     const pins = pinnedMaps(this.mem);
     const reused = new Set<number>();

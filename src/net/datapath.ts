@@ -560,7 +560,12 @@ export interface LoadedObject {
 export function loadObject(host: Host, bytes: Uint8Array, opts: CollectionOptions = {}): LoadedObject {
   // a private copy (not Buffer#slice, a view): the loader relocates in place, callers reuse buffers
   // Unknown section names are sched_cls, as in `tcxlab run` and the library's loadObject.
-  const collection = Collection.load(new Uint8Array(bytes), { ...opts, programType: opts.programType ?? 'sched_cls', mem: opts.mem ?? hostMemory(host) });
+  const collection = Collection.load(new Uint8Array(bytes), {
+    ifindexExists: (ifindex) => host.device(ifindex) !== undefined,
+    ...opts,
+    programType: opts.programType ?? 'sched_cls',
+    mem: opts.mem ?? hostMemory(host),
+  });
   const progs = new Map<string, ProgHandle>();
   for (const p of collection.programs.values()) {
     const program: NetProgram = { linked: p.linked, mem: collection.mem, engine: collection.engine };
