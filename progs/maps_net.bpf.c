@@ -5,7 +5,9 @@
  * also dumps every map (devmaps show the BPF_F_RDONLY_PROG the kernel adds).
  *  - maps_dev: lookups in devmap / devmap_hash (filled with --set: ifindex 1 = lo)
  *  - maps_sock: lookups and deletes on empty sockmap/sockhash, bpf_skb_under_cgroup
- *  - maps_sk_storage: bpf_sk_storage_get/delete on skb->sk (the test run's socket) */
+ *  - maps_sk_storage: bpf_sk_storage_get/delete on skb->sk (the test run's socket)
+ *  - maps_sk_table: sk_storage and a sockmap update on the socket bpf_sk_lookup_tcp finds for an
+ *    IPv4 TCP packet (none on the kernel oracle; tcxlab's tests give it a socket table) */
 #include "tcxlab_common.h"
 
 struct {
@@ -129,6 +131,40 @@ int maps_sk_storage(struct __sk_buff *skb)
 	res[5] = v ? *v : -1;
 	v = bpf_sk_storage_get(&store, sk, 0, 2);
 	res[6] = v ? 1 : 0;
+	return TCX_PASS;
+}
+
+SEC("tcx/ingress")
+int maps_sk_table(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	struct iphdr *ip = data + ETH_HLEN;
+	struct tcphdr *th = data + L4_OFF;
+	struct bpf_sock_tuple t = {};
+	struct bpf_sock *sk;
+	__u32 k = 0;
+	__u64 *v;
+
+	if ((void *)(th + 1) > data_end || skb->protocol != bpf_htons(ETH_P_IP) || ip->protocol != IPPROTO_TCP)
+		return TCX_PASS;
+	t.ipv4.saddr = ip->saddr;
+	t.ipv4.daddr = ip->daddr;
+	t.ipv4.sport = th->source;
+	t.ipv4.dport = th->dest;
+	sk = bpf_sk_lookup_tcp(skb, &t, sizeof(t.ipv4), BPF_F_CURRENT_NETNS, 0);
+	res[0] = sk ? 1 : 0;
+	if (!sk)
+		return TCX_PASS;
+	v = bpf_sk_storage_get(&store, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	if (v) {
+		*v += 1;
+		res[1] = *v;
+	} else {
+		res[1] = -1;
+	}
+	res[2] = bpf_map_update_elem(&sockm, &k, sk, BPF_ANY);
+	bpf_sk_release(sk);
 	return TCX_PASS;
 }
 

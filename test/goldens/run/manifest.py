@@ -137,6 +137,8 @@ golden("maps_net", "maps_sock", "one_ipv4",
        note="empty sockmap/sockhash lookups and deletes, bpf_skb_under_cgroup on an empty cgroup array")
 golden("maps_net", "maps_sk_storage", "one_ipv4",
        note="bpf_sk_storage_get/delete on skb->sk (the test run's socket)")
+golden("maps_net", "maps_sk_table", "mixed",
+       note="bpf_sk_lookup_tcp finds no socket on the oracle: nothing stored")
 for p in ("ldabs_filter", "ldabs_words", "ldabs_asm"):
     golden("ldabs", p, "mixed", ctx_out=True)
 
