@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Map types a tc program can reference beyond the classic ones: devmap, devmap_hash, cpumap,
- * sockmap, sockhash, cgroup_array and sk_storage. Each program records helper results in
+ * sockmap, sockhash, cgroup_array and sk_storage (plus two cgroup storages tcxlab only stands in for). Each program records helper results in
  * .bss res[] (-errno as s64; -1 for "NULL" where a pointer is expected); the kernel golden
  * also dumps every map (devmaps show the BPF_F_RDONLY_PROG the kernel adds).
  *  - maps_dev: lookups in devmap / devmap_hash (filled with --set: ifindex 1 = lo)
@@ -58,6 +58,21 @@ struct {
 	__type(key, int);
 	__type(value, __u64);
 } store SEC(".maps");
+
+/* cgroup storage: not implemented by tcxlab (a placeholder map; tc has no
+ * bpf_get_local_storage, so no program here can use it) - the object must still load and the
+ * dump must match the kernel's (no cgroup attached: no entries) */
+struct {
+	__uint(type, BPF_MAP_TYPE_CGROUP_STORAGE);
+	__type(key, struct bpf_cgroup_storage_key);
+	__type(value, __u64);
+} cgstore SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE);
+	__type(key, struct bpf_cgroup_storage_key);
+	__type(value, __u64);
+} pcgstore SEC(".maps");
 
 __s64 res[8];
 
