@@ -6,6 +6,7 @@
  *   parse ELF -> classify sections -> license/version -> BTF -> maps (legacy, .maps, data)
  *   -> functions -> relocate code sections -> CO-RE -> link programs -> line info -> map contents
  */
+import { createHash } from 'node:crypto';
 import { BpfError, ElfError, RelocationError, UnknownSectionError } from '../vm/errors.js';
 import { BPF_MAP_TYPE, BPF_PROG_TYPE } from '../src/uapi.js';
 import { SafeElfFile, STT_FUNC, STT_SECTION, cString, type ElfSection } from './elf-file.js';
@@ -23,9 +24,9 @@ import {
 } from './sections.js';
 import type { CollectionSpec, FuncInfo, LineInfo, ProgramSpec } from './spec.js';
 import { sectionFunctions, type FuncUnit } from './symbols.js';
-import { applyCore, btfMapDefinitions, datasecTypeId, parseBtf, parseBtfExt, type Btf, type BtfExt } from './btf/index.js';
+import { applyCore, btfMapDefinitions, datasecTypeId, DEFAULT_TARGET_NAME, parseBtf, parseBtfExt, type Btf, type BtfExt } from './btf/index.js';
 
-export type { CollectionSpec, ProgramSpec, MapSpec, LineInfo, FuncInfo, SubprogramRef, MapSource, TypeRef } from './spec.js';
+export type { CollectionSpec, ProgramSpec, MapSpec, LineInfo, FuncInfo, SubprogramRef, MapSource, TypeRef, Unsupported } from './spec.js';
 export { SafeElfFile } from './elf-file.js';
 export { programTypeForSection, resolveProgramType, SECTION_DEFS } from './sections.js';
 export { KFUNCS } from './kfuncs.js';
@@ -105,6 +106,9 @@ function load(bytes: Uint8Array, opts: LoadOptions): CollectionSpec {
     if (e) entries.push(e);
   }
 
+  // Step: pin paths (maps shared by name between objects, see MapSpec.pinPath).
+  assignPinPaths(entries, bytes);
+
   // Step: functions and relocations of every executable section.
   const codes = new Map<number, SectionCode>();
   const entryUnits: FuncUnit[] = [];
@@ -122,9 +126,13 @@ function load(bytes: Uint8Array, opts: LoadOptions): CollectionSpec {
   }
 
   // Step: CO-RE, on each section's relocated code, before linking (relocation offsets are section offsets).
-  // The target is opts.btf (vmlinux BTF bytes) or loader/btf's built-in Linux 6.18 target BTF.
+  // The target is opts.btf (vmlinux BTF bytes) or the default target (loader/btf/target.ts: the
+  // reference kernel's vmlinux BTF, decompressed and parsed only when an object needs it).
+  let coreTarget: string | undefined;
   if (btf !== undefined && btfExt !== undefined) {
-    for (const code of codes.values()) applyCore(btf, btfExt, code.section.name, code.insns, opts.btf);
+    for (const code of codes.values()) {
+      if (applyCore(btf, btfExt, code.section.name, code.insns, opts.btf)) coreTarget = opts.btf !== undefined ? 'btf option' : DEFAULT_TARGET_NAME;
+    }
   }
 
   // Step: program types.
@@ -181,6 +189,7 @@ function load(bytes: Uint8Array, opts: LoadOptions): CollectionSpec {
       ...(funcInfo.length ? { funcInfo } : {}),
       subprograms: linked.subprograms,
       ...(unit.isStatic ? { isStatic: true } : {}),
+      ...(linked.unknownKfuncs.length ? { unsupported: linked.unknownKfuncs.map((k) => ({ kind: 'kfunc' as const, name: k.name, insn: k.insn })) } : {}),
     });
   }
 
@@ -194,7 +203,50 @@ function load(bytes: Uint8Array, opts: LoadOptions): CollectionSpec {
     ...(btf !== undefined ? { btf } : {}),
     license,
     ...(kernelVersion !== undefined ? { kernelVersion } : {}),
+    ...(coreTarget !== undefined ? { coreTarget } : {}),
   };
+}
+
+/** bpffs mount point iproute2 and libbpf pin under. */
+const BPFFS = '/sys/fs/bpf';
+/** iproute2 bpf_elf_map.pinning (include/bpf_elf.h). */
+const PIN_OBJECT_NS = 1;
+const PIN_GLOBAL_NS = 2;
+/** libbpf's only pinning value for BTF maps (LIBBPF_PIN_BY_NAME). */
+const LIBBPF_PIN_BY_NAME = 1;
+
+/**
+ * MapSpec.pinPath of pinned maps, as tc names them: iproute2's bpf_make_pathname (tc/globals,
+ * or tc/ plus the object's sha1, which tc computes over the ELF file) for bpf_elf_map, and
+ * tc/globals for BTF maps pinned by name.
+ */
+function assignPinPaths(entries: MapEntry[], bytes: Uint8Array): void {
+  let objectSha1: string | undefined;
+  for (const e of entries) {
+    const { pinning, source, name } = e.spec;
+    if (pinning === 0) continue;
+    let pinPath: string;
+    if (source === 'iproute2') {
+      if (pinning === PIN_GLOBAL_NS) pinPath = `${BPFFS}/tc/globals/${name}`;
+      else if (pinning === PIN_OBJECT_NS) pinPath = `${BPFFS}/tc/${(objectSha1 ??= createHash('sha1').update(bytes).digest('hex'))}/${name}`;
+      else {
+        // Other values name a subdirectory in /etc/iproute2/bpf_pinning, which tcxlab does not read.
+        throw new ElfError(`pinning ${pinning} (an /etc/iproute2/bpf_pinning entry) is not supported; use PIN_GLOBAL_NS or PIN_OBJECT_NS`, {
+          section: 'maps',
+          offset: e.offset,
+          symbol: name,
+        });
+      }
+    } else if (source === 'btf' && pinning === LIBBPF_PIN_BY_NAME) {
+      // tc (iproute2 on libbpf) sets libbpf's pin_root_path to its globals directory, so a
+      // pinned BTF map and a PIN_GLOBAL_NS bpf_elf_map of the same name are one map (measured:
+      // `tc filter add ... bpf obj X.o` pins a LIBBPF_PIN_BY_NAME map at tc/globals/NAME).
+      pinPath = `${BPFFS}/tc/globals/${name}`;
+    } else {
+      continue; // btf maps.ts already refuses other values
+    }
+    e.spec = { ...e.spec, pinPath };
+  }
 }
 
 /** libbpf map_is_mmapable(): the DATASEC holds at least one non-static (BTF_VAR_STATIC = 0) variable. */

@@ -71,9 +71,15 @@ export function legacyMaps(section: ElfSection, symbols: readonly ElfSymbol[]): 
   if (defSize < 4 || defSize % 4 !== 0 || defSize > MAX_LEGACY_DEF_SIZE) {
     throw new ElfError(`unsupported map definition size ${defSize}`, { section: section.name });
   }
-  const iproute2 = defSize >= BPF_ELF_MAP_SIZE;
-  const known = iproute2 ? BPF_ELF_MAP_SIZE : BPF_MAP_DEF_SIZE;
   const dv = new DataView(section.data.buffer, section.data.byteOffset, section.data.byteLength);
+  // iproute2's struct bpf_elf_map (36 bytes). Older iproute2 headers had shorter versions (no
+  // inner_id/inner_idx, 28 bytes): tc zero-extends a short record (bpf_fetch_maps_end's fixup),
+  // while libbpf (< 1.0; later versions refuse `maps` altogether) only takes bpf_map_def plus
+  // zero padding. So a record with non-zero bytes past bpf_map_def is iproute2's.
+  const iproute2 =
+    defSize >= BPF_ELF_MAP_SIZE ||
+    (defSize > BPF_MAP_DEF_SIZE && syms.some((sym) => section.data.subarray(sym.value + BPF_MAP_DEF_SIZE, sym.value + defSize).some((b) => b !== 0)));
+  const known = iproute2 ? BPF_ELF_MAP_SIZE : BPF_MAP_DEF_SIZE;
   const out: MapEntry[] = [];
   const seen = new Set<number>();
   for (const sym of syms) {

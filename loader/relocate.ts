@@ -55,6 +55,11 @@ export interface SectionCode {
   readonly funcs: Map<number, FuncUnit>;
   /** slot -> target function for bpf-to-bpf calls and subprogram addresses. */
   readonly refs: Map<number, CodeRef>;
+  /**
+   * slot -> kfunc name, for calls to kfuncs tcxlab does not implement. The object still loads;
+   * only the programs that link such a call are refused (ProgramSpec.unsupported).
+   */
+  readonly unknownKfuncs: Map<number, string>;
 }
 
 /** What relocation needs to know about the rest of the object. */
@@ -100,6 +105,7 @@ export function sectionCode(section: ElfSection, funcs: readonly FuncUnit[]): Se
     slots: insns.length / 8,
     funcs: new Map(funcs.map((f) => [f.start, f])),
     refs: new Map(),
+    unknownKfuncs: new Map(),
   };
 }
 
@@ -137,10 +143,11 @@ export function relocateSection(code: SectionCode, rels: readonly ElfRel[], ctx:
         if (op !== Op.CALL) throw new RelocationError(`R_BPF_64_32 on a non-call instruction (op 0x${op.toString(16)})`, loc);
         if (sym.shndx === SHN_UNDEF) {
           const k = findKfunc(sym.name, ctx.kfuncs);
-          if (k === undefined) throw new RelocationError(`call to unsupported kfunc ${JSON.stringify(sym.name)}`, loc);
           setSrc(code, slot, CallSrc.BPF_PSEUDO_KFUNC_CALL);
           code.dv.setInt16(slot * 8 + 2, 0, true);
-          setImm(code, slot, k.id);
+          // An unknown kfunc gets imm 0: programs linking it are refused, so it is never bound.
+          if (k === undefined) code.unknownKfuncs.set(slot, sym.name);
+          setImm(code, slot, k?.id ?? 0);
           break;
         }
         if (sym.shndx >= SHN_LORESERVE || !isExec(ctx.kinds[sym.shndx])) {
@@ -244,6 +251,8 @@ export interface LinkedCode {
   readonly instructions: Uint8Array;
   readonly placements: readonly Placement[];
   readonly subprograms: SubprogramRef[];
+  /** Calls to kfuncs tcxlab does not implement, by linked instruction index. */
+  readonly unknownKfuncs: readonly { insn: number; name: string }[];
 }
 
 /** Link `entry` with every function it reaches (step 2; libbpf bpf_object__reloc_code). */
@@ -305,5 +314,13 @@ export function linkProgram(entry: FuncUnit, codes: ReadonlyMap<number, SectionC
     }
   }
   const subprograms = order.slice(1).map(({ unit, at }) => ({ name: unit.name, insn: at, length: unit.length }));
-  return { instructions: out, placements: order, subprograms };
+  const unknownKfuncs: { insn: number; name: string }[] = [];
+  for (const { unit, at } of order) {
+    const code = codes.get(unit.section.index)!;
+    for (const [s, name] of code.unknownKfuncs) {
+      if (s >= unit.start && s < unit.start + unit.length) unknownKfuncs.push({ insn: at + (s - unit.start), name });
+    }
+  }
+  unknownKfuncs.sort((a, b) => a.insn - b.insn);
+  return { instructions: out, placements: order, subprograms, unknownKfuncs };
 }

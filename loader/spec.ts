@@ -61,6 +61,22 @@ export interface ProgramSpec {
   readonly subprograms: SubprogramRef[];
   /** The entry symbol is STB_LOCAL (Cilium-style `static` entry points). */
   readonly isStatic?: boolean;
+  /**
+   * What tcxlab cannot run in this program (today: calls to kfuncs it does not implement). The
+   * object still loads; a Collection refuses only this program, naming what is missing.
+   */
+  readonly unsupported?: readonly Unsupported[];
+}
+
+/** Something a program uses that tcxlab does not implement. */
+export interface Unsupported {
+  readonly kind: 'kfunc' | 'map';
+  /** The kfunc or map name. */
+  readonly name: string;
+  /** Linked instruction index of the (first) call or map reference. */
+  readonly insn: number;
+  /** For maps: the map type (BPF_MAP_TYPE_...). */
+  readonly detail?: string;
 }
 
 /** Where a map definition came from. */
@@ -92,6 +108,14 @@ export interface MapSpec {
   readonly btfValueTypeId?: number;
   /** iproute2 struct bpf_elf_map.id (used by "ID/KEY" sections and inner_id). */
   readonly iproute2Id?: number;
+  /**
+   * Where the loader that owns this format pins the map (bpffs path), for maps that are pinned:
+   * iproute2 PIN_GLOBAL_NS `/sys/fs/bpf/tc/globals/NAME`, PIN_OBJECT_NS
+   * `/sys/fs/bpf/tc/<sha1 of the object>/NAME`, BTF `LIBBPF_PIN_BY_NAME` `/sys/fs/bpf/tc/globals/NAME`
+   * (where tc puts them; libbpf on its own would use `/sys/fs/bpf/NAME`).
+   * Objects loaded into one emulated machine share a map through its pin path.
+   */
+  readonly pinPath?: string;
   readonly source: MapSource;
 }
 
@@ -104,4 +128,9 @@ export interface CollectionSpec {
   readonly license: string;
   /** The `version` section (LINUX_VERSION_CODE), when present. */
   readonly kernelVersion?: number;
+  /**
+   * The BTF CO-RE relocations were applied against, when the object has any: the default
+   * target (`built-in vmlinux BTF of Linux 6.18...`) or `btf option` (LoadOptions.btf).
+   */
+  readonly coreTarget?: string;
 }

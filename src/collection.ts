@@ -9,16 +9,17 @@
  *   lddw src=BPF_PSEUDO_MAP_IDX_VALUE i,o  → byte o of element 0 of map i (global data)
  *   lddw src=BPF_PSEUDO_FUNC d             → CODE_HI : (pc + 1 + d)     (callbacks)
  */
-import { BpfError, ErrorCode, RelocationError } from '../vm/errors.js';
+import { BpfError, ErrnoError, ErrorCode, RelocationError } from '../vm/errors.js';
 import { PseudoSrc } from '../vm/isa.js';
 import { link } from '../vm/link.js';
 import { verify } from '../vm/verifier.js';
 import { Memory } from '../vm/memory.js';
 import { CODE_HI, decode, type HelperFn, type HelperTable, type LinkedProgram } from '../vm/program.js';
 import { loadCollectionSpec, type LoadOptions } from '../loader/index.js';
-import type { CollectionSpec, MapSpec, ProgramSpec } from '../loader/spec.js';
+import type { CollectionSpec, MapSpec, ProgramSpec, Unsupported } from '../loader/spec.js';
 import { buildHelperTable } from './helpers/table.js';
-import { createMap, createMapEnv, type BpfMap, type MapEnv } from './maps/index.js';
+import { createMap, createMapEnv, createUnsupportedMap, isUnimplementedMapType, type BpfMap, type MapEnv } from './maps/index.js';
+import { UnsupportedMap } from './maps/unsupported.js';
 import { ProgArrayMap } from './maps/prog-array.js';
 import { ArrayOfMapsMap, HashOfMapsMap } from './maps/map-in-map.js';
 import { BPF_MAP_TYPE, BPF_PROG_TYPE } from './uapi.js';
@@ -49,6 +50,11 @@ export interface CollectionOptions extends LoadOptions {
    * `bpf_program__set_autoload(prog, false)` for the others; default all. Maps are created anyway.
    */
   programs?: readonly string[];
+  /**
+   * Whether a net device with this ifindex exists where the maps live (devmap updates need one).
+   * Unset: every non-zero ifindex does. Host.loadObject answers from the host's devices.
+   */
+  ifindexExists?: (ifindex: number) => boolean;
 }
 
 /** license_is_gpl_compatible() (include/linux/license.h). */
@@ -63,6 +69,64 @@ export interface LoadedProgram {
   /** Kernel-like program id (1, 2, ... per collection). */
   readonly id: number;
   readonly linked: LinkedProgram;
+}
+
+/**
+ * A program of the object that tcxlab refuses to run because it calls a kfunc or references a
+ * map type tcxlab does not implement. The kernel would load it if the kfunc existed, so the
+ * rest of the object loads; asking for this program throws `error`.
+ */
+export interface RefusedProgram {
+  readonly name: string;
+  readonly spec: ProgramSpec;
+  readonly unsupported: readonly Unsupported[];
+  readonly error: UnsupportedProgramError;
+}
+
+/** Thrown when a refused program is asked for (code E_UNSUPPORTED). */
+export class UnsupportedProgramError extends BpfError {
+  readonly program: string;
+  readonly unsupported: readonly Unsupported[];
+  constructor(program: ProgramSpec, unsupported: readonly Unsupported[]) {
+    const seen = new Set<string>();
+    const what: string[] = [];
+    for (const u of unsupported) {
+      const s = u.kind === 'kfunc' ? `kfunc ${JSON.stringify(u.name)}` : `map ${JSON.stringify(u.name)} of type ${u.detail ?? 'unknown'}`;
+      if (!seen.has(s)) what.push(s);
+      seen.add(s);
+    }
+    super(
+      ErrorCode.Unsupported,
+      `program ${JSON.stringify(program.name)} (section ${program.section}) is not loaded: it uses ${what.join(', ')}, which tcxlab does not implement (insn #${unsupported[0]?.insn ?? 0}; the other programs of the object are loaded)`,
+    );
+    this.program = program.name;
+    this.unsupported = unsupported;
+  }
+}
+
+/** Pinned maps of each emulated machine (one Memory): bpffs path -> map. */
+const pinsByMemory = new WeakMap<Memory, Map<string, BpfMap>>();
+
+/** The bpffs of the machine that owns `mem`: pin path -> map (iproute2 / libbpf pinning). */
+export function pinnedMaps(mem: Memory): Map<string, BpfMap> {
+  let m = pinsByMemory.get(mem);
+  if (m === undefined) pinsByMemory.set(mem, (m = new Map()));
+  return m;
+}
+
+/**
+ * Reusing a pinned map needs the same definition (iproute2 bpf_map_selfcheck_pinned, libbpf
+ * map_is_reuse_compat: type, key and value size, max_entries, flags); otherwise EINVAL.
+ */
+function checkPinnedCompat(ms: MapSpec, pinned: BpfMap, path: string): void {
+  const d = pinned.def;
+  if (d.type !== ms.type.id || d.keySize !== ms.keySize || d.valueSize !== ms.valueSize || pinned.maxEntries !== ms.maxEntries || d.flags !== ms.flags) {
+    throw new ErrnoError(
+      ErrorCode.Map,
+      'EINVAL',
+      `map ${JSON.stringify(ms.name)}: pinned map ${path} has another definition (type ${d.type}, key ${d.keySize}, value ${d.valueSize}, max_entries ${pinned.maxEntries}, flags 0x${d.flags.toString(16)})`,
+    );
+  }
 }
 
 const le32 = (b: Uint8Array): number => (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0;
@@ -99,6 +163,8 @@ export class Collection {
   readonly maps = new Map<string, BpfMap>();
   /** Programs by function name. */
   readonly programs = new Map<string, LoadedProgram>();
+  /** Programs of the object tcxlab refuses (unsupported kfunc or map type), by function name. */
+  readonly refused = new Map<string, RefusedProgram>();
   readonly objectName: string;
   readonly engine: Engine;
 
@@ -108,19 +174,39 @@ export class Collection {
     this.engine = opts.engine ?? 'interp';
     this.mem = opts.mem ?? new Memory();
     this.mapEnv = createMapEnv(this.mem, { ncpus: opts.ncpus, lru: opts.lru });
+    if (opts.ifindexExists) this.mapEnv.ifindexExists = opts.ifindexExists;
     this.helpers = buildHelperTable(opts.helpers);
-    for (const ms of spec.maps) {
-      const map = createMap({ ...ms, name: libbpfMapName(this.objectName, ms) }, this.mapEnv);
-      if (ms.readOnly) map.freeze();
+    const pins = pinnedMaps(this.mem);
+    const reused = new Set<number>();
+    spec.maps.forEach((ms, i) => {
+      const named = { ...ms, name: libbpfMapName(this.objectName, ms) };
+      const pinned = ms.pinPath !== undefined ? pins.get(ms.pinPath) : undefined;
+      let map: BpfMap;
+      if (pinned !== undefined) {
+        // Loaders reuse a pinned map as it is: no new contents, no freezing.
+        checkPinnedCompat(ms, pinned, ms.pinPath as string);
+        map = pinned;
+        reused.add(i);
+      } else {
+        map = isUnimplementedMapType(ms.type.id) ? createUnsupportedMap(named, this.mapEnv) : createMap(named, this.mapEnv);
+        if (ms.readOnly) map.freeze();
+        if (ms.pinPath !== undefined) pins.set(ms.pinPath, map);
+      }
       this.mapList.push(map);
-      this.maps.set(map.name, map);
+      this.maps.set(named.name, map);
       if (!this.maps.has(ms.name)) this.maps.set(ms.name, map);
-    }
+    });
+    this.reusedMaps = reused;
     let nextId = 1;
     const gpl = isGplCompatible(spec.license);
     for (const ps of spec.programs) {
       if (opts.programs !== undefined && !opts.programs.includes(ps.name)) continue;
       const code = decode(ps.instructions);
+      const unsupported = [...(ps.unsupported ?? []), ...this.unsupportedMapRefs(ps)].sort((a, b) => a.insn - b.insn);
+      if (unsupported.length > 0) {
+        this.refused.set(ps.name, { name: ps.name, spec: ps, unsupported, error: new UnsupportedProgramError(ps, unsupported) });
+        continue;
+      }
       if (opts.verify !== false) {
         const lines = new Map(ps.lineInfo.map((l) => [l.insn, l] as const));
         const tc = ps.type.id === BPF_PROG_TYPE.BPF_PROG_TYPE_SCHED_CLS || ps.type.id === BPF_PROG_TYPE.BPF_PROG_TYPE_SCHED_ACT;
@@ -146,10 +232,32 @@ export class Collection {
     return new Collection(loadCollectionSpec(bytes, opts), opts);
   }
 
+  /** Spec indexes of maps taken over from a pin (created by an earlier object). */
+  readonly reusedMaps: ReadonlySet<number>;
+
+  /** lddw references (map or map value) of `ps` to maps tcxlab does not implement. */
+  private unsupportedMapRefs(ps: ProgramSpec): Unsupported[] {
+    const out: Unsupported[] = [];
+    const b = ps.instructions;
+    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    for (let i = 0; i + 1 < b.length / 8; i++) {
+      if (b[i * 8] !== 0x18) continue; // BPF_LD | BPF_IMM | BPF_DW
+      const src = b[i * 8 + 1] >> 4;
+      if (src === PseudoSrc.BPF_PSEUDO_MAP_IDX || src === PseudoSrc.BPF_PSEUDO_MAP_IDX_VALUE) {
+        const m = this.mapList[dv.getInt32(i * 8 + 4, true)];
+        if (m instanceof UnsupportedMap) out.push({ kind: 'map', name: m.name, insn: i, detail: this.spec.maps[this.mapList.indexOf(m)]?.type.name });
+      }
+      i++;
+    }
+    return out;
+  }
+
   /** The program with this function name, or a BpfError listing the ones there are. */
   program(name: string): LoadedProgram {
     const p = this.programs.get(name);
     if (p === undefined) {
+      const r = this.refused.get(name);
+      if (r !== undefined) throw r.error;
       throw new BpfError(ErrorCode.Usage, `no program ${JSON.stringify(name)} (have: ${[...this.programs.keys()].join(', ')})`);
     }
     return p;
@@ -193,14 +301,16 @@ export class Collection {
   private fillStaticInitialisers(): void {
     this.spec.maps.forEach((ms, i) => {
       const map = this.mapList[i];
+      // A reused pinned map keeps what it holds; iproute2 still adds its ID/KEY tail calls.
+      if (this.reusedMaps.has(i) && ms.source !== 'iproute2') return;
       for (const [k, v] of ms.contents ?? []) {
         if (ms.type.id === BPF_MAP_TYPE.BPF_MAP_TYPE_PROG_ARRAY && map instanceof ProgArrayMap) {
           const target = this.spec.programs[le32(v)];
           const loaded = target && this.programs.get(target.name);
           if (loaded) map.setProgram(le32(k), loaded.linked, loaded.id);
-        } else if (map instanceof ArrayOfMapsMap) {
+        } else if (map instanceof ArrayOfMapsMap && !(this.mapList[le32(v)] instanceof UnsupportedMap)) {
           map.setInner(le32(k), this.mapList[le32(v)]);
-        } else if (map instanceof HashOfMapsMap) {
+        } else if (map instanceof HashOfMapsMap && !(this.mapList[le32(v)] instanceof UnsupportedMap)) {
           map.setInner(k, this.mapList[le32(v)]);
         }
       }

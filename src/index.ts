@@ -19,10 +19,10 @@ export type { RegisterFile, HelperTable, LdImm64Resolver, PacketProvider, StepHo
 export * from './net/index.js';
 // loader: bytes -> CollectionSpec
 export { loadCollectionSpec } from '../loader/index.js';
-export type { CollectionSpec, ProgramSpec, MapSpec, LineInfo } from '../loader/spec.js';
+export type { CollectionSpec, ProgramSpec, MapSpec, LineInfo, Unsupported } from '../loader/spec.js';
 // runtime: collections, test runs, maps, skb, helpers
-export { Collection, libbpfMapName, objectNameOf } from './collection.js';
-export type { CollectionOptions, LoadedProgram } from './collection.js';
+export { Collection, libbpfMapName, objectNameOf, pinnedMaps, UnsupportedProgramError } from './collection.js';
+export type { CollectionOptions, LoadedProgram, RefusedProgram } from './collection.js';
 export { testRun } from './test-run.js';
 export type { TestRunOptions, TestRunResult } from './test-run.js';
 export * from './maps/index.js';
@@ -36,10 +36,14 @@ export * as uapi from './uapi.js';
 import { readFileSync } from 'node:fs';
 import { Collection as C, objectNameOf as objName, type CollectionOptions as CO } from './collection.js';
 
-/** Load a BPF object from a path or bytes into a live Collection (maps created, programs linked). */
+/**
+ * Load a BPF object from a path or bytes into a live Collection (maps created, programs linked).
+ * Like `tcxlab run`, executable sections whose name libbpf does not know are sched_cls programs
+ * unless `opts.programType` says otherwise, so the library and the CLI load the same programs.
+ */
 export function loadObject(source: string | Uint8Array, opts: CO = {}): C {
   const bytes = typeof source === 'string' ? new Uint8Array(readFileSync(source)) : source;
-  return C.load(bytes, { objectName: typeof source === 'string' ? objName(source) : undefined, ...opts });
+  return C.load(bytes, { objectName: typeof source === 'string' ? objName(source) : undefined, ...opts, programType: opts.programType ?? 'sched_cls' });
 }
 // text forms, helper ids, verifier-lite
 export { assemble, assembleProgram, asm } from '../vm/asm.js';

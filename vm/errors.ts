@@ -39,6 +39,8 @@ export const ErrorCode = {
   Net: 'E_NET',
   Usage: 'E_USAGE',
   Jit: 'E_JIT',
+  /** A program uses a kfunc or map type tcxlab does not implement (only that program is refused). */
+  Unsupported: 'E_UNSUPPORTED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

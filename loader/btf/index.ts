@@ -8,7 +8,7 @@ export { isComposite, isAnyEnum, MODIFIER_KINDS } from './types.js';
 export { parseBtfExt, btfOfExt, type BtfExt, type CoreRelo, type FuncInfoRecord, type LineInfoRecord } from './ext.js';
 export { btfMapDefinitions, datasecTypeId, type BtfMapDef, type BtfMapOptions } from './maps.js';
 export { applyCoreRelocations, essentialNameLength, CoreRelocationError, CORE_POISON_HELPER_ID, type CoreContext } from './core.js';
-export { builtinTargetBtf, builtinTargetBtfBytes } from './target.js';
+export { builtinTargetBtf, builtinTargetBtfBytes, DEFAULT_TARGET, DEFAULT_TARGET_NAME } from './target.js';
 export { writeBtf, type BtfTypeSpec } from './writer.js';
 export { BPF_CORE, BTF_KIND, CORE_RELO_KIND_NAMES, type CoreReloKind } from './wire.js';
 export { BtfError } from '../../vm/errors.js';
@@ -24,11 +24,12 @@ const targetCache = new WeakMap<Uint8Array, Btf>();
 /**
  * Applies the CO-RE relocations `ext` holds for code section `section` to `insns` (that
  * section's bytes) in place. The target is `vmlinux` (raw BTF bytes, parsed once per buffer)
- * or the built-in target BTF.
+ * or the default target (the reference kernel's complete vmlinux BTF, loaded on first use).
+ * Returns whether the section had any CO-RE relocation (so whether a target was needed).
  */
-export function applyCore(btf: Btf, ext: BtfExt, section: string, insns: Uint8Array, vmlinux?: Uint8Array): void {
+export function applyCore(btf: Btf, ext: BtfExt, section: string, insns: Uint8Array, vmlinux?: Uint8Array): boolean {
   const relos = ext.coreRelos.get(section);
-  if (relos === undefined || relos.length === 0) return;
+  if (relos === undefined || relos.length === 0) return false;
   let target: Btf;
   if (vmlinux !== undefined) {
     let t = targetCache.get(vmlinux);
@@ -41,6 +42,7 @@ export function applyCore(btf: Btf, ext: BtfExt, section: string, insns: Uint8Ar
     target = builtinTargetBtf();
   }
   applyCoreRelocations(insns, relos, btf, target, { section });
+  return true;
 }
 
 /** line_info of a section with instruction indexes (insnOff / 8), for the loader's spec. */

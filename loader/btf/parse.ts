@@ -65,12 +65,8 @@ export class BtfStrings {
 }
 
 function latin1(bytes: Uint8Array): string {
-  let out = '';
-  const CHUNK = 0x8000;
-  for (let i = 0; i < bytes.length; i += CHUNK) {
-    out += String.fromCharCode.apply(null, bytes.subarray(i, i + CHUNK) as unknown as number[]);
-  }
-  return out;
+  // Buffer's latin1 decoder is native (a 2.3 MB vmlinux string section in ~2 ms, not ~30).
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
 // Local copies: hot loops must not go through module-namespace getters.

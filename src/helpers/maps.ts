@@ -15,6 +15,7 @@ import { ProgArrayMap } from '../maps/prog-array.js';
 import { RingbufMap } from '../maps/ringbuf.js';
 import { isPushPopMap, type PushPopMap } from '../maps/push-pop.js';
 import { PerfEventArrayMap } from '../maps/perf-event-array.js';
+import { isSockMap } from '../maps/sockmap.js';
 import { ERRNO } from '../uapi.js';
 import { argMem, argPassThrough, argSize, argU32, argU64, helperFault, setR0, setR0Ptr } from './args.js';
 import type { BaseRunState } from './base.js';
@@ -59,6 +60,8 @@ const mapLookupPercpu: HelperFn = (call) => {
 const mapUpdate: HelperFn = (call) => {
   const map = argMap(call, 1, 'bpf_map_update_elem');
   const key = argMem(call, 2, map.keySize, false, 'bpf_map_update_elem');
+  // sockmap/sockhash: the value is a socket pointer, not value_size bytes (sock_map_update_elem).
+  if (isSockMap(map)) return setR0(call, map.updateSock(argSize(call, 4)));
   const value = argMem(call, 3, map.valueSize, false, 'bpf_map_update_elem');
   setR0(call, map.updateElem(key, value, argSize(call, 4), cpuOf(call)));
 };

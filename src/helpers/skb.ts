@@ -13,6 +13,7 @@ import { skbRouteHelpers } from './skb-route.js';
 import { skbTunnelHelpers } from './skb-tunnel.js';
 import { skbVlanHelpers } from './skb-vlan.js';
 import { skLookupHelpers } from './sk-lookup.js';
+import { skMapHelpers } from './sk-maps.js';
 
 export const skbHelpers: Record<number, HelperFn> = {
   ...skbBytesHelpers,
@@ -24,4 +25,5 @@ export const skbHelpers: Record<number, HelperFn> = {
   ...skbTunnelHelpers,
   ...skbRouteHelpers,
   ...skLookupHelpers,
+  ...skMapHelpers,
 };

@@ -5,8 +5,9 @@
  *
  * Supported types: hash, array, prog_array, perf_event_array, percpu_hash, percpu_array,
  * lru_hash, lru_percpu_hash, lpm_trie, array_of_maps, hash_of_maps, queue, stack, ringbuf,
- * bloom_filter.
- * Any other type is refused with ENOTSUPP (E_MAP), an unknown type id with EINVAL.
+ * bloom_filter, devmap, devmap_hash, cpumap, sockmap, sockhash, cgroup_array, sk_storage.
+ * Any other type is refused with ENOTSUPP (E_MAP), an unknown type id with EINVAL; a Collection
+ * creates an UnsupportedMap for those instead and refuses only the programs that use it.
  */
 import {
   BPF_F_ACCESS_MASK,
@@ -39,6 +40,12 @@ import { ProgArrayMap } from './prog-array.js';
 import { QueueStackMap } from './queue-stack.js';
 import { RingbufMap } from './ringbuf.js';
 import { toMapDefinition, type BpfMap, type MapDefinition, type MapDefinitionInput, type MapEnv } from './types.js';
+import { UnsupportedMap } from './unsupported.js';
+import { DevMap, DevMapHash } from './devmap.js';
+import { CpuMap } from './cpumap.js';
+import { SockHash, SockMap } from './sockmap.js';
+import { CgroupArrayMap } from './cgroup-array.js';
+import { SkStorageMap } from './sk-storage.js';
 
 const T = BPF_MAP_TYPE;
 const PAGE_SIZE = 4096;
@@ -54,6 +61,14 @@ const LPM_CREATE_FLAG_MASK = BPF_F_NO_PREALLOC | BPF_F_NUMA_NODE | BPF_F_ACCESS_
 const QUEUE_STACK_CREATE_FLAG_MASK = BPF_F_NUMA_NODE | BPF_F_ACCESS_MASK;
 const RINGBUF_CREATE_FLAG_MASK = BPF_F_NUMA_NODE;
 const BLOOM_CREATE_FLAG_MASK = BPF_F_NUMA_NODE | BPF_F_ZERO_SEED | BPF_F_ACCESS_MASK;
+/** DEV_CREATE_FLAG_MASK (devmap.c) and SOCK_CREATE_FLAG_MASK (sock_map.c). */
+const DEV_SOCK_CREATE_FLAG_MASK = BPF_F_NUMA_NODE | BPF_F_RDONLY | BPF_F_WRONLY;
+/** BPF_F_CLONE (uapi): copy sk storage to a child socket. */
+const BPF_F_CLONE = 1 << 9;
+/** NR_CPUS of the reference kernel (/sys/devices/system/cpu/kernel_max + 1 on 6.18). */
+const NR_CPUS = 256;
+/** MAX_BPF_STACK: sock_hash_alloc's key size limit. */
+const MAX_BPF_STACK = 512;
 
 function fail(def: MapDefinition, errno: keyof typeof ERRNO, why: string): never {
   throw new ErrnoError(ErrorCode.Map, errno, `map ${JSON.stringify(def.name)} (${mapTypeName(def.type)}): create: ${why}`);
@@ -150,6 +165,51 @@ function checkBloom(d: MapDefinition): void {
     fail(d, 'EINVAL', 'needs key_size 0, value_size > 0, max_entries > 0, map_extra < 16');
 }
 
+/** dev_map_alloc_check (devmap.c): value is bpf_devmap_val up to ifindex (4) or bpf_prog.fd (8). */
+function checkDevmap(d: MapDefinition): void {
+  if (d.maxEntries === 0 || d.keySize !== 4 || (d.valueSize !== 4 && d.valueSize !== 8) || d.flags & ~DEV_SOCK_CREATE_FLAG_MASK)
+    fail(d, 'EINVAL', 'needs key_size 4, value_size 4 or 8, max_entries > 0, flags within NUMA_NODE|RDONLY|WRONLY');
+  if (d.type === T.BPF_MAP_TYPE_DEVMAP_HASH && d.maxEntries > 2 ** 31) fail(d, 'EINVAL', 'max_entries over 2^31');
+}
+
+/** cpu_map_alloc (cpumap.c). */
+function checkCpumap(d: MapDefinition): void {
+  if (d.maxEntries === 0 || d.keySize !== 4 || (d.valueSize !== 4 && d.valueSize !== 8) || d.flags & ~BPF_F_NUMA_NODE)
+    fail(d, 'EINVAL', 'needs key_size 4, value_size 4 or 8, max_entries > 0, flags within NUMA_NODE');
+  if (d.maxEntries > NR_CPUS) fail(d, 'E2BIG', `max_entries over NR_CPUS (${NR_CPUS})`);
+}
+
+/** sock_map_alloc / sock_hash_alloc (sock_map.c). */
+function checkSockmap(d: MapDefinition): void {
+  const hash = d.type === T.BPF_MAP_TYPE_SOCKHASH;
+  if (
+    d.maxEntries === 0 ||
+    (!hash && d.maxEntries > 0x7fffffff) ||
+    (hash ? d.keySize === 0 : d.keySize !== 4) ||
+    (d.valueSize !== 4 && d.valueSize !== 8) ||
+    d.flags & ~DEV_SOCK_CREATE_FLAG_MASK
+  )
+    fail(d, 'EINVAL', `needs ${hash ? 'key_size > 0' : 'key_size 4'}, value_size 4 or 8, max_entries > 0`);
+  if (hash && d.keySize > MAX_BPF_STACK) fail(d, 'E2BIG', `key_size over ${MAX_BPF_STACK}`);
+}
+
+/**
+ * bpf_local_storage_map_alloc_check (bpf_local_storage.c): BPF_F_NO_PREALLOC, max_entries 0,
+ * key_size 4 (a socket fd) and BTF for key and value. (Its E2BIG for huge values is not modelled.)
+ */
+function checkSkStorage(d: MapDefinition): void {
+  if (
+    d.flags & ~(BPF_F_NO_PREALLOC | BPF_F_CLONE) ||
+    !(d.flags & BPF_F_NO_PREALLOC) ||
+    d.maxEntries !== 0 ||
+    d.keySize !== 4 ||
+    d.valueSize === 0 ||
+    !d.btfKeyTypeId ||
+    !d.btfValueTypeId
+  )
+    fail(d, 'EINVAL', 'needs BPF_F_NO_PREALLOC, max_entries 0, key_size 4, value_size > 0 and BTF key/value types');
+}
+
 /** Bytes a map would allocate up front (for MAP_MEMORY_LIMIT). */
 function footprint(d: MapDefinition, ncpus: number): number {
   const stride = (d.valueSize + 7) & ~7;
@@ -209,12 +269,55 @@ export function checkDefinition(def: MapDefinition, ncpus = 1): void {
     case T.BPF_MAP_TYPE_BLOOM_FILTER:
       checkBloom(def);
       break;
+    case T.BPF_MAP_TYPE_DEVMAP:
+    case T.BPF_MAP_TYPE_DEVMAP_HASH:
+      checkDevmap(def);
+      break;
+    case T.BPF_MAP_TYPE_CPUMAP:
+      checkCpumap(def);
+      break;
+    case T.BPF_MAP_TYPE_SOCKMAP:
+    case T.BPF_MAP_TYPE_SOCKHASH:
+      checkSockmap(def);
+      break;
+    case T.BPF_MAP_TYPE_CGROUP_ARRAY:
+      checkFdArray(def);
+      break;
+    case T.BPF_MAP_TYPE_SK_STORAGE:
+      checkSkStorage(def);
+      break;
     default:
       if (Object.values(T).includes(def.type as never) && def.type !== T.BPF_MAP_TYPE_UNSPEC)
         fail(def, 'ENOTSUPP', 'map type not supported by tcxlab');
       fail(def, 'EINVAL', `unknown map type ${def.type}`);
   }
   if (footprint(def, ncpus) > MAP_MEMORY_LIMIT) fail(def, 'ENOMEM', `over tcxlab's ${MAP_MEMORY_LIMIT}-byte map limit`);
+}
+
+/** Map types createMap implements (every other valid `enum bpf_map_type` is ENOTSUPP). */
+export const SUPPORTED_MAP_TYPES: ReadonlySet<number> = new Set([
+  T.BPF_MAP_TYPE_HASH, T.BPF_MAP_TYPE_ARRAY, T.BPF_MAP_TYPE_PROG_ARRAY, T.BPF_MAP_TYPE_PERF_EVENT_ARRAY,
+  T.BPF_MAP_TYPE_PERCPU_HASH, T.BPF_MAP_TYPE_PERCPU_ARRAY, T.BPF_MAP_TYPE_LRU_HASH, T.BPF_MAP_TYPE_LRU_PERCPU_HASH,
+  T.BPF_MAP_TYPE_LPM_TRIE, T.BPF_MAP_TYPE_ARRAY_OF_MAPS, T.BPF_MAP_TYPE_HASH_OF_MAPS, T.BPF_MAP_TYPE_QUEUE,
+  T.BPF_MAP_TYPE_STACK, T.BPF_MAP_TYPE_RINGBUF, T.BPF_MAP_TYPE_BLOOM_FILTER, T.BPF_MAP_TYPE_DEVMAP,
+  T.BPF_MAP_TYPE_DEVMAP_HASH, T.BPF_MAP_TYPE_CPUMAP, T.BPF_MAP_TYPE_SOCKMAP, T.BPF_MAP_TYPE_SOCKHASH,
+  T.BPF_MAP_TYPE_CGROUP_ARRAY, T.BPF_MAP_TYPE_SK_STORAGE,
+]);
+
+/** A valid kernel map type (not UNSPEC) that createMap does not implement. */
+export function isUnimplementedMapType(type: number): boolean {
+  return type !== T.BPF_MAP_TYPE_UNSPEC && Object.values(T).includes(type as never) && !SUPPORTED_MAP_TYPES.has(type);
+}
+
+/**
+ * A stand-in for a map whose type tcxlab does not implement (the kernel would create it): the
+ * object loads, and the Collection refuses only the programs that reference this map.
+ */
+export function createUnsupportedMap(input: MapDefinitionInput, env: MapEnv): BpfMap {
+  const def = toMapDefinition(input);
+  if (!isU32(def.keySize) || !isU32(def.valueSize) || !isU32(def.maxEntries) || !isU32(def.flags))
+    fail(def, 'EINVAL', 'sizes and flags must be u32');
+  return new UnsupportedMap(env, def);
 }
 
 /**
@@ -248,7 +351,11 @@ export function hasByteValues(type: number): boolean {
     type === T.BPF_MAP_TYPE_PERF_EVENT_ARRAY ||
     type === T.BPF_MAP_TYPE_ARRAY_OF_MAPS ||
     type === T.BPF_MAP_TYPE_HASH_OF_MAPS ||
-    type === T.BPF_MAP_TYPE_RINGBUF
+    type === T.BPF_MAP_TYPE_RINGBUF ||
+    type === T.BPF_MAP_TYPE_CGROUP_ARRAY ||
+    type === T.BPF_MAP_TYPE_SOCKMAP ||
+    type === T.BPF_MAP_TYPE_SOCKHASH ||
+    type === T.BPF_MAP_TYPE_SK_STORAGE
   );
 }
 
@@ -282,6 +389,20 @@ function instantiate(def: MapDefinition, env: MapEnv): BpfMap {
       return new RingbufMap(env, def);
     case T.BPF_MAP_TYPE_BLOOM_FILTER:
       return new BloomFilterMap(env, def);
+    case T.BPF_MAP_TYPE_DEVMAP:
+      return new DevMap(env, def);
+    case T.BPF_MAP_TYPE_DEVMAP_HASH:
+      return new DevMapHash(env, def);
+    case T.BPF_MAP_TYPE_CPUMAP:
+      return new CpuMap(env, def);
+    case T.BPF_MAP_TYPE_SOCKMAP:
+      return new SockMap(env, def);
+    case T.BPF_MAP_TYPE_SOCKHASH:
+      return new SockHash(env, def);
+    case T.BPF_MAP_TYPE_CGROUP_ARRAY:
+      return new CgroupArrayMap(env, def);
+    case T.BPF_MAP_TYPE_SK_STORAGE:
+      return new SkStorageMap(env, def);
     default:
       return fail(def, 'EINVAL', `unknown map type ${def.type} (${errnoName(ERRNO.EINVAL)})`);
   }

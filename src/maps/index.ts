@@ -30,5 +30,11 @@ export { BloomFilterMap, bloomGeometry, BLOOM_DEFAULT_NR_HASH_FUNCS } from './bl
 export { jhash, jhash2 } from './jhash.js';
 export { isPushPopMap, type PushPopMap } from './push-pop.js';
 export { ArrayOfMapsMap, HashOfMapsMap, innerMapMatches } from './map-in-map.js';
-export { createMap, checkDefinition, hasByteValues, MAP_MEMORY_LIMIT } from './create.js';
+export { createMap, createUnsupportedMap, checkDefinition, hasByteValues, isUnimplementedMapType, MAP_MEMORY_LIMIT, SUPPORTED_MAP_TYPES } from './create.js';
+export { UnsupportedMap } from './unsupported.js';
+export { DevMap, DevMapHash } from './devmap.js';
+export { CpuMap } from './cpumap.js';
+export { SockMap, SockHash, isSockMap } from './sockmap.js';
+export { CgroupArrayMap } from './cgroup-array.js';
+export { SkStorageMap } from './sk-storage.js';
 export { toHex, fromHex, compareBytes, keyOf } from './bytes.js';

@@ -80,6 +80,11 @@ export interface MapEnv {
    * the same CPUs).
    */
   readonly lru?: 'strict' | 'kernel';
+  /**
+   * Whether a net device with this ifindex exists in the map owner's namespace (devmap updates
+   * need one, dev_get_by_index). Unset: every non-zero ifindex does.
+   */
+  ifindexExists?: (ifindex: number) => boolean;
 }
 
 /** Make a MapEnv over `mem`. The kernel oracle machine has 2 CPUs, hence the default. */

@@ -552,11 +552,20 @@ export interface LoadedObject {
 /**
  * Load an ELF object on the host's kernel (like `bpftool prog loadall`): maps are created once
  * and shared by all its programs; each program gets a sched_cls ProgHandle with the executable
- * bound, ready for `dev.tcx(dir).attach()`, links and `dev.tc.filter()`.
+ * bound, ready for `dev.tcx(dir).attach()`, links and `dev.tc.filter()`. Pinned maps (iproute2
+ * PIN_GLOBAL_NS / PIN_OBJECT_NS, libbpf pinning by name) are shared with every other object
+ * loaded on the same kernel. Programs tcxlab refuses (unsupported kfunc or map type) get no
+ * handle; `collection.refused` says why.
  */
 export function loadObject(host: Host, bytes: Uint8Array, opts: CollectionOptions = {}): LoadedObject {
   // a private copy (not Buffer#slice, a view): the loader relocates in place, callers reuse buffers
-  const collection = Collection.load(new Uint8Array(bytes), { ...opts, mem: opts.mem ?? hostMemory(host) });
+  // Unknown section names are sched_cls, as in `tcxlab run` and the library's loadObject.
+  const collection = Collection.load(new Uint8Array(bytes), {
+    ifindexExists: (ifindex) => host.device(ifindex) !== undefined,
+    ...opts,
+    programType: opts.programType ?? 'sched_cls',
+    mem: opts.mem ?? hostMemory(host),
+  });
   const progs = new Map<string, ProgHandle>();
   for (const p of collection.programs.values()) {
     const program: NetProgram = { linked: p.linked, mem: collection.mem, engine: collection.engine };

@@ -12,6 +12,7 @@ import { runProgram } from '../../vm/engine.js';
 import { aluLoop, memLoop } from './vm-programs.js';
 import { runJitBenchmarks } from './jit-programs.js';
 import { runNetdevBenchmarks } from './netdev-chain.js';
+import { runBtfTargetBenchmark } from './btf-target.js';
 
 const engines = ['interp', 'jit'];
 const suite = new Benchmark.Suite('vm');
@@ -46,3 +47,4 @@ suite
 
 runJitBenchmarks();
 runNetdevBenchmarks();
+runBtfTargetBenchmark();

@@ -71,7 +71,7 @@ describe('helpers that stay unsupported', () => {
   it('fault with E_UNSUPPORTED_HELPER naming the helper', () => {
     const h = harness();
     const table = buildHelperTable();
-    for (const id of [H.bpf_sk_storage_get, H.bpf_send_signal, H.bpf_per_cpu_ptr, H.bpf_find_vma]) {
+    for (const id of [H.bpf_task_storage_get, H.bpf_send_signal, H.bpf_per_cpu_ptr, H.bpf_find_vma]) {
       expect(() => table[id]!(h.call)).toThrow(expect.objectContaining({ code: 'E_UNSUPPORTED_HELPER' }));
     }
     expect(() => table[H.bpf_send_signal]!(h.call)).toThrow(/send_signal/);

@@ -562,7 +562,7 @@ describe('[maps/prog-array, map-in-map]', () => {
     expect(errno(() => mk(e, T.BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 1))).toBe('EBADF');
     const nested: MapDefinition = { name: 'n', type: T.BPF_MAP_TYPE_ARRAY_OF_MAPS, keySize: 4, valueSize: 4, maxEntries: 1, flags: 0 };
     expect(errno(() => mk(e, T.BPF_MAP_TYPE_HASH_OF_MAPS, 4, 4, 1, 0, { innerMap: nested }))).toBe('EINVAL');
-    expect(errno(() => mk(e, T.BPF_MAP_TYPE_SOCKMAP, 4, 4, 1))).toBe('ENOTSUPP');
+    expect(errno(() => mk(e, T.BPF_MAP_TYPE_XSKMAP, 4, 4, 1))).toBe('ENOTSUPP');
     expect(errno(() => mk(e, 1000, 4, 4, 1))).toBe('EINVAL');
     expect(errno(() => mk(e, T.BPF_MAP_TYPE_ARRAY, 4, 1 << 20, 4096))).toBe('ENOMEM');
   });

@@ -81,6 +81,8 @@ describe('[maps/syscall]: creation checks match the kernel', () => {
 describe('[maps/syscall]: host-side operations match the kernel', () => {
   const { lines, answers } = load('ops');
   const env = createMapEnv(new Memory(), { ncpus: NCPUS });
+  // devmap updates need an existing device: the recording used ifindex 1 (lo) and 4242 (none).
+  env.ifindexExists = (ifindex) => ifindex === 1;
   const maps: BpfMap[] = [];
   const defs: MapDefinition[] = [];
   let cur: BpfMap | undefined;

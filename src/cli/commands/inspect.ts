@@ -16,6 +16,7 @@ export function specToJson(spec: CollectionSpec): unknown {
         license: spec.license,
         ...(spec.kernelVersion !== undefined ? { kernelVersion: spec.kernelVersion } : {}),
         btf: spec.btf !== undefined,
+        ...(spec.coreTarget !== undefined ? { coreTarget: spec.coreTarget } : {}),
         maps: spec.maps,
         programs: spec.programs.map((p) => ({
           ...p,
@@ -33,14 +34,16 @@ export function register(program: Command, io: CliIo): void {
     .description('load a clang BPF object and print its CollectionSpec (programs, maps, line info) as JSON')
     .argument('<object>', 'BPF ELF object (.o)')
     .option('--type <type>', 'program type for unknown section names (e.g. classifier, sched_act, xdp)')
-    .option('--btf <file>', 'vmlinux BTF for CO-RE relocations (e.g. /sys/kernel/btf/vmlinux)')
+    .option('--btf <file>', 'target BTF for CO-RE relocations (default: the built-in vmlinux BTF of Linux 6.18)')
     .option('--no-lines', 'omit line info')
     .action((object: string, opts: { type?: string; btf?: string; lines: boolean }) => {
       const load: LoadOptions = {};
       if (opts.type !== undefined) load.programType = opts.type;
       if (opts.btf !== undefined) load.btf = io.readFile(opts.btf);
       const spec = loadCollectionSpec(io.readFile(object), load);
-      const json = specToJson(spec) as { programs: { lineInfo?: unknown }[] };
+      const json = specToJson(spec) as { programs: { lineInfo?: unknown }[]; coreTarget?: string };
+      // Say which kernel CO-RE relocated against: the default target names its kernel.
+      if (json.coreTarget !== undefined && opts.btf !== undefined) json.coreTarget = `--btf ${opts.btf}`;
       if (!opts.lines) for (const p of json.programs) delete p.lineInfo;
       io.out(`${JSON.stringify(json, null, 2)}\n`);
     });

@@ -9,7 +9,7 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { BpfError, UsageError, VerifierError } from '../../../vm/errors.js';
+import { BpfError, ErrorCode, UsageError, VerifierError } from '../../../vm/errors.js';
 import { chooseEngine, ENGINE_CHOICES, type EngineChoice } from '../../../vm/engine.js';
 import { defaultBaseState } from '../../helpers/base.js';
 import { Collection, objectNameOf } from '../../collection.js';
@@ -114,6 +114,9 @@ export function loadForRun(objBytes: Uint8Array, objPath: string, progName: stri
   const nameOfSpec = (ms: MapSpec): string => probe.mapList[spec.maps.indexOf(ms)]?.name ?? ms.name;
   spec = withDataSets(spec, sets, nameOfSpec);
   const coll = new Collection(spec, { objectName });
+  // A program tcxlab refuses (unsupported kfunc or map type) fails to load, naming what it uses.
+  const refused = coll.refused.get(progName);
+  if (refused !== undefined) throw new LoadFailure(refused.error);
   const t = coll.program(progName).spec.type.id;
   if (t !== BPF_PROG_TYPE.BPF_PROG_TYPE_SCHED_CLS && t !== BPF_PROG_TYPE.BPF_PROG_TYPE_SCHED_ACT) {
     throw new UsageError(`program ${progName} is ${progTypeName(t)}: tcxlab runs sched_cls and sched_act programs`);
@@ -156,7 +159,8 @@ export function runJob(
   } catch (e) {
     if (!(e instanceof LoadFailure)) throw e;
     // As `oracle run` does when the object does not load: one error object (exit status 1).
-    const errname = e.reason instanceof VerifierError ? 'EACCES' : 'EINVAL';
+    // tcxlab's own refusals (a kfunc or map type it lacks) say ENOTSUPP, as unsupported map types do.
+    const errname = e.reason instanceof VerifierError ? 'EACCES' : e.reason.code === ErrorCode.Unsupported ? 'ENOTSUPP' : 'EINVAL';
     return { error: 'load', errno: ERRNO[errname], errname, message: objPath, log: e.reason.message };
   }
   const spec = coll.spec;
@@ -223,7 +227,7 @@ export function register(program: Command, io: CliIo): void {
     .option('--repeat <n>', 'run the first packet N times on the same skb and report duration_ns', (v) => Number.parseInt(v, 10))
     .option('--cpu <n>', 'CPU the program runs on (per-CPU maps)', (v) => Number.parseInt(v, 10), 0)
     .option('--type <type>', 'program type for unknown section names (e.g. sched_cls)')
-    .option('--btf <file>', 'target BTF for CO-RE relocations (e.g. /sys/kernel/btf/vmlinux; default: the built-in one)')
+    .option('--btf <file>', 'target BTF for CO-RE relocations (e.g. another kernel\'s /sys/kernel/btf/vmlinux; default: the built-in vmlinux BTF of Linux 6.18)')
     .option('--pretty', 'indent the JSON')
     .action((obj: string, prog: string, packetsFile: string, o: Record<string, unknown>) => {
       checkArgOrder('run', obj, prog, packetsFile, tryRead(io.readFile));

@@ -127,6 +127,18 @@ golden("tailcall", "tail_loop", "mixed", ctx_out=True, volatile=PROG_IDS,
 golden("core", "core_fields", "mixed", ctx_out=True)
 golden("core", "core_fields", "mixed", "ctx", ctx=dict(priority=41, mark=5))
 golden("core", "core_read_ip", "mixed", ctx_out=True)
+golden("core_vmlinux", "core_kernel_types", "one_ipv4",
+       note="CO-RE on kernel-internal types (sk_buff, net_device, sock): needs the complete vmlinux BTF")
+golden("core_vmlinux", "core_sctp_ports", "mixed", ctx_out=True)
+DEVSETS = [("devs", "00000000", "01000000"), ("devh", "07000000", "0100000000000000")]
+golden("maps_net", "maps_dev", "one_ipv4", sets=DEVSETS,
+       note="devmap/devmap_hash filled from the host with ifindex 1 (lo), looked up by the program")
+golden("maps_net", "maps_sock", "one_ipv4",
+       note="empty sockmap/sockhash lookups and deletes, bpf_skb_under_cgroup on an empty cgroup array")
+golden("maps_net", "maps_sk_storage", "one_ipv4",
+       note="bpf_sk_storage_get/delete on skb->sk (the test run's socket)")
+golden("maps_net", "maps_sk_table", "mixed",
+       note="bpf_sk_lookup_tcp finds no socket on the oracle: nothing stored")
 for p in ("ldabs_filter", "ldabs_words", "ldabs_asm"):
     golden("ldabs", p, "mixed", ctx_out=True)
 

@@ -1,0 +1,34 @@
+/**
+ * @fileoverview A map of a type tcxlab does not implement yet (sockmap, devmap, cgroup storage...).
+ *
+ * The kernel would create it, so the object still loads: the Collection keeps this placeholder
+ * in its place (spec indexes stay aligned) and refuses only the programs that reference it,
+ * naming the map and its type. Every host-side operation fails with ENOTSUPP; programs never
+ * see it (they are refused before they can run).
+ */
+import type { Region } from '../../vm/memory.js';
+import { BaseMap, ENOTSUPP } from './base.js';
+import type { HostValue } from './types.js';
+
+export class UnsupportedMap extends BaseMap {
+  lookupElem(_key: Uint8Array, _cpu: number): Region | undefined {
+    return undefined;
+  }
+
+  protected sysLookup(_key: Uint8Array): HostValue | number {
+    return ENOTSUPP;
+  }
+
+  protected sysUpdate(_key: Uint8Array, _value: Uint8Array, _flags: number): number {
+    return ENOTSUPP;
+  }
+
+  protected sysDelete(_key: Uint8Array): number {
+    return ENOTSUPP;
+  }
+
+  /** Nothing to list: a dump shows the map's definition with no entries. */
+  keys(): Uint8Array[] {
+    return [];
+  }
+}
