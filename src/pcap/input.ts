@@ -1,0 +1,66 @@
+/**
+ * @fileoverview Frames for a run from one input file, whatever its form: a pcap or pcapng
+ * capture (detected by magic number; frames converted to Ethernet, linktype.ts) or hex text
+ * (one frame per line, `#` comments). Captures that break off part-way give the frames before
+ * the fault and the fault (a PcapError with its byte offset), so callers can run those frames
+ * and then report the error.
+ */
+import { BpfError, PcapError, UsageError } from '../../vm/errors.js';
+import { toEthernet } from './linktype.js';
+import { captureFormat, parseCapture, type ReadLimits } from './reader.js';
+
+/** One frame to run: `line` is the hex file's 1-based line, or the capture's frame number. */
+export interface InputFrame {
+  line: number;
+  /** An Ethernet frame. */
+  data: Uint8Array;
+  /** Capture timestamp (captures only). */
+  timestampNs?: bigint;
+  /** Wire length when the capture truncated the frame (captures only). */
+  origLen?: number;
+}
+
+export interface FrameInput {
+  format: 'hex' | 'pcap' | 'pcapng';
+  frames: InputFrame[];
+  /** The capture broke off here; `frames` are the ones before. */
+  error?: PcapError;
+}
+
+function hexByte(s: string): Uint8Array {
+  const out = new Uint8Array(s.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.substr(i * 2, 2), 16);
+  return out;
+}
+
+/** Hex text: one frame per line, `#` comments and blank lines ignored; a bad line is a UsageError. */
+export function parseHexFrames(text: string): InputFrame[] {
+  const out: InputFrame[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const s = raw.replace(/#.*/, '').replace(/\s+/g, '');
+    if (s === '') return;
+    if (!/^([0-9a-fA-F]{2})*$/.test(s)) throw new UsageError(`packets line ${i + 1}: not an even-length hex string`);
+    out.push({ line: i + 1, data: hexByte(s) });
+  });
+  return out;
+}
+
+/** Frames from file bytes: a capture by magic number, else hex text. */
+export function parseFrames(bytes: Uint8Array, limits: ReadLimits = {}): FrameInput {
+  const fmt = captureFormat(bytes);
+  if (fmt === undefined) return { format: 'hex', frames: parseHexFrames(new TextDecoder().decode(bytes)) };
+  const cap = parseCapture(bytes, limits);
+  const out: FrameInput = { format: fmt, frames: [] };
+  for (const f of cap.frames) {
+    try {
+      const data = toEthernet(f.linkType, f.data, { offset: f.dataOffset, frame: f.index });
+      out.frames.push({ line: f.index, data, timestampNs: f.timestampNs, ...(f.origLen > f.data.length ? { origLen: f.origLen } : {}) });
+    } catch (e) {
+      if (!(e instanceof BpfError)) throw e;
+      out.error = e as PcapError;
+      return out;
+    }
+  }
+  if (cap.error) out.error = cap.error;
+  return out;
+}
