@@ -119,7 +119,9 @@ function vlanAt(c: Ctx, o: number, end: number, tpid: number): void {
   if (cut(c, 'vlan', o, 4)) return;
   const tci = be16(c.b, o);
   const t = be16(c.b, o + 2);
-  layer(c, 'vlan', o, 4, { 'vlan.tpid': hex16(tpid), 'vlan.priority': tci >> 13, 'vlan.dei': (tci & 0x1000) !== 0, 'vlan.id': tci & 0xfff, 'vlan.etype': hex16(t) });
+  // Wireshark calls an 802.1ad (S-)tag ieee8021ad, an 802.1Q tag vlan
+  const n = tpid === ETHERTYPE.QINQ ? 'ieee8021ad' : 'vlan';
+  layer(c, n, o, 4, { [`${n}.tpid`]: hex16(tpid), [`${n}.priority`]: tci >> 13, [`${n}.dei`]: (tci & 0x1000) !== 0, [`${n}.id`]: tci & 0xfff, [`${n}.etype`]: hex16(t) });
   byEtherType(c, t, o + 4, end);
 }
 
@@ -165,7 +167,8 @@ function ipv4At(c: Ctx, o: number, end: number): void {
     'ip.flags.rb': (fl & 0x8000) !== 0,
     'ip.flags.df': (fl & 0x4000) !== 0,
     'ip.flags.mf': mf,
-    'ip.frag_offset': off,
+    // in 8-byte units, as Wireshark shows it
+    'ip.frag_offset': off / 8,
     'ip.ttl': b[o + 8],
     'ip.proto': proto,
     'ip.checksum': hex16(ck),
@@ -180,7 +183,7 @@ function ipv4At(c: Ctx, o: number, end: number): void {
   byIpProto(c, proto, o + ihl, stop);
 }
 
-const EXT_NAMES: Record<number, string> = { [IPPROTO.HOPOPTS]: 'ipv6.hopopts', [IPPROTO.ROUTING]: 'ipv6.routing', [IPPROTO.FRAGMENT]: 'ipv6.fragment', [IPPROTO.DSTOPTS]: 'ipv6.dstopts' };
+const EXT_NAMES: Record<number, string> = { [IPPROTO.HOPOPTS]: 'ipv6.hopopts', [IPPROTO.ROUTING]: 'ipv6.routing', [IPPROTO.FRAGMENT]: 'ipv6.fraghdr', [IPPROTO.DSTOPTS]: 'ipv6.dstopts' };
 
 function ipv6At(c: Ctx, o: number, end: number): void {
   if (cut(c, 'ipv6', o, 40)) return;
@@ -190,9 +193,10 @@ function ipv6At(c: Ctx, o: number, end: number): void {
   const src = b.slice(o + 8, o + 24);
   let dst = b.slice(o + 24, o + 40);
   layer(c, 'ipv6', o, 40, {
+    'ip.version': w >>> 28,
     'ipv6.version': w >>> 28,
-    'ipv6.tclass': `0x${((w >>> 20) & 0xff).toString(16).padStart(2, '0')}`,
-    'ipv6.flow': `0x${(w & 0xfffff).toString(16).padStart(5, '0')}`,
+    'ipv6.tclass': `0x${((w >>> 20) & 0xff).toString(16).padStart(8, '0')}`,
+    'ipv6.flow': `0x${(w & 0xfffff).toString(16).padStart(6, '0')}`,
     'ipv6.plen': plen,
     'ipv6.nxt': b[o + 6],
     'ipv6.hlim': b[o + 7],
@@ -211,15 +215,17 @@ function ipv6At(c: Ctx, o: number, end: number): void {
     const f: Record<string, FieldValue> = { [`${name}.nxt`]: b[p] };
     if (nh === IPPROTO.FRAGMENT) {
       const fo = be16(b, p + 2);
-      f['ipv6.fragment.offset'] = fo & 0xfff8;
-      f['ipv6.fragment.more'] = (fo & 1) !== 0;
-      f['ipv6.fragment.id'] = `0x${be32(b, p + 4).toString(16).padStart(8, '0')}`;
+      // offsets in 8-byte units, as Wireshark shows them
+      f['ipv6.fraghdr.offset'] = fo >> 3;
+      f['ipv6.fraghdr.more'] = (fo & 1) !== 0;
+      f['ipv6.fraghdr.ident'] = `0x${be32(b, p + 4).toString(16).padStart(8, '0')}`;
       layer(c, name, p, len, f);
       if ((fo & 0xfff8) !== 0) return data(c, p + 8, stop);
       fragment = (fo & 1) !== 0;
     } else if (nh === IPPROTO.ROUTING) {
       const type = b[p + 2];
       const left = b[p + 3];
+      f['ipv6.routing.len'] = b[p + 1];
       f['ipv6.routing.type'] = type;
       f['ipv6.routing.segleft'] = left;
       const n = Math.floor((len - 8) / 16);
@@ -280,7 +286,7 @@ function tcpAt(c: Ctx, o: number, end: number): void {
     'tcp.seq_raw': be32(b, o + 4),
     'tcp.ack_raw': be32(b, o + 8),
     'tcp.hdr_len': hl,
-    'tcp.flags': `0x${flags.toString(16).padStart(3, '0')}`,
+    'tcp.flags': hex16(flags),
     'tcp.flags.fin': (flags & 0x01) !== 0,
     'tcp.flags.syn': (flags & 0x02) !== 0,
     'tcp.flags.reset': (flags & 0x04) !== 0,
@@ -349,6 +355,16 @@ function icmpAt(c: Ctx, o: number, end: number, v6: boolean): void {
     f['icmpv6.echo.sequence_number'] = be16(b, o + 6);
   }
   layer(c, name, o, 8, f);
+  // errors quote the offending packet: ICMP destination unreachable, source quench, redirect,
+  // time exceeded, parameter problem; ICMPv6 types 1-4
+  const quotes = v6 ? type >= 1 && type <= 4 : [3, 4, 5, 11, 12].includes(type);
+  if (quotes && o + 8 < end) {
+    const saved = c.ip;
+    if (v6) ipv6At(c, o + 8, end);
+    else ipv4At(c, o + 8, end);
+    c.ip = saved;
+    return;
+  }
   data(c, o + 8, end);
 }
 
