@@ -34,12 +34,15 @@ export interface CapturedFrame {
   timestampNs: bigint;
   /** pcapng opt_comment options of the frame. */
   comments?: string[];
+  /** pcapng epb_flags direction bits, when set. */
+  direction?: 'inbound' | 'outbound';
 }
 
 export interface CaptureInterface {
   linkType: number;
   snaplen: number;
   name?: string;
+  description?: string;
 }
 
 export interface Capture {
@@ -173,6 +176,8 @@ interface NgInterface extends CaptureInterface {
 const OPT_ENDOFOPT = 0;
 const OPT_COMMENT = 1;
 const IF_NAME = 2;
+const IF_DESCRIPTION = 3;
+const EPB_FLAGS = 2;
 const IF_TSRESOL = 9;
 
 /** Options (code, length, value padded to 4) in [start, end); undefined when malformed. */
@@ -241,6 +246,7 @@ export function parsePcapng(bytes: Uint8Array, limits: ReadLimits = {}): Capture
         const itf: NgInterface = { linkType, snaplen, unitsPerSec: 1_000_000n };
         for (const o of opts) {
           if (o.code === IF_NAME) itf.name = utf8.decode(o.value).replace(/\0+$/, '');
+          if (o.code === IF_DESCRIPTION) itf.description = utf8.decode(o.value).replace(/\0+$/, '');
           if (o.code === IF_TSRESOL && o.value.length >= 1) {
             const r = o.value[0];
             const exp = BigInt(r & 0x7f);
@@ -249,7 +255,7 @@ export function parsePcapng(bytes: Uint8Array, limits: ReadLimits = {}): Capture
           }
         }
         ifs.push(itf);
-        out.interfaces.push({ linkType, snaplen, name: itf.name });
+        out.interfaces.push({ linkType, snaplen, name: itf.name, description: itf.description });
         break;
       }
       case 2:
@@ -290,11 +296,16 @@ export function parsePcapng(bytes: Uint8Array, limits: ReadLimits = {}): Capture
         }
         if (data + capLen > end) return fail(`frame ${n + 1}: captured length ${capLen} runs past the end of its block`, off + 20);
         let comments: string[] | undefined;
+        let direction: 'inbound' | 'outbound' | undefined;
         if (type !== 3) {
           const opts = options(dv, bytes, data + ((capLen + 3) & ~3), end, le);
           if (!opts) return fail(`frame ${n + 1}: malformed options`, data + ((capLen + 3) & ~3));
           const cs = opts.filter((o) => o.code === OPT_COMMENT).map((o) => utf8.decode(o.value));
           if (cs.length) comments = cs;
+          const fl = type === 6 ? opts.find((o) => o.code === EPB_FLAGS && o.value.length === 4) : undefined;
+          const d = fl ? new DataView(fl.value.buffer, fl.value.byteOffset, 4).getUint32(0, le) & 3 : 0;
+          if (d === 1) direction = 'inbound';
+          if (d === 2) direction = 'outbound';
         }
         const linkType = ifs[ifId].linkType;
         if (!isSupportedLinkType(linkType)) return fail(`frame ${n + 1}: ${linkTypeName(linkType)} is not supported (Ethernet, Linux SLL, SLL2, raw IP)`, off);
@@ -308,6 +319,7 @@ export function parsePcapng(bytes: Uint8Array, limits: ReadLimits = {}): Capture
           origLen: Math.max(origLen, capLen),
           timestampNs: ts,
           ...(comments ? { comments } : {}),
+          ...(direction ? { direction } : {}),
         });
         break;
       }

@@ -112,8 +112,9 @@ describe('link types: what a tc program on an Ethernet device sees', () => {
       [4, 'ffffffffffff020000000000aa0806'],
     ]);
   });
-  it('frames too short for their link header and non-IP raw frames are errors with the offset', () => {
-    expect(() => toEthernet(LINKTYPE.ETHERNET, new Uint8Array(13), { offset: 40, frame: 2 })).toThrow(/offset 40 .*shorter than a Ethernet header/);
+  it('frames too short for their cooked header and non-IP raw frames are errors with the offset; short Ethernet frames go to the run', () => {
+    expect(toEthernet(LINKTYPE.ETHERNET, new Uint8Array(13), { offset: 40, frame: 2 }).length).toBe(13);
+    expect(() => toEthernet(LINKTYPE.LINUX_SLL, new Uint8Array(15), { offset: 40, frame: 2 })).toThrow(/offset 40 .*frame 2: 15 bytes, shorter than a Linux SLL header \(16\)/);
     expect(() => toEthernet(LINKTYPE.LINUX_SLL2, new Uint8Array(19), { offset: 8, frame: 1 })).toThrow(PcapError);
     expect(() => toEthernet(LINKTYPE.RAW, Uint8Array.of(0x50, 0, 0), { offset: 8, frame: 1 })).toThrow(/IP version 5/);
     const sllNetlink = new Uint8Array(20);

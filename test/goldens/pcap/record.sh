@@ -60,6 +60,20 @@ text2pcap -q -t '%s.%f' -F pcapng -l 101 "$T/ip.txt" raw.pcapng
 text2pcap -q -t '%s.%f' -F pcap -l 228 "$T/ip4.txt" raw4.pcap
 text2pcap -q -t '%s.%f' -F pcapng -l 229 "$T/ip6.txt" raw6.pcapng
 
+# the kernel-golden packets of `tcxlab run` (test/goldens/run/packets/mixed.txt) as a capture
+python3 - ../run/packets/mixed.txt > "$T/mixed.txt" <<'PY'
+import sys
+for line in open(sys.argv[1]):
+    h = line.split('#')[0].strip().replace(' ', '')
+    if not h:
+        continue
+    b = bytes.fromhex(h)
+    for o in range(0, len(b), 16):
+        print('%06x  %s' % (o, ' '.join('%02x' % x for x in b[o:o + 16])))
+    print()
+PY
+text2pcap -q -F pcapng "$T/mixed.txt" mixed.pcapng
+
 # cut short inside the third frame: the error is at the third record / block
 editcap -F pcapng eth.pcapng "$T/e.pcapng"
 editcap -r -F pcapng "$T/e.pcapng" "$T/first2.pcapng" 1-2
