@@ -9,3 +9,4 @@ export { PcapngWriter } from './writer.js';
 export type { InterfaceOptions, PacketOptions } from './writer.js';
 export { parseFrames, parseHexFrames } from './input.js';
 export type { FrameInput, InputFrame } from './input.js';
+export { HookCapture } from './hook-capture.js';
