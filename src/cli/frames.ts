@@ -10,22 +10,22 @@ import { parseFrames, type FrameInput } from '../pcap/input.js';
 import type { ReadLimits } from '../pcap/reader.js';
 import type { CliIo } from './io.js';
 
-/** Largest packets file read (bytes). */
-export const MAX_PACKETS_FILE_BYTES = 256 * 1024 * 1024;
-
-/** Caps on one packets file (frame count and frame size; see src/pcap/reader.ts). */
+/** Caps on one packets file (file size, frame count and frame size; src/pcap/reader.ts). */
 export const PACKETS_LIMITS: ReadLimits = {};
 
 /**
  * Read the frames of a packets file: pcap / pcapng (any byte order; Ethernet, Linux SLL/SLL2,
  * raw IP, converted to Ethernet) or hex text. `bytes` replaces the file read (standard input).
+ * The one place commands read packets files (a bounded read of the file belongs here).
  */
 export function readPacketsFile(io: CliIo, path: string, bytes?: Uint8Array): FrameInput {
   const b = bytes ?? io.readFile(path);
-  if (b.length > MAX_PACKETS_FILE_BYTES) {
-    throw new UsageError(`${path}: ${b.length} bytes exceeds the packets file size limit of ${MAX_PACKETS_FILE_BYTES} bytes`);
+  try {
+    return parseFrames(b, PACKETS_LIMITS);
+  } catch (e) {
+    if (e instanceof UsageError) throw new UsageError(`${path}: ${e.message}`);
+    throw e;
   }
-  return parseFrames(b, PACKETS_LIMITS);
 }
 
 /** After the frames were processed: report a capture that broke off (stderr, exit status 1). */

@@ -6,8 +6,9 @@
  * and then report the error.
  */
 import { BpfError, PcapError, UsageError } from '../../vm/errors.js';
+import { fromHex } from '../maps/index.js';
 import { toEthernet } from './linktype.js';
-import { captureFormat, parseCapture, type ReadLimits } from './reader.js';
+import { captureFormat, DEFAULT_MAX_FILE_BYTES, parseCapture, type ReadLimits } from './reader.js';
 
 /** One frame to run: `line` is the hex file's 1-based line, or the capture's frame number. */
 export interface InputFrame {
@@ -27,12 +28,6 @@ export interface FrameInput {
   error?: PcapError;
 }
 
-function hexByte(s: string): Uint8Array {
-  const out = new Uint8Array(s.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.substr(i * 2, 2), 16);
-  return out;
-}
-
 /** Hex text: one frame per line, `#` comments and blank lines ignored; a bad line is a UsageError. */
 export function parseHexFrames(text: string): InputFrame[] {
   const out: InputFrame[] = [];
@@ -40,7 +35,7 @@ export function parseHexFrames(text: string): InputFrame[] {
     const s = raw.replace(/#.*/, '').replace(/\s+/g, '');
     if (s === '') return;
     if (!/^([0-9a-fA-F]{2})*$/.test(s)) throw new UsageError(`packets line ${i + 1}: not an even-length hex string`);
-    out.push({ line: i + 1, data: hexByte(s) });
+    out.push({ line: i + 1, data: fromHex(s)! });
   });
   return out;
 }
@@ -48,6 +43,8 @@ export function parseHexFrames(text: string): InputFrame[] {
 /** Frames from file bytes: a capture by magic number, else hex text. */
 export function parseFrames(bytes: Uint8Array, limits: ReadLimits = {}): FrameInput {
   const fmt = captureFormat(bytes);
+  const max = limits.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  if (fmt === undefined && bytes.length > max) throw new UsageError(`packets file of ${bytes.length} bytes exceeds the size limit of ${max} bytes (maxFileBytes)`);
   if (fmt === undefined) return { format: 'hex', frames: parseHexFrames(new TextDecoder().decode(bytes)) };
   const cap = parseCapture(bytes, limits);
   const out: FrameInput = { format: fmt, frames: [] };

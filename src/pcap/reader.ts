@@ -58,10 +58,13 @@ export interface ReadLimits {
   maxFrames?: number;
   /** Largest captured length of one frame (default 262,144, libpcap's MAXIMUM_SNAPLEN). */
   maxFrameBytes?: number;
+  /** Bytes of the file read (default 256 MiB): the frames in them are kept, then the error. */
+  maxFileBytes?: number;
 }
 
 export const DEFAULT_MAX_FRAMES = 1_000_000;
 export const DEFAULT_MAX_FRAME_BYTES = 262_144;
+export const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
 
 const PCAP_MAGIC_US = 0xa1b2c3d4;
 const PCAP_MAGIC_NS = 0xa1b23c4d;
@@ -81,6 +84,14 @@ export function captureFormat(bytes: Uint8Array): 'pcap' | 'pcapng' | undefined 
 
 /** Parse a pcap or pcapng file (format by magic number). */
 export function parseCapture(bytes: Uint8Array, limits: ReadLimits = {}): Capture {
+  const max = limits.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  if (bytes.length > max) {
+    // read what the limit allows; the frame cut by it (or the end) is where the error is
+    const c = parseCapture(bytes.subarray(0, max), limits);
+    const at = c.error?.offset ?? max;
+    c.error = new PcapError(`file of ${bytes.length} bytes exceeds the size limit of ${max} bytes (maxFileBytes)`, at, c.frames.length + 1);
+    return c;
+  }
   const fmt = captureFormat(bytes);
   if (fmt === 'pcap') return parsePcap(bytes, limits);
   if (fmt === 'pcapng') return parsePcapng(bytes, limits);

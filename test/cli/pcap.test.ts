@@ -201,10 +201,18 @@ describe('a capture that breaks off: frames before it run and are written, then 
     expect(c.frames.length).toBe(2);
     expect(c.interfaces.map((i) => i.name)).toEqual(['veth0 ingress']);
   });
-  it('a packets file over the size cap names the limit', async () => {
-    const { readPacketsFile, MAX_PACKETS_FILE_BYTES } = await import('../../src/cli/frames.js');
-    const io = memoryIo();
-    const big = { length: MAX_PACKETS_FILE_BYTES + 1 } as Uint8Array;
-    expect(() => readPacketsFile(io, 'big.pcap', big)).toThrow(/exceeds the packets file size limit of 268435456 bytes/);
+  it('a packets file over the size cap names the limit; a capture keeps the frames inside it', async () => {
+    const { readPacketsFile } = await import('../../src/cli/frames.js');
+    const { parseFrames, DEFAULT_MAX_FILE_BYTES } = await import('../../src/pcap/index.js');
+    expect(DEFAULT_MAX_FILE_BYTES).toBe(256 * 1024 * 1024);
+    const hexText = new TextEncoder().encode('00'.repeat(40));
+    expect(() => parseFrames(hexText, { maxFileBytes: 39 })).toThrow(/packets file of 80 bytes exceeds the size limit of 39 bytes \(maxFileBytes\)/);
+    const eth = new Uint8Array(readFileSync(join(ROOT, G, 'eth-us.pcap')));
+    // 24-byte header + (16 + 42) + (16 + 42): the limit falls inside frame 3
+    const r = parseFrames(eth, { maxFileBytes: 150 });
+    expect(r.frames.length).toBe(2);
+    expect(r.error?.message).toMatch(/file of 218 bytes exceeds the size limit of 150 bytes \(maxFileBytes\)/);
+    expect(r.error?.offset).toBe(140);
+    expect(() => readPacketsFile(memoryIo(), 'x.txt', hexText)).not.toThrow();
   });
 });

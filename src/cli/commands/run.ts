@@ -21,7 +21,7 @@ import { BPF_PROG_TYPE, ERRNO } from '../../uapi.js';
 import type { CliIo } from '../io.js';
 import { checkArgOrder, tryRead } from '../args.js';
 import { readPacketsFile, reportInputError, writePcapOut } from '../frames.js';
-import type { InputFrame } from '../../pcap/input.js';
+import { parseHexFrames, type InputFrame } from '../../pcap/input.js';
 import { HookCapture } from '../../pcap/hook-capture.js';
 
 /** Hex → bytes, or a usage error naming what was being parsed. */
@@ -39,14 +39,7 @@ export interface PacketLine {
 
 /** Parse a packets file: one hex frame per line, `#` comments, blank lines ignored. */
 export function parsePackets(text: string): PacketLine[] {
-  const out: PacketLine[] = [];
-  text.split('\n').forEach((raw, i) => {
-    const s = raw.replace(/#.*/, '').replace(/\s+/g, '');
-    if (s === '') return;
-    if (!/^([0-9a-fA-F]{2})*$/.test(s)) throw new UsageError(`packets line ${i + 1}: not an even-length hex string`);
-    out.push({ line: i + 1, data: fromHex(s) });
-  });
-  return out;
+  return parseHexFrames(text);
 }
 
 /** libbpf's program type string (libbpf_bpf_prog_type_str). */
