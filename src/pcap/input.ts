@@ -45,7 +45,15 @@ export function parseFrames(bytes: Uint8Array, limits: ReadLimits = {}): FrameIn
   const fmt = captureFormat(bytes);
   const max = limits.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   if (fmt === undefined && bytes.length > max) throw new UsageError(`packets file of ${bytes.length} bytes exceeds the size limit of ${max} bytes (maxFileBytes)`);
-  if (fmt === undefined) return { format: 'hex', frames: parseHexFrames(new TextDecoder().decode(bytes)) };
+  if (fmt === undefined) {
+    // control bytes: a binary file that is no capture, rather than bad hex text
+    const head = bytes.subarray(0, 4096);
+    if (head.some((x) => x < 0x09 || (x > 0x0d && x < 0x20))) {
+      const magic = [...bytes.subarray(0, 4)].map((x) => x.toString(16).padStart(2, '0')).join('');
+      throw new UsageError(`neither a pcap/pcapng capture (first bytes ${magic}) nor hex text`);
+    }
+    return { format: 'hex', frames: parseHexFrames(new TextDecoder().decode(bytes)) };
+  }
   const cap = parseCapture(bytes, limits);
   const out: FrameInput = { format: fmt, frames: [] };
   for (const f of cap.frames) {

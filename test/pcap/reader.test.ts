@@ -203,3 +203,48 @@ describe('malformed files: the error has the byte offset, the frames before it a
     expect(c.error?.message).toMatch(/link type 105 is not supported/);
   });
 });
+
+describe('pcapng: several sections, simple and obsolete packet blocks', () => {
+  it('concatenated files are sections, each in its own byte order, each with its own interfaces', () => {
+    const a = file('eth.pcapng');
+    const b = swapPcapng(file('raw6.pcapng'));
+    const both = new Uint8Array(a.length + b.length);
+    both.set(a);
+    both.set(b, a.length);
+    const c = readCapture(both);
+    expect(c.frames.map((f) => f.linkType)).toEqual([1, 1, 1, LINKTYPE.IPV6]);
+    expect(c.frames[3].interfaceId).toBe(0);
+    expect(hex(c.frames[3].data)).toBe(expected.files['raw6.pcapng'].frames[0].raw);
+    expect(c.frames.map((f) => f.index)).toEqual([1, 2, 3, 4]);
+  });
+  /** A little-endian pcapng block. */
+  const blk = (type: number, body: number[]): number[] => {
+    const pad = [...body, ...new Array((4 - (body.length % 4)) % 4).fill(0)];
+    const n = 12 + pad.length;
+    const u32 = (v: number) => [v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24) & 0xff];
+    return [...u32(type), ...u32(n), ...pad, ...u32(n)];
+  };
+  const u32 = (v: number) => [v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24) & 0xff];
+  const shb = blk(0x0a0d0d0a, [...u32(0x1a2b3c4d), 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+  // Ethernet, snap length 16, if_tsresol 2^-10 (option 9, length 1, value 0x8a), end of options
+  const idb = blk(1, [1, 0, 0, 0, ...u32(16), 9, 0, 1, 0, 0x8a, 0, 0, 0, 0, 0, 0, 0]);
+  const frame = Array.from({ length: 20 }, (_, i) => i);
+  it('a simple packet block holds at most the snap length; an obsolete packet block reads like an EPB', () => {
+    const spb = blk(3, [...u32(20), ...frame]);
+    // obsolete PB: interface 0 (u16), drops (u16), timestamp 1024 units = 1 s, caplen 20, len 30
+    const pb = blk(2, [0, 0, 0, 0, ...u32(0), ...u32(1024), ...u32(20), ...u32(30), ...frame]);
+    const c = readCapture(Uint8Array.from([...shb, ...idb, ...spb, ...pb]));
+    expect(c.frames.map((f) => [f.data.length, f.origLen])).toEqual([
+      [16, 20],
+      [20, 30],
+    ]);
+    expect([...c.frames[0].data]).toEqual(frame.slice(0, 16));
+    expect(c.frames[1].timestampNs).toBe(1_000_000_000n);
+  });
+  it('a packet block before any interface, or a file without a section header, is an error', () => {
+    const spb = blk(3, [...u32(20), ...frame]);
+    expect(parseCapture(Uint8Array.from([...shb, ...spb])).error?.message).toMatch(/before any interface description block/);
+    // no section header: no magic number, and not text either
+    expect(() => parseFrames(Uint8Array.from(idb))).toThrow(/neither a pcap\/pcapng capture \(first bytes 01000000\) nor hex text/);
+  });
+});
