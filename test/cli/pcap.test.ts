@@ -138,6 +138,21 @@ describe('captures as input: the same results as the kernel on the same frames',
     expect(a.stdout).toMatch(/^25 frames/);
     expect(a.stdout).toBe(b.stdout);
   });
+  it('compare: the same comparison from a capture as from the hex file', async () => {
+    const { parseHexFrames, PcapngWriter } = await import('../../src/pcap/index.js');
+    const hexFile = join(ROOT, 'test/data/compare/stolen.txt');
+    const w = new PcapngWriter();
+    w.addInterface({ name: 'x' });
+    for (const f of parseHexFrames(readFileSync(hexFile, 'utf8'))) w.addPacket(0, f.data);
+    const cap = join(tmp, 'stolen.pcapng');
+    writeFileSync(cap, w.bytes());
+    const obj = join(ROOT, 'test/goldens/net/compare.bpf.o');
+    const a = await cli(['compare', obj, 'first,second', cap]);
+    const b = await cli(['compare', obj, 'first,second', hexFile]);
+    expect(a.exitCode).toBe(0);
+    expect(a.stdout).toContain('frame 1 (64 bytes) ingress');
+    expect(a.stdout).toBe(b.stdout);
+  });
   it('prog run: data_in a capture runs every frame', async () => {
     const io = await cli(['prog', 'run', 'file', join(ROOT, 'progs/bench_parse.bpf.o'), 'data_in', join(ROOT, G, 'eth.pcapng'), 'data_out', '-']);
     expect(io.exitCode).toBe(0);
