@@ -93,7 +93,7 @@ export interface ScenarioOptions {
   /** Record each hook's tcx program list in the traces (SendOptions.listPrograms). */
   listPrograms?: boolean;
   /** Called after every frame a `send` line runs (with HookEvent.frame filled in: --pcap-out). */
-  onSend?: (trace: NetTrace, info: { line: number; frame: number; dev: string; dir: Direction }) => void;
+  onSend?: (trace: NetTrace, info: { line: number; frame: number; dev: string; dir: Direction; timestampNs?: bigint }) => void;
 }
 
 /**
@@ -576,11 +576,13 @@ export class ScenarioRunner {
     const d = this.dev(w[1]);
     const dir = this.dirOf(w[2]);
     let frames: Uint8Array[];
+    let stamps: (bigint | undefined)[] = [];
     let bad: BpfError | undefined;
     if (w[3] === 'pcap') {
       // a capture that breaks off: the frames before the fault are sent, then the step fails
       const input = parseFrames(this.read(w[4]));
       frames = input.frames.map((f) => f.data);
+      stamps = input.frames.map((f) => f.timestampNs);
       bad = input.error;
     }
     else if (w[3] === 'udp') {
@@ -596,7 +598,7 @@ export class ScenarioRunner {
     let delivered: number | undefined;
     for (const [n, f] of frames.entries()) {
       const t = this.cur.send(d, f, { dir, engine: this.opts.engine, tcxAsClassic: this.opts.tcxAsClassic, listPrograms: this.opts.listPrograms, captureFrames: this.opts.onSend !== undefined });
-      this.opts.onSend?.(t, { line: step.line, frame: n + 1, dev: d.name, dir });
+      this.opts.onSend?.(t, { line: step.line, frame: n + 1, dev: d.name, dir, timestampNs: stamps[n] });
       step.trace = t;
       (step.traces ??= []).push(t);
       (step.frames ??= []).push(f);

@@ -215,6 +215,8 @@ describe('a capture that breaks off: frames before it run and are written, then 
     const c = readCapture(new Uint8Array(readFileSync(out)));
     expect(c.frames.length).toBe(2);
     expect(c.interfaces.map((i) => i.name)).toEqual(['veth0 ingress']);
+    // the frames keep the capture's timestamps (text2pcap's 1700000000.123456789 and 1700000001.5)
+    expect(c.frames.map((f) => f.timestampNs)).toEqual([1_700_000_000_123_456_789n, 1_700_000_001_500_000_000n]);
   });
   it('a packets file over the size cap names the limit; a capture keeps the frames inside it', async () => {
     const { readPacketsFile } = await import('../../src/cli/frames.js');

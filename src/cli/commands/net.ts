@@ -50,7 +50,7 @@ export function register(program: Command, io: CliIo): void {
       }
       let steps: ScenarioStep[];
       const cap = opts.pcapOut !== undefined ? new HookCapture() : undefined;
-      const onSend = cap && ((t: NetTrace, i: { line: number; frame: number; dev: string; dir: string }) => cap.addNetTrace(t, `line ${i.line} send ${i.dev} ${i.dir} frame ${i.frame}`));
+      const onSend = cap && ((t: NetTrace, i: { line: number; frame: number; dev: string; dir: string; timestampNs?: bigint }) => cap.addNetTrace(t, `line ${i.line} send ${i.dev} ${i.dir} frame ${i.frame}`, i.timestampNs));
       try {
         steps = runScenario(text, { readFile: (p) => io.readFile(p), file: file === '-' ? undefined : file, engine: opts.engine, onSend }).steps;
       } catch (e) {
