@@ -64,3 +64,6 @@ export {
   SourceMap,
 } from './trace/index.js';
 export type { TraceRecord, TracedRun, TraceOptions, CoverageTotals, LcovOptions } from './trace/index.js';
+// packets: builders and dissector; pcap / pcapng reading and writing
+export * from './packet/index.js';
+export * from './pcap/index.js';

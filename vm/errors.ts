@@ -38,6 +38,9 @@ export const ErrorCode = {
   Ctx: 'E_CTX',
   Net: 'E_NET',
   Usage: 'E_USAGE',
+  // packet captures (pcap/pcapng) and packet builders
+  Pcap: 'E_PCAP',
+  Packet: 'E_PACKET',
   Jit: 'E_JIT',
   /** A program uses a kfunc or map type tcxlab does not implement (only that program is refused). */
   Unsupported: 'E_UNSUPPORTED',
@@ -186,5 +189,27 @@ export class ErrnoError extends BpfError {
 export class UsageError extends BpfError {
   constructor(message: string) {
     super(ErrorCode.Usage, message);
+  }
+}
+
+/**
+ * A capture file (pcap or pcapng) that cannot be read on: `offset` is the byte offset in the
+ * file of the record or block at fault; `frame` the 1-based number the next frame would have had.
+ * Readers return the frames before the error alongside it.
+ */
+export class PcapError extends BpfError {
+  readonly offset: number;
+  readonly frame: number;
+  constructor(message: string, offset: number, frame: number) {
+    super(ErrorCode.Pcap, `pcap: byte offset ${offset} (0x${offset.toString(16)}): ${message}`);
+    this.offset = offset;
+    this.frame = frame;
+  }
+}
+
+/** A packet builder given impossible fields, or a dissector asked about bytes it cannot read. */
+export class PacketError extends BpfError {
+  constructor(message: string) {
+    super(ErrorCode.Packet, `packet: ${message}`);
   }
 }

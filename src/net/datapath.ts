@@ -81,6 +81,8 @@ export interface SendOptions {
   tcxAsClassic?: TcxAsClassic;
   /** Record each hook's tcx program list in `HookEvent.tcxPrograms` (compare's "never ran"). */
   listPrograms?: boolean;
+  /** Keep a copy of the frame as each hook left it (HookEvent.frame; for --pcap-out). */
+  captureFrames?: boolean;
 }
 
 interface Pkt {
@@ -335,6 +337,7 @@ export class Datapath {
     }
     ev.verdict = verdict;
     ev.tcIndex = skb.tcIndex;
+    if (this.opts.captureFrames) ev.frame = skb.toBytes();
     return { verdict, dropReason, redirect: pending.redirect };
   }
 

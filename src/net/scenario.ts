@@ -23,6 +23,8 @@
  *   map write OBJ/MAP OFFSET u8|u16|u32|s32|u64 VALUE      (key 0 of an array map)
  *   map dump OBJ/MAP                        (every value in key order, concatenated, hex)
  *   send DEV ingress|egress (HEX | pcap FILE | udp SRC:PORT DST:PORT [smac M] [dmac M] [len N])
+ *        (pcap FILE: pcap or pcapng, frames converted to Ethernet; a capture that breaks off
+ *        sends the frames before the fault, then the step fails with EINVAL)
  *
  *   ip netns add NS | ip -n NS ... | tc -n NS ... | ip netns exec NS COMMAND...
  *   ip link set DEV netns NS                (Host.moveDevice: down, qdisc gone, tcx kept)
@@ -47,6 +49,8 @@ import type { ProgHandle } from './prog-handle.js';
 import type { Direction } from './tcx.js';
 import type { TcxAsClassic } from './classic-view.js';
 import { fmtClassid, formatTrace, type NetTrace } from './trace.js';
+import { parseFrames } from '../pcap/input.js';
+import { captureFormat } from '../pcap/reader.js';
 
 /** One executed scenario line (the JSON the recorder writes for the kernel has the same keys). */
 export interface ScenarioStep {
@@ -88,6 +92,8 @@ export interface ScenarioOptions {
   tcxAsClassic?: TcxAsClassic;
   /** Record each hook's tcx program list in the traces (SendOptions.listPrograms). */
   listPrograms?: boolean;
+  /** Called after every frame a `send` line runs (with HookEvent.frame filled in: --pcap-out). */
+  onSend?: (trace: NetTrace, info: { line: number; frame: number; dev: string; dir: Direction; timestampNs?: bigint }) => void;
 }
 
 /**
@@ -171,24 +177,12 @@ export function udpFrame(src: string, dst: string, opts: { smac?: string; dmac?:
   return f;
 }
 
-/** Frames of a classic pcap file (LINKTYPE_ETHERNET; either byte order; µs or ns). */
+/** Frames of a pcap or pcapng file as Ethernet frames (src/pcap); a malformed file throws its PcapError. */
 export function readPcap(bytes: Uint8Array): Uint8Array[] {
-  if (bytes.length < 24) throw new UsageError('pcap: file too short');
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const magic = dv.getUint32(0, true);
-  let le: boolean;
-  if (magic === 0xa1b2c3d4 || magic === 0xa1b23c4d) le = true;
-  else if (magic === 0xd4c3b2a1 || magic === 0x4d3cb2a1) le = false;
-  else throw new UsageError('pcap: not a classic pcap file (pcapng is not supported)');
-  if (dv.getUint32(20, le) !== 1) throw new UsageError('pcap: link type is not Ethernet');
-  const out: Uint8Array[] = [];
-  for (let off = 24; off + 16 <= bytes.length; ) {
-    const incl = dv.getUint32(off + 8, le);
-    if (off + 16 + incl > bytes.length) throw new UsageError('pcap: truncated record');
-    out.push(bytes.slice(off + 16, off + 16 + incl));
-    off += 16 + incl;
-  }
-  return out;
+  if (captureFormat(bytes) === undefined) throw new UsageError('pcap: not a pcap or pcapng file');
+  const r = parseFrames(bytes);
+  if (r.error) throw r.error;
+  return r.frames.map((f) => f.data);
 }
 
 /** The scenario interpreter (one Host). */
@@ -582,7 +576,15 @@ export class ScenarioRunner {
     const d = this.dev(w[1]);
     const dir = this.dirOf(w[2]);
     let frames: Uint8Array[];
-    if (w[3] === 'pcap') frames = readPcap(this.read(w[4]));
+    let stamps: (bigint | undefined)[] = [];
+    let bad: BpfError | undefined;
+    if (w[3] === 'pcap') {
+      // a capture that breaks off: the frames before the fault are sent, then the step fails
+      const input = parseFrames(this.read(w[4]));
+      frames = input.frames.map((f) => f.data);
+      stamps = input.frames.map((f) => f.timestampNs);
+      bad = input.error;
+    }
     else if (w[3] === 'udp') {
       const o: Record<string, string> = {};
       for (let i = 6; i + 1 < w.length; i += 2) o[w[i]] = w[i + 1];
@@ -595,7 +597,8 @@ export class ScenarioRunner {
     const texts: string[] = [];
     let delivered: number | undefined;
     for (const [n, f] of frames.entries()) {
-      const t = this.cur.send(d, f, { dir, engine: this.opts.engine, tcxAsClassic: this.opts.tcxAsClassic, listPrograms: this.opts.listPrograms });
+      const t = this.cur.send(d, f, { dir, engine: this.opts.engine, tcxAsClassic: this.opts.tcxAsClassic, listPrograms: this.opts.listPrograms, captureFrames: this.opts.onSend !== undefined });
+      this.opts.onSend?.(t, { line: step.line, frame: n + 1, dev: d.name, dir, timestampNs: stamps[n] });
       step.trace = t;
       (step.traces ??= []).push(t);
       (step.frames ??= []).push(f);
@@ -607,6 +610,11 @@ export class ScenarioRunner {
     if (frames.length === 1) step.frame = toHex(frames[0]);
     if (delivered !== undefined) step.delivered = delivered;
     step.text = texts.join('\n');
+    if (bad) {
+      step.rc = 1;
+      step.errno = 'EINVAL';
+      step.msg = `${w[4]}: ${bad.message} (${frames.length} frames before it were sent)`;
+    }
   }
 
   /**

@@ -44,6 +44,8 @@ export interface HookEvent {
   classid?: number;
   /** The hook's tcx programs at the time, in order (only with SendOptions.listPrograms). */
   tcxPrograms?: string[];
+  /** The frame as the hook left it (from the Ethernet header; only with SendOptions.captureFrames). */
+  frame?: Uint8Array;
 }
 
 /** A redirect being executed (skb_do_redirect) or a clone_redirect. */

@@ -12,11 +12,12 @@ import { Option, type Command } from 'commander';
 import { ENGINES, type Engine } from '../../../vm/engine.js';
 import { UsageError } from '../../../vm/errors.js';
 import { compare, compareScenario, COMPARE_PATHS, type CompareField, type ComparePath, type CompareResult, type FrameComparison, type PathOutcome } from '../../net/compare.js';
-import { parseClassid, readPcap } from '../../net/scenario.js';
+import { parseClassid } from '../../net/scenario.js';
 import { fmtClassid } from '../../net/trace.js';
 import { checkArgOrder, isElf, tryRead } from '../args.js';
 import type { CliIo } from '../io.js';
-import { parsePackets } from './run.js';
+import type { FrameInput } from '../../pcap/input.js';
+import { readPacketsFile, reportInputError } from '../frames.js';
 
 interface CompareCliOptions {
   dir: string;
@@ -42,13 +43,6 @@ function classidOpt(s: string | undefined, what: string): number | undefined {
   if (s === undefined) return undefined;
   if (!/^[0-9a-fA-F]*:[0-9a-fA-F]*$|^(0x)?[0-9a-fA-F]+$/.test(s)) throw new UsageError(`--${what}: expected MAJ:MIN in hex (e.g. 1:10), got ${JSON.stringify(s)}`);
   return parseClassid(s);
-}
-
-/** Frames of a packets file: classic pcap (by its magic) or one hex frame per line. */
-function framesOf(bytes: Uint8Array): Uint8Array[] {
-  const m = bytes.length >= 4 ? new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) : 0;
-  if ([0xa1b2c3d4, 0xa1b23c4d, 0xd4c3b2a1, 0x4d3cb2a1].includes(m)) return readPcap(bytes);
-  return parsePackets(new TextDecoder().decode(bytes)).map((p) => p.data);
 }
 
 const PATH_LABEL = (p: ComparePath, r: CompareResult): string => (p === 'tcx' ? 'tcx' : p === 'da' ? `cls_bpf da${r.daClassid ? ` ${fmtClassid(r.daClassid)}` : ''}` : `cls_bpf non-da ${fmtClassid(r.classid)}`);
@@ -119,7 +113,7 @@ export function register(program: Command, io: CliIo): void {
     .description('attach the same program(s) through tcx and as clsact cls_bpf filters (da, and non-da with a classid), run the same frames, and show what differs and why; or compare a `net` scenario')
     .argument('<obj>', 'BPF object file (.o), or a `net` scenario file (then nothing else)')
     .argument('[prog]', 'program name(s), comma separated: tcx order = classic prio order')
-    .argument('[packets]', 'one hex frame per line (# comments), or a pcap file')
+    .argument('[packets]', 'pcap/pcapng capture, or one hex frame per line (# comments)')
     .addOption(new Option('--dir <dir>', 'the hook').choices(['ingress', 'egress']).default('ingress'))
     .option('--prio <n>', "the classic filters' first prio (default 1; program i gets prio + i)")
     .option('--classid <maj:min>', 'classid of the non-da filters (default 1:1): what a return of -1 selects')
@@ -142,6 +136,7 @@ export function register(program: Command, io: CliIo): void {
       const objBytes = io.readFile(obj);
       let r: CompareResult;
       const heads: string[] = [];
+      let input: FrameInput | undefined;
       const scenario = !isElf(objBytes) && prog === undefined && packets === undefined;
       if (scenario) {
         const rs = compareScenario(new TextDecoder().decode(objBytes), { readFile: (p) => io.readFile(p), file: obj }, common);
@@ -151,7 +146,8 @@ export function register(program: Command, io: CliIo): void {
       } else {
         if (prog === undefined || packets === undefined) throw new UsageError('compare: OBJ PROG[,PROG...] PACKETS_FILE, or a scenario file alone');
         checkArgOrder('compare', obj, prog, packets, tryRead(io.readFile));
-        const frames = framesOf(io.readFile(packets));
+        input = readPacketsFile(io, packets);
+        const frames = input.frames.map((f) => f.data);
         const progs = prog.split(',').map((p) => p.trim()).filter(Boolean);
         r = compare(objBytes, progs, frames, { ...common, dir: o.dir as 'ingress' | 'egress', mark: int(o.mark, 'mark'), priority: int(o.priority, 'priority') });
         for (const f of r.frames) heads.push(`frame ${f.index + 1} (${f.frame.length} bytes) ${r.dir}`);
@@ -164,5 +160,6 @@ export function register(program: Command, io: CliIo): void {
         r.frames.forEach((f, i) => printFrame(io, r, f, heads[i]));
       }
       if (o.failOnDiff && r.frames.some((f) => f.differences.length)) io.exitCode = 1;
+      if (input && packets !== undefined) reportInputError(io, packets, input);
     });
 }

@@ -17,7 +17,7 @@ import { fromHex } from '../../maps/index.js';
 import { CoverageCollector, formatAnnotated, formatLcov, formatSummary } from '../../trace/index.js';
 import type { CliIo } from '../io.js';
 import { checkArgOrder, tryRead } from '../args.js';
-import { parsePackets } from './run.js';
+import { readPacketsFile, reportInputError } from '../frames.js';
 import { loadForRun, parseSets } from './trace.js';
 
 /** A finder of source files by BTF name: first directory where the file exists wins. */
@@ -55,7 +55,7 @@ export function register(program: Command, io: CliIo): void {
     .description('run PROG of OBJ on every frame of PACKETS_FILE and report instruction, line, branch and function coverage')
     .argument('<obj>', 'BPF object file (.o)')
     .argument('<prog>', 'program (function) name')
-    .argument('<packets>', 'file with one hex frame per line (# comments)')
+    .argument('<packets>', 'pcap/pcapng capture, or a file with one hex frame per line (# comments)')
     .option('--ctx <hex>', 'struct __sk_buff ctx_in (192 bytes or a prefix) for every packet')
     .option('--set <map-key-value...>', 'set a map entry before the runs: MAP KEYHEX VALHEX, or MAP KEYHEX @PROG (repeatable)')
     .option('--lcov <file>', 'write an LCOV tracefile (- for standard output)')
@@ -63,7 +63,8 @@ export function register(program: Command, io: CliIo): void {
     .option('--source-dir <dir>', 'directory the BTF source file names are relative to')
     .action((obj: string, prog: string, packetsFile: string, o: Record<string, unknown>) => {
       checkArgOrder('cover', obj, prog, packetsFile, tryRead(io.readFile));
-      const packets = parsePackets(new TextDecoder().decode(io.readFile(packetsFile)));
+      const input = readPacketsFile(io, packetsFile);
+      const packets = input.frames;
       const coll = loadForRun(io.readFile(obj), obj, prog, parseSets(o.set as string[] | undefined));
       let ctxIn: Uint8Array | undefined;
       if (o.ctx !== undefined) {
@@ -99,5 +100,6 @@ export function register(program: Command, io: CliIo): void {
           io.out(`wrote ${lcov}\n`);
         }
       }
+      reportInputError(io, packetsFile, input);
     });
 }

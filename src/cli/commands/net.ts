@@ -9,7 +9,10 @@ import { Option, type Command } from 'commander';
 import { ENGINES, type Engine } from '../../../vm/engine.js';
 import { BpfError } from '../../../vm/errors.js';
 import { runScenario, ScenarioError, type ScenarioStep } from '../../net/scenario.js';
+import type { NetTrace } from '../../net/trace.js';
 import type { CliIo } from '../io.js';
+import { writePcapOut } from '../frames.js';
+import { HookCapture } from '../../pcap/hook-capture.js';
 
 /** A step as JSON (the trace without frames' bytes as arrays). */
 function stepJson(s: ScenarioStep): Record<string, unknown> {
@@ -19,7 +22,7 @@ function stepJson(s: ScenarioStep): Record<string, unknown> {
   if (s.value !== undefined) o.value = s.value;
   if (s.trace) {
     o.trace = {
-      events: s.trace.events,
+      events: s.trace.events.map((e) => ('frame' in e ? { ...e, frame: undefined } : e)),
       fates: s.trace.fates.map(({ device: _d, ...f }) => ({ ...f, frame: Buffer.from(f.frame).toString('hex') })),
     };
   }
@@ -34,8 +37,9 @@ export function register(program: Command, io: CliIo): void {
     .argument('<scenario>', 'scenario file, or - for standard input')
     .option('--json', 'one JSON object per step instead of text')
     .option('-q, --quiet', 'only print sends, shows, dumps and errors')
+    .option('--pcap-out <file>', 'write what left each tc hook to a pcapng file (one interface per device and direction), the story in packet comments')
     .addOption(new Option('--engine <engine>', 'execution engine').choices([...ENGINES]).default('interp'))
-    .action(async (file: string, opts: { json?: boolean; quiet?: boolean; engine: Engine }) => {
+    .action(async (file: string, opts: { json?: boolean; quiet?: boolean; engine: Engine; pcapOut?: string }) => {
       let text: string;
       try {
         text = file === '-' ? await io.stdin() : Buffer.from(io.readFile(file)).toString('utf8');
@@ -45,8 +49,10 @@ export function register(program: Command, io: CliIo): void {
         return;
       }
       let steps: ScenarioStep[];
+      const cap = opts.pcapOut !== undefined ? new HookCapture() : undefined;
+      const onSend = cap && ((t: NetTrace, i: { line: number; frame: number; dev: string; dir: string; timestampNs?: bigint }) => cap.addNetTrace(t, `line ${i.line} send ${i.dev} ${i.dir} frame ${i.frame}`, i.timestampNs));
       try {
-        steps = runScenario(text, { readFile: (p) => io.readFile(p), file: file === '-' ? undefined : file, engine: opts.engine }).steps;
+        steps = runScenario(text, { readFile: (p) => io.readFile(p), file: file === '-' ? undefined : file, engine: opts.engine, onSend }).steps;
       } catch (e) {
         if (!(e instanceof BpfError)) throw e;
         // the lines that ran before the one that stopped the scenario are still worth seeing
@@ -54,6 +60,9 @@ export function register(program: Command, io: CliIo): void {
         io.err(`tcxlab net: ${e.message}\n`);
         io.exitCode = 2;
         return;
+      } finally {
+        // what ran before a failing line is written too
+        if (cap && opts.pcapOut !== undefined) writePcapOut(opts.pcapOut, cap.bytes());
       }
       printSteps(io, steps, opts);
       if (steps.some((s) => s.rc !== 0)) io.exitCode = 1;

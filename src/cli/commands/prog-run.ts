@@ -3,7 +3,8 @@
  * do_run): PROG is `file OBJ [sec NAME | name NAME] [type TYPE]`, then
  * `data_in FILE [data_out FILE [data_size_out L]] [ctx_in FILE [ctx_out FILE [ctx_size_out M]]]
  * [repeat N]`. FILE `-` is standard input for inputs and a hexdump (JSON: a byte array) on
- * standard output for outputs. Prints `Return value: N, duration (average): Xns`.
+ * standard output for outputs. Prints `Return value: N, duration (average): Xns`. A pcap or
+ * pcapng data_in runs each frame in turn (converted to Ethernet), one result per frame.
  */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -13,6 +14,8 @@ import { chooseEngine, ENGINE_CHOICES, type EngineChoice } from '../../../vm/eng
 import { Collection, objectNameOf } from '../../collection.js';
 import { testRun } from '../../test-run.js';
 import type { CliIo } from '../io.js';
+import { readPacketsFile, reportInputError } from '../frames.js';
+import { captureFormat } from '../../pcap/reader.js';
 
 /** bpftool's hex_print: offset, 16 bytes in pairs, then the printable characters. */
 export function hexPrint(data: Uint8Array): string {
@@ -101,32 +104,42 @@ export function register(program: Command, io: CliIo): void {
         throw new UsageError(`prog run: ${candidates.length} programs match (give sec NAME or name NAME): ${[...coll.programs.keys()].join(', ')}`);
       }
       const readIn = async (f: string): Promise<Uint8Array> => (f === '-' ? new TextEncoder().encode(await io.stdin()) : io.readFile(f));
-      const data = await readIn(a.dataIn as string);
-      const ctxIn = a.ctxIn !== undefined ? await readIn(a.ctxIn) : undefined;
-      const r = testRun(candidates[0].linked, coll.mem, { data, ctxIn, ctxOut: a.ctxOut !== undefined, repeat: a.repeat, engine: chooseEngine(o.engine, a.repeat) });
-      if (r.fault) throw r.fault;
-      if (r.err !== 0) throw new UsageError(`failed to run program: ${r.err}`);
-      const json = o.json || o.pretty;
-      const doc: Record<string, unknown> = {};
-      const emit = (bytes: Uint8Array | undefined, file: string | undefined, sizeOut: number | undefined, key: string) => {
-        if (!bytes || file === undefined) return;
-        const b = sizeOut !== undefined ? bytes.subarray(0, sizeOut) : bytes;
-        if (file === '-') {
-          if (json) doc[key] = Array.from(b);
-          else io.out(hexPrint(b));
-        } else {
-          writeFileSync(file, b);
-        }
-      };
-      emit(r.dataOut, a.dataOut, a.dataSizeOut, 'data_out');
-      emit(r.ctxOut, a.ctxOut, a.ctxSizeOut, 'context_out');
-      const duration = Math.round(r.durationNs ?? 0);
-      if (json) {
-        doc.retval = r.retval;
-        doc.duration = duration;
-        io.out(JSON.stringify(doc, null, o.pretty ? 4 : undefined) + '\n');
-      } else {
-        io.out(`Return value: ${r.retval}, duration${a.repeat > 1 ? ' (average)' : ''}: ${duration}ns\n`);
+      const raw = await readIn(a.dataIn as string);
+      // a pcap/pcapng capture runs frame by frame (bpftool takes the file's bytes as one frame)
+      const input = captureFormat(raw) ? readPacketsFile(io, a.dataIn as string, raw) : undefined;
+      const frames = input ? input.frames : [{ line: 1, data: raw }];
+      if (frames.length > 1 && a.dataOut !== undefined && a.dataOut !== '-') {
+        throw new UsageError('prog run: data_out FILE takes one frame and this capture has several (use data_out - or tcxlab run --pcap-out)');
       }
+      const ctxIn = a.ctxIn !== undefined ? await readIn(a.ctxIn) : undefined;
+      for (const { line, data } of frames) {
+        if (frames.length > 1 && !(o.json || o.pretty)) io.out(`frame ${line}:\n`);
+        const r = testRun(candidates[0].linked, coll.mem, { data, ctxIn, ctxOut: a.ctxOut !== undefined, repeat: a.repeat, engine: chooseEngine(o.engine, a.repeat) });
+        if (r.fault) throw r.fault;
+        if (r.err !== 0) throw new UsageError(`failed to run program: ${r.err}`);
+        const json = o.json || o.pretty;
+        const doc: Record<string, unknown> = {};
+        const emit = (bytes: Uint8Array | undefined, file: string | undefined, sizeOut: number | undefined, key: string) => {
+          if (!bytes || file === undefined) return;
+          const b = sizeOut !== undefined ? bytes.subarray(0, sizeOut) : bytes;
+          if (file === '-') {
+            if (json) doc[key] = Array.from(b);
+            else io.out(hexPrint(b));
+          } else {
+            writeFileSync(file, b);
+          }
+        };
+        emit(r.dataOut, a.dataOut, a.dataSizeOut, 'data_out');
+        emit(r.ctxOut, a.ctxOut, a.ctxSizeOut, 'context_out');
+        const duration = Math.round(r.durationNs ?? 0);
+        if (json) {
+          doc.retval = r.retval;
+          doc.duration = duration;
+          io.out(JSON.stringify(doc, null, o.pretty ? 4 : undefined) + '\n');
+        } else {
+          io.out(`Return value: ${r.retval}, duration${a.repeat > 1 ? ' (average)' : ''}: ${duration}ns\n`);
+        }
+      }
+      if (input) reportInputError(io, a.dataIn as string, input);
     });
 }

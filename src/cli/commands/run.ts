@@ -16,10 +16,13 @@ import { Collection, objectNameOf } from '../../collection.js';
 import { loadCollectionSpec } from '../../../loader/index.js';
 import type { CollectionSpec, MapSpec } from '../../../loader/spec.js';
 import { fromHex as parseHex, toHex } from '../../maps/index.js';
-import { testRun } from '../../test-run.js';
+import { testRun, type TestRunResult } from '../../test-run.js';
 import { BPF_PROG_TYPE, ERRNO } from '../../uapi.js';
 import type { CliIo } from '../io.js';
 import { checkArgOrder, tryRead } from '../args.js';
+import { readPacketsFile, reportInputError, writePcapOut } from '../frames.js';
+import { parseHexFrames, type InputFrame } from '../../pcap/input.js';
+import { HookCapture } from '../../pcap/hook-capture.js';
 
 /** Hex → bytes, or a usage error naming what was being parsed. */
 export function fromHex(hex: string, what = 'hex value'): Uint8Array {
@@ -36,14 +39,7 @@ export interface PacketLine {
 
 /** Parse a packets file: one hex frame per line, `#` comments, blank lines ignored. */
 export function parsePackets(text: string): PacketLine[] {
-  const out: PacketLine[] = [];
-  text.split('\n').forEach((raw, i) => {
-    const s = raw.replace(/#.*/, '').replace(/\s+/g, '');
-    if (s === '') return;
-    if (!/^([0-9a-fA-F]{2})*$/.test(s)) throw new UsageError(`packets line ${i + 1}: not an even-length hex string`);
-    out.push({ line: i + 1, data: fromHex(s) });
-  });
-  return out;
+  return parseHexFrames(text);
 }
 
 /** libbpf's program type string (libbpf_bpf_prog_type_str). */
@@ -151,7 +147,18 @@ export function runJob(
   objPath: string,
   progName: string,
   packets: PacketLine[],
-  opts: { ctx?: string; ctxOut?: boolean; sets?: SetArg[]; engine?: EngineChoice; repeat?: number; cpu?: number; type?: string; btf?: Uint8Array },
+  opts: {
+    ctx?: string;
+    ctxOut?: boolean;
+    sets?: SetArg[];
+    engine?: EngineChoice;
+    repeat?: number;
+    cpu?: number;
+    type?: string;
+    btf?: Uint8Array;
+    /** Called after each run (--pcap-out). */
+    onRun?: (p: PacketLine, r: TestRunResult) => void;
+  },
 ): Record<string, unknown> {
   let coll: Collection;
   try {
@@ -181,6 +188,7 @@ export function runJob(
       engine,
       base,
     });
+    opts.onRun?.(p, r);
     const run: Record<string, unknown> = { line: p.line, data_size_in: p.data.length };
     if (r.fault) {
       run.err = ERRNO.EFAULT;
@@ -219,8 +227,9 @@ export function register(program: Command, io: CliIo): void {
     .description('run PROG of OBJ on each frame of PACKETS_FILE as BPF_PROG_TEST_RUN does; prints oracle-run JSON')
     .argument('<obj>', 'BPF object file (.o)')
     .argument('<prog>', 'program (function) name')
-    .argument('<packets>', 'file with one hex frame per line (# comments)')
+    .argument('<packets>', 'pcap/pcapng capture, or a file with one hex frame per line (# comments)')
     .option('--ctx <hex>', 'struct __sk_buff ctx_in (192 bytes or a prefix) for every packet')
+    .option('--pcap-out <file>', 'write every data_out to a pcapng file, with the verdict in packet comments')
     .option('--ctx-out', 'ask for ctx_out without a ctx_in (the kernel then runs with a zeroed ctx)')
     .option('--set <map-key-value...>', 'set a map entry before the run: MAP KEYHEX VALHEX, or MAP KEYHEX @PROG for a prog array (repeatable)')
     .addOption(new Option('--engine <engine>', 'execution engine (auto: the JIT from 256 runs on)').choices(ENGINE_CHOICES as string[]).default('auto'))
@@ -232,9 +241,12 @@ export function register(program: Command, io: CliIo): void {
     .action((obj: string, prog: string, packetsFile: string, o: Record<string, unknown>) => {
       checkArgOrder('run', obj, prog, packetsFile, tryRead(io.readFile));
       const sets = parseSets(o.set as string[] | undefined);
-      const text = new TextDecoder().decode(io.readFile(packetsFile));
+      const input = readPacketsFile(io, packetsFile);
       const objBytes = io.readFile(obj);
-      const result = runJob(objBytes, obj, prog, parsePackets(text), {
+      const cap = o.pcapOut !== undefined ? new HookCapture() : undefined;
+      const what = input.format === 'hex' ? 'line' : 'frame';
+      const result = runJob(objBytes, obj, prog, input.frames, {
+        onRun: cap && ((p, r) => cap.addTestRun(prog, `${packetsFile} ${what} ${p.line}`, p.data, r, (p as InputFrame).timestampNs)),
         ctx: o.ctx as string | undefined,
         ctxOut: Boolean(o.ctxOut),
         sets,
@@ -245,6 +257,8 @@ export function register(program: Command, io: CliIo): void {
         btf: o.btf !== undefined ? io.readFile(o.btf as string) : undefined,
       });
       io.out(JSON.stringify(result, null, o.pretty ? 1 : undefined) + '\n');
+      if (cap) writePcapOut(o.pcapOut as string, cap.bytes());
       if ('error' in result) io.exitCode = 1;
+      reportInputError(io, packetsFile, input);
     });
 }

@@ -20,7 +20,8 @@ import type { TestRunResult } from '../../test-run.js';
 import { formatTrace, traceRun } from '../../trace/index.js';
 import type { CliIo } from '../io.js';
 import { checkArgOrder, tryRead } from '../args.js';
-import { fromHex, loadForRun, parsePackets, parseSets, type PacketLine } from './run.js';
+import { readPacketsFile, reportInputError } from '../frames.js';
+import { fromHex, loadForRun, parseSets, type PacketLine } from './run.js';
 
 export { loadForRun, parseSets };
 export type { SetArg } from './run.js';
@@ -49,7 +50,7 @@ export function register(program: Command, io: CliIo): void {
     .description('run PROG of OBJ on each frame of PACKETS_FILE and print every executed instruction with registers written and source line')
     .argument('<obj>', 'BPF object file (.o)')
     .argument('<prog>', 'program (function) name')
-    .argument('<packets>', 'file with one hex frame per line (# comments)')
+    .argument('<packets>', 'pcap/pcapng capture, or a file with one hex frame per line (# comments)')
     .option('--ctx <hex>', 'struct __sk_buff ctx_in (192 bytes or a prefix) for every packet')
     .option('--set <map-key-value...>', 'set a map entry before the runs: MAP KEYHEX VALHEX, or MAP KEYHEX @PROG (repeatable)')
     .option('--limit <n>', 'print at most N instructions per packet', (v) => Number.parseInt(v, 10))
@@ -58,7 +59,8 @@ export function register(program: Command, io: CliIo): void {
       const limit = o.limit as number | undefined;
       if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw new UsageError('--limit takes a count >= 0');
       checkArgOrder('trace', obj, prog, packetsFile, tryRead(io.readFile));
-      const packets = selectPackets(parsePackets(new TextDecoder().decode(io.readFile(packetsFile))), o.packet as number | undefined);
+      const input = readPacketsFile(io, packetsFile);
+      const packets = selectPackets(input.frames, o.packet as number | undefined);
       const coll = loadForRun(io.readFile(obj), obj, prog, parseSets(o.set as string[] | undefined));
       const ctxIn = o.ctx !== undefined ? fromHex(o.ctx as string, '--ctx') : undefined;
       const base = defaultBaseState();
@@ -71,5 +73,6 @@ export function register(program: Command, io: CliIo): void {
         for (const line of base.trace.splice(0)) io.out(`printk: ${line}\n`);
         io.out(`=> ${verdictText(t.result)}${t.result.insns !== undefined ? `, ${t.result.insns} insns` : ''}\n`);
       });
+      reportInputError(io, packetsFile, input);
     });
 }
