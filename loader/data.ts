@@ -10,7 +10,7 @@
  * BTF DATASEC with at least one non-static variable are BPF_F_MMAPABLE (libbpf map_is_mmapable;
  * the kernel reports 1024 / 1152 for such .data / .rodata maps and 128 for .rodata.str1.1).
  */
-import { BPF_F_MMAPABLE, BPF_F_RDONLY_PROG, BPF_MAP_TYPE } from '../src/uapi.js';
+import { BPF_F_MMAPABLE, BPF_F_RDONLY_PROG, BPF_MAP_TYPE } from '../vm/uapi.js';
 import type { ElfSection } from './elf-file.js';
 import { mapTypeRef, type MapEntry } from './maps.js';
 import type { SectionKind } from './sections.js';

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { BpfError, ElfError, RelocationError, UnknownSectionError } from '../vm/errors.js';
-import { BPF_MAP_TYPE, BPF_PROG_TYPE } from '../src/uapi.js';
+import { BPF_MAP_TYPE, BPF_PROG_TYPE } from '../vm/uapi.js';
 import { SafeElfFile, STT_FUNC, STT_SECTION, cString, type ElfSection } from './elf-file.js';
 import { dataMap, MAX_DATA_SECTION } from './data.js';
 import { btfMaps, legacyMaps, linkIproute2Inner, u32le, type BtfMapDef, type MapEntry } from './maps.js';

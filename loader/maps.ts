@@ -16,7 +16,7 @@
  */
 import type { BtfMapDef } from './btf/index.js';
 import { ElfError, RelocationError } from '../vm/errors.js';
-import { BPF_MAP_TYPE, mapTypeName } from '../src/uapi.js';
+import { BPF_MAP_TYPE, mapTypeName } from '../vm/uapi.js';
 import { STT_FILE, STT_SECTION, type ElfSection, type ElfSymbol } from './elf-file.js';
 import type { MapSpec, TypeRef } from './spec.js';
 

@@ -9,7 +9,7 @@
  * First match wins. Program and attach type numbers come from src/uapi.ts.
  */
 import { ElfError } from '../vm/errors.js';
-import { BPF_ATTACH_TYPE, BPF_PROG_TYPE } from '../src/uapi.js';
+import { BPF_ATTACH_TYPE, BPF_PROG_TYPE } from '../vm/uapi.js';
 import { SHF_EXECINSTR, SHT_NOBITS, SHT_PROGBITS, type ElfSection } from './elf-file.js';
 
 type ProgTypeName = keyof typeof BPF_PROG_TYPE extends `BPF_PROG_TYPE_${infer N}` ? N : never;
