@@ -9,7 +9,7 @@
  *   lddw src=BPF_PSEUDO_MAP_IDX_VALUE i,o  → byte o of element 0 of map i (global data)
  *   lddw src=BPF_PSEUDO_FUNC d             → CODE_HI : (pc + 1 + d)     (callbacks)
  */
-import { BpfError, ErrnoError, ErrorCode, RelocationError } from '../vm/errors.js';
+import { BpfError, ErrnoError, ErrorCode, RelocationError, VerifierError } from '../vm/errors.js';
 import { PseudoSrc } from '../vm/isa.js';
 import { link } from '../vm/link.js';
 import { verify } from '../vm/verifier.js';
@@ -43,8 +43,15 @@ export interface CollectionOptions extends LoadOptions {
   objectName?: string;
   /** Default engine for `run` (default 'interp'). */
   engine?: Engine;
-  /** Run the verifier-lite on every program at load (default true), as the kernel would refuse to load. */
-  verify?: boolean;
+  /**
+   * Load-time verification (default true): every program goes through the verifier and a
+   * rejection throws its VerifierError, as the kernel refuses to load. `false` skips it (a
+   * program the kernel would refuse may then run, and fault or misbehave); `'warn'` verifies,
+   * records each rejection in `verifierWarnings` (and calls `onVerifierWarning`), and loads anyway.
+   */
+  verify?: boolean | 'warn';
+  /** With `verify: 'warn'`: called with each program the verifier rejects. */
+  onVerifierWarning?: (warning: VerifierWarning) => void;
   /**
    * Load (verify and link) only the programs with these function names, like libbpf's
    * `bpf_program__set_autoload(prog, false)` for the others; default all. Maps are created anyway.
@@ -55,6 +62,13 @@ export interface CollectionOptions extends LoadOptions {
    * Unset: every non-zero ifindex does. Host.loadObject answers from the host's devices.
    */
   ifindexExists?: (ifindex: number) => boolean;
+}
+
+/** A verifier rejection that `verify: 'warn'` let through. */
+export interface VerifierWarning {
+  /** Program (function) name. */
+  program: string;
+  error: VerifierError;
 }
 
 /** license_is_gpl_compatible() (include/linux/license.h). */
@@ -167,6 +181,8 @@ export class Collection {
   readonly refused = new Map<string, RefusedProgram>();
   readonly objectName: string;
   readonly engine: Engine;
+  /** Verifier rejections let through by `verify: 'warn'` (empty otherwise). */
+  readonly verifierWarnings: VerifierWarning[] = [];
 
   constructor(spec: CollectionSpec, opts: CollectionOptions = {}) {
     this.spec = spec;
@@ -210,12 +226,19 @@ export class Collection {
       if (opts.verify !== false) {
         const lines = new Map(ps.lineInfo.map((l) => [l.insn, l] as const));
         const tc = ps.type.id === BPF_PROG_TYPE.BPF_PROG_TYPE_SCHED_CLS || ps.type.id === BPF_PROG_TYPE.BPF_PROG_TYPE_SCHED_ACT;
-        verify(code, {
-          gplCompatible: gpl,
-          lineInfo: (i) => lines.get(i),
-          // tc programs: __sk_buff access rules and packet bounds proven by data_end compares.
-          ...(tc ? { ctxAccess: checkCtxAccess, packet: { data: SKB_OFF.data, dataEnd: SKB_OFF.data_end } } : {}),
-        });
+        try {
+          verify(code, {
+            gplCompatible: gpl,
+            lineInfo: (i) => lines.get(i),
+            // tc programs: __sk_buff access rules and packet bounds proven by data_end compares.
+            ...(tc ? { ctxAccess: checkCtxAccess, packet: { data: SKB_OFF.data, dataEnd: SKB_OFF.data_end } } : {}),
+          });
+        } catch (e) {
+          if (opts.verify !== 'warn' || !(e instanceof VerifierError)) throw e;
+          const w = { program: ps.name, error: e };
+          this.verifierWarnings.push(w);
+          opts.onVerifierWarning?.(w);
+        }
       }
       const linked = link(code, {
         name: ps.name,

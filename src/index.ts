@@ -22,7 +22,7 @@ export { loadCollectionSpec } from '../loader/index.js';
 export type { CollectionSpec, ProgramSpec, MapSpec, LineInfo, Unsupported } from '../loader/spec.js';
 // runtime: collections, test runs, maps, skb, helpers
 export { Collection, libbpfMapName, objectNameOf, pinnedMaps, UnsupportedProgramError } from './collection.js';
-export type { CollectionOptions, LoadedProgram, RefusedProgram } from './collection.js';
+export type { CollectionOptions, LoadedProgram, RefusedProgram, VerifierWarning } from './collection.js';
 export { testRun } from './test-run.js';
 export type { TestRunOptions, TestRunResult } from './test-run.js';
 export * from './maps/index.js';

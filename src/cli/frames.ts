@@ -19,7 +19,7 @@ export const PACKETS_LIMITS: ReadLimits = {};
  * The one place commands read packets files (a bounded read of the file belongs here).
  */
 export function readPacketsFile(io: CliIo, path: string, bytes?: Uint8Array): FrameInput {
-  const b = bytes ?? io.readFile(path);
+  const b = bytes ?? io.readFile(path, 'packets');
   try {
     return parseFrames(b, PACKETS_LIMITS);
   } catch (e) {

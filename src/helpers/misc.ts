@@ -102,7 +102,7 @@ function skcTo(name: string): HelperFn {
 
 /** perf_event_array slot state (the map keeps slots private; read them through this view). */
 function perfSlot(map: PerfEventArrayMap, i: number): number | undefined {
-  return (map as unknown as { slots: (number | undefined)[] }).slots[i];
+  return map.eventCpu(i);
 }
 
 /**

@@ -203,11 +203,29 @@ export abstract class BaseMap implements BpfMap {
       keys = keys.slice(0, max);
       d.truncated = true;
     }
-    d.entries = keys.map((k): DumpEntry => {
+    const perValue = opts.maxValueBytes ?? Infinity;
+    let budget = opts.maxBytes ?? Infinity;
+    const hex = (v: Uint8Array): string => {
+      if (v.length <= perValue) return toHex(v);
+      d.value_bytes_shown = perValue;
+      return toHex(v.subarray(0, perValue));
+    };
+    d.entries = [];
+    for (const k of keys) {
       const v = this.sysLookup(k);
-      if (typeof v === 'number') return [toHex(k), null];
-      return [toHex(k), Array.isArray(v) ? v.map(toHex) : toHex(v)];
-    });
+      if (typeof v === 'number') {
+        d.entries.push([toHex(k), null]);
+        continue;
+      }
+      const vs = Array.isArray(v) ? v : [v];
+      const cost = vs.reduce((n, x) => n + Math.min(x.length, perValue), 0);
+      if (cost > budget && d.entries.length > 0) {
+        d.truncated = true;
+        break;
+      }
+      budget -= cost;
+      d.entries.push([toHex(k), Array.isArray(v) ? v.map(hex) : hex(v)]);
+    }
     return d as MapDump;
   }
 

@@ -4,7 +4,8 @@
 
 /** round_up(n, 8): the kernel's element stride for values and hash keys. */
 export function roundUp8(n: number): number {
-  return (n + 7) & ~7;
+  // Not (n + 7) & ~7: that wraps to a negative int32 from n = 0x7ffffff9 on.
+  return Math.ceil(n / 8) * 8;
 }
 
 const HEX: string[] = [];

@@ -39,6 +39,7 @@ import { PerfEventArrayMap } from './perf-event-array.js';
 import { ProgArrayMap } from './prog-array.js';
 import { QueueStackMap } from './queue-stack.js';
 import { RingbufMap } from './ringbuf.js';
+import { roundUp8 } from './bytes.js';
 import { toMapDefinition, type BpfMap, type MapDefinition, type MapDefinitionInput, type MapEnv } from './types.js';
 import { UnsupportedMap } from './unsupported.js';
 import { DevMap, DevMapHash } from './devmap.js';
@@ -93,7 +94,7 @@ function checkArray(d: MapDefinition): void {
   if (d.type !== T.BPF_MAP_TYPE_ARRAY && d.flags & (BPF_F_MMAPABLE | BPF_F_INNER_MAP)) fail(d, 'EINVAL', 'BPF_F_MMAPABLE / BPF_F_INNER_MAP only for arrays');
   if (d.type !== T.BPF_MAP_TYPE_PERF_EVENT_ARRAY && d.flags & BPF_F_PRESERVE_ELEMS) fail(d, 'EINVAL', 'BPF_F_PRESERVE_ELEMS only for perf event arrays');
   if (d.valueSize > 0x7fff_ffff) fail(d, 'E2BIG', 'value_size too large');
-  if (percpu && ((d.valueSize + 7) & ~7) > PCPU_MIN_UNIT_SIZE) fail(d, 'E2BIG', `per-CPU value_size over ${PCPU_MIN_UNIT_SIZE}`);
+  if (percpu && roundUp8(d.valueSize) > PCPU_MIN_UNIT_SIZE) fail(d, 'E2BIG', `per-CPU value_size over ${PCPU_MIN_UNIT_SIZE}`);
 }
 
 /** fd_array_map_alloc_check: prog, perf event and map arrays hold u32 fds. */
@@ -116,7 +117,29 @@ function checkHash(d: MapDefinition): void {
   if (d.maxEntries === 0 || d.keySize === 0 || d.valueSize === 0) fail(d, 'EINVAL', 'needs key_size, value_size and max_entries > 0');
   // htab_map_alloc_check: key + value must fit one kmalloc with the element header.
   if (d.keySize + d.valueSize >= KMALLOC_MAX_SIZE - 48) fail(d, 'E2BIG', 'element too large');
-  if (percpu && ((d.valueSize + 7) & ~7) > PCPU_MIN_UNIT_SIZE) fail(d, 'E2BIG', `per-CPU value_size over ${PCPU_MIN_UNIT_SIZE}`);
+  if (percpu && roundUp8(d.valueSize) > PCPU_MIN_UNIT_SIZE) fail(d, 'E2BIG', `per-CPU value_size over ${PCPU_MIN_UNIT_SIZE}`);
+}
+
+/** sizeof(struct bucket) in hashtab.c: an hlist_nulls_head and a lock, 16 bytes on 64-bit. */
+const HTAB_BUCKET_SIZE = 16n;
+
+/**
+ * htab_map_alloc's size checks: max_entries over 2^31, or a bucket array (max_entries rounded up
+ * to a power of 2, after the per-CPU LRU rounding to a multiple of the CPU count) of more than
+ * U32_MAX bytes, is E2BIG. Elements are allocated lazily here, so no memory check follows.
+ */
+function checkHashSize(d: MapDefinition, ncpus: number): void {
+  let max = BigInt(d.maxEntries);
+  if (d.flags & BPF_F_NO_COMMON_LRU) {
+    // roundup() in u32: wrapping past U32_MAX falls back to rounddown().
+    const n = BigInt(ncpus);
+    const up = (((max + n - 1n) / n) * n) & 0xffff_ffffn;
+    max = up < max ? (max / n) * n : up;
+  }
+  if (max > 1n << 31n) fail(d, 'E2BIG', 'max_entries over 2^31');
+  let buckets = 1n;
+  while (buckets < max) buckets <<= 1n;
+  if (buckets > 0xffff_ffffn / HTAB_BUCKET_SIZE) fail(d, 'E2BIG', `${buckets} hash buckets overflow a u32 size`);
 }
 
 /** bpf_map_meta_alloc (map_in_map.c): the inner map template of a map of maps. */
@@ -159,8 +182,9 @@ function checkRingbuf(d: MapDefinition): void {
     fail(d, 'EINVAL', 'needs key_size 0, value_size 0 and a power-of-2 page-multiple max_entries');
 }
 
-/** bloom_map_alloc (bloom_filter.c). */
+/** bloom_map_alloc_check, then bloom_map_alloc (bloom_filter.c). */
 function checkBloom(d: MapDefinition): void {
+  if (d.valueSize > KMALLOC_MAX_SIZE) fail(d, 'E2BIG', 'value_size too large');
   if (d.keySize !== 0 || d.valueSize === 0 || d.maxEntries === 0 || d.flags & ~BLOOM_CREATE_FLAG_MASK || !accessOk(d.flags) || (d.mapExtra ?? 0) & ~0xf)
     fail(d, 'EINVAL', 'needs key_size 0, value_size > 0, max_entries > 0, map_extra < 16');
 }
@@ -210,21 +234,34 @@ function checkSkStorage(d: MapDefinition): void {
     fail(d, 'EINVAL', 'needs BPF_F_NO_PREALLOC, max_entries 0, key_size 4, value_size > 0 and BTF key/value types');
 }
 
-/** Bytes a map would allocate up front (for MAP_MEMORY_LIMIT). */
-function footprint(d: MapDefinition, ncpus: number): number {
-  const stride = (d.valueSize + 7) & ~7;
+/**
+ * Bytes tcxlab would allocate up front, in exact 64-bit arithmetic (for MAP_MEMORY_LIMIT). fd
+ * arrays (prog, perf event, array of maps) count the kernel's 8 bytes per slot although tcxlab
+ * fills them lazily: array_map_alloc allocates them, and refuses with ENOMEM when it cannot.
+ * Hash-like maps, LPM tries and bloom filters hold only what is inserted.
+ */
+export function footprint(d: MapDefinition, ncpus: number): bigint {
+  const stride = BigInt(roundUp8(d.valueSize));
+  const max = BigInt(d.maxEntries);
   switch (d.type) {
     case T.BPF_MAP_TYPE_ARRAY:
-      return stride * d.maxEntries;
+      return stride * max;
     case T.BPF_MAP_TYPE_PERCPU_ARRAY:
-      return stride * d.maxEntries * ncpus;
+      return stride * max * BigInt(ncpus);
+    case T.BPF_MAP_TYPE_PROG_ARRAY:
+    case T.BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+    case T.BPF_MAP_TYPE_ARRAY_OF_MAPS:
+      return 8n * max;
     case T.BPF_MAP_TYPE_QUEUE:
     case T.BPF_MAP_TYPE_STACK:
-      return (d.maxEntries + 1) * d.valueSize;
+      return (max + 1n) * BigInt(d.valueSize);
     case T.BPF_MAP_TYPE_RINGBUF:
-      return d.maxEntries * 2;
+      return max * 2n;
+    case T.BPF_MAP_TYPE_DEVMAP:
+      // tcxlab: the values plus a presence byte per slot (the kernel: a pointer per slot).
+      return (stride + 1n) * max;
     default:
-      return 0;
+      return 0n;
   }
 }
 
@@ -250,11 +287,13 @@ export function checkDefinition(def: MapDefinition, ncpus = 1): void {
     case T.BPF_MAP_TYPE_LRU_HASH:
     case T.BPF_MAP_TYPE_LRU_PERCPU_HASH:
       checkHash(def);
+      checkHashSize(def, ncpus);
       break;
     case T.BPF_MAP_TYPE_HASH_OF_MAPS:
       checkInner(def);
       if (def.valueSize !== 4) fail(def, 'EINVAL', 'value_size must be 4');
       checkHash(def);
+      checkHashSize(def, ncpus);
       break;
     case T.BPF_MAP_TYPE_LPM_TRIE:
       checkLpm(def);
@@ -291,7 +330,8 @@ export function checkDefinition(def: MapDefinition, ncpus = 1): void {
         fail(def, 'ENOTSUPP', 'map type not supported by tcxlab');
       fail(def, 'EINVAL', `unknown map type ${def.type}`);
   }
-  if (footprint(def, ncpus) > MAP_MEMORY_LIMIT) fail(def, 'ENOMEM', `over tcxlab's ${MAP_MEMORY_LIMIT}-byte map limit`);
+  const bytes = footprint(def, ncpus);
+  if (bytes > BigInt(MAP_MEMORY_LIMIT)) fail(def, 'ENOMEM', `needs ${bytes} bytes, over tcxlab's ${MAP_MEMORY_LIMIT}-byte map limit`);
 }
 
 /** Map types createMap implements (every other valid `enum bpf_map_type` is ENOTSUPP). */

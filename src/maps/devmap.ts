@@ -113,18 +113,27 @@ interface HashDev {
  * order, so key order is the kernel's.
  */
 export class DevMapHash extends BaseMap {
-  private readonly buckets: HashDev[][];
+  /** Occupied buckets only (up to 2^31 of them may exist): bucket index → list. */
+  private readonly buckets = new Map<number, HashDev[]>();
+  private readonly nBuckets: number;
   private items = 0;
 
   constructor(env: MapEnv, def: MapDefinition) {
     super(env, def);
     let n = 1;
     while (n < this.maxEntries) n *= 2;
-    this.buckets = Array.from({ length: n }, () => []);
+    this.nBuckets = n;
   }
 
-  private bucketOf(k: number): HashDev[] {
-    return this.buckets[k & (this.buckets.length - 1)];
+  /** The bucket of key `k`, created when `create` (for an insert), else possibly an empty stand-in. */
+  private bucketOf(k: number, create = false): HashDev[] {
+    const i = k & (this.nBuckets - 1);
+    let b = this.buckets.get(i);
+    if (b === undefined) {
+      b = [];
+      if (create) this.buckets.set(i, b);
+    }
+    return b;
   }
 
   private find(k: number): HashDev | undefined {
@@ -147,7 +156,7 @@ export class DevMapHash extends BaseMap {
     if (old !== undefined && flags & BPF_NOEXIST) return EEXIST;
     const v = devmapValue(this.env, this.valueSize, value);
     if (typeof v === 'number') return v < 0 ? v : EINVAL;
-    const b = this.bucketOf(k);
+    const b = this.bucketOf(k, true);
     if (old !== undefined) {
       b.splice(b.indexOf(old), 1);
     } else {
@@ -184,7 +193,7 @@ export class DevMapHash extends BaseMap {
 
   /** Keys sorted by bytes (the oracle sorts hash-like dumps). */
   keys(limit = Infinity): Uint8Array[] {
-    return this.buckets
+    return [...this.buckets.values()]
       .flat()
       .map((d) => le32(d.key))
       .sort(compareBytes)
@@ -200,10 +209,13 @@ export class DevMapHash extends BaseMap {
       const at = b.findIndex((d) => d.key === k);
       if (at >= 0) {
         if (at + 1 < b.length) return le32(b[at + 1].key);
-        i = (k & (this.buckets.length - 1)) + 1;
+        i = (k & (this.nBuckets - 1)) + 1;
       }
     }
-    for (; i < this.buckets.length; i++) if (this.buckets[i].length > 0) return le32(this.buckets[i][0].key);
-    return undefined;
+    // The first non-empty bucket from i on, in bucket order.
+    let best: HashDev[] | undefined;
+    let bestAt = Infinity;
+    for (const [at, b] of this.buckets) if (at >= i && at < bestAt && b.length > 0) [best, bestAt] = [b, at];
+    return best === undefined ? undefined : le32(best[0].key);
   }
 }

@@ -15,6 +15,7 @@ import type { Region } from '../../vm/memory.js';
 import { BPF_ANY, BPF_EXIST, BPF_F_INNER_MAP, BPF_F_NO_PREALLOC, BPF_MAP_TYPE } from '../uapi.js';
 import { BaseMap, E2BIG, EBADF, EINVAL, ENOENT, throwErrno } from './base.js';
 import { compareBytes, keyOf, le32, u32le } from './bytes.js';
+import { Slots } from './slots.js';
 import { checkFlags } from './hash.js';
 import type { BpfMap, HostValue, MapDefinition, MapEnv } from './types.js';
 
@@ -50,16 +51,16 @@ abstract class MapOfMaps extends BaseMap {
 }
 
 export class ArrayOfMapsMap extends MapOfMaps {
-  private readonly slots: (BpfMap | undefined)[];
+  private readonly slots: Slots<BpfMap>;
 
   constructor(env: MapEnv, def: MapDefinition) {
     super(env, def);
-    this.slots = new Array(this.maxEntries).fill(undefined);
+    this.slots = new Slots(this.maxEntries);
   }
 
   lookupElem(key: Uint8Array, _cpu: number): Region | undefined {
     const i = u32le(key);
-    const m = i < this.maxEntries ? this.slots[i] : undefined;
+    const m = i < this.maxEntries ? this.slots.get(i) : undefined;
     if (!m) return undefined;
     this.lastOffset = 0;
     return m.handle;
@@ -67,7 +68,7 @@ export class ArrayOfMapsMap extends MapOfMaps {
 
   /** The inner map in slot `index`, if any. */
   getInner(index: number): BpfMap | undefined {
-    return index >>> 0 < this.maxEntries ? this.slots[index >>> 0] : undefined;
+    return index >>> 0 < this.maxEntries ? this.slots.get(index >>> 0) : undefined;
   }
 
   /** Store `inner` in slot `index` (host side). */
@@ -75,11 +76,11 @@ export class ArrayOfMapsMap extends MapOfMaps {
     this.checkWritable('update');
     if (!(index >= 0 && index < this.maxEntries)) throwErrno(this, 'update', E2BIG);
     this.checkInner('update', inner);
-    this.slots[index] = inner;
+    this.slots.set(index, inner);
   }
 
   protected sysLookup(key: Uint8Array): HostValue | number {
-    const m = this.slots[u32le(key)];
+    const m = this.slots.get(u32le(key));
     return m ? le32(m.id) : ENOENT;
   }
 
@@ -89,20 +90,25 @@ export class ArrayOfMapsMap extends MapOfMaps {
     if (i >= this.maxEntries) return E2BIG;
     const m = this.resolveInner(value);
     if (typeof m === 'number') return m;
-    this.slots[i] = m;
+    this.slots.set(i, m);
     return 0;
   }
 
   protected sysDelete(key: Uint8Array): number {
     const i = u32le(key);
     if (i >= this.maxEntries) return E2BIG;
-    if (!this.slots[i]) return ENOENT;
-    this.slots[i] = undefined;
+    if (!this.slots.get(i)) return ENOENT;
+    this.slots.set(i, undefined);
     return 0;
   }
 
-  keys(): Uint8Array[] {
-    return this.slots.map((_, i) => le32(i));
+  keys(limit?: number): Uint8Array[] {
+    return this.slots.keys(limit);
+  }
+
+  /** array_map_get_next_key, without listing every slot. */
+  override nextKey(key?: Uint8Array): Uint8Array | undefined {
+    return this.slots.nextKey(key);
   }
 }
 

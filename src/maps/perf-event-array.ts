@@ -12,6 +12,7 @@ import type { Region } from '../../vm/memory.js';
 import { BPF_ANY, BPF_F_CURRENT_CPU } from '../uapi.js';
 import { BaseMap, E2BIG, EINVAL, ENOENT, ENOTSUPP, EOPNOTSUPP, throwErrno } from './base.js';
 import type { HostValue, MapDefinition, MapEnv } from './types.js';
+import { Slots } from './slots.js';
 import { le32, u32le } from './bytes.js';
 
 /** One captured perf sample. */
@@ -25,13 +26,13 @@ export interface PerfRecord {
 
 export class PerfEventArrayMap extends BaseMap {
   /** CPU of the event in each slot, or undefined for an empty slot. */
-  private readonly slots: (number | undefined)[];
+  private readonly slots: Slots<number>;
   /** Captured samples in output order. */
   readonly records: PerfRecord[] = [];
 
   constructor(env: MapEnv, def: MapDefinition) {
     super(env, def);
-    this.slots = new Array(this.maxEntries).fill(undefined);
+    this.slots = new Slots(this.maxEntries);
   }
 
   lookupElem(_key: Uint8Array, _cpu: number): Region | undefined {
@@ -41,16 +42,21 @@ export class PerfEventArrayMap extends BaseMap {
   /** Put an event bound to `cpu` (default: the slot index) into slot `index`. */
   attach(index: number, cpu = index): void {
     if (!(index >= 0 && index < this.maxEntries)) throwErrno(this, 'attach', E2BIG);
-    this.slots[index] = cpu;
+    this.slots.set(index, cpu);
   }
 
-  /** Attach every slot i to CPU i (what libbpf's perf_buffer__new does). */
+  /** Attach slot i to CPU i for every CPU (libbpf's perf_buffer__new: min(max_entries, CPUs) slots). */
   attachAll(): void {
-    for (let i = 0; i < this.maxEntries; i++) this.slots[i] = i;
+    for (let i = 0; i < Math.min(this.maxEntries, this.env.ncpus); i++) this.slots.set(i, i);
+  }
+
+  /** The CPU of the event in slot `index`, or undefined for an empty slot. */
+  eventCpu(index: number): number | undefined {
+    return this.slots.get(index);
   }
 
   detach(index: number): void {
-    if (index >= 0 && index < this.maxEntries) this.slots[index] = undefined;
+    if (index >= 0 && index < this.maxEntries) this.slots.set(index, undefined);
   }
 
   /**
@@ -62,7 +68,7 @@ export class PerfEventArrayMap extends BaseMap {
   output(index: number, cpu: number, data: Uint8Array, tail?: Uint8Array): number {
     const i = index === BPF_F_CURRENT_CPU ? cpu : index >>> 0;
     if (i >= this.maxEntries) return E2BIG;
-    const ev = this.slots[i];
+    const ev = this.slots.get(i);
     if (ev === undefined) return ENOENT;
     if (ev !== cpu) return EOPNOTSUPP;
     const rec = new Uint8Array(data.length + (tail?.length ?? 0));
@@ -90,7 +96,7 @@ export class PerfEventArrayMap extends BaseMap {
     if (flags !== BPF_ANY) return EINVAL;
     const i = u32le(key);
     if (i >= this.maxEntries) return E2BIG;
-    this.slots[i] = u32le(value);
+    this.slots.set(i, u32le(value));
     return 0;
   }
 
@@ -98,12 +104,17 @@ export class PerfEventArrayMap extends BaseMap {
   protected sysDelete(key: Uint8Array): number {
     const i = u32le(key);
     if (i >= this.maxEntries) return E2BIG;
-    if (this.slots[i] === undefined) return ENOENT;
-    this.slots[i] = undefined;
+    if (this.slots.get(i) === undefined) return ENOENT;
+    this.slots.set(i, undefined);
     return 0;
   }
 
-  keys(): Uint8Array[] {
-    return this.slots.map((_, i) => le32(i));
+  keys(limit?: number): Uint8Array[] {
+    return this.slots.keys(limit);
+  }
+
+  /** array_map_get_next_key, without listing every slot. */
+  override nextKey(key?: Uint8Array): Uint8Array | undefined {
+    return this.slots.nextKey(key);
   }
 }

@@ -13,6 +13,7 @@ import type { Region } from '../../vm/memory.js';
 import type { LinkedProgram } from '../../vm/program.js';
 import { BPF_ANY } from '../uapi.js';
 import { BaseMap, E2BIG, EBADF, EINVAL, ENOENT, throwErrno } from './base.js';
+import { Slots } from './slots.js';
 import { le32, u32le } from './bytes.js';
 import type { HostValue, MapDefinition, MapEnv } from './types.js';
 
@@ -22,13 +23,13 @@ interface ProgSlot {
 }
 
 export class ProgArrayMap extends BaseMap {
-  private readonly slots: (ProgSlot | undefined)[];
+  private readonly slots: Slots<ProgSlot>;
   /** Resolves a u32 program id given to `update` (set by the runtime that owns programs). */
   resolveProgram?: (id: number) => LinkedProgram | undefined;
 
   constructor(env: MapEnv, def: MapDefinition) {
     super(env, def);
-    this.slots = new Array(this.maxEntries).fill(undefined);
+    this.slots = new Slots(this.maxEntries);
   }
 
   /** The verifier only lets programs pass this map to bpf_tail_call. */
@@ -38,14 +39,14 @@ export class ProgArrayMap extends BaseMap {
 
   /** bpf_tail_call's target: undefined when index >= max_entries or the slot is empty. */
   getProgram(index: number): LinkedProgram | undefined {
-    return index >>> 0 < this.maxEntries ? this.slots[index >>> 0]?.prog : undefined;
+    return index >>> 0 < this.maxEntries ? this.slots.get(index >>> 0)?.prog : undefined;
   }
 
   /** Put `prog` (with id `id`, reported by lookups and dumps) into slot `index`. */
   setProgram(index: number, prog: LinkedProgram, id: number): void {
     this.checkWritable('update');
     if (!(index >= 0 && index < this.maxEntries)) throwErrno(this, 'update', E2BIG);
-    this.slots[index] = { prog, id };
+    this.slots.set(index, { prog, id });
   }
 
   /** Empty slot `index` (fd_array_map_delete_elem). */
@@ -54,7 +55,7 @@ export class ProgArrayMap extends BaseMap {
   }
 
   protected sysLookup(key: Uint8Array): HostValue | number {
-    const s = this.slots[u32le(key)];
+    const s = this.slots.get(u32le(key));
     return s ? le32(s.id) : ENOENT;
   }
 
@@ -66,19 +67,24 @@ export class ProgArrayMap extends BaseMap {
     const id = u32le(value);
     const prog = this.resolveProgram?.(id);
     if (!prog) return EBADF;
-    this.slots[i] = { prog, id };
+    this.slots.set(i, { prog, id });
     return 0;
   }
 
   protected sysDelete(key: Uint8Array): number {
     const i = u32le(key);
     if (i >= this.maxEntries) return E2BIG;
-    if (!this.slots[i]) return ENOENT;
-    this.slots[i] = undefined;
+    if (!this.slots.get(i)) return ENOENT;
+    this.slots.set(i, undefined);
     return 0;
   }
 
-  keys(): Uint8Array[] {
-    return this.slots.map((_, i) => le32(i));
+  keys(limit?: number): Uint8Array[] {
+    return this.slots.keys(limit);
+  }
+
+  /** array_map_get_next_key, without listing every slot. */
+  override nextKey(key?: Uint8Array): Uint8Array | undefined {
+    return this.slots.nextKey(key);
   }
 }

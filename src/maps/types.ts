@@ -122,6 +122,8 @@ export interface MapDump {
   dump_err?: number;
   dump_errname?: string;
   truncated?: boolean;
+  /** Set when values were cut: each value shows at most its first this many bytes. */
+  value_bytes_shown?: number;
   entries: DumpEntry[];
 }
 
@@ -129,6 +131,10 @@ export interface MapDump {
 export interface DumpOptions {
   /** Entries dumped at most (the oracle's --max-entries, default 4096). */
   maxEntries?: number;
+  /** Bytes of each value shown at most (default: all); a cut sets `value_bytes_shown`. */
+  maxValueBytes?: number;
+  /** Value bytes of the whole dump at most (default: no limit); entries past it set `truncated`. */
+  maxBytes?: number;
 }
 
 /** The interface every map type implements. */

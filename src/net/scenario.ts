@@ -39,6 +39,7 @@
 import { dirname, resolve } from 'node:path';
 import { BpfError, ErrnoError, UsageError } from '../../vm/errors.js';
 import type { Engine } from '../../vm/engine.js';
+import type { CollectionOptions } from '../collection.js';
 import { toHex } from '../maps/index.js';
 import { ETH_P, TC_ACT } from '../uapi.js';
 import { GACT_NAMES, type TcAction } from './cls-bpf.js';
@@ -94,6 +95,10 @@ export interface ScenarioOptions {
   listPrograms?: boolean;
   /** Called after every frame a `send` line runs (with HookEvent.frame filled in: --pcap-out). */
   onSend?: (trace: NetTrace, info: { line: number; frame: number; dev: string; dir: Direction; timestampNs?: bigint }) => void;
+  /** Load-time verification of the objects the scenario loads (Collection's `verify`, default true). */
+  verify?: CollectionOptions['verify'];
+  /** With `verify: 'warn'`: each rejection let through. */
+  onVerifierWarning?: CollectionOptions['onVerifierWarning'];
 }
 
 /**
@@ -117,13 +122,15 @@ export interface ScenarioResult {
 
 const PROTOCOLS: Record<string, number> = { all: ETH_P.ETH_P_ALL, ip: ETH_P.ETH_P_IP, ipv6: ETH_P.ETH_P_IPV6, arp: ETH_P.ETH_P_ARP, '802.1q': ETH_P.ETH_P_8021Q };
 
-function parseMac(s: string): Uint8Array {
+function parseMac(s: string | undefined): Uint8Array {
+  if (s === undefined) throw new UsageError('missing MAC address');
   const parts = s.split(':');
   if (parts.length !== 6 || parts.some((p) => !/^[0-9a-fA-F]{1,2}$/.test(p))) throw new UsageError(`bad MAC address ${s}`);
   return Uint8Array.from(parts.map((p) => parseInt(p, 16)));
 }
 
-function parseIp4(s: string): Uint8Array {
+function parseIp4(s: string | undefined): Uint8Array {
+  if (s === undefined) throw new UsageError('missing IPv4 address');
   const p = s.split('.').map(Number);
   if (p.length !== 4 || p.some((x) => !Number.isInteger(x) || x < 0 || x > 255)) throw new UsageError(`bad IPv4 address ${s}`);
   return Uint8Array.from(p);
@@ -154,6 +161,7 @@ export function udpFrame(src: string, dst: string, opts: { smac?: string; dmac?:
   const [sip, sport] = src.split(':');
   const [dip, dport] = dst.split(':');
   const total = opts.len ?? 64;
+  if (!(total >= 0 && total <= 65535)) throw new UsageError(`send udp: len ${total} is not 0..65535`);
   const payload = Math.max(0, total - 14 - 28);
   const f = new Uint8Array(14 + 28 + payload);
   f.set(parseMac(opts.dmac ?? '02:00:00:00:00:01'), 0);
@@ -262,7 +270,11 @@ export class ScenarioRunner {
     let o = this.objects.get(alias);
     if (!o) {
       const base = file.split('/').pop()!;
-      o = this.cur.loadObject(this.read(file), { objectName: base.slice(0, base.indexOf('.') > 0 ? base.indexOf('.') : undefined) });
+      o = this.cur.loadObject(this.read(file), {
+        objectName: base.slice(0, base.indexOf('.') > 0 ? base.indexOf('.') : undefined),
+        verify: this.opts.verify,
+        onVerifierWarning: this.opts.onVerifierWarning,
+      });
       this.objects.set(alias, o);
     }
     return o;
@@ -380,7 +392,7 @@ export class ScenarioRunner {
       return;
     }
     if ((rest[0] === 'addr' || rest[0] === 'address') && rest[1] === 'add') {
-      const a = parseIp4(rest[2].split('/')[0]);
+      const a = parseIp4(rest[2]?.split('/')[0]);
       if (rest[3] !== 'dev') throw new UsageError('ip addr add A.B.C.D/N dev NAME');
       const d = this.dev(rest[4]);
       this.addrs.set(d, [...(this.addrs.get(d) ?? []), a]);
@@ -389,7 +401,7 @@ export class ScenarioRunner {
     }
     if ((rest[0] === 'neigh' || rest[0] === 'neighbor' || rest[0] === 'neighbour') && (rest[1] === 'add' || rest[1] === 'replace')) {
       // ip neigh add A lladdr M dev D [nud permanent]
-      const o: Record<string, string> = {};
+      const o: Record<string, string> = Object.create(null) as Record<string, string>;
       for (let i = 3; i + 1 < rest.length; i += 2) o[rest[i]] = rest[i + 1];
       if (!o.lladdr || !o.dev) throw new UsageError('ip neigh add A.B.C.D lladdr MAC dev NAME');
       addNeighbour(this.dev(o.dev), rest[2], parseMac(o.lladdr));
@@ -447,7 +459,7 @@ export class ScenarioRunner {
       if (k === 'pref' || k === 'prio' || k === 'priority') prio = num(v, k);
       else if (k === 'handle') handle = tcHandle(v);
       else if (k === 'chain') chain = num(v, 'chain');
-      else if (k === 'protocol') protocol = PROTOCOLS[v] ?? num(v, 'protocol');
+      else if (k === 'protocol') protocol = (Object.hasOwn(PROTOCOLS, v) ? PROTOCOLS[v] : undefined) ?? num(v, 'protocol');
       else throw new UsageError(`tc filter: unknown option ${k}`);
     }
     if (verb === 'del' || verb === 'delete') {
@@ -487,7 +499,7 @@ export class ScenarioRunner {
         } else if (a === 'jump') {
           actions.push({ jump: num(w[i + 1], 'jump') });
           i += 2;
-        } else if (a !== undefined && GACT_NAMES[a] !== undefined) {
+        } else if (a !== undefined && Object.hasOwn(GACT_NAMES, a)) {
           actions.push({ verdict: GACT_NAMES[a] });
           i++;
         } else throw new UsageError(`tc filter: unsupported action ${String(a)}`);
@@ -560,11 +572,12 @@ export class ScenarioRunner {
     if (w[1] !== 'write') throw new UsageError(`map ${w[1]} is not supported (write, dump)`);
     const off = num(w[3], 'offset');
     const type = w[4];
-    const v = BigInt(w[5] ?? 'x');
+    if (!/^-?(0x[0-9a-fA-F]+|[0-9]+)$/.test(w[5] ?? '')) throw new UsageError(`map write: value must be an integer, not ${JSON.stringify((w[5] ?? '').slice(0, 40))}`);
+    const v = w[5].startsWith('-') ? -BigInt(w[5].slice(1)) : BigInt(w[5]);
     const val = cur.slice();
     const dv = new DataView(val.buffer);
     const sizes: Record<string, number> = { u8: 1, u16: 2, u32: 4, s32: 4, u64: 8 };
-    if (!sizes[type] || off < 0 || off + sizes[type] > val.length) throw new UsageError(`map write: bad type or offset`);
+    if (!Object.hasOwn(sizes, type) || off < 0 || off + sizes[type] > val.length) throw new UsageError(`map write: bad type or offset`);
     if (type === 'u8') dv.setUint8(off, Number(BigInt.asUintN(8, v)));
     else if (type === 'u16') dv.setUint16(off, Number(BigInt.asUintN(16, v)), true);
     else if (type === 'u64') dv.setBigUint64(off, BigInt.asUintN(64, v), true);
@@ -586,7 +599,8 @@ export class ScenarioRunner {
       bad = input.error;
     }
     else if (w[3] === 'udp') {
-      const o: Record<string, string> = {};
+      if (w.length < 6) throw new UsageError('send: udp SRC:PORT DST:PORT [smac MAC] [dmac MAC] [len N]');
+      const o: Record<string, string> = Object.create(null) as Record<string, string>;
       for (let i = 6; i + 1 < w.length; i += 2) o[w[i]] = w[i + 1];
       frames = [udpFrame(w[4], w[5], { smac: o.smac, dmac: o.dmac, len: o.len ? num(o.len, 'len') : undefined })];
     } else {

@@ -544,7 +544,8 @@ export function runTcxScript(text: string, opts: TcxScriptOptions = {}): TcxScri
     w.num('line', lineno);
     w.str('op', tok.join(' ').slice(0, 1023));
     try {
-      const f = ops[tok[0]] ?? fail(`unknown operation '${tok[0]}'`);
+      // Words from the script: only the table's own operations (not __proto__, constructor...).
+      const f = Object.hasOwn(ops, tok[0]) ? ops[tok[0]] : fail(`unknown operation '${tok[0]}'`);
       f(w, tok);
     } catch (e) {
       if (!(e instanceof ScriptError)) throw e;

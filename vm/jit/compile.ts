@@ -825,19 +825,33 @@ function instantiate(source: string, names: string[], fns: unknown[], unit: JitU
   return factory(...BASE_ARGS, unit, ...fns);
 }
 
+/**
+ * Programs longer than this run under the interpreter: compile time and V8 code space grow with
+ * the program (a 1,000,000-instruction program took about 20 s and 2 GB), so that JIT compile
+ * stays bounded like everything else. Real tc programs are far below it.
+ */
+export const JIT_MAX_INSNS = 1 << 16;
+
 /** The compiled form of one LinkedProgram (entry functions, slow paths, source). */
 export class JitProgram implements JitUnit {
   source = '';
-  /** The JIT does not handle this program (a register field > 10): the interpreter runs it. */
+  /** The JIT does not handle this program (a register field > 10, or over JIT_MAX_INSNS): the interpreter runs it. */
   readonly fallback: boolean;
+  /** The program is over JIT_MAX_INSNS instructions (so `fallback`). */
+  readonly tooLong: boolean;
   private fns = new Map<number, EntryFn>();
   private slows = new Map<number, SlowFn>();
-  private sh: Shape;
+  private sh!: Shape;
 
   constructor(
     readonly prog: LinkedProgram,
     private readonly opts: CompileOptions = {},
   ) {
+    this.tooLong = prog.code.length > JIT_MAX_INSNS;
+    if (this.tooLong) {
+      this.fallback = true;
+      return;
+    }
     this.sh = analyse(prog, [], opts.dynamicFp === true);
     this.fallback = this.sh.badReg;
     if (!this.fallback) this.build();

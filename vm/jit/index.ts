@@ -4,7 +4,8 @@
  *
  * Not compiled (the interpreter runs them, with identical results): runs with `opts.step` set
  * (the step hook needs the per-instruction loop), and programs with a register field above r10
- * (the kernel's verifier rejects them; the interpreter gives them its own defined meaning).
+ * (the kernel's verifier rejects them; the interpreter gives them its own defined meaning), and
+ * programs over JIT_MAX_INSNS instructions (compile time must stay bounded).
  */
 import { VmFault } from '../errors.js';
 import { interpret, VmRunResult } from '../interpreter.js';
@@ -14,6 +15,7 @@ import { JitProgram, JitCompileError, type CompileOptions } from './compile.js';
 import { ABORT_RUN, JitRun, type JitUnit } from './runtime.js';
 
 export { JitCompileError };
+export { JIT_MAX_INSNS } from './compile.js';
 export type { CompileOptions };
 
 /** A program compiled to JavaScript. */
@@ -23,6 +25,8 @@ export interface CompiledProgram {
   readonly source: string;
   /** True when the interpreter runs this program (see the file overview). */
   readonly interpreted: boolean;
+  /** True when that is because the program is over JIT_MAX_INSNS instructions. */
+  readonly tooLong: boolean;
   /** Run on `mem`; same contract as `interpret(prog, mem, opts)`. */
   run(mem: Memory, opts?: RunOptions): RunResult;
 }
@@ -55,6 +59,9 @@ class Compiled implements CompiledProgram {
   }
   get interpreted(): boolean {
     return this.unit.fallback;
+  }
+  get tooLong(): boolean {
+    return this.unit.tooLong;
   }
   run(mem: Memory, opts: RunOptions = {}): RunResult {
     const unit = this.unit;

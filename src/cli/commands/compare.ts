@@ -14,7 +14,8 @@ import { UsageError } from '../../../vm/errors.js';
 import { compare, compareScenario, COMPARE_PATHS, type CompareField, type ComparePath, type CompareResult, type FrameComparison, type PathOutcome } from '../../net/compare.js';
 import { parseClassid } from '../../net/scenario.js';
 import { fmtClassid } from '../../net/trace.js';
-import { checkArgOrder, isElf, tryRead } from '../args.js';
+import { addVerifyOptions, checkArgOrder, isElf, tryRead, verifyMode } from '../args.js';
+import type { VerifierWarning } from '../../collection.js';
 import type { CliIo } from '../io.js';
 import type { FrameInput } from '../../pcap/input.js';
 import { readPacketsFile, reportInputError } from '../frames.js';
@@ -108,7 +109,7 @@ function toJson(r: CompareResult): unknown {
 }
 
 export function register(program: Command, io: CliIo): void {
-  program
+  const cmd = program
     .command('compare')
     .description('attach the same program(s) through tcx and as clsact cls_bpf filters (da, and non-da with a classid), run the same frames, and show what differs and why; or compare a `net` scenario')
     .argument('<obj>', 'BPF object file (.o), or a `net` scenario file (then nothing else)')
@@ -123,8 +124,11 @@ export function register(program: Command, io: CliIo): void {
     .option('--priority <n>', 'initial skb priority')
     .addOption(new Option('--engine <engine>', 'execution engine').choices([...ENGINES]).default('interp'))
     .option('--json', 'the comparison as JSON')
-    .option('--fail-on-diff', 'exit status 1 when any frame differs between paths')
-    .action((obj: string, prog: string | undefined, packets: string | undefined, o: CompareCliOptions) => {
+    .option('--fail-on-diff', 'exit status 1 when any frame differs between paths');
+  addVerifyOptions(cmd).action((obj: string, prog: string | undefined, packets: string | undefined, o: CompareCliOptions & { verify?: unknown }) => {
+      const verify = verifyMode(o);
+      const onVerifierWarning = (w: VerifierWarning): void =>
+        io.err(`tcxlab: warning: the verifier rejects ${w.program} (running it anyway, --verify=warn): ${w.error.message.split('\n')[0]}\n`);
       const paths = o.paths?.split(',').map((p) => p.trim()) as ComparePath[] | undefined;
       const common = {
         prio: int(o.prio, 'prio', 0xffff),
@@ -133,13 +137,13 @@ export function register(program: Command, io: CliIo): void {
         paths,
         engine: o.engine,
       };
-      const objBytes = io.readFile(obj);
+      const objBytes = io.readFile(obj, 'object');
       let r: CompareResult;
       const heads: string[] = [];
       let input: FrameInput | undefined;
       const scenario = !isElf(objBytes) && prog === undefined && packets === undefined;
       if (scenario) {
-        const rs = compareScenario(new TextDecoder().decode(objBytes), { readFile: (p) => io.readFile(p), file: obj }, common);
+        const rs = compareScenario(new TextDecoder().decode(objBytes), { readFile: (p) => io.readFile(p), file: obj, verify, onVerifierWarning }, common);
         r = rs;
         const cmds = new Map(rs.steps[rs.paths[0]]!.map((s) => [s.line, s.cmd]));
         for (const f of r.frames) heads.push(`line ${f.line}: ${cmds.get(f.line!)?.slice(0, 60) ?? ''}${(f.line !== undefined && (cmds.get(f.line)?.length ?? 0) > 60) ? '…' : ''} (frame ${f.index + 1}, ${f.frame.length} bytes)`);
@@ -149,7 +153,7 @@ export function register(program: Command, io: CliIo): void {
         input = readPacketsFile(io, packets);
         const frames = input.frames.map((f) => f.data);
         const progs = prog.split(',').map((p) => p.trim()).filter(Boolean);
-        r = compare(objBytes, progs, frames, { ...common, dir: o.dir as 'ingress' | 'egress', mark: int(o.mark, 'mark'), priority: int(o.priority, 'priority') });
+        r = compare(objBytes, progs, frames, { ...common, dir: o.dir as 'ingress' | 'egress', mark: int(o.mark, 'mark'), priority: int(o.priority, 'priority'), load: { verify, onVerifierWarning } });
         for (const f of r.frames) heads.push(`frame ${f.index + 1} (${f.frame.length} bytes) ${r.dir}`);
       }
       if (o.json) io.out(`${JSON.stringify(toJson(r))}\n`);
@@ -159,7 +163,11 @@ export function register(program: Command, io: CliIo): void {
         else io.out(`${r.programs.join(', ')} on ${r.dir}: tcx in this order; classic: ${classic}\n`);
         r.frames.forEach((f, i) => printFrame(io, r, f, heads[i]));
       }
-      if (o.failOnDiff && r.frames.some((f) => f.differences.length)) io.exitCode = 1;
+      const differing = r.frames.filter((f) => f.differences.length).length;
+      if (o.failOnDiff && differing) {
+        io.err(`tcxlab compare: ${differing} of ${r.frames.length} frames differ between paths (--fail-on-diff)\n`);
+        io.exitCode = 1;
+      }
       if (input && packets !== undefined) reportInputError(io, packets, input);
     });
 }

@@ -16,7 +16,7 @@ import { defaultBaseState } from '../../helpers/base.js';
 import { fromHex } from '../../maps/index.js';
 import { CoverageCollector, formatAnnotated, formatLcov, formatSummary } from '../../trace/index.js';
 import type { CliIo } from '../io.js';
-import { checkArgOrder, tryRead } from '../args.js';
+import { addVerifyOptions, checkArgOrder, CTX_MAX_BYTES, hexArg, tryRead, verifyMode } from '../args.js';
 import { readPacketsFile, reportInputError } from '../frames.js';
 import { loadForRun, parseSets } from './trace.js';
 
@@ -50,22 +50,25 @@ function sourceFinder(dirs: string[]): { read(file: string): string | undefined;
 }
 
 export function register(program: Command, io: CliIo): void {
-  program
+  const cmd = program
     .command('cover')
     .description('run PROG of OBJ on every frame of PACKETS_FILE and report instruction, line, branch and function coverage')
     .argument('<obj>', 'BPF object file (.o)')
     .argument('<prog>', 'program (function) name')
     .argument('<packets>', 'pcap/pcapng capture, or a file with one hex frame per line (# comments)')
-    .option('--ctx <hex>', 'struct __sk_buff ctx_in (192 bytes or a prefix) for every packet')
+    .option('--ctx <hex>', 'struct __sk_buff ctx_in (192 bytes or a prefix) for every packet', hexArg(CTX_MAX_BYTES))
     .option('--set <map-key-value...>', 'set a map entry before the runs: MAP KEYHEX VALHEX, or MAP KEYHEX @PROG (repeatable)')
     .option('--lcov <file>', 'write an LCOV tracefile (- for standard output)')
     .option('--show', 'print the source annotated with execution counts (gcov style)')
-    .option('--source-dir <dir>', 'directory the BTF source file names are relative to')
-    .action((obj: string, prog: string, packetsFile: string, o: Record<string, unknown>) => {
+    .option('--source-dir <dir>', 'directory the BTF source file names are relative to');
+  addVerifyOptions(cmd).action((obj: string, prog: string, packetsFile: string, o: Record<string, unknown>) => {
       checkArgOrder('cover', obj, prog, packetsFile, tryRead(io.readFile));
       const input = readPacketsFile(io, packetsFile);
       const packets = input.frames;
-      const coll = loadForRun(io.readFile(obj), obj, prog, parseSets(o.set as string[] | undefined));
+      const coll = loadForRun(io.readFile(obj, 'object'), obj, prog, parseSets(o.set as string[] | undefined), {
+        verify: verifyMode(o),
+        warn: (line) => io.err(`tcxlab: ${line}\n`),
+      });
       let ctxIn: Uint8Array | undefined;
       if (o.ctx !== undefined) {
         ctxIn = fromHex(o.ctx as string);

@@ -141,7 +141,7 @@ export function register(program: Command, io: CliIo): void {
     .action((file: string, sec: string | undefined, name: string | undefined, opts: DisasmCliOptions) => {
       if (opts.format !== 'kernel' && opts.format !== 'conformance') throw new UsageError(`disasm: unknown --format ${JSON.stringify(opts.format)}`);
       if (sec !== undefined && (sec !== 'sec' || name === undefined)) throw new UsageError('disasm: usage: tcxlab disasm FILE [sec NAME]');
-      let bytes = io.readFile(file);
+      let bytes = io.readFile(file, 'object');
       if (isElf(bytes)) {
         disasmObject(io, bytes, name, opts);
         return;

@@ -39,8 +39,8 @@ export function register(program: Command, io: CliIo): void {
     .action((object: string, opts: { type?: string; btf?: string; lines: boolean }) => {
       const load: LoadOptions = {};
       if (opts.type !== undefined) load.programType = opts.type;
-      if (opts.btf !== undefined) load.btf = io.readFile(opts.btf);
-      const spec = loadCollectionSpec(io.readFile(object), load);
+      if (opts.btf !== undefined) load.btf = io.readFile(opts.btf, 'btf');
+      const spec = loadCollectionSpec(io.readFile(object, 'object'), load);
       const json = specToJson(spec) as { programs: { lineInfo?: unknown }[]; coreTarget?: string };
       // Say which kernel CO-RE relocated against: the default target names its kernel.
       if (json.coreTarget !== undefined && opts.btf !== undefined) json.coreTarget = `--btf ${opts.btf}`;

@@ -11,7 +11,9 @@
 import type { Command } from 'commander';
 import { loadCollectionSpec } from '../../../loader/index.js';
 import { UsageError } from '../../../vm/errors.js';
-import { compile } from '../../../vm/jit/index.js';
+import { compile, JIT_MAX_INSNS } from '../../../vm/jit/index.js';
+import { Collection } from '../../collection.js';
+import { addVerifyOptions, verifyMode, type VerifyMode } from '../args.js';
 import { link } from '../../../vm/link.js';
 import { decode, type HelperFn } from '../../../vm/program.js';
 import type { CliIo } from '../io.js';
@@ -32,33 +34,48 @@ function parseHex(text: string): Uint8Array {
 }
 
 /** The generated source for PROG of OBJ (or for raw bytecode). */
-export function jitSource(bytes: Uint8Array, progName: string | undefined, opts: { type?: string; hex?: boolean; compact?: boolean } = {}): string {
+export function jitSource(
+  bytes: Uint8Array,
+  progName: string | undefined,
+  opts: { type?: string; hex?: boolean; compact?: boolean; verify?: VerifyMode; warn?: (line: string) => void } = {},
+): string {
   let code: Uint8Array;
   if (isElf(bytes)) {
     const spec = loadCollectionSpec(bytes, opts.type ? { programType: opts.type } : {});
     if (progName === undefined) throw new UsageError(`jit: name a program (${spec.programs.length} in the object)`);
     const ps = spec.programs.find((p) => p.name === progName);
     if (ps === undefined) throw new UsageError('jit: no program with that name in the object');
+    // Load-time verification as for a run: the kernel does not JIT a program it refuses.
+    if (opts.verify !== false) {
+      new Collection(
+        { ...spec, programs: [ps] },
+        {
+          verify: opts.verify ?? true,
+          onVerifierWarning: (w) => opts.warn?.(`warning: the verifier rejects ${w.program} (listing it anyway, --verify=warn): ${w.error.message.split('\n')[0]}`),
+        },
+      );
+    }
     code = ps.instructions;
   } else {
     code = opts.hex ? parseHex(new TextDecoder().decode(bytes)) : bytes;
   }
   const prog = link(decode(code), { name: 'jit', helpers: PLACEHOLDER_HELPERS, resolveLdImm64: (src, imm) => placeholder(src, imm) });
   const c = compile(prog, { lines: opts.compact !== true });
+  if (c.tooLong) return `// this program runs under the interpreter (over ${JIT_MAX_INSNS} instructions: JIT compile stays bounded)\n`;
   if (c.interpreted) return '// this program runs under the interpreter (a register field above r10)\n';
   return `${c.source}\n`;
 }
 
 export function register(program: Command, io: CliIo): void {
-  program
+  const cmd = program
     .command('jit')
     .description('print the JavaScript the JIT generates for PROG of OBJ (or for raw bytecode)')
     .argument('<obj>', 'BPF object file (.o), or raw bytecode')
     .argument('[prog]', 'program (function) name, for objects')
     .option('--type <type>', 'program type for unknown section names (e.g. sched_cls)')
     .option('--hex', 'raw input is hex text')
-    .option('--compact', 'no per-instruction comments and line breaks')
-    .action((obj: string, prog: string | undefined, o: { type?: string; hex?: boolean; compact?: boolean }) => {
-      io.out(jitSource(io.readFile(obj), prog, o));
-    });
+    .option('--compact', 'no per-instruction comments and line breaks');
+  addVerifyOptions(cmd).action((obj: string, prog: string | undefined, o: { type?: string; hex?: boolean; compact?: boolean; verify?: unknown }) => {
+    io.out(jitSource(io.readFile(obj, 'object'), prog, { ...o, verify: verifyMode(o), warn: (line) => io.err(`tcxlab: ${line}\n`) }));
+  });
 }

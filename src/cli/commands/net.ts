@@ -13,6 +13,7 @@ import type { NetTrace } from '../../net/trace.js';
 import type { CliIo } from '../io.js';
 import { writePcapOut } from '../frames.js';
 import { HookCapture } from '../../pcap/hook-capture.js';
+import { addVerifyOptions, verifyMode } from '../args.js';
 
 /** A step as JSON (the trace without frames' bytes as arrays). */
 function stepJson(s: ScenarioStep): Record<string, unknown> {
@@ -31,18 +32,18 @@ function stepJson(s: ScenarioStep): Record<string, unknown> {
 }
 
 export function register(program: Command, io: CliIo): void {
-  program
+  const cmd = program
     .command('net')
     .description('run a network scenario (ip/tc/bpftool lines and `send` frames) on an emulated host; prints packet traces')
     .argument('<scenario>', 'scenario file, or - for standard input')
     .option('--json', 'one JSON object per step instead of text')
     .option('-q, --quiet', 'only print sends, shows, dumps and errors')
     .option('--pcap-out <file>', 'write what left each tc hook to a pcapng file (one interface per device and direction), the story in packet comments')
-    .addOption(new Option('--engine <engine>', 'execution engine').choices([...ENGINES]).default('interp'))
-    .action(async (file: string, opts: { json?: boolean; quiet?: boolean; engine: Engine; pcapOut?: string }) => {
+    .addOption(new Option('--engine <engine>', 'execution engine').choices([...ENGINES]).default('interp'));
+  addVerifyOptions(cmd).action(async (file: string, opts: { json?: boolean; quiet?: boolean; engine: Engine; pcapOut?: string; verify?: unknown }) => {
       let text: string;
       try {
-        text = file === '-' ? await io.stdin() : Buffer.from(io.readFile(file)).toString('utf8');
+        text = file === '-' ? await io.stdin('scenario') : Buffer.from(io.readFile(file, 'scenario')).toString('utf8');
       } catch (e) {
         io.err(`tcxlab net: ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
         io.exitCode = 2;
@@ -52,7 +53,14 @@ export function register(program: Command, io: CliIo): void {
       const cap = opts.pcapOut !== undefined ? new HookCapture() : undefined;
       const onSend = cap && ((t: NetTrace, i: { line: number; frame: number; dev: string; dir: string; timestampNs?: bigint }) => cap.addNetTrace(t, `line ${i.line} send ${i.dev} ${i.dir} frame ${i.frame}`, i.timestampNs));
       try {
-        steps = runScenario(text, { readFile: (p) => io.readFile(p), file: file === '-' ? undefined : file, engine: opts.engine, onSend }).steps;
+        steps = runScenario(text, {
+          readFile: (p) => io.readFile(p),
+          file: file === '-' ? undefined : file,
+          engine: opts.engine,
+          onSend,
+          verify: verifyMode(opts),
+          onVerifierWarning: (w) => io.err(`tcxlab net: warning: the verifier rejects ${w.program} (running it anyway, --verify=warn): ${w.error.message.split('\n')[0]}\n`),
+        }).steps;
       } catch (e) {
         if (!(e instanceof BpfError)) throw e;
         // the lines that ran before the one that stopped the scenario are still worth seeing

@@ -16,6 +16,7 @@ import { testRun } from '../../test-run.js';
 import type { CliIo } from '../io.js';
 import { readPacketsFile, reportInputError } from '../frames.js';
 import { captureFormat } from '../../pcap/reader.js';
+import { addVerifyOptions, REPEAT_MAX, verifyMode } from '../args.js';
 
 /** bpftool's hex_print: offset, 16 bytes in pairs, then the printable characters. */
 export function hexPrint(data: Uint8Array): string {
@@ -57,9 +58,10 @@ export function parseProgRunArgs(words: string[]): ProgRunArgs {
     if (v === undefined) throw new UsageError(`prog run: ${k} needs a value`);
     return v;
   };
-  const num = (k: string): number => {
-    const v = Number(need(k));
-    if (!Number.isInteger(v) || v < 0) throw new UsageError(`prog run: ${k} needs a non-negative integer`);
+  const num = (k: string, max = 0xffff_ffff): number => {
+    const s = need(k);
+    const v = /^[0-9]{1,16}$/.test(s) ? Number(s) : NaN;
+    if (!(v <= max)) throw new UsageError(`prog run: ${k} takes a decimal integer from 0 to ${max}, not ${JSON.stringify(s.slice(0, 40))}`);
     return v;
   };
   if (w.shift() !== 'file') throw new UsageError('prog run: PROG must be `file OBJ [sec NAME | name NAME]` (tcxlab runs objects, not loaded programs)');
@@ -76,7 +78,8 @@ export function parseProgRunArgs(words: string[]): ProgRunArgs {
       case 'ctx_in': args.ctxIn = need(k); break;
       case 'ctx_out': args.ctxOut = need(k); break;
       case 'ctx_size_out': args.ctxSizeOut = num(k); break;
-      case 'repeat': args.repeat = Math.max(1, num(k)); break;
+      // The kernel runs repeat 0 once (bpf_test_run); tcxlab caps the count so runs stay bounded.
+      case 'repeat': args.repeat = Math.max(1, num(k, REPEAT_MAX)); break;
       default:
         throw new UsageError(`prog run: unknown keyword ${JSON.stringify(k)}`);
     }
@@ -89,21 +92,26 @@ export function parseProgRunArgs(words: string[]): ProgRunArgs {
 
 export function register(program: Command, io: CliIo): void {
   const prog = program.commands.find((c) => c.name() === 'prog') ?? program.command('prog').description('bpftool-style program commands');
-  prog
+  const cmd = prog
     .command('run')
     .description('run a program once or N times, bpftool style: file OBJ [sec NAME|name NAME] data_in FILE [data_out FILE] [ctx_in FILE] [ctx_out FILE] [repeat N]')
     .argument('<words...>', 'bpftool prog run grammar')
     .option('-j, --json', 'JSON output')
     .option('-p, --pretty', 'pretty JSON output')
-    .addOption(new Option('--engine <engine>', 'execution engine (auto: the JIT from 256 runs on)').choices(ENGINE_CHOICES as string[]).default('auto'))
-    .action(async (words: string[], o: { json?: boolean; pretty?: boolean; engine: EngineChoice }) => {
+    .addOption(new Option('--engine <engine>', 'execution engine (auto: the JIT from 256 runs on)').choices(ENGINE_CHOICES as string[]).default('auto'));
+  addVerifyOptions(cmd).action(async (words: string[], o: { json?: boolean; pretty?: boolean; engine: EngineChoice; verify?: unknown }) => {
       const a = parseProgRunArgs(words);
-      const coll = Collection.load(io.readFile(a.obj), { objectName: objectNameOf(a.obj), programType: a.type ?? 'sched_cls' });
+      const coll = Collection.load(io.readFile(a.obj, 'object'), {
+        objectName: objectNameOf(a.obj),
+        programType: a.type ?? 'sched_cls',
+        verify: verifyMode(o),
+        onVerifierWarning: (w) => io.err(`tcxlab: warning: the verifier rejects ${w.program} (running it anyway, --verify=warn): ${w.error.message.split('\n')[0]}\n`),
+      });
       const candidates = [...coll.programs.values()].filter((p) => (a.name ? p.name === a.name : a.sec ? p.spec.section === a.sec : true));
       if (candidates.length !== 1) {
         throw new UsageError(`prog run: ${candidates.length} programs match (give sec NAME or name NAME): ${[...coll.programs.keys()].join(', ')}`);
       }
-      const readIn = async (f: string): Promise<Uint8Array> => (f === '-' ? new TextEncoder().encode(await io.stdin()) : io.readFile(f));
+      const readIn = async (f: string): Promise<Uint8Array> => (f === '-' ? new TextEncoder().encode(await io.stdin('data')) : io.readFile(f, 'data'));
       const raw = await readIn(a.dataIn as string);
       // a pcap/pcapng capture runs frame by frame (bpftool takes the file's bytes as one frame)
       const input = captureFormat(raw) ? readPacketsFile(io, a.dataIn as string, raw) : undefined;
@@ -126,7 +134,11 @@ export function register(program: Command, io: CliIo): void {
             if (json) doc[key] = Array.from(b);
             else io.out(hexPrint(b));
           } else {
-            writeFileSync(file, b);
+            try {
+              writeFileSync(file, b);
+            } catch (e) {
+              throw new UsageError(`cannot write ${JSON.stringify(file)}: ${(e as NodeJS.ErrnoException).code ?? 'EIO'}`);
+            }
           }
         };
         emit(r.dataOut, a.dataOut, a.dataSizeOut, 'data_out');

@@ -12,17 +12,30 @@ import { Option } from 'commander';
 import { BpfError, ErrorCode, UsageError, VerifierError } from '../../../vm/errors.js';
 import { chooseEngine, ENGINE_CHOICES, type EngineChoice } from '../../../vm/engine.js';
 import { defaultBaseState } from '../../helpers/base.js';
-import { Collection, objectNameOf } from '../../collection.js';
+import { Collection, libbpfMapName, objectNameOf } from '../../collection.js';
 import { loadCollectionSpec } from '../../../loader/index.js';
 import type { CollectionSpec, MapSpec } from '../../../loader/spec.js';
 import { fromHex as parseHex, toHex } from '../../maps/index.js';
 import { testRun, type TestRunResult } from '../../test-run.js';
 import { BPF_PROG_TYPE, ERRNO } from '../../uapi.js';
 import type { CliIo } from '../io.js';
-import { checkArgOrder, tryRead } from '../args.js';
+import { addVerifyOptions, checkArgOrder, CPU_ARG_MAX, CTX_MAX_BYTES, hexArg, intArg, REPEAT_MAX, tryRead, verifyMode, type VerifyMode } from '../args.js';
 import { readPacketsFile, reportInputError, writePcapOut } from '../frames.js';
 import { parseHexFrames, type InputFrame } from '../../pcap/input.js';
 import { HookCapture } from '../../pcap/hook-capture.js';
+
+/** Map dumps in `run` output: bytes of one value shown at most, and of all maps together. */
+export const DUMP_VALUE_BYTES = 1 << 20;
+export const DUMP_TOTAL_BYTES = 16 << 20;
+
+/** How an object is loaded for a run: verification mode and where its warnings go. */
+export interface LoadRunOptions {
+  type?: string;
+  btf?: Uint8Array;
+  verify?: VerifyMode;
+  /** Called with a line for each rejection `verify: 'warn'` let through. */
+  warn?: (line: string) => void;
+}
 
 /** Hex → bytes, or a usage error naming what was being parsed. */
 export function fromHex(hex: string, what = 'hex value'): Uint8Array {
@@ -96,20 +109,29 @@ export function parseSets(raw: string[] | undefined): SetArg[] {
  * for every CPU, or all CPUs' values in 8-byte strides; prog arrays: `@PROG`). Throws
  * LoadFailure when the object does not load, UsageError for bad arguments.
  */
-export function loadForRun(objBytes: Uint8Array, objPath: string, progName: string, sets: SetArg[], type?: string, btf?: Uint8Array): Collection {
+export function loadForRun(objBytes: Uint8Array, objPath: string, progName: string, sets: SetArg[], lo: LoadRunOptions = {}): Collection {
   const objectName = objectNameOf(objPath);
   let spec: CollectionSpec;
-  let probe: Collection;
   try {
-    spec = loadCollectionSpec(objBytes, { programType: type ?? 'sched_cls', btf });
-    probe = new Collection(spec, { objectName });
+    spec = loadCollectionSpec(objBytes, { programType: lo.type ?? 'sched_cls', btf: lo.btf });
   } catch (e) {
     if (e instanceof BpfError) throw new LoadFailure(e);
     throw e;
   }
-  const nameOfSpec = (ms: MapSpec): string => probe.mapList[spec.maps.indexOf(ms)]?.name ?? ms.name;
+  // The names the Collection will give the maps (no probe load: a 60 MiB .bss would be made twice).
+  const nameOfSpec = (ms: MapSpec): string => libbpfMapName(objectName, ms);
   spec = withDataSets(spec, sets, nameOfSpec);
-  const coll = new Collection(spec, { objectName });
+  let coll: Collection;
+  try {
+    coll = new Collection(spec, {
+      objectName,
+      verify: lo.verify ?? true,
+      onVerifierWarning: (w) => lo.warn?.(`warning: the verifier rejects ${w.program} (running it anyway, --verify=warn): ${w.error.message.split('\n')[0]}`),
+    });
+  } catch (e) {
+    if (e instanceof BpfError) throw new LoadFailure(e);
+    throw e;
+  }
   // A program tcxlab refuses (unsupported kfunc or map type) fails to load, naming what it uses.
   const refused = coll.refused.get(progName);
   if (refused !== undefined) throw new LoadFailure(refused.error);
@@ -122,6 +144,7 @@ export function loadForRun(objBytes: Uint8Array, objPath: string, progName: stri
     if (spec.maps[coll.mapList.indexOf(map)]?.source === 'data') continue;
     const key = fromHex(s.key, `--set ${s.map} key`);
     if (s.value.startsWith('@')) {
+      if (key.length !== 4) throw new UsageError(`--set ${s.map} ${s.key} ${s.value}: a prog array slot key is 4 bytes (u32, little-endian)`);
       coll.setProgArraySlot(map.name, new DataView(key.buffer, key.byteOffset).getUint32(0, true), s.value.slice(1));
       continue;
     }
@@ -158,11 +181,16 @@ export function runJob(
     btf?: Uint8Array;
     /** Called after each run (--pcap-out). */
     onRun?: (p: PacketLine, r: TestRunResult) => void;
+    verify?: VerifyMode;
+    /** Warnings (verification let through, dumps cut) as lines; the JSON keeps the oracle's shape. */
+    warn?: (line: string) => void;
+    /** Entries dumped per map (the oracle's --max-entries, default 4096). */
+    maxEntries?: number;
   },
 ): Record<string, unknown> {
   let coll: Collection;
   try {
-    coll = loadForRun(objBytes, objPath, progName, opts.sets ?? [], opts.type, opts.btf);
+    coll = loadForRun(objBytes, objPath, progName, opts.sets ?? [], { type: opts.type, btf: opts.btf, verify: opts.verify, warn: opts.warn });
   } catch (e) {
     if (!(e instanceof LoadFailure)) throw e;
     // As `oracle run` does when the object does not load: one error object (exit status 1).
@@ -173,6 +201,7 @@ export function runJob(
   const spec = coll.spec;
   const prog = coll.program(progName);
   const cpu = opts.cpu ?? 0;
+  if (!(Number.isInteger(cpu) && cpu >= 0 && cpu < coll.mapEnv.ncpus)) throw new UsageError(`--cpu ${cpu}: the emulated machine has CPUs 0..${coll.mapEnv.ncpus - 1}`);
   const base = defaultBaseState();
   base.cpu = cpu;
   const ctxIn = opts.ctx !== undefined ? fromHex(opts.ctx) : undefined;
@@ -210,8 +239,16 @@ export function runJob(
     if (r.trace.length) run.trace = r.trace.splice(0);
     runs.push(run);
   }
-  const maps: Record<string, unknown> = {};
-  for (const m of coll.mapList) maps[m.name] = m.dumpJson();
+  // Names come from the object: a map called __proto__ must be a key like any other.
+  const maps: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  let budget = DUMP_TOTAL_BYTES;
+  for (const m of coll.mapList) {
+    const d = m.dumpJson({ maxEntries: opts.maxEntries, maxValueBytes: DUMP_VALUE_BYTES, maxBytes: Math.max(budget, 0) });
+    for (const [, v] of d.entries) for (const x of v === null ? [] : Array.isArray(v) ? v : [v]) budget -= x.length / 2;
+    if (d.value_bytes_shown !== undefined) opts.warn?.(`note: map ${m.name}: values cut to their first ${d.value_bytes_shown} bytes in the dump`);
+    if (d.truncated) opts.warn?.(`note: map ${m.name}: dump truncated after ${d.entries.length} entries (--max-entries, or ${DUMP_TOTAL_BYTES} value bytes for all maps)`);
+    Object.defineProperty(maps, m.name, { value: d, enumerable: true, writable: true, configurable: true });
+  }
   return {
     prog: progName,
     cpu,
@@ -222,27 +259,28 @@ export function runJob(
 }
 
 export function register(program: Command, io: CliIo): void {
-  program
+  const cmd = program
     .command('run')
     .description('run PROG of OBJ on each frame of PACKETS_FILE as BPF_PROG_TEST_RUN does; prints oracle-run JSON')
     .argument('<obj>', 'BPF object file (.o)')
     .argument('<prog>', 'program (function) name')
     .argument('<packets>', 'pcap/pcapng capture, or a file with one hex frame per line (# comments)')
-    .option('--ctx <hex>', 'struct __sk_buff ctx_in (192 bytes or a prefix) for every packet')
+    .option('--ctx <hex>', 'struct __sk_buff ctx_in (192 bytes or a prefix) for every packet', hexArg(CTX_MAX_BYTES))
     .option('--pcap-out <file>', 'write every data_out to a pcapng file, with the verdict in packet comments')
     .option('--ctx-out', 'ask for ctx_out without a ctx_in (the kernel then runs with a zeroed ctx)')
     .option('--set <map-key-value...>', 'set a map entry before the run: MAP KEYHEX VALHEX, or MAP KEYHEX @PROG for a prog array (repeatable)')
     .addOption(new Option('--engine <engine>', 'execution engine (auto: the JIT from 256 runs on)').choices(ENGINE_CHOICES as string[]).default('auto'))
-    .option('--repeat <n>', 'run the first packet N times on the same skb and report duration_ns', (v) => Number.parseInt(v, 10))
-    .option('--cpu <n>', 'CPU the program runs on (per-CPU maps)', (v) => Number.parseInt(v, 10), 0)
+    .option('--repeat <n>', `run the first packet N times (1..${REPEAT_MAX}) on the same skb and report duration_ns`, intArg(1, REPEAT_MAX))
+    .option('--cpu <n>', 'CPU the program runs on (per-CPU maps; 0 or 1 on the default 2-CPU machine)', intArg(0, CPU_ARG_MAX), 0)
+    .option('--max-entries <n>', 'entries dumped per map (default 4096, as the oracle)', intArg(0, 1 << 24))
     .option('--type <type>', 'program type for unknown section names (e.g. sched_cls)')
     .option('--btf <file>', 'target BTF for CO-RE relocations (e.g. another kernel\'s /sys/kernel/btf/vmlinux; default: the built-in vmlinux BTF of Linux 6.18)')
-    .option('--pretty', 'indent the JSON')
-    .action((obj: string, prog: string, packetsFile: string, o: Record<string, unknown>) => {
+    .option('--pretty', 'indent the JSON');
+  addVerifyOptions(cmd).action((obj: string, prog: string, packetsFile: string, o: Record<string, unknown>) => {
       checkArgOrder('run', obj, prog, packetsFile, tryRead(io.readFile));
       const sets = parseSets(o.set as string[] | undefined);
       const input = readPacketsFile(io, packetsFile);
-      const objBytes = io.readFile(obj);
+      const objBytes = io.readFile(obj, 'object');
       const cap = o.pcapOut !== undefined ? new HookCapture() : undefined;
       const what = input.format === 'hex' ? 'line' : 'frame';
       const result = runJob(objBytes, obj, prog, input.frames, {
@@ -254,11 +292,18 @@ export function register(program: Command, io: CliIo): void {
         repeat: o.repeat as number | undefined,
         cpu: o.cpu as number,
         type: o.type as string | undefined,
-        btf: o.btf !== undefined ? io.readFile(o.btf as string) : undefined,
+        btf: o.btf !== undefined ? io.readFile(o.btf as string, 'btf') : undefined,
+        verify: verifyMode(o),
+        warn: (line) => io.err(`tcxlab: ${line}\n`),
+        maxEntries: o.maxEntries as number | undefined,
       });
       io.out(JSON.stringify(result, null, o.pretty ? 1 : undefined) + '\n');
       if (cap) writePcapOut(o.pcapOut as string, cap.bytes());
-      if ('error' in result) io.exitCode = 1;
+      if ('error' in result) {
+        // The JSON keeps the oracle's error object; stderr gets the one-line reason.
+        io.err(`tcxlab: ${obj}: load failed (${String(result.errname)}): ${String(result.log).split('\n')[0]}\n`);
+        io.exitCode = 1;
+      }
       reportInputError(io, packetsFile, input);
     });
 }

@@ -19,7 +19,7 @@ export function register(program: Command, io: CliIo): void {
       // the oracle reads bytes; latin1 keeps one char per byte for its \u00XX escaping
       let text: string;
       try {
-        text = fromFile ? Buffer.from(io.readFile(file)).toString('latin1') : Buffer.from(await io.stdin(), 'utf8').toString('latin1');
+        text = fromFile ? Buffer.from(io.readFile(file, 'script')).toString('latin1') : Buffer.from(await io.stdin('script'), 'utf8').toString('latin1');
       } catch (e) {
         io.err(`tcxlab tcx-script: ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
         io.exitCode = 2; // like the oracle when it cannot open the script

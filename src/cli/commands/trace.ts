@@ -19,7 +19,7 @@ import { defaultBaseState } from '../../helpers/base.js';
 import type { TestRunResult } from '../../test-run.js';
 import { formatTrace, traceRun } from '../../trace/index.js';
 import type { CliIo } from '../io.js';
-import { checkArgOrder, tryRead } from '../args.js';
+import { addVerifyOptions, checkArgOrder, CTX_MAX_BYTES, hexArg, intArg, tryRead, verifyMode } from '../args.js';
 import { readPacketsFile, reportInputError } from '../frames.js';
 import { fromHex, loadForRun, parseSets, type PacketLine } from './run.js';
 
@@ -45,23 +45,25 @@ export function selectPackets(all: PacketLine[], n: number | undefined): PacketL
 }
 
 export function register(program: Command, io: CliIo): void {
-  program
+  const cmd = program
     .command('trace')
     .description('run PROG of OBJ on each frame of PACKETS_FILE and print every executed instruction with registers written and source line')
     .argument('<obj>', 'BPF object file (.o)')
     .argument('<prog>', 'program (function) name')
     .argument('<packets>', 'pcap/pcapng capture, or a file with one hex frame per line (# comments)')
-    .option('--ctx <hex>', 'struct __sk_buff ctx_in (192 bytes or a prefix) for every packet')
+    .option('--ctx <hex>', 'struct __sk_buff ctx_in (192 bytes or a prefix) for every packet', hexArg(CTX_MAX_BYTES))
     .option('--set <map-key-value...>', 'set a map entry before the runs: MAP KEYHEX VALHEX, or MAP KEYHEX @PROG (repeatable)')
-    .option('--limit <n>', 'print at most N instructions per packet', (v) => Number.parseInt(v, 10))
-    .option('--packet <n>', 'trace only the N-th frame of the file (1-based)', (v) => Number.parseInt(v, 10))
-    .action((obj: string, prog: string, packetsFile: string, o: Record<string, unknown>) => {
+    .option('--limit <n>', 'print at most N instructions per packet', intArg(0, 2 ** 32 - 1))
+    .option('--packet <n>', 'trace only the N-th frame of the file (1-based)', intArg(1, 2 ** 32 - 1));
+  addVerifyOptions(cmd).action((obj: string, prog: string, packetsFile: string, o: Record<string, unknown>) => {
       const limit = o.limit as number | undefined;
-      if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw new UsageError('--limit takes a count >= 0');
       checkArgOrder('trace', obj, prog, packetsFile, tryRead(io.readFile));
       const input = readPacketsFile(io, packetsFile);
       const packets = selectPackets(input.frames, o.packet as number | undefined);
-      const coll = loadForRun(io.readFile(obj), obj, prog, parseSets(o.set as string[] | undefined));
+      const coll = loadForRun(io.readFile(obj, 'object'), obj, prog, parseSets(o.set as string[] | undefined), {
+        verify: verifyMode(o),
+        warn: (line) => io.err(`tcxlab: ${line}\n`),
+      });
       const ctxIn = o.ctx !== undefined ? fromHex(o.ctx as string, '--ctx') : undefined;
       const base = defaultBaseState();
       packets.forEach((p, k) => {

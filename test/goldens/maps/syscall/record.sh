@@ -6,7 +6,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
 gcc -O2 -Wall -o /tmp/tcxlab-mapscript mapscript.c -lbpf
-for s in create ops; do
+for s in create ops limits; do
 	/tmp/tcxlab-mapscript "$s.txt" > "$s.out.jsonl"
 	echo "$s: $(wc -l < "$s.out.jsonl") operations"
 done
