@@ -375,13 +375,54 @@ function cstrAt(b: Uint8Array, off: number): string {
  * can load with the hostile name). A name may be reused for two things (collisions).
  */
 export const injectNames: Mutator = (src, r) => {
+  const out = renameInObject(src, (c) => {
+    const count = 1 + r.int(3);
+    const chosenSyms = new Set<number>();
+    const symAts = c.symbols.filter((x) => x.type === 2 || x.inMapSection || (x.type === 1 && r.chance(0.3))).map((x) => x.at);
+    for (let i = 0; i < count && symAts.length; i++) chosenSyms.add(r.pick(symAts));
+    const progSecs = c.sections.filter((s) => (s.flags & SHF_EXECINSTR) !== 0 && s.name !== '.text');
+    const chosenSecs = new Set<Shdr>();
+    if (r.chance(0.4) && progSecs.length) chosenSecs.add(r.pick(progSecs));
+    if (r.chance(0.1)) { const m = c.sections.find((s) => s.name === 'maps' || s.name === '.maps'); if (m) chosenSecs.add(m); }
+    const hostile = (): string => {
+      const h = r.pick(HOSTILE_NAMES);
+      return r.chance(0.2) ? `${h}${r.int(10)}` : h;
+    };
+    return {
+      symbols: [...chosenSyms].map((at) => ({ at, neu: hostile() })),
+      // Program sections keep a recognised prefix half the time, so they still load as tc programs.
+      sections: [...chosenSecs].map((s) => ({ s, neu: r.chance(0.5) && s.flags & SHF_EXECINSTR ? `tc/${hostile()}` : hostile() })),
+    };
+  });
+  return out ?? rawBytes(src, r);
+};
+
+/** Renames symbols (every symbol named like a key) and sections by name, deterministically. */
+export function renameNames(src: Uint8Array, renames: { symbols?: Record<string, string>; sections?: Record<string, string> }): Uint8Array {
+  const sym = new Map(Object.entries(renames.symbols ?? {}));
+  const sec = new Map(Object.entries(renames.sections ?? {}));
+  const out = renameInObject(src, (c) => ({
+    symbols: c.symbols.filter((x) => sym.has(x.name)).map((x) => ({ at: x.at, neu: sym.get(x.name) as string })),
+    sections: c.sections.filter((s) => sec.has(s.name)).map((s) => ({ s, neu: sec.get(s.name) as string })),
+  }));
+  if (out === undefined) throw new Error('renameNames: no symbol table');
+  return out;
+}
+
+interface RenameCandidates {
+  symbols: { at: number; name: string; type: number; inMapSection: boolean }[];
+  sections: Shdr[];
+}
+type RenameChoice = (c: RenameCandidates) => { symbols: { at: number; neu: string }[]; sections: { s: Shdr; neu: string }[] };
+
+function renameInObject(src: Uint8Array, choose: RenameChoice): Uint8Array | undefined {
   const secs = sections(src);
   const symtab = secs.find((s) => s.type === SHT_SYMTAB && inFile(src, s));
-  if (symtab === undefined) return rawBytes(src, r);
+  if (symtab === undefined) return undefined;
   const strtab = secs[symtab.link];
   const shstrndx = view(src).getUint16(62, true);
   const shstr = secs[shstrndx];
-  if (strtab === undefined || shstr === undefined || !inFile(src, strtab) || !inFile(src, shstr)) return rawBytes(src, r);
+  if (strtab === undefined || shstr === undefined || !inFile(src, strtab) || !inFile(src, shstr)) return undefined;
   const btf = btfLayout(src, secs);
 
   const pieces: Uint8Array[] = [src];
@@ -412,33 +453,16 @@ export const injectNames: Mutator = (src, r) => {
 
   const dv0 = view(src);
   const name = (tab: Shdr, off: number): string => cstrAt(src, tab.offset + off);
-  // Candidates: symbols of functions and of objects in map sections, and section names.
   const mapSecs = new Set(secs.filter((s) => s.name === 'maps' || s.name === '.maps').map((s) => s.index));
-  const symAts: number[] = [];
+  const candidates: RenameCandidates = { symbols: [], sections: secs };
   for (let at = symtab.offset + 24; at + 24 <= symtab.offset + symtab.size; at += 24) {
-    const type = src[at + ST.info] & 0xf;
-    const shndx = dv0.getUint16(at + ST.shndx, true);
-    if (dv0.getUint32(at + ST.name, true) !== 0 && (type === 2 || mapSecs.has(shndx) || (type === 1 && r.chance(0.3)))) symAts.push(at);
+    const nameOff = dv0.getUint32(at + ST.name, true);
+    if (nameOff === 0) continue;
+    candidates.symbols.push({ at, name: name(strtab, nameOff), type: src[at + ST.info] & 0xf, inMapSection: mapSecs.has(dv0.getUint16(at + ST.shndx, true)) });
   }
-  const progSecs = secs.filter((s) => (s.flags & SHF_EXECINSTR) !== 0 && s.name !== '.text');
-  const count = 1 + r.int(3);
-  const chosenSyms = new Set<number>();
-  for (let i = 0; i < count && symAts.length; i++) chosenSyms.add(r.pick(symAts));
-  const chosenSecs = new Set<Shdr>();
-  if (r.chance(0.4) && progSecs.length) chosenSecs.add(r.pick(progSecs));
-  if (r.chance(0.1)) { const m = secs.find((s) => s.name === 'maps' || s.name === '.maps'); if (m) chosenSecs.add(m); }
-
-  const hostile = (): string => {
-    const h = r.pick(HOSTILE_NAMES);
-    return r.chance(0.2) ? `${h}${r.int(10)}` : h;
-  };
-  const symRenames = [...chosenSyms].map((at) => ({ at, old: name(strtab, dv0.getUint32(at + ST.name, true)), neu: hostile() }));
-  const secRenames = [...chosenSecs].map((s) => {
-    // Program sections keep a recognised prefix half the time, so they still load as tc programs.
-    const h = hostile();
-    return { s, neu: r.chance(0.5) && s.flags & SHF_EXECINSTR ? `tc/${h}` : h };
-  });
-
+  const choice = choose(candidates);
+  const symRenames = choice.symbols.map((x) => ({ ...x, old: name(strtab, dv0.getUint32(x.at + ST.name, true)) }));
+  const secRenames = choice.sections;
   // clang writes one .strtab for symbol and section names: then one grown copy serves both.
   const shared = strtab.index === shstr.index;
   const symNames = symRenames.map((x) => x.neu);
@@ -486,7 +510,7 @@ export const injectNames: Mutator = (src, r) => {
   symRenames.forEach((x, i) => dv.setUint32(x.at + ST.name, newStr.offs[i], true));
   secRenames.forEach((x, i) => dv.setUint32(x.s.hdr + SH.name, newShstr.offs[i], true));
   return out;
-};
+}
 
 export const NAMES_MUTATORS: readonly Mutator[] = [injectNames];
 
@@ -540,6 +564,14 @@ export const PROGS_MUTATORS: readonly Mutator[] = [programSection];
 /** Several mutations in a row (stacked mutations find what single ones do not). */
 export function stacked(list: readonly Mutator[], src: Uint8Array, r: Rng): Uint8Array {
   let b = r.pick(list)(src, r);
-  for (let k = r.chance(0.25) ? 1 + r.int(3) : 0; k > 0; k--) b = r.pick(list)(b, r);
+  for (let k = r.chance(0.25) ? 1 + r.int(3) : 0; k > 0; k--) {
+    // The structure-aware mutators expect a readable layout; on an input an earlier mutation
+    // already broke (a header pointing outside the file) they may throw: then mutate bytes.
+    try {
+      b = r.pick(list)(b, r);
+    } catch {
+      b = rawBytes(b, r);
+    }
+  }
   return b;
 }

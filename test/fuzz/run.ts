@@ -16,14 +16,16 @@
  * imported dynamically so this script works with or without it.
  */
 import { fork } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CATEGORIES, CORPUS, checkInput, makeInput, type Category } from './fuzzers.js';
+import { CATEGORIES, checkInput, makeInput, type Category } from './fuzzers.js';
+import { saveReproducer } from './save.js';
 
 /** No report from the child for this long is a hang. */
 const HANG_MS = 60_000;
+/** One input checked for longer than this is a failure too (slow, on a loaded 2-core machine). */
+const SLOW_MS = 10_000;
 /** Heap (after a full GC) above this is a failure: the documented memory bound of a fuzzing run. */
 export const HEAP_BOUND_MB = 512;
 const MEMORY_EVERY = 250;
@@ -87,7 +89,13 @@ async function child(a: Args): Promise<void> {
       const i = next[cat] ?? 0;
       next[cat] = i + 1;
       await send({ t: 'start', cat, i });
-      const input = makeInput(cat, a.seed, i);
+      let input;
+      try {
+        input = makeInput(cat, a.seed, i);
+      } catch (e) {
+        await send({ t: 'done', cat, i, outcome: 'FAILURE', failure: `the mutator itself threw (a fuzzer bug): ${e instanceof Error ? e.stack : String(e)}`, ms: 0 });
+        continue;
+      }
       const t0 = performance.now();
       const r = checkInput(input);
       const ms = performance.now() - t0;
@@ -127,16 +135,6 @@ async function child(a: Args): Promise<void> {
 // ------------------------------------------------------------------------------------------
 // parent
 
-/** Writes a reproducer; returns its path. */
-export function saveReproducer(category: string, bytes: Uint8Array, description: Record<string, unknown>): string {
-  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
-  const dir = join(CORPUS, category);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${hash}.bin`), bytes);
-  writeFileSync(join(dir, `${hash}.json`), `${JSON.stringify({ category, ...description })}\n`);
-  return join(dir, `${hash}.bin`);
-}
-
 async function parent(a: Args): Promise<number> {
   const counts = new Map<string, Map<string, number>>();
   const bump = (cat: string, outcome: string, by = 1): void => {
@@ -150,6 +148,7 @@ async function parent(a: Args): Promise<number> {
   let slowest = { ms: 0, what: '' };
   const deadline = Date.now() + a.minutes * 60_000;
   const start: Record<string, number> = {};
+  let lastProgress = Date.now();
   console.log(`fuzzing ${a.only.join(', ')} for ${a.minutes} min, seed ${a.seed}${a.only.includes('cli') && !existsSync(CLI_FILE) ? ' (no test/fuzz/cli-fuzz.ts: cli skipped)' : ''}`);
   while (Date.now() < deadline - 1000) {
     const minutes = (deadline - Date.now()) / 60_000;
@@ -176,6 +175,17 @@ async function parent(a: Args): Promise<number> {
             current = undefined;
             bump(m.cat, m.outcome);
             if (m.ms > slowest.ms) slowest = { ms: m.ms, what: `${m.cat} #${m.i}` };
+            if (m.outcome !== 'FAILURE' && m.ms > SLOW_MS) {
+              // Slow but finished: a failure of its own (the input is regenerated, it is deterministic).
+              bump(m.cat, m.outcome, -1);
+              bump(m.cat, 'FAILURE');
+              m.failure = `slow: ${m.ms.toFixed(0)} ms for one input (bound ${SLOW_MS} ms), outcome ${m.outcome}`;
+              m.outcome = 'FAILURE';
+              const input = makeInput(m.cat as Category, a.seed, m.i);
+              m.bytes = Buffer.from(input.bytes).toString('base64');
+              m.kind = input.kind;
+              m.source = input.source;
+            }
             if (m.outcome === 'FAILURE') {
               failures++;
               const path = saveReproducer(m.cat, Buffer.from(m.bytes ?? '', 'base64'), { kind: m.kind, seed: a.seed, iteration: m.i, source: m.source, failure: m.failure?.split('\n')[0] });
@@ -183,6 +193,11 @@ async function parent(a: Args): Promise<number> {
             }
             break;
           case 'mem':
+            if (Date.now() - lastProgress > 60_000) {
+              lastProgress = Date.now();
+              const n = [...counts.values()].reduce((x, mm) => x + [...mm.values()].reduce((p, q) => p + q, 0), 0);
+              console.log(`... ${n} inputs, ${failures} failures, heap ${m.heapMB.toFixed(0)} MiB, RSS ${m.rssMB.toFixed(0)} MiB`);
+            }
             maxHeap = Math.max(maxHeap, m.heapMB);
             maxRss = Math.max(maxRss, m.rssMB);
             if (m.heapMB > HEAP_BOUND_MB) {
@@ -216,7 +231,13 @@ async function parent(a: Args): Promise<number> {
     if (current !== undefined && current.cat !== 'cli') {
       failures++;
       bump(current.cat, 'FAILURE');
-      const input = makeInput(current.cat, a.seed, current.i);
+      let input;
+      try {
+        input = makeInput(current.cat, a.seed, current.i);
+      } catch {
+        console.log(`FAILURE ${current.cat} #${current.i}: ${ended}, and the input cannot be regenerated`);
+        continue;
+      }
       const path = saveReproducer(current.cat, input.bytes, { kind: input.kind, seed: a.seed, iteration: current.i, source: input.source, failure: ended === 'hang' ? `hang: no result in ${HANG_MS} ms` : 'the process died' });
       console.log(`FAILURE ${current.cat} #${current.i}: ${ended} -> ${path}`);
     } else if (current?.cat === 'cli') {
