@@ -7,6 +7,12 @@ import { ErrnoError } from '../../vm/errors.js';
 import { Memory } from '../../vm/memory.js';
 import { createMap, createMapEnv } from '../../src/maps/index.js';
 import { BPF_MAP_TYPE as T } from '../../src/uapi.js';
+import { runJob } from '../../src/cli/commands/run.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './fuzzers.js';
+import { PACKET } from './invariant.js';
+import { renameNames } from './mutators.js';
 
 describe('[fuzz/findings] fd arrays with huge max_entries (maps corpus 5f4c524707f89fac)', () => {
   const inner = { name: 'i', type: T.BPF_MAP_TYPE_ARRAY, keySize: 4, valueSize: 4, maxEntries: 1, flags: 0 };
@@ -33,5 +39,17 @@ describe('[fuzz/findings] fd arrays with huge max_entries (maps corpus 5f4c52470
     expect(d.entries.length).toBe(8);
     expect(d.truncated).toBe(true);
     expect(m.keys(3).map((k) => Buffer.from(k).toString('hex'))).toEqual(['00000000', '01000000', '02000000']);
+  });
+});
+
+describe('[fuzz/findings] hostile map names in `tcxlab run` output (names category)', () => {
+  it('a map named __proto__ is an own key of the JSON "maps" object, not its prototype', () => {
+    const src = new Uint8Array(readFileSync(join(ROOT, 'progs/bench_fw.bpf.o')));
+    const bytes = renameNames(src, { symbols: { blocklist: '__proto__', fw_stats: 'constructor' } });
+    const out = runJob(bytes, 'x.bpf.o', 'bench_fw', [{ line: 1, data: PACKET }], {});
+    const json = JSON.parse(JSON.stringify(out)) as { maps: Record<string, { type_name: string }> };
+    expect(Object.keys(json.maps)).toEqual(['__proto__', 'constructor']);
+    expect(Object.getOwnPropertyDescriptor(json.maps, '__proto__')?.value.type_name).toBe('lpm_trie');
+    expect(json.maps.constructor.type_name).toBe('percpu_array');
   });
 });
