@@ -50,6 +50,6 @@ describe('[fuzz/findings] hostile map names in `tcxlab run` output (names catego
     const json = JSON.parse(JSON.stringify(out)) as { maps: Record<string, { type_name: string }> };
     expect(Object.keys(json.maps)).toEqual(['__proto__', 'constructor']);
     expect(Object.getOwnPropertyDescriptor(json.maps, '__proto__')?.value.type_name).toBe('lpm_trie');
-    expect(json.maps.constructor.type_name).toBe('percpu_array');
+    expect(Object.getOwnPropertyDescriptor(json.maps, 'constructor')?.value.type_name).toBe('percpu_array');
   });
 });

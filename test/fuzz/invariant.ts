@@ -99,7 +99,7 @@ function objectNames(spec: CollectionSpec): string[] {
   for (const m of spec.maps) names.add(m.name);
   // Identifier-like names could appear in the source by chance (`r0`, `mem`); the hostile list
   // and anything that is not an identifier must not.
-  return [...names].filter((n) => n.length >= 3 && (!/^[A-Za-z_$][\w$]*$/.test(n) || (HOSTILE_NAMES as readonly string[]).includes(n)));
+  return [...names].filter((n) => n.length >= 3 && (!/^[A-Za-z_$][\w$]*$/.test(n) || HOSTILE_NAMES.some((h) => n.includes(h))));
 }
 
 /** One engine's pass over a Collection: every program once, then the maps. */
