@@ -60,7 +60,7 @@ import {
   STACK_SIZE,
 } from './isa.js';
 import { BASE_LO, Memory, type Region } from './memory.js';
-import type { CallbackArg, HelperCall, HelperFn, LinkedProgram, RegisterFile, RunOptions, RunResult } from './program.js';
+import { hasInvalidRegister, type CallbackArg, type HelperCall, type HelperFn, type LinkedProgram, type RegisterFile, type RunOptions, type RunResult } from './program.js';
 import {
   R,
   arsh64,
@@ -1137,6 +1137,8 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           if (tail !== undefined) {
             call.tailCall = undefined;
             if (call.tailCalls < MAX_TAIL_CALLS) {
+              // As the JIT must (it cannot hand a run to the interpreter midway): a fault, not a run.
+              if (hasInvalidRegister((tail as LinkedProgram).code)) throw fault(ErrorCode.HelperFault, 'tail call into a program that names a register above r10', i, op);
               call.tailCalls++;
               cur = tail;
               code = cur.code;

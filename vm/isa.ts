@@ -220,3 +220,35 @@ export const OP_NAMES: ReadonlyMap<number, OpName> = new Map(
 
 /** Whether `op` is LD_IMM64, the only two-slot instruction. */
 export const isLdImm64 = (op: number): boolean => op === Op.LDDW;
+
+/**
+ * Whether an instruction's dst/src fields, in the roles its opcode gives them, name a register
+ * above r10 (the kernel's check_reg_arg refuses these: "R11 is invalid"). Unused fields do not count.
+ */
+export function namesInvalidRegister(op: number, dst: number, src: number): boolean {
+  const cls = op & 7;
+  const x = (op & 8) !== 0;
+  switch (cls) {
+    case 4:
+    case 7:
+      return dst > 10 || (x && src > 10);
+    case 5:
+    case 6: {
+      const code = op & 0xf0;
+      if (op === Op.CALLX) return dst > 10;
+      if (code === 0x00 || code === 0x80 || code === 0x90 || code === 0xe0) return false;
+      return dst > 10 || (x && src > 10);
+    }
+    case 1:
+    case 3:
+      return dst > 10 || src > 10;
+    case 2:
+      return dst > 10;
+    case 0:
+      if (op === Op.LDDW) return dst > 10;
+      if ((op & 0xe0) === 0x40) return src > 10;
+      return false;
+    default:
+      return false;
+  }
+}

@@ -6,7 +6,7 @@
  * LD_IMM64 occupies two slots; the second slot keeps opcode 0 and carries the high imm.
  */
 import { DecodeError } from './errors.js';
-import { isLdImm64 } from './isa.js';
+import { isLdImm64, namesInvalidRegister } from './isa.js';
 import type { Memory } from './memory.js';
 
 /** A program as parallel arrays, one entry per 8-byte slot. */
@@ -178,4 +178,23 @@ export interface RunResult {
   /** Executed instruction count. */
   insns: number;
   fault?: import('./errors.js').VmFault;
+}
+
+const invalidRegs = new WeakMap<DecodedProgram, boolean>();
+/**
+ * Whether any instruction of `code` names a register above r10 (see namesInvalidRegister). The
+ * JIT leaves such programs to the interpreter, and both engines refuse to tail-call into one
+ * (a JIT run cannot switch engines midway; the kernel's verifier never loads such a program).
+ */
+export function hasInvalidRegister(code: DecodedProgram): boolean {
+  let v = invalidRegs.get(code);
+  if (v === undefined) {
+    v = false;
+    for (let i = 0; i < code.length && !v; i++) {
+      if (namesInvalidRegister(code.op[i], code.dst[i], code.src[i])) v = true;
+      if (isLdImm64(code.op[i])) i++;
+    }
+    invalidRegs.set(code, v);
+  }
+  return v;
 }

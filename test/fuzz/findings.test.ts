@@ -4,6 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ErrnoError } from '../../vm/errors.js';
+import { asm } from '../../vm/asm.js';
+import { interpret } from '../../vm/interpreter.js';
+import { compile } from '../../vm/jit/index.js';
+import { link } from '../../vm/link.js';
+import { decode, type HelperFn, type LinkedProgram } from '../../vm/program.js';
 import { Memory } from '../../vm/memory.js';
 import { createMap, createMapEnv } from '../../src/maps/index.js';
 import { BPF_MAP_TYPE as T } from '../../src/uapi.js';
@@ -51,5 +56,41 @@ describe('[fuzz/findings] hostile map names in `tcxlab run` output (names catego
     expect(Object.keys(json.maps)).toEqual(['__proto__', 'constructor']);
     expect(Object.getOwnPropertyDescriptor(json.maps, '__proto__')?.value.type_name).toBe('lpm_trie');
     expect(Object.getOwnPropertyDescriptor(json.maps, 'constructor')?.value.type_name).toBe('percpu_array');
+  });
+});
+
+describe('[fuzz/findings] value_size near 2^31 (maps corpus 5dd7236b22e6aa3e, 47311adf50b340ed)', () => {
+  it('an array with value_size 0x7fffffff is ENOMEM (2 GiB up front), not a RangeError from a negative length', () => {
+    const env = createMapEnv(new Memory(), {});
+    expect(() => createMap({ name: 'a', type: T.BPF_MAP_TYPE_ARRAY, keySize: 4, valueSize: 0x7fffffff, maxEntries: 1, flags: 0 }, env)).toThrow(/ENOMEM/);
+  });
+  it('a per-CPU array with value_size 0x7fffffff is E2BIG (round_up(value_size, 8) over PCPU_MIN_UNIT_SIZE)', () => {
+    const env = createMapEnv(new Memory(), {});
+    expect(() => createMap({ name: 'p', type: T.BPF_MAP_TYPE_PERCPU_ARRAY, keySize: 4, valueSize: 0x7fffffff, maxEntries: 1, flags: 0 }, env)).toThrow(/E2BIG/);
+  });
+});
+
+describe('[fuzz/findings] a tail call into a program naming r11+ (elf corpus 5746b6d10512fcf7)', () => {
+  // The JIT runs only programs whose register fields are <= r10 and leaves the others to the
+  // interpreter; a JIT run cannot switch engines at a tail call, so both engines fault there.
+  const target = link(decode(asm`mov %r0, 5\nexit`.map((b, i) => (i === 1 ? 12 : b))), { name: 't', helpers: [] });
+  const helpers: HelperFn[] = [];
+  helpers[12] = (c) => {
+    c.tailCall = target;
+    c.regs.lo[0] = 0;
+  };
+  const caller: LinkedProgram = link(decode(asm`mov %r0, 1\ncall 12\nmov %r0, 2\nexit`), { name: 'c', helpers });
+  it('the target names r12 (the JIT leaves it to the interpreter)', () => {
+    expect(compile(target).interpreted).toBe(true);
+    expect(compile(caller).interpreted).toBe(false);
+  });
+  it('interpreter and JIT give the same E_HELPER_FAULT at the call', () => {
+    const a = interpret(caller, new Memory());
+    const b = compile(caller).run(new Memory());
+    for (const r of [a, b]) {
+      expect(r.fault?.code).toBe('E_HELPER_FAULT');
+      expect(r.fault?.insnIndex).toBe(1);
+    }
+    expect(b.insns).toBe(a.insns);
   });
 });

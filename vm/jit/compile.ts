@@ -29,7 +29,7 @@
  */
 import { BpfError, ErrorCode } from '../errors.js';
 import { CODE_HI, type LinkedProgram } from '../program.js';
-import { MAY_GOTO_START, OP_NAMES, Op, STACK_SIZE, MAX_CALL_DEPTH } from '../isa.js';
+import { MAY_GOTO_START, OP_NAMES, Op, STACK_SIZE, MAX_CALL_DEPTH, namesInvalidRegister } from '../isa.js';
 import { BASE_LO } from '../memory.js';
 import * as sem from '../semantics.js';
 import { type Code, type Name, js, joinCode, lit, name, nil } from './codegen.js';
@@ -57,35 +57,6 @@ const G = (r: number): Name => name(`g${r}`);
 
 const isJmpClass = (op: number): boolean => (op & 7) === 5 || (op & 7) === 6;
 
-/** Whether an instruction's dst/src fields name registers > 10 (the JIT then leaves the program to the interpreter). */
-function usesBadReg(op: number, dst: number, src: number): boolean {
-  const cls = op & 7;
-  const x = (op & 8) !== 0;
-  switch (cls) {
-    case 4:
-    case 7:
-      return dst > 10 || (x && src > 10);
-    case 5:
-    case 6: {
-      const code = op & 0xf0;
-      if (op === Op.CALLX) return dst > 10;
-      if (code === 0x00 || code === 0x80 || code === 0x90 || code === 0xe0) return false;
-      return dst > 10 || (x && src > 10);
-    }
-    case 1:
-    case 3:
-      return dst > 10 || src > 10;
-    case 2:
-      return dst > 10;
-    case 0:
-      if (op === Op.LDDW) return dst > 10;
-      if ((op & 0xe0) === 0x40) return src > 10;
-      return false;
-    default:
-      return false;
-  }
-}
-
 /** Static facts about a program. */
 interface Shape {
   n: number;
@@ -107,7 +78,8 @@ function analyse(prog: LinkedProgram, extra: Iterable<number>, dynamicFp = false
   for (let i = 0; i < n; i++) {
     const op = c.op[i];
     const d = c.dst[i];
-    if (usesBadReg(op, d, c.src[i])) badReg = true;
+    // The JIT keeps r0-r10 in locals: a program naming r11+ is left to the interpreter.
+    if (namesInvalidRegister(op, d, c.src[i])) badReg = true;
     const cls = op & 7;
     if (d === 10 && (cls === 4 || cls === 7 || cls === 1 || (cls === 0 && op === Op.LDDW))) fpConst = false;
     if ((op === Op.ATOMIC32 || op === Op.ATOMIC64 || op === 0xd3 || op === 0xcb) && (c.src[i] === 10 || d === 10)) fpConst = false;

@@ -23,6 +23,8 @@ export interface JitUnit {
   entry(pc: number): EntryFn;
   /** The counted slow path of the block starting at `pc`. */
   slow(pc: number): SlowFn;
+  /** The program names a register above r10: the interpreter runs it, the JIT cannot. */
+  readonly fallback?: boolean;
 }
 
 /** Fault kinds generated code passes to `JitRun.fault` (small integers, no strings in the source). */
@@ -44,6 +46,7 @@ export const F = {
   UNLINKED_LDDW: 14,
   LDDW_NO_SLOT: 15,
   NO_PACKET: 16,
+  TAIL_INVALID_REG: 17,
 } as const;
 
 /** Thrown (never escaping a run) to end the run with r0 = 0: LD_ABS/LD_IND out of bounds. */
@@ -258,6 +261,8 @@ export class JitRun {
         return f(ErrorCode.BadLdImm64, 'lddw is missing its second slot');
       case F.NO_PACKET:
         return f(ErrorCode.BadAccess, 'LD_ABS/LD_IND without a packet');
+      case F.TAIL_INVALID_REG:
+        return f(ErrorCode.HelperFault, 'tail call into a program that names a register above r10');
       default:
         return f(ErrorCode.UnknownOpcode, 'unknown opcode');
     }
@@ -436,7 +441,10 @@ export class JitRun {
     // must not assume the frame top (its variant compiled with dynamicFp).
     const d = this.d;
     const canonical = this.lo[10] === ((BASE_LO + STACK_SIZE) | 0) && this.hi[10] === this.fh[d] && this.tg[10] === this.fh[d];
-    return this.compiled(t, !canonical).entry(0);
+    const unit = this.compiled(t, !canonical);
+    // A program the JIT leaves to the interpreter cannot continue this run: a fault in both engines.
+    if (unit.fallback) throw this.fault(F.TAIL_INVALID_REG, c.insnIndex, this.cur.prog.code.op[c.insnIndex], 0, this.left);
+    return unit.entry(0);
   }
 
   /** Run the block at `pc` of `unit` with per-instruction budget checks (it always faults). */
