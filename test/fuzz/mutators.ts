@@ -277,7 +277,7 @@ const legacyMaps: Mutator = (src, r) => {
   if (sec === undefined || !inFile(b, sec) || sec.size < 4) return btfMaps(src, r);
   const dv = view(b);
   const at = sec.offset + 4 * r.int(sec.size / 4);
-  dv.setUint32(at, r.pick([0, 1, 2, 3, 4, 5, 6, 7, 9, 12, 13, 14, 27, 30, 33, 64, 0x10000, 0x7fffffff, 0xffffffff, r.int(1 << 20)]), true);
+  dv.setUint32(at, r.pick([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 14, 15, 16, 18, 24, 25, 27, 30, 33, 64, 0x10000, 0x7fffffff, 0xffffffff, r.int(1 << 20)]), true);
   return b;
 };
 
@@ -315,7 +315,7 @@ const btfMaps: Mutator = (src, r) => {
   switch (r.int(5)) {
     case 0:
     case 1: // __uint(type|max_entries|key_size|value_size|map_flags|pinning, N): N is the array's nelems
-      if (arr && arr.kind === 3) dv.setUint32(arr.at + 20, r.pick([0, 1, 2, 4, 5, 6, 8, 9, 12, 13, 21, 27, 33, 64, 4096, 1 << 20, 0x7fffffff, 0xffffffff, r.int(64)]), true);
+      if (arr && arr.kind === 3) dv.setUint32(arr.at + 20, r.pick([0, 1, 2, 4, 5, 6, 8, 9, 12, 13, 14, 15, 16, 18, 21, 24, 25, 27, 33, 64, 4096, 1 << 20, 0x7fffffff, 0xffffffff, r.int(64)]), true);
       else dv.setUint32(m + 4, r.int(L.records.length + 2), true);
       break;
     case 2: // member type id
