@@ -117,9 +117,9 @@ async function child(a: Args): Promise<void> {
       const counts: Record<string, number> = {};
       const failures: string[] = [];
       try {
-        const res = (await fuzzCli(a.seed + i, CLI_CHUNK)) as { counts?: Record<string, number>; failures?: unknown[] } | Record<string, number> | undefined;
-        const c = (res && 'counts' in res ? res.counts : res) as Record<string, number> | undefined;
-        for (const [k, v] of Object.entries(c ?? {})) if (typeof v === 'number') counts[k] = v;
+        // cli-fuzz.ts's FuzzReport: cases per exit status (`exits`) and the failures.
+        const res = (await fuzzCli(a.seed + i, CLI_CHUNK)) as { exits?: Record<string, number>; failures?: unknown[] } | undefined;
+        for (const [k, v] of Object.entries(res?.exits ?? {})) if (typeof v === 'number') counts[`exit ${k}`] = v;
         const f = res && 'failures' in res && Array.isArray(res.failures) ? res.failures : [];
         for (const x of f) failures.push(typeof x === 'string' ? x : JSON.stringify(x));
       } catch (e) {
@@ -210,7 +210,8 @@ async function parent(a: Args): Promise<number> {
             for (const f of m.failures) {
               failures++;
               bump('cli', 'FAILURE');
-              console.log(`FAILURE cli: ${f.slice(0, 800)}`);
+              const path = saveReproducer('cli', new TextEncoder().encode(f), { kind: 'cli', seed: a.seed, failure: f.slice(0, 300) });
+              console.log(`FAILURE cli -> ${path}: ${f.slice(0, 800)}`);
             }
             break;
           case 'end':
