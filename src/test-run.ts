@@ -86,7 +86,7 @@ export interface TestRunResult {
   /** The run state after the last run (redirect request, events, tunnel metadata, skb). */
   state?: SkbRunState & BaseRunState;
   /** bpf_timer callbacks that ran during the test run (after the program run that made them due). */
-  timers: TimerFiring[];
+  timers?: TimerFiring[];
 }
 
 /** prog->tstamp_type_access, computed once per linked program (the verifier's load-time scan). */

@@ -10,6 +10,7 @@ import { argIsNull, argMem, argU32, argU64, helperFault, setR0, setR0Ptr } from 
 import {
   BPF_DYNPTR_TYPE,
   bytesAt,
+  copyDynptr,
   initDynptr,
   isNull,
   offLenOk,
@@ -27,9 +28,9 @@ import { Memory } from '../../vm/memory.js';
 export const dynptrFromSkb: HelperFn = (c) => {
   const st = skbState(c, 'bpf_dynptr_from_skb');
   if (c.regs.hi[1] !== st.ctx.hi) throw helperFault(c, 'bpf_dynptr_from_skb', 'argument r1 is not the context');
-  const out = readDynptr(c, 3, 'bpf_dynptr_from_skb').view;
+  const out = readDynptr(c, 3, 'bpf_dynptr_from_skb');
   if (argU64(c, 2) !== 0n) {
-    setNull(out);
+    setNull(out.view);
     return setR0(c, -ERRNO.EINVAL);
   }
   // The kernel keeps the skb pointer in `data`; ours is the ctx address (helpers/dynptr.ts).
@@ -44,9 +45,9 @@ export const dynptrFromSkb: HelperFn = (c) => {
 export const dynptrFromSkbMeta: HelperFn = (c) => {
   const st = skbState(c, 'bpf_dynptr_from_skb_meta');
   if (c.regs.hi[1] !== st.ctx.hi) throw helperFault(c, 'bpf_dynptr_from_skb_meta', 'argument r1 is not the context');
-  const out = readDynptr(c, 3, 'bpf_dynptr_from_skb_meta').view;
+  const out = readDynptr(c, 3, 'bpf_dynptr_from_skb_meta');
   if (argU64(c, 2) !== 0n) {
-    setNull(out);
+    setNull(out.view);
     return setR0(c, -ERRNO.EINVAL);
   }
   initDynptr(out, st.ctx.hi, Memory.lo(0), BPF_DYNPTR_TYPE.SKB_META, st.skb.metaLen);
@@ -100,7 +101,7 @@ const dynptrClone: HelperFn = (c) => {
     setNull(out.view);
     return setR0(c, -ERRNO.EINVAL);
   }
-  for (let i = 0; i < 16; i += 4) out.view.setUint32(i, d.view.getUint32(i, true), true);
+  copyDynptr(d, out);
   setR0(c, 0);
 };
 

@@ -28,8 +28,15 @@ const castToKernCtx: HelperFn = (c) => {
   setR0Ptr(c, st.kernCtx.hi, Memory.lo(0));
 };
 
-/** bpf_rdonly_cast(obj, btf_id): the same pointer (reads are the verifier's PROBE_MEM loads). */
-const rdonlyCast: HelperFn = (c) => setR0Ptr(c, c.regs.hi[1], c.regs.lo[1]);
+/**
+ * bpf_rdonly_cast(obj, btf_id): the same pointer (reads are the verifier's PROBE_MEM loads), with
+ * the same provenance: casting does not make a forged address trusted.
+ */
+const rdonlyCast: HelperFn = (c) => {
+  c.regs.lo[0] = c.regs.lo[1];
+  c.regs.hi[0] = c.regs.hi[1];
+  c.regs.tag[0] = c.regs.tag[1];
+};
 
 /** struct bpf_iter_num_kern { int cur; int end; } in the program's 8-byte bpf_iter_num. */
 function iterView(c: Parameters<HelperFn>[0], name: string): DataView {

@@ -22,7 +22,7 @@ function setup(opts: { ingress?: boolean; sk?: SkbSock; frame?: Uint8Array } = {
   const state = createSkbRunState(mem, skb, {});
   const sock = mem.alloc('ctx', new Uint8Array(0), { ctx: { load: () => false, store: () => false }, label: 'bpf_sock', writable: false, owner: opts.sk ?? listener });
   const attrs = mem.alloc('map', new Uint8Array(24), { writable: true, label: 'attrs' });
-  const regs: RegisterFile = { lo: new Int32Array(11), hi: new Int32Array(11) };
+  const regs: RegisterFile = { lo: new Int32Array(11), hi: new Int32Array(11), tag: new Int32Array(11) };
   const assign = (a: Partial<{ mss: number; rcvWscale: number; sndWscale: number; wscaleOk: number; reserved: number }>, size = 20): number => {
     const dv = attrs.view;
     attrs.bytes.fill(0);
@@ -33,9 +33,11 @@ function setup(opts: { ingress?: boolean; sk?: SkbSock; frame?: Uint8Array } = {
     attrs.bytes[18] = a.reserved ?? 0;
     regs.lo.fill(0);
     regs.hi.fill(0);
+    regs.tag.fill(0);
     const set = (n: number, addr: bigint): void => {
       regs.lo[n] = Number(addr & 0xffffffffn) | 0;
       regs.hi[n] = Number(addr >> 32n) | 0;
+      regs.tag[n] = regs.hi[n]; // a pointer the program got from a trusted source
     };
     set(1, Memory.address(state.ctx));
     set(2, Memory.address(sock));
