@@ -252,6 +252,9 @@ export class Collection {
           verify(code, {
             gplCompatible: gpl,
             lineInfo: (i) => lines.get(i),
+            // kfunc calls were bound by the loader: an id is either a record of vm/kfuncs.ts or a
+            // caller-supplied extra (LoadOptions.kfuncs) implemented through `opts.kfuncImpls`.
+            kfuncRefusal: (id) => (opts.kfuncImpls?.has(id) ? undefined : kfuncCallRefusal(id, opts.kernelRefusedKfuncs === 'allow')),
             // tc programs: __sk_buff access rules and packet bounds proven by data_end compares.
             ...(tc ? { ctxAccess: checkCtxAccess, packet: { data: SKB_OFF.data, dataEnd: SKB_OFF.data_end } } : {}),
           });
@@ -261,15 +264,6 @@ export class Collection {
           this.verifierWarnings.push(w);
           opts.onVerifierWarning?.(w);
         }
-        verify(code, {
-          gplCompatible: gpl,
-          lineInfo: (i) => lines.get(i),
-          // kfunc calls were bound by the loader: an id is either a record of vm/kfuncs.ts or a
-          // caller-supplied extra (LoadOptions.kfuncs) implemented through `opts.kfuncImpls`.
-          kfuncRefusal: (id) => (opts.kfuncImpls?.has(id) ? undefined : kfuncCallRefusal(id, opts.kernelRefusedKfuncs === 'allow')),
-          // tc programs: __sk_buff access rules and packet bounds proven by data_end compares.
-          ...(tc ? { ctxAccess: checkCtxAccess, packet: { data: SKB_OFF.data, dataEnd: SKB_OFF.data_end } } : {}),
-        });
       }
       const linked = link(code, {
         name: ps.name,
