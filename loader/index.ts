@@ -119,7 +119,7 @@ function load(bytes: Uint8Array, opts: LoadOptions): CollectionSpec {
     codes.set(s.index, sectionCode(s, funcs));
     if (k === 'program') entryUnits.push(...funcs);
   }
-  const ctx = { elf, kinds, maps: entries, kfuncs: opts.kfuncs };
+  const ctx = { elf, kinds, maps: entries, kfuncs: opts.kfuncs, btf };
   for (const code of codes.values()) {
     const rel = elf.relocations.get(code.section.index);
     relocateSection(code, rel?.rels ?? [], ctx);

@@ -21,8 +21,9 @@
  */
 import { ElfError, RelocationError } from '../vm/errors.js';
 import { CallSrc, MAX_INSNS, Op, PseudoSrc } from '../vm/isa.js';
-import { SHN_LORESERVE, SHN_UNDEF, type ElfRel, type ElfSection, type SafeElfFile } from './elf-file.js';
-import { findKfunc } from './kfuncs.js';
+import { SHN_LORESERVE, SHN_UNDEF, STB_WEAK, type ElfRel, type ElfSection, type SafeElfFile } from './elf-file.js';
+import { externFuncInBtf, findKfunc, kfuncAddress, kfuncProtoMismatch } from './kfuncs.js';
+import type { Btf } from './btf/index.js';
 import type { MapEntry } from './maps.js';
 import type { SectionKind } from './sections.js';
 import type { SubprogramRef } from './spec.js';
@@ -69,6 +70,8 @@ export interface RelocContext {
   /** Maps by defining section, in spec order (index = position in spec.maps). */
   readonly maps: readonly MapEntry[];
   readonly kfuncs?: ReadonlyMap<string, number>;
+  /** The object's BTF: kfunc prototypes are checked against it, as libbpf does. */
+  readonly btf?: Btf;
 }
 
 /** Index of ctx.maps: definition (section, offset) -> map index, and data section -> map index. */
@@ -136,6 +139,19 @@ export function relocateSection(code: SectionCode, rels: readonly ElfRel[], ctx:
       case R_BPF.R_BPF_64_64: {
         if (op !== Op.LDDW || slot + 1 >= code.slots) throw new RelocationError(`R_BPF_64_64 on a non-lddw instruction (op 0x${op.toString(16)})`, loc);
         if (srcOf(code, slot) !== PseudoSrc.IMM) throw new RelocationError('relocated lddw already has a pseudo src', loc);
+        // The address of an extern kfunc (bpf_ksym_exists): libbpf's RELO_EXTERN_LD64 for a ksym
+        // function. Known: a non-zero address; unknown and __weak: 0 (and the call becomes imm 0).
+        if (sym.shndx === SHN_UNDEF && externFuncInBtf(ctx.btf, sym.name)) {
+          const k = findKfunc(sym.name, ctx.kfuncs);
+          // Unknown and not __weak: the program is refused (like a call to it), the object loads.
+          if (k === undefined && sym.bind !== STB_WEAK) code.unknownKfuncs.set(slot, sym.name);
+          const bad = k?.record && kfuncProtoMismatch(ctx.btf, sym.name, k.record);
+          if (bad) throw new RelocationError(`kfunc ${JSON.stringify(sym.name)}: ${bad}`, loc);
+          const [lo, hi] = k === undefined ? [0, 0] : kfuncAddress(k.id);
+          setImm(code, slot, lo);
+          setImm(code, slot + 1, hi);
+          break;
+        }
         relocateLdImm64(code, slot, sym.shndx, sym.value, loc, ctx);
         break;
       }
@@ -143,10 +159,14 @@ export function relocateSection(code: SectionCode, rels: readonly ElfRel[], ctx:
         if (op !== Op.CALL) throw new RelocationError(`R_BPF_64_32 on a non-call instruction (op 0x${op.toString(16)})`, loc);
         if (sym.shndx === SHN_UNDEF) {
           const k = findKfunc(sym.name, ctx.kfuncs);
+          // An unresolved __weak kfunc: libbpf leaves `call` imm 0 for the kernel's dead-code pass.
+          const weak = k === undefined && sym.bind === STB_WEAK && externFuncInBtf(ctx.btf, sym.name);
+          const bad = k?.record && kfuncProtoMismatch(ctx.btf, sym.name, k.record);
+          if (bad) throw new RelocationError(`kfunc ${JSON.stringify(sym.name)}: ${bad}`, loc);
           setSrc(code, slot, CallSrc.BPF_PSEUDO_KFUNC_CALL);
           code.dv.setInt16(slot * 8 + 2, 0, true);
           // An unknown kfunc gets imm 0: programs linking it are refused, so it is never bound.
-          if (k === undefined) code.unknownKfuncs.set(slot, sym.name);
+          if (k === undefined && !weak) code.unknownKfuncs.set(slot, sym.name);
           setImm(code, slot, k?.id ?? 0);
           break;
         }

@@ -20,6 +20,8 @@ import type { CollectionSpec, MapSpec, ProgramSpec, Unsupported } from '../loade
 import { buildHelperTable } from './helpers/table.js';
 import { createMap, createMapEnv, createUnsupportedMap, isUnimplementedMapType, type BpfMap, type MapEnv } from './maps/index.js';
 import { UnsupportedMap } from './maps/unsupported.js';
+import { buildKfuncTable } from './kfuncs/index.js';
+import { kfuncCallRefusal } from '../vm/kfuncs.js';
 import { ProgArrayMap } from './maps/prog-array.js';
 import { ArrayOfMapsMap, HashOfMapsMap } from './maps/map-in-map.js';
 import { BPF_MAP_TYPE, BPF_PROG_TYPE } from './uapi.js';
@@ -28,6 +30,7 @@ import { testRun, type TestRunOptions, type TestRunResult } from './test-run.js'
 import { defaultBaseState, type VirtualClock } from './helpers/base.js';
 import { timerHost, type TimerFiring } from './helpers/timer.js';
 import type { Engine } from '../vm/engine.js';
+import type { FlowHashKey } from './skb/flow-hash.js';
 
 /** Options of a Collection. */
 export interface CollectionOptions extends LoadOptions {
@@ -39,6 +42,19 @@ export interface CollectionOptions extends LoadOptions {
   mem?: Memory;
   /** Extra or replacement helpers by id. */
   helpers?: Readonly<Record<number, HelperFn>>;
+  /** Implementations of caller-supplied kfuncs (LoadOptions.kfuncs ids), or replacements by id. */
+  kfuncImpls?: ReadonlyMap<number, HelperFn>;
+  /**
+   * kfuncs tcxlab implements but the recording 6.18 kernel refuses at load (vm/kfuncs.ts
+   * `kernelRefuses`, e.g. bpf_dynptr_slice_rdwr): 'refuse' (default, as that kernel) or 'allow'
+   * (as kernels that accept them).
+   */
+  kernelRefusedKfuncs?: 'refuse' | 'allow';
+  /**
+   * The flow hash key (the kernel's per-boot SipHash key) for `run` when `env` sets none: the
+   * machine's skb->hash values follow from it (src/skb/flow-hash.ts). Default DEFAULT_FLOW_HASH_KEY.
+   */
+  flowHashKey?: FlowHashKey;
   /** Object name used for libbpf-style internal map names (default "obj"). */
   objectName?: string;
   /** Default engine for `run` (default 'interp'). */
@@ -183,15 +199,21 @@ export class Collection {
   readonly engine: Engine;
   /** Verifier rejections let through by `verify: 'warn'` (empty otherwise). */
   readonly verifierWarnings: VerifierWarning[] = [];
+  /** CollectionOptions.flowHashKey. */
+  readonly flowHashKey?: FlowHashKey;
+  /** kfunc implementations by tcxlab kfunc id (vm/kfuncs.ts records, plus `kfuncImpls`). */
+  readonly kfuncs: ReadonlyMap<number, HelperFn>;
 
   constructor(spec: CollectionSpec, opts: CollectionOptions = {}) {
     this.spec = spec;
     this.objectName = opts.objectName ?? 'obj';
     this.engine = opts.engine ?? 'interp';
+    this.flowHashKey = opts.flowHashKey;
     this.mem = opts.mem ?? new Memory();
     this.mapEnv = createMapEnv(this.mem, { ncpus: opts.ncpus, lru: opts.lru });
     if (opts.ifindexExists) this.mapEnv.ifindexExists = opts.ifindexExists;
     this.helpers = buildHelperTable(opts.helpers);
+    this.kfuncs = new Map([...buildKfuncTable(), ...(opts.kfuncImpls ?? [])]);
     const pins = pinnedMaps(this.mem);
     const reused = new Set<number>();
     spec.maps.forEach((ms, i) => {
@@ -230,6 +252,9 @@ export class Collection {
           verify(code, {
             gplCompatible: gpl,
             lineInfo: (i) => lines.get(i),
+            // kfunc calls were bound by the loader: an id is either a record of vm/kfuncs.ts or a
+            // caller-supplied extra (LoadOptions.kfuncs) implemented through `opts.kfuncImpls`.
+            kfuncRefusal: (id) => (opts.kfuncImpls?.has(id) ? undefined : kfuncCallRefusal(id, opts.kernelRefusedKfuncs === 'allow')),
             // tc programs: __sk_buff access rules and packet bounds proven by data_end compares.
             ...(tc ? { ctxAccess: checkCtxAccess, packet: { data: SKB_OFF.data, dataEnd: SKB_OFF.data_end } } : {}),
           });
@@ -243,6 +268,7 @@ export class Collection {
       const linked = link(code, {
         name: ps.name,
         helpers: this.helpers,
+        kfuncs: this.kfuncs,
         resolveLdImm64: (src, imm, nextImm, insn) => this.resolve(ps, src, imm, nextImm, insn),
       });
       this.programs.set(ps.name, { name: ps.name, spec: ps, id: nextId++, linked });
@@ -347,7 +373,8 @@ export class Collection {
   run(progName: string, frame: Uint8Array, opts: Omit<TestRunOptions, 'data'> = {}): TestRunResult {
     // The run sees the machine's clock (the one advanceClock moves) unless a base state is given.
     const base = opts.base ?? { ...defaultBaseState(), clock: this.clock };
-    return testRun(this.program(progName).linked, this.mem, { engine: this.engine, ...opts, base, data: frame });
+    const env = this.flowHashKey && !opts.env?.flowHashKey ? { ...opts.env, flowHashKey: this.flowHashKey } : opts.env;
+    return testRun(this.program(progName).linked, this.mem, { engine: this.engine, ...opts, base, env, data: frame });
   }
 
   /** The emulated machine's virtual clock (shared by every collection on the same Memory). */

@@ -23,7 +23,7 @@ export type { CollectionSpec, ProgramSpec, MapSpec, LineInfo, Unsupported } from
 // runtime: collections, test runs, maps, skb, helpers
 export { Collection, libbpfMapName, objectNameOf, pinnedMaps, UnsupportedProgramError } from './collection.js';
 export type { CollectionOptions, LoadedProgram, RefusedProgram, VerifierWarning } from './collection.js';
-export { testRun } from './test-run.js';
+export { testRun, TEST_RUN_VIRTUAL_NS } from './test-run.js';
 export type { TestRunOptions, TestRunResult } from './test-run.js';
 export * from './maps/index.js';
 export { buildTestRunSkb, createSkbRunState, finishTestRun, Skb } from './skb/index.js';
@@ -31,6 +31,14 @@ export type { SkbEnv, SkbRunState, SkbDevice } from './skb/index.js';
 export { buildHelperTable, implementedHelperIds } from './helpers/table.js';
 export { VirtualClock, SeededRandom, defaultBaseState } from './helpers/base.js';
 export type { BaseRunState } from './helpers/base.js';
+export type { TimerFiring } from './helpers/timer.js';
+// kfuncs: the records (vm/kfuncs.ts) and their implementations
+export { KFUNC_RECORDS, KFUNCS_BY_NAME, KFUNCS_BY_ID, KF, kfuncCallRefusal } from '../vm/kfuncs.js';
+export type { KfuncRecord, KfuncArg, KfuncRet, KfuncProto } from '../vm/kfuncs.js';
+export { KFUNC_IMPLS, buildKfuncTable } from './kfuncs/index.js';
+// skb->hash: the kernel's flow dissector and SipHash, with a settable key
+export { DEFAULT_FLOW_HASH_KEY, dissectFlowKeys, flowHashFromKeys, skbFlowHash } from './skb/flow-hash.js';
+export type { FlowHashKey, FlowKeys } from './skb/flow-hash.js';
 export * as uapi from './uapi.js';
 
 import { readFileSync } from 'node:fs';

@@ -5,6 +5,14 @@
  *
  * With `repeat` the same skb runs N times (kernel: bpf_test_run's loop), so packet and map
  * changes accumulate, and `durationNs` is the average wall time per run.
+ *
+ * Timers: every program run takes `virtualRunNs` (default 1 µs) of the machine's monotonic clock
+ * (timerHost(mem).clock, the one Collection.advanceClock moves), and the bpf_timers that expire
+ * by the end of a run fire right after it — before the next repetition and before the test run
+ * returns — as the kernel's hrtimer softirq does on the CPU that ran the program [measured:
+ * test/goldens/kfuncs timer_*: 0 ns, 1 ns and 1 µs timers have always fired by the next run and
+ * by the map dump; 100 µs and longer ones only when the wall clock happened to pass them;
+ * docs/kfuncs.md "Timers around a test run"].
  */
 import { tcActLabel, tcxRetName } from './net/trace.js';
 import { ErrnoError, type VmFault } from '../vm/errors.js';
@@ -13,7 +21,7 @@ import { compile } from '../vm/jit/index.js';
 import { Memory } from '../vm/memory.js';
 import type { LinkedProgram, PacketProvider, StepHook } from '../vm/program.js';
 import { defaultBaseState, type BaseRunState } from './helpers/base.js';
-import type { TimerRunState } from './helpers/timer.js';
+import { timerHost, type TimerFiring, type TimerRunState } from './helpers/timer.js';
 import {
   ctxArg,
   releaseSkbRunState,
@@ -39,7 +47,15 @@ export interface TestRunOptions extends TestRunInput {
   base?: BaseRunState;
   /** Called before every executed instruction (traces, coverage); runs use the interpreter then. */
   step?: StepHook;
+  /**
+   * Virtual monotonic time one program run takes (default TEST_RUN_VIRTUAL_NS, 1 µs): the clock
+   * moves by it after each run and the timers due by then fire. 0: time stands still.
+   */
+  virtualRunNs?: bigint | number;
 }
+
+/** Default virtual duration of one program run in a test run (see the file comment). */
+export const TEST_RUN_VIRTUAL_NS = 1000n;
 
 /** What a test run gives back (the syscall's outputs plus what tcxlab saw). */
 export interface TestRunResult {
@@ -69,6 +85,8 @@ export interface TestRunResult {
   trace: string[];
   /** The run state after the last run (redirect request, events, tunnel metadata, skb). */
   state?: SkbRunState & BaseRunState;
+  /** bpf_timer callbacks that ran during the test run (after the program run that made them due). */
+  timers?: TimerFiring[];
 }
 
 /** prog->tstamp_type_access, computed once per linked program (the verifier's load-time scan). */
@@ -84,6 +102,8 @@ export function testRun(prog: LinkedProgram, mem: Memory, opts: TestRunOptions):
   const base = opts.base ?? defaultBaseState();
   const engine = opts.engine ?? 'interp';
   let insns = 0;
+  const runNs = BigInt(opts.virtualRunNs ?? TEST_RUN_VIRTUAL_NS);
+  const timers: TimerFiring[] = [];
   let packet: PacketProvider | undefined;
   let withBase: (SkbRunState & BaseRunState) | undefined;
   const exec: SkbExec = (state) => {
@@ -95,6 +115,8 @@ export function testRun(prog: LinkedProgram, mem: Memory, opts: TestRunOptions):
     packet ??= skbPacketProvider(state.skb);
     const res = runProgram(prog, mem, { args: [ctxArg(state)], run: withBase, budget: opts.budget, packet, step: opts.step }, engine);
     insns = res.insns;
+    // The run took runNs; the hrtimer softirq then runs what came due (before the next repeat).
+    if (!res.fault) timers.push(...timerHost(mem).advance(runNs));
     return { r0lo: res.r0lo, fault: res.fault };
   };
   // The kernel's duration excludes loading and JIT compilation: compile before the clock starts.
@@ -104,13 +126,13 @@ export function testRun(prog: LinkedProgram, mem: Memory, opts: TestRunOptions):
   try {
     r = runSkbTestRun(mem, opts, exec, { env: opts.env, tstampTypeAccess: tstampAccess(prog) });
   } catch (e) {
-    if (e instanceof ErrnoError) return { err: e.errno, dataOut: new Uint8Array(0), trace: base.trace };
+    if (e instanceof ErrnoError) return { err: e.errno, dataOut: new Uint8Array(0), trace: base.trace, timers };
     throw e;
   }
   const durationNs = Number(process.hrtime.bigint() - t0) / Math.max(1, opts.repeat ?? 1);
   const state = r.state as SkbRunState & BaseRunState;
   releaseSkbRunState(state);
-  if (r.fault) return { err: 'EFAULT', fault: r.fault as VmFault, dataOut: new Uint8Array(0), insns, trace: base.trace, state, durationNs };
+  if (r.fault) return { err: 'EFAULT', fault: r.fault as VmFault, dataOut: new Uint8Array(0), insns, trace: base.trace, state, durationNs, timers };
   return {
     err: r.errno ?? 0,
     retval: r.retval,
@@ -121,6 +143,7 @@ export function testRun(prog: LinkedProgram, mem: Memory, opts: TestRunOptions):
     insns,
     trace: base.trace,
     state,
+    timers,
   };
 }
 

@@ -76,6 +76,11 @@ export interface VerifierOptions {
   helperAllowed?: (id: number) => boolean;
   /** Whether kfunc `btfId` exists and may be called (default: none). */
   kfuncAllowed?: (btfId: number) => boolean;
+  /**
+   * Instead of `kfuncAllowed`: undefined when kfunc `id` may be called, else the verifier's
+   * message (vm/kfuncs.ts kfuncCallRefusal).
+   */
+  kfuncRefusal?: (id: number) => string | undefined;
   /** The program's license is GPL-compatible (default true); GPL-only helpers need it. */
   gplCompatible?: boolean;
   /** LD_ABS/LD_IND are allowed for the program type (default true, as for sched_cls). */
@@ -159,7 +164,10 @@ class Verifier {
         if (t < 0 || t >= p.length) this.fail(i, 'call to invalid destination');
         starts.add(t);
       } else if (p.op[i] === Op.CALL && p.src[i] === CallSrc.BPF_PSEUDO_KFUNC_CALL) {
-        if (!(this.opts.kfuncAllowed?.(p.imm[i]) ?? false)) this.fail(i, `kernel btf_id ${p.imm[i]} is not a function`);
+        if (this.opts.kfuncRefusal) {
+          const why = this.opts.kfuncRefusal(p.imm[i]);
+          if (why !== undefined) this.fail(i, why);
+        } else if (!(this.opts.kfuncAllowed?.(p.imm[i]) ?? false)) this.fail(i, `kernel btf_id ${p.imm[i]} is not a function`);
       }
     }
     const subs = [...starts].sort((a, b) => a - b);

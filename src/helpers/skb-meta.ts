@@ -10,6 +10,7 @@ import { HELPER_IDS } from '../../vm/helper-ids.js';
 import type { HelperFn } from '../../vm/program.js';
 import { add16, add32, rd16, sub32, wr16 } from '../skb/csum.js';
 import { CHECKSUM_COMPLETE, type Skb } from '../skb/skb.js';
+import { skbFlowHash } from '../skb/flow-hash.js';
 import { Memory } from '../../vm/memory.js';
 import { SockCtx } from '../skb/sock-ctx.js';
 import { ERRNO, ETH_HLEN, ETH_P } from '../uapi.js';
@@ -19,24 +20,19 @@ import { ret, skbState } from './skb-common.js';
 /** overflowuid: what get_socket_uid returns without a full socket. */
 const OVERFLOW_UID = 65534;
 
-/**
- * Default flow hash: FNV-1a over the frame, never 0. The kernel's jhash uses a per-boot random
- * seed, so no emulator can reproduce its values; this one is at least stable per frame.
- */
-export function defaultFlowHash(skb: Skb): number {
-  let h = 0x811c9dc5;
-  const b = skb.bytes();
-  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193);
-  h >>>= 0;
-  return h === 0 ? 1 : h;
-}
-
 /** bpf_get_hash_recalc(skb): skb_get_hash. */
 export const getHashRecalc: HelperFn = (call) => {
   const st = skbState(call, 'get_hash_recalc');
   const { skb } = st;
   if (!skb.l4Hash && !skb.swHash) {
-    skb.hash = (st.env.flowHash ?? defaultFlowHash)(skb) >>> 0;
+    if (st.env.flowHash) {
+      skb.hash = st.env.flowHash(skb) >>> 0;
+    } else {
+      // __skb_get_hash_net: the flow dissector's keys, SipHash with env.flowHashKey.
+      const h = skbFlowHash(skb, st.env.flowHashKey);
+      skb.hash = h.hash;
+      skb.l4Hash = h.l4;
+    }
     skb.swHash = true;
   }
   setR0(call, skb.hash >>> 0);

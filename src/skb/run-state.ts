@@ -60,10 +60,15 @@ export interface SkbEnv {
    */
   fib?: (params: Uint8Array, flags: number) => FibResult;
   /**
-   * skb hash for get_hash_recalc when no hash is set. The kernel uses a per-boot random jhash
-   * seed, so no value can match it; default: a deterministic FNV-1a of the frame, never 0.
+   * skb hash for get_hash_recalc when no hash is set, replacing the kernel's computation.
+   * Default: the kernel's flow-dissector SipHash with `flowHashKey` (src/skb/flow-hash.ts).
    */
   flowHash?: (skb: Skb) => number;
+  /**
+   * The 128-bit SipHash key of the flow hash (the kernel's per-boot random hashrnd), as two u64
+   * words. Default DEFAULT_FLOW_HASH_KEY; set the kernel's to reproduce its skb->hash values.
+   */
+  flowHashKey?: import('./flow-hash.js').FlowHashKey;
   /** Socket cookie source for get_socket_cookie (kernel: a global counter from 1). */
   nextSocketCookie?: () => bigint;
   /**
@@ -133,6 +138,10 @@ export interface SkbRunState {
   sock?: Region;
   /** The full-socket view of skb->sk handed out by bpf_sk_fullsock (allocated on first use). */
   fullSock?: Region;
+  /** What bpf_cast_to_kern_ctx returned (allocated on first use; src/kfuncs/misc.ts). */
+  kernCtx?: Region;
+  /** The request socket bpf_sk_assign_tcp_reqsk attached (src/kfuncs/reqsk.ts). */
+  reqsk?: import('../kfuncs/reqsk.js').AssignedReqsk;
   /** Last redirect request (per-CPU bpf_redirect_info); undefined if none this run. */
   redirect?: RedirectInfo;
   readonly events: SkbEvent[];
@@ -158,7 +167,7 @@ export function ctxArg(state: Pick<SkbRunState, 'ctx'>): [number, number] {
 
 /** Release the run's regions (packet, ctx, sockets) so their ids are reused; old pointers fault. */
 export function releaseSkbRunState(state: SkbRunState): void {
-  for (const r of [state.packet, state.ctx, state.sock, state.fullSock]) if (r) state.mem.release(r);
+  for (const r of [state.packet, state.ctx, state.sock, state.fullSock, state.kernCtx]) if (r) state.mem.release(r);
 }
 
 /** Point the packet Region at the skb's current layout (after any layout change). */

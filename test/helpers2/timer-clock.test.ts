@@ -35,21 +35,23 @@ describe.each<Engine>(['interp', 'jit'])('advanceClock (%s)', (engine) => {
     c.clock.bootOffsetNs = 5_000n * MS; // boot = mono + 5 s: the ABS expiry must be converted
     const t0 = c.clock.monoNs;
     expect(c.run('timer_periodic', frame, { ctxIn: ctxMark(3) }).retval).toBe(0);
+    // The run itself took the default virtual 1 µs (src/test-run.ts TEST_RUN_VIRTUAL_NS).
+    expect(c.clock.monoNs - t0).toBe(1000n);
     expect(c.advanceClock(MS)).toEqual([]); // expiry is 2 ms after the run
     const fired = c.advanceClock(10n * MS);
     expect(fired.map((f) => f.atNs - t0)).toEqual([2n * MS, 3n * MS, 4n * MS]);
     expect(fired.every((f) => f.key === '03000000' && f.r0 === 0n && f.fault === undefined)).toBe(true);
     expect(pval(c, 3)).toEqual({ count: 3n, first: t0 + 2n * MS, last: t0 + 4n * MS });
-    expect(c.clock.monoNs - t0).toBe(11n * MS);
+    expect(c.clock.monoNs - t0).toBe(11n * MS + 1000n);
     expect(c.advanceClock(100n * MS)).toEqual([]);
   });
 
   it('fires timers of several elements earliest first', () => {
     const c = Collection.load(obj, { objectName: 'helpers2', engine });
     const t0 = c.clock.monoNs;
-    c.run('timer_periodic', frame, { ctxIn: ctxMark(2) });
+    c.run('timer_periodic', frame, { ctxIn: ctxMark(2), virtualRunNs: 0 });
     c.advanceClock(MS / 2n);
-    c.run('timer_periodic', frame, { ctxIn: ctxMark(1) });
+    c.run('timer_periodic', frame, { ctxIn: ctxMark(1), virtualRunNs: 0 });
     const fired = c.advanceClock(10n * MS);
     expect(fired.map((f) => [f.key, f.atNs - t0])).toEqual([
       ['02000000', 2n * MS],

@@ -87,7 +87,9 @@ export function ourVerdict(spec: CollectionSpec | BpfError, name: string, object
   if (spec instanceof BpfError) return { verdict: 'reject', stage: 'object', message: spec.message, code: spec.code };
   const attempt = (programs: readonly string[]): BpfError | undefined => {
     try {
-      new Collection(spec, { objectName, programs });
+      const c = new Collection(spec, { objectName, programs });
+      // A program tcxlab refuses on its own (unsupported kfunc or map type) is not loaded.
+      for (const p of programs) if (c.refused.has(p)) return c.refused.get(p)?.error;
       return undefined;
     } catch (e) {
       if (e instanceof BpfError) return e;
