@@ -16,13 +16,13 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { release } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const G = 'test/goldens';
 
 /** Something an area needs from the machine. */
-type Need =
+export type Need =
   | { kind: 'root' }
   | { kind: 'linux'; min: [number, number]; exact?: boolean }
   | { kind: 'tool'; name: string }
@@ -31,7 +31,7 @@ type Need =
   | { kind: 'libbpf' }
   | { kind: 'file'; path: string; why: string };
 
-interface Area {
+export interface Area {
   /** What it records (one line). */
   records: string;
   /** Commands, run in order from the repository root (argv arrays; no shell unless asked). */
@@ -57,7 +57,7 @@ function netSteps(): string[][] {
     .map((f) => ['sh', '-c', `python3 ${G}/net/record.py ${G}/net/${f} > ${G}/net/${f.replace(/\.net$/, '.kernel.json')}`]);
 }
 
-const AREAS: Record<string, Area> = {
+export const AREAS: Record<string, Area> = {
   run: {
     records: 'progs/ objects run through `oracle run` (test/goldens/run/*.json, from manifest.json)',
     steps: [['bash', `${G}/run/record.sh`]],
@@ -253,7 +253,7 @@ function missing(n: Need, oraclePath: string | undefined): string | null {
 }
 
 /** The script a step runs, for the listing: `cd DIR && sh make.sh` is DIR/make.sh. */
-function scriptOf(step: string[]): string {
+export function scriptOf(step: string[]): string {
   const cmd = step[0] === 'sh' && step[1] === '-c' ? step[2] : step.join(' ');
   const cd = /^cd (\S+) && (?:\S+=\S+ )*sh (\S+)/.exec(cmd);
   if (cd) return `${cd[1]}/${cd[2]}`;
@@ -272,7 +272,7 @@ function list(): void {
   }
 }
 
-function main(argv: string[]): number {
+export function main(argv: string[]): number {
   let oraclePath = process.env.TCXLAB_ORACLE;
   let check = false;
   const names: string[] = [];
@@ -328,4 +328,5 @@ function main(argv: string[]): number {
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+// Run only as a program (npm run record-goldens), not when a test imports the area table.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = main(process.argv.slice(2));
