@@ -64,6 +64,11 @@ export const AREAS: Record<string, Area> = {
     needs: [root, linux(6, 6), oracle, ...tool('bash', 'python3')],
     inputs: `python3 ${G}/run/gen_packets.py (packets/), python3 ${G}/run/manifest.py (manifest.json)`,
   },
+  cli: {
+    records: 'CLI hardening fixtures (hostile names, a 60 MiB .bss, a huge prog array slot) run through `oracle run` (cli/*.out.json)',
+    steps: [['sh', `${G}/cli/record.sh`]],
+    needs: [root, oracle, ...tool('clang-19', 'python3', 'xxd')],
+  },
   'bench-kernel': {
     records: 'kernel BPF_PROG_TEST_RUN timing of the benchmark programs (bench-kernel/kernel-timing.json)',
     steps: [['python3', `${G}/bench-kernel/measure.py`]],
@@ -107,7 +112,7 @@ export const AREAS: Record<string, Area> = {
     needs: [root, oracle, ...tool('clang-19', 'gcc')],
   },
   'maps-syscall': {
-    records: 'map creation checks and host-side element operations through bpf(2) (maps/syscall/*.out.jsonl)',
+    records: 'map creation checks, size limits and host-side element operations through bpf(2) (maps/syscall/*.out.jsonl)',
     steps: [['sh', `${G}/maps/syscall/record.sh`]],
     needs: [root, { kind: 'libbpf' }, ...tool('gcc')],
   },
