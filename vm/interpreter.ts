@@ -771,7 +771,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           pc += IMM[i];
           if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           break;
-        // One case per opcode: K compares with the sign-extended imm (skb-helpers-isa.md §4.3).
+        // One case per opcode: K compares with the sign-extended imm (docs/isa-semantics.md §3).
         case 0x15: // JEQ_IMM
           if (L[d] === IMM[i] && H[d] === (IMM[i] >> 31)) {
             pc += OFF[i];

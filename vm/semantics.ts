@@ -6,7 +6,7 @@
  * a half is `x >>> 0`. Functions that produce a 64-bit value write it into the module scratch
  * `R` (R[0] = lo, R[1] = hi); generated JIT code can import `R` and the functions directly.
  * Functions that produce a 32-bit value return it as int32, and the caller zero-extends
- * (hi = 0), as every ALU32 result is zero-extended (skb-helpers-isa.md §4.2; kernel
+ * (hi = 0), as every ALU32 result is zero-extended (docs/isa-semantics.md §2; kernel
  * `___bpf_prog_run` and the verifier's zext rules).
  *
  * No BigInt on the common paths: multiplication uses Math.imul plus 16-bit limbs for the high

@@ -6,7 +6,7 @@
  * (`resolve_pseudo_ldimm64`, `check_alu_op`, `check_atomic`, `check_ld_abs`, `check_ld_imm`,
  * `do_check_insn`), and measurements on 6.18: the set of known opcodes was confirmed by loading
  * every opcode byte (test/goldens/verifier/opcodes.kernel.json); the helper set is the one
- * measured for `tc_cls_act_func_proto` (docs: skb-helpers-isa.md §3.1).
+ * measured for `tc_cls_act_func_proto` (docs/skb-and-helpers.md §3).
  */
 import { AluOp, AtomicOp, Class, JmpOp, Mode, Size, Source, opClass, opCode, opMode, opSize, opSource } from './isa.js';
 
@@ -190,7 +190,7 @@ export const accessBytes = (op: number): number => SIZE_BYTES[opSize(op)];
 
 /**
  * Helpers a sched_cls program may call on 6.18 (`tc_cls_act_func_proto` → `bpf_sk_base_func_proto`
- * → `bpf_base_func_proto`), measured by loading a call to every id (skb-helpers-isa.md §3.1).
+ * → `bpf_base_func_proto`), measured by loading a call to every id (docs/skb-and-helpers.md §3).
  * Ids 148 and 191 are in the base set but rejected as sleepable, so they are not listed.
  */
 export const SCHED_CLS_HELPER_IDS: ReadonlySet<number> = new Set([

@@ -3,7 +3,7 @@
  *
  * The kernel converts each argument register to the helper's C parameter type (a u32 keeps the
  * low 32 bits, an s32 is those bits read as signed), and returns negative errnos as 64-bit
- * two's-complement values in r0 (skb-helpers-isa.md §3.2).
+ * two's-complement values in r0 (docs/skb-and-helpers.md §4).
  */
 import { ErrorCode, VmFault } from '../../vm/errors.js';
 import { Op } from '../../vm/isa.js';

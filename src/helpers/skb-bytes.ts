@@ -1,7 +1,7 @@
 /**
  * @fileoverview Packet byte helpers (net/core/filter.c): skb_load_bytes, skb_load_bytes_relative,
  * skb_store_bytes, skb_pull_data. Offsets count from skb->data (the MAC header for tc).
- * Spec: skb-helpers-isa.md §3.4.
+ * Spec: docs/skb-and-helpers.md §5.
  */
 import { HELPER_IDS } from '../../vm/helper-ids.js';
 import type { HelperFn } from '../../vm/program.js';

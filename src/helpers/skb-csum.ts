@@ -1,7 +1,7 @@
 /**
  * @fileoverview Checksum helpers (net/core/filter.c, include/net/checksum.h, net/core/utils.c):
  * l3_csum_replace, l4_csum_replace, csum_diff, csum_update, csum_level.
- * Spec: skb-helpers-isa.md §3.5. Field values are read and written as raw little-endian u16
+ * Spec: docs/skb-and-helpers.md §6. Field values are read and written as raw little-endian u16
  * memory, exactly like the kernel's `__sum16 *` accesses.
  */
 import { HELPER_IDS } from '../../vm/helper-ids.js';

@@ -1,7 +1,7 @@
 /**
  * @fileoverview Layout-changing helpers (net/core/filter.c): skb_change_proto, skb_change_type,
  * skb_change_head, skb_change_tail, skb_adjust_room, plus skb_set_tstamp. Every layout change
- * rebinds the packet Region (the kernel's bpf_compute_data_pointers). Spec: skb-helpers-isa.md §3.8.
+ * rebinds the packet Region (the kernel's bpf_compute_data_pointers). Spec: docs/skb-and-helpers.md §9.
  *
  * bpf_skb_net_hdr_push(off, n) — used by change_proto 4→6 and adjust_room growth:
  *

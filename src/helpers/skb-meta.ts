@@ -4,7 +4,7 @@
  * skb_cgroup_classid, get_route_realm, skb_ecn_set_ce, get_socket_cookie, get_socket_uid,
  * skb_cgroup_id, skb_ancestor_cgroup_id, get_netns_cookie, skb_get_xfrm_state, sk_fullsock,
  * tcp_sock, get_listener_sock, and the socket lookups (which find nothing: there are no sockets in
- * the emulation besides the test-run dummy socket). Spec: skb-helpers-isa.md §3.9.
+ * the emulation besides the test-run dummy socket). Spec: docs/skb-and-helpers.md §11.
  */
 import { HELPER_IDS } from '../../vm/helper-ids.js';
 import type { HelperFn } from '../../vm/program.js';

@@ -3,7 +3,7 @@
  * record the request in the run state (the kernel's per-CPU bpf_redirect_info, consumed by
  * skb_do_redirect when the program returns TC_ACT_REDIRECT); clone_redirect transmits a clone at
  * once, so it is recorded as an event the netdev carries out (and may answer through
- * `env.cloneRedirect`). Spec: skb-helpers-isa.md §3.6.
+ * `env.cloneRedirect`). Spec: docs/skb-and-helpers.md §7.
  */
 import { HELPER_IDS } from '../../vm/helper-ids.js';
 import type { HelperFn } from '../../vm/program.js';

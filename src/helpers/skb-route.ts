@@ -1,6 +1,6 @@
 /**
  * @fileoverview Routing helpers (net/core/filter.c): fib_lookup against the emulated FIB in the
- * run state's env, and check_mtu against the emulated devices. Spec: skb-helpers-isa.md §3.9.
+ * run state's env, and check_mtu against the emulated devices. Spec: docs/skb-and-helpers.md §11.
  */
 import { HELPER_IDS } from '../../vm/helper-ids.js';
 import type { HelperFn } from '../../vm/program.js';

@@ -1,7 +1,7 @@
 /**
  * @fileoverview Tunnel metadata helpers (net/core/filter.c): skb_get_tunnel_key,
  * skb_set_tunnel_key, skb_get_tunnel_opt, skb_set_tunnel_opt. The TX metadata dst that set
- * attaches is modelled as `SkbRunState.tunnel`. Spec: skb-helpers-isa.md §3.9.
+ * attaches is modelled as `SkbRunState.tunnel`. Spec: docs/skb-and-helpers.md §10.
  *
  * struct bpf_tunnel_key (44 bytes, uapi bpf.h; checked against the kernel, see the goldens):
  *   0 tunnel_id u32 | 4 remote_ipv4 / remote_ipv6[4] | 20 tunnel_tos u8 | 21 tunnel_ttl u8

@@ -1,6 +1,6 @@
 /**
  * @fileoverview VLAN helpers (net/core/filter.c bpf_skb_vlan_push/pop over net/core/skbuff.c
- * skb_vlan_push/skb_vlan_pop and include/linux/if_vlan.h). Spec: skb-helpers-isa.md §3.7.
+ * skb_vlan_push/skb_vlan_pop and include/linux/if_vlan.h). Spec: docs/skb-and-helpers.md §8.
  *
  * push with no hw-accel tag only sets the tag; with one present, the present tag goes into the
  * packet at offset 12 first:  [dst][src][old proto][old tci][ethertype]...

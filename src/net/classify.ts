@@ -1,7 +1,7 @@
 /**
  * @fileoverview tcf_classify over a block's chains with cls_bpf filters and gact-style actions
  * (net/sched/cls_api.c __tcf_classify, net/sched/cls_bpf.c cls_bpf_classify /
- * cls_bpf_exec_opcode, net/sched/act_api.c tcf_action_exec). Spec: kernel-tcx-semantics.md §6.
+ * cls_bpf_exec_opcode, net/sched/act_api.c tcf_action_exec). Spec: docs/tcx-and-classic.md §7.
  *
  *   chain 0: prio 1 [f3 f1]  → prio 5 [f2] → end: UNSPEC
  *            │ per filter: tc_classid := filter classid; run; da → verdict (UNSPEC = next)

@@ -1,7 +1,7 @@
 /**
  * @fileoverview The `oracle tcx` script language, run against the emulator instead of the
- * kernel. Parsing, fd handling and the JSON lines follow the oracle (/work/shared/oracle
- * src/cmd_tcx.c) token for token, so the two outputs can be compared line by line.
+ * kernel. Parsing, fd handling and the JSON lines follow the kernel oracle's `tcx` command
+ * (docs/kernel-oracle.md §4) token for token, so the two outputs can be compared line by line.
  *
  * The setup is the oracle's: a fresh namespace with lo (ifindex 1) and a veth pair veth0
  * (target, ifindex 3) / veth0p (ifindex 2). The process has fds 0..2 open, plus fd 3 for the

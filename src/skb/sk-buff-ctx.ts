@@ -4,7 +4,7 @@
  *
  * Sources: `tc_cls_act_is_valid_access`, `bpf_skb_is_valid_access`, `tc_cls_act_convert_ctx_access`,
  * `bpf_convert_ctx_access`, `bpf_convert_tstamp_read/_write` (net/core/filter.c) and the
- * narrow-load rewrite of `convert_ctx_accesses` (kernel/bpf/verifier.c). Spec: skb-helpers-isa.md §1.
+ * narrow-load rewrite of `convert_ctx_accesses` (kernel/bpf/verifier.c). Spec: docs/skb-and-helpers.md §1.
  *
  *   0 len  4 pkt_type  8 mark  12 queue_mapping  16 protocol  20 vlan_present  24 vlan_tci
  *  28 vlan_proto  32 priority  36 ingress_ifindex  40 ifindex  44 tc_index  48..67 cb[5]

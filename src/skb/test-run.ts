@@ -3,7 +3,7 @@
  * ctx_in exactly as `bpf_prog_test_run_skb` does, and extract data_out / ctx_out / retval after
  * the run (`net/bpf/test_run.c`: bpf_test_init, bpf_ctx_init, convert___skb_to_skb,
  * convert_skb_to___skb, bpf_test_finish, bpf_ctx_finish; `net/ethernet/eth.c` eth_type_trans).
- * Spec: skb-helpers-isa.md §2.
+ * Spec: docs/skb-and-helpers.md §2.
  *
  * Buffer as the kernel builds it (slab_build_skb over a kzalloc'ed area):
  *

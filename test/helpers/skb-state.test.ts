@@ -2,7 +2,7 @@
  * What the skb helpers leave in the run state for the netdev and the integrator (redirect info,
  * clone_redirect events, tunnel metadata, packet Region rebinding) and the configurable
  * stand-ins for values the kernel cannot reproduce (flow hash, socket cookie, FIB, devices).
- * Return values here are the kernel's documented ones (skb-helpers-isa.md §3.6/§3.9) and are
+ * Return values here are the kernel's documented ones (docs/skb-and-helpers.md §7, §10, §11) and are
  * also covered by the kernel goldens in skb-helpers.test.ts.
  */
 import { describe, expect, it } from 'vitest';

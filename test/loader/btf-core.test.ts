@@ -142,7 +142,7 @@ describe('[loader/btf/core]: rules', () => {
     expect(new DataView(ex.buffer).getInt32(4, true)).toBe(0);
     const fam = insn(Op.LDXW, 0, 0);
     applyCoreRelocations(fam, [reloc(BPF_CORE.FIELD_BYTE_OFFSET, 2, '0:0')], btf, builtinTargetBtf(), { section: 't' });
-    expect(new DataView(fam.buffer).getInt16(2, true)).toBe(4); // bpf_sock.family @4 (skb-helpers-isa.md §1)
+    expect(new DataView(fam.buffer).getInt16(2, true)).toBe(4); // bpf_sock.family @4 (docs/skb-and-helpers.md §1)
   });
 
   it('an instruction that does not hold the local value is refused (libbpf validation)', () => {

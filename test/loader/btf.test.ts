@@ -257,7 +257,7 @@ describe('[loader/btf]: builtinTargetBtf vs the 6.18 vmlinux (bpftool)', () => {
     const strip = (s: string): string => s.replace(/^\[\d+\]/, '[]').replace(/type_id=\d+/g, 'type_id=_');
     expect(formatLikeBpftool(target, t).map(strip)).toEqual(lines.map(strip));
   });
-  it('__sk_buff members resolve to the documented widths (skb-helpers-isa.md §1)', () => {
+  it('__sk_buff members resolve to the documented widths (docs/skb-and-helpers.md §1)', () => {
     const skb = target.typeByName('__sk_buff', 'STRUCT')!;
     if (skb.kind !== 'STRUCT') throw new Error('kind');
     const at = (n: string): [number, number] => {

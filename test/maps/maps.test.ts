@@ -1,7 +1,7 @@
 /**
  * Unit tests of the map model: behaviour the kernel goldens do not reach (for_each, per-CPU
  * LRU lists, ring wrap-around, dumps, creation options, host value packing, spin locks).
- * Expected values follow the kernel rules cited in src/maps (and docs/skb-helpers-isa.md §5).
+ * Expected values follow the kernel rules cited in src/maps (and docs/skb-and-helpers.md §12).
  */
 import { describe, expect, it } from 'vitest';
 import { ErrnoError } from '../../vm/errors.js';

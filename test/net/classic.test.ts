@@ -1,7 +1,7 @@
 /**
  * The classic path: clsact/ingress qdiscs, cls_bpf filters and tcf_classify.
  *
- * Expectations come from the kernel sources as summarised in kernel-tcx-semantics.md §6
+ * Expectations come from the kernel sources as summarised in docs/tcx-and-classic.md §7
  * (cls_api.c __tcf_classify, cls_bpf.c cls_bpf_classify, act_api.c tcf_action_exec). The gact
  * action module is not built into this machine's kernel (`tc ... action` fails with "Failed to
  * load TC action module"), so actions, goto chain and reclassify could not be measured; the

@@ -1,7 +1,7 @@
 /**
  * The library (cilium-style) tcx API: Host, NetDevice, TcxHook. Expected values are the
  * kernel's: the assertions of the kernel selftests tc_opts.c / tc_links.c (checklist numbers in
- * docs/kernel-tcx-semantics.md §7) and answers recorded with the oracle (test/goldens/tcx).
+ * docs/tcx-and-classic.md §8) and answers recorded with the oracle (test/goldens/tcx).
  */
 import { describe, expect, it } from 'vitest';
 import { ErrnoError, UsageError } from '../../vm/errors.js';
@@ -302,7 +302,7 @@ describe('qdisc users keep the entry (miniqUse/miniqUnuse; checklist 11, 32, 34)
   });
 });
 
-describe('device unregister with a qdisc user (docs §1.7, tcx_uninstall)', () => {
+describe('device unregister with a qdisc user (docs/tcx-and-classic.md §1, tcx_uninstall)', () => {
   it('runs unregisterHooks first, then uninstalls: links defunct, plain programs dropped', () => {
     const { host, p } = setup(2);
     const [dev] = host.addVeth('veth0', 'veth0p');

@@ -1,7 +1,7 @@
 /**
  * @fileoverview Reads the bpf_conformance `.data` files and their expected raw bytes (cases.jsonl)
- * for the text-form tests. Looks in test/data/conformance (vendored copy) and then in
- * /work/shared/conformance (the team's copy).
+ * for the text-form tests, from the vendored copy in test/data/conformance (the tests read nothing
+ * outside the repository).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ export interface ConformanceCase {
   raw: Uint8Array;
 }
 
-const candidates = [fileURLToPath(new URL('../data/conformance', import.meta.url)), '/work/shared/conformance'];
+const candidates = [fileURLToPath(new URL('../data/conformance', import.meta.url))];
 
 export const conformanceDir = candidates.find((d) => existsSync(join(d, 'cases.jsonl')));
 

@@ -1,7 +1,8 @@
 /**
  * Kernel-mode random programs (random-programs.ts with `kernel: true`: programs the kernel's
  * verifier accepts) under the interpreter and the JIT. Always: the two engines agree on 1,000 of
- * them. With TCXLAB_ORACLE=1 (needs root and /tmp/oracle/oracle; never in CI) the same programs
+ * them. With TCXLAB_ORACLE=/path/to/oracle (the kernel oracle, docs/kernel-oracle.md; needs root;
+ * never in CI) the same programs
  * also run in the real kernel through `oracle raw PROGHEX PACKETHEX`, and r0 (the u32 retval of
  * the sched_cls test run) must match; programs the kernel rejects are counted and listed, not
  * compared. TCXLAB_ORACLE_N sets how many (default 300).
@@ -11,7 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { generateProgram, observe } from './random-programs.js';
 
 const PACKET = '02000000000202000000000108004500002000010000401166ca0a0000010a00000204d2162e000cf20270696e67';
-const oracle = process.env.TCXLAB_ORACLE === '1';
+const oraclePath = process.env.TCXLAB_ORACLE ?? '';
+const oracle = oraclePath !== '';
 const N = oracle ? Number(process.env.TCXLAB_ORACLE_N ?? 300) : 1000;
 
 /** Programs per `it`, so no test blocks its worker for long on a loaded machine. */
@@ -33,7 +35,7 @@ describe('[vm/differential]: kernel-mode random programs', () => {
         expect(a.fault, `seed ${seed}`).toBeUndefined();
         if (!oracle) continue;
         const hex = Buffer.from(p.bytes).toString('hex');
-        const out = JSON.parse(execFileSync('/tmp/oracle/oracle', ['raw', hex, PACKET], { encoding: 'utf8', maxBuffer: 1 << 26 })) as {
+        const out = JSON.parse(execFileSync(oraclePath, ['raw', hex, PACKET], { encoding: 'utf8', maxBuffer: 1 << 26 })) as {
           loaded: boolean;
           load_error?: string;
           verifier_log?: string;

@@ -1,5 +1,5 @@
 /**
- * ALU, ALU64, END and MOVSX: table-driven. Expected values follow skb-helpers-isa.md §4.2 (the
+ * ALU, ALU64, END and MOVSX: table-driven. Expected values follow docs/isa-semantics.md §2 (the
  * kernel's documented and measured rules); cases marked [kernel] are the spec's measured examples.
  */
 import { describe, expect, it } from 'vitest';

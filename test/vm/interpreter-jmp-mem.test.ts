@@ -1,6 +1,6 @@
 /**
  * Jumps (JMP, JMP32, gotol, may_goto), loads/stores (stack, sign-extending loads, ST imm) and
- * atomics. Expected values follow skb-helpers-isa.md §4.3–4.4; [kernel] marks measured examples.
+ * atomics. Expected values follow docs/isa-semantics.md §3–4; [kernel] marks measured examples.
  */
 import { describe, expect, it } from 'vitest';
 import { MAY_GOTO_START } from '../../vm/isa.js';

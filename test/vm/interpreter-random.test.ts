@@ -1,6 +1,6 @@
 /**
  * Seeded random ALU programs: the interpreter against a BigInt model written directly from the
- * rules of skb-helpers-isa.md §4.2 (independent of vm/semantics.ts). Registers r0..r9 are folded
+ * rules of docs/isa-semantics.md §2 (independent of vm/semantics.ts). Registers r0..r9 are folded
  * into r0 at the end so that every register is compared.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * Shared semantics against a BigInt reference written from the rules in skb-helpers-isa.md §4.2
+ * Shared semantics against a BigInt reference written from the rules in docs/isa-semantics.md §2
  * (independent of the int32-pair code under test).
  */
 import { describe, expect, it } from 'vitest';

@@ -2,7 +2,7 @@
  * @fileoverview `tcxlab run OBJ PROG PACKETS_FILE [--ctx HEX] [--ctx-out] [--set MAP KEY VAL]...
  * [--engine auto|interp|jit] [--repeat N] [--cpu N] [--type T] [--pretty]`
  *
- * Prints one JSON object of exactly the shape `oracle run` prints (shared/oracle/README.md), so a
+ * Prints one JSON object of exactly the shape `oracle run` prints (docs/kernel-oracle.md §2), so a
  * run can be diffed against the real kernel with one command:
  *
  *   {"prog","cpu","programs":[{name,section,type,type_name}],"runs":[...],"maps":{...}}

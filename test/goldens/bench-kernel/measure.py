@@ -2,7 +2,7 @@
 """Times the four benchmark programs in the real kernel (BPF_PROG_TEST_RUN,
 JIT always on) through the oracle and writes kernel-timing.json.
 
-    sudo python3 test/goldens/bench-kernel/measure.py [REPEAT] [TRIALS]
+    sudo TCXLAB_ORACLE=/path/to/oracle python3 test/goldens/bench-kernel/measure.py [REPEAT] [TRIALS]
 
 Each program runs `oracle run OBJ PROG PACKETS --repeat REPEAT` TRIALS times;
 the kernel reports duration_ns (the average ns per run over REPEAT runs on
@@ -18,7 +18,7 @@ import subprocess
 import sys
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
-ORACLE = os.environ.get("ORACLE", "/tmp/oracle/oracle")
+ORACLE = os.environ.get("TCXLAB_ORACLE") or sys.exit("measure.py: set TCXLAB_ORACLE to the kernel oracle (docs/kernel-oracle.md)")
 REPEAT = int(sys.argv[1]) if len(sys.argv) > 1 else 100000
 TRIALS = int(sys.argv[2]) if len(sys.argv) > 2 else 7
 PK = "test/goldens/bench-kernel/packets"
@@ -82,7 +82,7 @@ def main():
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "kernel": platform.release(),
         "machine": {"nproc": os.cpu_count(), "cpu_model": cpu_model(), "arch": platform.machine()},
-        "oracle": ORACLE,
+        "oracle": os.path.basename(ORACLE),  # where it lives is the machine's business
         "repeat": REPEAT,
         "trials": TRIALS,
         "cpu": 0,

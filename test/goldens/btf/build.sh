@@ -1,7 +1,8 @@
 #!/bin/sh
 # Rebuilds the BTF fixtures and records the external tools' view of them (the goldens).
 #
-#   sh test/goldens/btf/build.sh            (from the repo root; needs clang-19, llvm-19, bpftool)
+#   sh test/goldens/btf/build.sh            (from the repo root; needs clang-19, llvm-19, bpftool, gcc and
+#                                            libbpf-dev, root, and the kernel oracle in TCXLAB_ORACLE)
 #
 # For each src/NAME.bpf.c:
 #   NAME.bpf.o         clang-19 -O2 -g -target bpf (debug paths mapped to ".", reproducible)
@@ -14,6 +15,7 @@
 #                      for every object; for core.bpf.o also a real load into the running kernel (root),
 #                      whose log has every CO-RE decision ("relo #N: patched insn #I ... A -> B").
 set -eu
+oracle=${TCXLAB_ORACLE:?set TCXLAB_ORACLE to the kernel oracle (docs/kernel-oracle.md)}
 cd "$(dirname "$0")"
 DIR=$(pwd)
 for src in src/*.bpf.c; do
@@ -38,4 +40,4 @@ bpftool btf dump file /sys/kernel/btf/vmlinux | awk '
 	keep { print }' > target.vmlinux.txt
 # End to end: core.bpf.o run by the kernel (oracle run: libbpf load with CO-RE against vmlinux, then
 # BPF_PROG_TEST_RUN on each packet, ctx with mark/priority/cb[3] set); its .bss holds out[0..31].
-/tmp/oracle/oracle run core.bpf.o core_prog core.packets.txt --ctx "$(cat core.ctx.hex)" > core.oracle.json
+"$oracle" run core.bpf.o core_prog core.packets.txt --ctx "$(cat core.ctx.hex)" > core.oracle.json

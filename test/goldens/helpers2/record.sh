@@ -1,9 +1,11 @@
 #!/bin/sh
 # Records the real kernel's answers (Linux 6.18, root): rebuilds the object and runs each program
-# through the oracle on packets.txt. Needs /tmp/oracle/oracle (shared/oracle).
+# through the kernel oracle (`oracle run`, docs/kernel-oracle.md §2) on packets.txt. Needs clang-19
+# and the oracle in TCXLAB_ORACLE (npm run record-goldens -- helpers2).
 set -e
+oracle=${TCXLAB_ORACLE:?set TCXLAB_ORACLE to the kernel oracle (docs/kernel-oracle.md)}
 cd "$(dirname "$0")"
-clang-19 -O2 -g -target bpf -mcpu=v3 -I/usr/include/x86_64-linux-gnu -c helpers2.bpf.c -o helpers2.bpf.o
+clang-19 -O2 -g -target bpf -mcpu=v3 -fdebug-prefix-map="$(pwd)"=. -I/usr/include/x86_64-linux-gnu -c helpers2.bpf.c -o helpers2.bpf.o
 for p in misc_cases dynptr_cases timer_cases syncookie_cases; do
-  /tmp/oracle/oracle run helpers2.bpf.o "$p" packets.txt > "$p.out.json"
+  "$oracle" run helpers2.bpf.o "$p" packets.txt > "$p.out.json"
 done

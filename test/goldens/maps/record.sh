@@ -2,11 +2,12 @@
 # Records the kernel's answers for the map probes: compiles every *.bpf.c here
 # (clang-19), runs each of its tc programs once through the kernel oracle
 # (`oracle run`, root, Linux 6.18 when recorded) on packets.txt, and writes
-# <program>.out.json. test/maps/goldens.test.ts replays the same operation
+# <program>.out.json. The oracle's path comes from TCXLAB_ORACLE (npm run record-goldens -- maps).
+# test/maps/goldens.test.ts replays the same operation
 # sequences through tcxlab's map model and compares with these files.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-oracle=${ORACLE:-/tmp/oracle/oracle}
+oracle=${TCXLAB_ORACLE:?set TCXLAB_ORACLE to the kernel oracle (docs/kernel-oracle.md)}
 cd "$here"
 inc="/usr/include/$(gcc -dumpmachine)"
 for c in *.bpf.c; do

@@ -214,7 +214,7 @@ def main():
     doc = {
         "format": 1,
         "about": "Kernel goldens for progs/: each entry is one `oracle run` call "
-                 "(argv relative to the repo root, oracle at /tmp/oracle/oracle). "
+                 "(argv relative to the repo root, oracle from TCXLAB_ORACLE). "
                  "`output` holds the oracle's JSON, re-indented. `volatile` lists JSON paths "
                  "whose values are kernel-assigned ids (map ids in map-in-map values, prog ids "
                  "in prog arrays): compare presence, not value. Regenerate with record.sh.",

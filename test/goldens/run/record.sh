@@ -5,7 +5,7 @@
 #   sudo test/goldens/run/record.sh            # all goldens
 #   sudo test/goldens/run/record.sh nat.       # only goldens whose name starts with "nat."
 #
-# ORACLE overrides the oracle binary (default /tmp/oracle/oracle). Run from
+# TCXLAB_ORACLE is the kernel oracle (docs/kernel-oracle.md; npm run record-goldens -- run). Run from
 # anywhere: paths in the manifest are relative to the repository root.
 # The oracle's JSON is re-indented (python3 json, indent 1) and otherwise kept
 # as is, including load failures (the negative fixtures), whose exit status 1
@@ -13,7 +13,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
-ORACLE="${ORACLE:-/tmp/oracle/oracle}"
+ORACLE="${TCXLAB_ORACLE:?set TCXLAB_ORACLE to the kernel oracle (docs/kernel-oracle.md)}"
 FILTER="${1:-}"
 cd "$ROOT"
 

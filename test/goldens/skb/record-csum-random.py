@@ -2,7 +2,8 @@
 """Random differential cases for the checksum arithmetic (csum_diff over random buffers, sizes and
 seeds; l3/l4_csum_replace over random field values), recorded with `oracle raw`.
 Deterministic (seeded), so re-running gives the same programs.
-    python3 test/goldens/skb/record-csum-random.py [/tmp/oracle/oracle]
+    python3 test/goldens/skb/record-csum-random.py [ORACLE]
+(ORACLE defaults to $TCXLAB_ORACLE, the kernel oracle: docs/kernel-oracle.md.)
 Writes csum-random.json in the helpers.json format (replayed by test/helpers/skb-helpers.test.ts).
 """
 import os, random, sys

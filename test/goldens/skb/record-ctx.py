@@ -2,7 +2,8 @@
 """Record the kernel's answers for __sk_buff access rules and BPF_PROG_TEST_RUN skb construction.
 
 Run as root on a Linux 6.18 machine with the oracle built:
-    python3 test/goldens/skb/record-ctx.py [/tmp/oracle/oracle]
+    python3 test/goldens/skb/record-ctx.py [ORACLE]
+(ORACLE defaults to $TCXLAB_ORACLE, the kernel oracle: docs/kernel-oracle.md.)
 Writes ctx-access.json, ctx-values.json, ctx-stores.json and test-run-build.json next to this file.
 Each case stores the raw program (hex) and inputs with the oracle's JSON answer, so the tests can
 replay the same accesses through our model.
@@ -14,11 +15,13 @@ sys.path.insert(0, os.path.dirname(__file__))
 from bpfasm import *  # noqa
 import packets as P
 
-ORACLE = sys.argv[1] if len(sys.argv) > 1 else '/tmp/oracle/oracle'
+ORACLE = sys.argv[1] if len(sys.argv) > 1 else os.environ.get('TCXLAB_ORACLE')
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def oracle_raw(prog_hex, pkt_hex, ctx=None, ctx_out=False):
+    if not ORACLE:
+        sys.exit('record-ctx.py: set TCXLAB_ORACLE to the kernel oracle (docs/kernel-oracle.md)')
     cmd = [ORACLE, 'raw', prog_hex, pkt_hex]
     if ctx is not None:
         cmd += ['--ctx', ctx]

@@ -2,7 +2,8 @@
 """Record the kernel's answers for the skb helpers (raw programs through `oracle raw`).
 
 Run as root on Linux 6.18 with the oracle built:
-    python3 test/goldens/skb/record-helpers.py [/tmp/oracle/oracle]
+    python3 test/goldens/skb/record-helpers.py [ORACLE]
+(ORACLE defaults to $TCXLAB_ORACLE, the kernel oracle: docs/kernel-oracle.md.)
 Writes helpers.json next to this file. Every case is one raw program:
 
     r6 = r1                      (ctx kept in r6)
@@ -328,7 +329,7 @@ case('skb_get_xfrm_state', fill_stack(-24, AA[:24]) + movr(1, 6) + mov(2, 0) + p
 
 
 if __name__ == '__main__':
-    ORACLE = sys.argv[1] if len(sys.argv) > 1 else '/tmp/oracle/oracle'
+    ORACLE = sys.argv[1] if len(sys.argv) > 1 else os.environ.get('TCXLAB_ORACLE')
     rc.ORACLE = ORACLE
     rc.run_all(CASES)
     rc.dump('helpers.json', CASES)

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Record LD_ABS / LD_IND on a sched_cls test-run skb (oracle raw). Writes ld-abs.json.
-    python3 test/goldens/skb/record-ld-abs.py [/tmp/oracle/oracle]
+    python3 test/goldens/skb/record-ld-abs.py [ORACLE]
+(ORACLE defaults to $TCXLAB_ORACLE, the kernel oracle: docs/kernel-oracle.md.)
 """
 import os, sys
 sys.path.insert(0, os.path.dirname(__file__))

@@ -2,11 +2,11 @@
 # Re-records the kernel's answers for every tcx script under test/goldens/tcx (the oracle
 # examples, selftests/, errno/, random/, ids/, stdin/, raw/ and qdisc/): runs each SCRIPT.txt through the real kernel with
 # `oracle tcx SCRIPT.txt > SCRIPT.out.json`. Needs root, bpf() and tcx (Linux >= 6.6).
-#   ORACLE=/path/to/oracle sh test/goldens/tcx/record.sh
+#   TCXLAB_ORACLE=/path/to/oracle sh test/goldens/tcx/record.sh   (or: npm run record-goldens -- tcx)
 # Exit status 3 from the oracle means the script has deliberate script-error lines.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-oracle=${ORACLE:-/tmp/oracle/oracle}
+oracle=${TCXLAB_ORACLE:?set TCXLAB_ORACLE to the kernel oracle (docs/kernel-oracle.md)}
 uname -r > "$here/KERNEL"
 for s in "$here"/*.txt "$here"/selftests/*.txt "$here"/errno/*.txt "$here"/random/*.txt; do
 	[ -f "$s" ] || continue

@@ -1,9 +1,11 @@
 #!/bin/sh
 # 400 seeded random programs of ctx (__sk_buff) loads and stores through r1 and a copy in r6,
 # loaded into the running kernel as sched_cls; records verdicts and logs in
-# ctx-random.kernel.json. Needs root and /tmp/oracle/oracle.
+# ctx-random.kernel.json. Needs root and the kernel oracle
+# (TCXLAB_ORACLE, docs/kernel-oracle.md).
 #   cd test/goldens/verifier && sh make-ctx-random.sh
 set -e
+: "${TCXLAB_ORACLE:?set TCXLAB_ORACLE to the kernel oracle (docs/kernel-oracle.md)}"
 PKT=$(printf '00%.0s' $(seq 1 64))
 npx tsx -e "
 import { assemble } from '../../../vm/asm.ts';
@@ -36,7 +38,7 @@ node -e "
 const { execFileSync } = require('child_process');
 const cases = JSON.parse(require('fs').readFileSync('/tmp/tcxlab-ctx-random.json', 'utf8'));
 const res = cases.map((c) => {
-  const o = JSON.parse(execFileSync('/tmp/oracle/oracle', ['raw', c.prog, '$PKT'], { encoding: 'utf8' }));
+  const o = JSON.parse(execFileSync(process.env.TCXLAB_ORACLE, ['raw', c.prog, '$PKT'], { encoding: 'utf8' }));
   const log = (o.verifier_log || '').split('\n').filter((l) => l && !l.startsWith('processed'));
   return { name: c.name, asm: c.asm, prog: c.prog, loaded: o.loaded, load_error: o.load_error ?? null, last: log[log.length - 1] ?? '' };
 });
