@@ -136,11 +136,49 @@ const isTc = (sectionPrefix: string): boolean => !sectionPrefix.startsWith('xdp'
 const toHex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 const errnoNumber = (name: string): number => (ERRNO as Record<string, number>)[name] ?? 0;
 
-/** Load OBJ for the test runner: unknown sections as sched_cls, XDP programs left out. */
+/**
+ * Load OBJ for the test runner as Cilium's runner prepares it: unknown sections as sched_cls,
+ * no map pinned (any `pinning` value accepted), XDP programs left out, and every
+ * `__declare_tail(N)` program (section `.../tail`, BTF decl tag `tail:cilium_calls/N`) put in
+ * slot N of `cilium_calls`.
+ */
 export function loadTestObject(bytes: Uint8Array, opts: SuiteRunOptions = {}): Collection {
-  const spec = loadCollectionSpec(bytes, { programType: 'sched_cls' });
+  const spec = loadCollectionSpec(bytes, { programType: 'sched_cls', pinning: 'none' });
   const programs = spec.programs.filter((p) => isTc(p.section)).map((p) => p.name);
-  return new Collection(spec, { objectName: objectNameOf(opts.objectName ?? 'obj.o'), verify: opts.verify, engine: opts.engine, programs });
+  const coll = new Collection(spec, { objectName: objectNameOf(opts.objectName ?? 'obj.o'), verify: opts.verify, engine: opts.engine, programs });
+  resolveTailCalls(coll);
+  return coll;
+}
+
+export const CALLS_MAP = 'cilium_calls';
+
+/** The `tail:cilium_calls/N` slot of a program's FUNC, from its BTF decl tags. */
+function tailCallSlot(coll: Collection, prog: string): number | undefined {
+  const btf = coll.spec.btf;
+  const ps = coll.spec.programs.find((p) => p.name === prog);
+  const funcId = ps?.funcInfo?.[0]?.typeId;
+  if (btf === undefined || funcId === undefined) return undefined;
+  for (const t of btf.types) {
+    if (t.kind !== 'DECL_TAG' || t.type !== funcId || t.componentIdx !== -1) continue;
+    const m = /^tail:cilium_calls\/(\d+)/.exec(t.name);
+    if (m !== null) return Number(m[1]);
+  }
+  return undefined;
+}
+
+/** Cilium's loader (pkg/bpf resolveTailCalls): fill cilium_calls from `__declare_tail` annotations. */
+function resolveTailCalls(coll: Collection): void {
+  if (!coll.maps.has(CALLS_MAP)) return;
+  const used = new Map<number, string>();
+  for (const p of coll.spec.programs) {
+    if (!p.section.endsWith('/tail') || !coll.programs.has(p.name)) continue;
+    const slot = tailCallSlot(coll, p.name);
+    if (slot === undefined) throw new BpfError(ErrorCode.Usage, `tail call program ${p.name} has no tail:${CALLS_MAP}/N tag`);
+    const other = used.get(slot);
+    if (other !== undefined) throw new BpfError(ErrorCode.Usage, `tail call slot ${slot} of ${CALLS_MAP} claimed by ${other} and ${p.name}`);
+    used.set(slot, p.name);
+    coll.setProgArraySlot(CALLS_MAP, slot, p.name);
+  }
 }
 
 function zeroElement0(map: BpfMap | undefined): void {

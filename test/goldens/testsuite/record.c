@@ -8,13 +8,18 @@
 //
 // "result" is element 0 of suite_result_map after the check program, cut to the protobuf fields
 // a decoder consumes (the map value is zero-padded to 8192 bytes).
+#define _GNU_SOURCE
+#include <elf.h>
 #include <errno.h>
 #include <regex.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <linux/btf.h>
 
 #define DATA_LEN (4096 - 256 - 320) /* the runner's zeroed buffer */
 #define CTX_LEN 256
@@ -70,17 +75,113 @@ static size_t proto_len(const unsigned char *b, size_t n)
 
 static int print_nothing(enum libbpf_print_level l, const char *f, va_list ap) { return 0; }
 
+// Size of a BTF type record after its 12-byte struct btf_type (uapi linux/btf.h kinds).
+static size_t btf_extra(unsigned kind, unsigned vlen)
+{
+	switch (kind) {
+	case BTF_KIND_INT: case BTF_KIND_VAR: case BTF_KIND_DECL_TAG: return 4;
+	case BTF_KIND_ARRAY: return 12;
+	case BTF_KIND_STRUCT: case BTF_KIND_UNION: case BTF_KIND_DATASEC: return 12 * vlen;
+	case BTF_KIND_ENUM: case BTF_KIND_FUNC_PROTO: return 8 * vlen;
+	case BTF_KIND_ENUM64: return 12 * vlen;
+	default: return 0;
+	}
+}
+
+// Cilium's runner loads every map with PinNone; libbpf only knows pinning values 0 and 1 (Cilium
+// also uses CILIUM_PIN_REPLACE). Rewrite the array length behind every `pinning` member of the
+// object's .BTF to 0 in our copy of the file.
+static void unpin(unsigned char *buf, size_t n)
+{
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)buf;
+	if (n < sizeof(*eh) || eh->e_shoff + (size_t)eh->e_shnum * sizeof(Elf64_Shdr) > n) return;
+	Elf64_Shdr *sh = (Elf64_Shdr *)(buf + eh->e_shoff);
+	const char *names = (const char *)buf + sh[eh->e_shstrndx].sh_offset;
+	for (int i = 0; i < eh->e_shnum; i++) {
+		if (strcmp(names + sh[i].sh_name, ".BTF")) continue;
+		unsigned char *b = buf + sh[i].sh_offset;
+		struct btf_header *h = (struct btf_header *)b;
+		unsigned char *types = b + h->hdr_len + h->type_off, *end = types + h->type_len;
+		const char *strs = (const char *)b + h->hdr_len + h->str_off;
+		// Pass 1: record offsets of every type; pass 2: follow `pinning` members (ptr -> array).
+		size_t cap = 1 << 20, cnt = 1;
+		unsigned char **at = calloc(cap, sizeof(*at));
+		for (unsigned char *p = types; p < end && cnt < cap; cnt++) {
+			struct btf_type *t = (struct btf_type *)p;
+			at[cnt] = p;
+			p += sizeof(*t) + btf_extra(BTF_INFO_KIND(t->info), BTF_INFO_VLEN(t->info));
+		}
+		for (size_t id = 1; id < cnt; id++) {
+			struct btf_type *t = (struct btf_type *)at[id];
+			if (BTF_INFO_KIND(t->info) != BTF_KIND_STRUCT) continue;
+			struct btf_member *m = (struct btf_member *)(t + 1);
+			for (unsigned k = 0; k < BTF_INFO_VLEN(t->info); k++) {
+				if (strcmp(strs + m[k].name_off, "pinning") || m[k].type >= cnt) continue;
+				struct btf_type *ptr = (struct btf_type *)at[m[k].type];
+				if (BTF_INFO_KIND(ptr->info) != BTF_KIND_PTR || ptr->type >= cnt) continue;
+				struct btf_type *arr = (struct btf_type *)at[ptr->type];
+				if (BTF_INFO_KIND(arr->info) == BTF_KIND_ARRAY) ((struct btf_array *)(arr + 1))->nelems = 0;
+			}
+		}
+		free(at);
+	}
+}
+
+// Cilium's loader fills cilium_calls from __declare_tail(N): section ".../tail" and the BTF decl
+// tag "tail:cilium_calls/N" on the program's function. Returns the slot or -1.
+static int tail_slot(struct bpf_object *obj, struct bpf_program *p)
+{
+	const char *sec = bpf_program__section_name(p);
+	size_t l = strlen(sec);
+	struct btf *btf = bpf_object__btf(obj);
+	if (l < 5 || strcmp(sec + l - 5, "/tail") || !btf) return -1;
+	int fn = btf__find_by_name_kind(btf, bpf_program__name(p), BTF_KIND_FUNC);
+	if (fn < 0) return -1;
+	for (unsigned id = 1; id < btf__type_cnt(btf); id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		if (btf_kind(t) != BTF_KIND_DECL_TAG || t->type != (unsigned)fn || btf_decl_tag(t)->component_idx != -1) continue;
+		unsigned slot;
+		if (sscanf(btf__name_by_offset(btf, t->name_off), "tail:cilium_calls/%u", &slot) == 1) return (int)slot;
+	}
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) { fprintf(stderr, "usage: record OBJ\n"); return 2; }
-	libbpf_set_print(print_nothing);
-	struct bpf_object *obj = bpf_object__open_file(argv[1], NULL);
-	if (!obj) { printf("{\"error\":\"open\",\"errno\":%d}\n", errno); return 1; }
+	libbpf_set_print(getenv("RECORD_VERBOSE") ? NULL : print_nothing);
+	// Like Cilium's runner: every test file in a fresh network namespace.
+	if (unshare(CLONE_NEWNET)) { perror("unshare"); return 1; }
+	FILE *f = fopen(argv[1], "rb");
+	if (!f) { perror(argv[1]); return 1; }
+	static unsigned char file[64 << 20];
+	size_t fsize = fread(file, 1, sizeof(file), f);
+	fclose(f);
+	unpin(file, fsize);
+	const char *base = strrchr(argv[1], '/');
+	base = base ? base + 1 : argv[1];
+	char objname[256];
+	snprintf(objname, sizeof(objname), "%.*s", (int)strcspn(base, "."), base);
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = objname);
+	struct bpf_object *obj = bpf_object__open_mem(file, fsize, &oo);
+	if (!obj) { printf("{\"object\":\"%s\",\"error\":\"open\",\"errno\":%d}\n", base, errno); return 1; }
 	struct bpf_program *p;
-	bpf_object__for_each_program(p, obj)
-		bpf_program__set_type(p, strncmp(bpf_program__section_name(p), "xdp", 3) == 0 ? BPF_PROG_TYPE_XDP : BPF_PROG_TYPE_SCHED_CLS);
+	// tc and XDP programs run (sections libbpf does not know are tc); the runner drops others.
+	bpf_object__for_each_program(p, obj) {
+		enum bpf_prog_type t = bpf_program__type(p);
+		if (strncmp(bpf_program__section_name(p), "xdp", 3) == 0) bpf_program__set_type(p, BPF_PROG_TYPE_XDP);
+		else if (t == BPF_PROG_TYPE_UNSPEC || t == BPF_PROG_TYPE_SCHED_CLS) bpf_program__set_type(p, BPF_PROG_TYPE_SCHED_CLS);
+		else if (t != BPF_PROG_TYPE_SCHED_ACT && t != BPF_PROG_TYPE_XDP) bpf_program__set_autoload(p, false);
+	}
 	int err = bpf_object__load(obj);
-	if (err) { printf("{\"error\":\"load\",\"errno\":%d}\n", -err); return 1; }
+	if (err) { printf("{\"object\":\"%s\",\"error\":\"load\",\"errno\":%d}\n", base, -err); return 1; }
+	struct bpf_map *calls = bpf_object__find_map_by_name(obj, "cilium_calls");
+	if (calls) {
+		bpf_object__for_each_program(p, obj) {
+			int slot = tail_slot(obj, p), fd = bpf_program__fd(p);
+			if (slot >= 0 && fd >= 0) bpf_map_update_elem(bpf_map__fd(calls), &slot, &fd, 0);
+		}
+	}
 
 	regex_t re;
 	regcomp(&re, "[^/]+/test/([^/]+)/(check|setup|pktgen)", REG_EXTENDED);
@@ -102,8 +203,7 @@ int main(int argc, char **argv)
 
 	struct bpf_map *res = bpf_object__find_map_by_name(obj, "suite_result_map");
 	struct bpf_map *mock = bpf_object__find_map_by_name(obj, "mock_skb_meta_map");
-	const char *base = strrchr(argv[1], '/');
-	printf("{\"object\":\"%s\",\"groups\":[", base ? base + 1 : argv[1]);
+	printf("{\"object\":\"%s\",\"groups\":[", base);
 	for (int g = 0; g < ng; g++) {
 		struct group *gr = &groups[g];
 		printf("%s\n{\"name\":\"%s\",\"steps\":[", g ? "," : "", gr->name);
