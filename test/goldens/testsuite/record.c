@@ -74,6 +74,7 @@ static size_t proto_len(const unsigned char *b, size_t n)
 }
 
 static int print_nothing(enum libbpf_print_level l, const char *f, va_list ap) { return 0; }
+static int print_stderr(enum libbpf_print_level l, const char *f, va_list ap) { return vfprintf(stderr, f, ap); }
 
 // Size of a BTF type record after its 12-byte struct btf_type (uapi linux/btf.h kinds).
 static size_t btf_extra(unsigned kind, unsigned vlen)
@@ -88,9 +89,11 @@ static size_t btf_extra(unsigned kind, unsigned vlen)
 	}
 }
 
-// Cilium's runner loads every map with PinNone; libbpf only knows pinning values 0 and 1 (Cilium
-// also uses CILIUM_PIN_REPLACE). Rewrite the array length behind every `pinning` member of the
-// object's .BTF to 0 in our copy of the file.
+// Cilium's runner loads every map with PinNone, but libbpf refuses pinning values other than 0 and
+// 1 at open (Cilium also uses CILIUM_PIN_REPLACE). In our copy of the file, point every `pinning`
+// member whose value is neither at a PTR -> ARRAY of 0 or 1 elements that the BTF already has
+// (types are shared between members, so the array itself is left alone); the pins are dropped
+// after open (bpf_map__set_pin_path(NULL)).
 static void unpin(unsigned char *buf, size_t n)
 {
 	Elf64_Ehdr *eh = (Elf64_Ehdr *)buf;
@@ -103,7 +106,6 @@ static void unpin(unsigned char *buf, size_t n)
 		struct btf_header *h = (struct btf_header *)b;
 		unsigned char *types = b + h->hdr_len + h->type_off, *end = types + h->type_len;
 		const char *strs = (const char *)b + h->hdr_len + h->str_off;
-		// Pass 1: record offsets of every type; pass 2: follow `pinning` members (ptr -> array).
 		size_t cap = 1 << 20, cnt = 1;
 		unsigned char **at = calloc(cap, sizeof(*at));
 		for (unsigned char *p = types; p < end && cnt < cap; cnt++) {
@@ -111,16 +113,22 @@ static void unpin(unsigned char *buf, size_t n)
 			at[cnt] = p;
 			p += sizeof(*t) + btf_extra(BTF_INFO_KIND(t->info), BTF_INFO_VLEN(t->info));
 		}
-		for (size_t id = 1; id < cnt; id++) {
+		// value of a PTR -> ARRAY member, or -1
+		#define FIELD_VAL(id) ((id) < cnt && BTF_INFO_KIND(((struct btf_type *)at[id])->info) == BTF_KIND_PTR && \
+			((struct btf_type *)at[id])->type < cnt && \
+			BTF_INFO_KIND(((struct btf_type *)at[((struct btf_type *)at[id])->type])->info) == BTF_KIND_ARRAY ? \
+			(long)((struct btf_array *)((struct btf_type *)at[((struct btf_type *)at[id])->type] + 1))->nelems : -1L)
+		unsigned small = 0;
+		for (size_t id = 1; id < cnt && !small; id++)
+			if (FIELD_VAL(id) == 0 || FIELD_VAL(id) == 1) small = id;
+		for (size_t id = 1; id < cnt && small; id++) {
 			struct btf_type *t = (struct btf_type *)at[id];
 			if (BTF_INFO_KIND(t->info) != BTF_KIND_STRUCT) continue;
 			struct btf_member *m = (struct btf_member *)(t + 1);
 			for (unsigned k = 0; k < BTF_INFO_VLEN(t->info); k++) {
-				if (strcmp(strs + m[k].name_off, "pinning") || m[k].type >= cnt) continue;
-				struct btf_type *ptr = (struct btf_type *)at[m[k].type];
-				if (BTF_INFO_KIND(ptr->info) != BTF_KIND_PTR || ptr->type >= cnt) continue;
-				struct btf_type *arr = (struct btf_type *)at[ptr->type];
-				if (BTF_INFO_KIND(arr->info) == BTF_KIND_ARRAY) ((struct btf_array *)(arr + 1))->nelems = 0;
+				if (strcmp(strs + m[k].name_off, "pinning")) continue;
+				long v = FIELD_VAL(m[k].type);
+				if (v != 0 && v != 1) m[k].type = small;
 			}
 		}
 		free(at);
@@ -149,7 +157,7 @@ static int tail_slot(struct bpf_object *obj, struct bpf_program *p)
 int main(int argc, char **argv)
 {
 	if (argc != 2) { fprintf(stderr, "usage: record OBJ\n"); return 2; }
-	libbpf_set_print(getenv("RECORD_VERBOSE") ? NULL : print_nothing);
+	libbpf_set_print(getenv("RECORD_VERBOSE") ? print_stderr : print_nothing);
 	// Like Cilium's runner: every test file in a fresh network namespace.
 	if (unshare(CLONE_NEWNET)) { perror("unshare"); return 1; }
 	FILE *f = fopen(argv[1], "rb");
@@ -165,6 +173,8 @@ int main(int argc, char **argv)
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = objname);
 	struct bpf_object *obj = bpf_object__open_mem(file, fsize, &oo);
 	if (!obj) { printf("{\"object\":\"%s\",\"error\":\"open\",\"errno\":%d}\n", base, errno); return 1; }
+	struct bpf_map *m;
+	bpf_object__for_each_map(m, obj) bpf_map__set_pin_path(m, NULL);
 	struct bpf_program *p;
 	// tc and XDP programs run (sections libbpf does not know are tc); the runner drops others.
 	bpf_object__for_each_program(p, obj) {
