@@ -31,6 +31,8 @@ export const TEST_CTX_LEN = 256;
 const DATA_OUT_SLACK = 256 + 2;
 
 export const SUITE_RESULT_MAP = 'suite_result_map';
+/** Default instruction budget of one program run in a test group. */
+export const TEST_INSN_BUDGET = 200_000_000;
 export const MOCK_SKB_META_MAP = 'mock_skb_meta_map';
 
 export type StepKind = 'pktgen' | 'setup' | 'check';
@@ -98,7 +100,10 @@ export interface SuiteRunOptions {
   /** Run the verifier-lite on every program at load (default true). */
   verify?: boolean;
   engine?: Engine;
-  /** Instruction budget per program run. */
+  /**
+   * Instruction budget per program run (default TEST_INSN_BUDGET). The kernel has no run-time
+   * limit; Cilium's NAT tests loop over port allocation for millions of instructions.
+   */
   budget?: number;
   /** Only groups whose name matches. */
   filter?: RegExp;
@@ -242,7 +247,7 @@ function runGroup(coll: Collection, g: TestGroup, resultMap: BpfMap | undefined,
       ctxSizeOut: TEST_CTX_LEN,
       dataSizeOut: data.length + DATA_OUT_SLACK,
       engine: opts.engine,
-      budget: opts.budget,
+      budget: opts.budget ?? TEST_INSN_BUDGET,
     });
     const step: StepRecord = { kind, prog, err: 0 };
     res.steps.push(step);

@@ -34,7 +34,9 @@ export function register(program: Command, io: CliIo): void {
     .option('-v, --verbose', 'print the logs of passing tests too')
     .option('--no-verify', 'do not run the verifier-lite at load (programs it refuses still run)')
     .addOption(new Option('--engine <engine>', 'execution engine').choices(['interp', 'jit']).default('interp'))
-    .action((objs: string[], o: { format: (typeof FORMATS)[number]; run?: string; verbose?: boolean; verify: boolean; engine: Engine }) => {
+    .option('--budget <n>', 'instruction budget per program run (default 200000000)', (v) => Number.parseInt(v, 10))
+    .action((objs: string[], o: { format: (typeof FORMATS)[number]; run?: string; verbose?: boolean; verify: boolean; engine: Engine; budget?: number }) => {
+      if (o.budget !== undefined && !(Number.isSafeInteger(o.budget) && o.budget > 0)) throw new UsageError('--budget: a positive integer');
       let filter: RegExp | undefined;
       if (o.run !== undefined) {
         try {
@@ -48,7 +50,7 @@ export function register(program: Command, io: CliIo): void {
         const bytes = io.readFile(obj);
         const name = obj.split('/').pop() ?? obj;
         try {
-          runs.push(runTestSuite(bytes, { objectName: name, verify: o.verify, engine: o.engine, filter }));
+          runs.push(runTestSuite(bytes, { objectName: name, verify: o.verify, engine: o.engine, filter, budget: o.budget }));
         } catch (e) {
           if (!(e instanceof BpfError)) throw e;
           runs.push(loadFailure(name, e));
