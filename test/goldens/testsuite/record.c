@@ -135,6 +135,26 @@ static void unpin(unsigned char *buf, size_t n)
 	}
 }
 
+// cilium/ebpf loads static functions of program sections as programs; libbpf 1.1 refuses them
+// ("is static and not supported"). In our copy, give such symbols global binding.
+static void globalize(unsigned char *buf, size_t n)
+{
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)buf;
+	if (n < sizeof(*eh) || eh->e_shoff + (size_t)eh->e_shnum * sizeof(Elf64_Shdr) > n) return;
+	Elf64_Shdr *sh = (Elf64_Shdr *)(buf + eh->e_shoff);
+	const char *names = (const char *)buf + sh[eh->e_shstrndx].sh_offset;
+	for (int i = 0; i < eh->e_shnum; i++) {
+		if (sh[i].sh_type != SHT_SYMTAB) continue;
+		Elf64_Sym *sym = (Elf64_Sym *)(buf + sh[i].sh_offset);
+		for (size_t k = 0; k < sh[i].sh_size / sizeof(*sym); k++) {
+			unsigned sec = sym[k].st_shndx;
+			if (ELF64_ST_TYPE(sym[k].st_info) != STT_FUNC || ELF64_ST_BIND(sym[k].st_info) != STB_LOCAL) continue;
+			if (sec == 0 || sec >= eh->e_shnum || !(sh[sec].sh_flags & SHF_EXECINSTR) || !strcmp(names + sh[sec].sh_name, ".text")) continue;
+			sym[k].st_info = ELF64_ST_INFO(STB_GLOBAL, STT_FUNC);
+		}
+	}
+}
+
 // Cilium's loader fills cilium_calls from __declare_tail(N): section ".../tail" and the BTF decl
 // tag "tail:cilium_calls/N" on the program's function. Returns the slot or -1.
 static int tail_slot(struct bpf_object *obj, struct bpf_program *p)
@@ -166,6 +186,7 @@ int main(int argc, char **argv)
 	size_t fsize = fread(file, 1, sizeof(file), f);
 	fclose(f);
 	unpin(file, fsize);
+	globalize(file, fsize);
 	const char *base = strrchr(argv[1], '/');
 	base = base ? base + 1 : argv[1];
 	char objname[256];
