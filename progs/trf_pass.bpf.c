@@ -194,4 +194,51 @@ int state_check(struct __sk_buff *skb)
 	trf_end();
 }
 
+/* Cilium's current tail calls: the runner (like Cilium's loader) fills cilium_calls from the
+ * "tail:cilium_calls/N" decl tags of ".../tail" programs. The map's pinning value 16 is
+ * Cilium's CILIUM_PIN_REPLACE, which libbpf refuses and the runner ignores (no map is pinned). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(max_entries, 8);
+	__uint(pinning, 16);
+	__array(values, int());
+} cilium_calls SEC(".maps");
+
+__attribute__((section("tc/tail"), used, btf_decl_tag("tail:cilium_calls/3")))
+int declared_tail(struct __sk_buff *skb)
+{
+	skb->mark = 0x33;
+	return 7;
+}
+
+PKTGEN("tc", "d_declared_tail")
+int declared_pktgen(struct __sk_buff *skb)
+{
+	return build_tcp(skb, 443);
+}
+
+SETUP("tc", "d_declared_tail")
+int declared_setup(struct __sk_buff *skb)
+{
+	bpf_tail_call(skb, &cilium_calls, 3);
+	return TRF_ERROR;
+}
+
+CHECK("tc", "d_declared_tail")
+int declared_check(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data, *end = (void *)(long)skb->data_end;
+	__u32 *status = data;
+
+	trf_begin();
+	if (data + 4 > end)
+		return TRF_FAIL;
+	trf_test("slot_3_ran", {
+		trf_assert(*status == 7);
+		trf_assert(skb->mark == 0x33);
+	});
+	trf_end();
+}
+
 char _license[] SEC("license") = "GPL";

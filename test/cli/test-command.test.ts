@@ -17,7 +17,7 @@ describe('[cli] tcxlab test: Cilium-style BPF unit tests', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/--- PASS: a_http_dnat\/dnat_rewrites_destination\n/);
     expect(r.out).toMatch(/--- PASS: c_state_persists\n/);
-    expect(r.out).toMatch(/ok: 8 passed, 0 failed, 0 skipped, 0 errors\n$/);
+    expect(r.out).toMatch(/ok: 10 passed, 0 failed, 0 skipped, 0 errors\n$/);
     // logs of passing tests only with --verbose
     expect(r.out).not.toMatch(/daddr 0a000063/);
     expect((await cli(['test', '-v', PASS])).out).toMatch(/\n {4}daddr 0a000063 dport 8080\n/);
@@ -29,8 +29,9 @@ describe('[cli] tcxlab test: Cilium-style BPF unit tests', () => {
     expect(r.out).toMatch(/--- FAIL: fail_assert\/fails\n {4}u=4464 d=-2 x=2345\n/);
     expect(r.out).toMatch(/--- ERROR: setup_error \(setup program setup_error_setup returned status 102\)/);
     expect(r.out).toMatch(/--- ERROR: too_big \(pktgen program too_big_pktgen: test run failed with ENOSPC\)/);
+    expect(r.out).toMatch(/--- ERROR: wire_len_einval \(check program wire_len_check: test run failed with EINVAL\)/);
     expect(r.out).toMatch(/--- SKIP: xdp_only \(xdp test: tcxlab runs tc programs only\)/);
-    expect(r.out).toMatch(/FAIL: 11 passed, 3 failed, 2 skipped, 2 errors\n$/);
+    expect(r.out).toMatch(/FAIL: 13 passed, 3 failed, 2 skipped, 3 errors\n$/);
   });
 
   it('--run picks groups by name', async () => {
@@ -45,16 +46,16 @@ describe('[cli] tcxlab test: Cilium-style BPF unit tests', () => {
     const r = await cli(['test', FAIL, '--format', 'tap']);
     const lines = r.out.split('\n');
     expect(lines[0]).toBe('TAP version 13');
-    expect(lines[1]).toBe('1..10');
+    expect(lines[1]).toBe('1..11');
     expect(lines).toContain('not ok 2 - trf_fail.bpf.o: fail_assert/fails');
     expect(lines).toContain('ok 3 - trf_fail.bpf.o: fail_assert/skipped # SKIP');
     expect(lines).toContain('  # assertion failed: len == 1');
-    expect(lines.filter((l) => /^(not )?ok \d+ /.test(l))).toHaveLength(10);
+    expect(lines.filter((l) => /^(not )?ok \d+ /.test(l))).toHaveLength(11);
   });
 
   it('--format junit', async () => {
     const r = await cli(['test', FAIL, '--format', 'junit']);
-    expect(r.out).toMatch(/<testsuite name="trf_fail.bpf.o" tests="10" failures="3" errors="2" skipped="2">/);
+    expect(r.out).toMatch(/<testsuite name="trf_fail.bpf.o" tests="11" failures="3" errors="3" skipped="2">/);
     expect(r.out).toMatch(/<testcase classname="trf_fail.bpf.o.fail_assert" name="fails"><failure message="assertion failed: len == 1"\/>/);
     expect(r.out).toMatch(/<testcase classname="trf_fail.bpf.o" name="too_big"><error message="pktgen program too_big_pktgen: test run failed with ENOSPC"\/>/);
     expect(r.out).toMatch(/bad %!\(INVALID\) %!\(INVALID\) %!\(INVALID\)/);
