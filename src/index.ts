@@ -80,3 +80,5 @@ export type { SuiteRunOptions, SuiteRunResult, GroupResult, TestCaseResult, Test
 export { decodeSuiteResult, formatLog, outcomeOf, TRF_STATUS, TrfDecodeError } from './testsuite/trf.js';
 export type { SuiteResult, TrfLog, TrfTest, Outcome } from './testsuite/trf.js';
 export { formatText as formatTestText, formatTap, formatJunit } from './testsuite/report.js';
+export { compareWithKernel, compareGroup } from './testsuite/parity.js';
+export type { KernelRecord, KernelGroup, KernelStep, GroupParity } from './testsuite/parity.js';
