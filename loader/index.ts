@@ -42,6 +42,11 @@ export interface LoadOptions {
   btf?: Uint8Array;
   /** Extra kfuncs the runtime implements: name -> tcxlab kfunc id. */
   kfuncs?: ReadonlyMap<string, number>;
+  /**
+   * 'none': no map is pinned and any BTF `pinning` value is accepted (cilium/ebpf's PinNone, what
+   * Cilium's BPF test runner sets for every map). Default 'libbpf': LIBBPF_PIN_NONE or BY_NAME.
+   */
+  pinning?: 'libbpf' | 'none';
 }
 
 /** Total linked instruction slots over all programs (guards against quadratic subprogram reuse). */
@@ -91,7 +96,7 @@ function load(bytes: Uint8Array, opts: LoadOptions): CollectionSpec {
     // clang leaves DATASEC offsets at 0; the symbol table has the real ones (libbpf btf_fixup_datasec).
     const symOff = new Map<string, number>();
     for (const sym of elf.symbols) if (sym.shndx === s.index && sym.type !== STT_SECTION) symOff.set(sym.name, sym.value);
-    const defs: BtfMapDef[] = btfMapDefinitions(btf, s.name, { sectionSize: s.size, symbolOffset: (n) => symOff.get(n) });
+    const defs: BtfMapDef[] = btfMapDefinitions(btf, s.name, { sectionSize: s.size, symbolOffset: (n) => symOff.get(n), anyPinning: opts.pinning === 'none' });
     entries.push(...btfMaps(s, defs));
   }
   let dataBytes = 0;
@@ -107,7 +112,7 @@ function load(bytes: Uint8Array, opts: LoadOptions): CollectionSpec {
   }
 
   // Step: pin paths (maps shared by name between objects, see MapSpec.pinPath).
-  assignPinPaths(entries, bytes);
+  if (opts.pinning !== 'none') assignPinPaths(entries, bytes);
 
   // Step: functions and relocations of every executable section.
   const codes = new Map<number, SectionCode>();

@@ -75,3 +75,10 @@ export type { TraceRecord, TracedRun, TraceOptions, CoverageTotals, LcovOptions 
 // packets: builders and dissector; pcap / pcapng reading and writing
 export * from './packet/index.js';
 export * from './pcap/index.js';
+export { runTestSuite, runTestCollection, discoverGroups, loadTestObject, TEST_FRAME_LEN, TEST_CTX_LEN } from './testsuite/runner.js';
+export type { SuiteRunOptions, SuiteRunResult, GroupResult, TestCaseResult, TestGroup, StepRecord } from './testsuite/runner.js';
+export { decodeSuiteResult, formatLog, outcomeOf, TRF_STATUS, TrfDecodeError } from './testsuite/trf.js';
+export type { SuiteResult, TrfLog, TrfTest, Outcome } from './testsuite/trf.js';
+export { formatText as formatTestText, formatTap, formatJunit } from './testsuite/report.js';
+export { compareWithKernel, compareGroup } from './testsuite/parity.js';
+export type { KernelRecord, KernelGroup, KernelStep, GroupParity } from './testsuite/parity.js';

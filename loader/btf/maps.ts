@@ -69,6 +69,11 @@ export interface BtfMapOptions {
    * what clang does for `.maps`.
    */
   symbolOffset?: (varName: string) => number | undefined;
+  /**
+   * Accept any `pinning` value (cilium/ebpf with every MapSpec.Pinning set to PinNone, as Cilium's
+   * BPF test runner does; Cilium's own CILIUM_PIN_REPLACE is not a libbpf value). Default false.
+   */
+  anyPinning?: boolean;
 }
 
 /**
@@ -109,7 +114,7 @@ export function btfMapDefinitions(btf: Btf, sectionName: string, opts: number | 
     const def = btf.resolve(v.type);
     if (def.kind !== 'STRUCT') return fail(`unexpected def kind ${def.kind}`);
     if (def.size > vsi.size) fail('invalid def size');
-    const parsed = parseMapDef(btf, mapName, def, false, fail);
+    const parsed = parseMapDef(btf, mapName, def, false, fail, o.anyPinning === true);
     out.push({ ...parsed, name: mapName, offset, size: vsi.size });
   });
   return out;
@@ -118,7 +123,7 @@ export function btfMapDefinitions(btf: Btf, sectionName: string, opts: number | 
 type MapDefCore = Omit<BtfMapDef, 'name' | 'offset' | 'size'>;
 
 /** libbpf parse_btf_map_def (strict mode: unknown members are errors). */
-function parseMapDef(btf: Btf, mapName: string, def: BtfComposite, isInner: boolean, fail: (m: string) => never): MapDefCore {
+function parseMapDef(btf: Btf, mapName: string, def: BtfComposite, isInner: boolean, fail: (m: string) => never, anyPinning = false): MapDefCore {
   const d: MapDefCore = { type: 0, keySize: 0, valueSize: 0, maxEntries: 0, flags: 0, pinning: 0, numaNode: 0 };
   const members = def.members;
   for (let i = 0; i < members.length; i++) {
@@ -195,7 +200,7 @@ function parseMapDef(btf: Btf, mapName: string, def: BtfComposite, isInner: bool
       case 'pinning': {
         if (isInner) fail(`inner def can't be pinned`);
         const val = fieldInt(btf, m, fail);
-        if (val !== LIBBPF_PIN_NONE && val !== LIBBPF_PIN_BY_NAME) fail(`invalid pinning value ${val}`);
+        if (!anyPinning && val !== LIBBPF_PIN_NONE && val !== LIBBPF_PIN_BY_NAME) fail(`invalid pinning value ${val}`);
         d.pinning = val;
         break;
       }
