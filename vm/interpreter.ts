@@ -157,9 +157,15 @@ function badAccess(i: number, op: number, hi: number, lo: number, size: number, 
 
 /** Scratch for ctx loads (CtxAccess writes lo, hi and, for a pointer field, its tag here). */
 const CTX_OUT = new Int32Array(3);
-/** Loaded value: LD_LO is the low half, LD_HI the high half, LD_TAG its provenance (set by `load`). */
+/**
+ * Loaded value: LD_LO is the low half, LD_HI the high half (set by `load`). LD_SET says whether the
+ * load sets the destination's tag, to LD_TAG: a 64-bit load from memory does (the slot's shadow
+ * tag, else a scalar) and so does any ctx load (the field's tag); a narrower load from memory
+ * leaves it as it is, as the fast paths of both engines do (docs/memory-isolation.md).
+ */
 let LD_HI = 0;
 let LD_TAG = 0;
+let LD_SET = false;
 
 /**
  * Load `size` bytes at (hi, lo) from byte regions or a ctx region; sign-extend when `sx`.
@@ -172,7 +178,8 @@ function load(mem: Memory, hi: number, tag: number, lo: number, size: number, sx
   if (r !== undefined) {
     const o = mem.lastOffset;
     const v = r.view;
-    LD_TAG = size === 8 && r.shadow !== undefined && (o & 7) === 0 ? r.shadow[o >> 3] : 0;
+    LD_SET = size === 8;
+    LD_TAG = LD_SET && r.shadow !== undefined && (o & 7) === 0 ? r.shadow[o >> 3] : 0;
     switch (size) {
       case 1: {
         const x = sx ? v.getInt8(o) : v.getUint8(o);
@@ -198,6 +205,7 @@ function load(mem: Memory, hi: number, tag: number, lo: number, size: number, sx
   CTX_OUT[2] = 0;
   if (region?.ctx !== undefined && region.ctx.load(Memory.offsetOf(lo), size, CTX_OUT)) {
     LD_TAG = CTX_OUT[2];
+    LD_SET = true;
     let x = CTX_OUT[0];
     let h = CTX_OUT[1];
     if (sx) {
@@ -1244,7 +1252,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           } else {
             L[d] = load(mem, h, T[s], a, 4, false, i, op);
             H[d] = LD_HI;
-            T[d] = LD_TAG;
+            if (LD_SET) T[d] = LD_TAG;
             const rg = mem.regionOf(h);
             if (rg !== undefined && rg.ctx === undefined) {
               cHi = h;
@@ -1267,7 +1275,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           } else {
             L[d] = load(mem, h, T[s], a, 2, false, i, op);
             H[d] = LD_HI;
-            T[d] = LD_TAG;
+            if (LD_SET) T[d] = LD_TAG;
             const rg = mem.regionOf(h);
             if (rg !== undefined && rg.ctx === undefined) {
               cHi = h;
@@ -1290,7 +1298,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           } else {
             L[d] = load(mem, h, T[s], a, 1, false, i, op);
             H[d] = LD_HI;
-            T[d] = LD_TAG;
+            if (LD_SET) T[d] = LD_TAG;
             const rg = mem.regionOf(h);
             if (rg !== undefined && rg.ctx === undefined) {
               cHi = h;
@@ -1314,7 +1322,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           } else {
             L[d] = load(mem, h, T[s], a, 8, false, i, op);
             H[d] = LD_HI;
-            T[d] = LD_TAG;
+            if (LD_SET) T[d] = LD_TAG;
             const rg = mem.regionOf(h);
             if (rg !== undefined && rg.ctx === undefined) {
               cHi = h;
@@ -1337,7 +1345,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           } else {
             L[d] = load(mem, h, T[s], a, 4, true, i, op);
             H[d] = LD_HI;
-            T[d] = LD_TAG;
+            if (LD_SET) T[d] = LD_TAG;
             const rg = mem.regionOf(h);
             if (rg !== undefined && rg.ctx === undefined) {
               cHi = h;
@@ -1360,7 +1368,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           } else {
             L[d] = load(mem, h, T[s], a, 2, true, i, op);
             H[d] = LD_HI;
-            T[d] = LD_TAG;
+            if (LD_SET) T[d] = LD_TAG;
             const rg = mem.regionOf(h);
             if (rg !== undefined && rg.ctx === undefined) {
               cHi = h;
@@ -1383,7 +1391,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           } else {
             L[d] = load(mem, h, T[s], a, 1, true, i, op);
             H[d] = LD_HI;
-            T[d] = LD_TAG;
+            if (LD_SET) T[d] = LD_TAG;
             const rg = mem.regionOf(h);
             if (rg !== undefined && rg.ctx === undefined) {
               cHi = h;
@@ -1623,7 +1631,7 @@ function atomic(mem: Memory, regs: RegisterFile, op: number, d: number, s: numbe
     // dst = *(src + off), zero-extended
     L[d] = load(mem, H[s], T[s], (L[s] + off) | 0, size, false, i, op);
     H[d] = LD_HI;
-    T[d] = LD_TAG;
+    if (LD_SET) T[d] = LD_TAG;
     return;
   }
   if (imm === AtomicOp.STORE_REL) {

@@ -111,6 +111,23 @@ export const AREAS: Record<string, Area> = {
     steps: [['sh', `${G}/maps/record.sh`]],
     needs: [root, oracle, ...tool('clang-19', 'gcc')],
   },
+  kfuncs: {
+    records: 'kfunc programs run through `oracle run`, the refused kfuncs, and the kfunc prototypes of /sys/kernel/btf/vmlinux (kfuncs/)',
+    steps: [['sh', `${G}/kfuncs/record.sh`]],
+    needs: [root, linux(6, 18), oracle, { kind: 'file', path: '/sys/kernel/btf/vmlinux', why: 'the running kernel\'s BTF' }, ...tool('clang-19', 'python3', 'bpftool')],
+    inputs: `python3 ${G}/kfuncs/record-protos.py (run by record.sh)`,
+  },
+  flowhash: {
+    records: 'skb flow hashes of generated frames through `oracle run` (flowhash/hash.out.json)',
+    steps: [['sh', `${G}/flowhash/record.sh`]],
+    needs: [root, oracle, ...tool('clang-19', 'python3')],
+    inputs: `python3 ${G}/flowhash/gen-packets.py (run by record.sh)`,
+  },
+  testsuite: {
+    records: 'Cilium-style test objects (progs/trf_*.bpf.o) run as the Cilium runner does, through libbpf (testsuite/*.kernel.json)',
+    steps: [['sh', `${G}/testsuite/record.sh`]],
+    needs: [root, { kind: 'libbpf' }, ...tool('gcc')],
+  },
   'maps-syscall': {
     records: 'map creation checks, size limits and host-side element operations through bpf(2) (maps/syscall/*.out.jsonl)',
     steps: [['sh', `${G}/maps/syscall/record.sh`]],

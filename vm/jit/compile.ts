@@ -29,7 +29,7 @@
  */
 import { BpfError, ErrorCode } from '../errors.js';
 import { CODE_HI, type LinkedProgram } from '../program.js';
-import { MAY_GOTO_START, OP_NAMES, Op, STACK_SIZE, MAX_CALL_DEPTH, namesInvalidRegister } from '../isa.js';
+import { AtomicOp, MAY_GOTO_START, OP_NAMES, Op, STACK_SIZE, MAX_CALL_DEPTH, namesInvalidRegister } from '../isa.js';
 import { BASE_LO } from '../memory.js';
 import * as sem from '../semantics.js';
 import { type Code, type Name, js, joinCode, lit, name, nil } from './codegen.js';
@@ -170,6 +170,136 @@ interface Ctx {
   helperParam: (fn: unknown) => Name;
   /** Registers this function mentions; the others stay in the RegisterFile untouched. */
   used: boolean[];
+  /** What is known of the provenance tags before the instruction being compiled (see TagFacts). */
+  facts: TagFacts;
+}
+
+// ---------------------------------------------------------------------------------- tag facts
+
+/**
+ * Which provenance tags are certainly 0 (a scalar's) at a point: `reg[r]` for register r,
+ * `slot[k]` for the shadow of 8-byte slot k of the function's own frame (direct r10 accesses).
+ * The engines' tag rules (memory.ts, "Isolation") say exactly when a tag changes, so the JIT can
+ * skip a tag write that cannot change anything (storing 0 over 0) and a shadow read whose result
+ * is known (0): the generated code computes the same tags as the interpreter, with fewer
+ * memory operations on stack-heavy code. Unknown (0 in these arrays) is always safe.
+ */
+interface TagFacts {
+  reg: Uint8Array;
+  slot: Uint8Array;
+}
+
+const SLOTS = STACK_SIZE / 8;
+const unknownFacts = (): TagFacts => ({ reg: new Uint8Array(11), slot: new Uint8Array(SLOTS) });
+const copyFacts = (f: TagFacts): TagFacts => ({ reg: f.reg.slice(), slot: f.slot.slice() });
+
+/** a := a ∧ b (known-zero only where both say so); whether a changed. */
+function meetFacts(a: TagFacts, b: TagFacts): boolean {
+  let changed = false;
+  for (let k = 0; k < a.reg.length; k++) {
+    if (a.reg[k] && !b.reg[k]) {
+      a.reg[k] = 0;
+      changed = true;
+    }
+  }
+  for (let k = 0; k < a.slot.length; k++) {
+    if (a.slot[k] && !b.slot[k]) {
+      a.slot[k] = 0;
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+/** The frame slot of a direct r10 access at `off` (the code takes the direct path), -2 when unaligned, or -1. */
+function directSlot(sh: Shape, base: number, off: number, size: number): number {
+  if (base !== 10 || !sh.fpConst || off < -STACK_SIZE || off > -size) return -1;
+  const o = STACK_SIZE + off;
+  return (o & 7) === 0 ? o >> 3 : -2;
+}
+
+/** Apply instruction i to the facts (the engines' tag rules, conservatively). */
+function stepFacts(prog: LinkedProgram, sh: Shape, i: number, f: TagFacts): void {
+  const c = prog.code;
+  const op = c.op[i];
+  const d = c.dst[i];
+  const s = c.src[i];
+  const cls = op & 7;
+  if (d > 10 || s > 10) return; // such programs never reach the JIT
+  switch (cls) {
+    case 7: // ALU64: only a plain 64-bit move touches a tag
+      if (op === Op.MOV64_REG && c.off[i] === 0) f.reg[d] = f.reg[s];
+      return;
+    case 4: // ALU32: tags unchanged
+      return;
+    case 0:
+      if (op === Op.LDDW) f.reg[d] = prog.pointers?.[i] === 1 ? 0 : 1;
+      return;
+    case 1: {
+      const size = SIZE_OF[op & 0x18];
+      const k = directSlot(sh, s, c.off[i], size);
+      if (size === 8) f.reg[d] = k >= 0 ? f.slot[k] : k === -2 ? 1 : 0;
+      else if (k === -1) f.reg[d] = 0; // a ctx load may give a pointer
+      return;
+    }
+    case 2: {
+      const size = SIZE_OF[op & 0x18];
+      const k = directSlot(sh, d, c.off[i], size);
+      if (size === 8 && k >= 0) f.slot[k] = 1; // an immediate is a scalar; elsewhere only 0 is written
+      return;
+    }
+    case 3: {
+      if ((op & 0xe0) === 0xc0) {
+        // Atomics run in the runtime: any slot may change; results as in atomicUntag.
+        f.slot.fill(0);
+        const imm = c.imm[i];
+        if (imm === AtomicOp.CMPXCHG) f.reg[0] = 1;
+        else if (imm === AtomicOp.LOAD_ACQ) f.reg[d] = 0;
+        else if (imm & AtomicOp.FETCH) f.reg[s] = 1;
+        return;
+      }
+      const size = SIZE_OF[op & 0x18];
+      if (size !== 8) return;
+      const k = directSlot(sh, d, c.off[i], size);
+      if (k >= 0) f.slot[k] = f.reg[s];
+      else if (k === -1 && !f.reg[s]) f.slot.fill(0); // through a pointer: maybe into this frame
+      return;
+    }
+    default: // jumps and calls
+      if (op === Op.CALL || op === Op.CALLX) {
+        f.slot.fill(0); // a callee or helper may write this frame (pointers, dynptrs)
+        if (op === Op.CALL && s === 1) {
+          for (let r = 0; r <= 5; r++) f.reg[r] = 0;
+          f.reg[10] = 0;
+        } else {
+          f.reg[0] = 0;
+          for (let r = 1; r <= 5; r++) f.reg[r] = 1;
+        }
+      }
+  }
+}
+
+/** Facts at the start of each block of a function (a forward fixpoint from "nothing known"). */
+function blockFacts(prog: LinkedProgram, sh: Shape, blocks: Block[]): Map<number, TagFacts> {
+  const at = new Map<number, TagFacts>();
+  const byStart = new Map(blocks.map((b) => [b.start, b] as const));
+  at.set(blocks[0].start, unknownFacts());
+  const work = [blocks[0].start];
+  while (work.length) {
+    const pc = work.pop() as number;
+    const blk = byStart.get(pc);
+    if (blk === undefined) continue;
+    const f = copyFacts(at.get(pc) as TagFacts);
+    for (let i = blk.start; i < blk.end; i += prog.code.op[i] === Op.LDDW && i + 1 < sh.n ? 2 : 1) stepFacts(prog, sh, i, f);
+    for (const t of blk.succ) {
+      const cur = at.get(t);
+      if (cur === undefined) {
+        at.set(t, copyFacts(f));
+        work.push(t);
+      } else if (meetFacts(cur, f)) work.push(t);
+    }
+  }
+  return at;
 }
 
 /** The `left` value to record if this instruction faults. */
@@ -263,8 +393,12 @@ function emitAlu(x: Ctx, i: number): Code {
       case 0xb0:
         if (!isX) return js`${ld} = ${imm}; ${hd} = ${imm >> 31};`;
         switch (off) {
-          case 0:
-            return d === s ? nil : js`${ld} = ${L(s)}; ${hd} = ${H(s)}; ${G(d)} = ${G(s)};`;
+          case 0: {
+            if (d === s) return nil;
+            // The tag copy is skipped when both tags are known to be 0 already.
+            const tag = x.facts.reg[s] ? (x.facts.reg[d] ? nil : js` ${G(d)} = 0;`) : js` ${G(d)} = ${G(s)};`;
+            return js`${ld} = ${L(s)}; ${hd} = ${H(s)};${tag}`;
+          }
           case 8:
             return js`${ld} = (${L(s)} << 24) >> 24; ${hd} = ${ld} >> 31;`;
           case 16:
@@ -566,13 +700,14 @@ function emitLdSt(x: Ctx, i: number): Code {
       // The frame's own view at a constant offset; a 64-bit fill of an aligned slot takes the
       // slot's provenance.
       const o = STACK_SIZE + off;
-      const fill = size !== 8 ? nil : (o & 7) === 0 ? js` ${gd} = FS[${o >> 3}];` : js` ${gd} = 0;`;
+      const known0 = size === 8 && ((o & 7) !== 0 || x.facts.slot[o >> 3] === 1);
+      const fill = size !== 8 ? nil : known0 ? (x.facts.reg[d] ? nil : js` ${gd} = 0;`) : js` ${gd} = FS[${o >> 3}];`;
       return js`${readInto(FV, lit(o), size, sx, ld, hd)}${fill}`;
     }
     const fill = size === 8 ? js` ${gd} = cS !== null && (u & 7) === 0 ? cS[u >> 3] : 0;` : nil;
     return js`t = (${L(s)} + ${off}) | 0; u = (t >>> 0) - ${BASE_LO};
 if (${H(s)} === cH && ${H(s)} === ${G(s)} && u >= 0 && u <= cN - ${size}) { ${readInto(cV, js`u`, size, sx, ld, hd)}${fill} }
-else { ${ld} = X.ld(${H(s)}, ${G(s)}, t, ${size}, ${sx ? 1 : 0}, ${i}, ${op}, ${lf(x)}, d); ${hd} = X.ldhi; ${gd} = X.ldtag; ${REFILL} }`;
+else { ${ld} = X.ld(${H(s)}, ${G(s)}, t, ${size}, ${sx ? 1 : 0}, ${i}, ${op}, ${lf(x)}, d); ${hd} = X.ldhi; ${size === 8 ? js`${gd} = X.ldtag;` : js`if (X.ldset) ${gd} = X.ldtag;`} ${REFILL} }`;
   }
   if (op === Op.ATOMIC32 || op === Op.ATOMIC64 || op === 0xd3 || op === 0xcb) {
     const regs = [...new Set([0, d, s])];
@@ -586,7 +721,9 @@ else { ${ld} = X.ld(${H(s)}, ${G(s)}, t, ${size}, ${sx ? 1 : 0}, ${i}, ${op}, ${
   if (d === 10 && x.sh.fpConst && off >= -STACK_SIZE && off <= -size) {
     // A 64-bit spill to an aligned slot records the value's provenance.
     const o = STACK_SIZE + off;
-    const spillTag = size === 8 && (o & 7) === 0 ? js` FS[${o >> 3}] = ${vg};` : nil;
+    // Storing a tag known to be 0 over a slot known to hold 0 changes nothing.
+    const zero = cls === 2 || x.facts.reg[s] === 1;
+    const spillTag = size === 8 && (o & 7) === 0 && !(zero && x.facts.slot[o >> 3] === 1) ? js` FS[${o >> 3}] = ${zero ? lit(0) : vg};` : nil;
     return js`${writeFrom(FV, lit(o), size, vl, vh)}${spillTag}`;
   }
   const spillTag = size === 8 ? js` if (cS !== null && (u & 7) === 0) cS[u >> 3] = ${vg};` : nil;
@@ -659,8 +796,10 @@ function emitEntry(prog: LinkedProgram, sh: Shape, entry: number, opts: CompileO
       if (cls === 2 || cls === 3) dirty = true;
     }
   }
-  const x: Ctx = { prog, sh, ids, counted: false, rest: 0, helperParam, used };
+  const facts = blockFacts(prog, sh, blocks);
+  const x: Ctx = { prog, sh, ids, counted: false, rest: 0, helperParam, used, facts: unknownFacts() };
   blocks.forEach((blk, k) => {
+    x.facts = copyFacts(facts.get(blk.start) ?? unknownFacts());
     const body: Code[] = [js`case ${k}:`, js`if ((left -= ${blk.count}) < 0) { left += ${blk.count}; sb = ${blk.start}; b = ${slowId}; continue; }`];
     let i = blk.start;
     let seen = 0;
@@ -671,6 +810,7 @@ function emitEntry(prog: LinkedProgram, sh: Shape, entry: number, opts: CompileO
       x.rest = blk.count - seen;
       if (opts.lines) body.push(comment(opts, i, op));
       body.push(emitInsn(x, i));
+      stepFacts(prog, sh, i, x.facts);
       last = i;
       i += op === Op.LDDW && i + 1 < sh.n ? 2 : 1;
     }
@@ -740,7 +880,8 @@ function faultsAlways(prog: LinkedProgram, sh: Shape, i: number): boolean {
 function emitSlow(prog: LinkedProgram, sh: Shape, start: number, helperParam: (fn: unknown) => Name): Code {
   const blk = blockAt(prog, sh, start);
   const used: boolean[] = new Array<boolean>(11).fill(true);
-  const x: Ctx = { prog, sh, ids: new Map(), counted: true, rest: 0, helperParam, used };
+  // The counted slow path assumes nothing about tags (it may start mid-way through a block).
+  const x: Ctx = { prog, sh, ids: new Map(), counted: true, rest: 0, helperParam, used, facts: unknownFacts() };
   const body: Code[] = [];
   let i = blk.start;
   let k = 0;

@@ -87,6 +87,8 @@ export class JitRun {
   cs: Int32Array | null = null;
   ldhi = 0;
   ldtag = 0;
+  /** Whether the last slow-path load sets the destination's tag (see interpreter.ts LD_SET). */
+  ldset = false;
   busy = false;
   /** Set by functions that may write the stack other than through r10 into their own frame. */
   wild = true;
@@ -306,6 +308,7 @@ export class JitRun {
     if (r !== undefined) {
       const o = mem.lastOffset;
       const v = r.view;
+      this.ldset = size === 8;
       this.ldtag = size === 8 && r.shadow !== undefined && (o & 7) === 0 ? r.shadow[o >> 3] : 0;
       switch (size) {
         case 1:
@@ -335,6 +338,7 @@ export class JitRun {
     out[2] = 0;
     if (region?.ctx !== undefined && region.ctx.load(Memory.offsetOf(a), size, out)) {
       this.ldtag = out[2];
+      this.ldset = true;
       x = out[0];
       let hh = out[1];
       if (sx) {
@@ -386,7 +390,7 @@ export class JitRun {
       const x = this.ld(H[s], T[s], (L[s] + off) | 0, size, 0, i, op, left, fd);
       L[d] = x;
       H[d] = this.ldhi;
-      T[d] = this.ldtag;
+      if (this.ldset) T[d] = this.ldtag;
       return;
     }
     if (imm === AtomicOp.STORE_REL) {

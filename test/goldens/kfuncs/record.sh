@@ -1,10 +1,10 @@
 #!/bin/sh
 # Records the real kernel's answers (Linux 6.18, root) for test/kfuncs/: rebuilds the objects with
-# the pinned clang, runs each program through the oracle (ORACLE, default ../shared/oracle/oracle
-# beside the checkout), and dumps the kfunc prototypes from /sys/kernel/btf/vmlinux.
+# the pinned clang, runs each program through the kernel oracle (TCXLAB_ORACLE, docs/kernel-oracle.md),
+# and dumps the kfunc prototypes from /sys/kernel/btf/vmlinux (npm run record-goldens -- kfuncs).
 set -e
 cd "$(dirname "$0")"
-ORACLE=${ORACLE:-oracle}
+ORACLE=${TCXLAB_ORACLE:?set TCXLAB_ORACLE to the kernel oracle (docs/kernel-oracle.md)}
 CFLAGS="-O2 -g -target bpf -mcpu=v3 -I/usr/include/x86_64-linux-gnu"
 clang-19 $CFLAGS -c kfuncs.bpf.c -o kfuncs.bpf.o
 clang-19 $CFLAGS -c refused.bpf.c -o refused.bpf.o
