@@ -8,7 +8,7 @@
  * programs over JIT_MAX_INSNS instructions (compile time must stay bounded).
  */
 import { VmFault } from '../errors.js';
-import { interpret, VmRunResult } from '../interpreter.js';
+import { interpret, runResult } from '../interpreter.js';
 import type { Memory } from '../memory.js';
 import type { LinkedProgram, RunOptions, RunResult } from '../program.js';
 import { JitProgram, JitCompileError, type CompileOptions } from './compile.js';
@@ -72,10 +72,10 @@ class Compiled implements CompiledProgram {
     x.begin(mem, opts, unit);
     try {
       unit.entry(0)(x, 0);
-      return new VmRunResult(x.lo[0], x.hi[0], x.executed);
+      return runResult(opts, x.lo[0], x.hi[0], x.executed);
     } catch (e) {
-      if (e === ABORT_RUN) return new VmRunResult(0, 0, x.executed);
-      if (e instanceof VmFault) return new VmRunResult(0, 0, x.executed, e);
+      if (e === ABORT_RUN) return runResult(opts, 0, 0, x.executed);
+      if (e instanceof VmFault) return runResult(opts, 0, 0, x.executed, e);
       throw e;
     } finally {
       x.end();
