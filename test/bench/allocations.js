@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
-import { kernelCases, } from './jit-programs.js';
+import { kernelCases } from './jit-programs.js';
 import { runJob, parsePackets } from '../../src/cli/commands/run.js';
 
 const root = new URL('../..', import.meta.url);
