@@ -137,7 +137,7 @@ export function testRun(prog: LinkedProgram, mem: Memory, opts: TestRunOptions):
       };
     }
     if (runNo === warm) t0 = process.hrtime.bigint();
-    const res = runProgram(prog, mem, runOpts, engine);
+    const res = jit !== undefined ? jit.run(mem, runOpts) : runProgram(prog, mem, runOpts, engine);
     if (++runNo === n) t1 = process.hrtime.bigint();
     insns = res.insns;
     // The run took runNs; the hrtimer softirq then runs what came due (before the next repeat).
@@ -148,7 +148,7 @@ export function testRun(prog: LinkedProgram, mem: Memory, opts: TestRunOptions):
     return res;
   };
   // The kernel's duration excludes loading and JIT compilation: compile before the clock starts.
-  if (engine === 'jit') compile(prog);
+  const jit = engine === 'jit' ? compile(prog) : undefined;
   let r;
   try {
     r = runSkbTestRun(mem, opts, exec, { env: opts.env, tstampTypeAccess: tstampAccess(prog) });

@@ -341,14 +341,20 @@ class RunState {
  * state is taken for the whole run, so nested or concurrent runs on one Memory get their own.
  */
 const POOL = new WeakMap<Memory, RunState[]>();
+let lastMem: Memory | undefined;
+let lastPool: RunState[] | undefined;
 
 /**
  * Run `prog` on `mem`. r1..r5 come from `opts.args` ([lo, hi] pairs), r10 is the top of frame 0.
  * Never throws for a program fault: the fault is in the result.
  */
 export function interpret(prog: LinkedProgram, mem: Memory, opts: RunOptions = {}): RunResult {
-  let pool = POOL.get(mem);
+  // The pool of the Memory of the last run (repeated runs skip the WeakMap; lastMem keeps at
+  // most that one Memory alive after its last run).
+  let pool = mem === lastMem ? lastPool : POOL.get(mem);
   if (pool === undefined) POOL.set(mem, (pool = []));
+  lastMem = mem;
+  lastPool = pool;
   let st = pool.pop();
   mem.enterRun();
   if (st === undefined || !st.live()) {

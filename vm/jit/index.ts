@@ -50,6 +50,8 @@ function unitOf(prog: LinkedProgram, dynamicFp = false): JitUnit & JitProgram {
 const POOL = new WeakMap<Memory, JitRun[]>();
 
 class Compiled implements CompiledProgram {
+  private mem: Memory | undefined = undefined;
+  private pool: JitRun[] | undefined = undefined;
   constructor(private readonly unit: JitProgram) {}
   get prog(): LinkedProgram {
     return this.unit.prog;
@@ -66,8 +68,11 @@ class Compiled implements CompiledProgram {
   run(mem: Memory, opts: RunOptions = {}): RunResult {
     const unit = this.unit;
     if (opts.step !== undefined || unit.fallback) return interpret(unit.prog, mem, opts);
-    let pool = POOL.get(mem);
+    // The pool of the Memory this program ran on last (a repeated run skips the WeakMap).
+    let pool = this.mem === mem ? this.pool : POOL.get(mem);
     if (pool === undefined) POOL.set(mem, (pool = []));
+    this.mem = mem;
+    this.pool = pool;
     const x = pool.pop() ?? new JitRun(unitOf);
     x.begin(mem, opts, unit);
     try {
