@@ -4,7 +4,8 @@
  * and hand back retval, data_out, ctx_out and what the helpers recorded.
  *
  * With `repeat` the same skb runs N times (kernel: bpf_test_run's loop), so packet and map
- * changes accumulate, and `durationNs` is the average wall time per run.
+ * changes accumulate, and `durationNs` is the average wall time per run after a warm-up
+ * (the first min(N/2, WARMUP_RUNS) runs are not timed).
  *
  * Timers: every program run takes `virtualRunNs` (default 1 µs) of the machine's monotonic clock
  * (timerHost(mem).clock, the one Collection.advanceClock moves), and the bpf_timers that expire
@@ -76,7 +77,7 @@ export interface TestRunResult {
   /** The packet after the run; empty when the run failed (err or fault). */
   dataOut: Uint8Array;
   ctxOut?: Uint8Array;
-  /** Average ns per run (wall clock of this machine). */
+  /** Average ns per run (wall clock of this machine; with repeat ≥ 2, of the runs after the warm-up: see testRun). */
   durationNs?: number;
   /** Instructions executed by the last run. */
   insns?: number;
