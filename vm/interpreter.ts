@@ -100,6 +100,20 @@ export class VmRunResult implements RunResult {
   }
 }
 
+/**
+ * The result of a finished run: `opts.result` filled in place when the caller passed one (no
+ * allocation per run), a new VmRunResult otherwise. Shared by both engines.
+ */
+export function runResult(opts: RunOptions, r0lo: number, r0hi: number, insns: number, fault?: VmFault): RunResult {
+  const out = opts.result;
+  if (out === undefined) return new VmRunResult(r0lo, r0hi, insns, fault);
+  out.r0lo = r0lo >>> 0;
+  out.r0hi = r0hi >>> 0;
+  out.insns = insns;
+  out.fault = fault;
+  return out;
+}
+
 /** The per-run state a helper sees: HelperCall plus the run's tail-call count. */
 interface CallState extends HelperCall {
   run: unknown;
@@ -317,8 +331,11 @@ class RunState {
     this.regs.hi.fill(0);
     this.regs.tag.fill(0);
     this.mayGoto.fill(0);
-    this.stackBytes.fill(0);
-    this.stackShadow.fill(0);
+    // Only frame 0 needs zeroing here: every deeper frame is zeroed by enter() when a call or
+    // callback enters it, and no pointer into it survives the run (registers and frame 0's
+    // shadow are cleared), so its old bytes can never be read.
+    this.stackBytes.fill(0, 0, STACK_SIZE);
+    this.stackShadow.fill(0, 0, SLOTS_PER_FRAME);
     this.call.run = opts.run;
     this.call.tailCall = undefined;
     this.call.tailCalls = 0;
@@ -332,14 +349,20 @@ class RunState {
  * state is taken for the whole run, so nested or concurrent runs on one Memory get their own.
  */
 const POOL = new WeakMap<Memory, RunState[]>();
+let lastMem: Memory | undefined;
+let lastPool: RunState[] | undefined;
 
 /**
  * Run `prog` on `mem`. r1..r5 come from `opts.args` ([lo, hi] pairs), r10 is the top of frame 0.
  * Never throws for a program fault: the fault is in the result.
  */
 export function interpret(prog: LinkedProgram, mem: Memory, opts: RunOptions = {}): RunResult {
-  let pool = POOL.get(mem);
+  // The pool of the Memory of the last run (repeated runs skip the WeakMap; lastMem keeps at
+  // most that one Memory alive after its last run).
+  let pool = mem === lastMem ? lastPool : POOL.get(mem);
   if (pool === undefined) POOL.set(mem, (pool = []));
+  lastMem = mem;
+  lastPool = pool;
   let st = pool.pop();
   mem.enterRun();
   if (st === undefined || !st.live()) {
@@ -367,10 +390,10 @@ export function interpret(prog: LinkedProgram, mem: Memory, opts: RunOptions = {
     st.cur = prog;
     try {
       loop(st, prog, 0, 0);
-      return new VmRunResult(L[0], H[0], st.executed);
+      return runResult(opts, L[0], H[0], st.executed);
     } catch (e) {
-      if (e === ABORT_RUN) return new VmRunResult(0, 0, st.executed);
-      if (e instanceof VmFault) return new VmRunResult(0, 0, st.executed, e);
+      if (e === ABORT_RUN) return runResult(opts, 0, 0, st.executed);
+      if (e instanceof VmFault) return runResult(opts, 0, 0, st.executed, e);
       throw e;
     }
   } finally {

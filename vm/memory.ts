@@ -97,6 +97,7 @@ export class Memory {
   /** Make quarantined slots reusable (only when no run holds tagged values). */
   private settle(): void {
     const q = this.quarantine;
+    if (q.length === 0) return;
     for (let k = 0; k < q.length; k++) this.free.push(q[k]);
     q.length = 0;
   }

@@ -165,6 +165,11 @@ export interface RunOptions {
   step?: StepHook;
   /** Opaque runtime state handed to helpers as `call.run`. */
   run?: unknown;
+  /**
+   * A result object the engine fills and returns instead of allocating one (hot loops that run
+   * the same program many times: test-run repeats, the netdev). Overwritten by every run.
+   */
+  result?: RunResult;
 }
 
 /** Result of a run: r0 as two halves, or a fault. */

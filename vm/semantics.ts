@@ -53,25 +53,8 @@ export function mul64(alo: number, ahi: number, blo: number, bhi: number): void 
   R[1] = (mulhiU32(alo, blo) + Math.imul(alo, bhi) + Math.imul(ahi, blo)) | 0;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Addition and subtraction (tiny; engines usually inline them)
-
-/** R = a + b mod 2^64. */
-export function add64(alo: number, ahi: number, blo: number, bhi: number): void {
-  const s = (alo >>> 0) + (blo >>> 0);
-  R[0] = s | 0;
-  R[1] = (ahi + bhi + (s >= TWO32 ? 1 : 0)) | 0;
-}
-
-/** R = a − b mod 2^64. */
-export function sub64(alo: number, ahi: number, blo: number, bhi: number): void {
-  const s = (alo >>> 0) - (blo >>> 0);
-  R[0] = s | 0;
-  R[1] = (ahi - bhi - (s < 0 ? 1 : 0)) | 0;
-}
-
-/** R = −a mod 2^64. */
-export function neg64(alo: number, ahi: number): void {
+/** R = −a mod 2^64 (the signed division's sign handling). */
+function neg64(alo: number, ahi: number): void {
   R[0] = -alo | 0;
   R[1] = (~ahi + (alo === 0 ? 1 : 0)) | 0;
 }
@@ -328,29 +311,6 @@ export function toLe(lo: number, hi: number, width: number): boolean {
 export const sx8 = (x: number): number => (x << 24) >> 24;
 /** Sign-extend the low 16 bits to int32. */
 export const sx16 = (x: number): number => (x << 16) >> 16;
-/** High half of a 64-bit sign extension of an int32 low half. */
-export const sxHi = (lo: number): number => lo >> 31;
-
-// ---------------------------------------------------------------------------------------------
-// Comparisons (64-bit; used by the JIT and by tests; the interpreter inlines them)
-
-/** Unsigned a < b. */
-export const ult64 = (alo: number, ahi: number, blo: number, bhi: number): boolean =>
-  ahi >>> 0 < bhi >>> 0 || (ahi === bhi && alo >>> 0 < blo >>> 0);
-
-/** Signed a < b. */
-export const slt64 = (alo: number, ahi: number, blo: number, bhi: number): boolean =>
-  ahi < bhi || (ahi === bhi && alo >>> 0 < blo >>> 0);
-
-/** A 64-bit (hi, lo) pair as a bigint (host-side convenience; never on hot paths). */
-export const toBigInt = (lo: number, hi: number): bigint => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
-
-/** Split a bigint (taken mod 2^64) into R. */
-export function fromBigInt(v: bigint): void {
-  const u = BigInt.asUintN(64, v);
-  R[0] = Number(u & 0xffffffffn) | 0;
-  R[1] = Number(u >> 32n) | 0;
-}
 
 /**
  * Atomic read-modify-write on `size` (4 or 8) bytes at `o` of `v` (kernel: the BPF_ATOMIC ops of

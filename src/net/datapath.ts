@@ -23,10 +23,11 @@ import { ErrnoError, UsageError } from '../../vm/errors.js';
 import { Collection, type CollectionOptions } from '../collection.js';
 import { runProgram, type Engine } from '../../vm/engine.js';
 import { Memory } from '../../vm/memory.js';
-import type { LinkedProgram } from '../../vm/program.js';
+import { VmRunResult } from '../../vm/interpreter.js';
+import type { LinkedProgram, RunOptions } from '../../vm/program.js';
 import { defaultBaseState, type BaseRunState } from '../helpers/base.js';
 import { cloneSkb } from '../helpers/skb-redirect.js';
-import { createSkbRunState, Skb, NET_SKB_PAD, type RedirectInfo, type SkbDevice, type SkbEnv, type SkbEvent } from '../skb/index.js';
+import { createSkbRunState, releaseSkbRunState, syncPacket, Skb, NET_SKB_PAD, type RedirectInfo, type SkbDevice, type SkbEnv, type SkbEvent, type SkbRunState } from '../skb/index.js';
 import { BPF_F_INGRESS, ERRNO, ETH_HLEN, ETH_P, PACKET, TC_ACT } from '../uapi.js';
 import { tcfClassify } from './classify.js';
 import { classicViewOf, type TcxAsClassic } from './classic-view.js';
@@ -84,6 +85,9 @@ export interface SendOptions {
   /** Keep a copy of the frame as each hook left it (HookEvent.frame; for --pcap-out). */
   captureFrames?: boolean;
 }
+
+/** The run states of one hook run, per Memory (see Datapath.hook). */
+type HookRuns = Map<Memory, { state: SkbRunState & BaseRunState; opts: RunOptions }>;
 
 interface Pkt {
   skb: Skb;
@@ -282,8 +286,20 @@ export class Datapath {
     this.backlog.push({ dev: to, pkt });
   }
 
-  /** sch_handle_ingress / sch_handle_egress up to the verdict. */
+  /**
+   * sch_handle_ingress / sch_handle_egress up to the verdict. The programs of one hook run share
+   * one run state per Memory (regions, ctx view, run options), released when the hook is done.
+   */
   private hook(dev: NetDevice, dir: Direction, pkt: Pkt): { verdict: number; dropReason?: string; redirect?: RedirectInfo } {
+    const runs: HookRuns = new Map();
+    try {
+      return this.hookRuns(dev, dir, pkt, runs);
+    } finally {
+      for (const { state } of runs.values()) releaseSkbRunState(state);
+    }
+  }
+
+  private hookRuns(dev: NetDevice, dir: Direction, pkt: Pkt, runs: HookRuns): { verdict: number; dropReason?: string; redirect?: RedirectInfo } {
     const { skb } = pkt;
     const ev: HookEvent = { kind: 'hook', pkt: pkt.id, dev: dev.name, ifindex: dev.ifindex, dir, tcx: [], tcxVerdict: 'next', verdict: TC_ACT.TC_ACT_UNSPEC, tcIndex: 0 };
     if (this.opts.listPrograms) ev.tcxPrograms = dev.tcx(dir).programs().map((p) => p.name);
@@ -293,7 +309,7 @@ export class Datapath {
     let ret = -1;
     const view = this.opts.tcxAsClassic;
     for (const prog of view ? [] : dev.tcx(dir).programs()) {
-      const r = this.runProg(prog, pkt, dev, pending);
+      const r = this.runProg(prog, pkt, dev, pending, runs);
       const run: TcxRun = { prog: prog.name, progId: prog.id };
       if ('fault' in r) {
         run.fault = r.fault;
@@ -325,7 +341,7 @@ export class Datapath {
       const block = view ? classicViewOf(dev.tcx(dir).programs(), real ?? null, view) : real;
       verdict = TC_ACT.TC_ACT_UNSPEC;
       if (block) {
-        const res = tcfClassify(block, skb, (f: ClsBpfFilter) => this.runProg(f.prog, pkt, dev, pending));
+        const res = tcfClassify(block, skb, (f: ClsBpfFilter) => this.runProg(f.prog, pkt, dev, pending, runs));
         ev.classic = { runs: res.runs, verdict: res.verdict, classid: res.classid, restarts: res.restarts };
         verdict = res.verdict;
         if (verdict === TC_ACT.TC_ACT_SHOT) dropReason = res.dropReason;
@@ -342,24 +358,30 @@ export class Datapath {
   }
 
   /** Run one program on the skb (data at the Ethernet header, as both hooks present it). */
-  private runProg(prog: ProgHandle, pkt: Pkt, dev: NetDevice, pending: { redirect?: RedirectInfo }): { ret: number } | { fault: string } {
+  private runProg(prog: ProgHandle, pkt: Pkt, dev: NetDevice, pending: { redirect?: RedirectInfo }, runs: HookRuns): { ret: number } | { fault: string } {
     const np = prog.program;
     if (!isNetProgram(np)) return { fault: `${prog} has no executable program bound (load it with host.loadObject)` };
     const { skb } = pkt;
-    const env: SkbEnv = { ...this.envOf(dev.host), cloneRedirect: (ev) => this.cloneRedirect(dev, pkt, ev) };
-    const st = createSkbRunState(np.mem, skb, { env });
-    const state = Object.assign(st, this.base);
-    try {
-      const res = runProgram(np.linked, np.mem, { args: [[Memory.lo(0), state.ctx.hi]], run: state, budget: this.opts.budget }, this.opts.engine ?? np.engine ?? 'interp');
-      if (state.redirect) pending.redirect = state.redirect;
-      if (res.fault) return { fault: res.fault.message };
-      return { ret: res.r0lo | 0 };
-    } finally {
-      np.mem.release(state.packet);
-      np.mem.release(state.ctx);
-      if (state.sock) np.mem.release(state.sock);
-      if (state.fullSock) np.mem.release(state.fullSock);
+    let r = runs.get(np.mem);
+    if (r === undefined) {
+      const env: SkbEnv = { ...this.envOf(dev.host), cloneRedirect: (ev) => this.cloneRedirect(dev, pkt, ev) };
+      const state = Object.assign(createSkbRunState(np.mem, skb, { env }), this.base);
+      r = { state, opts: { args: [[Memory.lo(0), state.ctx.hi]], run: state, budget: this.opts.budget, result: new VmRunResult(0, 0, 0) } };
+      runs.set(np.mem, r);
+    } else {
+      // Each program starts as on a fresh run state: no redirect request, no tunnel info, no
+      // events; the packet region follows the skb if anything outside a helper moved it.
+      const st = r.state;
+      st.redirect = undefined;
+      st.tunnel = undefined;
+      st.events.length = 0;
+      const pv = st.packet.bytes;
+      if (pv.buffer !== skb.buf.buffer || pv.byteOffset !== skb.buf.byteOffset + skb.data - skb.metaLen || pv.length !== skb.metaLen + skb.len) syncPacket(st);
     }
+    const res = runProgram(np.linked, np.mem, r.opts, this.opts.engine ?? np.engine ?? 'interp');
+    if (r.state.redirect) pending.redirect = r.state.redirect;
+    if (res.fault) return { fault: res.fault.message };
+    return { ret: res.r0lo | 0 };
   }
 
   /**

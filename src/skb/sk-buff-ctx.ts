@@ -110,6 +110,23 @@ export function checkCtxAccess(off: number, size: number, write: boolean, opts: 
   return size <= 4;
 }
 
+/**
+ * checkCtxAccess answered once for every (offset, size) at module load, as the kernel validates
+ * each ctx access once at program load instead of at every run: index `off << 3 | (size - 1)`,
+ * 1 = allowed. The run-time view below consults these tables only.
+ */
+function accessTable(write: boolean): Uint8Array {
+  const t = new Uint8Array(SK_BUFF_SIZE << 3);
+  for (let off = 0; off < SK_BUFF_SIZE; off++) {
+    for (const size of [1, 2, 4, 8]) if (checkCtxAccess(off, size, write)) t[(off << 3) | (size - 1)] = 1;
+  }
+  return t;
+}
+const LOAD_OK = accessTable(false);
+const STORE_OK = accessTable(true);
+const allowed = (t: Uint8Array, off: number, size: number): boolean =>
+  off >>> 0 < SK_BUFF_SIZE && size >>> 0 <= 8 && size > 0 && t[(off << 3) | (size - 1)] === 1;
+
 /** Options of the __sk_buff view. */
 export interface SkBuffCtxOptions {
   /**
@@ -172,8 +189,8 @@ export class SkBuffCtx implements CtxAccess {
   ) {}
 
   load(off: number, size: number, out: Int32Array): boolean {
-    if (!checkCtxAccess(off, size, false)) return false;
-    const { skb } = this.state;
+    if (!allowed(LOAD_OK, off, size)) return false;
+    const skb = this.state.skb;
     if (off >= 48 && off < CB_END) {
       // cb is plain memory (qdisc_skb_cb data): same-size access, no conversion.
       const o = off - 48;
@@ -240,8 +257,8 @@ export class SkBuffCtx implements CtxAccess {
    * of −1 is dropped. An engine that does not pass it gets the STX behaviour.
    */
   store(off: number, size: number, lo: number, hi: number, fromImm = false): boolean {
-    if (!checkCtxAccess(off, size, true)) return false;
-    const { skb } = this.state;
+    if (!allowed(STORE_OK, off, size)) return false;
+    const skb = this.state.skb;
     if (off >= 48 && off < CB_END) {
       const o = off - 48;
       for (let i = 0; i < Math.min(size, 4); i++) skb.cb[o + i] = (lo >>> (8 * i)) & 0xff;

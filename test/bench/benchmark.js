@@ -1,6 +1,8 @@
 /**
  * @fileoverview `npm run bench`: benchmark.js suites for the VM. Reports ns per executed
- * instruction for the ALU loop and the memory loop under each available engine.
+ * instruction for the ALU loop and the memory loop under each available engine, then the JIT,
+ * netdev, BTF-target and per-run allocation figures (jit-programs.js, netdev-chain.js,
+ * btf-target.js, allocations.js).
  *
  *   node --import tsx test/bench/benchmark.js
  */
@@ -13,6 +15,7 @@ import { aluLoop, memLoop } from './vm-programs.js';
 import { runJitBenchmarks } from './jit-programs.js';
 import { runNetdevBenchmarks } from './netdev-chain.js';
 import { runBtfTargetBenchmark } from './btf-target.js';
+import { runAllocationBenchmarks } from './allocations.js';
 
 const engines = ['interp', 'jit'];
 const suite = new Benchmark.Suite('vm');
@@ -48,3 +51,4 @@ suite
 runJitBenchmarks();
 runNetdevBenchmarks();
 runBtfTargetBenchmark();
+await runAllocationBenchmarks();

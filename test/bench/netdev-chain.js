@@ -32,6 +32,6 @@ export function runNetdevBenchmarks() {
     const hook = first.events.find((e) => e.kind === 'hook');
     const ran = hook ? `${hook.tcx.length} tcx + ${hook.classic?.runs.length ?? 0} classic runs` : 'no hook';
     const fate = `${first.fate.kind}${first.fate.reason ? ` ${first.fate.reason}` : ''}, ${ran}`;
-    console.log(`netdev chain (3 tcx + 1 cls_bpf, veth0 ingress) [${engine}]: ${ns.toFixed(0)} ns/packet (${n} packets; fate: ${fate})`);
+    console.log(`netdev chain (3 tcx + 1 cls_bpf, veth0 ingress) [${engine}]: ${ns.toFixed(0)} ns/packet = ${(1e9 / ns / 1e6).toFixed(3)} M packets/s (${n} packets; fate: ${fate})`);
   }
 }

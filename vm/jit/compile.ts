@@ -566,11 +566,15 @@ function prologue(used: boolean[]): Code {
   const decl = regs.length ? js`let ${joinCode(regs, js`, `)};` : nil;
   return js`const RL = X.lo, RH = X.hi, RT = X.tg, MG = X.mg, C = X.call, FH = X.fh[d], FV = X.fv[d], FS = X.fs[d];
 ${decl}
-let cH = FH, cV = FV, cN = ${STACK_SIZE}, cW = true, cS = FS, t = 0, u = 0, b = 0, sb = 0, tf = null, hf = null;`;
+let cH = 0, cV = FV, cN = -1, cW = false, cS = null, t = 0, u = 0, b = 0, sb = 0, tf = null, hf = null;`;
 }
 
-/** The one-region cache back on this function's own frame. */
-const RESET_CACHE = js`cH = FH; cV = FV; cN = ${STACK_SIZE}; cW = true; cS = FS;`;
+/**
+ * The one-region cache emptied (high half 0 with no room matches no access). It starts empty,
+ * not on the own frame, so that a store through a pointer into a stack frame always passes
+ * through JitRun.ld/st once, which records that the stack may have been written (JitRun.dirty).
+ */
+const RESET_CACHE = js`cH = 0; cN = -1; cW = false; cS = null;`;
 
 function emitCall(x: Ctx, i: number): Code {
   const c = x.prog.code;
@@ -792,8 +796,7 @@ function emitEntry(prog: LinkedProgram, sh: Shape, entry: number, opts: CompileO
     for (let i = blk.start; i < blk.end; i++) {
       markUsed(prog, i, used);
       if (mayWriteWild(prog, sh, i)) wild = true;
-      const cls = prog.code.op[i] & 7;
-      if (cls === 2 || cls === 3) dirty = true;
+      if (writesOwnFrame(prog, sh, i)) dirty = true;
     }
   }
   const facts = blockFacts(prog, sh, blocks);
@@ -847,14 +850,22 @@ ${joinCode(cases)}
  * atomic not in the direct r10 form, or any call of outside code (helpers get pointers).
  */
 function mayWriteWild(prog: LinkedProgram, sh: Shape, i: number): boolean {
+  void sh;
+  const c = prog.code;
+  const op = c.op[i];
+  // A store through any other pointer reaches a stack frame only through JitRun.ld/st/atomic,
+  // which set JitRun.dirty themselves (the region cache starts empty: RESET_CACHE).
+  return op === Op.CALLX || (op === Op.CALL && c.src[i] !== 1);
+}
+
+/** A store in the direct r10 form: writes the function's own frame without passing JitRun. */
+function writesOwnFrame(prog: LinkedProgram, sh: Shape, i: number): boolean {
   const c = prog.code;
   const op = c.op[i];
   const cls = op & 7;
-  if (op === Op.CALLX || (op === Op.CALL && c.src[i] !== 1)) return true;
-  if (cls !== 2 && cls !== 3) return false;
-  if ((op & 0xe0) === 0xc0) return true;
+  if ((cls !== 2 && cls !== 3) || (op & 0xe0) === 0xc0) return false;
   const size = SIZE_OF[op & 0x18];
-  return !(c.dst[i] === 10 && sh.fpConst && c.off[i] >= -STACK_SIZE && c.off[i] <= -size);
+  return c.dst[i] === 10 && sh.fpConst && c.off[i] >= -STACK_SIZE && c.off[i] <= -size;
 }
 
 /** Instructions whose code is an unconditional throw (the block ends there). */

@@ -8,7 +8,7 @@
  * programs over JIT_MAX_INSNS instructions (compile time must stay bounded).
  */
 import { VmFault } from '../errors.js';
-import { interpret, VmRunResult } from '../interpreter.js';
+import { interpret, runResult } from '../interpreter.js';
 import type { Memory } from '../memory.js';
 import type { LinkedProgram, RunOptions, RunResult } from '../program.js';
 import { JitProgram, JitCompileError, type CompileOptions } from './compile.js';
@@ -50,6 +50,8 @@ function unitOf(prog: LinkedProgram, dynamicFp = false): JitUnit & JitProgram {
 const POOL = new WeakMap<Memory, JitRun[]>();
 
 class Compiled implements CompiledProgram {
+  private mem: Memory | undefined = undefined;
+  private pool: JitRun[] | undefined = undefined;
   constructor(private readonly unit: JitProgram) {}
   get prog(): LinkedProgram {
     return this.unit.prog;
@@ -66,16 +68,19 @@ class Compiled implements CompiledProgram {
   run(mem: Memory, opts: RunOptions = {}): RunResult {
     const unit = this.unit;
     if (opts.step !== undefined || unit.fallback) return interpret(unit.prog, mem, opts);
-    let pool = POOL.get(mem);
+    // The pool of the Memory this program ran on last (a repeated run skips the WeakMap).
+    let pool = this.mem === mem ? this.pool : POOL.get(mem);
     if (pool === undefined) POOL.set(mem, (pool = []));
+    this.mem = mem;
+    this.pool = pool;
     const x = pool.pop() ?? new JitRun(unitOf);
     x.begin(mem, opts, unit);
     try {
       unit.entry(0)(x, 0);
-      return new VmRunResult(x.lo[0], x.hi[0], x.executed);
+      return runResult(opts, x.lo[0], x.hi[0], x.executed);
     } catch (e) {
-      if (e === ABORT_RUN) return new VmRunResult(0, 0, x.executed);
-      if (e instanceof VmFault) return new VmRunResult(0, 0, x.executed, e);
+      if (e === ABORT_RUN) return runResult(opts, 0, 0, x.executed);
+      if (e instanceof VmFault) return runResult(opts, 0, 0, x.executed, e);
       throw e;
     } finally {
       x.end();

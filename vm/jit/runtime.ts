@@ -114,10 +114,13 @@ export class JitRun {
   /** Prepare a run: stack region, registers, counters. */
   begin(mem: Memory, opts: RunOptions, unit: JitUnit): void {
     this.busy = true;
-    // The interpreter starts every run on a zeroed stack. Zero what the last run may have
-    // written: its frames 0..md when all its stores went through r10 into its own frames
-    // (`wild` unset), otherwise everything.
-    // Frames deeper than md were not entered, so nothing can have written them.
+    // The interpreter starts every run on a zeroed stack. Zero frames 0..md when the last run
+    // may have written one: a function that stores through r10 sets `dirty` on entry, one that
+    // calls outside code (helpers get pointers) sets `wild`, and ld/st/atomic set `dirty` when an
+    // access through any other pointer reaches a stack frame (the generated code's region cache
+    // starts empty, so such an access always passes through them first). Frames deeper than md
+    // were not entered, so nothing can have written them. A run that touched no stack (a
+    // program that only reads and writes its ctx and packet) leaves nothing to zero.
     if (this.wild || this.dirty || this.md > 0) {
       for (let k = 0; k <= this.md && k < this.frames.length; k++) {
         this.frames[k].bytes.fill(0);
@@ -171,7 +174,7 @@ export class JitRun {
     c.tailCalls = 0;
     c.tailCall = undefined;
     c.insnIndex = 0;
-    this.stackCache(0);
+    this.noCache();
   }
 
   /**
@@ -202,27 +205,30 @@ export class JitRun {
     return Math.min(this.budget, this.budget - this.left);
   }
 
-  /** The cache on the current helper-calling frame. */
-  private stackCache(d: number): void {
-    this.ch = this.fh[d];
-    this.cv = this.fv[d];
-    this.cn = STACK_SIZE;
-    this.cw = true;
-    this.cs = this.fs[d];
+  /**
+   * Empty the region cache (no access matches high half 0 with no room). Generated code refills
+   * its cache from here after every slow path.
+   */
+  private noCache(): void {
+    this.ch = 0;
+    this.cn = -1;
+    this.cw = false;
+    this.cs = null;
   }
 
-  private refill(h: number, d: number): void {
-    const rg = this.mem.regionOf(h);
-    if (rg !== undefined && rg.ctx === undefined) {
-      this.ch = h;
-      this.cv = rg.view;
-      this.cn = rg.bytes.length;
-      this.cw = rg.writable;
-      this.cs = rg.shadow ?? null;
-    } else {
-      this.stackCache(d);
-    }
+  /**
+   * Cache `rg` for the generated code. A stack frame (the only regions with a shadow) cached
+   * here may then be written inline, so the next run must zero the frames (`dirty`).
+   */
+  private cache(h: number, rg: Region): void {
+    if (rg.shadow !== undefined) this.dirty = true;
+    this.ch = h;
+    this.cv = rg.view;
+    this.cn = rg.bytes.length;
+    this.cw = rg.writable;
+    this.cs = rg.shadow ?? null;
   }
+
 
   // ------------------------------------------------------------------------------- faults
 
@@ -327,11 +333,7 @@ export class JitRun {
           this.ldhi = v.getInt32(o + 4, true);
           x = v.getInt32(o, true);
       }
-      this.ch = h;
-      this.cv = v;
-      this.cn = r.bytes.length;
-      this.cw = r.writable;
-      this.cs = r.shadow ?? null;
+      this.cache(h, r);
       return x | 0;
     }
     const out = this.ctxOut;
@@ -347,7 +349,7 @@ export class JitRun {
         if (size < 8) hh = x >> 31;
       }
       this.ldhi = hh | 0;
-      this.stackCache(d);
+      this.noCache();
       return x | 0;
     }
     throw this.badAccess(i, op, h, a, size, false, left);
@@ -366,12 +368,12 @@ export class JitRun {
       const o = mem.lastOffset;
       storeSized(r.view, o, size, vlo, vhi);
       if (size === 8 && r.shadow !== undefined && (o & 7) === 0) r.shadow[o >> 3] = vg;
-      this.refill(h, d);
+      this.cache(h, r);
       return;
     }
     const region = mem.regionOf(h);
     if (region?.ctx !== undefined && region.ctx.store(Memory.offsetOf(a), size, vlo, vhi)) {
-      this.stackCache(d);
+      this.noCache();
       return;
     }
     throw this.badAccess(i, op, h, a, size, true, left);
