@@ -56,8 +56,8 @@ export function loadObject(source: string | Uint8Array, opts: CO = {}): C {
 // text forms, helper ids, verifier-lite
 export { assemble, assembleProgram, asm } from '../vm/asm.js';
 export { disassemble, formatConformance } from '../vm/disasm.js';
-export { verify } from '../vm/verifier.js';
-export type { VerifierOptions, VerifierResult } from '../vm/verifier.js';
+export { verify } from '../vm/verifier/index.js';
+export type { VerifierOptions, VerifierResult } from '../vm/verifier/index.js';
 export { HELPER_IDS, helperName, helperId } from '../vm/helper-ids.js';
 export {
   traceRun,
