@@ -6,6 +6,7 @@ import { verifierOptionsFor } from '../../src/verifier-env.js';
 import { VerifierError } from '../../vm/errors.js';
 import { verify } from '../../vm/verifier/index.js';
 import { hexBytes } from './asm.conformance-data.js';
+import { assemble } from '../../vm/asm.js';
 
 // Kernel verdicts for ctx and packet accesses: test/goldens/verifier/{ctx,pkt}-cases.{asm,kernel.json}
 // (make.sh) and {ctx,pkt}-random.kernel.json (make-{ctx,pkt}-random.sh).
@@ -139,5 +140,44 @@ describe('[vm/verifier]: ctx accesses in the progs/ objects', () => {
       const spec = load(o.replace('progs/', ''));
       for (const prog of spec.programs) expect(() => verify(prog.instructions, verifierOptionsFor(spec, prog)), `${o} ${prog.name}`).not.toThrow();
     }
+  });
+});
+
+describe('[vm/verifier]: packet pointers across a map lookup', () => {
+  // The libbpf-style TTL pattern the verifier-lite refused ("R9 offset is outside of the
+  // packet"): data_end spilled to the stack across bpf_map_lookup_elem, reloaded and compared.
+  // The kernel's rule (recorded for a helper call in pkt-cases: ok_end_spilled_across_call): a
+  // spilled pkt_end keeps its type, and helpers that do not change packet data keep packet
+  // pointers; bpf_map_lookup_elem does not change packet data.
+  const HASH = { type: 1, keySize: 4, valueSize: 8, maxEntries: 16, flags: 0 };
+  const prog = (accessOff: number): Uint8Array => {
+    const code = assemble(
+      [
+        'mov %r6, %r1',
+        'ldxw %r7, [%r6+76]', // data
+        'ldxw %r3, [%r6+80]', // data_end
+        'stxdw [%r10-16], %r3', // spilled across the call
+        'stw [%r10-4], 6',
+        'lddw %r1, 0', // patched below: src = BPF_PSEUDO_MAP_IDX, map 0
+        'mov %r2, %r10',
+        'add %r2, -4',
+        'call 1',
+        'ldxdw %r9, [%r10-16]',
+        'mov %r4, %r7',
+        'add %r4, 34',
+        'jgt %r4, %r9, +3',
+        `ldxb %r0, [%r7+${accessOff}]`,
+        'add %r0, -1',
+        'stxb [%r7+22], %r0',
+        'mov %r0, 0',
+        'exit',
+      ].join('\n'),
+    );
+    code[5 * 8 + 1] = 0x51; // dst r1, src 5
+    return code;
+  };
+  it('accepts the program and refuses an access past the proven range', () => {
+    expect(() => verify(prog(22), { progType: SCHED_CLS_TYPE, maps: [HASH] })).not.toThrow();
+    expect(() => verify(prog(34), { progType: SCHED_CLS_TYPE, maps: [HASH] })).toThrow('R7 offset is outside of the packet');
   });
 });

@@ -425,87 +425,120 @@ export class Checker {
       this.setReg(dst, d);
       return;
     }
-    // pointer arithmetic (adjust_ptr_min_max_vals)
+    // pointer arithmetic (adjust_reg_min_max_vals, adjust_ptr_min_max_vals)
     const opName = ALU_OP_NAMES[code >> 4];
     if (d.t !== RT.SCALAR && s.t !== RT.SCALAR) {
-      if (code === AluOp.SUB && !alu32) {
+      if (code === AluOp.SUB) {
         this.setReg(dst, unknownScalar());
         return;
       }
       this.fail(i, `R${dst} pointer ${opName} pointer prohibited`);
     }
-    if (alu32) this.fail(i, `R${dst} 32-bit pointer arithmetic prohibited`);
     const ptrIsDst = d.t !== RT.SCALAR;
     const ptr = ptrIsDst ? d : s.clone();
-    const sc = ptrIsDst ? s : d;
-    const ptrRegno = ptrIsDst ? dst : src;
-    if (ptr.nullable) this.fail(i, `R${dst} pointer arithmetic on ${typeName(ptr)} prohibited, null-check it first`);
-    switch (ptr.t) {
-      case RT.MAP_PTR:
-      case RT.PKT_END:
-      case RT.SOCKET:
-      case RT.SOCK_COMMON:
-      case RT.TCP_SOCK:
-      case RT.FUNC:
-        this.fail(i, `R${dst} pointer arithmetic on ${typeName(ptr)} prohibited`);
-    }
-    if (code === AluOp.SUB && !ptrIsDst) this.fail(i, `R${dst} tried to subtract pointer from scalar`);
-    if (code !== AluOp.ADD && code !== AluOp.SUB) {
-      if (code === AluOp.AND || code === AluOp.OR || code === AluOp.XOR)
-        this.fail(i, `R${dst} bitwise operator ${opName} on pointer prohibited`);
-      this.fail(i, `R${dst} pointer arithmetic with ${opName} operator prohibited`);
-    }
-    void ptrRegno;
-    const sub = code === AluOp.SUB;
-    const res = ptr.clone();
-    if (tIsConst(sc.v) && tIsConst(ptr.v)) {
-      // constant: goes into the fixed offset
-      const k = BigInt.asIntN(64, sc.v.v);
-      const n = BigInt(ptr.off) + (sub ? -k : k);
-      if (n < -(1n << 29n) || n >= 1n << 29n) this.fail(i, `R${dst} pointer arithmetic of map value goes out of range, prohibited for !root`);
-      res.off = Number(n);
-      this.setReg(dst, res);
-      return;
-    }
-    // variable offset
-    if (sc.smin < -(BPF_MAX_VAR_OFF) || sc.smax >= BPF_MAX_VAR_OFF || sc.umax >= (1n << 63n)) {
-      if (!(sc.smin >= -BPF_MAX_VAR_OFF && sc.smax < BPF_MAX_VAR_OFF)) {
-        // bounds of the sum are lost: the pointer keeps its type with an unknown offset
-        markUnbounded(res);
-        res.id = ++this.idGen;
-        res.range = 0;
-        this.setReg(dst, res);
+    const ofr = ptrIsDst ? s : d;
+    if (alu32) {
+      if (code === AluOp.SUB) {
+        this.setReg(dst, unknownScalar());
+        zext32(this.regs[dst]);
         return;
       }
+      this.fail(i, `R${dst} 32-bit pointer arithmetic prohibited`);
     }
-    const tmp = res.clone();
-    tmp.t = RT.SCALAR;
-    if (sub) {
-      const a = new Reg();
-      Object.assign(a, tmp);
-      scalarAlu(AluOp.SUB, a, sc, false);
-      Object.assign(tmp, a);
-      tmp.v = tSub(res.v, sc.v);
+    const known = tIsConst(ofr.v);
+    if ((known && (ofr.smin !== ofr.smax || ofr.umin !== ofr.umax)) || ofr.smin > ofr.smax || ofr.umin > ofr.umax) {
+      this.setReg(dst, unknownScalar());
+      return;
+    }
+    if (ptr.nullable) this.fail(i, `R${dst} pointer arithmetic on ${typeName(ptr)} prohibited, null-check it first`);
+    switch (ptr.t) {
+      case RT.CTX:
+      case RT.MAP_VALUE:
+      case RT.MAP_KEY:
+      case RT.STACK:
+      case RT.PKT_META:
+      case RT.PKT:
+      case RT.BTF_ID:
+      case RT.MEM:
+      case RT.FUNC:
+        break;
+      case RT.MAP_PTR:
+        if (known && ofr.smin === 0n && code === AluOp.ADD) break;
+        this.fail(i, `R${dst} pointer arithmetic on ${typeName(ptr)} prohibited`);
+        break;
+      default:
+        this.fail(i, `R${dst} pointer arithmetic on ${typeName(ptr)} prohibited`);
+    }
+    this.saneOffset(i, ofr, ptr.t, ptr);
+    this.saneOffset(i, ptr, ptr.t, ptr);
+    const res = ptr.clone();
+    const fits = (n: bigint): boolean => n === BigInt.asIntN(32, n);
+    if (code === AluOp.ADD) {
+      if (known && fits(BigInt(ptr.off) + ofr.smin)) {
+        res.off = ptr.off + Number(ofr.smin);
+      } else {
+        this.varOffset(res, ptr, ofr, false);
+      }
+    } else if (code === AluOp.SUB) {
+      if (!ptrIsDst) this.fail(i, `R${dst} tried to subtract pointer from scalar`);
+      if (ptr.t === RT.STACK) this.fail(i, `R${dst} subtraction from stack pointer prohibited`);
+      if (known && fits(BigInt(ptr.off) - ofr.smin)) {
+        res.off = ptr.off - Number(ofr.smin);
+      } else {
+        this.varOffset(res, ptr, ofr, true);
+      }
+    } else if (code === AluOp.AND || code === AluOp.OR || code === AluOp.XOR) {
+      this.fail(i, `R${dst} bitwise operator ${opName} on pointer prohibited`);
     } else {
-      scalarAlu(AluOp.ADD, tmp, sc, false);
-      tmp.v = tAdd(res.v, sc.v);
+      this.fail(i, `R${dst} pointer arithmetic with ${opName} operator prohibited`);
     }
-    sync(tmp);
-    res.v = tmp.v;
-    res.smin = tmp.smin;
-    res.smax = tmp.smax;
-    res.umin = tmp.umin;
-    res.umax = tmp.umax;
-    res.s32min = tmp.s32min;
-    res.s32max = tmp.s32max;
-    res.u32min = tmp.u32min;
-    res.u32max = tmp.u32max;
-    if (isPkt(res.t)) {
-      // a new variable part: a new packet pointer with its own range (adjust_ptr_min_max_vals)
-      res.id = ++this.idGen;
-      res.range = 0;
-    }
+    this.saneOffset(i, res, ptr.t, ptr);
+    sync(res);
     this.setReg(dst, res);
+  }
+
+  /** check_reg_sane_offset. */
+  saneOffset(i: number, r: Reg, t: RT, ptr: Reg): void {
+    const name = typeName({ ...ptr, t, nullable: false } as Reg);
+    const val = BigInt.asIntN(64, r.v.v);
+    if (tIsConst(r.v) && (val >= BPF_MAX_VAR_OFF || val <= -BPF_MAX_VAR_OFF)) this.fail(i, `math between ${name} pointer and ${val} is not allowed`);
+    if (r.off >= 1 << 29 || r.off <= -(1 << 29)) this.fail(i, `${name} pointer offset ${r.off} is not allowed`);
+    if (r.smin === -(1n << 63n)) this.fail(i, `math between ${name} pointer and register with unbounded min value is not allowed`);
+    if (r.smin >= BPF_MAX_VAR_OFF || r.smin <= -BPF_MAX_VAR_OFF) this.fail(i, `value ${r.smin} makes ${name} pointer be out of bounds`);
+  }
+
+  /** pointer ± variable scalar: the variable part of the pointer grows (adjust_ptr_min_max_vals). */
+  varOffset(res: Reg, ptr: Reg, off: Reg, sub: boolean): void {
+    const S64_MIN = -(1n << 63n);
+    const S64_MAX = (1n << 63n) - 1n;
+    const U64_MAX = (1n << 64n) - 1n;
+    if (!sub) {
+      const a = ptr.smin + off.smin;
+      const b = ptr.smax + off.smax;
+      if (a < S64_MIN || a > S64_MAX || b < S64_MIN || b > S64_MAX) [res.smin, res.smax] = [S64_MIN, S64_MAX];
+      else [res.smin, res.smax] = [a, b];
+      const c = ptr.umin + off.umin;
+      const e = ptr.umax + off.umax;
+      if (c > U64_MAX || e > U64_MAX) [res.umin, res.umax] = [0n, U64_MAX];
+      else [res.umin, res.umax] = [c, e];
+      res.v = tAdd(ptr.v, off.v);
+    } else {
+      const a = ptr.smin - off.smax;
+      const b = ptr.smax - off.smin;
+      if (a < S64_MIN || a > S64_MAX || b < S64_MIN || b > S64_MAX) [res.smin, res.smax] = [S64_MIN, S64_MAX];
+      else [res.smin, res.smax] = [a, b];
+      if (ptr.umin < off.umax) [res.umin, res.umax] = [0n, U64_MAX];
+      else [res.umin, res.umax] = [ptr.umin - off.umax, ptr.umax - off.umin];
+      res.v = tSub(ptr.v, off.v);
+    }
+    res.s32min = -0x80000000;
+    res.s32max = 0x7fffffff;
+    res.u32min = 0;
+    res.u32max = 0xffffffff;
+    if (isPkt(res.t)) {
+      res.id = ++this.idGen;
+      if (!sub || off.smin < 0n) res.range = 0;
+    }
   }
 
   // ---------- memory ----------
@@ -517,7 +550,9 @@ export class Checker {
     this.readReg(i, src);
     this.checkWrite(i, dst);
     const signed = opMode(p.op[i]) === Mode.MEMSX;
+    const base = this.regs[src];
     const v = this.access(i, src, p.off[i], row.bytes!, false, -1, signed, false);
+    this.samePointerType(i, base);
     this.setReg(dst, v!);
   }
 
@@ -533,7 +568,22 @@ export class Checker {
       val = constScalar(BigInt(p.imm[i]));
     }
     this.readReg(i, dst);
+    const base = this.regs[dst];
     this.access(i, dst, p.off[i], row.bytes!, true, valueRegno, false, false, row.kind === 'st' ? val : undefined);
+    this.samePointerType(i, base);
+  }
+
+  /** The kernel rewrites ctx and socket accesses per instruction, so one instruction may not see two kinds of pointer (save_aux_ptr_type). */
+  insnPtrType = new Map<number, number>();
+  samePointerType(i: number, base: Reg): void {
+    const key = base.t * 2 + (base.nullable ? 1 : 0);
+    const prev = this.insnPtrType.get(i);
+    if (prev === undefined) {
+      this.insnPtrType.set(i, key);
+      return;
+    }
+    const special = (k: number) => [RT.CTX, RT.SOCKET, RT.SOCK_COMMON, RT.TCP_SOCK, RT.BTF_ID].includes(k >> 1);
+    if (prev !== key && (special(prev) || special(key))) this.fail(i, 'same insn cannot be used with different pointers');
   }
 
   atomic(i: number, row: OpcodeRow): void {
@@ -949,7 +999,7 @@ export class Checker {
       // pointer vs scalar: a non-null pointer is never 0 (is_branch_taken)
       const ptr = a.t !== RT.SCALAR ? a : b;
       const sc = a.t !== RT.SCALAR ? b : a;
-      if (!ptr.nullable && !j32 && tIsConst(sc.v) && sc.v.v === 0n && ptr.t !== RT.SCALAR) {
+      if (regNotNull(ptr) && tIsConst(sc.v) && (j32 ? (sc.v.v & 0xffffffffn) === 0n : sc.v.v === 0n)) {
         if (code === JmpOp.JEQ) pred = 0;
         else if (code === JmpOp.JNE) pred = 1;
       }
@@ -1176,12 +1226,12 @@ export class Checker {
   /** Memory a helper reads or writes through register `regno` (check_helper_mem_access). */
   helperMem(i: number, regno: number, size: bigint, write: boolean, zeroOk: boolean, nullOk: boolean): void {
     const reg = this.regs[regno];
-    if (nullOk && reg.t === RT.SCALAR && tIsConst(reg.v) && reg.v.v === 0n) return;
     const n = Number(size);
+    if (nullOk && n === 0 && reg.t === RT.SCALAR && tIsConst(reg.v) && reg.v.v === 0n) return;
     switch (reg.t) {
       case RT.PKT:
       case RT.PKT_META:
-        if (write && !this.type.packetWrite) this.fail(i, 'cannot write into packet');
+        if (write && !this.type.packetWrite) this.fail(i, 'helper access to the packet is not allowed');
         this.packetAccess(i, regno, reg, reg.off, n, zeroOk);
         return;
       case RT.MAP_KEY:
@@ -1198,8 +1248,8 @@ export class Checker {
         return;
       case RT.STACK: {
         if (n === 0 && !zeroOk) this.fail(i, 'invalid zero-sized read');
+        this.stackBounds(i, regno, reg, reg.off, n, write ? ' write to' : ' indirect access to');
         if (n === 0) return;
-        this.stackBounds(i, regno, reg, reg.off, n, ' indirect access to');
         const f = this.st.frames[reg.frame];
         const sub = this.subIndexOf[f.subprog];
         const lo = tIsConst(reg.v) ? reg.off + Number(BigInt.asIntN(64, reg.v.v)) : reg.off + Number(reg.smin);
@@ -1234,8 +1284,11 @@ export class Checker {
     this.helperMem(i, regno - 1, reg.umax, write, zeroOk, memKind === 'mem?' || memKind === 'umem?');
   }
 
+  curProto: HelperProto | undefined;
+
   helperCall(i: number, proto: HelperProto): void {
     const id = proto.id;
+    this.curProto = proto;
     let mapIdx = -1;
     let release = 0;
     let releaseKind: 'sock' | 'ringbuf' | '' = '';
@@ -1247,6 +1300,7 @@ export class Checker {
       const regno = a + 1;
       const kind = proto.args[a];
       const reg = this.readReg(i, regno);
+      if (isPkt(reg.t) && !proto.pktAccess && kind !== 'any') this.fail(i, 'helper access to the packet is not allowed');
       switch (kind) {
         case 'any':
           break;
@@ -1605,6 +1659,12 @@ export class Checker {
 }
 
 const ALU_OP_NAMES = ['+=', '-=', '*=', '/=', '|=', '&=', '<<=', '>>=', 'neg', '%=', '^=', '=', 's>>=', 'end'];
+
+/** reg_not_null: pointer types that are never NULL (ctx, stack and packet pointers are not among them). */
+function regNotNull(r: Reg): boolean {
+  if (r.nullable) return false;
+  return r.t === RT.SOCKET || r.t === RT.TCP_SOCK || r.t === RT.MAP_VALUE || r.t === RT.MAP_KEY || r.t === RT.SOCK_COMMON || r.t === RT.MEM;
+}
 
 /** mark_ptr_or_null_regs: after a NULL check, every copy becomes NULL (a 0 scalar) or non-NULL. */
 function markNull(st: State, id: number, ref: number, isNull: boolean): void {

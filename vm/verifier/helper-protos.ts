@@ -20,7 +20,8 @@
  *   fix20 / fix40  PTR_TO_FIXED_SIZE_MEM of 20 / 40 bytes (read)
  *   btf     PTR_TO_BTF_ID of another type (not modelled: refused)
  * Return kinds: int, void, value?, sock?, skc?, tcp?, rbmem?, btf?, dmem?
- * Flags: gpl (gpl_only), pkt (changes packet data), acq (returns an acquired reference).
+ * Flags: gpl (gpl_only), pkt (changes packet data), acq (returns an acquired reference),
+ *   pa (pkt_access: may be given packet pointers).
  */
 import { HELPER_IDS, type HelperName } from '../helper-ids.js';
 
@@ -38,6 +39,8 @@ export interface HelperProto {
   readonly gplOnly: boolean;
   readonly changesPktData: boolean;
   readonly acquires: boolean;
+  /** May be passed packet pointers (bpf_func_proto.pkt_access). */
+  readonly pktAccess: boolean;
   /** Map types accepted for the `map` argument (check_map_func_compatibility), when restricted. */
   readonly mapTypes?: readonly number[];
 }
@@ -53,9 +56,9 @@ const RINGBUF = 27;
 
 // name: args -> ret [flags] ; map types after '@'
 const TABLE = `
-map_lookup_elem: map key -> value?
-map_update_elem: map key value any -> int
-map_delete_elem: map key -> int
+map_lookup_elem: map key -> value? pa
+map_update_elem: map key value any -> int pa
+map_delete_elem: map key -> int pa
 ktime_get_ns: -> int
 trace_printk: mem size -> int gpl
 get_prandom_u32: -> int
@@ -78,7 +81,7 @@ redirect: any any -> int
 get_route_realm: ctx -> int
 perf_event_output: ctx map any mem size0 -> int gpl @${PERF_EVENT_ARRAY}
 skb_load_bytes: ctx any umem size -> int
-csum_diff: mem? size0 mem? size0 any -> int
+csum_diff: mem? size0 mem? size0 any -> int pa
 skb_get_tunnel_opt: ctx umem size -> int
 skb_set_tunnel_opt: ctx mem size -> int
 skb_change_proto: ctx any any -> int pkt
@@ -104,10 +107,10 @@ fib_lookup: ctx rwmem size any -> int gpl
 skb_cgroup_id: ctx -> int
 get_current_cgroup_id: -> int
 skb_ancestor_cgroup_id: ctx any -> int
-sk_lookup_tcp: ctx mem size0 any any -> sock? acq
-sk_lookup_udp: ctx mem size0 any any -> sock? acq
+sk_lookup_tcp: ctx mem size0 any any -> sock? acq pa
+sk_lookup_udp: ctx mem size0 any any -> sock? acq pa
 sk_release: skrel -> int
-map_push_elem: map value any -> int @${QUEUE},${STACK}
+map_push_elem: map value any -> int pa @${QUEUE},${STACK}
 map_pop_elem: map uval -> int @${QUEUE},${STACK}
 map_peek_elem: map uval -> int @${QUEUE},${STACK}
 spin_lock: lock -> void
@@ -116,14 +119,14 @@ sk_fullsock: sk -> sock?
 tcp_sock: sk -> tcp?
 skb_ecn_set_ce: ctx -> int
 get_listener_sock: sk -> sock?
-skc_lookup_tcp: ctx mem size0 any any -> skc? acq
-tcp_check_syncookie: sk mem size mem size -> int gpl
+skc_lookup_tcp: ctx mem size0 any any -> skc? acq pa
+tcp_check_syncookie: sk mem size mem size -> int gpl pa
 strtol: mem size any long -> int
 strtoul: mem size any long -> int
 sk_storage_get: map sk value? any -> value? @${SK_STORAGE}
 sk_storage_delete: map sk -> int @${SK_STORAGE}
 send_signal: any -> int
-tcp_gen_syncookie: sk mem size mem size -> int gpl
+tcp_gen_syncookie: sk mem size mem size -> int gpl pa
 probe_read_user: umem size0 any -> int gpl
 probe_read_kernel: umem size0 any -> int gpl
 probe_read_user_str: umem size0 any -> int gpl
@@ -173,7 +176,7 @@ loop: any func stk? any -> int
 strncmp: mem size str -> int
 skb_set_tstamp: ctx any any -> int
 kptr_xchg: btf btf -> btf?
-map_lookup_percpu_elem: map key any -> value?
+map_lookup_percpu_elem: map key any -> value? pa
 skc_to_mptcp_sock: sk -> btf?
 dynptr_from_mem: umem size any udyn -> int
 ringbuf_reserve_dynptr: map any any udyn -> int @${RINGBUF}
@@ -182,10 +185,10 @@ ringbuf_discard_dynptr: reldyn any -> void
 dynptr_read: umem size0 dyn any any -> int
 dynptr_write: dyn any mem size0 any -> int
 dynptr_data: dyn any asize -> dmem?
-tcp_raw_gen_syncookie_ipv4: fix20 mem size0 -> int gpl
-tcp_raw_gen_syncookie_ipv6: fix40 mem size0 -> int gpl
-tcp_raw_check_syncookie_ipv4: fix20 fix20 -> int gpl
-tcp_raw_check_syncookie_ipv6: fix40 fix20 -> int gpl
+tcp_raw_gen_syncookie_ipv4: fix20 mem size0 -> int gpl pa
+tcp_raw_gen_syncookie_ipv6: fix40 mem size0 -> int gpl pa
+tcp_raw_check_syncookie_ipv4: fix20 fix20 -> int gpl pa
+tcp_raw_check_syncookie_ipv6: fix40 fix20 -> int gpl pa
 ktime_get_tai_ns: -> int
 user_ringbuf_drain: map func stk? any -> int
 cgrp_storage_get: map btf value? any -> value?
@@ -210,6 +213,7 @@ function parse(): Map<number, HelperProto> {
       gplOnly: flags.includes('gpl'),
       changesPktData: flags.includes('pkt'),
       acquires: flags.includes('acq'),
+      pktAccess: flags.includes('pa'),
       mapTypes: at ? at.slice(1).split(',').map(Number) : undefined,
     });
   }
