@@ -201,20 +201,30 @@ export class Checker {
     if (this.work.length > 8192) this.fail(prev, 'The sequence of 8193 jumps is too complex.');
   }
 
+  lastLine = '';
+
   walkPath(): void {
     for (;;) {
       const i = this.insn;
       if (++this.processed > this.limit()) this.fail(i, `BPF program is too large. Processed ${this.processed} insn`);
       if (this.prunePoints[i]) this.visit(i);
       if (this.logLevel > 0) {
+        // verbose_linfo: the source line when it changes
         const src = this.opts.lineInfo?.(i);
-        if (src && src.text) this.log.push(`; ${src.text.trim()} @ ${src.file}:${src.line}`);
+        if (src && src.text) {
+          const l = `; ${src.text.trim()} @ ${src.file.split('/').pop()}:${src.line}`;
+          if (l !== this.lastLine) this.log.push(l);
+          this.lastLine = l;
+        }
         this.log.push(this.insnText(i));
       }
+      const logAt = this.log.length - 1;
+      const frame = this.st.cur;
       this.step(i);
-      if (this.logLevel > 1) {
-        const last = this.log.length - 1;
-        this.log[last] = `${padInsn(this.log[last])}; ${frameStr(this.st.cur, this.mapInfo)}`;
+      if (this.logLevel > 0 && this.st.cur === frame) {
+        const touched = this.logLevel > 1 ? undefined : scratched(this.p, i);
+        const text = frameStr(this.st.cur, this.mapInfo, touched);
+        if (text) this.log[logAt] = `${padInsn(this.log[logAt])}; ${text}`;
       }
     }
   }
@@ -1659,6 +1669,30 @@ export class Checker {
 }
 
 const ALU_OP_NAMES = ['+=', '-=', '*=', '/=', '|=', '&=', '<<=', '>>=', 'neg', '%=', '^=', '=', 's>>=', 'end'];
+
+/** Registers an instruction reads or writes (the kernel prints these after it at log level 1). */
+function scratched(p: DecodedProgram, i: number): Set<number> {
+  const row = OPCODE_TABLE.get(p.op[i]);
+  const out = new Set<number>();
+  if (!row) return out;
+  const x = (p.op[i] & 0x08) !== 0;
+  switch (row.kind) {
+    case 'call':
+      out.add(0);
+      break;
+    case 'exit':
+    case 'ja':
+    case 'jcond':
+      break;
+    case 'ldabs':
+      out.add(0);
+      break;
+    default:
+      out.add(p.dst[i]);
+      if (x || row.kind === 'ldx' || row.kind === 'stx' || row.kind === 'atomic') out.add(p.src[i]);
+  }
+  return out;
+}
 
 /** reg_not_null: pointer types that are never NULL (ctx, stack and packet pointers are not among them). */
 function regNotNull(r: Reg): boolean {

@@ -125,9 +125,12 @@ export function stateStr(st: State, maps?: Parameters<typeof regStr>[1]): string
   return parts.join(' ');
 }
 
-/** Column of the `;` after an instruction (vlog_alignment: pad to a multiple of 40). */
+/**
+ * Column of the `;` after an instruction (vlog_alignment): the printed instruction with its
+ * newline is padded to a multiple of 40, less one.
+ */
 export function padInsn(text: string): string {
-  const pos = text.length;
+  const pos = text.length + 1;
   const target = Math.ceil(Math.max(pos, 8) / 40) * 40;
   return text + ' '.repeat(Math.max(1, target - pos - 1));
 }

@@ -15,7 +15,8 @@ import { register as net } from './net.js';
 import { register as trace } from './trace.js';
 import { register as cover } from './cover.js';
 import { register as compare } from './compare.js';
+import { register as verify } from './verify.js';
 
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
-export const commands: RegisterCommand[] = [conformance, conformancePlugin, tcxScript, disasm, run, progRun, inspect, net, compare, jit, trace, cover];
+export const commands: RegisterCommand[] = [conformance, conformancePlugin, tcxScript, disasm, run, progRun, inspect, net, compare, jit, trace, cover, verify];
