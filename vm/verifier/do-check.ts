@@ -52,6 +52,13 @@ interface Checkpoint {
   readonly parent: Checkpoint | null;
   /** Paths and child checkpoints still being explored below it (the kernel's branches). */
   pending: number;
+  /** Stack slots (frame * 64 + slot) some path from here read before writing (REG_LIVE_READ). */
+  readonly read: Uint8Array;
+  /** Stack slots fully written between the parent checkpoint and this one. */
+  readonly writtenSinceParent: Uint8Array;
+  /** Prune hits and misses (the kernel evicts states that keep missing). */
+  hit: number;
+  miss: number;
 }
 
 interface Pending {
@@ -88,6 +95,8 @@ export class Checker {
   tailCallSubs = new Set<number>();
   /** Static liveness: registers read before written from each insn (bit per register). */
   live!: Uint16Array;
+  /** Registers whose scalar value may reach a use where its exact value matters (precisionLiveness). */
+  precise!: Uint16Array;
 
   constructor(p: DecodedProgram, opts: VerifierOptions) {
     this.p = p;
@@ -145,6 +154,7 @@ export class Checker {
     }
     this.stackDepth = this.subs.map(() => 0);
     this.live = liveness(p);
+    this.precise = precisionLiveness(p);
     const main = new Frame(0, -1, 0);
     main.regs[1] = pointer(RT.CTX);
     this.walkAll(new State([main]), 0);
@@ -235,21 +245,37 @@ export class Checker {
     const list = this.explored.get(i);
     const cur = this.st;
     const live = this.live;
+    let ancestors: Set<Checkpoint> | undefined;
+    const isAncestor = (cp: Checkpoint): boolean => {
+      if (!ancestors) {
+        ancestors = new Set();
+        for (let c = this.leaf; c; c = c.parent) ancestors.add(c);
+      }
+      return ancestors.has(cp);
+    };
     if (list) {
+      let evict = false;
       for (const cp of list) {
         if (cp.pending === 0) {
-          if (regsafeStates(cp.st, cur, live, i, false)) {
+          if (!regsafeStates(cp.st, cur, live, this.precise, i, false, cp.read)) {
+            // a complete state that keeps failing to match is dropped (is_state_visited's miss_cnt)
+            if (++cp.miss > cp.hit * 3 + 3) evict = true;
+          } else {
+            cp.hit++;
             if (this.logLevel > 1) this.log.push(`${i}: safe`);
+            // the old state's continuation is ours: what it read, we read (propagate_liveness)
+            for (let k = 0; k < cp.read.length; k++) if (cp.read[k]) this.stackRead(k >> 6, k & 63);
+            if (evict) this.evict(i, list);
             this.endPath();
           }
-        } else if (this.isAncestor(cp)) {
+        } else if (isAncestor(cp)) {
           if (this.p.op[i] === Op.JCOND) {
             // may_goto: a state that only differs in its may_goto budget is the same loop (the kernel
             // prunes such states with a loop entry); widen what differs and go on from there
-            if (cp.st.mayGoto !== cur.mayGoto && regsafeStates(cp.st, cur, live, i, false)) this.endPath();
+            if (cp.st.mayGoto !== cur.mayGoto && regsafeStates(cp.st, cur, live, this.precise, i, false, undefined)) this.endPath();
             continue;
           }
-          if (regsafeStates(cp.st, cur, live, i, true)) {
+          if (regsafeStates(cp.st, cur, live, this.precise, i, true, cp.read)) {
             this.fail(
               i,
               `infinite loop detected at insn ${i}\ncur state: ${stateStr(cur, this.mapInfo)}\nold state: ${stateStr(cp.st, this.mapInfo)}`,
@@ -258,16 +284,45 @@ export class Checker {
         }
       }
     }
+    if (list) this.evict(i, list);
     if (this.p.op[i] === Op.JCOND && list) {
       // widen scalars that changed since the last visit of this may_goto on this path, so the
       // loop converges (widen_imprecise_scalars)
-      for (const cp of list) if (cp.pending > 0 && this.isAncestor(cp)) widen(cp.st, cur);
+      for (const cp of list) if (cp.pending > 0 && isAncestor(cp)) widen(cp.st, cur);
     }
-    const cp: Checkpoint = { st: cur.clone(), insn: i, parent: this.leaf, pending: 1 };
+    const cur2 = this.explored.get(i);
+    const cp: Checkpoint = { st: cur.clone(), insn: i, parent: this.leaf, pending: 1, read: new Uint8Array(8 * 64), writtenSinceParent: cur.written, hit: 0, miss: 0 };
+    cur.written = new Uint8Array(8 * 64);
     this.totalStates++;
-    if (list) list.push(cp);
+    if (cur2) cur2.push(cp);
     else this.explored.set(i, [cp]);
     this.leaf = cp;
+  }
+
+  evict(i: number, list: Checkpoint[]): void {
+    const keep = list.filter((c) => c.pending > 0 || c.miss <= c.hit * 3 + 3);
+    if (keep.length !== list.length) this.explored.set(i, keep);
+  }
+
+  /** A stack slot's value is used: mark it read in the checkpoints it came from (mark_reg_read). */
+  stackRead(frame: number, slot: number): void {
+    const k = frame * 64 + slot;
+    if (this.st.written[k]) return;
+    for (let c = this.leaf; c; c = c.parent) {
+      if (c.read[k]) break;
+      c.read[k] = 1;
+      if (c.writtenSinceParent[k]) break;
+    }
+  }
+
+  stackReadRange(frame: number, lo: number, hi: number): void {
+    for (let s = Math.max(0, (512 + lo) >> 3); s <= Math.min(63, (512 + hi - 1) >> 3); s++) this.stackRead(frame, s);
+  }
+
+  /** A whole 8-byte slot was overwritten. */
+  stackWritten(frame: number, lo: number, size: number): void {
+    const b0 = 512 + lo;
+    for (let s = b0 >> 3; s <= (b0 + size - 1) >> 3; s++) if (s * 8 >= b0 && s * 8 + 8 <= b0 + size) this.st.written[frame * 64 + s] = 1;
   }
 
   isAncestor(cp: Checkpoint): boolean {
@@ -854,14 +909,17 @@ export class Checker {
       if (write) {
         if (frame !== this.st.cur && value && value.t === RT.STACK) this.fail(i, 'cannot spill pointers to stack into stack frame of the caller');
         this.stackWrite(i, frame, o, size, value, fromReg);
+        this.stackWritten(frame.frameno, o, size);
         return undefined;
       }
-      return this.stackRead(i, frame, o, size, signed);
+      this.stackReadRange(frame.frameno, o, o + size);
+      return this.readStack(i, frame, o, size, signed);
     }
     // variable offset: writes scrub every byte they may touch, reads give an unknown scalar
     const lo = Number(reg.smin) + off;
     const hi = Number(reg.smax) + off + size;
     this.stackDepth[sub] = Math.max(this.stackDepth[sub], -lo);
+    if (!write) this.stackReadRange(frame.frameno, lo, hi);
     if (write) {
       for (let a = lo; a < hi; a++) {
         const b = 512 + a;
@@ -949,7 +1007,7 @@ export class Checker {
     for (let b = b0; b < b0 + size; b++) f.types[b] = zero ? Slot.ZERO : Slot.MISC;
   }
 
-  stackRead(i: number, f: Frame, o: number, size: number, signed: boolean): Reg {
+  readStack(i: number, f: Frame, o: number, size: number, signed: boolean): Reg {
     const b0 = 512 + o;
     const k = b0 >> 3;
     const sp = f.spilled[k];
@@ -1189,6 +1247,7 @@ export class Checker {
     for (let r = 1; r <= 5; r++) f.regs[r] = args ? args[r].clone() : caller.regs[r].clone();
     f.callback = cb;
     this.st.frames.push(f);
+    this.st.written.fill(1, f.frameno * 64, f.frameno * 64 + 64);
     this.insn = target;
   }
 
@@ -1265,6 +1324,7 @@ export class Checker {
         const lo = tIsConst(reg.v) ? reg.off + Number(BigInt.asIntN(64, reg.v.v)) : reg.off + Number(reg.smin);
         const hi = tIsConst(reg.v) ? lo + n : reg.off + Number(reg.smax) + n;
         this.stackDepth[sub] = Math.max(this.stackDepth[sub], -lo);
+        this.stackReadRange(reg.frame, lo, hi); // conservatively a read, also when the helper only writes
         for (let a = lo; a < hi; a++) {
           const b = 512 + a;
           const sp = f.spilled[b >> 3];
@@ -1656,6 +1716,7 @@ export class Checker {
     for (let r = 1; r <= 5; r++) f.regs[r] = args[r];
     f.callback = cb;
     withCb.frames.push(f);
+    withCb.written.fill(1, f.frameno * 64, f.frameno * 64 + 64);
     if (withCb.frames.length > MAX_CALL_DEPTH) this.fail(i, `the call stack of ${withCb.frames.length} frames is too deep`);
     this.pushBranch(withCb, target, i);
   }
@@ -1669,6 +1730,107 @@ export class Checker {
 }
 
 const ALU_OP_NAMES = ['+=', '-=', '*=', '/=', '|=', '&=', '<<=', '>>=', 'neg', '%=', '^=', '=', 's>>=', 'end'];
+
+/**
+ * Precision liveness: the registers whose scalar value may flow (through moves and ALU) into a
+ * use where the verifier depends on its exact range before being overwritten: pointer
+ * arithmetic, branch conditions, helper arguments, values stored (they may be filled back),
+ * subprogram arguments and return values. A static stand-in for the kernel's precision
+ * backtracking (mark_chain_precision): a scalar outside this set cannot change any later
+ * decision, so pruning may ignore its value (regsafe on an imprecise scalar).
+ */
+function precisionLiveness(p: DecodedProgram): Uint16Array {
+  const n = p.length;
+  const out = new Uint16Array(n);
+  const info: ({ succ: number[]; f: (o: number) => number } | null)[] = new Array(n).fill(null);
+  const bit = (r: number) => (r < 10 ? 1 << r : 0);
+  for (let i = 0; i < n; i++) {
+    const op = p.op[i];
+    const row = OPCODE_TABLE.get(op);
+    const d = p.dst[i] & 0xf;
+    const s = p.src[i] & 0xf;
+    const x = (op & 0x08) !== 0;
+    const next = [i + 1];
+    let f: (o: number) => number = () => 0x3ff;
+    let succ = next;
+    if (row) {
+      switch (row.kind) {
+        case 'alu': {
+          const code = opCode(op);
+          const addSub = code === AluOp.ADD || code === AluOp.SUB;
+          f = (o) => {
+            const need = (o & bit(d)) !== 0 || (addSub && x);
+            return (o & ~bit(d)) | (need ? bit(d) | (x ? bit(s) : 0) : 0);
+          };
+          break;
+        }
+        case 'neg':
+        case 'end':
+          f = (o) => o;
+          break;
+        case 'mov':
+          f = (o) => (o & ~bit(d)) | (x && o & bit(d) ? bit(s) : 0);
+          break;
+        case 'ldx':
+          f = (o) => o & ~bit(d);
+          break;
+        case 'st':
+          f = (o) => o;
+          break;
+        case 'stx':
+          f = (o) => o | bit(s);
+          break;
+        case 'atomic':
+          f = (o) => o | bit(s) | 1;
+          break;
+        case 'ldabs':
+          f = (o) => (o & ~0x3f) | (opMode(op) === Mode.IND ? bit(s) : 0);
+          break;
+        case 'lddw':
+          f = (o) => o & ~bit(d);
+          succ = [i + 2];
+          break;
+        case 'ja':
+          f = (o) => o;
+          succ = [jumpTarget(p, i)];
+          break;
+        case 'jcond':
+          f = (o) => o;
+          succ = [i + 1, jumpTarget(p, i)];
+          break;
+        case 'jcc':
+          f = (o) => o | bit(d) | (x ? bit(s) : 0);
+          succ = [i + 1, jumpTarget(p, i)];
+          break;
+        case 'call':
+          f = (o) => (o & ~0x3f) | 0x3e;
+          break;
+        case 'exit':
+          f = () => 1;
+          succ = [];
+          break;
+      }
+    }
+    info[i] = { succ, f };
+    if (op === Op.LDDW) i++;
+  }
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (let i = n - 1; i >= 0; i--) {
+      const u = info[i];
+      if (!u) continue;
+      let o = 0;
+      for (const t of u.succ) if (t >= 0 && t < n) o |= out[t];
+      const v = u.f(o) & 0x3ff;
+      if (v !== out[i]) {
+        out[i] = v;
+        changed = true;
+      }
+    }
+  }
+  return out;
+}
 
 /** Registers an instruction reads or writes (the kernel prints these after it at log level 1). */
 function scratched(p: DecodedProgram, i: number): Set<number> {

@@ -5,17 +5,18 @@
  * the new one's values, with ids mapped consistently (check_ids). With `exact`, states must be
  * the same (the infinite loop check).
  *
- * Scalars are compared by range and tnum containment (the kernel compares only the scalars it
- * marked precise, so it prunes more; this is the sound side of the same rule). Register
- * liveness comes from a static pass over the program (do-check.ts, liveness).
+ * Scalars are compared by range and tnum containment when their value may still matter, as the
+ * kernel does for the scalars it marked precise; which ones may matter, and which registers are
+ * live at all, comes from static passes over the program (do-check.ts: liveness,
+ * precisionLiveness) instead of the kernel's backtracking, so it prunes less but never more.
  */
 import { RT, Reg } from './reg.js';
 import { Slot, type State } from './state.js';
 import { tIn } from './tnum.js';
 
 class IdMap {
-  private a = new Map<number, number>();
-  private b = new Map<number, number>();
+  private a: Map<number, number> = new Map();
+  private b: Map<number, number> = new Map();
   /** check_ids: old id x must always pair with the same cur id, and the other way round. */
   ok(x: number, y: number): boolean {
     if (x === 0 && y === 0) return true;
@@ -42,13 +43,14 @@ function sameVar(o: Reg, c: Reg): boolean {
   return o.v.v === c.v.v && o.v.m === c.v.m && o.smin === c.smin && o.smax === c.smax && o.umin === c.umin && o.umax === c.umax;
 }
 
-function regsafe(o: Reg, c: Reg, ids: IdMap, exact: boolean): boolean {
+function regsafe(o: Reg, c: Reg, ids: IdMap, exact: boolean, precise = true): boolean {
   if (o.t === RT.NOT_INIT) return !exact || c.t === RT.NOT_INIT;
   if (o.t !== c.t) return false;
   if (o.nullable !== c.nullable) return false;
   switch (o.t) {
     case RT.SCALAR:
       if (exact) return sameVar(o, c) && o.s32min === c.s32min && o.s32max === c.s32max && o.u32min === c.u32min && o.u32max === c.u32max;
+      if (!precise) return true; // an imprecise scalar: its value decides nothing later
       if (o.id && !ids.ok(o.id, c.id)) return false;
       return rangeWithin(o, c) && tIn(o.v, c.v);
     case RT.PKT:
@@ -84,7 +86,7 @@ function regsafe(o: Reg, c: Reg, ids: IdMap, exact: boolean): boolean {
  * registers read before written from instruction i; outer frames use the liveness after their
  * call site (where r0-r5 are redefined).
  */
-export function regsafeStates(old: State, cur: State, live: Uint16Array, insn: number, exact: boolean): boolean {
+export function regsafeStates(old: State, cur: State, live: Uint16Array, precise: Uint16Array, insn: number, exact: boolean, read: Uint8Array | undefined): boolean {
   if (old.frames.length !== cur.frames.length) return false;
   if (old.lockId !== 0 !== (cur.lockId !== 0)) return false;
   if (old.refs.length !== cur.refs.length) return false;
@@ -97,13 +99,17 @@ export function regsafeStates(old: State, cur: State, live: Uint16Array, insn: n
     const fo = old.frames[k];
     const fc = cur.frames[k];
     if (fo.callsite !== fc.callsite || fo.subprog !== fc.subprog) return false;
-    const mask = k === n - 1 ? live[insn] : live[cur.frames[k + 1].callsite + 1] & ~0x3f;
+    const at = k === n - 1 ? insn : cur.frames[k + 1].callsite + 1;
+    const mask = k === n - 1 ? live[at] : live[at] & ~0x3f;
+    const pmask = k === n - 1 ? precise[at] : precise[at] & ~0x3f;
     for (let r = 0; r < 10; r++) {
       if (!exact && !(mask & (1 << r))) continue;
-      if (!regsafe(fo.regs[r], fc.regs[r], ids, exact)) return false;
+      if (!regsafe(fo.regs[r], fc.regs[r], ids, exact, (pmask & (1 << r)) !== 0)) return false;
     }
     // stack (stacksafe)
     for (let s = 0; s < 64; s++) {
+      // a slot no path from the old state read is dead (stacksafe skips slots without REG_LIVE_READ)
+      if (!exact && read && !read[k * 64 + s]) continue;
       const base = s * 8;
       const os = fo.spilled[s];
       const cs = fc.spilled[s];

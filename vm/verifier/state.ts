@@ -82,6 +82,11 @@ export class State {
   lockMap: number;
   /** may_goto nesting on this path (kernel: may_goto_depth). */
   mayGoto: number;
+  /**
+   * Stack slots (frame * 64 + slot) fully written since the last checkpoint of this path: reads
+   * of them need not mark the checkpoints above (the kernel's REG_LIVE_WRITTEN screen).
+   */
+  written: Uint8Array;
 
   constructor(frames: Frame[]) {
     this.frames = frames;
@@ -89,6 +94,7 @@ export class State {
     this.lockId = 0;
     this.lockMap = -1;
     this.mayGoto = 0;
+    this.written = new Uint8Array(8 * SLOTS);
   }
 
   get cur(): Frame {
@@ -101,6 +107,7 @@ export class State {
     s.lockId = this.lockId;
     s.lockMap = this.lockMap;
     s.mayGoto = this.mayGoto;
+    s.written = this.written.slice();
     return s;
   }
 
