@@ -7,7 +7,7 @@
 import type { Btf } from '../loader/btf/parse.js';
 import type { CollectionSpec, MapSpec, ProgramSpec } from '../loader/spec.js';
 import type { MapDesc, ProgramTypeDesc, VerifierOptions } from '../vm/verifier/index.js';
-import { SCHED_CLS_TYPE } from './skb/verifier-type.js';
+import { SCHED_CLS_TYPE, SOCKET_FILTER_TYPE, lwtType } from './skb/verifier-type.js';
 import { BPF_PROG_TYPE } from './uapi.js';
 
 /** BPF_F_RDONLY_PROG (uapi): libbpf creates .rodata maps with it and freezes them. */
@@ -70,10 +70,13 @@ export function mapDesc(spec: MapSpec, btf: Btf | undefined): MapDesc {
   };
 }
 
-/** The program type descriptor of a program (tc types get __sk_buff; others: none yet). */
+/** The program type descriptor of a program (__sk_buff types; others are verified as sched_cls). */
 export function programTypeOf(prog: ProgramSpec): ProgramTypeDesc | undefined {
   const id = prog.type.id;
   if (id === BPF_PROG_TYPE.BPF_PROG_TYPE_SCHED_CLS || id === BPF_PROG_TYPE.BPF_PROG_TYPE_SCHED_ACT) return SCHED_CLS_TYPE;
+  if (id === BPF_PROG_TYPE.BPF_PROG_TYPE_SOCKET_FILTER) return SOCKET_FILTER_TYPE;
+  if (id === BPF_PROG_TYPE.BPF_PROG_TYPE_LWT_IN || id === BPF_PROG_TYPE.BPF_PROG_TYPE_LWT_OUT) return lwtType(false);
+  if (id === BPF_PROG_TYPE.BPF_PROG_TYPE_LWT_XMIT) return lwtType(true);
   return undefined;
 }
 

@@ -40,3 +40,48 @@ export const SCHED_CLS_TYPE: ProgramTypeDesc = {
   allowLdAbs: true,
   packetWrite: true,
 };
+
+/** Fields neither socket filters nor lwt programs may touch (sk_filter_is_valid_access, lwt_is_valid_access). */
+function deniedOutsideTc(off: number, size: number): boolean {
+  const within = (a: number, b: number) => off < b && off + size > a;
+  return (
+    within(SKB_OFF.tc_classid, SKB_OFF.tc_classid + 4) ||
+    within(SKB_OFF.data_meta, SKB_OFF.data_meta + 4) ||
+    within(SKB_OFF.family, SKB_OFF.local_port + 4) ||
+    within(SKB_OFF.tstamp, SKB_OFF.tstamp + 8) ||
+    within(SKB_OFF.wire_len, SKB_OFF.wire_len + 4) ||
+    within(SKB_OFF.hwtstamp, SKB_OFF.hwtstamp + 8)
+  );
+}
+const inCb = (off: number, size: number) => off >= SKB_OFF.cb && off + size <= SKB_OFF.cb + 20;
+
+/**
+ * socket_filter (sk_filter_verifier_ops): no packet pointers, only cb[] is writable. The helper
+ * set is approximated by the tc set without the helpers that change or redirect packets.
+ */
+export const SOCKET_FILTER_TYPE: ProgramTypeDesc = {
+  name: 'socket_filter',
+  ctxAccess(off, size, write, opts) {
+    if (deniedOutsideTc(off, size) || (off < SKB_OFF.data_end + 4 && off + size > SKB_OFF.data)) return undefined;
+    if (write && !inCb(off, size)) return undefined;
+    return ctxAccess(off, size, write, opts);
+  },
+  helperAllowed: (id) => SCHED_CLS_HELPER_IDS.has(id) && ![9, 10, 11, 13, 18, 19, 23, 31, 38, 39, 43, 50, 152, 155].includes(id),
+  allowLdAbs: true,
+  packetWrite: false,
+};
+
+/** lwt_in / lwt_out / lwt_xmit (lwt_is_valid_access): mark, priority and cb[] writable; lwt_xmit may write the packet. */
+export function lwtType(xmit: boolean): ProgramTypeDesc {
+  return {
+    name: xmit ? 'lwt_xmit' : 'lwt_in',
+    ctxAccess(off, size, write, opts) {
+      if (deniedOutsideTc(off, size)) return undefined;
+      if (write && !inCb(off, size) && !(off === SKB_OFF.mark && size === 4) && !(off === SKB_OFF.priority && size === 4)) return undefined;
+      return ctxAccess(off, size, write, opts);
+    },
+    helperAllowed: (id) => SCHED_CLS_HELPER_IDS.has(id),
+    allowLdAbs: false,
+    packetWrite: xmit,
+  };
+}

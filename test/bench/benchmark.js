@@ -13,6 +13,7 @@ import { aluLoop, memLoop } from './vm-programs.js';
 import { runJitBenchmarks } from './jit-programs.js';
 import { runNetdevBenchmarks } from './netdev-chain.js';
 import { runBtfTargetBenchmark } from './btf-target.js';
+import { runVerifierBenchmarks } from './verifier.js';
 
 const engines = ['interp', 'jit'];
 const suite = new Benchmark.Suite('vm');
@@ -48,3 +49,4 @@ suite
 runJitBenchmarks();
 runNetdevBenchmarks();
 runBtfTargetBenchmark();
+runVerifierBenchmarks();
