@@ -825,6 +825,12 @@ export class Checker {
         if (!sockAccessOk(reg.t, off, size)) this.fail(i, `R${regno} invalid ${typeName(reg)} access off=${off} size=${size}`);
         out = unknownScalar();
         break;
+      case RT.MAP_PTR:
+        // struct bpf_map fields through BTF (check_ptr_to_map_access): reads only
+        if (write) this.fail(i, `R${regno} cannot write into ${typeName(reg)}`);
+        if (off < 0) this.fail(i, `R${regno} is ${typeName(reg)} invalid negative access: off=${off}`);
+        out = unknownScalar();
+        break;
       case RT.BTF_ID:
         if (write) this.fail(i, 'only read is supported');
         if (off < 0) this.fail(i, `R${regno} is ptr_${reg.btf} invalid negative access: off=${off}`);
@@ -1254,7 +1260,8 @@ export class Checker {
   exit(i: number): void {
     const st = this.st;
     const f = st.cur;
-    this.readReg(i, 0);
+    // a static subprogram's r0 is checked where the caller reads it (prepare_func_exit copies it)
+    if (st.frames.length === 1 || f.callback) this.readReg(i, 0);
     if (st.lockId) this.fail(i, 'bpf_spin_unlock is missing');
     if (st.frames.length > 1) {
       // return to the caller (prepare_func_exit)
@@ -1386,6 +1393,13 @@ export class Checker {
           if (mapIdx < 0) this.fail(i, `invalid map_ptr to access map->${kind === 'key' ? 'key' : 'value'}`);
           const m = this.maps[mapIdx];
           if (kind === 'value?' && reg.t === RT.SCALAR && tIsConst(reg.v) && reg.v.v === 0n) break;
+          if (kind === 'value' && (m.type === MT.SOCKMAP || m.type === MT.SOCKHASH)) {
+            // a sockmap's value is a socket (resolve_map_arg_type: ARG_PTR_TO_BTF_ID_SOCK_COMMON)
+            if (reg.t !== RT.SOCKET && reg.t !== RT.SOCK_COMMON && reg.t !== RT.TCP_SOCK && reg.t !== RT.BTF_ID)
+              this.argError(i, regno, reg, 'sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_ptr_');
+            if (reg.nullable) this.fail(i, `Possibly NULL pointer passed to helper arg${regno}`);
+            break;
+          }
           if (reg.t !== RT.STACK && reg.t !== RT.PKT && reg.t !== RT.PKT_META && reg.t !== RT.MAP_KEY && reg.t !== RT.MAP_VALUE && reg.t !== RT.MEM)
             this.argError(i, regno, reg, 'fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_');
           this.helperMem(i, regno, BigInt(kind === 'key' ? m.keySize : m.valueSize), kind === 'uval', false, false);
@@ -1548,6 +1562,15 @@ export class Checker {
         break;
       case 'value?': {
         const m = this.maps[mapIdx];
+        if (m && (m.type === MT.SOCKMAP || m.type === MT.SOCKHASH) && id === 1) {
+          // a sockmap lookup returns a referenced socket (check_helper_call)
+          r0 = pointer(RT.SOCKET);
+          r0.nullable = true;
+          r0.id = ++this.idGen;
+          r0.ref = r0.id;
+          this.st.refs = [...this.st.refs, { id: r0.id, insn: i, kind: 'sock' }];
+          break;
+        }
         if (m && (m.type === MT.ARRAY_OF_MAPS || m.type === MT.HASH_OF_MAPS) && id === 1) {
           r0 = pointer(RT.MAP_PTR);
           r0.map = this.innerMapIndex(mapIdx);
