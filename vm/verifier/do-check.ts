@@ -271,9 +271,8 @@ export class Checker {
         } else if (isAncestor(cp)) {
           if (this.p.op[i] === Op.JCOND) {
             // may_goto: a state that only differs in its may_goto budget is the same loop (the kernel
-            // prunes such states with a loop entry); widen what differs and go on from there
+            // prunes such states with a loop entry)
             if (cp.st.mayGoto !== cur.mayGoto && regsafeStates(cp.st, cur, live, this.precise, i, false, undefined)) this.endPath();
-            continue;
           }
           if (regsafeStates(cp.st, cur, live, this.precise, i, true, cp.read)) {
             this.fail(
@@ -1200,12 +1199,12 @@ export class Checker {
 
   mayGoto(i: number): void {
     const target = jumpTarget(this.p, i);
-    // the taken side runs when the budget is exhausted: explore it, and the loop body with one
-    // more level of nesting (the kernel's may_goto_depth)
-    const other = this.st.clone();
-    this.pushBranch(other, target, i);
-    this.st.mayGoto++;
-    this.insn = i + 1;
+    // as the kernel: the fall-through (loop body) is queued one may_goto level deeper, the walk
+    // goes on at the target (taken when the budget is exhausted)
+    const body = this.st.clone();
+    body.mayGoto++;
+    this.pushBranch(body, i + 1, i);
+    this.insn = target;
   }
 
   clearPacketPointers(): void {
