@@ -12,7 +12,7 @@
 import { BpfError, ErrnoError, ErrorCode, RelocationError, VerifierError } from '../vm/errors.js';
 import { PseudoSrc } from '../vm/isa.js';
 import { link } from '../vm/link.js';
-import { verify } from '../vm/verifier.js';
+import { verify } from '../vm/verifier/index.js';
 import { Memory } from '../vm/memory.js';
 import { CODE_HI, decode, type HelperFn, type HelperTable, type LinkedProgram } from '../vm/program.js';
 import { loadCollectionSpec, type LoadOptions } from '../loader/index.js';
@@ -25,7 +25,7 @@ import { kfuncCallRefusal } from '../vm/kfuncs.js';
 import { ProgArrayMap } from './maps/prog-array.js';
 import { ArrayOfMapsMap, HashOfMapsMap } from './maps/map-in-map.js';
 import { BPF_MAP_TYPE, BPF_PROG_TYPE } from './uapi.js';
-import { checkCtxAccess, SKB_OFF } from './skb/sk-buff-ctx.js';
+import { verifierOptionsFor } from './verifier-env.js';
 import { testRun, type TestRunOptions, type TestRunResult } from './test-run.js';
 import { defaultBaseState, type VirtualClock } from './helpers/base.js';
 import { timerHost, type TimerFiring } from './helpers/timer.js';
@@ -87,10 +87,7 @@ export interface VerifierWarning {
   error: VerifierError;
 }
 
-/** license_is_gpl_compatible() (include/linux/license.h). */
-export function isGplCompatible(license: string): boolean {
-  return ['GPL', 'GPL v2', 'GPL and additional rights', 'Dual BSD/GPL', 'Dual MIT/GPL', 'Dual MPL/GPL'].includes(license);
-}
+export { isGplCompatible } from './verifier-env.js';
 
 /** A program of a live collection. */
 export interface LoadedProgram {
@@ -236,7 +233,6 @@ export class Collection {
     });
     this.reusedMaps = reused;
     let nextId = 1;
-    const gpl = isGplCompatible(spec.license);
     for (const ps of spec.programs) {
       if (opts.programs !== undefined && !opts.programs.includes(ps.name)) continue;
       const code = decode(ps.instructions);
@@ -246,18 +242,15 @@ export class Collection {
         continue;
       }
       if (opts.verify !== false) {
-        const lines = new Map(ps.lineInfo.map((l) => [l.insn, l] as const));
-        const tc = ps.type.id === BPF_PROG_TYPE.BPF_PROG_TYPE_SCHED_CLS || ps.type.id === BPF_PROG_TYPE.BPF_PROG_TYPE_SCHED_ACT;
         try {
-          verify(code, {
-            gplCompatible: gpl,
-            lineInfo: (i) => lines.get(i),
-            // kfunc calls were bound by the loader: an id is either a record of vm/kfuncs.ts or a
-            // caller-supplied extra (LoadOptions.kfuncs) implemented through `opts.kfuncImpls`.
-            kfuncRefusal: (id) => (opts.kfuncImpls?.has(id) ? undefined : kfuncCallRefusal(id, opts.kernelRefusedKfuncs === 'allow')),
-            // tc programs: __sk_buff access rules and packet bounds proven by data_end compares.
-            ...(tc ? { ctxAccess: checkCtxAccess, packet: { data: SKB_OFF.data, dataEnd: SKB_OFF.data_end } } : {}),
-          });
+          verify(
+            code,
+            verifierOptionsFor(spec, ps, {
+              // kfunc calls were bound by the loader: an id is either a record of vm/kfuncs.ts or a
+              // caller-supplied extra (LoadOptions.kfuncs) implemented through `opts.kfuncImpls`.
+              kfuncRefusal: (id) => (opts.kfuncImpls?.has(id) ? undefined : kfuncCallRefusal(id, opts.kernelRefusedKfuncs === 'allow')),
+            }),
+          );
         } catch (e) {
           if (opts.verify !== 'warn' || !(e instanceof VerifierError)) throw e;
           const w = { program: ps.name, error: e };

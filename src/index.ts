@@ -53,11 +53,11 @@ export function loadObject(source: string | Uint8Array, opts: CO = {}): C {
   const bytes = typeof source === 'string' ? new Uint8Array(readFileSync(source)) : source;
   return C.load(bytes, { objectName: typeof source === 'string' ? objName(source) : undefined, ...opts, programType: opts.programType ?? 'sched_cls' });
 }
-// text forms, helper ids, verifier-lite
+// text forms, helper ids, verifier
 export { assemble, assembleProgram, asm } from '../vm/asm.js';
 export { disassemble, formatConformance } from '../vm/disasm.js';
-export { verify } from '../vm/verifier.js';
-export type { VerifierOptions, VerifierResult } from '../vm/verifier.js';
+export { verify } from '../vm/verifier/index.js';
+export type { VerifierOptions, VerifierResult } from '../vm/verifier/index.js';
 export { HELPER_IDS, helperName, helperId } from '../vm/helper-ids.js';
 export {
   traceRun,

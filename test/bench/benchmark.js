@@ -16,6 +16,7 @@ import { runJitBenchmarks } from './jit-programs.js';
 import { runNetdevBenchmarks } from './netdev-chain.js';
 import { runBtfTargetBenchmark } from './btf-target.js';
 import { runAllocationBenchmarks } from './allocations.js';
+import { runVerifierBenchmarks } from './verifier.js';
 
 const engines = ['interp', 'jit'];
 const suite = new Benchmark.Suite('vm');
@@ -51,4 +52,5 @@ suite
 runJitBenchmarks();
 runNetdevBenchmarks();
 runBtfTargetBenchmark();
+runVerifierBenchmarks();
 await runAllocationBenchmarks();

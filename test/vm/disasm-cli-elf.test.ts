@@ -64,7 +64,7 @@ describe('[cli/disasm]: ELF objects', () => {
     // the kernel refused this object: test/goldens/run/invalid_verifier.bad_pkt_read.json
     const r = await cli('disasm', obj('invalid_verifier.bpf.o'), '--verify');
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/^; verifier-lite: rejected at insn 1 \(\S*invalid_verifier\.bpf\.c:12\)$/m);
+    expect(r.out).toMatch(/^; verifier: rejected at insn 1 \(\S*invalid_verifier\.bpf\.c:12\)$/m);
     expect(r.out).toContain(';   R1 offset is outside of the packet');
     const ctx = await cli('disasm', obj('invalid_ctx_write.bpf.o'), '--verify');
     expect(ctx.code).toBe(1);
@@ -74,6 +74,6 @@ describe('[cli/disasm]: ELF objects', () => {
   it('runs the verifier-lite over every program with --verify', async () => {
     const r = await cli('disasm', obj('calls.bpf.o'), '--verify');
     expect(r.code).toBe(0);
-    expect(r.out.match(/; verifier-lite: ok/g)?.length).toBe(loadCollectionSpec(new Uint8Array(readFileSync(obj('calls.bpf.o')))).programs.length);
+    expect(r.out.match(/; verifier: ok/g)?.length).toBe(loadCollectionSpec(new Uint8Array(readFileSync(obj('calls.bpf.o')))).programs.length);
   });
 });

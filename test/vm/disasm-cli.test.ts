@@ -40,7 +40,7 @@ describe('[cli/disasm]: raw bytecode', () => {
   it('runs the verifier-lite on request', async () => {
     const ok = await cli('disasm', file('ok.bin', assemble('mov %r0, 0\nexit')), '--verify');
     expect(ok.code).toBe(0);
-    expect(ok.out).toContain('; verifier-lite: ok');
+    expect(ok.out).toContain('; verifier: ok');
     const bad = await cli('disasm', file('bad.bin', assemble('mov %r0, 1\ndiv %r0, 0\nexit')), '--verify');
     expect(bad.code).toBe(1);
     expect(bad.out).toContain(';   div by zero');

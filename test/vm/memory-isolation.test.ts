@@ -12,15 +12,14 @@ import { ErrorCode } from '../../vm/errors.js';
 import { link } from '../../vm/link.js';
 import { Memory } from '../../vm/memory.js';
 import { decode, type LinkedProgram } from '../../vm/program.js';
-import { verify } from '../../vm/verifier.js';
+import { verify } from '../../vm/verifier/index.js';
 import type { Engine } from '../../vm/engine.js';
 import { buildHelperTable } from '../../src/helpers/table.js';
 import { createMap } from '../../src/maps/create.js';
 import { createMapEnv, type BpfMap } from '../../src/maps/types.js';
 import type { ArrayMap } from '../../src/maps/array.js';
 import type { RingbufMap } from '../../src/maps/ringbuf.js';
-import { checkCtxAccess } from '../../src/skb/sk-buff-ctx.js';
-import { SKB_OFF } from '../../src/skb/index.js';
+import { SCHED_CLS_TYPE } from '../../src/skb/verifier-type.js';
 import { testRun } from '../../src/test-run.js';
 import { BPF_MAP_TYPE } from '../../src/uapi.js';
 
@@ -76,7 +75,15 @@ function linkIn(w: World, bytes: Uint8Array): LinkedProgram {
 /** The verifier's answer for a tc program (undefined when accepted). */
 function verifierRejects(bytes: Uint8Array): string | undefined {
   try {
-    verify(decode(bytes), { ctxAccess: checkCtxAccess, packet: { data: SKB_OFF.data, dataEnd: SKB_OFF.data_end } });
+    // the maps as the verifier sees them: lddw map fds become map indexes into world()'s maps
+    const code = bytes.slice();
+    for (let i = 0; i + 15 < code.length; i += 8) if (code[i] === 0x18 && code[i + 1] >> 4 === 1) code[i + 1] = (code[i + 1] & 0x0f) | (5 << 4);
+    const maps = [
+      { type: BPF_MAP_TYPE.BPF_MAP_TYPE_ARRAY, keySize: 4, valueSize: 16, maxEntries: 4, flags: 0 },
+      { type: BPF_MAP_TYPE.BPF_MAP_TYPE_ARRAY, keySize: 4, valueSize: 64, maxEntries: 1, flags: 0 },
+      { type: BPF_MAP_TYPE.BPF_MAP_TYPE_RINGBUF, keySize: 0, valueSize: 0, maxEntries: 4096, flags: 0 },
+    ];
+    verify(decode(code), { progType: SCHED_CLS_TYPE, maps });
     return undefined;
   } catch (e) {
     return (e as Error).message;

@@ -16,8 +16,9 @@ import { KFUNCS, loadCollectionSpec, type CollectionSpec, type ProgramSpec } fro
 import { disassemble, formatConformance, type DisasmOptions, type SourceLine } from '../../../vm/disasm.js';
 import { UsageError, VerifierError } from '../../../vm/errors.js';
 import { PseudoSrc } from '../../../vm/isa.js';
-import { verify, type VerifierOptions } from '../../../vm/verifier.js';
-import { checkCtxAccess } from '../../skb/sk-buff-ctx.js';
+import { verify, type VerifierOptions } from '../../../vm/verifier/index.js';
+import { SCHED_CLS_TYPE } from '../../skb/verifier-type.js';
+import { verifierOptionsFor } from '../../verifier-env.js';
 import { BPF_PROG_TYPE } from '../../uapi.js';
 import type { CliIo } from '../io.js';
 
@@ -31,7 +32,6 @@ interface DisasmCliOptions {
 
 const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
 /** __sk_buff offsets of data and data_end (uapi struct __sk_buff). */
-const SKB_PACKET = { data: 76, dataEnd: 80 };
 
 const isElf = (b: Uint8Array): boolean => b.length >= 4 && ELF_MAGIC.every((m, i) => b[i] === m);
 
@@ -82,17 +82,14 @@ function printProgram(
   }
 }
 
-function runVerifier(io: CliIo, code: Uint8Array, lineInfo?: (i: number) => SourceLine | undefined, skb = false): boolean {
+function runVerifier(io: CliIo, code: Uint8Array, opts: VerifierOptions): boolean {
   try {
-    // in objects, kfunc calls were already resolved (or refused) by the loader; tc programs get
-    // their __sk_buff ctx and packet accesses checked too
-    const opts: VerifierOptions = skb ? { lineInfo, kfuncAllowed: () => true, ctxAccess: checkCtxAccess, packet: SKB_PACKET } : { lineInfo };
     const r = verify(code, opts);
-    io.out(`; verifier-lite: ok (${r.subprogs.length} function${r.subprogs.length === 1 ? '' : 's'}, ${r.maxCallFrames} frame${r.maxCallFrames === 1 ? '' : 's'})\n`);
+    io.out(`; verifier: ok (${r.subprogs.length} function${r.subprogs.length === 1 ? '' : 's'}, ${r.maxCallFrames} frame${r.maxCallFrames === 1 ? '' : 's'})\n`);
     return true;
   } catch (e) {
     if (!(e instanceof VerifierError)) throw e;
-    io.out(`; verifier-lite: rejected at insn ${e.insnIndex}${e.source ? ` (${e.source})` : ''}\n`);
+    io.out(`; verifier: rejected at insn ${e.insnIndex}${e.source ? ` (${e.source})` : ''}\n`);
     for (const l of e.log) io.out(`;   ${l}\n`);
     return false;
   }
@@ -119,8 +116,7 @@ function disasmObject(io: CliIo, bytes: Uint8Array, section: string | undefined,
     const labels = new Map(prog.subprograms.map((s) => [s.insn, s.name] as const));
     printProgram(io, prog.instructions, opts, { ldImm64: mapNames(spec), lineInfo, kfuncName }, labels);
     if (opts.verify) {
-      const tc = prog.type.id === BPF_PROG_TYPE.BPF_PROG_TYPE_SCHED_CLS || prog.type.id === BPF_PROG_TYPE.BPF_PROG_TYPE_SCHED_ACT;
-      ok = runVerifier(io, prog.instructions, lineInfo, tc) && ok;
+      ok = runVerifier(io, prog.instructions, verifierOptionsFor(spec, prog, { lineInfo })) && ok;
     }
   });
   if (!ok) io.exitCode = 1;
@@ -150,6 +146,6 @@ export function register(program: Command, io: CliIo): void {
       if (opts.hex) bytes = parseHex(new TextDecoder().decode(bytes));
       if (bytes.length % 8 !== 0) throw new UsageError(`disasm: raw bytecode length ${bytes.length} is not a multiple of 8`);
       printProgram(io, bytes, opts, {}, new Map());
-      if (opts.verify && !runVerifier(io, bytes)) io.exitCode = 1;
+      if (opts.verify && !runVerifier(io, bytes, { progType: SCHED_CLS_TYPE })) io.exitCode = 1;
     });
 }

@@ -16,7 +16,8 @@ import { register as trace } from './trace.js';
 import { register as cover } from './cover.js';
 import { register as compare } from './compare.js';
 import { register as test } from './test.js';
+import { register as verify } from './verify.js';
 
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
-export const commands: RegisterCommand[] = [conformance, conformancePlugin, tcxScript, disasm, run, progRun, inspect, net, compare, jit, trace, cover, test];
+export const commands: RegisterCommand[] = [conformance, conformancePlugin, tcxScript, disasm, run, progRun, inspect, net, compare, jit, trace, cover, test, verify];

@@ -263,3 +263,48 @@ add %r4, 14
 ldxb %r0, [%r3+0]
 mov %r0, 0
 exit
+== ok_end_spilled_across_call
+mov %r6, %r1
+ldxw %r2, [%r6+76]
+ldxw %r3, [%r6+80]
+stxdw [%r10-8], %r3
+stxdw [%r10-16], %r2
+call 7
+ldxdw %r2, [%r10-16]
+ldxdw %r9, [%r10-8]
+mov %r4, %r2
+add %r4, 14
+jgt %r4, %r9, +1
+ldxb %r0, [%r2+13]
+mov %r0, 0
+exit
+== bad_end_spilled_across_call_over
+mov %r6, %r1
+ldxw %r2, [%r6+76]
+ldxw %r3, [%r6+80]
+stxdw [%r10-8], %r3
+stxdw [%r10-16], %r2
+call 7
+ldxdw %r2, [%r10-16]
+ldxdw %r9, [%r10-8]
+mov %r4, %r2
+add %r4, 14
+jgt %r4, %r9, +1
+ldxb %r0, [%r2+14]
+mov %r0, 0
+exit
+== bad_pkt_after_pull_data
+mov %r6, %r1
+ldxw %r2, [%r6+76]
+ldxw %r3, [%r6+80]
+mov %r4, %r2
+add %r4, 14
+jgt %r4, %r3, +6
+stxdw [%r10-8], %r2
+mov %r1, %r6
+mov %r2, 0
+call 39
+ldxdw %r2, [%r10-8]
+ldxb %r0, [%r2+0]
+mov %r0, 0
+exit

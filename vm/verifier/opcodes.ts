@@ -1,14 +1,13 @@
 /**
- * @fileoverview The verifier-lite's data: which opcode bytes the kernel knows, what each field
- * of an instruction may hold, and which helpers a sched_cls program may call.
+ * @fileoverview Which opcode bytes the kernel knows and what each field of an instruction may
+ * hold (the type-free checks of do_check_insn).
  *
  * Sources: `kernel/bpf/core.c` (`bpf_opcode_in_insntable`), `kernel/bpf/verifier.c`
  * (`resolve_pseudo_ldimm64`, `check_alu_op`, `check_atomic`, `check_ld_abs`, `check_ld_imm`,
  * `do_check_insn`), and measurements on 6.18: the set of known opcodes was confirmed by loading
- * every opcode byte (test/goldens/verifier/opcodes.kernel.json); the helper set is the one
- * measured for `tc_cls_act_func_proto` (docs/skb-and-helpers.md §3).
+ * every opcode byte (test/goldens/verifier/opcodes.kernel.json).
  */
-import { AluOp, AtomicOp, Class, JmpOp, Mode, Size, Source, opClass, opCode, opMode, opSize, opSource } from './isa.js';
+import { AluOp, AtomicOp, Class, JmpOp, Mode, Size, Source, opClass, opCode, opMode, opSize, opSource } from '../isa.js';
 
 /** How the verifier checks the fields of an instruction, by opcode group. */
 export type OpcodeKind =
@@ -188,19 +187,3 @@ export const isShift = (op: number): boolean => [AluOp.LSH, AluOp.RSH, AluOp.ARS
 export const isDivMod = (op: number): boolean => opCode(op) === AluOp.DIV || opCode(op) === AluOp.MOD;
 export const accessBytes = (op: number): number => SIZE_BYTES[opSize(op)];
 
-/**
- * Helpers a sched_cls program may call on 6.18 (`tc_cls_act_func_proto` → `bpf_sk_base_func_proto`
- * → `bpf_base_func_proto`), measured by loading a call to every id (docs/skb-and-helpers.md §3).
- * Ids 148 and 191 are in the base set but rejected as sleepable, so they are not listed.
- */
-export const SCHED_CLS_HELPER_IDS: ReadonlySet<number> = new Set([
-  1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 28, 29, 30, 31, 32, 33,
-  34, 35, 37, 38, 39, 40, 41, 42, 43, 46, 47, 48, 50, 55, 66, 68, 69, 79, 80, 83, 84, 85, 86, 87, 88, 89, 93, 94, 95,
-  96, 97, 98, 99, 100, 105, 106, 107, 108, 109, 110, 112, 113, 114, 115, 117, 118, 120, 122, 123, 124, 125, 130, 131,
-  132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 149, 151, 152, 153, 154, 155, 156, 157, 158, 160, 163, 164, 165,
-  169, 170, 171, 172, 175, 176, 177, 178, 180, 181, 182, 192, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204,
-  205, 206, 207, 208, 209, 210, 211,
-]);
-
-/** GPL-only helpers among them (a non-GPL program may not call these). */
-export const GPL_ONLY_HELPER_IDS: ReadonlySet<number> = new Set([6, 25, 69, 149, 165, 177]);

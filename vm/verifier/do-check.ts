@@ -1,0 +1,2054 @@
+/**
+ * @fileoverview The path walk (the kernel's do_check): every path from the entry is followed with
+ * abstract register and stack state, branches the bounds decide are not followed, states at prune
+ * points are compared with earlier verified ones (is_state_visited / states_equal), and every
+ * instruction is checked against its operands' types with the kernel's messages.
+ */
+import { formatInsn } from '../disasm.js';
+import { VerifierError } from '../errors.js';
+import { BPF_FUNC_MAX_ID, helperName } from '../helper-ids.js';
+import { AluOp, AtomicOp, CallSrc, Class, JmpOp, MAX_CALL_DEPTH, Mode, Op, PseudoSrc, opClass, opCode, opMode } from '../isa.js';
+import type { DecodedProgram } from '../program.js';
+import { callDepth, controlFlow, jumpTarget, opcodes, subprograms } from './cfg.js';
+import { HELPER_PROTOS, GPL_ONLY_HELPER_IDS, type ArgKind, type HelperProto } from './helper-protos.js';
+import { frameStr, padInsn, regStr, stateStr, typeName } from './log.js';
+import { OPCODE_TABLE, fieldError, isDivMod, isShift, shiftWidth, type OpcodeRow } from './opcodes.js';
+import { regsafeStates } from './prune.js';
+import { RT, Reg, constScalar, isPkt, markKnown, markUnbounded, pointer, unknownScalar } from './reg.js';
+import { JNSET, coerce, coerceSx, flipCond, negateCond, refine, scalarAlu, scalarBranch, scalarEnd, scalarNeg, sync, zext32 } from './scalar.js';
+import { Frame, Slot, State, type CallbackInfo } from './state.js';
+import { tAdd, tSub, tStr, tconst, tIsConst } from './tnum.js';
+import type { MapDesc, ProgramTypeDesc, VerifierOptions, VerifierResult } from './types.js';
+
+const BPF_MAX_VAR_OFF = 1n << 29n;
+const BPF_MAX_VAR_SIZ = 1n << 29n;
+const MAX_PACKET_OFF = 0xffffn;
+const BEYOND_PKT_END = -1;
+const AT_PKT_END = -2;
+const BPF_F_RDONLY_PROG = 1 << 7;
+const BPF_F_WRONLY_PROG = 1 << 8;
+
+// map types (uapi enum bpf_map_type)
+const MT = {
+  HASH: 1, ARRAY: 2, PROG_ARRAY: 3, PERF_EVENT_ARRAY: 4, PERCPU_HASH: 5, PERCPU_ARRAY: 6, STACK_TRACE: 7, CGROUP_ARRAY: 8,
+  LRU_HASH: 9, LRU_PERCPU_HASH: 10, LPM_TRIE: 11, ARRAY_OF_MAPS: 12, HASH_OF_MAPS: 13, DEVMAP: 14, SOCKMAP: 15, CPUMAP: 16,
+  XSKMAP: 17, SOCKHASH: 18, QUEUE: 22, STACK: 23, SK_STORAGE: 24, DEVMAP_HASH: 25, RINGBUF: 27, BLOOM_FILTER: 30,
+  USER_RINGBUF: 31,
+} as const;
+
+/** Default program type: no context fields, every helper with a prototype. */
+const GENERIC_TYPE: ProgramTypeDesc = {
+  name: 'generic',
+  ctxAccess: () => undefined,
+  helperAllowed: (id) => HELPER_PROTOS.has(id),
+  allowLdAbs: true,
+  packetWrite: true,
+};
+
+/** A checkpoint: a state verified (or being verified) from a prune point (bpf_verifier_state_list). */
+interface Checkpoint {
+  readonly st: State;
+  readonly insn: number;
+  readonly parent: Checkpoint | null;
+  /** Paths and child checkpoints still being explored below it (the kernel's branches). */
+  pending: number;
+  /** Stack slots (frame * 64 + slot) some path from here read before writing (REG_LIVE_READ). */
+  readonly read: Uint8Array;
+  /** Stack slots fully written between the parent checkpoint and this one. */
+  readonly writtenSinceParent: Uint8Array;
+  /** Prune hits and misses (the kernel evicts states that keep missing). */
+  hit: number;
+  miss: number;
+}
+
+interface Pending {
+  st: State;
+  insn: number;
+  prev: number;
+  leaf: Checkpoint | null;
+}
+
+class Stop extends Error {}
+
+export class Checker {
+  readonly p: DecodedProgram;
+  readonly opts: VerifierOptions;
+  readonly type: ProgramTypeDesc;
+  readonly maps: readonly MapDesc[];
+  readonly log: string[] = [];
+  readonly logLevel: number;
+  readonly helperAllowed: (id: number) => boolean;
+  subs: number[] = [];
+  subIndexOf: Int32Array = new Int32Array(0);
+  stackDepth: number[] = [];
+  prunePoints: Uint8Array = new Uint8Array(0);
+  explored = new Map<number, Checkpoint[]>();
+  processed = 0;
+  totalStates = 0;
+  idGen = 0;
+  /** Current path. */
+  st!: State;
+  insn = 0;
+  leaf: Checkpoint | null = null;
+  work: Pending[] = [];
+  ctxLoads = new Set<string>();
+  tailCallSubs = new Set<number>();
+  /** Static liveness: registers read before written from each insn (bit per register). */
+  live!: Uint16Array;
+  /** Registers whose scalar value may reach a use where its exact value matters (precisionLiveness). */
+  precise!: Uint16Array;
+
+  constructor(p: DecodedProgram, opts: VerifierOptions) {
+    this.p = p;
+    this.opts = opts;
+    this.type = opts.progType ?? GENERIC_TYPE;
+    this.maps = opts.maps ?? [];
+    this.logLevel = opts.logLevel ?? 0;
+    const t = this.type;
+    this.helperAllowed = opts.helperAllowed ?? ((id) => t.helperAllowed(id));
+  }
+
+  // ---------- errors and log ----------
+
+  insnText(i: number): string {
+    const p = this.p;
+    const op = i < p.length ? p.op[i] : 0;
+    if (i < p.length && OPCODE_TABLE.has(op) && !(op === Op.LDDW && i + 1 >= p.length)) return `${i}: (${op.toString(16).padStart(2, '0')}) ${formatInsn(p, i)}`;
+    return '';
+  }
+
+  readonly fail: (i: number, message: string) => never = (i: number, message: string): never => {
+    const p = this.p;
+    const op = i < p.length ? p.op[i] : 0;
+    const lines = message.split('\n');
+    let log: string[];
+    if (this.logLevel > 0) {
+      this.log.push(...lines);
+      log = this.log.slice();
+    } else {
+      const t = this.insnText(i);
+      log = t ? [t, ...lines] : lines;
+    }
+    const src = this.opts.lineInfo?.(i);
+    throw new VerifierError(lines[lines.length - 1], i, op, log, src ? `${src.file}:${src.line}` : undefined);
+  };
+
+  mapInfo = (i: number) => this.maps[i];
+
+  // ---------- entry ----------
+
+  run(): VerifierResult {
+    const p = this.p;
+    if (p.length === 0) this.fail(0, 'program is empty');
+    const max = this.opts.maxInsns ?? 1_000_000;
+    if (p.length > max) this.fail(0, `program is too large (${p.length} insns, at most ${max})`);
+    const allowed = this.opts.kfuncAllowed ?? (() => false);
+    const refusal = this.opts.kfuncRefusal ?? ((id: number) => (allowed(id) ? undefined : `kernel btf_id ${id} is not a function`));
+    this.subs = subprograms(p, this.fail, refusal);
+    opcodes(p, this.fail);
+    this.prunePoints = controlFlow(p, this.fail).prune;
+    this.subIndexOf = new Int32Array(p.length);
+    for (let k = 0, s = 0; k < p.length; k++) {
+      while (s + 1 < this.subs.length && this.subs[s + 1] <= k) s++;
+      this.subIndexOf[k] = s;
+    }
+    this.stackDepth = this.subs.map(() => 0);
+    this.live = liveness(p);
+    this.precise = precisionLiveness(p);
+    const main = new Frame(0, -1, 0);
+    main.regs[1] = pointer(RT.CTX);
+    this.walkAll(new State([main]), 0);
+    const frames = callDepth(p, this.subs, this.stackDepth, this.fail, this.tailCallSubs);
+    if (this.logLevel > 0) this.log.push(`processed ${this.processed} insns (limit ${this.limit()}) max_states_per_insn 0 total_states ${this.totalStates} peak_states ${this.totalStates} mark_read 0`);
+    return {
+      subprogs: this.subs,
+      maxCallFrames: frames,
+      stackDepth: this.stackDepth,
+      processed: this.processed,
+      states: this.totalStates,
+      log: this.log,
+      ctxLoads: this.ctxLoads,
+    };
+  }
+
+  limit(): number {
+    return this.opts.complexityLimit ?? 1_000_000;
+  }
+
+  walkAll(st: State, insn: number): void {
+    this.work.push({ st, insn, prev: -1, leaf: null });
+    while (this.work.length) {
+      const w = this.work.pop()!;
+      this.st = w.st;
+      this.insn = w.insn;
+      this.leaf = w.leaf;
+      if (this.logLevel > 0 && w.prev >= 0) this.log.push(`from ${w.prev} to ${w.insn}: ${stateStr(this.st, this.mapInfo)}`);
+      else if (this.logLevel > 0) this.log.push(`${w.insn}: ${stateStr(this.st, this.mapInfo)}`);
+      try {
+        this.walkPath();
+      } catch (e) {
+        if (e instanceof Stop) continue;
+        throw e;
+      }
+    }
+  }
+
+  /** The path ended (exit or pruned): release the checkpoints that were waiting for it (update_branch_counts). */
+  endPath(): never {
+    let c = this.leaf;
+    while (c) {
+      c.pending--;
+      if (c.pending > 0) break;
+      c = c.parent;
+    }
+    throw new Stop();
+  }
+
+  /** Queue the other side of a branch (push_stack). */
+  pushBranch(st: State, insn: number, prev: number): void {
+    if (this.leaf) this.leaf.pending++;
+    this.work.push({ st, insn, prev, leaf: this.leaf });
+    if (this.work.length > 8192) this.fail(prev, 'The sequence of 8193 jumps is too complex.');
+  }
+
+  lastLine = '';
+
+  walkPath(): void {
+    for (;;) {
+      const i = this.insn;
+      if (++this.processed > this.limit()) this.fail(i, `BPF program is too large. Processed ${this.processed} insn`);
+      if (this.prunePoints[i]) this.visit(i);
+      if (this.logLevel > 0) {
+        // verbose_linfo: the source line when it changes
+        const src = this.opts.lineInfo?.(i);
+        if (src && src.text) {
+          const l = `; ${src.text.trim()} @ ${src.file.split('/').pop()}:${src.line}`;
+          if (l !== this.lastLine) this.log.push(l);
+          this.lastLine = l;
+        }
+        this.log.push(this.insnText(i));
+      }
+      const logAt = this.log.length - 1;
+      const frame = this.st.cur;
+      this.step(i);
+      if (this.logLevel > 0 && this.st.cur === frame) {
+        const touched = this.logLevel > 1 ? undefined : scratched(this.p, i);
+        const text = frameStr(this.st.cur, this.mapInfo, touched);
+        if (text) this.log[logAt] = `${padInsn(this.log[logAt])}; ${text}`;
+      }
+    }
+  }
+
+  // ---------- pruning (is_state_visited) ----------
+
+  visit(i: number): void {
+    const list = this.explored.get(i);
+    const cur = this.st;
+    const live = this.live;
+    let ancestors: Set<Checkpoint> | undefined;
+    const isAncestor = (cp: Checkpoint): boolean => {
+      if (!ancestors) {
+        ancestors = new Set();
+        for (let c = this.leaf; c; c = c.parent) ancestors.add(c);
+      }
+      return ancestors.has(cp);
+    };
+    if (list) {
+      let evict = false;
+      for (const cp of list) {
+        if (cp.pending === 0) {
+          if (!regsafeStates(cp.st, cur, live, this.precise, i, false, cp.read)) {
+            // a complete state that keeps failing to match is dropped (is_state_visited's miss_cnt)
+            if (++cp.miss > cp.hit * 3 + 3) evict = true;
+          } else {
+            cp.hit++;
+            if (this.logLevel > 1) this.log.push(`${i}: safe`);
+            // the old state's continuation is ours: what it read, we read (propagate_liveness)
+            for (let k = 0; k < cp.read.length; k++) if (cp.read[k]) this.stackRead(k >> 6, k & 63);
+            if (evict) this.evict(i, list);
+            this.endPath();
+          }
+        } else if (isAncestor(cp)) {
+          if (this.p.op[i] === Op.JCOND) {
+            // may_goto: a state that only differs in its may_goto budget is the same loop (the kernel
+            // prunes such states with a loop entry)
+            if (cp.st.mayGoto !== cur.mayGoto && regsafeStates(cp.st, cur, live, this.precise, i, false, undefined)) this.endPath();
+          }
+          if (regsafeStates(cp.st, cur, live, this.precise, i, true, cp.read)) {
+            this.fail(
+              i,
+              `infinite loop detected at insn ${i}\ncur state: ${stateStr(cur, this.mapInfo)}\nold state: ${stateStr(cp.st, this.mapInfo)}`,
+            );
+          }
+        }
+      }
+    }
+    if (list) this.evict(i, list);
+    if (this.p.op[i] === Op.JCOND && list) {
+      // widen scalars that changed since the last visit of this may_goto on this path, so the
+      // loop converges (widen_imprecise_scalars)
+      for (const cp of list) if (cp.pending > 0 && isAncestor(cp)) widen(cp.st, cur);
+    }
+    const cur2 = this.explored.get(i);
+    const cp: Checkpoint = { st: cur.clone(), insn: i, parent: this.leaf, pending: 1, read: new Uint8Array(8 * 64), writtenSinceParent: cur.written, hit: 0, miss: 0 };
+    cur.written = new Uint8Array(8 * 64);
+    this.totalStates++;
+    if (cur2) cur2.push(cp);
+    else this.explored.set(i, [cp]);
+    this.leaf = cp;
+  }
+
+  evict(i: number, list: Checkpoint[]): void {
+    const keep = list.filter((c) => c.pending > 0 || c.miss <= c.hit * 3 + 3);
+    if (keep.length !== list.length) this.explored.set(i, keep);
+  }
+
+  /** A stack slot's value is used: mark it read in the checkpoints it came from (mark_reg_read). */
+  stackRead(frame: number, slot: number): void {
+    const k = frame * 64 + slot;
+    if (this.st.written[k]) return;
+    for (let c = this.leaf; c; c = c.parent) {
+      if (c.read[k]) break;
+      c.read[k] = 1;
+      if (c.writtenSinceParent[k]) break;
+    }
+  }
+
+  stackReadRange(frame: number, lo: number, hi: number): void {
+    for (let s = Math.max(0, (512 + lo) >> 3); s <= Math.min(63, (512 + hi - 1) >> 3); s++) this.stackRead(frame, s);
+  }
+
+  /** A whole 8-byte slot was overwritten. */
+  stackWritten(frame: number, lo: number, size: number): void {
+    const b0 = 512 + lo;
+    for (let s = b0 >> 3; s <= (b0 + size - 1) >> 3; s++) if (s * 8 >= b0 && s * 8 + 8 <= b0 + size) this.st.written[frame * 64 + s] = 1;
+  }
+
+  isAncestor(cp: Checkpoint): boolean {
+    for (let c = this.leaf; c; c = c.parent) if (c === cp) return true;
+    return false;
+  }
+
+  // ---------- registers ----------
+
+  get regs(): Reg[] {
+    return this.st.cur.regs;
+  }
+
+  /** check_reg_arg(SRC_OP). */
+  readReg(i: number, r: number): Reg {
+    if (r > 10) this.fail(i, `R${r} is invalid`);
+    const reg = this.regs[r];
+    if (reg.t === RT.NOT_INIT) this.fail(i, `R${r} !read_ok`);
+    return reg;
+  }
+
+  /** check_reg_arg(DST_OP) validity part. */
+  checkWrite(i: number, r: number): void {
+    if (r > 10) this.fail(i, `R${r} is invalid`);
+    if (r === 10) this.fail(i, 'frame pointer is read only');
+  }
+
+  setReg(r: number, v: Reg): void {
+    this.regs[r] = v;
+  }
+
+  // ---------- one instruction ----------
+
+  step(i: number): void {
+    const p = this.p;
+    const op = p.op[i];
+    const row = OPCODE_TABLE.get(op) as OpcodeRow;
+    const dst = p.dst[i];
+    const src = p.src[i];
+    const off = p.off[i];
+    const imm = p.imm[i];
+    const err = fieldError(row, dst, src, off, imm);
+    if (err) this.fail(i, err);
+    switch (row.kind) {
+      case 'alu':
+      case 'neg':
+      case 'end':
+      case 'mov':
+        this.alu(i, row);
+        this.insn = i + 1;
+        return;
+      case 'ldx':
+        this.ldx(i, row);
+        this.insn = i + 1;
+        return;
+      case 'st':
+      case 'stx':
+        this.store(i, row);
+        this.insn = i + 1;
+        return;
+      case 'atomic':
+        this.atomic(i, row);
+        this.insn = i + 1;
+        return;
+      case 'ldabs':
+        this.ldAbs(i, row);
+        this.insn = i + 1;
+        return;
+      case 'lddw':
+        this.ldImm64(i);
+        this.insn = i + 2;
+        return;
+      case 'ja':
+        this.insn = jumpTarget(p, i);
+        return;
+      case 'jcond':
+        this.mayGoto(i);
+        return;
+      case 'jcc':
+        this.condJump(i, row);
+        return;
+      case 'call':
+        this.call(i);
+        return;
+      case 'exit':
+        this.exit(i);
+        return;
+    }
+  }
+
+  // ---------- ALU ----------
+
+  alu(i: number, row: OpcodeRow): void {
+    const p = this.p;
+    const op = p.op[i];
+    const dst = p.dst[i];
+    const src = p.src[i];
+    const imm = p.imm[i];
+    const off = p.off[i];
+    const x = (op & 0x08) !== 0;
+    const alu32 = opClass(op) === Class.ALU;
+    if (row.kind === 'neg' || row.kind === 'end') {
+      this.readReg(i, dst);
+      this.checkWrite(i, dst);
+      const d = this.regs[dst].clone();
+      if (d.t !== RT.SCALAR) {
+        this.setReg(dst, unknownScalar());
+        return;
+      }
+      d.id = 0;
+      if (row.kind === 'neg') scalarNeg(d, alu32);
+      else scalarEnd(d, imm, (op & 0x08) !== 0, !alu32);
+      this.setReg(dst, d);
+      return;
+    }
+    if (row.kind === 'mov') {
+      if (x) this.readReg(i, src);
+      this.checkWrite(i, dst);
+      if (!x) {
+        this.setReg(dst, constScalar(alu32 ? BigInt(imm >>> 0) : BigInt(imm)));
+        return;
+      }
+      const s = this.regs[src];
+      if (off !== 0) {
+        // movsx: sign-extend the low 8/16/32 bits of a scalar
+        if (s.t !== RT.SCALAR) this.fail(i, `R${src} sign-extension part of pointer`);
+        const d = s.clone();
+        d.id = 0;
+        coerceSx(d, off / 8, alu32);
+        this.setReg(dst, d);
+        return;
+      }
+      if (!alu32) {
+        if (s.t === RT.SCALAR && s.id === 0 && !tIsConst(s.v)) s.id = ++this.idGen; // link the copies (assign_scalar_id_before_mov)
+        this.setReg(dst, s.clone());
+        return;
+      }
+      // 32-bit move: a pointer's low half is an unknown scalar
+      if (s.t !== RT.SCALAR) {
+        this.setReg(dst, unknownScalar());
+        zext32(this.regs[dst]);
+        return;
+      }
+      const d = s.clone();
+      d.id = 0;
+      coerce(d, 4);
+      this.setReg(dst, d);
+      return;
+    }
+    // binary ALU: src first, then dst (check_alu_op)
+    let s: Reg;
+    if (x) s = this.readReg(i, src);
+    else s = constScalar(alu32 ? BigInt(imm >>> 0) : BigInt(imm));
+    const d0 = this.readReg(i, dst);
+    if (!x) {
+      if (isDivMod(op) && imm === 0) this.fail(i, 'div by zero');
+      if (isShift(op) && (imm < 0 || imm >= shiftWidth(op))) this.fail(i, `invalid shift ${imm}`);
+    }
+    this.checkWrite(i, dst);
+    const code = opCode(op);
+    const d = d0.clone();
+    if (d.t === RT.SCALAR && s.t === RT.SCALAR) {
+      d.id = 0;
+      scalarAlu(code, d, s, alu32);
+      this.setReg(dst, d);
+      return;
+    }
+    // pointer arithmetic (adjust_reg_min_max_vals, adjust_ptr_min_max_vals)
+    const opName = ALU_OP_NAMES[code >> 4];
+    if (d.t !== RT.SCALAR && s.t !== RT.SCALAR) {
+      if (code === AluOp.SUB) {
+        this.setReg(dst, unknownScalar());
+        return;
+      }
+      this.fail(i, `R${dst} pointer ${opName} pointer prohibited`);
+    }
+    const ptrIsDst = d.t !== RT.SCALAR;
+    const ptr = ptrIsDst ? d : s.clone();
+    const ofr = ptrIsDst ? s : d;
+    if (alu32) {
+      if (code === AluOp.SUB) {
+        this.setReg(dst, unknownScalar());
+        zext32(this.regs[dst]);
+        return;
+      }
+      this.fail(i, `R${dst} 32-bit pointer arithmetic prohibited`);
+    }
+    const known = tIsConst(ofr.v);
+    if ((known && (ofr.smin !== ofr.smax || ofr.umin !== ofr.umax)) || ofr.smin > ofr.smax || ofr.umin > ofr.umax) {
+      this.setReg(dst, unknownScalar());
+      return;
+    }
+    if (ptr.nullable) this.fail(i, `R${dst} pointer arithmetic on ${typeName(ptr)} prohibited, null-check it first`);
+    switch (ptr.t) {
+      case RT.CTX:
+      case RT.MAP_VALUE:
+      case RT.MAP_KEY:
+      case RT.STACK:
+      case RT.PKT_META:
+      case RT.PKT:
+      case RT.BTF_ID:
+      case RT.MEM:
+      case RT.FUNC:
+        break;
+      case RT.MAP_PTR:
+        if (known && ofr.smin === 0n && code === AluOp.ADD) break;
+        this.fail(i, `R${dst} pointer arithmetic on ${typeName(ptr)} prohibited`);
+        break;
+      default:
+        this.fail(i, `R${dst} pointer arithmetic on ${typeName(ptr)} prohibited`);
+    }
+    this.saneOffset(i, ofr, ptr.t, ptr);
+    this.saneOffset(i, ptr, ptr.t, ptr);
+    const res = ptr.clone();
+    const fits = (n: bigint): boolean => n === BigInt.asIntN(32, n);
+    if (code === AluOp.ADD) {
+      if (known && fits(BigInt(ptr.off) + ofr.smin)) {
+        res.off = ptr.off + Number(ofr.smin);
+      } else {
+        this.varOffset(res, ptr, ofr, false);
+      }
+    } else if (code === AluOp.SUB) {
+      if (!ptrIsDst) this.fail(i, `R${dst} tried to subtract pointer from scalar`);
+      if (ptr.t === RT.STACK) this.fail(i, `R${dst} subtraction from stack pointer prohibited`);
+      if (known && fits(BigInt(ptr.off) - ofr.smin)) {
+        res.off = ptr.off - Number(ofr.smin);
+      } else {
+        this.varOffset(res, ptr, ofr, true);
+      }
+    } else if (code === AluOp.AND || code === AluOp.OR || code === AluOp.XOR) {
+      this.fail(i, `R${dst} bitwise operator ${opName} on pointer prohibited`);
+    } else {
+      this.fail(i, `R${dst} pointer arithmetic with ${opName} operator prohibited`);
+    }
+    this.saneOffset(i, res, ptr.t, ptr);
+    sync(res);
+    this.setReg(dst, res);
+  }
+
+  /** check_reg_sane_offset. */
+  saneOffset(i: number, r: Reg, t: RT, ptr: Reg): void {
+    const name = typeName({ ...ptr, t, nullable: false } as Reg);
+    const val = BigInt.asIntN(64, r.v.v);
+    if (tIsConst(r.v) && (val >= BPF_MAX_VAR_OFF || val <= -BPF_MAX_VAR_OFF)) this.fail(i, `math between ${name} pointer and ${val} is not allowed`);
+    if (r.off >= 1 << 29 || r.off <= -(1 << 29)) this.fail(i, `${name} pointer offset ${r.off} is not allowed`);
+    if (r.smin === -(1n << 63n)) this.fail(i, `math between ${name} pointer and register with unbounded min value is not allowed`);
+    if (r.smin >= BPF_MAX_VAR_OFF || r.smin <= -BPF_MAX_VAR_OFF) this.fail(i, `value ${r.smin} makes ${name} pointer be out of bounds`);
+  }
+
+  /** pointer ± variable scalar: the variable part of the pointer grows (adjust_ptr_min_max_vals). */
+  varOffset(res: Reg, ptr: Reg, off: Reg, sub: boolean): void {
+    const S64_MIN = -(1n << 63n);
+    const S64_MAX = (1n << 63n) - 1n;
+    const U64_MAX = (1n << 64n) - 1n;
+    if (!sub) {
+      const a = ptr.smin + off.smin;
+      const b = ptr.smax + off.smax;
+      if (a < S64_MIN || a > S64_MAX || b < S64_MIN || b > S64_MAX) [res.smin, res.smax] = [S64_MIN, S64_MAX];
+      else [res.smin, res.smax] = [a, b];
+      const c = ptr.umin + off.umin;
+      const e = ptr.umax + off.umax;
+      if (c > U64_MAX || e > U64_MAX) [res.umin, res.umax] = [0n, U64_MAX];
+      else [res.umin, res.umax] = [c, e];
+      res.v = tAdd(ptr.v, off.v);
+    } else {
+      const a = ptr.smin - off.smax;
+      const b = ptr.smax - off.smin;
+      if (a < S64_MIN || a > S64_MAX || b < S64_MIN || b > S64_MAX) [res.smin, res.smax] = [S64_MIN, S64_MAX];
+      else [res.smin, res.smax] = [a, b];
+      if (ptr.umin < off.umax) [res.umin, res.umax] = [0n, U64_MAX];
+      else [res.umin, res.umax] = [ptr.umin - off.umax, ptr.umax - off.umin];
+      res.v = tSub(ptr.v, off.v);
+    }
+    res.s32min = -0x80000000;
+    res.s32max = 0x7fffffff;
+    res.u32min = 0;
+    res.u32max = 0xffffffff;
+    if (isPkt(res.t)) {
+      res.id = ++this.idGen;
+      if (!sub || off.smin < 0n) res.range = 0;
+    }
+  }
+
+  // ---------- memory ----------
+
+  ldx(i: number, row: OpcodeRow): void {
+    const p = this.p;
+    const src = p.src[i];
+    const dst = p.dst[i];
+    this.readReg(i, src);
+    this.checkWrite(i, dst);
+    const signed = opMode(p.op[i]) === Mode.MEMSX;
+    const base = this.regs[src];
+    const v = this.access(i, src, p.off[i], row.bytes!, false, -1, signed, false);
+    this.samePointerType(i, base);
+    this.setReg(dst, v!);
+  }
+
+  store(i: number, row: OpcodeRow): void {
+    const p = this.p;
+    const dst = p.dst[i];
+    let val: Reg;
+    let valueRegno = -1;
+    if (row.kind === 'stx') {
+      val = this.readReg(i, p.src[i]);
+      valueRegno = p.src[i];
+    } else {
+      val = constScalar(BigInt(p.imm[i]));
+    }
+    this.readReg(i, dst);
+    const base = this.regs[dst];
+    this.access(i, dst, p.off[i], row.bytes!, true, valueRegno, false, false, row.kind === 'st' ? val : undefined);
+    this.samePointerType(i, base);
+  }
+
+  /** The kernel rewrites ctx and socket accesses per instruction, so one instruction may not see two kinds of pointer (save_aux_ptr_type). */
+  insnPtrType = new Map<number, number>();
+  samePointerType(i: number, base: Reg): void {
+    const key = base.t * 2 + (base.nullable ? 1 : 0);
+    const prev = this.insnPtrType.get(i);
+    if (prev === undefined) {
+      this.insnPtrType.set(i, key);
+      return;
+    }
+    const special = (k: number) => [RT.CTX, RT.SOCKET, RT.SOCK_COMMON, RT.TCP_SOCK, RT.BTF_ID].includes(k >> 1);
+    if (prev !== key && (special(prev) || special(key))) this.fail(i, 'same insn cannot be used with different pointers');
+  }
+
+  atomic(i: number, row: OpcodeRow): void {
+    const p = this.p;
+    const imm = p.imm[i];
+    const dst = p.dst[i];
+    const src = p.src[i];
+    const size = row.bytes!;
+    if (imm === AtomicOp.LOAD_ACQ) {
+      this.readReg(i, src);
+      this.checkWrite(i, dst);
+      const v = this.access(i, src, p.off[i], size, false, -1, false, true);
+      this.setReg(dst, v!);
+      return;
+    }
+    if (imm === AtomicOp.STORE_REL) {
+      this.readReg(i, src);
+      this.readReg(i, dst);
+      this.access(i, dst, p.off[i], size, true, src, false, true);
+      return;
+    }
+    // read-modify-write (check_atomic_rmw)
+    this.readReg(i, src);
+    this.readReg(i, dst);
+    if (imm === AtomicOp.CMPXCHG) this.readReg(i, 0);
+    // root may store pointers (allow_ptr_leaks): no "leaks addr" check
+    const base = this.regs[dst];
+    const kind = base.t === RT.CTX ? 'ctx' : isPkt(base.t) ? typeName(base) : base.t === RT.SOCKET || base.t === RT.SOCK_COMMON || base.t === RT.TCP_SOCK ? typeName(base) : '';
+    if (kind) this.fail(i, `BPF_ATOMIC stores into R${dst} ${kind} is not allowed`);
+    const fetch = (imm & AtomicOp.FETCH) !== 0;
+    const loadReg = imm === AtomicOp.CMPXCHG ? 0 : src;
+    if (fetch) this.checkWrite(i, loadReg);
+    // the read, then the write, both strictly aligned
+    const old = this.access(i, dst, p.off[i], size, false, -1, false, true);
+    this.access(i, dst, p.off[i], size, true, -1, false, true);
+    if (fetch) {
+      const v = old!.t === RT.SCALAR ? old! : unknownScalar();
+      if (size < 8) coerce(v, size);
+      this.setReg(loadReg, v);
+    }
+  }
+
+  ldAbs(i: number, row: OpcodeRow): void {
+    const p = this.p;
+    if (this.opts.allowLdAbs === false || (this.opts.allowLdAbs === undefined && !this.type.allowLdAbs))
+      this.fail(i, 'BPF_LD_[ABS|IND] instructions not allowed for this program type');
+    this.readReg(i, 6);
+    if (this.st.refs.length) this.fail(i, 'BPF_LD_[ABS|IND] would lead to reference leak');
+    if (this.st.lockId) this.fail(i, 'BPF_LD_[ABS|IND] cannot be used inside bpf_spin_lock-ed region');
+    if (opMode(p.op[i]) === Mode.IND) this.readReg(i, p.src[i]);
+    const r6 = this.regs[6];
+    if (r6.t !== RT.CTX) this.fail(i, 'at the time of BPF_LD_ABS|IND R6 != pointer to skb');
+    if (r6.off !== 0 || !tIsConst(r6.v) || r6.v.v !== 0n) this.fail(i, `dereference of modified ctx ptr R6 off=${r6.off} disallowed`);
+    for (let r = 1; r <= 5; r++) this.regs[r] = new Reg();
+    const v = unknownScalar();
+    coerce(v, row.bytes!);
+    this.regs[0] = v;
+    // the program may have changed the packet before (LD_ABS may reload): packet pointers die
+    this.clearPacketPointers();
+  }
+
+  ldImm64(i: number): void {
+    const p = this.p;
+    const dst = p.dst[i];
+    this.checkWrite(i, dst);
+    const src = p.src[i];
+    if (src === PseudoSrc.IMM) {
+      this.setReg(dst, constScalar((BigInt(p.imm[i + 1]) << 32n) | BigInt(p.imm[i] >>> 0)));
+      return;
+    }
+    if (src === PseudoSrc.BPF_PSEUDO_FUNC) {
+      if (!this.opts.hasFuncInfo) this.fail(i, 'missing btf func_info');
+      const r = pointer(RT.FUNC);
+      r.frame = i + p.imm[i] + 1;
+      this.setReg(dst, r);
+      return;
+    }
+    if (src === PseudoSrc.BPF_PSEUDO_MAP_IDX || src === PseudoSrc.BPF_PSEUDO_MAP_IDX_VALUE) {
+      const idx = p.imm[i];
+      const m = this.maps[idx];
+      if (!m) this.fail(i, `map index ${idx} is not a map of this object`);
+      if (src === PseudoSrc.BPF_PSEUDO_MAP_IDX) {
+        const r = pointer(RT.MAP_PTR);
+        r.map = idx;
+        this.setReg(dst, r);
+      } else {
+        const off = p.imm[i + 1];
+        if (off < 0 || off >= m.valueSize) this.fail(i, `invalid access to map value pointer, value_size=${m.valueSize} off=${off}`);
+        const r = pointer(RT.MAP_VALUE, off);
+        r.map = idx;
+        this.setReg(dst, r);
+      }
+      return;
+    }
+    if (src === PseudoSrc.BPF_PSEUDO_MAP_FD || src === PseudoSrc.BPF_PSEUDO_MAP_VALUE) this.fail(i, `fd ${p.imm[i]} is not pointing to valid bpf_map`);
+    this.fail(i, 'unrecognized bpf_ld_imm64 insn');
+  }
+
+  /** Strict alignment (check_ptr_alignment): the stack always, atomics on every pointer. */
+  alignment(i: number, reg: Reg, off: number, size: number, strict: boolean): void {
+    const isStack = reg.t === RT.STACK;
+    if (!isStack && !strict) return;
+    if (size === 1) return;
+    const t = tAdd(reg.v, tconst(BigInt(reg.off + off)));
+    const mask = BigInt(size - 1);
+    if (((t.v | t.m) & mask) !== 0n) {
+      const desc = isStack ? 'stack ' : reg.t === RT.CTX ? 'context ' : isPkt(reg.t) ? 'packet ' : reg.t === RT.MAP_VALUE ? '' : '';
+      const vt = tIsConst(reg.v) ? String(reg.v.v) : tStr(reg.v);
+      if (isPkt(reg.t)) this.fail(i, `misaligned packet access off 2+${vt}+${reg.off}+${off} size ${size}`);
+      this.fail(i, `misaligned ${desc}access off ${vt}+${reg.off}+${off} size ${size}`);
+    }
+  }
+
+  /**
+   * A load (write=false, returns the loaded register) or store through register `regno`
+   * (check_mem_access). `stImm` is the value of a BPF_ST.
+   */
+  access(i: number, regno: number, insnOff: number, size: number, write: boolean, valueRegno: number, signed: boolean, strict: boolean, stImm?: Reg): Reg | undefined {
+    const reg = this.regs[regno];
+    this.alignment(i, reg, insnOff, size, strict);
+    const off = insnOff + reg.off;
+    let out: Reg | undefined;
+    const value = valueRegno >= 0 ? this.regs[valueRegno] : stImm;
+    if (reg.nullable) this.fail(i, `R${regno} invalid mem access '${typeName(reg)}'`);
+    switch (reg.t) {
+      case RT.STACK:
+        return this.stackAccess(i, regno, reg, off, size, write, value, valueRegno >= 0, signed);
+      case RT.CTX: {
+        if (reg.off !== 0) this.fail(i, `dereference of modified ctx ptr R${regno} off=${reg.off} disallowed`);
+        if (!tIsConst(reg.v) || reg.v.v !== 0n) this.fail(i, `variable ctx access var_off=${tStr(reg.v)} disallowed`);
+        const kind = this.type.ctxAccess(off, size, write, { signed });
+        if (kind === undefined) this.fail(i, `invalid bpf_context access off=${off} size=${size}`);
+        if (!write) {
+          this.ctxLoads.add(`${off}:${size}`);
+          switch (kind) {
+            case 'pkt': out = pointer(RT.PKT); break;
+            case 'pkt_end': out = pointer(RT.PKT_END); break;
+            case 'pkt_meta': out = pointer(RT.PKT_META); break;
+            case 'sock_common_or_null':
+              out = pointer(RT.SOCK_COMMON);
+              out.nullable = true;
+              out.id = ++this.idGen;
+              break;
+            default: out = unknownScalar();
+          }
+        }
+        break;
+      }
+      case RT.PKT:
+      case RT.PKT_META:
+        if (write && !this.type.packetWrite) this.fail(i, 'cannot write into packet');
+        this.packetAccess(i, regno, reg, off, size);
+        if (!write) out = unknownScalar();
+        break;
+      case RT.MAP_VALUE:
+        out = this.mapValueAccess(i, regno, reg, off, size, write, signed);
+        break;
+      case RT.MAP_KEY: {
+        if (write) this.fail(i, `write to change key R${regno} not allowed`);
+        this.memRegion(i, regno, reg, off, size, this.maps[reg.map].keySize, 'map_key');
+        out = unknownScalar();
+        break;
+      }
+      case RT.MEM:
+        if (write && reg.rdonly) this.fail(i, `R${regno} cannot write into ${typeName(reg)}`);
+        this.memRegion(i, regno, reg, off, size, reg.size, 'mem');
+        if (!write) out = unknownScalar();
+        break;
+      case RT.SOCKET:
+      case RT.SOCK_COMMON:
+      case RT.TCP_SOCK:
+        if (write) this.fail(i, `R${regno} cannot write into ${typeName(reg)}`);
+        if (reg.off !== 0 || !tIsConst(reg.v) || reg.v.v !== 0n) this.fail(i, `dereference of modified ${typeName(reg)} ptr R${regno} off=${reg.off} disallowed`);
+        if (!sockAccessOk(reg.t, off, size)) this.fail(i, `R${regno} invalid ${typeName(reg)} access off=${off} size=${size}`);
+        out = unknownScalar();
+        break;
+      case RT.MAP_PTR:
+        // struct bpf_map fields through BTF (check_ptr_to_map_access): reads only
+        if (write) this.fail(i, `R${regno} cannot write into ${typeName(reg)}`);
+        if (off < 0) this.fail(i, `R${regno} is ${typeName(reg)} invalid negative access: off=${off}`);
+        out = unknownScalar();
+        break;
+      case RT.BTF_ID:
+        if (write) this.fail(i, 'only read is supported');
+        if (off < 0) this.fail(i, `R${regno} is ptr_${reg.btf} invalid negative access: off=${off}`);
+        out = unknownScalar();
+        break;
+      default:
+        this.fail(i, `R${regno} invalid mem access '${typeName(reg)}'`);
+    }
+    if (out && out.t === RT.SCALAR && size < 8 && !(out.v.m === 0n)) {
+      if (signed) coerceSx(out, size, false);
+      else coerce(out, size);
+    }
+    return out;
+  }
+
+  memRegion(i: number, regno: number, reg: Reg, off: number, size: number, memSize: number, what: 'map_value' | 'mem' | 'map_key'): void {
+    const bad = (o: bigint): boolean => o < 0n || o + BigInt(size) > BigInt(memSize) || size <= 0;
+    const msg = (o: bigint): string =>
+      what === 'map_value'
+        ? `invalid access to map value, value_size=${memSize} off=${o} size=${size}`
+        : what === 'map_key'
+          ? `invalid access to map key, key_size=${memSize} off=${o} size=${size}`
+          : `invalid access to memory, mem_size=${memSize} off=${o} size=${size}`;
+    const o = BigInt(off);
+    if (reg.smin < 0n && (reg.smin === -(1n << 63n) || o + reg.smin < -(1n << 31n) || reg.smin + o < 0n))
+      this.fail(i, `R${regno} min value is negative, either use unsigned index or do a if (index >=0) check.`);
+    if (bad(reg.smin + o)) {
+      if (tIsConst(reg.v)) this.fail(i, msg(reg.smin + o));
+      this.fail(i, `${msg(reg.smin + o)}\nR${regno} min value is outside of the allowed memory range`);
+    }
+    if (reg.umax >= BPF_MAX_VAR_OFF) this.fail(i, `R${regno} unbounded memory access, make sure to bounds check any such access`);
+    if (bad(reg.umax + o)) {
+      if (tIsConst(reg.v)) this.fail(i, msg(reg.umax + o));
+      this.fail(i, `${msg(reg.umax + o)}\nR${regno} max value is outside of the allowed memory range`);
+    }
+  }
+
+  packetAccess(i: number, regno: number, reg: Reg, off: number, size: number, zeroOk = false): void {
+    if (reg.smin < 0n) this.fail(i, `R${regno} min value is negative, either use unsigned index or do a if (index >=0) check.`);
+    const ok = reg.range >= 0 && off >= 0 && off + size <= reg.range && (size > 0 || (size === 0 && zeroOk));
+    if (!ok) {
+      const detail = reg.range < 0 ? '' : `invalid access to packet, off=${off} size=${size}, R${regno}(id=${reg.id},off=${off},r=${reg.range})\n`;
+      this.fail(i, `${detail}R${regno} offset is outside of the packet`);
+    }
+  }
+
+  mapValueAccess(i: number, regno: number, reg: Reg, off: number, size: number, write: boolean, signed: boolean, helper = false): Reg | undefined {
+    const m = this.maps[reg.map];
+    if (write && (m.flags & BPF_F_RDONLY_PROG)) this.fail(i, `write into map forbidden, value_size=${m.valueSize} off=${off} size=${size}`);
+    if (!write && (m.flags & BPF_F_WRONLY_PROG)) this.fail(i, `read from map forbidden, value_size=${m.valueSize} off=${off} size=${size}`);
+    this.memRegion(i, regno, reg, off, size, m.valueSize, 'map_value');
+    if (!helper) {
+      const lo = reg.smin + BigInt(off);
+      const hi = reg.umax + BigInt(off) + BigInt(size);
+      for (const [fo, fs, name] of [
+        [m.spinLockOff, 4, 'bpf_spin_lock'],
+        [m.timerOff, 16, 'bpf_timer'],
+      ] as const) {
+        if (fo !== undefined && lo < BigInt(fo + fs) && BigInt(fo) < hi) this.fail(i, `${name} cannot be accessed directly by load/store`);
+      }
+    }
+    if (write) return undefined;
+    if (tIsConst(reg.v) && m.frozenReadOnly && m.frozenValue) {
+      // bpf_map_direct_read: a frozen read-only map's bytes are constants
+      const at = off + Number(reg.v.v);
+      let v = 0n;
+      for (let k = size - 1; k >= 0; k--) v = (v << 8n) | BigInt(m.frozenValue[at + k] ?? 0);
+      if (signed) v = BigInt.asIntN(size * 8, v);
+      return constScalar(v);
+    }
+    return unknownScalar();
+  }
+
+  /** Stack load/store (check_stack_read / check_stack_write), fixed or variable offset. */
+  stackAccess(i: number, regno: number, reg: Reg, off: number, size: number, write: boolean, value: Reg | undefined, fromReg: boolean, signed: boolean): Reg | undefined {
+    const frame = this.st.frames[reg.frame];
+    this.stackBounds(i, regno, reg, off, size, write ? ' write to' : ' read from');
+    const sub = this.subIndexOf[frame.subprog];
+    if (tIsConst(reg.v)) {
+      const o = off + Number(BigInt.asIntN(64, reg.v.v));
+      this.stackDepth[sub] = Math.max(this.stackDepth[sub], -o);
+      if (write) {
+        if (frame !== this.st.cur && value && value.t === RT.STACK) this.fail(i, 'cannot spill pointers to stack into stack frame of the caller');
+        this.stackWrite(i, frame, o, size, value, fromReg);
+        this.stackWritten(frame.frameno, o, size);
+        return undefined;
+      }
+      this.stackReadRange(frame.frameno, o, o + size);
+      return this.readStack(i, frame, o, size, signed);
+    }
+    // variable offset: writes scrub every byte they may touch, reads give an unknown scalar
+    const lo = Number(reg.smin) + off;
+    const hi = Number(reg.smax) + off + size;
+    this.stackDepth[sub] = Math.max(this.stackDepth[sub], -lo);
+    if (!write) this.stackReadRange(frame.frameno, lo, hi);
+    if (write) {
+      for (let a = lo; a < hi; a++) {
+        const b = 512 + a;
+        frame.types[b] = Slot.MISC;
+        frame.spilled[b >> 3] = undefined;
+      }
+      for (let k = (512 + lo) >> 3; k <= (512 + hi - 1) >> 3; k++) this.scrubSlot(frame, k);
+      return undefined;
+    }
+    const v = unknownScalar();
+    return v;
+  }
+
+  stackBounds(i: number, regno: number, reg: Reg, off: number, size: number, extra: string): void {
+    let min: bigint, max: bigint;
+    if (tIsConst(reg.v)) {
+      min = BigInt.asIntN(64, reg.v.v) + BigInt(off);
+      max = min + BigInt(size);
+    } else {
+      if (reg.smax >= BPF_MAX_VAR_OFF || reg.smin <= -BPF_MAX_VAR_OFF) this.fail(i, `invalid unbounded variable-offset${extra} stack R${regno}`);
+      min = reg.smin + BigInt(off);
+      max = reg.smax + BigInt(off) + BigInt(size);
+    }
+    if (min < -512n || max > 0n || size < 0) {
+      if (tIsConst(reg.v)) this.fail(i, `invalid${extra} stack R${regno} off=${off} size=${size}`);
+      this.fail(i, `invalid variable-offset${extra} stack R${regno} var_off=${tStr(reg.v)} off=${off} size=${size}`);
+    }
+  }
+
+  /** A slot partly overwritten loses its spilled register; its spill bytes become MISC. */
+  scrubSlot(f: Frame, k: number): void {
+    for (let b = 0; b < 8; b++) if (f.types[k * 8 + b] === Slot.SPILL) f.types[k * 8 + b] = Slot.MISC;
+    f.spilled[k] = undefined;
+  }
+
+  stackWrite(i: number, f: Frame, o: number, size: number, value: Reg | undefined, fromReg: boolean): void {
+    const b0 = 512 + o;
+    const k = b0 >> 3;
+    const aligned = (b0 & 7) === 0;
+    if (value && aligned && value.t === RT.SCALAR && (fromReg || !fromReg)) {
+      // scalar spill (full or narrow) keeps its bounds when the value fits
+      const sp = value.clone();
+      const fits = size === 8 || (sp.umax < 1n << BigInt(size * 8) && sp.smin >= 0n);
+      if (!fits) {
+        if (!fromReg && tIsConst(sp.v)) {
+          // BPF_ST of an immediate: the stored bytes are the immediate's low bytes
+          markKnown(sp, BigInt.asUintN(size * 8, sp.v.v));
+        } else {
+          this.plainWrite(f, o, size, value);
+          return;
+        }
+      }
+      if (size === 8 || fits || !fromReg) {
+        if (size < 8) sp.id = 0;
+        this.saveSpill(f, k, sp, size);
+        return;
+      }
+    }
+    if (value && value.t !== RT.SCALAR) {
+      if (size !== 8) {
+        this.fail(i, 'invalid size of register spill');
+      }
+      if (!aligned) this.fail(i, 'invalid size of register spill');
+      this.saveSpill(f, k, value.clone(), 8);
+      return;
+    }
+    this.plainWrite(f, o, size, value);
+  }
+
+  saveSpill(f: Frame, k: number, r: Reg, size: number): void {
+    f.spilled[k] = r;
+    for (let b = 0; b < 8; b++) {
+      const at = k * 8 + b;
+      if (b < size) f.types[at] = Slot.SPILL;
+      else if (f.types[at] !== Slot.ZERO) f.types[at] = Slot.MISC;
+    }
+  }
+
+  plainWrite(f: Frame, o: number, size: number, value: Reg | undefined): void {
+    const b0 = 512 + o;
+    const zero = value !== undefined && value.t === RT.SCALAR && tIsConst(value.v) && value.v.v === 0n;
+    for (let k = b0 >> 3; k <= (b0 + size - 1) >> 3; k++) {
+      if (f.spilled[k] || f.types[k * 8] === Slot.SPILL) this.scrubSlot(f, k);
+    }
+    for (let b = b0; b < b0 + size; b++) f.types[b] = zero ? Slot.ZERO : Slot.MISC;
+  }
+
+  readStack(i: number, f: Frame, o: number, size: number, signed: boolean): Reg {
+    const b0 = 512 + o;
+    const k = b0 >> 3;
+    const sp = f.spilled[k];
+    if (sp && f.types[k * 8] === Slot.SPILL) {
+      let spillSize = 0;
+      while (spillSize < 8 && f.types[k * 8 + spillSize] === Slot.SPILL) spillSize++;
+      if (size === 8 && spillSize === 8 && (b0 & 7) === 0) return sp.clone();
+      if (sp.t !== RT.SCALAR) this.fail(i, 'invalid size of register fill');
+      if ((b0 & 7) === 0 && size <= spillSize) {
+        const r = sp.clone();
+        if (size < 8) {
+          r.id = 0;
+          if (signed) coerceSx(r, size, false);
+          else coerce(r, size);
+        }
+        return r;
+      }
+    }
+    let zeros = 0;
+    for (let b = b0; b < b0 + size; b++) {
+      const t = f.types[b];
+      if (t === Slot.ZERO) zeros++;
+      else if (t === Slot.SPILL) {
+        const s = f.spilled[b >> 3];
+        if (s && s.t !== RT.SCALAR) this.fail(i, 'invalid size of register fill');
+      }
+      // STACK_INVALID reads are allowed for root (allow_uninit_stack)
+    }
+    if (zeros === size) return constScalar(0n);
+    const r = unknownScalar();
+    if (size < 8) {
+      if (signed) coerceSx(r, size, false);
+      else coerce(r, size);
+    }
+    return r;
+  }
+
+  // ---------- jumps ----------
+
+  condJump(i: number, row: OpcodeRow): void {
+    void row;
+    const p = this.p;
+    const op = p.op[i];
+    const x = (op & 0x08) !== 0;
+    const j32 = opClass(op) === Class.JMP32;
+    const dst = p.dst[i];
+    const src = p.src[i];
+    let code = opCode(op);
+    if (x) this.readReg(i, src);
+    this.readReg(i, dst);
+    const a = this.regs[dst];
+    const b = x ? this.regs[src] : constScalar(j32 ? BigInt(p.imm[i] >>> 0) : BigInt(p.imm[i]));
+    const target = jumpTarget(p, i);
+    let pred = -1;
+    if (a.t === RT.SCALAR && b.t === RT.SCALAR) pred = scalarBranch(code, a, b, j32);
+    else if ((a.t !== RT.SCALAR) !== (b.t !== RT.SCALAR)) {
+      // pointer vs scalar: a non-null pointer is never 0 (is_branch_taken)
+      const ptr = a.t !== RT.SCALAR ? a : b;
+      const sc = a.t !== RT.SCALAR ? b : a;
+      if (regNotNull(ptr) && tIsConst(sc.v) && (j32 ? (sc.v.v & 0xffffffffn) === 0n : sc.v.v === 0n)) {
+        if (code === JmpOp.JEQ) pred = 0;
+        else if (code === JmpOp.JNE) pred = 1;
+      }
+    } else if (!j32) pred = pktBranch(code, a, b);
+    if (pred === 1) {
+      this.insn = target;
+      return;
+    }
+    if (pred === 0) {
+      this.insn = i + 1;
+      return;
+    }
+    const other = this.st.clone();
+    const oRegs = other.cur.regs;
+    const tRegs = this.regs;
+    let takenDead = false;
+    let fallDead = false;
+    if (a.t === RT.SCALAR && b.t === RT.SCALAR) {
+      const ta = oRegs[dst];
+      const tb = x ? oRegs[src] : b.clone();
+      const fa = tRegs[dst].clone();
+      const fb = x ? tRegs[src].clone() : b.clone();
+      if (!refine(code, ta, tb, j32)) takenDead = true;
+      const neg = code === JmpOp.JSET ? JNSET : negateCond(code);
+      if (!refine(neg, fa, fb, j32)) fallDead = true;
+      tRegs[dst] = fa;
+      if (x) tRegs[src] = fb;
+      if (!takenDead) this.syncLinked(other, ta, tb, x);
+      if (!fallDead) this.syncLinked(this.st, fa, fb, x);
+    } else if (code === JmpOp.JEQ || code === JmpOp.JNE) {
+      // null checks (mark_ptr_or_null_regs)
+      const zeroB = b.t === RT.SCALAR && tIsConst(b.v) && b.v.v === 0n;
+      const zeroA = a.t === RT.SCALAR && tIsConst(a.v) && a.v.v === 0n;
+      const ptr = zeroB && a.nullable ? a : zeroA && b.nullable ? b : undefined;
+      if (ptr && !j32) {
+        const id = ptr.id;
+        const ref = ptr.ref;
+        // taken branch of JEQ / fall-through of JNE is the NULL side
+        const nullSide = code === JmpOp.JEQ ? other : this.st;
+        const okSide = code === JmpOp.JEQ ? this.st : other;
+        markNull(nullSide, id, ref, true);
+        markNull(okSide, id, ref, false);
+      }
+    }
+    if (!j32 && a.t !== RT.SCALAR && b.t !== RT.SCALAR) {
+      // packet pointer comparisons (try_match_pkt_pointers)
+      this.matchPkt(code, dst, src, a, b, this.st, other);
+    }
+    void flipCond;
+    code = 0;
+    if (!takenDead && !fallDead) {
+      this.pushBranch(other, target, i);
+      this.insn = i + 1;
+    } else if (!takenDead) {
+      this.st = other;
+      this.insn = target;
+    } else if (!fallDead) {
+      this.insn = i + 1;
+    } else {
+      this.endPath();
+    }
+  }
+
+  /** Copy refined bounds to every scalar with the same id (sync_linked_regs). */
+  syncLinked(st: State, a: Reg, b: Reg, x: boolean): void {
+    for (const r of x ? [a, b] : [a]) {
+      if (r.t !== RT.SCALAR || r.id === 0) continue;
+      st.forEachReg((o) => {
+        if (o !== r && o.t === RT.SCALAR && o.id === r.id) {
+          o.v = r.v;
+          o.smin = r.smin;
+          o.smax = r.smax;
+          o.umin = r.umin;
+          o.umax = r.umax;
+          o.s32min = r.s32min;
+          o.s32max = r.s32max;
+          o.u32min = r.u32min;
+          o.u32max = r.u32max;
+        }
+      });
+    }
+  }
+
+  matchPkt(code: number, dst: number, src: number, a: Reg, b: Reg, fall: State, taken: State): void {
+    const good = (st: State, reg: Reg, open: boolean) => findGoodPkt(st, reg, open);
+    const end = (st: State, regno: number, open: boolean) => {
+      const r = st.cur.regs[regno];
+      r.range = open ? BEYOND_PKT_END : AT_PKT_END;
+    };
+    const pktEnd = (r: Reg) => r.t === RT.PKT_END;
+    let pkt: number;
+    let other: Reg;
+    let flipped = false;
+    if ((a.t === RT.PKT && pktEnd(b)) || (a.t === RT.PKT_META && b.t === RT.PKT && b.range === 0 && tIsConst(b.v) && b.off === 0)) {
+      pkt = dst;
+      other = b;
+    } else if ((b.t === RT.PKT && pktEnd(a)) || (b.t === RT.PKT_META && a.t === RT.PKT && a.range === 0 && tIsConst(a.v) && a.off === 0)) {
+      pkt = src;
+      other = a;
+      flipped = true;
+    } else return;
+    const c = flipped ? flipCond(code) : code;
+    const withEnd = pktEnd(other);
+    const pr = (st: State) => st.cur.regs[pkt];
+    switch (c) {
+      case JmpOp.JGT: // pkt > end: taken beyond, fall-through pkt <= end
+        good(fall, pr(fall), false);
+        if (withEnd) end(taken, pkt, true);
+        break;
+      case JmpOp.JLT: // pkt < end
+        good(taken, pr(taken), true);
+        if (withEnd) end(fall, pkt, false);
+        break;
+      case JmpOp.JGE: // pkt >= end
+        good(fall, pr(fall), true);
+        if (withEnd) end(taken, pkt, false);
+        break;
+      case JmpOp.JLE: // pkt <= end
+        good(taken, pr(taken), false);
+        if (withEnd) end(fall, pkt, true);
+        break;
+    }
+  }
+
+  mayGoto(i: number): void {
+    const target = jumpTarget(this.p, i);
+    // as the kernel: the fall-through (loop body) is queued one may_goto level deeper, the walk
+    // goes on at the target (taken when the budget is exhausted)
+    const body = this.st.clone();
+    body.mayGoto++;
+    this.pushBranch(body, i + 1, i);
+    this.insn = target;
+  }
+
+  clearPacketPointers(): void {
+    this.st.forEachReg((r) => {
+      if (r.t === RT.PKT || r.t === RT.PKT_META || r.t === RT.PKT_END) {
+        const u = unknownScalar();
+        Object.assign(r, u);
+      }
+    });
+  }
+
+  // ---------- calls ----------
+
+  call(i: number): void {
+    const p = this.p;
+    const src = p.src[i];
+    const imm = p.imm[i];
+    if (src === CallSrc.BPF_PSEUDO_CALL) {
+      if (this.st.lockId) this.fail(i, 'function calls are not allowed while holding a lock');
+      this.bpfCall(i, i + imm + 1);
+      return;
+    }
+    if (src === CallSrc.BPF_PSEUDO_KFUNC_CALL) {
+      // kfunc prototypes are not modelled: arguments must be initialised as far as the
+      // program wrote them, the result is an unknown scalar (a pointer result would be refused
+      // on dereference, never accepted unchecked)
+      for (let r = 1; r <= 5; r++) this.regs[r] = new Reg();
+      this.regs[0] = unknownScalar();
+      this.insn = i + 1;
+      return;
+    }
+    if (imm < 0 || imm >= BPF_FUNC_MAX_ID) this.fail(i, `invalid func unknown#${imm}`);
+    if (!this.helperAllowed(imm)) this.fail(i, `program of this type cannot use helper ${helperName(imm)}#${imm}`);
+    if (this.opts.gplCompatible === false && GPL_ONLY_HELPER_IDS.has(imm)) this.fail(i, 'cannot call GPL-restricted function from non-GPL compatible program');
+    const proto = HELPER_PROTOS.get(imm);
+    if (!proto) this.fail(i, `program of this type cannot use helper ${helperName(imm)}#${imm}`);
+    if (this.st.lockId && imm !== 94 /* spin_unlock */) this.fail(i, 'function calls are not allowed while holding a lock');
+    this.helperCall(i, proto);
+  }
+
+  bpfCall(i: number, target: number, cb?: CallbackInfo, args?: Reg[]): void {
+    if (this.st.frames.length >= MAX_CALL_DEPTH) this.fail(i, `the call stack of ${this.st.frames.length + 1} frames is too deep`);
+    const caller = this.st.cur;
+    const f = new Frame(this.st.frames.length, i, target);
+    for (let r = 1; r <= 5; r++) f.regs[r] = args ? args[r].clone() : caller.regs[r].clone();
+    f.callback = cb;
+    this.st.frames.push(f);
+    this.st.written.fill(1, f.frameno * 64, f.frameno * 64 + 64);
+    this.insn = target;
+  }
+
+  exit(i: number): void {
+    const st = this.st;
+    const f = st.cur;
+    // a static subprogram's r0 is checked where the caller reads it (prepare_func_exit copies it)
+    if (st.frames.length === 1 || f.callback) this.readReg(i, 0);
+    if (st.lockId) this.fail(i, 'bpf_spin_unlock is missing');
+    if (st.frames.length > 1) {
+      // return to the caller (prepare_func_exit)
+      const r0 = f.regs[0];
+      if (r0.t === RT.STACK && r0.frame === f.frameno) this.fail(i, 'cannot return stack pointer to the caller');
+      st.frames.pop();
+      const caller = st.cur;
+      const cb = f.callback;
+      if (cb) {
+        if (r0.t !== RT.SCALAR) this.fail(i, `At callback return the register R0 is not a known value (${typeName(r0)})`);
+        if (r0.smin < cb.retMin || r0.smax > cb.retMax) {
+          this.fail(i, `At callback return the register R0 has smin=${r0.smin} smax=${r0.smax} should have been in [${cb.retMin}, ${cb.retMax}]`);
+        }
+        for (let r = 1; r <= 5; r++) caller.regs[r] = new Reg();
+        caller.regs[0] = unknownScalar();
+      } else {
+        caller.regs[0] = r0;
+        for (let r = 1; r <= 5; r++) caller.regs[r] = new Reg();
+      }
+      this.insn = f.callsite + 1;
+      return;
+    }
+    const cb = f.callback;
+    if (cb) {
+      const r0 = f.regs[0];
+      if (r0.t !== RT.SCALAR) this.fail(i, `At async callback return the register R0 is not a known value (${typeName(r0)})`);
+      if (r0.smin < cb.retMin || r0.smax > cb.retMax)
+        this.fail(i, `At async callback the register R0 has smin=${r0.smin} smax=${r0.smax} should have been in [${cb.retMin}, ${cb.retMax}]`);
+    }
+    for (const ref of st.refs) this.fail(i, `Unreleased reference id=${ref.id} alloc_insn=${ref.insn}`);
+    this.endPath();
+  }
+
+  argError(i: number, regno: number, reg: Reg, expected: string): never {
+    return this.fail(i, `R${regno} type=${typeName(reg)} expected=${expected}`);
+  }
+
+  /** Memory a helper reads or writes through register `regno` (check_helper_mem_access). */
+  helperMem(i: number, regno: number, size: bigint, write: boolean, zeroOk: boolean, nullOk: boolean): void {
+    const reg = this.regs[regno];
+    const n = Number(size);
+    if (nullOk && n === 0 && reg.t === RT.SCALAR && tIsConst(reg.v) && reg.v.v === 0n) return;
+    switch (reg.t) {
+      case RT.PKT:
+      case RT.PKT_META:
+        if (write && !this.type.packetWrite) this.fail(i, 'helper access to the packet is not allowed');
+        this.packetAccess(i, regno, reg, reg.off, n, zeroOk);
+        return;
+      case RT.MAP_KEY:
+        this.memRegion(i, regno, reg, reg.off, n, this.maps[reg.map].keySize, 'map_key');
+        return;
+      case RT.MAP_VALUE:
+        if (n === 0 && zeroOk) return;
+        this.mapValueAccess(i, regno, reg, reg.off, n, write, false, true);
+        return;
+      case RT.MEM:
+        if (write && reg.rdonly) this.fail(i, `R${regno} cannot write into ${typeName(reg)}`);
+        if (n === 0 && zeroOk) return;
+        this.memRegion(i, regno, reg, reg.off, n, reg.size, 'mem');
+        return;
+      case RT.STACK: {
+        if (n === 0 && !zeroOk) this.fail(i, 'invalid zero-sized read');
+        this.stackBounds(i, regno, reg, reg.off, n, write ? ' write to' : ' indirect access to');
+        if (n === 0) return;
+        const f = this.st.frames[reg.frame];
+        const sub = this.subIndexOf[f.subprog];
+        const lo = tIsConst(reg.v) ? reg.off + Number(BigInt.asIntN(64, reg.v.v)) : reg.off + Number(reg.smin);
+        const hi = tIsConst(reg.v) ? lo + n : reg.off + Number(reg.smax) + n;
+        this.stackDepth[sub] = Math.max(this.stackDepth[sub], -lo);
+        this.stackReadRange(reg.frame, lo, hi); // conservatively a read, also when the helper only writes
+        for (let a = lo; a < hi; a++) {
+          const b = 512 + a;
+          const sp = f.spilled[b >> 3];
+          if (f.types[b] === Slot.SPILL && sp && sp.t !== RT.SCALAR && !write) {
+            // root may pass spilled pointers to helpers (allow_ptr_leaks); they become scalars only when written
+          }
+          if (write) {
+            if (f.types[b] === Slot.SPILL) this.scrubSlot(f, b >> 3);
+            f.types[b] = Slot.MISC;
+          }
+        }
+        return;
+      }
+      default:
+        this.argError(i, regno, reg, 'fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_');
+    }
+  }
+
+  /** A size argument (check_mem_size_reg) for the memory argument before it. */
+  sizeArg(i: number, regno: number, memKind: ArgKind, zeroOk: boolean): void {
+    const reg = this.regs[regno];
+    if (reg.t !== RT.SCALAR) this.argError(i, regno, reg, 'scalar');
+    if (reg.smin < 0n) this.fail(i, `R${regno} min value is negative, either use unsigned or 'var &= const'`);
+    if (reg.umin === 0n && !zeroOk) this.fail(i, `R${regno} invalid zero-sized read: u64=[${reg.umin},${reg.umax}]`);
+    if (reg.umax >= BPF_MAX_VAR_SIZ) this.fail(i, `R${regno} unbounded memory access, use 'var &= const' or 'if (var < const)'`);
+    const write = memKind === 'umem' || memKind === 'umem?' || memKind === 'rwmem';
+    this.helperMem(i, regno - 1, reg.umax, write, zeroOk, memKind === 'mem?' || memKind === 'umem?');
+  }
+
+  curProto: HelperProto | undefined;
+
+  helperCall(i: number, proto: HelperProto): void {
+    const id = proto.id;
+    this.curProto = proto;
+    let mapIdx = -1;
+    let release = 0;
+    let releaseKind: 'sock' | 'ringbuf' | '' = '';
+    let allocSize = 0n;
+    let funcTarget = -1;
+    let lockReg: Reg | undefined;
+    let timerReg = -1;
+    for (let a = 0; a < proto.args.length; a++) {
+      const regno = a + 1;
+      const kind = proto.args[a];
+      const reg = this.readReg(i, regno);
+      if (isPkt(reg.t) && !proto.pktAccess && kind !== 'any') this.fail(i, 'helper access to the packet is not allowed');
+      switch (kind) {
+        case 'any':
+          break;
+        case 'map':
+          if (reg.t !== RT.MAP_PTR || reg.nullable) this.argError(i, regno, reg, 'map_ptr');
+          mapIdx = reg.map;
+          this.mapCompat(i, proto, this.maps[mapIdx]);
+          break;
+        case 'key':
+        case 'value':
+        case 'uval':
+        case 'value?': {
+          if (mapIdx < 0) this.fail(i, `invalid map_ptr to access map->${kind === 'key' ? 'key' : 'value'}`);
+          const m = this.maps[mapIdx];
+          if (kind === 'value?' && reg.t === RT.SCALAR && tIsConst(reg.v) && reg.v.v === 0n) break;
+          if (kind === 'value' && (m.type === MT.SOCKMAP || m.type === MT.SOCKHASH)) {
+            // a sockmap's value is a socket (resolve_map_arg_type: ARG_PTR_TO_BTF_ID_SOCK_COMMON)
+            if (reg.t !== RT.SOCKET && reg.t !== RT.SOCK_COMMON && reg.t !== RT.TCP_SOCK && reg.t !== RT.BTF_ID)
+              this.argError(i, regno, reg, 'sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_ptr_');
+            if (reg.nullable) this.fail(i, `Possibly NULL pointer passed to helper arg${regno}`);
+            break;
+          }
+          if (reg.t !== RT.STACK && reg.t !== RT.PKT && reg.t !== RT.PKT_META && reg.t !== RT.MAP_KEY && reg.t !== RT.MAP_VALUE && reg.t !== RT.MEM)
+            this.argError(i, regno, reg, 'fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_');
+          this.helperMem(i, regno, BigInt(kind === 'key' ? m.keySize : m.valueSize), kind === 'uval', false, false);
+          break;
+        }
+        case 'ctx':
+        case 'ctx?':
+          if (kind === 'ctx?' && reg.t === RT.SCALAR && tIsConst(reg.v) && reg.v.v === 0n) break;
+          if (reg.t !== RT.CTX) this.argError(i, regno, reg, 'ctx');
+          if (reg.off !== 0 || !tIsConst(reg.v) || reg.v.v !== 0n) this.fail(i, `dereference of modified ctx ptr R${regno} off=${reg.off} disallowed`);
+          break;
+        case 'mem':
+        case 'umem':
+        case 'mem?':
+        case 'umem?':
+        case 'rwmem': {
+          const nullOk = kind === 'mem?' || kind === 'umem?';
+          if (nullOk && reg.t === RT.SCALAR && tIsConst(reg.v) && reg.v.v === 0n) break;
+          if (reg.t !== RT.STACK && reg.t !== RT.PKT && reg.t !== RT.PKT_META && reg.t !== RT.MAP_KEY && reg.t !== RT.MAP_VALUE && reg.t !== RT.MEM)
+            this.argError(i, regno, reg, 'fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_');
+          if (reg.nullable) this.argError(i, regno, reg, 'fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_');
+          break; // checked with the size argument
+        }
+        case 'size':
+        case 'size0':
+          this.sizeArg(i, regno, proto.args[a - 1], kind === 'size0');
+          break;
+        case 'asize':
+          if (reg.t !== RT.SCALAR) this.argError(i, regno, reg, 'scalar');
+          if (!tIsConst(reg.v)) this.fail(i, `R${regno} is not a known constant'`);
+          allocSize = reg.v.v;
+          break;
+        case 'sk':
+        case 'skrel':
+          if (reg.t !== RT.SOCKET && reg.t !== RT.SOCK_COMMON && reg.t !== RT.TCP_SOCK && reg.t !== RT.BTF_ID)
+            this.argError(i, regno, reg, 'sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_ptr_');
+          if (reg.nullable) this.fail(i, `Possibly NULL pointer passed to helper arg${regno}`);
+          if (kind === 'skrel') {
+            if (!reg.ref) this.fail(i, `R${regno} must be referenced when passed to release function`);
+            release = reg.ref;
+            releaseKind = 'sock';
+          }
+          break;
+        case 'alloc':
+          if (reg.t !== RT.MEM || !reg.ringbuf) this.argError(i, regno, reg, 'ringbuf_mem');
+          if (!reg.ref) this.fail(i, `R${regno} must be referenced when passed to release function`);
+          if (reg.off !== 0 || !tIsConst(reg.v)) this.fail(i, `R${regno} must have zero offset when passed to release func`);
+          release = reg.ref;
+          releaseKind = 'ringbuf';
+          break;
+        case 'lock':
+          if (reg.t !== RT.MAP_VALUE || reg.nullable) this.argError(i, regno, reg, 'map_value, ptr_');
+          lockReg = reg;
+          break;
+        case 'timer': {
+          if (reg.t !== RT.MAP_VALUE || reg.nullable) this.argError(i, regno, reg, 'map_value');
+          const m = this.maps[reg.map];
+          if (m.timerOff === undefined) this.fail(i, `map '${m.name ?? ''}' has no valid bpf_timer`);
+          if (!tIsConst(reg.v) || reg.off + Number(reg.v.v) !== m.timerOff)
+            this.fail(i, `off ${reg.off + Number(reg.v.v)} doesn't point to 'struct bpf_timer' that is at ${m.timerOff}`);
+          timerReg = regno;
+          break;
+        }
+        case 'func':
+          if (reg.t !== RT.FUNC) this.argError(i, regno, reg, 'func');
+          funcTarget = reg.frame;
+          break;
+        case 'stk?':
+          if (reg.t === RT.SCALAR && tIsConst(reg.v) && reg.v.v === 0n) break;
+          if (reg.t !== RT.STACK) this.argError(i, regno, reg, 'fp');
+          break;
+        case 'long':
+          if (reg.t !== RT.STACK && reg.t !== RT.PKT && reg.t !== RT.PKT_META && reg.t !== RT.MAP_KEY && reg.t !== RT.MAP_VALUE)
+            this.argError(i, regno, reg, 'fp, pkt, pkt_meta, map_key, map_value');
+          this.helperMem(i, regno, 8n, true, false, false);
+          break;
+        case 'fix20':
+        case 'fix40':
+          if (reg.t !== RT.STACK && reg.t !== RT.PKT && reg.t !== RT.PKT_META && reg.t !== RT.MAP_KEY && reg.t !== RT.MAP_VALUE && reg.t !== RT.MEM)
+            this.argError(i, regno, reg, 'fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_');
+          this.helperMem(i, regno, kind === 'fix20' ? 20n : 40n, false, false, false);
+          break;
+        case 'u32p':
+          if (reg.t !== RT.STACK && reg.t !== RT.PKT && reg.t !== RT.PKT_META && reg.t !== RT.MAP_KEY && reg.t !== RT.MAP_VALUE && reg.t !== RT.MEM)
+            this.argError(i, regno, reg, 'fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_');
+          this.helperMem(i, regno, 4n, true, false, false);
+          break;
+        case 'str':
+          if (reg.t !== RT.MAP_VALUE) this.argError(i, regno, reg, 'map_value');
+          {
+            const m = this.maps[reg.map];
+            if (!m.frozenReadOnly) this.fail(i, `R${regno} does not point to a readonly map'`);
+            if (!tIsConst(reg.v)) this.fail(i, `R${regno} is not a constant address'`);
+            const at = reg.off + Number(reg.v.v);
+            const bytes = m.frozenValue;
+            if (!bytes || at < 0 || at >= m.valueSize || !bytes.subarray(at).includes(0)) this.fail(i, 'string is not zero-terminated');
+          }
+          break;
+        case 'dyn':
+        case 'udyn':
+        case 'reldyn':
+          // dynptrs live in 16 stack bytes; their kind is not tracked here (the runtime checks
+          // the dynptr it is given)
+          if (reg.t !== RT.STACK) this.argError(i, regno, reg, 'fp');
+          this.helperMem(i, regno, 16n, kind === 'udyn', false, false);
+          break;
+        case 'btf':
+          this.argError(i, regno, reg, 'ptr_');
+      }
+    }
+    // helpers that hold a lock
+    if (id === 93 || id === 94) {
+      const r = lockReg!;
+      const m = this.maps[r.map];
+      if (m.spinLockOff === undefined) this.fail(i, `map '${m.name ?? ''}' has no valid bpf_spin_lock`);
+      const at = r.off + (tIsConst(r.v) ? Number(r.v.v) : -1);
+      if (!tIsConst(r.v)) this.fail(i, `R1 doesn't have constant offset. bpf_spin_lock has to be at the constant offset`);
+      if (at !== m.spinLockOff) this.fail(i, `off ${at} doesn't point to 'struct bpf_spin_lock' that is at ${m.spinLockOff}`);
+      if (id === 93) {
+        if (this.st.lockId) this.fail(i, 'Locking two bpf_spin_locks are not allowed');
+        if (!r.id) r.id = ++this.idGen;
+        this.st.lockId = r.id;
+        this.st.lockMap = r.map;
+      } else {
+        if (!this.st.lockId) this.fail(i, 'bpf_spin_unlock without taking a lock');
+        if (this.st.lockId !== r.id) this.fail(i, 'bpf_spin_unlock of different lock');
+        this.st.lockId = 0;
+        this.st.lockMap = -1;
+      }
+    }
+    if (id === 12 /* tail_call */) {
+      if (this.st.refs.length) this.fail(i, 'tail_call would lead to reference leak');
+      this.tailCallSubs.add(this.st.cur.subprog);
+    }
+    if (release) {
+      const k = this.st.refs.findIndex((r) => r.id === release);
+      if (k < 0) this.fail(i, `R1 must be referenced when passed to release function`);
+      this.st.refs.splice(k, 1);
+      // every copy of the released pointer becomes an unknown scalar (release_reference)
+      this.st.forEachReg((r) => {
+        if (r.ref === release) Object.assign(r, unknownScalar());
+      });
+      void releaseKind;
+    }
+    // callbacks
+    if (funcTarget >= 0) this.callbackCall(i, id, funcTarget, mapIdx, timerReg);
+    if (id === 12 && this.st.frames.length > 1 && false) return;
+    // pointer casts (sk_fullsock, tcp_sock, skc_to_*) keep their argument's reference (is_ptr_cast_function)
+    const castRef = [95, 96, 136, 137, 138, 139, 140, 178, 196].includes(id) ? this.regs[1].ref : 0;
+    // clobber the argument registers, set r0
+    const regs = this.regs;
+    for (let r = 1; r <= 5; r++) regs[r] = new Reg();
+    let r0: Reg;
+    switch (proto.ret) {
+      case 'int':
+        r0 = unknownScalar();
+        break;
+      case 'void':
+        r0 = new Reg();
+        break;
+      case 'value?': {
+        const m = this.maps[mapIdx];
+        if (m && (m.type === MT.SOCKMAP || m.type === MT.SOCKHASH) && id === 1) {
+          // a sockmap lookup returns a referenced socket (check_helper_call)
+          r0 = pointer(RT.SOCKET);
+          r0.nullable = true;
+          r0.id = ++this.idGen;
+          r0.ref = r0.id;
+          this.st.refs = [...this.st.refs, { id: r0.id, insn: i, kind: 'sock' }];
+          break;
+        }
+        if (m && (m.type === MT.ARRAY_OF_MAPS || m.type === MT.HASH_OF_MAPS) && id === 1) {
+          r0 = pointer(RT.MAP_PTR);
+          r0.map = this.innerMapIndex(mapIdx);
+        } else {
+          r0 = pointer(RT.MAP_VALUE);
+          r0.map = mapIdx;
+        }
+        r0.nullable = true;
+        r0.id = ++this.idGen;
+        break;
+      }
+      case 'sock?':
+        r0 = pointer(RT.SOCKET);
+        r0.nullable = true;
+        r0.id = ++this.idGen;
+        break;
+      case 'skc?':
+        r0 = pointer(RT.SOCK_COMMON);
+        r0.nullable = true;
+        r0.id = ++this.idGen;
+        break;
+      case 'tcp?':
+        r0 = pointer(RT.TCP_SOCK);
+        r0.nullable = true;
+        r0.id = ++this.idGen;
+        break;
+      case 'rbmem?':
+        r0 = pointer(RT.MEM);
+        r0.ringbuf = true;
+        r0.size = Number(allocSize);
+        r0.nullable = true;
+        r0.id = ++this.idGen;
+        break;
+      case 'btf?':
+        r0 = pointer(RT.BTF_ID);
+        r0.btf = proto.name.replace(/^bpf_(skc_to_)?/, '');
+        r0.nullable = true;
+        r0.id = ++this.idGen;
+        break;
+      case 'dmem?':
+        r0 = pointer(RT.MEM);
+        r0.size = Number(allocSize);
+        r0.nullable = true;
+        r0.id = ++this.idGen;
+        break;
+    }
+    if (proto.acquires) {
+      r0.ref = r0.id;
+      this.st.refs = [...this.st.refs, { id: r0.id, insn: i, kind: proto.ret === 'rbmem?' ? 'ringbuf' : 'sock' }];
+    } else if (castRef) r0.ref = castRef;
+    regs[0] = r0;
+    if (proto.changesPktData) this.clearPacketPointers();
+    this.insn = i + 1;
+  }
+
+  innerMapIndex(outer: number): number {
+    const m = this.maps[outer];
+    if (!m.inner) return outer;
+    // inner map templates are appended to the map table on first use
+    const list = this.maps as MapDesc[];
+    let k = list.indexOf(m.inner);
+    if (k < 0) {
+      (this as { maps: readonly MapDesc[] }).maps = [...list, m.inner];
+      k = this.maps.length - 1;
+    }
+    return k;
+  }
+
+  /** check_map_func_compatibility, both directions. */
+  mapCompat(i: number, proto: HelperProto, m: MapDesc): void {
+    const bad = (): never => this.fail(i, `cannot pass map_type ${m.type} into func ${proto.name}#${proto.id}`);
+    if (proto.mapTypes && !proto.mapTypes.includes(m.type)) bad();
+    const id = proto.id;
+    switch (m.type) {
+      case MT.PROG_ARRAY:
+        if (id !== 12) bad();
+        break;
+      case MT.PERF_EVENT_ARRAY:
+        if (![22, 25, 55, 111, 121].includes(id)) bad();
+        break;
+      case MT.RINGBUF:
+        if (![130, 131, 134, 198].includes(id)) bad();
+        break;
+      case MT.USER_RINGBUF:
+        if (id !== 209) bad();
+        break;
+      case MT.CGROUP_ARRAY:
+        if (![33, 37].includes(id)) bad();
+        break;
+      case MT.DEVMAP:
+      case MT.DEVMAP_HASH:
+      case MT.CPUMAP:
+      case MT.XSKMAP:
+        if (![1, 51].includes(id)) bad();
+        break;
+      case MT.SOCKMAP:
+      case MT.SOCKHASH:
+        if (![1, 2, 3, 52, 53, 60, 70, 71, 72, 82].includes(id)) bad();
+        break;
+      case MT.QUEUE:
+      case MT.STACK:
+        if (![87, 88, 89].includes(id)) bad();
+        break;
+      case MT.SK_STORAGE:
+        if (![107, 108].includes(id)) bad();
+        break;
+      case MT.BLOOM_FILTER:
+        if (![87, 89].includes(id)) bad();
+        break;
+    }
+    if ((id === 87 || id === 88 || id === 89) && ![MT.QUEUE, MT.STACK, MT.BLOOM_FILTER].includes(m.type as 22)) bad();
+    if (id === 164 && ![MT.HASH, MT.ARRAY, MT.PERCPU_HASH, MT.PERCPU_ARRAY, MT.LRU_HASH, MT.LRU_PERCPU_HASH].includes(m.type as 1)) bad();
+  }
+
+  /**
+   * A helper that calls back into the program (bpf_loop, for_each_map_elem, timers): the callback
+   * is verified as a call with the arguments the helper passes; for synchronous callbacks the
+   * caller's state after it flows back, and the callback runs again until its state repeats.
+   */
+  callbackCall(i: number, id: number, target: number, mapIdx: number, timerReg: number): void {
+    const caller = this.st.cur;
+    const args: Reg[] = [];
+    for (let r = 0; r <= 5; r++) args.push(new Reg());
+    let cb: CallbackInfo | undefined;
+    if (id === 181 /* loop */) {
+      const idx = unknownScalar();
+      idx.umax = 0xffffffffn;
+      idx.smin = 0n;
+      idx.smax = 0xffffffffn;
+      sync(idx);
+      args[1] = idx;
+      args[2] = caller.regs[3].clone();
+      cb = { helper: id, retMin: 0n, retMax: 1n, async: false };
+    } else if (id === 164 /* for_each_map_elem */ || id === 170 /* timer_set_callback */) {
+      const m = id === 164 ? mapIdx : this.regs[timerReg].map;
+      const mp = pointer(RT.MAP_PTR);
+      mp.map = m;
+      args[1] = mp;
+      const key = pointer(RT.MAP_KEY);
+      key.map = m;
+      args[2] = key;
+      const val = pointer(RT.MAP_VALUE);
+      val.map = m;
+      args[3] = val;
+      if (id === 164) args[4] = caller.regs[3].clone();
+      cb = { helper: id, retMin: 0n, retMax: id === 164 ? 1n : 0n, async: id === 170 };
+    } else {
+      // find_vma, user_ringbuf_drain: not modelled for tc
+      return this.fail(i, `callback of ${helperName(id)} is not supported`);
+    }
+    if (cb.async) {
+      // verified on its own, from an empty frame chain (push_async_cb)
+      const st = new State([new Frame(0, i, target)]);
+      const f = st.frames[0];
+      for (let r = 1; r <= 5; r++) f.regs[r] = args[r];
+      f.callback = cb;
+      const saved = { st: this.st, insn: this.insn, leaf: this.leaf };
+      this.pushAsync(st, target, i);
+      this.st = saved.st;
+      return;
+    }
+    // synchronous: queue "callback ran (again)" with the callback frame pushed; the caller
+    // continues after the helper as if the callback never ran too (nr_loops may be 0)
+    const withCb = this.st.clone();
+    const f = new Frame(withCb.frames.length, i, target);
+    for (let r = 1; r <= 5; r++) f.regs[r] = args[r];
+    f.callback = cb;
+    withCb.frames.push(f);
+    withCb.written.fill(1, f.frameno * 64, f.frameno * 64 + 64);
+    if (withCb.frames.length > MAX_CALL_DEPTH) this.fail(i, `the call stack of ${withCb.frames.length} frames is too deep`);
+    this.pushBranch(withCb, target, i);
+  }
+
+  pushAsync(st: State, target: number, i: number): void {
+    // an async callback is an exit of main with a different return rule: walk it as a separate
+    // path root, returning via exit() with frames.length == 1 and callback info set
+    st.cur.callsite = -1;
+    this.pushBranch(st, target, i);
+  }
+}
+
+const ALU_OP_NAMES = ['+=', '-=', '*=', '/=', '|=', '&=', '<<=', '>>=', 'neg', '%=', '^=', '=', 's>>=', 'end'];
+
+/**
+ * Precision liveness: the registers whose scalar value may flow (through moves and ALU) into a
+ * use where the verifier depends on its exact range before being overwritten: pointer
+ * arithmetic, branch conditions, helper arguments, values stored (they may be filled back),
+ * subprogram arguments and return values. A static stand-in for the kernel's precision
+ * backtracking (mark_chain_precision): a scalar outside this set cannot change any later
+ * decision, so pruning may ignore its value (regsafe on an imprecise scalar).
+ */
+function precisionLiveness(p: DecodedProgram): Uint16Array {
+  const n = p.length;
+  const out = new Uint16Array(n);
+  const info: ({ succ: number[]; f: (o: number) => number } | null)[] = new Array(n).fill(null);
+  const bit = (r: number) => (r < 10 ? 1 << r : 0);
+  for (let i = 0; i < n; i++) {
+    const op = p.op[i];
+    const row = OPCODE_TABLE.get(op);
+    const d = p.dst[i] & 0xf;
+    const s = p.src[i] & 0xf;
+    const x = (op & 0x08) !== 0;
+    const next = [i + 1];
+    let f: (o: number) => number = () => 0x3ff;
+    let succ = next;
+    if (row) {
+      switch (row.kind) {
+        case 'alu': {
+          const code = opCode(op);
+          const addSub = code === AluOp.ADD || code === AluOp.SUB;
+          f = (o) => {
+            const need = (o & bit(d)) !== 0 || (addSub && x);
+            return (o & ~bit(d)) | (need ? bit(d) | (x ? bit(s) : 0) : 0);
+          };
+          break;
+        }
+        case 'neg':
+        case 'end':
+          f = (o) => o;
+          break;
+        case 'mov':
+          f = (o) => (o & ~bit(d)) | (x && o & bit(d) ? bit(s) : 0);
+          break;
+        case 'ldx':
+          f = (o) => o & ~bit(d);
+          break;
+        case 'st':
+          f = (o) => o;
+          break;
+        case 'stx':
+          f = (o) => o | bit(s);
+          break;
+        case 'atomic':
+          f = (o) => o | bit(s) | 1;
+          break;
+        case 'ldabs':
+          f = (o) => (o & ~0x3f) | (opMode(op) === Mode.IND ? bit(s) : 0);
+          break;
+        case 'lddw':
+          f = (o) => o & ~bit(d);
+          succ = [i + 2];
+          break;
+        case 'ja':
+          f = (o) => o;
+          succ = [jumpTarget(p, i)];
+          break;
+        case 'jcond':
+          f = (o) => o;
+          succ = [i + 1, jumpTarget(p, i)];
+          break;
+        case 'jcc':
+          f = (o) => o | bit(d) | (x ? bit(s) : 0);
+          succ = [i + 1, jumpTarget(p, i)];
+          break;
+        case 'call':
+          f = (o) => (o & ~0x3f) | 0x3e;
+          break;
+        case 'exit':
+          f = () => 1;
+          succ = [];
+          break;
+      }
+    }
+    info[i] = { succ, f };
+    if (op === Op.LDDW) i++;
+  }
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (let i = n - 1; i >= 0; i--) {
+      const u = info[i];
+      if (!u) continue;
+      let o = 0;
+      for (const t of u.succ) if (t >= 0 && t < n) o |= out[t];
+      const v = u.f(o) & 0x3ff;
+      if (v !== out[i]) {
+        out[i] = v;
+        changed = true;
+      }
+    }
+  }
+  return out;
+}
+
+/** Registers an instruction reads or writes (the kernel prints these after it at log level 1). */
+function scratched(p: DecodedProgram, i: number): Set<number> {
+  const row = OPCODE_TABLE.get(p.op[i]);
+  const out = new Set<number>();
+  if (!row) return out;
+  const x = (p.op[i] & 0x08) !== 0;
+  switch (row.kind) {
+    case 'call':
+      out.add(0);
+      break;
+    case 'exit':
+    case 'ja':
+    case 'jcond':
+      break;
+    case 'ldabs':
+      out.add(0);
+      break;
+    default:
+      out.add(p.dst[i]);
+      if (x || row.kind === 'ldx' || row.kind === 'stx' || row.kind === 'atomic') out.add(p.src[i]);
+  }
+  return out;
+}
+
+/** reg_not_null: pointer types that are never NULL (ctx, stack and packet pointers are not among them). */
+function regNotNull(r: Reg): boolean {
+  if (r.nullable) return false;
+  return r.t === RT.SOCKET || r.t === RT.TCP_SOCK || r.t === RT.MAP_VALUE || r.t === RT.MAP_KEY || r.t === RT.SOCK_COMMON || r.t === RT.MEM;
+}
+
+/** mark_ptr_or_null_regs: after a NULL check, every copy becomes NULL (a 0 scalar) or non-NULL. */
+function markNull(st: State, id: number, ref: number, isNull: boolean): void {
+  if (!id) return;
+  st.forEachReg((r) => {
+    if (r.id !== id || !r.nullable) return;
+    if (isNull) {
+      const z = constScalar(0n);
+      Object.assign(r, z);
+    } else {
+      r.nullable = false;
+      if (r.t !== RT.MAP_VALUE && r.t !== RT.SOCKET && r.t !== RT.SOCK_COMMON && r.t !== RT.TCP_SOCK && r.t !== RT.MEM) r.id = 0;
+    }
+  });
+  if (isNull && ref && ref === id) st.refs = st.refs.filter((r) => r.id !== ref);
+}
+
+/** find_good_pkt_pointers: a proven `pkt + off <= end` gives range off to every copy. */
+function findGoodPkt(st: State, reg: Reg, open: boolean): void {
+  if (reg.off < 0 || (reg.off === 0 && open)) return;
+  if (reg.umax > MAX_PACKET_OFF || reg.umax + BigInt(reg.off) > MAX_PACKET_OFF) return;
+  const range = open ? reg.off + 1 : reg.off;
+  const t = reg.t;
+  const id = reg.id;
+  st.forEachReg((r) => {
+    if (r.t === t && r.id === id && r.range < range && r.range >= 0) r.range = range;
+  });
+}
+
+/** is_pkt_ptr_branch_taken: a pointer known to be at or past data_end. */
+function pktBranch(code: number, a: Reg, b: Reg): number {
+  let pkt: Reg;
+  if (b.t === RT.PKT_END && a.t === RT.PKT) pkt = a;
+  else if (a.t === RT.PKT_END && b.t === RT.PKT) {
+    pkt = b;
+    code = flipCond(code);
+  } else return -1;
+  if (pkt.range >= 0) return -1;
+  switch (code) {
+    case JmpOp.JLE:
+    case JmpOp.JGT:
+      if (pkt.range === BEYOND_PKT_END) return code === JmpOp.JGT ? 1 : 0;
+      break;
+    case JmpOp.JLT:
+    case JmpOp.JGE:
+      if (pkt.range === BEYOND_PKT_END || pkt.range === AT_PKT_END) return code === JmpOp.JGE ? 1 : 0;
+      break;
+  }
+  return -1;
+}
+
+/** Widen scalars of `cur` that differ from the earlier visit `old` (widen_imprecise_scalars). */
+function widen(old: State, cur: State): void {
+  if (old.frames.length !== cur.frames.length) return;
+  for (let k = 0; k < cur.frames.length; k++) {
+    const a = old.frames[k];
+    const b = cur.frames[k];
+    for (let r = 0; r < 10; r++) {
+      const x = a.regs[r];
+      const y = b.regs[r];
+      if (x.t === RT.SCALAR && y.t === RT.SCALAR && !sameScalar(x, y)) b.regs[r] = unknownScalar();
+    }
+    for (let s = 0; s < 64; s++) {
+      const x = a.spilled[s];
+      const y = b.spilled[s];
+      if (x && y && x.t === RT.SCALAR && y.t === RT.SCALAR && !sameScalar(x, y)) {
+        const u = unknownScalar();
+        b.spilled[s] = u;
+      }
+    }
+  }
+}
+
+function sameScalar(a: Reg, b: Reg): boolean {
+  return a.v.v === b.v.v && a.v.m === b.v.m && a.smin === b.smin && a.smax === b.smax && a.umin === b.umin && a.umax === b.umax;
+}
+
+/** bpf_sock_is_valid_access, bpf_sock_common_is_valid_access, bpf_tcp_sock_is_valid_access (reads). */
+function sockAccessOk(t: RT, off: number, size: number): boolean {
+  if (off < 0 || off % size !== 0) return false;
+  if (t === RT.TCP_SOCK) {
+    if (off >= 96) return false;
+    return off === 80 || off === 88 ? size === 8 : size === 4;
+  }
+  if (off >= 80) return false;
+  if (t === RT.SOCK_COMMON && off >= 8 && off < 24) return false; // type, protocol, mark, priority
+  // narrow loads are allowed on the ports, the family and the addresses; else 4 bytes
+  if (size === 4) return true;
+  if (off >= 44 && off < 52) return size === 2 || size === 1; // src_port, dst_port
+  if ((off >= 24 && off < 44) || (off >= 52 && off < 72) || (off >= 4 && off < 8)) return size <= 4 && size !== 8;
+  return false;
+}
+
+/**
+ * Registers read before written from each instruction, over every path (a static liveness
+ * pass): pruning ignores registers that are dead (the kernel's REG_LIVE_READ marks).
+ */
+function liveness(p: DecodedProgram): Uint16Array {
+  const n = p.length;
+  const live = new Uint16Array(n);
+  const ALL = 0x3ff; // r0..r9
+  let changed = true;
+  const useDef = (i: number): [number, number, number[]] => {
+    const op = p.op[i];
+    const row = OPCODE_TABLE.get(op);
+    const d = p.dst[i] & 0xf;
+    const s = p.src[i] & 0xf;
+    const bit = (r: number) => (r < 10 ? 1 << r : 0);
+    const next = [i + 1];
+    if (!row) return [ALL, 0, []];
+    const x = (op & 0x08) !== 0;
+    switch (row.kind) {
+      case 'alu':
+        return [bit(d) | (x ? bit(s) : 0), bit(d), next];
+      case 'neg':
+      case 'end':
+        return [bit(d), bit(d), next];
+      case 'mov':
+        return [x ? bit(s) : 0, bit(d), next];
+      case 'ldx':
+        return [bit(s), bit(d), next];
+      case 'st':
+        return [bit(d), 0, next];
+      case 'stx':
+        return [bit(d) | bit(s), 0, next];
+      case 'atomic':
+        return [bit(d) | bit(s) | (p.imm[i] === AtomicOp.CMPXCHG ? 1 : 0), p.imm[i] & AtomicOp.FETCH ? bit(p.imm[i] === AtomicOp.CMPXCHG ? 0 : s) : 0, next];
+      case 'ldabs':
+        return [bit(6) | (opMode(op) === Mode.IND ? bit(s) : 0), 0x3f, next];
+      case 'lddw':
+        return [0, bit(d), [i + 2]];
+      case 'ja':
+        return [0, 0, [jumpTarget(p, i)]];
+      case 'jcond':
+        return [0, 0, [i + 1, jumpTarget(p, i)]];
+      case 'jcc':
+        return [bit(d) | (x ? bit(s) : 0), 0, [i + 1, jumpTarget(p, i)]];
+      case 'call':
+        // a call reads r1-r5 (conservatively) and defines r0-r5; a bpf-to-bpf call's callee
+        // reads whatever it reads: treat r1-r5 as used
+        return [0x3e, 0x3f, [i + 1]];
+      case 'exit':
+        return [1, 0, []]; // the caller's registers are checked with the caller's liveness
+    }
+    return [ALL, 0, []];
+  };
+  const info: ([number, number, number[]] | null)[] = new Array(n).fill(null);
+  for (let i = 0; i < n; i++) {
+    info[i] = useDef(i);
+    if (p.op[i] === Op.LDDW) i++;
+  }
+  while (changed) {
+    changed = false;
+    for (let i = n - 1; i >= 0; i--) {
+      const u = info[i];
+      if (!u) continue;
+      let out = 0;
+      for (const t of u[2]) if (t >= 0 && t < n) out |= live[t];
+      const v = (u[0] | (out & ~u[1])) & ALL;
+      if (v !== live[i]) {
+        live[i] = v;
+        changed = true;
+      }
+    }
+  }
+  return live;
+}
+
+export { regStr };

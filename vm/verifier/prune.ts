@@ -1,0 +1,163 @@
+/**
+ * @fileoverview State comparison for pruning (the kernel's states_equal / regsafe / stacksafe /
+ * refsafe): a new state is safe when an already verified state at the same instruction
+ * contains it — every live register and stack byte of the old state describes a superset of
+ * the new one's values, with ids mapped consistently (check_ids). With `exact`, states must be
+ * the same (the infinite loop check).
+ *
+ * Scalars are compared by range and tnum containment when their value may still matter, as the
+ * kernel does for the scalars it marked precise; which ones may matter, and which registers are
+ * live at all, comes from static passes over the program (do-check.ts: liveness,
+ * precisionLiveness) instead of the kernel's backtracking, so it prunes less but never more.
+ */
+import { RT, Reg } from './reg.js';
+import { Slot, type State } from './state.js';
+import { tIn } from './tnum.js';
+
+class IdMap {
+  private a: Map<number, number> = new Map();
+  private b: Map<number, number> = new Map();
+  /** check_ids: old id x must always pair with the same cur id, and the other way round. */
+  ok(x: number, y: number): boolean {
+    if (x === 0 && y === 0) return true;
+    if (x === 0 || y === 0) return x === 0 ? false : false;
+    const ax = this.a.get(x);
+    const by = this.b.get(y);
+    if (ax === undefined && by === undefined) {
+      this.a.set(x, y);
+      this.b.set(y, x);
+      return true;
+    }
+    return ax === y && by === x;
+  }
+}
+
+function rangeWithin(o: Reg, c: Reg): boolean {
+  return (
+    o.umin <= c.umin && o.umax >= c.umax && o.smin <= c.smin && o.smax >= c.smax &&
+    o.u32min <= c.u32min && o.u32max >= c.u32max && o.s32min <= c.s32min && o.s32max >= c.s32max
+  );
+}
+
+function sameVar(o: Reg, c: Reg): boolean {
+  return o.v.v === c.v.v && o.v.m === c.v.m && o.smin === c.smin && o.smax === c.smax && o.umin === c.umin && o.umax === c.umax;
+}
+
+function regsafe(o: Reg, c: Reg, ids: IdMap, exact: boolean, precise = true): boolean {
+  if (o.t === RT.NOT_INIT) return !exact || c.t === RT.NOT_INIT;
+  if (o.t !== c.t) return false;
+  if (o.nullable !== c.nullable) return false;
+  switch (o.t) {
+    case RT.SCALAR:
+      if (exact) return sameVar(o, c) && o.s32min === c.s32min && o.s32max === c.s32max && o.u32min === c.u32min && o.u32max === c.u32max;
+      if (!precise) return true; // an imprecise scalar: its value decides nothing later
+      if (o.id && !ids.ok(o.id, c.id)) return false;
+      return rangeWithin(o, c) && tIn(o.v, c.v);
+    case RT.PKT:
+    case RT.PKT_META:
+      if (o.off !== c.off) return false;
+      if (exact ? o.range !== c.range : o.range < 0 ? o.range !== c.range : c.range < o.range) return false;
+      if (!ids.ok(o.id, c.id)) return false;
+      return exact ? sameVar(o, c) : rangeWithin(o, c) && tIn(o.v, c.v);
+    case RT.CTX:
+    case RT.PKT_END:
+    case RT.STACK:
+    case RT.MAP_VALUE:
+    case RT.MAP_KEY:
+    case RT.MEM:
+    case RT.MAP_PTR:
+    case RT.SOCKET:
+    case RT.SOCK_COMMON:
+    case RT.TCP_SOCK:
+    case RT.BTF_ID:
+    case RT.FUNC:
+    default:
+      if (o.off !== c.off || o.map !== c.map || o.size !== c.size || o.frame !== c.frame || o.rdonly !== c.rdonly || o.btf !== c.btf) return false;
+      if (o.nullable || o.ref || c.ref || o.t === RT.MAP_VALUE) {
+        if (!ids.ok(o.id, c.id)) return false;
+      }
+      if (!ids.ok(o.ref, c.ref)) return false;
+      return exact ? sameVar(o, c) : rangeWithin(o, c) && tIn(o.v, c.v);
+  }
+}
+
+/**
+ * Whether `cur` at instruction `insn` is covered by the verified `old`. `live[i]` holds the
+ * registers read before written from instruction i; outer frames use the liveness after their
+ * call site (where r0-r5 are redefined).
+ */
+export function regsafeStates(old: State, cur: State, live: Uint16Array, precise: Uint16Array, insn: number, exact: boolean, read: Uint8Array | undefined): boolean {
+  if (old.frames.length !== cur.frames.length) return false;
+  if (old.lockId !== 0 !== (cur.lockId !== 0)) return false;
+  if (old.refs.length !== cur.refs.length) return false;
+  if (exact && old.mayGoto !== cur.mayGoto) return false;
+  const ids = new IdMap();
+  for (let k = 0; k < old.refs.length; k++) if (!ids.ok(old.refs[k].id, cur.refs[k].id)) return false;
+  if (old.lockId && !ids.ok(old.lockId, cur.lockId)) return false;
+  const n = old.frames.length;
+  for (let k = 0; k < n; k++) {
+    const fo = old.frames[k];
+    const fc = cur.frames[k];
+    if (fo.callsite !== fc.callsite || fo.subprog !== fc.subprog) return false;
+    const at = k === n - 1 ? insn : cur.frames[k + 1].callsite + 1;
+    const mask = k === n - 1 ? live[at] : live[at] & ~0x3f;
+    const pmask = k === n - 1 ? precise[at] : precise[at] & ~0x3f;
+    for (let r = 0; r < 10; r++) {
+      if (!exact && !(mask & (1 << r))) continue;
+      if (!regsafe(fo.regs[r], fc.regs[r], ids, exact, (pmask & (1 << r)) !== 0)) return false;
+    }
+    // stack (stacksafe)
+    for (let s = 0; s < 64; s++) {
+      // a slot no path from the old state read is dead (stacksafe skips slots without REG_LIVE_READ)
+      if (!exact && read && !read[k * 64 + s]) continue;
+      const base = s * 8;
+      const os = fo.spilled[s];
+      const cs = fc.spilled[s];
+      const oSpill = fo.types[base] === Slot.SPILL && os;
+      const cSpill = fc.types[base] === Slot.SPILL && cs;
+      if (oSpill) {
+        if (!cSpill) {
+          // a spilled unknown scalar is covered by misc/zero bytes
+          if (!exact && os!.t === RT.SCALAR && os!.v.m === (1n << 64n) - 1n) {
+            let ok = true;
+            for (let b = 0; b < 8; b++) {
+              const t = fc.types[base + b];
+              if (fo.types[base + b] !== Slot.INVALID && t !== Slot.MISC && t !== Slot.ZERO && t !== Slot.SPILL) ok = false;
+            }
+            if (ok) continue;
+          }
+          return false;
+        }
+        for (let b = 0; b < 8; b++) if (fo.types[base + b] === Slot.SPILL && fc.types[base + b] !== Slot.SPILL) return false;
+        if (!regsafe(os!, cs!, ids, exact)) return false;
+        continue;
+      }
+      for (let b = 0; b < 8; b++) {
+        const to = fo.types[base + b];
+        const tc = fc.types[base + b];
+        if (exact) {
+          if (to !== tc) return false;
+          continue;
+        }
+        if (to === Slot.INVALID) continue;
+        if (to === Slot.MISC) {
+          if (tc === Slot.INVALID && true) continue; // root reads uninitialised stack as unknown
+          if (tc === Slot.MISC || tc === Slot.ZERO) continue;
+          if (tc === Slot.SPILL && cs && cs.t === RT.SCALAR) continue;
+          return false;
+        }
+        if (to === Slot.ZERO) {
+          if (tc === Slot.ZERO) continue;
+          return false;
+        }
+        if (to === Slot.SPILL) {
+          // partial spill bytes without a spilled register: compare as misc
+          if (tc === Slot.SPILL || tc === Slot.MISC || tc === Slot.ZERO) continue;
+          return false;
+        }
+      }
+      if (exact && (!!os !== !!cs || (os && cs && !regsafe(os, cs, ids, true)))) return false;
+    }
+  }
+  return true;
+}

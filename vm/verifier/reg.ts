@@ -1,0 +1,147 @@
+/**
+ * @fileoverview The verifier's register state (the kernel's `struct bpf_reg_state`): a type, a
+ * fixed offset, the variable part as a tnum plus signed/unsigned 64- and 32-bit bounds, and the
+ * ids that tie registers together (null checks, packet ranges, references).
+ */
+import { TUNKNOWN, tconst, type Tnum } from './tnum.js';
+
+/** Register types (enum bpf_reg_type). Nullable pointers carry `nullable` (PTR_MAYBE_NULL). */
+export const enum RT {
+  NOT_INIT,
+  SCALAR,
+  CTX,
+  STACK,
+  PKT,
+  PKT_META,
+  PKT_END,
+  MAP_PTR,
+  MAP_VALUE,
+  MAP_KEY,
+  SOCKET,
+  SOCK_COMMON,
+  TCP_SOCK,
+  MEM,
+  BTF_ID,
+  FUNC,
+  CONST_STR,
+}
+
+export const S64_MIN = -(1n << 63n);
+export const S64_MAX = (1n << 63n) - 1n;
+export const U64_MAX = (1n << 64n) - 1n;
+export const S32_MIN = -0x80000000;
+export const S32_MAX = 0x7fffffff;
+export const U32_MAX = 0xffffffff;
+
+export class Reg {
+  t: RT = RT.NOT_INIT;
+  nullable = false;
+  /** Fixed offset of a pointer. */
+  off = 0;
+  v: Tnum = TUNKNOWN;
+  smin = S64_MIN;
+  smax = S64_MAX;
+  umin = 0n;
+  umax = U64_MAX;
+  s32min = S32_MIN;
+  s32max = S32_MAX;
+  u32min = 0;
+  u32max = U32_MAX;
+  /** Shared by copies: null checks, packet ranges, scalar equalities. */
+  id = 0;
+  /** Acquired reference this pointer holds (ref_obj_id). */
+  ref = 0;
+  /** Packet pointers: bytes known to be in the packet after the pointer (<0: at/past end). */
+  range = 0;
+  /** Map index (MAP_PTR, MAP_VALUE, MAP_KEY). */
+  map = -1;
+  /** MEM / MAP_KEY: accessible size. */
+  size = 0;
+  /** STACK: frame number; FUNC: subprogram start. */
+  frame = 0;
+  /** MEM / MAP_VALUE of a read-only map: writes refused. */
+  rdonly = false;
+  /** MEM from bpf_ringbuf_reserve (for the log: ringbuf_mem). */
+  ringbuf = false;
+  /** BTF_ID: struct name for the log and field rules. */
+  btf = '';
+
+  clone(): Reg {
+    const r = new Reg();
+    r.t = this.t;
+    r.nullable = this.nullable;
+    r.off = this.off;
+    r.v = this.v;
+    r.smin = this.smin;
+    r.smax = this.smax;
+    r.umin = this.umin;
+    r.umax = this.umax;
+    r.s32min = this.s32min;
+    r.s32max = this.s32max;
+    r.u32min = this.u32min;
+    r.u32max = this.u32max;
+    r.id = this.id;
+    r.ref = this.ref;
+    r.range = this.range;
+    r.map = this.map;
+    r.size = this.size;
+    r.frame = this.frame;
+    r.rdonly = this.rdonly;
+    r.ringbuf = this.ringbuf;
+    r.btf = this.btf;
+    return r;
+  }
+}
+
+/** Reset the variable part to "any value" (__mark_reg_unbounded and tnum_unknown). */
+export function markUnbounded(r: Reg): void {
+  r.v = TUNKNOWN;
+  r.smin = S64_MIN;
+  r.smax = S64_MAX;
+  r.umin = 0n;
+  r.umax = U64_MAX;
+  r.s32min = S32_MIN;
+  r.s32max = S32_MAX;
+  r.u32min = 0;
+  r.u32max = U32_MAX;
+}
+
+/** Set the variable part to a known constant (__mark_reg_known). */
+export function markKnown(r: Reg, val: bigint): void {
+  const u = BigInt.asUintN(64, val);
+  r.v = tconst(u);
+  r.smin = r.smax = BigInt.asIntN(64, u);
+  r.umin = r.umax = u;
+  const lo = Number(u & 0xffffffffn);
+  r.u32min = r.u32max = lo;
+  r.s32min = r.s32max = lo | 0;
+}
+
+/** A fresh unknown scalar (mark_reg_unknown). */
+export function unknownScalar(): Reg {
+  const r = new Reg();
+  r.t = RT.SCALAR;
+  return r;
+}
+
+export function constScalar(val: bigint): Reg {
+  const r = new Reg();
+  r.t = RT.SCALAR;
+  markKnown(r, val);
+  return r;
+}
+
+/** A pointer with a zero variable part (mark_reg_known_zero on a pointer). */
+export function pointer(t: RT, off = 0): Reg {
+  const r = new Reg();
+  r.t = t;
+  r.off = off;
+  markKnown(r, 0n);
+  return r;
+}
+
+export const isPointer = (r: Reg): boolean => r.t !== RT.SCALAR && r.t !== RT.NOT_INIT;
+export const isPkt = (t: RT): boolean => t === RT.PKT || t === RT.PKT_META;
+export const isConst = (r: Reg): boolean => r.v.m === 0n;
+/** Lower 32 bits known (for JMP32 tests). */
+export const isConst32 = (r: Reg): boolean => (r.v.m & 0xffffffffn) === 0n;

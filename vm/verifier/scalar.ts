@@ -1,0 +1,832 @@
+/**
+ * @fileoverview Scalar value tracking: the kernel's bounds synchronisation (reg_bounds_sync),
+ * ALU transfer functions (adjust_scalar_min_max_vals and its scalar*_min_max_* helpers),
+ * branch refinement (regs_refine_cond_op) and branch decision (is_scalar_branch_taken).
+ * Each rule is re-derived from what the kernel function guarantees, not copied.
+ */
+import { AluOp, JmpOp } from '../isa.js';
+import { RT, Reg, S32_MAX, S32_MIN, S64_MAX, S64_MIN, U32_MAX, U64_MAX, markKnown, markUnbounded } from './reg.js';
+import {
+  TUNKNOWN,
+  U32,
+  tAdd,
+  tAnd,
+  tArshift,
+  tClearSubreg,
+  tIntersect,
+  tLshift,
+  tMul,
+  tOr,
+  tRange,
+  tRshift,
+  tSub,
+  tSubreg,
+  tXor,
+  tconst,
+  type Tnum,
+} from './tnum.js';
+
+const maxB = (a: bigint, b: bigint): bigint => (a > b ? a : b);
+const minB = (a: bigint, b: bigint): bigint => (a < b ? a : b);
+const s64 = (x: bigint): bigint => BigInt.asIntN(64, x);
+const u64 = (x: bigint): bigint => BigInt.asUintN(64, x);
+const s32 = (x: number): number => x | 0;
+const u32 = (x: number): number => x >>> 0;
+const lo32 = (x: bigint): number => Number(x & U32);
+
+/** __update_reg32_bounds + __update_reg64_bounds: tighten the bounds with what var_off knows. */
+function updateBounds(r: Reg): void {
+  const t = r.v;
+  const sub = tSubreg(t);
+  const sv = lo32(sub.v);
+  const sm = lo32(sub.m);
+  r.s32min = Math.max(r.s32min, s32(sv | (sm & 0x80000000)));
+  r.s32max = Math.min(r.s32max, s32(sv | (sm & 0x7fffffff)));
+  r.u32min = Math.max(r.u32min, sv);
+  r.u32max = Math.min(r.u32max, u32(sv | sm));
+  r.smin = maxB(r.smin, s64(t.v | (t.m & (1n << 63n))));
+  r.smax = minB(r.smax, s64(t.v | (t.m & S64_MAX)));
+  r.umin = maxB(r.umin, t.v);
+  r.umax = minB(r.umax, t.v | t.m);
+}
+
+/** __reg32_deduce_bounds: 32-bit bounds from the 64-bit ones and from each other. */
+function deduce32(r: Reg): void {
+  if (r.umin >> 32n === r.umax >> 32n) {
+    r.u32min = Math.max(r.u32min, lo32(r.umin));
+    r.u32max = Math.min(r.u32max, lo32(r.umax));
+    if (s32(lo32(r.umin)) <= s32(lo32(r.umax))) {
+      r.s32min = Math.max(r.s32min, s32(lo32(r.umin)));
+      r.s32max = Math.min(r.s32max, s32(lo32(r.umax)));
+    }
+  }
+  if (r.smin >> 32n === r.smax >> 32n) {
+    r.u32min = Math.max(r.u32min, lo32(r.smin));
+    r.u32max = Math.min(r.u32max, lo32(r.smax));
+    if (s32(lo32(r.smin)) <= s32(lo32(r.smax))) {
+      r.s32min = Math.max(r.s32min, s32(lo32(r.smin)));
+      r.s32max = Math.min(r.s32max, s32(lo32(r.smax)));
+    }
+  }
+  // a 64-bit range whose upper halves differ by one and whose low halves cross the s32 sign
+  if (((r.umin >> 32n) + 1n) & U32) {
+    if ((((r.umin >> 32n) + 1n) & U32) === ((r.umax >> 32n) & U32) && s32(lo32(r.umin)) < 0 && s32(lo32(r.umax)) >= 0) {
+      r.s32min = Math.max(r.s32min, s32(lo32(r.umin)));
+      r.s32max = Math.min(r.s32max, s32(lo32(r.umax)));
+    }
+  }
+  if ((((r.smin >> 32n) + 1n) & U32) === ((r.smax >> 32n) & U32) && s32(lo32(r.smin)) < 0 && s32(lo32(r.smax)) >= 0) {
+    r.s32min = Math.max(r.s32min, s32(lo32(r.smin)));
+    r.s32max = Math.min(r.s32max, s32(lo32(r.smax)));
+  }
+  if (s32(r.u32min) <= s32(r.u32max)) {
+    r.s32min = Math.max(r.s32min, s32(r.u32min));
+    r.s32max = Math.min(r.s32max, s32(r.u32max));
+  }
+  if (u32(r.s32min) <= u32(r.s32max)) {
+    r.u32min = Math.max(r.u32min, u32(r.s32min));
+    r.u32max = Math.min(r.u32max, u32(r.s32max));
+  }
+}
+
+/** __reg64_deduce_bounds: signed and unsigned 64-bit bounds from each other. */
+function deduce64(r: Reg): void {
+  if (s64(r.umin) <= s64(r.umax)) {
+    r.smin = maxB(r.smin, s64(r.umin));
+    r.smax = minB(r.smax, s64(r.umax));
+  }
+  if (u64(r.smin) <= u64(r.smax)) {
+    r.umin = maxB(r.umin, u64(r.smin));
+    r.umax = minB(r.umax, u64(r.smax));
+  } else if (r.umax < u64(r.smin)) {
+    // the signed range crosses the sign boundary; the unsigned one sits in its non-negative half
+    r.smin = s64(r.umin);
+    r.umax = minB(r.umax, u64(r.smax));
+  } else if (u64(r.smax) < r.umin) {
+    r.smax = s64(r.umax);
+    r.umin = maxB(r.umin, u64(r.smin));
+  }
+}
+
+/** __reg_deduce_mixed_bounds: 64-bit bounds from the 32-bit ones. */
+function deduceMixed(r: Reg): void {
+  const hiMask = ~U32 & U64_MAX;
+  const nUmin = (r.umin & hiMask) | BigInt(r.u32min);
+  const nUmax = (r.umax & hiMask) | BigInt(r.u32max);
+  r.umin = maxB(r.umin, nUmin);
+  r.umax = minB(r.umax, nUmax);
+  const nSmin = s64((u64(r.smin) & hiMask) | BigInt(r.u32min));
+  const nSmax = s64((u64(r.smax) & hiMask) | BigInt(r.u32max));
+  r.smin = maxB(r.smin, nSmin);
+  r.smax = minB(r.smax, nSmax);
+  if (r.s32min >= 0 && r.smin >= BigInt(S32_MIN) && r.smax <= BigInt(S32_MAX)) {
+    r.smin = BigInt(r.s32min);
+    r.smax = BigInt(r.s32max);
+    r.umin = BigInt(r.s32min);
+    r.umax = BigInt(r.s32max);
+    r.v = tIntersect(r.v, tRange(r.smin, r.smax));
+  }
+}
+
+/** __reg_bound_offset: var_off from the unsigned bounds. */
+function boundOffset(r: Reg): void {
+  const v64 = tIntersect(r.v, tRange(r.umin, r.umax));
+  const v32 = tIntersect(tSubreg(r.v), tRange(BigInt(r.u32min), BigInt(r.u32max)));
+  r.v = tOr(tClearSubreg(v64), v32);
+}
+
+/** reg_bounds_sync. */
+export function sync(r: Reg): void {
+  updateBounds(r);
+  deduce32(r);
+  deduce64(r);
+  deduceMixed(r);
+  deduce32(r);
+  deduce64(r);
+  deduceMixed(r);
+  boundOffset(r);
+  updateBounds(r);
+}
+
+/** Whether the bounds describe at least one value (reg_bounds_sanity_check). */
+export function sane(r: Reg): boolean {
+  if (r.umin > r.umax || r.smin > r.smax || r.u32min > r.u32max || r.s32min > r.s32max) return false;
+  const t = r.v;
+  if (r.umin > (t.v | t.m) || r.umax < t.v) return false;
+  return true;
+}
+
+/** 32-bit result written to a register: zero-extended (zext_32_to_64 / __reg_assign_32_into_64). */
+export function zext32(r: Reg): void {
+  r.v = tSubreg(r.v);
+  if (r.u32min <= r.u32max) {
+    r.umin = BigInt(r.u32min);
+    r.umax = BigInt(r.u32max);
+  }
+  r.smin = r.umin;
+  r.smax = r.umax;
+  sync(r);
+}
+
+/** Truncate to `size` bytes (coerce_reg_to_size), as for narrow loads and 32-bit moves. */
+export function coerce(r: Reg, size: number): void {
+  if (size >= 8) return;
+  const mask = (1n << BigInt(size * 8)) - 1n;
+  r.v = { v: r.v.v & mask, m: r.v.m & mask };
+  if ((r.umin & ~mask) === (r.umax & ~mask)) {
+    r.umin &= mask;
+    r.umax &= mask;
+  } else {
+    r.umin = 0n;
+    r.umax = mask;
+  }
+  r.smin = r.umin;
+  r.smax = r.umax;
+  r.s32min = S32_MIN;
+  r.s32max = S32_MAX;
+  r.u32min = 0;
+  r.u32max = U32_MAX;
+  if (size === 4) {
+    r.u32min = Number(r.umin);
+    r.u32max = Number(r.umax);
+  }
+  sync(r);
+}
+
+/** Sign-extend the low `size` bytes (coerce_reg_to_size_sx), for MOVSX and LDSX. */
+export function coerceSx(r: Reg, size: number, to32: boolean): void {
+  const bits = size * 8;
+  if (r.v.m === 0n) {
+    markKnown(r, BigInt.asIntN(bits, r.v.v));
+  } else {
+    // bounds survive when the value already fits the narrow signed range; else any of it
+    const lo = -(1n << BigInt(bits - 1));
+    const hi = (1n << BigInt(bits - 1)) - 1n;
+    const t = BigInt.asIntN(bits, r.umin & ((1n << BigInt(bits)) - 1n));
+    const sameHigh = r.smin >= lo && r.smax <= hi;
+    const smin = sameHigh ? r.smin : lo;
+    const smax = sameHigh ? r.smax : hi;
+    void t;
+    markUnbounded(r);
+    r.smin = smin;
+    r.smax = smax;
+    sync(r);
+  }
+  if (to32) zext32(r);
+}
+
+// ---------- ALU ----------
+
+const sAddOv = (a: bigint, b: bigint) => a + b < S64_MIN || a + b > S64_MAX;
+
+function add64(d: Reg, s: Reg): void {
+  if (sAddOv(d.smin, s.smin) || sAddOv(d.smax, s.smax)) {
+    d.smin = S64_MIN;
+    d.smax = S64_MAX;
+  } else {
+    d.smin += s.smin;
+    d.smax += s.smax;
+  }
+  if (d.umin + s.umin > U64_MAX || d.umax + s.umax > U64_MAX) {
+    d.umin = 0n;
+    d.umax = U64_MAX;
+  } else {
+    d.umin += s.umin;
+    d.umax += s.umax;
+  }
+}
+function add32(d: Reg, s: Reg): void {
+  const a = d.s32min + s.s32min;
+  const b = d.s32max + s.s32max;
+  if (a < S32_MIN || a > S32_MAX || b < S32_MIN || b > S32_MAX) {
+    d.s32min = S32_MIN;
+    d.s32max = S32_MAX;
+  } else {
+    d.s32min = a;
+    d.s32max = b;
+  }
+  if (d.u32min + s.u32min > U32_MAX || d.u32max + s.u32max > U32_MAX) {
+    d.u32min = 0;
+    d.u32max = U32_MAX;
+  } else {
+    d.u32min += s.u32min;
+    d.u32max += s.u32max;
+  }
+}
+function sub64(d: Reg, s: Reg): void {
+  const a = d.smin - s.smax;
+  const b = d.smax - s.smin;
+  if (a < S64_MIN || a > S64_MAX || b < S64_MIN || b > S64_MAX) {
+    d.smin = S64_MIN;
+    d.smax = S64_MAX;
+  } else {
+    d.smin = a;
+    d.smax = b;
+  }
+  if (d.umin < s.umax) {
+    d.umin = 0n;
+    d.umax = U64_MAX;
+  } else {
+    d.umin -= s.umax;
+    d.umax -= s.umin;
+  }
+}
+function sub32(d: Reg, s: Reg): void {
+  const a = d.s32min - s.s32max;
+  const b = d.s32max - s.s32min;
+  if (a < S32_MIN || a > S32_MAX || b < S32_MIN || b > S32_MAX) {
+    d.s32min = S32_MIN;
+    d.s32max = S32_MAX;
+  } else {
+    d.s32min = a;
+    d.s32max = b;
+  }
+  if (d.u32min < s.u32max) {
+    d.u32min = 0;
+    d.u32max = U32_MAX;
+  } else {
+    d.u32min -= s.u32max;
+    d.u32max -= s.u32min;
+  }
+}
+function mul64(d: Reg, s: Reg): void {
+  const umin = d.umin * s.umin;
+  const umax = d.umax * s.umax;
+  if (umax > U64_MAX) {
+    d.umin = 0n;
+    d.umax = U64_MAX;
+  } else {
+    d.umin = umin;
+    d.umax = umax;
+  }
+  const p = [d.smin * s.smin, d.smin * s.smax, d.smax * s.smin, d.smax * s.smax];
+  const lo = p.reduce(minB);
+  const hi = p.reduce(maxB);
+  if (lo < S64_MIN || hi > S64_MAX) {
+    d.smin = S64_MIN;
+    d.smax = S64_MAX;
+  } else {
+    d.smin = lo;
+    d.smax = hi;
+  }
+}
+function mul32(d: Reg, s: Reg): void {
+  const umax = d.u32max * s.u32max;
+  if (umax > U32_MAX) {
+    d.u32min = 0;
+    d.u32max = U32_MAX;
+  } else {
+    d.u32min = d.u32min * s.u32min;
+    d.u32max = umax;
+  }
+  const p = [d.s32min * s.s32min, d.s32min * s.s32max, d.s32max * s.s32min, d.s32max * s.s32max];
+  const lo = Math.min(...p);
+  const hi = Math.max(...p);
+  if (lo < S32_MIN || hi > S32_MAX) {
+    d.s32min = S32_MIN;
+    d.s32max = S32_MAX;
+  } else {
+    d.s32min = lo;
+    d.s32max = hi;
+  }
+}
+/** Signed bounds after a bitwise op: from the unsigned ones when they don't cross the sign. */
+function bitSigned64(d: Reg): void {
+  if (s64(d.umin) <= s64(d.umax)) {
+    d.smin = s64(d.umin);
+    d.smax = s64(d.umax);
+  } else {
+    d.smin = S64_MIN;
+    d.smax = S64_MAX;
+  }
+}
+function bitSigned32(d: Reg): void {
+  if (s32(d.u32min) <= s32(d.u32max)) {
+    d.s32min = s32(d.u32min);
+    d.s32max = s32(d.u32max);
+  } else {
+    d.s32min = S32_MIN;
+    d.s32max = S32_MAX;
+  }
+}
+
+/**
+ * dst = dst OP src for two scalars (adjust_scalar_min_max_vals); `alu32` for the BPF_ALU class.
+ * Operations whose result range the kernel does not compute (div, mod, shifts by a
+ * non-constant) give an unknown scalar, as there.
+ */
+export function scalarAlu(op: number, d: Reg, s: Reg, alu32: boolean): void {
+  const bits = alu32 ? 32 : 64;
+  const srcConst = alu32 ? (s.v.m & U32) === 0n : s.v.m === 0n;
+  const code = op & 0xf0;
+  // is_safe_to_compute_dst_reg_range
+  let safe: boolean;
+  switch (code) {
+    case AluOp.ADD:
+    case AluOp.SUB:
+    case AluOp.AND:
+    case AluOp.XOR:
+    case AluOp.OR:
+    case AluOp.MUL:
+      safe = true;
+      break;
+    case AluOp.LSH:
+    case AluOp.RSH:
+    case AluOp.ARSH:
+      safe = srcConst && (alu32 ? s.u32max : Number(minB(s.umax, 1000n))) < bits;
+      break;
+    default:
+      safe = false;
+  }
+  if (!safe) {
+    markUnbounded(d);
+    if (alu32) zext32(d);
+    return;
+  }
+  if (alu32) {
+    // operate on the 32-bit views; var_off on the subregisters
+    const dv = tSubreg(d.v);
+    const sv = tSubreg(s.v);
+    switch (code) {
+      case AluOp.ADD:
+        add32(d, s);
+        d.v = tSubreg(tAdd(dv, sv));
+        break;
+      case AluOp.SUB:
+        sub32(d, s);
+        d.v = tSubreg(tSub(dv, sv));
+        break;
+      case AluOp.MUL:
+        mul32(d, s);
+        d.v = tSubreg(tMul(dv, sv));
+        break;
+      case AluOp.AND:
+        d.v = tAnd(dv, sv);
+        d.u32min = lo32(d.v.v);
+        d.u32max = Math.min(d.u32max, s.u32max);
+        bitSigned32(d);
+        break;
+      case AluOp.OR:
+        d.v = tOr(dv, sv);
+        d.u32min = Math.max(d.u32min, s.u32min);
+        d.u32max = lo32(d.v.v | d.v.m);
+        bitSigned32(d);
+        break;
+      case AluOp.XOR:
+        d.v = tXor(dv, sv);
+        d.u32min = lo32(d.v.v);
+        d.u32max = lo32(d.v.v | d.v.m);
+        bitSigned32(d);
+        break;
+      case AluOp.LSH: {
+        const n = s.u32min;
+        d.v = tSubreg(tLshift(dv, n));
+        d.s32min = S32_MIN;
+        d.s32max = S32_MAX;
+        if (d.u32max * 2 ** n > U32_MAX) {
+          d.u32min = 0;
+          d.u32max = U32_MAX;
+        } else {
+          d.u32min = d.u32min * 2 ** n;
+          d.u32max = d.u32max * 2 ** n;
+        }
+        break;
+      }
+      case AluOp.RSH: {
+        const n = s.u32min;
+        d.v = tRshift(dv, n);
+        d.s32min = S32_MIN;
+        d.s32max = S32_MAX;
+        d.u32min = Math.floor(d.u32min / 2 ** n);
+        d.u32max = Math.floor(d.u32max / 2 ** n);
+        break;
+      }
+      case AluOp.ARSH: {
+        const n = s.u32min;
+        d.s32min = d.s32min >> n;
+        d.s32max = d.s32max >> n;
+        d.v = tArshift(dv, n, 32);
+        d.u32min = 0;
+        d.u32max = U32_MAX;
+        break;
+      }
+    }
+    // the 64-bit view is rebuilt from the 32-bit one
+    d.umin = 0n;
+    d.umax = U64_MAX;
+    d.smin = S64_MIN;
+    d.smax = S64_MAX;
+    zext32(d);
+    return;
+  }
+  switch (code) {
+    case AluOp.ADD:
+      add32(d, s);
+      add64(d, s);
+      d.v = tAdd(d.v, s.v);
+      break;
+    case AluOp.SUB:
+      sub32(d, s);
+      sub64(d, s);
+      d.v = tSub(d.v, s.v);
+      break;
+    case AluOp.MUL:
+      mul32(d, s);
+      mul64(d, s);
+      d.v = tMul(d.v, s.v);
+      break;
+    case AluOp.AND:
+      d.v = tAnd(d.v, s.v);
+      d.u32min = lo32(d.v.v);
+      d.u32max = Math.min(d.u32max, s.u32max);
+      bitSigned32(d);
+      d.umin = d.v.v;
+      d.umax = minB(d.umax, s.umax);
+      bitSigned64(d);
+      break;
+    case AluOp.OR:
+      d.v = tOr(d.v, s.v);
+      d.u32min = Math.max(d.u32min, s.u32min);
+      d.u32max = lo32(d.v.v | d.v.m);
+      bitSigned32(d);
+      d.umin = maxB(d.umin, s.umin);
+      d.umax = d.v.v | d.v.m;
+      bitSigned64(d);
+      break;
+    case AluOp.XOR:
+      d.v = tXor(d.v, s.v);
+      d.u32min = lo32(d.v.v);
+      d.u32max = lo32(d.v.v | d.v.m);
+      bitSigned32(d);
+      d.umin = d.v.v;
+      d.umax = d.v.v | d.v.m;
+      bitSigned64(d);
+      break;
+    case AluOp.LSH: {
+      const n = BigInt(s.umin);
+      d.v = tLshift(d.v, Number(n));
+      d.smin = S64_MIN;
+      d.smax = S64_MAX;
+      if (d.umax << n > U64_MAX) {
+        d.umin = 0n;
+        d.umax = U64_MAX;
+      } else {
+        d.umin <<= n;
+        d.umax <<= n;
+      }
+      resetSub(d);
+      break;
+    }
+    case AluOp.RSH: {
+      const n = BigInt(s.umin);
+      d.v = tRshift(d.v, Number(n));
+      d.smin = S64_MIN;
+      d.smax = S64_MAX;
+      d.umin >>= n;
+      d.umax >>= n;
+      resetSub(d);
+      break;
+    }
+    case AluOp.ARSH: {
+      const n = BigInt(s.umin);
+      d.smin >>= n;
+      d.smax >>= n;
+      d.v = tArshift(d.v, Number(n), 64);
+      d.umin = 0n;
+      d.umax = U64_MAX;
+      resetSub(d);
+      break;
+    }
+  }
+  sync(d);
+}
+
+function resetSub(d: Reg): void {
+  d.s32min = S32_MIN;
+  d.s32max = S32_MAX;
+  d.u32min = 0;
+  d.u32max = U32_MAX;
+}
+
+/** dst = -dst: computed as 0 - dst (the kernel does the same for BPF_NEG). */
+export function scalarNeg(d: Reg, alu32: boolean): void {
+  const z = new Reg();
+  z.t = RT.SCALAR;
+  markKnown(z, 0n);
+  const copy = d.clone();
+  Object.assign(d, z);
+  scalarAlu(AluOp.SUB, d, copy, alu32);
+}
+
+/** Byte swaps: a constant stays constant, anything else becomes unknown (of the width). */
+export function scalarEnd(d: Reg, imm: number, toBe: boolean, bswap: boolean): void {
+  if (d.v.m === 0n) {
+    const w = BigInt(imm);
+    let val = d.v.v & ((1n << w) - 1n);
+    if (toBe || bswap) {
+      let out = 0n;
+      for (let k = 0n; k < w; k += 8n) out = (out << 8n) | ((val >> k) & 0xffn);
+      val = out;
+    }
+    markKnown(d, val);
+    return;
+  }
+  markUnbounded(d);
+  if (imm < 64) {
+    d.v = tRange(0n, (1n << BigInt(imm)) - 1n);
+    d.umax = (1n << BigInt(imm)) - 1n;
+  }
+  sync(d);
+}
+
+// ---------- branches ----------
+
+/** Constant of a register (its low 32 bits for JMP32). */
+const cval = (r: Reg, j32: boolean): bigint => (j32 ? r.v.v & U32 : r.v.v);
+const isC = (r: Reg, j32: boolean): boolean => (j32 ? (r.v.m & U32) === 0n : r.v.m === 0n);
+
+/**
+ * Whether `a OP b` is always true (1), always false (0) or either (-1) given the bounds
+ * (is_scalar_branch_taken).
+ */
+export function scalarBranch(code: number, a: Reg, b: Reg, j32: boolean): number {
+  let umin1: bigint, umax1: bigint, umin2: bigint, umax2: bigint, smin1: bigint, smax1: bigint, smin2: bigint, smax2: bigint;
+  let t1: Tnum, t2: Tnum;
+  if (j32) {
+    umin1 = BigInt(a.u32min);
+    umax1 = BigInt(a.u32max);
+    umin2 = BigInt(b.u32min);
+    umax2 = BigInt(b.u32max);
+    smin1 = BigInt(a.s32min);
+    smax1 = BigInt(a.s32max);
+    smin2 = BigInt(b.s32min);
+    smax2 = BigInt(b.s32max);
+    t1 = tSubreg(a.v);
+    t2 = tSubreg(b.v);
+  } else {
+    umin1 = a.umin;
+    umax1 = a.umax;
+    umin2 = b.umin;
+    umax2 = b.umax;
+    smin1 = a.smin;
+    smax1 = a.smax;
+    smin2 = b.smin;
+    smax2 = b.smax;
+    t1 = a.v;
+    t2 = b.v;
+  }
+  switch (code) {
+    case JmpOp.JEQ:
+    case JmpOp.JNE: {
+      let r = -1;
+      if (isC(a, j32) && isC(b, j32)) r = cval(a, j32) === cval(b, j32) ? 1 : 0;
+      else if (umin1 > umax2 || umax1 < umin2 || smin1 > smax2 || smax1 < smin2) r = 0;
+      else if ((t1.v ^ t2.v) & ~(t1.m | t2.m) & (j32 ? U32 : U64_MAX)) r = 0;
+      if (r === -1) return -1;
+      return code === JmpOp.JEQ ? r : 1 - r;
+    }
+    case JmpOp.JSET: {
+      let x = t1;
+      let y = t2;
+      if (!isC(b, j32)) {
+        if (!isC(a, j32)) return -1;
+        x = t2;
+        y = t1;
+      }
+      if (~x.m & x.v & y.v) return 1;
+      if (!((x.v | x.m) & y.v)) return 0;
+      return -1;
+    }
+    case JmpOp.JGT:
+      return umin1 > umax2 ? 1 : umax1 <= umin2 ? 0 : -1;
+    case JmpOp.JSGT:
+      return smin1 > smax2 ? 1 : smax1 <= smin2 ? 0 : -1;
+    case JmpOp.JLT:
+      return umax1 < umin2 ? 1 : umin1 >= umax2 ? 0 : -1;
+    case JmpOp.JSLT:
+      return smax1 < smin2 ? 1 : smin1 >= smax2 ? 0 : -1;
+    case JmpOp.JGE:
+      return umin1 >= umax2 ? 1 : umax1 < umin2 ? 0 : -1;
+    case JmpOp.JSGE:
+      return smin1 >= smax2 ? 1 : smax1 < smin2 ? 0 : -1;
+    case JmpOp.JLE:
+      return umax1 <= umin2 ? 1 : umin1 > umax2 ? 0 : -1;
+    case JmpOp.JSLE:
+      return smax1 <= smin2 ? 1 : smin1 > smax2 ? 0 : -1;
+  }
+  return -1;
+}
+
+/** The opposite test (rev_opcode), for the fall-through branch. */
+export function negateCond(code: number): number {
+  switch (code) {
+    case JmpOp.JEQ: return JmpOp.JNE;
+    case JmpOp.JNE: return JmpOp.JEQ;
+    case JmpOp.JGT: return JmpOp.JLE;
+    case JmpOp.JLE: return JmpOp.JGT;
+    case JmpOp.JGE: return JmpOp.JLT;
+    case JmpOp.JLT: return JmpOp.JGE;
+    case JmpOp.JSGT: return JmpOp.JSLE;
+    case JmpOp.JSLE: return JmpOp.JSGT;
+    case JmpOp.JSGE: return JmpOp.JSLT;
+    case JmpOp.JSLT: return JmpOp.JSGE;
+    default: return -1; // JSET: "not set" is handled by the caller
+  }
+}
+
+/** `a OP b` with the operands swapped (flip_opcode). */
+export function flipCond(code: number): number {
+  switch (code) {
+    case JmpOp.JGT: return JmpOp.JLT;
+    case JmpOp.JLT: return JmpOp.JGT;
+    case JmpOp.JGE: return JmpOp.JLE;
+    case JmpOp.JLE: return JmpOp.JGE;
+    case JmpOp.JSGT: return JmpOp.JSLT;
+    case JmpOp.JSLT: return JmpOp.JSGT;
+    case JmpOp.JSGE: return JmpOp.JSLE;
+    case JmpOp.JSLE: return JmpOp.JSGE;
+    default: return code;
+  }
+}
+
+/** JSET false branch marker (the kernel's BPF_JSET | BPF_X "not set" pseudo-op). */
+export const JNSET = 0x100;
+
+/**
+ * Narrow both registers with `a OP b` being true (regs_refine_cond_op), then sync. Returns false
+ * when the result is empty (the branch cannot be taken).
+ */
+export function refine(code: number, a: Reg, b: Reg, j32: boolean): boolean {
+  if (j32) refine32(code, a, b);
+  else refine64(code, a, b);
+  sync(a);
+  sync(b);
+  return sane(a) && sane(b);
+}
+
+function refine64(code: number, a: Reg, b: Reg): void {
+  switch (code) {
+    case JmpOp.JEQ: {
+      a.umin = b.umin = maxB(a.umin, b.umin);
+      a.umax = b.umax = minB(a.umax, b.umax);
+      a.smin = b.smin = maxB(a.smin, b.smin);
+      a.smax = b.smax = minB(a.smax, b.smax);
+      a.v = b.v = tIntersect(a.v, b.v);
+      return;
+    }
+    case JmpOp.JNE: {
+      // only a constant at the edge of the other's range narrows it
+      let x = a;
+      let y = b;
+      if (!isC(y, false)) {
+        x = b;
+        y = a;
+      }
+      if (!isC(y, false)) return;
+      const val = y.v.v;
+      if (x.umin === val) x.umin++;
+      if (x.umax === val) x.umax--;
+      if (x.smin === s64(val)) x.smin++;
+      if (x.smax === s64(val)) x.smax--;
+      return;
+    }
+    case JmpOp.JSET: {
+      if (!isC(b, false)) return;
+      const val = b.v.v;
+      if (val !== 0n && (val & (val - 1n)) === 0n) a.v = tOr(a.v, tconst(val));
+      return;
+    }
+    case JNSET: {
+      if (!isC(b, false)) return;
+      a.v = tAnd(a.v, tconst(~b.v.v & U64_MAX));
+      return;
+    }
+    case JmpOp.JLE:
+      a.umax = minB(a.umax, b.umax);
+      b.umin = maxB(b.umin, a.umin);
+      return;
+    case JmpOp.JLT:
+      a.umax = minB(a.umax, b.umax - 1n);
+      b.umin = maxB(b.umin, a.umin + 1n);
+      return;
+    case JmpOp.JSLE:
+      a.smax = minB(a.smax, b.smax);
+      b.smin = maxB(b.smin, a.smin);
+      return;
+    case JmpOp.JSLT:
+      a.smax = minB(a.smax, b.smax - 1n);
+      b.smin = maxB(b.smin, a.smin + 1n);
+      return;
+    case JmpOp.JGE:
+    case JmpOp.JGT:
+    case JmpOp.JSGE:
+    case JmpOp.JSGT:
+      refine64(flipCond(code), b, a);
+      return;
+  }
+}
+
+function refine32(code: number, a: Reg, b: Reg): void {
+  switch (code) {
+    case JmpOp.JEQ: {
+      a.u32min = b.u32min = Math.max(a.u32min, b.u32min);
+      a.u32max = b.u32max = Math.min(a.u32max, b.u32max);
+      a.s32min = b.s32min = Math.max(a.s32min, b.s32min);
+      a.s32max = b.s32max = Math.min(a.s32max, b.s32max);
+      const t = tIntersect(tSubreg(a.v), tSubreg(b.v));
+      a.v = tOr(tClearSubreg(a.v), t);
+      b.v = tOr(tClearSubreg(b.v), t);
+      return;
+    }
+    case JmpOp.JNE: {
+      let x = a;
+      let y = b;
+      if (!isC(y, true)) {
+        x = b;
+        y = a;
+      }
+      if (!isC(y, true)) return;
+      const val = Number(y.v.v & U32);
+      if (x.u32min === val) x.u32min++;
+      if (x.u32max === val) x.u32max--;
+      if (x.s32min === s32(val)) x.s32min++;
+      if (x.s32max === s32(val)) x.s32max--;
+      return;
+    }
+    case JmpOp.JSET: {
+      if (!isC(b, true)) return;
+      const val = b.v.v & U32;
+      if (val !== 0n && (val & (val - 1n)) === 0n) a.v = tOr(a.v, tconst(val));
+      return;
+    }
+    case JNSET: {
+      if (!isC(b, true)) return;
+      a.v = tAnd(a.v, tconst(~(b.v.v & U32) & U64_MAX));
+      return;
+    }
+    case JmpOp.JLE:
+      a.u32max = Math.min(a.u32max, b.u32max);
+      b.u32min = Math.max(b.u32min, a.u32min);
+      return;
+    case JmpOp.JLT:
+      a.u32max = Math.min(a.u32max, b.u32max - 1);
+      b.u32min = Math.max(b.u32min, a.u32min + 1);
+      return;
+    case JmpOp.JSLE:
+      a.s32max = Math.min(a.s32max, b.s32max);
+      b.s32min = Math.max(b.s32min, a.s32min);
+      return;
+    case JmpOp.JSLT:
+      a.s32max = Math.min(a.s32max, b.s32max - 1);
+      b.s32min = Math.max(b.s32min, a.s32min + 1);
+      return;
+    case JmpOp.JGE:
+    case JmpOp.JGT:
+    case JmpOp.JSGE:
+    case JmpOp.JSGT:
+      refine32(flipCond(code), b, a);
+      return;
+  }
+}
+
+export { TUNKNOWN };

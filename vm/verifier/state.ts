@@ -1,0 +1,124 @@
+/**
+ * @fileoverview Verifier state: call frames (registers and stack), acquired references and the
+ * spin lock (struct bpf_verifier_state / bpf_func_state).
+ *
+ * The stack is tracked per byte (STACK_INVALID / SPILL / MISC / ZERO, the kernel's slot_type),
+ * with the spilled register of each 8-byte slot beside it (spilled_ptr).
+ */
+import { RT, Reg, pointer } from './reg.js';
+
+export const enum Slot {
+  INVALID = 0,
+  SPILL = 1,
+  MISC = 2,
+  ZERO = 3,
+}
+
+export const STACK_BYTES = 512;
+export const SLOTS = STACK_BYTES / 8;
+
+export class Frame {
+  regs: Reg[];
+  /** slot type per byte; index = 512 + off (off in [-512, 0)) */
+  types: Uint8Array;
+  /** spilled register per 8-byte slot; index = (512 + off) >> 3 */
+  spilled: (Reg | undefined)[];
+  /** Instruction of the call that created this frame (-1 for the main frame). */
+  callsite: number;
+  /** First instruction of the subprogram. */
+  subprog: number;
+  frameno: number;
+  /** Callback frame: where to return and what to do then. */
+  callback?: CallbackInfo;
+
+  constructor(frameno: number, callsite: number, subprog: number) {
+    this.regs = [];
+    for (let i = 0; i < 11; i++) this.regs.push(new Reg());
+    const fp = pointer(RT.STACK);
+    fp.frame = frameno;
+    this.regs[10] = fp;
+    this.types = new Uint8Array(STACK_BYTES);
+    this.spilled = new Array(SLOTS).fill(undefined);
+    this.callsite = callsite;
+    this.subprog = subprog;
+    this.frameno = frameno;
+  }
+
+  clone(): Frame {
+    const f = Object.create(Frame.prototype) as Frame;
+    f.regs = this.regs.map((r) => r.clone());
+    f.types = this.types.slice();
+    f.spilled = this.spilled.map((r) => r?.clone());
+    f.callsite = this.callsite;
+    f.subprog = this.subprog;
+    f.frameno = this.frameno;
+    f.callback = this.callback;
+    return f;
+  }
+}
+
+/** A callback invocation (bpf_loop, for_each_map_elem, timer): what r0 must be, how to return. */
+export interface CallbackInfo {
+  /** Helper id that calls the callback. */
+  readonly helper: number;
+  /** Accepted return range [min, max]. */
+  readonly retMin: bigint;
+  readonly retMax: bigint;
+  /** Asynchronous (timer): verified on its own, nothing flows back to the caller. */
+  readonly async: boolean;
+}
+
+export interface RefState {
+  readonly id: number;
+  readonly insn: number;
+  readonly kind: 'sock' | 'ringbuf';
+}
+
+export class State {
+  frames: Frame[];
+  refs: RefState[];
+  /** Active spin lock: id of the map value pointer holding it (0 = none). */
+  lockId: number;
+  lockMap: number;
+  /** may_goto nesting on this path (kernel: may_goto_depth). */
+  mayGoto: number;
+  /**
+   * Stack slots (frame * 64 + slot) fully written since the last checkpoint of this path: reads
+   * of them need not mark the checkpoints above (the kernel's REG_LIVE_WRITTEN screen).
+   */
+  written: Uint8Array;
+
+  constructor(frames: Frame[]) {
+    this.frames = frames;
+    this.refs = [];
+    this.lockId = 0;
+    this.lockMap = -1;
+    this.mayGoto = 0;
+    this.written = new Uint8Array(8 * SLOTS);
+  }
+
+  get cur(): Frame {
+    return this.frames[this.frames.length - 1];
+  }
+
+  clone(): State {
+    const s = new State(this.frames.map((f) => f.clone()));
+    s.refs = this.refs.slice();
+    s.lockId = this.lockId;
+    s.lockMap = this.lockMap;
+    s.mayGoto = this.mayGoto;
+    s.written = this.written.slice();
+    return s;
+  }
+
+  /** Every register and spilled register of every frame (bpf_for_each_reg_in_vstate). */
+  forEachReg(fn: (r: Reg, frame: Frame, regno: number) => void): void {
+    for (const f of this.frames) {
+      for (let i = 0; i < 11; i++) fn(f.regs[i], f, i);
+      for (let k = 0; k < SLOTS; k++) {
+        const r = f.spilled[k];
+        if (r && f.types[k * 8] === Slot.SPILL) fn(r, f, -1);
+      }
+    }
+  }
+}

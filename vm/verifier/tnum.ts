@@ -1,0 +1,126 @@
+/**
+ * @fileoverview Tristate numbers (the kernel's `struct tnum`, kernel/bpf/tnum.c): a 64-bit value
+ * where each bit is known 0, known 1 or unknown. `v` holds the known-1 bits, `m` the unknown
+ * bits; a bit is never set in both. Written from the published algorithm (Vishwanathan et al.,
+ * "Sound, precise and fast abstract interpretation with tristate numbers"), not from kernel code.
+ *
+ * All values are unsigned 64-bit bigints.
+ */
+
+export interface Tnum {
+  readonly v: bigint;
+  readonly m: bigint;
+}
+
+export const U64 = (1n << 64n) - 1n;
+export const U32 = 0xffffffffn;
+const u64 = (x: bigint): bigint => x & U64;
+
+export const tnum = (v: bigint, m: bigint): Tnum => ({ v: u64(v), m: u64(m) });
+export const tconst = (v: bigint): Tnum => ({ v: u64(v), m: 0n });
+export const TUNKNOWN: Tnum = { v: 0n, m: U64 };
+export const TZERO: Tnum = { v: 0n, m: 0n };
+
+export const tIsConst = (a: Tnum): boolean => a.m === 0n;
+export const tIsUnknown = (a: Tnum): boolean => a.m === U64;
+
+/** Smallest tnum containing every value in [min, max] (tnum_range). */
+export function tRange(min: bigint, max: bigint): Tnum {
+  const chi = u64(min ^ max);
+  const bits = chi === 0n ? 0 : chi.toString(2).length;
+  if (bits > 63) return TUNKNOWN;
+  const delta = (1n << BigInt(bits)) - 1n;
+  return { v: u64(min & ~delta), m: delta };
+}
+
+export const tLshift = (a: Tnum, s: number): Tnum => ({ v: u64(a.v << BigInt(s)), m: u64(a.m << BigInt(s)) });
+export const tRshift = (a: Tnum, s: number): Tnum => ({ v: a.v >> BigInt(s), m: a.m >> BigInt(s) });
+
+/** Arithmetic shift right within `bits` (32 or 64). */
+export function tArshift(a: Tnum, s: number, bits: 32 | 64): Tnum {
+  const sv = BigInt.asIntN(bits, a.v) >> BigInt(s);
+  const sm = BigInt.asIntN(bits, a.m) >> BigInt(s);
+  const mask = bits === 32 ? U32 : U64;
+  return { v: sv & mask, m: sm & mask };
+}
+
+export function tAdd(a: Tnum, b: Tnum): Tnum {
+  const sm = u64(a.m + b.m);
+  const sv = u64(a.v + b.v);
+  const sigma = u64(sm + sv);
+  const chi = sigma ^ sv;
+  const mu = chi | a.m | b.m;
+  return { v: sv & ~mu & U64, m: mu };
+}
+
+export function tSub(a: Tnum, b: Tnum): Tnum {
+  const dv = u64(a.v - b.v);
+  const alpha = u64(dv + a.m);
+  const beta = u64(dv - b.m);
+  const chi = alpha ^ beta;
+  const mu = chi | a.m | b.m;
+  return { v: dv & ~mu & U64, m: mu };
+}
+
+export function tAnd(a: Tnum, b: Tnum): Tnum {
+  const alpha = a.v | a.m;
+  const beta = b.v | b.m;
+  const v = a.v & b.v;
+  return { v, m: alpha & beta & ~v & U64 };
+}
+
+export function tOr(a: Tnum, b: Tnum): Tnum {
+  const v = a.v | b.v;
+  const mu = a.m | b.m;
+  return { v, m: mu & ~v & U64 };
+}
+
+export function tXor(a: Tnum, b: Tnum): Tnum {
+  const v = a.v ^ b.v;
+  const mu = a.m | b.m;
+  return { v: v & ~mu & U64, m: mu };
+}
+
+/** Multiplication by shift-and-add over the bits of `a`, accumulating uncertainty separately. */
+export function tMul(a: Tnum, b: Tnum): Tnum {
+  const accV = u64(a.v * b.v);
+  let accM: Tnum = TZERO;
+  let x = a;
+  let y = b;
+  while (x.v !== 0n || x.m !== 0n) {
+    if (x.v & 1n) accM = tAdd(accM, { v: 0n, m: y.m });
+    else if (x.m & 1n) accM = tAdd(accM, { v: 0n, m: y.v | y.m });
+    x = tRshift(x, 1);
+    y = tLshift(y, 1);
+  }
+  return tAdd({ v: accV, m: 0n }, accM);
+}
+
+/** Bits known in either (both describe the same value). */
+export function tIntersect(a: Tnum, b: Tnum): Tnum {
+  const v = a.v | b.v;
+  const mu = a.m & b.m;
+  return { v: v & ~mu & U64, m: mu };
+}
+
+/** Truncate to `size` bytes. */
+export function tCast(a: Tnum, size: number): Tnum {
+  if (size >= 8) return a;
+  const mask = (1n << BigInt(size * 8)) - 1n;
+  return { v: a.v & mask, m: a.m & mask };
+}
+
+/** Is every value of `b` a value of `a` (tnum_in)? */
+export function tIn(a: Tnum, b: Tnum): boolean {
+  if (b.m & ~a.m) return false;
+  return (b.v & ~a.m) === a.v;
+}
+
+export const tSubreg = (a: Tnum): Tnum => tCast(a, 4);
+export const tClearSubreg = (a: Tnum): Tnum => tLshift(tRshift(a, 32), 32);
+export const tWithSubreg = (a: Tnum, sub: Tnum): Tnum => tOr(tClearSubreg(a), tSubreg(sub));
+export const tSubregIsConst = (a: Tnum): boolean => (a.m & U32) === 0n;
+export const tEq = (a: Tnum, b: Tnum): boolean => a.v === b.v && a.m === b.m;
+
+/** Kernel log form `(0x..; 0x..)`. */
+export const tStr = (a: Tnum): string => `(0x${a.v.toString(16)}; 0x${a.m.toString(16)})`;
