@@ -4,6 +4,7 @@
  * [resolve_pseudo_ldimm64], control flow [check_cfg]; and, after the walk, the call chain's
  * frames and stack [check_max_stack_depth].
  */
+import { KF, KFUNCS_BY_ID } from '../kfuncs.js';
 import { CallSrc, Class, JmpOp, MAX_CALL_DEPTH, Mode, Op, PseudoSrc, STACK_SIZE, opClass, opCode, opMode } from '../isa.js';
 import type { DecodedProgram } from '../program.js';
 import { OPCODE_TABLE } from './opcodes.js';
@@ -73,6 +74,11 @@ export function opcodes(p: DecodedProgram, fail: Fail): void {
  * Reachability from insn 0 (check_cfg). Returns the prune points: jump targets and the
  * instructions after conditional jumps and calls (mark_prune_point), and the back-edge targets.
  */
+/** Whether insn i calls a kfunc that advances an iterator (KF_ITER_NEXT: bpf_iter_*_next). */
+export function isIterNextCall(p: DecodedProgram, i: number): boolean {
+  return p.op[i] === Op.CALL && p.src[i] === CallSrc.BPF_PSEUDO_KFUNC_CALL && ((KFUNCS_BY_ID.get(p.imm[i])?.flags ?? 0) & KF.ITER_NEXT) !== 0;
+}
+
 export function controlFlow(p: DecodedProgram, fail: Fail): { prune: Uint8Array } {
   const seen = new Uint8Array(p.length);
   const prune = new Uint8Array(p.length);
@@ -104,6 +110,9 @@ export function controlFlow(p: DecodedProgram, fail: Fail): { prune: Uint8Array 
     } else if (opCode(op) === JmpOp.CALL) {
       push(i, i + 1);
       prune[i + 1] = 1;
+      // An iterator's next call is a checkpoint of its own: the loop around it converges there
+      // (the kernel's mark_force_checkpoint for is_iter_next_insn).
+      if (isIterNextCall(p, i)) prune[i] = 1;
     } else {
       const t = jumpTarget(p, i);
       push(i, i + 1);

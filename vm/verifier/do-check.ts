@@ -8,8 +8,9 @@ import { formatInsn } from '../disasm.js';
 import { VerifierError } from '../errors.js';
 import { BPF_FUNC_MAX_ID, helperName } from '../helper-ids.js';
 import { AluOp, AtomicOp, CallSrc, Class, JmpOp, MAX_CALL_DEPTH, Mode, Op, PseudoSrc, opClass, opCode, opMode } from '../isa.js';
+import { KF, KFUNCS_BY_ID, type KfuncRecord } from '../kfuncs.js';
 import type { DecodedProgram } from '../program.js';
-import { callDepth, controlFlow, jumpTarget, opcodes, subprograms } from './cfg.js';
+import { callDepth, controlFlow, isIterNextCall, jumpTarget, opcodes, subprograms } from './cfg.js';
 import { HELPER_PROTOS, GPL_ONLY_HELPER_IDS, type ArgKind, type HelperProto } from './helper-protos.js';
 import { frameStr, padInsn, regStr, stateStr, typeName } from './log.js';
 import { OPCODE_TABLE, fieldError, isDivMod, isShift, shiftWidth, type OpcodeRow } from './opcodes.js';
@@ -19,6 +20,11 @@ import { JNSET, coerce, coerceSx, flipCond, negateCond, refine, scalarAlu, scala
 import { Frame, Slot, State, type CallbackInfo } from './state.js';
 import { tAdd, tSub, tStr, tconst, tIsConst } from './tnum.js';
 import type { MapDesc, ProgramTypeDesc, VerifierOptions, VerifierResult } from './types.js';
+
+/** Size given to kfunc results whose bounds the runtime enforces (see kfuncResult). */
+const UNBOUNDED_MEM = 1 << 29;
+/** Ids of NULL-able kfunc results: one per call site, above any id the verifier hands out. */
+const KFUNC_RESULT_ID = 1 << 30;
 
 const BPF_MAX_VAR_OFF = 1n << 29n;
 const BPF_MAX_VAR_SIZ = 1n << 29n;
@@ -274,6 +280,12 @@ export class Checker {
             // prunes such states with a loop entry)
             if (cp.st.mayGoto !== cur.mayGoto && regsafeStates(cp.st, cur, live, this.precise, i, false, undefined)) this.endPath();
           }
+          if (isIterNextCall(this.p, i) && regsafeStates(cp.st, cur, live, this.precise, i, false, undefined)) {
+            // An iterator loop that came back to its next call in an equivalent state has
+            // converged: the iterator, not the loop condition, bounds it (is_state_visited's
+            // iterator case: the kernel prunes instead of reporting an infinite loop).
+            this.endPath();
+          }
           if (regsafeStates(cp.st, cur, live, this.precise, i, true, cp.read)) {
             this.fail(
               i,
@@ -284,7 +296,7 @@ export class Checker {
       }
     }
     if (list) this.evict(i, list);
-    if (this.p.op[i] === Op.JCOND && list) {
+    if ((this.p.op[i] === Op.JCOND || isIterNextCall(this.p, i)) && list) {
       // widen scalars that changed since the last visit of this may_goto on this path, so the
       // loop converges (widen_imprecise_scalars)
       for (const cp of list) if (cp.pending > 0 && isAncestor(cp)) widen(cp.st, cur);
@@ -1228,11 +1240,11 @@ export class Checker {
       return;
     }
     if (src === CallSrc.BPF_PSEUDO_KFUNC_CALL) {
-      // kfunc prototypes are not modelled: arguments must be initialised as far as the
-      // program wrote them, the result is an unknown scalar (a pointer result would be refused
-      // on dereference, never accepted unchecked)
+      // kfunc arguments are not checked against their prototypes yet (docs/verifier.md). The
+      // result follows the record's return kind (vm/kfuncs.ts), so programs may use it.
+      const ret = this.kfuncResult(i, KFUNCS_BY_ID.get(imm));
       for (let r = 1; r <= 5; r++) this.regs[r] = new Reg();
-      this.regs[0] = unknownScalar();
+      this.regs[0] = ret;
       this.insn = i + 1;
       return;
     }
@@ -1243,6 +1255,46 @@ export class Checker {
     if (!proto) this.fail(i, `program of this type cannot use helper ${helperName(imm)}#${imm}`);
     if (this.st.lockId && imm !== 94 /* spin_unlock */) this.fail(i, 'function calls are not allowed while holding a lock');
     this.helperCall(i, proto);
+  }
+
+  /**
+   * r0 after a kfunc call (the kernel's check_kfunc_call return handling, simplified): a dynptr
+   * slice is memory of its constant size, an iterator's next value a 4-byte int, both NULL-able;
+   * a cast result is a pointer whose accesses the verifier does not bound. Where the kernel's
+   * rule is not modelled (the cast's BTF type, the slice's size when not constant) the bound is
+   * left to the runtime, whose memory isolation faults on any access outside the region the
+   * pointer came from (docs/memory-isolation.md), as the issue's rule for unmodelled kernel
+   * rules requires. A NULL-able result gets an id fixed by its call site, so the states of a
+   * loop around an iterator compare equal from one iteration to the next.
+   */
+  kfuncResult(i: number, rec: KfuncRecord | undefined): Reg {
+    const ret = rec?.ret;
+    if (ret === undefined || ret.kind === 'void' || ret.kind === 'scalar') return unknownScalar();
+    const r = pointer(RT.MEM);
+    switch (ret.kind) {
+      case 'mem': {
+        const size = this.regs[ret.sizeArg + 1]; // sizeArg counts parameters from 0: r1 is parameter 0
+        r.size = size.t === RT.SCALAR && tIsConst(size.v) && size.v.v <= BigInt(UNBOUNDED_MEM) ? Number(size.v.v) : UNBOUNDED_MEM;
+        r.rdonly = ret.rdonly;
+        break;
+      }
+      case 'iter_int':
+        r.size = 4;
+        break;
+      case 'rdonly_cast':
+        r.size = UNBOUNDED_MEM;
+        r.rdonly = true;
+        break;
+      case 'kern_ctx':
+        r.size = UNBOUNDED_MEM;
+        r.rdonly = true;
+        break;
+    }
+    if (ret.kind === 'iter_int' || ((rec as KfuncRecord).flags & KF.RET_NULL) !== 0) {
+      r.nullable = true;
+      r.id = KFUNC_RESULT_ID + i;
+    }
+    return r;
   }
 
   bpfCall(i: number, target: number, cb?: CallbackInfo, args?: Reg[]): void {
