@@ -797,7 +797,7 @@ function emitEntry(prog: LinkedProgram, sh: Shape, entry: number, opts: CompileO
     for (let i = blk.start; i < blk.end; i++) {
       markUsed(prog, i, used);
       if (mayWriteWild(prog, sh, i)) wild = true;
-      if (writesOwnFrame(prog, sh, i)) dirty = true;
+      if (writesStack(prog, sh, i)) dirty = true;
     }
   }
   const facts = blockFacts(prog, sh, blocks);
@@ -854,7 +854,7 @@ function mayWriteWild(prog: LinkedProgram, sh: Shape, i: number): boolean {
   void sh;
   const c = prog.code;
   const op = c.op[i];
-  // Stores of every other form set JitRun.dirty on entry (writesOwnFrame).
+  // Stores of every other form set JitRun.dirty on entry (writesStack).
   return op === Op.CALLX || (op === Op.CALL && c.src[i] !== 1);
 }
 
@@ -862,7 +862,7 @@ function mayWriteWild(prog: LinkedProgram, sh: Shape, i: number): boolean {
  * A store or atomic of any form: with the region cache starting on the own frame, any of them
  * may write a stack frame without passing JitRun, so the next run must zero the frames.
  */
-function writesOwnFrame(prog: LinkedProgram, _sh: Shape, i: number): boolean {
+function writesStack(prog: LinkedProgram, _sh: Shape, i: number): boolean {
   const cls = prog.code.op[i] & 7;
   return cls === 2 || cls === 3;
 }
