@@ -69,4 +69,25 @@ int ldabs_asm(struct __sk_buff *skb)
 	return (int)ret;
 }
 
+/* LD_ABS/LD_IND in a subprogram. The kernel expands each load with a hidden
+ * "r0 = 0; exit" for the out-of-bounds case (bpf_gen_ld_abs); in a subprogram
+ * that exit returns 0 to the caller, which goes on. The subprogram needs BTF
+ * with an int return type (built with -g). */
+static __attribute__((noinline)) int peek_word(struct __sk_buff *skb, int off)
+{
+	/* 1 past the load; 0 through the hidden exit */
+	return (load_word(skb, off) & 1) + 1;
+}
+
+SEC("classifier")
+int ldabs_subprog(struct __sk_buff *skb)
+{
+	int near = peek_word(skb, 26);		/* in bounds on IPv4 frames */
+	int far = peek_word(skb, 4000);		/* past every test frame */
+
+	skb->cb[0] = near;
+	skb->cb[1] = far;
+	return 100 + near * 10 + far;
+}
+
 char LICENSE[] SEC("license") = "GPL";

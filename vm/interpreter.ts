@@ -258,9 +258,6 @@ function atomicRegion(mem: Memory, hi: number, tag: number, lo: number, size: nu
   return r;
 }
 
-/** Thrown (internally, never escaping) to end the whole run with r0 as it is: LD_ABS out of bounds. */
-const ABORT_RUN = Symbol('abort-run');
-
 /** State of one run, shared by the outer loop and nested callback loops. */
 class RunState {
   readonly regs: RegisterFile = newRegisterFile();
@@ -392,7 +389,6 @@ export function interpret(prog: LinkedProgram, mem: Memory, opts: RunOptions = {
       loop(st, prog, 0, 0);
       return runResult(opts, L[0], H[0], st.executed);
     } catch (e) {
-      if (e === ABORT_RUN) return runResult(opts, 0, 0, st.executed);
       if (e instanceof VmFault) return runResult(opts, 0, 0, st.executed, e);
       throw e;
     }
@@ -1193,7 +1189,30 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           T[1] = T[2] = T[3] = T[4] = T[5] = 0;
           break;
         }
+        case 0x20: // LDABSW
+        case 0x28: // LDABSH
+        case 0x30: // LDABSB
+        case 0x40: // LDINDW
+        case 0x48: // LDINDH
+        case 0x50: // LDINDB
         case 0x95: // EXIT
+          if (op !== 0x95) {
+            // Kernel bpf_gen_ld_abs + bpf_skb_load_helper_*: big-endian value in host order,
+            // r1..r5 clobbered. Out of bounds runs the expansion's hidden `r0 = 0; exit`: the
+            // EXIT below, which in a subprogram returns 0 to the caller and in the main
+            // program ends the run.
+            if (packet === undefined) throw fault(ErrorCode.BadAccess, 'LD_ABS/LD_IND without a packet', i, op);
+            const size = op === Op.LDABSW || op === Op.LDINDW ? 4 : op === Op.LDABSH || op === Op.LDINDH ? 2 : 1;
+            const offset = (op & 0xe0) === 0x20 ? IMM[i] : (L[SRC[i]] + IMM[i]) | 0;
+            const v = packet.loadAbs(offset, size);
+            L[1] = L[2] = L[3] = L[4] = L[5] = 0;
+            H[1] = H[2] = H[3] = H[4] = H[5] = 0;
+            T[1] = T[2] = T[3] = T[4] = T[5] = 0;
+            L[0] = v === undefined ? 0 : v | 0;
+            H[0] = 0;
+            T[0] = 0;
+            if (v !== undefined) break;
+          }
           if (depth === baseDepth) {
             st.left = left;
             return;
@@ -1236,29 +1255,6 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           T[d] = cur.pointers !== undefined && cur.pointers[i] === 1 ? H[d] : 0;
           pc++;
           break;
-        case 0x20: // LDABSW
-        case 0x28: // LDABSH
-        case 0x30: // LDABSB
-        case 0x40: // LDINDW
-        case 0x48: // LDINDH
-        case 0x50: { // LDINDB
-          // Kernel bpf_gen_ld_abs + bpf_skb_load_helper_*: big-endian value in host order,
-          // r1..r5 clobbered, out of bounds ends the program with r0 = 0.
-          if (packet === undefined) throw fault(ErrorCode.BadAccess, 'LD_ABS/LD_IND without a packet', i, op);
-          const size = op === Op.LDABSW || op === Op.LDINDW ? 4 : op === Op.LDABSH || op === Op.LDINDH ? 2 : 1;
-          const offset = (op & 0xe0) === 0x20 ? IMM[i] : (L[SRC[i]] + IMM[i]) | 0;
-          const v = packet.loadAbs(offset, size);
-          L[1] = L[2] = L[3] = L[4] = L[5] = 0;
-          H[1] = H[2] = H[3] = H[4] = H[5] = 0;
-          if (v === undefined) {
-            st.left = left;
-            throw ABORT_RUN;
-          }
-          L[0] = v | 0;
-          H[0] = 0;
-          break;
-        }
-
         // ---------------------------------------------------------------- BPF_LDX
         // Fast path: the one-region cache (cHi/cView/cLen/cW/cSh, the current frame at first)
         // answers most accesses; anything else goes through Memory.resolve or a ctx region, then

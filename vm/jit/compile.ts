@@ -691,7 +691,9 @@ function emitLdSt(x: Ctx, i: number): Code {
     // LD_ABS / LD_IND (kernel bpf_gen_ld_abs): r0 = value, r1..r5 cleared.
     const size = SIZE_OF[op & 0x18];
     const offset: Code = (op & 0xe0) === 0x20 ? lit(imm) : js`(${L(s)} + ${imm}) | 0`;
-    return js`${L(0)} = X.ldabs(${offset}, ${size}, ${i}, ${op}, ${lf(x)}); ${H(0)} = 0; l1 = 0; h1 = 0; l2 = 0; h2 = 0; l3 = 0; h3 = 0; l4 = 0; h4 = 0; l5 = 0; h5 = 0;`;
+    // Out of bounds: the expansion's hidden `r0 = 0; exit`, an EXIT of this function (a
+    // subprogram returns 0 to its caller, the main program ends the run).
+    return js`${L(0)} = X.ldabs(${offset}, ${size}, ${i}, ${op}, ${lf(x)}); ${H(0)} = 0; l1 = 0; h1 = 0; l2 = 0; h2 = 0; l3 = 0; h3 = 0; l4 = 0; h4 = 0; l5 = 0; h5 = 0; if (X.ldabsOut) { X.ldabsOut = false; ${G(0)} = 0; ${spill(x.used, 0, 5)} X.left = ${lf(x)}; return; }`;
   }
   const size = SIZE_OF[op & 0x18];
   const FV = name('FV');

@@ -12,7 +12,7 @@ import { interpret, runResult } from '../interpreter.js';
 import type { Memory } from '../memory.js';
 import type { LinkedProgram, RunOptions, RunResult } from '../program.js';
 import { JitProgram, JitCompileError, type CompileOptions } from './compile.js';
-import { ABORT_RUN, JitRun, type JitUnit } from './runtime.js';
+import { JitRun, type JitUnit } from './runtime.js';
 
 export { JitCompileError };
 export { JIT_MAX_INSNS } from './compile.js';
@@ -79,7 +79,6 @@ class Compiled implements CompiledProgram {
       unit.entry(0)(x, 0);
       return runResult(opts, x.lo[0], x.hi[0], x.executed);
     } catch (e) {
-      if (e === ABORT_RUN) return runResult(opts, 0, 0, x.executed);
       if (e instanceof VmFault) return runResult(opts, 0, 0, x.executed, e);
       throw e;
     } finally {

@@ -49,9 +49,6 @@ export const F = {
   TAIL_INVALID_REG: 17,
 } as const;
 
-/** Thrown (never escaping a run) to end the run with r0 = 0: LD_ABS/LD_IND out of bounds. */
-export const ABORT_RUN = Symbol('jit-abort-run');
-
 const opName = (op: number): string => OP_NAMES.get(op) ?? `0x${op.toString(16)}`;
 
 /** Per-run state handed to generated code as `X`. Reused between runs of the same program. */
@@ -413,17 +410,23 @@ export class JitRun {
     return new VmFault(ErrorCode.UnknownOpcode, `${opName(op)}: bad atomic op 0x${imm.toString(16)}`, i, op);
   }
 
-  /** LD_ABS/LD_IND (kernel bpf_skb_load_helper_*): the value, or the end of the run with r0 = 0. */
+  /**
+   * LD_ABS/LD_IND (kernel bpf_skb_load_helper_*): the value, or 0 with `ldabsOut` set when out of
+   * bounds, where the compiled code runs the expansion's hidden `r0 = 0; exit` (bpf_gen_ld_abs).
+   */
   ldabs(offset: number, size: number, i: number, op: number, left: number): number {
     const packet = this.packet;
     if (packet === undefined) throw this.fault(F.NO_PACKET, i, op, 0, left);
     const v = packet.loadAbs(offset, size);
     if (v === undefined) {
-      this.left = left;
-      throw ABORT_RUN;
+      this.ldabsOut = true;
+      return 0;
     }
     return v | 0;
   }
+
+  /** The last ldabs was out of bounds (read and cleared by the compiled code). */
+  ldabsOut = false;
 
   // ------------------------------------------------------------------------------- calls
 

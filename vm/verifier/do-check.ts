@@ -6,7 +6,7 @@
  */
 import { formatInsn } from '../disasm.js';
 import { VerifierError } from '../errors.js';
-import { BPF_FUNC_MAX_ID, helperName } from '../helper-ids.js';
+import { BPF_FUNC_MAX_ID, HELPER_IDS, helperName } from '../helper-ids.js';
 import { AluOp, AtomicOp, CallSrc, Class, JmpOp, MAX_CALL_DEPTH, Mode, Op, PseudoSrc, opClass, opCode, opMode } from '../isa.js';
 import { KF, KFUNCS_BY_ID, type KfuncRecord } from '../kfuncs.js';
 import type { DecodedProgram } from '../program.js';
@@ -15,7 +15,7 @@ import { HELPER_PROTOS, GPL_ONLY_HELPER_IDS, type ArgKind, type HelperProto } fr
 import { frameStr, padInsn, regStr, stateStr, typeName } from './log.js';
 import { OPCODE_TABLE, fieldError, isDivMod, isShift, shiftWidth, type OpcodeRow } from './opcodes.js';
 import { regsafeStates } from './prune.js';
-import { RT, Reg, constScalar, isPkt, markKnown, markUnbounded, pointer, unknownScalar } from './reg.js';
+import { RT, Reg, clearScalarId, constScalar, isPkt, markKnown, markUnbounded, pointer, unknownScalar } from './reg.js';
 import { JNSET, coerce, coerceSx, flipCond, negateCond, refine, scalarAlu, scalarBranch, scalarEnd, scalarNeg, sync, zext32 } from './scalar.js';
 import { Frame, Slot, State, type CallbackInfo } from './state.js';
 import { tAdd, tSub, tStr, tconst, tIsConst } from './tnum.js';
@@ -65,6 +65,8 @@ interface Checkpoint {
   /** Prune hits and misses (the kernel evicts states that keep missing). */
   hit: number;
   miss: number;
+  /** Equal to the checker's visitStamp while this checkpoint is on the current path. */
+  stamp: number;
 }
 
 interface Pending {
@@ -74,7 +76,9 @@ interface Pending {
   leaf: Checkpoint | null;
 }
 
-class Stop extends Error {}
+/** Thrown to end a path: one preallocated value, as a fresh Error would capture a stack each time. */
+class Stop {}
+const STOP = new Stop();
 
 export class Checker {
   readonly p: DecodedProgram;
@@ -90,6 +94,12 @@ export class Checker {
   prunePoints: Uint8Array = new Uint8Array(0);
   explored = new Map<number, Checkpoint[]>();
   processed = 0;
+  /** Jump-class instructions walked, and both counters when the last checkpoint was added. */
+  jmps = 0;
+  prevJmps = 0;
+  prevInsns = 0;
+  visitStamp = 0;
+  allMask: Uint16Array | undefined;
   totalStates = 0;
   idGen = 0;
   /** Current path. */
@@ -103,6 +113,13 @@ export class Checker {
   live!: Uint16Array;
   /** Registers whose scalar value may reach a use where its exact value matters (precisionLiveness). */
   precise!: Uint16Array;
+  /**
+   * The same without stores through pointers other than r10: the scalars widening keeps. Widening
+   * only forgets facts, so it may be bolder than pruning (which must never ignore a value that
+   * matters): a counter only written to a map is widened, as the kernel's precision tracking
+   * would leave it imprecise.
+   */
+  widenKeep!: Uint16Array;
 
   constructor(p: DecodedProgram, opts: VerifierOptions) {
     this.p = p;
@@ -160,7 +177,8 @@ export class Checker {
     }
     this.stackDepth = this.subs.map(() => 0);
     this.live = liveness(p);
-    this.precise = precisionLiveness(p);
+    this.precise = precisionLiveness(p, this.subs);
+    this.widenKeep = precisionLiveness(p, this.subs, false);
     const main = new Frame(0, -1, 0);
     main.regs[1] = pointer(RT.CTX);
     this.walkAll(new State([main]), 0);
@@ -207,7 +225,7 @@ export class Checker {
       if (c.pending > 0) break;
       c = c.parent;
     }
-    throw new Stop();
+    throw STOP;
   }
 
   /** Queue the other side of a branch (push_stack). */
@@ -224,6 +242,8 @@ export class Checker {
       const i = this.insn;
       if (++this.processed > this.limit()) this.fail(i, `BPF program is too large. Processed ${this.processed} insn`);
       if (this.prunePoints[i]) this.visit(i);
+      const cls = this.p.op[i] & 7;
+      if (cls === Class.JMP || cls === Class.JMP32) this.jmps++;
       if (this.logLevel > 0) {
         // verbose_linfo: the source line when it changes
         const src = this.opts.lineInfo?.(i);
@@ -251,63 +271,85 @@ export class Checker {
     const list = this.explored.get(i);
     const cur = this.st;
     const live = this.live;
-    let ancestors: Set<Checkpoint> | undefined;
-    const isAncestor = (cp: Checkpoint): boolean => {
-      if (!ancestors) {
-        ancestors = new Set();
-        for (let c = this.leaf; c; c = c.parent) ancestors.add(c);
-      }
-      return ancestors.has(cp);
-    };
+    const op = this.p.op[i];
+    const iterNext = isIterNextCall(this.p, i);
+    // checkpoints are forced at iterator next calls and may_goto (mark_force_checkpoint); elsewhere
+    // a new one is kept only after 2 jumps and 8 instructions since the last (is_state_visited)
+    const force = iterNext || op === Op.JCOND;
+    let addNew = force || (this.jmps - this.prevJmps >= 2 && this.processed - this.prevInsns >= 8);
     if (list) {
-      let evict = false;
+      // the checkpoints on this path, marked once per visit
+      const stamp = ++this.visitStamp;
+      let marked = false;
+      const isAncestor = (cp: Checkpoint): boolean => {
+        if (!marked) {
+          for (let c = this.leaf; c; c = c.parent) c.stamp = stamp;
+          marked = true;
+        }
+        return cp.stamp === stamp;
+      };
       for (const cp of list) {
         if (cp.pending === 0) {
-          if (!regsafeStates(cp.st, cur, live, this.precise, i, false, cp.read)) {
-            // a complete state that keeps failing to match is dropped (is_state_visited's miss_cnt)
-            if (++cp.miss > cp.hit * 3 + 3) evict = true;
-          } else {
+          if (regsafeStates(cp.st, cur, live, this.precise, i, false, cp.read)) {
             cp.hit++;
             if (this.logLevel > 1) this.log.push(`${i}: safe`);
             // the old state's continuation is ours: what it read, we read (propagate_liveness)
             for (let k = 0; k < cp.read.length; k++) if (cp.read[k]) this.stackRead(k >> 6, k & 63);
-            if (evict) this.evict(i, list);
+            this.evict(i, list);
             this.endPath();
           }
+          // misses count only when a state would be added, so a loop does not evict the states
+          // of its first iterations (is_state_visited's miss_cnt)
+          if (addNew) cp.miss++;
         } else if (isAncestor(cp)) {
-          if (this.p.op[i] === Op.JCOND) {
-            // may_goto: a state that only differs in its may_goto budget is the same loop (the kernel
-            // prunes such states with a loop entry)
-            if (cp.st.mayGoto !== cur.mayGoto && regsafeStates(cp.st, cur, live, this.precise, i, false, undefined)) this.endPath();
+          const all = this.allRegs();
+          if (iterNext) {
+            // An iterator loop back at its next call in a state within the old one has converged:
+            // the iterator bounds it. Ranges are compared whatever their precision or liveness
+            // (RANGE_WITHIN), as marks inside the loop are not final yet.
+            if (regsafeStates(cp.st, cur, all, all, i, false, undefined)) this.endPath();
+          } else {
+            // may_goto: a state that only differs in its may_goto budget is the same loop
+            if (op === Op.JCOND && cp.st.mayGoto !== cur.mayGoto && regsafeStates(cp.st, cur, all, all, i, false, undefined)) this.endPath();
+            if (maybeLooping(cp.st, cur) && regsafeStates(cp.st, cur, live, this.precise, i, true, cp.read)) {
+              this.fail(
+                i,
+                `infinite loop detected at insn ${i}\ncur state: ${stateStr(cur, this.mapInfo)}\nold state: ${stateStr(cp.st, this.mapInfo)}`,
+              );
+            }
           }
-          if (isIterNextCall(this.p, i) && regsafeStates(cp.st, cur, live, this.precise, i, false, undefined)) {
-            // An iterator loop that came back to its next call in an equivalent state has
-            // converged: the iterator, not the loop condition, bounds it (is_state_visited's
-            // iterator case: the kernel prunes instead of reporting an infinite loop).
-            this.endPath();
-          }
-          if (regsafeStates(cp.st, cur, live, this.precise, i, true, cp.read)) {
-            this.fail(
-              i,
-              `infinite loop detected at insn ${i}\ncur state: ${stateStr(cur, this.mapInfo)}\nold state: ${stateStr(cp.st, this.mapInfo)}`,
-            );
+          // inside a loop, states are added less often: 20 jumps or 100 instructions
+          if (!force && this.jmps - this.prevJmps < 20 && this.processed - this.prevInsns < 100) addNew = false;
+        }
+      }
+      this.evict(i, list);
+      if (force) {
+        // widen scalars that changed since the previous visit of this loop head on this path
+        // (find_prev_entry), so the loop converges (widen_imprecise_scalars)
+        for (let c = this.leaf; c; c = c.parent) {
+          if (c.insn === i && c.pending > 0) {
+            widen(c.st, cur, this.widenKeep, i);
+            break;
           }
         }
       }
     }
-    if (list) this.evict(i, list);
-    if ((this.p.op[i] === Op.JCOND || isIterNextCall(this.p, i)) && list) {
-      // widen scalars that changed since the last visit of this may_goto on this path, so the
-      // loop converges (widen_imprecise_scalars)
-      for (const cp of list) if (cp.pending > 0 && isAncestor(cp)) widen(cp.st, cur);
-    }
-    const cur2 = this.explored.get(i);
-    const cp: Checkpoint = { st: cur.clone(), insn: i, parent: this.leaf, pending: 1, read: new Uint8Array(8 * 64), writtenSinceParent: cur.written, hit: 0, miss: 0 };
+    if (!addNew) return;
+    this.prevJmps = this.jmps;
+    this.prevInsns = this.processed;
+    const cp: Checkpoint = { st: cur.clone(), insn: i, parent: this.leaf, pending: 1, read: new Uint8Array(8 * 64), writtenSinceParent: cur.written, hit: 0, miss: 0, stamp: 0 };
     cur.written = new Uint8Array(8 * 64);
     this.totalStates++;
-    if (cur2) cur2.push(cp);
+    const now = this.explored.get(i);
+    if (now) now.push(cp);
     else this.explored.set(i, [cp]);
     this.leaf = cp;
+  }
+
+  /** Every register live and precise at every instruction: RANGE_WITHIN comparisons. */
+  allRegs(): Uint16Array {
+    if (!this.allMask) this.allMask = new Uint16Array(this.p.length).fill(0x3ff);
+    return this.allMask;
   }
 
   evict(i: number, list: Checkpoint[]): void {
@@ -334,11 +376,6 @@ export class Checker {
   stackWritten(frame: number, lo: number, size: number): void {
     const b0 = 512 + lo;
     for (let s = b0 >> 3; s <= (b0 + size - 1) >> 3; s++) if (s * 8 >= b0 && s * 8 + 8 <= b0 + size) this.st.written[frame * 64 + s] = 1;
-  }
-
-  isAncestor(cp: Checkpoint): boolean {
-    for (let c = this.leaf; c; c = c.parent) if (c === cp) return true;
-    return false;
   }
 
   // ---------- registers ----------
@@ -401,6 +438,14 @@ export class Checker {
       case 'ldabs':
         this.ldAbs(i, row);
         this.insn = i + 1;
+        if (this.st.frames.length > 1) {
+          // the load's expansion has a hidden `r0 = 0; exit` for out-of-bounds offsets
+          // (bpf_gen_ld_abs): in a subprogram that returns 0 to the caller, a path of its own
+          // (check_ld_abs)
+          this.pushBranch(this.st.clone(), i + 1, i);
+          this.regs[0] = constScalar(0n);
+          this.exit(i);
+        }
         return;
       case 'lddw':
         this.ldImm64(i);
@@ -443,7 +488,7 @@ export class Checker {
         this.setReg(dst, unknownScalar());
         return;
       }
-      d.id = 0;
+      clearScalarId(d);
       if (row.kind === 'neg') scalarNeg(d, alu32);
       else scalarEnd(d, imm, (op & 0x08) !== 0, !alu32);
       this.setReg(dst, d);
@@ -461,13 +506,18 @@ export class Checker {
         // movsx: sign-extend the low 8/16/32 bits of a scalar
         if (s.t !== RT.SCALAR) this.fail(i, `R${src} sign-extension part of pointer`);
         const d = s.clone();
-        d.id = 0;
+        clearScalarId(d);
         coerceSx(d, off / 8, alu32);
         this.setReg(dst, d);
         return;
       }
       if (!alu32) {
-        if (s.t === RT.SCALAR && s.id === 0 && !tIsConst(s.v)) s.id = ++this.idGen; // link the copies (assign_scalar_id_before_mov)
+        if (s.t === RT.SCALAR) {
+          // link the copies (assign_scalar_id_before_mov); a register already offset from its
+          // links is unlinked first, as a second delta cannot be tracked
+          if (s.addConst) clearScalarId(s);
+          if (s.id === 0 && !tIsConst(s.v)) s.id = ++this.idGen;
+        }
         this.setReg(dst, s.clone());
         return;
       }
@@ -478,7 +528,7 @@ export class Checker {
         return;
       }
       const d = s.clone();
-      d.id = 0;
+      clearScalarId(d);
       coerce(d, 4);
       this.setReg(dst, d);
       return;
@@ -496,8 +546,18 @@ export class Checker {
     const code = opCode(op);
     const d = d0.clone();
     if (d.t === RT.SCALAR && s.t === RT.SCALAR) {
-      d.id = 0;
+      clearScalarId(d);
       scalarAlu(code, d, s, alu32);
+      // rX += const keeps rX linked to its copies with the constant as delta, so a later bound
+      // on either reaches the other (adjust_reg_min_max_vals, BPF_ADD_CONST)
+      if (code === AluOp.ADD && !alu32 && d0.id !== 0 && tIsConst(s.v) && !(x && src === dst)) {
+        const val = s.v.v;
+        if (!d0.addConst && val <= 0x7fffffffn) {
+          d.id = d0.id;
+          d.addConst = true;
+          d.delta = Number(val);
+        }
+      }
       this.setReg(dst, d);
       return;
     }
@@ -975,6 +1035,7 @@ export class Checker {
   stackWrite(i: number, f: Frame, o: number, size: number, value: Reg | undefined, fromReg: boolean): void {
     const b0 = 512 + o;
     const k = b0 >> 3;
+    clearPktDyn(f, b0, size);
     const aligned = (b0 & 7) === 0;
     if (value && aligned && value.t === RT.SCALAR && (fromReg || !fromReg)) {
       // scalar spill (full or narrow) keeps its bounds when the value fits
@@ -990,7 +1051,7 @@ export class Checker {
         }
       }
       if (size === 8 || fits || !fromReg) {
-        if (size < 8) sp.id = 0;
+        if (size < 8) clearScalarId(sp);
         this.saveSpill(f, k, sp, size);
         return;
       }
@@ -1036,7 +1097,7 @@ export class Checker {
       if ((b0 & 7) === 0 && size <= spillSize) {
         const r = sp.clone();
         if (size < 8) {
-          r.id = 0;
+          clearScalarId(r);
           if (signed) coerceSx(r, size, false);
           else coerce(r, size);
         }
@@ -1163,6 +1224,9 @@ export class Checker {
           o.s32max = r.s32max;
           o.u32min = r.u32min;
           o.u32max = r.u32max;
+          // linked with a different constant delta: theirs is ours plus the difference (sync_linked_regs)
+          const dd = (o.addConst ? o.delta : 0) - (r.addConst ? r.delta : 0);
+          if ((o.addConst || r.addConst) && dd !== 0) scalarAlu(AluOp.ADD, o, constScalar(BigInt(dd)), false);
         }
       });
     }
@@ -1221,7 +1285,7 @@ export class Checker {
 
   clearPacketPointers(): void {
     this.st.forEachReg((r) => {
-      if (r.t === RT.PKT || r.t === RT.PKT_META || r.t === RT.PKT_END) {
+      if (r.t === RT.PKT || r.t === RT.PKT_META || r.t === RT.PKT_END || r.pktSlice) {
         const u = unknownScalar();
         Object.assign(r, u);
       }
@@ -1242,7 +1306,10 @@ export class Checker {
     if (src === CallSrc.BPF_PSEUDO_KFUNC_CALL) {
       // kfunc arguments are not checked against their prototypes yet (docs/verifier.md). The
       // result follows the record's return kind (vm/kfuncs.ts), so programs may use it.
-      const ret = this.kfuncResult(i, KFUNCS_BY_ID.get(imm));
+      const rec = KFUNCS_BY_ID.get(imm);
+      if (rec) this.kfuncArgs(i, rec);
+      const ret = this.kfuncResult(i, rec);
+      this.pktDynptr(rec, ret);
       for (let r = 1; r <= 5; r++) this.regs[r] = new Reg();
       this.regs[0] = ret;
       this.insn = i + 1;
@@ -1295,6 +1362,69 @@ export class Checker {
       r.id = KFUNC_RESULT_ID + i;
     }
     return r;
+  }
+
+  /**
+   * Dynptrs over the packet: bpf_dynptr_from_skb/xdp mark the dynptr's stack slot, and a slice
+   * of such a dynptr points into the packet (the kernel's dynptr type on the slot and
+   * DYNPTR_TYPE_SKB/XDP on the slice), so clearPacketPointers invalidates it.
+   */
+  /** A dynptr argument on the stack sits at a constant, slot-aligned offset (dynptr_get_spi). */
+  dynptrSlot(i: number, reg: Reg): void {
+    if (!tIsConst(reg.v)) this.fail(i, 'dynptr has to be at a constant offset');
+    const off = reg.off + Number(BigInt.asIntN(64, reg.v.v));
+    if (off % 8 !== 0) this.fail(i, `cannot pass in dynptr at an offset=${off}`);
+  }
+
+  /**
+   * The kfunc argument rules modelled so far (check_kfunc_args): a dynptr on the stack at a
+   * constant offset (an uninitialised one is written), and memory with its size: the size is
+   * bounded and the memory writable over it (check_kfunc_mem_size_reg), a __szk size a known
+   * constant. The other kinds are left to the runtime, which checks what it is given.
+   */
+  kfuncArgs(i: number, rec: KfuncRecord): void {
+    rec.args.forEach((a, k) => {
+      const regno = k + 1;
+      const reg = this.regs[regno];
+      if (a.kind === 'dynptr' && reg.t === RT.STACK) {
+        this.dynptrSlot(i, reg);
+        if (a.uninit) this.helperMem(i, regno, 16n, true, false, false);
+      } else if (a.kind === 'mem_size') {
+        const mem = rec.args[k - 1];
+        const buf = this.regs[regno - 1];
+        const optionalNull = mem?.kind === 'mem' && mem.nullable === true && buf.t === RT.SCALAR && tIsConst(buf.v) && buf.v.v === 0n;
+        if (!optionalNull) this.sizeArg(i, regno, 'umem', true);
+        if (a.const && !(reg.t === RT.SCALAR && tIsConst(reg.v))) this.fail(i, `R${regno} must be a known constant`);
+      }
+    });
+  }
+
+  /** r points at a dynptr over the packet. */
+  pktDynAt(r: Reg): boolean {
+    if (r.t !== RT.STACK || !tIsConst(r.v)) return false;
+    const k = (512 + r.off + Number(BigInt.asIntN(64, r.v.v))) >> 3;
+    return k >= 0 && k < 64 && this.st.frames[r.frame].pktDyn[k] === 1;
+  }
+
+  pktDynptr(rec: KfuncRecord | undefined, ret: Reg): void {
+    if (rec === undefined) return;
+    // the dynptr an argument points at: its frame and first slot, or undefined
+    const at = (n: number): { f: Frame; k: number; frame: number } | undefined => {
+      const r = this.regs[n + 1];
+      if (n < 0 || r.t !== RT.STACK || !tIsConst(r.v)) return undefined;
+      const k = (512 + r.off + Number(BigInt.asIntN(64, r.v.v))) >> 3;
+      return k >= 0 && k < 63 ? { f: this.st.frames[r.frame], k, frame: r.frame } : undefined;
+    };
+    const src = at(rec.args.findIndex((a) => a.kind === 'dynptr' && a.uninit !== true));
+    const made = at(rec.args.findIndex((a) => a.kind === 'dynptr' && a.uninit === true));
+    if (made) {
+      // a new dynptr (bpf_dynptr_from_*), or a clone of `src` with its type (bpf_dynptr_clone)
+      made.f.pktDyn[made.k] = PKT_DYNPTR_SOURCES.has(rec.name) || (src !== undefined && src.f.pktDyn[src.k] === 1) ? 1 : 0;
+      made.f.pktDyn[made.k + 1] = 0;
+    } else if (src && ret.t === RT.MEM && src.f.pktDyn[src.k]) {
+      this.stackRead(src.frame, src.k);
+      ret.pktSlice = true;
+    }
   }
 
   bpfCall(i: number, target: number, cb?: CallbackInfo, args?: Reg[]): void {
@@ -1390,6 +1520,7 @@ export class Checker {
             // root may pass spilled pointers to helpers (allow_ptr_leaks); they become scalars only when written
           }
           if (write) {
+            clearPktDyn(f, b, 1);
             if (f.types[b] === Slot.SPILL) this.scrubSlot(f, b >> 3);
             f.types[b] = Slot.MISC;
           }
@@ -1417,6 +1548,8 @@ export class Checker {
   helperCall(i: number, proto: HelperProto): void {
     const id = proto.id;
     this.curProto = proto;
+    // bpf_dynptr_write into an skb dynptr changes packet data (check_helper_call's dynptr_write case)
+    const dynWritesPkt = id === BPF_FUNC_DYNPTR_WRITE && this.pktDynAt(this.regs[1]);
     let mapIdx = -1;
     let release = 0;
     let releaseKind: 'sock' | 'ringbuf' | '' = '';
@@ -1555,6 +1688,7 @@ export class Checker {
           // dynptrs live in 16 stack bytes; their kind is not tracked here (the runtime checks
           // the dynptr it is given)
           if (reg.t !== RT.STACK) this.argError(i, regno, reg, 'fp');
+          this.dynptrSlot(i, reg);
           this.helperMem(i, regno, 16n, kind === 'udyn', false, false);
           break;
         case 'btf':
@@ -1673,7 +1807,7 @@ export class Checker {
       this.st.refs = [...this.st.refs, { id: r0.id, insn: i, kind: proto.ret === 'rbmem?' ? 'ringbuf' : 'sock' }];
     } else if (castRef) r0.ref = castRef;
     regs[0] = r0;
-    if (proto.changesPktData) this.clearPacketPointers();
+    if (proto.changesPktData || dynWritesPkt) this.clearPacketPointers();
     this.insn = i + 1;
   }
 
@@ -1813,7 +1947,10 @@ const ALU_OP_NAMES = ['+=', '-=', '*=', '/=', '|=', '&=', '<<=', '>>=', 'neg', '
  * backtracking (mark_chain_precision): a scalar outside this set cannot change any later
  * decision, so pruning may ignore its value (regsafe on an imprecise scalar).
  */
-function precisionLiveness(p: DecodedProgram): Uint16Array {
+function precisionLiveness(p: DecodedProgram, subs: readonly number[], stores = true): Uint16Array {
+  // the main program's r0 at exit is not checked against a range for the program types
+  // modelled (check_return_code), so it is not precise there; a subprogram's r0 flows to its caller
+  const mainEnd = subs.length > 1 ? subs[1] : p.length;
   const n = p.length;
   const out = new Uint16Array(n);
   const info: ({ succ: number[]; f: (o: number) => number } | null)[] = new Array(n).fill(null);
@@ -1831,7 +1968,9 @@ function precisionLiveness(p: DecodedProgram): Uint16Array {
       switch (row.kind) {
         case 'alu': {
           const code = opCode(op);
-          const addSub = code === AluOp.ADD || code === AluOp.SUB;
+          // 64-bit add/sub of a register may be pointer arithmetic, whose scalar must be exact;
+          // 32-bit ALU on a pointer is refused, so there the operands are plain scalars
+          const addSub = (code === AluOp.ADD || code === AluOp.SUB) && opClass(op) === Class.ALU64;
           f = (o) => {
             const need = (o & bit(d)) !== 0 || (addSub && x);
             return (o & ~bit(d)) | (need ? bit(d) | (x ? bit(s) : 0) : 0);
@@ -1852,7 +1991,8 @@ function precisionLiveness(p: DecodedProgram): Uint16Array {
           f = (o) => o;
           break;
         case 'stx':
-          f = (o) => o | bit(s);
+          // a stored value may be filled back; for widening only stack stores count (see widen)
+          f = stores || d === 10 ? (o) => o | bit(s) : (o) => o;
           break;
         case 'atomic':
           f = (o) => o | bit(s) | 1;
@@ -1880,7 +2020,7 @@ function precisionLiveness(p: DecodedProgram): Uint16Array {
           f = (o) => (o & ~0x3f) | 0x3e;
           break;
         case 'exit':
-          f = () => 1;
+          f = i < mainEnd ? () => 0 : () => 1;
           succ = [];
           break;
       }
@@ -1986,13 +2126,48 @@ function pktBranch(code: number, a: Reg, b: Reg): number {
   return -1;
 }
 
-/** Widen scalars of `cur` that differ from the earlier visit `old` (widen_imprecise_scalars). */
-function widen(old: State, cur: State): void {
+/**
+ * A cheap test before the exact comparison (states_maybe_looping): the current frame's
+ * registers hold the same types and values.
+ */
+function maybeLooping(old: State, cur: State): boolean {
+  if (old.frames.length !== cur.frames.length) return false;
+  const a = old.cur.regs;
+  const b = cur.cur.regs;
+  for (let r = 0; r < 10; r++) {
+    const x = a[r];
+    const y = b[r];
+    if (x.t !== y.t || x.off !== y.off || x.v.v !== y.v.v || x.v.m !== y.v.m) return false;
+  }
+  return true;
+}
+
+/** Kfuncs whose dynptr covers the packet (bpf_dynptr_from_skb/xdp and the skb metadata one). */
+const BPF_FUNC_DYNPTR_WRITE = HELPER_IDS.bpf_dynptr_write;
+
+const PKT_DYNPTR_SOURCES: ReadonlySet<string> = new Set(['bpf_dynptr_from_skb', 'bpf_dynptr_from_xdp', 'bpf_dynptr_from_skb_meta']);
+
+/** A write over bytes [b0, b0+size) of the frame's stack ends any packet dynptr there. */
+function clearPktDyn(f: Frame, b0: number, size: number): void {
+  for (let k = Math.max(0, (b0 >> 3) - 1); k <= Math.min(63, (b0 + size - 1) >> 3); k++) f.pktDyn[k] = 0;
+}
+
+/**
+ * Widen the imprecise scalars of `cur` that differ from the earlier visit `old`
+ * (widen_imprecise_scalars): a loop counter whose value decides a branch or an access keeps its
+ * value, so the loop is walked iteration by iteration as the kernel does; the others become
+ * unknown so the loop converges. Precision is the static approximation (precisionLiveness);
+ * spilled scalars have none and are widened.
+ */
+function widen(old: State, cur: State, precise: Uint16Array, insn: number): void {
   if (old.frames.length !== cur.frames.length) return;
-  for (let k = 0; k < cur.frames.length; k++) {
+  const n = cur.frames.length;
+  for (let k = 0; k < n; k++) {
     const a = old.frames[k];
     const b = cur.frames[k];
+    const pmask = k === n - 1 ? precise[insn] : precise[cur.frames[k + 1].callsite + 1] & ~0x3f;
     for (let r = 0; r < 10; r++) {
+      if (pmask & (1 << r)) continue;
       const x = a.regs[r];
       const y = b.regs[r];
       if (x.t === RT.SCALAR && y.t === RT.SCALAR && !sameScalar(x, y)) b.regs[r] = unknownScalar();
@@ -2008,8 +2183,20 @@ function widen(old: State, cur: State): void {
   }
 }
 
+/** Both scalars hold the same facts, 32-bit bounds included (regs_exact on scalars). */
 function sameScalar(a: Reg, b: Reg): boolean {
-  return a.v.v === b.v.v && a.v.m === b.v.m && a.smin === b.smin && a.smax === b.smax && a.umin === b.umin && a.umax === b.umax;
+  return (
+    a.v.v === b.v.v &&
+    a.v.m === b.v.m &&
+    a.smin === b.smin &&
+    a.smax === b.smax &&
+    a.umin === b.umin &&
+    a.umax === b.umax &&
+    a.s32min === b.s32min &&
+    a.s32max === b.s32max &&
+    a.u32min === b.u32min &&
+    a.u32max === b.u32max
+  );
 }
 
 /** bpf_sock_is_valid_access, bpf_sock_common_is_valid_access, bpf_tcp_sock_is_valid_access (reads). */

@@ -70,7 +70,7 @@ export function regStr(r: Reg, maps?: (i: number) => { keySize: number; valueSiz
   if (r.t === RT.SCALAR && tIsConst(r.v)) return snum(BigInt.asIntN(64, r.v.v));
   if (r.t === RT.STACK && tIsConst(r.v) && r.v.v === 0n) return `fp${r.off}`;
   const parts: string[] = [];
-  if (r.id) parts.push(`id=${r.id}`);
+  if (r.id) parts.push(r.addConst ? `id=${r.id}${r.delta >= 0 ? '+' : ''}${r.delta}` : `id=${r.id}`);
   if (r.ref) parts.push(`ref_obj_id=${r.ref}`);
   if (r.t !== RT.SCALAR && r.off) parts.push(`off=${r.off}`);
   if (r.t === RT.PKT || r.t === RT.PKT_META) parts.push(`r=${r.range}`);

@@ -30,6 +30,19 @@ class IdMap {
     }
     return ax === y && by === x;
   }
+
+  private tmp = 2 ** 40;
+
+  /**
+   * check_scalar_ids: an unlinked cur scalar gets a fresh id, so one old id cannot cover both a
+   * linked and an independent register; a delta-linked id maps as a whole and by its base.
+   */
+  scalar(o: Reg, c: Reg): boolean {
+    if (!o.id) return true;
+    const cid = c.id || ++this.tmp;
+    if (!this.ok(o.addConst ? -o.id : o.id, c.addConst ? -cid : cid)) return false;
+    return !o.addConst || this.ok(o.id, cid);
+  }
 }
 
 function rangeWithin(o: Reg, c: Reg): boolean {
@@ -49,9 +62,14 @@ function regsafe(o: Reg, c: Reg, ids: IdMap, exact: boolean, precise = true): bo
   if (o.nullable !== c.nullable) return false;
   switch (o.t) {
     case RT.SCALAR:
-      if (exact) return sameVar(o, c) && o.s32min === c.s32min && o.s32max === c.s32max && o.u32min === c.u32min && o.u32max === c.u32max;
+      if (exact) {
+        return sameVar(o, c) && o.s32min === c.s32min && o.s32max === c.s32max && o.u32min === c.u32min && o.u32max === c.u32max && o.addConst === c.addConst && o.delta === c.delta;
+      }
       if (!precise) return true; // an imprecise scalar: its value decides nothing later
-      if (o.id && !ids.ok(o.id, c.id)) return false;
+      // linked registers: the same kind of link, the same delta, consistent ids (regsafe)
+      if (o.addConst !== c.addConst && (o.addConst || o.id)) return false;
+      if (o.addConst && o.delta !== c.delta) return false;
+      if (!ids.scalar(o, c)) return false;
       return rangeWithin(o, c) && tIn(o.v, c.v);
     case RT.PKT:
     case RT.PKT_META:
@@ -72,7 +90,7 @@ function regsafe(o: Reg, c: Reg, ids: IdMap, exact: boolean, precise = true): bo
     case RT.BTF_ID:
     case RT.FUNC:
     default:
-      if (o.off !== c.off || o.map !== c.map || o.size !== c.size || o.frame !== c.frame || o.rdonly !== c.rdonly || o.btf !== c.btf) return false;
+      if (o.off !== c.off || o.map !== c.map || o.size !== c.size || o.frame !== c.frame || o.rdonly !== c.rdonly || o.btf !== c.btf || o.pktSlice !== c.pktSlice) return false;
       if (o.nullable || o.ref || c.ref || o.t === RT.MAP_VALUE) {
         if (!ids.ok(o.id, c.id)) return false;
       }
@@ -110,6 +128,7 @@ export function regsafeStates(old: State, cur: State, live: Uint16Array, precise
     for (let s = 0; s < 64; s++) {
       // a slot no path from the old state read is dead (stacksafe skips slots without REG_LIVE_READ)
       if (!exact && read && !read[k * 64 + s]) continue;
+      if (fo.pktDyn[s] !== fc.pktDyn[s]) return false;
       const base = s * 8;
       const os = fo.spilled[s];
       const cs = fc.spilled[s];

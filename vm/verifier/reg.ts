@@ -65,6 +65,17 @@ export class Reg {
   ringbuf = false;
   /** BTF_ID: struct name for the log and field rules. */
   btf = '';
+  /**
+   * MEM sliced from an skb or xdp dynptr (the kernel's DYNPTR_TYPE_SKB/XDP on PTR_TO_MEM): it
+   * points into the packet, so a helper that changes packet data invalidates it.
+   */
+  pktSlice = false;
+  /**
+   * SCALAR linked to the others of its id with a constant difference: this register is theirs
+   * plus `delta` (the kernel's BPF_ADD_CONST flag on the id, with the delta in off).
+   */
+  addConst = false;
+  delta = 0;
 
   clone(): Reg {
     const r = new Reg();
@@ -89,6 +100,9 @@ export class Reg {
     r.rdonly = this.rdonly;
     r.ringbuf = this.ringbuf;
     r.btf = this.btf;
+    r.pktSlice = this.pktSlice;
+    r.addConst = this.addConst;
+    r.delta = this.delta;
     return r;
   }
 }
@@ -115,6 +129,13 @@ export function markKnown(r: Reg, val: bigint): void {
   const lo = Number(u & 0xffffffffn);
   r.u32min = r.u32max = lo;
   r.s32min = r.s32max = lo | 0;
+}
+
+/** The scalar no longer shares its value with other registers (clear_scalar_id). */
+export function clearScalarId(r: Reg): void {
+  r.id = 0;
+  r.addConst = false;
+  r.delta = 0;
 }
 
 /** A fresh unknown scalar (mark_reg_unknown). */

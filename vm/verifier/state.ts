@@ -30,6 +30,11 @@ export class Frame {
   frameno: number;
   /** Callback frame: where to return and what to do then. */
   callback?: CallbackInfo;
+  /**
+   * 1 on the first slot of a 16-byte dynptr made by bpf_dynptr_from_skb/xdp (the kernel keeps the
+   * dynptr's type in the slot's spilled_ptr): slices of it point into the packet.
+   */
+  pktDyn: Uint8Array;
 
   constructor(frameno: number, callsite: number, subprog: number) {
     this.regs = [];
@@ -39,6 +44,7 @@ export class Frame {
     this.regs[10] = fp;
     this.types = new Uint8Array(STACK_BYTES);
     this.spilled = new Array(SLOTS).fill(undefined);
+    this.pktDyn = new Uint8Array(SLOTS);
     this.callsite = callsite;
     this.subprog = subprog;
     this.frameno = frameno;
@@ -49,6 +55,7 @@ export class Frame {
     f.regs = this.regs.map((r) => r.clone());
     f.types = this.types.slice();
     f.spilled = this.spilled.map((r) => r?.clone());
+    f.pktDyn = this.pktDyn.slice();
     f.callsite = this.callsite;
     f.subprog = this.subprog;
     f.frameno = this.frameno;

@@ -139,7 +139,7 @@ golden("maps_net", "maps_sk_storage", "one_ipv4",
        note="bpf_sk_storage_get/delete on skb->sk (the test run's socket)")
 golden("maps_net", "maps_sk_table", "mixed",
        note="bpf_sk_lookup_tcp finds no socket on the oracle: nothing stored")
-for p in ("ldabs_filter", "ldabs_words", "ldabs_asm"):
+for p in ("ldabs_filter", "ldabs_words", "ldabs_asm", "ldabs_subprog"):
     golden("ldabs", p, "mixed", ctx_out=True)
 
 # --- __sk_buff ------------------------------------------------------------
@@ -200,7 +200,11 @@ golden("invalid_section", "invalid_unknown", "one_ipv4",
        note="libbpf 1.1 leaves the type unset; the oracle loads it as sched_cls")
 golden("invalid_section", "invalid_neighbour_ok", "one_ipv4")
 
+TRF_REASON = ("Cilium-style test groups (pktgen/setup/check chained on one skb): recorded by "
+              "test/goldens/testsuite/record.sh instead of oracle run")
 NOT_RECORDED = [
+    {"object": "progs/trf_pass.bpf.o", "reason": TRF_REASON},
+    {"object": "progs/trf_fail.bpf.o", "reason": TRF_REASON},
     {"object": "progs/legacy_maps.bpf.o",
      "reason": "libbpf >= 1.0 (the oracle uses 1.1) refuses SEC(\"maps\") legacy map definitions "
                "(EOPNOTSUPP at open); loader-only fixture"},
