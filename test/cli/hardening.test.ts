@@ -196,7 +196,7 @@ describe('[cli/hardening]: issue 10, verification switches', () => {
     expect(off.err).toBe('');
     const warn = await cli([...argv, '--verify=warn']);
     expect(warn.code).toBe(0);
-    expect(warn.err).toMatch(/warning: the verifier rejects bad_pkt_read .*R1 offset is outside of the packet/);
+    expect(warn.err).toMatch(/warning: the verifier rejects bad_pkt_read .*invalid access to packet, off=20 size=1, R1\(id=0,off=20,r=0\)/);
     const strip = (s: string) => s.replace(/duration: \d+ns/, 'duration: Xns');
     expect(strip(warn.out)).toBe(strip(off.out));
   });
@@ -204,7 +204,7 @@ describe('[cli/hardening]: issue 10, verification switches', () => {
   it('net: --no-verify and --verify=warn reach the objects a scenario loads', async () => {
     const argv = ['net', `${G}/invalid.scenario`];
     const plain = await cli(argv);
-    expectOneLineError(plain, /line 5: verifier: insn #1: R1 offset is outside of the packet/);
+    expectOneLineError(plain, /line 5: verifier: insn #1: invalid access to packet, off=20 size=1, R1\(id=0,off=20,r=0\)/);
     const off = await cli([...argv, '--no-verify']);
     expect(off.code).toBe(0);
     const warn = await cli([...argv, '--verify=warn']);

@@ -693,7 +693,7 @@ function emitLdSt(x: Ctx, i: number): Code {
     const offset: Code = (op & 0xe0) === 0x20 ? lit(imm) : js`(${L(s)} + ${imm}) | 0`;
     // Out of bounds: the expansion's hidden `r0 = 0; exit`, an EXIT of this function (a
     // subprogram returns 0 to its caller, the main program ends the run).
-    return js`${L(0)} = X.ldabs(${offset}, ${size}, ${i}, ${op}, ${lf(x)}); ${H(0)} = 0; l1 = 0; h1 = 0; l2 = 0; h2 = 0; l3 = 0; h3 = 0; l4 = 0; h4 = 0; l5 = 0; h5 = 0; if (X.ldabsOut) { X.ldabsOut = false; ${G(0)} = 0; ${spill(x.used, 0, 5)} X.left = ${lf(x)}; return; }`;
+    return js`${L(0)} = X.ldabs(${offset}, ${size}, ${i}, ${op}, ${lf(x)}); ${H(0)} = 0; l1 = 0; h1 = 0; l2 = 0; h2 = 0; l3 = 0; h3 = 0; l4 = 0; h4 = 0; l5 = 0; h5 = 0; if (X.ldabsOut) { X.ldabsOut = false; ${G(0)} = 0; ${spill(x.used, 0, 5)} X.left = ${lf(x)}; return${x.counted ? js` true` : nil}; }`;
   }
   const size = SIZE_OF[op & 0x18];
   const FV = name('FV');
@@ -835,7 +835,8 @@ function emitEntry(prog: LinkedProgram, sh: Shape, entry: number, opts: CompileO
     }
     cases.push(joinCode(body));
   });
-  cases.push(js`case ${slowId}: ${spill(used, 0, 10)} X.slow(P, sb, d, left);`);
+  // the slow path faults, or returns after an LD_ABS hidden exit: then so does this function
+  cases.push(js`case ${slowId}: ${spill(used, 0, 10)} X.slow(P, sb, d, left); return;`);
   cases.push(js`default: throw X.bug();`);
   return js`function ${fn}(X, d) {
 ${prologue(used)}${wild ? js`

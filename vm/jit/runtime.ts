@@ -14,7 +14,8 @@ import { atomicRmw, storeSized, sx16, sx8 } from '../semantics.js';
 /** A compiled entry point: runs from its pc in frame `d` until EXIT of that frame. */
 export type EntryFn = (x: JitRun, d: number) => void;
 /** A compiled budget-exhaustion path for one block (always throws). */
-export type SlowFn = (x: JitRun, d: number, left: number) => void;
+/** A counted slow path: faults, or returns true after an LD_ABS/LD_IND hidden exit. */
+export type SlowFn = (x: JitRun, d: number, left: number) => boolean | void;
 
 /** What the run state needs from a compiled program (implemented in compile.ts). */
 export interface JitUnit {
@@ -456,9 +457,12 @@ export class JitRun {
     return unit.entry(0);
   }
 
-  /** Run the block at `pc` of `unit` with per-instruction budget checks (it always faults). */
+  /**
+   * Run the block at `pc` of `unit` with per-instruction budget checks: it faults, or returns true
+   * after an LD_ABS/LD_IND hidden exit (registers spilled, X.left set), which ends the function.
+   */
   slow(unit: JitUnit, pc: number, d: number, left: number): void {
-    unit.slow(pc)(this, d, left);
+    if (unit.slow(pc)(this, d, left) === true) return;
     throw this.bug();
   }
 

@@ -14,6 +14,7 @@ import { callDepth, controlFlow, isIterNextCall, jumpTarget, opcodes, subprogram
 import { HELPER_PROTOS, GPL_ONLY_HELPER_IDS, type ArgKind, type HelperProto } from './helper-protos.js';
 import { frameStr, padInsn, regStr, stateStr, typeName } from './log.js';
 import { OPCODE_TABLE, fieldError, isDivMod, isShift, shiftWidth, type OpcodeRow } from './opcodes.js';
+import { mapStructName } from './map-structs.js';
 import { regsafeStates } from './prune.js';
 import { RT, Reg, clearScalarId, constScalar, isPkt, markKnown, markUnbounded, pointer, unknownScalar } from './reg.js';
 import { JNSET, coerce, coerceSx, flipCond, negateCond, refine, scalarAlu, scalarBranch, scalarEnd, scalarNeg, sync, zext32 } from './scalar.js';
@@ -153,7 +154,8 @@ export class Checker {
       log = t ? [t, ...lines] : lines;
     }
     const src = this.opts.lineInfo?.(i);
-    throw new VerifierError(lines[lines.length - 1], i, op, log, src ? `${src.file}:${src.line}` : undefined);
+    // the error is the kernel's first error line; the lines after it (context) are in the log
+    throw new VerifierError(lines[0], i, op, log, src ? `${src.file}:${src.line}` : undefined);
   };
 
   mapInfo = (i: number) => this.maps[i];
@@ -767,12 +769,12 @@ export class Checker {
     if (this.opts.allowLdAbs === false || (this.opts.allowLdAbs === undefined && !this.type.allowLdAbs))
       this.fail(i, 'BPF_LD_[ABS|IND] instructions not allowed for this program type');
     this.readReg(i, 6);
-    if (this.st.refs.length) this.fail(i, 'BPF_LD_[ABS|IND] would lead to reference leak');
+    if (this.st.refs.length) this.fail(i, `${this.unreleased()}\nBPF_LD_[ABS|IND] would lead to reference leak`);
     if (this.st.lockId) this.fail(i, 'BPF_LD_[ABS|IND] cannot be used inside bpf_spin_lock-ed region');
     if (opMode(p.op[i]) === Mode.IND) this.readReg(i, p.src[i]);
     const r6 = this.regs[6];
     if (r6.t !== RT.CTX) this.fail(i, 'at the time of BPF_LD_ABS|IND R6 != pointer to skb');
-    if (r6.off !== 0 || !tIsConst(r6.v) || r6.v.v !== 0n) this.fail(i, `dereference of modified ctx ptr R6 off=${r6.off} disallowed`);
+    this.ptrAtStart(i, 6, r6, 'ctx');
     for (let r = 1; r <= 5; r++) this.regs[r] = new Reg();
     const v = unknownScalar();
     coerce(v, row.bytes!);
@@ -826,7 +828,17 @@ export class Checker {
     const t = tAdd(reg.v, tconst(BigInt(reg.off + off)));
     const mask = BigInt(size - 1);
     if (((t.v | t.m) & mask) !== 0n) {
-      const desc = isStack ? 'stack ' : reg.t === RT.CTX ? 'context ' : isPkt(reg.t) ? 'packet ' : reg.t === RT.MAP_VALUE ? '' : '';
+      // check_ptr_alignment's pointer_desc
+      const DESC: Partial<Record<RT, string>> = {
+        [RT.STACK]: 'stack ',
+        [RT.CTX]: 'context ',
+        [RT.MAP_VALUE]: 'value ',
+        [RT.MAP_KEY]: 'key ',
+        [RT.SOCKET]: 'sock ',
+        [RT.SOCK_COMMON]: 'sock_common ',
+        [RT.TCP_SOCK]: 'tcp_sock ',
+      };
+      const desc = DESC[reg.t] ?? '';
       const vt = tIsConst(reg.v) ? String(reg.v.v) : tStr(reg.v);
       if (isPkt(reg.t)) this.fail(i, `misaligned packet access off 2+${vt}+${reg.off}+${off} size ${size}`);
       this.fail(i, `misaligned ${desc}access off ${vt}+${reg.off}+${off} size ${size}`);
@@ -848,8 +860,7 @@ export class Checker {
       case RT.STACK:
         return this.stackAccess(i, regno, reg, off, size, write, value, valueRegno >= 0, signed);
       case RT.CTX: {
-        if (reg.off !== 0) this.fail(i, `dereference of modified ctx ptr R${regno} off=${reg.off} disallowed`);
-        if (!tIsConst(reg.v) || reg.v.v !== 0n) this.fail(i, `variable ctx access var_off=${tStr(reg.v)} disallowed`);
+        this.ptrAtStart(i, regno, reg, 'ctx');
         const kind = this.type.ctxAccess(off, size, write, { signed });
         if (kind === undefined) this.fail(i, `invalid bpf_context access off=${off} size=${size}`);
         if (!write) {
@@ -892,14 +903,19 @@ export class Checker {
       case RT.SOCK_COMMON:
       case RT.TCP_SOCK:
         if (write) this.fail(i, `R${regno} cannot write into ${typeName(reg)}`);
-        if (reg.off !== 0 || !tIsConst(reg.v) || reg.v.v !== 0n) this.fail(i, `dereference of modified ${typeName(reg)} ptr R${regno} off=${reg.off} disallowed`);
+        this.ptrAtStart(i, regno, reg);
         if (!sockAccessOk(reg.t, off, size)) this.fail(i, `R${regno} invalid ${typeName(reg)} access off=${off} size=${size}`);
         out = unknownScalar();
         break;
       case RT.MAP_PTR:
-        // struct bpf_map fields through BTF (check_ptr_to_map_access): reads only
-        if (write) this.fail(i, `R${regno} cannot write into ${typeName(reg)}`);
-        if (off < 0) this.fail(i, `R${regno} is ${typeName(reg)} invalid negative access: off=${off}`);
+        {
+          // struct bpf_map fields through the map type's BTF struct (check_ptr_to_map_access): reads only
+          const type = this.maps[reg.map]?.type ?? 0;
+          const struct = mapStructName(type);
+          if (struct === undefined) this.fail(i, `map_ptr access not supported for map type ${type}`);
+          if (off < 0) this.fail(i, `R${regno} is ${struct} invalid negative access: off=${off}`);
+          if (write) this.fail(i, `only read from ${struct} is supported`);
+        }
         out = unknownScalar();
         break;
       case RT.BTF_ID:
@@ -1369,6 +1385,21 @@ export class Checker {
    * of such a dynptr points into the packet (the kernel's dynptr type on the slot and
    * DYNPTR_TYPE_SKB/XDP on the slice), so clearPacketPointers invalidates it.
    */
+  /**
+   * A pointer that must point at its object's start (__check_ptr_off_reg): a negative fixed
+   * offset, then any fixed offset, then a variable part are refused, in the kernel's order.
+   */
+  ptrAtStart(i: number, regno: number, reg: Reg, what = typeName(reg)): void {
+    if (reg.off < 0) this.fail(i, `negative offset ${what} ptr R${regno} off=${reg.off} disallowed`);
+    if (reg.off !== 0) this.fail(i, `dereference of modified ${what} ptr R${regno} off=${reg.off} disallowed`);
+    if (!tIsConst(reg.v) || reg.v.v !== 0n) this.fail(i, `variable ${what} access var_off=${tStr(reg.v)} disallowed`);
+  }
+
+  /** One line per reference still held (check_reference_leak). */
+  unreleased(): string {
+    return this.st.refs.map((r) => `Unreleased reference id=${r.id} alloc_insn=${r.insn}`).join('\n');
+  }
+
   /** A dynptr argument on the stack sits at a constant, slot-aligned offset (dynptr_get_spi). */
   dynptrSlot(i: number, reg: Reg): void {
     if (!tIsConst(reg.v)) this.fail(i, 'dynptr has to be at a constant offset');
@@ -1528,6 +1559,9 @@ export class Checker {
         return;
       }
       default:
+        // a NULL allowed by the argument type but with a size that may be non-zero: the memory
+        // check's own message (check_helper_mem_access)
+        if (nullOk) this.fail(i, `R${regno} type=${typeName(reg)} expected=fp`);
         this.argError(i, regno, reg, 'fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_');
     }
   }
@@ -1579,9 +1613,9 @@ export class Checker {
           if (kind === 'value?' && reg.t === RT.SCALAR && tIsConst(reg.v) && reg.v.v === 0n) break;
           if (kind === 'value' && (m.type === MT.SOCKMAP || m.type === MT.SOCKHASH)) {
             // a sockmap's value is a socket (resolve_map_arg_type: ARG_PTR_TO_BTF_ID_SOCK_COMMON)
-            if (reg.t !== RT.SOCKET && reg.t !== RT.SOCK_COMMON && reg.t !== RT.TCP_SOCK && reg.t !== RT.BTF_ID)
+            // a NULL-able pointer matches none of the accepted types (check_reg_type)
+            if ((reg.t !== RT.SOCKET && reg.t !== RT.SOCK_COMMON && reg.t !== RT.TCP_SOCK && reg.t !== RT.BTF_ID) || reg.nullable)
               this.argError(i, regno, reg, 'sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_ptr_');
-            if (reg.nullable) this.fail(i, `Possibly NULL pointer passed to helper arg${regno}`);
             break;
           }
           if (reg.t !== RT.STACK && reg.t !== RT.PKT && reg.t !== RT.PKT_META && reg.t !== RT.MAP_KEY && reg.t !== RT.MAP_VALUE && reg.t !== RT.MEM)
@@ -1593,7 +1627,7 @@ export class Checker {
         case 'ctx?':
           if (kind === 'ctx?' && reg.t === RT.SCALAR && tIsConst(reg.v) && reg.v.v === 0n) break;
           if (reg.t !== RT.CTX) this.argError(i, regno, reg, 'ctx');
-          if (reg.off !== 0 || !tIsConst(reg.v) || reg.v.v !== 0n) this.fail(i, `dereference of modified ctx ptr R${regno} off=${reg.off} disallowed`);
+          this.ptrAtStart(i, regno, reg, 'ctx');
           break;
         case 'mem':
         case 'umem':
@@ -1618,9 +1652,9 @@ export class Checker {
           break;
         case 'sk':
         case 'skrel':
-          if (reg.t !== RT.SOCKET && reg.t !== RT.SOCK_COMMON && reg.t !== RT.TCP_SOCK && reg.t !== RT.BTF_ID)
+          // a NULL-able pointer matches none of the accepted types (check_reg_type)
+          if ((reg.t !== RT.SOCKET && reg.t !== RT.SOCK_COMMON && reg.t !== RT.TCP_SOCK && reg.t !== RT.BTF_ID) || reg.nullable)
             this.argError(i, regno, reg, 'sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_ptr_');
-          if (reg.nullable) this.fail(i, `Possibly NULL pointer passed to helper arg${regno}`);
           if (kind === 'skrel') {
             if (!reg.ref) this.fail(i, `R${regno} must be referenced when passed to release function`);
             release = reg.ref;
@@ -1630,7 +1664,7 @@ export class Checker {
         case 'alloc':
           if (reg.t !== RT.MEM || !reg.ringbuf) this.argError(i, regno, reg, 'ringbuf_mem');
           if (!reg.ref) this.fail(i, `R${regno} must be referenced when passed to release function`);
-          if (reg.off !== 0 || !tIsConst(reg.v)) this.fail(i, `R${regno} must have zero offset when passed to release func`);
+          if (reg.off !== 0 || !tIsConst(reg.v)) this.fail(i, `R${regno} must have zero offset when passed to release func or trusted arg to kfunc`);
           release = reg.ref;
           releaseKind = 'ringbuf';
           break;
@@ -1716,7 +1750,7 @@ export class Checker {
       }
     }
     if (id === 12 /* tail_call */) {
-      if (this.st.refs.length) this.fail(i, 'tail_call would lead to reference leak');
+      if (this.st.refs.length) this.fail(i, `${this.unreleased()}\ntail_call would lead to reference leak`);
       this.tailCallSubs.add(this.st.cur.subprog);
     }
     if (release) {
@@ -1803,6 +1837,8 @@ export class Checker {
         break;
     }
     if (proto.acquires) {
+      // the reference takes an id of its own after the NULL-check id (acquire_reference_state)
+      r0.id = ++this.idGen;
       r0.ref = r0.id;
       this.st.refs = [...this.st.refs, { id: r0.id, insn: i, kind: proto.ret === 'rbmem?' ? 'ringbuf' : 'sock' }];
     } else if (castRef) r0.ref = castRef;

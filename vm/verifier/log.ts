@@ -30,7 +30,9 @@ export function typeName(r: Reg): string {
     case RT.CONST_STR: base = 'map_value'; break;
   }
   if (r.rdonly && r.t === RT.MEM) base = 'rdonly_' + base;
-  return r.nullable ? `${base}_or_null` : base;
+  // reg_type_str: a BTF pointer reads "ptr_or_null_", the others "<type>_or_null"
+  if (r.nullable) return r.t === RT.BTF_ID ? 'ptr_or_null_' : `${base}_or_null`;
+  return base;
 }
 
 const snum = (v: bigint): string => (v >= -512n && v <= 512n ? v.toString() : v < 0n ? `-0x${(-v).toString(16)}` : `0x${v.toString(16)}`);
