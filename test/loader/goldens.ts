@@ -2,23 +2,68 @@
  * @fileoverview Readers for the tool outputs recorded under test/goldens/loader/ (llvm-readelf,
  * llvm-objdump, bpftool btf dump). Tests compare the loader against these, never against itself.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LoadOptions } from '../../loader/index.js';
 
 export const GOLDENS = join(import.meta.dirname, '../goldens/loader');
+/** The corpus objects themselves: their goldens live in GOLDENS/progs, the objects stay here. */
+export const PROGS = join(import.meta.dirname, '../../progs');
 
-/** Every recorded object: { name, object path, golden prefix }. */
+/**
+ * The object a golden name stands for: `progs/X` is the corpus object progs/X.bpf.o, any other
+ * name a fixture built beside its goldens (GOLDENS/X.bpf.o).
+ */
+export function objectPath(name: string): string {
+  return name.startsWith('progs/') ? join(PROGS, `${name.slice('progs/'.length)}.bpf.o`) : join(GOLDENS, `${name}.bpf.o`);
+}
+
+/**
+ * Every recorded object: { name, object path, golden prefix }. The fixtures are the objects
+ * under GOLDENS; the corpus objects are those with goldens under GOLDENS/progs (record.sh records
+ * every progs/*.bpf.o; one added since has none until the next recording).
+ */
 export function goldenObjects(): { name: string; object: string; prefix: string }[] {
   const out: { name: string; object: string; prefix: string }[] = [];
-  for (const dir of [GOLDENS, join(GOLDENS, 'progs')]) {
-    for (const f of readdirSync(dir).sort()) {
-      if (!f.endsWith('.bpf.o')) continue;
-      const base = f.slice(0, -'.bpf.o'.length);
-      out.push({ name: dir === GOLDENS ? base : `progs/${base}`, object: join(dir, f), prefix: join(dir, base) });
-    }
+  for (const f of readdirSync(GOLDENS).sort()) {
+    if (!f.endsWith('.bpf.o')) continue;
+    const base = f.slice(0, -'.bpf.o'.length);
+    out.push({ name: base, object: join(GOLDENS, f), prefix: join(GOLDENS, base) });
+  }
+  for (const f of readdirSync(join(GOLDENS, 'progs')).sort()) {
+    if (!f.endsWith('.readelf.txt')) continue;
+    const base = f.slice(0, -'.readelf.txt'.length);
+    out.push({ name: `progs/${base}`, object: objectPath(`progs/${base}`), prefix: join(GOLDENS, 'progs', base) });
   }
   return out;
 }
+
+/**
+ * How each recorded object is loaded: the fixtures whose sections need a program type (their C
+ * sources say so), and the Cilium-style test objects as the Cilium runner loads them (tc/test/...
+ * sections, Cilium's own pinning values accepted; see the live-corpus test in loader.test.ts).
+ */
+export function loadOptions(name: string): LoadOptions {
+  if (name === 'iproute2' || name === 'unknown_section') return { programType: 'classifier' };
+  if (name.startsWith('progs/trf_')) return { programType: 'sched_cls', pinning: 'none' };
+  return {};
+}
+
+/**
+ * SHA-256 of each corpus object as it was when its goldens were recorded (record.sh writes
+ * GOLDENS/progs/objects.sha256 in `sha256sum` format), by golden name (`progs/X`).
+ */
+export function recordedHashes(): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of readFileSync(join(GOLDENS, 'progs', 'objects.sha256'), 'utf8').split('\n')) {
+    const m = /^([0-9a-f]{64}) [ *](\S+)\.bpf\.o$/.exec(line);
+    if (m) out.set(`progs/${m[2]}`, m[1]);
+  }
+  return out;
+}
+
+export const sha256 = (p: string): string => createHash('sha256').update(readFileSync(p)).digest('hex');
 
 export const readBytes = (p: string): Uint8Array => new Uint8Array(readFileSync(p));
 

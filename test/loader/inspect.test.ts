@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
-import { GOLDENS } from './goldens.js';
+import { GOLDENS, PROGS } from './goldens.js';
 import { builtinTargetBtfBytes, DEFAULT_TARGET } from '../../loader/btf/index.js';
 import { loadObject } from '../../src/index.js';
 
@@ -32,14 +32,14 @@ describe('[cli/inspect]', () => {
     expect(JSON.parse(io2.stdout).programs[0].type.name).toBe('BPF_PROG_TYPE_SCHED_CLS');
   });
   it('names the CO-RE target: the built-in 6.18 vmlinux BTF by default', async () => {
-    const core = join(GOLDENS, '../../../progs/core.bpf.o');
+    const core = join(PROGS, 'core.bpf.o');
     const io = memoryIo();
     expect(await run(['inspect', '--no-lines', core], io)).toBe(0);
     expect(JSON.parse(io.stdout).coreTarget).toBe(`built-in vmlinux BTF of Linux ${DEFAULT_TARGET.kernel}`);
     expect(DEFAULT_TARGET.kernel).toMatch(/^6\.18\./);
   });
   it('names the --btf file as the CO-RE target when one is given', async () => {
-    const core = join(GOLDENS, '../../../progs/core.bpf.o');
+    const core = join(PROGS, 'core.bpf.o');
     const file = join(mkdtempSync(join(tmpdir(), 'tcxlab-inspect-')), 'vmlinux');
     writeFileSync(file, builtinTargetBtfBytes());
     const io2 = memoryIo();

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BpfError, ElfError, ErrorCode, RelocationError, UnknownSectionError } from '../../vm/errors.js';
 import { loadCollectionSpec, programTypeForSection, resolveProgramType, SafeElfFile } from '../../loader/index.js';
-import { GOLDENS, goldenObjects, readBytes } from './goldens.js';
+import { GOLDENS, goldenObjects, loadOptions, objectPath, readBytes, recordedHashes, sha256 } from './goldens.js';
 
-const fixture = (name: string): Uint8Array => readBytes(join(GOLDENS, `${name}.bpf.o`));
+const fixture = (name: string): Uint8Array => readBytes(objectPath(name));
 const u32 = (b: Uint8Array): number => new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true);
 
 function catchErr(f: () => unknown): unknown {
@@ -213,7 +213,7 @@ describe('[loader]: global data without BTF (nobtf.bpf.c)', () => {
 
 describe('[loader]: determinism', () => {
   it.each(goldenObjects().filter((o) => o.name !== 'progs/invalid_section'))('$name: same bytes, deeply equal spec', ({ name, object }) => {
-    const opts = ['iproute2', 'unknown_section'].includes(name) ? { programType: 'classifier' } : {};
+    const opts = loadOptions(name);
     const a = loadCollectionSpec(readBytes(object), opts);
     const b = loadCollectionSpec(readBytes(object), opts);
     expect(a).toEqual(b);
@@ -330,6 +330,18 @@ describe('[loader]: CO-RE target option (progs/core.bpf.c)', () => {
       return !Buffer.from(p.instructions.subarray(0, s.size)).equals(Buffer.from(code.data.subarray(s.value, s.value + s.size)));
     });
     expect(changed).toBe(true);
+  });
+});
+
+describe('[loader]: the corpus goldens describe the committed progs/ objects', () => {
+  const recorded = recordedHashes();
+  const withGoldens = goldenObjects().filter((o) => o.name.startsWith('progs/'));
+  it('every corpus golden has its recorded hash, and every hash its goldens', () => {
+    expect(withGoldens.length).toBeGreaterThan(20);
+    expect([...recorded.keys()].sort()).toEqual(withGoldens.map((o) => o.name).sort());
+  });
+  it.each(withGoldens)('$name: progs/ holds the bytes its goldens were recorded from', ({ name, object }) => {
+    expect(sha256(object), `${object} changed since its loader goldens were recorded: npm run record-goldens -- loader`).toBe(recorded.get(name));
   });
 });
 

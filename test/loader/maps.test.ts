@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCollectionSpec } from '../../loader/index.js';
-import { GOLDENS, goldenObjects, mapsFromBtfDump, parseBtfDump, readBytes } from './goldens.js';
+import { GOLDENS, PROGS, goldenObjects, loadOptions, mapsFromBtfDump, parseBtfDump, readBytes } from './goldens.js';
 
 const withBtf = goldenObjects().filter((o) => !['kfunc', 'progs/invalid_section'].includes(o.name) && readFileSync(`${o.prefix}.readelf.txt`, 'utf8').includes(' .BTF '));
 const u32 = (b: Uint8Array): number => new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true);
@@ -15,7 +15,7 @@ const PERF_EVENT_ARRAY = 4;
 const ORACLE_POSSIBLE_CPUS = 2;
 
 describe.each(withBtf)('[loader/maps]: $name agrees with bpftool btf dump', ({ name, object, prefix }) => {
-  const opts = ['iproute2', 'unknown_section'].includes(name) ? { programType: 'classifier' } : {};
+  const opts = loadOptions(name);
   const spec = loadCollectionSpec(readBytes(object), opts);
   const types = parseBtfDump(readFileSync(`${prefix}.btf.txt`, 'utf8'));
 
@@ -77,13 +77,13 @@ describe('[loader/maps]: map definitions as the kernel created them (test/golden
   const cases = readdirSync(runDir)
     .filter((f) => f.endsWith('.json') && !f.startsWith('invalid_') && !f.startsWith('manifest'))
     .map((f) => ({ f, obj: f.split('.')[0] }))
-    .filter(({ obj }) => existsSync(join(GOLDENS, 'progs', `${obj}.bpf.o`)));
+    .filter(({ obj }) => existsSync(join(PROGS, `${obj}.bpf.o`)));
   it('has cases', () => expect(cases.length).toBeGreaterThan(5));
   it.each(cases)('$f', ({ f, obj }) => {
     const golden = JSON.parse(readFileSync(join(runDir, f), 'utf8')) as {
       maps?: Record<string, { type: number; key_size: number; value_size: number; max_entries: number; map_flags: number }>;
     };
-    const spec = loadCollectionSpec(readBytes(join(GOLDENS, 'progs', `${obj}.bpf.o`)));
+    const spec = loadCollectionSpec(readBytes(join(PROGS, `${obj}.bpf.o`)));
     for (const [kname, k] of Object.entries(golden.maps ?? {})) {
       // libbpf names internal maps "<object name, 8 chars max>.<section>" ("globals.data") when short enough
       const ours = spec.maps.find((m) => m.name === kname || (m.source === 'data' && kname === `${obj.slice(0, 8)}${m.name}`));

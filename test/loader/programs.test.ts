@@ -7,16 +7,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCollectionSpec, type CollectionSpec, type LoadOptions } from '../../loader/index.js';
+import { loadCollectionSpec, type CollectionSpec } from '../../loader/index.js';
 import { SafeElfFile } from '../../loader/elf-file.js';
 import { parseBtf, parseBtfExt } from '../../loader/btf/index.js';
-import { GOLDENS, goldenObjects, parseObjdump, parseReadelf, readBytes, type ObjdumpSection, type Readelf } from './goldens.js';
+import { GOLDENS, PROGS, goldenObjects, loadOptions, parseObjdump, parseReadelf, readBytes, type ObjdumpSection, type Readelf } from './goldens.js';
 
-/** Objects whose sections need a program type (goldens' C sources say so). */
-const OPTIONS: Record<string, LoadOptions> = {
-  iproute2: { programType: 'classifier' },
-  unknown_section: { programType: 'classifier' },
-};
 /** Objects that must not load (covered by loader.test.ts). */
 const REJECTED = new Set(['progs/invalid_section']);
 
@@ -45,7 +40,7 @@ function funcSize(re: Readelf, section: string, name: string): number {
 }
 
 describe.each(objects)('[loader/programs]: $name agrees with llvm-objdump', ({ name, object, prefix }) => {
-  const spec: CollectionSpec = loadCollectionSpec(readBytes(object), OPTIONS[name]);
+  const spec: CollectionSpec = loadCollectionSpec(readBytes(object), loadOptions(name));
   const re = parseReadelf(readFileSync(`${prefix}.readelf.txt`, 'utf8'));
   const od = parseObjdump(readFileSync(`${prefix}.objdump.txt`, 'utf8'));
   const core = coreSlots(readBytes(object));
@@ -153,7 +148,7 @@ describe.each(objects)('[loader/programs]: $name agrees with llvm-objdump', ({ n
 describe.each(objects.filter((o) => readFileSync(`${o.prefix}.readelf.txt`, 'utf8').includes(' .BTF.ext ')))(
   '[loader/programs]: $name line info agrees with the DWARF lines llvm-objdump -l prints',
   ({ name, object, prefix }) => {
-    const spec = loadCollectionSpec(readBytes(object), OPTIONS[name]);
+    const spec = loadCollectionSpec(readBytes(object), loadOptions(name));
     const od = parseObjdump(readFileSync(`${prefix}.objdump.txt`, 'utf8'));
     const re = parseReadelf(readFileSync(`${prefix}.readelf.txt`, 'utf8'));
 
@@ -200,7 +195,7 @@ describe('[loader/programs]: subprogram layout is libbpf\'s (kernel xlated dumps
   const dir = join(GOLDENS, 'xlated');
   it.each(readdirSync(dir).filter((f) => f.endsWith('.txt')))('%s', (f) => {
     const [obj, prog] = f.replace(/\.txt$/, '').split('.');
-    const spec = loadCollectionSpec(readBytes(join(GOLDENS, 'progs', `${obj}.bpf.o`)));
+    const spec = loadCollectionSpec(readBytes(join(PROGS, `${obj}.bpf.o`)));
     const p = spec.programs.find((x) => x.name === prog)!;
     const kernel = readFileSync(join(dir, f), 'utf8')
       .split('\n')

@@ -9,11 +9,12 @@
 # in the same order (libbpf's depth-first bpf_object__reloc_code order).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../../.." && pwd)
 pin=/sys/fs/bpf/tcxlab-xlated
 mkdir -p "$here/xlated"
 for obj in calls conntrack; do
   rm -rf "$pin"; mkdir -p "$pin"
-  bpftool prog loadall "$here/progs/$obj.bpf.o" "$pin" type classifier 2>/dev/null
+  bpftool prog loadall "$root/progs/$obj.bpf.o" "$pin" type classifier 2>/dev/null
   for p in "$pin"/*; do
     name=$(basename "$p")
     { echo "# bpftool prog dump xlated pinned $pin/$name  (object progs/$obj.bpf.o; function headers only)"

@@ -1,6 +1,6 @@
 /**
  * Replays every kernel golden of test/goldens/run/manifest.json through `tcxlab run` (in-process)
- * and diffs the JSON. Shared by the test and by the `diff-goldens` script used while developing.
+ * and diffs the JSON (for run-goldens.test.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

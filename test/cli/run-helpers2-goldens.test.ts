@@ -1,7 +1,7 @@
 /**
  * `tcxlab run` (in-process) on the helpers2 object reproduces the kernel's whole JSON answer:
  * every run and every map. Timers are left out here: the kernel fires them in real time between
- * the packets, `tcxlab run` never advances the clock (see timer tests for advanceClock).
+ * the packets, `tcxlab run` never advances the clock (test/helpers/timer-clock.test.ts covers advanceClock).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
