@@ -483,7 +483,8 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
   let cHi = frameHi[depth];
   let cView = frames[depth].view;
   let cLen = STACK_SIZE;
-  let cW = true;
+  // bytes of the cached region a store may write (0 when it is read-only)
+  let cWLen = STACK_SIZE;
   let cSh: Int32Array | null = frames[depth].shadow ?? null;
 
   try {
@@ -1158,7 +1159,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           cHi = frameHi[depth];
           cView = frames[depth].view;
           cLen = STACK_SIZE;
-          cW = true;
+          cWLen = STACK_SIZE;
           cSh = frames[depth].shadow ?? null;
           const tail = call.tailCall;
           if (tail !== undefined) {
@@ -1231,7 +1232,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           cHi = frameHi[depth];
           cView = frames[depth].view;
           cLen = STACK_SIZE;
-          cW = true;
+          cWLen = STACK_SIZE;
           cSh = frames[depth].shadow ?? null;
           pc = retPc[depth];
           if (progs[depth] !== cur) {
@@ -1256,7 +1257,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           pc++;
           break;
         // ---------------------------------------------------------------- BPF_LDX
-        // Fast path: the one-region cache (cHi/cView/cLen/cW/cSh, the current frame at first)
+        // Fast path: the one-region cache (cHi/cView/cLen/cWLen/cSh, the current frame at first)
         // answers most accesses; anything else goes through Memory.resolve or a ctx region, then
         // refills it. Either way the address's high half must equal its register's tag
         // (memory.ts, "Isolation"): a pointer carried into another region by arithmetic faults.
@@ -1277,7 +1278,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
-              cW = rg.writable;
+              cWLen = rg.writable ? rg.bytes.length : 0;
               cSh = rg.shadow ?? null;
             }
           }
@@ -1300,7 +1301,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
-              cW = rg.writable;
+              cWLen = rg.writable ? rg.bytes.length : 0;
               cSh = rg.shadow ?? null;
             }
           }
@@ -1323,7 +1324,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
-              cW = rg.writable;
+              cWLen = rg.writable ? rg.bytes.length : 0;
               cSh = rg.shadow ?? null;
             }
           }
@@ -1347,7 +1348,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
-              cW = rg.writable;
+              cWLen = rg.writable ? rg.bytes.length : 0;
               cSh = rg.shadow ?? null;
             }
           }
@@ -1370,7 +1371,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
-              cW = rg.writable;
+              cWLen = rg.writable ? rg.bytes.length : 0;
               cSh = rg.shadow ?? null;
             }
           }
@@ -1393,7 +1394,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
-              cW = rg.writable;
+              cWLen = rg.writable ? rg.bytes.length : 0;
               cSh = rg.shadow ?? null;
             }
           }
@@ -1416,7 +1417,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
-              cW = rg.writable;
+              cWLen = rg.writable ? rg.bytes.length : 0;
               cSh = rg.shadow ?? null;
             }
           }
@@ -1430,7 +1431,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
           const o = (a >>> 0) - BASE_LO;
-          if (h === cHi && h === T[d] && cW && o >= 0 && o <= cLen - 4) {
+          if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 4) {
             cView.setInt32(o, vlo, true);
           } else {
             store(mem, h, T[d], a, 4, vlo, vhi, 0, i, op);
@@ -1439,7 +1440,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
-              cW = rg.writable;
+              cWLen = rg.writable ? rg.bytes.length : 0;
               cSh = rg.shadow ?? null;
             }
           }
@@ -1451,7 +1452,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
           const o = (a >>> 0) - BASE_LO;
-          if (h === cHi && h === T[d] && cW && o >= 0 && o <= cLen - 2) {
+          if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 2) {
             cView.setUint16(o, vlo & 0xffff, true);
           } else {
             store(mem, h, T[d], a, 2, vlo, vhi, 0, i, op);
@@ -1460,7 +1461,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
-              cW = rg.writable;
+              cWLen = rg.writable ? rg.bytes.length : 0;
               cSh = rg.shadow ?? null;
             }
           }
@@ -1472,7 +1473,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
           const o = (a >>> 0) - BASE_LO;
-          if (h === cHi && h === T[d] && cW && o >= 0 && o <= cLen - 1) {
+          if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 1) {
             cView.setUint8(o, vlo & 0xff);
           } else {
             store(mem, h, T[d], a, 1, vlo, vhi, 0, i, op);
@@ -1481,7 +1482,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
-              cW = rg.writable;
+              cWLen = rg.writable ? rg.bytes.length : 0;
               cSh = rg.shadow ?? null;
             }
           }
@@ -1493,7 +1494,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
           const o = (a >>> 0) - BASE_LO;
-          if (h === cHi && h === T[d] && cW && o >= 0 && o <= cLen - 8) {
+          if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 8) {
             cView.setInt32(o, vlo, true);
             cView.setInt32(o + 4, vhi, true);
             // A 64-bit spill keeps the value's provenance for the matching fill.
@@ -1505,94 +1506,98 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
-              cW = rg.writable;
+              cWLen = rg.writable ? rg.bytes.length : 0;
               cSh = rg.shadow ?? null;
             }
           }
           break;
         }
         case 0x63: { // STXW
-          const vlo = L[SRC[i]];
-          const vhi = H[SRC[i]];
+          const s = SRC[i];
+          const vlo = L[s];
+          const vhi = H[s];
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
           const o = (a >>> 0) - BASE_LO;
-          if (h === cHi && h === T[d] && cW && o >= 0 && o <= cLen - 4) {
+          if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 4) {
             cView.setInt32(o, vlo, true);
           } else {
-            store(mem, h, T[d], a, 4, vlo, vhi, T[SRC[i]], i, op);
+            store(mem, h, T[d], a, 4, vlo, vhi, T[s], i, op);
             const rg = mem.regionOf(h);
             if (rg !== undefined && rg.ctx === undefined) {
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
-              cW = rg.writable;
+              cWLen = rg.writable ? rg.bytes.length : 0;
               cSh = rg.shadow ?? null;
             }
           }
           break;
         }
         case 0x6b: { // STXH
-          const vlo = L[SRC[i]];
-          const vhi = H[SRC[i]];
+          const s = SRC[i];
+          const vlo = L[s];
+          const vhi = H[s];
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
           const o = (a >>> 0) - BASE_LO;
-          if (h === cHi && h === T[d] && cW && o >= 0 && o <= cLen - 2) {
+          if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 2) {
             cView.setUint16(o, vlo & 0xffff, true);
           } else {
-            store(mem, h, T[d], a, 2, vlo, vhi, T[SRC[i]], i, op);
+            store(mem, h, T[d], a, 2, vlo, vhi, T[s], i, op);
             const rg = mem.regionOf(h);
             if (rg !== undefined && rg.ctx === undefined) {
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
-              cW = rg.writable;
+              cWLen = rg.writable ? rg.bytes.length : 0;
               cSh = rg.shadow ?? null;
             }
           }
           break;
         }
         case 0x73: { // STXB
-          const vlo = L[SRC[i]];
-          const vhi = H[SRC[i]];
+          const s = SRC[i];
+          const vlo = L[s];
+          const vhi = H[s];
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
           const o = (a >>> 0) - BASE_LO;
-          if (h === cHi && h === T[d] && cW && o >= 0 && o <= cLen - 1) {
+          if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 1) {
             cView.setUint8(o, vlo & 0xff);
           } else {
-            store(mem, h, T[d], a, 1, vlo, vhi, T[SRC[i]], i, op);
+            store(mem, h, T[d], a, 1, vlo, vhi, T[s], i, op);
             const rg = mem.regionOf(h);
             if (rg !== undefined && rg.ctx === undefined) {
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
-              cW = rg.writable;
+              cWLen = rg.writable ? rg.bytes.length : 0;
               cSh = rg.shadow ?? null;
             }
           }
           break;
         }
         case 0x7b: { // STXDW
-          const vlo = L[SRC[i]];
-          const vhi = H[SRC[i]];
+          const s = SRC[i];
+          const vlo = L[s];
+          const vhi = H[s];
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
           const o = (a >>> 0) - BASE_LO;
-          if (h === cHi && h === T[d] && cW && o >= 0 && o <= cLen - 8) {
+          if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 8) {
             cView.setInt32(o, vlo, true);
             cView.setInt32(o + 4, vhi, true);
             // A 64-bit spill keeps the value's provenance for the matching fill.
-            if (cSh !== null && (o & 7) === 0) cSh[o >> 3] = T[SRC[i]];
+            if (cSh !== null && (o & 7) === 0) cSh[o >> 3] = T[s];
           } else {
-            store(mem, h, T[d], a, 8, vlo, vhi, T[SRC[i]], i, op);
+            store(mem, h, T[d], a, 8, vlo, vhi, T[s], i, op);
             const rg = mem.regionOf(h);
             if (rg !== undefined && rg.ctx === undefined) {
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
-              cW = rg.writable;
+              cWLen = rg.writable ? rg.bytes.length : 0;
               cSh = rg.shadow ?? null;
             }
           }
