@@ -11,6 +11,7 @@ import { BpfError, ElfError, RelocationError, UnknownSectionError } from '../vm/
 import { BPF_MAP_TYPE, BPF_PROG_TYPE } from '../vm/uapi.js';
 import { SafeElfFile, STT_FUNC, STT_SECTION, cString, type ElfSection } from './elf-file.js';
 import { dataMap, MAX_DATA_SECTION } from './data.js';
+import { sectionVariables } from './variables.js';
 import { btfMaps, legacyMaps, linkIproute2Inner, u32le, type BtfMapDef, type MapEntry } from './maps.js';
 import { linkProgram, relocateSection, sectionCode, type SectionCode } from './relocate.js';
 import {
@@ -26,7 +27,7 @@ import type { CollectionSpec, FuncInfo, LineInfo, ProgramSpec } from './spec.js'
 import { sectionFunctions, type FuncUnit } from './symbols.js';
 import { applyCore, btfMapDefinitions, datasecTypeId, DEFAULT_TARGET_NAME, parseBtf, parseBtfExt, type Btf, type BtfExt } from './btf/index.js';
 
-export type { CollectionSpec, ProgramSpec, MapSpec, LineInfo, FuncInfo, SubprogramRef, MapSource, TypeRef, Unsupported } from './spec.js';
+export type { CollectionSpec, ProgramSpec, MapSpec, LineInfo, FuncInfo, SubprogramRef, MapSource, TypeRef, Unsupported, VariableSpec } from './spec.js';
 export { SafeElfFile } from './elf-file.js';
 export { programTypeForSection, resolveProgramType, SECTION_DEFS } from './sections.js';
 export { KFUNCS } from './kfuncs.js';
@@ -108,6 +109,10 @@ function load(bytes: Uint8Array, opts: LoadOptions): CollectionSpec {
     if (dataBytes > MAX_DATA_SECTION) throw new ElfError(`global data exceeds ${MAX_DATA_SECTION} bytes in total`, { section: s.name });
     const dsId = btf ? datasecTypeId(btf, s.name) : undefined;
     const e = dataMap(s, k, dsId, btf !== undefined && dsId !== undefined && hasGlobalVar(btf, dsId));
+    if (e && btf !== undefined && dsId !== undefined) {
+      const variables = sectionVariables(btf, dsId, s, elf.symbols);
+      if (variables.length > 0) e.spec = { ...e.spec, variables };
+    }
     if (e) entries.push(e);
   }
 

@@ -117,6 +117,18 @@ export interface MapSpec {
    */
   readonly pinPath?: string;
   readonly source: MapSource;
+  /** Global data: the section's non-static variables from its BTF DATASEC (loader/variables.ts). */
+  readonly variables?: readonly VariableSpec[];
+}
+
+/** A global variable of a data section (cilium/ebpf's VariableSpec). */
+export interface VariableSpec {
+  readonly name: string;
+  /** Byte offset in the section (the map value), from the ELF symbol. */
+  readonly offset: number;
+  readonly size: number;
+  /** BTF type id (in `CollectionSpec.btf`) of the variable's type (behind the VAR). */
+  readonly btfTypeId: number;
 }
 
 /** Everything in one object file. */

@@ -114,6 +114,29 @@ golden("globals", "globals_rw", "mixed", "override", ctx_out=True,
        sets=[(".rodata", "00000000", le32(0x99) + "41424344"), (".data", "00000000", le32(1000))],
        note="cfg_mark 0x99, cfg_tag 'ABCD', seen_packets starts at 1000")
 golden("globals", "globals_strings", "mixed", ctx_out=True)
+
+
+def globals_cfg_rodata(slot=1, port=4789, small=-3, enabled=1, mode=1, delta=-5, name=b"tcx",
+                       weights=(1, 2, 3, 4)):
+    """progs/globals_cfg .rodata, laid out as its symbol table says (llvm-objdump -t)"""
+    return (struct.pack("<IHbBI4xq", slot, port, small, enabled, mode, delta)
+            + name.ljust(8, b"\0") + struct.pack("<4I", *weights)).hex()
+
+
+golden("globals_cfg", "cfg_pick", "mixed", ctx_out=True)
+golden("globals_cfg", "cfg_pick", "mixed", "config", ctx_out=True,
+       sets=[(".rodata", "00000000", globals_cfg_rodata(slot=3, port=6080, small=-128, enabled=0, mode=2,
+                                                        delta=-10000000000, name=b"vxlan",
+                                                        weights=(100, 200, 300, 400))),
+             (".rodata.config", "00000000", le32(7)), (".data", "00000000", le32(5000))],
+       note="cfg_slot 3, ENCAP_PORT 6080, cfg_small -128, cfg_enabled 0, cfg_mode MODE_DROP, "
+            "cfg_delta -10000000000, cfg_name 'vxlan', cfg_weights 100..400, cfg_limit 7, balance 5000")
+golden("globals_cfg", "cfg_pick", "mixed", "slot0", ctx_out=True,
+       sets=[(".rodata", "00000000", globals_cfg_rodata(slot=0, mode=0))],
+       note="cfg_slot 0 (cb[0] = skb->len), MODE_PASS (mark untouched)")
+golden("globals_cfg", "cfg_pick", "mixed", "badslot", ctx_out=True,
+       sets=[(".rodata", "00000000", globals_cfg_rodata(slot=4))],
+       note="cfg_slot 4: the frozen constant puts the stack read past table[]: the verifier refuses")
 golden("calls", "calls_main", "mixed", ctx_out=True)
 golden("calls", "calls_main", "mixed", "ctx", ctx=dict(mark=0xabcdef, priority=77))
 golden("calls", "calls_other", "mixed", ctx_out=True)
