@@ -31,9 +31,13 @@ import { defaultBaseState, type VirtualClock } from './helpers/base.js';
 import { timerHost, type TimerFiring } from './helpers/timer.js';
 import type { Engine } from '../vm/engine.js';
 import type { FlowHashKey } from './skb/flow-hash.js';
+import { findVariable, Variable, variableLocations, withVariables, type VariableLocation, type VariableOptions } from './variables.js';
 
-/** Options of a Collection. */
-export interface CollectionOptions extends LoadOptions {
+/**
+ * Options of a Collection. `rodata` / `data` / `bss` set global variables by name before load
+ * (src/variables.ts), as a libbpf skeleton's `skel->rodata->x = v` between open and load.
+ */
+export interface CollectionOptions extends LoadOptions, VariableOptions {
   /** Emulated CPUs (num_possible_cpus) for per-CPU maps. Default 2 (the kernel oracle machine's). */
   ncpus?: number;
   /** LRU eviction: 'strict' (default, deterministic) or 'kernel' (the kernel's LRU lists). */
@@ -202,6 +206,8 @@ export class Collection {
   readonly kfuncs: ReadonlyMap<number, HelperFn>;
 
   constructor(spec: CollectionSpec, opts: CollectionOptions = {}) {
+    // Before anything is created or verified: the verifier must see the new .rodata constants.
+    spec = withVariables(spec, opts);
     this.spec = spec;
     this.objectName = opts.objectName ?? 'obj';
     this.engine = opts.engine ?? 'interp';
@@ -303,6 +309,27 @@ export class Collection {
       throw new BpfError(ErrorCode.Usage, `no program ${JSON.stringify(name)} (have: ${[...this.programs.keys()].join(', ')})`);
     }
     return p;
+  }
+
+  #variables?: Map<string, VariableLocation>;
+  #variableCache = new Map<string, Variable>();
+
+  /** Names of the object's global variables (non-static, in .rodata*, .data*, .bss*). */
+  get variableNames(): string[] {
+    return [...(this.#variables ??= variableLocations(this.spec)).keys()];
+  }
+
+  /**
+   * The global variable `name` (cilium/ebpf's Collection.Variables): `get()`, and `set(v)` for
+   * .data/.bss ones. Unknown names throw E_UNKNOWN_VARIABLE with the closest names.
+   */
+  variable(name: string): Variable {
+    const cached = this.#variableCache.get(name);
+    if (cached !== undefined) return cached;
+    const loc = findVariable(this.spec, (this.#variables ??= variableLocations(this.spec)), name);
+    const v = new Variable(this.spec.btf as NonNullable<CollectionSpec['btf']>, loc, this.mapList[loc.mapIndex]);
+    this.#variableCache.set(name, v);
+    return v;
   }
 
   /** The map with this name (libbpf name or spec name). */

@@ -44,6 +44,17 @@ export const ErrorCode = {
   Jit: 'E_JIT',
   /** A program uses a kfunc or map type tcxlab does not implement (only that program is refused). */
   Unsupported: 'E_UNSUPPORTED',
+  // global variables by name (src/variables.ts)
+  /** No global variable of that name in the object (or not in the section kind asked for). */
+  UnknownVariable: 'E_UNKNOWN_VARIABLE',
+  /** A value that does not fit the variable's BTF type (range, kind of JS value, enumerator). */
+  VariableValue: 'E_VARIABLE_VALUE',
+  /** Raw bytes, a string or an array whose length is not the variable's. */
+  VariableSize: 'E_VARIABLE_SIZE',
+  /** The name is a variable of a section that is no global-data map (`license`, `.maps`). */
+  NotGlobalData: 'E_NOT_GLOBAL_DATA',
+  /** A write to a `.rodata` variable after load (the map is frozen). */
+  ReadOnlyVariable: 'E_READ_ONLY_VARIABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -211,5 +222,54 @@ export class PcapError extends BpfError {
 export class PacketError extends BpfError {
   constructor(message: string) {
     super(ErrorCode.Packet, `packet: ${message}`);
+  }
+}
+
+/** Base of the errors of global variables by name (src/variables.ts); `variable` is its name. */
+export class VariableError extends BpfError {
+  readonly variable: string;
+  /** The data section of the variable, when known. */
+  readonly section?: string;
+  constructor(code: ErrorCode, variable: string, message: string, section?: string) {
+    super(code, message);
+    this.variable = variable;
+    this.section = section;
+  }
+}
+
+/** E_UNKNOWN_VARIABLE; `closeNames` are the object's variables with similar names. */
+export class UnknownVariableError extends VariableError {
+  readonly closeNames: readonly string[];
+  constructor(variable: string, message: string, closeNames: readonly string[]) {
+    super(ErrorCode.UnknownVariable, variable, message);
+    this.closeNames = closeNames;
+  }
+}
+
+/** E_VARIABLE_VALUE: out of range for the type, wrong kind of value, unknown enumerator. */
+export class VariableValueError extends VariableError {
+  constructor(variable: string, message: string, section?: string) {
+    super(ErrorCode.VariableValue, variable, message, section);
+  }
+}
+
+/** E_VARIABLE_SIZE: `expected` bytes or elements were needed, `got` were given. */
+export class VariableSizeError extends VariableError {
+  constructor(variable: string, message: string, readonly expected: number, readonly got: number, section?: string) {
+    super(ErrorCode.VariableSize, variable, message, section);
+  }
+}
+
+/** E_NOT_GLOBAL_DATA: the variable lives in a section that is not a global-data map. */
+export class NotGlobalDataError extends VariableError {
+  constructor(variable: string, message: string, section: string) {
+    super(ErrorCode.NotGlobalData, variable, message, section);
+  }
+}
+
+/** E_READ_ONLY_VARIABLE: `.rodata` variables cannot be written after load. */
+export class ReadOnlyVariableError extends VariableError {
+  constructor(variable: string, message: string, section: string) {
+    super(ErrorCode.ReadOnlyVariable, variable, message, section);
   }
 }

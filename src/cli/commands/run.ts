@@ -17,6 +17,7 @@ import { loadCollectionSpec } from '../../../loader/index.js';
 import type { CollectionSpec, MapSpec } from '../../../loader/spec.js';
 import { fromHex as parseHex, toHex } from '../../maps/index.js';
 import { testRun, type TestRunResult } from '../../test-run.js';
+import { withInitialValues } from '../../variables.js';
 import { BPF_PROG_TYPE, ERRNO } from '../../uapi.js';
 import type { CliIo } from '../io.js';
 import { addVerifyOptions, checkArgOrder, CPU_ARG_MAX, CTX_MAX_BYTES, hexArg, intArg, REPEAT_MAX, tryRead, verifyMode, type VerifyMode } from '../args.js';
@@ -69,21 +70,17 @@ export interface SetArg {
 
 /** Apply `--set` to global-data map specs before load (the oracle rewrites their initial value). */
 function withDataSets(spec: CollectionSpec, sets: SetArg[], nameOf: (ms: MapSpec) => string): CollectionSpec {
-  const maps = spec.maps.map((ms) => {
-    if (ms.source !== 'data') return ms;
-    const mine = sets.filter((s) => nameOf(ms) === s.map || nameOf(ms).endsWith(s.map) || ms.name === s.map);
-    if (mine.length === 0) return ms;
-    const init = new Uint8Array(ms.valueSize);
-    init.set(ms.initialValue?.subarray(0, ms.valueSize) ?? new Uint8Array(0));
-    for (const s of mine) {
+  const mineOf = (ms: MapSpec): SetArg[] => (ms.source !== 'data' ? [] : sets.filter((s) => nameOf(ms) === s.map || nameOf(ms).endsWith(s.map) || ms.name === s.map));
+  const indexes = spec.maps.flatMap((ms, i) => (mineOf(ms).length > 0 ? [i] : []));
+  return withInitialValues(spec, indexes, (i, init) => {
+    const ms = spec.maps[i];
+    for (const s of mineOf(ms)) {
       if (fromHex(s.key).some((b) => b !== 0)) throw new UsageError(`--set ${s.map}: global data takes key 00000000`);
       const v = fromHex(s.value);
       if (v.length > ms.valueSize) throw new UsageError(`--set ${s.map}: value longer than ${ms.valueSize} bytes`);
       init.set(v);
     }
-    return { ...ms, initialValue: init };
   });
-  return { ...spec, maps };
 }
 
 /** The object did not load (loader or verifier): `oracle run` reports this as one error object. */

@@ -1,0 +1,515 @@
+/**
+ * @fileoverview Global variables by name, as libbpf skeletons (`skel->rodata->x = 1` before
+ * load, `skel->bss->y` after) and cilium/ebpf's Variables offer them.
+ *
+ * Before load, `rodata` / `data` / `bss` values rewrite the initial value of the data section's
+ * map in the spec (the same step `tcxlab run --set .rodata ...` takes), so the verifier sees the
+ * new `.rodata` bytes as the frozen constants it prunes branches with (bpf_map_direct_read), as
+ * it does after libbpf writes them before BPF_MAP_FREEZE. After load, `.data`/`.bss` variables
+ * are read and written in place in the map's memory (libbpf's mmap of the map); `.rodata` ones
+ * are read-only.
+ *
+ * Where a variable is and how big comes from the loader (MapSpec.variables: the BTF DATASEC with
+ * offsets from the ELF symbols); how a JS value becomes bytes comes from the variable's BTF type.
+ */
+import {
+  NotGlobalDataError,
+  ReadOnlyVariableError,
+  UnknownVariableError,
+  VariableSizeError,
+  VariableValueError,
+} from '../vm/errors.js';
+import type { Btf } from '../loader/btf/parse.js';
+import { BTF_KIND } from '../loader/btf/wire.js';
+import type { BtfType } from '../loader/btf/types.js';
+import type { CollectionSpec, MapSpec, VariableSpec } from '../loader/spec.js';
+import type { BpfMap } from './maps/index.js';
+
+/**
+ * A value for a variable: numbers or bigints for integers, enums (or an enumerator's name),
+ * floats and pointers; booleans for `bool`; a string for an array of 1-byte integers (a C
+ * string: UTF-8, NUL-padded); an array for any other array; an object of member values for a
+ * struct or union (members left out keep their bytes); raw bytes of the exact size for anything.
+ */
+export type VariableValue = number | bigint | boolean | string | Uint8Array | readonly VariableValue[] | { readonly [member: string]: VariableValue };
+
+/** Values by variable name (own enumerable keys are read; the object's prototype is not). */
+export type VariableValues = Readonly<Record<string, VariableValue>>;
+
+/** The kind of data section a variable lives in, as skeletons group them. */
+export type DataKind = 'rodata' | 'data' | 'bss';
+
+/** Variables to set before load, by section kind (CollectionOptions). */
+export interface VariableOptions {
+  /** `.rodata*` (`const volatile`) values: frozen after load, constants for the verifier. */
+  rodata?: VariableValues;
+  /** `.data*` (initialised globals) values. */
+  data?: VariableValues;
+  /** `.bss*` (zero-initialised globals) values. */
+  bss?: VariableValues;
+}
+
+/** The kind of a global-data map's section (libbpf: `.rodata*`, `.data*`, `.bss*`). */
+export function dataKindOf(ms: MapSpec): DataKind | undefined {
+  if (ms.source !== 'data') return undefined;
+  if (ms.name.startsWith('.rodata')) return 'rodata';
+  if (ms.name.startsWith('.bss')) return 'bss';
+  if (ms.name.startsWith('.data')) return 'data';
+  return undefined;
+}
+
+/** Where a variable is: its map (spec index) and its place in the value. */
+export interface VariableLocation {
+  readonly mapIndex: number;
+  readonly map: MapSpec;
+  readonly kind: DataKind;
+  readonly spec: VariableSpec;
+}
+
+/** Every variable of the spec's data sections by name (a Map: names come from the object). */
+export function variableLocations(spec: CollectionSpec): Map<string, VariableLocation> {
+  const out = new Map<string, VariableLocation>();
+  spec.maps.forEach((map, mapIndex) => {
+    const kind = dataKindOf(map);
+    if (kind === undefined) return;
+    for (const v of map.variables ?? []) if (!out.has(v.name)) out.set(v.name, { mapIndex, map, kind, spec: v });
+  });
+  return out;
+}
+
+/** Levenshtein distance, bounded by `max` (returns max + 1 beyond it). */
+function distance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      best = Math.min(best, cur[j]);
+    }
+    if (best > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** Names among `names` close to `name` (case-insensitive match, substring, or a few edits). */
+export function closeNames(name: string, names: Iterable<string>, limit = 5): string[] {
+  const lower = name.toLowerCase();
+  const max = Math.max(2, Math.floor(name.length / 3));
+  const scored: [number, string][] = [];
+  for (const n of names) {
+    const l = n.toLowerCase();
+    const d = l === lower ? 0 : l.includes(lower) || lower.includes(l) ? 1 : distance(lower, l, max);
+    if (d <= max) scored.push([d, n]);
+  }
+  return scored
+    .sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : 1))
+    .slice(0, limit)
+    .map((s) => s[1]);
+}
+
+/** The DATASEC holding a BTF VAR named `name` (any linkage), for messages about non-variables. */
+function datasecOfVar(btf: Btf | undefined, name: string): { section: string; isStatic: boolean } | undefined {
+  if (btf === undefined) return undefined;
+  for (const id of btf.idsByName(name)) {
+    const v = btf.typeById(id);
+    if (v.kind !== 'VAR') continue;
+    for (let d = 1; d < btf.count; d++) {
+      if (btf.nameOf(d) === '' || btf.kindOf(d) !== BTF_KIND.DATASEC) continue;
+      const ds = btf.typeById(d);
+      if (ds.kind === 'DATASEC' && ds.vars.some((x) => x.type === id)) return { section: ds.name, isStatic: v.linkage === 0 };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The variable `name` among `locs` (of kind `kind` when given), or the typed error that says
+ * why not: not a global-data section (E_NOT_GLOBAL_DATA), another kind of section, static, or
+ * unknown with the closest names (E_UNKNOWN_VARIABLE).
+ */
+export function findVariable(spec: CollectionSpec, locs: ReadonlyMap<string, VariableLocation>, name: string, kind?: DataKind): VariableLocation {
+  const loc = locs.get(name);
+  if (loc !== undefined && (kind === undefined || loc.kind === kind)) return loc;
+  if (loc !== undefined) {
+    throw new UnknownVariableError(name, `variable ${JSON.stringify(name)} is in ${loc.map.name}, not a ${kind} section: give it under \`${loc.kind}\``, [name]);
+  }
+  const where = datasecOfVar(spec.btf, name);
+  const dataSections = new Set(spec.maps.filter((m) => dataKindOf(m) !== undefined).map((m) => m.name));
+  if (where !== undefined && !dataSections.has(where.section)) {
+    throw new NotGlobalDataError(name, `${JSON.stringify(name)} is in section ${where.section}, which is not a global-data section (.rodata*, .data*, .bss*)`, where.section);
+  }
+  const pool = [...locs.values()].filter((l) => kind === undefined || l.kind === kind).map((l) => l.spec.name);
+  const close = closeNames(name, pool);
+  if (where?.isStatic) {
+    throw new UnknownVariableError(name, `variable ${JSON.stringify(name)} in ${where.section} is static: only non-static globals can be set by name, as in libbpf skeletons`, close);
+  }
+  const what = kind === undefined ? 'global variable' : `${kind} variable`;
+  const hint = close.length > 0 ? `did you mean ${close.join(', ')}?` : pool.length > 0 ? `have: ${pool.slice(0, 12).join(', ')}${pool.length > 12 ? ', ...' : ''}` : 'the object has none';
+  throw new UnknownVariableError(name, `no ${what} ${JSON.stringify(name)} in the object (${hint})`, close);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values <-> bytes by BTF type
+
+/** Nesting bound for types (struct in array in struct ...): BTF chains are bounded too. */
+const MAX_DEPTH = 32;
+
+interface Ctx {
+  readonly btf: Btf;
+  readonly variable: string;
+  readonly section: string;
+}
+
+const bad = (c: Ctx, path: string, msg: string): never => {
+  throw new VariableValueError(c.variable, `variable ${path}: ${msg}`, c.section);
+};
+
+const isPlainObject = (v: unknown): v is { readonly [k: string]: VariableValue } =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
+
+/** Little-endian two's-complement read of `bytes` as an unsigned bigint. */
+function readUint(bytes: Uint8Array): bigint {
+  let v = 0n;
+  for (let i = bytes.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]);
+  return v;
+}
+
+function writeUint(bytes: Uint8Array, v: bigint): void {
+  for (let i = 0; i < bytes.length; i++) {
+    bytes[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+}
+
+/** An integer value as a bigint, or a typed error (fractions, unsafe numbers, other kinds). */
+function toBigInt(c: Ctx, path: string, value: VariableValue, typeName: string): bigint {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value)) bad(c, path, `${value} is not an integer (type ${typeName})`);
+    if (!Number.isSafeInteger(value)) bad(c, path, `${value} is beyond 2^53: pass a bigint (type ${typeName})`);
+    return BigInt(value);
+  }
+  return bad(c, path, `expected a number or bigint for type ${typeName}, got ${describe(value)}`);
+}
+
+function describe(v: unknown): string {
+  if (v instanceof Uint8Array) return `${v.length} raw bytes`;
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v)}`;
+  return typeof v;
+}
+
+function checkRange(c: Ctx, path: string, v: bigint, bits: number, signed: boolean, typeName: string): bigint {
+  const lo = signed ? -(1n << BigInt(bits - 1)) : 0n;
+  const hi = signed ? (1n << BigInt(bits - 1)) - 1n : (1n << BigInt(bits)) - 1n;
+  if (v < lo || v > hi) bad(c, path, `${v} is out of range for ${typeName} (${lo}..${hi})`);
+  return BigInt.asUintN(bits, v);
+}
+
+/** Whether an integer type is a C `char` (decoded as text inside arrays). */
+const isCharInt = (t: BtfType): boolean => t.kind === 'INT' && t.size === 1 && (t.char || t.name === 'char');
+
+/** Encode `value` as type `typeId` into `out` (exactly the type's size; untouched parts kept). */
+function encode(c: Ctx, typeId: number, value: VariableValue, out: Uint8Array, path: string, depth: number): void {
+  if (depth > MAX_DEPTH) bad(c, path, `types nest deeper than ${MAX_DEPTH}`);
+  const typeName = c.btf.typeName(typeId);
+  if (value instanceof Uint8Array) {
+    if (value.length !== out.length) {
+      throw new VariableSizeError(c.variable, `variable ${path}: ${value.length} bytes given, type ${typeName} has ${out.length}`, out.length, value.length, c.section);
+    }
+    out.set(value);
+    return;
+  }
+  const t = c.btf.resolve(typeId);
+  switch (t.kind) {
+    case 'INT': {
+      if (t.bool) {
+        if (typeof value === 'boolean') out.fill(0)[0] = value ? 1 : 0;
+        else if (value === 0 || value === 1 || value === 0n || value === 1n) out.fill(0)[0] = Number(value);
+        else bad(c, path, `expected true or false for ${typeName}, got ${describe(value)}${typeof value === 'number' || typeof value === 'bigint' ? ` ${value}` : ''}`);
+        return;
+      }
+      let v: VariableValue = value;
+      if (typeof v === 'string' && isCharInt(t)) {
+        const b = new TextEncoder().encode(v);
+        if (b.length !== 1) bad(c, path, `expected one 1-byte character for ${typeName}, got ${describe(v)}`);
+        v = b[0];
+      }
+      writeUint(out, checkRange(c, path, toBigInt(c, path, v, typeName), t.size * 8, t.signed, typeName));
+      return;
+    }
+    case 'ENUM':
+    case 'ENUM64': {
+      let v: bigint;
+      if (typeof value === 'string') {
+        const e = t.values.find((x) => x.name === value);
+        if (e === undefined) bad(c, path, `${JSON.stringify(value)} is not an enumerator of ${typeName} (have: ${t.values.map((x) => x.name).join(', ')})`);
+        v = (e as { value: bigint }).value;
+      } else {
+        v = toBigInt(c, path, value, typeName);
+      }
+      // C converts between an enum and either signedness of its size: accept both ranges.
+      const bits = BigInt(t.size * 8);
+      if (v < -(1n << (bits - 1n)) || v >= 1n << bits) bad(c, path, `${v} is out of range for ${typeName} (${t.size} bytes)`);
+      writeUint(out, BigInt.asUintN(t.size * 8, v));
+      return;
+    }
+    case 'PTR':
+      writeUint(out, checkRange(c, path, toBigInt(c, path, value, typeName), 64, false, typeName));
+      return;
+    case 'FLOAT': {
+      if (typeof value !== 'number') bad(c, path, `expected a number for ${typeName}, got ${describe(value)}`);
+      const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
+      if (t.size === 4) dv.setFloat32(0, value as number, true);
+      else if (t.size === 8) dv.setFloat64(0, value as number, true);
+      else bad(c, path, `${t.size}-byte floats are set as raw bytes (a Uint8Array)`);
+      return;
+    }
+    case 'ARRAY': {
+      const elemSize = t.nelems === 0 ? 0 : out.length / t.nelems;
+      const elem = c.btf.resolve(t.type);
+      if (typeof value === 'string') {
+        if (elem.kind !== 'INT' || elem.size !== 1) bad(c, path, `a string needs an array of 1-byte integers, type is ${typeName}`);
+        const b = new TextEncoder().encode(value);
+        if (b.length > out.length) {
+          throw new VariableSizeError(c.variable, `variable ${path}: the string is ${b.length} bytes (UTF-8), ${typeName} holds ${out.length}`, out.length, b.length, c.section);
+        }
+        out.fill(0).set(b);
+        return;
+      }
+      if (!Array.isArray(value)) return bad(c, path, `expected an array of ${t.nelems} for ${typeName}, got ${describe(value)}`);
+      if (value.length !== t.nelems) {
+        throw new VariableSizeError(c.variable, `variable ${path}: ${value.length} elements given, ${typeName} has ${t.nelems}`, t.nelems, value.length, c.section);
+      }
+      value.forEach((x: VariableValue, i: number) => encode(c, t.type, x, out.subarray(i * elemSize, (i + 1) * elemSize), `${path}[${i}]`, depth + 1));
+      return;
+    }
+    case 'STRUCT':
+    case 'UNION': {
+      if (!isPlainObject(value)) return bad(c, path, `expected an object of members for ${typeName}, got ${describe(value)}`);
+      const members = new Map(t.members.filter((m) => m.name !== '').map((m) => [m.name, m] as const));
+      for (const key of Object.keys(value)) {
+        const m = members.get(key);
+        if (m === undefined) bad(c, path, `${typeName} has no member ${JSON.stringify(key)} (have: ${[...members.keys()].join(', ')})`);
+        const mem = m as (typeof t.members)[number];
+        const v = value[key];
+        if (mem.bitfieldSize > 0) {
+          encodeBitfield(c, mem.type, v, out, mem.bitOffset, mem.bitfieldSize, `${path}.${key}`);
+          continue;
+        }
+        const size = c.btf.sizeof(mem.type);
+        const off = mem.bitOffset / 8;
+        encode(c, mem.type, v, out.subarray(off, off + size), `${path}.${key}`, depth + 1);
+      }
+      return;
+    }
+    default:
+      bad(c, path, `type ${typeName} is set as raw bytes: pass a Uint8Array of ${out.length}`);
+  }
+}
+
+function encodeBitfield(c: Ctx, typeId: number, value: VariableValue, out: Uint8Array, bitOffset: number, bits: number, path: string): void {
+  const t = c.btf.resolve(typeId);
+  const typeName = c.btf.typeName(typeId);
+  let v: bigint;
+  if (t.kind === 'INT' && t.bool && typeof value === 'boolean') v = value ? 1n : 0n;
+  else if ((t.kind === 'ENUM' || t.kind === 'ENUM64') && typeof value === 'string') {
+    const e = t.values.find((x) => x.name === value);
+    if (e === undefined) return bad(c, path, `${JSON.stringify(value)} is not an enumerator of ${typeName}`);
+    v = e.value;
+  } else v = toBigInt(c, path, value, typeName);
+  const signed = (t.kind === 'INT' && t.signed) || ((t.kind === 'ENUM' || t.kind === 'ENUM64') && t.signed);
+  const u = checkRange(c, path, v, bits, signed, `${typeName}:${bits}`);
+  const first = Math.floor(bitOffset / 8);
+  const last = Math.floor((bitOffset + bits - 1) / 8);
+  const span = out.subarray(first, last + 1);
+  const shift = BigInt(bitOffset - first * 8);
+  const mask = ((1n << BigInt(bits)) - 1n) << shift;
+  writeUint(span, (readUint(span) & ~mask) | (u << shift));
+}
+
+/** Decode type `typeId` from `bytes` (the type's size). */
+function decode(btf: Btf, typeId: number, bytes: Uint8Array, depth: number): VariableValue {
+  if (depth > MAX_DEPTH) return bytes.slice();
+  const t = btf.resolve(typeId);
+  switch (t.kind) {
+    case 'INT': {
+      if (t.bool) return bytes[0] !== 0;
+      const u = readUint(bytes);
+      const v = t.signed ? BigInt.asIntN(t.size * 8, u) : u;
+      return t.size <= 4 ? Number(v) : v;
+    }
+    case 'ENUM':
+    case 'ENUM64': {
+      const u = readUint(bytes);
+      const v = t.signed ? BigInt.asIntN(t.size * 8, u) : u;
+      return t.size <= 4 ? Number(v) : v;
+    }
+    case 'PTR':
+      return readUint(bytes);
+    case 'FLOAT': {
+      const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      return t.size === 4 ? dv.getFloat32(0, true) : t.size === 8 ? dv.getFloat64(0, true) : bytes.slice();
+    }
+    case 'ARRAY': {
+      const elem = btf.resolve(t.type);
+      if (isCharInt(elem)) {
+        const nul = bytes.indexOf(0);
+        return new TextDecoder().decode(nul < 0 ? bytes : bytes.subarray(0, nul));
+      }
+      const size = t.nelems === 0 ? 0 : bytes.length / t.nelems;
+      return Array.from({ length: t.nelems }, (_, i) => decode(btf, t.type, bytes.subarray(i * size, (i + 1) * size), depth + 1));
+    }
+    case 'STRUCT':
+    case 'UNION': {
+      // Keyed by member names from the object: no prototype.
+      const o = Object.create(null) as Record<string, VariableValue>;
+      for (const m of t.members) {
+        if (m.name === '') continue;
+        if (m.bitfieldSize > 0) {
+          const first = Math.floor(m.bitOffset / 8);
+          const last = Math.floor((m.bitOffset + m.bitfieldSize - 1) / 8);
+          const raw = (readUint(bytes.subarray(first, last + 1)) >> BigInt(m.bitOffset - first * 8)) & ((1n << BigInt(m.bitfieldSize)) - 1n);
+          const mt = btf.resolve(m.type);
+          const signed = (mt.kind === 'INT' || mt.kind === 'ENUM' || mt.kind === 'ENUM64') && mt.signed;
+          const v = signed ? BigInt.asIntN(m.bitfieldSize, raw) : raw;
+          o[m.name] = mt.kind === 'INT' && mt.bool ? v !== 0n : m.bitfieldSize <= 32 ? Number(v) : v;
+          continue;
+        }
+        const size = btf.sizeof(m.type);
+        const off = m.bitOffset / 8;
+        o[m.name] = decode(btf, m.type, bytes.subarray(off, off + size), depth + 1);
+      }
+      return o;
+    }
+    default:
+      return bytes.slice();
+  }
+}
+
+/** Encode `value` for variable `v` over `current` (its present bytes, which are not modified). */
+export function encodeVariable(btf: Btf, v: VariableSpec, section: string, value: VariableValue, current: Uint8Array): Uint8Array {
+  const out = current.slice(0, v.size);
+  encode({ btf, variable: v.name, section }, v.btfTypeId, value, out, v.name, 0);
+  return out;
+}
+
+/** Decode variable `v` from its bytes. */
+export function decodeVariable(btf: Btf, v: VariableSpec, bytes: Uint8Array): VariableValue {
+  return decode(btf, v.btfTypeId, bytes, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Before load
+
+/**
+ * `spec` with the initial value of some global-data maps rewritten: `patch(index, bytes)` is
+ * called once per map index in `indexes` with a private copy of its initial value to modify.
+ * The one place initial values change before load (library options and `tcxlab run --set`).
+ */
+export function withInitialValues(spec: CollectionSpec, indexes: Iterable<number>, patch: (index: number, init: Uint8Array) => void): CollectionSpec {
+  const todo = new Set(indexes);
+  if (todo.size === 0) return spec;
+  const maps = spec.maps.map((ms, i) => {
+    if (!todo.has(i)) return ms;
+    const init = new Uint8Array(ms.valueSize);
+    init.set(ms.initialValue?.subarray(0, ms.valueSize) ?? new Uint8Array(0));
+    patch(i, init);
+    return { ...ms, initialValue: init };
+  });
+  return { ...spec, maps };
+}
+
+/** `spec` with the variables of `opts` written into the initial values of their sections. */
+export function withVariables(spec: CollectionSpec, opts: VariableOptions): CollectionSpec {
+  const kinds: DataKind[] = ['rodata', 'data', 'bss'];
+  if (!kinds.some((k) => opts[k] !== undefined && Object.keys(opts[k] as object).length > 0)) return spec;
+  const btf = spec.btf;
+  const locs = variableLocations(spec);
+  const writes: [VariableLocation, VariableValue][] = [];
+  for (const kind of kinds) {
+    const given = opts[kind];
+    if (given === undefined) continue;
+    for (const name of Object.keys(given)) writes.push([findVariable(spec, locs, name, kind), given[name]]);
+  }
+  if (btf === undefined) return spec; // findVariable found nothing without BTF
+  return withInitialValues(
+    spec,
+    writes.map(([l]) => l.mapIndex),
+    (index, init) => {
+      for (const [l, value] of writes) {
+        if (l.mapIndex !== index) continue;
+        const v = l.spec;
+        init.set(encodeVariable(btf, v, l.map.name, value, init.subarray(v.offset, v.offset + v.size)), v.offset);
+      }
+    },
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// After load
+
+/**
+ * A global variable of a loaded collection (cilium/ebpf's Variable): reads and writes go to
+ * the map's memory, so programs see a `set` on their next run and `get` sees what they wrote.
+ */
+export class Variable {
+  readonly name: string;
+  /** The data section (map spec name): `.data`, `.bss`, `.rodata.config`... */
+  readonly section: string;
+  readonly kind: DataKind;
+  /** Byte offset in the section and size. */
+  readonly offset: number;
+  readonly size: number;
+  /** `.rodata*`: frozen after load, `set` throws E_READ_ONLY_VARIABLE. */
+  readonly readOnly: boolean;
+  /** The variable's C type, as BTF spells it (`const volatile __u32`, `char[8]`...). */
+  readonly typeName: string;
+  readonly #btf: Btf;
+  readonly #map: BpfMap;
+  readonly #spec: VariableSpec;
+
+  /** @internal Collection.variable() makes these. */
+  constructor(btf: Btf, loc: VariableLocation, map: BpfMap) {
+    this.name = loc.spec.name;
+    this.section = loc.map.name;
+    this.kind = loc.kind;
+    this.offset = loc.spec.offset;
+    this.size = loc.spec.size;
+    this.readOnly = loc.kind === 'rodata';
+    this.typeName = btf.typeName(loc.spec.btfTypeId);
+    this.#btf = btf;
+    this.#map = map;
+    this.#spec = loc.spec;
+  }
+
+  /** The variable's bytes in the map (a live view: element 0 of the one-entry array). */
+  #view(): Uint8Array {
+    const r = this.#map.lookupElem(new Uint8Array(4), 0);
+    if (r === undefined) throw new VariableValueError(this.name, `variable ${this.name}: map ${this.#map.name} has no element 0`, this.section);
+    const at = this.#map.lastOffset + this.offset;
+    return r.bytes.subarray(at, at + this.size);
+  }
+
+  /** A copy of the variable's bytes. */
+  bytes(): Uint8Array {
+    return this.#view().slice();
+  }
+
+  /** The value, decoded by its BTF type (see VariableValue; ints over 4 bytes are bigints). */
+  get(): VariableValue {
+    return decodeVariable(this.#btf, this.#spec, this.#view());
+  }
+
+  /** Write a value (encoded by the BTF type; struct members left out keep their bytes). */
+  set(value: VariableValue): void {
+    if (this.readOnly) {
+      throw new ReadOnlyVariableError(this.name, `variable ${this.name} is in ${this.section}, which is frozen after load: set it before load (rodata: { ${this.name}: ... })`, this.section);
+    }
+    const view = this.#view();
+    view.set(encodeVariable(this.#btf, this.#spec, this.section, value, view));
+  }
+}
