@@ -19,10 +19,12 @@ export type { RegisterFile, HelperTable, LdImm64Resolver, PacketProvider, StepHo
 export * from './net/index.js';
 // loader: bytes -> CollectionSpec
 export { loadCollectionSpec } from '../loader/index.js';
-export type { CollectionSpec, ProgramSpec, MapSpec, LineInfo, Unsupported } from '../loader/spec.js';
+export type { CollectionSpec, ProgramSpec, MapSpec, LineInfo, Unsupported, VariableSpec } from '../loader/spec.js';
 // runtime: collections, test runs, maps, skb, helpers
 export { Collection, libbpfMapName, objectNameOf, pinnedMaps, UnsupportedProgramError } from './collection.js';
 export type { CollectionOptions, LoadedProgram, RefusedProgram, VerifierWarning } from './collection.js';
+export { Variable } from './variables.js';
+export type { VariableValue, VariableValues, VariableOptions, DataKind } from './variables.js';
 export { testRun, TEST_RUN_VIRTUAL_NS } from './test-run.js';
 export type { TestRunOptions, TestRunResult } from './test-run.js';
 export * from './maps/index.js';
