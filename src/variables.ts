@@ -449,6 +449,46 @@ export function withVariables(spec: CollectionSpec, opts: VariableOptions): Coll
   );
 }
 
+/**
+ * `spec` with variables set by name alone (`tcxlab run --var`): each goes to the kind of
+ * section it is in. Unknown names throw as in withVariables.
+ */
+export function withNamedVariables(spec: CollectionSpec, values: ReadonlyMap<string, VariableValue>): CollectionSpec {
+  if (values.size === 0) return spec;
+  const locs = variableLocations(spec);
+  const byKind: Record<DataKind, Record<string, VariableValue>> = { rodata: Object.create(null), data: Object.create(null), bss: Object.create(null) };
+  for (const [name, value] of values) byKind[findVariable(spec, locs, name).kind][name] = value;
+  return withVariables(spec, byKind);
+}
+
+/**
+ * A command-line value: integers (decimal, 0x hex, a trailing `n` for bigint; beyond 2^53 a
+ * bigint), true/false, JSON arrays and quoted strings, `hex:` raw bytes, otherwise the text
+ * itself (an enumerator name or a string for a char array).
+ */
+export function parseVariableText(text: string): VariableValue | undefined {
+  const t = text.trim();
+  const int = /^(-?)(0x[0-9a-f]+|\d+)n?$/i.exec(t);
+  if (int) {
+    const v = BigInt(int[2]) * (int[1] === '-' ? -1n : 1n);
+    return t.endsWith('n') || v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER) ? v : Number(v);
+  }
+  if (t === 'true' || t === 'false') return t === 'true';
+  if (t.startsWith('hex:')) {
+    const h = t.slice(4);
+    if (!/^([0-9a-f]{2})*$/i.test(h)) return undefined;
+    return Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16));
+  }
+  if (t.startsWith('[') || t.startsWith('"')) {
+    try {
+      return JSON.parse(t) as VariableValue;
+    } catch {
+      return undefined;
+    }
+  }
+  return text;
+}
+
 // ---------------------------------------------------------------------------------------------
 // After load
 

@@ -128,3 +128,35 @@ describe('variables after load', () => {
     expect(coll.variable('ENCAP_PORT').get()).toBe(6080);
   });
 });
+
+describe('tcxlab run --var', () => {
+  it('the config variant by name on the command line gives the kernel JSON (runs and maps)', async () => {
+    const { run } = await import('../src/cli/main.js');
+    const { memoryIo } = await import('../src/cli/io.js');
+    const io = memoryIo();
+    const code = await run(
+      [
+        'run', CFG, 'cfg_pick', `${ROOT}test/goldens/run/packets/mixed.txt`, '--ctx-out', '--engine', 'interp',
+        '--var', 'cfg_slot=3', 'ENCAP_PORT=6080', 'cfg_small=-128', 'cfg_enabled=false', 'cfg_mode=MODE_DROP',
+        'cfg_delta=-10000000000', 'cfg_name=vxlan', 'cfg_weights=[100,200,300,400]', 'cfg_limit=7', 'balance=0x1388',
+      ],
+      io,
+    );
+    expect(io.stderr).toBe('');
+    expect(code).toBe(0);
+    const ours = JSON.parse(io.stdout);
+    const kernel = golden('globals_cfg.cfg_pick.config');
+    expect(ours.runs).toEqual(kernel.runs);
+    for (const [name, dump] of Object.entries<any>(kernel.maps)) expect(ours.maps[name].entries, name).toEqual(dump.entries);
+  });
+
+  it('an unknown name is a typed error with the closest names, and no output', async () => {
+    const { run } = await import('../src/cli/main.js');
+    const { memoryIo } = await import('../src/cli/io.js');
+    const io = memoryIo();
+    const code = await run(['run', CFG, 'cfg_pick', `${ROOT}test/goldens/run/packets/mixed.txt`, '--var', 'ENCAP_PROT=1'], io);
+    expect(code).not.toBe(0);
+    expect(io.stdout).toBe('');
+    expect(io.stderr).toContain('did you mean ENCAP_PORT');
+  });
+});

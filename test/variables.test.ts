@@ -12,7 +12,7 @@ import { writeBtf } from '../loader/btf/writer.js';
 import type { VariableSpec } from '../loader/spec.js';
 import { ErrorCode } from '../vm/errors.js';
 import { loadObject } from '../src/index.js';
-import { closeNames, decodeVariable, encodeVariable, variableLocations, withVariables, type VariableValue } from '../src/variables.js';
+import { closeNames, decodeVariable, encodeVariable, parseVariableText, variableLocations, withVariables, type VariableValue } from '../src/variables.js';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const bytesOf = (p: string) => new Uint8Array(readFileSync(`${ROOT}${p}`));
@@ -248,5 +248,26 @@ describe('structs, unions, bitfields, floats, pointers (hand-written BTF)', () =
     expect(codeOf(() => encodeVariable(btf, v(4, 4), '.data', 1n, z(4)))).toBe(ErrorCode.VariableValue);
     // a string into an array of u8 is accepted (a C string), decoded back as numbers
     expect(decodeVariable(btf, v(8, 4), encodeVariable(btf, v(8, 4), '.data', 'hi', z(4)))).toEqual([0x68, 0x69, 0, 0]);
+  });
+});
+
+describe('parseVariableText (tcxlab run --var)', () => {
+  it.each<[string, VariableValue | undefined]>([
+    ['6080', 6080],
+    ['-128', -128],
+    ['0x1388', 5000],
+    ['-10000000000', -10000000000],
+    ['18446744073709551615', 18446744073709551615n],
+    ['5n', 5n],
+    ['true', true],
+    ['false', false],
+    ['[1,2,3]', [1, 2, 3]],
+    ['"42"', '42'],
+    ['hex:0a0b', new Uint8Array([10, 11])],
+    ['hex:0a0', undefined],
+    ['[1,', undefined],
+    ['MODE_DROP', 'MODE_DROP'],
+  ])('%s', (text, value) => {
+    expect(parseVariableText(text)).toEqual(value);
   });
 });

@@ -17,7 +17,7 @@ import { loadCollectionSpec } from '../../../loader/index.js';
 import type { CollectionSpec, MapSpec } from '../../../loader/spec.js';
 import { fromHex as parseHex, toHex } from '../../maps/index.js';
 import { testRun, type TestRunResult } from '../../test-run.js';
-import { withInitialValues } from '../../variables.js';
+import { parseVariableText, withInitialValues, withNamedVariables, type VariableValue } from '../../variables.js';
 import { BPF_PROG_TYPE, ERRNO } from '../../uapi.js';
 import type { CliIo } from '../io.js';
 import { addVerifyOptions, checkArgOrder, CPU_ARG_MAX, CTX_MAX_BYTES, hexArg, intArg, REPEAT_MAX, tryRead, verifyMode, type VerifyMode } from '../args.js';
@@ -36,6 +36,8 @@ export interface LoadRunOptions {
   verify?: VerifyMode;
   /** Called with a line for each rejection `verify: 'warn'` let through. */
   warn?: (line: string) => void;
+  /** `--var NAME=VALUE`: global variables set by name before load (src/variables.ts). */
+  vars?: ReadonlyMap<string, VariableValue>;
 }
 
 /** Hex → bytes, or a usage error naming what was being parsed. */
@@ -90,6 +92,19 @@ export class LoadFailure extends BpfError {
   }
 }
 
+/** Parse repeated `--var NAME=VALUE` (a Map: names come from the command line). */
+export function parseVars(raw: string[] | undefined): Map<string, VariableValue> {
+  const out = new Map<string, VariableValue>();
+  for (const a of raw ?? []) {
+    const eq = a.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--var ${JSON.stringify(a)}: expected NAME=VALUE`);
+    const v = parseVariableText(a.slice(eq + 1));
+    if (v === undefined) throw new UsageError(`--var ${JSON.stringify(a)}: not a value (JSON array or string, integer, true/false, hex:BYTES, or text)`);
+    out.set(a.slice(0, eq), v);
+  }
+  return out;
+}
+
 /** Parse repeated `--set MAP KEY VALUE` triples. */
 export function parseSets(raw: string[] | undefined): SetArg[] {
   const r = raw ?? [];
@@ -118,6 +133,7 @@ export function loadForRun(objBytes: Uint8Array, objPath: string, progName: stri
   // The names the Collection will give the maps (no probe load: a 60 MiB .bss would be made twice).
   const nameOfSpec = (ms: MapSpec): string => libbpfMapName(objectName, ms);
   spec = withDataSets(spec, sets, nameOfSpec);
+  if (lo.vars !== undefined) spec = withNamedVariables(spec, lo.vars);
   let coll: Collection;
   try {
     coll = new Collection(spec, {
@@ -171,6 +187,8 @@ export function runJob(
     ctx?: string;
     ctxOut?: boolean;
     sets?: SetArg[];
+    /** `--var NAME=VALUE` (LoadRunOptions.vars). */
+    vars?: ReadonlyMap<string, VariableValue>;
     engine?: EngineChoice;
     repeat?: number;
     cpu?: number;
@@ -187,7 +205,7 @@ export function runJob(
 ): Record<string, unknown> {
   let coll: Collection;
   try {
-    coll = loadForRun(objBytes, objPath, progName, opts.sets ?? [], { type: opts.type, btf: opts.btf, verify: opts.verify, warn: opts.warn });
+    coll = loadForRun(objBytes, objPath, progName, opts.sets ?? [], { type: opts.type, btf: opts.btf, verify: opts.verify, warn: opts.warn, vars: opts.vars });
   } catch (e) {
     if (!(e instanceof LoadFailure)) throw e;
     // As `oracle run` does when the object does not load: one error object (exit status 1).
@@ -266,6 +284,7 @@ export function register(program: Command, io: CliIo): void {
     .option('--pcap-out <file>', 'write every data_out to a pcapng file, with the verdict in packet comments')
     .option('--ctx-out', 'ask for ctx_out without a ctx_in (the kernel then runs with a zeroed ctx)')
     .option('--set <map-key-value...>', 'set a map entry before the run: MAP KEYHEX VALHEX, or MAP KEYHEX @PROG for a prog array (repeatable)')
+    .option('--var <name=value...>', 'set a global variable (.rodata/.data/.bss, by BTF name and type) before load, e.g. --var ENCAP_PORT=6080 cfg_mode=MODE_DROP (repeatable)')
     .addOption(new Option('--engine <engine>', 'execution engine (auto: the JIT from 256 runs on)').choices(ENGINE_CHOICES as string[]).default('auto'))
     .option('--repeat <n>', `run the first packet N times (1..${REPEAT_MAX}) on the same skb and report duration_ns`, intArg(1, REPEAT_MAX))
     .option('--cpu <n>', 'CPU the program runs on (per-CPU maps; 0 or 1 on the default 2-CPU machine)', intArg(0, CPU_ARG_MAX), 0)
@@ -276,6 +295,7 @@ export function register(program: Command, io: CliIo): void {
   addVerifyOptions(cmd).action((obj: string, prog: string, packetsFile: string, o: Record<string, unknown>) => {
       checkArgOrder('run', obj, prog, packetsFile, tryRead(io.readFile));
       const sets = parseSets(o.set as string[] | undefined);
+      const vars = parseVars(o.var as string[] | undefined);
       const input = readPacketsFile(io, packetsFile);
       const objBytes = io.readFile(obj, 'object');
       const cap = o.pcapOut !== undefined ? new HookCapture() : undefined;
@@ -285,6 +305,7 @@ export function register(program: Command, io: CliIo): void {
         ctx: o.ctx as string | undefined,
         ctxOut: Boolean(o.ctxOut),
         sets,
+        vars,
         engine: o.engine as EngineChoice,
         repeat: o.repeat as number | undefined,
         cpu: o.cpu as number,
