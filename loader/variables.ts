@@ -31,13 +31,17 @@ export function sectionVariables(btf: Btf, datasecId: number, section: ElfSectio
     const offset = symOff.get(v.name);
     // An extern (BTF_VAR_GLOBAL_EXTERN) or a variable without a symbol has no bytes here.
     if (offset === undefined) continue;
-    const size = btf.sizeof(v.type);
-    if (offset + size > section.size || size !== vsi.size) {
-      throw new BtfError(`variable ${JSON.stringify(v.name)}: ${size} bytes at offset ${offset} do not fit section ${section.name} (${section.size} bytes, DATASEC size ${vsi.size})`, {
-        section: section.name,
-        offset: v.offset,
-      });
+    let size: number;
+    try {
+      size = btf.sizeof(v.type);
+    } catch (e) {
+      if (e instanceof BtfError) continue; // a sizeless type: nothing to set by name
+      throw e;
     }
+    // The kernel's BTF checks refuse a variable outside its DATASEC or of another size than its
+    // type (btf_datasec_resolve); such a variable is left out here rather than failing the load,
+    // which was never this step's job.
+    if (offset + size > section.size || size !== vsi.size) continue;
     out.push({ name: v.name, offset, size, btfTypeId: v.type });
   }
   return out.sort((a, b) => a.offset - b.offset);
