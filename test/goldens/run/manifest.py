@@ -46,7 +46,7 @@ ENTRIES = []
 
 
 def golden(obj, prog, packets, variant=None, ctx=None, ctx_out=False, sets=(),
-           volatile=(), note="", cpu=0):
+           volatile=(), note="", cpu=0, load_error=False):
     name = "%s.%s%s" % (obj, prog, "." + variant if variant else "")
     args = ["run", "progs/%s.bpf.o" % obj, prog, "%s/packets/%s.txt" % (REL, packets)]
     ctxhex = None
@@ -73,6 +73,7 @@ def golden(obj, prog, packets, variant=None, ctx=None, ctx_out=False, sets=(),
         "output": "%s/%s.json" % (REL, name),
         "volatile": list(volatile),
         "note": note,
+        **({"loadError": True} if load_error else {}),
     })
 
 
@@ -135,7 +136,7 @@ golden("globals_cfg", "cfg_pick", "mixed", "slot0", ctx_out=True,
        sets=[(".rodata", "00000000", globals_cfg_rodata(slot=0, mode=0))],
        note="cfg_slot 0 (cb[0] = skb->len), MODE_PASS (mark untouched)")
 golden("globals_cfg", "cfg_pick", "mixed", "badslot", ctx_out=True,
-       sets=[(".rodata", "00000000", globals_cfg_rodata(slot=4))],
+       sets=[(".rodata", "00000000", globals_cfg_rodata(slot=4))], load_error=True,
        note="cfg_slot 4: the frozen constant puts the stack read past table[]: the verifier refuses")
 golden("calls", "calls_main", "mixed", ctx_out=True)
 golden("calls", "calls_main", "mixed", "ctx", ctx=dict(mark=0xabcdef, priority=77))
