@@ -4,6 +4,9 @@
  * `expect(r).toHaveVerdict(...)` / `toEqualPacket(...)` typecheck. It holds types only: at run
  * time it is an empty module, so vitest stays out of the library's dependencies.
  */
+// Puts vitest in the program, so the augmentation below resolves even where nothing else
+// imports it (the declaration build); erased from the JavaScript.
+import type {} from 'vitest';
 import type { TcxlabMatchers } from './matchers.js';
 
 declare module 'vitest' {
