@@ -83,4 +83,5 @@ export { formatText as formatTestText, formatTap, formatJunit } from './testsuit
 export { compareWithKernel, compareGroup } from './testsuite/parity.js';
 export type { KernelRecord, KernelGroup, KernelStep, GroupParity } from './testsuite/parity.js';
 // test authors: vitest/jest matchers and the packet diff they print
-export * from './testing/index.js';
+export { matchers, toHaveVerdict, toEqualPacket, diffPackets } from './testing/index.js';
+export type { TcxlabMatchers, VerdictName, PacketDifference } from './testing/index.js';

@@ -71,7 +71,7 @@ function failure(r: VerdictCarrier | PacketCarrier): string {
   return err ?? 'no retval';
 }
 
-function describe(x: unknown): string {
+function describeValue(x: unknown): string {
   if (x === null) return 'null';
   if (x instanceof Uint8Array) return `a Uint8Array of ${x.length} bytes`;
   return typeof x === 'object' ? `an object with keys ${Object.keys(x as object).join(', ') || '(none)'}` : `${typeof x} ${String(x)}`;
@@ -86,7 +86,7 @@ function receivedVerdict(received: unknown): number | { none: string } {
     if (typeof r.retval === 'number') return r.retval | 0;
     if ('err' in r || 'fault' in r) return { none: failure(r) };
   }
-  throw new BpfError(ErrorCode.Usage, `toHaveVerdict: expected a run result (with verdict or retval) or a number, got ${describe(received)}`);
+  throw new BpfError(ErrorCode.Usage, `toHaveVerdict: expected a run result (with verdict or retval) or a number, got ${describeValue(received)}`);
 }
 
 /** `expect(result).toHaveVerdict('TC_ACT_SHOT' | 'TCX_NEXT' | 2)`. */
@@ -122,7 +122,7 @@ function packetOf(x: unknown, who: 'received' | 'expected'): Uint8Array | { none
     if (r.dataOut instanceof Uint8Array) return r.dataOut;
     if (r.bytes instanceof Uint8Array) return r.bytes;
   }
-  throw new BpfError(ErrorCode.Usage, `toEqualPacket: expected ${who === 'received' ? 'a run result (with dataOut or bytes) or a Uint8Array' : 'a frame (Uint8Array) or a run result'}, got ${describe(x)}`);
+  throw new BpfError(ErrorCode.Usage, `toEqualPacket: expected ${who === 'received' ? 'a run result (with dataOut or bytes) or a Uint8Array' : 'a frame (Uint8Array) or a run result'}, got ${describeValue(x)}`);
 }
 
 /** `expect(result).toEqualPacket(frame)`: the output packet's bytes equal the frame's. */

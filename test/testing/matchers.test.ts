@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BpfError, buildPacket, compare, eth, ipv4, loadObject, matchers, payload, tcp, udp, uapi, vlan, type TestRunResult } from '../../src/index.js';
+import { BpfError, buildPacket, compare, diffPackets, eth, ipv4, loadObject, matchers, payload, tcp, udp, uapi, vlan, type TestRunResult } from '../../src/index.js';
 import '../../src/testing/vitest.js';
 
 expect.extend(matchers);
@@ -247,6 +247,23 @@ describe('[matchers] toEqualPacket on built packets', () => {
     expect(lines[1]).toBe(`  UDP checksum: expected ${word(want, 40)}, got ${word(got, 40)} (offset ${want[40] === got[40] ? 41 : 40})`);
     expect(lines[2]).toBe('  byte 42 (payload): expected 0x00, got 0x01');
     expect(lines[21]).toBe('  … and 31 more differences');
+  });
+
+  it('a header that appears twice (IPIP) is numbered', () => {
+    const ipip = (ttl: number) => buildPacket(eth({}), ipv4({ src: '192.0.2.1', dst: '192.0.2.2' }), ipv4({ src: '10.0.0.1', dst: '10.0.0.2', ttl }), udp({ sport: 1, dport: 2 }), payload('x'));
+    const got = ipip(64);
+    const want = ipip(63);
+    expect(got[14 + 20 + 8]).toBe(64);
+    expect(failureOf(() => expect(got).toEqualPacket(want))).toBe(
+      [head(want, got), '  IPv4#2 ttl: expected 63, got 64 (offset 42)', `  IPv4#2 checksum: expected ${word(want, 44)}, got ${word(got, 44)} (offset 44)`].join('\n'),
+    );
+  });
+
+  it('diffPackets gives the same differences as data', () => {
+    expect(diffPackets(udpFrame(), udpFrame())).toEqual([]);
+    const [ttl, ck] = diffPackets(udpFrame({ ttl: 64 }), udpFrame({ ttl: 63 }));
+    expect(ttl).toEqual({ kind: 'field', field: 'ip.ttl', offset: 22, expected: 63, received: 64, text: 'IPv4 ttl: expected 63, got 64 (offset 22)' });
+    expect(ck.field).toBe('ip.checksum');
   });
 
   it('bad arguments are usage errors', () => {
