@@ -84,3 +84,6 @@ export type { SuiteResult, TrfLog, TrfTest, Outcome } from './testsuite/trf.js';
 export { formatText as formatTestText, formatTap, formatJunit } from './testsuite/report.js';
 export { compareWithKernel, compareGroup } from './testsuite/parity.js';
 export type { KernelRecord, KernelGroup, KernelStep, GroupParity } from './testsuite/parity.js';
+// test authors: vitest/jest matchers and the packet diff they print
+export { matchers, toHaveVerdict, toEqualPacket, diffPackets } from './testing/index.js';
+export type { TcxlabMatchers, VerdictName, PacketDifference } from './testing/index.js';

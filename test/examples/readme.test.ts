@@ -20,6 +20,14 @@ describe('[readme]: examples in the README are the tested files', () => {
     const file = readFileSync(new URL('test/examples/globals.example.test.ts', root), 'utf8').replace("from '../../src/index.js'", "from 'tcxlab'");
     expect(readme).toContain(file.trim());
   });
+  it('the matchers example is test/examples/matchers.example.test.ts, verbatim but for the import paths', () => {
+    const readme = readFileSync(new URL('README.md', root), 'utf8');
+    const file = readFileSync(new URL('test/examples/matchers.example.test.ts', root), 'utf8')
+      .replace("from '../../src/index.js'", "from 'tcxlab'")
+      .replace("import '../../src/testing/vitest.js';", "import 'tcxlab/vitest';");
+    expect(file).toContain("import 'tcxlab/vitest';");
+    expect(readme).toContain(file.trim());
+  });
   it('the quick start is exactly npm install and npm test', () => {
     const readme = readFileSync(new URL('README.md', root), 'utf8');
     const quick = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('<!-- section:main-job -->'));

@@ -15,4 +15,8 @@ const r = tcxlab.compare(obj, ['first', 'second'], [Buffer.from(line, 'hex')]);
 assert.strictEqual(r.frames[0].outcomes.da.verdictName, 'TC_ACT_STOLEN');
 const coll = tcxlab.loadObject(fileURLToPath(new URL('../../progs/bench_parse.bpf.o', import.meta.url)));
 assert.ok(coll.programs.size > 0);
+assert.strictEqual(typeof tcxlab.matchers.toHaveVerdict, 'function');
+assert.strictEqual(tcxlab.matchers.toHaveVerdict.call({}, r.frames[0].outcomes.da, 'TC_ACT_STOLEN').pass, true);
+// tcxlab/vitest holds types only: an empty module at run time
+assert.deepStrictEqual(Object.keys(await import('tcxlab/vitest')), []);
 console.log('import tcxlab: ok (dist/index.js)');

@@ -15,4 +15,6 @@ assert.strictEqual(r.frames[0].outcomes.da.verdictName, 'TC_ACT_STOLEN');
 assert.strictEqual(r.frames[0].outcomes.tcx.verdict, -1);
 const coll = tcxlab.loadObject(join(root, 'progs/bench_parse.bpf.o'));
 assert.ok(coll.programs.size > 0);
+assert.strictEqual(tcxlab.matchers.toEqualPacket.call({}, frame, frame).pass, true);
+assert.deepStrictEqual(Object.keys(require('tcxlab/vitest')), []);
 console.log('require(tcxlab): ok (dist/index.cjs)');
