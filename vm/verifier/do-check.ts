@@ -121,6 +121,8 @@ export class Checker {
    * would leave it imprecise.
    */
   widenKeep!: Uint16Array;
+  /** Stack slots of the current frame whose spilled scalar may matter (stackPrecision). */
+  preciseSlots!: Uint32Array;
 
   constructor(p: DecodedProgram, opts: VerifierOptions) {
     this.p = p;
@@ -181,6 +183,7 @@ export class Checker {
     this.live = liveness(p);
     this.precise = precisionLiveness(p, this.subs);
     this.widenKeep = precisionLiveness(p, this.subs, false);
+    this.preciseSlots = stackPrecision(p, this.precise);
     const main = new Frame(0, -1, 0);
     main.regs[1] = pointer(RT.CTX);
     this.walkAll(new State([main]), 0);
@@ -292,7 +295,7 @@ export class Checker {
       };
       for (const cp of list) {
         if (cp.pending === 0) {
-          if (regsafeStates(cp.st, cur, live, this.precise, i, false, cp.read)) {
+          if (regsafeStates(cp.st, cur, live, this.precise, i, false, cp.read, this.preciseSlots)) {
             cp.hit++;
             if (this.logLevel > 1) this.log.push(`${i}: safe`);
             // the old state's continuation is ours: what it read, we read (propagate_liveness)
@@ -2075,6 +2078,120 @@ function precisionLiveness(p: DecodedProgram, subs: readonly number[], stores = 
       const v = u.f(o) & 0x3ff;
       if (v !== out[i]) {
         out[i] = v;
+        changed = true;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Which stack slots of the current frame (r10-relative, 64 × 8 bytes) hold a value that may
+ * still reach a use where it must be exact, before each instruction: the stack half of the
+ * kernel's precision backtracking (a spilled scalar is precise when it is filled into a register
+ * that is), done statically like precisionLiveness. A fill through r10 makes the slots it reads
+ * matter when its destination does; a fill through any other pointer (which may point into the
+ * stack) makes every slot matter; an aligned 8-byte store through r10 overwrites its slot, and
+ * its source register matters when the slot does. Calls of subprograms and kfuncs, and helpers
+ * that call back into the program, may read the frame through a pointer: every slot matters
+ * there. Returns two 32-bit masks per instruction (slots 0–31, 32–63).
+ */
+function stackPrecision(p: DecodedProgram, regs: Uint16Array): Uint32Array {
+  const n = p.length;
+  const out = new Uint32Array(2 * n);
+  const ALL = 0xffffffff;
+  // slots [lo, hi] covered by an r10-relative access of `size` bytes at `off`, or -1 when outside the frame
+  const cover = (off: number, size: number): [number, number] | undefined => {
+    if (off < -512 || off + size > 0) return undefined;
+    return [(512 + off) >> 3, (512 + off + size - 1) >> 3];
+  };
+  const has = (lo: number, hi: number, a: number, b: number): boolean => {
+    for (let k = a; k <= b; k++) if (k < 32 ? (lo >>> k) & 1 : (hi >>> (k - 32)) & 1) return true;
+    return false;
+  };
+  const CALLBACK_HELPERS: ReadonlySet<number> = new Set([HELPER_IDS.bpf_loop, HELPER_IDS.bpf_for_each_map_elem, HELPER_IDS.bpf_timer_set_callback, HELPER_IDS.bpf_find_vma, HELPER_IDS.bpf_user_ringbuf_drain]);
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (let i = n - 1; i >= 0; i--) {
+      const op = p.op[i];
+      const row = OPCODE_TABLE.get(op);
+      if (!row) continue;
+      let lo = 0;
+      let hi = 0;
+      const succ: number[] =
+        row.kind === 'exit' ? [] : row.kind === 'ja' ? [jumpTarget(p, i)] : row.kind === 'jcc' || row.kind === 'jcond' ? [i + 1, jumpTarget(p, i)] : row.kind === 'lddw' ? [i + 2] : [i + 1];
+      for (const t of succ) {
+        if (t >= 0 && t < n) {
+          lo |= out[2 * t];
+          hi |= out[2 * t + 1];
+        }
+      }
+      const d = p.dst[i] & 0xf;
+      const s = p.src[i] & 0xf;
+      const needAfter = (r: number): boolean => {
+        // the register's need after this instruction: from the successors' register masks
+        for (const t of succ) if (t >= 0 && t < n && (regs[t] >> r) & 1) return true;
+        return false;
+      };
+      switch (row.kind) {
+        case 'ldx':
+          if (needAfter(d)) {
+            const c = s === 10 ? cover(p.off[i], row.bytes!) : undefined;
+            if (c === undefined) {
+              lo = ALL;
+              hi = ALL;
+            } else {
+              for (let k = c[0]; k <= c[1]; k++) {
+                if (k < 32) lo |= 1 << k;
+                else hi |= 1 << (k - 32);
+              }
+            }
+          }
+          break;
+        case 'st':
+        case 'stx':
+          if (d === 10) {
+            const off = p.off[i];
+            const c = cover(off, row.bytes!);
+            if (c !== undefined && row.bytes === 8 && (off & 7) === 0) {
+              // the slot is overwritten whole
+              const k = c[0];
+              if (k < 32) lo &= ~(1 << k);
+              else hi &= ~(1 << (k - 32));
+            }
+          }
+          break;
+        case 'atomic':
+          if (d === 10) {
+            const c = cover(p.off[i], row.bytes ?? 8);
+            if (c === undefined) {
+              lo = ALL;
+              hi = ALL;
+            } else {
+              for (let k = c[0]; k <= c[1]; k++) {
+                if (k < 32) lo |= 1 << k;
+                else hi |= 1 << (k - 32);
+              }
+            }
+          }
+          break;
+        case 'call':
+          if (p.src[i] !== CallSrc.HELPER || CALLBACK_HELPERS.has(p.imm[i])) {
+            lo = ALL;
+            hi = ALL;
+          }
+          break;
+        case 'exit':
+          lo = 0;
+          hi = 0;
+          break;
+      }
+      lo >>>= 0;
+      hi >>>= 0;
+      if (lo !== out[2 * i] || hi !== out[2 * i + 1]) {
+        out[2 * i] = lo;
+        out[2 * i + 1] = hi;
         changed = true;
       }
     }

@@ -104,7 +104,16 @@ function regsafe(o: Reg, c: Reg, ids: IdMap, exact: boolean, precise = true): bo
  * registers read before written from instruction i; outer frames use the liveness after their
  * call site (where r0-r5 are redefined).
  */
-export function regsafeStates(old: State, cur: State, live: Uint16Array, precise: Uint16Array, insn: number, exact: boolean, read: Uint8Array | undefined): boolean {
+export function regsafeStates(
+  old: State,
+  cur: State,
+  live: Uint16Array,
+  precise: Uint16Array,
+  insn: number,
+  exact: boolean,
+  read: Uint8Array | undefined,
+  preciseSlots?: Uint32Array,
+): boolean {
   if (old.frames.length !== cur.frames.length) return false;
   if (old.lockId !== 0 !== (cur.lockId !== 0)) return false;
   if (old.refs.length !== cur.refs.length) return false;
@@ -148,7 +157,10 @@ export function regsafeStates(old: State, cur: State, live: Uint16Array, precise
           return false;
         }
         for (let b = 0; b < 8; b++) if (fo.types[base + b] === Slot.SPILL && fc.types[base + b] !== Slot.SPILL) return false;
-        if (!regsafe(os!, cs!, ids, exact)) return false;
+        // a spilled scalar of the current frame that no later use needs exact compares as any
+        // value (stackPrecision); outer frames' slots may be read through pointers: exact
+        const slotPrecise = exact || preciseSlots === undefined || k !== n - 1 || ((preciseSlots[2 * insn + (s >> 5)] >>> (s & 31)) & 1) === 1;
+        if (!regsafe(os!, cs!, ids, exact, slotPrecise)) return false;
         continue;
       }
       for (let b = 0; b < 8; b++) {
