@@ -31,7 +31,7 @@ describe('[cli] tcxlab prog show', () => {
     for (const k of ['type', 'name', 'tag', 'gpl_compatible'] as const) expect(ours[k], k).toEqual(kernel[k]);
     // The same maps in the same order (the kernel numbers them in creation order, we by spec index).
     expect(ours.map_ids.map((id) => id - ours.map_ids[0])).toEqual(kernel.map_ids.map((id) => id - kernel.map_ids[0]));
-    expect(ours.map_names).toEqual(['arr', 'hsh', 'pcpu', 'pch']);
+    expect(ours.map_names).toEqual(['arr', 'hsh', 'pcpu', 'pch', 'rich']);
     expect(ours.verified).toBe(true);
     expect(ours.processed_insns).toBeGreaterThan(0);
     expect(ours.bytes_insns).toBe(ours.insns * 8);
@@ -43,7 +43,7 @@ describe('[cli] tcxlab prog show', () => {
     expect(r.code).toBe(0);
     const lines = r.out.split('\n');
     expect(lines[0]).toBe(kernelFirst);
-    expect(lines[1]).toMatch(/^\tsection tc {2}insns \d+ {2}maps arr,hsh,pcpu,pch$/);
+    expect(lines[1]).toMatch(/^\tsection tc {2}insns \d+ {2}maps arr,hsh,pcpu,pch,rich$/);
     expect(lines[2]).toMatch(/^\tverifier ok {2}processed \d+ insns$/);
   });
 
@@ -51,7 +51,7 @@ describe('[cli] tcxlab prog show', () => {
     const log = (JSON.parse(golden('run/invalid_verifier.bad_pkt_read.json')) as { libbpf_log: string }).libbpf_log
       .split('-- BEGIN PROG LOAD LOG --\n')[1]
       .split('\n');
-    const lastInsn = log.findLastIndex((l) => /^\d+: \(/.test(l));
+    const lastInsn = log.reduce((last, l, i) => (/^\d+: \(/.test(l) ? i : last), -1);
     const [e] = await showJson(path('progs/invalid_verifier.bpf.o'));
     expect(e.verified).toBe(false);
     expect(e.verifier_error).toBe(log[lastInsn + 1]);

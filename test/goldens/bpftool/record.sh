@@ -23,7 +23,7 @@ bpftool -j prog show pinned "$pin/progs/count" > prog-show.kernel.json
 bpftool prog show pinned "$pin/progs/count" > prog-show.kernel.txt
 sed -n 3p ../cli/one.txt | xxd -r -p > "$tmp/one.bin"
 taskset -c 0 bpftool prog run pinned "$pin/progs/count" data_in "$tmp/one.bin" repeat 1 > /dev/null
-for m in arr hsh pcpu pch; do
+for m in arr hsh pcpu pch rich; do
 	bpftool -j map dump pinned "$pin/maps/$m" > "map-$m.kernel.json"
 done
 # name type key value entries, then key/value pairs to put in (bpftool byte lists)
