@@ -10,7 +10,7 @@
  * formatted JSON-like text instead; tcxlab always prints the hex layout (the formatted values are
  * in `--json`).
  *
- * `--json`: bpftool -j's array: `{"key": ["0x01", ...], "value": [...]}` per entry, per-CPU maps
+ * Layouts: docs/bpftool-views.md §2. `--json`: bpftool -j's array: `{"key": ["0x01", ...], "value": [...]}` per entry, per-CPU maps
  * `{"key": [...], "values": [{"cpu": 0, "value": [...]}, ...]}`, map-in-map entries add
  * `inner_map_id`, and `formatted` ({"key": .., "value"/"values": ..}, btf_dumper's JSON) when the
  * map has BTF key and value types. Empty prog array / map-in-map slots are left out, as bpftool

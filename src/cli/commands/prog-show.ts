@@ -76,7 +76,7 @@ export function usedMapIndexes(p: ProgramSpec): number[] {
 }
 
 /**
- * The kernel's program tag (bpf_prog_calc_tag, kernel/bpf/core.c): the first 8 bytes of the
+ * The kernel's program tag (docs/bpftool-views.md §1; bpf_prog_calc_tag, kernel/bpf/core.c): the first 8 bytes of the
  * SHA-256 (Linux 6.18; SHA-1 before the program-signing work) of the instructions as loaded, with the imm of map lddw pairs zeroed (fds are not stable). The
  * loader's symbolic map references become what libbpf sends (MAP_IDX -> MAP_FD, MAP_IDX_VALUE ->
  * MAP_VALUE) first. kfunc calls carry tcxlab's kfunc ids, not the kernel's BTF ids, so the tag of
