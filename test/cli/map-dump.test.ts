@@ -87,6 +87,18 @@ describe('[cli] tcxlab map dump (plain, no run, errors)', () => {
     expect(e.value?.slice(0, 4)).toEqual(['0x64', '0x00', '0x00', '0x00']); // seen_packets = 100
   });
 
+  it('dumps maps named after Object.prototype keys, and bounds a 100,000,000-slot prog array', async () => {
+    const hostile = path('test/goldens/cli/hostile.bpf.o');
+    const proto = await cli(['map', 'dump', hostile, '__proto__', '--json']);
+    expect(proto.code).toBe(0);
+    expect((JSON.parse(proto.out) as KernelEntry[])[0].key).toEqual(['0x00', '0x00', '0x00', '0x00']);
+    const jt = await cli(['map', 'dump', hostile, 'jt', '--set', 'jt', '03000000', '@leaf', '--max-entries', '10']);
+    expect(jt.code).toBe(0);
+    // Empty prog array slots are left out, as bpftool does; the filled one shows the slot's value.
+    expect(jt.out).toMatch(/^key: 03 00 00 00 {2}value: [0-9a-f]{2}( [0-9a-f]{2}){3}\nFound 1 element\n$/);
+    expect(jt.err).toBe('tcxlab: note: map jt: dump cut after 10 entries (--max-entries, or 16777216 value bytes in all)\n');
+  });
+
   it('reports bad arguments in the CLI error style', async () => {
     const noMap = await cli(['map', 'dump', DUMP, 'nope']);
     expect(noMap.code).toBe(1);

@@ -26,10 +26,10 @@ import type { CliIo } from '../io.js';
 import { addVerifyOptions, CPU_ARG_MAX, intArg, verifyMode } from '../args.js';
 import { readPacketsFile, reportInputError } from '../frames.js';
 import { formatBtf } from '../btf-format.js';
-import { loadForRun, LoadFailure, parseSets, runJob } from './run.js';
+import { DUMP_TOTAL_BYTES, DUMP_VALUE_BYTES, loadForRun, LoadFailure, parseSets, runJob } from './run.js';
 
 /** Entries dumped at most by default (bpftool has no limit; tcxlab bounds every output). */
-export const MAP_DUMP_MAX_ENTRIES = 1 << 20;
+export const MAP_DUMP_MAX_ENTRIES = 1 << 16;
 
 /** One entry: key bytes, and the value (per-CPU: one per CPU), or undefined for an empty fd slot. */
 export interface DumpRow {
@@ -135,21 +135,39 @@ export function dumpJsonText(info: DumpMapInfo, rows: DumpRow[], types?: DumpBtf
   return `[${out.join(',')}]`;
 }
 
-/** The map's entries (at most `max`; `truncated` when there were more). */
-export function mapRows(map: BpfMap, max: number): { rows: DumpRow[]; truncated: boolean } {
+/**
+ * The map's entries, bounded as `tcxlab run`'s dumps are: at most `max` entries, each value cut
+ * to its first DUMP_VALUE_BYTES bytes (`valueBytesShown` set), and DUMP_TOTAL_BYTES of values in
+ * all (`truncated` set when entries were left out).
+ */
+export function mapRows(map: BpfMap, max: number): { rows: DumpRow[]; truncated: boolean; valueBytesShown?: number } {
   const keys = map.keys(max + 1);
-  const truncated = keys.length > max;
+  let truncated = keys.length > max;
+  let valueBytesShown: number | undefined;
+  let budget = DUMP_TOTAL_BYTES;
+  const cut = (v: Uint8Array): Uint8Array => {
+    if (v.length <= DUMP_VALUE_BYTES) return v;
+    valueBytesShown = DUMP_VALUE_BYTES;
+    return v.subarray(0, DUMP_VALUE_BYTES);
+  };
   const rows: DumpRow[] = [];
   for (const key of keys.slice(0, max)) {
     let value: DumpRow['value'];
     try {
-      value = map.lookup(key);
+      const v = map.lookup(key);
+      value = v === undefined ? undefined : Array.isArray(v) ? v.map(cut) : cut(v);
     } catch {
       value = undefined;
     }
+    const cost = value === undefined ? 0 : Array.isArray(value) ? value.reduce((n, x) => n + x.length, 0) : value.length;
+    if (cost > budget && rows.length > 0) {
+      truncated = true;
+      break;
+    }
+    budget -= cost;
     rows.push({ key, value });
   }
-  return { rows, truncated };
+  return { rows, truncated, valueBytesShown };
 }
 
 /** The BTF types bpftool would format the map with, if the object has them. */
@@ -235,9 +253,11 @@ export function register(program: Command, io: CliIo): void {
     const m = coll.map(mapName);
     if (m.keySize === 0) throw new UsageError(`map dump: map ${m.name} is a ${m.typeName}: it has no keys to walk (bpftool map dump cannot either)`);
     const max = (o.maxEntries as number | undefined) ?? MAP_DUMP_MAX_ENTRIES;
-    const { rows, truncated } = mapRows(m, max);
-    const info: DumpMapInfo = { type: m.type, keySize: m.keySize, valueSize: m.valueSize, percpu: m.percpu };
-    io.out(o.json ? `${dumpJsonText(info, rows, btfOf(coll, m))}\n` : dumpPlain(info, rows));
-    if (truncated) warn(`note: map ${m.name}: dump cut after ${max} entries (--max-entries)`);
+    const { rows, truncated, valueBytesShown } = mapRows(m, max);
+    // A value cut short is no longer the BTF type's layout: no `formatted` then.
+    const info: DumpMapInfo = { type: m.type, keySize: m.keySize, valueSize: valueBytesShown ?? m.valueSize, percpu: m.percpu };
+    io.out(o.json ? `${dumpJsonText(info, rows, valueBytesShown === undefined ? btfOf(coll, m) : undefined)}\n` : dumpPlain(info, rows));
+    if (valueBytesShown !== undefined) warn(`note: map ${m.name}: values cut to their first ${valueBytesShown} bytes in the dump`);
+    if (truncated) warn(`note: map ${m.name}: dump cut after ${rows.length} entries (--max-entries, or ${DUMP_TOTAL_BYTES} value bytes in all)`);
   });
 }
