@@ -106,6 +106,11 @@ export const AREAS: Record<string, Area> = {
     steps: [['sh', `${G}/loader/record-xlated.sh`]],
     needs: [root, { kind: 'bpffs' }, ...tool('bpftool')],
   },
+  bpftool: {
+    records: 'bpftool prog show / map dump (plain and -j) of bpftool/dump.bpf.o after one run, and of BTF-less maps (bpftool/*.kernel.*)',
+    steps: [['sh', `${G}/bpftool/record.sh`]],
+    needs: [root, { kind: 'bpffs' }, ...tool('clang-19', 'bpftool', 'xxd', 'taskset')],
+  },
   maps: {
     records: 'map probe programs run through `oracle run` (maps/*.out.json)',
     steps: [['sh', `${G}/maps/record.sh`]],

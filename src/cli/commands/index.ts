@@ -17,7 +17,9 @@ import { register as cover } from './cover.js';
 import { register as compare } from './compare.js';
 import { register as test } from './test.js';
 import { register as verify } from './verify.js';
+import { register as progShow } from './prog-show.js';
+import { register as mapDump } from './map-dump.js';
 
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
-export const commands: RegisterCommand[] = [conformance, conformancePlugin, tcxScript, disasm, run, progRun, inspect, net, compare, jit, trace, cover, test, verify];
+export const commands: RegisterCommand[] = [conformance, conformancePlugin, tcxScript, disasm, run, progRun, inspect, net, compare, jit, trace, cover, test, verify, progShow, mapDump];

@@ -121,7 +121,7 @@ export function parseSets(raw: string[] | undefined): SetArg[] {
  * for every CPU, or all CPUs' values in 8-byte strides; prog arrays: `@PROG`). Throws
  * LoadFailure when the object does not load, UsageError for bad arguments.
  */
-export function loadForRun(objBytes: Uint8Array, objPath: string, progName: string, sets: SetArg[], lo: LoadRunOptions = {}): Collection {
+export function loadForRun(objBytes: Uint8Array, objPath: string, progName: string | undefined, sets: SetArg[], lo: LoadRunOptions = {}): Collection {
   const objectName = objectNameOf(objPath);
   let spec: CollectionSpec;
   try {
@@ -146,11 +146,14 @@ export function loadForRun(objBytes: Uint8Array, objPath: string, progName: stri
     throw e;
   }
   // A program tcxlab refuses (unsupported kfunc or map type) fails to load, naming what it uses.
-  const refused = coll.refused.get(progName);
-  if (refused !== undefined) throw new LoadFailure(refused.error);
-  const t = coll.program(progName).spec.type.id;
-  if (t !== BPF_PROG_TYPE.BPF_PROG_TYPE_SCHED_CLS && t !== BPF_PROG_TYPE.BPF_PROG_TYPE_SCHED_ACT) {
-    throw new UsageError(`program ${progName} is ${progTypeName(t)}: tcxlab runs sched_cls and sched_act programs`);
+  // No program (`map dump` without a run): only the maps matter.
+  if (progName !== undefined) {
+    const refused = coll.refused.get(progName);
+    if (refused !== undefined) throw new LoadFailure(refused.error);
+    const t = coll.program(progName).spec.type.id;
+    if (t !== BPF_PROG_TYPE.BPF_PROG_TYPE_SCHED_CLS && t !== BPF_PROG_TYPE.BPF_PROG_TYPE_SCHED_ACT) {
+      throw new UsageError(`program ${progName} is ${progTypeName(t)}: tcxlab runs sched_cls and sched_act programs`);
+    }
   }
   for (const s of sets) {
     const map = coll.map(s.map);
@@ -201,6 +204,10 @@ export function runJob(
     warn?: (line: string) => void;
     /** Entries dumped per map (the oracle's --max-entries, default 4096). */
     maxEntries?: number;
+    /** Called with the collection after the runs, before the maps are dumped (`map dump`). */
+    onCollection?: (coll: Collection) => void;
+    /** false: leave `maps` empty (the caller dumps what it wants from `onCollection`). */
+    dumpMaps?: boolean;
   },
 ): Record<string, unknown> {
   let coll: Collection;
@@ -254,10 +261,11 @@ export function runJob(
     if (r.trace.length) run.trace = r.trace.splice(0);
     runs.push(run);
   }
+  opts.onCollection?.(coll);
   // Names come from the object: a map called __proto__ must be a key like any other.
   const maps: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   let budget = DUMP_TOTAL_BYTES;
-  for (const m of coll.mapList) {
+  for (const m of opts.dumpMaps === false ? [] : coll.mapList) {
     const d = m.dumpJson({ maxEntries: opts.maxEntries, maxValueBytes: DUMP_VALUE_BYTES, maxBytes: Math.max(budget, 0) });
     for (const [, v] of d.entries) for (const x of v === null ? [] : Array.isArray(v) ? v : [v]) budget -= x.length / 2;
     if (d.value_bytes_shown !== undefined) opts.warn?.(`note: map ${m.name}: values cut to their first ${d.value_bytes_shown} bytes in the dump`);
