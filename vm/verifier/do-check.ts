@@ -181,9 +181,19 @@ export class Checker {
     }
     this.stackDepth = this.subs.map(() => 0);
     this.live = liveness(p);
-    this.precise = precisionLiveness(p, this.subs);
     this.widenKeep = precisionLiveness(p, this.subs, false);
-    this.preciseSlots = stackPrecision(p, this.precise);
+    // registers and stack slots depend on each other (a spill matters when its slot does, a slot
+    // when its fill does): refine from the conservative start, every step a sound superset
+    let regs = precisionLiveness(p, this.subs);
+    let slots = stackPrecision(p, regs);
+    for (let round = 0; round < 8; round++) {
+      const next = precisionLiveness(p, this.subs, true, slots);
+      if (next.every((v, k) => v === regs[k])) break;
+      regs = next;
+      slots = stackPrecision(p, regs);
+    }
+    this.precise = regs;
+    this.preciseSlots = slots;
     const main = new Frame(0, -1, 0);
     main.regs[1] = pointer(RT.CTX);
     this.walkAll(new State([main]), 0);
@@ -1986,7 +1996,7 @@ const ALU_OP_NAMES = ['+=', '-=', '*=', '/=', '|=', '&=', '<<=', '>>=', 'neg', '
  * backtracking (mark_chain_precision): a scalar outside this set cannot change any later
  * decision, so pruning may ignore its value (regsafe on an imprecise scalar).
  */
-function precisionLiveness(p: DecodedProgram, subs: readonly number[], stores = true): Uint16Array {
+function precisionLiveness(p: DecodedProgram, subs: readonly number[], stores = true, slots?: Uint32Array): Uint16Array {
   // the main program's r0 at exit is not checked against a range for the program types
   // modelled (check_return_code), so it is not precise there; a subprogram's r0 flows to its caller
   const mainEnd = subs.length > 1 ? subs[1] : p.length;
@@ -2030,8 +2040,20 @@ function precisionLiveness(p: DecodedProgram, subs: readonly number[], stores = 
           f = (o) => o;
           break;
         case 'stx':
-          // a stored value may be filled back; for widening only stack stores count (see widen)
-          f = stores || d === 10 ? (o) => o | bit(s) : (o) => o;
+          // a stored value may be filled back; for widening only stack stores count (see widen).
+          // With the stack slots' precision known (stackPrecision), a store through r10 matters
+          // only when a slot it writes still matters after it.
+          if (slots !== undefined && d === 10 && p.off[i] >= -512 && p.off[i] + (row.bytes ?? 8) <= 0) {
+            const a = (512 + p.off[i]) >> 3;
+            const b = (512 + p.off[i] + (row.bytes ?? 8) - 1) >> 3;
+            let need = false;
+            for (let k = a; k <= b && !need; k++) {
+              const w = k < 32 ? 0 : 1;
+              const m = 1 << (k & 31);
+              if (((slots[2 * (i + 1) + w] ?? 0) & m) !== 0) need = true;
+            }
+            f = need ? (o) => o | bit(s) : (o) => o;
+          } else f = stores || d === 10 ? (o) => o | bit(s) : (o) => o;
           break;
         case 'atomic':
           f = (o) => o | bit(s) | 1;
