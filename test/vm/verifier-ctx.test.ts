@@ -190,3 +190,40 @@ describe('[vm/verifier]: packet pointers across a map lookup', () => {
     expect((err as VerifierError).log.at(-1)).toBe('R7 offset is outside of the packet');
   });
 });
+
+describe('[vm/verifier]: spilled scalars that matter are compared exactly when pruning (stackPrecision)', () => {
+  // Two paths spill a different r8 to fp-8 (a known 4, or skb->len unbounded), then meet; the
+  // value is read back into r3 (by a fill, or by an atomic exchange through a pointer to the
+  // slot) and moves a stack pointer. The 4 path is safe; the other must be refused, so the
+  // second path must not be pruned against the first at the meeting point.
+  const prog = (readBack: string[], other = 'mov %r8, %r6'): Uint8Array =>
+    assemble(
+      [
+        'ldxw %r6, [%r1+0]', // skb->len: unknown
+        'jgt %r6, 100, +2',
+        'mov %r8, 4',
+        'ja +1',
+        other,
+        'stxdw [%r10-8], %r8', // both paths meet here with different spills
+        'mov %r7, 0',
+        'jeq %r7, 1, +0',
+        ...readBack,
+        'mov %r2, %r10',
+        'add %r2, -64',
+        'add %r2, %r3',
+        'ldxb %r0, [%r2+0]',
+        'exit',
+      ].join('\n'),
+    );
+  const fill = ['ldxdw %r3, [%r10-8]'];
+  const xchg = ['mov %r4, %r10', 'add %r4, -8', 'mov %r3, 0', 'lock xchg [%r4+0], %r3'];
+
+  it.each([
+    ['a fill through r10', fill],
+    ['an atomic exchange through a pointer to the slot', xchg],
+  ])('refuses the unbounded path read back by %s', (_name, readBack) => {
+    expect(() => verify(prog(readBack), { progType: SCHED_CLS_TYPE })).toThrow(VerifierError);
+    // and with a bounded value on the other path too it is accepted: the refusal comes from the spill
+    expect(() => verify(prog(readBack, 'mov %r8, 8'), { progType: SCHED_CLS_TYPE })).not.toThrow();
+  });
+});

@@ -2185,7 +2185,12 @@ function stackPrecision(p: DecodedProgram, regs: Uint16Array): Uint32Array {
           }
           break;
         case 'atomic':
-          if (d === 10) {
+          // an atomic through any other pointer may read a stack slot into a register (fetch,
+          // xchg, cmpxchg), like a fill through a pointer: every slot matters
+          if (d !== 10) {
+            lo = ALL;
+            hi = ALL;
+          } else {
             const c = cover(p.off[i], row.bytes ?? 8);
             if (c === undefined) {
               lo = ALL;
