@@ -16,7 +16,7 @@ import { frameStr, padInsn, regStr, stateStr, typeName } from './log.js';
 import { OPCODE_TABLE, fieldError, isDivMod, isShift, shiftWidth, type OpcodeRow } from './opcodes.js';
 import { mapStructName } from './map-structs.js';
 import { regsafeStates } from './prune.js';
-import { RT, Reg, clearScalarId, constScalar, isPkt, markKnown, markUnbounded, pointer, unknownScalar } from './reg.js';
+import { RT, Reg, clearScalarId, constScalar, sameBounds, isPkt, markKnown, markUnbounded, pointer, unknownScalar } from './reg.js';
 import { JNSET, coerce, coerceSx, flipCond, negateCond, refine, scalarAlu, scalarBranch, scalarEnd, scalarNeg, sync, zext32 } from './scalar.js';
 import { Frame, Slot, State, type CallbackInfo } from './state.js';
 import { tAdd, tSub, tStr, tconst, tIsConst } from './tnum.js';
@@ -1445,20 +1445,20 @@ export class Checker {
 
   /** r points at a dynptr over the packet. */
   pktDynAt(r: Reg): boolean {
-    if (r.t !== RT.STACK || !tIsConst(r.v)) return false;
+    const at = this.dynptrAt(r);
+    return at !== undefined && at.f.pktDyn[at.k] === 1;
+  }
+
+  /** The frame and first slot of the 16-byte dynptr a stack pointer points at, or undefined. */
+  dynptrAt(r: Reg): { f: Frame; k: number; frame: number } | undefined {
+    if (r.t !== RT.STACK || !tIsConst(r.v)) return undefined;
     const k = (512 + r.off + Number(BigInt.asIntN(64, r.v.v))) >> 3;
-    return k >= 0 && k < 64 && this.st.frames[r.frame].pktDyn[k] === 1;
+    return k >= 0 && k < 63 ? { f: this.st.frames[r.frame], k, frame: r.frame } : undefined;
   }
 
   pktDynptr(rec: KfuncRecord | undefined, ret: Reg): void {
     if (rec === undefined) return;
-    // the dynptr an argument points at: its frame and first slot, or undefined
-    const at = (n: number): { f: Frame; k: number; frame: number } | undefined => {
-      const r = this.regs[n + 1];
-      if (n < 0 || r.t !== RT.STACK || !tIsConst(r.v)) return undefined;
-      const k = (512 + r.off + Number(BigInt.asIntN(64, r.v.v))) >> 3;
-      return k >= 0 && k < 63 ? { f: this.st.frames[r.frame], k, frame: r.frame } : undefined;
-    };
+    const at = (n: number) => (n < 0 ? undefined : this.dynptrAt(this.regs[n + 1]));
     const src = at(rec.args.findIndex((a) => a.kind === 'dynptr' && a.uninit !== true));
     const made = at(rec.args.findIndex((a) => a.kind === 'dynptr' && a.uninit === true));
     if (made) {
@@ -1516,7 +1516,7 @@ export class Checker {
       if (r0.smin < cb.retMin || r0.smax > cb.retMax)
         this.fail(i, `At async callback the register R0 has smin=${r0.smin} smax=${r0.smax} should have been in [${cb.retMin}, ${cb.retMax}]`);
     }
-    for (const ref of st.refs) this.fail(i, `Unreleased reference id=${ref.id} alloc_insn=${ref.insn}`);
+    if (st.refs.length) this.fail(i, this.unreleased());
     this.endPath();
   }
 
@@ -1599,7 +1599,6 @@ export class Checker {
     const dynWritesPkt = id === BPF_FUNC_DYNPTR_WRITE && this.pktDynAt(this.regs[1]);
     let mapIdx = -1;
     let release = 0;
-    let releaseKind: 'sock' | 'ringbuf' | '' = '';
     let allocSize = 0n;
     let funcTarget = -1;
     let lockReg: Reg | undefined;
@@ -1671,7 +1670,6 @@ export class Checker {
           if (kind === 'skrel') {
             if (!reg.ref) this.fail(i, `R${regno} must be referenced when passed to release function`);
             release = reg.ref;
-            releaseKind = 'sock';
           }
           break;
         case 'alloc':
@@ -1679,7 +1677,6 @@ export class Checker {
           if (!reg.ref) this.fail(i, `R${regno} must be referenced when passed to release function`);
           if (reg.off !== 0 || !tIsConst(reg.v)) this.fail(i, `R${regno} must have zero offset when passed to release func or trusted arg to kfunc`);
           release = reg.ref;
-          releaseKind = 'ringbuf';
           break;
         case 'lock':
           if (reg.t !== RT.MAP_VALUE || reg.nullable) this.argError(i, regno, reg, 'map_value, ptr_');
@@ -1774,17 +1771,16 @@ export class Checker {
       this.st.forEachReg((r) => {
         if (r.ref === release) Object.assign(r, unknownScalar());
       });
-      void releaseKind;
     }
     // callbacks
     if (funcTarget >= 0) this.callbackCall(i, id, funcTarget, mapIdx, timerReg);
-    if (id === 12 && this.st.frames.length > 1 && false) return;
     // pointer casts (sk_fullsock, tcp_sock, skc_to_*) keep their argument's reference (is_ptr_cast_function)
     const castRef = [95, 96, 136, 137, 138, 139, 140, 178, 196].includes(id) ? this.regs[1].ref : 0;
     // clobber the argument registers, set r0
     const regs = this.regs;
     for (let r = 1; r <= 5; r++) regs[r] = new Reg();
     let r0: Reg;
+    let acquires = proto.acquires;
     switch (proto.ret) {
       case 'int':
         r0 = unknownScalar();
@@ -1795,61 +1791,47 @@ export class Checker {
       case 'value?': {
         const m = this.maps[mapIdx];
         if (m && (m.type === MT.SOCKMAP || m.type === MT.SOCKHASH) && id === 1) {
-          // a sockmap lookup returns a referenced socket (check_helper_call)
+          // a sockmap lookup returns a referenced socket (check_helper_call, is_acquire_function)
           r0 = pointer(RT.SOCKET);
-          r0.nullable = true;
-          r0.id = ++this.idGen;
-          r0.ref = r0.id;
-          this.st.refs = [...this.st.refs, { id: r0.id, insn: i, kind: 'sock' }];
-          break;
-        }
-        if (m && (m.type === MT.ARRAY_OF_MAPS || m.type === MT.HASH_OF_MAPS) && id === 1) {
+          acquires = true;
+        } else if (m && (m.type === MT.ARRAY_OF_MAPS || m.type === MT.HASH_OF_MAPS) && id === 1) {
           r0 = pointer(RT.MAP_PTR);
           r0.map = this.innerMapIndex(mapIdx);
         } else {
           r0 = pointer(RT.MAP_VALUE);
           r0.map = mapIdx;
         }
-        r0.nullable = true;
-        r0.id = ++this.idGen;
         break;
       }
       case 'sock?':
         r0 = pointer(RT.SOCKET);
-        r0.nullable = true;
-        r0.id = ++this.idGen;
         break;
       case 'skc?':
         r0 = pointer(RT.SOCK_COMMON);
-        r0.nullable = true;
-        r0.id = ++this.idGen;
         break;
       case 'tcp?':
         r0 = pointer(RT.TCP_SOCK);
-        r0.nullable = true;
-        r0.id = ++this.idGen;
         break;
       case 'rbmem?':
         r0 = pointer(RT.MEM);
         r0.ringbuf = true;
         r0.size = Number(allocSize);
-        r0.nullable = true;
-        r0.id = ++this.idGen;
         break;
       case 'btf?':
         r0 = pointer(RT.BTF_ID);
         r0.btf = proto.name.replace(/^bpf_(skc_to_)?/, '');
-        r0.nullable = true;
-        r0.id = ++this.idGen;
         break;
       case 'dmem?':
         r0 = pointer(RT.MEM);
         r0.size = Number(allocSize);
-        r0.nullable = true;
-        r0.id = ++this.idGen;
         break;
     }
-    if (proto.acquires) {
+    if (proto.ret.endsWith('?')) {
+      // a NULL-able result gets the id its NULL check resolves (mark_ptr_or_null_regs)
+      r0.nullable = true;
+      r0.id = ++this.idGen;
+    }
+    if (acquires) {
       // the reference takes an id of its own after the NULL-check id (acquire_reference_state)
       r0.id = ++this.idGen;
       r0.ref = r0.id;
@@ -2043,15 +2025,9 @@ function precisionLiveness(p: DecodedProgram, subs: readonly number[], stores = 
           // a stored value may be filled back; for widening only stack stores count (see widen).
           // With the stack slots' precision known (stackPrecision), a store through r10 matters
           // only when a slot it writes still matters after it.
-          if (slots !== undefined && d === 10 && p.off[i] >= -512 && p.off[i] + (row.bytes ?? 8) <= 0) {
-            const a = (512 + p.off[i]) >> 3;
-            const b = (512 + p.off[i] + (row.bytes ?? 8) - 1) >> 3;
-            let need = false;
-            for (let k = a; k <= b && !need; k++) {
-              const w = k < 32 ? 0 : 1;
-              const m = 1 << (k & 31);
-              if (((slots[2 * (i + 1) + w] ?? 0) & m) !== 0) need = true;
-            }
+          const m = slots !== undefined && d === 10 ? slotMask(p.off[i], row.bytes ?? 8) : undefined;
+          if (m !== undefined) {
+            const need = ((slots![2 * (i + 1)] ?? 0) & m[0]) !== 0 || ((slots![2 * (i + 1) + 1] ?? 0) & m[1]) !== 0;
             f = need ? (o) => o | bit(s) : (o) => o;
           } else f = stores || d === 10 ? (o) => o | bit(s) : (o) => o;
           break;
@@ -2107,6 +2083,30 @@ function precisionLiveness(p: DecodedProgram, subs: readonly number[], stores = 
   return out;
 }
 
+/** Helpers that call back into the program, which may read the caller's frame through a pointer. */
+const CALLBACK_HELPERS: ReadonlySet<number> = new Set([
+  HELPER_IDS.bpf_loop,
+  HELPER_IDS.bpf_for_each_map_elem,
+  HELPER_IDS.bpf_timer_set_callback,
+  HELPER_IDS.bpf_find_vma,
+  HELPER_IDS.bpf_user_ringbuf_drain,
+]);
+
+/**
+ * The slots (masks of slots 0–31 and 32–63) an r10-relative access of `size` bytes at `off`
+ * covers, or undefined when it leaves the frame.
+ */
+function slotMask(off: number, size: number): [number, number] | undefined {
+  if (off < -512 || off + size > 0) return undefined;
+  let lo = 0;
+  let hi = 0;
+  for (let k = (512 + off) >> 3; k <= (512 + off + size - 1) >> 3; k++) {
+    if (k < 32) lo |= 1 << k;
+    else hi |= 1 << (k - 32);
+  }
+  return [lo, hi];
+}
+
 /**
  * Which stack slots of the current frame (r10-relative, 64 × 8 bytes) hold a value that may
  * still reach a use where it must be exact, before each instruction: the stack half of the
@@ -2122,16 +2122,6 @@ function stackPrecision(p: DecodedProgram, regs: Uint16Array): Uint32Array {
   const n = p.length;
   const out = new Uint32Array(2 * n);
   const ALL = 0xffffffff;
-  // slots [lo, hi] covered by an r10-relative access of `size` bytes at `off`, or -1 when outside the frame
-  const cover = (off: number, size: number): [number, number] | undefined => {
-    if (off < -512 || off + size > 0) return undefined;
-    return [(512 + off) >> 3, (512 + off + size - 1) >> 3];
-  };
-  const has = (lo: number, hi: number, a: number, b: number): boolean => {
-    for (let k = a; k <= b; k++) if (k < 32 ? (lo >>> k) & 1 : (hi >>> (k - 32)) & 1) return true;
-    return false;
-  };
-  const CALLBACK_HELPERS: ReadonlySet<number> = new Set([HELPER_IDS.bpf_loop, HELPER_IDS.bpf_for_each_map_elem, HELPER_IDS.bpf_timer_set_callback, HELPER_IDS.bpf_find_vma, HELPER_IDS.bpf_user_ringbuf_drain]);
   let changed = true;
   while (changed) {
     changed = false;
@@ -2151,63 +2141,33 @@ function stackPrecision(p: DecodedProgram, regs: Uint16Array): Uint32Array {
       }
       const d = p.dst[i] & 0xf;
       const s = p.src[i] & 0xf;
-      const needAfter = (r: number): boolean => {
-        // the register's need after this instruction: from the successors' register masks
-        for (const t of succ) if (t >= 0 && t < n && (regs[t] >> r) & 1) return true;
-        return false;
+      // the register's need after this instruction: from the successors' register masks
+      const needAfter = (r: number): boolean => succ.some((t) => t >= 0 && t < n && ((regs[t] >> r) & 1) === 1);
+      // an access through r10 reads the slots it covers; through another pointer, any slot
+      const reads = (m: [number, number] | undefined): void => {
+        lo |= m === undefined ? ALL : m[0];
+        hi |= m === undefined ? ALL : m[1];
       };
       switch (row.kind) {
         case 'ldx':
-          if (needAfter(d)) {
-            const c = s === 10 ? cover(p.off[i], row.bytes!) : undefined;
-            if (c === undefined) {
-              lo = ALL;
-              hi = ALL;
-            } else {
-              for (let k = c[0]; k <= c[1]; k++) {
-                if (k < 32) lo |= 1 << k;
-                else hi |= 1 << (k - 32);
-              }
-            }
-          }
+          if (needAfter(d)) reads(s === 10 ? slotMask(p.off[i], row.bytes!) : undefined);
           break;
         case 'st':
-        case 'stx':
-          if (d === 10) {
-            const off = p.off[i];
-            const c = cover(off, row.bytes!);
-            if (c !== undefined && row.bytes === 8 && (off & 7) === 0) {
-              // the slot is overwritten whole
-              const k = c[0];
-              if (k < 32) lo &= ~(1 << k);
-              else hi &= ~(1 << (k - 32));
-            }
+        case 'stx': {
+          // an aligned 8-byte store through r10 overwrites its slot whole
+          const m = d === 10 && row.bytes === 8 && (p.off[i] & 7) === 0 ? slotMask(p.off[i], 8) : undefined;
+          if (m !== undefined) {
+            lo &= ~m[0];
+            hi &= ~m[1];
           }
           break;
+        }
         case 'atomic':
-          // an atomic through any other pointer may read a stack slot into a register (fetch,
-          // xchg, cmpxchg), like a fill through a pointer: every slot matters
-          if (d !== 10) {
-            lo = ALL;
-            hi = ALL;
-          } else {
-            const c = cover(p.off[i], row.bytes ?? 8);
-            if (c === undefined) {
-              lo = ALL;
-              hi = ALL;
-            } else {
-              for (let k = c[0]; k <= c[1]; k++) {
-                if (k < 32) lo |= 1 << k;
-                else hi |= 1 << (k - 32);
-              }
-            }
-          }
+          // an atomic may read its slot into a register (fetch, xchg, cmpxchg), like a fill
+          reads(d === 10 ? slotMask(p.off[i], row.bytes ?? 8) : undefined);
           break;
         case 'call':
-          if (p.src[i] !== CallSrc.HELPER || CALLBACK_HELPERS.has(p.imm[i])) {
-            lo = ALL;
-            hi = ALL;
-          }
+          if (p.src[i] !== CallSrc.HELPER || CALLBACK_HELPERS.has(p.imm[i])) reads(undefined);
           break;
         case 'exit':
           lo = 0;
@@ -2350,12 +2310,12 @@ function widen(old: State, cur: State, precise: Uint16Array, insn: number): void
       if (pmask & (1 << r)) continue;
       const x = a.regs[r];
       const y = b.regs[r];
-      if (x.t === RT.SCALAR && y.t === RT.SCALAR && !sameScalar(x, y)) b.regs[r] = unknownScalar();
+      if (x.t === RT.SCALAR && y.t === RT.SCALAR && !sameBounds(x, y)) b.regs[r] = unknownScalar();
     }
     for (let s = 0; s < 64; s++) {
       const x = a.spilled[s];
       const y = b.spilled[s];
-      if (x && y && x.t === RT.SCALAR && y.t === RT.SCALAR && !sameScalar(x, y)) {
+      if (x && y && x.t === RT.SCALAR && y.t === RT.SCALAR && !sameBounds(x, y)) {
         const u = unknownScalar();
         b.spilled[s] = u;
       }
@@ -2363,21 +2323,6 @@ function widen(old: State, cur: State, precise: Uint16Array, insn: number): void
   }
 }
 
-/** Both scalars hold the same facts, 32-bit bounds included (regs_exact on scalars). */
-function sameScalar(a: Reg, b: Reg): boolean {
-  return (
-    a.v.v === b.v.v &&
-    a.v.m === b.v.m &&
-    a.smin === b.smin &&
-    a.smax === b.smax &&
-    a.umin === b.umin &&
-    a.umax === b.umax &&
-    a.s32min === b.s32min &&
-    a.s32max === b.s32max &&
-    a.u32min === b.u32min &&
-    a.u32max === b.u32max
-  );
-}
 
 /** bpf_sock_is_valid_access, bpf_sock_common_is_valid_access, bpf_tcp_sock_is_valid_access (reads). */
 function sockAccessOk(t: RT, off: number, size: number): boolean {

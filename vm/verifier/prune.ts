@@ -10,7 +10,7 @@
  * live at all, comes from static passes over the program (do-check.ts: liveness,
  * precisionLiveness) instead of the kernel's backtracking, so it prunes less but never more.
  */
-import { RT, Reg } from './reg.js';
+import { RT, Reg, sameBounds } from './reg.js';
 import { Slot, type State } from './state.js';
 import { tIn } from './tnum.js';
 
@@ -63,7 +63,7 @@ function regsafe(o: Reg, c: Reg, ids: IdMap, exact: boolean, precise = true): bo
   switch (o.t) {
     case RT.SCALAR:
       if (exact) {
-        return sameVar(o, c) && o.s32min === c.s32min && o.s32max === c.s32max && o.u32min === c.u32min && o.u32max === c.u32max && o.addConst === c.addConst && o.delta === c.delta;
+        return sameBounds(o, c) && o.addConst === c.addConst && o.delta === c.delta;
       }
       if (!precise) return true; // an imprecise scalar: its value decides nothing later
       // linked registers: the same kind of link, the same delta, consistent ids (regsafe)

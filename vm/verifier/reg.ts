@@ -138,6 +138,22 @@ export function clearScalarId(r: Reg): void {
   r.delta = 0;
 }
 
+/** The same variable part: tnum and every 64- and 32-bit bound (regs_exact on the value). */
+export function sameBounds(a: Reg, b: Reg): boolean {
+  return (
+    a.v.v === b.v.v &&
+    a.v.m === b.v.m &&
+    a.smin === b.smin &&
+    a.smax === b.smax &&
+    a.umin === b.umin &&
+    a.umax === b.umax &&
+    a.s32min === b.s32min &&
+    a.s32max === b.s32max &&
+    a.u32min === b.u32min &&
+    a.u32max === b.u32max
+  );
+}
+
 /** A fresh unknown scalar (mark_reg_unknown). */
 export function unknownScalar(): Reg {
   const r = new Reg();

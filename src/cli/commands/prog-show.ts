@@ -24,18 +24,16 @@ import { createHash } from 'node:crypto';
 import type { Command } from 'commander';
 import { loadCollectionSpec, type CollectionSpec, type LoadOptions, type ProgramSpec } from '../../../loader/index.js';
 import { UsageError, VerifierError } from '../../../vm/errors.js';
+import { Op, PseudoSrc } from '../../../vm/isa.js';
 import { verify } from '../../../vm/verifier/index.js';
 import { isGplCompatible, verifierOptionsFor } from '../../verifier-env.js';
 import { libbpfMapName, objectNameOf } from '../../collection.js';
 import type { CliIo } from '../io.js';
 import { progTypeName } from './run.js';
 
-/** Pseudo sources of lddw (loader/spec.ts: symbolic map references; uapi: the kernel's). */
-const PSEUDO_MAP_FD = 1;
-const PSEUDO_MAP_VALUE = 2;
-const PSEUDO_MAP_IDX = 5;
-const PSEUDO_MAP_IDX_VALUE = 6;
-const LD_IMM64 = 0x18;
+// lddw pseudo sources: the loader's symbolic map references (IDX) and the kernel's (FD/VALUE)
+const { BPF_PSEUDO_MAP_FD: PSEUDO_MAP_FD, BPF_PSEUDO_MAP_VALUE: PSEUDO_MAP_VALUE, BPF_PSEUDO_MAP_IDX: PSEUDO_MAP_IDX, BPF_PSEUDO_MAP_IDX_VALUE: PSEUDO_MAP_IDX_VALUE } = PseudoSrc;
+const LD_IMM64 = Op.LDDW;
 
 /** One program as `prog show --json` prints it. */
 export interface ProgShowEntry {
