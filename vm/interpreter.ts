@@ -142,6 +142,12 @@ export function allocFrames(mem: Memory, bytes: Uint8Array, shadow: Int32Array):
   return frames;
 }
 
+/**
+ * The access cache's shadow for regions without one: reading past its end gives undefined (| 0 makes
+ * that tag 0) and writing past it is a no-op, so the fast paths need no null test.
+ */
+const NO_SHADOW = new Int32Array(0);
+
 /** Frame k ≥ MAX_CALL_DEPTH (after tail calls from subprograms): its own bytes and shadow. */
 export function allocExtraFrame(mem: Memory, k: number): Region {
   const r = mem.alloc('stack', new Uint8Array(STACK_SIZE), { label: `stack frame ${k}` });
@@ -485,17 +491,22 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
   let cLen = STACK_SIZE;
   // bytes of the cached region a store may write (0 when it is read-only)
   let cWLen = STACK_SIZE;
-  let cSh: Int32Array | null = frames[depth].shadow ?? null;
+  let cSh: Int32Array = frames[depth].shadow ?? NO_SHADOW;
 
   try {
     for (;;) {
-      if (pc >= N) {
-        throw fault(ErrorCode.FellOffEnd, 'execution fell off the end of the program', Math.max(N - 1, 0), N > 0 ? OP[N - 1] : 0);
+      // Falling off the end (pc === N: jumps are range-checked where they are taken) reads past
+      // OP, whose undefined lands in the switch's default case; no per-instruction test here.
+      if (--left < 0) {
+        if (pc >= N) throw fellOff(N, OP);
+        throw fault(ErrorCode.BudgetExceeded, `instruction budget of ${budget} exhausted`, pc, OP[pc]);
       }
-      if (--left < 0) throw fault(ErrorCode.BudgetExceeded, `instruction budget of ${budget} exhausted`, pc, OP[pc]);
       i = pc;
       op = OP[i];
-      if (stepping) step(i, regs, depth);
+      if (stepping) {
+        if (i >= N) throw fellOff(N, OP);
+        step(i, regs, depth);
+      }
       const d = DST[i];
       pc = i + 1;
       // Case labels are numeric literals (named in comments, values from isa.ts `Op`): V8 builds a
@@ -1160,7 +1171,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           cView = frames[depth].view;
           cLen = STACK_SIZE;
           cWLen = STACK_SIZE;
-          cSh = frames[depth].shadow ?? null;
+          cSh = frames[depth].shadow ?? NO_SHADOW;
           const tail = call.tailCall;
           if (tail !== undefined) {
             call.tailCall = undefined;
@@ -1233,7 +1244,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           cView = frames[depth].view;
           cLen = STACK_SIZE;
           cWLen = STACK_SIZE;
-          cSh = frames[depth].shadow ?? null;
+          cSh = frames[depth].shadow ?? NO_SHADOW;
           pc = retPc[depth];
           if (progs[depth] !== cur) {
             cur = progs[depth];
@@ -1265,7 +1276,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const s = SRC[i];
           const h = H[s];
           const a = (L[s] + OFF[i]) | 0;
-          const o = (a >>> 0) - BASE_LO;
+          const o = (a - BASE_LO) | 0;
           if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 4) {
             L[d] = cView.getInt32(o, true);
             H[d] = 0;
@@ -1279,7 +1290,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               cView = rg.view;
               cLen = rg.bytes.length;
               cWLen = rg.writable ? rg.bytes.length : 0;
-              cSh = rg.shadow ?? null;
+              cSh = rg.shadow ?? NO_SHADOW;
             }
           }
           break;
@@ -1288,7 +1299,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const s = SRC[i];
           const h = H[s];
           const a = (L[s] + OFF[i]) | 0;
-          const o = (a >>> 0) - BASE_LO;
+          const o = (a - BASE_LO) | 0;
           if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 2) {
             L[d] = cView.getUint16(o, true);
             H[d] = 0;
@@ -1302,7 +1313,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               cView = rg.view;
               cLen = rg.bytes.length;
               cWLen = rg.writable ? rg.bytes.length : 0;
-              cSh = rg.shadow ?? null;
+              cSh = rg.shadow ?? NO_SHADOW;
             }
           }
           break;
@@ -1311,7 +1322,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const s = SRC[i];
           const h = H[s];
           const a = (L[s] + OFF[i]) | 0;
-          const o = (a >>> 0) - BASE_LO;
+          const o = (a - BASE_LO) | 0;
           if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 1) {
             L[d] = cView.getUint8(o);
             H[d] = 0;
@@ -1325,7 +1336,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               cView = rg.view;
               cLen = rg.bytes.length;
               cWLen = rg.writable ? rg.bytes.length : 0;
-              cSh = rg.shadow ?? null;
+              cSh = rg.shadow ?? NO_SHADOW;
             }
           }
           break;
@@ -1334,11 +1345,11 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const s = SRC[i];
           const h = H[s];
           const a = (L[s] + OFF[i]) | 0;
-          const o = (a >>> 0) - BASE_LO;
+          const o = (a - BASE_LO) | 0;
           if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 8) {
             L[d] = cView.getInt32(o, true);
             H[d] = cView.getInt32(o + 4, true);
-            T[d] = cSh !== null && (o & 7) === 0 ? cSh[o >> 3] : 0;
+            T[d] = (o & 7) === 0 ? cSh[o >> 3] | 0 : 0;
           } else {
             L[d] = load(mem, h, T[s], a, 8, false, i, op);
             H[d] = LD_HI;
@@ -1349,7 +1360,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               cView = rg.view;
               cLen = rg.bytes.length;
               cWLen = rg.writable ? rg.bytes.length : 0;
-              cSh = rg.shadow ?? null;
+              cSh = rg.shadow ?? NO_SHADOW;
             }
           }
           break;
@@ -1358,7 +1369,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const s = SRC[i];
           const h = H[s];
           const a = (L[s] + OFF[i]) | 0;
-          const o = (a >>> 0) - BASE_LO;
+          const o = (a - BASE_LO) | 0;
           if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 4) {
             L[d] = cView.getInt32(o, true);
             H[d] = L[d] >> 31;
@@ -1372,7 +1383,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               cView = rg.view;
               cLen = rg.bytes.length;
               cWLen = rg.writable ? rg.bytes.length : 0;
-              cSh = rg.shadow ?? null;
+              cSh = rg.shadow ?? NO_SHADOW;
             }
           }
           break;
@@ -1381,7 +1392,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const s = SRC[i];
           const h = H[s];
           const a = (L[s] + OFF[i]) | 0;
-          const o = (a >>> 0) - BASE_LO;
+          const o = (a - BASE_LO) | 0;
           if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 2) {
             L[d] = cView.getInt16(o, true);
             H[d] = L[d] >> 31;
@@ -1395,7 +1406,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               cView = rg.view;
               cLen = rg.bytes.length;
               cWLen = rg.writable ? rg.bytes.length : 0;
-              cSh = rg.shadow ?? null;
+              cSh = rg.shadow ?? NO_SHADOW;
             }
           }
           break;
@@ -1404,7 +1415,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const s = SRC[i];
           const h = H[s];
           const a = (L[s] + OFF[i]) | 0;
-          const o = (a >>> 0) - BASE_LO;
+          const o = (a - BASE_LO) | 0;
           if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 1) {
             L[d] = cView.getInt8(o);
             H[d] = L[d] >> 31;
@@ -1418,7 +1429,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               cView = rg.view;
               cLen = rg.bytes.length;
               cWLen = rg.writable ? rg.bytes.length : 0;
-              cSh = rg.shadow ?? null;
+              cSh = rg.shadow ?? NO_SHADOW;
             }
           }
           break;
@@ -1430,7 +1441,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const vhi = vlo >> 31;
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
-          const o = (a >>> 0) - BASE_LO;
+          const o = (a - BASE_LO) | 0;
           if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 4) {
             cView.setInt32(o, vlo, true);
           } else {
@@ -1441,7 +1452,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               cView = rg.view;
               cLen = rg.bytes.length;
               cWLen = rg.writable ? rg.bytes.length : 0;
-              cSh = rg.shadow ?? null;
+              cSh = rg.shadow ?? NO_SHADOW;
             }
           }
           break;
@@ -1451,7 +1462,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const vhi = vlo >> 31;
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
-          const o = (a >>> 0) - BASE_LO;
+          const o = (a - BASE_LO) | 0;
           if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 2) {
             cView.setUint16(o, vlo & 0xffff, true);
           } else {
@@ -1462,7 +1473,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               cView = rg.view;
               cLen = rg.bytes.length;
               cWLen = rg.writable ? rg.bytes.length : 0;
-              cSh = rg.shadow ?? null;
+              cSh = rg.shadow ?? NO_SHADOW;
             }
           }
           break;
@@ -1472,7 +1483,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const vhi = vlo >> 31;
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
-          const o = (a >>> 0) - BASE_LO;
+          const o = (a - BASE_LO) | 0;
           if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 1) {
             cView.setUint8(o, vlo & 0xff);
           } else {
@@ -1483,7 +1494,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               cView = rg.view;
               cLen = rg.bytes.length;
               cWLen = rg.writable ? rg.bytes.length : 0;
-              cSh = rg.shadow ?? null;
+              cSh = rg.shadow ?? NO_SHADOW;
             }
           }
           break;
@@ -1493,12 +1504,12 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const vhi = vlo >> 31;
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
-          const o = (a >>> 0) - BASE_LO;
+          const o = (a - BASE_LO) | 0;
           if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 8) {
             cView.setInt32(o, vlo, true);
             cView.setInt32(o + 4, vhi, true);
             // A 64-bit spill keeps the value's provenance for the matching fill.
-            if (cSh !== null && (o & 7) === 0) cSh[o >> 3] = 0;
+            if ((o & 7) === 0) cSh[o >> 3] = 0;
           } else {
             store(mem, h, T[d], a, 8, vlo, vhi, 0, i, op);
             const rg = mem.regionOf(h);
@@ -1507,7 +1518,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               cView = rg.view;
               cLen = rg.bytes.length;
               cWLen = rg.writable ? rg.bytes.length : 0;
-              cSh = rg.shadow ?? null;
+              cSh = rg.shadow ?? NO_SHADOW;
             }
           }
           break;
@@ -1515,21 +1526,20 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
         case 0x63: { // STXW
           const s = SRC[i];
           const vlo = L[s];
-          const vhi = H[s];
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
-          const o = (a >>> 0) - BASE_LO;
+          const o = (a - BASE_LO) | 0;
           if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 4) {
             cView.setInt32(o, vlo, true);
           } else {
-            store(mem, h, T[d], a, 4, vlo, vhi, T[s], i, op);
+            store(mem, h, T[d], a, 4, vlo, H[s], T[s], i, op);
             const rg = mem.regionOf(h);
             if (rg !== undefined && rg.ctx === undefined) {
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
               cWLen = rg.writable ? rg.bytes.length : 0;
-              cSh = rg.shadow ?? null;
+              cSh = rg.shadow ?? NO_SHADOW;
             }
           }
           break;
@@ -1537,21 +1547,20 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
         case 0x6b: { // STXH
           const s = SRC[i];
           const vlo = L[s];
-          const vhi = H[s];
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
-          const o = (a >>> 0) - BASE_LO;
+          const o = (a - BASE_LO) | 0;
           if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 2) {
             cView.setUint16(o, vlo & 0xffff, true);
           } else {
-            store(mem, h, T[d], a, 2, vlo, vhi, T[s], i, op);
+            store(mem, h, T[d], a, 2, vlo, H[s], T[s], i, op);
             const rg = mem.regionOf(h);
             if (rg !== undefined && rg.ctx === undefined) {
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
               cWLen = rg.writable ? rg.bytes.length : 0;
-              cSh = rg.shadow ?? null;
+              cSh = rg.shadow ?? NO_SHADOW;
             }
           }
           break;
@@ -1559,21 +1568,20 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
         case 0x73: { // STXB
           const s = SRC[i];
           const vlo = L[s];
-          const vhi = H[s];
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
-          const o = (a >>> 0) - BASE_LO;
+          const o = (a - BASE_LO) | 0;
           if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 1) {
             cView.setUint8(o, vlo & 0xff);
           } else {
-            store(mem, h, T[d], a, 1, vlo, vhi, T[s], i, op);
+            store(mem, h, T[d], a, 1, vlo, H[s], T[s], i, op);
             const rg = mem.regionOf(h);
             if (rg !== undefined && rg.ctx === undefined) {
               cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
               cWLen = rg.writable ? rg.bytes.length : 0;
-              cSh = rg.shadow ?? null;
+              cSh = rg.shadow ?? NO_SHADOW;
             }
           }
           break;
@@ -1584,12 +1592,12 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const vhi = H[s];
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
-          const o = (a >>> 0) - BASE_LO;
+          const o = (a - BASE_LO) | 0;
           if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 8) {
             cView.setInt32(o, vlo, true);
             cView.setInt32(o + 4, vhi, true);
             // A 64-bit spill keeps the value's provenance for the matching fill.
-            if (cSh !== null && (o & 7) === 0) cSh[o >> 3] = T[s];
+            if ((o & 7) === 0) cSh[o >> 3] = T[s];
           } else {
             store(mem, h, T[d], a, 8, vlo, vhi, T[s], i, op);
             const rg = mem.regionOf(h);
@@ -1598,7 +1606,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               cView = rg.view;
               cLen = rg.bytes.length;
               cWLen = rg.writable ? rg.bytes.length : 0;
-              cSh = rg.shadow ?? null;
+              cSh = rg.shadow ?? NO_SHADOW;
             }
           }
           break;
@@ -1613,6 +1621,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           break;
 
         default:
+          if (i >= N) throw fellOff(N, OP);
           throw fault(ErrorCode.UnknownOpcode, 'unknown opcode', i, op);
       }
     }
@@ -1636,6 +1645,10 @@ const SIZES: readonly number[] = (() => {
   t[0x18] = 8;
   return t;
 })();
+
+function fellOff(n: number, ops: Uint8Array): VmFault {
+  return fault(ErrorCode.FellOffEnd, 'execution fell off the end of the program', Math.max(n - 1, 0), n > 0 ? ops[n - 1] : 0);
+}
 
 function jumpOut(i: number, op: number, target: number): VmFault {
   return fault(ErrorCode.JumpOutOfRange, `jump to insn ${target} is outside the program`, i, op);
