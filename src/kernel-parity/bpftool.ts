@@ -31,6 +31,8 @@ export interface KernelHost {
   which(name: string): string | undefined;
   /** Whether `path` is a mounted bpffs. */
   isBpffs(path: string): boolean;
+  /** Where the pins go (BPFFS; a test replaying recorded bpftool output uses a temporary directory). */
+  bpffs: string;
 }
 
 /** The executable `name` on PATH or in the sbin directories root's PATH usually has. */
@@ -54,6 +56,7 @@ export function processKernelHost(): KernelHost {
     platform: process.platform,
     uid: process.getuid?.(),
     which: whichOnPath,
+    bpffs: BPFFS,
     isBpffs: (p) => {
       try {
         return statfsSync(p).type === BPF_FS_MAGIC;
@@ -69,7 +72,7 @@ export function kernelUnavailable(host: KernelHost = processKernelHost()): strin
   if (host.platform !== 'linux') return `needs Linux (BPF_PROG_TEST_RUN through bpftool); this is ${host.platform}`;
   if (host.uid !== 0) return `needs root (loading and test-running BPF programs; uid ${host.uid ?? 'unknown'})`;
   if (host.which('bpftool') === undefined) return 'needs bpftool on PATH (e.g. the linux-tools or bpftool package)';
-  if (!host.isBpffs(BPFFS)) return `needs a bpffs mounted at ${BPFFS} (mount -t bpf bpf ${BPFFS})`;
+  if (!host.isBpffs(host.bpffs)) return `needs a bpffs mounted at ${host.bpffs} (mount -t bpf bpf ${host.bpffs})`;
   return undefined;
 }
 
@@ -157,7 +160,7 @@ export async function runInKernel(objPath: string, prog: string, o: KernelRunOpt
   const tool = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
     taskset !== undefined ? exec(taskset, ['-c', String(o.cpu), bpftool, ...args]) : exec(bpftool, args);
 
-  const pin = mkdtempSync(join(BPFFS, 'tcxlab-parity-'));
+  const pin = mkdtempSync(join(host.bpffs, 'tcxlab-parity-'));
   const tmp = mkdtempSync(join(tmpdir(), 'tcxlab-parity-'));
   const cleanup = (): void => {
     rmSync(pin, { recursive: true, force: true });

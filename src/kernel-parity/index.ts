@@ -4,5 +4,5 @@
  * tcxlab's answer (./diff.ts, pure). docs/kernel-parity.md.
  */
 export * from './diff.js';
-export { BPFFS, execTool, kernelUnavailable, processKernelHost, runInKernel, type Exec, type KernelHost, type KernelRunOptions, type KernelSet } from './bpftool.js';
+export { BPFFS, execTool, kernelUnavailable, loadFailure, processKernelHost, runInKernel, type Exec, type KernelHost, type KernelRunOptions, type KernelSet } from './bpftool.js';
 export { kernelParityJob, kernelRefusal, kernelSets, kernelTools, KERNEL_UNAVAILABLE_EXIT, type ParityJobOptions } from './job.js';
