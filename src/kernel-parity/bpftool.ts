@@ -31,6 +31,8 @@ export interface KernelHost {
   which(name: string): string | undefined;
   /** Whether `path` is a mounted bpffs. */
   isBpffs(path: string): boolean;
+  /** The running kernel's release (`uname -r`). */
+  release(): string;
   /** Where the pins go (BPFFS; a test replaying recorded bpftool output uses a temporary directory). */
   bpffs: string;
 }
@@ -57,6 +59,7 @@ export function processKernelHost(): KernelHost {
     uid: process.getuid?.(),
     which: whichOnPath,
     bpffs: BPFFS,
+    release,
     isBpffs: (p) => {
       try {
         return statfsSync(p).type === BPF_FS_MAGIC;
@@ -176,7 +179,7 @@ export async function runInKernel(objPath: string, prog: string, o: KernelRunOpt
   process.once('SIGTERM', onSignal);
   try {
     const version = await exec(bpftool, ['-j', 'version']).catch(() => undefined);
-    const report: KernelRunReport = { kernel: release(), runs: [], maps: Object.create(null) as KernelRunReport['maps'] };
+    const report: KernelRunReport = { kernel: host.release(), runs: [], maps: Object.create(null) as KernelRunReport['maps'] };
     try {
       const v = JSON.parse(version?.stdout ?? '') as { version?: string; libbpf_version?: string };
       report.bpftool = `bpftool v${v.version} (libbpf v${v.libbpf_version})`;

@@ -9,7 +9,7 @@ import { memoryIo } from '../../src/cli/io.js';
 import { kernelTools, kernelUnavailable, processKernelHost, execTool, type KernelHost } from '../../src/kernel-parity/index.js';
 import { recordedCase, replayExec, replayHost } from './replay.js';
 
-const host = (o: Partial<KernelHost>): KernelHost => ({ platform: 'linux', uid: 0, which: () => '/usr/sbin/bpftool', isBpffs: () => true, bpffs: '/sys/fs/bpf', ...o });
+const host = (o: Partial<KernelHost>): KernelHost => ({ platform: 'linux', uid: 0, which: () => '/usr/sbin/bpftool', isBpffs: () => true, bpffs: '/sys/fs/bpf', release: () => '6.18.0', ...o });
 
 afterEach(() => {
   kernelTools.host = processKernelHost;
@@ -62,7 +62,7 @@ describe('[kernel-parity] --kernel against recorded kernel answers', () => {
     expect(io.stderr).toBe('');
     expect(code).toBe(0);
     const lines = io.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^kernel parity: bench_fw of progs\/bench_fw\.bpf\.o on 25 frames: tcxlab vs Linux \S+ \(BPF_PROG_TEST_RUN through bpftool v7\.1\.0 \(libbpf v1\.1\)\)$/);
+    expect(lines[0]).toMatch(/^kernel parity: bench_fw of progs\/bench_fw\.bpf\.o on 25 frames: tcxlab vs Linux 6\.18\.44-fc-v1272 \(BPF_PROG_TEST_RUN through bpftool v7\.1\.0 \(libbpf v1\.1\)\)$/);
     expect(lines.filter((l) => /^line \d+: same/.test(l))).toHaveLength(25);
     expect(lines.at(-1)).toBe('kernel parity: no differences (25 frames; maps compared after the last one)');
   });

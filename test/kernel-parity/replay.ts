@@ -45,6 +45,7 @@ export function replayHost(): KernelHost {
     uid: 0,
     which: (n) => (n === 'bpftool' ? BPFTOOL : n === 'taskset' ? TASKSET : undefined),
     isBpffs: () => true,
+    release: () => readFileSync(new URL('kernel.txt', GOLDENS), 'utf8').trim(),
     bpffs: mkdtempSync(join(tmpdir(), 'tcxlab-replay-bpffs-')),
   };
 }
