@@ -156,7 +156,12 @@ export function loadFailure(stderr: string, code: number): { load_error: string;
  */
 export async function runInKernel(objPath: string, prog: string, o: KernelRunOptions): Promise<KernelRunReport> {
   const host = o.host ?? processKernelHost();
-  const exec = o.exec ?? execTool;
+  const run = o.exec ?? execTool;
+  // bpftool that cannot be started (or is killed after EXEC_TIMEOUT_MS) is a typed error, not a crash.
+  const exec: Exec = (file, args) =>
+    run(file, args).catch((e: unknown) => {
+      throw new UsageError(`--kernel: ${[file, ...args.slice(0, 3)].join(' ')}: ${e instanceof Error ? e.message : String(e)}`);
+    });
   const bpftool = host.which('bpftool') ?? 'bpftool';
   const taskset = o.cpu !== undefined ? host.which('taskset') : undefined;
   if (o.cpu !== undefined && taskset === undefined) o.note?.(`--kernel: taskset not found: the kernel runs on any CPU, so per-CPU map values may sit on another CPU than tcxlab's --cpu ${o.cpu}`);

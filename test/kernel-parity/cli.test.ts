@@ -89,6 +89,17 @@ describe('[kernel-parity] --kernel against recorded kernel answers', () => {
     expect(io.stdout.trimEnd().split('\n').at(-1)).toBe('kernel parity: no differences (10 frames; maps compared after the last one)');
   });
 
+  it('compare --json: the comparison with the kernel parity of each program as data', async () => {
+    const c = recordedCase('compare');
+    kernelTools.host = replayHost;
+    kernelTools.exec = replayExec(c);
+    const io = memoryIo();
+    expect(await run(['compare', c.obj, c.prog, c.packets, '--kernel', '--mark', '0', '--json'], io)).toBe(0);
+    const j = JSON.parse(io.stdout) as { frames: unknown[]; kernel_parity: Array<{ prog: string; report: { count: number; frames: unknown[] } }> };
+    expect(j.frames).toHaveLength(10);
+    expect(j.kernel_parity.map((p) => [p.prog, p.report.count, p.report.frames.length])).toEqual([['first', 0, 10]]);
+  });
+
   it('options bpftool cannot carry out are usage errors', async () => {
     kernelTools.host = () => host({});
     for (const [extra, msg] of [

@@ -118,7 +118,7 @@ describe('[kernel-parity] recorded kernel answers agree with tcxlab', () => {
     const exec = async (): Promise<never> => {
       throw Object.assign(new Error('spawn bpftool ENOENT'), { code: 'ENOENT' });
     };
-    await expect(runInKernel('progs/bench_fw.bpf.o', 'bench_fw', { frames: [], exec, host })).rejects.toThrow('ENOENT');
+    await expect(runInKernel('progs/bench_fw.bpf.o', 'bench_fw', { frames: [], exec, host })).rejects.toThrow('--kernel: /replay/bpftool prog loadall progs/bench_fw.bpf.o: spawn bpftool ENOENT');
     expect(readdirSync(host.bpffs)).toEqual([]);
   });
 });
