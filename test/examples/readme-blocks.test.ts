@@ -17,7 +17,7 @@
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
 import { execTool, kernelTools, processKernelHost } from '../../src/kernel-parity/index.js';
@@ -283,8 +283,14 @@ describe('[readme] every code block of README.md runs', () => {
           const file = join(tmp, `block-${b.line}.ts`);
           writeFileSync(file, moduleFor(b));
           const pre = PRELUDES.find((p) => b.lines.join('\n').includes(p.has));
-          if (pre?.throws) await expect(import(/* @vite-ignore */ file)).rejects.toThrow(pre.throws);
-          else await import(/* @vite-ignore */ file);
+          // what the blocks print (console.log of a trace) is not the test's output
+          const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+          try {
+            if (pre?.throws) await expect(import(/* @vite-ignore */ file)).rejects.toThrow(pre.throws);
+            else await import(/* @vite-ignore */ file);
+          } finally {
+            log.mockRestore();
+          }
         });
       }
     } else {
