@@ -1,8 +1,9 @@
 #!/bin/sh
 # End-to-end check of `tcxlab run --kernel` / `compare --kernel` against the running kernel (not a
 # vitest test: it needs root, Linux, bpftool and a bpffs; the suite replays recorded answers
-# instead, test/kernel-parity/*.test.ts). Runs the CLI as a user types it, checks the exit status
-# and the last report line of each case, and that no pin is left under /sys/fs/bpf.
+# instead, test/kernel-parity/*.test.ts). Runs the CLI from the sources (what `npx tcxlab` runs
+# after a build), checks the exit status and the last report line of each case, and that no pin
+# is left under /sys/fs/bpf.
 #   sudo sh test/kernel-parity/live.sh
 set -u
 cd "$(dirname "$0")/../.."
@@ -12,7 +13,7 @@ mixed=test/goldens/run/packets/mixed.txt
 expect() {
 	want=$1 last=$2
 	shift 3
-	out=$(npx tcxlab "$@" 2>&1)
+	out=$(node --import tsx src/cli/main.ts "$@" 2>&1)
 	got=$?
 	end=$(printf '%s\n' "$out" | tail -n 1)
 	case "$end" in
