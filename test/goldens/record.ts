@@ -111,6 +111,11 @@ export const AREAS: Record<string, Area> = {
     steps: [['sh', `${G}/bpftool/record.sh`]],
     needs: [root, { kind: 'bpffs' }, ...tool('clang-19', 'bpftool', 'xxd', 'taskset')],
   },
+  'kernel-parity': {
+    records: 'the bpftool calls of `run --kernel` (prog loadall, map update, prog run, map show/dump) for nine objects and their answers (kernel-parity/*/)',
+    steps: [['sh', `${G}/kernel-parity/record.sh`]],
+    needs: [root, { kind: 'bpffs' }, ...tool('bpftool', 'xxd', 'taskset')],
+  },
   maps: {
     records: 'map probe programs run through `oracle run` (maps/*.out.json)',
     steps: [['sh', `${G}/maps/record.sh`]],

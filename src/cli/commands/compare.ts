@@ -1,6 +1,6 @@
 /**
  * @fileoverview `tcxlab compare OBJ PROG[,PROG...] PACKETS_FILE [--dir ingress|egress] [--prio N]
- * [--classid MAJ:MIN] [--da-classid MAJ:MIN] [--paths tcx,da,nonda] [--json] [--fail-on-diff]`
+ * [--classid MAJ:MIN] [--da-classid MAJ:MIN] [--paths tcx,da,nonda] [--json] [--fail-on-diff] [--kernel]`
  * and `tcxlab compare SCENARIO.net`: classic vs tcx side by side (src/net/compare.ts).
  *
  * Per frame: a table with one column per path (tcx, cls_bpf da, cls_bpf non-da with its classid)
@@ -19,6 +19,9 @@ import type { VerifierWarning } from '../../collection.js';
 import type { CliIo } from '../io.js';
 import type { FrameInput } from '../../pcap/input.js';
 import { readPacketsFile, reportInputError } from '../frames.js';
+import { kernelParityJob, kernelRefusal, KERNEL_UNAVAILABLE_EXIT, type ParityReport } from '../../kernel-parity/index.js';
+import { SKB_OFF, SK_BUFF_SIZE } from '../../skb/sk-buff-ctx.js';
+import { runJob } from './run.js';
 
 interface CompareCliOptions {
   dir: string;
@@ -31,6 +34,7 @@ interface CompareCliOptions {
   engine: Engine;
   json?: boolean;
   failOnDiff?: boolean;
+  kernel?: boolean;
 }
 
 function int(s: string | undefined, what: string, max = 0xffffffff): number | undefined {
@@ -124,8 +128,18 @@ export function register(program: Command, io: CliIo): void {
     .option('--priority <n>', 'initial skb priority')
     .addOption(new Option('--engine <engine>', 'execution engine').choices([...ENGINES]).default('interp'))
     .option('--json', 'the comparison as JSON')
-    .option('--fail-on-diff', 'exit status 1 when any frame differs between paths');
-  addVerifyOptions(cmd).action((obj: string, prog: string | undefined, packets: string | undefined, o: CompareCliOptions & { verify?: unknown }) => {
+    .option('--fail-on-diff', 'exit status 1 when any frame differs between paths')
+    .option('--kernel', 'also test-run each program on each frame in the real kernel (root, Linux, bpftool) and print where tcxlab differs; exit status 1 when it does, 2 when the kernel cannot be asked');
+  addVerifyOptions(cmd).action(async (obj: string, prog: string | undefined, packets: string | undefined, o: CompareCliOptions & { verify?: unknown }) => {
+      if (o.kernel) {
+        const refusal = kernelRefusal();
+        if (refusal !== undefined) {
+          io.err(`${refusal}\n`);
+          io.exitCode = KERNEL_UNAVAILABLE_EXIT;
+          return;
+        }
+        if (prog === undefined || packets === undefined) throw new UsageError('compare --kernel takes OBJ PROG[,PROG...] PACKETS_FILE (a scenario has no single test run to repeat in the kernel)');
+      }
       const verify = verifyMode(o);
       const onVerifierWarning = (w: VerifierWarning): void =>
         io.err(`tcxlab: warning: the verifier rejects ${w.program} (running it anyway, --verify=warn): ${w.error.message.split('\n')[0]}\n`);
@@ -156,13 +170,33 @@ export function register(program: Command, io: CliIo): void {
         r = compare(objBytes, progs, frames, { ...common, dir: o.dir as 'ingress' | 'egress', mark: int(o.mark, 'mark'), priority: int(o.priority, 'priority'), load: { verify, onVerifierWarning } });
         for (const f of r.frames) heads.push(`frame ${f.index + 1} (${f.frame.length} bytes) ${r.dir}`);
       }
-      if (o.json) io.out(`${JSON.stringify(toJson(r))}\n`);
+      // --kernel: each program alone on each frame, in tcxlab and in the kernel (src/kernel-parity).
+      const parityLines: string[] = [];
+      const parity: Array<{ prog: string; report: ParityReport }> = [];
+      if (o.kernel && input && packets !== undefined) {
+        const mark = int(o.mark, 'mark');
+        const priority = int(o.priority, 'priority');
+        let ctx: Uint8Array | undefined;
+        if (mark !== undefined || priority !== undefined) {
+          ctx = new Uint8Array(SK_BUFF_SIZE);
+          new DataView(ctx.buffer).setUint32(SKB_OFF.mark, mark ?? 0, true);
+          new DataView(ctx.buffer).setUint32(SKB_OFF.priority, priority ?? 0, true);
+        }
+        for (const p of r.programs) {
+          const mine = runJob(objBytes, obj, p, input.frames, { ctx: ctx && Buffer.from(ctx).toString('hex'), engine: o.engine, verify });
+          const report = await kernelParityJob({ objPath: obj, prog: p, frames: input.frames, tcxlab: mine, ctx, out: (l) => parityLines.push(l), note: (l) => io.err(`tcxlab: ${l}\n`) });
+          parity.push({ prog: p, report });
+        }
+      }
+      if (o.json) io.out(`${JSON.stringify(o.kernel ? { ...(toJson(r) as object), kernel_parity: parity } : toJson(r))}\n`);
       else {
         const classic = `one filter per prio from ${r.prio}, protocol all, da classid ${fmtClassid(r.daClassid)} / non-da classid ${fmtClassid(r.classid)}`;
         if (scenario) io.out(`${obj}: tcx as written; classic: each hook's tcx programs as cls_bpf filters, ${classic}, in front of its own filters\n`);
         else io.out(`${r.programs.join(', ')} on ${r.dir}: tcx in this order; classic: ${classic}\n`);
         r.frames.forEach((f, i) => printFrame(io, r, f, heads[i]));
+        for (const l of parityLines) io.out(`${l}\n`);
       }
+      if (parity.some((x) => x.report.count > 0)) io.exitCode = 1;
       const differing = r.frames.filter((f) => f.differences.length).length;
       if (o.failOnDiff && differing) {
         io.err(`tcxlab compare: ${differing} of ${r.frames.length} frames differ between paths (--fail-on-diff)\n`);

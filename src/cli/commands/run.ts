@@ -1,6 +1,9 @@
 /**
  * @fileoverview `tcxlab run OBJ PROG PACKETS_FILE [--ctx HEX] [--ctx-out] [--set MAP KEY VAL]...
- * [--engine auto|interp|jit] [--repeat N] [--cpu N] [--type T] [--pretty]`
+ * [--engine auto|interp|jit] [--repeat N] [--cpu N] [--type T] [--pretty] [--kernel]`
+ *
+ * `--kernel`: the same run in the real kernel too, and the differences instead of the JSON
+ * (src/kernel-parity, docs/kernel-parity.md).
  *
  * Prints one JSON object of exactly the shape `oracle run` prints (docs/kernel-oracle.md §2), so a
  * run can be diffed against the real kernel with one command:
@@ -24,6 +27,7 @@ import { addVerifyOptions, checkArgOrder, CPU_ARG_MAX, CTX_MAX_BYTES, hexArg, in
 import { readPacketsFile, reportInputError, writePcapOut } from '../frames.js';
 import { parseHexFrames, type InputFrame } from '../../pcap/input.js';
 import { HookCapture } from '../../pcap/hook-capture.js';
+import { kernelParityJob, kernelRefusal, kernelSets, KERNEL_UNAVAILABLE_EXIT } from '../../kernel-parity/index.js';
 
 /** Map dumps in `run` output: bytes of one value shown at most, and of all maps together. */
 export const DUMP_VALUE_BYTES = 1 << 20;
@@ -299,9 +303,23 @@ export function register(program: Command, io: CliIo): void {
     .option('--max-entries <n>', 'entries dumped per map (default 4096, as the oracle)', intArg(0, 1 << 24))
     .option('--type <type>', 'program type for unknown section names (e.g. sched_cls)')
     .option('--btf <file>', 'target BTF for CO-RE relocations (e.g. another kernel\'s /sys/kernel/btf/vmlinux; default: the built-in vmlinux BTF of Linux 6.18)')
-    .option('--pretty', 'indent the JSON');
-  addVerifyOptions(cmd).action((obj: string, prog: string, packetsFile: string, o: Record<string, unknown>) => {
+    .option('--pretty', 'indent the JSON')
+    .option('--kernel', 'also run OBJ and the frames through the real kernel (root, Linux, bpftool) and print the differences instead of the JSON; exit status 1 when they differ, 2 when the kernel cannot be asked');
+  addVerifyOptions(cmd).action(async (obj: string, prog: string, packetsFile: string, o: Record<string, unknown>) => {
       checkArgOrder('run', obj, prog, packetsFile, tryRead(io.readFile));
+      if (o.kernel) {
+        // Say at once when the kernel cannot be asked, before any work (src/kernel-parity/job.ts).
+        const refusal = kernelRefusal();
+        if (refusal !== undefined) {
+          io.err(`${refusal}\n`);
+          io.exitCode = KERNEL_UNAVAILABLE_EXIT;
+          return;
+        }
+        for (const [k, flag] of [['var', '--var'], ['btf', '--btf']] as const) {
+          if (o[k] !== undefined) throw new UsageError(`--kernel cannot be combined with ${flag}: bpftool loads the object as it is`);
+        }
+        if (o.type !== undefined && o.type !== 'sched_cls') throw new UsageError('--kernel loads every program as sched_cls (bpftool ... type classifier): --type must be sched_cls or left out');
+      }
       const sets = parseSets(o.set as string[] | undefined);
       const vars = parseVars(o.var as string[] | undefined);
       const input = readPacketsFile(io, packetsFile);
@@ -323,9 +341,24 @@ export function register(program: Command, io: CliIo): void {
         warn: (line) => io.err(`tcxlab: ${line}\n`),
         maxEntries: o.maxEntries as number | undefined,
       });
-      io.out(JSON.stringify(result, null, o.pretty ? 1 : undefined) + '\n');
+      if (o.kernel) {
+        const report = await kernelParityJob({
+          objPath: obj,
+          prog,
+          frames: input.frames,
+          tcxlab: result,
+          ctx: o.ctx !== undefined ? fromHex(o.ctx as string) : undefined,
+          ctxOut: Boolean(o.ctxOut),
+          repeat: o.repeat as number | undefined,
+          cpu: o.cpu as number,
+          sets: kernelSets(sets),
+          out: (l) => io.out(`${l}\n`),
+          note: (l) => io.err(`tcxlab: ${l}\n`),
+        });
+        if (report.count > 0) io.exitCode = 1;
+      } else io.out(JSON.stringify(result, null, o.pretty ? 1 : undefined) + '\n');
       if (cap) writePcapOut(o.pcapOut as string, cap.bytes());
-      if ('error' in result) {
+      if ('error' in result && !o.kernel) {
         // The JSON keeps the oracle's error object; stderr gets the one-line reason.
         io.err(`tcxlab: ${obj}: load failed (${String(result.errname)}): ${String(result.log).split('\n')[0]}\n`);
         io.exitCode = 1;
