@@ -364,6 +364,19 @@ describe('[vm/faults]: program faults are results with insn index and code', () 
     expect(r.fault?.opcode).toBe(bytes[insn * 8]);
   });
 
+  it('falling off the end is the same fault with a step hook, and the hook never sees insn N', () => {
+    const seen: number[] = [];
+    const r = runBytes(insns([0xb7], [0xb7]), { step: (i: number) => void seen.push(i) });
+    expect(r.fault?.code).toBe(ErrorCode.FellOffEnd);
+    expect(r.fault?.insnIndex).toBe(1);
+    expect(seen).toEqual([0, 1]);
+  });
+
+  it('a budget that runs out exactly at the end still reports falling off the end', () => {
+    const r = runBytes(insns([0xb7], [0xb7]), { budget: 2 });
+    expect(r.fault?.code).toBe(ErrorCode.FellOffEnd);
+  });
+
   it('a bad access carries the address and size', () => {
     const r = runBytes(asm`mov %r1, 16\nldxh %r0, [%r1+2]\nexit`);
     expect(r.fault?.address).toBe(18n);
