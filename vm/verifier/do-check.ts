@@ -368,8 +368,8 @@ export class Checker {
   }
 
   evict(i: number, list: Checkpoint[]): void {
-    const keep = list.filter((c) => c.pending > 0 || c.miss <= c.hit * 3 + 3);
-    if (keep.length !== list.length) this.explored.set(i, keep);
+    const stays = (c: Checkpoint): boolean => c.pending > 0 || c.miss <= c.hit * 3 + 3;
+    if (!list.every(stays)) this.explored.set(i, list.filter(stays));
   }
 
   /** A stack slot's value is used: mark it read in the checkpoints it came from (mark_reg_read). */

@@ -17,6 +17,16 @@ import { tIn } from './tnum.js';
 class IdMap {
   private a: Map<number, number> = new Map();
   private b: Map<number, number> = new Map();
+
+  /** Forget every pairing (one map serves every comparison: most pair no ids at all). */
+  reset(): void {
+    if (this.a.size !== 0) {
+      this.a.clear();
+      this.b.clear();
+    }
+    this.tmp = 2 ** 40;
+  }
+
   /** check_ids: old id x must always pair with the same cur id, and the other way round. */
   ok(x: number, y: number): boolean {
     if (x === 0 && y === 0) return true;
@@ -44,6 +54,8 @@ class IdMap {
     return !o.addConst || this.ok(o.id, cid);
   }
 }
+
+const IDS = new IdMap();
 
 function rangeWithin(o: Reg, c: Reg): boolean {
   return (
@@ -118,7 +130,8 @@ export function regsafeStates(
   if (old.lockId !== 0 !== (cur.lockId !== 0)) return false;
   if (old.refs.length !== cur.refs.length) return false;
   if (exact && old.mayGoto !== cur.mayGoto) return false;
-  const ids = new IdMap();
+  const ids = IDS;
+  ids.reset();
   for (let k = 0; k < old.refs.length; k++) if (!ids.ok(old.refs[k].id, cur.refs[k].id)) return false;
   if (old.lockId && !ids.ok(old.lockId, cur.lockId)) return false;
   const n = old.frames.length;

@@ -137,6 +137,25 @@ function boundOffset(r: Reg): void {
 
 /** reg_bounds_sync. */
 export function sync(r: Reg): void {
+  // A known constant inside its bounds: every bound becomes the constant, which is where the
+  // full round below ends too (a constant outside them must go the long way to end insane).
+  const t = r.v;
+  if (t.m === 0n) {
+    const c = t.v;
+    const sc = s64(c);
+    const lo = lo32(c);
+    const slo = s32(lo);
+    if (
+      r.umin <= c && c <= r.umax && r.smin <= sc && sc <= r.smax &&
+      r.u32min <= lo && lo <= r.u32max && r.s32min <= slo && slo <= r.s32max
+    ) {
+      r.umin = r.umax = c;
+      r.smin = r.smax = sc;
+      r.u32min = r.u32max = lo;
+      r.s32min = r.s32max = slo;
+      return;
+    }
+  }
   updateBounds(r);
   deduce32(r);
   deduce64(r);

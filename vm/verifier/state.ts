@@ -109,7 +109,8 @@ export class State {
   }
 
   clone(): State {
-    const s = new State(this.frames.map((f) => f.clone()));
+    const s = Object.create(State.prototype) as State;
+    s.frames = this.frames.map((f) => f.clone());
     s.refs = this.refs.slice();
     s.lockId = this.lockId;
     s.lockMap = this.lockMap;

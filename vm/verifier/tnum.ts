@@ -24,10 +24,17 @@ export const TZERO: Tnum = { v: 0n, m: 0n };
 export const tIsConst = (a: Tnum): boolean => a.m === 0n;
 export const tIsUnknown = (a: Tnum): boolean => a.m === U64;
 
+/** Number of significant bits of a u64 (the kernel's fls64). */
+function bitLength(x: bigint): number {
+  if (x === 0n) return 0;
+  const hi = Number(x >> 32n);
+  return hi !== 0 ? 64 - Math.clz32(hi) : 32 - Math.clz32(Number(x));
+}
+
 /** Smallest tnum containing every value in [min, max] (tnum_range). */
 export function tRange(min: bigint, max: bigint): Tnum {
   const chi = u64(min ^ max);
-  const bits = chi === 0n ? 0 : chi.toString(2).length;
+  const bits = bitLength(chi);
   if (bits > 63) return TUNKNOWN;
   const delta = (1n << BigInt(bits)) - 1n;
   return { v: u64(min & ~delta), m: delta };
@@ -106,9 +113,11 @@ export function tIntersect(a: Tnum, b: Tnum): Tnum {
 /** Truncate to `size` bytes. */
 export function tCast(a: Tnum, size: number): Tnum {
   if (size >= 8) return a;
-  const mask = (1n << BigInt(size * 8)) - 1n;
+  const mask = CAST_MASKS[size];
+  if (((a.v | a.m) & ~mask) === 0n) return a;
   return { v: a.v & mask, m: a.m & mask };
 }
+const CAST_MASKS: readonly bigint[] = [0n, 0xffn, 0xffffn, 0xffffffn, 0xffffffffn, 0xffffffffffn, 0xffffffffffffn, 0xffffffffffffffn];
 
 /** Is every value of `b` a value of `a` (tnum_in)? */
 export function tIn(a: Tnum, b: Tnum): boolean {
@@ -117,7 +126,8 @@ export function tIn(a: Tnum, b: Tnum): boolean {
 }
 
 export const tSubreg = (a: Tnum): Tnum => tCast(a, 4);
-export const tClearSubreg = (a: Tnum): Tnum => tLshift(tRshift(a, 32), 32);
+export const tClearSubreg = (a: Tnum): Tnum => ({ v: a.v & HI32, m: a.m & HI32 });
+const HI32 = U64 ^ U32;
 export const tWithSubreg = (a: Tnum, sub: Tnum): Tnum => tOr(tClearSubreg(a), tSubreg(sub));
 export const tSubregIsConst = (a: Tnum): boolean => (a.m & U32) === 0n;
 export const tEq = (a: Tnum, b: Tnum): boolean => a.v === b.v && a.m === b.m;
