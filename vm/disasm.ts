@@ -16,7 +16,7 @@
  * Where the kernel has no text we choose one, marked "(ours)" below.
  */
 import { assemble } from './asm.js';
-import { helperName } from './helper-ids.js';
+import { helperName } from './helpers.js';
 import {
   AluOp,
   AtomicOp,

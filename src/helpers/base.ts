@@ -5,7 +5,7 @@
  * Everything that varies on a real machine is made deterministic and configurable through the
  * run's `BaseRunState`: a virtual clock, a seeded PRNG, a fixed CPU, fixed pid/uid.
  */
-import { HELPER_IDS } from '../../vm/helper-ids.js';
+import { HELPER_IDS } from '../../vm/helpers.js';
 import type { HelperCall, HelperFn } from '../../vm/program.js';
 import { ERRNO } from '../uapi.js';
 import { argIsNull, argMem, argSize, argU32, argU64, helperFault, setR0, setR0Big } from './args.js';

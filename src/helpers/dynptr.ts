@@ -16,7 +16,7 @@
  * Kernel answers: test/goldens/helpers2 (dynptr_cases), test/goldens/kfuncs (dynptr_skb_cases,
  * meta_cases).
  */
-import { HELPER_IDS as H } from '../../vm/helper-ids.js';
+import { HELPER_IDS as H } from '../../vm/helpers.js';
 import { Memory, type Region } from '../../vm/memory.js';
 import type { HelperCall, HelperFn } from '../../vm/program.js';
 import { RingbufMap } from '../maps/ringbuf.js';

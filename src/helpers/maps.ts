@@ -7,7 +7,7 @@
  * it; a map-in-map lookup returns an inner map's handle). Value pointers come back as
  * region.hi : Memory.lo(map.lastOffset), so later accesses hit the map's own storage.
  */
-import { HELPER_IDS as H } from '../../vm/helper-ids.js';
+import { HELPER_IDS as H } from '../../vm/helpers.js';
 import { Memory, type Region } from '../../vm/memory.js';
 import { CODE_HI, type HelperCall, type HelperFn } from '../../vm/program.js';
 import type { BpfMap } from '../maps/types.js';

@@ -15,7 +15,7 @@
  *
  * Kernel answers: test/goldens/helpers2 (misc_cases).
  */
-import { HELPER_IDS as H } from '../../vm/helper-ids.js';
+import { HELPER_IDS as H } from '../../vm/helpers.js';
 import type { HelperCall, HelperFn } from '../../vm/program.js';
 import { PerfEventArrayMap } from '../maps/perf-event-array.js';
 import { isSkbRunState } from '../skb/run-state.js';

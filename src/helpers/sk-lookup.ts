@@ -11,7 +11,7 @@
  *   struct bpf_sock_tuple.ipv4: saddr(4) daddr(4) sport(2) dport(2)          (network order)
  *   struct bpf_sock_tuple.ipv6: saddr(16) daddr(16) sport(2) dport(2)
  */
-import { HELPER_IDS } from '../../vm/helper-ids.js';
+import { HELPER_IDS } from '../../vm/helpers.js';
 import { Memory } from '../../vm/memory.js';
 import type { HelperCall, HelperFn } from '../../vm/program.js';
 import { SockCtx } from '../skb/sock-ctx.js';

@@ -4,7 +4,7 @@
  * bpf_sk_storage_delete (sk_storage maps). A socket argument is a `bpf_sock` region: skb->sk
  * (the test run's socket) or one a lookup returned from the socket table.
  */
-import { HELPER_IDS } from '../../vm/helper-ids.js';
+import { HELPER_IDS } from '../../vm/helpers.js';
 import { Memory } from '../../vm/memory.js';
 import type { HelperCall, HelperFn } from '../../vm/program.js';
 import { CgroupArrayMap } from '../maps/cgroup-array.js';

@@ -3,7 +3,7 @@
  * skb_store_bytes, skb_pull_data. Offsets count from skb->data (the MAC header for tc).
  * Spec: docs/skb-and-helpers.md §5.
  */
-import { HELPER_IDS } from '../../vm/helper-ids.js';
+import { HELPER_IDS } from '../../vm/helpers.js';
 import type { HelperFn } from '../../vm/program.js';
 import { blockAdd, blockSub, csumPartial } from '../skb/csum.js';
 import { CHECKSUM_COMPLETE } from '../skb/skb.js';

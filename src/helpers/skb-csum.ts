@@ -4,7 +4,7 @@
  * Spec: docs/skb-and-helpers.md §6. Field values are read and written as raw little-endian u16
  * memory, exactly like the kernel's `__sum16 *` accesses.
  */
-import { HELPER_IDS } from '../../vm/helper-ids.js';
+import { HELPER_IDS } from '../../vm/helpers.js';
 import type { HelperFn } from '../../vm/program.js';
 import { add16, add32, csumPartial, fold, from32to16, rd16, sub32, wr16 } from '../skb/csum.js';
 import { CHECKSUM_COMPLETE, CHECKSUM_NONE, CHECKSUM_PARTIAL, CHECKSUM_UNNECESSARY, SKB_MAX_CSUM_LEVEL, type Skb } from '../skb/skb.js';

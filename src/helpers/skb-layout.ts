@@ -8,7 +8,7 @@
  *   before:  | mac (14) | L3 ... |                 off = where the zeros go
  *   after:   | first off bytes | n zero bytes | rest |   mac and network header move back by n
  */
-import { HELPER_IDS } from '../../vm/helper-ids.js';
+import { HELPER_IDS } from '../../vm/helpers.js';
 import type { HelperFn } from '../../vm/program.js';
 import { syncPacket, type SkbRunState } from '../skb/run-state.js';
 import {

@@ -6,7 +6,7 @@
  * tcp_sock, get_listener_sock, and the socket lookups (which find nothing: there are no sockets in
  * the emulation besides the test-run dummy socket). Spec: docs/skb-and-helpers.md §11.
  */
-import { HELPER_IDS } from '../../vm/helper-ids.js';
+import { HELPER_IDS } from '../../vm/helpers.js';
 import type { HelperFn } from '../../vm/program.js';
 import { add16, add32, rd16, sub32, wr16 } from '../skb/csum.js';
 import { CHECKSUM_COMPLETE, type Skb } from '../skb/skb.js';

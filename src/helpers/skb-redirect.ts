@@ -5,7 +5,7 @@
  * once, so it is recorded as an event the netdev carries out (and may answer through
  * `env.cloneRedirect`). Spec: docs/skb-and-helpers.md §7.
  */
-import { HELPER_IDS } from '../../vm/helper-ids.js';
+import { HELPER_IDS } from '../../vm/helpers.js';
 import type { HelperFn } from '../../vm/program.js';
 import { findDevice } from '../skb/run-state.js';
 import { Skb } from '../skb/skb.js';

@@ -2,7 +2,7 @@
  * @fileoverview Routing helpers (net/core/filter.c): fib_lookup against the emulated FIB in the
  * run state's env, and check_mtu against the emulated devices. Spec: docs/skb-and-helpers.md §11.
  */
-import { HELPER_IDS } from '../../vm/helper-ids.js';
+import { HELPER_IDS } from '../../vm/helpers.js';
 import type { HelperFn } from '../../vm/program.js';
 import { findDevice } from '../skb/run-state.js';
 import { ERRNO } from '../uapi.js';

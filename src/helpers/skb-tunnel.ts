@@ -7,7 +7,7 @@
  *   0 tunnel_id u32 | 4 remote_ipv4 / remote_ipv6[4] | 20 tunnel_tos u8 | 21 tunnel_ttl u8
  *   22 tunnel_ext u16 / tunnel_flags __be16 | 24 tunnel_label u32 | 28 local_ipv4 / local_ipv6[4]
  */
-import { HELPER_IDS } from '../../vm/helper-ids.js';
+import { HELPER_IDS } from '../../vm/helpers.js';
 import type { HelperFn } from '../../vm/program.js';
 import { ERRNO } from '../uapi.js';
 import { argMem, argU32 } from './args.js';

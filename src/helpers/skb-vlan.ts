@@ -5,7 +5,7 @@
  * push with no hw-accel tag only sets the tag; with one present, the present tag goes into the
  * packet at offset 12 first:  [dst][src][old proto][old tci][ethertype]...
  */
-import { HELPER_IDS } from '../../vm/helper-ids.js';
+import { HELPER_IDS } from '../../vm/helpers.js';
 import type { HelperFn } from '../../vm/program.js';
 import { syncPacket } from '../skb/run-state.js';
 import type { Skb } from '../skb/skb.js';

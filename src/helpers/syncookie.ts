@@ -11,7 +11,7 @@
  * produce the kernel's cookie bits: the secrets are configurable (`SyncookieRunState`), and the
  * mss half, the round trip and the error paths are what match the kernel [measured].
  */
-import { HELPER_IDS as H } from '../../vm/helper-ids.js';
+import { HELPER_IDS as H } from '../../vm/helpers.js';
 import type { HelperCall, HelperFn } from '../../vm/program.js';
 import { ERRNO } from '../uapi.js';
 import { argMem, argU32, setR0, setR0Big } from './args.js';

@@ -4,7 +4,7 @@
  * tc program call but tcxlab does not implement — never a silent zero.
  */
 import { ErrorCode, VmFault } from '../../vm/errors.js';
-import { BPF_FUNC_MAX_ID, helperName } from '../../vm/helper-ids.js';
+import { BPF_FUNC_MAX_ID, helperName } from '../../vm/helpers.js';
 import { Op } from '../../vm/isa.js';
 import type { HelperFn, HelperTable } from '../../vm/program.js';
 import { baseHelpers } from './base.js';

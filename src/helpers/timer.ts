@@ -19,7 +19,7 @@
  */
 import { ErrorCode, VmFault } from '../../vm/errors.js';
 import { runProgram, type Engine } from '../../vm/engine.js';
-import { HELPER_IDS as H } from '../../vm/helper-ids.js';
+import { HELPER_IDS as H } from '../../vm/helpers.js';
 import { CallSrc, Op } from '../../vm/isa.js';
 import { Memory, type Region } from '../../vm/memory.js';
 import { CODE_HI, type DecodedProgram, type HelperCall, type HelperFn, type LinkedProgram } from '../../vm/program.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BPF_FUNC_MAX_ID, HELPER_IDS, helperId, helperName } from '../../vm/helper-ids.js';
+import { BPF_FUNC_MAX_ID, HELPER_IDS, helperId, helperName } from '../../vm/helpers.js';
 
 // The golden is the running 6.18 kernel's `enum bpf_func_id`, dumped from vmlinux BTF by bpftool
 // (command in the file's header).
