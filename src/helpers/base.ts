@@ -5,8 +5,9 @@
  * Everything that varies on a real machine is made deterministic and configurable through the
  * run's `BaseRunState`: a virtual clock, a seeded PRNG, a fixed CPU, fixed pid/uid.
  */
+import { byName, type HelperFamily } from './family.js';
 import { HELPER_IDS } from '../../vm/helpers.js';
-import type { HelperCall, HelperFn } from '../../vm/program.js';
+import type { HelperCall } from '../../vm/program.js';
 import { ERRNO } from '../uapi.js';
 import { argIsNull, argMem, argSize, argU32, argU64, helperFault, setR0, setR0Big } from './args.js';
 import { bprintf, MAX_BPRINTF_BUF, type PrintkMemory } from './printk.js';
@@ -132,7 +133,7 @@ function emitTrace(call: HelperCall, fmt: Uint8Array, args: bigint[], max: numbe
 const H = HELPER_IDS;
 
 /** Base helpers keyed by helper id. */
-export const baseHelpers: Record<number, HelperFn> = {
+export const baseHelpers: HelperFamily = {
   [H.bpf_ktime_get_ns]: (c) => setR0Big(c, base(c).clock.read()),
   [H.bpf_ktime_get_boot_ns]: (c) => setR0Big(c, base(c).clock.read() + base(c).clock.bootOffsetNs),
   [H.bpf_ktime_get_coarse_ns]: (c) => setR0Big(c, base(c).clock.read()),
@@ -195,6 +196,10 @@ export const baseHelpers: Record<number, HelperFn> = {
     }
     setR0(c, 0);
   },
+  ...byName(['bpf_probe_read_kernel'], (n) => (c) => probeRead(c, false, n)),
+  ...byName(['bpf_probe_read_kernel_str'], (n) => (c) => probeRead(c, true, n)),
+  ...byName(['bpf_strtol'], (n) => (c) => strto(c, true, n)),
+  ...byName(['bpf_strtoul'], (n) => (c) => strto(c, false, n)),
 };
 
 /**
@@ -227,8 +232,6 @@ function probeRead(c: HelperCall, str: boolean, name: string): void {
     if (b[0] === 0 || i === size - 1) return setR0(c, i + 1);
   }
 }
-baseHelpers[H.bpf_probe_read_kernel] = (c) => probeRead(c, false, 'bpf_probe_read_kernel');
-baseHelpers[H.bpf_probe_read_kernel_str] = (c) => probeRead(c, true, 'bpf_probe_read_kernel_str');
 
 /** bpf_strtol / bpf_strtoul (kernel/bpf/helpers.c __bpf_strtoull): flags = base 0, 8, 10 or 16. */
 function strto(c: HelperCall, signed: boolean, name: string): void {
@@ -272,5 +275,3 @@ function strto(c: HelperCall, signed: boolean, name: string): void {
   new DataView(out.buffer, out.byteOffset, 8).setBigUint64(0, BigInt.asUintN(64, res), true);
   setR0(c, i);
 }
-baseHelpers[H.bpf_strtol] = (c) => strto(c, true, 'bpf_strtol');
-baseHelpers[H.bpf_strtoul] = (c) => strto(c, false, 'bpf_strtoul');

@@ -16,6 +16,7 @@
  * Kernel answers: test/goldens/helpers2 (dynptr_cases), test/goldens/kfuncs (dynptr_skb_cases,
  * meta_cases).
  */
+import { byName, type HelperFamily } from './family.js';
 import { HELPER_IDS as H } from '../../vm/helpers.js';
 import { Memory, type Region } from '../../vm/memory.js';
 import type { HelperCall, HelperFn } from '../../vm/program.js';
@@ -265,12 +266,12 @@ function ringbufCommitDynptr(discard: boolean, name: string): HelperFn {
   };
 }
 
-export const dynptrHelpers: Record<number, HelperFn> = {
+export const dynptrHelpers: HelperFamily = {
   [H.bpf_dynptr_from_mem]: dynptrFromMem,
   [H.bpf_dynptr_read]: dynptrRead,
   [H.bpf_dynptr_write]: dynptrWrite,
   [H.bpf_dynptr_data]: dynptrData,
   [H.bpf_ringbuf_reserve_dynptr]: ringbufReserveDynptr,
-  [H.bpf_ringbuf_submit_dynptr]: ringbufCommitDynptr(false, 'bpf_ringbuf_submit_dynptr'),
-  [H.bpf_ringbuf_discard_dynptr]: ringbufCommitDynptr(true, 'bpf_ringbuf_discard_dynptr'),
+  ...byName(['bpf_ringbuf_submit_dynptr'], (n) => ringbufCommitDynptr(false, n)),
+  ...byName(['bpf_ringbuf_discard_dynptr'], (n) => ringbufCommitDynptr(true, n)),
 };

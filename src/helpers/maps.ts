@@ -7,6 +7,7 @@
  * it; a map-in-map lookup returns an inner map's handle). Value pointers come back as
  * region.hi : Memory.lo(map.lastOffset), so later accesses hit the map's own storage.
  */
+import { byName, type HelperFamily } from './family.js';
 import { HELPER_IDS as H } from '../../vm/helpers.js';
 import { Memory, type Region } from '../../vm/memory.js';
 import { CODE_HI, type HelperCall, type HelperFn } from '../../vm/program.js';
@@ -196,7 +197,7 @@ const perfEventOutput: HelperFn = (call) => {
 const spinLockNoop: HelperFn = (call) => setR0(call, 0);
 
 /** Map and control-flow helpers keyed by helper id. */
-export const mapHelpers: Record<number, HelperFn> = {
+export const mapHelpers: HelperFamily = {
   [H.bpf_map_lookup_elem]: mapLookup,
   [H.bpf_map_update_elem]: mapUpdate,
   [H.bpf_map_delete_elem]: mapDelete,
@@ -209,8 +210,8 @@ export const mapHelpers: Record<number, HelperFn> = {
   [H.bpf_tail_call]: tailCall,
   [H.bpf_ringbuf_output]: ringbufOutput,
   [H.bpf_ringbuf_reserve]: ringbufReserve,
-  [H.bpf_ringbuf_submit]: ringbufCommit(false, 'bpf_ringbuf_submit'),
-  [H.bpf_ringbuf_discard]: ringbufCommit(true, 'bpf_ringbuf_discard'),
+  ...byName(['bpf_ringbuf_submit'], (n) => ringbufCommit(false, n)),
+  ...byName(['bpf_ringbuf_discard'], (n) => ringbufCommit(true, n)),
   [H.bpf_ringbuf_query]: ringbufQuery,
   [H.bpf_perf_event_output]: perfEventOutput,
   [H.bpf_spin_lock]: spinLockNoop,

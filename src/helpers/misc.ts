@@ -15,6 +15,7 @@
  *
  * Kernel answers: test/goldens/helpers2 (misc_cases).
  */
+import { byName, type HelperFamily } from './family.js';
 import { HELPER_IDS as H } from '../../vm/helpers.js';
 import type { HelperCall, HelperFn } from '../../vm/program.js';
 import { PerfEventArrayMap } from '../maps/perf-event-array.js';
@@ -127,7 +128,7 @@ function perfRead(c: HelperCall, name: string): number {
 /** struct bpf_perf_event_value: counter, enabled, running (u64 each). */
 const PERF_EVENT_VALUE_SIZE = 24;
 
-export const miscHelpers: Record<number, HelperFn> = {
+export const miscHelpers: HelperFamily = {
   [H.bpf_get_current_task]: (c) => setR0Big(c, misc(c).currentTask ?? DEFAULT_CURRENT_TASK),
   [H.bpf_get_current_task_btf]: (c) => setR0Big(c, misc(c).currentTask ?? DEFAULT_CURRENT_TASK),
   [H.bpf_get_current_cgroup_id]: (c) => {
@@ -140,16 +141,21 @@ export const miscHelpers: Record<number, HelperFn> = {
     const p = cgroupPath(c);
     setR0Big(c, lvl >= 0 && lvl < p.length ? p[lvl] : 0n);
   },
-  [H.bpf_probe_read_user]: probeReadUser(false, 'bpf_probe_read_user'),
-  [H.bpf_probe_read_user_str]: probeReadUser(true, 'bpf_probe_read_user_str'),
+  ...byName(['bpf_probe_read_user'], (n) => probeReadUser(false, n)),
+  ...byName(['bpf_probe_read_user_str'], (n) => probeReadUser(true, n)),
   [H.bpf_get_ns_current_pid_tgid]: getNsCurrentPidTgid,
-  [H.bpf_skc_to_tcp6_sock]: skcTo('bpf_skc_to_tcp6_sock'),
-  [H.bpf_skc_to_tcp_sock]: skcTo('bpf_skc_to_tcp_sock'),
-  [H.bpf_skc_to_tcp_timewait_sock]: skcTo('bpf_skc_to_tcp_timewait_sock'),
-  [H.bpf_skc_to_tcp_request_sock]: skcTo('bpf_skc_to_tcp_request_sock'),
-  [H.bpf_skc_to_udp6_sock]: skcTo('bpf_skc_to_udp6_sock'),
-  [H.bpf_skc_to_unix_sock]: skcTo('bpf_skc_to_unix_sock'),
-  [H.bpf_skc_to_mptcp_sock]: skcTo('bpf_skc_to_mptcp_sock'),
+  ...byName(
+    [
+      'bpf_skc_to_tcp6_sock',
+      'bpf_skc_to_tcp_sock',
+      'bpf_skc_to_tcp_timewait_sock',
+      'bpf_skc_to_tcp_request_sock',
+      'bpf_skc_to_udp6_sock',
+      'bpf_skc_to_unix_sock',
+      'bpf_skc_to_mptcp_sock',
+    ],
+    skcTo,
+  ),
   [H.bpf_sk_assign]: (c) => {
     argSock(c, 2, 'bpf_sk_assign');
     // flags first; then the socket must be hashed (sk_unhashed → -EOPNOTSUPP), which the dummy

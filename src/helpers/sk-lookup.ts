@@ -11,6 +11,7 @@
  *   struct bpf_sock_tuple.ipv4: saddr(4) daddr(4) sport(2) dport(2)          (network order)
  *   struct bpf_sock_tuple.ipv6: saddr(16) daddr(16) sport(2) dport(2)
  */
+import { byName, type HelperFamily } from './family.js';
 import { HELPER_IDS } from '../../vm/helpers.js';
 import { Memory } from '../../vm/memory.js';
 import type { HelperCall, HelperFn } from '../../vm/program.js';
@@ -84,9 +85,9 @@ const skRelease: HelperFn = (call) => {
 };
 
 /** Socket lookup helpers keyed by helper id (they replace the NULL-only defaults). */
-export const skLookupHelpers: Record<number, HelperFn> = {
-  [HELPER_IDS.bpf_sk_lookup_tcp]: lookup('tcp', false, 'bpf_sk_lookup_tcp'),
-  [HELPER_IDS.bpf_sk_lookup_udp]: lookup('udp', false, 'bpf_sk_lookup_udp'),
-  [HELPER_IDS.bpf_skc_lookup_tcp]: lookup('tcp', true, 'bpf_skc_lookup_tcp'),
+export const skLookupHelpers: HelperFamily = {
+  ...byName(['bpf_sk_lookup_tcp'], (n) => lookup('tcp', false, n)),
+  ...byName(['bpf_sk_lookup_udp'], (n) => lookup('udp', false, n)),
+  ...byName(['bpf_skc_lookup_tcp'], (n) => lookup('tcp', true, n)),
   [HELPER_IDS.bpf_sk_release]: skRelease,
 };

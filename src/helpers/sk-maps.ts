@@ -4,6 +4,7 @@
  * bpf_sk_storage_delete (sk_storage maps). A socket argument is a `bpf_sock` region: skb->sk
  * (the test run's socket) or one a lookup returned from the socket table.
  */
+import { type HelperFamily } from './family.js';
 import { HELPER_IDS } from '../../vm/helpers.js';
 import { Memory } from '../../vm/memory.js';
 import type { HelperCall, HelperFn } from '../../vm/program.js';
@@ -78,7 +79,7 @@ const skStorageDelete: HelperFn = (call) => {
   setR0(call, map.remove(sk));
 };
 
-export const skMapHelpers: Record<number, HelperFn> = {
+export const skMapHelpers: HelperFamily = {
   [HELPER_IDS.bpf_skb_under_cgroup]: skbUnderCgroup,
   [HELPER_IDS.bpf_sk_storage_get]: skStorageGet,
   [HELPER_IDS.bpf_sk_storage_delete]: skStorageDelete,

@@ -3,6 +3,7 @@
  * skb_store_bytes, skb_pull_data. Offsets count from skb->data (the MAC header for tc).
  * Spec: docs/skb-and-helpers.md §5.
  */
+import { type HelperFamily } from './family.js';
 import { HELPER_IDS } from '../../vm/helpers.js';
 import type { HelperFn } from '../../vm/program.js';
 import { blockAdd, blockSub, csumPartial } from '../skb/csum.js';
@@ -81,7 +82,7 @@ export const skbPullData: HelperFn = (call) => {
   ret(call, len > skb.len ? -ERRNO.ENOMEM : 0);
 };
 
-export const skbBytesHelpers: Record<number, HelperFn> = {
+export const skbBytesHelpers: HelperFamily = {
   [HELPER_IDS.bpf_skb_load_bytes]: skbLoadBytes,
   [HELPER_IDS.bpf_skb_load_bytes_relative]: skbLoadBytesRelative,
   [HELPER_IDS.bpf_skb_store_bytes]: skbStoreBytes,

@@ -4,6 +4,7 @@
  * Spec: docs/skb-and-helpers.md §6. Field values are read and written as raw little-endian u16
  * memory, exactly like the kernel's `__sum16 *` accesses.
  */
+import { type HelperFamily } from './family.js';
 import { HELPER_IDS } from '../../vm/helpers.js';
 import type { HelperFn } from '../../vm/program.js';
 import { add16, add32, csumPartial, fold, from32to16, rd16, sub32, wr16 } from '../skb/csum.js';
@@ -179,7 +180,7 @@ export const csumLevel: HelperFn = (call) => {
   }
 };
 
-export const skbCsumHelpers: Record<number, HelperFn> = {
+export const skbCsumHelpers: HelperFamily = {
   [HELPER_IDS.bpf_l3_csum_replace]: l3CsumReplace,
   [HELPER_IDS.bpf_l4_csum_replace]: l4CsumReplace,
   [HELPER_IDS.bpf_csum_diff]: csumDiff,

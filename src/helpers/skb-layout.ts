@@ -8,6 +8,7 @@
  *   before:  | mac (14) | L3 ... |                 off = where the zeros go
  *   after:   | first off bytes | n zero bytes | rest |   mac and network header move back by n
  */
+import { type HelperFamily } from './family.js';
 import { HELPER_IDS } from '../../vm/helpers.js';
 import type { HelperFn } from '../../vm/program.js';
 import { syncPacket, type SkbRunState } from '../skb/run-state.js';
@@ -308,7 +309,7 @@ export const skbSetTstamp: HelperFn = (call) => {
   ret(call, 0);
 };
 
-export const skbLayoutHelpers: Record<number, HelperFn> = {
+export const skbLayoutHelpers: HelperFamily = {
   [HELPER_IDS.bpf_skb_change_proto]: skbChangeProto,
   [HELPER_IDS.bpf_skb_change_type]: skbChangeType,
   [HELPER_IDS.bpf_skb_change_head]: skbChangeHead,

@@ -6,6 +6,7 @@
  * tcp_sock, get_listener_sock, and the socket lookups (which find nothing: there are no sockets in
  * the emulation besides the test-run dummy socket). Spec: docs/skb-and-helpers.md §11.
  */
+import { type HelperFamily } from './family.js';
 import { HELPER_IDS } from '../../vm/helpers.js';
 import type { HelperFn } from '../../vm/program.js';
 import { add16, add32, rd16, sub32, wr16 } from '../skb/csum.js';
@@ -161,7 +162,7 @@ export const skbGetXfrmState: HelperFn = (call) => {
 
 // sk_lookup_tcp/udp, skc_lookup_tcp and sk_release live in sk-lookup.ts (configurable table).
 
-export const skbMetaHelpers: Record<number, HelperFn> = {
+export const skbMetaHelpers: HelperFamily = {
   [HELPER_IDS.bpf_get_hash_recalc]: getHashRecalc,
   [HELPER_IDS.bpf_set_hash]: setHash,
   [HELPER_IDS.bpf_set_hash_invalid]: setHashInvalid,

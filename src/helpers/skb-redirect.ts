@@ -5,6 +5,7 @@
  * once, so it is recorded as an event the netdev carries out (and may answer through
  * `env.cloneRedirect`). Spec: docs/skb-and-helpers.md §7.
  */
+import { type HelperFamily } from './family.js';
 import { HELPER_IDS } from '../../vm/helpers.js';
 import type { HelperFn } from '../../vm/program.js';
 import { findDevice } from '../skb/run-state.js';
@@ -71,7 +72,7 @@ export const cloneRedirect: HelperFn = (call) => {
   ret(call, st.env.cloneRedirect ? st.env.cloneRedirect(ev) : 0);
 };
 
-export const skbRedirectHelpers: Record<number, HelperFn> = {
+export const skbRedirectHelpers: HelperFamily = {
   [HELPER_IDS.bpf_redirect]: redirect,
   [HELPER_IDS.bpf_redirect_peer]: redirectPeer,
   [HELPER_IDS.bpf_redirect_neigh]: redirectNeigh,

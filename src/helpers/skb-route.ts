@@ -2,6 +2,7 @@
  * @fileoverview Routing helpers (net/core/filter.c): fib_lookup against the emulated FIB in the
  * run state's env, and check_mtu against the emulated devices. Spec: docs/skb-and-helpers.md §11.
  */
+import { type HelperFamily } from './family.js';
 import { HELPER_IDS } from '../../vm/helpers.js';
 import type { HelperFn } from '../../vm/program.js';
 import { findDevice } from '../skb/run-state.js';
@@ -101,7 +102,7 @@ export const checkMtu: HelperFn = (call) => {
   ret(call, r);
 };
 
-export const skbRouteHelpers: Record<number, HelperFn> = {
+export const skbRouteHelpers: HelperFamily = {
   [HELPER_IDS.bpf_fib_lookup]: fibLookup,
   [HELPER_IDS.bpf_check_mtu]: checkMtu,
 };

@@ -7,6 +7,7 @@
  *   0 tunnel_id u32 | 4 remote_ipv4 / remote_ipv6[4] | 20 tunnel_tos u8 | 21 tunnel_ttl u8
  *   22 tunnel_ext u16 / tunnel_flags __be16 | 24 tunnel_label u32 | 28 local_ipv4 / local_ipv6[4]
  */
+import { type HelperFamily } from './family.js';
 import { HELPER_IDS } from '../../vm/helpers.js';
 import type { HelperFn } from '../../vm/program.js';
 import { ERRNO } from '../uapi.js';
@@ -137,7 +138,7 @@ export const skbGetTunnelOpt: HelperFn = (call) => {
   ret(call, info.options.length);
 };
 
-export const skbTunnelHelpers: Record<number, HelperFn> = {
+export const skbTunnelHelpers: HelperFamily = {
   [HELPER_IDS.bpf_skb_get_tunnel_key]: skbGetTunnelKey,
   [HELPER_IDS.bpf_skb_set_tunnel_key]: skbSetTunnelKey,
   [HELPER_IDS.bpf_skb_get_tunnel_opt]: skbGetTunnelOpt,

@@ -5,6 +5,7 @@
  * push with no hw-accel tag only sets the tag; with one present, the present tag goes into the
  * packet at offset 12 first:  [dst][src][old proto][old tci][ethertype]...
  */
+import { type HelperFamily } from './family.js';
 import { HELPER_IDS } from '../../vm/helpers.js';
 import type { HelperFn } from '../../vm/program.js';
 import { syncPacket } from '../skb/run-state.js';
@@ -115,7 +116,7 @@ export const skbVlanPop: HelperFn = (call) => {
   ret(call, r);
 };
 
-export const skbVlanHelpers: Record<number, HelperFn> = {
+export const skbVlanHelpers: HelperFamily = {
   [HELPER_IDS.bpf_skb_vlan_push]: skbVlanPush,
   [HELPER_IDS.bpf_skb_vlan_pop]: skbVlanPop,
 };

@@ -17,6 +17,7 @@
  *   cancel: from the timer's own callback -EDEADLK; otherwise forgets the callback (a later start
  *           is -EINVAL until set_callback again) and returns 1 if it was armed, else 0
  */
+import { type HelperFamily } from './family.js';
 import { ErrorCode, VmFault } from '../../vm/errors.js';
 import { runProgram, type Engine } from '../../vm/engine.js';
 import { HELPER_IDS as H } from '../../vm/helpers.js';
@@ -362,7 +363,7 @@ const timerCancel: HelperFn = (c) => {
   setR0(c, host.cancel(t));
 };
 
-export const timerHelpers: Record<number, HelperFn> = {
+export const timerHelpers: HelperFamily = {
   [H.bpf_timer_init]: timerInit,
   [H.bpf_timer_set_callback]: timerSetCallback,
   [H.bpf_timer_start]: timerStart,

@@ -13,6 +13,7 @@
  * words −EINVAL, more than 511 words −E2BIG; an unreadable mask is −EFAULT for one word and the
  * read's own error (−ERANGE or −EFAULT, ./kmem.ts) for more.
  */
+import type { KfuncFamily } from './family.js';
 import type { Memory } from '../../vm/memory.js';
 import type { HelperCall, HelperFn } from '../../vm/program.js';
 import { ERRNO } from '../uapi.js';
@@ -79,4 +80,4 @@ export const iterBitsKfuncs = {
   bpf_iter_bits_new: iterBitsNew,
   bpf_iter_bits_next: iterBitsNext,
   bpf_iter_bits_destroy: iterBitsDestroy,
-} satisfies Record<string, HelperFn>;
+} satisfies KfuncFamily;

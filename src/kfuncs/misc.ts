@@ -4,6 +4,7 @@
  * verifier's business; a single-threaded emulator has nothing to lock).
  * Kernel answers: test/goldens/kfuncs (iter_cases, misc_kfuncs).
  */
+import type { KfuncFamily } from './family.js';
 import { Memory, type CtxAccess } from '../../vm/memory.js';
 import type { HelperFn } from '../../vm/program.js';
 import { ERRNO } from '../uapi.js';
@@ -100,4 +101,4 @@ export const miscKfuncs = {
   bpf_preempt_enable: noop,
   bpf_local_irq_save: irqSave,
   bpf_local_irq_restore: irqRestore,
-} satisfies Record<string, HelperFn>;
+} satisfies KfuncFamily;

@@ -8,7 +8,7 @@ import { formatInsn } from '../disasm.js';
 import { VerifierError } from '../errors.js';
 import { BPF_FUNC_MAX_ID, HELPER_IDS, HELPER_PROTOS, helperName, type ArgKind, type HelperProto } from '../helpers.js';
 import { AluOp, AtomicOp, CallSrc, Class, JmpOp, MAX_CALL_DEPTH, Mode, Op, PseudoSrc, opClass, opCode, opMode } from '../isa.js';
-import { KF, KFUNCS_BY_ID, type KfuncRecord } from '../kfuncs.js';
+import { KF, KFUNCS_BY_ID, makesPktDynptr, type KfuncRecord } from '../kfuncs.js';
 import type { DecodedProgram } from '../program.js';
 import { callDepth, controlFlow, isIterNextCall, jumpTarget, opcodes, subprograms } from './cfg.js';
 import { frameStr, padInsn, regStr, stateStr, typeName } from './log.js';
@@ -1462,7 +1462,7 @@ export class Checker {
     const made = at(rec.args.findIndex((a) => a.kind === 'dynptr' && a.uninit === true));
     if (made) {
       // a new dynptr (bpf_dynptr_from_*), or a clone of `src` with its type (bpf_dynptr_clone)
-      made.f.pktDyn[made.k] = PKT_DYNPTR_SOURCES.has(rec.name) || (src !== undefined && src.f.pktDyn[src.k] === 1) ? 1 : 0;
+      made.f.pktDyn[made.k] = makesPktDynptr(rec) || (src !== undefined && src.f.pktDyn[src.k] === 1) ? 1 : 0;
       made.f.pktDyn[made.k + 1] = 0;
     } else if (src && ret.t === RT.MEM && src.f.pktDyn[src.k]) {
       this.stackRead(src.frame, src.k);
@@ -2273,10 +2273,7 @@ function maybeLooping(old: State, cur: State): boolean {
   return true;
 }
 
-/** Kfuncs whose dynptr covers the packet (bpf_dynptr_from_skb/xdp and the skb metadata one). */
 const BPF_FUNC_DYNPTR_WRITE = HELPER_IDS.bpf_dynptr_write;
-
-const PKT_DYNPTR_SOURCES: ReadonlySet<string> = new Set(['bpf_dynptr_from_skb', 'bpf_dynptr_from_xdp', 'bpf_dynptr_from_skb_meta']);
 
 /** A write over bytes [b0, b0+size) of the frame's stack ends any packet dynptr there. */
 function clearPktDyn(f: Frame, b0: number, size: number): void {
