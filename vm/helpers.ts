@@ -7,7 +7,7 @@
  * Linux 6.18, where the list is frozen at 211 (new functionality comes as kfuncs, vm/kfuncs.ts).
  * Taken from the running 6.18 kernel's BTF with
  *   bpftool btf dump file /sys/kernel/btf/vmlinux format c | grep -E '^\s*(__)?BPF_FUNC_'
- * (recorded in test/goldens/text/bpf_func_id.vmlinux.txt, which test/vm/helper-ids.test.ts compares).
+ * (recorded in test/goldens/text/bpf_func_id.vmlinux.txt, which test/vm/helpers.test.ts compares).
  *
  * Prototype (the kernel's `struct bpf_func_proto` of the helper, for sched_cls), one string
  * `args -> ret flags`; a helper without one is refused by the verifier ("program of this type
