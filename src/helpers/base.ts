@@ -5,6 +5,7 @@
  * Everything that varies on a real machine is made deterministic and configurable through the
  * run's `BaseRunState`: a virtual clock, a seeded PRNG, a fixed CPU, fixed pid/uid.
  */
+import type { CalleeName } from './args.js';
 import { byName, type HelperFamily } from './family.js';
 import { HELPER_IDS } from '../../vm/helpers.js';
 import type { HelperCall } from '../../vm/program.js';
@@ -113,7 +114,7 @@ function printkMemory(call: HelperCall): PrintkMemory {
 }
 
 /** u64 varargs from a data/data_len pair (trace_vprintk, snprintf): ≤ 12, multiple of 8. */
-function varargs(call: HelperCall, dataArg: number, lenArg: number, name: string): bigint[] | undefined {
+function varargs(call: HelperCall, dataArg: number, lenArg: number, name: CalleeName): bigint[] | undefined {
   const len = argU32(call, lenArg);
   if (len % 8 !== 0 || len > 96 || (len > 0 && argIsNull(call, dataArg))) return undefined;
   const bytes = argMem(call, dataArg, len, false, name);
@@ -207,7 +208,7 @@ export const baseHelpers: HelperFamily = {
  * address works; a fault zeroes dst and returns -EFAULT. The _str form [115] copies up to and
  * including the NUL and returns the length with the NUL (strncpy_from_kernel_nofault).
  */
-function probeRead(c: HelperCall, str: boolean, name: string): void {
+function probeRead(c: HelperCall, str: boolean, name: CalleeName): void {
   const size = argU32(c, 2);
   const dst = argMem(c, 1, size, true, name);
   const hi = c.regs.hi[3];
@@ -234,7 +235,7 @@ function probeRead(c: HelperCall, str: boolean, name: string): void {
 }
 
 /** bpf_strtol / bpf_strtoul (kernel/bpf/helpers.c __bpf_strtoull): flags = base 0, 8, 10 or 16. */
-function strto(c: HelperCall, signed: boolean, name: string): void {
+function strto(c: HelperCall, signed: boolean, name: CalleeName): void {
   const len = argSize(c, 2);
   const flags = argU64(c, 3);
   if (flags & ~0x1fn || len === Infinity) return setR0(c, -ERRNO.EINVAL);

@@ -15,6 +15,7 @@
  *
  * Kernel answers: test/goldens/helpers2 (misc_cases).
  */
+import type { CalleeName } from './args.js';
 import { byName, type HelperFamily } from './family.js';
 import { HELPER_IDS as H } from '../../vm/helpers.js';
 import type { HelperCall, HelperFn } from '../../vm/program.js';
@@ -53,7 +54,7 @@ function cgroupPath(c: HelperCall): readonly bigint[] {
 const USER_PTR_MAX = 0x7fff_ffff_efffn;
 
 /** bpf_probe_read_user(_str): copy_from_user_nofault on an address VM memory never maps. */
-function probeReadUser(str: boolean, name: string): HelperFn {
+function probeReadUser(str: boolean, name: CalleeName): HelperFn {
   return (c) => {
     const size = argU32(c, 2);
     const dst = argMem(c, 1, size, true, name);
@@ -89,12 +90,12 @@ const getNsCurrentPidTgid: HelperFn = (c) => {
 };
 
 /** The socket-common argument: the verifier requires a non-NULL socket pointer. */
-function argSock(c: HelperCall, n: number, name: string): void {
+function argSock(c: HelperCall, n: number, name: CalleeName): void {
   if (argIsNull(c, n)) throw helperFault(c, name, `argument r${n} is not a socket`);
 }
 
 /** bpf_skc_to_*: the only socket a tc program can hold is the test run's dummy, which is none of these. */
-function skcTo(name: string): HelperFn {
+function skcTo(name: CalleeName): HelperFn {
   return (c) => {
     argSock(c, 1, name);
     setR0Ptr(c, 0, 0);
@@ -111,7 +112,7 @@ function perfSlot(map: PerfEventArrayMap, i: number): number | undefined {
  * only events offline are BPF_OUTPUT software events (perf_buffer's), whose count reads 0;
  * perf_event_read_local refuses an event bound to another CPU with -EINVAL.
  */
-function perfRead(c: HelperCall, name: string): number {
+function perfRead(c: HelperCall, name: CalleeName): number {
   const map = argMap(c, 1, name);
   if (!(map instanceof PerfEventArrayMap)) throw helperFault(c, name, `map ${map.name} is not a perf event array`);
   if (c.regs.hi[2] !== 0) return -ERRNO.EINVAL;

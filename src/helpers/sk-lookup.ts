@@ -11,6 +11,7 @@
  *   struct bpf_sock_tuple.ipv4: saddr(4) daddr(4) sport(2) dport(2)          (network order)
  *   struct bpf_sock_tuple.ipv6: saddr(16) daddr(16) sport(2) dport(2)
  */
+import type { CalleeName } from './args.js';
 import { byName, type HelperFamily } from './family.js';
 import { HELPER_IDS } from '../../vm/helpers.js';
 import { Memory } from '../../vm/memory.js';
@@ -42,7 +43,7 @@ const TUPLE_V6 = 36;
 /** net/core/filter.c: a netns id must fit in s32 when not negative. */
 const S32_MAX = 0x7fffffff;
 
-function lookup(protocol: 'tcp' | 'udp', common: boolean, name: string): HelperFn {
+function lookup(protocol: 'tcp' | 'udp', common: boolean, name: CalleeName): HelperFn {
   return (call: HelperCall) => {
     const st = skbState(call, name);
     const size = argU32(call, 3);

@@ -48,7 +48,7 @@ function vlanPopInPacket(skb: Skb): number {
 
 /** bpf_skb_vlan_push(skb, __be16 proto, u16 tci). */
 export const skbVlanPush: HelperFn = (call) => {
-  const st = skbState(call, 'skb_vlan_push');
+  const st = skbState(call, 'bpf_skb_vlan_push');
   const { skb } = st;
   let proto = swap16(argU32(call, 2) & 0xffff); // __be16 → host order
   const tci = argU32(call, 3) & 0xffff;
@@ -84,7 +84,7 @@ export const skbVlanPush: HelperFn = (call) => {
 
 /** bpf_skb_vlan_pop(skb). */
 export const skbVlanPop: HelperFn = (call) => {
-  const st = skbState(call, 'skb_vlan_pop');
+  const st = skbState(call, 'bpf_skb_vlan_pop');
   const { skb } = st;
   pushMacRcsum(skb);
   let r = 0;

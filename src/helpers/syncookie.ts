@@ -11,6 +11,7 @@
  * produce the kernel's cookie bits: the secrets are configurable (`SyncookieRunState`), and the
  * mss half, the round trip and the error paths are what match the kernel [measured].
  */
+import type { CalleeName } from './args.js';
 import { byName, type HelperFamily } from './family.js';
 import type { HelperCall, HelperFn } from '../../vm/program.js';
 import { ERRNO } from '../uapi.js';
@@ -145,7 +146,7 @@ function parseMss(th: Uint8Array, thLen: number): number {
   return mss;
 }
 
-function gen(fam: Family, name: string): HelperFn {
+function gen(fam: Family, name: CalleeName): HelperFn {
   return (c) => {
     const ip = argMem(c, 1, fam.ipLen, false, name);
     const thLen = argU32(c, 3);
@@ -162,7 +163,7 @@ function gen(fam: Family, name: string): HelperFn {
   };
 }
 
-function check(fam: Family, name: string): HelperFn {
+function check(fam: Family, name: CalleeName): HelperFn {
   return (c) => {
     const ip = argMem(c, 1, fam.ipLen, false, name);
     const th = argMem(c, 2, 20, false, name);

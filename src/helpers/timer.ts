@@ -17,6 +17,7 @@
  *   cancel: from the timer's own callback -EDEADLK; otherwise forgets the callback (a later start
  *           is -EINVAL until set_callback again) and returns 1 if it was armed, else 0
  */
+import type { CalleeName } from './args.js';
 import { type HelperFamily } from './family.js';
 import { ErrorCode, VmFault } from '../../vm/errors.js';
 import { runProgram, type Engine } from '../../vm/engine.js';
@@ -306,7 +307,7 @@ export function timerHost(mem: Memory): TimerHost {
 }
 
 /** The bpf_timer at argument r1 (16 bytes of map memory): its address as (hi, offset). */
-function timerAddr(c: HelperCall, name: string): [number, number] {
+function timerAddr(c: HelperCall, name: CalleeName): [number, number] {
   argMem(c, 1, 16, true, name);
   return [c.regs.hi[1], Memory.offsetOf(c.regs.lo[1])];
 }

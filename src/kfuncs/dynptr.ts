@@ -4,6 +4,7 @@
  * layout and the byte access rules are those of the dynptr helpers (src/helpers/dynptr.ts).
  * Kernel answers: test/goldens/kfuncs (dynptr_skb_cases).
  */
+import type { CalleeName } from '../helpers/args.js';
 import { named, type KfuncFamily } from './family.js';
 import type { HelperCall, HelperFn } from '../../vm/program.js';
 import { ERRNO } from '../uapi.js';
@@ -56,7 +57,7 @@ export const dynptrFromSkbMeta: HelperFn = (c) => {
 };
 
 /** bpf_dynptr_slice: a pointer to [offset, +len) or NULL; `buffer__opt` is never needed (linear skb). */
-function slice(rdwr: boolean, name: string): HelperFn {
+function slice(rdwr: boolean, name: CalleeName): HelperFn {
   return (c) => {
     const d = readDynptr(c, 1, name);
     const offset = argU32(c, 2);
