@@ -268,15 +268,20 @@ const DECLS = {
 /** A helper name known to this kernel version (with the `bpf_` prefix, as in bpf_helper_defs.h). */
 export type HelperName = keyof typeof DECLS;
 
-export type ArgKind =
-  | 'any' | 'map' | 'key' | 'value' | 'uval' | 'ctx' | 'ctx?' | 'mem' | 'umem' | 'mem?' | 'umem?' | 'rwmem'
-  | 'size' | 'size0' | 'sk' | 'skrel' | 'lock' | 'timer' | 'func' | 'stk?' | 'long' | 'u32p' | 'asize' | 'alloc'
-  | 'str' | 'dyn' | 'udyn' | 'reldyn' | 'btf' | 'value?' | 'fix20' | 'fix40';
-export type RetKind = 'int' | 'void' | 'value?' | 'sock?' | 'skc?' | 'tcp?' | 'rbmem?' | 'btf?' | 'dmem?';
+const ARG_KINDS = [
+  'any', 'map', 'key', 'value', 'uval', 'ctx', 'ctx?', 'mem', 'umem', 'mem?', 'umem?', 'rwmem', 'size', 'size0', 'sk',
+  'skrel', 'lock', 'timer', 'func', 'stk?', 'long', 'u32p', 'asize', 'alloc', 'str', 'dyn', 'udyn', 'reldyn', 'btf',
+  'value?', 'fix20', 'fix40',
+] as const;
+const RET_KINDS = ['int', 'void', 'value?', 'sock?', 'skc?', 'tcp?', 'rbmem?', 'btf?', 'dmem?'] as const;
+/** An argument kind (table in the file comment). */
+export type ArgKind = (typeof ARG_KINDS)[number];
+/** A return kind. */
+export type RetKind = (typeof RET_KINDS)[number];
 
+const PROG_TYPES = ['sched_cls', 'sched_act', 'socket_filter', 'lwt_in', 'lwt_out', 'lwt_xmit'] as const;
 /** The program types whose helper sets tcxlab models (kernel bpf_prog_type names, lower case). */
-export type HelperProgType = 'sched_cls' | 'sched_act' | 'socket_filter' | 'lwt_in' | 'lwt_out' | 'lwt_xmit';
-const PROG_TYPES: readonly HelperProgType[] = ['sched_cls', 'sched_act', 'socket_filter', 'lwt_in', 'lwt_out', 'lwt_xmit'];
+export type HelperProgType = (typeof PROG_TYPES)[number];
 
 /** A helper's prototype as the verifier sees it (struct bpf_func_proto). */
 export interface HelperProto {
@@ -306,20 +311,15 @@ export interface HelperRecord {
   readonly proto?: HelperProto;
 }
 
-const ARG_KINDS: ReadonlySet<string> = new Set<ArgKind>([
-  'any', 'map', 'key', 'value', 'uval', 'ctx', 'ctx?', 'mem', 'umem', 'mem?', 'umem?', 'rwmem', 'size', 'size0', 'sk',
-  'skrel', 'lock', 'timer', 'func', 'stk?', 'long', 'u32p', 'asize', 'alloc', 'str', 'dyn', 'udyn', 'reldyn', 'btf',
-  'value?', 'fix20', 'fix40',
-]);
-const RET_KINDS: ReadonlySet<string> = new Set<RetKind>(['int', 'void', 'value?', 'sock?', 'skc?', 'tcp?', 'rbmem?', 'btf?', 'dmem?']);
-const FLAGS: ReadonlySet<string> = new Set(['gpl', 'pkt', 'acq', 'pa', 'cast', '!socket_filter']);
+/** The flags of a prototype string: the boolean ones, and `!T` for each program type T. */
+const FLAGS: ReadonlySet<string> = new Set(['gpl', 'pkt', 'acq', 'pa', 'cast', ...PROG_TYPES.map((t) => `!${t}`)]);
 
 /** Parse one prototype string; a malformed one is a bug in the table above, so it throws at load. */
 function parseProto(id: number, name: HelperName, text: string): HelperProto {
   const m = /^(.*?) *-> *(\S+)(.*)$/.exec(text);
-  if (!m || !RET_KINDS.has(m[2])) throw new Error(`helpers: bad prototype of ${name}: ${text}`);
+  if (!m || !(RET_KINDS as readonly string[]).includes(m[2])) throw new Error(`helpers: bad prototype of ${name}: ${text}`);
   const args = m[1] ? m[1].split(/\s+/) : [];
-  for (const a of args) if (!ARG_KINDS.has(a)) throw new Error(`helpers: bad argument kind ${a} of ${name}`);
+  for (const a of args) if (!(ARG_KINDS as readonly string[]).includes(a)) throw new Error(`helpers: bad argument kind ${a} of ${name}`);
   const flags = m[3].trim() ? m[3].trim().split(/\s+/) : [];
   let mapTypes: number[] | undefined;
   for (const f of flags) {
