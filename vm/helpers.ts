@@ -1,7 +1,7 @@
 /**
  * @fileoverview One record per BPF helper: the single declaration of every fact tcxlab knows
  * about a helper, read by the assembler/disassembler (names), the verifier (prototypes) and the
- * runtime (src/helpers/table.ts keys the implementations by these names; vm/ cannot import them).
+ * runtime (src/helpers/ keys its implementations by the records' ids; vm/ cannot import them).
  *
  * Ids and names: `enum bpf_func_id` (uapi include/uapi/linux/bpf.h, `___BPF_FUNC_MAPPER`) as of
  * Linux 6.18, where the list is frozen at 211 (new functionality comes as kfuncs, vm/kfuncs.ts).
