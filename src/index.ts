@@ -60,7 +60,7 @@ export { assemble, assembleProgram, asm } from '../vm/asm.js';
 export { disassemble, formatConformance } from '../vm/disasm.js';
 export { verify } from '../vm/verifier/index.js';
 export type { VerifierOptions, VerifierResult } from '../vm/verifier/index.js';
-export { HELPER_IDS, helperName, helperId } from '../vm/helper-ids.js';
+export { HELPER_IDS, helperName, helperId } from '../vm/helpers.js';
 export {
   traceRun,
   TraceRecorder,

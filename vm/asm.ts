@@ -30,7 +30,7 @@
  */
 import { AsmError } from './errors.js';
 import { decode, type DecodedProgram } from './program.js';
-import { helperId } from './helper-ids.js';
+import { helperId } from './helpers.js';
 import {
   AluOp,
   AtomicOp,

@@ -16,7 +16,7 @@
  * Where the kernel has no text we choose one, marked "(ours)" below.
  */
 import { assemble } from './asm.js';
-import { helperName } from './helper-ids.js';
+import { helperName } from './helpers.js';
 import {
   AluOp,
   AtomicOp,
@@ -45,7 +45,7 @@ export interface SourceLine {
 
 /** Options of the kernel-style printer. */
 export interface DisasmOptions {
-  /** Helper id → name for `call name#id`; default: the kernel's names (vm/helper-ids.ts). */
+  /** Helper id → name for `call name#id`; default: the kernel's names (vm/helpers.ts). */
   helperName?: (id: number) => string | undefined;
   /** kfunc (call src 2) id → name for `call name#id`, as the kernel prints it from BTF; default `kernel-function`. */
   kfuncName?: (id: number) => string | undefined;

@@ -42,9 +42,11 @@ export type KfuncArg =
   | { readonly kind: 'ctx' }
   /**
    * A struct bpf_dynptr on the stack: KF_ARG_PTR_TO_DYNPTR. `uninit`: the kfunc initialises it
-   * (__uninit), otherwise it must hold an initialised dynptr; `const`: read only (const pointer).
+   * (__uninit), otherwise it must hold an initialised dynptr; `const`: read only (const pointer);
+   * `pkt`: the dynptr it initialises covers packet data (DYNPTR_TYPE_SKB, _SKB_META), so writes
+   * through it change packet data.
    */
-  | { readonly kind: 'dynptr'; readonly uninit?: boolean; readonly const?: boolean }
+  | { readonly kind: 'dynptr'; readonly uninit?: boolean; readonly const?: boolean; readonly pkt?: boolean }
   /** A struct bpf_iter_<name> on the stack: KF_ARG_PTR_TO_ITER, in the state the flags imply. */
   | { readonly kind: 'iter'; readonly iter: 'num' | 'bits' }
   /** Memory of `sizeArg`'s constant size, or NULL when `nullable` (buffer__opt with buffer__szk). */
@@ -109,19 +111,19 @@ const iterBits = { kind: 'iter', iter: 'bits' } as const;
 const CSTR = 'const char *';
 
 /** A string kfunc: `__ign` pointers are not checked, the others are scalars; returns an int. */
-function strKfunc(id: number, name: string, params: [string, string][]): KfuncRecord {
+function strKfunc<N extends string>(id: number, name: N, params: [string, string][]): KfuncRecord & { readonly name: N } {
   const args: KfuncArg[] = params.map(([n]) => (n.endsWith('__ign') ? { kind: 'any' } : { kind: 'scalar' }));
   return { id, name, proto: { ret: 'int', params }, args, ret: { kind: 'scalar' }, flags: 0, set: 'common' };
 }
 const SCALAR = { kind: 'scalar' } as const;
 
 /** Every implemented kfunc. Ids are stable: append, never renumber. */
-export const KFUNC_RECORDS: readonly KfuncRecord[] = [
+const KFUNC_LIST = [
   {
     id: 1,
     name: 'bpf_dynptr_from_skb',
     proto: { ret: 'int', params: [['s', 'struct __sk_buff *'], ['flags', 'u64'], ['ptr__uninit', DYNPTR]] },
-    args: [{ kind: 'ctx' }, scalar, { kind: 'dynptr', uninit: true }],
+    args: [{ kind: 'ctx' }, scalar, { kind: 'dynptr', uninit: true, pkt: true }],
     ret: SCALAR,
     flags: KF.TRUSTED_ARGS,
     set: 'skb',
@@ -294,7 +296,7 @@ export const KFUNC_RECORDS: readonly KfuncRecord[] = [
     id: 23,
     name: 'bpf_dynptr_from_skb_meta',
     proto: { ret: 'int', params: [['skb_', 'struct __sk_buff *'], ['flags', 'u64'], ['ptr__uninit', DYNPTR]] },
-    args: [{ kind: 'ctx' }, scalar, { kind: 'dynptr', uninit: true }],
+    args: [{ kind: 'ctx' }, scalar, { kind: 'dynptr', uninit: true, pkt: true }],
     ret: SCALAR,
     flags: KF.TRUSTED_ARGS,
     set: 'skb_meta',
@@ -338,12 +340,21 @@ export const KFUNC_RECORDS: readonly KfuncRecord[] = [
   strKfunc(36, 'bpf_strcspn', [['s__ign', CSTR], ['reject__ign', CSTR]]),
   strKfunc(37, 'bpf_strstr', [['s1__ign', CSTR], ['s2__ign', CSTR]]),
   strKfunc(38, 'bpf_strnstr', [['s1__ign', CSTR], ['s2__ign', CSTR], ['len', 'size_t']]),
-];
+] as const satisfies readonly KfuncRecord[];
+
+/** The name of a kfunc tcxlab implements (src/kfuncs/ keys its implementations by it). */
+export type KfuncName = (typeof KFUNC_LIST)[number]['name'];
+
+/** Every implemented kfunc, in id order. */
+export const KFUNC_RECORDS: readonly (KfuncRecord & { readonly name: KfuncName })[] = KFUNC_LIST;
 
 /** Records by kernel name. */
 export const KFUNCS_BY_NAME: ReadonlyMap<string, KfuncRecord> = new Map(KFUNC_RECORDS.map((k) => [k.name, k]));
 /** Records by tcxlab id. */
 export const KFUNCS_BY_ID: ReadonlyMap<number, KfuncRecord> = new Map(KFUNC_RECORDS.map((k) => [k.id, k]));
+
+/** Whether kfunc `rec` makes a dynptr over packet data (bpf_dynptr_from_skb and _skb_meta). */
+export const makesPktDynptr = (rec: KfuncRecord): boolean => rec.args.some((a) => a.kind === 'dynptr' && a.uninit === true && a.pkt === true);
 
 /** Whether `id` is an implemented kfunc. */
 export const isKfuncId = (id: number): boolean => KFUNCS_BY_ID.has(id);

@@ -8,7 +8,12 @@
 import { ErrorCode, VmFault } from '../../vm/errors.js';
 import { Op } from '../../vm/isa.js';
 import type { Region } from '../../vm/memory.js';
+import type { HelperName } from '../../vm/helpers.js';
+import type { KfuncName } from '../../vm/kfuncs.js';
 import type { CallbackArg, HelperCall } from '../../vm/program.js';
+
+/** The name a helper's or kfunc's faults carry: its record's name (vm/helpers.ts, vm/kfuncs.ts). */
+export type CalleeName = HelperName | KfuncName;
 
 /** Argument n (1..5) as u32. */
 export const argU32 = (call: HelperCall, n: number): number => call.regs.lo[n] >>> 0;
@@ -52,7 +57,7 @@ export function setR0Ptr(call: HelperCall, hi: number, lo: number): void {
 export const argPassThrough = (call: HelperCall, n: number): CallbackArg => [call.regs.lo[n], call.regs.hi[n], call.regs.tag[n]];
 
 /** The fault a helper raises for an argument the verifier would have rejected. */
-export function helperFault(call: HelperCall, helper: string, message: string): VmFault {
+export function helperFault(call: HelperCall, helper: CalleeName, message: string): VmFault {
   return new VmFault(ErrorCode.HelperFault, `${helper}: ${message}`, call.insnIndex, Op.CALL);
 }
 
@@ -60,7 +65,7 @@ export function helperFault(call: HelperCall, helper: string, message: string): 
  * The fault for a helper memory argument the program does not own: a bad access (E_BAD_ACCESS)
  * at the call instruction, like a load or store through that pointer.
  */
-export function memoryFault(call: HelperCall, helper: string, message: string): VmFault {
+export function memoryFault(call: HelperCall, helper: CalleeName, message: string): VmFault {
   return new VmFault(ErrorCode.BadAccess, `${helper}: ${message}`, call.insnIndex, Op.CALL);
 }
 
@@ -69,7 +74,7 @@ export function memoryFault(call: HelperCall, helper: string, message: string): 
  * proves helper memory arguments valid, so reaching here with a bad one means the program would
  * not have loaded.
  */
-export function argMem(call: HelperCall, n: number, size: number, write: boolean, helper: string): Uint8Array {
+export function argMem(call: HelperCall, n: number, size: number, write: boolean, helper: CalleeName): Uint8Array {
   if (size === 0) return new Uint8Array(0);
   const view = call.mem.sliceTagged(call.regs.hi[n], call.regs.tag[n], call.regs.lo[n], size, write);
   if (view === undefined) {
@@ -82,7 +87,7 @@ export function argMem(call: HelperCall, n: number, size: number, write: boolean
  * The region argument n points into (tag-checked) and the offset there, for helpers that keep
  * or compare addresses (timers, ring buffer records, dynptrs). A bad pointer is a fault.
  */
-export function argRegion(call: HelperCall, n: number, size: number, write: boolean, helper: string): { region: Region; offset: number } {
+export function argRegion(call: HelperCall, n: number, size: number, write: boolean, helper: CalleeName): { region: Region; offset: number } {
   const region = call.mem.resolveTagged(call.regs.hi[n], call.regs.tag[n], call.regs.lo[n], Math.max(size, 1), write);
   if (region === undefined) {
     throw memoryFault(call, helper, `argument r${n} is not ${write ? 'writable' : 'readable'} memory of ${size} bytes`);

@@ -5,8 +5,10 @@
  * Everything that varies on a real machine is made deterministic and configurable through the
  * run's `BaseRunState`: a virtual clock, a seeded PRNG, a fixed CPU, fixed pid/uid.
  */
-import { HELPER_IDS } from '../../vm/helper-ids.js';
-import type { HelperCall, HelperFn } from '../../vm/program.js';
+import type { CalleeName } from './args.js';
+import { byName, type HelperFamily } from './family.js';
+import { HELPER_IDS } from '../../vm/helpers.js';
+import type { HelperCall } from '../../vm/program.js';
 import { ERRNO } from '../uapi.js';
 import { argIsNull, argMem, argSize, argU32, argU64, helperFault, setR0, setR0Big } from './args.js';
 import { bprintf, MAX_BPRINTF_BUF, type PrintkMemory } from './printk.js';
@@ -112,7 +114,7 @@ function printkMemory(call: HelperCall): PrintkMemory {
 }
 
 /** u64 varargs from a data/data_len pair (trace_vprintk, snprintf): ≤ 12, multiple of 8. */
-function varargs(call: HelperCall, dataArg: number, lenArg: number, name: string): bigint[] | undefined {
+function varargs(call: HelperCall, dataArg: number, lenArg: number, name: CalleeName): bigint[] | undefined {
   const len = argU32(call, lenArg);
   if (len % 8 !== 0 || len > 96 || (len > 0 && argIsNull(call, dataArg))) return undefined;
   const bytes = argMem(call, dataArg, len, false, name);
@@ -132,7 +134,7 @@ function emitTrace(call: HelperCall, fmt: Uint8Array, args: bigint[], max: numbe
 const H = HELPER_IDS;
 
 /** Base helpers keyed by helper id. */
-export const baseHelpers: Record<number, HelperFn> = {
+export const baseHelpers: HelperFamily = {
   [H.bpf_ktime_get_ns]: (c) => setR0Big(c, base(c).clock.read()),
   [H.bpf_ktime_get_boot_ns]: (c) => setR0Big(c, base(c).clock.read() + base(c).clock.bootOffsetNs),
   [H.bpf_ktime_get_coarse_ns]: (c) => setR0Big(c, base(c).clock.read()),
@@ -195,6 +197,10 @@ export const baseHelpers: Record<number, HelperFn> = {
     }
     setR0(c, 0);
   },
+  ...byName(['bpf_probe_read_kernel'], (n) => (c) => probeRead(c, false, n)),
+  ...byName(['bpf_probe_read_kernel_str'], (n) => (c) => probeRead(c, true, n)),
+  ...byName(['bpf_strtol'], (n) => (c) => strto(c, true, n)),
+  ...byName(['bpf_strtoul'], (n) => (c) => strto(c, false, n)),
 };
 
 /**
@@ -202,7 +208,7 @@ export const baseHelpers: Record<number, HelperFn> = {
  * address works; a fault zeroes dst and returns -EFAULT. The _str form [115] copies up to and
  * including the NUL and returns the length with the NUL (strncpy_from_kernel_nofault).
  */
-function probeRead(c: HelperCall, str: boolean, name: string): void {
+function probeRead(c: HelperCall, str: boolean, name: CalleeName): void {
   const size = argU32(c, 2);
   const dst = argMem(c, 1, size, true, name);
   const hi = c.regs.hi[3];
@@ -227,11 +233,9 @@ function probeRead(c: HelperCall, str: boolean, name: string): void {
     if (b[0] === 0 || i === size - 1) return setR0(c, i + 1);
   }
 }
-baseHelpers[H.bpf_probe_read_kernel] = (c) => probeRead(c, false, 'bpf_probe_read_kernel');
-baseHelpers[H.bpf_probe_read_kernel_str] = (c) => probeRead(c, true, 'bpf_probe_read_kernel_str');
 
 /** bpf_strtol / bpf_strtoul (kernel/bpf/helpers.c __bpf_strtoull): flags = base 0, 8, 10 or 16. */
-function strto(c: HelperCall, signed: boolean, name: string): void {
+function strto(c: HelperCall, signed: boolean, name: CalleeName): void {
   const len = argSize(c, 2);
   const flags = argU64(c, 3);
   if (flags & ~0x1fn || len === Infinity) return setR0(c, -ERRNO.EINVAL);
@@ -272,5 +276,3 @@ function strto(c: HelperCall, signed: boolean, name: string): void {
   new DataView(out.buffer, out.byteOffset, 8).setBigUint64(0, BigInt.asUintN(64, res), true);
   setR0(c, i);
 }
-baseHelpers[H.bpf_strtol] = (c) => strto(c, true, 'bpf_strtol');
-baseHelpers[H.bpf_strtoul] = (c) => strto(c, false, 'bpf_strtoul');

@@ -16,7 +16,9 @@
  * Kernel answers: test/goldens/helpers2 (dynptr_cases), test/goldens/kfuncs (dynptr_skb_cases,
  * meta_cases).
  */
-import { HELPER_IDS as H } from '../../vm/helper-ids.js';
+import type { CalleeName } from './args.js';
+import { byName, type HelperFamily } from './family.js';
+import { HELPER_IDS as H } from '../../vm/helpers.js';
 import { Memory, type Region } from '../../vm/memory.js';
 import type { HelperCall, HelperFn } from '../../vm/program.js';
 import { RingbufMap } from '../maps/ringbuf.js';
@@ -55,7 +57,7 @@ export interface Dynptr {
  * trusted only with the provenance a dynptr constructor recorded in the stack slot's shadow
  * (memory.ts, "Isolation"); anywhere else it carries none.
  */
-export function readDynptr(c: HelperCall, n: number, name: string): Dynptr {
+export function readDynptr(c: HelperCall, n: number, name: CalleeName): Dynptr {
   const { region, offset } = argRegion(c, n, 16, true, name);
   const view = new DataView(region.bytes.buffer, region.bytes.byteOffset + offset, 16);
   const word = view.getUint32(8, true);
@@ -106,7 +108,7 @@ export const offLenOk = (d: Dynptr, offset: number, len: number): boolean => off
 const isSkbType = (d: Dynptr): boolean => d.type === BPF_DYNPTR_TYPE.SKB || d.type === BPF_DYNPTR_TYPE.SKB_META;
 
 /** The run state behind an SKB / SKB_META dynptr: the running program's, if `d` names its ctx. */
-function skbOf(c: HelperCall, d: Dynptr, name: string) {
+function skbOf(c: HelperCall, d: Dynptr, name: CalleeName) {
   const st = c.run;
   if (!isSkbRunState(st) || st.ctx.hi !== d.hi || d.tag !== d.hi) throw helperFault(c, name, 'argument is not a valid skb dynptr of this run');
   return st;
@@ -117,7 +119,7 @@ function skbOf(c: HelperCall, d: Dynptr, name: string) {
  * SKB_META). offLenOk must hold; an skb that shrank since the dynptr was made gives fewer bytes
  * (the kernel's skb_header_pointer fails).
  */
-export function bytesAt(c: HelperCall, d: Dynptr, offset: number, len: number, write: boolean, name: string): Uint8Array {
+export function bytesAt(c: HelperCall, d: Dynptr, offset: number, len: number, write: boolean, name: CalleeName): Uint8Array {
   if (len === 0) return new Uint8Array(0);
   if (isSkbType(d)) {
     const { skb } = skbOf(c, d, name);
@@ -136,7 +138,7 @@ export function bytesAt(c: HelperCall, d: Dynptr, offset: number, len: number, w
  * starts at data_meta) for SKB / SKB_META dynptrs — the test-run skb is linear, so
  * skb_header_pointer never copies — into the memory otherwise.
  */
-export function pointerAt(c: HelperCall, d: Dynptr, offset: number, name: string): [number, number] {
+export function pointerAt(c: HelperCall, d: Dynptr, offset: number, name: CalleeName): [number, number] {
   if (isSkbType(d)) {
     const st = skbOf(c, d, name);
     const base = d.type === BPF_DYNPTR_TYPE.SKB ? st.skb.metaLen : 0;
@@ -147,7 +149,7 @@ export function pointerAt(c: HelperCall, d: Dynptr, offset: number, name: string
 }
 
 /** __bpf_dynptr_write's store: the SKB case is __bpf_skb_store_bytes (flags: csum and hash). */
-export function writeAt(c: HelperCall, d: Dynptr, offset: number, src: Uint8Array, flags: bigint, name: string): number {
+export function writeAt(c: HelperCall, d: Dynptr, offset: number, src: Uint8Array, flags: bigint, name: CalleeName): number {
   if (d.type === BPF_DYNPTR_TYPE.SKB) {
     const { skb } = skbOf(c, d, name);
     if (flags & ~BigInt(BPF_F_RECOMPUTE_CSUM | BPF_F_INVALIDATE_HASH)) return -ERRNO.EINVAL;
@@ -250,7 +252,7 @@ const ringbufReserveDynptr: HelperFn = (c) => {
 };
 
 /** bpf_ringbuf_submit_dynptr / discard_dynptr: commit the sample (no-op for a null dynptr), then null it. */
-function ringbufCommitDynptr(discard: boolean, name: string): HelperFn {
+function ringbufCommitDynptr(discard: boolean, name: CalleeName): HelperFn {
   return (c) => {
     const d = readDynptr(c, 1, name);
     if (!isNull(d)) {
@@ -265,12 +267,12 @@ function ringbufCommitDynptr(discard: boolean, name: string): HelperFn {
   };
 }
 
-export const dynptrHelpers: Record<number, HelperFn> = {
+export const dynptrHelpers: HelperFamily = {
   [H.bpf_dynptr_from_mem]: dynptrFromMem,
   [H.bpf_dynptr_read]: dynptrRead,
   [H.bpf_dynptr_write]: dynptrWrite,
   [H.bpf_dynptr_data]: dynptrData,
   [H.bpf_ringbuf_reserve_dynptr]: ringbufReserveDynptr,
-  [H.bpf_ringbuf_submit_dynptr]: ringbufCommitDynptr(false, 'bpf_ringbuf_submit_dynptr'),
-  [H.bpf_ringbuf_discard_dynptr]: ringbufCommitDynptr(true, 'bpf_ringbuf_discard_dynptr'),
+  ...byName(['bpf_ringbuf_submit_dynptr'], (n) => ringbufCommitDynptr(false, n)),
+  ...byName(['bpf_ringbuf_discard_dynptr'], (n) => ringbufCommitDynptr(true, n)),
 };

@@ -7,7 +7,9 @@
  * it; a map-in-map lookup returns an inner map's handle). Value pointers come back as
  * region.hi : Memory.lo(map.lastOffset), so later accesses hit the map's own storage.
  */
-import { HELPER_IDS as H } from '../../vm/helper-ids.js';
+import type { CalleeName } from './args.js';
+import { byName, type HelperFamily } from './family.js';
+import { HELPER_IDS as H } from '../../vm/helpers.js';
 import { Memory, type Region } from '../../vm/memory.js';
 import { CODE_HI, type HelperCall, type HelperFn } from '../../vm/program.js';
 import type { BpfMap } from '../maps/types.js';
@@ -26,7 +28,7 @@ export const BPF_MAX_LOOPS = 8 * 1024 * 1024;
 const BPF_F_CTXLEN_MASK_HI = 0xfffff;
 
 /** The map a register points at, or a fault (the verifier guarantees a map pointer). */
-export function argMap(call: HelperCall, n: number, helper: string): BpfMap {
+export function argMap(call: HelperCall, n: number, helper: CalleeName): BpfMap {
   const r = call.mem.regionOfTagged(call.regs.hi[n], call.regs.tag[n]);
   if (r === undefined || r.kind !== 'map' || Memory.offsetOf(call.regs.lo[n]) !== 0) {
     throw helperFault(call, helper, `argument r${n} is not a map pointer`);
@@ -72,7 +74,7 @@ const mapDelete: HelperFn = (call) => {
   setR0(call, map.deleteElem(key, cpuOf(call)));
 };
 
-function queueStack(call: HelperCall, name: string): PushPopMap {
+function queueStack(call: HelperCall, name: CalleeName): PushPopMap {
   const map = argMap(call, 1, name);
   if (!isPushPopMap(map)) throw helperFault(call, name, `map ${map.name} is not a queue, stack or bloom filter`);
   return map;
@@ -92,7 +94,7 @@ const mapPeek: HelperFn = (call) => {
 };
 
 /** A callback pointer (LD_IMM64 BPF_PSEUDO_FUNC) → instruction index. */
-function argCallback(call: HelperCall, n: number, helper: string): number {
+function argCallback(call: HelperCall, n: number, helper: CalleeName): number {
   if (call.regs.hi[n] !== CODE_HI) throw helperFault(call, helper, `argument r${n} is not a callback pointer`);
   if (call.callback === undefined) throw helperFault(call, helper, 'the engine does not provide callbacks');
   return call.regs.lo[n] >>> 0;
@@ -138,7 +140,7 @@ const tailCall: HelperFn = (call) => {
   setR0(call, 0);
 };
 
-function ringbuf(call: HelperCall, n: number, name: string): RingbufMap {
+function ringbuf(call: HelperCall, n: number, name: CalleeName): RingbufMap {
   const map = argMap(call, n, name);
   if (!(map instanceof RingbufMap)) throw helperFault(call, name, `map ${map.name} is not a ring buffer`);
   return map;
@@ -154,7 +156,7 @@ const ringbufReserve: HelperFn = (call) => {
   const region = rb.reserve(argSize(call, 2), argSize(call, 3));
   returnValuePtr(call, rb, region);
 };
-function ringbufCommit(discard: boolean, name: string): HelperFn {
+function ringbufCommit(discard: boolean, name: CalleeName): HelperFn {
   return (call) => {
     const region = call.mem.regionOfTagged(call.regs.hi[1], call.regs.tag[1]);
     const rb = region?.owner;
@@ -196,7 +198,7 @@ const perfEventOutput: HelperFn = (call) => {
 const spinLockNoop: HelperFn = (call) => setR0(call, 0);
 
 /** Map and control-flow helpers keyed by helper id. */
-export const mapHelpers: Record<number, HelperFn> = {
+export const mapHelpers: HelperFamily = {
   [H.bpf_map_lookup_elem]: mapLookup,
   [H.bpf_map_update_elem]: mapUpdate,
   [H.bpf_map_delete_elem]: mapDelete,
@@ -209,8 +211,8 @@ export const mapHelpers: Record<number, HelperFn> = {
   [H.bpf_tail_call]: tailCall,
   [H.bpf_ringbuf_output]: ringbufOutput,
   [H.bpf_ringbuf_reserve]: ringbufReserve,
-  [H.bpf_ringbuf_submit]: ringbufCommit(false, 'bpf_ringbuf_submit'),
-  [H.bpf_ringbuf_discard]: ringbufCommit(true, 'bpf_ringbuf_discard'),
+  ...byName(['bpf_ringbuf_submit'], (n) => ringbufCommit(false, n)),
+  ...byName(['bpf_ringbuf_discard'], (n) => ringbufCommit(true, n)),
   [H.bpf_ringbuf_query]: ringbufQuery,
   [H.bpf_perf_event_output]: perfEventOutput,
   [H.bpf_spin_lock]: spinLockNoop,

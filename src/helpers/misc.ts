@@ -15,7 +15,9 @@
  *
  * Kernel answers: test/goldens/helpers2 (misc_cases).
  */
-import { HELPER_IDS as H } from '../../vm/helper-ids.js';
+import type { CalleeName } from './args.js';
+import { byName, type HelperFamily } from './family.js';
+import { HELPER_IDS as H } from '../../vm/helpers.js';
 import type { HelperCall, HelperFn } from '../../vm/program.js';
 import { PerfEventArrayMap } from '../maps/perf-event-array.js';
 import { isSkbRunState } from '../skb/run-state.js';
@@ -52,7 +54,7 @@ function cgroupPath(c: HelperCall): readonly bigint[] {
 const USER_PTR_MAX = 0x7fff_ffff_efffn;
 
 /** bpf_probe_read_user(_str): copy_from_user_nofault on an address VM memory never maps. */
-function probeReadUser(str: boolean, name: string): HelperFn {
+function probeReadUser(str: boolean, name: CalleeName): HelperFn {
   return (c) => {
     const size = argU32(c, 2);
     const dst = argMem(c, 1, size, true, name);
@@ -88,12 +90,12 @@ const getNsCurrentPidTgid: HelperFn = (c) => {
 };
 
 /** The socket-common argument: the verifier requires a non-NULL socket pointer. */
-function argSock(c: HelperCall, n: number, name: string): void {
+function argSock(c: HelperCall, n: number, name: CalleeName): void {
   if (argIsNull(c, n)) throw helperFault(c, name, `argument r${n} is not a socket`);
 }
 
 /** bpf_skc_to_*: the only socket a tc program can hold is the test run's dummy, which is none of these. */
-function skcTo(name: string): HelperFn {
+function skcTo(name: CalleeName): HelperFn {
   return (c) => {
     argSock(c, 1, name);
     setR0Ptr(c, 0, 0);
@@ -110,7 +112,7 @@ function perfSlot(map: PerfEventArrayMap, i: number): number | undefined {
  * only events offline are BPF_OUTPUT software events (perf_buffer's), whose count reads 0;
  * perf_event_read_local refuses an event bound to another CPU with -EINVAL.
  */
-function perfRead(c: HelperCall, name: string): number {
+function perfRead(c: HelperCall, name: CalleeName): number {
   const map = argMap(c, 1, name);
   if (!(map instanceof PerfEventArrayMap)) throw helperFault(c, name, `map ${map.name} is not a perf event array`);
   if (c.regs.hi[2] !== 0) return -ERRNO.EINVAL;
@@ -127,7 +129,7 @@ function perfRead(c: HelperCall, name: string): number {
 /** struct bpf_perf_event_value: counter, enabled, running (u64 each). */
 const PERF_EVENT_VALUE_SIZE = 24;
 
-export const miscHelpers: Record<number, HelperFn> = {
+export const miscHelpers: HelperFamily = {
   [H.bpf_get_current_task]: (c) => setR0Big(c, misc(c).currentTask ?? DEFAULT_CURRENT_TASK),
   [H.bpf_get_current_task_btf]: (c) => setR0Big(c, misc(c).currentTask ?? DEFAULT_CURRENT_TASK),
   [H.bpf_get_current_cgroup_id]: (c) => {
@@ -140,16 +142,21 @@ export const miscHelpers: Record<number, HelperFn> = {
     const p = cgroupPath(c);
     setR0Big(c, lvl >= 0 && lvl < p.length ? p[lvl] : 0n);
   },
-  [H.bpf_probe_read_user]: probeReadUser(false, 'bpf_probe_read_user'),
-  [H.bpf_probe_read_user_str]: probeReadUser(true, 'bpf_probe_read_user_str'),
+  ...byName(['bpf_probe_read_user'], (n) => probeReadUser(false, n)),
+  ...byName(['bpf_probe_read_user_str'], (n) => probeReadUser(true, n)),
   [H.bpf_get_ns_current_pid_tgid]: getNsCurrentPidTgid,
-  [H.bpf_skc_to_tcp6_sock]: skcTo('bpf_skc_to_tcp6_sock'),
-  [H.bpf_skc_to_tcp_sock]: skcTo('bpf_skc_to_tcp_sock'),
-  [H.bpf_skc_to_tcp_timewait_sock]: skcTo('bpf_skc_to_tcp_timewait_sock'),
-  [H.bpf_skc_to_tcp_request_sock]: skcTo('bpf_skc_to_tcp_request_sock'),
-  [H.bpf_skc_to_udp6_sock]: skcTo('bpf_skc_to_udp6_sock'),
-  [H.bpf_skc_to_unix_sock]: skcTo('bpf_skc_to_unix_sock'),
-  [H.bpf_skc_to_mptcp_sock]: skcTo('bpf_skc_to_mptcp_sock'),
+  ...byName(
+    [
+      'bpf_skc_to_tcp6_sock',
+      'bpf_skc_to_tcp_sock',
+      'bpf_skc_to_tcp_timewait_sock',
+      'bpf_skc_to_tcp_request_sock',
+      'bpf_skc_to_udp6_sock',
+      'bpf_skc_to_unix_sock',
+      'bpf_skc_to_mptcp_sock',
+    ],
+    skcTo,
+  ),
   [H.bpf_sk_assign]: (c) => {
     argSock(c, 2, 'bpf_sk_assign');
     // flags first; then the socket must be hashed (sk_unhashed → -EOPNOTSUPP), which the dummy

@@ -11,7 +11,9 @@
  *   struct bpf_sock_tuple.ipv4: saddr(4) daddr(4) sport(2) dport(2)          (network order)
  *   struct bpf_sock_tuple.ipv6: saddr(16) daddr(16) sport(2) dport(2)
  */
-import { HELPER_IDS } from '../../vm/helper-ids.js';
+import type { CalleeName } from './args.js';
+import { byName, type HelperFamily } from './family.js';
+import { HELPER_IDS } from '../../vm/helpers.js';
 import { Memory } from '../../vm/memory.js';
 import type { HelperCall, HelperFn } from '../../vm/program.js';
 import { SockCtx } from '../skb/sock-ctx.js';
@@ -41,7 +43,7 @@ const TUPLE_V6 = 36;
 /** net/core/filter.c: a netns id must fit in s32 when not negative. */
 const S32_MAX = 0x7fffffff;
 
-function lookup(protocol: 'tcp' | 'udp', common: boolean, name: string): HelperFn {
+function lookup(protocol: 'tcp' | 'udp', common: boolean, name: CalleeName): HelperFn {
   return (call: HelperCall) => {
     const st = skbState(call, name);
     const size = argU32(call, 3);
@@ -84,9 +86,9 @@ const skRelease: HelperFn = (call) => {
 };
 
 /** Socket lookup helpers keyed by helper id (they replace the NULL-only defaults). */
-export const skLookupHelpers: Record<number, HelperFn> = {
-  [HELPER_IDS.bpf_sk_lookup_tcp]: lookup('tcp', false, 'bpf_sk_lookup_tcp'),
-  [HELPER_IDS.bpf_sk_lookup_udp]: lookup('udp', false, 'bpf_sk_lookup_udp'),
-  [HELPER_IDS.bpf_skc_lookup_tcp]: lookup('tcp', true, 'bpf_skc_lookup_tcp'),
+export const skLookupHelpers: HelperFamily = {
+  ...byName(['bpf_sk_lookup_tcp'], (n) => lookup('tcp', false, n)),
+  ...byName(['bpf_sk_lookup_udp'], (n) => lookup('udp', false, n)),
+  ...byName(['bpf_skc_lookup_tcp'], (n) => lookup('tcp', true, n)),
   [HELPER_IDS.bpf_sk_release]: skRelease,
 };

@@ -4,7 +4,9 @@
  * bpf_sk_storage_delete (sk_storage maps). A socket argument is a `bpf_sock` region: skb->sk
  * (the test run's socket) or one a lookup returned from the socket table.
  */
-import { HELPER_IDS } from '../../vm/helper-ids.js';
+import type { CalleeName } from './args.js';
+import { type HelperFamily } from './family.js';
+import { HELPER_IDS } from '../../vm/helpers.js';
 import { Memory } from '../../vm/memory.js';
 import type { HelperCall, HelperFn } from '../../vm/program.js';
 import { CgroupArrayMap } from '../maps/cgroup-array.js';
@@ -24,7 +26,7 @@ const TCP_NEW_SYN_RECV = 12;
 const fullsock = (sk: SkbSock): boolean => sk.state !== TCP_TIME_WAIT && sk.state !== TCP_NEW_SYN_RECV;
 
 /** The socket behind register `n` (NULL: undefined). */
-function argSock(call: HelperCall, n: number, helper: string): SkbSock | undefined {
+function argSock(call: HelperCall, n: number, helper: CalleeName): SkbSock | undefined {
   const hi = call.regs.hi[n];
   if (hi === 0 && call.regs.lo[n] === 0) return undefined;
   const region = call.mem.regionOf(hi);
@@ -49,7 +51,7 @@ const skbUnderCgroup: HelperFn = (call) => {
   return setR0(call, 0);
 };
 
-function skStorageMap(call: HelperCall, helper: string): SkStorageMap {
+function skStorageMap(call: HelperCall, helper: CalleeName): SkStorageMap {
   const map = argMap(call, 1, helper);
   if (!(map instanceof SkStorageMap)) throw helperFault(call, helper, `map ${map.name} is not an sk_storage map`);
   return map;
@@ -78,7 +80,7 @@ const skStorageDelete: HelperFn = (call) => {
   setR0(call, map.remove(sk));
 };
 
-export const skMapHelpers: Record<number, HelperFn> = {
+export const skMapHelpers: HelperFamily = {
   [HELPER_IDS.bpf_skb_under_cgroup]: skbUnderCgroup,
   [HELPER_IDS.bpf_sk_storage_get]: skStorageGet,
   [HELPER_IDS.bpf_sk_storage_delete]: skStorageDelete,

@@ -3,7 +3,8 @@
  * skb_store_bytes, skb_pull_data. Offsets count from skb->data (the MAC header for tc).
  * Spec: docs/skb-and-helpers.md §5.
  */
-import { HELPER_IDS } from '../../vm/helper-ids.js';
+import { type HelperFamily } from './family.js';
+import { HELPER_IDS } from '../../vm/helpers.js';
 import type { HelperFn } from '../../vm/program.js';
 import { blockAdd, blockSub, csumPartial } from '../skb/csum.js';
 import { CHECKSUM_COMPLETE } from '../skb/skb.js';
@@ -19,10 +20,10 @@ export const BPF_HDR_START_NET = 1;
 
 /** bpf_skb_load_bytes(skb, u32 off, to, u32 len): a failed load zero-fills `to`. */
 export const skbLoadBytes: HelperFn = (call) => {
-  const { skb } = skbState(call, 'skb_load_bytes');
+  const { skb } = skbState(call, 'bpf_skb_load_bytes');
   const off = argU32(call, 2);
   const len = argU32(call, 4);
-  const to = argMem(call, 3, len, true, 'skb_load_bytes');
+  const to = argMem(call, 3, len, true, 'bpf_skb_load_bytes');
   // skb_header_pointer: the whole range must lie inside skb->len.
   if (off > INT_MAX || off + len > skb.len) {
     to.fill(0);
@@ -34,11 +35,11 @@ export const skbLoadBytes: HelperFn = (call) => {
 
 /** bpf_skb_load_bytes_relative(skb, off, to, len, start_header): linear area only. */
 export const skbLoadBytesRelative: HelperFn = (call) => {
-  const { skb } = skbState(call, 'skb_load_bytes_relative');
+  const { skb } = skbState(call, 'bpf_skb_load_bytes_relative');
   const off = argU32(call, 2);
   const len = argU32(call, 4);
   const start = argU32(call, 5);
-  const to = argMem(call, 3, len, true, 'skb_load_bytes_relative');
+  const to = argMem(call, 3, len, true, 'bpf_skb_load_bytes_relative');
   let base = -1;
   if (off <= 0xffff) {
     if (start === BPF_HDR_START_MAC && skb.macHeader >= 0) base = skb.macHeader;
@@ -55,11 +56,11 @@ export const skbLoadBytesRelative: HelperFn = (call) => {
 
 /** bpf_skb_store_bytes(skb, u32 off, from, u32 len, u64 flags). */
 export const skbStoreBytes: HelperFn = (call) => {
-  const { skb } = skbState(call, 'skb_store_bytes');
+  const { skb } = skbState(call, 'bpf_skb_store_bytes');
   const off = argU32(call, 2);
   const len = argU32(call, 4);
   const [flo, fhi] = argHalves(call, 5);
-  const from = argMem(call, 3, len, false, 'skb_store_bytes');
+  const from = argMem(call, 3, len, false, 'bpf_skb_store_bytes');
   if (fhi !== 0 || (flo & ~(BPF_F_RECOMPUTE_CSUM | BPF_F_INVALIDATE_HASH)) !== 0) return ret(call, -ERRNO.EINVAL);
   // bpf_try_make_writable(skb, off + len) with a u32 sum.
   if (off > INT_MAX || ((off + len) >>> 0) > skb.len) return ret(call, -ERRNO.EFAULT);
@@ -75,13 +76,13 @@ export const skbStoreBytes: HelperFn = (call) => {
 
 /** bpf_skb_pull_data(skb, u32 len): the test skb is linear, so only the length check remains. */
 export const skbPullData: HelperFn = (call) => {
-  const { skb } = skbState(call, 'skb_pull_data');
+  const { skb } = skbState(call, 'bpf_skb_pull_data');
   const len = argU32(call, 2);
   // skb_ensure_writable fails with -ENOMEM when the skb is shorter than len.
   ret(call, len > skb.len ? -ERRNO.ENOMEM : 0);
 };
 
-export const skbBytesHelpers: Record<number, HelperFn> = {
+export const skbBytesHelpers: HelperFamily = {
   [HELPER_IDS.bpf_skb_load_bytes]: skbLoadBytes,
   [HELPER_IDS.bpf_skb_load_bytes_relative]: skbLoadBytesRelative,
   [HELPER_IDS.bpf_skb_store_bytes]: skbStoreBytes,

@@ -4,7 +4,8 @@
  * Spec: docs/skb-and-helpers.md §6. Field values are read and written as raw little-endian u16
  * memory, exactly like the kernel's `__sum16 *` accesses.
  */
-import { HELPER_IDS } from '../../vm/helper-ids.js';
+import { type HelperFamily } from './family.js';
+import { HELPER_IDS } from '../../vm/helpers.js';
 import type { HelperFn } from '../../vm/program.js';
 import { add16, add32, csumPartial, fold, from32to16, rd16, sub32, wr16 } from '../skb/csum.js';
 import { CHECKSUM_COMPLETE, CHECKSUM_NONE, CHECKSUM_PARTIAL, CHECKSUM_UNNECESSARY, SKB_MAX_CSUM_LEVEL, type Skb } from '../skb/skb.js';
@@ -29,7 +30,7 @@ function fieldOffset(skb: Skb, off: number): number {
 
 /** bpf_l3_csum_replace(skb, u32 off, u64 from, u64 to, u64 flags). */
 export const l3CsumReplace: HelperFn = (call) => {
-  const { skb } = skbState(call, 'l3_csum_replace');
+  const { skb } = skbState(call, 'bpf_l3_csum_replace');
   const off = argU32(call, 2);
   const [fromLo, fromHi] = argHalves(call, 3);
   const [toLo] = argHalves(call, 4);
@@ -64,7 +65,7 @@ export function csumReplace4(field: number, from: number, to: number): number {
 
 /** bpf_l4_csum_replace(skb, u32 off, u64 from, u64 to, u64 flags). */
 export const l4CsumReplace: HelperFn = (call) => {
-  const { skb } = skbState(call, 'l4_csum_replace');
+  const { skb } = skbState(call, 'bpf_l4_csum_replace');
   const off = argU32(call, 2);
   const [fromLo, fromHi] = argHalves(call, 3);
   const [toLo] = argHalves(call, 4);
@@ -120,8 +121,8 @@ export const csumDiff: HelperFn = (call) => {
   const fromSize = argU32(call, 2);
   const toSize = argU32(call, 4);
   const seed = argU32(call, 5);
-  const from = fromSize === 0 && argIsNull(call, 1) ? new Uint8Array(0) : argMem(call, 1, fromSize, false, 'csum_diff');
-  const to = toSize === 0 && argIsNull(call, 3) ? new Uint8Array(0) : argMem(call, 3, toSize, false, 'csum_diff');
+  const from = fromSize === 0 && argIsNull(call, 1) ? new Uint8Array(0) : argMem(call, 1, fromSize, false, 'bpf_csum_diff');
+  const to = toSize === 0 && argIsNull(call, 3) ? new Uint8Array(0) : argMem(call, 3, toSize, false, 'bpf_csum_diff');
   let r: number;
   if (fromSize && toSize) r = from32to16(sub32(csumPartial(to, seed), csumPartial(from, 0)));
   else if (toSize) r = from32to16(csumPartial(to, seed));
@@ -133,7 +134,7 @@ export const csumDiff: HelperFn = (call) => {
 
 /** bpf_csum_update(skb, __wsum csum): only meaningful with CHECKSUM_COMPLETE. */
 export const csumUpdate: HelperFn = (call) => {
-  const { skb } = skbState(call, 'csum_update');
+  const { skb } = skbState(call, 'bpf_csum_update');
   if (skb.ipSummed !== CHECKSUM_COMPLETE) return ret(call, -ERRNO.ENOTSUPP);
   skb.csum = add32(skb.csum, argU32(call, 2));
   // The new __wsum, returned as a u32 (s64 of a u32: no sign extension).
@@ -148,7 +149,7 @@ export const BPF_CSUM_LEVEL_RESET = 3;
 
 /** bpf_csum_level(skb, u64 level). */
 export const csumLevel: HelperFn = (call) => {
-  const { skb } = skbState(call, 'csum_level');
+  const { skb } = skbState(call, 'bpf_csum_level');
   const [lo, hi] = argHalves(call, 2);
   const level = hi !== 0 ? -1 : lo;
   switch (level) {
@@ -179,7 +180,7 @@ export const csumLevel: HelperFn = (call) => {
   }
 };
 
-export const skbCsumHelpers: Record<number, HelperFn> = {
+export const skbCsumHelpers: HelperFamily = {
   [HELPER_IDS.bpf_l3_csum_replace]: l3CsumReplace,
   [HELPER_IDS.bpf_l4_csum_replace]: l4CsumReplace,
   [HELPER_IDS.bpf_csum_diff]: csumDiff,

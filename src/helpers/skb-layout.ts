@@ -8,7 +8,8 @@
  *   before:  | mac (14) | L3 ... |                 off = where the zeros go
  *   after:   | first off bytes | n zero bytes | rest |   mac and network header move back by n
  */
-import { HELPER_IDS } from '../../vm/helper-ids.js';
+import { type HelperFamily } from './family.js';
+import { HELPER_IDS } from '../../vm/helpers.js';
 import type { HelperFn } from '../../vm/program.js';
 import { syncPacket, type SkbRunState } from '../skb/run-state.js';
 import {
@@ -67,7 +68,7 @@ function isGsoTcp(skb: Skb): boolean {
 
 /** bpf_skb_change_proto(skb, __be16 proto, u64 flags). */
 export const skbChangeProto: HelperFn = (call) => {
-  const st = skbState(call, 'skb_change_proto');
+  const st = skbState(call, 'bpf_skb_change_proto');
   const { skb } = st;
   const to = swap16(argU32(call, 2) & 0xffff);
   const [flo, fhi] = argHalves(call, 3);
@@ -94,7 +95,7 @@ export const skbChangeProto: HelperFn = (call) => {
 
 /** bpf_skb_change_type(skb, u32 type): only among HOST..OTHERHOST. */
 export const skbChangeType: HelperFn = (call) => {
-  const { skb } = skbState(call, 'skb_change_type');
+  const { skb } = skbState(call, 'bpf_skb_change_type');
   const t = argU32(call, 2);
   if (skb.pktType > 3 || t > 3) return ret(call, -ERRNO.EINVAL);
   skb.pktType = t;
@@ -103,7 +104,7 @@ export const skbChangeType: HelperFn = (call) => {
 
 /** bpf_skb_change_head(skb, u32 head_room, u64 flags): push zeros, reset the mac header. */
 export const skbChangeHead: HelperFn = (call) => {
-  const st = skbState(call, 'skb_change_head');
+  const st = skbState(call, 'bpf_skb_change_head');
   const { skb } = st;
   const room = argU32(call, 2);
   const [flo, fhi] = argHalves(call, 3);
@@ -139,7 +140,7 @@ function minLen(skb: Skb): number {
 
 /** bpf_skb_change_tail(skb, u32 new_len, u64 flags). */
 export const skbChangeTail: HelperFn = (call) => {
-  const st = skbState(call, 'skb_change_tail');
+  const st = skbState(call, 'bpf_skb_change_tail');
   const { skb } = st;
   const newLen = argU32(call, 2);
   const [flo, fhi] = argHalves(call, 3);
@@ -284,7 +285,7 @@ function adjustRoom(st: SkbRunState, lenDiff: number, mode: number, flo: number,
 
 /** bpf_skb_adjust_room(skb, s32 len_diff, u32 mode, u64 flags). */
 export const skbAdjustRoom: HelperFn = (call) => {
-  const st = skbState(call, 'skb_adjust_room');
+  const st = skbState(call, 'bpf_skb_adjust_room');
   const [flo, fhi] = argHalves(call, 4);
   const r = adjustRoom(st, argS32(call, 2), argU32(call, 3), flo, fhi);
   syncPacket(st);
@@ -293,7 +294,7 @@ export const skbAdjustRoom: HelperFn = (call) => {
 
 /** bpf_skb_set_tstamp(skb, u64 tstamp, u32 tstamp_type). */
 export const skbSetTstamp: HelperFn = (call) => {
-  const { skb } = skbState(call, 'skb_set_tstamp');
+  const { skb } = skbState(call, 'bpf_skb_set_tstamp');
   const ts = argU64(call, 2);
   const type = argU32(call, 3);
   if (skb.protocol !== ETH_P.ETH_P_IP && skb.protocol !== ETH_P.ETH_P_IPV6) return ret(call, -ERRNO.EOPNOTSUPP);
@@ -308,7 +309,7 @@ export const skbSetTstamp: HelperFn = (call) => {
   ret(call, 0);
 };
 
-export const skbLayoutHelpers: Record<number, HelperFn> = {
+export const skbLayoutHelpers: HelperFamily = {
   [HELPER_IDS.bpf_skb_change_proto]: skbChangeProto,
   [HELPER_IDS.bpf_skb_change_type]: skbChangeType,
   [HELPER_IDS.bpf_skb_change_head]: skbChangeHead,

@@ -6,7 +6,8 @@
  * tcp_sock, get_listener_sock, and the socket lookups (which find nothing: there are no sockets in
  * the emulation besides the test-run dummy socket). Spec: docs/skb-and-helpers.md §11.
  */
-import { HELPER_IDS } from '../../vm/helper-ids.js';
+import { type HelperFamily } from './family.js';
+import { HELPER_IDS } from '../../vm/helpers.js';
 import type { HelperFn } from '../../vm/program.js';
 import { add16, add32, rd16, sub32, wr16 } from '../skb/csum.js';
 import { CHECKSUM_COMPLETE, type Skb } from '../skb/skb.js';
@@ -22,7 +23,7 @@ const OVERFLOW_UID = 65534;
 
 /** bpf_get_hash_recalc(skb): skb_get_hash. */
 export const getHashRecalc: HelperFn = (call) => {
-  const st = skbState(call, 'get_hash_recalc');
+  const st = skbState(call, 'bpf_get_hash_recalc');
   const { skb } = st;
   if (!skb.l4Hash && !skb.swHash) {
     if (st.env.flowHash) {
@@ -40,7 +41,7 @@ export const getHashRecalc: HelperFn = (call) => {
 
 /** bpf_set_hash(skb, u32 hash): a software L4 hash. */
 export const setHash: HelperFn = (call) => {
-  const { skb } = skbState(call, 'set_hash');
+  const { skb } = skbState(call, 'bpf_set_hash');
   skb.hash = call.regs.lo[2] >>> 0;
   skb.swHash = true;
   skb.l4Hash = true;
@@ -49,14 +50,14 @@ export const setHash: HelperFn = (call) => {
 
 /** bpf_set_hash_invalid(skb): skb_clear_hash. */
 export const setHashInvalid: HelperFn = (call) => {
-  skbState(call, 'set_hash_invalid').skb.clearHash();
+  skbState(call, 'bpf_set_hash_invalid').skb.clearHash();
   ret(call, 0);
 };
 
 /** net_cls classids and route realms: no net_cls cgroup and no dst in the emulation. */
 export const getCgroupClassid: HelperFn = (call) => ret(call, 0);
 export const skbCgroupClassid: HelperFn = (call) => ret(call, 0);
-export const getRouteRealm: HelperFn = (call) => ret(call, skbState(call, 'get_route_realm').skb.routeRealm >>> 0);
+export const getRouteRealm: HelperFn = (call) => ret(call, skbState(call, 'bpf_get_route_realm').skb.routeRealm >>> 0);
 
 /** `vlan_get_protocol`: look through in-packet VLAN tags (mac_len 0 means from ETH_HLEN). */
 function protocolSkippingVlan(skb: Skb): number {
@@ -74,7 +75,7 @@ function protocolSkippingVlan(skb: Skb): number {
 
 /** bpf_skb_ecn_set_ce(skb): INET_ECN_set_ce on the header at skb's network header. */
 export const skbEcnSetCe: HelperFn = (call) => {
-  const { skb } = skbState(call, 'skb_ecn_set_ce');
+  const { skb } = skbState(call, 'bpf_skb_ecn_set_ce');
   const proto = protocolSkippingVlan(skb);
   const nh = skb.networkHeader;
   const tail = skb.data + skb.len;
@@ -108,7 +109,7 @@ let nextCookie = 1n;
 
 /** bpf_get_socket_cookie(skb): 0 without a socket. */
 export const getSocketCookie: HelperFn = (call) => {
-  const st = skbState(call, 'get_socket_cookie');
+  const st = skbState(call, 'bpf_get_socket_cookie');
   const sk = st.skb.sk;
   if (!sk) return setR0(call, 0);
   let c = cookies.get(sk);
@@ -120,18 +121,18 @@ export const getSocketCookie: HelperFn = (call) => {
 };
 
 /** bpf_get_socket_uid(skb): the test-run socket belongs to uid 0; no socket → overflowuid. */
-export const getSocketUid: HelperFn = (call) => ret(call, skbState(call, 'get_socket_uid').skb.sk ? 0 : OVERFLOW_UID);
+export const getSocketUid: HelperFn = (call) => ret(call, skbState(call, 'bpf_get_socket_uid').skb.sk ? 0 : OVERFLOW_UID);
 
 /** bpf_skb_cgroup_id(skb): the socket's cgroup, 0 without a socket. */
 export const skbCgroupId: HelperFn = (call) => {
-  const st = skbState(call, 'skb_cgroup_id');
+  const st = skbState(call, 'bpf_skb_cgroup_id');
   const path = st.env.cgroupPath ?? [1n];
   setR0Big(call, st.skb.sk ? path[path.length - 1] : 0n);
 };
 
 /** bpf_skb_ancestor_cgroup_id(skb, int level). */
 export const skbAncestorCgroupId: HelperFn = (call) => {
-  const st = skbState(call, 'skb_ancestor_cgroup_id');
+  const st = skbState(call, 'bpf_skb_ancestor_cgroup_id');
   const level = argS32(call, 2);
   const path = st.env.cgroupPath ?? [1n];
   setR0Big(call, st.skb.sk && level >= 0 && level < path.length ? path[level] : 0n);
@@ -139,7 +140,7 @@ export const skbAncestorCgroupId: HelperFn = (call) => {
 
 /** bpf_sk_fullsock(sk): the test-run socket is a full socket; its full view is another region. */
 export const skFullsock: HelperFn = (call) => {
-  const st = skbState(call, 'sk_fullsock');
+  const st = skbState(call, 'bpf_sk_fullsock');
   const sk = st.skb.sk;
   if (!sk || !st.sock || call.regs.hi[1] !== st.sock.hi) return setR0(call, 0);
   st.fullSock ??= st.mem.alloc('ctx', new Uint8Array(0), { ctx: new SockCtx(sk, true), label: 'bpf_sock (full)', writable: false });
@@ -150,18 +151,18 @@ export const skFullsock: HelperFn = (call) => {
 export const tcpSockNull: HelperFn = (call) => setR0(call, 0);
 
 /** bpf_get_netns_cookie(ctx or NULL): the emulated netns's cookie. */
-export const getNetnsCookie: HelperFn = (call) => setR0Big(call, skbState(call, 'get_netns_cookie').env.netnsCookie ?? 1n);
+export const getNetnsCookie: HelperFn = (call) => setR0Big(call, skbState(call, 'bpf_get_netns_cookie').env.netnsCookie ?? 1n);
 
 /** bpf_skb_get_xfrm_state(skb, index, to, size, flags): no xfrm state ever: -EINVAL, `to` zeroed. */
 export const skbGetXfrmState: HelperFn = (call) => {
-  skbState(call, 'skb_get_xfrm_state');
-  argMem(call, 3, argU32(call, 4), true, 'skb_get_xfrm_state').fill(0);
+  skbState(call, 'bpf_skb_get_xfrm_state');
+  argMem(call, 3, argU32(call, 4), true, 'bpf_skb_get_xfrm_state').fill(0);
   ret(call, -ERRNO.EINVAL);
 };
 
 // sk_lookup_tcp/udp, skc_lookup_tcp and sk_release live in sk-lookup.ts (configurable table).
 
-export const skbMetaHelpers: Record<number, HelperFn> = {
+export const skbMetaHelpers: HelperFamily = {
   [HELPER_IDS.bpf_get_hash_recalc]: getHashRecalc,
   [HELPER_IDS.bpf_set_hash]: setHash,
   [HELPER_IDS.bpf_set_hash_invalid]: setHashInvalid,

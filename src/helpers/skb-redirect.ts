@@ -5,7 +5,8 @@
  * once, so it is recorded as an event the netdev carries out (and may answer through
  * `env.cloneRedirect`). Spec: docs/skb-and-helpers.md §7.
  */
-import { HELPER_IDS } from '../../vm/helper-ids.js';
+import { type HelperFamily } from './family.js';
+import { HELPER_IDS } from '../../vm/helpers.js';
 import type { HelperFn } from '../../vm/program.js';
 import { findDevice } from '../skb/run-state.js';
 import { Skb } from '../skb/skb.js';
@@ -18,7 +19,7 @@ const BPF_REDIR_NEIGH_SIZE = 20;
 
 /** bpf_redirect(u32 ifindex, u64 flags): any flag but BPF_F_INGRESS gives TC_ACT_SHOT. */
 export const redirect: HelperFn = (call) => {
-  const st = skbState(call, 'redirect');
+  const st = skbState(call, 'bpf_redirect');
   const [flo, fhi] = argHalves(call, 2);
   if (fhi !== 0 || (flo & ~BPF_F_INGRESS) !== 0) return ret(call, TC_ACT.TC_ACT_SHOT);
   st.redirect = { kind: 'redirect', ifindex: argU32(call, 1), flags: flo };
@@ -27,7 +28,7 @@ export const redirect: HelperFn = (call) => {
 
 /** bpf_redirect_peer(u32 ifindex, u64 flags): flags must be 0. */
 export const redirectPeer: HelperFn = (call) => {
-  const st = skbState(call, 'redirect_peer');
+  const st = skbState(call, 'bpf_redirect_peer');
   const [flo, fhi] = argHalves(call, 2);
   if (flo !== 0 || fhi !== 0) return ret(call, TC_ACT.TC_ACT_SHOT);
   st.redirect = { kind: 'peer', ifindex: argU32(call, 1), flags: 0 };
@@ -36,11 +37,11 @@ export const redirectPeer: HelperFn = (call) => {
 
 /** bpf_redirect_neigh(u32 ifindex, params, int plen, u64 flags). */
 export const redirectNeigh: HelperFn = (call) => {
-  const st = skbState(call, 'redirect_neigh');
+  const st = skbState(call, 'bpf_redirect_neigh');
   const plen = argS32(call, 3);
   const [flo, fhi] = argHalves(call, 4);
   if ((plen !== 0 && plen < BPF_REDIR_NEIGH_SIZE) || flo !== 0 || fhi !== 0) return ret(call, TC_ACT.TC_ACT_SHOT);
-  const neigh = plen ? argMem(call, 2, BPF_REDIR_NEIGH_SIZE, false, 'redirect_neigh').slice() : undefined;
+  const neigh = plen ? argMem(call, 2, BPF_REDIR_NEIGH_SIZE, false, 'bpf_redirect_neigh').slice() : undefined;
   st.redirect = { kind: 'neigh', ifindex: argU32(call, 1), flags: 0, neigh };
   ret(call, TC_ACT.TC_ACT_REDIRECT);
 };
@@ -55,7 +56,7 @@ export function cloneSkb(skb: Skb): Skb {
 
 /** bpf_clone_redirect(skb, u32 ifindex, u64 flags). */
 export const cloneRedirect: HelperFn = (call) => {
-  const st = skbState(call, 'clone_redirect');
+  const st = skbState(call, 'bpf_clone_redirect');
   const { skb } = st;
   const ifindex = argU32(call, 2);
   const [flo, fhi] = argHalves(call, 3);
@@ -71,7 +72,7 @@ export const cloneRedirect: HelperFn = (call) => {
   ret(call, st.env.cloneRedirect ? st.env.cloneRedirect(ev) : 0);
 };
 
-export const skbRedirectHelpers: Record<number, HelperFn> = {
+export const skbRedirectHelpers: HelperFamily = {
   [HELPER_IDS.bpf_redirect]: redirect,
   [HELPER_IDS.bpf_redirect_peer]: redirectPeer,
   [HELPER_IDS.bpf_redirect_neigh]: redirectNeigh,

@@ -2,7 +2,8 @@
  * @fileoverview Routing helpers (net/core/filter.c): fib_lookup against the emulated FIB in the
  * run state's env, and check_mtu against the emulated devices. Spec: docs/skb-and-helpers.md §11.
  */
-import { HELPER_IDS } from '../../vm/helper-ids.js';
+import { type HelperFamily } from './family.js';
+import { HELPER_IDS } from '../../vm/helpers.js';
 import type { HelperFn } from '../../vm/program.js';
 import { findDevice } from '../skb/run-state.js';
 import { ERRNO } from '../uapi.js';
@@ -38,12 +39,12 @@ export const BPF_MTU_CHK_RET_FRAG_NEEDED = 1;
  * BPF_FIB_LKUP_RET_FWD_DISABLED, an unknown one -ENODEV.
  */
 export const fibLookup: HelperFn = (call) => {
-  const st = skbState(call, 'fib_lookup');
+  const st = skbState(call, 'bpf_fib_lookup');
   const plen = argS32(call, 3);
   const flags = argU32(call, 4);
   if (plen < BPF_FIB_LOOKUP_SIZE) return ret(call, -ERRNO.EINVAL);
   if (flags & ~BPF_FIB_LOOKUP_MASK) return ret(call, -ERRNO.EINVAL);
-  const p = argMem(call, 2, BPF_FIB_LOOKUP_SIZE, true, 'fib_lookup');
+  const p = argMem(call, 2, BPF_FIB_LOOKUP_SIZE, true, 'bpf_fib_lookup');
   const dv = new DataView(p.buffer, p.byteOffset, p.byteLength);
   const family = p[0];
   if (family !== AF_INET && family !== AF_INET6) return ret(call, -ERRNO.EAFNOSUPPORT);
@@ -68,9 +69,9 @@ export const fibLookup: HelperFn = (call) => {
 
 /** bpf_check_mtu(skb, u32 ifindex, u32 *mtu_len, s32 len_diff, u64 flags). */
 export const checkMtu: HelperFn = (call) => {
-  const st = skbState(call, 'check_mtu');
+  const st = skbState(call, 'bpf_check_mtu');
   const ifindex = argU32(call, 2);
-  const mtuLen = argMem(call, 3, 4, true, 'check_mtu');
+  const mtuLen = argMem(call, 3, 4, true, 'bpf_check_mtu');
   const mdv = new DataView(mtuLen.buffer, mtuLen.byteOffset, 4);
   const lenDiff = argS32(call, 4);
   const [flo, fhi] = argHalves(call, 5);
@@ -101,7 +102,7 @@ export const checkMtu: HelperFn = (call) => {
   ret(call, r);
 };
 
-export const skbRouteHelpers: Record<number, HelperFn> = {
+export const skbRouteHelpers: HelperFamily = {
   [HELPER_IDS.bpf_fib_lookup]: fibLookup,
   [HELPER_IDS.bpf_check_mtu]: checkMtu,
 };

@@ -7,7 +7,8 @@
  *   0 tunnel_id u32 | 4 remote_ipv4 / remote_ipv6[4] | 20 tunnel_tos u8 | 21 tunnel_ttl u8
  *   22 tunnel_ext u16 / tunnel_flags __be16 | 24 tunnel_label u32 | 28 local_ipv4 / local_ipv6[4]
  */
-import { HELPER_IDS } from '../../vm/helper-ids.js';
+import { type HelperFamily } from './family.js';
+import { HELPER_IDS } from '../../vm/helpers.js';
 import type { HelperFn } from '../../vm/program.js';
 import { ERRNO } from '../uapi.js';
 import { argMem, argU32 } from './args.js';
@@ -42,14 +43,14 @@ const IPV6_FLOWLABEL_MASK = 0x000fffff;
 
 /** bpf_skb_set_tunnel_key(skb, key, u32 size, u64 flags). */
 export const skbSetTunnelKey: HelperFn = (call) => {
-  const st = skbState(call, 'skb_set_tunnel_key');
+  const st = skbState(call, 'bpf_skb_set_tunnel_key');
   const size = argU32(call, 3);
   const [flo, fhi] = argHalves(call, 4);
   const allowed = BPF_F_TUNINFO_IPV6 | BPF_F_ZERO_CSUM_TX | BPF_F_DONT_FRAGMENT | BPF_F_SEQ_NUMBER | BPF_F_NO_TUNNEL_KEY;
   if (fhi !== 0 || (flo & ~allowed) !== 0) return ret(call, -ERRNO.EINVAL);
   if (size !== KEY_SIZE && !COMPAT_SIZES.includes(size)) return ret(call, -ERRNO.EINVAL);
   const key = new Uint8Array(KEY_SIZE);
-  key.set(argMem(call, 2, size, false, 'skb_set_tunnel_key'));
+  key.set(argMem(call, 2, size, false, 'bpf_skb_set_tunnel_key'));
   const dv = new DataView(key.buffer);
   const ipv6 = (flo & BPF_F_TUNINFO_IPV6) !== 0;
   const label = dv.getUint32(O_LABEL, true);
@@ -76,10 +77,10 @@ export const skbSetTunnelKey: HelperFn = (call) => {
 
 /** bpf_skb_get_tunnel_key(skb, key, u32 size, u64 flags): errors zero `key`. */
 export const skbGetTunnelKey: HelperFn = (call) => {
-  const st = skbState(call, 'skb_get_tunnel_key');
+  const st = skbState(call, 'bpf_skb_get_tunnel_key');
   const size = argU32(call, 3);
   const [flo, fhi] = argHalves(call, 4);
-  const to = argMem(call, 2, size, true, 'skb_get_tunnel_key');
+  const to = argMem(call, 2, size, true, 'bpf_skb_get_tunnel_key');
   const info = st.tunnel;
   const fail = (e: number): void => {
     to.fill(0);
@@ -109,20 +110,20 @@ export const skbGetTunnelKey: HelperFn = (call) => {
 
 /** bpf_skb_set_tunnel_opt(skb, from, u32 size): needs a tunnel key set in this run. */
 export const skbSetTunnelOpt: HelperFn = (call) => {
-  const st = skbState(call, 'skb_set_tunnel_opt');
+  const st = skbState(call, 'bpf_skb_set_tunnel_opt');
   const size = argU32(call, 3);
   if (!st.tunnel || size & 3) return ret(call, -ERRNO.EINVAL);
   if (size > OPTS_MAX) return ret(call, -ERRNO.ENOMEM);
-  st.tunnel.options = argMem(call, 2, size, false, 'skb_set_tunnel_opt').slice();
+  st.tunnel.options = argMem(call, 2, size, false, 'bpf_skb_set_tunnel_opt').slice();
   if (size > 0) st.tunnel.flags |= TUNNEL_OPTIONS_PRESENT;
   ret(call, 0);
 };
 
 /** bpf_skb_get_tunnel_opt(skb, to, u32 size): returns the options length. */
 export const skbGetTunnelOpt: HelperFn = (call) => {
-  const st = skbState(call, 'skb_get_tunnel_opt');
+  const st = skbState(call, 'bpf_skb_get_tunnel_opt');
   const size = argU32(call, 3);
-  const to = argMem(call, 2, size, true, 'skb_get_tunnel_opt');
+  const to = argMem(call, 2, size, true, 'bpf_skb_get_tunnel_opt');
   const info = st.tunnel;
   if (!info || !(info.flags & TUNNEL_OPTIONS_PRESENT)) {
     to.fill(0);
@@ -137,7 +138,7 @@ export const skbGetTunnelOpt: HelperFn = (call) => {
   ret(call, info.options.length);
 };
 
-export const skbTunnelHelpers: Record<number, HelperFn> = {
+export const skbTunnelHelpers: HelperFamily = {
   [HELPER_IDS.bpf_skb_get_tunnel_key]: skbGetTunnelKey,
   [HELPER_IDS.bpf_skb_set_tunnel_key]: skbSetTunnelKey,
   [HELPER_IDS.bpf_skb_get_tunnel_opt]: skbGetTunnelOpt,

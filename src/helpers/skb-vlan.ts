@@ -5,7 +5,8 @@
  * push with no hw-accel tag only sets the tag; with one present, the present tag goes into the
  * packet at offset 12 first:  [dst][src][old proto][old tci][ethertype]...
  */
-import { HELPER_IDS } from '../../vm/helper-ids.js';
+import { type HelperFamily } from './family.js';
+import { HELPER_IDS } from '../../vm/helpers.js';
 import type { HelperFn } from '../../vm/program.js';
 import { syncPacket } from '../skb/run-state.js';
 import type { Skb } from '../skb/skb.js';
@@ -47,7 +48,7 @@ function vlanPopInPacket(skb: Skb): number {
 
 /** bpf_skb_vlan_push(skb, __be16 proto, u16 tci). */
 export const skbVlanPush: HelperFn = (call) => {
-  const st = skbState(call, 'skb_vlan_push');
+  const st = skbState(call, 'bpf_skb_vlan_push');
   const { skb } = st;
   let proto = swap16(argU32(call, 2) & 0xffff); // __be16 → host order
   const tci = argU32(call, 3) & 0xffff;
@@ -83,7 +84,7 @@ export const skbVlanPush: HelperFn = (call) => {
 
 /** bpf_skb_vlan_pop(skb). */
 export const skbVlanPop: HelperFn = (call) => {
-  const st = skbState(call, 'skb_vlan_pop');
+  const st = skbState(call, 'bpf_skb_vlan_pop');
   const { skb } = st;
   pushMacRcsum(skb);
   let r = 0;
@@ -115,7 +116,7 @@ export const skbVlanPop: HelperFn = (call) => {
   ret(call, r);
 };
 
-export const skbVlanHelpers: Record<number, HelperFn> = {
+export const skbVlanHelpers: HelperFamily = {
   [HELPER_IDS.bpf_skb_vlan_push]: skbVlanPush,
   [HELPER_IDS.bpf_skb_vlan_pop]: skbVlanPop,
 };

@@ -3,7 +3,7 @@
  * merges it with the map, output and control-flow families into the program's HelperTable.
  * Every helper here expects `HelperCall.run` to be an SkbRunState (src/skb/run-state.ts).
  */
-import type { HelperFn } from '../../vm/program.js';
+import { type HelperFamily } from './family.js';
 import { skbBytesHelpers } from './skb-bytes.js';
 import { skbCsumHelpers } from './skb-csum.js';
 import { skbLayoutHelpers } from './skb-layout.js';
@@ -15,7 +15,7 @@ import { skbVlanHelpers } from './skb-vlan.js';
 import { skLookupHelpers } from './sk-lookup.js';
 import { skMapHelpers } from './sk-maps.js';
 
-export const skbHelpers: Record<number, HelperFn> = {
+export const skbHelpers: HelperFamily = {
   ...skbBytesHelpers,
   ...skbCsumHelpers,
   ...skbRedirectHelpers,

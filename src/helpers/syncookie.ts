@@ -11,7 +11,8 @@
  * produce the kernel's cookie bits: the secrets are configurable (`SyncookieRunState`), and the
  * mss half, the round trip and the error paths are what match the kernel [measured].
  */
-import { HELPER_IDS as H } from '../../vm/helper-ids.js';
+import type { CalleeName } from './args.js';
+import { byName, type HelperFamily } from './family.js';
 import type { HelperCall, HelperFn } from '../../vm/program.js';
 import { ERRNO } from '../uapi.js';
 import { argMem, argU32, setR0, setR0Big } from './args.js';
@@ -145,7 +146,7 @@ function parseMss(th: Uint8Array, thLen: number): number {
   return mss;
 }
 
-function gen(fam: Family, name: string): HelperFn {
+function gen(fam: Family, name: CalleeName): HelperFn {
   return (c) => {
     const ip = argMem(c, 1, fam.ipLen, false, name);
     const thLen = argU32(c, 3);
@@ -162,7 +163,7 @@ function gen(fam: Family, name: string): HelperFn {
   };
 }
 
-function check(fam: Family, name: string): HelperFn {
+function check(fam: Family, name: CalleeName): HelperFn {
   return (c) => {
     const ip = argMem(c, 1, fam.ipLen, false, name);
     const th = argMem(c, 2, 20, false, name);
@@ -179,9 +180,9 @@ function check(fam: Family, name: string): HelperFn {
   };
 }
 
-export const syncookieHelpers: Record<number, HelperFn> = {
-  [H.bpf_tcp_raw_gen_syncookie_ipv4]: gen(V4, 'bpf_tcp_raw_gen_syncookie_ipv4'),
-  [H.bpf_tcp_raw_gen_syncookie_ipv6]: gen(V6, 'bpf_tcp_raw_gen_syncookie_ipv6'),
-  [H.bpf_tcp_raw_check_syncookie_ipv4]: check(V4, 'bpf_tcp_raw_check_syncookie_ipv4'),
-  [H.bpf_tcp_raw_check_syncookie_ipv6]: check(V6, 'bpf_tcp_raw_check_syncookie_ipv6'),
+export const syncookieHelpers: HelperFamily = {
+  ...byName(['bpf_tcp_raw_gen_syncookie_ipv4'], (n) => gen(V4, n)),
+  ...byName(['bpf_tcp_raw_gen_syncookie_ipv6'], (n) => gen(V6, n)),
+  ...byName(['bpf_tcp_raw_check_syncookie_ipv4'], (n) => check(V4, n)),
+  ...byName(['bpf_tcp_raw_check_syncookie_ipv6'], (n) => check(V6, n)),
 };

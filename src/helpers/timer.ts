@@ -17,9 +17,11 @@
  *   cancel: from the timer's own callback -EDEADLK; otherwise forgets the callback (a later start
  *           is -EINVAL until set_callback again) and returns 1 if it was armed, else 0
  */
+import type { CalleeName } from './args.js';
+import { type HelperFamily } from './family.js';
 import { ErrorCode, VmFault } from '../../vm/errors.js';
 import { runProgram, type Engine } from '../../vm/engine.js';
-import { HELPER_IDS as H } from '../../vm/helper-ids.js';
+import { HELPER_IDS as H } from '../../vm/helpers.js';
 import { CallSrc, Op } from '../../vm/isa.js';
 import { Memory, type Region } from '../../vm/memory.js';
 import { CODE_HI, type DecodedProgram, type HelperCall, type HelperFn, type LinkedProgram } from '../../vm/program.js';
@@ -305,7 +307,7 @@ export function timerHost(mem: Memory): TimerHost {
 }
 
 /** The bpf_timer at argument r1 (16 bytes of map memory): its address as (hi, offset). */
-function timerAddr(c: HelperCall, name: string): [number, number] {
+function timerAddr(c: HelperCall, name: CalleeName): [number, number] {
   argMem(c, 1, 16, true, name);
   return [c.regs.hi[1], Memory.offsetOf(c.regs.lo[1])];
 }
@@ -362,7 +364,7 @@ const timerCancel: HelperFn = (c) => {
   setR0(c, host.cancel(t));
 };
 
-export const timerHelpers: Record<number, HelperFn> = {
+export const timerHelpers: HelperFamily = {
   [H.bpf_timer_init]: timerInit,
   [H.bpf_timer_set_callback]: timerSetCallback,
   [H.bpf_timer_start]: timerStart,

@@ -4,6 +4,8 @@
  * layout and the byte access rules are those of the dynptr helpers (src/helpers/dynptr.ts).
  * Kernel answers: test/goldens/kfuncs (dynptr_skb_cases).
  */
+import type { CalleeName } from '../helpers/args.js';
+import { named, type KfuncFamily } from './family.js';
 import type { HelperCall, HelperFn } from '../../vm/program.js';
 import { ERRNO } from '../uapi.js';
 import { argIsNull, argMem, argU32, argU64, helperFault, setR0, setR0Ptr } from '../helpers/args.js';
@@ -55,7 +57,7 @@ export const dynptrFromSkbMeta: HelperFn = (c) => {
 };
 
 /** bpf_dynptr_slice: a pointer to [offset, +len) or NULL; `buffer__opt` is never needed (linear skb). */
-function slice(rdwr: boolean, name: string): HelperFn {
+function slice(rdwr: boolean, name: CalleeName): HelperFn {
   return (c) => {
     const d = readDynptr(c, 1, name);
     const offset = argU32(c, 2);
@@ -136,8 +138,8 @@ const dynptrMemset: HelperFn = (c) => {
 export const dynptrKfuncs = {
   bpf_dynptr_from_skb: dynptrFromSkb,
   bpf_dynptr_from_skb_meta: dynptrFromSkbMeta,
-  bpf_dynptr_slice: slice(false, 'bpf_dynptr_slice'),
-  bpf_dynptr_slice_rdwr: slice(true, 'bpf_dynptr_slice_rdwr'),
+  ...named('bpf_dynptr_slice', (n) => slice(false, n)),
+  ...named('bpf_dynptr_slice_rdwr', (n) => slice(true, n)),
   bpf_dynptr_adjust: dynptrAdjust,
   bpf_dynptr_is_null: dynptrIsNull,
   bpf_dynptr_is_rdonly: dynptrIsRdonly,
@@ -145,6 +147,6 @@ export const dynptrKfuncs = {
   bpf_dynptr_clone: dynptrClone,
   bpf_dynptr_copy: dynptrCopy,
   bpf_dynptr_memset: dynptrMemset,
-} satisfies Record<string, HelperFn>;
+} satisfies KfuncFamily;
 
 export type { HelperCall };

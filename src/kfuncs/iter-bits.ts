@@ -13,6 +13,8 @@
  * words −EINVAL, more than 511 words −E2BIG; an unreadable mask is −EFAULT for one word and the
  * read's own error (−ERANGE or −EFAULT, ./kmem.ts) for more.
  */
+import type { CalleeName } from '../helpers/args.js';
+import type { KfuncFamily } from './family.js';
 import type { Memory } from '../../vm/memory.js';
 import type { HelperCall, HelperFn } from '../../vm/program.js';
 import { ERRNO } from '../uapi.js';
@@ -30,7 +32,7 @@ function table(mem: Memory): Map<string, Uint8Array> {
 }
 const keyOf = (c: HelperCall): string => `${c.regs.hi[1]}:${c.regs.lo[1]}`;
 
-function iter(c: HelperCall, name: string): DataView {
+function iter(c: HelperCall, name: CalleeName): DataView {
   const b = argMem(c, 1, 16, true, name);
   return new DataView(b.buffer, b.byteOffset, 16);
 }
@@ -79,4 +81,4 @@ export const iterBitsKfuncs = {
   bpf_iter_bits_new: iterBitsNew,
   bpf_iter_bits_next: iterBitsNext,
   bpf_iter_bits_destroy: iterBitsDestroy,
-} satisfies Record<string, HelperFn>;
+} satisfies KfuncFamily;

@@ -4,6 +4,8 @@
  * verifier's business; a single-threaded emulator has nothing to lock).
  * Kernel answers: test/goldens/kfuncs (iter_cases, misc_kfuncs).
  */
+import type { CalleeName } from '../helpers/args.js';
+import type { KfuncFamily } from './family.js';
 import { Memory, type CtxAccess } from '../../vm/memory.js';
 import type { HelperFn } from '../../vm/program.js';
 import { ERRNO } from '../uapi.js';
@@ -39,7 +41,7 @@ const rdonlyCast: HelperFn = (c) => {
 };
 
 /** struct bpf_iter_num_kern { int cur; int end; } in the program's 8-byte bpf_iter_num. */
-function iterView(c: Parameters<HelperFn>[0], name: string): DataView {
+function iterView(c: Parameters<HelperFn>[0], name: CalleeName): DataView {
   const b = argMem(c, 1, 8, true, name);
   return new DataView(b.buffer, b.byteOffset, 8);
 }
@@ -100,4 +102,4 @@ export const miscKfuncs = {
   bpf_preempt_enable: noop,
   bpf_local_irq_save: irqSave,
   bpf_local_irq_restore: irqRestore,
-} satisfies Record<string, HelperFn>;
+} satisfies KfuncFamily;

@@ -4,6 +4,7 @@
  * kernel's checks in order and, on success, records the request in the run state
  * (`state.reqsk`); there is no TCP stack to hand it to.
  */
+import type { KfuncFamily } from './family.js';
 import type { HelperFn } from '../../vm/program.js';
 import type { SkbSock } from '../skb/skb.js';
 import { ERRNO, ETH_P } from '../uapi.js';
@@ -53,4 +54,4 @@ const skAssignTcpReqsk: HelperFn = (c) => {
   setR0(c, 0);
 };
 
-export const reqskKfuncs = { bpf_sk_assign_tcp_reqsk: skAssignTcpReqsk } satisfies Record<string, HelperFn>;
+export const reqskKfuncs = { bpf_sk_assign_tcp_reqsk: skAssignTcpReqsk } satisfies KfuncFamily;

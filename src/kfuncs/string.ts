@@ -6,6 +6,7 @@
  * XATTR_SIZE_MAX bytes (−E2BIG). Results are indexes or −ENOENT / −EFAULT / −E2BIG / −ERANGE
  * [measured: test/goldens/kfuncs str_cases, str_long].
  */
+import type { KfuncFamily } from './family.js';
 import type { HelperCall, HelperFn } from '../../vm/program.js';
 import { ERRNO } from '../uapi.js';
 import { setR0 } from '../helpers/args.js';
@@ -164,4 +165,4 @@ export const stringKfuncs = {
   bpf_strcspn: span(false),
   bpf_strstr: (c) => setR0(c, strnstr(c, XATTR_SIZE_MAX)),
   bpf_strnstr: (c) => setR0(c, strnstr(c, count(c, 3))),
-} satisfies Record<string, HelperFn>;
+} satisfies KfuncFamily;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Memory } from '../../vm/memory.js';
 import type { HelperCall, RegisterFile } from '../../vm/program.js';
-import { HELPER_IDS as H } from '../../vm/helper-ids.js';
+import { HELPER_IDS as H } from '../../vm/helpers.js';
 import { baseHelpers, defaultBaseState } from '../../src/helpers/base.js';
 
 /** A host-side register file whose every value counts as a trusted pointer (tag aliases hi). */

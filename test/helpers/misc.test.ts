@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Memory } from '../../vm/memory.js';
-import { HELPER_IDS as H } from '../../vm/helper-ids.js';
+import { HELPER_IDS as H } from '../../vm/helpers.js';
 import type { HelperCall, RegisterFile } from '../../vm/program.js';
 import { defaultBaseState } from '../../src/helpers/base.js';
 import { miscHelpers } from '../../src/helpers/misc.js';

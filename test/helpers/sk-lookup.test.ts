@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Memory } from '../../vm/memory.js';
 import type { HelperCall } from '../../vm/program.js';
-import { HELPER_IDS as H } from '../../vm/helper-ids.js';
+import { HELPER_IDS as H } from '../../vm/helpers.js';
 import { buildHelperTable } from '../../src/helpers/table.js';
 import { buildTestRunSkb, createSkbRunState, type SkbEnv } from '../../src/skb/index.js';
 import type { SocketQuery } from '../../src/helpers/sk-lookup.js';

@@ -10,7 +10,7 @@ import { Memory } from '../../vm/memory.js';
 import type { HelperCall, RegisterFile } from '../../vm/program.js';
 import { buildTestRunSkb, createSkbRunState, LOOPBACK, SKB_OFF, type SkbEnv } from '../../src/skb/index.js';
 import { skbHelpers } from '../../src/helpers/skb.js';
-import { HELPER_IDS } from '../../vm/helper-ids.js';
+import { HELPER_IDS } from '../../vm/helpers.js';
 import { unhex } from '../skb/golden.js';
 
 /** A host-side register file whose every value counts as a trusted pointer (tag aliases hi). */

@@ -6,12 +6,11 @@
  */
 import { formatInsn } from '../disasm.js';
 import { VerifierError } from '../errors.js';
-import { BPF_FUNC_MAX_ID, HELPER_IDS, helperName } from '../helper-ids.js';
+import { BPF_FUNC_MAX_ID, HELPER_IDS, HELPER_PROTOS, helperName, type ArgKind, type HelperProto } from '../helpers.js';
 import { AluOp, AtomicOp, CallSrc, Class, JmpOp, MAX_CALL_DEPTH, Mode, Op, PseudoSrc, opClass, opCode, opMode } from '../isa.js';
-import { KF, KFUNCS_BY_ID, type KfuncRecord } from '../kfuncs.js';
+import { KF, KFUNCS_BY_ID, makesPktDynptr, type KfuncRecord } from '../kfuncs.js';
 import type { DecodedProgram } from '../program.js';
 import { callDepth, controlFlow, isIterNextCall, jumpTarget, opcodes, subprograms } from './cfg.js';
-import { HELPER_PROTOS, GPL_ONLY_HELPER_IDS, type ArgKind, type HelperProto } from './helper-protos.js';
 import { frameStr, padInsn, regStr, stateStr, typeName } from './log.js';
 import { OPCODE_TABLE, fieldError, isDivMod, isShift, shiftWidth, type OpcodeRow } from './opcodes.js';
 import { mapStructName } from './map-structs.js';
@@ -1346,7 +1345,7 @@ export class Checker {
     }
     if (imm < 0 || imm >= BPF_FUNC_MAX_ID) this.fail(i, `invalid func unknown#${imm}`);
     if (!this.helperAllowed(imm)) this.fail(i, `program of this type cannot use helper ${helperName(imm)}#${imm}`);
-    if (this.opts.gplCompatible === false && GPL_ONLY_HELPER_IDS.has(imm)) this.fail(i, 'cannot call GPL-restricted function from non-GPL compatible program');
+    if (this.opts.gplCompatible === false && HELPER_PROTOS.get(imm)?.gplOnly) this.fail(i, 'cannot call GPL-restricted function from non-GPL compatible program');
     const proto = HELPER_PROTOS.get(imm);
     if (!proto) this.fail(i, `program of this type cannot use helper ${helperName(imm)}#${imm}`);
     if (this.st.lockId && imm !== 94 /* spin_unlock */) this.fail(i, 'function calls are not allowed while holding a lock');
@@ -1463,7 +1462,7 @@ export class Checker {
     const made = at(rec.args.findIndex((a) => a.kind === 'dynptr' && a.uninit === true));
     if (made) {
       // a new dynptr (bpf_dynptr_from_*), or a clone of `src` with its type (bpf_dynptr_clone)
-      made.f.pktDyn[made.k] = PKT_DYNPTR_SOURCES.has(rec.name) || (src !== undefined && src.f.pktDyn[src.k] === 1) ? 1 : 0;
+      made.f.pktDyn[made.k] = makesPktDynptr(rec) || (src !== undefined && src.f.pktDyn[src.k] === 1) ? 1 : 0;
       made.f.pktDyn[made.k + 1] = 0;
     } else if (src && ret.t === RT.MEM && src.f.pktDyn[src.k]) {
       this.stackRead(src.frame, src.k);
@@ -1775,7 +1774,7 @@ export class Checker {
     // callbacks
     if (funcTarget >= 0) this.callbackCall(i, id, funcTarget, mapIdx, timerReg);
     // pointer casts (sk_fullsock, tcp_sock, skc_to_*) keep their argument's reference (is_ptr_cast_function)
-    const castRef = [95, 96, 136, 137, 138, 139, 140, 178, 196].includes(id) ? this.regs[1].ref : 0;
+    const castRef = proto.ptrCast ? this.regs[1].ref : 0;
     // clobber the argument registers, set r0
     const regs = this.regs;
     for (let r = 1; r <= 5; r++) regs[r] = new Reg();
@@ -1897,8 +1896,6 @@ export class Checker {
         if (![87, 89].includes(id)) bad();
         break;
     }
-    if ((id === 87 || id === 88 || id === 89) && ![MT.QUEUE, MT.STACK, MT.BLOOM_FILTER].includes(m.type as 22)) bad();
-    if (id === 164 && ![MT.HASH, MT.ARRAY, MT.PERCPU_HASH, MT.PERCPU_ARRAY, MT.LRU_HASH, MT.LRU_PERCPU_HASH].includes(m.type as 1)) bad();
   }
 
   /**
@@ -2084,13 +2081,7 @@ function precisionLiveness(p: DecodedProgram, subs: readonly number[], stores = 
 }
 
 /** Helpers that call back into the program, which may read the caller's frame through a pointer. */
-const CALLBACK_HELPERS: ReadonlySet<number> = new Set([
-  HELPER_IDS.bpf_loop,
-  HELPER_IDS.bpf_for_each_map_elem,
-  HELPER_IDS.bpf_timer_set_callback,
-  HELPER_IDS.bpf_find_vma,
-  HELPER_IDS.bpf_user_ringbuf_drain,
-]);
+const CALLBACK_HELPERS: ReadonlySet<number> = new Set([...HELPER_PROTOS.values()].filter((p) => p.args.includes('func')).map((p) => p.id));
 
 /**
  * The slots (masks of slots 0–31 and 32–63) an r10-relative access of `size` bytes at `off`
@@ -2282,10 +2273,7 @@ function maybeLooping(old: State, cur: State): boolean {
   return true;
 }
 
-/** Kfuncs whose dynptr covers the packet (bpf_dynptr_from_skb/xdp and the skb metadata one). */
 const BPF_FUNC_DYNPTR_WRITE = HELPER_IDS.bpf_dynptr_write;
-
-const PKT_DYNPTR_SOURCES: ReadonlySet<string> = new Set(['bpf_dynptr_from_skb', 'bpf_dynptr_from_xdp', 'bpf_dynptr_from_skb_meta']);
 
 /** A write over bytes [b0, b0+size) of the frame's stack ends any packet dynptr there. */
 function clearPktDyn(f: Frame, b0: number, size: number): void {

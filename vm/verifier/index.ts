@@ -14,7 +14,7 @@ import { Checker } from './do-check.js';
 import type { VerifierOptions, VerifierResult } from './types.js';
 
 export type { CtxLoad, MapDesc, ProgramTypeDesc, VerifierOptions, VerifierResult } from './types.js';
-export { HELPER_PROTOS, PKT_CHANGING_HELPER_IDS, GPL_ONLY_HELPER_IDS, type HelperProto } from './helper-protos.js';
+export { HELPER_PROTOS, type HelperProto } from '../helpers.js';
 
 /**
  * Verify a program. Returns what the walk learned, or throws VerifierError (insnIndex, opcode,

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Records the running kernel's `enum bpf_func_id` (helper numbering) from its BTF into
-# bpf_func_id.vmlinux.txt (test/vm/helper-ids.test.ts). Needs bpftool and /sys/kernel/btf/vmlinux.
+# bpf_func_id.vmlinux.txt (test/vm/helpers.test.ts). Needs bpftool and /sys/kernel/btf/vmlinux.
 set -eu
 cd "$(dirname "$0")"
 {
