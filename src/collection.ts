@@ -20,6 +20,8 @@ import type { CollectionSpec, MapSpec, ProgramSpec, Unsupported } from '../loade
 import { buildHelperTable } from './helpers/table.js';
 import { createMap, createMapEnv, createUnsupportedMap, isUnimplementedMapType, type BpfMap, type MapEnv } from './maps/index.js';
 import { UnsupportedMap } from './maps/unsupported.js';
+import { codecForSpec } from './maps/typed.js';
+import { snapshotMaps, type MapsSnapshot, type SnapshotOptions } from './maps/snapshot.js';
 import { buildKfuncTable } from './kfuncs/index.js';
 import { kfuncCallRefusal } from '../vm/kfuncs.js';
 import { ProgArrayMap } from './maps/prog-array.js';
@@ -233,6 +235,8 @@ export class Collection {
         if (ms.readOnly) map.freeze();
         if (ms.pinPath !== undefined) pins.set(ms.pinPath, map);
       }
+      // Keys and values typed by the object's BTF (map.get / put / iteration).
+      map.codec ??= codecForSpec(spec.btf, ms, named.name);
       this.mapList.push(map);
       this.maps.set(named.name, map);
       if (!this.maps.has(ms.name)) this.maps.set(ms.name, map);
@@ -330,6 +334,14 @@ export class Collection {
     const v = new Variable(this.spec.btf as NonNullable<CollectionSpec['btf']>, loc, this.mapList[loc.mapIndex]);
     this.#variableCache.set(name, v);
     return v;
+  }
+
+  /**
+   * A copy of every map's entries now (by libbpf map name), for `diffSnapshots(before, after)`:
+   * what runs between two snapshots added, removed and changed, decoded by BTF.
+   */
+  snapshot(opts: SnapshotOptions = {}): MapsSnapshot {
+    return snapshotMaps(this.mapList.map((m) => [m.name, m] as const), opts);
   }
 
   /** The map with this name (libbpf name or spec name). */

@@ -25,6 +25,7 @@ export { Collection, libbpfMapName, objectNameOf, pinnedMaps, UnsupportedProgram
 export type { CollectionOptions, LoadedProgram, RefusedProgram, VerifierWarning } from './collection.js';
 export { Variable } from './variables.js';
 export type { VariableValue, VariableValues, VariableOptions, DataKind } from './variables.js';
+export type { BtfValue } from './btf-value.js';
 export { testRun, TEST_RUN_VIRTUAL_NS } from './test-run.js';
 export type { TestRunOptions, TestRunResult } from './test-run.js';
 export * from './maps/index.js';
