@@ -11,8 +11,8 @@
  * With `net` (maps; see README "Maps typed by BTF"):
  * - integers whose type is the `__be16` / `__be32` / `__be64` typedef are big-endian in memory and
  *   read and written as host-order numbers (`port: 80` for a `__be16 port`);
- * - a member whose name says it is an address (`addr`, `saddr`, `lo_addr`, `ip`, `src_ip`,
- *   `vip`, `addr6`, `ipv4`, `mac`, `h_dest`...) decodes as text by its size: 4 bytes as a dotted
+ * - a member whose name says it is an address (`addr`, `saddr`, `lo_addr`, `addr6`, `ip`,
+ *   `src_ip`, `vip`, `mac`, `smac`, `h_dest`...; see ADDRESS_NAME) decodes as text by its size: 4 bytes as a dotted
  *   IPv4 address, 16 bytes as an IPv6 address (RFC 5952), 6 bytes as a MAC address
  *   ("aa:bb:cc:dd:ee:ff"), the bytes taken in memory order (network order, as headers carry
  *   them), and accepts that text back;
@@ -43,6 +43,8 @@ export interface BtfCodecErrors {
 export interface BtfCodecOptions {
   /** Network-aware rules (see the file comment). Default false. */
   net?: boolean;
+  /** The name of what the value is (a variable's): the net rules read addresses by name. */
+  name?: string;
 }
 
 /** Nesting bound for types (struct in array in struct ...): BTF chains are bounded too. */
@@ -114,10 +116,11 @@ function isBigEndian(btf: Btf, id: number): boolean {
 }
 
 /**
- * Member names that say "address": ending in `addr` (saddr, lo_addr), or `ip`/`vip` as a word
- * (ip, src_ip, vip), each optionally followed by 4/6/v4/v6; `mac`, `hwaddr`, `h_source`/`h_dest`.
+ * Member names that say "address": ending in `addr` (saddr, lo_addr, addr6), `ip`/`vip`/`sip`/
+ * `dip` alone or `_ip`/`_vip` at the end (src_ip, backend_ip6); MACs: `mac`, `smac`, `dmac`,
+ * `src_mac`, `h_source`, `h_dest`. A bare `ipv4`/`ipv6` is a counter or flag as often as not.
  */
-const ADDRESS_NAME = /(?:addr|(?:^|_)v?ip)(?:v?[46])?$|(?:^|_)(?:mac|h_source|h_dest)$/i;
+const ADDRESS_NAME = /addr(?:v?[46])?$|^(?:ip|vip|sip|dip)$|_v?ip(?:v?[46])?$|(?:^|_)[sd]?mac$|^h_(?:source|dest)$/i;
 
 /** Whether a member called `name` of `size` bytes holds an address the net rules print as text. */
 export function isAddressMember(name: string | undefined, size: number): boolean {
@@ -338,13 +341,13 @@ function decode(c: Ctx, typeId: number, bytes: Uint8Array, depth: number, name?:
  */
 export function encodeBtfValue(btf: Btf, typeId: number, value: BtfValue, current: Uint8Array, path: string, errors: BtfCodecErrors, opts: BtfCodecOptions = {}): Uint8Array {
   const out = current.slice();
-  encode({ btf, errors, net: opts.net ?? false }, typeId, value, out, path, 0);
+  encode({ btf, errors, net: opts.net ?? false }, typeId, value, out, path, 0, opts.name);
   return out;
 }
 
 /** Decode BTF type `typeId` from `bytes` (its size). */
 export function decodeBtfValue(btf: Btf, typeId: number, bytes: Uint8Array, opts: BtfCodecOptions = {}): BtfValue {
-  return decode({ btf, errors: NO_ERRORS, net: opts.net ?? false }, typeId, bytes, 0);
+  return decode({ btf, errors: NO_ERRORS, net: opts.net ?? false }, typeId, bytes, 0, opts.name);
 }
 
 const NO_ERRORS: BtfCodecErrors = {

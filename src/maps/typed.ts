@@ -76,13 +76,13 @@ export function dataSectionCodec(btf: Btf, mapName: string, valueSize: number, v
         if (v === undefined) errors.value('value', `no variable ${JSON.stringify(name)} in ${mapName} (have: ${variables.map((x) => x.name).join(', ')})`);
         const spec = v as VariableSpec;
         const at = spec.offset;
-        out.set(encodeBtfValue(btf, spec.btfTypeId, (value as Record<string, MapValue>)[name], out.subarray(at, at + spec.size), `value.${name}`, errors, NET), at);
+        out.set(encodeBtfValue(btf, spec.btfTypeId, (value as Record<string, MapValue>)[name], out.subarray(at, at + spec.size), `value.${name}`, errors, { net: true, name }), at);
       }
       return out;
     },
     decodeValue: (b) => {
       const o = Object.create(null) as Record<string, MapValue>;
-      for (const v of variables) o[v.name] = decodeBtfValue(btf, v.btfTypeId, b.subarray(v.offset, v.offset + v.size), NET);
+      for (const v of variables) o[v.name] = decodeBtfValue(btf, v.btfTypeId, b.subarray(v.offset, v.offset + v.size), { net: true, name: v.name });
       return o;
     },
     valueIsArray: false,
