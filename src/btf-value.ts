@@ -22,6 +22,7 @@ import type { Btf } from '../loader/btf/parse.js';
 import type { BtfType } from '../loader/btf/types.js';
 import { parseAddr, parseMac } from './packet/build.js';
 import { formatAddr, formatMac } from './packet/dissect.js';
+import { isBytes } from './maps/bytes.js';
 
 /**
  * A value for a BTF-typed place: numbers or bigints for integers, enums (or an enumerator's
@@ -57,7 +58,7 @@ interface Ctx {
 }
 
 const isPlainObject = (v: unknown): v is { readonly [k: string]: BtfValue } =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !isBytes(v);
 
 /** Little-endian read of `bytes` as an unsigned bigint. */
 function readUint(bytes: Uint8Array, bigEndian = false): bigint {
@@ -75,7 +76,7 @@ function writeUint(bytes: Uint8Array, v: bigint, bigEndian = false): void {
 }
 
 function describe(v: unknown): string {
-  if (v instanceof Uint8Array) return `${v.length} raw bytes`;
+  if (isBytes(v)) return `${v.length} raw bytes`;
   if (Array.isArray(v)) return `an array of ${v.length}`;
   if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v)}`;
   return typeof v;
@@ -150,7 +151,7 @@ function formatAddress(b: Uint8Array): string {
 function encode(c: Ctx, typeId: number, value: BtfValue, out: Uint8Array, path: string, depth: number, name?: string): void {
   if (depth > MAX_DEPTH) c.errors.value(path, `types nest deeper than ${MAX_DEPTH}`);
   const typeName = c.btf.typeName(typeId);
-  if (value instanceof Uint8Array) {
+  if (isBytes(value)) {
     if (value.length !== out.length) c.errors.size(path, `${value.length} bytes given, type ${typeName} has ${out.length}`, out.length, value.length);
     out.set(value);
     return;

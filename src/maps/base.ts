@@ -9,7 +9,7 @@
 import { ErrnoError, ErrorCode } from '../../vm/errors.js';
 import type { Region } from '../../vm/memory.js';
 import { BPF_F_LOCK, BPF_F_RDONLY, BPF_F_RDONLY_PROG, BPF_F_WRONLY, BPF_MAP_TYPE, ERRNO, errnoName, mapTypeName } from '../uapi.js';
-import { compareBytes, copyBytes, roundUp8, toHex } from './bytes.js';
+import { compareBytes, copyBytes, isBytes, roundUp8, toHex } from './bytes.js';
 import { rawOrIntKey, type MapCodec, type MapValue } from './typed.js';
 import type { BpfMap, DumpEntry, DumpOptions, ForEachCallback, HostValue, MapDefinition, MapDump, MapEnv } from './types.js';
 // Imported bindings read once: the TS runners used by tests make every import use a getter call.
@@ -134,7 +134,7 @@ export abstract class BaseMap implements BpfMap {
 
   /** A decoded key (or the key's bytes) as bytes. */
   encodeKey(key: MapValue): Uint8Array {
-    return key instanceof Uint8Array || this.codec === undefined ? rawOrIntKey(this.name, this.keySize, key) : this.codec.encodeKey(key);
+    return isBytes(key) || this.codec === undefined ? rawOrIntKey(this.name, this.keySize, key) : this.codec.encodeKey(key);
   }
 
   /** A value's bytes decoded (bytes again without a codec). */
@@ -160,11 +160,11 @@ export abstract class BaseMap implements BpfMap {
   put(key: MapValue, value: MapValue, flags = 0): void {
     const k = this.encodeKey(key);
     const enc = (v: MapValue): Uint8Array => {
-      if (v instanceof Uint8Array) return v;
+      if (isBytes(v)) return v;
       if (this.codec === undefined) throwErrno(this, 'update', EINVAL, `map has no BTF value type: pass the value's ${this.valueSize} bytes`);
       return this.codec.encodeValue(v);
     };
-    if (this.percpu && Array.isArray(value) && (!this.codec?.valueIsArray || value.every((x) => Array.isArray(x) || typeof x === 'string' || x instanceof Uint8Array))) {
+    if (this.percpu && Array.isArray(value) && (!this.codec?.valueIsArray || value.every((x) => Array.isArray(x) || typeof x === 'string' || isBytes(x)))) {
       this.update(k, (value as readonly MapValue[]).map(enc), flags);
       return;
     }
@@ -288,7 +288,7 @@ export abstract class BaseMap implements BpfMap {
 
   // ---------------------------------------------------------------- shared checks
   protected checkKey(op: string, key: Uint8Array): void {
-    if (!(key instanceof Uint8Array) || key.length !== this.keySize)
+    if (!isBytes(key) || key.length !== this.keySize)
       throwErrno(this, op, EINVAL, `key must be ${this.keySize} bytes`);
   }
 
@@ -306,7 +306,7 @@ export abstract class BaseMap implements BpfMap {
   protected packValue(value: HostValue): Uint8Array {
     const vs = this.valueSize;
     if (!this.percpu) {
-      if (!(value instanceof Uint8Array) || value.length !== vs)
+      if (!isBytes(value) || value.length !== vs)
         throwErrno(this, 'update', EINVAL, `value must be ${vs} bytes`);
       return value;
     }
@@ -315,13 +315,13 @@ export abstract class BaseMap implements BpfMap {
     if (Array.isArray(value)) {
       if (value.length !== n) throwErrno(this, 'update', EINVAL, `per-CPU value needs ${n} CPU values`);
       value.forEach((v, c) => {
-        if (!(v instanceof Uint8Array) || v.length !== vs) throwErrno(this, 'update', EINVAL, `value must be ${vs} bytes`);
+        if (!isBytes(v) || v.length !== vs) throwErrno(this, 'update', EINVAL, `value must be ${vs} bytes`);
         out.set(v, c * this.stride);
       });
       return out;
     }
-    if (value instanceof Uint8Array && value.length === n * this.stride) return value;
-    if (value instanceof Uint8Array && value.length === vs) {
+    if (isBytes(value) && value.length === n * this.stride) return value;
+    if (isBytes(value) && value.length === vs) {
       for (let c = 0; c < n; c++) out.set(value, c * this.stride);
       return out;
     }

@@ -14,6 +14,7 @@ import { MapValueError } from '../../vm/errors.js';
 import type { Btf } from '../../loader/btf/parse.js';
 import type { MapSpec, VariableSpec } from '../../loader/spec.js';
 import { decodeBtfValue, encodeBtfValue, type BtfCodecErrors, type BtfValue } from '../btf-value.js';
+import { isBytes } from './bytes.js';
 
 /** A decoded key or value (see src/btf-value.ts BtfValue). */
 export type MapValue = BtfValue;
@@ -63,7 +64,7 @@ export function dataSectionCodec(btf: Btf, mapName: string, valueSize: number, v
     encodeKey: (key) => rawOrIntKey(mapName, 4, key),
     decodeKey: (b) => (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0,
     encodeValue: (value) => {
-      if (value instanceof Uint8Array) {
+      if (isBytes(value)) {
         if (value.length !== valueSize) errors.value('value', `${value.length} bytes given, the value has ${valueSize}`);
         return value;
       }
@@ -107,7 +108,7 @@ export function codecForSpec(btf: Btf | undefined, spec: MapSpec, mapName = spec
 
 /** A key without a codec: bytes of the key size, or a number/bigint for a 4- or 8-byte key (LE). */
 export function rawOrIntKey(mapName: string, keySize: number, key: MapValue): Uint8Array {
-  if (key instanceof Uint8Array) {
+  if (isBytes(key)) {
     if (key.length !== keySize) throw new MapValueError(mapName, 'key', `${key.length} bytes given, the key has ${keySize}`);
     return key;
   }
