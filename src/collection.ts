@@ -29,7 +29,8 @@ import { ArrayOfMapsMap, HashOfMapsMap } from './maps/map-in-map.js';
 import { BPF_MAP_TYPE, BPF_PROG_TYPE } from './uapi.js';
 import { verifierOptionsFor } from './verifier-env.js';
 import { testRun, type TestRunOptions, type TestRunResult } from './test-run.js';
-import { defaultBaseState, type VirtualClock } from './helpers/base.js';
+import { defaultBaseState, SeededRandom, type VirtualClock } from './helpers/base.js';
+import { mockSkbEnv, resolveMockEnv, type MockEnv, type ResolvedMockEnv } from './mock-env.js';
 import { timerHost, type TimerFiring } from './helpers/timer.js';
 import type { Engine } from '../vm/engine.js';
 import type { FlowHashKey } from './skb/flow-hash.js';
@@ -48,6 +49,12 @@ export interface CollectionOptions extends LoadOptions, VariableOptions {
   mem?: Memory;
   /** Extra or replacement helpers by id. */
   helpers?: Readonly<Record<number, HelperFn>>;
+  /**
+   * The world the programs see (src/mock-env.ts, the `--env` JSON format): clock start and
+   * step, prandom seed, FIB routes and neighbours, socket table, helpers by name. Applied to
+   * the machine's clock at load and to every `run` that brings no `base` / `env` part of its own.
+   */
+  mock?: MockEnv;
   /** Implementations of caller-supplied kfuncs (LoadOptions.kfuncs ids), or replacements by id. */
   kfuncImpls?: ReadonlyMap<number, HelperFn>;
   /**
@@ -204,6 +211,10 @@ export class Collection {
   readonly verifierWarnings: VerifierWarning[] = [];
   /** CollectionOptions.flowHashKey. */
   readonly flowHashKey?: FlowHashKey;
+  /** CollectionOptions.mock, checked. */
+  readonly mock?: ResolvedMockEnv;
+  /** With `mock.seed`: the one bpf_get_prandom_u32 sequence of all runs (else each run starts afresh). */
+  readonly random?: SeededRandom;
   /** kfunc implementations by tcxlab kfunc id (vm/kfuncs.ts records, plus `kfuncImpls`). */
   readonly kfuncs: ReadonlyMap<number, HelperFn>;
 
@@ -217,7 +228,11 @@ export class Collection {
     this.mem = opts.mem ?? new Memory();
     this.mapEnv = createMapEnv(this.mem, { ncpus: opts.ncpus, lru: opts.lru });
     if (opts.ifindexExists) this.mapEnv.ifindexExists = opts.ifindexExists;
-    this.helpers = buildHelperTable(opts.helpers);
+    this.mock = opts.mock !== undefined ? resolveMockEnv(opts.mock) : undefined;
+    this.helpers = buildHelperTable({ ...opts.helpers, ...this.mock?.helpers });
+    if (this.mock?.timeNs !== undefined) this.clock.monoNs = this.mock.timeNs;
+    if (this.mock?.timeStepNs !== undefined) this.clock.stepNs = this.mock.timeStepNs;
+    if (this.mock?.seed !== undefined) this.random = new SeededRandom(this.mock.seed);
     this.kfuncs = new Map([...buildKfuncTable(), ...(opts.kfuncImpls ?? [])]);
     const pins = pinnedMaps(this.mem);
     const reused = new Set<number>();
@@ -404,8 +419,9 @@ export class Collection {
    */
   run(progName: string, frame: Uint8Array, opts: Omit<TestRunOptions, 'data'> = {}): TestRunResult {
     // The run sees the machine's clock (the one advanceClock moves) unless a base state is given.
-    const base = opts.base ?? { ...defaultBaseState(), clock: this.clock };
-    const env = this.flowHashKey && !opts.env?.flowHashKey ? { ...opts.env, flowHashKey: this.flowHashKey } : opts.env;
+    const base = opts.base ?? { ...defaultBaseState(), clock: this.clock, ...(this.random ? { random: this.random } : {}) };
+    let env = this.flowHashKey && !opts.env?.flowHashKey ? { ...opts.env, flowHashKey: this.flowHashKey } : opts.env;
+    if (this.mock?.fib || this.mock?.socketLookup) env = { ...mockSkbEnv(this.mock), ...env };
     return testRun(this.program(progName).linked, this.mem, { engine: this.engine, ...opts, base, env, data: frame });
   }
 

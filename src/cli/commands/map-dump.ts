@@ -25,6 +25,7 @@ import { BPF_MAP_TYPE } from '../../uapi.js';
 import type { CliIo } from '../io.js';
 import { addVerifyOptions, CPU_ARG_MAX, intArg, verifyMode } from '../args.js';
 import { readPacketsFile, reportInputError } from '../frames.js';
+import { addMockOptions, mockFromOptions } from '../mock-options.js';
 import { datasecLayout, formatBtf, formatDatasec, type DatasecVar } from '../btf-format.js';
 import { DUMP_TOTAL_BYTES, DUMP_VALUE_BYTES, loadForRun, LoadFailure, parseSets, runJob } from './run.js';
 
@@ -219,12 +220,14 @@ export function register(program: Command, io: CliIo): void {
     .option('--max-entries <n>', `entries dumped at most (default ${MAP_DUMP_MAX_ENTRIES})`, intArg(0, 1 << 24))
     .option('--type <type>', 'program type for unknown section names (default sched_cls)')
     .option('--btf <file>', 'target BTF for CO-RE relocations');
+  addMockOptions(cmd);
   addVerifyOptions(cmd).action((obj: string, mapName: string, prog: string | undefined, packetsFile: string | undefined, o: Record<string, unknown>) => {
     if (prog !== undefined && packetsFile === undefined) throw new UsageError(`map dump: PROG ${prog} needs a PACKETS_FILE to run on`);
     const sets = parseSets(o.set as string[] | undefined);
     const objBytes = io.readFile(obj, 'object');
     const btfBytes = o.btf !== undefined ? io.readFile(o.btf as string, 'btf') : undefined;
     const warn = (line: string): void => io.err(`tcxlab: ${line}\n`);
+    const mock = mockFromOptions(io, o);
     let coll: Collection | undefined;
     if (prog !== undefined && packetsFile !== undefined) {
       const input = readPacketsFile(io, packetsFile);
@@ -236,6 +239,7 @@ export function register(program: Command, io: CliIo): void {
         verify: verifyMode(o),
         warn,
         dumpMaps: false,
+        mock,
         onCollection: (c) => (coll = c),
       });
       reportInputError(io, packetsFile, input);
@@ -249,7 +253,7 @@ export function register(program: Command, io: CliIo): void {
       }
     } else {
       try {
-        coll = loadForRun(objBytes, obj, undefined, sets, { type: o.type as string | undefined, btf: btfBytes, verify: verifyMode(o), warn });
+        coll = loadForRun(objBytes, obj, undefined, sets, { type: o.type as string | undefined, btf: btfBytes, verify: verifyMode(o), warn, mock });
       } catch (e) {
         if (e instanceof LoadFailure) throw e.reason;
         throw e;
