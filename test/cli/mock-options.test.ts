@@ -52,6 +52,13 @@ describe('[cli] --env, --mock-time, --seed', () => {
     expect(v.dmac).toEqual([2, 0, 0, 0, 0, 0x99]);
   });
 
+  it('the README\'s env file (test/data/mock/env.json)', async () => {
+    const v = await outMap(['--env', file('test/data/mock/env.json')]);
+    // t1 one step later; the /24 beats the /16; the connected socket beats the listener.
+    expect(v).toMatchObject({ t0: 5000, t1: 5010, cpu: 3, fib_ret: 0, fib_ifindex: 4, mtu_result: 1500, sk_found: 1, sk_state: 1, sk_src_port: 80 });
+    expect(v.smac).toEqual([2, 0, 0, 0, 0, 4]);
+  });
+
   it('--mock-time and --seed override the file', async () => {
     const v = await outMap(['--env', ENV, '--mock-time', '0x1b58', '--seed', '1']);
     expect(v.t0).toBe(7000);
