@@ -201,7 +201,8 @@ export abstract class BaseMap implements BpfMap {
 
   /** BPF_MAP_DELETE_ELEM of the key's bytes or a decoded key. */
   delete(key: Uint8Array | MapValue): void {
-    key = this.encodeKey(key);
+    // Bytes go to the syscall checks as they always did (EINVAL for a wrong size).
+    if (!isBytes(key)) key = this.encodeKey(key);
     this.checkKey('delete', key);
     this.checkWritable('delete');
     const r = this.sysDelete(key);
