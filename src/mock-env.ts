@@ -259,7 +259,7 @@ const BPF_FIB_LOOKUP_SRC = 1 << 4;
  * ipv4_src/ipv6_src 16, ipv4_dst/ipv6_dst 32, h_vlan_proto 48, h_vlan_TCI 50, smac 52, dmac 58.
  */
 function fibFrom(routes: readonly Route[], neighbours: readonly { ip: Uint8Array; mac: Uint8Array; ifindex?: number }[]): (p: Uint8Array, flags: number) => FibResult {
-  return (p, flags) => {
+  return (p, flags): FibResult => {
     const dv = new DataView(p.buffer, p.byteOffset, p.byteLength);
     const v4 = p[0] === 2;
     const alen = v4 ? 4 : 16;
@@ -283,16 +283,19 @@ function fibFrom(routes: readonly Route[], neighbours: readonly { ip: Uint8Array
       p.set(best.src ?? new Uint8Array(4), 16);
     }
     if (best.gateway) p.set(best.gateway, 32);
-    // bpf_fib_set_fwd_params: no VLAN; mtu_result only when the caller asked for the check.
-    dv.setUint32(48, 0, true);
-    if (totLen !== 0) dv.setUint16(6, best.mtu, true);
-    if (flags & BPF_FIB_LOOKUP_SKIP_NEIGH) return { ret: BPF_FIB_LKUP_RET.SUCCESS, ifindex: best.ifindex };
+    // bpf_fib_set_fwd_params, on success only: no VLAN; mtu_result when the check was asked for.
+    const done = (): FibResult => {
+      dv.setUint32(48, 0, true);
+      if (totLen !== 0) dv.setUint16(6, best.mtu, true);
+      return { ret: BPF_FIB_LKUP_RET.SUCCESS, ifindex: best.ifindex };
+    };
+    if (flags & BPF_FIB_LOOKUP_SKIP_NEIGH) return done();
     const nh = best.gateway ?? dst;
     const n = neighbours.find((x) => same(x.ip, nh) && (x.ifindex === undefined || x.ifindex === best.ifindex));
     if (n === undefined) return { ret: BPF_FIB_LKUP_RET.NO_NEIGH, ifindex: best.ifindex };
     p.set(best.smac, 52);
     p.set(n.mac, 58);
-    return { ret: BPF_FIB_LKUP_RET.SUCCESS, ifindex: best.ifindex, smac: best.smac, dmac: n.mac };
+    return done();
   };
 }
 
