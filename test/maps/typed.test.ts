@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode, MapValueError } from '../../vm/errors.js';
-import { diffSnapshots, loadObject, type Collection } from '../../src/index.js';
+import { buildPacket, diffSnapshots, eth, ipv4, loadObject, tcp, type Collection } from '../../src/index.js';
 import { toHex } from '../../src/maps/bytes.js';
 
 const root = new URL('../../', import.meta.url);
@@ -207,6 +207,32 @@ describe('snapshots and their difference', () => {
     expect(s.maps.get('flows')!.entries.size).toBe(1);
     expect(s.maps.get('flows')!.truncated).toBe(true);
     expect(s.maps.get('per_cpu')!.truncated).toBe(false);
+  });
+});
+
+describe('progs/conntrack.bpf.o: an LPM trie and a hash keyed by structs', () => {
+  const syn = (src: string): Uint8Array =>
+    buildPacket(eth({ src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' }), ipv4({ src, dst: '10.0.0.2' }), tcp({ sport: 1234, dport: 80, flags: 'S' }));
+
+  it('an allow-list entry put by address lets a SYN open a connection, keyed by decoded addresses', () => {
+    const ct = loadObject(file('progs/conntrack.bpf.o'));
+    // struct lpm_v4 { __u32 prefixlen; __u32 addr; }: `addr` is an address by its name.
+    ct.map('allow_src').put({ prefixlen: 24, addr: '10.0.0.0' }, 1);
+    expect([...ct.map('allow_src')]).toEqual([[{ prefixlen: 24, addr: '10.0.0.0' }, 1]]);
+    expect(ct.run('conntrack', syn('10.0.0.1')).retval).toBe(0); // TC_ACT_OK
+    expect(ct.run('conntrack', syn('10.9.0.1')).retval).toBe(2); // TC_ACT_SHOT: not allowed
+    // struct ct_key { __u32 lo_addr, hi_addr; __u16 lo_port, hi_port; __u8 proto; __u8 pad[3]; }:
+    // the ports hold network-order bytes in a __u16, so they read as little-endian numbers
+    // (1234 = 0x04d2 reads 0xd204); the program stores CT_SYN_SENT (2) after a SYN.
+    expect([...ct.map('ct_table')]).toEqual([
+      [
+        { lo_addr: '10.0.0.1', hi_addr: '10.0.0.2', lo_port: 0xd204, hi_port: 0x5000, proto: 6, pad: [0, 0, 0] },
+        { packets: [1n, 0n], bytes: [54n, 0n], state: 2, flags_seen: 2 },
+      ],
+    ]);
+    // ct_recent's key is a plain __u32 (no name): a number, which also takes dotted text.
+    expect(ct.map('ct_recent').get('10.0.0.1')).toBe(1);
+    expect(ct.map('ct_stats').get(2)).toEqual([1n, 0n]); // ST_DENIED on CPU 0
   });
 });
 
