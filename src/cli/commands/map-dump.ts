@@ -13,8 +13,9 @@
  * Layouts: docs/bpftool-views.md §2. `--json`: bpftool -j's array: `{"key": ["0x01", ...], "value": [...]}` per entry, per-CPU maps
  * `{"key": [...], "values": [{"cpu": 0, "value": [...]}, ...]}`, map-in-map entries add
  * `inner_map_id`, and `formatted` ({"key": .., "value"/"values": ..}, btf_dumper's JSON) when the
- * map has BTF key and value types. Empty prog array / map-in-map slots are left out, as bpftool
- * does.
+ * map has BTF key and value types, or is global data (a DATASEC value laid out as libbpf fixes it
+ * up, and no key: docs/bpftool-views.md §2). Empty prog array / map-in-map slots are left out, as
+ * bpftool does. `--env` / `--mock-time` / `--seed` mock the run's world (src/cli/mock-options.ts).
  */
 import type { Command } from 'commander';
 import { UsageError } from '../../../vm/errors.js';
