@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../vm/errors.js';
-import { loadObject, SeededRandom, type MockEnv } from '../src/index.js';
+import { loadObject, resolveMockEnv, SeededRandom, type MockEnv } from '../src/index.js';
 
 const file = (p: string): string => new URL(`../${p}`, import.meta.url).pathname;
 const MOCK = file('test/data/mock/mock.bpf.o');
@@ -117,5 +117,49 @@ describe('mock: validation', () => {
     expect(msg({ routes: [ON_LINK], neighbours: [{ ip: '10.1.2.3', mac: 'zz' }] })).toBe('env: neighbours[0].mac: "zz" is not a MAC address (aa:bb:cc:dd:ee:ff)');
     expect(msg({ sockets: [{ protocol: 'tcp', local: '10.0.0.1' }] })).toMatch(/^env: sockets\[0\]\.local: expected ADDRESS:PORT/);
     expect(msg({ neighbours: [] , routes: 5 })).toBe('env: routes: expected an array');
+  });
+});
+
+describe('mock: the FIB and socket table as functions (flags and IPv6 the fixture does not use)', () => {
+  // struct bpf_fib_lookup: family 0, tot_len 6, ifindex 8, ipv4_src 16, ipv4_dst 32, smac 52, dmac 58.
+  const params = (family: 2 | 10, dst: number[]): Uint8Array => {
+    const p = new Uint8Array(64);
+    p[0] = family;
+    p.set(dst, 32);
+    return p;
+  };
+  const V6_DST = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2];
+
+  it('BPF_FIB_LOOKUP_SKIP_NEIGH succeeds without a neighbour and writes no MACs', () => {
+    const { fib } = resolveMockEnv({ routes: [ON_LINK] });
+    const p = params(2, [10, 1, 2, 3]);
+    expect(fib!(p, 1 << 2).ret).toBe(FIB.SUCCESS);
+    expect(new DataView(p.buffer).getUint32(8, true)).toBe(4);
+    expect([...p.subarray(52, 64)]).toEqual(new Array(12).fill(0));
+  });
+
+  it('BPF_FIB_LOOKUP_SRC writes the route\'s source; IPv6 without one is NO_SRC_ADDR', () => {
+    const { fib } = resolveMockEnv({
+      routes: [{ ...ON_LINK, src: '10.1.2.1' }, { dst: '2001:db8::/64', ifindex: 5 }],
+      neighbours: [{ ip: '10.1.2.3', mac: '02:00:00:00:00:99' }],
+    });
+    const p = params(2, [10, 1, 2, 3]);
+    expect(fib!(p, 1 << 4).ret).toBe(FIB.SUCCESS);
+    expect([...p.subarray(16, 20)]).toEqual([10, 1, 2, 1]);
+    expect(fib!(params(10, V6_DST), 1 << 4).ret).toBe(9); // BPF_FIB_LKUP_RET_NO_SRC_ADDR
+    expect(fib!(params(10, V6_DST), 1 << 2).ret).toBe(FIB.SUCCESS);
+  });
+
+  it('UDP and IPv6 sockets: an exact local address before the wildcard', () => {
+    const { socketLookup } = resolveMockEnv({
+      sockets: [
+        { protocol: 'udp', local: '[::]:53' },
+        { protocol: 'udp', local: '[2001:db8::2]:53', bound_dev_if: 7 },
+      ],
+    });
+    const q = { protocol: 'udp' as const, common: false, family: 10 as const, saddr: new Uint8Array(16), daddr: Uint8Array.from(V6_DST), sport: 4000, dport: 53 };
+    expect(socketLookup!(q)).toMatchObject({ family: 10, boundDevIf: 7, srcPort: 53, state: 7 }); // TCP_CLOSE
+    expect(socketLookup!({ ...q, daddr: new Uint8Array(16).fill(1) })).toMatchObject({ boundDevIf: 0 });
+    expect(socketLookup!({ ...q, protocol: 'tcp' })).toBeUndefined();
   });
 });
