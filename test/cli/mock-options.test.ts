@@ -106,6 +106,9 @@ describe('[cli] --env, --mock-time, --seed', () => {
     const big = await cli(['run', MOCK, 'world', FRAMES, '--env', write('big.json', new Uint8Array((1 << 20) + 1).fill(0x20))]);
     expect(big.code).toBe(1);
     expect(big.err).toMatch(/^tcxlab: env file ".*big\.json": larger than the 1 MiB limit/);
+    const kernel = await cli(['run', MOCK, 'world', FRAMES, '--kernel', '--env', ENV]);
+    expect(kernel.code).toBe(1);
+    expect(kernel.err).toBe("tcxlab: --kernel cannot be combined with --env: the kernel's clock, prandom, FIB and sockets are its own\n");
     const seed = await cli(['run', MOCK, 'world', FRAMES, '--seed', '-1']);
     expect(seed.code).toBe(1);
     expect(seed.err).toMatch(/--seed: expected an unsigned 64-bit integer/);

@@ -318,6 +318,9 @@ export function register(program: Command, io: CliIo): void {
   addVerifyOptions(cmd).action(async (obj: string, prog: string, packetsFile: string, o: Record<string, unknown>) => {
       checkArgOrder('run', obj, prog, packetsFile, tryRead(io.readFile));
       if (o.kernel) {
+        for (const [k, flag] of [['env', '--env'], ['mockTime', '--mock-time'], ['seed', '--seed']] as const) {
+          if (o[k] !== undefined) throw new UsageError(`--kernel cannot be combined with ${flag}: the kernel's clock, prandom, FIB and sockets are its own`);
+        }
         // Say at once when the kernel cannot be asked, before any work (src/kernel-parity/job.ts).
         const refusal = kernelRefusal();
         if (refusal !== undefined) {
@@ -329,9 +332,6 @@ export function register(program: Command, io: CliIo): void {
           if (o[k] !== undefined) throw new UsageError(`--kernel cannot be combined with ${flag}: bpftool loads the object as it is`);
         }
         if (o.type !== undefined && o.type !== 'sched_cls') throw new UsageError('--kernel loads every program as sched_cls (bpftool ... type classifier): --type must be sched_cls or left out');
-        for (const [k, flag] of [['env', '--env'], ['mockTime', '--mock-time'], ['seed', '--seed']] as const) {
-          if (o[k] !== undefined) throw new UsageError(`--kernel cannot be combined with ${flag}: the kernel's clock, prandom, FIB and sockets are its own`);
-        }
       }
       const sets = parseSets(o.set as string[] | undefined);
       const vars = parseVars(o.var as string[] | undefined);
