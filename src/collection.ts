@@ -20,6 +20,8 @@ import type { CollectionSpec, MapSpec, ProgramSpec, Unsupported } from '../loade
 import { buildHelperTable } from './helpers/table.js';
 import { createMap, createMapEnv, createUnsupportedMap, isUnimplementedMapType, type BpfMap, type MapEnv } from './maps/index.js';
 import { UnsupportedMap } from './maps/unsupported.js';
+import { codecForSpec } from './maps/typed.js';
+import { snapshotMaps, type MapsSnapshot, type SnapshotOptions } from './maps/snapshot.js';
 import { buildKfuncTable } from './kfuncs/index.js';
 import { kfuncCallRefusal } from '../vm/kfuncs.js';
 import { ProgArrayMap } from './maps/prog-array.js';
@@ -27,7 +29,8 @@ import { ArrayOfMapsMap, HashOfMapsMap } from './maps/map-in-map.js';
 import { BPF_MAP_TYPE, BPF_PROG_TYPE } from './uapi.js';
 import { verifierOptionsFor } from './verifier-env.js';
 import { testRun, type TestRunOptions, type TestRunResult } from './test-run.js';
-import { defaultBaseState, type VirtualClock } from './helpers/base.js';
+import { defaultBaseState, SeededRandom, type VirtualClock } from './helpers/base.js';
+import { mockSkbEnv, resolveMockEnv, type MockEnv, type ResolvedMockEnv } from './mock-env.js';
 import { timerHost, type TimerFiring } from './helpers/timer.js';
 import type { Engine } from '../vm/engine.js';
 import type { FlowHashKey } from './skb/flow-hash.js';
@@ -46,6 +49,12 @@ export interface CollectionOptions extends LoadOptions, VariableOptions {
   mem?: Memory;
   /** Extra or replacement helpers by id. */
   helpers?: Readonly<Record<number, HelperFn>>;
+  /**
+   * The world the programs see (src/mock-env.ts, the `--env` JSON format): clock start and
+   * step, prandom seed, FIB routes and neighbours, socket table, helpers by name. Applied to
+   * the machine's clock at load and to every `run` that brings no `base` / `env` part of its own.
+   */
+  mock?: MockEnv;
   /** Implementations of caller-supplied kfuncs (LoadOptions.kfuncs ids), or replacements by id. */
   kfuncImpls?: ReadonlyMap<number, HelperFn>;
   /**
@@ -202,6 +211,10 @@ export class Collection {
   readonly verifierWarnings: VerifierWarning[] = [];
   /** CollectionOptions.flowHashKey. */
   readonly flowHashKey?: FlowHashKey;
+  /** CollectionOptions.mock, checked. */
+  readonly mock?: ResolvedMockEnv;
+  /** With `mock.seed`: the one bpf_get_prandom_u32 sequence of all runs (else each run starts afresh). */
+  readonly random?: SeededRandom;
   /** kfunc implementations by tcxlab kfunc id (vm/kfuncs.ts records, plus `kfuncImpls`). */
   readonly kfuncs: ReadonlyMap<number, HelperFn>;
 
@@ -215,7 +228,11 @@ export class Collection {
     this.mem = opts.mem ?? new Memory();
     this.mapEnv = createMapEnv(this.mem, { ncpus: opts.ncpus, lru: opts.lru });
     if (opts.ifindexExists) this.mapEnv.ifindexExists = opts.ifindexExists;
-    this.helpers = buildHelperTable(opts.helpers);
+    this.mock = opts.mock !== undefined ? resolveMockEnv(opts.mock) : undefined;
+    this.helpers = buildHelperTable({ ...opts.helpers, ...this.mock?.helpers });
+    if (this.mock?.timeNs !== undefined) this.clock.monoNs = this.mock.timeNs;
+    if (this.mock?.timeStepNs !== undefined) this.clock.stepNs = this.mock.timeStepNs;
+    if (this.mock?.seed !== undefined) this.random = new SeededRandom(this.mock.seed);
     this.kfuncs = new Map([...buildKfuncTable(), ...(opts.kfuncImpls ?? [])]);
     const pins = pinnedMaps(this.mem);
     const reused = new Set<number>();
@@ -233,6 +250,8 @@ export class Collection {
         if (ms.readOnly) map.freeze();
         if (ms.pinPath !== undefined) pins.set(ms.pinPath, map);
       }
+      // Keys and values typed by the object's BTF (map.get / put / iteration).
+      map.codec ??= codecForSpec(spec.btf, ms, named.name);
       this.mapList.push(map);
       this.maps.set(named.name, map);
       if (!this.maps.has(ms.name)) this.maps.set(ms.name, map);
@@ -332,6 +351,14 @@ export class Collection {
     return v;
   }
 
+  /**
+   * A copy of every map's entries now (by libbpf map name), for `diffSnapshots(before, after)`:
+   * what runs between two snapshots added, removed and changed, decoded by BTF.
+   */
+  snapshot(opts: SnapshotOptions = {}): MapsSnapshot {
+    return snapshotMaps(this.mapList.map((m) => [m.name, m] as const), opts);
+  }
+
   /** The map with this name (libbpf name or spec name). */
   map(name: string): BpfMap {
     const m = this.maps.get(name) ?? [...this.maps.entries()].find(([k]) => k.endsWith(name))?.[1];
@@ -392,8 +419,9 @@ export class Collection {
    */
   run(progName: string, frame: Uint8Array, opts: Omit<TestRunOptions, 'data'> = {}): TestRunResult {
     // The run sees the machine's clock (the one advanceClock moves) unless a base state is given.
-    const base = opts.base ?? { ...defaultBaseState(), clock: this.clock };
-    const env = this.flowHashKey && !opts.env?.flowHashKey ? { ...opts.env, flowHashKey: this.flowHashKey } : opts.env;
+    const base = opts.base ?? { ...defaultBaseState(), clock: this.clock, ...(this.random ? { random: this.random } : {}) };
+    let env = this.flowHashKey && !opts.env?.flowHashKey ? { ...opts.env, flowHashKey: this.flowHashKey } : opts.env;
+    if (this.mock?.fib || this.mock?.socketLookup) env = { ...mockSkbEnv(this.mock), ...env };
     return testRun(this.program(progName).linked, this.mem, { engine: this.engine, ...opts, base, env, data: frame });
   }
 

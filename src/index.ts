@@ -25,6 +25,7 @@ export { Collection, libbpfMapName, objectNameOf, pinnedMaps, UnsupportedProgram
 export type { CollectionOptions, LoadedProgram, RefusedProgram, VerifierWarning } from './collection.js';
 export { Variable } from './variables.js';
 export type { VariableValue, VariableValues, VariableOptions, DataKind } from './variables.js';
+export type { BtfValue } from './btf-value.js';
 export { testRun, TEST_RUN_VIRTUAL_NS } from './test-run.js';
 export type { TestRunOptions, TestRunResult } from './test-run.js';
 export * from './maps/index.js';
@@ -33,6 +34,8 @@ export type { SkbEnv, SkbRunState, SkbDevice } from './skb/index.js';
 export { buildHelperTable, implementedHelperIds } from './helpers/table.js';
 export { VirtualClock, SeededRandom, defaultBaseState } from './helpers/base.js';
 export type { BaseRunState } from './helpers/base.js';
+export { resolveMockEnv, mockBaseState, mockSkbEnv } from './mock-env.js';
+export type { MockEnv, MockRoute, MockNeighbour, MockSocket, ResolvedMockEnv } from './mock-env.js';
 export type { TimerFiring } from './helpers/timer.js';
 // kfuncs: the records (vm/kfuncs.ts) and their implementations
 export { KFUNC_RECORDS, KFUNCS_BY_NAME, KFUNCS_BY_ID, KF, kfuncCallRefusal } from '../vm/kfuncs.js';

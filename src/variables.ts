@@ -21,9 +21,9 @@ import {
 } from '../vm/errors.js';
 import type { Btf } from '../loader/btf/parse.js';
 import { BTF_KIND } from '../loader/btf/wire.js';
-import type { BtfType } from '../loader/btf/types.js';
 import type { CollectionSpec, MapSpec, VariableSpec } from '../loader/spec.js';
 import type { BpfMap } from './maps/index.js';
+import { decodeBtfValue, encodeBtfValue, type BtfCodecErrors, type BtfValue } from './btf-value.js';
 
 /**
  * A value for a variable: numbers or bigints for integers, enums (or an enumerator's name),
@@ -31,7 +31,7 @@ import type { BpfMap } from './maps/index.js';
  * string: UTF-8, NUL-padded); an array for any other array; an object of member values for a
  * struct or union (members left out keep their bytes); raw bytes of the exact size for anything.
  */
-export type VariableValue = number | bigint | boolean | string | Uint8Array | readonly VariableValue[] | { readonly [member: string]: VariableValue };
+export type VariableValue = BtfValue;
 
 /** Values by variable name (own enumerable keys are read; the object's prototype is not). */
 export type VariableValues = Readonly<Record<string, VariableValue>>;
@@ -152,254 +152,28 @@ export function findVariable(spec: CollectionSpec, locs: ReadonlyMap<string, Var
 }
 
 // ---------------------------------------------------------------------------------------------
-// Values <-> bytes by BTF type
+// Values <-> bytes by BTF type (src/btf-value.ts)
 
-/** Nesting bound for types (struct in array in struct ...): BTF chains are bounded too. */
-const MAX_DEPTH = 32;
-
-interface Ctx {
-  readonly btf: Btf;
-  readonly variable: string;
-  readonly section: string;
-}
-
-const bad = (c: Ctx, path: string, msg: string): never => {
-  throw new VariableValueError(c.variable, `variable ${path}: ${msg}`, c.section);
-};
-
-const isPlainObject = (v: unknown): v is { readonly [k: string]: VariableValue } =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
-
-/** Little-endian two's-complement read of `bytes` as an unsigned bigint. */
-function readUint(bytes: Uint8Array): bigint {
-  let v = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]);
-  return v;
-}
-
-function writeUint(bytes: Uint8Array, v: bigint): void {
-  for (let i = 0; i < bytes.length; i++) {
-    bytes[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-}
-
-/** An integer value as a bigint, or a typed error (fractions, unsafe numbers, other kinds). */
-function toBigInt(c: Ctx, path: string, value: VariableValue, typeName: string): bigint {
-  if (typeof value === 'bigint') return value;
-  if (typeof value === 'number') {
-    if (!Number.isInteger(value)) bad(c, path, `${value} is not an integer (type ${typeName})`);
-    if (!Number.isSafeInteger(value)) bad(c, path, `${value} is beyond 2^53: pass a bigint (type ${typeName})`);
-    return BigInt(value);
-  }
-  return bad(c, path, `expected a number or bigint for type ${typeName}, got ${describe(value)}`);
-}
-
-function describe(v: unknown): string {
-  if (v instanceof Uint8Array) return `${v.length} raw bytes`;
-  if (Array.isArray(v)) return `an array of ${v.length}`;
-  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v)}`;
-  return typeof v;
-}
-
-function checkRange(c: Ctx, path: string, v: bigint, bits: number, signed: boolean, typeName: string): bigint {
-  const lo = signed ? -(1n << BigInt(bits - 1)) : 0n;
-  const hi = signed ? (1n << BigInt(bits - 1)) - 1n : (1n << BigInt(bits)) - 1n;
-  if (v < lo || v > hi) bad(c, path, `${v} is out of range for ${typeName} (${lo}..${hi})`);
-  return BigInt.asUintN(bits, v);
-}
-
-/** Whether an integer type is a C `char` (decoded as text inside arrays). */
-const isCharInt = (t: BtfType): boolean => t.kind === 'INT' && t.size === 1 && (t.char || t.name === 'char');
-
-/** Encode `value` as type `typeId` into `out` (exactly the type's size; untouched parts kept). */
-function encode(c: Ctx, typeId: number, value: VariableValue, out: Uint8Array, path: string, depth: number): void {
-  if (depth > MAX_DEPTH) bad(c, path, `types nest deeper than ${MAX_DEPTH}`);
-  const typeName = c.btf.typeName(typeId);
-  if (value instanceof Uint8Array) {
-    if (value.length !== out.length) {
-      throw new VariableSizeError(c.variable, `variable ${path}: ${value.length} bytes given, type ${typeName} has ${out.length}`, out.length, value.length, c.section);
-    }
-    out.set(value);
-    return;
-  }
-  const t = c.btf.resolve(typeId);
-  switch (t.kind) {
-    case 'INT': {
-      if (t.bool) {
-        if (typeof value === 'boolean') out.fill(0)[0] = value ? 1 : 0;
-        else if (value === 0 || value === 1 || value === 0n || value === 1n) out.fill(0)[0] = Number(value);
-        else bad(c, path, `expected true or false for ${typeName}, got ${describe(value)}${typeof value === 'number' || typeof value === 'bigint' ? ` ${value}` : ''}`);
-        return;
-      }
-      let v: VariableValue = value;
-      if (typeof v === 'string' && isCharInt(t)) {
-        const b = new TextEncoder().encode(v);
-        if (b.length !== 1) bad(c, path, `expected one 1-byte character for ${typeName}, got ${describe(v)}`);
-        v = b[0];
-      }
-      writeUint(out, checkRange(c, path, toBigInt(c, path, v, typeName), t.size * 8, t.signed, typeName));
-      return;
-    }
-    case 'ENUM':
-    case 'ENUM64': {
-      let v: bigint;
-      if (typeof value === 'string') {
-        const e = t.values.find((x) => x.name === value);
-        if (e === undefined) bad(c, path, `${JSON.stringify(value)} is not an enumerator of ${typeName} (have: ${t.values.map((x) => x.name).join(', ')})`);
-        v = (e as { value: bigint }).value;
-      } else {
-        v = toBigInt(c, path, value, typeName);
-      }
-      // C converts between an enum and either signedness of its size: accept both ranges.
-      const bits = BigInt(t.size * 8);
-      if (v < -(1n << (bits - 1n)) || v >= 1n << bits) bad(c, path, `${v} is out of range for ${typeName} (${t.size} bytes)`);
-      writeUint(out, BigInt.asUintN(t.size * 8, v));
-      return;
-    }
-    case 'PTR':
-      writeUint(out, checkRange(c, path, toBigInt(c, path, value, typeName), 64, false, typeName));
-      return;
-    case 'FLOAT': {
-      if (typeof value !== 'number') bad(c, path, `expected a number for ${typeName}, got ${describe(value)}`);
-      const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
-      if (t.size === 4) dv.setFloat32(0, value as number, true);
-      else if (t.size === 8) dv.setFloat64(0, value as number, true);
-      else bad(c, path, `${t.size}-byte floats are set as raw bytes (a Uint8Array)`);
-      return;
-    }
-    case 'ARRAY': {
-      const elemSize = t.nelems === 0 ? 0 : out.length / t.nelems;
-      const elem = c.btf.resolve(t.type);
-      if (typeof value === 'string') {
-        if (elem.kind !== 'INT' || elem.size !== 1) bad(c, path, `a string needs an array of 1-byte integers, type is ${typeName}`);
-        const b = new TextEncoder().encode(value);
-        if (b.length > out.length) {
-          throw new VariableSizeError(c.variable, `variable ${path}: the string is ${b.length} bytes (UTF-8), ${typeName} holds ${out.length}`, out.length, b.length, c.section);
-        }
-        out.fill(0).set(b);
-        return;
-      }
-      if (!Array.isArray(value)) return bad(c, path, `expected an array of ${t.nelems} for ${typeName}, got ${describe(value)}`);
-      if (value.length !== t.nelems) {
-        throw new VariableSizeError(c.variable, `variable ${path}: ${value.length} elements given, ${typeName} has ${t.nelems}`, t.nelems, value.length, c.section);
-      }
-      value.forEach((x: VariableValue, i: number) => encode(c, t.type, x, out.subarray(i * elemSize, (i + 1) * elemSize), `${path}[${i}]`, depth + 1));
-      return;
-    }
-    case 'STRUCT':
-    case 'UNION': {
-      if (!isPlainObject(value)) return bad(c, path, `expected an object of members for ${typeName}, got ${describe(value)}`);
-      const members = new Map(t.members.filter((m) => m.name !== '').map((m) => [m.name, m] as const));
-      for (const key of Object.keys(value)) {
-        const m = members.get(key);
-        if (m === undefined) bad(c, path, `${typeName} has no member ${JSON.stringify(key)} (have: ${[...members.keys()].join(', ')})`);
-        const mem = m as (typeof t.members)[number];
-        const v = value[key];
-        if (mem.bitfieldSize > 0) {
-          encodeBitfield(c, mem.type, v, out, mem.bitOffset, mem.bitfieldSize, `${path}.${key}`);
-          continue;
-        }
-        const size = c.btf.sizeof(mem.type);
-        const off = mem.bitOffset / 8;
-        encode(c, mem.type, v, out.subarray(off, off + size), `${path}.${key}`, depth + 1);
-      }
-      return;
-    }
-    default:
-      bad(c, path, `type ${typeName} is set as raw bytes: pass a Uint8Array of ${out.length}`);
-  }
-}
-
-function encodeBitfield(c: Ctx, typeId: number, value: VariableValue, out: Uint8Array, bitOffset: number, bits: number, path: string): void {
-  const t = c.btf.resolve(typeId);
-  const typeName = c.btf.typeName(typeId);
-  let v: bigint;
-  if (t.kind === 'INT' && t.bool && typeof value === 'boolean') v = value ? 1n : 0n;
-  else if ((t.kind === 'ENUM' || t.kind === 'ENUM64') && typeof value === 'string') {
-    const e = t.values.find((x) => x.name === value);
-    if (e === undefined) return bad(c, path, `${JSON.stringify(value)} is not an enumerator of ${typeName}`);
-    v = e.value;
-  } else v = toBigInt(c, path, value, typeName);
-  const signed = (t.kind === 'INT' && t.signed) || ((t.kind === 'ENUM' || t.kind === 'ENUM64') && t.signed);
-  const u = checkRange(c, path, v, bits, signed, `${typeName}:${bits}`);
-  const first = Math.floor(bitOffset / 8);
-  const last = Math.floor((bitOffset + bits - 1) / 8);
-  const span = out.subarray(first, last + 1);
-  const shift = BigInt(bitOffset - first * 8);
-  const mask = ((1n << BigInt(bits)) - 1n) << shift;
-  writeUint(span, (readUint(span) & ~mask) | (u << shift));
-}
-
-/** Decode type `typeId` from `bytes` (the type's size). */
-function decode(btf: Btf, typeId: number, bytes: Uint8Array, depth: number): VariableValue {
-  if (depth > MAX_DEPTH) return bytes.slice();
-  const t = btf.resolve(typeId);
-  switch (t.kind) {
-    case 'INT': {
-      if (t.bool) return bytes[0] !== 0;
-      const u = readUint(bytes);
-      const v = t.signed ? BigInt.asIntN(t.size * 8, u) : u;
-      return t.size <= 4 ? Number(v) : v;
-    }
-    case 'ENUM':
-    case 'ENUM64': {
-      const u = readUint(bytes);
-      const v = t.signed ? BigInt.asIntN(t.size * 8, u) : u;
-      return t.size <= 4 ? Number(v) : v;
-    }
-    case 'PTR':
-      return readUint(bytes);
-    case 'FLOAT': {
-      const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      return t.size === 4 ? dv.getFloat32(0, true) : t.size === 8 ? dv.getFloat64(0, true) : bytes.slice();
-    }
-    case 'ARRAY': {
-      const elem = btf.resolve(t.type);
-      if (isCharInt(elem)) {
-        const nul = bytes.indexOf(0);
-        return new TextDecoder().decode(nul < 0 ? bytes : bytes.subarray(0, nul));
-      }
-      const size = t.nelems === 0 ? 0 : bytes.length / t.nelems;
-      return Array.from({ length: t.nelems }, (_, i) => decode(btf, t.type, bytes.subarray(i * size, (i + 1) * size), depth + 1));
-    }
-    case 'STRUCT':
-    case 'UNION': {
-      // Keyed by member names from the object: no prototype.
-      const o = Object.create(null) as Record<string, VariableValue>;
-      for (const m of t.members) {
-        if (m.name === '') continue;
-        if (m.bitfieldSize > 0) {
-          const first = Math.floor(m.bitOffset / 8);
-          const last = Math.floor((m.bitOffset + m.bitfieldSize - 1) / 8);
-          const raw = (readUint(bytes.subarray(first, last + 1)) >> BigInt(m.bitOffset - first * 8)) & ((1n << BigInt(m.bitfieldSize)) - 1n);
-          const mt = btf.resolve(m.type);
-          const signed = (mt.kind === 'INT' || mt.kind === 'ENUM' || mt.kind === 'ENUM64') && mt.signed;
-          const v = signed ? BigInt.asIntN(m.bitfieldSize, raw) : raw;
-          o[m.name] = mt.kind === 'INT' && mt.bool ? v !== 0n : m.bitfieldSize <= 32 ? Number(v) : v;
-          continue;
-        }
-        const size = btf.sizeof(m.type);
-        const off = m.bitOffset / 8;
-        o[m.name] = decode(btf, m.type, bytes.subarray(off, off + size), depth + 1);
-      }
-      return o;
-    }
-    default:
-      return bytes.slice();
-  }
+/** The codec's errors as the variables' typed errors. */
+function variableErrors(variable: string, section: string): BtfCodecErrors {
+  return {
+    value: (path, msg) => {
+      throw new VariableValueError(variable, `variable ${path}: ${msg}`, section);
+    },
+    size: (path, msg, expected, got) => {
+      throw new VariableSizeError(variable, `variable ${path}: ${msg}`, expected, got, section);
+    },
+  };
 }
 
 /** Encode `value` for variable `v` over `current` (its present bytes, which are not modified). */
 export function encodeVariable(btf: Btf, v: VariableSpec, section: string, value: VariableValue, current: Uint8Array): Uint8Array {
-  const out = current.slice(0, v.size);
-  encode({ btf, variable: v.name, section }, v.btfTypeId, value, out, v.name, 0);
-  return out;
+  return encodeBtfValue(btf, v.btfTypeId, value, current.slice(0, v.size), v.name, variableErrors(v.name, section));
 }
 
 /** Decode variable `v` from its bytes. */
 export function decodeVariable(btf: Btf, v: VariableSpec, bytes: Uint8Array): VariableValue {
-  return decode(btf, v.btfTypeId, bytes, 0);
+  return decodeBtfValue(btf, v.btfTypeId, bytes);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -55,6 +55,8 @@ export const ErrorCode = {
   NotGlobalData: 'E_NOT_GLOBAL_DATA',
   /** A write to a `.rodata` variable after load (the map is frozen). */
   ReadOnlyVariable: 'E_READ_ONLY_VARIABLE',
+  /** A map key or value (maps typed by BTF, src/maps/typed.ts) that does not fit the map's type. */
+  MapValue: 'E_MAP_VALUE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -271,5 +273,19 @@ export class NotGlobalDataError extends VariableError {
 export class ReadOnlyVariableError extends VariableError {
   constructor(variable: string, message: string, section: string) {
     super(ErrorCode.ReadOnlyVariable, variable, message, section);
+  }
+}
+
+/**
+ * E_MAP_VALUE: a decoded key or value given to a map typed by BTF (src/maps/typed.ts) that does
+ * not fit its BTF type; `path` names the place (`key.saddr`, `value.counts[1]`).
+ */
+export class MapValueError extends BpfError {
+  readonly map: string;
+  readonly path: string;
+  constructor(map: string, path: string, message: string) {
+    super(ErrorCode.MapValue, `map ${JSON.stringify(map)}: ${path}: ${message}`);
+    this.map = map;
+    this.path = path;
   }
 }

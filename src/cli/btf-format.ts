@@ -105,16 +105,56 @@ export function formatBtf(btf: Btf, id: number, data: Uint8Array, off = 0, bitOf
       const s = formatBtf(btf, t.type, data, off, bitOff, depth + 1);
       return s === undefined ? undefined : `{${JSON.stringify(t.name)}:${s}}`;
     }
-    case 'DATASEC': {
-      const parts: string[] = [];
-      for (const v of t.vars) {
-        const s = formatBtf(btf, v.type, data, off + v.offset, 0, depth + 1);
-        if (s === undefined) return undefined;
-        parts.push(s);
-      }
-      return `{${JSON.stringify(t.name)}:[${parts.join(',')}]}`;
-    }
+    case 'DATASEC':
+      return formatDatasec(btf, t.name, t.vars, data, off, depth);
     default:
       return undefined;
   }
+}
+
+/** One variable of a DATASEC: its VAR type id and byte offset in the section. */
+export interface DatasecVar {
+  type: number;
+  offset: number;
+}
+
+/**
+ * A DATASEC `name` laid out as `vars` (btf_dumper_datasec: {"name":[{"var":value},...]} in the
+ * order given), e.g. as libbpf fixed it up at open (datasecLayout).
+ */
+export function formatDatasec(btf: Btf, name: string, vars: readonly DatasecVar[], data: Uint8Array, off = 0, depth = 0): string | undefined {
+  const parts: string[] = [];
+  for (const v of vars) {
+    const s = formatBtf(btf, v.type, data, off + v.offset, 0, depth + 1);
+    if (s === undefined) return undefined;
+    parts.push(s);
+  }
+  return `{${JSON.stringify(name)}:[${parts.join(',')}]}`;
+}
+
+/** BTF_VAR_STATIC (uapi btf.h). */
+const BTF_VAR_STATIC = 0;
+
+/**
+ * The variables of DATASEC `id` as libbpf's btf_fixup_datasec leaves them before load, when
+ * clang wrote the section with size 0: each non-static variable at its ELF symbol's offset
+ * (`symbolOffset`, undefined when there is none: libbpf then fails the open, and we do not
+ * format), static ones where clang put them, all sorted by offset (compare_vsi_off). A DATASEC
+ * that already has a size (linked objects) is sorted only.
+ */
+export function datasecLayout(btf: Btf, id: number, symbolOffset: (name: string) => number | undefined): DatasecVar[] | undefined {
+  const t = btf.typeById(id);
+  if (t.kind !== 'DATASEC') return undefined;
+  const out: DatasecVar[] = [];
+  for (const v of t.vars) {
+    let offset = v.offset;
+    const vt = btf.typeById(v.type);
+    if (t.size === 0 && vt.kind === 'VAR' && vt.linkage !== BTF_VAR_STATIC) {
+      const o = symbolOffset(vt.name);
+      if (o === undefined) return undefined;
+      offset = o;
+    }
+    out.push({ type: v.type, offset });
+  }
+  return out.sort((a, b) => a.offset - b.offset);
 }

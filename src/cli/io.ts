@@ -23,6 +23,8 @@ export const INPUT_LIMITS = {
   scenario: 16 * MiB,
   /** A `tcxlab tcx-script` script. */
   script: 16 * MiB,
+  /** An `--env` file (mocked clock, seed, FIB, sockets, helpers: src/mock-env.ts). */
+  env: 1 * MiB,
   /** bpftool `prog run` data_in / ctx_in (the kernel refuses frames over a page anyway). */
   data: 16 * MiB,
   /** Anything else: pcaps and objects named in a scenario, raw bytecode for `jit`. */
@@ -37,6 +39,7 @@ const KIND_TEXT: Record<InputKind, string> = {
   btf: 'BTF file',
   scenario: 'scenario',
   script: 'script',
+  env: 'env file',
   data: 'input',
   file: 'input file',
 };

@@ -9,7 +9,8 @@
 import { ErrnoError, ErrorCode } from '../../vm/errors.js';
 import type { Region } from '../../vm/memory.js';
 import { BPF_F_LOCK, BPF_F_RDONLY, BPF_F_RDONLY_PROG, BPF_F_WRONLY, BPF_MAP_TYPE, ERRNO, errnoName, mapTypeName } from '../uapi.js';
-import { compareBytes, copyBytes, roundUp8, toHex } from './bytes.js';
+import { compareBytes, copyBytes, isBytes, roundUp8, toHex } from './bytes.js';
+import { rawOrIntKey, type MapCodec, type MapValue } from './typed.js';
 import type { BpfMap, DumpEntry, DumpOptions, ForEachCallback, HostValue, MapDefinition, MapDump, MapEnv } from './types.js';
 // Imported bindings read once: the TS runners used by tests make every import use a getter call.
 const _copyBytes = copyBytes;
@@ -117,11 +118,65 @@ export abstract class BaseMap implements BpfMap {
    */
   decoders?: { key?: (b: Uint8Array) => unknown; value?: (b: Uint8Array) => unknown };
 
-  /** entries() through `decoders` (per-CPU values: one decoded value per CPU). */
+  /** entries() through `codec`, else `decoders` (per-CPU values: one decoded value per CPU). */
   decodedEntries(): Array<[unknown, unknown]> {
-    const dk = this.decoders?.key ?? toHex;
-    const dv = this.decoders?.value ?? toHex;
+    const dk = this.codec?.decodeKey ?? this.decoders?.key ?? toHex;
+    const dv = this.codec?.decodeValue ?? this.decoders?.value ?? toHex;
     return this.entries().map(([k, v]) => [dk(k), v === undefined ? null : Array.isArray(v) ? v.map((x) => dv(x)) : dv(v)]);
+  }
+
+  // ---------------------------------------------------------------- typed host side (BTF)
+  /**
+   * Keys and values typed by the object's BTF (src/maps/typed.ts), set by Collection. Unset:
+   * `get`/`put`/iteration work on bytes.
+   */
+  codec?: MapCodec;
+
+  /** A decoded key (or the key's bytes) as bytes. */
+  encodeKey(key: MapValue): Uint8Array {
+    return isBytes(key) || this.codec === undefined ? rawOrIntKey(this.name, this.keySize, key) : this.codec.encodeKey(key);
+  }
+
+  /** A value's bytes decoded (bytes again without a codec). */
+  private decodeValue(v: Uint8Array): MapValue {
+    return this.codec ? this.codec.decodeValue(v) : v;
+  }
+
+  /**
+   * The value under `key`, decoded by BTF (per-CPU maps: an array, one value per CPU), or
+   * undefined when there is none. `key` is a decoded key or the key's bytes. Raw: `lookup`.
+   */
+  get(key: MapValue): MapValue | undefined {
+    const v = this.lookup(this.encodeKey(key));
+    if (v === undefined) return undefined;
+    return Array.isArray(v) ? v.map((x) => this.decodeValue(x)) : this.decodeValue(v);
+  }
+
+  /**
+   * Store a decoded value (BPF_MAP_UPDATE_ELEM with `flags`). Per-CPU maps take an array of one
+   * value per CPU, or one value for every CPU. Members left out of an object are zero. Raw:
+   * `update`.
+   */
+  put(key: MapValue, value: MapValue, flags = 0): void {
+    const k = this.encodeKey(key);
+    const enc = (v: MapValue): Uint8Array => {
+      if (isBytes(v)) return v;
+      if (this.codec === undefined) throwErrno(this, 'update', EINVAL, `map has no BTF value type: pass the value's ${this.valueSize} bytes`);
+      return this.codec.encodeValue(v);
+    };
+    if (this.percpu && Array.isArray(value) && (!this.codec?.valueIsArray || value.every((x) => Array.isArray(x) || typeof x === 'string' || isBytes(x)))) {
+      this.update(k, (value as readonly MapValue[]).map(enc), flags);
+      return;
+    }
+    this.update(k, enc(value), flags);
+  }
+
+  /** Decoded [key, value] pairs in dump order (per-CPU values as arrays); empty fd slots left out. */
+  *[Symbol.iterator](): IterableIterator<[MapValue, MapValue]> {
+    for (const [k, v] of this.entries()) {
+      if (v === undefined) continue;
+      yield [this.codec ? this.codec.decodeKey(k) : k, Array.isArray(v) ? v.map((x) => this.decodeValue(x)) : this.decodeValue(v)];
+    }
   }
 
   lookup(key: Uint8Array): HostValue | undefined {
@@ -144,7 +199,10 @@ export abstract class BaseMap implements BpfMap {
     if (r < 0) throwErrno(this, 'update', r);
   }
 
-  delete(key: Uint8Array): void {
+  /** BPF_MAP_DELETE_ELEM of the key's bytes or a decoded key. */
+  delete(key: Uint8Array | MapValue): void {
+    // Bytes go to the syscall checks as they always did (EINVAL for a wrong size).
+    if (!isBytes(key)) key = this.encodeKey(key);
     this.checkKey('delete', key);
     this.checkWritable('delete');
     const r = this.sysDelete(key);
@@ -231,7 +289,7 @@ export abstract class BaseMap implements BpfMap {
 
   // ---------------------------------------------------------------- shared checks
   protected checkKey(op: string, key: Uint8Array): void {
-    if (!(key instanceof Uint8Array) || key.length !== this.keySize)
+    if (!isBytes(key) || key.length !== this.keySize)
       throwErrno(this, op, EINVAL, `key must be ${this.keySize} bytes`);
   }
 
@@ -249,7 +307,7 @@ export abstract class BaseMap implements BpfMap {
   protected packValue(value: HostValue): Uint8Array {
     const vs = this.valueSize;
     if (!this.percpu) {
-      if (!(value instanceof Uint8Array) || value.length !== vs)
+      if (!isBytes(value) || value.length !== vs)
         throwErrno(this, 'update', EINVAL, `value must be ${vs} bytes`);
       return value;
     }
@@ -258,13 +316,13 @@ export abstract class BaseMap implements BpfMap {
     if (Array.isArray(value)) {
       if (value.length !== n) throwErrno(this, 'update', EINVAL, `per-CPU value needs ${n} CPU values`);
       value.forEach((v, c) => {
-        if (!(v instanceof Uint8Array) || v.length !== vs) throwErrno(this, 'update', EINVAL, `value must be ${vs} bytes`);
+        if (!isBytes(v) || v.length !== vs) throwErrno(this, 'update', EINVAL, `value must be ${vs} bytes`);
         out.set(v, c * this.stride);
       });
       return out;
     }
-    if (value instanceof Uint8Array && value.length === n * this.stride) return value;
-    if (value instanceof Uint8Array && value.length === vs) {
+    if (isBytes(value) && value.length === n * this.stride) return value;
+    if (isBytes(value) && value.length === vs) {
       for (let c = 0; c < n; c++) out.set(value, c * this.stride);
       return out;
     }

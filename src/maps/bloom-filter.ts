@@ -14,6 +14,7 @@ import type { Region } from '../../vm/memory.js';
 import { BPF_ANY } from '../uapi.js';
 import { BaseMap, EINVAL, ENOENT, EOPNOTSUPP, throwErrno } from './base.js';
 import { jhash, jhash2 } from './jhash.js';
+import { isBytes } from './bytes.js';
 import type { HostValue, MapDefinition, MapEnv } from './types.js';
 
 /** Default nr_hash_funcs when map_extra is 0. */
@@ -94,7 +95,7 @@ export class BloomFilterMap extends BaseMap {
 
   /** Host membership test (BPF_MAP_LOOKUP_ELEM with the value as input). */
   has(value: Uint8Array): boolean {
-    if (!(value instanceof Uint8Array) || value.length !== this.valueSize) throwErrno(this, 'lookup', EINVAL, `value must be ${this.valueSize} bytes`);
+    if (!isBytes(value) || value.length !== this.valueSize) throwErrno(this, 'lookup', EINVAL, `value must be ${this.valueSize} bytes`);
     return this.peekElem(value) === 0;
   }
 

@@ -117,3 +117,12 @@ export function copyBytes(dst: Uint8Array, dstOff: number, src: Uint8Array, srcO
     dst.set(src.subarray(srcOff, srcOff + n), dstOff);
   }
 }
+
+/**
+ * Whether `x` is a Uint8Array of any realm: jest runs tests in their own vm context, where Node's
+ * Buffers (fs reads) and the context's Uint8Array are different classes, so `instanceof
+ * Uint8Array` misses one of them.
+ */
+export function isBytes(x: unknown): x is Uint8Array {
+  return ArrayBuffer.isView(x) && Object.prototype.toString.call(x) === '[object Uint8Array]';
+}

@@ -38,3 +38,6 @@ export { SockMap, SockHash, isSockMap } from './sockmap.js';
 export { CgroupArrayMap } from './cgroup-array.js';
 export { SkStorageMap } from './sk-storage.js';
 export { toHex, fromHex, compareBytes, keyOf } from './bytes.js';
+export { btfMapCodec, dataSectionCodec, codecForSpec, type MapCodec, type MapValue } from './typed.js';
+export { snapshotMaps, diffSnapshots, SNAPSHOT_MAX_ENTRIES } from './snapshot.js';
+export type { MapsSnapshot, MapState, SnapshotOptions, MapDiff, DiffEntry, ChangedEntry } from './snapshot.js';

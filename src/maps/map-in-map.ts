@@ -137,12 +137,12 @@ export class HashOfMapsMap extends MapOfMaps {
     this.checkKey('update', key);
     this.checkWritable('update');
     this.checkInner('update', inner);
-    const r = this.put(key, inner, flags);
+    const r = this.putInner(key, inner, flags);
     if (r < 0) throwErrno(this, 'update', r);
   }
 
   /** htab_map_update_elem rules with a map as the value. */
-  private put(key: Uint8Array, inner: BpfMap, flags: number): number {
+  private putInner(key: Uint8Array, inner: BpfMap, flags: number): number {
     if (!(flags >= 0 && flags <= BPF_EXIST)) return EINVAL;
     const k = keyOf(key, this.keySize);
     const old = this.table.get(k);
@@ -162,7 +162,7 @@ export class HashOfMapsMap extends MapOfMaps {
     if (!(flags >= 0 && flags <= BPF_EXIST)) return EINVAL;
     const m = this.resolveInner(value);
     if (typeof m === 'number') return m;
-    return this.put(key, m, flags);
+    return this.putInner(key, m, flags);
   }
 
   protected sysDelete(key: Uint8Array): number {

@@ -67,15 +67,15 @@ export class QueueStackMap extends BaseMap {
 
   /** bpf_map_pop_elem into `out` (value_size bytes): 0, or −_ENOENT with `out` zeroed. */
   popElem(out: Uint8Array): number {
-    return this.get(out, true);
+    return this.take(out, true);
   }
 
   /** bpf_map_peek_elem into `out`: like pop without removing. */
   peekElem(out: Uint8Array): number {
-    return this.get(out, false);
+    return this.take(out, false);
   }
 
-  private get(out: Uint8Array, del: boolean): number {
+  private take(out: Uint8Array, del: boolean): number {
     const vs = this.valueSize;
     if (this.head === this.tail) {
       out.fill(0, 0, vs);

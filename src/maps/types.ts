@@ -15,6 +15,7 @@
  * as far as the kernel's storage is shared (see each map type for what "in place" means).
  */
 import type { Memory, Region } from '../../vm/memory.js';
+import type { MapCodec, MapValue } from './typed.js';
 
 /** What a map is made from: the loader's MapSpec is structurally one of these. */
 export interface MapDefinition {
@@ -184,8 +185,8 @@ export interface BpfMap {
   lookup(key: Uint8Array): HostValue | undefined;
   /** BPF_MAP_UPDATE_ELEM; throws ErrnoError. */
   update(key: Uint8Array, value: HostValue, flags?: number): void;
-  /** BPF_MAP_DELETE_ELEM; throws ErrnoError. */
-  delete(key: Uint8Array): void;
+  /** BPF_MAP_DELETE_ELEM of the key's bytes or a decoded key; throws ErrnoError. */
+  delete(key: Uint8Array | MapValue): void;
   /** BPF_MAP_GET_NEXT_KEY in dump order; undefined at the end. */
   nextKey(key?: Uint8Array): Uint8Array | undefined;
   /** Keys in dump order (arrays: index order; hash-like: sorted by key bytes), at most `limit`. */
@@ -200,4 +201,16 @@ export interface BpfMap {
   decodedEntries(): Array<[unknown, unknown]>;
   /** The oracle's JSON for this map. */
   dumpJson(opts?: DumpOptions): MapDump;
+
+  // ---- host side typed by BTF (src/maps/typed.ts) ----
+  /** The BTF codec of keys and values (set by Collection when the object has the types). */
+  codec?: MapCodec;
+  /** A decoded key (or the key's bytes) as the key's bytes. */
+  encodeKey(key: MapValue): Uint8Array;
+  /** The decoded value under `key` (per-CPU: one per CPU), or undefined. */
+  get(key: MapValue): MapValue | undefined;
+  /** Store a decoded value (per-CPU: an array of one per CPU, or one for all). */
+  put(key: MapValue, value: MapValue, flags?: number): void;
+  /** Decoded [key, value] pairs in dump order. */
+  [Symbol.iterator](): IterableIterator<[MapValue, MapValue]>;
 }

@@ -13,6 +13,7 @@ import { BpfError, ErrorCode } from '../../vm/errors.js';
 import { TC_ACT, TCX } from '../../vm/uapi.js';
 import { tcActLabel, tcxRetLabel, tcxRetName } from '../net/trace.js';
 import { diffPackets } from './packet-diff.js';
+import { isBytes } from '../maps/bytes.js';
 
 /** A TC_ACT_* or TCX_* name of vm/uapi.ts. */
 export type VerdictName = keyof typeof TC_ACT | keyof typeof TCX;
@@ -73,14 +74,14 @@ function failure(r: VerdictCarrier | PacketCarrier): string {
 
 function describeValue(x: unknown): string {
   if (x === null) return 'null';
-  if (x instanceof Uint8Array) return `a Uint8Array of ${x.length} bytes`;
+  if (isBytes(x)) return `a Uint8Array of ${x.length} bytes`;
   return typeof x === 'object' ? `an object with keys ${Object.keys(x as object).join(', ') || '(none)'}` : `${typeof x} ${String(x)}`;
 }
 
 /** The signed verdict of a received value, or why there is none. */
 function receivedVerdict(received: unknown): number | { none: string } {
   if (typeof received === 'number') return received | 0;
-  if (typeof received === 'object' && received !== null && !(received instanceof Uint8Array)) {
+  if (typeof received === 'object' && received !== null && !isBytes(received)) {
     const r = received as VerdictCarrier;
     if (typeof r.verdict === 'number') return r.verdict | 0;
     if (typeof r.retval === 'number') return r.retval | 0;
@@ -114,13 +115,13 @@ export function toHaveVerdict(this: MatcherContext, received: unknown, expected:
 
 /** The packet of a received or expected value, or why there is none. */
 function packetOf(x: unknown, who: 'received' | 'expected'): Uint8Array | { none: string } {
-  if (x instanceof Uint8Array) return x;
+  if (isBytes(x)) return x;
   if (typeof x === 'object' && x !== null) {
     const r = x as PacketCarrier;
     const failed = (r.err !== undefined && r.err !== 0) || r.fault !== undefined;
     if (failed) return { none: failure(r) };
-    if (r.dataOut instanceof Uint8Array) return r.dataOut;
-    if (r.bytes instanceof Uint8Array) return r.bytes;
+    if (isBytes(r.dataOut)) return r.dataOut;
+    if (isBytes(r.bytes)) return r.bytes;
   }
   throw new BpfError(ErrorCode.Usage, `toEqualPacket: expected ${who === 'received' ? 'a run result (with dataOut or bytes) or a Uint8Array' : 'a frame (Uint8Array) or a run result'}, got ${describeValue(x)}`);
 }
@@ -128,9 +129,9 @@ function packetOf(x: unknown, who: 'received' | 'expected'): Uint8Array | { none
 /** `expect(result).toEqualPacket(frame)`: the output packet's bytes equal the frame's. */
 export function toEqualPacket(this: MatcherContext, received: unknown, expected: Uint8Array | PacketCarrier): MatcherResult {
   const want = packetOf(expected, 'expected');
-  if (!(want instanceof Uint8Array)) throw new BpfError(ErrorCode.Usage, `toEqualPacket: the expected run has no packet (${want.none})`);
+  if (!isBytes(want)) throw new BpfError(ErrorCode.Usage, `toEqualPacket: the expected run has no packet (${want.none})`);
   const got = packetOf(received, 'received');
-  if (!(got instanceof Uint8Array)) {
+  if (!isBytes(got)) {
     return { pass: false, message: () => `expected a packet ${this.isNot ? 'other than' : 'equal to'} the expected frame (${want.length} bytes), got no packet (${got.none})` };
   }
   const diffs = diffPackets(got, want);

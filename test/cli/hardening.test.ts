@@ -112,6 +112,7 @@ describe('[cli/hardening]: item 4, bounded input reading', () => {
       btf: 64 << 20,
       scenario: 16 << 20,
       script: 16 << 20,
+      env: 1 << 20,
       data: 16 << 20,
       file: 256 << 20,
     });

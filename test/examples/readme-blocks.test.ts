@@ -45,6 +45,7 @@ const NOT_RUN: Array<[string, string]> = [
 const NOT_CODE: Array<[string, string]> = [
   ['   0: (bf) r6 = r1', 'samples of the disassembler syntax, not the output of one command'],
   ['tcxlab compare OBJ PROG[,PROG...] PACKETS_FILE [--dir ingress|egress] [--prio N] [--classid MAJ:MIN]', 'the command synopsis'],
+  ['{', 'the --env file test/data/mock/env.json verbatim (test/examples/readme.test.ts checks it; test/cli/mock-options.test.ts runs with it)'],
 ];
 
 /** Commands (by a part of the line) with another expected exit status or other needs. */

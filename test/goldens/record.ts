@@ -107,7 +107,7 @@ export const AREAS: Record<string, Area> = {
     needs: [root, { kind: 'bpffs' }, ...tool('bpftool')],
   },
   bpftool: {
-    records: 'bpftool prog show / map dump (plain and -j) of bpftool/dump.bpf.o after one run, and of BTF-less maps (bpftool/*.kernel.*)',
+    records: 'bpftool prog show / map dump (plain and -j) of bpftool/dump.bpf.o after one run, of typed.bpf.o\'s maps (global data included) after its frames, and of BTF-less maps (bpftool/*.kernel.*)',
     steps: [['sh', `${G}/bpftool/record.sh`]],
     needs: [root, { kind: 'bpffs' }, ...tool('clang-19', 'bpftool', 'xxd', 'taskset')],
   },
@@ -115,6 +115,11 @@ export const AREAS: Record<string, Area> = {
     records: 'the bpftool calls of `run --kernel` (prog loadall, map update, prog run, map show/dump) for nine objects and their answers (kernel-parity/*/)',
     steps: [['sh', `${G}/kernel-parity/record.sh`]],
     needs: [root, { kind: 'bpffs' }, ...tool('bpftool', 'xxd', 'taskset')],
+  },
+  mock: {
+    records: 'bpf_fib_lookup / bpf_sk_lookup_tcp answers in a network namespace with routes, neighbours and a listener, beside the --env files that declare the same (mock/*.kernel.json, *.env.json)',
+    steps: [['sh', `${G}/mock/record.sh`]],
+    needs: [root, { kind: 'bpffs' }, ...tool('bpftool', 'ip', 'nsenter', 'python3', 'xxd', 'taskset')],
   },
   maps: {
     records: 'map probe programs run through `oracle run` (maps/*.out.json)',

@@ -13,6 +13,8 @@ import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../../vm/errors.js';
 import { defaultBaseState } from '../../helpers/base.js';
+import { mockBaseState } from '../../mock-env.js';
+import { addMockOptions, mockFromOptions } from '../mock-options.js';
 import { fromHex } from '../../maps/index.js';
 import { CoverageCollector, formatAnnotated, formatLcov, formatSummary } from '../../trace/index.js';
 import type { CliIo } from '../io.js';
@@ -61,6 +63,7 @@ export function register(program: Command, io: CliIo): void {
     .option('--lcov <file>', 'write an LCOV tracefile (- for standard output)')
     .option('--show', 'print the source annotated with execution counts (gcov style)')
     .option('--source-dir <dir>', 'directory the BTF source file names are relative to');
+  addMockOptions(cmd);
   addVerifyOptions(cmd).action((obj: string, prog: string, packetsFile: string, o: Record<string, unknown>) => {
       checkArgOrder('cover', obj, prog, packetsFile, tryRead(io.readFile));
       const input = readPacketsFile(io, packetsFile);
@@ -68,6 +71,7 @@ export function register(program: Command, io: CliIo): void {
       const coll = loadForRun(io.readFile(obj, 'object'), obj, prog, parseSets(o.set as string[] | undefined), {
         verify: verifyMode(o),
         warn: (line) => io.err(`tcxlab: ${line}\n`),
+        mock: mockFromOptions(io, o),
       });
       let ctxIn: Uint8Array | undefined;
       if (o.ctx !== undefined) {
@@ -76,7 +80,7 @@ export function register(program: Command, io: CliIo): void {
       }
       const cov = new CoverageCollector(coll);
       cov.include(prog);
-      const base = defaultBaseState();
+      const base = coll.mock ? mockBaseState(coll.mock) : defaultBaseState();
       let refused = 0;
       for (const p of packets) {
         const r = cov.run(prog, p.data, { ctxIn, base });

@@ -13,8 +13,9 @@
  * Layouts: docs/bpftool-views.md §2. `--json`: bpftool -j's array: `{"key": ["0x01", ...], "value": [...]}` per entry, per-CPU maps
  * `{"key": [...], "values": [{"cpu": 0, "value": [...]}, ...]}`, map-in-map entries add
  * `inner_map_id`, and `formatted` ({"key": .., "value"/"values": ..}, btf_dumper's JSON) when the
- * map has BTF key and value types. Empty prog array / map-in-map slots are left out, as bpftool
- * does.
+ * map has BTF key and value types, or is global data (a DATASEC value laid out as libbpf fixes it
+ * up, and no key: docs/bpftool-views.md §2). Empty prog array / map-in-map slots are left out, as
+ * bpftool does. `--env` / `--mock-time` / `--seed` mock the run's world (src/cli/mock-options.ts).
  */
 import type { Command } from 'commander';
 import { UsageError } from '../../../vm/errors.js';
@@ -25,7 +26,8 @@ import { BPF_MAP_TYPE } from '../../uapi.js';
 import type { CliIo } from '../io.js';
 import { addVerifyOptions, CPU_ARG_MAX, intArg, verifyMode } from '../args.js';
 import { readPacketsFile, reportInputError } from '../frames.js';
-import { formatBtf } from '../btf-format.js';
+import { addMockOptions, mockFromOptions } from '../mock-options.js';
+import { datasecLayout, formatBtf, formatDatasec, type DatasecVar } from '../btf-format.js';
 import { DUMP_TOTAL_BYTES, DUMP_VALUE_BYTES, loadForRun, LoadFailure, parseSets, runJob } from './run.js';
 
 /** Entries dumped at most by default (bpftool has no limit; tcxlab bounds every output). */
@@ -97,11 +99,35 @@ export function dumpPlain(info: DumpMapInfo, rows: DumpRow[]): string {
 /** bpftool's print_hex_data_json: ["0x01","0x00",...] as JSON text. */
 const hexJson = (b: Uint8Array): string => `[${Array.from(b, (x) => `"0x${x.toString(16).padStart(2, '0')}"`).join(',')}]`;
 
-/** BTF of the map's key and value, when the map has both (bpftool formats only then). */
+/**
+ * BTF of the map's key and value (bpftool formats only maps with a value type). Global data maps
+ * have no key type (keyTypeId 0: no `key` in `formatted`, as do_dump_btf) and a DATASEC value
+ * laid out as libbpf fixed it up (`datasec`).
+ */
 export interface DumpBtf {
   btf: Btf;
   keyTypeId: number;
   valueTypeId: number;
+  datasec?: { name: string; vars: readonly DatasecVar[] };
+}
+
+/** `formatted` of one entry (do_dump_btf), or undefined when a part cannot be formatted. */
+function formattedEntry(types: DumpBtf, key: Uint8Array, value: Uint8Array | Uint8Array[]): string | undefined {
+  let head = '';
+  if (types.keyTypeId) {
+    const fk = formatBtf(types.btf, types.keyTypeId, key);
+    if (fk === undefined) return undefined;
+    head = `"key":${fk},`;
+  }
+  const fmt = (v: Uint8Array): string | undefined =>
+    types.datasec ? formatDatasec(types.btf, types.datasec.name, types.datasec.vars, v) : formatBtf(types.btf, types.valueTypeId, v);
+  if (!Array.isArray(value)) {
+    const fv = fmt(value);
+    return fv === undefined ? undefined : `{${head}"value":${fv}}`;
+  }
+  const fvs = value.map(fmt);
+  if (fvs.some((x) => x === undefined)) return undefined;
+  return `{${head}"values":[${fvs.map((v, cpu) => `{"cpu":${cpu},"value":${v}}`).join(',')}]}`;
 }
 
 /**
@@ -116,21 +142,13 @@ export function dumpJsonText(info: DumpMapInfo, rows: DumpRow[], types?: DumpBtf
       out.push(`{"key":${hexJson(r.key)},"value":{"error":"No such file or directory"}}`);
       continue;
     }
-    const fk = types && formatBtf(types.btf, types.keyTypeId, r.key);
-    if (!Array.isArray(r.value)) {
-      let e = `{"key":${hexJson(r.key)},"value":${hexJson(r.value)}`;
-      if (isMapOfMaps(info.type)) e += `,"inner_map_id":${u32(r.value)}`;
-      const fv = types && formatBtf(types.btf, types.valueTypeId, r.value);
-      if (fk !== undefined && fv !== undefined) e += `,"formatted":{"key":${fk},"value":${fv}}`;
-      out.push(`${e}}`);
-    } else {
-      let e = `{"key":${hexJson(r.key)},"values":[${r.value.map((v, cpu) => `{"cpu":${cpu},"value":${hexJson(v)}}`).join(',')}]`;
-      const fvs = types ? r.value.map((v) => formatBtf(types.btf, types.valueTypeId, v)) : [];
-      if (fk !== undefined && fvs.length > 0 && fvs.every((x) => x !== undefined)) {
-        e += `,"formatted":{"key":${fk},"values":[${fvs.map((v, cpu) => `{"cpu":${cpu},"value":${v}}`).join(',')}]}`;
-      }
-      out.push(`${e}}`);
-    }
+    let e = Array.isArray(r.value)
+      ? `{"key":${hexJson(r.key)},"values":[${r.value.map((v, cpu) => `{"cpu":${cpu},"value":${hexJson(v)}}`).join(',')}]`
+      : `{"key":${hexJson(r.key)},"value":${hexJson(r.value)}`;
+    if (!Array.isArray(r.value) && isMapOfMaps(info.type)) e += `,"inner_map_id":${u32(r.value)}`;
+    const f = types && formattedEntry(types, r.key, r.value);
+    if (f !== undefined) e += `,"formatted":${f}`;
+    out.push(`${e}}`);
   }
   return `[${out.join(',')}]`;
 }
@@ -175,27 +193,17 @@ function btfOf(coll: Collection, map: BpfMap): DumpBtf | undefined {
   const ms = coll.spec.maps[coll.mapList.indexOf(map)];
   const btf = coll.spec.btf;
   if (btf === undefined || ms === undefined || !ms.btfValueTypeId) return undefined;
-  // Global data maps have a value type (the DATASEC) and no key type: libbpf gives them an int key.
-  const keyTypeId = ms.btfKeyTypeId ?? 0;
-  if (!keyTypeId && ms.source !== 'data') return undefined;
-  // The object's DATASECs are as clang wrote them (size 0, variable offsets not yet fixed up as
-  // libbpf's btf_fixup_datasec does at open): format only one whose layout matches the map.
   const vt = btf.typeById(ms.btfValueTypeId);
-  if (vt.kind === 'DATASEC' && vt.size !== ms.valueSize) return undefined;
-  return { btf, keyTypeId: keyTypeId || intTypeId(btf), valueTypeId: ms.btfValueTypeId };
-}
-
-/** A 4-byte unsigned INT of `btf` (the key of global data maps), or 0. */
-function intTypeId(btf: Btf): number {
-  for (let id = 1; ; id++) {
-    let t;
-    try {
-      t = btf.typeById(id);
-    } catch {
-      return 0;
-    }
-    if (t.kind === 'INT' && t.size === 4 && !t.signed && !t.char && !t.bool) return id;
+  if (vt.kind === 'DATASEC') {
+    // Global data: libbpf gives the map no key type and fixes the DATASEC up at open (sizes and
+    // offsets from the ELF section and symbols); the loader has the symbols' offsets.
+    const symbols = new Map((ms.variables ?? []).map((v) => [v.name, v.offset] as const));
+    const vars = datasecLayout(btf, ms.btfValueTypeId, (name) => symbols.get(name));
+    if (vars === undefined || (vt.size !== 0 && vt.size !== ms.valueSize)) return undefined;
+    return { btf, keyTypeId: 0, valueTypeId: ms.btfValueTypeId, datasec: { name: vt.name, vars } };
   }
+  if (!ms.btfKeyTypeId) return undefined;
+  return { btf, keyTypeId: ms.btfKeyTypeId, valueTypeId: ms.btfValueTypeId };
 }
 
 export function register(program: Command, io: CliIo): void {
@@ -213,12 +221,14 @@ export function register(program: Command, io: CliIo): void {
     .option('--max-entries <n>', `entries dumped at most (default ${MAP_DUMP_MAX_ENTRIES})`, intArg(0, 1 << 24))
     .option('--type <type>', 'program type for unknown section names (default sched_cls)')
     .option('--btf <file>', 'target BTF for CO-RE relocations');
+  addMockOptions(cmd);
   addVerifyOptions(cmd).action((obj: string, mapName: string, prog: string | undefined, packetsFile: string | undefined, o: Record<string, unknown>) => {
     if (prog !== undefined && packetsFile === undefined) throw new UsageError(`map dump: PROG ${prog} needs a PACKETS_FILE to run on`);
     const sets = parseSets(o.set as string[] | undefined);
     const objBytes = io.readFile(obj, 'object');
     const btfBytes = o.btf !== undefined ? io.readFile(o.btf as string, 'btf') : undefined;
     const warn = (line: string): void => io.err(`tcxlab: ${line}\n`);
+    const mock = mockFromOptions(io, o);
     let coll: Collection | undefined;
     if (prog !== undefined && packetsFile !== undefined) {
       const input = readPacketsFile(io, packetsFile);
@@ -230,6 +240,7 @@ export function register(program: Command, io: CliIo): void {
         verify: verifyMode(o),
         warn,
         dumpMaps: false,
+        mock,
         onCollection: (c) => (coll = c),
       });
       reportInputError(io, packetsFile, input);
@@ -243,7 +254,7 @@ export function register(program: Command, io: CliIo): void {
       }
     } else {
       try {
-        coll = loadForRun(objBytes, obj, undefined, sets, { type: o.type as string | undefined, btf: btfBytes, verify: verifyMode(o), warn });
+        coll = loadForRun(objBytes, obj, undefined, sets, { type: o.type as string | undefined, btf: btfBytes, verify: verifyMode(o), warn, mock });
       } catch (e) {
         if (e instanceof LoadFailure) throw e.reason;
         throw e;

@@ -17,6 +17,8 @@ import type { CliIo } from '../io.js';
 import { readPacketsFile, reportInputError } from '../frames.js';
 import { captureFormat } from '../../pcap/reader.js';
 import { addVerifyOptions, REPEAT_MAX, verifyMode } from '../args.js';
+import { mockBaseState, mockSkbEnv } from '../../mock-env.js';
+import { addMockOptions, mockFromOptions } from '../mock-options.js';
 
 /** bpftool's hex_print: offset, 16 bytes in pairs, then the printable characters. */
 export function hexPrint(data: Uint8Array): string {
@@ -99,12 +101,15 @@ export function register(program: Command, io: CliIo): void {
     .option('-j, --json', 'JSON output')
     .option('-p, --pretty', 'pretty JSON output')
     .addOption(new Option('--engine <engine>', 'execution engine (auto: the JIT from 256 runs on)').choices(ENGINE_CHOICES as string[]).default('auto'));
+  addMockOptions(cmd);
   addVerifyOptions(cmd).action(async (words: string[], o: { json?: boolean; pretty?: boolean; engine: EngineChoice; verify?: unknown }) => {
       const a = parseProgRunArgs(words);
+      const mock = mockFromOptions(io, o);
       const coll = Collection.load(io.readFile(a.obj, 'object'), {
         objectName: objectNameOf(a.obj),
         programType: a.type ?? 'sched_cls',
         verify: verifyMode(o),
+        mock,
         onVerifierWarning: (w) => io.err(`tcxlab: warning: the verifier rejects ${w.program} (running it anyway, --verify=warn): ${w.error.message.split('\n')[0]}\n`),
       });
       const candidates = [...coll.programs.values()].filter((p) => (a.name ? p.name === a.name : a.sec ? p.spec.section === a.sec : true));
@@ -120,9 +125,12 @@ export function register(program: Command, io: CliIo): void {
         throw new UsageError('prog run: data_out FILE takes one frame and this capture has several (use data_out - or tcxlab run --pcap-out)');
       }
       const ctxIn = a.ctxIn !== undefined ? await readIn(a.ctxIn) : undefined;
+      // With a mock: one clock and prandom sequence for all the frames, as `run` has.
+      const base = coll.mock ? mockBaseState(coll.mock) : undefined;
+      const env = coll.mock ? mockSkbEnv(coll.mock) : undefined;
       for (const { line, data } of frames) {
         if (frames.length > 1 && !(o.json || o.pretty)) io.out(`frame ${line}:\n`);
-        const r = testRun(candidates[0].linked, coll.mem, { data, ctxIn, ctxOut: a.ctxOut !== undefined, repeat: a.repeat, engine: chooseEngine(o.engine, a.repeat) });
+        const r = testRun(candidates[0].linked, coll.mem, { data, ctxIn, ctxOut: a.ctxOut !== undefined, repeat: a.repeat, engine: chooseEngine(o.engine, a.repeat), base, env });
         if (r.fault) throw r.fault;
         if (r.err !== 0) throw new UsageError(`failed to run program: ${r.err}`);
         const json = o.json || o.pretty;

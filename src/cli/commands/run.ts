@@ -28,6 +28,8 @@ import { readPacketsFile, reportInputError, writePcapOut } from '../frames.js';
 import { parseHexFrames, type InputFrame } from '../../pcap/input.js';
 import { HookCapture } from '../../pcap/hook-capture.js';
 import { kernelParityJob, kernelRefusal, kernelSets, KERNEL_UNAVAILABLE_EXIT } from '../../kernel-parity/index.js';
+import { mockBaseState, mockSkbEnv, type MockEnv } from '../../mock-env.js';
+import { addMockOptions, mockFromOptions } from '../mock-options.js';
 
 /** Map dumps in `run` output: bytes of one value shown at most, and of all maps together. */
 export const DUMP_VALUE_BYTES = 1 << 20;
@@ -42,6 +44,8 @@ export interface LoadRunOptions {
   warn?: (line: string) => void;
   /** `--var NAME=VALUE`: global variables set by name before load (src/variables.ts). */
   vars?: ReadonlyMap<string, VariableValue>;
+  /** `--env` / `--mock-time` / `--seed` (src/mock-env.ts). */
+  mock?: MockEnv;
 }
 
 /** Hex → bytes, or a usage error naming what was being parsed. */
@@ -143,6 +147,7 @@ export function loadForRun(objBytes: Uint8Array, objPath: string, progName: stri
     coll = new Collection(spec, {
       objectName,
       verify: lo.verify ?? true,
+      mock: lo.mock,
       onVerifierWarning: (w) => lo.warn?.(`warning: the verifier rejects ${w.program} (running it anyway, --verify=warn): ${w.error.message.split('\n')[0]}`),
     });
   } catch (e) {
@@ -196,6 +201,8 @@ export function runJob(
     sets?: SetArg[];
     /** `--var NAME=VALUE` (LoadRunOptions.vars). */
     vars?: ReadonlyMap<string, VariableValue>;
+    /** LoadRunOptions.mock. */
+    mock?: MockEnv;
     engine?: EngineChoice;
     repeat?: number;
     cpu?: number;
@@ -216,7 +223,7 @@ export function runJob(
 ): Record<string, unknown> {
   let coll: Collection;
   try {
-    coll = loadForRun(objBytes, objPath, progName, opts.sets ?? [], { type: opts.type, btf: opts.btf, verify: opts.verify, warn: opts.warn, vars: opts.vars });
+    coll = loadForRun(objBytes, objPath, progName, opts.sets ?? [], { type: opts.type, btf: opts.btf, verify: opts.verify, warn: opts.warn, vars: opts.vars, mock: opts.mock });
   } catch (e) {
     if (!(e instanceof LoadFailure)) throw e;
     // As `oracle run` does when the object does not load: one error object (exit status 1).
@@ -228,8 +235,9 @@ export function runJob(
   const prog = coll.program(progName);
   const cpu = opts.cpu ?? 0;
   if (!(Number.isInteger(cpu) && cpu >= 0 && cpu < coll.mapEnv.ncpus)) throw new UsageError(`--cpu ${cpu}: the emulated machine has CPUs 0..${coll.mapEnv.ncpus - 1}`);
-  const base = defaultBaseState();
+  const base = coll.mock ? mockBaseState(coll.mock) : defaultBaseState();
   base.cpu = cpu;
+  const env = coll.mock ? mockSkbEnv(coll.mock) : undefined;
   const ctxIn = opts.ctx !== undefined ? fromHex(opts.ctx) : undefined;
   const runs: Record<string, unknown>[] = [];
   const list = opts.repeat !== undefined ? packets.slice(0, 1) : packets;
@@ -242,6 +250,7 @@ export function runJob(
       repeat: opts.repeat,
       engine,
       base,
+      env,
     });
     opts.onRun?.(p, r);
     const run: Record<string, unknown> = { line: p.line, data_size_in: p.data.length };
@@ -305,9 +314,13 @@ export function register(program: Command, io: CliIo): void {
     .option('--btf <file>', 'target BTF for CO-RE relocations (e.g. another kernel\'s /sys/kernel/btf/vmlinux; default: the built-in vmlinux BTF of Linux 6.18)')
     .option('--pretty', 'indent the JSON')
     .option('--kernel', 'also run OBJ and the frames through the real kernel (root, Linux, bpftool) and print the differences instead of the JSON; exit status 1 when they differ, 2 when the kernel cannot be asked');
+  addMockOptions(cmd);
   addVerifyOptions(cmd).action(async (obj: string, prog: string, packetsFile: string, o: Record<string, unknown>) => {
       checkArgOrder('run', obj, prog, packetsFile, tryRead(io.readFile));
       if (o.kernel) {
+        for (const [k, flag] of [['env', '--env'], ['mockTime', '--mock-time'], ['seed', '--seed']] as const) {
+          if (o[k] !== undefined) throw new UsageError(`--kernel cannot be combined with ${flag}: the kernel's clock, prandom, FIB and sockets are its own`);
+        }
         // Say at once when the kernel cannot be asked, before any work (src/kernel-parity/job.ts).
         const refusal = kernelRefusal();
         if (refusal !== undefined) {
@@ -340,6 +353,7 @@ export function register(program: Command, io: CliIo): void {
         verify: verifyMode(o),
         warn: (line) => io.err(`tcxlab: ${line}\n`),
         maxEntries: o.maxEntries as number | undefined,
+        mock: mockFromOptions(io, o),
       });
       if (o.kernel) {
         const report = await kernelParityJob({

@@ -16,6 +16,8 @@ import type { Command } from 'commander';
 import { UsageError } from '../../../vm/errors.js';
 import { tcActLabel, tcxRetName } from '../../net/trace.js';
 import { defaultBaseState } from '../../helpers/base.js';
+import { mockBaseState } from '../../mock-env.js';
+import { addMockOptions, mockFromOptions } from '../mock-options.js';
 import type { TestRunResult } from '../../test-run.js';
 import { formatTrace, traceRun } from '../../trace/index.js';
 import type { CliIo } from '../io.js';
@@ -55,6 +57,7 @@ export function register(program: Command, io: CliIo): void {
     .option('--set <map-key-value...>', 'set a map entry before the runs: MAP KEYHEX VALHEX, or MAP KEYHEX @PROG (repeatable)')
     .option('--limit <n>', 'print at most N instructions per packet', intArg(0, 2 ** 32 - 1))
     .option('--packet <n>', 'trace only the N-th frame of the file (1-based)', intArg(1, 2 ** 32 - 1));
+  addMockOptions(cmd);
   addVerifyOptions(cmd).action((obj: string, prog: string, packetsFile: string, o: Record<string, unknown>) => {
       const limit = o.limit as number | undefined;
       checkArgOrder('trace', obj, prog, packetsFile, tryRead(io.readFile));
@@ -63,9 +66,10 @@ export function register(program: Command, io: CliIo): void {
       const coll = loadForRun(io.readFile(obj, 'object'), obj, prog, parseSets(o.set as string[] | undefined), {
         verify: verifyMode(o),
         warn: (line) => io.err(`tcxlab: ${line}\n`),
+        mock: mockFromOptions(io, o),
       });
       const ctxIn = o.ctx !== undefined ? fromHex(o.ctx as string, '--ctx') : undefined;
-      const base = defaultBaseState();
+      const base = coll.mock ? mockBaseState(coll.mock) : defaultBaseState();
       packets.forEach((p, k) => {
         io.out(`== packet ${o.packet ?? k + 1} (line ${p.line}, ${p.data.length} bytes)\n`);
         const t = traceRun(coll, prog, p.data, { ctxIn, base, limit });

@@ -7,17 +7,42 @@
 #     `bpftool -j map dump` of each of its maps (map-NAME.kernel.json);
 #   - maps without BTF made with `bpftool map create`/`map update` (one per layout bpftool's
 #     plain dump has), dumped plain (raw-NAME.kernel.txt) and as JSON (raw-NAME.kernel.json).
-#   sh test/goldens/bpftool/record.sh   (or: npm run record-goldens -- bpftool)
+#   - typed.bpf.o (built the same way) loaded with `bpftool prog loadall`, `track` run on CPU 0
+#     on each frame of typed-frames.txt in order, then `bpftool -j map dump` of each of its maps,
+#     global data (.data, .bss, .rodata) included (map-typed-NAME.kernel.json).
+#   sh test/goldens/bpftool/record.sh [typed]   (or: npm run record-goldens -- bpftool)
+#   With `typed`, only the typed.bpf.o part is recorded.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 cd "$here"
-clang-19 -O2 -g -target bpf -Wall -fno-ident -fdebug-prefix-map="$here"=. -I"$root/progs/include" \
-	-I/usr/include/x86_64-linux-gnu -c dump.bpf.c -o dump.bpf.o
+build() {
+	clang-19 -O2 -g -target bpf -Wall -fno-ident -fdebug-prefix-map="$here"=. -I"$root/progs/include" \
+		-I/usr/include/x86_64-linux-gnu -c "$1.bpf.c" -o "$1.bpf.o"
+}
 pin=/sys/fs/bpf/tcxlab_record_bpftool_$$
 tmp=$(mktemp -d)
 trap 'rm -rf "$pin" "$tmp"' EXIT
 mkdir -p "$pin"
+record_typed() {
+	build typed
+	bpftool prog loadall typed.bpf.o "$pin/typed" pinmaps "$pin/typedmaps" 2>/dev/null
+	grep -v '^#' typed-frames.txt | while read -r frame; do
+		echo "$frame" | xxd -r -p > "$tmp/frame.bin"
+		taskset -c 0 bpftool prog run pinned "$pin/typed/track" data_in "$tmp/frame.bin" repeat 1 > /dev/null
+	done
+	# libbpf names global data maps after the object (typed.data, ...); pin names have _ for .
+	for m in flows v6_seen per_cpu typed_data typed_bss typed_rodata _rodata_str1_1; do
+		bpftool -j map dump pinned "$pin/typedmaps/$m" > "map-typed-$m.kernel.json"
+	done
+}
+if [ "${1:-}" = typed ]; then
+	record_typed
+	exit 0
+fi
+record_typed
+clang-19 -O2 -g -target bpf -Wall -fno-ident -fdebug-prefix-map="$here"=. -I"$root/progs/include" \
+	-I/usr/include/x86_64-linux-gnu -c dump.bpf.c -o dump.bpf.o
 bpftool prog loadall dump.bpf.o "$pin/progs" pinmaps "$pin/maps" 2>/dev/null
 bpftool -j prog show pinned "$pin/progs/count" > prog-show.kernel.json
 bpftool prog show pinned "$pin/progs/count" > prog-show.kernel.txt

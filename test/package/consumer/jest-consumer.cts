@@ -1,0 +1,34 @@
+// A CommonJS TypeScript consumer as a jest project has one (ts-jest, module commonjs): `require`
+// of the package resolves its "require" types, dist/index.d.cts. Compiled by `npm run
+// test:package` (tsc -p test/package/consumer), never run; the @ts-expect-error lines fail the
+// compile if the typings degrade to `any`.
+import tcxlab = require('tcxlab');
+import type { TcxlabMatchers, TestRunResult, MapDiff } from 'tcxlab';
+
+// What a jest setup file declares to type `expect.extend(matchers)` (@types/jest's namespace).
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace jest {
+    interface Matchers<R> extends TcxlabMatchers<R> {}
+  }
+}
+declare const expect: ((actual: unknown) => jest.Matchers<void>) & { extend(m: Record<string, unknown>): void };
+
+expect.extend(tcxlab.matchers);
+const coll = tcxlab.loadObject('progs/bench_parse.bpf.o', { rodata: {} });
+const before = coll.snapshot();
+const r: TestRunResult = coll.run('parse', new Uint8Array(64));
+const verdict: number | undefined = r.verdict;
+expect(r).toHaveVerdict('TC_ACT_OK');
+expect(r).toEqualPacket(new Uint8Array(64));
+const diff: MapDiff[] = tcxlab.diffSnapshots(before, coll.snapshot());
+const value: tcxlab.MapValue | undefined = coll.map('x').get({ saddr: '10.0.0.1', port: 80 });
+coll.map('x').put(1, [1, 2], 0);
+void [verdict, diff, value];
+
+// @ts-expect-error program names are strings
+coll.program(42);
+// @ts-expect-error not a verdict name
+expect(r).toHaveVerdict('TC_ACT_MAYBE');
+// @ts-expect-error run takes a frame
+coll.run('parse', 'not a frame');
