@@ -248,6 +248,12 @@ export const ETH_P = {
 } as const;
 export const ETH_HLEN = 14;
 export const ETH_ALEN = 6;
+/** VLAN header length (include/linux/if_vlan.h). */
+export const VLAN_HLEN = 4;
+
+/** Address families (include/linux/socket.h). */
+export const AF_INET = 2;
+export const AF_INET6 = 10;
 
 /** Packet types (include/uapi/linux/if_packet.h). */
 export const PACKET = {

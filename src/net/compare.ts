@@ -289,7 +289,7 @@ function storyOf(ev: HookEvent, t: NetTrace, path: ComparePath, s: Setup): Note[
   // tcx_run: programs in order until one returns something other than TCX_NEXT; tcx_action_code
   for (const r of ev.tcx) {
     if (r.fault !== undefined) {
-      note('step', `${r.prog} faulted (${r.fault}); tcxlab goes on as if it returned TCX_NEXT`);
+      note('step', `${r.prog} faulted (${r.fault.message}); tcxlab goes on as if it returned TCX_NEXT`);
       continue;
     }
     const ret = r.ret!;
@@ -310,7 +310,7 @@ function storyOf(ev: HookEvent, t: NetTrace, path: ComparePath, s: Setup): Note[
     for (const r of runs) {
       const who = filterName(r);
       if (r.fault !== undefined) {
-        note('step', `${who} faulted (${r.fault}); tcxlab goes on with the next filter`);
+        note('step', `${who} faulted (${r.fault.message}); tcxlab goes on with the next filter`);
         continue;
       }
       const ret = r.ret!;

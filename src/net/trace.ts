@@ -6,6 +6,8 @@
  *   ├ fate:   Fate             of the original skb
  *   └ fates:  Fate[]           of every skb (the original, clones, and packets they spawned)
  */
+import type { BpfError } from '../../vm/errors.js';
+import type { TimerFiring } from '../helpers/timer.js';
 import type { FilterRun } from './classify.js';
 import type { NetDevice } from './device.js';
 import type { Direction } from './tcx.js';
@@ -16,7 +18,8 @@ export interface TcxRun {
   progId: number;
   /** r0 as s32; absent when the program faulted. */
   ret?: number;
-  fault?: string;
+  /** The run's VmFault (code, instruction index), or a UsageError when the handle has no executable. */
+  fault?: BpfError;
 }
 
 /** One pass through sch_handle_ingress / sch_handle_egress. */
@@ -103,6 +106,8 @@ export interface NetTrace {
   xmitStatus?: number;
   /** bpf_trace_printk output of every program run, in order. */
   printk?: string[];
+  /** bpf_timer callbacks that ran during the send (each after the program run that made it due). */
+  timers?: TimerFiring[];
 }
 
 const ACT_NAMES: Record<number, string> = {
@@ -181,11 +186,11 @@ export function formatTrace(t: NetTrace): string {
     const p = e.pkt ? `[clone ${e.pkt}] ` : '';
     if (e.kind === 'hook') {
       out.push(`  ${p}${e.dev} ${e.dir}:`);
-      for (const r of e.tcx) out.push(`    tcx ${r.prog}#${r.progId} -> ${r.fault ? `fault: ${r.fault}` : tcxRetLabel(r.ret!)}`);
+      for (const r of e.tcx) out.push(`    tcx ${r.prog}#${r.progId} -> ${r.fault ? `fault: ${r.fault.message}` : tcxRetLabel(r.ret!)}`);
       if (e.tcx.length || e.tcxVerdict !== 'next') out.push(`    tcx verdict: TCX_${e.tcxVerdict.toUpperCase()}`);
       if (e.classic) {
         for (const r of e.classic.runs) {
-          const res = r.fault ? `fault: ${r.fault}` : `${filterRetLabel(r.ret!, r.da)} -> ${r.result === 'continue' ? 'continue' : tcActLabel(r.result)}`;
+          const res = r.fault ? `fault: ${r.fault.message}` : `${filterRetLabel(r.ret!, r.da)} -> ${r.result === 'continue' ? 'continue' : tcActLabel(r.result)}`;
           out.push(`    cls_bpf chain ${r.chain} pref ${r.prio} handle ${hex(r.handle)} ${r.prog}#${r.progId}${r.da ? ' da' : ''}: ${res}${r.classid !== undefined && r.result !== 'continue' ? ` classid ${fmtClassid(r.classid)}` : ''}`);
         }
         out.push(`    classic verdict: ${tcActLabel(e.classic.verdict)}${e.classic.restarts ? ` after ${e.classic.restarts} restarts` : ''}`);
