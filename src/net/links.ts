@@ -29,9 +29,6 @@ import {
   type TcxLink,
 } from './tcx.js';
 
-/** enum bpf_link_type value of tcx links. */
-export const BPF_LINK_TYPE_TCX = BPF_LINK_TYPE.BPF_LINK_TYPE_TCX;
-
 export interface BpfLinkInfo {
   /** enum bpf_link_type (11 = tcx). */
   type: number;
@@ -62,7 +59,7 @@ export interface LinkKernel {
 export class BpfLink implements TcxLink {
   /** Discriminator for anchors (a link vs a program). */
   readonly kind = 'bpf_link' as const;
-  readonly type = BPF_LINK_TYPE_TCX;
+  readonly type = BPF_LINK_TYPE.BPF_LINK_TYPE_TCX;
   /** The device while attached; null once defunct. */
   dev: TcxDevice | null;
   /** The program the link runs (and holds a reference on). */

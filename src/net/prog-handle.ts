@@ -11,7 +11,9 @@
 import type { Engine } from '../../vm/engine.js';
 import type { Memory } from '../../vm/memory.js';
 import type { LinkedProgram } from '../../vm/program.js';
-import { BPF_PROG_TYPE } from '../uapi.js';
+import { BPF_PROG_TYPE, progTypeName } from '../uapi.js';
+
+export { progTypeName };
 
 /** The executable form bound to a ProgHandle: what the run path needs to run the program. */
 export interface NetProgram {
@@ -40,12 +42,6 @@ export const PROG_TYPE_BY_NAME = {
 } as const;
 export type ProgTypeName = keyof typeof PROG_TYPE_BY_NAME;
 
-/** Short name of a program type number ("sched_cls"), or "type(N)". */
-export function progTypeName(type: number): string {
-  for (const [k, v] of Object.entries(PROG_TYPE_BY_NAME)) if (v === type) return k;
-  for (const [k, v] of Object.entries(BPF_PROG_TYPE)) if (v === type) return k.slice('BPF_PROG_TYPE_'.length).toLowerCase();
-  return `type(${type})`;
-}
 
 export interface ProgHandleOptions {
   /** Program name (the kernel keeps the first 15 bytes; we keep it whole). */

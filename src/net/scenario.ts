@@ -702,6 +702,3 @@ export class ScenarioRunner {
 export function runScenario(text: string, opts: ScenarioOptions): ScenarioResult {
   return new ScenarioRunner(opts).run(text);
 }
-
-/** The verdict names used in traces, re-exported for CLI help. */
-export const TC_VERDICTS = TC_ACT;

@@ -11,6 +11,7 @@ import type { TimerFiring } from '../helpers/timer.js';
 import type { FilterRun } from './classify.js';
 import type { NetDevice } from './device.js';
 import type { Direction } from './tcx.js';
+import { TC_ACT, TC_ACT_EXT_VAL_MASK, TC_ACT_GOTO_CHAIN, TC_ACT_JUMP, TCX, uapiName } from '../uapi.js';
 
 /** One tcx program run. */
 export interface TcxRun {
@@ -110,41 +111,19 @@ export interface NetTrace {
   timers?: TimerFiring[];
 }
 
-const ACT_NAMES: Record<number, string> = {
-  [-1]: 'UNSPEC',
-  0: 'OK',
-  1: 'RECLASSIFY',
-  2: 'SHOT',
-  3: 'PIPE',
-  4: 'STOLEN',
-  5: 'QUEUED',
-  6: 'REPEAT',
-  7: 'REDIRECT',
-  8: 'TRAP',
-};
-
-/** TC_ACT_* name of a verdict ("OK", "GOTO_CHAIN 3", or the number). */
+/** TC_ACT_* name of a verdict without the prefix ("OK", "GOTO_CHAIN 3"), or the number. */
 export function tcActName(v: number): string {
-  if (ACT_NAMES[v] !== undefined) return ACT_NAMES[v];
-  if ((v & 0xf0000000) === 0x20000000) return `GOTO_CHAIN ${v & 0x0fffffff}`;
-  if ((v & 0xf0000000) === 0x10000000) return `JUMP ${v & 0x0fffffff}`;
+  const name = uapiName(TC_ACT, v, 'TC_ACT_');
+  if (name !== undefined) return name;
+  const op = v & ~TC_ACT_EXT_VAL_MASK;
+  if (op === TC_ACT_GOTO_CHAIN) return `GOTO_CHAIN ${v & TC_ACT_EXT_VAL_MASK}`;
+  if (op === TC_ACT_JUMP) return `JUMP ${v & TC_ACT_EXT_VAL_MASK}`;
   return String(v);
 }
 
 /** TCX_* name of a tcx program return (unknown codes are shown as numbers). */
 export function tcxRetName(v: number): string {
-  switch (v) {
-    case -1:
-      return 'TCX_NEXT';
-    case 0:
-      return 'TCX_PASS';
-    case 2:
-      return 'TCX_DROP';
-    case 7:
-      return 'TCX_REDIRECT';
-    default:
-      return String(v);
-  }
+  return uapiName(TCX, v) ?? String(v);
 }
 
 /** TC_ACT_* spelling ("TC_ACT_OK", "TC_ACT_GOTO_CHAIN 3"); a value without a name stays a number. */

@@ -21,7 +21,7 @@ import type { CollectionSpec, MapSpec } from '../../../loader/spec.js';
 import { fromHex as parseHex, toHex } from '../../maps/index.js';
 import { testRun, type TestRunResult } from '../../test-run.js';
 import { parseVariableText, withInitialValues, withNamedVariables, type VariableValue } from '../../variables.js';
-import { BPF_PROG_TYPE, ERRNO } from '../../uapi.js';
+import { BPF_PROG_TYPE, ERRNO, progTypeName } from '../../uapi.js';
 import type { CliIo } from '../io.js';
 import { addVerifyOptions, checkArgOrder, CPU_ARG_MAX, CTX_MAX_BYTES, hexArg, intArg, REPEAT_MAX, tryRead, verifyMode, type VerifyMode } from '../args.js';
 import { readPacketsFile, reportInputError, writePcapOut } from '../frames.js';
@@ -62,11 +62,6 @@ export function parsePackets(text: string): PacketLine[] {
   return parseHexFrames(text);
 }
 
-/** libbpf's program type string (libbpf_bpf_prog_type_str). */
-export function progTypeName(id: number): string {
-  for (const [k, v] of Object.entries(BPF_PROG_TYPE)) if (v === id) return k.slice('BPF_PROG_TYPE_'.length).toLowerCase();
-  return `unknown(${id})`;
-}
 
 export interface SetArg {
   map: string;
