@@ -32,6 +32,7 @@ import {
   type SkbRunState,
   type TestRunInput,
 } from './skb/index.js';
+import type { ErrnoName } from './uapi.js';
 import { runTc, TC_RUN_VIRTUAL_NS, tcRunElapsed, tcRunOptions, type TcExecutable, type TcRunOptions } from './tc-run.js';
 
 /** Options of one test run. */
@@ -60,7 +61,7 @@ export const TEST_RUN_VIRTUAL_NS = TC_RUN_VIRTUAL_NS;
 /** What a test run gives back (the syscall's outputs plus what tcxlab saw). */
 export interface TestRunResult {
   /** 0, or the errno name the syscall would return (EINVAL, E2BIG, ...). */
-  err: 0 | string;
+  err: 0 | ErrnoName;
   /** r0 as u32 (what BPF_PROG_TEST_RUN reports). */
   retval?: number;
   /**

@@ -341,7 +341,7 @@ export const ERRNO = {
 export type ErrnoName = keyof typeof ERRNO;
 
 /** errno number (either sign) → name, or "E<n>" for one without a name here. */
-export function errnoName(n: number): string {
+export function errnoName(n: number): ErrnoName | `E${number}` {
   const a = Math.abs(n);
   return uapiName(ERRNO, a) ?? `E${a}`;
 }
@@ -353,6 +353,8 @@ const reverse = new WeakMap<object, Map<number, string>>();
  * (the first key with that value, in declaration order), without `prefix` when given, or
  * undefined. Every "what is the name of this number" goes through here.
  */
+export function uapiName<T extends Readonly<Record<string, number>>>(table: T, value: number): (keyof T & string) | undefined;
+export function uapiName(table: Readonly<Record<string, number>>, value: number, prefix: string): string | undefined;
 export function uapiName(table: Readonly<Record<string, number>>, value: number, prefix = ''): string | undefined {
   let m = reverse.get(table);
   if (m === undefined) {

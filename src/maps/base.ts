@@ -8,7 +8,7 @@
  */
 import { ErrnoError, ErrorCode } from '../../vm/errors.js';
 import type { Region } from '../../vm/memory.js';
-import { BPF_F_LOCK, BPF_F_RDONLY, BPF_F_RDONLY_PROG, BPF_F_WRONLY, BPF_MAP_TYPE, ERRNO, errnoName, mapTypeName } from '../uapi.js';
+import { BPF_F_LOCK, BPF_F_RDONLY, BPF_F_RDONLY_PROG, BPF_F_WRONLY, BPF_MAP_TYPE, ERRNO, errnoName, mapTypeName, uapiName } from '../uapi.js';
 import { compareBytes, copyBytes, roundUp8, toHex } from './bytes.js';
 import type { BpfMap, DumpEntry, DumpOptions, ForEachCallback, HostValue, MapDefinition, MapDump, MapEnv } from './types.js';
 // Imported bindings read once: the TS runners used by tests make every import use a getter call.
@@ -33,7 +33,8 @@ export function badFlags(flags: number): boolean {
 
 /** Throw the ErrnoError for a negative kernel result. */
 export function throwErrno(map: { name: string }, op: string, err: number, detail?: string): never {
-  const name = errnoName(err);
+  const name = uapiName(ERRNO, -err);
+  if (name === undefined) throw new Error(`map ${map.name}: ${op} returned ${err}, not a negative errno tcxlab names`);
   throw new ErrnoError(ErrorCode.Map, name, `map ${JSON.stringify(map.name)}: ${op}${detail ? `: ${detail}` : ''}`);
 }
 

@@ -10,6 +10,7 @@
  * exactly what `ip link add veth0 type veth peer name veth0p` does in a new netns.
  */
 import { ErrnoError, ErrorCode } from '../../vm/errors.js';
+import type { ErrnoName } from '../uapi.js';
 import { NetDevice, type DeviceKind, type DeviceNamespace } from './device.js';
 import { BpfKernel } from './kernel.js';
 import { BpfLink } from './links.js';
@@ -24,7 +25,7 @@ export interface HostOptions {
   kernel?: BpfKernel;
 }
 
-function netErr(name: string, message: string): ErrnoError {
+function netErr(name: ErrnoName, message: string): ErrnoError {
   return new ErrnoError(ErrorCode.Net, name, message);
 }
 
