@@ -159,7 +159,7 @@ export function testRun(prog: LinkedProgram, mem: Memory, opts: TestRunOptions):
 }
 
 /** The signed verdict and its names for a u32 retval (none when there is no retval). */
-function verdictOf(retval: number | undefined): Pick<TestRunResult, 'verdict' | 'verdictName' | 'tcxVerdictName'> {
+export function verdictOf(retval: number | undefined): Pick<TestRunResult, 'verdict' | 'verdictName' | 'tcxVerdictName'> {
   if (retval === undefined) return {};
   const verdict = retval | 0;
   const tcx = tcxRetName(verdict);

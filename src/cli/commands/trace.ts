@@ -13,7 +13,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../../vm/errors.js';
 import { defaultBaseState } from '../../helpers/base.js';
-import type { TestRunResult } from '../../test-run.js';
+import { verdictOf, type TestRunResult } from '../../test-run.js';
 import { formatTrace, traceRun } from '../../trace/index.js';
 import type { CliIo } from '../io.js';
 import { addVerifyOptions, checkArgOrder, CTX_MAX_BYTES, hexArg, intArg, tryRead, verifyMode } from '../args.js';
@@ -24,8 +24,9 @@ import { fromHex, loadForRun, parseSets, type PacketLine } from '../load.js';
 export function verdictText(r: TestRunResult): string {
   if (r.fault) return `fault ${r.fault.code} at insn ${r.fault.insnIndex}: ${r.fault.message}`;
   if (r.err !== 0) return `error ${r.err} (the kernel's test run refuses this input; the program did not run)`;
-  // testRun names the verdict as tc and as tcx_action_code read it (every unknown value is TCX_NEXT)
-  return `retval ${r.verdict} (${r.verdictName}, ${r.tcxVerdictName})`;
+  // named as testRun names it: as tc and as tcx_action_code read it (every unknown value is TCX_NEXT)
+  const v = verdictOf(r.retval ?? 0);
+  return `retval ${v.verdict} (${v.verdictName}, ${v.tcxVerdictName})`;
 }
 
 /** The packets to use (`--packet N` picks the N-th frame, 1-based). */
