@@ -15,7 +15,7 @@
  * by the map dump; 100 µs and longer ones only when the wall clock happened to pass them;
  * docs/kfuncs.md "Timers around a test run"].
  */
-import { tcActLabel, tcxRetName } from './net/trace.js';
+import { tcActLabel, tcxRetName } from './tc-verdict.js';
 import { ErrnoError, type VmFault } from '../vm/errors.js';
 import type { Engine } from '../vm/engine.js';
 import { compile } from '../vm/jit/index.js';

@@ -26,7 +26,8 @@ import type { TcxAsClassic } from './classic-view.js';
 import { Host } from './host.js';
 import { runScenario, type ScenarioOptions, type ScenarioStep } from './scenario.js';
 import type { Direction } from './tcx.js';
-import { fmtClassid, tcActLabel, tcxRetLabel, type Fate, type HookEvent, type NetTrace } from './trace.js';
+import { tcActLabel, tcxRetLabel } from '../tc-verdict.js';
+import { fmtClassid, type Fate, type HookEvent, type NetTrace } from './trace.js';
 
 /** The three ways of attaching: tcx, cls_bpf direct-action, cls_bpf non-da with a classid. */
 export type ComparePath = 'tcx' | 'da' | 'nonda';

@@ -45,8 +45,6 @@ import type { NetProgram, ProgHandle } from './prog-handle.js';
 import type { Direction } from './tcx.js';
 import type { Fate, HookEvent, NetTrace, TcxRun, TraceEvent } from './trace.js';
 
-export type { NetProgram } from './prog-handle.js';
-
 /** XMIT_RECURSION_LIMIT (netdevice.h): nested redirected transmits deeper than this are dropped. */
 export const XMIT_RECURSION_LIMIT = 8;
 /**

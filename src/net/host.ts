@@ -9,8 +9,6 @@ import type { NetDevice } from './device.js';
 import { Netns } from './netns.js';
 import type { NetTrace } from './trace.js';
 
-export { IFNAMSIZ, type HostOptions } from './netns.js';
-
 export class Host extends Netns {
   /**
    * Load an ELF object (maps shared by its programs, in the kernel's memory) and get one

@@ -2,8 +2,8 @@
  * @fileoverview The emulated network: hosts (network namespaces), devices, the tcx hooks with
  * the bpf_mprog attach API, tcx links, and the raw bpf(2) layer.
  */
-export { Host, IFNAMSIZ, type HostOptions } from './host.js';
-export { Netns } from './netns.js';
+export { Host } from './host.js';
+export { Netns, IFNAMSIZ, type HostOptions } from './netns.js';
 export { NetDevice, addAddress, addNeighbour, addressesOf, parseIp4, type DeviceKind, type DeviceNamespace, type Ip4Address } from './device.js';
 export { BpfKernel, BPFFS_ROOT, type BpfKernelOptions, type Pinnable } from './kernel.js';
 export { ProgHandle, PROG_TYPE_BY_NAME, progTypeName, type NetProgram, type ProgHandleOptions, type ProgRegistry, type ProgTypeName } from './prog-handle.js';
@@ -57,7 +57,8 @@ export {
   type SendOptions,
   type LoadedObject,
 } from './datapath.js';
-export { formatTrace, tcActName, tcActLabel, tcxRetName, tcxRetLabel, fmtClassid, type NetTrace, type TraceEvent, type HookEvent, type RedirectEvent, type XmitEvent, type Fate, type TcxRun } from './trace.js';
+export { tcActName, tcActLabel, tcxRetName, tcxRetLabel } from '../tc-verdict.js';
+export { formatTrace, fmtClassid, type NetTrace, type TraceEvent, type HookEvent, type RedirectEvent, type XmitEvent, type Fate, type TcxRun } from './trace.js';
 export { runScenario, ScenarioRunner, ScenarioError, udpFrame, readPcap, parseClassid, type ScenarioStep, type ScenarioOptions, type ScenarioResult } from './scenario.js';
 export { classicViewOf, type TcxAsClassic } from './classic-view.js';
 export {

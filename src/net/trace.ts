@@ -11,7 +11,7 @@ import type { TimerFiring } from '../helpers/timer.js';
 import type { FilterRun } from './classify.js';
 import type { NetDevice } from './device.js';
 import type { Direction } from './tcx.js';
-import { TC_ACT, TC_ACT_EXT_VAL_MASK, TC_ACT_GOTO_CHAIN, TC_ACT_JUMP, TCX, uapiName } from '../uapi.js';
+import { tcActLabel, tcxRetLabel } from '../tc-verdict.js';
 
 /** One tcx program run. */
 export interface TcxRun {
@@ -109,38 +109,6 @@ export interface NetTrace {
   printk?: string[];
   /** bpf_timer callbacks that ran during the send (each after the program run that made it due). */
   timers?: TimerFiring[];
-}
-
-/** TC_ACT_* name of a verdict without the prefix ("OK", "GOTO_CHAIN 3"), or the number. */
-export function tcActName(v: number): string {
-  const name = uapiName(TC_ACT, v, 'TC_ACT_');
-  if (name !== undefined) return name;
-  const op = v & ~TC_ACT_EXT_VAL_MASK;
-  if (op === TC_ACT_GOTO_CHAIN) return `GOTO_CHAIN ${v & TC_ACT_EXT_VAL_MASK}`;
-  if (op === TC_ACT_JUMP) return `JUMP ${v & TC_ACT_EXT_VAL_MASK}`;
-  return String(v);
-}
-
-/** TCX_* name of a tcx program return (unknown codes are shown as numbers). */
-export function tcxRetName(v: number): string {
-  return uapiName(TCX, v) ?? String(v);
-}
-
-/** TC_ACT_* spelling ("TC_ACT_OK", "TC_ACT_GOTO_CHAIN 3"); a value without a name stays a number. */
-export function tcActLabel(v: number): string {
-  const n = tcActName(v);
-  return n === String(v) ? n : `TC_ACT_${n}`;
-}
-
-/**
- * A tcx program's return as tcx_action_code reads it: "TCX_PASS (0)", "TCX_NEXT (-1)", and for
- * every other value its TC_ACT_* name and what tcx makes of it: "TC_ACT_STOLEN (4) = TCX_NEXT".
- */
-export function tcxRetLabel(v: number): string {
-  const tcx = tcxRetName(v);
-  if (tcx !== String(v)) return `${tcx} (${v})`;
-  const act = tcActLabel(v);
-  return `${act === String(v) ? act : `${act} (${v})`} = TCX_NEXT`;
 }
 
 /** A cls_bpf program's return: a verdict in da mode, a class decision otherwise. */
