@@ -16,6 +16,7 @@
  * A fault is returned as the VmFault of the run (code, instruction index); callers keep it typed.
  */
 import { runProgram, type Engine } from '../vm/engine.js';
+import { VmFault, type BpfError } from '../vm/errors.js';
 import type { CompiledProgram } from '../vm/jit/index.js';
 import { VmRunResult } from '../vm/interpreter.js';
 import type { Memory } from '../vm/memory.js';
@@ -73,4 +74,14 @@ export function tcRunElapsed(mem: Memory, res: RunResult, runNs: bigint, fired: 
   if (res.fault) return;
   const f = timerHost(mem).advance(runNs);
   if (f.length) fired.push(...f);
+}
+
+/**
+ * A program fault as JSON (`run`, `test`, `net --json`): its code, instruction index and message
+ * (JSON.stringify of the error itself would drop the message, which is not enumerable).
+ */
+export function faultJson(f: VmFault): { code: string; insn: number; message: string };
+export function faultJson(f: BpfError): { code: string; insn?: number; message: string };
+export function faultJson(f: BpfError): { code: string; insn?: number; message: string } {
+  return f instanceof VmFault ? { code: f.code, insn: f.insnIndex, message: f.message } : { code: f.code, message: f.message };
 }

@@ -1,10 +1,9 @@
 /**
  * @fileoverview Loading an object for a run, shared by the commands that run a program on frames
  * (`run`, `trace`, `cover`, `map dump`): the argument parsers (`--set`, `--var`, hex), the load
- * as `oracle run` does it (`loadForRun`), and the JSON form of a program fault. Each command
- * imports these from here.
+ * as `oracle run` does it (`loadForRun`). Each command imports these from here.
  */
-import { BpfError, UsageError, type VmFault } from '../../vm/errors.js';
+import { BpfError, UsageError } from '../../vm/errors.js';
 import { Collection, libbpfMapName, objectNameOf } from '../collection.js';
 import { loadCollectionSpec } from '../../loader/index.js';
 import type { CollectionSpec, MapSpec } from '../../loader/spec.js';
@@ -160,8 +159,3 @@ export function loadForRun(objBytes: Uint8Array, objPath: string, progName: stri
   return coll;
 }
 
-/** A program fault as JSON (a VmFault's own fields are not enumerable as JSON wants them). */
-export function faultJson(f: BpfError): { code: string; insn?: number; message: string } {
-  const insn = (f as Partial<VmFault>).insnIndex;
-  return insn === undefined ? { code: f.code, message: f.message } : { code: f.code, insn, message: f.message };
-}

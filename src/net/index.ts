@@ -6,7 +6,8 @@ export { Host } from './host.js';
 export { Netns, IFNAMSIZ, type HostOptions } from './netns.js';
 export { NetDevice, addAddress, addNeighbour, addressesOf, parseIp4, type DeviceKind, type DeviceNamespace, type Ip4Address } from './device.js';
 export { BpfKernel, BPFFS_ROOT, type BpfKernelOptions, type Pinnable } from './kernel.js';
-export { ProgHandle, PROG_TYPE_BY_NAME, progTypeName, type NetProgram, type ProgHandleOptions, type ProgRegistry, type ProgTypeName } from './prog-handle.js';
+export { progTypeName } from '../uapi.js';
+export { ProgHandle, PROG_TYPE_BY_NAME, type NetProgram, type ProgHandleOptions, type ProgRegistry, type ProgTypeName } from './prog-handle.js';
 export { BpfLink, type BpfLinkInfo, type LinkKernel } from './links.js';
 export {
   TcxHook,

@@ -13,8 +13,6 @@ import type { Memory } from '../../vm/memory.js';
 import type { LinkedProgram } from '../../vm/program.js';
 import { BPF_PROG_TYPE, progTypeName } from '../uapi.js';
 
-export { progTypeName };
-
 /** The executable form bound to a ProgHandle: what the run path needs to run the program. */
 export interface NetProgram {
   linked: LinkedProgram;

@@ -10,7 +10,7 @@ import { ENGINES, type Engine } from '../../../vm/engine.js';
 import { BpfError } from '../../../vm/errors.js';
 import { runScenario, ScenarioError, type ScenarioStep } from '../../net/scenario.js';
 import type { NetTrace, TraceEvent } from '../../net/trace.js';
-import { faultJson } from '../load.js';
+import { faultJson } from '../../tc-run.js';
 import type { CliIo } from '../io.js';
 import { writePcapOut } from '../frames.js';
 import { HookCapture } from '../../pcap/hook-capture.js';

@@ -17,11 +17,12 @@ import { chooseEngine, ENGINE_CHOICES, type EngineChoice } from '../../../vm/eng
 import { defaultBaseState } from '../../helpers/base.js';
 import type { Collection } from '../../collection.js';
 import { toHex } from '../../maps/index.js';
+import { faultJson } from '../../tc-run.js';
 import { testRun, type TestRunResult } from '../../test-run.js';
 import type { VariableValue } from '../../variables.js';
 import { ERRNO, progTypeName } from '../../uapi.js';
 import type { CliIo } from '../io.js';
-import { faultJson, fromHex, LoadFailure, loadForRun, parseSets, parseVars, type PacketLine, type SetArg } from '../load.js';
+import { fromHex, LoadFailure, loadForRun, parseSets, parseVars, type PacketLine, type SetArg } from '../load.js';
 import { addVerifyOptions, checkArgOrder, CPU_ARG_MAX, CTX_MAX_BYTES, hexArg, intArg, REPEAT_MAX, tryRead, verifyMode, type VerifyMode } from '../args.js';
 import { readPacketsFile, reportInputError, writePcapOut } from '../frames.js';
 import type { InputFrame } from '../../pcap/input.js';
