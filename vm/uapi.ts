@@ -238,6 +238,9 @@ export const TCX = {
 /** Redirect flags. */
 export const BPF_F_INGRESS = 1 << 0;
 
+/** The largest s32 (include/linux/limits.h); e.g. a netns id or a sockmap fd must not exceed it. */
+export const S32_MAX = 0x7fffffff;
+
 /** Iterations bpf_loop and bpf_for_each_map_elem allow (include/linux/bpf.h, kernel-internal). */
 export const BPF_MAX_LOOPS = 8 * 1024 * 1024;
 

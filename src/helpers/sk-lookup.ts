@@ -15,7 +15,7 @@ import { HELPER_IDS } from '../../vm/helper-ids.js';
 import { Memory } from '../../vm/memory.js';
 import type { HelperCall, HelperFn } from '../../vm/program.js';
 import { SockCtx } from '../skb/sock-ctx.js';
-import { AF_INET, AF_INET6 } from '../uapi.js';
+import { AF_INET, AF_INET6, S32_MAX } from '../uapi.js';
 import type { SkbSock } from '../skb/skb.js';
 import { argMem, argU32, argU64, helperFault, setR0, setR0Ptr } from './args.js';
 import { skbState } from './skb-common.js';
@@ -37,8 +37,6 @@ export type SocketLookup = (q: SocketQuery) => SkbSock | undefined;
 
 const TUPLE_V4 = 12;
 const TUPLE_V6 = 36;
-/** net/core/filter.c: a netns id must fit in s32 when not negative. */
-const S32_MAX = 0x7fffffff;
 
 function lookup(protocol: 'tcp' | 'udp', common: boolean, name: string): HelperFn {
   return (call: HelperCall) => {

@@ -11,12 +11,11 @@
  * EINVAL for an index out of range or an empty slot; sockhash: ENOENT) and get_next_key.
  */
 import type { Region } from '../../vm/memory.js';
-import { BPF_EXIST, ERRNO } from '../uapi.js';
+import { BPF_EXIST, ERRNO, S32_MAX } from '../uapi.js';
 import { BaseMap } from './base.js';
 import { le32 } from './bytes.js';
 import type { HostValue } from './types.js';
 
-const S32_MAX = 0x7fffffff;
 
 /** What both socket maps share: no sockets, and the syscall update's fd checks. */
 abstract class SockMapBase extends BaseMap {
