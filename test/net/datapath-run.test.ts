@@ -6,6 +6,9 @@
  * The timer expectations are the kernel's, from test/goldens/kfuncs/timer_0ns.out.json (recorded by
  * test/goldens/kfuncs/record.sh: three test runs of timer_0ns, then the map dump): the program
  * returns how often the callback has run before it, and a 0 ns timer has fired after every run.
+ * The LD_ABS expectations are the kernel's test-run retvals of progs/ldabs.bpf.o ldabs_filter on
+ * test/goldens/run/packets/mixed.txt (test/goldens/run/ldabs.ldabs_filter.json): a tcx program
+ * returns the same r0 on the hook, since both paths read the packet through the same run core.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -54,6 +57,26 @@ describe('the machine clock under host.send', () => {
     expect(clock.monoNs - t0).toBe(1000n);
     host.receive('d0', frame, { virtualRunNs: 0 });
     expect(clock.monoNs - t0).toBe(1000n);
+  });
+});
+
+describe('LD_ABS under host.send', () => {
+  it('ldabs_filter returns on a tcx hook what the kernel test run returned for each frame', () => {
+    const golden = JSON.parse(readFileSync(new URL('../goldens/run/ldabs.ldabs_filter.json', import.meta.url), 'utf8')) as { runs: { line: number; retval_s32?: number }[] };
+    const lines = readFileSync(new URL('../goldens/run/packets/mixed.txt', import.meta.url), 'utf8').split('\n');
+    const host = new Host();
+    const d = host.addDummy('d0');
+    d.up = true;
+    d.tcx('ingress').attach(host.loadObject(readFileSync(new URL('../../progs/ldabs.bpf.o', import.meta.url)), { objectName: 'ldabs' }).prog('ldabs_filter'));
+    const runs = golden.runs.filter((r) => r.retval_s32 !== undefined && lines[r.line - 1].trim().length >= 28);
+    expect(runs.length).toBeGreaterThan(20);
+    expect(runs.some((r) => r.retval_s32 !== 0)).toBe(true);
+    const ours = runs.map((r) => {
+      const t = host.receive(d, Uint8Array.from(Buffer.from(lines[r.line - 1].trim(), 'hex')));
+      const run = hooks(t)[0].tcx[0];
+      return run.fault?.message ?? run.ret;
+    });
+    expect(ours).toEqual(runs.map((r) => r.retval_s32));
   });
 });
 
