@@ -244,6 +244,9 @@ export const S32_MAX = 0x7fffffff;
 /** Iterations bpf_loop and bpf_for_each_map_elem allow (include/linux/bpf.h, kernel-internal). */
 export const BPF_MAX_LOOPS = 8 * 1024 * 1024;
 
+/** Where bpffs is mounted and libbpf and iproute2 pin (libbpf BPF_FS_DEFAULT_PATH). */
+export const BPF_FS_DEFAULT_PATH = '/sys/fs/bpf';
+
 /** libbpf's pinning attribute of a BTF map (enum libbpf_pin_type, tools/lib/bpf/libbpf.h). */
 export const LIBBPF_PIN_NONE = 0;
 export const LIBBPF_PIN_BY_NAME = 1;

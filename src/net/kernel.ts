@@ -9,6 +9,7 @@
  */
 import { ErrnoError, ErrorCode } from '../../vm/errors.js';
 import { Memory } from '../../vm/memory.js';
+import { BPF_FS_DEFAULT_PATH } from '../uapi.js';
 import { ProgHandle, type ProgHandleOptions } from './prog-handle.js';
 import type { BpfLink } from './links.js';
 
@@ -22,7 +23,7 @@ export interface BpfKernelOptions {
   firstLinkId?: number;
 }
 
-export const BPFFS_ROOT = '/sys/fs/bpf/';
+export const BPFFS_ROOT = `${BPF_FS_DEFAULT_PATH}/`;
 
 export class BpfKernel {
   /** The kernel's memory: maps and programs of every object loaded with Host.loadObject. */
