@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { BpfError, ElfError, RelocationError, UnknownSectionError } from '../vm/errors.js';
-import { BPF_MAP_TYPE, BPF_PROG_TYPE } from '../vm/uapi.js';
+import { BPF_FS_DEFAULT_PATH as BPFFS, BPF_MAP_TYPE, BPF_PROG_TYPE, LIBBPF_PIN_BY_NAME } from '../vm/uapi.js';
 import { SafeElfFile, STT_FUNC, STT_SECTION, cString, type ElfSection } from './elf-file.js';
 import { dataMap, MAX_DATA_SECTION } from './data.js';
 import { sectionVariables } from './variables.js';
@@ -217,13 +217,9 @@ function load(bytes: Uint8Array, opts: LoadOptions): CollectionSpec {
   };
 }
 
-/** bpffs mount point iproute2 and libbpf pin under. */
-const BPFFS = '/sys/fs/bpf';
 /** iproute2 bpf_elf_map.pinning (include/bpf_elf.h). */
 const PIN_OBJECT_NS = 1;
 const PIN_GLOBAL_NS = 2;
-/** libbpf's only pinning value for BTF maps (LIBBPF_PIN_BY_NAME). */
-const LIBBPF_PIN_BY_NAME = 1;
 
 /**
  * MapSpec.pinPath of pinned maps, as tc names them: iproute2's bpf_make_pathname (tc/globals,

@@ -9,7 +9,7 @@
  * First match wins. Program and attach type numbers come from src/uapi.ts.
  */
 import { ElfError } from '../vm/errors.js';
-import { BPF_ATTACH_TYPE, BPF_PROG_TYPE } from '../vm/uapi.js';
+import { BPF_ATTACH_TYPE, BPF_PROG_TYPE, uapiName } from '../vm/uapi.js';
 import { SHF_EXECINSTR, SHT_NOBITS, SHT_PROGBITS, type ElfSection } from './elf-file.js';
 
 type ProgTypeName = keyof typeof BPF_PROG_TYPE extends `BPF_PROG_TYPE_${infer N}` ? N : never;
@@ -169,7 +169,8 @@ export type ProgramTypeOption = number | string;
 /** Resolve a ProgramTypeOption; throws ElfError for names we do not know. */
 export function resolveProgramType(opt: ProgramTypeOption): { type: TypeRef; attachType?: TypeRef } {
   if (typeof opt === 'number') {
-    for (const [k, v] of Object.entries(BPF_PROG_TYPE)) if (v === opt) return { type: { id: v, name: k } };
+    const name = uapiName(BPF_PROG_TYPE, opt);
+    if (name !== undefined) return { type: { id: opt, name } };
     throw new ElfError(`unknown program type ${opt}`);
   }
   const upper = opt.toUpperCase();

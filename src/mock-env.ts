@@ -15,9 +15,8 @@
  * - `helpers`: a helper (by name) that returns a constant (or, in the library, a function).
  */
 import { UsageError } from '../vm/errors.js';
-import { helperId, helperName } from '../vm/helper-ids.js';
+import { HELPER_PROTOS, helperId, helperName } from '../vm/helpers.js';
 import type { HelperFn } from '../vm/program.js';
-import { HELPER_PROTOS } from '../vm/verifier/helper-protos.js';
 import { SeededRandom, VirtualClock, defaultBaseState, type BaseRunState } from './helpers/base.js';
 import { setR0Big } from './helpers/args.js';
 import type { SocketLookup, SocketQuery } from './helpers/sk-lookup.js';

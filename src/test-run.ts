@@ -15,17 +15,15 @@
  * by the map dump; 100 µs and longer ones only when the wall clock happened to pass them;
  * docs/kfuncs.md "Timers around a test run"].
  */
-import { tcActLabel, tcxRetName } from './net/trace.js';
+import { tcActLabel, tcxRetName } from './tc-verdict.js';
 import { ErrnoError, type VmFault } from '../vm/errors.js';
-import { runProgram, type Engine } from '../vm/engine.js';
+import type { Engine } from '../vm/engine.js';
 import { compile } from '../vm/jit/index.js';
 import { Memory } from '../vm/memory.js';
-import { VmRunResult } from '../vm/interpreter.js';
-import type { LinkedProgram, RunOptions, StepHook } from '../vm/program.js';
+import type { LinkedProgram, StepHook } from '../vm/program.js';
 import { defaultBaseState, type BaseRunState } from './helpers/base.js';
-import { timerHost, type TimerFiring, type TimerRunState } from './helpers/timer.js';
+import type { TimerFiring } from './helpers/timer.js';
 import {
-  ctxArg,
   releaseSkbRunState,
   runSkbTestRun,
   type SkbExec,
@@ -34,7 +32,8 @@ import {
   type SkbRunState,
   type TestRunInput,
 } from './skb/index.js';
-import { skbPacketProvider } from './skb/ld-abs.js';
+import type { ErrnoName } from './uapi.js';
+import { runTc, TC_RUN_VIRTUAL_NS, tcRunElapsed, tcRunOptions, type TcExecutable, type TcRunOptions } from './tc-run.js';
 
 /** Options of one test run. */
 export interface TestRunOptions extends TestRunInput {
@@ -57,12 +56,12 @@ export interface TestRunOptions extends TestRunInput {
 }
 
 /** Default virtual duration of one program run in a test run (see the file comment). */
-export const TEST_RUN_VIRTUAL_NS = 1000n;
+export const TEST_RUN_VIRTUAL_NS = TC_RUN_VIRTUAL_NS;
 
 /** What a test run gives back (the syscall's outputs plus what tcxlab saw). */
 export interface TestRunResult {
   /** 0, or the errno name the syscall would return (EINVAL, E2BIG, ...). */
-  err: 0 | string;
+  err: 0 | ErrnoName;
   /** r0 as u32 (what BPF_PROG_TEST_RUN reports). */
   retval?: number;
   /**
@@ -109,10 +108,9 @@ export function testRun(prog: LinkedProgram, mem: Memory, opts: TestRunOptions):
   let insns = 0;
   const runNs = BigInt(opts.virtualRunNs ?? TEST_RUN_VIRTUAL_NS);
   const timers: TimerFiring[] = [];
-  const timerClock = timerHost(mem);
   // Everything a run needs is built on the first run and reused by every repeat (the kernel's
   // bpf_test_run loop does no per-iteration setup either): the run options, r1, and the result.
-  let runOpts: RunOptions | undefined;
+  let runOpts: TcRunOptions | undefined;
   // Timing: with N ≥ 2 runs the first min(N/2, WARMUP_RUNS) are warm-up (V8's optimising tiers
   // and the caches settle) and durationNs averages the rest; every run still happens, so results,
   // packet and maps are those of N runs. The clock covers the runs only, as bpf_test_timer does.
@@ -122,34 +120,18 @@ export function testRun(prog: LinkedProgram, mem: Memory, opts: TestRunOptions):
   let t0 = 0n;
   let t1 = 0n;
   const exec: SkbExec = (state) => {
-    if (runOpts === undefined) {
-      // The helpers see one object: the skb state with the base state's fields (clock, PRNG, CPU,
-      // trace sink) added. SkbRunState and BaseRunState share no field names.
-      const withBase = Object.assign(state, base) as SkbRunState & BaseRunState;
-      // bpf_timer_set_callback resolves callback pointers in the running program (helpers/timer.ts).
-      (withBase as TimerRunState).timerContext = { program: prog, engine };
-      runOpts = {
-        args: [ctxArg(state)],
-        run: withBase,
-        budget: opts.budget,
-        packet: skbPacketProvider(state.skb),
-        step: opts.step,
-        result: new VmRunResult(0, 0, 0),
-      };
-    }
+    // one run core with the datapath (src/tc-run.ts): r1, helper state, timer context, LD_ABS
+    if (runOpts === undefined) runOpts = tcRunOptions(state, base, opts);
     if (runNo === warm) t0 = process.hrtime.bigint();
-    const res = jit !== undefined ? jit.run(mem, runOpts) : runProgram(prog, mem, runOpts, engine);
+    const res = runTc(exe, mem, runOpts);
     if (++runNo === n) t1 = process.hrtime.bigint();
     insns = res.insns;
     // The run took runNs; the hrtimer softirq then runs what came due (before the next repeat).
-    if (!res.fault) {
-      const fired = timerClock.advance(runNs);
-      if (fired.length) timers.push(...fired);
-    }
+    tcRunElapsed(mem, res, runNs, timers);
     return res;
   };
   // The kernel's duration excludes loading and JIT compilation: compile before the clock starts.
-  const jit = engine === 'jit' ? compile(prog) : undefined;
+  const exe: TcExecutable = { prog, engine, jit: engine === 'jit' ? compile(prog) : undefined };
   let r;
   try {
     r = runSkbTestRun(mem, opts, exec, { env: opts.env, tstampTypeAccess: tstampAccess(prog) });
@@ -177,7 +159,7 @@ export function testRun(prog: LinkedProgram, mem: Memory, opts: TestRunOptions):
 }
 
 /** The signed verdict and its names for a u32 retval (none when there is no retval). */
-function verdictOf(retval: number | undefined): Pick<TestRunResult, 'verdict' | 'verdictName' | 'tcxVerdictName'> {
+export function verdictOf(retval: number | undefined): Pick<TestRunResult, 'verdict' | 'verdictName' | 'tcxVerdictName'> {
   if (retval === undefined) return {};
   const verdict = retval | 0;
   const tcx = tcxRetName(verdict);

@@ -8,10 +8,8 @@ import type { Btf } from '../loader/btf/parse.js';
 import type { CollectionSpec, MapSpec, ProgramSpec } from '../loader/spec.js';
 import type { MapDesc, ProgramTypeDesc, VerifierOptions } from '../vm/verifier/index.js';
 import { SCHED_CLS_TYPE, SOCKET_FILTER_TYPE, lwtType } from './skb/verifier-type.js';
-import { BPF_PROG_TYPE } from './uapi.js';
+import { BPF_F_RDONLY_PROG, BPF_PROG_TYPE } from './uapi.js';
 
-/** BPF_F_RDONLY_PROG (uapi): libbpf creates .rodata maps with it and freezes them. */
-const BPF_F_RDONLY_PROG = 1 << 7;
 
 /** license_is_gpl_compatible() (include/linux/license.h). */
 export function isGplCompatible(license: string): boolean {

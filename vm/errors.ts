@@ -6,6 +6,8 @@
  * `stage: section S +0xOFF: problem`. Anything that is not a BpfError escaping a run is a bug.
  */
 
+import type { ErrnoName } from './uapi.js';
+
 /** Stable error codes, one table for the whole project. */
 export const ErrorCode = {
   // vm: faults raised while a program runs (these are results, not exceptions, at the API edge)
@@ -191,8 +193,8 @@ export class UnknownSectionError extends LocatedError {
  * or a netlink request. Used by maps (host-side API), tcx/mprog and classic tc.
  */
 export class ErrnoError extends BpfError {
-  readonly errno: string;
-  constructor(code: ErrorCode, errno: string, message: string) {
+  readonly errno: ErrnoName;
+  constructor(code: ErrorCode, errno: ErrnoName, message: string) {
     super(code, `${message} (${errno})`);
     this.errno = errno;
   }

@@ -45,8 +45,7 @@ export const BPF_MAP_TYPE = {
 
 /** Map type id → name without the prefix, lower case ("hash", "percpu_array"), as bpftool prints. */
 export function mapTypeName(type: number): string {
-  for (const [k, v] of Object.entries(BPF_MAP_TYPE)) if (v === type) return k.slice('BPF_MAP_TYPE_'.length).toLowerCase();
-  return `unknown(${type})`;
+  return uapiName(BPF_MAP_TYPE, type, 'BPF_MAP_TYPE_')?.toLowerCase() ?? `unknown(${type})`;
 }
 
 /** Map update flags (BPF_ANY...) and map creation flags (BPF_F_*). */
@@ -119,6 +118,11 @@ export const BPF_PROG_TYPE = {
   BPF_PROG_TYPE_SYSCALL: 31,
   BPF_PROG_TYPE_NETFILTER: 32,
 } as const;
+
+/** Program type id → libbpf's name (libbpf_bpf_prog_type_str: "sched_cls", "xdp"), or "unknown(N)". */
+export function progTypeName(type: number): string {
+  return uapiName(BPF_PROG_TYPE, type, 'BPF_PROG_TYPE_')?.toLowerCase() ?? `unknown(${type})`;
+}
 
 /** enum bpf_attach_type (complete as of Linux 6.18; values from this kernel's vmlinux BTF). */
 export const BPF_ATTACH_TYPE = {
@@ -234,6 +238,19 @@ export const TCX = {
 /** Redirect flags. */
 export const BPF_F_INGRESS = 1 << 0;
 
+/** The largest s32 (include/linux/limits.h); e.g. a netns id or a sockmap fd must not exceed it. */
+export const S32_MAX = 0x7fffffff;
+
+/** Iterations bpf_loop and bpf_for_each_map_elem allow (include/linux/bpf.h, kernel-internal). */
+export const BPF_MAX_LOOPS = 8 * 1024 * 1024;
+
+/** Where bpffs is mounted and libbpf and iproute2 pin (libbpf BPF_FS_DEFAULT_PATH). */
+export const BPF_FS_DEFAULT_PATH = '/sys/fs/bpf';
+
+/** libbpf's pinning attribute of a BTF map (enum libbpf_pin_type, tools/lib/bpf/libbpf.h). */
+export const LIBBPF_PIN_NONE = 0;
+export const LIBBPF_PIN_BY_NAME = 1;
+
 /** Ethernet protocols (if_ether.h), host order. */
 export const ETH_P = {
   ETH_P_IP: 0x0800,
@@ -245,9 +262,38 @@ export const ETH_P = {
   ETH_P_ALL: 0x0003,
   ETH_P_LOOPBACK: 0x9000,
   ETH_P_MPLS_UC: 0x8847,
+  ETH_P_TEB: 0x6558,
 } as const;
 export const ETH_HLEN = 14;
 export const ETH_ALEN = 6;
+/** VLAN header length (include/linux/if_vlan.h). */
+export const VLAN_HLEN = 4;
+
+/** IP protocol numbers (include/uapi/linux/in.h, in6.h). */
+export const IPPROTO = {
+  IPPROTO_HOPOPTS: 0,
+  IPPROTO_ICMP: 1,
+  IPPROTO_IPIP: 4,
+  IPPROTO_TCP: 6,
+  IPPROTO_UDP: 17,
+  IPPROTO_DCCP: 33,
+  IPPROTO_IPV6: 41,
+  IPPROTO_ROUTING: 43,
+  IPPROTO_FRAGMENT: 44,
+  IPPROTO_GRE: 47,
+  IPPROTO_ESP: 50,
+  IPPROTO_AH: 51,
+  IPPROTO_ICMPV6: 58,
+  IPPROTO_NONE: 59,
+  IPPROTO_DSTOPTS: 60,
+  IPPROTO_SCTP: 132,
+  IPPROTO_UDPLITE: 136,
+} as const;
+
+/** Address families (include/linux/socket.h). */
+export const AF_UNSPEC = 0;
+export const AF_INET = 2;
+export const AF_INET6 = 10;
 
 /** Packet types (include/uapi/linux/if_packet.h). */
 export const PACKET = {
@@ -300,9 +346,28 @@ export const ERRNO = {
 } as const;
 export type ErrnoName = keyof typeof ERRNO;
 
-/** errno number → name (first match). */
-export function errnoName(n: number): string {
+/** errno number (either sign) → name, or "E<n>" for one without a name here. */
+export function errnoName(n: number): ErrnoName | `E${number}` {
   const a = Math.abs(n);
-  for (const [k, v] of Object.entries(ERRNO)) if (v === a) return k;
-  return `E${a}`;
+  return uapiName(ERRNO, a) ?? `E${a}`;
+}
+
+const reverse = new WeakMap<object, Map<number, string>>();
+
+/**
+ * The one reverse lookup (number → name) of the tables above: the name of `value` in `table`
+ * (the first key with that value, in declaration order), without `prefix` when given, or
+ * undefined. Every "what is the name of this number" goes through here.
+ */
+export function uapiName<T extends Readonly<Record<string, number>>>(table: T, value: number): (keyof T & string) | undefined;
+export function uapiName(table: Readonly<Record<string, number>>, value: number, prefix: string): string | undefined;
+export function uapiName(table: Readonly<Record<string, number>>, value: number, prefix = ''): string | undefined {
+  let m = reverse.get(table);
+  if (m === undefined) {
+    m = new Map();
+    for (const [k, v] of Object.entries(table)) if (!m.has(v)) m.set(v, k);
+    reverse.set(table, m);
+  }
+  const k = m.get(value);
+  return k !== undefined && k.startsWith(prefix) ? k.slice(prefix.length) : k;
 }

@@ -18,18 +18,12 @@
  *   } outer SEC(".maps") = { .values = { [0] = &inner1 } };   (R_BPF_64_ABS64 at 24 + 8 * slot)
  */
 import { BtfError } from '../../vm/errors.js';
+import { BPF_MAP_TYPE, LIBBPF_PIN_BY_NAME, LIBBPF_PIN_NONE } from '../../vm/uapi.js';
 import type { Btf } from './parse.js';
 import { BTF_PTR_SIZE } from './parse.js';
 import type { BtfComposite, BtfMember } from './types.js';
 import { BTF_VAR } from './wire.js';
 
-/** uapi map types the `values` member needs (BPF_MAP_TYPE_PROG_ARRAY, ARRAY_OF_MAPS, HASH_OF_MAPS). */
-const BPF_MAP_TYPE_PROG_ARRAY = 3;
-const BPF_MAP_TYPE_ARRAY_OF_MAPS = 12;
-const BPF_MAP_TYPE_HASH_OF_MAPS = 13;
-/** libbpf enum libbpf_pin_type. */
-const LIBBPF_PIN_NONE = 0;
-const LIBBPF_PIN_BY_NAME = 1;
 
 /** One map definition of a `.maps` section. */
 export interface BtfMapDef {
@@ -168,8 +162,8 @@ function parseMapDef(btf: Btf, mapName: string, def: BtfComposite, isInner: bool
         break;
       }
       case 'values': {
-        const isMapInMap = d.type === BPF_MAP_TYPE_ARRAY_OF_MAPS || d.type === BPF_MAP_TYPE_HASH_OF_MAPS;
-        const isProgArray = d.type === BPF_MAP_TYPE_PROG_ARRAY;
+        const isMapInMap = d.type === BPF_MAP_TYPE.BPF_MAP_TYPE_ARRAY_OF_MAPS || d.type === BPF_MAP_TYPE.BPF_MAP_TYPE_HASH_OF_MAPS;
+        const isProgArray = d.type === BPF_MAP_TYPE.BPF_MAP_TYPE_PROG_ARRAY;
         const desc = isMapInMap ? 'map-in-map inner' : 'prog-array value';
         if (isInner) fail('multi-level inner maps not supported');
         if (i !== members.length - 1) fail(`'values' member should be last`);

@@ -88,8 +88,8 @@ export function defaultBaseState(): BaseRunState {
 }
 
 const base = (call: HelperCall): BaseRunState => call.run as BaseRunState;
-/** jiffies at HZ=250 from the monotonic clock (kernel: INITIAL_JIFFIES offsets are not modelled). */
-const HZ = 250n;
+/** CONFIG_HZ of the kernel tcxlab follows (Debian's 250): jiffies from the monotonic clock (INITIAL_JIFFIES offsets are not modelled). */
+export const HZ = 250n;
 
 function printkMemory(call: HelperCall): PrintkMemory {
   const at = (addr: bigint): [number, number] => [Number(addr >> 32n) | 0, Number(addr & 0xffffffffn) | 0];

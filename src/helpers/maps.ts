@@ -18,12 +18,10 @@ import { RingbufMap } from '../maps/ringbuf.js';
 import { isPushPopMap, type PushPopMap } from '../maps/push-pop.js';
 import { PerfEventArrayMap } from '../maps/perf-event-array.js';
 import { isSockMap } from '../maps/sockmap.js';
-import { ERRNO } from '../uapi.js';
+import { BPF_MAX_LOOPS, ERRNO } from '../uapi.js';
 import { argMem, argPassThrough, argSize, argU32, argU64, helperFault, setR0, setR0Ptr } from './args.js';
 import type { BaseRunState } from './base.js';
 
-/** BPF_MAX_LOOPS (kernel/bpf/bpf_iter.c / helpers.c). */
-export const BPF_MAX_LOOPS = 8 * 1024 * 1024;
 /** perf_event_output flag layout: low 32 bits index, bits 32..51 packet bytes to append. */
 const BPF_F_CTXLEN_MASK_HI = 0xfffff;
 

@@ -7,6 +7,7 @@
  * conversions: d i u x X (with l or ll), c, s, p pK px ps pS pB pks pus pI4 pi4 pI6 pi6.
  * Formatting follows the kernel's vsnprintf for those conversions.
  */
+import { ERRNO } from '../uapi.js';
 
 /** How a conversion reads memory behind a pointer argument (safe reads: undefined = unreadable). */
 export interface PrintkMemory {
@@ -17,7 +18,6 @@ export interface PrintkMemory {
 /** Result of formatting: the text, or a negative errno. */
 export type PrintkResult = { ok: true; text: string } | { ok: false; errno: number };
 
-const EINVAL = 22;
 /** kernel MAX_BPRINTF_BUF: the per-call output buffer. */
 export const MAX_BPRINTF_BUF = 1024;
 
@@ -74,13 +74,13 @@ function ip6(b: Uint8Array | undefined, colons: boolean): string {
  */
 export function bprintf(fmt: Uint8Array, args: readonly bigint[], maxArgs: number, mem: PrintkMemory): PrintkResult {
   const end = fmt.indexOf(0);
-  if (end < 0) return { ok: false, errno: EINVAL };
+  if (end < 0) return { ok: false, errno: ERRNO.EINVAL };
   let out = '';
   let argi = 0;
   const next = (): bigint => args[argi] ?? 0n;
   for (let i = 0; i < end; i++) {
     const c = fmt[i];
-    if (!isPrint(c) && !isSpace(c)) return { ok: false, errno: EINVAL };
+    if (!isPrint(c) && !isSpace(c)) return { ok: false, errno: ERRNO.EINVAL };
     if (c !== 0x25 /* % */) {
       out += String.fromCharCode(c);
       continue;
@@ -90,7 +90,7 @@ export function bprintf(fmt: Uint8Array, args: readonly bigint[], maxArgs: numbe
       i++;
       continue;
     }
-    if (argi >= maxArgs) return { ok: false, errno: EINVAL };
+    if (argi >= maxArgs) return { ok: false, errno: ERRNO.EINVAL };
     i++;
     const spec: Spec = { left: false, zero: false, plus: false, space: false, width: 0 };
     for (;;) {
@@ -116,7 +116,7 @@ export function bprintf(fmt: Uint8Array, args: readonly bigint[], maxArgs: numbe
       if ((c1 === 'k' || c1 === 'u') && c2 === 's') {
         i += 2;
         const s = arg === 0n ? '' : (mem.readString(arg, MAX_BPRINTF_BUF) ?? '');
-        if (!endsConversion(i + 1 < end ? fmt[i + 1] : undefined)) return { ok: false, errno: EINVAL };
+        if (!endsConversion(i + 1 < end ? fmt[i + 1] : undefined)) return { ok: false, errno: ERRNO.EINVAL };
         out += pad(s, spec, false);
       } else if (n1 === undefined || endsConversion(n1) || c1 === 'K' || c1 === 'x' || c1 === 's' || c1 === 'S' || c1 === 'B') {
         let body: string;
@@ -130,13 +130,13 @@ export function bprintf(fmt: Uint8Array, args: readonly bigint[], maxArgs: numbe
         const b = mem.readBytes(arg, c2 === '4' ? 4 : 16);
         out += pad(c2 === '4' ? ip4(b, c1 === 'i') : ip6(b, c1 === 'I'), spec, false);
       } else {
-        return { ok: false, errno: EINVAL };
+        return { ok: false, errno: ERRNO.EINVAL };
       }
       argi++;
       continue;
     }
     if (conv === 's') {
-      if (!endsConversion(i + 1 < end ? fmt[i + 1] : undefined)) return { ok: false, errno: EINVAL };
+      if (!endsConversion(i + 1 < end ? fmt[i + 1] : undefined)) return { ok: false, errno: ERRNO.EINVAL };
       const s = arg === 0n ? '' : (mem.readString(arg, MAX_BPRINTF_BUF) ?? '');
       out += pad(s, spec, false);
       argi++;
@@ -154,7 +154,7 @@ export function bprintf(fmt: Uint8Array, args: readonly bigint[], maxArgs: numbe
       if (fmt[i] === 0x6c) i++;
     }
     const k = String.fromCharCode(fmt[i]);
-    if (!'diuxX'.includes(k) || i >= end) return { ok: false, errno: EINVAL };
+    if (!'diuxX'.includes(k) || i >= end) return { ok: false, errno: ERRNO.EINVAL };
     let body: string;
     if (k === 'd' || k === 'i') {
       const v = BigInt.asIntN(bits, arg);

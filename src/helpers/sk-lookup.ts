@@ -17,6 +17,7 @@ import { HELPER_IDS } from '../../vm/helpers.js';
 import { Memory } from '../../vm/memory.js';
 import type { HelperCall, HelperFn } from '../../vm/program.js';
 import { SockCtx } from '../skb/sock-ctx.js';
+import { AF_INET, AF_INET6, S32_MAX } from '../uapi.js';
 import type { SkbSock } from '../skb/skb.js';
 import { argMem, argU32, argU64, helperFault, setR0, setR0Ptr } from './args.js';
 import { skbState } from './skb-common.js';
@@ -36,12 +37,8 @@ export interface SocketQuery {
 /** A configured socket table: return the socket the kernel would find for `q`, if any. */
 export type SocketLookup = (q: SocketQuery) => SkbSock | undefined;
 
-const AF_INET = 2;
-const AF_INET6 = 10;
 const TUPLE_V4 = 12;
 const TUPLE_V6 = 36;
-/** net/core/filter.c: a netns id must fit in s32 when not negative. */
-const S32_MAX = 0x7fffffff;
 
 function lookup(protocol: 'tcp' | 'udp', common: boolean, name: CalleeName): HelperFn {
   return (call: HelperCall) => {

@@ -183,7 +183,6 @@ const SKB_GSO_GRE = 1 << 7;
 const SKB_GSO_IPXIP4 = 1 << 9;
 const SKB_GSO_IPXIP6 = 1 << 10;
 const SKB_GSO_UDP_TUNNEL = 1 << 11;
-const ETH_P_TEB = 0x6558;
 
 function netGrow(skb: Skb, off: number, n: number, flo: number, innerMacLen: number): number {
   const encap = (flo & ENCAP_L3_MASK) !== 0;
@@ -213,7 +212,7 @@ function netGrow(skb: Skb, off: number, n: number, flo: number, innerMacLen: num
     skb.innerMacHeader = skb.data + n + innerNet - innerMacLen;
     skb.innerNetworkHeader = skb.data + n + innerNet;
     skb.innerTransportHeader = innerTrans < 0 ? -1 : skb.data + n + innerTrans;
-    skb.innerProtocol = flo & BPF_F_ADJ_ROOM_ENCAP_L2_ETH ? ETH_P_TEB : skb.protocol;
+    skb.innerProtocol = flo & BPF_F_ADJ_ROOM_ENCAP_L2_ETH ? ETH_P.ETH_P_TEB : skb.protocol;
     skb.encapsulation = true;
     skb.networkHeader = skb.data + macLen;
     if (flo & BPF_F_ADJ_ROOM_ENCAP_L4_UDP) gsoType |= SKB_GSO_UDP_TUNNEL;

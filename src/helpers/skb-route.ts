@@ -6,7 +6,7 @@ import { type HelperFamily } from './family.js';
 import { HELPER_IDS } from '../../vm/helpers.js';
 import type { HelperFn } from '../../vm/program.js';
 import { findDevice } from '../skb/run-state.js';
-import { ERRNO } from '../uapi.js';
+import { AF_INET, AF_INET6, ERRNO } from '../uapi.js';
 import { argMem, argS32, argU32 } from './args.js';
 import { argHalves, ret, skbState } from './skb-common.js';
 
@@ -26,8 +26,6 @@ export const BPF_FIB_LKUP_RET = {
   FRAG_NEEDED: 8,
   NO_SRC_ADDR: 9,
 } as const;
-const AF_INET = 2;
-const AF_INET6 = 10;
 /** BPF_MTU_CHK_SEGS and the check_mtu results. */
 export const BPF_MTU_CHK_SEGS = 1;
 export const BPF_MTU_CHK_RET_SUCCESS = 0;

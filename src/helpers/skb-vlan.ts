@@ -10,11 +10,10 @@ import { HELPER_IDS } from '../../vm/helpers.js';
 import type { HelperFn } from '../../vm/program.js';
 import { syncPacket } from '../skb/run-state.js';
 import type { Skb } from '../skb/skb.js';
-import { ERRNO, ETH_HLEN, ETH_P } from '../uapi.js';
+import { ERRNO, ETH_HLEN, ETH_P, VLAN_HLEN } from '../uapi.js';
 import { argU32 } from './args.js';
 import { ret, skbState } from './skb-common.js';
 
-const VLAN_HLEN = 4;
 const isVlan = (p: number): boolean => p === ETH_P.ETH_P_8021Q || p === ETH_P.ETH_P_8021AD;
 const swap16 = (v: number): number => ((v & 0xff) << 8) | ((v >>> 8) & 0xff);
 

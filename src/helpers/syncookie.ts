@@ -16,7 +16,7 @@ import { byName, type HelperFamily } from './family.js';
 import type { HelperCall, HelperFn } from '../../vm/program.js';
 import { ERRNO } from '../uapi.js';
 import { argMem, argU32, setR0, setR0Big } from './args.js';
-import type { BaseRunState } from './base.js';
+import { HZ, type BaseRunState } from './base.js';
 
 /** Two SipHash keys (k0, k1) per family: [secret0.k0, secret0.k1, secret1.k0, secret1.k1]. */
 export interface SyncookieSecrets {
@@ -79,7 +79,6 @@ const MSSTAB4 = [536, 1300, 1440, 1460];
 const MSSTAB6 = [1220, 1420, 1440, 8940];
 const TCP_MSS_DEFAULT = 536;
 const IPV6_MIN_MSS = 1280 - 20 - 40;
-const HZ = 250n;
 
 interface Family {
   v6: boolean;

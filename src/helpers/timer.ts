@@ -45,7 +45,7 @@ export interface TimerRunContext {
   program: LinkedProgram;
   engine: Engine;
 }
-/** Run-state field read by the timer helpers (testRun sets it). */
+/** Run-state field read by the timer helpers (the tc run core, src/tc-run.ts, sets it). */
 export interface TimerRunState {
   timerContext?: TimerRunContext;
 }
@@ -335,7 +335,7 @@ const timerSetCallback: HelperFn = (c) => {
   if (ctx === undefined || (c.tailCalls ?? 0) > 0) {
     throw new VmFault(
       ErrorCode.UnsupportedHelper,
-      'bpf_timer_set_callback: callbacks are only supported in test runs (testRun, Collection.run), before any tail call',
+      'bpf_timer_set_callback: callbacks are only supported in runs through the tc run core (testRun, Collection.run, host.send), before any tail call',
       c.insnIndex,
       Op.CALL,
     );

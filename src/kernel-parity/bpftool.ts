@@ -11,13 +11,14 @@ import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSy
 import { release, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { UsageError } from '../../vm/errors.js';
-import { errnoName } from '../uapi.js';
+import { SK_BUFF_SIZE } from '../skb/sk-buff-ctx.js';
+import { BPF_FS_DEFAULT_PATH, errnoName } from '../uapi.js';
 import { entriesFromBpftool, refusedRun, type KernelRunReport, type RunRecord } from './diff.js';
 
 /** BPF_FS_MAGIC (include/uapi/linux/magic.h): the file system type of a mounted bpffs. */
 const BPF_FS_MAGIC = 0xcafe4a11;
 /** Where the pins go (the usual bpffs mount point). */
-export const BPFFS = '/sys/fs/bpf';
+export const BPFFS = BPF_FS_DEFAULT_PATH;
 /** Most bytes read from one bpftool run's output, and the longest one bpftool call may take. */
 const EXEC_MAX_BUFFER = 256 << 20;
 const EXEC_TIMEOUT_MS = 120_000;
@@ -115,8 +116,6 @@ export interface KernelRunOptions {
   note?: (line: string) => void;
 }
 
-/** sizeof(struct __sk_buff): the zeroed ctx_in that stands for "ctx_out without ctx_in". */
-const SK_BUFF_SIZE = 192;
 
 const lastLines = (s: string, n = 3): string => s.split('\n').map((l) => l.trim()).filter(Boolean).slice(-n).join(' / ');
 

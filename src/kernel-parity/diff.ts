@@ -15,8 +15,8 @@
  * has no counterpart for (faults, trace lines).
  */
 import { SKB_OFF, SK_BUFF_SIZE } from '../skb/sk-buff-ctx.js';
-import { tcActLabel } from '../net/trace.js';
-import { BPF_MAP_TYPE, ERRNO, type ErrnoName } from '../uapi.js';
+import { tcActLabel } from '../tc-verdict.js';
+import { BPF_MAP_TYPE, ERRNO, mapTypeName, type ErrnoName } from '../uapi.js';
 
 /** One run as `oracle run` and `tcxlab run` print it (docs/kernel-oracle.md §2). */
 export interface RunRecord {
@@ -106,9 +106,6 @@ const ID_VALUED_MAP_TYPES: ReadonlySet<number> = new Set([
   BPF_MAP_TYPE.BPF_MAP_TYPE_RINGBUF,
   BPF_MAP_TYPE.BPF_MAP_TYPE_USER_RINGBUF,
 ]);
-
-/** `prog_array` for BPF_MAP_TYPE_PROG_ARRAY. */
-const mapTypeName = (t: number): string => Object.entries(BPF_MAP_TYPE).find(([, v]) => v === t)?.[0].slice('BPF_MAP_TYPE_'.length).toLowerCase() ?? `type ${t}`;
 
 /** Widths of the `struct __sk_buff` fields named in SKB_OFF (4 bytes unless listed). */
 const FIELD_WIDTH: Readonly<Record<string, number>> = { cb: 20, tstamp: 8, sk: 8, flow_keys: 8, hwtstamp: 8, tstamp_type: 1, family: 4, local_port: 4 };

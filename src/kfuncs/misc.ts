@@ -8,12 +8,10 @@ import type { CalleeName } from '../helpers/args.js';
 import type { KfuncFamily } from './family.js';
 import { Memory, type CtxAccess } from '../../vm/memory.js';
 import type { HelperFn } from '../../vm/program.js';
-import { ERRNO } from '../uapi.js';
+import { BPF_MAX_LOOPS, ERRNO } from '../uapi.js';
 import { argMem, helperFault, setR0, setR0Ptr } from '../helpers/args.js';
 import { skbState } from '../helpers/skb-common.js';
 
-/** BPF_MAX_LOOPS (include/linux/bpf.h): the longest range bpf_iter_num_new accepts. */
-export const BPF_MAX_LOOPS = 8 * 1024 * 1024;
 
 /** The kernel struct sk_buff is not modelled: every access through bpf_cast_to_kern_ctx faults. */
 const NO_KERN_SKB: CtxAccess = { load: () => false, store: () => false };

@@ -12,8 +12,8 @@
  * element sees later updates (array_map_update_elem).
  */
 import type { Region } from '../../vm/memory.js';
-import { BPF_EXIST, BPF_F_LOCK, BPF_F_RDONLY_PROG, BPF_NOEXIST } from '../uapi.js';
-import { badFlags, BaseMap, E2BIG, EEXIST, EINVAL, ENOENT } from './base.js';
+import { BPF_EXIST, BPF_F_LOCK, BPF_F_RDONLY_PROG, BPF_NOEXIST, ERRNO } from '../uapi.js';
+import { badFlags, BaseMap } from './base.js';
 import { le32 } from './bytes.js';
 import type { ForEachCallback, HostValue, MapDefinition, MapEnv } from './types.js';
 // Imported bindings read once: the TS runners used by tests make every import use a getter call.
@@ -21,9 +21,9 @@ const _BPF_EXIST = BPF_EXIST;
 const _BPF_F_LOCK = BPF_F_LOCK;
 const _BPF_NOEXIST = BPF_NOEXIST;
 const _badFlags = badFlags;
-const _E2BIG = E2BIG;
-const _EEXIST = EEXIST;
-const _EINVAL = EINVAL;
+const _E2BIG = -ERRNO.E2BIG;
+const _EEXIST = -ERRNO.EEXIST;
+const _EINVAL = -ERRNO.EINVAL;
 
 export class ArrayMap extends BaseMap {
   /** All elements; element i is at offset i * stride. */
@@ -88,7 +88,7 @@ export class ArrayMap extends BaseMap {
 
   protected sysLookup(key: Uint8Array): HostValue | number {
     const i = BaseMap.index(key);
-    if (i >= this.maxEntries) return ENOENT;
+    if (i >= this.maxEntries) return -ERRNO.ENOENT;
     return this.readValue(this.values.bytes, i * this.stride);
   }
 

@@ -8,23 +8,12 @@
  */
 import { ErrnoError, ErrorCode } from '../../vm/errors.js';
 import type { Region } from '../../vm/memory.js';
-import { BPF_F_LOCK, BPF_F_RDONLY, BPF_F_RDONLY_PROG, BPF_F_WRONLY, BPF_MAP_TYPE, ERRNO, errnoName, mapTypeName } from '../uapi.js';
+import { BPF_F_LOCK, BPF_F_RDONLY, BPF_F_RDONLY_PROG, BPF_F_WRONLY, BPF_MAP_TYPE, ERRNO, errnoName, mapTypeName, uapiName } from '../uapi.js';
 import { compareBytes, copyBytes, isBytes, roundUp8, toHex } from './bytes.js';
 import { rawOrIntKey, type MapCodec, type MapValue } from './typed.js';
 import type { BpfMap, DumpEntry, DumpOptions, ForEachCallback, HostValue, MapDefinition, MapDump, MapEnv } from './types.js';
 // Imported bindings read once: the TS runners used by tests make every import use a getter call.
 const _copyBytes = copyBytes;
-
-export const EINVAL = -ERRNO.EINVAL;
-export const ENOENT = -ERRNO.ENOENT;
-export const EEXIST = -ERRNO.EEXIST;
-export const E2BIG = -ERRNO.E2BIG;
-export const ENOSPC = -ERRNO.ENOSPC;
-export const EPERM = -ERRNO.EPERM;
-export const EAGAIN = -ERRNO.EAGAIN;
-export const ENOTSUPP = -ERRNO.ENOTSUPP;
-export const EOPNOTSUPP = -ERRNO.EOPNOTSUPP;
-export const EBADF = -ERRNO.EBADF;
 
 /** Map types whose values are per CPU (the oracle's is_percpu). */
 export const PERCPU_TYPES: ReadonlySet<number> = new Set([
@@ -45,7 +34,8 @@ export function badFlags(flags: number): boolean {
 
 /** Throw the ErrnoError for a negative kernel result. */
 export function throwErrno(map: { name: string }, op: string, err: number, detail?: string): never {
-  const name = errnoName(err);
+  const name = uapiName(ERRNO, -err);
+  if (name === undefined) throw new Error(`map ${map.name}: ${op} returned ${err}, not a negative errno tcxlab names`);
   throw new ErrnoError(ErrorCode.Map, name, `map ${JSON.stringify(map.name)}: ${op}${detail ? `: ${detail}` : ''}`);
 }
 
@@ -91,16 +81,16 @@ export abstract class BaseMap implements BpfMap {
 
   /** Types whose update the verifier rejects for programs answer −EINVAL. */
   updateElem(_key: Uint8Array, _value: Uint8Array, _flags: number, _cpu: number): number {
-    return EINVAL;
+    return -ERRNO.EINVAL;
   }
 
   deleteElem(_key: Uint8Array, _cpu: number): number {
-    return EINVAL;
+    return -ERRNO.EINVAL;
   }
 
   /** Only array- and hash-like maps have map_for_each_callback in the kernel. */
   forEachElem(_cpu: number, _cb: ForEachCallback): number {
-    return EINVAL;
+    return -ERRNO.EINVAL;
   }
 
   // ---------------------------------------------------------------- host side
@@ -161,7 +151,7 @@ export abstract class BaseMap implements BpfMap {
     const k = this.encodeKey(key);
     const enc = (v: MapValue): Uint8Array => {
       if (isBytes(v)) return v;
-      if (this.codec === undefined) throwErrno(this, 'update', EINVAL, `map has no BTF value type: pass the value's ${this.valueSize} bytes`);
+      if (this.codec === undefined) throwErrno(this, 'update', -ERRNO.EINVAL, `map has no BTF value type: pass the value's ${this.valueSize} bytes`);
       return this.codec.encodeValue(v);
     };
     if (this.percpu && Array.isArray(value) && (!this.codec?.valueIsArray || value.every((x) => Array.isArray(x) || typeof x === 'string' || isBytes(x)))) {
@@ -181,10 +171,10 @@ export abstract class BaseMap implements BpfMap {
 
   lookup(key: Uint8Array): HostValue | undefined {
     this.checkKey('lookup', key);
-    if (this.flags & BPF_F_WRONLY) throwErrno(this, 'lookup', EPERM, 'map is write-only (BPF_F_WRONLY)');
+    if (this.flags & BPF_F_WRONLY) throwErrno(this, 'lookup', -ERRNO.EPERM, 'map is write-only (BPF_F_WRONLY)');
     const r = this.sysLookup(key);
     if (typeof r === 'number') {
-      if (r === ENOENT) return undefined;
+      if (r === -ERRNO.ENOENT) return undefined;
       throwErrno(this, 'lookup', r);
     }
     return r;
@@ -194,7 +184,7 @@ export abstract class BaseMap implements BpfMap {
     this.checkKey('update', key);
     this.checkWritable('update');
     // map_update_elem (syscall.c) refuses BPF_F_LOCK on values without a lock before the map does.
-    if (flags & BPF_F_LOCK && this.def.spinLockOffset === undefined) throwErrno(this, 'update', EINVAL, 'BPF_F_LOCK without a bpf_spin_lock');
+    if (flags & BPF_F_LOCK && this.def.spinLockOffset === undefined) throwErrno(this, 'update', -ERRNO.EINVAL, 'BPF_F_LOCK without a bpf_spin_lock');
     const r = this.sysUpdate(key, this.packValue(value), flags);
     if (r < 0) throwErrno(this, 'update', r);
   }
@@ -290,13 +280,13 @@ export abstract class BaseMap implements BpfMap {
   // ---------------------------------------------------------------- shared checks
   protected checkKey(op: string, key: Uint8Array): void {
     if (!isBytes(key) || key.length !== this.keySize)
-      throwErrno(this, op, EINVAL, `key must be ${this.keySize} bytes`);
+      throwErrno(this, op, -ERRNO.EINVAL, `key must be ${this.keySize} bytes`);
   }
 
   /** Syscall write permission: BPF_F_RDONLY maps and frozen maps refuse writes (EPERM). */
   protected checkWritable(op: string): void {
-    if (this.flags & BPF_F_RDONLY) throwErrno(this, op, EPERM, 'map is read-only (BPF_F_RDONLY)');
-    if (this.frozen) throwErrno(this, op, EPERM, 'map is frozen');
+    if (this.flags & BPF_F_RDONLY) throwErrno(this, op, -ERRNO.EPERM, 'map is read-only (BPF_F_RDONLY)');
+    if (this.frozen) throwErrno(this, op, -ERRNO.EPERM, 'map is frozen');
   }
 
   /**
@@ -308,15 +298,15 @@ export abstract class BaseMap implements BpfMap {
     const vs = this.valueSize;
     if (!this.percpu) {
       if (!isBytes(value) || value.length !== vs)
-        throwErrno(this, 'update', EINVAL, `value must be ${vs} bytes`);
+        throwErrno(this, 'update', -ERRNO.EINVAL, `value must be ${vs} bytes`);
       return value;
     }
     const n = this.env.ncpus;
     const out = new Uint8Array(n * this.stride);
     if (Array.isArray(value)) {
-      if (value.length !== n) throwErrno(this, 'update', EINVAL, `per-CPU value needs ${n} CPU values`);
+      if (value.length !== n) throwErrno(this, 'update', -ERRNO.EINVAL, `per-CPU value needs ${n} CPU values`);
       value.forEach((v, c) => {
-        if (!isBytes(v) || v.length !== vs) throwErrno(this, 'update', EINVAL, `value must be ${vs} bytes`);
+        if (!isBytes(v) || v.length !== vs) throwErrno(this, 'update', -ERRNO.EINVAL, `value must be ${vs} bytes`);
         out.set(v, c * this.stride);
       });
       return out;
@@ -326,7 +316,7 @@ export abstract class BaseMap implements BpfMap {
       for (let c = 0; c < n; c++) out.set(value, c * this.stride);
       return out;
     }
-    return throwErrno(this, 'update', EINVAL, `per-CPU value must be ${vs} or ${n * this.stride} bytes`);
+    return throwErrno(this, 'update', -ERRNO.EINVAL, `per-CPU value must be ${vs} or ${n * this.stride} bytes`);
   }
 
   /** Per-CPU values of a packed region slice, without the padding. */

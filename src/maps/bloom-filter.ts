@@ -11,8 +11,8 @@
  * false positives are deterministic and those of a BPF_F_ZERO_SEED kernel map.
  */
 import type { Region } from '../../vm/memory.js';
-import { BPF_ANY } from '../uapi.js';
-import { BaseMap, EINVAL, ENOENT, EOPNOTSUPP, throwErrno } from './base.js';
+import { BPF_ANY, ERRNO } from '../uapi.js';
+import { BaseMap, throwErrno } from './base.js';
 import { jhash, jhash2 } from './jhash.js';
 import { isBytes } from './bytes.js';
 import type { HostValue, MapDefinition, MapEnv } from './types.js';
@@ -64,7 +64,7 @@ export class BloomFilterMap extends BaseMap {
 
   /** bloom_map_push_elem: only BPF_ANY. */
   pushElem(value: Uint8Array, flags: number): number {
-    if (flags !== BPF_ANY) return EINVAL;
+    if (flags !== BPF_ANY) return -ERRNO.EINVAL;
     for (let i = 0; i < this.nrHashFuncs; i++) {
       const b = this.bit(value, i);
       if (this.bits) this.bits[b >>> 3] |= 1 << (b & 7);
@@ -78,14 +78,14 @@ export class BloomFilterMap extends BaseMap {
     for (let i = 0; i < this.nrHashFuncs; i++) {
       const b = this.bit(value, i);
       const set = this.bits ? (this.bits[b >>> 3] >> (b & 7)) & 1 : this.sparse?.has(b) ? 1 : 0;
-      if (!set) return ENOENT;
+      if (!set) return -ERRNO.ENOENT;
     }
     return 0;
   }
 
   /** bloom_map_pop_elem: not supported. */
   popElem(_out: Uint8Array): number {
-    return EOPNOTSUPP;
+    return -ERRNO.EOPNOTSUPP;
   }
 
   /** BPF_MAP_UPDATE_ELEM (NULL key) pushes. */
@@ -95,7 +95,7 @@ export class BloomFilterMap extends BaseMap {
 
   /** Host membership test (BPF_MAP_LOOKUP_ELEM with the value as input). */
   has(value: Uint8Array): boolean {
-    if (!isBytes(value) || value.length !== this.valueSize) throwErrno(this, 'lookup', EINVAL, `value must be ${this.valueSize} bytes`);
+    if (!isBytes(value) || value.length !== this.valueSize) throwErrno(this, 'lookup', -ERRNO.EINVAL, `value must be ${this.valueSize} bytes`);
     return this.peekElem(value) === 0;
   }
 
@@ -106,7 +106,7 @@ export class BloomFilterMap extends BaseMap {
 
   /** The value is an input of the kernel's lookup: use `has(value)`. */
   protected sysLookup(_key: Uint8Array): HostValue | number {
-    return EINVAL;
+    return -ERRNO.EINVAL;
   }
 
   protected sysUpdate(_key: Uint8Array, value: Uint8Array, flags: number): number {
@@ -114,7 +114,7 @@ export class BloomFilterMap extends BaseMap {
   }
 
   protected sysDelete(_key: Uint8Array): number {
-    return EOPNOTSUPP;
+    return -ERRNO.EOPNOTSUPP;
   }
 
   keys(): Uint8Array[] {
@@ -123,6 +123,6 @@ export class BloomFilterMap extends BaseMap {
 
   /** bloom_map_get_next_key: −EOPNOTSUPP. */
   override nextKey(_key?: Uint8Array): Uint8Array | undefined {
-    return throwErrno(this, 'get_next_key', EOPNOTSUPP);
+    return throwErrno(this, 'get_next_key', -ERRNO.EOPNOTSUPP);
   }
 }

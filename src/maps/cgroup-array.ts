@@ -8,7 +8,7 @@
  */
 import type { Region } from '../../vm/memory.js';
 import { BPF_ANY, ERRNO } from '../uapi.js';
-import { BaseMap, E2BIG, EINVAL, ENOENT } from './base.js';
+import { BaseMap } from './base.js';
 import { le32 } from './bytes.js';
 import type { HostValue } from './types.js';
 
@@ -28,14 +28,14 @@ export class CgroupArrayMap extends BaseMap {
 
   /** bpf_fd_array_map_update_elem: BPF_ANY only, index in range, then the fd. */
   protected sysUpdate(key: Uint8Array, _value: Uint8Array, flags: number): number {
-    if (flags !== BPF_ANY) return EINVAL;
-    if (BaseMap.index(key) >= this.maxEntries) return E2BIG;
+    if (flags !== BPF_ANY) return -ERRNO.EINVAL;
+    if (BaseMap.index(key) >= this.maxEntries) return -ERRNO.E2BIG;
     return -ERRNO.EBADF;
   }
 
   /** fd_array_map_delete_elem. */
   protected sysDelete(key: Uint8Array): number {
-    return BaseMap.index(key) >= this.maxEntries ? E2BIG : ENOENT;
+    return BaseMap.index(key) >= this.maxEntries ? -ERRNO.E2BIG : -ERRNO.ENOENT;
   }
 
   keys(limit = Infinity): Uint8Array[] {

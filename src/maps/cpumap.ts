@@ -6,7 +6,7 @@
  */
 import type { Region } from '../../vm/memory.js';
 import { BPF_EXIST, BPF_NOEXIST, ERRNO } from '../uapi.js';
-import { BaseMap, E2BIG, EEXIST, EINVAL, ENOENT } from './base.js';
+import { BaseMap } from './base.js';
 import { le32 } from './bytes.js';
 import type { HostValue, MapDefinition, MapEnv } from './types.js';
 
@@ -30,9 +30,9 @@ export class CpuMap extends BaseMap {
   override updateElem(key: Uint8Array, value: Uint8Array, flags: number, _cpu: number): number {
     const cpu = BaseMap.index(key);
     const qsize = (value[0] | (value[1] << 8) | (value[2] << 16) | (value[3] << 24)) >>> 0;
-    if (!(flags >= 0 && flags <= BPF_EXIST)) return EINVAL;
-    if (cpu >= this.maxEntries) return E2BIG;
-    if (flags === BPF_NOEXIST) return EEXIST;
+    if (!(flags >= 0 && flags <= BPF_EXIST)) return -ERRNO.EINVAL;
+    if (cpu >= this.maxEntries) return -ERRNO.E2BIG;
+    if (flags === BPF_NOEXIST) return -ERRNO.EEXIST;
     if (qsize > CPUMAP_MAX_QSIZE) return -ERRNO.EOVERFLOW;
     if (cpu >= this.env.ncpus) return -ERRNO.ENODEV; // !cpu_possible(key_cpu)
     if (qsize === 0) {
@@ -49,14 +49,14 @@ export class CpuMap extends BaseMap {
 
   override deleteElem(key: Uint8Array, _cpu: number): number {
     const cpu = BaseMap.index(key);
-    if (cpu >= this.maxEntries) return EINVAL;
+    if (cpu >= this.maxEntries) return -ERRNO.EINVAL;
     this.slots[cpu] = undefined;
     return 0;
   }
 
   protected sysLookup(key: Uint8Array): HostValue | number {
     const v = this.slots[BaseMap.index(key)];
-    return v === undefined ? ENOENT : v.slice();
+    return v === undefined ? -ERRNO.ENOENT : v.slice();
   }
 
   protected sysUpdate(key: Uint8Array, value: Uint8Array, flags: number): number {

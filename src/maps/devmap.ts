@@ -10,8 +10,8 @@
  * read-only (the flag does not show in map_flags as the kernel golden dumps them).
  */
 import type { Region } from '../../vm/memory.js';
-import { BPF_EXIST, BPF_NOEXIST } from '../uapi.js';
-import { BaseMap, E2BIG, EEXIST, EINVAL, ENOENT } from './base.js';
+import { BPF_EXIST, BPF_NOEXIST, ERRNO } from '../uapi.js';
+import { BaseMap } from './base.js';
 import { compareBytes, le32 } from './bytes.js';
 import type { HostValue, MapDefinition, MapEnv } from './types.js';
 
@@ -20,9 +20,9 @@ function devmapValue(env: MapEnv, valueSize: number, value: Uint8Array): Uint8Ar
   const dv = new DataView(value.buffer, value.byteOffset, value.byteLength);
   const ifindex = dv.getUint32(0, true);
   const fd = valueSize >= 8 ? dv.getInt32(4, true) : 0;
-  if (ifindex === 0) return fd > 0 ? EINVAL : 0;
-  if (env.ifindexExists !== undefined && !env.ifindexExists(ifindex)) return EINVAL; // dev_get_by_index
-  if (fd > 0) return EINVAL; // bpf_prog_get_type_dev: tcxlab has no program fds
+  if (ifindex === 0) return fd > 0 ? -ERRNO.EINVAL : 0;
+  if (env.ifindexExists !== undefined && !env.ifindexExists(ifindex)) return -ERRNO.EINVAL; // dev_get_by_index
+  if (fd > 0) return -ERRNO.EINVAL; // bpf_prog_get_type_dev: tcxlab has no program fds
   const out = new Uint8Array(valueSize);
   out.set(value.subarray(0, 4)); // val.ifindex; bpf_prog.id stays 0
   return out;
@@ -50,9 +50,9 @@ export class DevMap extends BaseMap {
   /** __dev_map_update_elem. */
   override updateElem(key: Uint8Array, value: Uint8Array, flags: number, _cpu: number): number {
     const i = BaseMap.index(key);
-    if (!(flags >= 0 && flags <= BPF_EXIST)) return EINVAL;
-    if (i >= this.maxEntries) return E2BIG;
-    if (flags === BPF_NOEXIST) return EEXIST;
+    if (!(flags >= 0 && flags <= BPF_EXIST)) return -ERRNO.EINVAL;
+    if (i >= this.maxEntries) return -ERRNO.E2BIG;
+    if (flags === BPF_NOEXIST) return -ERRNO.EEXIST;
     const v = devmapValue(this.env, this.valueSize, value);
     if (typeof v === 'number') {
       if (v < 0) return v;
@@ -68,7 +68,7 @@ export class DevMap extends BaseMap {
   /** dev_map_delete_elem: out of range is EINVAL, an empty slot is fine. */
   override deleteElem(key: Uint8Array, _cpu: number): number {
     const i = BaseMap.index(key);
-    if (i >= this.maxEntries) return EINVAL;
+    if (i >= this.maxEntries) return -ERRNO.EINVAL;
     this.present[i] = 0;
     this.values.bytes.fill(0, i * this.stride, (i + 1) * this.stride);
     return 0;
@@ -76,7 +76,7 @@ export class DevMap extends BaseMap {
 
   protected sysLookup(key: Uint8Array): HostValue | number {
     const i = BaseMap.index(key);
-    if (i >= this.maxEntries || !this.present[i]) return ENOENT;
+    if (i >= this.maxEntries || !this.present[i]) return -ERRNO.ENOENT;
     return this.values.bytes.slice(i * this.stride, i * this.stride + this.valueSize);
   }
 
@@ -151,16 +151,16 @@ export class DevMapHash extends BaseMap {
   override updateElem(key: Uint8Array, value: Uint8Array, flags: number, _cpu: number): number {
     const k = BaseMap.index(key);
     const ifindex = (value[0] | (value[1] << 8) | (value[2] << 16) | (value[3] << 24)) >>> 0;
-    if (!(flags >= 0 && flags <= BPF_EXIST) || ifindex === 0) return EINVAL;
+    if (!(flags >= 0 && flags <= BPF_EXIST) || ifindex === 0) return -ERRNO.EINVAL;
     const old = this.find(k);
-    if (old !== undefined && flags & BPF_NOEXIST) return EEXIST;
+    if (old !== undefined && flags & BPF_NOEXIST) return -ERRNO.EEXIST;
     const v = devmapValue(this.env, this.valueSize, value);
-    if (typeof v === 'number') return v < 0 ? v : EINVAL;
+    if (typeof v === 'number') return v < 0 ? v : -ERRNO.EINVAL;
     const b = this.bucketOf(k, true);
     if (old !== undefined) {
       b.splice(b.indexOf(old), 1);
     } else {
-      if (this.items >= this.maxEntries) return E2BIG;
+      if (this.items >= this.maxEntries) return -ERRNO.E2BIG;
       this.items++;
     }
     // A new node replaces the old one at the head of its bucket.
@@ -171,7 +171,7 @@ export class DevMapHash extends BaseMap {
   override deleteElem(key: Uint8Array, _cpu: number): number {
     const k = BaseMap.index(key);
     const old = this.find(k);
-    if (old === undefined) return ENOENT;
+    if (old === undefined) return -ERRNO.ENOENT;
     const b = this.bucketOf(k);
     b.splice(b.indexOf(old), 1);
     this.items--;
@@ -180,7 +180,7 @@ export class DevMapHash extends BaseMap {
 
   protected sysLookup(key: Uint8Array): HostValue | number {
     const d = this.find(BaseMap.index(key));
-    return d === undefined ? ENOENT : d.region.bytes.slice(0, this.valueSize);
+    return d === undefined ? -ERRNO.ENOENT : d.region.bytes.slice(0, this.valueSize);
   }
 
   protected sysUpdate(key: Uint8Array, value: Uint8Array, flags: number): number {

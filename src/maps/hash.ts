@@ -26,8 +26,8 @@
  * are sorted by key bytes, as the oracle prints them.
  */
 import type { Region } from '../../vm/memory.js';
-import { BPF_EXIST, BPF_F_LOCK, BPF_F_NO_PREALLOC, BPF_NOEXIST } from '../uapi.js';
-import { badFlags, BaseMap, E2BIG, EEXIST, EINVAL, ENOENT } from './base.js';
+import { BPF_EXIST, BPF_F_LOCK, BPF_F_NO_PREALLOC, BPF_NOEXIST, ERRNO } from '../uapi.js';
+import { badFlags, BaseMap } from './base.js';
 import { compareBytes, copyBytes, keyOf, roundUp8 } from './bytes.js';
 import type { ForEachCallback, HostValue, MapDefinition, MapEnv } from './types.js';
 // Imported bindings read once: the TS runners used by tests make every import use a getter call.
@@ -36,10 +36,10 @@ const _BPF_F_LOCK = BPF_F_LOCK;
 const _BPF_NOEXIST = BPF_NOEXIST;
 const _BPF_F_NO_PREALLOC = BPF_F_NO_PREALLOC;
 const _badFlags = badFlags;
-const _E2BIG = E2BIG;
-const _EEXIST = EEXIST;
-const _EINVAL = EINVAL;
-const _ENOENT = ENOENT;
+const _E2BIG = -ERRNO.E2BIG;
+const _EEXIST = -ERRNO.EEXIST;
+const _EINVAL = -ERRNO.EINVAL;
+const _ENOENT = -ERRNO.ENOENT;
 const _copyBytes = copyBytes;
 const _keyOf = keyOf;
 

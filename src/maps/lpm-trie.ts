@@ -17,17 +17,17 @@
  * value) and freed node regions are reused LIFO.
  */
 import type { Region } from '../../vm/memory.js';
-import { BPF_EXIST, BPF_NOEXIST } from '../uapi.js';
-import { BaseMap, EEXIST, EINVAL, ENOENT, ENOSPC } from './base.js';
+import { BPF_EXIST, BPF_NOEXIST, ERRNO } from '../uapi.js';
+import { BaseMap } from './base.js';
 import { compareBytes, copyBytes, u32le } from './bytes.js';
 import type { HostValue, MapDefinition, MapEnv } from './types.js';
 // Imported bindings read once: the TS runners used by tests make every import use a getter call.
 const _BPF_EXIST = BPF_EXIST;
 const _BPF_NOEXIST = BPF_NOEXIST;
-const _EEXIST = EEXIST;
-const _EINVAL = EINVAL;
-const _ENOENT = ENOENT;
-const _ENOSPC = ENOSPC;
+const _EEXIST = -ERRNO.EEXIST;
+const _EINVAL = -ERRNO.EINVAL;
+const _ENOENT = -ERRNO.ENOENT;
+const _ENOSPC = -ERRNO.ENOSPC;
 const _copyBytes = copyBytes;
 const _u32le = u32le;
 

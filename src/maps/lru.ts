@@ -26,15 +26,15 @@
  */
 import type { Region } from '../../vm/memory.js';
 import { BPF_EXIST, BPF_F_NO_COMMON_LRU, ERRNO } from '../uapi.js';
-import { EINVAL, ENOENT } from './base.js';
+
 import { keyOf } from './bytes.js';
 import { checkFlags, HashTableBase } from './hash.js';
 import { KernelLru, type KNode } from './lru-kernel.js';
 import type { MapDefinition, MapEnv } from './types.js';
 // Imported bindings read once: the TS runners used by tests make every import use a getter call.
 const _BPF_EXIST = BPF_EXIST;
-const _EINVAL = EINVAL;
-const _ENOENT = ENOENT;
+const _EINVAL = -ERRNO.EINVAL;
+const _ENOENT = -ERRNO.ENOENT;
 const _ENOMEM = -ERRNO.ENOMEM;
 const _keyOf = keyOf;
 const _checkFlags = checkFlags;

@@ -12,8 +12,8 @@
  * BPF_F_INNER_MAP (array_map_meta_equal). A mismatch is −EINVAL.
  */
 import type { Region } from '../../vm/memory.js';
-import { BPF_ANY, BPF_EXIST, BPF_F_INNER_MAP, BPF_F_NO_PREALLOC, BPF_MAP_TYPE } from '../uapi.js';
-import { BaseMap, E2BIG, EBADF, EINVAL, ENOENT, throwErrno } from './base.js';
+import { BPF_ANY, BPF_EXIST, BPF_F_INNER_MAP, BPF_F_NO_PREALLOC, BPF_MAP_TYPE, ERRNO } from '../uapi.js';
+import { BaseMap, throwErrno } from './base.js';
 import { compareBytes, keyOf, le32, u32le } from './bytes.js';
 import { Slots } from './slots.js';
 import { checkFlags } from './hash.js';
@@ -34,19 +34,19 @@ abstract class MapOfMaps extends BaseMap {
 
   constructor(env: MapEnv, def: MapDefinition) {
     super(env, def);
-    if (!def.innerMap) throwErrno(this, 'create', EBADF, 'no inner map template');
+    if (!def.innerMap) throwErrno(this, 'create', -ERRNO.EBADF, 'no inner map template');
     this.template = def.innerMap;
   }
 
   /** A host value (u32 map id) → the map, or an errno. */
   protected resolveInner(value: Uint8Array): BpfMap | number {
     const m = this.env.maps.get(u32le(value));
-    if (!m) return EBADF;
-    return innerMapMatches(this.template, m) ? m : EINVAL;
+    if (!m) return -ERRNO.EBADF;
+    return innerMapMatches(this.template, m) ? m : -ERRNO.EINVAL;
   }
 
   protected checkInner(op: string, inner: BpfMap): void {
-    if (!innerMapMatches(this.template, inner)) throwErrno(this, op, EINVAL, `map ${JSON.stringify(inner.name)} does not match the inner map template`);
+    if (!innerMapMatches(this.template, inner)) throwErrno(this, op, -ERRNO.EINVAL, `map ${JSON.stringify(inner.name)} does not match the inner map template`);
   }
 }
 
@@ -74,20 +74,20 @@ export class ArrayOfMapsMap extends MapOfMaps {
   /** Store `inner` in slot `index` (host side). */
   setInner(index: number, inner: BpfMap): void {
     this.checkWritable('update');
-    if (!(index >= 0 && index < this.maxEntries)) throwErrno(this, 'update', E2BIG);
+    if (!(index >= 0 && index < this.maxEntries)) throwErrno(this, 'update', -ERRNO.E2BIG);
     this.checkInner('update', inner);
     this.slots.set(index, inner);
   }
 
   protected sysLookup(key: Uint8Array): HostValue | number {
     const m = this.slots.get(u32le(key));
-    return m ? le32(m.id) : ENOENT;
+    return m ? le32(m.id) : -ERRNO.ENOENT;
   }
 
   protected sysUpdate(key: Uint8Array, value: Uint8Array, flags: number): number {
-    if (flags !== BPF_ANY) return EINVAL;
+    if (flags !== BPF_ANY) return -ERRNO.EINVAL;
     const i = u32le(key);
-    if (i >= this.maxEntries) return E2BIG;
+    if (i >= this.maxEntries) return -ERRNO.E2BIG;
     const m = this.resolveInner(value);
     if (typeof m === 'number') return m;
     this.slots.set(i, m);
@@ -96,8 +96,8 @@ export class ArrayOfMapsMap extends MapOfMaps {
 
   protected sysDelete(key: Uint8Array): number {
     const i = u32le(key);
-    if (i >= this.maxEntries) return E2BIG;
-    if (!this.slots.get(i)) return ENOENT;
+    if (i >= this.maxEntries) return -ERRNO.E2BIG;
+    if (!this.slots.get(i)) return -ERRNO.ENOENT;
     this.slots.set(i, undefined);
     return 0;
   }
@@ -143,23 +143,23 @@ export class HashOfMapsMap extends MapOfMaps {
 
   /** htab_map_update_elem rules with a map as the value. */
   private putInner(key: Uint8Array, inner: BpfMap, flags: number): number {
-    if (!(flags >= 0 && flags <= BPF_EXIST)) return EINVAL;
+    if (!(flags >= 0 && flags <= BPF_EXIST)) return -ERRNO.EINVAL;
     const k = keyOf(key, this.keySize);
     const old = this.table.get(k);
     const err = checkFlags(old !== undefined, flags);
     if (err) return err;
-    if (!old && this.table.size >= this.maxEntries) return E2BIG;
+    if (!old && this.table.size >= this.maxEntries) return -ERRNO.E2BIG;
     this.table.set(k, { key: key.slice(), inner });
     return 0;
   }
 
   protected sysLookup(key: Uint8Array): HostValue | number {
     const e = this.table.get(keyOf(key, this.keySize));
-    return e ? le32(e.inner.id) : ENOENT;
+    return e ? le32(e.inner.id) : -ERRNO.ENOENT;
   }
 
   protected sysUpdate(key: Uint8Array, value: Uint8Array, flags: number): number {
-    if (!(flags >= 0 && flags <= BPF_EXIST)) return EINVAL;
+    if (!(flags >= 0 && flags <= BPF_EXIST)) return -ERRNO.EINVAL;
     const m = this.resolveInner(value);
     if (typeof m === 'number') return m;
     return this.putInner(key, m, flags);
@@ -167,7 +167,7 @@ export class HashOfMapsMap extends MapOfMaps {
 
   protected sysDelete(key: Uint8Array): number {
     const k = keyOf(key, this.keySize);
-    if (!this.table.delete(k)) return ENOENT;
+    if (!this.table.delete(k)) return -ERRNO.ENOENT;
     return 0;
   }
 

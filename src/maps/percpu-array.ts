@@ -9,8 +9,8 @@
  * From the host a value is ncpus slots of round_up(value_size, 8) bytes (bpf_percpu_array_copy).
  */
 import type { Region } from '../../vm/memory.js';
-import { BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST } from '../uapi.js';
-import { badFlags, BaseMap, E2BIG, EEXIST, EINVAL, ENOENT } from './base.js';
+import { BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST, ERRNO } from '../uapi.js';
+import { badFlags, BaseMap } from './base.js';
 import { copyBytes, le32 } from './bytes.js';
 import type { ForEachCallback, HostValue, MapDefinition, MapEnv } from './types.js';
 // Imported bindings read once: the TS runners used by tests make every import use a getter call.
@@ -18,9 +18,9 @@ const _BPF_EXIST = BPF_EXIST;
 const _BPF_F_LOCK = BPF_F_LOCK;
 const _BPF_NOEXIST = BPF_NOEXIST;
 const _badFlags = badFlags;
-const _E2BIG = E2BIG;
-const _EEXIST = EEXIST;
-const _EINVAL = EINVAL;
+const _E2BIG = -ERRNO.E2BIG;
+const _EEXIST = -ERRNO.EEXIST;
+const _EINVAL = -ERRNO.EINVAL;
 const _copyBytes = copyBytes;
 
 export class PercpuArrayMap extends BaseMap {
@@ -73,7 +73,7 @@ export class PercpuArrayMap extends BaseMap {
 
   protected sysLookup(key: Uint8Array): HostValue | number {
     const i = BaseMap.index(key);
-    if (i >= this.maxEntries) return ENOENT;
+    if (i >= this.maxEntries) return -ERRNO.ENOENT;
     const out: Uint8Array[] = [];
     for (let c = 0; c < this.env.ncpus; c++) {
       const o = this.offset(i, c);

@@ -9,8 +9,8 @@
  * kernel with no reader.
  */
 import type { Region } from '../../vm/memory.js';
-import { BPF_ANY, BPF_F_CURRENT_CPU } from '../uapi.js';
-import { BaseMap, E2BIG, EINVAL, ENOENT, ENOTSUPP, EOPNOTSUPP, throwErrno } from './base.js';
+import { BPF_ANY, BPF_F_CURRENT_CPU, ERRNO } from '../uapi.js';
+import { BaseMap, throwErrno } from './base.js';
 import type { HostValue, MapDefinition, MapEnv } from './types.js';
 import { Slots } from './slots.js';
 import { le32, u32le } from './bytes.js';
@@ -41,7 +41,7 @@ export class PerfEventArrayMap extends BaseMap {
 
   /** Put an event bound to `cpu` (default: the slot index) into slot `index`. */
   attach(index: number, cpu = index): void {
-    if (!(index >= 0 && index < this.maxEntries)) throwErrno(this, 'attach', E2BIG);
+    if (!(index >= 0 && index < this.maxEntries)) throwErrno(this, 'attach', -ERRNO.E2BIG);
     this.slots.set(index, cpu);
   }
 
@@ -67,10 +67,10 @@ export class PerfEventArrayMap extends BaseMap {
    */
   output(index: number, cpu: number, data: Uint8Array, tail?: Uint8Array): number {
     const i = index === BPF_F_CURRENT_CPU ? cpu : index >>> 0;
-    if (i >= this.maxEntries) return E2BIG;
+    if (i >= this.maxEntries) return -ERRNO.E2BIG;
     const ev = this.slots.get(i);
-    if (ev === undefined) return ENOENT;
-    if (ev !== cpu) return EOPNOTSUPP;
+    if (ev === undefined) return -ERRNO.ENOENT;
+    if (ev !== cpu) return -ERRNO.EOPNOTSUPP;
     const rec = new Uint8Array(data.length + (tail?.length ?? 0));
     rec.set(data);
     if (tail) rec.set(tail, data.length);
@@ -85,7 +85,7 @@ export class PerfEventArrayMap extends BaseMap {
 
   /** The syscall cannot read perf event slots back (−ENOTSUPP): the oracle dumps them as null. */
   protected sysLookup(_key: Uint8Array): HostValue | number {
-    return ENOTSUPP;
+    return -ERRNO.ENOTSUPP;
   }
 
   /**
@@ -93,9 +93,9 @@ export class PerfEventArrayMap extends BaseMap {
    * event is bound to.
    */
   protected sysUpdate(key: Uint8Array, value: Uint8Array, flags: number): number {
-    if (flags !== BPF_ANY) return EINVAL;
+    if (flags !== BPF_ANY) return -ERRNO.EINVAL;
     const i = u32le(key);
-    if (i >= this.maxEntries) return E2BIG;
+    if (i >= this.maxEntries) return -ERRNO.E2BIG;
     this.slots.set(i, u32le(value));
     return 0;
   }
@@ -103,8 +103,8 @@ export class PerfEventArrayMap extends BaseMap {
   /** fd_array_map_delete_elem. */
   protected sysDelete(key: Uint8Array): number {
     const i = u32le(key);
-    if (i >= this.maxEntries) return E2BIG;
-    if (this.slots.get(i) === undefined) return ENOENT;
+    if (i >= this.maxEntries) return -ERRNO.E2BIG;
+    if (this.slots.get(i) === undefined) return -ERRNO.ENOENT;
     this.slots.set(i, undefined);
     return 0;
   }

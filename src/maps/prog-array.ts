@@ -11,8 +11,8 @@
  */
 import type { Region } from '../../vm/memory.js';
 import type { LinkedProgram } from '../../vm/program.js';
-import { BPF_ANY } from '../uapi.js';
-import { BaseMap, E2BIG, EBADF, EINVAL, ENOENT, throwErrno } from './base.js';
+import { BPF_ANY, ERRNO } from '../uapi.js';
+import { BaseMap, throwErrno } from './base.js';
 import { Slots } from './slots.js';
 import { le32, u32le } from './bytes.js';
 import type { HostValue, MapDefinition, MapEnv } from './types.js';
@@ -45,7 +45,7 @@ export class ProgArrayMap extends BaseMap {
   /** Put `prog` (with id `id`, reported by lookups and dumps) into slot `index`. */
   setProgram(index: number, prog: LinkedProgram, id: number): void {
     this.checkWritable('update');
-    if (!(index >= 0 && index < this.maxEntries)) throwErrno(this, 'update', E2BIG);
+    if (!(index >= 0 && index < this.maxEntries)) throwErrno(this, 'update', -ERRNO.E2BIG);
     this.slots.set(index, { prog, id });
   }
 
@@ -56,25 +56,25 @@ export class ProgArrayMap extends BaseMap {
 
   protected sysLookup(key: Uint8Array): HostValue | number {
     const s = this.slots.get(u32le(key));
-    return s ? le32(s.id) : ENOENT;
+    return s ? le32(s.id) : -ERRNO.ENOENT;
   }
 
   /** bpf_fd_array_map_update_elem: only BPF_ANY; the value names a program by id. */
   protected sysUpdate(key: Uint8Array, value: Uint8Array, flags: number): number {
-    if (flags !== BPF_ANY) return EINVAL;
+    if (flags !== BPF_ANY) return -ERRNO.EINVAL;
     const i = u32le(key);
-    if (i >= this.maxEntries) return E2BIG;
+    if (i >= this.maxEntries) return -ERRNO.E2BIG;
     const id = u32le(value);
     const prog = this.resolveProgram?.(id);
-    if (!prog) return EBADF;
+    if (!prog) return -ERRNO.EBADF;
     this.slots.set(i, { prog, id });
     return 0;
   }
 
   protected sysDelete(key: Uint8Array): number {
     const i = u32le(key);
-    if (i >= this.maxEntries) return E2BIG;
-    if (!this.slots.get(i)) return ENOENT;
+    if (i >= this.maxEntries) return -ERRNO.E2BIG;
+    if (!this.slots.get(i)) return -ERRNO.ENOENT;
     this.slots.set(i, undefined);
     return 0;
   }

@@ -11,16 +11,16 @@
  * copied in and out; programs never get pointers into the ring, so it needs no region.
  */
 import type { Region } from '../../vm/memory.js';
-import { BPF_EXIST, BPF_MAP_TYPE, BPF_NOEXIST } from '../uapi.js';
-import { BaseMap, E2BIG, EINVAL, ENOENT, throwErrno } from './base.js';
+import { BPF_EXIST, BPF_MAP_TYPE, BPF_NOEXIST, ERRNO } from '../uapi.js';
+import { BaseMap, throwErrno } from './base.js';
 import { copyBytes } from './bytes.js';
 import type { HostValue, MapDefinition, MapEnv } from './types.js';
 // Imported bindings read once: the TS runners used by tests make every import use a getter call.
 const _BPF_EXIST = BPF_EXIST;
 const _BPF_NOEXIST = BPF_NOEXIST;
-const _E2BIG = E2BIG;
-const _EINVAL = EINVAL;
-const _ENOENT = ENOENT;
+const _E2BIG = -ERRNO.E2BIG;
+const _EINVAL = -ERRNO.EINVAL;
+const _ENOENT = -ERRNO.ENOENT;
 const _copyBytes = copyBytes;
 
 export class QueueStackMap extends BaseMap {

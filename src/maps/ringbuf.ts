@@ -29,8 +29,9 @@ import {
   BPF_RINGBUF_BUSY_BIT,
   BPF_RINGBUF_DISCARD_BIT,
   BPF_RINGBUF_HDR_SZ,
+  ERRNO,
 } from '../uapi.js';
-import { BaseMap, EAGAIN, EINVAL, ENOTSUPP, throwErrno } from './base.js';
+import { BaseMap, throwErrno } from './base.js';
 import type { HostValue, MapDefinition, MapEnv } from './types.js';
 
 /** Largest record data size the kernel accepts (RINGBUF_MAX_RECORD_SZ). */
@@ -140,9 +141,9 @@ export class RingbufMap extends BaseMap {
 
   /** bpf_ringbuf_output: 0, −EINVAL for unknown flags, −EAGAIN when there is no space. */
   output(data: Uint8Array, flags: number): number {
-    if (flags & ~(BPF_RB_NO_WAKEUP | BPF_RB_FORCE_WAKEUP)) return EINVAL;
+    if (flags & ~(BPF_RB_NO_WAKEUP | BPF_RB_FORCE_WAKEUP)) return -ERRNO.EINVAL;
     const off = this.reserveAt(data.length, 0);
-    if (off === undefined) return EAGAIN;
+    if (off === undefined) return -ERRNO.EAGAIN;
     this.data.bytes.set(data, off);
     this.commit(off, false, flags);
     return 0;
@@ -185,15 +186,15 @@ export class RingbufMap extends BaseMap {
   }
 
   protected sysLookup(_key: Uint8Array): HostValue | number {
-    return ENOTSUPP;
+    return -ERRNO.ENOTSUPP;
   }
 
   protected sysUpdate(_key: Uint8Array, _value: Uint8Array, _flags: number): number {
-    return ENOTSUPP;
+    return -ERRNO.ENOTSUPP;
   }
 
   protected sysDelete(_key: Uint8Array): number {
-    return ENOTSUPP;
+    return -ERRNO.ENOTSUPP;
   }
 
   keys(): Uint8Array[] {
@@ -202,6 +203,6 @@ export class RingbufMap extends BaseMap {
 
   /** ringbuf_map_get_next_key: −ENOTSUPP. */
   override nextKey(_key?: Uint8Array): Uint8Array | undefined {
-    return throwErrno(this, 'get_next_key', ENOTSUPP);
+    return throwErrno(this, 'get_next_key', -ERRNO.ENOTSUPP);
   }
 }

@@ -12,7 +12,7 @@
 import type { Region } from '../../vm/memory.js';
 import type { SkbSock } from '../skb/skb.js';
 import { ERRNO } from '../uapi.js';
-import { BaseMap, ENOENT, ENOTSUPP, throwErrno } from './base.js';
+import { BaseMap, throwErrno } from './base.js';
 import type { DumpOptions, HostValue, MapDump } from './types.js';
 
 export class SkStorageMap extends BaseMap {
@@ -39,7 +39,7 @@ export class SkStorageMap extends BaseMap {
   /** bpf_sk_storage_del: 0, or -ENOENT when the socket has no storage in this map. */
   remove(sk: SkbSock): number {
     const r = this.bySock.get(sk);
-    if (r === undefined) return ENOENT;
+    if (r === undefined) return -ERRNO.ENOENT;
     this.bySock.delete(sk);
     this.env.mem.release(r);
     return 0;
@@ -66,11 +66,11 @@ export class SkStorageMap extends BaseMap {
   override dumpJson(opts: DumpOptions = {}): MapDump {
     const d = super.dumpJson(opts);
     const { entries: _e, ...head } = d;
-    return { ...head, dump_err: -ENOTSUPP, dump_errname: 'ENOTSUPP', entries: [] };
+    return { ...head, dump_err: ERRNO.ENOTSUPP, dump_errname: 'ENOTSUPP', entries: [] };
   }
 
   /** notsupp_get_next_key. */
   override nextKey(_key?: Uint8Array): Uint8Array | undefined {
-    return throwErrno(this, 'get_next_key', ENOTSUPP);
+    return throwErrno(this, 'get_next_key', -ERRNO.ENOTSUPP);
   }
 }

@@ -11,12 +11,11 @@
  * EINVAL for an index out of range or an empty slot; sockhash: ENOENT) and get_next_key.
  */
 import type { Region } from '../../vm/memory.js';
-import { BPF_EXIST, ERRNO } from '../uapi.js';
-import { BaseMap, EINVAL, ENOENT } from './base.js';
+import { BPF_EXIST, ERRNO, S32_MAX } from '../uapi.js';
+import { BaseMap } from './base.js';
 import { le32 } from './bytes.js';
 import type { HostValue } from './types.js';
 
-const S32_MAX = 0x7fffffff;
 
 /** What both socket maps share: no sockets, and the syscall update's fd checks. */
 abstract class SockMapBase extends BaseMap {
@@ -26,7 +25,7 @@ abstract class SockMapBase extends BaseMap {
 
   /** bpf_map_update_elem from a program with a socket (sock_map_update_elem). */
   updateSock(flags: number): number {
-    if (!(flags >= 0 && flags <= BPF_EXIST)) return EINVAL;
+    if (!(flags >= 0 && flags <= BPF_EXIST)) return -ERRNO.EINVAL;
     return -ERRNO.EOPNOTSUPP; // tcxlab cannot attach a psock to the socket
   }
 
@@ -34,20 +33,20 @@ abstract class SockMapBase extends BaseMap {
   protected sysUpdate(_key: Uint8Array, value: Uint8Array, _flags: number): number {
     const dv = new DataView(value.buffer, value.byteOffset, value.byteLength);
     const fd = this.valueSize === 8 ? dv.getBigUint64(0, true) : BigInt(dv.getUint32(0, true));
-    if (fd > BigInt(S32_MAX)) return EINVAL;
+    if (fd > BigInt(S32_MAX)) return -ERRNO.EINVAL;
     return -ERRNO.EBADF; // sockfd_lookup: tcxlab has no file descriptors
   }
 
   /** sock_map_lookup_sys / sock_hash_lookup_sys: only a u64 (the socket cookie) can be returned. */
   protected sysLookup(_key: Uint8Array): HostValue | number {
-    return this.valueSize !== 8 ? -ERRNO.ENOSPC : ENOENT;
+    return this.valueSize !== 8 ? -ERRNO.ENOSPC : -ERRNO.ENOENT;
   }
 }
 
 export class SockMap extends SockMapBase {
   /** sock_map_delete_elem: EINVAL out of range, and EINVAL for an empty slot (__sock_map_delete). */
   override deleteElem(_key: Uint8Array, _cpu: number): number {
-    return EINVAL;
+    return -ERRNO.EINVAL;
   }
 
   protected sysDelete(key: Uint8Array): number {
@@ -70,7 +69,7 @@ export class SockMap extends SockMapBase {
 
 export class SockHash extends SockMapBase {
   override deleteElem(_key: Uint8Array, _cpu: number): number {
-    return ENOENT;
+    return -ERRNO.ENOENT;
   }
 
   protected sysDelete(key: Uint8Array): number {

@@ -7,8 +7,9 @@
  * see it (they are refused before they can run).
  */
 import type { Region } from '../../vm/memory.js';
-import { BaseMap, ENOTSUPP } from './base.js';
+import { BaseMap } from './base.js';
 import type { HostValue } from './types.js';
+import { ERRNO } from '../uapi.js';
 
 export class UnsupportedMap extends BaseMap {
   lookupElem(_key: Uint8Array, _cpu: number): Region | undefined {
@@ -16,15 +17,15 @@ export class UnsupportedMap extends BaseMap {
   }
 
   protected sysLookup(_key: Uint8Array): HostValue | number {
-    return ENOTSUPP;
+    return -ERRNO.ENOTSUPP;
   }
 
   protected sysUpdate(_key: Uint8Array, _value: Uint8Array, _flags: number): number {
-    return ENOTSUPP;
+    return -ERRNO.ENOTSUPP;
   }
 
   protected sysDelete(_key: Uint8Array): number {
-    return ENOTSUPP;
+    return -ERRNO.ENOTSUPP;
   }
 
   /** Nothing to list: a dump shows the map's definition with no entries. */

@@ -8,6 +8,7 @@
  *            │                                         non-da → 0 no match / -1 or classid → actions
  *            └ RECLASSIFY: restart chain 0 · GOTO_CHAIN n: restart at chain n · >16 restarts: SHOT
  */
+import type { BpfError } from '../../vm/errors.js';
 import { TC_ACT, TC_ACT_EXT_VAL_MASK, TC_ACT_GOTO_CHAIN, TC_ACT_JUMP } from '../uapi.js';
 import type { Block, ClsBpfFilter, TcAction, TcfProto } from './cls-bpf.js';
 
@@ -41,8 +42,11 @@ export interface FilterRun {
   result: number | 'continue';
   /** Result classid after the filter (matches only). */
   classid?: number;
-  /** The program faulted (a bug tcxlab reports; the kernel's verifier would have refused it). */
-  fault?: string;
+  /**
+   * The program faulted (a bug tcxlab reports; the kernel's verifier would have refused it): the
+   * run's VmFault (code, instruction index), or a UsageError when the handle has no executable.
+   */
+  fault?: BpfError;
 }
 
 export interface ClassifyResult {
@@ -57,8 +61,8 @@ export interface ClassifyResult {
   restarts: number;
 }
 
-/** Runs a filter's program on the skb and gives r0 as s32 (or a fault message). */
-export type ProgRunner = (filter: ClsBpfFilter) => { ret: number } | { fault: string };
+/** Runs a filter's program on the skb and gives r0 as s32 (or the fault). */
+export type ProgRunner = (filter: ClsBpfFilter) => { ret: number } | { fault: BpfError };
 
 /** cls_bpf_exec_opcode: only these da verdicts survive; every other value means UNSPEC. */
 export function clsBpfExecOpcode(code: number): number {

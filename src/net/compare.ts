@@ -26,7 +26,8 @@ import type { TcxAsClassic } from './classic-view.js';
 import { Host } from './host.js';
 import { runScenario, type ScenarioOptions, type ScenarioStep } from './scenario.js';
 import type { Direction } from './tcx.js';
-import { fmtClassid, tcActLabel, tcxRetLabel, type Fate, type HookEvent, type NetTrace } from './trace.js';
+import { tcActLabel, tcxRetLabel } from '../tc-verdict.js';
+import { fmtClassid, type Fate, type HookEvent, type NetTrace } from './trace.js';
 
 /** The three ways of attaching: tcx, cls_bpf direct-action, cls_bpf non-da with a classid. */
 export type ComparePath = 'tcx' | 'da' | 'nonda';
@@ -289,7 +290,7 @@ function storyOf(ev: HookEvent, t: NetTrace, path: ComparePath, s: Setup): Note[
   // tcx_run: programs in order until one returns something other than TCX_NEXT; tcx_action_code
   for (const r of ev.tcx) {
     if (r.fault !== undefined) {
-      note('step', `${r.prog} faulted (${r.fault}); tcxlab goes on as if it returned TCX_NEXT`);
+      note('step', `${r.prog} faulted (${r.fault.message}); tcxlab goes on as if it returned TCX_NEXT`);
       continue;
     }
     const ret = r.ret!;
@@ -310,7 +311,7 @@ function storyOf(ev: HookEvent, t: NetTrace, path: ComparePath, s: Setup): Note[
     for (const r of runs) {
       const who = filterName(r);
       if (r.fault !== undefined) {
-        note('step', `${who} faulted (${r.fault}); tcxlab goes on with the next filter`);
+        note('step', `${who} faulted (${r.fault.message}); tcxlab goes on with the next filter`);
         continue;
       }
       const ret = r.ret!;

@@ -18,23 +18,30 @@
  * Receive rounds that the kernel defers (netif_rx: veth, dev_forward_skb, clone redirects with
  * BPF_F_INGRESS) go through a backlog queue processed after the current packet, as softirq would.
  * Redirects to egress nest (__bpf_tx_skb) and are limited by the xmit recursion counter.
+ *
+ * Every program runs through the run core testRun uses (src/tc-run.ts): the same r1, helper
+ * state, timer context and LD_ABS view; each run takes `virtualRunNs` on the machine's clock
+ * (the kernel memory's), and the bpf_timers due by then fire (NetTrace.timers). A fault stays
+ * the VmFault of the run (TcxRun.fault, FilterRun.fault).
+ *
+ * This module is the behaviour on top of the model (device, tcx, qdisc, kernel): it sees a
+ * namespace only as a DeviceNamespace and never imports host.ts or the text front ends.
  */
-import { ErrnoError, UsageError } from '../../vm/errors.js';
+import { ErrnoError, UsageError, type BpfError } from '../../vm/errors.js';
 import { Collection, type CollectionOptions } from '../collection.js';
-import { runProgram, type Engine } from '../../vm/engine.js';
-import { Memory } from '../../vm/memory.js';
-import { VmRunResult } from '../../vm/interpreter.js';
-import type { LinkedProgram, RunOptions } from '../../vm/program.js';
+import type { Engine } from '../../vm/engine.js';
+import type { Memory } from '../../vm/memory.js';
 import { defaultBaseState, type BaseRunState } from '../helpers/base.js';
 import { cloneSkb } from '../helpers/skb-redirect.js';
-import { createSkbRunState, releaseSkbRunState, syncPacket, Skb, NET_SKB_PAD, type RedirectInfo, type SkbDevice, type SkbEnv, type SkbEvent, type SkbRunState } from '../skb/index.js';
-import { BPF_F_INGRESS, ERRNO, ETH_HLEN, ETH_P, PACKET, TC_ACT } from '../uapi.js';
+import { timerHost, type TimerFiring } from '../helpers/timer.js';
+import { createSkbRunState, releaseSkbRunState, syncPacket, Skb, NET_SKB_PAD, type RedirectInfo, type SkbDevice, type SkbEnv, type SkbEvent } from '../skb/index.js';
+import { runTc, TC_RUN_VIRTUAL_NS, tcRunElapsed, tcRunOptions, type TcRunOptions } from '../tc-run.js';
+import { AF_INET, BPF_F_INGRESS, ERRNO, ETH_HLEN, ETH_P, PACKET, TC_ACT, VLAN_HLEN } from '../uapi.js';
 import { tcfClassify } from './classify.js';
 import { classicViewOf, type TcxAsClassic } from './classic-view.js';
-import type { Block, ClsBpfFilter } from './cls-bpf.js';
-import type { NetDevice } from './device.js';
-import type { Host } from './host.js';
-import type { ProgHandle } from './prog-handle.js';
+import type { ClsBpfFilter } from './cls-bpf.js';
+import type { DeviceNamespace, NetDevice } from './device.js';
+import type { NetProgram, ProgHandle } from './prog-handle.js';
 import type { Direction } from './tcx.js';
 import type { Fate, HookEvent, NetTrace, TcxRun, TraceEvent } from './trace.js';
 
@@ -51,19 +58,6 @@ export const NET_XMIT_DROP = 1;
 export const NET_XMIT_CN = 2;
 /** netif_rx / dev_forward_skb failure. */
 const NET_RX_DROP = 1;
-/** VLAN_HLEN: is_skb_forwardable allows one VLAN tag beyond MTU + hard header. */
-const VLAN_HLEN = 4;
-
-/** The executable form bound to a ProgHandle (`handle.program`). */
-export interface NetProgram {
-  linked: LinkedProgram;
-  mem: Memory;
-  engine?: Engine;
-}
-
-function isNetProgram(p: unknown): p is NetProgram {
-  return typeof p === 'object' && p !== null && 'linked' in p && 'mem' in p;
-}
 
 export interface SendOptions {
   /** ingress: the frame arrives on `dev` from the wire; egress: it is sent through `dev`. */
@@ -76,6 +70,11 @@ export interface SendOptions {
   /** Instruction budget per program run. */
   budget?: number;
   /**
+   * Virtual monotonic time one program run takes (default 1 µs, as in testRun): the machine's
+   * clock moves by it after each run and the timers due by then fire. 0: time stands still.
+   */
+  virtualRunNs?: bigint | number;
+  /**
    * Compare mode (net/compare.ts): run every hook's tcx programs as if each had been attached as
    * a clsact cls_bpf filter instead, in tcx order, in front of the device's own classic filters.
    */
@@ -86,8 +85,11 @@ export interface SendOptions {
   captureFrames?: boolean;
 }
 
-/** The run states of one hook run, per Memory (see Datapath.hook). */
-type HookRuns = Map<Memory, { state: SkbRunState & BaseRunState; opts: RunOptions }>;
+/** The run options (and so the run state) of one hook run, per Memory (see Datapath.hook). */
+type HookRuns = Map<Memory, TcRunOptions>;
+
+/** A program run's outcome: r0 as s32, or the fault that ended it. */
+type ProgOutcome = { ret: number } | { fault: BpfError };
 
 interface Pkt {
   skb: Skb;
@@ -122,16 +124,23 @@ export class Datapath {
   private xmitRecursion = 0;
   private nextPkt = 0;
   private rounds = 0;
-  private readonly base: BaseRunState = defaultBaseState();
-  private readonly envs = new Map<Host, SkbEnv>();
+  private readonly base: BaseRunState;
+  private readonly envs = new Map<DeviceNamespace, SkbEnv>();
+  /** bpf_timer callbacks that ran during this send. */
+  private readonly timers: TimerFiring[] = [];
+  private readonly runNs: bigint;
 
   constructor(
-    readonly host: Host,
+    readonly host: DeviceNamespace,
     private readonly opts: SendOptions = {},
-  ) {}
+  ) {
+    // the programs read the machine's clock, the one their timers run on (as Collection.run)
+    this.base = { ...defaultBaseState(), clock: timerHost(host.kernel.memory).clock };
+    this.runNs = BigInt(opts.virtualRunNs ?? TC_RUN_VIRTUAL_NS);
+  }
 
   /** The helpers' view of a namespace (devices by ifindex), built once per send. */
-  private envOf(host: Host): SkbEnv {
+  private envOf(host: DeviceNamespace): SkbEnv {
     let env = this.envs.get(host);
     if (!env) {
       const devices = new Map<number, SkbDevice>();
@@ -167,7 +176,9 @@ export class Datapath {
     }
     this.drain();
     const fate = this.fates.find((f) => f.pkt === 0)!;
-    return { events: this.events, fate, fates: this.fates, xmitStatus, printk: this.base.trace };
+    const trace: NetTrace = { events: this.events, fate, fates: this.fates, xmitStatus, printk: this.base.trace };
+    if (this.timers.length) trace.timers = this.timers;
+    return trace;
   }
 
   private drain(): void {
@@ -295,7 +306,7 @@ export class Datapath {
     try {
       return this.hookRuns(dev, dir, pkt, runs);
     } finally {
-      for (const { state } of runs.values()) releaseSkbRunState(state);
+      for (const { run } of runs.values()) releaseSkbRunState(run);
     }
   }
 
@@ -337,8 +348,8 @@ export class Datapath {
       verdict = TC_ACT.TC_ACT_REDIRECT;
     } else {
       // tc_run
-      const real = dev.tcxEntry(dir)?.miniq as Block | null | undefined;
-      const block = view ? classicViewOf(dev.tcx(dir).programs(), real ?? null, view) : real;
+      const real = dev.tcxEntry(dir)?.miniq ?? null;
+      const block = view ? classicViewOf(dev.tcx(dir).programs(), real, view) : real;
       verdict = TC_ACT.TC_ACT_UNSPEC;
       if (block) {
         const res = tcfClassify(block, skb, (f: ClsBpfFilter) => this.runProg(f.prog, pkt, dev, pending, runs));
@@ -357,30 +368,33 @@ export class Datapath {
     return { verdict, dropReason, redirect: pending.redirect };
   }
 
-  /** Run one program on the skb (data at the Ethernet header, as both hooks present it). */
-  private runProg(prog: ProgHandle, pkt: Pkt, dev: NetDevice, pending: { redirect?: RedirectInfo }, runs: HookRuns): { ret: number } | { fault: string } {
-    const np = prog.program;
-    if (!isNetProgram(np)) return { fault: `${prog} has no executable program bound (load it with host.loadObject)` };
+  /**
+   * Run one program on the skb (data at the Ethernet header, as both hooks present it), through
+   * the run core testRun uses (tc-run.ts).
+   */
+  private runProg(prog: ProgHandle, pkt: Pkt, dev: NetDevice, pending: { redirect?: RedirectInfo }, runs: HookRuns): ProgOutcome {
+    const np: NetProgram | undefined = prog.program;
+    if (np === undefined) return { fault: new UsageError(`${prog} has no executable program bound (load it with host.loadObject)`) };
     const { skb } = pkt;
     let r = runs.get(np.mem);
     if (r === undefined) {
       const env: SkbEnv = { ...this.envOf(dev.host), cloneRedirect: (ev) => this.cloneRedirect(dev, pkt, ev) };
-      const state = Object.assign(createSkbRunState(np.mem, skb, { env }), this.base);
-      r = { state, opts: { args: [[Memory.lo(0), state.ctx.hi]], run: state, budget: this.opts.budget, result: new VmRunResult(0, 0, 0) } };
+      r = tcRunOptions(createSkbRunState(np.mem, skb, { env }), this.base, { budget: this.opts.budget });
       runs.set(np.mem, r);
     } else {
       // Each program starts as on a fresh run state: no redirect request, no tunnel info, no
       // events; the packet region follows the skb if anything outside a helper moved it.
-      const st = r.state;
+      const st = r.run;
       st.redirect = undefined;
       st.tunnel = undefined;
       st.events.length = 0;
       const pv = st.packet.bytes;
       if (pv.buffer !== skb.buf.buffer || pv.byteOffset !== skb.buf.byteOffset + skb.data - skb.metaLen || pv.length !== skb.metaLen + skb.len) syncPacket(st);
     }
-    const res = runProgram(np.linked, np.mem, r.opts, this.opts.engine ?? np.engine ?? 'interp');
-    if (r.state.redirect) pending.redirect = r.state.redirect;
-    if (res.fault) return { fault: res.fault.message };
+    const res = runTc({ prog: np.linked, engine: this.opts.engine ?? np.engine ?? 'interp' }, np.mem, r);
+    tcRunElapsed(np.mem, res, this.runNs, this.timers);
+    if (r.run.redirect) pending.redirect = r.run.redirect;
+    if (res.fault) return { fault: res.fault };
     return { ret: res.r0lo | 0 };
   }
 
@@ -445,7 +459,6 @@ export class Datapath {
     if (skb.protocol !== ETH_P.ETH_P_IP || b.length < ETH_HLEN + 20) return this.end(pkt, 'drop', target, 'NOT_SPECIFIED');
     let nexthop: number;
     const nh = info.neigh;
-    const AF_INET = 2;
     if (nh && new DataView(nh.buffer, nh.byteOffset).getUint32(0, true) === AF_INET) {
       nexthop = new DataView(nh.buffer, nh.byteOffset).getUint32(4, false);
     } else {
@@ -454,7 +467,7 @@ export class Datapath {
       if (!target.up) return this.end(pkt, 'drop', target, 'NOT_SPECIFIED');
       nexthop = new DataView(b.buffer, b.byteOffset).getUint32(ETH_HLEN + 16, false);
     }
-    const mac = neighbourOf(target, nexthop);
+    const mac = target.neighbours.get(nexthop);
     if (!mac) return this.end(pkt, 'drop', target, 'NEIGH_FAILED');
     if (this.xmitRecursion > XMIT_RECURSION_LIMIT) return this.end(pkt, 'drop', target, 'NOT_SPECIFIED');
     b.set(mac, 0);
@@ -504,66 +517,10 @@ export class Datapath {
 }
 
 /** Send one frame through `dev` (see Host.send). */
-export function sendFrame(host: Host, dev: NetDevice | string, frame: Uint8Array, opts: SendOptions = {}): NetTrace {
+export function sendFrame(host: DeviceNamespace, dev: NetDevice | string, frame: Uint8Array, opts: SendOptions = {}): NetTrace {
   const d = typeof dev === 'string' ? host.device(dev) : dev;
   if (!d) throw new ErrnoError('E_NET', 'ENODEV', `send: no device ${String(dev)}`);
   return new Datapath(d.host, opts).send(d, frame, opts.dir ?? 'ingress');
-}
-
-/* ------------------------------------------------------------------ IPv4 addresses, neighbours */
-
-/** An IPv4 address on a device (host-order u32) with its prefix length. */
-export interface Ip4Address {
-  ip: number;
-  prefix: number;
-}
-
-const addresses = new WeakMap<NetDevice, Ip4Address[]>();
-const neighbours = new WeakMap<NetDevice, Map<number, Uint8Array>>();
-
-/** Parse "a.b.c.d" to a host-order u32. */
-export function parseIp4(s: string): number {
-  const p = s.split('.').map(Number);
-  if (p.length !== 4 || p.some((x) => !Number.isInteger(x) || x < 0 || x > 255)) throw new UsageError(`bad IPv4 address ${s}`);
-  return ((p[0] << 24) | (p[1] << 16) | (p[2] << 8) | p[3]) >>> 0;
-}
-
-/** `ip addr add A/N dev D` (recorded for tools; tcxlab has no IP stack or routing table). */
-export function addAddress(dev: NetDevice, cidr: string): void {
-  const [a, n] = cidr.split('/');
-  const prefix = n === undefined ? 32 : Number(n);
-  if (!Number.isInteger(prefix) || prefix < 0 || prefix > 32) throw new UsageError(`bad prefix in ${cidr}`);
-  addresses.set(dev, [...(addresses.get(dev) ?? []), { ip: parseIp4(a), prefix }]);
-}
-
-/** The IPv4 addresses of a device. */
-export function addressesOf(dev: NetDevice): readonly Ip4Address[] | undefined {
-  return addresses.get(dev);
-}
-
-/** `ip neigh add A lladdr M dev D` (a permanent entry). */
-export function addNeighbour(dev: NetDevice, ip: string, mac: Uint8Array): void {
-  if (mac.length !== 6) throw new UsageError('neighbour: lladdr must be 6 bytes');
-  let m = neighbours.get(dev);
-  if (!m) neighbours.set(dev, (m = new Map()));
-  m.set(parseIp4(ip), mac.slice());
-}
-
-function neighbourOf(dev: NetDevice, ip: number): Uint8Array | undefined {
-  return neighbours.get(dev)?.get(ip);
-}
-
-/** One Memory per emulated kernel, shared by every object loaded through `loadObject`. */
-const kernelMemory = new WeakMap<object, Memory>();
-
-/** The shared Memory of a host's kernel. */
-export function hostMemory(host: Host): Memory {
-  let m = kernelMemory.get(host.kernel);
-  if (!m) {
-    m = new Memory();
-    kernelMemory.set(host.kernel, m);
-  }
-  return m;
 }
 
 /** A loaded object: its Collection and one ProgHandle per program (by function name). */
@@ -582,19 +539,19 @@ export interface LoadedObject {
  * loaded on the same kernel. Programs tcxlab refuses (unsupported kfunc or map type) get no
  * handle; `collection.refused` says why.
  */
-export function loadObject(host: Host, bytes: Uint8Array, opts: CollectionOptions = {}): LoadedObject {
+export function loadObject(host: DeviceNamespace, bytes: Uint8Array, opts: CollectionOptions = {}): LoadedObject {
   // a private copy (not Buffer#slice, a view): the loader relocates in place, callers reuse buffers
   // Unknown section names are sched_cls, as in `tcxlab run` and the library's loadObject.
   const collection = Collection.load(new Uint8Array(bytes), {
     ifindexExists: (ifindex) => host.device(ifindex) !== undefined,
     ...opts,
     programType: opts.programType ?? 'sched_cls',
-    mem: opts.mem ?? hostMemory(host),
+    mem: opts.mem ?? host.kernel.memory,
   });
   const progs = new Map<string, ProgHandle>();
   for (const p of collection.programs.values()) {
     const program: NetProgram = { linked: p.linked, mem: collection.mem, engine: collection.engine };
-    progs.set(p.name, host.loadProg({ name: p.name, type: 'sched_cls', program }));
+    progs.set(p.name, host.kernel.loadProg({ name: p.name, type: 'sched_cls', program }));
   }
   return {
     collection,

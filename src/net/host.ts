@@ -1,146 +1,17 @@
 /**
- * @fileoverview Host: one network namespace of an emulated kernel: its devices and their
- * ifindexes, plus shortcuts to load programs and create tcx links.
- *
- * ifindex assignment follows net/core/dev.c dev_index_reserve: a fresh namespace has lo = 1,
- * later devices take the next index after the last one handed out (a cyclic allocator), so
- * indexes of deleted devices are not reused. A veth pair registers the peer first
- * (drivers/net/veth.c veth_newlink), so `addVeth('veth0', 'veth0p')` gives veth0p 2, veth0 3,
- * exactly what `ip link add veth0 type veth peer name veth0p` does in a new netns.
+ * @fileoverview Host: a network namespace (netns.ts Netns: devices, ifindexes, tcx links) with
+ * the library's entry points into the datapath: load an object onto the kernel, send a frame.
+ * It sits above both (docs/architecture.md): the model and the datapath never import it.
  */
-import { ErrnoError, ErrorCode } from '../../vm/errors.js';
-import { NetDevice, type DeviceKind } from './device.js';
-import { BpfKernel } from './kernel.js';
-import { BpfLink } from './links.js';
-import type { ProgHandle, ProgHandleOptions } from './prog-handle.js';
-import { tcxUninstall, type Direction, type TcxAttachOptions } from './tcx.js';
-import { loadObject, sendFrame, type LoadedObject, type SendOptions } from './datapath.js';
 import type { CollectionOptions } from '../collection.js';
+import { loadObject, sendFrame, type LoadedObject, type SendOptions } from './datapath.js';
+import type { NetDevice } from './device.js';
+import { Netns } from './netns.js';
 import type { NetTrace } from './trace.js';
 
-/** IFNAMSIZ: names are at most 15 bytes. */
-export const IFNAMSIZ = 16;
-
-export interface HostOptions {
-  /** The kernel (id spaces, bpffs) this namespace belongs to; default: a new one. */
-  kernel?: BpfKernel;
-}
-
-function netErr(name: string, message: string): ErrnoError {
-  return new ErrnoError(ErrorCode.Net, name, message);
-}
-
-export class Host {
-  readonly kernel: BpfKernel;
-  /** The loopback device, ifindex 1. */
-  readonly lo: NetDevice;
-  private readonly byIndex = new Map<number, NetDevice>();
-  private lastIfindex = 0;
-
-  constructor(opts: HostOptions = {}) {
-    this.kernel = opts.kernel ?? new BpfKernel();
-    this.lo = this.register('lo', 'loopback');
-  }
-
-  /** Load a program into this host's kernel (one reference for the caller). */
-  loadProg(opts: ProgHandleOptions = {}): ProgHandle {
-    return this.kernel.loadProg(opts);
-  }
-
+export class Host extends Netns {
   /**
-   * Create a veth pair. Returns [dev, peer]; the peer is registered first and so gets the
-   * lower ifindex. EEXIST if either name is taken, EINVAL for an invalid name.
-   *
-   * The order is the kernel's (rtnl_newlink, then veth_newlink): an existing `name` fails
-   * first; then the peer is validated and registered; only then is `name` validated. So an
-   * invalid `name` with a valid peer fails after the peer took an ifindex, and that index is
-   * lost (measured: `ip link add . type veth peer name .p` burns one ifindex).
-   */
-  addVeth(name: string, peerName: string): [NetDevice, NetDevice] {
-    if (typeof name === 'string' && this.device(name)) throw netErr('EEXIST', `device ${name} exists`);
-    this.checkNewName(peerName);
-    const peer = this.register(peerName, 'veth');
-    try {
-      this.checkNewName(name);
-    } catch (e) {
-      this.byIndex.delete(peer.ifindex);
-      peer.registered = false;
-      throw e;
-    }
-    const dev = this.register(name, 'veth');
-    dev.peer = peer;
-    peer.peer = dev;
-    return [dev, peer];
-  }
-
-  /** Create a dummy device. */
-  addDummy(name: string): NetDevice {
-    this.checkNewName(name);
-    return this.register(name, 'dummy');
-  }
-
-  /** A device by name or ifindex (registered devices only). */
-  device(nameOrIndex: string | number): NetDevice | undefined {
-    if (typeof nameOrIndex === 'number') return this.byIndex.get(nameOrIndex);
-    for (const d of this.byIndex.values()) if (d.name === nameOrIndex) return d;
-    return undefined;
-  }
-
-  /** Registered devices in ifindex order. */
-  devices(): NetDevice[] {
-    return [...this.byIndex.values()].sort((a, b) => a.ifindex - b.ifindex);
-  }
-
-  /**
-   * Delete a device (RTM_DELLINK). A veth takes its peer with it. lo cannot be deleted
-   * (EOPNOTSUPP: it has no rtnl_link_ops); an unknown device gives ENODEV.
-   * Unregistering runs the device's unregisterHooks (qdisc shutdown), then uninstalls both
-   * tcx hooks: links become defunct (ifindex 0), plain attachments drop their programs.
-   */
-  deleteDevice(which: NetDevice | string | number): void {
-    const dev = which instanceof NetDevice ? (which.registered && which.host === this ? which : undefined) : this.device(which);
-    if (!dev) throw netErr('ENODEV', `delete: no device ${String(which instanceof NetDevice ? which.name : which)}`);
-    if (dev.kind === 'loopback') throw netErr('EOPNOTSUPP', 'delete: lo cannot be deleted');
-    const batch = dev.kind === 'veth' && dev.peer?.registered ? [dev, dev.peer] : [dev];
-    for (const d of batch) this.unregister(d);
-  }
-
-  /**
-   * Move a device into another namespace of the same kernel (`ip link set DEV netns NS`,
-   * net/core/dev.c __dev_change_net_namespace): it goes down, its clsact/ingress qdisc is shut
-   * down (classic filters are lost), tcx attachments stay; it keeps its ifindex unless the target
-   * namespace uses it (then the target's allocator gives a new one). A veth moves alone: its
-   * peer stays, which is what bpf_redirect_peer needs. lo cannot move (EINVAL); a name taken in
-   * the target is EEXIST.
-   */
-  moveDevice(which: NetDevice | string | number, target: Host): NetDevice {
-    const dev = which instanceof NetDevice ? (which.registered && which.host === this ? which : undefined) : this.device(which);
-    if (!dev) throw netErr('ENODEV', `move: no device ${String(which instanceof NetDevice ? which.name : which)}`);
-    if (target === this) return dev;
-    if (target.kernel !== this.kernel) throw netErr('EINVAL', 'move: the target namespace belongs to another kernel');
-    if (dev.kind === 'loopback') throw netErr('EINVAL', 'move: lo is local to its namespace');
-    if (target.device(dev.name)) throw netErr('EEXIST', `move: ${dev.name} exists in the target namespace`);
-    dev.up = false;
-    dev.tc.shutdown();
-    this.byIndex.delete(dev.ifindex);
-    if (target.byIndex.has(dev.ifindex)) {
-      let idx = target.lastIfindex + 1;
-      while (target.byIndex.has(idx)) idx++;
-      target.lastIfindex = idx;
-      dev.ifindex = idx;
-    }
-    dev.host = target;
-    target.byIndex.set(dev.ifindex, dev);
-    return dev;
-  }
-
-  /** Create a tcx link (BPF_LINK_CREATE) for `prog` on `dev`'s `dir` hook. */
-  linkCreate(dev: NetDevice, dir: Direction, prog: ProgHandle, opts: TcxAttachOptions = {}): BpfLink {
-    return BpfLink.attach(dev, dir, prog, opts);
-  }
-
-  /**
-   * Load an ELF object (maps shared by its programs, in the kernel's shared Memory) and get one
+   * Load an ELF object (maps shared by its programs, in the kernel's memory) and get one
    * sched_cls ProgHandle per program, with the executable bound (datapath.ts loadObject).
    */
   loadObject(bytes: Uint8Array, opts: CollectionOptions = {}): LoadedObject {
@@ -155,37 +26,5 @@ export class Host {
   /** `send` with dir ingress: the frame arrives on `dev`. */
   receive(dev: NetDevice | string, frame: Uint8Array, opts: Omit<SendOptions, 'dir'> = {}): NetTrace {
     return sendFrame(this, dev, frame, { ...opts, dir: 'ingress' });
-  }
-
-  private unregister(dev: NetDevice): void {
-    for (const h of dev.unregisterHooks) h(dev);
-    tcxUninstall(dev, 'ingress');
-    tcxUninstall(dev, 'egress');
-    dev.up = false;
-    dev.registered = false;
-    this.byIndex.delete(dev.ifindex);
-  }
-
-  /** dev_valid_name + the namespace's name uniqueness. */
-  private checkNewName(name: string): void {
-    if (
-      typeof name !== 'string' ||
-      name.length === 0 ||
-      Buffer.byteLength(name) >= IFNAMSIZ ||
-      name === '.' ||
-      name === '..' ||
-      /[/:\s]/.test(name)
-    )
-      throw netErr('EINVAL', `invalid device name ${JSON.stringify(name)}`);
-    if (this.device(name)) throw netErr('EEXIST', `device ${name} exists`);
-  }
-
-  private register(name: string, kind: DeviceKind): NetDevice {
-    let idx = this.lastIfindex + 1;
-    while (this.byIndex.has(idx)) idx++;
-    this.lastIfindex = idx;
-    const dev = new NetDevice(this, name, idx, kind);
-    this.byIndex.set(idx, dev);
-    return dev;
   }
 }

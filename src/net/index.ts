@@ -2,11 +2,13 @@
  * @fileoverview The emulated network: hosts (network namespaces), devices, the tcx hooks with
  * the bpf_mprog attach API, tcx links, and the raw bpf(2) layer.
  */
-export { Host, IFNAMSIZ, type HostOptions } from './host.js';
-export { NetDevice, type DeviceKind } from './device.js';
+export { Host } from './host.js';
+export { Netns, IFNAMSIZ, type HostOptions } from './netns.js';
+export { NetDevice, addAddress, addNeighbour, addressesOf, parseIp4, type DeviceKind, type DeviceNamespace, type Ip4Address } from './device.js';
 export { BpfKernel, BPFFS_ROOT, type BpfKernelOptions, type Pinnable } from './kernel.js';
-export { ProgHandle, PROG_TYPE_BY_NAME, progTypeName, type ProgHandleOptions, type ProgTypeName } from './prog-handle.js';
-export { BpfLink, BPF_LINK_TYPE_TCX, type BpfLinkInfo } from './links.js';
+export { progTypeName } from '../uapi.js';
+export { ProgHandle, PROG_TYPE_BY_NAME, type NetProgram, type ProgHandleOptions, type ProgRegistry, type ProgTypeName } from './prog-handle.js';
+export { BpfLink, type BpfLinkInfo, type LinkKernel } from './links.js';
 export {
   TcxHook,
   TcxEntry,
@@ -18,12 +20,16 @@ export {
   type TcxDetachOptions,
   type TcxQueryEntry,
   type TcxQueryResult,
+  type TcxDevice,
+  type TcxKernel,
+  type TcxLink,
 } from './tcx.js';
 export {
   MprogBundle,
   BPF_MPROG_MAX,
   MPROG_MAX_PROGS,
   BPF_F_ATTACH_MASK_MPROG,
+  type MprogLink,
   type MprogSlot,
   type MprogQuery,
 } from './mprog.js';
@@ -44,21 +50,16 @@ export {
   Datapath,
   sendFrame,
   loadObject,
-  hostMemory,
-  addAddress,
-  addNeighbour,
-  addressesOf,
   XMIT_RECURSION_LIMIT,
   NET_XMIT_SUCCESS,
   NET_XMIT_DROP,
   NET_XMIT_CN,
   MAX_RX_ROUNDS,
-  type NetProgram,
   type SendOptions,
   type LoadedObject,
-  type Ip4Address,
 } from './datapath.js';
-export { formatTrace, tcActName, tcActLabel, tcxRetName, tcxRetLabel, fmtClassid, type NetTrace, type TraceEvent, type HookEvent, type RedirectEvent, type XmitEvent, type Fate, type TcxRun } from './trace.js';
+export { tcActName, tcActLabel, tcxRetName, tcxRetLabel } from '../tc-verdict.js';
+export { formatTrace, fmtClassid, type NetTrace, type TraceEvent, type HookEvent, type RedirectEvent, type XmitEvent, type Fate, type TcxRun } from './trace.js';
 export { runScenario, ScenarioRunner, ScenarioError, udpFrame, readPcap, parseClassid, type ScenarioStep, type ScenarioOptions, type ScenarioResult } from './scenario.js';
 export { classicViewOf, type TcxAsClassic } from './classic-view.js';
 export {

@@ -1,12 +1,15 @@
 /**
  * @fileoverview BpfKernel: the state that is global to one emulated kernel rather than to a
  * network namespace: the program and link id spaces (kernel/bpf/syscall.c prog_idr, link_idr),
- * and the BPF file system for pins.
+ * the BPF file system for pins, and the memory every loaded object's maps and programs live in
+ * (one address space, so objects share pinned maps and a program's pointers stay valid in all).
  *
  * Ids are allocated cyclically and never reused within a run, as idr_alloc_cyclic does in
  * practice. Several Hosts (network namespaces) may share one BpfKernel.
  */
 import { ErrnoError, ErrorCode } from '../../vm/errors.js';
+import { Memory } from '../../vm/memory.js';
+import { BPF_FS_DEFAULT_PATH } from '../uapi.js';
 import { ProgHandle, type ProgHandleOptions } from './prog-handle.js';
 import type { BpfLink } from './links.js';
 
@@ -20,9 +23,11 @@ export interface BpfKernelOptions {
   firstLinkId?: number;
 }
 
-export const BPFFS_ROOT = '/sys/fs/bpf/';
+export const BPFFS_ROOT = `${BPF_FS_DEFAULT_PATH}/`;
 
 export class BpfKernel {
+  /** The kernel's memory: maps and programs of every object loaded with Host.loadObject. */
+  readonly memory = new Memory();
   private nextProgId: number;
   private nextLinkId: number;
   private readonly progs = new Map<number, ProgHandle>();

@@ -8,25 +8,26 @@
  * reference dropped, its id gone). `detach()` takes it off the hook but keeps the object:
  * it is then "defunct": info reports ifindex 0, update gives ENOLINK, detach is a no-op.
  * Deleting the device makes its links defunct the same way (tcx_uninstall).
+ *
+ * The tcx_link_* functions of kernel/bpf/tcx.c live here, beside the link they operate on; the
+ * hook side (entry, plain attach, query) is tcx.ts, below this module.
  */
-import { BPF_F_REPLACE, BPF_LINK_TYPE } from '../uapi.js';
-import type { NetDevice } from './device.js';
-import type { BpfKernel } from './kernel.js';
+import { BPF_F_ID, BPF_F_REPLACE, BPF_LINK_TYPE } from '../uapi.js';
 import { errno, type Tuple } from './mprog.js';
 import type { ProgHandle } from './prog-handle.js';
 import {
   buildRequest,
+  idLookup,
+  relativeVia,
   requireSchedCls,
   tcxAttachType,
-  tcxLinkProgAttach,
-  tcxLinkRelease,
-  tcxLinkUpdate,
+  tcxEntryFetchOrCreate,
+  tcxEntryIsActive,
   type Direction,
   type TcxAttachOptions,
+  type TcxDevice,
+  type TcxLink,
 } from './tcx.js';
-
-/** enum bpf_link_type value of tcx links. */
-export const BPF_LINK_TYPE_TCX = BPF_LINK_TYPE.BPF_LINK_TYPE_TCX;
 
 export interface BpfLinkInfo {
   /** enum bpf_link_type (11 = tcx). */
@@ -42,12 +43,25 @@ export interface BpfLinkInfo {
   direction: Direction;
 }
 
-export class BpfLink {
+/**
+ * What a link needs of its kernel: the link id space (link_idr: bpf_link_prime / settle / free)
+ * and bpffs. BpfKernel (kernel.ts, above this module) provides it.
+ */
+export interface LinkKernel {
+  allocLinkId(): number;
+  publishLink(link: BpfLink): void;
+  releaseLink(link: BpfLink): void;
+  pin(path: string, obj: BpfLink): void;
+  pinned(path: string): unknown;
+  unpin(path: string): unknown;
+}
+
+export class BpfLink implements TcxLink {
   /** Discriminator for anchors (a link vs a program). */
   readonly kind = 'bpf_link' as const;
-  readonly type = BPF_LINK_TYPE_TCX;
+  readonly type = BPF_LINK_TYPE.BPF_LINK_TYPE_TCX;
   /** The device while attached; null once defunct. */
-  dev: NetDevice | null;
+  dev: TcxDevice | null;
   /** The program the link runs (and holds a reference on). */
   prog: ProgHandle;
   private refs = 1;
@@ -55,10 +69,10 @@ export class BpfLink {
   private freed = false;
 
   private constructor(
-    readonly kernel: BpfKernel,
+    readonly kernel: LinkKernel,
     readonly id: number,
     readonly direction: Direction,
-    dev: NetDevice,
+    dev: TcxDevice,
     prog: ProgHandle,
   ) {
     this.dev = dev;
@@ -72,12 +86,12 @@ export class BpfLink {
    * The new link holds one reference for the caller.
    */
   static create(
-    kernel: BpfKernel,
-    dev: NetDevice | null,
+    kernel: LinkKernel,
+    dev: TcxDevice | null,
     direction: Direction,
     prog: ProgHandle,
     flags: number,
-    relative: (flags: number, type: number) => Tuple,
+    relative: (flags: number, type: number) => Tuple<TcxLink>,
     expectedRevision: bigint,
   ): BpfLink {
     if (!dev || !dev.registered) throw errno('ENODEV', 'no such device');
@@ -95,13 +109,13 @@ export class BpfLink {
     return link;
   }
 
-  /** Library entry: create a link on `dev`/`dir` with cilium-style options. */
-  static attach(dev: NetDevice, dir: Direction, prog: ProgHandle, opts: TcxAttachOptions = {}): BpfLink {
+  /** Library entry: create a link on `dev`/`dir` (in `kernel`, the device's) with cilium-style options. */
+  static attach(kernel: LinkKernel, dev: TcxDevice, dir: Direction, prog: ProgHandle, opts: TcxAttachOptions = {}): BpfLink {
     dev.tcx(dir); // validates the direction
     requireSchedCls(prog);
     // a replace target makes BPF_F_REPLACE, which a link create always fails with ENOENT
     const req = buildRequest(dev, opts);
-    return BpfLink.create(dev.host.kernel, dev, dir, prog, req.flags, req.relative, req.expectedRevision);
+    return BpfLink.create(kernel, dev, dir, prog, req.flags, req.relative, req.expectedRevision);
   }
 
   get attachType(): number {
@@ -216,3 +230,57 @@ export class BpfLink {
   }
 }
 
+/** tcx_link_prog_attach: the link's program into the link's device hook. */
+function tcxLinkProgAttach(
+  link: BpfLink,
+  dev: TcxDevice,
+  flags: number,
+  relative: (flags: number, type: number) => Tuple<TcxLink>,
+  expectedRevision: bigint,
+): void {
+  const dir = link.direction;
+  const { entry, created } = tcxEntryFetchOrCreate(dev, dir);
+  entry.bundle.attach(link.prog, link, null, flags, relative, expectedRevision);
+  if (created) dev.setTcxEntry(dir, entry);
+  entry.bundle.commit();
+}
+
+/** tcx_link_release: detach an attached link (no-op when defunct). */
+function tcxLinkRelease(link: BpfLink): void {
+  const dev = link.dev;
+  if (!dev) return;
+  const dir = link.direction;
+  const entry = dev.tcxEntry(dir);
+  if (!entry) throw new Error(`tcx: attached link ${link.id} but ${dev} ${dir} has no entry`);
+  entry.bundle.detach(link.prog, link, 0, () => ({ prog: null, link: null }), 0n);
+  if (!tcxEntryIsActive(entry)) dev.setTcxEntry(dir, null);
+  entry.bundle.commit();
+  link.dev = null;
+}
+
+/**
+ * tcx_link_update: ENOLINK when defunct, EPERM when `oldProg` is not the current program,
+ * a no-op for the same program, else an in-place replace run as REPLACE|ID relative to the
+ * current program's id (so EEXIST if `newProg` is on the hook, EINVAL on a type mismatch).
+ */
+function tcxLinkUpdate(link: BpfLink, newProg: ProgHandle, oldProg: ProgHandle | null): void {
+  const dev = link.dev;
+  if (!dev) throw errno('ENOLINK', `link ${link.id} is not attached`);
+  if (oldProg && link.prog !== oldProg) throw errno('EPERM', `link ${link.id}: old program does not match`);
+  const cur = link.prog;
+  if (cur === newProg) return;
+  const entry = dev.tcxEntry(link.direction);
+  if (!entry) throw errno('ENOENT', `link ${link.id}: hook has no entry`);
+  entry.bundle.attach(
+    newProg,
+    link,
+    cur,
+    BPF_F_REPLACE | BPF_F_ID,
+    relativeVia(idLookup(dev.host.kernel), cur.id),
+    0n,
+  );
+  newProg.hold();
+  link.prog = newProg;
+  cur.put();
+  entry.bundle.commit();
+}

@@ -17,7 +17,6 @@
  */
 import { ErrnoError, ErrorCode } from '../../vm/errors.js';
 import { BPF_F_AFTER, BPF_F_BEFORE, BPF_F_ID, BPF_F_LINK, BPF_F_REPLACE, type ErrnoName } from '../uapi.js';
-import type { BpfLink } from './links.js';
 import type { ProgHandle } from './prog-handle.js';
 
 /** Slots in the kernel's fp_items array; one is always the NULL terminator (bpf_mprog_max). */
@@ -31,34 +30,44 @@ export function errno(name: ErrnoName, message: string): ErrnoError {
   return new ErrnoError(ErrorCode.Net, name, message);
 }
 
+/**
+ * What the engine needs of a link (struct bpf_link: an id and the program it runs). The link
+ * types build on this module (tcx.ts, links.ts) and fill in `L`, the engine stays generic over
+ * them as bpf_mprog is.
+ */
+export interface MprogLink {
+  readonly id: number;
+  readonly prog: ProgHandle;
+}
+
 /** One array slot: the program that runs and the link owning it (null = plain attachment). */
-export interface MprogSlot {
+export interface MprogSlot<L extends MprogLink = MprogLink> {
   prog: ProgHandle;
-  link: BpfLink | null;
+  link: L | null;
 }
 
 /** struct bpf_tuple: a resolved anchor (or the object of an operation). */
-export interface Tuple {
+export interface Tuple<L extends MprogLink = MprogLink> {
   prog: ProgHandle | null;
-  link: BpfLink | null;
+  link: L | null;
 }
 
 /**
  * How anchors given as fd or id become objects. Each lookup throws the kernel's errno:
  * fd not open EBADF, fd of the wrong kind EINVAL, unknown id (0 included) ENOENT.
  */
-export interface ObjectLookup {
+export interface ObjectLookup<L extends MprogLink = MprogLink> {
   progByFd(fd: number): ProgHandle;
-  linkByFd(fd: number): BpfLink;
+  linkByFd(fd: number): L;
   progById(id: number): ProgHandle;
-  linkById(id: number): BpfLink;
+  linkById(id: number): L;
 }
 
 /**
  * bpf_mprog_tuple_relative: resolve the relative field under `flags` (REPLACE already masked
  * off by the caller). `type` 0 skips the program type check (detach without a program).
  */
-export function tupleRelative(lookup: ObjectLookup, idOrFd: number, flags: number, type: number): Tuple {
+export function tupleRelative<L extends MprogLink>(lookup: ObjectLookup<L>, idOrFd: number, flags: number, type: number): Tuple<L> {
   const byId = (flags & BPF_F_ID) !== 0;
   if (flags & BPF_F_LINK) {
     // bpf_mprog_link: by id, by fd, or (fd 0 without ID) EINVAL
@@ -89,8 +98,8 @@ export interface MprogQuery {
 }
 
 /** The per-hook program array with its revision (bpf_mprog_entry + bpf_mprog_bundle). */
-export class MprogBundle {
-  readonly slots: MprogSlot[] = [];
+export class MprogBundle<L extends MprogLink = MprogLink> {
+  readonly slots: MprogSlot<L>[] = [];
   /** bpf_mprog_bundle_init sets 1; +1 per commit. u64 in the kernel. */
   revision = 1;
   /** Program reference to drop at the next commit (bpf_mprog_mark_for_release). */
@@ -106,28 +115,28 @@ export class MprogBundle {
   }
 
   /** bpf_mprog_pos_exact: index of the slot holding `t.prog`; its owner must be `t.link`. */
-  private posExact(t: Tuple): number | ErrnoName {
+  private posExact(t: Tuple<L>): number | ErrnoName {
     const i = this.slots.findIndex((s) => s.prog === t.prog);
     if (i < 0) return 'ENOENT';
     return this.slots[i].link === t.link ? i : 'EBUSY';
   }
 
   /** bpf_mprog_pos_before: the index in front of the anchor; -1 without anchor. */
-  private posBefore(t: Tuple): number | ErrnoName {
+  private posBefore(t: Tuple<L>): number | ErrnoName {
     const i = this.anchorIndex(t);
     if (i >= 0) return i - 1;
     return t.prog ? 'ENOENT' : -1;
   }
 
   /** bpf_mprog_pos_after: the index behind the anchor; count without anchor. */
-  private posAfter(t: Tuple): number | ErrnoName {
+  private posAfter(t: Tuple<L>): number | ErrnoName {
     const i = this.anchorIndex(t);
     if (i >= 0) return i + 1;
     return t.prog ? 'ENOENT' : this.count;
   }
 
   /** A program anchor matches any owner; a link anchor only its own slot. */
-  private anchorIndex(t: Tuple): number {
+  private anchorIndex(t: Tuple<L>): number {
     if (!t.prog) return -1;
     return this.slots.findIndex((s) => s.prog === t.prog && (!t.link || t.link === s.link));
   }
@@ -136,7 +145,7 @@ export class MprogBundle {
    * The position rules shared by attach and detach: each of REPLACE/exact, BEFORE and AFTER
    * proposes an index; they must agree. Returns the agreed index or -2 ("none proposed").
    */
-  private positions(flags: number, exact: number | null, rel: Tuple): number {
+  private positions(flags: number, exact: number | null, rel: Tuple<L>): number {
     let idx = exact ?? -2;
     if (flags & BPF_F_BEFORE) {
       const t = this.posBefore(rel);
@@ -161,10 +170,10 @@ export class MprogBundle {
    */
   attach(
     prog: ProgHandle,
-    link: BpfLink | null,
+    link: L | null,
     oldProg: ProgHandle | null,
     flags: number,
-    relative: (flags: number, type: number) => Tuple,
+    relative: (flags: number, type: number) => Tuple<L>,
     expectedRevision: bigint,
   ): 'insert' | 'replace' {
     if (expectedRevision !== 0n && expectedRevision !== BigInt(this.revision))
@@ -208,11 +217,11 @@ export class MprogBundle {
    */
   detach(
     prog: ProgHandle | null,
-    link: BpfLink | null,
+    link: L | null,
     flags: number,
-    relative: (flags: number, type: number) => Tuple,
+    relative: (flags: number, type: number) => Tuple<L>,
     expectedRevision: bigint,
-  ): MprogSlot {
+  ): MprogSlot<L> {
     if (flags & BPF_F_REPLACE) throw errno('EINVAL', 'detach does not take BPF_F_REPLACE');
     if (expectedRevision !== 0n && expectedRevision !== BigInt(this.revision))
       throw errno('ESTALE', `expected revision ${expectedRevision}, hook is at ${this.revision}`);

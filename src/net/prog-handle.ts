@@ -1,14 +1,35 @@
 /**
  * @fileoverview ProgHandle: the kernel-side identity of a loaded BPF program (struct bpf_prog +
  * bpf_prog_aux as far as attachment cares): a global id, a name, a program type, a reference
- * count. The executable form is bound later through the opaque `program` slot.
+ * count, and the executable form (`program`: the linked code, the Memory its maps live in, the
+ * engine) that the run path executes.
  *
  * Reference counting follows kernel/bpf/syscall.c: every fd, every plain tcx attachment and
  * every link holds one reference. When the last one goes the id is released (bpf_prog_put →
  * bpf_prog_free_id), so the program can no longer be found by id.
  */
-import { BPF_PROG_TYPE } from '../uapi.js';
-import type { BpfKernel } from './kernel.js';
+import type { Engine } from '../../vm/engine.js';
+import type { Memory } from '../../vm/memory.js';
+import type { LinkedProgram } from '../../vm/program.js';
+import { BPF_PROG_TYPE, progTypeName } from '../uapi.js';
+
+/** The executable form bound to a ProgHandle: what the run path needs to run the program. */
+export interface NetProgram {
+  linked: LinkedProgram;
+  /** The Memory its maps live in (the kernel's shared one for `loadObject`). */
+  mem: Memory;
+  /** Its default engine (SendOptions.engine overrides it; default the interpreter). */
+  engine?: Engine;
+}
+
+/**
+ * Where a program's id lives (the kernel's prog_idr: BpfKernel). Declared here, not imported,
+ * so that the model's modules import in one direction (kernel.ts builds on this file).
+ */
+export interface ProgRegistry {
+  /** The last reference went: the id is released. */
+  releaseProg(p: ProgHandle): void;
+}
 
 /** Program types by their short (bpftool) names, the ones tcxlab lets you create. */
 export const PROG_TYPE_BY_NAME = {
@@ -19,12 +40,6 @@ export const PROG_TYPE_BY_NAME = {
 } as const;
 export type ProgTypeName = keyof typeof PROG_TYPE_BY_NAME;
 
-/** Short name of a program type number ("sched_cls"), or "type(N)". */
-export function progTypeName(type: number): string {
-  for (const [k, v] of Object.entries(PROG_TYPE_BY_NAME)) if (v === type) return k;
-  for (const [k, v] of Object.entries(BPF_PROG_TYPE)) if (v === type) return k.slice('BPF_PROG_TYPE_'.length).toLowerCase();
-  return `type(${type})`;
-}
 
 export interface ProgHandleOptions {
   /** Program name (the kernel keeps the first 15 bytes; we keep it whole). */
@@ -33,8 +48,8 @@ export interface ProgHandleOptions {
   type?: ProgTypeName | number;
   /** expected_attach_type given at load (informational for tcx: the kernel ignores it there). */
   expectedAttachType?: number;
-  /** The executable program (a LinkedProgram, later); opaque here. */
-  program?: unknown;
+  /** The executable program; without one the handle can be attached but not run. */
+  program?: NetProgram;
 }
 
 /**
@@ -48,14 +63,14 @@ export class ProgHandle {
   /** enum bpf_prog_type. */
   readonly type: number;
   readonly expectedAttachType: number;
-  /** The executable form; the run path owns its meaning. */
-  program?: unknown;
+  /** The executable form (absent for handles made by scripts and the raw bpf(2) layer). */
+  program?: NetProgram;
   /** Kernel references: fds, plain attachments, links, the creator's handle. */
   private refs = 1;
   private userRef = true;
 
   constructor(
-    readonly kernel: BpfKernel,
+    readonly kernel: ProgRegistry,
     id: number,
     opts: ProgHandleOptions = {},
   ) {

@@ -17,9 +17,8 @@
  */
 import { UsageError } from '../../vm/errors.js';
 import { Block, addClsBpf, delClsBpf, type ClsBpfDelete, type ClsBpfFilter, type ClsBpfOptions, type TcfProto } from './cls-bpf.js';
-import type { NetDevice } from './device.js';
 import { errno } from './mprog.js';
-import type { Direction } from './tcx.js';
+import type { Direction, TcxDevice } from './tcx.js';
 
 export type QdiscKind = 'clsact' | 'ingress';
 
@@ -78,9 +77,8 @@ export class DevTc {
    */
   private ingressQueue = false;
 
-  constructor(readonly dev: NetDevice) {
-    dev.unregisterHooks.push(() => this.shutdown());
-  }
+  /** The device's unregister calls `shutdown()` (NetDevice registers it). */
+  constructor(readonly dev: TcxDevice) {}
 
   /** dev_shutdown's part for ffff:fff1 (device unregister, netns move): destroy the qdisc. */
   shutdown(): void {

@@ -41,10 +41,10 @@ import { BpfError, ErrnoError, UsageError } from '../../vm/errors.js';
 import type { Engine } from '../../vm/engine.js';
 import type { CollectionOptions } from '../collection.js';
 import { toHex } from '../maps/index.js';
-import { ETH_P, TC_ACT } from '../uapi.js';
+import { ETH_P, TC_ACT, type ErrnoName } from '../uapi.js';
 import { GACT_NAMES, type TcAction } from './cls-bpf.js';
-import { addAddress, addNeighbour, type LoadedObject } from './datapath.js';
-import type { NetDevice } from './device.js';
+import type { LoadedObject } from './datapath.js';
+import { addAddress, addNeighbour, type NetDevice } from './device.js';
 import { Host } from './host.js';
 import type { ProgHandle } from './prog-handle.js';
 import type { Direction } from './tcx.js';
@@ -59,14 +59,14 @@ export interface ScenarioStep {
   cmd: string;
   /** 0 = success. */
   rc: number;
-  errno?: string;
+  errno?: ErrnoName;
   msg?: string;
   /** send: how many UDP datagrams reached a local socket (IPv4/UDP frames only). */
   delivered?: number;
   /** send: the frame sent, hex. */
   frame?: string;
   /** send egress: the packet socket's errno for the transmit status (ENOBUFS = NET_XMIT_DROP). */
-  sendErrno?: string;
+  sendErrno?: ErrnoName;
   /** map dump: key 0's value, hex. */
   value?: string;
   /** send: the trace (of the last frame when several were sent). */
@@ -702,6 +702,3 @@ export class ScenarioRunner {
 export function runScenario(text: string, opts: ScenarioOptions): ScenarioResult {
   return new ScenarioRunner(opts).run(text);
 }
-
-/** The verdict names used in traces, re-exported for CLI help. */
-export const TC_VERDICTS = TC_ACT;

@@ -9,7 +9,7 @@
  * `rel-raw N` land on the same numbers as in the oracle.
  */
 import { ErrnoError, ErrorCode } from '../../vm/errors.js';
-import { ERRNO, BPF_ATTACH_TYPE, BPF_F_AFTER, BPF_F_BEFORE, BPF_F_ID, BPF_F_LINK, BPF_F_REPLACE, BPF_PROG_TYPE } from '../uapi.js';
+import { ERRNO, type ErrnoName, BPF_ATTACH_TYPE, BPF_F_AFTER, BPF_F_BEFORE, BPF_F_ID, BPF_F_LINK, BPF_F_REPLACE, BPF_PROG_TYPE } from '../uapi.js';
 import { Host } from './host.js';
 import { BpfKernel } from './kernel.js';
 import { BpfProcess } from './syscall.js';
@@ -118,15 +118,9 @@ export function parseU64(s: string | undefined): bigint | null {
   return v > 0xffffffffffffffffn ? null : v;
 }
 
-function errnoOf(e: unknown): string {
+function errnoOf(e: unknown): ErrnoName {
   if (e instanceof ErrnoError) return e.errno;
   throw e;
-}
-
-const ERRNO_NUMBERS: Record<string, number> = ERRNO;
-
-function errnoNum(name: string): number {
-  return ERRNO_NUMBERS[name] ?? 0;
 }
 
 /** Run a tcx script; returns the JSON lines the oracle prints after its setup line. */
@@ -148,9 +142,9 @@ export function runTcxScript(text: string, opts: TcxScriptOptions = {}): TcxScri
   const progByName = (n: string): SProg | undefined => progs.find((p) => p.name === n);
   const linkByName = (n: string): SLink | undefined => links.find((l) => l.name === n);
 
-  const resErrno = (w: Line, err: string | null): void => {
+  const resErrno = (w: Line, err: ErrnoName | null): void => {
     w.str('result', err ?? 'ok');
-    if (err) w.num('errno', errnoNum(err));
+    if (err) w.num('errno', ERRNO[err]);
   };
 
   const progIdName = (id: number): string => progs.find((p) => p.id === id)?.name ?? `id:${id}`;
@@ -160,7 +154,7 @@ export function runTcxScript(text: string, opts: TcxScriptOptions = {}): TcxScri
     return jstr(l ? l.name : `id:${id}`);
   };
 
-  const createDev = (w: Line, name: string): string | null => {
+  const createDev = (w: Line, name: string): ErrnoName | null => {
     const peer = `${name.slice(0, 10)}p`;
     try {
       host.addVeth(name, peer);
@@ -306,7 +300,7 @@ export function runTcxScript(text: string, opts: TcxScriptOptions = {}): TcxScri
   };
 
   const sys = (w: Line, f: () => void): void => {
-    let err: string | null = null;
+    let err: ErrnoName | null = null;
     try {
       f();
     } catch (e) {
@@ -383,7 +377,7 @@ export function runTcxScript(text: string, opts: TcxScriptOptions = {}): TcxScri
       const l = linkArg(tok, 1, true);
       if (l.pin) fail(`link ${l.name} is already pinned`);
       l.pin = `/sys/fs/bpf/oracle-tcx-${process.pid}-${l.name}`;
-      let err: string | null = null;
+      let err: ErrnoName | null = null;
       try {
         proc.objPin(l.fd, l.pin);
       } catch (e) {
@@ -395,7 +389,7 @@ export function runTcxScript(text: string, opts: TcxScriptOptions = {}): TcxScri
     'link-unpin': (w, tok) => {
       const l = linkArg(tok, 1, false);
       if (!l.pin) fail(`link ${l.name} is not pinned`);
-      let err: string | null = null;
+      let err: ErrnoName | null = null;
       try {
         proc.unlink(l.pin);
       } catch (e) {

@@ -12,7 +12,7 @@
  */
 import { BPF_ATTACH_TYPE, BPF_F_QUERY_EFFECTIVE, BPF_F_REPLACE, BPF_PROG_TYPE } from '../uapi.js';
 import type { NetDevice } from './device.js';
-import type { Host } from './host.js';
+import type { Netns } from './netns.js';
 import { BpfLink, type BpfLinkInfo } from './links.js';
 import { BPF_F_ATTACH_MASK_MPROG, errno, type MprogQuery, type ObjectLookup } from './mprog.js';
 import type { ProgHandle, ProgHandleOptions } from './prog-handle.js';
@@ -92,12 +92,12 @@ function attachProgType(attachType: number): number {
   }
 }
 
-/** One user-space process: an fd table in a network namespace (Host). */
+/** One user-space process: an fd table in a network namespace (a Netns or Host). */
 export class BpfProcess {
   private readonly fds = new Map<number, FdObject>();
 
   constructor(
-    readonly host: Host,
+    readonly host: Netns,
     opts: BpfProcessOptions = {},
   ) {
     const files = opts.openFiles ?? ['stdin', 'stdout', 'stderr'];
@@ -165,7 +165,7 @@ export class BpfProcess {
   }
 
   /** fd and id lookups as the mprog anchor resolution needs them. */
-  get lookup(): ObjectLookup {
+  get lookup(): ObjectLookup<BpfLink> {
     const k = this.host.kernel;
     return {
       progByFd: (fd) => this.progByFd(fd),

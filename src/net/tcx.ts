@@ -12,17 +12,20 @@
  * The functions named tcx* mirror the kernel functions of the same name, in the same check
  * order. Objects that the kernel would look up from fds arrive as lookups (thunks or an
  * ObjectLookup) so that a lookup error surfaces exactly where the kernel's would.
+ *
+ * This module sits below the device, the links and the kernel object (docs/architecture.md):
+ * it names what it needs of them as interfaces (TcxDevice, TcxLink, TcxKernel), which
+ * NetDevice, BpfLink and BpfKernel satisfy.
  */
 import { UsageError } from '../../vm/errors.js';
 import { BPF_ATTACH_TYPE, BPF_F_AFTER, BPF_F_BEFORE, BPF_F_ID, BPF_F_LINK, BPF_F_REPLACE, BPF_PROG_TYPE } from '../uapi.js';
-import type { NetDevice } from './device.js';
-import type { BpfKernel } from './kernel.js';
-import type { BpfLink } from './links.js';
+import type { Block } from './cls-bpf.js';
 import {
   MprogBundle,
   errno,
   mprogQuery,
   tupleRelative,
+  type MprogLink,
   type MprogQuery,
   type ObjectLookup,
   type Tuple,
@@ -30,6 +33,34 @@ import {
 import { ProgHandle } from './prog-handle.js';
 
 export type Direction = 'ingress' | 'egress';
+
+/** A tcx link as the hook sees it (struct tcx_link; links.ts BpfLink). */
+export interface TcxLink extends MprogLink {
+  /** Discriminator for anchors (a link vs a program). */
+  readonly kind: 'bpf_link';
+  readonly direction: Direction;
+  /** True while the link object exists. */
+  readonly alive: boolean;
+  /** The device while attached; null once defunct (tcx_uninstall sets it). */
+  dev: TcxDevice | null;
+}
+
+/** The id lookups kernel-internal callers use (bpf_prog_by_id, bpf_link_by_id; BpfKernel). */
+export interface TcxKernel {
+  progById(id: number): ProgHandle | undefined;
+  linkById(id: number): TcxLink | undefined;
+}
+
+/** A device as its tcx hooks see it (struct net_device's tcx pointers; device.ts NetDevice). */
+export interface TcxDevice {
+  readonly name: string;
+  readonly ifindex: number;
+  readonly registered: boolean;
+  readonly host: { readonly kernel: TcxKernel };
+  tcx(dir: Direction): TcxHook;
+  tcxEntry(dir: Direction): TcxEntry | null;
+  setTcxEntry(dir: Direction, e: TcxEntry | null): void;
+}
 
 /** BPF_TCX_INGRESS / BPF_TCX_EGRESS for a direction. */
 export function tcxAttachType(dir: Direction): number {
@@ -45,14 +76,14 @@ export function tcxDirection(attachType: number): Direction | undefined {
 
 /** struct tcx_entry: the mprog bundle plus the classic mini-qdisc state. */
 export class TcxEntry {
-  readonly bundle = new MprogBundle();
+  readonly bundle = new MprogBundle<TcxLink>();
   /**
    * How many clsact/ingress qdisc instances use this entry (0..2: during a qdisc replace the
    * new one initialises before the old one is destroyed; fix 1cb6f0bae504 made it a counter).
    */
   miniqActive = 0;
   /** The classic chain-0 filter list (mini_Qdisc), set by the classic engine; null = none. */
-  miniq: unknown = null;
+  miniq: Block | null = null;
 
   get revision(): number {
     return this.bundle.revision;
@@ -60,24 +91,24 @@ export class TcxEntry {
 }
 
 /** tcx_entry_is_active: programs left, or a qdisc still using it. */
-function isActive(e: TcxEntry): boolean {
+export function tcxEntryIsActive(e: TcxEntry): boolean {
   return e.bundle.count > 0 || e.miniqActive > 0;
 }
 
 /** tcx_entry_fetch_or_create. */
-function fetchOrCreate(dev: NetDevice, dir: Direction): { entry: TcxEntry; created: boolean } {
+export function tcxEntryFetchOrCreate(dev: TcxDevice, dir: Direction): { entry: TcxEntry; created: boolean } {
   const e = dev.tcxEntry(dir);
   if (e) return { entry: e, created: false };
   return { entry: new TcxEntry(), created: true };
 }
 
-function needDev(dev: NetDevice | null | undefined): NetDevice {
+function needDev(dev: TcxDevice | null | undefined): TcxDevice {
   if (!dev || !dev.registered) throw errno('ENODEV', 'no such device');
   return dev;
 }
 
 /** Relative-anchor resolver over an ObjectLookup and the raw relative field. */
-export function relativeVia(lookup: ObjectLookup, idOrFd: number): (flags: number, type: number) => Tuple {
+export function relativeVia(lookup: ObjectLookup<TcxLink>, idOrFd: number): (flags: number, type: number) => Tuple<TcxLink> {
   return (flags, type) => tupleRelative(lookup, idOrFd, flags, type);
 }
 
@@ -87,17 +118,17 @@ export function relativeVia(lookup: ObjectLookup, idOrFd: number): (flags: numbe
  * called when BPF_F_REPLACE is set, after the device lookup.
  */
 export function tcxProgAttach(
-  dev: NetDevice | null,
+  dev: TcxDevice | null,
   dir: Direction,
   prog: ProgHandle,
   flags: number,
   replace: () => ProgHandle,
-  relative: (flags: number, type: number) => Tuple,
+  relative: (flags: number, type: number) => Tuple<TcxLink>,
   expectedRevision: bigint,
 ): void {
   const d = needDev(dev);
   const replaceProg = flags & BPF_F_REPLACE ? replace() : null;
-  const { entry, created } = fetchOrCreate(d, dir);
+  const { entry, created } = tcxEntryFetchOrCreate(d, dir);
   // the syscall's reference on `prog` becomes the slot's on success
   entry.bundle.attach(prog, null, replaceProg, flags, relative, expectedRevision);
   prog.hold();
@@ -107,24 +138,24 @@ export function tcxProgAttach(
 
 /** tcx_prog_detach. `prog` null = no program named. */
 export function tcxProgDetach(
-  dev: NetDevice | null,
+  dev: TcxDevice | null,
   dir: Direction,
   prog: ProgHandle | null,
   flags: number,
-  relative: (flags: number, type: number) => Tuple,
+  relative: (flags: number, type: number) => Tuple<TcxLink>,
   expectedRevision: bigint,
 ): void {
   const d = needDev(dev);
   const entry = d.tcxEntry(dir);
   if (!entry) throw errno('ENOENT', `${d} ${dir}: no tcx entry`);
   entry.bundle.detach(prog, null, flags, relative, expectedRevision);
-  if (!isActive(entry)) d.setTcxEntry(dir, null);
+  if (!tcxEntryIsActive(entry)) d.setTcxEntry(dir, null);
   entry.bundle.commit();
 }
 
 /** tcx_prog_query (query_flags/attach_flags checks included; capacity = count in). */
 export function tcxProgQuery(
-  dev: NetDevice | null,
+  dev: TcxDevice | null,
   dir: Direction,
   queryFlags: number,
   attachFlags: number,
@@ -140,7 +171,7 @@ export function tcxProgQuery(
  * drop their program reference. No commit: the revision does not move. If a qdisc still uses
  * the entry it stays (emptied) until the qdisc lets go.
  */
-export function tcxUninstall(dev: NetDevice, dir: Direction): void {
+export function tcxUninstall(dev: TcxDevice, dir: Direction): void {
   const entry = dev.tcxEntry(dir);
   if (!entry) return;
   const slots = entry.bundle.slots.splice(0);
@@ -151,67 +182,12 @@ export function tcxUninstall(dev: NetDevice, dir: Direction): void {
   }
 }
 
-/** tcx_link_prog_attach: the link's program into the link's device hook. */
-export function tcxLinkProgAttach(
-  link: BpfLink,
-  dev: NetDevice,
-  flags: number,
-  relative: (flags: number, type: number) => Tuple,
-  expectedRevision: bigint,
-): void {
-  const dir = link.direction;
-  const { entry, created } = fetchOrCreate(dev, dir);
-  entry.bundle.attach(link.prog, link, null, flags, relative, expectedRevision);
-  if (created) dev.setTcxEntry(dir, entry);
-  entry.bundle.commit();
-}
-
-/** tcx_link_release: detach an attached link (no-op when defunct). */
-export function tcxLinkRelease(link: BpfLink): void {
-  const dev = link.dev;
-  if (!dev) return;
-  const dir = link.direction;
-  const entry = dev.tcxEntry(dir);
-  if (!entry) throw new Error(`tcx: attached link ${link.id} but ${dev} ${dir} has no entry`);
-  entry.bundle.detach(link.prog, link, 0, () => ({ prog: null, link: null }), 0n);
-  if (!isActive(entry)) dev.setTcxEntry(dir, null);
-  entry.bundle.commit();
-  link.dev = null;
-}
-
-/**
- * tcx_link_update: ENOLINK when defunct, EPERM when `oldProg` is not the current program,
- * a no-op for the same program, else an in-place replace run as REPLACE|ID relative to the
- * current program's id (so EEXIST if `newProg` is on the hook, EINVAL on a type mismatch).
- */
-export function tcxLinkUpdate(link: BpfLink, newProg: ProgHandle, oldProg: ProgHandle | null): void {
-  const dev = link.dev;
-  if (!dev) throw errno('ENOLINK', `link ${link.id} is not attached`);
-  if (oldProg && link.prog !== oldProg) throw errno('EPERM', `link ${link.id}: old program does not match`);
-  const cur = link.prog;
-  if (cur === newProg) return;
-  const entry = dev.tcxEntry(link.direction);
-  if (!entry) throw errno('ENOENT', `link ${link.id}: hook has no entry`);
-  entry.bundle.attach(
-    newProg,
-    link,
-    cur,
-    BPF_F_REPLACE | BPF_F_ID,
-    relativeVia(idLookup(dev.host.kernel), cur.id),
-    0n,
-  );
-  newProg.hold();
-  link.prog = newProg;
-  cur.put();
-  entry.bundle.commit();
-}
-
 function notFound(id: number): never {
   throw errno('ENOENT', `no object with id ${id}`);
 }
 
 /** Lookups by id only (the kernel-internal callers never pass fds). */
-function idLookup(kernel: BpfKernel): ObjectLookup {
+export function idLookup(kernel: TcxKernel): ObjectLookup<TcxLink> {
   const noFd = (fd: number): never => {
     throw errno('EBADF', `fd ${fd}: no fd table here`);
   };
@@ -226,7 +202,7 @@ function idLookup(kernel: BpfKernel): ObjectLookup {
 /* ------------------------------------------------------------------ library facade */
 
 /** An attach anchor: a program, a link, or either by id. */
-export type Anchor = ProgHandle | BpfLink | { id: number } | { linkId: number };
+export type Anchor = ProgHandle | TcxLink | { id: number } | { linkId: number };
 
 export interface TcxAttachOptions {
   /** Insert in front of this anchor (`true`: at the head). */
@@ -256,7 +232,7 @@ export interface TcxDetachOptions {
 
 export interface TcxQueryEntry {
   prog: ProgHandle;
-  link: BpfLink | null;
+  link: TcxLink | null;
   progFlags: number;
   linkFlags: number;
 }
@@ -271,11 +247,11 @@ export interface TcxQueryResult {
 /** A resolved library request: the raw flags and an anchor resolver. */
 export interface MprogRequest {
   flags: number;
-  relative: (flags: number, type: number) => Tuple;
+  relative: (flags: number, type: number) => Tuple<TcxLink>;
   expectedRevision: bigint;
 }
 
-function isLink(x: unknown): x is BpfLink {
+function isLink(x: unknown): x is TcxLink {
   return typeof x === 'object' && x !== null && (x as { kind?: string }).kind === 'bpf_link';
 }
 
@@ -283,7 +259,7 @@ function isLink(x: unknown): x is BpfLink {
  * Turn cilium-style options into mprog flags plus an anchor resolver. Anchors given as
  * objects behave as if passed by fd: a released program or freed link gives EBADF.
  */
-export function buildRequest(owner: NetDevice, opts: TcxAttachOptions | TcxDetachOptions = {}): MprogRequest {
+export function buildRequest(owner: TcxDevice, opts: TcxAttachOptions | TcxDetachOptions = {}): MprogRequest {
   let flags = opts.flags ?? 0;
   let anchor: Anchor | undefined;
   const take = (a: Anchor | true | undefined, bit: number): void => {
@@ -312,7 +288,7 @@ export function buildRequest(owner: NetDevice, opts: TcxAttachOptions | TcxDetac
     idOrFd = anchor.linkId >>> 0;
   }
   // the anchor object plays fd 1 of a private fd table
-  const lookup: ObjectLookup = {
+  const lookup: ObjectLookup<TcxLink> = {
     progByFd: (fd) => {
       if (fd !== 1 || !anchor) throw errno('EBADF', `fd ${fd} is not open`);
       if (!(anchor instanceof ProgHandle)) throw errno('EINVAL', 'anchor is not a program');
@@ -348,7 +324,7 @@ export function requireSchedCls(prog: ProgHandle, what = 'program'): ProgHandle 
  */
 export class TcxHook {
   constructor(
-    readonly dev: NetDevice,
+    readonly dev: TcxDevice,
     readonly direction: Direction,
   ) {}
 
@@ -424,7 +400,7 @@ export class TcxHook {
    * the entry, miniq_active + 1). Returns the entry; set `entry.miniq` to the chain-0 list.
    */
   miniqUse(): TcxEntry {
-    const { entry, created } = fetchOrCreate(this.dev, this.direction);
+    const { entry, created } = tcxEntryFetchOrCreate(this.dev, this.direction);
     entry.miniqActive++;
     if (created) this.dev.setTcxEntry(this.direction, entry);
     return entry;
@@ -439,6 +415,6 @@ export class TcxHook {
     if (!entry) return;
     if (entry.miniqActive > 0) entry.miniqActive--;
     if (entry.miniqActive === 0) entry.miniq = null;
-    if (!isActive(entry)) this.dev.setTcxEntry(this.direction, null);
+    if (!tcxEntryIsActive(entry)) this.dev.setTcxEntry(this.direction, null);
   }
 }

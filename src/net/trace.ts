@@ -6,9 +6,12 @@
  *   ├ fate:   Fate             of the original skb
  *   └ fates:  Fate[]           of every skb (the original, clones, and packets they spawned)
  */
+import type { BpfError } from '../../vm/errors.js';
+import type { TimerFiring } from '../helpers/timer.js';
 import type { FilterRun } from './classify.js';
 import type { NetDevice } from './device.js';
 import type { Direction } from './tcx.js';
+import { tcActLabel, tcxRetLabel } from '../tc-verdict.js';
 
 /** One tcx program run. */
 export interface TcxRun {
@@ -16,7 +19,8 @@ export interface TcxRun {
   progId: number;
   /** r0 as s32; absent when the program faulted. */
   ret?: number;
-  fault?: string;
+  /** The run's VmFault (code, instruction index), or a UsageError when the handle has no executable. */
+  fault?: BpfError;
 }
 
 /** One pass through sch_handle_ingress / sch_handle_egress. */
@@ -103,60 +107,8 @@ export interface NetTrace {
   xmitStatus?: number;
   /** bpf_trace_printk output of every program run, in order. */
   printk?: string[];
-}
-
-const ACT_NAMES: Record<number, string> = {
-  [-1]: 'UNSPEC',
-  0: 'OK',
-  1: 'RECLASSIFY',
-  2: 'SHOT',
-  3: 'PIPE',
-  4: 'STOLEN',
-  5: 'QUEUED',
-  6: 'REPEAT',
-  7: 'REDIRECT',
-  8: 'TRAP',
-};
-
-/** TC_ACT_* name of a verdict ("OK", "GOTO_CHAIN 3", or the number). */
-export function tcActName(v: number): string {
-  if (ACT_NAMES[v] !== undefined) return ACT_NAMES[v];
-  if ((v & 0xf0000000) === 0x20000000) return `GOTO_CHAIN ${v & 0x0fffffff}`;
-  if ((v & 0xf0000000) === 0x10000000) return `JUMP ${v & 0x0fffffff}`;
-  return String(v);
-}
-
-/** TCX_* name of a tcx program return (unknown codes are shown as numbers). */
-export function tcxRetName(v: number): string {
-  switch (v) {
-    case -1:
-      return 'TCX_NEXT';
-    case 0:
-      return 'TCX_PASS';
-    case 2:
-      return 'TCX_DROP';
-    case 7:
-      return 'TCX_REDIRECT';
-    default:
-      return String(v);
-  }
-}
-
-/** TC_ACT_* spelling ("TC_ACT_OK", "TC_ACT_GOTO_CHAIN 3"); a value without a name stays a number. */
-export function tcActLabel(v: number): string {
-  const n = tcActName(v);
-  return n === String(v) ? n : `TC_ACT_${n}`;
-}
-
-/**
- * A tcx program's return as tcx_action_code reads it: "TCX_PASS (0)", "TCX_NEXT (-1)", and for
- * every other value its TC_ACT_* name and what tcx makes of it: "TC_ACT_STOLEN (4) = TCX_NEXT".
- */
-export function tcxRetLabel(v: number): string {
-  const tcx = tcxRetName(v);
-  if (tcx !== String(v)) return `${tcx} (${v})`;
-  const act = tcActLabel(v);
-  return `${act === String(v) ? act : `${act} (${v})`} = TCX_NEXT`;
+  /** bpf_timer callbacks that ran during the send (each after the program run that made it due). */
+  timers?: TimerFiring[];
 }
 
 /** A cls_bpf program's return: a verdict in da mode, a class decision otherwise. */
@@ -181,11 +133,11 @@ export function formatTrace(t: NetTrace): string {
     const p = e.pkt ? `[clone ${e.pkt}] ` : '';
     if (e.kind === 'hook') {
       out.push(`  ${p}${e.dev} ${e.dir}:`);
-      for (const r of e.tcx) out.push(`    tcx ${r.prog}#${r.progId} -> ${r.fault ? `fault: ${r.fault}` : tcxRetLabel(r.ret!)}`);
+      for (const r of e.tcx) out.push(`    tcx ${r.prog}#${r.progId} -> ${r.fault ? `fault: ${r.fault.message}` : tcxRetLabel(r.ret!)}`);
       if (e.tcx.length || e.tcxVerdict !== 'next') out.push(`    tcx verdict: TCX_${e.tcxVerdict.toUpperCase()}`);
       if (e.classic) {
         for (const r of e.classic.runs) {
-          const res = r.fault ? `fault: ${r.fault}` : `${filterRetLabel(r.ret!, r.da)} -> ${r.result === 'continue' ? 'continue' : tcActLabel(r.result)}`;
+          const res = r.fault ? `fault: ${r.fault.message}` : `${filterRetLabel(r.ret!, r.da)} -> ${r.result === 'continue' ? 'continue' : tcActLabel(r.result)}`;
           out.push(`    cls_bpf chain ${r.chain} pref ${r.prio} handle ${hex(r.handle)} ${r.prog}#${r.progId}${r.da ? ' da' : ''}: ${res}${r.classid !== undefined && r.result !== 'continue' ? ` classid ${fmtClassid(r.classid)}` : ''}`);
         }
         out.push(`    classic verdict: ${tcActLabel(e.classic.verdict)}${e.classic.restarts ? ` after ${e.classic.restarts} restarts` : ''}`);

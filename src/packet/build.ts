@@ -15,6 +15,7 @@
  * IP layer. VXLAN / Geneve / GUE: after a udp layer (ports 4789 / 6081 / 6080 by default).
  */
 import { PacketError } from '../../vm/errors.js';
+import { ETH_P, IPPROTO } from '../uapi.js';
 import { fold, pseudoSum, sum16 } from './checksum.js';
 
 export type Bytes = Uint8Array | number[];
@@ -200,9 +201,7 @@ export const geneve = (o: Omit<GeneveLayer, 'kind'>): GeneveLayer => ({ kind: 'g
 /** Raw bytes (a string is taken as UTF-8). */
 export const payload = (d: Bytes | string): PayloadLayer => ({ kind: 'payload', data: typeof d === 'string' ? new TextEncoder().encode(d) : Uint8Array.from(d) });
 
-/** Well-known numbers the builders fill in (uapi spelling in comments). */
-export const ETHERTYPE = { IPV4: 0x0800, ARP: 0x0806, VLAN: 0x8100, QINQ: 0x88a8, IPV6: 0x86dd, TEB: 0x6558 } as const;
-export const IPPROTO = { HOPOPTS: 0, ICMP: 1, IPIP: 4, TCP: 6, UDP: 17, IPV6: 41, ROUTING: 43, FRAGMENT: 44, GRE: 47, ICMPV6: 58, NONE: 59, DSTOPTS: 60 } as const;
+/** Well-known UDP ports the builders fill in (IANA). */
 export const UDP_PORT = { VXLAN: 4789, GENEVE: 6081, GUE: 6080 } as const;
 
 // ---- addresses --------------------------------------------------------------------------------
@@ -295,15 +294,15 @@ function put32(b: Uint8Array, at: number, v: number): void {
 function etherTypeOf(l: Layer | undefined): number | undefined {
   switch (l?.kind) {
     case 'vlan':
-      return l.tpid ?? ETHERTYPE.VLAN;
+      return l.tpid ?? ETH_P.ETH_P_8021Q;
     case 'arp':
-      return ETHERTYPE.ARP;
+      return ETH_P.ETH_P_ARP;
     case 'ipv4':
-      return ETHERTYPE.IPV4;
+      return ETH_P.ETH_P_IP;
     case 'ipv6':
-      return ETHERTYPE.IPV6;
+      return ETH_P.ETH_P_IPV6;
     case 'eth':
-      return ETHERTYPE.TEB;
+      return ETH_P.ETH_P_TEB;
     default:
       return undefined;
   }
@@ -313,21 +312,21 @@ function etherTypeOf(l: Layer | undefined): number | undefined {
 function ipProtoOf(l: Layer | undefined): number | undefined {
   switch (l?.kind) {
     case 'tcp':
-      return IPPROTO.TCP;
+      return IPPROTO.IPPROTO_TCP;
     case 'udp':
-      return IPPROTO.UDP;
+      return IPPROTO.IPPROTO_UDP;
     case 'icmp':
-      return IPPROTO.ICMP;
+      return IPPROTO.IPPROTO_ICMP;
     case 'icmpv6':
-      return IPPROTO.ICMPV6;
+      return IPPROTO.IPPROTO_ICMPV6;
     case 'gre':
-      return IPPROTO.GRE;
+      return IPPROTO.IPPROTO_GRE;
     case 'ipv4':
-      return IPPROTO.IPIP;
+      return IPPROTO.IPPROTO_IPIP;
     case 'ipv6':
-      return IPPROTO.IPV6;
+      return IPPROTO.IPPROTO_IPV6;
     case undefined:
-      return IPPROTO.NONE;
+      return IPPROTO.IPPROTO_NONE;
     default:
       return undefined;
   }
@@ -416,7 +415,7 @@ function ipv6Ext(e: Ipv6Ext, next: number): { proto: number; bytes: Uint8Array }
     case 'destination': {
       const body = padOptions(Uint8Array.from(e.options ?? []));
       const b = cat(Uint8Array.of(next, (body.length + 2) / 8 - 1), body);
-      return { proto: e.type === 'hop-by-hop' ? IPPROTO.HOPOPTS : IPPROTO.DSTOPTS, bytes: b };
+      return { proto: e.type === 'hop-by-hop' ? IPPROTO.IPPROTO_HOPOPTS : IPPROTO.IPPROTO_DSTOPTS, bytes: b };
     }
     case 'routing': {
       const addrs = (e.addresses ?? []).map((a) => parseAddr(a, 16));
@@ -425,7 +424,7 @@ function ipv6Ext(e: Ipv6Ext, next: number): { proto: number; bytes: Uint8Array }
       const body = cat(typeData, ...addrs, Uint8Array.from(e.data ?? []));
       if ((body.length + 4) % 8) throw new PacketError('ipv6 routing header: data must make the header a multiple of 8 bytes');
       const b = cat(Uint8Array.of(next, (body.length + 4) / 8 - 1, e.routingType ?? 0, e.segmentsLeft ?? addrs.length), body);
-      return { proto: IPPROTO.ROUTING, bytes: b };
+      return { proto: IPPROTO.IPPROTO_ROUTING, bytes: b };
     }
     case 'fragment': {
       const off = e.offset ?? 0;
@@ -434,7 +433,7 @@ function ipv6Ext(e: Ipv6Ext, next: number): { proto: number; bytes: Uint8Array }
       b[0] = next;
       put16(b, 2, (off & 0xfff8) | (e.more ? 1 : 0));
       put32(b, 4, e.id ?? 0);
-      return { proto: IPPROTO.FRAGMENT, bytes: b };
+      return { proto: IPPROTO.IPPROTO_FRAGMENT, bytes: b };
     }
   }
 }
@@ -462,7 +461,7 @@ function encode(layers: Layer[], i: number, inner: Uint8Array): Uint8Array {
     case 'arp': {
       const h = new Uint8Array(28);
       put16(h, 0, 1); // ARPHRD_ETHER
-      put16(h, 2, ETHERTYPE.IPV4);
+      put16(h, 2, ETH_P.ETH_P_IP);
       h[4] = 6;
       h[5] = 4;
       put16(h, 6, l.op ?? 1);
@@ -523,7 +522,7 @@ function encode(layers: Layer[], i: number, inner: Uint8Array): Uint8Array {
       put16(h, 18, l.urgent ?? 0);
       h.set(opts, 20);
       const seg = cat(h, inner);
-      put16(seg, 16, l.checksum ?? fold(sum16(seg, pseudo(layers, i, IPPROTO.TCP, seg.length))));
+      put16(seg, 16, l.checksum ?? fold(sum16(seg, pseudo(layers, i, IPPROTO.IPPROTO_TCP, seg.length))));
       return seg;
     }
     case 'udp': {
@@ -536,7 +535,7 @@ function encode(layers: Layer[], i: number, inner: Uint8Array): Uint8Array {
       if (typeof l.checksum === 'number') put16(seg, 6, l.checksum);
       else if (l.checksum !== false) {
         // RFC 768: a computed 0 is sent as all ones (0 means "no checksum")
-        const c = fold(sum16(seg, pseudo(layers, i, IPPROTO.UDP, seg.length)));
+        const c = fold(sum16(seg, pseudo(layers, i, IPPROTO.IPPROTO_UDP, seg.length)));
         put16(seg, 6, c === 0 ? 0xffff : c);
       }
       return seg;
@@ -552,7 +551,7 @@ function encode(layers: Layer[], i: number, inner: Uint8Array): Uint8Array {
         put16(h, 6, l.seq ?? 0);
       }
       const seg = cat(h, inner);
-      const init = l.kind === 'icmpv6' ? pseudo(layers, i, IPPROTO.ICMPV6, seg.length) : 0;
+      const init = l.kind === 'icmpv6' ? pseudo(layers, i, IPPROTO.IPPROTO_ICMPV6, seg.length) : 0;
       put16(seg, 2, l.checksum ?? fold(sum16(seg, init)));
       return seg;
     }

@@ -9,7 +9,8 @@
  * Never throws: a header cut short ends the dissection with `truncated` naming the layer.
  */
 import { fold, pseudoSum, sum16 } from './checksum.js';
-import { ETHERTYPE, IPPROTO, UDP_PORT } from './build.js';
+import { ETH_P, IPPROTO } from '../uapi.js';
+import { UDP_PORT } from './build.js';
 
 export type FieldValue = string | number | boolean;
 
@@ -91,16 +92,16 @@ function data(c: Ctx, o: number, end = c.b.length): void {
 
 function byEtherType(c: Ctx, type: number, o: number, end: number): void {
   switch (type) {
-    case ETHERTYPE.VLAN:
-    case ETHERTYPE.QINQ:
+    case ETH_P.ETH_P_8021Q:
+    case ETH_P.ETH_P_8021AD:
       return vlanAt(c, o, end, type);
-    case ETHERTYPE.ARP:
+    case ETH_P.ETH_P_ARP:
       return arpAt(c, o, end);
-    case ETHERTYPE.IPV4:
+    case ETH_P.ETH_P_IP:
       return ipv4At(c, o, end);
-    case ETHERTYPE.IPV6:
+    case ETH_P.ETH_P_IPV6:
       return ipv6At(c, o, end);
-    case ETHERTYPE.TEB:
+    case ETH_P.ETH_P_TEB:
       return ethAt(c, o, end);
     default:
       return data(c, o, end);
@@ -120,7 +121,7 @@ function vlanAt(c: Ctx, o: number, end: number, tpid: number): void {
   const tci = be16(c.b, o);
   const t = be16(c.b, o + 2);
   // Wireshark calls an 802.1ad (S-)tag ieee8021ad, an 802.1Q tag vlan
-  const n = tpid === ETHERTYPE.QINQ ? 'ieee8021ad' : 'vlan';
+  const n = tpid === ETH_P.ETH_P_8021AD ? 'ieee8021ad' : 'vlan';
   layer(c, n, o, 4, { [`${n}.tpid`]: hex16(tpid), [`${n}.priority`]: tci >> 13, [`${n}.dei`]: (tci & 0x1000) !== 0, [`${n}.id`]: tci & 0xfff, [`${n}.etype`]: hex16(t) });
   byEtherType(c, t, o + 4, end);
 }
@@ -183,7 +184,7 @@ function ipv4At(c: Ctx, o: number, end: number): void {
   byIpProto(c, proto, o + ihl, stop);
 }
 
-const EXT_NAMES: Record<number, string> = { [IPPROTO.HOPOPTS]: 'ipv6.hopopts', [IPPROTO.ROUTING]: 'ipv6.routing', [IPPROTO.FRAGMENT]: 'ipv6.fraghdr', [IPPROTO.DSTOPTS]: 'ipv6.dstopts' };
+const EXT_NAMES: Record<number, string> = { [IPPROTO.IPPROTO_HOPOPTS]: 'ipv6.hopopts', [IPPROTO.IPPROTO_ROUTING]: 'ipv6.routing', [IPPROTO.IPPROTO_FRAGMENT]: 'ipv6.fraghdr', [IPPROTO.IPPROTO_DSTOPTS]: 'ipv6.dstopts' };
 
 function ipv6At(c: Ctx, o: number, end: number): void {
   if (cut(c, 'ipv6', o, 40)) return;
@@ -210,10 +211,10 @@ function ipv6At(c: Ctx, o: number, end: number): void {
   while (EXT_NAMES[nh] !== undefined) {
     const name = EXT_NAMES[nh];
     if (cut(c, name, p, 8)) return;
-    const len = nh === IPPROTO.FRAGMENT ? 8 : (b[p + 1] + 1) * 8;
+    const len = nh === IPPROTO.IPPROTO_FRAGMENT ? 8 : (b[p + 1] + 1) * 8;
     if (cut(c, name, p, len)) return;
     const f: Record<string, FieldValue> = { [`${name}.nxt`]: b[p] };
-    if (nh === IPPROTO.FRAGMENT) {
+    if (nh === IPPROTO.IPPROTO_FRAGMENT) {
       const fo = be16(b, p + 2);
       // offsets in 8-byte units, as Wireshark shows them
       f['ipv6.fraghdr.offset'] = fo >> 3;
@@ -222,7 +223,7 @@ function ipv6At(c: Ctx, o: number, end: number): void {
       layer(c, name, p, len, f);
       if ((fo & 0xfff8) !== 0) return data(c, p + 8, stop);
       fragment = (fo & 1) !== 0;
-    } else if (nh === IPPROTO.ROUTING) {
+    } else if (nh === IPPROTO.IPPROTO_ROUTING) {
       const type = b[p + 2];
       const left = b[p + 3];
       f['ipv6.routing.len'] = b[p + 1];
@@ -245,19 +246,19 @@ function ipv6At(c: Ctx, o: number, end: number): void {
 
 function byIpProto(c: Ctx, proto: number, o: number, end: number): void {
   switch (proto) {
-    case IPPROTO.TCP:
+    case IPPROTO.IPPROTO_TCP:
       return tcpAt(c, o, end);
-    case IPPROTO.UDP:
+    case IPPROTO.IPPROTO_UDP:
       return udpAt(c, o, end);
-    case IPPROTO.ICMP:
+    case IPPROTO.IPPROTO_ICMP:
       return icmpAt(c, o, end, false);
-    case IPPROTO.ICMPV6:
+    case IPPROTO.IPPROTO_ICMPV6:
       return icmpAt(c, o, end, true);
-    case IPPROTO.GRE:
+    case IPPROTO.IPPROTO_GRE:
       return greAt(c, o, end);
-    case IPPROTO.IPIP:
+    case IPPROTO.IPPROTO_IPIP:
       return ipv4At(c, o, end);
-    case IPPROTO.IPV6:
+    case IPPROTO.IPPROTO_IPV6:
       return ipv6At(c, o, end);
     default:
       return data(c, o, end);
@@ -297,7 +298,7 @@ function tcpAt(c: Ctx, o: number, end: number): void {
     'tcp.flags.cwr': (flags & 0x80) !== 0,
     'tcp.window_size_value': be16(b, o + 14),
     'tcp.checksum': hex16(be16(b, o + 16)),
-    'tcp.checksum.status': l4Status(c, IPPROTO.TCP, o, end),
+    'tcp.checksum.status': l4Status(c, IPPROTO.IPPROTO_TCP, o, end),
     'tcp.urgent_pointer': be16(b, o + 18),
   };
   for (let p = o + 20; p < o + hl; ) {
@@ -330,7 +331,7 @@ function udpAt(c: Ctx, o: number, end: number): void {
   const ck = be16(b, o + 6);
   const stop = Math.min(end, o + Math.max(len, 8));
   const v4 = c.ip?.src.length === 4;
-  const status = ck === 0 && v4 ? 'none' : l4Status(c, IPPROTO.UDP, o, stop);
+  const status = ck === 0 && v4 ? 'none' : l4Status(c, IPPROTO.IPPROTO_UDP, o, stop);
   const dport = be16(b, o + 2);
   layer(c, 'udp', o, 8, { 'udp.srcport': be16(b, o), 'udp.dstport': dport, 'udp.length': len, 'udp.checksum': hex16(ck), 'udp.checksum.status': status });
   if (dport === UDP_PORT.VXLAN) return vxlanAt(c, o + 8, stop);
@@ -344,7 +345,7 @@ function icmpAt(c: Ctx, o: number, end: number, v6: boolean): void {
   if (cut(c, name, o, 8)) return;
   const b = c.b;
   const type = b[o];
-  const status = v6 ? l4Status(c, IPPROTO.ICMPV6, o, end) : c.ip?.fragment ? 'unverified' : fold(sum16(b.subarray(o, end))) === 0 ? 'good' : 'bad';
+  const status = v6 ? l4Status(c, IPPROTO.IPPROTO_ICMPV6, o, end) : c.ip?.fragment ? 'unverified' : fold(sum16(b.subarray(o, end))) === 0 ? 'good' : 'bad';
   const f: Record<string, FieldValue> = { [`${name}.type`]: type, [`${name}.code`]: b[o + 1], [`${name}.checksum`]: hex16(be16(b, o + 2)), [`${name}.checksum.status`]: status };
   const echo = v6 ? type === 128 || type === 129 : type === 0 || type === 8;
   if (echo && !v6) {
@@ -422,7 +423,7 @@ function gueAt(c: Ctx, o: number, end: number): void {
   if (ver === 1) {
     // GUE version 1: no header, the payload is IPv4 or IPv6 (draft-ietf-intarea-gue 4.1)
     layer(c, 'gue', o, 0, { 'gue.version': 1 });
-    return byIpProto(c, b[o] >> 4 === 4 ? IPPROTO.IPIP : IPPROTO.IPV6, o, end);
+    return byIpProto(c, b[o] >> 4 === 4 ? IPPROTO.IPPROTO_IPIP : IPPROTO.IPPROTO_IPV6, o, end);
   }
   if (cut(c, 'gue', o, 4)) return;
   const hlen = 4 + (b[o] & 0x1f) * 4;

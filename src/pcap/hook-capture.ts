@@ -13,7 +13,7 @@
  *   names and what tcx would do with it (tcx_action_code).
  */
 import type { NetTrace, HookEvent, TraceEvent } from '../net/trace.js';
-import { tcActName, tcxRetName } from '../net/trace.js';
+import { tcActName, tcxRetName } from '../tc-verdict.js';
 import type { TestRunResult } from '../test-run.js';
 import { PcapngWriter } from './writer.js';
 

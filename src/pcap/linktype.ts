@@ -18,6 +18,7 @@
  *   is synthesised with zero MAC addresses and the EtherType of the IP version nibble.
  */
 import { PcapError } from '../../vm/errors.js';
+import { ETH_HLEN, PACKET } from '../uapi.js';
 
 /** LINKTYPE_* values (tcpdump.org/linktypes.html) this reader takes. */
 export const LINKTYPE = {
@@ -46,12 +47,8 @@ export function isSupportedLinkType(t: number): boolean {
   return NAMES[t] !== undefined;
 }
 
-/** The sll_pkttype values of a cooked header (linux/if_packet.h PACKET_*). */
-const PACKET_BROADCAST = 1;
-const PACKET_MULTICAST = 2;
 /** ARPHRD_NETLINK: nlmon captures; not network packets. */
 const ARPHRD_NETLINK = 824;
-const ETH_HLEN = 14;
 const SLL_HLEN = 16;
 const SLL2_HLEN = 20;
 
@@ -82,7 +79,7 @@ function multicastMac(type: number, payload: Uint8Array): Uint8Array {
 
 function fromCooked(pktType: number, arphrd: number, halen: number, addr: Uint8Array, proto: number, payload: Uint8Array, at: FrameOrigin): Uint8Array {
   if (arphrd === ARPHRD_NETLINK) throw new PcapError(`frame ${at.frame}: a netlink (nlmon) message, not a network packet`, at.offset, at.frame);
-  const dst = pktType === PACKET_BROADCAST ? new Uint8Array(6).fill(0xff) : pktType === PACKET_MULTICAST ? multicastMac(proto, payload) : new Uint8Array(6);
+  const dst = pktType === PACKET.PACKET_BROADCAST ? new Uint8Array(6).fill(0xff) : pktType === PACKET.PACKET_MULTICAST ? multicastMac(proto, payload) : new Uint8Array(6);
   const src = halen === 6 ? addr.subarray(0, 6) : new Uint8Array(6);
   // ETH_P_802_3 / ETH_P_802_2 (and the other pseudo-protocols below 0x0600): an 802.3 frame whose
   // type field was a length

@@ -20,6 +20,7 @@
  */
 import { siphash24 } from '../helpers/syncookie.js';
 import type { Skb } from './skb.js';
+import { ETH_P, IPPROTO } from '../uapi.js';
 
 /** A SipHash key as two u64 words (siphash_key_t). */
 export type FlowHashKey = readonly [bigint, bigint];
@@ -45,25 +46,20 @@ const HASH_OFFSET = FLOW_KEYS.basic;
 export const FLOW_DISSECTOR_KEY_IPV4_ADDRS = 2;
 export const FLOW_DISSECTOR_KEY_IPV6_ADDRS = 3;
 
-const ETH_P_IP = 0x0800;
-const ETH_P_IPV6 = 0x86dd;
-const ETH_P_8021Q = 0x8100;
-const ETH_P_8021AD = 0x88a8;
 /** MAX_FLOW_DISSECT_HDRS */
 const MAX_HDRS = 15;
-const IPPROTO = { HOPOPTS: 0, ICMP: 1, IPIP: 4, TCP: 6, UDP: 17, DCCP: 33, IPV6: 41, ROUTING: 43, FRAGMENT: 44, ESP: 50, AH: 51, DSTOPTS: 60, SCTP: 132, UDPLITE: 136 };
 
 /** proto_ports_offset (include/linux/in.h): where the 4 port bytes sit in the L4 header, or -1. */
 function portsOffset(proto: number): number {
   switch (proto) {
-    case IPPROTO.TCP:
-    case IPPROTO.UDP:
-    case IPPROTO.DCCP:
-    case IPPROTO.ESP:
-    case IPPROTO.SCTP:
-    case IPPROTO.UDPLITE:
+    case IPPROTO.IPPROTO_TCP:
+    case IPPROTO.IPPROTO_UDP:
+    case IPPROTO.IPPROTO_DCCP:
+    case IPPROTO.IPPROTO_ESP:
+    case IPPROTO.IPPROTO_SCTP:
+    case IPPROTO.IPPROTO_UDPLITE:
       return 0;
-    case IPPROTO.AH:
+    case IPPROTO.IPPROTO_AH:
       return 4;
     default:
       return -1;
@@ -104,7 +100,7 @@ export function dissectFlowKeys(skb: Skb): FlowKeys {
   while (stage !== 'out') {
     if (stage === 'l3') {
       stage = 'out';
-      if (proto === ETH_P_IP) {
+      if (proto === ETH_P.ETH_P_IP) {
         const ihl = (u8(nhoff) ?? 0) & 0xf;
         if (!has(nhoff, 20) || ihl < 5) break;
         const ip = nhoff;
@@ -119,7 +115,7 @@ export function dissectFlowKeys(skb: Skb): FlowKeys {
           break;
         }
         stage = 'l4';
-      } else if (proto === ETH_P_IPV6) {
+      } else if (proto === ETH_P.ETH_P_IPV6) {
         if (!has(nhoff, 40)) break;
         const ip = nhoff;
         ipProto = pkt[ip + 6];
@@ -132,7 +128,7 @@ export function dissectFlowKeys(skb: Skb): FlowKeys {
           break; // FLOW_DISSECTOR_F_STOP_AT_FLOW_LABEL
         }
         stage = 'l4';
-      } else if (proto === ETH_P_8021Q || proto === ETH_P_8021AD) {
+      } else if (proto === ETH_P.ETH_P_8021Q || proto === ETH_P.ETH_P_8021AD) {
         const tpid = proto;
         let tci: number;
         if (vlanSeen === 0 && skb.vlanPresent()) {
@@ -162,10 +158,10 @@ export function dissectFlowKeys(skb: Skb): FlowKeys {
     stage = 'out';
     let next: 'l3' | 'l4' | 'out' = 'out';
     switch (ipProto) {
-      case IPPROTO.HOPOPTS:
-      case IPPROTO.ROUTING:
-      case IPPROTO.DSTOPTS: {
-        if (proto !== ETH_P_IPV6) break;
+      case IPPROTO.IPPROTO_HOPOPTS:
+      case IPPROTO.IPPROTO_ROUTING:
+      case IPPROTO.IPPROTO_DSTOPTS: {
+        if (proto !== ETH_P.ETH_P_IPV6) break;
         const nh = u8(nhoff);
         const len = u8(nhoff + 1);
         if (nh === undefined || len === undefined) break;
@@ -174,20 +170,20 @@ export function dissectFlowKeys(skb: Skb): FlowKeys {
         next = 'l4';
         break;
       }
-      case IPPROTO.FRAGMENT: {
-        if (proto !== ETH_P_IPV6) break;
+      case IPPROTO.IPPROTO_FRAGMENT: {
+        if (proto !== ETH_P.ETH_P_IPV6) break;
         if (!has(nhoff, 8)) break;
         fragment = true;
         ipProto = pkt[nhoff];
         nhoff += 8;
         break;
       }
-      case IPPROTO.IPIP:
-        proto = ETH_P_IP;
+      case IPPROTO.IPPROTO_IPIP:
+        proto = ETH_P.ETH_P_IP;
         next = 'l3';
         break;
-      case IPPROTO.IPV6:
-        proto = ETH_P_IPV6;
+      case IPPROTO.IPPROTO_IPV6:
+        proto = ETH_P.ETH_P_IPV6;
         next = 'l3';
         break;
       default:

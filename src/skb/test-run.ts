@@ -11,7 +11,7 @@
  */
 import { ErrnoError, ErrorCode } from '../../vm/errors.js';
 import type { Memory } from '../../vm/memory.js';
-import { ETH_HLEN, ETH_P } from '../uapi.js';
+import { AF_INET, AF_INET6, AF_UNSPEC, ETH_HLEN, ETH_P, type ErrnoName } from '../uapi.js';
 import { csumPartial, fold } from './csum.js';
 import { findDevice, type SkbDevice, type SkbEnv, type SkbRunState } from './run-state.js';
 import { SkBuffCtx, SK_BUFF_SIZE, SKB_OFF, type SkBuffCtxOptions } from './sk-buff-ctx.js';
@@ -25,9 +25,6 @@ export const TEST_RUN_MAX_DATA = 4096 - NET_SKB_PAD - NET_IP_ALIGN - SKB_SHINFO_
 /** GSO_LEGACY_MAX_SIZE: the largest ctx wire_len. */
 const GSO_LEGACY_MAX_SIZE = 65536;
 /** AF_* and TCP_CLOSE for the dummy socket. */
-const AF_UNSPEC = 0;
-const AF_INET = 2;
-const AF_INET6 = 10;
 const TCP_CLOSE = 7;
 
 /** Inputs of one BPF_PROG_TEST_RUN (the attr fields that shape the skb). */
@@ -246,7 +243,7 @@ export function createSkbRunState(mem: Memory, skb: Skb, opts: SkbRunStateOption
 /** Results of a test run (what the syscall writes back). */
 export interface TestRunOutput {
   /** 0 or the syscall's errno name ('EBADMSG' for a broken CHECKSUM_COMPLETE). */
-  errno?: string;
+  errno?: ErrnoName;
   /** r0 as u32 (absent with EBADMSG). */
   retval?: number;
   /** skb->data for skb->len bytes (from the mac header for tc); cut to dataSizeOut with ENOSPC. */

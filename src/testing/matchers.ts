@@ -11,7 +11,7 @@
  */
 import { BpfError, ErrorCode } from '../../vm/errors.js';
 import { TC_ACT, TCX } from '../../vm/uapi.js';
-import { tcActLabel, tcxRetLabel, tcxRetName } from '../net/trace.js';
+import { tcActLabel, tcxRetLabel, tcxRetName } from '../tc-verdict.js';
 import { diffPackets } from './packet-diff.js';
 import { isBytes } from '../maps/bytes.js';
 

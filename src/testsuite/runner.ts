@@ -20,6 +20,7 @@ import { Collection, objectNameOf } from '../collection.js';
 import { loadCollectionSpec } from '../../loader/index.js';
 import type { BpfMap } from '../maps/index.js';
 import type { TestRunResult } from '../test-run.js';
+import { faultJson } from '../tc-run.js';
 import { ERRNO } from '../uapi.js';
 import { decodeSuiteResult, outcomeOf, TRF_STATUS, TrfDecodeError, type Outcome, type TrfLog } from './trf.js';
 
@@ -139,7 +140,6 @@ export function discoverGroups(programs: ReadonlyArray<{ name: string; section: 
 const isTc = (sectionPrefix: string): boolean => !sectionPrefix.startsWith('xdp');
 
 const toHex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
-const errnoNumber = (name: string): number => (ERRNO as Record<string, number>)[name] ?? 0;
 
 /**
  * Load OBJ for the test runner as Cilium's runner prepares it: unknown sections as sched_cls,
@@ -254,12 +254,12 @@ function runGroup(coll: Collection, g: TestGroup, resultMap: BpfMap | undefined,
     if (r.fault) {
       step.err = ERRNO.EFAULT;
       step.errname = 'EFAULT';
-      step.fault = { code: r.fault.code, insn: r.fault.insnIndex, message: r.fault.message };
+      step.fault = faultJson(r.fault);
       res.error = `${kind} program ${prog} faulted: ${r.fault.message}`;
       return res;
     }
     if (r.err !== 0) {
-      step.err = errnoNumber(r.err);
+      step.err = ERRNO[r.err];
       step.errname = r.err;
       res.error = `${kind} program ${prog}: test run failed with ${r.err}`;
       return res;

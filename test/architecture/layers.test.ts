@@ -3,30 +3,10 @@
  * loader/ sits on vm/ (nothing from src/), src/ on both. This test reads every import and
  * re-export of every module, type-only ones included, and fails on an upward edge.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-function sources(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...sources(p));
-    else if (name.endsWith('.ts')) out.push(p);
-  }
-  return out;
-}
-
-/** Every module specifier of `import … from`, `export … from` and dynamic `import()`. */
-function specifiers(text: string): string[] {
-  const out: string[] = [];
-  const re = /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) out.push(m[1]);
-  return out;
-}
+import { root, sources, specifiers } from './imports.js';
 
 /** The layer of a resolved path: its top-level folder. */
 const layerOf = (abs: string): string => relative(root, abs).split(/[\\/]/)[0];

@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { kernelCases } from './jit-programs.js';
-import { runJob, parsePackets } from '../../src/cli/commands/run.js';
+import { runJob } from '../../src/cli/commands/run.js';
+import { parsePackets } from '../../src/cli/load.js';
 
 const root = new URL('../..', import.meta.url);
 

@@ -9,7 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { kernelCases } from './jit-programs.js';
-import { runJob, parsePackets } from '../../src/cli/commands/run.js';
+import { runJob } from '../../src/cli/commands/run.js';
+import { parsePackets } from '../../src/cli/load.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -12,7 +12,8 @@ import { asm } from '../../vm/asm.js';
 import { decode } from '../../vm/program.js';
 import { link } from '../../vm/link.js';
 import { compile } from '../../vm/jit/index.js';
-import { runJob, parsePackets } from '../../src/cli/commands/run.js';
+import { runJob } from '../../src/cli/commands/run.js';
+import { parsePackets } from '../../src/cli/load.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 

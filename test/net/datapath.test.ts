@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { assembleProgram } from '../../vm/asm.js';
 import { link } from '../../vm/link.js';
 import { buildHelperTable } from '../../src/helpers/table.js';
-import { hostMemory, MAX_RX_ROUNDS, type NetProgram } from '../../src/net/datapath.js';
+import { MAX_RX_ROUNDS } from '../../src/net/datapath.js';
+import type { NetProgram } from '../../src/net/prog-handle.js';
 import { formatTrace, type HookEvent } from '../../src/net/trace.js';
 import { BPF_F_INGRESS, TC_ACT } from '../../src/uapi.js';
 import { lab } from './net-helpers.js';
@@ -139,7 +140,7 @@ describe('redirects', () => {
     const l = lab();
     // r2 = veth1 ifindex, r3 = 0 (egress): a clone leaves through veth1 and arrives on veth0
     const code = assembleProgram(`mov %r2, ${l.veth1.ifindex}\nmov %r3, 0\ncall 13\nmov %r0, 2\nexit`);
-    const program: NetProgram = { linked: link(code, { name: 'cloner', helpers: buildHelperTable() }), mem: hostMemory(l.host) };
+    const program: NetProgram = { linked: link(code, { name: 'cloner', helpers: buildHelperTable() }), mem: l.host.kernel.memory };
     const cloner = l.host.loadProg({ name: 'cloner', program });
     l.veth1.tcx('ingress').attach(cloner);
     l.veth0.tcx('ingress').attach(l.obj.prog('v0'));
@@ -157,7 +158,7 @@ describe('redirects', () => {
     const bare = l.host.loadProg({ name: 'bare' });
     l.veth0.tcx('ingress').attach(bare);
     const t = l.host.receive(l.veth0, l.frame);
-    expect(hooks(t)[0].tcx[0].fault).toMatch(/no executable/);
+    expect(hooks(t)[0].tcx[0].fault).toMatchObject({ code: 'E_USAGE', message: expect.stringMatching(/no executable/) });
   });
 
   it('send on a deleted device is ENODEV; a frame shorter than 14 bytes is EINVAL', () => {
@@ -189,7 +190,7 @@ describe('trace extras', () => {
   it('collects bpf_trace_printk output and shows it in the text trace', () => {
     const l = lab();
     const code = assembleProgram('stw [%r10-4], 0xa6968\nmov %r1, %r10\nadd %r1, -4\nmov %r2, 4\ncall 6\nmov %r0, -1\nexit');
-    const program: NetProgram = { linked: link(code, { name: 'say', helpers: buildHelperTable() }), mem: hostMemory(l.host) };
+    const program: NetProgram = { linked: link(code, { name: 'say', helpers: buildHelperTable() }), mem: l.host.kernel.memory };
     l.veth0.tcx('ingress').attach(l.host.loadProg({ name: 'say', program }));
     const t = l.host.receive(l.veth0, l.frame);
     expect(t.printk).toHaveLength(1);

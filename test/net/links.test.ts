@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ErrnoError } from '../../vm/errors.js';
-import { BPF_LINK_TYPE_TCX, Host, type BpfLink } from '../../src/net/index.js';
+import { Host, type BpfLink } from '../../src/net/index.js';
+import { BPF_LINK_TYPE } from '../../src/uapi.js';
 
 function errnoOf(f: () => unknown): string {
   try {
@@ -30,7 +31,7 @@ describe('BpfLink', () => {
     const l1 = host.linkCreate(dev, 'ingress', p[0]);
     const l2 = host.linkCreate(dev, 'egress', p[1]);
     expect(l1.info()).toEqual({
-      type: BPF_LINK_TYPE_TCX,
+      type: BPF_LINK_TYPE.BPF_LINK_TYPE_TCX,
       typeName: 'tcx',
       id: l1.id,
       progId: p[0].id,

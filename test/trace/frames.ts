@@ -3,7 +3,7 @@
  * kernel's recorded answers (test/goldens/run, recorded with `oracle run` by record.sh there).
  */
 import { readFileSync } from 'node:fs';
-import { parsePackets, type PacketLine } from '../../src/cli/commands/run.js';
+import { parsePackets, type PacketLine } from '../../src/cli/load.js';
 
 export const MIXED = 'test/goldens/run/packets/mixed.txt';
 

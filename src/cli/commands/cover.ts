@@ -20,7 +20,7 @@ import { CoverageCollector, formatAnnotated, formatLcov, formatSummary } from '.
 import type { CliIo } from '../io.js';
 import { addVerifyOptions, checkArgOrder, CTX_MAX_BYTES, hexArg, tryRead, verifyMode } from '../args.js';
 import { readPacketsFile, reportInputError } from '../frames.js';
-import { loadForRun, parseSets } from './trace.js';
+import { loadForRun, parseSets } from '../load.js';
 
 /** A finder of source files by BTF name: first directory where the file exists wins. */
 function sourceFinder(dirs: string[]): { read(file: string): string | undefined; path(file: string): string } {

@@ -28,7 +28,8 @@ import { addVerifyOptions, CPU_ARG_MAX, intArg, verifyMode } from '../args.js';
 import { readPacketsFile, reportInputError } from '../frames.js';
 import { addMockOptions, mockFromOptions } from '../mock-options.js';
 import { datasecLayout, formatBtf, formatDatasec, type DatasecVar } from '../btf-format.js';
-import { DUMP_TOTAL_BYTES, DUMP_VALUE_BYTES, loadForRun, LoadFailure, parseSets, runJob } from './run.js';
+import { LoadFailure, loadForRun, parseSets } from '../load.js';
+import { DUMP_TOTAL_BYTES, DUMP_VALUE_BYTES, runJob } from './run.js';
 
 /** Entries dumped at most by default (bpftool has no limit; tcxlab bounds every output). */
 export const MAP_DUMP_MAX_ENTRIES = 1 << 16;

@@ -9,11 +9,19 @@ import { Option, type Command } from 'commander';
 import { ENGINES, type Engine } from '../../../vm/engine.js';
 import { BpfError } from '../../../vm/errors.js';
 import { runScenario, ScenarioError, type ScenarioStep } from '../../net/scenario.js';
-import type { NetTrace } from '../../net/trace.js';
+import type { NetTrace, TraceEvent } from '../../net/trace.js';
+import { faultJson } from '../../tc-run.js';
 import type { CliIo } from '../io.js';
 import { writePcapOut } from '../frames.js';
 import { HookCapture } from '../../pcap/hook-capture.js';
 import { addVerifyOptions, verifyMode } from '../args.js';
+
+/** A trace event as JSON: no frame bytes, faults as {code, insn, message}. */
+function eventJson(e: TraceEvent): unknown {
+  if (e.kind !== 'hook') return e;
+  const runs = <T extends { fault?: BpfError }>(rs: T[]): unknown[] => rs.map((r) => (r.fault ? { ...r, fault: faultJson(r.fault) } : r));
+  return { ...e, frame: undefined, tcx: runs(e.tcx), classic: e.classic && { ...e.classic, runs: runs(e.classic.runs) } };
+}
 
 /** A step as JSON (the trace without frames' bytes as arrays). */
 function stepJson(s: ScenarioStep): Record<string, unknown> {
@@ -23,7 +31,7 @@ function stepJson(s: ScenarioStep): Record<string, unknown> {
   if (s.value !== undefined) o.value = s.value;
   if (s.trace) {
     o.trace = {
-      events: s.trace.events.map((e) => ('frame' in e ? { ...e, frame: undefined } : e)),
+      events: s.trace.events.map(eventJson),
       fates: s.trace.fates.map(({ device: _d, ...f }) => ({ ...f, frame: Buffer.from(f.frame).toString('hex') })),
     };
   }

@@ -29,7 +29,7 @@ import { verify } from '../../../vm/verifier/index.js';
 import { isGplCompatible, verifierOptionsFor } from '../../verifier-env.js';
 import { libbpfMapName, objectNameOf } from '../../collection.js';
 import type { CliIo } from '../io.js';
-import { progTypeName } from './run.js';
+import { progTypeName } from '../../uapi.js';
 
 // lddw pseudo sources: the loader's symbolic map references (IDX) and the kernel's (FD/VALUE)
 const { BPF_PSEUDO_MAP_FD: PSEUDO_MAP_FD, BPF_PSEUDO_MAP_VALUE: PSEUDO_MAP_VALUE, BPF_PSEUDO_MAP_IDX: PSEUDO_MAP_IDX, BPF_PSEUDO_MAP_IDX_VALUE: PSEUDO_MAP_IDX_VALUE } = PseudoSrc;

@@ -9,34 +9,26 @@
  *      ...
  *     37: (95) exit                      ;               @ bench_parse.bpf.c:52
  *   => retval 2 (TC_ACT_SHOT, TCX_DROP), 28 insns
- *
- * Also exports the object loading shared with `tcxlab cover` (`loadForRun`).
  */
 import type { Command } from 'commander';
 import { UsageError } from '../../../vm/errors.js';
-import { tcActLabel, tcxRetName } from '../../net/trace.js';
 import { defaultBaseState } from '../../helpers/base.js';
 import { mockBaseState } from '../../mock-env.js';
 import { addMockOptions, mockFromOptions } from '../mock-options.js';
-import type { TestRunResult } from '../../test-run.js';
+import { verdictOf, type TestRunResult } from '../../test-run.js';
 import { formatTrace, traceRun } from '../../trace/index.js';
 import type { CliIo } from '../io.js';
 import { addVerifyOptions, checkArgOrder, CTX_MAX_BYTES, hexArg, intArg, tryRead, verifyMode } from '../args.js';
 import { readPacketsFile, reportInputError } from '../frames.js';
-import { fromHex, loadForRun, parseSets, type PacketLine } from './run.js';
-
-export { loadForRun, parseSets };
-export type { SetArg } from './run.js';
-
+import { fromHex, loadForRun, parseSets, type PacketLine } from '../load.js';
 
 /** `retval 2 (TC_ACT_SHOT, TCX_DROP)`, or the error / fault of the run. */
 export function verdictText(r: TestRunResult): string {
   if (r.fault) return `fault ${r.fault.code} at insn ${r.fault.insnIndex}: ${r.fault.message}`;
   if (r.err !== 0) return `error ${r.err} (the kernel's test run refuses this input; the program did not run)`;
-  const v = (r.retval ?? 0) | 0;
-  // tcx_action_code: 0, 2 and 7 keep their meaning, every other value is TCX_NEXT
-  const tcx = tcxRetName(v);
-  return `retval ${v} (${tcActLabel(v)}, ${tcx === String(v) ? 'TCX_NEXT' : tcx})`;
+  // named as testRun names it: as tc and as tcx_action_code read it (every unknown value is TCX_NEXT)
+  const v = verdictOf(r.retval ?? 0);
+  return `retval ${v.verdict} (${v.verdictName}, ${v.tcxVerdictName})`;
 }
 
 /** The packets to use (`--packet N` picks the N-th frame, 1-based). */

@@ -6,7 +6,7 @@
 Reads `bpftool btf dump file /sys/kernel/btf/vmlinux` (raw format) and renders each FUNC's
 FUNC_PROTO C-like: return type and (name, type) parameters, with typedef names kept as written
 (u32, __u64) and qualifiers spelled out. The kfunc names are those of vm/kfuncs.ts, listed
-in kfunc-names.txt (one per line). test/kfuncs/protos.test.ts compares every record with this file.
+in kfunc-names.txt (one per line). test/kfuncs/kfuncs-goldens.test.ts compares every record with this file.
 """
 import json, os, re, subprocess, sys
 

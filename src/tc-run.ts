@@ -1,0 +1,87 @@
+/**
+ * @fileoverview One run of a tc program on an skb: the core that `testRun` (BPF_PROG_TEST_RUN,
+ * src/test-run.ts) and the datapath (a tcx program or cls_bpf filter on a hook,
+ * src/net/datapath.ts) share, so that a program sees the same world on both paths:
+ *
+ *   r1            the `__sk_buff` of the skb run state (ctxArg)
+ *   HelperCall.run the skb run state joined with the base state (clock, PRNG, CPU, trace sink)
+ *                 and the timer context (bpf_timer_set_callback resolves callbacks in the
+ *                 running program: helpers/timer.ts)
+ *   packet        LD_ABS/LD_IND read the skb's current layout (skb/ld-abs.ts)
+ *
+ * and, after a run without a fault, the program's virtual run time passes on the machine's
+ * monotonic clock and the bpf_timers due by then fire, as the hrtimer softirq does on the CPU
+ * that ran the program (docs/kfuncs.md "Timers around a test run").
+ *
+ * A fault is returned as the VmFault of the run (code, instruction index); callers keep it typed.
+ */
+import { runProgram, type Engine } from '../vm/engine.js';
+import { VmFault, type BpfError } from '../vm/errors.js';
+import type { CompiledProgram } from '../vm/jit/index.js';
+import { VmRunResult } from '../vm/interpreter.js';
+import type { Memory } from '../vm/memory.js';
+import type { LinkedProgram, RunOptions, RunResult, StepHook } from '../vm/program.js';
+import type { BaseRunState } from './helpers/base.js';
+import { timerHost, type TimerFiring, type TimerRunState } from './helpers/timer.js';
+import { ctxArg, type SkbRunState } from './skb/index.js';
+import { skbPacketProvider } from './skb/ld-abs.js';
+
+/** What the helpers see as `HelperCall.run` during a tc program run. */
+export type TcRunState = SkbRunState & BaseRunState & TimerRunState;
+
+/** Run options whose run state is a TcRunState. */
+export type TcRunOptions = RunOptions & { run: TcRunState };
+
+/** Default virtual duration of one program run (1 µs; see the file comment). */
+export const TC_RUN_VIRTUAL_NS = 1000n;
+
+/** What runs: the linked program, its engine, and (engine 'jit') its compiled form if the caller compiled it ahead. */
+export interface TcExecutable {
+  prog: LinkedProgram;
+  engine: Engine;
+  jit?: CompiledProgram;
+}
+
+/**
+ * The run options of every run on one skb run state: the helpers get the skb state with the
+ * base state's fields added (SkbRunState and BaseRunState share no field names), r1 is the
+ * `__sk_buff`, LD_ABS reads the skb. Built once and reused by every run on that state.
+ */
+export function tcRunOptions(state: SkbRunState, base: BaseRunState, opts: { budget?: number; step?: StepHook } = {}): TcRunOptions {
+  const run = Object.assign(state, base) as TcRunState;
+  return {
+    args: [ctxArg(state)],
+    run,
+    budget: opts.budget,
+    packet: skbPacketProvider(state.skb),
+    step: opts.step,
+    result: new VmRunResult(0, 0, 0),
+  };
+}
+
+/** Run `x` once with `runOpts` (made by tcRunOptions; the result object is reused). */
+export function runTc(x: TcExecutable, mem: Memory, runOpts: TcRunOptions): RunResult {
+  const tc = runOpts.run.timerContext;
+  if (tc === undefined || tc.program !== x.prog || tc.engine !== x.engine) runOpts.run.timerContext = { program: x.prog, engine: x.engine };
+  return x.jit !== undefined ? x.jit.run(mem, runOpts) : runProgram(x.prog, mem, runOpts, x.engine);
+}
+
+/**
+ * After a run: unless it faulted, `runNs` pass on the monotonic clock of `mem`'s machine and
+ * the timers due by then fire (their callbacks run now); their firings are appended to `fired`.
+ */
+export function tcRunElapsed(mem: Memory, res: RunResult, runNs: bigint, fired: TimerFiring[]): void {
+  if (res.fault) return;
+  const f = timerHost(mem).advance(runNs);
+  if (f.length) fired.push(...f);
+}
+
+/**
+ * A program fault as JSON (`run`, `test`, `net --json`): its code, instruction index and message
+ * (JSON.stringify of the error itself would drop the message, which is not enumerable).
+ */
+export function faultJson(f: VmFault): { code: string; insn: number; message: string };
+export function faultJson(f: BpfError): { code: string; insn?: number; message: string };
+export function faultJson(f: BpfError): { code: string; insn?: number; message: string } {
+  return f instanceof VmFault ? { code: f.code, insn: f.insnIndex, message: f.message } : { code: f.code, message: f.message };
+}
