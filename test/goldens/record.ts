@@ -219,6 +219,11 @@ export const AREAS: Record<string, Area> = {
     ],
     needs: [root, oracle, ...tool('npx', 'node')],
   },
+  'verifier-map-compat': {
+    records: 'the kernel\'s verdict on helpers given map types they may or may not take, one program per object (verifier/map-compat/kernel.json and its objects)',
+    steps: [['sh', '-c', `cd ${G}/verifier/map-compat && sh record.sh`]],
+    needs: [root, ...tool('clang-19', 'bpftool', 'llvm-objdump-19')],
+  },
   vm: {
     records: 'ISA corner cases run as raw programs (vm/raw_cases.out.json)',
     steps: [['sh', `${G}/vm/record.sh`]],

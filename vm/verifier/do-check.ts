@@ -5,6 +5,7 @@
  * instruction is checked against its operands' types with the kernel's messages.
  */
 import { formatInsn } from '../disasm.js';
+import { BPF_F_RDONLY_PROG, BPF_F_WRONLY_PROG, BPF_MAP_TYPE as MT } from '../uapi.js';
 import { VerifierError } from '../errors.js';
 import { BPF_FUNC_MAX_ID, HELPER_IDS, HELPER_PROTOS, helperName, type ArgKind, type HelperProto } from '../helpers.js';
 import { AluOp, AtomicOp, CallSrc, Class, JmpOp, MAX_CALL_DEPTH, Mode, Op, PseudoSrc, opClass, opCode, opMode } from '../isa.js';
@@ -31,16 +32,6 @@ const BPF_MAX_VAR_SIZ = 1n << 29n;
 const MAX_PACKET_OFF = 0xffffn;
 const BEYOND_PKT_END = -1;
 const AT_PKT_END = -2;
-const BPF_F_RDONLY_PROG = 1 << 7;
-const BPF_F_WRONLY_PROG = 1 << 8;
-
-// map types (uapi enum bpf_map_type)
-const MT = {
-  HASH: 1, ARRAY: 2, PROG_ARRAY: 3, PERF_EVENT_ARRAY: 4, PERCPU_HASH: 5, PERCPU_ARRAY: 6, STACK_TRACE: 7, CGROUP_ARRAY: 8,
-  LRU_HASH: 9, LRU_PERCPU_HASH: 10, LPM_TRIE: 11, ARRAY_OF_MAPS: 12, HASH_OF_MAPS: 13, DEVMAP: 14, SOCKMAP: 15, CPUMAP: 16,
-  XSKMAP: 17, SOCKHASH: 18, QUEUE: 22, STACK: 23, SK_STORAGE: 24, DEVMAP_HASH: 25, RINGBUF: 27, BLOOM_FILTER: 30,
-  USER_RINGBUF: 31,
-} as const;
 
 /** Default program type: no context fields, every helper with a prototype. */
 const GENERIC_TYPE: ProgramTypeDesc = {
@@ -1622,7 +1613,7 @@ export class Checker {
           if (mapIdx < 0) this.fail(i, `invalid map_ptr to access map->${kind === 'key' ? 'key' : 'value'}`);
           const m = this.maps[mapIdx];
           if (kind === 'value?' && reg.t === RT.SCALAR && tIsConst(reg.v) && reg.v.v === 0n) break;
-          if (kind === 'value' && (m.type === MT.SOCKMAP || m.type === MT.SOCKHASH)) {
+          if (kind === 'value' && (m.type === MT.BPF_MAP_TYPE_SOCKMAP || m.type === MT.BPF_MAP_TYPE_SOCKHASH)) {
             // a sockmap's value is a socket (resolve_map_arg_type: ARG_PTR_TO_BTF_ID_SOCK_COMMON)
             // a NULL-able pointer matches none of the accepted types (check_reg_type)
             if ((reg.t !== RT.SOCKET && reg.t !== RT.SOCK_COMMON && reg.t !== RT.TCP_SOCK && reg.t !== RT.BTF_ID) || reg.nullable)
@@ -1789,11 +1780,11 @@ export class Checker {
         break;
       case 'value?': {
         const m = this.maps[mapIdx];
-        if (m && (m.type === MT.SOCKMAP || m.type === MT.SOCKHASH) && id === 1) {
+        if (m && (m.type === MT.BPF_MAP_TYPE_SOCKMAP || m.type === MT.BPF_MAP_TYPE_SOCKHASH) && id === 1) {
           // a sockmap lookup returns a referenced socket (check_helper_call, is_acquire_function)
           r0 = pointer(RT.SOCKET);
           acquires = true;
-        } else if (m && (m.type === MT.ARRAY_OF_MAPS || m.type === MT.HASH_OF_MAPS) && id === 1) {
+        } else if (m && (m.type === MT.BPF_MAP_TYPE_ARRAY_OF_MAPS || m.type === MT.BPF_MAP_TYPE_HASH_OF_MAPS) && id === 1) {
           r0 = pointer(RT.MAP_PTR);
           r0.map = this.innerMapIndex(mapIdx);
         } else {
@@ -1858,42 +1849,44 @@ export class Checker {
   mapCompat(i: number, proto: HelperProto, m: MapDesc): void {
     const bad = (): never => this.fail(i, `cannot pass map_type ${m.type} into func ${proto.name}#${proto.id}`);
     if (proto.mapTypes && !proto.mapTypes.includes(m.type)) bad();
-    const id = proto.id;
+    const id: number = proto.id;
+    const H = HELPER_IDS;
+    const is = (...ids: number[]): boolean => ids.includes(id);
     switch (m.type) {
-      case MT.PROG_ARRAY:
-        if (id !== 12) bad();
+      case MT.BPF_MAP_TYPE_PROG_ARRAY:
+        if (id !== H.bpf_tail_call) bad();
         break;
-      case MT.PERF_EVENT_ARRAY:
-        if (![22, 25, 55, 111, 121].includes(id)) bad();
+      case MT.BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+        if (!is(H.bpf_perf_event_read, H.bpf_perf_event_output, H.bpf_perf_event_read_value, H.bpf_skb_output, H.bpf_xdp_output)) bad();
         break;
-      case MT.RINGBUF:
-        if (![130, 131, 134, 198].includes(id)) bad();
+      case MT.BPF_MAP_TYPE_RINGBUF:
+        if (!is(H.bpf_ringbuf_output, H.bpf_ringbuf_reserve, H.bpf_ringbuf_query, H.bpf_ringbuf_reserve_dynptr)) bad();
         break;
-      case MT.USER_RINGBUF:
-        if (id !== 209) bad();
+      case MT.BPF_MAP_TYPE_USER_RINGBUF:
+        if (id !== H.bpf_user_ringbuf_drain) bad();
         break;
-      case MT.CGROUP_ARRAY:
-        if (![33, 37].includes(id)) bad();
+      case MT.BPF_MAP_TYPE_CGROUP_ARRAY:
+        if (!is(H.bpf_skb_under_cgroup, H.bpf_current_task_under_cgroup)) bad();
         break;
-      case MT.DEVMAP:
-      case MT.DEVMAP_HASH:
-      case MT.CPUMAP:
-      case MT.XSKMAP:
-        if (![1, 51].includes(id)) bad();
+      case MT.BPF_MAP_TYPE_DEVMAP:
+      case MT.BPF_MAP_TYPE_DEVMAP_HASH:
+      case MT.BPF_MAP_TYPE_CPUMAP:
+      case MT.BPF_MAP_TYPE_XSKMAP:
+        if (!is(H.bpf_map_lookup_elem, H.bpf_redirect_map)) bad();
         break;
-      case MT.SOCKMAP:
-      case MT.SOCKHASH:
-        if (![1, 2, 3, 52, 53, 60, 70, 71, 72, 82].includes(id)) bad();
+      case MT.BPF_MAP_TYPE_SOCKMAP:
+      case MT.BPF_MAP_TYPE_SOCKHASH:
+        if (!is(H.bpf_map_lookup_elem, H.bpf_map_update_elem, H.bpf_map_delete_elem, H.bpf_sk_redirect_map, H.bpf_sock_map_update, H.bpf_msg_redirect_map, H.bpf_sock_hash_update, H.bpf_msg_redirect_hash, H.bpf_sk_redirect_hash, H.bpf_sk_select_reuseport)) bad();
         break;
-      case MT.QUEUE:
-      case MT.STACK:
-        if (![87, 88, 89].includes(id)) bad();
+      case MT.BPF_MAP_TYPE_QUEUE:
+      case MT.BPF_MAP_TYPE_STACK:
+        if (!is(H.bpf_map_push_elem, H.bpf_map_pop_elem, H.bpf_map_peek_elem)) bad();
         break;
-      case MT.SK_STORAGE:
-        if (![107, 108].includes(id)) bad();
+      case MT.BPF_MAP_TYPE_SK_STORAGE:
+        if (!is(H.bpf_sk_storage_get, H.bpf_sk_storage_delete)) bad();
         break;
-      case MT.BLOOM_FILTER:
-        if (![87, 89].includes(id)) bad();
+      case MT.BPF_MAP_TYPE_BLOOM_FILTER:
+        if (!is(H.bpf_map_push_elem, H.bpf_map_peek_elem)) bad();
         break;
     }
   }
