@@ -270,6 +270,15 @@ export class Checker {
     }
   }
 
+  /**
+   * Link the copies of a scalar move (assign_scalar_id_before_mov): a register already offset
+   * from its links is unlinked first, as a second delta cannot be tracked.
+   */
+  linkBeforeMove(s: Reg): void {
+    if (s.addConst) clearScalarId(s);
+    if (s.id === 0 && !tIsConst(s.v)) s.id = ++this.idGen;
+  }
+
   // ---------- pruning (is_state_visited) ----------
 
   visit(i: number): void {
@@ -510,19 +519,17 @@ export class Checker {
       if (off !== 0) {
         // movsx: sign-extend the low 8/16/32 bits of a scalar
         if (s.t !== RT.SCALAR) this.fail(i, `R${src} sign-extension part of pointer`);
+        // a value the extension cannot change stays linked to its source
+        const noSext = s.umax < 1n << BigInt(off - 1);
+        if (noSext) this.linkBeforeMove(s);
         const d = s.clone();
-        clearScalarId(d);
+        if (!noSext) clearScalarId(d);
         coerceSx(d, off / 8, alu32);
         this.setReg(dst, d);
         return;
       }
       if (!alu32) {
-        if (s.t === RT.SCALAR) {
-          // link the copies (assign_scalar_id_before_mov); a register already offset from its
-          // links is unlinked first, as a second delta cannot be tracked
-          if (s.addConst) clearScalarId(s);
-          if (s.id === 0 && !tIsConst(s.v)) s.id = ++this.idGen;
-        }
+        if (s.t === RT.SCALAR) this.linkBeforeMove(s);
         this.setReg(dst, s.clone());
         return;
       }
@@ -532,8 +539,11 @@ export class Checker {
         zext32(this.regs[dst]);
         return;
       }
+      // a value that fits 32 bits is the same after the move: the copies stay linked
+      const fits32 = s.umax <= 0xffffffffn;
+      if (fits32) this.linkBeforeMove(s);
       const d = s.clone();
-      clearScalarId(d);
+      if (!fits32) clearScalarId(d);
       coerce(d, 4);
       this.setReg(dst, d);
       return;

@@ -11,6 +11,7 @@ import {
   U32,
   tAdd,
   tAnd,
+  tCast,
   tArshift,
   tClearSubreg,
   tIntersect,
@@ -86,6 +87,15 @@ function deduce32(r: Reg): void {
   if (u32(r.s32min) <= u32(r.s32max)) {
     r.u32min = Math.max(r.u32min, u32(r.s32min));
     r.u32max = Math.min(r.u32max, u32(r.s32max));
+  } else if (r.u32max < u32(r.s32min)) {
+    // the s32 range crosses the sign boundary and the u32 range meets only its non-negative
+    // part (as deduce64 does for 64 bits)
+    r.s32min = s32(r.u32min);
+    r.u32max = Math.min(r.u32max, u32(r.s32max));
+  } else if (u32(r.s32max) < r.u32min) {
+    // ... or only its negative part
+    r.s32max = s32(r.u32max);
+    r.u32min = Math.max(r.u32min, u32(r.s32min));
   }
 }
 
@@ -212,26 +222,74 @@ export function coerce(r: Reg, size: number): void {
   sync(r);
 }
 
-/** Sign-extend the low `size` bytes (coerce_reg_to_size_sx), for MOVSX and LDSX. */
+/**
+ * Sign-extend the low `size` bytes: coerce_reg_to_size_sx for 64-bit results (movsx64, LDSX),
+ * coerce_subreg_to_size_sx then zero extension for 32-bit ones (movsx32). A range keeps its
+ * bounds when all of it shares the bits above `size` and stays on one side of zero after the
+ * extension; otherwise it becomes the whole narrow signed range.
+ */
 export function coerceSx(r: Reg, size: number, to32: boolean): void {
   const bits = size * 8;
+  const nmin = -(2 ** (bits - 1));
+  const nmax = 2 ** (bits - 1) - 1;
+  if (to32) {
+    if (r.v.m === 0n) {
+      markKnown(r, BigInt.asIntN(bits, r.v.v));
+    } else {
+      const top = (x: number): number => size === 4 ? 0 : Math.floor(u32(x) / 2 ** bits);
+      const ext = (x: number): number => Number(BigInt.asIntN(bits, BigInt(x)));
+      const a = ext(r.s32max);
+      const b = ext(r.s32min);
+      const lo = Math.min(a, b);
+      const hi = Math.max(a, b);
+      if (top(r.s32max) === top(r.s32min) && lo >= 0 === hi >= 0) {
+        r.s32min = lo;
+        r.s32max = hi;
+        r.u32min = u32(lo);
+        r.u32max = u32(hi);
+        r.v = tCast(tRange(u64(BigInt(lo)), u64(BigInt(hi))), 4);
+      } else {
+        r.s32min = nmin;
+        r.s32max = nmax;
+        r.u32min = 0;
+        r.u32max = U32_MAX;
+        r.v = tCast(TUNKNOWN, 4);
+      }
+    }
+    zext32(r);
+    return;
+  }
   if (r.v.m === 0n) {
     markKnown(r, BigInt.asIntN(bits, r.v.v));
-  } else {
-    // bounds survive when the value already fits the narrow signed range; else any of it
-    const lo = -(1n << BigInt(bits - 1));
-    const hi = (1n << BigInt(bits - 1)) - 1n;
-    const t = BigInt.asIntN(bits, r.umin & ((1n << BigInt(bits)) - 1n));
-    const sameHigh = r.smin >= lo && r.smax <= hi;
-    const smin = sameHigh ? r.smin : lo;
-    const smax = sameHigh ? r.smax : hi;
-    void t;
-    markUnbounded(r);
-    r.smin = smin;
-    r.smax = smax;
-    sync(r);
+    return;
   }
-  if (to32) zext32(r);
+  const sh = BigInt(bits);
+  const a = BigInt.asIntN(bits, r.smax);
+  const b = BigInt.asIntN(bits, r.smin);
+  const lo = minB(a, b);
+  const hi = maxB(a, b);
+  if (u64(r.smax) >> sh === u64(r.smin) >> sh && lo >= 0n === hi >= 0n) {
+    r.smin = lo;
+    r.smax = hi;
+    r.s32min = Number(lo);
+    r.s32max = Number(hi);
+    r.umin = u64(lo);
+    r.umax = u64(hi);
+    r.u32min = lo32(r.umin);
+    r.u32max = lo32(r.umax);
+    r.v = tRange(r.umin, r.umax);
+  } else {
+    r.smin = BigInt(nmin);
+    r.smax = BigInt(nmax);
+    r.s32min = nmin;
+    r.s32max = nmax;
+    r.umin = 0n;
+    r.umax = U64_MAX;
+    r.u32min = 0;
+    r.u32max = U32_MAX;
+    r.v = TUNKNOWN;
+  }
+  sync(r);
 }
 
 // ---------- ALU ----------
