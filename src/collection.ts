@@ -192,6 +192,14 @@ export function objectNameOf(path: string): string {
   return dot > 0 ? base.slice(0, dot) : base;
 }
 
+/**
+ * Programs the verifier already accepted, per parsed spec and instruction bytes, with the options
+ * that change the verdict: a fresh Collection per test from one parsed spec (the cheap isolation
+ * test authors want) skips verification. Specs are data nothing changes after loading; global
+ * variables set before load make a new spec, so they are verified again.
+ */
+const ACCEPTED = new WeakMap<CollectionSpec, WeakMap<Uint8Array, Set<string>>>();
+
 export class Collection {
   readonly spec: CollectionSpec;
   readonly mem: Memory;
@@ -209,6 +217,8 @@ export class Collection {
   readonly engine: Engine;
   /** Verifier rejections let through by `verify: 'warn'` (empty otherwise). */
   readonly verifierWarnings: VerifierWarning[] = [];
+  /** Programs whose verification an earlier Collection of the same spec already passed. */
+  readonly reusedVerdicts: string[] = [];
   /** CollectionOptions.flowHashKey. */
   readonly flowHashKey?: FlowHashKey;
   /** CollectionOptions.mock, checked. */
@@ -266,7 +276,14 @@ export class Collection {
         this.refused.set(ps.name, { name: ps.name, spec: ps, unsupported, error: new UnsupportedProgramError(ps, unsupported) });
         continue;
       }
-      if (opts.verify !== false) {
+      let accepted = ACCEPTED.get(spec);
+      if (accepted === undefined) ACCEPTED.set(spec, (accepted = new WeakMap()));
+      let verdicts = accepted.get(ps.instructions);
+      if (verdicts === undefined) accepted.set(ps.instructions, (verdicts = new Set()));
+      const verdictKey = `${opts.kernelRefusedKfuncs ?? 'refuse'}|${[...(opts.kfuncImpls?.keys() ?? [])].join(',')}`;
+      if (opts.verify !== false && verdicts.has(verdictKey)) {
+        this.reusedVerdicts.push(ps.name);
+      } else if (opts.verify !== false) {
         try {
           verify(
             code,
@@ -276,6 +293,7 @@ export class Collection {
               kfuncRefusal: (id) => (opts.kfuncImpls?.has(id) ? undefined : kfuncCallRefusal(id, opts.kernelRefusedKfuncs === 'allow')),
             }),
           );
+          verdicts.add(verdictKey);
         } catch (e) {
           if (opts.verify !== 'warn' || !(e instanceof VerifierError)) throw e;
           const w = { program: ps.name, error: e };
