@@ -15,8 +15,13 @@ import { bprintf, MAX_BPRINTF_BUF, type PrintkMemory } from './printk.js';
 
 /** A virtual clock: nanoseconds that move only when told (`advance`) or by `stepNs` per read. */
 export class VirtualClock {
-  /** CLOCK_MONOTONIC, ns. */
-  monoNs: bigint;
+  /** CLOCK_MONOTONIC, ns, without `pendingNs`. */
+  private baseNs: bigint;
+  /**
+   * Nanoseconds added by `skip` and not yet folded into baseNs: a plain number, so that moving
+   * the clock after every run of a repeated test run allocates no BigInt.
+   */
+  private pendingNs = 0;
   /** BOOTTIME minus MONOTONIC (time spent suspended). */
   bootOffsetNs = 0n;
   /** TAI minus MONOTONIC. */
@@ -24,8 +29,26 @@ export class VirtualClock {
   /** Added after each read, so that successive reads differ (0: time stands still). */
   stepNs: bigint;
   constructor(startNs = 1_000_000_000_000n, stepNs = 0n) {
-    this.monoNs = startNs;
+    this.baseNs = startNs;
     this.stepNs = stepNs;
+  }
+  /** CLOCK_MONOTONIC, ns. */
+  get monoNs(): bigint {
+    if (this.pendingNs !== 0) {
+      this.baseNs += BigInt(this.pendingNs);
+      this.pendingNs = 0;
+    }
+    return this.baseNs;
+  }
+  set monoNs(v: bigint) {
+    this.baseNs = v;
+    this.pendingNs = 0;
+  }
+  /** advance(ns) for a small non-negative integer ns, without allocating (see pendingNs). */
+  skip(ns: number): void {
+    this.pendingNs += ns;
+    // Fold before the double loses integer precision.
+    if (this.pendingNs > 2 ** 52) void this.monoNs;
   }
   advance(ns: bigint | number): void {
     this.monoNs += BigInt(ns);
