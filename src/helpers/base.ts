@@ -60,11 +60,20 @@ export class VirtualClock {
   }
 }
 
+const DEFAULT_SEED = 0x7463786cn; /* "tcxl" */
+let DEFAULT_STATE: { s0: bigint; s1: bigint } | undefined;
+
 /** A seeded xorshift128+ generator standing in for the kernel's per-CPU prandom state. */
 export class SeededRandom {
   private s0: bigint;
   private s1: bigint;
-  constructor(seed = 0x7463786cn /* "tcxl" */) {
+  constructor(seed = DEFAULT_SEED) {
+    if (seed === DEFAULT_SEED && DEFAULT_STATE !== undefined) {
+      // The default generator's state, computed once (every send of the netdev makes one).
+      this.s0 = DEFAULT_STATE.s0;
+      this.s1 = DEFAULT_STATE.s1;
+      return;
+    }
     this.s0 = BigInt.asUintN(64, seed ^ 0x9e3779b97f4a7c15n) || 1n;
     this.s1 = BigInt.asUintN(64, seed * 0xbf58476d1ce4e5b9n + 1n) || 1n;
   }
@@ -78,6 +87,11 @@ export class SeededRandom {
     this.s1 = x;
     return Number(BigInt.asUintN(64, x + y) >> 32n) >>> 0;
   }
+}
+
+{
+  const r = new SeededRandom(DEFAULT_SEED) as unknown as { s0: bigint; s1: bigint };
+  DEFAULT_STATE = { s0: r.s0, s1: r.s1 };
 }
 
 /** What the base helpers need from the run state (`HelperCall.run`). */

@@ -324,8 +324,8 @@ export const SKB_CTX_REWRITE: CtxRewrite = Object.freeze({
 
 /** The `__sk_buff` CtxAccess over a run state's skb. */
 export class SkBuffCtx implements CtxAccess {
-  /** The run state's skb (fixed for the state's lifetime). */
-  readonly skb: Skb;
+  /** The run state's skb (changed only with the state's, by rebindSkbRunState). */
+  skb: Skb;
   readonly rewrite = SKB_CTX_REWRITE;
 
   constructor(
