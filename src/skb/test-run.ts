@@ -255,7 +255,11 @@ export function rebindSkbRunState(state: SkbRunState, skb: Skb): void {
   const mem = state.mem;
   st.skb = skb;
   (state.ctx.ctx as SkBuffCtx).skb = skb;
-  mem.rebind(state.packet, skb.packetView());
+  // The packet region already over the same bytes (a reused skb buffer) needs no new view.
+  const pv = state.packet.bytes;
+  if (pv.buffer !== skb.buf.buffer || pv.byteOffset !== skb.buf.byteOffset + skb.data - skb.metaLen || pv.length !== skb.metaLen + skb.len) {
+    mem.rebind(state.packet, skb.packetView());
+  }
   if (st.fullSock) mem.release(st.fullSock);
   if (st.kernCtx) mem.release(st.kernCtx);
   if (st.sock) mem.release(st.sock);
@@ -265,7 +269,7 @@ export function rebindSkbRunState(state: SkbRunState, skb: Skb): void {
   st.reqsk = undefined;
   st.redirect = undefined;
   st.tunnel = undefined;
-  st.events.length = 0;
+  if (st.events.length !== 0) st.events.length = 0;
 }
 
 /** Results of a test run (what the syscall writes back). */

@@ -30,7 +30,7 @@
 import { BpfError, ErrorCode } from '../errors.js';
 import { CODE_HI, type LinkedProgram } from '../program.js';
 import { AtomicOp, MAY_GOTO_START, OP_NAMES, Op, STACK_SIZE, MAX_CALL_DEPTH, namesInvalidRegister } from '../isa.js';
-import { BASE_LO, type CtxLoad } from '../memory.js';
+import { BASE_LO, type CtxLoad, type CtxStore } from '../memory.js';
 import * as sem from '../semantics.js';
 import { type Code, type Name, js, joinCode, lit, name, nil } from './codegen.js';
 import { F, type EntryFn, type JitUnit, type SlowFn } from './runtime.js';
@@ -747,10 +747,11 @@ else { ${general} }`;
   const general = js`t = (${L(d)} + ${off}) | 0; u = (t >>> 0) - ${BASE_LO};
 if (${H(d)} === cH && ${H(d)} === ${G(d)} && cW && u >= 0 && u <= cN - ${size}) { ${writeFrom(cV, js`u`, size, vl, vh)}${spillTag} }
 else { X.st(${H(d)}, ${G(d)}, t, ${size}, ${vl}, ${vh}, ${vg}, ${i}, ${op}, ${lf(x)}, d); ${REFILL} }`;
-  const rw = x.ctxRw ? x.prog.ctx?.store(off, size) : undefined;
+  const rw = x.ctxRw ? ctxStoreRewrite(x.prog, i) : undefined;
   if (rw === undefined) return general;
+  // Anything but the run's ctx goes through JitRun.st, which notices a stack write (writesStack).
   return js`if (${ctxBase(d)}) { ${x.helperParam(rw.set)}(XC, ${vl}, ${vh}); }
-else { ${general} }`;
+else { X.st(${H(d)}, ${G(d)}, (${L(d)} + ${off}) | 0, ${size}, ${vl}, ${vh}, ${vg}, ${i}, ${op}, ${lf(x)}, d); ${REFILL} }`;
 }
 
 // ---------------------------------------------------------------------------------- ctx rewriting
@@ -792,7 +793,7 @@ function hasCtxRewrite(prog: LinkedProgram, sh: Shape, start: number, end: numbe
     }
     const size = SIZE_OF[op & 0x18];
     if (cls === 1 && (op & 0xe0) === 0x60 && c.src[i] !== 10 && t.load(c.off[i], size) !== undefined) return true;
-    if ((cls === 2 || cls === 3) && (op & 0xe0) === 0x60 && c.dst[i] !== 10 && t.store(c.off[i], size) !== undefined) return true;
+    if (ctxStoreRewrite(prog, i) !== undefined) return true;
   }
   return false;
 }
@@ -922,11 +923,22 @@ function mayWriteWild(prog: LinkedProgram, sh: Shape, i: number): boolean {
 
 /**
  * A store or atomic of any form: with the region cache starting on the own frame, any of them
- * may write a stack frame without passing JitRun, so the next run must zero the frames.
+ * may write a stack frame without passing JitRun, so the next run must zero the frames. Except a
+ * store the ctx rewrite covers: its code is the direct ctx write or JitRun.st (ctxStoreRewrite),
+ * which marks the stack dirty itself when it reaches a frame.
  */
 function writesStack(prog: LinkedProgram, _sh: Shape, i: number): boolean {
   const cls = prog.code.op[i] & 7;
-  return cls === 2 || cls === 3;
+  return (cls === 2 || cls === 3) && ctxStoreRewrite(prog, i) === undefined;
+}
+
+/** The rewrite of the store at i (a BPF_MEM store not through r10 the program's ctx table covers). */
+function ctxStoreRewrite(prog: LinkedProgram, i: number): CtxStore | undefined {
+  const c = prog.code;
+  const op = c.op[i];
+  const cls = op & 7;
+  if ((cls !== 2 && cls !== 3) || (op & 0xe0) !== 0x60 || c.dst[i] === 10 || prog.ctx === undefined) return undefined;
+  return prog.ctx.store(c.off[i], SIZE_OF[op & 0x18]);
 }
 
 /** Instructions whose code is an unconditional throw (the block ends there). */
