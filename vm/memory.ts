@@ -63,13 +63,13 @@ export interface CtxAccess {
  * through. Results are exactly what `CtxAccess.load` gives for the same access:
  *   scalar    a value of at most 32 bits, zero-extended (high half 0, no provenance)
  *   scalar64  a 64-bit value written to out[0] (low) and out[1] (high), no provenance
- *   pointer   NULL when `region` gives 0, else offset `offset` in the region whose high half
- *             `region` gives (the value is tagged with that region: memory.ts, "Isolation")
+ *   pointer   NULL when `region` gives undefined, else offset `offset` in the region it gives
+ *             (the value is tagged with that region: "Isolation" above)
  */
 export type CtxLoad =
   | { readonly kind: 'scalar'; readonly get: (ctx: CtxAccess) => number }
   | { readonly kind: 'scalar64'; readonly get: (ctx: CtxAccess, out: Int32Array) => void }
-  | { readonly kind: 'pointer'; readonly region: (ctx: CtxAccess) => number; readonly offset: (ctx: CtxAccess) => number };
+  | { readonly kind: 'pointer'; readonly region: (ctx: CtxAccess) => Region | undefined; readonly offset: (ctx: CtxAccess) => number };
 
 /** How one constant-offset ctx store writes its field (same effect as `CtxAccess.store`). */
 export interface CtxStore {

@@ -206,11 +206,11 @@ function loadRule(off: number, size: number): CtxLoad {
   }
   switch (off) {
     case SKB_OFF.data:
-      return { kind: 'pointer', region: (c) => sk(c).state.packet.hi, offset: (c) => sk(c).skb.metaLen };
+      return { kind: 'pointer', region: (c) => sk(c).state.packet, offset: (c) => sk(c).skb.metaLen };
     case SKB_OFF.data_end:
-      return { kind: 'pointer', region: (c) => sk(c).state.packet.hi, offset: (c) => { const skb = sk(c).skb; return skb.metaLen + skb.len; } };
+      return { kind: 'pointer', region: (c) => sk(c).state.packet, offset: (c) => { const skb = sk(c).skb; return skb.metaLen + skb.len; } };
     case SKB_OFF.data_meta:
-      return { kind: 'pointer', region: (c) => sk(c).state.packet.hi, offset: zero };
+      return { kind: 'pointer', region: (c) => sk(c).state.packet, offset: zero };
     case SKB_OFF.tstamp:
       return {
         kind: 'scalar64',
@@ -231,7 +231,7 @@ function loadRule(off: number, size: number): CtxLoad {
         region: (c) => {
           const x = sk(c);
           const s = x.state.sock;
-          return x.skb.sk && s ? s.hi : 0;
+          return x.skb.sk && s ? s : undefined;
         },
         offset: zero,
       };
@@ -348,8 +348,9 @@ export class SkBuffCtx implements CtxAccess {
         r.get(this, out);
         return true;
       default: {
-        const hi = r.region(this);
-        out[0] = hi === 0 ? 0 : Memory.lo(r.offset(this));
+        const rg = r.region(this);
+        const hi = rg === undefined ? 0 : rg.hi;
+        out[0] = rg === undefined ? 0 : Memory.lo(r.offset(this));
         out[1] = hi;
         out[2] = hi; // a pointer (engines tag it: memory.ts, "Isolation")
         return true;

@@ -567,7 +567,8 @@ function prologue(used: boolean[], ctxTable: Name | null = null): Code {
   // The run's ctx, when it is one of this program's type (runtime.ts JitRun.xt): -1 otherwise,
   // which no register's tag ever is, so no access takes a direct ctx path.
   const ctx = ctxTable === null ? nil : js`
-const XH = X.xt === ${ctxTable} ? X.xh : -1, XC = X.xc;`;
+const XH = X.xt === ${ctxTable} ? X.xh : -1, XC = X.xc;
+let XR;`;
   for (let r = 0; r <= 10; r++) if (used[r]) regs.push(js`${L(r)} = RL[${r}], ${H(r)} = RH[${r}], ${G(r)} = RT[${r}]`);
   const decl = regs.length ? js`let ${joinCode(regs, js`, `)};` : nil;
   return js`const RL = X.lo, RH = X.hi, RT = X.tg, MG = X.mg, C = X.call, FH = X.fh[d], FV = X.fv[d], FS = X.fs[d];
@@ -775,7 +776,11 @@ function ctxLoad(x: Ctx, rw: CtxLoad, ld: Name, hd: Name, gd: Name): Code {
     case 'scalar64':
       return js`${x.helperParam(rw.get)}(XC, S); ${ld} = S[0]; ${hd} = S[1]; ${gd} = 0;`;
     default:
-      return js`${hd} = ${x.helperParam(rw.region)}(XC); ${ld} = ${hd} === 0 ? 0 : (${BASE_LO} + ${x.helperParam(rw.offset)}(XC)) | 0; ${gd} = ${hd};`;
+      // A pointer also becomes the region cache: the program's next access through it (the
+      // packet bounds check, then the headers) is inline instead of a JitRun.ld miss.
+      return js`XR = ${x.helperParam(rw.region)}(XC);
+if (XR === undefined) { ${ld} = 0; ${hd} = 0; ${gd} = 0; }
+else { ${hd} = XR.hi; ${ld} = (${BASE_LO} + ${x.helperParam(rw.offset)}(XC)) | 0; ${gd} = ${hd}; cH = ${hd}; cV = XR.view; cN = XR.bytes.length; cW = XR.writable; cS = XR.shadow ?? null; if (cS !== null) X.dirty = true; }`;
   }
 }
 
