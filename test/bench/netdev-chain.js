@@ -54,7 +54,7 @@ async function measure(bytes, engine, trace, n) {
   await new Promise((r) => setTimeout(r, 50));
   obs.disconnect();
   const hook = first.events.find((e) => e.kind === 'hook');
-  const ran = hook ? `${hook.tcx.length} tcx + ${hook.classic?.runs.length ?? 0} classic runs` : 'no hook';
+  const ran = hook ? `${hook.tcx.length} tcx + ${hook.classic?.runs.length ?? 0} classic runs` : trace === 'off' ? 'hooks not traced' : 'no hook';
   return { wall, cpu: ((c.user + c.system) * 1000) / n, gcs, heap, fate: `${first.fate.kind}${first.fate.reason ? ` ${first.fate.reason}` : ''}`, ran };
 }
 
