@@ -22,7 +22,7 @@ import { VmRunResult } from '../vm/interpreter.js';
 import type { Memory } from '../vm/memory.js';
 import type { LinkedProgram, RunOptions, RunResult, StepHook } from '../vm/program.js';
 import type { BaseRunState } from './helpers/base.js';
-import { timerHost, type TimerFiring, type TimerRunState } from './helpers/timer.js';
+import { timerHost, type TimerFiring, type TimerRunContext, type TimerRunState } from './helpers/timer.js';
 import { ctxArg, type SkbRunState } from './skb/index.js';
 import { skbPacketProvider } from './skb/ld-abs.js';
 
@@ -40,6 +40,8 @@ export interface TcExecutable {
   prog: LinkedProgram;
   engine: Engine;
   jit?: CompiledProgram;
+  /** The timer context of its runs, made on the first (runs alternating programs allocate none). */
+  timerContext?: TimerRunContext;
 }
 
 /**
@@ -61,8 +63,7 @@ export function tcRunOptions(state: SkbRunState, base: BaseRunState, opts: { bud
 
 /** Run `x` once with `runOpts` (made by tcRunOptions; the result object is reused). */
 export function runTc(x: TcExecutable, mem: Memory, runOpts: TcRunOptions): RunResult {
-  const tc = runOpts.run.timerContext;
-  if (tc === undefined || tc.program !== x.prog || tc.engine !== x.engine) runOpts.run.timerContext = { program: x.prog, engine: x.engine };
+  runOpts.run.timerContext = x.timerContext ??= { program: x.prog, engine: x.engine };
   return x.jit !== undefined ? x.jit.run(mem, runOpts) : runProgram(x.prog, mem, runOpts, x.engine);
 }
 

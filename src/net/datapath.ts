@@ -36,7 +36,8 @@ import { cloneSkb } from '../helpers/skb-redirect.js';
 import { timerHost, type TimerFiring } from '../helpers/timer.js';
 import { createSkbRunState, rebindSkbRunState, syncPacket, Skb, NET_SKB_PAD, type RedirectInfo, type SkbDevice, type SkbEnv, type SkbEvent } from '../skb/index.js';
 import { skbPacketProvider } from '../skb/ld-abs.js';
-import { runTc, TC_RUN_VIRTUAL_NS, tcRunElapsed, tcRunOptions, type TcRunOptions } from '../tc-run.js';
+import { runTc, TC_RUN_VIRTUAL_NS, tcRunElapsed, tcRunOptions, type TcExecutable, type TcRunOptions } from '../tc-run.js';
+import type { LinkedProgram } from '../../vm/program.js';
 import { AF_INET, BPF_F_INGRESS, ERRNO, ETH_HLEN, ETH_P, PACKET, TC_ACT, VLAN_HLEN } from '../uapi.js';
 import { tcfClassify } from './classify.js';
 import { classicViewOf, type TcxAsClassic } from './classic-view.js';
@@ -198,6 +199,16 @@ let classifying: { dp: Datapath; pkt: Pkt; dev: NetDevice; pending: { redirect?:
 function runFilter(f: ClsBpfFilter): ProgOutcome {
   const c = classifying as NonNullable<typeof classifying>;
   return c.dp.runProg(f.prog, c.pkt, c.dev, c.pending, c.runs);
+}
+
+/** What runTc runs for a program under an engine, made once (not per run). */
+const executables = new WeakMap<LinkedProgram, Map<Engine, TcExecutable>>();
+function executableOf(prog: LinkedProgram, engine: Engine): TcExecutable {
+  let m = executables.get(prog);
+  if (m === undefined) executables.set(prog, (m = new Map()));
+  let x = m.get(engine);
+  if (x === undefined) m.set(engine, (x = { prog, engine }));
+  return x;
 }
 
 /** Room around a sent frame. */
@@ -543,7 +554,7 @@ export class Datapath {
       const pv = st.packet.bytes;
       if (pv.buffer !== skb.buf.buffer || pv.byteOffset !== skb.buf.byteOffset + skb.data - skb.metaLen || pv.length !== skb.metaLen + skb.len) syncPacket(st);
     }
-    const res = runTc({ prog: np.linked, engine: this.opts.engine ?? np.engine ?? 'interp' }, np.mem, r);
+    const res = runTc(executableOf(np.linked, this.opts.engine ?? np.engine ?? 'interp'), np.mem, r);
     tcRunElapsed(np.mem, res, this.runNs, this.timers);
     if (r.run.redirect) pending.redirect = r.run.redirect;
     if (res.fault) return { fault: res.fault };
