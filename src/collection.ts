@@ -34,6 +34,7 @@ import { mockSkbEnv, resolveMockEnv, type MockEnv, type ResolvedMockEnv } from '
 import { timerHost, type TimerFiring } from './helpers/timer.js';
 import type { Engine } from '../vm/engine.js';
 import type { FlowHashKey } from './skb/flow-hash.js';
+import { SKB_CTX_REWRITE } from './skb/sk-buff-ctx.js';
 import { findVariable, Variable, variableLocations, withVariables, type VariableLocation, type VariableOptions } from './variables.js';
 
 /**
@@ -306,6 +307,8 @@ export class Collection {
         helpers: this.helpers,
         kfuncs: this.kfuncs,
         resolveLdImm64: (src, imm, nextImm, insn) => this.resolve(ps, src, imm, nextImm, insn),
+        // __sk_buff accesses compiled once (the JIT uses it only on a run whose ctx is a __sk_buff).
+        ctx: SKB_CTX_REWRITE,
       });
       this.programs.set(ps.name, { name: ps.name, spec: ps, id: nextId++, linked });
     }

@@ -22,7 +22,7 @@ import { VmRunResult } from '../vm/interpreter.js';
 import type { Memory } from '../vm/memory.js';
 import type { LinkedProgram, RunOptions, RunResult, StepHook } from '../vm/program.js';
 import type { BaseRunState } from './helpers/base.js';
-import { timerHost, type TimerFiring, type TimerRunState } from './helpers/timer.js';
+import { timerHost, type TimerFiring, type TimerRunContext, type TimerRunState } from './helpers/timer.js';
 import { ctxArg, type SkbRunState } from './skb/index.js';
 import { skbPacketProvider } from './skb/ld-abs.js';
 
@@ -40,6 +40,8 @@ export interface TcExecutable {
   prog: LinkedProgram;
   engine: Engine;
   jit?: CompiledProgram;
+  /** The timer context of its runs, made on the first (runs alternating programs allocate none). */
+  timerContext?: TimerRunContext;
 }
 
 /**
@@ -61,8 +63,7 @@ export function tcRunOptions(state: SkbRunState, base: BaseRunState, opts: { bud
 
 /** Run `x` once with `runOpts` (made by tcRunOptions; the result object is reused). */
 export function runTc(x: TcExecutable, mem: Memory, runOpts: TcRunOptions): RunResult {
-  const tc = runOpts.run.timerContext;
-  if (tc === undefined || tc.program !== x.prog || tc.engine !== x.engine) runOpts.run.timerContext = { program: x.prog, engine: x.engine };
+  runOpts.run.timerContext = x.timerContext ??= { program: x.prog, engine: x.engine };
   return x.jit !== undefined ? x.jit.run(mem, runOpts) : runProgram(x.prog, mem, runOpts, x.engine);
 }
 
@@ -72,9 +73,13 @@ export function runTc(x: TcExecutable, mem: Memory, runOpts: TcRunOptions): RunR
  */
 export function tcRunElapsed(mem: Memory, res: RunResult, runNs: bigint, fired: TimerFiring[]): void {
   if (res.fault) return;
-  const f = timerHost(mem).advance(runNs);
+  // A step that is an exact number goes through TimerHost.tick, which allocates nothing (no
+  // BigInt, no array) when no timer is armed: the steady state of a repeated run.
+  const host = timerHost(mem);
+  const f = runNs >= 0n && runNs <= MAX_SAFE_NS ? host.tick(Number(runNs)) : host.advance(runNs);
   if (f.length) fired.push(...f);
 }
+const MAX_SAFE_NS = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * A program fault as JSON (`run`, `test`, `net --json`): its code, instruction index and message

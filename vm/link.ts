@@ -10,6 +10,7 @@
  */
 import { ErrorCode, VmFault } from './errors.js';
 import { Op, PseudoSrc } from './isa.js';
+import type { CtxRewrite } from './memory.js';
 import { CODE_HI, type DecodedProgram, type HelperFn, type HelperTable, type LdImm64Resolver, type LinkedProgram } from './program.js';
 
 /** What `link` needs besides the code. */
@@ -21,6 +22,8 @@ export interface LinkOptions {
   kfuncs?: ReadonlyMap<number, HelperFn>;
   /** Resolves pseudo LD_IMM64 (src 1..6); required when the program has any. */
   resolveLdImm64?: LdImm64Resolver;
+  /** The program type's ctx rewrite table (LinkedProgram.ctx), if it has one. */
+  ctx?: CtxRewrite;
 }
 
 /** Copy of a decoded program (fresh typed arrays). */
@@ -77,5 +80,5 @@ export function link(code: DecodedProgram, opts: LinkOptions): LinkedProgram {
     }
     i++; // skip the second slot
   }
-  return { code: out, name: opts.name, helpers: opts.helpers, kfuncs: opts.kfuncs, pointers };
+  return { code: out, name: opts.name, helpers: opts.helpers, kfuncs: opts.kfuncs, pointers, ctx: opts.ctx };
 }

@@ -48,6 +48,44 @@ export type RegionKind = 'stack' | 'ctx' | 'packet' | 'map-value' | 'global' | '
 export interface CtxAccess {
   load(offset: number, size: number, out: Int32Array): boolean;
   store(offset: number, size: number, lo: number, hi: number): boolean;
+  /**
+   * The load-time rewrite table this view implements (see CtxRewrite), when it has one. An
+   * engine uses a program's rewritten accesses only on a ctx whose `rewrite` is the very table
+   * the program was linked with.
+   */
+  readonly rewrite?: CtxRewrite;
+}
+
+/**
+ * How one constant-offset ctx load reads its field, decided once per (offset, size) — the
+ * kernel's `convert_ctx_accesses`, which turns each ctx access into a direct read of the
+ * underlying field at load time. Every function gets the CtxAccess the run's ctx region routes
+ * through. Results are exactly what `CtxAccess.load` gives for the same access:
+ *   scalar    a value of at most 32 bits, zero-extended (high half 0, no provenance)
+ *   scalar64  a 64-bit value written to out[0] (low) and out[1] (high), no provenance
+ *   pointer   NULL when `region` gives undefined, else offset `offset` in the region it gives
+ *             (the value is tagged with that region: "Isolation" above)
+ */
+export type CtxLoad =
+  | { readonly kind: 'scalar'; readonly get: (ctx: CtxAccess) => number }
+  | { readonly kind: 'scalar64'; readonly get: (ctx: CtxAccess, out: Int32Array) => void }
+  | { readonly kind: 'pointer'; readonly region: (ctx: CtxAccess) => Region | undefined; readonly offset: (ctx: CtxAccess) => number };
+
+/** How one constant-offset ctx store writes its field (same effect as `CtxAccess.store`). */
+export interface CtxStore {
+  readonly set: (ctx: CtxAccess, lo: number, hi: number) => void;
+}
+
+/**
+ * A program type's ctx rewrite table, handed to `link` by the runtime that defines the ctx (the
+ * VM knows no ctx layout). `load`/`store` answer for an access at ctx offset `off` of `size`
+ * bytes: undefined when the access is not allowed or has no rewrite (the engine then takes the
+ * generic CtxAccess path, which faults for a disallowed access). Sign-extending loads are never
+ * rewritten.
+ */
+export interface CtxRewrite {
+  load(off: number, size: number): CtxLoad | undefined;
+  store(off: number, size: number): CtxStore | undefined;
 }
 
 /** One addressable piece of memory. */

@@ -140,6 +140,11 @@ export interface LinkedProgram {
    * tagged as a pointer into the region its high half names (memory.ts, "Isolation").
    */
   readonly pointers?: Uint8Array;
+  /**
+   * The program type's ctx rewrite table (memory.ts CtxRewrite): the JIT compiles each
+   * constant-offset access through an exact ctx pointer into a direct field read or write.
+   */
+  readonly ctx?: import('./memory.js').CtxRewrite;
 }
 
 /** Provider of packet bytes for LD_ABS/LD_IND (kernel bpf_skb_load_helper_*). */

@@ -15,8 +15,13 @@ import { bprintf, MAX_BPRINTF_BUF, type PrintkMemory } from './printk.js';
 
 /** A virtual clock: nanoseconds that move only when told (`advance`) or by `stepNs` per read. */
 export class VirtualClock {
-  /** CLOCK_MONOTONIC, ns. */
-  monoNs: bigint;
+  /** CLOCK_MONOTONIC, ns, without `pendingNs`. */
+  private baseNs: bigint;
+  /**
+   * Nanoseconds added by `skip` and not yet folded into baseNs: a plain number, so that moving
+   * the clock after every run of a repeated test run allocates no BigInt.
+   */
+  private pendingNs = 0;
   /** BOOTTIME minus MONOTONIC (time spent suspended). */
   bootOffsetNs = 0n;
   /** TAI minus MONOTONIC. */
@@ -24,8 +29,26 @@ export class VirtualClock {
   /** Added after each read, so that successive reads differ (0: time stands still). */
   stepNs: bigint;
   constructor(startNs = 1_000_000_000_000n, stepNs = 0n) {
-    this.monoNs = startNs;
+    this.baseNs = startNs;
     this.stepNs = stepNs;
+  }
+  /** CLOCK_MONOTONIC, ns. */
+  get monoNs(): bigint {
+    if (this.pendingNs !== 0) {
+      this.baseNs += BigInt(this.pendingNs);
+      this.pendingNs = 0;
+    }
+    return this.baseNs;
+  }
+  set monoNs(v: bigint) {
+    this.baseNs = v;
+    this.pendingNs = 0;
+  }
+  /** advance(ns) for a small non-negative integer ns, without allocating (see pendingNs). */
+  skip(ns: number): void {
+    this.pendingNs += ns;
+    // Fold before the double loses integer precision.
+    if (this.pendingNs > 2 ** 52) void this.monoNs;
   }
   advance(ns: bigint | number): void {
     this.monoNs += BigInt(ns);
@@ -37,11 +60,20 @@ export class VirtualClock {
   }
 }
 
+const DEFAULT_SEED = 0x7463786cn; /* "tcxl" */
+let DEFAULT_STATE: { s0: bigint; s1: bigint } | undefined;
+
 /** A seeded xorshift128+ generator standing in for the kernel's per-CPU prandom state. */
 export class SeededRandom {
   private s0: bigint;
   private s1: bigint;
-  constructor(seed = 0x7463786cn /* "tcxl" */) {
+  constructor(seed = DEFAULT_SEED) {
+    if (seed === DEFAULT_SEED && DEFAULT_STATE !== undefined) {
+      // The default generator's state, computed once (every send of the netdev makes one).
+      this.s0 = DEFAULT_STATE.s0;
+      this.s1 = DEFAULT_STATE.s1;
+      return;
+    }
     this.s0 = BigInt.asUintN(64, seed ^ 0x9e3779b97f4a7c15n) || 1n;
     this.s1 = BigInt.asUintN(64, seed * 0xbf58476d1ce4e5b9n + 1n) || 1n;
   }
@@ -55,6 +87,11 @@ export class SeededRandom {
     this.s1 = x;
     return Number(BigInt.asUintN(64, x + y) >> 32n) >>> 0;
   }
+}
+
+{
+  const r = new SeededRandom(DEFAULT_SEED) as unknown as { s0: bigint; s1: bigint };
+  DEFAULT_STATE = { s0: r.s0, s1: r.s1 };
 }
 
 /** What the base helpers need from the run state (`HelperCall.run`). */

@@ -34,8 +34,10 @@ import type { Memory } from '../../vm/memory.js';
 import { defaultBaseState, type BaseRunState } from '../helpers/base.js';
 import { cloneSkb } from '../helpers/skb-redirect.js';
 import { timerHost, type TimerFiring } from '../helpers/timer.js';
-import { createSkbRunState, releaseSkbRunState, syncPacket, Skb, NET_SKB_PAD, type RedirectInfo, type SkbDevice, type SkbEnv, type SkbEvent } from '../skb/index.js';
-import { runTc, TC_RUN_VIRTUAL_NS, tcRunElapsed, tcRunOptions, type TcRunOptions } from '../tc-run.js';
+import { createSkbRunState, rebindSkbRunState, syncPacket, Skb, NET_SKB_PAD, type RedirectInfo, type SkbDevice, type SkbEnv, type SkbEvent } from '../skb/index.js';
+import { skbPacketProvider } from '../skb/ld-abs.js';
+import { runTc, TC_RUN_VIRTUAL_NS, tcRunElapsed, tcRunOptions, type TcExecutable, type TcRunOptions } from '../tc-run.js';
+import type { LinkedProgram } from '../../vm/program.js';
 import { AF_INET, BPF_F_INGRESS, ERRNO, ETH_HLEN, ETH_P, PACKET, TC_ACT, VLAN_HLEN } from '../uapi.js';
 import { tcfClassify } from './classify.js';
 import { classicViewOf, type TcxAsClassic } from './classic-view.js';
@@ -83,10 +85,136 @@ export interface SendOptions {
   listPrograms?: boolean;
   /** Keep a copy of the frame as each hook left it (HookEvent.frame; for --pcap-out). */
   captureFrames?: boolean;
+  /**
+   * 'full' (default): every hook run, redirect and transmission is in `NetTrace.events`, and
+   * each Fate.frame is a copy of the frame. 'off' (throughput mode): `events` stays empty and
+   * Fate.frame is a view of the skb's bytes (valid until the next send); fates, verdicts,
+   * printk, timers and every effect on maps and devices are the same.
+   */
+  trace?: 'full' | 'off';
 }
 
-/** The run options (and so the run state) of one hook run, per Memory (see Datapath.hook). */
-type HookRuns = Map<Memory, TcRunOptions>;
+/**
+ * The run options (and so the run state) for the programs of one Memory in one hook run, kept
+ * between hooks and sends (pooled per Memory, see hookRunOf): regions, ctx view, options and
+ * env are made once and pointed at each hook's skb (rebindSkbRunState), as the kernel reuses
+ * its per-CPU state.
+ */
+interface HookRun {
+  opts: TcRunOptions;
+  env: SkbEnv;
+  /** The hook it serves (read by env.cloneRedirect); cleared when it goes back to the pool. */
+  dp: Datapath | undefined;
+  dev: NetDevice | undefined;
+  pkt: Pkt | undefined;
+}
+
+/** Idle hook run states per Memory (several when hooks nest: clone_redirect, neigh redirect). */
+const hookPool = new WeakMap<Memory, HookRun[]>();
+
+/** An idle hook run state of `mem` bound to `skb` and `base` (made on first use). */
+function hookRunOf(mem: Memory, skb: Skb, base: BaseRunState, budget: number | undefined): HookRun {
+  let pool = hookPool.get(mem);
+  if (pool === undefined) hookPool.set(mem, (pool = []));
+  const idle = pool.pop();
+  if (idle !== undefined) {
+    const o = idle.opts;
+    rebindSkbRunState(o.run, skb);
+    Object.assign(o.run, base);
+    o.packet = skbPacketProvider(skb);
+    o.budget = budget;
+    return idle;
+  }
+  const env: SkbEnv = {};
+  const r: HookRun = { opts: tcRunOptions(createSkbRunState(mem, skb, { env }), base, { budget }), env, dp: undefined, dev: undefined, pkt: undefined };
+  env.cloneRedirect = (ev) => (r.dp as Datapath).cloneRedirect(r.dev as NetDevice, r.pkt as Pkt, ev);
+  return r;
+}
+
+/** The skb helpers' view of a device (live: reads the device's current settings). */
+class SkbDeviceView implements SkbDevice {
+  readonly broadcast = new Uint8Array(6).fill(0xff);
+  readonly hardHeaderLen = ETH_HLEN;
+  constructor(private readonly d: NetDevice) {}
+  get ifindex(): number {
+    return this.d.ifindex;
+  }
+  get name(): string {
+    return this.d.name;
+  }
+  get addr(): Uint8Array {
+    return this.d.mac;
+  }
+  get mtu(): number {
+    return this.d.mtu;
+  }
+}
+const deviceViews = new WeakMap<NetDevice, SkbDevice>();
+
+/**
+ * The devices of a namespace by ifindex as the skb helpers look them up (SkbEnv.devices): the
+ * namespace's registered devices at the time of the lookup, one view object per device.
+ */
+class NamespaceDevices implements ReadonlyMap<number, SkbDevice> {
+  constructor(private readonly ns: DeviceNamespace) {}
+  get(ifindex: number): SkbDevice | undefined {
+    const d = this.ns.device(ifindex);
+    if (d === undefined) return undefined;
+    let v = deviceViews.get(d);
+    if (v === undefined) deviceViews.set(d, (v = new SkbDeviceView(d)));
+    return v;
+  }
+  has(ifindex: number): boolean {
+    return this.ns.device(ifindex) !== undefined;
+  }
+  private snapshot(): Map<number, SkbDevice> {
+    const m = new Map<number, SkbDevice>();
+    for (const d of this.ns.devices()) m.set(d.ifindex, this.get(d.ifindex) as SkbDevice);
+    return m;
+  }
+  get size(): number {
+    return this.ns.devices().length;
+  }
+  forEach(f: (v: SkbDevice, k: number, m: ReadonlyMap<number, SkbDevice>) => void): void {
+    this.snapshot().forEach((v, k) => f(v, k, this));
+  }
+  entries(): MapIterator<[number, SkbDevice]> {
+    return this.snapshot().entries();
+  }
+  keys(): MapIterator<number> {
+    return this.snapshot().keys();
+  }
+  values(): MapIterator<SkbDevice> {
+    return this.snapshot().values();
+  }
+  [Symbol.iterator](): MapIterator<[number, SkbDevice]> {
+    return this.entries();
+  }
+}
+const namespaceDevices = new WeakMap<DeviceNamespace, NamespaceDevices>();
+
+/** The hook whose classic filters are running (see Datapath.hookRuns). */
+let classifying: { dp: Datapath; pkt: Pkt; dev: NetDevice; pending: { redirect?: RedirectInfo }; runs: HookRun[] } | undefined;
+/** tcfClassify's program runner: one function for every hook (no closure per packet). */
+function runFilter(f: ClsBpfFilter): ProgOutcome {
+  const c = classifying as NonNullable<typeof classifying>;
+  return c.dp.runProg(f.prog, c.pkt, c.dev, c.pending, c.runs);
+}
+
+/** What runTc runs for a program under an engine, made once (not per run). */
+const executables = new WeakMap<LinkedProgram, Map<Engine, TcExecutable>>();
+function executableOf(prog: LinkedProgram, engine: Engine): TcExecutable {
+  let m = executables.get(prog);
+  if (m === undefined) executables.set(prog, (m = new Map()));
+  let x = m.get(engine);
+  if (x === undefined) m.set(engine, (x = { prog, engine }));
+  return x;
+}
+
+/** Room around a sent frame. */
+const SEND_SKB = { headroom: NET_SKB_PAD, tailroom: 64 } as const;
+/** Per namespace, the skb of the last throughput-mode send, reused by the next one (Skb.recreate). */
+const spareSkbs = new WeakMap<DeviceNamespace, Skb>();
 
 /** A program run's outcome: r0 as s32, or the fault that ended it. */
 type ProgOutcome = { ret: number } | { fault: BpfError };
@@ -96,21 +224,26 @@ interface Pkt {
   id: number;
 }
 
-/** bpf_redirect target lookups and tc state of one network namespace. */
-function skbDevice(d: NetDevice): SkbDevice {
-  return { ifindex: d.ifindex, name: d.name, addr: d.mac, broadcast: new Uint8Array(6).fill(0xff), mtu: d.mtu, hardHeaderLen: ETH_HLEN };
-}
 
 /** `eth_type_trans` (pkt_type and protocol; the pull is implicit: data stays at L2 here). */
 function ethTypeTrans(skb: Skb, dev: NetDevice): void {
-  const b = skb.bytes();
-  const dst = b.subarray(0, 6);
-  if (dst.every((x, i) => x === dev.mac[i])) skb.pktType = PACKET.PACKET_HOST;
-  else if (dst[0] & 1) skb.pktType = dst.every((x) => x === 0xff) ? PACKET.PACKET_BROADCAST : PACKET.PACKET_MULTICAST;
+  // Bytes past the frame's end read as 0, which no comparison below mistakes for a header.
+  const b = skb.buf;
+  const o = skb.data;
+  const n = skb.len;
+  const mac = dev.mac;
+  let host = true;
+  let bcast = true;
+  for (let i = 0; i < 6 && i < n; i++) {
+    if (b[o + i] !== mac[i]) host = false;
+    if (b[o + i] !== 0xff) bcast = false;
+  }
+  if (host) skb.pktType = PACKET.PACKET_HOST;
+  else if (n > 0 && b[o] & 1) skb.pktType = bcast ? PACKET.PACKET_BROADCAST : PACKET.PACKET_MULTICAST;
   else skb.pktType = PACKET.PACKET_OTHERHOST;
-  const et = (b[12] << 8) | b[13];
+  const et = n >= ETH_HLEN ? (b[o + 12] << 8) | b[o + 13] : 0;
   if (et >= 0x0600) skb.protocol = et;
-  else skb.protocol = b.length >= 16 && b[14] === 0xff && b[15] === 0xff ? ETH_P.ETH_P_802_3 : 0x0004;
+  else skb.protocol = n >= 16 && b[o + 14] === 0xff && b[o + 15] === 0xff ? ETH_P.ETH_P_802_3 : 0x0004;
   skb.macHeader = skb.data;
   skb.networkHeader = skb.data + ETH_HLEN;
   skb.macLen = ETH_HLEN;
@@ -125,7 +258,8 @@ export class Datapath {
   private nextPkt = 0;
   private rounds = 0;
   private readonly base: BaseRunState;
-  private readonly envs = new Map<DeviceNamespace, SkbEnv>();
+  /** SendOptions.trace is not 'off'. */
+  private readonly tracing: boolean;
   /** bpf_timer callbacks that ran during this send. */
   private readonly timers: TimerFiring[] = [];
   private readonly runNs: bigint;
@@ -137,18 +271,14 @@ export class Datapath {
     // the programs read the machine's clock, the one their timers run on (as Collection.run)
     this.base = { ...defaultBaseState(), clock: timerHost(host.kernel.memory).clock };
     this.runNs = BigInt(opts.virtualRunNs ?? TC_RUN_VIRTUAL_NS);
+    this.tracing = opts.trace !== 'off';
   }
 
-  /** The helpers' view of a namespace (devices by ifindex), built once per send. */
-  private envOf(host: DeviceNamespace): SkbEnv {
-    let env = this.envs.get(host);
-    if (!env) {
-      const devices = new Map<number, SkbDevice>();
-      for (const d of host.devices()) devices.set(d.ifindex, skbDevice(d));
-      env = { devices };
-      this.envs.set(host, env);
-    }
-    return env;
+  /** The helpers' view of a namespace's devices (by ifindex). */
+  private devicesOf(ns: DeviceNamespace): NamespaceDevices {
+    let d = namespaceDevices.get(ns);
+    if (d === undefined) namespaceDevices.set(ns, (d = new NamespaceDevices(ns)));
+    return d;
   }
 
   /** bpf_trace_printk lines of every program run during this send. */
@@ -160,7 +290,14 @@ export class Datapath {
   send(dev: NetDevice, frame: Uint8Array, dir: Direction = 'ingress'): NetTrace {
     if (!dev.registered) throw new ErrnoError('E_NET', 'ENODEV', `send: ${dev.name} is not registered`);
     if (frame.length < ETH_HLEN) throw new ErrnoError('E_NET', 'EINVAL', `send: frame of ${frame.length} bytes is shorter than an Ethernet header`);
-    const skb = Skb.create(frame, { headroom: NET_SKB_PAD, tailroom: 64 });
+    // Throughput mode: the last send's skb is free again (nothing of it is kept without a trace).
+    const spare = this.tracing ? undefined : spareSkbs.get(this.host);
+    let skb: Skb;
+    if (spare !== undefined) {
+      spareSkbs.delete(this.host);
+      spare.recreate(frame, SEND_SKB);
+      skb = spare;
+    } else skb = Skb.create(frame, SEND_SKB);
     skb.mark = this.opts.mark ?? 0;
     skb.priority = this.opts.priority ?? 0;
     const pkt = { skb, id: this.nextPkt++ };
@@ -175,7 +312,14 @@ export class Datapath {
       xmitStatus = this.xmit(dev, pkt);
     }
     this.drain();
-    const fate = this.fates.find((f) => f.pkt === 0)!;
+    if (!this.tracing) spareSkbs.set(this.host, skb);
+    let fate = this.fates[0];
+    for (let k = 0; k < this.fates.length; k++) {
+      if (this.fates[k].pkt === 0) {
+        fate = this.fates[k];
+        break;
+      }
+    }
     const trace: NetTrace = { events: this.events, fate, fates: this.fates, xmitStatus, printk: this.base.trace };
     if (this.timers.length) trace.timers = this.timers;
     return trace;
@@ -189,7 +333,8 @@ export class Datapath {
   }
 
   private end(pkt: Pkt, kind: Fate['kind'], dev: NetDevice, reason?: string): void {
-    this.fates.push({ pkt: pkt.id, kind, dev: dev.name, device: dev, reason, frame: pkt.skb.toBytes(), mark: pkt.skb.mark >>> 0, tcIndex: pkt.skb.tcIndex, priority: pkt.skb.priority >>> 0 });
+    const frame = this.tracing ? pkt.skb.toBytes() : pkt.skb.bytes();
+    this.fates.push({ pkt: pkt.id, kind, dev: dev.name, device: dev, reason, frame, mark: pkt.skb.mark >>> 0, tcIndex: pkt.skb.tcIndex, priority: pkt.skb.priority >>> 0 });
   }
 
   /** __netif_receive_skb_core up to the end of tc ingress. */
@@ -265,7 +410,7 @@ export class Datapath {
       return NET_XMIT_CN;
     }
     if (peer) {
-      this.events.push({ kind: 'xmit', pkt: pkt.id, dev: dev.name, to: peer.name });
+      if (this.tracing) this.events.push({ kind: 'xmit', pkt: pkt.id, dev: dev.name, to: peer.name });
       // veth_xmit → __dev_forward_skb2 → is_skb_forwardable: up to MTU + L2 header + a VLAN tag
       if (skb.len > peer.mtu + ETH_HLEN + VLAN_HLEN) {
         this.end(pkt, 'drop', dev, 'NOT_SPECIFIED');
@@ -275,11 +420,11 @@ export class Datapath {
       return NET_XMIT_SUCCESS;
     }
     if (dev.kind === 'loopback') {
-      this.events.push({ kind: 'xmit', pkt: pkt.id, dev: dev.name, to: dev.name });
+      if (this.tracing) this.events.push({ kind: 'xmit', pkt: pkt.id, dev: dev.name, to: dev.name });
       this.backlog.push({ dev, pkt });
       return NET_XMIT_SUCCESS;
     }
-    this.events.push({ kind: 'xmit', pkt: pkt.id, dev: dev.name });
+    if (this.tracing) this.events.push({ kind: 'xmit', pkt: pkt.id, dev: dev.name });
     this.end(pkt, 'transmitted', dev);
     return NET_XMIT_SUCCESS;
   }
@@ -302,34 +447,36 @@ export class Datapath {
    * one run state per Memory (regions, ctx view, run options), released when the hook is done.
    */
   private hook(dev: NetDevice, dir: Direction, pkt: Pkt): { verdict: number; dropReason?: string; redirect?: RedirectInfo } {
-    const runs: HookRuns = new Map();
+    const runs: HookRun[] = [];
     try {
       return this.hookRuns(dev, dir, pkt, runs);
     } finally {
-      for (const { run } of runs.values()) releaseSkbRunState(run);
+      for (const r of runs) {
+        r.dp = undefined;
+        r.dev = undefined;
+        r.pkt = undefined;
+        (hookPool.get(r.opts.run.mem) as HookRun[]).push(r);
+      }
     }
   }
 
-  private hookRuns(dev: NetDevice, dir: Direction, pkt: Pkt, runs: HookRuns): { verdict: number; dropReason?: string; redirect?: RedirectInfo } {
+  private hookRuns(dev: NetDevice, dir: Direction, pkt: Pkt, runs: HookRun[]): { verdict: number; dropReason?: string; redirect?: RedirectInfo } {
     const { skb } = pkt;
     const ev: HookEvent = { kind: 'hook', pkt: pkt.id, dev: dev.name, ifindex: dev.ifindex, dir, tcx: [], tcxVerdict: 'next', verdict: TC_ACT.TC_ACT_UNSPEC, tcIndex: 0 };
     if (this.opts.listPrograms) ev.tcxPrograms = dev.tcx(dir).programs().map((p) => p.name);
-    this.events.push(ev);
+    if (this.tracing) this.events.push(ev);
     const pending: { redirect?: RedirectInfo } = {};
     // tcx_run (skipped in compare mode: the programs run as classic filters below)
     let ret = -1;
     const view = this.opts.tcxAsClassic;
     for (const prog of view ? [] : dev.tcx(dir).programs()) {
       const r = this.runProg(prog, pkt, dev, pending, runs);
-      const run: TcxRun = { prog: prog.name, progId: prog.id };
       if ('fault' in r) {
-        run.fault = r.fault;
-        ev.tcx.push(run);
+        if (this.tracing) ev.tcx.push({ prog: prog.name, progId: prog.id, fault: r.fault } satisfies TcxRun);
         ret = -1;
         continue;
       }
-      run.ret = r.ret;
-      ev.tcx.push(run);
+      if (this.tracing) ev.tcx.push({ prog: prog.name, progId: prog.id, ret: r.ret } satisfies TcxRun);
       ret = r.ret;
       if (ret !== -1) break;
     }
@@ -352,7 +499,16 @@ export class Datapath {
       const block = view ? classicViewOf(dev.tcx(dir).programs(), real, view) : real;
       verdict = TC_ACT.TC_ACT_UNSPEC;
       if (block) {
-        const res = tcfClassify(block, skb, (f: ClsBpfFilter) => this.runProg(f.prog, pkt, dev, pending, runs));
+        // The classifier's program runner (made once) reads the hook from `classifying`; a hook
+        // nested inside a filter run (clone_redirect) saves and restores it.
+        const outer = classifying;
+        classifying = { dp: this, pkt, dev, pending, runs };
+        let res;
+        try {
+          res = tcfClassify(block, skb, runFilter);
+        } finally {
+          classifying = outer;
+        }
         ev.classic = { runs: res.runs, verdict: res.verdict, classid: res.classid, restarts: res.restarts };
         verdict = res.verdict;
         if (verdict === TC_ACT.TC_ACT_SHOT) dropReason = res.dropReason;
@@ -372,26 +528,33 @@ export class Datapath {
    * Run one program on the skb (data at the Ethernet header, as both hooks present it), through
    * the run core testRun uses (tc-run.ts).
    */
-  private runProg(prog: ProgHandle, pkt: Pkt, dev: NetDevice, pending: { redirect?: RedirectInfo }, runs: HookRuns): ProgOutcome {
+  runProg(prog: ProgHandle, pkt: Pkt, dev: NetDevice, pending: { redirect?: RedirectInfo }, runs: HookRun[]): ProgOutcome {
     const np: NetProgram | undefined = prog.program;
     if (np === undefined) return { fault: new UsageError(`${prog} has no executable program bound (load it with host.loadObject)`) };
     const { skb } = pkt;
-    let r = runs.get(np.mem);
-    if (r === undefined) {
-      const env: SkbEnv = { ...this.envOf(dev.host), cloneRedirect: (ev) => this.cloneRedirect(dev, pkt, ev) };
-      r = tcRunOptions(createSkbRunState(np.mem, skb, { env }), this.base, { budget: this.opts.budget });
-      runs.set(np.mem, r);
+    let hr: HookRun | undefined;
+    for (let k = 0; k < runs.length; k++) if (runs[k].opts.run.mem === np.mem) hr = runs[k];
+    let r: TcRunOptions;
+    if (hr === undefined) {
+      hr = hookRunOf(np.mem, skb, this.base, this.opts.budget);
+      hr.env.devices = this.devicesOf(dev.host);
+      hr.dp = this;
+      hr.dev = dev;
+      hr.pkt = pkt;
+      runs.push(hr);
+      r = hr.opts;
     } else {
+      r = hr.opts;
       // Each program starts as on a fresh run state: no redirect request, no tunnel info, no
       // events; the packet region follows the skb if anything outside a helper moved it.
       const st = r.run;
       st.redirect = undefined;
       st.tunnel = undefined;
-      st.events.length = 0;
+      if (st.events.length !== 0) st.events.length = 0;
       const pv = st.packet.bytes;
       if (pv.buffer !== skb.buf.buffer || pv.byteOffset !== skb.buf.byteOffset + skb.data - skb.metaLen || pv.length !== skb.metaLen + skb.len) syncPacket(st);
     }
-    const res = runTc({ prog: np.linked, engine: this.opts.engine ?? np.engine ?? 'interp' }, np.mem, r);
+    const res = runTc(executableOf(np.linked, this.opts.engine ?? np.engine ?? 'interp'), np.mem, r);
     tcRunElapsed(np.mem, res, this.runNs, this.timers);
     if (r.run.redirect) pending.redirect = r.run.redirect;
     if (res.fault) return { fault: res.fault };
@@ -404,12 +567,12 @@ export class Datapath {
    * helper returns what __bpf_rx_skb / __bpf_tx_skb return: 0, NET_RX_DROP / NET_XMIT_DROP (1),
    * NET_XMIT_CN (2) or -ENETDOWN at the recursion limit.
    */
-  private cloneRedirect(from: NetDevice, pkt: Pkt, ev: SkbEvent): number {
+  cloneRedirect(from: NetDevice, pkt: Pkt, ev: SkbEvent): number {
     const target = from.host.device(ev.ifindex);
     if (!target) return -ERRNO.EINVAL;
     const clone: Pkt = { skb: cloneSkb(ev.skb), id: this.nextPkt++ };
     const ingress = (ev.flags & BPF_F_INGRESS) !== 0;
-    this.events.push({ kind: 'redirect', pkt: pkt.id, how: 'clone_redirect', from: from.name, to: target.name, ifindex: target.ifindex, dir: ingress ? 'ingress' : 'egress', clone: clone.id });
+    if (this.tracing) this.events.push({ kind: 'redirect', pkt: pkt.id, how: 'clone_redirect', from: from.name, to: target.name, ifindex: target.ifindex, dir: ingress ? 'ingress' : 'egress', clone: clone.id });
     return this.plainRedirect(target, clone, ingress);
   }
 
@@ -427,7 +590,7 @@ export class Datapath {
     const how = info.kind;
     if (how === 'peer') {
       const peer = target.kind === 'veth' ? target.peer : null;
-      this.events.push({ kind: 'redirect', pkt: pkt.id, how, from: dev.name, to: peer?.name ?? target.name, ifindex: target.ifindex, dir: 'ingress' });
+      if (this.tracing) this.events.push({ kind: 'redirect', pkt: pkt.id, how, from: dev.name, to: peer?.name ?? target.name, ifindex: target.ifindex, dir: 'ingress' });
       // skb_do_redirect: ingress only; ndo_get_peer_dev; the peer forwardable (up, MTU) and in
       // another netns; then skb_scrub_packet(skb, false): mark and tstamp are kept
       if (!atIngress || !peer || !peer.registered || !peer.up || peer.host === target.host || pkt.skb.len - ETH_HLEN > peer.mtu) {
@@ -438,7 +601,7 @@ export class Datapath {
       return peer;
     }
     const ingress = how === 'redirect' && (info.flags & BPF_F_INGRESS) !== 0;
-    this.events.push({ kind: 'redirect', pkt: pkt.id, how, from: dev.name, to: target.name, ifindex: target.ifindex, dir: ingress ? 'ingress' : 'egress' });
+    if (this.tracing) this.events.push({ kind: 'redirect', pkt: pkt.id, how, from: dev.name, to: target.name, ifindex: target.ifindex, dir: ingress ? 'ingress' : 'egress' });
     if (how === 'neigh') this.neighRedirect(target, pkt, info);
     else this.plainRedirect(target, pkt, ingress);
     return 'done';

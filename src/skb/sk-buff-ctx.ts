@@ -13,7 +13,7 @@
  * 176 gso_size  180 tstamp_type  181..183 pad  184 hwtstamp                       (192 bytes)
  */
 import { Op } from '../../vm/isa.js';
-import type { CtxAccess } from '../../vm/memory.js';
+import type { CtxAccess, CtxLoad, CtxRewrite, CtxStore } from '../../vm/memory.js';
 import type { DecodedProgram } from '../../vm/program.js';
 import { Memory } from '../../vm/memory.js';
 import type { SkbRunState } from './run-state.js';
@@ -113,7 +113,7 @@ export function checkCtxAccess(off: number, size: number, write: boolean, opts: 
 /**
  * checkCtxAccess answered once for every (offset, size) at module load, as the kernel validates
  * each ctx access once at program load instead of at every run: index `off << 3 | (size - 1)`,
- * 1 = allowed. The run-time view below consults these tables only.
+ * 1 = allowed. The rules below are built for these entries only.
  */
 function accessTable(write: boolean): Uint8Array {
   const t = new Uint8Array(SK_BUFF_SIZE << 3);
@@ -124,8 +124,6 @@ function accessTable(write: boolean): Uint8Array {
 }
 const LOAD_OK = accessTable(false);
 const STORE_OK = accessTable(true);
-const allowed = (t: Uint8Array, off: number, size: number): boolean =>
-  off >>> 0 < SK_BUFF_SIZE && size >>> 0 <= 8 && size > 0 && t[(off << 3) | (size - 1)] === 1;
 
 /** Options of the __sk_buff view. */
 export interface SkBuffCtxOptions {
@@ -150,30 +148,28 @@ export function usesTstampType(code: DecodedProgram): boolean {
 
 const swap16 = (v: number): number => ((v & 0xff) << 8) | ((v >>> 8) & 0xff);
 
-/** Value of the 4-byte slot at `field` (already converted), as the kernel computes it. */
-function fieldValue(skb: Skb, field: number): number {
-  switch (field) {
-    case 0: return skb.len;
-    case 4: return skb.pktType & 7;
-    case 8: return skb.mark >>> 0;
-    case 12: return skb.queueMapping & 0xffff;
-    case 16: return swap16(skb.protocol);
-    case 20: return skb.vlanPresent() ? 1 : 0;
-    case 24: return skb.vlanTci & 0xffff;
-    case 28: return swap16(skb.vlanProto);
-    case 32: return skb.priority >>> 0;
-    case 36: return skb.skbIif >>> 0;
-    case 40: return skb.ifindex >>> 0;
-    case 44: return skb.tcIndex & 0xffff;
-    case 68: return skb.hash >>> 0;
-    case 72: return skb.tcClassid & 0xffff;
-    case 84: return skb.napiId >>> 0 < MIN_NAPI_ID ? 0 : skb.napiId >>> 0;
-    case 160: return skb.pktLen >>> 0;
-    case 164: return skb.gsoSegs & 0xffff;
-    case 176: return skb.gsoSize & 0xffff;
-    default: return 0;
-  }
-}
+/** The kernel value of each converted 4-byte slot (bpf_convert_ctx_access), by slot offset. */
+const FIELD: Readonly<Record<number, (skb: Skb) => number>> = {
+  0: (skb) => skb.len,
+  4: (skb) => skb.pktType & 7,
+  8: (skb) => skb.mark >>> 0,
+  12: (skb) => skb.queueMapping & 0xffff,
+  16: (skb) => swap16(skb.protocol),
+  20: (skb) => (skb.vlanPresent() ? 1 : 0),
+  24: (skb) => skb.vlanTci & 0xffff,
+  28: (skb) => swap16(skb.vlanProto),
+  32: (skb) => skb.priority >>> 0,
+  36: (skb) => skb.skbIif >>> 0,
+  40: (skb) => skb.ifindex >>> 0,
+  44: (skb) => skb.tcIndex & 0xffff,
+  68: (skb) => skb.hash >>> 0,
+  72: (skb) => skb.tcClassid & 0xffff,
+  84: (skb) => (skb.napiId >>> 0 < MIN_NAPI_ID ? 0 : skb.napiId >>> 0),
+  160: (skb) => skb.pktLen >>> 0,
+  164: (skb) => skb.gsoSegs & 0xffff,
+  176: (skb) => skb.gsoSize & 0xffff,
+};
+const zero = (): number => 0;
 
 function setBig(out: Int32Array, v: bigint): void {
   const u = BigInt.asUintN(64, v);
@@ -181,73 +177,185 @@ function setBig(out: Int32Array, v: bigint): void {
   out[1] = Number(u >> 32n) | 0;
 }
 
+/** The CtxAccess a rewritten access runs on (always a SkBuffCtx: see CtxAccess.rewrite). */
+const sk = (c: CtxAccess): SkBuffCtx => c as SkBuffCtx;
+
+/**
+ * How each allowed load reads its field (memory.ts CtxLoad), for the run-time view below and
+ * for the engines' load-time rewrite. Same rules as the kernel's conversion: cb is plain memory
+ * (any allowed size, no conversion); data, data_end and data_meta are packet pointers; sk is a
+ * bpf_sock pointer or NULL; tstamp and hwtstamp are 64-bit; a narrow load of a converted slot
+ * shifts and masks only when it is narrower than the kernel field (TARGET_SIZE).
+ */
+function loadRule(off: number, size: number): CtxLoad {
+  if (off >= 48 && off < CB_END) {
+    const o = off - 48;
+    if (size === 8) {
+      return {
+        kind: 'scalar64',
+        get: (c, out) => {
+          const cb = sk(c).skb.cb;
+          out[0] = cb[o] | (cb[o + 1] << 8) | (cb[o + 2] << 16) | (cb[o + 3] << 24);
+          out[1] = cb[o + 4] | (cb[o + 5] << 8) | (cb[o + 6] << 16) | (cb[o + 7] << 24);
+        },
+      };
+    }
+    if (size === 4) return { kind: 'scalar', get: (c) => { const cb = sk(c).skb.cb; return cb[o] | (cb[o + 1] << 8) | (cb[o + 2] << 16) | (cb[o + 3] << 24); } };
+    if (size === 2) return { kind: 'scalar', get: (c) => { const cb = sk(c).skb.cb; return cb[o] | (cb[o + 1] << 8); } };
+    return { kind: 'scalar', get: (c) => sk(c).skb.cb[o] };
+  }
+  switch (off) {
+    case SKB_OFF.data:
+      return { kind: 'pointer', region: (c) => sk(c).state.packet, offset: (c) => sk(c).skb.metaLen };
+    case SKB_OFF.data_end:
+      return { kind: 'pointer', region: (c) => sk(c).state.packet, offset: (c) => { const skb = sk(c).skb; return skb.metaLen + skb.len; } };
+    case SKB_OFF.data_meta:
+      return { kind: 'pointer', region: (c) => sk(c).state.packet, offset: zero };
+    case SKB_OFF.tstamp:
+      return {
+        kind: 'scalar64',
+        get: (c, out) => {
+          // bpf_convert_tstamp_read: without a tstamp_type access, a non-REALTIME tstamp at
+          // ingress reads 0.
+          const x = sk(c);
+          const skb = x.skb;
+          const hide = !x.opts.tstampTypeAccess && skb.tcAtIngress && skb.tstampType !== 0;
+          setBig(out, hide ? 0n : skb.tstamp);
+        },
+      };
+    case SKB_OFF.hwtstamp:
+      return { kind: 'scalar64', get: (c, out) => setBig(out, sk(c).skb.hwtstamp) };
+    case SKB_OFF.sk:
+      return {
+        kind: 'pointer',
+        region: (c) => {
+          const x = sk(c);
+          const s = x.state.sock;
+          return x.skb.sk && s ? s : undefined;
+        },
+        offset: zero,
+      };
+    case SKB_OFF.tstamp_type:
+      return { kind: 'scalar', get: (c) => sk(c).skb.tstampType & 3 };
+  }
+  const field = off & ~3;
+  const get = FIELD[field] ?? zero;
+  const tgt = TARGET_SIZE[field] ?? 4;
+  if (size < 4 && size < tgt) {
+    const shift = (off & 3) * 8;
+    const mask = size === 1 ? 0xff : 0xffff;
+    return { kind: 'scalar', get: (c) => (get(sk(c).skb) >>> shift) & mask };
+  }
+  return { kind: 'scalar', get: (c) => get(sk(c).skb) };
+}
+
+/**
+ * How each allowed store writes its field (memory.ts CtxStore); undefined for an allowed
+ * (offset, size) that has no field (the store is refused, as before the table existed).
+ * queue_mapping follows the STX form (a run-time 64-bit unsigned compare; see SkBuffCtx.store).
+ */
+function storeRule(off: number, size: number): CtxStore | undefined {
+  if (off >= 48 && off < CB_END) {
+    const o = off - 48;
+    const n = Math.min(size, 4);
+    return {
+      set: (c, lo, hi) => {
+        const cb = sk(c).skb.cb;
+        for (let i = 0; i < n; i++) cb[o + i] = (lo >>> (8 * i)) & 0xff;
+        if (size === 8) for (let i = 0; i < 4; i++) cb[o + 4 + i] = (hi >>> (8 * i)) & 0xff;
+      },
+    };
+  }
+  switch (off) {
+    case SKB_OFF.mark:
+      return { set: (c, lo) => void (sk(c).skb.mark = lo >>> 0) };
+    case SKB_OFF.priority:
+      return { set: (c, lo) => void (sk(c).skb.priority = lo >>> 0) };
+    case SKB_OFF.tc_index:
+      return { set: (c, lo) => void (sk(c).skb.tcIndex = lo & 0xffff) };
+    case SKB_OFF.tc_classid:
+      return { set: (c, lo) => void (sk(c).skb.tcClassid = lo & 0xffff) };
+    case SKB_OFF.queue_mapping:
+      return {
+        set: (c, lo, hi) => {
+          if (hi === 0 && lo >>> 0 < NO_QUEUE_MAPPING) sk(c).skb.queueMapping = lo & 0xffff;
+        },
+      };
+    case SKB_OFF.tstamp:
+      return {
+        set: (c, lo, hi) => {
+          const x = sk(c);
+          const skb = x.skb;
+          skb.tstamp = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+          if (!x.opts.tstampTypeAccess && skb.tcAtIngress) skb.tstampType = 0;
+        },
+      };
+  }
+  return undefined;
+}
+
+/** The rules of every allowed (offset, size), index `off << 3 | (size - 1)`, built at module load. */
+const LOADS: (CtxLoad | undefined)[] = [];
+const STORES: (CtxStore | undefined)[] = [];
+for (let off = 0; off < SK_BUFF_SIZE; off++) {
+  for (const size of [1, 2, 4, 8]) {
+    const k = (off << 3) | (size - 1);
+    if (LOAD_OK[k] === 1) LOADS[k] = loadRule(off, size);
+    if (STORE_OK[k] === 1) STORES[k] = storeRule(off, size);
+  }
+}
+const ruleIndex = (off: number, size: number): number =>
+  off >>> 0 < SK_BUFF_SIZE && (size === 1 || size === 2 || size === 4 || size === 8) ? (off << 3) | (size - 1) : -1;
+
+/**
+ * The `__sk_buff` rewrite table (memory.ts CtxRewrite) that sched_cls programs are linked with:
+ * the JIT compiles each constant-offset access through r1's ctx into a direct call of its rule.
+ */
+export const SKB_CTX_REWRITE: CtxRewrite = Object.freeze({
+  load(off: number, size: number): CtxLoad | undefined {
+    const k = ruleIndex(off, size);
+    return k < 0 ? undefined : LOADS[k];
+  },
+  store(off: number, size: number): CtxStore | undefined {
+    const k = ruleIndex(off, size);
+    return k < 0 ? undefined : STORES[k];
+  },
+});
+
 /** The `__sk_buff` CtxAccess over a run state's skb. */
 export class SkBuffCtx implements CtxAccess {
+  /** The run state's skb (changed only with the state's, by rebindSkbRunState). */
+  skb: Skb;
+  readonly rewrite = SKB_CTX_REWRITE;
+
   constructor(
-    private readonly state: Pick<SkbRunState, 'skb' | 'packet'> & { sock?: SkbRunState['sock'] },
-    private readonly opts: SkBuffCtxOptions = {},
-  ) {}
+    readonly state: Pick<SkbRunState, 'skb' | 'packet'> & { sock?: SkbRunState['sock'] },
+    readonly opts: SkBuffCtxOptions = {},
+  ) {
+    this.skb = state.skb;
+  }
 
   load(off: number, size: number, out: Int32Array): boolean {
-    if (!allowed(LOAD_OK, off, size)) return false;
-    const skb = this.state.skb;
-    if (off >= 48 && off < CB_END) {
-      // cb is plain memory (qdisc_skb_cb data): same-size access, no conversion.
-      const o = off - 48;
-      let lo = 0;
-      for (let i = Math.min(size, 4) - 1; i >= 0; i--) lo = (lo << 8) | skb.cb[o + i];
-      let hi = 0;
-      if (size === 8) for (let i = 7; i >= 4; i--) hi = (hi << 8) | skb.cb[o + i];
-      out[0] = lo;
-      out[1] = hi;
-      return true;
-    }
-    switch (off) {
-      case SKB_OFF.data:
-      case SKB_OFF.data_end:
-      case SKB_OFF.data_meta: {
-        // A 4-byte load that the verifier turns into a 64-bit pointer load.
-        const p = this.state.packet;
-        const rel = off === SKB_OFF.data ? skb.metaLen : off === SKB_OFF.data_end ? skb.metaLen + skb.len : 0;
-        out[0] = Memory.lo(rel);
-        out[1] = p.hi;
-        out[2] = p.hi; // a packet pointer (engines tag it: memory.ts, "Isolation")
-        return true;
-      }
-      case SKB_OFF.tstamp: {
-        // bpf_convert_tstamp_read: without a tstamp_type access, a non-REALTIME tstamp at
-        // ingress reads 0.
-        const hide = !this.opts.tstampTypeAccess && skb.tcAtIngress && skb.tstampType !== 0;
-        setBig(out, hide ? 0n : skb.tstamp);
-        return true;
-      }
-      case SKB_OFF.hwtstamp:
-        setBig(out, skb.hwtstamp);
-        return true;
-      case SKB_OFF.sk: {
-        const s = this.state.sock;
-        if (skb.sk && s) {
-          out[0] = Memory.lo(0);
-          out[1] = s.hi;
-          out[2] = s.hi;
-        } else {
-          out[0] = 0;
-          out[1] = 0;
-        }
-        return true;
-      }
-      case SKB_OFF.tstamp_type:
-        out[0] = skb.tstampType & 3;
+    const k = ruleIndex(off, size);
+    const r = k < 0 ? undefined : LOADS[k];
+    if (r === undefined) return false;
+    switch (r.kind) {
+      case 'scalar':
+        out[0] = r.get(this) | 0;
         out[1] = 0;
         return true;
+      case 'scalar64':
+        r.get(this, out);
+        return true;
+      default: {
+        const rg = r.region(this);
+        const hi = rg === undefined ? 0 : rg.hi;
+        out[0] = rg === undefined ? 0 : Memory.lo(r.offset(this));
+        out[1] = hi;
+        out[2] = hi; // a pointer (engines tag it: memory.ts, "Isolation")
+        return true;
+      }
     }
-    const field = off & ~3;
-    const tgt = TARGET_SIZE[field] ?? 4;
-    let v = fieldValue(skb, field);
-    if (size < 4 && size < tgt) v = (v >>> ((off & 3) * 8)) & (size === 1 ? 0xff : 0xffff);
-    out[0] = v | 0;
-    out[1] = 0;
-    return true;
   }
 
   /**
@@ -257,37 +365,14 @@ export class SkBuffCtx implements CtxAccess {
    * of −1 is dropped. An engine that does not pass it gets the STX behaviour.
    */
   store(off: number, size: number, lo: number, hi: number, fromImm = false): boolean {
-    if (!allowed(STORE_OK, off, size)) return false;
-    const skb = this.state.skb;
-    if (off >= 48 && off < CB_END) {
-      const o = off - 48;
-      for (let i = 0; i < Math.min(size, 4); i++) skb.cb[o + i] = (lo >>> (8 * i)) & 0xff;
-      if (size === 8) for (let i = 0; i < 4; i++) skb.cb[o + 4 + i] = (hi >>> (8 * i)) & 0xff;
+    const k = ruleIndex(off, size);
+    const r = k < 0 ? undefined : STORES[k];
+    if (r === undefined) return false;
+    if (fromImm && off === SKB_OFF.queue_mapping) {
+      if ((lo | 0) < NO_QUEUE_MAPPING) this.skb.queueMapping = lo & 0xffff;
       return true;
     }
-    switch (off) {
-      case SKB_OFF.mark:
-        skb.mark = lo >>> 0;
-        return true;
-      case SKB_OFF.priority:
-        skb.priority = lo >>> 0;
-        return true;
-      case SKB_OFF.tc_index:
-        skb.tcIndex = lo & 0xffff;
-        return true;
-      case SKB_OFF.tc_classid:
-        skb.tcClassid = lo & 0xffff;
-        return true;
-      case SKB_OFF.queue_mapping:
-        // ST: `imm >= NO_QUEUE_MAPPING` on the s32 imm at load time; STX: a 64-bit unsigned
-        // compare at run time (tc_cls_act_convert_ctx_access).
-        if (fromImm ? (lo | 0) < NO_QUEUE_MAPPING : hi === 0 && lo >>> 0 < NO_QUEUE_MAPPING) skb.queueMapping = lo & 0xffff;
-        return true;
-      case SKB_OFF.tstamp:
-        skb.tstamp = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
-        if (!this.opts.tstampTypeAccess && skb.tcAtIngress) skb.tstampType = 0;
-        return true;
-    }
-    return false;
+    r.set(this, lo, hi);
+    return true;
   }
 }

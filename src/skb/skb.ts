@@ -75,64 +75,110 @@ export class Skb {
   /** skb->len (= headlen: the skb is linear). */
   len: number;
   /** Metadata bytes right before data (XDP data_meta); 0 in a test run. */
-  metaLen = 0;
-  macHeader = -1;
-  networkHeader = -1;
-  transportHeader = -1;
+  metaLen!: number;
+  macHeader!: number;
+  networkHeader!: number;
+  transportHeader!: number;
   /** skb->mac_len (set by nothing in a test run: 0). */
-  macLen = 0;
-  innerMacHeader = -1;
-  innerNetworkHeader = -1;
-  innerTransportHeader = -1;
-  innerProtocol = 0;
-  encapsulation = false;
+  macLen!: number;
+  innerMacHeader!: number;
+  innerNetworkHeader!: number;
+  innerTransportHeader!: number;
+  innerProtocol!: number;
+  encapsulation!: boolean;
 
   /** Ethertype, host order (0x0800 for IPv4). */
-  protocol = 0;
-  pktType = 0;
+  protocol!: number;
+  pktType!: number;
   /** hw-accel VLAN tag: proto (host order) and TCI. vlan_present is `vlanProto|vlanTci` ≠ 0. */
-  vlanProto = 0;
-  vlanTci = 0;
-  mark = 0;
-  priority = 0;
-  hash = 0;
-  swHash = false;
-  l4Hash = false;
+  vlanProto!: number;
+  vlanTci!: number;
+  mark!: number;
+  priority!: number;
+  hash!: number;
+  swHash!: boolean;
+  l4Hash!: boolean;
   /** qdisc_skb_cb(skb)->data[0..19]: __sk_buff cb[0..4]. */
   readonly cb = new Uint8Array(20);
-  tcIndex = 0;
+  tcIndex!: number;
   /** qdisc_skb_cb(skb)->tc_classid (u16). */
-  tcClassid = 0;
+  tcClassid!: number;
   /** qdisc_skb_cb(skb)->pkt_len: __sk_buff wire_len. */
-  pktLen = 0;
-  tstamp = 0n;
-  tstampType = SKB_CLOCK_REALTIME;
-  hwtstamp = 0n;
-  gsoSegs = 0;
-  gsoSize = 0;
-  gsoType = 0;
+  pktLen!: number;
+  tstamp!: bigint;
+  tstampType!: number;
+  hwtstamp!: bigint;
+  gsoSegs!: number;
+  gsoSize!: number;
+  gsoType!: number;
   /** skb->dev->ifindex. */
-  ifindex = 0;
+  ifindex!: number;
   /** skb->skb_iif. */
-  skbIif = 0;
-  queueMapping = 0;
-  napiId = 0;
-  ipSummed = CHECKSUM_NONE;
-  csum = 0;
-  csumLevel = 0;
-  csumStart = 0;
-  csumOffset = 0;
+  skbIif!: number;
+  queueMapping!: number;
+  napiId!: number;
+  ipSummed!: number;
+  csum!: number;
+  csumLevel!: number;
+  csumStart!: number;
+  csumOffset!: number;
   /** skb->tc_at_ingress: helpers take ingress branches (redirect_peer, tstamp rules). */
-  tcAtIngress = false;
+  tcAtIngress!: boolean;
   /** skb->sk (NULL when undefined). */
-  sk: SkbSock | null = null;
+  sk!: SkbSock | null;
   /** Route realm (dst->tclassid) for get_route_realm; 0 = no dst. */
-  routeRealm = 0;
+  routeRealm!: number;
 
   constructor(buf: Uint8Array, data: number, len: number) {
     this.buf = buf;
     this.data = data;
     this.len = len;
+    this.clear();
+  }
+
+  /** Every field but buf, data and len back to its value in a fresh skb (the one list of defaults). */
+  private clear(): void {
+    this.metaLen = 0;
+    this.macHeader = -1;
+    this.networkHeader = -1;
+    this.transportHeader = -1;
+    this.macLen = 0;
+    this.innerMacHeader = -1;
+    this.innerNetworkHeader = -1;
+    this.innerTransportHeader = -1;
+    this.innerProtocol = 0;
+    this.encapsulation = false;
+    this.protocol = 0;
+    this.pktType = 0;
+    this.vlanProto = 0;
+    this.vlanTci = 0;
+    this.mark = 0;
+    this.priority = 0;
+    this.hash = 0;
+    this.swHash = false;
+    this.l4Hash = false;
+    this.tcIndex = 0;
+    this.tcClassid = 0;
+    this.pktLen = 0;
+    this.tstamp = 0n;
+    this.tstampType = SKB_CLOCK_REALTIME;
+    this.hwtstamp = 0n;
+    this.gsoSegs = 0;
+    this.gsoSize = 0;
+    this.gsoType = 0;
+    this.ifindex = 0;
+    this.skbIif = 0;
+    this.queueMapping = 0;
+    this.napiId = 0;
+    this.ipSummed = CHECKSUM_NONE;
+    this.csum = 0;
+    this.csumLevel = 0;
+    this.csumStart = 0;
+    this.csumOffset = 0;
+    this.tcAtIngress = false;
+    this.sk = null;
+    this.routeRealm = 0;
+    this.cb.fill(0);
   }
 
   /** A linear skb holding a copy of `frame`, data at the start of the frame. */
@@ -142,6 +188,22 @@ export class Skb {
     const buf = new Uint8Array(headroom + frame.length + tailroom);
     buf.set(frame, headroom);
     return new Skb(buf, headroom, frame.length);
+  }
+
+  /**
+   * Become `Skb.create(frame, init)`, reusing this skb's buffer when it has exactly the size
+   * create would allocate. Only for a caller that knows nothing refers to this skb or its bytes
+   * any more (the netdev's throughput mode, between sends).
+   */
+  recreate(frame: Uint8Array, init: SkbInit = {}): void {
+    const headroom = init.headroom ?? NET_SKB_PAD + NET_IP_ALIGN;
+    const n = headroom + frame.length + (init.tailroom ?? 0);
+    if (this.buf.length === n) this.buf.fill(0);
+    else this.buf = new Uint8Array(n);
+    this.buf.set(frame, headroom);
+    this.data = headroom;
+    this.len = frame.length;
+    this.clear();
   }
 
   headroom(): number {

@@ -10,7 +10,7 @@
  *   | NET_SKB_PAD + NET_IP_ALIGN (64) | frame (data_size_in) | tailroom to the kmalloc bucket | shinfo (320) |
  */
 import { ErrnoError, ErrorCode } from '../../vm/errors.js';
-import type { Memory } from '../../vm/memory.js';
+import type { Memory, Region } from '../../vm/memory.js';
 import { AF_INET, AF_INET6, AF_UNSPEC, ETH_HLEN, ETH_P, type ErrnoName } from '../uapi.js';
 import { csumPartial, fold } from './csum.js';
 import { findDevice, type SkbDevice, type SkbEnv, type SkbRunState } from './run-state.js';
@@ -234,10 +234,42 @@ export function createSkbRunState(mem: Memory, skb: Skb, opts: SkbRunStateOption
     label: '__sk_buff',
     owner: skb,
   });
-  if (skb.sk) {
-    state.sock = mem.alloc('ctx', new Uint8Array(0), { ctx: new SockCtx(skb.sk), label: 'bpf_sock', writable: false });
-  }
+  if (skb.sk) state.sock = sockRegion(mem, skb.sk);
   return state;
+}
+
+/** The bpf_sock view of skb->sk. */
+function sockRegion(mem: Memory, sk: NonNullable<Skb['sk']>): Region {
+  return mem.alloc('ctx', new Uint8Array(0), { ctx: new SockCtx(sk), label: 'bpf_sock', writable: false });
+}
+
+/**
+ * Point a run state made by createSkbRunState at another skb, as if it had been created for it:
+ * the packet region is rebound (its id stays), the ctx reads the new skb, and what a run leaves
+ * behind is cleared (redirect, tunnel, events, the request socket, the lazily made full-socket
+ * and kernel-ctx regions). The bpf_sock region follows skb->sk. For hot paths that run many
+ * skbs (the netdev): no region is allocated unless skb->sk needs one. Only between runs.
+ */
+export function rebindSkbRunState(state: SkbRunState, skb: Skb): void {
+  const st = state as { -readonly [K in keyof SkbRunState]: SkbRunState[K] };
+  const mem = state.mem;
+  st.skb = skb;
+  (state.ctx.ctx as SkBuffCtx).skb = skb;
+  // The packet region already over the same bytes (a reused skb buffer) needs no new view.
+  const pv = state.packet.bytes;
+  if (pv.buffer !== skb.buf.buffer || pv.byteOffset !== skb.buf.byteOffset + skb.data - skb.metaLen || pv.length !== skb.metaLen + skb.len) {
+    mem.rebind(state.packet, skb.packetView());
+  }
+  if (st.fullSock) mem.release(st.fullSock);
+  if (st.kernCtx) mem.release(st.kernCtx);
+  if (st.sock) mem.release(st.sock);
+  st.fullSock = undefined;
+  st.kernCtx = undefined;
+  st.sock = skb.sk ? sockRegion(mem, skb.sk) : undefined;
+  st.reqsk = undefined;
+  st.redirect = undefined;
+  st.tunnel = undefined;
+  if (st.events.length !== 0) st.events.length = 0;
 }
 
 /** Results of a test run (what the syscall writes back). */

@@ -50,7 +50,7 @@ suite
   .run({ async: false });
 
 runJitBenchmarks();
-runNetdevBenchmarks();
+await runNetdevBenchmarks();
 runBtfTargetBenchmark();
 runVerifierBenchmarks();
 await runAllocationBenchmarks();

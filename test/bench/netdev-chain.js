@@ -1,37 +1,77 @@
 /**
- * @fileoverview ns per packet through the emulated netdev: progs/bench_chain.bpf.o's three tcx
+ * @fileoverview Packets through the emulated netdev: progs/bench_chain.bpf.o's three tcx
  * programs (chain_count, chain_mark, chain_filter; each returns TCX_NEXT) on veth0 ingress, then
  * the classic fallback chain_classic as a clsact/cls_bpf direct-action filter — the whole
- * sch_handle_ingress path with its trace, per engine.
+ * sch_handle_ingress path, per engine, with the full per-packet trace and in throughput mode
+ * (SendOptions.trace 'off'). Reports wall ns and CPU ns per packet, packets per second, and the
+ * GCs and heap growth over the timed packets.
+ *
+ *   node --import tsx test/bench/netdev-chain.js [packets]
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { Host } from '../../src/net/host.js';
 
 const FRAME = Uint8Array.from(
   Buffer.from('02000000000202000000000108004500002000010000401166ca0a0000010a00000204d2162e000cf20270696e67', 'hex'),
 );
 
-export function runNetdevBenchmarks() {
+function chain(bytes) {
+  const host = new Host();
+  const [veth0, veth0p] = host.addVeth('veth0', 'veth0p');
+  veth0.up = true; // ip link set veth0 up (and its peer: a veth needs both ends up)
+  veth0p.up = true;
+  const obj = host.loadObject(bytes);
+  for (const p of ['chain_count', 'chain_mark', 'chain_filter']) veth0.tcx('ingress').attach(obj.prog(p));
+  veth0.tc.qdisc('clsact');
+  veth0.tc.filter({ dir: 'ingress', prio: 1, prog: obj.prog('chain_classic'), da: true });
+  return { host, veth0 };
+}
+
+/** One configuration: `n` timed packets after a warm-up; GC entries arrive late, hence async. */
+async function measure(bytes, engine, trace, n) {
+  const { host, veth0 } = chain(bytes);
+  const send = () => host.send(veth0, FRAME, { dir: 'ingress', engine, trace });
+  const first = send();
+  for (let i = 0; i < 5000; i++) send(); // warm-up (and JIT compile)
+  const gcs = { minor: 0, major: 0 };
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (e.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gcs.major++;
+      else gcs.minor++;
+    }
+  });
+  await new Promise((r) => setTimeout(r, 10));
+  obs.observe({ entryTypes: ['gc'] });
+  const h0 = process.memoryUsage().heapUsed;
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) send();
+  const wall = Number(process.hrtime.bigint() - t0) / n;
+  const c = process.cpuUsage(c0);
+  const heap = process.memoryUsage().heapUsed - h0;
+  await new Promise((r) => setTimeout(r, 50));
+  obs.disconnect();
+  const hook = first.events.find((e) => e.kind === 'hook');
+  const ran = hook ? `${hook.tcx.length} tcx + ${hook.classic?.runs.length ?? 0} classic runs` : trace === 'off' ? 'hooks not traced' : 'no hook';
+  return { wall, cpu: ((c.user + c.system) * 1000) / n, gcs, heap, fate: `${first.fate.kind}${first.fate.reason ? ` ${first.fate.reason}` : ''}`, ran };
+}
+
+export async function runNetdevBenchmarks(n = 100_000, log = console.log) {
   const bytes = new Uint8Array(readFileSync(new URL('../../progs/bench_chain.bpf.o', import.meta.url)));
   for (const engine of ['interp', 'jit']) {
-    const host = new Host();
-    const [veth0, veth0p] = host.addVeth('veth0', 'veth0p');
-    veth0.up = true; // ip link set veth0 up (and its peer: a veth needs both ends up)
-    veth0p.up = true;
-    const obj = host.loadObject(bytes);
-    for (const p of ['chain_count', 'chain_mark', 'chain_filter']) veth0.tcx('ingress').attach(obj.prog(p));
-    veth0.tc.qdisc('clsact');
-    veth0.tc.filter({ dir: 'ingress', prio: 1, prog: obj.prog('chain_classic'), da: true });
-    const send = () => host.send(veth0, FRAME, { dir: 'ingress', engine });
-    const first = send();
-    for (let i = 0; i < 2000; i++) send(); // warm-up (and JIT compile)
-    const n = 20000;
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) send();
-    const ns = Number(process.hrtime.bigint() - t0) / n;
-    const hook = first.events.find((e) => e.kind === 'hook');
-    const ran = hook ? `${hook.tcx.length} tcx + ${hook.classic?.runs.length ?? 0} classic runs` : 'no hook';
-    const fate = `${first.fate.kind}${first.fate.reason ? ` ${first.fate.reason}` : ''}, ${ran}`;
-    console.log(`netdev chain (3 tcx + 1 cls_bpf, veth0 ingress) [${engine}]: ${ns.toFixed(0)} ns/packet = ${(1e9 / ns / 1e6).toFixed(3)} M packets/s (${n} packets; fate: ${fate})`);
+    for (const trace of ['full', 'off']) {
+      const m = await measure(bytes, engine, trace, n);
+      log(
+        `netdev chain (3 tcx + 1 cls_bpf, veth0 ingress) [${engine}, trace ${trace}]: ${m.wall.toFixed(0)} ns/packet wall, ` +
+          `${m.cpu.toFixed(0)} ns CPU = ${(1e3 / m.cpu).toFixed(3)} M packets/s per core; ${n} packets: ${m.gcs.minor + m.gcs.major} GCs ` +
+          `(${m.gcs.major} major), heap ${(m.heap / 1024).toFixed(0)} KiB (fate: ${m.fate}, ${m.ran})`,
+      );
+    }
   }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await runNetdevBenchmarks(Number(process.argv[2] ?? 100_000));
 }

@@ -30,7 +30,7 @@
 import { BpfError, ErrorCode } from '../errors.js';
 import { CODE_HI, type LinkedProgram } from '../program.js';
 import { AtomicOp, MAY_GOTO_START, OP_NAMES, Op, STACK_SIZE, MAX_CALL_DEPTH, namesInvalidRegister } from '../isa.js';
-import { BASE_LO } from '../memory.js';
+import { BASE_LO, type CtxLoad, type CtxStore } from '../memory.js';
 import * as sem from '../semantics.js';
 import { type Code, type Name, js, joinCode, lit, name, nil } from './codegen.js';
 import { F, type EntryFn, type JitUnit, type SlowFn } from './runtime.js';
@@ -172,6 +172,8 @@ interface Ctx {
   used: boolean[];
   /** What is known of the provenance tags before the instruction being compiled (see TagFacts). */
   facts: TagFacts;
+  /** The function declares XH/XC (it has a ctx access the program's rewrite table covers). */
+  ctxRw: boolean;
 }
 
 // ---------------------------------------------------------------------------------- tag facts
@@ -560,13 +562,18 @@ function markUsed(prog: LinkedProgram, i: number, used: boolean[]): void {
   if (op === Op.CALL && c.src[i] === 1) for (let r = 6; r <= 10; r++) used[r] = true;
 }
 
-function prologue(used: boolean[]): Code {
+function prologue(used: boolean[], ctxTable: Name | null = null): Code {
   const regs: Code[] = [];
+  // The run's ctx, when it is one of this program's type (runtime.ts JitRun.xt): -1 otherwise,
+  // which no register's tag ever is, so no access takes a direct ctx path.
+  const ctx = ctxTable === null ? nil : js`
+const XH = X.xt === ${ctxTable} ? X.xh : -1, XC = X.xc;
+let XR;`;
   for (let r = 0; r <= 10; r++) if (used[r]) regs.push(js`${L(r)} = RL[${r}], ${H(r)} = RH[${r}], ${G(r)} = RT[${r}]`);
   const decl = regs.length ? js`let ${joinCode(regs, js`, `)};` : nil;
   return js`const RL = X.lo, RH = X.hi, RT = X.tg, MG = X.mg, C = X.call, FH = X.fh[d], FV = X.fv[d], FS = X.fs[d];
 ${decl}
-let cH = FH, cV = FV, cN = ${STACK_SIZE}, cW = true, cS = FS, t = 0, u = 0, b = 0, sb = 0, tf = null, hf = null;`;
+let cH = FH, cV = FV, cN = ${STACK_SIZE}, cW = true, cS = FS, t = 0, u = 0, b = 0, sb = 0, tf = null, hf = null;${ctx}`;
 }
 
 /**
@@ -712,9 +719,13 @@ function emitLdSt(x: Ctx, i: number): Code {
       return js`${readInto(FV, lit(o), size, sx, ld, hd)}${fill}`;
     }
     const fill = size === 8 ? js` ${gd} = cS !== null && (u & 7) === 0 ? cS[u >> 3] : 0;` : nil;
-    return js`t = (${L(s)} + ${off}) | 0; u = (t >>> 0) - ${BASE_LO};
+    const general = js`t = (${L(s)} + ${off}) | 0; u = (t >>> 0) - ${BASE_LO};
 if (${H(s)} === cH && ${H(s)} === ${G(s)} && u >= 0 && u <= cN - ${size}) { ${readInto(cV, js`u`, size, sx, ld, hd)}${fill} }
 else { ${ld} = X.ld(${H(s)}, ${G(s)}, t, ${size}, ${sx ? 1 : 0}, ${i}, ${op}, ${lf(x)}, d); ${hd} = X.ldhi; ${size === 8 ? js`${gd} = X.ldtag;` : js`if (X.ldset) ${gd} = X.ldtag;`} ${REFILL} }`;
+    const rw = x.ctxRw && !sx ? x.prog.ctx?.load(off, size) : undefined;
+    if (rw === undefined) return general;
+    return js`if (${ctxBase(s)}) { ${ctxLoad(x, rw, ld, hd, gd)} }
+else { ${general} }`;
   }
   if (op === Op.ATOMIC32 || op === Op.ATOMIC64 || op === 0xd3 || op === 0xcb) {
     const regs = [...new Set([0, d, s])];
@@ -734,9 +745,62 @@ else { ${ld} = X.ld(${H(s)}, ${G(s)}, t, ${size}, ${sx ? 1 : 0}, ${i}, ${op}, ${
     return js`${writeFrom(FV, lit(o), size, vl, vh)}${spillTag}`;
   }
   const spillTag = size === 8 ? js` if (cS !== null && (u & 7) === 0) cS[u >> 3] = ${vg};` : nil;
-  return js`t = (${L(d)} + ${off}) | 0; u = (t >>> 0) - ${BASE_LO};
+  const general = js`t = (${L(d)} + ${off}) | 0; u = (t >>> 0) - ${BASE_LO};
 if (${H(d)} === cH && ${H(d)} === ${G(d)} && cW && u >= 0 && u <= cN - ${size}) { ${writeFrom(cV, js`u`, size, vl, vh)}${spillTag} }
 else { X.st(${H(d)}, ${G(d)}, t, ${size}, ${vl}, ${vh}, ${vg}, ${i}, ${op}, ${lf(x)}, d); ${REFILL} }`;
+  const rw = x.ctxRw ? ctxStoreRewrite(x.prog, i) : undefined;
+  if (rw === undefined) return general;
+  // Anything but the run's ctx goes through JitRun.st, which notices a stack write (writesStack).
+  return js`if (${ctxBase(d)}) { ${x.helperParam(rw.set)}(XC, ${vl}, ${vh}); }
+else { X.st(${H(d)}, ${G(d)}, (${L(d)} + ${off}) | 0, ${size}, ${vl}, ${vh}, ${vg}, ${i}, ${op}, ${lf(x)}, d); ${REFILL} }`;
+}
+
+// ---------------------------------------------------------------------------------- ctx rewriting
+
+/**
+ * Register r holds exactly the run's ctx pointer (its region, its provenance, offset 0): a
+ * constant-offset access through it is the access at that offset, which the program type's
+ * rewrite table compiled once (the kernel's convert_ctx_accesses, which rewrites by the
+ * verifier's knowledge that the base is PTR_TO_CTX; the VM checks it at run time instead, so
+ * unverified programs keep the general path's semantics).
+ */
+function ctxBase(r: number): Code {
+  return js`${H(r)} === XH && ${G(r)} === XH && ${L(r)} === ${BASE_LO}`;
+}
+
+/** The direct read of a rewritten ctx load (memory.ts CtxLoad) into (ld, hd) and tag gd. */
+function ctxLoad(x: Ctx, rw: CtxLoad, ld: Name, hd: Name, gd: Name): Code {
+  switch (rw.kind) {
+    case 'scalar':
+      return js`${ld} = ${x.helperParam(rw.get)}(XC) | 0; ${hd} = 0; ${gd} = 0;`;
+    case 'scalar64':
+      return js`${x.helperParam(rw.get)}(XC, S); ${ld} = S[0]; ${hd} = S[1]; ${gd} = 0;`;
+    default:
+      // A pointer also becomes the region cache: the program's next access through it (the
+      // packet bounds check, then the headers) is inline instead of a JitRun.ld miss.
+      return js`XR = ${x.helperParam(rw.region)}(XC);
+if (XR === undefined) { ${ld} = 0; ${hd} = 0; ${gd} = 0; }
+else { ${hd} = XR.hi; ${ld} = (${BASE_LO} + ${x.helperParam(rw.offset)}(XC)) | 0; ${gd} = ${hd}; cH = ${hd}; cV = XR.view; cN = XR.bytes.length; cW = XR.writable; cS = XR.shadow ?? null; if (cS !== null) X.dirty = true; }`;
+  }
+}
+
+/** Whether some instruction in [start, end) is a ctx load or store the program's table rewrites. */
+function hasCtxRewrite(prog: LinkedProgram, sh: Shape, start: number, end: number): boolean {
+  const t = prog.ctx;
+  if (t === undefined) return false;
+  const c = prog.code;
+  for (let i = start; i < end && i < sh.n; i++) {
+    const op = c.op[i];
+    const cls = op & 7;
+    if (cls === 0 && op === Op.LDDW) {
+      i++;
+      continue;
+    }
+    const size = SIZE_OF[op & 0x18];
+    if (cls === 1 && (op & 0xe0) === 0x60 && c.src[i] !== 10 && t.load(c.off[i], size) !== undefined) return true;
+    if (ctxStoreRewrite(prog, i) !== undefined) return true;
+  }
+  return false;
 }
 
 /** One instruction (not the block-ending control instruction). */
@@ -803,7 +867,8 @@ function emitEntry(prog: LinkedProgram, sh: Shape, entry: number, opts: CompileO
     }
   }
   const facts = blockFacts(prog, sh, blocks);
-  const x: Ctx = { prog, sh, ids, counted: false, rest: 0, helperParam, used, facts: unknownFacts() };
+  const ctxRw = blocks.some((b) => hasCtxRewrite(prog, sh, b.start, b.end));
+  const x: Ctx = { prog, sh, ids, counted: false, rest: 0, helperParam, used, facts: unknownFacts(), ctxRw };
   blocks.forEach((blk, k) => {
     x.facts = copyFacts(facts.get(blk.start) ?? unknownFacts());
     const body: Code[] = [js`case ${k}:`, js`if ((left -= ${blk.count}) < 0) { left += ${blk.count}; sb = ${blk.start}; b = ${slowId}; continue; }`];
@@ -839,7 +904,7 @@ function emitEntry(prog: LinkedProgram, sh: Shape, entry: number, opts: CompileO
   cases.push(js`case ${slowId}: ${spill(used, 0, 10)} X.slow(P, sb, d, left); return;`);
   cases.push(js`default: throw X.bug();`);
   return js`function ${fn}(X, d) {
-${prologue(used)}${wild ? js`
+${prologue(used, ctxRw ? helperParam(prog.ctx) : null)}${wild ? js`
 X.wild = true;` : dirty ? js`
 X.dirty = true;` : nil}
 let left = X.left;
@@ -863,11 +928,22 @@ function mayWriteWild(prog: LinkedProgram, sh: Shape, i: number): boolean {
 
 /**
  * A store or atomic of any form: with the region cache starting on the own frame, any of them
- * may write a stack frame without passing JitRun, so the next run must zero the frames.
+ * may write a stack frame without passing JitRun, so the next run must zero the frames. Except a
+ * store the ctx rewrite covers: its code is the direct ctx write or JitRun.st (ctxStoreRewrite),
+ * which marks the stack dirty itself when it reaches a frame.
  */
 function writesStack(prog: LinkedProgram, _sh: Shape, i: number): boolean {
   const cls = prog.code.op[i] & 7;
-  return cls === 2 || cls === 3;
+  return (cls === 2 || cls === 3) && ctxStoreRewrite(prog, i) === undefined;
+}
+
+/** The rewrite of the store at i (a BPF_MEM store not through r10 the program's ctx table covers). */
+function ctxStoreRewrite(prog: LinkedProgram, i: number): CtxStore | undefined {
+  const c = prog.code;
+  const op = c.op[i];
+  const cls = op & 7;
+  if ((cls !== 2 && cls !== 3) || (op & 0xe0) !== 0x60 || c.dst[i] === 10 || prog.ctx === undefined) return undefined;
+  return prog.ctx.store(c.off[i], SIZE_OF[op & 0x18]);
 }
 
 /** Instructions whose code is an unconditional throw (the block ends there). */
@@ -894,7 +970,8 @@ function emitSlow(prog: LinkedProgram, sh: Shape, start: number, helperParam: (f
   const blk = blockAt(prog, sh, start);
   const used: boolean[] = new Array<boolean>(11).fill(true);
   // The counted slow path assumes nothing about tags (it may start mid-way through a block).
-  const x: Ctx = { prog, sh, ids: new Map(), counted: true, rest: 0, helperParam, used, facts: unknownFacts() };
+  const ctxRw = hasCtxRewrite(prog, sh, blk.start, blk.end);
+  const x: Ctx = { prog, sh, ids: new Map(), counted: true, rest: 0, helperParam, used, facts: unknownFacts(), ctxRw };
   const body: Code[] = [];
   let i = blk.start;
   let k = 0;
@@ -907,7 +984,7 @@ function emitSlow(prog: LinkedProgram, sh: Shape, start: number, helperParam: (f
     i += op === Op.LDDW && i + 1 < sh.n ? 2 : 1;
   }
   return js`return function slow(X, d, left) {
-${prologue(used)}
+${prologue(used, ctxRw ? helperParam(prog.ctx) : null)}
 ${joinCode(body)}
 };`;
 }

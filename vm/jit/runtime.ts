@@ -7,7 +7,7 @@
 import { BpfError, ErrorCode, VmFault } from '../errors.js';
 import { AtomicOp, DEFAULT_INSN_BUDGET, MAX_CALL_DEPTH, MAX_RUN_FRAMES, MAX_TAIL_CALLS, MAY_GOTO_START, NUM_REGS, OP_NAMES, STACK_SIZE } from '../isa.js';
 import { allocExtraFrame, allocFrames, atomicUntag, SLOTS_PER_FRAME } from '../interpreter.js';
-import { BASE_LO, Memory, type Region } from '../memory.js';
+import { BASE_LO, Memory, type CtxAccess, type CtxRewrite, type Region } from '../memory.js';
 import type { CallbackArg, HelperCall, HelperFn, LinkedProgram, PacketProvider, RunOptions } from '../program.js';
 import { atomicRmw, storeSized, sx16, sx8 } from '../semantics.js';
 
@@ -94,6 +94,14 @@ export class JitRun {
   dirty = true;
   /** Deepest frame entered in this run. */
   md = 0;
+  /**
+   * The run's ctx (the region r1 points at on entry, when it routes through a CtxAccess): its
+   * rewrite table (xt), high half (xh) and CtxAccess (xc). Compiled ctx accesses take their
+   * direct path only when xt is the table their program was linked with (compile.ts, emitLdSt).
+   */
+  xt: CtxRewrite | undefined = undefined;
+  xh = -1;
+  xc: CtxAccess | undefined = undefined;
   readonly call: HelperCall & { insnIndex: number; tailCalls: number; tailCall?: LinkedProgram };
 
   constructor(private readonly compiled: (p: LinkedProgram, dynamicFp: boolean) => JitUnit) {
@@ -165,6 +173,19 @@ export class JitRun {
     }
     L[10] = (BASE_LO + STACK_SIZE) | 0;
     H[10] = T[10] = this.fh[0];
+    // The ctx r1 names (its table is checked against the program's by the generated code). -1 is
+    // no region's high half and no register's tag, so without a ctx no access matches.
+    const cr = H[1] !== 0 ? mem.regionOf(H[1]) : undefined;
+    const cx = cr?.ctx;
+    if (cx !== undefined && cx.rewrite !== undefined) {
+      this.xt = cx.rewrite;
+      this.xh = (cr as Region).hi;
+      this.xc = cx;
+    } else {
+      this.xt = undefined;
+      this.xh = -1;
+      this.xc = undefined;
+    }
     this.mg[0] = MAY_GOTO_START;
     const c = this.call as { mem: Memory; run: unknown; tailCalls: number; tailCall?: LinkedProgram; insnIndex: number };
     c.mem = mem;
