@@ -1242,21 +1242,19 @@ export class Checker {
   syncLinked(st: State, a: Reg, b: Reg, x: boolean): void {
     for (const r of x ? [a, b] : [a]) {
       if (r.t !== RT.SCALAR || r.id === 0) continue;
-      st.forEachReg((o) => {
-        if (o !== r && o.t === RT.SCALAR && o.id === r.id) {
-          o.v = r.v;
-          o.smin = r.smin;
-          o.smax = r.smax;
-          o.umin = r.umin;
-          o.umax = r.umax;
-          o.s32min = r.s32min;
-          o.s32max = r.s32max;
-          o.u32min = r.u32min;
-          o.u32max = r.u32max;
-          // linked with a different constant delta: theirs is ours plus the difference (sync_linked_regs)
-          const dd = (o.addConst ? o.delta : 0) - (r.addConst ? r.delta : 0);
-          if ((o.addConst || r.addConst) && dd !== 0) scalarAlu(AluOp.ADD, o, constScalar(BigInt(dd)), false);
-        }
+      st.updateRegs((o) => o !== r && o.t === RT.SCALAR && o.id === r.id, (o) => {
+        o.v = r.v;
+        o.smin = r.smin;
+        o.smax = r.smax;
+        o.umin = r.umin;
+        o.umax = r.umax;
+        o.s32min = r.s32min;
+        o.s32max = r.s32max;
+        o.u32min = r.u32min;
+        o.u32max = r.u32max;
+        // linked with a different constant delta: theirs is ours plus the difference (sync_linked_regs)
+        const dd = (o.addConst ? o.delta : 0) - (r.addConst ? r.delta : 0);
+        if ((o.addConst || r.addConst) && dd !== 0) scalarAlu(AluOp.ADD, o, constScalar(BigInt(dd)), false);
       });
     }
   }
@@ -1313,12 +1311,10 @@ export class Checker {
   }
 
   clearPacketPointers(): void {
-    this.st.forEachReg((r) => {
-      if (r.t === RT.PKT || r.t === RT.PKT_META || r.t === RT.PKT_END || r.pktSlice) {
-        const u = unknownScalar();
-        Object.assign(r, u);
-      }
-    });
+    this.st.updateRegs(
+      (r) => r.t === RT.PKT || r.t === RT.PKT_META || r.t === RT.PKT_END || r.pktSlice,
+      (r) => Object.assign(r, unknownScalar()),
+    );
   }
 
   // ---------- calls ----------
@@ -1768,9 +1764,7 @@ export class Checker {
       if (k < 0) this.fail(i, `R1 must be referenced when passed to release function`);
       this.st.refs.splice(k, 1);
       // every copy of the released pointer becomes an unknown scalar (release_reference)
-      this.st.forEachReg((r) => {
-        if (r.ref === release) Object.assign(r, unknownScalar());
-      });
+      this.st.updateRegs((r) => r.ref === release, (r) => Object.assign(r, unknownScalar()));
     }
     // callbacks
     if (funcTarget >= 0) this.callbackCall(i, id, funcTarget, mapIdx, timerReg);
@@ -2213,8 +2207,7 @@ function regNotNull(r: Reg): boolean {
 /** mark_ptr_or_null_regs: after a NULL check, every copy becomes NULL (a 0 scalar) or non-NULL. */
 function markNull(st: State, id: number, ref: number, isNull: boolean): void {
   if (!id) return;
-  st.forEachReg((r) => {
-    if (r.id !== id || !r.nullable) return;
+  st.updateRegs((r) => r.id === id && r.nullable, (r) => {
     if (isNull) {
       const z = constScalar(0n);
       Object.assign(r, z);
@@ -2233,9 +2226,7 @@ function findGoodPkt(st: State, reg: Reg, open: boolean): void {
   const range = open ? reg.off + 1 : reg.off;
   const t = reg.t;
   const id = reg.id;
-  st.forEachReg((r) => {
-    if (r.t === t && r.id === id && r.range < range && r.range >= 0) r.range = range;
-  });
+  st.updateRegs((r) => r.t === t && r.id === id && r.range < range && r.range >= 0, (r) => (r.range = range));
 }
 
 /** is_pkt_ptr_branch_taken: a pointer known to be at or past data_end. */

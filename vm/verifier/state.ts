@@ -54,7 +54,8 @@ export class Frame {
     const f = Object.create(Frame.prototype) as Frame;
     f.regs = this.regs.map((r) => r.clone());
     f.types = this.types.slice();
-    f.spilled = this.spilled.map((r) => r?.clone());
+    // spilled registers are shared until one is changed (State.updateRegs copies it first)
+    f.spilled = this.spilled.slice();
     f.pktDyn = this.pktDyn.slice();
     f.callsite = this.callsite;
     f.subprog = this.subprog;
@@ -119,13 +120,24 @@ export class State {
     return s;
   }
 
-  /** Every register and spilled register of every frame (bpf_for_each_reg_in_vstate). */
-  forEachReg(fn: (r: Reg, frame: Frame, regno: number) => void): void {
+  /**
+   * Change every register and spilled register of every frame that `match` selects
+   * (bpf_for_each_reg_in_vstate). Spilled registers are shared between the states cloned from
+   * one another, so a selected one is copied into this state before `change` sees it.
+   */
+  updateRegs(match: (r: Reg) => boolean, change: (r: Reg) => void): void {
     for (const f of this.frames) {
-      for (let i = 0; i < 11; i++) fn(f.regs[i], f, i);
+      for (let i = 0; i < 11; i++) {
+        const r = f.regs[i];
+        if (match(r)) change(r);
+      }
       for (let k = 0; k < SLOTS; k++) {
         const r = f.spilled[k];
-        if (r && f.types[k * 8] === Slot.SPILL) fn(r, f, -1);
+        if (r && f.types[k * 8] === Slot.SPILL && match(r)) {
+          const own = r.clone();
+          f.spilled[k] = own;
+          change(own);
+        }
       }
     }
   }
