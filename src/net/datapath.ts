@@ -286,8 +286,9 @@ export class Datapath {
     return this.base.trace;
   }
 
-  /** Process one frame and everything it causes; returns the trace. */
-  send(dev: NetDevice, frame: Uint8Array, dir: Direction = 'ingress'): NetTrace {
+  /** Process one frame and everything it causes; returns the trace. `dir` as in Host.send (default: the options', else ingress). */
+  send(dev: NetDevice, frame: Uint8Array, opts: Pick<SendOptions, 'dir'> = {}): NetTrace {
+    const dir = opts.dir ?? this.opts.dir ?? 'ingress';
     if (!dev.registered) throw new ErrnoError('E_NET', 'ENODEV', `send: ${dev.name} is not registered`);
     if (frame.length < ETH_HLEN) throw new ErrnoError('E_NET', 'EINVAL', `send: frame of ${frame.length} bytes is shorter than an Ethernet header`);
     // Throughput mode: the last send's skb is free again (nothing of it is kept without a trace).
@@ -683,15 +684,15 @@ export class Datapath {
 export function sendFrame(host: DeviceNamespace, dev: NetDevice | string, frame: Uint8Array, opts: SendOptions = {}): NetTrace {
   const d = typeof dev === 'string' ? host.device(dev) : dev;
   if (!d) throw new ErrnoError('E_NET', 'ENODEV', `send: no device ${String(dev)}`);
-  return new Datapath(d.host, opts).send(d, frame, opts.dir ?? 'ingress');
+  return new Datapath(d.host, opts).send(d, frame);
 }
 
 /** A loaded object: its Collection and one ProgHandle per program (by function name). */
 export interface LoadedObject {
   collection: Collection;
-  progs: Map<string, ProgHandle>;
+  programs: Map<string, ProgHandle>;
   /** The handle of program `name`, or a UsageError listing the ones there are. */
-  prog(name: string): ProgHandle;
+  program(name: string): ProgHandle;
 }
 
 /**
@@ -702,7 +703,7 @@ export interface LoadedObject {
  * loaded on the same kernel. Programs tcxlab refuses (unsupported kfunc or map type) get no
  * handle; `collection.refused` says why.
  */
-export function loadObject(host: DeviceNamespace, bytes: Uint8Array, opts: CollectionOptions = {}): LoadedObject {
+export function loadObjectOnHost(host: DeviceNamespace, bytes: Uint8Array, opts: CollectionOptions = {}): LoadedObject {
   // a private copy (not Buffer#slice, a view): the loader relocates in place, callers reuse buffers
   // Unknown section names are sched_cls, as in `tcxlab run` and the library's loadObject.
   const collection = Collection.load(new Uint8Array(bytes), {
@@ -718,8 +719,8 @@ export function loadObject(host: DeviceNamespace, bytes: Uint8Array, opts: Colle
   }
   return {
     collection,
-    progs,
-    prog(name: string): ProgHandle {
+    programs: progs,
+    program(name: string): ProgHandle {
       const h = progs.get(name);
       if (!h) throw new UsageError(`no program ${JSON.stringify(name)} in the object (have: ${[...progs.keys()].join(', ')})`);
       return h;

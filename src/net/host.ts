@@ -4,7 +4,7 @@
  * It sits above both (docs/architecture.md): the model and the datapath never import it.
  */
 import type { CollectionOptions } from '../collection.js';
-import { loadObject, sendFrame, type LoadedObject, type SendOptions } from './datapath.js';
+import { loadObjectOnHost, sendFrame, type LoadedObject, type SendOptions } from './datapath.js';
 import type { NetDevice } from './device.js';
 import { Netns } from './netns.js';
 import type { NetTrace } from './trace.js';
@@ -12,10 +12,10 @@ import type { NetTrace } from './trace.js';
 export class Host extends Netns {
   /**
    * Load an ELF object (maps shared by its programs, in the kernel's memory) and get one
-   * sched_cls ProgHandle per program, with the executable bound (datapath.ts loadObject).
+   * sched_cls ProgHandle per program, with the executable bound (datapath.ts loadObjectOnHost).
    */
   loadObject(bytes: Uint8Array, opts: CollectionOptions = {}): LoadedObject {
-    return loadObject(this, bytes, opts);
+    return loadObjectOnHost(this, bytes, opts);
   }
 
   /** Run one frame through `dev` (`dir` ingress: arriving; egress: sent) and get its trace. */

@@ -49,7 +49,7 @@ export { tcfClassify, clsBpfExecOpcode, MAX_RECLASSIFY_LOOP, type ClassifyResult
 export {
   Datapath,
   sendFrame,
-  loadObject,
+  loadObjectOnHost,
   XMIT_RECURSION_LIMIT,
   NET_XMIT_SUCCESS,
   NET_XMIT_DROP,
@@ -59,7 +59,7 @@ export {
   type LoadedObject,
 } from './datapath.js';
 export { tcActName, tcActLabel, tcxRetName, tcxRetLabel } from '../tc-verdict.js';
-export { formatTrace, fmtClassid, type NetTrace, type TraceEvent, type HookEvent, type RedirectEvent, type XmitEvent, type Fate, type TcxRun } from './trace.js';
+export { formatNetTrace, fmtClassid, type NetTrace, type TraceEvent, type HookEvent, type RedirectEvent, type XmitEvent, type Fate, type TcxRun } from './trace.js';
 export { runScenario, ScenarioRunner, ScenarioError, udpFrame, readPcap, parseClassid, type ScenarioStep, type ScenarioOptions, type ScenarioResult } from './scenario.js';
 export { classicViewOf, type TcxAsClassic } from './classic-view.js';
 export {

@@ -49,7 +49,7 @@ import { Host } from './host.js';
 import type { ProgHandle } from './prog-handle.js';
 import type { Direction } from './tcx.js';
 import type { TcxAsClassic } from './classic-view.js';
-import { fmtClassid, formatTrace, type NetTrace } from './trace.js';
+import { fmtClassid, formatNetTrace, type NetTrace } from './trace.js';
 import { parseFrames } from '../pcap/input.js';
 import { captureFormat } from '../pcap/reader.js';
 
@@ -289,11 +289,11 @@ export class ScenarioRunner {
       const o = this.objects.get(ref.slice(0, slash));
       if (slash < 0 || !o) throw new UsageError(`no loaded object for ${ref} (use: load FILE as NAME)`);
       this.progLabel = `${ref.slice(slash + 1)}:[*fsobj]`;
-      return [o.prog(ref.slice(slash + 1)), i + 2];
+      return [o.program(ref.slice(slash + 1)), i + 2];
     }
     if (kw === 'name') {
       this.progLabel = w[i + 1];
-      for (const o of this.objects.values()) if (o.progs.has(w[i + 1])) return [o.prog(w[i + 1]), i + 2];
+      for (const o of this.objects.values()) if (o.programs.has(w[i + 1])) return [o.program(w[i + 1]), i + 2];
       throw new ErrnoError('E_NET', 'ENOENT', `no program named ${w[i + 1]}`);
     }
     if (kw === 'obj' || kw === 'object-file') {
@@ -314,7 +314,7 @@ export class ScenarioRunner {
         name = p.name;
       }
       this.progLabel = `${file.split('/').pop()}:[${sec ?? o.collection.program(name ?? "").spec.section}]`;
-      return [o.prog(name), j];
+      return [o.program(name), j];
     }
     throw new UsageError(`expected a program (pinned NAME/FUNC | obj FILE ... | name FUNC), got ${String(kw)}`);
   }
@@ -616,7 +616,7 @@ export class ScenarioRunner {
       step.trace = t;
       (step.traces ??= []).push(t);
       (step.frames ??= []).push(f);
-      texts.push(`packet ${n + 1} (${f.length} bytes) ${d.name} ${dir}:\n${formatTrace(t)}`);
+      texts.push(`packet ${n + 1} (${f.length} bytes) ${d.name} ${dir}:\n${formatNetTrace(t)}`);
       if (t.xmitStatus === 1) step.sendErrno = 'ENOBUFS';
       const dl = this.delivered(f, t);
       if (dl !== undefined) delivered = (delivered ?? 0) + dl;

@@ -62,7 +62,7 @@ const COMMANDS: Array<{ has: string; status?: number; trailingIsOutput?: boolean
 /** Placeholders of the TS blocks (by a part of the block), defined from real files. */
 const PRELUDES: Array<{ has: string; prelude: string; throws?: RegExp }> = [
   {
-    has: "import { decode, link, Memory, runProgram } from 'tcxlab';",
+    has: "import { decode, link, Memory, runProgram } from 'tcxlab/vm';",
     prelude: `import { assemble as __assemble } from '${ROOT}vm/asm.ts';
 const bytes = __assemble('mov %r0, 7\\nexit');
 const helpers = {};
@@ -209,14 +209,21 @@ async function checkStep(s: Step): Promise<void> {
   expect(miss, `${s.cmd}: output line not found\n--- output:\n${r.lines.slice(0, 60).join('\n')}`).toBeUndefined();
 }
 
+/** The source of `tcxlab` or `tcxlab/SUB` (package.json: exports, tsup's entry of the same name). */
+function subpathSource(sub: string | undefined): string {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  const name = sub ?? 'index';
+  expect(pkg.exports[sub ? `./${sub}` : '.'], `tcxlab${sub ? '/' + sub : ''} is in package.json exports`).toBeDefined();
+  return pkg.tsup.entry[name];
+}
+
 /** The TS module for a block: imports pointed at the sources, the prelude, `expr; // literal` checks. */
 function moduleFor(b: Block): string {
   const pre = PRELUDES.find((p) => b.lines.join('\n').includes(p.has));
   const body = b.lines
     .map((l) =>
       l
-        .replace(/from 'tcxlab'/, `from '${ROOT}src/index.ts'`)
-        .replace(/from 'tcxlab\/vitest'/, `from '${ROOT}src/testing/vitest.ts'`)
+        .replace(/from 'tcxlab(?:\/([a-z]+))?'/, (_, sub?: string) => `from '${ROOT}${subpathSource(sub)}'`)
         .replace(/from '\.\/([^']+)\.js'/, (_, p: string) => `from '${ROOT}${p}.ts'`),
     )
     .map((l, i) => {
