@@ -28,8 +28,7 @@ export type { TestRunOptions, TestRunResult } from './test-run.js';
 export { tcActName, tcActLabel, tcxRetName, tcxRetLabel } from './tc-verdict.js';
 export type { MockEnv, MockRoute, MockNeighbour, MockSocket } from './mock-env.js';
 // hosts, devices, tcx hooks and links, classic tc, scenarios, tcx-vs-classic comparison
-export { Host } from './net/host.js';
-export type { HostOptions } from './net/netns.js';
+export { Host, type HostOptions } from './net/host.js';
 export { NetDevice, type DeviceKind } from './net/device.js';
 export { ProgHandle } from './net/prog-handle.js';
 export { BpfLink, type BpfLinkInfo } from './net/links.js';

@@ -31,7 +31,8 @@ import { ErrnoError, UsageError, type BpfError } from '../../vm/errors.js';
 import { Collection, type CollectionOptions } from '../collection.js';
 import type { Engine } from '../../vm/engine.js';
 import type { Memory } from '../../vm/memory.js';
-import { defaultBaseState, type BaseRunState } from '../helpers/base.js';
+import { defaultBaseState, type BaseRunState, type SeededRandom } from '../helpers/base.js';
+import type { ResolvedMockEnv } from '../mock-env.js';
 import { cloneSkb } from '../helpers/skb-redirect.js';
 import { timerHost, type TimerFiring } from '../helpers/timer.js';
 import { createSkbRunState, rebindSkbRunState, syncPacket, Skb, NET_SKB_PAD, type RedirectInfo, type SkbDevice, type SkbEnv, type SkbEvent } from '../skb/index.js';
@@ -85,6 +86,10 @@ export interface SendOptions {
   listPrograms?: boolean;
   /** Keep a copy of the frame as each hook left it (HookEvent.frame; for --pcap-out). */
   captureFrames?: boolean;
+  /** The mocked world's FIB and socket table (Host({ mock }); Host.send passes the host's). */
+  mock?: ResolvedMockEnv;
+  /** bpf_get_prandom_u32's generator (Host.send passes the host's seeded one: one sequence across sends). */
+  random?: SeededRandom;
   /**
    * 'full' (default): every hook run, redirect and transmission is in `NetTrace.events`, and
    * each Fate.frame is a copy of the frame. 'off' (throughput mode): `events` stays empty and
@@ -269,7 +274,7 @@ export class Datapath {
     private readonly opts: SendOptions = {},
   ) {
     // the programs read the machine's clock, the one their timers run on (as Collection.run)
-    this.base = { ...defaultBaseState(), clock: timerHost(host.kernel.memory).clock };
+    this.base = { ...defaultBaseState(), clock: timerHost(host.kernel.memory).clock, ...(opts.random ? { random: opts.random } : {}) };
     this.runNs = BigInt(opts.virtualRunNs ?? TC_RUN_VIRTUAL_NS);
     this.tracing = opts.trace !== 'off';
   }
@@ -539,6 +544,9 @@ export class Datapath {
     if (hr === undefined) {
       hr = hookRunOf(np.mem, skb, this.base, this.opts.budget);
       hr.env.devices = this.devicesOf(dev.host);
+      // set on every use: the env is pooled per Memory across sends, mocked or not
+      hr.env.fib = this.opts.mock?.fib;
+      hr.env.socketLookup = this.opts.mock?.socketLookup;
       hr.dp = this;
       hr.dev = dev;
       hr.pkt = pkt;

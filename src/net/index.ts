@@ -2,8 +2,8 @@
  * @fileoverview The emulated network: hosts (network namespaces), devices, the tcx hooks with
  * the bpf_mprog attach API, tcx links, and the raw bpf(2) layer.
  */
-export { Host } from './host.js';
-export { Netns, IFNAMSIZ, type HostOptions } from './netns.js';
+export { Host, type HostOptions } from './host.js';
+export { Netns, IFNAMSIZ } from './netns.js';
 export { NetDevice, addAddress, addNeighbour, addressesOf, parseIp4, type DeviceKind, type DeviceNamespace, type Ip4Address } from './device.js';
 export { BpfKernel, BPFFS_ROOT, type BpfKernelOptions, type Pinnable } from './kernel.js';
 export { progTypeName } from '../uapi.js';

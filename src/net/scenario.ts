@@ -40,6 +40,7 @@ import { dirname, resolve } from 'node:path';
 import { BpfError, ErrnoError, UsageError } from '../../vm/errors.js';
 import type { Engine } from '../../vm/engine.js';
 import type { CollectionOptions } from '../collection.js';
+import type { MockEnv } from '../mock-env.js';
 import { toHex } from '../maps/index.js';
 import { ETH_P, TC_ACT, type ErrnoName } from '../uapi.js';
 import { GACT_NAMES, type TcAction } from './cls-bpf.js';
@@ -99,6 +100,8 @@ export interface ScenarioOptions {
   verify?: CollectionOptions['verify'];
   /** With `verify: 'warn'`: each rejection let through. */
   onVerifierWarning?: CollectionOptions['onVerifierWarning'];
+  /** The mocked world of every namespace the scenario makes (HostOptions.mock; `tcxlab net --env`). */
+  mock?: MockEnv;
 }
 
 /**
@@ -207,7 +210,7 @@ export class ScenarioRunner {
   private progLabel = '';
 
   constructor(private readonly opts: ScenarioOptions) {
-    this.host = opts.host ?? new Host();
+    this.host = opts.host ?? new Host({ mock: opts.mock });
     this.cur = this.host;
   }
 
@@ -327,7 +330,7 @@ export class ScenarioRunner {
       if (w[2] === 'exec') return this.inNs(w[3], () => this.exec(w.slice(4), step));
       if (w[2] === 'add' && w[3]) {
         if (this.namespaces.has(w[3])) throw new ErrnoError('E_NET', 'EEXIST', `Cannot create namespace file "/run/netns/${w[3]}": File exists`);
-        this.namespaces.set(w[3], new Host({ kernel: this.host.kernel }));
+        this.namespaces.set(w[3], new Host({ kernel: this.host.kernel, mock: this.opts.mock }));
         return;
       }
       throw new UsageError('ip netns add NAME | ip netns exec NAME COMMAND...');
