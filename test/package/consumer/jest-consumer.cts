@@ -29,6 +29,11 @@ const diff: MapDiff[] = tcxlab.diffSnapshots(before, coll.snapshot());
 const value: tcxlab.MapValue | undefined = coll.map('x').get({ saddr: '10.0.0.1', port: 80 });
 coll.map('x').put(1, [1, 2], 0);
 const err: 0 | ErrnoName = r.err;
+// results typed for assertions: dataOut always there, the signed verdict and its names
+const out: Uint8Array = r.dataOut;
+const names: [string | undefined, 'TCX_PASS' | 'TCX_DROP' | 'TCX_REDIRECT' | 'TCX_NEXT' | undefined] = [r.verdictName, r.tcxVerdictName];
+const next: boolean = r.verdict === tcxlab.uapi.TCX.TCX_NEXT;
+void [out, names, next];
 const unspec: -1 = tcxlab.uapi.TC_ACT.TC_ACT_UNSPEC;
 const host: net.Host = new tcxlab.Host();
 const linked: vm.LinkedProgram = coll.program('parse').linked;
