@@ -4,7 +4,8 @@
  * world's parts, the verifier options an object's program gets. For tools built on tcxlab; test
  * authors use the root export (loadObject, Collection, testRun).
  */
-export { buildTestRunSkb, createSkbRunState, finishTestRun, Skb } from './skb/index.js';
+export { buildTestRunSkb, createSkbRunState, finishTestRun, runSkbTestRun, ctxArg, skbPacketProvider, Skb } from './skb/index.js';
+export { skbHelpers } from './helpers/skb.js';
 export type { SkbEnv, SkbRunState, SkbDevice } from './skb/index.js';
 export { buildHelperTable, implementedHelperIds } from './helpers/table.js';
 export { VirtualClock, SeededRandom, defaultBaseState } from './helpers/base.js';

@@ -29,7 +29,7 @@ describe('[package] ESM + CJS', () => {
 
   it('every subpath export has its tsup entry and declarations, ESM and CJS; entries share chunks', () => {
     const subs = Object.keys(pkg.exports).filter((k) => k.startsWith('./') && k !== './package.json');
-    expect(subs).toEqual(expect.arrayContaining(['./vm', './loader', './net', './runtime', './packet', './pcap', './trace', './testsuite']));
+    expect(subs).toEqual(expect.arrayContaining(['./vm', './loader', './btf', './net', './runtime', './packet', './pcap', './trace', './testsuite']));
     for (const k of subs) {
       const name = k.slice(2);
       expect(pkg.exports[k], k).toEqual({

@@ -36,6 +36,8 @@ const r0 = sub.vm.runProgram(sub.vm.link(sub.vm.decode(sub.vm.assemble('mov %r0,
 assert.strictEqual(r0.r0lo, 7);
 assert.strictEqual(sub.loader.loadCollectionSpec(new Uint8Array(readFileSync(join(root, 'progs/bench_parse.bpf.o')))).programs.length > 0, true);
 assert.strictEqual(typeof sub.runtime.createMap, 'function');
+assert.strictEqual(typeof sub.btf.parseBtf, 'function');
+assert.strictEqual(sub.btf.BtfError, tcxlab.BtfError);
 assert.strictEqual(typeof sub.testsuite.runTestSuite, 'function');
 assert.strictEqual(typeof sub.trace.formatAnnotated, 'function');
 assert.strictEqual(typeof sub.pcap.PcapngWriter, 'function');
