@@ -1,50 +1,51 @@
 /**
- * @fileoverview Public API of tcxlab.
+ * @fileoverview Public API of tcxlab: what a test author needs (README "Library API"). Load an
+ * object (loadObject → Collection with its Programs, Maps and Variables), run a program
+ * (testRun results with retval, signed verdict and names), build and dissect packets, read and
+ * write captures, attach to emulated devices on a Host (tcx links, classic tc), assert with the
+ * matchers. The layers below are subpath exports: `tcxlab/vm` (ISA, interpreter, JIT, verifier),
+ * `tcxlab/loader` (ELF → CollectionSpec), `tcxlab/net` (the whole emulated network and bpf(2)
+ * layer), `tcxlab/runtime` (skb, helpers, kfuncs, map classes), `tcxlab/packet`, `tcxlab/pcap`,
+ * `tcxlab/trace`, `tcxlab/testsuite`.
  */
+// errors: BpfError and its subclasses, each with a stable `code`
 export * from '../vm/errors.js';
-export * as isa from '../vm/isa.js';
-export { Memory } from '../vm/memory.js';
-export type { Region, CtxAccess } from '../vm/memory.js';
-export { decode, encode } from '../vm/program.js';
-export type { DecodedProgram, LinkedProgram, HelperFn, HelperCall, RunOptions, RunResult } from '../vm/program.js';
-// vm: linking, engines, shared semantics
-export { link } from '../vm/link.js';
-export type { LinkOptions } from '../vm/link.js';
-export { interpret, newRegisterFile, VmRunResult } from '../vm/interpreter.js';
-export { runProgram, ENGINES } from '../vm/engine.js';
-export type { Engine } from '../vm/engine.js';
-export * as semantics from '../vm/semantics.js';
-export type { RegisterFile, HelperTable, LdImm64Resolver, PacketProvider, StepHook } from '../vm/program.js';
-// net: hosts (netns), devices, tcx hooks (bpf_mprog), tcx links, raw bpf(2) layer
-export * from './net/index.js';
-// loader: bytes -> CollectionSpec
-export { loadCollectionSpec } from '../loader/index.js';
-export type { CollectionSpec, ProgramSpec, MapSpec, LineInfo, Unsupported, VariableSpec } from '../loader/spec.js';
-// runtime: collections, test runs, maps, skb, helpers
-export { Collection, libbpfMapName, objectNameOf, pinnedMaps, UnsupportedProgramError } from './collection.js';
+// kernel constants with their uapi spelling (TC_ACT, TCX, BPF_*, ERRNO, ...)
+// (vm/uapi.ts itself, values only: see there)
+export * as uapi from '../vm/uapi.js';
+// objects: Collection, its programs, maps and variables
+export { Collection, UnsupportedProgramError } from './collection.js';
 export type { CollectionOptions, LoadedProgram, RefusedProgram, VerifierWarning } from './collection.js';
 export { Variable } from './variables.js';
 export type { VariableValue, VariableValues, VariableOptions, DataKind } from './variables.js';
 export type { BtfValue } from './btf-value.js';
-export { testRun, TEST_RUN_VIRTUAL_NS } from './test-run.js';
+export type { BpfMap, MapDump, DumpEntry, DumpOptions, HostValue, MapDefinition } from './maps/index.js';
+export type { MapValue, MapsSnapshot, MapState, SnapshotOptions, MapDiff, DiffEntry, ChangedEntry } from './maps/index.js';
+export { snapshotMaps, diffSnapshots } from './maps/index.js';
+// runs: results typed for assertions (retval, signed verdict, verdict names, dataOut)
+export { testRun } from './test-run.js';
 export type { TestRunOptions, TestRunResult } from './test-run.js';
-export * from './maps/index.js';
-export { buildTestRunSkb, createSkbRunState, finishTestRun, Skb } from './skb/index.js';
-export type { SkbEnv, SkbRunState, SkbDevice } from './skb/index.js';
-export { buildHelperTable, implementedHelperIds } from './helpers/table.js';
-export { VirtualClock, SeededRandom, defaultBaseState } from './helpers/base.js';
-export type { BaseRunState } from './helpers/base.js';
-export { resolveMockEnv, mockBaseState, mockSkbEnv } from './mock-env.js';
-export type { MockEnv, MockRoute, MockNeighbour, MockSocket, ResolvedMockEnv } from './mock-env.js';
-export type { TimerFiring } from './helpers/timer.js';
-// kfuncs: the records (vm/kfuncs.ts) and their implementations
-export { KFUNC_RECORDS, KFUNCS_BY_NAME, KFUNCS_BY_ID, KF, kfuncCallRefusal } from '../vm/kfuncs.js';
-export type { KfuncRecord, KfuncArg, KfuncRet, KfuncProto } from '../vm/kfuncs.js';
-export { KFUNC_IMPLS, buildKfuncTable } from './kfuncs/index.js';
-// skb->hash: the kernel's flow dissector and SipHash, with a settable key
-export { DEFAULT_FLOW_HASH_KEY, dissectFlowKeys, flowHashFromKeys, skbFlowHash } from './skb/flow-hash.js';
-export type { FlowHashKey, FlowKeys } from './skb/flow-hash.js';
-export * as uapi from './uapi.js';
+export { tcActName, tcActLabel, tcxRetName, tcxRetLabel } from './tc-verdict.js';
+export type { MockEnv, MockRoute, MockNeighbour, MockSocket } from './mock-env.js';
+// hosts, devices, tcx hooks and links, classic tc, scenarios, tcx-vs-classic comparison
+export { Host, type HostOptions } from './net/host.js';
+export { NetDevice, type DeviceKind } from './net/device.js';
+export { ProgHandle } from './net/prog-handle.js';
+export { BpfLink, type BpfLinkInfo } from './net/links.js';
+export { TcxHook, type Direction, type TcxAttachOptions, type TcxDetachOptions, type TcxQueryResult, type TcxQueryEntry } from './net/tcx.js';
+export type { SendOptions, LoadedObject } from './net/datapath.js';
+export { formatNetTrace, type NetTrace, type TraceEvent, type HookEvent, type RedirectEvent, type XmitEvent, type Fate, type TcxRun } from './net/trace.js';
+export { runScenario, ScenarioError, udpFrame, type ScenarioOptions, type ScenarioResult } from './net/scenario.js';
+export { compare, compareScenario, type CompareOptions, type CompareResult, type ScenarioCompareResult, type FrameComparison, type PathOutcome, type Difference } from './net/compare.js';
+// packets: builders and dissector; pcap / pcapng reading and writing
+export * from './packet/index.js';
+export * from './pcap/index.js';
+// seeing inside a run: step traces and coverage
+export { traceRun, formatStepTrace, CoverageCollector, formatLcov } from './trace/index.js';
+export type { TraceRecord, TracedRun, TraceOptions, CoverageTotals, LcovOptions } from './trace/index.js';
+// test authors: vitest/jest matchers and the packet diff they print
+export { matchers, toHaveVerdict, toEqualPacket, diffPackets } from './testing/index.js';
+export type { TcxlabMatchers, VerdictName, PacketDifference } from './testing/index.js';
 
 import { readFileSync } from 'node:fs';
 import { Collection as C, objectNameOf as objName, type CollectionOptions as CO } from './collection.js';
@@ -58,35 +59,3 @@ export function loadObject(source: string | Uint8Array, opts: CO = {}): C {
   const bytes = typeof source === 'string' ? new Uint8Array(readFileSync(source)) : source;
   return C.load(bytes, { objectName: typeof source === 'string' ? objName(source) : undefined, ...opts, programType: opts.programType ?? 'sched_cls' });
 }
-// text forms, helper ids, verifier
-export { assemble, assembleProgram, asm } from '../vm/asm.js';
-export { disassemble, formatConformance } from '../vm/disasm.js';
-export { verify } from '../vm/verifier/index.js';
-export type { VerifierOptions, VerifierResult } from '../vm/verifier/index.js';
-export { HELPER_IDS, helperName, helperId } from '../vm/helpers.js';
-export {
-  traceRun,
-  TraceRecorder,
-  formatTrace as formatStepTrace,
-  formatRecord,
-  CoverageCollector,
-  ProgramCoverage,
-  formatSummary as formatCoverageSummary,
-  formatAnnotated as formatCoverageAnnotated,
-  formatLcov,
-  SourceMap,
-} from './trace/index.js';
-export type { TraceRecord, TracedRun, TraceOptions, CoverageTotals, LcovOptions } from './trace/index.js';
-// packets: builders and dissector; pcap / pcapng reading and writing
-export * from './packet/index.js';
-export * from './pcap/index.js';
-export { runTestSuite, runTestCollection, discoverGroups, loadTestObject, TEST_FRAME_LEN, TEST_CTX_LEN } from './testsuite/runner.js';
-export type { SuiteRunOptions, SuiteRunResult, GroupResult, TestCaseResult, TestGroup, StepRecord } from './testsuite/runner.js';
-export { decodeSuiteResult, formatLog, outcomeOf, TRF_STATUS, TrfDecodeError } from './testsuite/trf.js';
-export type { SuiteResult, TrfLog, TrfTest, Outcome } from './testsuite/trf.js';
-export { formatText as formatTestText, formatTap, formatJunit } from './testsuite/report.js';
-export { compareWithKernel, compareGroup } from './testsuite/parity.js';
-export type { KernelRecord, KernelGroup, KernelStep, GroupParity } from './testsuite/parity.js';
-// test authors: vitest/jest matchers and the packet diff they print
-export { matchers, toHaveVerdict, toEqualPacket, diffPackets } from './testing/index.js';
-export type { TcxlabMatchers, VerdictName, PacketDifference } from './testing/index.js';

@@ -4,3 +4,4 @@
  * them so runtime code keeps one import path.
  */
 export * from '../vm/uapi.js';
+export type { ErrnoName } from '../vm/errors.js';

@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../vm/errors.js';
-import { loadObject, resolveMockEnv, SeededRandom, type MockEnv } from '../src/index.js';
+import { loadObject, type MockEnv } from '../src/index.js';
+import { resolveMockEnv, SeededRandom } from '../src/runtime.js';
 
 const file = (p: string): string => new URL(`../${p}`, import.meta.url).pathname;
 const MOCK = file('test/data/mock/mock.bpf.o');

@@ -6,7 +6,10 @@
  * `stage: section S +0xOFF: problem`. Anything that is not a BpfError escaping a run is a bug.
  */
 
-import type { ErrnoName } from './uapi.js';
+import type { ERRNO } from './uapi.js';
+
+/** An errno name of uapi.ts ERRNO ('EINVAL', ...), as ErrnoError and test-run results carry it. */
+export type ErrnoName = keyof typeof ERRNO;
 
 /** Stable error codes, one table for the whole project. */
 export const ErrorCode = {

@@ -27,3 +27,11 @@ export type { Engine } from './engine.js';
 export * as semantics from './semantics.js';
 export { compile, runJit, JitCompileError } from './jit/index.js';
 export type { CompiledProgram, CompileOptions } from './jit/index.js';
+// text forms, helper ids and kfunc records, the verifier
+export { assemble, assembleProgram, asm } from './asm.js';
+export { disassemble, formatConformance } from './disasm.js';
+export { verify } from './verifier/index.js';
+export type { VerifierOptions, VerifierResult } from './verifier/index.js';
+export { HELPER_IDS, helperName, helperId } from './helpers.js';
+export { KFUNC_RECORDS, KFUNCS_BY_NAME, KFUNCS_BY_ID, KF, kfuncCallRefusal } from './kfuncs.js';
+export type { KfuncRecord, KfuncArg, KfuncRet, KfuncProto } from './kfuncs.js';

@@ -2,8 +2,10 @@
  * @fileoverview Kernel constants with their uapi spelling, in one place.
  * Sources: include/uapi/linux/bpf.h, include/uapi/linux/pkt_cls.h, include/uapi/asm-generic/errno*.h,
  * include/uapi/linux/if_ether.h. Values checked against Linux 6.18. Add here; never redefine
- * one of these elsewhere.
+ * one of these elsewhere. Values only: the library exposes this module as the `uapi` namespace,
+ * and a type in it would become a value there in bundled declarations (ErrnoName is in errors.ts).
  */
+import type { ErrnoName } from './errors.js';
 
 /** enum bpf_map_type */
 export const BPF_MAP_TYPE = {
@@ -344,7 +346,6 @@ export const ERRNO = {
   ESTALE: 116,
   ENOTSUPP: 524,
 } as const;
-export type ErrnoName = keyof typeof ERRNO;
 
 /** errno number (either sign) → name, or "E<n>" for one without a name here. */
 export function errnoName(n: number): ErrnoName | `E${number}` {

@@ -154,7 +154,7 @@ export function compare(object: Uint8Array, progs: readonly string[], frames: re
     const dev = host.addDummy(COMPARE_DEVICE);
     dev.up = true;
     const obj = host.loadObject(object, opts.load);
-    for (const name of progs) dev.tcx(s.dir).attach(obj.prog(name));
+    for (const name of progs) dev.tcx(s.dir).attach(obj.program(name));
     const out: PathOutcome[] = [];
     for (const f of frames) {
       const trace = host.send(dev, f, { dir: s.dir, mark: opts.mark, priority: opts.priority, engine: opts.engine, budget: opts.budget, tcxAsClassic: viewOf(path, s), listPrograms: true });

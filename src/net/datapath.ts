@@ -31,7 +31,8 @@ import { ErrnoError, UsageError, type BpfError } from '../../vm/errors.js';
 import { Collection, type CollectionOptions } from '../collection.js';
 import type { Engine } from '../../vm/engine.js';
 import type { Memory } from '../../vm/memory.js';
-import { defaultBaseState, type BaseRunState } from '../helpers/base.js';
+import { defaultBaseState, type BaseRunState, type SeededRandom } from '../helpers/base.js';
+import type { ResolvedMockEnv } from '../mock-env.js';
 import { cloneSkb } from '../helpers/skb-redirect.js';
 import { timerHost, type TimerFiring } from '../helpers/timer.js';
 import { createSkbRunState, rebindSkbRunState, syncPacket, Skb, NET_SKB_PAD, type RedirectInfo, type SkbDevice, type SkbEnv, type SkbEvent } from '../skb/index.js';
@@ -85,6 +86,10 @@ export interface SendOptions {
   listPrograms?: boolean;
   /** Keep a copy of the frame as each hook left it (HookEvent.frame; for --pcap-out). */
   captureFrames?: boolean;
+  /** The mocked world's FIB and socket table (Host({ mock }); Host.send passes the host's). */
+  mock?: ResolvedMockEnv;
+  /** bpf_get_prandom_u32's generator (Host.send passes the host's seeded one: one sequence across sends). */
+  random?: SeededRandom;
   /**
    * 'full' (default): every hook run, redirect and transmission is in `NetTrace.events`, and
    * each Fate.frame is a copy of the frame. 'off' (throughput mode): `events` stays empty and
@@ -269,7 +274,7 @@ export class Datapath {
     private readonly opts: SendOptions = {},
   ) {
     // the programs read the machine's clock, the one their timers run on (as Collection.run)
-    this.base = { ...defaultBaseState(), clock: timerHost(host.kernel.memory).clock };
+    this.base = { ...defaultBaseState(), clock: timerHost(host.kernel.memory).clock, ...(opts.random ? { random: opts.random } : {}) };
     this.runNs = BigInt(opts.virtualRunNs ?? TC_RUN_VIRTUAL_NS);
     this.tracing = opts.trace !== 'off';
   }
@@ -286,8 +291,9 @@ export class Datapath {
     return this.base.trace;
   }
 
-  /** Process one frame and everything it causes; returns the trace. */
-  send(dev: NetDevice, frame: Uint8Array, dir: Direction = 'ingress'): NetTrace {
+  /** Process one frame and everything it causes; returns the trace. `dir` as in Host.send (default: the options', else ingress). */
+  send(dev: NetDevice, frame: Uint8Array, opts: Pick<SendOptions, 'dir'> = {}): NetTrace {
+    const dir = opts.dir ?? this.opts.dir ?? 'ingress';
     if (!dev.registered) throw new ErrnoError('E_NET', 'ENODEV', `send: ${dev.name} is not registered`);
     if (frame.length < ETH_HLEN) throw new ErrnoError('E_NET', 'EINVAL', `send: frame of ${frame.length} bytes is shorter than an Ethernet header`);
     // Throughput mode: the last send's skb is free again (nothing of it is kept without a trace).
@@ -538,6 +544,9 @@ export class Datapath {
     if (hr === undefined) {
       hr = hookRunOf(np.mem, skb, this.base, this.opts.budget);
       hr.env.devices = this.devicesOf(dev.host);
+      // set on every use: the env is pooled per Memory across sends, mocked or not
+      hr.env.fib = this.opts.mock?.fib;
+      hr.env.socketLookup = this.opts.mock?.socketLookup;
       hr.dp = this;
       hr.dev = dev;
       hr.pkt = pkt;
@@ -683,15 +692,15 @@ export class Datapath {
 export function sendFrame(host: DeviceNamespace, dev: NetDevice | string, frame: Uint8Array, opts: SendOptions = {}): NetTrace {
   const d = typeof dev === 'string' ? host.device(dev) : dev;
   if (!d) throw new ErrnoError('E_NET', 'ENODEV', `send: no device ${String(dev)}`);
-  return new Datapath(d.host, opts).send(d, frame, opts.dir ?? 'ingress');
+  return new Datapath(d.host, opts).send(d, frame);
 }
 
 /** A loaded object: its Collection and one ProgHandle per program (by function name). */
 export interface LoadedObject {
   collection: Collection;
-  progs: Map<string, ProgHandle>;
+  programs: Map<string, ProgHandle>;
   /** The handle of program `name`, or a UsageError listing the ones there are. */
-  prog(name: string): ProgHandle;
+  program(name: string): ProgHandle;
 }
 
 /**
@@ -702,7 +711,7 @@ export interface LoadedObject {
  * loaded on the same kernel. Programs tcxlab refuses (unsupported kfunc or map type) get no
  * handle; `collection.refused` says why.
  */
-export function loadObject(host: DeviceNamespace, bytes: Uint8Array, opts: CollectionOptions = {}): LoadedObject {
+export function loadObjectOnHost(host: DeviceNamespace, bytes: Uint8Array, opts: CollectionOptions = {}): LoadedObject {
   // a private copy (not Buffer#slice, a view): the loader relocates in place, callers reuse buffers
   // Unknown section names are sched_cls, as in `tcxlab run` and the library's loadObject.
   const collection = Collection.load(new Uint8Array(bytes), {
@@ -718,8 +727,8 @@ export function loadObject(host: DeviceNamespace, bytes: Uint8Array, opts: Colle
   }
   return {
     collection,
-    progs,
-    prog(name: string): ProgHandle {
+    programs: progs,
+    program(name: string): ProgHandle {
       const h = progs.get(name);
       if (!h) throw new UsageError(`no program ${JSON.stringify(name)} in the object (have: ${[...progs.keys()].join(', ')})`);
       return h;

@@ -2,8 +2,8 @@
  * @fileoverview The emulated network: hosts (network namespaces), devices, the tcx hooks with
  * the bpf_mprog attach API, tcx links, and the raw bpf(2) layer.
  */
-export { Host } from './host.js';
-export { Netns, IFNAMSIZ, type HostOptions } from './netns.js';
+export { Host, type HostOptions } from './host.js';
+export { Netns, IFNAMSIZ } from './netns.js';
 export { NetDevice, addAddress, addNeighbour, addressesOf, parseIp4, type DeviceKind, type DeviceNamespace, type Ip4Address } from './device.js';
 export { BpfKernel, BPFFS_ROOT, type BpfKernelOptions, type Pinnable } from './kernel.js';
 export { progTypeName } from '../uapi.js';
@@ -49,7 +49,7 @@ export { tcfClassify, clsBpfExecOpcode, MAX_RECLASSIFY_LOOP, type ClassifyResult
 export {
   Datapath,
   sendFrame,
-  loadObject,
+  loadObjectOnHost,
   XMIT_RECURSION_LIMIT,
   NET_XMIT_SUCCESS,
   NET_XMIT_DROP,
@@ -59,7 +59,7 @@ export {
   type LoadedObject,
 } from './datapath.js';
 export { tcActName, tcActLabel, tcxRetName, tcxRetLabel } from '../tc-verdict.js';
-export { formatTrace, fmtClassid, type NetTrace, type TraceEvent, type HookEvent, type RedirectEvent, type XmitEvent, type Fate, type TcxRun } from './trace.js';
+export { formatNetTrace, fmtClassid, type NetTrace, type TraceEvent, type HookEvent, type RedirectEvent, type XmitEvent, type Fate, type TcxRun } from './trace.js';
 export { runScenario, ScenarioRunner, ScenarioError, udpFrame, readPcap, parseClassid, type ScenarioStep, type ScenarioOptions, type ScenarioResult } from './scenario.js';
 export { classicViewOf, type TcxAsClassic } from './classic-view.js';
 export {

@@ -40,6 +40,7 @@ import { dirname, resolve } from 'node:path';
 import { BpfError, ErrnoError, UsageError } from '../../vm/errors.js';
 import type { Engine } from '../../vm/engine.js';
 import type { CollectionOptions } from '../collection.js';
+import type { MockEnv } from '../mock-env.js';
 import { toHex } from '../maps/index.js';
 import { ETH_P, TC_ACT, type ErrnoName } from '../uapi.js';
 import { GACT_NAMES, type TcAction } from './cls-bpf.js';
@@ -49,7 +50,7 @@ import { Host } from './host.js';
 import type { ProgHandle } from './prog-handle.js';
 import type { Direction } from './tcx.js';
 import type { TcxAsClassic } from './classic-view.js';
-import { fmtClassid, formatTrace, type NetTrace } from './trace.js';
+import { fmtClassid, formatNetTrace, type NetTrace } from './trace.js';
 import { parseFrames } from '../pcap/input.js';
 import { captureFormat } from '../pcap/reader.js';
 
@@ -99,6 +100,8 @@ export interface ScenarioOptions {
   verify?: CollectionOptions['verify'];
   /** With `verify: 'warn'`: each rejection let through. */
   onVerifierWarning?: CollectionOptions['onVerifierWarning'];
+  /** The mocked world of every namespace the scenario makes (HostOptions.mock; `tcxlab net --env`). */
+  mock?: MockEnv;
 }
 
 /**
@@ -207,7 +210,7 @@ export class ScenarioRunner {
   private progLabel = '';
 
   constructor(private readonly opts: ScenarioOptions) {
-    this.host = opts.host ?? new Host();
+    this.host = opts.host ?? new Host({ mock: opts.mock });
     this.cur = this.host;
   }
 
@@ -289,11 +292,11 @@ export class ScenarioRunner {
       const o = this.objects.get(ref.slice(0, slash));
       if (slash < 0 || !o) throw new UsageError(`no loaded object for ${ref} (use: load FILE as NAME)`);
       this.progLabel = `${ref.slice(slash + 1)}:[*fsobj]`;
-      return [o.prog(ref.slice(slash + 1)), i + 2];
+      return [o.program(ref.slice(slash + 1)), i + 2];
     }
     if (kw === 'name') {
       this.progLabel = w[i + 1];
-      for (const o of this.objects.values()) if (o.progs.has(w[i + 1])) return [o.prog(w[i + 1]), i + 2];
+      for (const o of this.objects.values()) if (o.programs.has(w[i + 1])) return [o.program(w[i + 1]), i + 2];
       throw new ErrnoError('E_NET', 'ENOENT', `no program named ${w[i + 1]}`);
     }
     if (kw === 'obj' || kw === 'object-file') {
@@ -314,7 +317,7 @@ export class ScenarioRunner {
         name = p.name;
       }
       this.progLabel = `${file.split('/').pop()}:[${sec ?? o.collection.program(name ?? "").spec.section}]`;
-      return [o.prog(name), j];
+      return [o.program(name), j];
     }
     throw new UsageError(`expected a program (pinned NAME/FUNC | obj FILE ... | name FUNC), got ${String(kw)}`);
   }
@@ -327,7 +330,7 @@ export class ScenarioRunner {
       if (w[2] === 'exec') return this.inNs(w[3], () => this.exec(w.slice(4), step));
       if (w[2] === 'add' && w[3]) {
         if (this.namespaces.has(w[3])) throw new ErrnoError('E_NET', 'EEXIST', `Cannot create namespace file "/run/netns/${w[3]}": File exists`);
-        this.namespaces.set(w[3], new Host({ kernel: this.host.kernel }));
+        this.namespaces.set(w[3], new Host({ kernel: this.host.kernel, mock: this.opts.mock }));
         return;
       }
       throw new UsageError('ip netns add NAME | ip netns exec NAME COMMAND...');
@@ -616,7 +619,7 @@ export class ScenarioRunner {
       step.trace = t;
       (step.traces ??= []).push(t);
       (step.frames ??= []).push(f);
-      texts.push(`packet ${n + 1} (${f.length} bytes) ${d.name} ${dir}:\n${formatTrace(t)}`);
+      texts.push(`packet ${n + 1} (${f.length} bytes) ${d.name} ${dir}:\n${formatNetTrace(t)}`);
       if (t.xmitStatus === 1) step.sendErrno = 'ENOBUFS';
       const dl = this.delivered(f, t);
       if (dl !== undefined) delivered = (delivered ?? 0) + dl;

@@ -127,7 +127,7 @@ function hex(n: number): string {
 }
 
 /** A human-readable multi-line trace. */
-export function formatTrace(t: NetTrace): string {
+export function formatNetTrace(t: NetTrace): string {
   const out: string[] = [];
   for (const e of t.events) {
     const p = e.pkt ? `[clone ${e.pkt}] ` : '';

@@ -6,7 +6,7 @@
 export { SourceMap, shortLocation } from './source-map.js';
 export { ProgramTracker, tracedProgram } from './program-tracker.js';
 export type { TracedProgram, TailCallSwitch } from './program-tracker.js';
-export { TraceRecorder, traceRun, formatTrace, formatRecord, writtenRegs, isConditionalJump } from './step-trace.js';
+export { TraceRecorder, traceRun, formatStepTrace, formatRecord, writtenRegs, isConditionalJump } from './step-trace.js';
 export type { TraceRecord, TraceOptions, TracedRun } from './step-trace.js';
 export { CoverageCollector, ProgramCoverage, totals, formatSummary, formatAnnotated, formatLcov } from './coverage.js';
 export type { CoverageTotals, LineCount, LcovOptions } from './coverage.js';

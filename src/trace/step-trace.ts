@@ -184,6 +184,6 @@ export function traceRun(
 }
 
 /** Text lines of a whole trace. */
-export function formatTrace(records: readonly TraceRecord[]): string[] {
+export function formatStepTrace(records: readonly TraceRecord[]): string[] {
   return records.flatMap(formatRecord);
 }

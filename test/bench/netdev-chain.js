@@ -23,9 +23,9 @@ function chain(bytes) {
   veth0.up = true; // ip link set veth0 up (and its peer: a veth needs both ends up)
   veth0p.up = true;
   const obj = host.loadObject(bytes);
-  for (const p of ['chain_count', 'chain_mark', 'chain_filter']) veth0.tcx('ingress').attach(obj.prog(p));
+  for (const p of ['chain_count', 'chain_mark', 'chain_filter']) veth0.tcx('ingress').attach(obj.program(p));
   veth0.tc.qdisc('clsact');
-  veth0.tc.filter({ dir: 'ingress', prio: 1, prog: obj.prog('chain_classic'), da: true });
+  veth0.tc.filter({ dir: 'ingress', prio: 1, prog: obj.program('chain_classic'), da: true });
   return { host, veth0 };
 }
 

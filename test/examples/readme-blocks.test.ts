@@ -5,7 +5,7 @@
  *     are its output and must appear, in order (`...` skips lines; an indented `#` line only
  *     continues a comment); exit status 0 unless the table below says otherwise;
  *   - ```ts/```js blocks run as a module written to a temporary file, their imports pointed at
- *     the sources (`tcxlab` → src/index.ts, `./vm/...` → vm/...), with the placeholders they use
+ *     the sources (`tcxlab` and `tcxlab/SUB` → their tsup entries), with the placeholders they use
  *     (`bytes`, `prog`, `frame`, ...) defined by a prelude from real files; a line
  *     `expr; // 'literal'` asserts that expr equals the literal. Blocks that are vitest tests are
  *     test/examples/*.example.test.ts verbatim (run by the suite itself);
@@ -62,7 +62,7 @@ const COMMANDS: Array<{ has: string; status?: number; trailingIsOutput?: boolean
 /** Placeholders of the TS blocks (by a part of the block), defined from real files. */
 const PRELUDES: Array<{ has: string; prelude: string; throws?: RegExp }> = [
   {
-    has: "import { decode, link, Memory, runProgram } from 'tcxlab';",
+    has: "import { decode, link, Memory, runProgram } from 'tcxlab/vm';",
     prelude: `import { assemble as __assemble } from '${ROOT}vm/asm.ts';
 const bytes = __assemble('mov %r0, 7\\nexit');
 const helpers = {};
@@ -70,7 +70,7 @@ const resolveLdImm64 = undefined;
 const ctxLo = 0, ctxHi = 0;`,
   },
   {
-    has: "import { compile } from './vm/jit/index.js';",
+    has: "import { compile } from 'tcxlab/vm';",
     prelude: `import { assemble as __assemble } from '${ROOT}vm/asm.ts';
 import { decode as __decode } from '${ROOT}vm/program.ts';
 import { link as __link } from '${ROOT}vm/link.ts';
@@ -82,7 +82,7 @@ const args = [], budget = 1000, packet = undefined, run = undefined;
 const opts = { args, budget };`,
   },
   {
-    has: "import { verify } from './vm/verifier/index.js';",
+    has: "import { verify } from 'tcxlab/vm';",
     prelude: `import { loadCollectionSpec as __load } from '${ROOT}loader/index.ts';
 import * as __fs from 'node:fs';
 const spec = __load(new Uint8Array(__fs.readFileSync('progs/invalid_verifier.bpf.o')));
@@ -209,16 +209,19 @@ async function checkStep(s: Step): Promise<void> {
   expect(miss, `${s.cmd}: output line not found\n--- output:\n${r.lines.slice(0, 60).join('\n')}`).toBeUndefined();
 }
 
+/** The source of `tcxlab` or `tcxlab/SUB` (package.json: exports, tsup's entry of the same name). */
+function subpathSource(sub: string | undefined): string {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  const name = sub ?? 'index';
+  expect(pkg.exports[sub ? `./${sub}` : '.'], `tcxlab${sub ? '/' + sub : ''} is in package.json exports`).toBeDefined();
+  return pkg.tsup.entry[name];
+}
+
 /** The TS module for a block: imports pointed at the sources, the prelude, `expr; // literal` checks. */
 function moduleFor(b: Block): string {
   const pre = PRELUDES.find((p) => b.lines.join('\n').includes(p.has));
   const body = b.lines
-    .map((l) =>
-      l
-        .replace(/from 'tcxlab'/, `from '${ROOT}src/index.ts'`)
-        .replace(/from 'tcxlab\/vitest'/, `from '${ROOT}src/testing/vitest.ts'`)
-        .replace(/from '\.\/([^']+)\.js'/, (_, p: string) => `from '${ROOT}${p}.ts'`),
-    )
+    .map((l) => l.replace(/from 'tcxlab(?:\/([a-z]+))?'/, (_, sub?: string) => `from '${ROOT}${subpathSource(sub)}'`))
     .map((l, i) => {
       const m = /^([^/]+?);\s*\/\/\s*('[^']*'|-?\d+(?:\.\d+)?|true|false)\s*$/.exec(l);
       if (!m || /^\s*(const|let|var|import|export)\b/.test(m[1])) return l;
@@ -253,6 +256,17 @@ describe('[readme] every code block of README.md runs', () => {
           expect(m[0], `README line ${b.line}: ${l}`).toMatch(/^\/sys\/fs\/bpf\//);
         }
       }
+    }
+  });
+
+  it('TS/JS blocks import only the package (tcxlab, its subpath exports), vitest and node: modules', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    const specs = blocks.filter((x) => x.lang === 'ts' || x.lang === 'js').flatMap((x) => x.lines.flatMap((l) => [...l.matchAll(/(?:from|import) '([^']+)'/g)].map((m) => m[1])));
+    expect(specs.length).toBeGreaterThan(10);
+    for (const m of specs) {
+      if (m === 'vitest' || m.startsWith('node:')) continue;
+      expect(m, 'a package import').toMatch(/^tcxlab(\/|$)/);
+      expect(pkg.exports[m === 'tcxlab' ? '.' : `./${m.slice('tcxlab/'.length)}`], `${m} is in package.json exports`).toBeDefined();
     }
   });
 

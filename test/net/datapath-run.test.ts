@@ -18,7 +18,7 @@ import { link } from '../../vm/link.js';
 import type { Engine } from '../../vm/engine.js';
 import { buildHelperTable } from '../../src/helpers/table.js';
 import { Host } from '../../src/net/host.js';
-import { formatTrace, type HookEvent, type NetTrace } from '../../src/net/trace.js';
+import { formatNetTrace, type HookEvent, type NetTrace } from '../../src/net/trace.js';
 
 const dir = new URL('../goldens/kfuncs/', import.meta.url);
 const obj = new Uint8Array(readFileSync(new URL('kfuncs.bpf.o', dir)));
@@ -34,7 +34,7 @@ function timerHost(engine: Engine): { host: Host; send: () => NetTrace; dump: ()
   const d = host.addDummy('d0');
   d.up = true;
   const o = host.loadObject(obj, { objectName: 'kfuncs', engine });
-  d.tcx('ingress').attach(o.prog('timer_0ns'));
+  d.tcx('ingress').attach(o.program('timer_0ns'));
   return { host, send: () => host.receive(d, frame), dump: () => o.collection.map('timers').dumpJson().entries, clock: o.collection.clock };
 }
 
@@ -67,7 +67,7 @@ describe('LD_ABS under host.send', () => {
     const host = new Host();
     const d = host.addDummy('d0');
     d.up = true;
-    d.tcx('ingress').attach(host.loadObject(readFileSync(new URL('../../progs/ldabs.bpf.o', import.meta.url)), { objectName: 'ldabs' }).prog('ldabs_filter'));
+    d.tcx('ingress').attach(host.loadObject(readFileSync(new URL('../../progs/ldabs.bpf.o', import.meta.url)), { objectName: 'ldabs' }).program('ldabs_filter'));
     const runs = golden.runs.filter((r) => r.retval_s32 !== undefined && lines[r.line - 1].trim().length >= 28);
     expect(runs.length).toBeGreaterThan(20);
     expect(runs.some((r) => r.retval_s32 !== 0)).toBe(true);
@@ -93,6 +93,6 @@ describe('faults stay typed', () => {
     const f = hooks(t)[0].tcx[0].fault;
     expect(f).toBeInstanceOf(VmFault);
     expect([(f as VmFault).code, (f as VmFault).insnIndex]).toEqual([ErrorCode.BadAccess, 1]);
-    expect(formatTrace(t)).toContain(`fault: ${f!.message}`);
+    expect(formatNetTrace(t)).toContain(`fault: ${f!.message}`);
   });
 });

@@ -9,7 +9,7 @@ import { link } from '../../vm/link.js';
 import { buildHelperTable } from '../../src/helpers/table.js';
 import { MAX_RX_ROUNDS } from '../../src/net/datapath.js';
 import type { NetProgram } from '../../src/net/prog-handle.js';
-import { formatTrace, type HookEvent } from '../../src/net/trace.js';
+import { formatNetTrace, type HookEvent } from '../../src/net/trace.js';
 import { BPF_F_INGRESS, TC_ACT } from '../../src/uapi.js';
 import { lab } from './net-helpers.js';
 
@@ -18,10 +18,10 @@ const hooks = (t: { events: { kind: string }[] }): HookEvent[] => t.events.filte
 describe('tcx then classic on one hook', () => {
   it('runs tcx programs in order, then the chain-0 filters when tcx says NEXT', () => {
     const l = lab();
-    l.veth0.tcx('ingress').attach(l.obj.prog('v0'));
-    l.veth0.tcx('ingress').attach(l.obj.prog('v1'), { before: l.obj.prog('v0') });
+    l.veth0.tcx('ingress').attach(l.obj.program('v0'));
+    l.veth0.tcx('ingress').attach(l.obj.program('v1'), { before: l.obj.program('v0') });
     l.veth0.tc.qdisc('clsact');
-    l.veth0.tc.filter({ dir: 'ingress', prio: 1, prog: l.obj.prog('v2'), da: true });
+    l.veth0.tc.filter({ dir: 'ingress', prio: 1, prog: l.obj.program('v2'), da: true });
     const t = l.host.receive(l.veth0, l.frame);
     const [h] = hooks(t);
     expect(h.tcx.map((r) => [r.prog, r.ret])).toEqual([
@@ -36,22 +36,22 @@ describe('tcx then classic on one hook', () => {
   it('TC_ACT_STOLEN ends the packet under classic tc but is NEXT under tcx (cilium#42315)', () => {
     const l = lab();
     l.ret(0, TC_ACT.TC_ACT_STOLEN);
-    l.veth0.tcx('ingress').attach(l.obj.prog('v0'));
-    l.veth0.tcx('ingress').attach(l.obj.prog('v1'));
+    l.veth0.tcx('ingress').attach(l.obj.program('v0'));
+    l.veth0.tcx('ingress').attach(l.obj.program('v1'));
     const t = l.host.receive(l.veth0, l.frame);
     expect(hooks(t)[0].tcx.map((r) => r.prog)).toEqual(['v0']); // the loop stops at the first ≠ -1
     expect(t.fate.kind).toBe('stack');
-    l.veth0.tcx('ingress').detach(l.obj.prog('v0'));
+    l.veth0.tcx('ingress').detach(l.obj.program('v0'));
     l.veth0.tc.qdisc('clsact');
-    l.veth0.tc.filter({ dir: 'ingress', prog: l.obj.prog('v0'), da: true });
+    l.veth0.tc.filter({ dir: 'ingress', prog: l.obj.program('v0'), da: true });
     expect(l.host.receive(l.veth0, l.frame).fate.kind).toBe('consumed');
   });
 
   it('TC_ACT_OK from a classic filter cuts off later filters; UNSPEC and PIPE (da) continue', () => {
     const l = lab();
     l.veth0.tc.qdisc('clsact');
-    l.veth0.tc.filter({ dir: 'ingress', prio: 1, prog: l.obj.prog('v0'), da: true });
-    l.veth0.tc.filter({ dir: 'ingress', prio: 2, prog: l.obj.prog('v1'), da: true });
+    l.veth0.tc.filter({ dir: 'ingress', prio: 1, prog: l.obj.program('v0'), da: true });
+    l.veth0.tc.filter({ dir: 'ingress', prio: 2, prog: l.obj.program('v1'), da: true });
     for (const [v, runs] of [
       [TC_ACT.TC_ACT_OK, 1],
       [TC_ACT.TC_ACT_UNSPEC, 2],
@@ -67,11 +67,11 @@ describe('tcx then classic on one hook', () => {
     const l = lab();
     l.classid(0, 0x1234);
     l.ret(0, 0);
-    l.veth0.tcx('ingress').attach(l.obj.prog('v0'));
+    l.veth0.tcx('ingress').attach(l.obj.program('v0'));
     expect(l.host.receive(l.veth0, l.frame).fate.tcIndex).toBe(0x1234);
-    l.veth0.tcx('ingress').detach(l.obj.prog('v0'));
+    l.veth0.tcx('ingress').detach(l.obj.program('v0'));
     l.veth0.tc.qdisc('clsact');
-    l.veth0.tc.filter({ dir: 'ingress', prog: l.obj.prog('v0'), da: true, classid: 0x50000 });
+    l.veth0.tc.filter({ dir: 'ingress', prog: l.obj.program('v0'), da: true, classid: 0x50000 });
     expect(l.host.receive(l.veth0, l.frame).fate.tcIndex).toBe(0x1234);
   });
 
@@ -91,9 +91,9 @@ describe('redirects', () => {
     const l = lab();
     l.redirect(0, 1, l.veth0.ifindex);
     l.ret(0, TC_ACT.TC_ACT_REDIRECT);
-    l.veth0.tcx('ingress').attach(l.obj.prog('v0'));
-    l.veth0.tcx('egress').attach(l.obj.prog('v6'));
-    l.veth1.tcx('ingress').attach(l.obj.prog('v5'));
+    l.veth0.tcx('ingress').attach(l.obj.program('v0'));
+    l.veth0.tcx('egress').attach(l.obj.program('v6'));
+    l.veth1.tcx('ingress').attach(l.obj.program('v5'));
     const t = l.host.receive(l.veth0, l.frame);
     expect(t.events.map((e) => (e.kind === 'hook' ? `${e.dev}/${e.dir}` : e.kind === 'redirect' ? `${e.how}->${e.to}/${e.dir}` : `xmit ${e.dev}`))).toEqual([
       'veth0/ingress',
@@ -103,14 +103,14 @@ describe('redirects', () => {
       'veth1/ingress',
     ]);
     expect(t.fate).toMatchObject({ kind: 'stack', dev: 'veth1' });
-    expect(formatTrace(t)).toContain('redirect veth0 -> veth0 egress');
+    expect(formatNetTrace(t)).toContain('redirect veth0 -> veth0 egress');
   });
 
   it('BPF_F_INGRESS goes into the target receive path; a down target drops', () => {
     const l = lab();
     l.redirect(0, 1, l.veth1.ifindex, BPF_F_INGRESS);
     l.ret(0, TC_ACT.TC_ACT_REDIRECT);
-    l.veth0.tcx('ingress').attach(l.obj.prog('v0'));
+    l.veth0.tcx('ingress').attach(l.obj.program('v0'));
     expect(l.host.receive(l.veth0, l.frame).fate).toMatchObject({ kind: 'stack', dev: 'veth1' });
     l.veth1.up = false;
     expect(l.host.receive(l.veth0, l.frame).fate).toMatchObject({ kind: 'drop', dev: 'veth1' });
@@ -120,7 +120,7 @@ describe('redirects', () => {
     const l = lab();
     l.redirect(6, 1, l.veth1.ifindex);
     l.ret(6, TC_ACT.TC_ACT_REDIRECT);
-    l.veth1.tcx('egress').attach(l.obj.prog('v6'));
+    l.veth1.tcx('egress').attach(l.obj.program('v6'));
     const t = l.host.send(l.veth1, l.frame, { dir: 'egress' });
     expect(t.fate.kind).toBe('drop');
     expect(l.hits()[6]).toBe(10);
@@ -130,7 +130,7 @@ describe('redirects', () => {
     const l = lab();
     l.redirect(0, 1, l.veth0.ifindex, BPF_F_INGRESS);
     l.ret(0, TC_ACT.TC_ACT_REDIRECT);
-    l.veth0.tcx('ingress').attach(l.obj.prog('v0'));
+    l.veth0.tcx('ingress').attach(l.obj.program('v0'));
     const t = l.host.receive(l.veth0, l.frame);
     expect(t.fate).toMatchObject({ kind: 'drop', reason: 'TCXLAB_LOOP_LIMIT' });
     expect(l.hits()[0]).toBe(MAX_RX_ROUNDS);
@@ -143,7 +143,7 @@ describe('redirects', () => {
     const program: NetProgram = { linked: link(code, { name: 'cloner', helpers: buildHelperTable() }), mem: l.host.kernel.memory };
     const cloner = l.host.loadProg({ name: 'cloner', program });
     l.veth1.tcx('ingress').attach(cloner);
-    l.veth0.tcx('ingress').attach(l.obj.prog('v0'));
+    l.veth0.tcx('ingress').attach(l.obj.program('v0'));
     const t = l.host.receive(l.veth1, l.frame);
     expect(t.fate).toMatchObject({ kind: 'drop', dev: 'veth1', reason: 'TC_INGRESS' });
     expect(t.fates.map((f) => [f.pkt, f.kind, f.dev])).toEqual([
@@ -176,7 +176,7 @@ describe('namespaces', () => {
     const d = c1.addDummy('d0'); // c1: lo 1, d0 2 — veth1 (2) must be renumbered
     expect(d.ifindex).toBe(2);
     l.veth1.tc.qdisc('clsact');
-    l.veth1.tcx('ingress').attach(l.obj.prog('v0'));
+    l.veth1.tcx('ingress').attach(l.obj.program('v0'));
     l.veth1.up = true;
     l.host.moveDevice(l.veth1, c1);
     expect([l.veth1.host === c1, l.veth1.ifindex, l.veth1.up, l.veth1.tc.current]).toEqual([true, 3, false, null]);
@@ -195,7 +195,7 @@ describe('trace extras', () => {
     const t = l.host.receive(l.veth0, l.frame);
     expect(t.printk).toHaveLength(1);
     expect(t.printk![0]).toMatch(/^hi/);
-    expect(formatTrace(t)).toMatch(/printk: hi/);
+    expect(formatNetTrace(t)).toMatch(/printk: hi/);
   });
 
   it('a down device receives nothing; egress SHOT reports NET_XMIT_DROP', () => {
@@ -203,7 +203,7 @@ describe('trace extras', () => {
     l.veth0.up = false;
     expect(l.host.receive(l.veth0, l.frame).fate).toMatchObject({ kind: 'drop', reason: 'DEV_READY' });
     l.ret(1, TC_ACT.TC_ACT_SHOT);
-    l.veth1.tcx('egress').attach(l.obj.prog('v1'));
+    l.veth1.tcx('egress').attach(l.obj.program('v1'));
     const t = l.host.send(l.veth1, l.frame, { dir: 'egress' });
     expect([t.fate.reason, t.xmitStatus]).toEqual(['TC_EGRESS', 1]);
   });

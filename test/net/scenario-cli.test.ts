@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
-import { Host, formatTrace, udpFrame } from '../../src/index.js';
+import { Host, formatNetTrace, udpFrame } from '../../src/index.js';
 import { readPcap, runScenario } from '../../src/net/scenario.js';
 
 const ROOT = join(__dirname, '..', '..');
@@ -37,12 +37,12 @@ describe('README examples', () => {
     const [veth0, veth1] = host.addVeth('veth0', 'veth1');
     veth0.up = veth1.up = true;
     const obj = host.loadObject(readFileSync(join(ROOT, 'progs', 'bench_chain.bpf.o')));
-    veth0.tcx('ingress').attach(obj.prog('chain_count'));
+    veth0.tcx('ingress').attach(obj.program('chain_count'));
     veth0.tc.qdisc('clsact');
-    veth0.tc.filter({ dir: 'ingress', prio: 1, handle: 1, prog: obj.prog('chain_classic'), da: true });
+    veth0.tc.filter({ dir: 'ingress', prio: 1, handle: 1, prog: obj.program('chain_classic'), da: true });
     const trace = host.send(veth0, udpFrame('10.77.0.2:4000', '10.77.0.1:7777'), { dir: 'ingress' });
     expect(trace.fate).toMatchObject({ kind: 'stack', dev: 'veth0' });
-    expect(formatTrace(trace)).toMatch(/tcx chain_count#\d+ -> TCX_NEXT \(-1\)[\s\S]*chain_classic#\d+ da: TC_ACT_OK \(0\) -> TC_ACT_OK/);
+    expect(formatNetTrace(trace)).toMatch(/tcx chain_count#\d+ -> TCX_NEXT \(-1\)[\s\S]*chain_classic#\d+ da: TC_ACT_OK \(0\) -> TC_ACT_OK/);
     const stats = obj.collection.map('chain_stats');
     const count = (i: number): bigint => {
       const v = stats.lookup(Uint8Array.of(i, 0, 0, 0));

@@ -21,9 +21,9 @@ function chainHost(): { host: Host; veth0: NetDevice; obj: LoadedObject } {
   const [veth0, peer] = host.addVeth('veth0', 'veth0p');
   veth0.up = peer.up = true;
   const obj = host.loadObject(CHAIN);
-  for (const p of ['chain_count', 'chain_mark', 'chain_filter']) veth0.tcx('ingress').attach(obj.prog(p));
+  for (const p of ['chain_count', 'chain_mark', 'chain_filter']) veth0.tcx('ingress').attach(obj.program(p));
   veth0.tc.qdisc('clsact');
-  veth0.tc.filter({ dir: 'ingress', prio: 1, prog: obj.prog('chain_classic'), da: true });
+  veth0.tc.filter({ dir: 'ingress', prio: 1, prog: obj.program('chain_classic'), da: true });
   return { host, veth0, obj };
 }
 
@@ -81,9 +81,9 @@ describe('throughput mode (trace off) decides as a traced send', () => {
         const l = lab();
         l.redirect(0, 1, l.veth0.ifindex);
         l.ret(0, TC_ACT.TC_ACT_REDIRECT);
-        l.veth0.tcx('ingress').attach(l.obj.prog('v0'));
-        l.veth0.tcx('egress').attach(l.obj.prog('v6'));
-        l.veth1.tcx('ingress').attach(l.obj.prog('v5'));
+        l.veth0.tcx('ingress').attach(l.obj.program('v0'));
+        l.veth0.tcx('egress').attach(l.obj.program('v6'));
+        l.veth1.tcx('ingress').attach(l.obj.program('v5'));
         const out: string[] = [];
         for (let k = 0; k < 3; k++) out.push(summary(l.host.receive(l.veth0, l.frame, { engine, trace })));
         out.push(JSON.stringify(l.hits()));

@@ -27,6 +27,29 @@ describe('[package] ESM + CJS', () => {
     expect(pkg.tsup.shims).toBe(true);
   });
 
+  it('every subpath export has its tsup entry and declarations, ESM and CJS; entries share chunks', () => {
+    const subs = Object.keys(pkg.exports).filter((k) => k.startsWith('./') && k !== './package.json');
+    expect(subs).toEqual(expect.arrayContaining(['./vm', './loader', './btf', './net', './runtime', './packet', './pcap', './trace', './testsuite']));
+    for (const k of subs) {
+      const name = k.slice(2);
+      expect(pkg.exports[k], k).toEqual({
+        import: { types: `./dist/${name}.d.ts`, default: `./dist/${name}.js` },
+        require: { types: `./dist/${name}.d.cts`, default: `./dist/${name}.cjs` },
+      });
+      expect(pkg.tsup.entry[name], k).toBe(pkg.tsup.dts.entry[name]);
+      expect(readFileSync(join(ROOT, pkg.tsup.entry[name]), 'utf8'), k).toMatch(/^export /m);
+    }
+    // without splitting, each CJS entry would carry its own copy of every class (instanceof across entries fails)
+    expect(pkg.tsup.splitting).toBe(true);
+  });
+
+  it('the uapi namespace module holds values only (a type there becomes a value in bundled declarations: TS2693)', () => {
+    const src = readFileSync(join(ROOT, 'vm/uapi.ts'), 'utf8');
+    expect(src).toMatch(/^export const TC_ACT = /m);
+    expect(src.match(/^export (type|interface|declare|enum) .*/gm)).toBeNull();
+    expect(readFileSync(join(ROOT, 'src/index.ts'), 'utf8')).toMatch(/^export \* as uapi from '\.\.\/vm\/uapi\.js';$/m);
+  });
+
   it('the library bundled as CommonJS loads with require() and runs', async () => {
     // inside the package (tmp/ is git-ignored) so that the bundle's require('elfy') finds node_modules
     mkdirSync(join(ROOT, 'tmp'), { recursive: true });

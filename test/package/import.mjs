@@ -19,4 +19,19 @@ assert.strictEqual(typeof tcxlab.matchers.toHaveVerdict, 'function');
 assert.strictEqual(tcxlab.matchers.toHaveVerdict.call({}, r.frames[0].outcomes.da, 'TC_ACT_STOLEN').pass, true);
 // tcxlab/vitest holds types only: an empty module at run time
 assert.deepStrictEqual(Object.keys(await import('tcxlab/vitest')), []);
+// every subpath of package.json "exports" resolves to its own ES module and loads
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+const subpaths = Object.keys(pkg.exports).filter((k) => !['.', './vitest', './package.json'].includes(k));
+const sub = {};
+for (const k of subpaths) {
+  const id = 'tcxlab' + k.slice(1);
+  assert.strictEqual(import.meta.resolve(id), new URL(`../../dist/${k.slice(2)}.js`, import.meta.url).href);
+  sub[k.slice(2)] = await import(id);
+  assert.ok(Object.keys(sub[k.slice(2)]).length > 0, id + ' exports something');
+}
+assert.strictEqual(sub.vm.BpfError, tcxlab.BpfError);
+assert.strictEqual(sub.net.Host, tcxlab.Host);
+const r0 = sub.vm.runProgram(sub.vm.link(sub.vm.decode(sub.vm.assemble('mov %r0, 7\nexit')), { name: 'demo', helpers: {} }), new sub.vm.Memory(), { args: [], budget: 10 }, 'interp');
+assert.strictEqual(r0.r0lo, 7);
+assert.ok(sub.loader.loadCollectionSpec(new Uint8Array(readFileSync(new URL('../../progs/bench_parse.bpf.o', import.meta.url)))).programs.length > 0);
 console.log('import tcxlab: ok (dist/index.js)');

@@ -98,7 +98,7 @@ describe('flow hash on the emulated netdev', () => {
     const [veth0] = host.addVeth('veth0', 'veth1');
     veth0.up = true;
     const o = host.loadObject(obj, { objectName: 'hash' });
-    veth0.tcx('ingress').attach(o.prog('flow_hash'));
+    veth0.tcx('ingress').attach(o.program('flow_hash'));
     const viaRun = ourHashes('interp');
     named.forEach(({ name, frame }, i) => {
       const t = host.receive(veth0, frame);

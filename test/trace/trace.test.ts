@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Collection } from '../../src/collection.js';
-import { formatTrace, SourceMap, traceRun, TraceRecorder, type TraceRecord } from '../../src/trace/index.js';
+import { formatStepTrace, SourceMap, traceRun, TraceRecorder, type TraceRecord } from '../../src/trace/index.js';
 import type { ProgramSpec } from '../../loader/spec.js';
 import { assemble } from '../../vm/asm.js';
 import { kernelRuns, mixedPackets, parseL4 } from './frames.js';
@@ -62,7 +62,7 @@ describe('[trace]: per-instruction traces', () => {
     expect(t.result.retval).toBe(kernel.get(udp.line)!.retval);
     // Source lines come from the target's own line info.
     expect(t.records[k].source?.file).toMatch(/tailcall\.bpf\.c$/);
-    expect(formatTrace(t.records).join('\n')).toContain('-- tail call jump_table[17]: tail_dispatch -> tail_udp');
+    expect(formatStepTrace(t.records).join('\n')).toContain('-- tail call jump_table[17]: tail_dispatch -> tail_udp');
   });
 
   it('an empty slot falls through: no switch, the dispatcher goes on after the call', () => {

@@ -15,6 +15,7 @@ import type { CliIo } from '../io.js';
 import { writePcapOut } from '../frames.js';
 import { HookCapture } from '../../pcap/hook-capture.js';
 import { addVerifyOptions, verifyMode } from '../args.js';
+import { addMockOptions, mockFromOptions } from '../mock-options.js';
 
 /** A trace event as JSON: no frame bytes, faults as {code, insn, message}. */
 function eventJson(e: TraceEvent): unknown {
@@ -48,7 +49,7 @@ export function register(program: Command, io: CliIo): void {
     .option('-q, --quiet', 'only print sends, shows, dumps and errors')
     .option('--pcap-out <file>', 'write what left each tc hook to a pcapng file (one interface per device and direction), the story in packet comments')
     .addOption(new Option('--engine <engine>', 'execution engine').choices([...ENGINES]).default('interp'));
-  addVerifyOptions(cmd).action(async (file: string, opts: { json?: boolean; quiet?: boolean; engine: Engine; pcapOut?: string; verify?: unknown }) => {
+  addMockOptions(addVerifyOptions(cmd)).action(async (file: string, opts: { json?: boolean; quiet?: boolean; engine: Engine; pcapOut?: string; verify?: unknown; env?: string; mockTime?: string; seed?: string }) => {
       let text: string;
       try {
         text = file === '-' ? await io.stdin('scenario') : Buffer.from(io.readFile(file, 'scenario')).toString('utf8');
@@ -67,6 +68,7 @@ export function register(program: Command, io: CliIo): void {
           engine: opts.engine,
           onSend,
           verify: verifyMode(opts),
+          mock: mockFromOptions(io, opts),
           onVerifierWarning: (w) => io.err(`tcxlab net: warning: the verifier rejects ${w.program} (running it anyway, --verify=warn): ${w.error.message.split('\n')[0]}\n`),
         }).steps;
       } catch (e) {

@@ -16,7 +16,7 @@ import { defaultBaseState } from '../../helpers/base.js';
 import { mockBaseState } from '../../mock-env.js';
 import { addMockOptions, mockFromOptions } from '../mock-options.js';
 import { verdictOf, type TestRunResult } from '../../test-run.js';
-import { formatTrace, traceRun } from '../../trace/index.js';
+import { formatStepTrace, traceRun } from '../../trace/index.js';
 import type { CliIo } from '../io.js';
 import { addVerifyOptions, checkArgOrder, CTX_MAX_BYTES, hexArg, intArg, tryRead, verifyMode } from '../args.js';
 import { readPacketsFile, reportInputError } from '../frames.js';
@@ -65,7 +65,7 @@ export function register(program: Command, io: CliIo): void {
       packets.forEach((p, k) => {
         io.out(`== packet ${o.packet ?? k + 1} (line ${p.line}, ${p.data.length} bytes)\n`);
         const t = traceRun(coll, prog, p.data, { ctxIn, base, limit });
-        const lines = formatTrace(t.records);
+        const lines = formatStepTrace(t.records);
         if (lines.length) io.out(lines.join('\n') + '\n');
         if (t.truncated) io.out(`... (--limit ${limit}: ${(t.result.insns ?? 0) - t.records.length} more instructions not shown)\n`);
         for (const line of base.trace.splice(0)) io.out(`printk: ${line}\n`);
