@@ -1,10 +1,10 @@
 /**
- * Seeded random ALU programs: the interpreter against a BigInt model written directly from the
+ * Seeded random ALU programs: each engine (interpreter and JIT) against a BigInt model written directly from the
  * rules of docs/isa-semantics.md §2 (independent of vm/semantics.ts). Registers r0..r9 are folded
  * into r0 at the end so that every register is compared.
  */
 import { describe, expect, it } from 'vitest';
-import { insns, r0Of } from './vm-harness.js';
+import { ENGINES, insns, onEngine } from './vm-harness.js';
 
 const M64 = (1n << 64n) - 1n;
 const M32 = 0xffffffffn;
@@ -94,10 +94,13 @@ function randomCase(seed: number): { bytes: Uint8Array; expected: bigint } {
   list.push([0x95]);
   return { bytes: insns(...list), expected: acc };
 }
+describe.each(ENGINES)('[%s]', (engine) => {
+  const { r0Of } = onEngine(engine);
 
-describe('[vm/random]: seeded ALU programs against a BigInt model', () => {
-  it.each(Array.from({ length: 200 }, (_, k) => k + 1))('seed %i', (seed) => {
-    const { bytes, expected } = randomCase(seed * 2654435761);
-    expect(r0Of(bytes)).toBe(expected);
+  describe('[vm/random]: seeded ALU programs against a BigInt model', () => {
+    it.each(Array.from({ length: 200 }, (_, k) => k + 1))('seed %i', (seed) => {
+      const { bytes, expected } = randomCase(seed * 2654435761);
+      expect(r0Of(bytes)).toBe(expected);
+    });
   });
 });
