@@ -10,7 +10,7 @@ import { ENGINES, runProgram, type Engine } from '../../vm/engine.js';
 import { buildTestRunSkb, createSkbRunState, finishTestRun } from '../../src/skb/index.js';
 import { skbHelpers } from '../../src/helpers/skb.js';
 import { hex, loadGolden, unhex, type GoldenCase } from './golden.js';
-import { interpretRaw } from './interp-run.js';
+import { runOnEngine } from './engine-run.js';
 
 const table: (HelperFn | undefined)[] = [];
 for (const [id, fn] of Object.entries(skbHelpers)) table[Number(id)] = fn;
@@ -66,7 +66,7 @@ describe.each(ENGINES)('[%s] engine + skb model + skb helpers vs kernel goldens'
     for (const c of loadGolden('ld-abs.json')) {
       const input = { data: unhex(c.packet), ctxOut: true };
       const state = createSkbRunState(new Memory(), buildTestRunSkb(input));
-      const res = interpretRaw(c.prog, state, String(c.name), engine);
+      const res = runOnEngine(c.prog, state, String(c.name), engine);
       if (res.fault) wrong.push(`${c.name}: fault ${res.fault.message}`);
       else if (res.r0lo >>> 0 !== c.kernel.retval) wrong.push(`${c.name}: kernel ${c.kernel.retval}, ours ${res.r0lo >>> 0}`);
     }

@@ -9,7 +9,7 @@ import { skbHelpers } from '../../src/helpers/skb.js';
 const table: (HelperFn | undefined)[] = [];
 for (const [id, fn] of Object.entries(skbHelpers)) table[Number(id)] = fn;
 
-export function interpretRaw(progHex: string, state: SkbRunState, name = 'case', engine: Engine = 'interp'): RunResult {
+export function runOnEngine(progHex: string, state: SkbRunState, name = 'case', engine: Engine = 'interp'): RunResult {
   const prog = link(decode(new Uint8Array(Buffer.from(progHex, 'hex'))), { name, helpers: table });
   const ctxAddr = Memory.address(state.ctx);
   const opts = { args: [[Number(ctxAddr & 0xffffffffn) | 0, Number(ctxAddr >> 32n) | 0]] as [number, number][], run: state, packet: skbPacketProvider(state.skb) };
