@@ -251,8 +251,9 @@ export const AREAS: Record<string, Area> = {
   },
   'verifier-map-compat': {
     records: 'the kernel\'s verdict on helpers given map types they may or may not take, one program per object (verifier/map-compat/kernel.json and its objects)',
+    writes: `${G}/verifier/map-compat/prog{1,2,3,4}.bpf.o, kernel.json`,
     steps: [['sh', '-c', `cd ${G}/verifier/map-compat && sh record.sh`]],
-    needs: [root, ...tool('clang-19', 'bpftool', 'llvm-objdump-19')],
+    needs: [root, { kind: 'bpffs' }, ...tool('make', 'clang-19', 'bpftool', 'llvm-objdump-19')],
   },
   vm: {
     records: 'ISA corner cases run as raw programs (vm/raw_cases.out.json)',
