@@ -9,7 +9,7 @@ import { link } from '../../vm/link.js';
 import { ENGINES, runProgram, type Engine } from '../../vm/engine.js';
 import { buildTestRunSkb, createSkbRunState, finishTestRun } from '../../src/skb/index.js';
 import { skbHelpers } from '../../src/helpers/skb.js';
-import { hex, loadGolden, unhex, type GoldenCase } from './golden.js';
+import { diffWithKernel, loadGolden, unhex, type GoldenCase } from './golden.js';
 import { runOnEngine } from './engine-run.js';
 
 const table: (HelperFn | undefined)[] = [];
@@ -28,16 +28,7 @@ function runOn(engine: Engine, c: GoldenCase) {
 
 function compare(engine: Engine, c: GoldenCase, wrong: string[]): void {
   const { res, out } = runOn(engine, c);
-  const label = String(c.name ?? `${c.kind} off ${c.off} size ${c.size}`);
-  if (res.fault) {
-    wrong.push(`${label}: fault ${res.fault.message}`);
-    return;
-  }
-  const k = c.kernel;
-  if (out.retval !== k.retval) wrong.push(`${label}: retval kernel ${k.retval}, ours ${out.retval}`);
-  const kData = k.data_out_unchanged ? c.packet : k.data_out;
-  if (kData !== undefined && hex(out.dataOut as Uint8Array) !== kData) wrong.push(`${label}: data_out`);
-  if (k.ctx_out !== undefined && hex(out.ctxOut as Uint8Array) !== k.ctx_out) wrong.push(`${label}: ctx_out`);
+  diffWithKernel(c, res, out, wrong);
 }
 
 describe.each(ENGINES)('[%s] engine + skb model + skb helpers vs kernel goldens', (engine) => {
