@@ -42,6 +42,75 @@ describe('record-goldens: the area table', () => {
     });
     expect(orphans).toEqual([]);
   });
+
+  it('every recorder anywhere under test/ (record* scripts, host-side C recorders) is registered or run by a registered script', () => {
+    const stepScripts = new Set(steps.map(scriptOf).filter((f) => existsSync(join(ROOT, f)) && statSync(join(ROOT, f)).isFile()));
+    const registeredText = [...stepScripts].map((f) => readFileSync(join(ROOT, f), 'utf8')).join('\n') + '\n' + inputsText;
+    const testFiles = walk(join(ROOT, 'test')).filter((f) => !f.startsWith('test/corpus/verifier-selftests/src/') && !f.startsWith('test/corpus/verifier-selftests/obj/'));
+    const base = (f: string): string => f.split('/').pop()!;
+    // record*.{sh,py,ts,c} and *-record.c anywhere, and C programs beside the goldens that are not BPF sources (they run on the host).
+    const recorders = testFiles.filter(
+      (f) =>
+        (/record/.test(base(f)) && /\.(sh|py|ts|c)$/.test(f) && !f.endsWith('.test.ts')) ||
+        ((f.startsWith('test/goldens/') || f.startsWith('test/corpus/')) && f.endsWith('.c') && !f.endsWith('.bpf.c') && base(f) !== 'xlated.c'),
+    );
+    expect(recorders.length).toBeGreaterThan(30);
+    const unregistered = recorders.filter((f) => f !== 'test/goldens/record.ts' && !stepScripts.has(f) && !registeredText.includes(base(f)));
+    expect(unregistered).toEqual([]);
+  });
+
+  it('every area says what it writes, and --list prints needs and writes for each', () => {
+    for (const [name, a] of Object.entries(AREAS)) expect(a.writes.length, name).toBeGreaterThan(0);
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
+    try {
+      expect(main(['--list'])).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    const text = lines.join('\n');
+    for (const [name, a] of Object.entries(AREAS)) {
+      const block = text.slice(text.indexOf(`\n${name.padEnd(18)} `));
+      expect(block, name).toMatch(/^\n\S+\s+.*\n\s+script: .*\n\s+needs: .*\n\s+writes: /);
+      expect(block).toContain(`writes: ${a.writes}`);
+    }
+  });
+});
+
+describe('BPF C sources under test/ are built by test/Makefile', () => {
+  const makefile = readFileSync(join(ROOT, 'test/Makefile'), 'utf8');
+  const recordScripts = walk(join(ROOT, 'test/goldens')).filter((f) => /\.sh$/.test(f));
+
+  it('no recording script compiles BPF C itself (one pinned build: make -C test AREA)', () => {
+    const code = (f: string): string =>
+      readFileSync(join(ROOT, f), 'utf8')
+        .split('\n')
+        .filter((l) => !/^\s*#/.test(l))
+        .join('\n');
+    const compiling = recordScripts.filter((f) => /clang(-19)?\s[^\n]*-target bpf/.test(code(f)));
+    expect(recordScripts.length).toBeGreaterThan(20);
+    expect(compiling).toEqual([]);
+  });
+
+  it('every BPF C source outside progs/ and the selftest corpus is in an area of test/Makefile', () => {
+    const sources = walk(join(ROOT, 'test')).filter((f) => f.endsWith('.bpf.c') && !f.startsWith('test/corpus/'));
+    expect(sources.length).toBeGreaterThan(40);
+    // The Makefile names each area's objects by directory (wildcards), by object, or by source (one source, several objects).
+    const covered = (src: string): boolean => {
+      const rel = src.slice('test/'.length);
+      const dir = rel.slice(0, rel.lastIndexOf('/'));
+      const obj = rel.replace(/\.c$/, '.o').replace('goldens/btf/src/', 'goldens/btf/');
+      return makefile.includes(obj) || makefile.includes(`${rel} `) || makefile.includes(`$(wildcard ${dir}/*.bpf.c`) || makefile.includes(` ${dir}/*.bpf.c`);
+    };
+    expect(sources.filter((f) => !covered(f))).toEqual([]);
+    expect(makefile).toContain('goldens/text/bpftool/xlated.o');
+  });
+
+  it('the build is pinned to clang 19 and maps debug paths', () => {
+    expect(makefile).toMatch(/CLANG\s+\?= clang-19/);
+    expect(makefile).toContain("grep -q 'clang version 19\\.'");
+    expect(makefile).toContain('-fdebug-prefix-map=');
+  });
 });
 
 describe('record-goldens: refusals', () => {

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { manifest, replay } from './run-goldens.js';
+import { ENGINES } from '../../vm/engine.js';
 
 /**
  * Goldens whose kernel answer tcxlab does not reproduce yet, each with the reason. The test
@@ -14,7 +15,7 @@ describe('[run]: `tcxlab run` reproduces the kernel goldens (test/goldens/run)',
   it('covers every recorded golden', () => {
     expect(entries.length).toBeGreaterThanOrEqual(70);
   });
-  it.each(entries.flatMap((e) => (['interp', 'jit'] as const).map((engine) => [e.name, engine, e] as const)))('%s (%s)', async (name, engine, entry) => {
+  it.each(entries.flatMap((e) => ENGINES.map((engine) => [e.name, engine, e] as const)))('%s (%s)', async (name, engine, entry) => {
     const r = await replay(entry, engine);
     if (name in KNOWN_DIFFERENT) {
       expect(isDeepStrictEqual(r.ours, r.kernel), `${name} now matches: remove it from KNOWN_DIFFERENT`).toBe(false);

@@ -7,12 +7,13 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
+import { ENGINES } from '../../vm/engine.js';
 
 const dir = new URL('../goldens/helpers2/', import.meta.url).pathname;
 
 describe('tcxlab run on test/goldens/helpers2', () => {
   for (const prog of ['misc_cases', 'dynptr_cases', 'syncookie_cases']) {
-    for (const engine of ['interp', 'jit']) {
+    for (const engine of ENGINES) {
       it(`${prog} (${engine})`, async () => {
         const io = memoryIo();
         const code = await run(['run', `${dir}helpers2.bpf.o`, prog, `${dir}packets.txt`, '--engine', engine], io);

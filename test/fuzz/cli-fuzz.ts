@@ -18,6 +18,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { run } from '../../src/cli/main.js';
+import { mulberry32 } from './rng.js';
 import { memoryIo, readFileOrFail, type CliIo, type InputKind } from '../../src/cli/io.js';
 
 /** Input categories a case belongs to (for the report). */
@@ -58,16 +59,7 @@ export const CASE_LIMITS = { ms: 20_000, outBytes: 8 << 20, errBytes: 64 << 10 }
 // ---------------------------------------------------------------- seeded randomness
 
 /** mulberry32: small, fast and good enough for picking mutations. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 class Pick {
   constructor(readonly r: () => number) {}

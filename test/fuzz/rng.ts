@@ -1,5 +1,6 @@
 /**
- * @fileoverview The fuzzers' seeded randomness: mulberry32 plus the few draws the mutators use.
+ * @fileoverview Seeded randomness for the fuzzers and the seeded test generators: mulberry32,
+ * xorshift32, plus the few draws the mutators use.
  * Every input is a pure function of (category, seed, iteration), so a failure can be regenerated.
  */
 
@@ -12,6 +13,19 @@ export function mulberry32(seed: number): () => number {
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** xorshift32: a u32 per call (never 0; a zero seed counts as 1). */
+export function xorshift32(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s;
   };
 }
 

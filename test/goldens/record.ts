@@ -1,7 +1,7 @@
 /**
  * One entry point over every script that records kernel (or tool) goldens under test/goldens/.
  *
- *   npm run record-goldens                         list the areas: script, what it records, needs
+ *   npm run record-goldens [-- --list]             list the areas: script, what it records, needs, writes
  *   npm run record-goldens -- AREA... [--oracle PATH] [--check]
  *   npm run record-goldens -- all [--oracle PATH]  every area except the ones marked "explicit"
  *
@@ -37,6 +37,8 @@ export interface Area {
   /** Commands, run in order from the repository root (argv arrays; no shell unless asked). */
   steps: string[][];
   needs: Need[];
+  /** The files it writes (first path from the repository root; the ones after a comma are beside it). */
+  writes: string;
   /** Left out of `all` (output that is not reproducible, or that only one kernel build gives). */
   explicit?: string;
   /** Inputs written by generators that are not run here. */
@@ -60,122 +62,145 @@ function netSteps(): string[][] {
 export const AREAS: Record<string, Area> = {
   run: {
     records: 'progs/ objects run through `oracle run` (test/goldens/run/*.json, from manifest.json)',
+    writes: `${G}/run/*.json (one per manifest.json entry)`,
     steps: [['bash', `${G}/run/record.sh`]],
     needs: [root, linux(6, 6), oracle, ...tool('bash', 'python3')],
     inputs: `python3 ${G}/run/gen_packets.py (packets/), python3 ${G}/run/manifest.py (manifest.json)`,
   },
   cli: {
     records: 'CLI hardening fixtures (hostile names, a 60 MiB .bss, a huge prog array slot) run through `oracle run` (cli/*.out.json)',
+    writes: `${G}/cli/{hostile,bigbss}.bpf.o, one.txt, one.bin, long.bin, hostile.out.json, hostile-set.out.json, kernel.txt`,
     steps: [['sh', `${G}/cli/record.sh`]],
-    needs: [root, oracle, ...tool('clang-19', 'python3', 'xxd')],
+    needs: [root, oracle, ...tool('make', 'clang-19', 'python3', 'xxd')],
   },
   'bench-kernel': {
     records: 'kernel BPF_PROG_TEST_RUN timing of the benchmark programs (bench-kernel/kernel-timing.json)',
+    writes: `${G}/bench-kernel/kernel-timing.json`,
     steps: [['python3', `${G}/bench-kernel/measure.py`]],
     needs: [root, oracle, ...tool('python3')],
     explicit: 'timings differ on every run',
   },
   btf: {
     records: 'BTF fixtures and what clang, llvm-objdump, bpftool and libbpf make of them (btf/), one CO-RE run through the oracle',
+    writes: `${G}/btf/NAME.{bpf.o,btf,btf.ext,bpftool.txt,bpftool-c.txt,lines.txt} for each src/NAME.bpf.c, {types,core,poison}.libbpf.txt, core.tc.bin, core.oracle.json, target.vmlinux.txt`,
     steps: [['sh', `${G}/btf/build.sh`]],
-    needs: [root, oracle, { kind: 'libbpf' }, ...tool('clang-19', 'llvm-objcopy-19', 'llvm-objdump-19', 'bpftool', 'gcc')],
+    needs: [root, oracle, { kind: 'libbpf' }, ...tool('make', 'clang-19', 'llvm-objcopy-19', 'llvm-objdump-19', 'bpftool', 'gcc')],
   },
   'btf-target': {
     records: 'the built-in CO-RE target data/btf/vmlinux.btf.br and loader/btf/default-target.ts from /sys/kernel/btf/vmlinux',
+    writes: 'data/btf/vmlinux.btf.br, loader/btf/default-target.ts (from the repository root)',
     steps: [['npx', 'tsx', `${G}/btf/gen-target.ts`]],
     needs: [linux(6, 18, true), { kind: 'file', path: '/sys/kernel/btf/vmlinux', why: 'the running kernel\'s BTF' }, ...tool('npx')],
     explicit: 'replaces the shipped vmlinux BTF with this machine\'s kernel build',
   },
   helpers: {
     records: 'bpf_trace_printk / snprintf / strtol / strncmp answers (helpers/printk.out.json)',
+    writes: `${G}/helpers/printk.bpf.o, printk.out.json`,
     steps: [['sh', `${G}/helpers/record.sh`]],
-    needs: [root, oracle, ...tool('clang-19')],
+    needs: [root, oracle, ...tool('make', 'clang-19')],
   },
   helpers2: {
     records: 'misc, dynptr, timer and syncookie helper answers (helpers2/*.out.json)',
+    writes: `${G}/helpers2/helpers2.bpf.o, *.out.json`,
     steps: [['sh', `${G}/helpers2/record.sh`]],
-    needs: [root, oracle, ...tool('clang-19')],
+    needs: [root, oracle, ...tool('make', 'clang-19')],
   },
   loader: {
     records: 'loader fixtures and what llvm-readelf, llvm-objdump and bpftool say about them (loader/)',
+    writes: `${G}/loader/*.bpf.o, stress/*.bpf.o, X.{readelf,objdump,btf}.txt, progs/X.*.txt, progs/objects.sha256`,
     steps: [['sh', `${G}/loader/record.sh`]],
-    needs: [...tool('clang-19', 'llvm-readelf-19', 'llvm-objdump-19', 'bpftool')],
+    needs: [...tool('make', 'clang-19', 'llvm-readelf-19', 'llvm-objdump-19', 'bpftool')],
   },
   'loader-xlated': {
     records: 'libbpf\'s subprogram layout as the kernel reports it after loading (loader/xlated/)',
+    writes: `${G}/loader/xlated/OBJECT.PROG.txt`,
     steps: [['sh', `${G}/loader/record-xlated.sh`]],
     needs: [root, { kind: 'bpffs' }, ...tool('bpftool')],
   },
   bpftool: {
     records: 'bpftool prog show / map dump (plain and -j) of bpftool/dump.bpf.o after one run, of typed.bpf.o\'s maps (global data included) after its frames, and of BTF-less maps (bpftool/*.kernel.*)',
+    writes: `${G}/bpftool/{dump,typed}.bpf.o, prog-show.kernel.{json,txt}, map-*.kernel.json, map-typed-*.kernel.json, raw-*.kernel.{txt,json}, kernel.txt`,
     steps: [['sh', `${G}/bpftool/record.sh`]],
-    needs: [root, { kind: 'bpffs' }, ...tool('clang-19', 'bpftool', 'xxd', 'taskset')],
+    needs: [root, { kind: 'bpffs' }, ...tool('make', 'clang-19', 'bpftool', 'xxd', 'taskset')],
   },
   'kernel-parity': {
     records: 'the bpftool calls of `run --kernel` (prog loadall, map update, prog run, map show/dump) for nine objects and their answers (kernel-parity/*/)',
+    writes: `${G}/kernel-parity/*/ (case.txt, loadall.*, run-N.*, map-M.*.json, progs.txt, maps.txt), version.json, kernel.txt`,
     steps: [['sh', `${G}/kernel-parity/record.sh`]],
     needs: [root, { kind: 'bpffs' }, ...tool('bpftool', 'xxd', 'taskset')],
   },
   mock: {
     records: 'bpf_fib_lookup / bpf_sk_lookup_tcp answers in a network namespace with routes, neighbours and a listener, beside the --env files that declare the same (mock/*.kernel.json, *.env.json)',
+    writes: `${G}/mock/*.kernel.json, *.env.json, kernel.txt`,
     steps: [['sh', `${G}/mock/record.sh`]],
     needs: [root, { kind: 'bpffs' }, ...tool('bpftool', 'ip', 'nsenter', 'python3', 'xxd', 'taskset')],
   },
   maps: {
     records: 'map probe programs run through `oracle run` (maps/*.out.json)',
+    writes: `${G}/maps/*.bpf.o, PROGRAM.out.json, kernel.txt`,
     steps: [['sh', `${G}/maps/record.sh`]],
-    needs: [root, oracle, ...tool('clang-19', 'gcc')],
+    needs: [root, oracle, ...tool('make', 'clang-19', 'gcc')],
   },
   kfuncs: {
     records: 'kfunc programs run through `oracle run`, the refused kfuncs, and the kfunc prototypes of /sys/kernel/btf/vmlinux (kfuncs/)',
+    writes: `${G}/kfuncs/*.bpf.o, *.out.json (timer_*.repeatN.out.json too), kfunc-protos.json`,
     steps: [['sh', `${G}/kfuncs/record.sh`]],
-    needs: [root, linux(6, 18), oracle, { kind: 'file', path: '/sys/kernel/btf/vmlinux', why: 'the running kernel\'s BTF' }, ...tool('clang-19', 'python3', 'bpftool')],
+    needs: [root, linux(6, 18), oracle, { kind: 'file', path: '/sys/kernel/btf/vmlinux', why: 'the running kernel\'s BTF' }, ...tool('make', 'clang-19', 'python3', 'bpftool')],
     inputs: `python3 ${G}/kfuncs/record-protos.py (run by record.sh)`,
   },
   flowhash: {
     records: 'skb flow hashes of generated frames through `oracle run` (flowhash/hash.out.json)',
+    writes: `${G}/flowhash/packets.txt, hash.bpf.o, hash.out.json`,
     steps: [['sh', `${G}/flowhash/record.sh`]],
-    needs: [root, oracle, ...tool('clang-19', 'python3')],
+    needs: [root, oracle, ...tool('make', 'clang-19', 'python3')],
     inputs: `python3 ${G}/flowhash/gen-packets.py (run by record.sh)`,
   },
   testsuite: {
     records: 'Cilium-style test objects (progs/trf_*.bpf.o) run as the Cilium runner does, through libbpf (testsuite/*.kernel.json)',
+    writes: `${G}/testsuite/*.kernel.json`,
     steps: [['sh', `${G}/testsuite/record.sh`]],
     needs: [root, { kind: 'libbpf' }, ...tool('gcc')],
   },
   'maps-syscall': {
     records: 'map creation checks, size limits and host-side element operations through bpf(2) (maps/syscall/*.out.jsonl)',
+    writes: `${G}/maps/syscall/*.out.jsonl, kernel.txt`,
     steps: [['sh', `${G}/maps/syscall/record.sh`]],
     needs: [root, { kind: 'libbpf' }, ...tool('gcc')],
   },
   net: {
     records: 'tcxlab net scenarios carried out on veths in a namespace (net/*.kernel.json)',
+    writes: `${G}/net/SCENARIO.kernel.json for each net/SCENARIO.net that has one`,
     steps: netSteps(),
     needs: [root, linux(6, 6), { kind: 'bpffs' }, ...tool('python3', 'ip', 'tc', 'bpftool', 'strace', 'nsenter')],
     inputs: `python3 ${G}/net/gen-compare.py > ${G}/net/compare.net`,
   },
-  'net-pin': {
-    records: 'the pinning fixtures net/pin_*.bpf.o (objects only, no kernel goldens)',
-    steps: [['sh', `${G}/net/build-pin.sh`]],
-    needs: [...tool('clang-19')],
+  objects: {
+    records: 'the BPF objects under test/ that have no kernel goldens of their own (test/data/mock, net/*.bpf.o), and every other one: test/Makefile, the pinned clang-19 build (`make -C test check` compares the bytes)',
+    writes: 'every BPF object test/Makefile builds (`make -C test list`): test/data/mock/mock.bpf.o, test/goldens/net/*.bpf.o and the objects of the areas above',
+    steps: [['make', '-C', 'test']],
+    needs: [...tool('make', 'clang-19')],
   },
   packet: {
     records: 'tshark\'s dissection of the packet builder catalog (packet/catalog.tshark.*)',
+    writes: `${G}/packet/catalog.pcapng, catalog.tshark.json, catalog.tshark.txt`,
     steps: [['npx', 'tsx', `${G}/packet/record.ts`]],
     needs: [...tool('npx', 'tshark')],
   },
   pcap: {
     records: 'capture files written by text2pcap, editcap and dumpcap, and what tshark reads in them (pcap/)',
+    writes: `${G}/pcap/*.pcap, *.pcapng, expected.json`,
     steps: [['bash', `${G}/pcap/record.sh`]],
     needs: [root, ...tool('bash', 'ip', 'text2pcap', 'editcap', 'dumpcap', 'tshark', 'python3')],
   },
   'pcap-out': {
     records: 'what tshark reads in tcxlab\'s --pcap-out files (pcap/pcap-out.tshark.json)',
+    writes: `${G}/pcap/pcap-out.tshark.json`,
     steps: [['npx', 'tsx', `${G}/pcap/pcap-out.ts`]],
     needs: [...tool('npx', 'tshark')],
   },
   skb: {
     records: '__sk_buff access and values, test-run skb construction, skb helpers, LD_ABS, checksums (skb/*.json)',
+    writes: `${G}/skb/{ctx-access,ctx-stores,ctx-values,sock-access,test-run-build,helpers,csum-random,ld-abs,csum-complete,test-run-attrs}.json`,
     steps: [
       ['python3', `${G}/skb/record-ctx.py`],
       ['python3', `${G}/skb/record-helpers.py`],
@@ -188,27 +213,32 @@ export const AREAS: Record<string, Area> = {
   },
   tcx: {
     records: 'tcx scripts, bpf(2) corners and qdisc-held entries (tcx/**/*.out.json)',
+    writes: `${G}/tcx/**/*.out.json (raw/probe.out.json among them)`,
     steps: [['sh', `${G}/tcx/record.sh`]],
     needs: [root, linux(6, 6), oracle, { kind: 'bpffs' }, ...tool('cc', 'tc', 'ip')],
     inputs: `python3 ${G}/tcx/random/gen.py (random/rand_*.txt)`,
   },
   'text-kernel': {
     records: 'the kernel\'s verifier-log text of every instruction of text/kernel/*.asm',
+    writes: `${G}/text/kernel/NAME.kernel.json for each NAME.asm`,
     steps: [['sh', '-c', `cd ${G}/text/kernel && sh make.sh`]],
     needs: [root, oracle, ...tool('npx', 'node')],
   },
   'text-bpftool': {
     records: 'bpftool\'s xlated dump of a clang-compiled program (text/bpftool/)',
+    writes: `${G}/text/bpftool/xlated.bpftool.txt, xlated.bin, xlated.versions.txt`,
     steps: [['sh', '-c', `cd ${G}/text/bpftool && sh make.sh`]],
-    needs: [root, { kind: 'bpffs' }, ...tool('clang-19', 'bpftool')],
+    needs: [root, { kind: 'bpffs' }, ...tool('make', 'clang-19', 'bpftool')],
   },
   'text-func-ids': {
     records: 'the running kernel\'s enum bpf_func_id (text/bpf_func_id.vmlinux.txt)',
+    writes: `${G}/text/bpf_func_id.vmlinux.txt`,
     steps: [['sh', `${G}/text/func-ids.sh`]],
     needs: [{ kind: 'file', path: '/sys/kernel/btf/vmlinux', why: 'the running kernel\'s BTF' }, ...tool('bpftool')],
   },
   verifier: {
     records: 'verifier verdicts and logs for hand-written and seeded random programs, and for every opcode byte (verifier/*.kernel.json)',
+    writes: `${G}/verifier/*.kernel.json`,
     steps: [
       ['sh', '-c', `cd ${G}/verifier && sh make.sh`],
       ['sh', '-c', `cd ${G}/verifier && CASES=ctx-cases.asm OUT=ctx-cases.kernel.json sh make.sh`],
@@ -221,20 +251,24 @@ export const AREAS: Record<string, Area> = {
   },
   'verifier-map-compat': {
     records: 'the kernel\'s verdict on helpers given map types they may or may not take, one program per object (verifier/map-compat/kernel.json and its objects)',
+    writes: `${G}/verifier/map-compat/prog{1,2,3,4}.bpf.o, kernel.json`,
     steps: [['sh', '-c', `cd ${G}/verifier/map-compat && sh record.sh`]],
-    needs: [root, ...tool('clang-19', 'bpftool', 'llvm-objdump-19')],
+    needs: [root, { kind: 'bpffs' }, ...tool('make', 'clang-19', 'bpftool', 'llvm-objdump-19')],
   },
   vm: {
     records: 'ISA corner cases run as raw programs (vm/raw_cases.out.json)',
+    writes: `${G}/vm/raw_cases.out.json`,
     steps: [['sh', `${G}/vm/record.sh`]],
     needs: [root, oracle],
     inputs: `python3 ${G}/vm/gen_raw_cases.py (raw_cases.txt)`,
   },
   'verifier-selftests': {
     records: 'the kernel\'s verdicts on the Linux 6.12 verifier selftests (test/corpus/verifier-selftests/)',
+    writes: 'test/goldens/verifier-selftests/FILE.json (through test/corpus/verifier-selftests/goldens.ts)',
     steps: [['bash', 'test/corpus/verifier-selftests/record.sh']],
     needs: [root, ...tool('bash', 'gcc')],
     explicit: 'needs the objects and libbpf 1.5 built first by test/corpus/verifier-selftests/build.sh',
+    inputs: 'bash test/corpus/verifier-selftests/build.sh (obj/*.bpf.o, manifest.json, and libbpf 1.5 in its WORK directory)',
   },
 };
 
@@ -294,8 +328,9 @@ function missing(n: Need, oraclePath: string | undefined): string | null {
   }
 }
 
-/** The script a step runs, for the listing: `cd DIR && sh make.sh` is DIR/make.sh. */
+/** The script a step runs, for the listing: `cd DIR && sh make.sh` is DIR/make.sh, `make -C DIR` is DIR/Makefile. */
 export function scriptOf(step: string[]): string {
+  if (step[0] === 'make' && step[1] === '-C') return `${step[2]}/Makefile`;
   const cmd = step[0] === 'sh' && step[1] === '-c' ? step[2] : step.join(' ');
   const cd = /^cd (\S+) && (?:\S+=\S+ )*sh (\S+)/.exec(cmd);
   if (cd) return `${cd[1]}/${cd[2]}`;
@@ -303,12 +338,13 @@ export function scriptOf(step: string[]): string {
 }
 
 function list(): void {
-  console.log('npm run record-goldens -- AREA... | all  [--oracle PATH] [--check]\n');
+  console.log('npm run record-goldens -- AREA... | all  [--oracle PATH] [--check]   (--list: this list)\n');
   for (const [name, a] of Object.entries(AREAS)) {
     const scripts = [...new Set(a.steps.map(scriptOf))];
     console.log(`${name.padEnd(18)} ${a.records}`);
     console.log(`${''.padEnd(18)} script: ${scripts.join(', ')}`);
     console.log(`${''.padEnd(18)} needs: ${a.needs.map(describeNeed).join(', ') || 'nothing special'}`);
+    console.log(`${''.padEnd(18)} writes: ${a.writes}`);
     if (a.inputs) console.log(`${''.padEnd(18)} inputs written by: ${a.inputs}`);
     if (a.explicit) console.log(`${''.padEnd(18)} not in "all": ${a.explicit}`);
   }
@@ -328,7 +364,7 @@ export function main(argv: string[]): number {
       }
     } else if (a.startsWith('--oracle=')) oraclePath = a.slice('--oracle='.length);
     else if (a === '--check') check = true;
-    else if (a === '-h' || a === '--help') names.push('list');
+    else if (a === '-h' || a === '--help' || a === '--list') names.push('list');
     else names.push(a);
   }
   if (names.length === 0 || names.includes('list')) {

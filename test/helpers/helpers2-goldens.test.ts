@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Collection } from '../../src/collection.js';
-import type { Engine } from '../../vm/engine.js';
+import { ENGINES, type Engine } from '../../vm/engine.js';
 import { siphash24 } from '../../src/helpers/syncookie.js';
 
 const dir = new URL('../goldens/helpers2/', import.meta.url);
@@ -42,7 +42,7 @@ function replay(prog: string, engine: Engine, between?: (c: Collection) => void)
   return { c, k, runs, ours: ours(c), kernel: bss(k.maps['helpers2.bss'].entries[0][1]) };
 }
 
-describe.each<Engine>(['interp', 'jit'])('helpers2 goldens (%s)', (engine) => {
+describe.each(ENGINES)('helpers2 goldens (%s)', (engine) => {
   it('misc_cases: task, cgroup, probe_read_user, pidns, sockets, perf_event_read, branch snapshot', () => {
     const { ours: o, kernel: k } = replay('misc_cases', engine);
     // Per-boot values, asserted structurally: the task pointer is non-zero and the same through

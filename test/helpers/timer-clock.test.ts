@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Collection } from '../../src/collection.js';
-import type { Engine } from '../../vm/engine.js';
+import { ENGINES } from '../../vm/engine.js';
 
 const obj = new Uint8Array(readFileSync(new URL('../goldens/helpers2/helpers2.bpf.o', import.meta.url)));
 const frame = Uint8Array.from(Buffer.from('000000000000ffffffffffff08004500001c0001000040117ccc7f0000017f000001', 'hex'));
@@ -29,7 +29,7 @@ function pval(c: Collection, n: number): { count: bigint; last: bigint; first: b
   return { count: dv.getBigUint64(16, true), last: dv.getBigUint64(24, true), first: dv.getBigUint64(32, true) };
 }
 
-describe.each<Engine>(['interp', 'jit'])('advanceClock (%s)', (engine) => {
+describe.each(ENGINES)('advanceClock (%s)', (engine) => {
   it('fires an absolute BOOTTIME timer at its expiry, and a callback re-arms it', () => {
     const c = Collection.load(obj, { objectName: 'helpers2', engine });
     c.clock.bootOffsetNs = 5_000n * MS; // boot = mono + 5 s: the ABS expiry must be converted

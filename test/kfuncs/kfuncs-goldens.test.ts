@@ -11,7 +11,7 @@ import { loadCollectionSpec } from '../../loader/index.js';
 import { KFUNC_RECORDS, KFUNCS_BY_NAME, kfuncCallRefusal } from '../../vm/kfuncs.js';
 import { CallSrc, Op } from '../../vm/isa.js';
 import { BpfError, RelocationError } from '../../vm/errors.js';
-import type { Engine } from '../../vm/engine.js';
+import { ENGINES } from '../../vm/engine.js';
 
 const dir = new URL('../goldens/kfuncs/', import.meta.url);
 const file = (n: string): Uint8Array => new Uint8Array(readFileSync(new URL(n, dir)));
@@ -92,7 +92,7 @@ describe('loader: kfunc calls bound by name, prototypes checked as libbpf does',
     expect(hex(r.dataOut)).toBe(hex(want));
   });
 
-  it.each<Engine>(['interp', 'jit'])('__weak externs and bpf_ksym_exists as libbpf 1.1 and the kernel (%s)', (engine) => {
+  it.each(ENGINES)('__weak externs and bpf_ksym_exists as libbpf 1.1 and the kernel (%s)', (engine) => {
     const k = json('weak_kfuncs.out.json');
     const c = Collection.load(file('weak.bpf.o'), { objectName: 'weak', engine });
     frames('packets.txt').forEach((f, i) => expect(c.run('weak_kfuncs', f).retval).toBe(k.runs[i].retval));
@@ -121,7 +121,7 @@ function res(hexValue: string, n = 64): bigint[] {
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-describe.each<Engine>(['interp', 'jit'])('kfunc goldens (%s)', (engine) => {
+describe.each(ENGINES)('kfunc goldens (%s)', (engine) => {
   const cases: [prog: string, object: string, slots: number[]][] = [
     ['dynptr_skb_cases', 'kfuncs', range(0, 38)],
     ['iter_cases', 'kfuncs', range(40, 48)],

@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Collection } from '../../src/collection.js';
-import type { Engine } from '../../vm/engine.js';
+import { ENGINES } from '../../vm/engine.js';
 
 const dir = new URL('../goldens/kfuncs/', import.meta.url);
 const obj = new Uint8Array(readFileSync(new URL('kfuncs.bpf.o', dir)));
@@ -28,7 +28,7 @@ for (const p of ['timer_0ns', 'timer_1ns', 'timer_1us', 'timer_100us', 'timer_1m
   if (['timer_0ns', 'timer_1ns', 'timer_1us', 'timer_1s'].includes(p)) cases.push([p, '.repeat10000', 10000]);
 }
 
-describe.each<Engine>(['jit', 'interp'])('timers fire within a test run as in the kernel (%s)', (engine) => {
+describe.each(ENGINES)('timers fire within a test run as in the kernel (%s)', (engine) => {
   // 10,000 runs with as many callbacks: once, on the faster engine (a test must stay near 1 s).
   it.each(cases.filter((x) => engine === 'jit' || x[2] !== 10000))('%s%s: retvals and the map dumped after the runs', (prog, suffix, repeat) => {
     const k = json(`${prog}${suffix}.out.json`);

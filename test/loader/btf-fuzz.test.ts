@@ -7,18 +7,11 @@ import {
   applyCoreRelocations, btfMapDefinitions, builtinTargetBtf, parseBtf, parseBtfExt, writeBtf, type Btf,
 } from '../../loader/btf/index.js';
 import { BtfError } from '../../vm/errors.js';
+import { xorshift32 } from '../fuzz/rng.js';
 import { golden } from './btf-goldens.js';
 
 /** xorshift32: deterministic. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13; s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
-    return s;
-  };
-}
+const rng = xorshift32;
 
 function mutate(src: Uint8Array, r: () => number): Uint8Array {
   const b = src.slice();

@@ -6,19 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { BpfError } from '../../vm/errors.js';
 import { loadCollectionSpec } from '../../loader/index.js';
+import { mulberry32 } from '../fuzz/rng.js';
 import { goldenObjects, readBytes } from './goldens.js';
 
-/** mulberry32: a small seeded PRNG, so every run mutates the same way. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG, so every run mutates the same way. */
+const prng = mulberry32;
 
 const INTERESTING = [0, 1, 7, 8, 0x7f, 0x80, 0xff, 0xffff, 0x7fffffff, 0x80000000, 0xffffffff];
 

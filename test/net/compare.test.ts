@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compare, compareScenario, type ComparePath, type CompareResult } from '../../src/net/compare.js';
 import { BpfError, UsageError } from '../../vm/errors.js';
+import { ENGINES } from '../../vm/engine.js';
 
 const ROOT = join(__dirname, '..', '..');
 const DIR = join(ROOT, 'test', 'goldens', 'net');
@@ -85,7 +86,7 @@ describe('compare vs the kernel (test/goldens/net/compare.net)', () => {
       for (const c of cs) expect(Object.keys(c.fate).sort()).toEqual(['da', 'nonda', 'tcx']);
     }
   });
-  for (const [engine, dir] of [['interp', 'ingress'], ['jit', 'ingress'], ['interp', 'egress'], ['jit', 'egress']] as const) {
+  for (const [engine, dir] of (['ingress', 'egress'] as const).flatMap((d) => ENGINES.map((e) => [e, d] as const))) {
     it(`every path's fate and run counts are the kernel's (${dir}, ${engine})`, () => {
       const cases = dir === 'ingress' ? CASES : EGRESS;
       const r = compare(OBJ, ['first', 'second'], cases.map((c) => c.frame), { engine, dir });

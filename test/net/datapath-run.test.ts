@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { assembleProgram } from '../../vm/asm.js';
 import { ErrorCode, VmFault } from '../../vm/errors.js';
 import { link } from '../../vm/link.js';
-import type { Engine } from '../../vm/engine.js';
+import { ENGINES, type Engine } from '../../vm/engine.js';
 import { buildHelperTable } from '../../src/helpers/table.js';
 import { Host } from '../../src/net/host.js';
 import { formatNetTrace, type HookEvent, type NetTrace } from '../../src/net/trace.js';
@@ -38,7 +38,7 @@ function timerHost(engine: Engine): { host: Host; send: () => NetTrace; dump: ()
   return { host, send: () => host.receive(d, frame), dump: () => o.collection.map('timers').dumpJson().entries, clock: o.collection.clock };
 }
 
-describe.each<Engine>(['interp', 'jit'])('bpf_timer under host.send (%s)', (engine) => {
+describe.each(ENGINES)('bpf_timer under host.send (%s)', (engine) => {
   it('init / set_callback / start work on a tcx hook; the 0 ns timer fires after each run, as in the kernel', () => {
     const { send, dump } = timerHost(engine);
     const traces = kernel.runs.map(() => send());

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/net/scenario.js';
+import { ENGINES } from '../../vm/engine.js';
 
 const DIR = join(__dirname, '..', 'goldens', 'net');
 const ROOT = join(__dirname, '..', '..');
@@ -44,7 +45,7 @@ describe('net scenarios vs the kernel', () => {
   it('has recordings', () => {
     expect(goldens.length).toBeGreaterThanOrEqual(3);
   });
-  for (const [name, engine] of goldens.flatMap((g) => [[g, 'interp'] as const, [g, 'jit'] as const])) {
+  for (const [name, engine] of goldens.flatMap((g) => ENGINES.map((e) => [g, e] as const))) {
     it(`${name} (${engine})`, () => {
       const kernel = JSON.parse(readFileSync(join(DIR, `${name}.kernel.json`), 'utf8')) as { steps: KernelStep[] };
       const text = readFileSync(join(DIR, `${name}.net`), 'utf8');

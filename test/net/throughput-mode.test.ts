@@ -13,6 +13,7 @@ import { udpFrame } from '../../src/net/scenario.js';
 import type { NetTrace } from '../../src/net/trace.js';
 import { TC_ACT } from '../../src/uapi.js';
 import { lab } from './net-helpers.js';
+import { ENGINES } from '../../vm/engine.js';
 
 const CHAIN = readFileSync(join(__dirname, '..', '..', 'progs', 'bench_chain.bpf.o'));
 
@@ -59,7 +60,7 @@ function frames(): Uint8Array[] {
 }
 
 describe('throughput mode (trace off) decides as a traced send', () => {
-  for (const engine of ['interp', 'jit'] as const) {
+  for (const engine of ENGINES) {
     it(`bench_chain, 3 tcx + cls_bpf, frame by frame [${engine}]`, () => {
       const a = chainHost();
       const b = chainHost();

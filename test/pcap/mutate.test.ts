@@ -9,22 +9,13 @@ import { describe, expect, it } from 'vitest';
 import { BpfError } from '../../vm/errors.js';
 import { dissect } from '../../src/packet/index.js';
 import { parseFrames } from '../../src/pcap/index.js';
+import { xorshift32 } from '../fuzz/rng.js';
 import { CATALOG } from '../packet/catalog.js';
 
 const DIR = join(__dirname, '..', 'goldens', 'pcap');
 
 /** xorshift32: the same mutations on every run. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
+const rng = xorshift32;
 
 describe('reader: mutated files', () => {
   for (const name of ['eth.pcapng', 'eth-us.pcap', 'any-sll2.pcapng', 'any-sll.pcap', 'raw.pcapng']) {

@@ -8,7 +8,8 @@ import { Memory } from '../../vm/memory.js';
 import { buildTestRunSkb, createSkbRunState, finishTestRun, BPF_F_TEST_SKB_CHECKSUM_COMPLETE } from '../../src/skb/index.js';
 import { ERRNO } from '../../src/uapi.js';
 import { hex, loadGolden, unhex } from './golden.js';
-import { interpretRaw } from './interp-run.js';
+import { ENGINES } from '../../vm/engine.js';
+import { runOnEngine } from './engine-run.js';
 
 interface CsumRun {
   err: number;
@@ -18,14 +19,14 @@ interface CsumRun {
 
 describe('CHECKSUM_COMPLETE test runs', () => {
   const cases = loadGolden('csum-complete.json');
-  it('errno (EBADMSG or 0), retval and data_out match the kernel', () => {
+  it.each(ENGINES)('[%s] errno (EBADMSG or 0), retval and data_out match the kernel', (engine) => {
     const wrong: string[] = [];
     for (const c of cases) {
       const k = c.kernel as unknown as CsumRun;
       const input = { data: unhex(c.packet), flags: BPF_F_TEST_SKB_CHECKSUM_COMPLETE };
       const skb = buildTestRunSkb(input);
       const state = createSkbRunState(new Memory(), skb);
-      const res = interpretRaw(c.prog, state, String(c.name));
+      const res = runOnEngine(c.prog, state, String(c.name), engine);
       expect(res.fault).toBeUndefined();
       const out = finishTestRun(skb, input, res.r0lo);
       const err = out.errno ? ERRNO[out.errno as keyof typeof ERRNO] : 0;

@@ -4,7 +4,8 @@ import { ErrnoError } from '../../vm/errors.js';
 import { buildTestRunSkb, checkCtxAccess, checkSockAccess, createSkbRunState, finishTestRun } from '../../src/skb/index.js';
 import { hex, loadGolden, unhex, type GoldenCase } from './golden.js';
 import { runRaw } from './raw-runner.js';
-import { interpretRaw } from './interp-run.js';
+import { ENGINES } from '../../vm/engine.js';
+import { runOnEngine } from './engine-run.js';
 
 function run(c: GoldenCase) {
   const input = { data: unhex(c.packet), ctxIn: c.ctx ? unhex(c.ctx) : undefined, ctxOut: c.ctxOut };
@@ -105,12 +106,12 @@ describe('bpf_sock view of the test-run socket (skb->sk and bpf_sk_fullsock)', (
     }
     expect(wrong).toEqual([]);
   });
-  it('loaded values match (IPv4 and IPv6 sockets)', () => {
+  it.each(ENGINES)('[%s] loaded values match (IPv4 and IPv6 sockets)', (engine) => {
     const wrong: string[] = [];
     for (const c of cases.filter((x) => x.kernel.loaded)) {
       const input = { data: unhex(c.packet) };
       const state = createSkbRunState(new Memory(), buildTestRunSkb(input));
-      const res = interpretRaw(c.prog, state);
+      const res = runOnEngine(c.prog, state, 'case', engine);
       if (res.fault || res.r0lo >>> 0 !== c.kernel.retval) {
         wrong.push(`${c.packetName} ${c.kind} off ${c.off} size ${c.size}: kernel ${c.kernel.retval}, ours ${res.r0lo >>> 0}`);
       }

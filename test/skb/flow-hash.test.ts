@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { Collection } from '../../src/collection.js';
 import { siphash24 } from '../../src/helpers/syncookie.js';
 import { DEFAULT_FLOW_HASH_KEY, type FlowHashKey } from '../../src/skb/flow-hash.js';
-import type { Engine } from '../../vm/engine.js';
+import { ENGINES, type Engine } from '../../vm/engine.js';
 
 const dir = new URL('../goldens/flowhash/', import.meta.url);
 const obj = new Uint8Array(readFileSync(new URL('hash.bpf.o', dir)));
@@ -41,7 +41,7 @@ describe('flow hash: the frames the kernel hashes alike, we hash alike', () => {
     expect(kernel.runs.every((r: any) => r.err === 0 && r.retval !== 0)).toBe(true);
   });
   const kclasses = classes(kernel.runs.map((r: any) => r.retval));
-  it.each<Engine>(['interp', 'jit'])('%s: same partition as the kernel, frame by frame', (engine) => {
+  it.each(ENGINES)('%s: same partition as the kernel, frame by frame', (engine) => {
     const ours = classes(ourHashes(engine));
     for (let i = 0; i < named.length; i++) expect([named[i].name, ours[i]]).toEqual([named[i].name, kclasses[i]]);
   });

@@ -16,7 +16,7 @@ import { interpret } from '../../vm/interpreter.js';
 import { compile, runJit } from '../../vm/jit/index.js';
 import { buildTestRunSkb, createSkbRunState, finishTestRun, SKB_CTX_REWRITE, type SkbRunState } from '../../src/skb/index.js';
 import { skbHelpers } from '../../src/helpers/skb.js';
-import { hex, loadGolden, unhex, type GoldenCase } from './golden.js';
+import { diffWithKernel, loadGolden, unhex, type GoldenCase } from './golden.js';
 import { insns } from '../vm/vm-harness.js';
 
 const table: (HelperFn | undefined)[] = [];
@@ -43,16 +43,7 @@ function runJitCase(c: GoldenCase) {
 function compare(c: GoldenCase, wrong: string[], direct: { n: number }): void {
   const { res, out, prog } = runJitCase(c);
   if (rewritten(prog)) direct.n++;
-  const label = String(c.name ?? `${c.kind} off ${c.off} size ${c.size}`);
-  if (res.fault) {
-    wrong.push(`${label}: fault ${res.fault.message}`);
-    return;
-  }
-  const k = c.kernel;
-  if (out.retval !== k.retval) wrong.push(`${label}: retval kernel ${k.retval}, ours ${out.retval}`);
-  const kData = k.data_out_unchanged ? c.packet : k.data_out;
-  if (kData !== undefined && hex(out.dataOut as Uint8Array) !== kData) wrong.push(`${label}: data_out`);
-  if (k.ctx_out !== undefined && hex(out.ctxOut as Uint8Array) !== k.ctx_out) wrong.push(`${label}: ctx_out`);
+  diffWithKernel(c, res, out, wrong);
 }
 
 const CHUNK = 250;

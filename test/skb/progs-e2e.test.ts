@@ -1,5 +1,5 @@
 /**
- * End to end on clang-built objects: progs/*.bpf.o through the loader, the interpreter, the
+ * End to end on clang-built objects: progs/*.bpf.o through the loader, each engine (interpreter and JIT), the
  * test-run skb and the skb helpers, against the kernel's `oracle run` goldens of
  * test/goldens/run (manifest.json). Only entries whose program needs no map or global data (no
  * pseudo lddw), no map presets and no CO-RE are replayed here: maps belong to the integration
@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCollectionSpec } from '../../loader/index.js';
 import { decode, type HelperFn, type LinkedProgram } from '../../vm/program.js';
 import { link } from '../../vm/link.js';
-import { interpret } from '../../vm/interpreter.js';
+import { ENGINES, runProgram } from '../../vm/engine.js';
 import { Memory } from '../../vm/memory.js';
 import { ctxArg, runSkbTestRun, skbPacketProvider } from '../../src/skb/index.js';
 import { skbHelpers } from '../../src/helpers/skb.js';
@@ -70,7 +70,7 @@ const usable = manifest.goldens
     return Array.isArray(out.runs);
   });
 
-describe('progs/ objects end to end (loader + interpreter + skb runtime) vs oracle run', () => {
+describe.each(ENGINES)('[%s] progs/ objects end to end (loader + engine + skb runtime) vs oracle run', (engine) => {
   it('covers the map-free skb programs (vlan, encap, skb fields...)', () => {
     const names = usable.map((u) => u.e.name);
     expect(names).toEqual(expect.arrayContaining(['vlan.vlan_push_pop', 'encap.adjust_room_probe']));
@@ -86,7 +86,7 @@ describe('progs/ objects end to end (loader + interpreter + skb runtime) vs orac
         let r;
         try {
           r = runSkbTestRun(new Memory(), input, (st) =>
-            interpret(prog, st.mem, { args: [ctxArg(st)], run: st, packet: skbPacketProvider(st.skb) }),
+            runProgram(prog, st.mem, { args: [ctxArg(st)], run: st, packet: skbPacketProvider(st.skb) }, engine),
           );
         } catch (err) {
           if (!(err instanceof ErrnoError)) throw err;

@@ -8,7 +8,8 @@ import { Memory } from '../../vm/memory.js';
 import { runSkbTestRun } from '../../src/skb/index.js';
 import { ERRNO } from '../../src/uapi.js';
 import { hex, loadGolden, unhex } from './golden.js';
-import { interpretRaw } from './interp-run.js';
+import { ENGINES } from '../../vm/engine.js';
+import { runOnEngine } from './engine-run.js';
 
 interface AttrRun {
   err: number;
@@ -18,7 +19,7 @@ interface AttrRun {
   ctx_out?: string;
 }
 
-describe('BPF_PROG_TEST_RUN attributes', () => {
+describe.each(ENGINES)('[%s] BPF_PROG_TEST_RUN attributes', (engine) => {
   for (const c of loadGolden('test-run-attrs.json')) {
     it(String(c.name), () => {
       const k = c.kernel as unknown as AttrRun;
@@ -29,7 +30,7 @@ describe('BPF_PROG_TEST_RUN attributes', () => {
         ctxOut: c.ctx_size_out !== undefined,
         ctxSizeOut: c.ctx_size_out as number | undefined,
       };
-      const r = runSkbTestRun(new Memory(), input, (st) => interpretRaw(c.prog, st));
+      const r = runSkbTestRun(new Memory(), input, (st) => runOnEngine(c.prog, st, String(c.name), engine));
       expect(r.fault).toBeUndefined();
       expect(r.errno ? ERRNO[r.errno as keyof typeof ERRNO] : 0).toBe(k.err);
       expect(r.retval).toBe(k.retval);

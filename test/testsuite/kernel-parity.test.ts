@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runTestSuite, type GroupResult } from '../../src/testsuite/runner.js';
+import { ENGINES } from '../../vm/engine.js';
 
 interface KernelStep {
   kind: string;
@@ -28,7 +29,7 @@ const NOT_RUN: Record<string, string> = { xdp_only: 'XDP test programs: tcxlab r
 
 for (const obj of ['trf_pass', 'trf_fail']) {
   const kernel = JSON.parse(readFileSync(`test/goldens/testsuite/${obj}.kernel.json`, 'utf8')) as { groups: KernelGroup[] };
-  for (const engine of ['interp', 'jit'] as const) {
+  for (const engine of ENGINES) {
     describe(`[testsuite] ${obj}.bpf.o (${engine}) gives the kernel's runs`, () => {
       const ours = runTestSuite(readFileSync(`progs/${obj}.bpf.o`), { objectName: `${obj}.bpf.o`, engine });
       it('finds the same groups in the same order', () => {

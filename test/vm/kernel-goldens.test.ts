@@ -1,6 +1,6 @@
 /**
  * Replays the kernel-made ISA goldens (test/goldens/vm/raw_cases.*, see its README): each
- * program runs under the interpreter and must give the kernel's retval (r0 as u32) and, where
+ * program runs under each engine (interpreter and JIT) and must give the kernel's retval (r0 as u32) and, where
  * the program writes the packet or the ctx, the kernel's data_out / ctx_out bytes.
  *
  * The VM has no skb: a minimal ctx (len 0, mark 8, protocol 16, data 76, data_end 80, the
@@ -12,10 +12,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../vm/errors.js';
-import { interpret } from '../../vm/interpreter.js';
 import { Memory } from '../../vm/memory.js';
 import type { HelperFn, PacketProvider, RunResult } from '../../vm/program.js';
-import { hexToBytes, linkBytes } from './vm-harness.js';
+import { ENGINES, hexToBytes, linkBytes, onEngine } from './vm-harness.js';
 
 const goldens = fileURLToPath(new URL('../goldens/vm/', import.meta.url));
 
@@ -133,36 +132,39 @@ helpers[5] = (call) => {
   call.regs.lo[0] = 123456;
   call.regs.hi[0] = 0;
 };
+describe.each(ENGINES)('[%s]', (engine) => {
+  const { run } = onEngine(engine);
 
-describe('[vm/kernel-goldens]: raw ISA cases answered by Linux 6.18', () => {
-  it('every case has a kernel answer', () => {
-    expect(cases.length).toBe(kernel.size);
-    for (const c of cases) expect(kernel.has(c.name), c.name).toBe(true);
-  });
-
-  it.each(cases.map((c) => [c.name, c] as const))('%s', (name, c) => {
-    const k = kernel.get(name)!;
-    const mem = new Memory();
-    const skb = makeSkb(mem, c.pkt, c.ctx);
-    const r = interpret(linkBytes(hexToBytes(c.prog), helpers), mem, {
-      args: [[Memory.lo(0), skb.ctx.hi]],
-      packet: skb.provider,
-      budget: 100_000,
+  describe('[vm/kernel-goldens]: raw ISA cases answered by Linux 6.18', () => {
+    it('every case has a kernel answer', () => {
+      expect(cases.length).toBe(kernel.size);
+      for (const c of cases) expect(kernel.has(c.name), c.name).toBe(true);
     });
-    if (!k.loaded) {
-      expect(REJECTED[name], `${name}: kernel rejected it; say what the VM does`).toBeDefined();
-      REJECTED[name](r);
-      return;
-    }
-    if (k.err !== 0) {
-      expect(TEST_RUN_ERRORS.has(name), `${name}: err ${k.err}`).toBe(true);
-      return;
-    }
-    expect(r.fault).toBeUndefined();
-    expect(r.r0lo).toBe(k.retval);
-    expect(Buffer.from(skb.pkt).toString('hex')).toBe(k.data_out);
-    if (c.ctx !== undefined && k.ctx_out !== undefined) {
-      expect(skb.mark()).toBe(Buffer.from(k.ctx_out, 'hex').readUInt32LE(8));
-    }
+
+    it.each(cases.map((c) => [c.name, c] as const))('%s', (name, c) => {
+      const k = kernel.get(name)!;
+      const mem = new Memory();
+      const skb = makeSkb(mem, c.pkt, c.ctx);
+      const r = run(linkBytes(hexToBytes(c.prog), helpers), mem, {
+        args: [[Memory.lo(0), skb.ctx.hi]],
+        packet: skb.provider,
+        budget: 100_000,
+      });
+      if (!k.loaded) {
+        expect(REJECTED[name], `${name}: kernel rejected it; say what the VM does`).toBeDefined();
+        REJECTED[name](r);
+        return;
+      }
+      if (k.err !== 0) {
+        expect(TEST_RUN_ERRORS.has(name), `${name}: err ${k.err}`).toBe(true);
+        return;
+      }
+      expect(r.fault).toBeUndefined();
+      expect(r.r0lo).toBe(k.retval);
+      expect(Buffer.from(skb.pkt).toString('hex')).toBe(k.data_out);
+      if (c.ctx !== undefined && k.ctx_out !== undefined) {
+        expect(skb.mark()).toBe(Buffer.from(k.ctx_out, 'hex').readUInt32LE(8));
+      }
+    });
   });
 });

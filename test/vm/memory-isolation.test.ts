@@ -13,7 +13,7 @@ import { link } from '../../vm/link.js';
 import { Memory } from '../../vm/memory.js';
 import { decode, type LinkedProgram } from '../../vm/program.js';
 import { verify } from '../../vm/verifier/index.js';
-import type { Engine } from '../../vm/engine.js';
+import { ENGINES } from '../../vm/engine.js';
 import { buildHelperTable } from '../../src/helpers/table.js';
 import { createMap } from '../../src/maps/create.js';
 import { createMapEnv, type BpfMap } from '../../src/maps/types.js';
@@ -23,7 +23,6 @@ import { SCHED_CLS_TYPE } from '../../src/skb/verifier-type.js';
 import { testRun } from '../../src/test-run.js';
 import { BPF_MAP_TYPE } from '../../src/uapi.js';
 
-const ENGINES: Engine[] = ['interp', 'jit'];
 
 /** A UDP/IPv4 frame of 64 bytes. */
 const FRAME = new Uint8Array(Buffer.from(

@@ -14,17 +14,10 @@
  * re-initialised after calls.
  */
 import { Op } from '../../vm/isa.js';
+import { mulberry32 } from '../fuzz/rng.js';
 
 /** Deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = mulberry32;
 
 /** Helper ids the generated programs call. */
 export const MIX_HELPER = 1;

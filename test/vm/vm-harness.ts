@@ -1,8 +1,10 @@
 /**
- * @fileoverview Small builders for the VM tests: assemble + link + run, hex helpers.
+ * @fileoverview Small builders for the VM tests: assemble + link + run on a chosen engine, hex helpers.
+ * Engine-agnostic suites run under every engine with `describe.each(ENGINES)` and take their
+ * runners from `onEngine(engine)`.
  */
 import { asm } from '../../vm/asm.js';
-import { interpret } from '../../vm/interpreter.js';
+import { ENGINES, runProgram, type Engine } from '../../vm/engine.js';
 import { link } from '../../vm/link.js';
 import { Memory } from '../../vm/memory.js';
 import { decode, type HelperTable, type LinkedProgram, type RunOptions, type RunResult } from '../../vm/program.js';
@@ -14,16 +16,28 @@ export function linkBytes(bytes: Uint8Array, helpers: HelperTable = [], name = '
   return link(decode(bytes), { name, helpers });
 }
 
-/** Run program bytes on a fresh Memory. */
-export function runBytes(bytes: Uint8Array, opts: RunOptions = {}, helpers: HelperTable = [], mem = new Memory()): RunResult {
-  return interpret(linkBytes(bytes, helpers), mem, opts);
+export { ENGINES, type Engine };
+
+/** Runners bound to one engine. */
+export interface EngineRunners {
+  /** Run a linked program (the JIT leaves step-hook runs to the interpreter, as in production). */
+  run(prog: LinkedProgram, mem: Memory, opts?: RunOptions): RunResult;
+  /** Run program bytes on a fresh Memory. */
+  runBytes(bytes: Uint8Array, opts?: RunOptions, helpers?: HelperTable, mem?: Memory): RunResult;
+  /** Run and return r0 as a u64 bigint; fails the test on a fault. */
+  r0Of(bytes: Uint8Array, opts?: RunOptions, helpers?: HelperTable): bigint;
 }
 
-/** Run and return r0 as a u64 bigint; fails the test on a fault. */
-export function r0Of(bytes: Uint8Array, opts: RunOptions = {}, helpers: HelperTable = []): bigint {
-  const r = runBytes(bytes, opts, helpers);
-  if (r.fault) throw new Error(`unexpected fault: ${r.fault.message}`);
-  return r.r0;
+export function onEngine(engine: Engine): EngineRunners {
+  const run = (prog: LinkedProgram, mem: Memory, opts: RunOptions = {}): RunResult => runProgram(prog, mem, opts, engine);
+  const runBytes = (bytes: Uint8Array, opts: RunOptions = {}, helpers: HelperTable = [], mem = new Memory()): RunResult =>
+    run(linkBytes(bytes, helpers), mem, opts);
+  const r0Of = (bytes: Uint8Array, opts: RunOptions = {}, helpers: HelperTable = []): bigint => {
+    const r = runBytes(bytes, opts, helpers);
+    if (r.fault) throw new Error(`unexpected fault: ${r.fault.message}`);
+    return r.r0;
+  };
+  return { run, runBytes, r0Of };
 }
 
 /** Little-endian instruction bytes from (op, dst, src, off, imm) tuples. */

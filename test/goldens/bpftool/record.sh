@@ -1,7 +1,7 @@
 #!/bin/sh
 # Records what bpftool and the kernel print for test/cli/prog-show.test.ts and test/cli/map-dump.test.ts
 # (root, bpffs, clang-19, bpftool; Linux 6.18 when recorded):
-#   - dump.bpf.o (built here as progs/Makefile builds) loaded with `bpftool prog loadall`,
+#   - dump.bpf.o (built by test/Makefile, flags as progs/Makefile) loaded with `bpftool prog loadall`,
 #     `bpftool -j prog show` of its program (prog-show.kernel.json, plain: prog-show.kernel.txt);
 #   - `count` run once on CPU 0 on the frame of ../cli/one.txt (bpftool prog run), then
 #     `bpftool -j map dump` of each of its maps (map-NAME.kernel.json);
@@ -16,9 +16,8 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 cd "$here"
-build() {
-	clang-19 -O2 -g -target bpf -Wall -fno-ident -fdebug-prefix-map="$here"=. -I"$root/progs/include" \
-		-I/usr/include/x86_64-linux-gnu -c "$1.bpf.c" -o "$1.bpf.o"
+build() { # the pinned build of test/Makefile
+	make -s -C "$root/test" "goldens/bpftool/$1.bpf.o"
 }
 pin=/sys/fs/bpf/tcxlab_record_bpftool_$$
 tmp=$(mktemp -d)
@@ -41,8 +40,7 @@ if [ "${1:-}" = typed ]; then
 	exit 0
 fi
 record_typed
-clang-19 -O2 -g -target bpf -Wall -fno-ident -fdebug-prefix-map="$here"=. -I"$root/progs/include" \
-	-I/usr/include/x86_64-linux-gnu -c dump.bpf.c -o dump.bpf.o
+build dump
 bpftool prog loadall dump.bpf.o "$pin/progs" pinmaps "$pin/maps" 2>/dev/null
 bpftool -j prog show pinned "$pin/progs/count" > prog-show.kernel.json
 bpftool prog show pinned "$pin/progs/count" > prog-show.kernel.txt

@@ -5,7 +5,7 @@
 #                                            libbpf-dev, root, and the kernel oracle in TCXLAB_ORACLE)
 #
 # For each src/NAME.bpf.c:
-#   NAME.bpf.o         clang-19 -O2 -g -target bpf (debug paths mapped to ".", reproducible)
+#   NAME.bpf.o         test/Makefile: clang-19 -O2 -g -target bpf (debug paths mapped to ".", reproducible)
 #   NAME.btf           llvm-objcopy-19 --dump-section .BTF      (raw .BTF bytes)
 #   NAME.btf.ext       llvm-objcopy-19 --dump-section .BTF.ext  (raw .BTF.ext bytes)
 #   NAME.bpftool.txt   bpftool btf dump file NAME.bpf.o          (raw format: ids, kinds, names, sizes, offsets)
@@ -17,12 +17,9 @@
 set -eu
 oracle=${TCXLAB_ORACLE:?set TCXLAB_ORACLE to the kernel oracle (docs/kernel-oracle.md)}
 cd "$(dirname "$0")"
-DIR=$(pwd)
 for src in src/*.bpf.c; do
 	name=$(basename "$src" .bpf.c)
-	clang-19 -O2 -g -target bpf -Wall -Wno-unused-function -fno-ident \
-		-fdebug-prefix-map="$DIR"=. -ffile-prefix-map="$DIR"=. \
-		-I/usr/include/x86_64-linux-gnu -c "$src" -o "$name.bpf.o"
+	make -s -C ../.. "goldens/btf/$name.bpf.o"   # test/Makefile, the pinned build
 	llvm-objcopy-19 --dump-section .BTF="$name.btf" --dump-section .BTF.ext="$name.btf.ext" "$name.bpf.o" /dev/null
 	bpftool btf dump file "$name.bpf.o" > "$name.bpftool.txt"
 	bpftool btf dump file "$name.bpf.o" format c > "$name.bpftool-c.txt"

@@ -1,15 +1,12 @@
 #!/bin/sh
-# Builds the CLI hardening fixtures (clang-19, as progs/Makefile) and records the kernel's
+# Builds the CLI hardening fixtures (test/Makefile: clang-19, as progs/Makefile) and records the kernel's
 # answers with the oracle (root, Linux 6.18 when recorded): test/cli/hardening.test.ts compares.
 #   TCXLAB_ORACLE=/path/to/oracle sh test/goldens/cli/record.sh   (or: npm run record-goldens -- cli)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 cd "$here"
-for s in hostile bigbss; do
-	clang-19 -O2 -g -target bpf -Wall -fno-ident -fdebug-prefix-map="$here"=. -I"$root/progs/include" \
-		-I/usr/include/x86_64-linux-gnu -c "$s.bpf.c" -o "$s.bpf.o"
-done
+make -s -C "$root/test" cli   # hostile.bpf.o, bigbss.bpf.o (the pinned build)
 cp "$root/test/goldens/run/packets/one_ipv4.txt" one.txt
 sed -n 3p one.txt | xxd -r -p > one.bin   # the frame as bytes, for bpftool-style data_in
 # long.bin: 65,546 x "r0 += 1" then exit, raw bytecode over the JIT's size limit (JIT_MAX_INSNS)

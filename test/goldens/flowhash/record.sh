@@ -6,5 +6,5 @@ set -e
 cd "$(dirname "$0")"
 ORACLE=${TCXLAB_ORACLE:?set TCXLAB_ORACLE to the kernel oracle (docs/kernel-oracle.md)}
 python3 gen-packets.py
-clang-19 -O2 -g -target bpf -mcpu=v3 -I/usr/include/x86_64-linux-gnu -c hash.bpf.c -o hash.bpf.o
+make -s -C ../.. flowhash   # hash.bpf.o (test/Makefile, the pinned build)
 "$ORACLE" run hash.bpf.o flow_hash packets.txt > hash.out.json

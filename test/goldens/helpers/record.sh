@@ -5,5 +5,5 @@
 set -eu
 oracle=${TCXLAB_ORACLE:?set TCXLAB_ORACLE to the kernel oracle (docs/kernel-oracle.md)}
 cd "$(dirname "$0")"
-clang-19 -O2 -g -target bpf -mcpu=v3 -fdebug-prefix-map="$(pwd)"=. -I/usr/include/x86_64-linux-gnu -c printk.bpf.c -o printk.bpf.o
+make -s -C ../.. helpers   # printk.bpf.o (test/Makefile, the pinned build)
 "$oracle" run printk.bpf.o printk_cases packets.txt > printk.out.json

@@ -5,7 +5,7 @@
 set -e
 oracle=${TCXLAB_ORACLE:?set TCXLAB_ORACLE to the kernel oracle (docs/kernel-oracle.md)}
 cd "$(dirname "$0")"
-clang-19 -O2 -g -target bpf -mcpu=v3 -fdebug-prefix-map="$(pwd)"=. -I/usr/include/x86_64-linux-gnu -c helpers2.bpf.c -o helpers2.bpf.o
+make -s -C ../.. helpers2   # helpers2.bpf.o (test/Makefile, the pinned build)
 for p in misc_cases dynptr_cases timer_cases syncookie_cases; do
   "$oracle" run helpers2.bpf.o "$p" packets.txt > "$p.out.json"
 done

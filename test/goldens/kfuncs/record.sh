@@ -5,12 +5,7 @@
 set -e
 cd "$(dirname "$0")"
 ORACLE=${TCXLAB_ORACLE:?set TCXLAB_ORACLE to the kernel oracle (docs/kernel-oracle.md)}
-CFLAGS="-O2 -g -target bpf -mcpu=v3 -I/usr/include/x86_64-linux-gnu"
-clang-19 $CFLAGS -c kfuncs.bpf.c -o kfuncs.bpf.o
-clang-19 $CFLAGS -c refused.bpf.c -o refused.bpf.o
-clang-19 $CFLAGS -c bad_proto.bpf.c -o bad_proto.bpf.o
-clang-19 $CFLAGS -c weak.bpf.c -o weak.bpf.o
-clang-19 $CFLAGS -c kfuncs2.bpf.c -o kfuncs2.bpf.o
+make -s -C ../.. kfuncs   # every *.bpf.o here (test/Makefile, the pinned build)
 for p in dynptr_skb_cases iter_cases misc_kfuncs; do
   "$ORACLE" run kfuncs.bpf.o "$p" packets.txt > "$p.out.json"
 done

@@ -16,18 +16,10 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
-CLANG=${CLANG:-clang-19}
-FLAGS="-O2 -target bpf -mcpu=v3 -Wno-unused-function -fno-ident -I/usr/include/x86_64-linux-gnu"
 cd "$here"
-for c in *.bpf.c; do
-  o=${c%.c}.o
-  case $c in
-    nobtf.bpf.c) $CLANG $FLAGS -c "$c" -o "$o" ;;
-    *) $CLANG $FLAGS -g -fdebug-prefix-map="$here"=. -c "$c" -o "$o" ;;
-  esac
-done
-# stress/: objects without goldens (too big to be worth recording), built the same way
-(cd stress && for c in *.bpf.c; do $CLANG $FLAGS -c "$c" -o "${c%.c}.o"; done)
+# X.bpf.o and stress/ (objects without goldens, too big to be worth recording): test/Makefile,
+# the pinned build (nobtf and stress/ without -g).
+make -s -C "$root/test" loader
 record() { # object, golden prefix
   llvm-readelf-19 -S -s -r "$1" > "$2.readelf.txt"
   llvm-objdump-19 -d -r -l "$1" > "$2.objdump.txt"

@@ -1,6 +1,6 @@
 #!/bin/sh
-# Records the kernel's answers for the map probes: compiles every *.bpf.c here
-# (clang-19), runs each of its tc programs once through the kernel oracle
+# Records the kernel's answers for the map probes: builds every *.bpf.c here
+# (test/Makefile, clang-19), runs each of its tc programs once through the kernel oracle
 # (`oracle run`, root, Linux 6.18 when recorded) on packets.txt, and writes
 # <program>.out.json. The oracle's path comes from TCXLAB_ORACLE (npm run record-goldens -- maps).
 # test/maps/goldens.test.ts replays the same operation
@@ -9,10 +9,9 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 oracle=${TCXLAB_ORACLE:?set TCXLAB_ORACLE to the kernel oracle (docs/kernel-oracle.md)}
 cd "$here"
-inc="/usr/include/$(gcc -dumpmachine)"
+make -s -C ../.. maps   # every *.bpf.o here (test/Makefile, the pinned build)
 for c in *.bpf.c; do
 	o="${c%.c}.o"
-	clang-19 -O2 -g -target bpf -Wall -I"$inc" -c "$c" -o "$o"
 	for p in $(grep -A1 '^SEC("tc")' "$c" | sed -n 's/^int \([a-z_0-9]*\)(.*/\1/p'); do
 		extra=""; [ "$p" = t_tail ] && extra="--set jt 00000000 @t_target"
 		# shellcheck disable=SC2086

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Builds map_compat.bpf.c once per program (clang-19 -DPROG=N) and loads each object into the
+# Builds map_compat.bpf.c once per program (test/Makefile: clang-19 -DPROG=N) and loads each object into the
 # running kernel with bpftool (root, bpffs at /sys/fs/bpf), recording the verdict and the
 # "cannot pass" line of the verifier log in kernel.json.
 #   cd test/goldens/verifier/map-compat && sh record.sh
@@ -8,7 +8,7 @@ out=kernel.json
 echo '{"kernel":"'"$(uname -r)"'","cases":[' > $out
 sep=''
 for n in 1 2 3 4; do
-  clang-19 -O2 -g -target bpf -DPROG=$n -fdebug-prefix-map="$(pwd)"=. -c map_compat.bpf.c -o prog$n.bpf.o
+  make -s -C ../../.. goldens/verifier/map-compat/prog$n.bpf.o   # test/Makefile, the pinned build
   pin=/sys/fs/bpf/tcxlab-map-compat-$$
   if log=$(bpftool prog load prog$n.bpf.o $pin type classifier 2>&1); then verdict=accept; msg=''; rm -f $pin; else verdict=reject; msg=$(printf '%s\n' "$log" | grep -m1 '^cannot pass' || true); fi
   name=$(llvm-objdump-19 -t prog$n.bpf.o | awk '$3 == "F" || $4 == "F" { print $NF }' | grep -v '^$' | head -1)

@@ -1,10 +1,11 @@
 /**
- * Seeded random ALU programs: the interpreter against a BigInt model written directly from the
+ * Seeded random ALU programs: each engine (interpreter and JIT) against a BigInt model written directly from the
  * rules of docs/isa-semantics.md §2 (independent of vm/semantics.ts). Registers r0..r9 are folded
  * into r0 at the end so that every register is compared.
  */
 import { describe, expect, it } from 'vitest';
-import { insns, r0Of } from './vm-harness.js';
+import { xorshift32 } from '../fuzz/rng.js';
+import { ENGINES, insns, onEngine } from './vm-harness.js';
 
 const M64 = (1n << 64n) - 1n;
 const M32 = 0xffffffffn;
@@ -43,18 +44,8 @@ function model(op: number, is64: boolean, off: number, a: bigint, b: bigint): bi
   return r & W; // ALU32 results are zero-extended
 }
 
-/** xorshift32, deterministic. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  };
-}
+/** Deterministic: the same programs on every run. */
+const rng = xorshift32;
 
 const OPS = [0x00, 0x10, 0x20, 0x30, 0x90, 0x40, 0x50, 0xa0, 0x60, 0x70, 0xc0, 0x80, 0xb0];
 const INTERESTING = [0, 1, -1, 2, 31, 32, 63, 64, 0x7fffffff, -0x80000000, 0xff, -7];
@@ -94,10 +85,13 @@ function randomCase(seed: number): { bytes: Uint8Array; expected: bigint } {
   list.push([0x95]);
   return { bytes: insns(...list), expected: acc };
 }
+describe.each(ENGINES)('[%s]', (engine) => {
+  const { r0Of } = onEngine(engine);
 
-describe('[vm/random]: seeded ALU programs against a BigInt model', () => {
-  it.each(Array.from({ length: 200 }, (_, k) => k + 1))('seed %i', (seed) => {
-    const { bytes, expected } = randomCase(seed * 2654435761);
-    expect(r0Of(bytes)).toBe(expected);
+  describe('[vm/random]: seeded ALU programs against a BigInt model', () => {
+    it.each(Array.from({ length: 200 }, (_, k) => k + 1))('seed %i', (seed) => {
+      const { bytes, expected } = randomCase(seed * 2654435761);
+      expect(r0Of(bytes)).toBe(expected);
+    });
   });
 });

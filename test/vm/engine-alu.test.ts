@@ -3,7 +3,7 @@
  * kernel's documented and measured rules); cases marked [kernel] are the spec's measured examples.
  */
 import { describe, expect, it } from 'vitest';
-import { asm, r0Of } from './vm-harness.js';
+import { asm, ENGINES, onEngine } from './vm-harness.js';
 
 type Case = [title: string, program: string, expected: bigint];
 
@@ -69,15 +69,18 @@ const alu32: Case[] = [
   ['le32 truncates', 'lddw %r0, 0x1122334455667788\nle32 %r0', 0x55667788n],
   ['le64 is identity', 'lddw %r0, 0x1122334455667788\nle64 %r0', 0x1122334455667788n],
 ];
+describe.each(ENGINES)('[%s]', (engine) => {
+  const { r0Of } = onEngine(engine);
 
-describe('[vm/alu64]: 64-bit arithmetic', () => {
-  it.each(alu64)('%s', (_t, program, expected) => {
-    expect(r0Of(asm`${program}\nexit`)).toBe(expected);
+  describe('[vm/alu64]: 64-bit arithmetic', () => {
+    it.each(alu64)('%s', (_t, program, expected) => {
+      expect(r0Of(asm`${program}\nexit`)).toBe(expected);
+    });
   });
-});
 
-describe('[vm/alu32]: 32-bit arithmetic zero-extends', () => {
-  it.each(alu32)('%s', (_t, program, expected) => {
-    expect(r0Of(asm`${program}\nexit`)).toBe(expected);
+  describe('[vm/alu32]: 32-bit arithmetic zero-extends', () => {
+    it.each(alu32)('%s', (_t, program, expected) => {
+      expect(r0Of(asm`${program}\nexit`)).toBe(expected);
+    });
   });
 });
