@@ -242,6 +242,13 @@ export const BPF_F_INGRESS = 1 << 0;
 
 /** The largest s32 (include/linux/limits.h); e.g. a netns id or a sockmap fd must not exceed it. */
 export const S32_MAX = 0x7fffffff;
+/** The smallest s32 and the largest u32 (include/linux/limits.h), as the verifier's bounds use them. */
+export const S32_MIN = -0x80000000;
+export const U32_MAX = 0xffffffff;
+/** The 64-bit limits (include/linux/limits.h), as bigints for the verifier's bounds. */
+export const S64_MIN = -(1n << 63n);
+export const S64_MAX = (1n << 63n) - 1n;
+export const U64_MAX = (1n << 64n) - 1n;
 
 /** Iterations bpf_loop and bpf_for_each_map_elem allow (include/linux/bpf.h, kernel-internal). */
 export const BPF_MAX_LOOPS = 8 * 1024 * 1024;

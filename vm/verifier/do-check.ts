@@ -5,7 +5,7 @@
  * instruction is checked against its operands' types with the kernel's messages.
  */
 import { formatInsn } from '../disasm.js';
-import { BPF_F_RDONLY_PROG, BPF_F_WRONLY_PROG, BPF_MAP_TYPE as MT } from '../uapi.js';
+import { BPF_F_RDONLY_PROG, BPF_F_WRONLY_PROG, BPF_MAP_TYPE as MT, S64_MAX, S64_MIN, U64_MAX } from '../uapi.js';
 import { VerifierError } from '../errors.js';
 import { BPF_FUNC_MAX_ID, HELPER_IDS, HELPER_PROTOS, helperName, type ArgKind, type HelperProto } from '../helpers.js';
 import { AluOp, AtomicOp, CallSrc, Class, JmpOp, MAX_CALL_DEPTH, Mode, Op, PseudoSrc, opClass, opCode, opMode } from '../isa.js';
@@ -654,15 +654,12 @@ export class Checker {
     const val = BigInt.asIntN(64, r.v.v);
     if (tIsConst(r.v) && (val >= BPF_MAX_VAR_OFF || val <= -BPF_MAX_VAR_OFF)) this.fail(i, `math between ${name} pointer and ${val} is not allowed`);
     if (r.off >= 1 << 29 || r.off <= -(1 << 29)) this.fail(i, `${name} pointer offset ${r.off} is not allowed`);
-    if (r.smin === -(1n << 63n)) this.fail(i, `math between ${name} pointer and register with unbounded min value is not allowed`);
+    if (r.smin === S64_MIN) this.fail(i, `math between ${name} pointer and register with unbounded min value is not allowed`);
     if (r.smin >= BPF_MAX_VAR_OFF || r.smin <= -BPF_MAX_VAR_OFF) this.fail(i, `value ${r.smin} makes ${name} pointer be out of bounds`);
   }
 
   /** pointer ± variable scalar: the variable part of the pointer grows (adjust_ptr_min_max_vals). */
   varOffset(res: Reg, ptr: Reg, off: Reg, sub: boolean): void {
-    const S64_MIN = -(1n << 63n);
-    const S64_MAX = (1n << 63n) - 1n;
-    const U64_MAX = (1n << 64n) - 1n;
     if (!sub) {
       const a = ptr.smin + off.smin;
       const b = ptr.smax + off.smax;

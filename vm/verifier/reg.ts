@@ -26,12 +26,9 @@ export const enum RT {
   CONST_STR,
 }
 
-export const S64_MIN = -(1n << 63n);
-export const S64_MAX = (1n << 63n) - 1n;
-export const U64_MAX = (1n << 64n) - 1n;
-export const S32_MIN = -0x80000000;
-export const S32_MAX = 0x7fffffff;
-export const U32_MAX = 0xffffffff;
+import { S32_MAX, S32_MIN, S64_MAX, S64_MIN, U32_MAX, U64_MAX } from '../uapi.js';
+
+export { S32_MAX, S32_MIN, S64_MAX, S64_MIN, U32_MAX, U64_MAX };
 
 export class Reg {
   t: RT = RT.NOT_INIT;
