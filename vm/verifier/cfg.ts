@@ -5,6 +5,7 @@
  * frames and stack [check_max_stack_depth].
  */
 import { KF, KFUNCS_BY_ID } from '../kfuncs.js';
+import { HELPER_IDS } from '../helpers.js';
 import { CallSrc, Class, JmpOp, MAX_CALL_DEPTH, Mode, Op, PseudoSrc, STACK_SIZE, opClass, opCode, opMode } from '../isa.js';
 import type { DecodedProgram } from '../program.js';
 import { OPCODE_TABLE } from './opcodes.js';
@@ -79,9 +80,28 @@ export function isIterNextCall(p: DecodedProgram, i: number): boolean {
   return p.op[i] === Op.CALL && p.src[i] === CallSrc.BPF_PSEUDO_KFUNC_CALL && ((KFUNCS_BY_ID.get(p.imm[i])?.flags ?? 0) & KF.ITER_NEXT) !== 0;
 }
 
-export function controlFlow(p: DecodedProgram, fail: Fail): { prune: Uint8Array } {
+/** Helpers that call a callback before they return (is_sync_callback_calling_insn). */
+const SYNC_CALLBACK_HELPERS: ReadonlySet<number> = new Set([
+  HELPER_IDS.bpf_loop,
+  HELPER_IDS.bpf_for_each_map_elem,
+  HELPER_IDS.bpf_find_vma,
+  HELPER_IDS.bpf_user_ringbuf_drain,
+]);
+
+/**
+ * The CFG walk's facts for state pruning: `prune` marks where states are compared and saved
+ * (mark_prune_point); `jmp` marks where the path's history records a non-linear step
+ * (mark_jmp_point: jump targets, the instruction after a call, calls of sync callbacks).
+ */
+export interface ControlFlow {
+  readonly prune: Uint8Array;
+  readonly jmp: Uint8Array;
+}
+
+export function controlFlow(p: DecodedProgram, fail: Fail): ControlFlow {
   const seen = new Uint8Array(p.length);
   const prune = new Uint8Array(p.length);
+  const jmp = new Uint8Array(p.length + 2);
   const stack: number[] = [0];
   seen[0] = 1;
   const push = (from: number, to: number) => {
@@ -99,6 +119,8 @@ export function controlFlow(p: DecodedProgram, fail: Fail): { prune: Uint8Array 
       push(i, i + p.imm[i] + 1);
       push(i, i + (op === Op.LDDW ? 2 : 1));
       if (op !== Op.LDDW) prune[i + 1] = 1;
+      jmp[i + p.imm[i] + 1] = 1;
+      jmp[i + (op === Op.LDDW ? 2 : 1)] = 1;
     } else if (cls !== Class.JMP && cls !== Class.JMP32) {
       push(i, i + (op === Op.LDDW ? 2 : 1));
     } else if (op === Op.EXIT) {
@@ -107,9 +129,12 @@ export function controlFlow(p: DecodedProgram, fail: Fail): { prune: Uint8Array 
       const t = jumpTarget(p, i);
       push(i, t);
       prune[t] = 1;
+      jmp[t] = 1;
     } else if (opCode(op) === JmpOp.CALL) {
       push(i, i + 1);
       prune[i + 1] = 1;
+      jmp[i + 1] = 1;
+      if (p.src[i] === 0 && SYNC_CALLBACK_HELPERS.has(p.imm[i])) jmp[i] = 1;
       // An iterator's next call is a checkpoint of its own: the loop around it converges there
       // (the kernel's mark_force_checkpoint for is_iter_next_insn).
       if (isIterNextCall(p, i)) prune[i] = 1;
@@ -117,9 +142,9 @@ export function controlFlow(p: DecodedProgram, fail: Fail): { prune: Uint8Array 
       const t = jumpTarget(p, i);
       push(i, i + 1);
       push(i, t);
-      prune[i + 1] = 1;
       prune[t] = 1;
       prune[i] = 1;
+      jmp[t] = 1;
     }
   }
   for (let i = 0; i < p.length; i++) {
@@ -129,7 +154,7 @@ export function controlFlow(p: DecodedProgram, fail: Fail): { prune: Uint8Array 
       i++;
     }
   }
-  return { prune };
+  return { prune, jmp: jmp.subarray(0, p.length) };
 }
 
 /** Kernel's JIT rounding of a frame's stack (round_up_stack_depth with jit_requested). */

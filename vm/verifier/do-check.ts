@@ -11,12 +11,13 @@ import { BPF_FUNC_MAX_ID, HELPER_IDS, HELPER_PROTOS, helperName, type ArgKind, t
 import { AluOp, AtomicOp, CallSrc, Class, JmpOp, MAX_CALL_DEPTH, Mode, Op, PseudoSrc, opClass, opCode, opMode } from '../isa.js';
 import { KF, KFUNCS_BY_ID, makesPktDynptr, type KfuncRecord } from '../kfuncs.js';
 import type { DecodedProgram } from '../program.js';
+import { stackPointers } from './stack-pointers.js';
 import { callDepth, controlFlow, isIterNextCall, jumpTarget, opcodes, subprograms } from './cfg.js';
 import { frameStr, padInsn, regStr, stateStr, typeName } from './log.js';
 import { OPCODE_TABLE, fieldError, isDivMod, isShift, shiftWidth, type OpcodeRow } from './opcodes.js';
 import { mapStructName } from './map-structs.js';
 import { regsafeStates } from './prune.js';
-import { RT, Reg, clearScalarId, constScalar, sameBounds, isPkt, markKnown, markUnbounded, pointer, unknownScalar } from './reg.js';
+import { RT, Reg, clearScalarId, constScalar, sameBounds, isPkt, markKnown, markKnown32, markUnbounded, pointer, unknownScalar } from './reg.js';
 import { JNSET, coerce, coerceSx, flipCond, negateCond, refine, scalarAlu, scalarBranch, scalarEnd, scalarNeg, sync, zext32 } from './scalar.js';
 import { Frame, Slot, State, type CallbackInfo } from './state.js';
 import { tAdd, tSub, tStr, tconst, tIsConst } from './tnum.js';
@@ -83,6 +84,7 @@ export class Checker {
   subIndexOf: Int32Array = new Int32Array(0);
   stackDepth: number[] = [];
   prunePoints: Uint8Array = new Uint8Array(0);
+  jmpPoints: Uint8Array = new Uint8Array(0);
   explored = new Map<number, Checkpoint[]>();
   processed = 0;
   /** Jump-class instructions walked, and both counters when the last checkpoint was added. */
@@ -163,7 +165,9 @@ export class Checker {
     const refusal = this.opts.kfuncRefusal ?? ((id: number) => (allowed(id) ? undefined : `kernel btf_id ${id} is not a function`));
     this.subs = subprograms(p, this.fail, refusal);
     opcodes(p, this.fail);
-    this.prunePoints = controlFlow(p, this.fail).prune;
+    const cfg = controlFlow(p, this.fail);
+    this.prunePoints = cfg.prune;
+    this.jmpPoints = cfg.jmp;
     this.subIndexOf = new Int32Array(p.length);
     for (let k = 0, s = 0; k < p.length; k++) {
       while (s + 1 < this.subs.length && this.subs[s + 1] <= k) s++;
@@ -174,13 +178,14 @@ export class Checker {
     this.widenKeep = precisionLiveness(p, this.subs, false);
     // registers and stack slots depend on each other (a spill matters when its slot does, a slot
     // when its fill does): refine from the conservative start, every step a sound superset
-    let regs = precisionLiveness(p, this.subs);
-    let slots = stackPrecision(p, regs);
+    const ptrs = stackPointers(p, this.subs);
+    let regs = precisionLiveness(p, this.subs, true, undefined, ptrs);
+    let slots = stackPrecision(p, regs, ptrs);
     for (let round = 0; round < 8; round++) {
-      const next = precisionLiveness(p, this.subs, true, slots);
+      const next = precisionLiveness(p, this.subs, true, slots, ptrs);
       if (next.every((v, k) => v === regs[k])) break;
       regs = next;
-      slots = stackPrecision(p, regs);
+      slots = stackPrecision(p, regs, ptrs);
     }
     this.precise = regs;
     this.preciseSlots = slots;
@@ -233,6 +238,31 @@ export class Checker {
     throw STOP;
   }
 
+  /**
+   * `x s>> 31` gives 0 or -1, and clang follows it with an AND or OR of a constant to select a
+   * value without a branch (the "gzip trick"). One range cannot hold {0, K}, so when an AND/OR
+   * with a constant meets a destination in [-1, 0] (64- or else 32-bit), the path splits: this
+   * one goes on with -1, and a queued one runs the same instruction again with 0
+   * (maybe_fork_scalars, with the fix that re-runs the instruction so OR is right too).
+   */
+  maybeForkScalars(i: number, dst: number, d: Reg): void {
+    let alu32: boolean;
+    if (d.smin === -1n && d.smax === 0n) alu32 = false;
+    else if (d.s32min === -1 && d.s32max === 0) alu32 = true;
+    else return;
+    const branch = this.st.clone();
+    const z = branch.cur.regs[dst];
+    if (alu32) {
+      markKnown32(z, 0);
+      markKnown32(d, -1);
+    } else {
+      markKnown(z, 0n);
+      clearScalarId(z);
+      markKnown(d, -1n);
+    }
+    this.pushBranch(branch, i, i);
+  }
+
   /** Queue the other side of a branch (push_stack). */
   pushBranch(st: State, insn: number, prev: number): void {
     if (this.leaf) this.leaf.pending++;
@@ -242,11 +272,38 @@ export class Checker {
 
   lastLine = '';
 
+  /** The processed-instruction count at which this path's history last grew. */
+  histAt = -1;
+
+  /** Record the current instruction in the path's history, once per instruction (push_insn_history). */
+  pushHist(): void {
+    if (this.histAt === this.processed) return;
+    this.histAt = this.processed;
+    this.st.hist++;
+  }
+
+  /** Registers and spilled registers of every frame that share scalar id `id` (collect_linked_regs). */
+  linkedCount(id: number): number {
+    let n = 0;
+    for (const f of this.st.frames) {
+      for (let r = 0; r < 10; r++) {
+        const g = f.regs[r];
+        if (g.t === RT.SCALAR && g.id === id) n++;
+      }
+      for (let k = 0; k < f.spilled.length; k++) {
+        const g = f.spilled[k];
+        if (g !== undefined && f.types[k * 8] === Slot.SPILL && g.t === RT.SCALAR && g.id === id) n++;
+      }
+    }
+    return n;
+  }
+
   walkPath(): void {
     for (;;) {
       const i = this.insn;
       if (++this.processed > this.limit()) this.fail(i, `BPF program is too large. Processed ${this.processed} insn`);
       if (this.prunePoints[i]) this.visit(i);
+      if (this.jmpPoints[i]) this.pushHist();
       const cls = this.p.op[i] & 7;
       if (cls === Class.JMP || cls === Class.JMP32) this.jmps++;
       if (this.logLevel > 0) {
@@ -289,7 +346,9 @@ export class Checker {
     const iterNext = isIterNextCall(this.p, i);
     // checkpoints are forced at iterator next calls and may_goto (mark_force_checkpoint); elsewhere
     // a new one is kept only after 2 jumps and 8 instructions since the last (is_state_visited)
-    const force = iterNext || op === Op.JCOND;
+    const loopHead = iterNext || op === Op.JCOND;
+    // ... and where the path's history has grown past 40 entries since its last checkpoint
+    const force = loopHead || cur.hist > 40;
     let addNew = force || (this.jmps - this.prevJmps >= 2 && this.processed - this.prevInsns >= 8);
     if (list) {
       // the checkpoints on this path, marked once per visit
@@ -337,7 +396,7 @@ export class Checker {
         }
       }
       this.evict(i, list);
-      if (force) {
+      if (loopHead) {
         // widen scalars that changed since the previous visit of this loop head on this path
         // (find_prev_entry), so the loop converges (widen_imprecise_scalars)
         for (let c = this.leaf; c; c = c.parent) {
@@ -353,6 +412,7 @@ export class Checker {
     this.prevInsns = this.processed;
     const cp: Checkpoint = { st: cur.clone(), insn: i, parent: this.leaf, pending: 1, read: new Uint8Array(8 * 64), writtenSinceParent: cur.written, hit: 0, miss: 0, stamp: 0 };
     cur.written = new Uint8Array(8 * 64);
+    cur.hist = 0;
     this.totalStates++;
     const now = this.explored.get(i);
     if (now) now.push(cp);
@@ -561,6 +621,7 @@ export class Checker {
     const code = opCode(op);
     const d = d0.clone();
     if (d.t === RT.SCALAR && s.t === RT.SCALAR) {
+      if ((code === AluOp.AND || code === AluOp.OR) && tIsConst(s.v)) this.maybeForkScalars(i, dst, d);
       clearScalarId(d);
       scalarAlu(code, d, s, alu32);
       // rX += const keeps rX linked to its copies with the constant as delta, so a later bound
@@ -1063,24 +1124,18 @@ export class Checker {
     const k = b0 >> 3;
     clearPktDyn(f, b0, size);
     const aligned = (b0 & 7) === 0;
-    if (value && aligned && value.t === RT.SCALAR && (fromReg || !fromReg)) {
-      // scalar spill (full or narrow) keeps its bounds when the value fits
+    // a register spill is recorded in the path's history (check_stack_write_fixed_off)
+    if (value && ((aligned && value.t === RT.SCALAR) || value.t !== RT.SCALAR)) this.pushHist();
+    if (value && aligned && value.t === RT.SCALAR) {
+      // a scalar spill (full or narrow) keeps the register's state; when the value fits in the
+      // stored bytes the slot stays linked to the register (assign_scalar_id_before_mov), else
+      // a narrow fill of it is truncated as the load is (save_register_state)
+      const fits = size === 8 || value.umax < 1n << BigInt(size * 8);
+      if (fromReg && fits) this.linkBeforeMove(value);
       const sp = value.clone();
-      const fits = size === 8 || (sp.umax < 1n << BigInt(size * 8) && sp.smin >= 0n);
-      if (!fits) {
-        if (!fromReg && tIsConst(sp.v)) {
-          // BPF_ST of an immediate: the stored bytes are the immediate's low bytes
-          markKnown(sp, BigInt.asUintN(size * 8, sp.v.v));
-        } else {
-          this.plainWrite(f, o, size, value);
-          return;
-        }
-      }
-      if (size === 8 || fits || !fromReg) {
-        if (size < 8) clearScalarId(sp);
-        this.saveSpill(f, k, sp, size);
-        return;
-      }
+      if (!fits) clearScalarId(sp);
+      this.saveSpill(f, k, sp, size);
+      return;
     }
     if (value && value.t !== RT.SCALAR) {
       if (size !== 8) {
@@ -1118,12 +1173,20 @@ export class Checker {
     if (sp && f.types[k * 8] === Slot.SPILL) {
       let spillSize = 0;
       while (spillSize < 8 && f.types[k * 8 + spillSize] === Slot.SPILL) spillSize++;
-      if (size === 8 && spillSize === 8 && (b0 & 7) === 0) return sp.clone();
+      // a fill that restores the spilled register is recorded in the path's history
+      // (check_stack_read_fixed_off)
+      if (size === 8 && spillSize === 8 && (b0 & 7) === 0) {
+        this.pushHist();
+        return sp.clone();
+      }
       if (sp.t !== RT.SCALAR) this.fail(i, 'invalid size of register fill');
       if ((b0 & 7) === 0 && size <= spillSize) {
+        this.pushHist();
         const r = sp.clone();
         if (size < 8) {
-          clearScalarId(r);
+          // a narrowing fill unlinks a value that does not fit; a sign-extending one also a
+          // value whose sign bit is set in the narrow width (so the copies stay equal)
+          if (r.umax >= 1n << BigInt(size * 8 - (signed ? 1 : 0))) clearScalarId(r);
           if (signed) coerceSx(r, size, false);
           else coerce(r, size);
         }
@@ -1165,6 +1228,8 @@ export class Checker {
     const a = this.regs[dst];
     const b = x ? this.regs[src] : constScalar(j32 ? BigInt(p.imm[i] >>> 0) : BigInt(p.imm[i]));
     const target = jumpTarget(p, i);
+    // a comparison involving a stack pointer is recorded for precision backtracking
+    if (a.t === RT.STACK || (x && b.t === RT.STACK)) this.pushHist();
     let pred = -1;
     if (a.t === RT.SCALAR && b.t === RT.SCALAR) pred = scalarBranch(code, a, b, j32);
     else if ((a.t !== RT.SCALAR) !== (b.t !== RT.SCALAR)) {
@@ -1184,6 +1249,9 @@ export class Checker {
       this.insn = i + 1;
       return;
     }
+    // an undecided branch on linked scalars records the links, before the other side is queued
+    // so both share the entry (check_cond_jmp_op's collect_linked_regs)
+    if ((x && b.t === RT.SCALAR && b.id !== 0 ? this.linkedCount(b.id) : 0) + (a.t === RT.SCALAR && a.id !== 0 ? this.linkedCount(a.id) : 0) > 1) this.pushHist();
     const other = this.st.clone();
     const oRegs = other.cur.regs;
     const tRegs = this.regs;
@@ -1969,7 +2037,7 @@ const ALU_OP_NAMES = ['+=', '-=', '*=', '/=', '|=', '&=', '<<=', '>>=', 'neg', '
  * backtracking (mark_chain_precision): a scalar outside this set cannot change any later
  * decision, so pruning may ignore its value (regsafe on an imprecise scalar).
  */
-function precisionLiveness(p: DecodedProgram, subs: readonly number[], stores = true, slots?: Uint32Array): Uint16Array {
+function precisionLiveness(p: DecodedProgram, subs: readonly number[], stores = true, slots?: Uint32Array, ptrs?: Uint16Array): Uint16Array {
   // the main program's r0 at exit is not checked against a range for the program types
   // modelled (check_return_code), so it is not precise there; a subprogram's r0 flows to its caller
   const mainEnd = subs.length > 1 ? subs[1] : p.length;
@@ -2016,11 +2084,14 @@ function precisionLiveness(p: DecodedProgram, subs: readonly number[], stores = 
           // a stored value may be filled back; for widening only stack stores count (see widen).
           // With the stack slots' precision known (stackPrecision), a store through r10 matters
           // only when a slot it writes still matters after it.
+          // A store through a pointer that cannot point into the stack is no spill: loading the
+          // bytes back gives a fresh scalar (see stack-pointers.ts).
           const m = slots !== undefined && d === 10 ? slotMask(p.off[i], row.bytes ?? 8) : undefined;
           if (m !== undefined) {
             const need = ((slots![2 * (i + 1)] ?? 0) & m[0]) !== 0 || ((slots![2 * (i + 1) + 1] ?? 0) & m[1]) !== 0;
             f = need ? (o) => o | bit(s) : (o) => o;
-          } else f = stores || d === 10 ? (o) => o | bit(s) : (o) => o;
+          } else if (ptrs !== undefined && d !== 10 && ((ptrs[i] >> d) & 1) === 0) f = (o) => o;
+          else f = stores || d === 10 ? (o) => o | bit(s) : (o) => o;
           break;
         case 'atomic':
           f = (o) => o | bit(s) | 1;
@@ -2044,9 +2115,16 @@ function precisionLiveness(p: DecodedProgram, subs: readonly number[], stores = 
           f = (o) => o | bit(d) | (x ? bit(s) : 0);
           succ = [i + 1, jumpTarget(p, i)];
           break;
-        case 'call':
-          f = (o) => (o & ~0x3f) | 0x3e;
+        case 'call': {
+          // a helper needs the exact value only of its size arguments (check_mem_size_reg,
+          // ARG_CONST_ALLOC_SIZE_OR_ZERO), of a tail call's index (record_func_key) and of a
+          // NULL given for a nullable pointer; other scalar arguments are passed on unchecked.
+          // kfuncs and subprograms: every argument.
+          const proto = p.src[i] === CallSrc.HELPER ? HELPER_PROTOS.get(p.imm[i]) : undefined;
+          const args = proto === undefined ? 0x3e : preciseHelperArgs(proto);
+          f = (o) => (o & ~0x3f) | args;
           break;
+        }
         case 'exit':
           f = i < mainEnd ? () => 0 : () => 1;
           succ = [];
@@ -2072,6 +2150,17 @@ function precisionLiveness(p: DecodedProgram, subs: readonly number[], stores = 
     }
   }
   return out;
+}
+
+/** The argument registers of a helper whose scalar value the verifier checks (see precisionLiveness). */
+function preciseHelperArgs(proto: HelperProto): number {
+  let m = 0;
+  proto.args.forEach((a, k) => {
+    // sizes, and the scalar 0 that a nullable pointer argument accepts
+    if (a === 'size' || a === 'size0' || a === 'asize' || a.endsWith('?')) m |= 1 << (k + 1);
+  });
+  if (proto.id === HELPER_IDS.bpf_tail_call) m |= 1 << 3;
+  return m;
 }
 
 /** Helpers that call back into the program, which may read the caller's frame through a pointer. */
@@ -2103,7 +2192,7 @@ function slotMask(off: number, size: number): [number, number] | undefined {
  * that call back into the program, may read the frame through a pointer: every slot matters
  * there. Returns two 32-bit masks per instruction (slots 0–31, 32–63).
  */
-function stackPrecision(p: DecodedProgram, regs: Uint16Array): Uint32Array {
+function stackPrecision(p: DecodedProgram, regs: Uint16Array, ptrs: Uint16Array): Uint32Array {
   const n = p.length;
   const out = new Uint32Array(2 * n);
   const ALL = 0xffffffff;
@@ -2135,7 +2224,8 @@ function stackPrecision(p: DecodedProgram, regs: Uint16Array): Uint32Array {
       };
       switch (row.kind) {
         case 'ldx':
-          if (needAfter(d)) reads(s === 10 ? slotMask(p.off[i], row.bytes!) : undefined);
+          // a load through a pointer that cannot point into the stack reads no slot
+          if (needAfter(d) && (s === 10 || ((ptrs[i] >> s) & 1) === 1)) reads(s === 10 ? slotMask(p.off[i], row.bytes!) : undefined);
           break;
         case 'st':
         case 'stx': {
@@ -2149,7 +2239,7 @@ function stackPrecision(p: DecodedProgram, regs: Uint16Array): Uint32Array {
         }
         case 'atomic':
           // an atomic may read its slot into a register (fetch, xchg, cmpxchg), like a fill
-          reads(d === 10 ? slotMask(p.off[i], row.bytes ?? 8) : undefined);
+          if (d === 10 || ((ptrs[i] >> d) & 1) === 1) reads(d === 10 ? slotMask(p.off[i], row.bytes ?? 8) : undefined);
           break;
         case 'call':
           if (p.src[i] !== CallSrc.HELPER || CALLBACK_HELPERS.has(p.imm[i])) reads(undefined);

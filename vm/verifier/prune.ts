@@ -169,7 +169,14 @@ export function regsafeStates(
           }
           return false;
         }
-        for (let b = 0; b < 8; b++) if (fo.types[base + b] === Slot.SPILL && fc.types[base + b] !== Slot.SPILL) return false;
+        for (let b = 0; b < 8; b++) {
+          const to = fo.types[base + b];
+          const tc = fc.types[base + b];
+          if (to === Slot.SPILL && tc !== Slot.SPILL) return false;
+          // beside a narrow spill, bytes the old state knew to be zero must still be zero (the
+          // byte-wise half of stacksafe: only misc and invalid bytes cover anything)
+          if (exact ? to !== tc : to === Slot.ZERO && tc !== Slot.ZERO) return false;
+        }
         // a spilled scalar of the current frame that no later use needs exact compares as any
         // value (stackPrecision); outer frames' slots may be read through pointers: exact
         const slotPrecise = exact || preciseSlots === undefined || k !== n - 1 || ((preciseSlots[2 * insn + (s >> 5)] >>> (s & 31)) & 1) === 1;

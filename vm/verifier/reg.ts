@@ -3,7 +3,7 @@
  * fixed offset, the variable part as a tnum plus signed/unsigned 64- and 32-bit bounds, and the
  * ids that tie registers together (null checks, packet ranges, references).
  */
-import { TUNKNOWN, tconst, type Tnum } from './tnum.js';
+import { TUNKNOWN, tconst, tWithSubreg, type Tnum } from './tnum.js';
 
 /** Register types (enum bpf_reg_type). Nullable pointers carry `nullable` (PTR_MAYBE_NULL). */
 export const enum RT {
@@ -126,6 +126,13 @@ export function markKnown(r: Reg, val: bigint): void {
   const lo = Number(u & 0xffffffffn);
   r.u32min = r.u32max = lo;
   r.s32min = r.s32max = lo | 0;
+}
+
+/** Set the low 32 bits to a known constant, the upper half unchanged (__mark_reg32_known). */
+export function markKnown32(r: Reg, val: number): void {
+  r.v = tWithSubreg(r.v, tconst(BigInt(val >>> 0)));
+  r.u32min = r.u32max = val >>> 0;
+  r.s32min = r.s32max = val | 0;
 }
 
 /** The scalar no longer shares its value with other registers (clear_scalar_id). */

@@ -95,6 +95,12 @@ export class State {
    * of them need not mark the checkpoints above (the kernel's REG_LIVE_WRITTEN screen).
    */
   written: Uint8Array;
+  /**
+   * Instructions on this path since its last checkpoint that the kernel records in the state's
+   * instruction history (push_insn_history: jump points, spills and fills, branches on stack
+   * pointers or linked scalars); past 40 a checkpoint is forced (is_state_visited).
+   */
+  hist: number;
 
   constructor(frames: Frame[]) {
     this.frames = frames;
@@ -103,6 +109,7 @@ export class State {
     this.lockMap = -1;
     this.mayGoto = 0;
     this.written = new Uint8Array(8 * SLOTS);
+    this.hist = 0;
   }
 
   get cur(): Frame {
@@ -117,6 +124,7 @@ export class State {
     s.lockMap = this.lockMap;
     s.mayGoto = this.mayGoto;
     s.written = this.written.slice();
+    s.hist = this.hist;
     return s;
   }
 

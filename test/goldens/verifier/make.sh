@@ -4,6 +4,7 @@
 # assembled with our assembler (input bytes only; the verdicts are the kernel's).
 #   cd test/goldens/verifier && sh make.sh
 #   CASES=ctx-cases.asm OUT=ctx-cases.kernel.json sh make.sh
+#   LOGLEVEL=4 ... also keeps the log (with its "processed N insns" line) of accepted programs
 set -e
 : "${TCXLAB_ORACLE:?set TCXLAB_ORACLE to the kernel oracle (docs/kernel-oracle.md)}"
 PKT=$(printf '00%.0s' $(seq 1 64))
@@ -18,7 +19,8 @@ node -e "
 const { execFileSync } = require('child_process');
 const cases = JSON.parse(require('fs').readFileSync('/tmp/tcxlab-verifier-cases.json', 'utf8'));
 const res = cases.map((c) => {
-  const o = JSON.parse(execFileSync(process.env.TCXLAB_ORACLE, ['raw', c.prog, '$PKT'], { encoding: 'utf8' }));
+  const extra = process.env.LOGLEVEL ? ['--log-level', process.env.LOGLEVEL] : [];
+  const o = JSON.parse(execFileSync(process.env.TCXLAB_ORACLE, ['raw', c.prog, '$PKT', ...extra], { encoding: 'utf8' }));
   return { name: c.name, prog: c.prog, loaded: o.loaded, load_error: o.load_error ?? null, verifier_log: o.verifier_log ?? '' };
 });
 const doc = { command: 'oracle raw PROGHEX PKT (sched_cls, GPL, root), kernel ' + require('os').release(), cases: res };
