@@ -18,6 +18,7 @@ import { BpfError, ErrorCode } from '../../vm/errors.js';
 import type { Engine } from '../../vm/engine.js';
 import { Collection, objectNameOf } from '../collection.js';
 import { loadCollectionSpec } from '../../loader/index.js';
+import { programTypeForSection } from '../../loader/sections.js';
 import type { BpfMap } from '../maps/index.js';
 import type { TestRunResult } from '../test-run.js';
 import { faultJson } from '../tc-run.js';
@@ -139,17 +140,28 @@ export function discoverGroups(programs: ReadonlyArray<{ name: string; section: 
 /** Program types the runner can run; the Go runner also runs XDP (tcxlab does not). */
 const isTc = (sectionPrefix: string): boolean => !sectionPrefix.startsWith('xdp');
 
+/**
+ * A program the runner loads: its section names no type (loaded as sched_cls) or a tc type.
+ * Cilium's Go runner loads the others as their own type (XDP, and the cgroup socket programs of
+ * the socket-LB tests); tcxlab runs tc programs only, so they are left out rather than verified
+ * against `__sk_buff` rules that are not theirs.
+ */
+function loadsAsTc(section: string): boolean {
+  const t = programTypeForSection(section)?.type.name;
+  return t === undefined || t === 'BPF_PROG_TYPE_SCHED_CLS' || t === 'BPF_PROG_TYPE_SCHED_ACT';
+}
+
 const toHex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 
 /**
  * Load OBJ for the test runner as Cilium's runner prepares it: unknown sections as sched_cls,
- * no map pinned (any `pinning` value accepted), XDP programs left out, and every
+ * no map pinned (any `pinning` value accepted), XDP and cgroup programs left out, and every
  * `__declare_tail(N)` program (section `.../tail`, BTF decl tag `tail:cilium_calls/N`) put in
  * slot N of `cilium_calls`.
  */
 export function loadTestObject(bytes: Uint8Array, opts: SuiteRunOptions = {}): Collection {
   const spec = loadCollectionSpec(bytes, { programType: 'sched_cls', pinning: 'none' });
-  const programs = spec.programs.filter((p) => isTc(p.section)).map((p) => p.name);
+  const programs = spec.programs.filter((p) => loadsAsTc(p.section)).map((p) => p.name);
   const coll = new Collection(spec, { objectName: objectNameOf(opts.objectName ?? 'obj.o'), verify: opts.verify, engine: opts.engine, programs });
   resolveTailCalls(coll);
   return coll;

@@ -229,6 +229,9 @@ TRF_REASON = ("Cilium-style test groups (pktgen/setup/check chained on one skb):
 NOT_RECORDED = [
     {"object": "progs/trf_pass.bpf.o", "reason": TRF_REASON},
     {"object": "progs/trf_fail.bpf.o", "reason": TRF_REASON},
+    {"object": "progs/trf_cgroup.bpf.o",
+     "reason": "a tc test group beside a cgroup/connect4 program: a fixture of tcxlab's test "
+               "runner (which leaves cgroup programs out), tested in test/testsuite/runner.test.ts"},
     {"object": "progs/legacy_maps.bpf.o",
      "reason": "libbpf >= 1.0 (the oracle uses 1.1) refuses SEC(\"maps\") legacy map definitions "
                "(EOPNOTSUPP at open); loader-only fixture"},
