@@ -147,6 +147,8 @@ const isTc = (sectionPrefix: string): boolean => !sectionPrefix.startsWith('xdp'
  * against `__sk_buff` rules that are not theirs.
  */
 function loadsAsTc(section: string): boolean {
+  // Cilium's xdp/entry, xdp/tail and xdp/test/... sections, which libbpf's table does not name
+  if (!isTc(section)) return false;
   const t = programTypeForSection(section)?.type.name;
   return t === undefined || t === 'BPF_PROG_TYPE_SCHED_CLS' || t === 'BPF_PROG_TYPE_SCHED_ACT';
 }

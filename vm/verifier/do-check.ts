@@ -1127,11 +1127,11 @@ export class Checker {
     // a register spill is recorded in the path's history (check_stack_write_fixed_off)
     if (value && ((aligned && value.t === RT.SCALAR) || value.t !== RT.SCALAR)) this.pushHist();
     if (value && aligned && value.t === RT.SCALAR) {
-      // a scalar spill (full or narrow) keeps the register's state; when the value fits in the
-      // stored bytes the slot stays linked to the register (assign_scalar_id_before_mov), else
-      // a narrow fill of it is truncated as the load is (save_register_state)
+      // a scalar spill (full or narrow) keeps the register's state, a narrow fill of it is
+      // truncated as the load is (save_register_state); when the value fits in the stored bytes
+      // the slot keeps the register's links. Unlike Linux (assign_scalar_id_before_mov on
+      // spill), an unlinked register gets no new id here: see README "Differences from Linux".
       const fits = size === 8 || value.umax < 1n << BigInt(size * 8);
-      if (fromReg && fits) this.linkBeforeMove(value);
       const sp = value.clone();
       if (!fits) clearScalarId(sp);
       this.saveSpill(f, k, sp, size);
