@@ -58,6 +58,7 @@ import {
   OP_NAMES,
   Op,
   STACK_SIZE,
+  accessBytes,
 } from './isa.js';
 import { BASE_LO, Memory, type Region } from './memory.js';
 import { hasInvalidRegister, type CallbackArg, type HelperCall, type HelperFn, type LinkedProgram, type RegisterFile, type RunOptions, type RunResult } from './program.js';
@@ -1636,16 +1637,6 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
   }
 }
 
-/** Bytes by size field (W 0x00, H 0x08, B 0x10, DW 0x18). */
-const SIZES: readonly number[] = (() => {
-  const t: number[] = [];
-  t[0x00] = 4;
-  t[0x08] = 2;
-  t[0x10] = 1;
-  t[0x18] = 8;
-  return t;
-})();
-
 function fellOff(n: number, ops: Uint8Array): VmFault {
   return fault(ErrorCode.FellOffEnd, 'execution fell off the end of the program', Math.max(n - 1, 0), n > 0 ? ops[n - 1] : 0);
 }
@@ -1663,7 +1654,7 @@ function atomic(mem: Memory, regs: RegisterFile, op: number, d: number, s: numbe
   const L = regs.lo;
   const H = regs.hi;
   const T = regs.tag;
-  const size = SIZES[op & 0x18];
+  const size = accessBytes(op);
   if (imm === AtomicOp.LOAD_ACQ) {
     // dst = *(src + off), zero-extended
     L[d] = load(mem, H[s], T[s], (L[s] + off) | 0, size, false, i, op);

@@ -113,6 +113,9 @@ export const PseudoSrc = {
 /** src_reg values of CALL (uapi BPF_PSEUDO_CALL, BPF_PSEUDO_KFUNC_CALL). */
 export const CallSrc = { HELPER: 0, BPF_PSEUDO_CALL: 1, BPF_PSEUDO_KFUNC_CALL: 2 } as const;
 
+/** src_reg values of JCOND (uapi BPF_MAY_GOTO, the only one). */
+export const JcondSrc = { BPF_MAY_GOTO: 0 } as const;
+
 /** Registers. R10 is the read-only frame pointer. */
 export const Reg = { R0: 0, R1: 1, R2: 2, R3: 3, R4: 4, R5: 5, R6: 6, R7: 7, R8: 8, R9: 9, R10: 10 } as const;
 export const NUM_REGS = 11;
@@ -139,6 +142,13 @@ export const opSize = (op: number): number => op & 0x18;
 export const opMode = (op: number): number => op & 0xe0;
 export const opCode = (op: number): number => op & 0xf0;
 export const opSource = (op: number): number => op & 0x08;
+
+/** Bytes a load, store or atomic accesses: its size field through SIZE_BYTES (the one table). */
+export const accessBytes = (op: number): number => SIZE_BYTES[opSize(op) >> 3];
+/** Whether `op` is of the JMP or JMP32 class (jumps, calls, exit). */
+export const isJmpClass = (op: number): boolean => opClass(op) === Class.JMP || opClass(op) === Class.JMP32;
+/** Whether `op` is an atomic (STX | ATOMIC, any size; W and DW are Op.ATOMIC32/ATOMIC64). */
+export const isAtomic = (op: number): boolean => opClass(op) === Class.STX && opMode(op) === Mode.ATOMIC;
 
 /** Composite opcodes, uBPF/rbpf naming. */
 export const Op = {
@@ -226,27 +236,26 @@ export const isLdImm64 = (op: number): boolean => op === Op.LDDW;
  * above r10 (the kernel's check_reg_arg refuses these: "R11 is invalid"). Unused fields do not count.
  */
 export function namesInvalidRegister(op: number, dst: number, src: number): boolean {
-  const cls = op & 7;
-  const x = (op & 8) !== 0;
-  switch (cls) {
-    case 4:
-    case 7:
+  const x = opSource(op) === Source.X;
+  switch (opClass(op)) {
+    case Class.ALU:
+    case Class.ALU64:
       return dst > 10 || (x && src > 10);
-    case 5:
-    case 6: {
-      const code = op & 0xf0;
+    case Class.JMP:
+    case Class.JMP32: {
+      const code = opCode(op);
       if (op === Op.CALLX) return dst > 10;
-      if (code === 0x00 || code === 0x80 || code === 0x90 || code === 0xe0) return false;
+      if (code === JmpOp.JA || code === JmpOp.CALL || code === JmpOp.EXIT || code === JmpOp.JCOND) return false;
       return dst > 10 || (x && src > 10);
     }
-    case 1:
-    case 3:
+    case Class.LDX:
+    case Class.STX:
       return dst > 10 || src > 10;
-    case 2:
+    case Class.ST:
       return dst > 10;
-    case 0:
+    case Class.LD:
       if (op === Op.LDDW) return dst > 10;
-      if ((op & 0xe0) === 0x40) return src > 10;
+      if (opMode(op) === Mode.IND) return src > 10;
       return false;
     default:
       return false;

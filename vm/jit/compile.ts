@@ -29,7 +29,31 @@
  */
 import { BpfError, ErrorCode } from '../errors.js';
 import { CODE_HI, type LinkedProgram } from '../program.js';
-import { AtomicOp, MAY_GOTO_START, OP_NAMES, Op, STACK_SIZE, MAX_CALL_DEPTH, namesInvalidRegister } from '../isa.js';
+import {
+  AluOp,
+  AtomicOp,
+  CallSrc,
+  Class,
+  JcondSrc,
+  JmpOp,
+  MAY_GOTO_START,
+  MAX_CALL_DEPTH,
+  Mode,
+  OP_NAMES,
+  Op,
+  PseudoSrc,
+  STACK_SIZE,
+  Size,
+  Source,
+  accessBytes,
+  isAtomic,
+  isJmpClass,
+  namesInvalidRegister,
+  opClass,
+  opCode,
+  opMode,
+  opSource,
+} from '../isa.js';
 import { BASE_LO, type CtxLoad, type CtxStore } from '../memory.js';
 import * as sem from '../semantics.js';
 import { type Code, type Name, js, joinCode, lit, name, nil } from './codegen.js';
@@ -46,16 +70,14 @@ export interface CompileOptions {
   dynamicFp?: boolean;
 }
 
-/** Every opcode the interpreter executes (anything else faults with E_UNKNOWN_OPCODE). */
-const KNOWN = new Set<number>([...Object.values(Op), 0xd3, 0xcb]);
+/** Every opcode the interpreter executes (anything else faults with E_UNKNOWN_OPCODE): Op, and the B/H atomics. */
+const KNOWN = new Set<number>([...Object.values(Op), Class.STX | Mode.ATOMIC | Size.B, Class.STX | Mode.ATOMIC | Size.H]);
 
 
 const L = (r: number): Name => name(`l${r}`);
 const H = (r: number): Name => name(`h${r}`);
 /** Provenance tag local of register r. */
 const G = (r: number): Name => name(`g${r}`);
-
-const isJmpClass = (op: number): boolean => (op & 7) === 5 || (op & 7) === 6;
 
 /** Static facts about a program. */
 interface Shape {
@@ -80,9 +102,9 @@ function analyse(prog: LinkedProgram, extra: Iterable<number>, dynamicFp = false
     const d = c.dst[i];
     // The JIT keeps r0-r10 in locals: a program naming r11+ is left to the interpreter.
     if (namesInvalidRegister(op, d, c.src[i])) badReg = true;
-    const cls = op & 7;
-    if (d === 10 && (cls === 4 || cls === 7 || cls === 1 || (cls === 0 && op === Op.LDDW))) fpConst = false;
-    if ((op === Op.ATOMIC32 || op === Op.ATOMIC64 || op === 0xd3 || op === 0xcb) && (c.src[i] === 10 || d === 10)) fpConst = false;
+    const cls = opClass(op);
+    if (d === 10 && (cls === Class.ALU || cls === Class.ALU64 || cls === Class.LDX || op === Op.LDDW)) fpConst = false;
+    if (isAtomic(op) && (c.src[i] === 10 || d === 10)) fpConst = false;
     if (op === Op.LDDW) {
       if (i + 1 < n && c.imm[i + 1] === CODE_HI && c.imm[i] >= 0 && c.imm[i] < n) entries.add(c.imm[i]);
       i++;
@@ -93,7 +115,7 @@ function analyse(prog: LinkedProgram, extra: Iterable<number>, dynamicFp = false
     let t = -1;
     if (op === Op.JA32) t = i + 1 + c.imm[i];
     else if (op === Op.CALL) {
-      if (c.src[i] === 1) {
+      if (c.src[i] === CallSrc.BPF_PSEUDO_CALL) {
         const target = i + 1 + c.imm[i];
         if (target >= 0 && target < n) entries.add(target);
       }
@@ -226,32 +248,31 @@ function stepFacts(prog: LinkedProgram, sh: Shape, i: number, f: TagFacts): void
   const op = c.op[i];
   const d = c.dst[i];
   const s = c.src[i];
-  const cls = op & 7;
   if (d > 10 || s > 10) return; // such programs never reach the JIT
-  switch (cls) {
-    case 7: // ALU64: only a plain 64-bit move touches a tag
+  switch (opClass(op)) {
+    case Class.ALU64: // only a plain 64-bit move touches a tag
       if (op === Op.MOV64_REG && c.off[i] === 0) f.reg[d] = f.reg[s];
       return;
-    case 4: // ALU32: tags unchanged
+    case Class.ALU: // tags unchanged
       return;
-    case 0:
+    case Class.LD:
       if (op === Op.LDDW) f.reg[d] = prog.pointers?.[i] === 1 ? 0 : 1;
       return;
-    case 1: {
-      const size = SIZE_OF[op & 0x18];
+    case Class.LDX: {
+      const size = accessBytes(op);
       const k = directSlot(sh, s, c.off[i], size);
       if (size === 8) f.reg[d] = k >= 0 ? f.slot[k] : k === -2 ? 1 : 0;
       else if (k === -1) f.reg[d] = 0; // a ctx load may give a pointer
       return;
     }
-    case 2: {
-      const size = SIZE_OF[op & 0x18];
+    case Class.ST: {
+      const size = accessBytes(op);
       const k = directSlot(sh, d, c.off[i], size);
       if (size === 8 && k >= 0) f.slot[k] = 1; // an immediate is a scalar; elsewhere only 0 is written
       return;
     }
-    case 3: {
-      if ((op & 0xe0) === 0xc0) {
+    case Class.STX: {
+      if (opMode(op) === Mode.ATOMIC) {
         // Atomics run in the runtime: any slot may change; results as in atomicUntag.
         f.slot.fill(0);
         const imm = c.imm[i];
@@ -260,7 +281,7 @@ function stepFacts(prog: LinkedProgram, sh: Shape, i: number, f: TagFacts): void
         else if (imm & AtomicOp.FETCH) f.reg[s] = 1;
         return;
       }
-      const size = SIZE_OF[op & 0x18];
+      const size = accessBytes(op);
       if (size !== 8) return;
       const k = directSlot(sh, d, c.off[i], size);
       if (k >= 0) f.slot[k] = f.reg[s];
@@ -270,7 +291,7 @@ function stepFacts(prog: LinkedProgram, sh: Shape, i: number, f: TagFacts): void
     default: // jumps and calls
       if (op === Op.CALL || op === Op.CALLX) {
         f.slot.fill(0); // a callee or helper may write this frame (pointers, dynptrs)
-        if (op === Op.CALL && s === 1) {
+        if (op === Op.CALL && s === CallSrc.BPF_PSEUDO_CALL) {
           for (let r = 0; r <= 5; r++) f.reg[r] = 0;
           f.reg[10] = 0;
         } else {
@@ -328,60 +349,60 @@ function emitAlu(x: Ctx, i: number): Code {
   const s = c.src[i];
   const off = c.off[i];
   const imm = c.imm[i];
-  const is64 = (op & 7) === 7;
-  const isX = (op & 8) !== 0;
+  const is64 = opClass(op) === Class.ALU64;
+  const isX = opSource(op) === Source.X;
   const ld = L(d);
   const hd = H(d);
   const bl: Code | Name = isX ? L(s) : lit(imm);
   const bh: Code | Name = isX ? H(s) : lit(imm >> 31);
-  const code = op & 0xf0;
+  const code = opCode(op);
   if (is64) {
     switch (code) {
       // Carry and borrow from unsigned compares of the low halves keep everything in int32.
-      case 0x00:
+      case AluOp.ADD:
         if (!isX && imm === 0) return nil;
         if (!isX && imm > 0) return js`t = (${ld} + ${bl}) | 0; ${hd} = (${hd} + ((t >>> 0) < (${ld} >>> 0) ? 1 : 0)) | 0; ${ld} = t;`;
         return js`t = (${ld} + ${bl}) | 0; ${hd} = (${hd} + ${bh} + ((t >>> 0) < (${ld} >>> 0) ? 1 : 0)) | 0; ${ld} = t;`;
-      case 0x10:
+      case AluOp.SUB:
         if (!isX && imm === 0) return nil;
         if (!isX && imm > 0) return js`t = (${ld} - ${bl}) | 0; ${hd} = (${hd} - ((${ld} >>> 0) < ${imm} ? 1 : 0)) | 0; ${ld} = t;`;
         return js`t = (${ld} - ${bl}) | 0; ${hd} = (${hd} - ${bh} - ((${ld} >>> 0) < (${bl} >>> 0) ? 1 : 0)) | 0; ${ld} = t;`;
-      case 0x20:
+      case AluOp.MUL:
         if (!isX && imm >= 0 && imm < 0x200000) {
           // (lo >>> 0) * imm < 2^53 is exact: its high word is the carry into hi.
           return js`${hd} = (Math.imul(${hd}, ${imm}) + ((((${ld} >>> 0) * ${imm}) / 4294967296) | 0)) | 0; ${ld} = Math.imul(${ld}, ${imm});`;
         }
         return js`t = Math.imul(${ld}, ${bl}); ${hd} = (mulhi(${ld}, ${bl}) + Math.imul(${ld}, ${bh}) + Math.imul(${hd}, ${bl})) | 0; ${ld} = t;`;
-      case 0x30:
-      case 0x90: {
+      case AluOp.DIV:
+      case AluOp.MOD: {
         if (off !== 0 && off !== 1) return throwFault(x, F.BAD_DIV_OFF, i, op, off);
-        const f = name((off === 1 ? 's' : 'u') + (code === 0x30 ? 'div64' : 'mod64'));
+        const f = name((off === 1 ? 's' : 'u') + (code === AluOp.DIV ? 'div64' : 'mod64'));
         return js`${f}(${ld}, ${hd}, ${bl}, ${bh}); ${ld} = S[0]; ${hd} = S[1];`;
       }
-      case 0x40:
+      case AluOp.OR:
         if (!isX) return imm < 0 ? js`${ld} |= ${bl}; ${hd} = -1;` : js`${ld} |= ${bl};`;
         return js`${ld} |= ${bl}; ${hd} |= ${bh};`;
-      case 0x50:
+      case AluOp.AND:
         if (!isX) return imm < 0 ? js`${ld} &= ${bl};` : js`${ld} &= ${bl}; ${hd} = 0;`;
         return js`${ld} &= ${bl}; ${hd} &= ${bh};`;
-      case 0xa0:
+      case AluOp.XOR:
         if (!isX) return imm < 0 ? js`${ld} ^= ${bl}; ${hd} = ~${hd};` : js`${ld} ^= ${bl};`;
         return js`${ld} ^= ${bl}; ${hd} ^= ${bh};`;
-      case 0x60:
-      case 0x70:
-      case 0xc0: {
+      case AluOp.LSH:
+      case AluOp.RSH:
+      case AluOp.ARSH: {
         if (isX) {
-          const f = name(code === 0x60 ? 'lsh64' : code === 0x70 ? 'rsh64' : 'arsh64');
+          const f = name(code === AluOp.LSH ? 'lsh64' : code === AluOp.RSH ? 'rsh64' : 'arsh64');
           return js`${f}(${ld}, ${hd}, ${bl} & 63); ${ld} = S[0]; ${hd} = S[1];`;
         }
         const k = imm & 63;
         if (k === 0) return nil;
-        if (code === 0x60) {
+        if (code === AluOp.LSH) {
           return k < 32
             ? js`${hd} = (${hd} << ${k}) | (${ld} >>> ${32 - k}); ${ld} = ${ld} << ${k};`
             : js`${hd} = ${ld} << ${k - 32}; ${ld} = 0;`;
         }
-        if (code === 0x70) {
+        if (code === AluOp.RSH) {
           return k < 32
             ? js`${ld} = (${ld} >>> ${k}) | (${hd} << ${32 - k}); ${hd} = (${hd} >>> ${k}) | 0;`
             : js`${ld} = (${hd} >>> ${k - 32}) | 0; ${hd} = 0;`;
@@ -390,9 +411,9 @@ function emitAlu(x: Ctx, i: number): Code {
           ? js`${ld} = (${ld} >>> ${k}) | (${hd} << ${32 - k}); ${hd} = ${hd} >> ${k};`
           : js`${ld} = ${hd} >> ${k - 32}; ${hd} = ${hd} >> 31;`;
       }
-      case 0x80:
+      case AluOp.NEG:
         return js`t = ${ld}; ${ld} = -t | 0; ${hd} = (~${hd} + (t === 0 ? 1 : 0)) | 0;`;
-      case 0xb0:
+      case AluOp.MOV:
         if (!isX) return js`${ld} = ${imm}; ${hd} = ${imm >> 31};`;
         switch (off) {
           case 0: {
@@ -410,40 +431,40 @@ function emitAlu(x: Ctx, i: number): Code {
           default:
             return throwFault(x, F.BAD_MOVSX_OFF, i, op, off);
         }
-      case 0xd0:
+      case AluOp.END:
         return emitSwap(x, i, imm, F.BAD_BSWAP);
       default:
         return throwFault(x, F.UNKNOWN_OPCODE, i, op);
     }
   }
   switch (code) {
-    case 0x00:
+    case AluOp.ADD:
       return js`${ld} = (${ld} + ${bl}) | 0; ${hd} = 0;`;
-    case 0x10:
+    case AluOp.SUB:
       return js`${ld} = (${ld} - ${bl}) | 0; ${hd} = 0;`;
-    case 0x20:
+    case AluOp.MUL:
       return js`${ld} = Math.imul(${ld}, ${bl}); ${hd} = 0;`;
-    case 0x30:
-    case 0x90: {
+    case AluOp.DIV:
+    case AluOp.MOD: {
       if (off !== 0 && off !== 1) return throwFault(x, F.BAD_DIV_OFF, i, op, off);
-      const f = name((off === 1 ? 's' : 'u') + (code === 0x30 ? 'div32' : 'mod32'));
+      const f = name((off === 1 ? 's' : 'u') + (code === AluOp.DIV ? 'div32' : 'mod32'));
       return js`${ld} = ${f}(${ld}, ${bl}); ${hd} = 0;`;
     }
-    case 0x40:
+    case AluOp.OR:
       return js`${ld} = ${ld} | ${bl}; ${hd} = 0;`;
-    case 0x50:
+    case AluOp.AND:
       return js`${ld} = ${ld} & ${bl}; ${hd} = 0;`;
-    case 0xa0:
+    case AluOp.XOR:
       return js`${ld} = ${ld} ^ ${bl}; ${hd} = 0;`;
-    case 0x60:
+    case AluOp.LSH:
       return js`${ld} = ${ld} << ${bl}; ${hd} = 0;`;
-    case 0x70:
+    case AluOp.RSH:
       return js`${ld} = (${ld} >>> ${bl}) | 0; ${hd} = 0;`;
-    case 0xc0:
+    case AluOp.ARSH:
       return js`${ld} = ${ld} >> ${bl}; ${hd} = 0;`;
-    case 0x80:
+    case AluOp.NEG:
       return js`${ld} = -${ld} | 0; ${hd} = 0;`;
-    case 0xb0:
+    case AluOp.MOV:
       if (!isX) return js`${ld} = ${imm}; ${hd} = 0;`;
       switch (off) {
         case 0:
@@ -455,7 +476,7 @@ function emitAlu(x: Ctx, i: number): Code {
         default:
           return throwFault(x, F.BAD_MOVSX_OFF, i, op, off);
       }
-    case 0xd0:
+    case AluOp.END:
       if (op === Op.LE) {
         if (imm === 16) return js`${ld} = ${ld} & 65535; ${hd} = 0;`;
         if (imm === 32) return js`${hd} = 0;`;
@@ -489,25 +510,25 @@ function condition(x: Ctx, i: number): Code {
   const d = c.dst[i];
   const s = c.src[i];
   const imm = c.imm[i];
-  const isX = (op & 8) !== 0;
+  const isX = opSource(op) === Source.X;
   const ld = L(d);
   const hd = H(d);
-  const code = op & 0xf0;
-  if ((op & 7) === 6) {
+  const code = opCode(op);
+  if (opClass(op) === Class.JMP32) {
     const b: Code | Name = isX ? L(s) : lit(imm);
     const bu: Code = isX ? js`(${L(s)} >>> 0)` : lit(imm >>> 0);
     switch (code) {
-      case 0x10: return js`${ld} === ${b}`;
-      case 0x50: return js`${ld} !== ${b}`;
-      case 0x40: return js`(${ld} & ${b}) !== 0`;
-      case 0x20: return js`(${ld} >>> 0) > ${bu}`;
-      case 0x30: return js`(${ld} >>> 0) >= ${bu}`;
-      case 0xa0: return js`(${ld} >>> 0) < ${bu}`;
-      case 0xb0: return js`(${ld} >>> 0) <= ${bu}`;
-      case 0x60: return js`${ld} > ${b}`;
-      case 0x70: return js`${ld} >= ${b}`;
-      case 0xc0: return js`${ld} < ${b}`;
-      default: return js`${ld} <= ${b}`; // 0xd0
+      case JmpOp.JEQ: return js`${ld} === ${b}`;
+      case JmpOp.JNE: return js`${ld} !== ${b}`;
+      case JmpOp.JSET: return js`(${ld} & ${b}) !== 0`;
+      case JmpOp.JGT: return js`(${ld} >>> 0) > ${bu}`;
+      case JmpOp.JGE: return js`(${ld} >>> 0) >= ${bu}`;
+      case JmpOp.JLT: return js`(${ld} >>> 0) < ${bu}`;
+      case JmpOp.JLE: return js`(${ld} >>> 0) <= ${bu}`;
+      case JmpOp.JSGT: return js`${ld} > ${b}`;
+      case JmpOp.JSGE: return js`${ld} >= ${b}`;
+      case JmpOp.JSLT: return js`${ld} < ${b}`;
+      default: return js`${ld} <= ${b}`; // JSLE
     }
   }
   const bl: Code | Name = isX ? L(s) : lit(imm);
@@ -523,17 +544,17 @@ function condition(x: Ctx, i: number): Code {
       ? js`(${hd} ${rel} ${bh} || (${hd} === ${bh} && (${ld} >>> 0) ${rel} ${blu}))`
       : js`((${hd} >>> 0) ${rel} ${bhu} || (${hd} === ${bh} && (${ld} >>> 0) ${rel} ${blu}))`;
   switch (code) {
-    case 0x10: return js`(${ld} === ${bl} && ${hd} === ${bh})`;
-    case 0x50: return js`(${ld} !== ${bl} || ${hd} !== ${bh})`;
-    case 0x40: return js`((${ld} & ${bl}) !== 0 || (${hd} & ${bh}) !== 0)`;
-    case 0x20: return strict(false, js`>`);
-    case 0x30: return cmp(false, js`>`);
-    case 0xa0: return strict(false, js`<`);
-    case 0xb0: return cmp(false, js`<`);
-    case 0x60: return strict(true, js`>`);
-    case 0x70: return cmp(true, js`>`);
-    case 0xc0: return strict(true, js`<`);
-    default: return cmp(true, js`<`); // 0xd0
+    case JmpOp.JEQ: return js`(${ld} === ${bl} && ${hd} === ${bh})`;
+    case JmpOp.JNE: return js`(${ld} !== ${bl} || ${hd} !== ${bh})`;
+    case JmpOp.JSET: return js`((${ld} & ${bl}) !== 0 || (${hd} & ${bh}) !== 0)`;
+    case JmpOp.JGT: return strict(false, js`>`);
+    case JmpOp.JGE: return cmp(false, js`>`);
+    case JmpOp.JLT: return strict(false, js`<`);
+    case JmpOp.JLE: return cmp(false, js`<`);
+    case JmpOp.JSGT: return strict(true, js`>`);
+    case JmpOp.JSGE: return cmp(true, js`>`);
+    case JmpOp.JSLT: return strict(true, js`<`);
+    default: return cmp(true, js`<`); // JSLE
   }
 }
 
@@ -556,10 +577,11 @@ function markUsed(prog: LinkedProgram, i: number, used: boolean[]): void {
   const op = c.op[i];
   if (c.dst[i] <= 10) used[c.dst[i]] = true;
   if (c.src[i] <= 10) used[c.src[i]] = true;
-  if (op === Op.CALL || op === Op.CALLX || (op & 7) === 0 || (op & 0xe0) === 0xc0) for (let r = 0; r <= 5; r++) used[r] = true;
+  // (The ATOMIC mode bits alone: also ARSH, END, JSLT and JSLE, an over-approximation.)
+  if (op === Op.CALL || op === Op.CALLX || opClass(op) === Class.LD || opMode(op) === Mode.ATOMIC) for (let r = 0; r <= 5; r++) used[r] = true;
   // After a bpf-to-bpf call the RegisterFile holds the callee's r6–r10; the caller's live in
   // its locals, so a function that makes one keeps all of them there.
-  if (op === Op.CALL && c.src[i] === 1) for (let r = 6; r <= 10; r++) used[r] = true;
+  if (op === Op.CALL && c.src[i] === CallSrc.BPF_PSEUDO_CALL) for (let r = 6; r <= 10; r++) used[r] = true;
 }
 
 function prologue(used: boolean[], ctxTable: Name | null = null): Code {
@@ -588,8 +610,8 @@ function emitCall(x: Ctx, i: number): Code {
   const c = x.prog.code;
   const op = c.op[i];
   const imm = c.imm[i];
-  const s = op === Op.CALLX ? 0 : c.src[i];
-  if (s === 1) {
+  const s = op === Op.CALLX ? CallSrc.HELPER : c.src[i];
+  if (s === CallSrc.BPF_PSEUDO_CALL) {
     const target = i + 1 + imm;
     if (target < 0 || target >= x.sh.n) return throwFault(x, F.JUMP_OUT, i, op, target);
     const fn = name(`e${target}`);
@@ -604,11 +626,11 @@ left = X.left; ${reload(x.used, 0, 5)} ${x.used[10] ? js`${L(10)} = ${(BASE_LO +
   if (op === Op.CALLX) {
     pre = js`hf = X.helperOf(P, ${L(c.dst[i])}, ${i}, ${op}, left);`;
     callee = name('hf');
-  } else if (s === 0) {
+  } else if (s === CallSrc.HELPER) {
     const fn = x.prog.helpers[imm];
     if (fn === undefined) return throwFault(x, F.UNKNOWN_HELPER, i, op, imm);
     callee = x.helperParam(fn);
-  } else if (s === 2) {
+  } else if (s === CallSrc.BPF_PSEUDO_KFUNC_CALL) {
     const fn = x.prog.kfuncs?.get(imm);
     if (fn === undefined) return throwFault(x, F.UNKNOWN_KFUNC, i, op, imm);
     callee = x.helperParam(fn);
@@ -639,7 +661,7 @@ function emitJmp(x: Ctx, i: number): Code {
     case Op.CALLX:
       return emitCall(x, i);
     case Op.JCOND:
-      if (c.src[i] !== 0) return throwFault(x, F.BAD_JCOND_SRC, i, op, c.src[i]);
+      if (c.src[i] !== JcondSrc.BPF_MAY_GOTO) return throwFault(x, F.BAD_JCOND_SRC, i, op, c.src[i]);
       return js`if (MG[d] === 0) { ${goTo(x, i, op, next + c.off[i])} } MG[d] = MG[d] - 1;`;
     default:
       return js`if (${condition(x, i)}) { ${goTo(x, i, op, next + c.off[i])} }`;
@@ -647,8 +669,6 @@ function emitJmp(x: Ctx, i: number): Code {
 }
 
 // ---------------------------------------------------------------------------------- memory
-
-const SIZE_OF: Record<number, number> = { 0x00: 4, 0x08: 2, 0x10: 1, 0x18: 8 };
 
 /** Read `size` bytes at `o` of DataView `v` into (ld, hd), zero- or sign-extended. */
 function readInto(v: Name, o: Code, size: number, sx: boolean, ld: Name, hd: Name): Code {
@@ -686,27 +706,27 @@ function emitLdSt(x: Ctx, i: number): Code {
   const s = c.src[i];
   const off = c.off[i];
   const imm = c.imm[i];
-  const cls = op & 7;
-  if (cls === 0) {
+  const cls = opClass(op);
+  if (cls === Class.LD) {
     if (op === Op.LDDW) {
-      if (c.src[i] !== 0) return throwFault(x, F.UNLINKED_LDDW, i, op, c.src[i]);
+      if (c.src[i] !== PseudoSrc.IMM) return throwFault(x, F.UNLINKED_LDDW, i, op, c.src[i]);
       if (i + 1 >= x.sh.n) return throwFault(x, F.LDDW_NO_SLOT, i, op);
       // A relocated pointer is tagged with its region; a plain constant is a scalar.
       const tag = x.prog.pointers?.[i] === 1 ? c.imm[i + 1] : 0;
       return js`${L(d)} = ${imm}; ${H(d)} = ${c.imm[i + 1]}; ${G(d)} = ${tag};`;
     }
     // LD_ABS / LD_IND (kernel bpf_gen_ld_abs): r0 = value, r1..r5 cleared.
-    const size = SIZE_OF[op & 0x18];
-    const offset: Code = (op & 0xe0) === 0x20 ? lit(imm) : js`(${L(s)} + ${imm}) | 0`;
+    const size = accessBytes(op);
+    const offset: Code = opMode(op) === Mode.ABS ? lit(imm) : js`(${L(s)} + ${imm}) | 0`;
     // Out of bounds: the expansion's hidden `r0 = 0; exit`, an EXIT of this function (a
     // subprogram returns 0 to its caller, the main program ends the run).
     return js`${L(0)} = X.ldabs(${offset}, ${size}, ${i}, ${op}, ${lf(x)}); ${H(0)} = 0; l1 = 0; h1 = 0; l2 = 0; h2 = 0; l3 = 0; h3 = 0; l4 = 0; h4 = 0; l5 = 0; h5 = 0; if (X.ldabsOut) { X.ldabsOut = false; ${G(0)} = 0; ${spill(x.used, 0, 5)} X.left = ${lf(x)}; return${x.counted ? js` true` : nil}; }`;
   }
-  const size = SIZE_OF[op & 0x18];
+  const size = accessBytes(op);
   const FV = name('FV');
   const cV = name('cV');
-  if (cls === 1) {
-    const sx = (op & 0xe0) === 0x80;
+  if (cls === Class.LDX) {
+    const sx = opMode(op) === Mode.MEMSX;
     const ld = L(d);
     const hd = H(d);
     const gd = G(d);
@@ -727,20 +747,20 @@ else { ${ld} = X.ld(${H(s)}, ${G(s)}, t, ${size}, ${sx ? 1 : 0}, ${i}, ${op}, ${
     return js`if (${ctxBase(s)}) { ${ctxLoad(x, rw, ld, hd, gd)} }
 else { ${general} }`;
   }
-  if (op === Op.ATOMIC32 || op === Op.ATOMIC64 || op === 0xd3 || op === 0xcb) {
+  if (isAtomic(op)) {
     const regs = [...new Set([0, d, s])];
     const sp = joinCode(regs.map((r) => js`RL[${r}] = ${L(r)}; RH[${r}] = ${H(r)}; RT[${r}] = ${G(r)};`), js` `);
     const rl = joinCode(regs.map((r) => js`${L(r)} = RL[${r}]; ${H(r)} = RH[${r}]; ${G(r)} = RT[${r}];`), js` `);
     return js`${sp} X.atomic(${op}, ${d}, ${s}, ${off}, ${imm}, ${i}, ${lf(x)}, d); ${rl} ${RESET_CACHE}`;
   }
-  const vl: Code | Name = cls === 2 ? lit(imm) : L(s);
-  const vh: Code | Name = cls === 2 ? lit(imm >> 31) : H(s);
-  const vg: Code | Name = cls === 2 ? lit(0) : G(s);
+  const vl: Code | Name = cls === Class.ST ? lit(imm) : L(s);
+  const vh: Code | Name = cls === Class.ST ? lit(imm >> 31) : H(s);
+  const vg: Code | Name = cls === Class.ST ? lit(0) : G(s);
   if (d === 10 && x.sh.fpConst && off >= -STACK_SIZE && off <= -size) {
     // A 64-bit spill to an aligned slot records the value's provenance.
     const o = STACK_SIZE + off;
     // Storing a tag known to be 0 over a slot known to hold 0 changes nothing.
-    const zero = cls === 2 || x.facts.reg[s] === 1;
+    const zero = cls === Class.ST || x.facts.reg[s] === 1;
     const spillTag = size === 8 && (o & 7) === 0 && !(zero && x.facts.slot[o >> 3] === 1) ? js` FS[${o >> 3}] = ${zero ? lit(0) : vg};` : nil;
     return js`${writeFrom(FV, lit(o), size, vl, vh)}${spillTag}`;
   }
@@ -791,13 +811,12 @@ function hasCtxRewrite(prog: LinkedProgram, sh: Shape, start: number, end: numbe
   const c = prog.code;
   for (let i = start; i < end && i < sh.n; i++) {
     const op = c.op[i];
-    const cls = op & 7;
-    if (cls === 0 && op === Op.LDDW) {
+    if (op === Op.LDDW) {
       i++;
       continue;
     }
-    const size = SIZE_OF[op & 0x18];
-    if (cls === 1 && (op & 0xe0) === 0x60 && c.src[i] !== 10 && t.load(c.off[i], size) !== undefined) return true;
+    const size = accessBytes(op);
+    if (opClass(op) === Class.LDX && opMode(op) === Mode.MEM && c.src[i] !== 10 && t.load(c.off[i], size) !== undefined) return true;
     if (ctxStoreRewrite(prog, i) !== undefined) return true;
   }
   return false;
@@ -807,12 +826,12 @@ function hasCtxRewrite(prog: LinkedProgram, sh: Shape, start: number, end: numbe
 function emitInsn(x: Ctx, i: number): Code {
   const op = x.prog.code.op[i];
   if (!KNOWN.has(op)) return throwFault(x, F.UNKNOWN_OPCODE, i, op);
-  switch (op & 7) {
-    case 4:
-    case 7:
+  switch (opClass(op)) {
+    case Class.ALU:
+    case Class.ALU64:
       return emitAlu(x, i);
-    case 5:
-    case 6:
+    case Class.JMP:
+    case Class.JMP32:
       return emitJmp(x, i);
     default:
       return emitLdSt(x, i);
@@ -923,7 +942,7 @@ function mayWriteWild(prog: LinkedProgram, sh: Shape, i: number): boolean {
   const c = prog.code;
   const op = c.op[i];
   // Stores of every other form set JitRun.dirty on entry (writesStack).
-  return op === Op.CALLX || (op === Op.CALL && c.src[i] !== 1);
+  return op === Op.CALLX || (op === Op.CALL && c.src[i] !== CallSrc.BPF_PSEUDO_CALL);
 }
 
 /**
@@ -933,17 +952,17 @@ function mayWriteWild(prog: LinkedProgram, sh: Shape, i: number): boolean {
  * which marks the stack dirty itself when it reaches a frame.
  */
 function writesStack(prog: LinkedProgram, _sh: Shape, i: number): boolean {
-  const cls = prog.code.op[i] & 7;
-  return (cls === 2 || cls === 3) && ctxStoreRewrite(prog, i) === undefined;
+  const cls = opClass(prog.code.op[i]);
+  return (cls === Class.ST || cls === Class.STX) && ctxStoreRewrite(prog, i) === undefined;
 }
 
 /** The rewrite of the store at i (a BPF_MEM store not through r10 the program's ctx table covers). */
 function ctxStoreRewrite(prog: LinkedProgram, i: number): CtxStore | undefined {
   const c = prog.code;
   const op = c.op[i];
-  const cls = op & 7;
-  if ((cls !== 2 && cls !== 3) || (op & 0xe0) !== 0x60 || c.dst[i] === 10 || prog.ctx === undefined) return undefined;
-  return prog.ctx.store(c.off[i], SIZE_OF[op & 0x18]);
+  const cls = opClass(op);
+  if ((cls !== Class.ST && cls !== Class.STX) || opMode(op) !== Mode.MEM || c.dst[i] === 10 || prog.ctx === undefined) return undefined;
+  return prog.ctx.store(c.off[i], accessBytes(op));
 }
 
 /** Instructions whose code is an unconditional throw (the block ends there). */
@@ -951,17 +970,17 @@ function faultsAlways(prog: LinkedProgram, sh: Shape, i: number): boolean {
   const c = prog.code;
   const op = c.op[i];
   if (!KNOWN.has(op)) return true;
-  if (op === Op.CALL && c.src[i] === 1) {
+  if (op === Op.CALL && c.src[i] === CallSrc.BPF_PSEUDO_CALL) {
     const t = i + 1 + c.imm[i];
     return t < 0 || t >= sh.n;
   }
   if (op === Op.CALL) {
     const s = c.src[i];
-    if (s === 0) return prog.helpers[c.imm[i]] === undefined;
-    if (s === 2) return prog.kfuncs?.get(c.imm[i]) === undefined;
+    if (s === CallSrc.HELPER) return prog.helpers[c.imm[i]] === undefined;
+    if (s === CallSrc.BPF_PSEUDO_KFUNC_CALL) return prog.kfuncs?.get(c.imm[i]) === undefined;
     return true;
   }
-  if (op === Op.JCOND) return c.src[i] !== 0;
+  if (op === Op.JCOND) return c.src[i] !== JcondSrc.BPF_MAY_GOTO;
   return false;
 }
 

@@ -5,7 +5,7 @@
  * run under the JIT gives the same RunResult, fault code and fault index as the interpreter.
  */
 import { BpfError, ErrorCode, VmFault } from '../errors.js';
-import { AtomicOp, DEFAULT_INSN_BUDGET, MAX_CALL_DEPTH, MAX_RUN_FRAMES, MAX_TAIL_CALLS, MAY_GOTO_START, NUM_REGS, OP_NAMES, STACK_SIZE } from '../isa.js';
+import { AtomicOp, DEFAULT_INSN_BUDGET, accessBytes, MAX_CALL_DEPTH, MAX_RUN_FRAMES, MAX_TAIL_CALLS, MAY_GOTO_START, NUM_REGS, OP_NAMES, STACK_SIZE } from '../isa.js';
 import { allocExtraFrame, allocFrames, atomicUntag, SLOTS_PER_FRAME } from '../interpreter.js';
 import { BASE_LO, Memory, type CtxAccess, type CtxRewrite, type Region } from '../memory.js';
 import type { CallbackArg, HelperCall, HelperFn, LinkedProgram, PacketProvider, RunOptions } from '../program.js';
@@ -406,7 +406,7 @@ export class JitRun {
     const L = this.lo;
     const H = this.hi;
     const T = this.tg;
-    const size = (op & 0x18) === 0x00 ? 4 : (op & 0x18) === 0x08 ? 2 : (op & 0x18) === 0x10 ? 1 : 8;
+    const size = accessBytes(op);
     if (imm === AtomicOp.LOAD_ACQ) {
       const x = this.ld(H[s], T[s], (L[s] + off) | 0, size, 0, i, op, left, fd);
       L[d] = x;

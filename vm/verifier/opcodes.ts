@@ -7,7 +7,7 @@
  * `do_check_insn`), and measurements on 6.18: the set of known opcodes was confirmed by loading
  * every opcode byte (test/goldens/verifier/opcodes.kernel.json).
  */
-import { AluOp, AtomicOp, Class, JmpOp, Mode, Size, Source, opClass, opCode, opMode, opSize, opSource } from '../isa.js';
+import { AluOp, AtomicOp, CallSrc, Class, JcondSrc, JmpOp, Mode, Size, Source, accessBytes, opClass, opCode, opMode, opSource } from '../isa.js';
 
 /** How the verifier checks the fields of an instruction, by opcode group. */
 export type OpcodeKind =
@@ -35,11 +35,10 @@ export interface OpcodeRow {
   readonly bytes?: number;
 }
 
-const SIZE_BYTES: Record<number, number> = { [Size.W]: 4, [Size.H]: 2, [Size.B]: 1, [Size.DW]: 8 };
-
 function buildTable(): Map<number, OpcodeRow> {
   const t = new Map<number, OpcodeRow>();
-  const add = (op: number, kind: OpcodeKind, bytes?: number) => t.set(op, { op, kind, bytes });
+  // `sized`: a load, store or atomic, whose row carries its access size
+  const add = (op: number, kind: OpcodeKind, sized = false) => t.set(op, { op, kind, bytes: sized ? accessBytes(op) : undefined });
   for (const cls of [Class.ALU, Class.ALU64]) {
     for (const aop of [AluOp.ADD, AluOp.SUB, AluOp.MUL, AluOp.DIV, AluOp.OR, AluOp.AND, AluOp.LSH, AluOp.RSH, AluOp.MOD, AluOp.XOR, AluOp.ARSH]) {
       add(cls | aop | Source.K, 'alu');
@@ -65,15 +64,15 @@ function buildTable(): Map<number, OpcodeRow> {
   add(Class.LD | Mode.IMM | Size.DW, 'lddw');
   for (const size of [Size.W, Size.H, Size.B]) {
     // LD_ABS / LD_IND have no DW form
-    add(Class.LD | Mode.ABS | size, 'ldabs', SIZE_BYTES[size]);
-    add(Class.LD | Mode.IND | size, 'ldabs', SIZE_BYTES[size]);
-    add(Class.LDX | Mode.MEMSX | size, 'ldx', SIZE_BYTES[size]); // no sign-extending DW load
+    add(Class.LD | Mode.ABS | size, 'ldabs', true);
+    add(Class.LD | Mode.IND | size, 'ldabs', true);
+    add(Class.LDX | Mode.MEMSX | size, 'ldx', true); // no sign-extending DW load
   }
   for (const size of [Size.W, Size.H, Size.B, Size.DW]) {
-    add(Class.LDX | Mode.MEM | size, 'ldx', SIZE_BYTES[size]);
-    add(Class.ST | Mode.MEM | size, 'st', SIZE_BYTES[size]);
-    add(Class.STX | Mode.MEM | size, 'stx', SIZE_BYTES[size]);
-    add(Class.STX | Mode.ATOMIC | size, 'atomic', SIZE_BYTES[size]); // B/H only for load_acq/store_rel
+    add(Class.LDX | Mode.MEM | size, 'ldx', true);
+    add(Class.ST | Mode.MEM | size, 'st', true);
+    add(Class.STX | Mode.MEM | size, 'stx', true);
+    add(Class.STX | Mode.ATOMIC | size, 'atomic', true); // B/H only for load_acq/store_rel
   }
   return t;
 }
@@ -154,11 +153,13 @@ export function fieldError(row: OpcodeRow, dst: number, src: number, off: number
         ? 'BPF_JA uses reserved fields'
         : undefined;
     case 'jcond':
-      return src !== 0 || dst !== 0 || imm !== 0 ? `invalid may_goto imm ${imm}` : undefined;
+      return src !== JcondSrc.BPF_MAY_GOTO || dst !== 0 || imm !== 0 ? `invalid may_goto imm ${imm}` : undefined;
     case 'jcc':
       return (x ? imm !== 0 : src !== 0) ? 'BPF_JMP/JMP32 uses reserved fields' : undefined;
     case 'call':
-      return (src !== 2 && off !== 0) || (src !== 0 && src !== 1 && src !== 2) || dst !== 0 ? 'BPF_CALL uses reserved fields' : undefined;
+      return (src !== CallSrc.BPF_PSEUDO_KFUNC_CALL && off !== 0) || (src !== CallSrc.HELPER && src !== CallSrc.BPF_PSEUDO_CALL && src !== CallSrc.BPF_PSEUDO_KFUNC_CALL) || dst !== 0
+        ? 'BPF_CALL uses reserved fields'
+        : undefined;
     case 'exit':
       return imm !== 0 || src !== 0 || dst !== 0 ? 'BPF_EXIT uses reserved fields' : undefined;
   }
@@ -185,5 +186,4 @@ export function writesDst(row: OpcodeRow, imm: number): boolean {
 export const shiftWidth = (op: number): number => (opClass(op) === Class.ALU64 ? 64 : 32);
 export const isShift = (op: number): boolean => [AluOp.LSH, AluOp.RSH, AluOp.ARSH].includes(opCode(op) as 0x60);
 export const isDivMod = (op: number): boolean => opCode(op) === AluOp.DIV || opCode(op) === AluOp.MOD;
-export const accessBytes = (op: number): number => SIZE_BYTES[opSize(op)];
 

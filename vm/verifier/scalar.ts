@@ -4,7 +4,7 @@
  * branch refinement (regs_refine_cond_op) and branch decision (is_scalar_branch_taken).
  * Each rule is re-derived from what the kernel function guarantees, not copied.
  */
-import { AluOp, JmpOp } from '../isa.js';
+import { AluOp, JmpOp, opCode } from '../isa.js';
 import { RT, Reg, S32_MAX, S32_MIN, S64_MAX, S64_MIN, U32_MAX, U64_MAX, markKnown, markUnbounded } from './reg.js';
 import {
   TUNKNOWN,
@@ -435,7 +435,7 @@ function bitSigned32(d: Reg): void {
 export function scalarAlu(op: number, d: Reg, s: Reg, alu32: boolean): void {
   const bits = alu32 ? 32 : 64;
   const srcConst = alu32 ? (s.v.m & U32) === 0n : s.v.m === 0n;
-  const code = op & 0xf0;
+  const code = opCode(op);
   // is_safe_to_compute_dst_reg_range
   let safe: boolean;
   switch (code) {
