@@ -254,8 +254,8 @@ export function smod64(alo: number, ahi: number, blo: number, bhi: number): void
 // ---------------------------------------------------------------------------------------------
 // Byte order (kernel: BPF_END; TO_LE is a truncation on little-endian hosts)
 
-/** Swap the two low bytes; result is zero-extended to 32 bits. */
-export const bswap16 = (x: number): number => ((x & 0xff) << 8) | ((x >>> 8) & 0xff);
+/** Swap the two low bytes; result is zero-extended to 32 bits (for `bswap`; the JIT inlines it). */
+const bswap16 = (x: number): number => ((x & 0xff) << 8) | ((x >>> 8) & 0xff);
 
 /** Swap the four bytes of a 32-bit value (int32 result). */
 export const bswap32 = (x: number): number =>
