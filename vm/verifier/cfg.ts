@@ -134,7 +134,7 @@ export function controlFlow(p: DecodedProgram, fail: Fail): ControlFlow {
       push(i, i + 1);
       prune[i + 1] = 1;
       jmp[i + 1] = 1;
-      if (p.src[i] === 0 && SYNC_CALLBACK_HELPERS.has(p.imm[i])) jmp[i] = 1;
+      if (p.src[i] === CallSrc.HELPER && SYNC_CALLBACK_HELPERS.has(p.imm[i])) jmp[i] = 1;
       // An iterator's next call is a checkpoint of its own: the loop around it converges there
       // (the kernel's mark_force_checkpoint for is_iter_next_insn).
       if (isIterNextCall(p, i)) prune[i] = 1;

@@ -8,7 +8,7 @@ import { formatInsn } from '../disasm.js';
 import { BPF_F_RDONLY_PROG, BPF_F_WRONLY_PROG, BPF_MAP_TYPE as MT, S64_MAX, S64_MIN, U64_MAX } from '../uapi.js';
 import { VerifierError } from '../errors.js';
 import { BPF_FUNC_MAX_ID, HELPER_IDS, HELPER_PROTOS, helperName, type ArgKind, type HelperProto } from '../helpers.js';
-import { AluOp, AtomicOp, CallSrc, Class, JmpOp, MAX_CALL_DEPTH, Mode, Op, PseudoSrc, opClass, opCode, opMode } from '../isa.js';
+import { AluOp, AtomicOp, CallSrc, Class, JmpOp, MAX_CALL_DEPTH, Mode, Op, PseudoSrc, Source, opClass, opCode, opMode, opSource } from '../isa.js';
 import { KF, KFUNCS_BY_ID, makesPktDynptr, type KfuncRecord } from '../kfuncs.js';
 import type { DecodedProgram } from '../program.js';
 import { stackPointers } from './stack-pointers.js';
@@ -304,7 +304,7 @@ export class Checker {
       if (++this.processed > this.limit()) this.fail(i, `BPF program is too large. Processed ${this.processed} insn`);
       if (this.prunePoints[i]) this.visit(i);
       if (this.jmpPoints[i]) this.pushHist();
-      const cls = this.p.op[i] & 7;
+      const cls = opClass(this.p.op[i]);
       if (cls === Class.JMP || cls === Class.JMP32) this.jmps++;
       if (this.logLevel > 0) {
         // verbose_linfo: the source line when it changes
@@ -552,7 +552,7 @@ export class Checker {
     const src = p.src[i];
     const imm = p.imm[i];
     const off = p.off[i];
-    const x = (op & 0x08) !== 0;
+    const x = opSource(op) === Source.X;
     const alu32 = opClass(op) === Class.ALU;
     if (row.kind === 'neg' || row.kind === 'end') {
       this.readReg(i, dst);
@@ -564,7 +564,7 @@ export class Checker {
       }
       clearScalarId(d);
       if (row.kind === 'neg') scalarNeg(d, alu32);
-      else scalarEnd(d, imm, (op & 0x08) !== 0, !alu32);
+      else scalarEnd(d, imm, opSource(op) === Source.X, !alu32);
       this.setReg(dst, d);
       return;
     }
@@ -1218,7 +1218,7 @@ export class Checker {
     void row;
     const p = this.p;
     const op = p.op[i];
-    const x = (op & 0x08) !== 0;
+    const x = opSource(op) === Source.X;
     const j32 = opClass(op) === Class.JMP32;
     const dst = p.dst[i];
     const src = p.src[i];
@@ -2050,7 +2050,7 @@ function precisionLiveness(p: DecodedProgram, subs: readonly number[], stores = 
     const row = OPCODE_TABLE.get(op);
     const d = p.dst[i] & 0xf;
     const s = p.src[i] & 0xf;
-    const x = (op & 0x08) !== 0;
+    const x = opSource(op) === Source.X;
     const next = [i + 1];
     let f: (o: number) => number = () => 0x3ff;
     let succ = next;
@@ -2426,7 +2426,7 @@ function liveness(p: DecodedProgram): Uint16Array {
     const bit = (r: number) => (r < 10 ? 1 << r : 0);
     const next = [i + 1];
     if (!row) return [ALL, 0, []];
-    const x = (op & 0x08) !== 0;
+    const x = opSource(op) === Source.X;
     switch (row.kind) {
       case 'alu':
         return [bit(d) | (x ? bit(s) : 0), bit(d), next];

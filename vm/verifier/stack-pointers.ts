@@ -15,7 +15,7 @@
  * fills of the stack, and arguments of subprograms and callbacks. Helpers, kfuncs and
  * subprograms never return one (the verifier refuses returning a stack pointer to the caller).
  */
-import { AluOp, Class, Op, opClass, opCode } from '../isa.js';
+import { AluOp, Class, Op, Source, opClass, opCode, opSource } from '../isa.js';
 import type { DecodedProgram } from '../program.js';
 import { jumpTarget } from './cfg.js';
 import { OPCODE_TABLE } from './opcodes.js';
@@ -55,7 +55,7 @@ export function stackPointers(p: DecodedProgram, entries: readonly number[]): Ui
     const s = p.src[i] & 0xf;
     const bitD = 1 << d;
     const has = (r: number): boolean => ((m >> r) & 1) === 1;
-    const x = (op & 0x08) !== 0;
+    const x = opSource(op) === Source.X;
     let out = m;
     switch (row.kind) {
       case 'mov':
