@@ -7,12 +7,10 @@ import { interpret } from './interpreter.js';
 import { runJit } from './jit/index.js';
 import type { Memory } from './memory.js';
 import type { LinkedProgram, RunOptions, RunResult } from './program.js';
+import type { Engine } from './engine-choice.js';
 
-/** Execution engine: the interpreter or the JS-codegen JIT. */
-export type Engine = 'interp' | 'jit';
-
-/** The engines, for CLI validation and test tables. */
-export const ENGINES: readonly Engine[] = ['interp', 'jit'];
+// The names and the 'auto' rule live in engine-choice.ts (no engine code loaded with them).
+export { chooseEngine, ENGINE_CHOICES, ENGINES, JIT_BREAK_EVEN_RUNS, type Engine, type EngineChoice } from './engine-choice.js';
 
 /** Run `prog` on `mem` with the chosen engine. Program faults are in the result. */
 export function runProgram(prog: LinkedProgram, mem: Memory, opts: RunOptions = {}, engine: Engine = 'interp'): RunResult {
@@ -24,21 +22,4 @@ export function runProgram(prog: LinkedProgram, mem: Memory, opts: RunOptions = 
     default:
       throw new BpfError(ErrorCode.Usage, `unknown engine ${String(engine)}`);
   }
-}
-
-/** An engine, or 'auto': pick by how many times the program will run. */
-export type EngineChoice = Engine | 'auto';
-export const ENGINE_CHOICES: readonly EngineChoice[] = ['auto', 'interp', 'jit'];
-
-/**
- * Runs below which the interpreter finishes first: compiling costs about 1 ms per 1,000
- * instructions (plus V8 warm-up) and saves roughly 1–4 µs per run of a typical tc program
- * (`npm run bench`, README "Benchmarks").
- */
-export const JIT_BREAK_EVEN_RUNS = 256;
-
-/** Resolve 'auto' for a job of `runs` program executions. */
-export function chooseEngine(choice: EngineChoice, runs: number): Engine {
-  if (choice !== 'auto') return choice;
-  return runs >= JIT_BREAK_EVEN_RUNS ? 'jit' : 'interp';
 }

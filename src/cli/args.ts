@@ -8,6 +8,10 @@
  * Strict option parsers for commander: every number, hex string and mode is checked where it is
  * parsed, so a bad value is a one-line `error: option '--repeat <n>' argument 'abc' is invalid.
  * ...` and exit status 1, never a NaN that silently runs nothing.
+ *
+ * The options shared by several commands are defined here too. Every invocation loads this
+ * module (src/cli/program.ts builds the whole command line, `--help` included): keep it free of
+ * VM, loader and netdev imports.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { UsageError } from '../../vm/errors.js';
@@ -71,6 +75,10 @@ export const REPEAT_MAX = 100_000_000;
 export const CPU_ARG_MAX = 4095;
 /** struct __sk_buff is 192 bytes; the kernel refuses a larger ctx_in unless the tail is zero. */
 export const CTX_MAX_BYTES = 4096;
+/** `map dump`: entries dumped at most by default (bpftool has no limit; tcxlab bounds every output). */
+export const MAP_DUMP_MAX_ENTRIES = 1 << 16;
+/** `test --format`. */
+export const TEST_REPORT_FORMATS = ['text', 'tap', 'junit', 'json'] as const;
 
 /** Load-time verification chosen on the command line: on (default), off, or warn-and-run. */
 export type VerifyMode = boolean | 'warn';
@@ -97,4 +105,23 @@ export function verifyMode(o: { verify?: unknown }): VerifyMode {
   if (o.verify === false) return false;
   if (o.verify === 'warn') return 'warn';
   return true;
+}
+
+/** A u64 option value: decimal or 0x hex. */
+function u64Arg(name: string): (v: string) => string {
+  return (v) => {
+    if (!/^(0x[0-9a-f]+|\d+)$/i.test(v) || BigInt(v) >= 1n << 64n) throw new UsageError(`${name}: expected an unsigned 64-bit integer (decimal or 0x hex), got ${JSON.stringify(v)}`);
+    return v;
+  };
+}
+
+/**
+ * `--env FILE`, `--mock-time NS` and `--seed N` on a command that runs programs; mock-options.ts
+ * turns the parsed values into a MockEnv (here only the options, which every command line builds).
+ */
+export function addMockOptions(cmd: Command): Command {
+  return cmd
+    .option('--env <file>', 'JSON file mocking the world the program sees: time_ns, time_step_ns, seed, routes, neighbours, sockets, helpers (README "Mocks")')
+    .option('--mock-time <ns>', 'bpf_ktime_get_ns at the start, in ns (overrides the env file\'s time_ns)', u64Arg('--mock-time'))
+    .option('--seed <n>', 'seed of bpf_get_prandom_u32 (overrides the env file\'s seed)', u64Arg('--seed'));
 }

@@ -1,25 +1,21 @@
 #!/usr/bin/env node
 /**
- * @fileoverview `tcxlab` entry point. Each subcommand lives in its own module under
- * `commands/` and registers itself on the commander program; `run()` is what tests call.
+ * @fileoverview `tcxlab` entry point. The command line is defined in program.ts; each
+ * subcommand's code lives in its own module under `commands/`, imported only when that command
+ * runs (a cold `tcxlab --help` loads no VM code). `run()` is what tests call.
  */
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BpfError } from '../../vm/errors.js';
-import { commands } from './commands/index.js';
-import { packageRoot } from './commands/conformance.js';
+import { packageRoot } from './package-root.js';
+import { buildProgram } from './program.js';
 import { processIo, type CliIo } from './io.js';
 
 /** Run the CLI with `argv` (without node and script). Resolves to the exit code. */
 export async function run(argv: string[], io: CliIo = processIo()): Promise<number> {
-  const program = new Command('tcxlab')
-    .description('Run tc/tcx BPF objects offline on an emulated Linux netdev')
-    .version(packageVersion(), '-V, --version', 'print the tcxlab version')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
-  for (const register of commands) register(program, io);
+  const program = buildProgram(io, packageVersion());
   try {
     await program.parseAsync(argv, { from: 'user' });
     return io.exitCode;

@@ -28,10 +28,10 @@ import { runScenario, type ScenarioOptions, type ScenarioStep } from './scenario
 import type { Direction } from './tcx.js';
 import { tcActLabel, tcxRetLabel } from '../tc-verdict.js';
 import { fmtClassid, type Fate, type HookEvent, type NetTrace } from './trace.js';
+import { COMPARE_PATHS, type ComparePath } from './compare-paths.js';
 
-/** The three ways of attaching: tcx, cls_bpf direct-action, cls_bpf non-da with a classid. */
-export type ComparePath = 'tcx' | 'da' | 'nonda';
-export const COMPARE_PATHS: readonly ComparePath[] = ['tcx', 'da', 'nonda'];
+// The path names live in compare-paths.ts (the CLI's help names them without loading the netdev).
+export { COMPARE_PATHS, type ComparePath } from './compare-paths.js';
 
 export interface CompareOptions {
   /** The hook (default ingress). */

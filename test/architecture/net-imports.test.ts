@@ -37,6 +37,8 @@ const TIER: Record<string, number> = {
   script: 3,
   scenario: 3,
   compare: 3,
+  // compare's path names alone (the CLI's help names them without loading the netdev)
+  'compare-paths': 3,
   // the package face
   index: 4,
 };

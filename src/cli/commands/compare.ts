@@ -8,13 +8,12 @@
  * rows that differ are marked `!` and followed by the reasons. Exit status 0, or 1 with
  * --fail-on-diff when some frame differs; 2 for usage errors.
  */
-import { Option, type Command } from 'commander';
-import { ENGINES, type Engine } from '../../../vm/engine.js';
+import type { Engine } from '../../../vm/engine.js';
 import { UsageError } from '../../../vm/errors.js';
-import { compare, compareScenario, COMPARE_PATHS, type CompareField, type ComparePath, type CompareResult, type FrameComparison, type PathOutcome } from '../../net/compare.js';
+import { compare, compareScenario, type CompareField, type ComparePath, type CompareResult, type FrameComparison, type PathOutcome } from '../../net/compare.js';
 import { parseClassid } from '../../net/scenario.js';
 import { fmtClassid } from '../../net/trace.js';
-import { addVerifyOptions, checkArgOrder, isElf, tryRead, verifyMode } from '../args.js';
+import { checkArgOrder, isElf, tryRead, verifyMode } from '../args.js';
 import type { VerifierWarning } from '../../collection.js';
 import type { CliIo } from '../io.js';
 import type { FrameInput } from '../../pcap/input.js';
@@ -112,96 +111,78 @@ function toJson(r: CompareResult): unknown {
   };
 }
 
-export function register(program: Command, io: CliIo): void {
-  const cmd = program
-    .command('compare')
-    .description('attach the same program(s) through tcx and as clsact cls_bpf filters (da, and non-da with a classid), run the same frames, and show what differs and why; or compare a `net` scenario')
-    .argument('<obj>', 'BPF object file (.o), or a `net` scenario file (then nothing else)')
-    .argument('[prog]', 'program name(s), comma separated: tcx order = classic prio order')
-    .argument('[packets]', 'pcap/pcapng capture, or one hex frame per line (# comments)')
-    .addOption(new Option('--dir <dir>', 'the hook').choices(['ingress', 'egress']).default('ingress'))
-    .option('--prio <n>', "the classic filters' first prio (default 1; program i gets prio + i)")
-    .option('--classid <maj:min>', 'classid of the non-da filters (default 1:1): what a return of -1 selects')
-    .option('--da-classid <maj:min>', 'classid of the da filters (default 0, as libbpf bpf_tc_attach)')
-    .option('--paths <list>', `paths to compare, comma separated (default ${COMPARE_PATHS.join(',')})`)
-    .option('--mark <n>', 'initial skb mark')
-    .option('--priority <n>', 'initial skb priority')
-    .addOption(new Option('--engine <engine>', 'execution engine').choices([...ENGINES]).default('interp'))
-    .option('--json', 'the comparison as JSON')
-    .option('--fail-on-diff', 'exit status 1 when any frame differs between paths')
-    .option('--kernel', 'also test-run each program on each frame in the real kernel (root, Linux, bpftool) and print where tcxlab differs; exit status 1 when it does, 2 when the kernel cannot be asked');
-  addVerifyOptions(cmd).action(async (obj: string, prog: string | undefined, packets: string | undefined, o: CompareCliOptions & { verify?: unknown }) => {
-      if (o.kernel) {
-        const refusal = kernelRefusal();
-        if (refusal !== undefined) {
-          io.err(`${refusal}\n`);
-          io.exitCode = KERNEL_UNAVAILABLE_EXIT;
-          return;
-        }
-        if (prog === undefined || packets === undefined) throw new UsageError('compare --kernel takes OBJ PROG[,PROG...] PACKETS_FILE (a scenario has no single test run to repeat in the kernel)');
-      }
-      const verify = verifyMode(o);
-      const onVerifierWarning = (w: VerifierWarning): void =>
-        io.err(`tcxlab: warning: the verifier rejects ${w.program} (running it anyway, --verify=warn): ${w.error.message.split('\n')[0]}\n`);
-      const paths = o.paths?.split(',').map((p) => p.trim()) as ComparePath[] | undefined;
-      const common = {
-        prio: int(o.prio, 'prio', 0xffff),
-        classid: classidOpt(o.classid, 'classid'),
-        daClassid: classidOpt(o.daClassid, 'da-classid'),
-        paths,
-        engine: o.engine,
-      };
-      const objBytes = io.readFile(obj, 'object');
-      let r: CompareResult;
-      const heads: string[] = [];
-      let input: FrameInput | undefined;
-      const scenario = !isElf(objBytes) && prog === undefined && packets === undefined;
-      if (scenario) {
-        const rs = compareScenario(new TextDecoder().decode(objBytes), { readFile: (p) => io.readFile(p), file: obj, verify, onVerifierWarning }, common);
-        r = rs;
-        const cmds = new Map(rs.steps[rs.paths[0]]!.map((s) => [s.line, s.cmd]));
-        for (const f of r.frames) heads.push(`line ${f.line}: ${cmds.get(f.line!)?.slice(0, 60) ?? ''}${(f.line !== undefined && (cmds.get(f.line)?.length ?? 0) > 60) ? '…' : ''} (frame ${f.index + 1}, ${f.frame.length} bytes)`);
-      } else {
-        if (prog === undefined || packets === undefined) throw new UsageError('compare: OBJ PROG[,PROG...] PACKETS_FILE, or a scenario file alone');
-        checkArgOrder('compare', obj, prog, packets, tryRead(io.readFile));
-        input = readPacketsFile(io, packets);
-        const frames = input.frames.map((f) => f.data);
-        const progs = prog.split(',').map((p) => p.trim()).filter(Boolean);
-        r = compare(objBytes, progs, frames, { ...common, dir: o.dir as 'ingress' | 'egress', mark: int(o.mark, 'mark'), priority: int(o.priority, 'priority'), load: { verify, onVerifierWarning } });
-        for (const f of r.frames) heads.push(`frame ${f.index + 1} (${f.frame.length} bytes) ${r.dir}`);
-      }
-      // --kernel: each program alone on each frame, in tcxlab and in the kernel (src/kernel-parity).
-      const parityLines: string[] = [];
-      const parity: Array<{ prog: string; report: ParityReport }> = [];
-      if (o.kernel && input && packets !== undefined) {
-        const mark = int(o.mark, 'mark');
-        const priority = int(o.priority, 'priority');
-        let ctx: Uint8Array | undefined;
-        if (mark !== undefined || priority !== undefined) {
-          ctx = new Uint8Array(SK_BUFF_SIZE);
-          new DataView(ctx.buffer).setUint32(SKB_OFF.mark, mark ?? 0, true);
-          new DataView(ctx.buffer).setUint32(SKB_OFF.priority, priority ?? 0, true);
-        }
-        for (const p of r.programs) {
-          const mine = runJob(objBytes, obj, p, input.frames, { ctx: ctx && Buffer.from(ctx).toString('hex'), engine: o.engine, verify });
-          const report = await kernelParityJob({ objPath: obj, prog: p, frames: input.frames, tcxlab: mine, ctx, out: (l) => parityLines.push(l), note: (l) => io.err(`tcxlab: ${l}\n`) });
-          parity.push({ prog: p, report });
-        }
-      }
-      if (o.json) io.out(`${JSON.stringify(o.kernel ? { ...(toJson(r) as object), kernel_parity: parity } : toJson(r))}\n`);
-      else {
-        const classic = `one filter per prio from ${r.prio}, protocol all, da classid ${fmtClassid(r.daClassid)} / non-da classid ${fmtClassid(r.classid)}`;
-        if (scenario) io.out(`${obj}: tcx as written; classic: each hook's tcx programs as cls_bpf filters, ${classic}, in front of its own filters\n`);
-        else io.out(`${r.programs.join(', ')} on ${r.dir}: tcx in this order; classic: ${classic}\n`);
-        r.frames.forEach((f, i) => printFrame(io, r, f, heads[i]));
-        for (const l of parityLines) io.out(`${l}\n`);
-      }
-      if (parity.some((x) => x.report.count > 0)) io.exitCode = 1;
-      const differing = r.frames.filter((f) => f.differences.length).length;
-      if (o.failOnDiff && differing) {
-        io.err(`tcxlab compare: ${differing} of ${r.frames.length} frames differ between paths (--fail-on-diff)\n`);
-        io.exitCode = 1;
-      }
-      if (input && packets !== undefined) reportInputError(io, packets, input);
-    });
+/** `tcxlab compare`: the command's action (its arguments and options are defined in src/cli/program.ts). */
+export async function action(io: CliIo, obj: string, prog: string | undefined, packets: string | undefined, o: CompareCliOptions & { verify?: unknown }): Promise<void> {
+  if (o.kernel) {
+    const refusal = kernelRefusal();
+    if (refusal !== undefined) {
+      io.err(`${refusal}\n`);
+      io.exitCode = KERNEL_UNAVAILABLE_EXIT;
+      return;
+    }
+    if (prog === undefined || packets === undefined) throw new UsageError('compare --kernel takes OBJ PROG[,PROG...] PACKETS_FILE (a scenario has no single test run to repeat in the kernel)');
+  }
+  const verify = verifyMode(o);
+  const onVerifierWarning = (w: VerifierWarning): void =>
+    io.err(`tcxlab: warning: the verifier rejects ${w.program} (running it anyway, --verify=warn): ${w.error.message.split('\n')[0]}\n`);
+  const paths = o.paths?.split(',').map((p) => p.trim()) as ComparePath[] | undefined;
+  const common = {
+    prio: int(o.prio, 'prio', 0xffff),
+    classid: classidOpt(o.classid, 'classid'),
+    daClassid: classidOpt(o.daClassid, 'da-classid'),
+    paths,
+    engine: o.engine,
+  };
+  const objBytes = io.readFile(obj, 'object');
+  let r: CompareResult;
+  const heads: string[] = [];
+  let input: FrameInput | undefined;
+  const scenario = !isElf(objBytes) && prog === undefined && packets === undefined;
+  if (scenario) {
+    const rs = compareScenario(new TextDecoder().decode(objBytes), { readFile: (p) => io.readFile(p), file: obj, verify, onVerifierWarning }, common);
+    r = rs;
+    const cmds = new Map(rs.steps[rs.paths[0]]!.map((s) => [s.line, s.cmd]));
+    for (const f of r.frames) heads.push(`line ${f.line}: ${cmds.get(f.line!)?.slice(0, 60) ?? ''}${(f.line !== undefined && (cmds.get(f.line)?.length ?? 0) > 60) ? '…' : ''} (frame ${f.index + 1}, ${f.frame.length} bytes)`);
+  } else {
+    if (prog === undefined || packets === undefined) throw new UsageError('compare: OBJ PROG[,PROG...] PACKETS_FILE, or a scenario file alone');
+    checkArgOrder('compare', obj, prog, packets, tryRead(io.readFile));
+    input = readPacketsFile(io, packets);
+    const frames = input.frames.map((f) => f.data);
+    const progs = prog.split(',').map((p) => p.trim()).filter(Boolean);
+    r = compare(objBytes, progs, frames, { ...common, dir: o.dir as 'ingress' | 'egress', mark: int(o.mark, 'mark'), priority: int(o.priority, 'priority'), load: { verify, onVerifierWarning } });
+    for (const f of r.frames) heads.push(`frame ${f.index + 1} (${f.frame.length} bytes) ${r.dir}`);
+  }
+  // --kernel: each program alone on each frame, in tcxlab and in the kernel (src/kernel-parity).
+  const parityLines: string[] = [];
+  const parity: Array<{ prog: string; report: ParityReport }> = [];
+  if (o.kernel && input && packets !== undefined) {
+    const mark = int(o.mark, 'mark');
+    const priority = int(o.priority, 'priority');
+    let ctx: Uint8Array | undefined;
+    if (mark !== undefined || priority !== undefined) {
+      ctx = new Uint8Array(SK_BUFF_SIZE);
+      new DataView(ctx.buffer).setUint32(SKB_OFF.mark, mark ?? 0, true);
+      new DataView(ctx.buffer).setUint32(SKB_OFF.priority, priority ?? 0, true);
+    }
+    for (const p of r.programs) {
+      const mine = runJob(objBytes, obj, p, input.frames, { ctx: ctx && Buffer.from(ctx).toString('hex'), engine: o.engine, verify });
+      const report = await kernelParityJob({ objPath: obj, prog: p, frames: input.frames, tcxlab: mine, ctx, out: (l) => parityLines.push(l), note: (l) => io.err(`tcxlab: ${l}\n`) });
+      parity.push({ prog: p, report });
+    }
+  }
+  if (o.json) io.out(`${JSON.stringify(o.kernel ? { ...(toJson(r) as object), kernel_parity: parity } : toJson(r))}\n`);
+  else {
+    const classic = `one filter per prio from ${r.prio}, protocol all, da classid ${fmtClassid(r.daClassid)} / non-da classid ${fmtClassid(r.classid)}`;
+    if (scenario) io.out(`${obj}: tcx as written; classic: each hook's tcx programs as cls_bpf filters, ${classic}, in front of its own filters\n`);
+    else io.out(`${r.programs.join(', ')} on ${r.dir}: tcx in this order; classic: ${classic}\n`);
+    r.frames.forEach((f, i) => printFrame(io, r, f, heads[i]));
+    for (const l of parityLines) io.out(`${l}\n`);
+  }
+  if (parity.some((x) => x.report.count > 0)) io.exitCode = 1;
+  const differing = r.frames.filter((f) => f.differences.length).length;
+  if (o.failOnDiff && differing) {
+    io.err(`tcxlab compare: ${differing} of ${r.frames.length} frames differ between paths (--fail-on-diff)\n`);
+    io.exitCode = 1;
+  }
+  if (input && packets !== undefined) reportInputError(io, packets, input);
 }

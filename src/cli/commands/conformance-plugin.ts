@@ -9,7 +9,6 @@
  * and r2 = its length, then prints r0 in lowercase hex (no prefix) and a newline. Any load or
  * run error prints the message on stderr and exits 1.
  */
-import type { Command } from 'commander';
 import { UsageError } from '../../../vm/errors.js';
 import type { CliIo } from '../io.js';
 import { runConformanceProgram } from './conformance.js';
@@ -29,37 +28,28 @@ export function parseHexBytes(text: string, what: string): Uint8Array {
   return Uint8Array.from(out);
 }
 
-export function register(program: Command, io: CliIo): void {
-  program
-    .command('conformance-plugin')
-    .description('bpf_conformance plugin: program hex on stdin, memory hex as argument, prints r0 in hex')
-    .argument('[memhex]', 'memory as space-separated hex bytes', '')
-    .argument('[plugin-options]', 'the runner\'s --plugin_options string (may hold --jit)', '')
-    .option('--program <hex>', 'program hex (instead of stdin)')
-    .option('--jit', 'run under the JIT')
-    .option('--interpret', 'run under the interpreter (default)')
-    .action(async (memhex: string, pluginOptions: string, o: { program?: string; jit?: boolean; interpret?: boolean }) => {
-      // bpf_conformance_runner starts the plugin as `plugin MEMHEX PLUGIN_OPTIONS` (the options
-      // string is often empty), so the options may also arrive as the second argument.
-      const extra = pluginOptions.split(/\s+/).filter((t) => t !== '');
-      for (const t of extra) {
-        if (t !== '--jit' && t !== '--interpret') throw new UsageError(`conformance-plugin: unknown plugin option ${JSON.stringify(t)}`);
-      }
-      const jit = (o.jit === true || extra.includes('--jit')) && !(o.interpret === true || extra.includes('--interpret'));
-      const engine = jit ? 'jit' : 'interp';
-      const progText = o.program ?? (await io.stdin()).split(/\r?\n/)[0] ?? '';
-      const prog = parseHexBytes(progText, 'program');
-      if (prog.length === 0 || prog.length % 8 !== 0) {
-        io.err(`conformance-plugin: program length ${prog.length} is not a positive multiple of 8\n`);
-        io.exitCode = 1;
-        return;
-      }
-      const out = runConformanceProgram(prog, parseHexBytes(memhex, 'memory'), engine);
-      if (!out.ok) {
-        io.err(`${out.error}\n`);
-        io.exitCode = 1;
-        return;
-      }
-      io.out(`${out.r0.toString(16)}\n`);
-    });
+/** `tcxlab conformance-plugin`: the command's action (its arguments and options are defined in src/cli/program.ts). */
+export async function action(io: CliIo, memhex: string, pluginOptions: string, o: { program?: string; jit?: boolean; interpret?: boolean }): Promise<void> {
+  // bpf_conformance_runner starts the plugin as `plugin MEMHEX PLUGIN_OPTIONS` (the options
+  // string is often empty), so the options may also arrive as the second argument.
+  const extra = pluginOptions.split(/\s+/).filter((t) => t !== '');
+  for (const t of extra) {
+    if (t !== '--jit' && t !== '--interpret') throw new UsageError(`conformance-plugin: unknown plugin option ${JSON.stringify(t)}`);
+  }
+  const jit = (o.jit === true || extra.includes('--jit')) && !(o.interpret === true || extra.includes('--interpret'));
+  const engine = jit ? 'jit' : 'interp';
+  const progText = o.program ?? (await io.stdin()).split(/\r?\n/)[0] ?? '';
+  const prog = parseHexBytes(progText, 'program');
+  if (prog.length === 0 || prog.length % 8 !== 0) {
+    io.err(`conformance-plugin: program length ${prog.length} is not a positive multiple of 8\n`);
+    io.exitCode = 1;
+    return;
+  }
+  const out = runConformanceProgram(prog, parseHexBytes(memhex, 'memory'), engine);
+  if (!out.ok) {
+    io.err(`${out.error}\n`);
+    io.exitCode = 1;
+    return;
+  }
+  io.out(`${out.r0.toString(16)}\n`);
 }

@@ -9,10 +9,8 @@
  * `ubpf_plugin/test_helpers.h`): 0 gather_bytes, 1 memfrob, 2 no_op, 3 sqrti, 4 strcmp_ext,
  * 5 unwind (returns r1; a zero result ends the program with r0 = 0).
  */
-import type { Command } from 'commander';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { BpfError, UsageError } from '../../../vm/errors.js';
 import { ENGINES, runProgram, type Engine } from '../../../vm/engine.js';
 import { assemble } from '../../../vm/asm.js';
@@ -20,6 +18,9 @@ import { link } from '../../../vm/link.js';
 import { Memory } from '../../../vm/memory.js';
 import { decode, type HelperCall, type HelperFn, type LinkedProgram } from '../../../vm/program.js';
 import type { CliIo } from '../io.js';
+import { packageRoot } from '../package-root.js';
+
+export { packageRoot };
 
 /** One parsed `.data` file: section name → text. */
 export interface ConformanceCase {
@@ -170,24 +171,6 @@ export function runConformanceProgram(bytes: Uint8Array, memBytes: Uint8Array, e
   }
 }
 
-/** The package root (the folder whose package.json names tcxlab), from src/ or dist/. */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pj = join(dir, 'package.json');
-    if (existsSync(pj)) {
-      try {
-        if ((JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === 'tcxlab') return dir;
-      } catch {
-        // not ours; keep walking up
-      }
-    }
-    const up = dirname(dir);
-    if (up === dir) throw new UsageError('conformance: cannot find the tcxlab package root');
-    dir = up;
-  }
-}
-
 /** Default case directory: test/data/conformance under the package root. */
 export const defaultConformanceDir = (): string => join(packageRoot(), 'test', 'data', 'conformance');
 
@@ -215,40 +198,34 @@ function parseEngine(v: string): Engine {
   return v as Engine;
 }
 
-export function register(program: Command, io: CliIo): void {
-  program
-    .command('conformance')
-    .description('run bpf_conformance .data cases (default: the bundled suite)')
-    .argument('[dir]', 'folder of .data files')
-    .option('--engine <engine>', 'interp or jit', 'interp')
-    .action((dir: string | undefined, o: { engine: string }) => {
-      const engine = parseEngine(o.engine);
-      const root = resolve(dir ?? defaultConformanceDir());
-      let files: string[];
-      try {
-        files = readdirSync(root)
-          .filter((f) => f.endsWith('.data'))
-          .sort();
-      } catch (e) {
-        throw new UsageError(`conformance: cannot read ${root}: ${(e as Error).message}`);
-      }
-      let passed = 0;
-      for (const f of files) {
-        let reason: string | undefined;
-        try {
-          reason = checkCase(parseDataFile(new TextDecoder().decode(io.readFile(join(root, f)))), engine);
-        } catch (e) {
-          if (!(e instanceof BpfError)) throw e;
-          reason = e.message;
-        }
-        if (reason === undefined) {
-          passed++;
-          io.out(`PASS: ${f}\n`);
-        } else {
-          io.out(`FAIL: ${f} (${reason})\n`);
-        }
-      }
-      io.out(`Passed ${passed} out of ${files.length} tests.\n`);
-      if (passed !== files.length || files.length === 0) io.exitCode = 1;
-    });
+/** `tcxlab conformance`: the command's action (its arguments and options are defined in src/cli/program.ts). */
+export function action(io: CliIo, dir: string | undefined, o: { engine: string }): void {
+  const engine = parseEngine(o.engine);
+  const root = resolve(dir ?? defaultConformanceDir());
+  let files: string[];
+  try {
+    files = readdirSync(root)
+      .filter((f) => f.endsWith('.data'))
+      .sort();
+  } catch (e) {
+    throw new UsageError(`conformance: cannot read ${root}: ${(e as Error).message}`);
+  }
+  let passed = 0;
+  for (const f of files) {
+    let reason: string | undefined;
+    try {
+      reason = checkCase(parseDataFile(new TextDecoder().decode(io.readFile(join(root, f)))), engine);
+    } catch (e) {
+      if (!(e instanceof BpfError)) throw e;
+      reason = e.message;
+    }
+    if (reason === undefined) {
+      passed++;
+      io.out(`PASS: ${f}\n`);
+    } else {
+      io.out(`FAIL: ${f} (${reason})\n`);
+    }
+  }
+  io.out(`Passed ${passed} out of ${files.length} tests.\n`);
+  if (passed !== files.length || files.length === 0) io.exitCode = 1;
 }

@@ -10,15 +10,14 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { Command } from 'commander';
 import { UsageError } from '../../../vm/errors.js';
 import { defaultBaseState } from '../../helpers/base.js';
 import { mockBaseState } from '../../mock-env.js';
-import { addMockOptions, mockFromOptions } from '../mock-options.js';
+import { mockFromOptions } from '../mock-options.js';
 import { fromHex } from '../../maps/index.js';
 import { CoverageCollector, formatAnnotated, formatLcov, formatSummary } from '../../trace/index.js';
 import type { CliIo } from '../io.js';
-import { addVerifyOptions, checkArgOrder, CTX_MAX_BYTES, hexArg, tryRead, verifyMode } from '../args.js';
+import { checkArgOrder, tryRead, verifyMode } from '../args.js';
 import { readPacketsFile, reportInputError } from '../frames.js';
 import { loadForRun, parseSets } from '../load.js';
 
@@ -51,62 +50,49 @@ function sourceFinder(dirs: string[]): { read(file: string): string | undefined;
   };
 }
 
-export function register(program: Command, io: CliIo): void {
-  const cmd = program
-    .command('cover')
-    .description('run PROG of OBJ on every frame of PACKETS_FILE and report instruction, line, branch and function coverage')
-    .argument('<obj>', 'BPF object file (.o)')
-    .argument('<prog>', 'program (function) name')
-    .argument('<packets>', 'pcap/pcapng capture, or a file with one hex frame per line (# comments)')
-    .option('--ctx <hex>', 'struct __sk_buff ctx_in (192 bytes or a prefix) for every packet', hexArg(CTX_MAX_BYTES))
-    .option('--set <map-key-value...>', 'set a map entry before the runs: MAP KEYHEX VALHEX, or MAP KEYHEX @PROG (repeatable)')
-    .option('--lcov <file>', 'write an LCOV tracefile (- for standard output)')
-    .option('--show', 'print the source annotated with execution counts (gcov style)')
-    .option('--source-dir <dir>', 'directory the BTF source file names are relative to');
-  addMockOptions(cmd);
-  addVerifyOptions(cmd).action((obj: string, prog: string, packetsFile: string, o: Record<string, unknown>) => {
-      checkArgOrder('cover', obj, prog, packetsFile, tryRead(io.readFile));
-      const input = readPacketsFile(io, packetsFile);
-      const packets = input.frames;
-      const coll = loadForRun(io.readFile(obj, 'object'), obj, prog, parseSets(o.set as string[] | undefined), {
-        verify: verifyMode(o),
-        warn: (line) => io.err(`tcxlab: ${line}\n`),
-        mock: mockFromOptions(io, o),
-      });
-      let ctxIn: Uint8Array | undefined;
-      if (o.ctx !== undefined) {
-        ctxIn = fromHex(o.ctx as string);
-        if (ctxIn === undefined) throw new UsageError('--ctx: not an even-length hex string');
+/** `tcxlab cover`: the command's action (its arguments and options are defined in src/cli/program.ts). */
+export function action(io: CliIo, obj: string, prog: string, packetsFile: string, o: Record<string, unknown>): void {
+  checkArgOrder('cover', obj, prog, packetsFile, tryRead(io.readFile));
+  const input = readPacketsFile(io, packetsFile);
+  const packets = input.frames;
+  const coll = loadForRun(io.readFile(obj, 'object'), obj, prog, parseSets(o.set as string[] | undefined), {
+    verify: verifyMode(o),
+    warn: (line) => io.err(`tcxlab: ${line}\n`),
+    mock: mockFromOptions(io, o),
+  });
+  let ctxIn: Uint8Array | undefined;
+  if (o.ctx !== undefined) {
+    ctxIn = fromHex(o.ctx as string);
+    if (ctxIn === undefined) throw new UsageError('--ctx: not an even-length hex string');
+  }
+  const cov = new CoverageCollector(coll);
+  cov.include(prog);
+  const base = coll.mock ? mockBaseState(coll.mock) : defaultBaseState();
+  let refused = 0;
+  for (const p of packets) {
+    const r = cov.run(prog, p.data, { ctxIn, base });
+    base.trace.length = 0;
+    if (r.err !== 0 && !r.fault) refused++;
+  }
+  const src = sourceFinder([...(o.sourceDir ? [o.sourceDir as string] : []), dirname(obj), '.']);
+  const lcov = o.lcov as string | undefined;
+  const toStdout = lcov === '-';
+  if (!toStdout) {
+    io.out(`${packets.length} frames, ${cov.runs} ran${refused ? `, ${refused} refused by the test run (EINVAL...)` : ''}\n`);
+    io.out(formatSummary(cov).join('\n') + '\n');
+    if (o.show) io.out(formatAnnotated(cov, src.read).join('\n') + '\n');
+  }
+  if (lcov !== undefined) {
+    const text = formatLcov(cov, { testName: prog, sourcePath: src.path });
+    if (toStdout) io.out(text);
+    else {
+      try {
+        writeFileSync(lcov, text);
+      } catch (e) {
+        throw new UsageError(`cannot write ${JSON.stringify(lcov)}: ${(e as NodeJS.ErrnoException).code ?? 'EIO'}`);
       }
-      const cov = new CoverageCollector(coll);
-      cov.include(prog);
-      const base = coll.mock ? mockBaseState(coll.mock) : defaultBaseState();
-      let refused = 0;
-      for (const p of packets) {
-        const r = cov.run(prog, p.data, { ctxIn, base });
-        base.trace.length = 0;
-        if (r.err !== 0 && !r.fault) refused++;
-      }
-      const src = sourceFinder([...(o.sourceDir ? [o.sourceDir as string] : []), dirname(obj), '.']);
-      const lcov = o.lcov as string | undefined;
-      const toStdout = lcov === '-';
-      if (!toStdout) {
-        io.out(`${packets.length} frames, ${cov.runs} ran${refused ? `, ${refused} refused by the test run (EINVAL...)` : ''}\n`);
-        io.out(formatSummary(cov).join('\n') + '\n');
-        if (o.show) io.out(formatAnnotated(cov, src.read).join('\n') + '\n');
-      }
-      if (lcov !== undefined) {
-        const text = formatLcov(cov, { testName: prog, sourcePath: src.path });
-        if (toStdout) io.out(text);
-        else {
-          try {
-            writeFileSync(lcov, text);
-          } catch (e) {
-            throw new UsageError(`cannot write ${JSON.stringify(lcov)}: ${(e as NodeJS.ErrnoException).code ?? 'EIO'}`);
-          }
-          io.out(`wrote ${lcov}\n`);
-        }
-      }
-      reportInputError(io, packetsFile, input);
-    });
+      io.out(`wrote ${lcov}\n`);
+    }
+  }
+  reportInputError(io, packetsFile, input);
 }

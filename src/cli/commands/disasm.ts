@@ -11,7 +11,6 @@
  * (for tc programs of objects with __sk_buff ctx and packet checks) and reports its verdict (exit
  * code 1 when a program is rejected).
  */
-import type { Command } from 'commander';
 import { KFUNCS, loadCollectionSpec, type CollectionSpec, type ProgramSpec } from '../../../loader/index.js';
 import { disassemble, formatConformance, type DisasmOptions, type SourceLine } from '../../../vm/disasm.js';
 import { UsageError, VerifierError } from '../../../vm/errors.js';
@@ -122,30 +121,18 @@ function disasmObject(io: CliIo, bytes: Uint8Array, section: string | undefined,
   if (!ok) io.exitCode = 1;
 }
 
-export function register(program: Command, io: CliIo): void {
-  program
-    .command('disasm')
-    .description('print a BPF object or raw bytecode as kernel-style (bpftool) assembly')
-    .argument('<file>', 'clang BPF object, or raw little-endian bytecode')
-    .argument('[sec]', 'the word "sec", followed by a section name (objects only)')
-    .argument('[name]', 'section name')
-    .option('--format <format>', 'kernel (bpftool xlated style) or conformance (bpf_conformance asm)', 'kernel')
-    .option('--hex', 'FILE holds hex text, not binary bytecode')
-    .option('--type <type>', 'program type for sections libbpf does not know (like bpftool\'s "type classifier")')
-    .option('--no-opcodes', 'leave out the (op) column')
-    .option('--verify', 'also run the verifier-lite; exit code 1 if it rejects a program')
-    .action((file: string, sec: string | undefined, name: string | undefined, opts: DisasmCliOptions) => {
-      if (opts.format !== 'kernel' && opts.format !== 'conformance') throw new UsageError(`disasm: unknown --format ${JSON.stringify(opts.format)}`);
-      if (sec !== undefined && (sec !== 'sec' || name === undefined)) throw new UsageError('disasm: usage: tcxlab disasm FILE [sec NAME]');
-      let bytes = io.readFile(file, 'object');
-      if (isElf(bytes)) {
-        disasmObject(io, bytes, name, opts);
-        return;
-      }
-      if (name !== undefined) throw new UsageError('disasm: "sec NAME" needs an ELF object; FILE is raw bytecode');
-      if (opts.hex) bytes = parseHex(new TextDecoder().decode(bytes));
-      if (bytes.length % 8 !== 0) throw new UsageError(`disasm: raw bytecode length ${bytes.length} is not a multiple of 8`);
-      printProgram(io, bytes, opts, {}, new Map());
-      if (opts.verify && !runVerifier(io, bytes, { progType: SCHED_CLS_TYPE })) io.exitCode = 1;
-    });
+/** `tcxlab disasm`: the command's action (its arguments and options are defined in src/cli/program.ts). */
+export function action(io: CliIo, file: string, sec: string | undefined, name: string | undefined, opts: DisasmCliOptions): void {
+  if (opts.format !== 'kernel' && opts.format !== 'conformance') throw new UsageError(`disasm: unknown --format ${JSON.stringify(opts.format)}`);
+  if (sec !== undefined && (sec !== 'sec' || name === undefined)) throw new UsageError('disasm: usage: tcxlab disasm FILE [sec NAME]');
+  let bytes = io.readFile(file, 'object');
+  if (isElf(bytes)) {
+    disasmObject(io, bytes, name, opts);
+    return;
+  }
+  if (name !== undefined) throw new UsageError('disasm: "sec NAME" needs an ELF object; FILE is raw bytecode');
+  if (opts.hex) bytes = parseHex(new TextDecoder().decode(bytes));
+  if (bytes.length % 8 !== 0) throw new UsageError(`disasm: raw bytecode length ${bytes.length} is not a multiple of 8`);
+  printProgram(io, bytes, opts, {}, new Map());
+  if (opts.verify && !runVerifier(io, bytes, { progType: SCHED_CLS_TYPE })) io.exitCode = 1;
 }

@@ -8,12 +8,11 @@
  * the listing shows the code shape without a runtime. Names from the object never appear in the
  * output: the JIT's codegen layer cannot put strings into the source.
  */
-import type { Command } from 'commander';
 import { loadCollectionSpec } from '../../../loader/index.js';
 import { UsageError } from '../../../vm/errors.js';
 import { compile, JIT_MAX_INSNS } from '../../../vm/jit/index.js';
 import { Collection } from '../../collection.js';
-import { addVerifyOptions, verifyMode, type VerifyMode } from '../args.js';
+import { verifyMode, type VerifyMode } from '../args.js';
 import { link } from '../../../vm/link.js';
 import { decode, type HelperFn } from '../../../vm/program.js';
 import type { CliIo } from '../io.js';
@@ -66,16 +65,7 @@ export function jitSource(
   return `${c.source}\n`;
 }
 
-export function register(program: Command, io: CliIo): void {
-  const cmd = program
-    .command('jit')
-    .description('print the JavaScript the JIT generates for PROG of OBJ (or for raw bytecode)')
-    .argument('<obj>', 'BPF object file (.o), or raw bytecode')
-    .argument('[prog]', 'program (function) name, for objects')
-    .option('--type <type>', 'program type for unknown section names (e.g. sched_cls)')
-    .option('--hex', 'raw input is hex text')
-    .option('--compact', 'no per-instruction comments and line breaks');
-  addVerifyOptions(cmd).action((obj: string, prog: string | undefined, o: { type?: string; hex?: boolean; compact?: boolean; verify?: unknown }) => {
-    io.out(jitSource(io.readFile(obj, 'object'), prog, { ...o, verify: verifyMode(o), warn: (line) => io.err(`tcxlab: ${line}\n`) }));
-  });
+/** `tcxlab jit`: the command's action (its arguments and options are defined in src/cli/program.ts). */
+export function action(io: CliIo, obj: string, prog: string | undefined, o: { type?: string; hex?: boolean; compact?: boolean; verify?: unknown }): void {
+  io.out(jitSource(io.readFile(obj, 'object'), prog, { ...o, verify: verifyMode(o), warn: (line) => io.err(`tcxlab: ${line}\n`) }));
 }

@@ -17,22 +17,21 @@
  * up, and no key: docs/bpftool-views.md §2). Empty prog array / map-in-map slots are left out, as
  * bpftool does. `--env` / `--mock-time` / `--seed` mock the run's world (src/cli/mock-options.ts).
  */
-import type { Command } from 'commander';
 import { UsageError } from '../../../vm/errors.js';
 import type { Btf } from '../../../loader/btf/parse.js';
 import type { Collection } from '../../collection.js';
 import type { BpfMap } from '../../maps/types.js';
 import { BPF_MAP_TYPE } from '../../uapi.js';
 import type { CliIo } from '../io.js';
-import { addVerifyOptions, CPU_ARG_MAX, intArg, verifyMode } from '../args.js';
+import { MAP_DUMP_MAX_ENTRIES, verifyMode } from '../args.js';
 import { readPacketsFile, reportInputError } from '../frames.js';
-import { addMockOptions, mockFromOptions } from '../mock-options.js';
+import { mockFromOptions } from '../mock-options.js';
 import { datasecLayout, formatBtf, formatDatasec, type DatasecVar } from '../btf-format.js';
 import { LoadFailure, loadForRun, parseSets } from '../load.js';
 import { DUMP_TOTAL_BYTES, DUMP_VALUE_BYTES, runJob } from './run.js';
 
-/** Entries dumped at most by default (bpftool has no limit; tcxlab bounds every output). */
-export const MAP_DUMP_MAX_ENTRIES = 1 << 16;
+/** Entries dumped at most by default (bpftool has no limit; tcxlab bounds every output). Defined in args.ts, for the help. */
+export { MAP_DUMP_MAX_ENTRIES };
 
 /** One entry: key bytes, and the value (per-CPU: one per CPU), or undefined for an empty fd slot. */
 export interface DumpRow {
@@ -207,69 +206,53 @@ function btfOf(coll: Collection, map: BpfMap): DumpBtf | undefined {
   return { btf, keyTypeId: ms.btfKeyTypeId, valueTypeId: ms.btfValueTypeId };
 }
 
-export function register(program: Command, io: CliIo): void {
-  const map = program.commands.find((c) => c.name() === 'map') ?? program.command('map').description('bpftool-style map commands');
-  const cmd = map
-    .command('dump')
-    .description("dump one map of an object as bpftool map dump does, after running PROG on PACKETS_FILE (as tcxlab run) when given")
-    .argument('<obj>', 'BPF object file (.o)')
-    .argument('<map>', 'map name (as `tcxlab run` names maps: libbpf names, or the name in the object)')
-    .argument('[prog]', 'program (function name) to run first')
-    .argument('[packets]', 'pcap/pcapng capture, or a file with one hex frame per line, for PROG')
-    .option('--json', "bpftool -j's JSON: key/value as hex byte arrays, values per CPU, BTF-formatted values")
-    .option('--set <map-key-value...>', 'set a map entry before the run: MAP KEYHEX VALHEX, or MAP KEYHEX @PROG (repeatable)')
-    .option('--cpu <n>', 'CPU the program runs on (per-CPU maps)', intArg(0, CPU_ARG_MAX), 0)
-    .option('--max-entries <n>', `entries dumped at most (default ${MAP_DUMP_MAX_ENTRIES})`, intArg(0, 1 << 24))
-    .option('--type <type>', 'program type for unknown section names (default sched_cls)')
-    .option('--btf <file>', 'target BTF for CO-RE relocations');
-  addMockOptions(cmd);
-  addVerifyOptions(cmd).action((obj: string, mapName: string, prog: string | undefined, packetsFile: string | undefined, o: Record<string, unknown>) => {
-    if (prog !== undefined && packetsFile === undefined) throw new UsageError(`map dump: PROG ${prog} needs a PACKETS_FILE to run on`);
-    const sets = parseSets(o.set as string[] | undefined);
-    const objBytes = io.readFile(obj, 'object');
-    const btfBytes = o.btf !== undefined ? io.readFile(o.btf as string, 'btf') : undefined;
-    const warn = (line: string): void => io.err(`tcxlab: ${line}\n`);
-    const mock = mockFromOptions(io, o);
-    let coll: Collection | undefined;
-    if (prog !== undefined && packetsFile !== undefined) {
-      const input = readPacketsFile(io, packetsFile);
-      const result = runJob(objBytes, obj, prog, input.frames, {
-        sets,
-        cpu: o.cpu as number,
-        type: o.type as string | undefined,
-        btf: btfBytes,
-        verify: verifyMode(o),
-        warn,
-        dumpMaps: false,
-        mock,
-        onCollection: (c) => (coll = c),
-      });
-      reportInputError(io, packetsFile, input);
-      if ('error' in result) {
-        io.err(`tcxlab: ${obj}: load failed (${String(result.errname)}): ${String(result.log).split('\n')[0]}\n`);
-        io.exitCode = 1;
-        return;
-      }
-      for (const r of result.runs as { line: number; err: number; errname?: string; fault?: { message: string } }[]) {
-        if (r.err !== 0) warn(`${packetsFile}: ${input.format === 'hex' ? 'line' : 'frame'} ${r.line}: run failed (${r.errname})${r.fault ? `: ${r.fault.message}` : ''}`);
-      }
-    } else {
-      try {
-        coll = loadForRun(objBytes, obj, undefined, sets, { type: o.type as string | undefined, btf: btfBytes, verify: verifyMode(o), warn, mock });
-      } catch (e) {
-        if (e instanceof LoadFailure) throw e.reason;
-        throw e;
-      }
+/** `tcxlab map dump`: the command's action (its arguments and options are defined in src/cli/program.ts). */
+export function action(io: CliIo, obj: string, mapName: string, prog: string | undefined, packetsFile: string | undefined, o: Record<string, unknown>): void {
+  if (prog !== undefined && packetsFile === undefined) throw new UsageError(`map dump: PROG ${prog} needs a PACKETS_FILE to run on`);
+  const sets = parseSets(o.set as string[] | undefined);
+  const objBytes = io.readFile(obj, 'object');
+  const btfBytes = o.btf !== undefined ? io.readFile(o.btf as string, 'btf') : undefined;
+  const warn = (line: string): void => io.err(`tcxlab: ${line}\n`);
+  const mock = mockFromOptions(io, o);
+  let coll: Collection | undefined;
+  if (prog !== undefined && packetsFile !== undefined) {
+    const input = readPacketsFile(io, packetsFile);
+    const result = runJob(objBytes, obj, prog, input.frames, {
+      sets,
+      cpu: o.cpu as number,
+      type: o.type as string | undefined,
+      btf: btfBytes,
+      verify: verifyMode(o),
+      warn,
+      dumpMaps: false,
+      mock,
+      onCollection: (c) => (coll = c),
+    });
+    reportInputError(io, packetsFile, input);
+    if ('error' in result) {
+      io.err(`tcxlab: ${obj}: load failed (${String(result.errname)}): ${String(result.log).split('\n')[0]}\n`);
+      io.exitCode = 1;
+      return;
     }
-    if (coll === undefined) return;
-    const m = coll.map(mapName);
-    if (m.keySize === 0) throw new UsageError(`map dump: map ${m.name} is a ${m.typeName}: it has no keys to walk (bpftool map dump cannot either)`);
-    const max = (o.maxEntries as number | undefined) ?? MAP_DUMP_MAX_ENTRIES;
-    const { rows, truncated, valueBytesShown } = mapRows(m, max);
-    // A value cut short is no longer the BTF type's layout: no `formatted` then.
-    const info: DumpMapInfo = { type: m.type, keySize: m.keySize, valueSize: valueBytesShown ?? m.valueSize, percpu: m.percpu };
-    io.out(o.json ? `${dumpJsonText(info, rows, valueBytesShown === undefined ? btfOf(coll, m) : undefined)}\n` : dumpPlain(info, rows));
-    if (valueBytesShown !== undefined) warn(`note: map ${m.name}: values cut to their first ${valueBytesShown} bytes in the dump`);
-    if (truncated) warn(`note: map ${m.name}: dump cut after ${rows.length} entries (--max-entries, or ${DUMP_TOTAL_BYTES} value bytes in all)`);
-  });
+    for (const r of result.runs as { line: number; err: number; errname?: string; fault?: { message: string } }[]) {
+      if (r.err !== 0) warn(`${packetsFile}: ${input.format === 'hex' ? 'line' : 'frame'} ${r.line}: run failed (${r.errname})${r.fault ? `: ${r.fault.message}` : ''}`);
+    }
+  } else {
+    try {
+      coll = loadForRun(objBytes, obj, undefined, sets, { type: o.type as string | undefined, btf: btfBytes, verify: verifyMode(o), warn, mock });
+    } catch (e) {
+      if (e instanceof LoadFailure) throw e.reason;
+      throw e;
+    }
+  }
+  if (coll === undefined) return;
+  const m = coll.map(mapName);
+  if (m.keySize === 0) throw new UsageError(`map dump: map ${m.name} is a ${m.typeName}: it has no keys to walk (bpftool map dump cannot either)`);
+  const max = (o.maxEntries as number | undefined) ?? MAP_DUMP_MAX_ENTRIES;
+  const { rows, truncated, valueBytesShown } = mapRows(m, max);
+  // A value cut short is no longer the BTF type's layout: no `formatted` then.
+  const info: DumpMapInfo = { type: m.type, keySize: m.keySize, valueSize: valueBytesShown ?? m.valueSize, percpu: m.percpu };
+  io.out(o.json ? `${dumpJsonText(info, rows, valueBytesShown === undefined ? btfOf(coll, m) : undefined)}\n` : dumpPlain(info, rows));
+  if (valueBytesShown !== undefined) warn(`note: map ${m.name}: values cut to their first ${valueBytesShown} bytes in the dump`);
+  if (truncated) warn(`note: map ${m.name}: dump cut after ${rows.length} entries (--max-entries, or ${DUMP_TOTAL_BYTES} value bytes in all)`);
 }

@@ -5,8 +5,7 @@
  * The scenario language is described in src/net/scenario.ts and the README (section net).
  * Exit status 1 when a step failed (an errno), 2 on a usage error.
  */
-import { Option, type Command } from 'commander';
-import { ENGINES, type Engine } from '../../../vm/engine.js';
+import type { Engine } from '../../../vm/engine.js';
 import { BpfError } from '../../../vm/errors.js';
 import { runScenario, ScenarioError, type ScenarioStep } from '../../net/scenario.js';
 import type { NetTrace, TraceEvent } from '../../net/trace.js';
@@ -14,8 +13,8 @@ import { faultJson } from '../../tc-run.js';
 import type { CliIo } from '../io.js';
 import { writePcapOut } from '../frames.js';
 import { HookCapture } from '../../pcap/hook-capture.js';
-import { addVerifyOptions, verifyMode } from '../args.js';
-import { addMockOptions, mockFromOptions } from '../mock-options.js';
+import { verifyMode } from '../args.js';
+import { mockFromOptions } from '../mock-options.js';
 
 /** A trace event as JSON: no frame bytes, faults as {code, insn, message}. */
 function eventJson(e: TraceEvent): unknown {
@@ -40,51 +39,42 @@ function stepJson(s: ScenarioStep): Record<string, unknown> {
   return o;
 }
 
-export function register(program: Command, io: CliIo): void {
-  const cmd = program
-    .command('net')
-    .description('run a network scenario (ip/tc/bpftool lines and `send` frames) on an emulated host; prints packet traces')
-    .argument('<scenario>', 'scenario file, or - for standard input')
-    .option('--json', 'one JSON object per step instead of text')
-    .option('-q, --quiet', 'only print sends, shows, dumps and errors')
-    .option('--pcap-out <file>', 'write what left each tc hook to a pcapng file (one interface per device and direction), the story in packet comments')
-    .addOption(new Option('--engine <engine>', 'execution engine').choices([...ENGINES]).default('interp'));
-  addMockOptions(addVerifyOptions(cmd)).action(async (file: string, opts: { json?: boolean; quiet?: boolean; engine: Engine; pcapOut?: string; verify?: unknown; env?: string; mockTime?: string; seed?: string }) => {
-      let text: string;
-      try {
-        text = file === '-' ? await io.stdin('scenario') : Buffer.from(io.readFile(file, 'scenario')).toString('utf8');
-      } catch (e) {
-        io.err(`tcxlab net: ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
-        io.exitCode = 2;
-        return;
-      }
-      let steps: ScenarioStep[];
-      const cap = opts.pcapOut !== undefined ? new HookCapture() : undefined;
-      const onSend = cap && ((t: NetTrace, i: { line: number; frame: number; dev: string; dir: string; timestampNs?: bigint }) => cap.addNetTrace(t, `line ${i.line} send ${i.dev} ${i.dir} frame ${i.frame}`, i.timestampNs));
-      try {
-        steps = runScenario(text, {
-          readFile: (p) => io.readFile(p),
-          file: file === '-' ? undefined : file,
-          engine: opts.engine,
-          onSend,
-          verify: verifyMode(opts),
-          mock: mockFromOptions(io, opts),
-          onVerifierWarning: (w) => io.err(`tcxlab net: warning: the verifier rejects ${w.program} (running it anyway, --verify=warn): ${w.error.message.split('\n')[0]}\n`),
-        }).steps;
-      } catch (e) {
-        if (!(e instanceof BpfError)) throw e;
-        // the lines that ran before the one that stopped the scenario are still worth seeing
-        if (e instanceof ScenarioError) printSteps(io, e.steps, opts);
-        io.err(`tcxlab net: ${e.message}\n`);
-        io.exitCode = 2;
-        return;
-      } finally {
-        // what ran before a failing line is written too
-        if (cap && opts.pcapOut !== undefined) writePcapOut(opts.pcapOut, cap.bytes());
-      }
-      printSteps(io, steps, opts);
-      if (steps.some((s) => s.rc !== 0)) io.exitCode = 1;
-    });
+/** `tcxlab net`: the command's action (its arguments and options are defined in src/cli/program.ts). */
+export async function action(io: CliIo, file: string, opts: { json?: boolean; quiet?: boolean; engine: Engine; pcapOut?: string; verify?: unknown; env?: string; mockTime?: string; seed?: string }): Promise<void> {
+  let text: string;
+  try {
+    text = file === '-' ? await io.stdin('scenario') : Buffer.from(io.readFile(file, 'scenario')).toString('utf8');
+  } catch (e) {
+    io.err(`tcxlab net: ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
+    io.exitCode = 2;
+    return;
+  }
+  let steps: ScenarioStep[];
+  const cap = opts.pcapOut !== undefined ? new HookCapture() : undefined;
+  const onSend = cap && ((t: NetTrace, i: { line: number; frame: number; dev: string; dir: string; timestampNs?: bigint }) => cap.addNetTrace(t, `line ${i.line} send ${i.dev} ${i.dir} frame ${i.frame}`, i.timestampNs));
+  try {
+    steps = runScenario(text, {
+      readFile: (p) => io.readFile(p),
+      file: file === '-' ? undefined : file,
+      engine: opts.engine,
+      onSend,
+      verify: verifyMode(opts),
+      mock: mockFromOptions(io, opts),
+      onVerifierWarning: (w) => io.err(`tcxlab net: warning: the verifier rejects ${w.program} (running it anyway, --verify=warn): ${w.error.message.split('\n')[0]}\n`),
+    }).steps;
+  } catch (e) {
+    if (!(e instanceof BpfError)) throw e;
+    // the lines that ran before the one that stopped the scenario are still worth seeing
+    if (e instanceof ScenarioError) printSteps(io, e.steps, opts);
+    io.err(`tcxlab net: ${e.message}\n`);
+    io.exitCode = 2;
+    return;
+  } finally {
+    // what ran before a failing line is written too
+    if (cap && opts.pcapOut !== undefined) writePcapOut(opts.pcapOut, cap.bytes());
+  }
+  printSteps(io, steps, opts);
+  if (steps.some((s) => s.rc !== 0)) io.exitCode = 1;
 }
 
 function printSteps(io: CliIo, steps: ScenarioStep[], opts: { json?: boolean; quiet?: boolean }): void {

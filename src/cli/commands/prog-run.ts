@@ -7,18 +7,16 @@
  * pcapng data_in runs each frame in turn (converted to Ethernet), one result per frame.
  */
 import { writeFileSync } from 'node:fs';
-import type { Command } from 'commander';
-import { Option } from 'commander';
 import { UsageError } from '../../../vm/errors.js';
-import { chooseEngine, ENGINE_CHOICES, type EngineChoice } from '../../../vm/engine.js';
+import { chooseEngine, type EngineChoice } from '../../../vm/engine.js';
 import { Collection, objectNameOf } from '../../collection.js';
 import { testRun } from '../../test-run.js';
 import type { CliIo } from '../io.js';
 import { readPacketsFile, reportInputError } from '../frames.js';
 import { captureFormat } from '../../pcap/reader.js';
-import { addVerifyOptions, REPEAT_MAX, verifyMode } from '../args.js';
+import { REPEAT_MAX, verifyMode } from '../args.js';
 import { mockBaseState, mockSkbEnv } from '../../mock-env.js';
-import { addMockOptions, mockFromOptions } from '../mock-options.js';
+import { mockFromOptions } from '../mock-options.js';
 
 /** bpftool's hex_print: offset, 16 bytes in pairs, then the printable characters. */
 export function hexPrint(data: Uint8Array): string {
@@ -92,74 +90,64 @@ export function parseProgRunArgs(words: string[]): ProgRunArgs {
   return args;
 }
 
-export function register(program: Command, io: CliIo): void {
-  const prog = program.commands.find((c) => c.name() === 'prog') ?? program.command('prog').description('bpftool-style program commands');
-  const cmd = prog
-    .command('run')
-    .description('run a program once or N times, bpftool style: file OBJ [sec NAME|name NAME] data_in FILE [data_out FILE] [ctx_in FILE] [ctx_out FILE] [repeat N]')
-    .argument('<words...>', 'bpftool prog run grammar')
-    .option('-j, --json', 'JSON output')
-    .option('-p, --pretty', 'pretty JSON output')
-    .addOption(new Option('--engine <engine>', 'execution engine (auto: the JIT from 256 runs on)').choices(ENGINE_CHOICES as string[]).default('auto'));
-  addMockOptions(cmd);
-  addVerifyOptions(cmd).action(async (words: string[], o: { json?: boolean; pretty?: boolean; engine: EngineChoice; verify?: unknown }) => {
-      const a = parseProgRunArgs(words);
-      const mock = mockFromOptions(io, o);
-      const coll = Collection.load(io.readFile(a.obj, 'object'), {
-        objectName: objectNameOf(a.obj),
-        programType: a.type ?? 'sched_cls',
-        verify: verifyMode(o),
-        mock,
-        onVerifierWarning: (w) => io.err(`tcxlab: warning: the verifier rejects ${w.program} (running it anyway, --verify=warn): ${w.error.message.split('\n')[0]}\n`),
-      });
-      const candidates = [...coll.programs.values()].filter((p) => (a.name ? p.name === a.name : a.sec ? p.spec.section === a.sec : true));
-      if (candidates.length !== 1) {
-        throw new UsageError(`prog run: ${candidates.length} programs match (give sec NAME or name NAME): ${[...coll.programs.keys()].join(', ')}`);
-      }
-      const readIn = async (f: string): Promise<Uint8Array> => (f === '-' ? new TextEncoder().encode(await io.stdin('data')) : io.readFile(f, 'data'));
-      const raw = await readIn(a.dataIn as string);
-      // a pcap/pcapng capture runs frame by frame (bpftool takes the file's bytes as one frame)
-      const input = captureFormat(raw) ? readPacketsFile(io, a.dataIn as string, raw) : undefined;
-      const frames = input ? input.frames : [{ line: 1, data: raw }];
-      if (frames.length > 1 && a.dataOut !== undefined && a.dataOut !== '-') {
-        throw new UsageError('prog run: data_out FILE takes one frame and this capture has several (use data_out - or tcxlab run --pcap-out)');
-      }
-      const ctxIn = a.ctxIn !== undefined ? await readIn(a.ctxIn) : undefined;
-      // With a mock: one clock and prandom sequence for all the frames, as `run` has.
-      const base = coll.mock ? mockBaseState(coll.mock) : undefined;
-      const env = coll.mock ? mockSkbEnv(coll.mock) : undefined;
-      for (const { line, data } of frames) {
-        if (frames.length > 1 && !(o.json || o.pretty)) io.out(`frame ${line}:\n`);
-        const r = testRun(candidates[0].linked, coll.mem, { data, ctxIn, ctxOut: a.ctxOut !== undefined, repeat: a.repeat, engine: chooseEngine(o.engine, a.repeat), base, env });
-        if (r.fault) throw r.fault;
-        if (r.err !== 0) throw new UsageError(`failed to run program: ${r.err}`);
-        const json = o.json || o.pretty;
-        const doc: Record<string, unknown> = {};
-        const emit = (bytes: Uint8Array | undefined, file: string | undefined, sizeOut: number | undefined, key: string) => {
-          if (!bytes || file === undefined) return;
-          const b = sizeOut !== undefined ? bytes.subarray(0, sizeOut) : bytes;
-          if (file === '-') {
-            if (json) doc[key] = Array.from(b);
-            else io.out(hexPrint(b));
-          } else {
-            try {
-              writeFileSync(file, b);
-            } catch (e) {
-              throw new UsageError(`cannot write ${JSON.stringify(file)}: ${(e as NodeJS.ErrnoException).code ?? 'EIO'}`);
-            }
-          }
-        };
-        emit(r.dataOut, a.dataOut, a.dataSizeOut, 'data_out');
-        emit(r.ctxOut, a.ctxOut, a.ctxSizeOut, 'context_out');
-        const duration = Math.round(r.durationNs ?? 0);
-        if (json) {
-          doc.retval = r.retval;
-          doc.duration = duration;
-          io.out(JSON.stringify(doc, null, o.pretty ? 4 : undefined) + '\n');
-        } else {
-          io.out(`Return value: ${r.retval}, duration${a.repeat > 1 ? ' (average)' : ''}: ${duration}ns\n`);
+/** `tcxlab prog run`: the command's action (its arguments and options are defined in src/cli/program.ts). */
+export async function action(io: CliIo, words: string[], o: { json?: boolean; pretty?: boolean; engine: EngineChoice; verify?: unknown }): Promise<void> {
+  const a = parseProgRunArgs(words);
+  const mock = mockFromOptions(io, o);
+  const coll = Collection.load(io.readFile(a.obj, 'object'), {
+    objectName: objectNameOf(a.obj),
+    programType: a.type ?? 'sched_cls',
+    verify: verifyMode(o),
+    mock,
+    onVerifierWarning: (w) => io.err(`tcxlab: warning: the verifier rejects ${w.program} (running it anyway, --verify=warn): ${w.error.message.split('\n')[0]}\n`),
+  });
+  const candidates = [...coll.programs.values()].filter((p) => (a.name ? p.name === a.name : a.sec ? p.spec.section === a.sec : true));
+  if (candidates.length !== 1) {
+    throw new UsageError(`prog run: ${candidates.length} programs match (give sec NAME or name NAME): ${[...coll.programs.keys()].join(', ')}`);
+  }
+  const readIn = async (f: string): Promise<Uint8Array> => (f === '-' ? new TextEncoder().encode(await io.stdin('data')) : io.readFile(f, 'data'));
+  const raw = await readIn(a.dataIn as string);
+  // a pcap/pcapng capture runs frame by frame (bpftool takes the file's bytes as one frame)
+  const input = captureFormat(raw) ? readPacketsFile(io, a.dataIn as string, raw) : undefined;
+  const frames = input ? input.frames : [{ line: 1, data: raw }];
+  if (frames.length > 1 && a.dataOut !== undefined && a.dataOut !== '-') {
+    throw new UsageError('prog run: data_out FILE takes one frame and this capture has several (use data_out - or tcxlab run --pcap-out)');
+  }
+  const ctxIn = a.ctxIn !== undefined ? await readIn(a.ctxIn) : undefined;
+  // With a mock: one clock and prandom sequence for all the frames, as `run` has.
+  const base = coll.mock ? mockBaseState(coll.mock) : undefined;
+  const env = coll.mock ? mockSkbEnv(coll.mock) : undefined;
+  for (const { line, data } of frames) {
+    if (frames.length > 1 && !(o.json || o.pretty)) io.out(`frame ${line}:\n`);
+    const r = testRun(candidates[0].linked, coll.mem, { data, ctxIn, ctxOut: a.ctxOut !== undefined, repeat: a.repeat, engine: chooseEngine(o.engine, a.repeat), base, env });
+    if (r.fault) throw r.fault;
+    if (r.err !== 0) throw new UsageError(`failed to run program: ${r.err}`);
+    const json = o.json || o.pretty;
+    const doc: Record<string, unknown> = {};
+    const emit = (bytes: Uint8Array | undefined, file: string | undefined, sizeOut: number | undefined, key: string) => {
+      if (!bytes || file === undefined) return;
+      const b = sizeOut !== undefined ? bytes.subarray(0, sizeOut) : bytes;
+      if (file === '-') {
+        if (json) doc[key] = Array.from(b);
+        else io.out(hexPrint(b));
+      } else {
+        try {
+          writeFileSync(file, b);
+        } catch (e) {
+          throw new UsageError(`cannot write ${JSON.stringify(file)}: ${(e as NodeJS.ErrnoException).code ?? 'EIO'}`);
         }
       }
-      if (input) reportInputError(io, a.dataIn as string, input);
-    });
+    };
+    emit(r.dataOut, a.dataOut, a.dataSizeOut, 'data_out');
+    emit(r.ctxOut, a.ctxOut, a.ctxSizeOut, 'context_out');
+    const duration = Math.round(r.durationNs ?? 0);
+    if (json) {
+      doc.retval = r.retval;
+      doc.duration = duration;
+      io.out(JSON.stringify(doc, null, o.pretty ? 4 : undefined) + '\n');
+    } else {
+      io.out(`Return value: ${r.retval}, duration${a.repeat > 1 ? ' (average)' : ''}: ${duration}ns\n`);
+    }
+  }
+  if (input) reportInputError(io, a.dataIn as string, input);
 }

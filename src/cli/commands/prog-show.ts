@@ -21,7 +21,6 @@
  * loaded program and have no counterpart here.
  */
 import { createHash } from 'node:crypto';
-import type { Command } from 'commander';
 import { loadCollectionSpec, type CollectionSpec, type LoadOptions, type ProgramSpec } from '../../../loader/index.js';
 import { UsageError, VerifierError } from '../../../vm/errors.js';
 import { Op, PseudoSrc } from '../../../vm/isa.js';
@@ -155,24 +154,14 @@ export function progShowText(entries: ProgShowEntry[]): string {
   return s;
 }
 
-export function register(program: Command, io: CliIo): void {
-  const prog = program.commands.find((c) => c.name() === 'prog') ?? program.command('prog').description('bpftool-style program commands');
-  prog
-    .command('show')
-    .description("list an object's programs as bpftool prog show does: type, name, tag, insns, maps, the verifier's verdict")
-    .argument('<object>', 'BPF ELF object (.o)')
-    .argument('[program]', 'only this program (function name)')
-    .option('--json', 'print a JSON array (bpftool -j keys where they apply)')
-    .option('--type <type>', 'program type for unknown section names (default sched_cls, as tcxlab run)')
-    .option('--btf <file>', 'target BTF for CO-RE relocations (default: the built-in vmlinux BTF of Linux 6.18)')
-    .action((object: string, name: string | undefined, opts: { json?: boolean; type?: string; btf?: string }) => {
-      const load: LoadOptions = { programType: opts.type ?? 'sched_cls' };
-      if (opts.btf !== undefined) load.btf = io.readFile(opts.btf, 'btf');
-      const spec = loadCollectionSpec(io.readFile(object, 'object'), load);
-      const entries = progShow(spec, objectNameOf(object), name);
-      if (name !== undefined && entries.length === 0) {
-        throw new UsageError(`prog show: no program ${JSON.stringify(name)} in ${object} (have: ${spec.programs.map((p) => p.name).join(', ')})`);
-      }
-      io.out(opts.json ? `${JSON.stringify(entries)}\n` : progShowText(entries));
-    });
+/** `tcxlab prog show`: the command's action (its arguments and options are defined in src/cli/program.ts). */
+export function action(io: CliIo, object: string, name: string | undefined, opts: { json?: boolean; type?: string; btf?: string }): void {
+  const load: LoadOptions = { programType: opts.type ?? 'sched_cls' };
+  if (opts.btf !== undefined) load.btf = io.readFile(opts.btf, 'btf');
+  const spec = loadCollectionSpec(io.readFile(object, 'object'), load);
+  const entries = progShow(spec, objectNameOf(object), name);
+  if (name !== undefined && entries.length === 0) {
+    throw new UsageError(`prog show: no program ${JSON.stringify(name)} in ${object} (have: ${spec.programs.map((p) => p.name).join(', ')})`);
+  }
+  io.out(opts.json ? `${JSON.stringify(entries)}\n` : progShowText(entries));
 }

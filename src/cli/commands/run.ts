@@ -10,10 +10,8 @@
  *
  *   {"prog","cpu","programs":[{name,section,type,type_name}],"runs":[...],"maps":{...}}
  */
-import type { Command } from 'commander';
-import { Option } from 'commander';
 import { ErrorCode, UsageError, VerifierError } from '../../../vm/errors.js';
-import { chooseEngine, ENGINE_CHOICES, type EngineChoice } from '../../../vm/engine.js';
+import { chooseEngine, type EngineChoice } from '../../../vm/engine.js';
 import { defaultBaseState } from '../../helpers/base.js';
 import type { Collection } from '../../collection.js';
 import { toHex } from '../../maps/index.js';
@@ -23,13 +21,13 @@ import type { VariableValue } from '../../variables.js';
 import { ERRNO, progTypeName } from '../../uapi.js';
 import type { CliIo } from '../io.js';
 import { fromHex, LoadFailure, loadForRun, parseSets, parseVars, type PacketLine, type SetArg } from '../load.js';
-import { addVerifyOptions, checkArgOrder, CPU_ARG_MAX, CTX_MAX_BYTES, hexArg, intArg, REPEAT_MAX, tryRead, verifyMode, type VerifyMode } from '../args.js';
+import { checkArgOrder, tryRead, verifyMode, type VerifyMode } from '../args.js';
 import { readPacketsFile, reportInputError, writePcapOut } from '../frames.js';
 import type { InputFrame } from '../../pcap/input.js';
 import { HookCapture } from '../../pcap/hook-capture.js';
 import { kernelParityJob, kernelRefusal, kernelSets, KERNEL_UNAVAILABLE_EXIT } from '../../kernel-parity/index.js';
 import { mockBaseState, mockSkbEnv, type MockEnv } from '../../mock-env.js';
-import { addMockOptions, mockFromOptions } from '../mock-options.js';
+import { mockFromOptions } from '../mock-options.js';
 
 /** Map dumps in `run` output: bytes of one value shown at most, and of all maps together. */
 export const DUMP_VALUE_BYTES = 1 << 20;
@@ -139,89 +137,68 @@ export function runJob(
   };
 }
 
-export function register(program: Command, io: CliIo): void {
-  const cmd = program
-    .command('run')
-    .description('run PROG of OBJ on each frame of PACKETS_FILE as BPF_PROG_TEST_RUN does; prints oracle-run JSON')
-    .argument('<obj>', 'BPF object file (.o)')
-    .argument('<prog>', 'program (function) name')
-    .argument('<packets>', 'pcap/pcapng capture, or a file with one hex frame per line (# comments)')
-    .option('--ctx <hex>', 'struct __sk_buff ctx_in (192 bytes or a prefix) for every packet', hexArg(CTX_MAX_BYTES))
-    .option('--pcap-out <file>', 'write every data_out to a pcapng file, with the verdict in packet comments')
-    .option('--ctx-out', 'ask for ctx_out without a ctx_in (the kernel then runs with a zeroed ctx)')
-    .option('--set <map-key-value...>', 'set a map entry before the run: MAP KEYHEX VALHEX, or MAP KEYHEX @PROG for a prog array (repeatable)')
-    .option('--var <name=value...>', 'set a global variable (.rodata/.data/.bss, by BTF name and type) before load, e.g. --var ENCAP_PORT=6080 cfg_mode=MODE_DROP (repeatable)')
-    .addOption(new Option('--engine <engine>', 'execution engine (auto: the JIT from 256 runs on)').choices(ENGINE_CHOICES as string[]).default('auto'))
-    .option('--repeat <n>', `run the first packet N times (1..${REPEAT_MAX}) on the same skb and report duration_ns`, intArg(1, REPEAT_MAX))
-    .option('--cpu <n>', 'CPU the program runs on (per-CPU maps; 0 or 1 on the default 2-CPU machine)', intArg(0, CPU_ARG_MAX), 0)
-    .option('--max-entries <n>', 'entries dumped per map (default 4096, as the oracle)', intArg(0, 1 << 24))
-    .option('--type <type>', 'program type for unknown section names (e.g. sched_cls)')
-    .option('--btf <file>', 'target BTF for CO-RE relocations (e.g. another kernel\'s /sys/kernel/btf/vmlinux; default: the built-in vmlinux BTF of Linux 6.18)')
-    .option('--pretty', 'indent the JSON')
-    .option('--kernel', 'also run OBJ and the frames through the real kernel (root, Linux, bpftool) and print the differences instead of the JSON; exit status 1 when they differ, 2 when the kernel cannot be asked');
-  addMockOptions(cmd);
-  addVerifyOptions(cmd).action(async (obj: string, prog: string, packetsFile: string, o: Record<string, unknown>) => {
-      checkArgOrder('run', obj, prog, packetsFile, tryRead(io.readFile));
-      if (o.kernel) {
-        for (const [k, flag] of [['env', '--env'], ['mockTime', '--mock-time'], ['seed', '--seed']] as const) {
-          if (o[k] !== undefined) throw new UsageError(`--kernel cannot be combined with ${flag}: the kernel's clock, prandom, FIB and sockets are its own`);
-        }
-        // Say at once when the kernel cannot be asked, before any work (src/kernel-parity/job.ts).
-        const refusal = kernelRefusal();
-        if (refusal !== undefined) {
-          io.err(`${refusal}\n`);
-          io.exitCode = KERNEL_UNAVAILABLE_EXIT;
-          return;
-        }
-        for (const [k, flag] of [['var', '--var'], ['btf', '--btf']] as const) {
-          if (o[k] !== undefined) throw new UsageError(`--kernel cannot be combined with ${flag}: bpftool loads the object as it is`);
-        }
-        if (o.type !== undefined && o.type !== 'sched_cls') throw new UsageError('--kernel loads every program as sched_cls (bpftool ... type classifier): --type must be sched_cls or left out');
-      }
-      const sets = parseSets(o.set as string[] | undefined);
-      const vars = parseVars(o.var as string[] | undefined);
-      const input = readPacketsFile(io, packetsFile);
-      const objBytes = io.readFile(obj, 'object');
-      const cap = o.pcapOut !== undefined ? new HookCapture() : undefined;
-      const what = input.format === 'hex' ? 'line' : 'frame';
-      const result = runJob(objBytes, obj, prog, input.frames, {
-        onRun: cap && ((p, r) => cap.addTestRun(prog, `${packetsFile} ${what} ${p.line}`, p.data, r, (p as InputFrame).timestampNs)),
-        ctx: o.ctx as string | undefined,
-        ctxOut: Boolean(o.ctxOut),
-        sets,
-        vars,
-        engine: o.engine as EngineChoice,
-        repeat: o.repeat as number | undefined,
-        cpu: o.cpu as number,
-        type: o.type as string | undefined,
-        btf: o.btf !== undefined ? io.readFile(o.btf as string, 'btf') : undefined,
-        verify: verifyMode(o),
-        warn: (line) => io.err(`tcxlab: ${line}\n`),
-        maxEntries: o.maxEntries as number | undefined,
-        mock: mockFromOptions(io, o),
-      });
-      if (o.kernel) {
-        const report = await kernelParityJob({
-          objPath: obj,
-          prog,
-          frames: input.frames,
-          tcxlab: result,
-          ctx: o.ctx !== undefined ? fromHex(o.ctx as string) : undefined,
-          ctxOut: Boolean(o.ctxOut),
-          repeat: o.repeat as number | undefined,
-          cpu: o.cpu as number,
-          sets: kernelSets(sets),
-          out: (l) => io.out(`${l}\n`),
-          note: (l) => io.err(`tcxlab: ${l}\n`),
-        });
-        if (report.count > 0) io.exitCode = 1;
-      } else io.out(JSON.stringify(result, null, o.pretty ? 1 : undefined) + '\n');
-      if (cap) writePcapOut(o.pcapOut as string, cap.bytes());
-      if ('error' in result && !o.kernel) {
-        // The JSON keeps the oracle's error object; stderr gets the one-line reason.
-        io.err(`tcxlab: ${obj}: load failed (${String(result.errname)}): ${String(result.log).split('\n')[0]}\n`);
-        io.exitCode = 1;
-      }
-      reportInputError(io, packetsFile, input);
+/** `tcxlab run`: the command's action (its arguments and options are defined in src/cli/program.ts). */
+export async function action(io: CliIo, obj: string, prog: string, packetsFile: string, o: Record<string, unknown>): Promise<void> {
+  checkArgOrder('run', obj, prog, packetsFile, tryRead(io.readFile));
+  if (o.kernel) {
+    for (const [k, flag] of [['env', '--env'], ['mockTime', '--mock-time'], ['seed', '--seed']] as const) {
+      if (o[k] !== undefined) throw new UsageError(`--kernel cannot be combined with ${flag}: the kernel's clock, prandom, FIB and sockets are its own`);
+    }
+    // Say at once when the kernel cannot be asked, before any work (src/kernel-parity/job.ts).
+    const refusal = kernelRefusal();
+    if (refusal !== undefined) {
+      io.err(`${refusal}\n`);
+      io.exitCode = KERNEL_UNAVAILABLE_EXIT;
+      return;
+    }
+    for (const [k, flag] of [['var', '--var'], ['btf', '--btf']] as const) {
+      if (o[k] !== undefined) throw new UsageError(`--kernel cannot be combined with ${flag}: bpftool loads the object as it is`);
+    }
+    if (o.type !== undefined && o.type !== 'sched_cls') throw new UsageError('--kernel loads every program as sched_cls (bpftool ... type classifier): --type must be sched_cls or left out');
+  }
+  const sets = parseSets(o.set as string[] | undefined);
+  const vars = parseVars(o.var as string[] | undefined);
+  const input = readPacketsFile(io, packetsFile);
+  const objBytes = io.readFile(obj, 'object');
+  const cap = o.pcapOut !== undefined ? new HookCapture() : undefined;
+  const what = input.format === 'hex' ? 'line' : 'frame';
+  const result = runJob(objBytes, obj, prog, input.frames, {
+    onRun: cap && ((p, r) => cap.addTestRun(prog, `${packetsFile} ${what} ${p.line}`, p.data, r, (p as InputFrame).timestampNs)),
+    ctx: o.ctx as string | undefined,
+    ctxOut: Boolean(o.ctxOut),
+    sets,
+    vars,
+    engine: o.engine as EngineChoice,
+    repeat: o.repeat as number | undefined,
+    cpu: o.cpu as number,
+    type: o.type as string | undefined,
+    btf: o.btf !== undefined ? io.readFile(o.btf as string, 'btf') : undefined,
+    verify: verifyMode(o),
+    warn: (line) => io.err(`tcxlab: ${line}\n`),
+    maxEntries: o.maxEntries as number | undefined,
+    mock: mockFromOptions(io, o),
+  });
+  if (o.kernel) {
+    const report = await kernelParityJob({
+      objPath: obj,
+      prog,
+      frames: input.frames,
+      tcxlab: result,
+      ctx: o.ctx !== undefined ? fromHex(o.ctx as string) : undefined,
+      ctxOut: Boolean(o.ctxOut),
+      repeat: o.repeat as number | undefined,
+      cpu: o.cpu as number,
+      sets: kernelSets(sets),
+      out: (l) => io.out(`${l}\n`),
+      note: (l) => io.err(`tcxlab: ${l}\n`),
     });
+    if (report.count > 0) io.exitCode = 1;
+  } else io.out(JSON.stringify(result, null, o.pretty ? 1 : undefined) + '\n');
+  if (cap) writePcapOut(o.pcapOut as string, cap.bytes());
+  if ('error' in result && !o.kernel) {
+    // The JSON keeps the oracle's error object; stderr gets the one-line reason.
+    io.err(`tcxlab: ${obj}: load failed (${String(result.errname)}): ${String(result.log).split('\n')[0]}\n`);
+    io.exitCode = 1;
+  }
+  reportInputError(io, packetsFile, input);
 }

@@ -10,15 +10,14 @@
  *     37: (95) exit                      ;               @ bench_parse.bpf.c:52
  *   => retval 2 (TC_ACT_SHOT, TCX_DROP), 28 insns
  */
-import type { Command } from 'commander';
 import { UsageError } from '../../../vm/errors.js';
 import { defaultBaseState } from '../../helpers/base.js';
 import { mockBaseState } from '../../mock-env.js';
-import { addMockOptions, mockFromOptions } from '../mock-options.js';
+import { mockFromOptions } from '../mock-options.js';
 import { verdictOf, type TestRunResult } from '../../test-run.js';
 import { formatStepTrace, traceRun } from '../../trace/index.js';
 import type { CliIo } from '../io.js';
-import { addVerifyOptions, checkArgOrder, CTX_MAX_BYTES, hexArg, intArg, tryRead, verifyMode } from '../args.js';
+import { checkArgOrder, tryRead, verifyMode } from '../args.js';
 import { readPacketsFile, reportInputError } from '../frames.js';
 import { fromHex, loadForRun, parseSets, type PacketLine } from '../load.js';
 
@@ -38,39 +37,27 @@ export function selectPackets(all: PacketLine[], n: number | undefined): PacketL
   return [all[n - 1]];
 }
 
-export function register(program: Command, io: CliIo): void {
-  const cmd = program
-    .command('trace')
-    .description('run PROG of OBJ on each frame of PACKETS_FILE and print every executed instruction with registers written and source line')
-    .argument('<obj>', 'BPF object file (.o)')
-    .argument('<prog>', 'program (function) name')
-    .argument('<packets>', 'pcap/pcapng capture, or a file with one hex frame per line (# comments)')
-    .option('--ctx <hex>', 'struct __sk_buff ctx_in (192 bytes or a prefix) for every packet', hexArg(CTX_MAX_BYTES))
-    .option('--set <map-key-value...>', 'set a map entry before the runs: MAP KEYHEX VALHEX, or MAP KEYHEX @PROG (repeatable)')
-    .option('--limit <n>', 'print at most N instructions per packet', intArg(0, 2 ** 32 - 1))
-    .option('--packet <n>', 'trace only the N-th frame of the file (1-based)', intArg(1, 2 ** 32 - 1));
-  addMockOptions(cmd);
-  addVerifyOptions(cmd).action((obj: string, prog: string, packetsFile: string, o: Record<string, unknown>) => {
-      const limit = o.limit as number | undefined;
-      checkArgOrder('trace', obj, prog, packetsFile, tryRead(io.readFile));
-      const input = readPacketsFile(io, packetsFile);
-      const packets = selectPackets(input.frames, o.packet as number | undefined);
-      const coll = loadForRun(io.readFile(obj, 'object'), obj, prog, parseSets(o.set as string[] | undefined), {
-        verify: verifyMode(o),
-        warn: (line) => io.err(`tcxlab: ${line}\n`),
-        mock: mockFromOptions(io, o),
-      });
-      const ctxIn = o.ctx !== undefined ? fromHex(o.ctx as string, '--ctx') : undefined;
-      const base = coll.mock ? mockBaseState(coll.mock) : defaultBaseState();
-      packets.forEach((p, k) => {
-        io.out(`== packet ${o.packet ?? k + 1} (line ${p.line}, ${p.data.length} bytes)\n`);
-        const t = traceRun(coll, prog, p.data, { ctxIn, base, limit });
-        const lines = formatStepTrace(t.records);
-        if (lines.length) io.out(lines.join('\n') + '\n');
-        if (t.truncated) io.out(`... (--limit ${limit}: ${(t.result.insns ?? 0) - t.records.length} more instructions not shown)\n`);
-        for (const line of base.trace.splice(0)) io.out(`printk: ${line}\n`);
-        io.out(`=> ${verdictText(t.result)}${t.result.insns !== undefined ? `, ${t.result.insns} insns` : ''}\n`);
-      });
-      reportInputError(io, packetsFile, input);
-    });
+/** `tcxlab trace`: the command's action (its arguments and options are defined in src/cli/program.ts). */
+export function action(io: CliIo, obj: string, prog: string, packetsFile: string, o: Record<string, unknown>): void {
+  const limit = o.limit as number | undefined;
+  checkArgOrder('trace', obj, prog, packetsFile, tryRead(io.readFile));
+  const input = readPacketsFile(io, packetsFile);
+  const packets = selectPackets(input.frames, o.packet as number | undefined);
+  const coll = loadForRun(io.readFile(obj, 'object'), obj, prog, parseSets(o.set as string[] | undefined), {
+    verify: verifyMode(o),
+    warn: (line) => io.err(`tcxlab: ${line}\n`),
+    mock: mockFromOptions(io, o),
+  });
+  const ctxIn = o.ctx !== undefined ? fromHex(o.ctx as string, '--ctx') : undefined;
+  const base = coll.mock ? mockBaseState(coll.mock) : defaultBaseState();
+  packets.forEach((p, k) => {
+    io.out(`== packet ${o.packet ?? k + 1} (line ${p.line}, ${p.data.length} bytes)\n`);
+    const t = traceRun(coll, prog, p.data, { ctxIn, base, limit });
+    const lines = formatStepTrace(t.records);
+    if (lines.length) io.out(lines.join('\n') + '\n');
+    if (t.truncated) io.out(`... (--limit ${limit}: ${(t.result.insns ?? 0) - t.records.length} more instructions not shown)\n`);
+    for (const line of base.trace.splice(0)) io.out(`printk: ${line}\n`);
+    io.out(`=> ${verdictText(t.result)}${t.result.insns !== undefined ? `, ${t.result.insns} insns` : ''}\n`);
+  });
+  reportInputError(io, packetsFile, input);
 }

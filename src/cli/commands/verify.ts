@@ -4,44 +4,34 @@
  * instruction with the registers it touched and the branch states, at level 2 the whole state
  * after every instruction, then `processed N insns`. Exit status 1 when a program is rejected.
  */
-import type { Command } from 'commander';
 import { loadCollectionSpec, type LoadOptions } from '../../../loader/index.js';
 import { UsageError, VerifierError } from '../../../vm/errors.js';
 import { verify } from '../../../vm/verifier/index.js';
 import { verifierOptionsFor } from '../../verifier-env.js';
 import type { CliIo } from '../io.js';
 
-export function register(program: Command, io: CliIo): void {
-  program
-    .command('verify')
-    .description("verify a BPF object's programs as Linux 6.18 does at load, with the kernel's messages and log")
-    .argument('<object>', 'BPF ELF object (.o)')
-    .argument('[program]', 'only this program (function name)')
-    .option('--log <level>', 'print the verifier log: 1 (instructions, touched registers, branches) or 2 (full state per instruction)', '0')
-    .option('--type <type>', 'program type for unknown section names (default sched_cls)')
-    .option('--btf <file>', 'vmlinux BTF for CO-RE relocations')
-    .action((object: string, name: string | undefined, opts: { log: string; type?: string; btf?: string }) => {
-      const level = Number(opts.log);
-      if (level !== 0 && level !== 1 && level !== 2) throw new UsageError(`verify: --log must be 0, 1 or 2 (got ${JSON.stringify(opts.log)})`);
-      const load: LoadOptions = { programType: opts.type ?? 'sched_cls' };
-      if (opts.btf !== undefined) load.btf = io.readFile(opts.btf);
-      const spec = loadCollectionSpec(io.readFile(object), load);
-      const progs = name === undefined ? spec.programs : spec.programs.filter((p) => p.name === name);
-      if (progs.length === 0) throw new UsageError(`verify: no program ${JSON.stringify(name)} (have: ${spec.programs.map((p) => p.name).join(', ')})`);
-      let failed = false;
-      for (const prog of progs) {
-        const logLevel = level as 0 | 1 | 2;
-        try {
-          const r = verify(prog.instructions, verifierOptionsFor(spec, prog, { logLevel }));
-          for (const l of r.log) io.out(`${l}\n`);
-          io.out(`${prog.name}: ok (processed ${r.processed} insns, ${r.states} states, stack ${r.stackDepth.join('+')} bytes)\n`);
-        } catch (e) {
-          if (!(e instanceof VerifierError)) throw e;
-          failed = true;
-          for (const l of e.log) io.out(`${l}\n`);
-          io.out(`${prog.name}: rejected at insn ${e.insnIndex}${e.source ? ` (${e.source})` : ''}\n`);
-        }
-      }
-      if (failed) io.exitCode = 1;
-    });
+/** `tcxlab verify`: the command's action (its arguments and options are defined in src/cli/program.ts). */
+export function action(io: CliIo, object: string, name: string | undefined, opts: { log: string; type?: string; btf?: string }): void {
+  const level = Number(opts.log);
+  if (level !== 0 && level !== 1 && level !== 2) throw new UsageError(`verify: --log must be 0, 1 or 2 (got ${JSON.stringify(opts.log)})`);
+  const load: LoadOptions = { programType: opts.type ?? 'sched_cls' };
+  if (opts.btf !== undefined) load.btf = io.readFile(opts.btf);
+  const spec = loadCollectionSpec(io.readFile(object), load);
+  const progs = name === undefined ? spec.programs : spec.programs.filter((p) => p.name === name);
+  if (progs.length === 0) throw new UsageError(`verify: no program ${JSON.stringify(name)} (have: ${spec.programs.map((p) => p.name).join(', ')})`);
+  let failed = false;
+  for (const prog of progs) {
+    const logLevel = level as 0 | 1 | 2;
+    try {
+      const r = verify(prog.instructions, verifierOptionsFor(spec, prog, { logLevel }));
+      for (const l of r.log) io.out(`${l}\n`);
+      io.out(`${prog.name}: ok (processed ${r.processed} insns, ${r.states} states, stack ${r.stackDepth.join('+')} bytes)\n`);
+    } catch (e) {
+      if (!(e instanceof VerifierError)) throw e;
+      failed = true;
+      for (const l of e.log) io.out(`${l}\n`);
+      io.out(`${prog.name}: rejected at insn ${e.insnIndex}${e.source ? ` (${e.source})` : ''}\n`);
+    }
+  }
+  if (failed) io.exitCode = 1;
 }

@@ -1,0 +1,92 @@
+/**
+ * Cold start (issue 11, "fast start"): every `tcxlab` invocation, `--help` included, builds the
+ * whole commander program, so whatever src/cli/main.ts imports statically is loaded by every
+ * cold start. The command modules (and the loader, verifier, engines and netdev behind them)
+ * must come in through the actions' dynamic `import()` in src/cli/program.ts only.
+ *
+ * This reads the static import graph from the sources (no build, no timing; the CPU figures are
+ * test/bench/cold-start.js's). Static edges are `import … from` and `export … from` without
+ * `type`; `import { type T } from` is an edge too (verbatimModuleSyntax keeps it as a load).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const rel = (abs: string): string => relative(ROOT, abs).split('\\').join('/');
+
+/** Static import specifiers of one source file, and its dynamic `import('…')` specifiers. */
+function importsOf(file: string): { static: string[]; dynamic: string[] } {
+  const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const out = { static: [] as string[], dynamic: [] as string[] };
+  for (const st of sf.statements) {
+    if (ts.isImportDeclaration(st) && !st.importClause?.isTypeOnly && ts.isStringLiteral(st.moduleSpecifier)) out.static.push(st.moduleSpecifier.text);
+    if (ts.isExportDeclaration(st) && !st.isTypeOnly && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier)) out.static.push(st.moduleSpecifier.text);
+  }
+  const visit = (n: ts.Node): void => {
+    if (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.ImportKeyword && n.arguments[0] && ts.isStringLiteral(n.arguments[0])) out.dynamic.push(n.arguments[0].text);
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
+}
+
+/** The source file a relative specifier names ('./x.js' → x.ts). */
+const resolveTs = (from: string, spec: string): string => resolve(dirname(from), spec).replace(/\.js$/, '.ts');
+
+/** Every module loaded by importing `entry`: repository files (relative paths) and packages/builtins. */
+function staticGraph(entry: string): { files: string[]; packages: string[] } {
+  const files = new Set<string>([resolve(ROOT, entry)]);
+  const packages = new Set<string>();
+  const queue = [...files];
+  while (queue.length > 0) {
+    const f = queue.shift()!;
+    for (const spec of importsOf(f).static) {
+      if (!spec.startsWith('.')) {
+        packages.add(spec);
+        continue;
+      }
+      const target = resolveTs(f, spec);
+      if (!files.has(target)) {
+        files.add(target);
+        queue.push(target);
+      }
+    }
+  }
+  return { files: [...files].map(rel).sort(), packages: [...packages].sort() };
+}
+
+describe('[cli] cold start: what every invocation loads', () => {
+  const graph = staticGraph('src/cli/main.ts');
+
+  it('src/cli/main.ts loads only the command-line definitions and small modules, no command implementation', () => {
+    // Add a module here only if it is small and does no work at load: `tcxlab --help` pays for it.
+    expect(graph.files).toEqual([
+      'src/cli/args.ts',
+      'src/cli/io.ts',
+      'src/cli/main.ts',
+      'src/cli/package-root.ts',
+      'src/cli/program.ts',
+      'src/net/compare-paths.ts',
+      'vm/engine-choice.ts',
+      'vm/errors.ts',
+    ]);
+    // No node:crypto, node:child_process, ...: on a Node without a builtin code cache each one costs milliseconds.
+    expect(graph.packages).toEqual(['commander', 'node:fs', 'node:path', 'node:url']);
+  });
+
+  it('every command module is imported by program.ts, dynamically', () => {
+    const commands = readdirSync(join(ROOT, 'src/cli/commands'))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => `src/cli/commands/${f}`)
+      .sort();
+    const program = join(ROOT, 'src/cli/program.ts');
+    const dynamic = importsOf(program).dynamic.map((s) => rel(resolveTs(program, s)));
+    expect(commands.length).toBeGreaterThanOrEqual(16);
+    expect(commands.filter((c) => !dynamic.includes(c))).toEqual([]);
+    expect(graph.files.filter((f) => f.startsWith('src/cli/commands/'))).toEqual([]);
+  });
+
+});
