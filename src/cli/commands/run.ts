@@ -24,8 +24,6 @@ import { fromHex, LoadFailure, loadForRun, parseSets, parseVars, type PacketLine
 import { checkArgOrder, tryRead, verifyMode, type VerifyMode } from '../args.js';
 import { readPacketsFile, reportInputError, writePcapOut } from '../frames.js';
 import type { InputFrame } from '../../pcap/input.js';
-import { HookCapture } from '../../pcap/hook-capture.js';
-import { kernelParityJob, kernelRefusal, kernelSets, KERNEL_UNAVAILABLE_EXIT } from '../../kernel-parity/index.js';
 import { mockBaseState, mockSkbEnv, type MockEnv } from '../../mock-env.js';
 import { mockFromOptions } from '../mock-options.js';
 
@@ -140,7 +138,10 @@ export function runJob(
 /** `tcxlab run`: the command's action (its arguments and options are defined in src/cli/program.ts). */
 export async function action(io: CliIo, obj: string, prog: string, packetsFile: string, o: Record<string, unknown>): Promise<void> {
   checkArgOrder('run', obj, prog, packetsFile, tryRead(io.readFile));
-  if (o.kernel) {
+  // Imported only with --kernel and --pcap-out: most runs need neither (a cold start loads less).
+  const parity = o.kernel ? await import('../../kernel-parity/index.js') : undefined;
+  if (parity) {
+    const { kernelRefusal, KERNEL_UNAVAILABLE_EXIT } = parity;
     for (const [k, flag] of [['env', '--env'], ['mockTime', '--mock-time'], ['seed', '--seed']] as const) {
       if (o[k] !== undefined) throw new UsageError(`--kernel cannot be combined with ${flag}: the kernel's clock, prandom, FIB and sockets are its own`);
     }
@@ -160,7 +161,7 @@ export async function action(io: CliIo, obj: string, prog: string, packetsFile: 
   const vars = parseVars(o.var as string[] | undefined);
   const input = readPacketsFile(io, packetsFile);
   const objBytes = io.readFile(obj, 'object');
-  const cap = o.pcapOut !== undefined ? new HookCapture() : undefined;
+  const cap = o.pcapOut !== undefined ? new (await import('../../pcap/hook-capture.js')).HookCapture() : undefined;
   const what = input.format === 'hex' ? 'line' : 'frame';
   const result = runJob(objBytes, obj, prog, input.frames, {
     onRun: cap && ((p, r) => cap.addTestRun(prog, `${packetsFile} ${what} ${p.line}`, p.data, r, (p as InputFrame).timestampNs)),
@@ -178,7 +179,8 @@ export async function action(io: CliIo, obj: string, prog: string, packetsFile: 
     maxEntries: o.maxEntries as number | undefined,
     mock: mockFromOptions(io, o),
   });
-  if (o.kernel) {
+  if (parity) {
+    const { kernelParityJob, kernelSets } = parity;
     const report = await kernelParityJob({
       objPath: obj,
       prog,
