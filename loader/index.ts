@@ -6,7 +6,6 @@
  *   parse ELF -> classify sections -> license/version -> BTF -> maps (legacy, .maps, data)
  *   -> functions -> relocate code sections -> CO-RE -> link programs -> line info -> map contents
  */
-import { createHash } from 'node:crypto';
 import { BpfError, ElfError, RelocationError, UnknownSectionError } from '../vm/errors.js';
 import { BPF_FS_DEFAULT_PATH as BPFFS, BPF_MAP_TYPE, BPF_PROG_TYPE, LIBBPF_PIN_BY_NAME } from '../vm/uapi.js';
 import { SafeElfFile, STT_FUNC, STT_SECTION, cString, type ElfSection } from './elf-file.js';
@@ -24,6 +23,7 @@ import {
   type TypeRef,
 } from './sections.js';
 import type { CollectionSpec, FuncInfo, LineInfo, ProgramSpec } from './spec.js';
+import { nodeCrypto } from './lazy-builtins.js';
 import { sectionFunctions, type FuncUnit } from './symbols.js';
 import { applyCore, btfMapDefinitions, datasecTypeId, DEFAULT_TARGET_NAME, parseBtf, parseBtfExt, type Btf, type BtfExt } from './btf/index.js';
 
@@ -234,7 +234,7 @@ function assignPinPaths(entries: MapEntry[], bytes: Uint8Array): void {
     let pinPath: string;
     if (source === 'iproute2') {
       if (pinning === PIN_GLOBAL_NS) pinPath = `${BPFFS}/tc/globals/${name}`;
-      else if (pinning === PIN_OBJECT_NS) pinPath = `${BPFFS}/tc/${(objectSha1 ??= createHash('sha1').update(bytes).digest('hex'))}/${name}`;
+      else if (pinning === PIN_OBJECT_NS) pinPath = `${BPFFS}/tc/${(objectSha1 ??= nodeCrypto().createHash('sha1').update(bytes).digest('hex'))}/${name}`;
       else {
         // Other values name a subdirectory in /etc/iproute2/bpf_pinning, which tcxlab does not read.
         throw new ElfError(`pinning ${pinning} (an /etc/iproute2/bpf_pinning entry) is not supported; use PIN_GLOBAL_NS or PIN_OBJECT_NS`, {

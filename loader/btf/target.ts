@@ -6,12 +6,11 @@
  * then cached for the life of the process. Type ids are the reference kernel's, so
  * BPF_CORE_TYPE_ID_TARGET gives what libbpf would compute on that kernel.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { brotliDecompressSync } from 'node:zlib';
 import { BtfError } from '../../vm/errors.js';
 import { parseBtf, type Btf } from './parse.js';
 import { DEFAULT_TARGET } from './default-target.js';
+import { nodeCrypto, nodeZlib } from '../lazy-builtins.js';
 
 export { DEFAULT_TARGET };
 
@@ -39,12 +38,12 @@ export function builtinTargetBtfBytes(): Uint8Array {
   if (bytesCache === undefined) {
     let raw: Uint8Array;
     try {
-      raw = brotliDecompressSync(readPacked(), { maxOutputLength: DEFAULT_TARGET.size + 1 });
+      raw = nodeZlib().brotliDecompressSync(readPacked(), { maxOutputLength: DEFAULT_TARGET.size + 1 });
     } catch (e) {
       if (e instanceof BtfError) throw e;
       throw new BtfError(`default target BTF data/btf/${DEFAULT_TARGET.file} does not decompress`, { section: 'default target BTF' }, e);
     }
-    if (raw.length !== DEFAULT_TARGET.size || createHash('sha256').update(raw).digest('hex') !== DEFAULT_TARGET.sha256) {
+    if (raw.length !== DEFAULT_TARGET.size || nodeCrypto().createHash('sha256').update(raw).digest('hex') !== DEFAULT_TARGET.sha256) {
       throw new BtfError(`default target BTF data/btf/${DEFAULT_TARGET.file} is corrupt (size or sha256 differ)`, { section: 'default target BTF' });
     }
     bytesCache = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);

@@ -2,7 +2,8 @@
  * Cold start (issue 11, "fast start"): every `tcxlab` invocation, `--help` included, builds the
  * whole commander program, so whatever src/cli/main.ts imports statically is loaded by every
  * cold start. The command modules (and the loader, verifier, engines and netdev behind them)
- * must come in through the actions' dynamic `import()` in src/cli/program.ts only.
+ * must come in through the actions' dynamic `import()` in src/cli/program.ts only, and a one-frame
+ * `tcxlab run` must not load what only its rarer options need.
  *
  * This reads the static import graph from the sources (no build, no timing; the CPU figures are
  * test/bench/cold-start.js's). Static edges are `import … from` and `export … from` without
@@ -89,4 +90,11 @@ describe('[cli] cold start: what every invocation loads', () => {
     expect(graph.files.filter((f) => f.startsWith('src/cli/commands/'))).toEqual([]);
   });
 
+  it('a plain `tcxlab run` does not load the kernel-parity, pcap-writing or netdev modules, nor node:crypto / node:zlib', () => {
+    const run = staticGraph('src/cli/commands/run.ts');
+    // The scanner sees the run's real dependencies.
+    expect(run.files).toEqual(expect.arrayContaining(['loader/index.ts', 'src/test-run.ts', 'vm/verifier/index.ts']));
+    expect(run.files.filter((f) => f.startsWith('src/kernel-parity/') || f.startsWith('src/net/') || f === 'src/pcap/hook-capture.ts' || f === 'src/pcap/writer.ts')).toEqual([]);
+    expect(run.packages.filter((p) => /^(node:)?(crypto|zlib|child_process|os)$/.test(p))).toEqual([]);
+  });
 });
