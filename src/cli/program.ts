@@ -8,6 +8,12 @@
  * the engines and the emulated netdev; a cold `tcxlab --help` used to load all of them. Keep the
  * static imports to commander and small option parsers: test/cli/lazy-imports.test.ts checks
  * the static import graph of src/cli/main.ts.
+ *
+ * `run`, the main job, is imported from its own module; every other command from
+ * commands/index.ts. In the CLI bundle (package.json "tsup", the `cli` build) the chunks follow
+ * these dynamic imports, and each file costs a cold process about a millisecond: one import per
+ * command gave a cold `tcxlab run` some twenty files, these two give it nine, with only run's own
+ * code to compile (README "Benchmarks", cold start).
  */
 import { Command, Option } from 'commander';
 import { ENGINE_CHOICES, ENGINES } from '../../vm/engine-choice.js';
@@ -18,10 +24,10 @@ import type { CliIo } from './io.js';
 /** A command module's action: the commander action's arguments, after the CLI's io. */
 type Action = (io: CliIo, ...args: never[]) => void | Promise<void>;
 
-/** An action handler that imports its command module first (once; later imports are cached). */
-function lazy(io: CliIo, load: () => Promise<{ action: Action }>): (...args: unknown[]) => Promise<void> {
+/** An action handler that imports its command's action first (once; later imports are cached). */
+function lazy(io: CliIo, load: () => Promise<Action>): (...args: unknown[]) => Promise<void> {
   return async (...args) => {
-    const { action } = await load();
+    const action = await load();
     await action(io, ...(args as never[]));
   };
 }
@@ -40,7 +46,7 @@ export function buildProgram(io: CliIo, version: string): Command {
     .description('run bpf_conformance .data cases (default: the bundled suite)')
     .argument('[dir]', 'folder of .data files')
     .option('--engine <engine>', 'interp or jit', 'interp')
-    .action(lazy(io, () => import('./commands/conformance.js')));
+    .action(lazy(io, async () => (await import('./commands/index.js')).conformance));
 
   program
     .command('conformance-plugin')
@@ -50,7 +56,7 @@ export function buildProgram(io: CliIo, version: string): Command {
     .option('--program <hex>', 'program hex (instead of stdin)')
     .option('--jit', 'run under the JIT')
     .option('--interpret', 'run under the interpreter (default)')
-    .action(lazy(io, () => import('./commands/conformance-plugin.js')));
+    .action(lazy(io, async () => (await import('./commands/index.js')).conformancePlugin));
 
   program
     .command('tcx-script')
@@ -58,7 +64,7 @@ export function buildProgram(io: CliIo, version: string): Command {
     .argument('<file>', 'script file, or - for standard input')
     .option('--ids', 'add raw prog/link ids (the emulator\'s ids, not the kernel\'s)')
     .option('--setup', 'also print the setup line first, as the oracle does')
-    .action(lazy(io, () => import('./commands/tcx-script.js')));
+    .action(lazy(io, async () => (await import('./commands/index.js')).tcxScript));
 
   program
     .command('disasm')
@@ -71,7 +77,7 @@ export function buildProgram(io: CliIo, version: string): Command {
     .option('--type <type>', 'program type for sections libbpf does not know (like bpftool\'s "type classifier")')
     .option('--no-opcodes', 'leave out the (op) column')
     .option('--verify', 'also run the verifier-lite; exit code 1 if it rejects a program')
-    .action(lazy(io, () => import('./commands/disasm.js')));
+    .action(lazy(io, async () => (await import('./commands/index.js')).disasm));
 
   const run = program
     .command('run')
@@ -93,7 +99,7 @@ export function buildProgram(io: CliIo, version: string): Command {
     .option('--pretty', 'indent the JSON')
     .option('--kernel', 'also run OBJ and the frames through the real kernel (root, Linux, bpftool) and print the differences instead of the JSON; exit status 1 when they differ, 2 when the kernel cannot be asked');
   addMockOptions(run);
-  addVerifyOptions(run).action(lazy(io, () => import('./commands/run.js')));
+  addVerifyOptions(run).action(lazy(io, async () => (await import('./commands/run.js')).action));
 
   const prog = program.command('prog').description('bpftool-style program commands');
   const progRun = prog
@@ -104,7 +110,7 @@ export function buildProgram(io: CliIo, version: string): Command {
     .option('-p, --pretty', 'pretty JSON output')
     .addOption(new Option('--engine <engine>', 'execution engine (auto: the JIT from 256 runs on)').choices(ENGINE_CHOICES as string[]).default('auto'));
   addMockOptions(progRun);
-  addVerifyOptions(progRun).action(lazy(io, () => import('./commands/prog-run.js')));
+  addVerifyOptions(progRun).action(lazy(io, async () => (await import('./commands/index.js')).progRun));
 
   program
     .command('inspect')
@@ -113,7 +119,7 @@ export function buildProgram(io: CliIo, version: string): Command {
     .option('--type <type>', 'program type for unknown section names (e.g. classifier, sched_act, xdp)')
     .option('--btf <file>', 'target BTF for CO-RE relocations (default: the built-in vmlinux BTF of Linux 6.18)')
     .option('--no-lines', 'omit line info')
-    .action(lazy(io, () => import('./commands/inspect.js')));
+    .action(lazy(io, async () => (await import('./commands/index.js')).inspect));
 
   const net = program
     .command('net')
@@ -123,7 +129,7 @@ export function buildProgram(io: CliIo, version: string): Command {
     .option('-q, --quiet', 'only print sends, shows, dumps and errors')
     .option('--pcap-out <file>', 'write what left each tc hook to a pcapng file (one interface per device and direction), the story in packet comments')
     .addOption(new Option('--engine <engine>', 'execution engine').choices([...ENGINES]).default('interp'));
-  addMockOptions(addVerifyOptions(net)).action(lazy(io, () => import('./commands/net.js')));
+  addMockOptions(addVerifyOptions(net)).action(lazy(io, async () => (await import('./commands/index.js')).net));
 
   const compare = program
     .command('compare')
@@ -142,7 +148,7 @@ export function buildProgram(io: CliIo, version: string): Command {
     .option('--json', 'the comparison as JSON')
     .option('--fail-on-diff', 'exit status 1 when any frame differs between paths')
     .option('--kernel', 'also test-run each program on each frame in the real kernel (root, Linux, bpftool) and print where tcxlab differs; exit status 1 when it does, 2 when the kernel cannot be asked');
-  addVerifyOptions(compare).action(lazy(io, () => import('./commands/compare.js')));
+  addVerifyOptions(compare).action(lazy(io, async () => (await import('./commands/index.js')).compare));
 
   const jit = program
     .command('jit')
@@ -152,7 +158,7 @@ export function buildProgram(io: CliIo, version: string): Command {
     .option('--type <type>', 'program type for unknown section names (e.g. sched_cls)')
     .option('--hex', 'raw input is hex text')
     .option('--compact', 'no per-instruction comments and line breaks');
-  addVerifyOptions(jit).action(lazy(io, () => import('./commands/jit.js')));
+  addVerifyOptions(jit).action(lazy(io, async () => (await import('./commands/index.js')).jit));
 
   const trace = program
     .command('trace')
@@ -165,7 +171,7 @@ export function buildProgram(io: CliIo, version: string): Command {
     .option('--limit <n>', 'print at most N instructions per packet', intArg(0, 2 ** 32 - 1))
     .option('--packet <n>', 'trace only the N-th frame of the file (1-based)', intArg(1, 2 ** 32 - 1));
   addMockOptions(trace);
-  addVerifyOptions(trace).action(lazy(io, () => import('./commands/trace.js')));
+  addVerifyOptions(trace).action(lazy(io, async () => (await import('./commands/index.js')).trace));
 
   const cover = program
     .command('cover')
@@ -179,7 +185,7 @@ export function buildProgram(io: CliIo, version: string): Command {
     .option('--show', 'print the source annotated with execution counts (gcov style)')
     .option('--source-dir <dir>', 'directory the BTF source file names are relative to');
   addMockOptions(cover);
-  addVerifyOptions(cover).action(lazy(io, () => import('./commands/cover.js')));
+  addVerifyOptions(cover).action(lazy(io, async () => (await import('./commands/index.js')).cover));
 
   program
     .command('test')
@@ -191,7 +197,7 @@ export function buildProgram(io: CliIo, version: string): Command {
     .option('--no-verify', 'do not run the verifier-lite at load (programs it refuses still run)')
     .addOption(new Option('--engine <engine>', 'execution engine').choices(['interp', 'jit']).default('interp'))
     .option('--budget <n>', 'instruction budget per program run (default 200000000)', (v) => Number.parseInt(v, 10))
-    .action(lazy(io, () => import('./commands/test.js')));
+    .action(lazy(io, async () => (await import('./commands/index.js')).test));
 
   program
     .command('verify')
@@ -201,7 +207,7 @@ export function buildProgram(io: CliIo, version: string): Command {
     .option('--log <level>', 'print the verifier log: 1 (instructions, touched registers, branches) or 2 (full state per instruction)', '0')
     .option('--type <type>', 'program type for unknown section names (default sched_cls)')
     .option('--btf <file>', 'vmlinux BTF for CO-RE relocations')
-    .action(lazy(io, () => import('./commands/verify.js')));
+    .action(lazy(io, async () => (await import('./commands/index.js')).verify));
 
   prog
     .command('show')
@@ -211,7 +217,7 @@ export function buildProgram(io: CliIo, version: string): Command {
     .option('--json', 'print a JSON array (bpftool -j keys where they apply)')
     .option('--type <type>', 'program type for unknown section names (default sched_cls, as tcxlab run)')
     .option('--btf <file>', 'target BTF for CO-RE relocations (default: the built-in vmlinux BTF of Linux 6.18)')
-    .action(lazy(io, () => import('./commands/prog-show.js')));
+    .action(lazy(io, async () => (await import('./commands/index.js')).progShow));
 
   const mapDump = program
     .command('map')
@@ -229,7 +235,7 @@ export function buildProgram(io: CliIo, version: string): Command {
     .option('--type <type>', 'program type for unknown section names (default sched_cls)')
     .option('--btf <file>', 'target BTF for CO-RE relocations');
   addMockOptions(mapDump);
-  addVerifyOptions(mapDump).action(lazy(io, () => import('./commands/map-dump.js')));
+  addVerifyOptions(mapDump).action(lazy(io, async () => (await import('./commands/index.js')).mapDump));
 
   return program;
 }

@@ -209,12 +209,12 @@ async function checkStep(s: Step): Promise<void> {
   expect(miss, `${s.cmd}: output line not found\n--- output:\n${r.lines.slice(0, 60).join('\n')}`).toBeUndefined();
 }
 
-/** The source of `tcxlab` or `tcxlab/SUB` (package.json: exports, tsup's entry of the same name). */
+/** The source of `tcxlab` or `tcxlab/SUB` (package.json: exports, the library build's tsup entry of the same name). */
 function subpathSource(sub: string | undefined): string {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   const name = sub ?? 'index';
   expect(pkg.exports[sub ? `./${sub}` : '.'], `tcxlab${sub ? '/' + sub : ''} is in package.json exports`).toBeDefined();
-  return pkg.tsup.entry[name];
+  return pkg.tsup.find((c: { name?: string }) => c.name === 'library').entry[name];
 }
 
 /** The TS module for a block: imports pointed at the sources, the prelude, `expr; // literal` checks. */

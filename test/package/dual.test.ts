@@ -14,6 +14,8 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+// package.json "tsup" holds two builds: the library (the package's entries) and the CLI bundle (dist/cli/).
+const tsup = pkg.tsup.find((c: { name?: string }) => c.name === 'library');
 
 describe('[package] ESM + CJS', () => {
   it('exports: import → dist/index.js with index.d.ts, require → dist/index.cjs with index.d.cts', () => {
@@ -23,8 +25,8 @@ describe('[package] ESM + CJS', () => {
     });
     expect(pkg.main).toBe('dist/index.cjs');
     expect(pkg.module).toBe('dist/index.js');
-    expect(pkg.tsup.format).toEqual(['esm', 'cjs']);
-    expect(pkg.tsup.shims).toBe(true);
+    expect(tsup.format).toEqual(['esm', 'cjs']);
+    expect(tsup.shims).toBe(true);
   });
 
   it('every subpath export has its tsup entry and declarations, ESM and CJS; entries share chunks', () => {
@@ -36,11 +38,11 @@ describe('[package] ESM + CJS', () => {
         import: { types: `./dist/${name}.d.ts`, default: `./dist/${name}.js` },
         require: { types: `./dist/${name}.d.cts`, default: `./dist/${name}.cjs` },
       });
-      expect(pkg.tsup.entry[name], k).toBe(pkg.tsup.dts.entry[name]);
-      expect(readFileSync(join(ROOT, pkg.tsup.entry[name]), 'utf8'), k).toMatch(/^export /m);
+      expect(tsup.entry[name], k).toBe(tsup.dts.entry[name]);
+      expect(readFileSync(join(ROOT, tsup.entry[name]), 'utf8'), k).toMatch(/^export /m);
     }
     // without splitting, each CJS entry would carry its own copy of every class (instanceof across entries fails)
-    expect(pkg.tsup.splitting).toBe(true);
+    expect(tsup.splitting).toBe(true);
   });
 
   it('the uapi namespace module holds values only (a type there becomes a value in bundled declarations: TS2693)', () => {
