@@ -2,7 +2,7 @@
  * @fileoverview `npm run bench`: benchmark.js suites for the VM. Reports ns per executed
  * instruction for the ALU loop and the memory loop under each available engine, then the JIT,
  * netdev, BTF-target and per-run allocation figures (jit-programs.js, netdev-chain.js,
- * btf-target.js, allocations.js).
+ * btf-target.js, allocations.js), and the CLI's cold start (cold-start.js, on dist/ as built).
  *
  *   node --import tsx test/bench/benchmark.js
  */
@@ -17,6 +17,7 @@ import { runNetdevBenchmarks } from './netdev-chain.js';
 import { runBtfTargetBenchmark } from './btf-target.js';
 import { runAllocationBenchmarks } from './allocations.js';
 import { runVerifierBenchmarks } from './verifier.js';
+import { runColdStartBenchmark } from './cold-start.js';
 
 const engines = ['interp', 'jit'];
 const suite = new Benchmark.Suite('vm');
@@ -54,3 +55,4 @@ await runNetdevBenchmarks();
 runBtfTargetBenchmark();
 runVerifierBenchmarks();
 await runAllocationBenchmarks();
+runColdStartBenchmark();
