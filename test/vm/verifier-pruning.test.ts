@@ -1,38 +1,19 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SCHED_CLS_TYPE } from '../../src/skb/verifier-type.js';
-import { VerifierError } from '../../vm/errors.js';
 import { verify } from '../../vm/verifier/index.js';
 import { SPILLED_STACK_PTR, stackPointers } from '../../vm/verifier/stack-pointers.js';
 import { assemble } from '../../vm/asm.js';
 import { decode } from '../../vm/program.js';
 import { hexBytes } from './asm.conformance-data.js';
+import { kernelCases, kernelMessage, verifierError } from './verifier-harness.js';
 
 // Kernel verdicts for path splitting (maybe_fork_scalars) and for spills that stay linked to
 // their register: test/goldens/verifier/prune-cases.{asm,kernel.json}, recorded by make.sh
 // (CASES=prune-cases.asm OUT=prune-cases.kernel.json) on Linux 6.18; and the kernel's
 // processed-instruction and state counts for programs where pruning depends on which scalars
 // must be exact: prune-count-cases.{asm,kernel.json} (LOGLEVEL=4 ... make.sh).
-const goldens = new URL('../goldens/verifier/', import.meta.url);
-const cases: { name: string; prog: string; loaded: boolean; verifier_log: string }[] = JSON.parse(
-  readFileSync(new URL('prune-cases.kernel.json', goldens), 'utf8'),
-).cases;
-const lastLine = (log: string) =>
-  log
-    .trim()
-    .split('\n')
-    .filter((l) => l && !l.startsWith('processed '))
-    .at(-1);
-
-function check(bytes: Uint8Array): VerifierError | undefined {
-  try {
-    verify(bytes, { progType: SCHED_CLS_TYPE });
-    return undefined;
-  } catch (e) {
-    if (e instanceof VerifierError) return e;
-    throw e;
-  }
-}
+const cases = kernelCases('prune-cases.kernel.json');
+const check = (bytes: Uint8Array) => verifierError(bytes);
 
 describe('[vm/verifier]: path splitting and linked spills against the 6.18 kernel', () => {
   it('has the recorded cases, accepted and rejected', () => {
@@ -56,7 +37,7 @@ describe('[vm/verifier]: path splitting and linked spills against the 6.18 kerne
       return;
     }
     expect(err === undefined).toBe(c.loaded);
-    if (err) expect(err.log.at(-1)).toBe(lastLine(c.verifier_log));
+    if (err) expect(err.log.at(-1)).toBe(kernelMessage(c.verifier_log));
   });
 
   it('walks the split path: x s>> 31 & K is 0 on one path and K on the other', () => {
@@ -69,9 +50,7 @@ describe('[vm/verifier]: path splitting and linked spills against the 6.18 kerne
 });
 
 describe('[vm/verifier]: pruning walks what Linux walks (prune-count-cases.kernel.json)', () => {
-  const counted: { name: string; prog: string; loaded: boolean; verifier_log: string }[] = JSON.parse(
-    readFileSync(new URL('prune-count-cases.kernel.json', goldens), 'utf8'),
-  ).cases;
+  const counted = kernelCases('prune-count-cases.kernel.json');
 
   it('has the recorded counts', () => {
     expect(counted.length).toBe(5);
@@ -103,6 +82,13 @@ describe('[vm/verifier]: which registers may point into the stack (stack-pointer
     const spilled = at('mov %r2, %r10\nstxdw [%r10-8], %r2\nldxdw %r6, [%r10-8]\nexit');
     expect(regs(spilled[3])).toEqual([2, 6, 10]);
     expect(spilled[2] & SPILLED_STACK_PTR).toBe(SPILLED_STACK_PTR);
+  });
+
+  it('an atomic fetch gives its source register a scalar; a plain atomic leaves it a pointer', () => {
+    const plain = at('mov %r2, %r10\nlock add [%r10-16], %r2\nexit');
+    expect(regs(plain[2])).toEqual([2, 10]);
+    const fetch = at('mov %r2, %r10\nlock fetch add [%r10-16], %r2\nexit');
+    expect(regs(fetch[2])).toEqual([10]);
   });
 
   it('helper calls scratch r0-r5; subprogram entries get r1-r5 as possible pointers', () => {

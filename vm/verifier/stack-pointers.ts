@@ -15,7 +15,7 @@
  * fills of the stack, and arguments of subprograms and callbacks. Helpers, kfuncs and
  * subprograms never return one (the verifier refuses returning a stack pointer to the caller).
  */
-import { AluOp, Class, Op, Source, opClass, opCode, opSource } from '../isa.js';
+import { AluOp, AtomicOp, Class, Op, Source, opClass, opCode, opSource } from '../isa.js';
 import type { DecodedProgram } from '../program.js';
 import { jumpTarget } from './cfg.js';
 import { OPCODE_TABLE } from './opcodes.js';
@@ -86,8 +86,10 @@ export function stackPointers(p: DecodedProgram, entries: readonly number[]): Ui
         if (has(s) && has(d)) out |= SPILLED_STACK_PTR;
         break;
       case 'atomic':
-        // fetch variants load into src (r0 for cmpxchg) from memory: scalars
-        out &= ~(1 << s) & ~1;
+        // fetch variants load the old value into src (cmpxchg into r0): a scalar; the others
+        // leave src as it was
+        if (p.imm[i] === AtomicOp.CMPXCHG) out &= ~1;
+        else if ((p.imm[i] & AtomicOp.FETCH) !== 0) out &= ~(1 << s);
         break;
       case 'lddw':
         out &= ~bitD;
