@@ -101,7 +101,7 @@ export interface ControlFlow {
 export function controlFlow(p: DecodedProgram, fail: Fail): ControlFlow {
   const seen = new Uint8Array(p.length);
   const prune = new Uint8Array(p.length);
-  const jmp = new Uint8Array(p.length + 2);
+  const jmp = new Uint8Array(p.length);
   const stack: number[] = [0];
   seen[0] = 1;
   const push = (from: number, to: number) => {
@@ -154,7 +154,7 @@ export function controlFlow(p: DecodedProgram, fail: Fail): ControlFlow {
       i++;
     }
   }
-  return { prune, jmp: jmp.subarray(0, p.length) };
+  return { prune, jmp };
 }
 
 /** Kernel's JIT rounding of a frame's stack (round_up_stack_depth with jit_requested). */

@@ -929,7 +929,7 @@ export class Checker {
     if (reg.nullable) this.fail(i, `R${regno} invalid mem access '${typeName(reg)}'`);
     switch (reg.t) {
       case RT.STACK:
-        return this.stackAccess(i, regno, reg, off, size, write, value, valueRegno >= 0, signed);
+        return this.stackAccess(i, regno, reg, off, size, write, value, signed);
       case RT.CTX: {
         this.ptrAtStart(i, regno, reg, 'ctx');
         const kind = this.type.ctxAccess(off, size, write, { signed });
@@ -1063,7 +1063,7 @@ export class Checker {
   }
 
   /** Stack load/store (check_stack_read / check_stack_write), fixed or variable offset. */
-  stackAccess(i: number, regno: number, reg: Reg, off: number, size: number, write: boolean, value: Reg | undefined, fromReg: boolean, signed: boolean): Reg | undefined {
+  stackAccess(i: number, regno: number, reg: Reg, off: number, size: number, write: boolean, value: Reg | undefined, signed: boolean): Reg | undefined {
     const frame = this.st.frames[reg.frame];
     this.stackBounds(i, regno, reg, off, size, write ? ' write to' : ' read from');
     const sub = this.subIndexOf[frame.subprog];
@@ -1072,7 +1072,7 @@ export class Checker {
       this.stackDepth[sub] = Math.max(this.stackDepth[sub], -o);
       if (write) {
         if (frame !== this.st.cur && value && value.t === RT.STACK) this.fail(i, 'cannot spill pointers to stack into stack frame of the caller');
-        this.stackWrite(i, frame, o, size, value, fromReg);
+        this.stackWrite(i, frame, o, size, value);
         this.stackWritten(frame.frameno, o, size);
         return undefined;
       }
@@ -1119,13 +1119,13 @@ export class Checker {
     f.spilled[k] = undefined;
   }
 
-  stackWrite(i: number, f: Frame, o: number, size: number, value: Reg | undefined, fromReg: boolean): void {
+  stackWrite(i: number, f: Frame, o: number, size: number, value: Reg | undefined): void {
     const b0 = 512 + o;
     const k = b0 >> 3;
     clearPktDyn(f, b0, size);
     const aligned = (b0 & 7) === 0;
     // a register spill is recorded in the path's history (check_stack_write_fixed_off)
-    if (value && ((aligned && value.t === RT.SCALAR) || value.t !== RT.SCALAR)) this.pushHist();
+    if (value && (aligned || value.t !== RT.SCALAR)) this.pushHist();
     if (value && aligned && value.t === RT.SCALAR) {
       // a scalar spill (full or narrow) keeps the register's state, a narrow fill of it is
       // truncated as the load is (save_register_state); when the value fits in the stored bytes
