@@ -6,31 +6,17 @@ import { verifierOptionsFor } from '../../src/verifier-env.js';
 import { VerifierError } from '../../vm/errors.js';
 import { verify } from '../../vm/verifier/index.js';
 import { hexBytes } from './asm.conformance-data.js';
+import { VERIFIER_GOLDENS, kernelCases, kernelMessage, verifierError } from './verifier-harness.js';
 import { assemble } from '../../vm/asm.js';
 
 // Kernel verdicts for ctx and packet accesses: test/goldens/verifier/{ctx,pkt}-cases.{asm,kernel.json}
 // (make.sh) and {ctx,pkt}-random.kernel.json (make-{ctx,pkt}-random.sh).
-const goldens = new URL('../goldens/verifier/', import.meta.url);
-const cases: { name: string; prog: string; loaded: boolean; verifier_log: string }[] = JSON.parse(
-  readFileSync(new URL('ctx-cases.kernel.json', goldens), 'utf8'),
-).cases;
-const lastLine = (log: string) =>
-  log
-    .trim()
-    .split('\n')
-    .filter((l) => l && !l.startsWith('processed '))
-    .at(-1);
+const goldens = VERIFIER_GOLDENS;
+const cases = kernelCases('ctx-cases.kernel.json');
+const lastLine = kernelMessage;
 
 /** sched_cls (the oracle's type for raw programs), or no program type: a ctx without fields. */
-function check(bytes: Uint8Array, withCtx = true): VerifierError | undefined {
-  try {
-    verify(bytes, withCtx ? { progType: SCHED_CLS_TYPE } : {});
-    return undefined;
-  } catch (e) {
-    if (e instanceof VerifierError) return e;
-    throw e;
-  }
-}
+const check = (bytes: Uint8Array, withCtx = true) => verifierError(bytes, withCtx ? { progType: SCHED_CLS_TYPE } : {});
 
 describe('[vm/verifier]: ctx accesses against the 6.18 kernel (ctxAccess = checkCtxAccess)', () => {
   it('has the recorded cases', () => expect(cases.length).toBeGreaterThanOrEqual(20));

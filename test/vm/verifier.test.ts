@@ -5,38 +5,15 @@ import { ErrorCode, VerifierError } from '../../vm/errors.js';
 import { verify, type VerifierOptions } from '../../vm/verifier/index.js';
 import { SCHED_CLS_TYPE } from '../../src/skb/verifier-type.js';
 import { hexBytes } from './asm.conformance-data.js';
+import { VERIFIER_GOLDENS, kernelCases as loadKernelCases, kernelMessage, verifierError } from './verifier-harness.js';
 
-interface KernelCase {
-  name: string;
-  prog: string;
-  loaded: boolean;
-  load_error: string | null;
-  verifier_log: string;
-}
-const goldens = new URL('../goldens/verifier/', import.meta.url);
-const kernelCases: KernelCase[] = JSON.parse(readFileSync(new URL('cases.kernel.json', goldens), 'utf8')).cases;
+const kernelCases = loadKernelCases('cases.kernel.json');
 const opcodeCases: { op: number; prog: string; loaded: boolean; last: string }[] = JSON.parse(
-  readFileSync(new URL('opcodes.kernel.json', goldens), 'utf8'),
+  readFileSync(new URL('opcodes.kernel.json', VERIFIER_GOLDENS), 'utf8'),
 ).cases;
 
-/** The kernel's verdict line: the last log line before the statistics. */
-const kernelMessage = (log: string): string =>
-  log
-    .trim()
-    .split('\n')
-    .filter((l) => l && !l.startsWith('processed '))
-    .at(-1) ?? '';
-
 /** Raw programs are loaded by the oracle as sched_cls. */
-function check(bytes: Uint8Array, opts?: VerifierOptions): VerifierError | undefined {
-  try {
-    verify(bytes, { progType: SCHED_CLS_TYPE, ...opts });
-    return undefined;
-  } catch (e) {
-    if (e instanceof VerifierError) return e;
-    throw e;
-  }
-}
+const check = (bytes: Uint8Array, opts?: VerifierOptions) => verifierError(bytes, { progType: SCHED_CLS_TYPE, ...opts });
 
 describe('[vm/verifier]: verdicts and messages against the 6.18 kernel', () => {
   it('has the recorded cases', () => expect(kernelCases.length).toBeGreaterThanOrEqual(80));

@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { SCHED_CLS_TYPE } from '../../src/skb/verifier-type.js';
+import { VerifierError } from '../../vm/errors.js';
+import { verify, type VerifierOptions } from '../../vm/verifier/index.js';
+
+/** The kernel goldens of the verifier tests (test/goldens/verifier, recorded by make.sh and friends). */
+export const VERIFIER_GOLDENS = new URL('../goldens/verifier/', import.meta.url);
+
+/** One program of a `*.kernel.json` file written by make.sh: the oracle's verdict and log. */
+export interface KernelCase {
+  name: string;
+  prog: string;
+  loaded: boolean;
+  load_error?: string | null;
+  verifier_log: string;
+}
+
+export function kernelCases(file: string): KernelCase[] {
+  return JSON.parse(readFileSync(new URL(file, VERIFIER_GOLDENS), 'utf8')).cases;
+}
+
+/** The kernel's verdict line: the last log line before the statistics. */
+export const kernelMessage = (log: string): string =>
+  log
+    .trim()
+    .split('\n')
+    .filter((l) => l && !l.startsWith('processed '))
+    .at(-1) ?? '';
+
+/** The verifier's refusal of `bytes`, or undefined when it accepts (raw programs load as sched_cls). */
+export function verifierError(bytes: Uint8Array, opts: VerifierOptions = { progType: SCHED_CLS_TYPE }): VerifierError | undefined {
+  try {
+    verify(bytes, opts);
+    return undefined;
+  } catch (e) {
+    if (e instanceof VerifierError) return e;
+    throw e;
+  }
+}
