@@ -24,6 +24,13 @@ import type { CliIo } from './io.js';
 /** A command module's action: the commander action's arguments, after the CLI's io. */
 type Action = (io: CliIo, ...args: never[]) => void | Promise<void>;
 
+/** `--engine`: `auto` (the JIT from 256 runs on) for the test-run commands, else interp or jit. */
+function engineOption(auto: boolean): Option {
+  return auto
+    ? new Option('--engine <engine>', 'execution engine (auto: the JIT from 256 runs on)').choices(ENGINE_CHOICES as string[]).default('auto')
+    : new Option('--engine <engine>', 'execution engine').choices([...ENGINES]).default('interp');
+}
+
 /** An action handler that imports its command's action first (once; later imports are cached). */
 function lazy(io: CliIo, load: () => Promise<Action>): (...args: unknown[]) => Promise<void> {
   return async (...args) => {
@@ -90,7 +97,7 @@ export function buildProgram(io: CliIo, version: string): Command {
     .option('--ctx-out', 'ask for ctx_out without a ctx_in (the kernel then runs with a zeroed ctx)')
     .option('--set <map-key-value...>', 'set a map entry before the run: MAP KEYHEX VALHEX, or MAP KEYHEX @PROG for a prog array (repeatable)')
     .option('--var <name=value...>', 'set a global variable (.rodata/.data/.bss, by BTF name and type) before load, e.g. --var ENCAP_PORT=6080 cfg_mode=MODE_DROP (repeatable)')
-    .addOption(new Option('--engine <engine>', 'execution engine (auto: the JIT from 256 runs on)').choices(ENGINE_CHOICES as string[]).default('auto'))
+    .addOption(engineOption(true))
     .option('--repeat <n>', `run the first packet N times (1..${REPEAT_MAX}) on the same skb and report duration_ns`, intArg(1, REPEAT_MAX))
     .option('--cpu <n>', 'CPU the program runs on (per-CPU maps; 0 or 1 on the default 2-CPU machine)', intArg(0, CPU_ARG_MAX), 0)
     .option('--max-entries <n>', 'entries dumped per map (default 4096, as the oracle)', intArg(0, 1 << 24))
@@ -108,7 +115,7 @@ export function buildProgram(io: CliIo, version: string): Command {
     .argument('<words...>', 'bpftool prog run grammar')
     .option('-j, --json', 'JSON output')
     .option('-p, --pretty', 'pretty JSON output')
-    .addOption(new Option('--engine <engine>', 'execution engine (auto: the JIT from 256 runs on)').choices(ENGINE_CHOICES as string[]).default('auto'));
+    .addOption(engineOption(true));
   addMockOptions(progRun);
   addVerifyOptions(progRun).action(lazy(io, async () => (await import('./commands/index.js')).progRun));
 
@@ -128,7 +135,7 @@ export function buildProgram(io: CliIo, version: string): Command {
     .option('--json', 'one JSON object per step instead of text')
     .option('-q, --quiet', 'only print sends, shows, dumps and errors')
     .option('--pcap-out <file>', 'write what left each tc hook to a pcapng file (one interface per device and direction), the story in packet comments')
-    .addOption(new Option('--engine <engine>', 'execution engine').choices([...ENGINES]).default('interp'));
+    .addOption(engineOption(false));
   addMockOptions(addVerifyOptions(net)).action(lazy(io, async () => (await import('./commands/index.js')).net));
 
   const compare = program
@@ -144,7 +151,7 @@ export function buildProgram(io: CliIo, version: string): Command {
     .option('--paths <list>', `paths to compare, comma separated (default ${COMPARE_PATHS.join(',')})`)
     .option('--mark <n>', 'initial skb mark')
     .option('--priority <n>', 'initial skb priority')
-    .addOption(new Option('--engine <engine>', 'execution engine').choices([...ENGINES]).default('interp'))
+    .addOption(engineOption(false))
     .option('--json', 'the comparison as JSON')
     .option('--fail-on-diff', 'exit status 1 when any frame differs between paths')
     .option('--kernel', 'also test-run each program on each frame in the real kernel (root, Linux, bpftool) and print where tcxlab differs; exit status 1 when it does, 2 when the kernel cannot be asked');
@@ -195,7 +202,7 @@ export function buildProgram(io: CliIo, version: string): Command {
     .option('--run <regex>', 'only test groups whose name matches')
     .option('-v, --verbose', 'print the logs of passing tests too')
     .option('--no-verify', 'do not run the verifier-lite at load (programs it refuses still run)')
-    .addOption(new Option('--engine <engine>', 'execution engine').choices(['interp', 'jit']).default('interp'))
+    .addOption(engineOption(false))
     .option('--budget <n>', 'instruction budget per program run (default 200000000)', (v) => Number.parseInt(v, 10))
     .action(lazy(io, async () => (await import('./commands/index.js')).test));
 
