@@ -245,6 +245,7 @@ export const AREAS: Record<string, Area> = {
       ['sh', '-c', `cd ${G}/verifier && CASES=pkt-cases.asm OUT=pkt-cases.kernel.json sh make.sh`],
       ['sh', '-c', `cd ${G}/verifier && CASES=prune-cases.asm OUT=prune-cases.kernel.json sh make.sh`],
       ['sh', '-c', `cd ${G}/verifier && LOGLEVEL=4 CASES=prune-count-cases.asm OUT=prune-count-cases.kernel.json sh make.sh`],
+      ['sh', '-c', `cd ${G}/verifier && LOGLEVEL=4 CASES=precision-cases.asm OUT=precision-cases.kernel.json sh make.sh`],
       ['sh', '-c', `cd ${G}/verifier && sh make-opcodes.sh`],
       ['sh', '-c', `cd ${G}/verifier && sh make-ctx-random.sh`],
       ['sh', '-c', `cd ${G}/verifier && sh make-pkt-random.sh`],

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SCHED_CLS_TYPE } from '../../src/skb/verifier-type.js';
 import { verify } from '../../vm/verifier/index.js';
-import { SPILLED_STACK_PTR, stackPointers } from '../../vm/verifier/stack-pointers.js';
-import { assemble } from '../../vm/asm.js';
-import { decode } from '../../vm/program.js';
 import { hexBytes } from './asm.conformance-data.js';
 import { kernelCases, kernelMessage, verifierError } from './verifier-harness.js';
 
@@ -23,11 +20,7 @@ describe('[vm/verifier]: path splitting and linked spills against the 6.18 kerne
 
   // Known disagreements, each in README "Differences from Linux": listed so that an improvement
   // fails the test too (then drop it from the list).
-  const DEVIATIONS: Record<string, string> = {
-    // Linux links a spilled slot to its register (assign_scalar_id_before_mov); tcxlab only keeps
-    // links the register already had, so the fill is not bounded by the check on the register
-    ok_narrow_spill_stays_linked: 'invalid variable-offset write to stack R1 var_off=(0x0; 0xff) off=-16 size=1',
-  };
+  const DEVIATIONS: Record<string, string> = {};
 
   it.each(cases.map((c) => [c.name, c] as const))('%s', (name, c) => {
     expect(c.loaded).toBe(name.startsWith('ok_'));
@@ -64,37 +57,30 @@ describe('[vm/verifier]: pruning walks what Linux walks (prune-count-cases.kerne
   });
 });
 
-describe('[vm/verifier]: which registers may point into the stack (stack-pointers.ts)', () => {
-  const at = (src: string) => stackPointers(decode(assemble(src)), [0]);
-  const regs = (m: number) => [...Array(11).keys()].filter((r) => (m >> r) & 1);
+describe('[vm/verifier]: precision by backtracking (precision-cases.kernel.json)', () => {
+  // Diamonds that join with different values of r8, then use r8 so that Linux marks it precise
+  // (the join is walked twice) or does not (the second side is pruned at the join); recorded
+  // with LOGLEVEL=4 CASES=precision-cases.asm OUT=precision-cases.kernel.json make.sh.
+  const counted = kernelCases('precision-cases.kernel.json');
 
-  it('follows r10 through moves and pointer arithmetic, not through 32-bit moves or loads', () => {
-    const m = at('mov %r2, %r10\nadd %r2, -16\nmov32 %r3, %r2\nldxdw %r4, [%r1+0]\nmov %r5, %r4\nexit');
-    expect(regs(m[0])).toEqual([10]);
-    expect(regs(m[2])).toEqual([2, 10]);
-    expect(regs(m[3])).toEqual([2, 10]); // a 32-bit move gives a scalar
-    expect(regs(m[5])).toEqual([2, 10]); // a load through the ctx is never a stack pointer
+  it('has the recorded counts, pruned and walked twice', () => {
+    expect(counted.length).toBe(8);
+    const states = counted.map((c) => Number(/total_states (\d+)/.exec(c.verifier_log)![1]));
+    expect(new Set(states).size).toBeGreaterThan(1);
   });
 
-  it('a fill through r10 gives a stack pointer only after one was spilled', () => {
-    const plain = at('ldxdw %r6, [%r10-8]\nexit');
-    expect(regs(plain[1])).toEqual([10]);
-    const spilled = at('mov %r2, %r10\nstxdw [%r10-8], %r2\nldxdw %r6, [%r10-8]\nexit');
-    expect(regs(spilled[3])).toEqual([2, 6, 10]);
-    expect(spilled[2] & SPILLED_STACK_PTR).toBe(SPILLED_STACK_PTR);
+  it.each(counted.map((c) => [c.name, c] as const))('%s: same processed instructions and states', (_name, c) => {
+    const [, insns, states] = /processed (\d+) insns .* total_states (\d+)/.exec(c.verifier_log)!;
+    const r = verify(hexBytes(c.prog), { progType: SCHED_CLS_TYPE });
+    expect({ processed: r.processed, states: r.states }).toEqual({ processed: Number(insns), states: Number(states) });
   });
 
-  it('an atomic fetch gives its source register a scalar; a plain atomic leaves it a pointer', () => {
-    const plain = at('mov %r2, %r10\nlock add [%r10-16], %r2\nexit');
-    expect(regs(plain[2])).toEqual([2, 10]);
-    const fetch = at('mov %r2, %r10\nlock fetch add [%r10-16], %r2\nexit');
-    expect(regs(fetch[2])).toEqual([10]);
-  });
-
-  it('helper calls scratch r0-r5; subprogram entries get r1-r5 as possible pointers', () => {
-    const m = stackPointers(decode(assemble('mov %r1, %r10\ncall 7\nexit\nmov %r0, 0\nexit')), [0, 3]);
-    expect(regs(m[1])).toEqual([1, 10]);
-    expect(regs(m[2])).toEqual([10]);
-    expect(regs(m[3])).toEqual([1, 2, 3, 4, 5, 10]);
+  it('logs the backtracking as the kernel does at level 2', () => {
+    const c = counted.find((k) => k.name === 'decided_compare_precise')!;
+    const log = verify(hexBytes(c.prog), { progType: SCHED_CLS_TYPE, logLevel: 2 }).log!;
+    // r8 is compared with a decided branch at 19: back to its constant, across the checkpoint
+    expect(log).toContain('mark_precise: frame0: regs=r8 stack= before 18: (b7) r0 = 0');
+    expect(log).toContain('mark_precise: frame0: regs=r8 stack= before 11: (b7) r8 = 2');
   });
 });
+

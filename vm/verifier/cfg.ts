@@ -81,7 +81,7 @@ export function isIterNextCall(p: DecodedProgram, i: number): boolean {
 }
 
 /** Helpers that call a callback before they return (is_sync_callback_calling_insn). */
-const SYNC_CALLBACK_HELPERS: ReadonlySet<number> = new Set([
+export const SYNC_CALLBACK_HELPERS: ReadonlySet<number> = new Set([
   HELPER_IDS.bpf_loop,
   HELPER_IDS.bpf_for_each_map_elem,
   HELPER_IDS.bpf_find_vma,

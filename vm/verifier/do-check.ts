@@ -11,11 +11,11 @@ import { BPF_FUNC_MAX_ID, HELPER_IDS, HELPER_PROTOS, helperName, type ArgKind, t
 import { AluOp, AtomicOp, CallSrc, Class, JmpOp, MAX_CALL_DEPTH, Mode, Op, PseudoSrc, Source, opClass, opCode, opMode, opSource } from '../isa.js';
 import { KF, KFUNCS_BY_ID, makesPktDynptr, type KfuncRecord } from '../kfuncs.js';
 import type { DecodedProgram } from '../program.js';
-import { stackPointers } from './stack-pointers.js';
 import { callDepth, controlFlow, isIterNextCall, jumpTarget, opcodes, subprograms } from './cfg.js';
 import { frameStr, padInsn, regStr, stateStr, typeName } from './log.js';
 import { OPCODE_TABLE, fieldError, isDivMod, isShift, shiftWidth, type OpcodeRow } from './opcodes.js';
 import { mapStructName } from './map-structs.js';
+import { HF_DST_REG_STACK, HF_SRC_REG_STACK, InsnHistory, Precision, stackAccessFlags } from './precision.js';
 import { regsafeStates } from './prune.js';
 import { RT, Reg, clearScalarId, constScalar, sameBounds, isPkt, markKnown, markKnown32, markUnbounded, pointer, unknownScalar } from './reg.js';
 import { JNSET, coerce, coerceSx, flipCond, negateCond, refine, scalarAlu, scalarBranch, scalarEnd, scalarNeg, sync, zext32 } from './scalar.js';
@@ -104,17 +104,13 @@ export class Checker {
   tailCallSubs = new Set<number>();
   /** Static liveness: registers read before written from each insn (bit per register). */
   live!: Uint16Array;
-  /** Registers whose scalar value may reach a use where its exact value matters (precisionLiveness). */
-  precise!: Uint16Array;
-  /**
-   * The same without stores through pointers other than r10: the scalars widening keeps. Widening
-   * only forgets facts, so it may be bolder than pruning (which must never ignore a value that
-   * matters): a counter only written to a map is widened, as the kernel's precision tracking
-   * would leave it imprecise.
-   */
-  widenKeep!: Uint16Array;
-  /** Stack slots of the current frame whose spilled scalar may matter (stackPrecision). */
-  preciseSlots!: Uint32Array;
+  /** The walk's instruction history, shared by the states of the current depth-first path. */
+  readonly hist = new InsnHistory();
+  /** Precision backtracking over that history and the saved states (precision.ts). */
+  prec!: Precision;
+  /** The instruction being checked, and the one checked before it on this path. */
+  atInsn = 0;
+  prevInsn = -1;
 
   constructor(p: DecodedProgram, opts: VerifierOptions) {
     this.p = p;
@@ -175,20 +171,7 @@ export class Checker {
     }
     this.stackDepth = this.subs.map(() => 0);
     this.live = liveness(p);
-    this.widenKeep = precisionLiveness(p, this.subs, false);
-    // registers and stack slots depend on each other (a spill matters when its slot does, a slot
-    // when its fill does): refine from the conservative start, every step a sound superset
-    const ptrs = stackPointers(p, this.subs);
-    let regs = precisionLiveness(p, this.subs, true, undefined, ptrs);
-    let slots = stackPrecision(p, regs, ptrs);
-    for (let round = 0; round < 8; round++) {
-      const next = precisionLiveness(p, this.subs, true, slots, ptrs);
-      if (next.every((v, k) => v === regs[k])) break;
-      regs = next;
-      slots = stackPrecision(p, regs, ptrs);
-    }
-    this.precise = regs;
-    this.preciseSlots = slots;
+    this.prec = new Precision(p, this.hist, this.logLevel > 1 ? (l) => this.log.push(l) : undefined, (i) => this.insnText(i));
     const main = new Frame(0, -1, 0);
     main.regs[1] = pointer(RT.CTX);
     this.walkAll(new State([main]), 0);
@@ -216,6 +199,7 @@ export class Checker {
       this.st = w.st;
       this.insn = w.insn;
       this.leaf = w.leaf;
+      this.prevInsn = w.prev;
       if (this.logLevel > 0 && w.prev >= 0) this.log.push(`from ${w.prev} to ${w.insn}: ${stateStr(this.st, this.mapInfo)}`);
       else if (this.logLevel > 0) this.log.push(`${w.insn}: ${stateStr(this.st, this.mapInfo)}`);
       try {
@@ -275,33 +259,88 @@ export class Checker {
   /** The processed-instruction count at which this path's history last grew. */
   histAt = -1;
 
-  /** Record the current instruction in the path's history, once per instruction (push_insn_history). */
-  pushHist(): void {
-    if (this.histAt === this.processed) return;
+  /**
+   * Record the current instruction in the path's history (push_insn_history): where the path
+   * came from, the stack slot of a spill or fill, the scalars a branch refined together. One
+   * entry per instruction; a second record for it adds its flags.
+   */
+  pushHist(flags = 0, linked?: readonly number[]): void {
+    const st = this.st;
+    const h = this.hist;
+    if (this.histAt === this.processed) {
+      const e = st.histEnd - 1;
+      h.flags[e] |= flags;
+      if (linked) h.linked[e] = linked;
+      return;
+    }
     this.histAt = this.processed;
-    this.st.hist++;
+    h.put(st.histEnd, this.atInsn, this.prevInsn, flags, linked);
+    st.histEnd++;
   }
 
-  /** Registers and spilled registers of every frame that share scalar id `id` (collect_linked_regs). */
-  linkedCount(id: number): number {
-    let n = 0;
-    for (const f of this.st.frames) {
+  /**
+   * Registers and spilled registers of every frame that share scalar id `id`, added to `out` as
+   * history entries (collect_linked_regs: frame << 8 | 0x80 | reg, or frame << 8 | slot).
+   */
+  linkedRegs(id: number, out: number[]): void {
+    const frames = this.st.frames;
+    for (let fi = 0; fi < frames.length; fi++) {
+      const f = frames[fi];
       for (let r = 0; r < 10; r++) {
         const g = f.regs[r];
-        if (g.t === RT.SCALAR && g.id === id) n++;
+        if (g.t === RT.SCALAR && g.id === id) out.push((fi << 8) | 0x80 | r);
       }
       for (let k = 0; k < f.spilled.length; k++) {
         const g = f.spilled[k];
-        if (g !== undefined && f.types[k * 8] === Slot.SPILL && g.t === RT.SCALAR && g.id === id) n++;
+        if (g !== undefined && f.types[k * 8] === Slot.SPILL && g.t === RT.SCALAR && g.id === id) out.push((fi << 8) | k);
       }
     }
-    return n;
+  }
+
+  /**
+   * The verifier relies on the value of scalar register `regno` at the current instruction:
+   * make it, and everything it came from, precise in the saved states of this path
+   * (mark_chain_precision). Pointers need nothing.
+   */
+  markPrecise(regno: number): void {
+    if (this.regs[regno].t !== RT.SCALAR) return;
+    const bt = this.prec.bt;
+    bt.reset(this.st.frames.length - 1);
+    bt.setReg(regno);
+    this.prec.backtrack(this.st, this.atInsn, this.leaf);
+  }
+
+  /**
+   * The current state was found safe by `old`: what old relies on, the current path relies on
+   * too (propagate_precision): its live precise scalars become precise along this path.
+   */
+  propagatePrecision(old: State, i: number): void {
+    const bt = this.prec.bt;
+    const cur = this.st;
+    const n = old.frames.length;
+    bt.reset(cur.frames.length - 1);
+    for (let k = 0; k < n; k++) {
+      const f = old.frames[k];
+      const mask = k === n - 1 ? this.live[i] : this.live[cur.frames[k + 1].callsite + 1] & ~0x3f;
+      for (let r = 0; r < 10; r++) {
+        const g = f.regs[r];
+        if (g.t === RT.SCALAR && g.precise && (mask >> r) & 1) bt.setReg(r, k);
+      }
+      for (let s = 0; s < 64; s++) {
+        const g = f.spilled[s];
+        if (g !== undefined && g.t === RT.SCALAR && g.precise && f.types[s * 8] === Slot.SPILL) bt.setSlot(k, s);
+      }
+      if (this.logLevel > 1 && !bt.empty()) this.log.push(`frame ${k}: propagating ${this.prec.masks(k)}`);
+    }
+    this.prec.backtrack(cur, i, this.leaf);
   }
 
   walkPath(): void {
     for (;;) {
       const i = this.insn;
       if (++this.processed > this.limit()) this.fail(i, `BPF program is too large. Processed ${this.processed} insn`);
+      this.atInsn = i;
+      this.st.last = this.prevInsn;
       if (this.prunePoints[i]) this.visit(i);
       if (this.jmpPoints[i]) this.pushHist();
       const cls = opClass(this.p.op[i]);
@@ -319,6 +358,7 @@ export class Checker {
       const logAt = this.log.length - 1;
       const frame = this.st.cur;
       this.step(i);
+      this.prevInsn = i;
       if (this.logLevel > 0 && this.st.cur === frame) {
         const touched = this.logLevel > 1 ? undefined : scratched(this.p, i);
         const text = frameStr(this.st.cur, this.mapInfo, touched);
@@ -348,7 +388,7 @@ export class Checker {
     // a new one is kept only after 2 jumps and 8 instructions since the last (is_state_visited)
     const loopHead = iterNext || op === Op.JCOND;
     // ... and where the path's history has grown past 40 entries since its last checkpoint
-    const force = loopHead || cur.hist > 40;
+    const force = loopHead || cur.histEnd - cur.histStart > 40;
     let addNew = force || (this.jmps - this.prevJmps >= 2 && this.processed - this.prevInsns >= 8);
     if (list) {
       // the checkpoints on this path, marked once per visit
@@ -363,9 +403,10 @@ export class Checker {
       };
       for (const cp of list) {
         if (cp.pending === 0) {
-          if (regsafeStates(cp.st, cur, live, this.precise, i, false, cp.read, this.preciseSlots)) {
+          if (regsafeStates(cp.st, cur, live, i, false, cp.read, false)) {
             cp.hit++;
             if (this.logLevel > 1) this.log.push(`${i}: safe`);
+            this.pruneHit(cp.st, i);
             // the old state's continuation is ours: what it read, we read (propagate_liveness)
             for (let k = 0; k < cp.read.length; k++) if (cp.read[k]) this.stackRead(k >> 6, k & 63);
             this.evict(i, list);
@@ -380,11 +421,17 @@ export class Checker {
             // An iterator loop back at its next call in a state within the old one has converged:
             // the iterator bounds it. Ranges are compared whatever their precision or liveness
             // (RANGE_WITHIN), as marks inside the loop are not final yet.
-            if (regsafeStates(cp.st, cur, all, all, i, false, undefined)) this.endPath();
+            if (regsafeStates(cp.st, cur, all, i, false, undefined, true)) {
+              this.pruneHit(cp.st, i);
+              this.endPath();
+            }
           } else {
             // may_goto: a state that only differs in its may_goto budget is the same loop
-            if (op === Op.JCOND && cp.st.mayGoto !== cur.mayGoto && regsafeStates(cp.st, cur, all, all, i, false, undefined)) this.endPath();
-            if (maybeLooping(cp.st, cur) && regsafeStates(cp.st, cur, live, this.precise, i, true, cp.read)) {
+            if (op === Op.JCOND && cp.st.mayGoto !== cur.mayGoto && regsafeStates(cp.st, cur, all, i, false, undefined, true)) {
+              this.pruneHit(cp.st, i);
+              this.endPath();
+            }
+            if (maybeLooping(cp.st, cur) && regsafeStates(cp.st, cur, live, i, true, cp.read, false)) {
               this.fail(
                 i,
                 `infinite loop detected at insn ${i}\ncur state: ${stateStr(cur, this.mapInfo)}\nold state: ${stateStr(cp.st, this.mapInfo)}`,
@@ -401,7 +448,7 @@ export class Checker {
         // (find_prev_entry), so the loop converges (widen_imprecise_scalars)
         for (let c = this.leaf; c; c = c.parent) {
           if (c.insn === i && c.pending > 0) {
-            widen(c.st, cur, this.widenKeep, i);
+            widen(c.st, cur);
             break;
           }
         }
@@ -412,7 +459,11 @@ export class Checker {
     this.prevInsns = this.processed;
     const cp: Checkpoint = { st: cur.clone(), insn: i, parent: this.leaf, pending: 1, read: new Uint8Array(8 * 64), writtenSinceParent: cur.written, hit: 0, miss: 0, stamp: 0 };
     cur.written = new Uint8Array(8 * 64);
-    cur.hist = 0;
+    // the current state starts a new stretch of history below the saved one (its precision
+    // marks start clear: the current state's are never set, so mark_all_scalars_imprecise has
+    // nothing to do)
+    cur.first = i;
+    cur.histStart = cur.histEnd;
     this.totalStates++;
     const now = this.explored.get(i);
     if (now) now.push(cp);
@@ -420,7 +471,16 @@ export class Checker {
     this.leaf = cp;
   }
 
-  /** Every register live and precise at every instruction: RANGE_WITHIN comparisons. */
+  /**
+   * The current state at `i` is covered by the saved `old`: record `i` in the history if it is a
+   * jump point, then take over old's precision (is_state_visited's hit).
+   */
+  pruneHit(old: State, i: number): void {
+    if (this.jmpPoints[i]) this.pushHist();
+    this.propagatePrecision(old, i);
+  }
+
+  /** Every register live at every instruction: RANGE_WITHIN comparisons. */
   allRegs(): Uint16Array {
     if (!this.allMask) this.allMask = new Uint16Array(this.p.length).fill(0x3ff);
     return this.allMask;
@@ -647,6 +707,8 @@ export class Checker {
       this.fail(i, `R${dst} pointer ${opName} pointer prohibited`);
     }
     const ptrIsDst = d.t !== RT.SCALAR;
+    // the scalar added to a pointer must keep its bounds (adjust_reg_min_max_vals)
+    if (x) this.markPrecise(ptrIsDst ? src : dst);
     const ptr = ptrIsDst ? d : s.clone();
     const ofr = ptrIsDst ? s : d;
     if (alu32) {
@@ -926,6 +988,7 @@ export class Checker {
     const off = insnOff + reg.off;
     let out: Reg | undefined;
     const value = valueRegno >= 0 ? this.regs[valueRegno] : stImm;
+    this.storeReg = write ? valueRegno : -1;
     if (reg.nullable) this.fail(i, `R${regno} invalid mem access '${typeName(reg)}'`);
     switch (reg.t) {
       case RT.STACK:
@@ -1124,14 +1187,15 @@ export class Checker {
     const k = b0 >> 3;
     clearPktDyn(f, b0, size);
     const aligned = (b0 & 7) === 0;
-    // a register spill is recorded in the path's history (check_stack_write_fixed_off)
-    if (value && (aligned || value.t !== RT.SCALAR)) this.pushHist();
+    // a register spill is recorded in the path's history with its slot (check_stack_write_fixed_off)
+    if (value && (aligned || value.t !== RT.SCALAR)) this.pushHist(stackAccessFlags(f.frameno, k));
     if (value && aligned && value.t === RT.SCALAR) {
       // a scalar spill (full or narrow) keeps the register's state, a narrow fill of it is
       // truncated as the load is (save_register_state); when the value fits in the stored bytes
       // the slot keeps the register's links. Unlike Linux (assign_scalar_id_before_mov on
       // spill), an unlinked register gets no new id here: see README "Differences from Linux".
       const fits = size === 8 || value.umax < 1n << BigInt(size * 8);
+      if (fits && this.storeReg >= 0) this.linkBeforeMove(value);
       const sp = value.clone();
       if (!fits) clearScalarId(sp);
       this.saveSpill(f, k, sp, size);
@@ -1160,6 +1224,9 @@ export class Checker {
   plainWrite(f: Frame, o: number, size: number, value: Reg | undefined): void {
     const b0 = 512 + o;
     const zero = value !== undefined && value.t === RT.SCALAR && tIsConst(value.v) && value.v.v === 0n;
+    // zero bytes from a register that is not spilled: the register must stay 0 for the bytes to
+    // stay zero in a state pruned against this one (check_stack_write_fixed_off)
+    if (zero && this.storeReg >= 0) this.markPrecise(this.storeReg);
     for (let k = b0 >> 3; k <= (b0 + size - 1) >> 3; k++) {
       if (f.spilled[k] || f.types[k * 8] === Slot.SPILL) this.scrubSlot(f, k);
     }
@@ -1176,12 +1243,12 @@ export class Checker {
       // a fill that restores the spilled register is recorded in the path's history
       // (check_stack_read_fixed_off)
       if (size === 8 && spillSize === 8 && (b0 & 7) === 0) {
-        this.pushHist();
+        this.pushHist(stackAccessFlags(f.frameno, k));
         return sp.clone();
       }
       if (sp.t !== RT.SCALAR) this.fail(i, 'invalid size of register fill');
       if ((b0 & 7) === 0 && size <= spillSize) {
-        this.pushHist();
+        this.pushHist(stackAccessFlags(f.frameno, k));
         const r = sp.clone();
         if (size < 8) {
           // a narrowing fill unlinks a value that does not fit; a sign-extending one also a
@@ -1228,8 +1295,8 @@ export class Checker {
     const a = this.regs[dst];
     const b = x ? this.regs[src] : constScalar(j32 ? BigInt(p.imm[i] >>> 0) : BigInt(p.imm[i]));
     const target = jumpTarget(p, i);
-    // a comparison involving a stack pointer is recorded for precision backtracking
-    if (a.t === RT.STACK || (x && b.t === RT.STACK)) this.pushHist();
+    // a comparison involving a stack pointer is recorded, so backtracking skips that side
+    if (a.t === RT.STACK || (x && b.t === RT.STACK)) this.pushHist((a.t === RT.STACK ? HF_DST_REG_STACK : 0) | (x && b.t === RT.STACK ? HF_SRC_REG_STACK : 0));
     let pred = -1;
     if (a.t === RT.SCALAR && b.t === RT.SCALAR) pred = scalarBranch(code, a, b, j32);
     else if ((a.t !== RT.SCALAR) !== (b.t !== RT.SCALAR)) {
@@ -1241,6 +1308,11 @@ export class Checker {
         else if (code === JmpOp.JNE) pred = 1;
       }
     } else if (!j32) pred = pktBranch(code, a, b);
+    if (pred >= 0) {
+      // the bounds decided the branch: the scalars compared must keep them (check_cond_jmp_op)
+      if (a.t === RT.SCALAR) this.markPrecise(dst);
+      if (x && b.t === RT.SCALAR) this.markPrecise(src);
+    }
     if (pred === 1) {
       this.insn = target;
       return;
@@ -1251,7 +1323,10 @@ export class Checker {
     }
     // an undecided branch on linked scalars records the links, before the other side is queued
     // so both share the entry (check_cond_jmp_op's collect_linked_regs)
-    if ((x && b.t === RT.SCALAR && b.id !== 0 ? this.linkedCount(b.id) : 0) + (a.t === RT.SCALAR && a.id !== 0 ? this.linkedCount(a.id) : 0) > 1) this.pushHist();
+    const linked: number[] = [];
+    if (x && b.t === RT.SCALAR && b.id !== 0) this.linkedRegs(b.id, linked);
+    if (a.t === RT.SCALAR && a.id !== 0) this.linkedRegs(a.id, linked);
+    if (linked.length > 1) this.pushHist(0, linked);
     const other = this.st.clone();
     const oRegs = other.cur.regs;
     const tRegs = this.regs;
@@ -1267,6 +1342,11 @@ export class Checker {
       if (!refine(neg, fa, fb, j32)) fallDead = true;
       tRegs[dst] = fa;
       if (x) tRegs[src] = fb;
+      // a side the refined bounds rule out is a decision on the scalars' values, as above
+      if (takenDead || fallDead) {
+        this.markPrecise(dst);
+        if (x) this.markPrecise(src);
+      }
       if (!takenDead) this.syncLinked(other, ta, tb, x);
       if (!fallDead) this.syncLinked(this.st, fa, fb, x);
     } else if (code === JmpOp.JEQ || code === JmpOp.JNE) {
@@ -1500,6 +1580,7 @@ export class Checker {
         const optionalNull = mem?.kind === 'mem' && mem.nullable === true && buf.t === RT.SCALAR && tIsConst(buf.v) && buf.v.v === 0n;
         if (!optionalNull) this.sizeArg(i, regno, 'umem', true);
         if (a.const && !(reg.t === RT.SCALAR && tIsConst(reg.v))) this.fail(i, `R${regno} must be a known constant`);
+        if (a.const) this.markPrecise(regno);
       }
     });
   }
@@ -1553,6 +1634,8 @@ export class Checker {
       // return to the caller (prepare_func_exit)
       const r0 = f.regs[0];
       if (r0.t === RT.STACK && r0.frame === f.frameno) this.fail(i, 'cannot return stack pointer to the caller');
+      // a callback's return value is checked against its range: relied on (prepare_func_exit)
+      if (f.callback) this.markPrecise(0);
       st.frames.pop();
       const caller = st.cur;
       const cb = f.callback;
@@ -1574,6 +1657,7 @@ export class Checker {
     if (cb) {
       const r0 = f.regs[0];
       if (r0.t !== RT.SCALAR) this.fail(i, `At async callback return the register R0 is not a known value (${typeName(r0)})`);
+      this.markPrecise(0);
       if (r0.smin < cb.retMin || r0.smax > cb.retMax)
         this.fail(i, `At async callback the register R0 has smin=${r0.smin} smax=${r0.smax} should have been in [${cb.retMin}, ${cb.retMax}]`);
     }
@@ -1649,9 +1733,12 @@ export class Checker {
     if (reg.umax >= BPF_MAX_VAR_SIZ) this.fail(i, `R${regno} unbounded memory access, use 'var &= const' or 'if (var < const)'`);
     const write = memKind === 'umem' || memKind === 'umem?' || memKind === 'rwmem';
     this.helperMem(i, regno - 1, reg.umax, write, zeroOk, memKind === 'mem?' || memKind === 'umem?');
+    this.markPrecise(regno);
   }
 
   curProto: HelperProto | undefined;
+  /** The register a store through `access` writes (-1 for BPF_ST and loads). */
+  storeReg = -1;
 
   helperCall(i: number, proto: HelperProto): void {
     const id = proto.id;
@@ -1669,6 +1756,8 @@ export class Checker {
       const kind = proto.args[a];
       const reg = this.readReg(i, regno);
       if (isPkt(reg.t) && !proto.pktAccess && kind !== 'any') this.fail(i, 'helper access to the packet is not allowed');
+      // NULL for a pointer that may be NULL: it must stay NULL (check_func_arg)
+      if (kind.endsWith('?') && reg.t === RT.SCALAR && tIsConst(reg.v) && reg.v.v === 0n) this.markPrecise(regno);
       switch (kind) {
         case 'any':
           break;
@@ -1722,6 +1811,7 @@ export class Checker {
           if (reg.t !== RT.SCALAR) this.argError(i, regno, reg, 'scalar');
           if (!tIsConst(reg.v)) this.fail(i, `R${regno} is not a known constant'`);
           allocSize = reg.v.v;
+          this.markPrecise(regno);
           break;
         case 'sk':
         case 'skrel':
@@ -1822,6 +1912,9 @@ export class Checker {
     }
     if (id === 12 /* tail_call */) {
       if (this.st.refs.length) this.fail(i, `${this.unreleased()}\ntail_call would lead to reference leak`);
+      // a constant index within the array is relied on (record_func_key)
+      const key = this.regs[3];
+      if (mapIdx >= 0 && key.t === RT.SCALAR && tIsConst(key.v) && key.v.v < BigInt(this.maps[mapIdx].maxEntries)) this.markPrecise(3);
       this.tailCallSubs.add(this.st.cur.subprog);
     }
     if (release) {
@@ -1971,6 +2064,11 @@ export class Checker {
     for (let r = 0; r <= 5; r++) args.push(new Reg());
     let cb: CallbackInfo | undefined;
     if (id === 181 /* loop */) {
+      // the number of iterations decides when the loop is done, and a zero flags argument is
+      // relied on too (check_helper_call, loop_flag_is_zero)
+      this.markPrecise(1);
+      const flags = caller.regs[4];
+      if (flags.t === RT.SCALAR && tIsConst(flags.v) && flags.v.v === 0n) this.markPrecise(4);
       const idx = unknownScalar();
       idx.umax = 0xffffffffn;
       idx.smin = 0n;
@@ -2029,237 +2127,6 @@ export class Checker {
 
 const ALU_OP_NAMES = ['+=', '-=', '*=', '/=', '|=', '&=', '<<=', '>>=', 'neg', '%=', '^=', '=', 's>>=', 'end'];
 
-/**
- * Precision liveness: the registers whose scalar value may flow (through moves and ALU) into a
- * use where the verifier depends on its exact range before being overwritten: pointer
- * arithmetic, branch conditions, helper arguments, values stored (they may be filled back),
- * subprogram arguments and return values. A static stand-in for the kernel's precision
- * backtracking (mark_chain_precision): a scalar outside this set cannot change any later
- * decision, so pruning may ignore its value (regsafe on an imprecise scalar).
- */
-function precisionLiveness(p: DecodedProgram, subs: readonly number[], stores = true, slots?: Uint32Array, ptrs?: Uint16Array): Uint16Array {
-  // the main program's r0 at exit is not checked against a range for the program types
-  // modelled (check_return_code), so it is not precise there; a subprogram's r0 flows to its caller
-  const mainEnd = subs.length > 1 ? subs[1] : p.length;
-  const n = p.length;
-  const out = new Uint16Array(n);
-  const info: ({ succ: number[]; f: (o: number) => number } | null)[] = new Array(n).fill(null);
-  const bit = (r: number) => (r < 10 ? 1 << r : 0);
-  for (let i = 0; i < n; i++) {
-    const op = p.op[i];
-    const row = OPCODE_TABLE.get(op);
-    const d = p.dst[i] & 0xf;
-    const s = p.src[i] & 0xf;
-    const x = opSource(op) === Source.X;
-    const next = [i + 1];
-    let f: (o: number) => number = () => 0x3ff;
-    let succ = next;
-    if (row) {
-      switch (row.kind) {
-        case 'alu': {
-          const code = opCode(op);
-          // 64-bit add/sub of a register may be pointer arithmetic, whose scalar must be exact;
-          // 32-bit ALU on a pointer is refused, so there the operands are plain scalars
-          const addSub = (code === AluOp.ADD || code === AluOp.SUB) && opClass(op) === Class.ALU64;
-          f = (o) => {
-            const need = (o & bit(d)) !== 0 || (addSub && x);
-            return (o & ~bit(d)) | (need ? bit(d) | (x ? bit(s) : 0) : 0);
-          };
-          break;
-        }
-        case 'neg':
-        case 'end':
-          f = (o) => o;
-          break;
-        case 'mov':
-          f = (o) => (o & ~bit(d)) | (x && o & bit(d) ? bit(s) : 0);
-          break;
-        case 'ldx':
-          f = (o) => o & ~bit(d);
-          break;
-        case 'st':
-          f = (o) => o;
-          break;
-        case 'stx':
-          // a stored value may be filled back; for widening only stack stores count (see widen).
-          // With the stack slots' precision known (stackPrecision), a store through r10 matters
-          // only when a slot it writes still matters after it.
-          // A store through a pointer that cannot point into the stack is no spill: loading the
-          // bytes back gives a fresh scalar (see stack-pointers.ts).
-          const m = slots !== undefined && d === 10 ? slotMask(p.off[i], row.bytes ?? 8) : undefined;
-          if (m !== undefined) {
-            const need = ((slots![2 * (i + 1)] ?? 0) & m[0]) !== 0 || ((slots![2 * (i + 1) + 1] ?? 0) & m[1]) !== 0;
-            f = need ? (o) => o | bit(s) : (o) => o;
-          } else if (ptrs !== undefined && d !== 10 && ((ptrs[i] >> d) & 1) === 0) f = (o) => o;
-          else f = stores || d === 10 ? (o) => o | bit(s) : (o) => o;
-          break;
-        case 'atomic':
-          f = (o) => o | bit(s) | 1;
-          break;
-        case 'ldabs':
-          f = (o) => (o & ~0x3f) | (opMode(op) === Mode.IND ? bit(s) : 0);
-          break;
-        case 'lddw':
-          f = (o) => o & ~bit(d);
-          succ = [i + 2];
-          break;
-        case 'ja':
-          f = (o) => o;
-          succ = [jumpTarget(p, i)];
-          break;
-        case 'jcond':
-          f = (o) => o;
-          succ = [i + 1, jumpTarget(p, i)];
-          break;
-        case 'jcc':
-          f = (o) => o | bit(d) | (x ? bit(s) : 0);
-          succ = [i + 1, jumpTarget(p, i)];
-          break;
-        case 'call': {
-          // a helper needs the exact value only of its size arguments (check_mem_size_reg,
-          // ARG_CONST_ALLOC_SIZE_OR_ZERO), of a tail call's index (record_func_key) and of a
-          // NULL given for a nullable pointer; other scalar arguments are passed on unchecked.
-          // kfuncs and subprograms: every argument.
-          const proto = p.src[i] === CallSrc.HELPER ? HELPER_PROTOS.get(p.imm[i]) : undefined;
-          const args = proto === undefined ? 0x3e : preciseHelperArgs(proto);
-          f = (o) => (o & ~0x3f) | args;
-          break;
-        }
-        case 'exit':
-          f = i < mainEnd ? () => 0 : () => 1;
-          succ = [];
-          break;
-      }
-    }
-    info[i] = { succ, f };
-    if (op === Op.LDDW) i++;
-  }
-  let changed = true;
-  while (changed) {
-    changed = false;
-    for (let i = n - 1; i >= 0; i--) {
-      const u = info[i];
-      if (!u) continue;
-      let o = 0;
-      for (const t of u.succ) if (t >= 0 && t < n) o |= out[t];
-      const v = u.f(o) & 0x3ff;
-      if (v !== out[i]) {
-        out[i] = v;
-        changed = true;
-      }
-    }
-  }
-  return out;
-}
-
-/** The argument registers of a helper whose scalar value the verifier checks (see precisionLiveness). */
-function preciseHelperArgs(proto: HelperProto): number {
-  let m = 0;
-  proto.args.forEach((a, k) => {
-    // sizes, and the scalar 0 that a nullable pointer argument accepts
-    if (a === 'size' || a === 'size0' || a === 'asize' || a.endsWith('?')) m |= 1 << (k + 1);
-  });
-  if (proto.id === HELPER_IDS.bpf_tail_call) m |= 1 << 3;
-  return m;
-}
-
-/** Helpers that call back into the program, which may read the caller's frame through a pointer. */
-const CALLBACK_HELPERS: ReadonlySet<number> = new Set([...HELPER_PROTOS.values()].filter((p) => p.args.includes('func')).map((p) => p.id));
-
-/**
- * The slots (masks of slots 0–31 and 32–63) an r10-relative access of `size` bytes at `off`
- * covers, or undefined when it leaves the frame.
- */
-function slotMask(off: number, size: number): [number, number] | undefined {
-  if (off < -512 || off + size > 0) return undefined;
-  let lo = 0;
-  let hi = 0;
-  for (let k = (512 + off) >> 3; k <= (512 + off + size - 1) >> 3; k++) {
-    if (k < 32) lo |= 1 << k;
-    else hi |= 1 << (k - 32);
-  }
-  return [lo, hi];
-}
-
-/**
- * Which stack slots of the current frame (r10-relative, 64 × 8 bytes) hold a value that may
- * still reach a use where it must be exact, before each instruction: the stack half of the
- * kernel's precision backtracking (a spilled scalar is precise when it is filled into a register
- * that is), done statically like precisionLiveness. A fill through r10 makes the slots it reads
- * matter when its destination does; a fill through any other pointer (which may point into the
- * stack) makes every slot matter; an aligned 8-byte store through r10 overwrites its slot, and
- * its source register matters when the slot does. Calls of subprograms and kfuncs, and helpers
- * that call back into the program, may read the frame through a pointer: every slot matters
- * there. Returns two 32-bit masks per instruction (slots 0–31, 32–63).
- */
-function stackPrecision(p: DecodedProgram, regs: Uint16Array, ptrs: Uint16Array): Uint32Array {
-  const n = p.length;
-  const out = new Uint32Array(2 * n);
-  const ALL = 0xffffffff;
-  let changed = true;
-  while (changed) {
-    changed = false;
-    for (let i = n - 1; i >= 0; i--) {
-      const op = p.op[i];
-      const row = OPCODE_TABLE.get(op);
-      if (!row) continue;
-      let lo = 0;
-      let hi = 0;
-      const succ: number[] =
-        row.kind === 'exit' ? [] : row.kind === 'ja' ? [jumpTarget(p, i)] : row.kind === 'jcc' || row.kind === 'jcond' ? [i + 1, jumpTarget(p, i)] : row.kind === 'lddw' ? [i + 2] : [i + 1];
-      for (const t of succ) {
-        if (t >= 0 && t < n) {
-          lo |= out[2 * t];
-          hi |= out[2 * t + 1];
-        }
-      }
-      const d = p.dst[i] & 0xf;
-      const s = p.src[i] & 0xf;
-      // the register's need after this instruction: from the successors' register masks
-      const needAfter = (r: number): boolean => succ.some((t) => t >= 0 && t < n && ((regs[t] >> r) & 1) === 1);
-      // an access through r10 reads the slots it covers; through another pointer, any slot
-      const reads = (m: [number, number] | undefined): void => {
-        lo |= m === undefined ? ALL : m[0];
-        hi |= m === undefined ? ALL : m[1];
-      };
-      switch (row.kind) {
-        case 'ldx':
-          // a load through a pointer that cannot point into the stack reads no slot
-          if (needAfter(d) && (s === 10 || ((ptrs[i] >> s) & 1) === 1)) reads(s === 10 ? slotMask(p.off[i], row.bytes!) : undefined);
-          break;
-        case 'st':
-        case 'stx': {
-          // an aligned 8-byte store through r10 overwrites its slot whole
-          const m = d === 10 && row.bytes === 8 && (p.off[i] & 7) === 0 ? slotMask(p.off[i], 8) : undefined;
-          if (m !== undefined) {
-            lo &= ~m[0];
-            hi &= ~m[1];
-          }
-          break;
-        }
-        case 'atomic':
-          // an atomic may read its slot into a register (fetch, xchg, cmpxchg), like a fill
-          if (d === 10 || ((ptrs[i] >> d) & 1) === 1) reads(d === 10 ? slotMask(p.off[i], row.bytes ?? 8) : undefined);
-          break;
-        case 'call':
-          if (p.src[i] !== CallSrc.HELPER || CALLBACK_HELPERS.has(p.imm[i])) reads(undefined);
-          break;
-        case 'exit':
-          lo = 0;
-          hi = 0;
-          break;
-      }
-      lo >>>= 0;
-      hi >>>= 0;
-      if (lo !== out[2 * i] || hi !== out[2 * i + 1]) {
-        out[2 * i] = lo;
-        out[2 * i + 1] = hi;
-        changed = true;
-      }
-    }
-  }
-  return out;
-}
 
 /** Registers an instruction reads or writes (the kernel prints these after it at log level 1). */
 function scratched(p: DecodedProgram, i: number): Set<number> {
@@ -2363,31 +2230,22 @@ function clearPktDyn(f: Frame, b0: number, size: number): void {
 
 /**
  * Widen the imprecise scalars of `cur` that differ from the earlier visit `old`
- * (widen_imprecise_scalars): a loop counter whose value decides a branch or an access keeps its
- * value, so the loop is walked iteration by iteration as the kernel does; the others become
- * unknown so the loop converges. Precision is the static approximation (precisionLiveness);
- * spilled scalars have none and are widened.
+ * (widen_imprecise_scalars, maybe_widen_reg): a loop counter whose value decided a branch or an
+ * access so far is precise in `old` and keeps its value, so the loop is walked iteration by
+ * iteration as the kernel does; the others become unknown so the loop converges.
  */
-function widen(old: State, cur: State, precise: Uint16Array, insn: number): void {
+function widen(old: State, cur: State): void {
   if (old.frames.length !== cur.frames.length) return;
   const n = cur.frames.length;
+  const widens = (x: Reg, y: Reg): boolean => x.t === RT.SCALAR && y.t === RT.SCALAR && !x.precise && !y.precise && !sameBounds(x, y);
   for (let k = 0; k < n; k++) {
     const a = old.frames[k];
     const b = cur.frames[k];
-    const pmask = k === n - 1 ? precise[insn] : precise[cur.frames[k + 1].callsite + 1] & ~0x3f;
-    for (let r = 0; r < 10; r++) {
-      if (pmask & (1 << r)) continue;
-      const x = a.regs[r];
-      const y = b.regs[r];
-      if (x.t === RT.SCALAR && y.t === RT.SCALAR && !sameBounds(x, y)) b.regs[r] = unknownScalar();
-    }
+    for (let r = 0; r < 10; r++) if (widens(a.regs[r], b.regs[r])) b.regs[r] = unknownScalar();
     for (let s = 0; s < 64; s++) {
       const x = a.spilled[s];
       const y = b.spilled[s];
-      if (x && y && x.t === RT.SCALAR && y.t === RT.SCALAR && !sameBounds(x, y)) {
-        const u = unknownScalar();
-        b.spilled[s] = u;
-      }
+      if (x && y && a.types[s * 8] === Slot.SPILL && b.types[s * 8] === Slot.SPILL && widens(x, y)) b.spilled[s] = unknownScalar();
     }
   }
 }

@@ -5,10 +5,9 @@
  * the new one's values, with ids mapped consistently (check_ids). With `exact`, states must be
  * the same (the infinite loop check).
  *
- * Scalars are compared by range and tnum containment when their value may still matter, as the
- * kernel does for the scalars it marked precise; which ones may matter, and which registers are
- * live at all, comes from static passes over the program (do-check.ts: liveness,
- * precisionLiveness) instead of the kernel's backtracking, so it prunes less but never more.
+ * Scalars are compared by range and tnum containment when the old state's copy is precise (set
+ * by backtracking, precision.ts), as the kernel does; which registers are live at all comes from
+ * a static pass over the program (do-check.ts liveness) instead of the kernel's read marks.
  */
 import { RT, Reg, sameBounds } from './reg.js';
 import { Slot, type State } from './state.js';
@@ -68,7 +67,7 @@ function sameVar(o: Reg, c: Reg): boolean {
   return o.v.v === c.v.v && o.v.m === c.v.m && o.smin === c.smin && o.smax === c.smax && o.umin === c.umin && o.umax === c.umax;
 }
 
-function regsafe(o: Reg, c: Reg, ids: IdMap, exact: boolean, precise = true): boolean {
+function regsafe(o: Reg, c: Reg, ids: IdMap, exact: boolean, allPrecise = false): boolean {
   if (o.t === RT.NOT_INIT) return !exact || c.t === RT.NOT_INIT;
   if (o.t !== c.t) return false;
   if (o.nullable !== c.nullable) return false;
@@ -77,7 +76,7 @@ function regsafe(o: Reg, c: Reg, ids: IdMap, exact: boolean, precise = true): bo
       if (exact) {
         return sameBounds(o, c) && o.addConst === c.addConst && o.delta === c.delta;
       }
-      if (!precise) return true; // an imprecise scalar: its value decides nothing later
+      if (!allPrecise && !o.precise) return true; // an imprecise scalar: its value decides nothing later
       // linked registers: the same kind of link, the same delta, consistent ids (regsafe)
       if (o.addConst !== c.addConst && (o.addConst || o.id)) return false;
       if (o.addConst && o.delta !== c.delta) return false;
@@ -114,17 +113,17 @@ function regsafe(o: Reg, c: Reg, ids: IdMap, exact: boolean, precise = true): bo
 /**
  * Whether `cur` at instruction `insn` is covered by the verified `old`. `live[i]` holds the
  * registers read before written from instruction i; outer frames use the liveness after their
- * call site (where r0-r5 are redefined).
+ * call site (where r0-r5 are redefined). `allPrecise` compares every scalar by range whatever
+ * its precision (the kernel's RANGE_WITHIN, for loops whose marks are not final).
  */
 export function regsafeStates(
   old: State,
   cur: State,
   live: Uint16Array,
-  precise: Uint16Array,
   insn: number,
   exact: boolean,
   read: Uint8Array | undefined,
-  preciseSlots?: Uint32Array,
+  allPrecise: boolean,
 ): boolean {
   if (old.frames.length !== cur.frames.length) return false;
   if (old.lockId !== 0 !== (cur.lockId !== 0)) return false;
@@ -141,10 +140,9 @@ export function regsafeStates(
     if (fo.callsite !== fc.callsite || fo.subprog !== fc.subprog) return false;
     const at = k === n - 1 ? insn : cur.frames[k + 1].callsite + 1;
     const mask = k === n - 1 ? live[at] : live[at] & ~0x3f;
-    const pmask = k === n - 1 ? precise[at] : precise[at] & ~0x3f;
     for (let r = 0; r < 10; r++) {
       if (!exact && !(mask & (1 << r))) continue;
-      if (!regsafe(fo.regs[r], fc.regs[r], ids, exact, (pmask & (1 << r)) !== 0)) return false;
+      if (!regsafe(fo.regs[r], fc.regs[r], ids, exact, allPrecise)) return false;
     }
     // stack (stacksafe)
     for (let s = 0; s < 64; s++) {
@@ -158,6 +156,12 @@ export function regsafeStates(
       const cSpill = fc.types[base] === Slot.SPILL && cs;
       if (oSpill) {
         if (!cSpill) {
+          // an imprecise 64-bit spilled scalar covers eight misc bytes (scalar_reg_for_stack)
+          if (!exact && !allPrecise && os!.t === RT.SCALAR && !os!.precise && fo.types[base + 7] === Slot.SPILL) {
+            let misc = true;
+            for (let b = 0; b < 8; b++) if (fc.types[base + b] !== Slot.MISC && fc.types[base + b] !== Slot.INVALID) misc = false;
+            if (misc) continue;
+          }
           // a spilled unknown scalar is covered by misc/zero bytes
           if (!exact && os!.t === RT.SCALAR && os!.v.m === (1n << 64n) - 1n) {
             let ok = true;
@@ -177,10 +181,7 @@ export function regsafeStates(
           // byte-wise half of stacksafe: only misc and invalid bytes cover anything)
           if (exact ? to !== tc : to === Slot.ZERO && tc !== Slot.ZERO) return false;
         }
-        // a spilled scalar of the current frame that no later use needs exact compares as any
-        // value (stackPrecision); outer frames' slots may be read through pointers: exact
-        const slotPrecise = exact || preciseSlots === undefined || k !== n - 1 || ((preciseSlots[2 * insn + (s >> 5)] >>> (s & 31)) & 1) === 1;
-        if (!regsafe(os!, cs!, ids, exact, slotPrecise)) return false;
+        if (!regsafe(os!, cs!, ids, exact, allPrecise)) return false;
         continue;
       }
       for (let b = 0; b < 8; b++) {

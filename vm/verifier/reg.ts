@@ -73,6 +73,11 @@ export class Reg {
    */
   addConst = false;
   delta = 0;
+  /**
+   * SCALAR of a saved state: a later state is covered only if its value is within this one's
+   * (set by precision backtracking, see precision.ts; the current state's are always false).
+   */
+  precise = false;
 
   clone(): Reg {
     const r = new Reg();
@@ -100,6 +105,7 @@ export class Reg {
     r.pktSlice = this.pktSlice;
     r.addConst = this.addConst;
     r.delta = this.delta;
+    r.precise = this.precise;
     return r;
   }
 }

@@ -96,11 +96,16 @@ export class State {
    */
   written: Uint8Array;
   /**
-   * Instructions on this path since its last checkpoint that the kernel records in the state's
-   * instruction history (push_insn_history: jump points, spills and fills, branches on stack
-   * pointers or linked scalars); past 40 a checkpoint is forced (is_state_visited).
+   * This state's part of the walk's instruction history (precision.ts InsnHistory): the entries
+   * recorded since its last checkpoint (push_insn_history: jump points, spills and fills,
+   * branches on stack pointers or linked scalars); past 40 a checkpoint is forced
+   * (is_state_visited).
    */
-  hist: number;
+  histStart: number;
+  histEnd: number;
+  /** First instruction since the last checkpoint, and the instruction before the current one. */
+  first: number;
+  last: number;
 
   constructor(frames: Frame[]) {
     this.frames = frames;
@@ -109,7 +114,10 @@ export class State {
     this.lockMap = -1;
     this.mayGoto = 0;
     this.written = new Uint8Array(8 * SLOTS);
-    this.hist = 0;
+    this.histStart = 0;
+    this.histEnd = 0;
+    this.first = 0;
+    this.last = -1;
   }
 
   get cur(): Frame {
@@ -124,7 +132,10 @@ export class State {
     s.lockMap = this.lockMap;
     s.mayGoto = this.mayGoto;
     s.written = this.written.slice();
-    s.hist = this.hist;
+    s.histStart = this.histStart;
+    s.histEnd = this.histEnd;
+    s.first = this.first;
+    s.last = this.last;
     return s;
   }
 
