@@ -84,3 +84,22 @@ describe('[vm/verifier]: precision by backtracking (precision-cases.kernel.json)
   });
 });
 
+describe('[vm/verifier]: a range and a tnum that leave one value (bounds-cases.kernel.json)', () => {
+  // After a branch, the unsigned range and the known bits may share a single value: Linux then
+  // knows the register is that constant (__update_reg64_bounds with tnum_step), so a later
+  // comparison with it is decided and the unreachable side is not checked.
+  const cases = kernelCases('bounds-cases.kernel.json');
+
+  it('has the recorded cases, accepted and rejected', () => {
+    expect(cases.length).toBe(4);
+    expect(cases.filter((c) => c.loaded).length).toBe(3);
+  });
+
+  it.each(cases.map((c) => [c.name, c] as const))('%s', (name, c) => {
+    expect(c.loaded).toBe(name.startsWith('ok_'));
+    const err = verifierError(hexBytes(c.prog));
+    expect(err === undefined).toBe(c.loaded);
+    if (err) expect(err.log.at(-1)).toBe(kernelMessage(c.verifier_log));
+  });
+});
+

@@ -88,6 +88,9 @@ export const SYNC_CALLBACK_HELPERS: ReadonlySet<number> = new Set([
   HELPER_IDS.bpf_user_ringbuf_drain,
 ]);
 
+/** Helpers that schedule a callback to run later (is_async_callback_calling_insn). */
+const ASYNC_CALLBACK_HELPERS: ReadonlySet<number> = new Set([HELPER_IDS.bpf_timer_set_callback]);
+
 /**
  * The CFG walk's facts for state pruning: `prune` marks where states are compared and saved
  * (mark_prune_point); `jmp` marks where the path's history records a non-linear step
@@ -116,11 +119,17 @@ export function controlFlow(p: DecodedProgram, fail: Fail): ControlFlow {
     const op = p.op[i];
     const cls = opClass(op);
     if (isPseudoCall(p, i) || isPseudoFunc(p, i)) {
-      push(i, i + p.imm[i] + 1);
-      push(i, i + (op === Op.LDDW ? 2 : 1));
-      if (op !== Op.LDDW) prune[i + 1] = 1;
-      jmp[i + p.imm[i] + 1] = 1;
-      jmp[i + (op === Op.LDDW ? 2 : 1)] = 1;
+      // the call (or callback address) itself, the instruction after it and the callee's entry
+      // (visit_func_call_insn with visit_callee, push_insn of the BRANCH edge)
+      const next = i + (op === Op.LDDW ? 2 : 1);
+      const entry = i + p.imm[i] + 1;
+      push(i, entry);
+      push(i, next);
+      prune[i] = 1;
+      prune[next] = 1;
+      prune[entry] = 1;
+      jmp[entry] = 1;
+      jmp[next] = 1;
     } else if (cls !== Class.JMP && cls !== Class.JMP32) {
       push(i, i + (op === Op.LDDW ? 2 : 1));
     } else if (op === Op.EXIT) {
@@ -134,7 +143,14 @@ export function controlFlow(p: DecodedProgram, fail: Fail): ControlFlow {
       push(i, i + 1);
       prune[i + 1] = 1;
       jmp[i + 1] = 1;
-      if (p.src[i] === CallSrc.HELPER && SYNC_CALLBACK_HELPERS.has(p.imm[i])) jmp[i] = 1;
+      // a helper that calls back is a checkpoint of its own: the callback's iterations meet
+      // there (is_sync_callback_calling_insn: mark_force_checkpoint), and so is one that
+      // schedules an asynchronous callback (is_async_callback_calling_insn)
+      if (p.src[i] === CallSrc.HELPER && SYNC_CALLBACK_HELPERS.has(p.imm[i])) {
+        jmp[i] = 1;
+        prune[i] = 1;
+      }
+      if (p.src[i] === CallSrc.HELPER && ASYNC_CALLBACK_HELPERS.has(p.imm[i])) prune[i] = 1;
       // An iterator's next call is a checkpoint of its own: the loop around it converges there
       // (the kernel's mark_force_checkpoint for is_iter_next_insn).
       if (isIterNextCall(p, i)) prune[i] = 1;

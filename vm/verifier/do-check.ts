@@ -11,10 +11,11 @@ import { BPF_FUNC_MAX_ID, HELPER_IDS, HELPER_PROTOS, helperName, type ArgKind, t
 import { AluOp, AtomicOp, CallSrc, Class, JmpOp, MAX_CALL_DEPTH, Mode, Op, PseudoSrc, Source, opClass, opCode, opMode, opSource } from '../isa.js';
 import { KF, KFUNCS_BY_ID, makesPktDynptr, type KfuncRecord } from '../kfuncs.js';
 import type { DecodedProgram } from '../program.js';
-import { callDepth, controlFlow, isIterNextCall, jumpTarget, opcodes, subprograms } from './cfg.js';
+import { SYNC_CALLBACK_HELPERS, callDepth, controlFlow, isIterNextCall, jumpTarget, opcodes, subprograms } from './cfg.js';
 import { frameStr, padInsn, regStr, stateStr, typeName } from './log.js';
 import { OPCODE_TABLE, fieldError, isDivMod, isShift, shiftWidth, type OpcodeRow } from './opcodes.js';
 import { mapStructName } from './map-structs.js';
+import { StackLiveness } from './liveness.js';
 import { HF_DST_REG_STACK, HF_SRC_REG_STACK, InsnHistory, Precision, stackAccessFlags } from './precision.js';
 import { regsafeStates } from './prune.js';
 import { RT, Reg, clearScalarId, constScalar, sameBounds, isPkt, markKnown, markKnown32, markUnbounded, pointer, unknownScalar } from './reg.js';
@@ -31,8 +32,9 @@ const KFUNC_RESULT_ID = 1 << 30;
 const BPF_MAX_VAR_OFF = 1n << 29n;
 const BPF_MAX_VAR_SIZ = 1n << 29n;
 const MAX_PACKET_OFF = 0xffffn;
-const BEYOND_PKT_END = -1;
-const AT_PKT_END = -2;
+/** Packet pointer ranges that say where it sits against pkt_end (the kernel's values). */
+const AT_PKT_END = -1;
+const BEYOND_PKT_END = -2;
 
 /** Default program type: no context fields, every helper with a prototype. */
 const GENERIC_TYPE: ProgramTypeDesc = {
@@ -50,10 +52,8 @@ interface Checkpoint {
   readonly parent: Checkpoint | null;
   /** Paths and child checkpoints still being explored below it (the kernel's branches). */
   pending: number;
-  /** Stack slots (frame * 64 + slot) some path from here read before writing (REG_LIVE_READ). */
-  readonly read: Uint8Array;
-  /** Stack slots fully written between the parent checkpoint and this one. */
-  readonly writtenSinceParent: Uint8Array;
+  /** Its dead stack slots were made invalid (clean_verifier_state): done once, when first compared. */
+  cleaned: boolean;
   /** Prune hits and misses (the kernel evicts states that keep missing). */
   hit: number;
   miss: number;
@@ -108,6 +108,8 @@ export class Checker {
   readonly hist = new InsnHistory();
   /** Precision backtracking over that history and the saved states (precision.ts). */
   prec!: Precision;
+  /** Stack-slot liveness per call chain (liveness.ts). */
+  sl!: StackLiveness;
   /** The instruction being checked, and the one checked before it on this path. */
   atInsn = 0;
   prevInsn = -1;
@@ -172,6 +174,7 @@ export class Checker {
     this.stackDepth = this.subs.map(() => 0);
     this.live = liveness(p);
     this.prec = new Precision(p, this.hist, this.logLevel > 1 ? (l) => this.log.push(l) : undefined, (i) => this.insnText(i));
+    this.sl = stackLiveness(p, this.subs, this.subIndexOf);
     const main = new Frame(0, -1, 0);
     main.regs[1] = pointer(RT.CTX);
     this.walkAll(new State([main]), 0);
@@ -200,6 +203,7 @@ export class Checker {
       this.insn = w.insn;
       this.leaf = w.leaf;
       this.prevInsn = w.prev;
+      this.sl.resetChain();
       if (this.logLevel > 0 && w.prev >= 0) this.log.push(`from ${w.prev} to ${w.insn}: ${stateStr(this.st, this.mapInfo)}`);
       else if (this.logLevel > 0) this.log.push(`${w.insn}: ${stateStr(this.st, this.mapInfo)}`);
       try {
@@ -213,6 +217,8 @@ export class Checker {
 
   /** The path ended (exit or pruned): release the checkpoints that were waiting for it (update_branch_counts). */
   endPath(): never {
+    // the path's reads and writes are final: solve the liveness of its call chain
+    this.sl.update(this.st.frames);
     let c = this.leaf;
     while (c) {
       c.pending--;
@@ -357,7 +363,9 @@ export class Checker {
       }
       const logAt = this.log.length - 1;
       const frame = this.st.cur;
+      this.sl.beginInsn(this.st.frames, i);
       this.step(i);
+      this.sl.commitInsn();
       this.prevInsn = i;
       if (this.logLevel > 0 && this.st.cur === frame) {
         const touched = this.logLevel > 1 ? undefined : scratched(this.p, i);
@@ -388,7 +396,9 @@ export class Checker {
     // a new one is kept only after 2 jumps and 8 instructions since the last (is_state_visited)
     const loopHead = iterNext || op === Op.JCOND;
     // ... and where the path's history has grown past 40 entries since its last checkpoint
-    const force = loopHead || cur.histEnd - cur.histStart > 40;
+    // (a helper that calls back is a forced checkpoint too: mark_force_checkpoint)
+    const callsBack = op === Op.CALL && this.p.src[i] === CallSrc.HELPER && SYNC_CALLBACK_HELPERS.has(this.p.imm[i]);
+    const force = loopHead || callsBack || cur.histEnd - cur.histStart > 40;
     let addNew = force || (this.jmps - this.prevJmps >= 2 && this.processed - this.prevInsns >= 8);
     if (list) {
       // the checkpoints on this path, marked once per visit
@@ -401,15 +411,17 @@ export class Checker {
         }
         return cp.stamp === stamp;
       };
-      for (const cp of list) {
+      // newest first, as the kernel adds states at the head of the list: which state a hit
+      // finds first decides the hit and miss counts that evict states
+      for (let n = list.length - 1; n >= 0; n--) {
+        const cp = list[n];
         if (cp.pending === 0) {
-          if (regsafeStates(cp.st, cur, live, i, false, cp.read, false)) {
+          if (!cp.cleaned) this.clean(cp, cur);
+          if (regsafeStates(cp.st, cur, live, i, false, false)) {
             cp.hit++;
             if (this.logLevel > 1) this.log.push(`${i}: safe`);
             this.pruneHit(cp.st, i);
-            // the old state's continuation is ours: what it read, we read (propagate_liveness)
-            for (let k = 0; k < cp.read.length; k++) if (cp.read[k]) this.stackRead(k >> 6, k & 63);
-            this.evict(i, list);
+            this.evict(i, list, loopHead);
             this.endPath();
           }
           // misses count only when a state would be added, so a loop does not evict the states
@@ -421,17 +433,17 @@ export class Checker {
             // An iterator loop back at its next call in a state within the old one has converged:
             // the iterator bounds it. Ranges are compared whatever their precision or liveness
             // (RANGE_WITHIN), as marks inside the loop are not final yet.
-            if (regsafeStates(cp.st, cur, all, i, false, undefined, true)) {
+            if (regsafeStates(cp.st, cur, all, i, false, true)) {
               this.pruneHit(cp.st, i);
               this.endPath();
             }
           } else {
             // may_goto: a state that only differs in its may_goto budget is the same loop
-            if (op === Op.JCOND && cp.st.mayGoto !== cur.mayGoto && regsafeStates(cp.st, cur, all, i, false, undefined, true)) {
+            if (op === Op.JCOND && cp.st.mayGoto !== cur.mayGoto && regsafeStates(cp.st, cur, all, i, false, true)) {
               this.pruneHit(cp.st, i);
               this.endPath();
             }
-            if (maybeLooping(cp.st, cur) && regsafeStates(cp.st, cur, live, i, true, cp.read, false)) {
+            if (maybeLooping(cp.st, cur) && regsafeStates(cp.st, cur, live, i, true, false)) {
               this.fail(
                 i,
                 `infinite loop detected at insn ${i}\ncur state: ${stateStr(cur, this.mapInfo)}\nold state: ${stateStr(cp.st, this.mapInfo)}`,
@@ -440,9 +452,10 @@ export class Checker {
           }
           // inside a loop, states are added less often: 20 jumps or 100 instructions
           if (!force && this.jmps - this.prevJmps < 20 && this.processed - this.prevInsns < 100) addNew = false;
+          if (addNew) cp.miss++;
         }
       }
-      this.evict(i, list);
+      this.evict(i, list, loopHead);
       if (loopHead) {
         // widen scalars that changed since the previous visit of this loop head on this path
         // (find_prev_entry), so the loop converges (widen_imprecise_scalars)
@@ -457,8 +470,7 @@ export class Checker {
     if (!addNew) return;
     this.prevJmps = this.jmps;
     this.prevInsns = this.processed;
-    const cp: Checkpoint = { st: cur.clone(), insn: i, parent: this.leaf, pending: 1, read: new Uint8Array(8 * 64), writtenSinceParent: cur.written, hit: 0, miss: 0, stamp: 0 };
-    cur.written = new Uint8Array(8 * 64);
+    const cp: Checkpoint = { st: cur.clone(), insn: i, parent: this.leaf, pending: 1, cleaned: false, hit: 0, miss: 0, stamp: 0 };
     // the current state starts a new stretch of history below the saved one (its precision
     // marks start clear: the current state's are never set, so mark_all_scalars_imprecise has
     // nothing to do)
@@ -486,30 +498,50 @@ export class Checker {
     return this.allMask;
   }
 
-  evict(i: number, list: Checkpoint[]): void {
-    const stays = (c: Checkpoint): boolean => c.pending > 0 || c.miss <= c.hit * 3 + 3;
+  /**
+   * Drop the states that keep missing (is_state_visited's miss_cnt > hit_cnt * n + n, n = 3, or
+   * 64 for a state still being explored at a forced checkpoint). A dropped state still being
+   * explored stays the parent of its paths; it is only no longer compared.
+   */
+  evict(i: number, list: Checkpoint[], forced = false): void {
+    const stays = (c: Checkpoint): boolean => {
+      const n = forced && c.pending > 0 ? 64 : 3;
+      return c.miss <= c.hit * n + n;
+    };
     if (!list.every(stays)) this.explored.set(i, list.filter(stays));
   }
 
-  /** A stack slot's value is used: mark it read in the checkpoints it came from (mark_reg_read). */
-  stackRead(frame: number, slot: number): void {
-    const k = frame * 64 + slot;
-    if (this.st.written[k]) return;
-    for (let c = this.leaf; c; c = c.parent) {
-      if (c.read[k]) break;
-      c.read[k] = 1;
-      if (c.writtenSinceParent[k]) break;
+  /**
+   * A saved state whose paths are all done is compared for the first time: its stack slots that
+   * no instruction after it may read become invalid (clean_live_states, clean_verifier_state),
+   * so any value covers them. Only states of the current call chain are cleaned now.
+   */
+  clean(cp: Checkpoint, cur: State): void {
+    const st = cp.st;
+    if (st.frames.length !== cur.frames.length) return;
+    for (let k = 0; k < st.frames.length; k++) if (st.frames[k].callsite !== cur.frames[k].callsite) return;
+    cp.cleaned = true;
+    for (let fi = 0; fi < st.frames.length; fi++) {
+      const f = st.frames[fi];
+      for (let k = 0; k < 64; k++) {
+        if (f.spilled[k] === undefined && f.types[k * 8] === Slot.INVALID && f.types[k * 8 + 7] === Slot.INVALID) continue;
+        if (this.sl.alive(st.frames, cp.insn, fi, k)) continue;
+        f.types.fill(Slot.INVALID, k * 8, k * 8 + 8);
+        f.spilled[k] = undefined;
+        f.pktDyn[k] = 0;
+      }
     }
   }
 
+  /** The current instruction may read bytes [lo, hi) (offsets below the frame top) of frame `frame` (bpf_mark_stack_read). */
   stackReadRange(frame: number, lo: number, hi: number): void {
-    for (let s = Math.max(0, (512 + lo) >> 3); s <= Math.min(63, (512 + hi - 1) >> 3); s++) this.stackRead(frame, s);
+    this.sl.markRead(this.st.frames, frame, this.atInsn, Math.max(0, (512 + lo) >> 3), Math.min(63, (512 + hi - 1) >> 3));
   }
 
-  /** A whole 8-byte slot was overwritten. */
+  /** An aligned 8-byte store at a constant offset writes its slot whole (bpf_mark_stack_write). */
   stackWritten(frame: number, lo: number, size: number): void {
     const b0 = 512 + lo;
-    for (let s = b0 >> 3; s <= (b0 + size - 1) >> 3; s++) if (s * 8 >= b0 && s * 8 + 8 <= b0 + size) this.st.written[frame * 64 + s] = 1;
+    if ((b0 & 7) === 0 && size === 8) this.sl.markWrite(frame, b0 >> 3);
   }
 
   // ---------- registers ----------
@@ -747,6 +779,9 @@ export class Checker {
     this.saneOffset(i, ptr, ptr.t, ptr);
     const res = ptr.clone();
     const fits = (n: bigint): boolean => n === BigInt.asIntN(32, n);
+    // a packet pointer known to sit at or past pkt_end is no longer known to after the move
+    // (Linux 6.18 gives it range 0)
+    if (isPkt(res.t) && res.range < 0) res.range = 0;
     if (code === AluOp.ADD) {
       if (known && fits(BigInt(ptr.off) + ofr.smin)) {
         res.off = ptr.off + Number(ofr.smin);
@@ -1573,7 +1608,7 @@ export class Checker {
       const reg = this.regs[regno];
       if (a.kind === 'dynptr' && reg.t === RT.STACK) {
         this.dynptrSlot(i, reg);
-        if (a.uninit) this.helperMem(i, regno, 16n, true, false, false);
+        if (a.uninit) this.helperMem(i, regno, 16n, true, false, false, true);
       } else if (a.kind === 'mem_size') {
         const mem = rec.args[k - 1];
         const buf = this.regs[regno - 1];
@@ -1608,7 +1643,7 @@ export class Checker {
       made.f.pktDyn[made.k] = makesPktDynptr(rec) || (src !== undefined && src.f.pktDyn[src.k] === 1) ? 1 : 0;
       made.f.pktDyn[made.k + 1] = 0;
     } else if (src && ret.t === RT.MEM && src.f.pktDyn[src.k]) {
-      this.stackRead(src.frame, src.k);
+      this.stackReadRange(src.frame, src.k * 8 - 512, src.k * 8 - 504);
       ret.pktSlice = true;
     }
   }
@@ -1620,7 +1655,7 @@ export class Checker {
     for (let r = 1; r <= 5; r++) f.regs[r] = args ? args[r].clone() : caller.regs[r].clone();
     f.callback = cb;
     this.st.frames.push(f);
-    this.st.written.fill(1, f.frameno * 64, f.frameno * 64 + 64);
+    this.sl.resetChain();
     this.insn = target;
   }
 
@@ -1636,6 +1671,8 @@ export class Checker {
       if (r0.t === RT.STACK && r0.frame === f.frameno) this.fail(i, 'cannot return stack pointer to the caller');
       // a callback's return value is checked against its range: relied on (prepare_func_exit)
       if (f.callback) this.markPrecise(0);
+      // the callee's reads and writes are final for this call: solve them (bpf_update_live_stack)
+      this.sl.update(st.frames);
       st.frames.pop();
       const caller = st.cur;
       const cb = f.callback;
@@ -1669,8 +1706,12 @@ export class Checker {
     return this.fail(i, `R${regno} type=${typeName(reg)} expected=${expected}`);
   }
 
-  /** Memory a helper reads or writes through register `regno` (check_helper_mem_access). */
-  helperMem(i: number, regno: number, size: bigint, write: boolean, zeroOk: boolean, nullOk: boolean): void {
+  /**
+   * Memory a helper reads or writes through register `regno` (check_helper_mem_access). `raw`:
+   * uninitialised memory the helper only writes (MEM_UNINIT, the kernel's raw mode), which reads
+   * no stack slot.
+   */
+  helperMem(i: number, regno: number, size: bigint, write: boolean, zeroOk: boolean, nullOk: boolean, raw = false): void {
     const reg = this.regs[regno];
     const n = Number(size);
     if (nullOk && n === 0 && reg.t === RT.SCALAR && tIsConst(reg.v) && reg.v.v === 0n) return;
@@ -1701,7 +1742,9 @@ export class Checker {
         const lo = tIsConst(reg.v) ? reg.off + Number(BigInt.asIntN(64, reg.v.v)) : reg.off + Number(reg.smin);
         const hi = tIsConst(reg.v) ? lo + n : reg.off + Number(reg.smax) + n;
         this.stackDepth[sub] = Math.max(this.stackDepth[sub], -lo);
-        this.stackReadRange(reg.frame, lo, hi); // conservatively a read, also when the helper only writes
+        // the slots count as read (and not as written: which bytes the helper writes is not
+        // known), except for memory the helper only fills (check_stack_range_initialized)
+        if (!raw) this.stackReadRange(reg.frame, lo, hi);
         for (let a = lo; a < hi; a++) {
           const b = 512 + a;
           const sp = f.spilled[b >> 3];
@@ -1732,11 +1775,37 @@ export class Checker {
     if (reg.umin === 0n && !zeroOk) this.fail(i, `R${regno} invalid zero-sized read: u64=[${reg.umin},${reg.umax}]`);
     if (reg.umax >= BPF_MAX_VAR_SIZ) this.fail(i, `R${regno} unbounded memory access, use 'var &= const' or 'if (var < const)'`);
     const write = memKind === 'umem' || memKind === 'umem?' || memKind === 'rwmem';
-    this.helperMem(i, regno - 1, reg.umax, write, zeroOk, memKind === 'mem?' || memKind === 'umem?');
+    this.helperMem(i, regno - 1, reg.umax, write, zeroOk, memKind === 'mem?' || memKind === 'umem?', memKind === 'umem' || memKind === 'umem?');
     this.markPrecise(regno);
   }
 
   curProto: HelperProto | undefined;
+
+  /**
+   * The key a stack pointer points at when the verifier knows it (get_constant_map_key): zero
+   * bytes over the whole key, or a spilled constant of exactly the key's size; the spilled
+   * constant is then relied on (precise). -1n when not known.
+   */
+  constMapKey(reg: Reg, keySize: number): bigint {
+    if (reg.t !== RT.STACK || !tIsConst(reg.v)) return -1n;
+    const at = 512 + reg.off + Number(BigInt.asIntN(64, reg.v.v));
+    if (at < 0 || at >= 512) return -1n;
+    const f = this.st.frames[reg.frame];
+    const k = at >> 3;
+    let zeros = 0;
+    for (let b = at & 7; b < 8 && f.types[k * 8 + b] === Slot.ZERO; b++) zeros++;
+    if (zeros >= keySize) return 0n;
+    const sp = f.spilled[k];
+    if (sp === undefined || f.types[k * 8] !== Slot.SPILL || sp.t !== RT.SCALAR) return -1n;
+    let spill = 0;
+    for (let b = at & 7; b < 8 && f.types[k * 8 + b] === Slot.SPILL; b++) spill++;
+    if (spill !== keySize || !tIsConst(sp.v)) return -1n;
+    const bt = this.prec.bt;
+    bt.reset(this.st.frames.length - 1);
+    bt.setSlot(reg.frame, k);
+    this.prec.backtrack(this.st, this.atInsn, this.leaf);
+    return sp.v.v;
+  }
   /** The register a store through `access` writes (-1 for BPF_ST and loads). */
   storeReg = -1;
 
@@ -1751,6 +1820,8 @@ export class Checker {
     let funcTarget = -1;
     let lockReg: Reg | undefined;
     let timerReg = -1;
+    /** A constant key of an array map (get_constant_map_key), or -1. */
+    let constKey = -1n;
     for (let a = 0; a < proto.args.length; a++) {
       const regno = a + 1;
       const kind = proto.args[a];
@@ -1782,7 +1853,8 @@ export class Checker {
           }
           if (reg.t !== RT.STACK && reg.t !== RT.PKT && reg.t !== RT.PKT_META && reg.t !== RT.MAP_KEY && reg.t !== RT.MAP_VALUE && reg.t !== RT.MEM)
             this.argError(i, regno, reg, 'fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_');
-          this.helperMem(i, regno, BigInt(kind === 'key' ? m.keySize : m.valueSize), kind === 'uval', false, false);
+          this.helperMem(i, regno, BigInt(kind === 'key' ? m.keySize : m.valueSize), kind === 'uval', false, false, kind === 'uval');
+          if (kind === 'key' && (m.type === MT.BPF_MAP_TYPE_ARRAY || m.type === MT.BPF_MAP_TYPE_PERCPU_ARRAY)) constKey = this.constMapKey(reg, m.keySize);
           break;
         }
         case 'ctx':
@@ -1853,7 +1925,7 @@ export class Checker {
         case 'long':
           if (reg.t !== RT.STACK && reg.t !== RT.PKT && reg.t !== RT.PKT_META && reg.t !== RT.MAP_KEY && reg.t !== RT.MAP_VALUE)
             this.argError(i, regno, reg, 'fp, pkt, pkt_meta, map_key, map_value');
-          this.helperMem(i, regno, 8n, true, false, false);
+          this.helperMem(i, regno, 8n, true, false, false, true);
           break;
         case 'fix20':
         case 'fix40':
@@ -1884,7 +1956,7 @@ export class Checker {
           // the dynptr it is given)
           if (reg.t !== RT.STACK) this.argError(i, regno, reg, 'fp');
           this.dynptrSlot(i, reg);
-          this.helperMem(i, regno, 16n, kind === 'udyn', false, false);
+          this.helperMem(i, regno, 16n, kind === 'udyn', false, false, kind === 'udyn');
           break;
         case 'btf':
           this.argError(i, regno, reg, 'ptr_');
@@ -1978,7 +2050,10 @@ export class Checker {
         r0.size = Number(allocSize);
         break;
     }
-    if (proto.ret.endsWith('?')) {
+    // a lookup in an array map with a constant key inside it cannot fail (check_helper_call,
+    // can_elide_value_nullness)
+    const elided = id === HELPER_IDS.bpf_map_lookup_elem && constKey >= 0n && mapIdx >= 0 && constKey < BigInt(this.maps[mapIdx].maxEntries) && r0.t === RT.MAP_VALUE;
+    if (proto.ret.endsWith('?') && !elided) {
       // a NULL-able result gets the id its NULL check resolves (mark_ptr_or_null_regs)
       r0.nullable = true;
       r0.id = ++this.idGen;
@@ -2112,7 +2187,6 @@ export class Checker {
     for (let r = 1; r <= 5; r++) f.regs[r] = args[r];
     f.callback = cb;
     withCb.frames.push(f);
-    withCb.written.fill(1, f.frameno * 64, f.frameno * 64 + 64);
     if (withCb.frames.length > MAX_CALL_DEPTH) this.fail(i, `the call stack of ${withCb.frames.length} frames is too deep`);
     this.pushBranch(withCb, target, i);
   }
@@ -2180,7 +2254,8 @@ function findGoodPkt(st: State, reg: Reg, open: boolean): void {
   const range = open ? reg.off + 1 : reg.off;
   const t = reg.t;
   const id = reg.id;
-  st.updateRegs((r) => r.t === t && r.id === id && r.range < range && r.range >= 0, (r) => (r.range = range));
+  // keep the largest range proven (a marker for at / beyond pkt_end is below any)
+  st.updateRegs((r) => r.t === t && r.id === id && r.range < range, (r) => (r.range = range));
 }
 
 /** is_pkt_ptr_branch_taken: a pointer known to be at or past data_end. */
@@ -2311,10 +2386,14 @@ function liveness(p: DecodedProgram): Uint16Array {
         return [0, 0, [i + 1, jumpTarget(p, i)]];
       case 'jcc':
         return [bit(d) | (x ? bit(s) : 0), 0, [i + 1, jumpTarget(p, i)]];
-      case 'call':
-        // a call reads r1-r5 (conservatively) and defines r0-r5; a bpf-to-bpf call's callee
-        // reads whatever it reads: treat r1-r5 as used
-        return [0x3e, 0x3f, [i + 1]];
+      case 'call': {
+        // a call defines r0-r5 and reads its parameters: a helper's or kfunc's from its
+        // prototype, a bpf-to-bpf call r1-r5 (compute_insn_live_regs, get_call_summary)
+        let nargs = 5;
+        if (p.src[i] === CallSrc.HELPER) nargs = HELPER_PROTOS.get(p.imm[i])?.args.length ?? 5;
+        else if (p.src[i] === CallSrc.BPF_PSEUDO_KFUNC_CALL) nargs = KFUNCS_BY_ID.get(p.imm[i])?.args.length ?? 5;
+        return [((1 << (nargs + 1)) - 1) & 0x3e, 0x3f, [i + 1]];
+      }
       case 'exit':
         return [1, 0, []]; // the caller's registers are checked with the caller's liveness
     }
@@ -2343,3 +2422,57 @@ function liveness(p: DecodedProgram): Uint16Array {
 }
 
 export { regStr };
+
+/**
+ * The liveness analysis of a program (liveness.ts) with its control-flow facts: each
+ * subprogram's instructions in depth-first postorder, and each instruction's successors within
+ * its subprogram (bpf_insn_successors: a call falls through, an exit has none).
+ */
+function stackLiveness(p: DecodedProgram, subs: readonly number[], subIndexOf: Int32Array): StackLiveness {
+  const n = p.length;
+  const succ: number[][] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const op = p.op[i];
+    const cls = opClass(op);
+    if (op === Op.LDDW) succ[i] = [i + 2];
+    else if (cls !== Class.JMP && cls !== Class.JMP32) succ[i] = [i + 1];
+    else if (op === Op.EXIT) succ[i] = [];
+    else if (op === Op.JA || op === Op.JA32) succ[i] = [jumpTarget(p, i)];
+    else if (opCode(op) === JmpOp.CALL) succ[i] = [i + 1];
+    else succ[i] = [i + 1, jumpTarget(p, i)];
+    for (const t of succ[i]) if (t >= n) succ[i] = succ[i].filter((x) => x < n);
+  }
+  const orders = new Map<number, number[]>();
+  const postorder = (start: number): number[] => {
+    let order = orders.get(start);
+    if (order) return order;
+    order = [];
+    const seen = new Uint8Array(n);
+    const stack: [number, number][] = [[start, 0]];
+    seen[start] = 1;
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const next = succ[top[0]];
+      if (top[1] < next.length) {
+        const t = next[top[1]++];
+        if (!seen[t]) {
+          seen[t] = 1;
+          stack.push([t, 0]);
+        }
+      } else {
+        order.push(top[0]);
+        stack.pop();
+      }
+    }
+    orders.set(start, order);
+    return order;
+  };
+  const subStart = (i: number): number => subs[subIndexOf[i]];
+  const subLen = (start: number): number => {
+    const k = subIndexOf[start];
+    return (k + 1 < subs.length ? subs[k + 1] : n) - start;
+  };
+  const callsCallback = (i: number): boolean => p.op[i] === Op.CALL && p.src[i] === CallSrc.HELPER && SYNC_CALLBACK_HELPERS.has(p.imm[i]);
+  return new StackLiveness(subStart, subLen, (i) => succ[i], postorder, callsCallback);
+}
+

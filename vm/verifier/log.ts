@@ -75,7 +75,8 @@ export function regStr(r: Reg, maps?: (i: number) => { keySize: number; valueSiz
   if (r.id) parts.push(r.addConst ? `id=${r.id}${r.delta >= 0 ? '+' : ''}${r.delta}` : `id=${r.id}`);
   if (r.ref) parts.push(`ref_obj_id=${r.ref}`);
   if (r.t !== RT.SCALAR && r.off) parts.push(`off=${r.off}`);
-  if (r.t === RT.PKT || r.t === RT.PKT_META) parts.push(`r=${r.range}`);
+  // the markers for at / beyond pkt_end (-1, -2) print as the kernel prints them, unsigned
+  if (r.t === RT.PKT || r.t === RT.PKT_META) parts.push(r.range < 0 ? `r=0x${BigInt.asUintN(64, BigInt(r.range)).toString(16)}` : `r=${r.range}`);
   if (r.t === RT.MAP_PTR || r.t === RT.MAP_VALUE || r.t === RT.MAP_KEY) {
     const m = maps?.(r.map);
     if (m) parts.push(`map=${m.name ?? ''},ks=${m.keySize},vs=${m.valueSize}`);

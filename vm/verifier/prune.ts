@@ -122,7 +122,6 @@ export function regsafeStates(
   live: Uint16Array,
   insn: number,
   exact: boolean,
-  read: Uint8Array | undefined,
   allPrecise: boolean,
 ): boolean {
   if (old.frames.length !== cur.frames.length) return false;
@@ -146,10 +145,10 @@ export function regsafeStates(
     }
     // stack (stacksafe)
     for (let s = 0; s < 64; s++) {
-      // a slot no path from the old state read is dead (stacksafe skips slots without REG_LIVE_READ)
-      if (!exact && read && !read[k * 64 + s]) continue;
-      if (fo.pktDyn[s] !== fc.pktDyn[s]) return false;
       const base = s * 8;
+      // a slot the old state never wrote, or that was dead when it was cleaned, covers anything
+      if (!exact && fo.spilled[s] === undefined && isInvalid(fo.types, base)) continue;
+      if (fo.pktDyn[s] !== fc.pktDyn[s]) return false;
       const os = fo.spilled[s];
       const cs = fc.spilled[s];
       const oSpill = fo.types[base] === Slot.SPILL && os;
@@ -211,5 +210,10 @@ export function regsafeStates(
       if (exact && (!!os !== !!cs || (os && cs && !regsafe(os, cs, ids, true)))) return false;
     }
   }
+  return true;
+}
+
+function isInvalid(types: Uint8Array, base: number): boolean {
+  for (let b = base; b < base + 8; b++) if (types[b] !== Slot.INVALID) return false;
   return true;
 }

@@ -20,6 +20,7 @@ import {
   tOr,
   tRange,
   tRshift,
+  tStep,
   tSub,
   tSubreg,
   tXor,
@@ -49,6 +50,15 @@ function updateBounds(r: Reg): void {
   r.smax = minB(r.smax, s64(t.v | (t.m & S64_MAX)));
   r.umin = maxB(r.umin, t.v);
   r.umax = minB(r.umax, t.v | t.m);
+  if (t.m === 0n) return;
+  // the unsigned range and the tnum may share a single value: then it is that constant
+  // (__update_reg64_bounds with tnum_step)
+  const next = tStep(t, r.umin);
+  const uminIn = (r.umin & ~t.m & U64_MAX) === t.v;
+  const tmax = t.v | t.m;
+  if (uminIn && next > r.umax) markKnown(r, r.umin);
+  else if (!uminIn && next === tmax) markKnown(r, tmax);
+  else if (!uminIn && next <= r.umax && tStep(t, next) > r.umax) markKnown(r, next);
 }
 
 /** __reg32_deduce_bounds: 32-bit bounds from the 64-bit ones and from each other. */

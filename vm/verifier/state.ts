@@ -91,11 +91,6 @@ export class State {
   /** may_goto nesting on this path (kernel: may_goto_depth). */
   mayGoto: number;
   /**
-   * Stack slots (frame * 64 + slot) fully written since the last checkpoint of this path: reads
-   * of them need not mark the checkpoints above (the kernel's REG_LIVE_WRITTEN screen).
-   */
-  written: Uint8Array;
-  /**
    * This state's part of the walk's instruction history (precision.ts InsnHistory): the entries
    * recorded since its last checkpoint (push_insn_history: jump points, spills and fills,
    * branches on stack pointers or linked scalars); past 40 a checkpoint is forced
@@ -113,7 +108,6 @@ export class State {
     this.lockId = 0;
     this.lockMap = -1;
     this.mayGoto = 0;
-    this.written = new Uint8Array(8 * SLOTS);
     this.histStart = 0;
     this.histEnd = 0;
     this.first = 0;
@@ -131,7 +125,6 @@ export class State {
     s.lockId = this.lockId;
     s.lockMap = this.lockMap;
     s.mayGoto = this.mayGoto;
-    s.written = this.written.slice();
     s.histStart = this.histStart;
     s.histEnd = this.histEnd;
     s.first = this.first;

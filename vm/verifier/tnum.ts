@@ -119,6 +119,30 @@ export function tCast(a: Tnum, size: number): Tnum {
 }
 const CAST_MASKS: readonly bigint[] = [0n, 0xffn, 0xffffn, 0xffffffn, 0xffffffffn, 0xffffffffffn, 0xffffffffffffn, 0xffffffffffffffn];
 
+/**
+ * The smallest value of `t` above `z` (tnum_step): `t.v` when z is below every value, the
+ * largest value when z is at or above it. Otherwise, from y = z + 1: y itself if it is a value
+ * of t; else look at the highest known bit where y differs from t. If t has a 1 there, keep y's
+ * unknown bits above it and take t's known bits from there down. If t has a 0 there, the unknown
+ * bits above it must count up by one (as a number made of those bits only), with every unknown
+ * bit below cleared.
+ */
+export function tStep(t: Tnum, z: bigint): bigint {
+  const tmax = t.v | t.m;
+  if (z >= tmax) return tmax;
+  if (z < t.v) return t.v;
+  const y = z + 1n;
+  const known = ~t.m & U64;
+  const diff = (y ^ t.v) & known;
+  if (diff === 0n) return y;
+  const h = BigInt(bitLength(diff) - 1);
+  const below = (1n << (h + 1n)) - 1n;
+  if ((t.v >> h) & 1n) return (y & ~below & U64) | (t.v & below);
+  const above = t.m & ~below & U64;
+  const next = (((y & above) | (~above & U64)) + 1n) & above;
+  return t.v | next;
+}
+
 /** Is every value of `b` a value of `a` (tnum_in)? */
 export function tIn(a: Tnum, b: Tnum): boolean {
   if (b.m & ~a.m) return false;

@@ -1,0 +1,296 @@
+/**
+ * @fileoverview Stack-slot liveness per call chain (Linux 6.18's kernel/bpf/liveness.c; see
+ * docs/verifier.md "Stack liveness").
+ *
+ * While paths are walked, every instruction records, per call chain (the call sites leading to
+ * its subprogram) and per frame, the stack slots it may read (the union over its visits) and
+ * the slots it always writes whole (the intersection over its visits). When a path ends, the
+ * slots live before each instruction are solved over the subprogram's control-flow graph:
+ *   live_before(i) = (union of live_before(successors) minus must_write(i)) plus may_read(i)
+ * and what a subprogram reads or always writes in its callers' frames is handed to the call
+ * instruction of the caller's chain. A saved state whose paths are all done is "cleaned" once,
+ * the first time it is compared: its dead slots become invalid, so any value covers them.
+ *
+ * Masks are 64-bit (one bit per 8-byte slot, bit k = slot k, 512 + off >> 3) held as two int32
+ * halves.
+ */
+
+/** Per instruction of an instance, per frame: 4 masks × 2 halves. */
+const MAY_READ = 0;
+const MUST_WRITE = 2;
+const WRITE_ACC = 4;
+const LIVE = 6;
+const STRIDE = 8;
+
+/** The marks of one subprogram reached by one call chain (struct func_instance). */
+class Instance {
+  /** Per frame 0..curframe, lazily: STRIDE ints per instruction of the subprogram. */
+  readonly frames: (Int32Array | undefined)[];
+  /** Whether must_write of an instruction was set by a visit yet. */
+  readonly writeSet: Uint8Array;
+  updated = false;
+  writeDropped = false;
+
+  constructor(
+    readonly key: string,
+    /** Call instruction of each outer frame, then the subprogram start. */
+    readonly callsites: readonly number[],
+    readonly start: number,
+    readonly len: number,
+  ) {
+    this.frames = new Array(callsites.length).fill(undefined);
+    this.writeSet = new Uint8Array(len);
+  }
+
+  get curframe(): number {
+    return this.callsites.length - 1;
+  }
+
+  masks(frame: number): Int32Array {
+    let m = this.frames[frame];
+    if (m === undefined) {
+      m = new Int32Array(this.len * STRIDE);
+      this.frames[frame] = m;
+    }
+    return m;
+  }
+}
+
+/** The frames of a state as the analysis needs them: each frame's subprogram start and call site. */
+export interface ChainFrame {
+  readonly subprog: number;
+  readonly callsite: number;
+}
+
+export class StackLiveness {
+  private readonly instances = new Map<string, Instance>();
+  private cur: Instance | undefined;
+  /** Slots written whole by the current instruction, per frame (write_masks_acc). */
+  private readonly wLo = new Int32Array(8);
+  private readonly wHi = new Int32Array(8);
+  private writeInsn = -1;
+
+  /**
+   * `subStart(i)` / `subEnd(i)`: the subprogram holding instruction i; `succ(i)` its successors
+   * in the control-flow graph (a call falls through; an exit has none); `postorder(start)` the
+   * subprogram's instructions in depth-first postorder; `callsCallback(i)` whether instruction i
+   * calls a callback synchronously.
+   */
+  constructor(
+    private readonly subStart: (i: number) => number,
+    private readonly subLen: (start: number) => number,
+    private readonly succ: (i: number) => readonly number[],
+    private readonly postorder: (start: number) => readonly number[],
+    private readonly callsCallback: (i: number) => boolean,
+  ) {}
+
+  private instance(frames: readonly ChainFrame[], depth: number): Instance {
+    const callsites: number[] = [];
+    for (let f = 0; f < depth; f++) callsites.push(frames[f + 1].callsite);
+    const start = this.subStart(frames[depth].subprog);
+    callsites.push(start);
+    const key = callsites.join(',');
+    let inst = this.instances.get(key);
+    if (inst === undefined) {
+      inst = new Instance(key, callsites, start, this.subLen(start));
+      this.instances.set(key, inst);
+    }
+    return inst;
+  }
+
+  /** The current state's call chain changed (a call, a return, another path): look it up again. */
+  resetChain(): void {
+    this.cur = undefined;
+  }
+
+  private current(frames: readonly ChainFrame[]): Instance {
+    if (this.cur === undefined) this.cur = this.instance(frames, frames.length - 1);
+    return this.cur;
+  }
+
+  /** Instruction `insn` of the current path may read slots [k0, k1] of frame `frame` (bpf_mark_stack_read). */
+  markRead(frames: readonly ChainFrame[], frame: number, insn: number, k0: number, k1: number): void {
+    this.read(this.current(frames), frame, insn, rangeLo(k0, k1), rangeHi(k0, k1));
+  }
+
+  private read(inst: Instance, frame: number, insn: number, lo: number, hi: number): void {
+    if ((lo | hi) === 0) return;
+    const m = inst.masks(frame);
+    const at = (insn - inst.start) * STRIDE;
+    const nlo = m[at + MAY_READ] | lo;
+    const nhi = m[at + MAY_READ + 1] | hi;
+    if ((nlo !== m[at + MAY_READ] || nhi !== m[at + MAY_READ + 1]) && ((nlo | m[at + LIVE]) !== m[at + LIVE] || (nhi | m[at + LIVE + 1]) !== m[at + LIVE + 1])) inst.updated = true;
+    m[at + MAY_READ] = nlo;
+    m[at + MAY_READ + 1] = nhi;
+  }
+
+  /** Start recording the whole-slot writes of instruction `insn` (bpf_reset_stack_write_marks). */
+  beginInsn(frames: readonly ChainFrame[], insn: number): void {
+    this.current(frames);
+    this.writeInsn = insn;
+    this.wLo.fill(0);
+    this.wHi.fill(0);
+  }
+
+  /** The current instruction writes slot `k` of frame `frame` whole (bpf_mark_stack_write). */
+  markWrite(frame: number, k: number): void {
+    if (k < 32) this.wLo[frame] |= 1 << k;
+    else this.wHi[frame] |= 1 << (k - 32);
+  }
+
+  /**
+   * The instruction ran to its end: merge its writes (bpf_commit_stack_write_marks). After a
+   * call or a return the chain was reset and nothing is merged, as in the kernel.
+   */
+  commitInsn(): void {
+    if (this.writeInsn < 0 || this.cur === undefined) return;
+    this.commit(this.cur, this.writeInsn);
+  }
+
+  private commit(inst: Instance, insn: number): void {
+    const idx = insn - inst.start;
+    for (let f = 0; f <= inst.curframe; f++) {
+      let lo = this.wLo[f];
+      let hi = this.wHi[f];
+      if ((lo | hi) === 0 && !inst.writeSet[idx]) continue;
+      const m = inst.masks(f);
+      const at = idx * STRIDE;
+      const olo = m[at + MUST_WRITE];
+      const ohi = m[at + MUST_WRITE + 1];
+      if (inst.writeSet[idx]) {
+        lo &= olo;
+        hi &= ohi;
+      }
+      if (olo !== lo || ohi !== hi) {
+        m[at + MUST_WRITE] = lo;
+        m[at + MUST_WRITE + 1] = hi;
+        inst.updated = true;
+      }
+      if ((olo & ~lo) | (ohi & ~hi)) inst.writeDropped = true;
+    }
+    inst.writeSet[idx] = 1;
+    this.writeInsn = -1;
+  }
+
+  /**
+   * A path left a subprogram or ended: solve the instances of its call chain, innermost first,
+   * handing each callee's effect on its callers' frames to the call instruction
+   * (bpf_update_live_stack).
+   */
+  update(frames: readonly ChainFrame[]): void {
+    this.cur = undefined;
+    for (let d = frames.length - 1; d >= 0; d--) {
+      const inst = this.instance(frames, d);
+      if (!inst.updated) continue;
+      this.solve(inst);
+      inst.updated = false;
+      inst.writeDropped = false;
+    }
+  }
+
+  private solve(inst: Instance): void {
+    if (inst.writeDropped) {
+      for (const m of inst.frames) if (m) for (let at = 0; at < m.length; at += STRIDE) m[at + WRITE_ACC] = m[at + WRITE_ACC + 1] = 0;
+    }
+    const order = this.postorder(inst.start);
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (let f = 0; f <= inst.curframe; f++) {
+        const m = inst.frames[f];
+        if (m === undefined) continue;
+        for (const i of order) if (this.solveInsn(inst, m, i)) changed = true;
+      }
+    }
+    if (inst.curframe > 0) this.toCaller(inst);
+  }
+
+  private solveInsn(inst: Instance, m: Int32Array, i: number): boolean {
+    const succ = this.succ(i);
+    if (succ.length === 0) return false;
+    const at = (i - inst.start) * STRIDE;
+    let afterLo = 0;
+    let afterHi = 0;
+    let accLo = -1;
+    let accHi = -1;
+    for (const s of succ) {
+      const b = (s - inst.start) * STRIDE;
+      afterLo |= m[b + LIVE];
+      afterHi |= m[b + LIVE + 1];
+      accLo &= m[b + WRITE_ACC];
+      accHi &= m[b + WRITE_ACC + 1];
+    }
+    accLo |= m[at + MUST_WRITE];
+    accHi |= m[at + MUST_WRITE + 1];
+    const liveLo = (afterLo & ~m[at + MUST_WRITE]) | m[at + MAY_READ];
+    const liveHi = (afterHi & ~m[at + MUST_WRITE + 1]) | m[at + MAY_READ + 1];
+    const changed = liveLo !== m[at + LIVE] || liveHi !== m[at + LIVE + 1] || accLo !== m[at + WRITE_ACC] || accHi !== m[at + WRITE_ACC + 1];
+    m[at + LIVE] = liveLo;
+    m[at + LIVE + 1] = liveHi;
+    m[at + WRITE_ACC] = accLo;
+    m[at + WRITE_ACC + 1] = accHi;
+    return changed;
+  }
+
+  /** What the subprogram reads and always writes in outer frames happens at its call (propagate_to_outer_instance). */
+  private toCaller(inst: Instance): void {
+    const outerSites = inst.callsites.slice(0, inst.curframe);
+    const callsite = outerSites[inst.curframe - 1];
+    const outerStart = this.subStart(callsite);
+    outerSites[inst.curframe - 1] = outerStart;
+    const key = outerSites.join(',');
+    let outer = this.instances.get(key);
+    if (outer === undefined) {
+      outer = new Instance(key, outerSites, outerStart, this.subLen(outerStart));
+      this.instances.set(key, outer);
+    }
+    this.writeInsn = callsite;
+    this.wLo.fill(0);
+    this.wHi.fill(0);
+    const at = 0;
+    for (let f = 0; f < inst.curframe; f++) {
+      const m = inst.frames[f];
+      if (m === undefined) continue;
+      this.wLo[f] = m[at + WRITE_ACC];
+      this.wHi[f] = m[at + WRITE_ACC + 1];
+      this.read(outer, f, callsite, m[at + LIVE], m[at + LIVE + 1]);
+    }
+    this.commit(outer, callsite);
+  }
+
+  /**
+   * Whether slot `k` of frame `frame` may still be read by a state at `insn` whose frames are
+   * `frames` (bpf_stack_slot_alive): live before the state's instruction in its innermost
+   * chain, or, for an outer frame, live after the call site of the chain above it (before it, if
+   * the call site calls a callback, which may run again).
+   */
+  alive(frames: readonly ChainFrame[], insn: number, frame: number, k: number): boolean {
+    const depth = frames.length - 1;
+    if (this.liveBefore(this.instance(frames, depth), insn, frame, k)) return true;
+    for (let d = frame; d < depth; d++) {
+      const callsite = frames[d + 1].callsite;
+      const at = this.callsCallback(callsite) ? callsite : callsite + 1;
+      if (this.liveBefore(this.instance(frames, d), at, frame, k)) return true;
+    }
+    return false;
+  }
+
+  private liveBefore(inst: Instance, insn: number, frame: number, k: number): boolean {
+    const m = inst.frames[frame];
+    if (m === undefined) return false;
+    const at = (insn - inst.start) * STRIDE + LIVE;
+    return ((k < 32 ? m[at] >>> k : m[at + 1] >>> (k - 32)) & 1) === 1;
+  }
+}
+
+function rangeLo(k0: number, k1: number): number {
+  let m = 0;
+  for (let k = Math.max(k0, 0); k <= Math.min(k1, 31); k++) m |= 1 << k;
+  return m;
+}
+
+function rangeHi(k0: number, k1: number): number {
+  let m = 0;
+  for (let k = Math.max(k0, 32); k <= Math.min(k1, 63); k++) m |= 1 << (k - 32);
+  return m;
+}
