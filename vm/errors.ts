@@ -126,8 +126,11 @@ export class VerifierError extends BpfError {
   readonly log: string[];
   /** `file:line` of the offending instruction when line info is known. */
   readonly source?: string;
+  /** The kernel's words alone, without the instruction and source. */
+  readonly reason: string;
   constructor(message: string, insnIndex: number, opcode: number, log: string[], source?: string) {
     super(ErrorCode.Verifier, `verifier: insn #${insnIndex}: ${message}${source ? ` (${source})` : ''}`);
+    this.reason = message;
     this.insnIndex = insnIndex;
     this.opcode = opcode;
     this.log = log;

@@ -19,10 +19,7 @@ const ROOT = new URL('../../', import.meta.url);
 
 // Known differences, each in README "Differences from Linux": listed with tcxlab's count so that
 // an improvement fails the test too (then drop it from the list).
-const DEVIATIONS: Record<string, number> = {
-  // global functions are verified inline at each call (Linux: once, on their own)
-  'progs/calls.bpf.o calls_main': 108,
-};
+const DEVIATIONS: Record<string, number> = {};
 
 const specs = new Map<string, CollectionSpec>();
 function processed(r: Recorded): number {

@@ -213,7 +213,9 @@ export function callDepth(p: DecodedProgram, subs: number[], stack: number[], fa
     if (frame > 0 && tailCallSubs?.has(subs[sub]) && depth - roundStack(stack[sub]) >= 256)
       fail(callSite, `tail_calls are not allowed when call stack of previous frames is ${depth - roundStack(stack[sub])} bytes. Too large`);
     for (const i of callees[sub]) {
-      if (frame + 1 >= MAX_CALL_DEPTH) fail(i, `the call stack of ${frame + 2} frames is too deep`);
+      // the callee's frame index (check_max_stack_depth_subprog; the walk itself refuses a
+      // deeper static call first, with its own message)
+      if (frame + 1 >= MAX_CALL_DEPTH) fail(i, `the call stack of ${frame + 1} frames is too deep !`);
       const c = calleeOf(i);
       if (!tailCallSubs?.size && frame + 1 + frames[c] <= MAX_CALL_DEPTH && depth + bytes[c] <= STACK_SIZE) continue;
       walk(c, frame + 1, depth, i);

@@ -22,7 +22,7 @@ import { RT, Reg, clearScalarId, constScalar, sameBounds, isPkt, markKnown, mark
 import { JNSET, coerce, coerceSx, flipCond, negateCond, refine, scalarAlu, scalarBranch, scalarEnd, scalarNeg, sync, zext32 } from './scalar.js';
 import { Frame, Slot, State, type CallbackInfo } from './state.js';
 import { tAdd, tSub, tStr, tconst, tIsConst } from './tnum.js';
-import type { MapDesc, ProgramTypeDesc, VerifierOptions, VerifierResult } from './types.js';
+import type { GlobalFunc, MapDesc, ProgramTypeDesc, VerifierOptions, VerifierResult } from './types.js';
 
 /** Size given to kfunc results whose bounds the runtime enforces (see kfuncResult). */
 const UNBOUNDED_MEM = 1 << 29;
@@ -110,6 +110,12 @@ export class Checker {
   prec!: Precision;
   /** Stack-slot liveness per call chain (liveness.ts). */
   sl!: StackLiveness;
+  /** Global functions by first instruction, those called, those verified on their own. */
+  globals: ReadonlyMap<number, GlobalFunc> = new Map();
+  readonly calledGlobals = new Set<number>();
+  readonly verifiedGlobals = new Set<number>();
+  /** Per subprogram: it (or one it calls) may change packet data. */
+  pktChanging: Uint8Array = new Uint8Array(0);
   /** The instruction being checked, and the one checked before it on this path. */
   atInsn = 0;
   prevInsn = -1;
@@ -173,11 +179,25 @@ export class Checker {
     }
     this.stackDepth = this.subs.map(() => 0);
     this.live = liveness(p);
-    this.prec = new Precision(p, this.hist, this.logLevel > 1 ? (l) => this.log.push(l) : undefined, (i) => this.insnText(i));
+    this.prec = new Precision(p, this.hist, this.logLevel > 1 ? (l) => this.log.push(l) : undefined, (i) => this.insnText(i), (s) => this.globals.has(s));
+    this.pktChanging = changesPacketData(p, this.subs, this.subIndexOf);
+    if (this.opts.globalFuncs) this.globals = this.opts.globalFuncs;
     this.sl = stackLiveness(p, this.subs, this.subIndexOf);
     const main = new Frame(0, -1, 0);
     main.regs[1] = pointer(RT.CTX);
     this.walkAll(new State([main]), 0);
+    // then each global function the walk called, on its own, until no new one is called
+    // (do_check_subprogs)
+    for (let again = true; again; ) {
+      again = false;
+      for (const start of this.subs) {
+        if (!this.calledGlobals.has(start) || this.verifiedGlobals.has(start)) continue;
+        this.verifiedGlobals.add(start);
+        again = true;
+        this.walkAll(this.globalEntry(start), start);
+        if (this.logLevel > 0) this.log.push(`Func#${this.subIndexOf[start]} ('${this.globals.get(start)!.name}') is safe for any args that match its prototype`);
+      }
+    }
     const frames = callDepth(p, this.subs, this.stackDepth, this.fail, this.tailCallSubs);
     if (this.logLevel > 0) this.log.push(`processed ${this.processed} insns (limit ${this.limit()}) max_states_per_insn 0 total_states ${this.totalStates} peak_states ${this.totalStates} mark_read 0`);
     return {
@@ -1504,6 +1524,8 @@ export class Checker {
     const src = p.src[i];
     const imm = p.imm[i];
     if (src === CallSrc.BPF_PSEUDO_CALL) {
+      const g = this.globals.get(i + imm + 1);
+      if (g) return this.globalCall(i, i + imm + 1, g);
       if (this.st.lockId) this.fail(i, 'function calls are not allowed while holding a lock');
       this.bpfCall(i, i + imm + 1);
       return;
@@ -1648,6 +1670,85 @@ export class Checker {
     }
   }
 
+  /**
+   * A call of a global function (check_func_call): its arguments are checked against its BTF
+   * prototype, it is queued to be verified on its own, and the caller goes on with r0 an unknown
+   * scalar and r1-r5 unreadable.
+   */
+  globalCall(i: number, target: number, g: GlobalFunc): void {
+    const k = this.subIndexOf[target];
+    if (this.st.lockId) this.fail(i, 'global function calls are not allowed while holding a lock,\nuse static function instead');
+    const refused = `Caller passes invalid args into func#${k} ('${g.name}')`;
+    // a prototype the kernel cannot use is a note before the refusal; an argument that does not
+    // match is the error itself, the refusal its context (the kernel's log lines)
+    if (g.error) this.fail(i, `${refused}\n${g.error}`);
+    const bad = this.globalArgsError(i, g);
+    if (bad !== undefined) this.fail(i, `${bad}\n${refused}`);
+    if (this.logLevel > 0) this.log.push(`Func#${k} ('${g.name}') is global and assumed valid.`);
+    this.calledGlobals.add(target);
+    if (this.pktChanging[k]) this.clearPacketPointers();
+    const regs = this.regs;
+    for (let r = 1; r <= 5; r++) regs[r] = new Reg();
+    regs[0] = unknownScalar();
+    this.insn = i + 1;
+  }
+
+  /** Why the argument registers do not match the prototype (btf_check_func_arg_match), or undefined. */
+  globalArgsError(i: number, g: GlobalFunc): string | undefined {
+    for (let a = 0; a < g.args.length; a++) {
+      const regno = a + 1;
+      const reg = this.readReg(i, regno);
+      const arg = g.args[a];
+      if (arg.kind === 'scalar') {
+        if (reg.t !== RT.SCALAR) return `R${regno} is not a scalar`;
+        continue;
+      }
+      if (arg.kind === 'ctx') {
+        if (reg.t !== RT.CTX) return `arg#${a} expects pointer to ctx`;
+        if (reg.off !== 0 || !tIsConst(reg.v) || reg.v.v !== 0n) return `dereference of modified ctx ptr R${regno} off=${reg.off} disallowed`;
+        continue;
+      }
+      // memory of the prototype's size, readable and writable; NULL passes (check_mem_reg)
+      if (reg.t === RT.SCALAR && tIsConst(reg.v) && reg.v.v === 0n) continue;
+      const saved = reg;
+      const r = reg.clone();
+      r.nullable = false;
+      this.regs[regno] = r;
+      try {
+        this.helperMem(i, regno, BigInt(arg.size), false, true, false);
+        if (r.t !== RT.STACK) this.helperMem(i, regno, BigInt(arg.size), true, true, false);
+      } catch (e) {
+        if (e instanceof VerifierError) return e.reason;
+        throw e;
+      } finally {
+        this.regs[regno] = saved;
+      }
+      if (!arg.nullable && saved.nullable) return `arg#${a} is expected to be non-NULL`;
+    }
+    return undefined;
+  }
+
+  /** The state a global function is verified from: its arguments as its prototype types them. */
+  globalEntry(start: number): State {
+    const g = this.globals.get(start)!;
+    if (g.error) this.fail(start, g.error);
+    const f = new Frame(0, -1, start);
+    g.args.forEach((arg, a) => {
+      if (arg.kind === 'scalar') f.regs[a + 1] = unknownScalar();
+      else if (arg.kind === 'ctx') f.regs[a + 1] = pointer(RT.CTX);
+      else {
+        const m = pointer(RT.MEM);
+        m.size = arg.size;
+        m.nullable = arg.nullable;
+        m.id = ++this.idGen;
+        f.regs[a + 1] = m;
+      }
+    });
+    const st = new State([f]);
+    st.first = start;
+    return st;
+  }
+
   bpfCall(i: number, target: number, cb?: CallbackInfo, args?: Reg[]): void {
     if (this.st.frames.length >= MAX_CALL_DEPTH) this.fail(i, `the call stack of ${this.st.frames.length + 1} frames is too deep`);
     const caller = this.st.cur;
@@ -1690,6 +1791,8 @@ export class Checker {
       this.insn = f.callsite + 1;
       return;
     }
+    // a global function returns a scalar to its callers (check_return_code for a subprogram)
+    if (f.subprog !== 0 && !f.callback && f.regs[0].t !== RT.SCALAR) this.fail(i, `At subprogram exit the register R0 is not a scalar value (${typeName(f.regs[0])})`);
     const cb = f.callback;
     if (cb) {
       const r0 = f.regs[0];
@@ -2474,5 +2577,30 @@ function stackLiveness(p: DecodedProgram, subs: readonly number[], subIndexOf: I
   };
   const callsCallback = (i: number): boolean => p.op[i] === Op.CALL && p.src[i] === CallSrc.HELPER && SYNC_CALLBACK_HELPERS.has(p.imm[i]);
   return new StackLiveness(subStart, subLen, (i) => succ[i], postorder, callsCallback);
+}
+
+/**
+ * Per subprogram, whether it may change packet data: it calls such a helper, or a subprogram
+ * that does (mark_subprog_changes_pkt_data, merged into callers as calls are found).
+ */
+function changesPacketData(p: DecodedProgram, subs: readonly number[], subIndexOf: Int32Array): Uint8Array {
+  const out = new Uint8Array(subs.length);
+  const calls: [number, number][] = [];
+  for (let i = 0; i < p.length; i++) {
+    if (p.op[i] !== Op.CALL) continue;
+    const k = subIndexOf[i];
+    if (p.src[i] === CallSrc.HELPER && HELPER_PROTOS.get(p.imm[i])?.changesPktData) out[k] = 1;
+    else if (p.src[i] === CallSrc.BPF_PSEUDO_CALL && i + p.imm[i] + 1 < p.length) calls.push([k, subIndexOf[i + p.imm[i] + 1]]);
+  }
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [from, to] of calls) {
+      if (out[to] && !out[from]) {
+        out[from] = 1;
+        changed = true;
+      }
+    }
+  }
+  return out;
 }
 

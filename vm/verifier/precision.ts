@@ -122,6 +122,8 @@ export class Precision {
     readonly hist: InsnHistory,
     readonly log?: (line: string) => void,
     readonly insnText: (i: number) => string = String,
+    /** Whether the subprogram starting at an instruction is a global function (verified apart). */
+    readonly isGlobal: (start: number) => boolean = () => false,
   ) {}
 
   /** The kernel's `regs=r1,r2 stack=-8,-16` of frame `f`. */
@@ -235,6 +237,12 @@ export class Precision {
       bt.clearSlot(fr, k);
       if (cls === Class.STX) bt.setReg(s);
     } else if (cls === Class.JMP || cls === Class.JMP32) {
+      if (op === Op.CALL && s === CallSrc.BPF_PSEUDO_CALL && this.isGlobal(i + p.imm[i] + 1)) {
+        // a global function is not walked: it sets r0, and r1-r5 are dead after it
+        if (bt.regs[bt.frame] & ARGS) return false;
+        bt.clearReg(0);
+        return true;
+      }
       if (op === Op.CALL && s === CallSrc.BPF_PSEUDO_CALL) {
         // entering the subprogram backwards means leaving it: r1-r5 go to the caller
         if (bt.regs[bt.frame] & ~ARGS || !bt.stackEmpty()) return false;

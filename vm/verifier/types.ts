@@ -74,7 +74,30 @@ export interface VerifierOptions {
   hasFuncInfo?: boolean;
   /** Build a kernel-style log: 1 = instructions and branch states, 2 = state after every insn. */
   logLevel?: 0 | 1 | 2;
+  /**
+   * Global functions (BTF `linkage global`) by their first instruction: verified once on their
+   * own from their BTF prototype, and calls to them checked against it (btf_prepare_func_args).
+   */
+  globalFuncs?: ReadonlyMap<number, GlobalFunc>;
 }
+
+/** What a global function's BTF prototype gives the verifier (btf_prepare_func_args). */
+export interface GlobalFunc {
+  readonly name: string;
+  /** r1.. in order. */
+  readonly args: readonly GlobalArg[];
+  /** Why the prototype is not usable (the kernel's message), refused at the first call. */
+  readonly error?: string;
+}
+
+/**
+ * One argument: a scalar (int or enum), the program's context, or memory of `size` bytes that
+ * may be NULL unless tagged `arg:nonnull`.
+ */
+export type GlobalArg =
+  | { readonly kind: 'scalar' }
+  | { readonly kind: 'ctx' }
+  | { readonly kind: 'mem'; readonly size: number; readonly nullable: boolean };
 
 /** What `verify` found out about an accepted program. */
 export interface VerifierResult {
