@@ -77,6 +77,27 @@ function prototype(btf: Btf, fnId: number, name: string, protoId: number): Globa
 
 const isScalar = (t: BtfType): boolean => t.kind === 'INT' || t.kind === 'ENUM' || t.kind === 'ENUM64';
 
+/**
+ * First instructions of the subprograms (not the main program) whose BTF return type is not an
+ * int of at most 8 bytes or an enum: they may not use LD_ABS or tail calls (check_btf_func).
+ */
+export function nonScalarReturnsOf(spec: CollectionSpec, prog: ProgramSpec): Set<number> {
+  const out = new Set<number>();
+  const btf = spec.btf;
+  if (!btf || !prog.funcInfo) return out;
+  for (const fi of prog.funcInfo) {
+    if (fi.insn === 0) continue;
+    const fn = btf.typeById(fi.typeId);
+    if (fn.kind !== 'FUNC') continue;
+    const proto = btf.typeById(fn.type);
+    if (proto.kind !== 'FUNC_PROTO') continue;
+    const ret = btf.resolve(proto.type);
+    const small = (ret.kind === 'INT' && ret.size <= 8) || ret.kind === 'ENUM' || ret.kind === 'ENUM64';
+    if (!small) out.add(fi.insn);
+  }
+  return out;
+}
+
 /** `arg:<tag>` decl tags on parameter `i` of FUNC `fnId` (btf_find_next_decl_tag). */
 function argTags(btf: Btf, fnId: number, i: number): string[] {
   const out: string[] = [];

@@ -7,7 +7,7 @@
 import type { Btf } from '../loader/btf/parse.js';
 import type { CollectionSpec, MapSpec, ProgramSpec } from '../loader/spec.js';
 import type { MapDesc, ProgramTypeDesc, VerifierOptions } from '../vm/verifier/index.js';
-import { globalFuncsOf } from './global-funcs.js';
+import { globalFuncsOf, nonScalarReturnsOf } from './global-funcs.js';
 import { SCHED_CLS_TYPE, SOCKET_FILTER_TYPE, lwtType } from './skb/verifier-type.js';
 import { BPF_F_RDONLY_PROG, BPF_PROG_TYPE } from './uapi.js';
 
@@ -91,6 +91,7 @@ export function verifierOptionsFor(spec: CollectionSpec, prog: ProgramSpec, extr
     // kfunc calls were resolved (or refused) by the loader already
     kfuncAllowed: () => true,
     globalFuncs: globalFuncsOf(spec, prog),
+    nonScalarReturns: nonScalarReturnsOf(spec, prog),
     ...extra,
   };
 }

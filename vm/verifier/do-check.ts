@@ -178,6 +178,18 @@ export class Checker {
       this.subIndexOf[k] = s;
     }
     this.stackDepth = this.subs.map(() => 0);
+    // a subprogram that does not return a scalar may not use LD_ABS or tail calls (check_btf_func)
+    for (let k = 1; k < this.subs.length; k++) {
+      if (!this.opts.nonScalarReturns?.has(this.subs[k])) continue;
+      const end = k + 1 < this.subs.length ? this.subs[k + 1] : p.length;
+      for (let i = this.subs[k]; i < end; i++) {
+        const mode = opMode(p.op[i]);
+        if (opClass(p.op[i]) === Class.LD && (mode === Mode.ABS || mode === Mode.IND)) this.fail(i, "LD_ABS is only allowed in functions that return 'int'.");
+      }
+      for (let i = this.subs[k]; i < end; i++) {
+        if (p.op[i] === Op.CALL && p.src[i] === CallSrc.HELPER && p.imm[i] === HELPER_IDS.bpf_tail_call) this.fail(i, "tail_call is only allowed in functions that return 'int'.");
+      }
+    }
     this.live = liveness(p);
     this.prec = new Precision(p, this.hist, this.logLevel > 1 ? (l) => this.log.push(l) : undefined, (i) => this.insnText(i), (s) => this.globals.has(s));
     this.pktChanging = changesPacketData(p, this.subs, this.subIndexOf);
@@ -1535,6 +1547,12 @@ export class Checker {
       // result follows the record's return kind (vm/kfuncs.ts), so programs may use it.
       const rec = KFUNCS_BY_ID.get(imm);
       if (rec) this.kfuncArgs(i, rec);
+      // preemption off and on again, counted per path (active_preempt_locks)
+      if (rec?.name === 'bpf_preempt_disable') this.st.preempt++;
+      if (rec?.name === 'bpf_preempt_enable') {
+        if (this.st.preempt === 0) this.fail(i, 'unmatched attempt to enable preemption (kernel function bpf_preempt_enable)');
+        this.st.preempt--;
+      }
       const ret = this.kfuncResult(i, rec);
       this.pktDynptr(rec, ret);
       for (let r = 1; r <= 5; r++) this.regs[r] = new Reg();
@@ -1802,6 +1820,8 @@ export class Checker {
         this.fail(i, `At async callback the register R0 has smin=${r0.smin} smax=${r0.smax} should have been in [${cb.retMin}, ${cb.retMax}]`);
     }
     if (st.refs.length) this.fail(i, this.unreleased());
+    // the outermost exit (check_resource_leak with check_lock)
+    if (st.preempt) this.fail(i, 'BPF_EXIT instruction in main prog cannot be used inside bpf_preempt_disable-ed region');
     this.endPath();
   }
 
@@ -2087,6 +2107,7 @@ export class Checker {
     }
     if (id === 12 /* tail_call */) {
       if (this.st.refs.length) this.fail(i, `${this.unreleased()}\ntail_call would lead to reference leak`);
+      if (this.st.preempt) this.fail(i, 'tail_call cannot be used inside bpf_preempt_disable-ed region');
       // a constant index within the array is relied on (record_func_key)
       const key = this.regs[3];
       if (mapIdx >= 0 && key.t === RT.SCALAR && tIsConst(key.v) && key.v.v < BigInt(this.maps[mapIdx].maxEntries)) this.markPrecise(3);

@@ -90,6 +90,8 @@ export class State {
   lockMap: number;
   /** may_goto nesting on this path (kernel: may_goto_depth). */
   mayGoto: number;
+  /** bpf_preempt_disable calls not yet matched by bpf_preempt_enable (active_preempt_locks). */
+  preempt: number;
   /**
    * This state's part of the walk's instruction history (precision.ts InsnHistory): the entries
    * recorded since its last checkpoint (push_insn_history: jump points, spills and fills,
@@ -108,6 +110,7 @@ export class State {
     this.lockId = 0;
     this.lockMap = -1;
     this.mayGoto = 0;
+    this.preempt = 0;
     this.histStart = 0;
     this.histEnd = 0;
     this.first = 0;
@@ -125,6 +128,7 @@ export class State {
     s.lockId = this.lockId;
     s.lockMap = this.lockMap;
     s.mayGoto = this.mayGoto;
+    s.preempt = this.preempt;
     s.histStart = this.histStart;
     s.histEnd = this.histEnd;
     s.first = this.first;

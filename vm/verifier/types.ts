@@ -79,6 +79,11 @@ export interface VerifierOptions {
    * own from their BTF prototype, and calls to them checked against it (btf_prepare_func_args).
    */
   globalFuncs?: ReadonlyMap<number, GlobalFunc>;
+  /**
+   * First instructions of subprograms whose BTF return type is not a scalar: they may not use
+   * LD_ABS or tail calls (check_btf_func).
+   */
+  nonScalarReturns?: ReadonlySet<number>;
 }
 
 /** What a global function's BTF prototype gives the verifier (btf_prepare_func_args). */
