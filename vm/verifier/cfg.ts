@@ -177,12 +177,16 @@ export function controlFlow(p: DecodedProgram, fail: Fail): ControlFlow {
 export const roundStack = (depth: number): number => (depth + 15) & ~15;
 
 /** Frames and stack along the static call graph (check_max_stack_depth). Returns the deepest chain. */
-export function callDepth(p: DecodedProgram, subs: number[], stack: number[], fail: Fail, tailCallSubs?: ReadonlySet<number>): number {
+export function callDepth(p: DecodedProgram, subs: number[], stack: number[], fail: Fail, tailCallSubs?: ReadonlySet<number>, asyncRoots: ReadonlySet<number> = new Set()): number {
   const index = new Map(subs.map((start, k) => [start, k] as const));
+  // calls, and callbacks a helper runs on the caller's stack; a callback that runs later
+  // (bpf_timer_set_callback) is a root of its own (check_max_stack_depth)
   const callees: number[][] = subs.map((start, k) => {
     const end = k + 1 < subs.length ? subs[k + 1] : p.length;
     const out: number[] = [];
-    for (let i = start; i < end; i++) if (isPseudoCall(p, i)) out.push(i);
+    for (let i = start; i < end; i++) {
+      if (isPseudoCall(p, i) || (isPseudoFunc(p, i) && !asyncRoots.has(i + p.imm[i] + 1) && index.has(i + p.imm[i] + 1))) out.push(i);
+    }
     return out;
   });
   const calleeOf = (i: number): number => index.get(i + p.imm[i] + 1)!;
@@ -222,5 +226,11 @@ export function callDepth(p: DecodedProgram, subs: number[], stack: number[], fa
     }
   };
   walk(0, 0, 0, 0);
+  for (const start of asyncRoots) {
+    const k = index.get(start);
+    if (k === undefined) continue;
+    if (frames[k] === -1) measure(k);
+    walk(k, 0, 0, start);
+  }
   return frames[0];
 }

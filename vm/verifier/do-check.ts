@@ -113,6 +113,8 @@ export class Checker {
   /** Global functions by first instruction, those called, those verified on their own. */
   globals: ReadonlyMap<number, GlobalFunc> = new Map();
   readonly calledGlobals = new Set<number>();
+  /** Callbacks scheduled to run later (bpf_timer_set_callback): roots of their own call chains. */
+  readonly asyncRoots = new Set<number>();
   readonly verifiedGlobals = new Set<number>();
   /** Per subprogram: it (or one it calls) may change packet data. */
   pktChanging: Uint8Array = new Uint8Array(0);
@@ -210,7 +212,7 @@ export class Checker {
         if (this.logLevel > 0) this.log.push(`Func#${this.subIndexOf[start]} ('${this.globals.get(start)!.name}') is safe for any args that match its prototype`);
       }
     }
-    const frames = callDepth(p, this.subs, this.stackDepth, this.fail, this.tailCallSubs);
+    const frames = callDepth(p, this.subs, this.stackDepth, this.fail, this.tailCallSubs, this.asyncRoots);
     if (this.logLevel > 0) this.log.push(`processed ${this.processed} insns (limit ${this.limit()}) max_states_per_insn 0 total_states ${this.totalStates} peak_states ${this.totalStates} mark_read 0`);
     return {
       subprogs: this.subs,
@@ -2294,6 +2296,7 @@ export class Checker {
       return this.fail(i, `callback of ${helperName(id)} is not supported`);
     }
     if (cb.async) {
+      this.asyncRoots.add(target);
       // verified on its own, from an empty frame chain (push_async_cb)
       const st = new State([new Frame(0, i, target)]);
       const f = st.frames[0];
