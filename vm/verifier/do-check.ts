@@ -1217,6 +1217,7 @@ export class Checker {
     this.stackDepth[sub] = Math.max(this.stackDepth[sub], -lo);
     if (!write) this.stackReadRange(frame.frameno, lo, hi);
     if (write) {
+      frame.touch(512 + lo);
       for (let a = lo; a < hi; a++) {
         const b = 512 + a;
         frame.types[b] = Slot.MISC;
@@ -1282,6 +1283,7 @@ export class Checker {
   }
 
   saveSpill(f: Frame, k: number, r: Reg, size: number): void {
+    f.touch(k * 8);
     f.spilled[k] = r;
     for (let b = 0; b < 8; b++) {
       const at = k * 8 + b;
@@ -1299,6 +1301,7 @@ export class Checker {
     for (let k = b0 >> 3; k <= (b0 + size - 1) >> 3; k++) {
       if (f.spilled[k] || f.types[k * 8] === Slot.SPILL) this.scrubSlot(f, k);
     }
+    f.touch(b0);
     for (let b = b0; b < b0 + size; b++) f.types[b] = zero ? Slot.ZERO : Slot.MISC;
   }
 
@@ -1682,6 +1685,7 @@ export class Checker {
     const made = at(rec.args.findIndex((a) => a.kind === 'dynptr' && a.uninit === true));
     if (made) {
       // a new dynptr (bpf_dynptr_from_*), or a clone of `src` with its type (bpf_dynptr_clone)
+      made.f.touch(made.k * 8);
       made.f.pktDyn[made.k] = makesPktDynptr(rec) || (src !== undefined && src.f.pktDyn[src.k] === 1) ? 1 : 0;
       made.f.pktDyn[made.k + 1] = 0;
     } else if (src && ret.t === RT.MEM && src.f.pktDyn[src.k]) {
@@ -1870,6 +1874,7 @@ export class Checker {
         // the slots count as read (and not as written: which bytes the helper writes is not
         // known), except for memory the helper only fills (check_stack_range_initialized)
         if (!raw) this.stackReadRange(reg.frame, lo, hi);
+        if (write) f.touch(512 + lo);
         for (let a = lo; a < hi; a++) {
           const b = 512 + a;
           const sp = f.spilled[b >> 3];

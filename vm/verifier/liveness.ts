@@ -266,13 +266,26 @@ export class StackLiveness {
    */
   alive(frames: readonly ChainFrame[], insn: number, frame: number, k: number): boolean {
     const depth = frames.length - 1;
-    if (this.liveBefore(this.instance(frames, depth), insn, frame, k)) return true;
+    const insts = this.query(frames);
+    if (this.liveBefore(insts[depth], insn, frame, k)) return true;
     for (let d = frame; d < depth; d++) {
       const callsite = frames[d + 1].callsite;
       const at = this.callsCallback(callsite) ? callsite : callsite + 1;
-      if (this.liveBefore(this.instance(frames, d), at, frame, k)) return true;
+      if (this.liveBefore(insts[d], at, frame, k)) return true;
     }
     return false;
+  }
+
+  private qFrames: readonly ChainFrame[] | undefined;
+  private qInsts: Instance[] = [];
+
+  /** The instances of every depth of `frames`, kept for the queries about one state (bpf_live_stack_query_init). */
+  private query(frames: readonly ChainFrame[]): Instance[] {
+    if (frames !== this.qFrames) {
+      this.qFrames = frames;
+      this.qInsts = frames.map((_, d) => this.instance(frames, d));
+    }
+    return this.qInsts;
   }
 
   private liveBefore(inst: Instance, insn: number, frame: number, k: number): boolean {

@@ -144,8 +144,8 @@ export function regsafeStates(
       if (!exact && !(mask & (1 << r))) continue;
       if (!regsafe(fo.regs[r], fc.regs[r], ids, exact, allPrecise)) return false;
     }
-    // stack (stacksafe)
-    for (let s = 0; s < 64; s++) {
+    // stack (stacksafe): below the lowest slot either state wrote, both are invalid
+    for (let s = exact ? Math.min(fo.minSlot, fc.minSlot) : fo.minSlot; s < 64; s++) {
       const base = s * 8;
       // a slot the old state never wrote, or that was dead when it was cleaned, covers anything
       if (!exact && fo.spilled[s] === undefined && isInvalid(fo.types, base)) continue;

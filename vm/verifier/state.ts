@@ -35,6 +35,8 @@ export class Frame {
    * dynptr's type in the slot's spilled_ptr): slices of it point into the packet.
    */
   pktDyn: Uint8Array;
+  /** Lowest slot ever written (64: none); every slot below it is invalid (the kernel's allocated_stack). */
+  minSlot: number;
 
   constructor(frameno: number, callsite: number, subprog: number) {
     this.regs = [];
@@ -45,9 +47,15 @@ export class Frame {
     this.types = new Uint8Array(STACK_BYTES);
     this.spilled = new Array(SLOTS).fill(undefined);
     this.pktDyn = new Uint8Array(SLOTS);
+    this.minSlot = SLOTS;
     this.callsite = callsite;
     this.subprog = subprog;
     this.frameno = frameno;
+  }
+
+  /** Byte `b` (512 + off) is about to be written. */
+  touch(b: number): void {
+    if (b >> 3 < this.minSlot) this.minSlot = b >> 3;
   }
 
   clone(): Frame {
@@ -57,6 +65,7 @@ export class Frame {
     // spilled registers are shared until one is changed (State.updateRegs copies it first)
     f.spilled = this.spilled.slice();
     f.pktDyn = this.pktDyn.slice();
+    f.minSlot = this.minSlot;
     f.callsite = this.callsite;
     f.subprog = this.subprog;
     f.frameno = this.frameno;
