@@ -499,13 +499,20 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
       // Falling off the end (pc === N: jumps are range-checked where they are taken) reads past
       // OP, whose undefined lands in the switch's default case; no per-instruction test here.
       if (--left < 0) {
-        if (pc >= N) throw fellOff(N, OP);
+        // falling off is no instruction: it does not count against the budget (as in the JIT)
+        if (pc >= N) {
+          left++;
+          throw fellOff(N, OP);
+        }
         throw fault(ErrorCode.BudgetExceeded, `instruction budget of ${budget} exhausted`, pc, OP[pc]);
       }
       i = pc;
       op = OP[i];
       if (stepping) {
-        if (i >= N) throw fellOff(N, OP);
+        if (i >= N) {
+          left++;
+          throw fellOff(N, OP);
+        }
         step(i, regs, depth);
       }
       const d = DST[i];
@@ -1622,7 +1629,10 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           break;
 
         default:
-          if (i >= N) throw fellOff(N, OP);
+          if (i >= N) {
+            left++;
+            throw fellOff(N, OP);
+          }
           throw fault(ErrorCode.UnknownOpcode, 'unknown opcode', i, op);
       }
     }

@@ -107,7 +107,8 @@ function analyse(prog: LinkedProgram, extra: Iterable<number>, dynamicFp = false
     if (isAtomic(op) && (c.src[i] === 10 || d === 10)) fpConst = false;
     if (op === Op.LDDW) {
       if (i + 1 < n && c.imm[i + 1] === CODE_HI && c.imm[i] >= 0 && c.imm[i] < n) entries.add(c.imm[i]);
-      i++;
+      // the second slot is looked at too: a jump or call into it runs it as an instruction
+      // (unverified code), and its calls and jumps must have their functions and blocks
       continue;
     }
     if (!isJmpClass(op)) continue;
