@@ -559,6 +559,8 @@ export class Checker {
       const f = st.frames[fi];
       for (let k = 0; k < 64; k++) {
         if (f.spilled[k] === undefined && f.types[k * 8] === Slot.INVALID && f.types[k * 8 + 7] === Slot.INVALID) continue;
+        // a dynptr's slots stay (the kernel does not clean STACK_DYNPTR)
+        if (f.refDyn[k] !== 0) continue;
         if (this.sl.alive(st.frames, cp.insn, fi, k)) continue;
         f.types.fill(Slot.INVALID, k * 8, k * 8 + 8);
         f.spilled[k] = undefined;
@@ -1217,6 +1219,7 @@ export class Checker {
     this.stackDepth[sub] = Math.max(this.stackDepth[sub], -lo);
     if (!write) this.stackReadRange(frame.frameno, lo, hi);
     if (write) {
+      this.refDynWrite(frame, 512 + lo, hi - lo);
       frame.touch(512 + lo);
       for (let a = lo; a < hi; a++) {
         const b = 512 + a;
@@ -1246,6 +1249,13 @@ export class Checker {
     }
   }
 
+  /** Bytes [b0, b0 + size) of `f` are written: refused over a referenced dynptr (destroy_if_dynptr_stack_slot). */
+  refDynWrite(f: Frame, b0: number, size: number): void {
+    for (let k = Math.max(0, b0 >> 3); k <= Math.min(63, (b0 + size - 1) >> 3); k++) {
+      if (f.refDyn[k] !== 0) this.fail(this.atInsn, 'cannot overwrite referenced dynptr');
+    }
+  }
+
   /** A slot partly overwritten loses its spilled register; its spill bytes become MISC. */
   scrubSlot(f: Frame, k: number): void {
     for (let b = 0; b < 8; b++) if (f.types[k * 8 + b] === Slot.SPILL) f.types[k * 8 + b] = Slot.MISC;
@@ -1254,6 +1264,7 @@ export class Checker {
 
   stackWrite(i: number, f: Frame, o: number, size: number, value: Reg | undefined): void {
     const b0 = 512 + o;
+    this.refDynWrite(f, b0, size);
     const k = b0 >> 3;
     clearPktDyn(f, b0, size);
     const aligned = (b0 & 7) === 0;
@@ -1874,7 +1885,10 @@ export class Checker {
         // the slots count as read (and not as written: which bytes the helper writes is not
         // known), except for memory the helper only fills (check_stack_range_initialized)
         if (!raw) this.stackReadRange(reg.frame, lo, hi);
-        if (write) f.touch(512 + lo);
+        if (write) {
+          this.refDynWrite(f, 512 + lo, hi - lo);
+          f.touch(512 + lo);
+        }
         for (let a = lo; a < hi; a++) {
           const b = 512 + a;
           const sp = f.spilled[b >> 3];
@@ -1950,6 +1964,8 @@ export class Checker {
     let funcTarget = -1;
     let lockReg: Reg | undefined;
     let timerReg = -1;
+    /** The stack location of a dynptr argument (frame, first slot). */
+    let dynAt: { f: Frame; k: number } | undefined;
     /** A constant key of an array map (get_constant_map_key), or -1. */
     let constKey = -1n;
     for (let a = 0; a < proto.args.length; a++) {
@@ -2087,6 +2103,7 @@ export class Checker {
           if (reg.t !== RT.STACK) this.argError(i, regno, reg, 'fp');
           this.dynptrSlot(i, reg);
           this.helperMem(i, regno, 16n, kind === 'udyn', false, false, kind === 'udyn');
+          if (kind !== 'dyn') dynAt = this.dynptrAt(reg);
           break;
         case 'btf':
           this.argError(i, regno, reg, 'ptr_');
@@ -2119,6 +2136,20 @@ export class Checker {
       const key = this.regs[3];
       if (mapIdx >= 0 && key.t === RT.SCALAR && tIsConst(key.v) && key.v.v < BigInt(this.maps[mapIdx].maxEntries)) this.markPrecise(3);
       this.tailCallSubs.add(this.st.cur.subprog);
+    }
+    // a ring buffer dynptr holds a reference until it is submitted or discarded, even when the
+    // reservation failed (process_dynptr_func, mark_stack_slots_dynptr)
+    if (id === HELPER_IDS.bpf_ringbuf_reserve_dynptr && dynAt) {
+      const ref = ++this.idGen;
+      this.st.refs = [...this.st.refs, { id: ref, insn: i, kind: 'ringbuf' }];
+      dynAt.f.refDyn[dynAt.k] = ref;
+      dynAt.f.refDyn[dynAt.k + 1] = ref;
+    }
+    if ((id === HELPER_IDS.bpf_ringbuf_submit_dynptr || id === HELPER_IDS.bpf_ringbuf_discard_dynptr) && dynAt && dynAt.f.refDyn[dynAt.k] !== 0) {
+      const ref = dynAt.f.refDyn[dynAt.k];
+      this.st.refs = this.st.refs.filter((r) => r.id !== ref);
+      dynAt.f.refDyn[dynAt.k] = 0;
+      dynAt.f.refDyn[dynAt.k + 1] = 0;
     }
     if (release) {
       const k = this.st.refs.findIndex((r) => r.id === release);

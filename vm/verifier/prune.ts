@@ -148,8 +148,9 @@ export function regsafeStates(
     for (let s = exact ? Math.min(fo.minSlot, fc.minSlot) : fo.minSlot; s < 64; s++) {
       const base = s * 8;
       // a slot the old state never wrote, or that was dead when it was cleaned, covers anything
-      if (!exact && fo.spilled[s] === undefined && isInvalid(fo.types, base)) continue;
+      if (!exact && fo.spilled[s] === undefined && fc.refDyn[s] === 0 && isInvalid(fo.types, base)) continue;
       if (fo.pktDyn[s] !== fc.pktDyn[s]) return false;
+      if ((fo.refDyn[s] | fc.refDyn[s]) !== 0 && !ids.ok(fo.refDyn[s], fc.refDyn[s])) return false;
       const os = fo.spilled[s];
       const cs = fc.spilled[s];
       const oSpill = fo.types[base] === Slot.SPILL && os;

@@ -35,6 +35,12 @@ export class Frame {
    * dynptr's type in the slot's spilled_ptr): slices of it point into the packet.
    */
   pktDyn: Uint8Array;
+  /**
+   * The reference id of a referenced dynptr (bpf_ringbuf_reserve_dynptr) on each of its two
+   * slots, 0 elsewhere: such slots may not be overwritten before the dynptr is submitted or
+   * discarded (the kernel's ref_obj_id on STACK_DYNPTR slots).
+   */
+  refDyn: Int32Array;
   /** Lowest slot ever written (64: none); every slot below it is invalid (the kernel's allocated_stack). */
   minSlot: number;
 
@@ -47,6 +53,7 @@ export class Frame {
     this.types = new Uint8Array(STACK_BYTES);
     this.spilled = new Array(SLOTS).fill(undefined);
     this.pktDyn = new Uint8Array(SLOTS);
+    this.refDyn = new Int32Array(SLOTS);
     this.minSlot = SLOTS;
     this.callsite = callsite;
     this.subprog = subprog;
@@ -65,6 +72,7 @@ export class Frame {
     // spilled registers are shared until one is changed (State.updateRegs copies it first)
     f.spilled = this.spilled.slice();
     f.pktDyn = this.pktDyn.slice();
+    f.refDyn = this.refDyn.slice();
     f.minSlot = this.minSlot;
     f.callsite = this.callsite;
     f.subprog = this.subprog;
