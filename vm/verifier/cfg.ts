@@ -16,6 +16,22 @@ export type Fail = (insn: number, message: string) => never;
 export function jumpTarget(p: DecodedProgram, i: number): number {
   return p.op[i] === Op.JA32 ? i + p.imm[i] + 1 : i + p.off[i] + 1;
 }
+/**
+ * The instructions that may run next after `i` within its subprogram (bpf_insn_successors):
+ * a call falls through, an exit has none; targets outside the program are left out.
+ */
+export function successors(p: DecodedProgram, i: number): number[] {
+  const op = p.op[i];
+  const cls = opClass(op);
+  let out: number[];
+  if (op === Op.LDDW) out = [i + 2];
+  else if (cls !== Class.JMP && cls !== Class.JMP32) out = [i + 1];
+  else if (op === Op.EXIT) out = [];
+  else if (op === Op.JA || op === Op.JA32) out = [jumpTarget(p, i)];
+  else if (opCode(op) === JmpOp.CALL) out = [i + 1];
+  else out = [i + 1, jumpTarget(p, i)];
+  return out.filter((t) => t >= 0 && t < p.length);
+}
 export const isPseudoCall = (p: DecodedProgram, i: number): boolean => p.op[i] === Op.CALL && p.src[i] === CallSrc.BPF_PSEUDO_CALL;
 export const isPseudoFunc = (p: DecodedProgram, i: number): boolean => p.op[i] === Op.LDDW && p.src[i] === PseudoSrc.BPF_PSEUDO_FUNC;
 

@@ -11,7 +11,7 @@ import { BPF_FUNC_MAX_ID, HELPER_IDS, HELPER_PROTOS, helperName, type ArgKind, t
 import { AluOp, AtomicOp, CallSrc, Class, JmpOp, MAX_CALL_DEPTH, Mode, Op, PseudoSrc, Source, opClass, opCode, opMode, opSource } from '../isa.js';
 import { KF, KFUNCS_BY_ID, makesPktDynptr, type KfuncRecord } from '../kfuncs.js';
 import type { DecodedProgram } from '../program.js';
-import { SYNC_CALLBACK_HELPERS, callDepth, controlFlow, isIterNextCall, jumpTarget, opcodes, subprograms } from './cfg.js';
+import { SYNC_CALLBACK_HELPERS, callDepth, controlFlow, isIterNextCall, jumpTarget, opcodes, subprograms, successors } from './cfg.js';
 import { frameStr, padInsn, regStr, stateStr, typeName } from './log.js';
 import { OPCODE_TABLE, fieldError, isDivMod, isShift, shiftWidth, type OpcodeRow } from './opcodes.js';
 import { mapStructName } from './map-structs.js';
@@ -180,7 +180,8 @@ export class Checker {
       this.subIndexOf[k] = s;
     }
     this.stackDepth = this.subs.map(() => 0);
-    // a subprogram that does not return a scalar may not use LD_ABS or tail calls (check_btf_func)
+    // a subprogram that does not return a scalar may not use LD_ABS or tail calls (check_btf_func);
+    // two scans, as the kernel reports a subprogram's LD_ABS before its tail call wherever they are
     for (let k = 1; k < this.subs.length; k++) {
       if (!this.opts.nonScalarReturns?.has(this.subs[k])) continue;
       const end = k + 1 < this.subs.length ? this.subs[k + 1] : p.length;
@@ -193,9 +194,9 @@ export class Checker {
       }
     }
     this.live = liveness(p);
+    if (this.opts.globalFuncs) this.globals = this.opts.globalFuncs;
     this.prec = new Precision(p, this.hist, this.logLevel > 1 ? (l) => this.log.push(l) : undefined, (i) => this.insnText(i), (s) => this.globals.has(s));
     this.pktChanging = changesPacketData(p, this.subs, this.subIndexOf);
-    if (this.opts.globalFuncs) this.globals = this.opts.globalFuncs;
     this.sl = stackLiveness(p, this.subs, this.subIndexOf);
     const main = new Frame(0, -1, 0);
     main.regs[1] = pointer(RT.CTX);
@@ -1273,8 +1274,8 @@ export class Checker {
     if (value && aligned && value.t === RT.SCALAR) {
       // a scalar spill (full or narrow) keeps the register's state, a narrow fill of it is
       // truncated as the load is (save_register_state); when the value fits in the stored bytes
-      // the slot keeps the register's links. Unlike Linux (assign_scalar_id_before_mov on
-      // spill), an unlinked register gets no new id here: see README "Differences from Linux".
+      // the slot keeps the register's links, and an unlinked register is given an id first so
+      // the spill and the register stay linked (assign_scalar_id_before_mov on spill).
       const fits = size === 8 || value.umax < 1n << BigInt(size * 8);
       if (fits && this.storeReg >= 0) this.linkBeforeMove(value);
       const sp = value.clone();
@@ -1950,6 +1951,7 @@ export class Checker {
     this.prec.backtrack(this.st, this.atInsn, this.leaf);
     return sp.v.v;
   }
+
   /** The register a store through `access` writes (-1 for BPF_ST and loads). */
   storeReg = -1;
 
@@ -2514,57 +2516,57 @@ function liveness(p: DecodedProgram): Uint16Array {
   const live = new Uint16Array(n);
   const ALL = 0x3ff; // r0..r9
   let changed = true;
-  const useDef = (i: number): [number, number, number[]] => {
+  const useDef = (i: number): [number, number] => {
     const op = p.op[i];
     const row = OPCODE_TABLE.get(op);
     const d = p.dst[i] & 0xf;
     const s = p.src[i] & 0xf;
     const bit = (r: number) => (r < 10 ? 1 << r : 0);
-    const next = [i + 1];
-    if (!row) return [ALL, 0, []];
+    if (!row) return [ALL, 0];
     const x = opSource(op) === Source.X;
     switch (row.kind) {
       case 'alu':
-        return [bit(d) | (x ? bit(s) : 0), bit(d), next];
+        return [bit(d) | (x ? bit(s) : 0), bit(d)];
       case 'neg':
       case 'end':
-        return [bit(d), bit(d), next];
+        return [bit(d), bit(d)];
       case 'mov':
-        return [x ? bit(s) : 0, bit(d), next];
+        return [x ? bit(s) : 0, bit(d)];
       case 'ldx':
-        return [bit(s), bit(d), next];
+        return [bit(s), bit(d)];
       case 'st':
-        return [bit(d), 0, next];
+        return [bit(d), 0];
       case 'stx':
-        return [bit(d) | bit(s), 0, next];
+        return [bit(d) | bit(s), 0];
       case 'atomic':
-        return [bit(d) | bit(s) | (p.imm[i] === AtomicOp.CMPXCHG ? 1 : 0), p.imm[i] & AtomicOp.FETCH ? bit(p.imm[i] === AtomicOp.CMPXCHG ? 0 : s) : 0, next];
+        return [bit(d) | bit(s) | (p.imm[i] === AtomicOp.CMPXCHG ? 1 : 0), p.imm[i] & AtomicOp.FETCH ? bit(p.imm[i] === AtomicOp.CMPXCHG ? 0 : s) : 0];
       case 'ldabs':
-        return [bit(6) | (opMode(op) === Mode.IND ? bit(s) : 0), 0x3f, next];
+        return [bit(6) | (opMode(op) === Mode.IND ? bit(s) : 0), 0x3f];
       case 'lddw':
-        return [0, bit(d), [i + 2]];
+        return [0, bit(d)];
       case 'ja':
-        return [0, 0, [jumpTarget(p, i)]];
       case 'jcond':
-        return [0, 0, [i + 1, jumpTarget(p, i)]];
+        return [0, 0];
       case 'jcc':
-        return [bit(d) | (x ? bit(s) : 0), 0, [i + 1, jumpTarget(p, i)]];
+        return [bit(d) | (x ? bit(s) : 0), 0];
       case 'call': {
         // a call defines r0-r5 and reads its parameters: a helper's or kfunc's from its
         // prototype, a bpf-to-bpf call r1-r5 (compute_insn_live_regs, get_call_summary)
         let nargs = 5;
         if (p.src[i] === CallSrc.HELPER) nargs = HELPER_PROTOS.get(p.imm[i])?.args.length ?? 5;
         else if (p.src[i] === CallSrc.BPF_PSEUDO_KFUNC_CALL) nargs = KFUNCS_BY_ID.get(p.imm[i])?.args.length ?? 5;
-        return [((1 << (nargs + 1)) - 1) & 0x3e, 0x3f, [i + 1]];
+        return [((1 << (nargs + 1)) - 1) & 0x3e, 0x3f];
       }
       case 'exit':
-        return [1, 0, []]; // the caller's registers are checked with the caller's liveness
+        return [1, 0]; // the caller's registers are checked with the caller's liveness
     }
-    return [ALL, 0, []];
+    return [ALL, 0];
   };
-  const info: ([number, number, number[]] | null)[] = new Array(n).fill(null);
+  const info: ([number, number] | null)[] = new Array(n).fill(null);
+  const succ: number[][] = new Array(n);
   for (let i = 0; i < n; i++) {
     info[i] = useDef(i);
+    succ[i] = successors(p, i);
     if (p.op[i] === Op.LDDW) i++;
   }
   while (changed) {
@@ -2573,7 +2575,7 @@ function liveness(p: DecodedProgram): Uint16Array {
       const u = info[i];
       if (!u) continue;
       let out = 0;
-      for (const t of u[2]) if (t >= 0 && t < n) out |= live[t];
+      for (const t of succ[i]) out |= live[t];
       const v = (u[0] | (out & ~u[1])) & ALL;
       if (v !== live[i]) {
         live[i] = v;
@@ -2594,17 +2596,7 @@ export { regStr };
 function stackLiveness(p: DecodedProgram, subs: readonly number[], subIndexOf: Int32Array): StackLiveness {
   const n = p.length;
   const succ: number[][] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const op = p.op[i];
-    const cls = opClass(op);
-    if (op === Op.LDDW) succ[i] = [i + 2];
-    else if (cls !== Class.JMP && cls !== Class.JMP32) succ[i] = [i + 1];
-    else if (op === Op.EXIT) succ[i] = [];
-    else if (op === Op.JA || op === Op.JA32) succ[i] = [jumpTarget(p, i)];
-    else if (opCode(op) === JmpOp.CALL) succ[i] = [i + 1];
-    else succ[i] = [i + 1, jumpTarget(p, i)];
-    for (const t of succ[i]) if (t >= n) succ[i] = succ[i].filter((x) => x < n);
-  }
+  for (let i = 0; i < n; i++) succ[i] = successors(p, i);
   const orders = new Map<number, number[]>();
   const postorder = (start: number): number[] => {
     let order = orders.get(start);

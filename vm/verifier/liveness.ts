@@ -89,6 +89,11 @@ export class StackLiveness {
     for (let f = 0; f < depth; f++) callsites.push(frames[f + 1].callsite);
     const start = this.subStart(frames[depth].subprog);
     callsites.push(start);
+    return this.lookup(callsites, start);
+  }
+
+  /** The instance of the call chain `callsites` (its last entry the subprogram's start), made on first use. */
+  private lookup(callsites: number[], start: number): Instance {
     const key = callsites.join(',');
     let inst = this.instances.get(key);
     if (inst === undefined) {
@@ -238,12 +243,7 @@ export class StackLiveness {
     const callsite = outerSites[inst.curframe - 1];
     const outerStart = this.subStart(callsite);
     outerSites[inst.curframe - 1] = outerStart;
-    const key = outerSites.join(',');
-    let outer = this.instances.get(key);
-    if (outer === undefined) {
-      outer = new Instance(key, outerSites, outerStart, this.subLen(outerStart));
-      this.instances.set(key, outer);
-    }
+    const outer = this.lookup(outerSites, outerStart);
     this.writeInsn = callsite;
     this.wLo.fill(0);
     this.wHi.fill(0);

@@ -4,7 +4,7 @@
  * `scalar(smin=smin32=0,smax=umax=smax32=umax32=7,var_off=(0x0; 0x7))`.
  */
 import { RT, Reg, S32_MAX, S32_MIN, S64_MAX, S64_MIN, U32_MAX, U64_MAX } from './reg.js';
-import { Slot, type Frame, type State } from './state.js';
+import { Slot, isInvalidSlot, type Frame, type State } from './state.js';
 import { tIsConst, tIsUnknown, tStr } from './tnum.js';
 
 /** reg_type_str: the kernel's name of a register type. */
@@ -104,9 +104,7 @@ export function frameStr(f: Frame, maps?: Parameters<typeof regStr>[1], only?: R
     for (let k = 63; k >= 0; k--) {
       const off = -(64 - k) * 8;
       const base = k * 8;
-      let any = false;
-      for (let b = 0; b < 8; b++) if (f.types[base + b] !== Slot.INVALID) any = true;
-      if (!any) continue;
+      if (isInvalidSlot(f.types, k)) continue;
       const sp = f.spilled[k];
       if (f.types[base] === Slot.SPILL && sp) out.push(`fp${off}=${regStr(sp, maps)}`);
       else {

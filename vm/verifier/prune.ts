@@ -10,7 +10,7 @@
  * a static pass over the program (do-check.ts liveness) instead of the kernel's read marks.
  */
 import { RT, Reg, sameBounds } from './reg.js';
-import { Slot, type State } from './state.js';
+import { Slot, isInvalidSlot, type State } from './state.js';
 import { tIn } from './tnum.js';
 
 class IdMap {
@@ -148,7 +148,7 @@ export function regsafeStates(
     for (let s = exact ? Math.min(fo.minSlot, fc.minSlot) : fo.minSlot; s < 64; s++) {
       const base = s * 8;
       // a slot the old state never wrote, or that was dead when it was cleaned, covers anything
-      if (!exact && fo.spilled[s] === undefined && fc.refDyn[s] === 0 && isInvalid(fo.types, base)) continue;
+      if (!exact && fo.spilled[s] === undefined && fc.refDyn[s] === 0 && isInvalidSlot(fo.types, s)) continue;
       if (fo.pktDyn[s] !== fc.pktDyn[s]) return false;
       if ((fo.refDyn[s] | fc.refDyn[s]) !== 0 && !ids.ok(fo.refDyn[s], fc.refDyn[s])) return false;
       const os = fo.spilled[s];
@@ -194,7 +194,7 @@ export function regsafeStates(
         }
         if (to === Slot.INVALID) continue;
         if (to === Slot.MISC) {
-          if (tc === Slot.INVALID && true) continue; // root reads uninitialised stack as unknown
+          if (tc === Slot.INVALID) continue; // root reads uninitialised stack as unknown
           if (tc === Slot.MISC || tc === Slot.ZERO) continue;
           if (tc === Slot.SPILL && cs && cs.t === RT.SCALAR) continue;
           return false;
@@ -212,10 +212,5 @@ export function regsafeStates(
       if (exact && (!!os !== !!cs || (os && cs && !regsafe(os, cs, ids, true)))) return false;
     }
   }
-  return true;
-}
-
-function isInvalid(types: Uint8Array, base: number): boolean {
-  for (let b = base; b < base + 8; b++) if (types[b] !== Slot.INVALID) return false;
   return true;
 }

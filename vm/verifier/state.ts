@@ -17,6 +17,12 @@ export const enum Slot {
 export const STACK_BYTES = 512;
 export const SLOTS = STACK_BYTES / 8;
 
+/** Whether all eight bytes of stack slot `k` are STACK_INVALID (never written, or cleaned). */
+export function isInvalidSlot(types: Uint8Array, k: number): boolean {
+  for (let b = k * 8; b < k * 8 + 8; b++) if (types[b] !== Slot.INVALID) return false;
+  return true;
+}
+
 export class Frame {
   regs: Reg[];
   /** slot type per byte; index = 512 + off (off in [-512, 0)) */
