@@ -20,7 +20,7 @@ import { HF_DST_REG_STACK, HF_SRC_REG_STACK, InsnHistory, Precision, stackAccess
 import { regsafeStates } from './prune.js';
 import { RT, Reg, clearScalarId, constScalar, sameBounds, isPkt, markKnown, markKnown32, markUnbounded, pointer, unknownScalar } from './reg.js';
 import { JNSET, coerce, coerceSx, flipCond, negateCond, refine, scalarAlu, scalarBranch, scalarEnd, scalarNeg, sync, zext32 } from './scalar.js';
-import { Frame, Slot, State, type CallbackInfo } from './state.js';
+import { Frame, Slot, State, isInvalidSlot, type CallbackInfo } from './state.js';
 import { tAdd, tSub, tStr, tconst, tIsConst } from './tnum.js';
 import type { GlobalFunc, MapDesc, ProgramTypeDesc, VerifierOptions, VerifierResult } from './types.js';
 
@@ -559,7 +559,7 @@ export class Checker {
     for (let fi = 0; fi < st.frames.length; fi++) {
       const f = st.frames[fi];
       for (let k = 0; k < 64; k++) {
-        if (f.spilled[k] === undefined && f.types[k * 8] === Slot.INVALID && f.types[k * 8 + 7] === Slot.INVALID) continue;
+        if (f.spilled[k] === undefined && isInvalidSlot(f.types, k)) continue;
         // a dynptr's slots stay (the kernel does not clean STACK_DYNPTR)
         if (f.refDyn[k] !== 0) continue;
         if (this.sl.alive(st.frames, cp.insn, fi, k)) continue;

@@ -236,3 +236,34 @@ add %r0, 1
 add %r0, 1
 mov %r0, 0
 exit
+# A slot with only its middle bytes written (a 2-byte store at fp-6) is dead after the join: it is
+# cleaned like any dead slot, so the other side, which spilled a pointer there, is pruned.
+== narrow_write_slot_cleaned
+call 7
+mov %r6, %r0
+mov %r1, 0
+mov %r2, 0
+mov %r3, 0
+mov %r4, 0
+mov %r5, 0
+mov %r7, 0
+jgt %r6, 10, l1
+stxh [%r10-6], %r6
+mov %r8, 0
+ja join
+l1:
+stxdw [%r10-8], %r10
+mov %r8, 0
+join:
+mov %r0, 0
+add %r0, 1
+add %r0, 1
+add %r0, 1
+add %r0, 1
+add %r0, 1
+add %r0, 1
+add %r0, 1
+add %r0, 1
+add %r0, 1
+add %r0, 1
+exit
