@@ -6,6 +6,7 @@
  */
 import { AluOp, JmpOp, opCode } from '../isa.js';
 import { RT, Reg, S32_MAX, S32_MIN, S64_MAX, S64_MIN, U32_MAX, U64_MAX, markKnown, markUnbounded } from './reg.js';
+import { syncU32 } from './sync-u32.js';
 import {
   TUNKNOWN,
   U32,
@@ -176,6 +177,21 @@ export function sync(r: Reg): void {
       return;
     }
   }
+  if (isUnbounded(r)) return; // the full round leaves an unknown scalar as it is
+  if (syncU32(r)) return;
+  syncFull(r);
+}
+
+/** An unknown scalar: every bound and the tnum at their widest. */
+function isUnbounded(r: Reg): boolean {
+  return (
+    r.v.m === U64_MAX && r.umin === 0n && r.umax === U64_MAX && r.smin === S64_MIN && r.smax === S64_MAX &&
+    r.u32min === 0 && r.u32max === U32_MAX && r.s32min === S32_MIN && r.s32max === S32_MAX
+  );
+}
+
+/** reg_bounds_sync's full round in bigints (sync's fast paths give the same result). */
+export function syncFull(r: Reg): void {
   updateBounds(r);
   deduce32(r);
   deduce64(r);
