@@ -563,6 +563,7 @@ export class Checker {
         // a dynptr's slots stay (the kernel does not clean STACK_DYNPTR)
         if (f.refDyn[k] !== 0) continue;
         if (this.sl.alive(st.frames, cp.insn, fi, k)) continue;
+        f.own();
         f.types.fill(Slot.INVALID, k * 8, k * 8 + 8);
         f.spilled[k] = undefined;
         f.pktDyn[k] = 0;
@@ -1222,6 +1223,7 @@ export class Checker {
     if (write) {
       this.refDynWrite(frame, 512 + lo, hi - lo);
       frame.touch(512 + lo);
+      frame.own();
       for (let a = lo; a < hi; a++) {
         const b = 512 + a;
         frame.types[b] = Slot.MISC;
@@ -1259,6 +1261,7 @@ export class Checker {
 
   /** A slot partly overwritten loses its spilled register; its spill bytes become MISC. */
   scrubSlot(f: Frame, k: number): void {
+    f.own();
     for (let b = 0; b < 8; b++) if (f.types[k * 8 + b] === Slot.SPILL) f.types[k * 8 + b] = Slot.MISC;
     f.spilled[k] = undefined;
   }
@@ -1296,6 +1299,7 @@ export class Checker {
 
   saveSpill(f: Frame, k: number, r: Reg, size: number): void {
     f.touch(k * 8);
+    f.own();
     f.spilled[k] = r;
     for (let b = 0; b < 8; b++) {
       const at = k * 8 + b;
@@ -1314,6 +1318,7 @@ export class Checker {
       if (f.spilled[k] || f.types[k * 8] === Slot.SPILL) this.scrubSlot(f, k);
     }
     f.touch(b0);
+    f.own();
     for (let b = b0; b < b0 + size; b++) f.types[b] = zero ? Slot.ZERO : Slot.MISC;
   }
 
@@ -1698,6 +1703,7 @@ export class Checker {
     if (made) {
       // a new dynptr (bpf_dynptr_from_*), or a clone of `src` with its type (bpf_dynptr_clone)
       made.f.touch(made.k * 8);
+      made.f.own();
       made.f.pktDyn[made.k] = makesPktDynptr(rec) || (src !== undefined && src.f.pktDyn[src.k] === 1) ? 1 : 0;
       made.f.pktDyn[made.k + 1] = 0;
     } else if (src && ret.t === RT.MEM && src.f.pktDyn[src.k]) {
@@ -1899,6 +1905,7 @@ export class Checker {
           if (write) {
             clearPktDyn(f, b, 1);
             if (f.types[b] === Slot.SPILL) this.scrubSlot(f, b >> 3);
+            f.own();
             f.types[b] = Slot.MISC;
           }
         }
@@ -2144,12 +2151,14 @@ export class Checker {
     if (id === HELPER_IDS.bpf_ringbuf_reserve_dynptr && dynAt) {
       const ref = ++this.idGen;
       this.st.refs = [...this.st.refs, { id: ref, insn: i, kind: 'ringbuf' }];
+      dynAt.f.own();
       dynAt.f.refDyn[dynAt.k] = ref;
       dynAt.f.refDyn[dynAt.k + 1] = ref;
     }
     if ((id === HELPER_IDS.bpf_ringbuf_submit_dynptr || id === HELPER_IDS.bpf_ringbuf_discard_dynptr) && dynAt && dynAt.f.refDyn[dynAt.k] !== 0) {
       const ref = dynAt.f.refDyn[dynAt.k];
       this.st.refs = this.st.refs.filter((r) => r.id !== ref);
+      dynAt.f.own();
       dynAt.f.refDyn[dynAt.k] = 0;
       dynAt.f.refDyn[dynAt.k + 1] = 0;
     }
@@ -2465,7 +2474,11 @@ const BPF_FUNC_DYNPTR_WRITE = HELPER_IDS.bpf_dynptr_write;
 
 /** A write over bytes [b0, b0+size) of the frame's stack ends any packet dynptr there. */
 function clearPktDyn(f: Frame, b0: number, size: number): void {
-  for (let k = Math.max(0, (b0 >> 3) - 1); k <= Math.min(63, (b0 + size - 1) >> 3); k++) f.pktDyn[k] = 0;
+  for (let k = Math.max(0, (b0 >> 3) - 1); k <= Math.min(63, (b0 + size - 1) >> 3); k++) {
+    if (f.pktDyn[k] === 0) continue;
+    f.own();
+    f.pktDyn[k] = 0;
+  }
 }
 
 /**
@@ -2485,7 +2498,10 @@ function widen(old: State, cur: State): void {
     for (let s = 0; s < 64; s++) {
       const x = a.spilled[s];
       const y = b.spilled[s];
-      if (x && y && a.types[s * 8] === Slot.SPILL && b.types[s * 8] === Slot.SPILL && widens(x, y)) b.spilled[s] = unknownScalar();
+      if (x && y && a.types[s * 8] === Slot.SPILL && b.types[s * 8] === Slot.SPILL && widens(x, y)) {
+        b.own();
+        b.spilled[s] = unknownScalar();
+      }
     }
   }
 }

@@ -340,7 +340,10 @@ export class Precision {
         }
         for (let k = 0; k < 64; k++) {
           const g = f.spilled[k];
-          if (g !== undefined && f.types[k * 8] === Slot.SPILL && g.t === RT.SCALAR && !g.precise) f.spilled[k] = preciseCopy(g);
+          if (g !== undefined && f.types[k * 8] === Slot.SPILL && g.t === RT.SCALAR && !g.precise) {
+            f.own();
+            f.spilled[k] = preciseCopy(g);
+          }
         }
       }
     }
@@ -364,7 +367,10 @@ function markFrame(bt: Backtrack, st: State, fr: number): void {
     const g = f.spilled[k];
     if (g === undefined || f.types[k * 8] !== Slot.SPILL || g.t !== RT.SCALAR || g.precise) bt.clearSlot(fr, k);
     // spilled registers are shared between the states cloned from one another: copy first
-    else f.spilled[k] = preciseCopy(g);
+    else {
+      f.own();
+      f.spilled[k] = preciseCopy(g);
+    }
   }
 }
 

@@ -71,14 +71,35 @@ export class Frame {
     if (b >> 3 < this.minSlot) this.minSlot = b >> 3;
   }
 
+  /**
+   * The stack arrays (types, spilled, pktDyn, refDyn) may be shared with a clone: both sides copy
+   * them before their first change (own). Most saved states are never changed again, so most
+   * clones never copy their stack.
+   */
+  shared = false;
+
+  /** Make the stack arrays this frame's own before changing them. */
+  own(): void {
+    if (!this.shared) return;
+    this.types = this.types.slice();
+    this.spilled = this.spilled.slice();
+    this.pktDyn = this.pktDyn.slice();
+    this.refDyn = this.refDyn.slice();
+    this.shared = false;
+  }
+
   clone(): Frame {
     const f = Object.create(Frame.prototype) as Frame;
-    f.regs = this.regs.map((r) => r.clone());
-    f.types = this.types.slice();
-    // spilled registers are shared until one is changed (State.updateRegs copies it first)
-    f.spilled = this.spilled.slice();
-    f.pktDyn = this.pktDyn.slice();
-    f.refDyn = this.refDyn.slice();
+    const regs = new Array<Reg>(11);
+    for (let i = 0; i < 11; i++) regs[i] = this.regs[i].clone();
+    f.regs = regs;
+    // spilled registers are shared even when owned (State.updateRegs copies one before changing it)
+    f.types = this.types;
+    f.spilled = this.spilled;
+    f.pktDyn = this.pktDyn;
+    f.refDyn = this.refDyn;
+    f.shared = true;
+    this.shared = true;
     f.minSlot = this.minSlot;
     f.callsite = this.callsite;
     f.subprog = this.subprog;
@@ -146,7 +167,9 @@ export class State {
 
   clone(): State {
     const s = Object.create(State.prototype) as State;
-    s.frames = this.frames.map((f) => f.clone());
+    const frames = new Array<Frame>(this.frames.length);
+    for (let k = 0; k < frames.length; k++) frames[k] = this.frames[k].clone();
+    s.frames = frames;
     s.refs = this.refs.slice();
     s.lockId = this.lockId;
     s.lockMap = this.lockMap;
@@ -173,6 +196,7 @@ export class State {
       for (let k = 0; k < SLOTS; k++) {
         const r = f.spilled[k];
         if (r && f.types[k * 8] === Slot.SPILL && match(r)) {
+          f.own();
           const own = r.clone();
           f.spilled[k] = own;
           change(own);
