@@ -566,7 +566,10 @@ export class Checker {
         f.own();
         f.types.fill(Slot.INVALID, k * 8, k * 8 + 8);
         f.spilled[k] = undefined;
-        f.pktDyn[k] = 0;
+        if (f.pktDyn[k] !== 0) {
+          f.ownDyn();
+          f.pktDyn[k] = 0;
+        }
       }
     }
   }
@@ -1318,7 +1321,7 @@ export class Checker {
       if (f.spilled[k] || f.types[k * 8] === Slot.SPILL) this.scrubSlot(f, k);
     }
     f.touch(b0);
-    f.own();
+    f.ownTypes();
     for (let b = b0; b < b0 + size; b++) f.types[b] = zero ? Slot.ZERO : Slot.MISC;
   }
 
@@ -1703,7 +1706,7 @@ export class Checker {
     if (made) {
       // a new dynptr (bpf_dynptr_from_*), or a clone of `src` with its type (bpf_dynptr_clone)
       made.f.touch(made.k * 8);
-      made.f.own();
+      made.f.ownDyn();
       made.f.pktDyn[made.k] = makesPktDynptr(rec) || (src !== undefined && src.f.pktDyn[src.k] === 1) ? 1 : 0;
       made.f.pktDyn[made.k + 1] = 0;
     } else if (src && ret.t === RT.MEM && src.f.pktDyn[src.k]) {
@@ -1905,7 +1908,7 @@ export class Checker {
           if (write) {
             clearPktDyn(f, b, 1);
             if (f.types[b] === Slot.SPILL) this.scrubSlot(f, b >> 3);
-            f.own();
+            f.ownTypes();
             f.types[b] = Slot.MISC;
           }
         }
@@ -2151,14 +2154,14 @@ export class Checker {
     if (id === HELPER_IDS.bpf_ringbuf_reserve_dynptr && dynAt) {
       const ref = ++this.idGen;
       this.st.refs = [...this.st.refs, { id: ref, insn: i, kind: 'ringbuf' }];
-      dynAt.f.own();
+      dynAt.f.ownDyn();
       dynAt.f.refDyn[dynAt.k] = ref;
       dynAt.f.refDyn[dynAt.k + 1] = ref;
     }
     if ((id === HELPER_IDS.bpf_ringbuf_submit_dynptr || id === HELPER_IDS.bpf_ringbuf_discard_dynptr) && dynAt && dynAt.f.refDyn[dynAt.k] !== 0) {
       const ref = dynAt.f.refDyn[dynAt.k];
       this.st.refs = this.st.refs.filter((r) => r.id !== ref);
-      dynAt.f.own();
+      dynAt.f.ownDyn();
       dynAt.f.refDyn[dynAt.k] = 0;
       dynAt.f.refDyn[dynAt.k + 1] = 0;
     }
@@ -2476,7 +2479,7 @@ const BPF_FUNC_DYNPTR_WRITE = HELPER_IDS.bpf_dynptr_write;
 function clearPktDyn(f: Frame, b0: number, size: number): void {
   for (let k = Math.max(0, (b0 >> 3) - 1); k <= Math.min(63, (b0 + size - 1) >> 3); k++) {
     if (f.pktDyn[k] === 0) continue;
-    f.own();
+    f.ownDyn();
     f.pktDyn[k] = 0;
   }
 }
@@ -2499,7 +2502,7 @@ function widen(old: State, cur: State): void {
       const x = a.spilled[s];
       const y = b.spilled[s];
       if (x && y && a.types[s * 8] === Slot.SPILL && b.types[s * 8] === Slot.SPILL && widens(x, y)) {
-        b.own();
+        b.ownSpilled();
         b.spilled[s] = unknownScalar();
       }
     }

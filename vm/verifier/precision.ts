@@ -341,7 +341,7 @@ export class Precision {
         for (let k = 0; k < 64; k++) {
           const g = f.spilled[k];
           if (g !== undefined && f.types[k * 8] === Slot.SPILL && g.t === RT.SCALAR && !g.precise) {
-            f.own();
+            f.ownSpilled();
             f.spilled[k] = preciseCopy(g);
           }
         }
@@ -368,7 +368,7 @@ function markFrame(bt: Backtrack, st: State, fr: number): void {
     if (g === undefined || f.types[k * 8] !== Slot.SPILL || g.t !== RT.SCALAR || g.precise) bt.clearSlot(fr, k);
     // spilled registers are shared between the states cloned from one another: copy first
     else {
-      f.own();
+      f.ownSpilled();
       f.spilled[k] = preciseCopy(g);
     }
   }

@@ -23,6 +23,10 @@ export function isInvalidSlot(types: Uint8Array, k: number): boolean {
   return true;
 }
 
+/** The dynptr arrays of a frame that has none (shared: ownDyn copies before a write). */
+const NO_PKT_DYN = new Uint8Array(SLOTS);
+const NO_REF_DYN = new Int32Array(SLOTS);
+
 export class Frame {
   regs: Reg[];
   /** slot type per byte; index = 512 + off (off in [-512, 0)) */
@@ -58,8 +62,9 @@ export class Frame {
     this.regs[10] = fp;
     this.types = new Uint8Array(STACK_BYTES);
     this.spilled = new Array(SLOTS).fill(undefined);
-    this.pktDyn = new Uint8Array(SLOTS);
-    this.refDyn = new Int32Array(SLOTS);
+    this.pktDyn = NO_PKT_DYN;
+    this.refDyn = NO_REF_DYN;
+    this.dynShared = true;
     this.minSlot = SLOTS;
     this.callsite = callsite;
     this.subprog = subprog;
@@ -72,20 +77,41 @@ export class Frame {
   }
 
   /**
-   * The stack arrays (types, spilled, pktDyn, refDyn) may be shared with a clone: both sides copy
-   * them before their first change (own). Most saved states are never changed again, so most
-   * clones never copy their stack.
+   * The stack arrays may be shared with a clone: both sides copy them before their first change.
+   * Most saved states are never changed again, so most clones never copy their stack. Slot types
+   * and spilled registers are owned together (own), spilled registers alone (ownSpilled: the
+   * precision marks of saved states) and the dynptr arrays apart (ownDyn: rarely non-zero).
    */
   shared = false;
+  spillShared = false;
+  dynShared = false;
 
-  /** Make the stack arrays this frame's own before changing them. */
+  /** Make the slot types and spilled registers this frame's own before changing them. */
   own(): void {
+    this.ownTypes();
+    this.ownSpilled();
+  }
+
+  /** Make the slot types this frame's own before changing them. */
+  ownTypes(): void {
     if (!this.shared) return;
     this.types = this.types.slice();
+    this.shared = false;
+  }
+
+  /** Make the spilled-register array this frame's own before changing it. */
+  ownSpilled(): void {
+    if (!this.spillShared) return;
     this.spilled = this.spilled.slice();
+    this.spillShared = false;
+  }
+
+  /** Make pktDyn and refDyn this frame's own before changing them. */
+  ownDyn(): void {
+    if (!this.dynShared) return;
     this.pktDyn = this.pktDyn.slice();
     this.refDyn = this.refDyn.slice();
-    this.shared = false;
+    this.dynShared = false;
   }
 
   clone(): Frame {
@@ -98,8 +124,8 @@ export class Frame {
     f.spilled = this.spilled;
     f.pktDyn = this.pktDyn;
     f.refDyn = this.refDyn;
-    f.shared = true;
-    this.shared = true;
+    f.shared = f.spillShared = f.dynShared = true;
+    this.shared = this.spillShared = this.dynShared = true;
     f.minSlot = this.minSlot;
     f.callsite = this.callsite;
     f.subprog = this.subprog;
@@ -196,7 +222,7 @@ export class State {
       for (let k = 0; k < SLOTS; k++) {
         const r = f.spilled[k];
         if (r && f.types[k * 8] === Slot.SPILL && match(r)) {
-          f.own();
+          f.ownSpilled();
           const own = r.clone();
           f.spilled[k] = own;
           change(own);

@@ -16,7 +16,7 @@
  * partly known, bounds already inconsistent) return false and go through the bigint steps.
  */
 import type { Reg } from './reg.js';
-import { tconst, tnum, type Tnum } from './tnum.js';
+import { tconst, tnum } from './tnum.js';
 
 const U32N = 0xffffffffn;
 /** A tnum mask at or above this has its whole upper half unknown. */
@@ -36,6 +36,14 @@ let tv = 0;
 let tm = 0;
 /** The tnum's upper 32 bits are unknown (otherwise they are known zero). */
 let hiUnknown = false;
+/** The register's values on entry, to write back only what changed. */
+let umin0 = 0;
+let umax0 = 0;
+let smin0 = 0;
+let smax0 = 0;
+let tv0 = 0;
+let tm0 = 0;
+let hiUnknown0 = false;
 /** Set when __update_reg64_bounds made the register a constant (every bound = tv). */
 let known = false;
 /** The steps reached a state this module does not model (see deduceMixed). */
@@ -212,17 +220,17 @@ export function syncU32(r: Reg): boolean {
   if (r.umin > r.umax || r.smin > r.smax || r.u32min > r.u32max || r.s32min > r.s32max) return false;
   const hiU = t.m >= HI_UNKNOWN;
   if (!hiU && t.m > U32N) return false;
-  umin = Number(r.umin);
-  umax = Number(r.umax);
-  smin = Number(r.smin);
-  smax = Number(r.smax);
+  umin = umin0 = Number(r.umin);
+  umax = umax0 = Number(r.umax);
+  smin = smin0 = Number(r.smin);
+  smax = smax0 = Number(r.smax);
   u32min = r.u32min;
   u32max = r.u32max;
   s32min = r.s32min;
   s32max = r.s32max;
-  tv = Number(t.v);
-  tm = hiU ? Number(t.m & U32N) : Number(t.m);
-  hiUnknown = hiU;
+  tv = tv0 = Number(t.v);
+  tm = tm0 = hiU ? Number(t.m & U32N) : Number(t.m);
+  hiUnknown = hiUnknown0 = hiU;
   known = false;
   aborted = false;
   updateBounds();
@@ -237,24 +245,20 @@ export function syncU32(r: Reg): boolean {
     boundOffset();
     updateBounds();
   }
-  writeBack(r, t);
+  writeBack(r);
   return true;
 }
 
-function writeBack(r: Reg, t: Tnum): void {
-  if (Number(r.umin) !== umin) r.umin = BigInt(umin);
-  if (Number(r.umax) !== umax) r.umax = BigInt(umax);
-  if (Number(r.smin) !== smin) r.smin = BigInt(smin);
-  if (Number(r.smax) !== smax) r.smax = BigInt(smax);
+function writeBack(r: Reg): void {
+  if (umin !== umin0) r.umin = BigInt(umin);
+  if (umax !== umax0) r.umax = BigInt(umax);
+  if (smin !== smin0) r.smin = BigInt(smin);
+  if (smax !== smax0) r.smax = BigInt(smax);
   r.u32min = u32min;
   r.u32max = u32max;
   r.s32min = s32min;
   r.s32max = s32max;
-  if (tm === 0 && !hiUnknown) {
-    if (t.m !== 0n || Number(t.v) !== tv) r.v = tconst(BigInt(tv));
-  } else if (hiUnknown) {
-    if (Number(t.v) !== tv || Number(t.m & U32N) !== tm) r.v = tnum(BigInt(tv), BigInt(tm) | HI_UNKNOWN);
-  } else if (Number(t.v) !== tv || t.m !== BigInt(tm)) {
-    r.v = tnum(BigInt(tv), BigInt(tm));
-  }
+  if (tv === tv0 && tm === tm0 && hiUnknown === hiUnknown0) return;
+  if (hiUnknown) r.v = tnum(BigInt(tv), BigInt(tm) | HI_UNKNOWN);
+  else r.v = tm === 0 ? tconst(BigInt(tv)) : tnum(BigInt(tv), BigInt(tm));
 }

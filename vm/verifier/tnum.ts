@@ -145,6 +145,9 @@ export function tStep(t: Tnum, z: bigint): bigint {
 
 /** Is every value of `b` a value of `a` (tnum_in)? */
 export function tIn(a: Tnum, b: Tnum): boolean {
+  // the same unknown bits (v and m never share a bit), or a wholly unknown a: no bigint to build
+  if (a.m === b.m) return a.v === b.v;
+  if (a.m === U64) return true;
   if (b.m & ~a.m) return false;
   return (b.v & ~a.m) === a.v;
 }
