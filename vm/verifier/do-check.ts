@@ -929,8 +929,7 @@ export class Checker {
       this.insnPtrType.set(i, key);
       return;
     }
-    const special = (k: number) => [RT.CTX, RT.SOCKET, RT.SOCK_COMMON, RT.TCP_SOCK, RT.BTF_ID].includes(k >> 1);
-    if (prev !== key && (special(prev) || special(key))) this.fail(i, 'same insn cannot be used with different pointers');
+    if (prev !== key && (ctxLikePointer(prev >> 1) || ctxLikePointer(key >> 1))) this.fail(i, 'same insn cannot be used with different pointers');
   }
 
   atomic(i: number, row: OpcodeRow): void {
@@ -2474,6 +2473,11 @@ function maybeLooping(old: State, cur: State): boolean {
 }
 
 const BPF_FUNC_DYNPTR_WRITE = HELPER_IDS.bpf_dynptr_write;
+
+/** Pointers whose loads and stores the kernel rewrites per instruction (save_aux_ptr_type). */
+function ctxLikePointer(t: RT): boolean {
+  return t === RT.CTX || t === RT.SOCKET || t === RT.SOCK_COMMON || t === RT.TCP_SOCK || t === RT.BTF_ID;
+}
 
 /** A write over bytes [b0, b0+size) of the frame's stack ends any packet dynptr there. */
 function clearPktDyn(f: Frame, b0: number, size: number): void {

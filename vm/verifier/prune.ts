@@ -14,30 +14,31 @@ import { Slot, isInvalidSlot, type State } from './state.js';
 import { tIn } from './tnum.js';
 
 class IdMap {
-  private a: Map<number, number> = new Map();
-  private b: Map<number, number> = new Map();
+  /** Paired ids, old[k] with cur[k]: a comparison pairs few, so a linear scan beats a hash map. */
+  private old: number[] = [];
+  private cur: number[] = [];
+  private n = 0;
 
   /** Forget every pairing (one map serves every comparison: most pair no ids at all). */
   reset(): void {
-    if (this.a.size !== 0) {
-      this.a.clear();
-      this.b.clear();
-    }
+    this.n = 0;
     this.tmp = 2 ** 40;
   }
 
   /** check_ids: old id x must always pair with the same cur id, and the other way round. */
   ok(x: number, y: number): boolean {
     if (x === 0 && y === 0) return true;
-    if (x === 0 || y === 0) return x === 0 ? false : false;
-    const ax = this.a.get(x);
-    const by = this.b.get(y);
-    if (ax === undefined && by === undefined) {
-      this.a.set(x, y);
-      this.b.set(y, x);
-      return true;
+    if (x === 0 || y === 0) return false;
+    const o = this.old;
+    const c = this.cur;
+    for (let k = 0; k < this.n; k++) {
+      if (o[k] === x) return c[k] === y;
+      if (c[k] === y) return false;
     }
-    return ax === y && by === x;
+    o[this.n] = x;
+    c[this.n] = y;
+    this.n++;
+    return true;
   }
 
   private tmp = 2 ** 40;
