@@ -18,7 +18,7 @@ export const STACK_BYTES = 512;
 export const SLOTS = STACK_BYTES / 8;
 
 /** Whether all eight bytes of stack slot `k` are STACK_INVALID (never written, or cleaned). */
-export function isInvalidSlot(types: Uint8Array, k: number): boolean {
+export function isInvalidSlot(types: readonly number[], k: number): boolean {
   for (let b = k * 8; b < k * 8 + 8; b++) if (types[b] !== Slot.INVALID) return false;
   return true;
 }
@@ -29,8 +29,11 @@ const NO_REF_DYN = new Int32Array(SLOTS);
 
 export class Frame {
   regs: Reg[];
-  /** slot type per byte; index = 512 + off (off in [-512, 0)) */
-  types: Uint8Array;
+  /**
+   * slot type per byte; index = 512 + off (off in [-512, 0)). A plain array of small integers:
+   * V8 keeps a 512-byte typed array's storage off the heap, which makes each copy (own) costly.
+   */
+  types: number[];
   /** spilled register per 8-byte slot; index = (512 + off) >> 3 */
   spilled: (Reg | undefined)[];
   /** Instruction of the call that created this frame (-1 for the main frame). */
@@ -60,7 +63,7 @@ export class Frame {
     const fp = pointer(RT.STACK);
     fp.frame = frameno;
     this.regs[10] = fp;
-    this.types = new Uint8Array(STACK_BYTES);
+    this.types = new Array<number>(STACK_BYTES).fill(Slot.INVALID);
     this.spilled = new Array(SLOTS).fill(undefined);
     this.pktDyn = NO_PKT_DYN;
     this.refDyn = NO_REF_DYN;
