@@ -58,9 +58,10 @@ class IdMap {
 const IDS = new IdMap();
 
 function rangeWithin(o: Reg, c: Reg): boolean {
+  // the 32-bit bounds first: numbers compare inline, bigints through a call
   return (
-    o.umin <= c.umin && o.umax >= c.umax && o.smin <= c.smin && o.smax >= c.smax &&
-    o.u32min <= c.u32min && o.u32max >= c.u32max && o.s32min <= c.s32min && o.s32max >= c.s32max
+    o.u32min <= c.u32min && o.u32max >= c.u32max && o.s32min <= c.s32min && o.s32max >= c.s32max &&
+    o.umin <= c.umin && o.umax >= c.umax && o.smin <= c.smin && o.smax >= c.smax
   );
 }
 

@@ -249,16 +249,20 @@ export function syncU32(r: Reg): boolean {
   return true;
 }
 
+/** Bigints of small values made once: bounds are mostly small, and each BigInt() allocates. */
+const SMALL = Array.from({ length: 4096 }, (_, i) => BigInt(i));
+const big = (n: number): bigint => (n < 4096 ? SMALL[n] : BigInt(n));
+
 function writeBack(r: Reg): void {
-  if (umin !== umin0) r.umin = BigInt(umin);
-  if (umax !== umax0) r.umax = BigInt(umax);
-  if (smin !== smin0) r.smin = BigInt(smin);
-  if (smax !== smax0) r.smax = BigInt(smax);
+  if (umin !== umin0) r.umin = big(umin);
+  if (umax !== umax0) r.umax = big(umax);
+  if (smin !== smin0) r.smin = big(smin);
+  if (smax !== smax0) r.smax = big(smax);
   r.u32min = u32min;
   r.u32max = u32max;
   r.s32min = s32min;
   r.s32max = s32max;
   if (tv === tv0 && tm === tm0 && hiUnknown === hiUnknown0) return;
-  if (hiUnknown) r.v = tnum(BigInt(tv), BigInt(tm) | HI_UNKNOWN);
-  else r.v = tm === 0 ? tconst(BigInt(tv)) : tnum(BigInt(tv), BigInt(tm));
+  if (hiUnknown) r.v = tnum(big(tv), big(tm) | HI_UNKNOWN);
+  else r.v = tm === 0 ? tconst(big(tv)) : tnum(big(tv), big(tm));
 }
