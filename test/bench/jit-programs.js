@@ -2,9 +2,14 @@
  * @fileoverview JIT benchmarks for `npm run bench` (hooked into benchmark.js):
  *   - compile time of a 1,000-instruction program (fresh LinkedProgram each time, no cache);
  *   - ns per packet of the progs/ bench objects (bench_parse, bench_fw, bench_nat, bench_chain)
- *     under the interpreter and the JIT, through the same BPF_PROG_TEST_RUN path as
+ *     and of a real program, the Linux selftest test_cls_redirect (test/bench/data, the cr_*
+ *     cases), under the interpreter and the JIT, through the same BPF_PROG_TEST_RUN path as
  *     `tcxlab run --repeat`, next to the kernel's figures recorded in
  *     test/goldens/bench-kernel/kernel-timing.json (x86-64 JIT, same machine).
+ *
+ * The per-packet part alone, for some cases (kernel-timing.json names):
+ *
+ *   node --import tsx test/bench/jit-programs.js [case...]
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -72,10 +77,12 @@ export function packetNs(c, engine, repeat = 100000) {
   return { ns: run.duration_ns, retval: run.retval };
 }
 
-/** Print the JIT figures (called from benchmark.js after the suite). */
-export function runJitBenchmarks(log = console.log) {
-  const code = bigProgram();
-  log(`jit compile, ${code.length} insns: ${compileTimeMs(code).toFixed(2)} ms (median of 200)`);
+/** Print the JIT figures (called from benchmark.js after the suite); `names`: only those cases, no compile time. */
+export function runJitBenchmarks(log = console.log, names = []) {
+  if (names.length === 0) {
+    const code = bigProgram();
+    log(`jit compile, ${code.length} insns: ${compileTimeMs(code).toFixed(2)} ms (median of 200)`);
+  }
   const best = (c, engine) => {
     let r = packetNs(c, engine);
     for (let k = 0; k < 2; k++) {
@@ -85,6 +92,7 @@ export function runJitBenchmarks(log = console.log) {
     return r;
   };
   for (const c of kernelCases()) {
+    if (names.length && !names.includes(c.name)) continue;
     const i = best(c, 'interp');
     const j = best(c, 'jit');
     log(
@@ -93,3 +101,5 @@ export function runJitBenchmarks(log = console.log) {
     );
   }
 }
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) runJitBenchmarks(console.log, process.argv.slice(2));

@@ -77,8 +77,15 @@ export const AREAS: Record<string, Area> = {
     records: 'kernel BPF_PROG_TEST_RUN timing of the benchmark programs (bench-kernel/kernel-timing.json)',
     writes: `${G}/bench-kernel/kernel-timing.json`,
     steps: [['python3', `${G}/bench-kernel/measure.py`]],
-    needs: [root, oracle, ...tool('python3')],
+    needs: [root, oracle, ...tool('python3', 'unshare')],
     explicit: 'timings differ on every run',
+  },
+  'cls-redirect': {
+    records: 'the selftest test_cls_redirect (test/bench/data) on GUE frames through `oracle run`, each in an empty network namespace (bench-kernel/cls_redirect.kernel.json)',
+    writes: `${G}/bench-kernel/cls_redirect.kernel.json`,
+    steps: [['python3', `${G}/bench-kernel/record-cls-redirect.py`]],
+    needs: [root, oracle, ...tool('python3', 'unshare')],
+    inputs: `python3 ${G}/bench-kernel/packets/gen_cls_redirect.py (packets/cls_redirect.txt, packets/cr_*.txt)`,
   },
   btf: {
     records: 'BTF fixtures and what clang, llvm-objdump, bpftool and libbpf make of them (btf/), one CO-RE run through the oracle',

@@ -68,6 +68,8 @@ export interface CompileOptions {
    * which Linux forbids but the VM runs): every stack access takes the general path.
    */
   dynamicFp?: boolean;
+  /** Chunk size (CHUNK_INSNS by default); tests give a tiny one so every jump crosses chunks. */
+  chunkInsns?: number;
 }
 
 /** Every opcode the interpreter executes (anything else faults with E_UNKNOWN_OPCODE): Op, and the B/H atomics. */
@@ -186,6 +188,14 @@ interface Ctx {
   sh: Shape;
   /** Block id of each block start pc in the current function. */
   ids: Map<number, number>;
+  /**
+   * Chunked function (see CHUNK_INSNS): the chunk of each block id, and the chunk being
+   * compiled; a jump to a block of another chunk spills the registers and returns its id.
+   */
+  chunkOf: number[] | null;
+  chunk: number;
+  /** How the compiled code leaves the function: `return` (an entry) or `return -1` (a chunk). */
+  ret: Code;
   /** Counted mode (slow path): `left` is exact, rest is always 0. */
   counted: boolean;
   /** Instructions after this one in its block. */
@@ -338,6 +348,7 @@ function goTo(x: Ctx, i: number, op: number, t: number): Code {
   if (t < 0 || t >= x.sh.n) return throwFault(x, F.JUMP_OUT, i, op, t);
   const id = x.ids.get(t);
   if (id === undefined) throw new BpfError(ErrorCode.Jit, `jit: no block for insn ${t}`);
+  if (x.chunkOf !== null && x.chunkOf[id] !== x.chunk) return js`${spill(x.used, 0, 10)} X.left = left; return ${id};`;
   return js`b = ${id}; continue;`;
 }
 
@@ -585,7 +596,7 @@ function markUsed(prog: LinkedProgram, i: number, used: boolean[]): void {
   if (op === Op.CALL && c.src[i] === CallSrc.BPF_PSEUDO_CALL) for (let r = 6; r <= 10; r++) used[r] = true;
 }
 
-function prologue(used: boolean[], ctxTable: Name | null = null): Code {
+function prologue(used: boolean[], ctxTable: Name | null = null, blockParam = false): Code {
   const regs: Code[] = [];
   // The run's ctx, when it is one of this program's type (runtime.ts JitRun.xt): -1 otherwise,
   // which no register's tag ever is, so no access takes a direct ctx path.
@@ -596,7 +607,7 @@ let XR;`;
   const decl = regs.length ? js`let ${joinCode(regs, js`, `)};` : nil;
   return js`const RL = X.lo, RH = X.hi, RT = X.tg, MG = X.mg, C = X.call, FH = X.fh[d], FV = X.fv[d], FS = X.fs[d];
 ${decl}
-let cH = FH, cV = FV, cN = ${STACK_SIZE}, cW = true, cS = FS, t = 0, u = 0, b = 0, sb = 0, tf = null, hf = null;${ctx}`;
+let cH = FH, cV = FV, cN = ${STACK_SIZE}, cW = true, cS = FS, t = 0, u = 0, ${blockParam ? nil : js`b = 0, `}sb = 0, tf = null, hf = null;${ctx}`;
 }
 
 /**
@@ -641,7 +652,7 @@ left = X.left; ${reload(x.used, 0, 5)} ${x.used[10] ? js`${L(10)} = ${(BASE_LO +
   return js`${pre}${spill(x.used, 0, 10)} RT[0] = 0;
 C.insnIndex = ${i}; C.tailCall = undefined; X.left = left; X.d = d; X.cur = P;
 try { ${callee}(C); } catch (e) { throw X.herr(e, ${i}, ${op}); }
-if (C.tailCall !== undefined) { tf = X.tail(); if (tf !== null) { MG[d] = ${MAY_GOTO_START}; tf(X, d); return; } }
+if (C.tailCall !== undefined) { tf = X.tail(); if (tf !== null) { MG[d] = ${MAY_GOTO_START}; tf(X, d); ${x.ret}; } }
 left = X.left; ${L(0)} = RL[0]; ${H(0)} = RH[0]; ${G(0)} = RT[0]; l1 = 0; h1 = 0; g1 = 0; l2 = 0; h2 = 0; g2 = 0; l3 = 0; h3 = 0; g3 = 0; l4 = 0; h4 = 0; g4 = 0; l5 = 0; h5 = 0; g5 = 0;
 ${reload(x.used, 6, 10)} ${RESET_CACHE}`;
 }
@@ -657,7 +668,7 @@ function emitJmp(x: Ctx, i: number): Code {
     case Op.JA32:
       return goTo(x, i, op, next + c.imm[i]);
     case Op.EXIT:
-      return js`${spill(x.used, 0, 5)} X.left = left; return;`;
+      return js`${spill(x.used, 0, 5)} X.left = left; ${x.ret};`;
     case Op.CALL:
     case Op.CALLX:
       return emitCall(x, i);
@@ -721,7 +732,7 @@ function emitLdSt(x: Ctx, i: number): Code {
     const offset: Code = opMode(op) === Mode.ABS ? lit(imm) : js`(${L(s)} + ${imm}) | 0`;
     // Out of bounds: the expansion's hidden `r0 = 0; exit`, an EXIT of this function (a
     // subprogram returns 0 to its caller, the main program ends the run).
-    return js`${L(0)} = X.ldabs(${offset}, ${size}, ${i}, ${op}, ${lf(x)}); ${H(0)} = 0; l1 = 0; h1 = 0; l2 = 0; h2 = 0; l3 = 0; h3 = 0; l4 = 0; h4 = 0; l5 = 0; h5 = 0; if (X.ldabsOut) { X.ldabsOut = false; ${G(0)} = 0; ${spill(x.used, 0, 5)} X.left = ${lf(x)}; return${x.counted ? js` true` : nil}; }`;
+    return js`${L(0)} = X.ldabs(${offset}, ${size}, ${i}, ${op}, ${lf(x)}); ${H(0)} = 0; l1 = 0; h1 = 0; l2 = 0; h2 = 0; l3 = 0; h3 = 0; l4 = 0; h4 = 0; l5 = 0; h5 = 0; if (X.ldabsOut) { X.ldabsOut = false; ${G(0)} = 0; ${spill(x.used, 0, 5)} X.left = ${lf(x)}; ${x.counted ? js`return true` : x.ret}; }`;
   }
   const size = accessBytes(op);
   const FV = name('FV');
@@ -866,6 +877,17 @@ function blocksFrom(prog: LinkedProgram, sh: Shape, entry: number): Block[] {
   return [e, ...list];
 }
 
+/**
+ * A function of more instructions than this is compiled as chunks: V8 optimizes no function of
+ * more than 60 KiB of bytecode (its max_optimized_bytecode_size; the generated code takes about
+ * 130 bytes per instruction), and unoptimized, a 1,571-instruction program ran 3× slower than
+ * the interpreter. Each chunk (consecutive blocks of at most CHUNK_INSNS instructions) is its
+ * own function with the registers in its locals; a jump into another chunk spills them to the
+ * RegisterFile and returns the target block's id to the entry function, which calls that
+ * block's chunk. The region cache restarts on the own frame in each chunk.
+ */
+export const CHUNK_INSNS = 256;
+
 function emitEntry(prog: LinkedProgram, sh: Shape, entry: number, opts: CompileOptions, helperParam: (fn: unknown) => Name): Code {
   const fn = name(`e${entry}`);
   if (entry >= sh.n) {
@@ -874,22 +896,79 @@ function emitEntry(prog: LinkedProgram, sh: Shape, entry: number, opts: CompileO
   const blocks = blocksFrom(prog, sh, entry);
   const ids = new Map<number, number>();
   blocks.forEach((b, k) => ids.set(b.start, k));
-  const slowId = blocks.length;
-  const cases: Code[] = [];
-  const used: boolean[] = new Array<boolean>(11).fill(false);
+  const limit = opts.chunkInsns ?? CHUNK_INSNS;
+  let total = 0;
+  for (const b of blocks) total += b.count;
+  // Chunks: consecutive blocks (in id order) up to CHUNK_INSNS instructions each.
+  const chunkOf: number[] = [];
+  let nChunks = 1;
+  if (total > limit) {
+    let size = 0;
+    nChunks = 0;
+    for (const b of blocks) {
+      if (nChunks === 0 || (size > 0 && size + b.count > limit)) {
+        nChunks++;
+        size = 0;
+      }
+      size += b.count;
+      chunkOf.push(nChunks - 1);
+    }
+  }
+  const chunked = nChunks > 1;
   let wild = false;
   let dirty = false;
   for (const blk of blocks) {
     for (let i = blk.start; i < blk.end; i++) {
-      markUsed(prog, i, used);
       if (mayWriteWild(prog, sh, i)) wild = true;
       if (writesStack(prog, sh, i)) dirty = true;
     }
   }
+  const marks = wild ? js`
+X.wild = true;` : dirty ? js`
+X.dirty = true;` : nil;
   const facts = blockFacts(prog, sh, blocks);
-  const ctxRw = blocks.some((b) => hasCtxRewrite(prog, sh, b.start, b.end));
-  const x: Ctx = { prog, sh, ids, counted: false, rest: 0, helperParam, used, facts: unknownFacts(), ctxRw };
-  blocks.forEach((blk, k) => {
+  const bodies: Code[] = [];
+  for (let ch = 0; ch < nChunks; ch++) {
+    const mine = chunked ? blocks.filter((_, k) => chunkOf[k] === ch) : blocks;
+    const own = chunked ? name(`e${entry}c${ch}`) : fn;
+    bodies.push(emitBlocks(prog, sh, blocks, ids, mine, chunked ? chunkOf : null, ch, own, opts, helperParam, facts, chunked ? nil : marks));
+  }
+  if (!chunked) return bodies[0];
+  // Block id → its chunk's function; the entry function runs chunks until one leaves the function.
+  const table = name(`K${entry}`);
+  const fns = joinCode(chunkOf.map((ch) => name(`e${entry}c${ch}`)), js`, `);
+  return js`${joinCode(bodies)}
+const ${table} = [${fns}];
+function ${fn}(X, d) {${marks}
+let b = 0;
+do b = ${table}[b](X, d, b); while (b >= 0);
+}`;
+}
+
+/** One JS function running `mine` (all blocks of an entry, or one chunk of them). */
+function emitBlocks(
+  prog: LinkedProgram,
+  sh: Shape,
+  blocks: Block[],
+  ids: Map<number, number>,
+  mine: Block[],
+  chunkOf: number[] | null,
+  chunk: number,
+  fn: Name,
+  opts: CompileOptions,
+  helperParam: (fn: unknown) => Name,
+  facts: Map<number, TagFacts>,
+  marks: Code,
+): Code {
+  const slowId = blocks.length;
+  const cases: Code[] = [];
+  const used: boolean[] = new Array<boolean>(11).fill(false);
+  for (const blk of mine) for (let i = blk.start; i < blk.end; i++) markUsed(prog, i, used);
+  const ctxRw = mine.some((b) => hasCtxRewrite(prog, sh, b.start, b.end));
+  const ret = chunkOf === null ? js`return` : js`return -1`;
+  const x: Ctx = { prog, sh, ids, chunkOf, chunk, ret, counted: false, rest: 0, helperParam, used, facts: unknownFacts(), ctxRw };
+  mine.forEach((blk, m) => {
+    const k = ids.get(blk.start) as number;
     x.facts = copyFacts(facts.get(blk.start) ?? unknownFacts());
     const body: Code[] = [js`case ${k}:`, js`if ((left -= ${blk.count}) < 0) { left += ${blk.count}; sb = ${blk.start}; b = ${slowId}; continue; }`];
     let i = blk.start;
@@ -912,7 +991,7 @@ function emitEntry(prog: LinkedProgram, sh: Shape, entry: number, opts: CompileO
       x.rest = 0;
       if (blk.end >= sh.n) {
         body.push(js`throw X.fault(${F.FELL_OFF}, ${Math.max(sh.n - 1, 0)}, ${prog.code.op[sh.n - 1]}, 0, left);`);
-      } else if (k + 1 < blocks.length && blocks[k + 1].start === blk.end) {
+      } else if (m + 1 < mine.length && mine[m + 1].start === blk.end) {
         // falls into the next case
       } else {
         body.push(goTo(x, last, lastOp, blk.end));
@@ -921,12 +1000,10 @@ function emitEntry(prog: LinkedProgram, sh: Shape, entry: number, opts: CompileO
     cases.push(joinCode(body));
   });
   // the slow path faults, or returns after an LD_ABS hidden exit: then so does this function
-  cases.push(js`case ${slowId}: ${spill(used, 0, 10)} X.slow(P, sb, d, left); return;`);
+  cases.push(js`case ${slowId}: ${spill(used, 0, 10)} X.slow(P, sb, d, left); ${ret};`);
   cases.push(js`default: throw X.bug();`);
-  return js`function ${fn}(X, d) {
-${prologue(used, ctxRw ? helperParam(prog.ctx) : null)}${wild ? js`
-X.wild = true;` : dirty ? js`
-X.dirty = true;` : nil}
+  return js`function ${fn}(X, d${chunkOf === null ? nil : js`, b`}) {
+${prologue(used, ctxRw ? helperParam(prog.ctx) : null, chunkOf !== null)}${marks}
 let left = X.left;
 for (;;) switch (b) {
 ${joinCode(cases)}
@@ -991,7 +1068,7 @@ function emitSlow(prog: LinkedProgram, sh: Shape, start: number, helperParam: (f
   const used: boolean[] = new Array<boolean>(11).fill(true);
   // The counted slow path assumes nothing about tags (it may start mid-way through a block).
   const ctxRw = hasCtxRewrite(prog, sh, blk.start, blk.end);
-  const x: Ctx = { prog, sh, ids: new Map(), counted: true, rest: 0, helperParam, used, facts: unknownFacts(), ctxRw };
+  const x: Ctx = { prog, sh, ids: new Map(), chunkOf: null, chunk: 0, ret: js`return`, counted: true, rest: 0, helperParam, used, facts: unknownFacts(), ctxRw };
   const body: Code[] = [];
   let i = blk.start;
   let k = 0;

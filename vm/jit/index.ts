@@ -15,7 +15,7 @@ import { JitProgram, JitCompileError, type CompileOptions } from './compile.js';
 import { JitRun, type JitUnit } from './runtime.js';
 
 export { JitCompileError };
-export { JIT_MAX_INSNS } from './compile.js';
+export { JIT_MAX_INSNS, CHUNK_INSNS } from './compile.js';
 export type { CompileOptions };
 
 /** A program compiled to JavaScript. */
@@ -96,7 +96,7 @@ const compiledCache = new WeakMap<LinkedProgram, Compiled>();
  * generated code does not parse, which would be a JIT bug.
  */
 export function compile(prog: LinkedProgram, opts?: CompileOptions): CompiledProgram {
-  if (opts !== undefined && opts.lines) return new Compiled(new JitProgram(prog, opts));
+  if (opts !== undefined && (opts.lines || opts.chunkInsns !== undefined)) return new Compiled(new JitProgram(prog, opts));
   let c = compiledCache.get(prog);
   if (c === undefined) {
     c = new Compiled(unitOf(prog));
