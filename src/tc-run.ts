@@ -22,7 +22,7 @@ import { VmRunResult } from '../vm/interpreter.js';
 import type { Memory } from '../vm/memory.js';
 import type { LinkedProgram, RunOptions, RunResult, StepHook } from '../vm/program.js';
 import type { BaseRunState } from './helpers/base.js';
-import { timerHost, type TimerFiring, type TimerRunContext, type TimerRunState } from './helpers/timer.js';
+import { timerHost, type TimerFiring, type TimerHost, type TimerRunContext, type TimerRunState } from './helpers/timer.js';
 import { ctxArg, type SkbRunState } from './skb/index.js';
 import { skbPacketProvider } from './skb/ld-abs.js';
 
@@ -68,15 +68,24 @@ export function runTc(x: TcExecutable, mem: Memory, runOpts: TcRunOptions): RunR
 }
 
 /**
+ * A run's virtual duration as tcRunElapsed takes it cheapest: a number when it is a non-negative
+ * safe integer (the clock then moves without a BigInt), else the bigint itself.
+ */
+export function tcRunStep(runNs: bigint): number | bigint {
+  return runNs >= 0n && runNs <= MAX_SAFE_NS ? Number(runNs) : runNs;
+}
+
+/**
  * After a run: unless it faulted, `runNs` pass on the monotonic clock of `mem`'s machine and
  * the timers due by then fire (their callbacks run now); their firings are appended to `fired`.
+ * A number `runNs` must come from tcRunStep; `host` is timerHost(mem) when the caller has it.
  */
-export function tcRunElapsed(mem: Memory, res: RunResult, runNs: bigint, fired: TimerFiring[]): void {
+export function tcRunElapsed(mem: Memory, res: RunResult, runNs: bigint | number, fired: TimerFiring[], host: TimerHost = timerHost(mem)): void {
   if (res.fault) return;
   // A step that is an exact number goes through TimerHost.tick, which allocates nothing (no
   // BigInt, no array) when no timer is armed: the steady state of a repeated run.
-  const host = timerHost(mem);
-  const f = runNs >= 0n && runNs <= MAX_SAFE_NS ? host.tick(Number(runNs)) : host.advance(runNs);
+  const step = typeof runNs === 'number' ? runNs : tcRunStep(runNs);
+  const f = typeof step === 'number' ? host.tick(step) : host.advance(step);
   if (f.length) fired.push(...f);
 }
 const MAX_SAFE_NS = BigInt(Number.MAX_SAFE_INTEGER);

@@ -64,6 +64,12 @@ export interface ClassifyResult {
 /** Runs a filter's program on the skb and gives r0 as s32 (or the fault). */
 export type ProgRunner = (filter: ClsBpfFilter) => { ret: number } | { fault: BpfError };
 
+/**
+ * The run path's program runner (no object per run): r0 as s32, or the fault that ended the run.
+ * A BpfError is an object, so `typeof outcome === 'number'` tells them apart.
+ */
+export type FilterRunner = (filter: ClsBpfFilter) => number | BpfError;
+
 /** cls_bpf_exec_opcode: only these da verdicts survive; every other value means UNSPEC. */
 export function clsBpfExecOpcode(code: number): number {
   switch (code) {
@@ -122,42 +128,108 @@ export function execActions(actions: readonly TcAction[], block: Block): ActResu
   return { verdict: ret, gotoChain };
 }
 
-/** cls_bpf_classify over one instance. */
-function classifyProto(
-  tp: TcfProto,
-  skb: ClassifySkb,
-  run: ProgRunner,
-  block: Block,
-  runs: FilterRun[],
-): { verdict: number; classid: number; gotoChain?: number } {
-  for (const f of tp.filters) {
+/**
+ * What one classification decided, filled in place by classifyInto (the run path keeps one per
+ * hook depth; tcfClassify makes one per call).
+ */
+export interface ClassifyOutcome {
+  verdict: number;
+  classid: number;
+  /** GOTO_CHAIN's target (classifyProto's result only). */
+  gotoChain: number | undefined;
+  /** The kernel drop reason name for SHOT decided here (else undefined). */
+  dropReason: string | undefined;
+  restarts: number;
+}
+
+/** cls_bpf_classify over one instance: the verdict, with classid and gotoChain in `out`. */
+function classifyProto(tp: TcfProto, skb: ClassifySkb, run: FilterRunner, block: Block, runs: FilterRun[] | undefined, out: ClassifyOutcome): number {
+  const filters = tp.filters;
+  for (let i = 0; i < filters.length; i++) {
+    const f = filters[i];
     skb.tcClassid = f.classid & 0xffff; // qdisc_skb_cb is a u16
     const r = run(f);
-    const rec: FilterRun = { chain: tp.chain.index, prio: tp.prio, handle: f.handle, prog: f.prog.name, progId: f.prog.id, da: f.da, result: 'continue' };
-    runs.push(rec);
-    if ('fault' in r) {
+    let rec: FilterRun | undefined;
+    if (runs !== undefined) {
+      rec = { chain: tp.chain.index, prio: tp.prio, handle: f.handle, prog: f.prog.name, progId: f.prog.id, da: f.da, result: 'continue' };
+      runs.push(rec);
+    }
+    if (typeof r !== 'number') {
       // A faulting program cannot exist in the kernel; treat it like "continue" and report it.
-      rec.fault = r.fault;
+      if (rec !== undefined) rec.fault = r;
       continue;
     }
-    rec.ret = r.ret;
+    if (rec !== undefined) rec.ret = r;
     if (f.da) {
       const classid = ((f.classid & 0xffff0000) | (skb.tcClassid & 0xffff)) >>> 0;
-      const v = clsBpfExecOpcode(r.ret);
+      const v = clsBpfExecOpcode(r);
       if (v === TC_ACT.TC_ACT_UNSPEC) continue;
-      rec.result = v;
-      rec.classid = classid;
-      return { verdict: v, classid };
+      if (rec !== undefined) {
+        rec.result = v;
+        rec.classid = classid;
+      }
+      out.classid = classid;
+      out.gotoChain = undefined;
+      return v;
     }
-    if (r.ret === 0) continue;
-    const classid = r.ret === -1 ? f.classid : r.ret >>> 0;
+    if (r === 0) continue;
+    const classid = r === -1 ? f.classid : r >>> 0;
     const act = execActions(f.actions, block);
-    rec.classid = classid;
+    if (rec !== undefined) rec.classid = classid;
     if (act.verdict < 0) continue;
-    rec.result = act.verdict;
-    return { verdict: act.verdict, classid, gotoChain: act.gotoChain };
+    if (rec !== undefined) rec.result = act.verdict;
+    out.classid = classid;
+    out.gotoChain = act.gotoChain;
+    return act.verdict;
   }
-  return { verdict: TC_ACT.TC_ACT_UNSPEC, classid: 0 };
+  out.classid = 0;
+  out.gotoChain = undefined;
+  return TC_ACT.TC_ACT_UNSPEC;
+}
+
+/**
+ * tcf_classify from chain 0 of `block` (not in compat mode: RECLASSIFY restarts), into `out`;
+ * each filter run is recorded in `runs` when given. An empty chain 0, or the end of the chain,
+ * gives UNSPEC.
+ */
+export function classifyInto(block: Block, skb: ClassifySkb, run: FilterRunner, out: ClassifyOutcome, runs?: FilterRun[]): void {
+  let chain = block.chain(0, false);
+  const first = chain;
+  let limit = 0;
+  out.dropReason = undefined;
+  for (;;) {
+    let restartAt: typeof chain | null | undefined;
+    const protos = chain !== undefined ? chain.protos : [];
+    for (let i = 0; i < protos.length; i++) {
+      const tp = protos[i];
+      if (!tp.matches(skb.protocol)) continue;
+      const v = classifyProto(tp, skb, run, block, runs, out);
+      if (v === TC_ACT.TC_ACT_RECLASSIFY) {
+        restartAt = first;
+      } else if (out.gotoChain !== undefined && isExt(v, TC_ACT_GOTO_CHAIN)) {
+        restartAt = block.chain(out.gotoChain, false) ?? null;
+      } else if (v >= 0) {
+        out.verdict = v;
+        out.restarts = limit;
+        return;
+      } else continue;
+      break;
+    }
+    if (restartAt === undefined) {
+      out.verdict = TC_ACT.TC_ACT_UNSPEC;
+      out.classid = 0;
+      out.restarts = limit;
+      return;
+    }
+    if (limit++ >= MAX_RECLASSIFY_LOOP) {
+      out.verdict = TC_ACT.TC_ACT_SHOT;
+      out.classid = 0;
+      out.restarts = limit;
+      out.dropReason = 'TC_RECLASSIFY_LOOP';
+      return;
+    }
+    chain = restartAt ?? undefined;
+  }
 }
 
 /**
@@ -166,27 +238,12 @@ function classifyProto(
  */
 export function tcfClassify(block: Block, skb: ClassifySkb, run: ProgRunner): ClassifyResult {
   const runs: FilterRun[] = [];
-  let chain = block.chain(0, false);
-  const first = chain;
-  let limit = 0;
-  for (;;) {
-    let restartAt: typeof chain | null | undefined;
-    for (const tp of chain?.protos ?? []) {
-      if (!tp.matches(skb.protocol)) continue;
-      const r = classifyProto(tp, skb, run, block, runs);
-      if (r.verdict === TC_ACT.TC_ACT_RECLASSIFY) {
-        restartAt = first;
-      } else if (r.gotoChain !== undefined && isExt(r.verdict, TC_ACT_GOTO_CHAIN)) {
-        restartAt = block.chain(r.gotoChain, false) ?? null;
-      } else if (r.verdict >= 0) {
-        return { verdict: r.verdict, classid: r.classid, runs, restarts: limit };
-      } else continue;
-      break;
-    }
-    if (restartAt === undefined) return { verdict: TC_ACT.TC_ACT_UNSPEC, classid: 0, runs, restarts: limit };
-    if (limit++ >= MAX_RECLASSIFY_LOOP) {
-      return { verdict: TC_ACT.TC_ACT_SHOT, classid: 0, runs, restarts: limit, dropReason: 'TC_RECLASSIFY_LOOP' };
-    }
-    chain = restartAt ?? undefined;
-  }
+  const out: ClassifyOutcome = { verdict: TC_ACT.TC_ACT_UNSPEC, classid: 0, gotoChain: undefined, dropReason: undefined, restarts: 0 };
+  classifyInto(block, skb, (f) => {
+    const r = run(f);
+    return 'fault' in r ? r.fault : r.ret;
+  }, out, runs);
+  const res: ClassifyResult = { verdict: out.verdict, classid: out.classid, runs, restarts: out.restarts };
+  if (out.dropReason !== undefined) res.dropReason = out.dropReason;
+  return res;
 }

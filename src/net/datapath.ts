@@ -31,21 +31,22 @@ import { ErrnoError, UsageError, type BpfError } from '../../vm/errors.js';
 import { Collection, type CollectionOptions } from '../collection.js';
 import type { Engine } from '../../vm/engine.js';
 import type { Memory } from '../../vm/memory.js';
-import { defaultBaseState, type BaseRunState, type SeededRandom } from '../helpers/base.js';
+import { defaultBaseState, SeededRandom, type BaseRunState } from '../helpers/base.js';
 import type { ResolvedMockEnv } from '../mock-env.js';
 import { cloneSkb } from '../helpers/skb-redirect.js';
-import { timerHost, type TimerFiring } from '../helpers/timer.js';
+import { timerHost, type TimerFiring, type TimerHost } from '../helpers/timer.js';
 import { createSkbRunState, rebindSkbRunState, syncPacket, Skb, NET_SKB_PAD, type RedirectInfo, type SkbDevice, type SkbEnv, type SkbEvent } from '../skb/index.js';
-import { skbPacketProvider } from '../skb/ld-abs.js';
-import { runTc, TC_RUN_VIRTUAL_NS, tcRunElapsed, tcRunOptions, type TcExecutable, type TcRunOptions } from '../tc-run.js';
+import type { SkbPacketProvider } from '../skb/ld-abs.js';
+import { runTc, TC_RUN_VIRTUAL_NS, tcRunElapsed, tcRunOptions, tcRunStep, type TcExecutable, type TcRunOptions } from '../tc-run.js';
+import { compile } from '../../vm/jit/index.js';
 import type { LinkedProgram } from '../../vm/program.js';
 import { AF_INET, BPF_F_INGRESS, ERRNO, ETH_HLEN, ETH_P, PACKET, TC_ACT, VLAN_HLEN } from '../uapi.js';
-import { tcfClassify } from './classify.js';
+import { classifyInto, type ClassifyOutcome, type FilterRun } from './classify.js';
 import { classicViewOf, type TcxAsClassic } from './classic-view.js';
 import type { ClsBpfFilter } from './cls-bpf.js';
 import type { DeviceNamespace, NetDevice } from './device.js';
 import type { NetProgram, ProgHandle } from './prog-handle.js';
-import type { Direction } from './tcx.js';
+import type { Direction, TcxEntry } from './tcx.js';
 import type { Fate, HookEvent, NetTrace, TcxRun, TraceEvent } from './trace.js';
 
 /** XMIT_RECURSION_LIMIT (netdevice.h): nested redirected transmits deeper than this are dropped. */
@@ -101,39 +102,114 @@ export interface SendOptions {
 
 /**
  * The run options (and so the run state) for the programs of one Memory in one hook run, kept
- * between hooks and sends (pooled per Memory, see hookRunOf): regions, ctx view, options and
- * env are made once and pointed at each hook's skb (rebindSkbRunState), as the kernel reuses
- * its per-CPU state.
+ * between hooks and sends (pooled per Memory, see hookRunOf): regions, ctx view, LD_ABS view,
+ * options and env are made once and pointed at each hook's skb (rebindSkbRunState), as the
+ * kernel reuses its per-CPU state.
  */
 interface HookRun {
   opts: TcRunOptions;
+  /** The pool of its Memory, where it goes back after each hook. */
+  pool: HookRun[];
   env: SkbEnv;
+  /** opts.packet, pointed at the hook's skb. */
+  packet: SkbPacketProvider;
+  /** The timers of its Memory's machine (timerHost(mem)). */
+  timers: TimerHost;
+  /**
+   * The packet region's view when the run path last bound it, and the skb layout it was bound to
+   * (buf, data − metaLen, metaLen + len): while both still hold, the region is current.
+   */
+  pview: Uint8Array;
+  pbuf: Uint8Array;
+  pstart: number;
+  plen: number;
+  /** The base state last copied into the run state (see Datapath.bindBase). */
+  base: BaseRunState | undefined;
   /** The hook it serves (read by env.cloneRedirect); cleared when it goes back to the pool. */
-  dp: Datapath | undefined;
-  dev: NetDevice | undefined;
-  pkt: Pkt | undefined;
+  hook: HookFrame | undefined;
 }
 
 /** Idle hook run states per Memory (several when hooks nest: clone_redirect, neigh redirect). */
 const hookPool = new WeakMap<Memory, HookRun[]>();
 
-/** An idle hook run state of `mem` bound to `skb` and `base` (made on first use). */
-function hookRunOf(mem: Memory, skb: Skb, base: BaseRunState, budget: number | undefined): HookRun {
-  let pool = hookPool.get(mem);
+/**
+ * An idle hook run state of `mem` pointed at `skb` (made on first use), for hook `h` (which
+ * remembers the last pool it took from: one Memory serves every program of a host).
+ */
+function hookRunOf(mem: Memory, skb: Skb, base: BaseRunState, h: HookFrame): HookRun {
+  let pool = h.poolMem === mem ? h.pool : hookPool.get(mem);
   if (pool === undefined) hookPool.set(mem, (pool = []));
+  h.poolMem = mem;
+  h.pool = pool;
   const idle = pool.pop();
   if (idle !== undefined) {
-    const o = idle.opts;
-    rebindSkbRunState(o.run, skb);
-    Object.assign(o.run, base);
-    o.packet = skbPacketProvider(skb);
-    o.budget = budget;
+    rebindSkbRunState(idle.opts.run, skb);
+    idle.packet.skb = skb;
+    packetBound(idle, skb);
     return idle;
   }
   const env: SkbEnv = {};
-  const r: HookRun = { opts: tcRunOptions(createSkbRunState(mem, skb, { env }), base, { budget }), env, dp: undefined, dev: undefined, pkt: undefined };
-  env.cloneRedirect = (ev) => (r.dp as Datapath).cloneRedirect(r.dev as NetDevice, r.pkt as Pkt, ev);
+  const opts = tcRunOptions(createSkbRunState(mem, skb, { env }), base);
+  const st = opts.run;
+  const r: HookRun = {
+    opts,
+    pool,
+    env,
+    packet: opts.packet as SkbPacketProvider,
+    timers: timerHost(mem),
+    pview: st.packet.bytes,
+    pbuf: skb.buf,
+    pstart: skb.data - skb.metaLen,
+    plen: skb.metaLen + skb.len,
+    base,
+    hook: undefined,
+  };
+  env.cloneRedirect = (ev) => {
+    const h = r.hook as HookFrame;
+    return h.dp.cloneRedirect(h.dev, h.pkt, ev);
+  };
   return r;
+}
+
+/** Record that `hr`'s packet region is bound to `skb`'s current layout. */
+function packetBound(hr: HookRun, skb: Skb): void {
+  hr.pview = hr.opts.run.packet.bytes;
+  hr.pbuf = skb.buf;
+  hr.pstart = skb.data - skb.metaLen;
+  hr.plen = skb.metaLen + skb.len;
+}
+
+/**
+ * Point `hr`'s packet region at `skb`'s layout unless it is there already: a helper that moves
+ * the skb's data rebinds the region itself; this catches anything else that moved it.
+ */
+function packetFollows(hr: HookRun, skb: Skb): void {
+  const st = hr.opts.run;
+  if (st.packet.bytes === hr.pview && skb.buf === hr.pbuf && skb.data - skb.metaLen === hr.pstart && skb.metaLen + skb.len === hr.plen) return;
+  syncPacket(st);
+  packetBound(hr, skb);
+}
+
+/**
+ * One hook run in progress (sch_handle_ingress / sch_handle_egress): kept per nesting depth by
+ * its Datapath and reused by the next hook at that depth.
+ */
+interface HookFrame {
+  dp: Datapath;
+  dev: NetDevice;
+  pkt: Pkt;
+  /** The redirect the last program asked for (bpf_redirect_info), consumed by skb_do_redirect. */
+  redirect: RedirectInfo | undefined;
+  /** The run states this hook borrowed, one per Memory: the first `nruns` (the rest are stale). */
+  runs: HookRun[];
+  nruns: number;
+  /** The classic path's result. */
+  classic: ClassifyOutcome;
+  /** The filter runs of the classic path (traced sends only). */
+  filterRuns: FilterRun[] | undefined;
+  /** The hookPool entry last used (see hookRunOf). */
+  poolMem: Memory | undefined;
+  pool: HookRun[] | undefined;
 }
 
 /** The skb helpers' view of a device (live: reads the device's current settings). */
@@ -199,11 +275,11 @@ class NamespaceDevices implements ReadonlyMap<number, SkbDevice> {
 const namespaceDevices = new WeakMap<DeviceNamespace, NamespaceDevices>();
 
 /** The hook whose classic filters are running (see Datapath.hookRuns). */
-let classifying: { dp: Datapath; pkt: Pkt; dev: NetDevice; pending: { redirect?: RedirectInfo }; runs: HookRun[] } | undefined;
-/** tcfClassify's program runner: one function for every hook (no closure per packet). */
-function runFilter(f: ClsBpfFilter): ProgOutcome {
-  const c = classifying as NonNullable<typeof classifying>;
-  return c.dp.runProg(f.prog, c.pkt, c.dev, c.pending, c.runs);
+let classifying: HookFrame | undefined;
+/** The classifier's program runner: one function for every hook (no closure per packet). */
+function runFilter(f: ClsBpfFilter): number | BpfError {
+  const h = classifying as HookFrame;
+  return h.dp.runProg(f.prog, h);
 }
 
 /** What runTc runs for a program under an engine, made once (not per run). */
@@ -212,17 +288,28 @@ function executableOf(prog: LinkedProgram, engine: Engine): TcExecutable {
   let m = executables.get(prog);
   if (m === undefined) executables.set(prog, (m = new Map()));
   let x = m.get(engine);
-  if (x === undefined) m.set(engine, (x = { prog, engine }));
+  if (x === undefined) {
+    // the JIT's compiled form, looked up once here instead of at every run (runJit's lookup)
+    x = engine === 'jit' ? { prog, engine, jit: compile(prog) } : { prog, engine };
+    m.set(engine, x);
+  }
   return x;
 }
+/** The executable of a bound program under `engine`, remembered on the NetProgram. */
+function netExecutable(np: NetProgram, engine: Engine): TcExecutable {
+  const x = np.executable;
+  if (x !== undefined && x.engine === engine && x.prog === np.linked) return x;
+  return (np.executable = executableOf(np.linked, engine));
+}
+
+/**
+ * A send's fates before its first one: the array is made with the first fate (an array literal
+ * is sized to fit; a push onto an empty array reserves room for 17). Never handed out.
+ */
+const NO_FATES: Fate[] = [];
 
 /** Room around a sent frame. */
 const SEND_SKB = { headroom: NET_SKB_PAD, tailroom: 64 } as const;
-/** Per namespace, the skb of the last throughput-mode send, reused by the next one (Skb.recreate). */
-const spareSkbs = new WeakMap<DeviceNamespace, Skb>();
-
-/** A program run's outcome: r0 as s32, or the fault that ended it. */
-type ProgOutcome = { ret: number } | { fault: BpfError };
 
 interface Pkt {
   skb: Skb;
@@ -256,27 +343,93 @@ function ethTypeTrans(skb: Skb, dev: NetDevice): void {
 
 /** One send: the state of the emulated softirq while a packet and its offspring are processed. */
 export class Datapath {
-  readonly events: TraceEvent[] = [];
-  readonly fates: Fate[] = [];
+  private evs: TraceEvent[] = [];
+  /** NO_FATES until the first fate of the send (then an array made with it, sized to fit). */
+  private fts: Fate[] = NO_FATES;
   private readonly backlog: Array<{ dev: NetDevice; pkt: Pkt }> = [];
   private xmitRecursion = 0;
   private nextPkt = 0;
   private rounds = 0;
+  /** What the helpers see of the machine; `trace` and `random` are renewed by each send (see renew). */
   private readonly base: BaseRunState;
+  private opts: SendOptions;
   /** SendOptions.trace is not 'off'. */
-  private readonly tracing: boolean;
+  private tracing: boolean;
   /** bpf_timer callbacks that ran during this send. */
-  private readonly timers: TimerFiring[] = [];
-  private readonly runNs: bigint;
+  private timers: TimerFiring[] = [];
+  /** The virtual duration of a run (tcRunStep of SendOptions.virtualRunNs). */
+  private runStep: number | bigint;
+  /** Hook runs in progress by nesting depth; each frame is reused by the next hook at its depth. */
+  private readonly hookFrames: HookFrame[] = [];
+  private hookDepth = 0;
+  /** What the last hook decided besides its verdict (read right after hook() returns). */
+  private hookRedirect: RedirectInfo | undefined = undefined;
+  private hookDropReason: string | undefined = undefined;
+  /** The skb of the last send, reused by the next one (Skb.recreate). */
+  private spare: Skb | undefined = undefined;
+  /** Between sends in sendFrame's pool; taken while a send runs. */
+  idle = false;
 
   constructor(
     readonly host: DeviceNamespace,
-    private readonly opts: SendOptions = {},
+    opts: SendOptions = {},
   ) {
     // the programs read the machine's clock, the one their timers run on (as Collection.run)
-    this.base = { ...defaultBaseState(), clock: timerHost(host.kernel.memory).clock, ...(opts.random ? { random: opts.random } : {}) };
-    this.runNs = BigInt(opts.virtualRunNs ?? TC_RUN_VIRTUAL_NS);
+    const base = defaultBaseState();
+    base.clock = timerHost(host.kernel.memory).clock;
+    this.base = base;
+    this.opts = opts;
     this.tracing = opts.trace !== 'off';
+    this.runStep = tcRunStep(BigInt(opts.virtualRunNs ?? TC_RUN_VIRTUAL_NS));
+    if (opts.random) base.random = opts.random;
+  }
+
+  /** Every TraceEvent of the sends so far (a traced send; sendFrame's sends: of the last one). */
+  get events(): TraceEvent[] {
+    return this.evs;
+  }
+
+  /** The fate of every skb (same scope as events). */
+  get fates(): Fate[] {
+    if (this.fts === NO_FATES) this.fts = [];
+    return this.fts;
+  }
+
+  /**
+   * Make this Datapath a fresh one for a send with `opts` (sendFrame reuses one per namespace):
+   * new result arrays, a fresh printk buffer and generator, nothing pending. The spare skb and
+   * the hook frames are kept (nothing returned refers to them).
+   */
+  renew(opts: SendOptions): void {
+    this.opts = opts;
+    this.tracing = opts.trace !== 'off';
+    this.runStep = tcRunStep(BigInt(opts.virtualRunNs ?? TC_RUN_VIRTUAL_NS));
+    this.evs = [];
+    this.fts = NO_FATES;
+    if (this.timers.length !== 0) this.timers = [];
+    if (this.backlog.length !== 0) this.backlog.length = 0;
+    this.xmitRecursion = 0;
+    this.nextPkt = 0;
+    this.rounds = 0;
+    this.hookDepth = 0;
+    this.base.trace = [];
+    this.base.random = opts.random ? opts.random : new SeededRandom();
+  }
+
+  /**
+   * Give a borrowed run state this send's base state: all of it when it last served another
+   * Datapath (or none), else only what renew() replaces.
+   */
+  private bindBase(hr: HookRun): void {
+    const run = hr.opts.run;
+    const base = this.base;
+    if (hr.base !== base) {
+      Object.assign(run, base);
+      hr.base = base;
+    } else {
+      run.trace = base.trace;
+      run.random = base.random;
+    }
   }
 
   /** The helpers' view of a namespace's devices (by ifindex). */
@@ -292,21 +445,22 @@ export class Datapath {
   }
 
   /** Process one frame and everything it causes; returns the trace. `dir` as in Host.send (default: the options', else ingress). */
-  send(dev: NetDevice, frame: Uint8Array, opts: Pick<SendOptions, 'dir'> = {}): NetTrace {
-    const dir = opts.dir ?? this.opts.dir ?? 'ingress';
+  send(dev: NetDevice, frame: Uint8Array, opts?: Pick<SendOptions, 'dir'>): NetTrace {
+    const dir = opts?.dir ?? this.opts.dir ?? 'ingress';
     if (!dev.registered) throw new ErrnoError('E_NET', 'ENODEV', `send: ${dev.name} is not registered`);
     if (frame.length < ETH_HLEN) throw new ErrnoError('E_NET', 'EINVAL', `send: frame of ${frame.length} bytes is shorter than an Ethernet header`);
-    // Throughput mode: the last send's skb is free again (nothing of it is kept without a trace).
-    const spare = this.tracing ? undefined : spareSkbs.get(this.host);
+    // The last send's skb is free again: nothing returned refers to it (a traced send's frames
+    // are copies; a throughput-mode fate's frame is documented as valid until the next send).
+    const spare = this.spare;
     let skb: Skb;
     if (spare !== undefined) {
-      spareSkbs.delete(this.host);
+      this.spare = undefined;
       spare.recreate(frame, SEND_SKB);
       skb = spare;
     } else skb = Skb.create(frame, SEND_SKB);
     skb.mark = this.opts.mark ?? 0;
     skb.priority = this.opts.priority ?? 0;
-    const pkt = { skb, id: this.nextPkt++ };
+    const pkt: Pkt = { skb, id: this.nextPkt++ };
     let xmitStatus: number | undefined;
     // a down device receives nothing (tcxlab's reading; a veth peer would have no carrier)
     if (dir === 'ingress' && !dev.up) this.end(pkt, 'drop', dev, 'DEV_READY');
@@ -318,15 +472,16 @@ export class Datapath {
       xmitStatus = this.xmit(dev, pkt);
     }
     this.drain();
-    if (!this.tracing) spareSkbs.set(this.host, skb);
-    let fate = this.fates[0];
-    for (let k = 0; k < this.fates.length; k++) {
-      if (this.fates[k].pkt === 0) {
-        fate = this.fates[k];
+    this.spare = skb;
+    const fates = this.fts === NO_FATES ? (this.fts = []) : this.fts;
+    let fate = fates[0];
+    for (let k = 0; k < fates.length; k++) {
+      if (fates[k].pkt === 0) {
+        fate = fates[k];
         break;
       }
     }
-    const trace: NetTrace = { events: this.events, fate, fates: this.fates, xmitStatus, printk: this.base.trace };
+    const trace: NetTrace = { events: this.evs, fate, fates, xmitStatus, printk: this.base.trace };
     if (this.timers.length) trace.timers = this.timers;
     return trace;
   }
@@ -339,8 +494,10 @@ export class Datapath {
   }
 
   private end(pkt: Pkt, kind: Fate['kind'], dev: NetDevice, reason?: string): void {
-    const frame = this.tracing ? pkt.skb.toBytes() : pkt.skb.bytes();
-    this.fates.push({ pkt: pkt.id, kind, dev: dev.name, device: dev, reason, frame, mark: pkt.skb.mark >>> 0, tcIndex: pkt.skb.tcIndex, priority: pkt.skb.priority >>> 0 });
+    const frame = this.tracing ? pkt.skb.toBytes() : pkt.skb.bytesView();
+    const f: Fate = { pkt: pkt.id, kind, dev: dev.name, device: dev, reason, frame, mark: pkt.skb.mark >>> 0, tcIndex: pkt.skb.tcIndex, priority: pkt.skb.priority >>> 0 };
+    if (this.fts === NO_FATES) this.fts = [f];
+    else this.fts.push(f);
   }
 
   /** __netif_receive_skb_core up to the end of tc ingress. */
@@ -358,10 +515,10 @@ export class Datapath {
       // qdisc_pkt_len: the L2 header is already pulled at ingress
       skb.pktLen = skb.len - ETH_HLEN;
       skb.tcAtIngress = true;
-      const hook = this.hook(dev, 'ingress', pkt);
-      switch (hook.verdict) {
+      const verdict = this.hook(dev, 'ingress', entry, pkt);
+      switch (verdict) {
         case TC_ACT.TC_ACT_REDIRECT: {
-          const r = this.doRedirect(dev, pkt, true, hook.redirect);
+          const r = this.doRedirect(dev, pkt, true, this.hookRedirect);
           if (r && r !== 'done') {
             dev = r;
             continue;
@@ -369,7 +526,7 @@ export class Datapath {
           return;
         }
         case TC_ACT.TC_ACT_SHOT:
-          return this.end(pkt, 'drop', dev, hook.dropReason ?? 'TC_INGRESS');
+          return this.end(pkt, 'drop', dev, this.hookDropReason ?? 'TC_INGRESS');
         case TC_ACT.TC_ACT_STOLEN:
         case TC_ACT.TC_ACT_QUEUED:
         case TC_ACT.TC_ACT_TRAP:
@@ -389,12 +546,13 @@ export class Datapath {
     skb.ifindex = dev.ifindex;
     skb.tcAtIngress = false;
     skb.macHeader = skb.data;
-    if (dev.tcxEntry('egress')) {
+    const entry = dev.tcxEntry('egress');
+    if (entry) {
       skb.pktLen = skb.len;
-      const hook = this.hook(dev, 'egress', pkt);
-      switch (hook.verdict) {
+      const verdict = this.hook(dev, 'egress', entry, pkt);
+      switch (verdict) {
         case TC_ACT.TC_ACT_SHOT:
-          this.end(pkt, 'drop', dev, hook.dropReason ?? 'TC_EGRESS');
+          this.end(pkt, 'drop', dev, this.hookDropReason ?? 'TC_EGRESS');
           return NET_XMIT_DROP;
         case TC_ACT.TC_ACT_STOLEN:
         case TC_ACT.TC_ACT_QUEUED:
@@ -403,7 +561,7 @@ export class Datapath {
           return NET_XMIT_SUCCESS;
         case TC_ACT.TC_ACT_REDIRECT:
           // sch_handle_egress reports success whatever the redirect does
-          this.doRedirect(dev, pkt, false, hook.redirect);
+          this.doRedirect(dev, pkt, false, this.hookRedirect);
           return NET_XMIT_SUCCESS;
         default:
       }
@@ -416,7 +574,7 @@ export class Datapath {
       return NET_XMIT_CN;
     }
     if (peer) {
-      if (this.tracing) this.events.push({ kind: 'xmit', pkt: pkt.id, dev: dev.name, to: peer.name });
+      if (this.tracing) this.evs.push({ kind: 'xmit', pkt: pkt.id, dev: dev.name, to: peer.name });
       // veth_xmit → __dev_forward_skb2 → is_skb_forwardable: up to MTU + L2 header + a VLAN tag
       if (skb.len > peer.mtu + ETH_HLEN + VLAN_HLEN) {
         this.end(pkt, 'drop', dev, 'NOT_SPECIFIED');
@@ -426,11 +584,11 @@ export class Datapath {
       return NET_XMIT_SUCCESS;
     }
     if (dev.kind === 'loopback') {
-      if (this.tracing) this.events.push({ kind: 'xmit', pkt: pkt.id, dev: dev.name, to: dev.name });
+      if (this.tracing) this.evs.push({ kind: 'xmit', pkt: pkt.id, dev: dev.name, to: dev.name });
       this.backlog.push({ dev, pkt });
       return NET_XMIT_SUCCESS;
     }
-    if (this.tracing) this.events.push({ kind: 'xmit', pkt: pkt.id, dev: dev.name });
+    if (this.tracing) this.evs.push({ kind: 'xmit', pkt: pkt.id, dev: dev.name });
     this.end(pkt, 'transmitted', dev);
     return NET_XMIT_SUCCESS;
   }
@@ -449,109 +607,152 @@ export class Datapath {
   }
 
   /**
-   * sch_handle_ingress / sch_handle_egress up to the verdict. The programs of one hook run share
-   * one run state per Memory (regions, ctx view, run options), released when the hook is done.
+   * sch_handle_ingress / sch_handle_egress up to the verdict, which it returns; the redirect to
+   * carry out and the drop reason are in hookRedirect / hookDropReason until the next hook. The
+   * programs of one hook run share one run state per Memory (regions, ctx view, run options),
+   * released when the hook is done.
    */
-  private hook(dev: NetDevice, dir: Direction, pkt: Pkt): { verdict: number; dropReason?: string; redirect?: RedirectInfo } {
-    const runs: HookRun[] = [];
+  private hook(dev: NetDevice, dir: Direction, entry: TcxEntry, pkt: Pkt): number {
+    const depth = this.hookDepth++;
+    let h = this.hookFrames[depth];
+    if (h === undefined) {
+      h = {
+        dp: this,
+        dev,
+        pkt,
+        redirect: undefined,
+        runs: [],
+        nruns: 0,
+        classic: { verdict: 0, classid: 0, gotoChain: undefined, dropReason: undefined, restarts: 0 },
+        filterRuns: undefined,
+        poolMem: undefined,
+        pool: undefined,
+      };
+      this.hookFrames[depth] = h;
+    } else {
+      h.dev = dev;
+      h.pkt = pkt;
+      h.redirect = undefined;
+    }
     try {
-      return this.hookRuns(dev, dir, pkt, runs);
+      return this.hookRuns(dev, dir, entry, pkt, h);
     } finally {
-      for (const r of runs) {
-        r.dp = undefined;
-        r.dev = undefined;
-        r.pkt = undefined;
-        (hookPool.get(r.opts.run.mem) as HookRun[]).push(r);
+      const runs = h.runs;
+      for (let k = 0; k < h.nruns; k++) {
+        const r = runs[k];
+        r.hook = undefined;
+        r.pool.push(r);
       }
+      h.nruns = 0;
+      h.filterRuns = undefined;
+      this.hookDepth = depth;
     }
   }
 
-  private hookRuns(dev: NetDevice, dir: Direction, pkt: Pkt, runs: HookRun[]): { verdict: number; dropReason?: string; redirect?: RedirectInfo } {
+  private hookRuns(dev: NetDevice, dir: Direction, entry: TcxEntry, pkt: Pkt, h: HookFrame): number {
     const { skb } = pkt;
-    const ev: HookEvent = { kind: 'hook', pkt: pkt.id, dev: dev.name, ifindex: dev.ifindex, dir, tcx: [], tcxVerdict: 'next', verdict: TC_ACT.TC_ACT_UNSPEC, tcIndex: 0 };
-    if (this.opts.listPrograms) ev.tcxPrograms = dev.tcx(dir).programs().map((p) => p.name);
-    if (this.tracing) this.events.push(ev);
-    const pending: { redirect?: RedirectInfo } = {};
+    const tracing = this.tracing;
+    // the trace's record of the hook, built only for a traced send
+    let ev: HookEvent | undefined;
+    if (tracing) {
+      ev = { kind: 'hook', pkt: pkt.id, dev: dev.name, ifindex: dev.ifindex, dir, tcx: [], tcxVerdict: 'next', verdict: TC_ACT.TC_ACT_UNSPEC, tcIndex: 0 };
+      if (this.opts.listPrograms) ev.tcxPrograms = dev.tcx(dir).programs().map((p) => p.name);
+      this.evs.push(ev);
+    }
     // tcx_run (skipped in compare mode: the programs run as classic filters below)
     let ret = -1;
     const view = this.opts.tcxAsClassic;
-    for (const prog of view ? [] : dev.tcx(dir).programs()) {
-      const r = this.runProg(prog, pkt, dev, pending, runs);
-      if ('fault' in r) {
-        if (this.tracing) ev.tcx.push({ prog: prog.name, progId: prog.id, fault: r.fault } satisfies TcxRun);
-        ret = -1;
-        continue;
+    if (!view) {
+      const slots = entry.bundle.slots;
+      for (let i = 0, n = slots.length; i < n; i++) {
+        const prog = slots[i].prog;
+        const r = this.runProg(prog, h);
+        if (typeof r !== 'number') {
+          if (ev !== undefined) ev.tcx.push({ prog: prog.name, progId: prog.id, fault: r } satisfies TcxRun);
+          ret = -1;
+          continue;
+        }
+        if (ev !== undefined) ev.tcx.push({ prog: prog.name, progId: prog.id, ret: r } satisfies TcxRun);
+        ret = r;
+        if (ret !== -1) break;
       }
-      if (this.tracing) ev.tcx.push({ prog: prog.name, progId: prog.id, ret: r.ret } satisfies TcxRun);
-      ret = r.ret;
-      if (ret !== -1) break;
     }
     let verdict: number;
     let dropReason: string | undefined;
     if (ret === TC_ACT.TC_ACT_OK) {
-      ev.tcxVerdict = 'pass';
       skb.tcIndex = skb.tcClassid & 0xffff; // tcx_action_code
-      ev.classid = skb.tcIndex;
+      if (ev !== undefined) {
+        ev.tcxVerdict = 'pass';
+        ev.classid = skb.tcIndex;
+      }
       verdict = TC_ACT.TC_ACT_OK;
     } else if (ret === TC_ACT.TC_ACT_SHOT) {
-      ev.tcxVerdict = 'drop';
+      if (ev !== undefined) ev.tcxVerdict = 'drop';
       verdict = TC_ACT.TC_ACT_SHOT;
     } else if (ret === TC_ACT.TC_ACT_REDIRECT) {
-      ev.tcxVerdict = 'redirect';
+      if (ev !== undefined) ev.tcxVerdict = 'redirect';
       verdict = TC_ACT.TC_ACT_REDIRECT;
     } else {
       // tc_run
-      const real = dev.tcxEntry(dir)?.miniq ?? null;
+      const real = entry.miniq;
       const block = view ? classicViewOf(dev.tcx(dir).programs(), real, view) : real;
       verdict = TC_ACT.TC_ACT_UNSPEC;
       if (block) {
         // The classifier's program runner (made once) reads the hook from `classifying`; a hook
         // nested inside a filter run (clone_redirect) saves and restores it.
+        const res = h.classic;
+        const runs = tracing ? (h.filterRuns = []) : undefined;
         const outer = classifying;
-        classifying = { dp: this, pkt, dev, pending, runs };
-        let res;
+        classifying = h;
         try {
-          res = tcfClassify(block, skb, runFilter);
+          classifyInto(block, skb, runFilter, res, runs);
         } finally {
           classifying = outer;
         }
-        ev.classic = { runs: res.runs, verdict: res.verdict, classid: res.classid, restarts: res.restarts };
+        if (ev !== undefined) ev.classic = { runs: runs as FilterRun[], verdict: res.verdict, classid: res.classid, restarts: res.restarts };
         verdict = res.verdict;
         if (verdict === TC_ACT.TC_ACT_SHOT) dropReason = res.dropReason;
         if (verdict === TC_ACT.TC_ACT_OK || verdict === TC_ACT.TC_ACT_RECLASSIFY) {
           skb.tcIndex = res.classid & 0xffff;
-          ev.classid = res.classid;
+          if (ev !== undefined) ev.classid = res.classid;
         }
       }
     }
-    ev.verdict = verdict;
-    ev.tcIndex = skb.tcIndex;
-    if (this.opts.captureFrames) ev.frame = skb.toBytes();
-    return { verdict, dropReason, redirect: pending.redirect };
+    if (ev !== undefined) {
+      ev.verdict = verdict;
+      ev.tcIndex = skb.tcIndex;
+      if (this.opts.captureFrames) ev.frame = skb.toBytes();
+    }
+    this.hookRedirect = h.redirect;
+    this.hookDropReason = dropReason;
+    return verdict;
   }
 
   /**
-   * Run one program on the skb (data at the Ethernet header, as both hooks present it), through
-   * the run core testRun uses (tc-run.ts).
+   * Run one program of hook `h` on its skb (data at the Ethernet header, as both hooks present
+   * it), through the run core testRun uses (tc-run.ts): r0 as s32, or the fault that ended it.
    */
-  runProg(prog: ProgHandle, pkt: Pkt, dev: NetDevice, pending: { redirect?: RedirectInfo }, runs: HookRun[]): ProgOutcome {
+  runProg(prog: ProgHandle, h: HookFrame): number | BpfError {
     const np: NetProgram | undefined = prog.program;
-    if (np === undefined) return { fault: new UsageError(`${prog} has no executable program bound (load it with host.loadObject)`) };
-    const { skb } = pkt;
+    if (np === undefined) return new UsageError(`${prog} has no executable program bound (load it with host.loadObject)`);
+    const { skb } = h.pkt;
+    const runs = h.runs;
     let hr: HookRun | undefined;
-    for (let k = 0; k < runs.length; k++) if (runs[k].opts.run.mem === np.mem) hr = runs[k];
+    for (let k = 0; k < h.nruns; k++) if (runs[k].opts.run.mem === np.mem) hr = runs[k];
     let r: TcRunOptions;
     if (hr === undefined) {
-      hr = hookRunOf(np.mem, skb, this.base, this.opts.budget);
-      hr.env.devices = this.devicesOf(dev.host);
-      // set on every use: the env is pooled per Memory across sends, mocked or not
-      hr.env.fib = this.opts.mock?.fib;
-      hr.env.socketLookup = this.opts.mock?.socketLookup;
-      hr.dp = this;
-      hr.dev = dev;
-      hr.pkt = pkt;
-      runs.push(hr);
+      hr = hookRunOf(np.mem, skb, this.base, h);
+      this.bindBase(hr);
       r = hr.opts;
+      r.budget = this.opts.budget;
+      const env = hr.env;
+      env.devices = this.devicesOf(h.dev.host);
+      // set on every use: the env is pooled per Memory across sends, mocked or not
+      const mock = this.opts.mock;
+      env.fib = mock?.fib;
+      env.socketLookup = mock?.socketLookup;
+      hr.hook = h;
+      runs[h.nruns++] = hr;
     } else {
       r = hr.opts;
       // Each program starts as on a fresh run state: no redirect request, no tunnel info, no
@@ -560,14 +761,13 @@ export class Datapath {
       st.redirect = undefined;
       st.tunnel = undefined;
       if (st.events.length !== 0) st.events.length = 0;
-      const pv = st.packet.bytes;
-      if (pv.buffer !== skb.buf.buffer || pv.byteOffset !== skb.buf.byteOffset + skb.data - skb.metaLen || pv.length !== skb.metaLen + skb.len) syncPacket(st);
+      packetFollows(hr, skb);
     }
-    const res = runTc(executableOf(np.linked, this.opts.engine ?? np.engine ?? 'interp'), np.mem, r);
-    tcRunElapsed(np.mem, res, this.runNs, this.timers);
-    if (r.run.redirect) pending.redirect = r.run.redirect;
-    if (res.fault) return { fault: res.fault };
-    return { ret: res.r0lo | 0 };
+    const res = runTc(netExecutable(np, this.opts.engine ?? np.engine ?? 'interp'), np.mem, r);
+    tcRunElapsed(np.mem, res, this.runStep, this.timers, hr.timers);
+    if (r.run.redirect) h.redirect = r.run.redirect;
+    if (res.fault) return res.fault;
+    return res.r0lo | 0;
   }
 
   /**
@@ -581,7 +781,7 @@ export class Datapath {
     if (!target) return -ERRNO.EINVAL;
     const clone: Pkt = { skb: cloneSkb(ev.skb), id: this.nextPkt++ };
     const ingress = (ev.flags & BPF_F_INGRESS) !== 0;
-    if (this.tracing) this.events.push({ kind: 'redirect', pkt: pkt.id, how: 'clone_redirect', from: from.name, to: target.name, ifindex: target.ifindex, dir: ingress ? 'ingress' : 'egress', clone: clone.id });
+    if (this.tracing) this.evs.push({ kind: 'redirect', pkt: pkt.id, how: 'clone_redirect', from: from.name, to: target.name, ifindex: target.ifindex, dir: ingress ? 'ingress' : 'egress', clone: clone.id });
     return this.plainRedirect(target, clone, ingress);
   }
 
@@ -599,7 +799,7 @@ export class Datapath {
     const how = info.kind;
     if (how === 'peer') {
       const peer = target.kind === 'veth' ? target.peer : null;
-      if (this.tracing) this.events.push({ kind: 'redirect', pkt: pkt.id, how, from: dev.name, to: peer?.name ?? target.name, ifindex: target.ifindex, dir: 'ingress' });
+      if (this.tracing) this.evs.push({ kind: 'redirect', pkt: pkt.id, how, from: dev.name, to: peer?.name ?? target.name, ifindex: target.ifindex, dir: 'ingress' });
       // skb_do_redirect: ingress only; ndo_get_peer_dev; the peer forwardable (up, MTU) and in
       // another netns; then skb_scrub_packet(skb, false): mark and tstamp are kept
       if (!atIngress || !peer || !peer.registered || !peer.up || peer.host === target.host || pkt.skb.len - ETH_HLEN > peer.mtu) {
@@ -610,7 +810,7 @@ export class Datapath {
       return peer;
     }
     const ingress = how === 'redirect' && (info.flags & BPF_F_INGRESS) !== 0;
-    if (this.tracing) this.events.push({ kind: 'redirect', pkt: pkt.id, how, from: dev.name, to: target.name, ifindex: target.ifindex, dir: ingress ? 'ingress' : 'egress' });
+    if (this.tracing) this.evs.push({ kind: 'redirect', pkt: pkt.id, how, from: dev.name, to: target.name, ifindex: target.ifindex, dir: ingress ? 'ingress' : 'egress' });
     if (how === 'neigh') this.neighRedirect(target, pkt, info);
     else this.plainRedirect(target, pkt, ingress);
     return 'done';
@@ -692,8 +892,17 @@ export class Datapath {
 export function sendFrame(host: DeviceNamespace, dev: NetDevice | string, frame: Uint8Array, opts: SendOptions = {}): NetTrace {
   const d = typeof dev === 'string' ? host.device(dev) : dev;
   if (!d) throw new ErrnoError('E_NET', 'ENODEV', `send: no device ${String(dev)}`);
-  return new Datapath(d.host, opts).send(d, frame);
+  // One Datapath per namespace, renewed for each send (a send inside a send gets its own).
+  let dp = datapaths.get(d.host);
+  if (dp !== undefined && dp.idle) dp.renew(opts);
+  else datapaths.set(d.host, (dp = new Datapath(d.host, opts)));
+  dp.idle = false;
+  const t = dp.send(d, frame);
+  dp.idle = true;
+  return t;
 }
+/** sendFrame's Datapath per namespace. */
+const datapaths = new WeakMap<DeviceNamespace, Datapath>();
 
 /** A loaded object: its Collection and one ProgHandle per program (by function name). */
 export interface LoadedObject {

@@ -11,6 +11,7 @@
 import type { Engine } from '../../vm/engine.js';
 import type { Memory } from '../../vm/memory.js';
 import type { LinkedProgram } from '../../vm/program.js';
+import type { TcExecutable } from '../tc-run.js';
 import { BPF_PROG_TYPE, progTypeName } from '../uapi.js';
 
 /** The executable form bound to a ProgHandle: what the run path needs to run the program. */
@@ -20,6 +21,8 @@ export interface NetProgram {
   mem: Memory;
   /** Its default engine (SendOptions.engine overrides it; default the interpreter). */
   engine?: Engine;
+  /** The run path's executable for the engine it last ran under (datapath.ts; a cache). */
+  executable?: TcExecutable;
 }
 
 /**

@@ -224,6 +224,23 @@ export class Skb {
     return this.buf.subarray(this.data - this.metaLen, this.data + this.len);
   }
 
+  /**
+   * bytes(), as the same view object while buf, data and len stay the same: for a caller that
+   * hands out a view valid only until the skb changes (the netdev's throughput mode).
+   */
+  bytesView(): Uint8Array {
+    const v = this.view;
+    if (v !== undefined && this.viewBuf === this.buf && this.viewData === this.data && this.viewLen === this.len) return v;
+    this.viewBuf = this.buf;
+    this.viewData = this.data;
+    this.viewLen = this.len;
+    return (this.view = this.bytes());
+  }
+  private view: Uint8Array | undefined = undefined;
+  private viewBuf: Uint8Array | undefined = undefined;
+  private viewData = 0;
+  private viewLen = 0;
+
   /** A copy of the packet bytes (data_out). */
   toBytes(): Uint8Array {
     return this.bytes().slice();

@@ -1,7 +1,7 @@
 /**
  * @fileoverview `npm run bench`: benchmark.js suites for the VM. Reports ns per executed
  * instruction for the ALU loop and the memory loop under each available engine, then the JIT,
- * netdev, BTF-target and per-run allocation figures (jit-programs.js, netdev-chain.js,
+ * netdev (with a 10 M-packet RSS soak), BTF-target and per-run allocation figures (jit-programs.js, netdev-chain.js,
  * btf-target.js, allocations.js), and the CLI's cold start (cold-start.js, on dist/ as built).
  *
  *   node --import tsx test/bench/benchmark.js
@@ -13,7 +13,7 @@ import { Memory } from '../../vm/memory.js';
 import { runProgram } from '../../vm/engine.js';
 import { aluLoop, memLoop } from './vm-programs.js';
 import { runJitBenchmarks } from './jit-programs.js';
-import { runNetdevBenchmarks } from './netdev-chain.js';
+import { runNetdevBenchmarks, runNetdevSoak } from './netdev-chain.js';
 import { runBtfTargetBenchmark } from './btf-target.js';
 import { runAllocationBenchmarks } from './allocations.js';
 import { runVerifierBenchmarks } from './verifier.js';
@@ -52,6 +52,7 @@ suite
 
 runJitBenchmarks();
 await runNetdevBenchmarks();
+await runNetdevSoak();
 runBtfTargetBenchmark();
 runVerifierBenchmarks();
 await runAllocationBenchmarks();

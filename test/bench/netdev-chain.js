@@ -4,13 +4,16 @@
  * the classic fallback chain_classic as a clsact/cls_bpf direct-action filter — the whole
  * sch_handle_ingress path, per engine, with the full per-packet trace and in throughput mode
  * (SendOptions.trace 'off'). Reports wall ns and CPU ns per packet, packets per second, and the
- * GCs and heap growth over the timed packets.
+ * GCs and heap growth over the timed packets. Then a soak run in throughput mode (JIT, default
+ * 10,000,000 packets): RSS and heap at ten checkpoints, to show they stay flat, and the GCs.
  *
- *   node --import tsx test/bench/netdev-chain.js [packets]
+ *   node --import tsx test/bench/netdev-chain.js [packets] [soak packets]
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Host } from '../../src/net/host.js';
 
 const FRAME = Uint8Array.from(
@@ -58,6 +61,71 @@ async function measure(bytes, engine, trace, n) {
   return { wall, cpu: ((c.user + c.system) * 1000) / n, gcs, heap, fate: `${first.fate.kind}${first.fate.reason ? ` ${first.fate.reason}` : ''}`, ran };
 }
 
+/** A full garbage collection (the live heap is heapUsed right after it). */
+function fullGc() {
+  setFlagsFromString('--expose-gc');
+  runInNewContext('gc')();
+}
+
+/**
+ * `n` packets in throughput mode after a warm-up, in ten slices: RSS and heap used after each
+ * (MiB; heap used includes garbage not yet collected), the live heap before and after (after a
+ * full GC, outside the GC count), GCs (minor and major) and CPU ns per packet over all of them.
+ */
+async function soak(bytes, engine, n) {
+  const { host, veth0 } = chain(bytes);
+  const opts = { dir: 'ingress', engine, trace: 'off' };
+  for (let i = 0; i < 20_000; i++) host.send(veth0, FRAME, opts);
+  fullGc();
+  const live0 = process.memoryUsage().heapUsed;
+  const gcs = { minor: 0, major: 0 };
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (e.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gcs.major++;
+      else gcs.minor++;
+    }
+  });
+  await new Promise((r) => setTimeout(r, 10));
+  obs.observe({ entryTypes: ['gc'] });
+  const mib = (b) => b / 1048576;
+  const start = process.memoryUsage();
+  const rss = [];
+  const heap = [];
+  let cpu = 0;
+  const slice = Math.ceil(n / 10);
+  for (let done = 0; done < n; ) {
+    const k = Math.min(slice, n - done);
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < k; i++) host.send(veth0, FRAME, opts);
+    const c = process.cpuUsage(c0);
+    cpu += c.user + c.system;
+    done += k;
+    const m = process.memoryUsage();
+    rss.push(mib(m.rss));
+    heap.push(mib(m.heapUsed));
+    // let the GC observer's entries in (they are delivered asynchronously)
+    await new Promise((r) => setImmediate(r));
+  }
+  await new Promise((r) => setTimeout(r, 50));
+  obs.disconnect();
+  fullGc();
+  const live = process.memoryUsage().heapUsed;
+  return { cpu: (cpu * 1000) / n, gcs, rss0: mib(start.rss), heap0: mib(start.heapUsed), rss, heap, live0: mib(live0), live: mib(live) };
+}
+
+export async function runNetdevSoak(n = 10_000_000, log = console.log) {
+  const bytes = new Uint8Array(readFileSync(new URL('../../progs/bench_chain.bpf.o', import.meta.url)));
+  const m = await soak(bytes, 'jit', n);
+  const f = (x) => x.toFixed(1);
+  log(
+    `netdev soak [jit, trace off]: ${n.toLocaleString('en')} packets, ${m.cpu.toFixed(0)} ns CPU/packet; ` +
+      `RSS ${f(m.rss0)} MiB before, ${m.rss.map(f).join(' ')} MiB after each tenth (growth after the first tenth ${f(m.rss[m.rss.length - 1] - m.rss[0])} MiB); ` +
+      `heap used ${f(m.heap0)} → ${m.heap.map(f).join(' ')} MiB; live heap ${m.live0.toFixed(2)} → ${m.live.toFixed(2)} MiB; ` +
+      `${m.gcs.minor + m.gcs.major} GCs (${m.gcs.major} major, ` +
+      `${(((m.gcs.minor + m.gcs.major) * 50_000) / n).toFixed(1)} per 50,000 packets)`,
+  );
+}
+
 export async function runNetdevBenchmarks(n = 100_000, log = console.log) {
   const bytes = new Uint8Array(readFileSync(new URL('../../progs/bench_chain.bpf.o', import.meta.url)));
   for (const engine of ['interp', 'jit']) {
@@ -74,4 +142,5 @@ export async function runNetdevBenchmarks(n = 100_000, log = console.log) {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   await runNetdevBenchmarks(Number(process.argv[2] ?? 100_000));
+  await runNetdevSoak(Number(process.argv[3] ?? 10_000_000));
 }
