@@ -22,7 +22,7 @@ import { VmRunResult } from '../vm/interpreter.js';
 import type { Memory } from '../vm/memory.js';
 import type { LinkedProgram, RunOptions, RunResult, StepHook } from '../vm/program.js';
 import type { BaseRunState } from './helpers/base.js';
-import { timerHost, type TimerFiring, type TimerRunContext, type TimerRunState } from './helpers/timer.js';
+import { timerHost, type TimerFiring, type TimerHost, type TimerRunContext, type TimerRunState } from './helpers/timer.js';
 import { ctxArg, type SkbRunState } from './skb/index.js';
 import { skbPacketProvider } from './skb/ld-abs.js';
 
@@ -72,14 +72,39 @@ export function runTc(x: TcExecutable, mem: Memory, runOpts: TcRunOptions): RunR
  * the timers due by then fire (their callbacks run now); their firings are appended to `fired`.
  */
 export function tcRunElapsed(mem: Memory, res: RunResult, runNs: bigint, fired: TimerFiring[]): void {
+  elapse(timerHost(mem), runNs, exactNs(runNs), res, fired);
+}
+const MAX_SAFE_NS = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** `runNs` as a number when it is one exactly (non-negative and safe), else -1. */
+const exactNs = (runNs: bigint): number => (runNs >= 0n && runNs <= MAX_SAFE_NS ? Number(runNs) : -1);
+
+function elapse(host: TimerHost, runNs: bigint, ns: number, res: RunResult, fired: TimerFiring[]): void {
   if (res.fault) return;
   // A step that is an exact number goes through TimerHost.tick, which allocates nothing (no
   // BigInt, no array) when no timer is armed: the steady state of a repeated run.
-  const host = timerHost(mem);
-  const f = runNs >= 0n && runNs <= MAX_SAFE_NS ? host.tick(Number(runNs)) : host.advance(runNs);
+  const f = ns >= 0 ? host.tick(ns) : host.advance(runNs);
   if (f.length) fired.push(...f);
 }
-const MAX_SAFE_NS = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * tcRunElapsed for a loop of runs on one Memory with one run time (a repeated test run): the
+ * timer host and the step are looked up once, not per run.
+ */
+export class TcRunClock {
+  private readonly host: TimerHost;
+  private readonly ns: number;
+  constructor(
+    mem: Memory,
+    private readonly runNs: bigint,
+  ) {
+    this.host = timerHost(mem);
+    this.ns = exactNs(runNs);
+  }
+  elapsed(res: RunResult, fired: TimerFiring[]): void {
+    elapse(this.host, this.runNs, this.ns, res, fired);
+  }
+}
 
 /**
  * A program fault as JSON (`run`, `test`, `net --json`): its code, instruction index and message
