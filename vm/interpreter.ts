@@ -435,10 +435,16 @@ class RunState {
     this.budget = opts.budget ?? DEFAULT_INSN_BUDGET;
     this.left = this.budget;
     this.depth = 0;
-    this.regs.lo.fill(0);
-    this.regs.hi.fill(0);
-    this.regs.tag.fill(0);
-    this.mayGoto.fill(0);
+    // A loop beats three fill() calls on 11 elements. No frame's may_goto counter needs
+    // clearing: each is set when its frame is entered (run start, call, callback, tail call).
+    const L = this.regs.lo;
+    const H = this.regs.hi;
+    const T = this.regs.tag;
+    for (let k = 0; k < NUM_REGS; k++) {
+      L[k] = 0;
+      H[k] = 0;
+      T[k] = 0;
+    }
     // Only frame 0 needs zeroing here: every deeper frame is zeroed by enter() when a call or
     // callback enters it, and no pointer into it survives the run (registers and frame 0's
     // shadow are cleared), so its old bytes can never be read.
