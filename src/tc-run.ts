@@ -91,6 +91,25 @@ export function tcRunElapsed(mem: Memory, res: RunResult, runNs: bigint | number
 const MAX_SAFE_NS = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
+ * tcRunElapsed for a loop of runs on one Memory with one run time (a repeated test run): the
+ * timer host and the step are looked up once, not per run.
+ */
+export class TcRunClock {
+  private readonly host: TimerHost;
+  private readonly step: number | bigint;
+  constructor(
+    private readonly mem: Memory,
+    runNs: bigint,
+  ) {
+    this.host = timerHost(mem);
+    this.step = tcRunStep(runNs);
+  }
+  elapsed(res: RunResult, fired: TimerFiring[]): void {
+    tcRunElapsed(this.mem, res, this.step, fired, this.host);
+  }
+}
+
+/**
  * A program fault as JSON (`run`, `test`, `net --json`): its code, instruction index and message
  * (JSON.stringify of the error itself would drop the message, which is not enumerable).
  */

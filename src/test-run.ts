@@ -33,7 +33,7 @@ import {
   type TestRunInput,
 } from './skb/index.js';
 import type { ErrnoName } from './uapi.js';
-import { runTc, TC_RUN_VIRTUAL_NS, tcRunElapsed, tcRunOptions, type TcExecutable, type TcRunOptions } from './tc-run.js';
+import { runTc, TC_RUN_VIRTUAL_NS, TcRunClock, tcRunOptions, type TcExecutable, type TcRunOptions } from './tc-run.js';
 
 /** Options of one test run. */
 export interface TestRunOptions extends TestRunInput {
@@ -119,15 +119,19 @@ export function testRun(prog: LinkedProgram, mem: Memory, opts: TestRunOptions):
   let runNo = 0;
   let t0 = 0n;
   let t1 = 0n;
+  let clock: TcRunClock | undefined;
   const exec: SkbExec = (state) => {
     // one run core with the datapath (src/tc-run.ts): r1, helper state, timer context, LD_ABS
-    if (runOpts === undefined) runOpts = tcRunOptions(state, base, opts);
+    if (runOpts === undefined) {
+      runOpts = tcRunOptions(state, base, opts);
+      clock = new TcRunClock(mem, runNs);
+    }
     if (runNo === warm) t0 = process.hrtime.bigint();
     const res = runTc(exe, mem, runOpts);
     if (++runNo === n) t1 = process.hrtime.bigint();
     insns = res.insns;
     // The run took runNs; the hrtimer softirq then runs what came due (before the next repeat).
-    tcRunElapsed(mem, res, runNs, timers);
+    (clock as TcRunClock).elapsed(res, timers);
     return res;
   };
   // The kernel's duration excludes loading and JIT compilation: compile before the clock starts.

@@ -56,11 +56,16 @@ import {
   MAY_GOTO_START,
   NUM_REGS,
   OP_NAMES,
+  Class,
+  Mode,
   Op,
   STACK_SIZE,
   accessBytes,
+  opClass,
+  opMode,
 } from './isa.js';
-import { BASE_LO, Memory, type Region } from './memory.js';
+import { RunPool } from './run-pool.js';
+import { BASE_LO, Memory, type CtxAccess, type CtxLoad, type CtxRewrite, type CtxStore, type Region } from './memory.js';
 import { hasInvalidRegister, type CallbackArg, type HelperCall, type HelperFn, type LinkedProgram, type RegisterFile, type RunOptions, type RunResult } from './program.js';
 import {
   R,
@@ -86,18 +91,43 @@ import {
 
 /** Result of one run. `r0` is derived from the two halves. */
 export class VmRunResult implements RunResult {
-  r0lo: number;
-  r0hi: number;
+  /**
+   * r0's halves as int32. RunResult's r0lo/r0hi are unsigned, so a value of 2^31 or more (TCX_NEXT
+   * is 0xffffffff) would be a double field, and V8 then allocates a number per stored run
+   * (test/bench/allocations.js); the unsigned view is computed when read.
+   */
+  private lo: number;
+  private hi: number;
   insns: number;
   fault?: VmFault;
   constructor(r0lo: number, r0hi: number, insns: number, fault?: VmFault) {
-    this.r0lo = r0lo >>> 0;
-    this.r0hi = r0hi >>> 0;
+    this.lo = r0lo | 0;
+    this.hi = r0hi | 0;
     this.insns = insns;
     this.fault = fault;
   }
+  get r0lo(): number {
+    return this.lo >>> 0;
+  }
+  set r0lo(v: number) {
+    this.lo = v | 0;
+  }
+  get r0hi(): number {
+    return this.hi >>> 0;
+  }
+  set r0hi(v: number) {
+    this.hi = v | 0;
+  }
   get r0(): bigint {
     return (BigInt(this.r0hi) << 32n) | BigInt(this.r0lo);
+  }
+  /** Overwrite with a finished run's result (runResult). */
+  set(r0lo: number, r0hi: number, insns: number, fault: VmFault | undefined): this {
+    this.lo = r0lo | 0;
+    this.hi = r0hi | 0;
+    this.insns = insns;
+    this.fault = fault;
+    return this;
   }
 }
 
@@ -108,6 +138,7 @@ export class VmRunResult implements RunResult {
 export function runResult(opts: RunOptions, r0lo: number, r0hi: number, insns: number, fault?: VmFault): RunResult {
   const out = opts.result;
   if (out === undefined) return new VmRunResult(r0lo, r0hi, insns, fault);
+  if (out instanceof VmRunResult) return out.set(r0lo, r0hi, insns, fault);
   out.r0lo = r0lo >>> 0;
   out.r0hi = r0hi >>> 0;
   out.insns = insns;
@@ -265,6 +296,72 @@ function atomicRegion(mem: Memory, hi: number, tag: number, lo: number, size: nu
   return r;
 }
 
+/** A program's rewritten ctx accesses by instruction index (undefined: the generic path). */
+interface CtxRules {
+  readonly loads: ReadonlyArray<CtxLoad | undefined>;
+  readonly stores: ReadonlyArray<CtxStore | undefined>;
+}
+const NO_CTX_RULES: CtxRules = { loads: [], stores: [] };
+const ctxRuleCache = new WeakMap<LinkedProgram, CtxRules>();
+
+/**
+ * The rules of `prog`'s constant-offset ctx loads and stores (memory.ts CtxRewrite), chosen once
+ * per instruction as the JIT does at compile time (the same accesses: non-sign-extending LDX,
+ * ST/STX not through r10); none unless the run's ctx implements the table `prog` was linked with.
+ */
+function ctxRules(st: RunState, prog: LinkedProgram): CtxRules {
+  const t = prog.ctx;
+  if (t === undefined || st.xt !== t) return NO_CTX_RULES;
+  let r = ctxRuleCache.get(prog);
+  if (r === undefined) {
+    const c = prog.code;
+    const loads: (CtxLoad | undefined)[] = new Array<CtxLoad | undefined>(c.length).fill(undefined);
+    const stores: (CtxStore | undefined)[] = new Array<CtxStore | undefined>(c.length).fill(undefined);
+    for (let i = 0; i < c.length; i++) {
+      const op = c.op[i];
+      const cls = opClass(op);
+      if (opMode(op) !== Mode.MEM) continue;
+      if (cls === Class.LDX) loads[i] = t.load(c.off[i], accessBytes(op));
+      else if ((cls === Class.ST || cls === Class.STX) && c.dst[i] !== 10) stores[i] = t.store(c.off[i], accessBytes(op));
+    }
+    ctxRuleCache.set(prog, (r = { loads, stores }));
+  }
+  return r;
+}
+
+/**
+ * A rewritten ctx load into register d (as `load` would give it: a ctx load always sets the
+ * tag). Returns the region a pointer field names, for the access cache.
+ */
+function ctxLoad(rw: CtxLoad, xc: CtxAccess, d: number, L: Int32Array, H: Int32Array, T: Int32Array): Region | undefined {
+  switch (rw.kind) {
+    case 'scalar':
+      L[d] = rw.get(xc) | 0;
+      H[d] = 0;
+      T[d] = 0;
+      return undefined;
+    case 'scalar64':
+      rw.get(xc, CTX_OUT);
+      L[d] = CTX_OUT[0];
+      H[d] = CTX_OUT[1];
+      T[d] = 0;
+      return undefined;
+    default: {
+      const r = rw.region(xc);
+      if (r === undefined) {
+        L[d] = 0;
+        H[d] = 0;
+        T[d] = 0;
+        return undefined;
+      }
+      L[d] = (BASE_LO + rw.offset(xc)) | 0;
+      H[d] = r.hi;
+      T[d] = r.hi;
+      return r;
+    }
+  }
+}
+
 /** State of one run, shared by the outer loop and nested callback loops. */
 class RunState {
   readonly regs: RegisterFile = newRegisterFile();
@@ -288,6 +385,13 @@ class RunState {
   depth = 0;
   /** Program of the frame making the current helper call (callbacks run in it). */
   cur: LinkedProgram | undefined;
+  /**
+   * The run's ctx (the region r1 points at on entry, when its CtxAccess has a rewrite table): its
+   * high half (xh, -1 without one: no register's tag), CtxAccess (xc) and table (xt).
+   */
+  xh = -1;
+  xc: CtxAccess | undefined = undefined;
+  xt: CtxRewrite | undefined = undefined;
   readonly call: CallState;
   constructor(
     readonly mem: Memory,
@@ -331,10 +435,16 @@ class RunState {
     this.budget = opts.budget ?? DEFAULT_INSN_BUDGET;
     this.left = this.budget;
     this.depth = 0;
-    this.regs.lo.fill(0);
-    this.regs.hi.fill(0);
-    this.regs.tag.fill(0);
-    this.mayGoto.fill(0);
+    // A loop beats three fill() calls on 11 elements. No frame's may_goto counter needs
+    // clearing: each is set when its frame is entered (run start, call, callback, tail call).
+    const L = this.regs.lo;
+    const H = this.regs.hi;
+    const T = this.regs.tag;
+    for (let k = 0; k < NUM_REGS; k++) {
+      L[k] = 0;
+      H[k] = 0;
+      T[k] = 0;
+    }
     // Only frame 0 needs zeroing here: every deeper frame is zeroed by enter() when a call or
     // callback enters it, and no pointer into it survives the run (registers and frame 0's
     // shadow are cleared), so its old bytes can never be read.
@@ -352,9 +462,9 @@ class RunState {
  * and a 4 KiB stack region dominated the cost of short runs; a pooled one is reset instead. A
  * state is taken for the whole run, so nested or concurrent runs on one Memory get their own.
  */
-const POOL = new WeakMap<Memory, RunState[]>();
+const POOL = new WeakMap<Memory, RunPool<RunState>>();
 let lastMem: Memory | undefined;
-let lastPool: RunState[] | undefined;
+let lastPool: RunPool<RunState> | undefined;
 
 /**
  * Run `prog` on `mem`. r1..r5 come from `opts.args` ([lo, hi] pairs), r10 is the top of frame 0.
@@ -364,10 +474,10 @@ export function interpret(prog: LinkedProgram, mem: Memory, opts: RunOptions = {
   // The pool of the Memory of the last run (repeated runs skip the WeakMap; lastMem keeps at
   // most that one Memory alive after its last run).
   let pool = mem === lastMem ? lastPool : POOL.get(mem);
-  if (pool === undefined) POOL.set(mem, (pool = []));
+  if (pool === undefined) POOL.set(mem, (pool = new RunPool()));
   lastMem = mem;
   lastPool = pool;
-  let st = pool.pop();
+  let st = pool.take();
   mem.enterRun();
   if (st === undefined || !st.live()) {
     const fresh = new RunState(mem, opts);
@@ -390,6 +500,17 @@ export function interpret(prog: LinkedProgram, mem: Memory, opts: RunOptions = {
     }
     L[10] = (BASE_LO + STACK_SIZE) | 0;
     H[10] = T[10] = st.frameHi[0];
+    const cr = H[1] !== 0 ? mem.regionOf(H[1]) : undefined;
+    const cx = cr?.ctx;
+    if (cx !== undefined && cx.rewrite !== undefined) {
+      st.xh = (cr as Region).hi;
+      st.xc = cx;
+      st.xt = cx.rewrite;
+    } else {
+      st.xh = -1;
+      st.xc = undefined;
+      st.xt = undefined;
+    }
     st.mayGoto[0] = MAY_GOTO_START;
     st.cur = prog;
     try {
@@ -401,7 +522,7 @@ export function interpret(prog: LinkedProgram, mem: Memory, opts: RunOptions = {
     }
   } finally {
     mem.leaveRun();
-    pool.push(st);
+    pool.give(st);
   }
 }
 
@@ -473,6 +594,11 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
   let depth = st.depth;
 
   let cur = prog;
+  // ctx rewriting: the run's ctx (high half xh, access xc) and cur's rules (ctxRules).
+  const xh = st.xh;
+  const xc = st.xc;
+  let XL = ctxRules(st, cur).loads;
+  let XS = ctxRules(st, cur).stores;
   let code = cur.code;
   let OP = code.op;
   let DST = code.dst;
@@ -1188,6 +1314,8 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               if (hasInvalidRegister((tail as LinkedProgram).code)) throw fault(ErrorCode.HelperFault, 'tail call into a program that names a register above r10', i, op);
               call.tailCalls++;
               cur = tail;
+              XL = ctxRules(st, cur).loads;
+              XS = ctxRules(st, cur).stores;
               code = cur.code;
               OP = code.op;
               DST = code.dst;
@@ -1256,6 +1384,8 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           pc = retPc[depth];
           if (progs[depth] !== cur) {
             cur = progs[depth];
+            XL = ctxRules(st, cur).loads;
+            XS = ctxRules(st, cur).stores;
             code = cur.code;
             OP = code.op;
             DST = code.dst;
@@ -1288,6 +1418,17 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 4) {
             L[d] = cView.getInt32(o, true);
             H[d] = 0;
+          } else if (XL[i] !== undefined && h === xh && T[s] === xh && L[s] === BASE_LO) {
+            // The kernel's ctx rewriting (convert_ctx_accesses), as the JIT does it: the field's
+            // rule, chosen once per instruction (ctxRules); a packet pointer primes the cache.
+            const rg = ctxLoad(XL[i] as CtxLoad, xc as CtxAccess, d, L, H, T);
+            if (rg !== undefined) {
+              cHi = rg.hi;
+              cView = rg.view;
+              cLen = rg.bytes.length;
+              cWLen = rg.writable ? rg.bytes.length : 0;
+              cSh = rg.shadow ?? NO_SHADOW;
+            }
           } else {
             L[d] = load(mem, h, T[s], a, 4, false, i, op);
             H[d] = LD_HI;
@@ -1311,6 +1452,17 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 2) {
             L[d] = cView.getUint16(o, true);
             H[d] = 0;
+          } else if (XL[i] !== undefined && h === xh && T[s] === xh && L[s] === BASE_LO) {
+            // The kernel's ctx rewriting (convert_ctx_accesses), as the JIT does it: the field's
+            // rule, chosen once per instruction (ctxRules); a packet pointer primes the cache.
+            const rg = ctxLoad(XL[i] as CtxLoad, xc as CtxAccess, d, L, H, T);
+            if (rg !== undefined) {
+              cHi = rg.hi;
+              cView = rg.view;
+              cLen = rg.bytes.length;
+              cWLen = rg.writable ? rg.bytes.length : 0;
+              cSh = rg.shadow ?? NO_SHADOW;
+            }
           } else {
             L[d] = load(mem, h, T[s], a, 2, false, i, op);
             H[d] = LD_HI;
@@ -1334,6 +1486,17 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 1) {
             L[d] = cView.getUint8(o);
             H[d] = 0;
+          } else if (XL[i] !== undefined && h === xh && T[s] === xh && L[s] === BASE_LO) {
+            // The kernel's ctx rewriting (convert_ctx_accesses), as the JIT does it: the field's
+            // rule, chosen once per instruction (ctxRules); a packet pointer primes the cache.
+            const rg = ctxLoad(XL[i] as CtxLoad, xc as CtxAccess, d, L, H, T);
+            if (rg !== undefined) {
+              cHi = rg.hi;
+              cView = rg.view;
+              cLen = rg.bytes.length;
+              cWLen = rg.writable ? rg.bytes.length : 0;
+              cSh = rg.shadow ?? NO_SHADOW;
+            }
           } else {
             L[d] = load(mem, h, T[s], a, 1, false, i, op);
             H[d] = LD_HI;
@@ -1358,6 +1521,17 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
             L[d] = cView.getInt32(o, true);
             H[d] = cView.getInt32(o + 4, true);
             T[d] = (o & 7) === 0 ? cSh[o >> 3] | 0 : 0;
+          } else if (XL[i] !== undefined && h === xh && T[s] === xh && L[s] === BASE_LO) {
+            // The kernel's ctx rewriting (convert_ctx_accesses), as the JIT does it: the field's
+            // rule, chosen once per instruction (ctxRules); a packet pointer primes the cache.
+            const rg = ctxLoad(XL[i] as CtxLoad, xc as CtxAccess, d, L, H, T);
+            if (rg !== undefined) {
+              cHi = rg.hi;
+              cView = rg.view;
+              cLen = rg.bytes.length;
+              cWLen = rg.writable ? rg.bytes.length : 0;
+              cSh = rg.shadow ?? NO_SHADOW;
+            }
           } else {
             L[d] = load(mem, h, T[s], a, 8, false, i, op);
             H[d] = LD_HI;
@@ -1452,6 +1626,8 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const o = (a - BASE_LO) | 0;
           if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 4) {
             cView.setInt32(o, vlo, true);
+          } else if (XS[i] !== undefined && h === xh && T[d] === xh && L[d] === BASE_LO) {
+            (XS[i] as CtxStore).set(xc as CtxAccess, vlo, vhi);
           } else {
             store(mem, h, T[d], a, 4, vlo, vhi, 0, i, op);
             const rg = mem.regionOf(h);
@@ -1473,6 +1649,8 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const o = (a - BASE_LO) | 0;
           if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 2) {
             cView.setUint16(o, vlo & 0xffff, true);
+          } else if (XS[i] !== undefined && h === xh && T[d] === xh && L[d] === BASE_LO) {
+            (XS[i] as CtxStore).set(xc as CtxAccess, vlo, vhi);
           } else {
             store(mem, h, T[d], a, 2, vlo, vhi, 0, i, op);
             const rg = mem.regionOf(h);
@@ -1494,6 +1672,8 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const o = (a - BASE_LO) | 0;
           if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 1) {
             cView.setUint8(o, vlo & 0xff);
+          } else if (XS[i] !== undefined && h === xh && T[d] === xh && L[d] === BASE_LO) {
+            (XS[i] as CtxStore).set(xc as CtxAccess, vlo, vhi);
           } else {
             store(mem, h, T[d], a, 1, vlo, vhi, 0, i, op);
             const rg = mem.regionOf(h);
@@ -1518,6 +1698,8 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
             cView.setInt32(o + 4, vhi, true);
             // A 64-bit spill keeps the value's provenance for the matching fill.
             if ((o & 7) === 0) cSh[o >> 3] = 0;
+          } else if (XS[i] !== undefined && h === xh && T[d] === xh && L[d] === BASE_LO) {
+            (XS[i] as CtxStore).set(xc as CtxAccess, vlo, vhi);
           } else {
             store(mem, h, T[d], a, 8, vlo, vhi, 0, i, op);
             const rg = mem.regionOf(h);
@@ -1539,6 +1721,8 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const o = (a - BASE_LO) | 0;
           if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 4) {
             cView.setInt32(o, vlo, true);
+          } else if (XS[i] !== undefined && h === xh && T[d] === xh && L[d] === BASE_LO) {
+            (XS[i] as CtxStore).set(xc as CtxAccess, vlo, H[s]);
           } else {
             store(mem, h, T[d], a, 4, vlo, H[s], T[s], i, op);
             const rg = mem.regionOf(h);
@@ -1560,6 +1744,8 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const o = (a - BASE_LO) | 0;
           if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 2) {
             cView.setUint16(o, vlo & 0xffff, true);
+          } else if (XS[i] !== undefined && h === xh && T[d] === xh && L[d] === BASE_LO) {
+            (XS[i] as CtxStore).set(xc as CtxAccess, vlo, H[s]);
           } else {
             store(mem, h, T[d], a, 2, vlo, H[s], T[s], i, op);
             const rg = mem.regionOf(h);
@@ -1581,6 +1767,8 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const o = (a - BASE_LO) | 0;
           if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 1) {
             cView.setUint8(o, vlo & 0xff);
+          } else if (XS[i] !== undefined && h === xh && T[d] === xh && L[d] === BASE_LO) {
+            (XS[i] as CtxStore).set(xc as CtxAccess, vlo, H[s]);
           } else {
             store(mem, h, T[d], a, 1, vlo, H[s], T[s], i, op);
             const rg = mem.regionOf(h);
@@ -1606,6 +1794,8 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
             cView.setInt32(o + 4, vhi, true);
             // A 64-bit spill keeps the value's provenance for the matching fill.
             if ((o & 7) === 0) cSh[o >> 3] = T[s];
+          } else if (XS[i] !== undefined && h === xh && T[d] === xh && L[d] === BASE_LO) {
+            (XS[i] as CtxStore).set(xc as CtxAccess, vlo, vhi);
           } else {
             store(mem, h, T[d], a, 8, vlo, vhi, T[s], i, op);
             const rg = mem.regionOf(h);

@@ -112,6 +112,9 @@ export interface Region {
   shadow?: Int32Array;
 }
 
+/** Entries of Memory's view cache (`slice`; a power of two). */
+const VIEW_CACHE = 16;
+
 /** Region table: allocates regions and resolves addresses. */
 export class Memory {
   private readonly regions: (Region | undefined)[] = [];
@@ -230,9 +233,29 @@ export class Memory {
     return hi === tag ? this.regions[(hi - REGION_HI0) | 0] : undefined;
   }
 
-  /** Host-side helper: a copy-free view of [hi:lo, +size), or undefined when out of bounds. */
+  /**
+   * Host-side helper: a copy-free view of [hi:lo, +size), or undefined when out of bounds. The
+   * same (region bytes, offset, size) gives the same view object as long as it stays in a small
+   * cache: a helper's key or buffer argument (a map key at r10-4, say) is usually at the same
+   * place every run, and making a subarray per call cost a tenth of a map lookup run plus its
+   * garbage. A view is only a window on the bytes, so sharing one changes nothing a helper sees.
+   */
   slice(hi: number, lo: number, size: number, write = false): Uint8Array | undefined {
     const r = this.resolve(hi, lo, size, write);
-    return r ? r.bytes.subarray(this.lastOffset, this.lastOffset + size) : undefined;
+    if (r === undefined) return undefined;
+    const o = this.lastOffset;
+    const b = r.bytes;
+    const k = ((o >> 2) ^ size) & (VIEW_CACHE - 1);
+    const v = this.views[k];
+    if (v !== undefined && this.viewOf[k] === b && this.viewOff[k] === o && v.length === size) return v;
+    const nv = b.subarray(o, o + size);
+    this.views[k] = nv;
+    this.viewOf[k] = b;
+    this.viewOff[k] = o;
+    return nv;
   }
+  /** The view cache of `slice`: view k is bytes [viewOff[k], +views[k].length) of viewOf[k]. */
+  private readonly views: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(VIEW_CACHE).fill(undefined);
+  private readonly viewOf: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(VIEW_CACHE).fill(undefined);
+  private readonly viewOff = new Int32Array(VIEW_CACHE);
 }

@@ -119,6 +119,26 @@ export const CODE_HI = 0x0000_0fff;
  */
 export type HelperFn = (call: HelperCall) => void;
 
+/**
+ * Helpers marked by their implementer as never writing through a pointer argument (a map lookup
+ * reads its key, bpf_skb_store_bytes reads its source and writes the packet): a call of one
+ * cannot write the caller's stack, which lets the engines bound how much of frame 0 a run may
+ * have dirtied (vm/stack-reach.ts). Unmarked helpers are assumed to write anywhere they get a
+ * pointer to.
+ */
+const READS_ARGS_ONLY = new WeakSet<HelperFn>();
+
+/** Mark `fn` as writing through none of its pointer arguments (see READS_ARGS_ONLY); returns it. */
+export function readsArgsOnly<T extends HelperFn>(fn: T): T {
+  READS_ARGS_ONLY.add(fn);
+  return fn;
+}
+
+/** Whether `fn` was marked with readsArgsOnly. */
+export function writesNoArgs(fn: HelperFn): boolean {
+  return READS_ARGS_ONLY.has(fn);
+}
+
 /** Helper table indexed by helper id (kernel numbering). */
 export type HelperTable = ReadonlyArray<HelperFn | undefined>;
 

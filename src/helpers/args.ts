@@ -69,13 +69,16 @@ export function memoryFault(call: HelperCall, helper: CalleeName, message: strin
   return new VmFault(ErrorCode.BadAccess, `${helper}: ${message}`, call.insnIndex, Op.CALL);
 }
 
+/** The view of a zero-size memory argument (nothing can be read or written through it). */
+const EMPTY = new Uint8Array(0);
+
 /**
  * Bytes [arg n, +size) as a view into VM memory. A bad pointer is a fault: the kernel's verifier
  * proves helper memory arguments valid, so reaching here with a bad one means the program would
  * not have loaded.
  */
 export function argMem(call: HelperCall, n: number, size: number, write: boolean, helper: CalleeName): Uint8Array {
-  if (size === 0) return new Uint8Array(0);
+  if (size === 0) return EMPTY;
   const view = call.mem.sliceTagged(call.regs.hi[n], call.regs.tag[n], call.regs.lo[n], size, write);
   if (view === undefined) {
     throw memoryFault(call, helper, `argument r${n} is not ${write ? 'writable' : 'readable'} memory of ${size} bytes`);

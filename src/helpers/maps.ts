@@ -11,7 +11,7 @@ import type { CalleeName } from './args.js';
 import { byName, type HelperFamily } from './family.js';
 import { HELPER_IDS as H } from '../../vm/helpers.js';
 import { Memory, type Region } from '../../vm/memory.js';
-import { CODE_HI, type HelperCall, type HelperFn } from '../../vm/program.js';
+import { CODE_HI, readsArgsOnly, type HelperCall, type HelperFn } from '../../vm/program.js';
 import type { BpfMap } from '../maps/types.js';
 import { ProgArrayMap } from '../maps/prog-array.js';
 import { RingbufMap } from '../maps/ringbuf.js';
@@ -41,13 +41,13 @@ function returnValuePtr(call: HelperCall, map: BpfMap, region: ReturnType<BpfMap
   else setR0Ptr(call, region.hi, Memory.lo(map.lastOffset));
 }
 
-const mapLookup: HelperFn = (call) => {
+const mapLookup: HelperFn = readsArgsOnly((call) => {
   const map = argMap(call, 1, 'bpf_map_lookup_elem');
   const key = argMem(call, 2, map.keySize, false, 'bpf_map_lookup_elem');
   returnValuePtr(call, map, map.lookupElem(key, cpuOf(call)));
-};
+});
 
-const mapLookupPercpu: HelperFn = (call) => {
+const mapLookupPercpu: HelperFn = readsArgsOnly((call) => {
   const map = argMap(call, 1, 'bpf_map_lookup_percpu_elem');
   const key = argMem(call, 2, map.keySize, false, 'bpf_map_lookup_percpu_elem');
   const cpu = argU32(call, 3);
@@ -55,22 +55,22 @@ const mapLookupPercpu: HelperFn = (call) => {
   if (!map.percpu) throw helperFault(call, 'bpf_map_lookup_percpu_elem', 'map is not per-CPU');
   if (cpu >= map.ncpus) return setR0Ptr(call, 0, 0);
   returnValuePtr(call, map, map.lookupElem(key, cpu));
-};
+});
 
-const mapUpdate: HelperFn = (call) => {
+const mapUpdate: HelperFn = readsArgsOnly((call) => {
   const map = argMap(call, 1, 'bpf_map_update_elem');
   const key = argMem(call, 2, map.keySize, false, 'bpf_map_update_elem');
   // sockmap/sockhash: the value is a socket pointer, not value_size bytes (sock_map_update_elem).
   if (isSockMap(map)) return setR0(call, map.updateSock(argSize(call, 4)));
   const value = argMem(call, 3, map.valueSize, false, 'bpf_map_update_elem');
   setR0(call, map.updateElem(key, value, argSize(call, 4), cpuOf(call)));
-};
+});
 
-const mapDelete: HelperFn = (call) => {
+const mapDelete: HelperFn = readsArgsOnly((call) => {
   const map = argMap(call, 1, 'bpf_map_delete_elem');
   const key = argMem(call, 2, map.keySize, false, 'bpf_map_delete_elem');
   setR0(call, map.deleteElem(key, cpuOf(call)));
-};
+});
 
 function queueStack(call: HelperCall, name: CalleeName): PushPopMap {
   const map = argMap(call, 1, name);

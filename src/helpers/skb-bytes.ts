@@ -5,12 +5,12 @@
  */
 import { type HelperFamily } from './family.js';
 import { HELPER_IDS } from '../../vm/helpers.js';
-import type { HelperFn } from '../../vm/program.js';
+import { readsArgsOnly, type HelperFn } from '../../vm/program.js';
 import { blockAdd, blockSub, csumPartial } from '../skb/csum.js';
 import { CHECKSUM_COMPLETE } from '../skb/skb.js';
 import { ERRNO } from '../uapi.js';
 import { argMem, argU32 } from './args.js';
-import { argHalves, ret, skbState } from './skb-common.js';
+import { ret, skbState } from './skb-common.js';
 
 const INT_MAX = 0x7fffffff;
 export const BPF_F_RECOMPUTE_CSUM = 1 << 0;
@@ -54,25 +54,35 @@ export const skbLoadBytesRelative: HelperFn = (call) => {
   ret(call, 0);
 };
 
+const STORE_SCRATCH = new Uint8Array(16);
+
 /** bpf_skb_store_bytes(skb, u32 off, from, u32 len, u64 flags). */
-export const skbStoreBytes: HelperFn = (call) => {
+export const skbStoreBytes: HelperFn = readsArgsOnly((call) => {
   const { skb } = skbState(call, 'bpf_skb_store_bytes');
   const off = argU32(call, 2);
   const len = argU32(call, 4);
-  const [flo, fhi] = argHalves(call, 5);
+  const flo = call.regs.lo[5];
+  const fhi = call.regs.hi[5];
   const from = argMem(call, 3, len, false, 'bpf_skb_store_bytes');
   if (fhi !== 0 || (flo & ~(BPF_F_RECOMPUTE_CSUM | BPF_F_INVALIDATE_HASH)) !== 0) return ret(call, -ERRNO.EINVAL);
   // bpf_try_make_writable(skb, off + len) with a u32 sum.
   if (off > INT_MAX || ((off + len) >>> 0) > skb.len) return ret(call, -ERRNO.EFAULT);
   const at = skb.data + off;
-  const src = from.slice(); // from may alias the packet
+  const buf = skb.buf;
   const recompute = (flo & BPF_F_RECOMPUTE_CSUM) !== 0 && skb.ipSummed === CHECKSUM_COMPLETE;
-  if (recompute) skb.csum = blockSub(skb.csum, csumPartial(skb.buf.subarray(at, at + len)), off);
-  skb.buf.set(src, at);
-  if (recompute) skb.csum = blockAdd(skb.csum, csumPartial(skb.buf.subarray(at, at + len)), off);
+  if (recompute) skb.csum = blockSub(skb.csum, csumPartial(buf.subarray(at, at + len)), off);
+  // `from` may alias the packet: a short copy goes through a scratch buffer (two loops cost less
+  // than a builtin call), a longer one through TypedArray.set, which copies as memmove does.
+  if (len <= STORE_SCRATCH.length) {
+    for (let i = 0; i < len; i++) STORE_SCRATCH[i] = from[i];
+    for (let i = 0; i < len; i++) buf[at + i] = STORE_SCRATCH[i];
+  } else {
+    buf.set(from, at);
+  }
+  if (recompute) skb.csum = blockAdd(skb.csum, csumPartial(buf.subarray(at, at + len)), off);
   if (flo & BPF_F_INVALIDATE_HASH) skb.clearHash();
   ret(call, 0);
-};
+});
 
 /** bpf_skb_pull_data(skb, u32 len): the test skb is linear, so only the length check remains. */
 export const skbPullData: HelperFn = (call) => {

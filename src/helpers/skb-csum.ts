@@ -6,7 +6,7 @@
  */
 import { type HelperFamily } from './family.js';
 import { HELPER_IDS } from '../../vm/helpers.js';
-import type { HelperFn } from '../../vm/program.js';
+import { readsArgsOnly, type HelperFn } from '../../vm/program.js';
 import { add16, add32, csumPartial, fold, from32to16, rd16, sub32, wr16 } from '../skb/csum.js';
 import { CHECKSUM_COMPLETE, CHECKSUM_NONE, CHECKSUM_PARTIAL, CHECKSUM_UNNECESSARY, SKB_MAX_CSUM_LEVEL, type Skb } from '../skb/skb.js';
 import { ERRNO } from '../uapi.js';
@@ -29,12 +29,14 @@ function fieldOffset(skb: Skb, off: number): number {
 }
 
 /** bpf_l3_csum_replace(skb, u32 off, u64 from, u64 to, u64 flags). */
-export const l3CsumReplace: HelperFn = (call) => {
+export const l3CsumReplace: HelperFn = readsArgsOnly((call) => {
   const { skb } = skbState(call, 'bpf_l3_csum_replace');
   const off = argU32(call, 2);
-  const [fromLo, fromHi] = argHalves(call, 3);
-  const [toLo] = argHalves(call, 4);
-  const [flo, fhi] = argHalves(call, 5);
+  const fromLo = call.regs.lo[3] >>> 0;
+  const fromHi = call.regs.hi[3];
+  const toLo = call.regs.lo[4] >>> 0;
+  const flo = call.regs.lo[5] >>> 0;
+  const fhi = call.regs.hi[5];
   if (fhi !== 0 || (flo & ~BPF_F_HDR_FIELD_MASK) !== 0) return ret(call, -ERRNO.EINVAL);
   const at = fieldOffset(skb, off);
   if (at < 0) return ret(call, at);
@@ -56,7 +58,7 @@ export const l3CsumReplace: HelperFn = (call) => {
       return ret(call, -ERRNO.EINVAL);
   }
   ret(call, 0);
-};
+});
 
 /** csum_replace4 with the field read as u16: fold(add32(add32(~(u32)field, ~from), to)). */
 export function csumReplace4(field: number, from: number, to: number): number {
@@ -64,12 +66,14 @@ export function csumReplace4(field: number, from: number, to: number): number {
 }
 
 /** bpf_l4_csum_replace(skb, u32 off, u64 from, u64 to, u64 flags). */
-export const l4CsumReplace: HelperFn = (call) => {
+export const l4CsumReplace: HelperFn = readsArgsOnly((call) => {
   const { skb } = skbState(call, 'bpf_l4_csum_replace');
   const off = argU32(call, 2);
-  const [fromLo, fromHi] = argHalves(call, 3);
-  const [toLo] = argHalves(call, 4);
-  const [flo, fhi] = argHalves(call, 5);
+  const fromLo = call.regs.lo[3] >>> 0;
+  const fromHi = call.regs.hi[3];
+  const toLo = call.regs.lo[4] >>> 0;
+  const flo = call.regs.lo[5] >>> 0;
+  const fhi = call.regs.hi[5];
   const allowed = BPF_F_MARK_MANGLED_0 | BPF_F_MARK_ENFORCE | BPF_F_PSEUDO_HDR | BPF_F_HDR_FIELD_MASK | BPF_F_IPV6;
   if (fhi !== 0 || (flo & ~allowed) !== 0) return ret(call, -ERRNO.EINVAL);
   const at = fieldOffset(skb, off);
@@ -111,7 +115,7 @@ export const l4CsumReplace: HelperFn = (call) => {
   if (isMmzero && field === 0) field = CSUM_MANGLED_0;
   wr16(skb.buf, at, field);
   ret(call, 0);
-};
+});
 
 /**
  * bpf_csum_diff(from, u32 from_size, to, u32 to_size, __wsum seed), 6.13+ form: any sizes, NULL

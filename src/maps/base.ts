@@ -361,8 +361,8 @@ export abstract class BaseMap implements BpfMap {
    * A region for map-owned storage. BPF_F_RDONLY_PROG maps get read-only value regions: the
    * kernel's verifier refuses program writes to them at load time, here a store faults.
    */
-  /** Element regions made so far, by byte offset in their values region (see elementRegion). */
-  private elements?: Map<number, Region>;
+  /** Element regions made so far, by element (byte offset / stride in their values region). */
+  private elements?: (Region | undefined)[];
 
   /**
    * The region of one element: `size` bytes at `offset` of `values`, made on first use and the
@@ -371,11 +371,13 @@ export abstract class BaseMap implements BpfMap {
    * (memory.ts, "Isolation"); the bytes stay shared with `values`.
    */
   protected elementRegion(values: Region, offset: number, size: number): Region {
-    const m = (this.elements ??= new Map());
-    let r = m.get(offset);
+    // Offsets are whole elements (stride 0 only for value_size 0, where they all coincide).
+    const m = (this.elements ??= []);
+    const k = this.stride > 0 ? offset / this.stride : 0;
+    let r = m[k];
     if (r === undefined) {
       r = this.env.mem.alloc('map-value', values.bytes.subarray(offset, offset + size), { owner: this, writable: values.writable, label: `map ${this.name} element` });
-      m.set(offset, r);
+      m[k] = r;
     }
     return r;
   }

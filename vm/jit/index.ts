@@ -12,6 +12,7 @@ import { interpret, runResult } from '../interpreter.js';
 import type { Memory } from '../memory.js';
 import type { LinkedProgram, RunOptions, RunResult } from '../program.js';
 import { JitProgram, JitCompileError, type CompileOptions } from './compile.js';
+import { RunPool } from '../run-pool.js';
 import { JitRun, type JitUnit } from './runtime.js';
 
 export { JitCompileError };
@@ -47,11 +48,11 @@ function unitOf(prog: LinkedProgram, dynamicFp = false): JitUnit & JitProgram {
 }
 
 /** Idle run states (each with its stack region) per Memory, shared by all compiled programs. */
-const POOL = new WeakMap<Memory, JitRun[]>();
+const POOL = new WeakMap<Memory, RunPool<JitRun>>();
 
 class Compiled implements CompiledProgram {
   private mem: Memory | undefined = undefined;
-  private pool: JitRun[] | undefined = undefined;
+  private pool: RunPool<JitRun> | undefined = undefined;
   constructor(private readonly unit: JitProgram) {}
   get prog(): LinkedProgram {
     return this.unit.prog;
@@ -70,10 +71,10 @@ class Compiled implements CompiledProgram {
     if (opts.step !== undefined || unit.fallback) return interpret(unit.prog, mem, opts);
     // The pool of the Memory this program ran on last (a repeated run skips the WeakMap).
     let pool = this.mem === mem ? this.pool : POOL.get(mem);
-    if (pool === undefined) POOL.set(mem, (pool = []));
+    if (pool === undefined) POOL.set(mem, (pool = new RunPool()));
     this.mem = mem;
     this.pool = pool;
-    const x = pool.pop() ?? new JitRun(unitOf);
+    const x = pool.take() ?? new JitRun(unitOf);
     x.begin(mem, opts, unit);
     try {
       unit.entry(0)(x, 0);
@@ -83,7 +84,7 @@ class Compiled implements CompiledProgram {
       throw e;
     } finally {
       x.end();
-      pool.push(x);
+      pool.give(x);
     }
   }
 }

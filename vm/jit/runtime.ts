@@ -10,6 +10,7 @@ import { allocExtraFrame, allocFrames, atomicUntag, SLOTS_PER_FRAME } from '../i
 import { BASE_LO, Memory, type CtxAccess, type CtxRewrite, type Region } from '../memory.js';
 import type { CallbackArg, HelperCall, HelperFn, LinkedProgram, PacketProvider, RunOptions } from '../program.js';
 import { atomicRmw, storeSized, sx16, sx8 } from '../semantics.js';
+import { frame0Reach } from './stack-reach.js';
 
 /** A compiled entry point: runs from its pc in frame `d` until EXIT of that frame. */
 export type EntryFn = (x: JitRun, d: number) => void;
@@ -88,12 +89,24 @@ export class JitRun {
   /** Whether the last slow-path load sets the destination's tag (see interpreter.ts LD_SET). */
   ldset = false;
   busy = false;
-  /** Set by functions that may write the stack other than through r10 into their own frame. */
+  /**
+   * Set by the generated code of functions that may write the stack other than through r10 into
+   * their own frame (wild) or that store at all (dirty). Zeroing follows `lw` instead, which
+   * bounds the same writes more tightly (stack-reach.ts).
+   */
   wild = true;
-  /** Set by functions that store to the stack at all. */
   dirty = true;
-  /** Deepest frame entered in this run. */
-  md = 0;
+  /**
+   * Lowest byte of frame 0 this run (or, between runs, the last one) may have written: the
+   * program's static reach (stack-reach.ts) lowered by the frame-0 writes of the slow paths;
+   * STACK_SIZE when frame 0 is untouched. The next run zeroes [lw, STACK_SIZE) and its shadow.
+   */
+  lw = STACK_SIZE;
+  /** Frame 0's bytes as int32 words (zeroing a few slots in a loop beats a fill() call). */
+  private readonly s32 = new Int32Array(this.sb.buffer, 0, STACK_SIZE / 4);
+  /** The unit whose static reach `ru` is (programs of one Compiled are run again and again). */
+  private ru: JitUnit | undefined = undefined;
+  private rr = 0;
   /**
    * The run's ctx (the region r1 points at on entry, when it routes through a CtxAccess): its
    * rewrite table (xt), high half (xh) and CtxAccess (xc). Compiled ctx accesses take their
@@ -120,22 +133,17 @@ export class JitRun {
   /** Prepare a run: stack region, registers, counters. */
   begin(mem: Memory, opts: RunOptions, unit: JitUnit): void {
     this.busy = true;
-    // The interpreter starts every run on a zeroed stack. Zero frames 0..md when the last run
-    // may have written one: a function that stores through r10 sets `dirty` on entry, one that
-    // calls outside code (helpers get pointers) sets `wild`, and ld/st/atomic set `dirty` when an
-    // access through any other pointer reaches a stack frame (the generated code's region cache
-    // starts empty, so such an access always passes through them first). Frames deeper than md
-    // were not entered, so nothing can have written them. A run that touched no stack (a
-    // program that only reads and writes its ctx and packet) leaves nothing to zero.
-    if (this.wild || this.dirty || this.md > 0) {
-      for (let k = 0; k <= this.md && k < this.frames.length; k++) {
-        this.frames[k].bytes.fill(0);
-        this.fs[k].fill(0);
-      }
+    // The interpreter starts every run on a zeroed stack. Only frame 0 can hold anything from
+    // the last run (deeper frames are zeroed when entered, and no pointer to one outlives its
+    // run), and only from `lw` up: a run that touched no stack leaves nothing to zero.
+    if (this.lw < STACK_SIZE) this.zeroFrame0(this.lw);
+    if (unit !== this.ru) {
+      this.ru = unit;
+      this.rr = frame0Reach(unit.prog);
     }
+    this.lw = this.rr;
     this.wild = false;
     this.dirty = false;
-    this.md = 0;
     mem.enterRun();
     // One set of frame regions per Memory, kept between runs (as the interpreter's pooled run states).
     const f0 = this.frames[0];
@@ -210,8 +218,26 @@ export class JitRun {
     }
     this.frames[k].bytes.fill(0);
     this.fs[k].fill(0);
-    if (k > this.md) this.md = k;
     this.pb[k] = this.pb[k - 1];
+  }
+
+  /** Zero frame 0 from byte `from` (rounded down to its 8-byte slot) and the shadow of those slots. */
+  private zeroFrame0(from: number): void {
+    const o = from & ~7;
+    if (o >= STACK_SIZE - 64) {
+      const w = this.s32;
+      const sh = this.ss;
+      for (let k = o >> 2; k < STACK_SIZE >> 2; k++) w[k] = 0;
+      for (let k = o >> 3; k < SLOTS_PER_FRAME; k++) sh[k] = 0;
+    } else {
+      this.sb.fill(0, o, STACK_SIZE);
+      this.ss.fill(0, o >> 3, SLOTS_PER_FRAME);
+    }
+  }
+
+  /** A slow path wrote `rg` at `o`: lower `lw` when that is frame 0. */
+  private wrote(rg: Region, o: number): void {
+    if (rg.hi === this.fh[0] && o < this.lw) this.lw = o;
   }
 
   /** The run is over (the frame regions stay allocated for the next run on this Memory). */
@@ -386,7 +412,10 @@ export class JitRun {
     if (r !== undefined) {
       const o = mem.lastOffset;
       storeSized(r.view, o, size, vlo, vhi);
-      if (size === 8 && r.shadow !== undefined && (o & 7) === 0) r.shadow[o >> 3] = vg;
+      if (r.shadow !== undefined) {
+        if ((o & 7) === 0 && size === 8) r.shadow[o >> 3] = vg;
+        this.wrote(r, o);
+      }
       this.cache(h, r);
       return;
     }
@@ -423,6 +452,7 @@ export class JitRun {
     const a = (L[d] + off) | 0;
     const r = mem.resolveTagged(H[d], T[d], a, size, true);
     if (r === undefined) throw this.badAccess(i, op, H[d], a, size, true, left);
+    if (r.shadow !== undefined) this.wrote(r, mem.lastOffset);
     if (!atomicRmw(r.view, mem.lastOffset, size, imm, L, H, s)) throw this.atomicBad(i, op, imm, left);
     atomicUntag(T, s, imm);
   }
@@ -466,6 +496,8 @@ export class JitRun {
     c.tailCall = undefined;
     if (t === undefined || c.tailCalls >= MAX_TAIL_CALLS) return null;
     c.tailCalls++;
+    // The target may write frame 0 anywhere (stack-reach.ts).
+    this.lw = 0;
     // The target counts its frames from here (see interpreter.ts).
     this.pb[this.d] = this.d;
     // The target runs in this frame with r10 as it is: if the program moved r10, the target
