@@ -2,7 +2,8 @@
 /**
  * @fileoverview `tcxlab` entry point. The command line is defined in program.ts; each
  * subcommand's code lives in its own module under `commands/`, imported only when that command
- * runs (a cold `tcxlab --help` loads no VM code). `run()` is what tests call.
+ * runs (a cold `tcxlab --help` loads no VM code). `run()` is what tests call; `main()` is what
+ * the executable (bin.ts) and `node --import tsx src/cli/main.ts` call.
  */
 import { CommanderError } from 'commander';
 import { readFileSync, realpathSync } from 'node:fs';
@@ -46,7 +47,15 @@ function isMain(): boolean {
   }
 }
 
-if (isMain()) {
+let started = false;
+
+/**
+ * Run the CLI on this process's arguments and set its exit code. Once per process: the bundle's
+ * entry (bin.ts) calls it, and so does `node --import tsx src/cli/main.ts`.
+ */
+export function main(): void {
+  if (started) return;
+  started = true;
   run(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
@@ -57,3 +66,5 @@ if (isMain()) {
     },
   );
 }
+
+if (isMain()) main();

@@ -20,7 +20,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = 'dist/cli/tcxlab.js';
+const CLI = 'dist/cli/tcxlab.cjs';
 const RUN_ARGS = 'run progs/bench_parse.bpf.o bench_parse test/goldens/run/packets/one_ipv4.txt';
 
 /** The cases for one CLI entry: label, command line (run from the package root), goal in ms over bare node. */

@@ -1,0 +1,66 @@
+// The built CLI (dist/cli/tcxlab.cjs, package.json "bin") at a cold start: which modules a
+// `tcxlab --help` and a one-frame `tcxlab run` load (issue 11, "fast start"; the CPU figures are
+// test/bench/cold-start.js's). test/cli/lazy-imports.test.ts checks the sources' import graph;
+// this checks what the bundle really loads, chunking included: each process is started with a
+// preload that reports, at exit, the bundle files in require.cache (their source modules read
+// from esbuild's `// path` comments) and Node's process.moduleLoadList (the built-in modules).
+// Run after `npm run build` (`npm run test:package` does both).
+'use strict';
+const assert = require('node:assert');
+const { spawnSync } = require('node:child_process');
+const { mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+
+const root = join(__dirname, '..', '..');
+const pkg = require(join(root, 'package.json'));
+assert.strictEqual(pkg.bin.tcxlab, 'dist/cli/tcxlab.cjs');
+const cli = join(root, pkg.bin.tcxlab);
+
+const dir = mkdtempSync(join(tmpdir(), 'tcxlab-cli-cold-'));
+const preload = join(dir, 'report.cjs');
+const report = join(dir, 'report.json');
+writeFileSync(
+  preload,
+  `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(report)}, JSON.stringify({ files: Object.keys(require.cache), builtins: process.moduleLoadList })));\n`,
+);
+
+/** Run the CLI with `args` under the preload: its stdout, the source modules of the bundle files it loaded, the built-ins. */
+function coldRun(args) {
+  const r = spawnSync(process.execPath, ['--require', preload, cli, ...args], { cwd: root, encoding: 'utf8' });
+  assert.strictEqual(r.status, 0, `tcxlab ${args.join(' ')}: ${r.stderr}`);
+  const { files, builtins } = JSON.parse(readFileSync(report, 'utf8'));
+  const bundle = files.filter((f) => f.startsWith(join(root, 'dist', 'cli')));
+  assert.ok(bundle.includes(cli), 'the report lists the bundle files');
+  const sources = new Set();
+  for (const f of bundle) for (const m of readFileSync(f, 'utf8').matchAll(/^\/\/ (\S+\.(?:ts|js|mjs|cjs))$/gm)) sources.add(m[1].replace(/^(\.\.\/)*(\w[\w-]*\/)*node_modules\//, 'node_modules/'));
+  return { stdout: r.stdout, sources: [...sources].sort(), builtins: builtins.filter((b) => b.startsWith('NativeModule ')).map((b) => b.slice(13)) };
+}
+
+try {
+  // --help: the command line's definition, commander, and nothing of the VM.
+  const help = coldRun(['--help']);
+  assert.match(help.stdout, /^Usage: tcxlab \[options\] \[command\]/);
+  const ours = help.sources.filter((s) => !s.startsWith('node_modules/'));
+  assert.deepStrictEqual(ours, ['src/cli/args.ts', 'src/cli/bin.ts', 'src/cli/io.ts', 'src/cli/main.ts', 'src/cli/package-root.ts', 'src/cli/program.ts', 'src/net/compare-paths.ts', 'vm/engine-choice.ts', 'vm/errors.ts']);
+  assert.deepStrictEqual(
+    help.sources.filter((s) => s.startsWith('node_modules/') && !s.startsWith('node_modules/commander/') && !s.startsWith('node_modules/tsup/assets/')),
+    [],
+  );
+  // No ES module loader (a CommonJS entry), no child_process (commander's is loaded on first use).
+  // (node:net may load: standard output is a pipe here, a net.Socket.)
+  for (const b of ['child_process', 'internal/modules/esm/translators', 'assert', 'crypto', 'zlib']) {
+    assert.ok(!help.builtins.includes(b), `--help loads node:${b}`);
+  }
+
+  // A one-frame run: the loader, verifier and interpreter, but not what only rarer options need.
+  const run = coldRun(['run', 'progs/bench_parse.bpf.o', 'bench_parse', 'test/goldens/run/packets/one_ipv4.txt']);
+  assert.strictEqual(JSON.parse(run.stdout).runs.length, 1);
+  for (const s of ['loader/index.ts', 'vm/verifier/index.ts', 'vm/interpreter.ts', 'src/test-run.ts']) assert.ok(run.sources.includes(s), `run loads ${s}`);
+  const rare = run.sources.filter((s) => s.startsWith('src/kernel-parity/') || s.startsWith('src/net/') || s.startsWith('src/testsuite/') || s === 'src/pcap/writer.ts' || s === 'src/pcap/hook-capture.ts');
+  assert.deepStrictEqual(rare, ['src/net/compare-paths.ts']);
+  for (const b of ['child_process', 'internal/modules/esm/translators', 'crypto', 'zlib']) assert.ok(!run.builtins.includes(b), `run loads node:${b}`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log('cli-cold: ok');
