@@ -225,11 +225,22 @@ interface Ctx {
 interface TagFacts {
   reg: Uint8Array;
   slot: Uint8Array;
+  /**
+   * Frame aliases: `fp[r]` = k when register r certainly holds r10 + k (value, region and
+   * provenance of the function's own frame top, moved by `mov rX, r10` and constant add/sub),
+   * NaN when unknown. An access through such a register at a constant offset is then the
+   * direct frame access of r10 at k + off (what the interpreter computes, without the region
+   * lookup). Only kept with |k| <= FP_SPAN, so k never carries into or borrows from the high
+   * half (BASE_LO + STACK_SIZE ± FP_SPAN stays inside one 2^32 window). r10 itself is handled
+   * by Shape.fpConst and is never in this array.
+   */
+  fp: Float64Array;
 }
 
 const SLOTS = STACK_SIZE / 8;
-const unknownFacts = (): TagFacts => ({ reg: new Uint8Array(11), slot: new Uint8Array(SLOTS) });
-const copyFacts = (f: TagFacts): TagFacts => ({ reg: f.reg.slice(), slot: f.slot.slice() });
+const FP_SPAN = 1 << 20;
+const unknownFacts = (): TagFacts => ({ reg: new Uint8Array(11), slot: new Uint8Array(SLOTS), fp: new Float64Array(11).fill(NaN) });
+const copyFacts = (f: TagFacts): TagFacts => ({ reg: f.reg.slice(), slot: f.slot.slice(), fp: f.fp.slice() });
 
 /** a := a ∧ b (known-zero only where both say so); whether a changed. */
 function meetFacts(a: TagFacts, b: TagFacts): boolean {
@@ -246,18 +257,79 @@ function meetFacts(a: TagFacts, b: TagFacts): boolean {
       changed = true;
     }
   }
+  for (let k = 0; k < a.fp.length; k++) {
+    if (!Number.isNaN(a.fp[k]) && a.fp[k] !== b.fp[k]) {
+      a.fp[k] = NaN;
+      changed = true;
+    }
+  }
   return changed;
 }
 
-/** The frame slot of a direct r10 access at `off` (the code takes the direct path), -2 when unaligned, or -1. */
-function directSlot(sh: Shape, base: number, off: number, size: number): number {
-  if (base !== 10 || !sh.fpConst || off < -STACK_SIZE || off > -size) return -1;
-  const o = STACK_SIZE + off;
+/** The offset from the frame top of register `base` (r10, or a frame alias), or NaN. */
+function fpOffset(sh: Shape, f: TagFacts, base: number): number {
+  if (!sh.fpConst) return NaN;
+  return base === 10 ? 0 : base < 10 ? f.fp[base] : NaN;
+}
+
+/** The frame offset (0..STACK_SIZE - size) of a constant-offset access through `base`, or -1 when it is not a direct frame access. */
+function frameOffset(sh: Shape, f: TagFacts, base: number, off: number, size: number): number {
+  const k = fpOffset(sh, f, base);
+  if (Number.isNaN(k)) return -1;
+  const rel = k + off;
+  return rel < -STACK_SIZE || rel > -size ? -1 : STACK_SIZE + rel;
+}
+
+/** Apply instruction i to the frame aliases: what it writes loses its alias, except mov from r10 or an alias and constant add/sub. */
+function stepFp(prog: LinkedProgram, sh: Shape, i: number, f: TagFacts): void {
+  const c = prog.code;
+  const op = c.op[i];
+  const d = c.dst[i];
+  const fp = f.fp;
+  switch (opClass(op)) {
+    case Class.ALU64: {
+      let k = NaN;
+      if (op === Op.MOV64_REG && c.off[i] === 0) k = fpOffset(sh, f, c.src[i]);
+      else if (op === Op.ADD64_IMM) k = fp[d] + c.imm[i];
+      else if (op === Op.SUB64_IMM) k = fp[d] - c.imm[i];
+      fp[d] = Math.abs(k) <= FP_SPAN ? k : NaN;
+      return;
+    }
+    case Class.ALU:
+    case Class.LDX:
+      fp[d] = NaN;
+      return;
+    case Class.LD: // LDDW writes dst, LD_ABS/IND r0-r5
+      if (op === Op.LDDW) fp[d] = NaN;
+      else fp.fill(NaN);
+      return;
+    case Class.ST:
+      return;
+    case Class.STX:
+      if (opMode(op) === Mode.ATOMIC) fp.fill(NaN); // fetch forms write src or r0
+      return;
+    default: // jumps write nothing; calls (helpers may write any register through call.regs)
+      if (op === Op.CALL || op === Op.CALLX) fp.fill(NaN);
+  }
+}
+
+/** The frame slot of a direct frame access (r10 or an alias) at `off`, -2 when unaligned, or -1. */
+function directSlot(sh: Shape, f: TagFacts, base: number, off: number, size: number): number {
+  const o = frameOffset(sh, f, base, off, size);
+  if (o < 0) return -1;
   return (o & 7) === 0 ? o >> 3 : -2;
 }
 
-/** Apply instruction i to the facts (the engines' tag rules, conservatively). */
+/** Apply instruction i to the facts: tags first (they read the aliases before i), then aliases. */
 function stepFacts(prog: LinkedProgram, sh: Shape, i: number, f: TagFacts): void {
+  const c = prog.code;
+  if (c.dst[i] > 10 || c.src[i] > 10) return; // such programs never reach the JIT
+  stepTags(prog, sh, i, f);
+  stepFp(prog, sh, i, f);
+}
+
+/** Apply instruction i to the tag facts (the engines' tag rules, conservatively). */
+function stepTags(prog: LinkedProgram, sh: Shape, i: number, f: TagFacts): void {
   const c = prog.code;
   const op = c.op[i];
   const d = c.dst[i];
@@ -274,14 +346,14 @@ function stepFacts(prog: LinkedProgram, sh: Shape, i: number, f: TagFacts): void
       return;
     case Class.LDX: {
       const size = accessBytes(op);
-      const k = directSlot(sh, s, c.off[i], size);
+      const k = directSlot(sh, f, s, c.off[i], size);
       if (size === 8) f.reg[d] = k >= 0 ? f.slot[k] : k === -2 ? 1 : 0;
       else if (k === -1) f.reg[d] = 0; // a ctx load may give a pointer
       return;
     }
     case Class.ST: {
       const size = accessBytes(op);
-      const k = directSlot(sh, d, c.off[i], size);
+      const k = directSlot(sh, f, d, c.off[i], size);
       if (size === 8 && k >= 0) f.slot[k] = 1; // an immediate is a scalar; elsewhere only 0 is written
       return;
     }
@@ -297,7 +369,7 @@ function stepFacts(prog: LinkedProgram, sh: Shape, i: number, f: TagFacts): void
       }
       const size = accessBytes(op);
       if (size !== 8) return;
-      const k = directSlot(sh, d, c.off[i], size);
+      const k = directSlot(sh, f, d, c.off[i], size);
       if (k >= 0) f.slot[k] = f.reg[s];
       else if (k === -1 && !f.reg[s]) f.slot.fill(0); // through a pointer: maybe into this frame
       return;
@@ -753,10 +825,10 @@ function emitLdSt(x: Ctx, i: number): Code {
     const ld = L(d);
     const hd = H(d);
     const gd = G(d);
-    if (s === 10 && x.sh.fpConst && off >= -STACK_SIZE && off <= -size) {
-      // The frame's own view at a constant offset; a 64-bit fill of an aligned slot takes the
-      // slot's provenance.
-      const o = STACK_SIZE + off;
+    const o = frameOffset(x.sh, x.facts, s, off, size);
+    if (o >= 0) {
+      // The frame's own view at a constant offset (through r10 or an alias of it); a 64-bit
+      // fill of an aligned slot takes the slot's provenance.
       const known0 = size === 8 && ((o & 7) !== 0 || x.facts.slot[o >> 3] === 1);
       const fill = size !== 8 ? nil : known0 ? (x.facts.reg[d] ? nil : js` ${gd} = 0;`) : js` ${gd} = FS[${o >> 3}];`;
       return js`${readInto(FV, lit(o), size, sx, ld, hd)}${fill}`;
@@ -779,9 +851,11 @@ else { ${general} }`;
   const vl: Code | Name = cls === Class.ST ? lit(imm) : L(s);
   const vh: Code | Name = cls === Class.ST ? lit(imm >> 31) : H(s);
   const vg: Code | Name = cls === Class.ST ? lit(0) : G(s);
-  if (d === 10 && x.sh.fpConst && off >= -STACK_SIZE && off <= -size) {
+  // (Through an alias only when the ctx rewrite does not cover the store: writesStack counts
+  // such a store as going through JitRun.st.)
+  const o = d === 10 || ctxStoreRewrite(x.prog, i) === undefined ? frameOffset(x.sh, x.facts, d, off, size) : -1;
+  if (o >= 0) {
     // A 64-bit spill to an aligned slot records the value's provenance.
-    const o = STACK_SIZE + off;
     // Storing a tag known to be 0 over a slot known to hold 0 changes nothing.
     const zero = cls === Class.ST || x.facts.reg[s] === 1;
     const spillTag = size === 8 && (o & 7) === 0 && !(zero && x.facts.slot[o >> 3] === 1) ? js` FS[${o >> 3}] = ${zero ? lit(0) : vg};` : nil;
