@@ -182,3 +182,54 @@ describe('[vm/jit]: frame aliases (a copy of r10 moved by constants)', () => {
     for (let budget = 1; budget < 110; budget += 7) run(src, { budget });
   });
 });
+
+describe('[vm/jit]: register width (high halves known to be 0)', () => {
+  const values = [0, 1, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff];
+  const jumps = ['jeq', 'jne', 'jset', 'jgt', 'jge', 'jlt', 'jle', 'jsgt', 'jsge', 'jslt', 'jsle'];
+  const run = (src: string) => {
+    const prog = link(decode(assemble(src)), { name: 'width', helpers: [] });
+    const [a, b] = both(prog);
+    expect(b, src).toEqual(a);
+    return { r: a, source: compile(prog).source };
+  };
+  // r1 and r2 from 4-byte frame loads (zero-extended), r3 a 64-bit value with a high half
+  const load = (a: number, b: number) => `
+    stw [%r10-4], ${a | 0}
+    stw [%r10-8], ${b | 0}
+    ldxw %r1, [%r10-4]
+    ldxw %r2, [%r10-8]
+    lddw %r3, 0x100000000
+    mov %r0, 0`;
+  it.each(jumps)('64-bit %s of two zero-extended values, and against constants', (j) => {
+    for (const a of values) {
+      for (const b of values) {
+        const { r, source } = run(`${load(a, b)}\n${j} %r1, %r2, t\nmov %r0, 1\nt:\nexit`);
+        expect(r.fault).toBeUndefined();
+        // one int compared: no high half in the condition
+        const cond = source.split('\n').find((l) => l.startsWith('if (') && !l.includes('left') && l.includes('continue D'));
+        expect(cond).toBeDefined();
+        expect(cond).not.toMatch(/h1|h2/);
+      }
+      for (const imm of [0, 1, 0x7fffffff, -1, -0x80000000]) run(`${load(a, 0)}\n${j} %r1, ${imm}, t\nmov %r0, 1\nt:\nexit`);
+      // against a register whose high half is not 0, and after the width is lost
+      run(`${load(a, 0)}\n${j} %r1, %r3, t\nmov %r0, 1\nt:\nexit`);
+      run(`${load(a, 0)}\nadd %r1, %r1\n${j} %r1, 0x7fffffff, t\nmov %r0, 1\nt:\nexit`);
+    }
+  });
+  it('64-bit or, xor, mul and shifts of zero-extended values match the interpreter', () => {
+    for (const a of values) {
+      for (const b of values) {
+        for (const body of ['or %r1, %r2', 'xor %r1, %r2', 'mul %r1, %r2', 'rsh %r1, 5', 'rsh %r1, 31', 'arsh %r1, 3', 'and %r3, %r2\nmov %r1, %r3', 'or %r3, %r2\nmov %r1, %r3', 'xor %r3, %r1\nmov %r1, %r3']) {
+          const { r } = run(`${load(a, b)}\n${body}\nmov %r0, %r1\njgt %r1, 0xfffffff, t\nmov %r0, 7\nt:\nexit`);
+          expect(r.fault).toBeUndefined();
+        }
+      }
+    }
+  });
+  it('widths meet over paths and are lost through calls', () => {
+    for (const a of values) {
+      run(`${load(a, a)}\njeq %r1, 0, x\nmov %r1, %r3\nx:\njgt %r1, 1, t\nmov %r0, 1\nt:\nexit`);
+      run(`${load(a, a)}\nmov %r6, %r1\nmov %r1, %r10\nadd %r1, -8\ncall local f\njgt %r6, 1, t\nmov %r0, 1\nt:\nexit\nf:\nlddw %r6, 0x500000000\nmov %r0, 0\nexit`);
+    }
+  });
+});

@@ -235,12 +235,18 @@ interface TagFacts {
    * by Shape.fpConst and is never in this array.
    */
   fp: Float64Array;
+  /**
+   * Register width: `hz[r]` = 1 when the high half of register r is certainly 0 (after 32-bit
+   * ALU ops, zero-extending frame loads, non-negative constants, ...; stepHz). 64-bit compares
+   * of such values compare the low halves only, and some 64-bit ops skip their high-half work.
+   */
+  hz: Uint8Array;
 }
 
 const SLOTS = STACK_SIZE / 8;
 const FP_SPAN = 1 << 20;
-const unknownFacts = (): TagFacts => ({ reg: new Uint8Array(11), slot: new Uint8Array(SLOTS), fp: new Float64Array(11).fill(NaN) });
-const copyFacts = (f: TagFacts): TagFacts => ({ reg: f.reg.slice(), slot: f.slot.slice(), fp: f.fp.slice() });
+const unknownFacts = (): TagFacts => ({ reg: new Uint8Array(11), slot: new Uint8Array(SLOTS), fp: new Float64Array(11).fill(NaN), hz: new Uint8Array(11) });
+const copyFacts = (f: TagFacts): TagFacts => ({ reg: f.reg.slice(), slot: f.slot.slice(), fp: f.fp.slice(), hz: f.hz.slice() });
 
 /** a := a ∧ b (known-zero only where both say so); whether a changed. */
 function meetFacts(a: TagFacts, b: TagFacts): boolean {
@@ -254,6 +260,12 @@ function meetFacts(a: TagFacts, b: TagFacts): boolean {
   for (let k = 0; k < a.slot.length; k++) {
     if (a.slot[k] && !b.slot[k]) {
       a.slot[k] = 0;
+      changed = true;
+    }
+  }
+  for (let k = 0; k < a.hz.length; k++) {
+    if (a.hz[k] && !b.hz[k]) {
+      a.hz[k] = 0;
       changed = true;
     }
   }
@@ -325,7 +337,80 @@ function stepFacts(prog: LinkedProgram, sh: Shape, i: number, f: TagFacts): void
   const c = prog.code;
   if (c.dst[i] > 10 || c.src[i] > 10) return; // such programs never reach the JIT
   stepTags(prog, sh, i, f);
+  stepHz(prog, sh, i, f);
   stepFp(prog, sh, i, f);
+}
+
+/**
+ * Apply instruction i to the width facts (before stepFp: a frame load reads the aliases before
+ * i). Every register i may write loses its fact unless the code emitted for i (emitAlu,
+ * readInto) certainly leaves its high half 0.
+ */
+function stepHz(prog: LinkedProgram, sh: Shape, i: number, f: TagFacts): void {
+  const c = prog.code;
+  const op = c.op[i];
+  const d = c.dst[i];
+  const s = c.src[i];
+  const imm = c.imm[i];
+  const hz = f.hz;
+  switch (opClass(op)) {
+    case Class.ALU: // 32-bit results are zero-extended, except LE 64 (a no-op) and BE 64
+      if (opCode(op) === AluOp.END) hz[d] = imm === 16 || imm === 32 ? 1 : op === Op.LE && imm === 64 ? hz[d] : 0;
+      else hz[d] = 1;
+      return;
+    case Class.ALU64:
+      switch (op) {
+        case Op.MOV64_IMM:
+          hz[d] = imm >= 0 ? 1 : 0;
+          return;
+        case Op.MOV64_REG:
+          hz[d] = c.off[i] === 0 && s !== 10 ? hz[s] : 0;
+          return;
+        case Op.AND64_IMM:
+          hz[d] = imm >= 0 ? 1 : hz[d];
+          return;
+        case Op.AND64_REG:
+          hz[d] = hz[d] | hz[s];
+          return;
+        case Op.OR64_REG:
+        case Op.XOR64_REG:
+          hz[d] = hz[d] & hz[s];
+          return;
+        case Op.OR64_IMM:
+        case Op.XOR64_IMM:
+          if (imm < 0) hz[d] = 0;
+          return;
+        case Op.RSH64_IMM:
+          if ((imm & 63) >= 32) hz[d] = 1;
+          return; // a shift by 0..31 keeps a zero high half zero
+        case Op.ARSH64_IMM:
+          return; // a non-negative value shifts like RSH
+        case Op.ADD64_IMM:
+        case Op.SUB64_IMM:
+        case Op.LSH64_IMM:
+          if (imm !== 0) hz[d] = 0; // (by 0: no code)
+          return;
+        default:
+          hz[d] = 0;
+          return;
+      }
+    case Class.LD:
+      if (op === Op.LDDW) hz[d] = i + 1 < sh.n && c.imm[i + 1] === 0 ? 1 : 0;
+      else hz.fill(0);
+      return;
+    case Class.LDX:
+      // Only a frame load is certainly zero-extended: a ctx load may give a pointer (skb->data
+      // is a 4-byte field), whose high half is its region.
+      hz[d] = opMode(op) === Mode.MEM && accessBytes(op) < 8 && frameOffset(sh, f, s, c.off[i], accessBytes(op)) >= 0 ? 1 : 0;
+      return;
+    case Class.ST:
+      return;
+    case Class.STX:
+      if (opMode(op) === Mode.ATOMIC) hz.fill(0);
+      return;
+    default:
+      if (op === Op.CALL || op === Op.CALLX) hz.fill(0);
+  }
 }
 
 /** Apply instruction i to the tag facts (the engines' tag rules, conservatively). */
@@ -467,6 +552,7 @@ function emitAlu(x: Ctx, i: number): Code {
           // (lo >>> 0) * imm < 2^53 is exact: its high word is the carry into hi.
           return js`${hd} = (Math.imul(${hd}, ${imm}) + ((((${ld} >>> 0) * ${imm}) / 4294967296) | 0)) | 0; ${ld} = Math.imul(${ld}, ${imm});`;
         }
+        if (isX && x.facts.hz[d] && x.facts.hz[s]) return js`t = Math.imul(${ld}, ${bl}); ${hd} = mulhi(${ld}, ${bl}); ${ld} = t;`;
         return js`t = Math.imul(${ld}, ${bl}); ${hd} = (mulhi(${ld}, ${bl}) + Math.imul(${ld}, ${bh}) + Math.imul(${hd}, ${bl})) | 0; ${ld} = t;`;
       case AluOp.DIV:
       case AluOp.MOD: {
@@ -476,12 +562,14 @@ function emitAlu(x: Ctx, i: number): Code {
       }
       case AluOp.OR:
         if (!isX) return imm < 0 ? js`${ld} |= ${bl}; ${hd} = -1;` : js`${ld} |= ${bl};`;
+        if (x.facts.hz[s]) return js`${ld} |= ${bl};`;
         return js`${ld} |= ${bl}; ${hd} |= ${bh};`;
       case AluOp.AND:
         if (!isX) return imm < 0 ? js`${ld} &= ${bl};` : js`${ld} &= ${bl}; ${hd} = 0;`;
         return js`${ld} &= ${bl}; ${hd} &= ${bh};`;
       case AluOp.XOR:
         if (!isX) return imm < 0 ? js`${ld} ^= ${bl}; ${hd} = ~${hd};` : js`${ld} ^= ${bl};`;
+        if (x.facts.hz[s]) return js`${ld} ^= ${bl};`;
         return js`${ld} ^= ${bl}; ${hd} ^= ${bh};`;
       case AluOp.LSH:
       case AluOp.RSH:
@@ -498,6 +586,7 @@ function emitAlu(x: Ctx, i: number): Code {
             : js`${hd} = ${ld} << ${k - 32}; ${ld} = 0;`;
         }
         if (code === AluOp.RSH) {
+          if (k < 32 && x.facts.hz[d]) return js`${ld} = (${ld} >>> ${k}) | 0;`; // the high half stays 0
           return k < 32
             ? js`${ld} = (${ld} >>> ${k}) | (${hd} << ${32 - k}); ${hd} = (${hd} >>> ${k}) | 0;`
             : js`${ld} = (${hd} >>> ${k - 32}) | 0; ${hd} = 0;`;
@@ -629,6 +718,19 @@ function condition(x: Ctx, i: number): Code {
   const bl: Code | Name = isX ? L(s) : lit(imm);
   const bh: Code | Name = isX ? H(s) : lit(imm >> 31);
   const blu: Code = isX ? js`(${L(s)} >>> 0)` : lit(imm >>> 0);
+  if (x.facts.hz[d] && (isX ? x.facts.hz[s] : imm >= 0)) {
+    // Both sides are in [0, 2^32): as 64-bit values, signed or not, they compare as their
+    // unsigned low halves.
+    switch (code) {
+      case JmpOp.JEQ: return js`${ld} === ${bl}`;
+      case JmpOp.JNE: return js`${ld} !== ${bl}`;
+      case JmpOp.JSET: return js`(${ld} & ${bl}) !== 0`;
+      case JmpOp.JGT: case JmpOp.JSGT: return js`(${ld} >>> 0) > ${blu}`;
+      case JmpOp.JGE: case JmpOp.JSGE: return js`(${ld} >>> 0) >= ${blu}`;
+      case JmpOp.JLT: case JmpOp.JSLT: return js`(${ld} >>> 0) < ${blu}`;
+      default: return js`(${ld} >>> 0) <= ${blu}`; // JLE, JSLE
+    }
+  }
   const bhu: Code = isX ? js`(${H(s)} >>> 0)` : lit((imm >> 31) >>> 0);
   const cmp = (signed: boolean, rel: Code): Code =>
     signed
