@@ -55,3 +55,45 @@ export const memLoop = {
   `,
   insns: 4 + 8 * ITERATIONS + 2,
 };
+
+/**
+ * Run directly (`node --import tsx test/bench/vm-programs.js [rounds]`): both loops under both
+ * engines, interleaved, CPU time (process.cpuUsage), best of the rounds, and interp/jit ratios
+ * from the same run. (`npm run bench` measures the same programs with benchmark.js.)
+ */
+async function main() {
+  const { decode } = await import('../../vm/program.js');
+  const { link } = await import('../../vm/link.js');
+  const { Memory } = await import('../../vm/memory.js');
+  const { runProgram } = await import('../../vm/engine.js');
+  const rounds = Number(process.argv[2] ?? 9);
+  const cpuNs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) * 1000;
+  };
+  const best = new Map();
+  const progs = [aluLoop, memLoop].map((p) => ({ p, prog: link(decode(p.bytes), { name: p.name, helpers: [] }) }));
+  const mem = new Memory();
+  for (let r = 0; r < rounds; r++) {
+    for (const { p, prog } of progs) {
+      for (const engine of ['interp', 'jit']) {
+        const res = runProgram(prog, mem, {}, engine);
+        if (res.fault || res.insns !== p.insns) throw new Error(`${p.name}/${engine}: wrong run`);
+        // about 20 ms per measurement under either engine
+        const n = engine === 'jit' ? 200 : 25;
+        const t0 = cpuNs();
+        for (let k = 0; k < n; k++) runProgram(prog, mem, {}, engine);
+        const ns = (cpuNs() - t0) / n / p.insns;
+        const key = `${p.name} ${engine}`;
+        best.set(key, Math.min(best.get(key) ?? Infinity, ns));
+      }
+    }
+  }
+  for (const { p } of progs) {
+    const i = best.get(`${p.name} interp`);
+    const j = best.get(`${p.name} jit`);
+    console.log(`${p.name}: interp ${i.toFixed(2)} ns/insn, jit ${j.toFixed(2)} ns/insn, interp/jit ${(i / j).toFixed(1)}× (best of ${rounds} rounds, CPU time)`);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

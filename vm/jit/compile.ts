@@ -5,12 +5,13 @@
  *
  *   function e<pc>(X, d) {             // one function per entry point: insn 0, every
  *     let l0 = RL[0], h0 = RH[0], ...  // bpf-to-bpf call target, every function pointer;
- *     for (;;) switch (b) {            // registers are int32 locals (lo/hi pairs),
+ *     D: for (;;) switch (b) {         // registers are int32 locals (lo/hi pairs),
  *       case 0:                        // basic blocks are dense case ids,
  *         if ((left -= LEN) < 0) ...   // the budget is charged once per block (exact:
  *         ...straight-line code...     // a block that would overrun it re-runs through a
- *         if (cond) { b = 3; continue; } // counted slow path), back edges `continue`.
- *       case 1: ...
+ *         if (cond) { b = 3; continue D; } // counted slow path), back edges `continue D`;
+ *       case 1: for (;;) { ...         // a block looping to itself is an inner loop
+ *         if (cond) continue; break; } // (its back edge skips the switch).
  *     }
  *   }
  *
@@ -207,6 +208,8 @@ interface Ctx {
   facts: TagFacts;
   /** The function declares XH/XC (it has a ctx access the program's rewrite table covers). */
   ctxRw: boolean;
+  /** Start pc of the block being compiled when it is emitted as its own inner loop, else -1. */
+  loop: number;
 }
 
 // ---------------------------------------------------------------------------------- tag facts
@@ -222,11 +225,28 @@ interface Ctx {
 interface TagFacts {
   reg: Uint8Array;
   slot: Uint8Array;
+  /**
+   * Frame aliases: `fp[r]` = k when register r certainly holds r10 + k (value, region and
+   * provenance of the function's own frame top, moved by `mov rX, r10` and constant add/sub),
+   * NaN when unknown. An access through such a register at a constant offset is then the
+   * direct frame access of r10 at k + off (what the interpreter computes, without the region
+   * lookup). Only kept with |k| <= FP_SPAN, so k never carries into or borrows from the high
+   * half (BASE_LO + STACK_SIZE ± FP_SPAN stays inside one 2^32 window). r10 itself is handled
+   * by Shape.fpConst and is never in this array.
+   */
+  fp: Float64Array;
+  /**
+   * Register width: `hz[r]` = 1 when the high half of register r is certainly 0 (after 32-bit
+   * ALU ops, zero-extending frame loads, non-negative constants, ...; stepHz). 64-bit compares
+   * of such values compare the low halves only, and some 64-bit ops skip their high-half work.
+   */
+  hz: Uint8Array;
 }
 
 const SLOTS = STACK_SIZE / 8;
-const unknownFacts = (): TagFacts => ({ reg: new Uint8Array(11), slot: new Uint8Array(SLOTS) });
-const copyFacts = (f: TagFacts): TagFacts => ({ reg: f.reg.slice(), slot: f.slot.slice() });
+const FP_SPAN = 1 << 20;
+const unknownFacts = (): TagFacts => ({ reg: new Uint8Array(11), slot: new Uint8Array(SLOTS), fp: new Float64Array(11).fill(NaN), hz: new Uint8Array(11) });
+const copyFacts = (f: TagFacts): TagFacts => ({ reg: f.reg.slice(), slot: f.slot.slice(), fp: f.fp.slice(), hz: f.hz.slice() });
 
 /** a := a ∧ b (known-zero only where both say so); whether a changed. */
 function meetFacts(a: TagFacts, b: TagFacts): boolean {
@@ -243,18 +263,158 @@ function meetFacts(a: TagFacts, b: TagFacts): boolean {
       changed = true;
     }
   }
+  for (let k = 0; k < a.hz.length; k++) {
+    if (a.hz[k] && !b.hz[k]) {
+      a.hz[k] = 0;
+      changed = true;
+    }
+  }
+  for (let k = 0; k < a.fp.length; k++) {
+    if (!Number.isNaN(a.fp[k]) && a.fp[k] !== b.fp[k]) {
+      a.fp[k] = NaN;
+      changed = true;
+    }
+  }
   return changed;
 }
 
-/** The frame slot of a direct r10 access at `off` (the code takes the direct path), -2 when unaligned, or -1. */
-function directSlot(sh: Shape, base: number, off: number, size: number): number {
-  if (base !== 10 || !sh.fpConst || off < -STACK_SIZE || off > -size) return -1;
-  const o = STACK_SIZE + off;
+/** The offset from the frame top of register `base` (r10, or a frame alias), or NaN. */
+function fpOffset(sh: Shape, f: TagFacts, base: number): number {
+  if (!sh.fpConst) return NaN;
+  return base === 10 ? 0 : base < 10 ? f.fp[base] : NaN;
+}
+
+/** The frame offset (0..STACK_SIZE - size) of a constant-offset access through `base`, or -1 when it is not a direct frame access. */
+function frameOffset(sh: Shape, f: TagFacts, base: number, off: number, size: number): number {
+  const k = fpOffset(sh, f, base);
+  if (Number.isNaN(k)) return -1;
+  const rel = k + off;
+  return rel < -STACK_SIZE || rel > -size ? -1 : STACK_SIZE + rel;
+}
+
+/** Apply instruction i to the frame aliases: what it writes loses its alias, except mov from r10 or an alias and constant add/sub. */
+function stepFp(prog: LinkedProgram, sh: Shape, i: number, f: TagFacts): void {
+  const c = prog.code;
+  const op = c.op[i];
+  const d = c.dst[i];
+  const fp = f.fp;
+  switch (opClass(op)) {
+    case Class.ALU64: {
+      let k = NaN;
+      if (op === Op.MOV64_REG && c.off[i] === 0) k = fpOffset(sh, f, c.src[i]);
+      else if (op === Op.ADD64_IMM) k = fp[d] + c.imm[i];
+      else if (op === Op.SUB64_IMM) k = fp[d] - c.imm[i];
+      fp[d] = Math.abs(k) <= FP_SPAN ? k : NaN;
+      return;
+    }
+    case Class.ALU:
+    case Class.LDX:
+      fp[d] = NaN;
+      return;
+    case Class.LD: // LDDW writes dst, LD_ABS/IND r0-r5
+      if (op === Op.LDDW) fp[d] = NaN;
+      else fp.fill(NaN);
+      return;
+    case Class.ST:
+      return;
+    case Class.STX:
+      if (opMode(op) === Mode.ATOMIC) fp.fill(NaN); // fetch forms write src or r0
+      return;
+    default: // jumps write nothing; calls (helpers may write any register through call.regs)
+      if (op === Op.CALL || op === Op.CALLX) fp.fill(NaN);
+  }
+}
+
+/** The frame slot of a direct frame access (r10 or an alias) at `off`, -2 when unaligned, or -1. */
+function directSlot(sh: Shape, f: TagFacts, base: number, off: number, size: number): number {
+  const o = frameOffset(sh, f, base, off, size);
+  if (o < 0) return -1;
   return (o & 7) === 0 ? o >> 3 : -2;
 }
 
-/** Apply instruction i to the facts (the engines' tag rules, conservatively). */
+/** Apply instruction i to the facts: tags first (they read the aliases before i), then aliases. */
 function stepFacts(prog: LinkedProgram, sh: Shape, i: number, f: TagFacts): void {
+  const c = prog.code;
+  if (c.dst[i] > 10 || c.src[i] > 10) return; // such programs never reach the JIT
+  stepTags(prog, sh, i, f);
+  stepHz(prog, sh, i, f);
+  stepFp(prog, sh, i, f);
+}
+
+/**
+ * Apply instruction i to the width facts (before stepFp: a frame load reads the aliases before
+ * i). Every register i may write loses its fact unless the code emitted for i (emitAlu,
+ * readInto) certainly leaves its high half 0.
+ */
+function stepHz(prog: LinkedProgram, sh: Shape, i: number, f: TagFacts): void {
+  const c = prog.code;
+  const op = c.op[i];
+  const d = c.dst[i];
+  const s = c.src[i];
+  const imm = c.imm[i];
+  const hz = f.hz;
+  switch (opClass(op)) {
+    case Class.ALU: // 32-bit results are zero-extended, except LE 64 (a no-op) and BE 64
+      if (opCode(op) === AluOp.END) hz[d] = imm === 16 || imm === 32 ? 1 : op === Op.LE && imm === 64 ? hz[d] : 0;
+      else hz[d] = 1;
+      return;
+    case Class.ALU64:
+      switch (op) {
+        case Op.MOV64_IMM:
+          hz[d] = imm >= 0 ? 1 : 0;
+          return;
+        case Op.MOV64_REG:
+          hz[d] = c.off[i] === 0 && s !== 10 ? hz[s] : 0;
+          return;
+        case Op.AND64_IMM:
+          hz[d] = imm >= 0 ? 1 : hz[d];
+          return;
+        case Op.AND64_REG:
+          hz[d] = hz[d] | hz[s];
+          return;
+        case Op.OR64_REG:
+        case Op.XOR64_REG:
+          hz[d] = hz[d] & hz[s];
+          return;
+        case Op.OR64_IMM:
+        case Op.XOR64_IMM:
+          if (imm < 0) hz[d] = 0;
+          return;
+        case Op.RSH64_IMM:
+          if ((imm & 63) >= 32) hz[d] = 1;
+          return; // a shift by 0..31 keeps a zero high half zero
+        case Op.ARSH64_IMM:
+          return; // a non-negative value shifts like RSH
+        case Op.ADD64_IMM:
+        case Op.SUB64_IMM:
+        case Op.LSH64_IMM:
+          if (imm !== 0) hz[d] = 0; // (by 0: no code)
+          return;
+        default:
+          hz[d] = 0;
+          return;
+      }
+    case Class.LD:
+      if (op === Op.LDDW) hz[d] = i + 1 < sh.n && c.imm[i + 1] === 0 ? 1 : 0;
+      else hz.fill(0);
+      return;
+    case Class.LDX:
+      // Only a frame load is certainly zero-extended: a ctx load may give a pointer (skb->data
+      // is a 4-byte field), whose high half is its region.
+      hz[d] = opMode(op) === Mode.MEM && accessBytes(op) < 8 && frameOffset(sh, f, s, c.off[i], accessBytes(op)) >= 0 ? 1 : 0;
+      return;
+    case Class.ST:
+      return;
+    case Class.STX:
+      if (opMode(op) === Mode.ATOMIC) hz.fill(0);
+      return;
+    default:
+      if (op === Op.CALL || op === Op.CALLX) hz.fill(0);
+  }
+}
+
+/** Apply instruction i to the tag facts (the engines' tag rules, conservatively). */
+function stepTags(prog: LinkedProgram, sh: Shape, i: number, f: TagFacts): void {
   const c = prog.code;
   const op = c.op[i];
   const d = c.dst[i];
@@ -271,14 +431,14 @@ function stepFacts(prog: LinkedProgram, sh: Shape, i: number, f: TagFacts): void
       return;
     case Class.LDX: {
       const size = accessBytes(op);
-      const k = directSlot(sh, s, c.off[i], size);
+      const k = directSlot(sh, f, s, c.off[i], size);
       if (size === 8) f.reg[d] = k >= 0 ? f.slot[k] : k === -2 ? 1 : 0;
       else if (k === -1) f.reg[d] = 0; // a ctx load may give a pointer
       return;
     }
     case Class.ST: {
       const size = accessBytes(op);
-      const k = directSlot(sh, d, c.off[i], size);
+      const k = directSlot(sh, f, d, c.off[i], size);
       if (size === 8 && k >= 0) f.slot[k] = 1; // an immediate is a scalar; elsewhere only 0 is written
       return;
     }
@@ -294,7 +454,7 @@ function stepFacts(prog: LinkedProgram, sh: Shape, i: number, f: TagFacts): void
       }
       const size = accessBytes(op);
       if (size !== 8) return;
-      const k = directSlot(sh, d, c.off[i], size);
+      const k = directSlot(sh, f, d, c.off[i], size);
       if (k >= 0) f.slot[k] = f.reg[s];
       else if (k === -1 && !f.reg[s]) f.slot.fill(0); // through a pointer: maybe into this frame
       return;
@@ -349,7 +509,9 @@ function goTo(x: Ctx, i: number, op: number, t: number): Code {
   const id = x.ids.get(t);
   if (id === undefined) throw new BpfError(ErrorCode.Jit, `jit: no block for insn ${t}`);
   if (x.chunkOf !== null && x.chunkOf[id] !== x.chunk) return js`${spill(x.used, 0, 10)} X.left = left; return ${id};`;
-  return js`b = ${id}; continue;`;
+  // A jump back to the start of a self-looping block repeats its inner loop (see emitBlocks).
+  if (t === x.loop) return js`continue;`;
+  return js`b = ${id}; continue D;`;
 }
 
 // ---------------------------------------------------------------------------------- ALU
@@ -380,10 +542,17 @@ function emitAlu(x: Ctx, i: number): Code {
         if (!isX && imm > 0) return js`t = (${ld} - ${bl}) | 0; ${hd} = (${hd} - ((${ld} >>> 0) < ${imm} ? 1 : 0)) | 0; ${ld} = t;`;
         return js`t = (${ld} - ${bl}) | 0; ${hd} = (${hd} - ${bh} - ((${ld} >>> 0) < (${bl} >>> 0) ? 1 : 0)) | 0; ${ld} = t;`;
       case AluOp.MUL:
+        if (!isX && imm >= 0 && imm < 0x10000) {
+          // The carry into hi in integers only (16-bit columns: each partial product and their
+          // sum stay below 2^32). The float form below truncates a double, which cost V8 half of
+          // the ALU benchmark loop's time.
+          return js`${hd} = (Math.imul(${hd}, ${imm}) + ((((${ld} >>> 16) * ${imm}) + (((${ld} & 65535) * ${imm}) >>> 16)) >>> 16)) | 0; ${ld} = Math.imul(${ld}, ${imm});`;
+        }
         if (!isX && imm >= 0 && imm < 0x200000) {
           // (lo >>> 0) * imm < 2^53 is exact: its high word is the carry into hi.
           return js`${hd} = (Math.imul(${hd}, ${imm}) + ((((${ld} >>> 0) * ${imm}) / 4294967296) | 0)) | 0; ${ld} = Math.imul(${ld}, ${imm});`;
         }
+        if (isX && x.facts.hz[d] && x.facts.hz[s]) return js`t = Math.imul(${ld}, ${bl}); ${hd} = mulhi(${ld}, ${bl}); ${ld} = t;`;
         return js`t = Math.imul(${ld}, ${bl}); ${hd} = (mulhi(${ld}, ${bl}) + Math.imul(${ld}, ${bh}) + Math.imul(${hd}, ${bl})) | 0; ${ld} = t;`;
       case AluOp.DIV:
       case AluOp.MOD: {
@@ -393,12 +562,14 @@ function emitAlu(x: Ctx, i: number): Code {
       }
       case AluOp.OR:
         if (!isX) return imm < 0 ? js`${ld} |= ${bl}; ${hd} = -1;` : js`${ld} |= ${bl};`;
+        if (x.facts.hz[s]) return js`${ld} |= ${bl};`;
         return js`${ld} |= ${bl}; ${hd} |= ${bh};`;
       case AluOp.AND:
         if (!isX) return imm < 0 ? js`${ld} &= ${bl};` : js`${ld} &= ${bl}; ${hd} = 0;`;
         return js`${ld} &= ${bl}; ${hd} &= ${bh};`;
       case AluOp.XOR:
         if (!isX) return imm < 0 ? js`${ld} ^= ${bl}; ${hd} = ~${hd};` : js`${ld} ^= ${bl};`;
+        if (x.facts.hz[s]) return js`${ld} ^= ${bl};`;
         return js`${ld} ^= ${bl}; ${hd} ^= ${bh};`;
       case AluOp.LSH:
       case AluOp.RSH:
@@ -415,6 +586,7 @@ function emitAlu(x: Ctx, i: number): Code {
             : js`${hd} = ${ld} << ${k - 32}; ${ld} = 0;`;
         }
         if (code === AluOp.RSH) {
+          if (k < 32 && x.facts.hz[d]) return js`${ld} = (${ld} >>> ${k}) | 0;`; // the high half stays 0
           return k < 32
             ? js`${ld} = (${ld} >>> ${k}) | (${hd} << ${32 - k}); ${hd} = (${hd} >>> ${k}) | 0;`
             : js`${ld} = (${hd} >>> ${k - 32}) | 0; ${hd} = 0;`;
@@ -546,6 +718,19 @@ function condition(x: Ctx, i: number): Code {
   const bl: Code | Name = isX ? L(s) : lit(imm);
   const bh: Code | Name = isX ? H(s) : lit(imm >> 31);
   const blu: Code = isX ? js`(${L(s)} >>> 0)` : lit(imm >>> 0);
+  if (x.facts.hz[d] && (isX ? x.facts.hz[s] : imm >= 0)) {
+    // Both sides are in [0, 2^32): as 64-bit values, signed or not, they compare as their
+    // unsigned low halves.
+    switch (code) {
+      case JmpOp.JEQ: return js`${ld} === ${bl}`;
+      case JmpOp.JNE: return js`${ld} !== ${bl}`;
+      case JmpOp.JSET: return js`(${ld} & ${bl}) !== 0`;
+      case JmpOp.JGT: case JmpOp.JSGT: return js`(${ld} >>> 0) > ${blu}`;
+      case JmpOp.JGE: case JmpOp.JSGE: return js`(${ld} >>> 0) >= ${blu}`;
+      case JmpOp.JLT: case JmpOp.JSLT: return js`(${ld} >>> 0) < ${blu}`;
+      default: return js`(${ld} >>> 0) <= ${blu}`; // JLE, JSLE
+    }
+  }
   const bhu: Code = isX ? js`(${H(s)} >>> 0)` : lit((imm >> 31) >>> 0);
   const cmp = (signed: boolean, rel: Code): Code =>
     signed
@@ -742,10 +927,10 @@ function emitLdSt(x: Ctx, i: number): Code {
     const ld = L(d);
     const hd = H(d);
     const gd = G(d);
-    if (s === 10 && x.sh.fpConst && off >= -STACK_SIZE && off <= -size) {
-      // The frame's own view at a constant offset; a 64-bit fill of an aligned slot takes the
-      // slot's provenance.
-      const o = STACK_SIZE + off;
+    const o = frameOffset(x.sh, x.facts, s, off, size);
+    if (o >= 0) {
+      // The frame's own view at a constant offset (through r10 or an alias of it); a 64-bit
+      // fill of an aligned slot takes the slot's provenance.
       const known0 = size === 8 && ((o & 7) !== 0 || x.facts.slot[o >> 3] === 1);
       const fill = size !== 8 ? nil : known0 ? (x.facts.reg[d] ? nil : js` ${gd} = 0;`) : js` ${gd} = FS[${o >> 3}];`;
       return js`${readInto(FV, lit(o), size, sx, ld, hd)}${fill}`;
@@ -768,9 +953,11 @@ else { ${general} }`;
   const vl: Code | Name = cls === Class.ST ? lit(imm) : L(s);
   const vh: Code | Name = cls === Class.ST ? lit(imm >> 31) : H(s);
   const vg: Code | Name = cls === Class.ST ? lit(0) : G(s);
-  if (d === 10 && x.sh.fpConst && off >= -STACK_SIZE && off <= -size) {
+  // (Through an alias only when the ctx rewrite does not cover the store: writesStack counts
+  // such a store as going through JitRun.st.)
+  const o = d === 10 || ctxStoreRewrite(x.prog, i) === undefined ? frameOffset(x.sh, x.facts, d, off, size) : -1;
+  if (o >= 0) {
     // A 64-bit spill to an aligned slot records the value's provenance.
-    const o = STACK_SIZE + off;
     // Storing a tag known to be 0 over a slot known to hold 0 changes nothing.
     const zero = cls === Class.ST || x.facts.reg[s] === 1;
     const spillTag = size === 8 && (o & 7) === 0 && !(zero && x.facts.slot[o >> 3] === 1) ? js` FS[${o >> 3}] = ${zero ? lit(0) : vg};` : nil;
@@ -966,11 +1153,18 @@ function emitBlocks(
   for (const blk of mine) for (let i = blk.start; i < blk.end; i++) markUsed(prog, i, used);
   const ctxRw = mine.some((b) => hasCtxRewrite(prog, sh, b.start, b.end));
   const ret = chunkOf === null ? js`return` : js`return -1`;
-  const x: Ctx = { prog, sh, ids, chunkOf, chunk, ret, counted: false, rest: 0, helperParam, used, facts: unknownFacts(), ctxRw };
+  const x: Ctx = { prog, sh, ids, chunkOf, chunk, ret, counted: false, rest: 0, helperParam, used, facts: unknownFacts(), ctxRw, loop: -1 };
   mine.forEach((blk, m) => {
     const k = ids.get(blk.start) as number;
     x.facts = copyFacts(facts.get(blk.start) ?? unknownFacts());
-    const body: Code[] = [js`case ${k}:`, js`if ((left -= ${blk.count}) < 0) { left += ${blk.count}; sb = ${blk.start}; b = ${slowId}; continue; }`];
+    // A block that jumps back to its own start (a one-block loop) is its own inner `for (;;)`:
+    // the back edge is a plain `continue` instead of a pass through the block switch. The facts
+    // at its start already include those of the back edge (blockFacts is a fixpoint).
+    const self = blk.succ.includes(blk.start) && blk.succ.length > 0;
+    x.loop = self ? blk.start : -1;
+    const body: Code[] = [js`case ${k}:`];
+    if (self) body.push(js`for (;;) {`);
+    body.push(js`if ((left -= ${blk.count}) < 0) { left += ${blk.count}; sb = ${blk.start}; b = ${slowId}; continue D; }`);
     let i = blk.start;
     let seen = 0;
     let last = -1;
@@ -984,6 +1178,9 @@ function emitBlocks(
       last = i;
       i += op === Op.LDDW && i + 1 < sh.n ? 2 : 1;
     }
+    if (self) body.push(js`break;
+}`);
+    x.loop = -1;
     // Fallthrough: only when the block does not end in an unconditional transfer.
     const lastOp = last >= 0 ? prog.code.op[last] : -1;
     const terminal = lastOp === Op.JA || lastOp === Op.JA32 || lastOp === Op.EXIT || !KNOWN.has(lastOp) || faultsAlways(prog, sh, last);
@@ -1005,7 +1202,7 @@ function emitBlocks(
   return js`function ${fn}(X, d${chunkOf === null ? nil : js`, b`}) {
 ${prologue(used, ctxRw ? helperParam(prog.ctx) : null, chunkOf !== null)}${marks}
 let left = X.left;
-for (;;) switch (b) {
+D: for (;;) switch (b) {
 ${joinCode(cases)}
 }
 }`;
@@ -1068,7 +1265,7 @@ function emitSlow(prog: LinkedProgram, sh: Shape, start: number, helperParam: (f
   const used: boolean[] = new Array<boolean>(11).fill(true);
   // The counted slow path assumes nothing about tags (it may start mid-way through a block).
   const ctxRw = hasCtxRewrite(prog, sh, blk.start, blk.end);
-  const x: Ctx = { prog, sh, ids: new Map(), chunkOf: null, chunk: 0, ret: js`return`, counted: true, rest: 0, helperParam, used, facts: unknownFacts(), ctxRw };
+  const x: Ctx = { prog, sh, ids: new Map(), chunkOf: null, chunk: 0, ret: js`return`, counted: true, rest: 0, helperParam, used, facts: unknownFacts(), ctxRw, loop: -1 };
   const body: Code[] = [];
   let i = blk.start;
   let k = 0;
