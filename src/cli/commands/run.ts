@@ -130,6 +130,8 @@ export function runJob(
     prog: progName,
     cpu,
     programs: spec.programs.map((p) => ({ name: p.name, section: p.section, type: p.type.id, type_name: progTypeName(p.type.id) })),
+    // as `oracle run --repeat N` prints it (benchmark mode: the first packet only)
+    ...(opts.repeat !== undefined ? { repeat: opts.repeat } : {}),
     runs,
     maps,
   };
