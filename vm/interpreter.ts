@@ -330,6 +330,37 @@ function ctxRules(st: RunState, prog: LinkedProgram): CtxRules {
 }
 
 /**
+ * An LDX the access cache could not answer: a ctx field by the rule chosen for the instruction
+ * (the kernel's convert_ctx_accesses, as the JIT does it), else a load through Memory. Returns
+ * the region to cache next: the region a pointer field names, or the one loaded from unless it
+ * is a ctx (whose accesses keep going through its rules).
+ */
+function ldxSlow(
+  mem: Memory,
+  xl: CtxLoad | undefined,
+  xc: CtxAccess | undefined,
+  xh: number,
+  s: number,
+  d: number,
+  a: number,
+  size: number,
+  sx: boolean,
+  i: number,
+  op: number,
+  L: Int32Array,
+  H: Int32Array,
+  T: Int32Array,
+): Region | undefined {
+  const h = H[s];
+  if (xl !== undefined && h === xh && T[s] === xh && L[s] === BASE_LO) return ctxLoad(xl, xc as CtxAccess, d, L, H, T);
+  L[d] = load(mem, h, T[s], a, size, sx, i, op);
+  H[d] = LD_HI;
+  if (LD_SET) T[d] = LD_TAG;
+  const rg = mem.regionOf(h);
+  return rg !== undefined && rg.ctx === undefined ? rg : undefined;
+}
+
+/**
  * A rewritten ctx load into register d (as `load` would give it: a ctx load always sets the
  * tag). Returns the region a pointer field names, for the access cache.
  */
@@ -1418,24 +1449,10 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 4) {
             L[d] = cView.getInt32(o, true);
             H[d] = 0;
-          } else if (XL[i] !== undefined && h === xh && T[s] === xh && L[s] === BASE_LO) {
-            // The kernel's ctx rewriting (convert_ctx_accesses), as the JIT does it: the field's
-            // rule, chosen once per instruction (ctxRules); a packet pointer primes the cache.
-            const rg = ctxLoad(XL[i] as CtxLoad, xc as CtxAccess, d, L, H, T);
+          } else {
+            const rg = ldxSlow(mem, XL[i], xc, xh, s, d, a, 4, false, i, op, L, H, T);
             if (rg !== undefined) {
               cHi = rg.hi;
-              cView = rg.view;
-              cLen = rg.bytes.length;
-              cWLen = rg.writable ? rg.bytes.length : 0;
-              cSh = rg.shadow ?? NO_SHADOW;
-            }
-          } else {
-            L[d] = load(mem, h, T[s], a, 4, false, i, op);
-            H[d] = LD_HI;
-            if (LD_SET) T[d] = LD_TAG;
-            const rg = mem.regionOf(h);
-            if (rg !== undefined && rg.ctx === undefined) {
-              cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
               cWLen = rg.writable ? rg.bytes.length : 0;
@@ -1452,24 +1469,10 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 2) {
             L[d] = cView.getUint16(o, true);
             H[d] = 0;
-          } else if (XL[i] !== undefined && h === xh && T[s] === xh && L[s] === BASE_LO) {
-            // The kernel's ctx rewriting (convert_ctx_accesses), as the JIT does it: the field's
-            // rule, chosen once per instruction (ctxRules); a packet pointer primes the cache.
-            const rg = ctxLoad(XL[i] as CtxLoad, xc as CtxAccess, d, L, H, T);
+          } else {
+            const rg = ldxSlow(mem, XL[i], xc, xh, s, d, a, 2, false, i, op, L, H, T);
             if (rg !== undefined) {
               cHi = rg.hi;
-              cView = rg.view;
-              cLen = rg.bytes.length;
-              cWLen = rg.writable ? rg.bytes.length : 0;
-              cSh = rg.shadow ?? NO_SHADOW;
-            }
-          } else {
-            L[d] = load(mem, h, T[s], a, 2, false, i, op);
-            H[d] = LD_HI;
-            if (LD_SET) T[d] = LD_TAG;
-            const rg = mem.regionOf(h);
-            if (rg !== undefined && rg.ctx === undefined) {
-              cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
               cWLen = rg.writable ? rg.bytes.length : 0;
@@ -1486,24 +1489,10 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 1) {
             L[d] = cView.getUint8(o);
             H[d] = 0;
-          } else if (XL[i] !== undefined && h === xh && T[s] === xh && L[s] === BASE_LO) {
-            // The kernel's ctx rewriting (convert_ctx_accesses), as the JIT does it: the field's
-            // rule, chosen once per instruction (ctxRules); a packet pointer primes the cache.
-            const rg = ctxLoad(XL[i] as CtxLoad, xc as CtxAccess, d, L, H, T);
+          } else {
+            const rg = ldxSlow(mem, XL[i], xc, xh, s, d, a, 1, false, i, op, L, H, T);
             if (rg !== undefined) {
               cHi = rg.hi;
-              cView = rg.view;
-              cLen = rg.bytes.length;
-              cWLen = rg.writable ? rg.bytes.length : 0;
-              cSh = rg.shadow ?? NO_SHADOW;
-            }
-          } else {
-            L[d] = load(mem, h, T[s], a, 1, false, i, op);
-            H[d] = LD_HI;
-            if (LD_SET) T[d] = LD_TAG;
-            const rg = mem.regionOf(h);
-            if (rg !== undefined && rg.ctx === undefined) {
-              cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
               cWLen = rg.writable ? rg.bytes.length : 0;
@@ -1521,24 +1510,10 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
             L[d] = cView.getInt32(o, true);
             H[d] = cView.getInt32(o + 4, true);
             T[d] = (o & 7) === 0 ? cSh[o >> 3] | 0 : 0;
-          } else if (XL[i] !== undefined && h === xh && T[s] === xh && L[s] === BASE_LO) {
-            // The kernel's ctx rewriting (convert_ctx_accesses), as the JIT does it: the field's
-            // rule, chosen once per instruction (ctxRules); a packet pointer primes the cache.
-            const rg = ctxLoad(XL[i] as CtxLoad, xc as CtxAccess, d, L, H, T);
+          } else {
+            const rg = ldxSlow(mem, XL[i], xc, xh, s, d, a, 8, false, i, op, L, H, T);
             if (rg !== undefined) {
               cHi = rg.hi;
-              cView = rg.view;
-              cLen = rg.bytes.length;
-              cWLen = rg.writable ? rg.bytes.length : 0;
-              cSh = rg.shadow ?? NO_SHADOW;
-            }
-          } else {
-            L[d] = load(mem, h, T[s], a, 8, false, i, op);
-            H[d] = LD_HI;
-            if (LD_SET) T[d] = LD_TAG;
-            const rg = mem.regionOf(h);
-            if (rg !== undefined && rg.ctx === undefined) {
-              cHi = h;
               cView = rg.view;
               cLen = rg.bytes.length;
               cWLen = rg.writable ? rg.bytes.length : 0;
@@ -1556,12 +1531,9 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
             L[d] = cView.getInt32(o, true);
             H[d] = L[d] >> 31;
           } else {
-            L[d] = load(mem, h, T[s], a, 4, true, i, op);
-            H[d] = LD_HI;
-            if (LD_SET) T[d] = LD_TAG;
-            const rg = mem.regionOf(h);
-            if (rg !== undefined && rg.ctx === undefined) {
-              cHi = h;
+            const rg = ldxSlow(mem, XL[i], xc, xh, s, d, a, 4, true, i, op, L, H, T);
+            if (rg !== undefined) {
+              cHi = rg.hi;
               cView = rg.view;
               cLen = rg.bytes.length;
               cWLen = rg.writable ? rg.bytes.length : 0;
@@ -1579,12 +1551,9 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
             L[d] = cView.getInt16(o, true);
             H[d] = L[d] >> 31;
           } else {
-            L[d] = load(mem, h, T[s], a, 2, true, i, op);
-            H[d] = LD_HI;
-            if (LD_SET) T[d] = LD_TAG;
-            const rg = mem.regionOf(h);
-            if (rg !== undefined && rg.ctx === undefined) {
-              cHi = h;
+            const rg = ldxSlow(mem, XL[i], xc, xh, s, d, a, 2, true, i, op, L, H, T);
+            if (rg !== undefined) {
+              cHi = rg.hi;
               cView = rg.view;
               cLen = rg.bytes.length;
               cWLen = rg.writable ? rg.bytes.length : 0;
@@ -1602,12 +1571,9 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
             L[d] = cView.getInt8(o);
             H[d] = L[d] >> 31;
           } else {
-            L[d] = load(mem, h, T[s], a, 1, true, i, op);
-            H[d] = LD_HI;
-            if (LD_SET) T[d] = LD_TAG;
-            const rg = mem.regionOf(h);
-            if (rg !== undefined && rg.ctx === undefined) {
-              cHi = h;
+            const rg = ldxSlow(mem, XL[i], xc, xh, s, d, a, 1, true, i, op, L, H, T);
+            if (rg !== undefined) {
+              cHi = rg.hi;
               cView = rg.view;
               cLen = rg.bytes.length;
               cWLen = rg.writable ? rg.bytes.length : 0;
