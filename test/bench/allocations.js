@@ -6,7 +6,7 @@
  * (a single 16-byte object per run would fill the young generation every ~1e5 runs).
  */
 import { readFileSync } from 'node:fs';
-import { PerformanceObserver, constants } from 'node:perf_hooks';
+import { countGcs } from './gc-count.js';
 import { kernelCases } from './jit-programs.js';
 import { runJob } from '../../src/cli/commands/run.js';
 import { parsePackets } from '../../src/cli/load.js';
@@ -19,21 +19,12 @@ export async function allocationsOf(c, engine, runs = 1_000_000) {
   const packets = parsePackets(readFileSync(new URL(c.packets, root), 'utf8'));
   // Warm the code paths (and the JIT's compile cache per LinkedProgram is per load: see below).
   runJob(obj, c.object, c.program, packets, { sets: c.sets, engine, repeat: 10_000 });
-  const kinds = { minor: 0, major: 0 };
-  const obs = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) {
-      if (e.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) kinds.major++;
-      else kinds.minor++;
-    }
-  });
-  await new Promise((r) => setTimeout(r, 10));
-  obs.observe({ entryTypes: ['gc'] });
+  const { gcs: kinds, stop: stopGcs } = await countGcs();
   const h0 = process.memoryUsage().heapUsed;
   // One job: load + one test run of `runs` repeats. The load allocates (once); the runs must not.
   const out = runJob(obj, c.object, c.program, packets, { sets: c.sets, engine, repeat: runs });
   const h1 = process.memoryUsage().heapUsed;
-  await new Promise((r) => setTimeout(r, 50));
-  obs.disconnect();
+  await stopGcs();
   if (out.runs?.[0]?.err !== 0) throw new Error(`${c.name}/${engine}: ${JSON.stringify(out).slice(0, 200)}`);
   return { gcs: kinds.minor + kinds.major, major: kinds.major, heapDelta: h1 - h0 };
 }

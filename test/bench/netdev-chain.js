@@ -10,8 +10,8 @@
  *   node --import tsx test/bench/netdev-chain.js [packets] [soak packets]
  */
 import { readFileSync } from 'node:fs';
+import { countGcs } from './gc-count.js';
 import { fileURLToPath } from 'node:url';
-import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Host } from '../../src/net/host.js';
@@ -38,15 +38,7 @@ async function measure(bytes, engine, trace, n) {
   const send = () => host.send(veth0, FRAME, { dir: 'ingress', engine, trace });
   const first = send();
   for (let i = 0; i < 5000; i++) send(); // warm-up (and JIT compile)
-  const gcs = { minor: 0, major: 0 };
-  const obs = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) {
-      if (e.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gcs.major++;
-      else gcs.minor++;
-    }
-  });
-  await new Promise((r) => setTimeout(r, 10));
-  obs.observe({ entryTypes: ['gc'] });
+  const { gcs, stop: stopGcs } = await countGcs();
   const h0 = process.memoryUsage().heapUsed;
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
@@ -54,8 +46,7 @@ async function measure(bytes, engine, trace, n) {
   const wall = Number(process.hrtime.bigint() - t0) / n;
   const c = process.cpuUsage(c0);
   const heap = process.memoryUsage().heapUsed - h0;
-  await new Promise((r) => setTimeout(r, 50));
-  obs.disconnect();
+  await stopGcs();
   const hook = first.events.find((e) => e.kind === 'hook');
   const ran = hook ? `${hook.tcx.length} tcx + ${hook.classic?.runs.length ?? 0} classic runs` : trace === 'off' ? 'hooks not traced' : 'no hook';
   return { wall, cpu: ((c.user + c.system) * 1000) / n, gcs, heap, fate: `${first.fate.kind}${first.fate.reason ? ` ${first.fate.reason}` : ''}`, ran };
@@ -78,15 +69,7 @@ async function soak(bytes, engine, n) {
   for (let i = 0; i < 20_000; i++) host.send(veth0, FRAME, opts);
   fullGc();
   const live0 = process.memoryUsage().heapUsed;
-  const gcs = { minor: 0, major: 0 };
-  const obs = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) {
-      if (e.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gcs.major++;
-      else gcs.minor++;
-    }
-  });
-  await new Promise((r) => setTimeout(r, 10));
-  obs.observe({ entryTypes: ['gc'] });
+  const { gcs, stop: stopGcs } = await countGcs();
   const mib = (b) => b / 1048576;
   const start = process.memoryUsage();
   const rss = [];
@@ -106,8 +89,7 @@ async function soak(bytes, engine, n) {
     // let the GC observer's entries in (they are delivered asynchronously)
     await new Promise((r) => setImmediate(r));
   }
-  await new Promise((r) => setTimeout(r, 50));
-  obs.disconnect();
+  await stopGcs();
   fullGc();
   const live = process.memoryUsage().heapUsed;
   return { cpu: (cpu * 1000) / n, gcs, rss0: mib(start.rss), heap0: mib(start.heapUsed), rss, heap, live0: mib(live0), live: mib(live) };
