@@ -85,7 +85,7 @@ export class Frame {
    * and spilled registers are owned together (own), spilled registers alone (ownSpilled: the
    * precision marks of saved states) and the dynptr arrays apart (ownDyn: rarely non-zero).
    */
-  shared = false;
+  typesShared = false;
   spillShared = false;
   dynShared = false;
 
@@ -97,9 +97,9 @@ export class Frame {
 
   /** Make the slot types this frame's own before changing them. */
   ownTypes(): void {
-    if (!this.shared) return;
+    if (!this.typesShared) return;
     this.types = this.types.slice();
-    this.shared = false;
+    this.typesShared = false;
   }
 
   /** Make the spilled-register array this frame's own before changing it. */
@@ -127,8 +127,8 @@ export class Frame {
     f.spilled = this.spilled;
     f.pktDyn = this.pktDyn;
     f.refDyn = this.refDyn;
-    f.shared = f.spillShared = f.dynShared = true;
-    this.shared = this.spillShared = this.dynShared = true;
+    f.typesShared = f.spillShared = f.dynShared = true;
+    this.typesShared = this.spillShared = this.dynShared = true;
     f.minSlot = this.minSlot;
     f.callsite = this.callsite;
     f.subprog = this.subprog;
