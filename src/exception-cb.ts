@@ -6,7 +6,7 @@
  * becomes an instruction index for the verifier (VerifierOptions.exceptionCallback) and for the
  * engines (LinkedProgram.exceptionCb), or the kernel's refusal. docs/exceptions.md.
  */
-import { BTF_FUNC_GLOBAL, EXCEPTION_CB_TAG } from '../loader/exception-cb.js';
+import { BTF_FUNC_GLOBAL, EXCEPTION_CB_TAG, exceptionTags } from '../loader/exception-cb.js';
 import type { CollectionSpec, ProgramSpec } from '../loader/spec.js';
 import type { ExceptionCallback } from '../vm/verifier/index.js';
 
@@ -16,7 +16,7 @@ export function exceptionCallbackOf(spec: CollectionSpec, prog: ProgramSpec): Ex
   const infos = prog.funcInfo;
   if (btf === undefined || infos === undefined || infos.length === 0) return undefined;
   const mainId = infos[0].typeId;
-  const tags = btf.types.filter((t) => t.kind === 'DECL_TAG' && t.type === mainId && t.componentIdx === -1 && t.name?.startsWith(EXCEPTION_CB_TAG));
+  const tags = exceptionTags(btf).filter((t) => t.kind === 'DECL_TAG' && t.type === mainId);
   if (tags.length === 0) return undefined;
   // btf_find_decl_tag_value: -EEXIST for a second tag
   if (tags.length > 1) return { error: 'multiple exception callback tags for main subprog' };

@@ -179,7 +179,7 @@ describe.each(ENGINES)('[%s]', (engine) => {
     it('a throw while a helper runs a callback is an E_HELPER_FAULT at the bpf_throw', () => {
       const helpers: HelperFn[] = [];
       helpers[99] = (call) => {
-        call.callback(call.regs.lo[1], []);
+        call.callback?.(call.regs.lo[1], []);
       };
       const code = insns([0xb7, 1, 0, 0, 3], [0x85, 0, 0, 0, 99], [0x95], [0xb7, 1, 0, 0, 1], THROW, [0x95]);
       const r = run(linkThrowing(code, undefined, helpers), new Memory());
