@@ -64,6 +64,9 @@ export const SHN_COMMON = 0xfff2;
 export const STB_LOCAL = 0;
 export const STB_GLOBAL = 1;
 export const STB_WEAK = 2;
+/** Symbol visibility (st_other & 3): restricted to the object. */
+export const STV_INTERNAL = 1;
+export const STV_HIDDEN = 2;
 export const STT_NOTYPE = 0;
 export const STT_OBJECT = 1;
 export const STT_FUNC = 2;

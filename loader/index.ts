@@ -8,10 +8,11 @@
  */
 import { BpfError, ElfError, RelocationError, UnknownSectionError } from '../vm/errors.js';
 import { BPF_FS_DEFAULT_PATH as BPFFS, BPF_MAP_TYPE, BPF_PROG_TYPE, LIBBPF_PIN_BY_NAME } from '../vm/uapi.js';
-import { SafeElfFile, STT_FUNC, STT_SECTION, cString, type ElfSection } from './elf-file.js';
+import { SafeElfFile, STT_FUNC, STT_SECTION, STV_HIDDEN, STV_INTERNAL, cString, type ElfSection } from './elf-file.js';
 import { dataMap, MAX_DATA_SECTION } from './data.js';
 import { sectionVariables } from './variables.js';
 import { btfMaps, legacyMaps, linkIproute2Inner, u32le, type BtfMapDef, type MapEntry } from './maps.js';
+import { exceptionCallbackUnit } from './exception-cb.js';
 import { linkProgram, relocateSection, sectionCode, type SectionCode } from './relocate.js';
 import {
   classifySection,
@@ -122,13 +123,18 @@ function load(bytes: Uint8Array, opts: LoadOptions): CollectionSpec {
   // Step: functions and relocations of every executable section.
   const codes = new Map<number, SectionCode>();
   const entryUnits: FuncUnit[] = [];
+  const textUnits: FuncUnit[] = [];
   for (const s of elf.sections) {
     const k = kinds[s.index];
     if (k !== 'program' && k !== 'text') continue;
     const funcs = sectionFunctions(s, elf.symbols);
     codes.set(s.index, sectionCode(s, funcs));
     if (k === 'program') entryUnits.push(...funcs);
+    else textUnits.push(...funcs);
   }
+  // libbpf marks a global function of restricted visibility static (bpf_object__init_prog)
+  const hiddenFunc = (f: FuncUnit): boolean =>
+    elf.symbols.some((s) => s.shndx === f.section.index && s.value === f.start * 8 && s.name === f.name && (s.visibility === STV_HIDDEN || s.visibility === STV_INTERNAL));
   const ctx = { elf, kinds, maps: entries, kfuncs: opts.kfuncs, btf };
   for (const code of codes.values()) {
     const rel = elf.relocations.get(code.section.index);
@@ -166,7 +172,8 @@ function load(bytes: Uint8Array, opts: LoadOptions): CollectionSpec {
   let totalSlots = 0;
   for (const unit of entryUnits) {
     const { type, attachType } = typeOf(unit.section);
-    const linked = linkProgram(unit, codes);
+    const excCb = exceptionCallbackUnit(btf, unit, textUnits, hiddenFunc);
+    const linked = linkProgram(unit, codes, undefined, excCb);
     totalSlots += linked.instructions.length / 8;
     if (totalSlots > MAX_TOTAL_SLOTS) throw new ElfError(`linked programs exceed ${MAX_TOTAL_SLOTS} instructions in total`);
     const lineInfo: LineInfo[] = [];

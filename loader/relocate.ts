@@ -275,8 +275,12 @@ export interface LinkedCode {
   readonly unknownKfuncs: readonly { insn: number; name: string }[];
 }
 
-/** Link `entry` with every function it reaches (step 2; libbpf bpf_object__reloc_code). */
-export function linkProgram(entry: FuncUnit, codes: ReadonlyMap<number, SectionCode>, maxSlots = MAX_INSNS): LinkedCode {
+/**
+ * Link `entry` with every function it reaches (step 2; libbpf bpf_object__reloc_code), then
+ * `exceptionCb` (with what it reaches) when nothing placed it yet: the program's exception
+ * callback, which nothing calls (libbpf bpf_object__relocate appends it last).
+ */
+export function linkProgram(entry: FuncUnit, codes: ReadonlyMap<number, SectionCode>, maxSlots = MAX_INSNS, exceptionCb?: FuncUnit): LinkedCode {
   const placed = new Map<FuncUnit, number>([[entry, 0]]);
   const order: Placement[] = [{ unit: entry, at: 0 }];
   let total = entry.length;
@@ -295,7 +299,22 @@ export function linkProgram(entry: FuncUnit, codes: ReadonlyMap<number, SectionC
   // subprogram and recurses into it before scanning on), so instruction indexes match what the
   // kernel sees from libbpf. An explicit stack instead of recursion: hostile call chains are deep.
   const stack: { unit: FuncUnit; next: number }[] = [{ unit: entry, next: entry.start }];
-  while (stack.length > 0) {
+  const place = (fn: FuncUnit): void => {
+    placed.set(fn, total);
+    order.push({ unit: fn, at: total });
+    total += fn.length;
+    if (total > maxSlots) {
+      throw new ElfError(`linked program ${JSON.stringify(entry.name)} exceeds ${maxSlots} instructions`, {
+        section: entry.section.name,
+      });
+    }
+    stack.push({ unit: fn, next: fn.start });
+  };
+  for (;;) {
+    if (stack.length === 0) {
+      if (exceptionCb === undefined || placed.has(exceptionCb)) break;
+      place(exceptionCb);
+    }
     const frame = stack[stack.length - 1];
     const { unit } = frame;
     const code = codes.get(unit.section.index)!;
@@ -306,15 +325,7 @@ export function linkProgram(entry: FuncUnit, codes: ReadonlyMap<number, SectionC
       if (ref === undefined) continue;
       const fn = resolve(code, s, ref);
       if (placed.has(fn)) continue;
-      placed.set(fn, total);
-      order.push({ unit: fn, at: total });
-      total += fn.length;
-      if (total > maxSlots) {
-        throw new ElfError(`linked program ${JSON.stringify(entry.name)} exceeds ${maxSlots} instructions`, {
-          section: entry.section.name,
-        });
-      }
-      stack.push({ unit: fn, next: fn.start });
+      place(fn);
       descended = true;
       break;
     }

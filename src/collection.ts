@@ -28,6 +28,7 @@ import { ProgArrayMap } from './maps/prog-array.js';
 import { ArrayOfMapsMap, HashOfMapsMap } from './maps/map-in-map.js';
 import { BPF_MAP_TYPE, BPF_PROG_TYPE } from './uapi.js';
 import { verifierOptionsFor } from './verifier-env.js';
+import { exceptionCallbackOf } from './exception-cb.js';
 import { testRun, type TestRunOptions, type TestRunResult } from './test-run.js';
 import { defaultBaseState, SeededRandom, type VirtualClock } from './helpers/base.js';
 import { mockSkbEnv, resolveMockEnv, type MockEnv, type ResolvedMockEnv } from './mock-env.js';
@@ -302,8 +303,10 @@ export class Collection {
           opts.onVerifierWarning?.(w);
         }
       }
+      const exceptionCb = exceptionCallbackOf(spec, ps);
       const linked = link(code, {
         name: ps.name,
+        ...(typeof exceptionCb === 'number' ? { exceptionCb } : {}),
         helpers: this.helpers,
         kfuncs: this.kfuncs,
         resolveLdImm64: (src, imm, nextImm, insn) => this.resolve(ps, src, imm, nextImm, insn),

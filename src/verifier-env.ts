@@ -7,6 +7,7 @@
 import type { Btf } from '../loader/btf/parse.js';
 import type { CollectionSpec, MapSpec, ProgramSpec } from '../loader/spec.js';
 import type { MapDesc, ProgramTypeDesc, VerifierOptions } from '../vm/verifier/index.js';
+import { exceptionCallbackOf } from './exception-cb.js';
 import { globalFuncsOf, nonScalarReturnsOf } from './global-funcs.js';
 import { SCHED_CLS_TYPE, SOCKET_FILTER_TYPE, lwtType } from './skb/verifier-type.js';
 import { BPF_F_RDONLY_PROG, BPF_PROG_TYPE } from './uapi.js';
@@ -30,11 +31,19 @@ function findStruct(btf: Btf, id: number, name: string, depth = 0): number | und
         if (o !== undefined) return m.bitOffset / 8 + o;
       }
       return undefined;
+    case 'DATASEC':
+      // global data (`private(A) struct bpf_spin_lock lock`): its variables at their offsets
+      for (const v of t.vars) {
+        const o = findStruct(btf, v.type, name, depth + 1);
+        if (o !== undefined) return v.offset + o;
+      }
+      return undefined;
     case 'TYPEDEF':
     case 'VOLATILE':
     case 'CONST':
     case 'RESTRICT':
     case 'TYPE_TAG':
+    case 'VAR':
       return findStruct(btf, t.type, name, depth + 1);
     default:
       return undefined;
@@ -92,6 +101,7 @@ export function verifierOptionsFor(spec: CollectionSpec, prog: ProgramSpec, extr
     kfuncAllowed: () => true,
     globalFuncs: globalFuncsOf(spec, prog),
     nonScalarReturns: nonScalarReturnsOf(spec, prog),
+    exceptionCallback: exceptionCallbackOf(spec, prog),
     ...extra,
   };
 }

@@ -64,6 +64,7 @@ import {
   opClass,
   opMode,
 } from './isa.js';
+import { BPF_THROW_ID } from './kfuncs.js';
 import { RunPool } from './run-pool.js';
 import { BASE_LO, Memory, type CtxAccess, type CtxLoad, type CtxRewrite, type CtxStore, type Region } from './memory.js';
 import { hasInvalidRegister, type CallbackArg, type HelperCall, type HelperFn, type LinkedProgram, type RegisterFile, type RunOptions, type RunResult } from './program.js';
@@ -191,6 +192,12 @@ export function allocExtraFrame(mem: Memory, k: number): Region {
 export const SLOTS_PER_FRAME = STACK_SIZE / 8;
 
 const opName = (op: number): string => OP_NAMES.get(op) ?? `0x${op.toString(16)}`;
+
+/**
+ * The fault of a bpf_throw made while a helper runs a callback (bpf_loop...): the kernel's verifier
+ * refuses such programs; the engines end the run instead of unwinding through the helper.
+ */
+export const THROW_IN_CALLBACK = 'bpf_throw inside a callback';
 
 function fault(code: (typeof ErrorCode)[keyof typeof ErrorCode], msg: string, i: number, op: number): VmFault {
   return new VmFault(code, `${opName(op)}: ${msg}`, i, op);
@@ -1279,7 +1286,11 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
 
         // ---------------------------------------------------------------- calls and exit
         case 0x85: // CALL
-        case 0x8d: { // CALLX
+        // @ts-expect-error TS7029: this case falls through to EXIT, on purpose (`break thrown` below)
+        case 0x8d: // CALLX
+          // `break thrown` leaves a bpf_throw with no exception callback: op becomes EXIT and the
+          // case falls through to EXIT's frame exit with r0 = the cookie.
+          thrown: {
           const s = op === Op.CALLX ? 0 : SRC[i];
           if (s === 1) {
             // bpf-to-bpf call
@@ -1312,6 +1323,36 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
             fn = cur.helpers[id];
             if (fn === undefined) throw fault(ErrorCode.UnknownHelper, `unknown helper ${id >>> 0}`, i, op);
           } else if (s === 2) {
+            if (IMM[i] === BPF_THROW_ID) {
+              // bpf_throw: unwind to the frame the current program was entered in (the kernel's
+              // bpf_stack_walker stops at the first frame of a whole program) and run the program's
+              // exception callback there, with the cookie as r1, reusing that frame's stack (the x86
+              // JIT's exception-cb prologue takes the frame's rsp and rbp); its EXIT is the frame's.
+              const base = progBase[depth];
+              if (base < baseDepth) throw fault(ErrorCode.HelperFault, THROW_IN_CALLBACK, i, op);
+              const lo = L[1];
+              const hi = H[1];
+              L.fill(0, 0, 10);
+              H.fill(0, 0, 10);
+              T.fill(0, 0, 10);
+              L[1] = lo;
+              H[1] = hi;
+              // (the one-region cache may keep a deeper frame: every access checks its tag)
+              depth = base;
+              L[10] = (BASE_LO + STACK_SIZE) | 0;
+              H[10] = T[10] = frameHi[depth];
+              const cb = cur.exceptionCb;
+              if (cb !== undefined) {
+                mayGoto[depth] = MAY_GOTO_START;
+                pc = cb;
+                break;
+              }
+              // the default callback the kernel adds (r0 = r1; exit): the program returns the cookie
+              L[0] = lo;
+              H[0] = hi;
+              op = Op.EXIT;
+              break thrown;
+            }
             fn = cur.kfuncs?.get(IMM[i]);
             if (fn === undefined) throw fault(ErrorCode.UnknownHelper, `unknown kfunc ${IMM[i]}`, i, op);
           } else {
@@ -1367,7 +1408,8 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           H[1] = H[2] = H[3] = H[4] = H[5] = 0;
           T[1] = T[2] = T[3] = T[4] = T[5] = 0;
           break;
-        }
+          }
+        // (a bpf_throw without exception callback)
         case 0x20: // LDABSW
         case 0x28: // LDABSH
         case 0x30: // LDABSB

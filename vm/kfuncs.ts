@@ -340,6 +340,9 @@ const KFUNC_LIST = [
   strKfunc(36, 'bpf_strcspn', [['s__ign', CSTR], ['reject__ign', CSTR]]),
   strKfunc(37, 'bpf_strstr', [['s1__ign', CSTR], ['s2__ign', CSTR]]),
   strKfunc(38, 'bpf_strnstr', [['s1__ign', CSTR], ['s2__ign', CSTR], ['len', 'size_t']]),
+  // Does not return: the engines unwind every frame of the program and run its exception
+  // callback (docs/exceptions.md); no implementation in src/kfuncs/ is ever called.
+  { id: 39, name: 'bpf_throw', proto: { ret: 'void', params: [['cookie', 'u64']] }, args: [scalar], ret: VOID, flags: 0, set: 'common' },
 ] as const satisfies readonly KfuncRecord[];
 
 /** The name of a kfunc tcxlab implements (src/kfuncs/ keys its implementations by it). */
@@ -355,6 +358,9 @@ export const KFUNCS_BY_ID: ReadonlyMap<number, KfuncRecord> = new Map(KFUNC_RECO
 
 /** Whether kfunc `rec` makes a dynptr over packet data (bpf_dynptr_from_skb and _skb_meta). */
 export const makesPktDynptr = (rec: KfuncRecord): boolean => rec.args.some((a) => a.kind === 'dynptr' && a.uninit === true && a.pkt === true);
+
+/** tcxlab id of bpf_throw, which the engines handle themselves (an exceptional exit, not a call). */
+export const BPF_THROW_ID: number = (KFUNCS_BY_NAME.get('bpf_throw') as KfuncRecord).id;
 
 /** Whether `id` is an implemented kfunc. */
 export const isKfuncId = (id: number): boolean => KFUNCS_BY_ID.has(id);

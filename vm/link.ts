@@ -24,6 +24,8 @@ export interface LinkOptions {
   resolveLdImm64?: LdImm64Resolver;
   /** The program type's ctx rewrite table (LinkedProgram.ctx), if it has one. */
   ctx?: CtxRewrite;
+  /** First instruction of the exception callback (LinkedProgram.exceptionCb). */
+  exceptionCb?: number;
 }
 
 /** Copy of a decoded program (fresh typed arrays). */
@@ -80,5 +82,9 @@ export function link(code: DecodedProgram, opts: LinkOptions): LinkedProgram {
     }
     i++; // skip the second slot
   }
-  return { code: out, name: opts.name, helpers: opts.helpers, kfuncs: opts.kfuncs, pointers, ctx: opts.ctx };
+  const exceptionCb = opts.exceptionCb;
+  if (exceptionCb !== undefined && !(exceptionCb > 0 && exceptionCb < out.length)) {
+    throw new VmFault(ErrorCode.JumpOutOfRange, `exception callback at insn ${exceptionCb} is outside the program`, 0, out.op[0] ?? 0);
+  }
+  return { code: out, name: opts.name, helpers: opts.helpers, kfuncs: opts.kfuncs, pointers, ctx: opts.ctx, ...(exceptionCb !== undefined ? { exceptionCb } : {}) };
 }

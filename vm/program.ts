@@ -165,6 +165,12 @@ export interface LinkedProgram {
    * constant-offset access through an exact ctx pointer into a direct field read or write.
    */
   readonly ctx?: import('./memory.js').CtxRewrite;
+  /**
+   * First instruction of the exception callback bpf_throw runs (the `exception_callback:` decl
+   * tag); without one, bpf_throw makes the program return its cookie (the kernel's default
+   * callback, r0 = r1). docs/exceptions.md.
+   */
+  readonly exceptionCb?: number;
 }
 
 /** Provider of packet bytes for LD_ABS/LD_IND (kernel bpf_skb_load_helper_*). */

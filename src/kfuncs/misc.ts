@@ -88,6 +88,14 @@ const irqRestore: HelperFn = (c) => {
   setR0(c, 0);
 };
 
+/**
+ * bpf_throw is an exceptional exit that the engines perform themselves (they intercept its id,
+ * vm/kfuncs.ts BPF_THROW_ID); this entry only completes the table and is never reached by a run.
+ */
+const throwNotIntercepted: HelperFn = (c) => {
+  throw helperFault(c, 'bpf_throw', 'reached as a call (the engines handle bpf_throw themselves)');
+};
+
 export const miscKfuncs = {
   bpf_cast_to_kern_ctx: castToKernCtx,
   bpf_rdonly_cast: rdonlyCast,
@@ -100,4 +108,5 @@ export const miscKfuncs = {
   bpf_preempt_enable: noop,
   bpf_local_irq_save: irqSave,
   bpf_local_irq_restore: irqRestore,
+  bpf_throw: throwNotIntercepted,
 } satisfies KfuncFamily;

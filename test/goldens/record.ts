@@ -274,6 +274,14 @@ export const AREAS: Record<string, Area> = {
     needs: [root, oracle],
     inputs: `python3 ${G}/vm/gen_raw_cases.py (raw_cases.txt)`,
   },
+  exceptions: {
+    records: 'the kernel\'s retval for every tc program of the BPF exceptions selftest (bpf_throw, exception callbacks), loaded by libbpf 1.5 (run.c); raw bpf_throw / RCU programs through `oracle raw`',
+    writes: `${G}/exceptions/exceptions.out.json, raw_cases.out.json`,
+    steps: [['bash', `${G}/exceptions/record.sh`], ['python3', `${G}/exceptions/record-raw.py`]],
+    needs: [root, oracle, ...tool('bash', 'gcc', 'python3', 'bpftool')],
+    explicit: 'needs the object and libbpf 1.5 built first by test/corpus/exceptions/build.sh',
+    inputs: 'bash test/corpus/exceptions/build.sh (exceptions.bpf.o from the selftest source exceptions.c, and libbpf 1.5 in its WORK directory)',
+  },
   'verifier-selftests': {
     records: 'the kernel\'s verdicts on the Linux 6.12 verifier selftests (test/corpus/verifier-selftests/)',
     writes: 'test/goldens/verifier-selftests/FILE.json (through test/corpus/verifier-selftests/goldens.ts)',

@@ -8,12 +8,12 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../vm/jit/index.js';
 import { Memory } from '../../vm/memory.js';
-import { generateProgram, linkWithTrace, observe, packetProvider, prng } from './random-programs.js';
+import { generateProgram, linkWithTrace, observe, packetProvider, prng, type GeneratedProgram } from './random-programs.js';
 
 /** Run the JIT twice on one compiled program and one Memory (the second run reuses the pooled stack). */
-function secondJitRun(bytes: Uint8Array) {
+function secondJitRun(p: GeneratedProgram) {
   const trace: string[] = [];
-  const c = compile(linkWithTrace(bytes, trace));
+  const c = compile(linkWithTrace(p, trace));
   const mem = new Memory();
   c.run(mem, { packet: packetProvider() });
   trace.length = 0;
@@ -38,20 +38,20 @@ describe('[vm/differential]: random programs, interpreter vs JIT', () => {
       for (let k = first; k < first + CHUNK; k++) {
         const seed = 1000 + k;
         const p = generateProgram(seed, { faults: k % 7 === 0 });
-        const a = observe(p.bytes, 'interp');
-        const b = observe(p.bytes, 'jit');
+        const a = observe(p, 'interp');
+        const b = observe(p, 'jit');
         const same = (x: typeof a, y: typeof b): boolean => JSON.stringify(x) === JSON.stringify(y);
         if (!same(a, b)) bad.push(`seed ${seed}: interp ${JSON.stringify(a).slice(0, 300)} jit ${JSON.stringify(b).slice(0, 300)}`);
         if (k % 10 === 0) {
-          const again = secondJitRun(p.bytes);
+          const again = secondJitRun(p);
           if (!same(a, again)) bad.push(`seed ${seed} (second JIT run): ${JSON.stringify(again).slice(0, 300)}`);
         }
         if (a.fault) faults++;
         helperCalls += a.trace.length;
         if (k % 5 === 0 && a.insns > 1) {
           const budget = 1 + Math.floor(rnd() * (a.insns - 1));
-          const c = observe(p.bytes, 'interp', { budget });
-          const d = observe(p.bytes, 'jit', { budget });
+          const c = observe(p, 'interp', { budget });
+          const d = observe(p, 'jit', { budget });
           budgetRuns++;
           if (!same(c, d)) bad.push(`seed ${seed} budget ${budget}: interp ${JSON.stringify(c).slice(0, 300)} jit ${JSON.stringify(d).slice(0, 300)}`);
         }

@@ -8,6 +8,7 @@ import { MAX_CALL_DEPTH, MAX_TAIL_CALLS } from '../../vm/isa.js';
 import { link } from '../../vm/link.js';
 import { Memory } from '../../vm/memory.js';
 import { CODE_HI, decode, type HelperFn, type LinkedProgram, type PacketProvider } from '../../vm/program.js';
+import { BPF_THROW_ID } from '../../vm/kfuncs.js';
 import { asm, ENGINES, insns, linkBytes, onEngine } from './vm-harness.js';
 
 const setR0 = (lo: number, hi = 0): HelperFn => (call) => {
@@ -113,6 +114,89 @@ describe.each(ENGINES)('[%s]', (engine) => {
       const helpers: HelperFn[] = [];
       helpers[4] = setR0(44);
       expect(r0Of(asm`mov %r2, 4\ncall %r2\nexit`, {}, helpers)).toBe(44n);
+    });
+  });
+
+  describe('[vm/calls]: bpf_throw (exceptions, docs/exceptions.md)', () => {
+    const THROW = [0x85, 0, 2, 0, BPF_THROW_ID] as [number, number, number, number, number];
+    const linkThrowing = (bytes: Uint8Array, exceptionCb?: number, helpers: HelperFn[] = []): LinkedProgram =>
+      link(decode(bytes), { name: 'exc', helpers, ...(exceptionCb !== undefined ? { exceptionCb } : {}) });
+
+    it('without an exception callback the program returns the 64-bit cookie, from any depth', () => {
+      const code = insns(
+        [0x85, 0, 1, 0, 2], // call f
+        [0x07, 0, 0, 0, 1000], // never runs
+        [0x95],
+        [0x18, 1, 0, 0, 5], [0, 0, 0, 0, 1], // f: r1 = 0x1_0000_0005
+        THROW,
+        [0xb7, 0, 0, 0, 9],
+        [0x95],
+      );
+      const r = run(linkThrowing(code), new Memory());
+      expect(r.fault).toBeUndefined();
+      expect(r.r0).toBe(0x1_0000_0005n);
+      expect(r.insns).toBe(3);
+    });
+
+    it("the exception callback runs in the program's first frame, on its stack, with r1 = the cookie", () => {
+      const code = insns(
+        [0x7a, 10, 0, -8, 7], // *(u64 *)(r10 - 8) = 7
+        [0x85, 0, 1, 0, 2], // call f
+        [0xb7, 0, 0, 0, 1000],
+        [0x95],
+        [0xb7, 1, 0, 0, 5], // f: r1 = 5
+        THROW,
+        [0x95],
+        [0x79, 0, 10, -8, 0], // cb: r0 = *(u64 *)(r10 - 8): main's slot
+        [0x0f, 0, 1, 0, 0], // r0 += r1
+        [0x95],
+      );
+      const r = run(linkThrowing(code, 7), new Memory());
+      expect(r.fault).toBeUndefined();
+      expect(r.r0).toBe(12n);
+      expect(r.insns).toBe(7);
+    });
+
+    it('a tail-called program unwinds to its own first frame and returns to its caller', () => {
+      const target = linkThrowing(insns([0xb7, 1, 0, 0, 3], THROW, [0xb7, 0, 0, 0, 50], [0x95]));
+      const helpers: HelperFn[] = [];
+      helpers[12] = (call) => {
+        call.tailCall = target;
+      };
+      const code = insns(
+        [0x85, 0, 1, 0, 2], // call f
+        [0x07, 0, 0, 0, 100], // r0 += 100
+        [0x95],
+        [0x85, 0, 0, 0, 12], // f: tail call
+        [0xb7, 0, 0, 0, 1],
+        [0x95],
+      );
+      const r = run(linkThrowing(code, undefined, helpers), new Memory());
+      expect(r.fault).toBeUndefined();
+      expect(r.r0).toBe(103n);
+    });
+
+    it('a throw while a helper runs a callback is an E_HELPER_FAULT at the bpf_throw', () => {
+      const helpers: HelperFn[] = [];
+      helpers[99] = (call) => {
+        call.callback?.(call.regs.lo[1], []);
+      };
+      const code = insns([0xb7, 1, 0, 0, 3], [0x85, 0, 0, 0, 99], [0x95], [0xb7, 1, 0, 0, 1], THROW, [0x95]);
+      const r = run(linkThrowing(code, undefined, helpers), new Memory());
+      expect(r.fault?.code).toBe(ErrorCode.HelperFault);
+      expect(r.fault?.insnIndex).toBe(4);
+      expect(r.fault?.message).toMatch(/bpf_throw inside a callback/);
+    });
+
+    it('a throw from the running exception callback runs it again (unverified code) until the budget ends', () => {
+      const code = insns([0xb7, 1, 0, 0, 1], THROW, [0x95], THROW, [0x95]);
+      const r = run(linkThrowing(code, 3), new Memory(), { budget: 100 });
+      expect(r.fault?.code).toBe(ErrorCode.BudgetExceeded);
+      expect(r.insns).toBe(100);
+    });
+
+    it('link refuses an exception callback outside the program', () => {
+      expect(() => linkThrowing(insns(THROW, [0x95]), 2)).toThrow(/exception callback at insn 2/);
     });
   });
 

@@ -11,11 +11,11 @@ import { interpret } from '../../vm/interpreter.js';
 import { compile, CHUNK_INSNS } from '../../vm/jit/index.js';
 import { Memory } from '../../vm/memory.js';
 import type { RunOptions } from '../../vm/program.js';
-import { generateProgram, linkWithTrace, packetProvider, prng } from './random-programs.js';
+import { generateProgram, linkWithTrace, packetProvider, prng, type GeneratedProgram } from './random-programs.js';
 
-function observe(bytes: Uint8Array, chunkInsns: number | undefined, opts: RunOptions = {}) {
+function observe(p: GeneratedProgram, chunkInsns: number | undefined, opts: RunOptions = {}) {
   const trace: string[] = [];
-  const prog = linkWithTrace(bytes, trace);
+  const prog = linkWithTrace(p, trace);
   const o = { packet: packetProvider(), ...opts };
   const c = chunkInsns === undefined ? undefined : compile(prog, { chunkInsns });
   const r = c === undefined ? interpret(prog, new Memory(), o) : c.run(new Memory(), o);
@@ -36,14 +36,14 @@ describe('[vm/jit]: chunked functions agree with the interpreter', () => {
         let chunked = 0;
         for (let k = first; k < first + 125; k++) {
           const p = generateProgram(5000 + k, { faults: k % 7 === 0 });
-          const a = observe(p.bytes, undefined);
-          const b = observe(p.bytes, size);
+          const a = observe(p, undefined);
+          const b = observe(p, size);
           if (b.chunked) chunked++;
           if (JSON.stringify(a.r) !== JSON.stringify(b.r)) bad.push(`seed ${5000 + k}: interp ${JSON.stringify(a.r).slice(0, 200)} jit ${JSON.stringify(b.r).slice(0, 200)}`);
           if (k % 5 === 0 && a.r.insns > 1) {
             const budget = 1 + Math.floor(rnd() * (a.r.insns - 1));
-            const c = observe(p.bytes, undefined, { budget });
-            const d = observe(p.bytes, size, { budget });
+            const c = observe(p, undefined, { budget });
+            const d = observe(p, size, { budget });
             if (JSON.stringify(c.r) !== JSON.stringify(d.r)) bad.push(`seed ${5000 + k} budget ${budget}: ${JSON.stringify(d.r).slice(0, 200)}`);
           }
           if (bad.length > 5) break;

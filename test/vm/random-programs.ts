@@ -6,7 +6,8 @@
  * runs random items: ALU/ALU64 (every operation, K and X, MOVSX, BSWAP/LE/BE, signed and
  * unsigned division), stack loads and stores through r10 and r9 (direct and sign-extending),
  * atomics on the stack, forward JMP/JMP32 branches, bounded loops (counter r8), may_goto,
- * helper calls and bpf-to-bpf calls into generated subprograms. It ends by handing its stack
+ * helper calls, bpf-to-bpf calls into generated subprograms and bpf_throw (half the programs then
+ * get an exception callback that dumps the frame it runs in). It ends by handing its stack
  * frame to the DUMP helper (or, in kernel mode, by folding the frame into r0) and exits.
  *
  * Kernel mode (`kernel: true`) adds what the kernel's verifier needs: the frame is zeroed first,
@@ -14,6 +15,7 @@
  * re-initialised after calls.
  */
 import { Op } from '../../vm/isa.js';
+import { BPF_THROW_ID } from '../../vm/kfuncs.js';
 import { mulberry32 } from '../fuzz/rng.js';
 
 /** Deterministic PRNG (mulberry32). */
@@ -56,6 +58,8 @@ export interface GeneratedProgram {
   bytes: Uint8Array;
   /** Items in the body (for reporting). */
   items: number;
+  /** First instruction of the exception callback, when the program has one (LinkedProgram.exceptionCb). */
+  exceptionCb?: number;
 }
 
 const ALU_CODES = [0x00, 0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0x80, 0x90, 0xa0, 0xb0, 0xc0];
@@ -74,6 +78,8 @@ export function generateProgram(seed: number, opts: GenOptions = {}): GeneratedP
   let labels = 0;
   const newLabel = (): string => `L${labels++}`;
   const subs: { label: string; items: Item[] }[] = [];
+  // no bpf_throw inside the exception callback (the verifier refuses it; unverified, it loops)
+  let throwOk = !kernel;
 
   // ALU on data registers r0..r8 (r8 is the loop counter inside loops: excluded there).
   const alu = (dst: number, srcRegs: number[], into: Item[]): void => {
@@ -157,7 +163,7 @@ export function generateProgram(seed: number, opts: GenOptions = {}): GeneratedP
         into.push({ op: Op.JCOND, to: l });
         pending.push({ label: l, at: k + 1 + int(3) });
       } else if (r < 0.92 && !kernel) {
-        const w = int(6);
+        const w = int(7);
         if (w === 0) {
           // callx through a register holding the helper id
           const reg = pick(regs.filter((q) => q !== 0));
@@ -174,6 +180,10 @@ export function generateProgram(seed: number, opts: GenOptions = {}): GeneratedP
           into.push({ op: Op.CALL, imm: LOOP_HELPER });
         } else if (w === 2 && chance(0.3)) {
           into.push({ op: Op.CALL, imm: TAIL_HELPER });
+        } else if (w === 4 && throwOk) {
+          // bpf_throw with a random cookie (docs/exceptions.md), also from subprograms and callbacks
+          into.push(chance(0.5) ? { op: Op.LDDW, dst: 1, imm: imm32(), imm2: imm32() } : { op: Op.MOV64_IMM, dst: 1, imm: imm32() });
+          into.push({ op: Op.CALL, src: 2, imm: BPF_THROW_ID });
         } else if (w === 3) {
           // legacy packet loads (LD_ABS / LD_IND; out of bounds ends the run with r0 = 0)
           const sz = pick([0x00, 0x08, 0x10]);
@@ -225,15 +235,26 @@ export function generateProgram(seed: number, opts: GenOptions = {}): GeneratedP
     out.push({ op: Op.CALL, imm: DUMP_HELPER });
   }
   out.push({ op: Op.EXIT });
+  let exc: string | undefined;
+  if (!kernel && chance(0.5)) {
+    // an exception callback: a body on the cookie in r1, then the frame it runs in to DUMP
+    exc = newLabel();
+    throwOk = false;
+    const cb: Item[] = [];
+    body(1 + int(4), [0, 1, 2, 3, 4, 5, 6, 7], cb, 1, true);
+    cb.push({ op: Op.MOV64_REG, dst: 1, src: 10 }, { op: Op.ADD64_IMM, dst: 1, imm: -512 }, { op: Op.CALL, imm: DUMP_HELPER }, { op: Op.EXIT });
+    subs.push({ label: exc, items: cb });
+  }
   for (const s of subs) {
     out.push({ op: -1, label: s.label });
     out.push(...s.items);
   }
-  return { bytes: assemble(out), items: n };
+  const { bytes, pos } = assemble(out);
+  return { bytes, items: n, ...(exc !== undefined ? { exceptionCb: pos.get(exc) } : {}) };
 }
 
 /** Lay out items, resolve labels, encode. */
-function assemble(items: Item[]): Uint8Array {
+function assemble(items: Item[]): { bytes: Uint8Array; pos: ReadonlyMap<string, number> } {
   const pos = new Map<string, number>();
   let pc = 0;
   for (const it of items) {
@@ -262,7 +283,7 @@ function assemble(items: Item[]): Uint8Array {
     put(it.op, it.dst ?? 0, it.src ?? 0, off, imm);
     if (it.op === Op.LDDW) put(0, 0, 0, 0, it.imm2 ?? 0);
   }
-  return buf;
+  return { bytes: buf, pos };
 }
 
 // ------------------------------------------------------------------------------------------
@@ -318,10 +339,11 @@ export function testHelpers(trace: string[], self: { prog?: LinkedProgram } = {}
   return h;
 }
 
-/** Link `bytes` with helpers that log into `trace`. */
-export function linkWithTrace(bytes: Uint8Array, trace: string[]): LinkedProgram {
+/** Link a generated program (or bare bytes) with helpers that log into `trace`. */
+export function linkWithTrace(p: Uint8Array | GeneratedProgram, trace: string[]): LinkedProgram {
   const self: { prog?: LinkedProgram } = {};
-  self.prog = link(decode(bytes), { name: 'random', helpers: testHelpers(trace, self) });
+  const g: { bytes: Uint8Array; exceptionCb?: number } = p instanceof Uint8Array ? { bytes: p } : p;
+  self.prog = link(decode(g.bytes), { name: 'random', helpers: testHelpers(trace, self), ...(g.exceptionCb !== undefined ? { exceptionCb: g.exceptionCb } : {}) });
   return self.prog;
 }
 
@@ -338,9 +360,9 @@ export function packetProvider(): PacketProvider {
 }
 
 /** Run under one engine on a fresh Memory. */
-export function observe(bytes: Uint8Array, engine: 'interp' | 'jit', opts: RunOptions = {}): Observed {
+export function observe(p: Uint8Array | GeneratedProgram, engine: 'interp' | 'jit', opts: RunOptions = {}): Observed {
   const trace: string[] = [];
-  const prog = linkWithTrace(bytes, trace);
+  const prog = linkWithTrace(p, trace);
   const mem = new Memory();
   const o = { packet: packetProvider(), ...opts };
   const r = engine === 'interp' ? interpret(prog, mem, o) : compile(prog).run(mem, o);

@@ -55,6 +55,7 @@ import {
   opMode,
   opSource,
 } from '../isa.js';
+import { BPF_THROW_ID } from '../kfuncs.js';
 import { BASE_LO, type CtxLoad, type CtxStore } from '../memory.js';
 import * as sem from '../semantics.js';
 import { type Code, type Name, js, joinCode, lit, name, nil } from './codegen.js';
@@ -91,6 +92,8 @@ interface Shape {
   /** Some used register field is > 10. */
   badReg: boolean;
   entries: Set<number>;
+  /** The program calls bpf_throw: its bpf-to-bpf calls check for an exception unwinding past them. */
+  throws: boolean;
 }
 
 function analyse(prog: LinkedProgram, extra: Iterable<number>, dynamicFp = false): Shape {
@@ -98,8 +101,11 @@ function analyse(prog: LinkedProgram, extra: Iterable<number>, dynamicFp = false
   const n = c.length;
   const leader = new Uint8Array(n + 1);
   const entries = new Set<number>([0, ...extra]);
+  // the exception callback: an entry nothing calls (JitRun.catch runs it)
+  if (prog.exceptionCb !== undefined) entries.add(prog.exceptionCb);
   let fpConst = !dynamicFp;
   let badReg = false;
+  let throws = false;
   for (let i = 0; i < n; i++) {
     const op = c.op[i];
     const d = c.dst[i];
@@ -122,12 +128,14 @@ function analyse(prog: LinkedProgram, extra: Iterable<number>, dynamicFp = false
       if (c.src[i] === CallSrc.BPF_PSEUDO_CALL) {
         const target = i + 1 + c.imm[i];
         if (target >= 0 && target < n) entries.add(target);
+      } else if (c.src[i] === CallSrc.BPF_PSEUDO_KFUNC_CALL && c.imm[i] === BPF_THROW_ID) {
+        throws = true;
       }
     } else if (op !== Op.EXIT && op !== Op.CALLX) t = i + 1 + c.off[i];
     if (t >= 0 && t < n) leader[t] = 1;
   }
   for (const e of entries) if (e >= 0 && e < n) leader[e] = 1;
-  return { n, leader, fpConst, badReg, entries };
+  return { n, leader, fpConst, badReg, entries, throws };
 }
 
 /** One basic block: [start, end) in slots, `count` instructions (lddw counts once). */
@@ -816,7 +824,8 @@ function emitCall(x: Ctx, i: number): Code {
 ${spill(x.used, 0, 9)} X.left = left; X.enter(d + 1); MG[d + 1] = ${MAY_GOTO_START};
 RL[10] = ${(BASE_LO + STACK_SIZE) | 0}; RH[10] = RT[10] = X.fh[d + 1];
 ${fn}(X, d + 1);
-left = X.left; ${reload(x.used, 0, 5)} ${x.used[10] ? js`${L(10)} = ${(BASE_LO + STACK_SIZE) | 0}; ${H(10)} = FH; ${G(10)} = FH;` : nil} ${RESET_CACHE}`;
+${x.sh.throws ? js`if (X.thr !== -1) { ${catchAndLeave(x)} }
+` : nil}left = X.left; ${reload(x.used, 0, 5)} ${x.used[10] ? js`${L(10)} = ${(BASE_LO + STACK_SIZE) | 0}; ${H(10)} = FH; ${G(10)} = FH;` : nil} ${RESET_CACHE}`;
   }
   let callee: Code | Name;
   let pre: Code = nil;
@@ -827,6 +836,8 @@ left = X.left; ${reload(x.used, 0, 5)} ${x.used[10] ? js`${L(10)} = ${(BASE_LO +
     const fn = x.prog.helpers[imm];
     if (fn === undefined) return throwFault(x, F.UNKNOWN_HELPER, i, op, imm);
     callee = x.helperParam(fn);
+  } else if (s === CallSrc.BPF_PSEUDO_KFUNC_CALL && imm === BPF_THROW_ID) {
+    return js`X.left = left; X.exc(d, ${L(1)}, ${H(1)}, ${i}, ${op}); ${catchAndLeave(x)}`;
   } else if (s === CallSrc.BPF_PSEUDO_KFUNC_CALL) {
     const fn = x.prog.kfuncs?.get(imm);
     if (fn === undefined) return throwFault(x, F.UNKNOWN_KFUNC, i, op, imm);
@@ -840,6 +851,15 @@ try { ${callee}(C); } catch (e) { throw X.herr(e, ${i}, ${op}); }
 if (C.tailCall !== undefined) { tf = X.tail(); if (tf !== null) { MG[d] = ${MAY_GOTO_START}; tf(X, d); ${x.ret}; } }
 left = X.left; ${L(0)} = RL[0]; ${H(0)} = RH[0]; ${G(0)} = RT[0]; l1 = 0; h1 = 0; g1 = 0; l2 = 0; h2 = 0; g2 = 0; l3 = 0; h3 = 0; g3 = 0; l4 = 0; h4 = 0; g4 = 0; l5 = 0; h5 = 0; g5 = 0;
 ${reload(x.used, 6, 10)} ${RESET_CACHE}`;
+}
+
+/**
+ * Leave the function while an exception unwinds (JitRun.exc set X.thr to the frame it unwinds to):
+ * in that frame, run the exception callback first (JitRun.catch); r0 is then in the
+ * RegisterFile, as after an EXIT, and X.left is current.
+ */
+function catchAndLeave(x: Ctx): Code {
+  return js`if (X.thr === d) X.catch(P, d); ${x.counted ? js`return true` : x.ret};`;
 }
 
 /** The last instruction of a block when it is a JMP/JMP32-class instruction. */
@@ -1252,7 +1272,7 @@ function faultsAlways(prog: LinkedProgram, sh: Shape, i: number): boolean {
   if (op === Op.CALL) {
     const s = c.src[i];
     if (s === CallSrc.HELPER) return prog.helpers[c.imm[i]] === undefined;
-    if (s === CallSrc.BPF_PSEUDO_KFUNC_CALL) return prog.kfuncs?.get(c.imm[i]) === undefined;
+    if (s === CallSrc.BPF_PSEUDO_KFUNC_CALL) return c.imm[i] !== BPF_THROW_ID && prog.kfuncs?.get(c.imm[i]) === undefined;
     return true;
   }
   if (op === Op.JCOND) return c.src[i] !== JcondSrc.BPF_MAY_GOTO;

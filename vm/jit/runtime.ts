@@ -6,7 +6,7 @@
  */
 import { BpfError, ErrorCode, VmFault } from '../errors.js';
 import { AtomicOp, DEFAULT_INSN_BUDGET, accessBytes, MAX_CALL_DEPTH, MAX_RUN_FRAMES, MAX_TAIL_CALLS, MAY_GOTO_START, NUM_REGS, OP_NAMES, STACK_SIZE } from '../isa.js';
-import { allocExtraFrame, allocFrames, atomicUntag, SLOTS_PER_FRAME } from '../interpreter.js';
+import { allocExtraFrame, allocFrames, atomicUntag, SLOTS_PER_FRAME, THROW_IN_CALLBACK } from '../interpreter.js';
 import { BASE_LO, Memory, type CtxAccess, type CtxRewrite, type Region } from '../memory.js';
 import type { CallbackArg, HelperCall, HelperFn, LinkedProgram, PacketProvider, RunOptions } from '../program.js';
 import { atomicRmw, storeSized, sx16, sx8 } from '../semantics.js';
@@ -49,6 +49,7 @@ export const F = {
   LDDW_NO_SLOT: 15,
   NO_PACKET: 16,
   TAIL_INVALID_REG: 17,
+  THROW_IN_CALLBACK: 18,
 } as const;
 
 const opName = (op: number): string => OP_NAMES.get(op) ?? `0x${op.toString(16)}`;
@@ -116,6 +117,14 @@ export class JitRun {
   xh = -1;
   xc: CtxAccess | undefined = undefined;
   readonly call: HelperCall & { insnIndex: number; tailCalls: number; tailCall?: LinkedProgram };
+  /**
+   * bpf_throw (docs/exceptions.md): the frame an exception unwinds to (-1: none), the frame whose
+   * exception callback is running (-1: none), and the frame of the innermost helper callback
+   * (0 outside them: a throw below it faults, as in the interpreter).
+   */
+  thr = -1;
+  catching = -1;
+  cbd = 0;
 
   constructor(private readonly compiled: (p: LinkedProgram, dynamicFp: boolean) => JitUnit) {
     const regs = { lo: this.lo, hi: this.hi, tag: this.tg };
@@ -195,6 +204,9 @@ export class JitRun {
       this.xc = undefined;
     }
     this.mg[0] = MAY_GOTO_START;
+    this.thr = -1;
+    this.catching = -1;
+    this.cbd = 0;
     const c = this.call as { mem: Memory; run: unknown; tailCalls: number; tailCall?: LinkedProgram; insnIndex: number };
     c.mem = mem;
     c.run = opts.run;
@@ -316,6 +328,8 @@ export class JitRun {
         return f(ErrorCode.BadAccess, 'LD_ABS/LD_IND without a packet');
       case F.TAIL_INVALID_REG:
         return f(ErrorCode.HelperFault, 'tail call into a program that names a register above r10');
+      case F.THROW_IN_CALLBACK:
+        return f(ErrorCode.HelperFault, THROW_IN_CALLBACK);
       default:
         return f(ErrorCode.UnknownOpcode, 'unknown opcode');
     }
@@ -489,6 +503,56 @@ export class JitRun {
     return fn;
   }
 
+  /**
+   * bpf_throw at frame d: unwind to the frame the running program was entered in (as the
+   * interpreter does: the kernel's bpf_stack_walker stops at the first frame of a whole program)
+   * with r1 = the cookie, r10 that frame's top and the other registers zero; the generated code
+   * then returns up to it, which runs the callback (catch).
+   */
+  exc(d: number, lo: number, hi: number, i: number, op: number): void {
+    const base = this.pb[d];
+    if (base < this.cbd) throw this.fault(F.THROW_IN_CALLBACK, i, op, 0, this.left);
+    const L = this.lo;
+    const H = this.hi;
+    const T = this.tg;
+    L.fill(0, 0, 10);
+    H.fill(0, 0, 10);
+    T.fill(0, 0, 10);
+    L[1] = lo;
+    H[1] = hi;
+    L[10] = (BASE_LO + STACK_SIZE) | 0;
+    H[10] = T[10] = this.fh[base];
+    this.thr = base;
+  }
+
+  /**
+   * In the frame an exception unwound to: run `unit`'s exception callback there, on that frame's
+   * stack (no fresh frame: the kernel's callback reuses it), or without one return the cookie
+   * (the kernel's default callback, r0 = r1). A throw from the running callback itself (the
+   * verifier refuses it) returns here and runs the callback again, as the interpreter does.
+   */
+  catch(unit: JitUnit, d: number): void {
+    if (this.catching === d) return;
+    const outer = this.catching;
+    this.catching = d;
+    try {
+      while (this.thr === d) {
+        this.thr = -1;
+        const cb = unit.prog.exceptionCb;
+        if (cb === undefined) {
+          this.lo[0] = this.lo[1];
+          this.hi[0] = this.hi[1];
+          this.tg[0] = 0;
+        } else {
+          this.mg[d] = MAY_GOTO_START;
+          unit.entry(cb)(this, d);
+        }
+      }
+    } finally {
+      this.catching = outer;
+    }
+  }
+
   /** After a helper set call.tailCall: the target's entry, or null when the limit is reached. */
   tail(): EntryFn | null {
     const c = this.call;
@@ -537,6 +601,8 @@ export class JitRun {
     const keepTail = call.tailCall;
     const base = this.d;
     const depth = base + 1;
+    const keepCbd = this.cbd;
+    this.cbd = depth;
     this.mg[depth] = MAY_GOTO_START;
     this.enter(depth);
     for (let k = 1; k <= 5; k++) {
@@ -552,6 +618,7 @@ export class JitRun {
     } finally {
       this.d = base;
       this.cur = unit;
+      this.cbd = keepCbd;
       L.set(keepLo);
       H.set(keepHi);
       T.set(keepTag);

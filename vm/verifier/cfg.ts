@@ -35,8 +35,12 @@ export function successors(p: DecodedProgram, i: number): number[] {
 export const isPseudoCall = (p: DecodedProgram, i: number): boolean => p.op[i] === Op.CALL && p.src[i] === CallSrc.BPF_PSEUDO_CALL;
 export const isPseudoFunc = (p: DecodedProgram, i: number): boolean => p.op[i] === Op.LDDW && p.src[i] === PseudoSrc.BPF_PSEUDO_FUNC;
 
-/** Subprogram starts, then jumps and ends per subprogram (check_subprogs). */
-export function subprograms(p: DecodedProgram, fail: Fail, kfuncRefusal: (id: number) => string | undefined): number[] {
+/**
+ * Subprogram starts, then jumps and ends per subprogram (check_subprogs). `extraStart` runs after
+ * the calls and kfuncs are checked and may add a start nothing calls: the exception callback
+ * (add_subprog_and_kfunc, after bpf_find_exception_callback_insn_off).
+ */
+export function subprograms(p: DecodedProgram, fail: Fail, kfuncRefusal: (id: number) => string | undefined, extraStart?: () => number | undefined): number[] {
   const starts = new Set<number>([0]);
   for (let i = 0; i < p.length; i++) {
     if (isPseudoCall(p, i) || isPseudoFunc(p, i)) {
@@ -48,6 +52,8 @@ export function subprograms(p: DecodedProgram, fail: Fail, kfuncRefusal: (id: nu
       if (why !== undefined) fail(i, why);
     }
   }
+  const extra = extraStart?.();
+  if (extra !== undefined) starts.add(extra);
   const subs = [...starts].sort((a, b) => a - b);
   for (let s = 0; s < subs.length; s++) {
     const start = subs[s];
@@ -117,12 +123,18 @@ export interface ControlFlow {
   readonly jmp: Uint8Array;
 }
 
-export function controlFlow(p: DecodedProgram, fail: Fail): ControlFlow {
+/** `roots`: where the walk starts besides insn 0 (the exception callback, which check_cfg walks from too). */
+export function controlFlow(p: DecodedProgram, fail: Fail, roots: readonly number[] = []): ControlFlow {
   const seen = new Uint8Array(p.length);
   const prune = new Uint8Array(p.length);
   const jmp = new Uint8Array(p.length);
   const stack: number[] = [0];
   seen[0] = 1;
+  for (const r of roots) {
+    if (seen[r]) continue;
+    seen[r] = 1;
+    stack.push(r);
+  }
   const push = (from: number, to: number) => {
     if (to < 0 || to >= p.length) fail(from, `jump out of range from insn ${from} to ${to}`);
     if (!seen[to]) {

@@ -9,10 +9,11 @@ import { BPF_F_RDONLY_PROG, BPF_F_WRONLY_PROG, BPF_MAP_TYPE as MT, S64_MAX, S64_
 import { VerifierError } from '../errors.js';
 import { BPF_FUNC_MAX_ID, HELPER_IDS, HELPER_PROTOS, helperName, type ArgKind, type HelperProto } from '../helpers.js';
 import { AluOp, AtomicOp, CallSrc, Class, JmpOp, MAX_CALL_DEPTH, Mode, Op, PseudoSrc, Source, opClass, opCode, opMode, opSource } from '../isa.js';
-import { KF, KFUNCS_BY_ID, makesPktDynptr, type KfuncRecord } from '../kfuncs.js';
+import { BPF_THROW_ID, KF, KFUNCS_BY_ID, makesPktDynptr, type KfuncRecord } from '../kfuncs.js';
 import type { DecodedProgram } from '../program.js';
 import { SYNC_CALLBACK_HELPERS, callDepth, controlFlow, isIterNextCall, jumpTarget, opcodes, subprograms, successors } from './cfg.js';
 import { frameStr, padInsn, regStr, stateStr, typeName } from './log.js';
+import { checkExceptionRules, hasThrowCall } from './exceptions.js';
 import { OPCODE_TABLE, fieldError, isDivMod, isShift, shiftWidth, type OpcodeRow } from './opcodes.js';
 import { mapStructName } from './map-structs.js';
 import { StackLiveness } from './liveness.js';
@@ -116,6 +117,9 @@ export class Checker {
   /** Callbacks scheduled to run later (bpf_timer_set_callback): roots of their own call chains. */
   readonly asyncRoots = new Set<number>();
   readonly verifiedGlobals = new Set<number>();
+  /** The exception callback's first instruction (-1: none), and the subprograms run as callbacks (is_cb). */
+  excCb = -1;
+  readonly cbSubs = new Set<number>();
   /** Per subprogram: it (or one it calls) may change packet data. */
   pktChanging: Uint8Array = new Uint8Array(0);
   /** The instruction being checked, and the one checked before it on this path. */
@@ -169,9 +173,9 @@ export class Checker {
     if (p.length > max) this.fail(0, `program is too large (${p.length} insns, at most ${max})`);
     const allowed = this.opts.kfuncAllowed ?? (() => false);
     const refusal = this.opts.kfuncRefusal ?? ((id: number) => (allowed(id) ? undefined : `kernel btf_id ${id} is not a function`));
-    this.subs = subprograms(p, this.fail, refusal);
+    this.subs = subprograms(p, this.fail, refusal, () => this.exceptionStart());
     opcodes(p, this.fail);
-    const cfg = controlFlow(p, this.fail);
+    const cfg = controlFlow(p, this.fail, this.excCb > 0 ? [this.excCb] : []);
     this.prunePoints = cfg.prune;
     this.jmpPoints = cfg.jmp;
     this.subIndexOf = new Int32Array(p.length);
@@ -202,7 +206,8 @@ export class Checker {
     main.regs[1] = pointer(RT.CTX);
     this.walkAll(new State([main]), 0);
     // then each global function the walk called, on its own, until no new one is called
-    // (do_check_subprogs)
+    // (do_check_subprogs); the exception callback counts as called
+    if (this.excCb > 0) this.calledGlobals.add(this.excCb);
     for (let again = true; again; ) {
       again = false;
       for (const start of this.subs) {
@@ -210,8 +215,13 @@ export class Checker {
         this.verifiedGlobals.add(start);
         again = true;
         this.walkAll(this.globalEntry(start), start);
-        if (this.logLevel > 0) this.log.push(`Func#${this.subIndexOf[start]} ('${this.globals.get(start)!.name}') is safe for any args that match its prototype`);
+        if (this.logLevel > 0) this.log.push(`Func#${this.subIndexOf[start]} ('${this.globals.get(start)?.name ?? ''}') is safe for any args that match its prototype`);
       }
+    }
+    if (this.excCb > 0 || hasThrowCall(p)) {
+      const async = new Set(this.asyncRoots);
+      if (this.excCb > 0) async.add(this.excCb);
+      checkExceptionRules(p, { subs: this.subs, callbacks: this.cbSubs, async, exceptionCb: this.excCb, tailCalls: this.tailCallSubs }, this.fail);
     }
     const frames = callDepth(p, this.subs, this.stackDepth, this.fail, this.tailCallSubs, this.asyncRoots);
     if (this.logLevel > 0) this.log.push(`processed ${this.processed} insns (limit ${this.limit()}) max_states_per_insn 0 total_states ${this.totalStates} peak_states ${this.totalStates} mark_read 0`);
@@ -224,6 +234,20 @@ export class Checker {
       log: this.log,
       ctxLoads: this.ctxLoads,
     };
+  }
+
+  /**
+   * The exception callback's start, checked as bpf_find_exception_callback_insn_off does (its
+   * refusals come before any subprogram check); it becomes a subprogram and a callback.
+   */
+  exceptionStart(): number | undefined {
+    const exc = this.opts.exceptionCallback;
+    if (exc === undefined) return undefined;
+    if (typeof exc !== 'number') return this.fail(0, exc.error);
+    if (exc <= 0 || exc >= this.p.length) this.fail(0, `invalid exception callback insn_off in func_info: ${exc}`);
+    this.excCb = exc;
+    this.cbSubs.add(exc);
+    return exc;
   }
 
   limit(): number {
@@ -979,6 +1003,7 @@ export class Checker {
     this.readReg(i, 6);
     if (this.st.refs.length) this.fail(i, `${this.unreleased()}\nBPF_LD_[ABS|IND] would lead to reference leak`);
     if (this.st.lockId) this.fail(i, 'BPF_LD_[ABS|IND] cannot be used inside bpf_spin_lock-ed region');
+    if (this.st.rcu) this.fail(i, 'BPF_LD_[ABS|IND] cannot be used inside bpf_rcu_read_lock-ed region');
     if (opMode(p.op[i]) === Mode.IND) this.readReg(i, p.src[i]);
     const r6 = this.regs[6];
     if (r6.t !== RT.CTX) this.fail(i, 'at the time of BPF_LD_ABS|IND R6 != pointer to skb');
@@ -1570,7 +1595,19 @@ export class Checker {
       // kfunc arguments are not checked against their prototypes yet (docs/verifier.md). The
       // result follows the record's return kind (vm/kfuncs.ts), so programs may use it.
       const rec = KFUNCS_BY_ID.get(imm);
+      // under a spin lock, of tcxlab's kfuncs only the numeric iterator's may be called (do_check_insn, kfunc_spin_allowed)
+      if (this.st.lockId && !(rec?.args[0]?.kind === 'iter' && rec.args[0].iter === 'num')) this.fail(i, 'function calls are not allowed while holding a lock');
+      if (imm === BPF_THROW_ID) return this.throwExit(i);
       if (rec) this.kfuncArgs(i, rec);
+      // an RCU read-side section per path, not nested (check_kfunc_call, active_rcu_lock)
+      if (rec?.name === 'bpf_rcu_read_lock') {
+        if (this.st.rcu) this.fail(i, 'nested rcu read lock (kernel function bpf_rcu_read_lock)');
+        this.st.rcu = true;
+      }
+      if (rec?.name === 'bpf_rcu_read_unlock') {
+        if (!this.st.rcu) this.fail(i, 'unmatched rcu read unlock (kernel function bpf_rcu_read_unlock)');
+        this.st.rcu = false;
+      }
       // preemption off and on again, counted per path (active_preempt_locks)
       if (rec?.name === 'bpf_preempt_disable') this.st.preempt++;
       if (rec?.name === 'bpf_preempt_enable') {
@@ -1772,10 +1809,26 @@ export class Checker {
     return undefined;
   }
 
+  /**
+   * bpf_throw (check_kfunc_call, then process_bpf_exit_full with exception_exit): the path ends at
+   * any depth, with nothing held (check_resource_leak, "bpf_throw" as the prefix: references,
+   * then RCU, then preemption) and no return value check; the cookie is a scalar.
+   */
+  throwExit(i: number): never {
+    if (this.readReg(i, 1).t !== RT.SCALAR) this.fail(i, 'R1 is not a scalar');
+    const st = this.st;
+    if (st.refs.length) this.fail(i, this.unreleased());
+    if (st.rcu) this.fail(i, 'bpf_throw cannot be used inside bpf_rcu_read_lock-ed region');
+    if (st.preempt) this.fail(i, 'bpf_throw cannot be used inside bpf_preempt_disable-ed region');
+    return this.endPath();
+  }
+
   /** The state a global function is verified from: its arguments as its prototype types them. */
   globalEntry(start: number): State {
-    const g = this.globals.get(start)!;
+    const g = this.globals.get(start) ?? { name: '', args: [{ kind: 'scalar' }] };
     if (g.error) this.fail(start, g.error);
+    // the exception callback runs with the cookie as its only argument (do_check_common)
+    if (start === this.excCb && (g.args.length !== 1 || g.args[0].kind !== 'scalar')) this.fail(start, 'exception cb only supports single integer argument');
     const f = new Frame(0, -1, start);
     g.args.forEach((arg, a) => {
       if (arg.kind === 'scalar') f.regs[a + 1] = unknownScalar();
@@ -1836,7 +1889,7 @@ export class Checker {
       return;
     }
     // a global function returns a scalar to its callers (check_return_code for a subprogram)
-    if (f.subprog !== 0 && !f.callback && f.regs[0].t !== RT.SCALAR) this.fail(i, `At subprogram exit the register R0 is not a scalar value (${typeName(f.regs[0])})`);
+    if (f.subprog !== 0 && f.subprog !== this.excCb && !f.callback && f.regs[0].t !== RT.SCALAR) this.fail(i, `At subprogram exit the register R0 is not a scalar value (${typeName(f.regs[0])})`);
     const cb = f.callback;
     if (cb) {
       const r0 = f.regs[0];
@@ -1847,6 +1900,7 @@ export class Checker {
     }
     if (st.refs.length) this.fail(i, this.unreleased());
     // the outermost exit (check_resource_leak with check_lock)
+    if (st.rcu) this.fail(i, 'BPF_EXIT instruction in main prog cannot be used inside bpf_rcu_read_lock-ed region');
     if (st.preempt) this.fail(i, 'BPF_EXIT instruction in main prog cannot be used inside bpf_preempt_disable-ed region');
     this.endPath();
   }
@@ -2142,6 +2196,7 @@ export class Checker {
     }
     if (id === 12 /* tail_call */) {
       if (this.st.refs.length) this.fail(i, `${this.unreleased()}\ntail_call would lead to reference leak`);
+      if (this.st.rcu) this.fail(i, 'tail_call cannot be used inside bpf_rcu_read_lock-ed region');
       if (this.st.preempt) this.fail(i, 'tail_call cannot be used inside bpf_preempt_disable-ed region');
       // a constant index within the array is relied on (record_func_key)
       const key = this.regs[3];
@@ -2344,6 +2399,7 @@ export class Checker {
       // find_vma, user_ringbuf_drain: not modelled for tc
       return this.fail(i, `callback of ${helperName(id)} is not supported`);
     }
+    this.cbSubs.add(target);
     if (cb.async) {
       this.asyncRoots.add(target);
       // verified on its own, from an empty frame chain (push_async_cb)

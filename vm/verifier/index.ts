@@ -13,7 +13,7 @@ import { decode, type DecodedProgram } from '../program.js';
 import { Checker } from './do-check.js';
 import type { VerifierOptions, VerifierResult } from './types.js';
 
-export type { CtxLoad, GlobalArg, GlobalFunc, MapDesc, ProgramTypeDesc, VerifierOptions, VerifierResult } from './types.js';
+export type { CtxLoad, ExceptionCallback, GlobalArg, GlobalFunc, MapDesc, ProgramTypeDesc, VerifierOptions, VerifierResult } from './types.js';
 export { HELPER_PROTOS, type HelperProto } from '../helpers.js';
 
 /**

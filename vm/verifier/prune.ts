@@ -131,6 +131,7 @@ export function regsafeStates(
   if (old.refs.length !== cur.refs.length) return false;
   if (exact && old.mayGoto !== cur.mayGoto) return false;
   if (old.preempt !== cur.preempt) return false;
+  if (old.rcu !== cur.rcu) return false;
   const ids = IDS;
   ids.reset();
   for (let k = 0; k < old.refs.length; k++) if (!ids.ok(old.refs[k].id, cur.refs[k].id)) return false;

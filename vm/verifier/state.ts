@@ -165,6 +165,8 @@ export class State {
   mayGoto: number;
   /** bpf_preempt_disable calls not yet matched by bpf_preempt_enable (active_preempt_locks). */
   preempt: number;
+  /** Inside bpf_rcu_read_lock / bpf_rcu_read_unlock (active_rcu_lock; 6.18 does not nest them). */
+  rcu: boolean;
   /**
    * This state's part of the walk's instruction history (precision.ts InsnHistory): the entries
    * recorded since its last checkpoint (push_insn_history: jump points, spills and fills,
@@ -184,6 +186,7 @@ export class State {
     this.lockMap = -1;
     this.mayGoto = 0;
     this.preempt = 0;
+    this.rcu = false;
     this.histStart = 0;
     this.histEnd = 0;
     this.first = 0;
@@ -204,6 +207,7 @@ export class State {
     s.lockMap = this.lockMap;
     s.mayGoto = this.mayGoto;
     s.preempt = this.preempt;
+    s.rcu = this.rcu;
     s.histStart = this.histStart;
     s.histEnd = this.histEnd;
     s.first = this.first;

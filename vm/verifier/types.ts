@@ -84,7 +84,16 @@ export interface VerifierOptions {
    * LD_ABS or tail calls (check_btf_func).
    */
   nonScalarReturns?: ReadonlySet<number>;
+  /**
+   * The program's exception callback (BTF decl tag `exception_callback:NAME` on the main
+   * program): its first instruction, verified like a called global function with one integer
+   * argument, or the kernel's refusal of the tag (src/exception-cb.ts).
+   */
+  exceptionCallback?: ExceptionCallback;
 }
+
+/** An exception callback's first instruction, or why the kernel refuses the program's tag. */
+export type ExceptionCallback = number | { readonly error: string };
 
 /** What a global function's BTF prototype gives the verifier (btf_prepare_func_args). */
 export interface GlobalFunc {
