@@ -36,6 +36,8 @@ const u64 = (x: bigint): bigint => BigInt.asUintN(64, x);
 const s32 = (x: number): number => x | 0;
 const u32 = (x: number): number => x >>> 0;
 const lo32 = (x: bigint): number => Number(x & U32);
+/** 2^n for shift counts: `2 ** n` with a variable n is a slow call into Math.pow. */
+const POW2 = Array.from({ length: 32 }, (_, n) => 2 ** n);
 
 /** __update_reg32_bounds + __update_reg64_bounds: tighten the bounds with what var_off knows. */
 function updateBounds(r: Reg): void {
@@ -526,12 +528,12 @@ export function scalarAlu(op: number, d: Reg, s: Reg, alu32: boolean): void {
         d.v = tSubreg(tLshift(dv, n));
         d.s32min = S32_MIN;
         d.s32max = S32_MAX;
-        if (d.u32max * 2 ** n > U32_MAX) {
+        if (d.u32max * POW2[n] > U32_MAX) {
           d.u32min = 0;
           d.u32max = U32_MAX;
         } else {
-          d.u32min = d.u32min * 2 ** n;
-          d.u32max = d.u32max * 2 ** n;
+          d.u32min = d.u32min * POW2[n];
+          d.u32max = d.u32max * POW2[n];
         }
         break;
       }
@@ -540,8 +542,8 @@ export function scalarAlu(op: number, d: Reg, s: Reg, alu32: boolean): void {
         d.v = tRshift(dv, n);
         d.s32min = S32_MIN;
         d.s32max = S32_MAX;
-        d.u32min = Math.floor(d.u32min / 2 ** n);
-        d.u32max = Math.floor(d.u32max / 2 ** n);
+        d.u32min = Math.floor(d.u32min / POW2[n]);
+        d.u32max = Math.floor(d.u32max / POW2[n]);
         break;
       }
       case AluOp.ARSH: {
