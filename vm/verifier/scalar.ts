@@ -6,6 +6,7 @@
  */
 import { AluOp, JmpOp, opCode } from '../isa.js';
 import { RT, Reg, S32_MAX, S32_MIN, S64_MAX, S64_MIN, U32_MAX, U64_MAX, markKnown, markUnbounded } from './reg.js';
+import { syncHalves } from './sync-halves.js';
 import { syncU32 } from './sync-u32.js';
 import {
   TUNKNOWN,
@@ -180,7 +181,8 @@ export function sync(r: Reg): void {
     }
   }
   if (isUnbounded(r)) return; // the full round leaves an unknown scalar as it is
-  if (syncU32(r)) return;
+  // numbers instead of bigints: u32-sized bounds, else any bounds on 32-bit halves
+  if (syncU32(r) || syncHalves(r)) return;
   syncFull(r);
 }
 
