@@ -121,6 +121,12 @@ export class Checker {
   /** The instruction being checked, and the one checked before it on this path. */
   atInsn = 0;
   prevInsn = -1;
+  /**
+   * The immediate of each ALU or jump instruction as a constant scalar, made on first use: the
+   * operand is only read, and building one (a register, its tnum and bounds as bigints) on each
+   * visit was a good part of the walk's allocations.
+   */
+  private immRegs: (Reg | undefined)[] = [];
 
   constructor(p: DecodedProgram, opts: VerifierOptions) {
     this.p = p;
@@ -591,6 +597,17 @@ export class Checker {
     return this.st.cur.regs;
   }
 
+  /**
+   * Instruction i's immediate as a constant scalar, zero-extended from 32 bits with `zext` (ALU32,
+   * JMP32), else sign-extended. Shared: callers must not change it (clone it to keep it).
+   */
+  immScalar(i: number, zext: boolean): Reg {
+    const r = this.immRegs[i];
+    if (r !== undefined) return r;
+    const imm = this.p.imm[i];
+    return (this.immRegs[i] = constScalar(zext ? BigInt(imm >>> 0) : BigInt(imm)));
+  }
+
   /** check_reg_arg(SRC_OP). */
   readReg(i: number, r: number): Reg {
     if (r > 10) this.fail(i, `R${r} is invalid`);
@@ -705,7 +722,7 @@ export class Checker {
       if (x) this.readReg(i, src);
       this.checkWrite(i, dst);
       if (!x) {
-        this.setReg(dst, constScalar(alu32 ? BigInt(imm >>> 0) : BigInt(imm)));
+        this.setReg(dst, this.immScalar(i, alu32).clone());
         return;
       }
       const s = this.regs[src];
@@ -744,7 +761,7 @@ export class Checker {
     // binary ALU: src first, then dst (check_alu_op)
     let s: Reg;
     if (x) s = this.readReg(i, src);
-    else s = constScalar(alu32 ? BigInt(imm >>> 0) : BigInt(imm));
+    else s = this.immScalar(i, alu32);
     const d0 = this.readReg(i, dst);
     if (!x) {
       if (isDivMod(op) && imm === 0) this.fail(i, 'div by zero');
@@ -1384,7 +1401,7 @@ export class Checker {
     if (x) this.readReg(i, src);
     this.readReg(i, dst);
     const a = this.regs[dst];
-    const b = x ? this.regs[src] : constScalar(j32 ? BigInt(p.imm[i] >>> 0) : BigInt(p.imm[i]));
+    const b = x ? this.regs[src] : this.immScalar(i, j32);
     const target = jumpTarget(p, i);
     // a comparison involving a stack pointer is recorded, so backtracking skips that side
     if (a.t === RT.STACK || (x && b.t === RT.STACK)) this.pushHist((a.t === RT.STACK ? HF_DST_REG_STACK : 0) | (x && b.t === RT.STACK ? HF_SRC_REG_STACK : 0));
