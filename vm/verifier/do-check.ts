@@ -564,7 +564,8 @@ export class Checker {
     cp.cleaned = true;
     for (let fi = 0; fi < st.frames.length; fi++) {
       const f = st.frames[fi];
-      for (let k = 0; k < 64; k++) {
+      // below minSlot every slot is invalid already
+      for (let k = f.minSlot; k < 64; k++) {
         if (f.spilled[k] === undefined && isInvalidSlot(f.types, k)) continue;
         // a dynptr's slots stay (the kernel does not clean STACK_DYNPTR)
         if (f.refDyn[k] !== 0) continue;
@@ -866,12 +867,15 @@ export class Checker {
 
   /** check_reg_sane_offset. */
   saneOffset(i: number, r: Reg, t: RT, ptr: Reg): void {
-    const name = typeName({ ...ptr, t, nullable: false } as Reg);
-    const val = BigInt.asIntN(64, r.v.v);
-    if (tIsConst(r.v) && (val >= BPF_MAX_VAR_OFF || val <= -BPF_MAX_VAR_OFF)) this.fail(i, `math between ${name} pointer and ${val} is not allowed`);
-    if (r.off >= 1 << 29 || r.off <= -(1 << 29)) this.fail(i, `${name} pointer offset ${r.off} is not allowed`);
-    if (r.smin === S64_MIN) this.fail(i, `math between ${name} pointer and register with unbounded min value is not allowed`);
-    if (r.smin >= BPF_MAX_VAR_OFF || r.smin <= -BPF_MAX_VAR_OFF) this.fail(i, `value ${r.smin} makes ${name} pointer be out of bounds`);
+    // the name only for a message: building it copies the register
+    const name = (): string => typeName({ ...ptr, t, nullable: false } as Reg);
+    if (tIsConst(r.v)) {
+      const val = BigInt.asIntN(64, r.v.v);
+      if (val >= BPF_MAX_VAR_OFF || val <= -BPF_MAX_VAR_OFF) this.fail(i, `math between ${name()} pointer and ${val} is not allowed`);
+    }
+    if (r.off >= 1 << 29 || r.off <= -(1 << 29)) this.fail(i, `${name()} pointer offset ${r.off} is not allowed`);
+    if (r.smin === S64_MIN) this.fail(i, `math between ${name()} pointer and register with unbounded min value is not allowed`);
+    if (r.smin >= BPF_MAX_VAR_OFF || r.smin <= -BPF_MAX_VAR_OFF) this.fail(i, `value ${r.smin} makes ${name()} pointer be out of bounds`);
   }
 
   /** pointer ± variable scalar: the variable part of the pointer grows (adjust_ptr_min_max_vals). */
