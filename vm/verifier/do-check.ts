@@ -17,7 +17,7 @@ import { OPCODE_TABLE, fieldError, isDivMod, isShift, shiftWidth, type OpcodeRow
 import { mapStructName } from './map-structs.js';
 import { StackLiveness } from './liveness.js';
 import { HF_DST_REG_STACK, HF_SRC_REG_STACK, InsnHistory, Precision, stackAccessFlags } from './precision.js';
-import { regsafeStates } from './prune.js';
+import { lastFailedReg, regFails, regsafeStates } from './prune.js';
 import { RT, Reg, clearScalarId, constScalar, sameBounds, isPkt, markKnown, markKnown32, markUnbounded, pointer, unknownScalar } from './reg.js';
 import { JNSET, coerce, coerceSx, flipCond, negateCond, refine, scalarAlu, scalarBranch, scalarEnd, scalarNeg, sync, zext32 } from './scalar.js';
 import { Frame, Slot, State, isInvalidSlot, type CallbackInfo } from './state.js';
@@ -59,6 +59,8 @@ interface Checkpoint {
   miss: number;
   /** Equal to the checker's visitStamp while this checkpoint is on the current path. */
   stamp: number;
+  /** The register its last comparison failed on (prune.ts lastFailedReg), -1 for none. */
+  failAt: number;
 }
 
 interface Pending {
@@ -458,13 +460,16 @@ export class Checker {
         const cp = list[n];
         if (cp.pending === 0) {
           if (!cp.cleaned) this.clean(cp, cur);
-          if (regsafeStates(cp.st, cur, live, i, false, false)) {
+          // the register it missed on last time, alone, usually refuses it again
+          if (cp.failAt >= 0 && regFails(cp.st, cur, live, i, cp.failAt)) {
+            // a miss
+          } else if (regsafeStates(cp.st, cur, live, i, false, false)) {
             cp.hit++;
             if (this.logLevel > 1) this.log.push(`${i}: safe`);
             this.pruneHit(cp.st, i);
             this.evict(i, list, loopHead);
             this.endPath();
-          }
+          } else cp.failAt = lastFailedReg();
           // misses count only when a state would be added, so a loop does not evict the states
           // of its first iterations (is_state_visited's miss_cnt)
           if (addNew) cp.miss++;
@@ -511,7 +516,7 @@ export class Checker {
     if (!addNew) return;
     this.prevJmps = this.jmps;
     this.prevInsns = this.processed;
-    const cp: Checkpoint = { st: cur.clone(), insn: i, parent: this.leaf, pending: 1, cleaned: false, hit: 0, miss: 0, stamp: 0 };
+    const cp: Checkpoint = { st: cur.clone(), insn: i, parent: this.leaf, pending: 1, cleaned: false, hit: 0, miss: 0, stamp: 0, failAt: -1 };
     // the current state starts a new stretch of history below the saved one (its precision
     // marks start clear: the current state's are never set, so mark_all_scalars_imprecise has
     // nothing to do)

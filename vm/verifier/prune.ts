@@ -112,6 +112,35 @@ function regsafe(o: Reg, c: Reg, ids: IdMap, exact: boolean, allPrecise = false)
   }
 }
 
+/** Where the last regsafeStates that failed on a register found it: frame << 4 | reg, else -1. */
+let failedReg = -1;
+export const lastFailedReg = (): number => failedReg;
+
+/**
+ * A quick refusal before regsafeStates (not exact, not all precise): register `at` (frame << 4 |
+ * reg, from lastFailedReg) is live and not covered. A checkpoint tends to miss on the same
+ * register again, and this looks at that one register only. A register that fails with no ids
+ * paired yet fails for a reason the pairing cannot change, so regsafeStates would fail too.
+ */
+export function regFails(old: State, cur: State, live: Uint16Array, insn: number, at: number): boolean {
+  const n = cur.frames.length;
+  const k = at >> 4;
+  const r = at & 15;
+  if (old.frames.length !== n || k >= n) return false;
+  const mask = k === n - 1 ? live[insn] : live[cur.frames[k + 1].callsite + 1] & ~0x3f;
+  if (!(mask & (1 << r))) return false;
+  IDS.reset();
+  const fails = !regsafe(old.frames[k].regs[r], cur.frames[k].regs[r], IDS, false);
+  if (fails && QUICK_CHECK.on) {
+    QUICK_CHECK.refused++;
+    if (regsafeStates(old, cur, live, insn, false, false)) throw new Error(`regFails refused a covered state at insn ${insn}`);
+  }
+  return fails;
+}
+
+/** For the tests: compare each quick refusal with the full comparison, and count them. */
+export const QUICK_CHECK = { on: false, refused: 0 };
+
 /**
  * Whether `cur` at instruction `insn` is covered by the verified `old`. `live[i]` holds the
  * registers read before written from instruction i; outer frames use the liveness after their
@@ -126,6 +155,7 @@ export function regsafeStates(
   exact: boolean,
   allPrecise: boolean,
 ): boolean {
+  failedReg = -1;
   if (old.frames.length !== cur.frames.length) return false;
   if (old.lockId !== 0 !== (cur.lockId !== 0)) return false;
   if (old.refs.length !== cur.refs.length) return false;
@@ -144,7 +174,10 @@ export function regsafeStates(
     const mask = k === n - 1 ? live[at] : live[at] & ~0x3f;
     for (let r = 0; r < 10; r++) {
       if (!exact && !(mask & (1 << r))) continue;
-      if (!regsafe(fo.regs[r], fc.regs[r], ids, exact, allPrecise)) return false;
+      if (!regsafe(fo.regs[r], fc.regs[r], ids, exact, allPrecise)) {
+        failedReg = (k << 4) | r;
+        return false;
+      }
     }
     // stack (stacksafe): below the lowest slot either state wrote, both are invalid
     for (let s = exact ? Math.min(fo.minSlot, fc.minSlot) : fo.minSlot; s < 64; s++) {
