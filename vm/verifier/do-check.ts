@@ -341,7 +341,7 @@ export class Checker {
       }
       for (let k = 0; k < f.spilled.length; k++) {
         const g = f.spilled[k];
-        if (g !== undefined && f.types[k * 8] === Slot.SPILL && g.t === RT.SCALAR && g.id === id) out.push((fi << 8) | k);
+        if (g !== undefined && f.byte(k * 8) === Slot.SPILL && g.t === RT.SCALAR && g.id === id) out.push((fi << 8) | k);
       }
     }
   }
@@ -377,7 +377,7 @@ export class Checker {
       }
       for (let s = 0; s < 64; s++) {
         const g = f.spilled[s];
-        if (g !== undefined && g.t === RT.SCALAR && g.precise && f.types[s * 8] === Slot.SPILL) bt.setSlot(k, s);
+        if (g !== undefined && g.t === RT.SCALAR && g.precise && f.byte(s * 8) === Slot.SPILL) bt.setSlot(k, s);
       }
       if (this.logLevel > 1 && !bt.empty()) this.log.push(`frame ${k}: propagating ${this.prec.masks(k)}`);
     }
@@ -571,12 +571,12 @@ export class Checker {
       const f = st.frames[fi];
       // below minSlot every slot is invalid already
       for (let k = f.minSlot; k < 64; k++) {
-        if (f.spilled[k] === undefined && isInvalidSlot(f.types, k)) continue;
+        if (f.spilled[k] === undefined && isInvalidSlot(f.slots, k)) continue;
         // a dynptr's slots stay (the kernel does not clean STACK_DYNPTR)
         if (f.refDyn[k] !== 0) continue;
         if (this.sl.alive(st.frames, cp.insn, fi, k)) continue;
         f.own();
-        f.types.fill(Slot.INVALID, k * 8, k * 8 + 8);
+        f.slots[k] = 0;
         f.spilled[k] = undefined;
         if (f.pktDyn[k] !== 0) {
           f.ownDyn();
@@ -1254,7 +1254,7 @@ export class Checker {
       frame.own();
       for (let a = lo; a < hi; a++) {
         const b = 512 + a;
-        frame.types[b] = Slot.MISC;
+        frame.setByte(b, Slot.MISC);
         frame.spilled[b >> 3] = undefined;
       }
       for (let k = (512 + lo) >> 3; k <= (512 + hi - 1) >> 3; k++) this.scrubSlot(frame, k);
@@ -1290,7 +1290,7 @@ export class Checker {
   /** A slot partly overwritten loses its spilled register; its spill bytes become MISC. */
   scrubSlot(f: Frame, k: number): void {
     f.own();
-    for (let b = 0; b < 8; b++) if (f.types[k * 8 + b] === Slot.SPILL) f.types[k * 8 + b] = Slot.MISC;
+    for (let b = 0; b < 8; b++) if (f.byte(k * 8 + b) === Slot.SPILL) f.setByte(k * 8 + b, Slot.MISC);
     f.spilled[k] = undefined;
   }
 
@@ -1331,8 +1331,8 @@ export class Checker {
     f.spilled[k] = r;
     for (let b = 0; b < 8; b++) {
       const at = k * 8 + b;
-      if (b < size) f.types[at] = Slot.SPILL;
-      else if (f.types[at] !== Slot.ZERO) f.types[at] = Slot.MISC;
+      if (b < size) f.setByte(at, Slot.SPILL);
+      else if (f.byte(at) !== Slot.ZERO) f.setByte(at, Slot.MISC);
     }
   }
 
@@ -1343,20 +1343,20 @@ export class Checker {
     // stay zero in a state pruned against this one (check_stack_write_fixed_off)
     if (zero && this.storeReg >= 0) this.markPrecise(this.storeReg);
     for (let k = b0 >> 3; k <= (b0 + size - 1) >> 3; k++) {
-      if (f.spilled[k] || f.types[k * 8] === Slot.SPILL) this.scrubSlot(f, k);
+      if (f.spilled[k] || f.byte(k * 8) === Slot.SPILL) this.scrubSlot(f, k);
     }
     f.touch(b0);
     f.ownTypes();
-    for (let b = b0; b < b0 + size; b++) f.types[b] = zero ? Slot.ZERO : Slot.MISC;
+    for (let b = b0; b < b0 + size; b++) f.setByte(b, zero ? Slot.ZERO : Slot.MISC);
   }
 
   readStack(i: number, f: Frame, o: number, size: number, signed: boolean): Reg {
     const b0 = 512 + o;
     const k = b0 >> 3;
     const sp = f.spilled[k];
-    if (sp && f.types[k * 8] === Slot.SPILL) {
+    if (sp && f.byte(k * 8) === Slot.SPILL) {
       let spillSize = 0;
-      while (spillSize < 8 && f.types[k * 8 + spillSize] === Slot.SPILL) spillSize++;
+      while (spillSize < 8 && f.byte(k * 8 + spillSize) === Slot.SPILL) spillSize++;
       // a fill that restores the spilled register is recorded in the path's history
       // (check_stack_read_fixed_off)
       if (size === 8 && spillSize === 8 && (b0 & 7) === 0) {
@@ -1379,7 +1379,7 @@ export class Checker {
     }
     let zeros = 0;
     for (let b = b0; b < b0 + size; b++) {
-      const t = f.types[b];
+      const t = f.byte(b);
       if (t === Slot.ZERO) zeros++;
       else if (t === Slot.SPILL) {
         const s = f.spilled[b >> 3];
@@ -1927,14 +1927,14 @@ export class Checker {
         for (let a = lo; a < hi; a++) {
           const b = 512 + a;
           const sp = f.spilled[b >> 3];
-          if (f.types[b] === Slot.SPILL && sp && sp.t !== RT.SCALAR && !write) {
+          if (f.byte(b) === Slot.SPILL && sp && sp.t !== RT.SCALAR && !write) {
             // root may pass spilled pointers to helpers (allow_ptr_leaks); they become scalars only when written
           }
           if (write) {
             clearPktDyn(f, b, 1);
-            if (f.types[b] === Slot.SPILL) this.scrubSlot(f, b >> 3);
+            if (f.byte(b) === Slot.SPILL) this.scrubSlot(f, b >> 3);
             f.ownTypes();
-            f.types[b] = Slot.MISC;
+            f.setByte(b, Slot.MISC);
           }
         }
         return;
@@ -1973,12 +1973,12 @@ export class Checker {
     const f = this.st.frames[reg.frame];
     const k = at >> 3;
     let zeros = 0;
-    for (let b = at & 7; b < 8 && f.types[k * 8 + b] === Slot.ZERO; b++) zeros++;
+    for (let b = at & 7; b < 8 && f.byte(k * 8 + b) === Slot.ZERO; b++) zeros++;
     if (zeros >= keySize) return 0n;
     const sp = f.spilled[k];
-    if (sp === undefined || f.types[k * 8] !== Slot.SPILL || sp.t !== RT.SCALAR) return -1n;
+    if (sp === undefined || f.byte(k * 8) !== Slot.SPILL || sp.t !== RT.SCALAR) return -1n;
     let spill = 0;
-    for (let b = at & 7; b < 8 && f.types[k * 8 + b] === Slot.SPILL; b++) spill++;
+    for (let b = at & 7; b < 8 && f.byte(k * 8 + b) === Slot.SPILL; b++) spill++;
     if (spill !== keySize || !tIsConst(sp.v)) return -1n;
     const bt = this.prec.bt;
     bt.reset(this.st.frames.length - 1);
@@ -2531,7 +2531,7 @@ function widen(old: State, cur: State): void {
     for (let s = 0; s < 64; s++) {
       const x = a.spilled[s];
       const y = b.spilled[s];
-      if (x && y && a.types[s * 8] === Slot.SPILL && b.types[s * 8] === Slot.SPILL && widens(x, y)) {
+      if (x && y && a.byte(s * 8) === Slot.SPILL && b.byte(s * 8) === Slot.SPILL && widens(x, y)) {
         b.ownSpilled();
         b.spilled[s] = unknownScalar();
       }

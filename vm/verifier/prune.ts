@@ -183,35 +183,35 @@ export function regsafeStates(
     for (let s = exact ? Math.min(fo.minSlot, fc.minSlot) : fo.minSlot; s < 64; s++) {
       const base = s * 8;
       // a slot the old state never wrote, or that was dead when it was cleaned, covers anything
-      if (!exact && fo.spilled[s] === undefined && fc.refDyn[s] === 0 && isInvalidSlot(fo.types, s)) continue;
+      if (!exact && fo.spilled[s] === undefined && fc.refDyn[s] === 0 && isInvalidSlot(fo.slots, s)) continue;
       if (fo.pktDyn[s] !== fc.pktDyn[s]) return false;
       if ((fo.refDyn[s] | fc.refDyn[s]) !== 0 && !ids.ok(fo.refDyn[s], fc.refDyn[s])) return false;
       const os = fo.spilled[s];
       const cs = fc.spilled[s];
-      const oSpill = fo.types[base] === Slot.SPILL && os;
-      const cSpill = fc.types[base] === Slot.SPILL && cs;
+      const oSpill = fo.byte(base) === Slot.SPILL && os;
+      const cSpill = fc.byte(base) === Slot.SPILL && cs;
       if (oSpill) {
         if (!cSpill) {
           // an imprecise 64-bit spilled scalar covers eight misc bytes (scalar_reg_for_stack)
-          if (!exact && !allPrecise && os!.t === RT.SCALAR && !os!.precise && fo.types[base + 7] === Slot.SPILL) {
+          if (!exact && !allPrecise && os!.t === RT.SCALAR && !os!.precise && fo.byte(base + 7) === Slot.SPILL) {
             let misc = true;
-            for (let b = 0; b < 8; b++) if (fc.types[base + b] !== Slot.MISC && fc.types[base + b] !== Slot.INVALID) misc = false;
+            for (let b = 0; b < 8; b++) if (fc.byte(base + b) !== Slot.MISC && fc.byte(base + b) !== Slot.INVALID) misc = false;
             if (misc) continue;
           }
           // a spilled unknown scalar is covered by misc/zero bytes
           if (!exact && os!.t === RT.SCALAR && os!.v.m === (1n << 64n) - 1n) {
             let ok = true;
             for (let b = 0; b < 8; b++) {
-              const t = fc.types[base + b];
-              if (fo.types[base + b] !== Slot.INVALID && t !== Slot.MISC && t !== Slot.ZERO && t !== Slot.SPILL) ok = false;
+              const t = fc.byte(base + b);
+              if (fo.byte(base + b) !== Slot.INVALID && t !== Slot.MISC && t !== Slot.ZERO && t !== Slot.SPILL) ok = false;
             }
             if (ok) continue;
           }
           return false;
         }
         for (let b = 0; b < 8; b++) {
-          const to = fo.types[base + b];
-          const tc = fc.types[base + b];
+          const to = fo.byte(base + b);
+          const tc = fc.byte(base + b);
           if (to === Slot.SPILL && tc !== Slot.SPILL) return false;
           // beside a narrow spill, bytes the old state knew to be zero must still be zero (the
           // byte-wise half of stacksafe: only misc and invalid bytes cover anything)
@@ -221,8 +221,8 @@ export function regsafeStates(
         continue;
       }
       for (let b = 0; b < 8; b++) {
-        const to = fo.types[base + b];
-        const tc = fc.types[base + b];
+        const to = fo.byte(base + b);
+        const tc = fc.byte(base + b);
         if (exact) {
           if (to !== tc) return false;
           continue;
