@@ -129,6 +129,8 @@ export class Checker {
    * visit was a good part of the walk's allocations.
    */
   private immRegs: (Reg | undefined)[] = [];
+  /** Each instruction's opcode row, once its reserved fields passed (step). */
+  private rows: (OpcodeRow | undefined)[] = [];
 
   constructor(p: DecodedProgram, opts: VerifierOptions) {
     this.p = p;
@@ -637,13 +639,14 @@ export class Checker {
   step(i: number): void {
     const p = this.p;
     const op = p.op[i];
-    const row = OPCODE_TABLE.get(op) as OpcodeRow;
-    const dst = p.dst[i];
-    const src = p.src[i];
-    const off = p.off[i];
-    const imm = p.imm[i];
-    const err = fieldError(row, dst, src, off, imm);
-    if (err) this.fail(i, err);
+    let row = this.rows[i];
+    if (row === undefined) {
+      // the reserved-field check depends on the instruction alone: once per instruction
+      row = OPCODE_TABLE.get(op) as OpcodeRow;
+      const err = fieldError(row, p.dst[i], p.src[i], p.off[i], p.imm[i]);
+      if (err) this.fail(i, err);
+      this.rows[i] = row;
+    }
     switch (row.kind) {
       case 'alu':
       case 'neg':
