@@ -230,6 +230,35 @@ export function zext32(r: Reg): void {
 /** Truncate to `size` bytes (coerce_reg_to_size), as for narrow loads and 32-bit moves. */
 export function coerce(r: Reg, size: number): void {
   if (size >= 8) return;
+  // most narrow loads give an unknown scalar of the width (packet bytes, ctx fields): the same
+  // bounds each time, so they are computed once per size
+  if (isUnbounded(r)) {
+    let t = UNKNOWN_OF_SIZE[size];
+    if (t === undefined) {
+      t = new Reg();
+      t.t = RT.SCALAR;
+      coerceBounds(t, size);
+      UNKNOWN_OF_SIZE[size] = t;
+    }
+    r.v = t.v;
+    r.umin = t.umin;
+    r.umax = t.umax;
+    r.smin = t.smin;
+    r.smax = t.smax;
+    r.u32min = t.u32min;
+    r.u32max = t.u32max;
+    r.s32min = t.s32min;
+    r.s32max = t.s32max;
+    return;
+  }
+  coerceBounds(r, size);
+}
+
+/** An unknown scalar coerced to 1, 2, 4 bytes (by coerceBounds, on first use). */
+const UNKNOWN_OF_SIZE: (Reg | undefined)[] = [];
+
+/** coerce without its shortcut for an unknown scalar (the test compares both). */
+export function coerceBounds(r: Reg, size: number): void {
   const mask = (1n << BigInt(size * 8)) - 1n;
   r.v = { v: r.v.v & mask, m: r.v.m & mask };
   if ((r.umin & ~mask) === (r.umax & ~mask)) {
