@@ -11,14 +11,9 @@ import { loadCollectionSpec } from '../../loader/index.js';
 import { verifierOptionsFor } from '../../src/verifier-env.js';
 import { verify } from '../../vm/verifier/index.js';
 import { QUICK_CHECK } from '../../vm/verifier/prune.js';
-import { VERIFIER_GOLDENS } from './verifier-harness.js';
+import { PROCESSED_GOLDENS, type RecordedProcessed as Recorded } from './verifier-harness.js';
 
-interface Recorded {
-  object: string;
-  name: string;
-  verified_insns: number;
-}
-const doc = JSON.parse(readFileSync(new URL('processed-objects.kernel.json', VERIFIER_GOLDENS), 'utf8')) as { programs: Recorded[] };
+const doc = { programs: PROCESSED_GOLDENS };
 const ROOT = new URL('../../', import.meta.url);
 
 function processed(objects: readonly Recorded[]): number[] {
