@@ -132,13 +132,7 @@ export class Frame {
   clone(): Frame {
     const f = Object.create(Frame.prototype) as Frame;
     const regs = new Array<Reg>(11);
-    // An unreadable register is shared, not copied: nothing changes one in place (a register is
-    // read_ok before any use, and every in-place change selects scalars or pointers), a write
-    // replaces it. After a call r1-r5 are all unreadable.
-    for (let i = 0; i < 11; i++) {
-      const r = this.regs[i];
-      regs[i] = r.t === RT.NOT_INIT ? r : r.clone();
-    }
+    for (let i = 0; i < 11; i++) regs[i] = this.regs[i].clone();
     f.regs = regs;
     // spilled registers are shared even when owned (State.updateRegs copies one before changing it)
     f.slots = this.slots;
