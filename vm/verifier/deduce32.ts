@@ -5,32 +5,35 @@
  * compare both syncs with).
  */
 
-/**
- * The 32-bit bounds of the register being synced, in plain numbers: both numeric syncs keep them
- * here (one object for every call: no allocation), and crossDeduce32 works on them.
- */
-export const b32 = { u32min: 0, u32max: 0, s32min: 0, s32max: 0 };
+/** crossDeduce32's result (one object for every call: no allocation). */
+export const out32 = { u32min: 0, u32max: 0, s32min: 0, s32max: 0 };
 
 const max = Math.max;
 const min = Math.min;
 
-/** The u32 range gives the s32 one where it does not cross the sign, and the other way round. */
-export function crossDeduce32(): void {
-  const b = b32;
-  if ((b.u32min | 0) <= (b.u32max | 0)) {
-    b.s32min = max(b.s32min, b.u32min | 0);
-    b.s32max = min(b.s32max, b.u32max | 0);
+/**
+ * The u32 range gives the s32 one where it does not cross the sign, and the other way round; the
+ * narrowed bounds are left in out32.
+ */
+export function crossDeduce32(u32min: number, u32max: number, s32min: number, s32max: number): void {
+  if ((u32min | 0) <= (u32max | 0)) {
+    s32min = max(s32min, u32min | 0);
+    s32max = min(s32max, u32max | 0);
   }
-  if (b.s32min >>> 0 <= b.s32max >>> 0) {
-    b.u32min = max(b.u32min, b.s32min >>> 0);
-    b.u32max = min(b.u32max, b.s32max >>> 0);
-  } else if (b.u32max < b.s32min >>> 0) {
+  if (s32min >>> 0 <= s32max >>> 0) {
+    u32min = max(u32min, s32min >>> 0);
+    u32max = min(u32max, s32max >>> 0);
+  } else if (u32max < s32min >>> 0) {
     // the s32 range crosses the sign boundary and the u32 range meets only its non-negative part
-    b.s32min = b.u32min | 0;
-    b.u32max = min(b.u32max, b.s32max >>> 0);
-  } else if (b.s32max >>> 0 < b.u32min) {
+    s32min = u32min | 0;
+    u32max = min(u32max, s32max >>> 0);
+  } else if (s32max >>> 0 < u32min) {
     // ... or only its negative part
-    b.s32max = b.u32max | 0;
-    b.u32min = max(b.u32min, b.s32min >>> 0);
+    s32max = u32max | 0;
+    u32min = max(u32min, s32min >>> 0);
   }
+  out32.u32min = u32min;
+  out32.u32max = u32max;
+  out32.s32min = s32min;
+  out32.s32max = s32max;
 }

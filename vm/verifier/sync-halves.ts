@@ -8,14 +8,14 @@
  * (test/vm/verifier-sync.test.ts compares them on random registers and on boundary values).
  *
  * One case is left to the bigint round: __reg_deduce_mixed_bounds copying an inconsistent s32
- * range (b32.s32min >= 0 > b32.s32max) into the 64-bit bounds, where the bigint code stores a negative
+ * range (s32min >= 0 > s32max) into the 64-bit bounds, where the bigint code stores a negative
  * number as an unsigned bound; syncHalves returns false there, with the register untouched.
  *
  * Bigints are read and written only at the edges: small and extreme values convert without a
  * bigint operation, and only the fields that changed are written back.
  */
 import { S64_MAX, S64_MIN, U64_MAX, type Reg } from './reg.js';
-import { b32, crossDeduce32 } from './deduce32.js';
+import { crossDeduce32, out32 } from './deduce32.js';
 import type { Tnum } from './tnum.js';
 
 const U32N = 0xffffffffn;
@@ -29,6 +29,7 @@ const LOW_BITS = Array.from({ length: 33 }, (_, n) => 2 ** n - 1);
 let uminH = 0, uminL = 0, umaxH = 0, umaxL = 0;
 let sminH = 0, sminL = 0, smaxH = 0, smaxL = 0;
 let tvH = 0, tvL = 0, tmH = 0, tmL = 0;
+let u32min = 0, u32max = 0, s32min = 0, s32max = 0;
 /** Results of the helpers below (a 64-bit value, or a tnum as value / mask). */
 let rh = 0, rl = 0, rmh = 0, rml = 0;
 /** The steps reached the case the bigint round must do (see deduceMixed). */
@@ -184,16 +185,16 @@ function markKnown(h: number, l: number): void {
   tmH = tmL = 0;
   uminH = umaxH = sminH = smaxH = h;
   uminL = umaxL = sminL = smaxL = l;
-  b32.u32min = b32.u32max = l;
-  b32.s32min = b32.s32max = l | 0;
+  u32min = u32max = l;
+  s32min = s32max = l | 0;
 }
 
 /** __update_reg32_bounds + __update_reg64_bounds (scalar.ts updateBounds). */
 function updateBounds(): void {
-  b32.s32min = max(b32.s32min, (tvL | (tmL & 0x80000000)) | 0);
-  b32.s32max = min(b32.s32max, (tvL | (tmL & 0x7fffffff)) | 0);
-  b32.u32min = max(b32.u32min, tvL);
-  b32.u32max = min(b32.u32max, (tvL | tmL) >>> 0);
+  s32min = max(s32min, (tvL | (tmL & 0x80000000)) | 0);
+  s32max = min(s32max, (tvL | (tmL & 0x7fffffff)) | 0);
+  u32min = max(u32min, tvL);
+  u32max = min(u32max, (tvL | tmL) >>> 0);
   // smin = max(smin, tnum's signed minimum), smax = min(smax, its signed maximum)
   let h = (tvH | (tmH & 0x80000000)) >>> 0;
   if (slt(sminH, sminL, h, tvL)) {
@@ -230,28 +231,29 @@ function updateBounds(): void {
   }
 }
 
-/** b32.s32min/b32.s32max narrowed to [a, b] (as int32). */
+/** s32min/s32max narrowed to [a, b] (as int32). */
 function narrowS32(a: number, b: number): void {
-  b32.s32min = max(b32.s32min, a);
-  b32.s32max = min(b32.s32max, b);
+  s32min = max(s32min, a);
+  s32max = min(s32max, b);
 }
 
 /** __reg32_deduce_bounds (scalar.ts deduce32). */
 function deduce32(): void {
   if (uminH === umaxH) {
-    b32.u32min = max(b32.u32min, uminL);
-    b32.u32max = min(b32.u32max, umaxL);
+    u32min = max(u32min, uminL);
+    u32max = min(u32max, umaxL);
     if ((uminL | 0) <= (umaxL | 0)) narrowS32(uminL | 0, umaxL | 0);
   }
   if (sminH === smaxH) {
-    b32.u32min = max(b32.u32min, sminL);
-    b32.u32max = min(b32.u32max, smaxL);
+    u32min = max(u32min, sminL);
+    u32max = min(u32max, smaxL);
     if ((sminL | 0) <= (smaxL | 0)) narrowS32(sminL | 0, smaxL | 0);
   }
   // upper halves that differ by one, with the low halves crossing the s32 sign
   if (uminH + 1 === umaxH && (uminL | 0) < 0 && (umaxL | 0) >= 0) narrowS32(uminL | 0, umaxL | 0);
   if ((sminH + 1) >>> 0 === smaxH && (sminL | 0) < 0 && (smaxL | 0) >= 0) narrowS32(sminL | 0, smaxL | 0);
-  crossDeduce32();
+  crossDeduce32(u32min, u32max, s32min, s32max);
+  ({ u32min, u32max, s32min, s32max } = out32);
 }
 
 /** __reg64_deduce_bounds (scalar.ts deduce64). */
@@ -295,23 +297,23 @@ function deduce64(): void {
 /** __reg_deduce_mixed_bounds (scalar.ts deduceMixed). */
 function deduceMixed(): void {
   // the 64-bit bounds with their low halves replaced by the 32-bit ones
-  if (ult(uminH, uminL, uminH, b32.u32min)) uminL = b32.u32min;
-  if (ult(umaxH, b32.u32max, umaxH, umaxL)) umaxL = b32.u32max;
-  if (slt(sminH, sminL, sminH, b32.u32min)) sminL = b32.u32min;
-  if (slt(smaxH, b32.u32max, smaxH, smaxL)) smaxL = b32.u32max;
+  if (ult(uminH, uminL, uminH, u32min)) uminL = u32min;
+  if (ult(umaxH, u32max, umaxH, umaxL)) umaxL = u32max;
+  if (slt(sminH, sminL, sminH, u32min)) sminL = u32min;
+  if (slt(smaxH, u32max, smaxH, smaxL)) smaxL = u32max;
   // smin >= S32_MIN and smax <= S32_MAX
   const sminIn = sminH === 0xffffffff ? sminL >= 0x80000000 : (sminH | 0) >= 0;
   const smaxIn = smaxH === 0 ? smaxL <= 0x7fffffff : (smaxH | 0) < 0;
-  if (b32.s32min >= 0 && sminIn && smaxIn) {
+  if (s32min >= 0 && sminIn && smaxIn) {
     // an inconsistent s32 range would store a negative number as umax: the bigint round does that
-    if (b32.s32max < 0) {
+    if (s32max < 0) {
       aborted = true;
       return;
     }
     uminH = umaxH = sminH = smaxH = 0;
-    uminL = sminL = b32.s32min;
-    umaxL = smaxL = b32.s32max;
-    range64(0, b32.s32min, 0, b32.s32max);
+    uminL = sminL = s32min;
+    umaxL = smaxL = s32max;
+    range64(0, s32min, 0, s32max);
     intersect();
   }
 }
@@ -321,7 +323,7 @@ function boundOffset(): void {
   range64(uminH, uminL, umaxH, umaxL);
   const muH = (tmH & rmh) >>> 0;
   const vH = ((tvH | rh) & ~muH) >>> 0;
-  range64(0, b32.u32min, 0, b32.u32max);
+  range64(0, u32min, 0, u32max);
   intersect();
   tvH = vH;
   tmH = muH;
@@ -346,10 +348,10 @@ export function syncHalves(r: Reg): boolean {
   const tvH0 = (tvH = rh), tvL0 = (tvL = rl);
   split(t.m, false);
   const tmH0 = (tmH = rh), tmL0 = (tmL = rl);
-  b32.u32min = r.u32min;
-  b32.u32max = r.u32max;
-  b32.s32min = r.s32min;
-  b32.s32max = r.s32max;
+  u32min = r.u32min;
+  u32max = r.u32max;
+  s32min = r.s32min;
+  s32max = r.s32max;
   aborted = false;
   updateBounds();
   // __reg_deduce_bounds, twice
@@ -365,10 +367,10 @@ export function syncHalves(r: Reg): boolean {
   if (umaxH !== umaxH0 || umaxL !== umaxL0) r.umax = join(umaxH, umaxL, false);
   if (sminH !== sminH0 || sminL !== sminL0) r.smin = join(sminH, sminL, true);
   if (smaxH !== smaxH0 || smaxL !== smaxL0) r.smax = join(smaxH, smaxL, true);
-  r.u32min = b32.u32min;
-  r.u32max = b32.u32max;
-  r.s32min = b32.s32min;
-  r.s32max = b32.s32max;
+  r.u32min = u32min;
+  r.u32max = u32max;
+  r.s32min = s32min;
+  r.s32max = s32max;
   if (tvH !== tvH0 || tvL !== tvL0 || tmH !== tmH0 || tmL !== tmL0) r.v = tnumOf(tvH, tvL, tmH, tmL);
   return true;
 }

@@ -16,7 +16,7 @@
  * partly known, bounds already inconsistent) return false and go through the bigint steps.
  */
 import type { Reg } from './reg.js';
-import { b32, crossDeduce32 } from './deduce32.js';
+import { crossDeduce32, out32 } from './deduce32.js';
 import { tconst, tnum } from './tnum.js';
 
 const U32N = 0xffffffffn;
@@ -29,6 +29,10 @@ let umin = 0;
 let umax = 0;
 let smin = 0;
 let smax = 0;
+let u32min = 0;
+let u32max = 0;
+let s32min = 0;
+let s32max = 0;
 let tv = 0;
 let tm = 0;
 /** The tnum's upper 32 bits are unknown (otherwise they are known zero). */
@@ -105,17 +109,17 @@ function markKnown(c: number): void {
   tm = 0;
   hiUnknown = false;
   umin = umax = smin = smax = c;
-  b32.u32min = b32.u32max = c;
-  b32.s32min = b32.s32max = c | 0;
+  u32min = u32max = c;
+  s32min = s32max = c | 0;
   known = true;
 }
 
 /** __update_reg32_bounds + __update_reg64_bounds (scalar.ts updateBounds). */
 function updateBounds(): void {
-  b32.s32min = max(b32.s32min, (tv | (tm & 0x80000000)) | 0);
-  b32.s32max = min(b32.s32max, (tv | (tm & 0x7fffffff)) | 0);
-  b32.u32min = max(b32.u32min, tv);
-  b32.u32max = min(b32.u32max, (tv | tm) >>> 0);
+  s32min = max(s32min, (tv | (tm & 0x80000000)) | 0);
+  s32max = min(s32max, (tv | (tm & 0x7fffffff)) | 0);
+  u32min = max(u32min, tv);
+  u32max = min(u32max, (tv | tm) >>> 0);
   if (hiUnknown) {
     // the tnum's signed minimum is negative and its maxima are at least 2^32: only umin moves
     umin = max(umin, tv);
@@ -136,20 +140,21 @@ function updateBounds(): void {
 
 /** __reg32_deduce_bounds with both 64-bit ranges inside [0, 2^32). */
 function deduce32(): void {
-  b32.u32min = max(b32.u32min, umin);
-  b32.u32max = min(b32.u32max, umax);
+  u32min = max(u32min, umin);
+  u32max = min(u32max, umax);
   if ((umin | 0) <= (umax | 0)) {
-    b32.s32min = max(b32.s32min, umin | 0);
-    b32.s32max = min(b32.s32max, umax | 0);
+    s32min = max(s32min, umin | 0);
+    s32max = min(s32max, umax | 0);
   }
-  b32.u32min = max(b32.u32min, smin);
-  b32.u32max = min(b32.u32max, smax);
+  u32min = max(u32min, smin);
+  u32max = min(u32max, smax);
   if ((smin | 0) <= (smax | 0)) {
-    b32.s32min = max(b32.s32min, smin | 0);
-    b32.s32max = min(b32.s32max, smax | 0);
+    s32min = max(s32min, smin | 0);
+    s32max = min(s32max, smax | 0);
   }
   // (the two cross-sign cases need upper halves that differ by one: not here)
-  crossDeduce32();
+  crossDeduce32(u32min, u32max, s32min, s32max);
+  ({ u32min, u32max, s32min, s32max } = out32);
 }
 
 /** __reg64_deduce_bounds: signed and unsigned agree on non-negative values. */
@@ -172,15 +177,15 @@ function deduce64(): void {
 
 /** __reg_deduce_mixed_bounds: the upper halves of the 64-bit bounds are zero. */
 function deduceMixed(): void {
-  umin = max(umin, b32.u32min);
-  umax = min(umax, b32.u32max);
-  smin = max(smin, b32.u32min);
-  smax = min(smax, b32.u32max);
-  if (b32.s32min >= 0 && smax <= 0x7fffffff) {
+  umin = max(umin, u32min);
+  umax = min(umax, u32max);
+  smin = max(smin, u32min);
+  smax = min(smax, u32max);
+  if (s32min >= 0 && smax <= 0x7fffffff) {
     // an inconsistent s32 range would put a negative value into the 64-bit bounds: bigint path
-    if (b32.s32max < 0) return abort();
-    smin = umin = b32.s32min;
-    smax = umax = b32.s32max;
+    if (s32max < 0) return abort();
+    smin = umin = s32min;
+    smax = umax = s32max;
     range32(smin >>> 0, smax >>> 0);
     intersectLow();
   }
@@ -193,7 +198,7 @@ function abort(): void {
 
 /** __reg_bound_offset: only the 32-bit intersection survives (the upper half becomes zero). */
 function boundOffset(): void {
-  range32(b32.u32min, b32.u32max);
+  range32(u32min, u32max);
   intersectLow();
 }
 
@@ -213,10 +218,10 @@ export function syncU32(r: Reg): boolean {
   umax = umax0 = Number(r.umax);
   smin = smin0 = Number(r.smin);
   smax = smax0 = Number(r.smax);
-  b32.u32min = r.u32min;
-  b32.u32max = r.u32max;
-  b32.s32min = r.s32min;
-  b32.s32max = r.s32max;
+  u32min = r.u32min;
+  u32max = r.u32max;
+  s32min = r.s32min;
+  s32max = r.s32max;
   tv = tv0 = Number(t.v);
   tm = tm0 = hiU ? Number(t.m & U32N) : Number(t.m);
   hiUnknown = hiUnknown0 = hiU;
@@ -247,10 +252,10 @@ function writeBack(r: Reg): void {
   if (umax !== umax0) r.umax = big(umax);
   if (smin !== smin0) r.smin = big(smin);
   if (smax !== smax0) r.smax = big(smax);
-  r.u32min = b32.u32min;
-  r.u32max = b32.u32max;
-  r.s32min = b32.s32min;
-  r.s32max = b32.s32max;
+  r.u32min = u32min;
+  r.u32max = u32max;
+  r.s32min = s32min;
+  r.s32max = s32max;
   if (tv === tv0 && tm === tm0 && hiUnknown === hiUnknown0) return;
   if (hiUnknown) r.v = tnum(big(tv), big(tm) | HI_UNKNOWN);
   else r.v = tm === 0 ? tconst(big(tv)) : tnum(big(tv), big(tm));
