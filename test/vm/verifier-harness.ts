@@ -6,6 +6,18 @@ import { verify, type VerifierOptions } from '../../vm/verifier/index.js';
 /** The kernel goldens of the verifier tests (test/goldens/verifier, recorded by make.sh and friends). */
 export const VERIFIER_GOLDENS = new URL('../goldens/verifier/', import.meta.url);
 
+/**
+ * The kernel's processed-instruction count of every program of the committed objects
+ * (processed-objects.kernel.json, recorded by make-processed.sh with
+ * bpf_prog_info.verified_insns on Linux 6.18).
+ */
+export interface RecordedProcessed {
+  object: string;
+  name: string;
+  verified_insns: number;
+}
+export const PROCESSED_GOLDENS = (JSON.parse(readFileSync(new URL('processed-objects.kernel.json', VERIFIER_GOLDENS), 'utf8')) as { programs: RecordedProcessed[] }).programs;
+
 /** One program of a `*.kernel.json` file written by make.sh: the oracle's verdict and log. */
 export interface KernelCase {
   name: string;

@@ -3,18 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { loadCollectionSpec, type CollectionSpec } from '../../loader/index.js';
 import { verifierOptionsFor } from '../../src/verifier-env.js';
 import { verify } from '../../vm/verifier/index.js';
-import { VERIFIER_GOLDENS } from './verifier-harness.js';
+import { PROCESSED_GOLDENS, type RecordedProcessed as Recorded } from './verifier-harness.js';
 
 // The kernel's processed-instruction count for every program of the committed objects
 // (test/goldens/verifier/processed-objects.kernel.json, recorded by make-processed.sh with
 // bpf_prog_info.verified_insns on Linux 6.18): tcxlab's walk must be the kernel's, instruction
 // for instruction, so that states are saved, compared and pruned where Linux does.
-interface Recorded {
-  object: string;
-  name: string;
-  verified_insns: number;
-}
-const doc = JSON.parse(readFileSync(new URL('processed-objects.kernel.json', VERIFIER_GOLDENS), 'utf8')) as { programs: Recorded[] };
+const doc = { programs: PROCESSED_GOLDENS };
 const ROOT = new URL('../../', import.meta.url);
 
 // Known differences, each in README "Differences from Linux": listed with tcxlab's count so that

@@ -18,7 +18,7 @@ import { OPCODE_TABLE, fieldError, isDivMod, isShift, shiftWidth, type OpcodeRow
 import { mapStructName } from './map-structs.js';
 import { StackLiveness } from './liveness.js';
 import { HF_DST_REG_STACK, HF_SRC_REG_STACK, InsnHistory, Precision, stackAccessFlags } from './precision.js';
-import { regsafeStates } from './prune.js';
+import { lastFailedReg, regFails, regsafeStates } from './prune.js';
 import { RT, Reg, clearScalarId, constScalar, sameBounds, isPkt, markKnown, markKnown32, markUnbounded, pointer, unknownScalar } from './reg.js';
 import { JNSET, coerce, coerceSx, flipCond, negateCond, refine, scalarAlu, scalarBranch, scalarEnd, scalarNeg, sync, zext32 } from './scalar.js';
 import { Frame, Slot, State, isInvalidSlot, type CallbackInfo } from './state.js';
@@ -60,6 +60,8 @@ interface Checkpoint {
   miss: number;
   /** Equal to the checker's visitStamp while this checkpoint is on the current path. */
   stamp: number;
+  /** The register its last comparison failed on (prune.ts lastFailedReg), -1 for none. */
+  failAt: number;
 }
 
 interface Pending {
@@ -125,6 +127,14 @@ export class Checker {
   /** The instruction being checked, and the one checked before it on this path. */
   atInsn = 0;
   prevInsn = -1;
+  /**
+   * The immediate of each ALU or jump instruction as a constant scalar, made on first use: the
+   * operand is only read, and building one (a register, its tnum and bounds as bigints) on each
+   * visit was a good part of the walk's allocations.
+   */
+  private immRegs: (Reg | undefined)[] = [];
+  /** Each instruction's opcode row, once its reserved fields passed (step). */
+  private rows: (OpcodeRow | undefined)[] = [];
 
   constructor(p: DecodedProgram, opts: VerifierOptions) {
     this.p = p;
@@ -357,7 +367,7 @@ export class Checker {
       }
       for (let k = 0; k < f.spilled.length; k++) {
         const g = f.spilled[k];
-        if (g !== undefined && f.types[k * 8] === Slot.SPILL && g.t === RT.SCALAR && g.id === id) out.push((fi << 8) | k);
+        if (g !== undefined && f.byte(k * 8) === Slot.SPILL && g.t === RT.SCALAR && g.id === id) out.push((fi << 8) | k);
       }
     }
   }
@@ -393,7 +403,7 @@ export class Checker {
       }
       for (let s = 0; s < 64; s++) {
         const g = f.spilled[s];
-        if (g !== undefined && g.t === RT.SCALAR && g.precise && f.types[s * 8] === Slot.SPILL) bt.setSlot(k, s);
+        if (g !== undefined && g.t === RT.SCALAR && g.precise && f.byte(s * 8) === Slot.SPILL) bt.setSlot(k, s);
       }
       if (this.logLevel > 1 && !bt.empty()) this.log.push(`frame ${k}: propagating ${this.prec.masks(k)}`);
     }
@@ -476,13 +486,16 @@ export class Checker {
         const cp = list[n];
         if (cp.pending === 0) {
           if (!cp.cleaned) this.clean(cp, cur);
-          if (regsafeStates(cp.st, cur, live, i, false, false)) {
+          // the register it missed on last time, alone, usually refuses it again
+          if (cp.failAt >= 0 && regFails(cp.st, cur, live, i, cp.failAt)) {
+            // a miss
+          } else if (regsafeStates(cp.st, cur, live, i, false, false)) {
             cp.hit++;
             if (this.logLevel > 1) this.log.push(`${i}: safe`);
             this.pruneHit(cp.st, i);
             this.evict(i, list, loopHead);
             this.endPath();
-          }
+          } else cp.failAt = lastFailedReg();
           // misses count only when a state would be added, so a loop does not evict the states
           // of its first iterations (is_state_visited's miss_cnt)
           if (addNew) cp.miss++;
@@ -529,7 +542,7 @@ export class Checker {
     if (!addNew) return;
     this.prevJmps = this.jmps;
     this.prevInsns = this.processed;
-    const cp: Checkpoint = { st: cur.clone(), insn: i, parent: this.leaf, pending: 1, cleaned: false, hit: 0, miss: 0, stamp: 0 };
+    const cp: Checkpoint = { st: cur.clone(), insn: i, parent: this.leaf, pending: 1, cleaned: false, hit: 0, miss: 0, stamp: 0, failAt: -1 };
     // the current state starts a new stretch of history below the saved one (its precision
     // marks start clear: the current state's are never set, so mark_all_scalars_imprecise has
     // nothing to do)
@@ -582,13 +595,14 @@ export class Checker {
     cp.cleaned = true;
     for (let fi = 0; fi < st.frames.length; fi++) {
       const f = st.frames[fi];
-      for (let k = 0; k < 64; k++) {
-        if (f.spilled[k] === undefined && isInvalidSlot(f.types, k)) continue;
+      // below minSlot every slot is invalid already
+      for (let k = f.minSlot; k < 64; k++) {
+        if (f.spilled[k] === undefined && isInvalidSlot(f.slots, k)) continue;
         // a dynptr's slots stay (the kernel does not clean STACK_DYNPTR)
         if (f.refDyn[k] !== 0) continue;
         if (this.sl.alive(st.frames, cp.insn, fi, k)) continue;
         f.own();
-        f.types.fill(Slot.INVALID, k * 8, k * 8 + 8);
+        f.slots[k] = 0;
         f.spilled[k] = undefined;
         if (f.pktDyn[k] !== 0) {
           f.ownDyn();
@@ -615,6 +629,17 @@ export class Checker {
     return this.st.cur.regs;
   }
 
+  /**
+   * Instruction i's immediate as a constant scalar, zero-extended from 32 bits with `zext` (ALU32,
+   * JMP32), else sign-extended. Shared: callers must not change it (clone it to keep it).
+   */
+  immScalar(i: number, zext: boolean): Reg {
+    const r = this.immRegs[i];
+    if (r !== undefined) return r;
+    const imm = this.p.imm[i];
+    return (this.immRegs[i] = constScalar(zext ? BigInt(imm >>> 0) : BigInt(imm)));
+  }
+
   /** check_reg_arg(SRC_OP). */
   readReg(i: number, r: number): Reg {
     if (r > 10) this.fail(i, `R${r} is invalid`);
@@ -638,13 +663,14 @@ export class Checker {
   step(i: number): void {
     const p = this.p;
     const op = p.op[i];
-    const row = OPCODE_TABLE.get(op) as OpcodeRow;
-    const dst = p.dst[i];
-    const src = p.src[i];
-    const off = p.off[i];
-    const imm = p.imm[i];
-    const err = fieldError(row, dst, src, off, imm);
-    if (err) this.fail(i, err);
+    let row = this.rows[i];
+    if (row === undefined) {
+      // the reserved-field check depends on the instruction alone: once per instruction
+      row = OPCODE_TABLE.get(op) as OpcodeRow;
+      const err = fieldError(row, p.dst[i], p.src[i], p.off[i], p.imm[i]);
+      if (err) this.fail(i, err);
+      this.rows[i] = row;
+    }
     switch (row.kind) {
       case 'alu':
       case 'neg':
@@ -729,7 +755,7 @@ export class Checker {
       if (x) this.readReg(i, src);
       this.checkWrite(i, dst);
       if (!x) {
-        this.setReg(dst, constScalar(alu32 ? BigInt(imm >>> 0) : BigInt(imm)));
+        this.setReg(dst, this.immScalar(i, alu32).clone());
         return;
       }
       const s = this.regs[src];
@@ -768,7 +794,7 @@ export class Checker {
     // binary ALU: src first, then dst (check_alu_op)
     let s: Reg;
     if (x) s = this.readReg(i, src);
-    else s = constScalar(alu32 ? BigInt(imm >>> 0) : BigInt(imm));
+    else s = this.immScalar(i, alu32);
     const d0 = this.readReg(i, dst);
     if (!x) {
       if (isDivMod(op) && imm === 0) this.fail(i, 'div by zero');
@@ -873,12 +899,15 @@ export class Checker {
 
   /** check_reg_sane_offset. */
   saneOffset(i: number, r: Reg, t: RT, ptr: Reg): void {
-    const name = typeName({ ...ptr, t, nullable: false } as Reg);
-    const val = BigInt.asIntN(64, r.v.v);
-    if (tIsConst(r.v) && (val >= BPF_MAX_VAR_OFF || val <= -BPF_MAX_VAR_OFF)) this.fail(i, `math between ${name} pointer and ${val} is not allowed`);
-    if (r.off >= 1 << 29 || r.off <= -(1 << 29)) this.fail(i, `${name} pointer offset ${r.off} is not allowed`);
-    if (r.smin === S64_MIN) this.fail(i, `math between ${name} pointer and register with unbounded min value is not allowed`);
-    if (r.smin >= BPF_MAX_VAR_OFF || r.smin <= -BPF_MAX_VAR_OFF) this.fail(i, `value ${r.smin} makes ${name} pointer be out of bounds`);
+    // the name only for a message: building it copies the register
+    const name = (): string => typeName({ ...ptr, t, nullable: false } as Reg);
+    if (tIsConst(r.v)) {
+      const val = BigInt.asIntN(64, r.v.v);
+      if (val >= BPF_MAX_VAR_OFF || val <= -BPF_MAX_VAR_OFF) this.fail(i, `math between ${name()} pointer and ${val} is not allowed`);
+    }
+    if (r.off >= 1 << 29 || r.off <= -(1 << 29)) this.fail(i, `${name()} pointer offset ${r.off} is not allowed`);
+    if (r.smin === S64_MIN) this.fail(i, `math between ${name()} pointer and register with unbounded min value is not allowed`);
+    if (r.smin >= BPF_MAX_VAR_OFF || r.smin <= -BPF_MAX_VAR_OFF) this.fail(i, `value ${r.smin} makes ${name()} pointer be out of bounds`);
   }
 
   /** pointer ± variable scalar: the variable part of the pointer grows (adjust_ptr_min_max_vals). */
@@ -1253,7 +1282,7 @@ export class Checker {
       frame.own();
       for (let a = lo; a < hi; a++) {
         const b = 512 + a;
-        frame.types[b] = Slot.MISC;
+        frame.setByte(b, Slot.MISC);
         frame.spilled[b >> 3] = undefined;
       }
       for (let k = (512 + lo) >> 3; k <= (512 + hi - 1) >> 3; k++) this.scrubSlot(frame, k);
@@ -1289,7 +1318,7 @@ export class Checker {
   /** A slot partly overwritten loses its spilled register; its spill bytes become MISC. */
   scrubSlot(f: Frame, k: number): void {
     f.own();
-    for (let b = 0; b < 8; b++) if (f.types[k * 8 + b] === Slot.SPILL) f.types[k * 8 + b] = Slot.MISC;
+    for (let b = 0; b < 8; b++) if (f.byte(k * 8 + b) === Slot.SPILL) f.setByte(k * 8 + b, Slot.MISC);
     f.spilled[k] = undefined;
   }
 
@@ -1330,8 +1359,8 @@ export class Checker {
     f.spilled[k] = r;
     for (let b = 0; b < 8; b++) {
       const at = k * 8 + b;
-      if (b < size) f.types[at] = Slot.SPILL;
-      else if (f.types[at] !== Slot.ZERO) f.types[at] = Slot.MISC;
+      if (b < size) f.setByte(at, Slot.SPILL);
+      else if (f.byte(at) !== Slot.ZERO) f.setByte(at, Slot.MISC);
     }
   }
 
@@ -1342,20 +1371,20 @@ export class Checker {
     // stay zero in a state pruned against this one (check_stack_write_fixed_off)
     if (zero && this.storeReg >= 0) this.markPrecise(this.storeReg);
     for (let k = b0 >> 3; k <= (b0 + size - 1) >> 3; k++) {
-      if (f.spilled[k] || f.types[k * 8] === Slot.SPILL) this.scrubSlot(f, k);
+      if (f.spilled[k] || f.byte(k * 8) === Slot.SPILL) this.scrubSlot(f, k);
     }
     f.touch(b0);
     f.ownTypes();
-    for (let b = b0; b < b0 + size; b++) f.types[b] = zero ? Slot.ZERO : Slot.MISC;
+    for (let b = b0; b < b0 + size; b++) f.setByte(b, zero ? Slot.ZERO : Slot.MISC);
   }
 
   readStack(i: number, f: Frame, o: number, size: number, signed: boolean): Reg {
     const b0 = 512 + o;
     const k = b0 >> 3;
     const sp = f.spilled[k];
-    if (sp && f.types[k * 8] === Slot.SPILL) {
+    if (sp && f.byte(k * 8) === Slot.SPILL) {
       let spillSize = 0;
-      while (spillSize < 8 && f.types[k * 8 + spillSize] === Slot.SPILL) spillSize++;
+      while (spillSize < 8 && f.byte(k * 8 + spillSize) === Slot.SPILL) spillSize++;
       // a fill that restores the spilled register is recorded in the path's history
       // (check_stack_read_fixed_off)
       if (size === 8 && spillSize === 8 && (b0 & 7) === 0) {
@@ -1378,7 +1407,7 @@ export class Checker {
     }
     let zeros = 0;
     for (let b = b0; b < b0 + size; b++) {
-      const t = f.types[b];
+      const t = f.byte(b);
       if (t === Slot.ZERO) zeros++;
       else if (t === Slot.SPILL) {
         const s = f.spilled[b >> 3];
@@ -1409,7 +1438,7 @@ export class Checker {
     if (x) this.readReg(i, src);
     this.readReg(i, dst);
     const a = this.regs[dst];
-    const b = x ? this.regs[src] : constScalar(j32 ? BigInt(p.imm[i] >>> 0) : BigInt(p.imm[i]));
+    const b = x ? this.regs[src] : this.immScalar(i, j32);
     const target = jumpTarget(p, i);
     // a comparison involving a stack pointer is recorded, so backtracking skips that side
     if (a.t === RT.STACK || (x && b.t === RT.STACK)) this.pushHist((a.t === RT.STACK ? HF_DST_REG_STACK : 0) | (x && b.t === RT.STACK ? HF_SRC_REG_STACK : 0));
@@ -1955,14 +1984,14 @@ export class Checker {
         for (let a = lo; a < hi; a++) {
           const b = 512 + a;
           const sp = f.spilled[b >> 3];
-          if (f.types[b] === Slot.SPILL && sp && sp.t !== RT.SCALAR && !write) {
+          if (f.byte(b) === Slot.SPILL && sp && sp.t !== RT.SCALAR && !write) {
             // root may pass spilled pointers to helpers (allow_ptr_leaks); they become scalars only when written
           }
           if (write) {
             clearPktDyn(f, b, 1);
-            if (f.types[b] === Slot.SPILL) this.scrubSlot(f, b >> 3);
+            if (f.byte(b) === Slot.SPILL) this.scrubSlot(f, b >> 3);
             f.ownTypes();
-            f.types[b] = Slot.MISC;
+            f.setByte(b, Slot.MISC);
           }
         }
         return;
@@ -2001,12 +2030,12 @@ export class Checker {
     const f = this.st.frames[reg.frame];
     const k = at >> 3;
     let zeros = 0;
-    for (let b = at & 7; b < 8 && f.types[k * 8 + b] === Slot.ZERO; b++) zeros++;
+    for (let b = at & 7; b < 8 && f.byte(k * 8 + b) === Slot.ZERO; b++) zeros++;
     if (zeros >= keySize) return 0n;
     const sp = f.spilled[k];
-    if (sp === undefined || f.types[k * 8] !== Slot.SPILL || sp.t !== RT.SCALAR) return -1n;
+    if (sp === undefined || f.byte(k * 8) !== Slot.SPILL || sp.t !== RT.SCALAR) return -1n;
     let spill = 0;
-    for (let b = at & 7; b < 8 && f.types[k * 8 + b] === Slot.SPILL; b++) spill++;
+    for (let b = at & 7; b < 8 && f.byte(k * 8 + b) === Slot.SPILL; b++) spill++;
     if (spill !== keySize || !tIsConst(sp.v)) return -1n;
     const bt = this.prec.bt;
     bt.reset(this.st.frames.length - 1);
@@ -2561,7 +2590,7 @@ function widen(old: State, cur: State): void {
     for (let s = 0; s < 64; s++) {
       const x = a.spilled[s];
       const y = b.spilled[s];
-      if (x && y && a.types[s * 8] === Slot.SPILL && b.types[s * 8] === Slot.SPILL && widens(x, y)) {
+      if (x && y && a.byte(s * 8) === Slot.SPILL && b.byte(s * 8) === Slot.SPILL && widens(x, y)) {
         b.ownSpilled();
         b.spilled[s] = unknownScalar();
       }

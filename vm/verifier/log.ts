@@ -104,12 +104,12 @@ export function frameStr(f: Frame, maps?: Parameters<typeof regStr>[1], only?: R
     for (let k = 63; k >= 0; k--) {
       const off = -(64 - k) * 8;
       const base = k * 8;
-      if (isInvalidSlot(f.types, k)) continue;
+      if (isInvalidSlot(f.slots, k)) continue;
       const sp = f.spilled[k];
-      if (f.types[base] === Slot.SPILL && sp) out.push(`fp${off}=${regStr(sp, maps)}`);
+      if (f.byte(base) === Slot.SPILL && sp) out.push(`fp${off}=${regStr(sp, maps)}`);
       else {
         let s = '';
-        for (let b = 7; b >= 0; b--) s += SLOT_CH[f.types[base + b]];
+        for (let b = 7; b >= 0; b--) s += SLOT_CH[f.byte(base + b)];
         out.push(`fp${off}=${s}`);
       }
     }

@@ -340,7 +340,7 @@ export class Precision {
         }
         for (let k = 0; k < 64; k++) {
           const g = f.spilled[k];
-          if (g !== undefined && f.types[k * 8] === Slot.SPILL && g.t === RT.SCALAR && !g.precise) {
+          if (g !== undefined && f.byte(k * 8) === Slot.SPILL && g.t === RT.SCALAR && !g.precise) {
             f.ownSpilled();
             f.spilled[k] = preciseCopy(g);
           }
@@ -365,7 +365,7 @@ function markFrame(bt: Backtrack, st: State, fr: number): void {
   for (let k = 0; k < 64; k++) {
     if (!bt.isSlot(fr, k)) continue;
     const g = f.spilled[k];
-    if (g === undefined || f.types[k * 8] !== Slot.SPILL || g.t !== RT.SCALAR || g.precise) bt.clearSlot(fr, k);
+    if (g === undefined || f.byte(k * 8) !== Slot.SPILL || g.t !== RT.SCALAR || g.precise) bt.clearSlot(fr, k);
     // spilled registers are shared between the states cloned from one another: copy first
     else {
       f.ownSpilled();

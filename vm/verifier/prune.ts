@@ -112,6 +112,35 @@ function regsafe(o: Reg, c: Reg, ids: IdMap, exact: boolean, allPrecise = false)
   }
 }
 
+/** Where the last regsafeStates that failed on a register found it: frame << 4 | reg, else -1. */
+let failedReg = -1;
+export const lastFailedReg = (): number => failedReg;
+
+/**
+ * A quick refusal before regsafeStates (not exact, not all precise): register `at` (frame << 4 |
+ * reg, from lastFailedReg) is live and not covered. A checkpoint tends to miss on the same
+ * register again, and this looks at that one register only. A register that fails with no ids
+ * paired yet fails for a reason the pairing cannot change, so regsafeStates would fail too.
+ */
+export function regFails(old: State, cur: State, live: Uint16Array, insn: number, at: number): boolean {
+  const n = cur.frames.length;
+  const k = at >> 4;
+  const r = at & 15;
+  if (old.frames.length !== n || k >= n) return false;
+  const mask = k === n - 1 ? live[insn] : live[cur.frames[k + 1].callsite + 1] & ~0x3f;
+  if (!(mask & (1 << r))) return false;
+  IDS.reset();
+  const fails = !regsafe(old.frames[k].regs[r], cur.frames[k].regs[r], IDS, false);
+  if (fails && QUICK_CHECK.on) {
+    QUICK_CHECK.refused++;
+    if (regsafeStates(old, cur, live, insn, false, false)) throw new Error(`regFails refused a covered state at insn ${insn}`);
+  }
+  return fails;
+}
+
+/** For the tests: compare each quick refusal with the full comparison, and count them. */
+export const QUICK_CHECK = { on: false, refused: 0 };
+
 /**
  * Whether `cur` at instruction `insn` is covered by the verified `old`. `live[i]` holds the
  * registers read before written from instruction i; outer frames use the liveness after their
@@ -126,6 +155,7 @@ export function regsafeStates(
   exact: boolean,
   allPrecise: boolean,
 ): boolean {
+  failedReg = -1;
   if (old.frames.length !== cur.frames.length) return false;
   if (old.lockId !== 0 !== (cur.lockId !== 0)) return false;
   if (old.refs.length !== cur.refs.length) return false;
@@ -145,41 +175,44 @@ export function regsafeStates(
     const mask = k === n - 1 ? live[at] : live[at] & ~0x3f;
     for (let r = 0; r < 10; r++) {
       if (!exact && !(mask & (1 << r))) continue;
-      if (!regsafe(fo.regs[r], fc.regs[r], ids, exact, allPrecise)) return false;
+      if (!regsafe(fo.regs[r], fc.regs[r], ids, exact, allPrecise)) {
+        failedReg = (k << 4) | r;
+        return false;
+      }
     }
     // stack (stacksafe): below the lowest slot either state wrote, both are invalid
     for (let s = exact ? Math.min(fo.minSlot, fc.minSlot) : fo.minSlot; s < 64; s++) {
       const base = s * 8;
       // a slot the old state never wrote, or that was dead when it was cleaned, covers anything
-      if (!exact && fo.spilled[s] === undefined && fc.refDyn[s] === 0 && isInvalidSlot(fo.types, s)) continue;
+      if (!exact && fo.spilled[s] === undefined && fc.refDyn[s] === 0 && isInvalidSlot(fo.slots, s)) continue;
       if (fo.pktDyn[s] !== fc.pktDyn[s]) return false;
       if ((fo.refDyn[s] | fc.refDyn[s]) !== 0 && !ids.ok(fo.refDyn[s], fc.refDyn[s])) return false;
       const os = fo.spilled[s];
       const cs = fc.spilled[s];
-      const oSpill = fo.types[base] === Slot.SPILL && os;
-      const cSpill = fc.types[base] === Slot.SPILL && cs;
+      const oSpill = fo.byte(base) === Slot.SPILL && os;
+      const cSpill = fc.byte(base) === Slot.SPILL && cs;
       if (oSpill) {
         if (!cSpill) {
           // an imprecise 64-bit spilled scalar covers eight misc bytes (scalar_reg_for_stack)
-          if (!exact && !allPrecise && os!.t === RT.SCALAR && !os!.precise && fo.types[base + 7] === Slot.SPILL) {
+          if (!exact && !allPrecise && os!.t === RT.SCALAR && !os!.precise && fo.byte(base + 7) === Slot.SPILL) {
             let misc = true;
-            for (let b = 0; b < 8; b++) if (fc.types[base + b] !== Slot.MISC && fc.types[base + b] !== Slot.INVALID) misc = false;
+            for (let b = 0; b < 8; b++) if (fc.byte(base + b) !== Slot.MISC && fc.byte(base + b) !== Slot.INVALID) misc = false;
             if (misc) continue;
           }
           // a spilled unknown scalar is covered by misc/zero bytes
           if (!exact && os!.t === RT.SCALAR && os!.v.m === (1n << 64n) - 1n) {
             let ok = true;
             for (let b = 0; b < 8; b++) {
-              const t = fc.types[base + b];
-              if (fo.types[base + b] !== Slot.INVALID && t !== Slot.MISC && t !== Slot.ZERO && t !== Slot.SPILL) ok = false;
+              const t = fc.byte(base + b);
+              if (fo.byte(base + b) !== Slot.INVALID && t !== Slot.MISC && t !== Slot.ZERO && t !== Slot.SPILL) ok = false;
             }
             if (ok) continue;
           }
           return false;
         }
         for (let b = 0; b < 8; b++) {
-          const to = fo.types[base + b];
-          const tc = fc.types[base + b];
+          const to = fo.byte(base + b);
+          const tc = fc.byte(base + b);
           if (to === Slot.SPILL && tc !== Slot.SPILL) return false;
           // beside a narrow spill, bytes the old state knew to be zero must still be zero (the
           // byte-wise half of stacksafe: only misc and invalid bytes cover anything)
@@ -189,8 +222,8 @@ export function regsafeStates(
         continue;
       }
       for (let b = 0; b < 8; b++) {
-        const to = fo.types[base + b];
-        const tc = fc.types[base + b];
+        const to = fo.byte(base + b);
+        const tc = fc.byte(base + b);
         if (exact) {
           if (to !== tc) return false;
           continue;

@@ -6,6 +6,7 @@
  */
 import { AluOp, JmpOp, opCode } from '../isa.js';
 import { RT, Reg, S32_MAX, S32_MIN, S64_MAX, S64_MIN, U32_MAX, U64_MAX, markKnown, markUnbounded } from './reg.js';
+import { syncHalves } from './sync-halves.js';
 import { syncU32 } from './sync-u32.js';
 import {
   TUNKNOWN,
@@ -36,6 +37,8 @@ const u64 = (x: bigint): bigint => BigInt.asUintN(64, x);
 const s32 = (x: number): number => x | 0;
 const u32 = (x: number): number => x >>> 0;
 const lo32 = (x: bigint): number => Number(x & U32);
+/** 2^n for shift counts: `2 ** n` with a variable n is a slow call into Math.pow. */
+const POW2 = Array.from({ length: 32 }, (_, n) => 2 ** n);
 
 /** __update_reg32_bounds + __update_reg64_bounds: tighten the bounds with what var_off knows. */
 function updateBounds(r: Reg): void {
@@ -178,7 +181,8 @@ export function sync(r: Reg): void {
     }
   }
   if (isUnbounded(r)) return; // the full round leaves an unknown scalar as it is
-  if (syncU32(r)) return;
+  // numbers instead of bigints: u32-sized bounds, else any bounds on 32-bit halves
+  if (syncU32(r) || syncHalves(r)) return;
   syncFull(r);
 }
 
@@ -226,6 +230,35 @@ export function zext32(r: Reg): void {
 /** Truncate to `size` bytes (coerce_reg_to_size), as for narrow loads and 32-bit moves. */
 export function coerce(r: Reg, size: number): void {
   if (size >= 8) return;
+  // most narrow loads give an unknown scalar of the width (packet bytes, ctx fields): the same
+  // bounds each time, so they are computed once per size
+  if (isUnbounded(r)) {
+    let t = UNKNOWN_OF_SIZE[size];
+    if (t === undefined) {
+      t = new Reg();
+      t.t = RT.SCALAR;
+      coerceBounds(t, size);
+      UNKNOWN_OF_SIZE[size] = t;
+    }
+    r.v = t.v;
+    r.umin = t.umin;
+    r.umax = t.umax;
+    r.smin = t.smin;
+    r.smax = t.smax;
+    r.u32min = t.u32min;
+    r.u32max = t.u32max;
+    r.s32min = t.s32min;
+    r.s32max = t.s32max;
+    return;
+  }
+  coerceBounds(r, size);
+}
+
+/** An unknown scalar coerced to 1, 2, 4 bytes (by coerceBounds, on first use). */
+const UNKNOWN_OF_SIZE: (Reg | undefined)[] = [];
+
+/** coerce without its shortcut for an unknown scalar (the test compares both). */
+export function coerceBounds(r: Reg, size: number): void {
   const mask = (1n << BigInt(size * 8)) - 1n;
   r.v = { v: r.v.v & mask, m: r.v.m & mask };
   if ((r.umin & ~mask) === (r.umax & ~mask)) {
@@ -526,12 +559,12 @@ export function scalarAlu(op: number, d: Reg, s: Reg, alu32: boolean): void {
         d.v = tSubreg(tLshift(dv, n));
         d.s32min = S32_MIN;
         d.s32max = S32_MAX;
-        if (d.u32max * 2 ** n > U32_MAX) {
+        if (d.u32max * POW2[n] > U32_MAX) {
           d.u32min = 0;
           d.u32max = U32_MAX;
         } else {
-          d.u32min = d.u32min * 2 ** n;
-          d.u32max = d.u32max * 2 ** n;
+          d.u32min = d.u32min * POW2[n];
+          d.u32max = d.u32max * POW2[n];
         }
         break;
       }
@@ -540,8 +573,8 @@ export function scalarAlu(op: number, d: Reg, s: Reg, alu32: boolean): void {
         d.v = tRshift(dv, n);
         d.s32min = S32_MIN;
         d.s32max = S32_MAX;
-        d.u32min = Math.floor(d.u32min / 2 ** n);
-        d.u32max = Math.floor(d.u32max / 2 ** n);
+        d.u32min = Math.floor(d.u32min / POW2[n]);
+        d.u32max = Math.floor(d.u32max / POW2[n]);
         break;
       }
       case AluOp.ARSH: {

@@ -18,9 +18,8 @@ export const STACK_BYTES = 512;
 export const SLOTS = STACK_BYTES / 8;
 
 /** Whether all eight bytes of stack slot `k` are STACK_INVALID (never written, or cleaned). */
-export function isInvalidSlot(types: readonly number[], k: number): boolean {
-  for (let b = k * 8; b < k * 8 + 8; b++) if (types[b] !== Slot.INVALID) return false;
-  return true;
+export function isInvalidSlot(slots: readonly number[], k: number): boolean {
+  return slots[k] === 0;
 }
 
 /** The dynptr arrays of a frame that has none (shared: ownDyn copies before a write). */
@@ -30,10 +29,12 @@ const NO_REF_DYN = new Int32Array(SLOTS);
 export class Frame {
   regs: Reg[];
   /**
-   * slot type per byte; index = 512 + off (off in [-512, 0)). A plain array of small integers:
-   * V8 keeps a 512-byte typed array's storage off the heap, which makes each copy (own) costly.
+   * The slot type of each byte, eight 2-bit fields per 8-byte slot (byte 512 + off is field
+   * (512 + off) & 7 of slot (512 + off) >> 3; read with byte, written with setByte). A plain
+   * array of 64 small integers: a copy (own) is 512 bytes, not the 4 KB of one number per byte,
+   * and V8 would keep a typed array's storage off the heap, which makes each copy costly.
    */
-  types: number[];
+  slots: number[];
   /** spilled register per 8-byte slot; index = (512 + off) >> 3 */
   spilled: (Reg | undefined)[];
   /** Instruction of the call that created this frame (-1 for the main frame). */
@@ -63,7 +64,7 @@ export class Frame {
     const fp = pointer(RT.STACK);
     fp.frame = frameno;
     this.regs[10] = fp;
-    this.types = new Array<number>(STACK_BYTES).fill(Slot.INVALID);
+    this.slots = new Array<number>(SLOTS).fill(0);
     this.spilled = new Array(SLOTS).fill(undefined);
     this.pktDyn = NO_PKT_DYN;
     this.refDyn = NO_REF_DYN;
@@ -72,6 +73,17 @@ export class Frame {
     this.callsite = callsite;
     this.subprog = subprog;
     this.frameno = frameno;
+  }
+
+  /** The slot type of stack byte `b` (512 + off). */
+  byte(b: number): Slot {
+    return (this.slots[b >> 3] >> ((b & 7) << 1)) & 3;
+  }
+
+  /** Set the slot type of byte `b` (the slots must be this frame's own: ownTypes). */
+  setByte(b: number, t: Slot): void {
+    const sh = (b & 7) << 1;
+    this.slots[b >> 3] = (this.slots[b >> 3] & ~(3 << sh)) | (t << sh);
   }
 
   /** Byte `b` (512 + off) is about to be written. */
@@ -98,7 +110,7 @@ export class Frame {
   /** Make the slot types this frame's own before changing them. */
   ownTypes(): void {
     if (!this.typesShared) return;
-    this.types = this.types.slice();
+    this.slots = this.slots.slice();
     this.typesShared = false;
   }
 
@@ -123,7 +135,7 @@ export class Frame {
     for (let i = 0; i < 11; i++) regs[i] = this.regs[i].clone();
     f.regs = regs;
     // spilled registers are shared even when owned (State.updateRegs copies one before changing it)
-    f.types = this.types;
+    f.slots = this.slots;
     f.spilled = this.spilled;
     f.pktDyn = this.pktDyn;
     f.refDyn = this.refDyn;
@@ -228,7 +240,7 @@ export class State {
       }
       for (let k = 0; k < SLOTS; k++) {
         const r = f.spilled[k];
-        if (r && f.types[k * 8] === Slot.SPILL && match(r)) {
+        if (r && f.byte(k * 8) === Slot.SPILL && match(r)) {
           f.ownSpilled();
           const own = r.clone();
           f.spilled[k] = own;

@@ -16,6 +16,7 @@
  * partly known, bounds already inconsistent) return false and go through the bigint steps.
  */
 import type { Reg } from './reg.js';
+import { crossDeduce32, out32 } from './deduce32.js';
 import { tconst, tnum } from './tnum.js';
 
 const U32N = 0xffffffffn;
@@ -55,13 +56,18 @@ const min = Math.min;
 /** Mask of bits 0..h (h in 0..31), unsigned. */
 const lowMask = (h: number): number => (h === 31 ? 0xffffffff : (1 << (h + 1)) - 1);
 
+/**
+ * 2^n - 1 for n in 0..32, looked up: `2 ** n` with a variable n is a call into Math.pow costing
+ * about a microsecond, which made range32 the costliest step of the sync.
+ */
+const LOW_BITS = Array.from({ length: 33 }, (_, n) => 2 ** n - 1);
+
 /** fls-based tnum_range over [a, b] (both in [0, 2^32)): sets rv/rm. */
 let rv = 0;
 let rm = 0;
 function range32(a: number, b: number): void {
   const chi = (a ^ b) >>> 0;
-  const bits = chi === 0 ? 0 : 32 - Math.clz32(chi);
-  const delta = bits === 32 ? 0xffffffff : (2 ** bits - 1);
+  const delta = LOW_BITS[32 - Math.clz32(chi)];
   rv = (a & ~delta) >>> 0;
   rm = delta;
 }
@@ -147,20 +153,8 @@ function deduce32(): void {
     s32max = min(s32max, smax | 0);
   }
   // (the two cross-sign cases need upper halves that differ by one: not here)
-  if ((u32min | 0) <= (u32max | 0)) {
-    s32min = max(s32min, u32min | 0);
-    s32max = min(s32max, u32max | 0);
-  }
-  if (s32min >>> 0 <= s32max >>> 0) {
-    u32min = max(u32min, s32min >>> 0);
-    u32max = min(u32max, s32max >>> 0);
-  } else if (u32max < s32min >>> 0) {
-    s32min = u32min | 0;
-    u32max = min(u32max, s32max >>> 0);
-  } else if (s32max >>> 0 < u32min) {
-    s32max = u32max | 0;
-    u32min = max(u32min, s32min >>> 0);
-  }
+  crossDeduce32(u32min, u32max, s32min, s32max);
+  ({ u32min, u32max, s32min, s32max } = out32);
 }
 
 /** __reg64_deduce_bounds: signed and unsigned agree on non-negative values. */
