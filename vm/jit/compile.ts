@@ -790,7 +790,7 @@ const XH = X.xt === ${ctxTable} ? X.xh : -1, XC = X.xc;
 let XR;`;
   for (let r = 0; r <= 10; r++) if (used[r]) regs.push(js`${L(r)} = RL[${r}], ${H(r)} = RH[${r}], ${G(r)} = RT[${r}]`);
   const decl = regs.length ? js`let ${joinCode(regs, js`, `)};` : nil;
-  return js`const RL = X.lo, RH = X.hi, RT = X.tg, MG = X.mg, C = X.call, FH = X.fh[d], FV = X.fv[d], FS = X.fs[d];
+  return js`const RL = X.lo, RH = X.hi, RT = X.tg, MG = X.mg, C = X.call, FH = X.fh[d], FV = X.fv[d], FW = X.fw[d], FS = X.fs[d];
 ${decl}
 let cH = FH, cV = FV, cN = ${STACK_SIZE}, cW = true, cS = FS, t = 0, u = 0, ${blockParam ? nil : js`b = 0, `}sb = 0, tf = null, hf = null;${ctx}`;
 }
@@ -894,6 +894,27 @@ function writeFrom(v: Name, o: Code, size: number, vl: Code | Name, vh: Code | N
   }
 }
 
+/**
+ * Whether a direct frame access at byte `o` of `size` bytes goes through the frame's int32 words
+ * (`FW`, runtime.ts JitRun.fw) instead of its DataView: a 4- or 8-byte access at a multiple of 4,
+ * on a little-endian host (typed arrays use the host's byte order, BPF memory is little-endian
+ * here as in the DataView calls). V8 compiles a typed-array element access with a constant
+ * index into less code than a DataView call: the memory benchmark loop ran 1.6× faster.
+ */
+const frameWords = (o: number, size: number): boolean => HOST_LE && size >= 4 && (o & 3) === 0;
+const HOST_LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** readInto for the frame's int32 words from word `w` (size 4 or 8). */
+function readWords(w: number, size: number, sx: boolean, ld: Name, hd: Name): Code {
+  if (size === 8) return js`${hd} = FW[${w + 1}]; ${ld} = FW[${w}];`;
+  return js`${ld} = FW[${w}]; ${hd} = ${sx ? js`${ld} >> 31` : lit(0)};`;
+}
+
+/** writeFrom for the frame's int32 words from word `w` (size 4 or 8). */
+function writeWords(w: number, size: number, vl: Code | Name, vh: Code | Name): Code {
+  return size === 8 ? js`FW[${w}] = ${vl}; FW[${w + 1}] = ${vh};` : js`FW[${w}] = ${vl};`;
+}
+
 const REFILL = js`cH = X.ch; cV = X.cv; cN = X.cn; cW = X.cw; cS = X.cs;`;
 
 function emitLdSt(x: Ctx, i: number): Code {
@@ -933,7 +954,7 @@ function emitLdSt(x: Ctx, i: number): Code {
       // fill of an aligned slot takes the slot's provenance.
       const known0 = size === 8 && ((o & 7) !== 0 || x.facts.slot[o >> 3] === 1);
       const fill = size !== 8 ? nil : known0 ? (x.facts.reg[d] ? nil : js` ${gd} = 0;`) : js` ${gd} = FS[${o >> 3}];`;
-      return js`${readInto(FV, lit(o), size, sx, ld, hd)}${fill}`;
+      return js`${frameWords(o, size) ? readWords(o >> 2, size, sx, ld, hd) : readInto(FV, lit(o), size, sx, ld, hd)}${fill}`;
     }
     const fill = size === 8 ? js` ${gd} = cS !== null && (u & 7) === 0 ? cS[u >> 3] : 0;` : nil;
     const general = js`t = (${L(s)} + ${off}) | 0; u = (t >>> 0) - ${BASE_LO};
@@ -961,7 +982,7 @@ else { ${general} }`;
     // Storing a tag known to be 0 over a slot known to hold 0 changes nothing.
     const zero = cls === Class.ST || x.facts.reg[s] === 1;
     const spillTag = size === 8 && (o & 7) === 0 && !(zero && x.facts.slot[o >> 3] === 1) ? js` FS[${o >> 3}] = ${zero ? lit(0) : vg};` : nil;
-    return js`${writeFrom(FV, lit(o), size, vl, vh)}${spillTag}`;
+    return js`${frameWords(o, size) ? writeWords(o >> 2, size, vl, vh) : writeFrom(FV, lit(o), size, vl, vh)}${spillTag}`;
   }
   const spillTag = size === 8 ? js` if (cS !== null && (u & 7) === 0) cS[u >> 3] = ${vg};` : nil;
   const general = js`t = (${L(d)} + ${off}) | 0; u = (t >>> 0) - ${BASE_LO};
