@@ -58,7 +58,7 @@ import {
 import { BASE_LO, type CtxLoad, type CtxStore } from '../memory.js';
 import * as sem from '../semantics.js';
 import { type Code, type Name, js, joinCode, lit, name, nil } from './codegen.js';
-import { type Ranges, aluRangeAt, copyRanges, inI32, inU32, isCompare, joinRanges, refineRanges, stepRanges, thresholds, unknownRanges, windowOf } from './ranges.js';
+import { type Ranges, aluRangeAt, assignRanges, copyRanges, inI32, inU32, isCompare, joinRanges, refineRanges, stepRanges, thresholds, unknownRanges, windowOf } from './ranges.js';
 import { F, type EntryFn, type JitUnit, type SlowFn } from './runtime.js';
 
 /** Compiler options. */
@@ -78,10 +78,15 @@ export interface CompileOptions {
 const KNOWN = new Set<number>([...Object.values(Op), Class.STX | Mode.ATOMIC | Size.B, Class.STX | Mode.ATOMIC | Size.H]);
 
 
-const L = (r: number): Name => name(`l${r}`);
-const H = (r: number): Name => name(`h${r}`);
+/** Register locals, made once (a Name checks its text when made). */
+const names = (p: string): Name[] => Array.from({ length: 11 }, (_, r) => name(`${p}${r}`));
+const L_NAMES = names('l');
+const H_NAMES = names('h');
+const G_NAMES = names('g');
+const L = (r: number): Name => L_NAMES[r];
+const H = (r: number): Name => H_NAMES[r];
 /** Provenance tag local of register r. */
-const G = (r: number): Name => name(`g${r}`);
+const G = (r: number): Name => G_NAMES[r];
 
 /** Static facts about a program. */
 interface Shape {
@@ -235,7 +240,7 @@ interface TagFacts {
    * half (BASE_LO + STACK_SIZE ± FP_SPAN stays inside one 2^32 window). r10 itself is handled
    * by Shape.fpConst and is never in this array.
    */
-  fp: Float64Array;
+  fp: number[];
   /**
    * Value ranges of the registers (ranges.ts): a 64-bit value certainly inside one 2^32 window
    * has a known high half, so its adds, subs, muls and compares work on the low halves only.
@@ -245,8 +250,17 @@ interface TagFacts {
 
 const SLOTS = STACK_SIZE / 8;
 const FP_SPAN = 1 << 20;
-const unknownFacts = (): TagFacts => ({ reg: new Uint8Array(11), slot: new Uint8Array(SLOTS), fp: new Float64Array(11).fill(NaN), rg: unknownRanges() });
+const unknownFacts = (): TagFacts => ({ reg: new Uint8Array(11), slot: new Uint8Array(SLOTS), fp: new Array<number>(11).fill(NaN), rg: unknownRanges() });
 const copyFacts = (f: TagFacts): TagFacts => ({ reg: f.reg.slice(), slot: f.slot.slice(), fp: f.fp.slice(), rg: copyRanges(f.rg) });
+
+/** dst := src without allocating (the fixpoint and the emitters step scratch copies). */
+function assignFacts(dst: TagFacts, src: TagFacts): TagFacts {
+  dst.reg.set(src.reg);
+  dst.slot.set(src.slot);
+  for (let k = 0; k < 11; k++) dst.fp[k] = src.fp[k];
+  assignRanges(dst.rg, src.rg);
+  return dst;
+}
 
 /** The high half of register r is certainly 0 (its value is in [0, 2^32)). */
 const hz = (f: TagFacts, r: number): boolean => inU32(f.rg.lo[r], f.rg.hi[r]);
@@ -416,40 +430,51 @@ const WIDEN_AFTER = 2;
 function blockFacts(prog: LinkedProgram, sh: Shape, blocks: Block[]): Map<number, TagFacts> {
   const c = prog.code;
   const at = new Map<number, TagFacts>();
-  const joins = new Map<number, number>();
-  const byStart = new Map(blocks.map((b) => [b.start, b] as const));
-  const widen = thresholds(c, blocks.map((b) => lastInsn(prog, sh, b)));
+  const index = new Map(blocks.map((b, k) => [b.start, k] as const));
+  const joins = new Uint32Array(blocks.length);
+  // Passes over the blocks in order (entry first, then pc order) until nothing changes: forward
+  // code settles in one pass, each loop in a few more.
+  const dirty = new Uint8Array(blocks.length);
+  let widen: number[] | null = null;
   at.set(blocks[0].start, unknownFacts());
-  const work = [blocks[0].start];
-  while (work.length) {
-    const pc = work.pop() as number;
-    const blk = byStart.get(pc);
-    if (blk === undefined) continue;
-    const f = copyFacts(at.get(pc) as TagFacts);
-    let last = -1;
-    for (let i = blk.start; i < blk.end; i += c.op[i] === Op.LDDW && i + 1 < sh.n ? 2 : 1) {
-      stepFacts(prog, sh, i, f);
-      last = i;
-    }
-    const cond = last >= 0 && isCompare(c.op[last]) ? last : -1;
-    for (const t of blk.succ) {
-      let g = f;
-      if (cond >= 0) {
-        const taken = t === cond + 1 + c.off[cond];
-        if (taken !== (t === cond + 1)) {
-          g = copyFacts(f);
-          if (!refineRanges(c, cond, taken, g.rg)) continue;
+  dirty[0] = 1;
+  const f = unknownFacts();
+  const edge = unknownFacts();
+  for (let again = true; again; ) {
+    again = false;
+    for (let k = 0; k < blocks.length; k++) {
+      if (!dirty[k]) continue;
+      dirty[k] = 0;
+      const blk = blocks[k];
+      assignFacts(f, at.get(blk.start) as TagFacts);
+      let last = -1;
+      for (let i = blk.start; i < blk.end; i += c.op[i] === Op.LDDW && i + 1 < sh.n ? 2 : 1) {
+        stepFacts(prog, sh, i, f);
+        last = i;
+      }
+      const cond = last >= 0 && isCompare(c.op[last]) ? last : -1;
+      for (const t of blk.succ) {
+        let g = f;
+        if (cond >= 0) {
+          const taken = t === cond + 1 + c.off[cond];
+          if (taken !== (t === cond + 1)) {
+            g = assignFacts(edge, f);
+            if (!refineRanges(c, cond, taken, g.rg)) continue;
+          }
+        }
+        const kt = index.get(t) as number;
+        const cur = at.get(t);
+        let changed = true;
+        if (cur === undefined) at.set(t, copyFacts(g));
+        else {
+          if (++joins[kt] > WIDEN_AFTER) widen ??= thresholds(c, blocks.map((b) => lastInsn(prog, sh, b)));
+          changed = meetFacts(cur, g, joins[kt] > WIDEN_AFTER ? widen : null);
+        }
+        if (changed) {
+          dirty[kt] = 1;
+          if (kt <= k) again = true;
         }
       }
-      const cur = at.get(t);
-      if (cur === undefined) {
-        at.set(t, g === f ? copyFacts(f) : g);
-        work.push(t);
-        continue;
-      }
-      const n = (joins.get(t) ?? 0) + 1;
-      joins.set(t, n);
-      if (meetFacts(cur, g, n > WIDEN_AFTER ? widen : null)) work.push(t);
     }
   }
   return at;
@@ -1216,9 +1241,10 @@ function emitBlocks(
   const ctxRw = mine.some((b) => hasCtxRewrite(prog, sh, b.start, b.end));
   const ret = chunkOf === null ? js`return` : js`return -1`;
   const x: Ctx = { prog, sh, ids, chunkOf, chunk, ret, counted: false, rest: 0, helperParam, used, facts: unknownFacts(), ctxRw, loop: -1 };
+  const none = unknownFacts();
   mine.forEach((blk, m) => {
     const k = ids.get(blk.start) as number;
-    x.facts = copyFacts(facts.get(blk.start) ?? unknownFacts());
+    assignFacts(x.facts, facts.get(blk.start) ?? none);
     // A block that jumps back to its own start (a one-block loop) is its own inner `for (;;)`:
     // the back edge is a plain `continue` instead of a pass through the block switch. The facts
     // at its start already include those of the back edge (blockFacts is a fixpoint).
