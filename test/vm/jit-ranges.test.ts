@@ -61,7 +61,6 @@ describe('[vm/jit]: value ranges (narrowed 64-bit arithmetic and compares)', () 
     }
   });
   it('narrows some counters and not others (the loops exercise both paths)', () => {
-    console.log(`narrowed ${narrowed} wide ${wide}`);
     expect(narrowed).toBeGreaterThan(COUNT / 10);
     expect(wide).toBeGreaterThan(COUNT / 10);
   });
