@@ -73,8 +73,8 @@ describe('[vm/jit]: one-block loops', () => {
 });
 
 describe('[vm/jit]: 64-bit multiply by a constant', () => {
-  const values = [0, 1, 2, 0x7fff, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffeffff, 0xffffffff, 0x12345678, 0xdeadbeef];
-  const imms = [0, 1, 3, 255, 0x7fff, 0xffff, 0x10000, 0x1fffff, 0x200000, 0x7fffffff, -1, -3];
+  const values = [0, 1, 2, 0x7fff, 0xffff, 0x10000, 0x55555555, 0x55555556, 0x7fffffff, 0x80000000, 0xaaaaaaaa, 0xaaaaaaab, 0xfffeffff, 0xffffffff, 0x12345678, 0xdeadbeef];
+  const imms = [0, 1, 2, 3, 4, 255, 0x4000, 0x7fff, 0x8000, 0xffff, 0x10000, 0x1fffff, 0x200000, 0x7fffffff, -1, -3];
   it.each(imms)('mul by %i matches the interpreter on edge values', (imm) => {
     for (const lo of values) {
       for (const hi of [0, 1, 0xffffffff, 0x80000000]) {

@@ -54,6 +54,9 @@ export const F = {
 
 const opName = (op: number): string => OP_NAMES.get(op) ?? `0x${op.toString(16)}`;
 
+/** A frame's bytes as int32 words (frames start on a 4-byte boundary: interpreter.ts allocFrames). */
+const frameWords = (f: Region): Int32Array => new Int32Array(f.bytes.buffer, f.bytes.byteOffset, f.bytes.length >> 2);
+
 /** Per-run state handed to generated code as `X`. Reused between runs of the same program. */
 export class JitRun {
   readonly lo = new Int32Array(NUM_REGS);
@@ -66,9 +69,13 @@ export class JitRun {
   /** The buffer of the first MAX_CALL_DEPTH frames (frame k at k·STACK_SIZE) and their shadows. */
   private readonly sb = new Uint8Array(MAX_CALL_DEPTH * STACK_SIZE);
   private readonly ss = new Int32Array(MAX_CALL_DEPTH * SLOTS_PER_FRAME);
-  /** Frame regions on the current Memory: their high halves (fh), views (fv) and shadows (fs). */
+  /**
+   * Frame regions on the current Memory: their high halves (fh), views (fv), the same bytes as
+   * int32 words (fw: the generated code's aligned 4- and 8-byte frame accesses) and shadows (fs).
+   */
   readonly fh = new Int32Array(MAX_RUN_FRAMES);
   fv: DataView[] = [];
+  fw: Int32Array[] = [];
   fs: Int32Array[] = [];
   private frames: Region[] = [];
   mem!: Memory;
@@ -161,6 +168,7 @@ export class JitRun {
       this.ss.fill(0);
       this.frames = allocFrames(mem, this.sb, this.ss);
       this.fv = this.frames.map((f) => f.view);
+      this.fw = this.frames.map(frameWords);
       this.fs = this.frames.map((f) => f.shadow as Int32Array);
       this.fh.fill(0);
       for (let k = 0; k < MAX_CALL_DEPTH; k++) this.fh[k] = this.frames[k].hi;
@@ -225,6 +233,7 @@ export class JitRun {
       const f = allocExtraFrame(this.mem, k);
       this.frames[k] = f;
       this.fv[k] = f.view;
+      this.fw[k] = frameWords(f);
       this.fs[k] = f.shadow as Int32Array;
       this.fh[k] = f.hi;
     }
