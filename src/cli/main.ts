@@ -16,7 +16,8 @@ import { processIo, type CliIo } from './io.js';
 
 /** Run the CLI with `argv` (without node and script). Resolves to the exit code. */
 export async function run(argv: string[], io: CliIo = processIo()): Promise<number> {
-  const program = buildProgram(io, packageVersion());
+  // argv[0]: the command, when it is one (buildProgram then defines that command alone).
+  const program = buildProgram(io, packageVersion(), argv[0]);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return io.exitCode;
