@@ -22,3 +22,15 @@ export * as btfValue from '../btf-value.js';
 export * as mockEnv from '../mock-env.js';
 // skb->hash (bpf_get_hash_recalc, bpf_skb_get_hash, ...).
 export * as flowHash from '../skb/flow-hash.js';
+// Map types: creating maps (every type), and the classes other modules name (instanceof, new).
+export * as mapsCreate from '../maps/create.js';
+export * as mapsTyped from '../maps/typed.js';
+export * as progArray from '../maps/prog-array.js';
+export * as mapInMap from '../maps/map-in-map.js';
+export * as ringbuf from '../maps/ringbuf.js';
+export * as perfEventArray from '../maps/perf-event-array.js';
+export * as cgroupArray from '../maps/cgroup-array.js';
+export * as skStorage from '../maps/sk-storage.js';
+export * as sockmap from '../maps/sockmap.js';
+export * as unsupportedMap from '../maps/unsupported.js';
+export * as pushPop from '../maps/push-pop.js';

@@ -64,6 +64,9 @@ try {
   assert.deepStrictEqual(rare, ['src/net/compare-paths.ts']);
   // The lazy units (src/cli/lazy-units.ts, tsup.config.ts): not loaded by a one-frame run.
   const LAZY = ['vm/jit/', 'vm/disasm.ts', 'vm/asm.ts', 'loader/btf/core.ts', 'loader/btf/maps.ts', 'src/btf-value.ts', 'src/mock-env.ts', 'src/skb/flow-hash.ts'];
+  // ... and every map type: the map classes, with their base class (bench_parse has no maps).
+  const MAP_MODULES = new Set(['src/maps/types.ts', 'src/maps/bytes.ts', 'src/maps/snapshot.ts']);
+  assert.deepStrictEqual(run.sources.filter((s) => s.startsWith('src/maps/') && !MAP_MODULES.has(s)), []);
   assert.deepStrictEqual(run.sources.filter((s) => LAZY.some((l) => s.startsWith(l))), []);
   assert.ok(!run.files.includes('lazy-units.cjs'), 'a one-frame run loads dist/cli/lazy-units.cjs');
   // No node:assert: elfy's is loaded only when its one assert.equal fails (tsup.config.ts).
@@ -73,6 +76,10 @@ try {
   const jit = coldRun(['run', '--engine', 'jit', 'progs/bench_parse.bpf.o', 'bench_parse', 'test/goldens/run/packets/one_ipv4.txt']);
   assert.ok(jit.files.includes('lazy-units.cjs') && jit.sources.includes('vm/jit/index.ts'), '--engine jit loads the JIT');
   assert.deepStrictEqual(JSON.parse(jit.stdout), JSON.parse(run.stdout));
+  // A run with maps loads the map types it needs (the golden replays compare whole outputs).
+  const maps = coldRun(['run', 'progs/conntrack.bpf.o', 'conntrack', 'test/goldens/run/packets/flows.txt']);
+  assert.ok(maps.files.includes('lazy-units.cjs') && maps.sources.includes('src/maps/hash.ts'), 'a run with a hash map loads the map types');
+  assert.ok(Object.keys(JSON.parse(maps.stdout).maps).length > 0);
   // A verifier log needs the instruction text (vm/disasm.ts, a lazy unit).
   const log = coldRun(['verify', '--log', '1', 'progs/bench_parse.bpf.o']);
   assert.match(log.stdout, /^0: \(b4\) w0 = 0 /m);
