@@ -42,7 +42,10 @@ function packageVersion(): string {
 
 function isMain(): boolean {
   try {
-    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+    if (process.argv[1] === undefined) return false;
+    // The same path needs no realpath (two walks of the file system at every start: the bundle's case).
+    const self = fileURLToPath(import.meta.url);
+    return process.argv[1] === self || realpathSync(process.argv[1]) === realpathSync(self);
   } catch {
     return false;
   }
