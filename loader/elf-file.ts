@@ -24,12 +24,12 @@
  *   |    sh_size     |sh_link |sh_info |  sh_addralign  |   sh_entsize   |
  *   +----------------+--------+--------+----------------+----------------+
  */
-import { createRequire } from 'node:module';
+import elfyModule from 'elfy';
 import { ElfError } from '../vm/errors.js';
 
-const require = createRequire(import.meta.url);
-// elfy is CommonJS without types; we only call `parse`.
-const elfy = require('elfy') as { parse(buf: Buffer): ElfyFile };
+// elfy is CommonJS without types (loader/elfy.d.ts); we only call `parse`. A static import so that
+// the CLI bundle can include it (tsup.config.ts: it gives elfy a node:assert loaded on first failure).
+const elfy = elfyModule as { parse(buf: Buffer): ElfyFile };
 
 interface ElfySection {
   name: string;

@@ -18,7 +18,10 @@ import { CODE_HI, decode, type HelperFn, type HelperTable, type LinkedProgram } 
 import { loadCollectionSpec, type LoadOptions } from '../loader/index.js';
 import type { CollectionSpec, MapSpec, ProgramSpec, Unsupported } from '../loader/spec.js';
 import { buildHelperTable } from './helpers/table.js';
-import { createMap, createMapEnv, createUnsupportedMap, isUnimplementedMapType, type BpfMap, type MapEnv } from './maps/index.js';
+// From the modules themselves, not the maps/index.ts barrel: the CLI bundle loads the map types
+// on first use (src/cli/lazy-units.ts), and the barrel names them all.
+import { createMap, createUnsupportedMap, isUnimplementedMapType } from './maps/create.js';
+import { createMapEnv, type BpfMap, type MapEnv } from './maps/types.js';
 import { UnsupportedMap } from './maps/unsupported.js';
 import { codecForSpec } from './maps/typed.js';
 import { snapshotMaps, type MapsSnapshot, type SnapshotOptions } from './maps/snapshot.js';

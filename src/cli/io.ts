@@ -6,7 +6,7 @@
  * from its size, and anything else (a pipe, /dev/zero, standard input) is read until one byte
  * past the cap at most. The error names the file, what it was read as, and the limit.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { UsageError } from '../../vm/errors.js';
 
 const MiB = 1 << 20;
@@ -126,10 +126,36 @@ export interface CliIo {
   exitCode: number;
 }
 
+/**
+ * A writer to file descriptor `fd` (1 or 2) that writes with writeSync while it can, and through
+ * `stream()` (process.stdout / process.stderr) from the first write that cannot finish at once
+ * (EAGAIN: a full non-blocking pipe) or fails (EPIPE, ...) on: the stream then waits for the pipe
+ * and reports errors as it always did, and the order of the output is kept. Why not the stream
+ * from the start: creating process.stdout loads Node's stream modules, about 2 ms of a cold
+ * `tcxlab run` that writes one JSON line (README "Benchmarks", cold start).
+ */
+export function fdWriter(fd: number, stream: () => NodeJS.WritableStream): (text: string) => void {
+  let viaStream = false;
+  return (text) => {
+    if (viaStream) {
+      stream().write(text);
+      return;
+    }
+    const bytes = Buffer.from(text, 'utf8');
+    let done = 0;
+    try {
+      while (done < bytes.length) done += writeSync(fd, bytes, done);
+    } catch {
+      viaStream = true;
+      stream().write(bytes.subarray(done));
+    }
+  };
+}
+
 export function processIo(): CliIo {
   return {
-    out: (t) => process.stdout.write(t),
-    err: (t) => process.stderr.write(t),
+    out: fdWriter(1, () => process.stdout),
+    err: fdWriter(2, () => process.stderr),
     stdin: async (kind = 'file') => Buffer.from(await readStreamCapped(process.stdin, kind)).toString('utf8'),
     readFile: readFileOrFail,
     exitCode: 0,

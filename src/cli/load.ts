@@ -7,7 +7,7 @@ import { BpfError, UsageError } from '../../vm/errors.js';
 import { Collection, libbpfMapName, objectNameOf } from '../collection.js';
 import { loadCollectionSpec } from '../../loader/index.js';
 import type { CollectionSpec, MapSpec } from '../../loader/spec.js';
-import { fromHex as parseHex } from '../maps/index.js';
+import { fromHex as parseHex } from '../maps/bytes.js';
 import { parseHexFrames } from '../pcap/input.js';
 import { parseVariableText, withInitialValues, withNamedVariables, type VariableValue } from '../variables.js';
 import { BPF_PROG_TYPE, progTypeName } from '../uapi.js';

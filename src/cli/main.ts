@@ -16,7 +16,8 @@ import { processIo, type CliIo } from './io.js';
 
 /** Run the CLI with `argv` (without node and script). Resolves to the exit code. */
 export async function run(argv: string[], io: CliIo = processIo()): Promise<number> {
-  const program = buildProgram(io, packageVersion());
+  // argv[0]: the command, when it is one (buildProgram then defines that command alone).
+  const program = buildProgram(io, packageVersion(), argv[0]);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return io.exitCode;
@@ -41,7 +42,10 @@ function packageVersion(): string {
 
 function isMain(): boolean {
   try {
-    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+    if (process.argv[1] === undefined) return false;
+    // The same path needs no realpath (two walks of the file system at every start: the bundle's case).
+    const self = fileURLToPath(import.meta.url);
+    return process.argv[1] === self || realpathSync(process.argv[1]) === realpathSync(self);
   } catch {
     return false;
   }

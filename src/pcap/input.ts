@@ -6,7 +6,7 @@
  * and then report the error.
  */
 import { BpfError, PcapError, UsageError } from '../../vm/errors.js';
-import { fromHex } from '../maps/index.js';
+import { fromHex } from '../maps/bytes.js';
 import { toEthernet } from './linktype.js';
 import { captureFormat, DEFAULT_MAX_FILE_BYTES, parseCapture, type ReadLimits } from './reader.js';
 

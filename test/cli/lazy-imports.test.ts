@@ -18,19 +18,32 @@ import { describe, expect, it } from 'vitest';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const rel = (abs: string): string => relative(ROOT, abs).split('\\').join('/');
 
-/** Static import specifiers of one source file, and its dynamic `import('…')` specifiers. */
-function importsOf(file: string): { static: string[]; dynamic: string[] } {
-  const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
-  const out = { static: [] as string[], dynamic: [] as string[] };
-  for (const st of sf.statements) {
-    if (ts.isImportDeclaration(st) && !st.importClause?.isTypeOnly && ts.isStringLiteral(st.moduleSpecifier)) out.static.push(st.moduleSpecifier.text);
-    if (ts.isExportDeclaration(st) && !st.isTypeOnly && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier)) out.static.push(st.moduleSpecifier.text);
+const parsed = new Map<string, ts.SourceFile>();
+/** One source file, parsed once for all the tests (the graphs share most files). */
+function sourceOf(file: string): ts.SourceFile {
+  let sf = parsed.get(file);
+  if (sf === undefined) parsed.set(file, (sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false)));
+  return sf;
+}
+
+/** Static import specifiers of one source file (its top-level `import`/`export … from`). */
+function staticImportsOf(file: string): string[] {
+  const out: string[] = [];
+  for (const st of sourceOf(file).statements) {
+    if (ts.isImportDeclaration(st) && !st.importClause?.isTypeOnly && ts.isStringLiteral(st.moduleSpecifier)) out.push(st.moduleSpecifier.text);
+    if (ts.isExportDeclaration(st) && !st.isTypeOnly && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier)) out.push(st.moduleSpecifier.text);
   }
+  return out;
+}
+
+/** The dynamic `import('…')` specifiers of one source file. */
+function dynamicImportsOf(file: string): string[] {
+  const out: string[] = [];
   const visit = (n: ts.Node): void => {
-    if (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.ImportKeyword && n.arguments[0] && ts.isStringLiteral(n.arguments[0])) out.dynamic.push(n.arguments[0].text);
+    if (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.ImportKeyword && n.arguments[0] && ts.isStringLiteral(n.arguments[0])) out.push(n.arguments[0].text);
     ts.forEachChild(n, visit);
   };
-  visit(sf);
+  visit(sourceOf(file));
   return out;
 }
 
@@ -44,7 +57,7 @@ function staticGraph(entry: string): { files: string[]; packages: string[] } {
   const queue = [...files];
   while (queue.length > 0) {
     const f = queue.shift()!;
-    for (const spec of importsOf(f).static) {
+    for (const spec of staticImportsOf(f)) {
       if (!spec.startsWith('.')) {
         packages.add(spec);
         continue;
@@ -86,9 +99,9 @@ describe('[cli] cold start: what every invocation loads', () => {
       .map((f) => `src/cli/commands/${f}`)
       .sort();
     const program = join(ROOT, 'src/cli/program.ts');
-    expect([...new Set(importsOf(program).dynamic.map((s) => rel(resolveTs(program, s))))].sort()).toEqual(['src/cli/commands/index.ts', 'src/cli/commands/run.ts']);
+    expect([...new Set(dynamicImportsOf(program).map((s) => rel(resolveTs(program, s))))].sort()).toEqual(['src/cli/commands/index.ts', 'src/cli/commands/run.ts']);
     const barrel = join(ROOT, 'src/cli/commands/index.ts');
-    const reexported = importsOf(barrel).static.map((s) => rel(resolveTs(barrel, s)));
+    const reexported = staticImportsOf(barrel).map((s) => rel(resolveTs(barrel, s)));
     expect(commands.length).toBeGreaterThanOrEqual(16);
     expect(commands.filter((c) => c !== 'src/cli/commands/run.ts' && !reexported.includes(c))).toEqual([]);
     expect(graph.files.filter((f) => f.startsWith('src/cli/commands/'))).toEqual([]);
@@ -101,5 +114,43 @@ describe('[cli] cold start: what every invocation loads', () => {
     expect(run.files).toEqual(expect.arrayContaining(['loader/index.ts', 'src/test-run.ts', 'vm/verifier/index.ts']));
     expect(run.files.filter((f) => f.startsWith('src/kernel-parity/') || f.startsWith('src/net/') || f === 'src/pcap/hook-capture.ts' || f === 'src/pcap/writer.ts')).toEqual([]);
     expect(run.packages.filter((p) => /^(node:)?(crypto|zlib|child_process|os)$/.test(p))).toEqual([]);
+  });
+
+  it('the CLI bundle loads the lazy units on first use: the JIT, disasm, CO-RE, BTF maps and values, mock env, flow hash, map types', () => {
+    // src/cli/lazy-units.ts lists them; tsup.config.ts gives every import of one of them in the
+    // CLI bundle a stand-in that loads dist/cli/lazy-units.cjs when it is first called into, and
+    // test/package/cli-cold.cjs checks that a cold one-frame run loads none of them. A plain run
+    // reaches them statically (they are what the stand-ins keep out), and nothing imports
+    // lazy-units.ts itself (it is the bundle's entry for them, not a module to import).
+    const entry = join(ROOT, 'src/cli/lazy-units.ts');
+    const units = staticImportsOf(entry).map((s) => rel(resolveTs(entry, s)));
+    expect(units).toEqual([
+      'vm/jit/index.ts',
+      'vm/disasm.ts',
+      'loader/btf/core.ts',
+      'loader/btf/maps.ts',
+      'src/btf-value.ts',
+      'src/mock-env.ts',
+      'src/skb/flow-hash.ts',
+      'src/maps/create.ts',
+      'src/maps/typed.ts',
+      'src/maps/prog-array.ts',
+      'src/maps/map-in-map.ts',
+      'src/maps/ringbuf.ts',
+      'src/maps/perf-event-array.ts',
+      'src/maps/cgroup-array.ts',
+      'src/maps/sk-storage.ts',
+      'src/maps/sockmap.ts',
+      'src/maps/unsupported.ts',
+      'src/maps/push-pop.ts',
+    ]);
+    const run = staticGraph('src/cli/commands/run.ts');
+    // The run reaches the map types only through these units: not through the maps/index.ts barrel, which names them all.
+    expect(run.files).not.toContain('src/maps/index.ts');
+    expect(units.filter((u) => !run.files.includes(u))).toEqual([]);
+    expect(run.files).not.toContain('src/cli/lazy-units.ts');
+    expect(graph.files).not.toContain('src/cli/lazy-units.ts');
+    // tsup.config.ts reads the units from `export * as NAME from 'PATH'` lines only.
+    expect(readFileSync(entry, 'utf8').match(/^export .*$/gm)?.every((l) => /^export \* as \w+ from '[^']+\.js';$/.test(l))).toBe(true);
   });
 });

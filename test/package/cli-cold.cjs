@@ -33,8 +33,11 @@ function coldRun(args) {
   const bundle = files.filter((f) => f.startsWith(join(root, 'dist', 'cli')));
   assert.ok(bundle.includes(cli), 'the report lists the bundle files');
   const sources = new Set();
-  for (const f of bundle) for (const m of readFileSync(f, 'utf8').matchAll(/^\/\/ (\S+\.(?:ts|js|mjs|cjs))$/gm)) sources.add(m[1].replace(/^(\.\.\/)*(\w[\w-]*\/)*node_modules\//, 'node_modules/'));
-  return { stdout: r.stdout, sources: [...sources].sort(), builtins: builtins.filter((b) => b.startsWith('NativeModule ')).map((b) => b.slice(13)) };
+  // ASCII only (tsup.config.ts): one other character makes Node read the whole file as a two-byte string.
+  for (const f of bundle) assert.ok(!/[^\x00-\x7f]/.test(readFileSync(f, 'latin1')), `${f}: not ASCII`);
+  // (`// tcxlab-lazy-unit:/abs/path.ts`: the stand-in of a lazy unit, not the unit.)
+  for (const f of bundle) for (const m of readFileSync(f, 'utf8').matchAll(/^\/\/ ([^\s:]+\.(?:ts|js|mjs|cjs))$/gm)) sources.add(m[1].replace(/^(\.\.\/)*(\w[\w-]*\/)*node_modules\//, 'node_modules/'));
+  return { stdout: r.stdout, files: bundle.map((f) => f.slice(join(root, 'dist', 'cli').length + 1)), sources: [...sources].sort(), builtins: builtins.filter((b) => b.startsWith('NativeModule ')).map((b) => b.slice(13)) };
 }
 
 try {
@@ -59,7 +62,28 @@ try {
   for (const s of ['loader/index.ts', 'vm/verifier/index.ts', 'vm/interpreter.ts', 'src/test-run.ts']) assert.ok(run.sources.includes(s), `run loads ${s}`);
   const rare = run.sources.filter((s) => s.startsWith('src/kernel-parity/') || s.startsWith('src/net/') || s.startsWith('src/testsuite/') || s === 'src/pcap/writer.ts' || s === 'src/pcap/hook-capture.ts');
   assert.deepStrictEqual(rare, ['src/net/compare-paths.ts']);
-  for (const b of ['child_process', 'internal/modules/esm/translators', 'crypto', 'zlib']) assert.ok(!run.builtins.includes(b), `run loads node:${b}`);
+  // The lazy units (src/cli/lazy-units.ts, tsup.config.ts): not loaded by a one-frame run.
+  const LAZY = ['vm/jit/', 'vm/disasm.ts', 'vm/asm.ts', 'loader/btf/core.ts', 'loader/btf/maps.ts', 'src/btf-value.ts', 'src/mock-env.ts', 'src/skb/flow-hash.ts'];
+  // ... and every map type: the map classes, with their base class (bench_parse has no maps).
+  const MAP_MODULES = new Set(['src/maps/types.ts', 'src/maps/bytes.ts', 'src/maps/snapshot.ts']);
+  assert.deepStrictEqual(run.sources.filter((s) => s.startsWith('src/maps/') && !MAP_MODULES.has(s)), []);
+  assert.deepStrictEqual(run.sources.filter((s) => LAZY.some((l) => s.startsWith(l))), []);
+  assert.ok(!run.files.includes('lazy-units.cjs'), 'a one-frame run loads dist/cli/lazy-units.cjs');
+  // No node:assert: elfy's is loaded only when its one assert.equal fails (tsup.config.ts).
+  for (const b of ['child_process', 'internal/modules/esm/translators', 'assert', 'crypto', 'zlib']) assert.ok(!run.builtins.includes(b), `run loads node:${b}`);
+
+  // The same run under the JIT: the stand-ins load the unit on first use, and the result is the same.
+  const jit = coldRun(['run', '--engine', 'jit', 'progs/bench_parse.bpf.o', 'bench_parse', 'test/goldens/run/packets/one_ipv4.txt']);
+  assert.ok(jit.files.includes('lazy-units.cjs') && jit.sources.includes('vm/jit/index.ts'), '--engine jit loads the JIT');
+  assert.deepStrictEqual(JSON.parse(jit.stdout), JSON.parse(run.stdout));
+  // A run with maps loads the map types it needs (the golden replays compare whole outputs).
+  const maps = coldRun(['run', 'progs/conntrack.bpf.o', 'conntrack', 'test/goldens/run/packets/flows.txt']);
+  assert.ok(maps.files.includes('lazy-units.cjs') && maps.sources.includes('src/maps/hash.ts'), 'a run with a hash map loads the map types');
+  assert.ok(Object.keys(JSON.parse(maps.stdout).maps).length > 0);
+  // A verifier log needs the instruction text (vm/disasm.ts, a lazy unit).
+  const log = coldRun(['verify', '--log', '1', 'progs/bench_parse.bpf.o']);
+  assert.match(log.stdout, /^0: \(b4\) w0 = 0 /m);
+  assert.ok(log.sources.includes('vm/disasm.ts'));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -14,7 +14,7 @@ import { ErrorCode, UsageError, VerifierError } from '../../../vm/errors.js';
 import { chooseEngine, type EngineChoice } from '../../../vm/engine.js';
 import { defaultBaseState } from '../../helpers/base.js';
 import type { Collection } from '../../collection.js';
-import { toHex } from '../../maps/index.js';
+import { toHex } from '../../maps/bytes.js';
 import { faultJson } from '../../tc-run.js';
 import { testRun, type TestRunResult } from '../../test-run.js';
 import type { VariableValue } from '../../variables.js';
