@@ -19,7 +19,8 @@
  * travel through the RegisterFile X.lo/X.hi; r6–r9 stay in the caller's locals). Helpers are
  * factory parameters (`h0`, `h1`, ...) called directly after r0–r10 are spilled to the
  * RegisterFile; r0 (and r6–r10, which a helper may touch through call.regs) are read back and
- * r1–r5 are cleared, as in the interpreter. Stack accesses through an unmodified r10 with a
+ * r1–r5 are cleared, as in the interpreter. Around a helper marked argRegsOnly (program.ts)
+ * only r0–r5 are spilled and r0 read back: r6–r10 stay in locals. Stack accesses through an unmodified r10 with a
  * constant in-frame offset are direct DataView accesses; other accesses use a one-region
  * cache in locals and fall back to `X.ld`/`X.st` (Memory.resolve, ctx regions).
  *
@@ -29,7 +30,7 @@
  * interpreter, so both engines fault on the same instruction.
  */
 import { BpfError, ErrorCode } from '../errors.js';
-import { CODE_HI, type LinkedProgram } from '../program.js';
+import { CODE_HI, touchesArgRegsOnly, type HelperFn, type LinkedProgram } from '../program.js';
 import {
   AluOp,
   AtomicOp,
@@ -834,12 +835,17 @@ left = X.left; ${reload(x.used, 0, 5)} ${x.used[10] ? js`${L(10)} = ${(BASE_LO +
   } else {
     return throwFault(x, F.BAD_CALL_SRC, i, op, s);
   }
-  return js`${pre}${spill(x.used, 0, 10)} RT[0] = 0;
+  // A helper that touches only r1..r5 and r0 of the register file (program.ts argRegsOnly)
+  // leaves r6-r10 where the calling convention says they are, in this function's locals: they
+  // are neither stored before the call nor read back after it.
+  const argsOnly = s === CallSrc.HELPER && op === Op.CALL && touchesArgRegsOnly(x.prog.helpers[imm] as HelperFn);
+  const kept = argsOnly ? 5 : 10;
+  return js`${pre}${spill(x.used, 0, kept)} RT[0] = 0;
 C.insnIndex = ${i}; C.tailCall = undefined; X.left = left; X.d = d; X.cur = P;
 try { ${callee}(C); } catch (e) { throw X.herr(e, ${i}, ${op}); }
 if (C.tailCall !== undefined) { tf = X.tail(); if (tf !== null) { MG[d] = ${MAY_GOTO_START}; tf(X, d); ${x.ret}; } }
 left = X.left; ${L(0)} = RL[0]; ${H(0)} = RH[0]; ${G(0)} = RT[0]; l1 = 0; h1 = 0; g1 = 0; l2 = 0; h2 = 0; g2 = 0; l3 = 0; h3 = 0; g3 = 0; l4 = 0; h4 = 0; g4 = 0; l5 = 0; h5 = 0; g5 = 0;
-${reload(x.used, 6, 10)} ${RESET_CACHE}`;
+${argsOnly ? nil : reload(x.used, 6, 10)} ${RESET_CACHE}`;
 }
 
 /** The last instruction of a block when it is a JMP/JMP32-class instruction. */
@@ -1337,6 +1343,8 @@ export class JitProgram implements JitUnit {
   /** The program is over JIT_MAX_INSNS instructions (so `fallback`). */
   readonly tooLong: boolean;
   private fns = new Map<number, EntryFn>();
+  /** entry(0), the function a run starts in (rebuilt with the others when an entry is added). */
+  main!: EntryFn;
   private slows = new Map<number, SlowFn>();
   private sh!: Shape;
 
@@ -1368,6 +1376,7 @@ return [${list}];`;
     const map = new Map<number, EntryFn>();
     entries.forEach((e, k) => map.set(e, fns[k]));
     this.fns = map;
+    this.main = map.get(0) as EntryFn;
   }
 
   entry(pc: number): EntryFn {

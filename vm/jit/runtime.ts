@@ -5,12 +5,13 @@
  * run under the JIT gives the same RunResult, fault code and fault index as the interpreter.
  */
 import { BpfError, ErrorCode, VmFault } from '../errors.js';
-import { AtomicOp, DEFAULT_INSN_BUDGET, accessBytes, MAX_CALL_DEPTH, MAX_RUN_FRAMES, MAX_TAIL_CALLS, MAY_GOTO_START, NUM_REGS, OP_NAMES, STACK_SIZE } from '../isa.js';
+import { AtomicOp, CallSrc, Op, DEFAULT_INSN_BUDGET, accessBytes, MAX_CALL_DEPTH, MAX_RUN_FRAMES, MAX_TAIL_CALLS, MAY_GOTO_START, NUM_REGS, OP_NAMES, STACK_SIZE } from '../isa.js';
 import { allocExtraFrame, allocFrames, atomicUntag, SLOTS_PER_FRAME } from '../interpreter.js';
 import { BASE_LO, Memory, type CtxAccess, type CtxRewrite, type Region } from '../memory.js';
-import type { CallbackArg, HelperCall, HelperFn, LinkedProgram, PacketProvider, RunOptions } from '../program.js';
+import { touchesArgRegsOnly, type CallbackArg, type HelperCall, type HelperFn, type LinkedProgram, type PacketProvider, type RunOptions } from '../program.js';
 import { atomicRmw, storeSized, sx16, sx8 } from '../semantics.js';
 import { frame0Reach } from './stack-reach.js';
+import { ALL_REGS, clearRegs, regReach } from '../reg-reach.js';
 
 /** A compiled entry point: runs from its pc in frame `d` until EXIT of that frame. */
 export type EntryFn = (x: JitRun, d: number) => void;
@@ -104,9 +105,13 @@ export class JitRun {
   lw = STACK_SIZE;
   /** Frame 0's bytes as int32 words (zeroing a few slots in a loop beats a fill() call). */
   private readonly s32 = new Int32Array(this.sb.buffer, 0, STACK_SIZE / 4);
+  /** Registers that may be non-zero in lo/hi/tg (a bit mask; all of them before the first run). */
+  private rz = ALL_REGS;
   /** The unit whose static reach `ru` is (programs of one Compiled are run again and again). */
   private ru: JitUnit | undefined = undefined;
   private rr = 0;
+  /** regReach of `ru`. */
+  private rg = ALL_REGS;
   /**
    * The run's ctx (the region r1 points at on entry, when it routes through a CtxAccess): its
    * rewrite table (xt), high half (xh) and CtxAccess (xc). Compiled ctx accesses take their
@@ -140,6 +145,7 @@ export class JitRun {
     if (unit !== this.ru) {
       this.ru = unit;
       this.rr = frame0Reach(unit.prog);
+      this.rg = regReach(unit.prog);
     }
     this.lw = this.rr;
     this.wild = false;
@@ -166,19 +172,21 @@ export class JitRun {
     const L = this.lo;
     const H = this.hi;
     const T = this.tg;
-    for (let k = 0; k < NUM_REGS; k++) {
-      L[k] = 0;
-      H[k] = 0;
-      T[k] = 0;
-    }
-    if (opts.args) {
+    // Every run starts with zero registers: only those the last run may have left non-zero
+    // (its program's reach, vm/reg-reach.ts, and its arguments) need clearing.
+    clearRegs(L, H, T, this.rz);
+    let rz = this.rg;
+    const args = opts.args;
+    if (args !== undefined) {
       // The caller's arguments are trusted: a pointer among them is a pointer.
-      for (let k = 0; k < opts.args.length && k < 5; k++) {
-        L[k + 1] = opts.args[k][0] | 0;
-        H[k + 1] = opts.args[k][1] | 0;
+      for (let k = 0; k < args.length && k < 5; k++) {
+        L[k + 1] = args[k][0] | 0;
+        H[k + 1] = args[k][1] | 0;
         T[k + 1] = H[k + 1];
+        rz |= 2 << k;
       }
     }
+    this.rz = rz & ~(1 << 10); // r10 is set below, every run
     L[10] = (BASE_LO + STACK_SIZE) | 0;
     H[10] = T[10] = this.fh[0];
     // The ctx r1 names (its table is checked against the program's by the generated code). -1 is
@@ -494,7 +502,9 @@ export class JitRun {
     const c = this.call;
     const t = c.tailCall;
     c.tailCall = undefined;
-    if (t === undefined || c.tailCalls >= MAX_TAIL_CALLS) return null;
+    if (t === undefined) return null;
+    this.runsCode();
+    if (c.tailCalls >= MAX_TAIL_CALLS) return null;
     c.tailCalls++;
     // The target may write frame 0 anywhere (stack-reach.ts).
     this.lw = 0;
@@ -519,8 +529,21 @@ export class JitRun {
     throw this.bug();
   }
 
+  /**
+   * The helper being called runs program code (a tail call or a callback): refused when it is
+   * marked argRegsOnly, since the generated code then kept r6-r10 out of the register file.
+   */
+  private runsCode(): void {
+    const prog = this.cur.prog;
+    const c = prog.code;
+    const i = this.call.insnIndex;
+    const fn = c.op[i] === Op.CALL && c.src[i] === CallSrc.HELPER ? prog.helpers[c.imm[i]] : undefined;
+    if (fn !== undefined && touchesArgRegsOnly(fn)) throw new BpfError(ErrorCode.Jit, 'jit: a helper marked argRegsOnly ran program code');
+  }
+
   /** HelperCall.callback (bpf_loop, for_each_map_elem): as the interpreter's runCallback. */
   private runCallback(pc: number, args: ReadonlyArray<CallbackArg>): [number, number] {
+    this.runsCode();
     const L = this.lo;
     const H = this.hi;
     const T = this.tg;
