@@ -1,7 +1,8 @@
 /**
  * Registers across runs and helper calls (vm/reg-reach.ts, program.ts argRegsOnly):
  *   - every run starts with r0, r2–r9 zero (besides its arguments), under both engines, though a
- *     run state now clears only the registers the last run on it may have written;
+ *     run state now clears only the registers the last run on it may have written, and the JIT's
+ *     entry function initialises the ones it names itself (compile.ts freshRegs);
  *   - around a call of a helper marked argRegsOnly the JIT keeps r6–r10 in its locals instead of
  *     the register file: seeded random programs whose MIX helper (reads r1..r5, writes r0) is
  *     marked must run exactly as with the unmarked helper under the interpreter;
@@ -24,7 +25,7 @@ import { asm } from './vm-harness.js';
 type EngineName = 'interp' | 'jit';
 
 /** Run `bytes` (random-programs.ts helpers; MIX marked argRegsOnly when `mark`) on `mem`. */
-function observeOn(bytes: Uint8Array, engine: EngineName, mark: boolean, mem: Memory): Observed {
+function observeOn(bytes: Uint8Array, engine: EngineName, mark: boolean, mem: Memory, args: [number, number][] = []): Observed {
   const trace: string[] = [];
   const self: { prog?: LinkedProgram } = {};
   const h = testHelpers(trace, self);
@@ -33,7 +34,7 @@ function observeOn(bytes: Uint8Array, engine: EngineName, mark: boolean, mem: Me
     h[MIX_HELPER] = argRegsOnly((c) => mix(c));
   }
   const prog = (self.prog = link(decode(bytes), { name: 'random', helpers: h }));
-  const o = { packet: packetProvider() };
+  const o = { packet: packetProvider(), args };
   const r = engine === 'interp' ? interpret(prog, mem, o) : compile(prog).run(mem, o);
   return { r0lo: r.r0lo, r0hi: r.r0hi, insns: r.insns, fault: r.fault ? { code: r.fault.code, insnIndex: r.fault.insnIndex } : undefined, trace };
 }
@@ -98,14 +99,16 @@ describe('[vm]: registers across runs and helper calls', () => {
     for (let k = 0; k < 60 && bad.length < 5; k++) {
       const seed = 50_000 + Math.floor(rnd() * 1e6);
       const p = generateProgram(seed, { faults: k % 7 === 0 });
-      const ref = observeOn(p.bytes, 'interp', false, new Memory());
+      // 0-3 scalar arguments (r1..r3): a run with fewer than the last one must see the rest as 0.
+      const args = Array.from({ length: Math.floor(rnd() * 4) }, (): [number, number] => [Math.floor(rnd() * 1000), 0]);
+      const ref = observeOn(p.bytes, 'interp', false, new Memory(), args);
       calls += ref.trace.filter((t) => t.startsWith('mix')).length;
       for (const engine of ['interp', 'jit'] as const) {
         for (const mark of [false, true]) {
-          const fresh = observeOn(p.bytes, engine, mark, new Memory());
+          const fresh = observeOn(p.bytes, engine, mark, new Memory(), args);
           if (json(fresh) !== json(ref)) bad.push(`seed ${seed} ${engine} mark=${mark}: ${json(fresh).slice(0, 200)} vs ${json(ref).slice(0, 200)}`);
         }
-        const again = observeOn(p.bytes, engine, true, shared[engine]);
+        const again = observeOn(p.bytes, engine, true, shared[engine], args);
         if (json(again) !== json(ref)) bad.push(`seed ${seed} ${engine} on a shared Memory: ${json(again).slice(0, 200)} vs ${json(ref).slice(0, 200)}`);
       }
     }

@@ -782,14 +782,24 @@ function markUsed(prog: LinkedProgram, i: number, used: boolean[]): void {
   if (op === Op.CALL && c.src[i] === CallSrc.BPF_PSEUDO_CALL) for (let r = 6; r <= 10; r++) used[r] = true;
 }
 
-function prologue(used: boolean[], ctxTable: Name | null = null, blockParam = false): Code {
+function prologue(used: boolean[], ctxTable: Name | null = null, blockParam = false, fresh = false): Code {
   const regs: Code[] = [];
   // The run's ctx, when it is one of this program's type (runtime.ts JitRun.xt): -1 otherwise,
   // which no register's tag ever is, so no access takes a direct ctx path.
   const ctx = ctxTable === null ? nil : js`
 const XH = X.xt === ${ctxTable} ? X.xh : -1, XC = X.xc;
 let XR;`;
-  for (let r = 0; r <= 10; r++) if (used[r]) regs.push(js`${L(r)} = RL[${r}], ${H(r)} = RH[${r}], ${G(r)} = RT[${r}]`);
+  for (let r = 0; r <= 10; r++) {
+    if (!used[r]) continue;
+    if (!fresh || r === 10) {
+      regs.push(js`${L(r)} = RL[${r}], ${H(r)} = RH[${r}], ${G(r)} = RT[${r}]`);
+      continue;
+    }
+    // A run's first call (f = 1 + its argument count, see freshRegs): 0, or the argument
+    // JitRun.begin stored; any other call (f undefined): the register file.
+    const zero = r >= 1 && r <= 5 ? js`f > 0 && f <= ${r}` : js`f > 0`;
+    regs.push(js`${L(r)} = ${zero} ? 0 : RL[${r}], ${H(r)} = ${zero} ? 0 : RH[${r}], ${G(r)} = ${zero} ? 0 : RT[${r}]`);
+  }
   const decl = regs.length ? js`let ${joinCode(regs, js`, `)};` : nil;
   return js`const RL = X.lo, RH = X.hi, RT = X.tg, MG = X.mg, C = X.call, FH = X.fh[d], FV = X.fv[d], FS = X.fs[d];
 ${decl}
@@ -1081,7 +1091,7 @@ function blocksFrom(prog: LinkedProgram, sh: Shape, entry: number): Block[] {
  */
 export const CHUNK_INSNS = 256;
 
-function emitEntry(prog: LinkedProgram, sh: Shape, entry: number, opts: CompileOptions, helperParam: (fn: unknown) => Name): Code {
+function emitEntry(prog: LinkedProgram, sh: Shape, entry: number, opts: CompileOptions, helperParam: (fn: unknown) => Name, fresh?: { mask: number }): Code {
   const fn = name(`e${entry}`);
   if (entry >= sh.n) {
     return js`function ${fn}(X, d) { throw X.fault(${F.FELL_OFF}, ${Math.max(sh.n - 1, 0)}, ${sh.n > 0 ? prog.code.op[sh.n - 1] : 0}, 0, X.left); }`;
@@ -1124,7 +1134,7 @@ X.dirty = true;` : nil;
   for (let ch = 0; ch < nChunks; ch++) {
     const mine = chunked ? blocks.filter((_, k) => chunkOf[k] === ch) : blocks;
     const own = chunked ? name(`e${entry}c${ch}`) : fn;
-    bodies.push(emitBlocks(prog, sh, blocks, ids, mine, chunked ? chunkOf : null, ch, own, opts, helperParam, facts, chunked ? nil : marks));
+    bodies.push(emitBlocks(prog, sh, blocks, ids, mine, chunked ? chunkOf : null, ch, own, opts, helperParam, facts, chunked ? nil : marks, chunked ? undefined : fresh));
   }
   if (!chunked) return bodies[0];
   // Block id → its chunk's function; the entry function runs chunks until one leaves the function.
@@ -1152,6 +1162,7 @@ function emitBlocks(
   helperParam: (fn: unknown) => Name,
   facts: Map<number, TagFacts>,
   marks: Code,
+  fresh?: { mask: number },
 ): Code {
   const slowId = blocks.length;
   const cases: Code[] = [];
@@ -1205,8 +1216,9 @@ function emitBlocks(
   // the slow path faults, or returns after an LD_ABS hidden exit: then so does this function
   cases.push(js`case ${slowId}: ${spill(used, 0, 10)} X.slow(P, sb, d, left); ${ret};`);
   cases.push(js`default: throw X.bug();`);
-  return js`function ${fn}(X, d${chunkOf === null ? nil : js`, b`}) {
-${prologue(used, ctxRw ? helperParam(prog.ctx) : null, chunkOf !== null)}${marks}
+  if (fresh !== undefined) for (let r = 0; r < 10; r++) if (used[r]) fresh.mask |= 1 << r;
+  return js`function ${fn}(X, d${chunkOf === null ? (fresh === undefined ? nil : js`, f`) : js`, b`}) {
+${prologue(used, ctxRw ? helperParam(prog.ctx) : null, chunkOf !== null, fresh !== undefined)}${marks}
 let left = X.left;
 D: for (;;) switch (b) {
 ${joinCode(cases)}
@@ -1345,6 +1357,12 @@ export class JitProgram implements JitUnit {
   private fns = new Map<number, EntryFn>();
   /** entry(0), the function a run starts in (rebuilt with the others when an entry is added). */
   main!: EntryFn;
+  /**
+   * Registers entry 0 initialises itself when a run starts in it (`main(X, 0, 1 + argument
+   * count)`): each is 0 or its argument whatever the register file holds, so JitRun.begin need
+   * not clear them (0 when entry 0 is chunked: its chunks read the register file).
+   */
+  freshRegs = 0;
   private slows = new Map<number, SlowFn>();
   private sh!: Shape;
 
@@ -1366,7 +1384,9 @@ export class JitProgram implements JitUnit {
     const sh = this.sh;
     const hp = helperParams();
     const entries = [...sh.entries].sort((a, b) => a - b);
-    const fnCodes = entries.map((e) => emitEntry(this.prog, sh, e, this.opts, hp.param));
+    const fresh = { mask: 0 };
+    const fnCodes = entries.map((e) => emitEntry(this.prog, sh, e, this.opts, hp.param, e === 0 ? fresh : undefined));
+    this.freshRegs = fresh.mask;
     const list = joinCode(entries.map((e) => name(`e${e}`)), js`, `);
     const src = js`'use strict';
 ${joinCode(fnCodes)}

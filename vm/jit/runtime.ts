@@ -14,7 +14,7 @@ import { frame0Reach } from './stack-reach.js';
 import { ALL_REGS, clearRegs, regReach } from '../reg-reach.js';
 
 /** A compiled entry point: runs from its pc in frame `d` until EXIT of that frame. */
-export type EntryFn = (x: JitRun, d: number) => void;
+export type EntryFn = (x: JitRun, d: number, f?: number) => void;
 /** A compiled budget-exhaustion path for one block (always throws). */
 /** A counted slow path: faults, or returns true after an LD_ABS/LD_IND hidden exit. */
 export type SlowFn = (x: JitRun, d: number, left: number) => boolean | void;
@@ -28,6 +28,8 @@ export interface JitUnit {
   slow(pc: number): SlowFn;
   /** The program names a register above r10: the interpreter runs it, the JIT cannot. */
   readonly fallback?: boolean;
+  /** Registers entry 0 initialises itself at a run's start (compile.ts JitProgram.freshRegs). */
+  readonly freshRegs: number;
 }
 
 /** Fault kinds generated code passes to `JitRun.fault` (small integers, no strings in the source). */
@@ -107,6 +109,8 @@ export class JitRun {
   private readonly s32 = new Int32Array(this.sb.buffer, 0, STACK_SIZE / 4);
   /** Registers that may be non-zero in lo/hi/tg (a bit mask; all of them before the first run). */
   private rz = ALL_REGS;
+  /** 1 + the number of arguments begin stored: entry 0's `f` for this run (compile.ts freshRegs). */
+  fa = 1;
   /** The unit whose static reach `ru` is (programs of one Compiled are run again and again). */
   private ru: JitUnit | undefined = undefined;
   private rr = 0;
@@ -118,6 +122,8 @@ export class JitRun {
    * direct path only when xt is the table their program was linked with (compile.ts, emitLdSt).
    */
   xt: CtxRewrite | undefined = undefined;
+  /** The region xt, xh and xc were taken from (see begin). */
+  private xr: Region | undefined = undefined;
   xh = -1;
   xc: CtxAccess | undefined = undefined;
   readonly call: HelperCall & { insnIndex: number; tailCalls: number; tailCall?: LinkedProgram };
@@ -172,10 +178,13 @@ export class JitRun {
     const L = this.lo;
     const H = this.hi;
     const T = this.tg;
-    // Every run starts with zero registers: only those the last run may have left non-zero
-    // (its program's reach, vm/reg-reach.ts, and its arguments) need clearing.
-    clearRegs(L, H, T, this.rz);
-    let rz = this.rg;
+    // Every run starts with zero registers. Cleared here: those the last runs may have left
+    // non-zero (rz) that this run may read (its program's reach, vm/reg-reach.ts) before writing,
+    // i.e. not those its entry function initialises itself (freshRegs). The others stay in rz.
+    const nz = this.rg & ~unit.freshRegs;
+    clearRegs(L, H, T, this.rz & nz);
+    let rz = (this.rz & ~nz) | this.rg;
+    let fa = 1;
     const args = opts.args;
     if (args !== undefined) {
       // The caller's arguments are trusted: a pointer among them is a pointer.
@@ -184,23 +193,29 @@ export class JitRun {
         H[k + 1] = args[k][1] | 0;
         T[k + 1] = H[k + 1];
         rz |= 2 << k;
+        fa++;
       }
     }
+    this.fa = fa;
     this.rz = rz & ~(1 << 10); // r10 is set below, every run
     L[10] = (BASE_LO + STACK_SIZE) | 0;
     H[10] = T[10] = this.fh[0];
     // The ctx r1 names (its table is checked against the program's by the generated code). -1 is
     // no region's high half and no register's tag, so without a ctx no access matches.
     const cr = H[1] !== 0 ? mem.regionOf(H[1]) : undefined;
-    const cx = cr?.ctx;
-    if (cx !== undefined && cx.rewrite !== undefined) {
-      this.xt = cx.rewrite;
-      this.xh = (cr as Region).hi;
-      this.xc = cx;
-    } else {
-      this.xt = undefined;
-      this.xh = -1;
-      this.xc = undefined;
+    // (A repeated run finds the same region: its ctx fields are those of the last run.)
+    if (cr !== this.xr || cr === undefined) {
+      this.xr = cr;
+      const cx = cr?.ctx;
+      if (cx !== undefined && cx.rewrite !== undefined) {
+        this.xt = cx.rewrite;
+        this.xh = (cr as Region).hi;
+        this.xc = cx;
+      } else {
+        this.xt = undefined;
+        this.xh = -1;
+        this.xc = undefined;
+      }
     }
     this.mg[0] = MAY_GOTO_START;
     const c = this.call as { mem: Memory; run: unknown; tailCalls: number; tailCall?: LinkedProgram; insnIndex: number };
