@@ -20,12 +20,11 @@ import { ALL_REGS, regReach } from '../../vm/reg-reach.js';
 import { HELPER_IDS } from '../../vm/helpers.js';
 import { buildHelperTable, implementedHelperIds, runsProgramCode } from '../../src/helpers/table.js';
 import { MIX_HELPER, generateProgram, packetProvider, prng, testHelpers, type Observed } from './random-programs.js';
-import { asm } from './vm-harness.js';
+import { ENGINES, asm, type Engine } from './vm-harness.js';
 
-type EngineName = 'interp' | 'jit';
 
 /** Run `bytes` (random-programs.ts helpers; MIX marked argRegsOnly when `mark`) on `mem`. */
-function observeOn(bytes: Uint8Array, engine: EngineName, mark: boolean, mem: Memory, args: [number, number][] = []): Observed {
+function observeOn(bytes: Uint8Array, engine: Engine, mark: boolean, mem: Memory, args: [number, number][] = []): Observed {
   const trace: string[] = [];
   const self: { prog?: LinkedProgram } = {};
   const h = testHelpers(trace, self);
@@ -71,7 +70,7 @@ describe('[vm]: registers across runs and helper calls', () => {
     const writes = prog('call 1\nmov %r0, 1\nexit', helpers);
     expect(regReach(writes)).toBe(ALL_REGS);
     const reads = prog('mov %r0, %r8\nexit');
-    for (const engine of ['interp', 'jit'] as const) {
+    for (const engine of ENGINES) {
       const mem = new Memory();
       const run = (p: LinkedProgram) => (engine === 'interp' ? interpret(p, mem) : compile(p).run(mem));
       expect(run(writes).r0).toBe(1n);
@@ -90,7 +89,7 @@ describe('[vm]: registers across runs and helper calls', () => {
 
   // One Memory per engine for the whole sequence: each run starts where the last program
   // (another random program) left the pooled run state.
-  const shared = { interp: new Memory(), jit: new Memory() };
+  const shared = Object.fromEntries(ENGINES.map((e) => [e, new Memory()])) as Record<Engine, Memory>;
   let calls = 0;
   for (let chunk = 0; chunk < 4; chunk++) {
   it(`seeded (chunk ${chunk}): random programs agree with MIX marked and unmarked, also on a shared Memory`, () => {
@@ -103,7 +102,7 @@ describe('[vm]: registers across runs and helper calls', () => {
       const args = Array.from({ length: Math.floor(rnd() * 4) }, (): [number, number] => [Math.floor(rnd() * 1000), 0]);
       const ref = observeOn(p.bytes, 'interp', false, new Memory(), args);
       calls += ref.trace.filter((t) => t.startsWith('mix')).length;
-      for (const engine of ['interp', 'jit'] as const) {
+      for (const engine of ENGINES) {
         for (const mark of [false, true]) {
           const fresh = observeOn(p.bytes, engine, mark, new Memory(), args);
           if (json(fresh) !== json(ref)) bad.push(`seed ${seed} ${engine} mark=${mark}: ${json(fresh).slice(0, 200)} vs ${json(ref).slice(0, 200)}`);
