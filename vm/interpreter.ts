@@ -66,6 +66,7 @@ import {
 } from './isa.js';
 import { BPF_THROW_ID } from './kfuncs.js';
 import { RunPool } from './run-pool.js';
+import { ALL_REGS, clearRegs, regReach } from './reg-reach.js';
 import { BASE_LO, Memory, type CtxAccess, type CtxLoad, type CtxRewrite, type CtxStore, type Region } from './memory.js';
 import { hasInvalidRegister, type CallbackArg, type HelperCall, type HelperFn, type LinkedProgram, type RegisterFile, type RunOptions, type RunResult } from './program.js';
 import {
@@ -431,6 +432,11 @@ class RunState {
   xc: CtxAccess | undefined = undefined;
   xt: CtxRewrite | undefined = undefined;
   readonly call: CallState;
+  /** Registers that may be non-zero (a bit mask; see reset). */
+  rz = ALL_REGS;
+  /** The program of the last run and its regReach. */
+  rp: LinkedProgram | undefined = undefined;
+  rg = ALL_REGS;
   constructor(
     readonly mem: Memory,
     public opts: RunOptions,
@@ -473,16 +479,10 @@ class RunState {
     this.budget = opts.budget ?? DEFAULT_INSN_BUDGET;
     this.left = this.budget;
     this.depth = 0;
-    // A loop beats three fill() calls on 11 elements. No frame's may_goto counter needs
+    // Only the registers the last run may have left non-zero (`rz`, set by interpret: its
+    // program's reach and arguments, vm/reg-reach.ts). No frame's may_goto counter needs
     // clearing: each is set when its frame is entered (run start, call, callback, tail call).
-    const L = this.regs.lo;
-    const H = this.regs.hi;
-    const T = this.regs.tag;
-    for (let k = 0; k < NUM_REGS; k++) {
-      L[k] = 0;
-      H[k] = 0;
-      T[k] = 0;
-    }
+    clearRegs(this.regs.lo, this.regs.hi, this.regs.tag, this.rz);
     // Only frame 0 needs zeroing here: every deeper frame is zeroed by enter() when a call or
     // callback enters it, and no pointer into it survives the run (registers and frame 0's
     // shadow are cleared), so its old bytes can never be read.
@@ -528,14 +528,21 @@ export function interpret(prog: LinkedProgram, mem: Memory, opts: RunOptions = {
     const L = st.regs.lo;
     const H = st.regs.hi;
     const T = st.regs.tag;
+    if (st.rp !== prog) {
+      st.rp = prog;
+      st.rg = regReach(prog);
+    }
+    let rz = st.rg;
     if (opts.args) {
       // The caller's arguments are trusted: a pointer among them is a pointer.
       for (let k = 0; k < opts.args.length && k < 5; k++) {
         L[k + 1] = opts.args[k][0] | 0;
         H[k + 1] = opts.args[k][1] | 0;
         T[k + 1] = H[k + 1];
+        rz |= 2 << k;
       }
     }
+    st.rz = rz & ~(1 << 10); // r10 is set every run
     L[10] = (BASE_LO + STACK_SIZE) | 0;
     H[10] = T[10] = st.frameHi[0];
     const cr = H[1] !== 0 ? mem.regionOf(H[1]) : undefined;

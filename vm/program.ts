@@ -139,6 +139,29 @@ export function writesNoArgs(fn: HelperFn): boolean {
   return READS_ARGS_ONLY.has(fn);
 }
 
+/**
+ * Helpers marked by their implementer as using the register file only as the calling convention
+ * says: they read r1..r5 (values and provenance) and write r0 through `call.regs`, and neither
+ * set `call.tailCall` nor run `call.callback` (which would run code on the register file). r6–r10
+ * are callee-saved (kernel: BPF_REG_6..9 survive a helper call, and r10 is read-only), so around
+ * a call of one the JIT keeps them in its locals instead of storing them to the register file
+ * and reading them back, and a run of a program whose calls are all to such helpers leaves only
+ * the registers it names non-zero (vm/reg-reach.ts). JitRun.tail and JitRun.runCallback refuse a
+ * marked helper (a marking bug, reported as an internal error rather than a wrong result).
+ */
+const ARG_REGS_ONLY = new WeakSet<HelperFn>();
+
+/** Mark `fn` as touching only r1..r5 and r0 of the register file (see ARG_REGS_ONLY); returns it. */
+export function argRegsOnly<T extends HelperFn>(fn: T): T {
+  ARG_REGS_ONLY.add(fn);
+  return fn;
+}
+
+/** Whether `fn` was marked with argRegsOnly. */
+export function touchesArgRegsOnly(fn: HelperFn): boolean {
+  return ARG_REGS_ONLY.has(fn);
+}
+
 /** Helper table indexed by helper id (kernel numbering). */
 export type HelperTable = ReadonlyArray<HelperFn | undefined>;
 

@@ -17,9 +17,9 @@ import { HELPER_IDS } from '../../vm/helpers.js';
 import { Memory } from '../../vm/memory.js';
 import type { HelperCall, HelperFn } from '../../vm/program.js';
 import { SockCtx } from '../skb/sock-ctx.js';
-import { AF_INET, AF_INET6, S32_MAX } from '../uapi.js';
+import { AF_INET, AF_INET6 } from '../uapi.js';
 import type { SkbSock } from '../skb/skb.js';
-import { argMem, argU32, argU64, helperFault, setR0, setR0Ptr } from './args.js';
+import { argMem, argU32, helperFault, setR0, setR0Ptr } from './args.js';
 import { skbState } from './skb-common.js';
 
 /** What a lookup asks for, decoded from the tuple (addresses as wire bytes, ports host order). */
@@ -44,15 +44,18 @@ function lookup(protocol: 'tcp' | 'udp', common: boolean, name: CalleeName): Hel
   return (call: HelperCall) => {
     const st = skbState(call, name);
     const size = argU32(call, 3);
-    const netns = argU64(call, 4);
-    const flags = argU64(call, 5);
-    const nsS32 = Number(BigInt.asIntN(32, netns));
-    // !((s32)netns_id < 0 || netns_id <= S32_MAX): the u64 must be a negative s32 or a small id.
-    const nsOk = nsS32 < 0 || netns <= BigInt(S32_MAX);
-    if (flags !== 0n || !nsOk || (size !== TUPLE_V4 && size !== TUPLE_V6)) return setR0(call, 0);
+    // The u64 netns id and flags by their halves (no BigInt per call).
+    const { lo, hi } = call.regs;
+    const nsS32 = lo[4] | 0;
+    // !((s32)netns_id < 0 || netns_id <= S32_MAX): the u64 must be a negative s32 or a small id
+    // (a high half of 0 with a non-negative s32 low half is at most S32_MAX).
+    const nsOk = nsS32 < 0 || hi[4] === 0;
+    if ((lo[5] | hi[5]) !== 0 || !nsOk || (size !== TUPLE_V4 && size !== TUPLE_V6)) return setR0(call, 0);
     // Only the skb's own namespace exists for the lookup (an explicit id names no other netns).
     if (nsS32 >= 0) return setR0(call, 0);
     const t = argMem(call, 2, size, false, name);
+    const socketLookup = st.env.socketLookup;
+    if (socketLookup === undefined) return setR0(call, 0);
     const alen = size === TUPLE_V4 ? 4 : 16;
     const q: SocketQuery = {
       protocol,
@@ -63,7 +66,7 @@ function lookup(protocol: 'tcp' | 'udp', common: boolean, name: CalleeName): Hel
       sport: (t[2 * alen] << 8) | t[2 * alen + 1],
       dport: (t[2 * alen + 2] << 8) | t[2 * alen + 3],
     };
-    const sk = st.env.socketLookup?.(q);
+    const sk = socketLookup(q);
     if (sk === undefined) return setR0(call, 0);
     const region = call.mem.alloc('ctx', new Uint8Array(0), { ctx: new SockCtx(sk, !common), label: 'bpf_sock', writable: false, owner: sk });
     setR0Ptr(call, region.hi, Memory.lo(0));

@@ -29,9 +29,23 @@ export const skbLoadBytes: HelperFn = (call) => {
     to.fill(0);
     return ret(call, -ERRNO.EFAULT);
   }
-  to.set(skb.buf.subarray(skb.data + off, skb.data + off + len));
+  copyFrom(to, skb.buf, skb.data + off);
   ret(call, 0);
 };
+
+/**
+ * to.set(src.subarray(from, from + to.length)) without the subarray (an allocation per call)
+ * when the two do not share a buffer, so a byte loop cannot read what it wrote; a header load
+ * is a few dozen bytes.
+ */
+function copyFrom(to: Uint8Array, src: Uint8Array, from: number): void {
+  const n = to.length;
+  if (n > 64 || to.buffer === src.buffer) {
+    to.set(src.subarray(from, from + n));
+    return;
+  }
+  for (let k = 0; k < n; k++) to[k] = src[from + k];
+}
 
 /** bpf_skb_load_bytes_relative(skb, off, to, len, start_header): linear area only. */
 export const skbLoadBytesRelative: HelperFn = (call) => {

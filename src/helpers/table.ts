@@ -6,9 +6,9 @@
  * such helper is implemented or named in UNSUPPORTED_HELPERS.
  */
 import { ErrorCode, VmFault } from '../../vm/errors.js';
-import { BPF_FUNC_MAX_ID, HELPER_IDS, helperName, type HelperName } from '../../vm/helpers.js';
+import { BPF_FUNC_MAX_ID, HELPER_IDS, HELPER_PROTOS, helperName, type HelperName } from '../../vm/helpers.js';
 import { Op } from '../../vm/isa.js';
-import type { HelperFn, HelperTable } from '../../vm/program.js';
+import { argRegsOnly, type HelperFn, type HelperTable } from '../../vm/program.js';
 import { baseHelpers } from './base.js';
 import type { HelperFamily } from './family.js';
 import { mapHelpers } from './maps.js';
@@ -28,6 +28,17 @@ export const HELPER_FAMILIES: readonly HelperFamily[] = [
   syncookieHelpers,
 ];
 
+/**
+ * Whether the helper `id` may run program code during the call: bpf_tail_call, and the helpers
+ * taking a callback (a `func` argument: bpf_loop, bpf_for_each_map_elem, and
+ * bpf_timer_set_callback, which only stores it but is counted with them). Every other helper
+ * implementation reads its arguments and writes r0 through the argument accessors (args.ts), so
+ * it is marked argRegsOnly (vm/program.ts).
+ */
+export function runsProgramCode(id: number): boolean {
+  return id === HELPER_IDS.bpf_tail_call || (HELPER_PROTOS.get(id)?.args.includes('func') ?? true);
+}
+
 /** Every implemented helper by id: one implementation per id (a second one is a bug). */
 const IMPLEMENTED: ReadonlyMap<number, HelperFn> = (() => {
   const m = new Map<number, HelperFn>();
@@ -38,6 +49,9 @@ const IMPLEMENTED: ReadonlyMap<number, HelperFn> = (() => {
       m.set(id, fn);
     }
   }
+  // (An implementation shared with a helper that runs code is not marked.)
+  const runsCode = new Set([...m].filter(([id]) => runsProgramCode(id)).map(([, fn]) => fn));
+  for (const fn of m.values()) if (!runsCode.has(fn)) argRegsOnly(fn);
   return m;
 })();
 

@@ -19,7 +19,8 @@
  * travel through the RegisterFile X.lo/X.hi; r6–r9 stay in the caller's locals). Helpers are
  * factory parameters (`h0`, `h1`, ...) called directly after r0–r10 are spilled to the
  * RegisterFile; r0 (and r6–r10, which a helper may touch through call.regs) are read back and
- * r1–r5 are cleared, as in the interpreter. Stack accesses through an unmodified r10 with a
+ * r1–r5 are cleared, as in the interpreter. Around a helper marked argRegsOnly (program.ts)
+ * only r0–r5 are spilled and r0 read back: r6–r10 stay in locals. Stack accesses through an unmodified r10 with a
  * constant in-frame offset are direct DataView accesses; other accesses use a one-region
  * cache in locals and fall back to `X.ld`/`X.st` (Memory.resolve, ctx regions).
  *
@@ -29,7 +30,7 @@
  * interpreter, so both engines fault on the same instruction.
  */
 import { BpfError, ErrorCode } from '../errors.js';
-import { CODE_HI, type LinkedProgram } from '../program.js';
+import { CODE_HI, touchesArgRegsOnly, type HelperFn, type LinkedProgram } from '../program.js';
 import {
   AluOp,
   AtomicOp,
@@ -855,14 +856,24 @@ function markUsed(prog: LinkedProgram, i: number, used: boolean[]): void {
   if (op === Op.CALL && c.src[i] === CallSrc.BPF_PSEUDO_CALL) for (let r = 6; r <= 10; r++) used[r] = true;
 }
 
-function prologue(used: boolean[], ctxTable: Name | null = null, blockParam = false): Code {
+function prologue(used: boolean[], ctxTable: Name | null = null, blockParam = false, fresh = false): Code {
   const regs: Code[] = [];
   // The run's ctx, when it is one of this program's type (runtime.ts JitRun.xt): -1 otherwise,
   // which no register's tag ever is, so no access takes a direct ctx path.
   const ctx = ctxTable === null ? nil : js`
 const XH = X.xt === ${ctxTable} ? X.xh : -1, XC = X.xc;
 let XR;`;
-  for (let r = 0; r <= 10; r++) if (used[r]) regs.push(js`${L(r)} = RL[${r}], ${H(r)} = RH[${r}], ${G(r)} = RT[${r}]`);
+  for (let r = 0; r <= 10; r++) {
+    if (!used[r]) continue;
+    if (!fresh || r === 10) {
+      regs.push(js`${L(r)} = RL[${r}], ${H(r)} = RH[${r}], ${G(r)} = RT[${r}]`);
+      continue;
+    }
+    // A run's first call (f = 1 + its argument count, see freshRegs): 0, or the argument
+    // JitRun.begin stored; any other call (f undefined): the register file.
+    const zero = r >= 1 && r <= 5 ? js`f > 0 && f <= ${r}` : js`f > 0`;
+    regs.push(js`${L(r)} = ${zero} ? 0 : RL[${r}], ${H(r)} = ${zero} ? 0 : RH[${r}], ${G(r)} = ${zero} ? 0 : RT[${r}]`);
+  }
   const decl = regs.length ? js`let ${joinCode(regs, js`, `)};` : nil;
   return js`const RL = X.lo, RH = X.hi, RT = X.tg, MG = X.mg, C = X.call, FH = X.fh[d], FV = X.fv[d], FW = X.fw[d], FS = X.fs[d];
 ${decl}
@@ -911,12 +922,17 @@ ${x.sh.throws ? js`if (X.thr !== -1) { ${catchAndLeave(x)} }
   } else {
     return throwFault(x, F.BAD_CALL_SRC, i, op, s);
   }
-  return js`${pre}${spill(x.used, 0, 10)} RT[0] = 0;
+  // A helper that touches only r1..r5 and r0 of the register file (program.ts argRegsOnly)
+  // leaves r6-r10 where the calling convention says they are, in this function's locals: they
+  // are neither stored before the call nor read back after it.
+  const argsOnly = s === CallSrc.HELPER && op === Op.CALL && touchesArgRegsOnly(x.prog.helpers[imm] as HelperFn);
+  const kept = argsOnly ? 5 : 10;
+  return js`${pre}${spill(x.used, 0, kept)} RT[0] = 0;
 C.insnIndex = ${i}; C.tailCall = undefined; X.left = left; X.d = d; X.cur = P;
 try { ${callee}(C); } catch (e) { throw X.herr(e, ${i}, ${op}); }
 if (C.tailCall !== undefined) { tf = X.tail(); if (tf !== null) { MG[d] = ${MAY_GOTO_START}; tf(X, d); ${x.ret}; } }
 left = X.left; ${L(0)} = RL[0]; ${H(0)} = RH[0]; ${G(0)} = RT[0]; l1 = 0; h1 = 0; g1 = 0; l2 = 0; h2 = 0; g2 = 0; l3 = 0; h3 = 0; g3 = 0; l4 = 0; h4 = 0; g4 = 0; l5 = 0; h5 = 0; g5 = 0;
-${reload(x.used, 6, 10)} ${RESET_CACHE}`;
+${argsOnly ? nil : reload(x.used, 6, 10)} ${RESET_CACHE}`;
 }
 
 /**
@@ -1182,7 +1198,7 @@ function blocksFrom(prog: LinkedProgram, sh: Shape, entry: number): Block[] {
  */
 export const CHUNK_INSNS = 256;
 
-function emitEntry(prog: LinkedProgram, sh: Shape, entry: number, opts: CompileOptions, helperParam: (fn: unknown) => Name): Code {
+function emitEntry(prog: LinkedProgram, sh: Shape, entry: number, opts: CompileOptions, helperParam: (fn: unknown) => Name, fresh?: { mask: number }): Code {
   const fn = name(`e${entry}`);
   if (entry >= sh.n) {
     return js`function ${fn}(X, d) { throw X.fault(${F.FELL_OFF}, ${Math.max(sh.n - 1, 0)}, ${sh.n > 0 ? prog.code.op[sh.n - 1] : 0}, 0, X.left); }`;
@@ -1225,7 +1241,7 @@ X.dirty = true;` : nil;
   for (let ch = 0; ch < nChunks; ch++) {
     const mine = chunked ? blocks.filter((_, k) => chunkOf[k] === ch) : blocks;
     const own = chunked ? name(`e${entry}c${ch}`) : fn;
-    bodies.push(emitBlocks(prog, sh, blocks, ids, mine, chunked ? chunkOf : null, ch, own, opts, helperParam, facts, chunked ? nil : marks));
+    bodies.push(emitBlocks(prog, sh, blocks, ids, mine, chunked ? chunkOf : null, ch, own, opts, helperParam, facts, chunked ? nil : marks, chunked ? undefined : fresh));
   }
   if (!chunked) return bodies[0];
   // Block id → its chunk's function; the entry function runs chunks until one leaves the function.
@@ -1253,6 +1269,7 @@ function emitBlocks(
   helperParam: (fn: unknown) => Name,
   facts: Map<number, TagFacts>,
   marks: Code,
+  fresh?: { mask: number },
 ): Code {
   const slowId = blocks.length;
   const cases: Code[] = [];
@@ -1307,8 +1324,9 @@ function emitBlocks(
   // the slow path faults, or returns after an LD_ABS hidden exit: then so does this function
   cases.push(js`case ${slowId}: ${spill(used, 0, 10)} X.slow(P, sb, d, left); ${ret};`);
   cases.push(js`default: throw X.bug();`);
-  return js`function ${fn}(X, d${chunkOf === null ? nil : js`, b`}) {
-${prologue(used, ctxRw ? helperParam(prog.ctx) : null, chunkOf !== null)}${marks}
+  if (fresh !== undefined) for (let r = 0; r < 10; r++) if (used[r]) fresh.mask |= 1 << r;
+  return js`function ${fn}(X, d${chunkOf === null ? (fresh === undefined ? nil : js`, f`) : js`, b`}) {
+${prologue(used, ctxRw ? helperParam(prog.ctx) : null, chunkOf !== null, fresh !== undefined)}${marks}
 let left = X.left;
 D: for (;;) switch (b) {
 ${joinCode(cases)}
@@ -1445,6 +1463,14 @@ export class JitProgram implements JitUnit {
   /** The program is over JIT_MAX_INSNS instructions (so `fallback`). */
   readonly tooLong: boolean;
   private fns = new Map<number, EntryFn>();
+  /** entry(0), the function a run starts in (rebuilt with the others when an entry is added). */
+  main!: EntryFn;
+  /**
+   * Registers entry 0 initialises itself when a run starts in it (`main(X, 0, 1 + argument
+   * count)`): each is 0 or its argument whatever the register file holds, so JitRun.begin need
+   * not clear them (0 when entry 0 is chunked: its chunks read the register file).
+   */
+  freshRegs = 0;
   private slows = new Map<number, SlowFn>();
   private sh!: Shape;
 
@@ -1466,7 +1492,9 @@ export class JitProgram implements JitUnit {
     const sh = this.sh;
     const hp = helperParams();
     const entries = [...sh.entries].sort((a, b) => a - b);
-    const fnCodes = entries.map((e) => emitEntry(this.prog, sh, e, this.opts, hp.param));
+    const fresh = { mask: 0 };
+    const fnCodes = entries.map((e) => emitEntry(this.prog, sh, e, this.opts, hp.param, e === 0 ? fresh : undefined));
+    this.freshRegs = fresh.mask;
     const list = joinCode(entries.map((e) => name(`e${e}`)), js`, `);
     const src = js`'use strict';
 ${joinCode(fnCodes)}
@@ -1476,6 +1504,7 @@ return [${list}];`;
     const map = new Map<number, EntryFn>();
     entries.forEach((e, k) => map.set(e, fns[k]));
     this.fns = map;
+    this.main = map.get(0) as EntryFn;
   }
 
   entry(pc: number): EntryFn {

@@ -77,7 +77,7 @@ class Compiled implements CompiledProgram {
     const x = pool.take() ?? new JitRun(unitOf);
     x.begin(mem, opts, unit);
     try {
-      unit.entry(0)(x, 0);
+      unit.main(x, 0, x.fa);
       return runResult(opts, x.lo[0], x.hi[0], x.executed);
     } catch (e) {
       if (e instanceof VmFault) return runResult(opts, 0, 0, x.executed, e);

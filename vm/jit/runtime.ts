@@ -5,15 +5,16 @@
  * run under the JIT gives the same RunResult, fault code and fault index as the interpreter.
  */
 import { BpfError, ErrorCode, VmFault } from '../errors.js';
-import { AtomicOp, DEFAULT_INSN_BUDGET, accessBytes, MAX_CALL_DEPTH, MAX_RUN_FRAMES, MAX_TAIL_CALLS, MAY_GOTO_START, NUM_REGS, OP_NAMES, STACK_SIZE } from '../isa.js';
+import { AtomicOp, CallSrc, Op, DEFAULT_INSN_BUDGET, accessBytes, MAX_CALL_DEPTH, MAX_RUN_FRAMES, MAX_TAIL_CALLS, MAY_GOTO_START, NUM_REGS, OP_NAMES, STACK_SIZE } from '../isa.js';
 import { allocExtraFrame, allocFrames, atomicUntag, SLOTS_PER_FRAME, THROW_IN_CALLBACK } from '../interpreter.js';
 import { BASE_LO, Memory, type CtxAccess, type CtxRewrite, type Region } from '../memory.js';
-import type { CallbackArg, HelperCall, HelperFn, LinkedProgram, PacketProvider, RunOptions } from '../program.js';
+import { touchesArgRegsOnly, type CallbackArg, type HelperCall, type HelperFn, type LinkedProgram, type PacketProvider, type RunOptions } from '../program.js';
 import { atomicRmw, storeSized, sx16, sx8 } from '../semantics.js';
 import { frame0Reach } from './stack-reach.js';
+import { ALL_REGS, clearRegs, regReach } from '../reg-reach.js';
 
 /** A compiled entry point: runs from its pc in frame `d` until EXIT of that frame. */
-export type EntryFn = (x: JitRun, d: number) => void;
+export type EntryFn = (x: JitRun, d: number, f?: number) => void;
 /** A compiled budget-exhaustion path for one block (always throws). */
 /** A counted slow path: faults, or returns true after an LD_ABS/LD_IND hidden exit. */
 export type SlowFn = (x: JitRun, d: number, left: number) => boolean | void;
@@ -27,6 +28,8 @@ export interface JitUnit {
   slow(pc: number): SlowFn;
   /** The program names a register above r10: the interpreter runs it, the JIT cannot. */
   readonly fallback?: boolean;
+  /** Registers entry 0 initialises itself at a run's start (compile.ts JitProgram.freshRegs). */
+  readonly freshRegs: number;
 }
 
 /** Fault kinds generated code passes to `JitRun.fault` (small integers, no strings in the source). */
@@ -112,15 +115,23 @@ export class JitRun {
   lw = STACK_SIZE;
   /** Frame 0's bytes as int32 words (zeroing a few slots in a loop beats a fill() call). */
   private readonly s32 = new Int32Array(this.sb.buffer, 0, STACK_SIZE / 4);
+  /** Registers that may be non-zero in lo/hi/tg (a bit mask; all of them before the first run). */
+  private rz = ALL_REGS;
+  /** 1 + the number of arguments begin stored: entry 0's `f` for this run (compile.ts freshRegs). */
+  fa = 1;
   /** The unit whose static reach `ru` is (programs of one Compiled are run again and again). */
   private ru: JitUnit | undefined = undefined;
   private rr = 0;
+  /** regReach of `ru`. */
+  private rg = ALL_REGS;
   /**
    * The run's ctx (the region r1 points at on entry, when it routes through a CtxAccess): its
    * rewrite table (xt), high half (xh) and CtxAccess (xc). Compiled ctx accesses take their
    * direct path only when xt is the table their program was linked with (compile.ts, emitLdSt).
    */
   xt: CtxRewrite | undefined = undefined;
+  /** The region xt, xh and xc were taken from (see begin). */
+  private xr: Region | undefined = undefined;
   xh = -1;
   xc: CtxAccess | undefined = undefined;
   readonly call: HelperCall & { insnIndex: number; tailCalls: number; tailCall?: LinkedProgram };
@@ -156,6 +167,7 @@ export class JitRun {
     if (unit !== this.ru) {
       this.ru = unit;
       this.rr = frame0Reach(unit.prog);
+      this.rg = regReach(unit.prog);
     }
     this.lw = this.rr;
     this.wild = false;
@@ -183,33 +195,44 @@ export class JitRun {
     const L = this.lo;
     const H = this.hi;
     const T = this.tg;
-    for (let k = 0; k < NUM_REGS; k++) {
-      L[k] = 0;
-      H[k] = 0;
-      T[k] = 0;
-    }
-    if (opts.args) {
+    // Every run starts with zero registers. Cleared here: those the last runs may have left
+    // non-zero (rz) that this run may read (its program's reach, vm/reg-reach.ts) before writing,
+    // i.e. not those its entry function initialises itself (freshRegs). The others stay in rz.
+    const nz = this.rg & ~unit.freshRegs;
+    clearRegs(L, H, T, this.rz & nz);
+    let rz = (this.rz & ~nz) | this.rg;
+    let fa = 1;
+    const args = opts.args;
+    if (args !== undefined) {
       // The caller's arguments are trusted: a pointer among them is a pointer.
-      for (let k = 0; k < opts.args.length && k < 5; k++) {
-        L[k + 1] = opts.args[k][0] | 0;
-        H[k + 1] = opts.args[k][1] | 0;
+      for (let k = 0; k < args.length && k < 5; k++) {
+        L[k + 1] = args[k][0] | 0;
+        H[k + 1] = args[k][1] | 0;
         T[k + 1] = H[k + 1];
+        rz |= 2 << k;
+        fa++;
       }
     }
+    this.fa = fa;
+    this.rz = rz & ~(1 << 10); // r10 is set below, every run
     L[10] = (BASE_LO + STACK_SIZE) | 0;
     H[10] = T[10] = this.fh[0];
     // The ctx r1 names (its table is checked against the program's by the generated code). -1 is
     // no region's high half and no register's tag, so without a ctx no access matches.
     const cr = H[1] !== 0 ? mem.regionOf(H[1]) : undefined;
-    const cx = cr?.ctx;
-    if (cx !== undefined && cx.rewrite !== undefined) {
-      this.xt = cx.rewrite;
-      this.xh = (cr as Region).hi;
-      this.xc = cx;
-    } else {
-      this.xt = undefined;
-      this.xh = -1;
-      this.xc = undefined;
+    // (A repeated run finds the same region: its ctx fields are those of the last run.)
+    if (cr !== this.xr || cr === undefined) {
+      this.xr = cr;
+      const cx = cr?.ctx;
+      if (cx !== undefined && cx.rewrite !== undefined) {
+        this.xt = cx.rewrite;
+        this.xh = (cr as Region).hi;
+        this.xc = cx;
+      } else {
+        this.xt = undefined;
+        this.xh = -1;
+        this.xc = undefined;
+      }
     }
     this.mg[0] = MAY_GOTO_START;
     this.thr = -1;
@@ -567,7 +590,9 @@ export class JitRun {
     const c = this.call;
     const t = c.tailCall;
     c.tailCall = undefined;
-    if (t === undefined || c.tailCalls >= MAX_TAIL_CALLS) return null;
+    if (t === undefined) return null;
+    this.runsCode();
+    if (c.tailCalls >= MAX_TAIL_CALLS) return null;
     c.tailCalls++;
     // The target may write frame 0 anywhere (stack-reach.ts).
     this.lw = 0;
@@ -592,8 +617,21 @@ export class JitRun {
     throw this.bug();
   }
 
+  /**
+   * The helper being called runs program code (a tail call or a callback): refused when it is
+   * marked argRegsOnly, since the generated code then kept r6-r10 out of the register file.
+   */
+  private runsCode(): void {
+    const prog = this.cur.prog;
+    const c = prog.code;
+    const i = this.call.insnIndex;
+    const fn = c.op[i] === Op.CALL && c.src[i] === CallSrc.HELPER ? prog.helpers[c.imm[i]] : undefined;
+    if (fn !== undefined && touchesArgRegsOnly(fn)) throw new BpfError(ErrorCode.Jit, 'jit: a helper marked argRegsOnly ran program code');
+  }
+
   /** HelperCall.callback (bpf_loop, for_each_map_elem): as the interpreter's runCallback. */
   private runCallback(pc: number, args: ReadonlyArray<CallbackArg>): [number, number] {
+    this.runsCode();
     const L = this.lo;
     const H = this.hi;
     const T = this.tg;
