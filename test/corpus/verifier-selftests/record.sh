@@ -6,13 +6,8 @@
 #   sudo bash test/corpus/verifier-selftests/record.sh
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-WORK=${WORK:-/tmp/tcxlab-vcorpus}
-LIBBPF=$WORK/libbpf-root/usr
-LIBDIR=$LIBBPF/lib64
-[ -f "$LIBDIR/libbpf.a" ] || LIBDIR=$LIBBPF/lib
-[ -f "$LIBDIR/libbpf.a" ] || { echo "no libbpf in $WORK: run build.sh first" >&2; exit 1; }
-
-gcc -O1 -Wall -I"$LIBBPF/include" "$HERE/record.c" "$LIBDIR/libbpf.a" -lelf -lz -o "$WORK/record"
+. "$HERE/../selftests-recorder.sh"
+build_recorder "$HERE/record.c" "$WORK/record"
 RAW=$WORK/raw
 rm -rf "$RAW" && mkdir -p "$RAW"
 for o in "$HERE"/obj/*.bpf.o; do

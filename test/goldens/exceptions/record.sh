@@ -8,12 +8,8 @@
 #   bash test/corpus/exceptions/build.sh && bash test/goldens/exceptions/record.sh     # as root
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-WORK=${WORK:-/tmp/tcxlab-vcorpus}
-LIBBPF=$WORK/libbpf-root/usr
-LIBDIR=$LIBBPF/lib64
-[ -f "$LIBDIR/libbpf.a" ] || LIBDIR=$LIBBPF/lib
-[ -f "$LIBDIR/libbpf.a" ] || { echo "no libbpf in $WORK: run test/corpus/exceptions/build.sh first" >&2; exit 1; }
-gcc -O1 -Wall -I"$LIBBPF/include" "$HERE/run.c" "$LIBDIR/libbpf.a" -lelf -lz -o "$WORK/run"
+. "$HERE/../../corpus/selftests-recorder.sh"
+build_recorder "$HERE/run.c" "$WORK/run"
 # pkt_v4: Ethernet (zero MACs, IPv4), IPv4 (ihl 5, tot_len 123, TCP), TCP (doff 5, urg_ptr 123)
 FRAME=00000000000000000000000008004500007b00000000000600000000000000000000000000000000000000000000500000000000007b
 RUNS=$("$WORK/run" "$HERE/../../corpus/exceptions/exceptions.bpf.o" "$FRAME")
