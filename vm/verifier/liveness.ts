@@ -68,6 +68,8 @@ export class StackLiveness {
   /** Slots written whole by the current instruction, per frame (write_masks_acc). */
   private readonly wLo = new Int32Array(8);
   private readonly wHi = new Int32Array(8);
+  /** Whether wLo/wHi hold any bit (most instructions write no stack slot: skip clearing them). */
+  private wAny = false;
   private writeInsn = -1;
 
   /**
@@ -133,12 +135,19 @@ export class StackLiveness {
   beginInsn(frames: readonly ChainFrame[], insn: number): void {
     this.current(frames);
     this.writeInsn = insn;
+    this.clearWrites();
+  }
+
+  private clearWrites(): void {
+    if (!this.wAny) return;
     this.wLo.fill(0);
     this.wHi.fill(0);
+    this.wAny = false;
   }
 
   /** The current instruction writes slot `k` of frame `frame` whole (bpf_mark_stack_write). */
   markWrite(frame: number, k: number): void {
+    this.wAny = true;
     if (k < 32) this.wLo[frame] |= 1 << k;
     else this.wHi[frame] |= 1 << (k - 32);
   }
@@ -245,8 +254,8 @@ export class StackLiveness {
     outerSites[inst.curframe - 1] = outerStart;
     const outer = this.lookup(outerSites, outerStart);
     this.writeInsn = callsite;
-    this.wLo.fill(0);
-    this.wHi.fill(0);
+    this.clearWrites();
+    this.wAny = true;
     const at = 0;
     for (let f = 0; f < inst.curframe; f++) {
       const m = inst.frames[f];
