@@ -18,7 +18,7 @@ import { OPCODE_TABLE, fieldError, isDivMod, isShift, shiftWidth, type OpcodeRow
 import { mapStructName } from './map-structs.js';
 import { StackLiveness } from './liveness.js';
 import { HF_DST_REG_STACK, HF_SRC_REG_STACK, InsnHistory, Precision, stackAccessFlags } from './precision.js';
-import { lastFailedReg, regFails, regsafeStates } from './prune.js';
+import { lastFailedAt, quickFails, regsafeStates } from './prune.js';
 import { RT, Reg, clearScalarId, constScalar, sameBounds, isPkt, markKnown, markKnown32, markUnbounded, pointer, unknownScalar } from './reg.js';
 import { JNSET, coerce, coerceSx, flipCond, negateCond, refine, scalarAlu, scalarBranch, scalarEnd, scalarNeg, sync, zext32 } from './scalar.js';
 import { Frame, Slot, State, isInvalidSlot, type CallbackInfo } from './state.js';
@@ -60,7 +60,7 @@ interface Checkpoint {
   miss: number;
   /** Equal to the checker's visitStamp while this checkpoint is on the current path. */
   stamp: number;
-  /** The register its last comparison failed on (prune.ts lastFailedReg), -1 for none. */
+  /** The register or stack slot its last comparison failed on (prune.ts lastFailedAt), -1 for none. */
   failAt: number;
 }
 
@@ -486,8 +486,8 @@ export class Checker {
         const cp = list[n];
         if (cp.pending === 0) {
           if (!cp.cleaned) this.clean(cp, cur);
-          // the register it missed on last time, alone, usually refuses it again
-          if (cp.failAt >= 0 && regFails(cp.st, cur, live, i, cp.failAt)) {
+          // the register or stack slot it missed on last time, alone, usually refuses it again
+          if (cp.failAt >= 0 && quickFails(cp.st, cur, live, i, cp.failAt)) {
             // a miss
           } else if (regsafeStates(cp.st, cur, live, i, false, false)) {
             cp.hit++;
@@ -495,7 +495,7 @@ export class Checker {
             this.pruneHit(cp.st, i);
             this.evict(i, list, loopHead);
             return this.endPath();
-          } else cp.failAt = lastFailedReg();
+          } else cp.failAt = lastFailedAt();
           // misses count only when a state would be added, so a loop does not evict the states
           // of its first iterations (is_state_visited's miss_cnt)
           if (addNew) cp.miss++;
