@@ -18,7 +18,7 @@ import { OPCODE_TABLE, fieldError, isDivMod, isShift, shiftWidth, type OpcodeRow
 import { mapStructName } from './map-structs.js';
 import { StackLiveness } from './liveness.js';
 import { HF_DST_REG_STACK, HF_SRC_REG_STACK, InsnHistory, Precision, stackAccessFlags } from './precision.js';
-import { lastFailedAt, quickFails, regsafeStates } from './prune.js';
+import { lastFailedAt, lastFailedFrame, quickFails, regsafeStates } from './prune.js';
 import { RT, Reg, clearScalarId, constScalar, sameBounds, isPkt, markKnown, markKnown32, markUnbounded, pointer, unknownScalar } from './reg.js';
 import { JNSET, coerce, coerceSx, flipCond, negateCond, refine, scalarAlu, scalarBranch, scalarEnd, scalarNeg, sync, zext32 } from './scalar.js';
 import { Frame, Slot, State, isInvalidSlot, type CallbackInfo } from './state.js';
@@ -62,6 +62,8 @@ interface Checkpoint {
   stamp: number;
   /** The register or stack slot its last comparison failed on (prune.ts lastFailedAt), -1 for none. */
   failAt: number;
+  /** The saved state's frame of failAt (quickFails), undefined for none. */
+  failFrame: Frame | undefined;
 }
 
 interface Pending {
@@ -487,7 +489,7 @@ export class Checker {
         if (cp.pending === 0) {
           if (!cp.cleaned) this.clean(cp, cur);
           // the register or stack slot it missed on last time, alone, usually refuses it again
-          if (cp.failAt >= 0 && quickFails(cp.st, cur, live, i, cp.failAt)) {
+          if (cp.failFrame !== undefined && quickFails(cp.st, cp.failFrame, cur, live, i, cp.failAt)) {
             // a miss
           } else if (regsafeStates(cp.st, cur, live, i, false, false)) {
             cp.hit++;
@@ -495,7 +497,10 @@ export class Checker {
             this.pruneHit(cp.st, i);
             this.evict(i, list, loopHead);
             return this.endPath();
-          } else cp.failAt = lastFailedAt();
+          } else {
+            cp.failAt = lastFailedAt();
+            cp.failFrame = cp.failAt >= 0 ? lastFailedFrame() : undefined;
+          }
           // misses count only when a state would be added, so a loop does not evict the states
           // of its first iterations (is_state_visited's miss_cnt)
           if (addNew) cp.miss++;
@@ -547,7 +552,7 @@ export class Checker {
     if (!addNew) return;
     this.prevJmps = this.jmps;
     this.prevInsns = this.processed;
-    const cp: Checkpoint = { st: cur.clone(), insn: i, parent: this.leaf, pending: 1, cleaned: false, hit: 0, miss: 0, stamp: 0, failAt: -1 };
+    const cp: Checkpoint = { st: cur.clone(), insn: i, parent: this.leaf, pending: 1, cleaned: false, hit: 0, miss: 0, stamp: 0, failAt: -1, failFrame: undefined };
     // the current state starts a new stretch of history below the saved one (its precision
     // marks start clear: the current state's are never set, so mark_all_scalars_imprecise has
     // nothing to do)

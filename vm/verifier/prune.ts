@@ -117,8 +117,11 @@ function regsafe(o: Reg, c: Reg, ids: IdMap, exact: boolean, allPrecise = false)
  * a stack slot (SLOT_AT | frame << 8 | slot), else -1.
  */
 let failedAt = -1;
+let failedFrame: Frame | undefined;
 const SLOT_AT = 1 << 16;
 export const lastFailedAt = (): number => failedAt;
+/** The old state's frame where the last regsafeStates that failed found the difference. */
+export const lastFailedFrame = (): Frame | undefined => failedFrame;
 
 /**
  * A quick refusal before regsafeStates (not exact, not all precise): the register or stack slot
@@ -128,17 +131,17 @@ export const lastFailedAt = (): number => failedAt;
  * the pairing cannot change (pairing more ids only refuses more), so regsafeStates would fail
  * too: it compares every live register and every slot from the old state's lowest one.
  */
-export function quickFails(old: State, cur: State, live: Uint16Array, insn: number, at: number): boolean {
+export function quickFails(old: State, fo: Frame, cur: State, live: Uint16Array, insn: number, at: number): boolean {
+  // `fo` is old's frame of `at` (failedFrame), kept by the caller: reaching it through old's
+  // frames costs cache misses on objects nothing else reads. Frame counts are not compared: if
+  // they differ regsafeStates refuses anyway.
   const n = cur.frames.length;
-  if (old.frames.length !== n) return false;
   let fails: boolean;
   IDS.reset();
   if (at & SLOT_AT) {
     const k = (at >> 8) & 0xff;
     const s = at & 0xff;
-    if (k >= n) return false;
-    const fo = old.frames[k];
-    if (s < fo.minSlot) return false;
+    if (k >= n || s < fo.minSlot) return false;
     fails = !slotSafe(fo, cur.frames[k], s, IDS, false, false);
   } else {
     const k = at >> 4;
@@ -146,7 +149,7 @@ export function quickFails(old: State, cur: State, live: Uint16Array, insn: numb
     if (k >= n) return false;
     const mask = k === n - 1 ? live[insn] : live[cur.frames[k + 1].callsite + 1] & ~0x3f;
     if (!(mask & (1 << r))) return false;
-    fails = !regsafe(old.frames[k].regs[r], cur.frames[k].regs[r], IDS, false);
+    fails = !regsafe(fo.regs[r], cur.frames[k].regs[r], IDS, false);
   }
   if (fails && QUICK_CHECK.on) {
     if (at & SLOT_AT) QUICK_CHECK.refusedSlot++;
@@ -195,6 +198,7 @@ export function regsafeStates(
       if (!exact && !(mask & (1 << r))) continue;
       if (!regsafe(fo.regs[r], fc.regs[r], ids, exact, allPrecise)) {
         failedAt = (k << 4) | r;
+        failedFrame = fo;
         return false;
       }
     }
@@ -202,6 +206,7 @@ export function regsafeStates(
     for (let s = exact ? Math.min(fo.minSlot, fc.minSlot) : fo.minSlot; s < 64; s++) {
       if (!slotSafe(fo, fc, s, ids, exact, allPrecise)) {
         failedAt = SLOT_AT | (k << 8) | s;
+        failedFrame = fo;
         return false;
       }
     }
