@@ -2261,7 +2261,7 @@ export class Checker {
     if (release) {
       const k = this.st.refs.findIndex((r) => r.id === release);
       if (k < 0) this.fail(i, `R1 must be referenced when passed to release function`);
-      this.st.refs.splice(k, 1);
+      this.st.refs = this.st.refs.filter((_, j) => j !== k);
       // every copy of the released pointer becomes an unknown scalar (release_reference)
       this.st.updateRegs((r) => r.ref === release, (r) => Object.assign(r, unknownScalar()));
     }

@@ -64,6 +64,8 @@ export interface ChainFrame {
 
 export class StackLiveness {
   private readonly instances = new Map<string, Instance>();
+  /** The instances of one-frame chains by subprogram start (also in instances). */
+  private readonly mainChains = new Map<number, Instance>();
   private cur: Instance | undefined;
   /** Slots written whole by the current instruction, per frame (write_masks_acc). */
   private readonly wLo = new Int32Array(8);
@@ -87,6 +89,11 @@ export class StackLiveness {
   ) {}
 
   private instance(frames: readonly ChainFrame[], depth: number): Instance {
+    if (depth === 0) {
+      // the main frame's chain is its subprogram alone: found without building a key
+      const start = this.subStart(frames[0].subprog);
+      return this.mainChains.get(start) ?? this.lookup([start], start);
+    }
     const callsites: number[] = [];
     for (let f = 0; f < depth; f++) callsites.push(frames[f + 1].callsite);
     const start = this.subStart(frames[depth].subprog);
@@ -101,6 +108,7 @@ export class StackLiveness {
     if (inst === undefined) {
       inst = new Instance(key, callsites, start, this.subLen(start));
       this.instances.set(key, inst);
+      if (callsites.length === 1) this.mainChains.set(start, inst);
     }
     return inst;
   }

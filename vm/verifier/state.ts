@@ -169,7 +169,8 @@ export interface RefState {
 
 export class State {
   frames: Frame[];
-  refs: RefState[];
+  /** Never changed in place, only replaced: clones share it. */
+  refs: readonly RefState[];
   /** Active spin lock: id of the map value pointer holding it (0 = none). */
   lockId: number;
   lockMap: number;
@@ -214,7 +215,7 @@ export class State {
     const frames = new Array<Frame>(this.frames.length);
     for (let k = 0; k < frames.length; k++) frames[k] = this.frames[k].clone();
     s.frames = frames;
-    s.refs = this.refs.slice();
+    s.refs = this.refs;
     s.lockId = this.lockId;
     s.lockMap = this.lockMap;
     s.mayGoto = this.mayGoto;
