@@ -132,7 +132,16 @@ export class Frame {
   clone(): Frame {
     const f = Object.create(Frame.prototype) as Frame;
     const regs = new Array<Reg>(11);
-    for (let i = 0; i < 11; i++) regs[i] = this.regs[i].clone();
+    // Registers are changed in place, so each state has its own, except two kinds no code
+    // changes in place, shared to save a quarter of the copies: an uninitialised register (only
+    // ever replaced by a new one; no updateRegs match selects it: its ids, ref and flags are
+    // zero) and the frame pointer r10 (never a destination: check_reg_arg; nothing selects a
+    // stack pointer for an in-place change either).
+    for (let i = 0; i < 10; i++) {
+      const r = this.regs[i];
+      regs[i] = r.t === RT.NOT_INIT ? r : r.clone();
+    }
+    regs[10] = this.regs[10];
     f.regs = regs;
     // spilled registers are shared even when owned (State.updateRegs copies one before changing it)
     f.slots = this.slots;
