@@ -370,7 +370,7 @@ export class Checker {
         const g = f.regs[r];
         if (g.t === RT.SCALAR && g.id === id) out.push((fi << 8) | 0x80 | r);
       }
-      for (let k = 0; k < f.spilled.length; k++) {
+      for (let k = f.minSlot; k < f.spilled.length; k++) {
         const g = f.spilled[k];
         if (g !== undefined && f.byte(k * 8) === Slot.SPILL && g.t === RT.SCALAR && g.id === id) out.push((fi << 8) | k);
       }
@@ -406,7 +406,7 @@ export class Checker {
         const g = f.regs[r];
         if (g.t === RT.SCALAR && g.precise && (mask >> r) & 1) bt.setReg(r, k);
       }
-      for (let s = 0; s < 64; s++) {
+      for (let s = f.minSlot; s < 64; s++) {
         const g = f.spilled[s];
         if (g !== undefined && g.t === RT.SCALAR && g.precise && f.byte(s * 8) === Slot.SPILL) bt.setSlot(k, s);
       }

@@ -55,7 +55,7 @@ export class Frame {
    * discarded (the kernel's ref_obj_id on STACK_DYNPTR slots).
    */
   refDyn: Int32Array;
-  /** Lowest slot ever written (64: none); every slot below it is invalid (the kernel's allocated_stack). */
+  /** Lowest slot ever written (64: none); every slot below it is invalid and holds no spilled register (the kernel's allocated_stack). */
   minSlot: number;
 
   constructor(frameno: number, callsite: number, subprog: number) {
@@ -248,7 +248,8 @@ export class State {
         const r = f.regs[i];
         if (match(r)) change(r);
       }
-      for (let k = 0; k < SLOTS; k++) {
+      // below minSlot no register is spilled
+      for (let k = f.minSlot; k < SLOTS; k++) {
         const r = f.spilled[k];
         if (r && f.byte(k * 8) === Slot.SPILL && match(r)) {
           f.ownSpilled();
