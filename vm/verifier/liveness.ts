@@ -214,44 +214,38 @@ export class StackLiveness {
     if (inst.writeDropped) {
       for (const m of inst.frames) if (m) for (let at = 0; at < m.length; at += STRIDE) m[at + WRITE_ACC] = m[at + WRITE_ACC + 1] = 0;
     }
-    const order = this.postorder(inst.start);
+    const g = this.flow(inst.start);
     let changed = true;
     while (changed) {
       changed = false;
       for (let f = 0; f <= inst.curframe; f++) {
         const m = inst.frames[f];
         if (m === undefined) continue;
-        for (const i of order) if (this.solveInsn(inst, m, i)) changed = true;
+        if (solvePass(m, g)) changed = true;
       }
     }
     if (inst.curframe > 0) this.toCaller(inst);
   }
 
-  private solveInsn(inst: Instance, m: Int32Array, i: number): boolean {
-    const succ = this.succ(i);
-    if (succ.length === 0) return false;
-    const at = (i - inst.start) * STRIDE;
-    let afterLo = 0;
-    let afterHi = 0;
-    let accLo = -1;
-    let accHi = -1;
-    for (const s of succ) {
-      const b = (s - inst.start) * STRIDE;
-      afterLo |= m[b + LIVE];
-      afterHi |= m[b + LIVE + 1];
-      accLo &= m[b + WRITE_ACC];
-      accHi &= m[b + WRITE_ACC + 1];
+  private readonly flows = new Map<number, Flow>();
+
+  /** The subprogram at `start` as solve walks it: postorder, each instruction's successors. */
+  private flow(start: number): Flow {
+    let g = this.flows.get(start);
+    if (g !== undefined) return g;
+    const order = this.postorder(start);
+    const at = new Int32Array(order.length);
+    const offs = new Int32Array(order.length + 1);
+    const succAt: number[] = [];
+    for (let j = 0; j < order.length; j++) {
+      at[j] = (order[j] - start) * STRIDE;
+      offs[j] = succAt.length;
+      for (const t of this.succ(order[j])) succAt.push((t - start) * STRIDE);
     }
-    accLo |= m[at + MUST_WRITE];
-    accHi |= m[at + MUST_WRITE + 1];
-    const liveLo = (afterLo & ~m[at + MUST_WRITE]) | m[at + MAY_READ];
-    const liveHi = (afterHi & ~m[at + MUST_WRITE + 1]) | m[at + MAY_READ + 1];
-    const changed = liveLo !== m[at + LIVE] || liveHi !== m[at + LIVE + 1] || accLo !== m[at + WRITE_ACC] || accHi !== m[at + WRITE_ACC + 1];
-    m[at + LIVE] = liveLo;
-    m[at + LIVE + 1] = liveHi;
-    m[at + WRITE_ACC] = accLo;
-    m[at + WRITE_ACC + 1] = accHi;
-    return changed;
+    offs[order.length] = succAt.length;
+    g = { at, offs, succAt: Int32Array.from(succAt) };
+    this.flows.set(start, g);
+    return g;
   }
 
   /** What the subprogram reads and always writes in outer frames happens at its call (propagate_to_outer_instance). */
@@ -311,6 +305,55 @@ export class StackLiveness {
     const at = (insn - inst.start) * STRIDE + LIVE;
     return ((k < 32 ? m[at] >>> k : m[at + 1] >>> (k - 32)) & 1) === 1;
   }
+}
+
+/**
+ * A subprogram's control flow for solve: its instructions in postorder (`at`: mask offset,
+ * (insn - start) * STRIDE) and the mask offsets of each one's successors,
+ * succAt[offs[j]..offs[j + 1]).
+ */
+interface Flow {
+  readonly at: Int32Array;
+  readonly offs: Int32Array;
+  readonly succAt: Int32Array;
+}
+
+/**
+ * One pass of the data-flow equations over the instructions of `g` in postorder, on the masks
+ * `m` of one frame: live before = (live after minus must_write) plus may_read; written on every
+ * path from here = (the intersection over the successors) plus must_write. An instruction without
+ * successors (exit) keeps its masks. Whether anything changed.
+ */
+function solvePass(m: Int32Array, g: Flow): boolean {
+  const { at: ats, offs, succAt } = g;
+  let changed = false;
+  for (let j = 0; j < ats.length; j++) {
+    const s0 = offs[j];
+    const s1 = offs[j + 1];
+    if (s0 === s1) continue;
+    const at = ats[j];
+    let afterLo = 0;
+    let afterHi = 0;
+    let accLo = -1;
+    let accHi = -1;
+    for (let k = s0; k < s1; k++) {
+      const b = succAt[k];
+      afterLo |= m[b + LIVE];
+      afterHi |= m[b + LIVE + 1];
+      accLo &= m[b + WRITE_ACC];
+      accHi &= m[b + WRITE_ACC + 1];
+    }
+    accLo |= m[at + MUST_WRITE];
+    accHi |= m[at + MUST_WRITE + 1];
+    const liveLo = (afterLo & ~m[at + MUST_WRITE]) | m[at + MAY_READ];
+    const liveHi = (afterHi & ~m[at + MUST_WRITE + 1]) | m[at + MAY_READ + 1];
+    if (liveLo !== m[at + LIVE] || liveHi !== m[at + LIVE + 1] || accLo !== m[at + WRITE_ACC] || accHi !== m[at + WRITE_ACC + 1]) changed = true;
+    m[at + LIVE] = liveLo;
+    m[at + LIVE + 1] = liveHi;
+    m[at + WRITE_ACC] = accLo;
+    m[at + WRITE_ACC + 1] = accHi;
+  }
+  return changed;
 }
 
 function rangeLo(k0: number, k1: number): number {
