@@ -1,6 +1,6 @@
 /**
- * The quick refusal before states_equal (vm/verifier/prune.ts regFails: the register a saved
- * state missed on last time, compared alone) against the full comparison: with QUICK_CHECK on,
+ * The quick refusal before states_equal (vm/verifier/prune.ts quickFails: the register or stack
+ * slot a saved state missed on last time, compared alone) against the full comparison: with QUICK_CHECK on,
  * every quick refusal is checked by regsafeStates, which must refuse too, on the programs of the
  * processed-count goldens (test_cls_redirect's 4,109 states among them), and the walk must still
  * process the kernel's count.
@@ -24,7 +24,7 @@ function processed(objects: readonly Recorded[]): number[] {
   });
 }
 
-describe('[vm/verifier]: quick state refusal (regFails) against states_equal', () => {
+describe('[vm/verifier]: quick state refusal (quickFails) against states_equal', () => {
   afterEach(() => {
     QUICK_CHECK.on = false;
   });
@@ -33,15 +33,18 @@ describe('[vm/verifier]: quick state refusal (regFails) against states_equal', (
     const cls = doc.programs.filter((p) => p.name === 'cls_redirect');
     QUICK_CHECK.on = true;
     QUICK_CHECK.refused = 0;
+    QUICK_CHECK.refusedSlot = 0;
     expect(processed(cls)).toEqual(cls.map((p) => p.verified_insns));
-    // the quick path must be taken often, or this test proves nothing
+    // both quick paths must be taken often, or this test proves nothing
     expect(QUICK_CHECK.refused).toBeGreaterThan(10_000);
+    expect(QUICK_CHECK.refusedSlot).toBeGreaterThan(5_000);
   });
 
   it('... and on the other recorded programs', () => {
     const rest = doc.programs.filter((p) => p.name !== 'cls_redirect');
     QUICK_CHECK.on = true;
     QUICK_CHECK.refused = 0;
+    QUICK_CHECK.refusedSlot = 0;
     expect(processed(rest)).toEqual(rest.map((p) => p.verified_insns));
   });
 });

@@ -18,7 +18,7 @@ import { OPCODE_TABLE, fieldError, isDivMod, isShift, shiftWidth, type OpcodeRow
 import { mapStructName } from './map-structs.js';
 import { StackLiveness } from './liveness.js';
 import { HF_DST_REG_STACK, HF_SRC_REG_STACK, InsnHistory, Precision, stackAccessFlags } from './precision.js';
-import { lastFailedReg, regFails, regsafeStates } from './prune.js';
+import { lastFailedAt, lastFailedFrame, quickFails, regsafeStates } from './prune.js';
 import { RT, Reg, clearScalarId, constScalar, sameBounds, isPkt, markKnown, markKnown32, markUnbounded, pointer, unknownScalar } from './reg.js';
 import { JNSET, coerce, coerceSx, flipCond, negateCond, refine, scalarAlu, scalarBranch, scalarEnd, scalarNeg, sync, zext32 } from './scalar.js';
 import { Frame, Slot, State, isInvalidSlot, type CallbackInfo } from './state.js';
@@ -60,8 +60,10 @@ interface Checkpoint {
   miss: number;
   /** Equal to the checker's visitStamp while this checkpoint is on the current path. */
   stamp: number;
-  /** The register its last comparison failed on (prune.ts lastFailedReg), -1 for none. */
+  /** The register or stack slot its last comparison failed on (prune.ts lastFailedAt), -1 for none. */
   failAt: number;
+  /** The saved state's frame of failAt (quickFails), undefined for none. */
+  failFrame: Frame | undefined;
 }
 
 interface Pending {
@@ -72,9 +74,6 @@ interface Pending {
 }
 
 /** Thrown to end a path: one preallocated value, as a fresh Error would capture a stack each time. */
-class Stop {}
-const STOP = new Stop();
-
 export class Checker {
   readonly p: DecodedProgram;
   readonly opts: VerifierOptions;
@@ -272,20 +271,26 @@ export class Checker {
       this.insn = w.insn;
       this.leaf = w.leaf;
       this.prevInsn = w.prev;
+      this.stopped = false;
       this.sl.resetChain();
       if (this.logLevel > 0 && w.prev >= 0) this.log.push(`from ${w.prev} to ${w.insn}: ${stateStr(this.st, this.mapInfo)}`);
       else if (this.logLevel > 0) this.log.push(`${w.insn}: ${stateStr(this.st, this.mapInfo)}`);
-      try {
-        this.walkPath();
-      } catch (e) {
-        if (e instanceof Stop) continue;
-        throw e;
-      }
+      this.walkPath();
     }
   }
 
-  /** The path ended (exit or pruned): release the checkpoints that were waiting for it (update_branch_counts). */
-  endPath(): never {
+  /**
+   * The current path ended (endPath): the walk loop stops at the end of the instruction. A flag,
+   * not an exception: paths end thousands of times per verify, and unwinding was a few percent
+   * of it; every caller of endPath returns straight after it.
+   */
+  stopped = false;
+
+  /**
+   * The path ended (exit or pruned): release the checkpoints that were waiting for it
+   * (update_branch_counts). The caller returns at once, and so does the walk loop (stopped).
+   */
+  endPath(): void {
     // the path's reads and writes are final: solve the liveness of its call chain
     this.sl.update(this.st.frames);
     let c = this.leaf;
@@ -294,7 +299,7 @@ export class Checker {
       if (c.pending > 0) break;
       c = c.parent;
     }
-    throw STOP;
+    this.stopped = true;
   }
 
   /**
@@ -365,7 +370,7 @@ export class Checker {
         const g = f.regs[r];
         if (g.t === RT.SCALAR && g.id === id) out.push((fi << 8) | 0x80 | r);
       }
-      for (let k = 0; k < f.spilled.length; k++) {
+      for (let k = f.minSlot; k < f.spilled.length; k++) {
         const g = f.spilled[k];
         if (g !== undefined && f.byte(k * 8) === Slot.SPILL && g.t === RT.SCALAR && g.id === id) out.push((fi << 8) | k);
       }
@@ -401,7 +406,7 @@ export class Checker {
         const g = f.regs[r];
         if (g.t === RT.SCALAR && g.precise && (mask >> r) & 1) bt.setReg(r, k);
       }
-      for (let s = 0; s < 64; s++) {
+      for (let s = f.minSlot; s < 64; s++) {
         const g = f.spilled[s];
         if (g !== undefined && g.t === RT.SCALAR && g.precise && f.byte(s * 8) === Slot.SPILL) bt.setSlot(k, s);
       }
@@ -416,7 +421,10 @@ export class Checker {
       if (++this.processed > this.limit()) this.fail(i, `BPF program is too large. Processed ${this.processed} insn`);
       this.atInsn = i;
       this.st.last = this.prevInsn;
-      if (this.prunePoints[i]) this.visit(i);
+      if (this.prunePoints[i]) {
+        this.visit(i);
+        if (this.stopped) return;
+      }
       if (this.jmpPoints[i]) this.pushHist();
       const cls = opClass(this.p.op[i]);
       if (cls === Class.JMP || cls === Class.JMP32) this.jmps++;
@@ -434,6 +442,7 @@ export class Checker {
       const frame = this.st.cur;
       this.sl.beginInsn(this.st.frames, i);
       this.step(i);
+      if (this.stopped) return;
       this.sl.commitInsn();
       this.prevInsn = i;
       if (this.logLevel > 0 && this.st.cur === frame) {
@@ -470,36 +479,37 @@ export class Checker {
     const force = loopHead || callsBack || cur.histEnd - cur.histStart > 40;
     let addNew = force || (this.jmps - this.prevJmps >= 2 && this.processed - this.prevInsns >= 8);
     if (list) {
-      // the checkpoints on this path, marked once per visit
+      // the checkpoints on this path, marked once per visit (when a pending one is met)
       const stamp = ++this.visitStamp;
       let marked = false;
-      const isAncestor = (cp: Checkpoint): boolean => {
-        if (!marked) {
-          for (let c = this.leaf; c; c = c.parent) c.stamp = stamp;
-          marked = true;
-        }
-        return cp.stamp === stamp;
-      };
       // newest first, as the kernel adds states at the head of the list: which state a hit
       // finds first decides the hit and miss counts that evict states
       for (let n = list.length - 1; n >= 0; n--) {
         const cp = list[n];
         if (cp.pending === 0) {
           if (!cp.cleaned) this.clean(cp, cur);
-          // the register it missed on last time, alone, usually refuses it again
-          if (cp.failAt >= 0 && regFails(cp.st, cur, live, i, cp.failAt)) {
+          // the register or stack slot it missed on last time, alone, usually refuses it again
+          if (cp.failFrame !== undefined && quickFails(cp.st, cp.failFrame, cur, live, i, cp.failAt)) {
             // a miss
           } else if (regsafeStates(cp.st, cur, live, i, false, false)) {
             cp.hit++;
             if (this.logLevel > 1) this.log.push(`${i}: safe`);
             this.pruneHit(cp.st, i);
             this.evict(i, list, loopHead);
-            this.endPath();
-          } else cp.failAt = lastFailedReg();
+            return this.endPath();
+          } else {
+            cp.failAt = lastFailedAt();
+            cp.failFrame = cp.failAt >= 0 ? lastFailedFrame() : undefined;
+          }
           // misses count only when a state would be added, so a loop does not evict the states
           // of its first iterations (is_state_visited's miss_cnt)
           if (addNew) cp.miss++;
-        } else if (isAncestor(cp)) {
+        } else {
+          if (!marked) {
+            for (let c = this.leaf; c; c = c.parent) c.stamp = stamp;
+            marked = true;
+          }
+          if (cp.stamp !== stamp) continue;
           const all = this.allRegs();
           if (iterNext) {
             // An iterator loop back at its next call in a state within the old one has converged:
@@ -507,13 +517,13 @@ export class Checker {
             // (RANGE_WITHIN), as marks inside the loop are not final yet.
             if (regsafeStates(cp.st, cur, all, i, false, true)) {
               this.pruneHit(cp.st, i);
-              this.endPath();
+              return this.endPath();
             }
           } else {
             // may_goto: a state that only differs in its may_goto budget is the same loop
             if (op === Op.JCOND && cp.st.mayGoto !== cur.mayGoto && regsafeStates(cp.st, cur, all, i, false, true)) {
               this.pruneHit(cp.st, i);
-              this.endPath();
+              return this.endPath();
             }
             if (maybeLooping(cp.st, cur) && regsafeStates(cp.st, cur, live, i, true, false)) {
               this.fail(
@@ -542,7 +552,7 @@ export class Checker {
     if (!addNew) return;
     this.prevJmps = this.jmps;
     this.prevInsns = this.processed;
-    const cp: Checkpoint = { st: cur.clone(), insn: i, parent: this.leaf, pending: 1, cleaned: false, hit: 0, miss: 0, stamp: 0, failAt: -1 };
+    const cp: Checkpoint = { st: cur.clone(), insn: i, parent: this.leaf, pending: 1, cleaned: false, hit: 0, miss: 0, stamp: 0, failAt: -1, failFrame: undefined };
     // the current state starts a new stretch of history below the saved one (its precision
     // marks start clear: the current state's are never set, so mark_all_scalars_imprecise has
     // nothing to do)
@@ -576,11 +586,11 @@ export class Checker {
    * explored stays the parent of its paths; it is only no longer compared.
    */
   evict(i: number, list: Checkpoint[], forced = false): void {
-    const stays = (c: Checkpoint): boolean => {
-      const n = forced && c.pending > 0 ? 64 : 3;
-      return c.miss <= c.hit * n + n;
-    };
-    if (!list.every(stays)) this.explored.set(i, list.filter(stays));
+    for (let k = 0; k < list.length; k++) {
+      if (stays(list[k], forced)) continue;
+      this.explored.set(i, list.filter((c) => stays(c, forced)));
+      return;
+    }
   }
 
   /**
@@ -1843,7 +1853,7 @@ export class Checker {
    * any depth, with nothing held (check_resource_leak, "bpf_throw" as the prefix: references,
    * then RCU, then preemption) and no return value check; the cookie is a scalar.
    */
-  throwExit(i: number): never {
+  throwExit(i: number): void {
     if (this.readReg(i, 1).t !== RT.SCALAR) this.fail(i, 'R1 is not a scalar');
     const st = this.st;
     if (st.refs.length) this.fail(i, this.unreleased());
@@ -2251,7 +2261,7 @@ export class Checker {
     if (release) {
       const k = this.st.refs.findIndex((r) => r.id === release);
       if (k < 0) this.fail(i, `R1 must be referenced when passed to release function`);
-      this.st.refs.splice(k, 1);
+      this.st.refs = this.st.refs.filter((_, j) => j !== k);
       // every copy of the released pointer becomes an unknown scalar (release_reference)
       this.st.updateRegs((r) => r.ref === release, (r) => Object.assign(r, unknownScalar()));
     }
@@ -2488,6 +2498,12 @@ function scratched(p: DecodedProgram, i: number): Set<number> {
 }
 
 /** reg_not_null: pointer types that are never NULL (ctx, stack and packet pointers are not among them). */
+/** A saved state is kept while its misses stay within its hits (evict). */
+function stays(c: Checkpoint, forced: boolean): boolean {
+  const n = forced && c.pending > 0 ? 64 : 3;
+  return c.miss <= c.hit * n + n;
+}
+
 function regNotNull(r: Reg): boolean {
   if (r.nullable) return false;
   return r.t === RT.SOCKET || r.t === RT.TCP_SOCK || r.t === RT.MAP_VALUE || r.t === RT.MAP_KEY || r.t === RT.SOCK_COMMON || r.t === RT.MEM;

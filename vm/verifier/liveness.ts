@@ -64,10 +64,14 @@ export interface ChainFrame {
 
 export class StackLiveness {
   private readonly instances = new Map<string, Instance>();
+  /** The instances of one-frame chains by subprogram start (also in instances). */
+  private readonly mainChains = new Map<number, Instance>();
   private cur: Instance | undefined;
   /** Slots written whole by the current instruction, per frame (write_masks_acc). */
   private readonly wLo = new Int32Array(8);
   private readonly wHi = new Int32Array(8);
+  /** Whether wLo/wHi hold any bit (most instructions write no stack slot: skip clearing them). */
+  private wAny = false;
   private writeInsn = -1;
 
   /**
@@ -85,6 +89,11 @@ export class StackLiveness {
   ) {}
 
   private instance(frames: readonly ChainFrame[], depth: number): Instance {
+    if (depth === 0) {
+      // the main frame's chain is its subprogram alone: found without building a key
+      const start = this.subStart(frames[0].subprog);
+      return this.mainChains.get(start) ?? this.lookup([start], start);
+    }
     const callsites: number[] = [];
     for (let f = 0; f < depth; f++) callsites.push(frames[f + 1].callsite);
     const start = this.subStart(frames[depth].subprog);
@@ -99,6 +108,7 @@ export class StackLiveness {
     if (inst === undefined) {
       inst = new Instance(key, callsites, start, this.subLen(start));
       this.instances.set(key, inst);
+      if (callsites.length === 1) this.mainChains.set(start, inst);
     }
     return inst;
   }
@@ -133,12 +143,19 @@ export class StackLiveness {
   beginInsn(frames: readonly ChainFrame[], insn: number): void {
     this.current(frames);
     this.writeInsn = insn;
+    this.clearWrites();
+  }
+
+  private clearWrites(): void {
+    if (!this.wAny) return;
     this.wLo.fill(0);
     this.wHi.fill(0);
+    this.wAny = false;
   }
 
   /** The current instruction writes slot `k` of frame `frame` whole (bpf_mark_stack_write). */
   markWrite(frame: number, k: number): void {
+    this.wAny = true;
     if (k < 32) this.wLo[frame] |= 1 << k;
     else this.wHi[frame] |= 1 << (k - 32);
   }
@@ -197,44 +214,38 @@ export class StackLiveness {
     if (inst.writeDropped) {
       for (const m of inst.frames) if (m) for (let at = 0; at < m.length; at += STRIDE) m[at + WRITE_ACC] = m[at + WRITE_ACC + 1] = 0;
     }
-    const order = this.postorder(inst.start);
+    const g = this.flow(inst.start);
     let changed = true;
     while (changed) {
       changed = false;
       for (let f = 0; f <= inst.curframe; f++) {
         const m = inst.frames[f];
         if (m === undefined) continue;
-        for (const i of order) if (this.solveInsn(inst, m, i)) changed = true;
+        if (solvePass(m, g)) changed = true;
       }
     }
     if (inst.curframe > 0) this.toCaller(inst);
   }
 
-  private solveInsn(inst: Instance, m: Int32Array, i: number): boolean {
-    const succ = this.succ(i);
-    if (succ.length === 0) return false;
-    const at = (i - inst.start) * STRIDE;
-    let afterLo = 0;
-    let afterHi = 0;
-    let accLo = -1;
-    let accHi = -1;
-    for (const s of succ) {
-      const b = (s - inst.start) * STRIDE;
-      afterLo |= m[b + LIVE];
-      afterHi |= m[b + LIVE + 1];
-      accLo &= m[b + WRITE_ACC];
-      accHi &= m[b + WRITE_ACC + 1];
+  private readonly flows = new Map<number, Flow>();
+
+  /** The subprogram at `start` as solve walks it: postorder, each instruction's successors. */
+  private flow(start: number): Flow {
+    let g = this.flows.get(start);
+    if (g !== undefined) return g;
+    const order = this.postorder(start);
+    const at = new Int32Array(order.length);
+    const offs = new Int32Array(order.length + 1);
+    const succAt: number[] = [];
+    for (let j = 0; j < order.length; j++) {
+      at[j] = (order[j] - start) * STRIDE;
+      offs[j] = succAt.length;
+      for (const t of this.succ(order[j])) succAt.push((t - start) * STRIDE);
     }
-    accLo |= m[at + MUST_WRITE];
-    accHi |= m[at + MUST_WRITE + 1];
-    const liveLo = (afterLo & ~m[at + MUST_WRITE]) | m[at + MAY_READ];
-    const liveHi = (afterHi & ~m[at + MUST_WRITE + 1]) | m[at + MAY_READ + 1];
-    const changed = liveLo !== m[at + LIVE] || liveHi !== m[at + LIVE + 1] || accLo !== m[at + WRITE_ACC] || accHi !== m[at + WRITE_ACC + 1];
-    m[at + LIVE] = liveLo;
-    m[at + LIVE + 1] = liveHi;
-    m[at + WRITE_ACC] = accLo;
-    m[at + WRITE_ACC + 1] = accHi;
-    return changed;
+    offs[order.length] = succAt.length;
+    g = { at, offs, succAt: Int32Array.from(succAt) };
+    this.flows.set(start, g);
+    return g;
   }
 
   /** What the subprogram reads and always writes in outer frames happens at its call (propagate_to_outer_instance). */
@@ -245,8 +256,8 @@ export class StackLiveness {
     outerSites[inst.curframe - 1] = outerStart;
     const outer = this.lookup(outerSites, outerStart);
     this.writeInsn = callsite;
-    this.wLo.fill(0);
-    this.wHi.fill(0);
+    this.clearWrites();
+    this.wAny = true;
     const at = 0;
     for (let f = 0; f < inst.curframe; f++) {
       const m = inst.frames[f];
@@ -294,6 +305,55 @@ export class StackLiveness {
     const at = (insn - inst.start) * STRIDE + LIVE;
     return ((k < 32 ? m[at] >>> k : m[at + 1] >>> (k - 32)) & 1) === 1;
   }
+}
+
+/**
+ * A subprogram's control flow for solve: its instructions in postorder (`at`: mask offset,
+ * (insn - start) * STRIDE) and the mask offsets of each one's successors,
+ * succAt[offs[j]..offs[j + 1]).
+ */
+interface Flow {
+  readonly at: Int32Array;
+  readonly offs: Int32Array;
+  readonly succAt: Int32Array;
+}
+
+/**
+ * One pass of the data-flow equations over the instructions of `g` in postorder, on the masks
+ * `m` of one frame: live before = (live after minus must_write) plus may_read; written on every
+ * path from here = (the intersection over the successors) plus must_write. An instruction without
+ * successors (exit) keeps its masks. Whether anything changed.
+ */
+function solvePass(m: Int32Array, g: Flow): boolean {
+  const { at: ats, offs, succAt } = g;
+  let changed = false;
+  for (let j = 0; j < ats.length; j++) {
+    const s0 = offs[j];
+    const s1 = offs[j + 1];
+    if (s0 === s1) continue;
+    const at = ats[j];
+    let afterLo = 0;
+    let afterHi = 0;
+    let accLo = -1;
+    let accHi = -1;
+    for (let k = s0; k < s1; k++) {
+      const b = succAt[k];
+      afterLo |= m[b + LIVE];
+      afterHi |= m[b + LIVE + 1];
+      accLo &= m[b + WRITE_ACC];
+      accHi &= m[b + WRITE_ACC + 1];
+    }
+    accLo |= m[at + MUST_WRITE];
+    accHi |= m[at + MUST_WRITE + 1];
+    const liveLo = (afterLo & ~m[at + MUST_WRITE]) | m[at + MAY_READ];
+    const liveHi = (afterHi & ~m[at + MUST_WRITE + 1]) | m[at + MAY_READ + 1];
+    if (liveLo !== m[at + LIVE] || liveHi !== m[at + LIVE + 1] || accLo !== m[at + WRITE_ACC] || accHi !== m[at + WRITE_ACC + 1]) changed = true;
+    m[at + LIVE] = liveLo;
+    m[at + LIVE + 1] = liveHi;
+    m[at + WRITE_ACC] = accLo;
+    m[at + WRITE_ACC + 1] = accHi;
+  }
+  return changed;
 }
 
 function rangeLo(k0: number, k1: number): number {

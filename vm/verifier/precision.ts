@@ -338,7 +338,7 @@ export class Precision {
           const g = f.regs[r];
           if (g.t === RT.SCALAR) g.precise = true;
         }
-        for (let k = 0; k < 64; k++) {
+        for (let k = f.minSlot; k < 64; k++) {
           const g = f.spilled[k];
           if (g !== undefined && f.byte(k * 8) === Slot.SPILL && g.t === RT.SCALAR && !g.precise) {
             f.ownSpilled();

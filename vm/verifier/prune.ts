@@ -10,7 +10,7 @@
  * a static pass over the program (do-check.ts liveness) instead of the kernel's read marks.
  */
 import { RT, Reg, sameBounds } from './reg.js';
-import { Slot, isInvalidSlot, type State } from './state.js';
+import { Slot, isInvalidSlot, type Frame, type State } from './state.js';
 import { tIn } from './tnum.js';
 
 class IdMap {
@@ -112,34 +112,55 @@ function regsafe(o: Reg, c: Reg, ids: IdMap, exact: boolean, allPrecise = false)
   }
 }
 
-/** Where the last regsafeStates that failed on a register found it: frame << 4 | reg, else -1. */
-let failedReg = -1;
-export const lastFailedReg = (): number => failedReg;
+/**
+ * Where the last regsafeStates that failed found the difference: a register (frame << 4 | reg),
+ * a stack slot (SLOT_AT | frame << 8 | slot), else -1.
+ */
+let failedAt = -1;
+let failedFrame: Frame | undefined;
+const SLOT_AT = 1 << 16;
+export const lastFailedAt = (): number => failedAt;
+/** The old state's frame where the last regsafeStates that failed found the difference. */
+export const lastFailedFrame = (): Frame | undefined => failedFrame;
 
 /**
- * A quick refusal before regsafeStates (not exact, not all precise): register `at` (frame << 4 |
- * reg, from lastFailedReg) is live and not covered. A checkpoint tends to miss on the same
- * register again, and this looks at that one register only. A register that fails with no ids
- * paired yet fails for a reason the pairing cannot change, so regsafeStates would fail too.
+ * A quick refusal before regsafeStates (not exact, not all precise): the register or stack slot
+ * `at` (from lastFailedAt) is not covered. A checkpoint tends to miss on the same register or
+ * slot again, and this looks at that one only (most misses of test_cls_redirect's saved states
+ * are in the stack). A register or slot that fails with no ids paired yet fails for a reason
+ * the pairing cannot change (pairing more ids only refuses more), so regsafeStates would fail
+ * too: it compares every live register and every slot from the old state's lowest one.
  */
-export function regFails(old: State, cur: State, live: Uint16Array, insn: number, at: number): boolean {
+export function quickFails(old: State, fo: Frame, cur: State, live: Uint16Array, insn: number, at: number): boolean {
+  // `fo` is old's frame of `at` (failedFrame), kept by the caller: reaching it through old's
+  // frames costs cache misses on objects nothing else reads. Frame counts are not compared: if
+  // they differ regsafeStates refuses anyway.
   const n = cur.frames.length;
-  const k = at >> 4;
-  const r = at & 15;
-  if (old.frames.length !== n || k >= n) return false;
-  const mask = k === n - 1 ? live[insn] : live[cur.frames[k + 1].callsite + 1] & ~0x3f;
-  if (!(mask & (1 << r))) return false;
+  let fails: boolean;
   IDS.reset();
-  const fails = !regsafe(old.frames[k].regs[r], cur.frames[k].regs[r], IDS, false);
+  if (at & SLOT_AT) {
+    const k = (at >> 8) & 0xff;
+    const s = at & 0xff;
+    if (k >= n || s < fo.minSlot) return false;
+    fails = !slotSafe(fo, cur.frames[k], s, IDS, false, false);
+  } else {
+    const k = at >> 4;
+    const r = at & 15;
+    if (k >= n) return false;
+    const mask = k === n - 1 ? live[insn] : live[cur.frames[k + 1].callsite + 1] & ~0x3f;
+    if (!(mask & (1 << r))) return false;
+    fails = !regsafe(fo.regs[r], cur.frames[k].regs[r], IDS, false);
+  }
   if (fails && QUICK_CHECK.on) {
-    QUICK_CHECK.refused++;
-    if (regsafeStates(old, cur, live, insn, false, false)) throw new Error(`regFails refused a covered state at insn ${insn}`);
+    if (at & SLOT_AT) QUICK_CHECK.refusedSlot++;
+    else QUICK_CHECK.refused++;
+    if (regsafeStates(old, cur, live, insn, false, false)) throw new Error(`quickFails refused a covered state at insn ${insn}`);
   }
   return fails;
 }
 
 /** For the tests: compare each quick refusal with the full comparison, and count them. */
-export const QUICK_CHECK = { on: false, refused: 0 };
+export const QUICK_CHECK = { on: false, refused: 0, refusedSlot: 0 };
 
 /**
  * Whether `cur` at instruction `insn` is covered by the verified `old`. `live[i]` holds the
@@ -155,7 +176,7 @@ export function regsafeStates(
   exact: boolean,
   allPrecise: boolean,
 ): boolean {
-  failedReg = -1;
+  failedAt = -1;
   if (old.frames.length !== cur.frames.length) return false;
   if (old.lockId !== 0 !== (cur.lockId !== 0)) return false;
   if (old.refs.length !== cur.refs.length) return false;
@@ -176,77 +197,89 @@ export function regsafeStates(
     for (let r = 0; r < 10; r++) {
       if (!exact && !(mask & (1 << r))) continue;
       if (!regsafe(fo.regs[r], fc.regs[r], ids, exact, allPrecise)) {
-        failedReg = (k << 4) | r;
+        failedAt = (k << 4) | r;
+        failedFrame = fo;
         return false;
       }
     }
     // stack (stacksafe): below the lowest slot either state wrote, both are invalid
     for (let s = exact ? Math.min(fo.minSlot, fc.minSlot) : fo.minSlot; s < 64; s++) {
-      const base = s * 8;
-      // a slot the old state never wrote, or that was dead when it was cleaned, covers anything
-      if (!exact && fo.spilled[s] === undefined && fc.refDyn[s] === 0 && isInvalidSlot(fo.slots, s)) continue;
-      if (fo.pktDyn[s] !== fc.pktDyn[s]) return false;
-      if ((fo.refDyn[s] | fc.refDyn[s]) !== 0 && !ids.ok(fo.refDyn[s], fc.refDyn[s])) return false;
-      const os = fo.spilled[s];
-      const cs = fc.spilled[s];
-      const oSpill = fo.byte(base) === Slot.SPILL && os;
-      const cSpill = fc.byte(base) === Slot.SPILL && cs;
-      if (oSpill) {
-        if (!cSpill) {
-          // an imprecise 64-bit spilled scalar covers eight misc bytes (scalar_reg_for_stack)
-          if (!exact && !allPrecise && os!.t === RT.SCALAR && !os!.precise && fo.byte(base + 7) === Slot.SPILL) {
-            let misc = true;
-            for (let b = 0; b < 8; b++) if (fc.byte(base + b) !== Slot.MISC && fc.byte(base + b) !== Slot.INVALID) misc = false;
-            if (misc) continue;
-          }
-          // a spilled unknown scalar is covered by misc/zero bytes
-          if (!exact && os!.t === RT.SCALAR && os!.v.m === (1n << 64n) - 1n) {
-            let ok = true;
-            for (let b = 0; b < 8; b++) {
-              const t = fc.byte(base + b);
-              if (fo.byte(base + b) !== Slot.INVALID && t !== Slot.MISC && t !== Slot.ZERO && t !== Slot.SPILL) ok = false;
-            }
-            if (ok) continue;
-          }
-          return false;
-        }
-        for (let b = 0; b < 8; b++) {
-          const to = fo.byte(base + b);
-          const tc = fc.byte(base + b);
-          if (to === Slot.SPILL && tc !== Slot.SPILL) return false;
-          // beside a narrow spill, bytes the old state knew to be zero must still be zero (the
-          // byte-wise half of stacksafe: only misc and invalid bytes cover anything)
-          if (exact ? to !== tc : to === Slot.ZERO && tc !== Slot.ZERO) return false;
-        }
-        if (!regsafe(os!, cs!, ids, exact, allPrecise)) return false;
-        continue;
+      if (!slotSafe(fo, fc, s, ids, exact, allPrecise)) {
+        failedAt = SLOT_AT | (k << 8) | s;
+        failedFrame = fo;
+        return false;
       }
-      for (let b = 0; b < 8; b++) {
-        const to = fo.byte(base + b);
-        const tc = fc.byte(base + b);
-        if (exact) {
-          if (to !== tc) return false;
-          continue;
-        }
-        if (to === Slot.INVALID) continue;
-        if (to === Slot.MISC) {
-          if (tc === Slot.INVALID) continue; // root reads uninitialised stack as unknown
-          if (tc === Slot.MISC || tc === Slot.ZERO) continue;
-          if (tc === Slot.SPILL && cs && cs.t === RT.SCALAR) continue;
-          return false;
-        }
-        if (to === Slot.ZERO) {
-          if (tc === Slot.ZERO) continue;
-          return false;
-        }
-        if (to === Slot.SPILL) {
-          // partial spill bytes without a spilled register: compare as misc
-          if (tc === Slot.SPILL || tc === Slot.MISC || tc === Slot.ZERO) continue;
-          return false;
-        }
-      }
-      if (exact && (!!os !== !!cs || (os && cs && !regsafe(os, cs, ids, true)))) return false;
     }
   }
   return true;
+}
+
+/**
+ * stacksafe for one 8-byte slot `s` of frames `fo` (old) and `fc` (cur): whether the old slot
+ * covers the current one.
+ */
+function slotSafe(fo: Frame, fc: Frame, s: number, ids: IdMap, exact: boolean, allPrecise: boolean): boolean {
+  const base = s * 8;
+  // a slot the old state never wrote, or that was dead when it was cleaned, covers anything
+  if (!exact && fo.spilled[s] === undefined && fc.refDyn[s] === 0 && isInvalidSlot(fo.slots, s)) return true;
+  if (fo.pktDyn[s] !== fc.pktDyn[s]) return false;
+  if ((fo.refDyn[s] | fc.refDyn[s]) !== 0 && !ids.ok(fo.refDyn[s], fc.refDyn[s])) return false;
+  const os = fo.spilled[s];
+  const cs = fc.spilled[s];
+  const oSpill = fo.byte(base) === Slot.SPILL && os;
+  const cSpill = fc.byte(base) === Slot.SPILL && cs;
+  if (oSpill) {
+    if (!cSpill) {
+      // an imprecise 64-bit spilled scalar covers eight misc bytes (scalar_reg_for_stack)
+      if (!exact && !allPrecise && os!.t === RT.SCALAR && !os!.precise && fo.byte(base + 7) === Slot.SPILL) {
+        let misc = true;
+        for (let b = 0; b < 8; b++) if (fc.byte(base + b) !== Slot.MISC && fc.byte(base + b) !== Slot.INVALID) misc = false;
+        if (misc) return true;
+      }
+      // a spilled unknown scalar is covered by misc/zero bytes
+      if (!exact && os!.t === RT.SCALAR && os!.v.m === (1n << 64n) - 1n) {
+        let ok = true;
+        for (let b = 0; b < 8; b++) {
+          const t = fc.byte(base + b);
+          if (fo.byte(base + b) !== Slot.INVALID && t !== Slot.MISC && t !== Slot.ZERO && t !== Slot.SPILL) ok = false;
+        }
+        if (ok) return true;
+      }
+      return false;
+    }
+    for (let b = 0; b < 8; b++) {
+      const to = fo.byte(base + b);
+      const tc = fc.byte(base + b);
+      if (to === Slot.SPILL && tc !== Slot.SPILL) return false;
+      // beside a narrow spill, bytes the old state knew to be zero must still be zero (the
+      // byte-wise half of stacksafe: only misc and invalid bytes cover anything)
+      if (exact ? to !== tc : to === Slot.ZERO && tc !== Slot.ZERO) return false;
+    }
+    return regsafe(os!, cs!, ids, exact, allPrecise);
+  }
+  for (let b = 0; b < 8; b++) {
+    const to = fo.byte(base + b);
+    const tc = fc.byte(base + b);
+    if (exact) {
+      if (to !== tc) return false;
+      continue;
+    }
+    if (to === Slot.INVALID) continue;
+    if (to === Slot.MISC) {
+      if (tc === Slot.INVALID) continue; // root reads uninitialised stack as unknown
+      if (tc === Slot.MISC || tc === Slot.ZERO) continue;
+      if (tc === Slot.SPILL && cs && cs.t === RT.SCALAR) continue;
+      return false;
+    }
+    if (to === Slot.ZERO) {
+      if (tc === Slot.ZERO) continue;
+      return false;
+    }
+    if (to === Slot.SPILL) {
+      // partial spill bytes without a spilled register: compare as misc
+      if (tc === Slot.SPILL || tc === Slot.MISC || tc === Slot.ZERO) continue;
+      return false;
+    }
+  }
+  return !(exact && (!!os !== !!cs || (os && cs && !regsafe(os, cs, ids, true))));
 }

@@ -55,7 +55,7 @@ export class Frame {
    * discarded (the kernel's ref_obj_id on STACK_DYNPTR slots).
    */
   refDyn: Int32Array;
-  /** Lowest slot ever written (64: none); every slot below it is invalid (the kernel's allocated_stack). */
+  /** Lowest slot ever written (64: none); every slot below it is invalid and holds no spilled register (the kernel's allocated_stack). */
   minSlot: number;
 
   constructor(frameno: number, callsite: number, subprog: number) {
@@ -132,7 +132,16 @@ export class Frame {
   clone(): Frame {
     const f = Object.create(Frame.prototype) as Frame;
     const regs = new Array<Reg>(11);
-    for (let i = 0; i < 11; i++) regs[i] = this.regs[i].clone();
+    // Registers are changed in place, so each state has its own, except two kinds no code
+    // changes in place, shared to save a quarter of the copies: an uninitialised register (only
+    // ever replaced by a new one; no updateRegs match selects it: its ids, ref and flags are
+    // zero) and the frame pointer r10 (never a destination: check_reg_arg; nothing selects a
+    // stack pointer for an in-place change either).
+    for (let i = 0; i < 10; i++) {
+      const r = this.regs[i];
+      regs[i] = r.t === RT.NOT_INIT ? r : r.clone();
+    }
+    regs[10] = this.regs[10];
     f.regs = regs;
     // spilled registers are shared even when owned (State.updateRegs copies one before changing it)
     f.slots = this.slots;
@@ -169,7 +178,8 @@ export interface RefState {
 
 export class State {
   frames: Frame[];
-  refs: RefState[];
+  /** Never changed in place, only replaced: clones share it. */
+  refs: readonly RefState[];
   /** Active spin lock: id of the map value pointer holding it (0 = none). */
   lockId: number;
   lockMap: number;
@@ -214,7 +224,7 @@ export class State {
     const frames = new Array<Frame>(this.frames.length);
     for (let k = 0; k < frames.length; k++) frames[k] = this.frames[k].clone();
     s.frames = frames;
-    s.refs = this.refs.slice();
+    s.refs = this.refs;
     s.lockId = this.lockId;
     s.lockMap = this.lockMap;
     s.mayGoto = this.mayGoto;
@@ -238,7 +248,8 @@ export class State {
         const r = f.regs[i];
         if (match(r)) change(r);
       }
-      for (let k = 0; k < SLOTS; k++) {
+      // below minSlot no register is spilled
+      for (let k = f.minSlot; k < SLOTS; k++) {
         const r = f.spilled[k];
         if (r && f.byte(k * 8) === Slot.SPILL && match(r)) {
           f.ownSpilled();
