@@ -527,7 +527,7 @@ export class Checker {
             // helper's own bound, if any, ends the iterations otherwise (no infinite loop check).
             if (regsafeStates(cp.st, cur, all, i, false, true)) {
               this.pruneHit(cp.st, i);
-              this.endPath();
+              return this.endPath();
             }
           } else {
             // may_goto: a state that only differs in its may_goto budget is the same loop
