@@ -128,6 +128,11 @@ export class VerifierError extends BpfError {
   readonly source?: string;
   /** The kernel's words alone, without the instruction and source. */
   readonly reason: string;
+  /**
+   * Instructions walked before the error, the failing one included (the kernel's "processed N
+   * insns" after a rejection); undefined when the program was refused before the walk.
+   */
+  processed?: number;
   constructor(message: string, insnIndex: number, opcode: number, log: string[], source?: string) {
     super(ErrorCode.Verifier, `verifier: insn #${insnIndex}: ${message}${source ? ` (${source})` : ''}`);
     this.reason = message;

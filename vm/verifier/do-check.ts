@@ -168,7 +168,9 @@ export class Checker {
     }
     const src = this.opts.lineInfo?.(i);
     // the error is the kernel's first error line; the lines after it (context) are in the log
-    throw new VerifierError(lines[0], i, op, log, src ? `${src.file}:${src.line}` : undefined);
+    const e = new VerifierError(lines[0], i, op, log, src ? `${src.file}:${src.line}` : undefined);
+    if (this.processed > 0) e.processed = this.processed;
+    throw e;
   };
 
   mapInfo = (i: number) => this.maps[i];
@@ -519,13 +521,21 @@ export class Checker {
               this.pruneHit(cp.st, i);
               return this.endPath();
             }
+          } else if (callsBack) {
+            // A callback's caller back at the call with a state within the old one: further
+            // iterations add nothing (is_state_visited's calls_callback case, RANGE_WITHIN); the
+            // helper's own bound, if any, ends the iterations otherwise (no infinite loop check).
+            if (regsafeStates(cp.st, cur, all, i, false, true)) {
+              this.pruneHit(cp.st, i);
+              return this.endPath();
+            }
           } else {
             // may_goto: a state that only differs in its may_goto budget is the same loop
             if (op === Op.JCOND && cp.st.mayGoto !== cur.mayGoto && regsafeStates(cp.st, cur, all, i, false, true)) {
               this.pruneHit(cp.st, i);
               return this.endPath();
             }
-            if (maybeLooping(cp.st, cur) && regsafeStates(cp.st, cur, live, i, true, false)) {
+            if (cp.st.cbUnroll === cur.cbUnroll && maybeLooping(cp.st, cur) && regsafeStates(cp.st, cur, live, i, true, false)) {
               this.fail(
                 i,
                 `infinite loop detected at insn ${i}\ncur state: ${stateStr(cur, this.mapInfo)}\nold state: ${stateStr(cp.st, this.mapInfo)}`,
@@ -1918,12 +1928,22 @@ export class Checker {
         if (r0.smin < cb.retMin || r0.smax > cb.retMax) {
           this.fail(i, `At callback return the register R0 has smin=${r0.smin} smax=${r0.smax} should have been in [${cb.retMin}, ${cb.retMax}]`);
         }
-        for (let r = 1; r <= 5; r++) caller.regs[r] = new Reg();
-        caller.regs[0] = unknownScalar();
-      } else {
-        caller.regs[0] = r0;
-        for (let r = 1; r <= 5; r++) caller.regs[r] = new Reg();
+        // Back to the helper call itself with the caller's registers as they were there: the
+        // call is checked again and queues the next iteration, until the states converge at the
+        // call site or the helper's bound is reached (prepare_func_exit). Scalars that changed
+        // since the previous visit of the call on this path, and that nothing relied on, are
+        // widened so the iterations converge (widen_imprecise_scalars).
+        this.insn = f.callsite;
+        for (let c = this.leaf; c; c = c.parent) {
+          if (c.insn === f.callsite && c.pending > 0 && sameCallsites(c.st, st)) {
+            widen(c.st, st);
+            break;
+          }
+        }
+        return;
       }
+      caller.regs[0] = r0;
+      for (let r = 1; r <= 5; r++) caller.regs[r] = new Reg();
       this.insn = f.callsite + 1;
       return;
     }
@@ -2451,14 +2471,25 @@ export class Checker {
       this.st = saved.st;
       return;
     }
-    // synchronous: queue "callback ran (again)" with the callback frame pushed; the caller
-    // continues after the helper as if the callback never ran too (nr_loops may be 0)
+    // bpf_loop runs its callback at most nr_loops times: past that many queued iterations on
+    // this path, only "the loop is done" goes on (check_helper_call, BPF_FUNC_loop)
+    if (id === 181 && !(BigInt(caller.callbackDepth) < caller.regs[1].umax)) {
+      caller.callbackDepth = 0;
+      if (this.logLevel > 1) this.log.push(`frame${this.st.frames.length - 1} bpf_loop iteration limit reached`);
+      return;
+    }
+    // synchronous: queue "the callback runs (once more)" with the callback frame pushed; the
+    // caller continues after the helper as if the callback never ran too (nr_loops may be 0).
+    // The callback returns to this call, which queues the next iteration (push_callback_call).
     const withCb = this.st.clone();
+    withCb.cbUnroll++;
+    withCb.cur.callbackDepth++;
     const f = new Frame(withCb.frames.length, i, target);
     for (let r = 1; r <= 5; r++) f.regs[r] = args[r];
     f.callback = cb;
     withCb.frames.push(f);
     if (withCb.frames.length > MAX_CALL_DEPTH) this.fail(i, `the call stack of ${withCb.frames.length} frames is too deep`);
+    caller.callbackDepth = 0;
     this.pushBranch(withCb, target, i);
   }
 
@@ -2561,6 +2592,13 @@ function pktBranch(code: number, a: Reg, b: Reg): number {
  * A cheap test before the exact comparison (states_maybe_looping): the current frame's
  * registers hold the same types and values.
  */
+/** Both states are in the same call chain (same_callsites). */
+function sameCallsites(a: State, b: State): boolean {
+  if (a.frames.length !== b.frames.length) return false;
+  for (let k = 0; k < a.frames.length; k++) if (a.frames[k].callsite !== b.frames[k].callsite) return false;
+  return true;
+}
+
 function maybeLooping(old: State, cur: State): boolean {
   if (old.frames.length !== cur.frames.length) return false;
   const a = old.cur.regs;

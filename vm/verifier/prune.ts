@@ -192,6 +192,8 @@ export function regsafeStates(
     const fo = old.frames[k];
     const fc = cur.frames[k];
     if (fo.callsite !== fc.callsite || fo.subprog !== fc.subprog) return false;
+    // a state that had queued more callback iterations does not cover one with fewer (func_states_equal)
+    if (fo.callbackDepth > fc.callbackDepth) return false;
     const at = k === n - 1 ? insn : cur.frames[k + 1].callsite + 1;
     const mask = k === n - 1 ? live[at] : live[at] & ~0x3f;
     for (let r = 0; r < 10; r++) {

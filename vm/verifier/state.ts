@@ -57,6 +57,12 @@ export class Frame {
   refDyn: Int32Array;
   /** Lowest slot ever written (64: none); every slot below it is invalid and holds no spilled register (the kernel's allocated_stack). */
   minSlot: number;
+  /**
+   * Callback iterations this frame has queued since it last went past its callback-calling
+   * helper (the kernel's callback_depth): bpf_loop stops queueing at its bound, and a saved
+   * state covers only states at least as deep in the iteration (func_states_equal).
+   */
+  callbackDepth = 0;
 
   constructor(frameno: number, callsite: number, subprog: number) {
     this.regs = [];
@@ -155,6 +161,7 @@ export class Frame {
     f.subprog = this.subprog;
     f.frameno = this.frameno;
     f.callback = this.callback;
+    f.callbackDepth = this.callbackDepth;
     return f;
   }
 }
@@ -185,6 +192,8 @@ export class State {
   lockMap: number;
   /** may_goto nesting on this path (kernel: may_goto_depth). */
   mayGoto: number;
+  /** Synchronous callback visits queued on this path (callback_unroll_depth): the infinite loop check compares it. */
+  cbUnroll: number;
   /** bpf_preempt_disable calls not yet matched by bpf_preempt_enable (active_preempt_locks). */
   preempt: number;
   /** Inside bpf_rcu_read_lock / bpf_rcu_read_unlock (active_rcu_lock; 6.18 does not nest them). */
@@ -207,6 +216,7 @@ export class State {
     this.lockId = 0;
     this.lockMap = -1;
     this.mayGoto = 0;
+    this.cbUnroll = 0;
     this.preempt = 0;
     this.rcu = false;
     this.histStart = 0;
@@ -228,6 +238,7 @@ export class State {
     s.lockId = this.lockId;
     s.lockMap = this.lockMap;
     s.mayGoto = this.mayGoto;
+    s.cbUnroll = this.cbUnroll;
     s.preempt = this.preempt;
     s.rcu = this.rcu;
     s.histStart = this.histStart;
