@@ -178,7 +178,9 @@ export class Skb {
     this.tcAtIngress = false;
     this.sk = null;
     this.routeRealm = 0;
-    this.cb.fill(0);
+    // 20 stores beat a fill() call on so short an array
+    const cb = this.cb;
+    for (let i = 0; i < 20; i++) cb[i] = 0;
   }
 
   /** A linear skb holding a copy of `frame`, data at the start of the frame. */
@@ -198,13 +200,25 @@ export class Skb {
   recreate(frame: Uint8Array, init: SkbInit = {}): void {
     const headroom = init.headroom ?? NET_SKB_PAD + NET_IP_ALIGN;
     const n = headroom + frame.length + (init.tailroom ?? 0);
-    if (this.buf.length === n) this.buf.fill(0);
-    else this.buf = new Uint8Array(n);
+    const w = this.zw;
+    if (w !== undefined && this.buf === this.zb && this.buf.length === n) {
+      // zeroing a small buffer word by word beats a fill() call
+      if (w.length <= 32) for (let k = 0; k < w.length; k++) w[k] = 0;
+      else w.fill(0);
+    } else {
+      // over whole 8-byte words (`zw`), for the next recreate of this size
+      const ab = new ArrayBuffer((n + 7) & ~7);
+      this.buf = this.zb = new Uint8Array(ab, 0, n);
+      this.zw = new Float64Array(ab);
+    }
     this.buf.set(frame, headroom);
     this.data = headroom;
     this.len = frame.length;
     this.clear();
   }
+  /** The buffer recreate made (`zb`) and the same bytes as 8-byte words (`zw`). */
+  private zb: Uint8Array | undefined = undefined;
+  private zw: Float64Array | undefined = undefined;
 
   headroom(): number {
     return this.data - this.metaLen;
