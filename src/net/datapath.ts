@@ -364,6 +364,8 @@ export class Datapath {
   /** What the helpers see of the machine; `trace` and `random` are renewed by each send (see renew). */
   private readonly base: BaseRunState;
   private opts: SendOptions = {};
+  /** SendOptions.engine. */
+  private engine: Engine | undefined = undefined;
   /** SendOptions.trace is not 'off'. */
   private tracing = true;
   /** bpf_timer callbacks that ran during this send. */
@@ -429,6 +431,7 @@ export class Datapath {
    */
   renew(opts: SendOptions): void {
     this.opts = opts;
+    this.engine = opts.engine;
     const tracing = (this.tracing = opts.trace !== 'off');
     const runNs = opts.virtualRunNs;
     if (runNs !== this.runStepOf) {
@@ -839,7 +842,7 @@ export class Datapath {
       if (st.events.length !== 0) st.events.length = 0;
       packetFollows(hr, skb);
     }
-    const res = runTc(netExecutable(np, this.opts.engine ?? np.engine ?? 'interp'), mem, r);
+    const res = runTc(netExecutable(np, this.engine ?? np.engine ?? 'interp'), mem, r);
     tcRunElapsed(mem, res, this.runStep, this.timers, hr.timers);
     if (st.redirect) h.redirect = st.redirect;
     if (res.fault) return res.fault;
