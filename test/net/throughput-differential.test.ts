@@ -62,7 +62,7 @@ interface Plan {
   sends: Send[];
 }
 
-const RETS = [-1, -1, -1, TC_ACT.TC_ACT_OK, TC_ACT.TC_ACT_SHOT, TC_ACT.TC_ACT_REDIRECT, TC_ACT.TC_ACT_REDIRECT, TC_ACT.TC_ACT_REDIRECT, TC_ACT.TC_ACT_STOLEN, TC_ACT.TC_ACT_RECLASSIFY, TC_ACT.TC_ACT_PIPE, TC_ACT.TC_ACT_QUEUED, TC_ACT.TC_ACT_TRAP, TC_ACT_GOTO_CHAIN | 1, 0x12345];
+const RETS = [-1, -1, -1, TC_ACT.TC_ACT_OK, TC_ACT.TC_ACT_SHOT, TC_ACT.TC_ACT_REDIRECT, TC_ACT.TC_ACT_REDIRECT, TC_ACT.TC_ACT_REDIRECT, TC_ACT.TC_ACT_STOLEN, TC_ACT.TC_ACT_RECLASSIFY, TC_ACT.TC_ACT_PIPE, TC_ACT.TC_ACT_QUEUED, TC_ACT.TC_ACT_REPEAT, TC_ACT.TC_ACT_TRAP, TC_ACT_GOTO_CHAIN | 1, 0x12345];
 
 function plan(r: Rng): Plan {
   const slots: Slot[] = [];
@@ -262,7 +262,7 @@ function differ(seed: number, engine: Engine): string | undefined {
 
 const SEEDS = 24;
 /** Seeds per test (a test stays within a few seconds on a loaded machine). */
-const BATCH = 8;
+const BATCH = 4;
 
 describe('throughput mode and reused per-packet state decide as a fresh, traced send', () => {
   for (const engine of ENGINES) {
@@ -276,7 +276,7 @@ describe('throughput mode and reused per-packet state decide as a fresh, traced 
           expect(differ(seed, engine)).toBeUndefined();
           hooks += planOf(seed).attach.length;
         }
-        expect(hooks).toBeGreaterThan(BATCH);
+        expect(hooks).toBeGreaterThanOrEqual(2 * BATCH);
       });
     }
   }
@@ -290,9 +290,9 @@ describe('throughput mode and reused per-packet state decide as a fresh, traced 
     proto.firstRun = firstRun;
   });
 
-  /** The first difference over the targeted and random plans (jit). */
+  /** The first difference over the targeted plans (jit). */
   const firstDifference = (): string | undefined => {
-    for (let seed = -TARGETED.length; seed < SEEDS; seed++) {
+    for (let seed = -TARGETED.length; seed < 0; seed++) {
       const d = differ(seed, 'jit');
       if (d !== undefined) return d;
     }
