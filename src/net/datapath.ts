@@ -399,6 +399,11 @@ export class Datapath {
   private readonly offPrintk: string[] = [];
   /** No send of sendFrame's is running on it. */
   idle = false;
+  /**
+   * It keeps its run states after a send (sendFrame's Datapath of the namespace that sent last);
+   * any other Datapath gives them back to the pool when its send is done (see HookRun).
+   */
+  keepsRuns = false;
 
   constructor(
     readonly host: DeviceNamespace,
@@ -462,8 +467,8 @@ export class Datapath {
   }
 
   /**
-   * Give the run states this Datapath holds to the pool of their Memory (see HookRun): sendFrame
-   * calls it when it stops keeping this Datapath between sends.
+   * Give the run states this Datapath holds to the pool of their Memory (see HookRun): at the
+   * end of each send unless it `keepsRuns`, and when sendFrame stops keeping it.
    */
   releaseRuns(): void {
     for (const h of this.hookFrames) {
@@ -507,6 +512,14 @@ export class Datapath {
 
   /** Process one frame and everything it causes; returns the trace. `dir` as in Host.send (default: the options', else ingress). */
   send(dev: NetDevice, frame: Uint8Array, opts?: Pick<SendOptions, 'dir'>): NetTrace {
+    try {
+      return this.sendOne(dev, frame, opts);
+    } finally {
+      if (!this.keepsRuns) this.releaseRuns();
+    }
+  }
+
+  private sendOne(dev: NetDevice, frame: Uint8Array, opts?: Pick<SendOptions, 'dir'>): NetTrace {
     const dir = opts?.dir ?? this.opts.dir ?? 'ingress';
     if (!dev.registered) throw new ErrnoError('E_NET', 'ENODEV', `send: ${dev.name} is not registered`);
     if (frame.length < ETH_HLEN) throw new ErrnoError('E_NET', 'EINVAL', `send: frame of ${frame.length} bytes is shorter than an Ethernet header`);
@@ -1013,22 +1026,19 @@ export function sendFrame(host: DeviceNamespace, dev: NetDevice | string, frame:
   const d = typeof dev === 'string' ? host.device(dev) : dev;
   if (!d) throw new ErrnoError('E_NET', 'ENODEV', `send: no device ${String(dev)}`);
   const ns = d.host;
-  if (holder !== undefined && !holder.idle) {
-    // A send inside a send: a Datapath of its own, whose run states go back to the pool after.
-    const tmp = new Datapath(ns, opts);
-    try {
-      return tmp.send(d, frame);
-    } finally {
-      tmp.releaseRuns();
-    }
-  }
+  // A send inside a send: a Datapath of its own, whose run states go back to the pool after.
+  if (holder !== undefined && !holder.idle) return new Datapath(ns, opts).send(d, frame);
   // One Datapath per namespace, renewed for each send; the one used last holds its run states.
   let dp = holder !== undefined && holder.host === ns ? holder : datapaths.get(ns);
   if (dp === undefined) datapaths.set(ns, (dp = new Datapath(ns, opts)));
   else dp.renew(opts);
   if (dp !== holder) {
-    holder?.releaseRuns();
+    if (holder !== undefined) {
+      holder.keepsRuns = false;
+      holder.releaseRuns();
+    }
     holder = dp;
+    dp.keepsRuns = true;
   }
   dp.idle = false;
   try {

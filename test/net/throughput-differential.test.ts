@@ -194,12 +194,8 @@ function world(p: Plan, how: 'ref' | 'host'): World {
       const d = devs[s.dev];
       const o: SendOptions = { ...opts, dir: s.dir, mark: s.mark, priority: s.priority };
       if (how === 'host') return d.host === host ? host.send(d, frameOf(s), o) : ns2.send(d, frameOf(s), o);
-      const dp = new Datapath(d.host, o);
-      try {
-        return dp.send(d, frameOf(s));
-      } finally {
-        dp.releaseRuns();
-      }
+      // gives its run states back to the pool when done (only sendFrame's keeps them)
+      return new Datapath(d.host, o).send(d, frameOf(s));
     },
   };
 }
