@@ -77,6 +77,13 @@ export class SeededRandom {
     this.s0 = BigInt.asUintN(64, seed ^ 0x9e3779b97f4a7c15n) || 1n;
     this.s1 = BigInt.asUintN(64, seed * 0xbf58476d1ce4e5b9n + 1n) || 1n;
   }
+  /** Back to the state `new SeededRandom()` starts in (the default seed), without allocating. */
+  reset(): this {
+    const d = DEFAULT_STATE as { s0: bigint; s1: bigint };
+    this.s0 = d.s0;
+    this.s1 = d.s1;
+    return this;
+  }
   nextU32(): number {
     let x = this.s0;
     const y = this.s1;

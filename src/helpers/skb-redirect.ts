@@ -9,7 +9,7 @@ import { type HelperFamily } from './family.js';
 import { HELPER_IDS } from '../../vm/helpers.js';
 import type { HelperFn } from '../../vm/program.js';
 import { findDevice } from '../skb/run-state.js';
-import { Skb } from '../skb/skb.js';
+import type { Skb } from '../skb/skb.js';
 import { BPF_F_INGRESS, ERRNO, TC_ACT } from '../uapi.js';
 import { argMem, argS32, argU32 } from './args.js';
 import { argHalves, ret, skbState } from './skb-common.js';
@@ -48,10 +48,7 @@ export const redirectNeigh: HelperFn = (call) => {
 
 /** A deep copy of an skb (the clone clone_redirect sends). */
 export function cloneSkb(skb: Skb): Skb {
-  const c = Object.assign(Object.create(Skb.prototype) as Skb, skb);
-  c.buf = skb.buf.slice();
-  (c as { cb: Uint8Array }).cb = skb.cb.slice();
-  return c;
+  return skb.clone();
 }
 
 /** bpf_clone_redirect(skb, u32 ifindex, u64 flags). */

@@ -113,13 +113,18 @@ export class Block {
 
   /** The chain with this index, created on demand (tcf_chain_get with create). */
   chain(index: number, create = true): Chain | undefined {
+    // chain 0, which every classification starts from, without a map lookup
+    if (index === 0 && this.c0 !== undefined) return this.c0;
     let c = this.chains.get(index);
     if (!c && create) {
       c = new Chain(this, index);
       this.chains.set(index, c);
+      if (index === 0) this.c0 = c;
     }
     return c;
   }
+  /** chains.get(0), once made (it stays while the block does; flush() makes a new one). */
+  private c0: Chain | undefined = undefined;
 
   /** Chain 0's first instance (the mini-qdisc's filter_list); null when chain 0 is empty. */
   get filterList(): TcfProto | null {
@@ -138,6 +143,7 @@ export class Block {
   flush(): void {
     for (const { filter } of this.entries()) filter.prog.put();
     this.chains.clear();
+    this.c0 = undefined;
     this.chain(0);
   }
 }

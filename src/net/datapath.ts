@@ -35,7 +35,7 @@ import { defaultBaseState, SeededRandom, type BaseRunState } from '../helpers/ba
 import type { ResolvedMockEnv } from '../mock-env.js';
 import { cloneSkb } from '../helpers/skb-redirect.js';
 import { timerHost, type TimerFiring, type TimerHost } from '../helpers/timer.js';
-import { createSkbRunState, rebindSkbRunState, syncPacket, Skb, NET_SKB_PAD, type RedirectInfo, type SkbDevice, type SkbEnv, type SkbEvent } from '../skb/index.js';
+import { createSkbRunState, rebindSkbRunState, resetSkbRunState, syncPacket, Skb, NET_SKB_PAD, type RedirectInfo, type SkbDevice, type SkbEnv, type SkbEvent } from '../skb/index.js';
 import type { SkbPacketProvider } from '../skb/ld-abs.js';
 import { runTc, TC_RUN_VIRTUAL_NS, tcRunElapsed, tcRunOptions, tcRunStep, type TcExecutable, type TcRunOptions } from '../tc-run.js';
 import { compile } from '../../vm/jit/index.js';
@@ -93,23 +93,25 @@ export interface SendOptions {
   random?: SeededRandom;
   /**
    * 'full' (default): every hook run, redirect and transmission is in `NetTrace.events`, and
-   * each Fate.frame is a copy of the frame. 'off' (throughput mode): `events` stays empty and
-   * Fate.frame is a view of the skb's bytes (valid until the next send); fates, verdicts,
-   * printk, timers and every effect on maps and devices are the same.
+   * each Fate.frame is a copy of the frame. 'off' (throughput mode): `events` stays empty,
+   * Fate.frame is a view of the skb's bytes, and the NetTrace with its arrays and Fate records
+   * is the one the next throughput-mode send of the namespace reuses (all valid until the next
+   * send: copy what you keep); fates, verdicts, printk, timers and every effect on maps and
+   * devices are the same.
    */
   trace?: 'full' | 'off';
 }
 
 /**
- * The run options (and so the run state) for the programs of one Memory in one hook run, kept
- * between hooks and sends (pooled per Memory, see hookRunOf): regions, ctx view, LD_ABS view,
- * options and env are made once and pointed at each hook's skb (rebindSkbRunState), as the
- * kernel reuses its per-CPU state.
+ * The run options (and so the run state) for the programs of one Memory at one hook nesting
+ * depth of a Datapath, kept between hooks and sends: regions, ctx view, LD_ABS view, options and
+ * env are made once and pointed at each hook's skb (see Datapath.firstRun), as the kernel reuses
+ * its per-CPU state. A Datapath that lets go of them (releaseRuns) gives them to a pool per
+ * Memory, from which the next Datapath takes.
  */
 interface HookRun {
   opts: TcRunOptions;
-  /** The pool of its Memory, where it goes back after each hook. */
-  pool: HookRun[];
+  mem: Memory;
   env: SkbEnv;
   /** opts.packet, pointed at the hook's skb. */
   packet: SkbPacketProvider;
@@ -125,27 +127,29 @@ interface HookRun {
   plen: number;
   /** The base state last copied into the run state (see Datapath.bindBase). */
   base: BaseRunState | undefined;
-  /** The hook it serves (read by env.cloneRedirect); cleared when it goes back to the pool. */
-  hook: HookFrame | undefined;
+  /** The namespace whose devices env.devices shows. */
+  devNs: DeviceNamespace | undefined;
+  /** The hook it serves (read by env.cloneRedirect). */
+  hook: HookFrame;
+  /** HookFrame.serial of the last hook that ran a program on it (-1: none yet). */
+  serial: number;
 }
 
-/** Idle hook run states per Memory (several when hooks nest: clone_redirect, neigh redirect). */
+/** Run states no Datapath holds, per Memory (see HookRun). */
 const hookPool = new WeakMap<Memory, HookRun[]>();
 
 /**
- * An idle hook run state of `mem` pointed at `skb` (made on first use), for hook `h` (which
- * remembers the last pool it took from: one Memory serves every program of a host).
+ * A run state of `mem` for hook frame `h` pointed at `skb`: an idle one from the pool, else a
+ * new one. Its `serial` is -1: the hook's first run on it binds the rest (Datapath.firstRun).
  */
 function hookRunOf(mem: Memory, skb: Skb, base: BaseRunState, h: HookFrame): HookRun {
-  let pool = h.poolMem === mem ? h.pool : hookPool.get(mem);
-  if (pool === undefined) hookPool.set(mem, (pool = []));
-  h.poolMem = mem;
-  h.pool = pool;
-  const idle = pool.pop();
+  const idle = hookPool.get(mem)?.pop();
   if (idle !== undefined) {
     rebindSkbRunState(idle.opts.run, skb);
     idle.packet.skb = skb;
     packetBound(idle, skb);
+    idle.hook = h;
+    idle.serial = -1;
     return idle;
   }
   const env: SkbEnv = {};
@@ -153,7 +157,7 @@ function hookRunOf(mem: Memory, skb: Skb, base: BaseRunState, h: HookFrame): Hoo
   const st = opts.run;
   const r: HookRun = {
     opts,
-    pool,
+    mem,
     env,
     packet: opts.packet as SkbPacketProvider,
     timers: timerHost(mem),
@@ -162,11 +166,13 @@ function hookRunOf(mem: Memory, skb: Skb, base: BaseRunState, h: HookFrame): Hoo
     pstart: skb.data - skb.metaLen,
     plen: skb.metaLen + skb.len,
     base,
-    hook: undefined,
+    devNs: undefined,
+    hook: h,
+    serial: -1,
   };
   env.cloneRedirect = (ev) => {
-    const h = r.hook as HookFrame;
-    return h.dp.cloneRedirect(h.dev, h.pkt, ev);
+    const hk = r.hook;
+    return hk.dp.cloneRedirect(hk.dev, hk.pkt, ev);
   };
   return r;
 }
@@ -200,16 +206,16 @@ interface HookFrame {
   pkt: Pkt;
   /** The redirect the last program asked for (bpf_redirect_info), consumed by skb_do_redirect. */
   redirect: RedirectInfo | undefined;
-  /** The run states this hook borrowed, one per Memory: the first `nruns` (the rest are stale). */
+  /** Its run states, one per Memory, kept from hook to hook (see HookRun). */
   runs: HookRun[];
-  nruns: number;
+  /** The run state of the last program run (most hooks run programs of one Memory). */
+  last: HookRun | undefined;
+  /** Counts the hooks run on this frame: a HookRun whose serial differs is not bound to this one yet. */
+  serial: number;
   /** The classic path's result. */
   classic: ClassifyOutcome;
   /** The filter runs of the classic path (traced sends only). */
   filterRuns: FilterRun[] | undefined;
-  /** The hookPool entry last used (see hookRunOf). */
-  poolMem: Memory | undefined;
-  pool: HookRun[] | undefined;
 }
 
 /** The skb helpers' view of a device (live: reads the device's current settings). */
@@ -326,9 +332,14 @@ function ethTypeTrans(skb: Skb, dev: NetDevice): void {
   const mac = dev.mac;
   let host = true;
   let bcast = true;
-  for (let i = 0; i < 6 && i < n; i++) {
-    if (b[o + i] !== mac[i]) host = false;
-    if (b[o + i] !== 0xff) bcast = false;
+  if (n >= 6) {
+    host = b[o] === mac[0] && b[o + 1] === mac[1] && b[o + 2] === mac[2] && b[o + 3] === mac[3] && b[o + 4] === mac[4] && b[o + 5] === mac[5];
+    bcast = (b[o] & b[o + 1] & b[o + 2] & b[o + 3] & b[o + 4] & b[o + 5]) === 0xff;
+  } else {
+    for (let i = 0; i < n; i++) {
+      if (b[o + i] !== mac[i]) host = false;
+      if (b[o + i] !== 0xff) bcast = false;
+    }
   }
   if (host) skb.pktType = PACKET.PACKET_HOST;
   else if (n > 0 && b[o] & 1) skb.pktType = bcast ? PACKET.PACKET_BROADCAST : PACKET.PACKET_MULTICAST;
@@ -344,7 +355,7 @@ function ethTypeTrans(skb: Skb, dev: NetDevice): void {
 /** One send: the state of the emulated softirq while a packet and its offspring are processed. */
 export class Datapath {
   private evs: TraceEvent[] = [];
-  /** NO_FATES until the first fate of the send (then an array made with it, sized to fit). */
+  /** NO_FATES until the first fate of a traced send (then an array made with it, sized to fit). */
   private fts: Fate[] = NO_FATES;
   private readonly backlog: Array<{ dev: NetDevice; pkt: Pkt }> = [];
   private xmitRecursion = 0;
@@ -352,13 +363,16 @@ export class Datapath {
   private rounds = 0;
   /** What the helpers see of the machine; `trace` and `random` are renewed by each send (see renew). */
   private readonly base: BaseRunState;
-  private opts: SendOptions;
+  private opts: SendOptions = {};
+  /** SendOptions.engine. */
+  private engine: Engine | undefined = undefined;
   /** SendOptions.trace is not 'off'. */
-  private tracing: boolean;
+  private tracing = true;
   /** bpf_timer callbacks that ran during this send. */
   private timers: TimerFiring[] = [];
-  /** The virtual duration of a run (tcRunStep of SendOptions.virtualRunNs). */
-  private runStep: number | bigint;
+  /** The virtual duration of a run (tcRunStep of SendOptions.virtualRunNs), and the option it came from. */
+  private runStep: number | bigint = 0;
+  private runStepOf: bigint | number | undefined | null = null;
   /** Hook runs in progress by nesting depth; each frame is reused by the next hook at its depth. */
   private readonly hookFrames: HookFrame[] = [];
   private hookDepth = 0;
@@ -367,8 +381,29 @@ export class Datapath {
   private hookDropReason: string | undefined = undefined;
   /** The skb of the last send, reused by the next one (Skb.recreate). */
   private spare: Skb | undefined = undefined;
-  /** Between sends in sendFrame's pool; taken while a send runs. */
+  /** The sent frame's packet record (the only one of most sends; clones get their own). */
+  private readonly pkt0: Pkt = { skb: undefined as unknown as Skb, id: 0 };
+  /** bpf_get_prandom_u32's generator when the send brings none: reset to the default seed by each send. */
+  private readonly ownRandom = new SeededRandom();
+  /**
+   * Throughput mode's result, reused by every send in that mode (valid until the next send, see
+   * SendOptions.trace): the trace, its empty events, its fates (records reused by position) and
+   * its printk lines. A traced send makes its own.
+   */
+  private offTrace: NetTrace | undefined = undefined;
+  private readonly offEvents: TraceEvent[] = [];
+  private readonly offFates: Fate[] = [];
+  private readonly offFateRecords: Fate[] = [];
+  /** The number of fates this throughput-mode send recorded (offFates may be longer until send() cuts it). */
+  private nOffFates = 0;
+  private readonly offPrintk: string[] = [];
+  /** No send of sendFrame's is running on it. */
   idle = false;
+  /**
+   * It keeps its run states after a send (sendFrame's Datapath of the namespace that sent last);
+   * any other Datapath gives them back to the pool when its send is done (see HookRun).
+   */
+  keepsRuns = false;
 
   constructor(
     readonly host: DeviceNamespace,
@@ -378,10 +413,7 @@ export class Datapath {
     const base = defaultBaseState();
     base.clock = timerHost(host.kernel.memory).clock;
     this.base = base;
-    this.opts = opts;
-    this.tracing = opts.trace !== 'off';
-    this.runStep = tcRunStep(BigInt(opts.virtualRunNs ?? TC_RUN_VIRTUAL_NS));
-    if (opts.random) base.random = opts.random;
+    this.renew(opts);
   }
 
   /** Every TraceEvent of the sends so far (a traced send; sendFrame's sends: of the last one). */
@@ -392,33 +424,67 @@ export class Datapath {
   /** The fate of every skb (same scope as events). */
   get fates(): Fate[] {
     if (this.fts === NO_FATES) this.fts = [];
+    if (!this.tracing && this.fts.length !== this.nOffFates) this.fts.length = this.nOffFates;
     return this.fts;
   }
 
   /**
    * Make this Datapath a fresh one for a send with `opts` (sendFrame reuses one per namespace):
-   * new result arrays, a fresh printk buffer and generator, nothing pending. The spare skb and
-   * the hook frames are kept (nothing returned refers to them).
+   * new result arrays (throughput mode: its own, emptied), an empty printk buffer, the default
+   * generator reset, nothing pending. The spare skb and the hook frames with their run states are
+   * kept (nothing returned refers to them).
    */
   renew(opts: SendOptions): void {
     this.opts = opts;
-    this.tracing = opts.trace !== 'off';
-    this.runStep = tcRunStep(BigInt(opts.virtualRunNs ?? TC_RUN_VIRTUAL_NS));
-    this.evs = [];
-    this.fts = NO_FATES;
+    this.engine = opts.engine;
+    const tracing = (this.tracing = opts.trace !== 'off');
+    const runNs = opts.virtualRunNs;
+    if (runNs !== this.runStepOf) {
+      this.runStep = tcRunStep(BigInt(runNs ?? TC_RUN_VIRTUAL_NS));
+      this.runStepOf = runNs;
+    }
+    if (tracing) {
+      this.evs = [];
+      this.fts = NO_FATES;
+      this.base.trace = [];
+    } else {
+      // a caller may have written into the last result's arrays
+      const evs = (this.evs = this.offEvents);
+      if (evs.length !== 0) evs.length = 0;
+      // emptied lazily: send() cuts it to the fates this send recorded (end() writes by index)
+      this.fts = this.offFates;
+      this.nOffFates = 0;
+      const printk = (this.base.trace = this.offPrintk);
+      if (printk.length !== 0) printk.length = 0;
+    }
     if (this.timers.length !== 0) this.timers = [];
     if (this.backlog.length !== 0) this.backlog.length = 0;
     this.xmitRecursion = 0;
     this.nextPkt = 0;
     this.rounds = 0;
     this.hookDepth = 0;
-    this.base.trace = [];
-    this.base.random = opts.random ? opts.random : new SeededRandom();
+    this.base.random = opts.random !== undefined ? opts.random : this.ownRandom.reset();
   }
 
   /**
-   * Give a borrowed run state this send's base state: all of it when it last served another
-   * Datapath (or none), else only what renew() replaces.
+   * Give the run states this Datapath holds to the pool of their Memory (see HookRun): at the
+   * end of each send unless it `keepsRuns`, and when sendFrame stops keeping it.
+   */
+  releaseRuns(): void {
+    for (const h of this.hookFrames) {
+      for (const r of h.runs) {
+        let pool = hookPool.get(r.mem);
+        if (pool === undefined) hookPool.set(r.mem, (pool = []));
+        pool.push(r);
+      }
+      h.runs.length = 0;
+      h.last = undefined;
+    }
+  }
+
+  /**
+   * Give a run state this send's base state: all of it when it last served another Datapath (or
+   * none), else only what renew() replaces.
    */
   private bindBase(hr: HookRun): void {
     const run = hr.opts.run;
@@ -446,6 +512,14 @@ export class Datapath {
 
   /** Process one frame and everything it causes; returns the trace. `dir` as in Host.send (default: the options', else ingress). */
   send(dev: NetDevice, frame: Uint8Array, opts?: Pick<SendOptions, 'dir'>): NetTrace {
+    try {
+      return this.sendOne(dev, frame, opts);
+    } finally {
+      if (!this.keepsRuns) this.releaseRuns();
+    }
+  }
+
+  private sendOne(dev: NetDevice, frame: Uint8Array, opts?: Pick<SendOptions, 'dir'>): NetTrace {
     const dir = opts?.dir ?? this.opts.dir ?? 'ingress';
     if (!dev.registered) throw new ErrnoError('E_NET', 'ENODEV', `send: ${dev.name} is not registered`);
     if (frame.length < ETH_HLEN) throw new ErrnoError('E_NET', 'EINVAL', `send: frame of ${frame.length} bytes is shorter than an Ethernet header`);
@@ -460,7 +534,9 @@ export class Datapath {
     } else skb = Skb.create(frame, SEND_SKB);
     skb.mark = this.opts.mark ?? 0;
     skb.priority = this.opts.priority ?? 0;
-    const pkt: Pkt = { skb, id: this.nextPkt++ };
+    const pkt = this.pkt0;
+    pkt.skb = skb;
+    pkt.id = this.nextPkt++;
     let xmitStatus: number | undefined;
     // a down device receives nothing (tcxlab's reading; a veth peer would have no carrier)
     if (dir === 'ingress' && !dev.up) this.end(pkt, 'drop', dev, 'DEV_READY');
@@ -474,6 +550,7 @@ export class Datapath {
     this.drain();
     this.spare = skb;
     const fates = this.fts === NO_FATES ? (this.fts = []) : this.fts;
+    if (!this.tracing && fates.length !== this.nOffFates) fates.length = this.nOffFates;
     let fate = fates[0];
     for (let k = 0; k < fates.length; k++) {
       if (fates[k].pkt === 0) {
@@ -481,9 +558,23 @@ export class Datapath {
         break;
       }
     }
-    const trace: NetTrace = { events: this.evs, fate, fates, xmitStatus, printk: this.base.trace };
-    if (this.timers.length) trace.timers = this.timers;
-    return trace;
+    const timers = this.timers.length !== 0 ? this.timers : undefined;
+    if (this.tracing) {
+      const trace: NetTrace = { events: this.evs, fate, fates, xmitStatus, printk: this.base.trace };
+      if (timers !== undefined) trace.timers = timers;
+      return trace;
+    }
+    let t = this.offTrace;
+    if (t === undefined) this.offTrace = t = { events: this.evs, fate, fates, xmitStatus, printk: this.base.trace, timers };
+    else {
+      t.events = this.evs;
+      t.fate = fate;
+      t.fates = fates;
+      t.xmitStatus = xmitStatus;
+      t.printk = this.base.trace;
+      t.timers = timers;
+    }
+    return t;
   }
 
   private drain(): void {
@@ -494,10 +585,31 @@ export class Datapath {
   }
 
   private end(pkt: Pkt, kind: Fate['kind'], dev: NetDevice, reason?: string): void {
-    const frame = this.tracing ? pkt.skb.toBytes() : pkt.skb.bytesView();
-    const f: Fate = { pkt: pkt.id, kind, dev: dev.name, device: dev, reason, frame, mark: pkt.skb.mark >>> 0, tcIndex: pkt.skb.tcIndex, priority: pkt.skb.priority >>> 0 };
-    if (this.fts === NO_FATES) this.fts = [f];
-    else this.fts.push(f);
+    const skb = pkt.skb;
+    if (this.tracing) {
+      const f: Fate = { pkt: pkt.id, kind, dev: dev.name, device: dev, reason, frame: skb.toBytes(), mark: skb.mark >>> 0, tcIndex: skb.tcIndex, priority: skb.priority >>> 0 };
+      if (this.fts === NO_FATES) this.fts = [f];
+      else this.fts.push(f);
+      return;
+    }
+    // throughput mode: the fate records of the last send, reused by position
+    const fts = this.fts;
+    const k = this.nOffFates++;
+    let f = this.offFateRecords[k];
+    if (f === undefined) {
+      this.offFateRecords[k] = f = { pkt: pkt.id, kind, dev: dev.name, device: dev, reason, frame: skb.bytesView(), mark: skb.mark >>> 0, tcIndex: skb.tcIndex, priority: skb.priority >>> 0 };
+    } else {
+      f.pkt = pkt.id;
+      f.kind = kind;
+      f.dev = dev.name;
+      f.device = dev;
+      f.reason = reason;
+      f.frame = skb.bytesView();
+      f.mark = skb.mark >>> 0;
+      f.tcIndex = skb.tcIndex;
+      f.priority = skb.priority >>> 0;
+    }
+    fts[k] = f;
   }
 
   /** __netif_receive_skb_core up to the end of tc ingress. */
@@ -622,28 +734,21 @@ export class Datapath {
         pkt,
         redirect: undefined,
         runs: [],
-        nruns: 0,
+        last: undefined,
+        serial: 0,
         classic: { verdict: 0, classid: 0, gotoChain: undefined, dropReason: undefined, restarts: 0 },
         filterRuns: undefined,
-        poolMem: undefined,
-        pool: undefined,
       };
       this.hookFrames[depth] = h;
     } else {
       h.dev = dev;
       h.pkt = pkt;
       h.redirect = undefined;
+      h.serial++;
     }
     try {
       return this.hookRuns(dev, dir, entry, pkt, h);
     } finally {
-      const runs = h.runs;
-      for (let k = 0; k < h.nruns; k++) {
-        const r = runs[k];
-        r.hook = undefined;
-        r.pool.push(r);
-      }
-      h.nruns = 0;
       h.filterRuns = undefined;
       this.hookDepth = depth;
     }
@@ -735,39 +840,67 @@ export class Datapath {
   runProg(prog: ProgHandle, h: HookFrame): number | BpfError {
     const np: NetProgram | undefined = prog.program;
     if (np === undefined) return new UsageError(`${prog} has no executable program bound (load it with host.loadObject)`);
-    const { skb } = h.pkt;
-    const runs = h.runs;
-    let hr: HookRun | undefined;
-    for (let k = 0; k < h.nruns; k++) if (runs[k].opts.run.mem === np.mem) hr = runs[k];
-    let r: TcRunOptions;
-    if (hr === undefined) {
-      hr = hookRunOf(np.mem, skb, this.base, h);
-      this.bindBase(hr);
-      r = hr.opts;
-      r.budget = this.opts.budget;
-      const env = hr.env;
-      env.devices = this.devicesOf(h.dev.host);
-      // set on every use: the env is pooled per Memory across sends, mocked or not
-      const mock = this.opts.mock;
-      env.fib = mock?.fib;
-      env.socketLookup = mock?.socketLookup;
-      hr.hook = h;
-      runs[h.nruns++] = hr;
-    } else {
-      r = hr.opts;
+    const mem = np.mem;
+    let hr = h.last;
+    if (hr === undefined || hr.mem !== mem) hr = h.last = this.hookRunFor(h, mem);
+    const r = hr.opts;
+    const st = r.run;
+    const skb = h.pkt.skb;
+    if (hr.serial !== h.serial) this.firstRun(hr, h, skb);
+    else {
       // Each program starts as on a fresh run state: no redirect request, no tunnel info, no
       // events; the packet region follows the skb if anything outside a helper moved it.
-      const st = r.run;
       st.redirect = undefined;
       st.tunnel = undefined;
       if (st.events.length !== 0) st.events.length = 0;
       packetFollows(hr, skb);
     }
-    const res = runTc(netExecutable(np, this.opts.engine ?? np.engine ?? 'interp'), np.mem, r);
-    tcRunElapsed(np.mem, res, this.runStep, this.timers, hr.timers);
-    if (r.run.redirect) h.redirect = r.run.redirect;
+    const res = runTc(netExecutable(np, this.engine ?? np.engine ?? 'interp'), mem, r);
+    tcRunElapsed(mem, res, this.runStep, this.timers, hr.timers);
+    if (st.redirect) h.redirect = st.redirect;
     if (res.fault) return res.fault;
     return res.r0lo | 0;
+  }
+
+  /** Hook frame `h`'s run state for `mem` (made, or taken from the pool, on first use). */
+  private hookRunFor(h: HookFrame, mem: Memory): HookRun {
+    const runs = h.runs;
+    for (let k = 0; k < runs.length; k++) if (runs[k].mem === mem) return runs[k];
+    const hr = hookRunOf(mem, h.pkt.skb, this.base, h);
+    runs.push(hr);
+    return hr;
+  }
+
+  /**
+   * The first program run of hook `h` on `hr`: the run state is made fresh for the hook's skb
+   * (rebound to another skb, or cleared of what the last hook's runs left when it is the same
+   * skb object, the reused one of the last send), gets this send's base state, options and the
+   * namespace's devices.
+   */
+  private firstRun(hr: HookRun, h: HookFrame, skb: Skb): void {
+    hr.serial = h.serial;
+    const r = hr.opts;
+    const st = r.run;
+    if (st.skb !== skb) {
+      rebindSkbRunState(st, skb);
+      hr.packet.skb = skb;
+      packetBound(hr, skb);
+    } else {
+      resetSkbRunState(st);
+      packetFollows(hr, skb);
+    }
+    this.bindBase(hr);
+    r.budget = this.opts.budget;
+    const env = hr.env;
+    const ns = h.dev.host;
+    if (hr.devNs !== ns) {
+      env.devices = this.devicesOf(ns);
+      hr.devNs = ns;
+    }
+    // set on every hook: the env is kept across sends, mocked or not
+    const mock = this.opts.mock;
+    env.fib = mock?.fib;
+    env.socketLookup = mock?.socketLookup;
   }
 
   /**
@@ -892,17 +1025,35 @@ export class Datapath {
 export function sendFrame(host: DeviceNamespace, dev: NetDevice | string, frame: Uint8Array, opts: SendOptions = {}): NetTrace {
   const d = typeof dev === 'string' ? host.device(dev) : dev;
   if (!d) throw new ErrnoError('E_NET', 'ENODEV', `send: no device ${String(dev)}`);
-  // One Datapath per namespace, renewed for each send (a send inside a send gets its own).
-  let dp = datapaths.get(d.host);
-  if (dp !== undefined && dp.idle) dp.renew(opts);
-  else datapaths.set(d.host, (dp = new Datapath(d.host, opts)));
+  const ns = d.host;
+  // A send inside a send: a Datapath of its own, whose run states go back to the pool after.
+  if (holder !== undefined && !holder.idle) return new Datapath(ns, opts).send(d, frame);
+  // One Datapath per namespace, renewed for each send; the one used last holds its run states.
+  let dp = holder !== undefined && holder.host === ns ? holder : datapaths.get(ns);
+  if (dp === undefined) datapaths.set(ns, (dp = new Datapath(ns, opts)));
+  else dp.renew(opts);
+  if (dp !== holder) {
+    if (holder !== undefined) {
+      holder.keepsRuns = false;
+      holder.releaseRuns();
+    }
+    holder = dp;
+    dp.keepsRuns = true;
+  }
   dp.idle = false;
-  const t = dp.send(d, frame);
-  dp.idle = true;
-  return t;
+  try {
+    return dp.send(d, frame);
+  } finally {
+    dp.idle = true;
+  }
 }
 /** sendFrame's Datapath per namespace. */
 const datapaths = new WeakMap<DeviceNamespace, Datapath>();
+/**
+ * The Datapath sendFrame used last: the only one that keeps run states between sends (the
+ * others gave theirs to the pool), so that namespaces that stop sending hold no regions.
+ */
+let holder: Datapath | undefined;
 
 /** A loaded object: its Collection and one ProgHandle per program (by function name). */
 export interface LoadedObject {

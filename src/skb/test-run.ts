@@ -246,26 +246,36 @@ function sockRegion(mem: Memory, sk: NonNullable<Skb['sk']>): Region {
 /**
  * Point a run state made by createSkbRunState at another skb, as if it had been created for it:
  * the packet region is rebound (its id stays), the ctx reads the new skb, and what a run leaves
- * behind is cleared (redirect, tunnel, events, the request socket, the lazily made full-socket
- * and kernel-ctx regions). The bpf_sock region follows skb->sk. For hot paths that run many
- * skbs (the netdev): no region is allocated unless skb->sk needs one. Only between runs.
+ * behind is cleared (resetSkbRunState). For hot paths that run many skbs (the netdev): no region
+ * is allocated unless skb->sk needs one. Only between runs.
  */
 export function rebindSkbRunState(state: SkbRunState, skb: Skb): void {
   const st = state as { -readonly [K in keyof SkbRunState]: SkbRunState[K] };
-  const mem = state.mem;
   st.skb = skb;
   (state.ctx.ctx as SkBuffCtx).skb = skb;
   // The packet region already over the same bytes (a reused skb buffer) needs no new view.
   const pv = state.packet.bytes;
   if (pv.buffer !== skb.buf.buffer || pv.byteOffset !== skb.buf.byteOffset + skb.data - skb.metaLen || pv.length !== skb.metaLen + skb.len) {
-    mem.rebind(state.packet, skb.packetView());
+    state.mem.rebind(state.packet, skb.packetView());
   }
+  resetSkbRunState(state);
+}
+
+/**
+ * Clear what runs on a run state left behind, as on a state just made for its skb: the redirect
+ * request, tunnel info, events and request socket; the lazily made full-socket and kernel-ctx
+ * regions are released, and the bpf_sock region is made anew for skb->sk. The packet region is
+ * left as it is (the caller knows whether the skb's layout moved). Only between runs.
+ */
+export function resetSkbRunState(state: SkbRunState): void {
+  const st = state as { -readonly [K in keyof SkbRunState]: SkbRunState[K] };
+  const mem = state.mem;
   if (st.fullSock) mem.release(st.fullSock);
   if (st.kernCtx) mem.release(st.kernCtx);
   if (st.sock) mem.release(st.sock);
   st.fullSock = undefined;
   st.kernCtx = undefined;
-  st.sock = skb.sk ? sockRegion(mem, skb.sk) : undefined;
+  st.sock = state.skb.sk ? sockRegion(mem, state.skb.sk) : undefined;
   st.reqsk = undefined;
   st.redirect = undefined;
   st.tunnel = undefined;
