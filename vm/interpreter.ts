@@ -1540,10 +1540,11 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           pc++;
           break;
         // ---------------------------------------------------------------- BPF_LDX
-        // Fast path: the one-region cache (cHi/cView/cLen/cWLen/cSh, the current frame at first)
-        // answers most accesses; anything else goes through Memory.resolve or a ctx region, then
-        // refills it. Either way the address's high half must equal its register's tag
-        // (memory.ts, "Isolation"): a pointer carried into another region by arithmetic faults.
+        // Fast paths: the running frame (fHi/fView/fSh), then the second cache entry
+        // (cHi/cView/cLen/cWLen/cSh); anything else goes through Memory.resolve or a ctx region,
+        // then refills the second entry. Either way the address's high half must equal its
+        // register's tag (memory.ts, "Isolation"): a pointer carried into another region by
+        // arithmetic faults.
         case 0x61: { // LDXW
           const s = SRC[i];
           const h = H[s];

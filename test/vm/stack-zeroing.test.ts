@@ -1,7 +1,8 @@
 /**
  * Every run starts on a zeroed stack, under both engines, whichever way the last run wrote
- * frame 0: the JIT zeroes only what a run may have written (vm/jit/stack-reach.ts plus the slow
- * paths' reports), so each way of writing is tried here. A run with r1 = 0 writes 8 bytes at
+ * frame 0: both zero only what a run may have written (the JIT: vm/jit/stack-reach.ts plus the
+ * slow paths' reports; the interpreter: interpreter.ts RunState.lw), so each way of writing is
+ * tried here. A run with r1 = 0 writes 8 bytes at
  * r10-8 (or lower); the next run, with r1 = 1, returns what it finds there.
  */
 import { describe, expect, it } from 'vitest';
