@@ -66,9 +66,10 @@ import {
 } from './isa.js';
 import { BPF_THROW_ID } from './kfuncs.js';
 import { RunPool } from './run-pool.js';
+import { zeroFrame0 } from './frame-zero.js';
 import { ALL_REGS, clearRegs, regReach } from './reg-reach.js';
 import { BASE_LO, Memory, type CtxAccess, type CtxLoad, type CtxRewrite, type CtxStore, type Region } from './memory.js';
-import { hasInvalidRegister, type CallbackArg, type HelperCall, type HelperFn, type LinkedProgram, type RegisterFile, type RunOptions, type RunResult } from './program.js';
+import { hasInvalidRegister, writesNoArgs, type CallbackArg, type HelperCall, type HelperFn, type LinkedProgram, type RegisterFile, type RunOptions, type RunResult } from './program.js';
 import {
   R,
   arsh64,
@@ -318,6 +319,16 @@ const ctxRuleCache = new WeakMap<LinkedProgram, CtxRules>();
  * ST/STX not through r10); none unless the run's ctx implements the table `prog` was linked with.
  */
 function ctxRules(st: RunState, prog: LinkedProgram): CtxRules {
+  // The last answer, kept on the run state: a repeated run asks again for the same program.
+  if (st.xp === prog && st.xpt === st.xt) return st.xr;
+  const r = ctxRulesOf(st, prog);
+  st.xp = prog;
+  st.xpt = st.xt;
+  st.xr = r;
+  return r;
+}
+
+function ctxRulesOf(st: RunState, prog: LinkedProgram): CtxRules {
   const t = prog.ctx;
   if (t === undefined || st.xt !== t) return NO_CTX_RULES;
   let r = ctxRuleCache.get(prog);
@@ -415,6 +426,8 @@ class RunState {
   /** The stack buffer, its provenance shadow, and one region per frame over them. */
   readonly stackBytes = new Uint8Array(MAX_CALL_DEPTH * STACK_SIZE);
   readonly stackShadow = new Int32Array(MAX_CALL_DEPTH * SLOTS_PER_FRAME);
+  /** Frame 0's bytes as int32 words (zeroFrame0). */
+  readonly stackWords = new Int32Array(this.stackBytes.buffer, 0, STACK_SIZE / 4);
   readonly frames: Region[];
   /** High half (and tag) of each frame's region (0 for frames not allocated yet). */
   readonly frameHi = new Int32Array(MAX_RUN_FRAMES);
@@ -431,9 +444,19 @@ class RunState {
   xh = -1;
   xc: CtxAccess | undefined = undefined;
   xt: CtxRewrite | undefined = undefined;
+  /** The last ctxRules answer: for program xp under table xpt. */
+  xp: LinkedProgram | undefined = undefined;
+  xpt: CtxRewrite | undefined = undefined;
+  xr: CtxRules = NO_CTX_RULES;
   readonly call: CallState;
   /** Registers that may be non-zero (a bit mask; see reset). */
   rz = ALL_REGS;
+  /**
+   * Lowest byte of frame 0 this run (between runs: the last one) may have written, STACK_SIZE
+   * when none: stores through either access-cache entry (loop's fMin/cMin), slow-path stores,
+   * atomics and helpers' pointer arguments lower it. The next run zeroes frame 0 from there.
+   */
+  lw = STACK_SIZE;
   /** The program of the last run and its regReach. */
   rp: LinkedProgram | undefined = undefined;
   rg = ALL_REGS;
@@ -456,7 +479,9 @@ class RunState {
     };
   }
   get executed(): number {
-    return Math.min(this.budget, this.budget - this.left);
+    // (a compare, not Math.min: V8 gives Math.min a double result, stored boxed in the result)
+    const n = this.budget - this.left;
+    return n < this.budget ? n : this.budget;
   }
   /** Enter frame k: allocated on first use, zeroed (bytes and provenance) every time. */
   enter(k: number): void {
@@ -485,9 +510,12 @@ class RunState {
     clearRegs(this.regs.lo, this.regs.hi, this.regs.tag, this.rz);
     // Only frame 0 needs zeroing here: every deeper frame is zeroed by enter() when a call or
     // callback enters it, and no pointer into it survives the run (registers and frame 0's
-    // shadow are cleared), so its old bytes can never be read.
-    this.stackBytes.fill(0, 0, STACK_SIZE);
-    this.stackShadow.fill(0, 0, SLOTS_PER_FRAME);
+    // shadow are cleared), so its old bytes can never be read. Of frame 0, only what the last
+    // run wrote (from lw up, rounded down to its 8-byte slot).
+    if (this.lw < STACK_SIZE) {
+      zeroFrame0(this.stackWords, this.stackBytes, this.stackShadow, this.lw);
+      this.lw = STACK_SIZE;
+    }
     this.call.run = opts.run;
     this.call.tailCall = undefined;
     this.call.tailCalls = 0;
@@ -642,8 +670,9 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
   // ctx rewriting: the run's ctx (high half xh, access xc) and cur's rules (ctxRules).
   const xh = st.xh;
   const xc = st.xc;
-  let XL = ctxRules(st, cur).loads;
-  let XS = ctxRules(st, cur).stores;
+  const rules = ctxRules(st, cur);
+  let XL = rules.loads;
+  let XS = rules.stores;
   let code = cur.code;
   let OP = code.op;
   let DST = code.dst;
@@ -656,14 +685,24 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
   let i = 0;
   let op = 0;
 
-  // One-region access cache. Only helpers can rebind or release regions, so it is reset to the
-  // current frame after every call; frame regions never change during a run.
-  let cHi = frameHi[depth];
-  let cView = frames[depth].view;
-  let cLen = STACK_SIZE;
+  // Two-region access cache: the running frame (fHi/fView/fSh, switched with the frame) and the
+  // last other region an access resolved (cRg: packet, map value, another frame...). Frame
+  // regions never change during a run; only helpers can rebind or release the others, so the
+  // second entry is checked against its region after every call (cacheStale).
+  let fHi = frameHi[depth];
+  let fView = frames[depth].view;
+  let fSh = frames[depth].shadow as Int32Array;
+  let cRg: Region | undefined = undefined;
+  let cHi = 0; // no region (high half 0 is a scalar's), with no room: nothing matches
+  let cView = fView;
+  let cLen = 0;
   // bytes of the cached region a store may write (0 when it is read-only)
-  let cWLen = STACK_SIZE;
-  let cSh: Int32Array = frames[depth].shadow ?? NO_SHADOW;
+  let cWLen = 0;
+  let cSh: Int32Array = NO_SHADOW;
+  // Lowest offset a store through each entry wrote, folded into st.lw when the entry held frame
+  // 0 and changes (and when the loop ends): the next run zeroes frame 0 from there (reset).
+  let fMin = STACK_SIZE;
+  let cMin = STACK_SIZE;
 
   try {
     for (;;) {
@@ -1321,6 +1360,11 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
             st.enter(depth);
             L[10] = (BASE_LO + STACK_SIZE) | 0;
             H[10] = T[10] = frameHi[depth];
+            if (fHi === frameHi[0] && fMin < st.lw) st.lw = fMin;
+            fMin = STACK_SIZE;
+            fHi = frameHi[depth];
+            fView = frames[depth].view;
+            fSh = frames[depth].shadow as Int32Array;
             pc = target;
             break;
           }
@@ -1344,10 +1388,15 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               T.fill(0, 0, 10);
               L[1] = lo;
               H[1] = hi;
-              // (the one-region cache may keep a deeper frame: every access checks its tag)
+              // (the second cache entry may keep a deeper frame: every access checks its tag)
               depth = base;
               L[10] = (BASE_LO + STACK_SIZE) | 0;
               H[10] = T[10] = frameHi[depth];
+              if (fHi === frameHi[0] && fMin < st.lw) st.lw = fMin;
+              fMin = STACK_SIZE;
+              fHi = frameHi[depth];
+              fView = frames[depth].view;
+              fSh = frames[depth].shadow as Int32Array;
               const cb = cur.exceptionCb;
               if (cb !== undefined) {
                 mayGoto[depth] = MAY_GOTO_START;
@@ -1372,6 +1421,8 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           st.cur = cur;
           // r0 is a scalar unless the helper returns a pointer (setR0Ptr tags it).
           T[0] = 0;
+          // What the helper may write of frame 0 (its pointer arguments into it, from there up).
+          st.lw = helperWriteLow(fn, L, T, frameHi[0], st.lw);
           try {
             fn(call);
           } catch (e) {
@@ -1380,11 +1431,15 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
             throw e;
           }
           left = st.left;
-          cHi = frameHi[depth];
-          cView = frames[depth].view;
-          cLen = STACK_SIZE;
-          cWLen = STACK_SIZE;
-          cSh = frames[depth].shadow ?? NO_SHADOW;
+          if (cRg !== undefined && cacheStale(mem, cRg, cHi, cView, cLen, cWLen, cSh)) {
+            if (cHi === frameHi[0] && cMin < st.lw) st.lw = cMin;
+            cMin = STACK_SIZE;
+            cRg = undefined;
+            cHi = 0;
+            cLen = 0;
+            cWLen = 0;
+            cSh = NO_SHADOW;
+          }
           const tail = call.tailCall;
           if (tail !== undefined) {
             call.tailCall = undefined;
@@ -1393,8 +1448,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               if (hasInvalidRegister((tail as LinkedProgram).code)) throw fault(ErrorCode.HelperFault, 'tail call into a program that names a register above r10', i, op);
               call.tailCalls++;
               cur = tail;
-              XL = ctxRules(st, cur).loads;
-              XS = ctxRules(st, cur).stores;
+              ({ loads: XL, stores: XS } = ctxRules(st, cur));
               code = cur.code;
               OP = code.op;
               DST = code.dst;
@@ -1443,6 +1497,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           }
           if (depth === baseDepth) {
             st.left = left;
+            fold(st, fHi, fMin, cHi, cMin);
             return;
           }
           depth--;
@@ -1456,16 +1511,15 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           }
           L[10] = (BASE_LO + STACK_SIZE) | 0;
           H[10] = T[10] = frameHi[depth];
-          cHi = frameHi[depth];
-          cView = frames[depth].view;
-          cLen = STACK_SIZE;
-          cWLen = STACK_SIZE;
-          cSh = frames[depth].shadow ?? NO_SHADOW;
+          if (fHi === frameHi[0] && fMin < st.lw) st.lw = fMin;
+          fMin = STACK_SIZE;
+          fHi = frameHi[depth];
+          fView = frames[depth].view;
+          fSh = frames[depth].shadow as Int32Array;
           pc = retPc[depth];
           if (progs[depth] !== cur) {
             cur = progs[depth];
-            XL = ctxRules(st, cur).loads;
-            XS = ctxRules(st, cur).stores;
+            ({ loads: XL, stores: XS } = ctxRules(st, cur));
             code = cur.code;
             OP = code.op;
             DST = code.dst;
@@ -1486,25 +1540,32 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           pc++;
           break;
         // ---------------------------------------------------------------- BPF_LDX
-        // Fast path: the one-region cache (cHi/cView/cLen/cWLen/cSh, the current frame at first)
-        // answers most accesses; anything else goes through Memory.resolve or a ctx region, then
-        // refills it. Either way the address's high half must equal its register's tag
-        // (memory.ts, "Isolation"): a pointer carried into another region by arithmetic faults.
+        // Fast paths: the running frame (fHi/fView/fSh), then the second cache entry
+        // (cHi/cView/cLen/cWLen/cSh); anything else goes through Memory.resolve or a ctx region,
+        // then refills the second entry. Either way the address's high half must equal its
+        // register's tag (memory.ts, "Isolation"): a pointer carried into another region by
+        // arithmetic faults.
         case 0x61: { // LDXW
           const s = SRC[i];
           const h = H[s];
           const a = (L[s] + OFF[i]) | 0;
           const o = (a - BASE_LO) | 0;
-          if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 4) {
+          if (h === fHi && h === T[s] && o >= 0 && o <= STACK_SIZE - 4) {
+            L[d] = fView.getInt32(o, true);
+            H[d] = 0;
+          } else if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 4) {
             L[d] = cView.getInt32(o, true);
             H[d] = 0;
           } else {
             const rg = ldxSlow(mem, XL[i], xc, xh, s, d, a, 4, false, i, op, L, H, T);
-            if (rg !== undefined) {
+            if (rg !== undefined && rg.hi !== fHi) {
+              if (cHi === frameHi[0] && cMin < st.lw) st.lw = cMin;
+              cMin = STACK_SIZE;
+              cRg = rg;
               cHi = rg.hi;
               cView = rg.view;
               cLen = rg.bytes.length;
-              cWLen = rg.writable ? rg.bytes.length : 0;
+              cWLen = rg.writable ? cLen : 0;
               cSh = rg.shadow ?? NO_SHADOW;
             }
           }
@@ -1515,16 +1576,22 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[s];
           const a = (L[s] + OFF[i]) | 0;
           const o = (a - BASE_LO) | 0;
-          if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 2) {
+          if (h === fHi && h === T[s] && o >= 0 && o <= STACK_SIZE - 2) {
+            L[d] = fView.getUint16(o, true);
+            H[d] = 0;
+          } else if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 2) {
             L[d] = cView.getUint16(o, true);
             H[d] = 0;
           } else {
             const rg = ldxSlow(mem, XL[i], xc, xh, s, d, a, 2, false, i, op, L, H, T);
-            if (rg !== undefined) {
+            if (rg !== undefined && rg.hi !== fHi) {
+              if (cHi === frameHi[0] && cMin < st.lw) st.lw = cMin;
+              cMin = STACK_SIZE;
+              cRg = rg;
               cHi = rg.hi;
               cView = rg.view;
               cLen = rg.bytes.length;
-              cWLen = rg.writable ? rg.bytes.length : 0;
+              cWLen = rg.writable ? cLen : 0;
               cSh = rg.shadow ?? NO_SHADOW;
             }
           }
@@ -1535,16 +1602,22 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[s];
           const a = (L[s] + OFF[i]) | 0;
           const o = (a - BASE_LO) | 0;
-          if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 1) {
+          if (h === fHi && h === T[s] && o >= 0 && o <= STACK_SIZE - 1) {
+            L[d] = fView.getUint8(o);
+            H[d] = 0;
+          } else if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 1) {
             L[d] = cView.getUint8(o);
             H[d] = 0;
           } else {
             const rg = ldxSlow(mem, XL[i], xc, xh, s, d, a, 1, false, i, op, L, H, T);
-            if (rg !== undefined) {
+            if (rg !== undefined && rg.hi !== fHi) {
+              if (cHi === frameHi[0] && cMin < st.lw) st.lw = cMin;
+              cMin = STACK_SIZE;
+              cRg = rg;
               cHi = rg.hi;
               cView = rg.view;
               cLen = rg.bytes.length;
-              cWLen = rg.writable ? rg.bytes.length : 0;
+              cWLen = rg.writable ? cLen : 0;
               cSh = rg.shadow ?? NO_SHADOW;
             }
           }
@@ -1555,17 +1628,24 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[s];
           const a = (L[s] + OFF[i]) | 0;
           const o = (a - BASE_LO) | 0;
-          if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 8) {
+          if (h === fHi && h === T[s] && o >= 0 && o <= STACK_SIZE - 8) {
+            L[d] = fView.getInt32(o, true);
+            H[d] = fView.getInt32(o + 4, true);
+            T[d] = (o & 7) === 0 ? fSh[o >> 3] | 0 : 0;
+          } else if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 8) {
             L[d] = cView.getInt32(o, true);
             H[d] = cView.getInt32(o + 4, true);
             T[d] = (o & 7) === 0 ? cSh[o >> 3] | 0 : 0;
           } else {
             const rg = ldxSlow(mem, XL[i], xc, xh, s, d, a, 8, false, i, op, L, H, T);
-            if (rg !== undefined) {
+            if (rg !== undefined && rg.hi !== fHi) {
+              if (cHi === frameHi[0] && cMin < st.lw) st.lw = cMin;
+              cMin = STACK_SIZE;
+              cRg = rg;
               cHi = rg.hi;
               cView = rg.view;
               cLen = rg.bytes.length;
-              cWLen = rg.writable ? rg.bytes.length : 0;
+              cWLen = rg.writable ? cLen : 0;
               cSh = rg.shadow ?? NO_SHADOW;
             }
           }
@@ -1576,16 +1656,22 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[s];
           const a = (L[s] + OFF[i]) | 0;
           const o = (a - BASE_LO) | 0;
-          if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 4) {
+          if (h === fHi && h === T[s] && o >= 0 && o <= STACK_SIZE - 4) {
+            L[d] = fView.getInt32(o, true);
+            H[d] = L[d] >> 31;
+          } else if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 4) {
             L[d] = cView.getInt32(o, true);
             H[d] = L[d] >> 31;
           } else {
             const rg = ldxSlow(mem, XL[i], xc, xh, s, d, a, 4, true, i, op, L, H, T);
-            if (rg !== undefined) {
+            if (rg !== undefined && rg.hi !== fHi) {
+              if (cHi === frameHi[0] && cMin < st.lw) st.lw = cMin;
+              cMin = STACK_SIZE;
+              cRg = rg;
               cHi = rg.hi;
               cView = rg.view;
               cLen = rg.bytes.length;
-              cWLen = rg.writable ? rg.bytes.length : 0;
+              cWLen = rg.writable ? cLen : 0;
               cSh = rg.shadow ?? NO_SHADOW;
             }
           }
@@ -1596,16 +1682,22 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[s];
           const a = (L[s] + OFF[i]) | 0;
           const o = (a - BASE_LO) | 0;
-          if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 2) {
+          if (h === fHi && h === T[s] && o >= 0 && o <= STACK_SIZE - 2) {
+            L[d] = fView.getInt16(o, true);
+            H[d] = L[d] >> 31;
+          } else if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 2) {
             L[d] = cView.getInt16(o, true);
             H[d] = L[d] >> 31;
           } else {
             const rg = ldxSlow(mem, XL[i], xc, xh, s, d, a, 2, true, i, op, L, H, T);
-            if (rg !== undefined) {
+            if (rg !== undefined && rg.hi !== fHi) {
+              if (cHi === frameHi[0] && cMin < st.lw) st.lw = cMin;
+              cMin = STACK_SIZE;
+              cRg = rg;
               cHi = rg.hi;
               cView = rg.view;
               cLen = rg.bytes.length;
-              cWLen = rg.writable ? rg.bytes.length : 0;
+              cWLen = rg.writable ? cLen : 0;
               cSh = rg.shadow ?? NO_SHADOW;
             }
           }
@@ -1616,16 +1708,22 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[s];
           const a = (L[s] + OFF[i]) | 0;
           const o = (a - BASE_LO) | 0;
-          if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 1) {
+          if (h === fHi && h === T[s] && o >= 0 && o <= STACK_SIZE - 1) {
+            L[d] = fView.getInt8(o);
+            H[d] = L[d] >> 31;
+          } else if (h === cHi && h === T[s] && o >= 0 && o <= cLen - 1) {
             L[d] = cView.getInt8(o);
             H[d] = L[d] >> 31;
           } else {
             const rg = ldxSlow(mem, XL[i], xc, xh, s, d, a, 1, true, i, op, L, H, T);
-            if (rg !== undefined) {
+            if (rg !== undefined && rg.hi !== fHi) {
+              if (cHi === frameHi[0] && cMin < st.lw) st.lw = cMin;
+              cMin = STACK_SIZE;
+              cRg = rg;
               cHi = rg.hi;
               cView = rg.view;
               cLen = rg.bytes.length;
-              cWLen = rg.writable ? rg.bytes.length : 0;
+              cWLen = rg.writable ? cLen : 0;
               cSh = rg.shadow ?? NO_SHADOW;
             }
           }
@@ -1639,18 +1737,26 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
           const o = (a - BASE_LO) | 0;
-          if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 4) {
+          if (h === fHi && h === T[d] && o >= 0 && o <= STACK_SIZE - 4) {
+            fView.setInt32(o, vlo, true);
+            if (o < fMin) fMin = o;
+          } else if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 4) {
             cView.setInt32(o, vlo, true);
+            if (o < cMin) cMin = o;
           } else if (XS[i] !== undefined && h === xh && T[d] === xh && L[d] === BASE_LO) {
             (XS[i] as CtxStore).set(xc as CtxAccess, vlo, vhi);
           } else {
             store(mem, h, T[d], a, 4, vlo, vhi, 0, i, op);
+            if (h === frameHi[0] && o < st.lw) st.lw = o;
             const rg = mem.regionOf(h);
-            if (rg !== undefined && rg.ctx === undefined) {
-              cHi = h;
+            if (rg !== undefined && rg.hi !== fHi) {
+              if (cHi === frameHi[0] && cMin < st.lw) st.lw = cMin;
+              cMin = STACK_SIZE;
+              cRg = rg;
+              cHi = rg.hi;
               cView = rg.view;
               cLen = rg.bytes.length;
-              cWLen = rg.writable ? rg.bytes.length : 0;
+              cWLen = rg.writable ? cLen : 0;
               cSh = rg.shadow ?? NO_SHADOW;
             }
           }
@@ -1662,18 +1768,26 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
           const o = (a - BASE_LO) | 0;
-          if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 2) {
+          if (h === fHi && h === T[d] && o >= 0 && o <= STACK_SIZE - 2) {
+            fView.setUint16(o, vlo & 0xffff, true);
+            if (o < fMin) fMin = o;
+          } else if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 2) {
             cView.setUint16(o, vlo & 0xffff, true);
+            if (o < cMin) cMin = o;
           } else if (XS[i] !== undefined && h === xh && T[d] === xh && L[d] === BASE_LO) {
             (XS[i] as CtxStore).set(xc as CtxAccess, vlo, vhi);
           } else {
             store(mem, h, T[d], a, 2, vlo, vhi, 0, i, op);
+            if (h === frameHi[0] && o < st.lw) st.lw = o;
             const rg = mem.regionOf(h);
-            if (rg !== undefined && rg.ctx === undefined) {
-              cHi = h;
+            if (rg !== undefined && rg.hi !== fHi) {
+              if (cHi === frameHi[0] && cMin < st.lw) st.lw = cMin;
+              cMin = STACK_SIZE;
+              cRg = rg;
+              cHi = rg.hi;
               cView = rg.view;
               cLen = rg.bytes.length;
-              cWLen = rg.writable ? rg.bytes.length : 0;
+              cWLen = rg.writable ? cLen : 0;
               cSh = rg.shadow ?? NO_SHADOW;
             }
           }
@@ -1685,18 +1799,26 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
           const o = (a - BASE_LO) | 0;
-          if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 1) {
+          if (h === fHi && h === T[d] && o >= 0 && o <= STACK_SIZE - 1) {
+            fView.setUint8(o, vlo & 0xff);
+            if (o < fMin) fMin = o;
+          } else if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 1) {
             cView.setUint8(o, vlo & 0xff);
+            if (o < cMin) cMin = o;
           } else if (XS[i] !== undefined && h === xh && T[d] === xh && L[d] === BASE_LO) {
             (XS[i] as CtxStore).set(xc as CtxAccess, vlo, vhi);
           } else {
             store(mem, h, T[d], a, 1, vlo, vhi, 0, i, op);
+            if (h === frameHi[0] && o < st.lw) st.lw = o;
             const rg = mem.regionOf(h);
-            if (rg !== undefined && rg.ctx === undefined) {
-              cHi = h;
+            if (rg !== undefined && rg.hi !== fHi) {
+              if (cHi === frameHi[0] && cMin < st.lw) st.lw = cMin;
+              cMin = STACK_SIZE;
+              cRg = rg;
+              cHi = rg.hi;
               cView = rg.view;
               cLen = rg.bytes.length;
-              cWLen = rg.writable ? rg.bytes.length : 0;
+              cWLen = rg.writable ? cLen : 0;
               cSh = rg.shadow ?? NO_SHADOW;
             }
           }
@@ -1708,21 +1830,32 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
           const o = (a - BASE_LO) | 0;
-          if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 8) {
+          if (h === fHi && h === T[d] && o >= 0 && o <= STACK_SIZE - 8) {
+            fView.setInt32(o, vlo, true);
+            fView.setInt32(o + 4, vhi, true);
+            // A 64-bit spill keeps the value's provenance for the matching fill.
+            if ((o & 7) === 0) fSh[o >> 3] = 0;
+            if (o < fMin) fMin = o;
+          } else if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 8) {
             cView.setInt32(o, vlo, true);
             cView.setInt32(o + 4, vhi, true);
             // A 64-bit spill keeps the value's provenance for the matching fill.
             if ((o & 7) === 0) cSh[o >> 3] = 0;
+            if (o < cMin) cMin = o;
           } else if (XS[i] !== undefined && h === xh && T[d] === xh && L[d] === BASE_LO) {
             (XS[i] as CtxStore).set(xc as CtxAccess, vlo, vhi);
           } else {
             store(mem, h, T[d], a, 8, vlo, vhi, 0, i, op);
+            if (h === frameHi[0] && o < st.lw) st.lw = o;
             const rg = mem.regionOf(h);
-            if (rg !== undefined && rg.ctx === undefined) {
-              cHi = h;
+            if (rg !== undefined && rg.hi !== fHi) {
+              if (cHi === frameHi[0] && cMin < st.lw) st.lw = cMin;
+              cMin = STACK_SIZE;
+              cRg = rg;
+              cHi = rg.hi;
               cView = rg.view;
               cLen = rg.bytes.length;
-              cWLen = rg.writable ? rg.bytes.length : 0;
+              cWLen = rg.writable ? cLen : 0;
               cSh = rg.shadow ?? NO_SHADOW;
             }
           }
@@ -1734,18 +1867,26 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
           const o = (a - BASE_LO) | 0;
-          if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 4) {
+          if (h === fHi && h === T[d] && o >= 0 && o <= STACK_SIZE - 4) {
+            fView.setInt32(o, vlo, true);
+            if (o < fMin) fMin = o;
+          } else if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 4) {
             cView.setInt32(o, vlo, true);
+            if (o < cMin) cMin = o;
           } else if (XS[i] !== undefined && h === xh && T[d] === xh && L[d] === BASE_LO) {
             (XS[i] as CtxStore).set(xc as CtxAccess, vlo, H[s]);
           } else {
             store(mem, h, T[d], a, 4, vlo, H[s], T[s], i, op);
+            if (h === frameHi[0] && o < st.lw) st.lw = o;
             const rg = mem.regionOf(h);
-            if (rg !== undefined && rg.ctx === undefined) {
-              cHi = h;
+            if (rg !== undefined && rg.hi !== fHi) {
+              if (cHi === frameHi[0] && cMin < st.lw) st.lw = cMin;
+              cMin = STACK_SIZE;
+              cRg = rg;
+              cHi = rg.hi;
               cView = rg.view;
               cLen = rg.bytes.length;
-              cWLen = rg.writable ? rg.bytes.length : 0;
+              cWLen = rg.writable ? cLen : 0;
               cSh = rg.shadow ?? NO_SHADOW;
             }
           }
@@ -1757,18 +1898,26 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
           const o = (a - BASE_LO) | 0;
-          if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 2) {
+          if (h === fHi && h === T[d] && o >= 0 && o <= STACK_SIZE - 2) {
+            fView.setUint16(o, vlo & 0xffff, true);
+            if (o < fMin) fMin = o;
+          } else if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 2) {
             cView.setUint16(o, vlo & 0xffff, true);
+            if (o < cMin) cMin = o;
           } else if (XS[i] !== undefined && h === xh && T[d] === xh && L[d] === BASE_LO) {
             (XS[i] as CtxStore).set(xc as CtxAccess, vlo, H[s]);
           } else {
             store(mem, h, T[d], a, 2, vlo, H[s], T[s], i, op);
+            if (h === frameHi[0] && o < st.lw) st.lw = o;
             const rg = mem.regionOf(h);
-            if (rg !== undefined && rg.ctx === undefined) {
-              cHi = h;
+            if (rg !== undefined && rg.hi !== fHi) {
+              if (cHi === frameHi[0] && cMin < st.lw) st.lw = cMin;
+              cMin = STACK_SIZE;
+              cRg = rg;
+              cHi = rg.hi;
               cView = rg.view;
               cLen = rg.bytes.length;
-              cWLen = rg.writable ? rg.bytes.length : 0;
+              cWLen = rg.writable ? cLen : 0;
               cSh = rg.shadow ?? NO_SHADOW;
             }
           }
@@ -1780,18 +1929,26 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
           const o = (a - BASE_LO) | 0;
-          if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 1) {
+          if (h === fHi && h === T[d] && o >= 0 && o <= STACK_SIZE - 1) {
+            fView.setUint8(o, vlo & 0xff);
+            if (o < fMin) fMin = o;
+          } else if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 1) {
             cView.setUint8(o, vlo & 0xff);
+            if (o < cMin) cMin = o;
           } else if (XS[i] !== undefined && h === xh && T[d] === xh && L[d] === BASE_LO) {
             (XS[i] as CtxStore).set(xc as CtxAccess, vlo, H[s]);
           } else {
             store(mem, h, T[d], a, 1, vlo, H[s], T[s], i, op);
+            if (h === frameHi[0] && o < st.lw) st.lw = o;
             const rg = mem.regionOf(h);
-            if (rg !== undefined && rg.ctx === undefined) {
-              cHi = h;
+            if (rg !== undefined && rg.hi !== fHi) {
+              if (cHi === frameHi[0] && cMin < st.lw) st.lw = cMin;
+              cMin = STACK_SIZE;
+              cRg = rg;
+              cHi = rg.hi;
               cView = rg.view;
               cLen = rg.bytes.length;
-              cWLen = rg.writable ? rg.bytes.length : 0;
+              cWLen = rg.writable ? cLen : 0;
               cSh = rg.shadow ?? NO_SHADOW;
             }
           }
@@ -1804,21 +1961,32 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           const h = H[d];
           const a = (L[d] + OFF[i]) | 0;
           const o = (a - BASE_LO) | 0;
-          if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 8) {
+          if (h === fHi && h === T[d] && o >= 0 && o <= STACK_SIZE - 8) {
+            fView.setInt32(o, vlo, true);
+            fView.setInt32(o + 4, vhi, true);
+            // A 64-bit spill keeps the value's provenance for the matching fill.
+            if ((o & 7) === 0) fSh[o >> 3] = T[s];
+            if (o < fMin) fMin = o;
+          } else if (h === cHi && h === T[d] && o >= 0 && o <= cWLen - 8) {
             cView.setInt32(o, vlo, true);
             cView.setInt32(o + 4, vhi, true);
             // A 64-bit spill keeps the value's provenance for the matching fill.
             if ((o & 7) === 0) cSh[o >> 3] = T[s];
+            if (o < cMin) cMin = o;
           } else if (XS[i] !== undefined && h === xh && T[d] === xh && L[d] === BASE_LO) {
             (XS[i] as CtxStore).set(xc as CtxAccess, vlo, vhi);
           } else {
             store(mem, h, T[d], a, 8, vlo, vhi, T[s], i, op);
+            if (h === frameHi[0] && o < st.lw) st.lw = o;
             const rg = mem.regionOf(h);
-            if (rg !== undefined && rg.ctx === undefined) {
-              cHi = h;
+            if (rg !== undefined && rg.hi !== fHi) {
+              if (cHi === frameHi[0] && cMin < st.lw) st.lw = cMin;
+              cMin = STACK_SIZE;
+              cRg = rg;
+              cHi = rg.hi;
               cView = rg.view;
               cLen = rg.bytes.length;
-              cWLen = rg.writable ? rg.bytes.length : 0;
+              cWLen = rg.writable ? cLen : 0;
               cSh = rg.shadow ?? NO_SHADOW;
             }
           }
@@ -1830,6 +1998,8 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
         case 0xdb: // ATOMIC64
         case 0xd3: // ATOMIC8 (LOAD_ACQ/STORE_REL only)
         case 0xcb: // ATOMIC16 (LOAD_ACQ/STORE_REL only)
+          // (recorded before: an atomic may overwrite its address register)
+          if (T[d] === frameHi[0]) st.lw = frame0Low(L[d] + OFF[i], st.lw);
           atomic(mem, regs, op, d, SRC[i], OFF[i], IMM[i], i);
           break;
 
@@ -1844,12 +2014,49 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
   } catch (e) {
     st.left = left;
     st.depth = depth;
+    fold(st, fHi, fMin, cHi, cMin);
     if (e instanceof BpfError && !(e instanceof VmFault)) {
       // A helper's deliberate error: the run's fault, at the call instruction.
       throw new VmFault(e.code, e.message, i, op, { cause: e });
     }
     throw e;
   }
+}
+
+/** The loop ends: lower st.lw by the frame-0 stores of its two cache entries (fHi/fMin, cHi/cMin). */
+function fold(st: RunState, fHi: number, fMin: number, cHi: number, cMin: number): void {
+  const f0 = st.frameHi[0];
+  if (fHi === f0 && fMin < st.lw) st.lw = fMin;
+  if (cHi === f0 && cMin < st.lw) st.lw = cMin;
+}
+
+/**
+ * Whether the cached region `rg` (high half cHi, with the view, lengths and shadow cached from
+ * it) changed under a helper: released (its slot empty or reused), rebound to other bytes
+ * (bpf_skb_change_head and the like: Memory.rebind), or made read-only.
+ */
+function cacheStale(mem: Memory, rg: Region, cHi: number, cView: DataView, cLen: number, cWLen: number, cSh: Int32Array): boolean {
+  return mem.regionOf(cHi) !== rg || rg.view !== cView || rg.bytes.length !== cLen || (rg.writable ? cLen : 0) !== cWLen || (rg.shadow ?? NO_SHADOW) !== cSh;
+}
+
+/**
+ * st.lw lowered by what helper `fn` may write of frame 0 (high half f0) given r1..r5: a helper
+ * writes only through its pointer arguments, each from where it points up (the kernel's
+ * ARG_PTR_TO_MEM / ARG_PTR_TO_UNINIT_MEM regions start at the pointer), and not at all when it
+ * is marked readsArgsOnly (program.ts).
+ */
+function helperWriteLow(fn: HelperFn, L: Int32Array, T: Int32Array, f0: number, lw: number): number {
+  for (let k = 1; k <= 5; k++) {
+    // (the mark is looked up only for an argument that would lower lw: a WeakSet lookup per call costs)
+    if (T[k] === f0 && frame0Low(L[k], lw) < lw && !writesNoArgs(fn)) lw = frame0Low(L[k], lw);
+  }
+  return lw;
+}
+
+/** `lw` lowered to the frame offset of address low half `lo` (0 below the frame). */
+function frame0Low(lo: number, lw: number): number {
+  const o = Memory.offsetOf(lo);
+  return o < lw ? (o < 0 ? 0 : o) : lw;
 }
 
 function fellOff(n: number, ops: Uint8Array): VmFault {

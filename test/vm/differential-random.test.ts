@@ -3,21 +3,28 @@
  * interpreter and the JIT must agree on r0, executed instructions, fault code and index, and
  * every helper call (including the DUMP of the stack frame). Every fifth program also runs with
  * an instruction budget smaller than it needs, so budget faults are compared too, and every tenth
- * runs twice on one compiled program (the JIT reuses its stack between runs).
+ * runs twice on one compiled program (the JIT reuses its stack between runs), and every tenth
+ * (offset by five) twice under the interpreter on one Memory (so does its pooled run state).
  */
 import { describe, expect, it } from 'vitest';
+import { interpret } from '../../vm/interpreter.js';
 import { compile } from '../../vm/jit/index.js';
 import { Memory } from '../../vm/memory.js';
+import type { RunOptions } from '../../vm/program.js';
 import { generateProgram, linkWithTrace, observe, packetProvider, prng, type GeneratedProgram } from './random-programs.js';
 
-/** Run the JIT twice on one compiled program and one Memory (the second run reuses the pooled stack). */
-function secondJitRun(p: GeneratedProgram) {
+/**
+ * Run `engine` twice on one linked program and one Memory: the second run reuses the pooled
+ * stack, zeroed only where the first run wrote it (the DUMP shows any byte left over).
+ */
+function secondRun(p: GeneratedProgram, engine: 'interp' | 'jit') {
   const trace: string[] = [];
-  const c = compile(linkWithTrace(p, trace));
+  const prog = linkWithTrace(p, trace);
+  const run = engine === 'jit' ? ((c) => (mem: Memory, o: RunOptions) => c.run(mem, o))(compile(prog)) : (mem: Memory, o: RunOptions) => interpret(prog, mem, o);
   const mem = new Memory();
-  c.run(mem, { packet: packetProvider() });
+  run(mem, { packet: packetProvider() });
   trace.length = 0;
-  const r = c.run(mem, { packet: packetProvider() });
+  const r = run(mem, { packet: packetProvider() });
   return { r0lo: r.r0lo, r0hi: r.r0hi, insns: r.insns, fault: r.fault ? { code: r.fault.code, insnIndex: r.fault.insnIndex } : undefined, trace };
 }
 
@@ -43,8 +50,12 @@ describe('[vm/differential]: random programs, interpreter vs JIT', () => {
         const same = (x: typeof a, y: typeof b): boolean => JSON.stringify(x) === JSON.stringify(y);
         if (!same(a, b)) bad.push(`seed ${seed}: interp ${JSON.stringify(a).slice(0, 300)} jit ${JSON.stringify(b).slice(0, 300)}`);
         if (k % 10 === 0) {
-          const again = secondJitRun(p);
+          const again = secondRun(p, 'jit');
           if (!same(a, again)) bad.push(`seed ${seed} (second JIT run): ${JSON.stringify(again).slice(0, 300)}`);
+        }
+        if (k % 10 === 5) {
+          const again = secondRun(p, 'interp');
+          if (!same(a, again)) bad.push(`seed ${seed} (second interpreter run): ${JSON.stringify(again).slice(0, 300)}`);
         }
         if (a.fault) faults++;
         helperCalls += a.trace.length;

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { BpfError, ErrorCode, VmFault } from '../../vm/errors.js';
 import { MAX_CALL_DEPTH, MAX_TAIL_CALLS } from '../../vm/isa.js';
 import { link } from '../../vm/link.js';
-import { Memory } from '../../vm/memory.js';
+import { Memory, type Region } from '../../vm/memory.js';
 import { CODE_HI, decode, type HelperFn, type LinkedProgram, type PacketProvider } from '../../vm/program.js';
 import { BPF_THROW_ID } from '../../vm/kfuncs.js';
 import { asm, ENGINES, insns, linkBytes, onEngine } from './vm-harness.js';
@@ -99,6 +99,48 @@ describe.each(ENGINES)('[%s]', (engine) => {
       const r = run(prog, mem, { args: [[Memory.lo(0), pkt.hi]] });
       expect(r.fault).toBeUndefined();
       expect(r.r0).toBe(0x0901n); // byte 0 after the rebind is 9, not the stale 1
+    });
+
+    // The interpreter keeps the last region an access resolved across a helper call when the
+    // helper left it as it was: each way a helper can change it must be seen by the next access.
+    describe('a region accessed before a helper call and after it', () => {
+      /** r6 = r1 (the region); load byte 0; call 50; then `after`; r0 = (result << 8) | byte 0 before. */
+      const around = (after: string, change: (mem: Memory, rg: Region) => void, bytes = [1, 2, 3, 4, 5, 6, 7, 8]) => {
+        const mem = new Memory();
+        const rg = mem.alloc('packet', Uint8Array.from(bytes));
+        const helpers: HelperFn[] = [];
+        helpers[50] = () => change(mem, rg);
+        const prog = linkBytes(asm`mov %r6, %r1\nldxb %r7, [%r6+0]\ncall 50\n${after}\nlsh %r0, 8\nor %r0, %r7\nexit`, helpers);
+        return run(prog, mem, { args: [[Memory.lo(0), rg.hi]] });
+      };
+      it('unchanged: the access after the call reads what the helper wrote in place', () => {
+        const r = around('ldxb %r0, [%r6+5]', (mem, rg) => void (rg.bytes[5] = 42));
+        expect(r.fault).toBeUndefined();
+        expect(r.r0).toBe((42n << 8n) | 1n);
+      });
+      it('rebound to fewer bytes: an access past the new end faults', () => {
+        const r = around('ldxb %r0, [%r6+5]', (mem, rg) => mem.rebind(rg, Uint8Array.from([9, 8])));
+        expect(r.fault?.code).toBe(ErrorCode.BadAccess);
+        expect(r.fault?.insnIndex).toBe(3);
+      });
+      it('rebound to other bytes of the same length: the access reads the new bytes', () => {
+        const r = around('ldxb %r0, [%r6+5]', (mem, rg) => mem.rebind(rg, Uint8Array.from([9, 9, 9, 9, 9, 77, 9, 9])));
+        expect(r.fault).toBeUndefined();
+        expect(r.r0).toBe((77n << 8n) | 1n);
+      });
+      it('released: the access faults', () => {
+        const r = around('ldxb %r0, [%r6+5]', (mem, rg) => mem.release(rg));
+        expect(r.fault?.code).toBe(ErrorCode.BadAccess);
+        expect(r.fault?.insnIndex).toBe(3);
+      });
+      it('made read-only: a store faults, a load still reads', () => {
+        const ro = (mem: Memory, rg: Region) => void (rg.writable = false);
+        const w = around('stb [%r6+5], 3\nmov %r0, 0', ro);
+        expect(w.fault?.code).toBe(ErrorCode.BadAccess);
+        expect(w.fault?.insnIndex).toBe(3);
+        const l = around('ldxb %r0, [%r6+5]', ro);
+        expect(l.r0).toBe((6n << 8n) | 1n);
+      });
     });
 
     it('kfunc calls (src 2) go through prog.kfuncs by BTF id', () => {

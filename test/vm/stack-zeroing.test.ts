@@ -1,7 +1,8 @@
 /**
  * Every run starts on a zeroed stack, under both engines, whichever way the last run wrote
- * frame 0: the JIT zeroes only what a run may have written (vm/jit/stack-reach.ts plus the slow
- * paths' reports), so each way of writing is tried here. A run with r1 = 0 writes 8 bytes at
+ * frame 0: both zero only what a run may have written (the JIT: vm/jit/stack-reach.ts plus the
+ * slow paths' reports; the interpreter: interpreter.ts RunState.lw), so each way of writing is
+ * tried here. A run with r1 = 0 writes 8 bytes at
  * r10-8 (or lower); the next run, with r1 = 1, returns what it finds there.
  */
 import { describe, expect, it } from 'vitest';
@@ -64,6 +65,62 @@ describe('[vm]: every run starts on a zeroed stack', () => {
       c.regs.lo[0] = c.regs.hi[0] = 0;
     });
     expect(secondRun(program('stdw [%r10-8], 7\nmov %r1, %r10\nadd %r1, -8\ncall 1', 8, helpers))).toEqual([0n, 0n]);
+  });
+  it('after stores into frame 0 from a subprogram (the slow path, then the second entry of the access cache)', () => {
+    // f's first store misses both entries of the interpreter's access cache (slow path); the
+    // next one through the same region hits the second entry, which then holds frame 0.
+    const sub = (f: string, off: number) =>
+      link(
+        decode(asm`jeq %r1, 0, write
+ldxdw %r0, [%r10-${off}]
+exit
+write:
+mov %r1, %r10
+add %r1, -200
+call local f
+mov %r0, 0
+exit
+f:
+${f}
+mov %r0, 0
+exit`),
+        { name: 'zero', helpers: [] },
+      );
+    expect(secondRun(sub('stdw [%r1+0], 7', 200))).toEqual([0n, 0n]);
+    expect(secondRun(sub('stdw [%r1+0], 7\nstdw [%r1-100], 8', 300))).toEqual([0n, 0n]);
+  });
+  it('after a callback that stores into frame 0 through a pointer it was given', () => {
+    // The helper itself writes nothing (marked so); the callback it runs writes frame 0.
+    const helpers: HelperFn[] = [];
+    helpers[1] = readsArgsOnly((c) => {
+      const L = c.regs.lo;
+      const H = c.regs.hi;
+      const T = c.regs.tag;
+      (c.callback as NonNullable<typeof c.callback>)(8, [[0, 0, 0], [L[1], H[1], T[1]]]);
+      L[0] = H[0] = 0;
+    });
+    const prog = link(
+      decode(asm`jeq %r1, 0, write
+ldxdw %r0, [%r10-64]
+exit
+write:
+mov %r1, %r10
+add %r1, -64
+call 1
+mov %r0, 0
+exit
+stdw [%r2+0], 7
+mov %r0, 0
+exit`),
+      { name: 'zero', helpers },
+    );
+    expect(secondRun(prog)).toEqual([0n, 0n]);
+  });
+  it('after a tail call whose target stores into the frame (frame 0)', () => {
+    const target = link(decode(asm`stdw [%r10-40], 7\nmov %r0, 0\nexit`), { name: 'target', helpers: [] });
+    const helpers: HelperFn[] = [];
+    helpers[12] = (c) => void (c.tailCall = target);
+    expect(secondRun(program('call 12', 40, helpers))).toEqual([0n, 0n]);
   });
   it('after a store the ctx rewrite covers, made through a stack pointer (the JIT writes it through JitRun.st)', () => {
     // A ctx table that rewrites 8-byte stores at offset 0 (the field does not matter: the store

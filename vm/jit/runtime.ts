@@ -11,6 +11,7 @@ import { BASE_LO, Memory, type CtxAccess, type CtxRewrite, type Region } from '.
 import { touchesArgRegsOnly, type CallbackArg, type HelperCall, type HelperFn, type LinkedProgram, type PacketProvider, type RunOptions } from '../program.js';
 import { atomicRmw, storeSized, sx16, sx8 } from '../semantics.js';
 import { frame0Reach } from './stack-reach.js';
+import { zeroFrame0 } from '../frame-zero.js';
 import { ALL_REGS, clearRegs, regReach } from '../reg-reach.js';
 
 /** A compiled entry point: runs from its pc in frame `d` until EXIT of that frame. */
@@ -267,16 +268,7 @@ export class JitRun {
 
   /** Zero frame 0 from byte `from` (rounded down to its 8-byte slot) and the shadow of those slots. */
   private zeroFrame0(from: number): void {
-    const o = from & ~7;
-    if (o >= STACK_SIZE - 64) {
-      const w = this.s32;
-      const sh = this.ss;
-      for (let k = o >> 2; k < STACK_SIZE >> 2; k++) w[k] = 0;
-      for (let k = o >> 3; k < SLOTS_PER_FRAME; k++) sh[k] = 0;
-    } else {
-      this.sb.fill(0, o, STACK_SIZE);
-      this.ss.fill(0, o >> 3, SLOTS_PER_FRAME);
-    }
+    zeroFrame0(this.s32, this.sb, this.ss, from);
   }
 
   /** A slow path wrote `rg` at `o`: lower `lw` when that is frame 0. */
