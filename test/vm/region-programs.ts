@@ -63,8 +63,8 @@ export function regionEnv(): RegionEnv {
       c.regs.tag[0] = c.regs.tag[2];
       return;
     }
-    // (R, read-only, one time in 64: a store through it faults.)
-    ptr(c, k === 3 ? r : [a, b, p][k % 3]);
+    // (R, read-only, one time in 16: a store through it faults.)
+    ptr(c, (k & 15) === 3 ? r : [a, b, p][k % 3]);
   };
   const between = (): void => {
     mem.rebind(p, fill(48 + rebinds++, 11));
