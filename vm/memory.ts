@@ -123,6 +123,13 @@ export class Memory {
   private readonly quarantine: number[] = [];
   /** Runs in progress on this Memory (nested runs count). */
   private active = 0;
+  /**
+   * Bumped whenever a live region changes its bytes (rebind) or dies (release): code that keeps
+   * a region's bytes, view and bounds in locals (the JIT's region cache) may keep them across a
+   * helper call that left the epoch unchanged. Allocation does not bump it: a new region takes a
+   * slot no live pointer names.
+   */
+  epoch = 0;
 
   /** A run starts: from now until the matching leaveRun, released slots are not reused. */
   enterRun(): void {
@@ -168,6 +175,7 @@ export class Memory {
 
   /** Point an existing region at new bytes (the packet after a layout change). */
   rebind(region: Region, bytes: Uint8Array): void {
+    this.epoch++;
     region.bytes = bytes;
     region.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
@@ -175,6 +183,7 @@ export class Memory {
   /** Release a region; later accesses through old pointers fault (its slot waits in quarantine). */
   release(region: Region): void {
     if (this.regions[region.id] === region) {
+      this.epoch++;
       this.regions[region.id] = undefined;
       this.quarantine.push(region.id);
     }

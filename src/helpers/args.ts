@@ -87,6 +87,19 @@ export function argMem(call: HelperCall, n: number, size: number, write: boolean
 }
 
 /**
+ * argMem without the view: the region holding bytes [arg n, +size) (size > 0), the offset there
+ * in `call.mem.lastOffset`. For hot helpers whose buffer moves between calls (a view per place
+ * would be an allocation). Same faults as argMem.
+ */
+export function argMemAt(call: HelperCall, n: number, size: number, write: boolean, helper: CalleeName): Region {
+  const region = call.mem.resolveTagged(call.regs.hi[n], call.regs.tag[n], call.regs.lo[n], size, write);
+  if (region === undefined) {
+    throw memoryFault(call, helper, `argument r${n} is not ${write ? 'writable' : 'readable'} memory of ${size} bytes`);
+  }
+  return region;
+}
+
+/**
  * The region argument n points into (tag-checked) and the offset there, for helpers that keep
  * or compare addresses (timers, ring buffer records, dynptrs). A bad pointer is a fault.
  */

@@ -9,7 +9,7 @@ import { readsArgsOnly, type HelperFn } from '../../vm/program.js';
 import { blockAdd, blockSub, csumPartial } from '../skb/csum.js';
 import { CHECKSUM_COMPLETE } from '../skb/skb.js';
 import { ERRNO } from '../uapi.js';
-import { argMem, argU32 } from './args.js';
+import { argMem, argMemAt, argU32 } from './args.js';
 import { ret, skbState } from './skb-common.js';
 
 const INT_MAX = 0x7fffffff;
@@ -23,28 +23,34 @@ export const skbLoadBytes: HelperFn = (call) => {
   const { skb } = skbState(call, 'bpf_skb_load_bytes');
   const off = argU32(call, 2);
   const len = argU32(call, 4);
-  const to = argMem(call, 3, len, true, 'bpf_skb_load_bytes');
+  if (len === 0) {
+    // (A zero-size buffer is not checked: argMem.)
+    return ret(call, off > INT_MAX || off > skb.len ? -ERRNO.EFAULT : 0);
+  }
+  // The destination as (bytes, offset): the program's buffer is at a different stack place at
+  // each call site, and a view per place would be an allocation.
+  const to = argMemAt(call, 3, len, true, 'bpf_skb_load_bytes').bytes;
+  const at = call.mem.lastOffset;
   // skb_header_pointer: the whole range must lie inside skb->len.
   if (off > INT_MAX || off + len > skb.len) {
-    to.fill(0);
+    to.fill(0, at, at + len);
     return ret(call, -ERRNO.EFAULT);
   }
-  copyFrom(to, skb.buf, skb.data + off);
+  copyFrom(to, at, len, skb.buf, skb.data + off);
   ret(call, 0);
 };
 
 /**
- * to.set(src.subarray(from, from + to.length)) without the subarray (an allocation per call)
- * when the two do not share a buffer, so a byte loop cannot read what it wrote; a header load
- * is a few dozen bytes.
+ * to.set(src.subarray(from, from + n), at) without the subarray (an allocation per call) when
+ * the two do not share a buffer, so a byte loop cannot read what it wrote; a header load is a
+ * few dozen bytes.
  */
-function copyFrom(to: Uint8Array, src: Uint8Array, from: number): void {
-  const n = to.length;
+function copyFrom(to: Uint8Array, at: number, n: number, src: Uint8Array, from: number): void {
   if (n > 64 || to.buffer === src.buffer) {
-    to.set(src.subarray(from, from + n));
+    to.set(src.subarray(from, from + n), at);
     return;
   }
-  for (let k = 0; k < n; k++) to[k] = src[from + k];
+  for (let k = 0; k < n; k++) to[at + k] = src[from + k];
 }
 
 /** bpf_skb_load_bytes_relative(skb, off, to, len, start_header): linear area only. */

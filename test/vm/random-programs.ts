@@ -31,7 +31,7 @@ export const TAIL_HELPER = 4;
 /** The packet LD_ABS/LD_IND read in `observe` (an Ethernet/IPv4/UDP frame). */
 export const PACKET = Uint8Array.from(Buffer.from('02000000000202000000000108004500002000010000401166ca0a0000010a00000204d2162e000cf20270696e67', 'hex'));
 
-interface Item {
+export interface Item {
   op: number;
   dst?: number;
   src?: number;
@@ -254,7 +254,7 @@ export function generateProgram(seed: number, opts: GenOptions = {}): GeneratedP
 }
 
 /** Lay out items, resolve labels, encode. */
-function assemble(items: Item[]): { bytes: Uint8Array; pos: ReadonlyMap<string, number> } {
+export function assemble(items: Item[]): { bytes: Uint8Array; pos: ReadonlyMap<string, number> } {
   const pos = new Map<string, number>();
   let pc = 0;
   for (const it of items) {

@@ -508,7 +508,7 @@ function goTo(x: Ctx, i: number, op: number, t: number): Code {
   if (t < 0 || t >= x.sh.n) return throwFault(x, F.JUMP_OUT, i, op, t);
   const id = x.ids.get(t);
   if (id === undefined) throw new BpfError(ErrorCode.Jit, `jit: no block for insn ${t}`);
-  if (x.chunkOf !== null && x.chunkOf[id] !== x.chunk) return js`${spill(x.used, 0, 10)} X.left = left; return ${id};`;
+  if (x.chunkOf !== null && x.chunkOf[id] !== x.chunk) return js`${spill(x.used, 0, 10)} X.left = left; ${CHUNK_CACHE_OUT} return ${id};`;
   // A jump back to the start of a self-looping block repeats its inner loop (see emitBlocks).
   if (t === x.loop) return js`continue;`;
   return js`b = ${id}; continue D;`;
@@ -856,6 +856,15 @@ function markUsed(prog: LinkedProgram, i: number, used: boolean[]): void {
   if (op === Op.CALL && c.src[i] === CallSrc.BPF_PSEUDO_CALL) for (let r = 6; r <= 10; r++) used[r] = true;
 }
 
+/**
+ * The region cache across the chunks of one function (JitRun.kh...): a jump into another chunk
+ * hands it over, since nothing runs between the two chunks; the entry function starts it on its
+ * frame (CHUNK_CACHE_START).
+ */
+const CHUNK_CACHE_IN = js`cH = X.kh, cV = X.kv, cN = X.kn, cW = X.kw, cS = X.ks, dH = X.jh, dV = X.jv, dN = X.jn, dW = X.jw, dS = X.js`;
+const CHUNK_CACHE_OUT = js`X.kh = cH; X.kv = cV; X.kn = cN; X.kw = cW; X.ks = cS; X.jh = dH; X.jv = dV; X.jn = dN; X.jw = dW; X.js = dS;`;
+const CHUNK_CACHE_START = js`X.kh = X.fh[d]; X.kv = X.fv[d]; X.kn = ${STACK_SIZE}; X.kw = true; X.ks = X.fs[d]; X.jh = 0; X.jn = -1;`;
+
 function prologue(used: boolean[], ctxTable: Name | null = null, blockParam = false, fresh = false): Code {
   const regs: Code[] = [];
   // The run's ctx, when it is one of this program's type (runtime.ts JitRun.xt): -1 otherwise,
@@ -877,7 +886,7 @@ let XR;`;
   const decl = regs.length ? js`let ${joinCode(regs, js`, `)};` : nil;
   return js`const RL = X.lo, RH = X.hi, RT = X.tg, MG = X.mg, C = X.call, FH = X.fh[d], FV = X.fv[d], FW = X.fw[d], FS = X.fs[d];
 ${decl}
-let cH = FH, cV = FV, cN = ${STACK_SIZE}, cW = true, cS = FS, t = 0, u = 0, ${blockParam ? nil : js`b = 0, `}sb = 0, tf = null, hf = null;${ctx}`;
+let ${blockParam ? CHUNK_CACHE_IN : js`cH = FH, cV = FV, cN = ${STACK_SIZE}, cW = true, cS = FS, dH = 0, dV = FV, dN = -1, dW = false, dS = null, b = 0`}, t = 0, u = 0, w = 0, ep = 0, sb = 0, tf = null, hf = null;${ctx}`;
 }
 
 /**
@@ -886,7 +895,17 @@ let cH = FH, cV = FV, cN = ${STACK_SIZE}, cW = true, cS = FS, t = 0, u = 0, ${bl
  * worse: 1.6× the instructions on the memory benchmark (callgrind). A function that stores at
  * all marks the stack dirty on entry instead (writesStack).
  */
-const RESET_CACHE = js`cH = FH; cV = FV; cN = ${STACK_SIZE}; cW = true; cS = FS;`;
+const RESET_CACHE = js`cH = FH; cV = FV; cN = ${STACK_SIZE}; cW = true; cS = FS; dH = 0; dN = -1;`;
+
+/**
+ * After a call (helper, kfunc or bpf-to-bpf): the region cache stays unless the call rebound or
+ * released a region (Memory.epoch, read into `ep` before the call). Regions are otherwise
+ * immutable (bytes, view, bounds, writability), so a cached one still is what Memory.resolve
+ * would give.
+ */
+const EPOCH = js`ep = X.mem.epoch;`;
+
+const KEEP_CACHE = js`if (X.mem.epoch !== ep) { ${RESET_CACHE} }`;
 
 function emitCall(x: Ctx, i: number): Code {
   const c = x.prog.code;
@@ -898,11 +917,11 @@ function emitCall(x: Ctx, i: number): Code {
     if (target < 0 || target >= x.sh.n) return throwFault(x, F.JUMP_OUT, i, op, target);
     const fn = name(`e${target}`);
     return js`if (d + 1 - X.pb[d] >= ${MAX_CALL_DEPTH}) ${throwFault(x, F.CALL_DEPTH, i, op)}
-${spill(x.used, 0, 9)} X.left = left; X.enter(d + 1); MG[d + 1] = ${MAY_GOTO_START};
+${spill(x.used, 0, 9)} X.left = left; ${EPOCH} X.enter(d + 1); MG[d + 1] = ${MAY_GOTO_START};
 RL[10] = ${(BASE_LO + STACK_SIZE) | 0}; RH[10] = RT[10] = X.fh[d + 1];
 ${fn}(X, d + 1);
 ${x.sh.throws ? js`if (X.thr !== -1) { ${catchAndLeave(x)} }
-` : nil}left = X.left; ${reload(x.used, 0, 5)} ${x.used[10] ? js`${L(10)} = ${(BASE_LO + STACK_SIZE) | 0}; ${H(10)} = FH; ${G(10)} = FH;` : nil} ${RESET_CACHE}`;
+` : nil}left = X.left; ${reload(x.used, 0, 5)} ${x.used[10] ? js`${L(10)} = ${(BASE_LO + STACK_SIZE) | 0}; ${H(10)} = FH; ${G(10)} = FH;` : nil} ${KEEP_CACHE}`;
   }
   let callee: Code | Name;
   let pre: Code = nil;
@@ -927,12 +946,15 @@ ${x.sh.throws ? js`if (X.thr !== -1) { ${catchAndLeave(x)} }
   // are neither stored before the call nor read back after it.
   const argsOnly = s === CallSrc.HELPER && op === Op.CALL && touchesArgRegsOnly(x.prog.helpers[imm] as HelperFn);
   const kept = argsOnly ? 5 : 10;
-  return js`${pre}${spill(x.used, 0, kept)} RT[0] = 0;
+  // A helper returning a pointer (r0 tagged: a map value, a socket) is usually followed by an
+  // access through it: its region becomes the cache's first entry (JitRun.take).
+  return js`${pre}${spill(x.used, 0, kept)} RT[0] = 0; ${EPOCH}
 C.insnIndex = ${i}; C.tailCall = undefined; X.left = left; X.d = d; X.cur = P;
 try { ${callee}(C); } catch (e) { throw X.herr(e, ${i}, ${op}); }
 if (C.tailCall !== undefined) { tf = X.tail(); if (tf !== null) { MG[d] = ${MAY_GOTO_START}; tf(X, d); ${x.ret}; } }
 left = X.left; ${L(0)} = RL[0]; ${H(0)} = RH[0]; ${G(0)} = RT[0]; l1 = 0; h1 = 0; g1 = 0; l2 = 0; h2 = 0; g2 = 0; l3 = 0; h3 = 0; g3 = 0; l4 = 0; h4 = 0; g4 = 0; l5 = 0; h5 = 0; g5 = 0;
-${argsOnly ? nil : reload(x.used, 6, 10)} ${RESET_CACHE}`;
+${argsOnly ? nil : reload(x.used, 6, 10)} ${KEEP_CACHE}
+if (${G(0)} !== 0 && X.take(${G(0)})) { ${REFILL} }`;
 }
 
 /**
@@ -1017,7 +1039,13 @@ function writeWords(w: number, size: number, vl: Code | Name, vh: Code | Name): 
   return size === 8 ? js`FW[${w}] = ${vl}; FW[${w + 1}] = ${vh};` : js`FW[${w}] = ${vl};`;
 }
 
-const REFILL = js`cH = X.ch; cV = X.cv; cN = X.cn; cW = X.cw; cS = X.cs;`;
+/**
+ * The region cache has two entries: c (most recently filled) and d (the one before). A miss
+ * refills c from JitRun's slow path and moves the old c to d, so code alternating between two
+ * regions (packet and map value, say) stays inline.
+ */
+const SHIFT = js`dH = cH; dV = cV; dN = cN; dW = cW; dS = cS;`;
+const REFILL = js`${SHIFT} cH = X.ch; cV = X.cv; cN = X.cn; cW = X.cw; cS = X.cs;`;
 
 function emitLdSt(x: Ctx, i: number): Code {
   const c = x.prog.code;
@@ -1058,9 +1086,10 @@ function emitLdSt(x: Ctx, i: number): Code {
       const fill = size !== 8 ? nil : known0 ? (x.facts.reg[d] ? nil : js` ${gd} = 0;`) : js` ${gd} = FS[${o >> 3}];`;
       return js`${frameWords(o, size) ? readWords(o >> 2, size, sx, ld, hd) : readInto(FV, lit(o), size, sx, ld, hd)}${fill}`;
     }
-    const fill = size === 8 ? js` ${gd} = cS !== null && (u & 7) === 0 ? cS[u >> 3] : 0;` : nil;
+    const fill = (sh: Name): Code => (size === 8 ? js` ${gd} = ${sh} !== null && (u & 7) === 0 ? ${sh}[u >> 3] : 0;` : nil);
     const general = js`t = (${L(s)} + ${off}) | 0; u = (t >>> 0) - ${BASE_LO};
-if (${H(s)} === cH && ${H(s)} === ${G(s)} && u >= 0 && u <= cN - ${size}) { ${readInto(cV, js`u`, size, sx, ld, hd)}${fill} }
+if (${H(s)} === cH && ${H(s)} === ${G(s)} && u >= 0 && u <= cN - ${size}) { ${readInto(cV, js`u`, size, sx, ld, hd)}${fill(name('cS'))} }
+else if (${H(s)} === dH && ${H(s)} === ${G(s)} && u >= 0 && u <= dN - ${size}) { ${readInto(name('dV'), js`u`, size, sx, ld, hd)}${fill(name('dS'))} }
 else { ${ld} = X.ld(${H(s)}, ${G(s)}, t, ${size}, ${sx ? 1 : 0}, ${i}, ${op}, ${lf(x)}, d); ${hd} = X.ldhi; ${size === 8 ? js`${gd} = X.ldtag;` : js`if (X.ldset) ${gd} = X.ldtag;`} ${REFILL} }`;
     const rw = x.ctxRw && !sx ? x.prog.ctx?.load(off, size) : undefined;
     if (rw === undefined) return general;
@@ -1071,7 +1100,14 @@ else { ${general} }`;
     const regs = [...new Set([0, d, s])];
     const sp = joinCode(regs.map((r) => js`RL[${r}] = ${L(r)}; RH[${r}] = ${H(r)}; RT[${r}] = ${G(r)};`), js` `);
     const rl = joinCode(regs.map((r) => js`${L(r)} = RL[${r}]; ${H(r)} = RH[${r}]; ${G(r)} = RT[${r}];`), js` `);
-    return js`${sp} X.atomic(${op}, ${d}, ${s}, ${off}, ${imm}, ${i}, ${lf(x)}, d); ${rl} ${RESET_CACHE}`;
+    // (JitRun.atomic changes no region: the cache stays.)
+    const slowAtomic = js`${sp} X.atomic(${op}, ${d}, ${s}, ${off}, ${imm}, ${i}, ${lf(x)}, d); ${rl}`;
+    const inline = inlineAtomic(x, i);
+    if (inline === null) return slowAtomic;
+    return js`t = (${L(d)} + ${off}) | 0; u = (t >>> 0) - ${BASE_LO};
+if (${H(d)} === cH && ${H(d)} === ${G(d)} && cW && cS === null && u >= 0 && u <= cN - ${size}) { ${inline(name('cV'))} }
+else if (${H(d)} === dH && ${H(d)} === ${G(d)} && dW && dS === null && u >= 0 && u <= dN - ${size}) { ${inline(name('dV'))} }
+else { ${slowAtomic} }`;
   }
   const vl: Code | Name = cls === Class.ST ? lit(imm) : L(s);
   const vh: Code | Name = cls === Class.ST ? lit(imm >> 31) : H(s);
@@ -1086,15 +1122,62 @@ else { ${general} }`;
     const spillTag = size === 8 && (o & 7) === 0 && !(zero && x.facts.slot[o >> 3] === 1) ? js` FS[${o >> 3}] = ${zero ? lit(0) : vg};` : nil;
     return js`${frameWords(o, size) ? writeWords(o >> 2, size, vl, vh) : writeFrom(FV, lit(o), size, vl, vh)}${spillTag}`;
   }
-  const spillTag = size === 8 ? js` if (cS !== null && (u & 7) === 0) cS[u >> 3] = ${vg};` : nil;
+  const spillTag = (sh: Name): Code => (size === 8 ? js` if (${sh} !== null && (u & 7) === 0) ${sh}[u >> 3] = ${vg};` : nil);
   const general = js`t = (${L(d)} + ${off}) | 0; u = (t >>> 0) - ${BASE_LO};
-if (${H(d)} === cH && ${H(d)} === ${G(d)} && cW && u >= 0 && u <= cN - ${size}) { ${writeFrom(cV, js`u`, size, vl, vh)}${spillTag} }
+if (${H(d)} === cH && ${H(d)} === ${G(d)} && cW && u >= 0 && u <= cN - ${size}) { ${writeFrom(cV, js`u`, size, vl, vh)}${spillTag(name('cS'))} }
+else if (${H(d)} === dH && ${H(d)} === ${G(d)} && dW && u >= 0 && u <= dN - ${size}) { ${writeFrom(name('dV'), js`u`, size, vl, vh)}${spillTag(name('dS'))} }
 else { X.st(${H(d)}, ${G(d)}, t, ${size}, ${vl}, ${vh}, ${vg}, ${i}, ${op}, ${lf(x)}, d); ${REFILL} }`;
   const rw = x.ctxRw ? ctxStoreRewrite(x.prog, i) : undefined;
   if (rw === undefined) return general;
   // Anything but the run's ctx goes through JitRun.st, which notices a stack write (writesStack).
   return js`if (${ctxBase(d)}) { ${x.helperParam(rw.set)}(XC, ${vl}, ${vh}); }
 else { X.st(${H(d)}, ${G(d)}, (${L(d)} + ${off}) | 0, ${size}, ${vl}, ${vh}, ${vg}, ${i}, ${op}, ${lf(x)}, d); ${REFILL} }`;
+}
+
+/**
+ * The inline form of an atomic add, or, and or xor (with or without FETCH) of 4 or 8 bytes, on
+ * a cached region other than a stack frame (JitRun.atomic reports frame-0 writes for the stack
+ * reach, stack-reach.ts): `u` is the offset in view `v`. The same as semantics.ts atomicRmw and
+ * interpreter.ts atomicUntag (a fetch leaves a scalar in src). Null for the other atomics.
+ */
+function inlineAtomic(x: Ctx, i: number): ((v: Name) => Code) | null {
+  const c = x.prog.code;
+  const op = c.op[i];
+  const s = c.src[i];
+  const imm = c.imm[i];
+  const size = accessBytes(op);
+  if (size !== 4 && size !== 8) return null;
+  const fetch = (imm & AtomicOp.FETCH) !== 0;
+  const base = imm & ~AtomicOp.FETCH;
+  if (base !== AtomicOp.ADD && base !== AtomicOp.OR && base !== AtomicOp.AND && base !== AtomicOp.XOR) return null;
+  const sl = L(s);
+  const sh = H(s);
+  return (v) => {
+    // t, w: the old low and high halves.
+    const old = size === 8 ? js`t = ${v}.getInt32(u, true); w = ${v}.getInt32(u + 4, true);` : js`t = ${v}.getInt32(u, true); w = 0;`;
+    let lo: Code;
+    let hi: Code;
+    switch (base) {
+      case AtomicOp.ADD:
+        lo = js`(t + ${sl}) | 0`;
+        hi = js`(w + ${sh} + (((t + ${sl}) | 0) >>> 0 < (t >>> 0) ? 1 : 0)) | 0`;
+        break;
+      case AtomicOp.OR:
+        lo = js`t | ${sl}`;
+        hi = js`w | ${sh}`;
+        break;
+      case AtomicOp.AND:
+        lo = js`t & ${sl}`;
+        hi = js`w & ${sh}`;
+        break;
+      default:
+        lo = js`t ^ ${sl}`;
+        hi = js`w ^ ${sh}`;
+    }
+    const store = size === 8 ? js`${v}.setInt32(u + 4, ${hi}, true); ${v}.setInt32(u, ${lo}, true);` : js`${v}.setInt32(u, ${lo}, true);`;
+    const out = fetch ? js` ${sl} = t; ${sh} = w; ${G(s)} = 0;` : nil;
+    return js`${old} ${store}${out}`;
+  };
 }
 
 // ---------------------------------------------------------------------------------- ctx rewriting
@@ -1122,7 +1205,7 @@ function ctxLoad(x: Ctx, rw: CtxLoad, ld: Name, hd: Name, gd: Name): Code {
       // packet bounds check, then the headers) is inline instead of a JitRun.ld miss.
       return js`XR = ${x.helperParam(rw.region)}(XC);
 if (XR === undefined) { ${ld} = 0; ${hd} = 0; ${gd} = 0; }
-else { ${hd} = XR.hi; ${ld} = (${BASE_LO} + ${x.helperParam(rw.offset)}(XC)) | 0; ${gd} = ${hd}; cH = ${hd}; cV = XR.view; cN = XR.bytes.length; cW = XR.writable; cS = XR.shadow ?? null; if (cS !== null) X.dirty = true; }`;
+else { ${hd} = XR.hi; ${ld} = (${BASE_LO} + ${x.helperParam(rw.offset)}(XC)) | 0; ${gd} = ${hd}; ${SHIFT} cH = ${hd}; cV = XR.view; cN = XR.bytes.length; cW = XR.writable; cS = XR.shadow ?? null; if (cS !== null) X.dirty = true; }`;
   }
 }
 
@@ -1198,6 +1281,28 @@ function blocksFrom(prog: LinkedProgram, sh: Shape, entry: number): Block[] {
  */
 export const CHUNK_INSNS = 256;
 
+/**
+ * A block's share of a chunk: 2 per instruction, 3 for a load, store or atomic not through r10,
+ * whose code (the two-entry region cache and its refill) is about twice that of the others, so
+ * that a chunk of such accesses stays within V8's bytecode limit too (a 256-instruction chunk of
+ * test_cls_redirect compiles to 41-54 KB of bytecode).
+ */
+function chunkWeight(prog: LinkedProgram, sh: Shape, b: Block): number {
+  const c = prog.code;
+  let w = 2 * b.count;
+  for (let i = b.start; i < b.end && i < sh.n; i++) {
+    const op = c.op[i];
+    if (op === Op.LDDW) {
+      i++;
+      continue;
+    }
+    const cls = opClass(op);
+    const base = cls === Class.LDX ? c.src[i] : c.dst[i];
+    if ((cls === Class.LDX || cls === Class.ST || cls === Class.STX) && base !== 10) w++;
+  }
+  return w;
+}
+
 function emitEntry(prog: LinkedProgram, sh: Shape, entry: number, opts: CompileOptions, helperParam: (fn: unknown) => Name, fresh?: { mask: number }): Code {
   const fn = name(`e${entry}`);
   if (entry >= sh.n) {
@@ -1206,23 +1311,24 @@ function emitEntry(prog: LinkedProgram, sh: Shape, entry: number, opts: CompileO
   const blocks = blocksFrom(prog, sh, entry);
   const ids = new Map<number, number>();
   blocks.forEach((b, k) => ids.set(b.start, k));
-  const limit = opts.chunkInsns ?? CHUNK_INSNS;
+  const limit = 2 * (opts.chunkInsns ?? CHUNK_INSNS);
+  const weights = blocks.map((b) => chunkWeight(prog, sh, b));
   let total = 0;
-  for (const b of blocks) total += b.count;
-  // Chunks: consecutive blocks (in id order) up to CHUNK_INSNS instructions each.
+  for (const w of weights) total += w;
+  // Chunks: consecutive blocks (in id order) up to CHUNK_INSNS instructions each (weighted).
   const chunkOf: number[] = [];
   let nChunks = 1;
   if (total > limit) {
     let size = 0;
     nChunks = 0;
-    for (const b of blocks) {
-      if (nChunks === 0 || (size > 0 && size + b.count > limit)) {
+    blocks.forEach((_, k) => {
+      if (nChunks === 0 || (size > 0 && size + weights[k] > limit)) {
         nChunks++;
         size = 0;
       }
-      size += b.count;
+      size += weights[k];
       chunkOf.push(nChunks - 1);
-    }
+    });
   }
   const chunked = nChunks > 1;
   let wild = false;
@@ -1250,6 +1356,7 @@ X.dirty = true;` : nil;
   return js`${joinCode(bodies)}
 const ${table} = [${fns}];
 function ${fn}(X, d) {${marks}
+${CHUNK_CACHE_START}
 let b = 0;
 do b = ${table}[b](X, d, b); while (b >= 0);
 }`;

@@ -61,6 +61,8 @@ const opName = (op: number): string => OP_NAMES.get(op) ?? `0x${op.toString(16)}
 /** A frame's bytes as int32 words (frames start on a 4-byte boundary: interpreter.ts allocFrames). */
 const frameWords = (f: Region): Int32Array => new Int32Array(f.bytes.buffer, f.bytes.byteOffset, f.bytes.length >> 2);
 
+const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
+
 /** Per-run state handed to generated code as `X`. Reused between runs of the same program. */
 export class JitRun {
   readonly lo = new Int32Array(NUM_REGS);
@@ -96,6 +98,20 @@ export class JitRun {
   cn = 0;
   cw = true;
   cs: Int32Array | null = null;
+  /**
+   * The generated code's two-entry region cache handed from one chunk of a function to the next
+   * (compile.ts CHUNK_CACHE_IN/OUT): entry k (kh...) and entry j (jh...).
+   */
+  kh = 0;
+  kv: DataView = EMPTY_VIEW;
+  kn = -1;
+  kw = false;
+  ks: Int32Array | null = null;
+  jh = 0;
+  jv: DataView = EMPTY_VIEW;
+  jn = -1;
+  jw = false;
+  js: Int32Array | null = null;
   ldhi = 0;
   ldtag = 0;
   /** Whether the last slow-path load sets the destination's tag (see interpreter.ts LD_SET). */
@@ -310,6 +326,16 @@ export class JitRun {
     this.cs = rg.shadow ?? null;
   }
 
+  /**
+   * Cache the byte-backed region whose high half is `h` (a helper's tagged r0) for the generated
+   * code's next refill; false for a ctx region or none.
+   */
+  take(h: number): boolean {
+    const r = this.mem.regionOf(h);
+    if (r === undefined || r.ctx !== undefined) return false;
+    this.cache(h, r);
+    return true;
+  }
 
   // ------------------------------------------------------------------------------- faults
 
