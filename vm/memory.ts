@@ -97,7 +97,8 @@ export interface Region {
   /** Backing bytes (empty for ctx regions and map handles). */
   bytes: Uint8Array;
   view: DataView;
-  writable: boolean;
+  /** Changed only through Memory.protect, which bumps the epoch the engines' caches check. */
+  readonly writable: boolean;
   /** Set for ctx regions: loads/stores go through it instead of `bytes`. */
   ctx?: CtxAccess;
   /** Whatever the region stands for (a map, a map element...), for helpers. */
@@ -124,9 +125,9 @@ export class Memory {
   /** Runs in progress on this Memory (nested runs count). */
   private active = 0;
   /**
-   * Bumped whenever a live region changes its bytes (rebind) or dies (release): code that keeps
-   * a region's bytes, view and bounds in locals (the JIT's region cache) may keep them across a
-   * helper call that left the epoch unchanged. Allocation does not bump it: a new region takes a
+   * Bumped whenever a live region changes its bytes (rebind), becomes read-only (protect) or dies
+   * (release): code that keeps a region's bytes, view, bounds and writability in locals (the
+   * engines' region caches) may keep them across a helper call that left the epoch unchanged. Allocation does not bump it: a new region takes a
    * slot no live pointer names.
    */
   epoch = 0;
@@ -178,6 +179,12 @@ export class Memory {
     this.epoch++;
     region.bytes = bytes;
     region.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** Make a live region read-only from now on: later stores through any pointer to it fault. */
+  protect(region: Region): void {
+    this.epoch++;
+    (region as { writable: boolean }).writable = false;
   }
 
   /** Release a region; later accesses through old pointers fault (its slot waits in quarantine). */

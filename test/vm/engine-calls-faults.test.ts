@@ -134,7 +134,7 @@ describe.each(ENGINES)('[%s]', (engine) => {
         expect(r.fault?.insnIndex).toBe(3);
       });
       it('made read-only: a store faults, a load still reads', () => {
-        const ro = (mem: Memory, rg: Region) => void (rg.writable = false);
+        const ro = (mem: Memory, rg: Region) => mem.protect(rg);
         const w = around('stb [%r6+5], 3\nmov %r0, 0', ro);
         expect(w.fault?.code).toBe(ErrorCode.BadAccess);
         expect(w.fault?.insnIndex).toBe(3);
