@@ -17,7 +17,6 @@
  */
 import type { Reg } from './reg.js';
 import { crossDeduce32, out32 } from './deduce32.js';
-import { tconst, tnum } from './tnum.js';
 
 const U32N = 0xffffffffn;
 /** A tnum mask at or above this has its whole upper half unknown. */
@@ -257,6 +256,20 @@ function writeBack(r: Reg): void {
   r.s32min = s32min;
   r.s32max = s32max;
   if (tv === tv0 && tm === tm0 && hiUnknown === hiUnknown0) return;
-  if (hiUnknown) r.v = tnum(big(tv), big(tm) | HI_UNKNOWN);
-  else r.v = tm === 0 ? tconst(big(tv)) : tnum(big(tv), big(tm));
+  // both halves are in range here: the tnum is built without tnum()'s masking
+  r.v = { v: big(tv), m: hiUnknown ? hiUnknownMask(tm) : big(tm) };
+}
+
+/**
+ * tm's bigint with the upper 32 bits set, remembered: the same few masks (0xff, 0xffff, ...)
+ * come back all the time, and each `|` on a 64-bit bigint allocates.
+ */
+const HI_MASKS = new Map<number, bigint>();
+function hiUnknownMask(tm: number): bigint {
+  let m = HI_MASKS.get(tm);
+  if (m === undefined) {
+    m = BigInt(tm) | HI_UNKNOWN;
+    if (HI_MASKS.size < 4096) HI_MASKS.set(tm, m);
+  }
+  return m;
 }
