@@ -1,20 +1,25 @@
 /**
  * The verifier's bounds arithmetic written to make fewer bigints (tnum.ts without redundant
- * masks, cached shift counts and a no-op subregister replacement; scalar.ts lo32 and JMP32
- * branch decisions on numbers) against bigint references, on seeded random values and the edges
+ * masks, cached shift counts, a no-op subregister replacement, lo32; JMP32 branch decisions
+ * and the alignment check on numbers) against bigint references, on seeded random values and the edges
  * 0, 1, 2^31 ± 1, 2^32 ± 1, 2^53, 2^63 ± 1, 2^64 - 1:
  * - every tnum operation against the plain formula with every result masked to 64 bits;
+ * - tnum_in against its formula, and check_ptr_alignment's low bits of (tnum + constant) on
+ *   numbers against the bigint tnum_add;
  * - JMP32 is_scalar_branch_taken against the 64-bit (bigint) decision on the registers' 32-bit
  *   views, which is what the JMP32 code computed before, with BigInt() of each 32-bit bound.
  */
 import { describe, expect, it } from 'vitest';
 import { JmpOp } from '../../vm/isa.js';
 import { Reg, RT } from '../../vm/verifier/reg.js';
-import { lo32, scalarBranch } from '../../vm/verifier/scalar.js';
+import { scalarBranch } from '../../vm/verifier/scalar.js';
 import {
+  lo32,
   tAdd,
+  tAddConstMaybeOnes32,
   tAnd,
   tCast,
+  tIn,
   tIntersect,
   tLshift,
   tOr,
@@ -22,6 +27,7 @@ import {
   tSub,
   tWithSubreg,
   tXor,
+  tconst,
   type Tnum,
 } from '../../vm/verifier/tnum.js';
 import { xorshift32 } from '../fuzz/rng.js';
@@ -87,6 +93,25 @@ describe('[vm/verifier]: tnum operations without redundant masks (tnum.ts)', () 
         const mask = size === 8 ? U64 : (1n << BigInt(size * 8)) - 1n;
         expect(same(tCast(a, size))).toEqual(same({ v: a.v & mask, m: a.m & mask }));
       }
+    }
+  });
+});
+
+describe('[vm/verifier]: tnum_in and the alignment sum on numbers (tnum.ts)', () => {
+  it('match the bigint formulas on 6,000 random and edge tnums', () => {
+    const next = xorshift32(0x7171);
+    const offs = [0, 1, 2, 3, 4, 7, 8, -1, -2, -4, -8, 0x7fffffff, -0x80000000, 0xffff, -0x10000];
+    for (let i = 0; i < 6_000; i++) {
+      const a = randomTnum(next);
+      // b: a itself, a with some unknown bits fixed, or unrelated
+      const k = next() % 3;
+      const fix = random64(next) & a.m;
+      const b = k === 0 ? a : k === 1 ? { v: a.v | (fix & random64(next)), m: a.m & ~fix } : randomTnum(next);
+      const ref = (b.m & ~a.m) === 0n && (b.v & ~a.m) === a.v;
+      expect(tIn(a, b), `${same(a)} ${same(b)}`).toBe(ref);
+      const c = next() % 2 ? offs[next() % offs.length] : (next() | 0) >> (next() % 32);
+      const sum = tAdd(a, tconst(BigInt.asUintN(64, BigInt(c))));
+      expect(tAddConstMaybeOnes32(a, c), `${same(a)} + ${c}`).toBe(Number((sum.v | sum.m) & U32));
     }
   });
 });

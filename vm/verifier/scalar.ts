@@ -18,6 +18,7 @@ import {
   tClearSubreg,
   tIntersect,
   tLshift,
+  lo32,
   tMul,
   tOr,
   tRange,
@@ -37,8 +38,6 @@ const s64 = (x: bigint): bigint => BigInt.asIntN(64, x);
 const u64 = (x: bigint): bigint => BigInt.asUintN(64, x);
 const s32 = (x: number): number => x | 0;
 const u32 = (x: number): number => x >>> 0;
-/** The low 32 bits of a 64-bit value as a number (no bigint made when the value fits already). */
-export const lo32 = (x: bigint): number => (x >= 0n && x <= U32 ? Number(x) : Number(BigInt.asUintN(32, x)));
 /** 2^n for shift counts: `2 ** n` with a variable n is a slow call into Math.pow. */
 const POW2 = Array.from({ length: 32 }, (_, n) => 2 ** n);
 
@@ -728,6 +727,10 @@ const isC = (r: Reg, j32: boolean): boolean => (j32 ? (r.v.m & U32) === 0n : r.v
  */
 export function scalarBranch(code: number, a: Reg, b: Reg, j32: boolean): number {
   if (j32) {
+    if (code !== JmpOp.JEQ && code !== JmpOp.JNE && code !== JmpOp.JSET) {
+      return rangeBranch(code, a.u32min, a.u32max, b.u32min, b.u32max, a.s32min, a.s32max, b.s32min, b.s32max);
+    }
+    // the tests that read the tnums: their low halves as numbers
     const av = lo32(a.v.v);
     const am = lo32(a.v.m);
     const bv = lo32(b.v.v);
@@ -756,7 +759,6 @@ export function scalarBranch(code: number, a: Reg, b: Reg, j32: boolean): number
         return -1;
       }
     }
-    return rangeBranch(code, a.u32min, a.u32max, b.u32min, b.u32max, a.s32min, a.s32max, b.s32min, b.s32max);
   }
   const t1 = a.v;
   const t2 = b.v;

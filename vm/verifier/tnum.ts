@@ -155,9 +155,27 @@ export function tIn(a: Tnum, b: Tnum): boolean {
   // the same unknown bits (v and m never share a bit), or a wholly unknown a: no bigint to build
   if (a.m === b.m) return a.v === b.v;
   if (a.m === U64) return true;
-  if (b.m & ~a.m) return false;
-  return (b.v & ~a.m) === a.v;
+  // b's unknown bits within a's, and b's known bits equal to a's outside a's unknown ones
+  // (written with `|` to make one bigint fewer than `b.m & ~a.m`, `b.v & ~a.m`)
+  if ((b.m | a.m) !== a.m) return false;
+  return (b.v | a.m) === (a.v | a.m);
 }
+
+/**
+ * The low 32 bits that may be 1 in t + c for a constant c (tnum_add(t, tnum_const(c)) on the
+ * low half alone: carries only move up, so these bits are the same as in the 64-bit sum), as
+ * check_ptr_alignment tests them; numbers only.
+ */
+export function tAddConstMaybeOnes32(t: Tnum, c: number): number {
+  const am = lo32(t.m);
+  const sv = (lo32(t.v) + (c >>> 0)) >>> 0;
+  const mu = (((am + sv) >>> 0) ^ sv) | am;
+  // (v | m) of the sum: its known-1 bits are sv outside mu
+  return (sv | mu) >>> 0;
+}
+
+/** The low 32 bits of a 64-bit value as a number (no bigint made when the value fits already). */
+export const lo32 = (x: bigint): number => (x >= 0n && x <= U32 ? Number(x) : Number(BigInt.asUintN(32, x)));
 
 export const tSubreg = (a: Tnum): Tnum => tCast(a, 4);
 export const tClearSubreg = (a: Tnum): Tnum => ({ v: a.v & HI32, m: a.m & HI32 });
