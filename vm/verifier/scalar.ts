@@ -354,22 +354,25 @@ export function coerceSx(r: Reg, size: number, to32: boolean): void {
 
 // ---------- ALU ----------
 
-const sAddOv = (a: bigint, b: bigint) => a + b < S64_MIN || a + b > S64_MAX;
-
 function add64(d: Reg, s: Reg): void {
-  if (sAddOv(d.smin, s.smin) || sAddOv(d.smax, s.smax)) {
+  // each sum made once (a bigint addition allocates)
+  const smin = d.smin + s.smin;
+  const smax = d.smax + s.smax;
+  if (smin < S64_MIN || smin > S64_MAX || smax < S64_MIN || smax > S64_MAX) {
     d.smin = S64_MIN;
     d.smax = S64_MAX;
   } else {
-    d.smin += s.smin;
-    d.smax += s.smax;
+    d.smin = smin;
+    d.smax = smax;
   }
-  if (d.umin + s.umin > U64_MAX || d.umax + s.umax > U64_MAX) {
+  const umin = d.umin + s.umin;
+  const umax = d.umax + s.umax;
+  if (umin > U64_MAX || umax > U64_MAX) {
     d.umin = 0n;
     d.umax = U64_MAX;
   } else {
-    d.umin += s.umin;
-    d.umax += s.umax;
+    d.umin = umin;
+    d.umax = umax;
   }
 }
 function add32(d: Reg, s: Reg): void {

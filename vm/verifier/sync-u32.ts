@@ -210,13 +210,15 @@ export function syncU32(r: Reg): boolean {
   const t = r.v;
   if (t.m === 0n || t.v > U32N) return false;
   if (r.umin < 0n || r.umax > U32N || r.smin < 0n || r.smax > U32N) return false;
-  if (r.umin > r.umax || r.smin > r.smax || r.u32min > r.u32max || r.s32min > r.s32max) return false;
+  if (r.u32min > r.u32max || r.s32min > r.s32max) return false;
   const hiU = t.m >= HI_UNKNOWN;
   if (!hiU && t.m > U32N) return false;
   umin = umin0 = Number(r.umin);
   umax = umax0 = Number(r.umax);
   smin = smin0 = Number(r.smin);
   smax = smax0 = Number(r.smax);
+  // (ordered 64-bit ranges: compared as the exact numbers they are here, not as bigints)
+  if (umin > umax || smin > smax) return false;
   u32min = r.u32min;
   u32max = r.u32max;
   s32min = r.s32min;
