@@ -151,11 +151,11 @@ function const32(next: () => number, c: number): Reg {
 }
 
 describe('[vm/verifier]: JMP32 branch decisions on numbers (scalarBranch)', () => {
-  it('match the bigint decision on the 32-bit views for every test, 6,000 random pairs', () => {
+  it('match the bigint decision on the 32-bit views for every test, 3,000 random pairs', () => {
     const next = xorshift32(0x3232);
     const edge32 = [0, 1, 2, 0x7ffffffe, 0x7fffffff, 0x80000000, 0x80000001, 0xfffffffe, 0xffffffff];
     let decided = 0;
-    for (let i = 0; i < 6_000; i++) {
+    for (let i = 0; i < 3_000; i++) {
       const a = next() % 5 === 0 ? const32(next, edge32[next() % edge32.length]) : randomReg64(next);
       const b = next() % 2 === 0 ? const32(next, next() % 3 === 0 ? next() : edge32[next() % edge32.length]) : randomReg64(next);
       for (const code of CODES) {
@@ -165,8 +165,8 @@ describe('[vm/verifier]: JMP32 branch decisions on numbers (scalarBranch)', () =
       }
     }
     // both decided and undecided branches are exercised
-    expect(decided).toBeGreaterThan(6_000);
-    expect(decided).toBeLessThan(60_000);
+    expect(decided).toBeGreaterThan(3_000);
+    expect(decided).toBeLessThan(30_000);
   });
 });
 
@@ -186,10 +186,10 @@ function refAdd(d: Reg, s: Reg): void {
 }
 
 describe('[vm/verifier]: 64-bit BPF_ADD bounds (scalar.ts add64)', () => {
-  it('match the kernel rule written out on 6,000 random and edge pairs', () => {
+  it('match the kernel rule written out on 3,000 random and edge pairs', () => {
     const next = xorshift32(0xadd6);
     let wrapped = 0;
-    for (let i = 0; i < 6_000; i++) {
+    for (let i = 0; i < 3_000; i++) {
       const d = randomReg64(next);
       const s = randomReg64(next);
       const got = d.clone();
@@ -200,7 +200,7 @@ describe('[vm/verifier]: 64-bit BPF_ADD bounds (scalar.ts add64)', () => {
       if (got.smin === S64_MIN && got.smax === S64_MAX) wrapped++;
     }
     // both overflowing and exact sums are exercised
-    expect(wrapped).toBeGreaterThan(100);
-    expect(wrapped).toBeLessThan(5_900);
+    expect(wrapped).toBeGreaterThan(50);
+    expect(wrapped).toBeLessThan(2_950);
   });
 });
