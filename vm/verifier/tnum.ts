@@ -14,7 +14,9 @@ export interface Tnum {
 
 export const U64 = (1n << 64n) - 1n;
 export const U32 = 0xffffffffn;
-const u64 = (x: bigint): bigint => BigInt.asUintN(64, x);
+// `& U64` rather than BigInt.asUintN(64, x): the latter cost about 5 % more instructions per verify
+// of test_cls_redirect (callgrind, 2026-12-07)
+const u64 = (x: bigint): bigint => x & U64;
 
 export const tnum = (v: bigint, m: bigint): Tnum => ({ v: u64(v), m: u64(m) });
 export const tconst = (v: bigint): Tnum => ({ v: u64(v), m: 0n });
@@ -175,7 +177,7 @@ export function tAddConstMaybeOnes32(t: Tnum, c: number): number {
 }
 
 /** The low 32 bits of a 64-bit value as a number (no bigint made when the value fits already). */
-export const lo32 = (x: bigint): number => (x >= 0n && x <= U32 ? Number(x) : Number(BigInt.asUintN(32, x)));
+export const lo32 = (x: bigint): number => (x >= 0n && x <= U32 ? Number(x) : Number(x & U32));
 
 export const tSubreg = (a: Tnum): Tnum => tCast(a, 4);
 export const tClearSubreg = (a: Tnum): Tnum => ({ v: a.v & HI32, m: a.m & HI32 });
