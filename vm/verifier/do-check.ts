@@ -22,7 +22,7 @@ import { lastFailedAt, lastFailedFrame, quickFails, regsafeStates } from './prun
 import { RT, Reg, clearScalarId, constScalar, sameBounds, isPkt, markKnown, markKnown32, markUnbounded, pointer, unknownScalar } from './reg.js';
 import { JNSET, coerce, coerceSx, flipCond, negateCond, refine, scalarAlu, scalarBranch, scalarEnd, scalarNeg, sync, zext32 } from './scalar.js';
 import { Frame, Slot, State, isInvalidSlot, type CallbackInfo } from './state.js';
-import { tAdd, tSub, tStr, tconst, tIsConst } from './tnum.js';
+import { tAdd, tAddConstMaybeOnes32, tSub, tStr, tIsConst } from './tnum.js';
 import type { GlobalFunc, MapDesc, ProgramTypeDesc, VerifierOptions, VerifierResult } from './types.js';
 
 /** Size given to kfunc results whose bounds the runtime enforces (see kfuncResult). */
@@ -1107,9 +1107,8 @@ export class Checker {
     const isStack = reg.t === RT.STACK;
     if (!isStack && !strict) return;
     if (size === 1) return;
-    const t = tAdd(reg.v, tconst(BigInt(reg.off + off)));
-    const mask = BigInt(size - 1);
-    if (((t.v | t.m) & mask) !== 0n) {
+    // the low bits of the variable part plus the fixed offset, on numbers
+    if ((tAddConstMaybeOnes32(reg.v, reg.off + off) & (size - 1)) !== 0) {
       // check_ptr_alignment's pointer_desc
       const DESC: Partial<Record<RT, string>> = {
         [RT.STACK]: 'stack ',

@@ -18,6 +18,7 @@ import {
   tClearSubreg,
   tIntersect,
   tLshift,
+  lo32,
   tMul,
   tOr,
   tRange,
@@ -25,6 +26,7 @@ import {
   tStep,
   tSub,
   tSubreg,
+  tWithSubreg,
   tXor,
   tconst,
   type Tnum,
@@ -36,7 +38,6 @@ const s64 = (x: bigint): bigint => BigInt.asIntN(64, x);
 const u64 = (x: bigint): bigint => BigInt.asUintN(64, x);
 const s32 = (x: number): number => x | 0;
 const u32 = (x: number): number => x >>> 0;
-const lo32 = (x: bigint): number => Number(x & U32);
 /** 2^n for shift counts: `2 ** n` with a variable n is a slow call into Math.pow. */
 const POW2 = Array.from({ length: 32 }, (_, n) => 2 ** n);
 
@@ -353,22 +354,25 @@ export function coerceSx(r: Reg, size: number, to32: boolean): void {
 
 // ---------- ALU ----------
 
-const sAddOv = (a: bigint, b: bigint) => a + b < S64_MIN || a + b > S64_MAX;
-
 function add64(d: Reg, s: Reg): void {
-  if (sAddOv(d.smin, s.smin) || sAddOv(d.smax, s.smax)) {
+  // each sum made once (a bigint addition allocates)
+  const smin = d.smin + s.smin;
+  const smax = d.smax + s.smax;
+  if (smin < S64_MIN || smin > S64_MAX || smax < S64_MIN || smax > S64_MAX) {
     d.smin = S64_MIN;
     d.smax = S64_MAX;
   } else {
-    d.smin += s.smin;
-    d.smax += s.smax;
+    d.smin = smin;
+    d.smax = smax;
   }
-  if (d.umin + s.umin > U64_MAX || d.umax + s.umax > U64_MAX) {
+  const umin = d.umin + s.umin;
+  const umax = d.umax + s.umax;
+  if (umin > U64_MAX || umax > U64_MAX) {
     d.umin = 0n;
     d.umax = U64_MAX;
   } else {
-    d.umin += s.umin;
-    d.umax += s.umax;
+    d.umin = umin;
+    d.umax = umax;
   }
 }
 function add32(d: Reg, s: Reg): void {
@@ -718,54 +722,64 @@ export function scalarEnd(d: Reg, imm: number, toBe: boolean, bswap: boolean): v
 // ---------- branches ----------
 
 /** Constant of a register (its low 32 bits for JMP32). */
-const cval = (r: Reg, j32: boolean): bigint => (j32 ? r.v.v & U32 : r.v.v);
 const isC = (r: Reg, j32: boolean): boolean => (j32 ? (r.v.m & U32) === 0n : r.v.m === 0n);
 
 /**
  * Whether `a OP b` is always true (1), always false (0) or either (-1) given the bounds
- * (is_scalar_branch_taken).
+ * (is_scalar_branch_taken). JMP32 compares the 32-bit bounds and tnum halves as numbers.
  */
 export function scalarBranch(code: number, a: Reg, b: Reg, j32: boolean): number {
-  let umin1: bigint, umax1: bigint, umin2: bigint, umax2: bigint, smin1: bigint, smax1: bigint, smin2: bigint, smax2: bigint;
-  let t1: Tnum, t2: Tnum;
   if (j32) {
-    umin1 = BigInt(a.u32min);
-    umax1 = BigInt(a.u32max);
-    umin2 = BigInt(b.u32min);
-    umax2 = BigInt(b.u32max);
-    smin1 = BigInt(a.s32min);
-    smax1 = BigInt(a.s32max);
-    smin2 = BigInt(b.s32min);
-    smax2 = BigInt(b.s32max);
-    t1 = tSubreg(a.v);
-    t2 = tSubreg(b.v);
-  } else {
-    umin1 = a.umin;
-    umax1 = a.umax;
-    umin2 = b.umin;
-    umax2 = b.umax;
-    smin1 = a.smin;
-    smax1 = a.smax;
-    smin2 = b.smin;
-    smax2 = b.smax;
-    t1 = a.v;
-    t2 = b.v;
+    if (code !== JmpOp.JEQ && code !== JmpOp.JNE && code !== JmpOp.JSET) {
+      return rangeBranch(code, a.u32min, a.u32max, b.u32min, b.u32max, a.s32min, a.s32max, b.s32min, b.s32max);
+    }
+    // the tests that read the tnums: their low halves as numbers
+    const av = lo32(a.v.v);
+    const am = lo32(a.v.m);
+    const bv = lo32(b.v.v);
+    const bm = lo32(b.v.m);
+    switch (code) {
+      case JmpOp.JEQ:
+      case JmpOp.JNE: {
+        let r = -1;
+        if (am === 0 && bm === 0) r = av === bv ? 1 : 0;
+        else if (a.u32min > b.u32max || a.u32max < b.u32min || a.s32min > b.s32max || a.s32max < b.s32min) r = 0;
+        else if (((av ^ bv) & ~(am | bm)) !== 0) r = 0;
+        if (r === -1) return -1;
+        return code === JmpOp.JEQ ? r : 1 - r;
+      }
+      case JmpOp.JSET: {
+        // a constant on either side against the other's tnum
+        let xv = av, xm = am, yv = bv;
+        if (bm !== 0) {
+          if (am !== 0) return -1;
+          xv = bv;
+          xm = bm;
+          yv = av;
+        }
+        if ((~xm & xv & yv) !== 0) return 1;
+        if (((xv | xm) & yv) === 0) return 0;
+        return -1;
+      }
+    }
   }
+  const t1 = a.v;
+  const t2 = b.v;
   switch (code) {
     case JmpOp.JEQ:
     case JmpOp.JNE: {
       let r = -1;
-      if (isC(a, j32) && isC(b, j32)) r = cval(a, j32) === cval(b, j32) ? 1 : 0;
-      else if (umin1 > umax2 || umax1 < umin2 || smin1 > smax2 || smax1 < smin2) r = 0;
-      else if ((t1.v ^ t2.v) & ~(t1.m | t2.m) & (j32 ? U32 : U64_MAX)) r = 0;
+      if (t1.m === 0n && t2.m === 0n) r = t1.v === t2.v ? 1 : 0;
+      else if (a.umin > b.umax || a.umax < b.umin || a.smin > b.smax || a.smax < b.smin) r = 0;
+      else if ((t1.v ^ t2.v) & ~(t1.m | t2.m)) r = 0;
       if (r === -1) return -1;
       return code === JmpOp.JEQ ? r : 1 - r;
     }
     case JmpOp.JSET: {
       let x = t1;
       let y = t2;
-      if (!isC(b, j32)) {
-        if (!isC(a, j32)) return -1;
+      if (t2.m !== 0n) {
+        if (t1.m !== 0n) return -1;
         x = t2;
         y = t1;
       }
@@ -773,6 +787,16 @@ export function scalarBranch(code: number, a: Reg, b: Reg, j32: boolean): number
       if (!((x.v | x.m) & y.v)) return 0;
       return -1;
     }
+  }
+  return rangeBranch(code, a.umin, a.umax, b.umin, b.umax, a.smin, a.smax, b.smin, b.smax);
+}
+
+/**
+ * The ordering tests of is_scalar_branch_taken on one width's bounds: numbers for JMP32,
+ * bigints for JMP (the comparisons read the same either way).
+ */
+function rangeBranch<T extends number | bigint>(code: number, umin1: T, umax1: T, umin2: T, umax2: T, smin1: T, smax1: T, smin2: T, smax2: T): number {
+  switch (code) {
     case JmpOp.JGT:
       return umin1 > umax2 ? 1 : umax1 <= umin2 ? 0 : -1;
     case JmpOp.JSGT:
@@ -910,8 +934,8 @@ function refine32(code: number, a: Reg, b: Reg): void {
       a.s32min = b.s32min = Math.max(a.s32min, b.s32min);
       a.s32max = b.s32max = Math.min(a.s32max, b.s32max);
       const t = tIntersect(tSubreg(a.v), tSubreg(b.v));
-      a.v = tOr(tClearSubreg(a.v), t);
-      b.v = tOr(tClearSubreg(b.v), t);
+      a.v = tWithSubreg(a.v, t);
+      b.v = tWithSubreg(b.v, t);
       return;
     }
     case JmpOp.JNE: {
@@ -922,7 +946,7 @@ function refine32(code: number, a: Reg, b: Reg): void {
         y = a;
       }
       if (!isC(y, true)) return;
-      const val = Number(y.v.v & U32);
+      const val = lo32(y.v.v);
       if (x.u32min === val) x.u32min++;
       if (x.u32max === val) x.u32max--;
       if (x.s32min === s32(val)) x.s32min++;

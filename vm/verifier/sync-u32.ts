@@ -17,7 +17,6 @@
  */
 import type { Reg } from './reg.js';
 import { crossDeduce32, out32 } from './deduce32.js';
-import { tconst, tnum } from './tnum.js';
 
 const U32N = 0xffffffffn;
 /** A tnum mask at or above this has its whole upper half unknown. */
@@ -211,13 +210,15 @@ export function syncU32(r: Reg): boolean {
   const t = r.v;
   if (t.m === 0n || t.v > U32N) return false;
   if (r.umin < 0n || r.umax > U32N || r.smin < 0n || r.smax > U32N) return false;
-  if (r.umin > r.umax || r.smin > r.smax || r.u32min > r.u32max || r.s32min > r.s32max) return false;
+  if (r.u32min > r.u32max || r.s32min > r.s32max) return false;
   const hiU = t.m >= HI_UNKNOWN;
   if (!hiU && t.m > U32N) return false;
   umin = umin0 = Number(r.umin);
   umax = umax0 = Number(r.umax);
   smin = smin0 = Number(r.smin);
   smax = smax0 = Number(r.smax);
+  // (ordered 64-bit ranges: compared as the exact numbers they are here, not as bigints)
+  if (umin > umax || smin > smax) return false;
   u32min = r.u32min;
   u32max = r.u32max;
   s32min = r.s32min;
@@ -257,6 +258,20 @@ function writeBack(r: Reg): void {
   r.s32min = s32min;
   r.s32max = s32max;
   if (tv === tv0 && tm === tm0 && hiUnknown === hiUnknown0) return;
-  if (hiUnknown) r.v = tnum(big(tv), big(tm) | HI_UNKNOWN);
-  else r.v = tm === 0 ? tconst(big(tv)) : tnum(big(tv), big(tm));
+  // both halves are in range here: the tnum is built without tnum()'s masking
+  r.v = { v: big(tv), m: hiUnknown ? hiUnknownMask(tm) : big(tm) };
+}
+
+/**
+ * tm's bigint with the upper 32 bits set, remembered: the same few masks (0xff, 0xffff, ...)
+ * come back all the time, and each `|` on a 64-bit bigint allocates.
+ */
+const HI_MASKS = new Map<number, bigint>();
+function hiUnknownMask(tm: number): bigint {
+  let m = HI_MASKS.get(tm);
+  if (m === undefined) {
+    m = BigInt(tm) | HI_UNKNOWN;
+    if (HI_MASKS.size < 4096) HI_MASKS.set(tm, m);
+  }
+  return m;
 }
