@@ -244,7 +244,7 @@ export const AREAS: Record<string, Area> = {
     needs: [{ kind: 'file', path: '/sys/kernel/btf/vmlinux', why: 'the running kernel\'s BTF' }, ...tool('bpftool')],
   },
   verifier: {
-    records: 'verifier verdicts and logs for hand-written and seeded random programs, and for every opcode byte (verifier/*.kernel.json)',
+    records: 'verifier verdicts and logs for hand-written and seeded random programs, for every opcode byte, and processed counts of real and callback programs (verifier/*.kernel.json)',
     writes: `${G}/verifier/*.kernel.json`,
     steps: [
       ['sh', '-c', `cd ${G}/verifier && sh make.sh`],
@@ -255,6 +255,7 @@ export const AREAS: Record<string, Area> = {
       ['sh', '-c', `cd ${G}/verifier && LOGLEVEL=4 CASES=precision-cases.asm OUT=precision-cases.kernel.json sh make.sh`],
       ['sh', '-c', `cd ${G}/verifier && CASES=bounds-cases.asm OUT=bounds-cases.kernel.json sh make.sh`],
       ['sh', '-c', `cd ${G}/verifier && sh make-processed.sh`],
+      ['sh', '-c', `cd ${G}/verifier && sh make-callbacks.sh`],
       ['sh', '-c', `cd ${G}/verifier && sh make-opcodes.sh`],
       ['sh', '-c', `cd ${G}/verifier && sh make-ctx-random.sh`],
       ['sh', '-c', `cd ${G}/verifier && sh make-pkt-random.sh`],
