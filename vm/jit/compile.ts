@@ -62,6 +62,8 @@ import * as sem from '../semantics.js';
 import { type Code, type Name, js, joinCode, lit, name, nil } from './codegen.js';
 import { type Ranges, aluRangeAt, assignRanges, copyRanges, inI32, inU32, isCompare, joinRanges, refineRanges, stepRanges, thresholds, unknownRanges, windowOf } from './ranges.js';
 import { F, type EntryFn, type JitUnit, type SlowFn } from './runtime.js';
+import { frame0Reach } from './stack-reach.js';
+import { regReach } from '../reg-reach.js';
 
 /** Compiler options. */
 export interface CompileOptions {
@@ -1578,6 +1580,8 @@ export class JitProgram implements JitUnit {
    * not clear them (0 when entry 0 is chunked: its chunks read the register file).
    */
   freshRegs = 0;
+  readonly frame0Reach: number;
+  readonly regReach: number;
   private slows = new Map<number, SlowFn>();
   private sh!: Shape;
 
@@ -1586,6 +1590,8 @@ export class JitProgram implements JitUnit {
     private readonly opts: CompileOptions = {},
   ) {
     this.tooLong = prog.code.length > JIT_MAX_INSNS;
+    this.frame0Reach = frame0Reach(prog);
+    this.regReach = regReach(prog);
     if (this.tooLong) {
       this.fallback = true;
       return;

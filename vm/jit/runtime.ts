@@ -10,9 +10,8 @@ import { allocExtraFrame, allocFrames, atomicUntag, SLOTS_PER_FRAME, THROW_IN_CA
 import { BASE_LO, Memory, type CtxAccess, type CtxRewrite, type Region } from '../memory.js';
 import { touchesArgRegsOnly, type CallbackArg, type HelperCall, type HelperFn, type LinkedProgram, type PacketProvider, type RunOptions } from '../program.js';
 import { atomicRmw, storeSized, sx16, sx8 } from '../semantics.js';
-import { frame0Reach } from './stack-reach.js';
 import { zeroFrame0 } from '../frame-zero.js';
-import { ALL_REGS, clearRegs, regReach } from '../reg-reach.js';
+import { ALL_REGS, clearRegs } from '../reg-reach.js';
 
 /** A compiled entry point: runs from its pc in frame `d` until EXIT of that frame. */
 export type EntryFn = (x: JitRun, d: number, f?: number) => void;
@@ -31,6 +30,10 @@ export interface JitUnit {
   readonly fallback?: boolean;
   /** Registers entry 0 initialises itself at a run's start (compile.ts JitProgram.freshRegs). */
   readonly freshRegs: number;
+  /** frame0Reach of `prog`, computed once: a chain alternates programs on one run state every run. */
+  readonly frame0Reach: number;
+  /** regReach of `prog`, computed once. */
+  readonly regReach: number;
 }
 
 /** Fault kinds generated code passes to `JitRun.fault` (small integers, no strings in the source). */
@@ -136,11 +139,6 @@ export class JitRun {
   private rz = ALL_REGS;
   /** 1 + the number of arguments begin stored: entry 0's `f` for this run (compile.ts freshRegs). */
   fa = 1;
-  /** The unit whose static reach `ru` is (programs of one Compiled are run again and again). */
-  private ru: JitUnit | undefined = undefined;
-  private rr = 0;
-  /** regReach of `ru`. */
-  private rg = ALL_REGS;
   /**
    * The run's ctx (the region r1 points at on entry, when it routes through a CtxAccess): its
    * rewrite table (xt), high half (xh) and CtxAccess (xc). Compiled ctx accesses take their
@@ -181,12 +179,7 @@ export class JitRun {
     // the last run (deeper frames are zeroed when entered, and no pointer to one outlives its
     // run), and only from `lw` up: a run that touched no stack leaves nothing to zero.
     if (this.lw < STACK_SIZE) this.zeroFrame0(this.lw);
-    if (unit !== this.ru) {
-      this.ru = unit;
-      this.rr = frame0Reach(unit.prog);
-      this.rg = regReach(unit.prog);
-    }
-    this.lw = this.rr;
+    this.lw = unit.frame0Reach;
     this.wild = false;
     this.dirty = false;
     mem.enterRun();
@@ -215,9 +208,10 @@ export class JitRun {
     // Every run starts with zero registers. Cleared here: those the last runs may have left
     // non-zero (rz) that this run may read (its program's reach, vm/reg-reach.ts) before writing,
     // i.e. not those its entry function initialises itself (freshRegs). The others stay in rz.
-    const nz = this.rg & ~unit.freshRegs;
+    const rg = unit.regReach;
+    const nz = rg & ~unit.freshRegs;
     clearRegs(L, H, T, this.rz & nz);
-    let rz = (this.rz & ~nz) | this.rg;
+    let rz = (this.rz & ~nz) | rg;
     let fa = 1;
     const args = opts.args;
     if (args !== undefined) {
