@@ -123,8 +123,8 @@ export type HelperFn = (call: HelperCall) => void;
  * Helpers marked by their implementer as never writing through a pointer argument (a map lookup
  * reads its key, bpf_skb_store_bytes reads its source and writes the packet): a call of one
  * cannot write the caller's stack, which lets the engines bound how much of frame 0 a run may
- * have dirtied (vm/stack-reach.ts). Unmarked helpers are assumed to write anywhere they get a
- * pointer to.
+ * have dirtied (vm/jit/stack-reach.ts, interpreter.ts RunState.lw). Unmarked helpers are
+ * assumed to write anywhere they get a pointer to.
  */
 const READS_ARGS_ONLY = new WeakSet<HelperFn>();
 

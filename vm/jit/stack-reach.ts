@@ -19,20 +19,12 @@
 import { AtomicOp, CallSrc, Class, Mode, Op, STACK_SIZE, accessBytes, isLdImm64, opClass, opMode } from '../isa.js';
 import { writesNoArgs, type LinkedProgram } from '../program.js';
 
-const cache = new WeakMap<LinkedProgram, number>();
-
 /**
  * The lowest frame-0 byte offset a run of `prog` may write other than through JitRun (so every
  * such write lies in [result, STACK_SIZE)); 0 when that cannot be bounded, STACK_SIZE when the
- * program writes no stack this way.
+ * program writes no stack this way. Computed once per compiled program (JitProgram.frame0Reach).
  */
 export function frame0Reach(prog: LinkedProgram): number {
-  let v = cache.get(prog);
-  if (v === undefined) cache.set(prog, (v = scan(prog)));
-  return v;
-}
-
-function scan(prog: LinkedProgram): number {
   const c = prog.code;
   let low = STACK_SIZE;
   for (let i = 0; i < c.length; i++) {

@@ -610,8 +610,7 @@ export class Checker {
    */
   clean(cp: Checkpoint, cur: State): void {
     const st = cp.st;
-    if (st.frames.length !== cur.frames.length) return;
-    for (let k = 0; k < st.frames.length; k++) if (st.frames[k].callsite !== cur.frames[k].callsite) return;
+    if (!sameCallsites(st, cur)) return;
     cp.cleaned = true;
     for (let fi = 0; fi < st.frames.length; fi++) {
       const f = st.frames[fi];
