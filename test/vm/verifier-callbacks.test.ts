@@ -1,24 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadCollectionSpec } from '../../loader/index.js';
-import { verifierOptionsFor } from '../../src/verifier-env.js';
-import { VerifierError } from '../../vm/errors.js';
-import { verify } from '../../vm/verifier/index.js';
+import { loadSpec, ours as oursIn, readGolden, type RecordedObject } from './verifier-kernel-verdicts.js';
 
 // Callbacks of bpf_loop and bpf_for_each_map_elem are walked as the kernel does since Linux 6.8:
 // the callback returns to the helper call, which queues one more iteration (bpf_loop: up to its
 // bound), until the caller's state at the call converges. The kernel's verdict, error and
 // processed-instruction count for the selftests' callback programs, each loaded as sched_cls
 // (test/goldens/verifier/callbacks.kernel.json, recorded by make-callbacks.sh on Linux 6.18).
-interface Recorded {
-  name: string;
-  verdict: 'accept' | 'reject';
-  message: string | null;
-  processed: number;
-}
-const ROOT = new URL('../../', import.meta.url);
-const doc = JSON.parse(readFileSync(new URL('test/goldens/verifier/callbacks.kernel.json', ROOT), 'utf8')) as { object: string; programs: Recorded[] };
-const spec = loadCollectionSpec(new Uint8Array(readFileSync(new URL(doc.object, ROOT))), { programType: 'sched_cls', pinning: 'none' });
+const doc = readGolden<RecordedObject>('test/goldens/verifier/callbacks.kernel.json');
+const spec = loadSpec(doc.object);
 
 // Known differences, each in README "Differences from Linux", with tcxlab's count so that an
 // improvement fails the test too. iter_limit_bug: Linux 6.18 compares the states of a loop whose
@@ -26,15 +15,7 @@ const spec = loadCollectionSpec(new Uint8Array(readFileSync(new URL(doc.object, 
 // where tcxlab still prunes by liveness and precision, so tcxlab walks 6 instructions fewer.
 const PROCESSED_DEVIATIONS: Record<string, number> = { iter_limit_bug: 78 };
 
-function ours(name: string): { verdict: 'accept' | 'reject'; processed?: number; reason?: string } {
-  const ps = spec.programs.find((p) => p.name === name)!;
-  try {
-    return { verdict: 'accept', processed: verify(ps.instructions, verifierOptionsFor(spec, ps)).processed };
-  } catch (e) {
-    if (!(e instanceof VerifierError)) throw e;
-    return { verdict: 'reject', processed: e.processed, reason: e.reason };
-  }
-}
+const ours = (name: string) => oursIn(spec, name);
 
 describe('[vm/verifier]: callbacks iterate as in Linux 6.18 (callbacks.kernel.json)', () => {
   it('has recorded rejections that need a second iteration', () => {

@@ -21,7 +21,7 @@ import { HF_DST_REG_STACK, HF_SRC_REG_STACK, InsnHistory, Precision, stackAccess
 import { lastFailedAt, lastFailedFrame, quickFails, regsafeStates } from './prune.js';
 import { RT, Reg, clearScalarId, constScalar, sameBounds, isPkt, markKnown, markKnown32, markUnbounded, pointer, unknownScalar } from './reg.js';
 import { JNSET, coerce, coerceSx, flipCond, negateCond, refine, scalarAlu, scalarBranch, scalarEnd, scalarNeg, sync, zext32 } from './scalar.js';
-import { Frame, Slot, State, isInvalidSlot, type CallbackInfo } from './state.js';
+import { Frame, ITER_BITS, ITER_DRAINED, Slot, State, isInvalidSlot, type CallbackInfo } from './state.js';
 import { tAdd, tAddConstMaybeOnes32, tSub, tStr, tIsConst } from './tnum.js';
 import type { GlobalFunc, MapDesc, ProgramTypeDesc, VerifierOptions, VerifierResult } from './types.js';
 
@@ -514,10 +514,11 @@ export class Checker {
           if (cp.stamp !== stamp) continue;
           const all = this.allRegs();
           if (iterNext) {
-            // An iterator loop back at its next call in a state within the old one has converged:
-            // the iterator bounds it. Ranges are compared whatever their precision or liveness
-            // (RANGE_WITHIN), as marks inside the loop are not final yet.
-            if (regsafeStates(cp.st, cur, all, i, false, true)) {
+            // An iterator loop back at its next call in a state within the old one, with the
+            // iterator still active, has converged: the iterator bounds it. Ranges are compared
+            // whatever their precision or liveness (RANGE_WITHIN), as marks inside the loop are
+            // not final yet.
+            if (regsafeStates(cp.st, cur, live, i, false, true) && this.iterAt(cur, 1)?.active) {
               this.pruneHit(cp.st, i);
               return this.endPath();
             }
@@ -525,17 +526,17 @@ export class Checker {
             // A callback's caller back at the call with a state within the old one: further
             // iterations add nothing (is_state_visited's calls_callback case, RANGE_WITHIN); the
             // helper's own bound, if any, ends the iterations otherwise (no infinite loop check).
-            if (regsafeStates(cp.st, cur, all, i, false, true)) {
+            if (regsafeStates(cp.st, cur, live, i, false, true)) {
               this.pruneHit(cp.st, i);
               return this.endPath();
             }
           } else {
             // may_goto: a state that only differs in its may_goto budget is the same loop
-            if (op === Op.JCOND && cp.st.mayGoto !== cur.mayGoto && regsafeStates(cp.st, cur, all, i, false, true)) {
+            if (op === Op.JCOND && cp.st.mayGoto !== cur.mayGoto && regsafeStates(cp.st, cur, live, i, false, true)) {
               this.pruneHit(cp.st, i);
               return this.endPath();
             }
-            if (cp.st.cbUnroll === cur.cbUnroll && maybeLooping(cp.st, cur) && regsafeStates(cp.st, cur, live, i, true, false)) {
+            if (cp.st.cbUnroll === cur.cbUnroll && maybeLooping(cp.st, cur) && regsafeStates(cp.st, cur, live, i, true, false) && !iterDepthsDiffer(cp.st, cur)) {
               this.fail(
                 i,
                 `infinite loop detected at insn ${i}\ncur state: ${stateStr(cur, this.mapInfo)}\nold state: ${stateStr(cp.st, this.mapInfo)}`,
@@ -548,15 +549,12 @@ export class Checker {
         }
       }
       this.evict(i, list, loopHead);
-      if (loopHead) {
+      if (op === Op.JCOND) {
         // widen scalars that changed since the previous visit of this loop head on this path
-        // (find_prev_entry), so the loop converges (widen_imprecise_scalars)
-        for (let c = this.leaf; c; c = c.parent) {
-          if (c.insn === i && c.pending > 0) {
-            widen(c.st, cur);
-            break;
-          }
-        }
+        // (find_prev_entry), so the loop converges (widen_imprecise_scalars); an iterator's next
+        // call widens the state it queues instead (iterNext)
+        const prev = this.prevEntry(i, this.leaf);
+        if (prev) widen(prev.st, cur);
       }
     }
     if (!addNew) return;
@@ -582,6 +580,15 @@ export class Checker {
   pruneHit(old: State, i: number): void {
     if (this.jmpPoints[i]) this.pushHist();
     this.propagatePrecision(old, i);
+  }
+
+  /**
+   * The nearest saved state at instruction `i` on the current path above `from`, in the same
+   * call chain (find_prev_entry: the previous visit of a loop head).
+   */
+  prevEntry(i: number, from: Checkpoint | null): Checkpoint | undefined {
+    for (let c = from; c; c = c.parent) if (c.insn === i && c.pending > 0 && sameCallsites(c.st, this.st)) return c;
+    return undefined;
   }
 
   /** Every register live at every instruction: RANGE_WITHIN comparisons. */
@@ -618,7 +625,7 @@ export class Checker {
       for (let k = f.minSlot; k < 64; k++) {
         if (f.spilled[k] === undefined && isInvalidSlot(f.slots, k)) continue;
         // a dynptr's slots stay (the kernel does not clean STACK_DYNPTR)
-        if (f.refDyn[k] !== 0) continue;
+        if (f.refDyn[k] !== 0 || f.iterRef[k] !== 0) continue;
         if (this.sl.alive(st.frames, cp.insn, fi, k)) continue;
         f.own();
         f.slots[k] = 0;
@@ -1327,9 +1334,19 @@ export class Checker {
   }
 
   /** Bytes [b0, b0 + size) of `f` are written: refused over a referenced dynptr (destroy_if_dynptr_stack_slot). */
+  /**
+   * A write over stack bytes [b0, b0+size): refused over a referenced dynptr; over an iterator,
+   * the slot is no longer one (its bytes are then plain data, and the iterator's reference is
+   * still held: check_stack_write_fixed_off destroys only dynptrs).
+   */
   refDynWrite(f: Frame, b0: number, size: number): void {
     for (let k = Math.max(0, b0 >> 3); k <= Math.min(63, (b0 + size - 1) >> 3); k++) {
       if (f.refDyn[k] !== 0) this.fail(this.atInsn, 'cannot overwrite referenced dynptr');
+      if (f.iterRef[k] !== 0) {
+        f.ownDyn();
+        f.iterRef[k] = 0;
+        f.iterInfo[k] = 0;
+      }
     }
   }
 
@@ -1399,6 +1416,8 @@ export class Checker {
   readStack(i: number, f: Frame, o: number, size: number, signed: boolean): Reg {
     const b0 = 512 + o;
     const k = b0 >> 3;
+    // an iterator's slots are not data (check_stack_read_fixed_off: STACK_ITER)
+    for (let b = b0; b < b0 + size; b++) if (f.iterRef[b >> 3] !== 0) this.fail(i, `invalid read from stack off ${o}+${b - b0} size ${size}`);
     const sp = f.spilled[k];
     if (sp && f.byte(k * 8) === Slot.SPILL) {
       let spillSize = 0;
@@ -1645,7 +1664,7 @@ export class Checker {
       // under a spin lock, of tcxlab's kfuncs only the numeric iterator's may be called (do_check_insn, kfunc_spin_allowed)
       if (this.st.lockId && !(rec?.args[0]?.kind === 'iter' && rec.args[0].iter === 'num')) this.fail(i, 'function calls are not allowed while holding a lock');
       if (imm === BPF_THROW_ID) return this.throwExit(i);
-      if (rec) this.kfuncArgs(i, rec);
+      const iter = rec ? this.kfuncArgs(i, rec) : undefined;
       // an RCU read-side section per path, not nested (check_kfunc_call, active_rcu_lock)
       if (rec?.name === 'bpf_rcu_read_lock') {
         if (this.st.rcu) this.fail(i, 'nested rcu read lock (kernel function bpf_rcu_read_lock)');
@@ -1662,10 +1681,13 @@ export class Checker {
         this.st.preempt--;
       }
       const ret = this.kfuncResult(i, rec);
+      // a pointer an iterator hands out belongs to the iterator's reference (meta.ref_obj_id)
+      if (iter && ret.t !== RT.SCALAR) ret.ref = iter.f.iterRef[iter.slot];
       this.pktDynptr(rec, ret);
       for (let r = 1; r <= 5; r++) this.regs[r] = new Reg();
       this.regs[0] = ret;
       this.insn = i + 1;
+      if (iter && rec && (rec.flags & KF.ITER_NEXT) !== 0) this.iterNext(i, iter);
       return;
     }
     if (imm < 0 || imm >= BPF_FUNC_MAX_ID) this.fail(i, `invalid func unknown#${imm}`);
@@ -1699,7 +1721,9 @@ export class Checker {
         break;
       }
       case 'iter_int':
+        // a pointer to a scalar the kfunc owns: read only (check_kfunc_call, r0_rdonly)
         r.size = 4;
+        r.rdonly = true;
         break;
       case 'rdonly_cast':
         r.size = UNBOUNDED_MEM;
@@ -1750,11 +1774,14 @@ export class Checker {
    * bounded and the memory writable over it (check_kfunc_mem_size_reg), a __szk size a known
    * constant. The other kinds are left to the runtime, which checks what it is given.
    */
-  kfuncArgs(i: number, rec: KfuncRecord): void {
+  kfuncArgs(i: number, rec: KfuncRecord): IterAt | undefined {
+    let iter: IterAt | undefined;
     rec.args.forEach((a, k) => {
       const regno = k + 1;
       const reg = this.regs[regno];
-      if (a.kind === 'dynptr' && reg.t === RT.STACK) {
+      if (a.kind === 'iter') {
+        iter = this.iterArg(i, rec, k, a.iter);
+      } else if (a.kind === 'dynptr' && reg.t === RT.STACK) {
         this.dynptrSlot(i, reg);
         if (a.uninit) this.helperMem(i, regno, 16n, true, false, false, true);
       } else if (a.kind === 'mem_size') {
@@ -1766,6 +1793,91 @@ export class Checker {
         if (a.const) this.markPrecise(regno);
       }
     });
+    return iter;
+  }
+
+  /**
+   * An iterator argument (process_iter_arg): a stack pointer at a constant, slot-aligned offset.
+   * A constructor (KF_ITER_NEW) needs slots that hold no iterator, writes them and makes them an
+   * active iterator holding a new reference (mark_stack_slots_iter); every other kfunc needs an
+   * iterator of its kind there (is_iter_reg_valid_init), and a destructor releases it and
+   * leaves the slots invalid (unmark_stack_slots_iter).
+   */
+  iterArg(i: number, rec: KfuncRecord, k: number, kind: 'num' | 'bits'): IterAt {
+    const regno = k + 1;
+    const reg = this.regs[regno];
+    if (reg.t !== RT.STACK) this.fail(i, `arg#${k} expected pointer to an iterator on stack`);
+    if (!tIsConst(reg.v)) this.fail(i, 'iter has to be at a constant offset');
+    const off = reg.off + Number(BigInt.asIntN(64, reg.v.v));
+    const nr = kind === 'bits' ? 2 : 1;
+    if (off % 8 !== 0 || off > -8 * nr) this.fail(i, `cannot pass in iter at an offset=${off}`);
+    const f = this.st.frames[reg.frame];
+    const slot = (512 + off) >> 3;
+    const kindBit = kind === 'bits' ? ITER_BITS : 0;
+    if ((rec.flags & KF.ITER_NEW) !== 0) {
+      for (let j = 0; j < nr && slot >= 0; j++) if (f.iterRef[slot + j] !== 0) this.fail(i, `expected uninitialized iter_${kind} as arg #${k}`);
+      for (let j = 0; j < nr; j++) this.stackAccess(i, regno, reg, reg.off + 8 * j, 8, true, undefined, false);
+      const id = ++this.idGen;
+      this.st.refs = [...this.st.refs, { id, insn: i, kind: 'iter' }];
+      f.ownDyn();
+      for (let j = 0; j < nr; j++) {
+        f.iterRef[slot + j] = j === 0 ? id : -1;
+        f.iterInfo[slot + j] = kindBit;
+      }
+      return { f, slot, frame: reg.frame };
+    }
+    let ok = slot >= 0 && f.iterRef[slot] > 0 && (f.iterInfo[slot] & ITER_BITS) === kindBit;
+    for (let j = 1; j < nr; j++) ok &&= f.iterRef[slot + j] === -1;
+    if (!ok) this.fail(i, `expected an initialized iter_${kind} as arg #${k}`);
+    this.stackReadRange(reg.frame, off, off + 8 * nr);
+    if ((rec.flags & KF.ITER_DESTROY) !== 0) {
+      const id = f.iterRef[slot];
+      this.st.refs = this.st.refs.filter((r) => r.id !== id);
+      // the iterator's element pointers go with it (release_reference)
+      this.st.updateRegs((r) => r.ref === id, (r) => Object.assign(r, unknownScalar()));
+      f.own();
+      f.ownDyn();
+      for (let j = 0; j < nr; j++) {
+        f.iterRef[slot + j] = 0;
+        f.iterInfo[slot + j] = 0;
+        f.spilled[slot + j] = undefined;
+        for (let b = 0; b < 8; b++) f.setByte((slot + j) * 8 + b, Slot.INVALID);
+      }
+    }
+    return { f, slot, frame: reg.frame };
+  }
+
+  /**
+   * An iterator's next call (process_iter_next_call): an active iterator may go on, so a state
+   * with it still active one level deeper and r0 not NULL is queued after the call, widened
+   * against the previous visit of this call (find_prev_entry, widen_imprecise_scalars); this
+   * path goes on with the iterator drained and r0 = 0.
+   */
+  iterNext(i: number, at: IterAt): void {
+    const info = at.f.iterInfo[at.slot];
+    if ((info & ITER_DRAINED) === 0) {
+      const queued = this.st.clone();
+      const qf = queued.frames[at.frame];
+      qf.ownDyn();
+      qf.iterInfo[at.slot] = info + 4;
+      const prev = this.prevEntry(i, this.leaf && this.leaf.insn === i ? this.leaf.parent : this.leaf);
+      if (prev) widen(prev.st, queued);
+      queued.cur.regs[0].nullable = false;
+      this.pushBranch(queued, i + 1, i);
+    }
+    at.f.ownDyn();
+    at.f.iterInfo[at.slot] = info | ITER_DRAINED;
+    this.regs[0] = constScalar(0n);
+  }
+
+  /** The iterator register `regno` of `st` points at, if it points at one. */
+  iterAt(st: State, regno: number): { active: boolean } | undefined {
+    const reg = st.cur.regs[regno];
+    if (reg.t !== RT.STACK || !tIsConst(reg.v)) return undefined;
+    const slot = (512 + reg.off + Number(BigInt.asIntN(64, reg.v.v))) >> 3;
+    const f = st.frames[reg.frame];
+    if (slot < 0 || slot >= 64 || f.iterRef[slot] <= 0) return undefined;
+    return { active: (f.iterInfo[slot] & ITER_DRAINED) === 0 };
   }
 
   /** r points at a dynptr over the packet. */
@@ -2011,6 +2123,10 @@ export class Checker {
         }
         for (let a = lo; a < hi; a++) {
           const b = 512 + a;
+          // an iterator's slots are not data for a helper to read (check_stack_range_initialized)
+          if (!write && !raw && f.iterRef[b >> 3] !== 0) {
+            this.fail(i, tIsConst(reg.v) ? `invalid read from stack R${regno} off ${lo}+${a - lo} size ${n}` : `invalid read from stack R${regno} var_off ${tStr(reg.v)}+${a - lo} size ${n}`);
+          }
           const sp = f.spilled[b >> 3];
           if (f.byte(b) === Slot.SPILL && sp && sp.t !== RT.SCALAR && !write) {
             // root may pass spilled pointers to helpers (allow_ptr_leaks); they become scalars only when written
@@ -2590,6 +2706,29 @@ function pktBranch(code: number, a: Reg, b: Reg): number {
  * A cheap test before the exact comparison (states_maybe_looping): the current frame's
  * registers hold the same types and values.
  */
+/** An iterator on the stack: its frame (and frame number) and first slot. */
+interface IterAt {
+  readonly f: Frame;
+  readonly slot: number;
+  readonly frame: number;
+}
+
+/**
+ * An active iterator of `old` is at another depth in `cur` (iter_active_depths_differ): the two
+ * states are different iterations, not an infinite loop.
+ */
+function iterDepthsDiffer(old: State, cur: State): boolean {
+  for (let k = 0; k < old.frames.length; k++) {
+    const a = old.frames[k];
+    const b = cur.frames[k];
+    for (let s = 0; s < 64; s++) {
+      if (a.iterRef[s] <= 0 || (a.iterInfo[s] & ITER_DRAINED) !== 0) continue;
+      if (a.iterInfo[s] >> 2 !== b.iterInfo[s] >> 2) return true;
+    }
+  }
+  return false;
+}
+
 /** Both states are in the same call chain (same_callsites). */
 function sameCallsites(a: State, b: State): boolean {
   if (a.frames.length !== b.frames.length) return false;

@@ -224,6 +224,14 @@ function slotSafe(fo: Frame, fc: Frame, s: number, ids: IdMap, exact: boolean, a
   const base = s * 8;
   // a slot the old state never wrote, or that was dead when it was cleaned, covers anything
   if (!exact && fo.spilled[s] === undefined && fc.refDyn[s] === 0 && isInvalidSlot(fo.slots, s)) return true;
+  // iterators: of the same kind and state, holding paired references; their depth is not
+  // compared (stacksafe's STACK_ITER case)
+  if ((fo.iterRef[s] | fc.iterRef[s]) !== 0) {
+    const o = fo.iterRef[s];
+    const c = fc.iterRef[s];
+    if (o === 0 || c === 0 || (fo.iterInfo[s] & 3) !== (fc.iterInfo[s] & 3)) return false;
+    return o < 0 ? c < 0 : c > 0 && ids.ok(o, c);
+  }
   if (fo.pktDyn[s] !== fc.pktDyn[s]) return false;
   if ((fo.refDyn[s] | fc.refDyn[s]) !== 0 && !ids.ok(fo.refDyn[s], fc.refDyn[s])) return false;
   const os = fo.spilled[s];

@@ -25,6 +25,14 @@ export function isInvalidSlot(slots: readonly number[], k: number): boolean {
 /** The dynptr arrays of a frame that has none (shared: ownDyn copies before a write). */
 const NO_PKT_DYN = new Uint8Array(SLOTS);
 const NO_REF_DYN = new Int32Array(SLOTS);
+const NO_ITER = new Int32Array(SLOTS);
+
+/**
+ * An open-coded iterator's state on its stack slots (the kernel's iter.state and iter.depth in
+ * the STACK_ITER slots' spilled_ptr): `iterInfo` = depth << 2 | kind << 1 | drained.
+ */
+export const ITER_DRAINED = 1;
+export const ITER_BITS = 2;
 
 export class Frame {
   regs: Reg[];
@@ -55,6 +63,14 @@ export class Frame {
    * discarded (the kernel's ref_obj_id on STACK_DYNPTR slots).
    */
   refDyn: Int32Array;
+  /**
+   * Open-coded iterators (bpf_iter_num, bpf_iter_bits; the kernel's STACK_ITER slots): the
+   * reference id on an iterator's first slot, -1 on its further slots, 0 elsewhere. Their bytes
+   * are MISC: nothing else reads them as iterator slots.
+   */
+  iterRef: Int32Array;
+  /** Per iterator slot: depth << 2 | ITER_BITS for a bits iterator | ITER_DRAINED. */
+  iterInfo: Int32Array;
   /** Lowest slot ever written (64: none); every slot below it is invalid and holds no spilled register (the kernel's allocated_stack). */
   minSlot: number;
   /**
@@ -74,6 +90,8 @@ export class Frame {
     this.spilled = new Array(SLOTS).fill(undefined);
     this.pktDyn = NO_PKT_DYN;
     this.refDyn = NO_REF_DYN;
+    this.iterRef = NO_ITER;
+    this.iterInfo = NO_ITER;
     this.dynShared = true;
     this.minSlot = SLOTS;
     this.callsite = callsite;
@@ -127,11 +145,13 @@ export class Frame {
     this.spillShared = false;
   }
 
-  /** Make pktDyn and refDyn this frame's own before changing them. */
+  /** Make pktDyn, refDyn and the iterator arrays this frame's own before changing them. */
   ownDyn(): void {
     if (!this.dynShared) return;
     this.pktDyn = this.pktDyn.slice();
     this.refDyn = this.refDyn.slice();
+    this.iterRef = this.iterRef.slice();
+    this.iterInfo = this.iterInfo.slice();
     this.dynShared = false;
   }
 
@@ -154,6 +174,8 @@ export class Frame {
     f.spilled = this.spilled;
     f.pktDyn = this.pktDyn;
     f.refDyn = this.refDyn;
+    f.iterRef = this.iterRef;
+    f.iterInfo = this.iterInfo;
     f.typesShared = f.spillShared = f.dynShared = true;
     this.typesShared = this.spillShared = this.dynShared = true;
     f.minSlot = this.minSlot;
@@ -180,7 +202,7 @@ export interface CallbackInfo {
 export interface RefState {
   readonly id: number;
   readonly insn: number;
-  readonly kind: 'sock' | 'ringbuf';
+  readonly kind: 'sock' | 'ringbuf' | 'iter';
 }
 
 export class State {

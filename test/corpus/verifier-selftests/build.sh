@@ -25,6 +25,10 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # ("tc", "tc/…", "tcx/…", "classifier", "action") or socket_filter ("socket"); "?" = not autoloaded.
 SEC_RE='SEC\("\??(tc|tc/[a-z]+|tcx/[a-z]+|classifier|action|socket)"\)'
 mapfile -t FILES < <(cd "$SELF/progs" && grep -lE '__(success|failure)\b' ./*.c | xargs grep -lE "$SEC_RE" | sed 's|^\./||' | sort)
+# Loop and iterator tests annotated for tracing types: none needs a tracing context to be judged,
+# so test/goldens/verifier/make-loops.sh loads each of their programs as sched_cls.
+LOOP_FILES=(iters.c iters_looping.c iters_state_safety.c verifier_loops1.c)
+mapfile -t FILES < <(printf '%s\n' "${FILES[@]}" "${LOOP_FILES[@]}" | sort -u)
 
 rm -rf "$HERE/obj" "$HERE/src"
 mkdir -p "$HERE/obj" "$HERE/src"

@@ -5,8 +5,10 @@
 // count on programs the selftests annotate for another program type. Needs root and libbpf:
 //   gcc -O2 test/goldens/verifier/load-one.c -o /tmp/load-one -lbpf
 //   /tmp/load-one OBJ PROG
+// LOG_LEVEL=2 in the environment asks for the per-instruction log instead (for investigations).
 #include <bpf/libbpf.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static char log_buf[16 << 20];
@@ -27,7 +29,7 @@ int main(int argc, char **argv) {
     if (!me) continue;
     bpf_program__set_type(p, BPF_PROG_TYPE_SCHED_CLS);
     bpf_program__set_log_buf(p, log_buf, sizeof(log_buf));
-    bpf_program__set_log_level(p, 1);
+    bpf_program__set_log_level(p, getenv("LOG_LEVEL") ? atoi(getenv("LOG_LEVEL")) : 1);
   }
   if (!found) {
     fprintf(stderr, "%s: no program %s\n", argv[1], argv[2]);

@@ -1,0 +1,47 @@
+/**
+ * @fileoverview The kernel's verdicts on selftests programs recorded one at a time as sched_cls
+ * (test/goldens/verifier/record-as-tc.sh), and tcxlab's verdict on the same program, for the
+ * tests that compare them (verifier-callbacks, verifier-loops).
+ */
+import { readFileSync } from 'node:fs';
+import { loadCollectionSpec, type CollectionSpec } from '../../loader/index.js';
+import { verifierOptionsFor } from '../../src/verifier-env.js';
+import { VerifierError } from '../../vm/errors.js';
+import { verify } from '../../vm/verifier/index.js';
+
+export interface Recorded {
+  name: string;
+  verdict: 'accept' | 'reject';
+  message: string | null;
+  processed: number | null;
+}
+
+export interface RecordedObject {
+  object: string;
+  programs: Recorded[];
+}
+
+const ROOT = new URL('../../', import.meta.url);
+
+export function readGolden<T>(file: string): T {
+  return JSON.parse(readFileSync(new URL(file, ROOT), 'utf8')) as T;
+}
+
+export function loadSpec(object: string): CollectionSpec {
+  return loadCollectionSpec(new Uint8Array(readFileSync(new URL(object, ROOT))), { programType: 'sched_cls', pinning: 'none' });
+}
+
+/**
+ * tcxlab's verdict, processed count and first error on program `name` of `spec`, with the
+ * kernel's complexity limit or `complexityLimit`.
+ */
+export function ours(spec: CollectionSpec, name: string, complexityLimit?: number): { verdict: 'accept' | 'reject'; processed?: number; reason?: string } {
+  const ps = spec.programs.find((p) => p.name === name);
+  if (!ps) throw new Error(`no program ${name}`);
+  try {
+    return { verdict: 'accept', processed: verify(ps.instructions, { ...verifierOptionsFor(spec, ps), complexityLimit }).processed };
+  } catch (e) {
+    if (!(e instanceof VerifierError)) throw e;
+    return { verdict: 'reject', processed: e.processed, reason: e.reason };
+  }
+}
