@@ -244,7 +244,7 @@ export const AREAS: Record<string, Area> = {
     needs: [{ kind: 'file', path: '/sys/kernel/btf/vmlinux', why: 'the running kernel\'s BTF' }, ...tool('bpftool')],
   },
   verifier: {
-    records: 'verifier verdicts and logs for hand-written and seeded random programs, for every opcode byte, and processed counts of real and callback programs (verifier/*.kernel.json)',
+    records: 'verifier verdicts and logs for hand-written and seeded random programs, for every opcode byte, and processed counts of real, callback and loop programs (verifier/*.kernel.json)',
     writes: `${G}/verifier/*.kernel.json`,
     steps: [
       ['sh', '-c', `cd ${G}/verifier && sh make.sh`],
@@ -256,11 +256,12 @@ export const AREAS: Record<string, Area> = {
       ['sh', '-c', `cd ${G}/verifier && CASES=bounds-cases.asm OUT=bounds-cases.kernel.json sh make.sh`],
       ['sh', '-c', `cd ${G}/verifier && sh make-processed.sh`],
       ['sh', '-c', `cd ${G}/verifier && sh make-callbacks.sh`],
+      ['sh', '-c', `cd ${G}/verifier && sh make-loops.sh`],
       ['sh', '-c', `cd ${G}/verifier && sh make-opcodes.sh`],
       ['sh', '-c', `cd ${G}/verifier && sh make-ctx-random.sh`],
       ['sh', '-c', `cd ${G}/verifier && sh make-pkt-random.sh`],
     ],
-    needs: [root, oracle, { kind: 'libbpf' }, ...tool('npx', 'node', 'gcc')],
+    needs: [root, oracle, { kind: 'libbpf' }, ...tool('npx', 'node', 'gcc', 'llvm-objdump-19')],
   },
   'verifier-map-compat': {
     records: 'the kernel\'s verdict on helpers given map types they may or may not take, one program per object (verifier/map-compat/kernel.json and its objects)',
