@@ -9,12 +9,6 @@ import { loadSpec, ours as oursIn, readGolden, type RecordedObject } from './ver
 const doc = readGolden<RecordedObject>('test/goldens/verifier/callbacks.kernel.json');
 const spec = loadSpec(doc.object);
 
-// Known differences, each in README "Differences from Linux", with tcxlab's count so that an
-// improvement fails the test too. iter_limit_bug: Linux 6.18 compares the states of a loop whose
-// walk is not finished by range (incomplete read marks of its strongly connected component)
-// where tcxlab still prunes by liveness and precision, so tcxlab walks 6 instructions fewer.
-const PROCESSED_DEVIATIONS: Record<string, number> = { iter_limit_bug: 78 };
-
 const ours = (name: string) => oursIn(spec, name);
 
 describe('[vm/verifier]: callbacks iterate as in Linux 6.18 (callbacks.kernel.json)', () => {
@@ -28,7 +22,7 @@ describe('[vm/verifier]: callbacks iterate as in Linux 6.18 (callbacks.kernel.js
   it.each(doc.programs.map((p) => [p.name, p] as const))('%s', (name, r) => {
     const o = ours(name);
     expect(o.verdict).toBe(r.verdict);
-    expect(o.processed).toBe(name in PROCESSED_DEVIATIONS ? PROCESSED_DEVIATIONS[name] : r.processed);
+    expect(o.processed).toBe(r.processed);
     expect(o.reason ?? null).toBe(r.message);
   });
 });

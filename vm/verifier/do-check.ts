@@ -17,6 +17,7 @@ import { checkExceptionRules, hasThrowCall } from './exceptions.js';
 import { OPCODE_TABLE, fieldError, isDivMod, isShift, shiftWidth, type OpcodeRow } from './opcodes.js';
 import { mapStructName } from './map-structs.js';
 import { StackLiveness } from './liveness.js';
+import { copyHistory, loopComponents, visitOf, type SccVisit } from './scc.js';
 import { HF_DST_REG_STACK, HF_SRC_REG_STACK, InsnHistory, Precision, stackAccessFlags } from './precision.js';
 import { lastFailedAt, lastFailedFrame, quickFails, regsafeStates } from './prune.js';
 import { RT, Reg, clearScalarId, constScalar, sameBounds, isPkt, markKnown, markKnown32, markUnbounded, pointer, unknownScalar } from './reg.js';
@@ -62,6 +63,8 @@ interface Checkpoint {
   stamp: number;
   /** The register or stack slot its last comparison failed on (prune.ts lastFailedAt), -1 for none. */
   failAt: number;
+  /** The loop visit it belongs to (scc.ts visitOf), if it is in a loop. */
+  scc: SccVisit | undefined;
   /** The saved state's frame of failAt (quickFails), undefined for none. */
   failFrame: Frame | undefined;
 }
@@ -189,6 +192,11 @@ export class Checker {
     const cfg = controlFlow(p, this.fail, this.excCb > 0 ? [this.excCb] : []);
     this.prunePoints = cfg.prune;
     this.jmpPoints = cfg.jmp;
+    this.loops = loopComponents(
+      p,
+      (i) => successors(p, i),
+      (i) => p.op[i] === Op.CALL && p.src[i] === CallSrc.HELPER && SYNC_CALLBACK_HELPERS.has(p.imm[i]),
+    );
     this.subIndexOf = new Int32Array(p.length);
     for (let k = 0, s = 0; k < p.length; k++) {
       while (s + 1 < this.subs.length && this.subs[s + 1] <= k) s++;
@@ -299,9 +307,57 @@ export class Checker {
     while (c) {
       c.pending--;
       if (c.pending > 0) break;
+      // every path from the first saved state of a loop visit is done (maybe_exit_scc)
+      if (c.scc !== undefined && c.scc.entry === c) this.exitLoop(c.scc);
       c = c.parent;
     }
     this.stopped = true;
+  }
+
+  /** The instruction's loop component (scc.ts loopComponents), 0 outside loops. */
+  loops: Int32Array = new Int32Array(0);
+  /** The loop visits, by call chain (env->scc_info). */
+  readonly visits = new Map<string, SccVisit>();
+
+  /**
+   * A loop visit is done: replay its backedges, each taking the precision of the state it
+   * converged on, until no new mark is set (propagate_backedges); past 64 rounds, every scalar
+   * of their saved states is made precise.
+   */
+  exitLoop(v: SccVisit): void {
+    v.entry = null;
+    for (let round = 0; v.backedges.length; round++) {
+      if (round > 64) {
+        for (const b of v.backedges) this.prec.markAll(b.leaf);
+        break;
+      }
+      this.prec.marked = 0;
+      for (const b of v.backedges) this.propagatePrecision(b.equal.st, b.insn, b.st, b.leaf as Checkpoint | null);
+      if (this.prec.marked === 0) break;
+    }
+    v.backedges = [];
+  }
+
+  /**
+   * The current state converged on the saved `cp` of a loop whose walk is not finished: keep a
+   * copy, with its own history, to replay when the loop visit is done (add_scc_backedge).
+   */
+  addBackedge(cp: Checkpoint, i: number): void {
+    const v = cp.scc;
+    if (v === undefined) return;
+    const st = this.ownHistory(this.st.clone());
+    v.backedges.push({ st, insn: i, equal: cp, leaf: this.leaf });
+  }
+
+  /** `st` with its own copy of its part of the walk's history (State.hist). */
+  ownHistory(st: State): State {
+    const n = st.histEnd - st.histStart;
+    const h = new InsnHistory(n);
+    copyHistory(this.hist, st.histStart, st.histEnd, h);
+    st.hist = h;
+    st.histStart = 0;
+    st.histEnd = n;
+    return st;
   }
 
   /**
@@ -396,9 +452,8 @@ export class Checker {
    * The current state was found safe by `old`: what old relies on, the current path relies on
    * too (propagate_precision): its live precise scalars become precise along this path.
    */
-  propagatePrecision(old: State, i: number): void {
+  propagatePrecision(old: State, i: number, cur = this.st, leaf = this.leaf): void {
     const bt = this.prec.bt;
-    const cur = this.st;
     const n = old.frames.length;
     bt.reset(cur.frames.length - 1);
     for (let k = 0; k < n; k++) {
@@ -414,7 +469,7 @@ export class Checker {
       }
       if (this.logLevel > 1 && !bt.empty()) this.log.push(`frame ${k}: propagating ${this.prec.masks(k)}`);
     }
-    this.prec.backtrack(cur, i, this.leaf);
+    this.prec.backtrack(cur, i, leaf);
   }
 
   walkPath(): void {
@@ -490,13 +545,18 @@ export class Checker {
         const cp = list[n];
         if (cp.pending === 0) {
           if (!cp.cleaned) this.clean(cp, cur);
+          // a saved state of a loop visit that has converged somewhere but is not done may lack
+          // precision marks it will get: compare every live scalar by range (incomplete_read_marks)
+          const loop = cp.scc !== undefined && cp.scc.backedges.length > 0;
           // the register or stack slot it missed on last time, alone, usually refuses it again
+          // (a refusal without ranges is one with them too)
           if (cp.failFrame !== undefined && quickFails(cp.st, cp.failFrame, cur, live, i, cp.failAt)) {
             // a miss
-          } else if (regsafeStates(cp.st, cur, live, i, false, false)) {
+          } else if (regsafeStates(cp.st, cur, live, i, false, loop)) {
             cp.hit++;
             if (this.logLevel > 1) this.log.push(`${i}: safe`);
             this.pruneHit(cp.st, i);
+            if (loop) this.addBackedge(cp, i);
             this.evict(i, list, loopHead);
             return this.endPath();
           } else {
@@ -520,6 +580,7 @@ export class Checker {
             // not final yet.
             if (regsafeStates(cp.st, cur, live, i, false, true) && this.iterAt(cur, 1)?.active) {
               this.pruneHit(cp.st, i);
+              this.addBackedge(cp, i);
               return this.endPath();
             }
           } else if (callsBack) {
@@ -528,12 +589,14 @@ export class Checker {
             // helper's own bound, if any, ends the iterations otherwise (no infinite loop check).
             if (regsafeStates(cp.st, cur, live, i, false, true)) {
               this.pruneHit(cp.st, i);
+              this.addBackedge(cp, i);
               return this.endPath();
             }
           } else {
             // may_goto: a state that only differs in its may_goto budget is the same loop
             if (op === Op.JCOND && cp.st.mayGoto !== cur.mayGoto && regsafeStates(cp.st, cur, live, i, false, true)) {
               this.pruneHit(cp.st, i);
+              this.addBackedge(cp, i);
               return this.endPath();
             }
             if (cp.st.cbUnroll === cur.cbUnroll && maybeLooping(cp.st, cur) && regsafeStates(cp.st, cur, live, i, true, false) && !iterDepthsDiffer(cp.st, cur)) {
@@ -560,7 +623,14 @@ export class Checker {
     if (!addNew) return;
     this.prevJmps = this.jmps;
     this.prevInsns = this.processed;
-    const cp: Checkpoint = { st: cur.clone(), insn: i, parent: this.leaf, pending: 1, cleaned: false, hit: 0, miss: 0, stamp: 0, failAt: -1, failFrame: undefined };
+    const scc = visitOf(this.visits, this.loops, cur, i);
+    const cp: Checkpoint = { st: cur.clone(), insn: i, parent: this.leaf, pending: 1, cleaned: false, hit: 0, miss: 0, stamp: 0, failAt: -1, failFrame: undefined, scc };
+    if (scc !== undefined) {
+      // the first saved state of a loop visit (maybe_enter_scc); a state in a loop may be walked
+      // back through after later paths reuse its part of the shared history: it keeps a copy
+      if (scc.entry === null) scc.entry = cp;
+      this.ownHistory(cp.st);
+    }
     // the current state starts a new stretch of history below the saved one (its precision
     // marks start clear: the current state's are never set, so mark_all_scalars_imprecise has
     // nothing to do)

@@ -33,9 +33,14 @@ const ARGS = 0x3e;
  * [histStart, histEnd); a state taken from the work stack truncates what later paths wrote.
  */
 export class InsnHistory {
-  idx = new Int32Array(1024);
-  prev = new Int32Array(1024);
-  flags = new Int32Array(1024);
+  idx: Int32Array<ArrayBuffer>;
+  prev: Int32Array<ArrayBuffer>;
+  flags: Int32Array<ArrayBuffer>;
+  constructor(size = 1024) {
+    this.idx = new Int32Array(Math.max(1, size));
+    this.prev = new Int32Array(Math.max(1, size));
+    this.flags = new Int32Array(Math.max(1, size));
+  }
   /** Linked scalars of a branch: frame << 8 | 0x80 | reg, or frame << 8 | slot. */
   linked: (readonly number[] | undefined)[] = [];
 
@@ -112,6 +117,13 @@ export interface SavedLink {
  */
 export class Precision {
   readonly bt = new Backtrack();
+  /**
+   * The history being walked: the walk's shared one, or a saved state's own copy (a state kept
+   * past the end of its path, whose part of the shared history later paths overwrite: scc.ts).
+   */
+  private h: InsnHistory;
+  /** Precision marks set on saved states since the caller last reset it (propagate_backedges' changed). */
+  marked = 0;
 
   /**
    * `log` receives the kernel's level-2 lines (mark_precise: ...), `insnText` formats an
@@ -124,7 +136,9 @@ export class Precision {
     readonly insnText: (i: number) => string = String,
     /** Whether the subprogram starting at an instruction is a global function (verified apart). */
     readonly isGlobal: (start: number) => boolean = () => false,
-  ) {}
+  ) {
+    this.h = hist;
+  }
 
   /** The kernel's `regs=r1,r2 stack=-8,-16` of frame `f`. */
   masks(f: number): string {
@@ -143,9 +157,17 @@ export class Precision {
    * are compared.
    */
   backtrack(cur: State, insn: number, leaf: SavedLink | null): void {
+    try {
+      this.backtrackFrom(cur, insn, leaf);
+    } finally {
+      this.h = this.hist;
+    }
+  }
+
+  private backtrackFrom(cur: State, insn: number, leaf: SavedLink | null): void {
     const bt = this.bt;
     const p = this.p;
-    const h = this.hist;
+    let h = (this.h = cur.hist ?? this.hist);
     if (bt.empty()) return;
     let st = cur;
     let last = insn;
@@ -177,9 +199,10 @@ export class Precision {
       }
       if (!link) break;
       st = link.st;
+      h = this.h = st.hist ?? this.hist;
       if (bt.frame >= st.frames.length) return this.markAll(leaf);
       for (let fr = bt.frame; fr >= 0; fr--) {
-        markFrame(bt, st, fr);
+        this.marked += markFrame(bt, st, fr);
         this.log?.(`mark_precise: frame${fr}: parent state ${this.masks(fr)}: `);
       }
       if (bt.empty()) return;
@@ -209,7 +232,7 @@ export class Precision {
     const d = p.dst[i];
     const s = p.src[i];
     const x = opSource(op) === Source.X;
-    const flags = e >= 0 ? this.hist.flags[e] : 0;
+    const flags = e >= 0 ? this.h.flags[e] : 0;
     this.log?.(`mark_precise: frame${bt.frame}: ${this.masks(bt.frame)} before ${this.insnText(i)}`);
     this.syncLinked(e);
     if (cls === Class.ALU || cls === Class.ALU64) {
@@ -310,7 +333,7 @@ export class Precision {
   /** If any of a branch's linked scalars is needed, all are (bt_sync_linked_regs). */
   syncLinked(e: number): void {
     if (e < 0) return;
-    const list = this.hist.linked[e];
+    const list = this.h.linked[e];
     if (list === undefined) return;
     const bt = this.bt;
     let any = false;
@@ -336,13 +359,17 @@ export class Precision {
       for (const f of c.st.frames) {
         for (let r = 0; r < 10; r++) {
           const g = f.regs[r];
-          if (g.t === RT.SCALAR) g.precise = true;
+          if (g.t === RT.SCALAR && !g.precise) {
+            g.precise = true;
+            this.marked++;
+          }
         }
         for (let k = f.minSlot; k < 64; k++) {
           const g = f.spilled[k];
           if (g !== undefined && f.byte(k * 8) === Slot.SPILL && g.t === RT.SCALAR && !g.precise) {
             f.ownSpilled();
             f.spilled[k] = preciseCopy(g);
+            this.marked++;
           }
         }
       }
@@ -351,17 +378,24 @@ export class Precision {
   }
 }
 
-/** Mark frame `fr` of saved state `st` as `bt` asks, dropping what is not a scalar or already precise. */
-function markFrame(bt: Backtrack, st: State, fr: number): void {
+/**
+ * Mark frame `fr` of saved state `st` as `bt` asks, dropping what is not a scalar or already
+ * precise; returns how many marks were new.
+ */
+function markFrame(bt: Backtrack, st: State, fr: number): number {
   const f = st.frames[fr];
+  let marked = 0;
   let m = bt.regs[fr];
   for (let r = 0; m !== 0; r++, m >>>= 1) {
     if (!(m & 1)) continue;
     const g = f.regs[r];
     if (g === undefined || g.t !== RT.SCALAR || g.precise) bt.clearReg(r, fr);
-    else g.precise = true;
+    else {
+      g.precise = true;
+      marked++;
+    }
   }
-  if (bt.stackEmpty(fr)) return;
+  if (bt.stackEmpty(fr)) return marked;
   for (let k = 0; k < 64; k++) {
     if (!bt.isSlot(fr, k)) continue;
     const g = f.spilled[k];
@@ -370,8 +404,10 @@ function markFrame(bt: Backtrack, st: State, fr: number): void {
     else {
       f.ownSpilled();
       f.spilled[k] = preciseCopy(g);
+      marked++;
     }
   }
+  return marked;
 }
 
 function preciseCopy(g: Reg): Reg {

@@ -5,6 +5,7 @@
  * The stack is tracked per byte (STACK_INVALID / SPILL / MISC / ZERO, the kernel's slot_type),
  * with the spilled register of each 8-byte slot beside it (spilled_ptr).
  */
+import type { InsnHistory } from './precision.js';
 import { RT, Reg, pointer } from './reg.js';
 
 export const enum Slot {
@@ -228,6 +229,11 @@ export class State {
    */
   histStart: number;
   histEnd: number;
+  /**
+   * A saved state's own copy of its part of the history (scc.ts), where the walk's shared
+   * history would be overwritten by later paths before the state is walked back through.
+   */
+  hist?: InsnHistory;
   /** First instruction since the last checkpoint, and the instruction before the current one. */
   first: number;
   last: number;
