@@ -14,7 +14,6 @@ const doc = readGolden<{ objects: RecordedObject[] }>('test/goldens/verifier/loo
 // instructions (where tcxlab's pruning finds a loop's states equal sooner or later than Linux's).
 const PROCESSED_DEVIATIONS: Record<string, number> = {
   checkpoint_states_deletion: 301,
-  delayed_read_mark: 55,
   iter_obfuscate_counter: 83,
   iter_subprog_iters: 671,
 };

@@ -19,7 +19,7 @@ import { mapStructName } from './map-structs.js';
 import { StackLiveness } from './liveness.js';
 import { copyHistory, loopComponents, visitOf, type SccVisit } from './scc.js';
 import { HF_DST_REG_STACK, HF_SRC_REG_STACK, InsnHistory, Precision, stackAccessFlags } from './precision.js';
-import { lastFailedAt, lastFailedFrame, quickFails, regsafeStates } from './prune.js';
+import { exactForWiden, lastFailedAt, lastFailedFrame, quickFails, regsafeStates } from './prune.js';
 import { RT, Reg, clearScalarId, constScalar, sameBounds, isPkt, markKnown, markKnown32, markUnbounded, pointer, unknownScalar } from './reg.js';
 import { JNSET, coerce, coerceSx, flipCond, negateCond, refine, scalarAlu, scalarBranch, scalarEnd, scalarNeg, sync, zext32 } from './scalar.js';
 import { Frame, ITER_BITS, ITER_DRAINED, Slot, State, isInvalidSlot, type CallbackInfo } from './state.js';
@@ -2843,12 +2843,21 @@ function clearPktDyn(f: Frame, b0: number, size: number): void {
 function widen(old: State, cur: State): void {
   if (old.frames.length !== cur.frames.length) return;
   const n = cur.frames.length;
-  const widens = (x: Reg, y: Reg): boolean => x.t === RT.SCALAR && y.t === RT.SCALAR && !x.precise && !y.precise && !sameBounds(x, y);
-  for (let k = 0; k < n; k++) {
+  // ids are paired across the whole state (widen_imprecise_scalars resets the idmap once)
+  let first = true;
+  const widens = (x: Reg, y: Reg): boolean => {
+    if (x.t !== RT.SCALAR || y.t !== RT.SCALAR || x.precise || y.precise) return false;
+    const exact = exactForWiden(x, y, first);
+    first = false;
+    return !exact;
+  };
+  // in the kernel's order, for the id pairing: innermost frame first, registers then the stack
+  // from fp-8 down
+  for (let k = n - 1; k >= 0; k--) {
     const a = old.frames[k];
     const b = cur.frames[k];
     for (let r = 0; r < 10; r++) if (widens(a.regs[r], b.regs[r])) b.regs[r] = unknownScalar();
-    for (let s = 0; s < 64; s++) {
+    for (let s = 63; s >= 0; s--) {
       const x = a.spilled[s];
       const y = b.spilled[s];
       if (x && y && a.byte(s * 8) === Slot.SPILL && b.byte(s * 8) === Slot.SPILL && widens(x, y)) {

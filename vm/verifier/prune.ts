@@ -57,6 +57,16 @@ class IdMap {
 
 const IDS = new IdMap();
 
+/**
+ * regs_exact for widening (maybe_widen_reg): the same value, link and delta, with ids and
+ * references paired consistently across one widening of a state (`first`: a new widening).
+ */
+export function exactForWiden(o: Reg, c: Reg, first: boolean): boolean {
+  if (first) IDS.reset();
+  if (!sameBounds(o, c) || o.addConst !== c.addConst || o.delta !== c.delta) return false;
+  return IDS.ok(o.addConst ? -o.id : o.id, c.addConst ? -c.id : c.id) && IDS.ok(o.ref, c.ref);
+}
+
 function rangeWithin(o: Reg, c: Reg): boolean {
   // the 32-bit bounds first: numbers compare inline, bigints through a call
   return (
