@@ -257,11 +257,12 @@ export const AREAS: Record<string, Area> = {
       ['sh', '-c', `cd ${G}/verifier && sh make-processed.sh`],
       ['sh', '-c', `cd ${G}/verifier && sh make-callbacks.sh`],
       ['sh', '-c', `cd ${G}/verifier && sh make-loops.sh`],
+      ['sh', '-c', `cd ${G}/verifier/linked && sh make-linked.sh`],
       ['sh', '-c', `cd ${G}/verifier && sh make-opcodes.sh`],
       ['sh', '-c', `cd ${G}/verifier && sh make-ctx-random.sh`],
       ['sh', '-c', `cd ${G}/verifier && sh make-pkt-random.sh`],
     ],
-    needs: [root, oracle, { kind: 'libbpf' }, ...tool('npx', 'node', 'gcc', 'llvm-objdump-19')],
+    needs: [root, oracle, { kind: 'libbpf' }, ...tool('npx', 'node', 'gcc', 'llvm-objdump-19', 'clang-19', 'make')],
   },
   'verifier-map-compat': {
     records: 'the kernel\'s verdict on helpers given map types they may or may not take, one program per object (verifier/map-compat/kernel.json and its objects)',

@@ -20,7 +20,7 @@ import { StackLiveness } from './liveness.js';
 import { copyHistory, loopComponents, visitOf, type SccVisit } from './scc.js';
 import { HF_DST_REG_STACK, HF_SRC_REG_STACK, InsnHistory, Precision, stackAccessFlags } from './precision.js';
 import { exactForWiden, lastFailedAt, lastFailedFrame, quickFails, regsafeStates } from './prune.js';
-import { RT, Reg, clearScalarId, constScalar, sameBounds, isPkt, markKnown, markKnown32, markUnbounded, pointer, unknownScalar } from './reg.js';
+import { RT, Reg, clearScalarId, constScalar, sameBounds, isConst32, isPkt, markKnown, markKnown32, markUnbounded, pointer, unknownScalar } from './reg.js';
 import { JNSET, coerce, coerceSx, flipCond, negateCond, refine, scalarAlu, scalarBranch, scalarEnd, scalarNeg, sync, zext32 } from './scalar.js';
 import { Frame, ITER_BITS, ITER_DRAINED, Slot, State, isInvalidSlot, type CallbackInfo } from './state.js';
 import { tAdd, tAddConstMaybeOnes32, tSub, tStr, tIsConst } from './tnum.js';
@@ -903,14 +903,23 @@ export class Checker {
       if ((code === AluOp.AND || code === AluOp.OR) && tIsConst(s.v)) this.maybeForkScalars(i, dst, d);
       clearScalarId(d);
       scalarAlu(code, d, s, alu32);
-      // rX += const keeps rX linked to its copies with the constant as delta, so a later bound
-      // on either reaches the other (adjust_reg_min_max_vals, BPF_ADD_CONST)
-      if (code === AluOp.ADD && !alu32 && d0.id !== 0 && tIsConst(s.v) && !(x && src === dst)) {
-        const val = s.v.v;
-        if (!d0.addConst && val <= 0x7fffffffn) {
+      // rX += const (or -=) keeps rX linked to its copies with the constant as delta, so a
+      // later bound on either reaches the other (adjust_reg_min_max_vals, BPF_ADD_CONST64); a
+      // 32-bit one only from a value that fits in 32 bits, and a sync then zero-extends
+      // (BPF_ADD_CONST32). The delta is an s32; a second delta is not tracked.
+      if ((code === AluOp.ADD || code === AluOp.SUB) && d0.id !== 0 && !d0.addConst && (alu32 ? isConst32(s) : tIsConst(s.v)) && !(x && src === dst)) {
+        let off: number | undefined;
+        if (alu32) off = d0.umax > 0xffffffffn ? undefined : Number(s.v.v & 0xffffffffn) | 0;
+        else {
+          const v = BigInt.asIntN(64, s.v.v);
+          off = v < -0x80000000n || v > 0x7fffffffn ? undefined : Number(v);
+        }
+        if (off !== undefined && code === AluOp.SUB) off = off === -0x80000000 ? undefined : -off;
+        if (off !== undefined) {
           d.id = d0.id;
           d.addConst = true;
-          d.delta = Number(val);
+          d.addConst32 = alu32;
+          d.delta = off;
         }
       }
       this.setReg(dst, d);
@@ -1651,7 +1660,11 @@ export class Checker {
         o.u32max = r.u32max;
         // linked with a different constant delta: theirs is ours plus the difference (sync_linked_regs)
         const dd = (o.addConst ? o.delta : 0) - (r.addConst ? r.delta : 0);
-        if ((o.addConst || r.addConst) && dd !== 0) scalarAlu(AluOp.ADD, o, constScalar(BigInt(dd)), false);
+        if ((o.addConst || r.addConst) && dd !== 0) {
+          scalarAlu(AluOp.ADD, o, constScalar(BigInt(dd)), false);
+          // a register linked by a 32-bit add holds the zero-extended sum
+          if (o.addConst32) zext32(o);
+        }
       });
     }
   }

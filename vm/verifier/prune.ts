@@ -50,12 +50,17 @@ class IdMap {
   scalar(o: Reg, c: Reg): boolean {
     if (!o.id) return true;
     const cid = c.id || ++this.tmp;
-    if (!this.ok(o.addConst ? -o.id : o.id, c.addConst ? -cid : cid)) return false;
+    if (!this.ok(linkKey(o, o.id), linkKey(c, cid))) return false;
     return !o.addConst || this.ok(o.id, cid);
   }
 }
 
 const IDS = new IdMap();
+
+/** An id as the kernel's id field holds it, link flags included (BPF_ADD_CONST64 / 32): distinct values. */
+function linkKey(r: Reg, id: number): number {
+  return r.addConst ? (r.addConst32 ? -id - 2 ** 40 : -id) : id;
+}
 
 /**
  * regs_exact for widening (maybe_widen_reg): the same value, link and delta, with ids and
@@ -63,8 +68,8 @@ const IDS = new IdMap();
  */
 export function exactForWiden(o: Reg, c: Reg, first: boolean): boolean {
   if (first) IDS.reset();
-  if (!sameBounds(o, c) || o.addConst !== c.addConst || o.delta !== c.delta) return false;
-  return IDS.ok(o.addConst ? -o.id : o.id, c.addConst ? -c.id : c.id) && IDS.ok(o.ref, c.ref);
+  if (!sameBounds(o, c) || o.addConst !== c.addConst || o.addConst32 !== c.addConst32 || o.delta !== c.delta) return false;
+  return IDS.ok(linkKey(o, o.id), linkKey(c, c.id)) && IDS.ok(o.ref, c.ref);
 }
 
 function rangeWithin(o: Reg, c: Reg): boolean {
@@ -86,11 +91,11 @@ function regsafe(o: Reg, c: Reg, ids: IdMap, exact: boolean, allPrecise = false)
   switch (o.t) {
     case RT.SCALAR:
       if (exact) {
-        return sameBounds(o, c) && o.addConst === c.addConst && o.delta === c.delta;
+        return sameBounds(o, c) && o.addConst === c.addConst && o.addConst32 === c.addConst32 && o.delta === c.delta;
       }
       if (!allPrecise && !o.precise) return true; // an imprecise scalar: its value decides nothing later
       // linked registers: the same kind of link, the same delta, consistent ids (regsafe)
-      if (o.addConst !== c.addConst && (o.addConst || o.id)) return false;
+      if ((o.addConst !== c.addConst || o.addConst32 !== c.addConst32) && (o.addConst || o.id)) return false;
       if (o.addConst && o.delta !== c.delta) return false;
       if (!ids.scalar(o, c)) return false;
       return rangeWithin(o, c) && tIn(o.v, c.v);

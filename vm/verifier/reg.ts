@@ -72,6 +72,8 @@ export class Reg {
    * plus `delta` (the kernel's BPF_ADD_CONST flag on the id, with the delta in off).
    */
   addConst = false;
+  /** The link came from a 32-bit add or subtract (BPF_ADD_CONST32): a sync zero-extends. */
+  addConst32 = false;
   delta = 0;
   /**
    * SCALAR of a saved state: a later state is covered only if its value is within this one's
@@ -104,6 +106,7 @@ export class Reg {
     r.btf = this.btf;
     r.pktSlice = this.pktSlice;
     r.addConst = this.addConst;
+    r.addConst32 = this.addConst32;
     r.delta = this.delta;
     r.precise = this.precise;
     return r;
@@ -145,6 +148,7 @@ export function markKnown32(r: Reg, val: number): void {
 export function clearScalarId(r: Reg): void {
   r.id = 0;
   r.addConst = false;
+  r.addConst32 = false;
   r.delta = 0;
 }
 
