@@ -2,13 +2,16 @@
  * reg_bounds_sync's fast paths (vm/verifier/sync-u32.ts, vm/verifier/sync-halves.ts, and the
  * unknown-scalar shortcut in scalar.ts) against the full bigint round, on seeded random
  * registers: every field must come out the same, including for inconsistent bounds, tnums that
- * contradict them, and bounds at the edges of their types (±2^31, 2^32, ±2^53, ±2^63, 2^64 - 1).
+ * contradict them, and bounds at the edges of their types (±2^31, 2^32, ±2^53, ±2^63, 2^64 - 1);
+ * and the remembered results (vm/verifier/sync-memo.ts) on registers met again and again.
  */
 import { describe, expect, it } from 'vitest';
 import { Reg, RT, S64_MAX, S64_MIN, U64_MAX } from '../../vm/verifier/reg.js';
 import { coerce, coerceBounds, sync, syncFull } from '../../vm/verifier/scalar.js';
 import { syncHalves } from '../../vm/verifier/sync-halves.js';
 import { syncU32 } from '../../vm/verifier/sync-u32.js';
+import { forgetAll, hash32, recall } from '../../vm/verifier/sync-memo.js';
+import { tnum } from '../../vm/verifier/tnum.js';
 import { xorshift32 } from '../fuzz/rng.js';
 import { fields, hex, randomReg, randomReg64 } from './verifier-random-reg.js';
 
@@ -98,4 +101,66 @@ describe('[vm/verifier]: reg_bounds_sync fast paths', () => {
     expect(fields(r)).toEqual(fields(a));
     expect(r.v.m).toBe(U64_MAX);
   });
+});
+
+describe('[vm/verifier]: reg_bounds_sync results remembered by input (sync-memo.ts)', () => {
+  // A few registers met again and again, as in a walk, and registers one field away from them:
+  // a remembered result must be given back for its own input only. A changed 32-bit bound is
+  // chosen in the same bucket (the bucket comes from those bounds), so that the entry compare
+  // must tell them apart.
+  const h = (x: Reg): number => hash32(x.u32min, x.u32max, x.s32min, x.s32max);
+  const sameBucket = (x: Reg, set: (k: number) => void, next: () => number): void => {
+    const want = h(x);
+    for (let k = 0; k < 100_000; k++) {
+      set(next() % 4 === 0 ? next() | 0 : next());
+      if (h(x) === want) return;
+    }
+    throw new Error('no value in the same bucket');
+  };
+  const oneFieldAway = (r: Reg, next: () => number): Reg => {
+    const x = r.clone();
+    const d = BigInt((next() % 2) * 2 - 1);
+    const bit = 1n << BigInt(next() % 64);
+    const kind = next() % 14;
+    if (kind >= 10) {
+      sameBucket(x, [(k: number) => (x.u32min = k), (k: number) => (x.u32max = k), (k: number) => (x.s32min = k), (k: number) => (x.s32max = k)][kind - 10], next);
+      return x;
+    }
+    switch (kind) {
+      case 0: x.v = tnum(x.v.v ^ (bit & ~x.v.m), x.v.m); break;
+      case 1: x.v = tnum(x.v.v & ~bit, x.v.m ^ bit); break;
+      case 2: x.umin += d; break;
+      case 3: x.umax += d; break;
+      case 4: x.smin += d; break;
+      case 5: x.smax += d; break;
+      case 6: x.u32min += Number(d); break;
+      case 7: x.u32max += Number(d); break;
+      case 8: x.s32min += Number(d); break;
+      case 9: x.s32max += Number(d); break;
+    }
+    return x;
+  };
+  for (let part = 0; part < 4; part++) {
+    it(`gives the full round's result on 5,000 repeated and near-repeated registers (part ${part + 1} of 4)`, () => {
+      const next = xorshift32(0x3e30 + part);
+      forgetAll();
+      const pool = Array.from({ length: 40 }, () => (next() % 2 === 0 ? randomReg(next) : randomReg64(next)));
+      let hits = 0;
+      let near = 0;
+      for (let i = 0; i < 5_000; i++) {
+        const base = pool[next() % pool.length];
+        const r = next() % 3 === 0 ? oneFieldAway(base, next) : base;
+        if (r !== base) near++;
+        const a = r.clone();
+        const b = r.clone();
+        syncFull(a);
+        if (recall(r.clone())) hits++;
+        sync(b);
+        expect(fields(b), `case ${i}: ${hex(r)}`).toEqual(fields(a));
+      }
+      // the pool is met often enough to be remembered, and the near misses are many
+      expect(hits).toBeGreaterThan(2_000);
+      expect(near).toBeGreaterThan(1_000);
+    });
+  }
 });
