@@ -183,11 +183,12 @@ export function sync(r: Reg): void {
     }
   }
   if (isUnbounded(r)) return; // the full round leaves an unknown scalar as it is
-  if (recall(r)) return;
+  const at = recall(r);
+  if (at < 0) return;
   const { v, umin, umax, smin, smax, u32min, u32max, s32min, s32max } = r;
   // numbers instead of bigints: u32-sized bounds, else any bounds on 32-bit halves
   if (!syncU32(r) && !syncHalves(r)) syncFull(r);
-  remember(v, umin, umax, smin, smax, u32min, u32max, s32min, s32max, r);
+  remember(at, v, umin, umax, smin, smax, u32min, u32max, s32min, s32max, r);
 }
 
 /** An unknown scalar: every bound and the tnum at their widest. */

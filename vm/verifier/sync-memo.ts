@@ -60,9 +60,13 @@ export function bucketOf(t: Tnum, umin: bigint, umax: bigint, u32min: number, u3
   return (h ^ (h >>> 15)) & (BUCKETS - 1);
 }
 
-/** Apply the remembered sync of r's input to r; false when it is not remembered. */
-export function recall(r: Reg): boolean {
-  const b = table[bucketOf(r.v, r.umin, r.umax, r.u32min, r.u32max, r.s32min, r.s32max)];
+/**
+ * Apply the remembered sync of r's input to r and return -1; when it is not remembered, return
+ * the input's bucket for `remember` (hashed once per miss).
+ */
+export function recall(r: Reg): number {
+  const at = bucketOf(r.v, r.umin, r.umax, r.u32min, r.u32max, r.s32min, r.s32max);
+  const b = table[at];
   const t = r.v;
   for (let k = 0; k < b.length; k++) {
     const e = b[k];
@@ -83,17 +87,17 @@ export function recall(r: Reg): boolean {
       r.u32max = e.oU32max;
       r.s32min = e.oS32min;
       r.s32max = e.oS32max;
-      return true;
+      return -1;
     }
   }
-  return false;
+  return at;
 }
 
-/** Remember that the input (v, umin, ..., s32max) syncs to what `r` holds now. */
+/** Remember that the input (v, umin, ..., s32max), of bucket `at`, syncs to what `r` holds now. */
 export function remember(
-  v: Tnum, umin: bigint, umax: bigint, smin: bigint, smax: bigint, u32min: number, u32max: number, s32min: number, s32max: number, r: Reg,
+  at: number, v: Tnum, umin: bigint, umax: bigint, smin: bigint, smax: bigint, u32min: number, u32max: number, s32min: number, s32max: number, r: Reg,
 ): void {
-  const b = table[bucketOf(v, umin, umax, u32min, u32max, s32min, s32max)];
+  const b = table[at];
   const e = new Entry(
     v, umin, umax, smin, smax, u32min, u32max, s32min, s32max,
     r.v, r.umin, r.umax, r.smin, r.smax, r.u32min, r.u32max, r.s32min, r.s32max,
