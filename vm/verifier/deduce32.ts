@@ -5,35 +5,37 @@
  * compare both syncs with).
  */
 
-/** crossDeduce32's result (one object for every call: no allocation). */
-export const out32 = { u32min: 0, u32max: 0, s32min: 0, s32max: 0 };
+/**
+ * The 32-bit bounds of the register being synced: one object shared by both syncs (which never
+ * run at once), so that crossDeduce32 narrows them in place. An object's number fields are
+ * updated in place; a module-level `let` given a number outside the small-integer range (most
+ * u32 maxima, every negative s32 minimum) would get a new heap number on each store.
+ */
+export const w32 = { u32min: NaN, u32max: NaN, s32min: NaN, s32max: NaN };
 
 const max = Math.max;
 const min = Math.min;
 
 /**
- * The u32 range gives the s32 one where it does not cross the sign, and the other way round; the
- * narrowed bounds are left in out32.
+ * The u32 range gives the s32 one where it does not cross the sign, and the other way round
+ * (on w32).
  */
-export function crossDeduce32(u32min: number, u32max: number, s32min: number, s32max: number): void {
-  if ((u32min | 0) <= (u32max | 0)) {
-    s32min = max(s32min, u32min | 0);
-    s32max = min(s32max, u32max | 0);
+export function crossDeduce32(): void {
+  const b = w32;
+  if ((b.u32min | 0) <= (b.u32max | 0)) {
+    b.s32min = max(b.s32min, b.u32min | 0);
+    b.s32max = min(b.s32max, b.u32max | 0);
   }
-  if (s32min >>> 0 <= s32max >>> 0) {
-    u32min = max(u32min, s32min >>> 0);
-    u32max = min(u32max, s32max >>> 0);
-  } else if (u32max < s32min >>> 0) {
+  if (b.s32min >>> 0 <= b.s32max >>> 0) {
+    b.u32min = max(b.u32min, b.s32min >>> 0);
+    b.u32max = min(b.u32max, b.s32max >>> 0);
+  } else if (b.u32max < b.s32min >>> 0) {
     // the s32 range crosses the sign boundary and the u32 range meets only its non-negative part
-    s32min = u32min | 0;
-    u32max = min(u32max, s32max >>> 0);
-  } else if (s32max >>> 0 < u32min) {
+    b.s32min = b.u32min | 0;
+    b.u32max = min(b.u32max, b.s32max >>> 0);
+  } else if (b.s32max >>> 0 < b.u32min) {
     // ... or only its negative part
-    s32max = u32max | 0;
-    u32min = max(u32min, s32min >>> 0);
+    b.s32max = b.u32max | 0;
+    b.u32min = max(b.u32min, b.s32min >>> 0);
   }
-  out32.u32min = u32min;
-  out32.u32max = u32max;
-  out32.s32min = s32min;
-  out32.s32max = s32max;
 }

@@ -8,6 +8,7 @@ import { AluOp, JmpOp, opCode } from '../isa.js';
 import { RT, Reg, S32_MAX, S32_MIN, S64_MAX, S64_MIN, U32_MAX, U64_MAX, markKnown, markUnbounded } from './reg.js';
 import { syncHalves } from './sync-halves.js';
 import { syncU32 } from './sync-u32.js';
+import { recall, remember } from './sync-memo.js';
 import {
   TUNKNOWN,
   U32,
@@ -182,9 +183,12 @@ export function sync(r: Reg): void {
     }
   }
   if (isUnbounded(r)) return; // the full round leaves an unknown scalar as it is
+  const at = recall(r);
+  if (at < 0) return;
+  const { v, umin, umax, smin, smax, u32min, u32max, s32min, s32max } = r;
   // numbers instead of bigints: u32-sized bounds, else any bounds on 32-bit halves
-  if (syncU32(r) || syncHalves(r)) return;
-  syncFull(r);
+  if (!syncU32(r) && !syncHalves(r)) syncFull(r);
+  remember(at, v, umin, umax, smin, smax, u32min, u32max, s32min, s32max, r);
 }
 
 /** An unknown scalar: every bound and the tnum at their widest. */

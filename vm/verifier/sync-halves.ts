@@ -15,7 +15,7 @@
  * bigint operation, and only the fields that changed are written back.
  */
 import { S64_MAX, S64_MIN, U64_MAX, type Reg } from './reg.js';
-import { crossDeduce32, out32 } from './deduce32.js';
+import { crossDeduce32, w32 } from './deduce32.js';
 import type { Tnum } from './tnum.js';
 
 const U32N = 0xffffffffn;
@@ -25,15 +25,21 @@ const MAX_SAFE = 2n ** 53n;
 /** 2^n - 1 for n in 0..32 (`2 ** n` with a variable n is a slow Math.pow call). */
 const LOW_BITS = Array.from({ length: 33 }, (_, n) => 2 ** n - 1);
 
-// The working copy: each 64-bit value as high (h) and low (l) unsigned 32-bit halves.
-let uminH = 0, uminL = 0, umaxH = 0, umaxL = 0;
-let sminH = 0, sminL = 0, smaxH = 0, smaxL = 0;
-let tvH = 0, tvL = 0, tmH = 0, tmL = 0;
-let u32min = 0, u32max = 0, s32min = 0, s32max = 0;
-/** Results of the helpers below (a 64-bit value, or a tnum as value / mask). */
-let rh = 0, rl = 0, rmh = 0, rml = 0;
-/** The steps reached the case the bigint round must do (see deduceMixed). */
-let aborted = false;
+/**
+ * The working copy: each 64-bit value as high (H) and low (L) unsigned 32-bit halves, and the
+ * helpers' results (a 64-bit value rh/rl, or a tnum as value rh/rl and mask rmh/rml); the 32-bit
+ * bounds are in w32 (deduce32.ts). Fields of one object rather than module-level `let`s: Node
+ * 20's V8 gives a number outside the small-integer range (most halves) a new heap number on
+ * every store into such a variable, while an object's number field is updated in place.
+ */
+const w = {
+  uminH: NaN, uminL: NaN, umaxH: NaN, umaxL: NaN,
+  sminH: NaN, sminL: NaN, smaxH: NaN, smaxL: NaN,
+  tvH: NaN, tvL: NaN, tmH: NaN, tmL: NaN,
+  rh: NaN, rl: NaN, rmh: NaN, rml: NaN,
+  /** The steps reached the case the bigint round must do (see deduceMixed). */
+  aborted: false,
+};
 
 const max = Math.max;
 const min = Math.min;
@@ -44,34 +50,34 @@ const ult = (ah: number, al: number, bh: number, bl: number): boolean => ah < bh
 const slt = (ah: number, al: number, bh: number, bl: number): boolean => (ah | 0) < (bh | 0) || (ah === bh && al < bl);
 
 /**
- * Split a u64 (or, `signed`, an s64) bigint into rh/rl (its 64-bit pattern). False for a value
+ * Split a u64 (or, `signed`, an s64) bigint into w.rh/w.rl (its 64-bit pattern). False for a value
  * outside that type: branch refinement can step a bound past its end (umax - 1 at 0), and the
  * bigint round compares such a value as it is.
  */
 function split(x: bigint, signed: boolean): boolean {
   if (x >= 0n && x <= U32N) {
-    rh = 0;
-    rl = Number(x);
+    w.rh = 0;
+    w.rl = Number(x);
   } else if (x >= -MAX_SAFE && x <= MAX_SAFE) {
     const n = Number(x);
     if (n < 0 && !signed) return false;
-    rh = Math.floor(n / TWO32) >>> 0;
-    rl = n >>> 0;
+    w.rh = Math.floor(n / TWO32) >>> 0;
+    w.rl = n >>> 0;
   } else if (x === U64_MAX) {
     if (signed) return false;
-    rh = rl = 0xffffffff;
+    w.rh = w.rl = 0xffffffff;
   } else if (x === S64_MIN) {
     if (!signed) return false;
-    rh = 0x80000000;
-    rl = 0;
+    w.rh = 0x80000000;
+    w.rl = 0;
   } else if (x === S64_MAX) {
-    rh = 0x7fffffff;
-    rl = 0xffffffff;
+    w.rh = 0x7fffffff;
+    w.rl = 0xffffffff;
   } else {
     if (signed ? x < S64_MIN || x > S64_MAX : x < 0n || x > U64_MAX) return false;
     const u = BigInt.asUintN(64, x);
-    rh = Number(u >> 32n);
-    rl = Number(u & U32N);
+    w.rh = Number(u >> 32n);
+    w.rl = Number(u & U32N);
   }
   return true;
 }
@@ -98,45 +104,45 @@ function join(h: number, l: number, signed: boolean): bigint {
 /** Highest set bit of h:l plus one (fls64); 0 for zero. */
 const fls64 = (h: number, l: number): number => (h !== 0 ? 64 - Math.clz32(h) : 32 - Math.clz32(l));
 
-/** tnum_range(a, b) into rh/rl (value) and rmh/rml (mask). */
+/** tnum_range(a, b) into w.rh/w.rl (value) and w.rmh/w.rml (mask). */
 function range64(ah: number, al: number, bh: number, bl: number): void {
   const bits = fls64((ah ^ bh) >>> 0, (al ^ bl) >>> 0);
   if (bits > 63) {
-    rh = rl = 0;
-    rmh = rml = 0xffffffff;
+    w.rh = w.rl = 0;
+    w.rmh = w.rml = 0xffffffff;
     return;
   }
-  rmh = bits > 32 ? LOW_BITS[bits - 32] : 0;
-  rml = bits >= 32 ? 0xffffffff : LOW_BITS[bits];
-  rh = (ah & ~rmh) >>> 0;
-  rl = (al & ~rml) >>> 0;
+  w.rmh = bits > 32 ? LOW_BITS[bits - 32] : 0;
+  w.rml = bits >= 32 ? 0xffffffff : LOW_BITS[bits];
+  w.rh = (ah & ~w.rmh) >>> 0;
+  w.rl = (al & ~w.rml) >>> 0;
 }
 
-/** Working tnum ∩ (rh:rl, rmh:rml) (tnum_intersect), per half. */
+/** Working tnum ∩ (w.rh:w.rl, w.rmh:w.rml) (tnum_intersect), per half. */
 function intersect(): void {
-  const muH = (tmH & rmh) >>> 0;
-  const muL = (tmL & rml) >>> 0;
-  tvH = ((tvH | rh) & ~muH) >>> 0;
-  tvL = ((tvL | rl) & ~muL) >>> 0;
-  tmH = muH;
-  tmL = muL;
+  const muH = (w.tmH & w.rmh) >>> 0;
+  const muL = (w.tmL & w.rml) >>> 0;
+  w.tvH = ((w.tvH | w.rh) & ~muH) >>> 0;
+  w.tvL = ((w.tvL | w.rl) & ~muL) >>> 0;
+  w.tmH = muH;
+  w.tmL = muL;
 }
 
 /**
- * tnum_step of the working tnum from zh:zl into rh/rl (scalar.ts tStep on halves): the smallest
+ * tnum_step of the working tnum from zh:zl into w.rh/w.rl (scalar.ts tStep on halves): the smallest
  * value of the tnum above z, clamped to its largest value.
  */
 function step(zh: number, zl: number): void {
-  const maxH = (tvH | tmH) >>> 0;
-  const maxL = (tvL | tmL) >>> 0;
+  const maxH = (w.tvH | w.tmH) >>> 0;
+  const maxL = (w.tvL | w.tmL) >>> 0;
   if (!ult(zh, zl, maxH, maxL)) {
-    rh = maxH;
-    rl = maxL;
+    w.rh = maxH;
+    w.rl = maxL;
     return;
   }
-  if (ult(zh, zl, tvH, tvL)) {
-    rh = tvH;
-    rl = tvL;
+  if (ult(zh, zl, w.tvH, w.tvL)) {
+    w.rh = w.tvH;
+    w.rl = w.tvL;
     return;
   }
   // y = z + 1 (no carry out: z is below the tnum's maximum)
@@ -146,26 +152,26 @@ function step(zh: number, zl: number): void {
     yl = 0;
     yh = zh + 1;
   }
-  const dH = ((yh ^ tvH) & ~tmH) >>> 0;
-  const dL = ((yl ^ tvL) & ~tmL) >>> 0;
+  const dH = ((yh ^ w.tvH) & ~w.tmH) >>> 0;
+  const dL = ((yl ^ w.tvL) & ~w.tmL) >>> 0;
   if (dH === 0 && dL === 0) {
-    rh = yh;
-    rl = yl;
+    w.rh = yh;
+    w.rl = yl;
     return;
   }
   const h = fls64(dH, dL) - 1;
   // below = bits 0..h
   const belowH = h >= 32 ? LOW_BITS[h - 31] : 0;
   const belowL = h >= 31 ? 0xffffffff : LOW_BITS[h + 1];
-  const tBit = h >= 32 ? (tvH >>> (h - 32)) & 1 : (tvL >>> h) & 1;
+  const tBit = h >= 32 ? (w.tvH >>> (h - 32)) & 1 : (w.tvL >>> h) & 1;
   if (tBit) {
-    rh = ((yh & ~belowH) | (tvH & belowH)) >>> 0;
-    rl = ((yl & ~belowL) | (tvL & belowL)) >>> 0;
+    w.rh = ((yh & ~belowH) | (w.tvH & belowH)) >>> 0;
+    w.rl = ((yl & ~belowL) | (w.tvL & belowL)) >>> 0;
     return;
   }
   // the unknown bits above h count up by one: ((y & above) | ~above) + 1, then & above
-  const aboveH = (tmH & ~belowH) >>> 0;
-  const aboveL = (tmL & ~belowL) >>> 0;
+  const aboveH = (w.tmH & ~belowH) >>> 0;
+  const aboveL = (w.tmL & ~belowL) >>> 0;
   const xH = ((yh & aboveH) | ~aboveH) >>> 0;
   let xL = ((yl & aboveL) | ~aboveL) >>> 0;
   let nH = xH;
@@ -174,122 +180,121 @@ function step(zh: number, zl: number): void {
     xL = 0;
     nH = (xH + 1) >>> 0;
   }
-  rh = (tvH | (nH & aboveH)) >>> 0;
-  rl = (tvL | (xL & aboveL)) >>> 0;
+  w.rh = (w.tvH | (nH & aboveH)) >>> 0;
+  w.rl = (w.tvL | (xL & aboveL)) >>> 0;
 }
 
 /** __mark_reg_known on the working copy. */
 function markKnown(h: number, l: number): void {
-  tvH = h;
-  tvL = l;
-  tmH = tmL = 0;
-  uminH = umaxH = sminH = smaxH = h;
-  uminL = umaxL = sminL = smaxL = l;
-  u32min = u32max = l;
-  s32min = s32max = l | 0;
+  w.tvH = h;
+  w.tvL = l;
+  w.tmH = w.tmL = 0;
+  w.uminH = w.umaxH = w.sminH = w.smaxH = h;
+  w.uminL = w.umaxL = w.sminL = w.smaxL = l;
+  w32.u32min = w32.u32max = l;
+  w32.s32min = w32.s32max = l | 0;
 }
 
 /** __update_reg32_bounds + __update_reg64_bounds (scalar.ts updateBounds). */
 function updateBounds(): void {
-  s32min = max(s32min, (tvL | (tmL & 0x80000000)) | 0);
-  s32max = min(s32max, (tvL | (tmL & 0x7fffffff)) | 0);
-  u32min = max(u32min, tvL);
-  u32max = min(u32max, (tvL | tmL) >>> 0);
+  w32.s32min = max(w32.s32min, (w.tvL | (w.tmL & 0x80000000)) | 0);
+  w32.s32max = min(w32.s32max, (w.tvL | (w.tmL & 0x7fffffff)) | 0);
+  w32.u32min = max(w32.u32min, w.tvL);
+  w32.u32max = min(w32.u32max, (w.tvL | w.tmL) >>> 0);
   // smin = max(smin, tnum's signed minimum), smax = min(smax, its signed maximum)
-  let h = (tvH | (tmH & 0x80000000)) >>> 0;
-  if (slt(sminH, sminL, h, tvL)) {
-    sminH = h;
-    sminL = tvL;
+  let h = (w.tvH | (w.tmH & 0x80000000)) >>> 0;
+  if (slt(w.sminH, w.sminL, h, w.tvL)) {
+    w.sminH = h;
+    w.sminL = w.tvL;
   }
-  h = (tvH | (tmH & 0x7fffffff)) >>> 0;
-  let l = (tvL | tmL) >>> 0;
-  if (slt(h, l, smaxH, smaxL)) {
-    smaxH = h;
-    smaxL = l;
+  h = (w.tvH | (w.tmH & 0x7fffffff)) >>> 0;
+  let l = (w.tvL | w.tmL) >>> 0;
+  if (slt(h, l, w.smaxH, w.smaxL)) {
+    w.smaxH = h;
+    w.smaxL = l;
   }
-  if (ult(uminH, uminL, tvH, tvL)) {
-    uminH = tvH;
-    uminL = tvL;
+  if (ult(w.uminH, w.uminL, w.tvH, w.tvL)) {
+    w.uminH = w.tvH;
+    w.uminL = w.tvL;
   }
-  h = (tvH | tmH) >>> 0;
-  if (ult(h, l, umaxH, umaxL)) {
-    umaxH = h;
-    umaxL = l;
+  h = (w.tvH | w.tmH) >>> 0;
+  if (ult(h, l, w.umaxH, w.umaxL)) {
+    w.umaxH = h;
+    w.umaxL = l;
   }
-  if (tmH === 0 && tmL === 0) return;
+  if (w.tmH === 0 && w.tmL === 0) return;
   // the unsigned range and the tnum may share a single value: then it is that constant
   // (__update_reg64_bounds with tnum_step)
-  step(uminH, uminL);
-  const nextH = rh;
-  const nextL = rl;
-  const uminIn = ((uminH & ~tmH) >>> 0) === tvH && ((uminL & ~tmL) >>> 0) === tvL;
-  if (uminIn && ult(umaxH, umaxL, nextH, nextL)) markKnown(uminH, uminL);
-  else if (!uminIn && nextH === ((tvH | tmH) >>> 0) && nextL === ((tvL | tmL) >>> 0)) markKnown(nextH, nextL);
-  else if (!uminIn && !ult(umaxH, umaxL, nextH, nextL)) {
+  step(w.uminH, w.uminL);
+  const nextH = w.rh;
+  const nextL = w.rl;
+  const uminIn = ((w.uminH & ~w.tmH) >>> 0) === w.tvH && ((w.uminL & ~w.tmL) >>> 0) === w.tvL;
+  if (uminIn && ult(w.umaxH, w.umaxL, nextH, nextL)) markKnown(w.uminH, w.uminL);
+  else if (!uminIn && nextH === ((w.tvH | w.tmH) >>> 0) && nextL === ((w.tvL | w.tmL) >>> 0)) markKnown(nextH, nextL);
+  else if (!uminIn && !ult(w.umaxH, w.umaxL, nextH, nextL)) {
     step(nextH, nextL);
-    if (ult(umaxH, umaxL, rh, rl)) markKnown(nextH, nextL);
+    if (ult(w.umaxH, w.umaxL, w.rh, w.rl)) markKnown(nextH, nextL);
   }
 }
 
-/** s32min/s32max narrowed to [a, b] (as int32). */
+/** w32.s32min/w32.s32max narrowed to [a, b] (as int32). */
 function narrowS32(a: number, b: number): void {
-  s32min = max(s32min, a);
-  s32max = min(s32max, b);
+  w32.s32min = max(w32.s32min, a);
+  w32.s32max = min(w32.s32max, b);
 }
 
 /** __reg32_deduce_bounds (scalar.ts deduce32). */
 function deduce32(): void {
-  if (uminH === umaxH) {
-    u32min = max(u32min, uminL);
-    u32max = min(u32max, umaxL);
-    if ((uminL | 0) <= (umaxL | 0)) narrowS32(uminL | 0, umaxL | 0);
+  if (w.uminH === w.umaxH) {
+    w32.u32min = max(w32.u32min, w.uminL);
+    w32.u32max = min(w32.u32max, w.umaxL);
+    if ((w.uminL | 0) <= (w.umaxL | 0)) narrowS32(w.uminL | 0, w.umaxL | 0);
   }
-  if (sminH === smaxH) {
-    u32min = max(u32min, sminL);
-    u32max = min(u32max, smaxL);
-    if ((sminL | 0) <= (smaxL | 0)) narrowS32(sminL | 0, smaxL | 0);
+  if (w.sminH === w.smaxH) {
+    w32.u32min = max(w32.u32min, w.sminL);
+    w32.u32max = min(w32.u32max, w.smaxL);
+    if ((w.sminL | 0) <= (w.smaxL | 0)) narrowS32(w.sminL | 0, w.smaxL | 0);
   }
   // upper halves that differ by one, with the low halves crossing the s32 sign
-  if (uminH + 1 === umaxH && (uminL | 0) < 0 && (umaxL | 0) >= 0) narrowS32(uminL | 0, umaxL | 0);
-  if ((sminH + 1) >>> 0 === smaxH && (sminL | 0) < 0 && (smaxL | 0) >= 0) narrowS32(sminL | 0, smaxL | 0);
-  crossDeduce32(u32min, u32max, s32min, s32max);
-  ({ u32min, u32max, s32min, s32max } = out32);
+  if (w.uminH + 1 === w.umaxH && (w.uminL | 0) < 0 && (w.umaxL | 0) >= 0) narrowS32(w.uminL | 0, w.umaxL | 0);
+  if ((w.sminH + 1) >>> 0 === w.smaxH && (w.sminL | 0) < 0 && (w.smaxL | 0) >= 0) narrowS32(w.sminL | 0, w.smaxL | 0);
+  crossDeduce32();
 }
 
 /** __reg64_deduce_bounds (scalar.ts deduce64). */
 function deduce64(): void {
-  if (!slt(umaxH, umaxL, uminH, uminL)) {
-    if (slt(sminH, sminL, uminH, uminL)) {
-      sminH = uminH;
-      sminL = uminL;
+  if (!slt(w.umaxH, w.umaxL, w.uminH, w.uminL)) {
+    if (slt(w.sminH, w.sminL, w.uminH, w.uminL)) {
+      w.sminH = w.uminH;
+      w.sminL = w.uminL;
     }
-    if (slt(umaxH, umaxL, smaxH, smaxL)) {
-      smaxH = umaxH;
-      smaxL = umaxL;
+    if (slt(w.umaxH, w.umaxL, w.smaxH, w.smaxL)) {
+      w.smaxH = w.umaxH;
+      w.smaxL = w.umaxL;
     }
   }
-  if (!ult(smaxH, smaxL, sminH, sminL)) {
-    if (ult(uminH, uminL, sminH, sminL)) {
-      uminH = sminH;
-      uminL = sminL;
+  if (!ult(w.smaxH, w.smaxL, w.sminH, w.sminL)) {
+    if (ult(w.uminH, w.uminL, w.sminH, w.sminL)) {
+      w.uminH = w.sminH;
+      w.uminL = w.sminL;
     }
-    if (ult(smaxH, smaxL, umaxH, umaxL)) {
-      umaxH = smaxH;
-      umaxL = smaxL;
+    if (ult(w.smaxH, w.smaxL, w.umaxH, w.umaxL)) {
+      w.umaxH = w.smaxH;
+      w.umaxL = w.smaxL;
     }
-  } else if (ult(umaxH, umaxL, sminH, sminL)) {
-    sminH = uminH;
-    sminL = uminL;
-    if (ult(smaxH, smaxL, umaxH, umaxL)) {
-      umaxH = smaxH;
-      umaxL = smaxL;
+  } else if (ult(w.umaxH, w.umaxL, w.sminH, w.sminL)) {
+    w.sminH = w.uminH;
+    w.sminL = w.uminL;
+    if (ult(w.smaxH, w.smaxL, w.umaxH, w.umaxL)) {
+      w.umaxH = w.smaxH;
+      w.umaxL = w.smaxL;
     }
-  } else if (ult(smaxH, smaxL, uminH, uminL)) {
-    smaxH = umaxH;
-    smaxL = umaxL;
-    if (ult(uminH, uminL, sminH, sminL)) {
-      uminH = sminH;
-      uminL = sminL;
+  } else if (ult(w.smaxH, w.smaxL, w.uminH, w.uminL)) {
+    w.smaxH = w.umaxH;
+    w.smaxL = w.umaxL;
+    if (ult(w.uminH, w.uminL, w.sminH, w.sminL)) {
+      w.uminH = w.sminH;
+      w.uminL = w.sminL;
     }
   }
 }
@@ -297,36 +302,36 @@ function deduce64(): void {
 /** __reg_deduce_mixed_bounds (scalar.ts deduceMixed). */
 function deduceMixed(): void {
   // the 64-bit bounds with their low halves replaced by the 32-bit ones
-  if (ult(uminH, uminL, uminH, u32min)) uminL = u32min;
-  if (ult(umaxH, u32max, umaxH, umaxL)) umaxL = u32max;
-  if (slt(sminH, sminL, sminH, u32min)) sminL = u32min;
-  if (slt(smaxH, u32max, smaxH, smaxL)) smaxL = u32max;
+  if (ult(w.uminH, w.uminL, w.uminH, w32.u32min)) w.uminL = w32.u32min;
+  if (ult(w.umaxH, w32.u32max, w.umaxH, w.umaxL)) w.umaxL = w32.u32max;
+  if (slt(w.sminH, w.sminL, w.sminH, w32.u32min)) w.sminL = w32.u32min;
+  if (slt(w.smaxH, w32.u32max, w.smaxH, w.smaxL)) w.smaxL = w32.u32max;
   // smin >= S32_MIN and smax <= S32_MAX
-  const sminIn = sminH === 0xffffffff ? sminL >= 0x80000000 : (sminH | 0) >= 0;
-  const smaxIn = smaxH === 0 ? smaxL <= 0x7fffffff : (smaxH | 0) < 0;
-  if (s32min >= 0 && sminIn && smaxIn) {
+  const sminIn = w.sminH === 0xffffffff ? w.sminL >= 0x80000000 : (w.sminH | 0) >= 0;
+  const smaxIn = w.smaxH === 0 ? w.smaxL <= 0x7fffffff : (w.smaxH | 0) < 0;
+  if (w32.s32min >= 0 && sminIn && smaxIn) {
     // an inconsistent s32 range would store a negative number as umax: the bigint round does that
-    if (s32max < 0) {
-      aborted = true;
+    if (w32.s32max < 0) {
+      w.aborted = true;
       return;
     }
-    uminH = umaxH = sminH = smaxH = 0;
-    uminL = sminL = s32min;
-    umaxL = smaxL = s32max;
-    range64(0, s32min, 0, s32max);
+    w.uminH = w.umaxH = w.sminH = w.smaxH = 0;
+    w.uminL = w.sminL = w32.s32min;
+    w.umaxL = w.smaxL = w32.s32max;
+    range64(0, w32.s32min, 0, w32.s32max);
     intersect();
   }
 }
 
 /** __reg_bound_offset: var_off from the unsigned bounds, its low half from the 32-bit ones. */
 function boundOffset(): void {
-  range64(uminH, uminL, umaxH, umaxL);
-  const muH = (tmH & rmh) >>> 0;
-  const vH = ((tvH | rh) & ~muH) >>> 0;
-  range64(0, u32min, 0, u32max);
+  range64(w.uminH, w.uminL, w.umaxH, w.umaxL);
+  const muH = (w.tmH & w.rmh) >>> 0;
+  const vH = ((w.tvH | w.rh) & ~muH) >>> 0;
+  range64(0, w32.u32min, 0, w32.u32max);
   intersect();
-  tvH = vH;
-  tmH = muH;
+  w.tvH = vH;
+  w.tmH = muH;
 }
 
 const tnumOf = (vh: number, vl: number, mh: number, ml: number): Tnum => ({ v: join(vh, vl, false), m: join(mh, ml, false) });
@@ -336,23 +341,23 @@ export function syncHalves(r: Reg): boolean {
   // 32-bit bounds stepped past their type's end (as 64-bit ones, see split): the bigint round
   if (r.u32min >>> 0 !== r.u32min || r.u32max >>> 0 !== r.u32max || (r.s32min | 0) !== r.s32min || (r.s32max | 0) !== r.s32max) return false;
   if (!split(r.umin, false)) return false;
-  const uminH0 = (uminH = rh), uminL0 = (uminL = rl);
+  const uminH0 = (w.uminH = w.rh), uminL0 = (w.uminL = w.rl);
   if (!split(r.umax, false)) return false;
-  const umaxH0 = (umaxH = rh), umaxL0 = (umaxL = rl);
+  const umaxH0 = (w.umaxH = w.rh), umaxL0 = (w.umaxL = w.rl);
   if (!split(r.smin, true)) return false;
-  const sminH0 = (sminH = rh), sminL0 = (sminL = rl);
+  const sminH0 = (w.sminH = w.rh), sminL0 = (w.sminL = w.rl);
   if (!split(r.smax, true)) return false;
-  const smaxH0 = (smaxH = rh), smaxL0 = (smaxL = rl);
+  const smaxH0 = (w.smaxH = w.rh), smaxL0 = (w.smaxL = w.rl);
   const t = r.v;
   split(t.v, false);
-  const tvH0 = (tvH = rh), tvL0 = (tvL = rl);
+  const tvH0 = (w.tvH = w.rh), tvL0 = (w.tvL = w.rl);
   split(t.m, false);
-  const tmH0 = (tmH = rh), tmL0 = (tmL = rl);
-  u32min = r.u32min;
-  u32max = r.u32max;
-  s32min = r.s32min;
-  s32max = r.s32max;
-  aborted = false;
+  const tmH0 = (w.tmH = w.rh), tmL0 = (w.tmL = w.rl);
+  w32.u32min = r.u32min;
+  w32.u32max = r.u32max;
+  w32.s32min = r.s32min;
+  w32.s32max = r.s32max;
+  w.aborted = false;
   updateBounds();
   // __reg_deduce_bounds, twice
   for (let k = 0; k < 2; k++) {
@@ -360,17 +365,17 @@ export function syncHalves(r: Reg): boolean {
     deduce64();
     deduceMixed();
   }
-  if (aborted) return false;
+  if (w.aborted) return false;
   boundOffset();
   updateBounds();
-  if (uminH !== uminH0 || uminL !== uminL0) r.umin = join(uminH, uminL, false);
-  if (umaxH !== umaxH0 || umaxL !== umaxL0) r.umax = join(umaxH, umaxL, false);
-  if (sminH !== sminH0 || sminL !== sminL0) r.smin = join(sminH, sminL, true);
-  if (smaxH !== smaxH0 || smaxL !== smaxL0) r.smax = join(smaxH, smaxL, true);
-  r.u32min = u32min;
-  r.u32max = u32max;
-  r.s32min = s32min;
-  r.s32max = s32max;
-  if (tvH !== tvH0 || tvL !== tvL0 || tmH !== tmH0 || tmL !== tmL0) r.v = tnumOf(tvH, tvL, tmH, tmL);
+  if (w.uminH !== uminH0 || w.uminL !== uminL0) r.umin = join(w.uminH, w.uminL, false);
+  if (w.umaxH !== umaxH0 || w.umaxL !== umaxL0) r.umax = join(w.umaxH, w.umaxL, false);
+  if (w.sminH !== sminH0 || w.sminL !== sminL0) r.smin = join(w.sminH, w.sminL, true);
+  if (w.smaxH !== smaxH0 || w.smaxL !== smaxL0) r.smax = join(w.smaxH, w.smaxL, true);
+  r.u32min = w32.u32min;
+  r.u32max = w32.u32max;
+  r.s32min = w32.s32min;
+  r.s32max = w32.s32max;
+  if (w.tvH !== tvH0 || w.tvL !== tvL0 || w.tmH !== tmH0 || w.tmL !== tmL0) r.v = tnumOf(w.tvH, w.tvL, w.tmH, w.tmL);
   return true;
 }
