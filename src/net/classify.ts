@@ -66,9 +66,10 @@ export type ProgRunner = (filter: ClsBpfFilter) => { ret: number } | { fault: Bp
 
 /**
  * The run path's program runner (no object per run): r0 as s32, or the fault that ended the run.
- * A BpfError is an object, so `typeof outcome === 'number'` tells them apart.
+ * A BpfError is an object, so `typeof outcome === 'number'` tells them apart. `ctx` is what the
+ * caller of classifyInto passed along (the netdev's hook: one runner for every hook, no closure).
  */
-export type FilterRunner = (filter: ClsBpfFilter) => number | BpfError;
+export type FilterRunner<C = undefined> = (filter: ClsBpfFilter, ctx: C) => number | BpfError;
 
 /** cls_bpf_exec_opcode: only these da verdicts survive; every other value means UNSPEC. */
 export function clsBpfExecOpcode(code: number): number {
@@ -143,12 +144,12 @@ export interface ClassifyOutcome {
 }
 
 /** cls_bpf_classify over one instance: the verdict, with classid and gotoChain in `out`. */
-function classifyProto(tp: TcfProto, skb: ClassifySkb, run: FilterRunner, block: Block, runs: FilterRun[] | undefined, out: ClassifyOutcome): number {
+function classifyProto<C>(tp: TcfProto, skb: ClassifySkb, run: FilterRunner<C>, ctx: C, block: Block, runs: FilterRun[] | undefined, out: ClassifyOutcome): number {
   const filters = tp.filters;
   for (let i = 0; i < filters.length; i++) {
     const f = filters[i];
     skb.tcClassid = f.classid & 0xffff; // qdisc_skb_cb is a u16
-    const r = run(f);
+    const r = run(f, ctx);
     let rec: FilterRun | undefined;
     if (runs !== undefined) {
       rec = { chain: tp.chain.index, prio: tp.prio, handle: f.handle, prog: f.prog.name, progId: f.prog.id, da: f.da, result: 'continue' };
@@ -192,7 +193,7 @@ function classifyProto(tp: TcfProto, skb: ClassifySkb, run: FilterRunner, block:
  * each filter run is recorded in `runs` when given. An empty chain 0, or the end of the chain,
  * gives UNSPEC.
  */
-export function classifyInto(block: Block, skb: ClassifySkb, run: FilterRunner, out: ClassifyOutcome, runs?: FilterRun[]): void {
+export function classifyInto<C>(block: Block, skb: ClassifySkb, run: FilterRunner<C>, ctx: C, out: ClassifyOutcome, runs?: FilterRun[]): void {
   let chain = block.chain(0, false);
   const first = chain;
   let limit = 0;
@@ -203,7 +204,7 @@ export function classifyInto(block: Block, skb: ClassifySkb, run: FilterRunner, 
     for (let i = 0; i < protos.length; i++) {
       const tp = protos[i];
       if (!tp.matches(skb.protocol)) continue;
-      const v = classifyProto(tp, skb, run, block, runs, out);
+      const v = classifyProto(tp, skb, run, ctx, block, runs, out);
       if (v === TC_ACT.TC_ACT_RECLASSIFY) {
         restartAt = first;
       } else if (out.gotoChain !== undefined && isExt(v, TC_ACT_GOTO_CHAIN)) {
@@ -239,10 +240,17 @@ export function classifyInto(block: Block, skb: ClassifySkb, run: FilterRunner, 
 export function tcfClassify(block: Block, skb: ClassifySkb, run: ProgRunner): ClassifyResult {
   const runs: FilterRun[] = [];
   const out: ClassifyOutcome = { verdict: TC_ACT.TC_ACT_UNSPEC, classid: 0, gotoChain: undefined, dropReason: undefined, restarts: 0 };
-  classifyInto(block, skb, (f) => {
-    const r = run(f);
-    return 'fault' in r ? r.fault : r.ret;
-  }, out, runs);
+  classifyInto(
+    block,
+    skb,
+    (f) => {
+      const r = run(f);
+      return 'fault' in r ? r.fault : r.ret;
+    },
+    undefined,
+    out,
+    runs,
+  );
   const res: ClassifyResult = { verdict: out.verdict, classid: out.classid, runs, restarts: out.restarts };
   if (out.dropReason !== undefined) res.dropReason = out.dropReason;
   return res;

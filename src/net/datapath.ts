@@ -280,11 +280,8 @@ class NamespaceDevices implements ReadonlyMap<number, SkbDevice> {
 }
 const namespaceDevices = new WeakMap<DeviceNamespace, NamespaceDevices>();
 
-/** The hook whose classic filters are running (see Datapath.hookRuns). */
-let classifying: HookFrame | undefined;
 /** The classifier's program runner: one function for every hook (no closure per packet). */
-function runFilter(f: ClsBpfFilter): number | BpfError {
-  const h = classifying as HookFrame;
+function runFilter(f: ClsBpfFilter, h: HookFrame): number | BpfError {
   return h.dp.runProg(f.prog, h);
 }
 
@@ -330,26 +327,29 @@ function ethTypeTrans(skb: Skb, dev: NetDevice): void {
   const o = skb.data;
   const n = skb.len;
   const mac = dev.mac;
-  let host = true;
-  let bcast = true;
+  let host: boolean;
   if (n >= 6) {
     host = b[o] === mac[0] && b[o + 1] === mac[1] && b[o + 2] === mac[2] && b[o + 3] === mac[3] && b[o + 4] === mac[4] && b[o + 5] === mac[5];
-    bcast = (b[o] & b[o + 1] & b[o + 2] & b[o + 3] & b[o + 4] & b[o + 5]) === 0xff;
   } else {
-    for (let i = 0; i < n; i++) {
-      if (b[o + i] !== mac[i]) host = false;
-      if (b[o + i] !== 0xff) bcast = false;
-    }
+    host = true;
+    for (let i = 0; i < n; i++) if (b[o + i] !== mac[i]) host = false;
   }
   if (host) skb.pktType = PACKET.PACKET_HOST;
-  else if (n > 0 && b[o] & 1) skb.pktType = bcast ? PACKET.PACKET_BROADCAST : PACKET.PACKET_MULTICAST;
+  else if (n > 0 && b[o] & 1) skb.pktType = isBroadcast(b, o, n) ? PACKET.PACKET_BROADCAST : PACKET.PACKET_MULTICAST;
   else skb.pktType = PACKET.PACKET_OTHERHOST;
   const et = n >= ETH_HLEN ? (b[o + 12] << 8) | b[o + 13] : 0;
   if (et >= 0x0600) skb.protocol = et;
   else skb.protocol = n >= 16 && b[o + 14] === 0xff && b[o + 15] === 0xff ? ETH_P.ETH_P_802_3 : 0x0004;
-  skb.macHeader = skb.data;
-  skb.networkHeader = skb.data + ETH_HLEN;
+  skb.macHeader = o;
+  skb.networkHeader = o + ETH_HLEN;
   skb.macLen = ETH_HLEN;
+}
+
+/** The destination MAC (the first min(n, 6) bytes at `o`) is ff:ff:ff:ff:ff:ff (a short frame: the bytes it has). */
+function isBroadcast(b: Uint8Array, o: number, n: number): boolean {
+  if (n >= 6) return (b[o] & b[o + 1] & b[o + 2] & b[o + 3] & b[o + 4] & b[o + 5]) === 0xff;
+  for (let i = 0; i < n; i++) if (b[o + i] !== 0xff) return false;
+  return true;
 }
 
 /** One send: the state of the emulated softirq while a packet and its offspring are processed. */
@@ -803,17 +803,9 @@ export class Datapath {
       const block = view ? classicViewOf(dev.tcx(dir).programs(), real, view) : real;
       verdict = TC_ACT.TC_ACT_UNSPEC;
       if (block) {
-        // The classifier's program runner (made once) reads the hook from `classifying`; a hook
-        // nested inside a filter run (clone_redirect) saves and restores it.
         const res = h.classic;
         const runs = tracing ? (h.filterRuns = []) : undefined;
-        const outer = classifying;
-        classifying = h;
-        try {
-          classifyInto(block, skb, runFilter, res, runs);
-        } finally {
-          classifying = outer;
-        }
+        classifyInto(block, skb, runFilter, h, res, runs);
         if (ev !== undefined) ev.classic = { runs: runs as FilterRun[], verdict: res.verdict, classid: res.classid, restarts: res.restarts };
         verdict = res.verdict;
         if (verdict === TC_ACT.TC_ACT_SHOT) dropReason = res.dropReason;
@@ -849,11 +841,12 @@ export class Datapath {
     if (hr.serial !== h.serial) this.firstRun(hr, h, skb);
     else {
       // Each program starts as on a fresh run state: no redirect request, no tunnel info, no
-      // events; the packet region follows the skb if anything outside a helper moved it.
+      // events; the packet region follows the skb if anything outside a helper moved it (the
+      // check written out here: this function is past V8's inlining budget).
       st.redirect = undefined;
       st.tunnel = undefined;
       if (st.events.length !== 0) st.events.length = 0;
-      packetFollows(hr, skb);
+      if (st.packet.bytes !== hr.pview || skb.buf !== hr.pbuf || skb.data - skb.metaLen !== hr.pstart || skb.metaLen + skb.len !== hr.plen) packetFollows(hr, skb);
     }
     const res = runTc(netExecutable(np, this.engine ?? np.engine ?? 'interp'), mem, r);
     tcRunElapsed(mem, res, this.runStep, this.timers, hr.timers);

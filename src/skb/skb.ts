@@ -208,9 +208,14 @@ export class Skb {
     const n = headroom + frame.length + (init.tailroom ?? 0);
     const w = this.zw;
     if (w !== undefined && this.buf === this.zb && this.buf.length === n) {
-      // Zeroing a small buffer word by word beats a fill() call; the words wholly inside the
-      // frame are left to the copy below.
-      if (w.length <= 32) {
+      // The same size: the frame's bytes land where the last frame's were. Outside them the
+      // buffer is still all zero unless the layout moved (every write outside [data, data+len)
+      // follows a push, pull, put or trim: they set `moved`).
+      if (!this.moved) {
+        // nothing to zero
+      } else if (w.length <= 32) {
+        // Zeroing a small buffer word by word beats a fill() call; the words wholly inside the
+        // frame are left to the copy below.
         for (let k = 0, e = (headroom + 7) >> 3; k < e; k++) w[k] = 0;
         for (let k = (headroom + frame.length) >> 3; k < w.length; k++) w[k] = 0;
       } else w.fill(0);
@@ -223,8 +228,14 @@ export class Skb {
     this.buf.set(frame, headroom);
     this.data = headroom;
     this.len = frame.length;
+    this.moved = false;
     this.clear();
   }
+  /**
+   * The layout changed since recreate (or create) laid the frame out: reserve, push, pull,
+   * putZero or trim ran, so bytes outside the frame may be non-zero (see recreate).
+   */
+  private moved = false;
   /** The buffer recreate made (`zb`) and the same bytes as 8-byte words (`zw`). */
   private zb: Uint8Array | undefined = undefined;
   private zw: Float64Array | undefined = undefined;
@@ -310,6 +321,7 @@ export class Skb {
     const needHead = Math.max(0, head - this.headroom());
     const needTail = Math.max(0, tail - this.tailroom());
     if (needHead === 0 && needTail === 0) return;
+    this.moved = true;
     // The kernel rounds the new allocation up (kmalloc buckets); growing by a pad's worth keeps
     // repeated pushes from reallocating every time.
     const addHead = needHead ? needHead + NET_SKB_PAD : 0;
@@ -326,6 +338,7 @@ export class Skb {
   /** `skb_push`: grow at the front by n (contents of the new bytes are whatever was there). */
   push(n: number): void {
     this.reserve(n, 0);
+    this.moved = true;
     if (this.metaLen) this.buf.copyWithin(this.data - this.metaLen - n, this.data - this.metaLen, this.data);
     this.data -= n;
     this.len += n;
@@ -333,6 +346,7 @@ export class Skb {
 
   /** `__skb_pull`: drop n bytes at the front. */
   pull(n: number): void {
+    this.moved = true;
     if (this.metaLen) this.buf.copyWithin(this.data - this.metaLen + n, this.data - this.metaLen, this.data);
     this.data += n;
     this.len -= n;
@@ -341,12 +355,14 @@ export class Skb {
   /** `skb_put_zero`: grow the tail by n zero bytes. */
   putZero(n: number): void {
     this.reserve(0, n);
+    this.moved = true;
     this.buf.fill(0, this.data + this.len, this.data + this.len + n);
     this.len += n;
   }
 
   /** `__skb_trim`: cut to newLen bytes. */
   trim(newLen: number): void {
+    this.moved = true;
     this.len = newLen;
   }
 
