@@ -336,7 +336,7 @@ export class Precision {
       for (const f of c.st.frames) {
         for (let r = 0; r < 10; r++) {
           const g = f.regs[r];
-          if (g.t === RT.SCALAR) g.precise = true;
+          if (g.t === RT.SCALAR && !g.precise) f.regs[r] = preciseCopy(g);
         }
         for (let k = f.minSlot; k < 64; k++) {
           const g = f.spilled[k];
@@ -359,7 +359,8 @@ function markFrame(bt: Backtrack, st: State, fr: number): void {
     if (!(m & 1)) continue;
     const g = f.regs[r];
     if (g === undefined || g.t !== RT.SCALAR || g.precise) bt.clearReg(r, fr);
-    else g.precise = true;
+    // registers are shared between the states cloned from one another too (Frame.clone)
+    else f.regs[r] = preciseCopy(g);
   }
   if (bt.stackEmpty(fr)) return;
   for (let k = 0; k < 64; k++) {
