@@ -18,7 +18,7 @@ import { OPCODE_TABLE, fieldError, isDivMod, isShift, shiftWidth, type OpcodeRow
 import { mapStructName } from './map-structs.js';
 import { StackLiveness } from './liveness.js';
 import { HF_DST_REG_STACK, HF_SRC_REG_STACK, InsnHistory, Precision, stackAccessFlags } from './precision.js';
-import { lastFailedAt, lastFailedFrame, quickFails, regsafeStates } from './prune.js';
+import { noteMiss, quickFails, regsafeStates, type Miss } from './prune.js';
 import { RT, Reg, clearScalarId, constScalar, sameBounds, isPkt, markKnown, markKnown32, markUnbounded, pointer, unknownScalar } from './reg.js';
 import { JNSET, coerce, coerceSx, flipCond, negateCond, refine, scalarAlu, scalarBranch, scalarEnd, scalarNeg, sync, zext32 } from './scalar.js';
 import { Frame, Slot, State, UNINIT, isInvalidSlot, share, type CallbackInfo } from './state.js';
@@ -47,7 +47,7 @@ const GENERIC_TYPE: ProgramTypeDesc = {
 };
 
 /** A checkpoint: a state verified (or being verified) from a prune point (bpf_verifier_state_list). */
-interface Checkpoint {
+interface Checkpoint extends Miss {
   readonly st: State;
   readonly insn: number;
   readonly parent: Checkpoint | null;
@@ -60,10 +60,6 @@ interface Checkpoint {
   miss: number;
   /** Equal to the checker's visitStamp while this checkpoint is on the current path. */
   stamp: number;
-  /** The register or stack slot its last comparison failed on (prune.ts lastFailedAt), -1 for none. */
-  failAt: number;
-  /** The saved state's frame of failAt (quickFails), undefined for none. */
-  failFrame: Frame | undefined;
 }
 
 interface Pending {
@@ -497,7 +493,7 @@ export class Checker {
         if (cp.pending === 0) {
           if (!cp.cleaned) this.clean(cp, cur);
           // the register or stack slot it missed on last time, alone, usually refuses it again
-          if (cp.failFrame !== undefined && quickFails(cp.st, cp.failFrame, cur, live, i, cp.failAt)) {
+          if (cp.failFrame !== undefined && quickFails(cp.st, cp, cur, live, i)) {
             // a miss
           } else if (regsafeStates(cp.st, cur, live, i, false, false)) {
             cp.hit++;
@@ -506,8 +502,7 @@ export class Checker {
             this.evict(i, list, loopHead);
             return this.endPath();
           } else {
-            cp.failAt = lastFailedAt();
-            cp.failFrame = cp.failAt >= 0 ? lastFailedFrame() : undefined;
+            noteMiss(cp);
           }
           // misses count only when a state would be added, so a loop does not evict the states
           // of its first iterations (is_state_visited's miss_cnt)
@@ -568,7 +563,7 @@ export class Checker {
     if (!addNew) return;
     this.prevJmps = this.jmps;
     this.prevInsns = this.processed;
-    const cp: Checkpoint = { st: cur.clone(), insn: i, parent: this.leaf, pending: 1, cleaned: false, hit: 0, miss: 0, stamp: 0, failAt: -1, failFrame: undefined };
+    const cp: Checkpoint = { st: cur.clone(), insn: i, parent: this.leaf, pending: 1, cleaned: false, hit: 0, miss: 0, stamp: 0, failAt: -1, failFrame: undefined, failCur: undefined, failWord: -1 };
     // the current state starts a new stretch of history below the saved one (its precision
     // marks start clear: the current state's are never set, so mark_all_scalars_imprecise has
     // nothing to do)

@@ -138,9 +138,6 @@ function regsafeFull(o: Reg, c: Reg, ids: IdMap, exact: boolean, allPrecise: boo
 let failedAt = -1;
 let failedFrame: Frame | undefined;
 const SLOT_AT = 1 << 16;
-export const lastFailedAt = (): number => failedAt;
-/** The old state's frame where the last regsafeStates that failed found the difference. */
-export const lastFailedFrame = (): Frame | undefined => failedFrame;
 
 /**
  * A quick refusal before regsafeStates (not exact, not all precise): the register or stack slot
@@ -150,36 +147,83 @@ export const lastFailedFrame = (): Frame | undefined => failedFrame;
  * the pairing cannot change (pairing more ids only refuses more), so regsafeStates would fail
  * too: it compares every live register and every slot from the old state's lowest one.
  */
-export function quickFails(old: State, fo: Frame, cur: State, live: Uint16Array, insn: number, at: number): boolean {
-  // `fo` is old's frame of `at` (failedFrame), kept by the caller: reaching it through old's
-  // frames costs cache misses on objects nothing else reads. Frame counts are not compared: if
-  // they differ regsafeStates refuses anyway.
+export function quickFails(old: State, m: Miss, cur: State, live: Uint16Array, insn: number): boolean {
+  // `m.failFrame` is old's frame of `at`, kept by the caller: reaching it through old's frames
+  // costs cache misses on objects nothing else reads. Frame counts are not compared: if they
+  // differ regsafeStates refuses anyway.
+  const at = m.failAt;
+  const fo = m.failFrame!;
   const n = cur.frames.length;
   let fails: boolean;
-  IDS.reset();
+  let same = false;
   if (at & SLOT_AT) {
     const k = (at >> 8) & 0xff;
     const s = at & 0xff;
     if (k >= n || s < fo.minSlot) return false;
-    fails = !slotSafe(fo, cur.frames[k], s, IDS, false, false);
+    const fc = cur.frames[k];
+    const sp = fc.spilled[s];
+    // the slot this quick check refused last time, unchanged (its types and spilled register
+    // are the same, no dynptr): refused again without reading the old state, whose slot has
+    // only become stricter since (precision marks; cleaning happened before: m.cleaned)
+    if (m.failWord === fc.slots[s] && m.failCur === sp && (fc.pktDyn[s] | fc.refDyn[s]) === 0) same = fails = true;
+    else {
+      IDS.reset();
+      fails = !slotSafe(fo, fc, s, IDS, false, false);
+      if (fails) {
+        m.failWord = m.cleaned && (fc.pktDyn[s] | fc.refDyn[s]) === 0 ? fc.slots[s] : -1;
+        m.failCur = sp;
+      }
+    }
   } else {
     const k = at >> 4;
     const r = at & 15;
     if (k >= n) return false;
     const mask = k === n - 1 ? live[insn] : live[cur.frames[k + 1].callsite + 1] & ~0x3f;
     if (!(mask & (1 << r))) return false;
-    fails = !regsafe(fo.regs[r], cur.frames[k].regs[r], IDS, false);
+    const c = cur.frames[k].regs[r];
+    // the register this quick check refused last time (shared since: Frame.clone): refused
+    // again, as old's register has only become stricter since (precision marks)
+    if (c === m.failCur) same = fails = true;
+    else {
+      IDS.reset();
+      fails = !regsafe(fo.regs[r], c, IDS, false);
+      if (fails) m.failCur = c;
+    }
   }
   if (fails && QUICK_CHECK.on) {
     if (at & SLOT_AT) QUICK_CHECK.refusedSlot++;
     else QUICK_CHECK.refused++;
+    if (same) QUICK_CHECK.same++;
     if (regsafeStates(old, cur, live, insn, false, false)) throw new Error(`quickFails refused a covered state at insn ${insn}`);
   }
   return fails;
 }
 
+/**
+ * Where a saved state's last comparison failed, kept per saved state for quickFails: the
+ * register or stack slot (lastFailedAt, -1 for none) and old's frame of it; the current
+ * state's register or spilled register there and slot types (-1: none) when quickFails refused
+ * it, compared by identity next time.
+ */
+export interface Miss {
+  failAt: number;
+  failFrame: Frame | undefined;
+  failCur: Reg | undefined;
+  failWord: number;
+  /** The saved state's dead slots were cleaned: its slot types no longer change. */
+  readonly cleaned: boolean;
+}
+
+/** After a regsafeStates that failed: where (its ids were paired, so no identity to remember). */
+export function noteMiss(m: Miss): void {
+  m.failAt = failedAt;
+  m.failFrame = failedAt >= 0 ? failedFrame : undefined;
+  m.failCur = undefined;
+  m.failWord = -1;
+}
+
 /** For the tests: compare each quick refusal with the full comparison, and count them. */
-export const QUICK_CHECK = { on: false, refused: 0, refusedSlot: 0 };
+export const QUICK_CHECK = { on: false, refused: 0, refusedSlot: 0, same: 0 };
 
 /**
  * Whether `cur` at instruction `insn` is covered by the verified `old`. `live[i]` holds the
