@@ -609,18 +609,23 @@ export class Checker {
    * no instruction after it may read become invalid (clean_live_states, clean_verifier_state),
    * so any value covers them. Only states of the current call chain are cleaned now.
    */
+  /** The live slots of one frame (StackLiveness.aliveMask), kept for clean. */
+  private readonly aliveSlots = new Int32Array(2);
+
   clean(cp: Checkpoint, cur: State): void {
     const st = cp.st;
     if (!sameCallsites(st, cur)) return;
     cp.cleaned = true;
+    const alive = this.aliveSlots;
     for (let fi = 0; fi < st.frames.length; fi++) {
       const f = st.frames[fi];
+      this.sl.aliveMask(st.frames, cp.insn, fi, alive);
       // below minSlot every slot is invalid already
       for (let k = f.minSlot; k < 64; k++) {
         if (f.spilled[k] === undefined && isInvalidSlot(f.slots, k)) continue;
         // a dynptr's slots stay (the kernel does not clean STACK_DYNPTR)
         if (f.refDyn[k] !== 0) continue;
-        if (this.sl.alive(st.frames, cp.insn, fi, k)) continue;
+        if ((k < 32 ? alive[0] >>> k : alive[1] >>> (k - 32)) & 1) continue;
         f.own();
         f.slots[k] = 0;
         f.spilled[k] = undefined;
