@@ -1,6 +1,7 @@
 /**
  * The quick refusal before states_equal (vm/verifier/prune.ts quickFails: the register or stack
- * slot a saved state missed on last time, compared alone) against the full comparison: with QUICK_CHECK on,
+ * slot a saved state missed on last time, compared alone, or found unchanged since it was refused
+ * there) against the full comparison: with QUICK_CHECK on,
  * every quick refusal is checked by regsafeStates, which must refuse too, on the programs of the
  * processed-count goldens (test_cls_redirect's 4,109 states among them), and the walk must still
  * process the kernel's count.
@@ -34,10 +35,13 @@ describe('[vm/verifier]: quick state refusal (quickFails) against states_equal',
     QUICK_CHECK.on = true;
     QUICK_CHECK.refused = 0;
     QUICK_CHECK.refusedSlot = 0;
+    QUICK_CHECK.same = 0;
     expect(processed(cls)).toEqual(cls.map((p) => p.verified_insns));
-    // both quick paths must be taken often, or this test proves nothing
+    // both quick paths must be taken often, and the refusals of an unchanged register or slot
+    // (by identity), or this test proves nothing
     expect(QUICK_CHECK.refused).toBeGreaterThan(10_000);
     expect(QUICK_CHECK.refusedSlot).toBeGreaterThan(5_000);
+    expect(QUICK_CHECK.same).toBeGreaterThan(5_000);
   });
 
   it('... and on the other recorded programs', () => {

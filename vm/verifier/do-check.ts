@@ -19,10 +19,10 @@ import { mapStructName } from './map-structs.js';
 import { StackLiveness } from './liveness.js';
 import { copyHistory, loopComponents, visitOf, type SccVisit } from './scc.js';
 import { HF_DST_REG_STACK, HF_SRC_REG_STACK, InsnHistory, Precision, stackAccessFlags } from './precision.js';
-import { exactForWiden, lastFailedAt, lastFailedFrame, quickFails, regsafeStates } from './prune.js';
+import { exactForWiden, noteMiss, quickFails, regsafeStates, type Miss } from './prune.js';
 import { RT, Reg, clearScalarId, constScalar, sameBounds, isConst32, isPkt, markKnown, markKnown32, markUnbounded, pointer, unknownScalar } from './reg.js';
 import { JNSET, coerce, coerceSx, flipCond, negateCond, refine, scalarAlu, scalarBranch, scalarEnd, scalarNeg, sync, zext32 } from './scalar.js';
-import { Frame, ITER_BITS, ITER_DRAINED, Slot, State, isInvalidSlot, type CallbackInfo } from './state.js';
+import { Frame, ITER_BITS, ITER_DRAINED, Slot, State, UNINIT, isInvalidSlot, share, type CallbackInfo } from './state.js';
 import { tAdd, tAddConstMaybeOnes32, tSub, tStr, tIsConst } from './tnum.js';
 import type { GlobalFunc, MapDesc, ProgramTypeDesc, VerifierOptions, VerifierResult } from './types.js';
 
@@ -48,7 +48,7 @@ const GENERIC_TYPE: ProgramTypeDesc = {
 };
 
 /** A checkpoint: a state verified (or being verified) from a prune point (bpf_verifier_state_list). */
-interface Checkpoint {
+interface Checkpoint extends Miss {
   readonly st: State;
   readonly insn: number;
   readonly parent: Checkpoint | null;
@@ -61,12 +61,8 @@ interface Checkpoint {
   miss: number;
   /** Equal to the checker's visitStamp while this checkpoint is on the current path. */
   stamp: number;
-  /** The register or stack slot its last comparison failed on (prune.ts lastFailedAt), -1 for none. */
-  failAt: number;
   /** The loop visit it belongs to (scc.ts visitOf), if it is in a loop. */
   scc: SccVisit | undefined;
-  /** The saved state's frame of failAt (quickFails), undefined for none. */
-  failFrame: Frame | undefined;
 }
 
 interface Pending {
@@ -373,7 +369,7 @@ export class Checker {
     else if (d.s32min === -1 && d.s32max === 0) alu32 = true;
     else return;
     const branch = this.st.clone();
-    const z = branch.cur.regs[dst];
+    const z = branch.cur.mutReg(dst);
     if (alu32) {
       markKnown32(z, 0);
       markKnown32(d, -1);
@@ -512,11 +508,17 @@ export class Checker {
 
   /**
    * Link the copies of a scalar move (assign_scalar_id_before_mov): a register already offset
-   * from its links is unlinked first, as a second delta cannot be tracked.
+   * from its links is unlinked first, as a second delta cannot be tracked. Returns the register
+   * now in `regno`.
    */
-  linkBeforeMove(s: Reg): void {
-    if (s.addConst) clearScalarId(s);
-    if (s.id === 0 && !tIsConst(s.v)) s.id = ++this.idGen;
+  linkBeforeMove(regno: number): Reg {
+    const s = this.regs[regno];
+    if (!s.addConst && (s.id !== 0 || tIsConst(s.v))) return s;
+    // the register may be shared with saved states: change a copy (Frame.mutReg)
+    const own = this.st.cur.mutReg(regno);
+    if (own.addConst) clearScalarId(own);
+    if (own.id === 0 && !tIsConst(own.v)) own.id = ++this.idGen;
+    return own;
   }
 
   // ---------- pruning (is_state_visited) ----------
@@ -550,7 +552,7 @@ export class Checker {
           const loop = cp.scc !== undefined && cp.scc.backedges.length > 0;
           // the register or stack slot it missed on last time, alone, usually refuses it again
           // (a refusal without ranges is one with them too)
-          if (cp.failFrame !== undefined && quickFails(cp.st, cp.failFrame, cur, live, i, cp.failAt)) {
+          if (cp.failFrame !== undefined && quickFails(cp.st, cp, cur, live, i)) {
             // a miss
           } else if (regsafeStates(cp.st, cur, live, i, false, loop)) {
             cp.hit++;
@@ -560,8 +562,7 @@ export class Checker {
             this.evict(i, list, loopHead);
             return this.endPath();
           } else {
-            cp.failAt = lastFailedAt();
-            cp.failFrame = cp.failAt >= 0 ? lastFailedFrame() : undefined;
+            noteMiss(cp);
           }
           // misses count only when a state would be added, so a loop does not evict the states
           // of its first iterations (is_state_visited's miss_cnt)
@@ -624,7 +625,7 @@ export class Checker {
     this.prevJmps = this.jmps;
     this.prevInsns = this.processed;
     const scc = visitOf(this.visits, this.loops, cur, i);
-    const cp: Checkpoint = { st: cur.clone(), insn: i, parent: this.leaf, pending: 1, cleaned: false, hit: 0, miss: 0, stamp: 0, failAt: -1, failFrame: undefined, scc };
+    const cp: Checkpoint = { st: cur.clone(), insn: i, parent: this.leaf, pending: 1, cleaned: false, hit: 0, miss: 0, stamp: 0, failAt: -1, failFrame: undefined, failCur: undefined, failWord: -1, scc };
     if (scc !== undefined) {
       // the first saved state of a loop visit (maybe_enter_scc); a state in a loop may be walked
       // back through after later paths reuse its part of the shared history: it keeps a copy
@@ -685,18 +686,23 @@ export class Checker {
    * no instruction after it may read become invalid (clean_live_states, clean_verifier_state),
    * so any value covers them. Only states of the current call chain are cleaned now.
    */
+  /** The live slots of one frame (StackLiveness.aliveMask), kept for clean. */
+  private readonly aliveSlots = new Int32Array(2);
+
   clean(cp: Checkpoint, cur: State): void {
     const st = cp.st;
     if (!sameCallsites(st, cur)) return;
     cp.cleaned = true;
+    const alive = this.aliveSlots;
     for (let fi = 0; fi < st.frames.length; fi++) {
       const f = st.frames[fi];
+      this.sl.aliveMask(st.frames, cp.insn, fi, alive);
       // below minSlot every slot is invalid already
       for (let k = f.minSlot; k < 64; k++) {
         if (f.spilled[k] === undefined && isInvalidSlot(f.slots, k)) continue;
         // a dynptr's slots stay (the kernel does not clean STACK_DYNPTR)
         if (f.refDyn[k] !== 0 || f.iterRef[k] !== 0) continue;
-        if (this.sl.alive(st.frames, cp.insn, fi, k)) continue;
+        if ((k < 32 ? alive[0] >>> k : alive[1] >>> (k - 32)) & 1) continue;
         f.own();
         f.slots[k] = 0;
         f.spilled[k] = undefined;
@@ -851,7 +857,7 @@ export class Checker {
       if (x) this.readReg(i, src);
       this.checkWrite(i, dst);
       if (!x) {
-        this.setReg(dst, this.immScalar(i, alu32).clone());
+        this.setReg(dst, share(this.immScalar(i, alu32)));
         return;
       }
       const s = this.regs[src];
@@ -860,16 +866,14 @@ export class Checker {
         if (s.t !== RT.SCALAR) this.fail(i, `R${src} sign-extension part of pointer`);
         // a value the extension cannot change stays linked to its source
         const noSext = s.umax < 1n << BigInt(off - 1);
-        if (noSext) this.linkBeforeMove(s);
-        const d = s.clone();
+        const d = (noSext ? this.linkBeforeMove(src) : s).clone();
         if (!noSext) clearScalarId(d);
         coerceSx(d, off / 8, alu32);
         this.setReg(dst, d);
         return;
       }
       if (!alu32) {
-        if (s.t === RT.SCALAR) this.linkBeforeMove(s);
-        this.setReg(dst, s.clone());
+        this.setReg(dst, share(s.t === RT.SCALAR ? this.linkBeforeMove(src) : s));
         return;
       }
       // 32-bit move: a pointer's low half is an unknown scalar
@@ -880,8 +884,7 @@ export class Checker {
       }
       // a value that fits 32 bits is the same after the move: the copies stay linked
       const fits32 = s.umax <= 0xffffffffn;
-      if (fits32) this.linkBeforeMove(s);
-      const d = s.clone();
+      const d = (fits32 ? this.linkBeforeMove(src) : s).clone();
       if (!fits32) clearScalarId(d);
       coerce(d, 4);
       this.setReg(dst, d);
@@ -1142,7 +1145,7 @@ export class Checker {
     const r6 = this.regs[6];
     if (r6.t !== RT.CTX) this.fail(i, 'at the time of BPF_LD_ABS|IND R6 != pointer to skb');
     this.ptrAtStart(i, 6, r6, 'ctx');
-    for (let r = 1; r <= 5; r++) this.regs[r] = new Reg();
+    for (let r = 1; r <= 5; r++) this.regs[r] = UNINIT;
     const v = unknownScalar();
     coerce(v, row.bytes!);
     this.regs[0] = v;
@@ -1450,9 +1453,11 @@ export class Checker {
       // the slot keeps the register's links, and an unlinked register is given an id first so
       // the spill and the register stay linked (assign_scalar_id_before_mov on spill).
       const fits = size === 8 || value.umax < 1n << BigInt(size * 8);
-      if (fits && this.storeReg >= 0) this.linkBeforeMove(value);
-      const sp = value.clone();
-      if (!fits) clearScalarId(sp);
+      let sp: Reg;
+      if (!fits) {
+        sp = value.clone();
+        clearScalarId(sp);
+      } else sp = share(this.storeReg >= 0 ? this.linkBeforeMove(this.storeReg) : value);
       this.saveSpill(f, k, sp, size);
       return;
     }
@@ -1461,7 +1466,7 @@ export class Checker {
         this.fail(i, 'invalid size of register spill');
       }
       if (!aligned) this.fail(i, 'invalid size of register spill');
-      this.saveSpill(f, k, value.clone(), 8);
+      this.saveSpill(f, k, share(value), 8);
       return;
     }
     this.plainWrite(f, o, size, value);
@@ -1505,7 +1510,7 @@ export class Checker {
       // (check_stack_read_fixed_off)
       if (size === 8 && spillSize === 8 && (b0 & 7) === 0) {
         this.pushHist(stackAccessFlags(f.frameno, k));
-        return sp.clone();
+        return share(sp);
       }
       if (sp.t !== RT.SCALAR) this.fail(i, 'invalid size of register fill');
       if ((b0 & 7) === 0 && size <= spillSize) {
@@ -1589,13 +1594,13 @@ export class Checker {
     if (a.t === RT.SCALAR && a.id !== 0) this.linkedRegs(a.id, linked);
     if (linked.length > 1) this.pushHist(0, linked);
     const other = this.st.clone();
-    const oRegs = other.cur.regs;
     const tRegs = this.regs;
     let takenDead = false;
     let fallDead = false;
     if (a.t === RT.SCALAR && b.t === RT.SCALAR) {
-      const ta = oRegs[dst];
-      const tb = x ? oRegs[src] : b.clone();
+      // the queued state's registers are shared (Frame.clone): refine copies (one if src is dst)
+      const ta = other.cur.mutReg(dst);
+      const tb = x ? (src === dst ? ta : other.cur.mutReg(src)) : b.clone();
       const fa = tRegs[dst].clone();
       const fb = x ? tRegs[src].clone() : b.clone();
       if (!refine(code, ta, tb, j32)) takenDead = true;
@@ -1672,8 +1677,7 @@ export class Checker {
   matchPkt(code: number, dst: number, src: number, a: Reg, b: Reg, fall: State, taken: State): void {
     const good = (st: State, reg: Reg, open: boolean) => findGoodPkt(st, reg, open);
     const end = (st: State, regno: number, open: boolean) => {
-      const r = st.cur.regs[regno];
-      r.range = open ? BEYOND_PKT_END : AT_PKT_END;
+      st.cur.mutReg(regno).range = open ? BEYOND_PKT_END : AT_PKT_END;
     };
     const pktEnd = (r: Reg) => r.t === RT.PKT_END;
     let pkt: number;
@@ -1767,7 +1771,7 @@ export class Checker {
       // a pointer an iterator hands out belongs to the iterator's reference (meta.ref_obj_id)
       if (iter && ret.t !== RT.SCALAR) ret.ref = iter.f.iterRef[iter.slot];
       this.pktDynptr(rec, ret);
-      for (let r = 1; r <= 5; r++) this.regs[r] = new Reg();
+      for (let r = 1; r <= 5; r++) this.regs[r] = UNINIT;
       this.regs[0] = ret;
       this.insn = i + 1;
       if (iter && rec && (rec.flags & KF.ITER_NEXT) !== 0) this.iterNext(i, iter);
@@ -1945,7 +1949,7 @@ export class Checker {
       qf.iterInfo[at.slot] = info + 4;
       const prev = this.prevEntry(i, this.leaf && this.leaf.insn === i ? this.leaf.parent : this.leaf);
       if (prev) widen(prev.st, queued);
-      queued.cur.regs[0].nullable = false;
+      queued.cur.mutReg(0).nullable = false;
       this.pushBranch(queued, i + 1, i);
     }
     at.f.ownDyn();
@@ -2011,7 +2015,7 @@ export class Checker {
     this.calledGlobals.add(target);
     if (this.pktChanging[k]) this.clearPacketPointers();
     const regs = this.regs;
-    for (let r = 1; r <= 5; r++) regs[r] = new Reg();
+    for (let r = 1; r <= 5; r++) regs[r] = UNINIT;
     regs[0] = unknownScalar();
     this.insn = i + 1;
   }
@@ -2136,7 +2140,7 @@ export class Checker {
         return;
       }
       caller.regs[0] = r0;
-      for (let r = 1; r <= 5; r++) caller.regs[r] = new Reg();
+      for (let r = 1; r <= 5; r++) caller.regs[r] = UNINIT;
       this.insn = f.callsite + 1;
       return;
     }
@@ -2283,7 +2287,7 @@ export class Checker {
     let release = 0;
     let allocSize = 0n;
     let funcTarget = -1;
-    let lockReg: Reg | undefined;
+    let lockReg = -1;
     let timerReg = -1;
     /** The stack location of a dynptr argument (frame, first slot). */
     let dynAt: { f: Frame; k: number } | undefined;
@@ -2370,7 +2374,7 @@ export class Checker {
           break;
         case 'lock':
           if (reg.t !== RT.MAP_VALUE || reg.nullable) this.argError(i, regno, reg, 'map_value, ptr_');
-          lockReg = reg;
+          lockReg = regno;
           break;
         case 'timer': {
           if (reg.t !== RT.MAP_VALUE || reg.nullable) this.argError(i, regno, reg, 'map_value');
@@ -2432,7 +2436,7 @@ export class Checker {
     }
     // helpers that hold a lock
     if (id === 93 || id === 94) {
-      const r = lockReg!;
+      let r = this.regs[lockReg];
       const m = this.maps[r.map];
       if (m.spinLockOff === undefined) this.fail(i, `map '${m.name ?? ''}' has no valid bpf_spin_lock`);
       const at = r.off + (tIsConst(r.v) ? Number(r.v.v) : -1);
@@ -2440,7 +2444,11 @@ export class Checker {
       if (at !== m.spinLockOff) this.fail(i, `off ${at} doesn't point to 'struct bpf_spin_lock' that is at ${m.spinLockOff}`);
       if (id === 93) {
         if (this.st.lockId) this.fail(i, 'Locking two bpf_spin_locks are not allowed');
-        if (!r.id) r.id = ++this.idGen;
+        if (!r.id) {
+          // a copy: the register may be shared with saved states (Frame.mutReg)
+          r = this.st.cur.mutReg(lockReg);
+          r.id = ++this.idGen;
+        }
         this.st.lockId = r.id;
         this.st.lockMap = r.map;
       } else {
@@ -2488,7 +2496,7 @@ export class Checker {
     const castRef = proto.ptrCast ? this.regs[1].ref : 0;
     // clobber the argument registers, set r0
     const regs = this.regs;
-    for (let r = 1; r <= 5; r++) regs[r] = new Reg();
+    for (let r = 1; r <= 5; r++) regs[r] = UNINIT;
     let r0: Reg;
     let acquires = proto.acquires;
     switch (proto.ret) {

@@ -270,21 +270,21 @@ export class StackLiveness {
   }
 
   /**
-   * Whether slot `k` of frame `frame` may still be read by a state at `insn` whose frames are
-   * `frames` (bpf_stack_slot_alive): live before the state's instruction in its innermost
-   * chain, or, for an outer frame, live after the call site of the chain above it (before it, if
-   * the call site calls a callback, which may run again).
+   * The slots of frame `frame` that may still be read by a state at `insn` whose frames are
+   * `frames` (bpf_stack_slot_alive, for every slot at once), into out[0] (slots 0-31) and out[1]
+   * (32-63): live before the state's instruction in its innermost chain, or, for an outer
+   * frame, live after the call site of the chain above it (before it, if the call site calls a
+   * callback, which may run again).
    */
-  alive(frames: readonly ChainFrame[], insn: number, frame: number, k: number): boolean {
+  aliveMask(frames: readonly ChainFrame[], insn: number, frame: number, out: Int32Array): void {
     const depth = frames.length - 1;
     const insts = this.query(frames);
-    if (this.liveBefore(insts[depth], insn, frame, k)) return true;
+    out[0] = out[1] = 0;
+    this.liveBefore(insts[depth], insn, frame, out);
     for (let d = frame; d < depth; d++) {
       const callsite = frames[d + 1].callsite;
-      const at = this.callsCallback(callsite) ? callsite : callsite + 1;
-      if (this.liveBefore(insts[d], at, frame, k)) return true;
+      this.liveBefore(insts[d], this.callsCallback(callsite) ? callsite : callsite + 1, frame, out);
     }
-    return false;
   }
 
   private qFrames: readonly ChainFrame[] | undefined;
@@ -299,11 +299,13 @@ export class StackLiveness {
     return this.qInsts;
   }
 
-  private liveBefore(inst: Instance, insn: number, frame: number, k: number): boolean {
+  /** Add the slots of frame `frame` live before `insn` in `inst` to out[0], out[1]. */
+  private liveBefore(inst: Instance, insn: number, frame: number, out: Int32Array): void {
     const m = inst.frames[frame];
-    if (m === undefined) return false;
+    if (m === undefined) return;
     const at = (insn - inst.start) * STRIDE + LIVE;
-    return ((k < 32 ? m[at] >>> k : m[at + 1] >>> (k - 32)) & 1) === 1;
+    out[0] |= m[at];
+    out[1] |= m[at + 1];
   }
 }
 

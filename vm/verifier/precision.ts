@@ -360,7 +360,7 @@ export class Precision {
         for (let r = 0; r < 10; r++) {
           const g = f.regs[r];
           if (g.t === RT.SCALAR && !g.precise) {
-            g.precise = true;
+            f.regs[r] = preciseCopy(g);
             this.marked++;
           }
         }
@@ -390,8 +390,9 @@ function markFrame(bt: Backtrack, st: State, fr: number): number {
     if (!(m & 1)) continue;
     const g = f.regs[r];
     if (g === undefined || g.t !== RT.SCALAR || g.precise) bt.clearReg(r, fr);
+    // registers are shared between the states cloned from one another too (Frame.clone)
     else {
-      g.precise = true;
+      f.regs[r] = preciseCopy(g);
       marked++;
     }
   }

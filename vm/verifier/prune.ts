@@ -84,7 +84,26 @@ function sameVar(o: Reg, c: Reg): boolean {
   return o.v.v === c.v.v && o.v.m === c.v.m && o.smin === c.smin && o.smax === c.smax && o.umin === c.umin && o.umax === c.umax;
 }
 
+/** For the tests: check each shortcut on a shared register or slot against the full comparison, and count them. */
+export const SAME_CHECK = { on: false, regs: 0, slots: 0 };
+
+function sameChecked(full: boolean, what: string): true {
+  if (!full) throw new Error(`a shared ${what} the full comparison refuses was taken as covered`);
+  return true;
+}
+
 function regsafe(o: Reg, c: Reg, ids: IdMap, exact: boolean, allPrecise = false): boolean {
+  // states share the registers neither changed since they were cloned (Frame.clone): one with
+  // no ids to pair covers itself, whatever the mode (every comparison in regsafeFull is
+  // reflexive then, and pairs nothing)
+  if (o === c && o.id === 0 && o.ref === 0) {
+    if (SAME_CHECK.on) SAME_CHECK.regs++;
+    return !SAME_CHECK.on || sameChecked(regsafeFull(o, c, ids, exact, allPrecise), 'register');
+  }
+  return regsafeFull(o, c, ids, exact, allPrecise);
+}
+
+function regsafeFull(o: Reg, c: Reg, ids: IdMap, exact: boolean, allPrecise: boolean): boolean {
   if (o.t === RT.NOT_INIT) return !exact || c.t === RT.NOT_INIT;
   if (o.t !== c.t) return false;
   if (o.nullable !== c.nullable) return false;
@@ -134,9 +153,6 @@ function regsafe(o: Reg, c: Reg, ids: IdMap, exact: boolean, allPrecise = false)
 let failedAt = -1;
 let failedFrame: Frame | undefined;
 const SLOT_AT = 1 << 16;
-export const lastFailedAt = (): number => failedAt;
-/** The old state's frame where the last regsafeStates that failed found the difference. */
-export const lastFailedFrame = (): Frame | undefined => failedFrame;
 
 /**
  * A quick refusal before regsafeStates (not exact, not all precise): the register or stack slot
@@ -146,36 +162,83 @@ export const lastFailedFrame = (): Frame | undefined => failedFrame;
  * the pairing cannot change (pairing more ids only refuses more), so regsafeStates would fail
  * too: it compares every live register and every slot from the old state's lowest one.
  */
-export function quickFails(old: State, fo: Frame, cur: State, live: Uint16Array, insn: number, at: number): boolean {
-  // `fo` is old's frame of `at` (failedFrame), kept by the caller: reaching it through old's
-  // frames costs cache misses on objects nothing else reads. Frame counts are not compared: if
-  // they differ regsafeStates refuses anyway.
+export function quickFails(old: State, m: Miss, cur: State, live: Uint16Array, insn: number): boolean {
+  // `m.failFrame` is old's frame of `at`, kept by the caller: reaching it through old's frames
+  // costs cache misses on objects nothing else reads. Frame counts are not compared: if they
+  // differ regsafeStates refuses anyway.
+  const at = m.failAt;
+  const fo = m.failFrame!;
   const n = cur.frames.length;
   let fails: boolean;
-  IDS.reset();
+  let same = false;
   if (at & SLOT_AT) {
     const k = (at >> 8) & 0xff;
     const s = at & 0xff;
     if (k >= n || s < fo.minSlot) return false;
-    fails = !slotSafe(fo, cur.frames[k], s, IDS, false, false);
+    const fc = cur.frames[k];
+    const sp = fc.spilled[s];
+    // the slot this quick check refused last time, unchanged (its types and spilled register
+    // are the same, no dynptr or iterator): refused again without reading the old state, whose slot has
+    // only become stricter since (precision marks; cleaning happened before: m.cleaned)
+    if (m.failWord === fc.slots[s] && m.failCur === sp && (fc.pktDyn[s] | fc.refDyn[s] | fc.iterRef[s]) === 0) same = fails = true;
+    else {
+      IDS.reset();
+      fails = !slotSafe(fo, fc, s, IDS, false, false);
+      if (fails) {
+        m.failWord = m.cleaned && (fc.pktDyn[s] | fc.refDyn[s] | fc.iterRef[s]) === 0 ? fc.slots[s] : -1;
+        m.failCur = sp;
+      }
+    }
   } else {
     const k = at >> 4;
     const r = at & 15;
     if (k >= n) return false;
     const mask = k === n - 1 ? live[insn] : live[cur.frames[k + 1].callsite + 1] & ~0x3f;
     if (!(mask & (1 << r))) return false;
-    fails = !regsafe(fo.regs[r], cur.frames[k].regs[r], IDS, false);
+    const c = cur.frames[k].regs[r];
+    // the register this quick check refused last time (shared since: Frame.clone): refused
+    // again, as old's register has only become stricter since (precision marks)
+    if (c === m.failCur) same = fails = true;
+    else {
+      IDS.reset();
+      fails = !regsafe(fo.regs[r], c, IDS, false);
+      if (fails) m.failCur = c;
+    }
   }
   if (fails && QUICK_CHECK.on) {
     if (at & SLOT_AT) QUICK_CHECK.refusedSlot++;
     else QUICK_CHECK.refused++;
+    if (same) QUICK_CHECK.same++;
     if (regsafeStates(old, cur, live, insn, false, false)) throw new Error(`quickFails refused a covered state at insn ${insn}`);
   }
   return fails;
 }
 
+/**
+ * Where a saved state's last comparison failed, kept per saved state for quickFails: the
+ * register or stack slot (lastFailedAt, -1 for none) and old's frame of it; the current
+ * state's register or spilled register there and slot types (-1: none) when quickFails refused
+ * it, compared by identity next time.
+ */
+export interface Miss {
+  failAt: number;
+  failFrame: Frame | undefined;
+  failCur: Reg | undefined;
+  failWord: number;
+  /** The saved state's dead slots were cleaned: its slot types no longer change. */
+  readonly cleaned: boolean;
+}
+
+/** After a regsafeStates that failed: where (its ids were paired, so no identity to remember). */
+export function noteMiss(m: Miss): void {
+  m.failAt = failedAt;
+  m.failFrame = failedAt >= 0 ? failedFrame : undefined;
+  m.failCur = undefined;
+  m.failWord = -1;
+}
+
 /** For the tests: compare each quick refusal with the full comparison, and count them. */
-export const QUICK_CHECK = { on: false, refused: 0, refusedSlot: 0 };
+export const QUICK_CHECK = { on: false, refused: 0, refusedSlot: 0, same: 0 };
 
 /**
  * Whether `cur` at instruction `insn` is covered by the verified `old`. `live[i]` holds the
@@ -236,9 +299,22 @@ export function regsafeStates(
  * covers the current one.
  */
 function slotSafe(fo: Frame, fc: Frame, s: number, ids: IdMap, exact: boolean, allPrecise: boolean): boolean {
+  const os = fo.spilled[s];
+  // the same eight byte types and the same spilled register (shared since a clone), with no ids
+  // to pair: covered in every mode, as each test in slotSafeFull is reflexive then
+  if (os === fc.spilled[s] && fo.slots[s] === fc.slots[s] && fo.pktDyn[s] === fc.pktDyn[s] && (fo.refDyn[s] | fc.refDyn[s] | fo.iterRef[s] | fc.iterRef[s]) === 0 && (os === undefined || (os.id === 0 && os.ref === 0))) {
+    if (SAME_CHECK.on) SAME_CHECK.slots++;
+    return !SAME_CHECK.on || sameChecked(slotSafeFull(fo, fc, s, ids, exact, allPrecise), 'stack slot');
+  }
+  return slotSafeFull(fo, fc, s, ids, exact, allPrecise);
+}
+
+function slotSafeFull(fo: Frame, fc: Frame, s: number, ids: IdMap, exact: boolean, allPrecise: boolean): boolean {
+  const os = fo.spilled[s];
+  const cs = fc.spilled[s];
   const base = s * 8;
   // a slot the old state never wrote, or that was dead when it was cleaned, covers anything
-  if (!exact && fo.spilled[s] === undefined && fc.refDyn[s] === 0 && isInvalidSlot(fo.slots, s)) return true;
+  if (!exact && os === undefined && fc.refDyn[s] === 0 && isInvalidSlot(fo.slots, s)) return true;
   // iterators: of the same kind and state, holding paired references; their depth is not
   // compared (stacksafe's STACK_ITER case)
   if ((fo.iterRef[s] | fc.iterRef[s]) !== 0) {
@@ -249,8 +325,6 @@ function slotSafe(fo: Frame, fc: Frame, s: number, ids: IdMap, exact: boolean, a
   }
   if (fo.pktDyn[s] !== fc.pktDyn[s]) return false;
   if ((fo.refDyn[s] | fc.refDyn[s]) !== 0 && !ids.ok(fo.refDyn[s], fc.refDyn[s])) return false;
-  const os = fo.spilled[s];
-  const cs = fc.spilled[s];
   const oSpill = fo.byte(base) === Slot.SPILL && os;
   const cSpill = fc.byte(base) === Slot.SPILL && cs;
   if (oSpill) {

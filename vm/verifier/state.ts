@@ -23,6 +23,28 @@ export function isInvalidSlot(slots: readonly number[], k: number): boolean {
   return slots[k] === 0;
 }
 
+/**
+ * For the tests: freeze every register a clone shares, so that an in-place change of a shared
+ * register (a missing mutReg) throws instead of silently changing another state.
+ */
+export const SHARED_CHECK = { on: false };
+
+/**
+ * `r`, about to be placed in a second register or stack slot: registers are never changed in
+ * place once shared (Frame.clone), so a move, spill or fill can share one instead of copying it.
+ */
+export function share(r: Reg): Reg {
+  if (SHARED_CHECK.on) Object.freeze(r);
+  return r;
+}
+
+/**
+ * The uninitialised register (NOT_INIT): one instance for every frame and state, as registers
+ * are never changed in place once shared (Frame.clone) and nothing selects an uninitialised one
+ * for a change (its ids, reference and flags are zero).
+ */
+export const UNINIT = new Reg();
+
 /** The dynptr arrays of a frame that has none (shared: ownDyn copies before a write). */
 const NO_PKT_DYN = new Uint8Array(SLOTS);
 const NO_REF_DYN = new Int32Array(SLOTS);
@@ -83,7 +105,7 @@ export class Frame {
 
   constructor(frameno: number, callsite: number, subprog: number) {
     this.regs = [];
-    for (let i = 0; i < 11; i++) this.regs.push(new Reg());
+    for (let i = 0; i < 11; i++) this.regs.push(UNINIT);
     const fp = pointer(RT.STACK);
     fp.frame = frameno;
     this.regs[10] = fp;
@@ -126,6 +148,16 @@ export class Frame {
   spillShared = false;
   dynShared = false;
 
+  /**
+   * Register `r`, copied into this frame to be changed in place (it may be shared with other
+   * states, see clone).
+   */
+  mutReg(r: number): Reg {
+    const c = this.regs[r].clone();
+    this.regs[r] = c;
+    return c;
+  }
+
   /** Make the slot types and spilled registers this frame's own before changing them. */
   own(): void {
     this.ownTypes();
@@ -158,18 +190,15 @@ export class Frame {
 
   clone(): Frame {
     const f = Object.create(Frame.prototype) as Frame;
-    const regs = new Array<Reg>(11);
-    // Registers are changed in place, so each state has its own, except two kinds no code
-    // changes in place, shared to save a quarter of the copies: an uninitialised register (only
-    // ever replaced by a new one; no updateRegs match selects it: its ids, ref and flags are
-    // zero) and the frame pointer r10 (never a destination: check_reg_arg; nothing selects a
-    // stack pointer for an in-place change either).
-    for (let i = 0; i < 10; i++) {
-      const r = this.regs[i];
-      regs[i] = r.t === RT.NOT_INIT ? r : r.clone();
+    // Registers are shared with the clone: a register in a frame is never changed in place once
+    // another state may hold it. Code that changes one copies it first (mutReg, updateRegs, the
+    // precision marks), so a clone costs an array of 11 references, and most registers of a
+    // saved or queued state are never copied at all.
+    if (SHARED_CHECK.on) {
+      for (const r of this.regs) Object.freeze(r);
+      for (const r of this.spilled) if (r) Object.freeze(r);
     }
-    regs[10] = this.regs[10];
-    f.regs = regs;
+    f.regs = this.regs.slice();
     // spilled registers are shared even when owned (State.updateRegs copies one before changing it)
     f.slots = this.slots;
     f.spilled = this.spilled;
@@ -278,14 +307,13 @@ export class State {
 
   /**
    * Change every register and spilled register of every frame that `match` selects
-   * (bpf_for_each_reg_in_vstate). Spilled registers are shared between the states cloned from
-   * one another, so a selected one is copied into this state before `change` sees it.
+   * (bpf_for_each_reg_in_vstate). Registers and spilled registers are shared between the states
+   * cloned from one another, so a selected one is copied into this state before `change` sees it.
    */
   updateRegs(match: (r: Reg) => boolean, change: (r: Reg) => void): void {
     for (const f of this.frames) {
       for (let i = 0; i < 11; i++) {
-        const r = f.regs[i];
-        if (match(r)) change(r);
+        if (match(f.regs[i])) change(f.mutReg(i));
       }
       // below minSlot no register is spilled
       for (let k = f.minSlot; k < SLOTS; k++) {
