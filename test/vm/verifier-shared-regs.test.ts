@@ -36,8 +36,10 @@ function outcomes(object: string, complexityLimit = 100_000): string[] {
 }
 
 // objects whose programs change registers in place most: linked scalars, null checks, packet
-// ranges, spills and fills, precision, callbacks, locks and references
+// ranges, spills and fills, precision, callbacks, locks and references, iterators and loops
 const SELFTESTS = [
+  'iters',
+  'iters_state_safety',
   'verifier_linked_scalars',
   'verifier_scalar_ids',
   'verifier_spill_fill',
