@@ -606,9 +606,12 @@ function loop(st: RunState, unit: InterpCode, startPc: number, baseDepth: number
   const stepping = step !== undefined;
   const call = st.call;
   // (`| 0` on the values read from an object field or parameter: V8 then keeps depth, pc and N
-  // as int32 in the loop instead of tagged values it checks and re-tags per instruction; not on
-  // left, whose st.budget may be any safe integer)
-  let left = st.left;
+  // as int32 in the loop instead of tagged values it checks and re-tags per instruction)
+  // Instructions left: `left` (an int32, at most LEFT_SLICE) + `more` (the rest of a budget
+  // beyond it, handed to `left` a slice at a time); st.left = left + more.
+  let more = st.left;
+  let left = (more > LEFT_SLICE ? LEFT_SLICE : more) | 0;
+  more -= left;
   let depth = st.depth | 0;
 
   // The running program (cur) and its InterpCode (cu: packed words CW, interp-code.ts).
@@ -632,7 +635,7 @@ function loop(st: RunState, unit: InterpCode, startPc: number, baseDepth: number
   let op = 0;
 
   // Two-region access cache: the running frame (fHi/fView/fSh, switched with the frame) and the
-  // last other region an access resolved (cRg: st.opts.packet, map value, another frame...). Frame
+  // last other region an access resolved (cRg: packet, map value, another frame...). Frame
   // regions never change during a run; only helpers can rebind or release the others, so the
   // second entry is checked against its region after every call (cacheStale).
   let fHi = frameHi[depth];
@@ -654,13 +657,18 @@ function loop(st: RunState, unit: InterpCode, startPc: number, baseDepth: number
     for (;;) {
       // Falling off the end (pc === N: jumps are range-checked where they are taken) reads past
       // OP, whose undefined lands in the switch's default case; no per-instruction test here.
-      if (--left < 0) {
-        // falling off is no instruction: it does not count against the st.budget (as in the JIT)
+      if (--left < 0 && more > 0) {
+        // the next slice of a large budget (this instruction counts against it)
+        const k = more > LEFT_SLICE ? LEFT_SLICE : more;
+        more -= k;
+        left = (k - 1) | 0;
+      } else if (left < 0) {
+        // falling off is no instruction: it does not count against the budget (as in the JIT)
         if (pc >= N) {
           left++;
           throw fellOff(N, code.op);
         }
-        throw fault(ErrorCode.BudgetExceeded, `instruction st.budget of ${st.budget} exhausted`, pc, code.op[pc]);
+        throw fault(ErrorCode.BudgetExceeded, `instruction budget of ${st.budget} exhausted`, pc, code.op[pc]);
       }
       i = pc;
       ix = i << 1;
@@ -1291,7 +1299,7 @@ function loop(st: RunState, unit: InterpCode, startPc: number, baseDepth: number
             const target = pc + CW[ix + 1];
             if (target >>> 0 >= N) throw jumpOut(i, op, target);
             if (depth + 1 - st.progBase[depth] >= MAX_CALL_DEPTH) {
-              throw fault(ErrorCode.CallDepth, `call depth exceeds ${MAX_CALL_DEPTH} st.frames`, i, op);
+              throw fault(ErrorCode.CallDepth, `call depth exceeds ${MAX_CALL_DEPTH} frames`, i, op);
             }
             st.retPc[depth] = pc;
             st.progs[depth] = cu;
@@ -1364,7 +1372,7 @@ function loop(st: RunState, unit: InterpCode, startPc: number, baseDepth: number
           }
           call.insnIndex = i;
           call.tailCall = undefined;
-          st.left = left;
+          st.left = left + more;
           st.depth = depth;
           st.cur = cu;
           // r0 is a scalar unless the helper returns a pointer (setR0Ptr tags it).
@@ -1376,9 +1384,12 @@ function loop(st: RunState, unit: InterpCode, startPc: number, baseDepth: number
           } catch (e) {
             // A callback run by the helper may have executed instructions (st.left is current).
             left = st.left;
+            more = 0;
             throw e;
           }
-          left = st.left;
+          more = st.left;
+          left = (more > LEFT_SLICE ? LEFT_SLICE : more) | 0;
+          more -= left;
           if (cRg !== undefined && cacheStale(mem, cRg, cHi, cView, cLen, cWLen, cSh)) {
             if (cHi === frameHi[0] && cMin < st.lw) st.lw = cMin;
             cMin = STACK_SIZE;
@@ -1402,7 +1413,7 @@ function loop(st: RunState, unit: InterpCode, startPc: number, baseDepth: number
               CW = cu.words;
               N = code.length | 0;
               st.mayGoto[depth] = MAY_GOTO_START;
-              // The target is a whole program of its own from this frame on (its 8 st.frames count
+              // The target is a whole program of its own from this frame on (its 8 frames count
               // from here; when it exits, the caller of this frame resumes).
               st.progBase[depth] = depth;
               pc = 0;
@@ -1441,7 +1452,7 @@ function loop(st: RunState, unit: InterpCode, startPc: number, baseDepth: number
             if (v !== undefined) break;
           }
           if (depth === baseDepth) {
-            st.left = left;
+            st.left = left + more;
             fold(st, fHi, fMin, cHi, cMin);
             return;
           }
@@ -1958,7 +1969,7 @@ function loop(st: RunState, unit: InterpCode, startPc: number, baseDepth: number
       }
     }
   } catch (e) {
-    st.left = left;
+    st.left = left + more;
     st.depth = depth;
     fold(st, fHi, fMin, cHi, cMin);
     if (e instanceof BpfError && !(e instanceof VmFault)) {
@@ -1968,6 +1979,9 @@ function loop(st: RunState, unit: InterpCode, startPc: number, baseDepth: number
     throw e;
   }
 }
+
+/** The most instructions the loop counts down in its int32 `left` before taking more from `more`. */
+const LEFT_SLICE = 1 << 30;
 
 /** The loop ends: lower st.lw by the frame-0 stores of its two cache entries (fHi/fMin, cHi/cMin). */
 function fold(st: RunState, fHi: number, fMin: number, cHi: number, cMin: number): void {
