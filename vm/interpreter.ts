@@ -2,8 +2,9 @@
  * @fileoverview The interpreter: runs a LinkedProgram with kernel semantics (ISA v1–v4, as in
  * `kernel/bpf/core.c` `___bpf_prog_run` plus the verifier's runtime rewrites in `do_misc_fixups`).
  *
- * Shape: registers are the RegisterFile's lo/hi Int32Arrays, pc and the code arrays live in
- * locals, and one `switch` on the full opcode has a case per composite opcode. Edge-case
+ * Shape: registers are the RegisterFile's lo/hi Int32Arrays, pc and the program's packed
+ * instruction words (its InterpCode, made once per program: interp-code.ts) live in locals, and
+ * one `switch` on the full opcode has a case per composite opcode. Edge-case
  * arithmetic comes from `semantics.ts` (shared with the JIT).
  *
  * Per run:
