@@ -2,8 +2,9 @@
  * @fileoverview The interpreter: runs a LinkedProgram with kernel semantics (ISA v1–v4, as in
  * `kernel/bpf/core.c` `___bpf_prog_run` plus the verifier's runtime rewrites in `do_misc_fixups`).
  *
- * Shape: registers are the RegisterFile's lo/hi Int32Arrays, pc and the code arrays live in
- * locals, and one `switch` on the full opcode has a case per composite opcode. Edge-case
+ * Shape: registers are the RegisterFile's lo/hi Int32Arrays, pc and the program's packed
+ * instruction words (its InterpCode, made once per program: interp-code.ts) live in locals, and
+ * one `switch` on the full opcode has a case per composite opcode. Edge-case
  * arithmetic comes from `semantics.ts` (shared with the JIT).
  *
  * Per run:
@@ -56,18 +57,15 @@ import {
   MAY_GOTO_START,
   NUM_REGS,
   OP_NAMES,
-  Class,
-  Mode,
   Op,
   STACK_SIZE,
   accessBytes,
-  opClass,
-  opMode,
 } from './isa.js';
 import { BPF_THROW_ID } from './kfuncs.js';
 import { RunPool } from './run-pool.js';
 import { zeroFrame0 } from './frame-zero.js';
-import { ALL_REGS, clearRegs, regReach } from './reg-reach.js';
+import { ALL_REGS, clearRegs } from './reg-reach.js';
+import { interpCode, type InterpCode } from './interp-code.js';
 import { BASE_LO, Memory, type CtxAccess, type CtxLoad, type CtxRewrite, type CtxStore, type Region } from './memory.js';
 import { hasInvalidRegister, writesNoArgs, type CallbackArg, type HelperCall, type HelperFn, type LinkedProgram, type RegisterFile, type RunOptions, type RunResult } from './program.js';
 import {
@@ -305,60 +303,13 @@ function atomicRegion(mem: Memory, hi: number, tag: number, lo: number, size: nu
   return r;
 }
 
-/** A program's rewritten ctx accesses by instruction index (undefined: the generic path). */
-interface CtxRules {
-  readonly loads: ReadonlyArray<CtxLoad | undefined>;
-  readonly stores: ReadonlyArray<CtxStore | undefined>;
-}
-const NO_CTX_RULES: CtxRules = { loads: [], stores: [] };
-const ctxRuleCache = new WeakMap<LinkedProgram, CtxRules>();
-
 /**
- * The rules of `prog`'s constant-offset ctx loads and stores (memory.ts CtxRewrite), chosen once
- * per instruction as the JIT does at compile time (the same accesses: non-sign-extending LDX,
- * ST/STX not through r10); none unless the run's ctx implements the table `prog` was linked with.
- */
-function ctxRules(st: RunState, prog: LinkedProgram): CtxRules {
-  // The last answer, kept on the run state: a repeated run asks again for the same program.
-  if (st.xp === prog && st.xpt === st.xt) return st.xr;
-  const r = ctxRulesOf(st, prog);
-  st.xp = prog;
-  st.xpt = st.xt;
-  st.xr = r;
-  return r;
-}
-
-function ctxRulesOf(st: RunState, prog: LinkedProgram): CtxRules {
-  const t = prog.ctx;
-  if (t === undefined || st.xt !== t) return NO_CTX_RULES;
-  let r = ctxRuleCache.get(prog);
-  if (r === undefined) {
-    const c = prog.code;
-    const loads: (CtxLoad | undefined)[] = new Array<CtxLoad | undefined>(c.length).fill(undefined);
-    const stores: (CtxStore | undefined)[] = new Array<CtxStore | undefined>(c.length).fill(undefined);
-    for (let i = 0; i < c.length; i++) {
-      const op = c.op[i];
-      const cls = opClass(op);
-      if (opMode(op) !== Mode.MEM) continue;
-      if (cls === Class.LDX) loads[i] = t.load(c.off[i], accessBytes(op));
-      else if ((cls === Class.ST || cls === Class.STX) && c.dst[i] !== 10) stores[i] = t.store(c.off[i], accessBytes(op));
-    }
-    ctxRuleCache.set(prog, (r = { loads, stores }));
-  }
-  return r;
-}
-
-/**
- * An LDX the access cache could not answer: a ctx field by the rule chosen for the instruction
- * (the kernel's convert_ctx_accesses, as the JIT does it), else a load through Memory. Returns
- * the region to cache next: the region a pointer field names, or the one loaded from unless it
- * is a ctx (whose accesses keep going through its rules).
+ * An LDX neither the access cache nor a ctx rule (the kernel's convert_ctx_accesses, as the JIT
+ * does it: ctxLoad) answered: a load through Memory. Returns the region to cache next: the one
+ * loaded from unless it is a ctx.
  */
 function ldxSlow(
   mem: Memory,
-  xl: CtxLoad | undefined,
-  xc: CtxAccess | undefined,
-  xh: number,
   s: number,
   d: number,
   a: number,
@@ -371,7 +322,6 @@ function ldxSlow(
   T: Int32Array,
 ): Region | undefined {
   const h = H[s];
-  if (xl !== undefined && h === xh && T[s] === xh && L[s] === BASE_LO) return ctxLoad(xl, xc as CtxAccess, d, L, H, T);
   L[d] = load(mem, h, T[s], a, size, sx, i, op);
   H[d] = LD_HI;
   if (LD_SET) T[d] = LD_TAG;
@@ -420,7 +370,7 @@ class RunState {
   readonly saved = new Int32Array(MAX_RUN_FRAMES * 12);
   /** Hidden may_goto counter of each frame. */
   readonly mayGoto = new Int32Array(MAX_RUN_FRAMES);
-  readonly progs: LinkedProgram[] = new Array<LinkedProgram>(MAX_RUN_FRAMES);
+  readonly progs: InterpCode[] = new Array<InterpCode>(MAX_RUN_FRAMES);
   /** Frame in which the program running in each frame was entered (0, or where a tail call landed). */
   readonly progBase = new Int32Array(MAX_RUN_FRAMES);
   /** The stack buffer, its provenance shadow, and one region per frame over them. */
@@ -436,7 +386,7 @@ class RunState {
   left: number;
   depth = 0;
   /** Program of the frame making the current helper call (callbacks run in it). */
-  cur: LinkedProgram | undefined;
+  cur: InterpCode | undefined;
   /**
    * The run's ctx (the region r1 points at on entry, when its CtxAccess has a rewrite table): its
    * high half (xh, -1 without one: no register's tag), CtxAccess (xc) and table (xt).
@@ -444,10 +394,6 @@ class RunState {
   xh = -1;
   xc: CtxAccess | undefined = undefined;
   xt: CtxRewrite | undefined = undefined;
-  /** The last ctxRules answer: for program xp under table xpt. */
-  xp: LinkedProgram | undefined = undefined;
-  xpt: CtxRewrite | undefined = undefined;
-  xr: CtxRules = NO_CTX_RULES;
   readonly call: CallState;
   /** Registers that may be non-zero (a bit mask; see reset). */
   rz = ALL_REGS;
@@ -457,9 +403,9 @@ class RunState {
    * atomics and helpers' pointer arguments lower it. The next run zeroes frame 0 from there.
    */
   lw = STACK_SIZE;
-  /** The program of the last run and its regReach. */
+  /** The program of the last run and its InterpCode. */
   rp: LinkedProgram | undefined = undefined;
-  rg = ALL_REGS;
+  ru: InterpCode | undefined = undefined;
   constructor(
     readonly mem: Memory,
     public opts: RunOptions,
@@ -547,7 +493,7 @@ export function interpret(prog: LinkedProgram, mem: Memory, opts: RunOptions = {
   mem.enterRun();
   if (st === undefined || !st.live()) {
     const fresh = new RunState(mem, opts);
-    fresh.call.callback = (pc, args) => runCallback(fresh, fresh.cur as LinkedProgram, pc, args);
+    fresh.call.callback = (pc, args) => runCallback(fresh, fresh.cur as InterpCode, pc, args);
     st = fresh;
   } else {
     st.reset(opts);
@@ -556,11 +502,13 @@ export function interpret(prog: LinkedProgram, mem: Memory, opts: RunOptions = {
     const L = st.regs.lo;
     const H = st.regs.hi;
     const T = st.regs.tag;
-    if (st.rp !== prog) {
+    let unit = st.ru;
+    if (st.rp !== prog || unit === undefined) {
+      unit = interpCode(prog);
       st.rp = prog;
-      st.rg = regReach(prog);
+      st.ru = unit;
     }
-    let rz = st.rg;
+    let rz = unit.reach;
     if (opts.args) {
       // The caller's arguments are trusted: a pointer among them is a pointer.
       for (let k = 0; k < opts.args.length && k < 5; k++) {
@@ -585,9 +533,9 @@ export function interpret(prog: LinkedProgram, mem: Memory, opts: RunOptions = {
       st.xt = undefined;
     }
     st.mayGoto[0] = MAY_GOTO_START;
-    st.cur = prog;
+    st.cur = unit;
     try {
-      loop(st, prog, 0, 0);
+      loop(st, unit, 0, 0);
       return runResult(opts, L[0], H[0], st.executed);
     } catch (e) {
       if (e instanceof VmFault) return runResult(opts, 0, 0, st.executed, e);
@@ -604,7 +552,8 @@ export function interpret(prog: LinkedProgram, mem: Memory, opts: RunOptions = {
  * (bpf_loop, for_each_map_elem). Every register of the calling frame is restored afterwards;
  * the helper then sets r0 itself.
  */
-function runCallback(st: RunState, prog: LinkedProgram, pc: number, args: ReadonlyArray<CallbackArg>): [number, number] {
+function runCallback(st: RunState, unit: InterpCode, pc: number, args: ReadonlyArray<CallbackArg>): [number, number] {
+  const prog = unit.prog;
   const L = st.regs.lo;
   const H = st.regs.hi;
   const T = st.regs.tag;
@@ -630,7 +579,7 @@ function runCallback(st: RunState, prog: LinkedProgram, pc: number, args: Readon
   L[10] = (BASE_LO + STACK_SIZE) | 0;
   H[10] = T[10] = st.frameHi[st.depth];
   try {
-    loop(st, prog, pc, st.depth);
+    loop(st, unit, pc, st.depth);
     return [L[0], H[0]];
   } finally {
     st.depth = base;
@@ -645,44 +594,45 @@ function runCallback(st: RunState, prog: LinkedProgram, pc: number, args: Readon
 /**
  * The dispatch loop: runs from `startPc` of `prog` until EXIT at frame `baseDepth`.
  */
-function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: number): void {
+function loop(st: RunState, unit: InterpCode, startPc: number, baseDepth: number): void {
+  // (what only calls, exits and faults use is read from st where it is used: each value
+  // loaded here is loaded on every run, before the first instruction)
   const regs = st.regs;
   const L = regs.lo;
   const H = regs.hi;
   const T = regs.tag;
   const mem = st.mem;
-  const frames = st.frames;
   const frameHi = st.frameHi;
-  const progBase = st.progBase;
   const step = st.opts.step;
   const stepping = step !== undefined;
-  const packet = st.opts.packet;
-  const budget = st.budget;
-  const retPc = st.retPc;
-  const saved = st.saved;
-  const mayGoto = st.mayGoto;
-  const progs = st.progs;
   const call = st.call;
-  let left = st.left;
-  let depth = st.depth;
+  // (`| 0` on the values read from an object field or parameter: V8 then keeps depth, pc and N
+  // as int32 in the loop instead of tagged values it checks and re-tags per instruction)
+  // Instructions left: `left` (an int32, at most LEFT_SLICE) + `more` (the rest of a budget
+  // beyond it, handed to `left` a slice at a time); st.left = left + more.
+  let more = st.left;
+  let left = (more > LEFT_SLICE ? LEFT_SLICE : more) | 0;
+  more -= left;
+  let depth = st.depth | 0;
 
-  let cur = prog;
-  // ctx rewriting: the run's ctx (high half xh, access xc) and cur's rules (ctxRules).
+  // The running program (cur) and its InterpCode (cu: packed words CW, interp-code.ts).
+  let cu = unit;
+  let cur = cu.prog;
+  // ctx rewriting: the run's ctx (high half xh, access xc) and cur's rules.
   const xh = st.xh;
   const xc = st.xc;
-  const rules = ctxRules(st, cur);
+  const rules = cu.ctxRules(st.xt);
   let XL = rules.loads;
   let XS = rules.stores;
   let code = cur.code;
-  let OP = code.op;
-  let DST = code.dst;
-  let SRC = code.src;
-  let OFF = code.off;
-  let IMM = code.imm;
-  let N = code.length;
+  let CW = cu.words;
+  let N = code.length | 0;
 
-  let pc = startPc;
+  let pc = startPc | 0;
   let i = 0;
+  // ix = 2·i: the index of instruction i's first word in CW (its imm is at ix + 1)
+  let ix = 0;
+  let w = 0;
   let op = 0;
 
   // Two-region access cache: the running frame (fHi/fView/fSh, switched with the frame) and the
@@ -690,8 +640,8 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
   // regions never change during a run; only helpers can rebind or release the others, so the
   // second entry is checked against its region after every call (cacheStale).
   let fHi = frameHi[depth];
-  let fView = frames[depth].view;
-  let fSh = frames[depth].shadow as Int32Array;
+  let fView = st.frames[depth].view;
+  let fSh = st.frames[depth].shadow as Int32Array;
   let cRg: Region | undefined = undefined;
   let cHi = 0; // no region (high half 0 is a scalar's), with no room: nothing matches
   let cView = fView;
@@ -708,24 +658,31 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
     for (;;) {
       // Falling off the end (pc === N: jumps are range-checked where they are taken) reads past
       // OP, whose undefined lands in the switch's default case; no per-instruction test here.
-      if (--left < 0) {
+      if (--left < 0 && more > 0) {
+        // the next slice of a large budget (this instruction counts against it)
+        const k = more > LEFT_SLICE ? LEFT_SLICE : more;
+        more -= k;
+        left = (k - 1) | 0;
+      } else if (left < 0) {
         // falling off is no instruction: it does not count against the budget (as in the JIT)
         if (pc >= N) {
           left++;
-          throw fellOff(N, OP);
+          throw fellOff(N, code.op);
         }
-        throw fault(ErrorCode.BudgetExceeded, `instruction budget of ${budget} exhausted`, pc, OP[pc]);
+        throw fault(ErrorCode.BudgetExceeded, `instruction budget of ${st.budget} exhausted`, pc, code.op[pc]);
       }
       i = pc;
-      op = OP[i];
+      ix = i << 1;
+      w = CW[ix];
+      op = w & 0xff;
       if (stepping) {
         if (i >= N) {
           left++;
-          throw fellOff(N, OP);
+          throw fellOff(N, code.op);
         }
         step(i, regs, depth);
       }
-      const d = DST[i];
+      const d = (w >> 8) & 15;
       pc = i + 1;
       // Case labels are numeric literals (named in comments, values from isa.ts `Op`): V8 builds a
       // jump table only for Smi-literal labels; `case Op.X:` compiles to a chain of compares
@@ -736,11 +693,11 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
         case 0x0f: { // ADD64_REG
           let blo: number, bhi: number;
           if (op === Op.ADD64_IMM) {
-            blo = IMM[i];
+            blo = CW[ix + 1];
             bhi = blo >> 31;
           } else {
-            blo = L[SRC[i]];
-            bhi = H[SRC[i]];
+            blo = L[((w >> 12) & 15)];
+            bhi = H[((w >> 12) & 15)];
           }
           const s = (L[d] >>> 0) + (blo >>> 0);
           L[d] = s | 0;
@@ -751,11 +708,11 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
         case 0x1f: { // SUB64_REG
           let blo: number, bhi: number;
           if (op === Op.SUB64_IMM) {
-            blo = IMM[i];
+            blo = CW[ix + 1];
             bhi = blo >> 31;
           } else {
-            blo = L[SRC[i]];
-            bhi = H[SRC[i]];
+            blo = L[((w >> 12) & 15)];
+            bhi = H[((w >> 12) & 15)];
           }
           const s = (L[d] >>> 0) - (blo >>> 0);
           L[d] = s | 0;
@@ -763,12 +720,12 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           break;
         }
         case 0x27: // MUL64_IMM
-          mul64(L[d], H[d], IMM[i], IMM[i] >> 31);
+          mul64(L[d], H[d], CW[ix + 1], CW[ix + 1] >> 31);
           L[d] = R[0];
           H[d] = R[1];
           break;
         case 0x2f: // MUL64_REG
-          mul64(L[d], H[d], L[SRC[i]], H[SRC[i]]);
+          mul64(L[d], H[d], L[((w >> 12) & 15)], H[((w >> 12) & 15)]);
           L[d] = R[0];
           H[d] = R[1];
           break;
@@ -778,13 +735,13 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
         case 0x9f: { // MOD64_REG
           let blo: number, bhi: number;
           if ((op & 0x08) === 0) {
-            blo = IMM[i];
+            blo = CW[ix + 1];
             bhi = blo >> 31;
           } else {
-            blo = L[SRC[i]];
-            bhi = H[SRC[i]];
+            blo = L[((w >> 12) & 15)];
+            bhi = H[((w >> 12) & 15)];
           }
-          const signed = OFF[i];
+          const signed = (w >> 16);
           const isDiv = (op & 0xf0) === 0x30;
           if (signed === 0) {
             if (isDiv) udiv64(L[d], H[d], blo, bhi);
@@ -800,56 +757,56 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           break;
         }
         case 0x47: // OR64_IMM
-          L[d] |= IMM[i];
-          H[d] |= IMM[i] >> 31;
+          L[d] |= CW[ix + 1];
+          H[d] |= CW[ix + 1] >> 31;
           break;
         case 0x4f: // OR64_REG
-          L[d] |= L[SRC[i]];
-          H[d] |= H[SRC[i]];
+          L[d] |= L[((w >> 12) & 15)];
+          H[d] |= H[((w >> 12) & 15)];
           break;
         case 0x57: // AND64_IMM
-          L[d] &= IMM[i];
-          H[d] &= IMM[i] >> 31;
+          L[d] &= CW[ix + 1];
+          H[d] &= CW[ix + 1] >> 31;
           break;
         case 0x5f: // AND64_REG
-          L[d] &= L[SRC[i]];
-          H[d] &= H[SRC[i]];
+          L[d] &= L[((w >> 12) & 15)];
+          H[d] &= H[((w >> 12) & 15)];
           break;
         case 0xa7: // XOR64_IMM
-          L[d] ^= IMM[i];
-          H[d] ^= IMM[i] >> 31;
+          L[d] ^= CW[ix + 1];
+          H[d] ^= CW[ix + 1] >> 31;
           break;
         case 0xaf: // XOR64_REG
-          L[d] ^= L[SRC[i]];
-          H[d] ^= H[SRC[i]];
+          L[d] ^= L[((w >> 12) & 15)];
+          H[d] ^= H[((w >> 12) & 15)];
           break;
         case 0x67: // LSH64_IMM
-          lsh64(L[d], H[d], IMM[i] & 63);
+          lsh64(L[d], H[d], CW[ix + 1] & 63);
           L[d] = R[0];
           H[d] = R[1];
           break;
         case 0x6f: // LSH64_REG
-          lsh64(L[d], H[d], L[SRC[i]] & 63);
+          lsh64(L[d], H[d], L[((w >> 12) & 15)] & 63);
           L[d] = R[0];
           H[d] = R[1];
           break;
         case 0x77: // RSH64_IMM
-          rsh64(L[d], H[d], IMM[i] & 63);
+          rsh64(L[d], H[d], CW[ix + 1] & 63);
           L[d] = R[0];
           H[d] = R[1];
           break;
         case 0x7f: // RSH64_REG
-          rsh64(L[d], H[d], L[SRC[i]] & 63);
+          rsh64(L[d], H[d], L[((w >> 12) & 15)] & 63);
           L[d] = R[0];
           H[d] = R[1];
           break;
         case 0xc7: // ARSH64_IMM
-          arsh64(L[d], H[d], IMM[i] & 63);
+          arsh64(L[d], H[d], CW[ix + 1] & 63);
           L[d] = R[0];
           H[d] = R[1];
           break;
         case 0xcf: // ARSH64_REG
-          arsh64(L[d], H[d], L[SRC[i]] & 63);
+          arsh64(L[d], H[d], L[((w >> 12) & 15)] & 63);
           L[d] = R[0];
           H[d] = R[1];
           break;
@@ -860,12 +817,12 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           break;
         }
         case 0xb7: // MOV64_IMM
-          L[d] = IMM[i];
-          H[d] = IMM[i] >> 31;
+          L[d] = CW[ix + 1];
+          H[d] = CW[ix + 1] >> 31;
           break;
         case 0xbf: { // MOV64_REG
-          const s = SRC[i];
-          switch (OFF[i]) {
+          const s = ((w >> 12) & 15);
+          switch ((w >> 16)) {
             case 0:
               L[d] = L[s];
               H[d] = H[s];
@@ -884,12 +841,12 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               H[d] = L[s] >> 31;
               break;
             default:
-              throw fault(ErrorCode.UnknownOpcode, `bad movsx offset ${OFF[i]}`, i, op);
+              throw fault(ErrorCode.UnknownOpcode, `bad movsx offset ${(w >> 16)}`, i, op);
           }
           break;
         }
         case 0xd7: // BSWAP
-          if (!bswap(L[d], H[d], IMM[i])) throw fault(ErrorCode.UnknownOpcode, `bad bswap width ${IMM[i]}`, i, op);
+          if (!bswap(L[d], H[d], CW[ix + 1])) throw fault(ErrorCode.UnknownOpcode, `bad bswap width ${CW[ix + 1]}`, i, op);
           L[d] = R[0];
           H[d] = R[1];
           break;
@@ -897,35 +854,35 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
         // ---------------------------------------------------------------- BPF_ALU | BPF_K/X
         // Every result is zero-extended (H[d] = 0).
         case 0x04: // ADD32_IMM
-          L[d] = (L[d] + IMM[i]) | 0;
+          L[d] = (L[d] + CW[ix + 1]) | 0;
           H[d] = 0;
           break;
         case 0x0c: // ADD32_REG
-          L[d] = (L[d] + L[SRC[i]]) | 0;
+          L[d] = (L[d] + L[((w >> 12) & 15)]) | 0;
           H[d] = 0;
           break;
         case 0x14: // SUB32_IMM
-          L[d] = (L[d] - IMM[i]) | 0;
+          L[d] = (L[d] - CW[ix + 1]) | 0;
           H[d] = 0;
           break;
         case 0x1c: // SUB32_REG
-          L[d] = (L[d] - L[SRC[i]]) | 0;
+          L[d] = (L[d] - L[((w >> 12) & 15)]) | 0;
           H[d] = 0;
           break;
         case 0x24: // MUL32_IMM
-          L[d] = Math.imul(L[d], IMM[i]);
+          L[d] = Math.imul(L[d], CW[ix + 1]);
           H[d] = 0;
           break;
         case 0x2c: // MUL32_REG
-          L[d] = Math.imul(L[d], L[SRC[i]]);
+          L[d] = Math.imul(L[d], L[((w >> 12) & 15)]);
           H[d] = 0;
           break;
         case 0x34: // DIV32_IMM
         case 0x3c: // DIV32_REG
         case 0x94: // MOD32_IMM
         case 0x9c: { // MOD32_REG
-          const b = (op & 0x08) === 0 ? IMM[i] : L[SRC[i]];
-          const signed = OFF[i];
+          const b = (op & 0x08) === 0 ? CW[ix + 1] : L[((w >> 12) & 15)];
+          const signed = (w >> 16);
           const isDiv = (op & 0xf0) === 0x30;
           if (signed === 0) L[d] = isDiv ? udiv32(L[d], b) : umod32(L[d], b);
           else if (signed === 1) L[d] = isDiv ? sdiv32(L[d], b) : smod32(L[d], b);
@@ -934,52 +891,52 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           break;
         }
         case 0x44: // OR32_IMM
-          L[d] |= IMM[i];
+          L[d] |= CW[ix + 1];
           H[d] = 0;
           break;
         case 0x4c: // OR32_REG
-          L[d] |= L[SRC[i]];
+          L[d] |= L[((w >> 12) & 15)];
           H[d] = 0;
           break;
         case 0x54: // AND32_IMM
-          L[d] &= IMM[i];
+          L[d] &= CW[ix + 1];
           H[d] = 0;
           break;
         case 0x5c: // AND32_REG
-          L[d] &= L[SRC[i]];
+          L[d] &= L[((w >> 12) & 15)];
           H[d] = 0;
           break;
         case 0xa4: // XOR32_IMM
-          L[d] ^= IMM[i];
+          L[d] ^= CW[ix + 1];
           H[d] = 0;
           break;
         case 0xac: // XOR32_REG
-          L[d] ^= L[SRC[i]];
+          L[d] ^= L[((w >> 12) & 15)];
           H[d] = 0;
           break;
         // JS masks 32-bit shift counts with & 31, as the ISA does.
         case 0x64: // LSH32_IMM
-          L[d] <<= IMM[i];
+          L[d] <<= CW[ix + 1];
           H[d] = 0;
           break;
         case 0x6c: // LSH32_REG
-          L[d] <<= L[SRC[i]];
+          L[d] <<= L[((w >> 12) & 15)];
           H[d] = 0;
           break;
         case 0x74: // RSH32_IMM
-          L[d] = L[d] >>> IMM[i];
+          L[d] = L[d] >>> CW[ix + 1];
           H[d] = 0;
           break;
         case 0x7c: // RSH32_REG
-          L[d] = L[d] >>> L[SRC[i]];
+          L[d] = L[d] >>> L[((w >> 12) & 15)];
           H[d] = 0;
           break;
         case 0xc4: // ARSH32_IMM
-          L[d] >>= IMM[i];
+          L[d] >>= CW[ix + 1];
           H[d] = 0;
           break;
         case 0xcc: // ARSH32_REG
-          L[d] >>= L[SRC[i]];
+          L[d] >>= L[((w >> 12) & 15)];
           H[d] = 0;
           break;
         case 0x84: // NEG32
@@ -987,12 +944,12 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           H[d] = 0;
           break;
         case 0xb4: // MOV32_IMM
-          L[d] = IMM[i];
+          L[d] = CW[ix + 1];
           H[d] = 0;
           break;
         case 0xbc: { // MOV32_REG
-          const s = SRC[i];
-          switch (OFF[i]) {
+          const s = ((w >> 12) & 15);
+          switch ((w >> 16)) {
             case 0:
               L[d] = L[s];
               break;
@@ -1003,182 +960,182 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               L[d] = sx16(L[s]);
               break;
             default:
-              throw fault(ErrorCode.UnknownOpcode, `bad movsx offset ${OFF[i]}`, i, op);
+              throw fault(ErrorCode.UnknownOpcode, `bad movsx offset ${(w >> 16)}`, i, op);
           }
           H[d] = 0;
           break;
         }
         case 0xd4: // LE
-          if (!toLe(L[d], H[d], IMM[i])) throw fault(ErrorCode.UnknownOpcode, `bad le width ${IMM[i]}`, i, op);
+          if (!toLe(L[d], H[d], CW[ix + 1])) throw fault(ErrorCode.UnknownOpcode, `bad le width ${CW[ix + 1]}`, i, op);
           L[d] = R[0];
           H[d] = R[1];
           break;
         case 0xdc: // BE
-          if (!bswap(L[d], H[d], IMM[i])) throw fault(ErrorCode.UnknownOpcode, `bad be width ${IMM[i]}`, i, op);
+          if (!bswap(L[d], H[d], CW[ix + 1])) throw fault(ErrorCode.UnknownOpcode, `bad be width ${CW[ix + 1]}`, i, op);
           L[d] = R[0];
           H[d] = R[1];
           break;
 
         // ---------------------------------------------------------------- BPF_JMP | BPF_K/X
         case 0x05: // JA
-          pc += OFF[i];
+          pc += (w >> 16);
           if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           break;
         case 0x06: // JA32
-          pc += IMM[i];
+          pc += CW[ix + 1];
           if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           break;
         // One case per opcode: K compares with the sign-extended imm (docs/isa-semantics.md §3).
         case 0x15: // JEQ_IMM
-          if (L[d] === IMM[i] && H[d] === (IMM[i] >> 31)) {
-            pc += OFF[i];
+          if (L[d] === CW[ix + 1] && H[d] === (CW[ix + 1] >> 31)) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0x1d: { // JEQ_REG
-          const s = SRC[i];
+          const s = ((w >> 12) & 15);
           if (L[d] === L[s] && H[d] === H[s]) {
-            pc += OFF[i];
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         }
         case 0x55: // JNE_IMM
-          if (L[d] !== IMM[i] || H[d] !== (IMM[i] >> 31)) {
-            pc += OFF[i];
+          if (L[d] !== CW[ix + 1] || H[d] !== (CW[ix + 1] >> 31)) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0x5d: { // JNE_REG
-          const s = SRC[i];
+          const s = ((w >> 12) & 15);
           if (L[d] !== L[s] || H[d] !== H[s]) {
-            pc += OFF[i];
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         }
         case 0x45: // JSET_IMM
-          if ((L[d] & IMM[i]) !== 0 || (H[d] & (IMM[i] >> 31)) !== 0) {
-            pc += OFF[i];
+          if ((L[d] & CW[ix + 1]) !== 0 || (H[d] & (CW[ix + 1] >> 31)) !== 0) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0x4d: { // JSET_REG
-          const s = SRC[i];
+          const s = ((w >> 12) & 15);
           if ((L[d] & L[s]) !== 0 || (H[d] & H[s]) !== 0) {
-            pc += OFF[i];
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         }
         case 0x25: // JGT_IMM
-          if (H[d] >>> 0 > (IMM[i] >> 31) >>> 0 || (H[d] === (IMM[i] >> 31) && L[d] >>> 0 > IMM[i] >>> 0)) {
-            pc += OFF[i];
+          if (H[d] >>> 0 > (CW[ix + 1] >> 31) >>> 0 || (H[d] === (CW[ix + 1] >> 31) && L[d] >>> 0 > CW[ix + 1] >>> 0)) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0x2d: { // JGT_REG
-          const s = SRC[i];
+          const s = ((w >> 12) & 15);
           if (H[d] >>> 0 > H[s] >>> 0 || (H[d] === H[s] && L[d] >>> 0 > L[s] >>> 0)) {
-            pc += OFF[i];
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         }
         case 0x35: // JGE_IMM
-          if (H[d] >>> 0 > (IMM[i] >> 31) >>> 0 || (H[d] === (IMM[i] >> 31) && L[d] >>> 0 >= IMM[i] >>> 0)) {
-            pc += OFF[i];
+          if (H[d] >>> 0 > (CW[ix + 1] >> 31) >>> 0 || (H[d] === (CW[ix + 1] >> 31) && L[d] >>> 0 >= CW[ix + 1] >>> 0)) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0x3d: { // JGE_REG
-          const s = SRC[i];
+          const s = ((w >> 12) & 15);
           if (H[d] >>> 0 > H[s] >>> 0 || (H[d] === H[s] && L[d] >>> 0 >= L[s] >>> 0)) {
-            pc += OFF[i];
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         }
         case 0xa5: // JLT_IMM
-          if (H[d] >>> 0 < (IMM[i] >> 31) >>> 0 || (H[d] === (IMM[i] >> 31) && L[d] >>> 0 < IMM[i] >>> 0)) {
-            pc += OFF[i];
+          if (H[d] >>> 0 < (CW[ix + 1] >> 31) >>> 0 || (H[d] === (CW[ix + 1] >> 31) && L[d] >>> 0 < CW[ix + 1] >>> 0)) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0xad: { // JLT_REG
-          const s = SRC[i];
+          const s = ((w >> 12) & 15);
           if (H[d] >>> 0 < H[s] >>> 0 || (H[d] === H[s] && L[d] >>> 0 < L[s] >>> 0)) {
-            pc += OFF[i];
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         }
         case 0xb5: // JLE_IMM
-          if (H[d] >>> 0 < (IMM[i] >> 31) >>> 0 || (H[d] === (IMM[i] >> 31) && L[d] >>> 0 <= IMM[i] >>> 0)) {
-            pc += OFF[i];
+          if (H[d] >>> 0 < (CW[ix + 1] >> 31) >>> 0 || (H[d] === (CW[ix + 1] >> 31) && L[d] >>> 0 <= CW[ix + 1] >>> 0)) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0xbd: { // JLE_REG
-          const s = SRC[i];
+          const s = ((w >> 12) & 15);
           if (H[d] >>> 0 < H[s] >>> 0 || (H[d] === H[s] && L[d] >>> 0 <= L[s] >>> 0)) {
-            pc += OFF[i];
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         }
         case 0x65: // JSGT_IMM
-          if (H[d] > (IMM[i] >> 31) || (H[d] === (IMM[i] >> 31) && L[d] >>> 0 > IMM[i] >>> 0)) {
-            pc += OFF[i];
+          if (H[d] > (CW[ix + 1] >> 31) || (H[d] === (CW[ix + 1] >> 31) && L[d] >>> 0 > CW[ix + 1] >>> 0)) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0x6d: { // JSGT_REG
-          const s = SRC[i];
+          const s = ((w >> 12) & 15);
           if (H[d] > H[s] || (H[d] === H[s] && L[d] >>> 0 > L[s] >>> 0)) {
-            pc += OFF[i];
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         }
         case 0x75: // JSGE_IMM
-          if (H[d] > (IMM[i] >> 31) || (H[d] === (IMM[i] >> 31) && L[d] >>> 0 >= IMM[i] >>> 0)) {
-            pc += OFF[i];
+          if (H[d] > (CW[ix + 1] >> 31) || (H[d] === (CW[ix + 1] >> 31) && L[d] >>> 0 >= CW[ix + 1] >>> 0)) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0x7d: { // JSGE_REG
-          const s = SRC[i];
+          const s = ((w >> 12) & 15);
           if (H[d] > H[s] || (H[d] === H[s] && L[d] >>> 0 >= L[s] >>> 0)) {
-            pc += OFF[i];
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         }
         case 0xc5: // JSLT_IMM
-          if (H[d] < (IMM[i] >> 31) || (H[d] === (IMM[i] >> 31) && L[d] >>> 0 < IMM[i] >>> 0)) {
-            pc += OFF[i];
+          if (H[d] < (CW[ix + 1] >> 31) || (H[d] === (CW[ix + 1] >> 31) && L[d] >>> 0 < CW[ix + 1] >>> 0)) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0xcd: { // JSLT_REG
-          const s = SRC[i];
+          const s = ((w >> 12) & 15);
           if (H[d] < H[s] || (H[d] === H[s] && L[d] >>> 0 < L[s] >>> 0)) {
-            pc += OFF[i];
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         }
         case 0xd5: // JSLE_IMM
-          if (H[d] < (IMM[i] >> 31) || (H[d] === (IMM[i] >> 31) && L[d] >>> 0 <= IMM[i] >>> 0)) {
-            pc += OFF[i];
+          if (H[d] < (CW[ix + 1] >> 31) || (H[d] === (CW[ix + 1] >> 31) && L[d] >>> 0 <= CW[ix + 1] >>> 0)) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0xdd: { // JSLE_REG
-          const s = SRC[i];
+          const s = ((w >> 12) & 15);
           if (H[d] < H[s] || (H[d] === H[s] && L[d] >>> 0 <= L[s] >>> 0)) {
-            pc += OFF[i];
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
@@ -1186,146 +1143,146 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
 
         // ---------------------------------------------------------------- BPF_JMP32 | BPF_K/X
         case 0x16: // JEQ32_IMM
-          if (L[d] === IMM[i]) {
-            pc += OFF[i];
+          if (L[d] === CW[ix + 1]) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0x1e: // JEQ32_REG
-          if (L[d] === L[SRC[i]]) {
-            pc += OFF[i];
+          if (L[d] === L[((w >> 12) & 15)]) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0x56: // JNE32_IMM
-          if (L[d] !== IMM[i]) {
-            pc += OFF[i];
+          if (L[d] !== CW[ix + 1]) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0x5e: // JNE32_REG
-          if (L[d] !== L[SRC[i]]) {
-            pc += OFF[i];
+          if (L[d] !== L[((w >> 12) & 15)]) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0x46: // JSET32_IMM
-          if ((L[d] & IMM[i]) !== 0) {
-            pc += OFF[i];
+          if ((L[d] & CW[ix + 1]) !== 0) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0x4e: // JSET32_REG
-          if ((L[d] & L[SRC[i]]) !== 0) {
-            pc += OFF[i];
+          if ((L[d] & L[((w >> 12) & 15)]) !== 0) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0x26: // JGT32_IMM
-          if (L[d] >>> 0 > IMM[i] >>> 0) {
-            pc += OFF[i];
+          if (L[d] >>> 0 > CW[ix + 1] >>> 0) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0x2e: // JGT32_REG
-          if (L[d] >>> 0 > L[SRC[i]] >>> 0) {
-            pc += OFF[i];
+          if (L[d] >>> 0 > L[((w >> 12) & 15)] >>> 0) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0x36: // JGE32_IMM
-          if (L[d] >>> 0 >= IMM[i] >>> 0) {
-            pc += OFF[i];
+          if (L[d] >>> 0 >= CW[ix + 1] >>> 0) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0x3e: // JGE32_REG
-          if (L[d] >>> 0 >= L[SRC[i]] >>> 0) {
-            pc += OFF[i];
+          if (L[d] >>> 0 >= L[((w >> 12) & 15)] >>> 0) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0xa6: // JLT32_IMM
-          if (L[d] >>> 0 < IMM[i] >>> 0) {
-            pc += OFF[i];
+          if (L[d] >>> 0 < CW[ix + 1] >>> 0) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0xae: // JLT32_REG
-          if (L[d] >>> 0 < L[SRC[i]] >>> 0) {
-            pc += OFF[i];
+          if (L[d] >>> 0 < L[((w >> 12) & 15)] >>> 0) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0xb6: // JLE32_IMM
-          if (L[d] >>> 0 <= IMM[i] >>> 0) {
-            pc += OFF[i];
+          if (L[d] >>> 0 <= CW[ix + 1] >>> 0) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0xbe: // JLE32_REG
-          if (L[d] >>> 0 <= L[SRC[i]] >>> 0) {
-            pc += OFF[i];
+          if (L[d] >>> 0 <= L[((w >> 12) & 15)] >>> 0) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0x66: // JSGT32_IMM
-          if (L[d] > IMM[i]) {
-            pc += OFF[i];
+          if (L[d] > CW[ix + 1]) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0x6e: // JSGT32_REG
-          if (L[d] > L[SRC[i]]) {
-            pc += OFF[i];
+          if (L[d] > L[((w >> 12) & 15)]) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0x76: // JSGE32_IMM
-          if (L[d] >= IMM[i]) {
-            pc += OFF[i];
+          if (L[d] >= CW[ix + 1]) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0x7e: // JSGE32_REG
-          if (L[d] >= L[SRC[i]]) {
-            pc += OFF[i];
+          if (L[d] >= L[((w >> 12) & 15)]) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0xc6: // JSLT32_IMM
-          if (L[d] < IMM[i]) {
-            pc += OFF[i];
+          if (L[d] < CW[ix + 1]) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0xce: // JSLT32_REG
-          if (L[d] < L[SRC[i]]) {
-            pc += OFF[i];
+          if (L[d] < L[((w >> 12) & 15)]) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0xd6: // JSLE32_IMM
-          if (L[d] <= IMM[i]) {
-            pc += OFF[i];
+          if (L[d] <= CW[ix + 1]) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
         case 0xde: // JSLE32_REG
-          if (L[d] <= L[SRC[i]]) {
-            pc += OFF[i];
+          if (L[d] <= L[((w >> 12) & 15)]) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           }
           break;
 
         case 0xe5: { // JCOND
           // may_goto (kernel do_misc_fixups): at 0 jump, else decrement and fall through.
-          if (SRC[i] !== 0) throw fault(ErrorCode.UnknownOpcode, `bad jcond src ${SRC[i]}`, i, op);
-          if (mayGoto[depth] === 0) {
-            pc += OFF[i];
+          if (((w >> 12) & 15) !== 0) throw fault(ErrorCode.UnknownOpcode, `bad jcond src ${((w >> 12) & 15)}`, i, op);
+          if (st.mayGoto[depth] === 0) {
+            pc += (w >> 16);
             if (pc >>> 0 >= N) throw jumpOut(i, op, pc);
           } else {
-            mayGoto[depth]--;
+            st.mayGoto[depth]--;
           }
           break;
         }
@@ -1337,25 +1294,25 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           // `break thrown` leaves a bpf_throw with no exception callback: op becomes EXIT and the
           // case falls through to EXIT's frame exit with r0 = the cookie.
           thrown: {
-          const s = op === Op.CALLX ? 0 : SRC[i];
+          const s = op === Op.CALLX ? 0 : ((w >> 12) & 15);
           if (s === 1) {
             // bpf-to-bpf call
-            const target = pc + IMM[i];
+            const target = pc + CW[ix + 1];
             if (target >>> 0 >= N) throw jumpOut(i, op, target);
-            if (depth + 1 - progBase[depth] >= MAX_CALL_DEPTH) {
+            if (depth + 1 - st.progBase[depth] >= MAX_CALL_DEPTH) {
               throw fault(ErrorCode.CallDepth, `call depth exceeds ${MAX_CALL_DEPTH} frames`, i, op);
             }
-            retPc[depth] = pc;
-            progs[depth] = cur;
+            st.retPc[depth] = pc;
+            st.progs[depth] = cu;
             const b = depth * 12;
             for (let k = 0; k < 4; k++) {
-              saved[b + k * 3] = L[6 + k];
-              saved[b + k * 3 + 1] = H[6 + k];
-              saved[b + k * 3 + 2] = T[6 + k];
+              st.saved[b + k * 3] = L[6 + k];
+              st.saved[b + k * 3 + 1] = H[6 + k];
+              st.saved[b + k * 3 + 2] = T[6 + k];
             }
             depth++;
-            mayGoto[depth] = MAY_GOTO_START;
-            progBase[depth] = progBase[depth - 1];
+            st.mayGoto[depth] = MAY_GOTO_START;
+            st.progBase[depth] = st.progBase[depth - 1];
             // A fresh frame reads as zero (the kernel's is garbage the verifier forbids reading).
             st.enter(depth);
             L[10] = (BASE_LO + STACK_SIZE) | 0;
@@ -1363,23 +1320,23 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
             if (fHi === frameHi[0] && fMin < st.lw) st.lw = fMin;
             fMin = STACK_SIZE;
             fHi = frameHi[depth];
-            fView = frames[depth].view;
-            fSh = frames[depth].shadow as Int32Array;
+            fView = st.frames[depth].view;
+            fSh = st.frames[depth].shadow as Int32Array;
             pc = target;
             break;
           }
           let fn: HelperFn | undefined;
           if (s === 0) {
-            const id = op === Op.CALLX ? L[d] : IMM[i];
+            const id = op === Op.CALLX ? L[d] : CW[ix + 1];
             fn = cur.helpers[id];
             if (fn === undefined) throw fault(ErrorCode.UnknownHelper, `unknown helper ${id >>> 0}`, i, op);
           } else if (s === 2) {
-            if (IMM[i] === BPF_THROW_ID) {
+            if (CW[ix + 1] === BPF_THROW_ID) {
               // bpf_throw: unwind to the frame the current program was entered in (the kernel's
               // bpf_stack_walker stops at the first frame of a whole program) and run the program's
               // exception callback there, with the cookie as r1, reusing that frame's stack (the x86
               // JIT's exception-cb prologue takes the frame's rsp and rbp); its EXIT is the frame's.
-              const base = progBase[depth];
+              const base = st.progBase[depth];
               if (base < baseDepth) throw fault(ErrorCode.HelperFault, THROW_IN_CALLBACK, i, op);
               const lo = L[1];
               const hi = H[1];
@@ -1395,12 +1352,12 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               if (fHi === frameHi[0] && fMin < st.lw) st.lw = fMin;
               fMin = STACK_SIZE;
               fHi = frameHi[depth];
-              fView = frames[depth].view;
-              fSh = frames[depth].shadow as Int32Array;
+              fView = st.frames[depth].view;
+              fSh = st.frames[depth].shadow as Int32Array;
               const cb = cur.exceptionCb;
               if (cb !== undefined) {
-                mayGoto[depth] = MAY_GOTO_START;
-                pc = cb;
+                st.mayGoto[depth] = MAY_GOTO_START;
+                pc = cb | 0;
                 break;
               }
               // the default callback the kernel adds (r0 = r1; exit): the program returns the cookie
@@ -1409,16 +1366,16 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               op = Op.EXIT;
               break thrown;
             }
-            fn = cur.kfuncs?.get(IMM[i]);
-            if (fn === undefined) throw fault(ErrorCode.UnknownHelper, `unknown kfunc ${IMM[i]}`, i, op);
+            fn = cur.kfuncs?.get(CW[ix + 1]);
+            if (fn === undefined) throw fault(ErrorCode.UnknownHelper, `unknown kfunc ${CW[ix + 1]}`, i, op);
           } else {
             throw fault(ErrorCode.UnknownOpcode, `bad call src ${s}`, i, op);
           }
           call.insnIndex = i;
           call.tailCall = undefined;
-          st.left = left;
+          st.left = left + more;
           st.depth = depth;
-          st.cur = cur;
+          st.cur = cu;
           // r0 is a scalar unless the helper returns a pointer (setR0Ptr tags it).
           T[0] = 0;
           // What the helper may write of frame 0 (its pointer arguments into it, from there up).
@@ -1428,9 +1385,12 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           } catch (e) {
             // A callback run by the helper may have executed instructions (st.left is current).
             left = st.left;
+            more = 0;
             throw e;
           }
-          left = st.left;
+          more = st.left;
+          left = (more > LEFT_SLICE ? LEFT_SLICE : more) | 0;
+          more -= left;
           if (cRg !== undefined && cacheStale(mem, cRg, cHi, cView, cLen, cWLen, cSh)) {
             if (cHi === frameHi[0] && cMin < st.lw) st.lw = cMin;
             cMin = STACK_SIZE;
@@ -1447,19 +1407,16 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
               // As the JIT must (it cannot hand a run to the interpreter midway): a fault, not a run.
               if (hasInvalidRegister((tail as LinkedProgram).code)) throw fault(ErrorCode.HelperFault, 'tail call into a program that names a register above r10', i, op);
               call.tailCalls++;
-              cur = tail;
-              ({ loads: XL, stores: XS } = ctxRules(st, cur));
+              cu = interpCode(tail as LinkedProgram);
+              cur = cu.prog;
+              ({ loads: XL, stores: XS } = cu.ctxRules(st.xt));
               code = cur.code;
-              OP = code.op;
-              DST = code.dst;
-              SRC = code.src;
-              OFF = code.off;
-              IMM = code.imm;
-              N = code.length;
-              mayGoto[depth] = MAY_GOTO_START;
+              CW = cu.words;
+              N = code.length | 0;
+              st.mayGoto[depth] = MAY_GOTO_START;
               // The target is a whole program of its own from this frame on (its 8 frames count
               // from here; when it exits, the caller of this frame resumes).
-              progBase[depth] = depth;
+              st.progBase[depth] = depth;
               pc = 0;
               break;
             }
@@ -1483,10 +1440,10 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
             // r1..r5 clobbered. Out of bounds runs the expansion's hidden `r0 = 0; exit`: the
             // EXIT below, which in a subprogram returns 0 to the caller and in the main
             // program ends the run.
-            if (packet === undefined) throw fault(ErrorCode.BadAccess, 'LD_ABS/LD_IND without a packet', i, op);
+            if (st.opts.packet === undefined) throw fault(ErrorCode.BadAccess, 'LD_ABS/LD_IND without a st.opts.packet', i, op);
             const size = op === Op.LDABSW || op === Op.LDINDW ? 4 : op === Op.LDABSH || op === Op.LDINDH ? 2 : 1;
-            const offset = (op & 0xe0) === 0x20 ? IMM[i] : (L[SRC[i]] + IMM[i]) | 0;
-            const v = packet.loadAbs(offset, size);
+            const offset = (op & 0xe0) === 0x20 ? CW[ix + 1] : (L[((w >> 12) & 15)] + CW[ix + 1]) | 0;
+            const v = st.opts.packet.loadAbs(offset, size);
             L[1] = L[2] = L[3] = L[4] = L[5] = 0;
             H[1] = H[2] = H[3] = H[4] = H[5] = 0;
             T[1] = T[2] = T[3] = T[4] = T[5] = 0;
@@ -1496,7 +1453,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
             if (v !== undefined) break;
           }
           if (depth === baseDepth) {
-            st.left = left;
+            st.left = left + more;
             fold(st, fHi, fMin, cHi, cMin);
             return;
           }
@@ -1504,9 +1461,9 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           {
             const b = depth * 12;
             for (let k = 0; k < 4; k++) {
-              L[6 + k] = saved[b + k * 3];
-              H[6 + k] = saved[b + k * 3 + 1];
-              T[6 + k] = saved[b + k * 3 + 2];
+              L[6 + k] = st.saved[b + k * 3];
+              H[6 + k] = st.saved[b + k * 3 + 1];
+              T[6 + k] = st.saved[b + k * 3 + 2];
             }
           }
           L[10] = (BASE_LO + STACK_SIZE) | 0;
@@ -1514,28 +1471,25 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           if (fHi === frameHi[0] && fMin < st.lw) st.lw = fMin;
           fMin = STACK_SIZE;
           fHi = frameHi[depth];
-          fView = frames[depth].view;
-          fSh = frames[depth].shadow as Int32Array;
-          pc = retPc[depth];
-          if (progs[depth] !== cur) {
-            cur = progs[depth];
-            ({ loads: XL, stores: XS } = ctxRules(st, cur));
+          fView = st.frames[depth].view;
+          fSh = st.frames[depth].shadow as Int32Array;
+          pc = st.retPc[depth];
+          if (st.progs[depth] !== cu) {
+            cu = st.progs[depth];
+            cur = cu.prog;
+            ({ loads: XL, stores: XS } = cu.ctxRules(st.xt));
             code = cur.code;
-            OP = code.op;
-            DST = code.dst;
-            SRC = code.src;
-            OFF = code.off;
-            IMM = code.imm;
-            N = code.length;
+            CW = cu.words;
+            N = code.length | 0;
           }
           break;
 
         // ---------------------------------------------------------------- BPF_LD
         case 0x18: // LDDW
-          if (SRC[i] !== 0) throw fault(ErrorCode.BadLdImm64, `unlinked lddw (src ${SRC[i]})`, i, op);
+          if (((w >> 12) & 15) !== 0) throw fault(ErrorCode.BadLdImm64, `unlinked lddw (src ${((w >> 12) & 15)})`, i, op);
           if (pc >= N) throw fault(ErrorCode.BadLdImm64, 'lddw is missing its second slot', i, op);
-          L[d] = IMM[i];
-          H[d] = IMM[pc];
+          L[d] = CW[ix + 1];
+          H[d] = CW[(pc << 1) + 1];
           T[d] = cur.pointers !== undefined && cur.pointers[i] === 1 ? H[d] : 0;
           pc++;
           break;
@@ -1546,9 +1500,9 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
         // register's tag (memory.ts, "Isolation"): a pointer carried into another region by
         // arithmetic faults.
         case 0x61: { // LDXW
-          const s = SRC[i];
+          const s = ((w >> 12) & 15);
           const h = H[s];
-          const a = (L[s] + OFF[i]) | 0;
+          const a = (L[s] + (w >> 16)) | 0;
           const o = (a - BASE_LO) | 0;
           if (h === fHi && h === T[s] && o >= 0 && o <= STACK_SIZE - 4) {
             L[d] = fView.getInt32(o, true);
@@ -1557,7 +1511,8 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
             L[d] = cView.getInt32(o, true);
             H[d] = 0;
           } else {
-            const rg = ldxSlow(mem, XL[i], xc, xh, s, d, a, 4, false, i, op, L, H, T);
+            const xl = XL[i];
+            const rg = xl !== undefined && h === xh && T[s] === xh && L[s] === BASE_LO ? ctxLoad(xl, xc as CtxAccess, d, L, H, T) : ldxSlow(mem, s, d, a, 4, false, i, op, L, H, T);
             if (rg !== undefined && rg.hi !== fHi) {
               if (cHi === frameHi[0] && cMin < st.lw) st.lw = cMin;
               cMin = STACK_SIZE;
@@ -1572,9 +1527,9 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           break;
         }
         case 0x69: { // LDXH
-          const s = SRC[i];
+          const s = ((w >> 12) & 15);
           const h = H[s];
-          const a = (L[s] + OFF[i]) | 0;
+          const a = (L[s] + (w >> 16)) | 0;
           const o = (a - BASE_LO) | 0;
           if (h === fHi && h === T[s] && o >= 0 && o <= STACK_SIZE - 2) {
             L[d] = fView.getUint16(o, true);
@@ -1583,7 +1538,8 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
             L[d] = cView.getUint16(o, true);
             H[d] = 0;
           } else {
-            const rg = ldxSlow(mem, XL[i], xc, xh, s, d, a, 2, false, i, op, L, H, T);
+            const xl = XL[i];
+            const rg = xl !== undefined && h === xh && T[s] === xh && L[s] === BASE_LO ? ctxLoad(xl, xc as CtxAccess, d, L, H, T) : ldxSlow(mem, s, d, a, 2, false, i, op, L, H, T);
             if (rg !== undefined && rg.hi !== fHi) {
               if (cHi === frameHi[0] && cMin < st.lw) st.lw = cMin;
               cMin = STACK_SIZE;
@@ -1598,9 +1554,9 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           break;
         }
         case 0x71: { // LDXB
-          const s = SRC[i];
+          const s = ((w >> 12) & 15);
           const h = H[s];
-          const a = (L[s] + OFF[i]) | 0;
+          const a = (L[s] + (w >> 16)) | 0;
           const o = (a - BASE_LO) | 0;
           if (h === fHi && h === T[s] && o >= 0 && o <= STACK_SIZE - 1) {
             L[d] = fView.getUint8(o);
@@ -1609,7 +1565,8 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
             L[d] = cView.getUint8(o);
             H[d] = 0;
           } else {
-            const rg = ldxSlow(mem, XL[i], xc, xh, s, d, a, 1, false, i, op, L, H, T);
+            const xl = XL[i];
+            const rg = xl !== undefined && h === xh && T[s] === xh && L[s] === BASE_LO ? ctxLoad(xl, xc as CtxAccess, d, L, H, T) : ldxSlow(mem, s, d, a, 1, false, i, op, L, H, T);
             if (rg !== undefined && rg.hi !== fHi) {
               if (cHi === frameHi[0] && cMin < st.lw) st.lw = cMin;
               cMin = STACK_SIZE;
@@ -1624,9 +1581,9 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           break;
         }
         case 0x79: { // LDXDW
-          const s = SRC[i];
+          const s = ((w >> 12) & 15);
           const h = H[s];
-          const a = (L[s] + OFF[i]) | 0;
+          const a = (L[s] + (w >> 16)) | 0;
           const o = (a - BASE_LO) | 0;
           if (h === fHi && h === T[s] && o >= 0 && o <= STACK_SIZE - 8) {
             L[d] = fView.getInt32(o, true);
@@ -1637,7 +1594,8 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
             H[d] = cView.getInt32(o + 4, true);
             T[d] = (o & 7) === 0 ? cSh[o >> 3] | 0 : 0;
           } else {
-            const rg = ldxSlow(mem, XL[i], xc, xh, s, d, a, 8, false, i, op, L, H, T);
+            const xl = XL[i];
+            const rg = xl !== undefined && h === xh && T[s] === xh && L[s] === BASE_LO ? ctxLoad(xl, xc as CtxAccess, d, L, H, T) : ldxSlow(mem, s, d, a, 8, false, i, op, L, H, T);
             if (rg !== undefined && rg.hi !== fHi) {
               if (cHi === frameHi[0] && cMin < st.lw) st.lw = cMin;
               cMin = STACK_SIZE;
@@ -1652,9 +1610,9 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           break;
         }
         case 0x81: { // LDXSW
-          const s = SRC[i];
+          const s = ((w >> 12) & 15);
           const h = H[s];
-          const a = (L[s] + OFF[i]) | 0;
+          const a = (L[s] + (w >> 16)) | 0;
           const o = (a - BASE_LO) | 0;
           if (h === fHi && h === T[s] && o >= 0 && o <= STACK_SIZE - 4) {
             L[d] = fView.getInt32(o, true);
@@ -1663,7 +1621,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
             L[d] = cView.getInt32(o, true);
             H[d] = L[d] >> 31;
           } else {
-            const rg = ldxSlow(mem, XL[i], xc, xh, s, d, a, 4, true, i, op, L, H, T);
+            const rg = ldxSlow(mem, s, d, a, 4, true, i, op, L, H, T);
             if (rg !== undefined && rg.hi !== fHi) {
               if (cHi === frameHi[0] && cMin < st.lw) st.lw = cMin;
               cMin = STACK_SIZE;
@@ -1678,9 +1636,9 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           break;
         }
         case 0x89: { // LDXSH
-          const s = SRC[i];
+          const s = ((w >> 12) & 15);
           const h = H[s];
-          const a = (L[s] + OFF[i]) | 0;
+          const a = (L[s] + (w >> 16)) | 0;
           const o = (a - BASE_LO) | 0;
           if (h === fHi && h === T[s] && o >= 0 && o <= STACK_SIZE - 2) {
             L[d] = fView.getInt16(o, true);
@@ -1689,7 +1647,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
             L[d] = cView.getInt16(o, true);
             H[d] = L[d] >> 31;
           } else {
-            const rg = ldxSlow(mem, XL[i], xc, xh, s, d, a, 2, true, i, op, L, H, T);
+            const rg = ldxSlow(mem, s, d, a, 2, true, i, op, L, H, T);
             if (rg !== undefined && rg.hi !== fHi) {
               if (cHi === frameHi[0] && cMin < st.lw) st.lw = cMin;
               cMin = STACK_SIZE;
@@ -1704,9 +1662,9 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           break;
         }
         case 0x91: { // LDXSB
-          const s = SRC[i];
+          const s = ((w >> 12) & 15);
           const h = H[s];
-          const a = (L[s] + OFF[i]) | 0;
+          const a = (L[s] + (w >> 16)) | 0;
           const o = (a - BASE_LO) | 0;
           if (h === fHi && h === T[s] && o >= 0 && o <= STACK_SIZE - 1) {
             L[d] = fView.getInt8(o);
@@ -1715,7 +1673,7 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
             L[d] = cView.getInt8(o);
             H[d] = L[d] >> 31;
           } else {
-            const rg = ldxSlow(mem, XL[i], xc, xh, s, d, a, 1, true, i, op, L, H, T);
+            const rg = ldxSlow(mem, s, d, a, 1, true, i, op, L, H, T);
             if (rg !== undefined && rg.hi !== fHi) {
               if (cHi === frameHi[0] && cMin < st.lw) st.lw = cMin;
               cMin = STACK_SIZE;
@@ -1732,10 +1690,10 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
 
         // ---------------------------------------------------------------- BPF_ST / BPF_STX
         case 0x62: { // STW
-          const vlo = IMM[i];
+          const vlo = CW[ix + 1];
           const vhi = vlo >> 31;
           const h = H[d];
-          const a = (L[d] + OFF[i]) | 0;
+          const a = (L[d] + (w >> 16)) | 0;
           const o = (a - BASE_LO) | 0;
           if (h === fHi && h === T[d] && o >= 0 && o <= STACK_SIZE - 4) {
             fView.setInt32(o, vlo, true);
@@ -1763,10 +1721,10 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           break;
         }
         case 0x6a: { // STH
-          const vlo = IMM[i];
+          const vlo = CW[ix + 1];
           const vhi = vlo >> 31;
           const h = H[d];
-          const a = (L[d] + OFF[i]) | 0;
+          const a = (L[d] + (w >> 16)) | 0;
           const o = (a - BASE_LO) | 0;
           if (h === fHi && h === T[d] && o >= 0 && o <= STACK_SIZE - 2) {
             fView.setUint16(o, vlo & 0xffff, true);
@@ -1794,10 +1752,10 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           break;
         }
         case 0x72: { // STB
-          const vlo = IMM[i];
+          const vlo = CW[ix + 1];
           const vhi = vlo >> 31;
           const h = H[d];
-          const a = (L[d] + OFF[i]) | 0;
+          const a = (L[d] + (w >> 16)) | 0;
           const o = (a - BASE_LO) | 0;
           if (h === fHi && h === T[d] && o >= 0 && o <= STACK_SIZE - 1) {
             fView.setUint8(o, vlo & 0xff);
@@ -1825,10 +1783,10 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           break;
         }
         case 0x7a: { // STDW
-          const vlo = IMM[i];
+          const vlo = CW[ix + 1];
           const vhi = vlo >> 31;
           const h = H[d];
-          const a = (L[d] + OFF[i]) | 0;
+          const a = (L[d] + (w >> 16)) | 0;
           const o = (a - BASE_LO) | 0;
           if (h === fHi && h === T[d] && o >= 0 && o <= STACK_SIZE - 8) {
             fView.setInt32(o, vlo, true);
@@ -1862,10 +1820,10 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           break;
         }
         case 0x63: { // STXW
-          const s = SRC[i];
+          const s = ((w >> 12) & 15);
           const vlo = L[s];
           const h = H[d];
-          const a = (L[d] + OFF[i]) | 0;
+          const a = (L[d] + (w >> 16)) | 0;
           const o = (a - BASE_LO) | 0;
           if (h === fHi && h === T[d] && o >= 0 && o <= STACK_SIZE - 4) {
             fView.setInt32(o, vlo, true);
@@ -1893,10 +1851,10 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           break;
         }
         case 0x6b: { // STXH
-          const s = SRC[i];
+          const s = ((w >> 12) & 15);
           const vlo = L[s];
           const h = H[d];
-          const a = (L[d] + OFF[i]) | 0;
+          const a = (L[d] + (w >> 16)) | 0;
           const o = (a - BASE_LO) | 0;
           if (h === fHi && h === T[d] && o >= 0 && o <= STACK_SIZE - 2) {
             fView.setUint16(o, vlo & 0xffff, true);
@@ -1924,10 +1882,10 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           break;
         }
         case 0x73: { // STXB
-          const s = SRC[i];
+          const s = ((w >> 12) & 15);
           const vlo = L[s];
           const h = H[d];
-          const a = (L[d] + OFF[i]) | 0;
+          const a = (L[d] + (w >> 16)) | 0;
           const o = (a - BASE_LO) | 0;
           if (h === fHi && h === T[d] && o >= 0 && o <= STACK_SIZE - 1) {
             fView.setUint8(o, vlo & 0xff);
@@ -1955,11 +1913,11 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
           break;
         }
         case 0x7b: { // STXDW
-          const s = SRC[i];
+          const s = ((w >> 12) & 15);
           const vlo = L[s];
           const vhi = H[s];
           const h = H[d];
-          const a = (L[d] + OFF[i]) | 0;
+          const a = (L[d] + (w >> 16)) | 0;
           const o = (a - BASE_LO) | 0;
           if (h === fHi && h === T[d] && o >= 0 && o <= STACK_SIZE - 8) {
             fView.setInt32(o, vlo, true);
@@ -1999,20 +1957,20 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
         case 0xd3: // ATOMIC8 (LOAD_ACQ/STORE_REL only)
         case 0xcb: // ATOMIC16 (LOAD_ACQ/STORE_REL only)
           // (recorded before: an atomic may overwrite its address register)
-          if (T[d] === frameHi[0]) st.lw = frame0Low(L[d] + OFF[i], st.lw);
-          atomic(mem, regs, op, d, SRC[i], OFF[i], IMM[i], i);
+          if (T[d] === frameHi[0]) st.lw = frame0Low(L[d] + (w >> 16), st.lw);
+          atomic(mem, regs, op, d, ((w >> 12) & 15), (w >> 16), CW[ix + 1], i);
           break;
 
         default:
           if (i >= N) {
             left++;
-            throw fellOff(N, OP);
+            throw fellOff(N, code.op);
           }
           throw fault(ErrorCode.UnknownOpcode, 'unknown opcode', i, op);
       }
     }
   } catch (e) {
-    st.left = left;
+    st.left = left + more;
     st.depth = depth;
     fold(st, fHi, fMin, cHi, cMin);
     if (e instanceof BpfError && !(e instanceof VmFault)) {
@@ -2022,6 +1980,9 @@ function loop(st: RunState, prog: LinkedProgram, startPc: number, baseDepth: num
     throw e;
   }
 }
+
+/** The most instructions the loop counts down in its int32 `left` before taking more from `more`. */
+const LEFT_SLICE = 1 << 30;
 
 /** The loop ends: lower st.lw by the frame-0 stores of its two cache entries (fHi/fMin, cHi/cMin). */
 function fold(st: RunState, fHi: number, fMin: number, cHi: number, cMin: number): void {
