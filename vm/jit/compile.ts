@@ -30,7 +30,7 @@
  * interpreter, so both engines fault on the same instruction.
  */
 import { BpfError, ErrorCode } from '../errors.js';
-import { CODE_HI, touchesArgRegsOnly, type HelperFn, type LinkedProgram } from '../program.js';
+import { CODE_HI, indexLookupOf, touchesArgRegsOnly, type HelperFn, type LinkedProgram } from '../program.js';
 import {
   AluOp,
   AtomicOp,
@@ -948,15 +948,37 @@ ${x.sh.throws ? js`if (X.thr !== -1) { ${catchAndLeave(x)} }
   // are neither stored before the call nor read back after it.
   const argsOnly = s === CallSrc.HELPER && op === Op.CALL && touchesArgRegsOnly(x.prog.helpers[imm] as HelperFn);
   const kept = argsOnly ? 5 : 10;
-  // A helper returning a pointer (r0 tagged: a map value, a socket) is usually followed by an
-  // access through it: its region becomes the cache's first entry (JitRun.take).
-  return js`${pre}${spill(x.used, 0, kept)} RT[0] = 0; ${EPOCH}
+  const call = js`${pre}${spill(x.used, 0, kept)} RT[0] = 0; ${EPOCH}
 C.insnIndex = ${i}; C.tailCall = undefined; X.left = left; X.d = d; X.cur = P;
 try { ${callee}(C); } catch (e) { throw X.herr(e, ${i}, ${op}); }
 if (C.tailCall !== undefined) { tf = X.tail(); if (tf !== null) { MG[d] = ${MAY_GOTO_START}; tf(X, d); ${x.ret}; } }
 left = X.left; ${L(0)} = RL[0]; ${H(0)} = RH[0]; ${G(0)} = RT[0]; l1 = 0; h1 = 0; g1 = 0; l2 = 0; h2 = 0; g2 = 0; l3 = 0; h3 = 0; g3 = 0; l4 = 0; h4 = 0; g4 = 0; l5 = 0; h5 = 0; g5 = 0;
 ${argsOnly ? nil : reload(x.used, 6, 10)} ${KEEP_CACHE}
-if (${G(0)} !== 0 && X.take(${G(0)})) { ${REFILL} }`;
+${TAKE_R0}`;
+  const inline = argsOnly && op === Op.CALL ? inlineLookup(x, x.prog.helpers[imm] as HelperFn) : nil;
+  return inline === nil ? call : js`${inline} else { ${call} }`;
+}
+
+/**
+ * A map lookup inlined as the kernel's verifier inlines array lookups (map_gen_lookup): when the
+ * helper has a direct form (program.ts IndexLookup) and r2 certainly points into this function's
+ * own frame (a frame alias with 4 bytes in the frame, so the key is readable as argMem would find
+ * it), the generated code reads the key from the frame and calls the direct form with it, guarded
+ * by r1 being a tagged pointer at offset 0 of its region (argMap's conditions; the direct form
+ * checks the region is a map). The direct form returns -1 for a map it does not cover, and a run
+ * where the guard fails makes the ordinary call, so faults are the helper's. r0 is then the
+ * region's first byte, tagged with it, or NULL, and r1-r5 are cleared, as after the call. Neither
+ * the register file nor the stack is touched, and no region is released (the cache stays).
+ */
+function inlineLookup(x: Ctx, fn: HelperFn): Code {
+  const direct = indexLookupOf(fn);
+  if (direct === undefined) return nil;
+  const o = frameOffset(x.sh, x.facts, 2, 0, 4);
+  if (o < 0) return nil;
+  const key = frameWords(o, 4) ? js`FW[${o >> 2}]` : js`FV.getInt32(${o}, true)`;
+  return js`if (${H(1)} === ${G(1)} && ${L(1)} === ${BASE_LO | 0} && (t = ${x.helperParam(direct)}(C, ${H(1)}, ${key})) !== -1) {
+${L(0)} = t === 0 ? 0 : ${BASE_LO | 0}; ${H(0)} = t; ${G(0)} = t; l1 = 0; h1 = 0; g1 = 0; l2 = 0; h2 = 0; g2 = 0; l3 = 0; h3 = 0; g3 = 0; l4 = 0; h4 = 0; g4 = 0; l5 = 0; h5 = 0; g5 = 0;
+${TAKE_R0} }`;
 }
 
 /**
@@ -1048,6 +1070,12 @@ function writeWords(w: number, size: number, vl: Code | Name, vh: Code | Name): 
  */
 const SHIFT = js`dH = cH; dV = cV; dN = cN; dW = cW; dS = cS;`;
 const REFILL = js`${SHIFT} cH = X.ch; cV = X.cv; cN = X.cn; cW = X.cw; cS = X.cs;`;
+
+/**
+ * A helper returning a pointer (r0 tagged: a map value, a socket) is usually followed by an
+ * access through it: its region becomes the cache's first entry (JitRun.take).
+ */
+const TAKE_R0 = js`if (${G(0)} !== 0 && X.take(${G(0)})) { ${REFILL} }`;
 
 function emitLdSt(x: Ctx, i: number): Code {
   const c = x.prog.code;
