@@ -162,6 +162,31 @@ export function touchesArgRegsOnly(fn: HelperFn): boolean {
   return ARG_REGS_ONLY.has(fn);
 }
 
+/**
+ * A map lookup helper's direct form for the JIT, as the kernel's verifier inlines array lookups
+ * (`map_gen_lookup`: array_map_gen_lookup, percpu_array_map_gen_lookup): called instead of the
+ * helper when r1 is a map pointer (tagged, offset 0, high half `mapHi`) and r2 points into the
+ * caller's own stack frame, from which the generated code read the 4-byte key `key`. Returns r0's
+ * high half (the element region's, its low half being the region's first byte), 0 for NULL, or -1
+ * when that map has no direct lookup, and the generated code then makes the ordinary call. It must
+ * give exactly the helper's result and side effects for such arguments (it is a helper's own
+ * fast path, registered by its implementer: test/vm/jit-map-lookup.test.ts runs both).
+ */
+export type IndexLookup = (call: HelperCall, mapHi: number, key: number) => number;
+
+const INDEX_LOOKUP = new WeakMap<HelperFn, IndexLookup>();
+
+/** Register `direct` as `fn`'s direct form (see IndexLookup); returns `fn`. */
+export function withIndexLookup<T extends HelperFn>(fn: T, direct: IndexLookup): T {
+  INDEX_LOOKUP.set(fn, direct);
+  return fn;
+}
+
+/** The direct form registered for `fn`, if any. */
+export function indexLookupOf(fn: HelperFn): IndexLookup | undefined {
+  return INDEX_LOOKUP.get(fn);
+}
+
 /** Helper table indexed by helper id (kernel numbering). */
 export type HelperTable = ReadonlyArray<HelperFn | undefined>;
 

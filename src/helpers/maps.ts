@@ -11,7 +11,7 @@ import type { CalleeName } from './args.js';
 import { byName, type HelperFamily } from './family.js';
 import { HELPER_IDS as H } from '../../vm/helpers.js';
 import { Memory, type Region } from '../../vm/memory.js';
-import { CODE_HI, readsArgsOnly, type HelperCall, type HelperFn } from '../../vm/program.js';
+import { CODE_HI, readsArgsOnly, withIndexLookup, type HelperCall, type HelperFn } from '../../vm/program.js';
 import type { BpfMap } from '../maps/types.js';
 import { ProgArrayMap } from '../maps/prog-array.js';
 import { RingbufMap } from '../maps/ringbuf.js';
@@ -41,11 +41,28 @@ function returnValuePtr(call: HelperCall, map: BpfMap, region: ReturnType<BpfMap
   else setR0Ptr(call, region.hi, Memory.lo(map.lastOffset));
 }
 
-const mapLookup: HelperFn = readsArgsOnly((call) => {
-  const map = argMap(call, 1, 'bpf_map_lookup_elem');
-  const key = argMem(call, 2, map.keySize, false, 'bpf_map_lookup_elem');
-  returnValuePtr(call, map, map.lookupElem(key, cpuOf(call)));
-});
+/**
+ * bpf_map_lookup_elem's direct form for the JIT (vm/program.ts IndexLookup): on an array map
+ * (lookupIndex) with a 4-byte key, the same element region lookupElem returns (offset 0, so r0's
+ * low half is the region's first byte); -1 for any other map, left to the helper.
+ */
+const mapLookupIndex = (call: HelperCall, mapHi: number, key: number): number => {
+  const r = call.mem.regionOf(mapHi);
+  if (r === undefined || r.kind !== 'map') return -1;
+  const map = r.owner as BpfMap;
+  if (map.lookupIndex === undefined || map.keySize !== 4) return -1;
+  const v = map.lookupIndex(key >>> 0, cpuOf(call));
+  return v === undefined ? 0 : v.hi;
+};
+
+const mapLookup: HelperFn = withIndexLookup(
+  readsArgsOnly((call) => {
+    const map = argMap(call, 1, 'bpf_map_lookup_elem');
+    const key = argMem(call, 2, map.keySize, false, 'bpf_map_lookup_elem');
+    returnValuePtr(call, map, map.lookupElem(key, cpuOf(call)));
+  }),
+  mapLookupIndex,
+);
 
 const mapLookupPercpu: HelperFn = readsArgsOnly((call) => {
   const map = argMap(call, 1, 'bpf_map_lookup_percpu_elem');

@@ -43,8 +43,11 @@ export class ArrayMap extends BaseMap {
     return index * this.stride;
   }
 
-  lookupElem(key: Uint8Array, _cpu: number): Region | undefined {
-    const i = BaseMap.index(key);
+  lookupElem(key: Uint8Array, cpu: number): Region | undefined {
+    return this.lookupIndex(BaseMap.index(key), cpu);
+  }
+
+  lookupIndex(i: number, _cpu: number): Region | undefined {
     if (i >= this.maxEntries) return undefined;
     this.lastOffset = 0;
     return this.elementRegion(this.values, i * this.stride, this.valueSize);

@@ -38,7 +38,10 @@ export class PercpuArrayMap extends BaseMap {
 
   /** Also bpf_map_lookup_percpu_elem: NULL when cpu >= nr_cpu_ids. */
   lookupElem(key: Uint8Array, cpu: number): Region | undefined {
-    const i = BaseMap.index(key);
+    return this.lookupIndex(BaseMap.index(key), cpu);
+  }
+
+  lookupIndex(i: number, cpu: number): Region | undefined {
     if (i >= this.maxEntries || cpu >= this.env.ncpus || cpu < 0) return undefined;
     this.lastOffset = 0;
     return this.elementRegion(this.values, this.offset(i, cpu), this.valueSize);

@@ -170,6 +170,12 @@ export interface BpfMap {
    * `cpu` is the CPU the program runs on (per-CPU maps return that CPU's copy).
    */
   lookupElem(key: Uint8Array, cpu: number): Region | undefined;
+  /**
+   * lookupElem for a 4-byte key given as its u32 value, on maps whose key is an index (arrays):
+   * the same region (offset 0) or undefined, with no key bytes to read. The JIT's inline map
+   * lookups call it (vm/program.ts IndexLookup); maps without it take the ordinary helper call.
+   */
+  lookupIndex?(index: number, cpu: number): Region | undefined;
   /** bpf_map_update_elem: 0 or −errno. `flags` is the u64 argument as a JS number. */
   updateElem(key: Uint8Array, value: Uint8Array, flags: number, cpu: number): number;
   /** bpf_map_delete_elem: 0 or −errno. */

@@ -30,7 +30,7 @@
  * interpreter, so both engines fault on the same instruction.
  */
 import { BpfError, ErrorCode } from '../errors.js';
-import { CODE_HI, touchesArgRegsOnly, type HelperFn, type LinkedProgram } from '../program.js';
+import { CODE_HI, indexLookupOf, touchesArgRegsOnly, type HelperFn, type LinkedProgram } from '../program.js';
 import {
   AluOp,
   AtomicOp,
@@ -227,6 +227,17 @@ interface Ctx {
   ctxRw: boolean;
   /** Start pc of the block being compiled when it is emitted as its own inner loop, else -1. */
   loop: number;
+  /** Lowest frame offset of the direct frame stores emitted so far (see FrameReach). */
+  reach: FrameReach;
+}
+
+/**
+ * The lowest frame byte written by a direct frame store (through r10 or a frame alias, at a
+ * constant offset) among the functions of one build: with stack-reach.ts, it bounds what a run
+ * may write in frame 0 without telling JitRun (JitProgram.frame0Reach).
+ */
+interface FrameReach {
+  low: number;
 }
 
 // ---------------------------------------------------------------------------------- tag facts
@@ -865,7 +876,7 @@ function markUsed(prog: LinkedProgram, i: number, used: boolean[]): void {
  */
 const CHUNK_CACHE_IN = js`cH = X.kh, cV = X.kv, cN = X.kn, cW = X.kw, cS = X.ks, dH = X.jh, dV = X.jv, dN = X.jn, dW = X.jw, dS = X.js`;
 const CHUNK_CACHE_OUT = js`X.kh = cH; X.kv = cV; X.kn = cN; X.kw = cW; X.ks = cS; X.jh = dH; X.jv = dV; X.jn = dN; X.jw = dW; X.js = dS;`;
-const CHUNK_CACHE_START = js`X.kh = X.fh[d]; X.kv = X.fv[d]; X.kn = ${STACK_SIZE}; X.kw = true; X.ks = X.fs[d]; X.jh = 0; X.jn = -1;`;
+const CHUNK_CACHE_START = js`X.kh = X.fh[d]; X.kv = X.fv[d]; X.kn = ${STACK_SIZE}; X.kw = d !== 0; X.ks = X.fs[d]; X.jh = 0; X.jn = -1;`;
 
 function prologue(used: boolean[], ctxTable: Name | null = null, blockParam = false, fresh = false): Code {
   const regs: Code[] = [];
@@ -888,16 +899,18 @@ let XR;`;
   const decl = regs.length ? js`let ${joinCode(regs, js`, `)};` : nil;
   return js`const RL = X.lo, RH = X.hi, RT = X.tg, MG = X.mg, C = X.call, FH = X.fh[d], FV = X.fv[d], FW = X.fw[d], FS = X.fs[d];
 ${decl}
-let ${blockParam ? CHUNK_CACHE_IN : js`cH = FH, cV = FV, cN = ${STACK_SIZE}, cW = true, cS = FS, dH = 0, dV = FV, dN = -1, dW = false, dS = null, b = 0`}, t = 0, u = 0, w = 0, ep = 0, sb = 0, tf = null, hf = null;${ctx}`;
+let ${blockParam ? CHUNK_CACHE_IN : js`cH = FH, cV = FV, cN = ${STACK_SIZE}, cW = d !== 0, cS = FS, dH = 0, dV = FV, dN = -1, dW = false, dS = null, b = 0`}, t = 0, u = 0, w = 0, ep = 0, sb = 0, tf = null, hf = null;${ctx}`;
 }
 
 /**
  * The one-region cache back on the function's own frame. Starting it empty instead (so that the
- * first stack store passes JitRun.st and marks the stack dirty) made V8 compile the access paths
- * worse: 1.6× the instructions on the memory benchmark (callgrind). A function that stores at
- * all marks the stack dirty on entry instead (writesStack).
+ * first stack store passes JitRun.st) made V8 compile the access paths worse: 1.6× the
+ * instructions on the memory benchmark (callgrind). Frame 0 is never writable through the cache
+ * (cW false at depth 0, and JitRun.cache): a store into it through a pointer other than r10 or a
+ * frame alias goes through JitRun.st, which reports the write for the next run's zeroing
+ * (JitRun.lw), so only the direct stores need a static bound (stack-reach.ts, FrameReach).
  */
-const RESET_CACHE = js`cH = FH; cV = FV; cN = ${STACK_SIZE}; cW = true; cS = FS; dH = 0; dN = -1;`;
+const RESET_CACHE = js`cH = FH; cV = FV; cN = ${STACK_SIZE}; cW = d !== 0; cS = FS; dH = 0; dN = -1;`;
 
 /**
  * After a call (helper, kfunc or bpf-to-bpf): the region cache stays unless the call rebound or
@@ -948,15 +961,37 @@ ${x.sh.throws ? js`if (X.thr !== -1) { ${catchAndLeave(x)} }
   // are neither stored before the call nor read back after it.
   const argsOnly = s === CallSrc.HELPER && op === Op.CALL && touchesArgRegsOnly(x.prog.helpers[imm] as HelperFn);
   const kept = argsOnly ? 5 : 10;
-  // A helper returning a pointer (r0 tagged: a map value, a socket) is usually followed by an
-  // access through it: its region becomes the cache's first entry (JitRun.take).
-  return js`${pre}${spill(x.used, 0, kept)} RT[0] = 0; ${EPOCH}
+  const call = js`${pre}${spill(x.used, 0, kept)} RT[0] = 0; ${EPOCH}
 C.insnIndex = ${i}; C.tailCall = undefined; X.left = left; X.d = d; X.cur = P;
 try { ${callee}(C); } catch (e) { throw X.herr(e, ${i}, ${op}); }
 if (C.tailCall !== undefined) { tf = X.tail(); if (tf !== null) { MG[d] = ${MAY_GOTO_START}; tf(X, d); ${x.ret}; } }
 left = X.left; ${L(0)} = RL[0]; ${H(0)} = RH[0]; ${G(0)} = RT[0]; l1 = 0; h1 = 0; g1 = 0; l2 = 0; h2 = 0; g2 = 0; l3 = 0; h3 = 0; g3 = 0; l4 = 0; h4 = 0; g4 = 0; l5 = 0; h5 = 0; g5 = 0;
 ${argsOnly ? nil : reload(x.used, 6, 10)} ${KEEP_CACHE}
-if (${G(0)} !== 0 && X.take(${G(0)})) { ${REFILL} }`;
+${TAKE_R0}`;
+  const inline = argsOnly && op === Op.CALL ? inlineLookup(x, x.prog.helpers[imm] as HelperFn) : nil;
+  return inline === nil ? call : js`${inline} else { ${call} }`;
+}
+
+/**
+ * A map lookup inlined as the kernel's verifier inlines array lookups (map_gen_lookup): when the
+ * helper has a direct form (program.ts IndexLookup) and r2 certainly points into this function's
+ * own frame (a frame alias with 4 bytes in the frame, so the key is readable as argMem would find
+ * it), the generated code reads the key from the frame and calls the direct form with it, guarded
+ * by r1 being a tagged pointer at offset 0 of its region (argMap's conditions; the direct form
+ * checks the region is a map). The direct form returns -1 for a map it does not cover, and a run
+ * where the guard fails makes the ordinary call, so faults are the helper's. r0 is then the
+ * region's first byte, tagged with it, or NULL, and r1-r5 are cleared, as after the call. Neither
+ * the register file nor the stack is touched, and no region is released (the cache stays).
+ */
+function inlineLookup(x: Ctx, fn: HelperFn): Code {
+  const direct = indexLookupOf(fn);
+  if (direct === undefined) return nil;
+  const o = frameOffset(x.sh, x.facts, 2, 0, 4);
+  if (o < 0) return nil;
+  const key = frameWords(o, 4) ? js`FW[${o >> 2}]` : js`FV.getInt32(${o}, true)`;
+  return js`if (${H(1)} === ${G(1)} && ${L(1)} === ${BASE_LO | 0} && (t = ${x.helperParam(direct)}(C, ${H(1)}, ${key})) !== -1) {
+${L(0)} = t === 0 ? 0 : ${BASE_LO | 0}; ${H(0)} = t; ${G(0)} = t; l1 = 0; h1 = 0; g1 = 0; l2 = 0; h2 = 0; g2 = 0; l3 = 0; h3 = 0; g3 = 0; l4 = 0; h4 = 0; g4 = 0; l5 = 0; h5 = 0; g5 = 0;
+${TAKE_R0} }`;
 }
 
 /**
@@ -1049,6 +1084,12 @@ function writeWords(w: number, size: number, vl: Code | Name, vh: Code | Name): 
 const SHIFT = js`dH = cH; dV = cV; dN = cN; dW = cW; dS = cS;`;
 const REFILL = js`${SHIFT} cH = X.ch; cV = X.cv; cN = X.cn; cW = X.cw; cS = X.cs;`;
 
+/**
+ * A helper returning a pointer (r0 tagged: a map value, a socket) is usually followed by an
+ * access through it: its region becomes the cache's first entry (JitRun.take).
+ */
+const TAKE_R0 = js`if (${G(0)} !== 0 && X.take(${G(0)})) { ${REFILL} }`;
+
 function emitLdSt(x: Ctx, i: number): Code {
   const c = x.prog.code;
   const op = c.op[i];
@@ -1114,10 +1155,11 @@ else { ${slowAtomic} }`;
   const vl: Code | Name = cls === Class.ST ? lit(imm) : L(s);
   const vh: Code | Name = cls === Class.ST ? lit(imm >> 31) : H(s);
   const vg: Code | Name = cls === Class.ST ? lit(0) : G(s);
-  // (Through an alias only when the ctx rewrite does not cover the store: writesStack counts
+  // (Through an alias only when the ctx rewrite does not cover the store: stack-reach.ts counts
   // such a store as going through JitRun.st.)
   const o = d === 10 || ctxStoreRewrite(x.prog, i) === undefined ? frameOffset(x.sh, x.facts, d, off, size) : -1;
   if (o >= 0) {
+    if (o < x.reach.low) x.reach.low = o;
     // A 64-bit spill to an aligned slot records the value's provenance.
     // Storing a tag known to be 0 over a slot known to hold 0 changes nothing.
     const zero = cls === Class.ST || x.facts.reg[s] === 1;
@@ -1131,7 +1173,7 @@ else if (${H(d)} === dH && ${H(d)} === ${G(d)} && dW && u >= 0 && u <= dN - ${si
 else { X.st(${H(d)}, ${G(d)}, t, ${size}, ${vl}, ${vh}, ${vg}, ${i}, ${op}, ${lf(x)}, d); ${REFILL} }`;
   const rw = x.ctxRw ? ctxStoreRewrite(x.prog, i) : undefined;
   if (rw === undefined) return general;
-  // Anything but the run's ctx goes through JitRun.st, which notices a stack write (writesStack).
+  // Anything but the run's ctx goes through JitRun.st, which reports a frame-0 write (JitRun.lw).
   return js`if (${ctxBase(d)}) { ${x.helperParam(rw.set)}(XC, ${vl}, ${vh}); }
 else { X.st(${H(d)}, ${G(d)}, (${L(d)} + ${off}) | 0, ${size}, ${vl}, ${vh}, ${vg}, ${i}, ${op}, ${lf(x)}, d); ${REFILL} }`;
 }
@@ -1207,7 +1249,7 @@ function ctxLoad(x: Ctx, rw: CtxLoad, ld: Name, hd: Name, gd: Name): Code {
       // packet bounds check, then the headers) is inline instead of a JitRun.ld miss.
       return js`XR = ${x.helperParam(rw.region)}(XC);
 if (XR === undefined) { ${ld} = 0; ${hd} = 0; ${gd} = 0; }
-else { ${hd} = XR.hi; ${ld} = (${BASE_LO} + ${x.helperParam(rw.offset)}(XC)) | 0; ${gd} = ${hd}; ${SHIFT} cH = ${hd}; cV = XR.view; cN = XR.bytes.length; cW = XR.writable; cS = XR.shadow ?? null; if (cS !== null) X.dirty = true; }`;
+else { ${hd} = XR.hi; ${ld} = (${BASE_LO} + ${x.helperParam(rw.offset)}(XC)) | 0; ${gd} = ${hd}; ${SHIFT} cH = ${hd}; cV = XR.view; cN = XR.bytes.length; cW = XR.writable; cS = XR.shadow ?? null; }`;
   }
 }
 
@@ -1305,7 +1347,7 @@ function chunkWeight(prog: LinkedProgram, sh: Shape, b: Block): number {
   return w;
 }
 
-function emitEntry(prog: LinkedProgram, sh: Shape, entry: number, opts: CompileOptions, helperParam: (fn: unknown) => Name, fresh?: { mask: number }): Code {
+function emitEntry(prog: LinkedProgram, sh: Shape, entry: number, opts: CompileOptions, helperParam: (fn: unknown) => Name, reach: FrameReach, fresh?: { mask: number }): Code {
   const fn = name(`e${entry}`);
   if (entry >= sh.n) {
     return js`function ${fn}(X, d) { throw X.fault(${F.FELL_OFF}, ${Math.max(sh.n - 1, 0)}, ${sh.n > 0 ? prog.code.op[sh.n - 1] : 0}, 0, X.left); }`;
@@ -1333,23 +1375,12 @@ function emitEntry(prog: LinkedProgram, sh: Shape, entry: number, opts: CompileO
     });
   }
   const chunked = nChunks > 1;
-  let wild = false;
-  let dirty = false;
-  for (const blk of blocks) {
-    for (let i = blk.start; i < blk.end; i++) {
-      if (mayWriteWild(prog, sh, i)) wild = true;
-      if (writesStack(prog, sh, i)) dirty = true;
-    }
-  }
-  const marks = wild ? js`
-X.wild = true;` : dirty ? js`
-X.dirty = true;` : nil;
   const facts = blockFacts(prog, sh, blocks);
   const bodies: Code[] = [];
   for (let ch = 0; ch < nChunks; ch++) {
     const mine = chunked ? blocks.filter((_, k) => chunkOf[k] === ch) : blocks;
     const own = chunked ? name(`e${entry}c${ch}`) : fn;
-    bodies.push(emitBlocks(prog, sh, blocks, ids, mine, chunked ? chunkOf : null, ch, own, opts, helperParam, facts, chunked ? nil : marks, chunked ? undefined : fresh));
+    bodies.push(emitBlocks(prog, sh, blocks, ids, mine, chunked ? chunkOf : null, ch, own, opts, helperParam, facts, reach, chunked ? undefined : fresh));
   }
   if (!chunked) return bodies[0];
   // Block id → its chunk's function; the entry function runs chunks until one leaves the function.
@@ -1357,7 +1388,7 @@ X.dirty = true;` : nil;
   const fns = joinCode(chunkOf.map((ch) => name(`e${entry}c${ch}`)), js`, `);
   return js`${joinCode(bodies)}
 const ${table} = [${fns}];
-function ${fn}(X, d) {${marks}
+function ${fn}(X, d) {
 ${CHUNK_CACHE_START}
 let b = 0;
 do b = ${table}[b](X, d, b); while (b >= 0);
@@ -1377,7 +1408,7 @@ function emitBlocks(
   opts: CompileOptions,
   helperParam: (fn: unknown) => Name,
   facts: Map<number, TagFacts>,
-  marks: Code,
+  reach: FrameReach,
   fresh?: { mask: number },
 ): Code {
   const slowId = blocks.length;
@@ -1386,7 +1417,7 @@ function emitBlocks(
   for (const blk of mine) for (let i = blk.start; i < blk.end; i++) markUsed(prog, i, used);
   const ctxRw = mine.some((b) => hasCtxRewrite(prog, sh, b.start, b.end));
   const ret = chunkOf === null ? js`return` : js`return -1`;
-  const x: Ctx = { prog, sh, ids, chunkOf, chunk, ret, counted: false, rest: 0, helperParam, used, facts: unknownFacts(), ctxRw, loop: -1 };
+  const x: Ctx = { prog, sh, ids, chunkOf, chunk, ret, counted: false, rest: 0, helperParam, used, facts: unknownFacts(), ctxRw, loop: -1, reach };
   const none = unknownFacts();
   mine.forEach((blk, m) => {
     const k = ids.get(blk.start) as number;
@@ -1435,35 +1466,12 @@ function emitBlocks(
   cases.push(js`default: throw X.bug();`);
   if (fresh !== undefined) for (let r = 0; r < 10; r++) if (used[r]) fresh.mask |= 1 << r;
   return js`function ${fn}(X, d${chunkOf === null ? (fresh === undefined ? nil : js`, f`) : js`, b`}) {
-${prologue(used, ctxRw ? helperParam(prog.ctx) : null, chunkOf !== null, fresh !== undefined)}${marks}
+${prologue(used, ctxRw ? helperParam(prog.ctx) : null, chunkOf !== null, fresh !== undefined)}
 let left = X.left;
 D: for (;;) switch (b) {
 ${joinCode(cases)}
 }
 }`;
-}
-
-/**
- * Whether an instruction may write the stack anywhere but its own frame through r10: a store or
- * atomic not in the direct r10 form, or any call of outside code (helpers get pointers).
- */
-function mayWriteWild(prog: LinkedProgram, sh: Shape, i: number): boolean {
-  void sh;
-  const c = prog.code;
-  const op = c.op[i];
-  // Stores of every other form set JitRun.dirty on entry (writesStack).
-  return op === Op.CALLX || (op === Op.CALL && c.src[i] !== CallSrc.BPF_PSEUDO_CALL);
-}
-
-/**
- * A store or atomic of any form: with the region cache starting on the own frame, any of them
- * may write a stack frame without passing JitRun, so the next run must zero the frames. Except a
- * store the ctx rewrite covers: its code is the direct ctx write or JitRun.st (ctxStoreRewrite),
- * which marks the stack dirty itself when it reaches a frame.
- */
-function writesStack(prog: LinkedProgram, _sh: Shape, i: number): boolean {
-  const cls = opClass(prog.code.op[i]);
-  return (cls === Class.ST || cls === Class.STX) && ctxStoreRewrite(prog, i) === undefined;
 }
 
 /** The rewrite of the store at i (a BPF_MEM store not through r10 the program's ctx table covers). */
@@ -1500,7 +1508,7 @@ function emitSlow(prog: LinkedProgram, sh: Shape, start: number, helperParam: (f
   const used: boolean[] = new Array<boolean>(11).fill(true);
   // The counted slow path assumes nothing about tags (it may start mid-way through a block).
   const ctxRw = hasCtxRewrite(prog, sh, blk.start, blk.end);
-  const x: Ctx = { prog, sh, ids: new Map(), chunkOf: null, chunk: 0, ret: js`return`, counted: true, rest: 0, helperParam, used, facts: unknownFacts(), ctxRw, loop: -1 };
+  const x: Ctx = { prog, sh, ids: new Map(), chunkOf: null, chunk: 0, ret: js`return`, counted: true, rest: 0, helperParam, used, facts: unknownFacts(), ctxRw, loop: -1, reach: { low: STACK_SIZE } };
   const body: Code[] = [];
   let i = blk.start;
   let k = 0;
@@ -1580,7 +1588,8 @@ export class JitProgram implements JitUnit {
    * not clear them (0 when entry 0 is chunked: its chunks read the register file).
    */
   freshRegs = 0;
-  readonly frame0Reach: number;
+  /** stack-reach.ts frame0Reach, with the direct frame stores of the functions built (build). */
+  frame0Reach: number;
   readonly regReach: number;
   private slows = new Map<number, SlowFn>();
   private sh!: Shape;
@@ -1590,7 +1599,8 @@ export class JitProgram implements JitUnit {
     private readonly opts: CompileOptions = {},
   ) {
     this.tooLong = prog.code.length > JIT_MAX_INSNS;
-    this.frame0Reach = frame0Reach(prog);
+    // (Before build: frame 0 may be written anywhere.)
+    this.frame0Reach = 0;
     this.regReach = regReach(prog);
     if (this.tooLong) {
       this.fallback = true;
@@ -1606,8 +1616,10 @@ export class JitProgram implements JitUnit {
     const hp = helperParams();
     const entries = [...sh.entries].sort((a, b) => a - b);
     const fresh = { mask: 0 };
-    const fnCodes = entries.map((e) => emitEntry(this.prog, sh, e, this.opts, hp.param, e === 0 ? fresh : undefined));
+    const reach: FrameReach = { low: STACK_SIZE };
+    const fnCodes = entries.map((e) => emitEntry(this.prog, sh, e, this.opts, hp.param, reach, e === 0 ? fresh : undefined));
     this.freshRegs = fresh.mask;
+    this.frame0Reach = frame0Reach(this.prog, reach.low);
     const list = joinCode(entries.map((e) => name(`e${e}`)), js`, `);
     const src = js`'use strict';
 ${joinCode(fnCodes)}

@@ -121,13 +121,6 @@ export class JitRun {
   ldset = false;
   busy = false;
   /**
-   * Set by the generated code of functions that may write the stack other than through r10 into
-   * their own frame (wild) or that store at all (dirty). Zeroing follows `lw` instead, which
-   * bounds the same writes more tightly (stack-reach.ts).
-   */
-  wild = true;
-  dirty = true;
-  /**
    * Lowest byte of frame 0 this run (or, between runs, the last one) may have written: the
    * program's static reach (stack-reach.ts) lowered by the frame-0 writes of the slow paths;
    * STACK_SIZE when frame 0 is untouched. The next run zeroes [lw, STACK_SIZE) and its shadow.
@@ -180,8 +173,6 @@ export class JitRun {
     // run), and only from `lw` up: a run that touched no stack leaves nothing to zero.
     if (this.lw < STACK_SIZE) this.zeroFrame0(this.lw);
     this.lw = unit.frame0Reach;
-    this.wild = false;
-    this.dirty = false;
     mem.enterRun();
     // One set of frame regions per Memory, kept between runs (as the interpreter's pooled run states).
     const f0 = this.frames[0];
@@ -281,6 +272,16 @@ export class JitRun {
     zeroFrame0(this.s32, this.sb, this.ss, from);
   }
 
+  /**
+   * `unit`'s entry for `pc` during a run. Adding an entry rebuilds the program, whose direct frame
+   * stores then bound frame0Reach anew: this run's `lw` takes the lower of the two.
+   */
+  private entryOf(unit: JitUnit, pc: number): EntryFn {
+    const fn = unit.entry(pc);
+    if (unit.frame0Reach < this.lw) this.lw = unit.frame0Reach;
+    return fn;
+  }
+
   /** A slow path wrote `rg` at `o`: lower `lw` when that is frame 0. */
   private wrote(rg: Region, o: number): void {
     if (rg.hi === this.fh[0] && o < this.lw) this.lw = o;
@@ -308,15 +309,15 @@ export class JitRun {
   }
 
   /**
-   * Cache `rg` for the generated code. A stack frame (the only regions with a shadow) cached
-   * here may then be written inline, so the next run must zero the frames (`dirty`).
+   * Cache `rg` for the generated code. Frame 0 is cached read-only: a store into it then comes
+   * back here (st), which lowers `lw` (the generated code's own cache starts so on depth 0 too:
+   * compile.ts RESET_CACHE).
    */
   private cache(h: number, rg: Region): void {
-    if (rg.shadow !== undefined) this.dirty = true;
     this.ch = h;
     this.cv = rg.view;
     this.cn = rg.bytes.length;
-    this.cw = rg.writable;
+    this.cw = rg.writable && h !== this.fh[0];
     this.cs = rg.shadow ?? null;
   }
 
@@ -589,7 +590,7 @@ export class JitRun {
           this.tg[0] = 0;
         } else {
           this.mg[d] = MAY_GOTO_START;
-          unit.entry(cb)(this, d);
+          this.entryOf(unit, cb)(this, d);
         }
       }
     } finally {
@@ -672,7 +673,7 @@ export class JitRun {
     L[10] = (BASE_LO + STACK_SIZE) | 0;
     H[10] = T[10] = this.fh[depth];
     try {
-      unit.entry(pc)(this, depth);
+      this.entryOf(unit, pc)(this, depth);
       return [L[0], H[0]];
     } finally {
       this.d = base;

@@ -4,29 +4,31 @@
  * interpreter; the kernel's stack is garbage the verifier forbids reading).
  *
  * Frame 0 is written during a JIT run by:
- *   - stores and atomics through r10 at a constant offset: the generated code writes
- *     [STACK_SIZE + off, +size) directly (bounded here);
- *   - stores through any other register: inline through the region cache, which may hold frame 0
- *     (unbounded), except stores the program type's ctx rewrite covers, which are the direct ctx
- *     write or JitRun.st (compile.ts ctxStoreRewrite), and atomics, which are JitRun.atomic:
- *     both report a frame-0 write themselves (JitRun.lw);
+ *   - stores through r10 or a frame alias (a register the compiler knows holds r10 + k) at a
+ *     constant offset: the generated code writes the frame directly (bounded here, with the
+ *     lowest alias store the compiler emitted: `directLow`);
+ *   - stores through any other register: through the region cache, which never holds frame 0 as
+ *     writable (compile.ts RESET_CACHE, JitRun.cache), or JitRun.st, which reports a frame-0
+ *     write (JitRun.lw); the same for the stores the ctx rewrite covers (the direct ctx write or
+ *     JitRun.st) and atomics other than inline ones on non-frame regions (JitRun.atomic);
  *   - helpers and kfuncs given a stack pointer: unbounded unless the helper is marked as writing
  *     through none of its arguments (program.ts readsArgsOnly);
  *   - a tail call's target: JitRun.tail makes the rest of the run unbounded.
  * Deeper frames are zeroed when entered (JitRun.enter), so only frame 0 matters here. A program
  * that writes r10 makes its r10 stores land anywhere: unbounded.
  */
-import { AtomicOp, CallSrc, Class, Mode, Op, STACK_SIZE, accessBytes, isLdImm64, opClass, opMode } from '../isa.js';
+import { AtomicOp, CallSrc, Class, Mode, Op, STACK_SIZE, isLdImm64, opClass, opMode } from '../isa.js';
 import { writesNoArgs, type LinkedProgram } from '../program.js';
 
 /**
  * The lowest frame-0 byte offset a run of `prog` may write other than through JitRun (so every
  * such write lies in [result, STACK_SIZE)); 0 when that cannot be bounded, STACK_SIZE when the
- * program writes no stack this way. Computed once per compiled program (JitProgram.frame0Reach).
+ * program writes no stack this way. `directLow`: the lowest frame offset of the direct frame
+ * stores (r10 or alias) of the compiled functions. Computed once per build (JitProgram.frame0Reach).
  */
-export function frame0Reach(prog: LinkedProgram): number {
+export function frame0Reach(prog: LinkedProgram, directLow: number): number {
   const c = prog.code;
-  let low = STACK_SIZE;
+  let low = Math.min(STACK_SIZE, directLow);
   for (let i = 0; i < c.length; i++) {
     const op = c.op[i];
     const dst = c.dst[i];
@@ -47,7 +49,8 @@ export function frame0Reach(prog: LinkedProgram): number {
         low = Math.min(low, Math.max(0, STACK_SIZE + c.off[i]));
         continue;
       }
-      if (mode === Mode.MEM && prog.ctx !== undefined && prog.ctx.store(c.off[i], accessBytes(op)) !== undefined) continue;
+      // Through another register: directLow (a frame alias), or the cache or JitRun (see above).
+      if (mode === Mode.MEM) continue;
       return 0;
     }
     if (cls === Class.JMP || cls === Class.JMP32) {
