@@ -100,6 +100,9 @@ describe('[loader/fuzz]: mutated objects give a spec or an error of ours', () =>
     expect(specs).toBeGreaterThan(CASES / 20);
     expect(errors).toBeGreaterThan(CASES / 20);
     expect(codes.get('E_ELF')).toBeGreaterThan(0);
-    expect(slowest).toBeLessThan(2000);
+    // A hang guard, not a speed goal (those live in benchmarks): no mutated object may make the
+    // loader run away. A typical case takes about a millisecond; on a loaded 2-core machine the
+    // slowest has reached 4 s of wall time, so the bound sits well above that.
+    expect(slowest).toBeLessThan(15_000);
   });
 });
