@@ -93,7 +93,6 @@ export class Checker {
   prevJmps = 0;
   prevInsns = 0;
   visitStamp = 0;
-  allMask: Uint16Array | undefined;
   totalStates = 0;
   idGen = 0;
   /** Current path. */
@@ -573,7 +572,6 @@ export class Checker {
             marked = true;
           }
           if (cp.stamp !== stamp) continue;
-          const all = this.allRegs();
           if (iterNext) {
             // An iterator loop back at its next call in a state within the old one, with the
             // iterator still active, has converged: the iterator bounds it. Ranges are compared
@@ -660,12 +658,6 @@ export class Checker {
   prevEntry(i: number, from: Checkpoint | null): Checkpoint | undefined {
     for (let c = from; c; c = c.parent) if (c.insn === i && c.pending > 0 && sameCallsites(c.st, this.st)) return c;
     return undefined;
-  }
-
-  /** Every register live at every instruction: RANGE_WITHIN comparisons. */
-  allRegs(): Uint16Array {
-    if (!this.allMask) this.allMask = new Uint16Array(this.p.length).fill(0x3ff);
-    return this.allMask;
   }
 
   /**
