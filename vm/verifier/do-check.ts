@@ -577,7 +577,7 @@ export class Checker {
             // iterator still active, has converged: the iterator bounds it. Ranges are compared
             // whatever their precision or liveness (RANGE_WITHIN), as marks inside the loop are
             // not final yet.
-            if (regsafeStates(cp.st, cur, live, i, false, true) && this.iterAt(cur, 1)?.active) {
+            if (regsafeStates(cp.st, cur, live, i, false, true) && this.iterActive(1)) {
               this.pruneHit(cp.st, i);
               this.addBackedge(cp, i);
               return this.endPath();
@@ -1376,7 +1376,7 @@ export class Checker {
     this.stackDepth[sub] = Math.max(this.stackDepth[sub], -lo);
     if (!write) this.stackReadRange(frame.frameno, lo, hi);
     if (write) {
-      this.refDynWrite(frame, 512 + lo, hi - lo);
+      this.overwriteStack(frame, 512 + lo, hi - lo);
       frame.touch(512 + lo);
       frame.own();
       for (let a = lo; a < hi; a++) {
@@ -1413,7 +1413,7 @@ export class Checker {
    * the slot is no longer one (its bytes are then plain data, and the iterator's reference is
    * still held: check_stack_write_fixed_off destroys only dynptrs).
    */
-  refDynWrite(f: Frame, b0: number, size: number): void {
+  overwriteStack(f: Frame, b0: number, size: number): void {
     for (let k = Math.max(0, b0 >> 3); k <= Math.min(63, (b0 + size - 1) >> 3); k++) {
       if (f.refDyn[k] !== 0) this.fail(this.atInsn, 'cannot overwrite referenced dynptr');
       if (f.iterRef[k] !== 0) {
@@ -1433,7 +1433,7 @@ export class Checker {
 
   stackWrite(i: number, f: Frame, o: number, size: number, value: Reg | undefined): void {
     const b0 = 512 + o;
-    this.refDynWrite(f, b0, size);
+    this.overwriteStack(f, b0, size);
     const k = b0 >> 3;
     clearPktDyn(f, b0, size);
     const aligned = (b0 & 7) === 0;
@@ -1761,7 +1761,7 @@ export class Checker {
       }
       const ret = this.kfuncResult(i, rec);
       // a pointer an iterator hands out belongs to the iterator's reference (meta.ref_obj_id)
-      if (iter && ret.t !== RT.SCALAR) ret.ref = iter.f.iterRef[iter.slot];
+      if (iter && ret.t !== RT.SCALAR) ret.ref = iter.f.iterRef[iter.k];
       this.pktDynptr(rec, ret);
       for (let r = 1; r <= 5; r++) this.regs[r] = UNINIT;
       this.regs[0] = ret;
@@ -1853,8 +1853,8 @@ export class Checker {
    * bounded and the memory writable over it (check_kfunc_mem_size_reg), a __szk size a known
    * constant. The other kinds are left to the runtime, which checks what it is given.
    */
-  kfuncArgs(i: number, rec: KfuncRecord): IterAt | undefined {
-    let iter: IterAt | undefined;
+  kfuncArgs(i: number, rec: KfuncRecord): StackSlot | undefined {
+    let iter: StackSlot | undefined;
     rec.args.forEach((a, k) => {
       const regno = k + 1;
       const reg = this.regs[regno];
@@ -1882,7 +1882,7 @@ export class Checker {
    * iterator of its kind there (is_iter_reg_valid_init), and a destructor releases it and
    * leaves the slots invalid (unmark_stack_slots_iter).
    */
-  iterArg(i: number, rec: KfuncRecord, k: number, kind: 'num' | 'bits'): IterAt {
+  iterArg(i: number, rec: KfuncRecord, k: number, kind: 'num' | 'bits'): StackSlot {
     const regno = k + 1;
     const reg = this.regs[regno];
     if (reg.t !== RT.STACK) this.fail(i, `arg#${k} expected pointer to an iterator on stack`);
@@ -1903,7 +1903,7 @@ export class Checker {
         f.iterRef[slot + j] = j === 0 ? id : -1;
         f.iterInfo[slot + j] = kindBit;
       }
-      return { f, slot, frame: reg.frame };
+      return { f, k: slot, frame: reg.frame };
     }
     let ok = slot >= 0 && f.iterRef[slot] > 0 && (f.iterInfo[slot] & ITER_BITS) === kindBit;
     for (let j = 1; j < nr; j++) ok &&= f.iterRef[slot + j] === -1;
@@ -1923,7 +1923,7 @@ export class Checker {
         for (let b = 0; b < 8; b++) f.setByte((slot + j) * 8 + b, Slot.INVALID);
       }
     }
-    return { f, slot, frame: reg.frame };
+    return { f, k: slot, frame: reg.frame };
   }
 
   /**
@@ -1932,31 +1932,27 @@ export class Checker {
    * against the previous visit of this call (find_prev_entry, widen_imprecise_scalars); this
    * path goes on with the iterator drained and r0 = 0.
    */
-  iterNext(i: number, at: IterAt): void {
-    const info = at.f.iterInfo[at.slot];
+  iterNext(i: number, at: StackSlot): void {
+    const info = at.f.iterInfo[at.k];
     if ((info & ITER_DRAINED) === 0) {
       const queued = this.st.clone();
       const qf = queued.frames[at.frame];
       qf.ownDyn();
-      qf.iterInfo[at.slot] = info + 4;
+      qf.iterInfo[at.k] = info + 4;
       const prev = this.prevEntry(i, this.leaf && this.leaf.insn === i ? this.leaf.parent : this.leaf);
       if (prev) widen(prev.st, queued);
       queued.cur.mutReg(0).nullable = false;
       this.pushBranch(queued, i + 1, i);
     }
     at.f.ownDyn();
-    at.f.iterInfo[at.slot] = info | ITER_DRAINED;
+    at.f.iterInfo[at.k] = info | ITER_DRAINED;
     this.regs[0] = constScalar(0n);
   }
 
-  /** The iterator register `regno` of `st` points at, if it points at one. */
-  iterAt(st: State, regno: number): { active: boolean } | undefined {
-    const reg = st.cur.regs[regno];
-    if (reg.t !== RT.STACK || !tIsConst(reg.v)) return undefined;
-    const slot = (512 + reg.off + Number(BigInt.asIntN(64, reg.v.v))) >> 3;
-    const f = st.frames[reg.frame];
-    if (slot < 0 || slot >= 64 || f.iterRef[slot] <= 0) return undefined;
-    return { active: (f.iterInfo[slot] & ITER_DRAINED) === 0 };
+  /** Register `regno` points at an iterator that is still active. */
+  iterActive(regno: number): boolean {
+    const at = this.stackSlotAt(this.regs[regno], 1);
+    return at !== undefined && at.f.iterRef[at.k] > 0 && (at.f.iterInfo[at.k] & ITER_DRAINED) === 0;
   }
 
   /** r points at a dynptr over the packet. */
@@ -1966,10 +1962,18 @@ export class Checker {
   }
 
   /** The frame and first slot of the 16-byte dynptr a stack pointer points at, or undefined. */
-  dynptrAt(r: Reg): { f: Frame; k: number; frame: number } | undefined {
+  dynptrAt(r: Reg): StackSlot | undefined {
+    return this.stackSlotAt(r, 2);
+  }
+
+  /**
+   * The frame and first slot of `slots` 8-byte slots a stack pointer at a constant offset points
+   * at, when they are all inside the frame; undefined otherwise.
+   */
+  stackSlotAt(r: Reg, slots: number): StackSlot | undefined {
     if (r.t !== RT.STACK || !tIsConst(r.v)) return undefined;
     const k = (512 + r.off + Number(BigInt.asIntN(64, r.v.v))) >> 3;
-    return k >= 0 && k < 63 ? { f: this.st.frames[r.frame], k, frame: r.frame } : undefined;
+    return k >= 0 && k <= 64 - slots ? { f: this.st.frames[r.frame], k, frame: r.frame } : undefined;
   }
 
   pktDynptr(rec: KfuncRecord | undefined, ret: Reg): void {
@@ -2197,7 +2201,7 @@ export class Checker {
         // known), except for memory the helper only fills (check_stack_range_initialized)
         if (!raw) this.stackReadRange(reg.frame, lo, hi);
         if (write) {
-          this.refDynWrite(f, 512 + lo, hi - lo);
+          this.overwriteStack(f, 512 + lo, hi - lo);
           f.touch(512 + lo);
         }
         for (let a = lo; a < hi; a++) {
@@ -2789,10 +2793,10 @@ function pktBranch(code: number, a: Reg, b: Reg): number {
  * A cheap test before the exact comparison (states_maybe_looping): the current frame's
  * registers hold the same types and values.
  */
-/** An iterator on the stack: its frame (and frame number) and first slot. */
-interface IterAt {
+/** Stack slots a pointer points at: the frame, its number and the first slot. */
+interface StackSlot {
   readonly f: Frame;
-  readonly slot: number;
+  readonly k: number;
   readonly frame: number;
 }
 

@@ -10,7 +10,7 @@
  * a static pass over the program (do-check.ts liveness) instead of the kernel's read marks.
  */
 import { RT, Reg, sameBounds } from './reg.js';
-import { Slot, isInvalidSlot, type Frame, type State } from './state.js';
+import { ITER_BITS, ITER_DRAINED, Slot, isInvalidSlot, type Frame, type State } from './state.js';
 import { tIn } from './tnum.js';
 
 class IdMap {
@@ -68,8 +68,13 @@ function linkKey(r: Reg, id: number): number {
  */
 export function exactForWiden(o: Reg, c: Reg, first: boolean): boolean {
   if (first) IDS.reset();
-  if (!sameBounds(o, c) || o.addConst !== c.addConst || o.addConst32 !== c.addConst32 || o.delta !== c.delta) return false;
+  if (!sameScalar(o, c)) return false;
   return IDS.ok(linkKey(o, o.id), linkKey(c, c.id)) && IDS.ok(o.ref, c.ref);
+}
+
+/** The same value and the same kind of link with the same delta (regs_exact on a scalar, ids apart). */
+function sameScalar(o: Reg, c: Reg): boolean {
+  return sameBounds(o, c) && o.addConst === c.addConst && o.addConst32 === c.addConst32 && o.delta === c.delta;
 }
 
 function rangeWithin(o: Reg, c: Reg): boolean {
@@ -110,7 +115,7 @@ function regsafeFull(o: Reg, c: Reg, ids: IdMap, exact: boolean, allPrecise: boo
   switch (o.t) {
     case RT.SCALAR:
       if (exact) {
-        return sameBounds(o, c) && o.addConst === c.addConst && o.addConst32 === c.addConst32 && o.delta === c.delta;
+        return sameScalar(o, c);
       }
       if (!allPrecise && !o.precise) return true; // an imprecise scalar: its value decides nothing later
       // linked registers: the same kind of link, the same delta, consistent ids (regsafe)
@@ -320,7 +325,7 @@ function slotSafeFull(fo: Frame, fc: Frame, s: number, ids: IdMap, exact: boolea
   if ((fo.iterRef[s] | fc.iterRef[s]) !== 0) {
     const o = fo.iterRef[s];
     const c = fc.iterRef[s];
-    if (o === 0 || c === 0 || (fo.iterInfo[s] & 3) !== (fc.iterInfo[s] & 3)) return false;
+    if (o === 0 || c === 0 || (fo.iterInfo[s] ^ fc.iterInfo[s]) & (ITER_DRAINED | ITER_BITS)) return false;
     return o < 0 ? c < 0 : c > 0 && ids.ok(o, c);
   }
   if (fo.pktDyn[s] !== fc.pktDyn[s]) return false;

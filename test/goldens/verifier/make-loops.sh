@@ -16,8 +16,8 @@ for o in iters iters_looping iters_state_safety verifier_loops1; do
 done
 node -e "
 const fs = require('fs');
-const objects = fs.readdirSync('$DOCS').sort().map((f) => JSON.parse(fs.readFileSync('$DOCS/' + f, 'utf8')));
-const out = { command: 'test/goldens/verifier/load-one.c OBJ PROG (libbpf, sched_cls, log level 1, root), kernel ' + require('os').release(), objects };
+const docs = fs.readdirSync('$DOCS').sort().map((f) => JSON.parse(fs.readFileSync('$DOCS/' + f, 'utf8')));
+const out = { command: docs[0].command, objects: docs.map(({ object, programs }) => ({ object, programs })) };
 fs.writeFileSync('loops.kernel.json', JSON.stringify(out, null, 1) + '\n');
 "
 rm -rf "$BIN" "$DOCS"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Prints, as JSON, the running kernel's verdict, errno, first error line and processed-instruction
-# count for programs of one object, each loaded alone as sched_cls with log level 1 (load-one.c).
+# count for programs of one object, each loaded alone as sched_cls with log level 1 (load-one.c),
+# with the recording command and kernel release.
 # Programs default to every program of the object (its functions outside .text). Needs root, libbpf.
 #   sh record-as-tc.sh LOAD_ONE_BINARY OBJ [PROG...] > out.json
 set -e
@@ -23,6 +24,7 @@ const programs = '$PROGS'.split(/\s+/).filter(Boolean).map((name) => {
   const message = load === 0 ? null : lines[last + 1] ?? null;
   return { name, verdict: load === 0 ? 'accept' : 'reject', errno: -load, message, processed: m ? Number(m[1]) : null };
 });
-process.stdout.write(JSON.stringify({ object: '$OBJ', programs }));
+const command = 'test/goldens/verifier/load-one.c OBJ PROG (libbpf, sched_cls, log level 1, root), kernel ' + require('os').release();
+process.stdout.write(JSON.stringify({ command, object: '$OBJ', programs }, null, 1) + '\n');
 "
 rm -rf "$OUT"
