@@ -35,6 +35,10 @@ const BPF_MAX_VAR_OFF = 1n << 29n;
 const BPF_MAX_VAR_SIZ = 1n << 29n;
 const MAX_PACKET_OFF = 0xffffn;
 /** Packet pointer ranges that say where it sits against pkt_end (the kernel's values). */
+/** condJump's refined copies of an immediate operand, taken and fall-through side. */
+const IMM_TAKEN = new Reg();
+const IMM_FALL = new Reg();
+
 const AT_PKT_END = -1;
 const BEYOND_PKT_END = -2;
 
@@ -455,12 +459,11 @@ export class Checker {
       const f = old.frames[k];
       const mask = k === n - 1 ? this.live[i] : this.live[cur.frames[k + 1].callsite + 1] & ~0x3f;
       for (let r = 0; r < 10; r++) {
-        const g = f.regs[r];
-        if (g.t === RT.SCALAR && g.precise && (mask >> r) & 1) bt.setReg(r, k);
+        if (f.regs[r].t === RT.SCALAR && f.preciseReg(r) && (mask >> r) & 1) bt.setReg(r, k);
       }
       for (let s = f.minSlot; s < 64; s++) {
         const g = f.spilled[s];
-        if (g !== undefined && g.t === RT.SCALAR && g.precise && f.byte(s * 8) === Slot.SPILL) bt.setSlot(k, s);
+        if (g !== undefined && g.t === RT.SCALAR && f.preciseSlot(s) && f.byte(s * 8) === Slot.SPILL) bt.setSlot(k, s);
       }
       if (this.logLevel > 1 && !bt.empty()) this.log.push(`frame ${k}: propagating ${this.prec.masks(k)}`);
     }
@@ -893,8 +896,8 @@ export class Checker {
     }
     this.checkWrite(i, dst);
     const code = opCode(op);
-    const d = d0.clone();
-    if (d.t === RT.SCALAR && s.t === RT.SCALAR) {
+    if (d0.t === RT.SCALAR && s.t === RT.SCALAR) {
+      const d = d0.clone();
       if ((code === AluOp.AND || code === AluOp.OR) && tIsConst(s.v)) this.maybeForkScalars(i, dst, d);
       clearScalarId(d);
       scalarAlu(code, d, s, alu32);
@@ -922,18 +925,19 @@ export class Checker {
     }
     // pointer arithmetic (adjust_reg_min_max_vals, adjust_ptr_min_max_vals)
     const opName = ALU_OP_NAMES[code >> 4];
-    if (d.t !== RT.SCALAR && s.t !== RT.SCALAR) {
+    if (d0.t !== RT.SCALAR && s.t !== RT.SCALAR) {
       if (code === AluOp.SUB) {
         this.setReg(dst, unknownScalar());
         return;
       }
       this.fail(i, `R${dst} pointer ${opName} pointer prohibited`);
     }
-    const ptrIsDst = d.t !== RT.SCALAR;
+    const ptrIsDst = d0.t !== RT.SCALAR;
     // the scalar added to a pointer must keep its bounds (adjust_reg_min_max_vals)
     if (x) this.markPrecise(ptrIsDst ? src : dst);
-    const ptr = ptrIsDst ? d : s.clone();
-    const ofr = ptrIsDst ? s : d;
+    // both operands are only read: the result is a copy of the pointer
+    const ptr = ptrIsDst ? d0 : s;
+    const ofr = ptrIsDst ? s : d0;
     if (alu32) {
       if (code === AluOp.SUB) {
         this.setReg(dst, unknownScalar());
@@ -1015,20 +1019,24 @@ export class Checker {
     if (!sub) {
       const a = ptr.smin + off.smin;
       const b = ptr.smax + off.smax;
-      if (a < S64_MIN || a > S64_MAX || b < S64_MIN || b > S64_MAX) [res.smin, res.smax] = [S64_MIN, S64_MAX];
-      else [res.smin, res.smax] = [a, b];
+      const over = a < S64_MIN || a > S64_MAX || b < S64_MIN || b > S64_MAX;
+      res.smin = over ? S64_MIN : a;
+      res.smax = over ? S64_MAX : b;
       const c = ptr.umin + off.umin;
       const e = ptr.umax + off.umax;
-      if (c > U64_MAX || e > U64_MAX) [res.umin, res.umax] = [0n, U64_MAX];
-      else [res.umin, res.umax] = [c, e];
+      const uover = c > U64_MAX || e > U64_MAX;
+      res.umin = uover ? 0n : c;
+      res.umax = uover ? U64_MAX : e;
       res.v = tAdd(ptr.v, off.v);
     } else {
       const a = ptr.smin - off.smax;
       const b = ptr.smax - off.smin;
-      if (a < S64_MIN || a > S64_MAX || b < S64_MIN || b > S64_MAX) [res.smin, res.smax] = [S64_MIN, S64_MAX];
-      else [res.smin, res.smax] = [a, b];
-      if (ptr.umin < off.umax) [res.umin, res.umax] = [0n, U64_MAX];
-      else [res.umin, res.umax] = [ptr.umin - off.umax, ptr.umax - off.umin];
+      const over = a < S64_MIN || a > S64_MAX || b < S64_MIN || b > S64_MAX;
+      res.smin = over ? S64_MIN : a;
+      res.smax = over ? S64_MAX : b;
+      const under = ptr.umin < off.umax;
+      res.umin = under ? 0n : ptr.umin - off.umax;
+      res.umax = under ? U64_MAX : ptr.umax - off.umin;
       res.v = tSub(ptr.v, off.v);
     }
     res.s32min = -0x80000000;
@@ -1590,11 +1598,13 @@ export class Checker {
     let takenDead = false;
     let fallDead = false;
     if (a.t === RT.SCALAR && b.t === RT.SCALAR) {
-      // the queued state's registers are shared (Frame.clone): refine copies (one if src is dst)
+      // the queued state's registers are shared (Frame.clone): refine copies (one if src is
+      // dst); an immediate's refined copies are thrown away, so they are two reused scratch
+      // registers
       const ta = other.cur.mutReg(dst);
-      const tb = x ? (src === dst ? ta : other.cur.mutReg(src)) : b.clone();
+      const tb = x ? (src === dst ? ta : other.cur.mutReg(src)) : IMM_TAKEN.copyFrom(b);
       const fa = tRegs[dst].clone();
-      const fb = x ? tRegs[src].clone() : b.clone();
+      const fb = x ? tRegs[src].clone() : IMM_FALL.copyFrom(b);
       if (!refine(code, ta, tb, j32)) takenDead = true;
       const neg = code === JmpOp.JSET ? JNSET : negateCond(code);
       if (!refine(neg, fa, fb, j32)) fallDead = true;
@@ -2862,8 +2872,8 @@ function widen(old: State, cur: State): void {
   const n = cur.frames.length;
   // ids are paired across the whole state (widen_imprecise_scalars resets the idmap once)
   let first = true;
-  const widens = (x: Reg, y: Reg): boolean => {
-    if (x.t !== RT.SCALAR || y.t !== RT.SCALAR || x.precise || y.precise) return false;
+  const widens = (x: Reg, y: Reg, precise: boolean): boolean => {
+    if (x.t !== RT.SCALAR || y.t !== RT.SCALAR || precise) return false;
     const exact = exactForWiden(x, y, first);
     first = false;
     return !exact;
@@ -2873,11 +2883,11 @@ function widen(old: State, cur: State): void {
   for (let k = n - 1; k >= 0; k--) {
     const a = old.frames[k];
     const b = cur.frames[k];
-    for (let r = 0; r < 10; r++) if (widens(a.regs[r], b.regs[r])) b.regs[r] = unknownScalar();
+    for (let r = 0; r < 10; r++) if (widens(a.regs[r], b.regs[r], a.preciseReg(r) || b.preciseReg(r))) b.regs[r] = unknownScalar();
     for (let s = 63; s >= 0; s--) {
       const x = a.spilled[s];
       const y = b.spilled[s];
-      if (x && y && a.byte(s * 8) === Slot.SPILL && b.byte(s * 8) === Slot.SPILL && widens(x, y)) {
+      if (x && y && a.byte(s * 8) === Slot.SPILL && b.byte(s * 8) === Slot.SPILL && widens(x, y, a.preciseSlot(s) || b.preciseSlot(s))) {
         b.ownSpilled();
         b.spilled[s] = unknownScalar();
       }

@@ -14,7 +14,7 @@
 import { AluOp, AtomicOp, CallSrc, Class, JmpOp, MAX_CALL_DEPTH, Mode, Op, Source, opClass, opCode, opMode, opSource } from '../isa.js';
 import type { DecodedProgram } from '../program.js';
 import { SYNC_CALLBACK_HELPERS } from './cfg.js';
-import { RT, type Reg } from './reg.js';
+import { RT } from './reg.js';
 import { Slot, type State } from './state.js';
 
 /** History entry flags (the kernel's INSN_F_*): which stack slot a spill or fill used. */
@@ -358,17 +358,15 @@ export class Precision {
     for (let c = leaf; c; c = c.parent) {
       for (const f of c.st.frames) {
         for (let r = 0; r < 10; r++) {
-          const g = f.regs[r];
-          if (g.t === RT.SCALAR && !g.precise) {
-            f.regs[r] = preciseCopy(g);
+          if (f.regs[r].t === RT.SCALAR && !f.preciseReg(r)) {
+            f.markPreciseReg(r);
             this.marked++;
           }
         }
         for (let k = f.minSlot; k < 64; k++) {
           const g = f.spilled[k];
-          if (g !== undefined && f.byte(k * 8) === Slot.SPILL && g.t === RT.SCALAR && !g.precise) {
-            f.ownSpilled();
-            f.spilled[k] = preciseCopy(g);
+          if (g !== undefined && f.byte(k * 8) === Slot.SPILL && g.t === RT.SCALAR && !f.preciseSlot(k)) {
+            f.markPreciseSlot(k);
             this.marked++;
           }
         }
@@ -389,10 +387,9 @@ function markFrame(bt: Backtrack, st: State, fr: number): number {
   for (let r = 0; m !== 0; r++, m >>>= 1) {
     if (!(m & 1)) continue;
     const g = f.regs[r];
-    if (g === undefined || g.t !== RT.SCALAR || g.precise) bt.clearReg(r, fr);
-    // registers are shared between the states cloned from one another too (Frame.clone)
+    if (g === undefined || g.t !== RT.SCALAR || f.preciseReg(r)) bt.clearReg(r, fr);
     else {
-      f.regs[r] = preciseCopy(g);
+      f.markPreciseReg(r);
       marked++;
     }
   }
@@ -400,19 +397,11 @@ function markFrame(bt: Backtrack, st: State, fr: number): number {
   for (let k = 0; k < 64; k++) {
     if (!bt.isSlot(fr, k)) continue;
     const g = f.spilled[k];
-    if (g === undefined || f.byte(k * 8) !== Slot.SPILL || g.t !== RT.SCALAR || g.precise) bt.clearSlot(fr, k);
-    // spilled registers are shared between the states cloned from one another: copy first
+    if (g === undefined || f.byte(k * 8) !== Slot.SPILL || g.t !== RT.SCALAR || f.preciseSlot(k)) bt.clearSlot(fr, k);
     else {
-      f.ownSpilled();
-      f.spilled[k] = preciseCopy(g);
+      f.markPreciseSlot(k);
       marked++;
     }
   }
   return marked;
-}
-
-function preciseCopy(g: Reg): Reg {
-  const c = g.clone();
-  c.precise = true;
-  return c;
 }

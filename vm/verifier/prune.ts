@@ -97,18 +97,22 @@ function sameChecked(full: boolean, what: string): true {
   return true;
 }
 
-function regsafe(o: Reg, c: Reg, ids: IdMap, exact: boolean, allPrecise = false): boolean {
+/**
+ * regsafe: whether old's register `o` covers cur's `c`. `precise`: o is precise (its frame's mark)
+ * or every scalar is compared by range (RANGE_WITHIN).
+ */
+function regsafe(o: Reg, c: Reg, ids: IdMap, exact: boolean, precise: boolean): boolean {
   // states share the registers neither changed since they were cloned (Frame.clone): one with
   // no ids to pair covers itself, whatever the mode (every comparison in regsafeFull is
   // reflexive then, and pairs nothing)
   if (o === c && o.id === 0 && o.ref === 0) {
     if (SAME_CHECK.on) SAME_CHECK.regs++;
-    return !SAME_CHECK.on || sameChecked(regsafeFull(o, c, ids, exact, allPrecise), 'register');
+    return !SAME_CHECK.on || sameChecked(regsafeFull(o, c, ids, exact, precise), 'register');
   }
-  return regsafeFull(o, c, ids, exact, allPrecise);
+  return regsafeFull(o, c, ids, exact, precise);
 }
 
-function regsafeFull(o: Reg, c: Reg, ids: IdMap, exact: boolean, allPrecise: boolean): boolean {
+function regsafeFull(o: Reg, c: Reg, ids: IdMap, exact: boolean, precise: boolean): boolean {
   if (o.t === RT.NOT_INIT) return !exact || c.t === RT.NOT_INIT;
   if (o.t !== c.t) return false;
   if (o.nullable !== c.nullable) return false;
@@ -117,7 +121,7 @@ function regsafeFull(o: Reg, c: Reg, ids: IdMap, exact: boolean, allPrecise: boo
       if (exact) {
         return sameScalar(o, c);
       }
-      if (!allPrecise && !o.precise) return true; // an imprecise scalar: its value decides nothing later
+      if (!precise) return true; // an imprecise scalar: its value decides nothing later
       // linked registers: the same kind of link, the same delta, consistent ids (regsafe)
       if ((o.addConst !== c.addConst || o.addConst32 !== c.addConst32) && (o.addConst || o.id)) return false;
       if (o.addConst && o.delta !== c.delta) return false;
@@ -206,7 +210,7 @@ export function quickFails(old: State, m: Miss, cur: State, live: Uint16Array, i
     if (c === m.failCur) same = fails = true;
     else {
       IDS.reset();
-      fails = !regsafe(fo.regs[r], c, IDS, false);
+      fails = !regsafe(fo.regs[r], c, IDS, false, fo.preciseReg(r));
       if (fails) m.failCur = c;
     }
   }
@@ -281,7 +285,7 @@ export function regsafeStates(
     const mask = k === n - 1 ? live[at] : live[at] & ~0x3f;
     for (let r = 0; r < 10; r++) {
       if (!exact && !(mask & (1 << r))) continue;
-      if (!regsafe(fo.regs[r], fc.regs[r], ids, exact, allPrecise)) {
+      if (!regsafe(fo.regs[r], fc.regs[r], ids, exact, allPrecise || fo.preciseReg(r))) {
         failedAt = (k << 4) | r;
         failedFrame = fo;
         return false;
@@ -335,7 +339,7 @@ function slotSafeFull(fo: Frame, fc: Frame, s: number, ids: IdMap, exact: boolea
   if (oSpill) {
     if (!cSpill) {
       // an imprecise 64-bit spilled scalar covers eight misc bytes (scalar_reg_for_stack)
-      if (!exact && !allPrecise && os!.t === RT.SCALAR && !os!.precise && fo.byte(base + 7) === Slot.SPILL) {
+      if (!exact && !allPrecise && os!.t === RT.SCALAR && !fo.preciseSlot(s) && fo.byte(base + 7) === Slot.SPILL) {
         let misc = true;
         for (let b = 0; b < 8; b++) if (fc.byte(base + b) !== Slot.MISC && fc.byte(base + b) !== Slot.INVALID) misc = false;
         if (misc) return true;
@@ -359,7 +363,7 @@ function slotSafeFull(fo: Frame, fc: Frame, s: number, ids: IdMap, exact: boolea
       // byte-wise half of stacksafe: only misc and invalid bytes cover anything)
       if (exact ? to !== tc : to === Slot.ZERO && tc !== Slot.ZERO) return false;
     }
-    return regsafe(os!, cs!, ids, exact, allPrecise);
+    return regsafe(os!, cs!, ids, exact, allPrecise || fo.preciseSlot(s));
   }
   for (let b = 0; b < 8; b++) {
     const to = fo.byte(base + b);
@@ -385,5 +389,5 @@ function slotSafeFull(fo: Frame, fc: Frame, s: number, ids: IdMap, exact: boolea
       return false;
     }
   }
-  return !(exact && (!!os !== !!cs || (os && cs && !regsafe(os, cs, ids, true))));
+  return !(exact && (!!os !== !!cs || (os && cs && !regsafe(os, cs, ids, true, false))));
 }

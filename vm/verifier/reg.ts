@@ -75,41 +75,39 @@ export class Reg {
   /** The link came from a 32-bit add or subtract (BPF_ADD_CONST32): a sync zero-extends. */
   addConst32 = false;
   delta = 0;
-  /**
-   * SCALAR of a saved state: a later state is covered only if its value is within this one's
-   * (set by precision backtracking, see precision.ts; the current state's are always false).
-   */
-  precise = false;
 
   clone(): Reg {
-    const r = new Reg();
-    r.t = this.t;
-    r.nullable = this.nullable;
-    r.off = this.off;
-    r.v = this.v;
-    r.smin = this.smin;
-    r.smax = this.smax;
-    r.umin = this.umin;
-    r.umax = this.umax;
-    r.s32min = this.s32min;
-    r.s32max = this.s32max;
-    r.u32min = this.u32min;
-    r.u32max = this.u32max;
-    r.id = this.id;
-    r.ref = this.ref;
-    r.range = this.range;
-    r.map = this.map;
-    r.size = this.size;
-    r.frame = this.frame;
-    r.rdonly = this.rdonly;
-    r.ringbuf = this.ringbuf;
-    r.btf = this.btf;
-    r.pktSlice = this.pktSlice;
-    r.addConst = this.addConst;
-    r.addConst32 = this.addConst32;
-    r.delta = this.delta;
-    r.precise = this.precise;
-    return r;
+    return new Reg().copyFrom(this);
+  }
+
+  /** Overwrite every field with `o`'s (a reused scratch register; clone for a new one). */
+  copyFrom(o: Reg): this {
+    this.t = o.t;
+    this.nullable = o.nullable;
+    this.off = o.off;
+    this.v = o.v;
+    this.smin = o.smin;
+    this.smax = o.smax;
+    this.umin = o.umin;
+    this.umax = o.umax;
+    this.s32min = o.s32min;
+    this.s32max = o.s32max;
+    this.u32min = o.u32min;
+    this.u32max = o.u32max;
+    this.id = o.id;
+    this.ref = o.ref;
+    this.range = o.range;
+    this.map = o.map;
+    this.size = o.size;
+    this.frame = o.frame;
+    this.rdonly = o.rdonly;
+    this.ringbuf = o.ringbuf;
+    this.btf = o.btf;
+    this.pktSlice = o.pktSlice;
+    this.addConst = o.addConst;
+    this.addConst32 = o.addConst32;
+    this.delta = o.delta;
+    return this;
   }
 }
 

@@ -102,8 +102,44 @@ export class Frame {
    * state covers only states at least as deep in the iteration (func_states_equal).
    */
   callbackDepth = 0;
+  /**
+   * Precision marks of a saved state (the kernel's `precise` on each bpf_reg_state): registers
+   * r0-r9 (bit r), spilled registers of slots 0-31 and 32-63. Kept per frame, not on the shared
+   * registers, so that marking a saved state changes no register another state holds (the
+   * current state's marks are always clear).
+   */
+  precRegs = 0;
+  precLo = 0;
+  precHi = 0;
 
-  constructor(frameno: number, callsite: number, subprog: number) {
+  /** A new frame, or with `from` a clone of it (see clone). */
+  constructor(frameno: number, callsite: number, subprog: number, from?: Frame) {
+    this.callsite = callsite;
+    this.subprog = subprog;
+    this.frameno = frameno;
+    if (from !== undefined) {
+      if (SHARED_CHECK.on) {
+        for (const r of from.regs) Object.freeze(r);
+        for (const r of from.spilled) if (r) Object.freeze(r);
+      }
+      this.regs = from.regs.slice();
+      // spilled registers are shared even when owned (State.updateRegs copies one before changing it)
+      this.slots = from.slots;
+      this.spilled = from.spilled;
+      this.pktDyn = from.pktDyn;
+      this.refDyn = from.refDyn;
+      this.iterRef = from.iterRef;
+      this.iterInfo = from.iterInfo;
+      this.typesShared = this.spillShared = this.dynShared = true;
+      from.typesShared = from.spillShared = from.dynShared = true;
+      this.minSlot = from.minSlot;
+      this.callback = from.callback;
+      this.callbackDepth = from.callbackDepth;
+      this.precRegs = from.precRegs;
+      this.precLo = from.precLo;
+      this.precHi = from.precHi;
+      return;
+    }
     this.regs = [];
     for (let i = 0; i < 11; i++) this.regs.push(UNINIT);
     const fp = pointer(RT.STACK);
@@ -117,9 +153,6 @@ export class Frame {
     this.iterInfo = NO_ITER;
     this.dynShared = true;
     this.minSlot = SLOTS;
-    this.callsite = callsite;
-    this.subprog = subprog;
-    this.frameno = frameno;
   }
 
   /** The slot type of stack byte `b` (512 + off). */
@@ -131,6 +164,25 @@ export class Frame {
   setByte(b: number, t: Slot): void {
     const sh = (b & 7) << 1;
     this.slots[b >> 3] = (this.slots[b >> 3] & ~(3 << sh)) | (t << sh);
+  }
+
+  /** Whether register r is marked precise. */
+  preciseReg(r: number): boolean {
+    return ((this.precRegs >>> r) & 1) === 1;
+  }
+
+  /** Whether the register spilled in slot k is marked precise. */
+  preciseSlot(k: number): boolean {
+    return ((k < 32 ? this.precLo >>> k : this.precHi >>> (k - 32)) & 1) === 1;
+  }
+
+  markPreciseReg(r: number): void {
+    this.precRegs |= 1 << r;
+  }
+
+  markPreciseSlot(k: number): void {
+    if (k < 32) this.precLo |= 1 << k;
+    else this.precHi |= 1 << (k - 32);
   }
 
   /** Byte `b` (512 + off) is about to be written. */
@@ -189,32 +241,13 @@ export class Frame {
   }
 
   clone(): Frame {
-    const f = Object.create(Frame.prototype) as Frame;
     // Registers are shared with the clone: a register in a frame is never changed in place once
     // another state may hold it. Code that changes one copies it first (mutReg, updateRegs, the
     // precision marks), so a clone costs an array of 11 references, and most registers of a
-    // saved or queued state are never copied at all.
-    if (SHARED_CHECK.on) {
-      for (const r of this.regs) Object.freeze(r);
-      for (const r of this.spilled) if (r) Object.freeze(r);
-    }
-    f.regs = this.regs.slice();
-    // spilled registers are shared even when owned (State.updateRegs copies one before changing it)
-    f.slots = this.slots;
-    f.spilled = this.spilled;
-    f.pktDyn = this.pktDyn;
-    f.refDyn = this.refDyn;
-    f.iterRef = this.iterRef;
-    f.iterInfo = this.iterInfo;
-    f.typesShared = f.spillShared = f.dynShared = true;
-    this.typesShared = this.spillShared = this.dynShared = true;
-    f.minSlot = this.minSlot;
-    f.callsite = this.callsite;
-    f.subprog = this.subprog;
-    f.frameno = this.frameno;
-    f.callback = this.callback;
-    f.callbackDepth = this.callbackDepth;
-    return f;
+    // saved or queued state are never copied at all. Made by the constructor, so that clones
+    // have the same shape as new frames, with every field in the object (an Object.create
+    // copy keeps only four there and the rest in a separate, growing array).
+    return new Frame(this.frameno, this.callsite, this.subprog, this);
   }
 }
 
@@ -267,8 +300,23 @@ export class State {
   first: number;
   last: number;
 
-  constructor(frames: Frame[]) {
+  /** A new state, or with `from` a clone of it with these frames (see clone). */
+  constructor(frames: Frame[], from?: State) {
     this.frames = frames;
+    if (from !== undefined) {
+      this.refs = from.refs;
+      this.lockId = from.lockId;
+      this.lockMap = from.lockMap;
+      this.mayGoto = from.mayGoto;
+      this.cbUnroll = from.cbUnroll;
+      this.preempt = from.preempt;
+      this.rcu = from.rcu;
+      this.histStart = from.histStart;
+      this.histEnd = from.histEnd;
+      this.first = from.first;
+      this.last = from.last;
+      return;
+    }
     this.refs = [];
     this.lockId = 0;
     this.lockMap = -1;
@@ -287,22 +335,9 @@ export class State {
   }
 
   clone(): State {
-    const s = Object.create(State.prototype) as State;
     const frames = new Array<Frame>(this.frames.length);
     for (let k = 0; k < frames.length; k++) frames[k] = this.frames[k].clone();
-    s.frames = frames;
-    s.refs = this.refs;
-    s.lockId = this.lockId;
-    s.lockMap = this.lockMap;
-    s.mayGoto = this.mayGoto;
-    s.cbUnroll = this.cbUnroll;
-    s.preempt = this.preempt;
-    s.rcu = this.rcu;
-    s.histStart = this.histStart;
-    s.histEnd = this.histEnd;
-    s.first = this.first;
-    s.last = this.last;
-    return s;
+    return new State(frames, this);
   }
 
   /**
