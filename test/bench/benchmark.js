@@ -16,7 +16,7 @@ import { runJitBenchmarks } from './jit-programs.js';
 import { runNetdevBenchmarks, runNetdevSoak } from './netdev-chain.js';
 import { runBtfTargetBenchmark } from './btf-target.js';
 import { runAllocationBenchmarks } from './allocations.js';
-import { runVerifierBenchmarks } from './verifier.js';
+import { runLoadBenchmarks, runVerifierBenchmarks } from './verifier.js';
 import { runColdStartBenchmark } from './cold-start.js';
 
 const engines = ['interp', 'jit'];
@@ -55,5 +55,6 @@ await runNetdevBenchmarks();
 await runNetdevSoak();
 runBtfTargetBenchmark();
 runVerifierBenchmarks();
+runLoadBenchmarks();
 await runAllocationBenchmarks();
 runColdStartBenchmark();

@@ -41,6 +41,20 @@ describe('[vm/jit]: codegen layer', () => {
     const fake = Object.assign(['x'], { raw: ['x'] }) as unknown as TemplateStringsArray;
     expect(() => js(fake)).toThrow(/used as a tag/);
     expect(joinCode([js`a`, name('b')], js`, `).str).toBe('a, b');
+    expect(() => joinCode([js`a`, { str: 'x' } as unknown as Code])).toThrow(/only Code, Name or a safe integer/);
+    expect(() => joinCode([js`a`, js`b`], { str: 'x' } as unknown as Code)).toThrow(/only Code, Name or a safe integer/);
+  });
+  it('nested templates and joins give their text in order, however deep', () => {
+    let c = js`x`;
+    let want = 'x';
+    for (let k = 0; k < 20000; k++) {
+      c = k % 2 ? js`(${c} + ${k})` : joinCode([c, js`y`, name('z')], js`;`);
+      want = k % 2 ? `(${want} + ${k})` : `${want};y;z`;
+    }
+    const shared = js`s`;
+    const twice = joinCode([shared, js`${shared}!`]);
+    expect(c.str).toBe(want);
+    expect(String(twice)).toBe('s\ns!');
   });
   it('Code cannot be made directly', () => {
     expect(() => new (Code as unknown as new (k: symbol, s: string) => Code)(Symbol('code'), 'x')).toThrow(/made only by js/);

@@ -74,7 +74,7 @@ export function js(strings: TemplateStringsArray, ...parts: Part[]): Code {
 
 /** Join pieces of code with a separator (itself Code). */
 export function joinCode(list: readonly (Code | Name)[], sep: Code = js`\n`): Code {
-  return new Code(CODE_KEY, list.map((c) => c.str).join(sep.str));
+  return new Code(CODE_KEY, list.map(partStr).join(partStr(sep)));
 }
 
 /** The empty piece of code. */
