@@ -1653,27 +1653,8 @@ export class Checker {
 
   /** Copy refined bounds to every scalar with the same id (sync_linked_regs). */
   syncLinked(st: State, a: Reg, b: Reg, x: boolean): void {
-    for (const r of x ? [a, b] : [a]) {
-      if (r.t !== RT.SCALAR || r.id === 0) continue;
-      st.updateRegs((o) => o !== r && o.t === RT.SCALAR && o.id === r.id, (o) => {
-        o.v = r.v;
-        o.smin = r.smin;
-        o.smax = r.smax;
-        o.umin = r.umin;
-        o.umax = r.umax;
-        o.s32min = r.s32min;
-        o.s32max = r.s32max;
-        o.u32min = r.u32min;
-        o.u32max = r.u32max;
-        // linked with a different constant delta: theirs is ours plus the difference (sync_linked_regs)
-        const dd = (o.addConst ? o.delta : 0) - (r.addConst ? r.delta : 0);
-        if ((o.addConst || r.addConst) && dd !== 0) {
-          scalarAlu(AluOp.ADD, o, constScalar(BigInt(dd)), false);
-          // a register linked by a 32-bit add holds the zero-extended sum
-          if (o.addConst32) zext32(o);
-        }
-      });
-    }
+    if (a.t === RT.SCALAR && a.id !== 0) st.updateRegs(linkedTo, copyLinked, a);
+    if (x && b.t === RT.SCALAR && b.id !== 0) st.updateRegs(linkedTo, copyLinked, b);
   }
 
   matchPkt(code: number, dst: number, src: number, a: Reg, b: Reg, fall: State, taken: State): void {
@@ -2850,6 +2831,31 @@ const BPF_FUNC_DYNPTR_WRITE = HELPER_IDS.bpf_dynptr_write;
 /** Pointers whose loads and stores the kernel rewrites per instruction (save_aux_ptr_type). */
 function ctxLikePointer(t: RT): boolean {
   return t === RT.CTX || t === RT.SOCKET || t === RT.SOCK_COMMON || t === RT.TCP_SOCK || t === RT.BTF_ID;
+}
+
+/** Another scalar linked to `r` (same id). */
+function linkedTo(o: Reg, r: Reg): boolean {
+  return o !== r && o.t === RT.SCALAR && o.id === r.id;
+}
+
+/** Give linked scalar `o` the refined bounds of `r` (sync_linked_regs). */
+function copyLinked(o: Reg, r: Reg): void {
+  o.v = r.v;
+  o.smin = r.smin;
+  o.smax = r.smax;
+  o.umin = r.umin;
+  o.umax = r.umax;
+  o.s32min = r.s32min;
+  o.s32max = r.s32max;
+  o.u32min = r.u32min;
+  o.u32max = r.u32max;
+  // linked with a different constant delta: theirs is ours plus the difference (sync_linked_regs)
+  const dd = (o.addConst ? o.delta : 0) - (r.addConst ? r.delta : 0);
+  if ((o.addConst || r.addConst) && dd !== 0) {
+    scalarAlu(AluOp.ADD, o, constScalar(BigInt(dd)), false);
+    // a register linked by a 32-bit add holds the zero-extended sum
+    if (o.addConst32) zext32(o);
+  }
 }
 
 /** A write over bytes [b0, b0+size) of the frame's stack ends any packet dynptr there. */

@@ -345,19 +345,22 @@ export class State {
    * (bpf_for_each_reg_in_vstate). Registers and spilled registers are shared between the states
    * cloned from one another, so a selected one is copied into this state before `change` sees it.
    */
-  updateRegs(match: (r: Reg) => boolean, change: (r: Reg) => void): void {
+  updateRegs<T>(match: (r: Reg, arg: T) => boolean, change: (r: Reg, arg: T) => void, arg: T): void;
+  updateRegs(match: (r: Reg) => boolean, change: (r: Reg) => void): void;
+  /** `arg` is passed on to match and change (a hot caller then needs no closures). */
+  updateRegs<T>(match: (r: Reg, arg?: T) => boolean, change: (r: Reg, arg?: T) => void, arg?: T): void {
     for (const f of this.frames) {
       for (let i = 0; i < 11; i++) {
-        if (match(f.regs[i])) change(f.mutReg(i));
+        if (match(f.regs[i], arg)) change(f.mutReg(i), arg);
       }
       // below minSlot no register is spilled
       for (let k = f.minSlot; k < SLOTS; k++) {
         const r = f.spilled[k];
-        if (r && f.byte(k * 8) === Slot.SPILL && match(r)) {
+        if (r && f.byte(k * 8) === Slot.SPILL && match(r, arg)) {
           f.ownSpilled();
           const own = r.clone();
           f.spilled[k] = own;
-          change(own);
+          change(own, arg);
         }
       }
     }
