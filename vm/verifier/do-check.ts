@@ -90,7 +90,8 @@ export class Checker {
   stackDepth: number[] = [];
   prunePoints: Uint8Array = new Uint8Array(0);
   jmpPoints: Uint8Array = new Uint8Array(0);
-  explored = new Map<number, Checkpoint[]>();
+  /** Saved states per instruction (the kernel's explored_states), oldest first. */
+  explored: (Checkpoint[] | undefined)[];
   processed = 0;
   /** Jump-class instructions walked, and both counters when the last checkpoint was added. */
   jmps = 0;
@@ -104,7 +105,8 @@ export class Checker {
   insn = 0;
   leaf: Checkpoint | null = null;
   work: Pending[] = [];
-  ctxLoads = new Set<string>();
+  /** ctx loads seen, as off * 16 + size (made into the result's `off:size` strings at the end). */
+  ctxLoadKeys = new Set<number>();
   tailCallSubs = new Set<number>();
   /** Static liveness: registers read before written from each insn (bit per register). */
   live!: Uint16Array;
@@ -133,7 +135,7 @@ export class Checker {
    * operand is only read, and building one (a register, its tnum and bounds as bigints) on each
    * visit was a good part of the walk's allocations.
    */
-  private immRegs: (Reg | undefined)[] = [];
+  private immRegs: (Reg | undefined)[];
   /** Each instruction's opcode row, once its reserved fields passed (step). */
   private rows: (OpcodeRow | undefined)[] = [];
 
@@ -145,6 +147,12 @@ export class Checker {
     this.logLevel = opts.logLevel ?? 0;
     const t = this.type;
     this.helperAllowed = opts.helperAllowed ?? ((id) => t.helperAllowed(id));
+    // per-instruction tables written out of order: sized once, so that V8 keeps them arrays
+    // (a write far past the end makes a dictionary of one)
+    const n = p.op.length;
+    this.explored = new Array(n);
+    this.insnPtrType = new Array(n);
+    this.immRegs = new Array(n);
   }
 
   // ---------- errors and log ----------
@@ -250,7 +258,7 @@ export class Checker {
       processed: this.processed,
       states: this.totalStates,
       log: this.log,
-      ctxLoads: this.ctxLoads,
+      ctxLoads: new Set([...this.ctxLoadKeys].map((k) => `${Math.floor(k / 16)}:${k & 15}`)),
     };
   }
 
@@ -526,7 +534,7 @@ export class Checker {
   // ---------- pruning (is_state_visited) ----------
 
   visit(i: number): void {
-    const list = this.explored.get(i);
+    const list = this.explored[i];
     const cur = this.st;
     const live = this.live;
     const op = this.p.op[i];
@@ -639,9 +647,9 @@ export class Checker {
     cur.first = i;
     cur.histStart = cur.histEnd;
     this.totalStates++;
-    const now = this.explored.get(i);
+    const now = this.explored[i];
     if (now) now.push(cp);
-    else this.explored.set(i, [cp]);
+    else this.explored[i] = [cp];
     this.leaf = cp;
   }
 
@@ -671,7 +679,7 @@ export class Checker {
   evict(i: number, list: Checkpoint[], forced = false): void {
     for (let k = 0; k < list.length; k++) {
       if (stays(list[k], forced)) continue;
-      this.explored.set(i, list.filter((c) => stays(c, forced)));
+      this.explored[i] = list.filter((c) => stays(c, forced));
       return;
     }
   }
@@ -1082,12 +1090,12 @@ export class Checker {
   }
 
   /** The kernel rewrites ctx and socket accesses per instruction, so one instruction may not see two kinds of pointer (save_aux_ptr_type). */
-  insnPtrType = new Map<number, number>();
+  insnPtrType: (number | undefined)[];
   samePointerType(i: number, base: Reg): void {
     const key = base.t * 2 + (base.nullable ? 1 : 0);
-    const prev = this.insnPtrType.get(i);
+    const prev = this.insnPtrType[i];
     if (prev === undefined) {
-      this.insnPtrType.set(i, key);
+      this.insnPtrType[i] = key;
       return;
     }
     if (prev !== key && (ctxLikePointer(prev >> 1) || ctxLikePointer(key >> 1))) this.fail(i, 'same insn cannot be used with different pointers');
@@ -1234,7 +1242,7 @@ export class Checker {
         const kind = this.type.ctxAccess(off, size, write, { signed });
         if (kind === undefined) this.fail(i, `invalid bpf_context access off=${off} size=${size}`);
         if (!write) {
-          this.ctxLoads.add(`${off}:${size}`);
+          this.ctxLoadKeys.add(off * 16 + size);
           switch (kind) {
             case 'pkt': out = pointer(RT.PKT); break;
             case 'pkt_end': out = pointer(RT.PKT_END); break;
@@ -1401,6 +1409,11 @@ export class Checker {
 
   stackBounds(i: number, regno: number, reg: Reg, off: number, size: number, extra: string): void {
     let min: bigint, max: bigint;
+    if (reg.v.m === 0n && reg.v.v === 0n) {
+      // the usual stack pointer, at a fixed offset: in numbers
+      if (off < -512 || off + size > 0 || size < 0) this.fail(i, `invalid${extra} stack R${regno} off=${off} size=${size}`);
+      return;
+    }
     if (tIsConst(reg.v)) {
       min = BigInt.asIntN(64, reg.v.v) + BigInt(off);
       max = min + BigInt(size);
