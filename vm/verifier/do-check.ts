@@ -4,6 +4,7 @@
  * points are compared with earlier verified ones (is_state_visited / states_equal), and every
  * instruction is checked against its operands' types with the kernel's messages.
  */
+import { checkSockAccess } from '../bpf-sock.js';
 import { formatInsn } from '../disasm.js';
 import { BPF_F_RDONLY_PROG, BPF_F_WRONLY_PROG, BPF_MAP_TYPE as MT, S64_MAX, S64_MIN, U64_MAX } from '../uapi.js';
 import { VerifierError } from '../errors.js';
@@ -119,6 +120,8 @@ export class Checker {
   readonly calledGlobals = new Set<number>();
   /** Callbacks scheduled to run later (bpf_timer_set_callback): roots of their own call chains. */
   readonly asyncRoots = new Set<number>();
+  /** Reached calls of a kfunc left unresolved (imm 0: a __weak kfunc tcxlab lacks). */
+  readonly unresolvedKfuncCalls = new Set<number>();
   readonly verifiedGlobals = new Set<number>();
   /** The exception callback's first instruction (-1: none), and the subprograms run as callbacks (is_cb). */
   excCb = -1;
@@ -242,6 +245,8 @@ export class Checker {
       checkExceptionRules(p, { subs: this.subs, callbacks: this.cbSubs, async, exceptionCb: this.excCb, tailCalls: this.tailCallSubs }, this.fail);
     }
     const frames = callDepth(p, this.subs, this.stackDepth, this.fail, this.tailCallSubs, this.asyncRoots);
+    // dead code is removed, then the kfunc calls are fixed up in program order (do_misc_fixups)
+    if (this.unresolvedKfuncCalls.size) this.fail(Math.min(...this.unresolvedKfuncCalls), 'invalid kernel function call not eliminated in verifier pass');
     if (this.logLevel > 0) this.log.push(`processed ${this.processed} insns (limit ${this.limit()}) max_states_per_insn 0 total_states ${this.totalStates} peak_states ${this.totalStates} mark_read 0`);
     return {
       subprogs: this.subs,
@@ -1527,14 +1532,22 @@ export class Checker {
       }
     }
     let zeros = 0;
+    let spills = 0;
     for (let b = b0; b < b0 + size; b++) {
       const t = f.byte(b);
       if (t === Slot.ZERO) zeros++;
       else if (t === Slot.SPILL) {
+        spills++;
         const s = f.spilled[b >> 3];
         if (s && s.t !== RT.SCALAR) this.fail(i, 'invalid size of register fill');
       }
       // STACK_INVALID reads are allowed for root (allow_uninit_stack)
+    }
+    // any bytes of a spilled constant zero read as zero, and the read is a fill of it
+    // (check_stack_read_fixed_off)
+    if (spills === size && sp && f.byte(k * 8) === Slot.SPILL && tIsConst(sp.v) && sp.v.v === 0n) {
+      this.pushHist(stackAccessFlags(f.frameno, k));
+      return constScalar(0n);
     }
     if (zeros === size) return constScalar(0n);
     const r = unknownScalar();
@@ -1725,6 +1738,13 @@ export class Checker {
       if (g) return this.globalCall(i, i + imm + 1, g);
       if (this.st.lockId) this.fail(i, 'function calls are not allowed while holding a lock');
       this.bpfCall(i, i + imm + 1);
+      return;
+    }
+    if (src === CallSrc.BPF_PSEUDO_KFUNC_CALL && imm === 0) {
+      // an unresolved kfunc is passed over (no argument check, no register clobbered) and the
+      // program refused after the walk if a path reached it (check_kfunc_call, fixup_kfunc_call)
+      this.unresolvedKfuncCalls.add(i);
+      this.insn = i + 1;
       return;
     }
     if (src === CallSrc.BPF_PSEUDO_KFUNC_CALL) {
@@ -2095,7 +2115,9 @@ export class Checker {
     const f = st.cur;
     // a static subprogram's r0 is checked where the caller reads it (prepare_func_exit copies it)
     if (st.frames.length === 1 || f.callback) this.readReg(i, 0);
-    if (st.lockId) this.fail(i, 'bpf_spin_unlock is missing');
+    // a lock may be held over a subprogram's exit, back to its caller; only the main program's
+    // exit must be outside it (check_resource_leak with check_lock for the outermost frame)
+    if (st.lockId && st.frames.length === 1) this.fail(i, 'BPF_EXIT instruction in main prog cannot be used inside bpf_spin_lock-ed region');
     if (st.frames.length > 1) {
       // return to the caller (prepare_func_exit)
       const r0 = f.regs[0];
@@ -2181,7 +2203,8 @@ export class Checker {
         return;
       case RT.STACK: {
         if (n === 0 && !zeroOk) this.fail(i, 'invalid zero-sized read');
-        this.stackBounds(i, regno, reg, reg.off, n, write ? ' write to' : ' indirect access to');
+        // a helper's access is named by its direction, as a load's or store's is (check_stack_access_within_bounds)
+        this.stackBounds(i, regno, reg, reg.off, n, write ? ' write to' : ' read from');
         if (n === 0) return;
         const f = this.st.frames[reg.frame];
         const sub = this.subIndexOf[f.subprog];
@@ -2343,6 +2366,11 @@ export class Checker {
           allocSize = reg.v.v;
           this.markPrecise(regno);
           break;
+        case 'skc':
+          // ARG_PTR_TO_SOCK_COMMON: the socket types only (check_reg_type's sock_types)
+          if ((reg.t !== RT.SOCKET && reg.t !== RT.SOCK_COMMON && reg.t !== RT.TCP_SOCK) || reg.nullable)
+            this.argError(i, regno, reg, 'sock_common, sock, tcp_sock, xdp_sock');
+          break;
         case 'sk':
         case 'skrel':
           // a NULL-able pointer matches none of the accepted types (check_reg_type)
@@ -2384,6 +2412,8 @@ export class Checker {
           if (reg.t !== RT.STACK && reg.t !== RT.PKT && reg.t !== RT.PKT_META && reg.t !== RT.MAP_KEY && reg.t !== RT.MAP_VALUE)
             this.argError(i, regno, reg, 'fp, pkt, pkt_meta, map_key, map_value');
           this.helperMem(i, regno, 8n, true, false, false, true);
+          // MEM_ALIGNED: after the access check, strictly aligned whatever the pointer (check_func_arg)
+          this.alignment(i, reg, 0, 8, true);
           break;
         case 'fix20':
         case 'fix40':
@@ -2538,6 +2568,10 @@ export class Checker {
       // a NULL-able result gets the id its NULL check resolves (mark_ptr_or_null_regs)
       r0.nullable = true;
       r0.id = ++this.idGen;
+    } else if (r0.t === RT.MAP_VALUE && this.maps[r0.map]?.spinLockOff !== undefined) {
+      // a map value that cannot be NULL gets its id now when it holds a lock: the lock and unlock
+      // calls on its copies name the same lock (check_helper_call's RET_PTR_TO_MAP_VALUE case)
+      r0.id = ++this.idGen;
     }
     if (acquires) {
       // the reference takes an id of its own after the NULL-check id (acquire_reference_state)
@@ -2583,8 +2617,22 @@ export class Checker {
       case MT.BPF_MAP_TYPE_USER_RINGBUF:
         if (id !== H.bpf_user_ringbuf_drain) bad();
         break;
+      case MT.BPF_MAP_TYPE_STACK_TRACE:
+        if (id !== H.bpf_get_stackid) bad();
+        break;
       case MT.BPF_MAP_TYPE_CGROUP_ARRAY:
         if (!is(H.bpf_skb_under_cgroup, H.bpf_current_task_under_cgroup)) bad();
+        break;
+      case MT.BPF_MAP_TYPE_CGROUP_STORAGE:
+      case MT.BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE:
+        if (id !== H.bpf_get_local_storage) bad();
+        break;
+      case MT.BPF_MAP_TYPE_ARRAY_OF_MAPS:
+      case MT.BPF_MAP_TYPE_HASH_OF_MAPS:
+        if (id !== H.bpf_map_lookup_elem) bad();
+        break;
+      case MT.BPF_MAP_TYPE_REUSEPORT_SOCKARRAY:
+        if (id !== H.bpf_sk_select_reuseport) bad();
         break;
       case MT.BPF_MAP_TYPE_DEVMAP:
       case MT.BPF_MAP_TYPE_DEVMAP_HASH:
@@ -2902,20 +2950,11 @@ function widen(old: State, cur: State): void {
 }
 
 
-/** bpf_sock_is_valid_access, bpf_sock_common_is_valid_access, bpf_tcp_sock_is_valid_access (reads). */
+/** bpf_sock_is_valid_access, bpf_sock_common_is_valid_access (vm/bpf-sock.ts), bpf_tcp_sock_is_valid_access (reads). */
 function sockAccessOk(t: RT, off: number, size: number): boolean {
-  if (off < 0 || off % size !== 0) return false;
-  if (t === RT.TCP_SOCK) {
-    if (off >= 96) return false;
-    return off === 80 || off === 88 ? size === 8 : size === 4;
-  }
-  if (off >= 80) return false;
-  if (t === RT.SOCK_COMMON && off >= 8 && off < 24) return false; // type, protocol, mark, priority
-  // narrow loads are allowed on the ports, the family and the addresses; else 4 bytes
-  if (size === 4) return true;
-  if (off >= 44 && off < 52) return size === 2 || size === 1; // src_port, dst_port
-  if ((off >= 24 && off < 44) || (off >= 52 && off < 72) || (off >= 4 && off < 8)) return size <= 4 && size !== 8;
-  return false;
+  if (t !== RT.TCP_SOCK) return checkSockAccess(off, size, t !== RT.SOCK_COMMON);
+  if (off < 0 || off % size !== 0 || off >= 96) return false;
+  return off === 80 || off === 88 ? size === 8 : size === 4;
 }
 
 /**
