@@ -1855,7 +1855,8 @@ export class Checker {
   dynptrSlot(i: number, reg: Reg): void {
     if (!tIsConst(reg.v)) this.fail(i, 'dynptr has to be at a constant offset');
     const off = reg.off + Number(BigInt.asIntN(64, reg.v.v));
-    if (off % 8 !== 0) this.fail(i, `cannot pass in dynptr at an offset=${off}`);
+    // slot-aligned, with both of its slots below the frame pointer (stack_slot_obj_get_spi)
+    if (off % 8 !== 0 || Math.trunc((-off - 1) / 8) + 1 < 2) this.fail(i, `cannot pass in dynptr at an offset=${off}`);
   }
 
   /**
@@ -2441,8 +2442,8 @@ export class Checker {
         case 'udyn':
         case 'reldyn':
           // dynptrs live in 16 stack bytes; their kind is not tracked here (the runtime checks
-          // the dynptr it is given)
-          if (reg.t !== RT.STACK) this.argError(i, regno, reg, 'fp');
+          // the dynptr it is given); a callback's CONST_PTR_TO_DYNPTR is not modelled
+          if (reg.t !== RT.STACK) this.argError(i, regno, reg, 'fp, dynptr_ptr');
           this.dynptrSlot(i, reg);
           this.helperMem(i, regno, 16n, kind === 'udyn', false, false, kind === 'udyn');
           if (kind !== 'dyn') dynAt = this.dynptrAt(reg);
