@@ -1506,7 +1506,7 @@ export class Checker {
     const b0 = 512 + o;
     const k = b0 >> 3;
     // an iterator's slots are not data (check_stack_read_fixed_off: STACK_ITER)
-    for (let b = b0; b < b0 + size; b++) if (f.iterRef[b >> 3] !== 0) this.fail(i, `invalid read from stack off ${o}+${b - b0} size ${size}`);
+    for (let b = b0; b < b0 + size; b++) if (f.iterRef[b >> 3] !== 0 || f.pktDyn[b >> 3] !== 0) this.fail(i, `invalid read from stack off ${o}+${b - b0} size ${size}`);
     const sp = f.spilled[k];
     if (sp && f.byte(k * 8) === Slot.SPILL) {
       let spillSize = 0;
@@ -1852,6 +1852,25 @@ export class Checker {
   }
 
   /** A dynptr argument on the stack sits at a constant, slot-aligned offset (dynptr_get_spi). */
+  /** Mark the two slots of a dynptr made at `at` (mark_stack_slots_dynptr). */
+  markDynptr(at: StackSlot | undefined, first: number): void {
+    if (at === undefined) return;
+    at.f.ownDyn();
+    at.f.pktDyn[at.k] = first;
+    at.f.pktDyn[at.k + 1] = DYN_SECOND;
+  }
+
+  /**
+   * A dynptr argument that must be initialized: both of its slots hold one dynptr
+   * (process_dynptr_func, is_dynptr_reg_valid_init); the slots count as read.
+   */
+  initializedDynptr(i: number, regno: number, reg: Reg): void {
+    const at = this.dynptrAt(reg);
+    const m = at?.f.pktDyn[at.k];
+    if (at === undefined || (m !== DYN_PKT && m !== DYN_OTHER) || at.f.pktDyn[at.k + 1] !== DYN_SECOND) this.fail(i, `Expected an initialized dynptr as arg #${regno - 1}`);
+    this.stackReadRange(at.frame, at.k * 8 - 512, at.k * 8 - 496);
+  }
+
   dynptrSlot(i: number, reg: Reg): void {
     if (!tIsConst(reg.v)) this.fail(i, 'dynptr has to be at a constant offset');
     const off = reg.off + Number(BigInt.asIntN(64, reg.v.v));
@@ -1874,7 +1893,12 @@ export class Checker {
         iter = this.iterArg(i, rec, k, a.iter);
       } else if (a.kind === 'dynptr' && reg.t === RT.STACK) {
         this.dynptrSlot(i, reg);
-        if (a.uninit) this.helperMem(i, regno, 16n, true, false, false, true);
+        if (!a.uninit) this.initializedDynptr(i, regno, reg);
+        if (a.uninit) {
+          this.helperMem(i, regno, 16n, true, false, false, true);
+          // a new dynptr takes an id of its own (mark_dynptr_stack_regs)
+          this.idGen++;
+        }
       } else if (a.kind === 'mem_size') {
         const mem = rec.args[k - 1];
         const buf = this.regs[regno - 1];
@@ -1970,7 +1994,7 @@ export class Checker {
   /** r points at a dynptr over the packet. */
   pktDynAt(r: Reg): boolean {
     const at = this.dynptrAt(r);
-    return at !== undefined && at.f.pktDyn[at.k] === 1;
+    return at !== undefined && at.f.pktDyn[at.k] === DYN_PKT;
   }
 
   /** The frame and first slot of the 16-byte dynptr a stack pointer points at, or undefined. */
@@ -1997,9 +2021,12 @@ export class Checker {
       // a new dynptr (bpf_dynptr_from_*), or a clone of `src` with its type (bpf_dynptr_clone)
       made.f.touch(made.k * 8);
       made.f.ownDyn();
-      made.f.pktDyn[made.k] = makesPktDynptr(rec) || (src !== undefined && src.f.pktDyn[src.k] === 1) ? 1 : 0;
-      made.f.pktDyn[made.k + 1] = 0;
-    } else if (src && ret.t === RT.MEM && src.f.pktDyn[src.k]) {
+      this.markDynptr(made, makesPktDynptr(rec) || (src !== undefined && src.f.pktDyn[src.k] === DYN_PKT) ? DYN_PKT : DYN_OTHER);
+      // a clone shares its source's reference, released with it (mark_stack_slots_dynptr's clone_ref_obj_id)
+      const ref = src !== undefined ? src.f.refDyn[src.k] : 0;
+      made.f.refDyn[made.k] = ref;
+      made.f.refDyn[made.k + 1] = ref;
+    } else if (src && ret.t === RT.MEM && src.f.pktDyn[src.k] === DYN_PKT) {
       this.stackReadRange(src.frame, src.k * 8 - 512, src.k * 8 - 504);
       ret.pktSlice = true;
     }
@@ -2221,8 +2248,8 @@ export class Checker {
         }
         for (let a = lo; a < hi; a++) {
           const b = 512 + a;
-          // an iterator's slots are not data for a helper to read (check_stack_range_initialized)
-          if (!write && !raw && f.iterRef[b >> 3] !== 0) {
+          // an iterator's or dynptr's slots are not data for a helper to read (check_stack_range_initialized)
+          if (!write && !raw && (f.iterRef[b >> 3] !== 0 || f.pktDyn[b >> 3] !== 0)) {
             this.fail(i, tIsConst(reg.v) ? `invalid read from stack R${regno} off ${lo}+${a - lo} size ${n}` : `invalid read from stack R${regno} var_off ${tStr(reg.v)}+${a - lo} size ${n}`);
           }
           const sp = f.spilled[b >> 3];
@@ -2445,7 +2472,17 @@ export class Checker {
           // the dynptr it is given); a callback's CONST_PTR_TO_DYNPTR is not modelled
           if (reg.t !== RT.STACK) this.argError(i, regno, reg, 'fp, dynptr_ptr');
           this.dynptrSlot(i, reg);
-          this.helperMem(i, regno, 16n, kind === 'udyn', false, false, kind === 'udyn');
+          if (kind === 'reldyn') {
+            // only a dynptr holding a reference may be released (check_func_arg, OBJ_RELEASE)
+            const at = this.dynptrAt(reg);
+            if (at && at.f.refDyn[at.k] === 0) this.fail(i, `arg ${regno} is an unacquired reference`);
+          }
+          if (kind === 'udyn') {
+            this.helperMem(i, regno, 16n, true, false, false, true);
+            // a new dynptr takes an id of its own, before any reference (mark_dynptr_stack_regs)
+            this.idGen++;
+            this.markDynptr(this.dynptrAt(reg), DYN_OTHER);
+          } else this.initializedDynptr(i, regno, reg);
           if (kind !== 'dyn') dynAt = this.dynptrAt(reg);
           break;
         case 'btf':
@@ -2497,9 +2534,17 @@ export class Checker {
     if ((id === HELPER_IDS.bpf_ringbuf_submit_dynptr || id === HELPER_IDS.bpf_ringbuf_discard_dynptr) && dynAt && dynAt.f.refDyn[dynAt.k] !== 0) {
       const ref = dynAt.f.refDyn[dynAt.k];
       this.st.refs = this.st.refs.filter((r) => r.id !== ref);
-      dynAt.f.ownDyn();
-      dynAt.f.refDyn[dynAt.k] = 0;
-      dynAt.f.refDyn[dynAt.k + 1] = 0;
+      // every dynptr holding the reference (the released one and its clones) is released with it
+      // (release_reference)
+      for (const f of this.st.frames) {
+        if (!f.refDyn.includes(ref)) continue;
+        f.ownDyn();
+        for (let k = 0; k < 64; k++) {
+          if (f.refDyn[k] !== ref) continue;
+          f.refDyn[k] = 0;
+          f.pktDyn[k] = 0;
+        }
+      }
     }
     if (release) {
       const k = this.st.refs.findIndex((r) => r.id === release);
@@ -2907,14 +2952,29 @@ function copyLinked(o: Reg, r: Reg): void {
   }
 }
 
-/** A write over bytes [b0, b0+size) of the frame's stack ends any packet dynptr there. */
+/**
+ * A write over bytes [b0, b0+size) of the frame's stack ends any dynptr there, both of its slots
+ * (destroy_if_dynptr_stack_slot; a referenced one was refused before).
+ */
 function clearPktDyn(f: Frame, b0: number, size: number): void {
-  for (let k = Math.max(0, (b0 >> 3) - 1); k <= Math.min(63, (b0 + size - 1) >> 3); k++) {
-    if (f.pktDyn[k] === 0) continue;
+  const first = b0 >> 3;
+  const last = (b0 + size - 1) >> 3;
+  for (let k = Math.max(0, first - 1); k <= Math.min(63, last + 1); k++) {
+    const m = f.pktDyn[k];
+    if (m === 0 || (m === DYN_SECOND ? k - 1 > last || k < first : k + 1 < first || k > last)) continue;
     f.ownDyn();
     f.pktDyn[k] = 0;
   }
 }
+
+/**
+ * Frame.pktDyn marks a dynptr's two stack slots (the kernel's STACK_DYNPTR): the first holds
+ * DYN_PKT for a dynptr over the packet (bpf_dynptr_from_skb, its clones) or DYN_OTHER, the
+ * second DYN_SECOND. Their bytes are not data, and only a marked dynptr is initialized.
+ */
+const DYN_PKT = 1;
+const DYN_OTHER = 2;
+const DYN_SECOND = 3;
 
 /**
  * Widen the imprecise scalars of `cur` that differ from the earlier visit `old`
