@@ -24,6 +24,7 @@
  *   mem?    the same or NULL                       rwmem PTR_TO_MEM (read and written)
  *   size    ARG_CONST_SIZE                        size0 ARG_CONST_SIZE_OR_ZERO
  *   sk      PTR_TO_BTF_ID_SOCK_COMMON             skrel  the same, released (OBJ_RELEASE)
+ *   skc     PTR_TO_SOCK_COMMON (socket pointers only, no BTF pointer)
  *   lock    PTR_TO_SPIN_LOCK                      timer PTR_TO_TIMER    func PTR_TO_FUNC
  *   stk?    PTR_TO_STACK_OR_NULL                  long  PTR_TO_LONG (8 bytes written)
  *   u32p    PTR_TO_FIXED_SIZE_MEM of 4 bytes (read and written)
@@ -146,10 +147,10 @@ const DECLS = {
   bpf_rc_pointer_rel: [92],
   bpf_spin_lock: [93, 'lock -> void'],
   bpf_spin_unlock: [94, 'lock -> void'],
-  bpf_sk_fullsock: [95, 'sk -> sock? cast'],
-  bpf_tcp_sock: [96, 'sk -> tcp? cast'],
+  bpf_sk_fullsock: [95, 'skc -> sock? cast'],
+  bpf_tcp_sock: [96, 'skc -> tcp? cast'],
   bpf_skb_ecn_set_ce: [97, 'ctx -> int'],
-  bpf_get_listener_sock: [98, 'sk -> sock?'],
+  bpf_get_listener_sock: [98, 'skc -> sock?'],
   bpf_skc_lookup_tcp: [99, 'ctx mem size0 any any -> skc? acq pa'],
   bpf_tcp_check_syncookie: [100, 'sk mem size mem size -> int gpl pa'],
   bpf_sysctl_get_name: [101],
@@ -247,7 +248,7 @@ const DECLS = {
   bpf_ima_file_hash: [193],
   bpf_kptr_xchg: [194, 'btf btf -> btf?'],
   bpf_map_lookup_percpu_elem: [195, 'map key any -> value? pa @PERCPU_ARRAY,PERCPU_HASH,LRU_PERCPU_HASH'],
-  bpf_skc_to_mptcp_sock: [196, 'sk -> btf? cast'],
+  bpf_skc_to_mptcp_sock: [196, 'skc -> btf? cast'],
   bpf_dynptr_from_mem: [197, 'umem size any udyn -> int'],
   bpf_ringbuf_reserve_dynptr: [198, 'map any any udyn -> int @RINGBUF'],
   bpf_ringbuf_submit_dynptr: [199, 'reldyn any -> void'],
@@ -270,7 +271,7 @@ export type HelperName = keyof typeof DECLS;
 
 const ARG_KINDS = [
   'any', 'map', 'key', 'value', 'uval', 'ctx', 'ctx?', 'mem', 'umem', 'mem?', 'umem?', 'rwmem', 'size', 'size0', 'sk',
-  'skrel', 'lock', 'timer', 'func', 'stk?', 'long', 'u32p', 'asize', 'alloc', 'str', 'dyn', 'udyn', 'reldyn', 'btf',
+  'skc', 'skrel', 'lock', 'timer', 'func', 'stk?', 'long', 'u32p', 'asize', 'alloc', 'str', 'dyn', 'udyn', 'reldyn', 'btf',
   'value?', 'fix20', 'fix40',
 ] as const;
 const RET_KINDS = ['int', 'void', 'value?', 'sock?', 'skc?', 'tcp?', 'rbmem?', 'btf?', 'dmem?'] as const;

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { loadCollectionSpec, type CollectionSpec } from '../../loader/index.js';
+import { SCHED_CLS_TYPE } from '../../src/skb/verifier-type.js';
 import { verifierOptionsFor } from '../../src/verifier-env.js';
 import { VerifierError } from '../../vm/errors.js';
 import { verify } from '../../vm/verifier/index.js';
@@ -32,14 +33,18 @@ export function loadSpec(object: string): CollectionSpec {
 }
 
 /**
- * tcxlab's verdict, processed count and first error on program `name` of `spec`, with the
- * kernel's complexity limit or `complexityLimit`.
+ * tcxlab's verdict, processed count and first error on program `name` of `spec` verified as
+ * sched_cls whatever its section (as record-as-tc.sh loads it), with the kernel's complexity
+ * limit or `complexityLimit`.
  */
 export function ours(spec: CollectionSpec, name: string, complexityLimit?: number): { verdict: 'accept' | 'reject'; processed?: number; reason?: string } {
   const ps = spec.programs.find((p) => p.name === name);
   if (!ps) throw new Error(`no program ${name}`);
+  // a program calling a kfunc tcxlab lacks is refused before verification (Collection.refused)
+  const kfuncs = (ps.unsupported ?? []).map((u) => u.name);
+  if (kfuncs.length) return { verdict: 'reject', reason: `unsupported kfunc ${kfuncs.join(', ')}` };
   try {
-    return { verdict: 'accept', processed: verify(ps.instructions, { ...verifierOptionsFor(spec, ps), complexityLimit }).processed };
+    return { verdict: 'accept', processed: verify(ps.instructions, { ...verifierOptionsFor(spec, ps), progType: SCHED_CLS_TYPE, complexityLimit }).processed };
   } catch (e) {
     if (!(e instanceof VerifierError)) throw e;
     return { verdict: 'reject', processed: e.processed, reason: e.reason };

@@ -4,6 +4,7 @@
  * points are compared with earlier verified ones (is_state_visited / states_equal), and every
  * instruction is checked against its operands' types with the kernel's messages.
  */
+import { checkSockAccess } from '../bpf-sock.js';
 import { formatInsn } from '../disasm.js';
 import { BPF_F_RDONLY_PROG, BPF_F_WRONLY_PROG, BPF_MAP_TYPE as MT, S64_MAX, S64_MIN, U64_MAX } from '../uapi.js';
 import { VerifierError } from '../errors.js';
@@ -121,6 +122,8 @@ export class Checker {
   readonly calledGlobals = new Set<number>();
   /** Callbacks scheduled to run later (bpf_timer_set_callback): roots of their own call chains. */
   readonly asyncRoots = new Set<number>();
+  /** Reached calls of a kfunc left unresolved (imm 0: a __weak kfunc tcxlab lacks). */
+  readonly unresolvedKfuncCalls = new Set<number>();
   readonly verifiedGlobals = new Set<number>();
   /** The exception callback's first instruction (-1: none), and the subprograms run as callbacks (is_cb). */
   excCb = -1;
@@ -250,6 +253,8 @@ export class Checker {
       checkExceptionRules(p, { subs: this.subs, callbacks: this.cbSubs, async, exceptionCb: this.excCb, tailCalls: this.tailCallSubs }, this.fail);
     }
     const frames = callDepth(p, this.subs, this.stackDepth, this.fail, this.tailCallSubs, this.asyncRoots);
+    // dead code is removed, then the kfunc calls are fixed up in program order (do_misc_fixups)
+    if (this.unresolvedKfuncCalls.size) this.fail(Math.min(...this.unresolvedKfuncCalls), 'invalid kernel function call not eliminated in verifier pass');
     if (this.logLevel > 0) this.log.push(`processed ${this.processed} insns (limit ${this.limit()}) max_states_per_insn 0 total_states ${this.totalStates} peak_states ${this.totalStates} mark_read 0`);
     return {
       subprogs: this.subs,
@@ -1514,7 +1519,7 @@ export class Checker {
     const b0 = 512 + o;
     const k = b0 >> 3;
     // an iterator's slots are not data (check_stack_read_fixed_off: STACK_ITER)
-    for (let b = b0; b < b0 + size; b++) if (f.iterRef[b >> 3] !== 0) this.fail(i, `invalid read from stack off ${o}+${b - b0} size ${size}`);
+    for (let b = b0; b < b0 + size; b++) if (f.iterRef[b >> 3] !== 0 || f.pktDyn[b >> 3] !== 0) this.fail(i, `invalid read from stack off ${o}+${b - b0} size ${size}`);
     const sp = f.spilled[k];
     if (sp && f.byte(k * 8) === Slot.SPILL) {
       let spillSize = 0;
@@ -1540,14 +1545,22 @@ export class Checker {
       }
     }
     let zeros = 0;
+    let spills = 0;
     for (let b = b0; b < b0 + size; b++) {
       const t = f.byte(b);
       if (t === Slot.ZERO) zeros++;
       else if (t === Slot.SPILL) {
+        spills++;
         const s = f.spilled[b >> 3];
         if (s && s.t !== RT.SCALAR) this.fail(i, 'invalid size of register fill');
       }
       // STACK_INVALID reads are allowed for root (allow_uninit_stack)
+    }
+    // any bytes of a spilled constant zero read as zero, and the read is a fill of it
+    // (check_stack_read_fixed_off)
+    if (spills === size && sp && f.byte(k * 8) === Slot.SPILL && tIsConst(sp.v) && sp.v.v === 0n) {
+      this.pushHist(stackAccessFlags(f.frameno, k));
+      return constScalar(0n);
     }
     if (zeros === size) return constScalar(0n);
     const r = unknownScalar();
@@ -1740,6 +1753,13 @@ export class Checker {
       this.bpfCall(i, i + imm + 1);
       return;
     }
+    if (src === CallSrc.BPF_PSEUDO_KFUNC_CALL && imm === 0) {
+      // an unresolved kfunc is passed over (no argument check, no register clobbered) and the
+      // program refused after the walk if a path reached it (check_kfunc_call, fixup_kfunc_call)
+      this.unresolvedKfuncCalls.add(i);
+      this.insn = i + 1;
+      return;
+    }
     if (src === CallSrc.BPF_PSEUDO_KFUNC_CALL) {
       // kfunc arguments are not checked against their prototypes yet (docs/verifier.md). The
       // result follows the record's return kind (vm/kfuncs.ts), so programs may use it.
@@ -1845,10 +1865,30 @@ export class Checker {
   }
 
   /** A dynptr argument on the stack sits at a constant, slot-aligned offset (dynptr_get_spi). */
+  /** Mark the two slots of a dynptr made at `at` (mark_stack_slots_dynptr). */
+  markDynptr(at: StackSlot | undefined, first: number): void {
+    if (at === undefined) return;
+    at.f.ownDyn();
+    at.f.pktDyn[at.k] = first;
+    at.f.pktDyn[at.k + 1] = DYN_SECOND;
+  }
+
+  /**
+   * A dynptr argument that must be initialized: both of its slots hold one dynptr
+   * (process_dynptr_func, is_dynptr_reg_valid_init); the slots count as read.
+   */
+  initializedDynptr(i: number, regno: number, reg: Reg): void {
+    const at = this.dynptrAt(reg);
+    const m = at?.f.pktDyn[at.k];
+    if (at === undefined || (m !== DYN_PKT && m !== DYN_OTHER) || at.f.pktDyn[at.k + 1] !== DYN_SECOND) this.fail(i, `Expected an initialized dynptr as arg #${regno - 1}`);
+    this.stackReadRange(at.frame, at.k * 8 - 512, at.k * 8 - 496);
+  }
+
   dynptrSlot(i: number, reg: Reg): void {
     if (!tIsConst(reg.v)) this.fail(i, 'dynptr has to be at a constant offset');
     const off = reg.off + Number(BigInt.asIntN(64, reg.v.v));
-    if (off % 8 !== 0) this.fail(i, `cannot pass in dynptr at an offset=${off}`);
+    // slot-aligned, with both of its slots below the frame pointer (stack_slot_obj_get_spi)
+    if (off % 8 !== 0 || Math.trunc((-off - 1) / 8) + 1 < 2) this.fail(i, `cannot pass in dynptr at an offset=${off}`);
   }
 
   /**
@@ -1866,7 +1906,12 @@ export class Checker {
         iter = this.iterArg(i, rec, k, a.iter);
       } else if (a.kind === 'dynptr' && reg.t === RT.STACK) {
         this.dynptrSlot(i, reg);
-        if (a.uninit) this.helperMem(i, regno, 16n, true, false, false, true);
+        if (!a.uninit) this.initializedDynptr(i, regno, reg);
+        if (a.uninit) {
+          this.helperMem(i, regno, 16n, true, false, false, true);
+          // a new dynptr takes an id of its own (mark_dynptr_stack_regs)
+          this.idGen++;
+        }
       } else if (a.kind === 'mem_size') {
         const mem = rec.args[k - 1];
         const buf = this.regs[regno - 1];
@@ -1962,7 +2007,7 @@ export class Checker {
   /** r points at a dynptr over the packet. */
   pktDynAt(r: Reg): boolean {
     const at = this.dynptrAt(r);
-    return at !== undefined && at.f.pktDyn[at.k] === 1;
+    return at !== undefined && at.f.pktDyn[at.k] === DYN_PKT;
   }
 
   /** The frame and first slot of the 16-byte dynptr a stack pointer points at, or undefined. */
@@ -1989,9 +2034,12 @@ export class Checker {
       // a new dynptr (bpf_dynptr_from_*), or a clone of `src` with its type (bpf_dynptr_clone)
       made.f.touch(made.k * 8);
       made.f.ownDyn();
-      made.f.pktDyn[made.k] = makesPktDynptr(rec) || (src !== undefined && src.f.pktDyn[src.k] === 1) ? 1 : 0;
-      made.f.pktDyn[made.k + 1] = 0;
-    } else if (src && ret.t === RT.MEM && src.f.pktDyn[src.k]) {
+      this.markDynptr(made, makesPktDynptr(rec) || (src !== undefined && src.f.pktDyn[src.k] === DYN_PKT) ? DYN_PKT : DYN_OTHER);
+      // a clone shares its source's reference, released with it (mark_stack_slots_dynptr's clone_ref_obj_id)
+      const ref = src !== undefined ? src.f.refDyn[src.k] : 0;
+      made.f.refDyn[made.k] = ref;
+      made.f.refDyn[made.k + 1] = ref;
+    } else if (src && ret.t === RT.MEM && src.f.pktDyn[src.k] === DYN_PKT) {
       this.stackReadRange(src.frame, src.k * 8 - 512, src.k * 8 - 504);
       ret.pktSlice = true;
     }
@@ -2108,7 +2156,9 @@ export class Checker {
     const f = st.cur;
     // a static subprogram's r0 is checked where the caller reads it (prepare_func_exit copies it)
     if (st.frames.length === 1 || f.callback) this.readReg(i, 0);
-    if (st.lockId) this.fail(i, 'bpf_spin_unlock is missing');
+    // a lock may be held over a subprogram's exit, back to its caller; only the main program's
+    // exit must be outside it (check_resource_leak with check_lock for the outermost frame)
+    if (st.lockId && st.frames.length === 1) this.fail(i, 'BPF_EXIT instruction in main prog cannot be used inside bpf_spin_lock-ed region');
     if (st.frames.length > 1) {
       // return to the caller (prepare_func_exit)
       const r0 = f.regs[0];
@@ -2194,7 +2244,8 @@ export class Checker {
         return;
       case RT.STACK: {
         if (n === 0 && !zeroOk) this.fail(i, 'invalid zero-sized read');
-        this.stackBounds(i, regno, reg, reg.off, n, write ? ' write to' : ' indirect access to');
+        // a helper's access is named by its direction, as a load's or store's is (check_stack_access_within_bounds)
+        this.stackBounds(i, regno, reg, reg.off, n, write ? ' write to' : ' read from');
         if (n === 0) return;
         const f = this.st.frames[reg.frame];
         const sub = this.subIndexOf[f.subprog];
@@ -2210,8 +2261,8 @@ export class Checker {
         }
         for (let a = lo; a < hi; a++) {
           const b = 512 + a;
-          // an iterator's slots are not data for a helper to read (check_stack_range_initialized)
-          if (!write && !raw && f.iterRef[b >> 3] !== 0) {
+          // an iterator's or dynptr's slots are not data for a helper to read (check_stack_range_initialized)
+          if (!write && !raw && (f.iterRef[b >> 3] !== 0 || f.pktDyn[b >> 3] !== 0)) {
             this.fail(i, tIsConst(reg.v) ? `invalid read from stack R${regno} off ${lo}+${a - lo} size ${n}` : `invalid read from stack R${regno} var_off ${tStr(reg.v)}+${a - lo} size ${n}`);
           }
           const sp = f.spilled[b >> 3];
@@ -2356,6 +2407,11 @@ export class Checker {
           allocSize = reg.v.v;
           this.markPrecise(regno);
           break;
+        case 'skc':
+          // ARG_PTR_TO_SOCK_COMMON: the socket types only (check_reg_type's sock_types)
+          if ((reg.t !== RT.SOCKET && reg.t !== RT.SOCK_COMMON && reg.t !== RT.TCP_SOCK) || reg.nullable)
+            this.argError(i, regno, reg, 'sock_common, sock, tcp_sock, xdp_sock');
+          break;
         case 'sk':
         case 'skrel':
           // a NULL-able pointer matches none of the accepted types (check_reg_type)
@@ -2397,6 +2453,8 @@ export class Checker {
           if (reg.t !== RT.STACK && reg.t !== RT.PKT && reg.t !== RT.PKT_META && reg.t !== RT.MAP_KEY && reg.t !== RT.MAP_VALUE)
             this.argError(i, regno, reg, 'fp, pkt, pkt_meta, map_key, map_value');
           this.helperMem(i, regno, 8n, true, false, false, true);
+          // MEM_ALIGNED: after the access check, strictly aligned whatever the pointer (check_func_arg)
+          this.alignment(i, reg, 0, 8, true);
           break;
         case 'fix20':
         case 'fix40':
@@ -2424,10 +2482,20 @@ export class Checker {
         case 'udyn':
         case 'reldyn':
           // dynptrs live in 16 stack bytes; their kind is not tracked here (the runtime checks
-          // the dynptr it is given)
-          if (reg.t !== RT.STACK) this.argError(i, regno, reg, 'fp');
+          // the dynptr it is given); a callback's CONST_PTR_TO_DYNPTR is not modelled
+          if (reg.t !== RT.STACK) this.argError(i, regno, reg, 'fp, dynptr_ptr');
           this.dynptrSlot(i, reg);
-          this.helperMem(i, regno, 16n, kind === 'udyn', false, false, kind === 'udyn');
+          if (kind === 'reldyn') {
+            // only a dynptr holding a reference may be released (check_func_arg, OBJ_RELEASE)
+            const at = this.dynptrAt(reg);
+            if (at && at.f.refDyn[at.k] === 0) this.fail(i, `arg ${regno} is an unacquired reference`);
+          }
+          if (kind === 'udyn') {
+            this.helperMem(i, regno, 16n, true, false, false, true);
+            // a new dynptr takes an id of its own, before any reference (mark_dynptr_stack_regs)
+            this.idGen++;
+            this.markDynptr(this.dynptrAt(reg), DYN_OTHER);
+          } else this.initializedDynptr(i, regno, reg);
           if (kind !== 'dyn') dynAt = this.dynptrAt(reg);
           break;
         case 'btf':
@@ -2479,9 +2547,17 @@ export class Checker {
     if ((id === HELPER_IDS.bpf_ringbuf_submit_dynptr || id === HELPER_IDS.bpf_ringbuf_discard_dynptr) && dynAt && dynAt.f.refDyn[dynAt.k] !== 0) {
       const ref = dynAt.f.refDyn[dynAt.k];
       this.st.refs = this.st.refs.filter((r) => r.id !== ref);
-      dynAt.f.ownDyn();
-      dynAt.f.refDyn[dynAt.k] = 0;
-      dynAt.f.refDyn[dynAt.k + 1] = 0;
+      // every dynptr holding the reference (the released one and its clones) is released with it
+      // (release_reference)
+      for (const f of this.st.frames) {
+        if (!f.refDyn.includes(ref)) continue;
+        f.ownDyn();
+        for (let k = 0; k < 64; k++) {
+          if (f.refDyn[k] !== ref) continue;
+          f.refDyn[k] = 0;
+          f.pktDyn[k] = 0;
+        }
+      }
     }
     if (release) {
       const k = this.st.refs.findIndex((r) => r.id === release);
@@ -2551,6 +2627,10 @@ export class Checker {
       // a NULL-able result gets the id its NULL check resolves (mark_ptr_or_null_regs)
       r0.nullable = true;
       r0.id = ++this.idGen;
+    } else if (r0.t === RT.MAP_VALUE && this.maps[r0.map]?.spinLockOff !== undefined) {
+      // a map value that cannot be NULL gets its id now when it holds a lock: the lock and unlock
+      // calls on its copies name the same lock (check_helper_call's RET_PTR_TO_MAP_VALUE case)
+      r0.id = ++this.idGen;
     }
     if (acquires) {
       // the reference takes an id of its own after the NULL-check id (acquire_reference_state)
@@ -2596,8 +2676,22 @@ export class Checker {
       case MT.BPF_MAP_TYPE_USER_RINGBUF:
         if (id !== H.bpf_user_ringbuf_drain) bad();
         break;
+      case MT.BPF_MAP_TYPE_STACK_TRACE:
+        if (id !== H.bpf_get_stackid) bad();
+        break;
       case MT.BPF_MAP_TYPE_CGROUP_ARRAY:
         if (!is(H.bpf_skb_under_cgroup, H.bpf_current_task_under_cgroup)) bad();
+        break;
+      case MT.BPF_MAP_TYPE_CGROUP_STORAGE:
+      case MT.BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE:
+        if (id !== H.bpf_get_local_storage) bad();
+        break;
+      case MT.BPF_MAP_TYPE_ARRAY_OF_MAPS:
+      case MT.BPF_MAP_TYPE_HASH_OF_MAPS:
+        if (id !== H.bpf_map_lookup_elem) bad();
+        break;
+      case MT.BPF_MAP_TYPE_REUSEPORT_SOCKARRAY:
+        if (id !== H.bpf_sk_select_reuseport) bad();
         break;
       case MT.BPF_MAP_TYPE_DEVMAP:
       case MT.BPF_MAP_TYPE_DEVMAP_HASH:
@@ -2871,14 +2965,29 @@ function copyLinked(o: Reg, r: Reg): void {
   }
 }
 
-/** A write over bytes [b0, b0+size) of the frame's stack ends any packet dynptr there. */
+/**
+ * A write over bytes [b0, b0+size) of the frame's stack ends any dynptr there, both of its slots
+ * (destroy_if_dynptr_stack_slot; a referenced one was refused before).
+ */
 function clearPktDyn(f: Frame, b0: number, size: number): void {
-  for (let k = Math.max(0, (b0 >> 3) - 1); k <= Math.min(63, (b0 + size - 1) >> 3); k++) {
-    if (f.pktDyn[k] === 0) continue;
+  const first = b0 >> 3;
+  const last = (b0 + size - 1) >> 3;
+  for (let k = Math.max(0, first - 1); k <= Math.min(63, last + 1); k++) {
+    const m = f.pktDyn[k];
+    if (m === 0 || (m === DYN_SECOND ? k - 1 > last || k < first : k + 1 < first || k > last)) continue;
     f.ownDyn();
     f.pktDyn[k] = 0;
   }
 }
+
+/**
+ * Frame.pktDyn marks a dynptr's two stack slots (the kernel's STACK_DYNPTR): the first holds
+ * DYN_PKT for a dynptr over the packet (bpf_dynptr_from_skb, its clones) or DYN_OTHER, the
+ * second DYN_SECOND. Their bytes are not data, and only a marked dynptr is initialized.
+ */
+const DYN_PKT = 1;
+const DYN_OTHER = 2;
+const DYN_SECOND = 3;
 
 /**
  * Widen the imprecise scalars of `cur` that differ from the earlier visit `old`
@@ -2915,20 +3024,11 @@ function widen(old: State, cur: State): void {
 }
 
 
-/** bpf_sock_is_valid_access, bpf_sock_common_is_valid_access, bpf_tcp_sock_is_valid_access (reads). */
+/** bpf_sock_is_valid_access, bpf_sock_common_is_valid_access (vm/bpf-sock.ts), bpf_tcp_sock_is_valid_access (reads). */
 function sockAccessOk(t: RT, off: number, size: number): boolean {
-  if (off < 0 || off % size !== 0) return false;
-  if (t === RT.TCP_SOCK) {
-    if (off >= 96) return false;
-    return off === 80 || off === 88 ? size === 8 : size === 4;
-  }
-  if (off >= 80) return false;
-  if (t === RT.SOCK_COMMON && off >= 8 && off < 24) return false; // type, protocol, mark, priority
-  // narrow loads are allowed on the ports, the family and the addresses; else 4 bytes
-  if (size === 4) return true;
-  if (off >= 44 && off < 52) return size === 2 || size === 1; // src_port, dst_port
-  if ((off >= 24 && off < 44) || (off >= 52 && off < 72) || (off >= 4 && off < 8)) return size <= 4 && size !== 8;
-  return false;
+  if (t !== RT.TCP_SOCK) return checkSockAccess(off, size, t !== RT.SOCK_COMMON);
+  if (off < 0 || off % size !== 0 || off >= 96) return false;
+  return off === 80 || off === 88 ? size === 8 : size === 4;
 }
 
 /**
