@@ -214,8 +214,6 @@ interface HookFrame {
   serial: number;
   /** The classic path's result. */
   classic: ClassifyOutcome;
-  /** The filter runs of the classic path (traced sends only). */
-  filterRuns: FilterRun[] | undefined;
 }
 
 /** The skb helpers' view of a device (live: reads the device's current settings). */
@@ -280,6 +278,11 @@ class NamespaceDevices implements ReadonlyMap<number, SkbDevice> {
 }
 const namespaceDevices = new WeakMap<DeviceNamespace, NamespaceDevices>();
 
+/** The fault of a run of a handle without an executable (out of runProg: it inlines within a budget). */
+function unbound(prog: ProgHandle): UsageError {
+  return new UsageError(`${prog} has no executable program bound (load it with host.loadObject)`);
+}
+
 /** The classifier's program runner: one function for every hook (no closure per packet). */
 function runFilter(f: ClsBpfFilter, h: HookFrame): number | BpfError {
   return h.dp.runProg(f.prog, h);
@@ -303,6 +306,16 @@ function netExecutable(np: NetProgram, engine: Engine): TcExecutable {
   const x = np.executable;
   if (x !== undefined && x.engine === engine && x.prog === np.linked) return x;
   return (np.executable = executableOf(np.linked, engine));
+}
+/**
+ * netExecutable for a send whose engine is known to be the JIT (`jit`) or the interpreter: the
+ * engine is compared as a boolean, since comparing two engine strings is a StringEqual call per
+ * run in V8's optimized code.
+ */
+function knownExecutable(np: NetProgram, jit: boolean): TcExecutable {
+  const x = np.executable;
+  if (x !== undefined && x.jit !== undefined === jit && x.prog === np.linked) return x;
+  return netExecutable(np, jit ? 'jit' : 'interp');
 }
 
 /**
@@ -366,6 +379,8 @@ export class Datapath {
   private opts: SendOptions = {};
   /** SendOptions.engine. */
   private engine: Engine | undefined = undefined;
+  /** SendOptions.engine is 'jit' (true) or 'interp' (false); undefined for none (each program's own) or another. */
+  private jit: boolean | undefined = undefined;
   /** SendOptions.trace is not 'off'. */
   private tracing = true;
   /** bpf_timer callbacks that ran during this send. */
@@ -436,7 +451,8 @@ export class Datapath {
    */
   renew(opts: SendOptions): void {
     this.opts = opts;
-    this.engine = opts.engine;
+    const engine = (this.engine = opts.engine);
+    this.jit = engine === 'jit' ? true : engine === 'interp' ? false : undefined;
     const tracing = (this.tracing = opts.trace !== 'off');
     const runNs = opts.virtualRunNs;
     if (runNs !== this.runStepOf) {
@@ -519,8 +535,9 @@ export class Datapath {
     }
   }
 
-  private sendOne(dev: NetDevice, frame: Uint8Array, opts?: Pick<SendOptions, 'dir'>): NetTrace {
-    const dir = opts?.dir ?? this.opts.dir ?? 'ingress';
+  /** send() without giving the run states back (sendFrame's Datapath keeps them: keepsRuns). */
+  sendOne(dev: NetDevice, frame: Uint8Array, opts?: Pick<SendOptions, 'dir'>): NetTrace {
+    const ingress = (opts?.dir ?? this.opts.dir ?? 'ingress') === 'ingress';
     if (!dev.registered) throw new ErrnoError('E_NET', 'ENODEV', `send: ${dev.name} is not registered`);
     if (frame.length < ETH_HLEN) throw new ErrnoError('E_NET', 'EINVAL', `send: frame of ${frame.length} bytes is shorter than an Ethernet header`);
     // The last send's skb is free again: nothing returned refers to it (a traced send's frames
@@ -539,8 +556,8 @@ export class Datapath {
     pkt.id = this.nextPkt++;
     let xmitStatus: number | undefined;
     // a down device receives nothing (tcxlab's reading; a veth peer would have no carrier)
-    if (dir === 'ingress' && !dev.up) this.end(pkt, 'drop', dev, 'DEV_READY');
-    else if (dir === 'ingress') this.receive(dev, pkt);
+    if (ingress && !dev.up) this.end(pkt, 'drop', dev, 'DEV_READY');
+    else if (ingress) this.receive(dev, pkt);
     else {
       skb.macHeader = skb.data;
       skb.networkHeader = skb.data + ETH_HLEN;
@@ -737,7 +754,6 @@ export class Datapath {
         last: undefined,
         serial: 0,
         classic: { verdict: 0, classid: 0, gotoChain: undefined, dropReason: undefined, restarts: 0 },
-        filterRuns: undefined,
       };
       this.hookFrames[depth] = h;
     } else {
@@ -749,7 +765,6 @@ export class Datapath {
     try {
       return this.hookRuns(dev, dir, entry, pkt, h);
     } finally {
-      h.filterRuns = undefined;
       this.hookDepth = depth;
     }
   }
@@ -804,7 +819,7 @@ export class Datapath {
       verdict = TC_ACT.TC_ACT_UNSPEC;
       if (block) {
         const res = h.classic;
-        const runs = tracing ? (h.filterRuns = []) : undefined;
+        const runs: FilterRun[] | undefined = tracing ? [] : undefined;
         classifyInto(block, skb, runFilter, h, res, runs);
         if (ev !== undefined) ev.classic = { runs: runs as FilterRun[], verdict: res.verdict, classid: res.classid, restarts: res.restarts };
         verdict = res.verdict;
@@ -831,7 +846,7 @@ export class Datapath {
    */
   runProg(prog: ProgHandle, h: HookFrame): number | BpfError {
     const np: NetProgram | undefined = prog.program;
-    if (np === undefined) return new UsageError(`${prog} has no executable program bound (load it with host.loadObject)`);
+    if (np === undefined) return unbound(prog);
     const mem = np.mem;
     let hr = h.last;
     if (hr === undefined || hr.mem !== mem) hr = h.last = this.hookRunFor(h, mem);
@@ -848,10 +863,11 @@ export class Datapath {
       if (st.events.length !== 0) st.events.length = 0;
       if (st.packet.bytes !== hr.pview || skb.buf !== hr.pbuf || skb.data - skb.metaLen !== hr.pstart || skb.metaLen + skb.len !== hr.plen) packetFollows(hr, skb);
     }
-    const res = runTc(netExecutable(np, this.engine ?? np.engine ?? 'interp'), mem, r);
+    const jit = this.jit;
+    const res = runTc(jit !== undefined ? knownExecutable(np, jit) : netExecutable(np, this.engine ?? np.engine ?? 'interp'), mem, r);
     tcRunElapsed(mem, res, this.runStep, this.timers, hr.timers);
-    if (st.redirect) h.redirect = st.redirect;
-    if (res.fault) return res.fault;
+    if (st.redirect !== undefined) h.redirect = st.redirect;
+    if (res.fault !== undefined) return res.fault;
     return res.r0lo | 0;
   }
 
@@ -1035,7 +1051,7 @@ export function sendFrame(host: DeviceNamespace, dev: NetDevice | string, frame:
   }
   dp.idle = false;
   try {
-    return dp.send(d, frame);
+    return dp.sendOne(d, frame);
   } finally {
     dp.idle = true;
   }
