@@ -82,17 +82,16 @@ export function tcRunStep(runNs: bigint): number | bigint {
 }
 
 /**
- * After a run: unless it faulted, `runNs` pass on the monotonic clock of `mem`'s machine and
- * the timers due by then fire (their callbacks run now); their firings are appended to `fired`.
- * A number `runNs` must come from tcRunStep; `host` is timerHost(mem) when the caller has it.
+ * After a run: unless it faulted, `runNs` pass on the monotonic clock of the machine whose timers
+ * `host` has (timerHost of the run's Memory) and the timers due by then fire (their callbacks
+ * run now); their firings are appended to `fired`. A number `runNs` must come from tcRunStep.
  */
-export function tcRunElapsed(mem: Memory, res: RunResult, runNs: bigint | number, fired: TimerFiring[], host?: TimerHost): void {
+export function tcRunElapsed(res: RunResult, runNs: bigint | number, fired: TimerFiring[], host: TimerHost): void {
   if (res.fault !== undefined) return;
   // A step that is an exact number goes through TimerHost.tick, which allocates nothing (no
   // BigInt, no array) when no timer is armed: the steady state of a repeated run. (Small: the
-  // netdev's run path inlines it; the rest is in elapsedBig and fire.)
-  const h = host ?? timerHost(mem);
-  const f = typeof runNs === 'number' ? h.tick(runNs) : elapsedBig(h, runNs);
+  // netdev's run path inlines it within V8's budget; the rest is in elapsedBig and fire.)
+  const f = typeof runNs === 'number' ? host.tick(runNs) : elapsedBig(host, runNs);
   if (f.length !== 0) fire(fired, f);
 }
 
@@ -114,15 +113,12 @@ const MAX_SAFE_NS = BigInt(Number.MAX_SAFE_INTEGER);
 export class TcRunClock {
   private readonly host: TimerHost;
   private readonly step: number | bigint;
-  constructor(
-    private readonly mem: Memory,
-    runNs: bigint,
-  ) {
+  constructor(mem: Memory, runNs: bigint) {
     this.host = timerHost(mem);
     this.step = tcRunStep(runNs);
   }
   elapsed(res: RunResult, fired: TimerFiring[]): void {
-    tcRunElapsed(this.mem, res, this.step, fired, this.host);
+    tcRunElapsed(res, this.step, fired, this.host);
   }
 }
 

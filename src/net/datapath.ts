@@ -216,6 +216,20 @@ interface HookFrame {
   classic: ClassifyOutcome;
 }
 
+/** A hook frame for the first hook at its depth. */
+function newHookFrame(dp: Datapath, dev: NetDevice, pkt: Pkt): HookFrame {
+  return {
+    dp,
+    dev,
+    pkt,
+    redirect: undefined,
+    runs: [],
+    last: undefined,
+    serial: 0,
+    classic: { verdict: 0, classid: 0, gotoChain: undefined, dropReason: undefined, restarts: 0 },
+  };
+}
+
 /** The skb helpers' view of a device (live: reads the device's current settings). */
 class SkbDeviceView implements SkbDevice {
   readonly broadcast = new Uint8Array(6).fill(0xff);
@@ -306,16 +320,6 @@ function netExecutable(np: NetProgram, engine: Engine): TcExecutable {
   const x = np.executable;
   if (x !== undefined && x.engine === engine && x.prog === np.linked) return x;
   return (np.executable = executableOf(np.linked, engine));
-}
-/**
- * netExecutable for a send whose engine is known to be the JIT (`jit`) or the interpreter: the
- * engine is compared as a boolean, since comparing two engine strings is a StringEqual call per
- * run in V8's optimized code.
- */
-function knownExecutable(np: NetProgram, jit: boolean): TcExecutable {
-  const x = np.executable;
-  if (x !== undefined && x.jit !== undefined === jit && x.prog === np.linked) return x;
-  return netExecutable(np, jit ? 'jit' : 'interp');
 }
 
 /**
@@ -744,100 +748,86 @@ export class Datapath {
   private hook(dev: NetDevice, dir: Direction, entry: TcxEntry, pkt: Pkt): number {
     const depth = this.hookDepth++;
     let h = this.hookFrames[depth];
-    if (h === undefined) {
-      h = {
-        dp: this,
-        dev,
-        pkt,
-        redirect: undefined,
-        runs: [],
-        last: undefined,
-        serial: 0,
-        classic: { verdict: 0, classid: 0, gotoChain: undefined, dropReason: undefined, restarts: 0 },
-      };
-      this.hookFrames[depth] = h;
-    } else {
+    if (h === undefined) h = this.hookFrames[depth] = newHookFrame(this, dev, pkt);
+    else {
       h.dev = dev;
       h.pkt = pkt;
       h.redirect = undefined;
       h.serial++;
     }
+    // (one function with the hook's runs: a call less per hook)
     try {
-      return this.hookRuns(dev, dir, entry, pkt, h);
+      const { skb } = pkt;
+      const tracing = this.tracing;
+      // the trace's record of the hook, built only for a traced send
+      let ev: HookEvent | undefined;
+      if (tracing) {
+        ev = { kind: 'hook', pkt: pkt.id, dev: dev.name, ifindex: dev.ifindex, dir, tcx: [], tcxVerdict: 'next', verdict: TC_ACT.TC_ACT_UNSPEC, tcIndex: 0 };
+        if (this.opts.listPrograms) ev.tcxPrograms = dev.tcx(dir).programs().map((p) => p.name);
+        this.evs.push(ev);
+      }
+      // tcx_run (skipped in compare mode: the programs run as classic filters below)
+      let ret = -1;
+      const view = this.opts.tcxAsClassic;
+      if (!view) {
+        const slots = entry.bundle.slots;
+        for (let i = 0, n = slots.length; i < n; i++) {
+          const prog = slots[i].prog;
+          const r = this.runProg(prog, h);
+          if (typeof r !== 'number') {
+            if (ev !== undefined) ev.tcx.push({ prog: prog.name, progId: prog.id, fault: r } satisfies TcxRun);
+            ret = -1;
+            continue;
+          }
+          if (ev !== undefined) ev.tcx.push({ prog: prog.name, progId: prog.id, ret: r } satisfies TcxRun);
+          ret = r;
+          if (ret !== -1) break;
+        }
+      }
+      let verdict: number;
+      let dropReason: string | undefined;
+      if (ret === TC_ACT.TC_ACT_OK) {
+        skb.tcIndex = skb.tcClassid & 0xffff; // tcx_action_code
+        if (ev !== undefined) {
+          ev.tcxVerdict = 'pass';
+          ev.classid = skb.tcIndex;
+        }
+        verdict = TC_ACT.TC_ACT_OK;
+      } else if (ret === TC_ACT.TC_ACT_SHOT) {
+        if (ev !== undefined) ev.tcxVerdict = 'drop';
+        verdict = TC_ACT.TC_ACT_SHOT;
+      } else if (ret === TC_ACT.TC_ACT_REDIRECT) {
+        if (ev !== undefined) ev.tcxVerdict = 'redirect';
+        verdict = TC_ACT.TC_ACT_REDIRECT;
+      } else {
+        // tc_run
+        const real = entry.miniq;
+        const block = view ? classicViewOf(dev.tcx(dir).programs(), real, view) : real;
+        verdict = TC_ACT.TC_ACT_UNSPEC;
+        if (block) {
+          const res = h.classic;
+          const runs: FilterRun[] | undefined = tracing ? [] : undefined;
+          classifyInto(block, skb, runFilter, h, res, runs);
+          if (ev !== undefined) ev.classic = { runs: runs as FilterRun[], verdict: res.verdict, classid: res.classid, restarts: res.restarts };
+          verdict = res.verdict;
+          if (verdict === TC_ACT.TC_ACT_SHOT) dropReason = res.dropReason;
+          if (verdict === TC_ACT.TC_ACT_OK || verdict === TC_ACT.TC_ACT_RECLASSIFY) {
+            skb.tcIndex = res.classid & 0xffff;
+            if (ev !== undefined) ev.classid = res.classid;
+          }
+        }
+      }
+      if (ev !== undefined) {
+        ev.verdict = verdict;
+        ev.tcIndex = skb.tcIndex;
+        if (this.opts.captureFrames) ev.frame = skb.toBytes();
+      }
+      this.hookRedirect = h.redirect;
+      this.hookDropReason = dropReason;
+      return verdict;
     } finally {
       this.hookDepth = depth;
     }
-  }
-
-  private hookRuns(dev: NetDevice, dir: Direction, entry: TcxEntry, pkt: Pkt, h: HookFrame): number {
-    const { skb } = pkt;
-    const tracing = this.tracing;
-    // the trace's record of the hook, built only for a traced send
-    let ev: HookEvent | undefined;
-    if (tracing) {
-      ev = { kind: 'hook', pkt: pkt.id, dev: dev.name, ifindex: dev.ifindex, dir, tcx: [], tcxVerdict: 'next', verdict: TC_ACT.TC_ACT_UNSPEC, tcIndex: 0 };
-      if (this.opts.listPrograms) ev.tcxPrograms = dev.tcx(dir).programs().map((p) => p.name);
-      this.evs.push(ev);
-    }
-    // tcx_run (skipped in compare mode: the programs run as classic filters below)
-    let ret = -1;
-    const view = this.opts.tcxAsClassic;
-    if (!view) {
-      const slots = entry.bundle.slots;
-      for (let i = 0, n = slots.length; i < n; i++) {
-        const prog = slots[i].prog;
-        const r = this.runProg(prog, h);
-        if (typeof r !== 'number') {
-          if (ev !== undefined) ev.tcx.push({ prog: prog.name, progId: prog.id, fault: r } satisfies TcxRun);
-          ret = -1;
-          continue;
-        }
-        if (ev !== undefined) ev.tcx.push({ prog: prog.name, progId: prog.id, ret: r } satisfies TcxRun);
-        ret = r;
-        if (ret !== -1) break;
-      }
-    }
-    let verdict: number;
-    let dropReason: string | undefined;
-    if (ret === TC_ACT.TC_ACT_OK) {
-      skb.tcIndex = skb.tcClassid & 0xffff; // tcx_action_code
-      if (ev !== undefined) {
-        ev.tcxVerdict = 'pass';
-        ev.classid = skb.tcIndex;
-      }
-      verdict = TC_ACT.TC_ACT_OK;
-    } else if (ret === TC_ACT.TC_ACT_SHOT) {
-      if (ev !== undefined) ev.tcxVerdict = 'drop';
-      verdict = TC_ACT.TC_ACT_SHOT;
-    } else if (ret === TC_ACT.TC_ACT_REDIRECT) {
-      if (ev !== undefined) ev.tcxVerdict = 'redirect';
-      verdict = TC_ACT.TC_ACT_REDIRECT;
-    } else {
-      // tc_run
-      const real = entry.miniq;
-      const block = view ? classicViewOf(dev.tcx(dir).programs(), real, view) : real;
-      verdict = TC_ACT.TC_ACT_UNSPEC;
-      if (block) {
-        const res = h.classic;
-        const runs: FilterRun[] | undefined = tracing ? [] : undefined;
-        classifyInto(block, skb, runFilter, h, res, runs);
-        if (ev !== undefined) ev.classic = { runs: runs as FilterRun[], verdict: res.verdict, classid: res.classid, restarts: res.restarts };
-        verdict = res.verdict;
-        if (verdict === TC_ACT.TC_ACT_SHOT) dropReason = res.dropReason;
-        if (verdict === TC_ACT.TC_ACT_OK || verdict === TC_ACT.TC_ACT_RECLASSIFY) {
-          skb.tcIndex = res.classid & 0xffff;
-          if (ev !== undefined) ev.classid = res.classid;
-        }
-      }
-    }
-    if (ev !== undefined) {
-      ev.verdict = verdict;
-      ev.tcIndex = skb.tcIndex;
-      if (this.opts.captureFrames) ev.frame = skb.toBytes();
-    }
-    this.hookRedirect = h.redirect;
-    this.hookDropReason = dropReason;
-    return verdict;
   }
 
   /**
@@ -863,12 +853,22 @@ export class Datapath {
       if (st.events.length !== 0) st.events.length = 0;
       if (st.packet.bytes !== hr.pview || skb.buf !== hr.pbuf || skb.data - skb.metaLen !== hr.pstart || skb.metaLen + skb.len !== hr.plen) packetFollows(hr, skb);
     }
-    const jit = this.jit;
-    const res = runTc(jit !== undefined ? knownExecutable(np, jit) : netExecutable(np, this.engine ?? np.engine ?? 'interp'), mem, r);
-    tcRunElapsed(mem, res, this.runStep, this.timers, hr.timers);
+    const res = runTc(this.executable(np), mem, r);
+    tcRunElapsed(res, this.runStep, this.timers, hr.timers);
     if (st.redirect !== undefined) h.redirect = st.redirect;
     if (res.fault !== undefined) return res.fault;
     return res.r0lo | 0;
+  }
+
+  /**
+   * The executable of `np` under this send's engine (SendOptions.engine, else the program's,
+   * else the interpreter). With the send's engine known the cached one is checked by a boolean:
+   * comparing two engine strings is a StringEqual call per run in V8's optimized code.
+   */
+  private executable(np: NetProgram): TcExecutable {
+    const x = np.executable;
+    // (a jit of undefined matches neither boolean: the engine strings decide in netExecutable)
+    return x !== undefined && x.jit !== undefined === this.jit && x.prog === np.linked ? x : netExecutable(np, this.engine ?? np.engine ?? 'interp');
   }
 
   /** Hook frame `h`'s run state for `mem` (made, or taken from the pool, on first use). */
