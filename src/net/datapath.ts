@@ -119,11 +119,14 @@ interface HookRun {
   timers: TimerHost;
   /**
    * The packet region's view when the run path last bound it, and the skb layout it was bound to
-   * (buf, data − metaLen, metaLen + len): while both still hold, the region is current.
+   * (buf, data, metaLen, len): while both still hold, the region is current. (The three fields
+   * themselves, not the region's start and length: no arithmetic per run; a change that keeps
+   * the region where it was only rebinds it to the same bytes.)
    */
   pview: Uint8Array;
   pbuf: Uint8Array;
-  pstart: number;
+  pdata: number;
+  pmeta: number;
   plen: number;
   /** The base state last copied into the run state (see Datapath.bindBase). */
   base: BaseRunState | undefined;
@@ -163,8 +166,9 @@ function hookRunOf(mem: Memory, skb: Skb, base: BaseRunState, h: HookFrame): Hoo
     timers: timerHost(mem),
     pview: st.packet.bytes,
     pbuf: skb.buf,
-    pstart: skb.data - skb.metaLen,
-    plen: skb.metaLen + skb.len,
+    pdata: skb.data,
+    pmeta: skb.metaLen,
+    plen: skb.len,
     base,
     devNs: undefined,
     hook: h,
@@ -181,8 +185,9 @@ function hookRunOf(mem: Memory, skb: Skb, base: BaseRunState, h: HookFrame): Hoo
 function packetBound(hr: HookRun, skb: Skb): void {
   hr.pview = hr.opts.run.packet.bytes;
   hr.pbuf = skb.buf;
-  hr.pstart = skb.data - skb.metaLen;
-  hr.plen = skb.metaLen + skb.len;
+  hr.pdata = skb.data;
+  hr.pmeta = skb.metaLen;
+  hr.plen = skb.len;
 }
 
 /**
@@ -191,7 +196,7 @@ function packetBound(hr: HookRun, skb: Skb): void {
  */
 function packetFollows(hr: HookRun, skb: Skb): void {
   const st = hr.opts.run;
-  if (st.packet.bytes === hr.pview && skb.buf === hr.pbuf && skb.data - skb.metaLen === hr.pstart && skb.metaLen + skb.len === hr.plen) return;
+  if (st.packet.bytes === hr.pview && skb.buf === hr.pbuf && skb.data === hr.pdata && skb.metaLen === hr.pmeta && skb.len === hr.plen) return;
   syncPacket(st);
   packetBound(hr, skb);
 }
@@ -851,7 +856,7 @@ export class Datapath {
       st.redirect = undefined;
       st.tunnel = undefined;
       if (st.events.length !== 0) st.events.length = 0;
-      if (st.packet.bytes !== hr.pview || skb.buf !== hr.pbuf || skb.data - skb.metaLen !== hr.pstart || skb.metaLen + skb.len !== hr.plen) packetFollows(hr, skb);
+      if (st.packet.bytes !== hr.pview || skb.buf !== hr.pbuf || skb.data !== hr.pdata || skb.metaLen !== hr.pmeta || skb.len !== hr.plen) packetFollows(hr, skb);
     }
     const res = runTc(this.executable(np), mem, r);
     tcRunElapsed(res, this.runStep, this.timers, hr.timers);
