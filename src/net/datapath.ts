@@ -320,11 +320,17 @@ function executableOf(prog: LinkedProgram, engine: Engine): TcExecutable {
   }
   return x;
 }
-/** The executable of a bound program under `engine`, remembered on the NetProgram. */
+/**
+ * The executable of a bound program under `engine`, remembered on the NetProgram unless the
+ * engine is not one of the two (Datapath.executable tells a cached one's engine by its compiled
+ * form; an unknown engine is refused by the run, runProgram).
+ */
 function netExecutable(np: NetProgram, engine: Engine): TcExecutable {
   const x = np.executable;
   if (x !== undefined && x.engine === engine && x.prog === np.linked) return x;
-  return (np.executable = executableOf(np.linked, engine));
+  const y = executableOf(np.linked, engine);
+  if (engine === 'jit' || engine === 'interp') np.executable = y;
+  return y;
 }
 
 /**

@@ -75,9 +75,20 @@ describe('netdev engine choice', () => {
     for (let seed = 1; seed <= 12; seed++) expect(firstMismatch(seed, 40)).toBeUndefined();
   });
 
-  it('an unknown engine is still refused at the run', () => {
+  it('an unknown engine is still refused at the run, and leaves no executable behind', () => {
     const w = world();
+    w.send('jit', 'off');
     expect(() => w.send('bogus' as Engine, 'off')).toThrow(/unknown engine bogus/);
+    const before = w.jitRuns();
+    w.send('interp', 'off');
+    w.send('jit', 'off');
+    expect(w.jitRuns() - before).toBe(4);
+    w.programs[0].engine = 'bogus' as Engine;
+    expect(() => w.send(undefined, 'full')).toThrow(/unknown engine bogus/);
+    w.send('interp', 'full');
+    w.programs[0].engine = undefined;
+    w.send(undefined, 'off');
+    expect(w.jitRuns() - before).toBe(4);
   });
 
   const proto = Datapath.prototype as unknown as { executable: (np: NetProgram) => unknown };
