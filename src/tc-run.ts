@@ -101,6 +101,7 @@ function elapsedBig(host: TimerHost, runNs: bigint): readonly TimerFiring[] {
   return typeof step === 'number' ? host.tick(step) : host.advance(step);
 }
 
+/** Append a run's timer firings (out of tcRunElapsed: a spread call is long bytecode). */
 function fire(fired: TimerFiring[], f: readonly TimerFiring[]): void {
   fired.push(...f);
 }
