@@ -119,11 +119,14 @@ interface HookRun {
   timers: TimerHost;
   /**
    * The packet region's view when the run path last bound it, and the skb layout it was bound to
-   * (buf, data − metaLen, metaLen + len): while both still hold, the region is current.
+   * (buf, data, metaLen, len): while both still hold, the region is current. (The three fields
+   * themselves, not the region's start and length: no arithmetic per run; a change that keeps
+   * the region where it was only rebinds it to the same bytes.)
    */
   pview: Uint8Array;
   pbuf: Uint8Array;
-  pstart: number;
+  pdata: number;
+  pmeta: number;
   plen: number;
   /** The base state last copied into the run state (see Datapath.bindBase). */
   base: BaseRunState | undefined;
@@ -163,8 +166,9 @@ function hookRunOf(mem: Memory, skb: Skb, base: BaseRunState, h: HookFrame): Hoo
     timers: timerHost(mem),
     pview: st.packet.bytes,
     pbuf: skb.buf,
-    pstart: skb.data - skb.metaLen,
-    plen: skb.metaLen + skb.len,
+    pdata: skb.data,
+    pmeta: skb.metaLen,
+    plen: skb.len,
     base,
     devNs: undefined,
     hook: h,
@@ -181,8 +185,9 @@ function hookRunOf(mem: Memory, skb: Skb, base: BaseRunState, h: HookFrame): Hoo
 function packetBound(hr: HookRun, skb: Skb): void {
   hr.pview = hr.opts.run.packet.bytes;
   hr.pbuf = skb.buf;
-  hr.pstart = skb.data - skb.metaLen;
-  hr.plen = skb.metaLen + skb.len;
+  hr.pdata = skb.data;
+  hr.pmeta = skb.metaLen;
+  hr.plen = skb.len;
 }
 
 /**
@@ -191,7 +196,7 @@ function packetBound(hr: HookRun, skb: Skb): void {
  */
 function packetFollows(hr: HookRun, skb: Skb): void {
   const st = hr.opts.run;
-  if (st.packet.bytes === hr.pview && skb.buf === hr.pbuf && skb.data - skb.metaLen === hr.pstart && skb.metaLen + skb.len === hr.plen) return;
+  if (st.packet.bytes === hr.pview && skb.buf === hr.pbuf && skb.data === hr.pdata && skb.metaLen === hr.pmeta && skb.len === hr.plen) return;
   syncPacket(st);
   packetBound(hr, skb);
 }
@@ -214,8 +219,20 @@ interface HookFrame {
   serial: number;
   /** The classic path's result. */
   classic: ClassifyOutcome;
-  /** The filter runs of the classic path (traced sends only). */
-  filterRuns: FilterRun[] | undefined;
+}
+
+/** A hook frame for the first hook at its depth. */
+function newHookFrame(dp: Datapath, dev: NetDevice, pkt: Pkt): HookFrame {
+  return {
+    dp,
+    dev,
+    pkt,
+    redirect: undefined,
+    runs: [],
+    last: undefined,
+    serial: 0,
+    classic: { verdict: 0, classid: 0, gotoChain: undefined, dropReason: undefined, restarts: 0 },
+  };
 }
 
 /** The skb helpers' view of a device (live: reads the device's current settings). */
@@ -280,6 +297,11 @@ class NamespaceDevices implements ReadonlyMap<number, SkbDevice> {
 }
 const namespaceDevices = new WeakMap<DeviceNamespace, NamespaceDevices>();
 
+/** The fault of a run of a handle without an executable (out of runProg: it inlines within a budget). */
+function unbound(prog: ProgHandle): UsageError {
+  return new UsageError(`${prog} has no executable program bound (load it with host.loadObject)`);
+}
+
 /** The classifier's program runner: one function for every hook (no closure per packet). */
 function runFilter(f: ClsBpfFilter, h: HookFrame): number | BpfError {
   return h.dp.runProg(f.prog, h);
@@ -298,11 +320,17 @@ function executableOf(prog: LinkedProgram, engine: Engine): TcExecutable {
   }
   return x;
 }
-/** The executable of a bound program under `engine`, remembered on the NetProgram. */
+/**
+ * The executable of a bound program under `engine`, remembered on the NetProgram unless the
+ * engine is not one of the two (Datapath.executable tells a cached one's engine by its compiled
+ * form; an unknown engine is refused by the run, runProgram).
+ */
 function netExecutable(np: NetProgram, engine: Engine): TcExecutable {
   const x = np.executable;
   if (x !== undefined && x.engine === engine && x.prog === np.linked) return x;
-  return (np.executable = executableOf(np.linked, engine));
+  const y = executableOf(np.linked, engine);
+  if (engine === 'jit' || engine === 'interp') np.executable = y;
+  return y;
 }
 
 /**
@@ -366,6 +394,8 @@ export class Datapath {
   private opts: SendOptions = {};
   /** SendOptions.engine. */
   private engine: Engine | undefined = undefined;
+  /** SendOptions.engine is 'jit' (true) or 'interp' (false); undefined for none (each program's own) or another. */
+  private jit: boolean | undefined = undefined;
   /** SendOptions.trace is not 'off'. */
   private tracing = true;
   /** bpf_timer callbacks that ran during this send. */
@@ -436,7 +466,8 @@ export class Datapath {
    */
   renew(opts: SendOptions): void {
     this.opts = opts;
-    this.engine = opts.engine;
+    const engine = (this.engine = opts.engine);
+    this.jit = engine === 'jit' ? true : engine === 'interp' ? false : undefined;
     const tracing = (this.tracing = opts.trace !== 'off');
     const runNs = opts.virtualRunNs;
     if (runNs !== this.runStepOf) {
@@ -519,8 +550,9 @@ export class Datapath {
     }
   }
 
-  private sendOne(dev: NetDevice, frame: Uint8Array, opts?: Pick<SendOptions, 'dir'>): NetTrace {
-    const dir = opts?.dir ?? this.opts.dir ?? 'ingress';
+  /** send() without giving the run states back (sendFrame's Datapath keeps them: keepsRuns). */
+  sendOne(dev: NetDevice, frame: Uint8Array, opts?: Pick<SendOptions, 'dir'>): NetTrace {
+    const ingress = (opts?.dir ?? this.opts.dir ?? 'ingress') === 'ingress';
     if (!dev.registered) throw new ErrnoError('E_NET', 'ENODEV', `send: ${dev.name} is not registered`);
     if (frame.length < ETH_HLEN) throw new ErrnoError('E_NET', 'EINVAL', `send: frame of ${frame.length} bytes is shorter than an Ethernet header`);
     // The last send's skb is free again: nothing returned refers to it (a traced send's frames
@@ -539,8 +571,8 @@ export class Datapath {
     pkt.id = this.nextPkt++;
     let xmitStatus: number | undefined;
     // a down device receives nothing (tcxlab's reading; a veth peer would have no carrier)
-    if (dir === 'ingress' && !dev.up) this.end(pkt, 'drop', dev, 'DEV_READY');
-    else if (dir === 'ingress') this.receive(dev, pkt);
+    if (ingress && !dev.up) this.end(pkt, 'drop', dev, 'DEV_READY');
+    else if (ingress) this.receive(dev, pkt);
     else {
       skb.macHeader = skb.data;
       skb.networkHeader = skb.data + ETH_HLEN;
@@ -727,102 +759,86 @@ export class Datapath {
   private hook(dev: NetDevice, dir: Direction, entry: TcxEntry, pkt: Pkt): number {
     const depth = this.hookDepth++;
     let h = this.hookFrames[depth];
-    if (h === undefined) {
-      h = {
-        dp: this,
-        dev,
-        pkt,
-        redirect: undefined,
-        runs: [],
-        last: undefined,
-        serial: 0,
-        classic: { verdict: 0, classid: 0, gotoChain: undefined, dropReason: undefined, restarts: 0 },
-        filterRuns: undefined,
-      };
-      this.hookFrames[depth] = h;
-    } else {
+    if (h === undefined) h = this.hookFrames[depth] = newHookFrame(this, dev, pkt);
+    else {
       h.dev = dev;
       h.pkt = pkt;
       h.redirect = undefined;
       h.serial++;
     }
+    // (one function with the hook's runs: a call less per hook)
     try {
-      return this.hookRuns(dev, dir, entry, pkt, h);
+      const { skb } = pkt;
+      const tracing = this.tracing;
+      // the trace's record of the hook, built only for a traced send
+      let ev: HookEvent | undefined;
+      if (tracing) {
+        ev = { kind: 'hook', pkt: pkt.id, dev: dev.name, ifindex: dev.ifindex, dir, tcx: [], tcxVerdict: 'next', verdict: TC_ACT.TC_ACT_UNSPEC, tcIndex: 0 };
+        if (this.opts.listPrograms) ev.tcxPrograms = dev.tcx(dir).programs().map((p) => p.name);
+        this.evs.push(ev);
+      }
+      // tcx_run (skipped in compare mode: the programs run as classic filters below)
+      let ret = -1;
+      const view = this.opts.tcxAsClassic;
+      if (!view) {
+        const slots = entry.bundle.slots;
+        for (let i = 0, n = slots.length; i < n; i++) {
+          const prog = slots[i].prog;
+          const r = this.runProg(prog, h);
+          if (typeof r !== 'number') {
+            if (ev !== undefined) ev.tcx.push({ prog: prog.name, progId: prog.id, fault: r } satisfies TcxRun);
+            ret = -1;
+            continue;
+          }
+          if (ev !== undefined) ev.tcx.push({ prog: prog.name, progId: prog.id, ret: r } satisfies TcxRun);
+          ret = r;
+          if (ret !== -1) break;
+        }
+      }
+      let verdict: number;
+      let dropReason: string | undefined;
+      if (ret === TC_ACT.TC_ACT_OK) {
+        skb.tcIndex = skb.tcClassid & 0xffff; // tcx_action_code
+        if (ev !== undefined) {
+          ev.tcxVerdict = 'pass';
+          ev.classid = skb.tcIndex;
+        }
+        verdict = TC_ACT.TC_ACT_OK;
+      } else if (ret === TC_ACT.TC_ACT_SHOT) {
+        if (ev !== undefined) ev.tcxVerdict = 'drop';
+        verdict = TC_ACT.TC_ACT_SHOT;
+      } else if (ret === TC_ACT.TC_ACT_REDIRECT) {
+        if (ev !== undefined) ev.tcxVerdict = 'redirect';
+        verdict = TC_ACT.TC_ACT_REDIRECT;
+      } else {
+        // tc_run
+        const real = entry.miniq;
+        const block = view ? classicViewOf(dev.tcx(dir).programs(), real, view) : real;
+        verdict = TC_ACT.TC_ACT_UNSPEC;
+        if (block) {
+          const res = h.classic;
+          const runs: FilterRun[] | undefined = tracing ? [] : undefined;
+          classifyInto(block, skb, runFilter, h, res, runs);
+          if (ev !== undefined) ev.classic = { runs: runs as FilterRun[], verdict: res.verdict, classid: res.classid, restarts: res.restarts };
+          verdict = res.verdict;
+          if (verdict === TC_ACT.TC_ACT_SHOT) dropReason = res.dropReason;
+          if (verdict === TC_ACT.TC_ACT_OK || verdict === TC_ACT.TC_ACT_RECLASSIFY) {
+            skb.tcIndex = res.classid & 0xffff;
+            if (ev !== undefined) ev.classid = res.classid;
+          }
+        }
+      }
+      if (ev !== undefined) {
+        ev.verdict = verdict;
+        ev.tcIndex = skb.tcIndex;
+        if (this.opts.captureFrames) ev.frame = skb.toBytes();
+      }
+      this.hookRedirect = h.redirect;
+      this.hookDropReason = dropReason;
+      return verdict;
     } finally {
-      h.filterRuns = undefined;
       this.hookDepth = depth;
     }
-  }
-
-  private hookRuns(dev: NetDevice, dir: Direction, entry: TcxEntry, pkt: Pkt, h: HookFrame): number {
-    const { skb } = pkt;
-    const tracing = this.tracing;
-    // the trace's record of the hook, built only for a traced send
-    let ev: HookEvent | undefined;
-    if (tracing) {
-      ev = { kind: 'hook', pkt: pkt.id, dev: dev.name, ifindex: dev.ifindex, dir, tcx: [], tcxVerdict: 'next', verdict: TC_ACT.TC_ACT_UNSPEC, tcIndex: 0 };
-      if (this.opts.listPrograms) ev.tcxPrograms = dev.tcx(dir).programs().map((p) => p.name);
-      this.evs.push(ev);
-    }
-    // tcx_run (skipped in compare mode: the programs run as classic filters below)
-    let ret = -1;
-    const view = this.opts.tcxAsClassic;
-    if (!view) {
-      const slots = entry.bundle.slots;
-      for (let i = 0, n = slots.length; i < n; i++) {
-        const prog = slots[i].prog;
-        const r = this.runProg(prog, h);
-        if (typeof r !== 'number') {
-          if (ev !== undefined) ev.tcx.push({ prog: prog.name, progId: prog.id, fault: r } satisfies TcxRun);
-          ret = -1;
-          continue;
-        }
-        if (ev !== undefined) ev.tcx.push({ prog: prog.name, progId: prog.id, ret: r } satisfies TcxRun);
-        ret = r;
-        if (ret !== -1) break;
-      }
-    }
-    let verdict: number;
-    let dropReason: string | undefined;
-    if (ret === TC_ACT.TC_ACT_OK) {
-      skb.tcIndex = skb.tcClassid & 0xffff; // tcx_action_code
-      if (ev !== undefined) {
-        ev.tcxVerdict = 'pass';
-        ev.classid = skb.tcIndex;
-      }
-      verdict = TC_ACT.TC_ACT_OK;
-    } else if (ret === TC_ACT.TC_ACT_SHOT) {
-      if (ev !== undefined) ev.tcxVerdict = 'drop';
-      verdict = TC_ACT.TC_ACT_SHOT;
-    } else if (ret === TC_ACT.TC_ACT_REDIRECT) {
-      if (ev !== undefined) ev.tcxVerdict = 'redirect';
-      verdict = TC_ACT.TC_ACT_REDIRECT;
-    } else {
-      // tc_run
-      const real = entry.miniq;
-      const block = view ? classicViewOf(dev.tcx(dir).programs(), real, view) : real;
-      verdict = TC_ACT.TC_ACT_UNSPEC;
-      if (block) {
-        const res = h.classic;
-        const runs = tracing ? (h.filterRuns = []) : undefined;
-        classifyInto(block, skb, runFilter, h, res, runs);
-        if (ev !== undefined) ev.classic = { runs: runs as FilterRun[], verdict: res.verdict, classid: res.classid, restarts: res.restarts };
-        verdict = res.verdict;
-        if (verdict === TC_ACT.TC_ACT_SHOT) dropReason = res.dropReason;
-        if (verdict === TC_ACT.TC_ACT_OK || verdict === TC_ACT.TC_ACT_RECLASSIFY) {
-          skb.tcIndex = res.classid & 0xffff;
-          if (ev !== undefined) ev.classid = res.classid;
-        }
-      }
-    }
-    if (ev !== undefined) {
-      ev.verdict = verdict;
-      ev.tcIndex = skb.tcIndex;
-      if (this.opts.captureFrames) ev.frame = skb.toBytes();
-    }
-    this.hookRedirect = h.redirect;
-    this.hookDropReason = dropReason;
-    return verdict;
   }
 
   /**
@@ -831,7 +847,7 @@ export class Datapath {
    */
   runProg(prog: ProgHandle, h: HookFrame): number | BpfError {
     const np: NetProgram | undefined = prog.program;
-    if (np === undefined) return new UsageError(`${prog} has no executable program bound (load it with host.loadObject)`);
+    if (np === undefined) return unbound(prog);
     const mem = np.mem;
     let hr = h.last;
     if (hr === undefined || hr.mem !== mem) hr = h.last = this.hookRunFor(h, mem);
@@ -846,13 +862,24 @@ export class Datapath {
       st.redirect = undefined;
       st.tunnel = undefined;
       if (st.events.length !== 0) st.events.length = 0;
-      if (st.packet.bytes !== hr.pview || skb.buf !== hr.pbuf || skb.data - skb.metaLen !== hr.pstart || skb.metaLen + skb.len !== hr.plen) packetFollows(hr, skb);
+      if (st.packet.bytes !== hr.pview || skb.buf !== hr.pbuf || skb.data !== hr.pdata || skb.metaLen !== hr.pmeta || skb.len !== hr.plen) packetFollows(hr, skb);
     }
-    const res = runTc(netExecutable(np, this.engine ?? np.engine ?? 'interp'), mem, r);
-    tcRunElapsed(mem, res, this.runStep, this.timers, hr.timers);
-    if (st.redirect) h.redirect = st.redirect;
-    if (res.fault) return res.fault;
+    const res = runTc(this.executable(np), mem, r);
+    tcRunElapsed(res, this.runStep, this.timers, hr.timers);
+    if (st.redirect !== undefined) h.redirect = st.redirect;
+    if (res.fault !== undefined) return res.fault;
     return res.r0lo | 0;
+  }
+
+  /**
+   * The executable of `np` under this send's engine (SendOptions.engine, else the program's,
+   * else the interpreter). With the send's engine known the cached one is checked by a boolean:
+   * comparing two engine strings is a StringEqual call per run in V8's optimized code.
+   */
+  private executable(np: NetProgram): TcExecutable {
+    const x = np.executable;
+    // (a jit of undefined matches neither boolean: the engine strings decide in netExecutable)
+    return x !== undefined && x.jit !== undefined === this.jit && x.prog === np.linked ? x : netExecutable(np, this.engine ?? np.engine ?? 'interp');
   }
 
   /** Hook frame `h`'s run state for `mem` (made, or taken from the pool, on first use). */
@@ -1035,7 +1062,7 @@ export function sendFrame(host: DeviceNamespace, dev: NetDevice | string, frame:
   }
   dp.idle = false;
   try {
-    return dp.send(d, frame);
+    return dp.sendOne(d, frame);
   } finally {
     dp.idle = true;
   }

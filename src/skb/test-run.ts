@@ -270,13 +270,20 @@ export function rebindSkbRunState(state: SkbRunState, skb: Skb): void {
 export function resetSkbRunState(state: SkbRunState): void {
   const st = state as { -readonly [K in keyof SkbRunState]: SkbRunState[K] };
   const mem = state.mem;
-  if (st.fullSock) mem.release(st.fullSock);
-  if (st.kernCtx) mem.release(st.kernCtx);
-  if (st.sock) mem.release(st.sock);
-  st.fullSock = undefined;
-  st.kernCtx = undefined;
-  st.sock = state.skb.sk ? sockRegion(mem, state.skb.sk) : undefined;
-  st.reqsk = undefined;
+  // (tests against undefined, not truthiness: V8's ToBoolean on an object is a chain of checks;
+  // the netdev runs this at every hook)
+  if (st.fullSock !== undefined) {
+    mem.release(st.fullSock);
+    st.fullSock = undefined;
+  }
+  if (st.kernCtx !== undefined) {
+    mem.release(st.kernCtx);
+    st.kernCtx = undefined;
+  }
+  if (st.sock !== undefined) mem.release(st.sock);
+  const sk = state.skb.sk;
+  st.sock = sk !== null && sk !== undefined ? sockRegion(mem, sk) : undefined;
+  if (st.reqsk !== undefined) st.reqsk = undefined;
   st.redirect = undefined;
   st.tunnel = undefined;
   if (st.events.length !== 0) st.events.length = 0;
