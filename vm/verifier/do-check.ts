@@ -2342,6 +2342,8 @@ export class Checker {
     let timerReg = -1;
     /** The stack location of a dynptr argument (frame, first slot). */
     let dynAt: { f: Frame; k: number } | undefined;
+    /** An initialized dynptr argument (the source of a slice). */
+    let srcDyn: { f: Frame; k: number } | undefined;
     /** A constant key of an array map (get_constant_map_key), or -1. */
     let constKey = -1n;
     for (let a = 0; a < proto.args.length; a++) {
@@ -2497,6 +2499,7 @@ export class Checker {
             this.markDynptr(this.dynptrAt(reg), DYN_OTHER);
           } else this.initializedDynptr(i, regno, reg);
           if (kind !== 'dyn') dynAt = this.dynptrAt(reg);
+          else srcDyn = this.dynptrAt(reg);
           break;
         case 'btf':
           this.argError(i, regno, reg, 'ptr_');
@@ -2558,6 +2561,8 @@ export class Checker {
           f.pktDyn[k] = 0;
         }
       }
+      // ... and so is every slice of them (release_reference: their registers become unknown scalars)
+      this.st.updateRegs((r) => r.ref === ref, (r) => Object.assign(r, unknownScalar()));
     }
     if (release) {
       const k = this.st.refs.findIndex((r) => r.id === release);
@@ -2618,6 +2623,9 @@ export class Checker {
       case 'dmem?':
         r0 = pointer(RT.MEM);
         r0.size = Number(allocSize);
+        // a slice of a ring buffer dynptr holds the dynptr's reference: it ends when the dynptr
+        // is submitted or discarded (check_helper_call's dynptr_data case, ref_obj_id)
+        if (srcDyn !== undefined) r0.ref = srcDyn.f.refDyn[srcDyn.k];
         break;
     }
     // a lookup in an array map with a constant key inside it cannot fail (check_helper_call,
