@@ -545,10 +545,12 @@ export class Checker {
       for (let n = list.length - 1; n >= 0; n--) {
         const cp = list[n];
         if (cp.pending === 0) {
-          if (!cp.cleaned) this.clean(cp, cur);
           // a saved state of a loop visit that has converged somewhere but is not done may lack
           // precision marks it will get: compare every live scalar by range (incomplete_read_marks)
           const loop = cp.scc !== undefined && cp.scc.backedges.length > 0;
+          // ... and is not cleaned yet, its dead slots still compared (clean_live_states skips a
+          // state with incomplete read marks; it is cleaned once its visit is done)
+          if (!cp.cleaned && !loop) this.clean(cp, cur);
           // the register or stack slot it missed on last time, alone, usually refuses it again
           // (a refusal without ranges is one with them too)
           if (cp.failFrame !== undefined && quickFails(cp.st, cp, cur, live, i)) {
@@ -578,25 +580,19 @@ export class Checker {
             // whatever their precision or liveness (RANGE_WITHIN), as marks inside the loop are
             // not final yet.
             if (regsafeStates(cp.st, cur, live, i, false, true) && this.iterActive(1)) {
-              this.pruneHit(cp.st, i);
-              this.addBackedge(cp, i);
-              return this.endPath();
+              return this.converged(cp, i, list, loopHead);
             }
           } else if (callsBack) {
             // A callback's caller back at the call with a state within the old one: further
             // iterations add nothing (is_state_visited's calls_callback case, RANGE_WITHIN); the
             // helper's own bound, if any, ends the iterations otherwise (no infinite loop check).
             if (regsafeStates(cp.st, cur, live, i, false, true)) {
-              this.pruneHit(cp.st, i);
-              this.addBackedge(cp, i);
-              return this.endPath();
+              return this.converged(cp, i, list, loopHead);
             }
           } else {
             // may_goto: a state that only differs in its may_goto budget is the same loop
             if (op === Op.JCOND && cp.st.mayGoto !== cur.mayGoto && regsafeStates(cp.st, cur, live, i, false, true)) {
-              this.pruneHit(cp.st, i);
-              this.addBackedge(cp, i);
-              return this.endPath();
+              return this.converged(cp, i, list, loopHead);
             }
             if (cp.st.cbUnroll === cur.cbUnroll && maybeLooping(cp.st, cur) && regsafeStates(cp.st, cur, live, i, true, false) && !iterDepthsDiffer(cp.st, cur)) {
               this.fail(
@@ -640,6 +636,20 @@ export class Checker {
     if (now) now.push(cp);
     else this.explored.set(i, [cp]);
     this.leaf = cp;
+  }
+
+  /**
+   * The current state at `i` is within `cp`, a saved state on its own path (a loop back at its
+   * head): the loop converged (is_state_visited's hit with a loop: the hit counts, the state is
+   * kept as a backedge). The states that missed on the way are evicted as on any visit.
+   */
+  converged(cp: Checkpoint, i: number, list: Checkpoint[], loopHead: boolean): void {
+    cp.hit++;
+    if (this.logLevel > 1) this.log.push(`${i}: safe`);
+    this.pruneHit(cp.st, i);
+    this.addBackedge(cp, i);
+    this.evict(i, list, loopHead);
+    return this.endPath();
   }
 
   /**
