@@ -103,3 +103,31 @@ describe('[vm/verifier]: a range and a tnum that leave one value (bounds-cases.k
   });
 });
 
+
+describe('[vm/verifier]: may_goto widens only the queued loop body (maygoto-cases.kernel.json)', () => {
+  // check_cond_jmp_op's BPF_JCOND: the state pushed for the loop body has the imprecise scalars
+  // that changed since the previous visit widened; the path to the loop's exit and the checkpoint
+  // keep their values, so a running sum converges one visit later than if the arriving state
+  // were widened (tcxlab did that before 2026-12-08: 15 and 16 processed where Linux has 21 and
+  // 23). Recorded with LOGLEVEL=4 CASES=maygoto-cases.asm OUT=maygoto-cases.kernel.json make.sh.
+  const counted = kernelCases('maygoto-cases.kernel.json');
+  const SHORT_LIMIT = 20_000;
+
+  it('has the recorded counts', () => {
+    expect(counted.length).toBe(4);
+    for (const c of counted) expect(c.verifier_log, c.name).toMatch(/processed \d+ insns/);
+  });
+
+  it.each(counted.map((c) => [c.name, c] as const))('%s: same verdict, processed instructions and states', (name, c) => {
+    const [, insns, states] = /processed (\d+) insns .* total_states (\d+)/.exec(c.verifier_log)!;
+    if (!c.loaded) {
+      // the kernel's 1,000,000-instruction limit: the same walk stopped at a lower limit
+      expect({ name, insns: Number(insns) }).toEqual({ name: 'too_large_exit_reads_sum', insns: 1_000_001 });
+      const err = verifierError(hexBytes(c.prog), { progType: SCHED_CLS_TYPE, complexityLimit: SHORT_LIMIT });
+      expect(err?.reason).toBe(`BPF program is too large. Processed ${SHORT_LIMIT + 1} insn`);
+      return;
+    }
+    const r = verify(hexBytes(c.prog), { progType: SCHED_CLS_TYPE });
+    expect({ processed: r.processed, states: r.states }).toEqual({ processed: Number(insns), states: Number(states) });
+  });
+});

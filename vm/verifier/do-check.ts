@@ -607,13 +607,6 @@ export class Checker {
         }
       }
       this.evict(i, list, loopHead);
-      if (op === Op.JCOND) {
-        // widen scalars that changed since the previous visit of this loop head on this path
-        // (find_prev_entry), so the loop converges (widen_imprecise_scalars); an iterator's next
-        // call widens the state it queues instead (iterNext)
-        const prev = this.prevEntry(i, this.leaf);
-        if (prev) widen(prev.st, cur);
-      }
     }
     if (!addNew) return;
     this.prevJmps = this.jmps;
@@ -1722,6 +1715,12 @@ export class Checker {
     // goes on at the target (taken when the budget is exhausted)
     const body = this.st.clone();
     body.mayGoto++;
+    // only the queued body has the scalars that changed since the previous visit of this
+    // may_goto on the path widened (check_cond_jmp_op's BPF_JCOND: find_prev_entry from the
+    // checkpoint just saved here, widen_imprecise_scalars on the pushed state), so a running sum
+    // does not keep the loop going; the path to the target keeps its values
+    const prev = this.prevEntry(i, this.leaf && this.leaf.insn === i ? this.leaf.parent : this.leaf);
+    if (prev) widen(prev.st, body);
     this.pushBranch(body, i + 1, i);
     this.insn = target;
   }
