@@ -881,7 +881,9 @@ export class Checker {
       const fits32 = s.umax <= 0xffffffffn;
       const d = (fits32 ? this.linkBeforeMove(src) : s).clone();
       if (!fits32) clearScalarId(d);
-      coerce(d, 4);
+      // the copy keeps its 32-bit bounds, which become the 64-bit ones (zext_32_to_64 after
+      // copy_register_state, not a truncation that would forget a signed 32-bit bound)
+      zext32(d);
       this.setReg(dst, d);
       return;
     }
