@@ -254,6 +254,8 @@ export const AREAS: Record<string, Area> = {
       ['sh', '-c', `cd ${G}/verifier && LOGLEVEL=4 CASES=prune-count-cases.asm OUT=prune-count-cases.kernel.json sh make.sh`],
       ['sh', '-c', `cd ${G}/verifier && LOGLEVEL=4 CASES=precision-cases.asm OUT=precision-cases.kernel.json sh make.sh`],
       ['sh', '-c', `cd ${G}/verifier && CASES=bounds-cases.asm OUT=bounds-cases.kernel.json sh make.sh`],
+      ['sh', '-c', `cd ${G}/verifier && LOGLEVEL=4 CASES=maygoto-cases.asm OUT=maygoto-cases.kernel.json sh make.sh`],
+      ['sh', '-c', `cd ${G}/verifier && CASES=mov32-cases.asm OUT=mov32-cases.kernel.json sh make.sh`],
       ['sh', '-c', `cd ${G}/verifier && sh make-processed.sh`],
       ['sh', '-c', `cd ${G}/verifier && sh make-callbacks.sh`],
       ['sh', '-c', `cd ${G}/verifier && sh make-loops.sh`],
