@@ -1,9 +1,10 @@
 /**
  * @fileoverview The kernel's verdicts on selftests programs recorded one at a time as sched_cls
  * (test/goldens/verifier/record-as-tc.sh), and tcxlab's verdict on the same program, for the
- * tests that compare them (verifier-callbacks, verifier-loops).
+ * tests that compare them (verifier-callbacks, verifier-loops, verifier-linked, verifier-tailcall).
  */
 import { readFileSync } from 'node:fs';
+import { expect, it } from 'vitest';
 import { loadCollectionSpec, type CollectionSpec } from '../../loader/index.js';
 import { verifierOptionsFor } from '../../src/verifier-env.js';
 import { VerifierError } from '../../vm/errors.js';
@@ -44,4 +45,15 @@ export function ours(spec: CollectionSpec, name: string, complexityLimit?: numbe
     if (!(e instanceof VerifierError)) throw e;
     return { verdict: 'reject', processed: e.processed, reason: e.reason };
   }
+}
+
+/** One test per program of `doc`: tcxlab gives the kernel's verdict, first error and processed count. */
+export function itMatchesEachProgram(doc: RecordedObject): void {
+  const spec = loadSpec(doc.object);
+  it.each(doc.programs.map((p) => [p.name, p] as const))('%s', (name, r) => {
+    const got = ours(spec, name);
+    expect(got.verdict).toBe(r.verdict);
+    expect(got.reason ?? null).toBe(r.message);
+    expect(got.processed).toBe(r.processed);
+  });
 }

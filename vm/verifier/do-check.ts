@@ -2566,8 +2566,24 @@ export class Checker {
       this.st.refs = [...this.st.refs, { id: r0.id, insn: i, kind: proto.ret === 'rbmem?' ? 'ringbuf' : 'sock' }];
     } else if (castRef) r0.ref = castRef;
     regs[0] = r0;
-    if (proto.changesPktData || dynWritesPkt) this.clearPacketPointers();
     this.insn = i + 1;
+    if (id === HELPER_IDS.bpf_tail_call) return this.afterTailCall(i);
+    if (proto.changesPktData || dynWritesPkt) this.clearPacketPointers();
+  }
+
+  /**
+   * After bpf_tail_call (check_helper_call in 6.18): a call that fails goes on at the next
+   * instruction with the packet as it was, and one that succeeds never comes back, so in the main
+   * program nothing changes. In a subprogram a successful call returns from it with what the
+   * called program returned (an unknown r0) and the packet possibly changed by it: that path is
+   * walked now (prepare_func_exit), the failed call's is queued.
+   */
+  afterTailCall(i: number): void {
+    if (this.st.frames.length === 1) return;
+    this.pushBranch(this.st.clone(), i + 1, i);
+    this.clearPacketPointers();
+    this.regs[0] = unknownScalar();
+    this.exit(i);
   }
 
   innerMapIndex(outer: number): number {
