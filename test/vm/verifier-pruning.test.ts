@@ -46,7 +46,7 @@ describe('[vm/verifier]: pruning walks what Linux walks (prune-count-cases.kerne
   const counted = kernelCases('prune-count-cases.kernel.json');
 
   it('has the recorded counts', () => {
-    expect(counted.length).toBe(6);
+    expect(counted.length).toBe(7);
     for (const c of counted) expect(c.verifier_log, c.name).toMatch(/processed \d+ insns/);
   });
 
