@@ -857,8 +857,13 @@ export class Checker {
       }
       const s = this.regs[src];
       if (off !== 0) {
-        // movsx: sign-extend the low 8/16/32 bits of a scalar
-        if (s.t !== RT.SCALAR) this.fail(i, `R${src} sign-extension part of pointer`);
+        // movsx: sign-extend the low 8/16/32 bits of a scalar; of a pointer, root gets an unknown
+        // scalar (check_alu_op: is_pointer_value is false with allow_ptr_leaks)
+        if (s.t !== RT.SCALAR) {
+          this.setReg(dst, unknownScalar());
+          if (alu32) zext32(this.regs[dst]);
+          return;
+        }
         // a value the extension cannot change stays linked to its source
         const noSext = s.umax < 1n << BigInt(off - 1);
         const d = (noSext ? this.linkBeforeMove(src) : s).clone();
