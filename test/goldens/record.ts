@@ -261,6 +261,7 @@ export const AREAS: Record<string, Area> = {
       ['sh', '-c', `cd ${G}/verifier && sh make-loops.sh`],
       ['sh', '-c', `cd ${G}/verifier/linked && sh make-linked.sh`],
       ['sh', '-c', `cd ${G}/verifier/tailcall && sh make-tailcall.sh`],
+      ['sh', '-c', `cd ${G}/verifier/spinlock && sh make-spinlock.sh`],
       ['sh', '-c', `cd ${G}/verifier && sh make-opcodes.sh`],
       ['sh', '-c', `cd ${G}/verifier && sh make-ctx-random.sh`],
       ['sh', '-c', `cd ${G}/verifier && sh make-pkt-random.sh`],

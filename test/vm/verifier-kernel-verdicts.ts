@@ -1,7 +1,7 @@
 /**
  * @fileoverview The kernel's verdicts on selftests programs recorded one at a time as sched_cls
  * (test/goldens/verifier/record-as-tc.sh), and tcxlab's verdict on the same program, for the
- * tests that compare them (verifier-callbacks, verifier-loops, verifier-linked, verifier-tailcall).
+ * tests that compare them (verifier-callbacks, verifier-loops, verifier-linked, verifier-tailcall, verifier-spinlock).
  */
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
@@ -47,9 +47,15 @@ export function ours(spec: CollectionSpec, name: string, complexityLimit?: numbe
   }
 }
 
-/** One test per program of `doc`: tcxlab gives the kernel's verdict, first error and processed count. */
+/**
+ * The recording has both outcomes, and one test per program of `doc`: tcxlab gives the kernel's
+ * verdict, first error and processed count.
+ */
 export function itMatchesEachProgram(doc: RecordedObject): void {
   const spec = loadSpec(doc.object);
+  it('has recorded both outcomes', () => {
+    expect(new Set(doc.programs.map((p) => p.verdict))).toEqual(new Set(['accept', 'reject']));
+  });
   it.each(doc.programs.map((p) => [p.name, p] as const))('%s', (name, r) => {
     const got = ours(spec, name);
     expect(got.verdict).toBe(r.verdict);

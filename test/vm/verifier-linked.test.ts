@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe } from 'vitest';
 import { itMatchesEachProgram, readGolden, type RecordedObject } from './verifier-kernel-verdicts.js';
 
 // Scalars linked by a constant delta as Linux 6.18 tracks them: 32-bit adds (a sync
@@ -8,9 +8,5 @@ import { itMatchesEachProgram, readGolden, type RecordedObject } from './verifie
 const doc = readGolden<RecordedObject>('test/goldens/verifier/linked/linked-regs.kernel.json');
 
 describe('[vm/verifier]: linked scalars as in Linux 6.18 (linked-regs.kernel.json)', () => {
-  it('has recorded both outcomes', () => {
-    expect(new Set(doc.programs.map((p) => p.verdict))).toEqual(new Set(['accept', 'reject']));
-  });
-
   itMatchesEachProgram(doc);
 });

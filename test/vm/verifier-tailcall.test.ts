@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe } from 'vitest';
 import { itMatchesEachProgram, readGolden, type RecordedObject } from './verifier-kernel-verdicts.js';
 
 // bpf_tail_call as Linux 6.18 verifies it (check_helper_call): in the main program a failed call
@@ -10,9 +10,5 @@ import { itMatchesEachProgram, readGolden, type RecordedObject } from './verifie
 const doc = readGolden<RecordedObject>('test/goldens/verifier/tailcall/tail-call.kernel.json');
 
 describe('[vm/verifier]: tail calls as in Linux 6.18 (tail-call.kernel.json)', () => {
-  it('has recorded both outcomes', () => {
-    expect(new Set(doc.programs.map((p) => p.verdict))).toEqual(new Set(['accept', 'reject']));
-  });
-
   itMatchesEachProgram(doc);
 });

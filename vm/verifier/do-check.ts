@@ -2563,6 +2563,10 @@ export class Checker {
       // a NULL-able result gets the id its NULL check resolves (mark_ptr_or_null_regs)
       r0.nullable = true;
       r0.id = ++this.idGen;
+    } else if (r0.t === RT.MAP_VALUE && this.maps[r0.map].spinLockOff !== undefined) {
+      // a value holding a spin lock gets an id even when it cannot be NULL, so the copies of
+      // this pointer lock and unlock the same lock (check_helper_call, RET_PTR_TO_MAP_VALUE)
+      r0.id = ++this.idGen;
     }
     if (acquires) {
       // the reference takes an id of its own after the NULL-check id (acquire_reference_state)

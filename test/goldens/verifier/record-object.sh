@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds one test/Makefile area and records the running kernel's verdict, first error and
 # processed-instruction count on every program of one of its objects, each loaded alone as
-# sched_cls (record-as-tc.sh, load-one.c), into OUT. Used by make-linked.sh and make-tailcall.sh.
+# sched_cls (record-as-tc.sh, load-one.c), into OUT. Used by make-linked.sh, make-tailcall.sh and make-spinlock.sh.
 # Needs root, libbpf and clang 19.
 #   sh record-object.sh AREA OBJ OUT   (OBJ from the repository root, OUT from the current directory)
 set -e
