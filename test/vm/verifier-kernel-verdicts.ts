@@ -1,9 +1,10 @@
 /**
  * @fileoverview The kernel's verdicts on selftests programs recorded one at a time as sched_cls
  * (test/goldens/verifier/record-as-tc.sh), and tcxlab's verdict on the same program, for the
- * tests that compare them (verifier-callbacks, verifier-loops).
+ * tests that compare them (verifier-callbacks, verifier-loops, verifier-linked, verifier-tailcall, verifier-spinlock).
  */
 import { readFileSync } from 'node:fs';
+import { expect, it } from 'vitest';
 import { loadCollectionSpec, type CollectionSpec } from '../../loader/index.js';
 import { SCHED_CLS_TYPE } from '../../src/skb/verifier-type.js';
 import { verifierOptionsFor } from '../../src/verifier-env.js';
@@ -49,4 +50,21 @@ export function ours(spec: CollectionSpec, name: string, complexityLimit?: numbe
     if (!(e instanceof VerifierError)) throw e;
     return { verdict: 'reject', processed: e.processed, reason: e.reason };
   }
+}
+
+/**
+ * The recording has both outcomes, and one test per program of `doc`: tcxlab gives the kernel's
+ * verdict, first error and processed count.
+ */
+export function itMatchesEachProgram(doc: RecordedObject): void {
+  const spec = loadSpec(doc.object);
+  it('has recorded both outcomes', () => {
+    expect(new Set(doc.programs.map((p) => p.verdict))).toEqual(new Set(['accept', 'reject']));
+  });
+  it.each(doc.programs.map((p) => [p.name, p] as const))('%s', (name, r) => {
+    const got = ours(spec, name);
+    expect(got.verdict).toBe(r.verdict);
+    expect(got.reason ?? null).toBe(r.message);
+    expect(got.processed).toBe(r.processed);
+  });
 }

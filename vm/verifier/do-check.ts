@@ -561,10 +561,12 @@ export class Checker {
       for (let n = list.length - 1; n >= 0; n--) {
         const cp = list[n];
         if (cp.pending === 0) {
-          if (!cp.cleaned) this.clean(cp, cur);
           // a saved state of a loop visit that has converged somewhere but is not done may lack
           // precision marks it will get: compare every live scalar by range (incomplete_read_marks)
           const loop = cp.scc !== undefined && cp.scc.backedges.length > 0;
+          // ... and is not cleaned yet, its dead slots still compared (clean_live_states skips a
+          // state with incomplete read marks; it is cleaned once its visit is done)
+          if (!cp.cleaned && !loop) this.clean(cp, cur);
           // the register or stack slot it missed on last time, alone, usually refuses it again
           // (a refusal without ranges is one with them too)
           if (cp.failFrame !== undefined && quickFails(cp.st, cp, cur, live, i)) {
@@ -594,25 +596,19 @@ export class Checker {
             // whatever their precision or liveness (RANGE_WITHIN), as marks inside the loop are
             // not final yet.
             if (regsafeStates(cp.st, cur, live, i, false, true) && this.iterActive(1)) {
-              this.pruneHit(cp.st, i);
-              this.addBackedge(cp, i);
-              return this.endPath();
+              return this.converged(cp, i, list, loopHead);
             }
           } else if (callsBack) {
             // A callback's caller back at the call with a state within the old one: further
             // iterations add nothing (is_state_visited's calls_callback case, RANGE_WITHIN); the
             // helper's own bound, if any, ends the iterations otherwise (no infinite loop check).
             if (regsafeStates(cp.st, cur, live, i, false, true)) {
-              this.pruneHit(cp.st, i);
-              this.addBackedge(cp, i);
-              return this.endPath();
+              return this.converged(cp, i, list, loopHead);
             }
           } else {
             // may_goto: a state that only differs in its may_goto budget is the same loop
             if (op === Op.JCOND && cp.st.mayGoto !== cur.mayGoto && regsafeStates(cp.st, cur, live, i, false, true)) {
-              this.pruneHit(cp.st, i);
-              this.addBackedge(cp, i);
-              return this.endPath();
+              return this.converged(cp, i, list, loopHead);
             }
             if (cp.st.cbUnroll === cur.cbUnroll && maybeLooping(cp.st, cur) && regsafeStates(cp.st, cur, live, i, true, false) && !iterDepthsDiffer(cp.st, cur)) {
               this.fail(
@@ -627,13 +623,6 @@ export class Checker {
         }
       }
       this.evict(i, list, loopHead);
-      if (op === Op.JCOND) {
-        // widen scalars that changed since the previous visit of this loop head on this path
-        // (find_prev_entry), so the loop converges (widen_imprecise_scalars); an iterator's next
-        // call widens the state it queues instead (iterNext)
-        const prev = this.prevEntry(i, this.leaf);
-        if (prev) widen(prev.st, cur);
-      }
     }
     if (!addNew) return;
     this.prevJmps = this.jmps;
@@ -656,6 +645,20 @@ export class Checker {
     if (now) now.push(cp);
     else this.explored[i] = [cp];
     this.leaf = cp;
+  }
+
+  /**
+   * The current state at `i` is within `cp`, a saved state on its own path (a loop back at its
+   * head): the loop converged (is_state_visited's hit with a loop: the hit counts, the state is
+   * kept as a backedge). The states that missed on the way are evicted as on any visit.
+   */
+  converged(cp: Checkpoint, i: number, list: Checkpoint[], loopHead: boolean): void {
+    cp.hit++;
+    if (this.logLevel > 1) this.log.push(`${i}: safe`);
+    this.pruneHit(cp.st, i);
+    this.addBackedge(cp, i);
+    this.evict(i, list, loopHead);
+    return this.endPath();
   }
 
   /**
@@ -870,8 +873,13 @@ export class Checker {
       }
       const s = this.regs[src];
       if (off !== 0) {
-        // movsx: sign-extend the low 8/16/32 bits of a scalar
-        if (s.t !== RT.SCALAR) this.fail(i, `R${src} sign-extension part of pointer`);
+        // movsx: sign-extend the low 8/16/32 bits of a scalar; of a pointer, root gets an unknown
+        // scalar (check_alu_op: is_pointer_value is false with allow_ptr_leaks)
+        if (s.t !== RT.SCALAR) {
+          this.setReg(dst, unknownScalar());
+          if (alu32) zext32(this.regs[dst]);
+          return;
+        }
         // a value the extension cannot change stays linked to its source
         const noSext = s.umax < 1n << BigInt(off - 1);
         const d = (noSext ? this.linkBeforeMove(src) : s).clone();
@@ -894,7 +902,9 @@ export class Checker {
       const fits32 = s.umax <= 0xffffffffn;
       const d = (fits32 ? this.linkBeforeMove(src) : s).clone();
       if (!fits32) clearScalarId(d);
-      coerce(d, 4);
+      // the copy keeps its 32-bit bounds, which become the 64-bit ones (zext_32_to_64 after
+      // copy_register_state, not a truncation that would forget a signed 32-bit bound)
+      zext32(d);
       this.setReg(dst, d);
       return;
     }
@@ -1729,6 +1739,12 @@ export class Checker {
     // goes on at the target (taken when the budget is exhausted)
     const body = this.st.clone();
     body.mayGoto++;
+    // only the queued body has the scalars that changed since the previous visit of this
+    // may_goto on the path widened (check_cond_jmp_op's BPF_JCOND: find_prev_entry from the
+    // checkpoint just saved here, widen_imprecise_scalars on the pushed state), so a running sum
+    // does not keep the loop going; the path to the target keeps its values
+    const prev = this.prevEntry(i, this.leaf && this.leaf.insn === i ? this.leaf.parent : this.leaf);
+    if (prev) widen(prev.st, body);
     this.pushBranch(body, i + 1, i);
     this.insn = target;
   }
@@ -2647,8 +2663,24 @@ export class Checker {
       this.st.refs = [...this.st.refs, { id: r0.id, insn: i, kind: proto.ret === 'rbmem?' ? 'ringbuf' : 'sock' }];
     } else if (castRef) r0.ref = castRef;
     regs[0] = r0;
-    if (proto.changesPktData || dynWritesPkt) this.clearPacketPointers();
     this.insn = i + 1;
+    if (id === HELPER_IDS.bpf_tail_call) return this.afterTailCall(i);
+    if (proto.changesPktData || dynWritesPkt) this.clearPacketPointers();
+  }
+
+  /**
+   * After bpf_tail_call (check_helper_call in 6.18): a call that fails goes on at the next
+   * instruction with the packet as it was, and one that succeeds never comes back, so in the main
+   * program nothing changes. In a subprogram a successful call returns from it with what the
+   * called program returned (an unknown r0) and the packet possibly changed by it: that path is
+   * walked now (prepare_func_exit), the failed call's is queued.
+   */
+  afterTailCall(i: number): void {
+    if (this.st.frames.length === 1) return;
+    this.pushBranch(this.st.clone(), i + 1, i);
+    this.clearPacketPointers();
+    this.regs[0] = unknownScalar();
+    this.exit(i);
   }
 
   innerMapIndex(outer: number): number {

@@ -373,12 +373,9 @@ function slotSafeFull(fo: Frame, fc: Frame, s: number, ids: IdMap, exact: boolea
       continue;
     }
     if (to === Slot.INVALID) continue;
-    if (to === Slot.MISC) {
-      if (tc === Slot.INVALID) continue; // root reads uninitialised stack as unknown
-      if (tc === Slot.MISC || tc === Slot.ZERO) continue;
-      if (tc === Slot.SPILL && cs && cs.t === RT.SCALAR) continue;
-      return false;
-    }
+    // root reads uninitialised stack as unknown, so a misc byte covers anything, a spilled
+    // pointer too (stacksafe with allow_uninit_stack)
+    if (to === Slot.MISC) continue;
     if (to === Slot.ZERO) {
       if (tc === Slot.ZERO) continue;
       return false;

@@ -267,3 +267,17 @@ add %r0, 1
 add %r0, 1
 add %r0, 1
 exit
+# Misc stack bytes cover anything for root, a spilled pointer too (stacksafe with
+# allow_uninit_stack): the second path, with the context spilled at fp-8, is pruned at the load
+# where the first left eight misc bytes.
+== misc_covers_spilled_pointer
+mov %r9, %r1
+call 5
+jeq %r0, 0, +4
+call 5
+stxdw [%r10-8], %r0
+stxw [%r10-4], %r0
+ja +1
+stxdw [%r10-8], %r9
+ldxdw %r1, [%r10-8]
+exit
