@@ -1,7 +1,8 @@
 /**
  * The JIT's inline map lookups (vm/jit/compile.ts inlineLookup, program.ts IndexLookup: the
- * kernel's map_gen_lookup for array and per-CPU array maps) against the interpreter, which always
- * makes the helper call. Seeded random programs look up keys in arrays (value sizes that are and
+ * kernel's map_gen_lookup for array and per-CPU array maps) against the interpreter, which takes
+ * the same direct form when r2 points into its running frame at run time (its test against the
+ * ordinary call: test/vm/interp-fast-paths.test.ts). Seeded random programs look up keys in arrays (value sizes that are and
  * are not multiples of 8), a per-CPU array and a hash map (no direct form: the call is made),
  * with keys in the frame at aligned and unaligned offsets (inline), behind a pointer spilled to
  * the stack or past the frame top (the call, which may fault), and with r1 a map pointer moved off
