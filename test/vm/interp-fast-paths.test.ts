@@ -18,7 +18,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { asm } from '../../vm/asm.js';
-import { interpret } from '../../vm/interpreter.js';
+import { interpret, interpretCode } from '../../vm/interpreter.js';
+import { interpCode } from '../../vm/interp-code.js';
 import { compile } from '../../vm/jit/index.js';
 import { link } from '../../vm/link.js';
 import { Memory } from '../../vm/memory.js';
@@ -211,6 +212,27 @@ describe('[vm/interpreter]: fast paths against the ordinary ones', () => {
       expect(bad).toEqual([]);
     });
   }
+  it('programs run in turn on one Memory (a chain) by their held InterpCode give what interpret gives', () => {
+    const bad: string[] = [];
+    for (let k = 0; k < 30; k++) {
+      const texts = [generate(7700 + 2 * k), generate(7701 + 2 * k)];
+      const out: string[] = [];
+      for (const held of [false, true]) {
+        const w = world();
+        const progs = texts.map((t) => link(decode(program(t)), { name: 'p', helpers: testHelpers(), resolveLdImm64: (_src, imm) => [Memory.lo(0), w.maps[imm].handle.hi] }));
+        const units = progs.map((p) => interpCode(p));
+        const runs: string[] = [];
+        for (let j = 0; j < 6; j++) {
+          const o = { run: { cpu: j & 1 } };
+          const res = held ? interpretCode(units[j % 2], w.mem, o) : interpret(progs[j % 2], w.mem, o);
+          runs.push(`${res.r0lo}/${res.r0hi}/${res.insns}/${res.fault?.code}@${res.fault?.insnIndex}`);
+        }
+        out.push(JSON.stringify({ runs, maps: w.maps.map((m) => m.dumpJson({}).entries) }));
+      }
+      if (out[0] !== out[1]) bad.push(`seeds ${7700 + 2 * k}, ${7701 + 2 * k}: held ${out[1].slice(0, 300)}\n  vs ${out[0].slice(0, 300)}`);
+    }
+    expect(bad).toEqual([]);
+  });
   it('the programs fault now and then and mostly run to the end', () => {
     expect(faults).toBeGreaterThan(5);
     expect(faults).toBeLessThan(150);
