@@ -1378,7 +1378,8 @@ function loop(st: RunState, unit: InterpCode, rules: CtxRules, startPc: number, 
               throw fault(ErrorCode.CallDepth, `call depth exceeds ${MAX_CALL_DEPTH} frames`, i, op);
             }
             st.retPc[depth] = pc;
-            st.progs[depth] = cu;
+            // (compared first: see RunState.reset on storing objects)
+            if (st.progs[depth] !== cu) st.progs[depth] = cu;
             const b = depth * 12;
             for (let k = 0; k < 4; k++) {
               st.saved[b + k * 3] = L[6 + k];
@@ -1473,7 +1474,7 @@ function loop(st: RunState, unit: InterpCode, rules: CtxRules, startPc: number, 
           call.tailCall = undefined;
           st.left = left + more;
           st.depth = depth;
-          st.cur = cu;
+          if (st.cur !== cu) st.cur = cu;
           // r0 is a scalar unless the helper returns a pointer (setR0Ptr tags it).
           T[0] = 0;
           // What the helper may write of frame 0 (its pointer arguments into it, from there up;
