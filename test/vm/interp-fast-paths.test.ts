@@ -17,7 +17,6 @@
  * Compared: r0, executed instructions, fault code and index of every run, every map's bytes.
  */
 import { describe, expect, it } from 'vitest';
-import { asm } from '../../vm/asm.js';
 import { interpret, interpretCode } from '../../vm/interpreter.js';
 import { interpCode } from '../../vm/interp-code.js';
 import { compile } from '../../vm/jit/index.js';
@@ -26,14 +25,14 @@ import { Memory } from '../../vm/memory.js';
 import { decode, readsArgsOnly, type HelperFn, type HelperTable, type RunOptions } from '../../vm/program.js';
 import { buildHelperTable } from '../../src/helpers/table.js';
 import { argMem, setR0 } from '../../src/helpers/args.js';
-import { createMap } from '../../src/maps/create.js';
-import { createMapEnv, type BpfMap } from '../../src/maps/types.js';
+import type { BpfMap } from '../../src/maps/types.js';
 import { BPF_MAP_TYPE } from '../../src/uapi.js';
 import { prng } from './random-programs.js';
+import { mapProgram, mapWorld, programShape, type MapSpec } from './map-programs.js';
 
 const T = BPF_MAP_TYPE;
 /** name, type, value size, max entries */
-const MAPS: [string, number, number, number][] = [
+const MAPS: MapSpec[] = [
   ['a', T.BPF_MAP_TYPE_ARRAY, 16, 4],
   ['c', T.BPF_MAP_TYPE_PERCPU_ARRAY, 8, 2],
   ['h', T.BPF_MAP_TYPE_HASH, 8, 4],
@@ -64,13 +63,7 @@ function plainHelpers(t: HelperTable): HelperTable {
   return t.map((fn) => (fn === undefined ? undefined : ((call) => fn(call)) as HelperFn));
 }
 
-function world(): { mem: Memory; maps: BpfMap[] } {
-  const mem = new Memory();
-  const env = createMapEnv(mem);
-  const maps = MAPS.map(([name, type, valueSize, maxEntries]) => createMap({ name, type, keySize: 4, valueSize, maxEntries, flags: 0 }, env));
-  for (const k of [1, 2]) maps[2].update(Uint8Array.of(k, 0, 0, 0), new Uint8Array(8).fill(k));
-  return { mem, maps };
-}
+const world = (): { mem: Memory; maps: BpfMap[] } => mapWorld(MAPS, 2);
 
 const ATOMICS = ['add', 'or', 'and', 'xor', 'fetch add', 'fetch or', 'fetch and', 'fetch xor', 'xchg', 'cmpxchg'];
 
@@ -126,36 +119,11 @@ function generate(seed: number): string {
       body.push('mov %r1, %r10', 'add %r1, -16', 'mov %r2, 5', `mov %r5, ${pick([WRITE8, READ8])}`, `jeq %r7, 0, ${l}`, `mov %r5, ${pick([WRITE8, READ8])}`, `${l}:`, 'callx %r5', 'add %r7, %r0');
     }
   };
-  const main: string[] = ['mov %r6, 0', 'mov %r7, 0'];
-  const sub: string[] = [];
-  const count = 1 + Math.floor(r() * 5);
-  for (let j = 0; j < count; j++) block(main);
-  if (r() < 0.3) {
-    main.push('mov %r8, 3', 'loop:');
-    block(main);
-    main.push('sub %r8, 1', 'jne %r8, 0, loop');
-  }
-  const withSub = r() < 0.4;
-  if (withSub) {
-    main.push('call local f', 'add %r7, %r0');
-    block(sub);
-  }
   // r8, r9 and a pointer in r4 left for the next run on the state (which must start from zero)
-  main.push('lddw %r8, 0x123456789', 'mov %r9, -7', 'mov %r4, %r10');
-  main.push(r() < 0.3 ? 'mov %r0, %r6' : 'mov %r0, %r7', 'exit');
-  if (withSub) main.push('f:', 'mov %r6, 0', 'mov %r7, 0', ...sub, 'mov %r0, %r7', 'exit');
-  return main.join('\n');
+  return programShape(r, block, 5, ['lddw %r8, 0x123456789', 'mov %r9, -7', 'mov %r4, %r10']);
 }
 
-/** Assemble, then turn each `lddw %rN, M` (M < 16) into a BPF_PSEUDO_MAP_FD load of map M. */
-function program(text: string): Uint8Array {
-  const bytes = asm`${text}`;
-  for (let i = 0; i + 15 < bytes.length; i += 8) {
-    const dv = new DataView(bytes.buffer, bytes.byteOffset + i);
-    if (bytes[i] === 0x18 && (dv.getInt32(4, true) & ~15) === 0 && dv.getInt32(12, true) === 0) bytes[i + 1] = (bytes[i + 1] & 0x0f) | (1 << 4);
-  }
-  return bytes;
-}
+const program = mapProgram;
 
 type How = 'interp' | 'plain' | 'step' | 'jit';
 
