@@ -18,7 +18,8 @@
 import { runProgram, type Engine } from '../vm/engine.js';
 import { VmFault, type BpfError } from '../vm/errors.js';
 import type { CompiledProgram } from '../vm/jit/index.js';
-import { VmRunResult } from '../vm/interpreter.js';
+import { interpretCode, VmRunResult } from '../vm/interpreter.js';
+import { interpCode, type InterpCode } from '../vm/interp-code.js';
 import type { Memory } from '../vm/memory.js';
 import type { LinkedProgram, RunOptions, RunResult, StepHook } from '../vm/program.js';
 import type { BaseRunState } from './helpers/base.js';
@@ -40,6 +41,8 @@ export interface TcExecutable {
   prog: LinkedProgram;
   engine: Engine;
   jit?: CompiledProgram;
+  /** (engine 'interp') the program's InterpCode, held here so a run need not look it up. */
+  interp?: InterpCode;
   /** The timer context of its runs, made on the first (runs alternating programs allocate none). */
   timerContext?: TimerRunContext;
 }
@@ -65,7 +68,13 @@ export function tcRunOptions(state: SkbRunState, base: BaseRunState, opts: { bud
 export function runTc(x: TcExecutable, mem: Memory, runOpts: TcRunOptions): RunResult {
   // (kept small: the netdev's run path inlines it, within V8's inlining budget)
   runOpts.run.timerContext = x.timerContext ?? timerContextOf(x);
-  return x.jit !== undefined ? x.jit.run(mem, runOpts) : runProgram(x.prog, mem, runOpts, x.engine);
+  if (x.jit !== undefined) return x.jit.run(mem, runOpts);
+  return x.engine === 'interp' ? interpretCode(x.interp ?? interpOf(x), mem, runOpts) : runProgram(x.prog, mem, runOpts, x.engine);
+}
+
+/** The InterpCode of `x`, made on its first interpreted run and held by it. */
+function interpOf(x: TcExecutable): InterpCode {
+  return (x.interp = interpCode(x.prog));
 }
 
 /** The timer context of `x`'s runs, made on its first (runs alternating programs allocate none). */

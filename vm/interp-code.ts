@@ -1,7 +1,7 @@
 /**
  * @fileoverview What the interpreter prepares once per program (as the JIT compiles once per
  * program, and the kernel rewrites a program once at load): its instructions packed into one
- * array, the registers its runs may leave non-zero (vm/reg-reach.ts) and its ctx rewrite rules.
+ * array and its ctx rewrite rules.
  * A run reads them from this record instead of looking each up per run.
  *
  * Packing: two int32 words per instruction, `op | dst << 8 | src << 12 | off << 16` and `imm`,
@@ -13,8 +13,7 @@
  */
 import { Class, Mode, accessBytes, opClass, opMode } from './isa.js';
 import type { CtxLoad, CtxRewrite, CtxStore } from './memory.js';
-import type { LinkedProgram } from './program.js';
-import { regReach } from './reg-reach.js';
+import { indexLookupOf, writesNoArgs, type HelperFn, type IndexLookup, type LinkedProgram } from './program.js';
 
 /** A program's rewritten ctx accesses by instruction index (undefined: the generic path). */
 export interface CtxRules {
@@ -36,18 +35,35 @@ export function packWord(op: number, dst: number, src: number, off: number): num
 export class InterpCode {
   /** Two words per instruction and two zero words after the last (see the file comment). */
   readonly words: Int32Array;
-  /** regReach(prog). */
-  readonly reach: number;
   private rules: CtxRules | undefined = undefined;
+  /**
+   * By call instruction: the helper (or kfunc) last called there, whether it is marked
+   * readsArgsOnly (1) and its direct lookup form (program.ts IndexLookup), found once per call
+   * site and helper by `site` instead of two WeakSet/WeakMap lookups per call. Kept per site,
+   * not per program, since CALLX and a helper table changed after linking can call another
+   * helper from the same instruction: the loop compares the helper with siteFn first.
+   */
+  readonly siteFn: (HelperFn | undefined)[];
+  readonly siteRo: Uint8Array;
+  readonly siteDirect: (IndexLookup | undefined)[];
   constructor(readonly prog: LinkedProgram) {
     const c = prog.code;
+    this.siteFn = new Array<HelperFn | undefined>(c.length).fill(undefined);
+    this.siteRo = new Uint8Array(c.length);
+    this.siteDirect = new Array<IndexLookup | undefined>(c.length).fill(undefined);
     const w = new Int32Array(2 * c.length + 2);
     for (let i = 0; i < c.length; i++) {
       w[2 * i] = packWord(c.op[i], c.dst[i], c.src[i], c.off[i]);
       w[2 * i + 1] = c.imm[i];
     }
     this.words = w;
-    this.reach = regReach(prog);
+  }
+
+  /** Record `fn` as the helper called at instruction `i` (see siteFn). */
+  site(i: number, fn: HelperFn): void {
+    this.siteFn[i] = fn;
+    this.siteRo[i] = writesNoArgs(fn) ? 1 : 0;
+    this.siteDirect[i] = indexLookupOf(fn);
   }
 
   /**

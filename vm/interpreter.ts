@@ -64,10 +64,9 @@ import {
 import { BPF_THROW_ID } from './kfuncs.js';
 import { RunPool } from './run-pool.js';
 import { zeroFrame0 } from './frame-zero.js';
-import { ALL_REGS, clearRegs } from './reg-reach.js';
-import { interpCode, type InterpCode } from './interp-code.js';
+import { interpCode, NO_CTX_RULES, type CtxRules, type InterpCode } from './interp-code.js';
 import { BASE_LO, Memory, type CtxAccess, type CtxLoad, type CtxRewrite, type CtxStore, type Region } from './memory.js';
-import { hasInvalidRegister, writesNoArgs, type CallbackArg, type HelperCall, type HelperFn, type LinkedProgram, type RegisterFile, type RunOptions, type RunResult } from './program.js';
+import { hasInvalidRegister, type CallbackArg, type HelperCall, type HelperFn, type LinkedProgram, type RegisterFile, type RunOptions, type RunResult, type StepHook } from './program.js';
 import {
   R,
   arsh64,
@@ -159,6 +158,34 @@ interface CallState extends HelperCall {
 export function newRegisterFile(): RegisterFile {
   return { lo: new Int32Array(NUM_REGS), hi: new Int32Array(NUM_REGS), tag: new Int32Array(NUM_REGS) };
 }
+
+/** int32 words per half or tag array of a run state's register file (NUM_REGS rounded up to even). */
+const REG_STRIDE = (NUM_REGS + 1) & ~1;
+/** Doubles over a run state's whole register file (zeroRegs). */
+const REG_DOUBLES = (3 * REG_STRIDE) / 2;
+
+/**
+ * A run state's register file: lo, hi and tag over one buffer, each NUM_REGS long (so a register
+ * field above r10 reads undefined, as in newRegisterFile's), and the whole buffer as doubles, so
+ * that a run starts by zeroing REG_DOUBLES doubles (zeroRegs) instead of up to 33 int32 entries
+ * each bounds-checked (which cost about 30 machine instructions per register in the per-register
+ * loop this replaces; callgrind, docs in README "Per-run overhead: interpreter, third pass").
+ */
+function runRegisterFile(): { regs: RegisterFile; all: Float64Array } {
+  const all = new Float64Array(REG_DOUBLES);
+  const b = all.buffer;
+  const regs = { lo: new Int32Array(b, 0, NUM_REGS), hi: new Int32Array(b, 4 * REG_STRIDE, NUM_REGS), tag: new Int32Array(b, 8 * REG_STRIDE, NUM_REGS) };
+  return { regs, all };
+}
+
+/** Zero every register (halves and tags) of a run state (runRegisterFile): +0.0 is all zero bits. */
+function zeroRegs(z: Float64Array): void {
+  // (unrolled: straight stores of constant indices; REG_DOUBLES is 18, checked below)
+  z[0] = 0; z[1] = 0; z[2] = 0; z[3] = 0; z[4] = 0; z[5] = 0;
+  z[6] = 0; z[7] = 0; z[8] = 0; z[9] = 0; z[10] = 0; z[11] = 0;
+  z[12] = 0; z[13] = 0; z[14] = 0; z[15] = 0; z[16] = 0; z[17] = 0;
+}
+if (REG_DOUBLES !== 18) throw new Error('zeroRegs assumes 18 doubles of registers');
 
 /**
  * The frame regions over one stack buffer (see the file comment): region k is bytes
@@ -364,7 +391,9 @@ function ctxLoad(rw: CtxLoad, xc: CtxAccess, d: number, L: Int32Array, H: Int32A
 
 /** State of one run, shared by the outer loop and nested callback loops. */
 class RunState {
-  readonly regs: RegisterFile = newRegisterFile();
+  readonly regs: RegisterFile;
+  /** The register file as doubles (zeroRegs). */
+  readonly regAll: Float64Array;
   readonly retPc = new Int32Array(MAX_RUN_FRAMES);
   /** Callee-saved r6..r9 (lo, hi, tag) of each caller frame. */
   readonly saved = new Int32Array(MAX_RUN_FRAMES * 12);
@@ -395,8 +424,6 @@ class RunState {
   xc: CtxAccess | undefined = undefined;
   xt: CtxRewrite | undefined = undefined;
   readonly call: CallState;
-  /** Registers that may be non-zero (a bit mask; see reset). */
-  rz = ALL_REGS;
   /**
    * Lowest byte of frame 0 this run (between runs: the last one) may have written, STACK_SIZE
    * when none: stores through either access-cache entry (loop's fMin/cMin), slow-path stores,
@@ -406,10 +433,17 @@ class RunState {
   /** The program of the last run and its InterpCode. */
   rp: LinkedProgram | undefined = undefined;
   ru: InterpCode | undefined = undefined;
+  /** The ctx rules of `ru` for the table `xt` (rules are per program and table). */
+  rr: CtxRules = NO_CTX_RULES;
+  /** The last `opts.result` found to be a VmRunResult (filled in place without instanceof). */
+  vr: VmRunResult | undefined = undefined;
   constructor(
     readonly mem: Memory,
     public opts: RunOptions,
   ) {
+    const rf = runRegisterFile();
+    this.regs = rf.regs;
+    this.regAll = rf.all;
     this.frames = allocFrames(mem, this.stackBytes, this.stackShadow);
     for (let k = 0; k < MAX_CALL_DEPTH; k++) this.frameHi[k] = this.frames[k].hi;
     this.budget = opts.budget ?? DEFAULT_INSN_BUDGET;
@@ -446,14 +480,17 @@ class RunState {
   }
   /** Make a pooled state ready for a new run: fresh registers, stack, counters and options. */
   reset(opts: RunOptions): void {
-    this.opts = opts;
+    // (object fields are compared before they are stored: a run state, its options and their
+    // run state are made once and, in a loop that allocates nothing, never promoted by a
+    // scavenge, so each store of one into another would take the write barrier's slow path)
+    if (this.opts !== opts) this.opts = opts;
     this.budget = opts.budget ?? DEFAULT_INSN_BUDGET;
     this.left = this.budget;
     this.depth = 0;
-    // Only the registers the last run may have left non-zero (`rz`, set by interpret: its
-    // program's reach and arguments, vm/reg-reach.ts). No frame's may_goto counter needs
-    // clearing: each is set when its frame is entered (run start, call, callback, tail call).
-    clearRegs(this.regs.lo, this.regs.hi, this.regs.tag, this.rz);
+    // All registers (cheaper than the ones the last run may have written: zeroRegs). No frame's
+    // may_goto counter needs clearing: each is set when its frame is entered (run start, call,
+    // callback, tail call).
+    zeroRegs(this.regAll);
     // Only frame 0 needs zeroing here: every deeper frame is zeroed by enter() when a call or
     // callback enters it, and no pointer into it survives the run (registers and frame 0's
     // shadow are cleared), so its old bytes can never be read. Of frame 0, only what the last
@@ -462,7 +499,8 @@ class RunState {
       zeroFrame0(this.stackWords, this.stackBytes, this.stackShadow, this.lw);
       this.lw = STACK_SIZE;
     }
-    this.call.run = opts.run;
+    const run = opts.run;
+    if (this.call.run !== run) this.call.run = run;
     this.call.tailCall = undefined;
     this.call.tailCalls = 0;
     this.call.insnIndex = 0;
@@ -482,13 +520,33 @@ let lastPool: RunPool<RunState> | undefined;
  * Run `prog` on `mem`. r1..r5 come from `opts.args` ([lo, hi] pairs), r10 is the top of frame 0.
  * Never throws for a program fault: the fault is in the result.
  */
-export function interpret(prog: LinkedProgram, mem: Memory, opts: RunOptions = {}): RunResult {
+export function interpret(prog: LinkedProgram, mem: Memory, opts: RunOptions = NO_OPTS): RunResult {
+  return start(prog, undefined, mem, opts);
+}
+
+/**
+ * interpret() of `unit.prog` with its InterpCode given: a caller that runs several programs in
+ * turn on one Memory (a tcx chain, src/tc-run.ts) holds each program's InterpCode instead of
+ * having a run look it up (a WeakMap lookup whenever the program differs from the last run's).
+ */
+export function interpretCode(unit: InterpCode, mem: Memory, opts: RunOptions = NO_OPTS): RunResult {
+  return start(unit.prog, unit, mem, opts);
+}
+
+/** Options of a run given none (never written: every field stays undefined). */
+const NO_OPTS: RunOptions = {};
+
+/** interpret / interpretCode: `given` is prog's InterpCode when the caller has it. */
+function start(prog: LinkedProgram, given: InterpCode | undefined, mem: Memory, opts: RunOptions): RunResult {
   // The pool of the Memory of the last run (repeated runs skip the WeakMap; lastMem keeps at
   // most that one Memory alive after its last run).
-  let pool = mem === lastMem ? lastPool : POOL.get(mem);
-  if (pool === undefined) POOL.set(mem, (pool = new RunPool()));
-  lastMem = mem;
-  lastPool = pool;
+  let pool = lastPool;
+  if (mem !== lastMem || pool === undefined) {
+    pool = POOL.get(mem);
+    if (pool === undefined) POOL.set(mem, (pool = new RunPool()));
+    lastMem = mem;
+    lastPool = pool;
+  }
   let st = pool.take();
   mem.enterRun();
   if (st === undefined || !st.live()) {
@@ -503,39 +561,53 @@ export function interpret(prog: LinkedProgram, mem: Memory, opts: RunOptions = {
     const H = st.regs.hi;
     const T = st.regs.tag;
     let unit = st.ru;
+    let newUnit = false;
     if (st.rp !== prog || unit === undefined) {
-      unit = interpCode(prog);
+      unit = given ?? interpCode(prog);
       st.rp = prog;
       st.ru = unit;
+      newUnit = true;
     }
-    let rz = unit.reach;
-    if (opts.args) {
+    const args = opts.args;
+    if (args !== undefined) {
       // The caller's arguments are trusted: a pointer among them is a pointer.
-      for (let k = 0; k < opts.args.length && k < 5; k++) {
-        L[k + 1] = opts.args[k][0] | 0;
-        H[k + 1] = opts.args[k][1] | 0;
-        T[k + 1] = H[k + 1];
-        rz |= 2 << k;
+      const n = args.length < 5 ? args.length : 5;
+      for (let k = 0; k < n; k++) {
+        const a = args[k];
+        const hi = a[1] | 0;
+        L[k + 1] = a[0] | 0;
+        H[k + 1] = hi;
+        T[k + 1] = hi;
       }
     }
-    st.rz = rz & ~(1 << 10); // r10 is set every run
     L[10] = (BASE_LO + STACK_SIZE) | 0;
     H[10] = T[10] = st.frameHi[0];
     const cr = H[1] !== 0 ? mem.regionOf(H[1]) : undefined;
     const cx = cr?.ctx;
     if (cx !== undefined && cx.rewrite !== undefined) {
       st.xh = (cr as Region).hi;
-      st.xc = cx;
-      st.xt = cx.rewrite;
+      if (st.xc !== cx) st.xc = cx;
+      if (st.xt !== cx.rewrite) {
+        st.xt = cx.rewrite;
+        newUnit = true;
+      }
     } else {
       st.xh = -1;
-      st.xc = undefined;
-      st.xt = undefined;
+      if (st.xc !== undefined) {
+        st.xc = undefined;
+        st.xt = undefined;
+        newUnit = true;
+      }
     }
+    if (newUnit) st.rr = unit.ctxRules(st.xt);
     st.mayGoto[0] = MAY_GOTO_START;
-    st.cur = unit;
+    if (st.cur !== unit) st.cur = unit;
     try {
-      loop(st, unit, 0, 0);
+      loop(st, unit, st.rr, 0, 0);
+      const out = opts.result;
+      const vr = st.vr;
+      if (out !== undefined && out === vr) return vr.set(L[0], H[0], st.executed, undefined);
+      if (out instanceof VmRunResult) st.vr = out;
       return runResult(opts, L[0], H[0], st.executed);
     } catch (e) {
       if (e instanceof VmFault) return runResult(opts, 0, 0, st.executed, e);
@@ -579,7 +651,7 @@ function runCallback(st: RunState, unit: InterpCode, pc: number, args: ReadonlyA
   L[10] = (BASE_LO + STACK_SIZE) | 0;
   H[10] = T[10] = st.frameHi[st.depth];
   try {
-    loop(st, unit, pc, st.depth);
+    loop(st, unit, unit.ctxRules(st.xt), pc, st.depth);
     return [L[0], H[0]];
   } finally {
     st.depth = base;
@@ -594,7 +666,7 @@ function runCallback(st: RunState, unit: InterpCode, pc: number, args: ReadonlyA
 /**
  * The dispatch loop: runs from `startPc` of `prog` until EXIT at frame `baseDepth`.
  */
-function loop(st: RunState, unit: InterpCode, startPc: number, baseDepth: number): void {
+function loop(st: RunState, unit: InterpCode, rules: CtxRules, startPc: number, baseDepth: number): void {
   // (what only calls, exits and faults use is read from st where it is used: each value
   // loaded here is loaded on every run, before the first instruction)
   const regs = st.regs;
@@ -610,8 +682,11 @@ function loop(st: RunState, unit: InterpCode, startPc: number, baseDepth: number
   // as int32 in the loop instead of tagged values it checks and re-tags per instruction)
   // Instructions left: `left` (an int32, at most LEFT_SLICE) + `more` (the rest of a budget
   // beyond it, handed to `left` a slice at a time); st.left = left + more.
+  // A run with a step hook counts with empty slices (left 0), so that every instruction takes
+  // the slice branch at the loop top, which calls the hook: no per-instruction test otherwise.
+  const slice = stepping ? 0 : LEFT_SLICE;
   let more = st.left;
-  let left = (more > LEFT_SLICE ? LEFT_SLICE : more) | 0;
+  let left = (more > slice ? slice : more) | 0;
   more -= left;
   let depth = st.depth | 0;
 
@@ -621,7 +696,6 @@ function loop(st: RunState, unit: InterpCode, startPc: number, baseDepth: number
   // ctx rewriting: the run's ctx (high half xh, access xc) and cur's rules.
   const xh = st.xh;
   const xc = st.xc;
-  const rules = cu.ctxRules(st.xt);
   let XL = rules.loads;
   let XS = rules.stores;
   let code = cur.code;
@@ -658,30 +732,31 @@ function loop(st: RunState, unit: InterpCode, startPc: number, baseDepth: number
     for (;;) {
       // Falling off the end (pc === N: jumps are range-checked where they are taken) reads past
       // OP, whose undefined lands in the switch's default case; no per-instruction test here.
-      if (--left < 0 && more > 0) {
-        // the next slice of a large budget (this instruction counts against it)
-        const k = more > LEFT_SLICE ? LEFT_SLICE : more;
-        more -= k;
-        left = (k - 1) | 0;
-      } else if (left < 0) {
-        // falling off is no instruction: it does not count against the budget (as in the JIT)
-        if (pc >= N) {
-          left++;
-          throw fellOff(N, code.op);
+      if (--left < 0) {
+        if (more <= 0) {
+          // falling off is no instruction: it does not count against the budget (as in the JIT)
+          if (pc >= N) {
+            left++;
+            throw fellOff(N, code.op);
+          }
+          throw fault(ErrorCode.BudgetExceeded, `instruction budget of ${st.budget} exhausted`, pc, code.op[pc]);
         }
-        throw fault(ErrorCode.BudgetExceeded, `instruction budget of ${st.budget} exhausted`, pc, code.op[pc]);
+        // this instruction counts against `more`; then the next slice of a large budget
+        more--;
+        left = (more > slice ? slice : more) | 0;
+        more -= left;
+        if (stepping) {
+          if (pc >= N) {
+            more++;
+            throw fellOff(N, code.op);
+          }
+          (step as StepHook)(pc, regs, depth);
+        }
       }
       i = pc;
       ix = i << 1;
       w = CW[ix];
       op = w & 0xff;
-      if (stepping) {
-        if (i >= N) {
-          left++;
-          throw fellOff(N, code.op);
-        }
-        step(i, regs, depth);
-      }
       const d = (w >> 8) & 15;
       pc = i + 1;
       // Case labels are numeric literals (named in comments, values from isa.ts `Op`): V8 builds a
@@ -1303,7 +1378,8 @@ function loop(st: RunState, unit: InterpCode, startPc: number, baseDepth: number
               throw fault(ErrorCode.CallDepth, `call depth exceeds ${MAX_CALL_DEPTH} frames`, i, op);
             }
             st.retPc[depth] = pc;
-            st.progs[depth] = cu;
+            // (compared first: see RunState.reset on storing objects)
+            if (st.progs[depth] !== cu) st.progs[depth] = cu;
             const b = depth * 12;
             for (let k = 0; k < 4; k++) {
               st.saved[b + k * 3] = L[6 + k];
@@ -1371,15 +1447,39 @@ function loop(st: RunState, unit: InterpCode, startPc: number, baseDepth: number
           } else {
             throw fault(ErrorCode.UnknownOpcode, `bad call src ${s}`, i, op);
           }
+          if (cu.siteFn[i] !== fn) cu.site(i, fn);
+          // A map lookup with a direct form (program.ts IndexLookup, as the JIT inlines it:
+          // jit/compile.ts inlineLookup, after the kernel's map_gen_lookup) when r1 is a tagged
+          // pointer at offset 0 and r2 points at 4 bytes of the running frame: the key read from
+          // there, no register marshalling. The form answers -1 for a map it does not cover (the
+          // ordinary call then runs), else r0's high half (0: NULL); it writes nothing and
+          // releases no region, so neither st.lw nor the access cache changes.
+          const direct = cu.siteDirect[i];
+          if (direct !== undefined && H[1] === T[1] && L[1] === BASE_LO && H[2] === fHi && T[2] === fHi) {
+            const ko = (L[2] - BASE_LO) | 0;
+            if (ko >= 0 && ko <= STACK_SIZE - 4) {
+              const t = direct(call, H[1], fView.getInt32(ko, true));
+              if (t !== -1) {
+                L[0] = t === 0 ? 0 : BASE_LO;
+                H[0] = t;
+                T[0] = t;
+                L[1] = L[2] = L[3] = L[4] = L[5] = 0;
+                H[1] = H[2] = H[3] = H[4] = H[5] = 0;
+                T[1] = T[2] = T[3] = T[4] = T[5] = 0;
+                break;
+              }
+            }
+          }
           call.insnIndex = i;
           call.tailCall = undefined;
           st.left = left + more;
           st.depth = depth;
-          st.cur = cu;
+          if (st.cur !== cu) st.cur = cu;
           // r0 is a scalar unless the helper returns a pointer (setR0Ptr tags it).
           T[0] = 0;
-          // What the helper may write of frame 0 (its pointer arguments into it, from there up).
-          st.lw = helperWriteLow(fn, L, T, frameHi[0], st.lw);
+          // What the helper may write of frame 0 (its pointer arguments into it, from there up;
+          // nothing when it is marked readsArgsOnly).
+          if (cu.siteRo[i] === 0) st.lw = helperWriteLow(L, T, frameHi[0], st.lw);
           try {
             fn(call);
           } catch (e) {
@@ -1389,7 +1489,7 @@ function loop(st: RunState, unit: InterpCode, startPc: number, baseDepth: number
             throw e;
           }
           more = st.left;
-          left = (more > LEFT_SLICE ? LEFT_SLICE : more) | 0;
+          left = (more > slice ? slice : more) | 0;
           more -= left;
           if (cRg !== undefined && cacheStale(mem, cRg, cHi, cView, cLen, cWLen, cSh)) {
             if (cHi === frameHi[0] && cMin < st.lw) st.lw = cMin;
@@ -1958,6 +2058,21 @@ function loop(st: RunState, unit: InterpCode, startPc: number, baseDepth: number
         case 0xcb: // ATOMIC16 (LOAD_ACQ/STORE_REL only)
           // (recorded before: an atomic may overwrite its address register)
           if (T[d] === frameHi[0]) st.lw = frame0Low(L[d] + (w >> 16), st.lw);
+          if (op === 0xc3 || op === 0xdb) {
+            // A read-modify-write through either access-cache entry (the frame, or a writable
+            // second region): atomicRmw on its view, as `atomic` would after resolving it.
+            const imm = CW[ix + 1];
+            const size = op === 0xdb ? 8 : 4;
+            const h = H[d];
+            const o = ((L[d] + (w >> 16)) - BASE_LO) | 0;
+            const v = h !== T[d] || o < 0 ? undefined : h === fHi && o <= STACK_SIZE - size ? fView : h === cHi && o <= cWLen - size ? cView : undefined;
+            if (v !== undefined && imm !== AtomicOp.LOAD_ACQ && imm !== AtomicOp.STORE_REL) {
+              const s = (w >> 12) & 15;
+              if (!atomicRmw(v, o, size, imm, L, H, s)) throw fault(ErrorCode.UnknownOpcode, `bad atomic op 0x${imm.toString(16)}`, i, op);
+              atomicUntag(T, s, imm);
+              break;
+            }
+          }
           atomic(mem, regs, op, d, ((w >> 12) & 15), (w >> 16), CW[ix + 1], i);
           break;
 
@@ -2001,15 +2116,14 @@ function cacheStale(mem: Memory, rg: Region, cHi: number, cView: DataView, cLen:
 }
 
 /**
- * st.lw lowered by what helper `fn` may write of frame 0 (high half f0) given r1..r5: a helper
- * writes only through its pointer arguments, each from where it points up (the kernel's
- * ARG_PTR_TO_MEM / ARG_PTR_TO_UNINIT_MEM regions start at the pointer), and not at all when it
- * is marked readsArgsOnly (program.ts).
+ * st.lw lowered by what a helper not marked readsArgsOnly (program.ts) may write of frame 0
+ * (high half f0) given r1..r5: a helper writes only through its pointer arguments, each from
+ * where it points up (the kernel's ARG_PTR_TO_MEM / ARG_PTR_TO_UNINIT_MEM regions start at the
+ * pointer).
  */
-function helperWriteLow(fn: HelperFn, L: Int32Array, T: Int32Array, f0: number, lw: number): number {
+function helperWriteLow(L: Int32Array, T: Int32Array, f0: number, lw: number): number {
   for (let k = 1; k <= 5; k++) {
-    // (the mark is looked up only for an argument that would lower lw: a WeakSet lookup per call costs)
-    if (T[k] === f0 && frame0Low(L[k], lw) < lw && !writesNoArgs(fn)) lw = frame0Low(L[k], lw);
+    if (T[k] === f0) lw = frame0Low(L[k], lw);
   }
   return lw;
 }

@@ -1,8 +1,8 @@
 /**
  * @fileoverview Which registers a run of a program may leave non-zero in the register file, so
- * that the next run on the same run state zeroes only those (every run starts with r0, r2–r9
+ * that the next run on the same JIT run state zeroes only those (every run starts with r0, r2–r9
  * zero besides its arguments and r10, in both engines; the kernel's are garbage the verifier
- * forbids reading).
+ * forbids reading; the interpreter zeroes its whole register file, which costs it less).
  *
  * A run writes the register file with:
  *   - the registers its instructions name (dst and src fields; more is always safe), and r0–r5

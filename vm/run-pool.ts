@@ -12,6 +12,10 @@ export class RunPool<T> {
   }
   /** `x` is idle again. */
   give(x: T): void {
-    this.items[this.n++] = x;
+    // (take leaves the slot as it was, so giving back the state just taken stores nothing: such
+    // a state, never promoted in a loop that allocates nothing, would take the write barrier's
+    // slow path at every store)
+    if (this.items[this.n] !== x) this.items[this.n] = x;
+    this.n++;
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The JIT's inline map lookups (vm/jit/compile.ts inlineLookup, program.ts IndexLookup: the
- * kernel's map_gen_lookup for array and per-CPU array maps) against the interpreter, which always
- * makes the helper call. Seeded random programs look up keys in arrays (value sizes that are and
+ * kernel's map_gen_lookup for array and per-CPU array maps) against the interpreter, which takes
+ * the same direct form when r2 points into its running frame at run time (its test against the
+ * ordinary call: test/vm/interp-fast-paths.test.ts). Seeded random programs look up keys in arrays (value sizes that are and
  * are not multiples of 8), a per-CPU array and a hash map (no direct form: the call is made),
  * with keys in the frame at aligned and unaligned offsets (inline), behind a pointer spilled to
  * the stack or past the frame top (the call, which may fault), and with r1 a map pointer moved off
@@ -13,35 +14,27 @@
  * code and index and every map's bytes must agree.
  */
 import { describe, expect, it } from 'vitest';
-import { asm } from '../../vm/asm.js';
 import { interpret } from '../../vm/interpreter.js';
 import { compile } from '../../vm/jit/index.js';
 import { link } from '../../vm/link.js';
 import { Memory } from '../../vm/memory.js';
 import { decode } from '../../vm/program.js';
 import { buildHelperTable } from '../../src/helpers/table.js';
-import { createMap } from '../../src/maps/create.js';
-import { createMapEnv, type BpfMap } from '../../src/maps/types.js';
+import type { BpfMap } from '../../src/maps/types.js';
 import { BPF_MAP_TYPE } from '../../src/uapi.js';
 import { prng } from './random-programs.js';
+import { mapProgram, mapWorld, programShape, type MapSpec } from './map-programs.js';
 
 const T = BPF_MAP_TYPE;
 /** name, type, value size, max entries */
-const MAPS: [string, number, number, number][] = [
+const MAPS: MapSpec[] = [
   ['a', T.BPF_MAP_TYPE_ARRAY, 16, 4],
   ['b', T.BPF_MAP_TYPE_ARRAY, 12, 3],
   ['c', T.BPF_MAP_TYPE_PERCPU_ARRAY, 8, 2],
   ['h', T.BPF_MAP_TYPE_HASH, 8, 4],
 ];
 
-function world(): { mem: Memory; maps: BpfMap[] } {
-  const mem = new Memory();
-  const env = createMapEnv(mem);
-  const maps = MAPS.map(([name, type, valueSize, maxEntries]) => createMap({ name, type, keySize: 4, valueSize, maxEntries, flags: 0 }, env));
-  // Hash keys 1 and 2 exist.
-  for (const k of [1, 2]) maps[3].update(Uint8Array.of(k, 0, 0, 0), new Uint8Array(8).fill(k));
-  return { mem, maps };
-}
+const world = (): { mem: Memory; maps: BpfMap[] } => mapWorld(MAPS, 3);
 
 /** One generated program as assembler text (`lddw %r1, M` with M < 16 becomes map M's pointer). */
 function generate(seed: number): string {
@@ -79,35 +72,10 @@ function generate(seed: number): string {
     else body.push('mov %r6, %r0');
     body.push(`${l}:`, 'add %r7, 1');
   };
-  const main: string[] = ['mov %r6, 0', 'mov %r7, 0'];
-  const sub: string[] = [];
-  const count = 1 + Math.floor(r() * 4);
-  for (let j = 0; j < count; j++) lookup(main);
-  if (r() < 0.3) {
-    // A loop around one more lookup.
-    main.push('mov %r8, 3', 'loop:');
-    lookup(main);
-    main.push('sub %r8, 1', 'jne %r8, 0, loop');
-  }
-  const withSub = r() < 0.4;
-  if (withSub) {
-    main.push('call local f', 'add %r7, %r0');
-    lookup(sub);
-  }
-  main.push(r() < 0.3 ? 'mov %r0, %r6' : 'mov %r0, %r7', 'exit');
-  if (withSub) main.push('f:', 'mov %r6, 0', 'mov %r7, 0', ...sub, 'mov %r0, %r7', 'exit');
-  return main.join('\n');
+  return programShape(r, lookup, 4);
 }
 
-/** Assemble, then turn each `lddw %rN, M` (M < 16) into a BPF_PSEUDO_MAP_FD load of map M. */
-function program(text: string): Uint8Array {
-  const bytes = asm`${text}`;
-  for (let i = 0; i + 15 < bytes.length; i += 8) {
-    const dv = new DataView(bytes.buffer, bytes.byteOffset + i);
-    if (bytes[i] === 0x18 && (dv.getInt32(4, true) & ~15) === 0 && dv.getInt32(12, true) === 0) bytes[i + 1] = (bytes[i + 1] & 0x0f) | (1 << 4);
-  }
-  return bytes;
-}
+const program = mapProgram;
 
 type Variant = 'interp' | number | undefined;
 
