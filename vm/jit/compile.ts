@@ -1022,6 +1022,17 @@ function catchAndLeave(x: Ctx): Code {
   return js`if (X.thr === d) X.catch(P, d); ${x.counted ? js`return true` : x.ret};`;
 }
 
+/**
+ * The registers an EXIT leaves in the RegisterFile: r0-r5 for the caller of a subprogram or
+ * callback (the interpreter's callers see the callee's r1-r5, so the JIT's reload them), r0 alone
+ * at depth 0, where an EXIT ends the run (a tail call's target and an exception callback there
+ * return straight out of the run too) and only r0 is read (Compiled.run, JitRun.catch). Registers
+ * left as they were stay covered by JitRun.begin's clearing (JitRun.rz).
+ */
+function exitSpill(x: Ctx): Code {
+  return js`if (d === 0) { RL[0] = ${L(0)}; RH[0] = ${H(0)}; } else { ${spill(x.used, 0, 5)} }`;
+}
+
 /** The last instruction of a block when it is a JMP/JMP32-class instruction. */
 function emitJmp(x: Ctx, i: number): Code {
   const c = x.prog.code;
@@ -1033,7 +1044,7 @@ function emitJmp(x: Ctx, i: number): Code {
     case Op.JA32:
       return goTo(x, i, op, next + c.imm[i]);
     case Op.EXIT:
-      return js`${spill(x.used, 0, 5)} X.left = left; ${x.ret};`;
+      return js`${exitSpill(x)} X.left = left; ${x.ret};`;
     case Op.CALL:
     case Op.CALLX:
       return emitCall(x, i);
