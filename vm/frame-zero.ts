@@ -24,17 +24,3 @@ export function zeroFrame0(words: Int32Array, bytes: Uint8Array, shadow: Int32Ar
     shadow.fill(0, o >> 3, SLOTS);
   }
 }
-
-/**
- * zeroFrame0 over frame 0's 8-byte slots seen as float64 (`slots`: +0.0 is eight zero bytes),
- * slot and shadow entry in one loop. Cheaper than zeroFrame0 for every range (callgrind,
- * 500,000 calls of each: 257 instructions from byte 336 and 608 from byte 0, against 676 and
- * 725 for its two fill() calls, each a C++ builtin call, and 489 and 1,312 for int32 loops). The
- * JIT uses it (jit/runtime.ts JitRun.begin).
- */
-export function zeroFrame0Slots(slots: Float64Array, shadow: Int32Array, from: number): void {
-  for (let k = from >> 3; k < SLOTS; k++) {
-    slots[k] = 0;
-    shadow[k] = 0;
-  }
-}
