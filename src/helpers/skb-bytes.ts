@@ -46,12 +46,29 @@ export const skbLoadBytes: HelperFn = (call) => {
  * few dozen bytes.
  */
 function copyFrom(to: Uint8Array, at: number, n: number, src: Uint8Array, from: number): void {
-  if (n > 64 || to.buffer === src.buffer) {
+  if (n > 64 || sharesBuffer(to, src)) {
     to.set(src.subarray(from, from + n), at);
     return;
   }
   for (let k = 0; k < n; k++) to[at + k] = src[from + k];
 }
+
+/**
+ * `a.buffer === b.buffer`, remembered for the last pair of arrays: the `buffer` getter is a C++
+ * builtin call (~200 instructions), and a repeated run passes the same stack and packet arrays
+ * every time. A typed array's buffer never changes, so the answer for the same pair stays true.
+ */
+function sharesBuffer(a: Uint8Array, b: Uint8Array): boolean {
+  if (a !== lastA || b !== lastB) {
+    lastA = a;
+    lastB = b;
+    lastShared = a.buffer === b.buffer;
+  }
+  return lastShared;
+}
+let lastA: Uint8Array | undefined;
+let lastB: Uint8Array | undefined;
+let lastShared = false;
 
 /** bpf_skb_load_bytes_relative(skb, off, to, len, start_header): linear area only. */
 export const skbLoadBytesRelative: HelperFn = (call) => {

@@ -8,6 +8,9 @@
  * frame, with every store size at offsets across the frame. Each program runs twice on one Memory
  * per engine (the second run must see zeros where the first wrote), unchunked and with chunks of
  * 1 and 3 instructions; r0 (a sum of what the reads saw) and executed instructions must agree.
+ * Helpers write frame 0 too (compile.ts helperWriteLow reports what their arguments point at):
+ * test helpers write a run of bytes upward from a stack pointer in r1 (unmarked) or r3 (marked
+ * argRegsOnly, as bpf_skb_load_bytes), from the main program and from a subprogram.
  */
 import { describe, expect, it } from 'vitest';
 import { asm } from '../../vm/asm.js';
@@ -15,7 +18,7 @@ import { interpret } from '../../vm/interpreter.js';
 import { compile } from '../../vm/jit/index.js';
 import { link } from '../../vm/link.js';
 import { Memory } from '../../vm/memory.js';
-import { decode } from '../../vm/program.js';
+import { argRegsOnly, decode, type HelperCall, type HelperFn } from '../../vm/program.js';
 import { prng } from './random-programs.js';
 
 function generate(seed: number): string {
@@ -27,6 +30,7 @@ function generate(seed: number): string {
   const reads = new Set<number>();
   for (let k = 0, n = Math.floor(r() * 3); k < n; k++) reads.add(slot());
   let sub = false;
+  let gsub = false;
   for (let k = 0, n = 1 + Math.floor(r() * 5); k < n; k++) {
     const o = slot() + pick([0, 0, 1, 4, 6]);
     reads.add(o & ~7);
@@ -38,22 +42,49 @@ function generate(seed: number): string {
     else if (how < 0.45) main.push('mov %r2, %r10', `add %r2, ${o + 8}`, `st${sz} [%r2-8], ${v}`);
     else if (how < 0.65) main.push('mov %r3, %r10', 'stxdw [%r10-512], %r3', 'ldxdw %r3, [%r10-512]', `st${sz} [%r3${o}], ${v}`);
     else if (how < 0.8) main.push(`mov %r5, ${o}`, 'mov %r4, %r10', 'add %r4, %r5', `mov %r6, ${v}`, `stx${sz} [%r4+0], %r6`);
-    else {
+    else if (how < 0.9) {
       main.push('mov %r1, %r10', `add %r1, ${o}`, `mov %r2, ${v}`, 'call local f');
       sub = true;
+    } else {
+      // A helper writes n bytes upward from the pointer (within the frame: o + n <= 0).
+      const n = 1 + Math.floor(r() * Math.min(24, -o));
+      for (let b = o & ~7; b < o + n; b += 8) reads.add(b);
+      const [ptr, val, len, id] = r() < 0.5 ? ['%r1', '%r2', '%r3', 1] : ['%r3', '%r1', '%r4', 2];
+      const via = r() < 0.3 ? 'g' : '';
+      main.push(`mov ${ptr}, %r10`, `add ${ptr}, ${o}`, `mov ${val}, ${v}`, `mov ${len}, ${n}`, via ? `mov %r5, ${id}` : `call ${id}`);
+      if (via) {
+        // from a subprogram, which passes the pointer on (r5: the helper to call)
+        main.push('call local g');
+        gsub = true;
+      }
     }
   }
-  main.push('exit');
+  // (r0 of the reads' sum kept in r9 across the calls, which clobber r0)
+  main.push('mov %r0, %r9', 'exit');
   if (sub) main.push('f:', 'stxb [%r1+0], %r2', 'stxdw [%r10-8], %r2', 'mov %r0, 0', 'exit');
+  if (gsub) main.push('g:', 'jeq %r5, 1, +2', 'call 2', 'exit', 'call 1', 'exit');
   const head = ['mov %r0, 0'];
   for (const o of reads) head.push(`ldxdw %r1, [%r10${o}]`, 'add %r0, %r1');
-  return [...head, ...main].join('\n');
+  return [...head, 'mov %r9, %r0', ...main].join('\n');
 }
 
 type Variant = 'interp' | number | undefined;
 
+/** Write `len` bytes of `val` upward from the pointer `ptr` (register numbers). */
+function fillHelper(ptr: number, val: number, len: number): HelperFn {
+  return (call: HelperCall) => {
+    const { lo, hi } = call.regs;
+    const dst = call.mem.slice(hi[ptr], lo[ptr], lo[len], true);
+    if (dst === undefined) throw new Error('fill helper: bad pointer');
+    dst.fill(lo[val] & 255);
+    lo[0] = 0;
+    hi[0] = 0;
+  };
+}
+const HELPERS = [undefined, fillHelper(1, 2, 3), argRegsOnly(fillHelper(3, 1, 4))];
+
 function observe(text: string, v: Variant): string {
-  const prog = link(decode(asm`${text}`), { name: 'p', helpers: [] });
+  const prog = link(decode(asm`${text}`), { name: 'p', helpers: HELPERS });
   const mem = new Memory();
   const c = v === 'interp' ? undefined : v === undefined ? compile(prog) : compile(prog, { chunkInsns: v });
   const runs: string[] = [];

@@ -30,7 +30,7 @@
  * interpreter, so both engines fault on the same instruction.
  */
 import { BpfError, ErrorCode } from '../errors.js';
-import { CODE_HI, indexLookupOf, touchesArgRegsOnly, type HelperFn, type LinkedProgram } from '../program.js';
+import { CODE_HI, indexLookupOf, touchesArgRegsOnly, writesNoArgs, type HelperFn, type LinkedProgram } from '../program.js';
 import {
   AluOp,
   AtomicOp,
@@ -960,6 +960,7 @@ ${x.sh.throws ? js`if (X.thr !== -1) { ${catchAndLeave(x)} }
   // leaves r6-r10 where the calling convention says they are, in this function's locals: they
   // are neither stored before the call nor read back after it.
   const argsOnly = s === CallSrc.HELPER && op === Op.CALL && touchesArgRegsOnly(x.prog.helpers[imm] as HelperFn);
+  const writes = s === CallSrc.HELPER && op === Op.CALL && !writesNoArgs(x.prog.helpers[imm] as HelperFn) ? helperWriteLow(x) : nil;
   const kept = argsOnly ? 5 : 10;
   const call = js`${pre}${spill(x.used, 0, kept)} RT[0] = 0; ${EPOCH}
 C.insnIndex = ${i}; C.tailCall = undefined; X.left = left; X.d = d; X.cur = P;
@@ -969,7 +970,25 @@ left = X.left; ${L(0)} = RL[0]; ${H(0)} = RH[0]; ${G(0)} = RT[0]; l1 = 0; h1 = 0
 ${argsOnly ? nil : reload(x.used, 6, 10)} ${KEEP_CACHE}
 ${TAKE_R0}`;
   const inline = argsOnly && op === Op.CALL ? inlineLookup(x, x.prog.helpers[imm] as HelperFn) : nil;
-  return inline === nil ? call : js`${inline} else { ${call} }`;
+  return js`${writes}${inline === nil ? call : js`${inline} else { ${call} }`}`;
+}
+
+/**
+ * Before a helper call not marked readsArgsOnly (program.ts): JitRun.lw lowered to the lowest
+ * frame-0 byte its arguments point at, clamped at 0 (what the interpreter's helperWriteLow
+ * does). A helper writes only through its pointer arguments, each from where it points up (the
+ * kernel's ARG_PTR_TO_MEM and ARG_PTR_TO_UNINIT_MEM regions start at the pointer), so with this
+ * the next run zeroes every byte such a call may write (stack-reach.ts leaves helper calls to
+ * it). An argument whose tag is known to be 0 (a scalar) is skipped: no region has high half 0.
+ */
+function helperWriteLow(x: Ctx): Code {
+  const out: Code[] = [];
+  for (let r = 1; r <= 5; r++) {
+    if (x.facts.reg[r] === 1) continue;
+    out.push(js`if (${G(r)} === w && (t = (${L(r)} >>> 0) - ${BASE_LO}) < X.lw) X.lw = t < 0 ? 0 : t;`);
+  }
+  return out.length === 0 ? nil : js`w = X.fh[0]; ${joinCode(out, js` `)}
+`;
 }
 
 /**
@@ -1003,6 +1022,17 @@ function catchAndLeave(x: Ctx): Code {
   return js`if (X.thr === d) X.catch(P, d); ${x.counted ? js`return true` : x.ret};`;
 }
 
+/**
+ * The registers an EXIT leaves in the RegisterFile: r0-r5 for the caller of a subprogram or
+ * callback (the interpreter's callers see the callee's r1-r5, so the JIT's reload them), r0 alone
+ * at depth 0, where an EXIT ends the run (a tail call's target and an exception callback there
+ * return straight out of the run too) and only r0 is read (Compiled.run, JitRun.catch). Registers
+ * left as they were stay covered by JitRun.begin's clearing (JitRun.rz).
+ */
+function exitSpill(x: Ctx): Code {
+  return js`if (d === 0) { RL[0] = ${L(0)}; RH[0] = ${H(0)}; } else { ${spill(x.used, 0, 5)} }`;
+}
+
 /** The last instruction of a block when it is a JMP/JMP32-class instruction. */
 function emitJmp(x: Ctx, i: number): Code {
   const c = x.prog.code;
@@ -1014,7 +1044,7 @@ function emitJmp(x: Ctx, i: number): Code {
     case Op.JA32:
       return goTo(x, i, op, next + c.imm[i]);
     case Op.EXIT:
-      return js`${spill(x.used, 0, 5)} X.left = left; ${x.ret};`;
+      return js`${exitSpill(x)} X.left = left; ${x.ret};`;
     case Op.CALL:
     case Op.CALLX:
       return emitCall(x, i);

@@ -11,14 +11,16 @@
  *     writable (compile.ts RESET_CACHE, JitRun.cache), or JitRun.st, which reports a frame-0
  *     write (JitRun.lw); the same for the stores the ctx rewrite covers (the direct ctx write or
  *     JitRun.st) and atomics other than inline ones on non-frame regions (JitRun.atomic);
- *   - helpers and kfuncs given a stack pointer: unbounded unless the helper is marked as writing
- *     through none of its arguments (program.ts readsArgsOnly);
+ *   - helpers given a stack pointer: the generated code lowers JitRun.lw to the lowest frame-0
+ *     byte a call's arguments point at (compile.ts helperWriteLow), unless the helper is marked
+ *     as writing through none of its arguments (program.ts readsArgsOnly);
+ *   - kfuncs and callx given a stack pointer: unbounded;
  *   - a tail call's target: JitRun.tail makes the rest of the run unbounded.
  * Deeper frames are zeroed when entered (JitRun.enter), so only frame 0 matters here. A program
  * that writes r10 makes its r10 stores land anywhere: unbounded.
  */
 import { AtomicOp, CallSrc, Class, Mode, Op, STACK_SIZE, isLdImm64, opClass, opMode } from '../isa.js';
-import { writesNoArgs, type LinkedProgram } from '../program.js';
+import type { LinkedProgram } from '../program.js';
 
 /**
  * The lowest frame-0 byte offset a run of `prog` may write other than through JitRun (so every
@@ -57,12 +59,10 @@ export function frame0Reach(prog: LinkedProgram, directLow: number): number {
       if (op === Op.CALLX) return 0;
       if (op !== Op.CALL) continue;
       const s = c.src[i];
-      if (s === CallSrc.BPF_PSEUDO_CALL) continue;
-      if (s !== CallSrc.HELPER) return 0;
-      const fn = prog.helpers[c.imm[i]];
-      // An unknown helper faults before doing anything.
-      if (fn !== undefined && !writesNoArgs(fn)) return 0;
-      continue;
+      // A helper's writes are reported by the generated code (see above); an unknown helper
+      // faults before doing anything.
+      if (s === CallSrc.BPF_PSEUDO_CALL || s === CallSrc.HELPER) continue;
+      return 0;
     }
     // ALU, ALU64 and LDX write their dst; LD_ABS/LD_IND write r0.
     if ((cls === Class.ALU || cls === Class.ALU64 || cls === Class.LDX) && dst === 10) return 0;
