@@ -31,7 +31,7 @@ describe('record-goldens: the area table', () => {
 
   it('every recording script under test/goldens belongs to an area; generators are named as inputs', () => {
     // Modules and sub-steps that a listed script runs itself.
-    const modules = new Set(['test/goldens/skb/bpfasm.py', 'test/goldens/skb/packets.py', 'test/goldens/record.ts', 'test/goldens/kfuncs/record-protos.py', 'test/goldens/verifier/record-as-tc.sh', 'test/goldens/verifier/record-object.sh']);
+    const modules = new Set(['test/goldens/skb/bpfasm.py', 'test/goldens/skb/packets.py', 'test/goldens/record.ts', 'test/goldens/kfuncs/record-protos.py', 'test/goldens/verifier/record-as-tc.sh', 'test/goldens/verifier/record-object.sh', 'test/goldens/verifier/record-objects.sh']);
     const files = walk(join(ROOT, 'test/goldens')).filter((f) => /\.(sh|py)$/.test(f) || /\/(record|pcap-out|gen-target)\.ts$/.test(f));
     expect(files.length).toBeGreaterThan(25);
     const orphans = files.filter((f) => {
